@@ -1,0 +1,35 @@
+"""Explicit randomness: one ``random_state`` becomes numpy and torch generators."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+RandomState = int | np.random.Generator | None
+
+
+def draw_seed(random_state: RandomState) -> int:
+    """Return a 63-bit seed from an int, a numpy Generator, or fresh entropy for ``None``."""
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**63 - 1))
+    if random_state is None:
+        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        return int(random_state)
+    raise TypeError(f"random_state must be an int, a numpy Generator or None, got {random_state!r}")
+
+
+def child_seed(seed: int, *keys: int) -> int:
+    """A seed derived from ``seed`` and ``keys``, independent of the parent's other children."""
+    state = np.random.SeedSequence([seed, *keys]).generate_state(2, np.uint32)
+    return int((int(state[0]) << 31) ^ int(state[1]))
+
+
+def numpy_generator(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def torch_generator(seed: int, device: str | torch.device = "cpu") -> torch.Generator:
+    gen = torch.Generator(device=device)
+    gen.manual_seed(seed)
+    return gen

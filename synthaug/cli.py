@@ -1,0 +1,67 @@
+"""The ``synthaug`` command line: thin typer commands over the Python API.
+
+Commands are registered with :func:`command`, which turns known errors (SynthaugError,
+NotFittedError) into one line on stderr and exit code 2, and warnings into ``warning:`` lines.
+The commands themselves live in the ``_cli_*`` modules.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+
+import typer
+from rich.console import Console
+
+from ._errors import SynthaugError
+
+app = typer.Typer(
+    name="synthaug",
+    help="Class-conditional GANs for synthetic-data augmentation, with utility and privacy checks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``error: message`` on stderr and return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(code=code)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    err_console.print(f"[yellow]warning:[/] {message}", markup=True)
+
+
+def command(*args, **kwargs) -> Callable:
+    """``app.command`` that reports known errors as one line (exit 2) and Ctrl-C as exit 130."""
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            from sklearn.exceptions import NotFittedError
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("default")
+                warnings.showwarning = _show_warning
+                try:
+                    return fn(*a, **k)
+                except (SynthaugError, NotFittedError) as exc:
+                    raise fail(str(exc)) from None
+                except KeyboardInterrupt:
+                    raise fail("interrupted; no output was written", code=130) from None
+
+        return app.command(*args, **kwargs)(wrapper)
+
+    return decorate
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+from . import _cli_tabular  # noqa: E402,F401  (registers fit, sample, inspect, demo)

@@ -1,0 +1,1 @@
+"""Building blocks shared by the tabular and image GANs: losses, EMA, seeded initialisation."""

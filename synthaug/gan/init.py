@@ -1,0 +1,61 @@
+"""Seeded initialisation and dropout, so no library code touches torch's global RNG."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+@torch.no_grad()
+def reset_parameters(module: nn.Module, generator: torch.Generator) -> nn.Module:
+    """Re-draw every Linear/Conv weight (PyTorch's default uniform bounds) from ``generator``.
+
+    Also re-draws spectral-norm power-iteration vectors, which PyTorch draws globally.
+    """
+    for layer in module.modules():
+        weight = _raw_weight(layer)
+        if weight is not None and weight.dim() >= 2:
+            fan_in = weight[0].numel()
+            bound = 1.0 / math.sqrt(fan_in)
+            weight.uniform_(-bound, bound, generator=generator)
+            if getattr(layer, "bias", None) is not None:
+                layer.bias.uniform_(-bound, bound, generator=generator)
+        if hasattr(layer, "parametrizations") and "weight" in layer.parametrizations:
+            for param in layer.parametrizations.weight:
+                for name in ("_u", "_v"):
+                    vec = getattr(param, name, None)
+                    if vec is not None:
+                        vec.normal_(generator=generator)
+                        vec.div_(vec.norm().clamp_min(1e-12))
+    return module
+
+
+def _raw_weight(layer: nn.Module) -> torch.Tensor | None:
+    if not isinstance(layer, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d, nn.Embedding)):
+        return None
+    if hasattr(layer, "parametrizations") and "weight" in layer.parametrizations:
+        return layer.parametrizations.weight.original
+    return layer.weight
+
+
+class SeededDropout(nn.Module):
+    """Dropout whose mask comes from a given torch.Generator (set ``self.generator``)."""
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.p = p
+        self.generator: torch.Generator | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = torch.rand(x.shape, generator=self.generator, device=x.device) >= self.p
+        return x * keep / (1.0 - self.p)
+
+
+def set_dropout_generator(module: nn.Module, generator: torch.Generator) -> None:
+    for layer in module.modules():
+        if isinstance(layer, SeededDropout):
+            layer.generator = generator

@@ -1,0 +1,63 @@
+"""Adversarial losses and the gradient penalty, shared by tabular and image models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+
+LOSSES = ("non-saturating", "wgan-gp", "hinge")
+
+
+def check_loss(name: str) -> str:
+    if name not in LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {name!r}")
+    return name
+
+
+def discriminator_loss(
+    loss: str, real_logits: torch.Tensor, fake_logits: torch.Tensor, real_label: float = 0.9
+) -> torch.Tensor:
+    """The discriminator's loss; ``real_label`` < 1 is one-sided label smoothing (non-saturating)."""
+    if loss == "non-saturating":
+        real = F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, real_label))
+        fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+        return real + fake
+    if loss == "hinge":
+        return F.relu(1.0 - real_logits).mean() + F.relu(1.0 + fake_logits).mean()
+    if loss == "wgan-gp":
+        return fake_logits.mean() - real_logits.mean()
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def generator_loss(loss: str, fake_logits: torch.Tensor) -> torch.Tensor:
+    """The generator's loss on the discriminator's logits for fake samples."""
+    if loss == "non-saturating":
+        return F.softplus(-fake_logits).mean()
+    if loss in ("hinge", "wgan-gp"):
+        return -fake_logits.mean()
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def gradient_penalty(
+    critic: Callable[[torch.Tensor], torch.Tensor],
+    real: torch.Tensor,
+    fake: torch.Tensor,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """WGAN-GP penalty ``E[(||grad critic(x_hat)|| - 1)^2]`` on real/fake interpolates.
+
+    ``real`` and ``fake`` have the same shape (B, ...); one mixing weight per row.
+    """
+    shape = (real.shape[0],) + (1,) * (real.dim() - 1)
+    alpha = torch.rand(shape, generator=generator, device=real.device, dtype=real.dtype)
+    mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+    out = critic(mixed)
+    (grad,) = torch.autograd.grad(out.sum(), mixed, create_graph=True)
+    return ((grad.flatten(1).norm(2, dim=1) - 1.0) ** 2).mean()
+
+
+def feature_matching_loss(real_features: torch.Tensor, fake_features: torch.Tensor) -> torch.Tensor:
+    """Squared distance between batch means of the discriminator's features (Salimans et al.)."""
+    return (real_features.detach().mean(0) - fake_features.mean(0)).pow(2).sum()

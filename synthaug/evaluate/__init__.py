@@ -1,0 +1,1 @@
+"""Evaluate synthetic records: downstream utility, fidelity and privacy leakage."""

@@ -1,0 +1,172 @@
+"""Mixed-type record distances and exact, chunked nearest neighbours.
+
+The distance between two records ``a`` and ``b`` over ``p`` columns is a Euclidean Gower-like
+distance::
+
+    d(a, b)^2 = ( sum over numeric columns ((a_j - b_j) / range_j)^2
+                + sum over categorical columns [a_j != b_j] ) / p
+
+``range_j`` is the column's max minus min over the *real* tables the space was fitted on
+(1 for a constant column). So a category mismatch weighs as much as a numeric difference of a
+whole range, and ``d`` is 0 for identical records and about 1 at most for in-range values.
+
+Missing values: a categorical NaN is its own category (a mismatch against anything else). A
+numeric column that has NaN anywhere gets an extra indicator coordinate, and NaN is placed at
+the column's median: a missing value is at distance at least 1 (one mismatch) from any present
+value and 0 from another missing value.
+
+The embedding is ``numeric / range`` plus one-hot coordinates of weight ``1/sqrt(2)`` (so two
+different categories are at squared distance 1), all divided by ``sqrt(p)``; nearest neighbours
+are then a matrix product on chunks (float32, torch) followed by an exact float64 recomputation
+of the distances of the neighbours found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .._errors import DataError
+from .tables import MISSING
+
+EXACT_TOLERANCE = 1e-9
+"""Distances at or below this are exact copies (equal categories, numerics equal to 1e-9 range)."""
+
+_CHUNK_ELEMENTS = 1 << 23  # query rows x reference rows per matrix product (32 MB in float32)
+
+
+@dataclass(frozen=True)
+class DistanceSpace:
+    """How records are embedded; fitted on real tables by :func:`fit_space`."""
+
+    numeric: tuple[str, ...]
+    lows: np.ndarray  # (n_numeric,)
+    spans: np.ndarray  # (n_numeric,)
+    medians: np.ndarray  # (n_numeric,)
+    indicators: tuple[bool, ...]  # numeric columns that get a missing-value coordinate
+    categorical: tuple[str, ...]
+    categories: tuple[np.ndarray, ...]  # sorted text values per categorical column
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.numeric + self.categorical
+
+
+def fit_space(
+    real: Sequence[pd.DataFrame],
+    numeric: Sequence[str],
+    categorical: Sequence[str],
+    extra: Sequence[pd.DataFrame] = (),
+) -> DistanceSpace:
+    """Ranges and medians from the ``real`` tables; categories and missingness from all tables.
+
+    Tables must be in canonical form (:func:`synthaug.evaluate.tables.canonical`): numerics as
+    float, categoricals as text with NaN already replaced by ``MISSING``.
+    """
+    frames = list(real) + list(extra)
+    num_real = np.concatenate([f[list(numeric)].to_numpy(np.float64) for f in real], axis=0)
+    if len(numeric):
+        with np.errstate(all="ignore"):
+            lows = np.nanmin(num_real, axis=0) if len(num_real) else np.zeros(len(numeric))
+            highs = np.nanmax(num_real, axis=0) if len(num_real) else np.ones(len(numeric))
+            medians = np.nanmedian(num_real, axis=0)
+    else:
+        lows = highs = medians = np.zeros(0)
+    spans = np.where(np.isfinite(highs - lows) & (highs - lows > 0), highs - lows, 1.0)
+    lows = np.where(np.isfinite(lows), lows, 0.0)
+    medians = np.where(np.isfinite(medians), medians, lows)
+    indicators = tuple(bool(any(f[c].isna().any() for f in frames)) for c in numeric)
+    categories = tuple(
+        np.unique(np.concatenate([f[c].to_numpy(dtype=object) for f in frames]).astype(str))
+        for c in categorical
+    )
+    return DistanceSpace(
+        numeric=tuple(numeric),
+        lows=lows,
+        spans=spans,
+        medians=medians,
+        indicators=indicators,
+        categorical=tuple(categorical),
+        categories=categories,
+    )
+
+
+def embed(frame: pd.DataFrame, space: DistanceSpace, drop: Collection[str] = ()) -> np.ndarray:
+    """Records -> (n, d) float64 coordinates whose Euclidean distance is the mixed distance.
+
+    ``drop`` leaves columns out (the distance is then averaged over the remaining columns).
+    Categories unseen when the space was fitted all map to one extra "other" coordinate.
+    """
+    kept = [c for c in space.columns if c not in drop]
+    if not kept:
+        raise DataError("no columns left to compare records on")
+    blocks = []
+    for j, column in enumerate(space.numeric):
+        if column in drop:
+            continue
+        values = frame[column].to_numpy(np.float64)
+        missing = np.isnan(values)
+        scaled = (np.where(missing, space.medians[j], values) - space.lows[j]) / space.spans[j]
+        blocks.append(scaled[:, None])
+        if space.indicators[j]:
+            blocks.append(missing[:, None].astype(np.float64))
+    for column, categories in zip(space.categorical, space.categories, strict=True):
+        if column in drop:
+            continue
+        blocks.append(_one_hot(frame[column].to_numpy(dtype=object).astype(str), categories))
+    return np.concatenate(blocks, axis=1) / np.sqrt(len(kept))
+
+
+def _one_hot(values: np.ndarray, categories: np.ndarray) -> np.ndarray:
+    """(n, len(categories) + 1) one-hot of weight 1/sqrt(2); the last column is "unseen"."""
+    pos = np.searchsorted(categories, values)
+    pos_clipped = np.minimum(pos, len(categories) - 1)
+    known = (pos < len(categories)) & (categories[pos_clipped] == values)
+    codes = np.where(known, pos_clipped, len(categories))
+    out = np.zeros((len(values), len(categories) + 1), dtype=np.float64)
+    out[np.arange(len(values)), codes] = np.sqrt(0.5)
+    return out
+
+
+def nearest(query: np.ndarray, ref: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest rows of ``ref`` for every row of ``query``.
+
+    Returns ``(distances, indices)``, both (n_query, k), sorted by distance. Candidates come
+    from a float32 matrix product on chunks of ``query``; the returned distances are recomputed
+    exactly in float64, so exact copies have distance 0.
+    """
+    if len(ref) == 0:
+        raise DataError("nearest neighbours need a non-empty reference table")
+    k = min(k, len(ref))
+    ref32 = torch.from_numpy(np.ascontiguousarray(ref, dtype=np.float32))  # (m, d)
+    ref_sq = (ref32 * ref32).sum(dim=1)  # (m,)
+    block = max(1, _CHUNK_ELEMENTS // len(ref))
+    found = []
+    for start in range(0, len(query), block):
+        q = torch.from_numpy(np.ascontiguousarray(query[start : start + block], dtype=np.float32))
+        d2 = (q * q).sum(dim=1, keepdim=True) + ref_sq[None, :] - 2.0 * (q @ ref32.T)  # (b, m)
+        found.append(torch.topk(d2, k, dim=1, largest=False, sorted=True).indices.numpy())
+    idx = np.concatenate(found, axis=0) if found else np.zeros((0, k), dtype=np.int64)
+    dist = exact_distances(query, ref, idx)
+    order = np.argsort(dist, axis=1, kind="stable")
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(idx, order, axis=1)
+
+
+def exact_distances(query: np.ndarray, ref: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """float64 distances from each query row to the ref rows ``idx`` (n, k); chunked."""
+    out = np.empty(idx.shape, dtype=np.float64)
+    block = max(1, (1 << 22) // max(1, idx.shape[1] * query.shape[1]))
+    for start in range(0, len(query), block):
+        q = query[start : start + block, None, :]  # (b, 1, d)
+        r = ref[idx[start : start + block]]  # (b, k, d)
+        out[start : start + block] = np.sqrt(((q - r) ** 2).sum(axis=2))
+    return out
+
+
+def is_missing_category(values: np.ndarray) -> np.ndarray:
+    """Boolean mask of categorical values that stand for NaN."""
+    return np.asarray(values, dtype=object) == MISSING

@@ -1,0 +1,68 @@
+"""Classification metrics under many bootstrap weightings of the test set at once.
+
+``weights`` is a (B, n) matrix: row 0 of ``np.ones((1, n))`` gives the plain scores, rows of
+:func:`bootstrap_weights` give test-set bootstrap replicates. All metrics are macro averages
+over the classes present in ``y`` (a class with no test rows has no recall and no AUC):
+
+* ``macro_f1``: mean over classes of ``2 TP / (2 TP + FP + FN)``;
+* ``balanced_accuracy``: mean recall;
+* ``roc_auc``: mean one-vs-rest ROC AUC of the class probability (ties count one half).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+METRICS = ("macro_f1", "balanced_accuracy", "roc_auc")
+
+
+def bootstrap_weights(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, n) resampling counts: row b says how often each test row is drawn."""
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)
+
+
+def weighted_scores(y: np.ndarray, proba: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
+    """Every metric in :data:`METRICS` for each weighting: a dict of (B,) arrays.
+
+    ``y``: (n,) integer codes 0..K-1; ``proba``: (n, K) class probabilities.
+    """
+    n_classes = proba.shape[1]
+    present = np.flatnonzero(np.bincount(y, minlength=n_classes) > 0)
+    pred = np.argmax(proba, axis=1)
+    truth = np.eye(n_classes)[y]  # (n, K)
+    support = weights @ truth  # (B, K) weighted rows per true class
+    predicted = weights @ np.eye(n_classes)[pred]  # (B, K) weighted rows per predicted class
+    tp = weights @ (truth * (pred == y)[:, None])  # (B, K)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(support + predicted > 0, 2 * tp / (support + predicted), 0.0)
+        recall = np.where(support > 0, tp / support, np.nan)
+    f1 = np.where(support > 0, f1, np.nan)[:, present]
+    aucs = np.stack([weighted_auc(proba[:, k], y == k, weights) for k in present], axis=1)
+    return {
+        "macro_f1": _nanmean(f1),
+        "balanced_accuracy": _nanmean(recall[:, present]),
+        "roc_auc": _nanmean(aucs),
+    }
+
+
+def weighted_auc(scores: np.ndarray, positive: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """ROC AUC of ``scores`` for the ``positive`` mask under each row of ``weights``: (B,)."""
+    order = np.argsort(scores, kind="stable")
+    sorted_scores = scores[order]
+    starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
+    w = weights[:, order]  # (B, n)
+    pos = positive[order]
+    pos_w = np.add.reduceat(w * pos, starts, axis=1)  # (B, groups of tied scores)
+    neg_w = np.add.reduceat(w * ~pos, starts, axis=1)
+    below = np.cumsum(neg_w, axis=1) - neg_w
+    pairs = pos_w.sum(axis=1) * neg_w.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(pairs > 0, (pos_w * (below + 0.5 * neg_w)).sum(axis=1) / pairs, np.nan)
+
+
+def _nanmean(values: np.ndarray) -> np.ndarray:
+    """Row means ignoring NaN; NaN (without a warning) where a row is all NaN."""
+    count = np.sum(~np.isnan(values), axis=1)
+    total = np.nansum(values, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)

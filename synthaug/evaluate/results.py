@@ -1,0 +1,157 @@
+"""Typed results of an evaluation; every one converts to plain JSON-ready dicts.
+
+Results hold aggregates only (scores, rates, histograms, percentiles), never a record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class Estimate:
+    """A number with a confidence interval and how the interval was computed."""
+
+    value: float
+    low: float
+    high: float
+    method: str
+
+
+@dataclass
+class Uplift:
+    """Paired difference of ``metric`` between ``setting`` and real-only training."""
+
+    setting: str
+    metric: str
+    classifier: str  # a classifier name, or "all" for the pooled estimate
+    estimate: Estimate
+    verdict: str  # "helps", "no measurable effect" or "hurts"
+
+
+@dataclass
+class UtilityResult:
+    """Downstream classifiers trained under each setting and scored on the real test set."""
+
+    metrics: tuple[str, ...]
+    primary_metric: str
+    classifiers: tuple[str, ...]
+    settings: tuple[str, ...]
+    seeds: tuple[int, ...]
+    scores: dict[str, dict[str, dict[str, list[float]]]]  # setting -> classifier -> metric -> seeds
+    uplifts: list[Uplift]
+    verdicts: dict[str, str]  # setting -> verdict on the pooled primary metric
+    added_rows: dict[str, float]  # setting -> mean number of records added to the real rows
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RiskMeasure:
+    """One privacy risk: a statistic, its interval, the value expected without leakage."""
+
+    name: str
+    label: str
+    value: float
+    low: float
+    high: float
+    null: float  # the value expected when records reveal nothing about the training rows
+    tolerance: float  # "leaks" when the whole interval lies above null + tolerance
+    verdict: str  # "leaks", "no measurable leak" or "inconclusive"
+    method: str
+    details: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Histogram:
+    """Shares of two groups over common bins (for plots)."""
+
+    edges: list[float]
+    records: list[float]
+    reference: list[float]
+
+
+@dataclass
+class LeakageResult:
+    """Privacy measures of one set of released records against the training rows."""
+
+    source: str
+    n_records: int
+    n_train: int
+    n_reference: int
+    measures: list[RiskMeasure]
+    dcr_percentiles: dict[str, dict[str, float]]  # "records"/"reference" -> "p1"/"p5"/"p50"
+    nndr_percentiles: dict[str, dict[str, float]]
+    dcr_histogram: Histogram
+    verdict: str
+
+
+@dataclass
+class Marginal:
+    """Distance between the real and synthetic distribution of one column, with plot data."""
+
+    column: str
+    kind: str  # "numeric" or "categorical"
+    statistic: str  # "ks" or "tv"
+    value: float
+    bins: list[str | float]  # bin edges (numeric) or category labels (categorical)
+    real: list[float]  # shares per bin or category
+    synthetic: list[float]
+
+
+@dataclass
+class FidelityResult:
+    """How closely the synthetic table follows the training table."""
+
+    marginals: list[Marginal]
+    columns: list[str]  # order of the association matrices
+    association_real: list[list[float]]
+    association_synthetic: list[list[float]]
+    association_difference: float  # mean absolute difference over column pairs
+    detection_auc: Estimate
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvaluationResult:
+    """Utility, fidelity and privacy of one synthetic table, side by side with baselines."""
+
+    target: str
+    reference: str  # "holdout" or "test": the real records used as non-members
+    sizes: dict[str, int]
+    classes: list[str]
+    seed: int
+    options: dict[str, Any]
+    utility: UtilityResult
+    fidelity: FidelityResult
+    privacy: list[LeakageResult]
+    notes: list[str] = field(default_factory=list)
+    version: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dicts, lists, strings and numbers (NaN becomes None)."""
+        return _plain(dataclasses.asdict(self))
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not math.isfinite(float(value)) else float(value)
+    return value

@@ -1,0 +1,174 @@
+"""Check that the real and synthetic tables agree, and put them in one canonical form.
+
+Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted) and
+*categorical* otherwise (text, ``category``, ``bool``, objects). The target is always treated
+as class labels. Missing values:
+
+* categorical NaN becomes its own category, :data:`MISSING`, everywhere;
+* numeric NaN stays NaN here; classifiers impute the training median and add a missing
+  indicator, distances treat "missing" as a value (see :mod:`synthaug.evaluate.distances`);
+* a missing *target* is an error, never a silently dropped row.
+
+Error messages name the table and column and may name class labels, never a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError
+
+MISSING = "<missing>"
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """Column kinds learned from the training table."""
+
+    target: str
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    classes: tuple  # sorted class labels of the training table
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return self.numeric + self.categorical
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column, target last."""
+        return self.features + (self.target,)
+
+    def kind(self, column: str) -> str:
+        return "numeric" if column in self.numeric else "categorical"
+
+
+def column_kind(series: pd.Series) -> str:
+    """``"numeric"`` or ``"categorical"``; datetimes are refused with the column's name."""
+    dtype = series.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        raise DataError(
+            f"column {series.name!r} has dtype {dtype}; convert it to numbers or text first"
+        )
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        return "categorical"
+    return "numeric"
+
+
+def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
+    """Column kinds and classes of ``train``; the target must exist, be complete, have 2+ classes."""
+    if not isinstance(train, pd.DataFrame):
+        raise DataError(f"train must be a pandas DataFrame, got {type(train).__name__}")
+    _check_unique_columns(train, "train")
+    if target not in train.columns:
+        raise DataError(f"train: target column {target!r} not found")
+    if train.shape[0] == 0:
+        raise DataError("train: table has no rows")
+    _check_target_complete(train, target, "train")
+    features = [c for c in train.columns if c != target]
+    if not features:
+        raise DataError("train: no feature columns besides the target")
+    kinds = {c: column_kind(train[c]) for c in features}
+    classes = tuple(sorted(pd.unique(train[target]), key=_label_key))
+    if len(classes) < 2:
+        raise DataError(f"train: target column {target!r} has a single class")
+    return TableSchema(
+        target=target,
+        numeric=tuple(c for c in features if kinds[c] == "numeric"),
+        categorical=tuple(c for c in features if kinds[c] == "categorical"),
+        classes=classes,
+    )
+
+
+def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.DataFrame) -> None:
+    """Raise DataError if ``frame`` (called ``name``) does not match the training table."""
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    _check_unique_columns(frame, name)
+    missing = [c for c in schema.columns if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in schema.columns]
+    if missing:
+        raise DataError(f"{name}: column {missing[0]!r} of train is missing ({len(missing)} missing)")
+    if extra:
+        raise DataError(f"{name}: column {extra[0]!r} is not in train ({len(extra)} extra)")
+    if frame.shape[0] == 0:
+        raise DataError(f"{name}: table has no rows")
+    for column in schema.columns:
+        expected = column_kind(train[column])
+        found = column_kind(frame[column])
+        if found != expected and not frame[column].isna().all():
+            raise DataError(
+                f"{name}: column {column!r} is {found} ({frame[column].dtype}) "
+                f"but {expected} in train ({train[column].dtype})"
+            )
+    _check_target_complete(frame, schema.target, name)
+    unknown = set(pd.unique(frame[schema.target])) - set(schema.classes)
+    if unknown:
+        shown = ", ".join(repr(v) for v in sorted(unknown, key=_label_key)[:5])
+        raise DataError(
+            f"{name}: target column {schema.target!r} has class(es) absent from train: {shown}"
+        )
+
+
+def check_tables(
+    train: pd.DataFrame, target: str, others: Mapping[str, pd.DataFrame | None]
+) -> TableSchema:
+    """Validate ``train`` and every named table against it; returns the schema."""
+    schema = infer_schema(train, target)
+    for name, frame in others.items():
+        if frame is not None:
+            check_table(frame, schema, name, train)
+    return schema
+
+
+def canonical(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Columns in schema order; numerics as float64; categoricals as text with NaN -> MISSING.
+
+    Target labels become the training table's label objects (so ``1.0`` reads as ``1``); the
+    frame must have passed :func:`check_table`.
+    """
+    out = {}
+    for column in schema.numeric:
+        out[column] = pd.to_numeric(frame[column], errors="raise").to_numpy(np.float64)
+    for column in schema.categorical:
+        out[column] = _as_text(frame[column]).to_numpy()
+    labels = np.empty(len(schema.classes), dtype=object)
+    labels[:] = list(schema.classes)
+    out[schema.target] = labels[encode_labels(frame[schema.target], schema)]
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def encode_labels(labels: pd.Series | np.ndarray, schema: TableSchema) -> np.ndarray:
+    """Class labels -> integer codes 0..K-1 in ``schema.classes`` order (all labels are known)."""
+    lookup = {label: code for code, label in enumerate(schema.classes)}
+    return pd.Series(labels).map(lookup).to_numpy(dtype=np.int64)
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    mask = series.isna().to_numpy()
+    values = series.astype(object).to_numpy().copy()
+    values[mask] = MISSING
+    return pd.Series(values, dtype=object).map(str)
+
+
+def _check_unique_columns(frame: pd.DataFrame, name: str) -> None:
+    duplicated = frame.columns[frame.columns.duplicated()]
+    if len(duplicated):
+        raise DataError(f"{name}: column {duplicated[0]!r} appears more than once")
+
+
+def _check_target_complete(frame: pd.DataFrame, target: str, name: str) -> None:
+    n_missing = int(frame[target].isna().sum())
+    if n_missing:
+        raise DataError(f"{name}: target column {target!r} has {n_missing} missing value(s)")
+
+
+def _label_key(label: object) -> tuple[str, object]:
+    """Sort labels of mixed types deterministically (numbers first, then text)."""
+    if isinstance(label, (int, float, np.integer, np.floating)) and not isinstance(label, bool):
+        return ("0", float(label))
+    return ("1", str(label))

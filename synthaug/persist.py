@@ -1,0 +1,87 @@
+"""Model directories: ``model.json`` (format version, params, schema, scalars) and
+``weights.safetensors`` (weights and arrays). No pickle; loading never executes code."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from ._errors import ModelFileError
+from .io import atomic_directory
+
+FORMAT_VERSION = 1
+META_FILE = "model.json"
+WEIGHTS_FILE = "weights.safetensors"
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str, torch.Tensor | np.ndarray]) -> Path:
+    """Write a model directory atomically; ``meta`` must be JSON-serialisable."""
+    path = Path(path)
+    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or (path / META_FILE).exists())):
+        raise ModelFileError(f"{path}: exists and is not a synthaug model directory; choose another path")
+    tensors = {k: torch.as_tensor(np.asarray(v)) if isinstance(v, np.ndarray) else v.detach().cpu().contiguous()
+               for k, v in tensors.items()}
+    with atomic_directory(path) as tmp:
+        save_file(tensors, str(tmp / WEIGHTS_FILE))
+        digest = hashlib.sha256((tmp / WEIGHTS_FILE).read_bytes()).hexdigest()
+        document = {
+            "format_version": FORMAT_VERSION,
+            "synthaug_version": _version(),
+            "model_type": model_type,
+            "weights_sha256": digest,
+            **meta,
+        }
+        (tmp / META_FILE).write_text(json.dumps(document, indent=1, allow_nan=True))
+    return path
+
+
+def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
+    """Read and check a model directory: (meta dict, tensors). Errors name the file."""
+    path = Path(path)
+    meta_path, weights_path = path / META_FILE, path / WEIGHTS_FILE
+    if not path.is_dir() or not meta_path.is_file():
+        raise ModelFileError(f"{path}: not a synthaug model directory (no {META_FILE})")
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelFileError(f"{meta_path}: not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})") from None
+    version = meta.get("format_version") if isinstance(meta, dict) else None
+    if not isinstance(version, int):
+        raise ModelFileError(f"{meta_path}: no format_version; not a synthaug model file")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path}: model format version {version} is newer than this synthaug supports "
+            f"({FORMAT_VERSION}); it was written by synthaug {meta.get('synthaug_version')}: upgrade synthaug"
+        )
+    if not weights_path.is_file():
+        raise ModelFileError(f"{path}: {WEIGHTS_FILE} is missing")
+    digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()
+    if digest != meta.get("weights_sha256"):
+        raise ModelFileError(f"{weights_path}: checksum does not match {META_FILE}; the file was modified")
+    try:
+        tensors = load_file(str(weights_path))
+    except (SafetensorError, OSError) as exc:
+        raise ModelFileError(f"{weights_path}: cannot be read ({exc})") from None
+    return meta, tensors
+
+
+def require(meta: dict, *keys: str, where: str = META_FILE):
+    """``meta[k1][k2]...`` or a ModelFileError naming the missing key."""
+    node = meta
+    for i, key in enumerate(keys):
+        if not isinstance(node, dict) or key not in node:
+            raise ModelFileError(f"{where}: missing {'.'.join(keys[: i + 1])!r}")
+        node = node[key]
+    return node

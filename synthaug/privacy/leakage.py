@@ -1,0 +1,338 @@
+"""What released records reveal about the training rows, measured against real non-members.
+
+Every risk compares the *training* rows (members) with *reference* rows: real records from
+the same population that the generator never saw (the holdout). A risk is reported as a
+statistic with a 95% interval, the value expected when nothing leaks (``null``), and a verdict:
+"leaks" when the whole interval lies more than a tolerance above the null.
+
+Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorised):
+
+* ``dcr_share``: share of records whose nearest real row is a training row rather than a
+  reference row; the larger of the two real sets is subsampled to the size of the smaller, so
+  0.5 is the null. Ties count one half. Interval: cluster bootstrap over real rows (a cluster
+  is a real row with the records it is nearest to), which also reflects the chance layout of
+  the real rows.
+* ``exact_copies`` / ``near_copies`` / ``low_nndr``: excess of the share of records that are
+  exact copies of a training row / closer to it than 95% of reference rows are / have a
+  nearest-to-second-nearest distance ratio below the reference rows' 5th percentile, over the
+  same share among reference rows. Interval: Newcombe's hybrid score interval.
+* ``mia_distance``: AUC of a membership attack scoring a real row by minus its distance to
+  the nearest record. ``mia_density``: AUC of a density-ratio attack in the spirit of DOMIAS
+  (van Breugel et al., 2023): log of the k-NN radius among reference rows minus log of the
+  distance to the nearest record, i.e. a nearest-neighbour estimate of
+  p_records(x) / p_population(x); reference radii are cross-fitted on two halves of the
+  reference rows so no row is scored against itself. Interval: DeLong.
+* ``attribute_inference[col]``: an attacker who knows every other column takes ``col`` from
+  the nearest record; excess of its success rate on training rows over reference rows
+  (numeric success: within 5% of the column's range). Interval: Newcombe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError
+from .._random import RandomState, child_seed, draw_seed, numpy_generator
+from ..evaluate import distances as _dist
+from ..evaluate import stats as _stats
+from ..evaluate.results import Histogram, LeakageResult, RiskMeasure
+from ..evaluate.tables import TableSchema, canonical, check_tables
+
+TOLERANCES: Mapping[str, float] = {
+    "dcr_share": 0.05,
+    "exact_copies": 0.01,
+    "near_copies": 0.05,
+    "low_nndr": 0.05,
+    "mia_distance": 0.05,
+    "mia_density": 0.05,
+    "attribute_inference": 0.05,
+}
+TAIL_QUANTILE = 0.05
+DENSITY_K = 5
+NUMERIC_MATCH = 0.05  # attribute inference: a numeric guess within 5% of the range succeeds
+_LOG_EPS = 1e-6
+
+
+@dataclass
+class RealReference:
+    """Everything about the real rows that does not depend on the released records."""
+
+    space: _dist.DistanceSpace
+    train_emb: np.ndarray  # (n_train, d)
+    ref_emb: np.ndarray  # (n_ref, d)
+    ref_dcr: np.ndarray  # (n_ref,) distance of each reference row to the training rows
+    ref_nndr: np.ndarray  # (n_ref,)
+    share_train: np.ndarray  # indices of the balanced subsample for dcr_share
+    share_ref: np.ndarray
+    member_radius: np.ndarray  # (n_train,) cross-fitted k-NN radius among reference rows
+    nonmember_radius: np.ndarray  # (n_ref,)
+    sensitive: tuple[str, ...]
+    known_train: dict[str, np.ndarray]  # sensitive column -> embedding without it
+    known_ref: dict[str, np.ndarray]
+    train_values: dict[str, np.ndarray]  # sensitive column -> true values
+    ref_values: dict[str, np.ndarray]
+    seed: int
+
+
+def prepare_reference(
+    train: pd.DataFrame,
+    reference: pd.DataFrame,
+    schema: TableSchema,
+    *,
+    extra: Sequence[pd.DataFrame] = (),
+    sensitive: Sequence[str] | None = None,
+    random_state: RandomState = None,
+) -> RealReference:
+    """Embed the canonical real tables and compute the reference-side statistics once.
+
+    ``extra`` (canonical released tables) only contributes category vocabularies.
+    """
+    if len(reference) < 2:
+        raise DataError("the privacy reference (holdout) needs at least 2 rows")
+    seed = draw_seed(random_state)
+    rng = numpy_generator(child_seed(seed, 0))
+    columns = list(schema.categorical) + [schema.target]
+    space = _dist.fit_space([train, reference], schema.numeric, columns, extra=extra)
+    train_emb, ref_emb = _dist.embed(train, space), _dist.embed(reference, space)
+    ref_d, _ = _dist.nearest(ref_emb, train_emb, k=2)
+    share_train, share_ref = _balanced(len(train), len(reference), rng)
+    member_radius, nonmember_radius = _reference_radii(train_emb, ref_emb, rng)
+    sensitive = tuple(sensitive) if sensitive is not None else (schema.target,)
+    for column in sensitive:
+        if column not in schema.columns:
+            raise DataError(f"sensitive column {column!r} is not a column of train")
+    return RealReference(
+        space=space,
+        train_emb=train_emb,
+        ref_emb=ref_emb,
+        ref_dcr=ref_d[:, 0],
+        ref_nndr=_nndr(ref_d),
+        share_train=share_train,
+        share_ref=share_ref,
+        member_radius=member_radius,
+        nonmember_radius=nonmember_radius,
+        sensitive=sensitive,
+        known_train={c: _dist.embed(train, space, drop=[c]) for c in sensitive},
+        known_ref={c: _dist.embed(reference, space, drop=[c]) for c in sensitive},
+        train_values={c: train[c].to_numpy() for c in sensitive},
+        ref_values={c: reference[c].to_numpy() for c in sensitive},
+        seed=seed,
+    )
+
+
+def measure_leakage(
+    real: RealReference,
+    records: pd.DataFrame,
+    source: str = "synthetic",
+    *,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    tolerances: Mapping[str, float] | None = None,
+) -> LeakageResult:
+    """Every risk of the canonical ``records`` against ``real`` (see the module docstring)."""
+    if len(records) == 0:
+        raise DataError(f"{source}: no records to measure")
+    tol = {**TOLERANCES, **(tolerances or {})}
+    rng = numpy_generator(child_seed(real.seed, 1))
+    emb = _dist.embed(records, real.space)
+    d_train, i_train = _dist.nearest(emb, real.train_emb, k=2)  # (n, 2)
+    dcr, nndr = d_train[:, 0], _nndr(d_train)
+    member_d = _dist.nearest(real.train_emb, emb, k=1)[0][:, 0]
+    nonmember_d = _dist.nearest(real.ref_emb, emb, k=1)[0][:, 0]
+    measures = [
+        _dcr_share(real, emb, dcr, i_train[:, 0], rng, n_boot, confidence, tol["dcr_share"]),
+        _excess(
+            "exact_copies", "exact copies of training rows", dcr <= _dist.EXACT_TOLERANCE,
+            real.ref_dcr <= _dist.EXACT_TOLERANCE, confidence, tol["exact_copies"],
+        ),
+        _excess(
+            "near_copies", "closer to a training row than 95% of reference rows",
+            dcr <= np.quantile(real.ref_dcr, TAIL_QUANTILE),
+            real.ref_dcr <= np.quantile(real.ref_dcr, TAIL_QUANTILE), confidence, tol["near_copies"],
+        ),
+        _excess(
+            "low_nndr", "distance ratio below the reference's 5th percentile",
+            nndr < np.nanquantile(real.ref_nndr, TAIL_QUANTILE),
+            real.ref_nndr < np.nanquantile(real.ref_nndr, TAIL_QUANTILE), confidence, tol["low_nndr"],
+        ),
+        _auc_measure(
+            "mia_distance", "membership attack AUC (distance to nearest record)",
+            -member_d, -nonmember_d, confidence, tol["mia_distance"],
+        ),
+        _auc_measure(
+            "mia_density", "membership attack AUC (density ratio, DOMIAS-style)",
+            _log(real.member_radius) - _log(member_d),
+            _log(real.nonmember_radius) - _log(nonmember_d), confidence, tol["mia_density"],
+        ),
+    ]
+    for column in real.sensitive:
+        measures.append(_attribute_inference(real, records, column, confidence, tol))
+    return LeakageResult(
+        source=source,
+        n_records=len(records),
+        n_train=len(real.train_emb),
+        n_reference=len(real.ref_emb),
+        measures=measures,
+        dcr_percentiles={"records": _percentiles(dcr), "reference": _percentiles(real.ref_dcr)},
+        nndr_percentiles={"records": _percentiles(nndr), "reference": _percentiles(real.ref_nndr)},
+        dcr_histogram=_histogram(dcr, real.ref_dcr),
+        verdict=overall_verdict([m.verdict for m in measures]),
+    )
+
+
+def assess_leakage(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    records: pd.DataFrame,
+    target: str,
+    *,
+    source: str = "synthetic",
+    sensitive: Sequence[str] | None = None,
+    random_state: RandomState = None,
+    n_boot: int = 1000,
+) -> LeakageResult:
+    """Validate raw tables (each with the ``target`` column) and measure ``records``' leakage."""
+    schema = check_tables(train, target, {"holdout": holdout, source: records})
+    train_c, holdout_c, records_c = (canonical(f, schema) for f in (train, holdout, records))
+    real = prepare_reference(
+        train_c, holdout_c, schema, extra=[records_c], sensitive=sensitive,
+        random_state=random_state,
+    )
+    return measure_leakage(real, records_c, source, n_boot=n_boot)
+
+
+def overall_verdict(verdicts: Sequence[str]) -> str:
+    """"leaks" if any measure leaks, "no measurable leak" if all are clear, else inconclusive."""
+    if "leaks" in verdicts:
+        return "leaks"
+    if all(v == "no measurable leak" for v in verdicts):
+        return "no measurable leak"
+    return "inconclusive"
+
+
+def _dcr_share(real, emb, dcr, nearest_train, rng, n_boot, confidence, tolerance) -> RiskMeasure:
+    if len(real.share_train) == len(real.train_emb):
+        d_t, i_t = dcr, nearest_train
+    else:
+        d, i = _dist.nearest(emb, real.train_emb[real.share_train], k=1)
+        d_t, i_t = d[:, 0], i[:, 0]
+    d_r, i_r = (a[:, 0] for a in _dist.nearest(emb, real.ref_emb[real.share_ref], k=1))
+    d_t, d_r = np.round(d_t, 12), np.round(d_r, 12)
+    to_train = np.where(d_t < d_r, 1.0, np.where(d_t == d_r, 0.5, 0.0))  # (n,)
+    m_t, m_r = len(real.share_train), len(real.share_ref)
+    numer = np.bincount(i_t, weights=to_train, minlength=m_t)
+    denom = np.concatenate([numer, np.bincount(i_r, weights=1.0 - to_train, minlength=m_r)])
+    numer = np.concatenate([numer, np.zeros(m_r)])
+    share, low, high = _stats.cluster_ratio_bootstrap(numer, denom, rng, n_boot, confidence)
+    return RiskMeasure(
+        name="dcr_share",
+        label="share of records closer to a training row than to a reference row",
+        value=share, low=low, high=high, null=0.5, tolerance=tolerance,
+        verdict=_stats.verdict_from_interval(low, high, 0.5, tolerance),
+        method=f"cluster bootstrap over real rows ({n_boot})",
+        details={"train_rows_compared": m_t, "reference_rows_compared": m_r},
+    )
+
+
+def _excess(name, label, records_hit, reference_hit, confidence, tolerance) -> RiskMeasure:
+    s1, n1 = float(records_hit.sum()), len(records_hit)
+    s2, n2 = float(reference_hit.sum()), len(reference_hit)
+    diff, low, high = _stats.newcombe_interval(s1, n1, s2, n2, confidence)
+    return RiskMeasure(
+        name=name, label=f"excess share: {label}", value=diff, low=low, high=high, null=0.0,
+        tolerance=tolerance, verdict=_stats.verdict_from_interval(low, high, 0.0, tolerance),
+        method="Newcombe hybrid score",
+        details={"records_rate": s1 / n1, "reference_rate": s2 / n2},
+    )
+
+
+def _auc_measure(name, label, members, nonmembers, confidence, tolerance) -> RiskMeasure:
+    auc, low, high = _stats.auc_interval(members, nonmembers, confidence)
+    return RiskMeasure(
+        name=name, label=label, value=auc, low=low, high=high, null=0.5, tolerance=tolerance,
+        verdict=_stats.verdict_from_interval(low, high, 0.5, tolerance), method="DeLong",
+        details={"members": len(members), "non_members": len(nonmembers)},
+    )
+
+
+def _attribute_inference(real, records, column, confidence, tol) -> RiskMeasure:
+    known = _dist.embed(records, real.space, drop=[column])
+    guesses = records[column].to_numpy()
+    hit_train = _matches(
+        guesses[_dist.nearest(real.known_train[column], known, k=1)[1][:, 0]],
+        real.train_values[column], real.space, column,
+    )
+    hit_ref = _matches(
+        guesses[_dist.nearest(real.known_ref[column], known, k=1)[1][:, 0]],
+        real.ref_values[column], real.space, column,
+    )
+    measure = _excess(
+        f"attribute_inference[{column}]", "", hit_train, hit_ref, confidence,
+        tol["attribute_inference"],
+    )
+    measure.label = f"attribute inference of {column!r} from the other columns"
+    measure.details = {
+        "train_success": measure.details["records_rate"],
+        "reference_success": measure.details["reference_rate"],
+    }
+    return measure
+
+
+def _matches(guess: np.ndarray, truth: np.ndarray, space, column: str) -> np.ndarray:
+    if column in space.numeric:
+        span = space.spans[space.numeric.index(column)]
+        guess, truth = guess.astype(np.float64), truth.astype(np.float64)
+        both_missing = np.isnan(guess) & np.isnan(truth)
+        with np.errstate(invalid="ignore"):
+            return both_missing | (np.abs(guess - truth) <= NUMERIC_MATCH * span)
+    return pd.Series(guess).to_numpy() == pd.Series(truth).to_numpy()
+
+
+def _reference_radii(train_emb, ref_emb, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Cross-fitted k-NN radius among reference rows for members and non-members."""
+    half = rng.permutation(len(ref_emb)) % 2 == 0  # (n_ref,) two halves
+    member_half = rng.permutation(len(train_emb)) % 2 == 0
+    k = min(DENSITY_K, int(half.sum()), int((~half).sum()))
+    nonmember = np.empty(len(ref_emb))
+    member = np.empty(len(train_emb))
+    for side in (True, False):
+        other = ref_emb[half != side]
+        nonmember[half == side] = _dist.nearest(ref_emb[half == side], other, k)[0][:, -1]
+        member[member_half == side] = _dist.nearest(train_emb[member_half == side], other, k)[0][:, -1]
+    return member, nonmember
+
+
+def _balanced(n_train: int, n_ref: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    m = min(n_train, n_ref)
+    pick = lambda n: np.sort(rng.choice(n, m, replace=False)) if n > m else np.arange(n)  # noqa: E731
+    return pick(n_train), pick(n_ref)
+
+
+def _nndr(d: np.ndarray) -> np.ndarray:
+    """Nearest / second-nearest distance; 1 when both are 0, NaN with a single neighbour."""
+    if d.shape[1] < 2:
+        return np.full(len(d), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(d[:, 1] > 0, d[:, 0] / d[:, 1], 1.0)
+
+
+def _log(d: np.ndarray) -> np.ndarray:
+    return np.log(d + _LOG_EPS)
+
+
+def _percentiles(values: np.ndarray) -> dict[str, float]:
+    if np.all(np.isnan(values)):
+        return {"p1": float("nan"), "p5": float("nan"), "p50": float("nan")}
+    p1, p5, p50 = np.nanquantile(values, [0.01, 0.05, 0.5])
+    return {"p1": float(p1), "p5": float(p5), "p50": float(p50)}
+
+
+def _histogram(records: np.ndarray, reference: np.ndarray, bins: int = 30) -> Histogram:
+    top = float(np.quantile(np.concatenate([records, reference]), 0.99)) or 1.0
+    edges = np.linspace(0.0, top, bins + 1)
+    share = lambda v: (np.histogram(np.minimum(v, top), edges)[0] / len(v)).tolist()  # noqa: E731
+    return Histogram(edges=edges.tolist(), records=share(records), reference=share(reference))

@@ -1,0 +1,94 @@
+"""How many rows of each class to generate, and in what chunks, for any sample size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+import numpy as np
+
+from ._errors import DataError
+from ._text import closest_name
+
+
+def resolve_class_counts(
+    classes: Sequence,
+    class_counts: Sequence[int],
+    n: int | None = None,
+    per_class: Mapping | None = None,
+    balance: bool = False,
+    ratio: float | None = None,
+) -> np.ndarray:
+    """Rows to generate per class (aligned with ``classes``) from exactly one request.
+
+    ``n`` and ``ratio`` (of the training size) follow the training class prior, allocated by
+    largest remainder so the total is exact; ``balance`` tops every class up to the largest;
+    ``per_class`` maps class labels (or their string forms) to counts.
+    """
+    given = [name for name, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
+    given += ["balance"] if balance else []
+    if len(given) != 1:
+        raise DataError("ask for exactly one of --n, --per-class, --balance or --ratio"
+                        + (f" (got {', '.join(given)})" if given else ""))
+    counts = np.asarray(class_counts, dtype=np.int64)
+    if per_class is not None:
+        return _per_class_counts(classes, per_class)
+    if balance:
+        return counts.max() - counts
+    if ratio is not None:
+        if not ratio > 0:
+            raise DataError(f"--ratio must be positive, got {ratio}")
+        n = int(round(ratio * counts.sum()))
+    if n is None or int(n) < 1:
+        raise DataError(f"--n must be a positive number of rows, got {n}")
+    return allocate(int(n), counts / counts.sum())
+
+
+def allocate(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split ``total`` into integers proportional to ``weights`` (largest remainder)."""
+    raw = total * np.asarray(weights, dtype=float)
+    out = np.floor(raw).astype(np.int64)
+    short = total - int(out.sum())
+    out[np.argsort(-(raw - out), kind="stable")[:short]] += 1
+    return out
+
+
+def _per_class_counts(classes: Sequence, per_class: Mapping) -> np.ndarray:
+    lookup = {str(c): i for i, c in enumerate(classes)}
+    lookup.update({c: i for i, c in enumerate(classes)})
+    counts = np.zeros(len(classes), dtype=np.int64)
+    for label, count in per_class.items():
+        key = label if label in lookup else str(label)
+        if key not in lookup:
+            known = ", ".join(map(repr, classes))
+            raise DataError(f"--per-class: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
+                            f"classes are {known}")
+        if int(count) < 0:
+            raise DataError(f"--per-class: count for class {label!r} must be >= 0, got {count}")
+        counts[lookup[key]] = int(count)
+    return counts
+
+
+def parse_per_class(text: str) -> dict[str, int]:
+    """``"A=100,B=50"`` -> ``{"A": 100, "B": 50}`` (labels stay strings; matched later)."""
+    out: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        label, sep, count = item.rpartition("=")
+        if not sep or not label:
+            raise DataError(f"--per-class: expected LABEL=COUNT, got {item!r}")
+        try:
+            out[label] = int(count)
+        except ValueError:
+            raise DataError(f"--per-class: count for {label!r} is not a whole number: {count!r}") from None
+    if not out:
+        raise DataError("--per-class: no LABEL=COUNT pairs given")
+    return out
+
+
+def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """Shuffled class codes in chunks; exact totals, memory bounded by ``chunk_size``."""
+    remaining = np.asarray(counts, dtype=np.int64).copy()
+    while remaining.sum() > 0:
+        size = int(min(chunk_size, remaining.sum()))
+        take = rng.multivariate_hypergeometric(remaining, size) if len(remaining) > 1 else remaining[:1].clip(max=size)
+        remaining -= take
+        yield rng.permutation(np.repeat(np.arange(len(counts)), take))

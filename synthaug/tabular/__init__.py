@@ -1,0 +1,1 @@
+"""The tabular path: schema inference, reversible encoding, conditional sampling, networks."""

@@ -1,0 +1,269 @@
+"""Reversible, vectorised codecs for one column each: numeric, categorical, constant.
+
+Every codec stores aggregates only (bin means, point masses shared by many rows, category
+labels seen at least ``min_count`` times, bounds), never a list of training values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+from .schema import ColumnSpec
+
+Z_EDGE = float(ndtri(1.0 - 1e-4))  # |z| of the outermost knots (~3.72)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A slice of the encoded matrix: ``linear`` (one number) or ``softmax`` (a one-hot block)."""
+
+    start: int
+    width: int
+    activation: str
+    column: str
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.width
+
+
+def to_float(col: pd.Series, spec: ColumnSpec) -> np.ndarray:
+    """A numeric or datetime column as float64 (datetimes in seconds), NaN for missing."""
+    if spec.kind == "datetime":
+        stamps = pd.to_datetime(col, errors="coerce", format="mixed")
+        if getattr(stamps.dt, "tz", None) is not None:
+            stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+        seconds = stamps.astype("datetime64[ns]").to_numpy().astype("int64") / 1e9
+        return np.where(stamps.isna().to_numpy(), np.nan, seconds)
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+class NumericCodec:
+    """Point masses and missingness as a mode one-hot; the rest as a piecewise-linear normal score.
+
+    The continuous part is mapped through knots (means of equal-count bins of the sorted values,
+    plus the bounds) placed at normal quantiles, so multimodal and heavy-tailed columns become
+    near-Gaussian. Integers are dequantised with uniform noise before and rounded after.
+    """
+
+    def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int):
+        self.spec, self.max_knots, self.min_bin = spec, max_knots, min_bin
+        self.mass_share, self.max_masses = mass_share, max_masses
+
+    @property
+    def integral(self) -> bool:
+        return self.spec.kind == "integer"
+
+    def fit(self, col: pd.Series, rng: np.random.Generator) -> NumericCodec:
+        x = to_float(col, self.spec)
+        present = x[~np.isnan(x)]
+        self.lo_, self.hi_ = float(present.min()), float(present.max())
+        values, counts = np.unique(present, return_counts=True)
+        share = counts / len(present)
+        top = np.argsort(-share, kind="stable")[: self.max_masses]
+        self.masses_ = np.sort(values[top[share[top] >= self.mass_share]])
+        self.has_missing_ = bool(np.isnan(x).any())
+        rest = present[~np.isin(present, self.masses_)]
+        self.knots_, self.z_knots_ = self._fit_knots(self._dequantise(rest, rng))
+        return self
+
+    def _dequantise(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return x + rng.uniform(-0.5, 0.5, size=x.shape) if self.integral else x
+
+    def _fit_knots(self, rest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        half = 0.5 if self.integral else 0.0
+        lo, hi = self.lo_ - half, self.hi_ + half
+        if len(rest) == 0:
+            return np.array([lo, hi]), np.array([-Z_EDGE, Z_EDGE])
+        n = len(rest)
+        n_bins = int(np.clip(n // self.min_bin, 1, self.max_knots))
+        edges = (np.arange(n_bins + 1) * n) // n_bins
+        sizes = np.diff(edges)
+        means = np.add.reduceat(np.sort(rest), edges[:-1]) / sizes  # equal-count bin means
+        levels = (edges[:-1] + sizes / 2) / n
+        knots = np.concatenate([[lo], means, [hi]])
+        z = np.concatenate([[-Z_EDGE], ndtri(np.clip(levels, 1e-4, 1 - 1e-4)), [Z_EDGE]])
+        knots = np.maximum.accumulate(knots)
+        keep = np.concatenate([[True], np.diff(knots) > 0])
+        keep[-1] = True
+        return knots[keep], z[keep]
+
+    @property
+    def n_modes(self) -> int:
+        return len(self.masses_) + int(self.has_missing_) + 1
+
+    def widths(self) -> list[tuple[int, str]]:
+        return [(1, "linear")] + ([(self.n_modes, "softmax")] if self.n_modes > 1 else [])
+
+    def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
+        x = to_float(col, self.spec)
+        n = len(x)
+        mode = np.full(n, self.n_modes - 1)  # continuous mode is last
+        missing = np.isnan(x)
+        for k, mass in enumerate(self.masses_):  # a loop over point masses, each a column op
+            mode[x == mass] = k
+        if self.has_missing_:
+            mode[missing] = len(self.masses_)
+        cont = mode == self.n_modes - 1
+        z = np.zeros(n)
+        xc = self._dequantise(np.where(cont & ~missing, x, self.lo_), rng)
+        z[cont] = np.interp(xc[cont], self.knots_, self.z_knots_)
+        if self.n_modes == 1:
+            return z[:, None]
+        onehot = np.zeros((n, self.n_modes))
+        onehot[np.arange(n), mode] = 1.0
+        return np.column_stack([z, onehot])
+
+    def inverse(self, block: np.ndarray, clip: bool) -> pd.Series:
+        z = block[:, 0]
+        x = np.interp(z, self.z_knots_, self.knots_)
+        if not clip:
+            x = self._extrapolate(z, x)
+        if self.integral:
+            x = np.round(x)
+        if clip:
+            x = np.clip(x, self.lo_, self.hi_)
+        if self.n_modes > 1:
+            mode = block[:, 1:].argmax(1)
+            n_masses = len(self.masses_)
+            if n_masses:
+                x = np.where(mode < n_masses, self.masses_[np.minimum(mode, n_masses - 1)], x)
+            if self.has_missing_:
+                x = np.where(mode == n_masses, np.nan, x)
+        return self._restore_dtype(x)
+
+    def _extrapolate(self, z: np.ndarray, x: np.ndarray) -> np.ndarray:
+        zk, xk = self.z_knots_, self.knots_
+        if len(zk) < 2:
+            return x
+        lo_slope = (xk[1] - xk[0]) / (zk[1] - zk[0])
+        hi_slope = (xk[-1] - xk[-2]) / (zk[-1] - zk[-2])
+        x = np.where(z < zk[0], xk[0] + (z - zk[0]) * lo_slope, x)
+        return np.where(z > zk[-1], xk[-1] + (z - zk[-1]) * hi_slope, x)
+
+    def _restore_dtype(self, x: np.ndarray) -> pd.Series:
+        dtype = self.spec.dtype
+        if self.spec.kind == "datetime":
+            stamps = pd.to_datetime(np.round(x * 1e9).astype("int64", copy=False), unit="ns")
+            stamps = stamps.where(~np.isnan(x))
+            if dtype.startswith("datetime64"):
+                return pd.Series(stamps).astype(dtype)
+            return pd.Series(stamps.astype(str).where(~np.isnan(x)), dtype=object).astype(dtype)
+        if np.isnan(x).any() and not _accepts_nan(dtype):
+            dtype = "Int64" if self.integral else "float64"
+        return pd.Series(x).astype(dtype)
+
+    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        scalars = {"lo": self.lo_, "hi": self.hi_, "has_missing": self.has_missing_}
+        arrays = {"masses": self.masses_, "knots": self.knots_, "z_knots": self.z_knots_}
+        return scalars, arrays
+
+    def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> NumericCodec:
+        self.lo_, self.hi_, self.has_missing_ = scalars["lo"], scalars["hi"], scalars["has_missing"]
+        self.masses_, self.knots_, self.z_knots_ = arrays["masses"], arrays["knots"], arrays["z_knots"]
+        return self
+
+
+def _accepts_nan(dtype: str) -> bool:
+    return dtype.startswith(("float", "Float", "Int", "UInt", "object", "str", "string", "datetime"))
+
+
+class CategoricalCodec:
+    """One-hot over the categories seen at least ``min_count`` times (and missing, if any).
+
+    Rarer categories are folded into the most frequent one, so a singleton value (often an
+    identifier) never enters the model file.
+    """
+
+    def __init__(self, spec: ColumnSpec, min_count: int):
+        self.spec, self.min_count = spec, min_count
+
+    def fit(self, col: pd.Series, rng: np.random.Generator) -> CategoricalCodec:
+        counts = col.value_counts(dropna=True)
+        kept = counts[counts >= self.min_count]
+        if kept.empty:
+            kept = counts.head(1)
+        self.categories_ = [_to_json_scalar(v) for v in kept.index]
+        self.has_missing_ = bool(col.isna().any())
+        self.n_folded_ = int(len(counts) - len(kept))
+        return self
+
+    @property
+    def width(self) -> int:
+        return len(self.categories_) + int(self.has_missing_)
+
+    def widths(self) -> list[tuple[int, str]]:
+        return [(self.width, "softmax")]
+
+    def codes(self, col: pd.Series) -> np.ndarray:
+        lookup = pd.Index(pd.Series(self.categories_, dtype=object))
+        codes = lookup.get_indexer(col.astype(object))
+        codes[codes < 0] = 0  # unseen or folded categories -> the most frequent
+        if self.has_missing_:
+            codes[col.isna().to_numpy()] = len(self.categories_)
+        return codes
+
+    def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
+        codes = self.codes(col)
+        onehot = np.zeros((len(col), self.width))
+        onehot[np.arange(len(col)), codes] = 1.0
+        return onehot
+
+    def inverse(self, block: np.ndarray, clip: bool) -> pd.Series:
+        codes = block.argmax(1)
+        values = np.array(self.categories_ + [None], dtype=object)
+        out = pd.Series(values[np.minimum(codes, len(self.categories_))], dtype=object)
+        if self.spec.dtype in ("bool", "boolean") and not out.isna().any():
+            return out.astype(self.spec.dtype)
+        if out.isna().any() and not _accepts_nan(self.spec.dtype):
+            return out if self.spec.dtype == "bool" else out.astype("float64")
+        return out.astype(self.spec.dtype)
+
+    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        return {"categories": self.categories_, "has_missing": self.has_missing_}, {}
+
+    def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> CategoricalCodec:
+        self.categories_, self.has_missing_ = list(scalars["categories"]), scalars["has_missing"]
+        return self
+
+
+class ConstantCodec:
+    """A column with one value (or none): nothing to learn, the value is restored on decode."""
+
+    def __init__(self, spec: ColumnSpec):
+        self.spec = spec
+
+    def fit(self, col: pd.Series, rng: np.random.Generator) -> ConstantCodec:
+        present = col.dropna()
+        self.value_ = _to_json_scalar(present.iloc[0]) if len(present) else None
+        return self
+
+    def widths(self) -> list[tuple[int, str]]:
+        return []
+
+    def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
+        return np.zeros((len(col), 0))
+
+    def inverse_n(self, n: int) -> pd.Series:
+        out = pd.Series([self.value_] * n if n else [], dtype=object)
+        return out if self.value_ is None else out.astype(self.spec.dtype)
+
+    def state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        return {"value": self.value_}, {}
+
+    def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> ConstantCodec:
+        self.value_ = scalars["value"]
+        return self
+
+
+def _to_json_scalar(value):
+    """numpy / pandas scalars to plain Python for JSON; timestamps to ISO strings."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value

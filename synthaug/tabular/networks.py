@@ -1,0 +1,117 @@
+"""Generator and projection discriminator for tabular rows, conditioned on the class label."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm as apply_spectral_norm
+
+from ..gan.init import SeededDropout
+from .columns import Span
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """Everything needed to rebuild the networks from a model file."""
+
+    data_dim: int
+    n_classes: int
+    condition_dim: int
+    latent_dim: int
+    generator_dims: tuple[int, ...]
+    discriminator_dims: tuple[int, ...]
+    pac: int
+    spectral_norm: bool
+    dropout: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> NetworkConfig:
+        data = dict(data)
+        data["generator_dims"] = tuple(data["generator_dims"])
+        data["discriminator_dims"] = tuple(data["discriminator_dims"])
+        return cls(**data)
+
+
+class ResidualBlock(nn.Module):
+    """Linear -> BatchNorm -> ReLU, concatenated to its input (B, d_in) -> (B, d_in + d_out)."""
+
+    def __init__(self, d_in: int, d_out: int) -> None:
+        super().__init__()
+        self.fc = nn.Linear(d_in, d_out)
+        self.bn = nn.BatchNorm1d(d_out)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([F.relu(self.bn(self.fc(x))), x], dim=1)
+
+
+class Generator(nn.Module):
+    """(z, class, condition) -> raw row scores; the label enters through an embedding."""
+
+    def __init__(self, cfg: NetworkConfig) -> None:
+        super().__init__()
+        self.class_embedding = nn.Embedding(cfg.n_classes, cfg.latent_dim)
+        dim, blocks = 2 * cfg.latent_dim + cfg.condition_dim, []
+        for width in cfg.generator_dims:
+            blocks.append(ResidualBlock(dim, width))
+            dim += width
+        self.blocks = nn.Sequential(*blocks)
+        self.out = nn.Linear(dim, cfg.data_dim)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+        h = torch.cat([z, self.class_embedding(y), condition], dim=1)  # (B, 2L + C)
+        return self.out(self.blocks(h))  # (B, data_dim)
+
+
+class Discriminator(nn.Module):
+    """Projection discriminator over packs of ``pac`` rows of one class.
+
+    logit = w . phi(x) + <embed(y), phi(x)>; returns (logits (P,), features (P, H)).
+    """
+
+    def __init__(self, cfg: NetworkConfig) -> None:
+        super().__init__()
+        sn = apply_spectral_norm if cfg.spectral_norm else (lambda m: m)
+        layers, dim = [], cfg.data_dim * cfg.pac
+        for width in cfg.discriminator_dims:
+            layers += [sn(nn.Linear(dim, width)), nn.LeakyReLU(0.2), SeededDropout(cfg.dropout)]
+            dim = width
+        self.features = nn.Sequential(*layers)
+        self.out = sn(nn.Linear(dim, 1))
+        self.class_embedding = sn(nn.Embedding(cfg.n_classes, dim))
+        self.pac = cfg.pac
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        phi = self.features(x.reshape(-1, x.shape[1] * self.pac))  # (P, H)
+        logits = self.out(phi).squeeze(1) + (self.class_embedding(y) * phi).sum(1)
+        return logits, phi
+
+
+def activate(raw: torch.Tensor, spans: list[Span], tau: float, generator: torch.Generator) -> torch.Tensor:
+    """Training-time output: numbers as they are, one-hot blocks as Gumbel-softmax (tau)."""
+    parts, last = [], 0
+    for span in spans:  # one whole-batch op per discrete span
+        if span.activation != "softmax":
+            continue
+        parts.append(raw[:, last : span.start])
+        logits = raw[:, span.start : span.stop]
+        parts.append(F.softmax((logits + gumbel_noise(logits, generator)) / tau, dim=1))
+        last = span.stop
+    parts.append(raw[:, last:])
+    return torch.cat(parts, dim=1)
+
+
+def gumbel_noise(like: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    u = torch.rand(like.shape, generator=generator, device=like.device).clamp_(1e-10, 1 - 1e-10)
+    return -torch.log(-torch.log(u))
+
+
+def condition_log_probs(raw: torch.Tensor, spans: list[Span]) -> torch.Tensor:
+    """Log-softmax of every discrete span, concatenated in condition-vector layout (B, C)."""
+    blocks = [F.log_softmax(raw[:, s.start : s.stop], dim=1) for s in spans if s.activation == "softmax"]
+    return torch.cat(blocks, dim=1) if blocks else raw.new_zeros(raw.shape[0], 0)

@@ -1,0 +1,168 @@
+"""Infer what kind each column is: continuous, integer, boolean, categorical, datetime, constant.
+
+A schema is a list of :class:`ColumnSpec`, JSON-serialisable, with no data records in it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError, SynthaugWarning
+from .._text import closest_name
+
+KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
+MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical
+ID_MIN_UNIQUE_SHARE = 0.9  # string/integer columns this unique (and larger than below) look like ids
+ID_MIN_ROWS = 20
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """How one column is modelled: its name, kind, original dtype and whether it had NaN."""
+
+    name: str
+    kind: str
+    dtype: str
+    has_missing: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ColumnSpec:
+        if data.get("kind") not in KINDS:
+            raise DataError(f"column {data.get('name')!r}: unknown kind {data.get('kind')!r}")
+        return cls(**data)
+
+
+def check_columns_exist(frame: pd.DataFrame, names: Iterable[str], option: str) -> None:
+    """Raise DataError naming ``option`` if any of ``names`` is not a column of ``frame``."""
+    for name in names:
+        if name not in frame.columns:
+            raise DataError(f"{option}: no column {name!r}{closest_name(name, frame.columns)}")
+
+
+def infer_schema(
+    frame: pd.DataFrame,
+    categorical: Iterable[str] = (),
+    continuous: Iterable[str] = (),
+    keep: Iterable[str] = (),
+) -> tuple[list[ColumnSpec], list[str]]:
+    """Return (specs of modelled columns, names of identifier-like columns dropped, with a warning).
+
+    ``categorical`` / ``continuous`` force a kind; ``keep`` keeps identifier-like columns.
+    """
+    categorical, continuous, keep = set(categorical), set(continuous), set(keep)
+    for option, names in (("categorical", categorical), ("continuous", continuous), ("keep", keep)):
+        check_columns_exist(frame, names, option)
+    specs, dropped = [], []
+    for name in frame.columns:
+        col = frame[name]
+        kind = _forced_kind(col, name, categorical, continuous) or _infer_kind(col, name)
+        if kind == "identifier":
+            if name not in keep:
+                dropped.append(name)
+                continue
+            kind = "categorical" if not _is_numeric(col) else "continuous"
+        specs.append(ColumnSpec(str(name), kind, str(col.dtype), bool(col.isna().any())))
+    if dropped:
+        warnings.warn(
+            f"dropping identifier-like column(s) {', '.join(map(repr, dropped))} "
+            "(nearly every value is unique); pass --keep to model them",
+            SynthaugWarning,
+            stacklevel=2,
+        )
+    return specs, dropped
+
+
+def _forced_kind(col: pd.Series, name: str, categorical: set, continuous: set) -> str | None:
+    if name in categorical:
+        return "categorical"
+    if name in continuous:
+        if not _is_numeric(col):
+            _raise_not_numeric(col, name)
+        return "continuous"
+    return None
+
+
+def _is_numeric(col: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
+
+
+def _infer_kind(col: pd.Series, name: str) -> str:
+    values = col.dropna()
+    n_unique = values.nunique()
+    if n_unique <= 1:
+        return "constant"
+    if pd.api.types.is_bool_dtype(col) or _is_bool_object(values):
+        return "boolean"
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return "datetime"
+    if _is_numeric(col):
+        integral = bool(np.all(np.mod(values.to_numpy(dtype=float), 1.0) == 0.0))
+        if n_unique <= MAX_NUMERIC_CATEGORIES:
+            return "categorical"
+        if integral and _looks_like_id(values, n_unique) and _is_monotonic(values):
+            return "identifier"
+        return "integer" if integral else "continuous"
+    _check_stray_strings(values, name)
+    if _looks_like_datetime(values):
+        return "datetime"
+    if _looks_like_id(values, n_unique):
+        return "identifier"
+    return "categorical"
+
+
+def _is_bool_object(values: pd.Series) -> bool:
+    return values.dtype == object and values.map(type).eq(bool).all()
+
+
+def _is_monotonic(values: pd.Series) -> bool:
+    return values.is_monotonic_increasing or values.is_monotonic_decreasing
+
+
+def _looks_like_id(values: pd.Series, n_unique: int) -> bool:
+    return len(values) >= ID_MIN_ROWS and n_unique >= ID_MIN_UNIQUE_SHARE * len(values)
+
+
+def _check_stray_strings(values: pd.Series, name: str) -> None:
+    """A text column whose values are nearly all numbers is a numeric column with typos."""
+    parsed = pd.to_numeric(values, errors="coerce")
+    n_bad = int(parsed.isna().sum())
+    if 0 < n_bad <= max(1, int(0.05 * len(values))) and len(values) - n_bad > MAX_NUMERIC_CATEGORIES:
+        _raise_not_numeric(values, name, parsed)
+
+
+def _raise_not_numeric(col: pd.Series, name: str, parsed: pd.Series | None = None) -> None:
+    parsed = pd.to_numeric(col.dropna(), errors="coerce") if parsed is None else parsed
+    bad = parsed.isna().to_numpy()
+    if not bad.any():
+        return
+    where = int(np.flatnonzero(bad)[0])
+    raise DataError(
+        f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
+        f"(first at data row {where + 1}); fix them, or pass --categorical {name}"
+    )
+
+
+def _looks_like_datetime(values: pd.Series) -> bool:
+    head = values.astype(str).head(50)
+    if head.str.fullmatch(r"[-+]?\d*\.?\d+").all():
+        return False
+    if not head.str.contains(r"\d{1,4}[-/.:]\d{1,2}", regex=True).all():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(head, errors="coerce", format="mixed")
+    return bool(parsed.notna().all())
+
+
+def select_columns(frame: pd.DataFrame, specs: list[ColumnSpec]) -> pd.DataFrame:
+    """The modelled columns of ``frame``, in schema order, checking they are all there."""
+    check_columns_exist(frame, [s.name for s in specs], "data")
+    return frame[[s.name for s in specs]]

@@ -1,0 +1,352 @@
+"""TabularCGAN: a class-conditional GAN for mixed-type tables, scikit-learn style."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from .._errors import DataError, ModelFileError
+from .._progress import progress_bar
+from .._random import child_seed, draw_seed
+from ..gan.losses import check_loss
+from ..io import TableWriter
+from ..persist import require, save_model
+from ..sampling import chunk_labels, resolve_class_counts
+from .columns import Span
+from .conditional import CLASS_SAMPLING
+from .encoder import TableEncoder
+from .networks import Generator, NetworkConfig, gumbel_noise
+from .schema import check_columns_exist, infer_schema
+from .target import encode_labels, split_target
+from .training import TrainConfig, train_gan
+
+STRATEGIES = ("conditional", "per-class")
+MODEL_TYPE = "TabularCGAN"
+
+
+class TabularCGAN(BaseEstimator):
+    """A class-conditional GAN for tables with numeric, categorical, boolean and date columns.
+
+    The label is an input to both networks (an embedding in the generator, a projection term
+    in the discriminator), so every sampled row carries exactly the label it was asked for.
+    ``strategy="per-class"`` trains one unconditional model per class instead.
+
+    Training runs ``max(epochs * ceil(n_rows / batch_size), min_steps)`` generator steps, so
+    a few dozen rows per class still get enough updates.
+    """
+
+    def __init__(
+        self,
+        *,
+        strategy: str = "conditional",
+        epochs: int = 300,
+        min_steps: int = 3000,
+        batch_size: int = 500,
+        loss: str = "non-saturating",
+        real_label: float = 0.9,
+        gp_weight: float = 10.0,
+        pac: int | None = None,
+        spectral_norm: bool = True,
+        latent_dim: int = 64,
+        generator_dims: Sequence[int] = (256, 256),
+        discriminator_dims: Sequence[int] = (256, 256),
+        dropout: float = 0.25,
+        generator_lr: float = 2e-4,
+        discriminator_lr: float = 2e-4,
+        betas: Sequence[float] = (0.5, 0.9),
+        weight_decay: float = 1e-6,
+        discriminator_steps: int = 1,
+        feature_matching: float = 0.0,
+        ema_decay: float | None = 0.999,
+        gumbel_tau: float = 0.2,
+        class_sampling: str = "balanced",
+        condition_probability: float = 0.5,
+        categorical: Sequence[str] = (),
+        continuous: Sequence[str] = (),
+        drop: Sequence[str] = (),
+        keep: Sequence[str] = (),
+        max_knots: int = 200,
+        point_mass_share: float = 0.05,
+        min_category_count: int = 2,
+        clip: bool = True,
+        device: str = "cpu",
+        random_state: int | np.random.Generator | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.strategy = strategy
+        self.epochs = epochs
+        self.min_steps = min_steps
+        self.batch_size = batch_size
+        self.loss = loss
+        self.real_label = real_label
+        self.gp_weight = gp_weight
+        self.pac = pac
+        self.spectral_norm = spectral_norm
+        self.latent_dim = latent_dim
+        self.generator_dims = generator_dims
+        self.discriminator_dims = discriminator_dims
+        self.dropout = dropout
+        self.generator_lr = generator_lr
+        self.discriminator_lr = discriminator_lr
+        self.betas = betas
+        self.weight_decay = weight_decay
+        self.discriminator_steps = discriminator_steps
+        self.feature_matching = feature_matching
+        self.ema_decay = ema_decay
+        self.gumbel_tau = gumbel_tau
+        self.class_sampling = class_sampling
+        self.condition_probability = condition_probability
+        self.categorical = categorical
+        self.continuous = continuous
+        self.drop = drop
+        self.keep = keep
+        self.max_knots = max_knots
+        self.point_mass_share = point_mass_share
+        self.min_category_count = min_category_count
+        self.clip = clip
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y) -> TabularCGAN:
+        """Learn from features ``X`` and labels ``y`` (an array, a Series, or a column name of X)."""
+        self._check_params()
+        features, labels, columns = split_target(X, y)
+        check_columns_exist(features, self.drop, "drop")
+        features = features.drop(columns=list(self.drop))
+        if len(features.columns) == 0:
+            raise DataError("no feature columns left to model")
+        self.classes_, codes, self.class_counts_ = encode_labels(labels)
+        self.seed_ = draw_seed(self.random_state)
+        rng = np.random.default_rng(child_seed(self.seed_, 0))
+        specs, dropped = infer_schema(features, self.categorical, self.continuous, self.keep)
+        self.encoder_ = TableEncoder(
+            max_knots=self.max_knots, point_mass_share=self.point_mass_share,
+            min_category_count=self.min_category_count, clip=self.clip,
+        ).fit(features, specs, rng)
+        matrix = self.encoder_.transform(features, rng)
+        self.target_name_ = str(labels.name)
+        self.target_dtype_ = str(labels.dtype)
+        self.columns_ = [c for c in columns if c not in set(map(str, self.drop)) | set(dropped)]
+        self.n_rows_ = len(features)
+        started = time.perf_counter()
+        self.generators_, self.history_ = self._train(matrix, codes)
+        self.fit_seconds_ = time.perf_counter() - started
+        self._n_sample_calls = 0
+        return self
+
+    def _check_params(self) -> None:
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}; got {self.strategy!r}")
+        if self.class_sampling not in CLASS_SAMPLING:
+            raise ValueError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {self.class_sampling!r}")
+        check_loss(self.loss)
+        for name in ("epochs", "batch_size", "latent_dim", "discriminator_steps"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name} must be >= 1; got {getattr(self, name)!r}")
+
+    def _device(self) -> torch.device:
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise DataError("device: 'cuda' requested but no GPU is available; use --device cpu or auto")
+        return torch.device(self.device)
+
+    @property
+    def pac_(self) -> int:
+        return int(self.pac) if self.pac else (10 if self.loss == "wgan-gp" else 1)
+
+    def _train(self, matrix: np.ndarray, codes: np.ndarray) -> tuple[list[Generator], list]:
+        groups = [(codes, len(self.classes_))] if self.strategy == "conditional" else [
+            (None, k) for k in range(len(self.classes_))
+        ]
+        plans = []
+        for labels, n_classes_or_k in groups:
+            if labels is not None:
+                plans.append((matrix, labels, n_classes_or_k))
+            else:
+                rows = codes == n_classes_or_k
+                plans.append((matrix[rows], np.zeros(int(rows.sum()), np.int64), 1))
+        steps = [self._n_steps(len(m)) for m, _, _ in plans]
+        generators, history = [], []
+        with progress_bar(sum(steps), "training", self.verbose) as bar:
+            for i, ((m, labels, n_classes), n_steps) in enumerate(zip(plans, steps, strict=True)):
+                net = self._network_config(n_classes)
+                cfg = self._train_config(n_steps, len(m))
+                G, hist = train_gan(m, labels, net, self.encoder_.spans_, cfg,
+                                    child_seed(self.seed_, 1, i), bar, self._device())
+                generators.append(G.cpu())
+                history.append(hist)
+        return generators, history
+
+    def _n_steps(self, n_rows: int) -> int:
+        return max(int(self.epochs) * math.ceil(n_rows / self.batch_size), int(self.min_steps))
+
+    def _network_config(self, n_classes: int) -> NetworkConfig:
+        discrete = [s for s in self.encoder_.spans_ if s.activation == "softmax"]
+        return NetworkConfig(
+            data_dim=self.encoder_.output_dim_, n_classes=n_classes,
+            condition_dim=sum(s.width for s in discrete), latent_dim=int(self.latent_dim),
+            generator_dims=tuple(int(d) for d in self.generator_dims),
+            discriminator_dims=tuple(int(d) for d in self.discriminator_dims),
+            pac=self.pac_, spectral_norm=bool(self.spectral_norm), dropout=float(self.dropout),
+        )
+
+    def _train_config(self, n_steps: int, n_rows: int) -> TrainConfig:
+        n_packs = max(1, min(int(self.batch_size), n_rows) // self.pac_)
+        return TrainConfig(
+            loss=self.loss, real_label=float(self.real_label), gp_weight=float(self.gp_weight),
+            generator_lr=float(self.generator_lr), discriminator_lr=float(self.discriminator_lr),
+            betas=(float(self.betas[0]), float(self.betas[1])), weight_decay=float(self.weight_decay),
+            discriminator_steps=int(self.discriminator_steps), feature_matching=float(self.feature_matching),
+            condition_weight=1.0, ema_decay=self.ema_decay, gumbel_tau=float(self.gumbel_tau),
+            n_steps=n_steps, n_packs=n_packs, class_sampling=self.class_sampling,
+            condition_probability=float(self.condition_probability), log_every=max(1, n_steps // 100),
+        )
+
+    # --------------------------------------------------------------- sample
+    def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
+               ratio: float | None = None, random_state: int | None = None) -> tuple[pd.DataFrame, pd.Series]:
+        """Labeled synthetic rows as ``(X, y)``; ask for exactly one of n, per_class, balance, ratio.
+
+        ``n`` and ``ratio`` (of the training size) follow the training class prior; ``per_class``
+        gives exact counts per label; ``balance`` tops every class up to the largest.
+        """
+        frame = pd.concat(list(self.iter_sample(n, per_class=per_class, balance=balance, ratio=ratio,
+                                                 random_state=random_state)), ignore_index=True)
+        return frame.drop(columns=[self.target_name_]), frame[self.target_name_]
+
+    def sample_frame(self, n: int | None = None, **request) -> pd.DataFrame:
+        """Like :meth:`sample`, as one table with the target column at its original place."""
+        return pd.concat(list(self.iter_sample(n, **request)), ignore_index=True)
+
+    def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
+                    ratio: float | None = None, random_state: int | None = None,
+                    chunk_size: int = 100_000) -> Iterator[pd.DataFrame]:
+        """Yield shuffled chunks of whole synthetic rows; memory does not grow with the total."""
+        check_is_fitted(self, "generators_")
+        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
+        seed = self._sample_seed(random_state)
+        rng = np.random.default_rng(seed)
+        gen = torch.Generator().manual_seed(seed)
+        for codes in chunk_labels(counts, int(chunk_size), rng):
+            yield self._generate(codes, gen)
+
+    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = 100_000,
+                     verbose: bool | None = None, **request) -> int:
+        """Stream synthetic rows to CSV or Parquet (by extension); returns the row count."""
+        check_is_fitted(self, "generators_")
+        total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
+        show = self.verbose if verbose is None else verbose
+        with TableWriter(path) as writer, progress_bar(total, "sampling", show) as bar:
+            for chunk in self.iter_sample(n, chunk_size=chunk_size, **request):
+                writer.write(chunk)
+                bar.advance(len(chunk))
+        return writer.rows_written
+
+    def _sample_seed(self, random_state) -> int:
+        if random_state is not None:
+            return draw_seed(random_state)
+        self._n_sample_calls = getattr(self, "_n_sample_calls", 0) + 1
+        return child_seed(self.seed_, 2, self._n_sample_calls)
+
+    @torch.no_grad()
+    def _generate(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
+        """Decode generated rows for the class codes given, in that order."""
+        raw = torch.empty(len(codes), self.encoder_.output_dim_)
+        conditional = self.strategy == "conditional"
+        for k, G in enumerate(self.generators_):
+            rows = np.arange(len(codes)) if conditional else np.flatnonzero(codes == k)
+            if len(rows) == 0:
+                continue
+            y = torch.from_numpy(codes[rows] if conditional else np.zeros(len(rows), np.int64))
+            z = torch.randn(len(rows), G.class_embedding.embedding_dim, generator=gen)
+            cond = torch.zeros(len(rows), G.blocks[0].fc.in_features - 2 * z.shape[1]) if len(G.blocks) else None
+            raw[torch.from_numpy(rows)] = G(z, y, cond)
+        raw = _gumbel_max(raw, self.encoder_.spans_, gen)
+        frame = self.encoder_.inverse_transform(raw.numpy())
+        labels = pd.Series(np.asarray(self.classes_, dtype=object)[codes]).astype(self.target_dtype_)
+        frame[self.target_name_] = labels.to_numpy() if labels.dtype == object else labels
+        return frame[self.columns_]
+
+    # ---------------------------------------------------------------- files
+    def save(self, path: str | Path) -> Path:
+        """Write a model directory (JSON + safetensors); it holds aggregates and weights only."""
+        check_is_fitted(self, "generators_")
+        encoder_meta, arrays = self.encoder_.state()
+        tensors = {f"encoder.{k[len('encoder.'):]}": v for k, v in arrays.items()}
+        for i, G in enumerate(self.generators_):
+            tensors.update({f"generator.{i}.{k}": v for k, v in G.state_dict().items()})
+        meta = {
+            "params": _json_params(self.get_params()),
+            "network": self._network_config(1 if self.strategy == "per-class" else len(self.classes_)).to_dict(),
+            "encoder": encoder_meta,
+            "classes": self.classes_,
+            "class_counts": [int(c) for c in self.class_counts_],
+            "target": {"name": self.target_name_, "dtype": self.target_dtype_},
+            "columns": self.columns_,
+            "seed": str(self.seed_),
+            "training": {"n_rows": int(self.n_rows_), "seconds": round(self.fit_seconds_, 3),
+                         "history": self.history_},
+        }
+        return save_model(path, MODEL_TYPE, meta, tensors)
+
+    @classmethod
+    def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> TabularCGAN:
+        """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
+        params = dict(require(meta, "params"))
+        model = cls(**{k: v for k, v in params.items() if k in cls._get_param_names()})
+        arrays = {k: v.numpy() for k, v in tensors.items() if k.startswith("encoder.")}
+        model.encoder_ = TableEncoder.from_state(require(meta, "encoder"), arrays)
+        net = NetworkConfig.from_dict(require(meta, "network"))
+        n_models = 1 if model.strategy == "conditional" else len(require(meta, "classes"))
+        model.generators_ = []
+        for i in range(n_models):
+            prefix = f"generator.{i}."
+            state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+            G = Generator(net)
+            try:
+                G.load_state_dict(state)
+            except RuntimeError as exc:
+                raise ModelFileError(f"generator {i} weights do not match model.json: {str(exc)[:200]}") from None
+            model.generators_.append(G.eval())
+        model.classes_ = list(require(meta, "classes"))
+        model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
+        model.target_name_ = require(meta, "target", "name")
+        model.target_dtype_ = require(meta, "target", "dtype")
+        model.columns_ = list(require(meta, "columns"))
+        model.seed_ = int(require(meta, "seed"))
+        model.n_rows_ = int(require(meta, "training", "n_rows"))
+        model.fit_seconds_ = float(require(meta, "training", "seconds"))
+        model.history_ = require(meta, "training", "history")
+        model._n_sample_calls = 0
+        return model
+
+
+def _gumbel_max(raw: torch.Tensor, spans: list[Span], gen: torch.Generator) -> torch.Tensor:
+    """Add Gumbel noise to every softmax block, so argmax samples from its distribution."""
+    for span in spans:
+        if span.activation == "softmax":
+            block = raw[:, span.start : span.stop]
+            raw[:, span.start : span.stop] = block + gumbel_noise(block, gen)
+    return raw
+
+
+def _json_params(params: dict) -> dict:
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, np.random.Generator):
+            value = None
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[key] = value
+    return out

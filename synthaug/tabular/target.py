@@ -1,0 +1,60 @@
+"""Split and check the class label of a table."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError, SynthaugWarning
+from .._text import closest_name
+
+
+def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """(features, labels, column order of the whole table) from ``fit(X, y)`` arguments.
+
+    ``y`` may be a column name of ``X``, a Series or an array; a NumPy ``X`` gets columns x0, x1...
+    """
+    if not isinstance(X, pd.DataFrame):
+        array = np.asarray(X)
+        if array.ndim != 2:
+            raise DataError(f"X must be a 2-D table, got an array of shape {array.shape}")
+        X = pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+    if isinstance(y, str):
+        if y not in X.columns:
+            raise DataError(f"target column {y!r} not found{closest_name(y, X.columns)}")
+        return X.drop(columns=[y]), X[y].rename(y), [str(c) for c in X.columns]
+    name = getattr(y, "name", None) or "target"
+    labels = pd.Series(np.asarray(y), name=name) if not isinstance(y, pd.Series) else y.rename(name)
+    if len(labels) != len(X):
+        raise DataError(f"X has {len(X)} rows but y has {len(labels)}")
+    if name in X.columns:
+        raise DataError(f"target name {name!r} is also a column of X")
+    return X.reset_index(drop=True), labels.reset_index(drop=True), [*map(str, X.columns), str(name)]
+
+
+def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
+    """(classes sorted, class code per row, row count per class), checking the label column."""
+    name = labels.name
+    n_missing = int(labels.isna().sum())
+    if n_missing:
+        raise DataError(f"target column {name!r} has {n_missing} missing value(s); drop or fill them")
+    classes, codes = np.unique(labels.to_numpy(dtype=object) if labels.dtype == object
+                               else labels.to_numpy(), return_inverse=True)
+    if len(classes) < 2:
+        raise DataError(f"target column {name!r} has only one class; a classifier needs at least two")
+    counts = np.bincount(codes, minlength=len(classes))
+    singles = [c for c, k in zip(classes, counts, strict=True) if k == 1]
+    if singles:
+        warnings.warn(
+            f"target column {name!r}: class(es) {', '.join(map(repr, map(_plain, singles)))} have a "
+            "single row; the model will likely copy or ignore them",
+            SynthaugWarning,
+            stacklevel=3,
+        )
+    return [_plain(c) for c in classes], codes.astype(np.int64), counts.astype(np.int64)
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value

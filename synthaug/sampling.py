@@ -53,12 +53,13 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
 
 
 def _per_class_counts(classes: Sequence, per_class: Mapping) -> np.ndarray:
-    lookup = {str(c): i for i, c in enumerate(classes)}
+    lookup = {str(c).strip(): i for i, c in enumerate(classes)}  # " >50K" is typed as ">50K"
+    lookup.update({str(c): i for i, c in enumerate(classes)})
     lookup.update({c: i for i, c in enumerate(classes)})
     counts = np.zeros(len(classes), dtype=np.int64)
     for label, count in per_class.items():
-        key = label if label in lookup else str(label)
-        if key not in lookup:
+        key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
+        if key is None:
             known = ", ".join(map(repr, classes))
             raise DataError(f"--per-class: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")

@@ -242,13 +242,14 @@ class TabularCGAN(BaseEstimator):
             yield self._generate(codes, gen)
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = 100_000,
-                     verbose: bool | None = None, **request) -> int:
+                     verbose: bool | None = None, random_state: int | None = None, **request) -> int:
         """Stream synthetic rows to CSV or Parquet (by extension); returns the row count."""
         check_is_fitted(self, "generators_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
         show = self.verbose if verbose is None else verbose
         with TableWriter(path) as writer, progress_bar(total, "sampling", show) as bar:
-            for chunk in self.iter_sample(n, chunk_size=chunk_size, **request):
+            chunks = self.iter_sample(n, chunk_size=chunk_size, random_state=random_state, **request)
+            for chunk in chunks:
                 writer.write(chunk)
                 bar.advance(len(chunk))
         return writer.rows_written

@@ -1,0 +1,143 @@
+"""CLI commands for tables: fit, sample, inspect, demo."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ._overrides import parse_overrides
+from .cli import command
+from .io import read_table
+from .persist import load_model
+from .sampling import parse_per_class
+from .tabular.synthesizer import TabularCGAN
+
+console = Console(highlight=False)
+
+
+class Strategy(str, Enum):
+    conditional = "conditional"
+    per_class = "per-class"
+
+
+class Loss(str, Enum):
+    non_saturating = "non-saturating"
+    wgan_gp = "wgan-gp"
+    hinge = "hinge"
+
+
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+def _names(text: str | None) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()] if text else []
+
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars and summaries.")]
+Seed = Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")]
+
+
+@command("fit")
+def fit(
+    data: Annotated[Path, typer.Argument(help="Training table (.csv or .parquet).")],
+    target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write.")],
+    categorical: Annotated[str | None, typer.Option(help="Columns to treat as categorical, comma-separated.")] = None,
+    continuous: Annotated[str | None, typer.Option(help="Columns to treat as continuous, comma-separated.")] = None,
+    drop: Annotated[str | None, typer.Option(help="Columns to leave out, comma-separated.")] = None,
+    keep: Annotated[str | None, typer.Option(help="Identifier-like columns to model anyway.")] = None,
+    strategy: Annotated[Strategy | None, typer.Option(help="One conditional model, or one per class.")] = None,
+    loss: Annotated[Loss | None, typer.Option(help="Adversarial loss.")] = None,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Passes over the data.")] = None,
+    min_steps: Annotated[int | None, typer.Option(min=1, help="At least this many steps (scarce data).")] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per step.")] = None,
+    device: Annotated[Device | None, typer.Option(help="Where to train.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Any constructor parameter: KEY=VALUE.")] = None,
+    seed: Seed = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Train a class-conditional GAN on DATA and write a model directory."""
+    params = parse_overrides(set_ or [], TabularCGAN)
+    given = {"strategy": strategy, "loss": loss, "epochs": epochs, "min_steps": min_steps,
+             "batch_size": batch_size, "device": device}
+    params.update({k: (v.value if isinstance(v, Enum) else v) for k, v in given.items() if v is not None})
+    for key, text in (("categorical", categorical), ("continuous", continuous), ("drop", drop), ("keep", keep)):
+        if text:
+            params[key] = _names(text)
+    frame = read_table(data)
+    model = TabularCGAN(**params, random_state=seed, verbose=not quiet).fit(frame, y=target)
+    model.save(output)
+    if not quiet:
+        console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "
+                      f"{len(model.encoder_.specs_)} columns in {model.fit_seconds_:.1f}s; wrote {output}")
+
+
+@command("sample")
+def sample(
+    model_dir: Annotated[Path, typer.Argument(metavar="MODEL", help="Model directory from `synthaug fit`.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output table (.csv or .parquet).")],
+    n: Annotated[int | None, typer.Option("--n", help="Rows in total, at the training class prior.")] = None,
+    per_class: Annotated[str | None, typer.Option(help="Exact counts, e.g. 'A=100,B=50'.")] = None,
+    balance: Annotated[bool, typer.Option(help="Top every class up to the largest.")] = False,
+    ratio: Annotated[float | None, typer.Option(help="Rows as a multiple of the training size.")] = None,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Rows generated and written at a time.")] = 100_000,
+    seed: Seed = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Write labeled synthetic rows from MODEL to a CSV or Parquet file, streaming in chunks."""
+    from . import load
+
+    model = load(model_dir)
+    request = {"per_class": parse_per_class(per_class) if per_class else None, "balance": balance,
+               "ratio": ratio, "random_state": seed}
+    rows = model.write_sample(output, n, chunk_size=chunk_size, verbose=not quiet, **request)
+    if not quiet:
+        console.print(f"wrote {rows} rows to {output}")
+
+
+@command("inspect")
+def inspect_model(
+    model_dir: Annotated[Path, typer.Argument(metavar="MODEL", help="Model directory.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print model.json as it is.")] = False,
+) -> None:
+    """Describe a model directory: format, classes, columns and training."""
+    meta, _ = load_model(model_dir)
+    if as_json:
+        console.print_json(json.dumps(meta))
+        return
+    params, training = meta["params"], meta["training"]
+    console.print(f"{meta['model_type']} (format {meta['format_version']}, synthaug {meta['synthaug_version']})")
+    console.print(f"strategy {params['strategy']}, loss {params['loss']}, trained on {training['n_rows']} rows "
+                  f"in {training['seconds']}s")
+    classes = Table("class", "training rows", title=f"target {meta['target']['name']!r}")
+    for label, count in zip(meta["classes"], meta["class_counts"], strict=True):
+        classes.add_row(str(label), str(count))
+    console.print(classes)
+    columns = Table("column", "kind", "dtype", "missing")
+    for column in meta["encoder"]["columns"]:
+        spec = column["spec"]
+        columns.add_row(spec["name"], spec["kind"], spec["dtype"], "yes" if spec["has_missing"] else "")
+    console.print(columns)
+
+
+@command("demo")
+def demo(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the model and data.")] = Path(
+        "synthaug-demo"
+    ),
+    seed: Seed = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Run the whole job on scikit-learn's breast-cancer data: fit, sample, evaluate."""
+    from ._demo import run_demo
+
+    run_demo(output, seed=seed, quiet=quiet, console=console)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+
 __version__ = "0.1.0"
 
 from ._errors import DataError, ModelFileError, SynthaugError, SynthaugWarning  # noqa: E402
 from .tabular.synthesizer import TabularCGAN  # noqa: E402
+
+
+# model_type in model.json -> "module:Class" whose ``from_saved(meta, tensors)`` rebuilds it
+MODEL_TYPES = {
+    "TabularCGAN": "synthaug.tabular.synthesizer:TabularCGAN",
+    "ImageCGAN": "synthaug.images.synthesizer:ImageCGAN",
+}
 
 
 def load(path):
@@ -14,10 +23,11 @@ def load(path):
 
     meta, tensors = load_model(path)
     model_type = require(meta, "model_type")
-    registry = {"TabularCGAN": TabularCGAN}
-    if model_type not in registry:
+    if model_type not in MODEL_TYPES:
         raise ModelFileError(f"{path}: unknown model type {model_type!r}")
-    return registry[model_type].from_saved(meta, tensors)
+    module_name, class_name = MODEL_TYPES[model_type].split(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, class_name).from_saved(meta, tensors)
 
 
 __all__ = ["DataError", "ModelFileError", "SynthaugError", "SynthaugWarning", "TabularCGAN", "load"]

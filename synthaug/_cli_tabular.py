@@ -32,6 +32,12 @@ class Loss(str, Enum):
     hinge = "hinge"
 
 
+class Modality(str, Enum):
+    auto = "auto"
+    table = "table"
+    image = "image"
+
+
 class Device(str, Enum):
     auto = "auto"
     cpu = "cpu"
@@ -62,10 +68,17 @@ def fit(
     batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per step.")] = None,
     device: Annotated[Device | None, typer.Option(help="Where to train.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Any constructor parameter: KEY=VALUE.")] = None,
+    modality: Annotated[Modality, typer.Option(help="table, image (folder of class subfolders or .npz), "
+                                               "or auto: by what DATA is.")] = Modality.auto,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:
     """Train a class-conditional GAN on DATA and write a model directory."""
+    if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
+        from ._cli_image import fit_images
+
+        fit_images(data, output, set_ or [], device.value if device else None, seed, quiet, console)
+        return
     params = parse_overrides(set_ or [], TabularCGAN)
     given = {"strategy": strategy, "loss": loss, "epochs": epochs, "min_steps": min_steps,
              "batch_size": batch_size, "device": device}
@@ -79,6 +92,10 @@ def fit(
     if not quiet:
         console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "
                       f"{len(model.encoder_.specs_)} columns in {model.fit_seconds_:.1f}s; wrote {output}")
+
+
+def _is_image_data(path: Path) -> bool:
+    return path.is_dir() or path.suffix.lower() == ".npz"
 
 
 @command("sample")

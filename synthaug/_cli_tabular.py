@@ -151,10 +151,12 @@ def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the model and data.")] = Path(
         "synthaug-demo"
     ),
+    min_steps: Annotated[int | None, typer.Option(min=1, help="Override the model's training steps.")] = None,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:
     """Run the whole job on scikit-learn's breast-cancer data: fit, sample, evaluate."""
     from ._demo import run_demo
 
-    run_demo(output, seed=seed, quiet=quiet, console=console)
+    params = {"min_steps": min_steps} if min_steps else {}
+    run_demo(output, seed=seed, quiet=quiet, console=console, params=params)

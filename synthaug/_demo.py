@@ -44,12 +44,12 @@ def macro_f1(train: pd.DataFrame, test: pd.DataFrame, seed: int) -> float:
     return float(np.mean(scores))
 
 
-def run_demo(output: Path, seed: int, quiet: bool, console: Console) -> dict:
+def run_demo(output: Path, seed: int, quiet: bool, console: Console, params: dict | None = None) -> dict:
     """Fit on 25 rows per class, sample 500 per class, compare classifiers on a real test set."""
     say = (lambda *a: None) if quiet else console.print
     train, test = demo_data(seed)
     say(f"breast cancer: {len(train)} training rows ({ROWS_PER_CLASS} per class), {len(test)} test rows")
-    model = TabularCGAN(random_state=seed, verbose=not quiet).fit(train, y=TARGET)
+    model = TabularCGAN(**(params or {}), random_state=seed, verbose=not quiet).fit(train, y=TARGET)
     model.save(output / "model")
     synthetic = model.sample_frame(per_class={c: 500 for c in model.classes_}, random_state=seed)
     for name, table in (("train.csv", train), ("test.csv", test), ("synthetic.csv", synthetic)):

@@ -123,12 +123,12 @@ class TabularCGAN(BaseEstimator):
         features, labels, columns = split_target(X, y)
         check_columns_exist(features, self.drop, "drop")
         features = features.drop(columns=list(self.drop))
-        if len(features.columns) == 0:
-            raise DataError("no feature columns left to model")
         self.classes_, codes, self.class_counts_ = encode_labels(labels)
         self.seed_ = draw_seed(self.random_state)
         rng = np.random.default_rng(child_seed(self.seed_, 0))
         specs, dropped = infer_schema(features, self.categorical, self.continuous, self.keep)
+        if not specs:
+            raise DataError("no feature columns left to model (all were dropped)")
         self.encoder_ = TableEncoder(
             max_knots=self.max_knots, point_mass_share=self.point_mass_share,
             min_category_count=self.min_category_count, clip=self.clip,

@@ -1,0 +1,48 @@
+"""Shared tiny fixtures: a seeded mixed-type table with a label."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+# Tiny networks run no faster on two threads, and far slower when the cores are shared.
+torch.set_num_threads(1)
+
+
+def make_mixed_table(n: int = 120, seed: int = 0) -> pd.DataFrame:
+    """Numbers (bimodal, with a point mass and NaN), integers, strings, bools, dates, a label."""
+    rng = np.random.default_rng(seed)
+    label = rng.choice(["yes", "no"], size=n, p=[0.4, 0.6])
+    bimodal = np.where(rng.random(n) < 0.5, rng.normal(-5, 1, n), rng.normal(5, 1, n))
+    bimodal[rng.random(n) < 0.1] = np.nan
+    gain = np.where(rng.random(n) < 0.7, 0, rng.integers(100, 5000, n))
+    return pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, n),
+            "score": bimodal + (label == "yes") * 2.0,
+            "gain": gain,
+            "colour": rng.choice(["red", "green", "blue"], size=n),
+            "city": pd.Series(rng.choice(["Oslo", "Lima", None], size=n, p=[0.5, 0.4, 0.1])),
+            "member": rng.random(n) < 0.3,
+            "visits": rng.integers(0, 4, n),
+            "joined": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="D"),
+            "label": label,
+        }
+    )
+
+
+@pytest.fixture
+def mixed_table() -> pd.DataFrame:
+    return make_mixed_table()
+
+
+FAST = {"epochs": 1, "min_steps": 30, "batch_size": 64, "generator_dims": (32,), "discriminator_dims": (32,),
+        "latent_dim": 8}
+
+
+@pytest.fixture
+def fast_params() -> dict:
+    """Constructor parameters for a model that trains in well under a second."""
+    return dict(FAST)

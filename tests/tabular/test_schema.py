@@ -1,0 +1,66 @@
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthaug import DataError, SynthaugWarning
+from synthaug.tabular.schema import infer_schema
+
+
+def kinds(frame, **kw):
+    specs, dropped = infer_schema(frame, **kw)
+    return {s.name: s.kind for s in specs}, dropped
+
+
+def test_kinds_of_a_mixed_table(mixed_table):
+    found, dropped = kinds(mixed_table.drop(columns="label"))
+    assert found == {
+        "age": "integer", "score": "continuous", "gain": "integer", "colour": "categorical",
+        "city": "categorical", "member": "boolean", "visits": "categorical", "joined": "datetime",
+    }
+    assert dropped == []
+
+
+def test_missing_values_are_recorded(mixed_table):
+    specs, _ = infer_schema(mixed_table)
+    missing = {s.name for s in specs if s.has_missing}
+    assert missing == {"score", "city"}
+
+
+def test_identifier_columns_are_dropped_with_a_warning():
+    frame = pd.DataFrame({"id": [f"u{i:04d}" for i in range(50)], "row": np.arange(50),
+                          "x": np.tile([1.5, 2.5, 3.5, 4.5, 5.5], 10) * np.arange(50)})
+    with pytest.warns(SynthaugWarning, match="identifier-like"):
+        found, dropped = kinds(frame)
+    assert dropped == ["id", "row"]
+    assert set(found) == {"x"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found, dropped = kinds(frame, keep=["id", "row"])
+    assert found["id"] == "categorical" and dropped == []
+
+
+def test_constant_and_all_missing_columns_are_constant():
+    frame = pd.DataFrame({"c": [7] * 30, "empty": [np.nan] * 30, "x": np.arange(30) % 13})
+    found, _ = kinds(frame)
+    assert found["c"] == "constant" and found["empty"] == "constant"
+
+
+def test_overrides_force_kinds():
+    frame = pd.DataFrame({"zip": np.arange(100) % 37 + 1000, "v": np.linspace(0, 1, 100)})
+    found, _ = kinds(frame, categorical=["zip"], continuous=["v"])
+    assert found == {"zip": "categorical", "v": "continuous"}
+
+
+def test_unknown_override_column_suggests_the_closest():
+    frame = pd.DataFrame({"colour": ["a", "b"] * 10})
+    with pytest.raises(DataError, match=r"categorical: no column 'color' \(did you mean 'colour'\?\)"):
+        infer_schema(frame, categorical=["color"])
+
+
+def test_numeric_column_with_a_stray_string_names_column_and_row():
+    values = [str(v) for v in range(40)]
+    values[17] = "n/a?"
+    with pytest.raises(DataError, match=r"column 'amount' is numeric but 1 value\(s\).*data row 18"):
+        infer_schema(pd.DataFrame({"amount": values}))

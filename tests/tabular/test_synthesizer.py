@@ -1,0 +1,133 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+import synthaug
+from synthaug import DataError, SynthaugWarning, TabularCGAN
+
+
+def test_sampled_rows_carry_exactly_the_requested_labels(mixed_table, fast_params):
+    model = TabularCGAN(random_state=0, **fast_params).fit(mixed_table, y="label")
+    X, y = model.sample(per_class={"yes": 13, "no": 4})
+    assert y.value_counts().to_dict() == {"yes": 13, "no": 4}
+    assert list(X.columns) == [c for c in mixed_table.columns if c != "label"]
+    frame = model.sample_frame(n=50)
+    assert list(frame.columns) == list(mixed_table.columns)
+    assert (frame.dtypes == mixed_table.dtypes).all()
+    prior = mixed_table["label"].value_counts(normalize=True)
+    got = frame["label"].value_counts()
+    assert len(frame) == 50 and all(abs(got[k] - 50 * prior[k]) < 1 for k in prior.index)
+
+
+def test_output_respects_schema(mixed_table, fast_params):
+    model = TabularCGAN(random_state=1, **fast_params).fit(mixed_table, y="label")
+    frame = model.sample_frame(n=2000)
+    assert set(frame["colour"]) <= set(mixed_table["colour"])
+    assert set(frame["city"].dropna()) <= {"Oslo", "Lima"}
+    for col in ["age", "gain", "score"]:
+        assert frame[col].min() >= mixed_table[col].min() and frame[col].max() <= mixed_table[col].max()
+    assert frame["city"].isna().any() and frame["score"].isna().any()
+    assert not frame["colour"].isna().any()
+
+
+def test_same_seed_same_bytes_and_other_seed_differs(mixed_table, fast_params):
+    a = TabularCGAN(random_state=7, **fast_params).fit(mixed_table, y="label").sample_frame(n=40)
+    b = TabularCGAN(random_state=7, **fast_params).fit(mixed_table, y="label").sample_frame(n=40)
+    c = TabularCGAN(random_state=8, **fast_params).fit(mixed_table, y="label").sample_frame(n=40)
+    assert a.to_csv().encode() == b.to_csv().encode()
+    assert not a.equals(c)
+
+
+def test_successive_samples_differ_but_replay_after_load(mixed_table, fast_params, tmp_path):
+    model = TabularCGAN(random_state=3, **fast_params).fit(mixed_table, y="label")
+    model.save(tmp_path / "m")
+    first, second = model.sample_frame(n=30), model.sample_frame(n=30)
+    assert not first.equals(second)
+    loaded = synthaug.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(loaded.sample_frame(n=30), first)
+    pd.testing.assert_frame_equal(loaded.sample_frame(n=30, random_state=5), model.sample_frame(n=30, random_state=5))
+
+
+def test_per_class_strategy(mixed_table, fast_params, tmp_path):
+    model = TabularCGAN(strategy="per-class", random_state=0, **fast_params).fit(mixed_table, y="label")
+    assert len(model.generators_) == 2
+    frame = model.sample_frame(balance=True)
+    counts = mixed_table["label"].value_counts()
+    assert frame["label"].value_counts().to_dict() == {"yes": counts["no"] - counts["yes"]}
+    model.save(tmp_path / "pc")
+    pd.testing.assert_frame_equal(synthaug.load(tmp_path / "pc").sample_frame(n=10, random_state=1),
+                                  model.sample_frame(n=10, random_state=1))
+
+
+@pytest.mark.parametrize("loss", ["wgan-gp", "hinge"])
+def test_other_losses_train(mixed_table, fast_params, loss):
+    model = TabularCGAN(loss=loss, feature_matching=1.0, random_state=0, **fast_params)
+    model.fit(mixed_table, y="label")
+    assert model.pac_ == (10 if loss == "wgan-gp" else 1)
+    assert np.isfinite([h["d_loss"] for h in model.history_[0]]).all()
+
+
+def test_numpy_input_and_array_labels(fast_params):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = np.array([0, 1, 2] * 20)
+    X_syn, y_syn = TabularCGAN(random_state=0, **fast_params).fit(X, y).sample(per_class={2: 5})
+    assert list(X_syn.columns) == ["x0", "x1", "x2"] and y_syn.tolist() == [2] * 5
+
+
+def test_sample_before_fit_raises():
+    with pytest.raises(NotFittedError):
+        TabularCGAN().sample(n=3)
+
+
+def test_sklearn_conventions():
+    model = TabularCGAN(epochs=3, loss="hinge")
+    assert clone(model).get_params()["loss"] == "hinge"
+    assert TabularCGAN().get_params()["strategy"] == "conditional"
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [([np.nan] + ["a", "b"] * 20, "1 missing value"), (["a"] * 41, "only one class")],
+)
+def test_bad_targets(labels, message):
+    frame = pd.DataFrame({"x": np.arange(41.0), "t": labels})
+    with pytest.raises(DataError, match=message):
+        TabularCGAN().fit(frame, y="t")
+
+
+def test_single_row_class_warns_but_fits(fast_params):
+    x = np.random.default_rng(0).normal(size=41)
+    frame = pd.DataFrame({"x": x, "t": ["a", "b"] * 20 + ["c"]})
+    with pytest.warns(SynthaugWarning, match="'c' have a single row"):
+        model = TabularCGAN(random_state=0, **fast_params).fit(frame, y="t")
+    assert model.sample(per_class={"c": 3})[1].tolist() == ["c"] * 3
+
+
+def test_no_modelled_columns_is_an_error():
+    frame = pd.DataFrame({"id": np.arange(40), "t": ["a", "b"] * 20})
+    with pytest.raises(DataError, match="no feature columns left"), pytest.warns(SynthaugWarning):
+        TabularCGAN().fit(frame, y="t")
+
+
+def test_bad_parameters_are_named(mixed_table):
+    with pytest.raises(ValueError, match="loss must be one of"):
+        TabularCGAN(loss="wgan").fit(mixed_table, y="label")
+    with pytest.raises(ValueError, match="strategy must be one of"):
+        TabularCGAN(strategy="each").fit(mixed_table, y="label")
+
+
+def test_model_file_holds_no_training_record(mixed_table, fast_params, tmp_path):
+    frame = mixed_table.copy()
+    frame.loc[17, "colour"] = "SENTINEL-7f3a"
+    frame.loc[23, "score"] = 1.2345678901234
+    frame.loc[31, "age"] = 61
+    model = TabularCGAN(random_state=0, **fast_params).fit(frame, y="label")
+    model.save(tmp_path / "m")
+    blob = b"".join(p.read_bytes() for p in sorted((tmp_path / "m").iterdir()))
+    assert b"SENTINEL-7f3a" not in blob
+    assert b"1.2345678901234" not in blob
+    assert np.float64(1.2345678901234).tobytes() not in blob
+    assert np.float32(1.2345678901234).tobytes() not in blob

@@ -1,0 +1,94 @@
+"""The CLI through typer's CliRunner: happy paths and one-line errors with exit code 2."""
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from synthaug.cli import app
+
+runner = CliRunner()
+FAST = ["--epochs", "1", "--min-steps", "20", "--set", "generator_dims=[16]", "--set", "discriminator_dims=[16]"]
+
+
+@pytest.fixture
+def table(mixed_table, tmp_path):
+    path = tmp_path / "data.csv"
+    mixed_table.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def model(table, tmp_path):
+    out = tmp_path / "model"
+    result = runner.invoke(app, ["fit", str(table), "--target", "label", "-o", str(out), "-q", *FAST])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_fit_sample_inspect(model, table, tmp_path):
+    out = tmp_path / "s.parquet"
+    result = run("sample", model, "--per-class", "yes=7,no=3", "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    real = pd.read_csv(table)
+    assert list(frame.columns) == list(real.columns)
+    assert frame["label"].value_counts().to_dict() == {"yes": 7, "no": 3}
+    result = run("inspect", model)
+    assert result.exit_code == 0 and "TabularCGAN" in result.output and "colour" in result.output
+    meta = json.loads(run("inspect", model, "--json").output)
+    assert meta["params"]["epochs"] == 1 and meta["params"]["generator_dims"] == [16]
+
+
+def test_same_seed_same_file(model, tmp_path):
+    for name in ("a.csv", "b.csv"):
+        assert run("sample", model, "--n", 25, "-o", tmp_path / name, "--seed", 4, "-q").exit_code == 0
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["fit", "{missing}", "--target", "label", "-o", "{out}"], "file not found"),
+        (["fit", "{empty}", "--target", "label", "-o", "{out}"], "file is empty"),
+        (["fit", "{table}", "--target", "lable", "-o", "{out}"], "did you mean 'label'"),
+        (["fit", "{table}", "--target", "label", "-o", "{out}", "--set", "epoch=3"], "did you mean 'epochs'"),
+        (["fit", "{table}", "--target", "label", "-o", "{out}", "--set", "epochs=many"], "epochs expects a number"),
+        (["fit", "{table}", "--target", "label", "-o", "{out}", "--loss", "lsgan"], "lsgan"),
+        (["sample", "{model}", "-o", "{out}.csv", "--per-class", "maybe=3"], "unknown class 'maybe'"),
+        (["sample", "{model}", "-o", "{out}.csv", "--n", "5", "--balance"], "exactly one"),
+        (["sample", "{model}", "-o", "{out}.txt", "--n", "5"], "unknown table extension"),
+        (["sample", "{table}", "-o", "{out}.csv", "--n", "5"], "not a synthaug model directory"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_no_output(args, message, table, model, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    paths = {"missing": tmp_path / "nope.csv", "empty": empty, "table": table, "model": model,
+             "out": tmp_path / "out"}
+    result = run(*[a.format(**paths) for a in args])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.glob("out*")) and not list(tmp_path.glob(".out*"))
+
+
+def test_newer_model_format_is_refused(model, tmp_path):
+    meta = json.loads((model / "model.json").read_text())
+    meta["format_version"] = 2
+    (model / "model.json").write_text(json.dumps(meta))
+    result = run("sample", model, "--n", 3, "-o", tmp_path / "x.csv")
+    assert result.exit_code == 2 and "newer than this synthaug supports" in result.output
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    result = run("demo", "-o", tmp_path / "demo", "--min-steps", 30)
+    assert result.exit_code == 0, result.output
+    assert "synthetic only" in result.output and "real only" in result.output
+    assert (tmp_path / "demo" / "model" / "model.json").exists()
+    assert len(pd.read_csv(tmp_path / "demo" / "synthetic.csv")) == 1000

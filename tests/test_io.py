@@ -1,0 +1,36 @@
+import pandas as pd
+import pytest
+
+from synthaug import DataError
+from synthaug.io import TableWriter, atomic_path, read_table
+
+
+def test_table_writer_streams_chunks_and_round_trips(tmp_path):
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", None], "c": [0.5, float("nan")]})
+    for name in ("t.csv", "t.parquet"):
+        with TableWriter(tmp_path / name) as writer:
+            writer.write(frame)
+            writer.write(frame)
+        back = read_table(tmp_path / name)
+        assert len(back) == 4 and back["a"].tolist() == [1, 2, 1, 2]
+        assert back["b"].isna().tolist() == [False, True, False, True]
+
+
+def test_failed_write_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError), TableWriter(tmp_path / "t.csv") as writer:
+        writer.write(pd.DataFrame({"a": [1]}))
+        raise RuntimeError("stop")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(KeyboardInterrupt), atomic_path(tmp_path / "x.json") as tmp:
+        tmp.write_text("{}")
+        raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_errors_name_the_file(tmp_path):
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet")
+    with pytest.raises(DataError, match="bad.parquet: cannot be read as parquet"):
+        read_table(tmp_path / "bad.parquet")
+    (tmp_path / "header.csv").write_text("a,b\n")
+    with pytest.raises(DataError, match="header.csv: file has no rows"):
+        read_table(tmp_path / "header.csv")

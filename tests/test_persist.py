@@ -1,0 +1,55 @@
+import json
+
+import pytest
+
+import synthaug
+from synthaug import ModelFileError, TabularCGAN
+
+
+@pytest.fixture
+def saved(mixed_table, fast_params, tmp_path):
+    TabularCGAN(random_state=0, **fast_params).fit(mixed_table, y="label").save(tmp_path / "m")
+    return tmp_path / "m"
+
+
+def test_model_directory_is_json_and_safetensors(saved):
+    assert sorted(p.name for p in saved.iterdir()) == ["model.json", "weights.safetensors"]
+    meta = json.loads((saved / "model.json").read_text())
+    assert meta["format_version"] == 1 and meta["model_type"] == "TabularCGAN"
+    assert meta["params"]["strategy"] == "conditional" and meta["classes"] == ["no", "yes"]
+
+
+def test_newer_format_is_refused(saved):
+    meta = json.loads((saved / "model.json").read_text())
+    meta["format_version"] = 99
+    (saved / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFileError, match="format version 99 is newer"):
+        synthaug.load(saved)
+
+
+def test_tampered_weights_are_refused(saved):
+    weights = saved / "weights.safetensors"
+    blob = bytearray(weights.read_bytes())
+    blob[-1] ^= 0xFF
+    weights.write_bytes(bytes(blob))
+    with pytest.raises(ModelFileError, match="checksum does not match"):
+        synthaug.load(saved)
+
+
+def test_not_a_model_directory(tmp_path):
+    with pytest.raises(ModelFileError, match="not a synthaug model directory"):
+        synthaug.load(tmp_path)
+    (tmp_path / "model.json").write_text("{not json")
+    with pytest.raises(ModelFileError, match="not valid JSON"):
+        synthaug.load(tmp_path)
+
+
+def test_save_refuses_to_overwrite_other_folders(saved, mixed_table, fast_params, tmp_path):
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "a.jpg").write_bytes(b"x")
+    model = synthaug.load(saved)
+    with pytest.raises(ModelFileError, match="not a synthaug model directory"):
+        model.save(other)
+    model.save(saved)  # overwriting a model directory is fine
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -9,7 +9,6 @@ __version__ = "0.1.0"
 from ._errors import DataError, ModelFileError, SynthaugError, SynthaugWarning  # noqa: E402
 from .tabular.synthesizer import TabularCGAN  # noqa: E402
 
-
 # model_type in model.json -> "module:Class" whose ``from_saved(meta, tensors)`` rebuilds it
 MODEL_TYPES = {
     "TabularCGAN": "synthaug.tabular.synthesizer:TabularCGAN",

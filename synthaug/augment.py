@@ -1,0 +1,129 @@
+"""SynthOverSampler: an imbalanced-learn compatible oversampler backed by a synthaug synthesizer.
+
+It needs no import of imbalanced-learn: ``imblearn.pipeline.Pipeline`` finds ``fit_resample``
+by duck typing and calls it on the training folds only, so the generator never sees test rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+
+from ._random import draw_seed
+
+STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
+
+
+def oversampling_targets(y, sampling_strategy) -> dict:
+    """``{class: rows to generate}`` exactly as imbalanced-learn reads ``sampling_strategy``.
+
+    float: minority size after resampling / majority size (binary targets only); "minority",
+    "not minority", "not majority" (= "auto"), "all": which classes grow to the majority's size;
+    dict: class sizes after resampling; callable: ``f(y) -> dict``.
+    """
+    counts = Counter(np.asarray(y).tolist())
+    majority_class, n_majority = max(counts.items(), key=lambda kv: kv[1])
+    minority_class = min(counts.items(), key=lambda kv: kv[1])[0]
+    if callable(sampling_strategy):
+        return _from_sizes(counts, sampling_strategy(np.asarray(y)))
+    if isinstance(sampling_strategy, Mapping):
+        return _from_sizes(counts, sampling_strategy)
+    if isinstance(sampling_strategy, str):
+        chosen = {
+            "minority": [minority_class],
+            "not minority": [c for c in counts if c != minority_class],
+            "not majority": [c for c in counts if c != majority_class],
+            "auto": [c for c in counts if c != majority_class],
+            "all": list(counts),
+        }.get(sampling_strategy)
+        if chosen is None:
+            raise ValueError(f"sampling_strategy must be a float, a dict, a callable or one of "
+                             f"{', '.join(map(repr, STRATEGY_NAMES))}; got {sampling_strategy!r}")
+        return {c: n_majority - counts[c] for c in chosen}
+    if isinstance(sampling_strategy, (float, int)) and not isinstance(sampling_strategy, bool):
+        if len(counts) != 2:
+            raise ValueError("sampling_strategy can be a float only for a binary target; use a dict")
+        targets = {c: int(n_majority * sampling_strategy - v) for c, v in counts.items() if c != majority_class}
+        if any(v < 0 for v in targets.values()):
+            raise ValueError(f"sampling_strategy={sampling_strategy} would remove minority rows; "
+                             "an oversampler only adds rows")
+        return targets
+    raise ValueError(f"sampling_strategy: unsupported value {sampling_strategy!r}")
+
+
+def _from_sizes(counts: Counter, sizes: Mapping) -> dict:
+    targets = {}
+    for cls, size in sizes.items():
+        if cls not in counts:
+            raise ValueError(f"sampling_strategy: class {cls!r} is not in y")
+        if size < counts[cls]:
+            raise ValueError(f"sampling_strategy: class {cls!r} asks for {size} rows but has {counts[cls]}; "
+                             "an oversampler only adds rows")
+        targets[cls] = int(size - counts[cls])
+    return targets
+
+
+class SynthOverSampler(BaseEstimator):
+    """Oversample with synthetic rows from a class-conditional GAN, imbalanced-learn style.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable
+        As in imbalanced-learn (see :func:`oversampling_targets`).
+    synthesizer : estimator or None
+        An unfitted synthaug synthesizer (``fit(X, y)``, ``sample(per_class=...)``); cloned at
+        each ``fit_resample``. ``None`` means ``TabularCGAN()``.
+    random_state : int, Generator or None
+        Seeds the synthesizer's training and sampling.
+    """
+
+    def __init__(self, sampling_strategy: float | str | dict | Callable = "auto", synthesizer=None,
+                 random_state: int | np.random.Generator | None = None) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.synthesizer = synthesizer
+        self.random_state = random_state
+
+    def fit(self, X, y) -> SynthOverSampler:
+        self.fit_resample(X, y)
+        return self
+
+    def fit_resample(self, X, y):
+        """Return ``(X, y)`` with synthetic rows appended; same container types as the input."""
+        self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
+        seed = draw_seed(self.random_state)
+        features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str)
+        labels = np.asarray(y)
+        self.synthesizer_ = self._make_synthesizer(seed).fit(features.reset_index(drop=True), labels)
+        per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
+        if not per_class:
+            return X, y
+        X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=seed + 1)
+        return _append(X, X_new, features.columns), _append_labels(y, y_new)
+
+    def _make_synthesizer(self, seed: int):
+        from .tabular.synthesizer import TabularCGAN
+
+        synthesizer = clone(self.synthesizer) if self.synthesizer is not None else TabularCGAN()
+        if "random_state" in synthesizer.get_params():
+            synthesizer.set_params(random_state=seed)
+        return synthesizer
+
+
+def _append(X, X_new: pd.DataFrame, columns):
+    """Real rows, then synthetic ones, in the input's container and dtypes."""
+    if isinstance(X, pd.DataFrame):
+        return pd.concat([X, X_new[list(columns)].astype(X.dtypes.to_dict())], ignore_index=True)
+    array = np.asarray(X)
+    return np.concatenate([array, X_new.to_numpy(dtype=array.dtype)], axis=0)
+
+
+def _append_labels(y, y_new: pd.Series):
+    if isinstance(y, pd.Series):
+        new = pd.Series(y_new.to_numpy(), name=y.name).astype(y.dtype)
+        return pd.concat([y, new], ignore_index=True)
+    array = np.asarray(y)
+    return np.concatenate([array, y_new.to_numpy().astype(array.dtype)])

@@ -1,0 +1,95 @@
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.over_sampling import RandomOverSampler
+from imblearn.pipeline import Pipeline
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.preprocessing import StandardScaler
+
+from synthaug import SynthOverSampler, TabularCGAN
+from synthaug.augment import oversampling_targets
+
+TINY = {"epochs": 1, "min_steps": 15, "generator_dims": (16,), "discriminator_dims": (16,), "latent_dim": 8}
+
+
+class RecordingCGAN(TabularCGAN):
+    """Remembers the rows each fit saw, by a row-id column that encodes the original index."""
+
+    seen: list = []
+
+    def fit(self, X, y):
+        RecordingCGAN.seen.append(set(np.round(X["row_id"].to_numpy()).astype(int)))
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    ["auto", "minority", "not minority", "not majority", "all", 0.8, {0: 30, 1: 40, 2: 50},
+     lambda y: {0: int((y == 0).sum()) + 3}],
+)
+def test_sampling_strategy_matches_random_oversampler(strategy):
+    y = np.array([0] * 30 + [1] * 12 + [2] * 7)
+    if isinstance(strategy, float):
+        y = y[y < 2]
+    X = np.random.default_rng(0).normal(size=(len(y), 2))
+    expected = RandomOverSampler(sampling_strategy=strategy, random_state=0).fit_resample(X, y)[1]
+    X_res, y_res = SynthOverSampler(strategy, TabularCGAN(**TINY), random_state=0).fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == np.bincount(expected).tolist()
+    assert X_res.shape == (len(y_res), 2) and isinstance(X_res, np.ndarray) and X_res.dtype == X.dtype
+    np.testing.assert_array_equal(X_res[: len(y)], X)
+
+
+def test_sampling_strategy_errors_like_imblearn():
+    y = np.array([0] * 10 + [1] * 5 + [2] * 3)
+    with pytest.raises(ValueError, match="binary"):
+        oversampling_targets(y, 0.5)
+    with pytest.raises(ValueError, match="only adds rows"):
+        oversampling_targets(y, {0: 4})
+    with pytest.raises(ValueError, match="not in y"):
+        oversampling_targets(y, {7: 40})
+
+
+def test_dataframe_in_dataframe_out_with_dtypes(mixed_table):
+    X, y = mixed_table.drop(columns="label"), mixed_table["label"]
+    X_res, y_res = SynthOverSampler("all", TabularCGAN(**TINY), random_state=1).fit_resample(X, y)
+    assert isinstance(X_res, pd.DataFrame) and (X_res.dtypes == X.dtypes).all()
+    assert isinstance(y_res, pd.Series) and y_res.name == "label"
+    assert y_res.value_counts().nunique() == 1
+
+
+def test_pipeline_cross_validation_fits_generator_on_training_folds_only():
+    data = load_breast_cancer(as_frame=True)
+    X = data.data.iloc[:, :4].copy()
+    X["row_id"] = np.arange(len(X), dtype=float)
+    y = data.target
+    RecordingCGAN.seen = []
+    pipe = Pipeline([("aug", SynthOverSampler(synthesizer=RecordingCGAN(**TINY, continuous=["row_id"]),
+                                              random_state=0)),
+                     ("scale", StandardScaler()), ("clf", LogisticRegression(max_iter=500))])
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    scores = cross_val_score(pipe, X, y, cv=folds)
+    assert len(scores) == 3 and (scores > 0.7).all()
+    assert len(RecordingCGAN.seen) == 3
+    for seen, (train, test) in zip(RecordingCGAN.seen, folds.split(X, y), strict=True):
+        assert seen == set(train) and seen.isdisjoint(test)
+
+
+def test_sklearn_conventions_and_grid_search():
+    sampler = SynthOverSampler(0.9, TabularCGAN(**TINY), random_state=3)
+    assert clone(sampler).get_params()["synthesizer__loss"] == "non-saturating"
+    X, y = load_breast_cancer(return_X_y=True)
+    X, y = X[::5, :3], y[::5]
+    pipe = Pipeline([("aug", sampler), ("clf", LogisticRegression(max_iter=500))])
+    grid = GridSearchCV(pipe, {"aug__synthesizer__loss": ["hinge", "non-saturating"]}, cv=2).fit(X, y)
+    assert grid.best_params_["aug__synthesizer__loss"] in {"hinge", "non-saturating"}
+
+
+def test_same_seed_same_resample():
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = np.array([0] * 30 + [1] * 10)
+    a = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=5).fit_resample(X, y)[0]
+    b = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=5).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(a, b)

@@ -9,6 +9,7 @@ __version__ = "0.1.0"
 from ._errors import DataError, ModelFileError, SynthaugError, SynthaugWarning  # noqa: E402
 from .augment import SynthOverSampler  # noqa: E402
 from .tabular.synthesizer import TabularCGAN  # noqa: E402
+from .torch_data import AugmentedDataset  # noqa: E402
 
 # model_type in model.json -> "module:Class" whose ``from_saved(meta, tensors)`` rebuilds it
 MODEL_TYPES = {
@@ -30,4 +31,4 @@ def load(path):
     return getattr(module, class_name).from_saved(meta, tensors)
 
 
-__all__ = ["DataError", "ModelFileError", "SynthaugError", "SynthaugWarning", "SynthOverSampler", "TabularCGAN", "load"]
+__all__ = ["AugmentedDataset", "DataError", "ModelFileError", "SynthaugError", "SynthaugWarning", "SynthOverSampler", "TabularCGAN", "load"]

@@ -1,0 +1,150 @@
+"""AugmentedDataset: a PyTorch Dataset that mixes real items with synthetic ones."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+from torch.utils.data import Dataset
+
+from ._errors import DataError
+from ._random import child_seed
+from .sampling import allocate
+
+
+class AugmentedDataset(Dataset):
+    """Real ``(X, y)`` followed by synthetic items, each ``(x, y)`` or ``(x, y, is_synthetic)``.
+
+    Synthetic items come from a fitted ``synthesizer`` (drawn again at each :meth:`set_epoch`
+    when ``fresh_each_epoch``) or from pre-sampled ``synthetic=(X, y)``. How many per class:
+    ``per_class={label: n}``, ``balance=True`` (top every class up to the largest), or
+    ``synthetic_ratio`` times the real count of each class.
+
+    Tables become float tensors (through ``encoder``, a scikit-learn transformer fitted on the
+    real rows when not fitted yet; all-numeric tables need none). Images (N, H, W[, C]) become
+    (C, H, W) float tensors in [0, 1], after an optional albumentations ``transform`` seeded per
+    item and epoch. Every item depends only on (random_state, epoch, index), so a DataLoader
+    with several workers yields the same items for the same seed.
+    """
+
+    def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float = 1.0,
+                 per_class: Mapping | None = None, balance: bool = False, transform=None, encoder=None,
+                 fresh_each_epoch: bool = False, return_source: bool = False, random_state: int = 0) -> None:
+        if (synthesizer is None) == (synthetic is None):
+            raise DataError("AugmentedDataset: pass exactly one of synthesizer= or synthetic=(X, y)")
+        self.synthesizer, self.synthetic = synthesizer, synthetic
+        self.transform, self.return_source = transform, return_source
+        self.fresh_each_epoch, self.random_state = fresh_each_epoch, int(random_state)
+        labels = np.asarray(y)
+        self.classes_ = np.unique(labels)
+        self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False
+        self.encoder_ = None if self.is_image else _fitted_encoder(encoder, X)
+        self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance)
+        self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
+        self.epoch = 0
+        self._draw_synthetic()
+
+    def set_epoch(self, epoch: int) -> None:
+        """Start epoch ``epoch``: new augmentation seeds, and new synthetic items if fresh_each_epoch."""
+        self.epoch = int(epoch)
+        if self.fresh_each_epoch and self.synthesizer is not None:
+            self._draw_synthetic()
+
+    def _draw_synthetic(self) -> None:
+        per_class = {c: int(n) for c, n in zip(self.classes_.tolist(), self.counts_, strict=True) if n > 0}
+        seed = child_seed(self.random_state, self.epoch if self.fresh_each_epoch else 0)
+        if self.synthesizer is not None:
+            X, y = self.synthesizer.sample(per_class=per_class, random_state=seed) if per_class else ([], [])
+        else:
+            X, y = _take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
+        self.synth_x = self._to_tensor(X) if len(y) else self.real_x[:0]
+        self.synth_y = self._codes(np.asarray(y)) if len(y) else self.real_y[:0]
+
+    def _codes(self, labels: np.ndarray) -> torch.Tensor:
+        codes = np.searchsorted(self.classes_, labels)
+        bad = (codes >= len(self.classes_)) | (self.classes_[np.minimum(codes, len(self.classes_) - 1)] != labels)
+        if bad.any():
+            raise DataError(f"synthetic label {labels[bad][0]!r} is not a class of the real data")
+        return torch.from_numpy(codes.astype(np.int64))
+
+    def _to_tensor(self, X) -> torch.Tensor:
+        if self.is_image:
+            images = np.asarray(X)
+            return torch.from_numpy(images[..., None] if images.ndim == 3 else images)  # (N, H, W, C)
+        values = self.encoder_.transform(X) if self.encoder_ is not None else _numeric(X)
+        values = values.toarray() if hasattr(values, "toarray") else np.asarray(values)
+        return torch.from_numpy(values.astype(np.float32))
+
+    def __len__(self) -> int:
+        return len(self.real_y) + len(self.synth_y)
+
+    def __getitem__(self, index: int):
+        n_real = len(self.real_y)
+        synthetic = index >= n_real
+        x = self.synth_x[index - n_real] if synthetic else self.real_x[index]
+        y = self.synth_y[index - n_real] if synthetic else self.real_y[index]
+        if self.is_image:
+            x = self._image_item(x, index)
+        return (x, y, torch.tensor(synthetic)) if self.return_source else (x, y)
+
+    def _image_item(self, image: torch.Tensor, index: int) -> torch.Tensor:
+        array = image.numpy()
+        if self.transform is not None:
+            self.transform.set_random_seed(child_seed(self.random_state, 1, self.epoch, index) % 2**32)
+            array = self.transform(image=array)["image"]
+        scale = 255.0 if array.dtype == np.uint8 else 1.0
+        return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1))).float() / scale
+
+
+def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float, per_class, balance: bool) -> np.ndarray:
+    real = np.array([(labels == c).sum() for c in classes])  # one pass per class, not per row
+    if per_class is not None:
+        unknown = [c for c in per_class if c not in set(classes.tolist())]
+        if unknown:
+            raise DataError(f"per_class: unknown class {unknown[0]!r}")
+        return np.array([int(per_class.get(c, 0)) for c in classes.tolist()])
+    if balance:
+        return real.max() - real
+    if ratio < 0:
+        raise DataError(f"synthetic_ratio must be >= 0, got {ratio}")
+    return allocate(int(round(ratio * real.sum())), real / real.sum())
+
+
+def _take_per_class(X, y, per_class: dict, rng: np.random.Generator):
+    """Rows of a pre-sampled synthetic set: ``per_class[c]`` of class c, without replacement."""
+    y = np.asarray(y)
+    chosen = []
+    for cls, n in per_class.items():  # one vectorised draw per class
+        rows = np.flatnonzero(y == cls)
+        if len(rows) < n:
+            raise DataError(f"synthetic data has {len(rows)} rows of class {cls!r}, {n} requested")
+        chosen.append(rng.choice(rows, size=n, replace=False))
+    index = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, np.int64)
+    X_sel = X.iloc[index] if isinstance(X, pd.DataFrame) else np.asarray(X)[index]
+    return X_sel, y[index]
+
+
+def _fitted_encoder(encoder, X):
+    if encoder is None:
+        return None
+    try:
+        check_is_fitted(encoder)
+        return encoder
+    except NotFittedError:
+        return clone(encoder).fit(X)
+
+
+def _numeric(X) -> np.ndarray:
+    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        raise DataError(f"column {text[0]!r} is not numeric: pass encoder= (e.g. a OneHotEncoder "
+                        "in a ColumnTransformer) to turn rows into tensors")
+    return frame.to_numpy(dtype=np.float32)
+
+

@@ -92,26 +92,40 @@ class Discriminator(nn.Module):
         return logits, phi
 
 
-def activate(raw: torch.Tensor, spans: list[Span], tau: float, generator: torch.Generator) -> torch.Tensor:
-    """Training-time output: numbers as they are, one-hot blocks as Gumbel-softmax (tau)."""
-    parts, last = [], 0
-    for span in spans:  # one whole-batch op per discrete span
-        if span.activation != "softmax":
-            continue
-        parts.append(raw[:, last : span.start])
-        logits = raw[:, span.start : span.stop]
-        parts.append(F.softmax((logits + gumbel_noise(logits, generator)) / tau, dim=1))
-        last = span.stop
-    parts.append(raw[:, last:])
-    return torch.cat(parts, dim=1)
+class SoftmaxLayout:
+    """Softmax operations over the discrete spans of an encoded row, one batch op per span.
+
+    (A single padded (B, S, W) softmax was measured slower: 12 ms against 6 ms forward and
+    backward for adult's spans at batch 500.) The concatenated spans are the condition layout.
+    """
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = [s for s in spans if s.activation == "softmax"]
+
+    def gumbel_softmax(self, raw: torch.Tensor, tau: float, generator: torch.Generator) -> torch.Tensor:
+        """Numbers as they are; each one-hot block replaced by a Gumbel-softmax sample."""
+        parts, last = [], 0
+        for span in self.spans:
+            logits = raw[:, span.start : span.stop]
+            parts += [raw[:, last : span.start], F.softmax((logits + gumbel_noise(logits, generator)) / tau, dim=1)]
+            last = span.stop
+        parts.append(raw[:, last:])
+        return torch.cat(parts, dim=1)
+
+    def log_probs(self, raw: torch.Tensor) -> torch.Tensor:
+        """Log-softmax of every block, in condition layout (B, C)."""
+        blocks = [F.log_softmax(raw[:, s.start : s.stop], dim=1) for s in self.spans]
+        return torch.cat(blocks, dim=1) if blocks else raw.new_zeros(raw.shape[0], 0)
+
+    @torch.no_grad()
+    def perturb(self, raw: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Add Gumbel noise to every block in place, so a later argmax samples from its softmax."""
+        for span in self.spans:
+            block = raw[:, span.start : span.stop]
+            block += gumbel_noise(block, generator)
+        return raw
 
 
 def gumbel_noise(like: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     u = torch.rand(like.shape, generator=generator, device=like.device).clamp_(1e-10, 1 - 1e-10)
     return -torch.log(-torch.log(u))
-
-
-def condition_log_probs(raw: torch.Tensor, spans: list[Span]) -> torch.Tensor:
-    """Log-softmax of every discrete span, concatenated in condition-vector layout (B, C)."""
-    blocks = [F.log_softmax(raw[:, s.start : s.stop], dim=1) for s in spans if s.activation == "softmax"]
-    return torch.cat(blocks, dim=1) if blocks else raw.new_zeros(raw.shape[0], 0)

@@ -20,10 +20,9 @@ from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import require, save_model
 from ..sampling import chunk_labels, resolve_class_counts
-from .columns import Span
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
-from .networks import Generator, NetworkConfig, gumbel_noise
+from .networks import Generator, NetworkConfig, SoftmaxLayout
 from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
@@ -273,7 +272,7 @@ class TabularCGAN(BaseEstimator):
             z = torch.randn(len(rows), G.class_embedding.embedding_dim, generator=gen)
             cond = torch.zeros(len(rows), G.blocks[0].fc.in_features - 2 * z.shape[1]) if len(G.blocks) else None
             raw[torch.from_numpy(rows)] = G(z, y, cond)
-        raw = _gumbel_max(raw, self.encoder_.spans_, gen)
+        raw = SoftmaxLayout(self.encoder_.spans_).perturb(raw, gen)
         frame = self.encoder_.inverse_transform(raw.numpy())
         labels = pd.Series(np.asarray(self.classes_, dtype=object)[codes]).astype(self.target_dtype_)
         frame[self.target_name_] = labels.to_numpy() if labels.dtype == object else labels
@@ -331,15 +330,6 @@ class TabularCGAN(BaseEstimator):
         model.history_ = require(meta, "training", "history")
         model._n_sample_calls = 0
         return model
-
-
-def _gumbel_max(raw: torch.Tensor, spans: list[Span], gen: torch.Generator) -> torch.Tensor:
-    """Add Gumbel noise to every softmax block, so argmax samples from its distribution."""
-    for span in spans:
-        if span.activation == "softmax":
-            block = raw[:, span.start : span.stop]
-            raw[:, span.start : span.stop] = block + gumbel_noise(block, gen)
-    return raw
 
 
 def _json_params(params: dict) -> dict:

@@ -13,7 +13,7 @@ from ..gan.init import reset_parameters, set_dropout_generator
 from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
 from .columns import Span
 from .conditional import ConditionalSampler
-from .networks import Discriminator, Generator, NetworkConfig, activate, condition_log_probs
+from .networks import Discriminator, Generator, NetworkConfig, SoftmaxLayout
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,15 @@ def train_gan(
     opt_g = torch.optim.Adam(G.parameters(), cfg.generator_lr, cfg.betas, weight_decay=cfg.weight_decay)
     opt_d = torch.optim.Adam(D.parameters(), cfg.discriminator_lr, cfg.betas, weight_decay=cfg.weight_decay)
     data = torch.from_numpy(np.ascontiguousarray(matrix, dtype=np.float32)).to(device)
+    layout = SoftmaxLayout(spans)
     history, sums = [], np.zeros(2)
     for step in range(cfg.n_steps):
         for i in range(cfg.discriminator_steps):
             batch = sampler.sample(cfg.n_packs, net.pac, rng)
             with torch.set_grad_enabled(i == cfg.discriminator_steps - 1):
-                fakes = _fake_rows(G, batch, net, spans, cfg, gen, device)
+                fakes = _fake_rows(G, batch, net, layout, cfg, gen, device)
             d_loss = _discriminator_step(D, opt_d, data, batch, fakes, cfg, gen, device)
-        g_loss = _generator_step(D, opt_g, data, batch, fakes, spans, cfg, device)  # reuses the last fakes
+        g_loss = _generator_step(D, opt_g, data, batch, fakes, layout, cfg, device)  # reuses the last fakes
         if G_ema is not None:
             ema_update(G_ema, G, cfg.ema_decay, step)
         sums += (d_loss, g_loss)
@@ -84,14 +85,14 @@ def train_gan(
     return final.eval(), history
 
 
-def _fake_rows(G, batch, net, spans, cfg, gen, device):
+def _fake_rows(G, batch, net, layout, cfg, gen, device):
     pac = net.pac
     y = torch.from_numpy(batch.classes).to(device)
     cond = torch.from_numpy(batch.condition).to(device)
     y_rows, cond_rows = y.repeat_interleave(pac), cond.repeat_interleave(pac, dim=0)
     z = torch.randn(len(y_rows), net.latent_dim, generator=gen).to(device)
     raw = G(z, y_rows, cond_rows)  # (P*pac, d)
-    return raw, activate(raw, spans, cfg.gumbel_tau, gen), y, cond_rows
+    return raw, layout.gumbel_softmax(raw, cfg.gumbel_tau, gen), y, cond_rows
 
 
 def _discriminator_step(D, opt, data, batch, fakes, cfg, gen, device) -> float:
@@ -110,14 +111,14 @@ def _discriminator_step(D, opt, data, batch, fakes, cfg, gen, device) -> float:
     return float(loss.detach())
 
 
-def _generator_step(D, opt, data, batch, fakes, spans, cfg, device) -> float:
+def _generator_step(D, opt, data, batch, fakes, layout, cfg, device) -> float:
     raw, fake, y, cond_rows = fakes
     D.requires_grad_(False)
     fake_logits, fake_features = D(fake, y)
     loss = generator_loss(cfg.loss, fake_logits)
     n_cond = cond_rows.sum()
     if cfg.condition_weight > 0 and n_cond > 0:
-        log_probs = condition_log_probs(raw, spans)  # (P*pac, C)
+        log_probs = layout.log_probs(raw)  # (P*pac, C)
         loss = loss - cfg.condition_weight * (log_probs * cond_rows).sum() / n_cond
     if cfg.feature_matching > 0:
         real = data[torch.from_numpy(batch.rows).to(device)]

@@ -21,14 +21,20 @@ def discriminator_loss(
 ) -> torch.Tensor:
     """The discriminator's loss; ``real_label`` < 1 is one-sided label smoothing (non-saturating)."""
     if loss == "non-saturating":
-        real = F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, real_label))
-        fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
-        return real + fake
+        target = torch.full_like(real_logits, real_label)
+        real = F.binary_cross_entropy_with_logits(real_logits, target, reduction="none")
+        fake = F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits), reduction="none")
+        return _mean(real) + _mean(fake)
     if loss == "hinge":
-        return F.relu(1.0 - real_logits).mean() + F.relu(1.0 + fake_logits).mean()
+        return _mean(F.relu(1.0 - real_logits)) + _mean(F.relu(1.0 + fake_logits))
     if loss == "wgan-gp":
-        return fake_logits.mean() - real_logits.mean()
+        return _mean(fake_logits) - _mean(real_logits)
     raise ValueError(f"unknown loss {loss!r}")
+
+
+def _mean(values: torch.Tensor) -> torch.Tensor:
+    """Mean that is 0 (and keeps the graph) for an empty batch, as Poisson sampling can give."""
+    return values.mean() if values.numel() else values.sum()
 
 
 def generator_loss(loss: str, fake_logits: torch.Tensor) -> torch.Tensor:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from .._random import child_seed, draw_seed
 from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import require, save_model
+from ..privacy.dp import DP_COUNT_SHARE, DPConfig, DPPlan, default_delta, guarantee_scope, noisy_class_counts
 from ..sampling import chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
@@ -76,6 +78,9 @@ class TabularCGAN(BaseEstimator):
         point_mass_share: float = 0.05,
         min_category_count: int = 2,
         clip: bool = True,
+        dp_epsilon: float | None = None,
+        dp_delta: float | None = None,
+        dp_max_grad_norm: float = 1.0,
         device: str = "cpu",
         random_state: int | np.random.Generator | None = None,
         verbose: bool = False,
@@ -111,6 +116,9 @@ class TabularCGAN(BaseEstimator):
         self.point_mass_share = point_mass_share
         self.min_category_count = min_category_count
         self.clip = clip
+        self.dp_epsilon = dp_epsilon
+        self.dp_delta = dp_delta
+        self.dp_max_grad_norm = dp_max_grad_norm
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -162,30 +170,57 @@ class TabularCGAN(BaseEstimator):
 
     @property
     def pac_(self) -> int:
+        if self.dp_:
+            return 1  # Poisson batches have random sizes: no packing under DP
         return int(self.pac) if self.pac else (10 if self.loss == "wgan-gp" else 1)
 
     def _train(self, matrix: np.ndarray, codes: np.ndarray) -> tuple[list[Generator], list]:
-        groups = [(codes, len(self.classes_))] if self.strategy == "conditional" else [
-            (None, k) for k in range(len(self.classes_))
-        ]
-        plans = []
-        for labels, n_classes_or_k in groups:
-            if labels is not None:
-                plans.append((matrix, labels, n_classes_or_k))
-            else:
-                rows = codes == n_classes_or_k
-                plans.append((matrix[rows], np.zeros(int(rows.sum()), np.int64), 1))
-        steps = [self._n_steps(len(m)) for m, _, _ in plans]
-        generators, history = [], []
+        if self.strategy == "conditional":
+            sets = [(matrix, codes, len(self.classes_))]
+        else:  # one unconditional model per class, each on its own rows
+            sets = [(matrix[codes == k], np.zeros(int((codes == k).sum()), np.int64), 1)
+                    for k in range(len(self.classes_))]
+        dp_plan = self._dp_plan()
+        steps = [self._n_steps(len(m)) for m, _, _ in sets]
+        generators, history, spent = [], [], []
         with progress_bar(sum(steps), "training", self.verbose) as bar:
-            for i, ((m, labels, n_classes), n_steps) in enumerate(zip(plans, steps, strict=True)):
-                net = self._network_config(n_classes)
-                cfg = self._train_config(n_steps, len(m))
-                G, hist = train_gan(m, labels, net, self.encoder_.spans_, cfg,
-                                    child_seed(self.seed_, 1, i), bar, self._device())
+            for i, ((m, labels, n_classes), n_steps) in enumerate(zip(sets, steps, strict=True)):
+                plan = dp_plan if dp_plan is None or n_classes > 1 else replace(dp_plan, class_p=np.ones(1))
+                G, hist, privacy = train_gan(m, labels, self._network_config(n_classes), self.encoder_.spans_,
+                                             self._train_config(n_steps, len(m)), child_seed(self.seed_, 1, i),
+                                             bar, self._device(), dp=plan)
                 generators.append(G.cpu())
                 history.append(hist)
+                spent.append(privacy)
+        self.privacy_ = None if dp_plan is None else self._privacy_record(dp_plan, spent)
         return generators, history
+
+    @property
+    def dp_(self) -> bool:
+        return self.dp_epsilon is not None
+
+    def _dp_plan(self) -> DPPlan | None:
+        """Split the budget: a share for noisy class counts, the rest for DP-SGD; noisy prior."""
+        if not self.dp_:
+            return None
+        if self.loss == "wgan-gp":
+            raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
+        if not float(self.dp_epsilon) > 0:
+            raise DataError(f"dp_epsilon must be positive, got {self.dp_epsilon}")
+        delta = float(self.dp_delta) if self.dp_delta is not None else default_delta(self.n_rows_)
+        count_eps = DP_COUNT_SHARE * float(self.dp_epsilon)
+        rng = np.random.default_rng(child_seed(self.seed_, 3))
+        self.class_counts_ = noisy_class_counts(self.class_counts_, count_eps, rng)
+        config = DPConfig(float(self.dp_epsilon), delta, float(self.dp_max_grad_norm), DP_COUNT_SHARE)
+        return DPPlan(config, float(self.dp_epsilon) - count_eps, self.class_counts_ / self.class_counts_.sum())
+
+    def _privacy_record(self, plan: DPPlan, spent: list[dict]) -> dict:
+        count_eps = plan.config.epsilon - plan.sgd_epsilon
+        sgd = max(s["epsilon"] for s in spent)  # per-class models see disjoint rows: parallel composition
+        return {"target_epsilon": plan.config.epsilon, "delta": plan.config.delta,
+                "epsilon": sgd + count_eps, "sgd_epsilon": sgd, "count_epsilon": count_eps,
+                "max_grad_norm": plan.config.max_grad_norm, "accountant": "rdp", "models": spent,
+                "scope": guarantee_scope(public_schema=False, count_epsilon=count_eps)}
 
     def _n_steps(self, n_rows: int) -> int:
         return max(int(self.epochs) * math.ceil(n_rows / self.batch_size), int(self.min_steps))
@@ -197,7 +232,7 @@ class TabularCGAN(BaseEstimator):
             condition_dim=sum(s.width for s in discrete), latent_dim=int(self.latent_dim),
             generator_dims=tuple(int(d) for d in self.generator_dims),
             discriminator_dims=tuple(int(d) for d in self.discriminator_dims),
-            pac=self.pac_, spectral_norm=bool(self.spectral_norm), dropout=float(self.dropout),
+            pac=self.pac_, spectral_norm=bool(self.spectral_norm) and not self.dp_, dropout=float(self.dropout),
         )
 
     def _train_config(self, n_steps: int, n_rows: int) -> TrainConfig:
@@ -295,6 +330,7 @@ class TabularCGAN(BaseEstimator):
             "target": {"name": self.target_name_, "dtype": self.target_dtype_},
             "columns": self.columns_,
             "seed": str(self.seed_),
+            "privacy": self.privacy_,
             "training": {"n_rows": int(self.n_rows_), "seconds": round(self.fit_seconds_, 3),
                          "history": self.history_},
         }
@@ -328,6 +364,7 @@ class TabularCGAN(BaseEstimator):
         model.n_rows_ = int(require(meta, "training", "n_rows"))
         model.fit_seconds_ = float(require(meta, "training", "seconds"))
         model.history_ = require(meta, "training", "history")
+        model.privacy_ = meta.get("privacy")
         model._n_sample_calls = 0
         return model
 

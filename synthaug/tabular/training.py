@@ -1,7 +1,9 @@
-"""One readable GAN training loop for tabular rows: packs, conditional sampling, EMA."""
+"""One readable GAN training loop for tabular rows: packs, conditional sampling, EMA, optional DP."""
 
 from __future__ import annotations
 
+import contextlib
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +39,42 @@ class TrainConfig:
     log_every: int
 
 
+@dataclass
+class StepBatch:
+    """Real row indices with a class per real pack; classes and conditions for the fake packs."""
+
+    real_rows: np.ndarray
+    real_classes: np.ndarray
+    fake_classes: np.ndarray
+    condition: np.ndarray
+
+
+class ConditionalBatches:
+    """Training-by-sampling: real and fake packs share classes and category conditions."""
+
+    def __init__(self, sampler: ConditionalSampler, n_packs: int, pac: int, rng: np.random.Generator) -> None:
+        self.sampler, self.n_packs, self.pac, self.rng = sampler, n_packs, pac, rng
+
+    def next(self) -> StepBatch:
+        b = self.sampler.sample(self.n_packs, self.pac, self.rng)
+        return StepBatch(b.rows, b.classes, b.classes, b.condition)
+
+
+class PoissonBatches:
+    """DP batches: real rows by Poisson sampling (from Opacus); a fixed number of fakes whose
+    classes follow the (noisy) class prior, so nothing about the fakes depends on the batch."""
+
+    def __init__(self, private, labels: np.ndarray, class_p: np.ndarray, n_fake: int, condition_dim: int,
+                 rng: np.random.Generator) -> None:
+        self.private, self.labels, self.class_p = private, labels, class_p
+        self.n_fake, self.condition_dim, self.rng = n_fake, condition_dim, rng
+
+    def next(self) -> StepBatch:
+        rows = self.private.next_rows()
+        fake = self.rng.choice(len(self.class_p), size=self.n_fake, p=self.class_p)
+        return StepBatch(rows, self.labels[rows], fake, np.zeros((self.n_fake, self.condition_dim), np.float32))
+
+
 def train_gan(
     matrix: np.ndarray,
     labels: np.ndarray,
@@ -46,29 +84,40 @@ def train_gan(
     seed: int,
     bar: ProgressBar,
     device: torch.device,
-) -> tuple[Generator, list[dict]]:
+    dp=None,
+) -> tuple[Generator, list[dict], dict | None]:
     """Train on encoded rows ``matrix`` (n, d) with class codes ``labels`` (n,).
 
-    Returns the generator to sample from (its EMA when ``cfg.ema_decay``) and a loss history.
+    ``dp`` is a :class:`synthaug.privacy.dp.DPConfig` (with ``class_p``) for DP-SGD on the
+    discriminator. Returns the generator to sample from (its EMA when ``cfg.ema_decay``), a
+    loss history, and the privacy spent (or None).
     """
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
-    discrete = [s for s in spans if s.activation == "softmax"]
-    sampler = ConditionalSampler(
-        matrix, labels, net.n_classes, discrete, cfg.class_sampling, cfg.condition_probability
-    )
+    layout = SoftmaxLayout(spans)
     G = reset_parameters(Generator(net), gen).to(device)
     D = reset_parameters(Discriminator(net), gen).to(device)
     set_dropout_generator(D, gen)
     G_ema = ema_copy(G) if cfg.ema_decay else None
     opt_g = torch.optim.Adam(G.parameters(), cfg.generator_lr, cfg.betas, weight_decay=cfg.weight_decay)
     opt_d = torch.optim.Adam(D.parameters(), cfg.discriminator_lr, cfg.betas, weight_decay=cfg.weight_decay)
+    private = None
+    if dp is None:
+        sampler = ConditionalSampler(matrix, labels, net.n_classes, layout.spans, cfg.class_sampling,
+                                     cfg.condition_probability)
+        batches = ConditionalBatches(sampler, cfg.n_packs, net.pac, rng)
+    else:
+        from ..privacy.dp import PrivateDiscriminator
+
+        private = PrivateDiscriminator(D, opt_d, len(matrix), cfg.n_packs, cfg.n_steps * cfg.discriminator_steps,
+                                       dp.config, dp.sgd_epsilon, gen)
+        D, opt_d = private.module, private.optimizer
+        batches = PoissonBatches(private, labels, dp.class_p, cfg.n_packs, net.condition_dim, rng)
     data = torch.from_numpy(np.ascontiguousarray(matrix, dtype=np.float32)).to(device)
-    layout = SoftmaxLayout(spans)
     history, sums = [], np.zeros(2)
     for step in range(cfg.n_steps):
         for i in range(cfg.discriminator_steps):
-            batch = sampler.sample(cfg.n_packs, net.pac, rng)
+            batch = batches.next()
             with torch.set_grad_enabled(i == cfg.discriminator_steps - 1):
                 fakes = _fake_rows(G, batch, net, layout, cfg, gen, device)
             d_loss = _discriminator_step(D, opt_d, data, batch, fakes, cfg, gen, device)
@@ -82,12 +131,16 @@ def train_gan(
             sums[:] = 0
             bar.advance(count, status=f"D {history[-1]['d_loss']:.3f}  G {history[-1]['g_loss']:.3f}")
     final = G_ema if G_ema is not None else G
-    return final.eval(), history
+    spent = None if private is None else {
+        "epsilon": private.spent_epsilon(), "delta": private.delta, "noise_multiplier": private.noise_multiplier,
+        "sample_rate": private.sample_rate, "steps": cfg.n_steps * cfg.discriminator_steps,
+    }
+    return final.eval(), history, spent
 
 
-def _fake_rows(G, batch, net, layout, cfg, gen, device):
+def _fake_rows(G, batch: StepBatch, net, layout, cfg, gen, device):
     pac = net.pac
-    y = torch.from_numpy(batch.classes).to(device)
+    y = torch.from_numpy(batch.fake_classes).to(device)
     cond = torch.from_numpy(batch.condition).to(device)
     y_rows, cond_rows = y.repeat_interleave(pac), cond.repeat_interleave(pac, dim=0)
     z = torch.randn(len(y_rows), net.latent_dim, generator=gen).to(device)
@@ -95,38 +148,59 @@ def _fake_rows(G, batch, net, layout, cfg, gen, device):
     return raw, layout.gumbel_softmax(raw, cfg.gumbel_tau, gen), y, cond_rows
 
 
-def _discriminator_step(D, opt, data, batch, fakes, cfg, gen, device) -> float:
-    _, fake, y, _ = fakes
+def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device) -> float:
+    """One update on real and fake packs, in a single forward pass (as DP-SGD needs)."""
+    _, fake, y_fake, _ = fakes
     fake = fake.detach()
-    real = data[torch.from_numpy(batch.rows).to(device)]  # (P*pac, d)
-    real_logits, _ = D(real, y)
-    fake_logits, _ = D(fake, y)
+    real = data[torch.from_numpy(batch.real_rows).to(device)]  # (R*pac, d)
+    y_real = torch.from_numpy(batch.real_classes).to(device)
+    logits, _ = D(torch.cat([real, fake]), torch.cat([y_real, y_fake]))
+    real_logits, fake_logits = logits[: len(y_real)], logits[len(y_real) :]
     loss = discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.real_label)
     if cfg.loss == "wgan-gp" and cfg.gp_weight > 0:
-        critic = lambda x: D(x, y)[0]  # noqa: E731
+        critic = lambda x: D(x, y_real)[0]  # noqa: E731
         loss = loss + cfg.gp_weight * gradient_penalty(critic, real, fake, gen)
     opt.zero_grad(set_to_none=True)
-    loss.backward()
+    with warnings.catch_warnings():  # Opacus' hooks fire on inputs that need no gradient: expected
+        warnings.filterwarnings("ignore", message="Full backward hook is firing")
+        loss.backward()
     opt.step()
     return float(loss.detach())
 
 
-def _generator_step(D, opt, data, batch, fakes, layout, cfg, device) -> float:
-    raw, fake, y, cond_rows = fakes
+@contextlib.contextmanager
+def _frozen(D: torch.nn.Module):
+    """No gradients for D's weights (and no per-sample gradient hooks under Opacus)."""
     D.requires_grad_(False)
+    if hasattr(D, "disable_hooks"):
+        D.disable_hooks()
+    try:
+        yield D
+    finally:
+        D.requires_grad_(True)
+        if hasattr(D, "enable_hooks"):
+            D.enable_hooks()
+
+
+def _generator_step(D, opt, data, batch: StepBatch, fakes, layout, cfg, device) -> float:
+    with _frozen(D):
+        return _generator_update(D, opt, data, batch, fakes, layout, cfg, device)
+
+
+def _generator_update(D, opt, data, batch: StepBatch, fakes, layout, cfg, device) -> float:
+    raw, fake, y, cond_rows = fakes
     fake_logits, fake_features = D(fake, y)
     loss = generator_loss(cfg.loss, fake_logits)
     n_cond = cond_rows.sum()
     if cfg.condition_weight > 0 and n_cond > 0:
         log_probs = layout.log_probs(raw)  # (P*pac, C)
         loss = loss - cfg.condition_weight * (log_probs * cond_rows).sum() / n_cond
-    if cfg.feature_matching > 0:
-        real = data[torch.from_numpy(batch.rows).to(device)]
+    if cfg.feature_matching > 0 and len(batch.real_rows):
+        real = data[torch.from_numpy(batch.real_rows).to(device)]
         with torch.no_grad():
-            _, real_features = D(real, y)
+            _, real_features = D(real, torch.from_numpy(batch.real_classes).to(device))
         loss = loss + cfg.feature_matching * feature_matching_loss(real_features, fake_features)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
-    D.requires_grad_(True)
     return float(loss.detach())

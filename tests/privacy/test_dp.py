@@ -1,0 +1,52 @@
+import json
+
+import numpy as np
+import pytest
+
+import synthaug
+from synthaug import DataError, TabularCGAN
+from synthaug.privacy.dp import default_delta, noisy_class_counts
+
+pytest.importorskip("opacus")
+
+DP_FAST = {"epochs": 3, "min_steps": 1, "batch_size": 32, "generator_dims": (16,), "discriminator_dims": (16,),
+           "latent_dim": 8}
+
+
+def test_spent_budget_is_within_target_and_recorded(mixed_table, tmp_path):
+    model = TabularCGAN(dp_epsilon=2.0, random_state=0, **DP_FAST).fit(mixed_table, y="label")
+    privacy = model.privacy_
+    assert privacy["epsilon"] <= 2.0 + 1e-6 and privacy["epsilon"] > 1.5
+    assert privacy["delta"] == default_delta(len(mixed_table))
+    assert privacy["count_epsilon"] == pytest.approx(0.1)
+    assert "NOT covered" in privacy["scope"]["schema"]
+    assert model.generators_[0].blocks[0].fc.in_features > 0
+    model.save(tmp_path / "m")
+    saved = json.loads((tmp_path / "m" / "model.json").read_text())["privacy"]
+    assert saved["epsilon"] == privacy["epsilon"]
+    # exact class counts never reach the model file under DP
+    assert synthaug.load(tmp_path / "m").class_counts_.tolist() == model.class_counts_.tolist()
+
+
+def test_dp_fit_is_reproducible(mixed_table):
+    a = TabularCGAN(dp_epsilon=1.0, random_state=4, **DP_FAST).fit(mixed_table, y="label").sample_frame(n=20)
+    b = TabularCGAN(dp_epsilon=1.0, random_state=4, **DP_FAST).fit(mixed_table, y="label").sample_frame(n=20)
+    assert a.equals(b)
+
+
+def test_per_class_dp_uses_parallel_composition(mixed_table):
+    model = TabularCGAN(strategy="per-class", dp_epsilon=1.0, random_state=0, **DP_FAST)
+    model.fit(mixed_table, y="label")
+    assert len(model.privacy_["models"]) == 2 and model.privacy_["epsilon"] <= 1.0 + 1e-6
+    assert set(model.sample_frame(balance=True)["label"]) <= {"yes", "no"}
+
+
+def test_gradient_penalty_is_refused_under_dp(mixed_table):
+    with pytest.raises(DataError, match="wgan-gp"):
+        TabularCGAN(dp_epsilon=1.0, loss="wgan-gp", **DP_FAST).fit(mixed_table, y="label")
+
+
+def test_noisy_counts_are_positive_integers_near_truth():
+    counts = np.array([1000, 3])
+    noisy = noisy_class_counts(counts, epsilon=1.0, rng=np.random.default_rng(0))
+    assert noisy.dtype == np.int64 and (noisy >= 1).all() and abs(noisy[0] - 1000) < 20

@@ -1,0 +1,57 @@
+"""CLI glue for images: ``synthaug fit`` on image folders/.npz, and the image evaluation.
+
+Thin wrappers over :class:`synthaug.images.synthesizer.ImageCGAN` and
+:func:`synthaug.images.evaluate.evaluate_images`; ``synthaug sample`` needs nothing here
+because ``ImageCGAN.write_sample`` has the tabular signature.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from ._overrides import parse_overrides
+from .images.synthesizer import GRID_FILE, ImageCGAN
+
+
+def fit_images(data: Path, output: Path, set_items: list[str], device: str | None, seed: int, quiet: bool,
+               console: Console) -> None:
+    """Train an ImageCGAN on a class-subfolder tree or an .npz and write a model directory.
+
+    Progress grids go to ``OUTPUT.grids/`` unless ``--set grid_dir=...`` says otherwise; the
+    final grid is ``OUTPUT/samples.png``.
+    """
+    params = parse_overrides(set_items, ImageCGAN)
+    if device is not None:
+        params["device"] = device
+    params.setdefault("grid_dir", str(output.with_name(output.name + ".grids")))
+    model = ImageCGAN(**params, random_state=seed, verbose=not quiet).fit(data)
+    model.save(output)
+    if not quiet:
+        diversity = model.history_[-1].get("diversity")
+        console.print(f"trained on {model.n_images_} images ({model.image_size_}x{model.image_size_}, "
+                      f"{model.channels_} channel{'s' if model.channels_ > 1 else ''}), "
+                      f"{len(model.classes_)} classes in {model.fit_seconds_:.1f}s; diversity ratio "
+                      f"{diversity if diversity is not None else 'n/a'}; wrote {output} "
+                      f"(sample grid {output / GRID_FILE})")
+
+
+def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, seeds: int, seed: int,
+                        quiet: bool, console: Console, *, steps: int = 1000) -> None:
+    """Run the image evaluation and write ``OUTPUT/report.json`` and ``OUTPUT/report.html``.
+
+    ``steps`` is each classifier's training budget."""
+    from .images.evaluate import evaluate_images
+
+    report = evaluate_images(train, test, synthetic, seeds=seeds, steps=steps, random_state=seed, out_dir=output,
+                             verbose=not quiet)
+    if quiet:
+        return
+    for name, acc in report["accuracy"].items():
+        interval = "" if acc["low"] is None else f" [{100 * acc['low']:.1f}, {100 * acc['high']:.1f}]"
+        console.print(f"{name:<32} {100 * acc['mean']:5.1f}%{interval}")
+    q, up = report["quality"], report["uplift"]
+    console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points; CAS {100 * q['cas']:.1f}% "
+                  f"(lowest class {100 * q['cas_min']:.1f}%); diversity ratio {q['diversity_ratio']:.2f}; "
+                  f"wrote {output / 'report.html'}")

@@ -1,0 +1,296 @@
+"""Read and write labeled images: class-subfolder trees and ``.npz`` files with ``x`` and ``y``.
+
+Images travel as ``uint8`` arrays of shape (N, S, S, C) with C = 1 (gray) or 3 (RGB); labels
+as a 1-d array. Reading resizes to one square size (8 to 64 px) and one channel count, skips
+files that are not images, and skips unreadable images with a warning naming the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .._errors import DataError, SynthaugWarning
+from ..io import atomic_directory, atomic_path
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
+CHANNELS = ("auto", "gray", "rgb")
+MIN_SIZE, MAX_SIZE = 8, 64
+MANIFEST = "manifest.csv"
+
+
+def read_images(path: str | Path, image_size: int | None = None,
+                channels: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+    """``(images, labels)`` from a folder of class subfolders or an ``.npz`` with ``x`` and ``y``.
+
+    ``image_size=None`` keeps the most common size (clipped to 8..64); ``channels`` is "gray",
+    "rgb", or "auto" (RGB when any image has colour).
+    """
+    path = Path(path)
+    check_channels(channels)
+    if image_size is not None:
+        check_image_size(image_size)
+    if path.suffix.lower() == ".npz":
+        images, labels = read_npz(path)
+        return prepare_images(images, image_size, channels, source=str(path)), labels
+    if not path.is_dir():
+        raise DataError(f"{path}: not found; expected a folder with one subfolder per class, or an .npz file")
+    return _read_folder(path, image_size, channels)
+
+
+def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """Raw ``x`` and ``y`` arrays of an ``.npz`` (no pickled objects are loaded)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            missing = [k for k in ("x", "y") if k not in data.files]
+            if missing:
+                raise DataError(f"{path}: needs arrays 'x' and 'y'; missing {', '.join(missing)} "
+                                f"(has {', '.join(data.files) or 'none'})")
+            images, labels = data["x"], data["y"]
+    except (OSError, ValueError, EOFError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        raise DataError(f"{path}: cannot be read as .npz ({str(exc)[:120]})") from None
+    if labels.ndim != 1 or len(labels) != len(images):
+        raise DataError(f"{path}: 'y' must be 1-d with one label per image; got shape {labels.shape} "
+                        f"for {len(images)} images")
+    return images, labels
+
+
+def prepare_images(images, image_size: int | None = None, channels: str = "auto",
+                   source: str = "X") -> np.ndarray:
+    """Validate an array of images and return uint8 (N, S, S, C), resized and converted.
+
+    Accepts (N, H, W), (N, H, W, C) or (N, C, H, W) with C in 1, 3, 4; uint8 (0..255) or
+    floats in 0..1.
+    """
+    x = to_uint8(np.asarray(images), source)
+    size = image_size if image_size is not None else default_size([x.shape[1:3]])
+    x = convert_channels(x, resolve_channels(channels, has_colour(x)))
+    return resize_batch(x, size)
+
+
+def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
+    """(N, H, W, C) uint8 from the accepted layouts and value ranges, or a DataError."""
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or len(x) == 0:
+        raise DataError(f"{source}: expected images of shape (N, H, W) or (N, H, W, C); got {x.shape}")
+    if x.shape[-1] not in (1, 3, 4) and x.shape[1] in (1, 3, 4):
+        x = x.transpose(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
+    if x.shape[-1] not in (1, 3, 4):
+        raise DataError(f"{source}: images need 1, 3 or 4 channels; got shape {x.shape}")
+    x = x[..., :3] if x.shape[-1] == 4 else x
+    if x.dtype == np.uint8:
+        return np.ascontiguousarray(x)
+    if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+        raise DataError(f"{source}: images must be numbers; got dtype {x.dtype}")
+    if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
+        raise DataError(f"{source}: images contain NaN or infinite values")
+    low, high = float(x.min()), float(x.max())
+    if low < 0 or high > 1:
+        raise DataError(f"{source}: image values must be uint8 (0..255) or floats in 0..1; got range "
+                        f"{low:g}..{high:g} (divide by the maximum, e.g. x / 16 for scikit-learn digits)")
+    return np.round(x * 255.0).astype(np.uint8)
+
+
+def has_colour(x: np.ndarray) -> bool:
+    """Whether any pixel of (N, H, W, C) uint8 images differs between channels."""
+    return x.shape[-1] == 3 and bool((x[..., 0] != x[..., 1]).any() or (x[..., 1] != x[..., 2]).any())
+
+
+def resolve_channels(channels: str, colour: bool) -> int:
+    return {"gray": 1, "rgb": 3}.get(channels, 3 if colour else 1)
+
+
+def convert_channels(x: np.ndarray, n_channels: int) -> np.ndarray:
+    """(N, H, W, C) uint8 -> (N, H, W, n_channels); colour to gray by ITU-R 601 luma."""
+    if x.shape[-1] == n_channels:
+        return x
+    if n_channels == 3:
+        return np.repeat(x, 3, axis=-1)
+    luma = x.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    return np.clip(np.round(luma), 0, 255).astype(np.uint8)[..., None]
+
+
+def resize_batch(x: np.ndarray, size: int) -> np.ndarray:
+    """Resize (N, H, W, C) uint8 to (N, size, size, C) with antialiased bilinear filtering."""
+    if x.shape[1:3] == (size, size):
+        return x
+    t = torch.from_numpy(x).permute(0, 3, 1, 2).float()  # (N, C, H, W)
+    out = F.interpolate(t, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
+    return out.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous().numpy()
+
+
+def default_size(shapes: Sequence[tuple[int, int]]) -> int:
+    """The most common longer side among ``shapes``, clipped to 8..64."""
+    common = Counter(max(int(h), int(w)) for h, w in shapes).most_common(1)[0][0]
+    return int(min(max(common, MIN_SIZE), MAX_SIZE))
+
+
+def check_image_size(size) -> int:
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not MIN_SIZE <= size <= MAX_SIZE:
+        raise DataError(f"image_size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}; got {size!r}")
+    return int(size)
+
+
+def check_channels(channels) -> str:
+    if channels not in CHANNELS:
+        raise DataError(f"channels must be one of {', '.join(CHANNELS)}; got {channels!r}")
+    return channels
+
+
+# ---------------------------------------------------------------- folders
+def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
+    pictures, labels = [], []
+    for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        loaded = [img for img in map(_open_image, _image_files(class_dir)) if img is not None]
+        if not loaded:
+            warnings.warn(f"{class_dir}: class folder has no readable images; class "
+                          f"{class_dir.name!r} skipped", SynthaugWarning, stacklevel=3)
+        pictures += loaded
+        labels += [class_dir.name] * len(loaded)
+    if not pictures:
+        raise DataError(f"{root}: no readable images found; expected one subfolder per class "
+                        f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
+    size = image_size if image_size is not None else default_size([p.shape[:2] for p in pictures])
+    n_channels = resolve_channels(channels, any(_colour_image(p) for p in pictures))
+    images = np.stack([_fit_image(p, size, n_channels) for p in pictures])  # one file at a time
+    return images, np.asarray(labels)
+
+
+def _image_files(folder: Path) -> list[Path]:
+    """Image files in ``folder`` (recursively); other files are ignored."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def _open_image(path: Path) -> np.ndarray | None:
+    """(H, W, 3) or (H, W, 1) uint8 pixels, or None with a warning for an unreadable file."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img.load()
+            return _pixels(img)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        warnings.warn(f"{path}: not a readable image ({type(exc).__name__}); skipped",
+                      SynthaugWarning, stacklevel=4)
+        return None
+
+
+def _pixels(img) -> np.ndarray:
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        scale = 65535.0 if img.mode.startswith("I") and arr.max() > 255 else max(float(arr.max()), 255.0)
+        return np.clip(np.round(arr / scale * 255.0), 0, 255).astype(np.uint8)[..., None]
+    if img.mode in ("1", "L", "LA", "P") and not (img.mode == "P" and _palette_has_colour(img)):
+        return np.asarray(img.convert("L"), dtype=np.uint8)[..., None]
+    return np.asarray(img.convert("RGB"), dtype=np.uint8)
+
+
+def _palette_has_colour(img) -> bool:
+    rgb = np.asarray(img.convert("RGB"))
+    return bool((rgb[..., 0] != rgb[..., 1]).any() or (rgb[..., 1] != rgb[..., 2]).any())
+
+
+def _colour_image(pixels: np.ndarray) -> bool:
+    return has_colour(pixels[None])
+
+
+def _fit_image(pixels: np.ndarray, size: int, n_channels: int) -> np.ndarray:
+    """Resize one (H, W, C) image with Pillow (antialiased) and convert its channels."""
+    from PIL import Image
+
+    x = convert_channels(pixels[None], n_channels)[0]
+    if x.shape[:2] != (size, size):
+        mode = "L" if n_channels == 1 else "RGB"
+        img = Image.fromarray(x[..., 0] if n_channels == 1 else x, mode=mode)
+        x = np.asarray(img.resize((size, size), Image.Resampling.BILINEAR), dtype=np.uint8)
+        x = x[..., None] if n_channels == 1 else x
+    return x
+
+
+def safe_name(label) -> str:
+    """A folder name for a class label: path separators and leading dots replaced."""
+    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", str(label)).strip().lstrip(".")
+    return name or "_"
+
+
+# ---------------------------------------------------------------- writing
+class ImageWriter:
+    """Write labeled images to ``OUT/<class>/*.png`` + ``manifest.csv``, or one ``.npz``.
+
+    The output appears only when the block ends cleanly (a temporary folder or file is renamed).
+    ``.npz`` output is kept in memory until then.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.is_npz = self.path.suffix.lower() == ".npz"
+        self.images_written = 0
+        self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def __enter__(self) -> ImageWriter:
+        if not self.is_npz and self.path.exists() and not self.path.is_dir():
+            raise DataError(f"{self.path}: exists and is not a folder; give a folder or an .npz path")
+        self._stack = contextlib.ExitStack()
+        self._tmp = self._stack.enter_context(atomic_path(self.path) if self.is_npz else atomic_directory(self.path))
+        if not self.is_npz:
+            self._manifest_file = self._stack.enter_context(open(self._tmp / MANIFEST, "w", newline=""))
+            self._manifest = csv.writer(self._manifest_file)
+            self._manifest.writerow(["file", "label", "synthetic"])
+        return self
+
+    def write(self, images: np.ndarray, labels: np.ndarray) -> None:
+        """Add (N, S, S, C) uint8 ``images`` with their ``labels``."""
+        if self.is_npz:
+            self._chunks.append((images, np.asarray(labels)))
+        else:
+            for row in _write_pngs(self._tmp, images, labels, self.images_written):
+                self._manifest.writerow(row)
+        self.images_written += len(images)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None and self.is_npz:
+            images = np.concatenate([c[0] for c in self._chunks]) if self._chunks else np.zeros((0, 1, 1, 1), np.uint8)
+            labels = np.concatenate([c[1] for c in self._chunks]) if self._chunks else np.zeros(0, np.int64)
+            with open(self._tmp, "wb") as handle:
+                np.savez_compressed(handle, x=images, y=_plain_labels(labels))
+        self._stack.__exit__(exc_type, exc, tb)
+
+
+def _write_pngs(root: Path, images: np.ndarray, labels: np.ndarray, start: int) -> Iterator[list[str]]:
+    from PIL import Image
+
+    for offset, (image, label) in enumerate(zip(images, labels, strict=True)):
+        folder = safe_name(label)
+        (root / folder).mkdir(exist_ok=True)
+        name = f"{folder}/{start + offset:07d}.png"
+        Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(root / name)
+        yield [name, str(label), "true"]
+
+
+def _plain_labels(labels: np.ndarray) -> np.ndarray:
+    """Labels as numbers or fixed-width unicode, so the .npz loads without pickle."""
+    labels = np.asarray(labels)
+    return labels if labels.dtype.kind in "biuU" else labels.astype(str)
+
+
+def write_images(path: str | Path, images: np.ndarray, labels) -> Path:
+    """Write ``images`` and ``labels`` at once (folder tree + manifest, or ``.npz``)."""
+    with ImageWriter(path) as writer:
+        writer.write(images, np.asarray(labels))
+    return Path(path)

@@ -1,0 +1,58 @@
+"""Pure image-set statistics: diversity, Fréchet distance, nearest-neighbour distances."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def mean_pairwise_distance(features: np.ndarray) -> float:
+    """Mean Euclidean distance over all pairs of rows of ``features`` (n, d); NaN if n < 2."""
+    x = torch.as_tensor(np.asarray(features, dtype=np.float64))
+    n = x.shape[0]
+    if n < 2:
+        return float("nan")
+    return float(torch.pdist(x).mean())
+
+
+def class_diversity(features: np.ndarray, codes: np.ndarray, n_classes: int) -> np.ndarray:
+    """Mean pairwise distance within each class (n_classes,), NaN for classes with < 2 rows."""
+    flat = np.asarray(features).reshape(len(features), -1)
+    return np.array([mean_pairwise_distance(flat[codes == k]) for k in range(n_classes)])
+
+
+def diversity_ratio(fake: np.ndarray, fake_codes: np.ndarray, real: np.ndarray, real_codes: np.ndarray,
+                    n_classes: int) -> tuple[float, np.ndarray]:
+    """Per-class ratio of synthetic to real within-class diversity, and its mean over classes."""
+    ratios = class_diversity(fake, fake_codes, n_classes) / class_diversity(real, real_codes, n_classes)
+    return float(np.nanmean(ratios)) if np.isfinite(ratios).any() else float("nan"), ratios
+
+
+def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Fréchet distance between Gaussians fitted to feature sets ``a`` (n, d) and ``b`` (m, d).
+
+    ``tr sqrt(Ca Cb)`` is computed as the sum of square roots of the eigenvalues of the
+    symmetric ``Ca^1/2 Cb Ca^1/2``, which stays real and stable for singular covariances.
+    """
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    values, vectors = np.linalg.eigh(cov_a)
+    root_a = (vectors * np.sqrt(values.clip(min=0))) @ vectors.T
+    cross = np.sqrt(np.linalg.eigvalsh(root_a @ cov_b @ root_a).clip(min=0)).sum()
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b) - 2.0 * cross)
+
+
+def nearest_distances(queries: np.ndarray, references: np.ndarray, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """For each query row, the Euclidean distance to its nearest reference row and that row's index.
+
+    Works in chunks of queries so memory stays bounded: (chunk, n_references) at a time.
+    """
+    q = torch.as_tensor(np.asarray(queries, dtype=np.float32).reshape(len(queries), -1))
+    r = torch.as_tensor(np.asarray(references, dtype=np.float32).reshape(len(references), -1))
+    dist, index = [], []
+    for start in range(0, len(q), chunk):
+        d = torch.cdist(q[start : start + chunk], r)  # (chunk, n_references)
+        best = d.min(dim=1)
+        dist.append(best.values)
+        index.append(best.indices)
+    return torch.cat(dist).numpy().astype(np.float64), torch.cat(index).numpy()

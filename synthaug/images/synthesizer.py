@@ -1,0 +1,329 @@
+"""ImageCGAN: a data-efficient class-conditional image GAN, scikit-learn style."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from .._errors import DataError, ModelFileError, SynthaugWarning
+from .._progress import progress_bar
+from .._random import child_seed, draw_seed
+from ..gan.losses import check_loss
+from ..persist import require, save_model
+from ..sampling import chunk_labels, resolve_class_counts
+from .diffaugment import parse_policy
+from .folder import ImageWriter, check_channels, check_image_size, prepare_images, read_images
+from .grid import image_grid, save_png
+from .metrics import diversity_ratio
+from .networks import Generator, ImageNetConfig
+from .training import ImageTrainConfig, latent, train_image_gan
+
+MODEL_TYPE = "ImageCGAN"
+GRID_FILE = "samples.png"
+COLLAPSE_RATIO = 0.5  # warn when synthetic within-class diversity falls below this share of real
+
+
+class ImageCGAN(BaseEstimator):
+    """A class-conditional DCGAN for small labeled image sets (8 to 64 px, gray or RGB).
+
+    The generator takes the label through conditional batch norm, the discriminator through a
+    projection; both are trained with differentiable augmentation (``augment``) of real and fake
+    batches, which is what lets a GAN learn from tens of images per class. Samples come from an
+    exponential moving average of the generator. Every ``grid_every`` steps the within-class
+    pixel diversity of samples is compared with that of the training images (``history_``), and
+    when ``grid_dir`` is set a sample grid (one row per class) is written there.
+    """
+
+    def __init__(
+        self,
+        *,
+        image_size: int | None = None,
+        channels: str = "auto",
+        steps: int = 3000,
+        batch_size: int = 64,
+        loss: str = "hinge",
+        real_label: float = 0.9,
+        gp_weight: float = 10.0,
+        latent_dim: int = 64,
+        width: int = 32,
+        generator_lr: float = 2e-4,
+        discriminator_lr: float = 2e-4,
+        betas: Sequence[float] = (0.5, 0.999),
+        discriminator_steps: int = 1,
+        augment: str = "color,translation,cutout",
+        augment_p: float = 1.0,
+        ema_decay: float | None = 0.999,
+        grid_every: int = 500,
+        grid_columns: int = 10,
+        grid_dir: str | None = None,
+        device: str = "cpu",
+        random_state: int | np.random.Generator | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.image_size = image_size
+        self.channels = channels
+        self.steps = steps
+        self.batch_size = batch_size
+        self.loss = loss
+        self.real_label = real_label
+        self.gp_weight = gp_weight
+        self.latent_dim = latent_dim
+        self.width = width
+        self.generator_lr = generator_lr
+        self.discriminator_lr = discriminator_lr
+        self.betas = betas
+        self.discriminator_steps = discriminator_steps
+        self.augment = augment
+        self.augment_p = augment_p
+        self.ema_decay = ema_decay
+        self.grid_every = grid_every
+        self.grid_columns = grid_columns
+        self.grid_dir = grid_dir
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y=None) -> ImageCGAN:
+        """Learn from images ``X`` with labels ``y``, or from a folder / ``.npz`` path given as ``X``.
+
+        Arrays: (N, H, W), (N, H, W, C) or (N, C, H, W); uint8 or floats in 0..1.
+        """
+        self._check_params()
+        images, labels = self._read(X, y)
+        self.classes_, codes = np.unique(labels, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise DataError(f"a conditional GAN needs at least 2 classes; got only {self.classes_[0]!r} "
+                            f"({len(labels)} images)")
+        self.class_counts_ = np.bincount(codes, minlength=len(self.classes_))
+        self.image_size_, self.channels_ = int(images.shape[1]), int(images.shape[-1])
+        self.n_images_ = len(images)
+        self.seed_ = draw_seed(self.random_state)
+        started = time.perf_counter()
+        self.generator_, self.history_ = self._train(images, codes)
+        self.fit_seconds_ = time.perf_counter() - started
+        self._n_sample_calls = 0
+        self._warn_if_collapsed()
+        return self
+
+    def _check_params(self) -> None:
+        check_loss(self.loss)
+        check_channels(self.channels)
+        if self.image_size is not None:
+            check_image_size(self.image_size)
+        parse_policy(self.augment)
+        for name in ("steps", "batch_size", "latent_dim", "width", "discriminator_steps", "grid_every",
+                     "grid_columns"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+        if not 0.0 <= float(self.augment_p) <= 1.0:
+            raise ValueError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
+        if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
+            raise ValueError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
+
+    def _read(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(X, (str, Path)):
+            if y is not None:
+                raise DataError(f"{X}: labels come from the folder or .npz; do not pass y as well")
+            return read_images(X, self.image_size, self.channels)
+        if y is None:
+            raise DataError("y: labels are required when X is an array of images")
+        labels = np.asarray(y)
+        if labels.ndim != 1 or len(labels) != len(X):
+            raise DataError(f"y: expected one label per image ({len(X)}); got shape {labels.shape}")
+        return prepare_images(X, self.image_size, self.channels, source="X"), labels
+
+    def _device(self) -> torch.device:
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise DataError("device: 'cuda' requested but no GPU is available; use --device cpu or auto")
+        return torch.device(self.device)
+
+    def _network_config(self) -> ImageNetConfig:
+        return ImageNetConfig(image_size=self.image_size_, channels=self.channels_,
+                              n_classes=len(self.classes_), latent_dim=int(self.latent_dim), width=int(self.width))
+
+    def _train_config(self) -> ImageTrainConfig:
+        return ImageTrainConfig(
+            loss=self.loss, real_label=float(self.real_label), gp_weight=float(self.gp_weight),
+            generator_lr=float(self.generator_lr), discriminator_lr=float(self.discriminator_lr),
+            betas=(float(self.betas[0]), float(self.betas[1])), discriminator_steps=int(self.discriminator_steps),
+            batch_size=int(self.batch_size), n_steps=int(self.steps), augment=parse_policy(self.augment),
+            augment_p=float(self.augment_p), ema_decay=self.ema_decay, check_every=int(self.grid_every),
+            log_every=max(1, min(int(self.grid_every), int(self.steps) // 100 or 1)),
+        )
+
+    def _train(self, images: np.ndarray, codes: np.ndarray) -> tuple[Generator, list[dict]]:
+        device = self._device()
+        tensor = torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1.0).to(device)
+        monitor = _Monitor(self, images, codes)
+        with progress_bar(int(self.steps), "training", bool(self.verbose)) as bar:
+            G, history = train_image_gan(tensor, codes, self._network_config(), self._train_config(),
+                                         child_seed(self.seed_, 1), bar, monitor)
+        return G.cpu().eval(), history
+
+    def _warn_if_collapsed(self) -> None:
+        ratio = self.history_[-1].get("diversity") if self.history_ else None
+        if ratio is not None and np.isfinite(ratio) and ratio < COLLAPSE_RATIO:
+            warnings.warn(f"samples are much less varied than the training images (diversity ratio "
+                          f"{ratio:.2f} < {COLLAPSE_RATIO}): possible mode collapse; try more steps, "
+                          "augment_p=1 or loss='hinge'", SynthaugWarning, stacklevel=3)
+
+    # --------------------------------------------------------------- sample
+    def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
+               ratio: float | None = None, random_state: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Labeled synthetic images ``(x, y)``: x uint8 (N, S, S, C), y (N,) in shuffled order.
+
+        Ask for exactly one of ``n`` (at the training class prior), ``per_class``, ``balance``
+        (top every class up to the largest) or ``ratio`` (of the training size).
+        """
+        chunks = list(self.iter_sample(n, per_class=per_class, balance=balance, ratio=ratio,
+                                       random_state=random_state))
+        return np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks])
+
+    def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
+                    ratio: float | None = None, random_state: int | None = None,
+                    chunk_size: int = 1024) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield ``(x, y)`` chunks of at most ``chunk_size`` images; memory does not grow with N."""
+        check_is_fitted(self, "generator_")
+        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
+        seed = self._sample_seed(random_state)
+        rng = np.random.default_rng(seed)
+        gen = torch.Generator().manual_seed(seed)
+        for codes in chunk_labels(counts, int(chunk_size), rng):
+            yield self.generate(codes, gen), self.classes_[codes]
+
+    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = 1024,
+                     verbose: bool | None = None, random_state: int | None = None, **request) -> int:
+        """Write synthetic images to ``path``: an ``.npz`` (x, y) or a folder ``<class>/*.png`` with
+        ``manifest.csv``; the output appears only when complete. Returns the image count."""
+        check_is_fitted(self, "generator_")
+        total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
+        show = self.verbose if verbose is None else verbose
+        with ImageWriter(path) as writer, progress_bar(total, "sampling", bool(show)) as bar:
+            for x, y in self.iter_sample(n, chunk_size=chunk_size, random_state=random_state, **request):
+                writer.write(x, y)
+                bar.advance(len(x))
+        return writer.images_written
+
+    def _sample_seed(self, random_state) -> int:
+        if random_state is not None:
+            return draw_seed(random_state)
+        self._n_sample_calls = getattr(self, "_n_sample_calls", 0) + 1
+        return child_seed(self.seed_, 2, self._n_sample_calls)
+
+    @torch.no_grad()
+    def generate(self, codes: np.ndarray, gen: torch.Generator, batch: int = 1024) -> np.ndarray:
+        """uint8 images (N, S, S, C) for class codes ``codes`` (indices into ``classes_``)."""
+        check_is_fitted(self, "generator_")
+        return generate_images(self.generator_, np.asarray(codes, dtype=np.int64), gen, batch)
+
+    def sample_grid(self, columns: int | None = None, random_state: int = 0) -> np.ndarray:
+        """One row of ``columns`` samples per class, as one (H, W, C) uint8 picture."""
+        check_is_fitted(self, "generator_")
+        k = int(columns or self.grid_columns)
+        codes = np.repeat(np.arange(len(self.classes_)), k)
+        images = self.generate(codes, torch.Generator().manual_seed(int(random_state)))
+        return image_grid(images.reshape(len(self.classes_), k, *images.shape[1:]))
+
+    # ---------------------------------------------------------------- files
+    def save(self, path: str | Path) -> Path:
+        """Write a model directory (JSON + safetensors) and its sample grid ``samples.png``.
+
+        The directory holds the generator's weights and class counts, never training images.
+        """
+        check_is_fitted(self, "generator_")
+        meta = {
+            "params": _json_params(self.get_params()),
+            "network": self._network_config().to_dict(),
+            "classes": self.classes_.tolist(),
+            "class_counts": [int(c) for c in self.class_counts_],
+            "seed": str(self.seed_),
+            "training": {"n_images": int(self.n_images_), "seconds": round(self.fit_seconds_, 3),
+                         "history": self.history_},
+        }
+        tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
+        path = save_model(path, MODEL_TYPE, meta, tensors)
+        save_png(path / GRID_FILE, self.sample_grid())
+        return path
+
+    @classmethod
+    def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
+        """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
+        params = dict(require(meta, "params"))
+        model = cls(**{k: v for k, v in params.items() if k in cls._get_param_names()})
+        net = ImageNetConfig.from_dict(require(meta, "network"))
+        G = Generator(net)
+        state = {k[len("generator."):]: v for k, v in tensors.items() if k.startswith("generator.")}
+        try:
+            G.load_state_dict(state)
+        except RuntimeError as exc:
+            raise ModelFileError(f"generator weights do not match model.json: {str(exc)[:200]}") from None
+        model.generator_ = G.eval()
+        model.classes_ = np.asarray(require(meta, "classes"))
+        model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
+        if len(model.classes_) != net.n_classes or len(model.class_counts_) != net.n_classes:
+            raise ModelFileError("model.json: classes and network.n_classes disagree")
+        model.image_size_, model.channels_ = net.image_size, net.channels
+        model.seed_ = int(require(meta, "seed"))
+        model.n_images_ = int(require(meta, "training", "n_images"))
+        model.fit_seconds_ = float(require(meta, "training", "seconds"))
+        model.history_ = require(meta, "training", "history")
+        model._n_sample_calls = 0
+        return model
+
+
+@torch.no_grad()
+def generate_images(G: Generator, codes: np.ndarray, gen: torch.Generator, batch: int = 1024) -> np.ndarray:
+    """Run ``G`` (in eval mode) on class codes in batches; uint8 (N, S, S, C)."""
+    device = next(G.parameters()).device
+    out = []
+    for start in range(0, len(codes), batch):
+        y = torch.from_numpy(codes[start : start + batch]).to(device)
+        x = G(latent(len(y), G.cfg.latent_dim, gen, device), y)  # (B, C, S, S) in [-1, 1]
+        out.append(((x + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).cpu())
+    if not out:
+        return np.zeros((0, G.cfg.image_size, G.cfg.image_size, G.cfg.channels), np.uint8)
+    return torch.cat(out).numpy()
+
+
+class _Monitor:
+    """The training check: within-class diversity against the real images, and a sample grid."""
+
+    def __init__(self, model: ImageCGAN, images: np.ndarray, codes: np.ndarray, per_class: int = 32) -> None:
+        self.model, self.real, self.real_codes = model, images.astype(np.float32), codes
+        self.n_classes = len(model.classes_)
+        self.codes = np.repeat(np.arange(self.n_classes), per_class)
+        self.seed = child_seed(model.seed_, 3)
+        self.grid_dir = Path(model.grid_dir) if model.grid_dir else None
+
+    def __call__(self, step: int, G: Generator) -> dict:
+        fake = generate_images(G, self.codes, torch.Generator().manual_seed(self.seed)).astype(np.float32)
+        ratio, _ = diversity_ratio(fake, self.codes, self.real, self.real_codes, self.n_classes)
+        if self.grid_dir is not None:
+            k = int(self.model.grid_columns)
+            rows = generate_images(G, np.repeat(np.arange(self.n_classes), k),
+                                   torch.Generator().manual_seed(self.seed))
+            grid = image_grid(rows.reshape(self.n_classes, k, *rows.shape[1:]))
+            save_png(self.grid_dir / f"step_{step:07d}.png", grid)
+        return {"diversity": round(ratio, 4) if np.isfinite(ratio) else None}
+
+
+def _json_params(params: dict) -> dict:
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, np.random.Generator):
+            value = None
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[key] = value
+    return out

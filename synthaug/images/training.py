@@ -1,0 +1,167 @@
+"""One readable training loop for the image GAN: DiffAugment, EMA, diversity and sample grids."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .._progress import ProgressBar
+from ..gan.ema import ema_copy, ema_update
+from ..gan.init import reset_parameters
+from ..gan.losses import discriminator_loss, generator_loss, gradient_penalty
+from .diffaugment import diff_augment
+from .networks import Discriminator, Generator, ImageNetConfig
+
+
+@dataclass(frozen=True)
+class ImageTrainConfig:
+    loss: str
+    real_label: float
+    gp_weight: float
+    generator_lr: float
+    discriminator_lr: float
+    betas: tuple[float, float]
+    discriminator_steps: int
+    batch_size: int
+    n_steps: int
+    augment: tuple[str, ...]
+    augment_p: float
+    ema_decay: float | None
+    check_every: int
+    log_every: int
+
+
+# called as on_check(step, generator_to_sample_from) every ``check_every`` steps and at the end
+CheckHook = Callable[[int, Generator], dict]
+
+
+def train_image_gan(
+    images: torch.Tensor,
+    codes: np.ndarray,
+    net: ImageNetConfig,
+    cfg: ImageTrainConfig,
+    seed: int,
+    bar: ProgressBar,
+    on_check: CheckHook | None = None,
+) -> tuple[Generator, list[dict]]:
+    """Train on ``images`` (N, C, S, S) in [-1, 1] with class codes ``codes`` (N,).
+
+    Returns the generator to sample from (the EMA copy when ``cfg.ema_decay``) with standing
+    batch-norm statistics, and a history of losses and ``on_check`` results.
+    """
+    rng = np.random.default_rng(seed)
+    gen = torch.Generator().manual_seed(seed)
+    device = images.device
+    G = reset_parameters(Generator(net), gen).to(device)
+    D = reset_parameters(Discriminator(net), gen).to(device)
+    G_ema = ema_copy(G) if cfg.ema_decay else None
+    opt_g = torch.optim.Adam(G.parameters(), cfg.generator_lr, cfg.betas)
+    opt_d = torch.optim.Adam(D.parameters(), cfg.discriminator_lr, cfg.betas)
+    sampler = BalancedSampler(codes, net.n_classes)
+    history, sums = [], np.zeros(2)
+    for step in range(cfg.n_steps):
+        for _ in range(cfg.discriminator_steps):
+            rows = torch.from_numpy(sampler.rows(cfg.batch_size, rng)).to(device)
+            d_loss = _discriminator_step(G, D, opt_d, images[rows], _labels(codes, rows), net, cfg, gen)
+        y = torch.from_numpy(sampler.classes(cfg.batch_size, rng)).to(device)
+        g_loss = _generator_step(G, D, opt_g, y, net, cfg, gen)
+        if G_ema is not None:
+            ema_update(G_ema, G, cfg.ema_decay, step)
+        sums += (d_loss, g_loss)
+        done = step + 1
+        if done % cfg.log_every == 0 or done == cfg.n_steps:
+            count = (step % cfg.log_every) + 1
+            record = {"step": done, "d_loss": sums[0] / count, "g_loss": sums[1] / count}
+            sums[:] = 0
+            if on_check is not None and done % cfg.check_every == 0 and done < cfg.n_steps:
+                record.update(on_check(done, (G_ema if G_ema is not None else G).eval()))
+                G.train()
+            history.append(record)
+            bar.advance(count, status=_status(history))
+    final = G_ema if G_ema is not None else G
+    standing_statistics(final, net.n_classes, cfg.batch_size, gen)
+    if on_check is not None:
+        history[-1].update(on_check(cfg.n_steps, final))
+    return final, history
+
+
+def _labels(codes: np.ndarray, rows: torch.Tensor) -> torch.Tensor:
+    return torch.from_numpy(codes[rows.cpu().numpy()]).to(rows.device)
+
+
+def _discriminator_step(G, D, opt, real, y, net, cfg, gen) -> float:
+    with torch.no_grad():
+        fake = G(latent(len(y), net.latent_dim, gen, real.device), y)  # (B, C, S, S)
+    real_aug = diff_augment(real, cfg.augment, gen, cfg.augment_p)
+    fake_aug = diff_augment(fake, cfg.augment, gen, cfg.augment_p)
+    real_logits, _ = D(real_aug, y)
+    fake_logits, _ = D(fake_aug, y)
+    loss = discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.real_label)
+    if cfg.loss == "wgan-gp" and cfg.gp_weight > 0:
+        loss = loss + cfg.gp_weight * gradient_penalty(lambda x: D(x, y)[0], real_aug, fake_aug, gen)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return float(loss.detach())
+
+
+def _generator_step(G, D, opt, y, net, cfg, gen) -> float:
+    fake = G(latent(len(y), net.latent_dim, gen, y.device), y)
+    D.requires_grad_(False)
+    fake_logits, _ = D(diff_augment(fake, cfg.augment, gen, cfg.augment_p), y)
+    loss = generator_loss(cfg.loss, fake_logits)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    D.requires_grad_(True)
+    return float(loss.detach())
+
+
+def latent(n: int, dim: int, gen: torch.Generator, device: torch.device | str = "cpu") -> torch.Tensor:
+    """Standard-normal latent codes (n, dim) drawn from ``gen`` on the CPU, then moved."""
+    return torch.randn(n, dim, generator=gen).to(device)
+
+
+@torch.no_grad()
+def standing_statistics(G: Generator, n_classes: int, batch_size: int, gen: torch.Generator,
+                        n_batches: int = 16) -> None:
+    """Re-estimate batch-norm statistics as plain averages over fresh batches (BigGAN's trick)."""
+    norms = [m for m in G.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    device = next(G.parameters()).device
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative average
+    G.train()
+    for _ in range(n_batches):
+        y = torch.randint(0, n_classes, (batch_size,), generator=gen).to(device)
+        G(latent(batch_size, G.cfg.latent_dim, gen, device), y)
+    for m in norms:
+        m.momentum = 0.1
+    G.eval()
+
+
+class BalancedSampler:
+    """Draw classes uniformly, then images uniformly within the class (vectorised)."""
+
+    def __init__(self, codes: np.ndarray, n_classes: int) -> None:
+        self.order = np.argsort(codes, kind="stable")
+        self.counts = np.bincount(codes, minlength=n_classes)
+        self.starts = np.concatenate([[0], np.cumsum(self.counts)[:-1]])
+
+    def classes(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        return rng.integers(0, len(self.counts), n)
+
+    def rows(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        k = self.classes(n, rng)
+        offset = np.floor(rng.random(n) * self.counts[k]).astype(np.int64)
+        return self.order[self.starts[k] + offset]
+
+
+def _status(history: list[dict]) -> str:
+    last = history[-1]
+    text = f"D {last['d_loss']:.3f}  G {last['g_loss']:.3f}"
+    diversity = next((h["diversity"] for h in reversed(history) if h.get("diversity") is not None), None)
+    return text + (f"  diversity {diversity:.2f}" if diversity is not None else "")

@@ -1,0 +1,70 @@
+import csv
+
+from typer.testing import CliRunner
+
+from synthaug.cli import app
+
+runner = CliRunner()
+# `synthaug fit` still requires --target (unused for images): passed until it becomes optional
+SET = ["--target", "label", "--set", "steps=4", "--set", "batch_size=8", "--set", "width=4", "--set", "latent_dim=8",
+       "--set", "grid_every=2"]
+
+
+def test_fit_then_sample_a_folder(image_folder, tmp_path):
+    model = tmp_path / "model"
+    result = runner.invoke(app, ["fit", str(image_folder), "-o", str(model), *SET, "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (model / "samples.png").is_file() and (tmp_path / "model.grids" / "step_0000004.png").is_file()
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["sample", str(model), "-o", str(out), "--per-class", "class_0=3,class_2=1",
+                                 "--quiet"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((out / "manifest.csv").read_text().splitlines()))
+    assert sorted(r["label"] for r in rows) == ["class_0", "class_0", "class_0", "class_2"]
+
+
+def test_fit_npz_with_image_size_and_summary(tmp_path, images):
+    import numpy as np
+
+    x, codes = images
+    np.savez(tmp_path / "d.npz", x=x, y=codes)
+    result = runner.invoke(app, ["fit", str(tmp_path / "d.npz"), "-o", str(tmp_path / "m"), *SET,
+                                 "--set", "image_size=12"])
+    assert result.exit_code == 0, result.output
+    assert "trained on 18 images (12x12" in result.output
+    result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "s.npz"), "--n", "5", "-q"])
+    assert result.exit_code == 0 and np.load(tmp_path / "s.npz")["x"].shape == (5, 12, 12, 1)
+
+
+def test_one_class_is_a_clear_error(tmp_path, images):
+    from PIL import Image
+
+    folder = tmp_path / "one" / "only"
+    folder.mkdir(parents=True)
+    for i, img in enumerate(images[0][:4]):
+        Image.fromarray(img[..., 0]).save(folder / f"{i}.png")
+    result = runner.invoke(app, ["fit", str(tmp_path / "one"), "-o", str(tmp_path / "m"), *SET, "-q"])
+    assert result.exit_code == 2
+    assert "at least 2 classes" in result.output
+
+
+def test_unknown_set_parameter(image_folder, tmp_path):
+    args = ["fit", str(image_folder), "-t", "label", "-o", str(tmp_path / "m"), "--set", "stepz=3"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "did you mean 'steps'" in result.output
+
+
+def test_evaluate_images_cli(tmp_path, images):
+    from rich.console import Console
+
+    from synthaug._cli_image import evaluate_images_cli
+    from synthaug.images.folder import write_images
+
+    x, codes = images
+    write_images(tmp_path / "train.npz", x, codes)
+    write_images(tmp_path / "syn", x[::-1], codes[::-1])
+    console = Console(record=True, width=200)
+    evaluate_images_cli(tmp_path / "train.npz", tmp_path / "train.npz", tmp_path / "syn", tmp_path / "rep",
+                        seeds=1, seed=0, quiet=False, console=console, steps=2)
+    assert (tmp_path / "rep" / "report.html").is_file()
+    assert "uplift over" in console.export_text()

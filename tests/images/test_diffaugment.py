@@ -1,0 +1,62 @@
+import pytest
+import torch
+
+from synthaug.images.diffaugment import (
+    POLICIES,
+    brightness,
+    cutout,
+    diff_augment,
+    parse_policy,
+    translation,
+)
+
+ALL = ("color", "translation", "cutout")
+
+
+def batch():
+    return torch.linspace(-1, 1, 4 * 3 * 8 * 8).reshape(4, 3, 8, 8)
+
+
+def test_seeded_and_shape_preserving():
+    a = diff_augment(batch(), ALL, torch.Generator().manual_seed(1))
+    b = diff_augment(batch(), ALL, torch.Generator().manual_seed(1))
+    c = diff_augment(batch(), ALL, torch.Generator().manual_seed(2))
+    assert a.shape == (4, 3, 8, 8)
+    assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+@pytest.mark.parametrize("name", list(POLICIES))
+def test_each_operation_is_differentiable(name):
+    x = batch().requires_grad_(True)
+    out = diff_augment(x, (name,), torch.Generator().manual_seed(0))
+    (out * torch.arange(out.numel()).reshape(out.shape)).sum().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0
+
+
+def test_translation_moves_pixels_and_fills_zeros():
+    x = torch.ones(64, 1, 8, 8)
+    out = translation(x, torch.Generator().manual_seed(0))
+    per_image = out.sum(dim=(1, 2, 3))
+    assert set(per_image.tolist()) <= {64.0, 56.0, 49.0}  # shifts of 0 or 1 px in x and/or y
+    assert (per_image < 64).any()
+
+
+def test_cutout_zeros_at_most_a_quarter():
+    out = cutout(torch.ones(32, 1, 8, 8), torch.Generator().manual_seed(0))
+    zeros = (out == 0).sum(dim=(1, 2, 3))
+    assert zeros.max() == 16 and (zeros > 0).all()
+
+
+def test_brightness_shifts_each_image_by_one_offset():
+    x = torch.zeros(5, 1, 4, 4)
+    out = brightness(x, torch.Generator().manual_seed(0))
+    assert torch.allclose(out, out[:, :, :1, :1].expand_as(out))
+    assert (out.abs() <= 0.5).all()
+
+
+def test_probability_zero_is_identity_and_unknown_policy_fails():
+    x = batch()
+    assert torch.equal(diff_augment(x, ALL, torch.Generator().manual_seed(0), p=0.0), x)
+    with pytest.raises(ValueError, match="rotation"):
+        parse_policy("color,rotation")
+    assert parse_policy(" color , cutout ") == ("color", "cutout")

@@ -1,0 +1,41 @@
+import json
+
+import numpy as np
+import pytest
+
+from synthaug import DataError
+from synthaug.images.evaluate import evaluate_images, summarise
+from synthaug.images.metrics import frechet_distance, mean_pairwise_distance, nearest_distances
+
+from .conftest import make_images
+
+
+def test_evaluate_images_writes_json_and_html(tmp_path):
+    train = make_images(4, seed=1)
+    test = make_images(4, seed=2)
+    synthetic = make_images(5, seed=3)
+    report = evaluate_images(train, test, synthetic, seeds=2, steps=3, batch_size=8, out_dir=tmp_path)
+    assert set(report["accuracy"]) == {"real", "real+albumentations", "real+synthetic",
+                                       "real+synthetic+albumentations", "synthetic"}
+    assert len(report["accuracy"]["real"]["values"]) == 2
+    assert set(report["quality"]["cas_per_class"]) == {"0", "1", "2"}
+    assert json.loads((tmp_path / "report.json").read_text())["sizes"]["synthetic"] == 15
+    page = (tmp_path / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 2 and "Classification Accuracy Score" in page
+
+
+def test_unknown_synthetic_label_is_named():
+    x, codes = make_images(3)
+    with pytest.raises(DataError, match="'7'"):
+        evaluate_images((x, codes), (x, codes), (x, np.full(len(x), 7)), seeds=1, steps=1)
+
+
+def test_statistics_by_hand():
+    assert mean_pairwise_distance(np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 0.0]])) == pytest.approx(10 / 3)
+    d, i = nearest_distances(np.array([[0.0], [9.0]]), np.array([[1.0], [5.0], [10.0]]))
+    assert d.tolist() == [1.0, 1.0] and i.tolist() == [0, 2]
+    a = np.random.default_rng(0).normal(size=(500, 2))
+    assert frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert frechet_distance(a, a + [3.0, 0.0]) == pytest.approx(9.0, abs=1e-6)
+    s = summarise([0.9, 0.92, 0.94])
+    assert s["mean"] == pytest.approx(0.92) and s["low"] == pytest.approx(0.92 - 4.302653 * 0.02 / 3 ** 0.5)

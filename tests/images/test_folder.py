@@ -1,0 +1,101 @@
+import csv
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from synthaug import DataError, SynthaugWarning
+from synthaug.images.folder import (
+    convert_channels,
+    prepare_images,
+    read_images,
+    resize_batch,
+    to_uint8,
+    write_images,
+)
+
+
+def test_reads_class_folders(image_folder, images):
+    x, labels = read_images(image_folder)
+    assert x.shape == (18, 8, 8, 1) and x.dtype == np.uint8
+    assert sorted(set(labels)) == ["class_0", "class_1", "class_2"]
+    np.testing.assert_array_equal(np.sort(x.reshape(18, -1), 0), np.sort(images[0].reshape(18, -1), 0))
+
+
+def test_mixed_sizes_and_channels_are_converted(image_folder):
+    Image.new("RGB", (12, 10), (200, 10, 10)).save(image_folder / "class_0" / "red.jpg")
+    Image.new("LA", (8, 8), (90, 255)).save(image_folder / "class_1" / "alpha.png")
+    x, labels = read_images(image_folder)
+    assert x.shape == (20, 8, 8, 3)  # colour anywhere -> RGB; most common size 8
+    gray, _ = read_images(image_folder, image_size=16, channels="gray")
+    assert gray.shape == (20, 16, 16, 1)
+
+
+def test_non_images_ignored_and_corrupt_images_skipped_with_warning(image_folder):
+    (image_folder / "class_0" / "notes.txt").write_text("not an image")
+    (image_folder / "README.md").write_text("top-level file")
+    (image_folder / "class_1" / "broken.png").write_bytes(b"\x89PNG garbage")
+    with pytest.warns(SynthaugWarning, match="broken.png"):
+        x, _ = read_images(image_folder)
+    assert len(x) == 18
+
+
+def test_empty_class_folder_warns_and_is_skipped(image_folder):
+    (image_folder / "empty").mkdir()
+    with pytest.warns(SynthaugWarning, match="empty"):
+        _, labels = read_images(image_folder)
+    assert "empty" not in set(labels)
+
+
+def test_no_images_at_all_is_an_error(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("hello")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(DataError, match="no readable images"):
+            read_images(tmp_path)
+
+
+def test_npz_round_trip_without_pickle(tmp_path, images):
+    x, codes = images
+    labels = np.array(["cat", "dog", "owl"])[codes]
+    write_images(tmp_path / "set.npz", x, labels)
+    back_x, back_y = read_images(tmp_path / "set.npz")
+    np.testing.assert_array_equal(back_x, x)
+    assert back_y.tolist() == labels.tolist()
+
+
+def test_npz_missing_arrays_named(tmp_path):
+    np.savez(tmp_path / "bad.npz", images=np.zeros((2, 8, 8)))
+    with pytest.raises(DataError, match="missing x, y"):
+        read_images(tmp_path / "bad.npz")
+
+
+def test_write_folder_and_manifest(tmp_path, images):
+    x, codes = images
+    out = write_images(tmp_path / "out", x, codes)
+    rows = list(csv.DictReader((out / "manifest.csv").read_text().splitlines()))
+    assert len(rows) == 18 and rows[0]["synthetic"] == "true"
+    assert all((out / r["file"]).is_file() and r["file"].startswith(f"{r['label']}/") for r in rows)
+    back, labels = read_images(out)
+    assert back.shape == x.shape and sorted(labels.tolist()) == sorted(map(str, codes))
+
+
+def test_array_layouts_and_ranges():
+    assert to_uint8(np.ones((2, 3, 8, 8), np.float32)).shape == (2, 8, 8, 3)  # channels first
+    assert to_uint8(np.full((1, 8, 8), 0.5)).max() == 128
+    with pytest.raises(DataError, match=r"range 16\.\.16 .*x / 16"):
+        to_uint8(np.full((1, 8, 8), 16.0))
+    with pytest.raises(DataError, match="NaN"):
+        to_uint8(np.full((1, 8, 8), np.nan))
+    with pytest.raises(DataError, match="shape"):
+        prepare_images(np.zeros((8, 8)))
+
+
+def test_convert_and_resize_by_hand():
+    rgb = np.zeros((1, 2, 2, 3), np.uint8)
+    rgb[..., 0] = 100
+    assert convert_channels(rgb, 1)[0, 0, 0, 0] == 30  # 0.299 * 100 = 29.9
+    flat = np.full((1, 4, 4, 1), 77, np.uint8)
+    assert (resize_batch(flat, 8) == 77).all()

@@ -1,0 +1,96 @@
+import csv
+
+import numpy as np
+import pytest
+from safetensors.torch import load_file
+from sklearn.exceptions import NotFittedError
+
+import synthaug
+from synthaug import DataError
+from synthaug.images.synthesizer import ImageCGAN
+
+from .conftest import TINY
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    from .conftest import make_images
+
+    x, codes = make_images()
+    labels = np.array(["a", "b", "c"])[codes]
+    grids = tmp_path_factory.mktemp("grids")
+    return ImageCGAN(**TINY, grid_dir=str(grids), random_state=0).fit(x, labels), grids
+
+
+def test_fit_records_history_and_writes_grids(fitted):
+    model, grids = fitted
+    assert model.classes_.tolist() == ["a", "b", "c"]
+    assert model.image_size_ == 8 and model.channels_ == 1
+    assert [h["step"] for h in model.history_] == [1, 2, 3, 4]
+    assert "diversity" in model.history_[1] and "diversity" in model.history_[-1]
+    assert sorted(p.name for p in grids.iterdir()) == ["step_0000002.png", "step_0000004.png"]
+
+
+def test_same_seed_same_model(images):
+    x, codes = images
+    a = ImageCGAN(**TINY, random_state=3).fit(x, codes).sample(n=9, random_state=1)
+    b = ImageCGAN(**TINY, random_state=3).fit(x, codes).sample(n=9, random_state=1)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_save_load_sample_identical(fitted, tmp_path):
+    model, _ = fitted
+    path = model.save(tmp_path / "model")
+    loaded = synthaug.load(path)
+    x1, y1 = model.sample(per_class={"a": 2, "c": 3}, random_state=7)
+    x2, y2 = loaded.sample(per_class={"a": 2, "c": 3}, random_state=7)
+    np.testing.assert_array_equal(x1, x2)
+    assert y1.tolist() == y2.tolist() and sorted(y1.tolist()) == ["a", "a", "c", "c", "c"]
+    assert x1.shape == (5, 8, 8, 1) and x1.dtype == np.uint8
+    assert loaded.get_params() == {**model.get_params(), "betas": list(model.betas)}
+
+
+def test_model_directory_holds_weights_not_images(fitted, tmp_path):
+    model, _ = fitted
+    path = model.save(tmp_path / "model")
+    assert sorted(p.name for p in path.iterdir()) == ["model.json", "samples.png", "weights.safetensors"]
+    assert all(k.startswith("generator.") for k in load_file(str(path / "weights.safetensors")))
+
+
+def test_write_sample_folder_and_manifest(fitted, tmp_path):
+    model, _ = fitted
+    n = model.write_sample(tmp_path / "out", per_class={"a": 2, "b": 1}, chunk_size=2, random_state=0)
+    rows = list(csv.DictReader((tmp_path / "out" / "manifest.csv").read_text().splitlines()))
+    assert n == 3 and len(rows) == 3
+    assert sorted(r["label"] for r in rows) == ["a", "a", "b"]
+    assert all(r["synthetic"] == "true" and (tmp_path / "out" / r["file"]).is_file() for r in rows)
+    assert not list(tmp_path.glob(".out.*"))  # no temporary folder left behind
+
+
+def test_write_sample_npz(fitted, tmp_path):
+    model, _ = fitted
+    model.write_sample(tmp_path / "s.npz", balance=False, n=6, random_state=0)
+    with np.load(tmp_path / "s.npz", allow_pickle=False) as data:
+        assert data["x"].shape == (6, 8, 8, 1) and len(data["y"]) == 6
+
+
+def test_fit_from_folder(image_folder):
+    model = ImageCGAN(**TINY, random_state=0).fit(image_folder)
+    assert model.classes_.tolist() == ["class_0", "class_1", "class_2"]
+
+
+def test_bad_inputs(images):
+    x, codes = images
+    with pytest.raises(NotFittedError):
+        ImageCGAN().sample(n=2)
+    with pytest.raises(DataError, match="at least 2 classes"):
+        ImageCGAN(**TINY).fit(x, np.zeros(len(x)))
+    with pytest.raises(DataError, match="labels are required"):
+        ImageCGAN(**TINY).fit(x)
+    with pytest.raises(DataError, match="image_size"):
+        ImageCGAN(image_size=100).fit(x, codes)
+    with pytest.raises(ValueError, match="augment"):
+        ImageCGAN(augment="flip").fit(x, codes)
+    with pytest.raises(DataError, match="per-class"):
+        ImageCGAN(**TINY, random_state=0).fit(x, codes).sample(per_class={"9": 1})

@@ -20,7 +20,6 @@ from .._random import child_seed, draw_seed
 from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import require, save_model
-from ..privacy.dp import DP_COUNT_SHARE, DPConfig, DPPlan, default_delta, guarantee_scope, noisy_class_counts
 from ..sampling import chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
@@ -199,10 +198,12 @@ class TabularCGAN(BaseEstimator):
     def dp_(self) -> bool:
         return self.dp_epsilon is not None
 
-    def _dp_plan(self) -> DPPlan | None:
+    def _dp_plan(self):
         """Split the budget: a share for noisy class counts, the rest for DP-SGD; noisy prior."""
         if not self.dp_:
             return None
+        from ..privacy.dp import DP_COUNT_SHARE, DPConfig, DPPlan, default_delta, noisy_class_counts
+
         if self.loss == "wgan-gp":
             raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
         if not float(self.dp_epsilon) > 0:
@@ -214,7 +215,9 @@ class TabularCGAN(BaseEstimator):
         config = DPConfig(float(self.dp_epsilon), delta, float(self.dp_max_grad_norm), DP_COUNT_SHARE)
         return DPPlan(config, float(self.dp_epsilon) - count_eps, self.class_counts_ / self.class_counts_.sum())
 
-    def _privacy_record(self, plan: DPPlan, spent: list[dict]) -> dict:
+    def _privacy_record(self, plan, spent: list[dict]) -> dict:
+        from ..privacy.dp import guarantee_scope
+
         count_eps = plan.config.epsilon - plan.sgd_epsilon
         sgd = max(s["epsilon"] for s in spent)  # per-class models see disjoint rows: parallel composition
         return {"target_epsilon": plan.config.epsilon, "delta": plan.config.delta,

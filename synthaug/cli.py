@@ -65,3 +65,4 @@ def main() -> None:
 
 
 from . import _cli_tabular  # noqa: E402,F401  (registers fit, sample, inspect, demo)
+from . import _cli_evaluate  # noqa: E402,F401

@@ -31,7 +31,6 @@ import pandas as pd
 import torch
 
 from .._errors import DataError
-from .tables import MISSING
 
 EXACT_TOLERANCE = 1e-9
 """Distances at or below this are exact copies (equal categories, numerics equal to 1e-9 range)."""
@@ -81,8 +80,7 @@ def fit_space(
     medians = np.where(np.isfinite(medians), medians, lows)
     indicators = tuple(bool(any(f[c].isna().any() for f in frames)) for c in numeric)
     categories = tuple(
-        np.unique(np.concatenate([f[c].to_numpy(dtype=object) for f in frames]).astype(str))
-        for c in categorical
+        np.unique(np.concatenate([f[c].to_numpy(dtype=object) for f in frames]).astype(str)) for c in categorical
     )
     return DistanceSpace(
         numeric=tuple(numeric),
@@ -132,28 +130,55 @@ def _one_hot(values: np.ndarray, categories: np.ndarray) -> np.ndarray:
     return out
 
 
-def nearest(query: np.ndarray, ref: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def nearest(
+    query: np.ndarray,
+    ref: np.ndarray,
+    k: int = 1,
+    views: Sequence[np.ndarray] = (),
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """The ``k`` nearest rows of ``ref`` for every row of ``query``.
 
-    Returns ``(distances, indices)``, both (n_query, k), sorted by distance. Candidates come
-    from a float32 matrix product on chunks of ``query``; the returned distances are recomputed
-    exactly in float64, so exact copies have distance 0.
+    Returns ``(distances, indices, view_indices)``: distances and indices are (n_query, k),
+    sorted by distance. Candidates come from a float32 matrix product on chunks of ``query``;
+    the returned distances are recomputed exactly in float64, so exact copies have distance 0.
+
+    Each entry of ``views`` is a boolean mask of coordinates to leave out; for each, the index
+    of the nearest ``ref`` row in the remaining coordinates is returned (n_query,), computed
+    from the same matrix product (used to compare records on all columns but one).
     """
     if len(ref) == 0:
         raise DataError("nearest neighbours need a non-empty reference table")
     k = min(k, len(ref))
-    ref32 = torch.from_numpy(np.ascontiguousarray(ref, dtype=np.float32))  # (m, d)
-    ref_sq = (ref32 * ref32).sum(dim=1)  # (m,)
+    r = torch.from_numpy(np.ascontiguousarray(ref, dtype=np.float32))  # (m, d)
+    r_sq = (r * r).sum(dim=1)  # (m,)
+    masks = [torch.from_numpy(np.asarray(v, dtype=bool)) for v in views]
+    r_out = [r[:, m] for m in masks]  # coordinates left out by each view
+    r_out_sq = [(x * x).sum(dim=1) for x in r_out]
     block = max(1, _CHUNK_ELEMENTS // len(ref))
-    found = []
+    found, found_views = [], [[] for _ in masks]
     for start in range(0, len(query), block):
         q = torch.from_numpy(np.ascontiguousarray(query[start : start + block], dtype=np.float32))
-        d2 = (q * q).sum(dim=1, keepdim=True) + ref_sq[None, :] - 2.0 * (q @ ref32.T)  # (b, m)
-        found.append(torch.topk(d2, k, dim=1, largest=False, sorted=True).indices.numpy())
+        # squared distance minus the query's own norm, which does not change the ranking
+        d2 = torch.addmm(r_sq[None, :], q, r.T, alpha=-2.0)  # (b, m)
+        found.append(torch.topk(d2, k, dim=1, largest=False, sorted=False).indices.numpy())
+        for mask, x, x_sq, out in zip(masks, r_out, r_out_sq, found_views, strict=True):
+            kept = torch.addmm(d2 - x_sq[None, :], q[:, mask], x.T, alpha=2.0)  # (b, m)
+            out.append(torch.argmin(kept, dim=1).numpy())
     idx = np.concatenate(found, axis=0) if found else np.zeros((0, k), dtype=np.int64)
     dist = exact_distances(query, ref, idx)
     order = np.argsort(dist, axis=1, kind="stable")
-    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(idx, order, axis=1)
+    view_idx = [np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for v in found_views]
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(idx, order, axis=1), view_idx
+
+
+def column_mask(space: DistanceSpace, column: str) -> np.ndarray:
+    """Boolean mask of the embedding coordinates that belong to ``column``."""
+    sizes = []
+    for j, name in enumerate(space.numeric):
+        sizes.append((name, 1 + int(space.indicators[j])))
+    for name, categories in zip(space.categorical, space.categories, strict=True):
+        sizes.append((name, len(categories) + 1))
+    return np.concatenate([np.full(n, name == column) for name, n in sizes])
 
 
 def exact_distances(query: np.ndarray, ref: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -165,8 +190,3 @@ def exact_distances(query: np.ndarray, ref: np.ndarray, idx: np.ndarray) -> np.n
         r = ref[idx[start : start + block]]  # (b, k, d)
         out[start : start + block] = np.sqrt(((q - r) ** 2).sum(axis=2))
     return out
-
-
-def is_missing_category(values: np.ndarray) -> np.ndarray:
-    """Boolean mask of categorical values that stand for NaN."""
-    return np.asarray(values, dtype=object) == MISSING

@@ -12,6 +12,7 @@ over the classes present in ``y`` (a class with no test rows has no recall and n
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 METRICS = ("macro_f1", "balanced_accuracy", "roc_auc")
 
@@ -37,7 +38,9 @@ def weighted_scores(y: np.ndarray, proba: np.ndarray, weights: np.ndarray) -> di
         f1 = np.where(support + predicted > 0, 2 * tp / (support + predicted), 0.0)
         recall = np.where(support > 0, tp / support, np.nan)
     f1 = np.where(support > 0, f1, np.nan)[:, present]
-    aucs = np.stack([weighted_auc(proba[:, k], y == k, weights) for k in present], axis=1)
+    # with two classes both one-vs-rest AUCs are equal: compute one
+    auc_classes = present[1:] if n_classes == 2 else present
+    aucs = np.stack([weighted_auc(proba[:, k], y == k, weights) for k in auc_classes], axis=1)
     return {
         "macro_f1": _nanmean(f1),
         "balanced_accuracy": _nanmean(recall[:, present]),
@@ -47,17 +50,21 @@ def weighted_scores(y: np.ndarray, proba: np.ndarray, weights: np.ndarray) -> di
 
 def weighted_auc(scores: np.ndarray, positive: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """ROC AUC of ``scores`` for the ``positive`` mask under each row of ``weights``: (B,)."""
-    order = np.argsort(scores, kind="stable")
-    sorted_scores = scores[order]
-    starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
-    w = weights[:, order]  # (B, n)
-    pos = positive[order]
-    pos_w = np.add.reduceat(w * pos, starts, axis=1)  # (B, groups of tied scores)
-    neg_w = np.add.reduceat(w * ~pos, starts, axis=1)
-    below = np.cumsum(neg_w, axis=1) - neg_w
-    pairs = pos_w.sum(axis=1) * neg_w.sum(axis=1)
+    values, group = np.unique(scores, return_inverse=True)  # group: rank of each tied score
+    rows = np.arange(len(scores))
+    pos_w = _group_sums(weights, group[positive], rows[positive], len(values))  # (G, B)
+    neg_w = _group_sums(weights, group[~positive], rows[~positive], len(values))
+    below = np.cumsum(neg_w, axis=0)
+    below -= 0.5 * neg_w  # negative weight below each group, ties counted one half
+    pairs = pos_w.sum(axis=0) * neg_w.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(pairs > 0, (pos_w * (below + 0.5 * neg_w)).sum(axis=1) / pairs, np.nan)
+        return np.where(pairs > 0, np.einsum("gb,gb->b", pos_w, below) / pairs, np.nan)
+
+
+def _group_sums(weights: np.ndarray, groups: np.ndarray, rows: np.ndarray, n_groups: int):
+    """(n_groups, B) sums of ``weights[:, rows]`` by ``groups`` (a sparse matrix product)."""
+    member = sparse.csr_matrix((np.ones(len(rows)), (groups, rows)), shape=(n_groups, weights.shape[1]))
+    return np.asarray(member @ weights.T)
 
 
 def _nanmean(values: np.ndarray) -> np.ndarray:

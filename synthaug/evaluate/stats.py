@@ -31,9 +31,7 @@ def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple
     return (float(max(0.0, center - half)), float(min(1.0, center + half)))
 
 
-def newcombe_interval(
-    s1: float, n1: int, s2: float, n2: int, confidence: float = 0.95
-) -> tuple[float, float, float]:
+def newcombe_interval(s1: float, n1: int, s2: float, n2: int, confidence: float = 0.95) -> tuple[float, float, float]:
     """Difference ``s1/n1 - s2/n2`` with Newcombe's hybrid score interval (method 10, 1998)."""
     p1, p2 = s1 / n1, s2 / n2
     l1, u1 = wilson_interval(s1, n1, confidence)
@@ -64,9 +62,7 @@ def auc_delong(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float]:
     return auc, float(np.sqrt(s10 / m + s01 / n))
 
 
-def auc_interval(
-    pos: np.ndarray, neg: np.ndarray, confidence: float = 0.95
-) -> tuple[float, float, float]:
+def auc_interval(pos: np.ndarray, neg: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
     """AUC with a DeLong normal interval clipped to [0, 1]."""
     auc, se = auc_delong(pos, neg)
     z = z_value(confidence)

@@ -51,9 +51,7 @@ def column_kind(series: pd.Series) -> str:
     """``"numeric"`` or ``"categorical"``; datetimes are refused with the column's name."""
     dtype = series.dtype
     if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
-        raise DataError(
-            f"column {series.name!r} has dtype {dtype}; convert it to numbers or text first"
-        )
+        raise DataError(f"column {series.name!r} has dtype {dtype}; convert it to numbers or text first")
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
         return "categorical"
     return "numeric"
@@ -109,14 +107,10 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     unknown = set(pd.unique(frame[schema.target])) - set(schema.classes)
     if unknown:
         shown = ", ".join(repr(v) for v in sorted(unknown, key=_label_key)[:5])
-        raise DataError(
-            f"{name}: target column {schema.target!r} has class(es) absent from train: {shown}"
-        )
+        raise DataError(f"{name}: target column {schema.target!r} has class(es) absent from train: {shown}")
 
 
-def check_tables(
-    train: pd.DataFrame, target: str, others: Mapping[str, pd.DataFrame | None]
-) -> TableSchema:
+def check_tables(train: pd.DataFrame, target: str, others: Mapping[str, pd.DataFrame | None]) -> TableSchema:
     """Validate ``train`` and every named table against it; returns the schema."""
     schema = infer_schema(train, target)
     for name, frame in others.items():

@@ -8,10 +8,13 @@ statistic with a 95% interval, the value expected when nothing leaks (``null``),
 Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorised):
 
 * ``dcr_share``: share of records whose nearest real row is a training row rather than a
-  reference row; the larger of the two real sets is subsampled to the size of the smaller, so
-  0.5 is the null. Ties count one half. Interval: cluster bootstrap over real rows (a cluster
-  is a real row with the records it is nearest to), which also reflects the chance layout of
-  the real rows.
+  reference row (ties count one half), size-balanced so that 0.5 is the null whatever the two
+  set sizes: with raw share ``s`` over ``n_t`` training and ``n_r`` reference rows it reports
+  ``(s / n_t) / (s / n_t + (1 - s) / n_r)``. A record drawn independently of the training rows
+  is nearest to any of the ``n_t + n_r`` real rows with equal chance, so ``s`` is then
+  ``n_t / (n_t + n_r)`` on average and the balanced share 0.5; copies of training rows give 1.
+  Interval: cluster bootstrap over real rows (a cluster is a real row with the records it is
+  nearest to), which also reflects the chance layout of the real rows.
 * ``exact_copies`` / ``near_copies`` / ``low_nndr``: excess of the share of records that are
   exact copies of a training row / closer to it than 95% of reference rows are / have a
   nearest-to-second-nearest distance ratio below the reference rows' 5th percentile, over the
@@ -66,13 +69,10 @@ class RealReference:
     ref_emb: np.ndarray  # (n_ref, d)
     ref_dcr: np.ndarray  # (n_ref,) distance of each reference row to the training rows
     ref_nndr: np.ndarray  # (n_ref,)
-    share_train: np.ndarray  # indices of the balanced subsample for dcr_share
-    share_ref: np.ndarray
     member_radius: np.ndarray  # (n_train,) cross-fitted k-NN radius among reference rows
     nonmember_radius: np.ndarray  # (n_ref,)
     sensitive: tuple[str, ...]
-    known_train: dict[str, np.ndarray]  # sensitive column -> embedding without it
-    known_ref: dict[str, np.ndarray]
+    sensitive_masks: list[np.ndarray]  # embedding coordinates of each sensitive column
     train_values: dict[str, np.ndarray]  # sensitive column -> true values
     ref_values: dict[str, np.ndarray]
     seed: int
@@ -98,8 +98,7 @@ def prepare_reference(
     columns = list(schema.categorical) + [schema.target]
     space = _dist.fit_space([train, reference], schema.numeric, columns, extra=extra)
     train_emb, ref_emb = _dist.embed(train, space), _dist.embed(reference, space)
-    ref_d, _ = _dist.nearest(ref_emb, train_emb, k=2)
-    share_train, share_ref = _balanced(len(train), len(reference), rng)
+    ref_d, _, _ = _dist.nearest(ref_emb, train_emb, k=2)
     member_radius, nonmember_radius = _reference_radii(train_emb, ref_emb, rng)
     sensitive = tuple(sensitive) if sensitive is not None else (schema.target,)
     for column in sensitive:
@@ -111,13 +110,10 @@ def prepare_reference(
         ref_emb=ref_emb,
         ref_dcr=ref_d[:, 0],
         ref_nndr=_nndr(ref_d),
-        share_train=share_train,
-        share_ref=share_ref,
         member_radius=member_radius,
         nonmember_radius=nonmember_radius,
         sensitive=sensitive,
-        known_train={c: _dist.embed(train, space, drop=[c]) for c in sensitive},
-        known_ref={c: _dist.embed(reference, space, drop=[c]) for c in sensitive},
+        sensitive_masks=[_dist.column_mask(space, c) for c in sensitive],
         train_values={c: train[c].to_numpy() for c in sensitive},
         ref_values={c: reference[c].to_numpy() for c in sensitive},
         seed=seed,
@@ -139,38 +135,75 @@ def measure_leakage(
     tol = {**TOLERANCES, **(tolerances or {})}
     rng = numpy_generator(child_seed(real.seed, 1))
     emb = _dist.embed(records, real.space)
-    d_train, i_train = _dist.nearest(emb, real.train_emb, k=2)  # (n, 2)
+    d_train, i_train, _ = _dist.nearest(emb, real.train_emb, k=2)  # (n, 2)
+    d_ref, i_ref, _ = _dist.nearest(emb, real.ref_emb, k=1)  # (n, 1)
     dcr, nndr = d_train[:, 0], _nndr(d_train)
-    member_d = _dist.nearest(real.train_emb, emb, k=1)[0][:, 0]
-    nonmember_d = _dist.nearest(real.ref_emb, emb, k=1)[0][:, 0]
+    member_d, _, member_guess = _dist.nearest(real.train_emb, emb, 1, real.sensitive_masks)
+    nonmember_d, _, nonmember_guess = _dist.nearest(real.ref_emb, emb, 1, real.sensitive_masks)
+    member_d, nonmember_d = member_d[:, 0], nonmember_d[:, 0]
     measures = [
-        _dcr_share(real, emb, dcr, i_train[:, 0], rng, n_boot, confidence, tol["dcr_share"]),
-        _excess(
-            "exact_copies", "exact copies of training rows", dcr <= _dist.EXACT_TOLERANCE,
-            real.ref_dcr <= _dist.EXACT_TOLERANCE, confidence, tol["exact_copies"],
+        _dcr_share(
+            (dcr, i_train[:, 0]),
+            (d_ref[:, 0], i_ref[:, 0]),
+            real,
+            rng,
+            n_boot,
+            confidence,
+            tol["dcr_share"],
         ),
         _excess(
-            "near_copies", "closer to a training row than 95% of reference rows",
+            "exact_copies",
+            "exact copies of training rows",
+            dcr <= _dist.EXACT_TOLERANCE,
+            real.ref_dcr <= _dist.EXACT_TOLERANCE,
+            confidence,
+            tol["exact_copies"],
+        ),
+        _excess(
+            "near_copies",
+            "closer to a training row than 95% of reference rows",
             dcr <= np.quantile(real.ref_dcr, TAIL_QUANTILE),
-            real.ref_dcr <= np.quantile(real.ref_dcr, TAIL_QUANTILE), confidence, tol["near_copies"],
+            real.ref_dcr <= np.quantile(real.ref_dcr, TAIL_QUANTILE),
+            confidence,
+            tol["near_copies"],
         ),
         _excess(
-            "low_nndr", "distance ratio below the reference's 5th percentile",
+            "low_nndr",
+            "distance ratio below the reference's 5th percentile",
             nndr < np.nanquantile(real.ref_nndr, TAIL_QUANTILE),
-            real.ref_nndr < np.nanquantile(real.ref_nndr, TAIL_QUANTILE), confidence, tol["low_nndr"],
+            real.ref_nndr < np.nanquantile(real.ref_nndr, TAIL_QUANTILE),
+            confidence,
+            tol["low_nndr"],
         ),
         _auc_measure(
-            "mia_distance", "membership attack AUC (distance to nearest record)",
-            -member_d, -nonmember_d, confidence, tol["mia_distance"],
+            "mia_distance",
+            "membership attack AUC (distance to nearest record)",
+            -member_d,
+            -nonmember_d,
+            confidence,
+            tol["mia_distance"],
         ),
         _auc_measure(
-            "mia_density", "membership attack AUC (density ratio, DOMIAS-style)",
+            "mia_density",
+            "membership attack AUC (density ratio, DOMIAS-style)",
             _log(real.member_radius) - _log(member_d),
-            _log(real.nonmember_radius) - _log(nonmember_d), confidence, tol["mia_density"],
+            _log(real.nonmember_radius) - _log(nonmember_d),
+            confidence,
+            tol["mia_density"],
         ),
     ]
-    for column in real.sensitive:
-        measures.append(_attribute_inference(real, records, column, confidence, tol))
+    for j, column in enumerate(real.sensitive):
+        guesses = records[column].to_numpy()
+        measures.append(
+            _attribute_inference(
+                real,
+                column,
+                guesses[member_guess[j]],
+                guesses[nonmember_guess[j]],
+                confidence,
+                tol["attribute_inference"],
+            )
+        )
     return LeakageResult(
         source=source,
         n_records=len(records),
@@ -199,14 +232,18 @@ def assess_leakage(
     schema = check_tables(train, target, {"holdout": holdout, source: records})
     train_c, holdout_c, records_c = (canonical(f, schema) for f in (train, holdout, records))
     real = prepare_reference(
-        train_c, holdout_c, schema, extra=[records_c], sensitive=sensitive,
+        train_c,
+        holdout_c,
+        schema,
+        extra=[records_c],
+        sensitive=sensitive,
         random_state=random_state,
     )
     return measure_leakage(real, records_c, source, n_boot=n_boot)
 
 
 def overall_verdict(verdicts: Sequence[str]) -> str:
-    """"leaks" if any measure leaks, "no measurable leak" if all are clear, else inconclusive."""
+    """ "leaks" if any measure leaks, "no measurable leak" if all are clear, else inconclusive."""
     if "leaks" in verdicts:
         return "leaks"
     if all(v == "no measurable leak" for v in verdicts):
@@ -214,28 +251,36 @@ def overall_verdict(verdicts: Sequence[str]) -> str:
     return "inconclusive"
 
 
-def _dcr_share(real, emb, dcr, nearest_train, rng, n_boot, confidence, tolerance) -> RiskMeasure:
-    if len(real.share_train) == len(real.train_emb):
-        d_t, i_t = dcr, nearest_train
-    else:
-        d, i = _dist.nearest(emb, real.train_emb[real.share_train], k=1)
-        d_t, i_t = d[:, 0], i[:, 0]
-    d_r, i_r = (a[:, 0] for a in _dist.nearest(emb, real.ref_emb[real.share_ref], k=1))
+def _dcr_share(to_train, to_ref, real, rng, n_boot, confidence, tolerance) -> RiskMeasure:
+    """Size-balanced share of records nearer a training row, cluster-bootstrapped."""
+    (d_t, i_t), (d_r, i_r) = to_train, to_ref
     d_t, d_r = np.round(d_t, 12), np.round(d_r, 12)
-    to_train = np.where(d_t < d_r, 1.0, np.where(d_t == d_r, 0.5, 0.0))  # (n,)
-    m_t, m_r = len(real.share_train), len(real.share_ref)
-    numer = np.bincount(i_t, weights=to_train, minlength=m_t)
-    denom = np.concatenate([numer, np.bincount(i_r, weights=1.0 - to_train, minlength=m_r)])
-    numer = np.concatenate([numer, np.zeros(m_r)])
-    share, low, high = _stats.cluster_ratio_bootstrap(numer, denom, rng, n_boot, confidence)
+    nearer = np.where(d_t < d_r, 1.0, np.where(d_t == d_r, 0.5, 0.0))  # (n,)
+    n_t, n_r = len(real.train_emb), len(real.ref_emb)
+    numer = np.bincount(i_t, weights=nearer, minlength=n_t)
+    denom = np.concatenate([numer, np.bincount(i_r, weights=1.0 - nearer, minlength=n_r)])
+    numer = np.concatenate([numer, np.zeros(n_r)])
+    raw, low, high = _stats.cluster_ratio_bootstrap(numer, denom, rng, n_boot, confidence)
+    share, low, high = (balanced_share(x, n_t, n_r) for x in (raw, low, high))
     return RiskMeasure(
         name="dcr_share",
         label="share of records closer to a training row than to a reference row",
-        value=share, low=low, high=high, null=0.5, tolerance=tolerance,
+        value=share,
+        low=low,
+        high=high,
+        null=0.5,
+        tolerance=tolerance,
         verdict=_stats.verdict_from_interval(low, high, 0.5, tolerance),
-        method=f"cluster bootstrap over real rows ({n_boot})",
-        details={"train_rows_compared": m_t, "reference_rows_compared": m_r},
+        method=f"cluster bootstrap over real rows ({n_boot}), size-balanced",
+        details={"raw_share": raw, "raw_null": n_t / (n_t + n_r)},
     )
+
+
+def balanced_share(raw: float, n_train: int, n_reference: int) -> float:
+    """Share nearer a training row rescaled as if both real sets had the same size."""
+    per_train, per_ref = raw / n_train, (1.0 - raw) / n_reference
+    total = per_train + per_ref
+    return float(per_train / total) if total > 0 else float("nan")
 
 
 def _excess(name, label, records_hit, reference_hit, confidence, tolerance) -> RiskMeasure:
@@ -243,8 +288,14 @@ def _excess(name, label, records_hit, reference_hit, confidence, tolerance) -> R
     s2, n2 = float(reference_hit.sum()), len(reference_hit)
     diff, low, high = _stats.newcombe_interval(s1, n1, s2, n2, confidence)
     return RiskMeasure(
-        name=name, label=f"excess share: {label}", value=diff, low=low, high=high, null=0.0,
-        tolerance=tolerance, verdict=_stats.verdict_from_interval(low, high, 0.0, tolerance),
+        name=name,
+        label=f"excess share: {label}",
+        value=diff,
+        low=low,
+        high=high,
+        null=0.0,
+        tolerance=tolerance,
+        verdict=_stats.verdict_from_interval(low, high, 0.0, tolerance),
         method="Newcombe hybrid score",
         details={"records_rate": s1 / n1, "reference_rate": s2 / n2},
     )
@@ -253,27 +304,24 @@ def _excess(name, label, records_hit, reference_hit, confidence, tolerance) -> R
 def _auc_measure(name, label, members, nonmembers, confidence, tolerance) -> RiskMeasure:
     auc, low, high = _stats.auc_interval(members, nonmembers, confidence)
     return RiskMeasure(
-        name=name, label=label, value=auc, low=low, high=high, null=0.5, tolerance=tolerance,
-        verdict=_stats.verdict_from_interval(low, high, 0.5, tolerance), method="DeLong",
+        name=name,
+        label=label,
+        value=auc,
+        low=low,
+        high=high,
+        null=0.5,
+        tolerance=tolerance,
+        verdict=_stats.verdict_from_interval(low, high, 0.5, tolerance),
+        method="DeLong",
         details={"members": len(members), "non_members": len(nonmembers)},
     )
 
 
-def _attribute_inference(real, records, column, confidence, tol) -> RiskMeasure:
-    known = _dist.embed(records, real.space, drop=[column])
-    guesses = records[column].to_numpy()
-    hit_train = _matches(
-        guesses[_dist.nearest(real.known_train[column], known, k=1)[1][:, 0]],
-        real.train_values[column], real.space, column,
-    )
-    hit_ref = _matches(
-        guesses[_dist.nearest(real.known_ref[column], known, k=1)[1][:, 0]],
-        real.ref_values[column], real.space, column,
-    )
-    measure = _excess(
-        f"attribute_inference[{column}]", "", hit_train, hit_ref, confidence,
-        tol["attribute_inference"],
-    )
+def _attribute_inference(real, column, member_guess, nonmember_guess, confidence, tolerance):
+    """Success of guessing ``column`` from the nearest record on members vs non-members."""
+    hit_train = _matches(member_guess, real.train_values[column], real.space, column)
+    hit_ref = _matches(nonmember_guess, real.ref_values[column], real.space, column)
+    measure = _excess(f"attribute_inference[{column}]", "", hit_train, hit_ref, confidence, tolerance)
     measure.label = f"attribute inference of {column!r} from the other columns"
     measure.details = {
         "train_success": measure.details["records_rate"],
@@ -302,14 +350,9 @@ def _reference_radii(train_emb, ref_emb, rng) -> tuple[np.ndarray, np.ndarray]:
     for side in (True, False):
         other = ref_emb[half != side]
         nonmember[half == side] = _dist.nearest(ref_emb[half == side], other, k)[0][:, -1]
-        member[member_half == side] = _dist.nearest(train_emb[member_half == side], other, k)[0][:, -1]
+        members = train_emb[member_half == side]
+        member[member_half == side] = _dist.nearest(members, other, k)[0][:, -1]
     return member, nonmember
-
-
-def _balanced(n_train: int, n_ref: int, rng) -> tuple[np.ndarray, np.ndarray]:
-    m = min(n_train, n_ref)
-    pick = lambda n: np.sort(rng.choice(n, m, replace=False)) if n > m else np.arange(n)  # noqa: E731
-    return pick(n_train), pick(n_ref)
 
 
 def _nndr(d: np.ndarray) -> np.ndarray:

@@ -1,0 +1,111 @@
+"""``synthaug evaluate``: a thin command over :func:`synthaug.evaluate.evaluate`.
+
+Options left out on the command line are not passed on, so the API's defaults apply (the help
+text reads them from the function's signature rather than repeating them).
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from .cli import command, err_console
+from .evaluate import evaluate, write_report
+from .io import read_table
+
+_DEFAULTS = {k: p.default for k, p in inspect.signature(evaluate).parameters.items()}
+_TABLE = {"exists": True, "dir_okay": False, "readable": True}
+
+
+@command("evaluate")
+def evaluate_command(
+    train: Annotated[Path, typer.Option("--train", help="Real rows the generator learned from.", **_TABLE)],
+    test: Annotated[Path, typer.Option("--test", help="Real rows to score classifiers on.", **_TABLE)],
+    synthetic: Annotated[Path, typer.Option("--synthetic", help="Synthetic records to evaluate.", **_TABLE)],
+    target: Annotated[str, typer.Option("--target", help="Name of the class column.")],
+    out: Annotated[
+        Path,
+        typer.Option("-o", "--out", help="Directory for report.json and report.html.", file_okay=False),
+    ],
+    holdout: Annotated[
+        Path | None,
+        typer.Option(
+            "--holdout",
+            help="Real rows the generator never saw (privacy reference; default: the test set).",
+            **_TABLE,
+        ),
+    ] = None,
+    seeds: Annotated[
+        int | None,
+        typer.Option("--seeds", min=1, help=f"Repetitions of every fit (default {_DEFAULTS['n_seeds']})."),
+    ] = None,
+    ratio: Annotated[
+        list[float] | None,
+        typer.Option(
+            "--ratio",
+            help="Synthetic records added per real training row; repeat for several "
+            f"(default {', '.join(f'{r:g}' for r in _DEFAULTS['ratios'])}).",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Random seed (default: fresh entropy; the seed used is in report.json)."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", min=1, help=f"CPU threads (default {_DEFAULTS['n_jobs']})."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+) -> None:
+    """Measure utility, fidelity and privacy leakage of synthetic records; write JSON + HTML."""
+    options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs}
+    options = {k: v for k, v in options.items() if v is not None}
+    tables = {name: read_table(path) for name, path in [("train", train), ("test", test), ("synthetic", synthetic)]}
+    holdout_frame = read_table(holdout) if holdout is not None else None
+    if quiet:
+        result = evaluate(**tables, target=target, holdout=holdout_frame, random_state=seed, **options)
+    else:
+        with _progress_bar() as progress:
+            task = progress.add_task("starting", total=None)
+
+            def report(description: str, done: int, total: int) -> None:
+                progress.update(task, description=description, completed=done, total=total)
+
+            result = evaluate(
+                **tables, target=target, holdout=holdout_frame, random_state=seed, progress=report, **options
+            )
+            progress.update(task, description="writing report", completed=progress.tasks[0].total)
+    json_path, html_path = write_report(result, out)
+    if not quiet:
+        _print_summary(result, json_path, html_path)
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+def _print_summary(result, json_path: Path, html_path: Path) -> None:
+    utility = result.utility
+    pooled = {u.setting: u for u in utility.uplifts if u.classifier == "all" and u.metric == utility.primary_metric}
+    typer.echo(f"utility ({utility.primary_metric} vs real only, 95% interval):")
+    for setting, u in pooled.items():
+        e = u.estimate
+        typer.echo(f"  {setting:<24} {e.value:+.3f} [{e.low:+.3f}, {e.high:+.3f}]  {u.verdict}")
+    typer.echo("privacy (against the training rows):")
+    for p in result.privacy:
+        share = next(m for m in p.measures if m.name == "dcr_share")
+        typer.echo(f"  {p.source:<24} DCR share {share.value:.3f}  {p.verdict}")
+    typer.echo(f"fidelity: detection AUC {result.fidelity.detection_auc.value:.3f}")
+    typer.echo(f"wrote {json_path} and {html_path}")

@@ -1,0 +1,212 @@
+"""``evaluate``: utility, fidelity and privacy of one synthetic table in one call."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator
+from threadpoolctl import threadpool_limits
+
+from .._errors import DataError
+from .._random import RandomState, child_seed, draw_seed
+from ..privacy import leakage as _leakage
+from .baselines import BASELINES, LABELS, smote_problem
+from .fidelity import run_fidelity
+from .metrics import METRICS
+from .results import EvaluationResult
+from .tables import canonical, check_tables
+from .utility import additions_for, cached_baseline, resolve_classifiers, run_utility
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``progress(description, steps_done, steps_total)`` before each step."""
+
+
+def evaluate(
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    target: str,
+    holdout: pd.DataFrame | None = None,
+    *,
+    classifiers: Mapping[str, BaseEstimator] | None = None,
+    ratios: Sequence[float] = (1.0,),
+    baselines: Sequence[str] = BASELINES,
+    n_seeds: int = 3,
+    primary_metric: str = "macro_f1",
+    sensitive: Sequence[str] | None = None,
+    n_boot: int = 500,
+    detection_rows: int = 5000,
+    n_jobs: int = 1,
+    random_state: RandomState = None,
+    progress: ProgressCallback | None = None,
+) -> EvaluationResult:
+    """Measure what ``synthetic`` records do to a classifier, how real they look, what they leak.
+
+    Parameters
+    ----------
+    train, test, synthetic, holdout
+        DataFrames with the same columns, each including ``target``. ``train`` is what the
+        generator learned from; ``test`` scores the classifiers; ``holdout`` holds real rows
+        the generator never saw and is the privacy reference. Without a holdout the test set
+        is the reference (it must then be unseen by the generator too).
+    classifiers
+        Name -> scikit-learn classifier; None for logistic regression, random forest and
+        histogram gradient boosting. See :mod:`synthaug.evaluate.utility`.
+    ratios
+        Synthetic (and baseline) records added per real training row, one setting each.
+    baselines
+        Among ``("smote", "ros")``: oversampling baselines run through the same measures.
+    n_seeds
+        Repetitions of every fit (classifier seeds, synthetic draws, baseline records).
+    primary_metric
+        The metric behind the utility verdicts: one of ``macro_f1``, ``balanced_accuracy``,
+        ``roc_auc``.
+    sensitive
+        Columns for the attribute-inference attack (default: the target).
+    n_boot
+        Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
+    detection_rows
+        At most this many real and synthetic rows train the real-vs-synthetic detector.
+    n_jobs
+        Threads for BLAS, OpenMP and torch during the evaluation.
+    random_state
+        Seed (int), Generator, or None for fresh entropy; the seed used is in the result.
+    progress
+        Optional callback, see :data:`ProgressCallback`.
+    """
+    _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
+    seed = draw_seed(random_state)
+    schema = check_tables(train, target, {"test": test, "synthetic": synthetic, "holdout": holdout})
+    notes = _test_notes(test, target, schema.classes)
+    if holdout is None:
+        notes.append("no holdout given: the test set is the privacy reference (non-members)")
+    train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, synthetic))
+    reference_name = "holdout" if holdout is not None else "test"
+    reference_c = canonical(holdout, schema) if holdout is not None else test_c
+    models = resolve_classifiers(classifiers, schema)
+    seeds = tuple(child_seed(seed, 1, i) for i in range(n_seeds))
+    steps = _Steps(progress, total=n_seeds + 3 + len(baselines))
+    cache: dict = {}
+    with _threads(n_jobs):
+        utility = run_utility(
+            train_c,
+            test_c,
+            synth_c,
+            schema,
+            classifiers=models,
+            ratios=ratios,
+            baselines=baselines,
+            seeds=seeds,
+            n_boot=n_boot,
+            primary_metric=primary_metric,
+            seed=child_seed(seed, 2),
+            baseline_seed=child_seed(seed, 5),
+            progress=steps,
+            cache=cache,
+        )
+        steps("fidelity")
+        fidelity = run_fidelity(train_c, synth_c, schema, child_seed(seed, 3), detection_rows)
+        steps("privacy: reference distances")
+        real = _leakage.prepare_reference(
+            train_c,
+            reference_c,
+            schema,
+            extra=[synth_c],
+            sensitive=sensitive,
+            random_state=child_seed(seed, 4),
+        )
+        privacy, privacy_notes = _privacy(real, train_c, synth_c, schema, baselines, child_seed(seed, 5), cache, steps)
+    return EvaluationResult(
+        target=target,
+        reference=reference_name,
+        sizes={"train": len(train), "test": len(test), "synthetic": len(synthetic), "reference": len(reference_c)},
+        classes=[str(c) for c in schema.classes],
+        seed=seed,
+        options={
+            "ratios": list(ratios),
+            "baselines": list(baselines),
+            "n_seeds": n_seeds,
+            "primary_metric": primary_metric,
+            "sensitive": list(real.sensitive),
+            "n_boot": n_boot,
+            "classifiers": list(models),
+        },
+        utility=utility,
+        fidelity=fidelity,
+        privacy=privacy,
+        notes=notes + privacy_notes + utility.notes,
+    )
+
+
+def _privacy(real, train_c, synth_c, schema, baselines, baseline_seed, cache, steps):
+    """Leakage of the synthetic records, then of as many baseline records per class.
+
+    When the utility settings already made baseline records with the same budget (a ratio
+    that used every synthetic record) those very records are measured.
+    """
+    steps("privacy: synthetic records")
+    results = [_leakage.measure_leakage(real, synth_c, "synthetic")]
+    notes = []
+    additions = additions_for(synth_c, schema, len(synth_c))
+    for method in baselines:
+        steps(f"privacy: {LABELS[method]} records")
+        problem = smote_problem(train_c, schema, additions) if method == "smote" else None
+        if problem:
+            notes.append(f"{LABELS[method]} privacy skipped: {problem}")
+            continue
+        records = cached_baseline(method, train_c, schema, additions, baseline_seed, cache)
+        results.append(_leakage.measure_leakage(real, records, LABELS[method]))
+    return results, notes
+
+
+class _Steps:
+    """Counts progress steps and forwards them to the user's callback."""
+
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        self.callback, self.total, self.done = callback, total, 0
+
+    def __call__(self, description: str) -> None:
+        if self.callback is not None:
+            self.callback(description, self.done, self.total)
+        self.done += 1
+
+
+@contextlib.contextmanager
+def _threads(n_jobs: int) -> Iterator[None]:
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n_jobs)
+    try:
+        with threadpool_limits(limits=n_jobs):
+            yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _test_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
+    present = set(pd.unique(test[target]))
+    if len(present) < 2:
+        raise DataError(f"test: target column {target!r} has a single class; scores need two")
+    absent = [c for c in classes if c not in present]
+    if absent:
+        shown = ", ".join(repr(c) for c in absent[:5])
+        return [f"class(es) {shown} have no test rows and are left out of the macro averages"]
+    return []
+
+
+def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -> None:
+    if not ratios or any(not (isinstance(r, (int, float)) and r > 0) for r in ratios):
+        raise DataError(f"ratios must be positive numbers, got {list(ratios)!r}")
+    unknown = [b for b in baselines if b not in BASELINES]
+    if unknown:
+        raise DataError(f"unknown baseline {unknown[0]!r}; use any of {list(BASELINES)}")
+    if not isinstance(n_seeds, int) or n_seeds < 1:
+        raise DataError(f"n_seeds must be a positive integer, got {n_seeds!r}")
+    if primary_metric not in METRICS:
+        raise DataError(f"primary_metric must be one of {list(METRICS)}, got {primary_metric!r}")
+    if not isinstance(n_boot, int) or n_boot < 100:
+        raise DataError(f"n_boot must be an integer of at least 100, got {n_boot!r}")
+    if not isinstance(n_jobs, int) or n_jobs < 1:
+        raise DataError(f"n_jobs must be a positive integer, got {n_jobs!r}")

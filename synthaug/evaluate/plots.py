@@ -1,0 +1,129 @@
+"""Figures for the HTML report, drawn from result aggregates and returned as base64 PNG.
+
+Uses matplotlib's object API with the Agg canvas (no pyplot state, no display needed).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .results import FidelityResult, LeakageResult, UtilityResult
+
+VERDICT_COLOURS = {
+    "helps": "#2e7d32",
+    "hurts": "#c62828",
+    "no measurable effect": "#757575",
+}
+REAL, SYNTHETIC = "#1f77b4", "#ff7f0e"
+MAX_MARGINALS = 48
+
+
+def to_base64(fig: Figure) -> str:
+    """PNG bytes of ``fig`` as base64 text."""
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def utility_figure(utility: UtilityResult) -> str:
+    """Pooled uplift over real-only per setting and metric, with 95% intervals."""
+    pooled = [u for u in utility.uplifts if u.classifier == "all"]
+    settings = [s for s in utility.settings if s != "real"]
+    fig = Figure(figsize=(4.2 * len(utility.metrics), 0.5 * len(settings) + 1.6))
+    axes = fig.subplots(1, len(utility.metrics), sharey=True, squeeze=False)[0]
+    for ax, metric in zip(axes, utility.metrics, strict=True):
+        rows = {u.setting: u for u in pooled if u.metric == metric}
+        y = np.arange(len(settings))
+        values = np.array([rows[s].estimate.value for s in settings])
+        errors = np.array(
+            [
+                [rows[s].estimate.value - rows[s].estimate.low for s in settings],
+                [rows[s].estimate.high - rows[s].estimate.value for s in settings],
+            ]
+        )
+        colours = [VERDICT_COLOURS[rows[s].verdict] for s in settings]
+        ax.barh(y, values, xerr=np.nan_to_num(errors), color=colours, capsize=3)
+        ax.axvline(0.0, color="black", linewidth=0.8)
+        ax.set_yticks(y, settings)
+        ax.invert_yaxis()
+        ax.set_title(f"{metric}: change vs real only")
+    fig.tight_layout()
+    return to_base64(fig)
+
+
+def dcr_figure(privacy: list[LeakageResult]) -> str:
+    """Distance to the closest training row: released records against reference rows."""
+    fig = Figure(figsize=(4.0 * len(privacy), 3.0))
+    axes = fig.subplots(1, len(privacy), squeeze=False)[0]
+    for ax, result in zip(axes, privacy, strict=True):
+        h = result.dcr_histogram
+        edges = np.asarray(h.edges)
+        ax.stairs(h.reference, edges, label="reference rows", color=REAL, linewidth=1.5)
+        ax.stairs(h.records, edges, label=f"{result.source} records", color=SYNTHETIC, linewidth=1.5)
+        ax.set_xlabel("distance to closest training row")
+        ax.set_ylabel("share of rows")
+        ax.set_title(result.source)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return to_base64(fig)
+
+
+def marginal_figure(fidelity: FidelityResult) -> str:
+    """One small panel per column: real vs synthetic shares per bin or category."""
+    marginals = fidelity.marginals[:MAX_MARGINALS]
+    n_cols = 4
+    n_rows = math.ceil(len(marginals) / n_cols)
+    fig = Figure(figsize=(4.0 * n_cols, 2.6 * n_rows))
+    axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
+    for ax, m in zip(axes, marginals, strict=False):
+        if m.kind == "numeric":
+            edges = np.asarray(m.bins, dtype=np.float64)
+            ax.stairs(m.real, edges, label="real", color=REAL, fill=True, alpha=0.35)
+            ax.stairs(m.synthetic, edges, label="synthetic", color=SYNTHETIC, linewidth=1.5)
+        else:
+            x = np.arange(len(m.bins))
+            ax.bar(x - 0.2, m.real, width=0.4, color=REAL, label="real")
+            ax.bar(x + 0.2, m.synthetic, width=0.4, color=SYNTHETIC, label="synthetic")
+            ax.set_xticks(x, [_short(str(b)) for b in m.bins], rotation=60, ha="right", fontsize=7)
+        ax.set_title(f"{_short(m.column, 28)}  ({m.statistic} {m.value:.3f})", fontsize=9)
+    for ax in axes[len(marginals) :]:
+        ax.set_visible(False)
+    if marginals:
+        axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    return to_base64(fig)
+
+
+def association_figure(fidelity: FidelityResult) -> str:
+    """Heatmaps of the association matrices of real and synthetic data and their difference."""
+    real = np.asarray(fidelity.association_real, dtype=np.float64)
+    synth = np.asarray(fidelity.association_synthetic, dtype=np.float64)
+    labels = [_short(c, 18) for c in fidelity.columns]
+    size = max(3.5, 0.28 * len(labels) + 1.5)
+    fig = Figure(figsize=(3 * size, size))
+    axes = fig.subplots(1, 3)
+    panels = [
+        ("real", real, -1, 1, "RdBu_r"),
+        ("synthetic", synth, -1, 1, "RdBu_r"),
+        ("|difference|", np.abs(real - synth), 0, 1, "Reds"),
+    ]
+    for ax, (title, matrix, lo, hi, cmap) in zip(axes, panels, strict=True):
+        image = ax.imshow(matrix, vmin=lo, vmax=hi, cmap=cmap)
+        ticks = np.arange(len(labels))
+        ax.set_xticks(ticks, labels, rotation=90, fontsize=7)
+        ax.set_yticks(ticks, labels, fontsize=7)
+        ax.set_title(title)
+        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    fig.tight_layout()
+    return to_base64(fig)
+
+
+def _short(text: str, width: int = 14) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,205 @@
+"""``report.json`` for machines and a self-contained ``report.html`` for people.
+
+The HTML has no external resources: styles are inline and figures are base64 PNG. It shows
+aggregates only (scores, rates, shares per bin), never a record.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from ..io import atomic_path
+from . import plots
+from .results import EvaluationResult, LeakageResult
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;
+max-width:1200px;color:#222;padding:0 1em}
+h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}
+th,td{border:1px solid #ddd;padding:.3em .6em;text-align:right}
+th{background:#f4f4f4}td.l,th.l{text-align:left}
+.v{font-weight:600;padding:.1em .5em;border-radius:.3em;color:#fff;white-space:nowrap}
+.helps,.ok{background:#2e7d32}.hurts,.leaks{background:#c62828}
+.none,.inconclusive{background:#757575}
+img{max-width:100%}.note{color:#555;font-size:.9em}
+"""
+_VERDICT_CLASS = {
+    "helps": "helps",
+    "hurts": "hurts",
+    "no measurable effect": "none",
+    "leaks": "leaks",
+    "no measurable leak": "ok",
+    "inconclusive": "inconclusive",
+}
+
+
+def write_report(result: EvaluationResult, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.html`` into ``out_dir`` (each atomically)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = out_dir / "report.json", out_dir / "report.html"
+    with atomic_path(json_path) as tmp:
+        tmp.write_text(result.to_json(), encoding="utf-8")
+    with atomic_path(html_path) as tmp:
+        tmp.write_text(render_html(result), encoding="utf-8")
+    return json_path, html_path
+
+
+def render_html(result: EvaluationResult) -> str:
+    """The whole report as one HTML string."""
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>synthaug evaluation</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>Synthetic data evaluation</h1>",
+        _summary(result),
+        _utility(result),
+        _privacy(result),
+        _fidelity(result),
+        _notes(result),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _verdict(text: str) -> str:
+    return f"<span class='v {_VERDICT_CLASS.get(text, 'none')}'>{escape(text)}</span>"
+
+
+def _num(x: float | None, digits: int = 3) -> str:
+    return "n/a" if x is None or x != x else f"{x:.{digits}f}"
+
+
+def _interval(value: float, low: float, high: float, signed: bool = False) -> str:
+    fmt = "+.3f" if signed else ".3f"
+    if value != value:
+        return "n/a"
+    if low != low or high != high:
+        return f"{value:{fmt}}"
+    return f"{value:{fmt}} [{low:{fmt}}, {high:{fmt}}]"
+
+
+def _table(header: list[str], rows: list[list[str]], left: int = 1) -> str:
+    th = "".join(f"<th class='{'l' if i < left else ''}'>{h}</th>" for i, h in enumerate(header))
+    body = "".join(
+        "<tr>" + "".join(f"<td class='{'l' if i < left else ''}'>{c}</td>" for i, c in enumerate(row)) + "</tr>"
+        for row in rows
+    )
+    return f"<table><tr>{th}</tr>{body}</table>"
+
+
+def _img(b64: str, alt: str) -> str:
+    return f"<img alt='{escape(alt)}' src='data:image/png;base64,{b64}'>"
+
+
+def _summary(result: EvaluationResult) -> str:
+    u = result.utility
+    sizes = ", ".join(f"{escape(k)} {v:,}" for k, v in result.sizes.items())
+    rows = [[escape(s), _verdict(v)] for s, v in u.verdicts.items()]
+    rows += [[f"privacy of {escape(p.source)} records", _verdict(p.verdict)] for p in result.privacy]
+    return (
+        f"<p>Target <b>{escape(result.target)}</b>; rows: {sizes}. Privacy reference: "
+        f"<b>{escape(result.reference)}</b> rows. Seed {result.seed}.</p>"
+        f"<h2>Summary</h2>{_table(['question', 'verdict'], rows)}"
+        f"<p class='note'>Utility verdicts use the pooled paired difference in "
+        f"{escape(u.primary_metric)} against training on real rows only.</p>"
+    )
+
+
+def _utility(result: EvaluationResult) -> str:
+    u = result.utility
+    header = ["setting", "added rows"] + [f"{escape(m)} (mean)" for m in u.metrics]
+    rows = []
+    for setting in u.settings:
+        means = [
+            sum(sum(v) / len(v) for v in (u.scores[setting][c][m] for c in u.classifiers)) / len(u.classifiers)
+            for m in u.metrics
+        ]
+        rows.append([escape(setting), f"{u.added_rows[setting]:,.0f}"] + [_num(x) for x in means])
+    uplift_rows = [
+        [
+            escape(x.setting),
+            escape(x.metric),
+            escape(x.classifier),
+            _interval(x.estimate.value, x.estimate.low, x.estimate.high, signed=True),
+            _verdict(x.verdict),
+        ]
+        for x in u.uplifts
+    ]
+    method = escape(u.uplifts[0].estimate.method) if u.uplifts else ""
+    figure = _img(plots.utility_figure(u), "uplift bars") if u.uplifts else ""
+    return (
+        "<h2>Utility: does training with the records help?</h2>"
+        f"<p>Classifiers: {escape(', '.join(u.classifiers))}; {len(u.seeds)} seed(s). "
+        "Scores on the real test set, averaged over classifiers and seeds.</p>"
+        + _table(header, rows)
+        + figure
+        + "<h3>Paired differences against real only (95% intervals)</h3>"
+        + f"<p class='note'>Interval: {method}.</p>"
+        + _table(["setting", "metric", "classifier", "difference", "verdict"], uplift_rows, left=3)
+    )
+
+
+def _privacy(result: EvaluationResult) -> str:
+    sources = result.privacy
+    names = [m.name for m in sources[0].measures]
+    header = ["measure", "null"] + [escape(p.source) for p in sources]
+    rows = []
+    for i, name in enumerate(names):
+        first = sources[0].measures[i]
+        cells = [_risk_cell(p, i) for p in sources]
+        rows.append([f"{escape(first.label)}<br><span class='note'>{escape(name)}</span>", _num(first.null, 2)] + cells)
+    rows.append(["overall", ""] + [_verdict(p.verdict) for p in sources])
+    pct_rows = [
+        [
+            escape(p.source),
+            *(_num(p.dcr_percentiles["records"][q]) for q in ("p1", "p5", "p50")),
+            *(_num(p.dcr_percentiles["reference"][q]) for q in ("p1", "p5", "p50")),
+        ]
+        for p in sources
+    ]
+    return (
+        "<h2>Privacy: what do the records reveal about the training rows?</h2>"
+        f"<p>Training rows are compared with {escape(result.reference)} rows the generator "
+        "never saw. A measure <i>leaks</i> when its whole 95% interval lies more than a "
+        "tolerance above its null value.</p>"
+        + _table(header, rows)
+        + "<h3>Distance to the closest training row</h3>"
+        + _table(["records", "p1", "p5", "p50", "reference p1", "reference p5", "reference p50"], pct_rows)
+        + _img(plots.dcr_figure(sources), "DCR histograms")
+    )
+
+
+def _risk_cell(result: LeakageResult, i: int) -> str:
+    m = result.measures[i]
+    details = ", ".join(f"{escape(k)} {_num(v)}" for k, v in m.details.items())
+    return f"{_interval(m.value, m.low, m.high)}<br>{_verdict(m.verdict)}<br><span class='note'>{details}</span>"
+
+
+def _fidelity(result: EvaluationResult) -> str:
+    f = result.fidelity
+    rows = [[escape(m.column), m.kind, m.statistic, _num(m.value)] for m in f.marginals]
+    d = f.detection_auc
+    return (
+        "<h2>Fidelity: how real do the records look?</h2>"
+        f"<p>Detection AUC (real vs synthetic classifier; 0.5 = indistinguishable): "
+        f"<b>{_interval(d.value, d.low, d.high)}</b> <span class='note'>{escape(d.method)}"
+        f"</span>. Mean absolute association difference: <b>{_num(f.association_difference)}"
+        "</b>.</p>"
+        + _table(["column", "kind", "statistic", "value"], rows)
+        + "<h3>Marginal distributions</h3>"
+        + _img(plots.marginal_figure(f), "marginal distributions")
+        + "<h3>Associations</h3><p class='note'>Spearman (numeric pairs), Cramér's V "
+        "(categorical pairs), correlation ratio (mixed pairs).</p>"
+        + _img(plots.association_figure(f), "association heatmaps")
+    )
+
+
+def _notes(result: EvaluationResult) -> str:
+    notes = result.notes + result.fidelity.notes
+    if not notes:
+        return ""
+    items = "".join(f"<li>{escape(n)}</li>" for n in notes)
+    return f"<h2>Notes</h2><ul>{items}</ul>"

@@ -1,0 +1,272 @@
+"""Does training with the records help a downstream classifier on the real test set?
+
+Settings (training sets), each scored on the same real test set:
+
+* ``real``: the real training rows only;
+* ``real+synthetic@r``: real rows plus ``r * n_train`` synthetic records (all of them if
+  there are fewer), drawn without replacement per class in the synthetic table's proportions;
+* ``synthetic``: synthetic records only (train on synthetic, test on real);
+* ``real+smote@r`` / ``real+ros@r``: real rows plus as many SMOTE / random-oversampling
+  records per class as the synthetic draw at ratio ``r`` added, so every augmentation gets the
+  same budget. Baseline records are made once per ratio (like the synthetic table, they are a
+  fixed set); each seed redraws the synthetic subset and reseeds the classifiers.
+
+Classifiers (pluggable): a name -> scikit-learn estimator mapping. A ``Pipeline`` gets the raw
+feature table; any other estimator is wrapped after the default preprocessing (median
+imputation with a missing indicator, standard scaling, one-hot encoding). Defaults: logistic
+regression (scaled, one-hot), random forest and histogram gradient boosting (ordinal-coded).
+
+Intervals: every fit predicts the test set once; metrics are recomputed under ``n_boot``
+multinomial resamplings of the test rows (the same resamplings for every fit, so differences
+are paired). Each replicate also resamples the seeds. The uplift of a setting is the mean over
+classifiers and seeds of (setting - real) and its 95% interval is the percentile interval of the
+replicates; it therefore covers test-set sampling and training randomness, not the luck of
+which rows ended up in the training table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
+from .._errors import DataError
+from .._random import child_seed, numpy_generator
+from . import stats as _stats
+from .baselines import baseline_records, smote_problem
+from .metrics import METRICS, bootstrap_weights, weighted_scores
+from .results import Estimate, Uplift, UtilityResult
+from .tables import TableSchema, encode_labels
+
+Progress = Callable[[str], None]
+
+
+def preprocessor(schema: TableSchema, encoding: str = "onehot") -> ColumnTransformer:
+    """Numerics: median imputation + missing indicator (+ scaling for one-hot); categoricals."""
+    numeric = [SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)]
+    if encoding == "onehot":
+        numeric.append(StandardScaler())
+        cat = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    else:
+        cat = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+    return ColumnTransformer(
+        [("num", make_pipeline(*numeric), list(schema.numeric)), ("cat", cat, list(schema.categorical))],
+        verbose_feature_names_out=False,
+    )
+
+
+def default_classifiers(schema: TableSchema) -> dict[str, Pipeline]:
+    """Logistic regression, random forest and histogram gradient boosting pipelines."""
+    return {
+        "logistic_regression": make_pipeline(preprocessor(schema, "onehot"), LogisticRegression(max_iter=2000)),
+        "random_forest": make_pipeline(
+            preprocessor(schema, "ordinal"),
+            RandomForestClassifier(n_estimators=50, min_samples_leaf=3, max_samples=0.5, random_state=0),
+        ),
+        "hist_gradient_boosting": make_pipeline(
+            preprocessor(schema, "ordinal"), HistGradientBoostingClassifier(random_state=0)
+        ),
+    }
+
+
+def resolve_classifiers(
+    classifiers: Mapping[str, BaseEstimator] | None, schema: TableSchema
+) -> dict[str, BaseEstimator]:
+    """Defaults, or the user's estimators (non-pipelines get the one-hot preprocessing)."""
+    if classifiers is None:
+        return default_classifiers(schema)
+    if not classifiers:
+        raise DataError("classifiers: give at least one estimator (or None for the defaults)")
+    out = {}
+    for name, estimator in classifiers.items():
+        if not hasattr(estimator, "fit") or not hasattr(estimator, "predict_proba"):
+            raise DataError(f"classifier {name!r} needs fit and predict_proba methods")
+        if not isinstance(estimator, Pipeline):
+            estimator = make_pipeline(preprocessor(schema, "onehot"), estimator)
+        out[str(name)] = estimator
+    return out
+
+
+@dataclass
+class _Setting:
+    key: str
+    frame: pd.DataFrame
+    added: int
+
+
+def additions_for(synthetic: pd.DataFrame, schema: TableSchema, n_add: int) -> dict:
+    """{label: count} summing to ``n_add`` in the synthetic table's class proportions."""
+    counts = synthetic[schema.target].value_counts()
+    exact = counts.to_numpy(np.float64) * n_add / counts.sum()
+    out = np.floor(exact).astype(int)
+    out[np.argsort(out - exact, kind="stable")[: n_add - out.sum()]] += 1  # largest remainders
+    return {label: int(n) for label, n in zip(counts.index, out, strict=True) if n > 0}
+
+
+def stratified_draw(
+    frame: pd.DataFrame, schema: TableSchema, additions: Mapping, rng: np.random.Generator
+) -> pd.DataFrame:
+    """``additions[label]`` rows of each class drawn without replacement."""
+    labels = frame[schema.target].to_numpy()
+    picks = [rng.choice(np.flatnonzero(labels == label), size=n, replace=False) for label, n in additions.items()]
+    return frame.iloc[np.sort(np.concatenate(picks))]
+
+
+def training_sets(
+    train: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    schema: TableSchema,
+    ratios: Sequence[float],
+    baselines: Sequence[str],
+    seed: int,
+    baseline_seed: int,
+    cache: dict | None = None,
+) -> tuple[list[_Setting], list[str]]:
+    """The training tables of every setting for one seed, and notes on skipped settings.
+
+    The synthetic draw changes with ``seed``; baseline records depend only on the ratio and
+    ``baseline_seed`` (like the synthetic table, they are one fixed set of records).
+    """
+    rng = numpy_generator(child_seed(seed, 0))
+    settings, notes = [_Setting("real", train, 0)], []
+    for ratio in ratios:
+        additions = additions_for(synthetic, schema, min(len(synthetic), round(ratio * len(train))))
+        draw = stratified_draw(synthetic, schema, additions, rng)
+        settings.append(_Setting(f"real+synthetic@{ratio:g}", _concat(train, draw), len(draw)))
+        for method in baselines:
+            problem = smote_problem(train, schema, additions) if method == "smote" else None
+            if problem:
+                notes.append(f"real+{method}@{ratio:g} skipped: {problem}")
+                continue
+            records = cached_baseline(method, train, schema, additions, baseline_seed, cache)
+            settings.append(_Setting(f"real+{method}@{ratio:g}", _concat(train, records), len(records)))
+    if synthetic[schema.target].nunique() >= 2:
+        settings.append(_Setting("synthetic", synthetic, len(synthetic)))
+    else:
+        notes.append("synthetic-only training skipped: the synthetic table has a single class")
+    return settings, notes
+
+
+def cached_baseline(
+    method: str,
+    train: pd.DataFrame,
+    schema: TableSchema,
+    additions: Mapping,
+    seed: int,
+    cache: dict | None,
+) -> pd.DataFrame:
+    """Baseline records, reused from ``cache`` when the same request was made before."""
+    key = (method, tuple(sorted(additions.items(), key=str)), seed)
+    if cache is not None and key in cache:
+        return cache[key]
+    records = baseline_records(method, train, schema, additions, seed)
+    if cache is not None:
+        cache[key] = records
+    return records
+
+
+def run_utility(
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    schema: TableSchema,
+    *,
+    classifiers: Mapping[str, BaseEstimator],
+    ratios: Sequence[float],
+    baselines: Sequence[str],
+    seeds: Sequence[int],
+    n_boot: int,
+    primary_metric: str,
+    seed: int,
+    baseline_seed: int,
+    progress: Progress | None = None,
+    cache: dict | None = None,
+) -> UtilityResult:
+    """Fit every classifier in every setting for every seed and summarise paired uplifts."""
+    y_test = encode_labels(test[schema.target], schema)
+    weights = np.vstack([np.ones((1, len(test))), bootstrap_weights(len(test), n_boot, numpy_generator(seed))])
+    boot: dict[str, dict[str, list[dict[str, np.ndarray]]]] = {}
+    added: dict[str, list[int]] = {}
+    notes: list[str] = []
+    for s_index, s in enumerate(seeds):
+        if progress:
+            progress(f"utility: seed {s_index + 1} of {len(seeds)}")
+        settings, seed_notes = training_sets(train, synthetic, schema, ratios, baselines, s, baseline_seed, cache)
+        notes.extend(n for n in seed_notes if n not in notes)
+        for setting in settings:
+            added.setdefault(setting.key, []).append(setting.added)
+            for name, estimator in classifiers.items():
+                proba = fit_predict(estimator, setting.frame, test, schema, s)
+                scores = weighted_scores(y_test, proba, weights)
+                boot.setdefault(setting.key, {}).setdefault(name, []).append(scores)
+    return _summarise(boot, added, list(classifiers), seeds, primary_metric, seed, notes)
+
+
+def fit_predict(
+    estimator: BaseEstimator, frame: pd.DataFrame, test: pd.DataFrame, schema: TableSchema, seed: int
+) -> np.ndarray:
+    """Fit a clone of ``estimator`` on ``frame`` and return (n_test, K) class probabilities."""
+    model = clone(estimator)
+    seeds = {k: seed % (2**32) for k in model.get_params() if k.endswith("random_state")}
+    model.set_params(**seeds)
+    features = list(schema.features)
+    model.fit(frame[features], encode_labels(frame[schema.target], schema))
+    proba = np.asarray(model.predict_proba(test[features]), dtype=np.float64)
+    full = np.zeros((len(test), len(schema.classes)))
+    full[:, np.asarray(model.classes_, dtype=np.int64)] = proba
+    return full
+
+
+def _summarise(boot, added, classifiers, seeds, primary_metric, seed, notes) -> UtilityResult:
+    rng = numpy_generator(child_seed(seed, 2))
+    n_rep = next(iter(boot["real"].values()))[0][METRICS[0]].shape[0] - 1
+    seed_draws = rng.integers(0, len(seeds), size=(n_rep, len(seeds)))  # (B, S)
+    scores = {
+        key: {c: {m: [float(s[m][0]) for s in runs] for m in METRICS} for c, runs in per.items()}
+        for key, per in boot.items()
+    }
+    uplifts, verdicts = [], {}
+    for key in boot:
+        if key == "real":
+            continue
+        for metric in METRICS:
+            diff = np.stack(
+                [
+                    np.stack([b[metric] - r[metric] for b, r in zip(boot[key][c], boot["real"][c], strict=True)])
+                    for c in classifiers
+                ]
+            )  # (C, S, 1 + B)
+            for name, block in [("all", diff), *((c, diff[i : i + 1]) for i, c in enumerate(classifiers))]:
+                point = float(np.nanmean(block[:, :, 0]))
+                reps = np.nanmean(block[:, seed_draws, np.arange(1, n_rep + 1)[:, None]], axis=(0, 2))
+                low, high = _stats.percentile_interval(reps)
+                method = f"test-set bootstrap ({n_rep}) x seeds, percentile"
+                verdict = _stats.effect_verdict(low, high)
+                uplifts.append(Uplift(key, metric, name, Estimate(point, low, high, method), verdict))
+                if name == "all" and metric == primary_metric:
+                    verdicts[key] = verdict
+    return UtilityResult(
+        metrics=METRICS,
+        primary_metric=primary_metric,
+        classifiers=tuple(classifiers),
+        settings=tuple(boot),
+        seeds=tuple(seeds),
+        scores=scores,
+        uplifts=uplifts,
+        verdicts=verdicts,
+        added_rows={k: float(np.mean(v)) for k, v in added.items()},
+        notes=notes,
+    )
+
+
+def _concat(real: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([real, extra[list(real.columns)]], ignore_index=True)

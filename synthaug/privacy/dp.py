@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from .._errors import SynthaugError
 
@@ -67,11 +68,35 @@ class DPPlan:
     class_p: np.ndarray
 
 
+class PerSampleGANLoss(torch.nn.Module):
+    """The discriminator's loss per sample, as Opacus' ghost clipping needs a criterion.
+
+    ``is_real`` is 1 for real rows, 0 for fakes; non-saturating uses one-sided smoothing.
+    """
+
+    def __init__(self, loss: str, real_label: float) -> None:
+        super().__init__()
+        self.loss, self.real_label, self.reduction = loss, real_label, "mean"
+
+    def forward(self, logits: torch.Tensor, is_real: torch.Tensor) -> torch.Tensor:
+        if self.loss == "non-saturating":
+            per_sample = F.binary_cross_entropy_with_logits(logits, is_real * self.real_label, reduction="none")
+        elif self.loss == "hinge":
+            per_sample = F.relu(1.0 - (2.0 * is_real - 1.0) * logits)
+        else:
+            raise SynthaugError(f"loss {self.loss!r} is not supported with differential privacy")
+        if self.reduction == "none":
+            return per_sample
+        return per_sample.mean() if self.reduction == "mean" else per_sample.sum()
+
+
 class PrivateDiscriminator:
-    """Wraps a discriminator and its optimizer with Opacus; draws Poisson batches of row indices."""
+    """Wraps a discriminator and its optimizer with Opacus (ghost clipping: per-sample gradient
+    norms without materialising per-sample gradients); draws Poisson batches of row indices."""
 
     def __init__(self, D: torch.nn.Module, optimizer: torch.optim.Optimizer, n_rows: int, batch_size: int,
-                 steps: int, cfg: DPConfig, epsilon: float, generator: torch.Generator) -> None:
+                 steps: int, cfg: DPConfig, epsilon: float, generator: torch.Generator, loss: str,
+                 real_label: float) -> None:
         opacus = require_opacus()
         from torch.utils.data import DataLoader, TensorDataset
 
@@ -81,9 +106,10 @@ class PrivateDiscriminator:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # opacus warns about secure RNG; seeded runs are the point here
             self.engine = opacus.PrivacyEngine(accountant=ACCOUNTANT)
-            self.module, self.optimizer, self.loader = self.engine.make_private(
+            self.module, self.optimizer, self.criterion, self.loader = self.engine.make_private(
                 module=D, optimizer=optimizer, data_loader=loader, noise_multiplier=self.noise_multiplier,
                 max_grad_norm=cfg.max_grad_norm, poisson_sampling=True, noise_generator=generator,
+                grad_sample_mode="ghost", criterion=PerSampleGANLoss(loss, real_label),
             )
         self.delta, self.target_epsilon = cfg.delta, epsilon
         self._batches = iter(self.loader)
@@ -96,6 +122,14 @@ class PrivateDiscriminator:
             self._batches = iter(self.loader)
             (rows,) = next(self._batches)
         return rows.numpy()
+
+    def update(self, logits: torch.Tensor, is_real: torch.Tensor) -> float:
+        """One DP-SGD step on the discriminator from its logits on a real+fake batch."""
+        loss = self.criterion(logits, is_real)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        return float(loss.detach())
 
     def spent_epsilon(self) -> float:
         return float(self.engine.get_epsilon(self.delta))

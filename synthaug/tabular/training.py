@@ -110,7 +110,7 @@ def train_gan(
         from ..privacy.dp import PrivateDiscriminator
 
         private = PrivateDiscriminator(D, opt_d, len(matrix), cfg.n_packs, cfg.n_steps * cfg.discriminator_steps,
-                                       dp.config, dp.sgd_epsilon, gen)
+                                       dp.config, dp.sgd_epsilon, gen, cfg.loss, cfg.real_label)
         D, opt_d = private.module, private.optimizer
         batches = PoissonBatches(private, labels, dp.class_p, cfg.n_packs, net.condition_dim, rng)
     data = torch.from_numpy(np.ascontiguousarray(matrix, dtype=np.float32)).to(device)
@@ -120,7 +120,7 @@ def train_gan(
             batch = batches.next()
             with torch.set_grad_enabled(i == cfg.discriminator_steps - 1):
                 fakes = _fake_rows(G, batch, net, layout, cfg, gen, device)
-            d_loss = _discriminator_step(D, opt_d, data, batch, fakes, cfg, gen, device)
+            d_loss = _discriminator_step(D, opt_d, data, batch, fakes, cfg, gen, device, private)
         g_loss = _generator_step(D, opt_g, data, batch, fakes, layout, cfg, device)  # reuses the last fakes
         if G_ema is not None:
             ema_update(G_ema, G, cfg.ema_decay, step)
@@ -148,22 +148,25 @@ def _fake_rows(G, batch: StepBatch, net, layout, cfg, gen, device):
     return raw, layout.gumbel_softmax(raw, cfg.gumbel_tau, gen), y, cond_rows
 
 
-def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device) -> float:
+def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device, private=None) -> float:
     """One update on real and fake packs, in a single forward pass (as DP-SGD needs)."""
     _, fake, y_fake, _ = fakes
     fake = fake.detach()
     real = data[torch.from_numpy(batch.real_rows).to(device)]  # (R*pac, d)
     y_real = torch.from_numpy(batch.real_classes).to(device)
     logits, _ = D(torch.cat([real, fake]), torch.cat([y_real, y_fake]))
+    if private is not None:
+        is_real = torch.cat([torch.ones(len(y_real)), torch.zeros(len(y_fake))]).to(device)
+        with warnings.catch_warnings():  # Opacus' hooks fire on inputs that need no gradient: expected
+            warnings.filterwarnings("ignore", message="Full backward hook is firing")
+            return private.update(logits, is_real)
     real_logits, fake_logits = logits[: len(y_real)], logits[len(y_real) :]
     loss = discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.real_label)
     if cfg.loss == "wgan-gp" and cfg.gp_weight > 0:
         critic = lambda x: D(x, y_real)[0]  # noqa: E731
         loss = loss + cfg.gp_weight * gradient_penalty(critic, real, fake, gen)
     opt.zero_grad(set_to_none=True)
-    with warnings.catch_warnings():  # Opacus' hooks fire on inputs that need no gradient: expected
-        warnings.filterwarnings("ignore", message="Full backward hook is firing")
-        loss.backward()
+    loss.backward()
     opt.step()
     return float(loss.detach())
 

@@ -31,4 +31,13 @@ def load(path):
     return getattr(module, class_name).from_saved(meta, tensors)
 
 
-__all__ = ["AugmentedDataset", "DataError", "ModelFileError", "SynthaugError", "SynthaugWarning", "SynthOverSampler", "TabularCGAN", "load"]
+__all__ = [
+    "AugmentedDataset",
+    "DataError",
+    "ModelFileError",
+    "SynthOverSampler",
+    "SynthaugError",
+    "SynthaugWarning",
+    "TabularCGAN",
+    "load",
+]

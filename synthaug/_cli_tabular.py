@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ._overrides import parse_overrides
 from .cli import command
+from .distributed import process_group
 from .io import read_table
 from .persist import load_model
 from .sampling import parse_per_class
@@ -87,9 +88,12 @@ def fit(
         if text:
             params[key] = _names(text)
     frame = read_table(data)
-    model = TabularCGAN(**params, random_state=seed, verbose=not quiet).fit(frame, y=target)
-    model.save(output)
-    if not quiet:
+    with process_group(params.get("device")) as ctx:  # joins torchrun's group when launched by it
+        model = TabularCGAN(**params, random_state=seed, verbose=not quiet).fit(frame, y=target)
+        if ctx.is_main:
+            model.save(output)
+        ctx.barrier()
+    if not quiet and ctx.is_main:
         console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "
                       f"{len(model.encoder_.specs_)} columns in {model.fit_seconds_:.1f}s; wrote {output}")
 

@@ -64,5 +64,5 @@ def main() -> None:
     app()
 
 
-from . import _cli_tabular  # noqa: E402,F401  (registers fit, sample, inspect, demo)
-from . import _cli_evaluate  # noqa: E402,F401
+# Registering the commands: fit, sample, inspect, demo; evaluate.
+from . import _cli_evaluate, _cli_tabular  # noqa: E402,F401

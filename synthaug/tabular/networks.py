@@ -26,6 +26,7 @@ class NetworkConfig:
     pac: int
     spectral_norm: bool
     dropout: float
+    generator_norm: str = "batch"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -38,13 +39,16 @@ class NetworkConfig:
         return cls(**data)
 
 
-class ResidualBlock(nn.Module):
-    """Linear -> BatchNorm -> ReLU, concatenated to its input (B, d_in) -> (B, d_in + d_out)."""
+NORMS = ("batch", "layer")
 
-    def __init__(self, d_in: int, d_out: int) -> None:
+
+class ResidualBlock(nn.Module):
+    """Linear -> norm -> ReLU, concatenated to its input (B, d_in) -> (B, d_in + d_out)."""
+
+    def __init__(self, d_in: int, d_out: int, norm: str = "batch") -> None:
         super().__init__()
         self.fc = nn.Linear(d_in, d_out)
-        self.bn = nn.BatchNorm1d(d_out)
+        self.bn = nn.BatchNorm1d(d_out) if norm == "batch" else nn.LayerNorm(d_out)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.cat([F.relu(self.bn(self.fc(x))), x], dim=1)
@@ -58,7 +62,7 @@ class Generator(nn.Module):
         self.class_embedding = nn.Embedding(cfg.n_classes, cfg.latent_dim)
         dim, blocks = 2 * cfg.latent_dim + cfg.condition_dim, []
         for width in cfg.generator_dims:
-            blocks.append(ResidualBlock(dim, width))
+            blocks.append(ResidualBlock(dim, width, cfg.generator_norm))
             dim += width
         self.blocks = nn.Sequential(*blocks)
         self.out = nn.Linear(dim, cfg.data_dim)

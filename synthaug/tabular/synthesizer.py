@@ -17,13 +17,14 @@ from sklearn.utils.validation import check_is_fitted
 from .._errors import DataError, ModelFileError
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
+from ..distributed import current_context
 from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import require, save_model
 from ..sampling import chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
-from .networks import Generator, NetworkConfig, SoftmaxLayout
+from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
 from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
@@ -55,6 +56,7 @@ class TabularCGAN(BaseEstimator):
         gp_weight: float = 10.0,
         pac: int | None = None,
         spectral_norm: bool = True,
+        generator_norm: str = "batch",
         latent_dim: int = 64,
         generator_dims: Sequence[int] = (256, 256),
         discriminator_dims: Sequence[int] = (256, 256),
@@ -93,6 +95,7 @@ class TabularCGAN(BaseEstimator):
         self.gp_weight = gp_weight
         self.pac = pac
         self.spectral_norm = spectral_norm
+        self.generator_norm = generator_norm
         self.latent_dim = latent_dim
         self.generator_dims = generator_dims
         self.discriminator_dims = discriminator_dims
@@ -156,6 +159,8 @@ class TabularCGAN(BaseEstimator):
         if self.class_sampling not in CLASS_SAMPLING:
             raise ValueError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {self.class_sampling!r}")
         check_loss(self.loss)
+        if self.generator_norm not in NORMS:
+            raise ValueError(f"generator_norm must be one of {', '.join(NORMS)}; got {self.generator_norm!r}")
         for name in ("epochs", "batch_size", "latent_dim", "discriminator_steps"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name} must be >= 1; got {getattr(self, name)!r}")
@@ -180,14 +185,18 @@ class TabularCGAN(BaseEstimator):
             sets = [(matrix[codes == k], np.zeros(int((codes == k).sum()), np.int64), 1)
                     for k in range(len(self.classes_))]
         dp_plan = self._dp_plan()
+        ctx = current_context()
+        if ctx.active and dp_plan is not None:
+            raise DataError("dp_epsilon: differentially private training under torchrun is not supported yet; "
+                            "train DP models in one process")
         steps = [self._n_steps(len(m)) for m, _, _ in sets]
         generators, history, spent = [], [], []
-        with progress_bar(sum(steps), "training", self.verbose) as bar:
+        with progress_bar(sum(steps), "training", self.verbose and ctx.is_main) as bar:
             for i, ((m, labels, n_classes), n_steps) in enumerate(zip(sets, steps, strict=True)):
                 plan = dp_plan if dp_plan is None or n_classes > 1 else replace(dp_plan, class_p=np.ones(1))
                 G, hist, privacy = train_gan(m, labels, self._network_config(n_classes), self.encoder_.spans_,
                                              self._train_config(n_steps, len(m)), child_seed(self.seed_, 1, i),
-                                             bar, self._device(), dp=plan)
+                                             bar, self._device(), dp=plan, ctx=ctx)
                 generators.append(G.cpu())
                 history.append(hist)
                 spent.append(privacy)
@@ -236,6 +245,7 @@ class TabularCGAN(BaseEstimator):
             generator_dims=tuple(int(d) for d in self.generator_dims),
             discriminator_dims=tuple(int(d) for d in self.discriminator_dims),
             pac=self.pac_, spectral_norm=bool(self.spectral_norm) and not self.dp_, dropout=float(self.dropout),
+            generator_norm=self.generator_norm,
         )
 
     def _train_config(self, n_steps: int, n_rows: int) -> TrainConfig:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 
 from .._progress import ProgressBar
+from .._random import child_seed
+from ..distributed import DistContext
 from ..gan.ema import ema_copy, ema_update
 from ..gan.init import reset_parameters, set_dropout_generator
 from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
@@ -85,18 +87,25 @@ def train_gan(
     bar: ProgressBar,
     device: torch.device,
     dp=None,
+    ctx: DistContext = DistContext(),
 ) -> tuple[Generator, list[dict], dict | None]:
     """Train on encoded rows ``matrix`` (n, d) with class codes ``labels`` (n,).
 
     ``dp`` is a :class:`synthaug.privacy.dp.DPConfig` (with ``class_p``) for DP-SGD on the
     discriminator. Returns the generator to sample from (its EMA when ``cfg.ema_decay``), a
-    loss history, and the privacy spent (or None).
+    loss history, and the privacy spent (or None). Under torchrun (``ctx.active``) each process
+    trains on its shard with 1/world of the packs, through DistributedDataParallel.
     """
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     layout = SoftmaxLayout(spans)
     G = reset_parameters(Generator(net), gen).to(device)
-    D = reset_parameters(Discriminator(net), gen).to(device)
+    D = reset_parameters(Discriminator(net), gen).to(device)  # same start on every process
+    if ctx.active:
+        matrix, labels = matrix[ctx.shard(len(matrix))], labels[ctx.shard(len(matrix))]
+        cfg = replace(cfg, n_packs=max(1, cfg.n_packs // ctx.world_size))
+        rng = np.random.default_rng(child_seed(seed, 10, ctx.rank))
+        gen = torch.Generator().manual_seed(child_seed(seed, 11, ctx.rank))
     set_dropout_generator(D, gen)
     G_ema = ema_copy(G) if cfg.ema_decay else None
     opt_g = torch.optim.Adam(G.parameters(), cfg.generator_lr, cfg.betas, weight_decay=cfg.weight_decay)
@@ -114,13 +123,14 @@ def train_gan(
         D, opt_d = private.module, private.optimizer
         batches = PoissonBatches(private, labels, dp.class_p, cfg.n_packs, net.condition_dim, rng)
     data = torch.from_numpy(np.ascontiguousarray(matrix, dtype=np.float32)).to(device)
+    G_train, D_train = ctx.wrap(G), ctx.wrap(D)
     history, sums = [], np.zeros(2)
     for step in range(cfg.n_steps):
         for i in range(cfg.discriminator_steps):
             batch = batches.next()
             with torch.set_grad_enabled(i == cfg.discriminator_steps - 1):
-                fakes = _fake_rows(G, batch, net, layout, cfg, gen, device)
-            d_loss = _discriminator_step(D, opt_d, data, batch, fakes, cfg, gen, device, private)
+                fakes = _fake_rows(G_train, batch, net, layout, cfg, gen, device)
+            d_loss = _discriminator_step(D_train, opt_d, data, batch, fakes, cfg, gen, device, private)
         g_loss = _generator_step(D, opt_g, data, batch, fakes, layout, cfg, device)  # reuses the last fakes
         if G_ema is not None:
             ema_update(G_ema, G, cfg.ema_decay, step)

@@ -38,7 +38,7 @@ def fit_images(data: Path, output: Path, set_items: list[str], device: str | Non
 
 
 def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, seeds: int, seed: int,
-                        quiet: bool, console: Console, *, steps: int = 1000) -> None:
+                        quiet: bool, console: Console, *, steps: int = 500) -> None:
     """Run the image evaluation and write ``OUTPUT/report.json`` and ``OUTPUT/report.html``.
 
     ``steps`` is each classifier's training budget."""

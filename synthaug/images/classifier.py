@@ -34,7 +34,7 @@ class Source:
 class SmallCNN(nn.Module):
     """conv-conv-pool-conv-pool -> global average -> (features (B, 2w), logits (B, K))."""
 
-    def __init__(self, channels: int, n_classes: int, width: int = 32, dropout: float = 0.3) -> None:
+    def __init__(self, channels: int, n_classes: int, width: int = 16, dropout: float = 0.3) -> None:
         super().__init__()
         self.body = nn.Sequential(
             nn.Conv2d(channels, width, 3, 1, 1), nn.BatchNorm2d(width), nn.ReLU(),

@@ -31,7 +31,7 @@ CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+a
 JUDGES = ("train", "train+test")
 
 
-def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 1000, batch_size: int = 64,
+def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500, batch_size: int = 64,
                     real_share: float = 0.5, judge: str = "train+test", n_pairs: int = 10,
                     grid_columns: int = 10, random_state: int = 0, out_dir: str | Path | None = None,
                     verbose: bool = False) -> dict:

@@ -60,6 +60,7 @@ class ImageCGAN(BaseEstimator):
         augment: str = "color,translation,cutout",
         augment_p: float = 1.0,
         ema_decay: float | None = 0.999,
+        mode_seeking: float = 0.0,
         grid_every: int = 500,
         grid_columns: int = 10,
         grid_dir: str | None = None,
@@ -83,6 +84,7 @@ class ImageCGAN(BaseEstimator):
         self.augment = augment
         self.augment_p = augment_p
         self.ema_decay = ema_decay
+        self.mode_seeking = mode_seeking
         self.grid_every = grid_every
         self.grid_columns = grid_columns
         self.grid_dir = grid_dir
@@ -158,7 +160,8 @@ class ImageCGAN(BaseEstimator):
             generator_lr=float(self.generator_lr), discriminator_lr=float(self.discriminator_lr),
             betas=(float(self.betas[0]), float(self.betas[1])), discriminator_steps=int(self.discriminator_steps),
             batch_size=int(self.batch_size), n_steps=int(self.steps), augment=parse_policy(self.augment),
-            augment_p=float(self.augment_p), ema_decay=self.ema_decay, check_every=int(self.grid_every),
+            augment_p=float(self.augment_p), ema_decay=self.ema_decay,
+            mode_seeking=float(self.mode_seeking), check_every=int(self.grid_every),
             log_every=max(1, min(int(self.grid_every), int(self.steps) // 100 or 1)),
         )
 

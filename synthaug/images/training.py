@@ -30,6 +30,7 @@ class ImageTrainConfig:
     augment: tuple[str, ...]
     augment_p: float
     ema_decay: float | None
+    mode_seeking: float
     check_every: int
     log_every: int
 
@@ -109,15 +110,31 @@ def _discriminator_step(G, D, opt, real, y, net, cfg, gen) -> float:
 
 
 def _generator_step(G, D, opt, y, net, cfg, gen) -> float:
-    fake = G(latent(len(y), net.latent_dim, gen, y.device), y)
+    half = len(y) // 2
+    y = torch.cat([y[:half], y[:half], y[2 * half :]])  # pairs (i, i + half) share a class
+    z = latent(len(y), net.latent_dim, gen, y.device)
+    fake = G(z, y)
     D.requires_grad_(False)
     fake_logits, _ = D(diff_augment(fake, cfg.augment, gen, cfg.augment_p), y)
     loss = generator_loss(cfg.loss, fake_logits)
+    if cfg.mode_seeking > 0 and half > 0:
+        loss = loss + cfg.mode_seeking * mode_seeking_loss(fake[:half], fake[half : 2 * half], z[:half],
+                                                           z[half : 2 * half])
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
     D.requires_grad_(True)
     return float(loss.detach())
+
+
+def mode_seeking_loss(a: torch.Tensor, b: torch.Tensor, za: torch.Tensor, zb: torch.Tensor,
+                      eps: float = 1e-5) -> torch.Tensor:
+    """MSGAN's term (Mao et al., 2019): large when two latents of one class give similar images.
+
+    ``1 / (mean|a - b| / mean|za - zb| + eps)`` for image pairs (B, C, S, S) and their latents.
+    """
+    ratio = (a - b).abs().mean() / (za - zb).abs().mean()
+    return 1.0 / (ratio + eps)
 
 
 def latent(n: int, dim: int, gen: torch.Generator, device: torch.device | str = "cpu") -> torch.Tensor:

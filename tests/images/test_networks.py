@@ -13,3 +13,20 @@ def test_generator_and_discriminator_shapes(size, n_up):
     assert x.shape == (3, 3, size, size) and x.abs().max() <= 1
     logits, phi = Discriminator(cfg)(x, y)
     assert logits.shape == (3,) and phi.shape[0] == 3
+
+
+def test_mode_seeking_loss_by_hand():
+    from synthaug.images.training import mode_seeking_loss
+
+    a, za = torch.zeros(2, 1, 2, 2), torch.zeros(2, 3)
+    assert mode_seeking_loss(a + 2.0, a, za + 1.0, za).item() == pytest.approx(1 / (2.0 + 1e-5))
+
+
+def test_balanced_sampler_draws_every_class_evenly():
+    import numpy as np
+
+    from synthaug.images.training import BalancedSampler
+
+    codes = np.array([0] * 90 + [1] * 10)
+    rows = BalancedSampler(codes, 2).rows(4000, np.random.default_rng(0))
+    assert abs((codes[rows] == 1).mean() - 0.5) < 0.03

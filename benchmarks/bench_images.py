@@ -1,0 +1,151 @@
+"""Issue 4 "Must show" on scikit-learn's digits: does ImageCGAN help a classifier at 10 images/class?
+
+For each split seed: a stratified 30% test split of digits (8x8, 16 gray levels scaled to
+0..255), 10 training images per class drawn from the rest, ``synthaug fit`` through the real CLI
+(timed), ``synthaug sample`` of ``--samples`` images per class, then
+``synthaug.images.evaluate.evaluate_images`` with ``--seeds`` classifier seeds. Writes
+``RESULTS.json`` and ``RESULTS.md`` (the HTML reports stay in ``--work``).
+
+    python benchmarks/bench_images.py --splits 3 --seeds 3 --out benchmarks/results/images
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+from synthaug.images.evaluate import CONDITIONS, evaluate_images
+from synthaug.images.folder import write_images
+
+
+def digits_split(seed: int, per_class: int) -> tuple[tuple, tuple]:
+    """(train, test) uint8 (N, 8, 8, 1) arrays: stratified 30% test, ``per_class`` train images."""
+    digits = load_digits()
+    x = np.round(digits.images / 16.0 * 255.0).astype(np.uint8)[..., None]
+    x_tr, x_te, y_tr, y_te = train_test_split(x, digits.target, test_size=0.3, stratify=digits.target,
+                                              random_state=seed)
+    rng = np.random.default_rng(seed)
+    rows = np.concatenate([rng.choice(np.flatnonzero(y_tr == k), per_class, replace=False) for k in range(10)])
+    return (x_tr[rows], y_tr[rows]), (x_te, y_te)
+
+
+def run_cli(args: list[str]) -> float:
+    """Run ``synthaug ARGS`` in a fresh process; wall-clock seconds."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "synthaug", *args], check=True)
+    return time.perf_counter() - started
+
+
+def interval(values: list[float]) -> dict:
+    v = np.asarray(values, dtype=float)
+    half = float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else float("nan")
+    return {"mean": float(v.mean()), "low": float(v.mean() - half), "high": float(v.mean() + half),
+            "values": v.tolist()}
+
+
+def one_split(seed: int, args, work: Path) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    (x_tr, y_tr), (x_te, y_te) = digits_split(seed, args.per_class)
+    write_images(work / "train.npz", x_tr, y_tr)
+    write_images(work / "test.npz", x_te, y_te)
+    fit_args = ["fit", str(work / "train.npz"), "--target", "label", "-o", str(work / "model"), "--seed", str(seed),
+                "--quiet", *sum((["--set", s] for s in args.set), [])]
+    load_before = os.getloadavg()
+    fit_seconds = run_cli(fit_args)
+    load_after = os.getloadavg()
+    per_class = ",".join(f"{k}={args.samples}" for k in range(10))
+    run_cli(["sample", str(work / "model"), "-o", str(work / "synthetic.npz"), "--per-class", per_class,
+             "--seed", str(seed), "--quiet"])
+    report = evaluate_images(work / "train.npz", work / "test.npz", work / "synthetic.npz", seeds=args.seeds,
+                             steps=args.steps, random_state=seed, out_dir=work / "report")
+    history = json.loads((work / "model" / "model.json").read_text())["training"]["history"]
+    return {"seed": seed, "fit_seconds": fit_seconds, "load_1min_before_after": [load_before[0], load_after[0]],
+            "diversity_during_training": [h["diversity"] for h in history if "diversity" in h],
+            "report": report}
+
+
+def summarise(splits: list[dict]) -> dict:
+    reports = [s["report"] for s in splits]
+    split_means = {c: [r["accuracy"][c]["mean"] for r in reports] for c in CONDITIONS}
+    accuracy = {c: interval(v) for c, v in split_means.items()}
+    best_base = max(accuracy["real"]["mean"], accuracy["real+albumentations"]["mean"])
+    best_syn = max(accuracy["real+synthetic"]["mean"], accuracy["real+synthetic+albumentations"]["mean"])
+    q = [r["quality"] for r in reports]
+    return {
+        "accuracy_over_splits": accuracy,
+        "uplift_points": 100 * (best_syn - best_base),
+        "synthetic_minus_real_points": 100 * (accuracy["synthetic"]["mean"] - accuracy["real"]["mean"]),
+        "cas": interval([x["cas"] for x in q]), "cas_min_class": min(x["cas_min"] for x in q),
+        "diversity_ratio": interval([x["diversity_ratio"] for x in q]),
+        "diversity_ratio_min_class": min(x["diversity_ratio_min"] for x in q),
+        "frechet_synthetic_test": [x["frechet_synthetic_test"] for x in q],
+        "frechet_train_test": [x["frechet_train_test"] for x in q],
+        "fit_seconds": [s["fit_seconds"] for s in splits],
+        "share_closer_than_test_p05": [r["privacy"]["share_closer_than_test_p05"] for r in reports],
+        "exact_copies": [r["privacy"]["exact_copies"] for r in reports],
+    }
+
+
+def markdown(result: dict) -> str:
+    s, a = result["summary"], result["summary"]["accuracy_over_splits"]
+    pct = lambda v: f"{100 * v:.1f}%"  # noqa: E731
+    lines = [f"# Images: digits at {result['args']['per_class']} per class", "",
+             f"Command: `{result['command']}`", "", f"Machine: {result['machine']}", "",
+             "| training set | mean test accuracy | 95% interval (over splits) | per split |",
+             "| --- | --- | --- | --- |"]
+    lines += [f"| {c} | {pct(v['mean'])} | {pct(v['low'])} – {pct(v['high'])} | "
+              f"{', '.join(pct(x) for x in v['values'])} |" for c, v in a.items()]
+    lines += ["", f"- Synthetic vs better classical baseline: **{s['uplift_points']:+.2f} points** (target >= +1)",
+              f"- Synthetic only minus real only: **{s['synthetic_minus_real_points']:+.2f} points** (target >= 0)",
+              f"- CAS: **{pct(s['cas']['mean'])}** (per split {', '.join(pct(x) for x in s['cas']['values'])}), "
+              f"lowest class {pct(s['cas_min_class'])} (targets >= 95%, >= 90%)",
+              f"- Diversity ratio (synthetic / real mean pairwise judge-feature distance within a class): "
+              f"**{s['diversity_ratio']['mean']:.2f}** (per split "
+              f"{', '.join(f'{x:.2f}' for x in s['diversity_ratio']['values'])}), lowest class "
+              f"{s['diversity_ratio_min_class']:.2f} (target >= 0.9)",
+              f"- Fréchet distance in judge features, synthetic vs test: "
+              f"{', '.join(f'{x:.2f}' for x in s['frechet_synthetic_test'])} (real train vs test: "
+              f"{', '.join(f'{x:.2f}' for x in s['frechet_train_test'])})",
+              f"- `synthaug fit` wall time: {', '.join(f'{x:.0f}s' for x in s['fit_seconds'])} (target < 180 s)",
+              f"- Synthetic images closer to a training image than 95% of test images: "
+              f"{', '.join(pct(x) for x in s['share_closer_than_test_p05'])}; exact copies: {s['exact_copies']}",
+              ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--splits", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=3, help="classifier seeds per split")
+    parser.add_argument("--per-class", type=int, default=10)
+    parser.add_argument("--samples", type=int, default=200, help="synthetic images per class")
+    parser.add_argument("--steps", type=int, default=500, help="classifier training steps")
+    parser.add_argument("--set", action="append", default=[], help="ImageCGAN parameter KEY=VALUE")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/synthaug-bench-images"))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/images"))
+    args = parser.parse_args()
+    splits = [one_split(seed, args, args.work / f"split{seed}") for seed in range(args.splits)]
+    result = {"command": "python " + " ".join(sys.argv), "args": {k: str(v) if isinstance(v, Path) else v
+                                                                  for k, v in vars(args).items()},
+              "machine": f"{os.cpu_count()} cores, torch threads {__import__('torch').get_num_threads()}, "
+                         f"1-min load during fits {[s['load_1min_before_after'] for s in splits]}",
+              "summary": None, "splits": splits}
+    result["summary"] = summarise(splits)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".json").write_text(json.dumps(result, indent=1))
+    args.out.with_suffix(".md").write_text(markdown(result))
+    print(markdown(result))
+
+
+if __name__ == "__main__":
+    main()

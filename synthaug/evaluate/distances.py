@@ -18,7 +18,7 @@ value and 0 from another missing value.
 The embedding is ``numeric / range`` plus one-hot coordinates of weight ``1/sqrt(2)`` (so two
 different categories are at squared distance 1), all divided by ``sqrt(p)``; nearest neighbours
 are then a matrix product on chunks (float32, torch) followed by an exact float64 recomputation
-of the distances of the neighbours found.
+of the distances of the candidates found (see :func:`nearest`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ from .._errors import DataError
 
 EXACT_TOLERANCE = 1e-9
 """Distances at or below this are exact copies (equal categories, numerics equal to 1e-9 range)."""
+
+EXTRA_CANDIDATES = 8
+"""Float32 candidates beyond ``k`` whose distances are recomputed exactly."""
 
 _CHUNK_ELEMENTS = 1 << 23  # query rows x reference rows per matrix product (32 MB in float32)
 
@@ -139,36 +142,53 @@ def nearest(
     """The ``k`` nearest rows of ``ref`` for every row of ``query``.
 
     Returns ``(distances, indices, view_indices)``: distances and indices are (n_query, k),
-    sorted by distance. Candidates come from a float32 matrix product on chunks of ``query``;
-    the returned distances are recomputed exactly in float64, so exact copies have distance 0.
+    sorted by distance. Each entry of ``views`` is a boolean mask of coordinates to leave out;
+    for each, the index of the nearest ``ref`` row on the remaining coordinates is returned
+    (n_query,), from the same matrix product (to compare records on all columns but one).
 
-    Each entry of ``views`` is a boolean mask of coordinates to leave out; for each, the index
-    of the nearest ``ref`` row in the remaining coordinates is returned (n_query,), computed
-    from the same matrix product (used to compare records on all columns but one).
+    Exactness: ``k + EXTRA_CANDIDATES`` candidates per row come from a float32 product of
+    centred coordinates; their distances are then recomputed in float64 and the best kept, so
+    exact copies have distance 0 and only points closer than float32 can tell apart
+    (about 1e-3) may swap places.
     """
     if len(ref) == 0:
         raise DataError("nearest neighbours need a non-empty reference table")
     k = min(k, len(ref))
-    r = torch.from_numpy(np.ascontiguousarray(ref, dtype=np.float32))  # (m, d)
+    n_cand = min(k + EXTRA_CANDIDATES, len(ref))
+    centre = ref.mean(axis=0)
+    r = torch.from_numpy(np.ascontiguousarray(ref - centre, dtype=np.float32))  # (m, d)
     r_sq = (r * r).sum(dim=1)  # (m,)
-    masks = [torch.from_numpy(np.asarray(v, dtype=bool)) for v in views]
-    r_out = [r[:, m] for m in masks]  # coordinates left out by each view
+    masks = [np.asarray(v, dtype=bool) for v in views]
+    r_out = [r[:, torch.from_numpy(m)] for m in masks]  # coordinates left out by each view
     r_out_sq = [(x * x).sum(dim=1) for x in r_out]
     block = max(1, _CHUNK_ELEMENTS // len(ref))
     found, found_views = [], [[] for _ in masks]
     for start in range(0, len(query), block):
-        q = torch.from_numpy(np.ascontiguousarray(query[start : start + block], dtype=np.float32))
+        q = torch.from_numpy(np.ascontiguousarray(query[start : start + block] - centre, dtype=np.float32))
         # squared distance minus the query's own norm, which does not change the ranking
         d2 = torch.addmm(r_sq[None, :], q, r.T, alpha=-2.0)  # (b, m)
-        found.append(torch.topk(d2, k, dim=1, largest=False, sorted=False).indices.numpy())
+        found.append(_smallest(d2, n_cand))
         for mask, x, x_sq, out in zip(masks, r_out, r_out_sq, found_views, strict=True):
-            kept = torch.addmm(d2 - x_sq[None, :], q[:, mask], x.T, alpha=2.0)  # (b, m)
-            out.append(torch.argmin(kept, dim=1).numpy())
-    idx = np.concatenate(found, axis=0) if found else np.zeros((0, k), dtype=np.int64)
-    dist = exact_distances(query, ref, idx)
-    order = np.argsort(dist, axis=1, kind="stable")
-    view_idx = [np.concatenate(v) if v else np.zeros(0, dtype=np.int64) for v in found_views]
-    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(idx, order, axis=1), view_idx
+            kept = torch.addmm(d2 - x_sq[None, :], q[:, torch.from_numpy(mask)], x.T, alpha=2.0)  # (b, m)
+            out.append(_smallest(kept, n_cand))
+    idx = np.concatenate(found, axis=0) if found else np.zeros((0, n_cand), dtype=np.int64)
+    dist, idx = _refine(query, ref, idx, k)
+    view_idx = []
+    for mask, cand in zip(masks, found_views, strict=True):
+        cand = np.concatenate(cand) if cand else np.zeros((0, n_cand), dtype=np.int64)
+        view_idx.append(_refine(query[:, ~mask], ref[:, ~mask], cand, 1)[1][:, 0])
+    return dist, idx, view_idx
+
+
+def _smallest(d2: torch.Tensor, n: int) -> np.ndarray:
+    return torch.topk(d2, n, dim=1, largest=False, sorted=False).indices.numpy()
+
+
+def _refine(query: np.ndarray, ref: np.ndarray, cand: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact float64 distances to the candidates; the ``k`` best, sorted."""
+    dist = exact_distances(query, ref, cand)
+    order = np.argsort(dist, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(cand, order, axis=1)
 
 
 def column_mask(space: DistanceSpace, column: str) -> np.ndarray:

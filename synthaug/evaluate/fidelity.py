@@ -8,8 +8,10 @@
 * Detection: a gradient-boosting classifier tells real from synthetic rows (at most
   ``max_rows`` of each, 5-fold cross-validated); its AUC is 0.5 when they are indistinguishable.
 
-Plot data are shares per bin or category only. Numeric bins span the real column's 0.5th to
-99.5th percentile (values beyond fall in the edge bins) so no single extreme value is drawn.
+Plot data are shares per bin or category only. Numeric bins span the real column's 2.5th to
+97.5th percentile (values beyond fall in the edge bins), so no extreme value is drawn; only
+categories held by at least ``MIN_CATEGORY_ROWS`` real rows are named, rarer ones (and the
+synthetic table's unknown ones) are pooled as "(other)".
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .results import Estimate, FidelityResult, Marginal
 from .tables import TableSchema
 
 MAX_CATEGORIES_SHOWN = 20
+MIN_CATEGORY_ROWS = 5
 
 
 def ks_statistic(real: np.ndarray, synthetic: np.ndarray) -> float:
@@ -151,12 +154,13 @@ def marginal(column: str, real: pd.Series, synthetic: pd.Series, numeric: bool) 
     if numeric:
         r, s = real.to_numpy(np.float64), synthetic.to_numpy(np.float64)
         finite = r[~np.isnan(r)]
-        lo, hi = np.quantile(finite, [0.005, 0.995]) if len(finite) else (0.0, 1.0)
+        lo, hi = np.quantile(finite, [0.025, 0.975]) if len(finite) else (0.0, 1.0)
         edges = np.linspace(lo, hi if hi > lo else lo + 1.0, 21)
         share = lambda v: _binned(v[~np.isnan(v)], edges)  # noqa: E731
         return Marginal(column, "numeric", "ks", ks_statistic(r, s), edges.tolist(), share(r), share(s))
     real, synthetic = real.astype(str), synthetic.astype(str)
-    top = real.value_counts().index[:MAX_CATEGORIES_SHOWN].tolist()
+    counts = real.value_counts()
+    top = counts.index[counts.to_numpy() >= MIN_CATEGORY_ROWS][:MAX_CATEGORIES_SHOWN].tolist()
     shown = lambda v: [float((v == c).mean()) for c in top] + [float((~v.isin(top)).mean())]  # noqa: E731
     return Marginal(
         column, "categorical", "tv", total_variation(real, synthetic), top + ["(other)"], shown(real), shown(synthetic)

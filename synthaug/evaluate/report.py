@@ -69,7 +69,9 @@ def _verdict(text: str) -> str:
 
 
 def _num(x: float | None, digits: int = 3) -> str:
-    return "n/a" if x is None or x != x else f"{x:.{digits}f}"
+    if x is None or x != x:
+        return "n/a"
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) >= 2 else f"{x:.{digits}f}"
 
 
 def _interval(value: float, low: float, high: float, signed: bool = False) -> str:
@@ -118,16 +120,20 @@ def _utility(result: EvaluationResult) -> str:
             for m in u.metrics
         ]
         rows.append([escape(setting), f"{u.added_rows[setting]:,.0f}"] + [_num(x) for x in means])
-    uplift_rows = [
-        [
-            escape(x.setting),
-            escape(x.metric),
-            escape(x.classifier),
-            _interval(x.estimate.value, x.estimate.low, x.estimate.high, signed=True),
-            _verdict(x.verdict),
+    uplift_rows = {
+        pooled: [
+            [
+                escape(x.setting),
+                escape(x.metric),
+                escape(x.classifier),
+                _interval(x.estimate.value, x.estimate.low, x.estimate.high, signed=True),
+                _verdict(x.verdict),
+            ]
+            for x in u.uplifts
+            if (x.classifier == "all") == pooled
         ]
-        for x in u.uplifts
-    ]
+        for pooled in (True, False)
+    }
     method = escape(u.uplifts[0].estimate.method) if u.uplifts else ""
     figure = _img(plots.utility_figure(u), "uplift bars") if u.uplifts else ""
     return (
@@ -138,7 +144,10 @@ def _utility(result: EvaluationResult) -> str:
         + figure
         + "<h3>Paired differences against real only (95% intervals)</h3>"
         + f"<p class='note'>Interval: {method}.</p>"
-        + _table(["setting", "metric", "classifier", "difference", "verdict"], uplift_rows, left=3)
+        + _table(["setting", "metric", "classifier", "difference", "verdict"], uplift_rows[True], left=3)
+        + "<details><summary>per classifier</summary>"
+        + _table(["setting", "metric", "classifier", "difference", "verdict"], uplift_rows[False], left=3)
+        + "</details>"
     )
 
 

@@ -95,7 +95,7 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
         raise DataError(f"{name}: column {extra[0]!r} is not in train ({len(extra)} extra)")
     if frame.shape[0] == 0:
         raise DataError(f"{name}: table has no rows")
-    for column in schema.columns:
+    for column in schema.features:  # the target is checked by its labels below
         expected = column_kind(train[column])
         found = column_kind(frame[column])
         if found != expected and not frame[column].isna().all():

@@ -1,0 +1,118 @@
+"""The evaluate() entry point: result structure, determinism, bad options, no records in output."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from synthaug import DataError
+from synthaug.evaluate import EvaluationResult, evaluate, render_html, write_report
+
+SENTINEL_NUMBER = 987654.321
+SENTINEL_WORD = "ZQX-sentinel-9"
+FAST = {"classifiers": {"lr": LogisticRegression(max_iter=500)}, "n_seeds": 1, "n_boot": 100}
+
+
+@pytest.fixture(scope="module")
+def tables(make_frame):
+    frame = make_frame(480, seed=5)
+    train, holdout, test, fresh = (frame.iloc[i * 120 : (i + 1) * 120].reset_index(drop=True) for i in range(4))
+    train.loc[7, "z"] = SENTINEL_NUMBER
+    train.loc[8, "colour"] = SENTINEL_WORD
+    return train, holdout, test, fresh
+
+
+@pytest.fixture(scope="module")
+def result(tables):
+    train, holdout, test, fresh = tables
+    steps = []
+    out = evaluate(
+        train,
+        test,
+        fresh,
+        "label",
+        holdout=holdout,
+        n_seeds=1,
+        random_state=0,
+        progress=lambda d, i, n: steps.append((d, i, n)),
+    )
+    out.steps = steps
+    return out
+
+
+def test_result_has_every_part(result):
+    assert isinstance(result, EvaluationResult)
+    assert result.reference == "holdout"
+    assert [p.source for p in result.privacy] == ["synthetic", "SMOTE", "random oversampling"]
+    assert set(result.utility.verdicts) == {"real+synthetic@1", "real+smote@1", "real+ros@1", "synthetic"}
+    assert {m.column for m in result.fidelity.marginals} == {"x", "z", "colour", "label"}
+    assert [i for _, i, _ in result.steps] == list(range(len(result.steps)))
+    assert result.steps[-1][2] == len(result.steps)
+
+
+def test_random_oversampling_is_flagged_and_fresh_rows_are_not(result):
+    synthetic, _, ros = result.privacy
+    assert ros.verdict == "leaks"
+    assert synthetic.verdict != "leaks"
+
+
+def test_json_round_trip(result):
+    data = json.loads(result.to_json())
+    assert data["target"] == "label"
+    assert data["sizes"] == {"train": 120, "test": 120, "synthetic": 120, "reference": 120}
+    assert data["privacy"][0]["measures"][0]["name"] == "dcr_share"
+
+
+def test_report_files_are_self_contained_and_hold_no_record(result, tmp_path):
+    json_path, html_path = write_report(result, tmp_path / "out")
+    html = html_path.read_text()
+    text = json_path.read_text() + html
+    assert html.count("data:image/png;base64,") == 4  # uplift, DCR, marginals, associations
+    assert "http://" not in html and "https://" not in html
+    assert SENTINEL_WORD not in text
+    assert str(SENTINEL_NUMBER) not in text and "987654" not in text
+    assert not list((tmp_path / "out").glob(".*tmp"))
+
+
+def test_same_seed_same_result(tables):
+    train, holdout, test, fresh = tables
+    a = evaluate(train, test, fresh, "label", holdout=holdout, random_state=3, baselines=("ros",), **FAST)
+    b = evaluate(train, test, fresh, "label", holdout=holdout, random_state=3, baselines=("ros",), **FAST)
+    assert a.to_dict() == b.to_dict()
+    assert "<html" in render_html(a)
+
+
+def test_test_set_is_the_reference_without_holdout(tables):
+    train, _, test, fresh = tables
+    result = evaluate(train, test, fresh, "label", baselines=(), random_state=0, **FAST)
+    assert result.reference == "test"
+    assert any("test set is the privacy reference" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"ratios": (0.0,)}, "ratios must be positive"),
+        ({"baselines": ("gan",)}, "unknown baseline 'gan'"),
+        ({"n_seeds": 0}, "n_seeds must be a positive integer"),
+        ({"primary_metric": "accuracy"}, "primary_metric must be one of"),
+        ({"n_boot": 10}, "n_boot must be an integer of at least 100"),
+    ],
+)
+def test_bad_options(tables, options, message):
+    train, _, test, fresh = tables
+    with pytest.raises(DataError, match=message):
+        evaluate(train, test, fresh, "label", **options)
+
+
+def test_bad_tables(tables):
+    train, _, test, fresh = tables
+    with pytest.raises(DataError, match="synthetic: table has no rows"):
+        evaluate(train, test, fresh.iloc[:0], "label")
+    with pytest.raises(DataError, match="test: target column 'label' has a single class"):
+        evaluate(train, test.assign(label="no"), fresh, "label")
+    with pytest.raises(DataError, match="holdout: column 'x' of train is missing"):
+        evaluate(train, test, fresh, "label", holdout=fresh.drop(columns="x"))
+    nan_z = fresh.assign(z=np.nan)
+    assert evaluate(train, test, nan_z, "label", baselines=(), random_state=0, **FAST).utility is not None

@@ -1,0 +1,68 @@
+"""``synthaug evaluate`` through typer's CliRunner."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from synthaug.cli import app
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, make_frame):
+    folder = tmp_path_factory.mktemp("tables")
+    frame = make_frame(360, seed=7)
+    paths = {}
+    for i, name in enumerate(["train", "test", "synthetic"]):
+        paths[name] = folder / f"{name}.csv"
+        frame.iloc[i * 120 : (i + 1) * 120].to_csv(paths[name], index=False)
+    return paths
+
+
+def _args(files, out, *extra):
+    return [
+        "evaluate",
+        "--train",
+        str(files["train"]),
+        "--test",
+        str(files["test"]),
+        "--synthetic",
+        str(files["synthetic"]),
+        "--target",
+        "label",
+        "-o",
+        str(out),
+        *extra,
+    ]
+
+
+def test_evaluate_writes_both_reports(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "r", "--seeds", "1", "--seed", "4"))
+    assert result.exit_code == 0, result.output
+    assert "DCR share" in result.output and "wrote" in result.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["seed"] == 4
+    assert report["options"]["n_seeds"] == 1
+    assert (tmp_path / "r" / "report.html").stat().st_size > 10_000
+
+
+def test_quiet_prints_nothing(files, tmp_path):
+    args = _args(files, tmp_path / "q", "--seeds", "1", "--quiet", "--ratio", "0.5", "--jobs", "1")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0
+    assert result.output == ""
+    assert json.loads((tmp_path / "q" / "report.json").read_text())["options"]["ratios"] == [0.5]
+
+
+def test_known_errors_are_one_line_with_exit_2(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "e", "--target", "nope"))
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == ["error: train: target column 'nope' not found"]
+    assert not (tmp_path / "e").exists()
+
+
+def test_missing_file_is_a_usage_error(files, tmp_path):
+    args = _args(files, tmp_path / "m")
+    args[args.index("--test") + 1] = str(tmp_path / "absent.csv")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2

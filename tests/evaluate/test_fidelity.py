@@ -1,0 +1,51 @@
+"""Association statistics by hand; marginals and detection on tiny data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthaug.evaluate import fidelity
+from synthaug.evaluate.tables import canonical, check_tables
+
+
+def test_cramers_v_perfect_and_none():
+    a = np.array([0] * 10 + [1] * 10)
+    # table [[10, 0], [0, 10]]: phi^2 = 1, corrected 1 - 1/19 over min(k, r) corrected - 1 = 18/19
+    assert fidelity.cramers_v(a, a) == pytest.approx(1.0)
+    assert fidelity.cramers_v(a, np.tile([0, 1], 10)) == 0.0
+    assert fidelity.cramers_v(a, np.zeros(20)) == 0.0
+
+
+def test_correlation_ratio_by_hand():
+    cats = np.array(["a", "a", "b", "b"])
+    assert fidelity.correlation_ratio(cats, np.array([1.0, 1.0, 3.0, 3.0])) == pytest.approx(1.0)
+    assert fidelity.correlation_ratio(cats, np.array([1.0, 3.0, 1.0, 3.0])) == pytest.approx(0.0)
+    # means 1.5 and 3.5 around 2.5: between 4 * 1, total 1 + 0.25*... -> 4 / 5
+    assert fidelity.correlation_ratio(cats, np.array([1.0, 2.0, 3.0, 4.0])) == pytest.approx(np.sqrt(4 / 5))
+
+
+def test_marginal_distances_by_hand():
+    assert fidelity.ks_statistic(np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, np.nan])) == 1.0
+    tv = fidelity.total_variation(pd.Series(["a", "a", "b", "b"]), pd.Series(["a", "b", "b", "c"]))
+    assert tv == pytest.approx(0.25)  # |0.5-0.25| + |0.5-0.5| + |0-0.25| = 0.5, halved
+
+
+def test_rare_categories_are_not_named():
+    real = pd.Series(["common"] * 20 + ["rare-one"])
+    m = fidelity.marginal("c", real, real, numeric=False)
+    assert "rare-one" not in m.bins
+    assert m.bins == ["common", "(other)"]
+
+
+def test_run_fidelity_on_copy_and_on_fresh_rows(splits):
+    data = splits
+    schema = check_tables(data["train"], "label", {})
+    train, fresh = canonical(data["train"], schema), canonical(data["fresh"], schema)
+    same = fidelity.run_fidelity(train, train, schema, seed=0)
+    assert all(m.value == 0.0 for m in same.marginals)
+    assert same.association_difference == 0.0
+    other = fidelity.run_fidelity(train, fresh, schema, seed=0)
+    assert 0.3 < other.detection_auc.value < 0.7
+    assert other.detection_auc.low < 0.5 + 0.15
+    shifted = fresh.assign(x=fresh["x"] + 3.0)
+    assert fidelity.run_fidelity(train, shifted, schema, seed=0).detection_auc.low > 0.8

@@ -1,0 +1,69 @@
+"""Bad input gives a DataError naming the table and column; canonical form handles NaN."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthaug import DataError
+from synthaug.evaluate.tables import MISSING, canonical, check_tables
+
+
+@pytest.fixture
+def train():
+    return pd.DataFrame({"age": [30, 40, 50, 60], "city": ["a", "b", None, "a"], "y": ["no", "yes", "no", "yes"]})
+
+
+def test_valid_tables_give_schema(train):
+    schema = check_tables(train, "y", {"test": train.copy(), "holdout": None})
+    assert schema.numeric == ("age",)
+    assert schema.categorical == ("city",)
+    assert schema.classes == ("no", "yes")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.drop(columns="city"), "synthetic: column 'city' of train is missing"),
+        (lambda f: f.assign(extra=1), "synthetic: column 'extra' is not in train"),
+        (lambda f: f.assign(age=["x", "y", "z", "w"]), "synthetic: column 'age' is categorical"),
+        (lambda f: f.iloc[:0], "synthetic: table has no rows"),
+        (lambda f: f.assign(y=["no", "maybe", "no", "no"]), "class\\(es\\) absent from train: 'maybe'"),
+        (lambda f: f.assign(y=["no", None, "no", "yes"]), "target column 'y' has 1 missing"),
+    ],
+)
+def test_bad_synthetic_tables(train, change, message):
+    with pytest.raises(DataError, match=message):
+        check_tables(train, "y", {"synthetic": change(train.copy())})
+
+
+def test_test_class_absent_from_train(train):
+    test = train.assign(y=["no", "yes", "other", "no"])
+    with pytest.raises(DataError, match="test: .*absent from train: 'other'"):
+        check_tables(train, "y", {"test": test})
+
+
+def test_train_problems(train):
+    with pytest.raises(DataError, match="target column 'label' not found"):
+        check_tables(train, "label", {})
+    with pytest.raises(DataError, match="single class"):
+        check_tables(train.assign(y="no"), "y", {})
+    with pytest.raises(DataError, match="'when' has dtype datetime64"):
+        check_tables(train.assign(when=pd.Timestamp("2020-01-01")), "y", {})
+
+
+def test_errors_never_show_cell_values(train):
+    with pytest.raises(DataError) as info:
+        check_tables(train, "y", {"synthetic": train.assign(age=["secret"] * 4)})
+    assert "secret" not in str(info.value)
+
+
+def test_canonical_form(train):
+    schema = check_tables(train, "y", {})
+    frame = canonical(train, schema)
+    assert frame["age"].dtype == np.float64
+    assert frame["city"].tolist() == ["a", "b", MISSING, "a"]
+    numeric_labels = pd.DataFrame({"age": [1.0, 2.0], "city": ["a", "b"], "y": [0, 1]})
+    schema = check_tables(numeric_labels, "y", {})
+    as_float = canonical(numeric_labels.assign(y=[1.0, 0.0]), schema)
+    assert as_float["y"].tolist() == [1, 0]
+    assert all(type(v) is type(schema.classes[0]) for v in as_float["y"])

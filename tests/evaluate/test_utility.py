@@ -1,0 +1,100 @@
+"""Training sets, classifier plumbing and uplift verdicts on tiny data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from synthaug import DataError
+from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate.utility import (
+    additions_for,
+    fit_predict,
+    resolve_classifiers,
+    run_utility,
+    stratified_draw,
+)
+
+
+def _canonical(frames, target="label"):
+    schema = check_tables(frames[0], target, {})
+    return [canonical(f, schema) for f in frames], schema
+
+
+def test_additions_keep_class_proportions():
+    frame = pd.DataFrame({"x": np.arange(8.0), "label": ["a"] * 6 + ["b"] * 2})
+    schema = check_tables(frame, "label", {})
+    assert additions_for(frame, schema, 4) == {"a": 3, "b": 1}
+    assert additions_for(frame, schema, 8) == {"a": 6, "b": 2}
+    assert sum(additions_for(frame, schema, 5).values()) == 5
+    draw = stratified_draw(frame, schema, {"a": 3, "b": 2}, np.random.default_rng(0))
+    assert draw["label"].value_counts().to_dict() == {"a": 3, "b": 2}
+    assert draw.index.is_unique
+
+
+def test_classifiers_are_wrapped_or_refused(make_frame):
+    schema = check_tables(make_frame(20), "label", {})
+    wrapped = resolve_classifiers({"lr": LogisticRegression()}, schema)
+    assert isinstance(wrapped["lr"], Pipeline)
+    assert set(resolve_classifiers(None, schema)) == {"logistic_regression", "random_forest", "hist_gradient_boosting"}
+    with pytest.raises(DataError, match="classifier 'bad'"):
+        resolve_classifiers({"bad": object()}, schema)
+
+
+def test_probabilities_align_when_a_class_is_missing():
+    train = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "label": ["a", "a", "b", "b"]})
+    three = pd.DataFrame({"x": [0.0, 5.0, 9.0], "label": ["a", "b", "c"]})
+    schema = check_tables(three, "label", {})
+    model = resolve_classifiers({"lr": LogisticRegression()}, schema)["lr"]
+    proba = fit_predict(model, canonical(train, schema), canonical(three, schema), schema, seed=0)
+    assert proba.shape == (3, 3)
+    np.testing.assert_allclose(proba[:, 2], 0.0)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def _run(train, test, synthetic, ratios=(1.0,), baselines=()):
+    (train, test, synthetic), schema = _canonical([train, test, synthetic])
+    models = resolve_classifiers({"lr": LogisticRegression(max_iter=500)}, schema)
+    return run_utility(
+        train,
+        test,
+        synthetic,
+        schema,
+        classifiers=models,
+        ratios=ratios,
+        baselines=baselines,
+        seeds=(1, 2),
+        n_boot=200,
+        primary_metric="macro_f1",
+        seed=0,
+        baseline_seed=3,
+    )
+
+
+def test_more_real_like_rows_help_a_tiny_training_set(make_frame):
+    frame = make_frame(1500, seed=2)
+    train, test, fresh = frame.iloc[:16], frame.iloc[500:1500], frame.iloc[16:500]
+    result = _run(train, test, fresh, ratios=(20.0,), baselines=("ros", "smote"))
+    assert result.settings == ("real", "real+synthetic@20", "real+ros@20", "real+smote@20", "synthetic")
+    assert result.added_rows["real+synthetic@20"] == 320
+    assert result.verdicts["real+synthetic@20"] == "helps"
+    for u in result.uplifts:
+        assert u.estimate.low <= u.estimate.value <= u.estimate.high
+    assert len(result.scores["real"]["lr"]["roc_auc"]) == 2
+
+
+def test_wrong_labels_hurt(make_frame):
+    frame = make_frame(900, seed=3)
+    train, test = frame.iloc[:300], frame.iloc[300:]
+    flipped = train.assign(label=np.where(train["label"] == "yes", "no", "yes"))
+    result = _run(train, test, flipped)
+    assert result.verdicts["synthetic"] == "hurts"
+    assert result.verdicts["real+synthetic@1"] == "hurts"
+
+
+def test_single_class_synthetic_skips_synthetic_only(make_frame):
+    frame = make_frame(200)
+    result = _run(frame.iloc[:100], frame.iloc[100:], frame.iloc[:100].assign(label="yes"))
+    assert "synthetic" not in result.settings
+    assert any("single class" in note for note in result.notes)

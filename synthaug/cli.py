@@ -64,5 +64,5 @@ def main() -> None:
     app()
 
 
-# Registering the commands: fit, sample, inspect, demo; evaluate.
-from . import _cli_evaluate, _cli_tabular  # noqa: E402,F401
+# Registering the commands: fit, sample, inspect, demo; evaluate; share.
+from . import _cli_evaluate, _cli_share, _cli_tabular  # noqa: E402,F401

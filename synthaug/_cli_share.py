@@ -1,0 +1,74 @@
+"""CLI command ``share``: a privacy-gated release of synthetic data (exit 3 when refused)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._cli_tabular import Quiet, Seed, console
+from ._errors import DataError
+from ._overrides import parse_overrides, parse_value
+from .cli import command, err_console
+from .io import read_table
+
+REFUSED = 3
+
+
+def _parse_gates(items: list[str]) -> dict[str, float]:
+    gates = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        parsed = parse_value(value)
+        if not sep or not name or isinstance(parsed, bool) or not isinstance(parsed, (int, float)):
+            raise DataError(f"--gate: expected MEASURE=MAX (e.g. near_copies=0.02), got {item!r}")
+        gates[name.strip()] = float(parsed)
+    return gates
+
+
+@command("share")
+def share_command(
+    data: Annotated[Path, typer.Argument(help="Sensitive table (.csv or .parquet).")],
+    target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Release folder, written only if gates pass.")],
+    dp_epsilon: Annotated[float | None, typer.Option(help="Train with differential privacy at this epsilon.")] = None,
+    dp_delta: Annotated[float | None, typer.Option(help="DP delta (default min(1e-5, 1/(10 n))).")] = None,
+    max_dcr_share: Annotated[float, typer.Option(help="Gate: share of records closer to train than holdout.")] = 0.55,
+    max_membership_auc: Annotated[float, typer.Option(help="Gate: best membership-attack AUC.")] = 0.6,
+    max_exact_copies: Annotated[int, typer.Option(help="Gate: synthetic rows identical to a training row.")] = 0,
+    gate: Annotated[list[str] | None, typer.Option(help="Any evaluator measure: MEASURE=MAX.")] = None,
+    filter_close: Annotated[float | None, typer.Option(
+        help="Drop records closer to a training row than this quantile of holdout rows (e.g. 0.05).")] = None,
+    n: Annotated[int | None, typer.Option("--n", help="Synthetic rows (default: the training size).")] = None,
+    holdout: Annotated[float, typer.Option(help="Fraction held out as utility test and privacy reference.")] = 0.2,
+    seeds: Annotated[int, typer.Option(min=1, help="Repetitions of the utility measurement.")] = 1,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Any TabularCGAN parameter: KEY=VALUE.")] = None,
+    seed: Seed = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Fit, sample, measure leakage, and release synthetic data only if every gate passes."""
+    from .share import Gates, share
+    from .tabular.synthesizer import TabularCGAN
+
+    params = parse_overrides(set_ or [], TabularCGAN)
+    params.update({k: v for k, v in (("dp_epsilon", dp_epsilon), ("dp_delta", dp_delta)) if v is not None})
+    gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))
+    frame = read_table(data)
+    outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, n=n, gates=gates,
+                    filter_quantile=filter_close, n_seeds=seeds, random_state=seed, verbose=not quiet)
+    for result in outcome.gates:
+        (console if result.passed else err_console).print(f"gate {result.describe()}")
+    if outcome.n_filtered:
+        console.print(f"filtered {outcome.n_filtered} records closer to a training row than the holdout's "
+                      f"{filter_close:.0%} quantile")
+    guarantee = outcome.card["guarantee"]
+    if isinstance(guarantee, dict):
+        console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g}")
+    if not outcome.released:
+        failed = [g.name for g in outcome.gates if not g.passed]
+        err_console.print(f"[bold red]refused:[/] gate(s) {', '.join(failed)} failed; no synthetic data written")
+        raise typer.Exit(code=REFUSED)
+    if not quiet:
+        console.print(f"released {outcome.card['data']['released_rows']} records to {output}/ "
+                      "(synthetic.csv, report.html, report.json, card.json)")

@@ -1,0 +1,177 @@
+"""Privacy-gated release: split off a holdout, fit, sample, measure, and release only if every
+leakage gate passes. A refused release writes no synthetic data."""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import train_test_split
+
+from ._errors import DataError
+from ._text import closest_name
+from .io import TableWriter, atomic_directory
+
+MEMBERSHIP_MEASURES = ("mia_distance", "mia_density")
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Upper bounds a release must stay under. ``extra`` maps any evaluator measure name
+    (``near_copies``, ``low_nndr``, ``attribute_inference``...) to its maximum value."""
+
+    max_dcr_share: float = 0.55
+    max_membership_auc: float = 0.6
+    max_exact_copies: int = 0
+    extra: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class GateResult:
+    name: str
+    value: float
+    threshold: float
+    passed: bool
+
+    def describe(self) -> str:
+        word = "passes" if self.passed else "FAILS"
+        margin = self.threshold - self.value
+        return f"{self.name} = {self.value:.4g} {word} (limit {self.threshold:.4g}, margin {margin:+.4g})"
+
+
+@dataclass
+class ShareOutcome:
+    released: bool
+    gates: list[GateResult]
+    card: dict
+    n_filtered: int
+
+
+def check_gates(leakage, gates: Gates) -> list[GateResult]:
+    """Compare the synthetic records' leakage measures with the gates."""
+    measures = {m.name: m for m in leakage.measures}
+    unknown = [name for name in gates.extra if name not in measures]
+    if unknown:
+        raise DataError(f"--gate: unknown measure {unknown[0]!r}{closest_name(unknown[0], measures)}; "
+                        f"measures are {', '.join(measures)}")
+    copies = measures["exact_copies"].details["records_rate"] * leakage.n_records
+    auc = max(measures[name].value for name in MEMBERSHIP_MEASURES)
+    checks = [("dcr_share", measures["dcr_share"].value, gates.max_dcr_share),
+              ("membership_auc", auc, gates.max_membership_auc),
+              ("exact_copies", float(round(copies)), float(gates.max_exact_copies))]
+    checks += [(name, measures[name].value, float(limit)) for name, limit in gates.extra.items()]
+    return [GateResult(name, float(value), limit, bool(value <= limit)) for name, value, limit in checks]
+
+
+def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stratified (train, holdout); the holdout scores utility and is the privacy reference."""
+    if not 0 < fraction < 1:
+        raise DataError(f"--holdout must be a fraction between 0 and 1, got {fraction}")
+    if target not in data.columns:
+        raise DataError(f"target column {target!r} not found{closest_name(target, data.columns)}")
+    labels = data[target]
+    stratify = labels if labels.value_counts().min() >= 2 else None
+    train, holdout = train_test_split(data, test_size=fraction, stratify=stratify, random_state=seed)
+    return train.reset_index(drop=True), holdout.reset_index(drop=True)
+
+
+def filter_close_records(train, reference, synthetic, target: str, quantile: float) -> pd.DataFrame:
+    """Drop synthetic rows closer to a training row than ``quantile`` of holdout rows are."""
+    from .evaluate import distances
+    from .evaluate.tables import canonical, infer_schema
+
+    schema = infer_schema(train, target)
+    frames = [canonical(f, schema) for f in (train, reference, synthetic)]
+    space = distances.fit_space(frames[:2], schema.numeric, [*schema.categorical, schema.target], extra=[frames[2]])
+    train_emb = distances.embed(frames[0], space)
+    ref_dcr = distances.nearest(distances.embed(frames[1], space), train_emb, k=1)[0][:, 0]
+    syn_dcr = distances.nearest(distances.embed(frames[2], space), train_emb, k=1)[0][:, 0]
+    keep = syn_dcr > np.quantile(ref_dcr, quantile)
+    return synthetic.loc[keep].reset_index(drop=True)
+
+
+def share(
+    data: pd.DataFrame,
+    target: str,
+    output: str | Path,
+    *,
+    synthesizer=None,
+    holdout: float = 0.2,
+    n: int | None = None,
+    gates: Gates = Gates(),
+    filter_quantile: float | None = None,
+    n_seeds: int = 1,
+    random_state: int = 0,
+    verbose: bool = False,
+) -> ShareOutcome:
+    """Fit on a split of ``data``, sample, evaluate, and write a release only if gates pass."""
+    from .evaluate import evaluate, write_report
+    from .tabular.synthesizer import TabularCGAN
+
+    train, reference = split_holdout(data, target, holdout, random_state)
+    model = clone(synthesizer) if synthesizer is not None else TabularCGAN()
+    if "random_state" in model.get_params():
+        model.set_params(random_state=random_state)
+    if "verbose" in model.get_params():
+        model.set_params(verbose=verbose)
+    model.fit(train, y=target)
+    synthetic = model.sample_frame(n=n or len(train), random_state=random_state)
+    n_before = len(synthetic)
+    if filter_quantile is not None:
+        synthetic = filter_close_records(train, reference, synthetic, target, filter_quantile)
+    result = evaluate(train, reference, synthetic, target, baselines=(), n_seeds=n_seeds, random_state=random_state)
+    synthetic_leakage = next(p for p in result.privacy if p.source == "synthetic")
+    checks = check_gates(synthetic_leakage, gates)
+    card = release_card(model, result, checks, gates, len(train), len(reference), n_before - len(synthetic),
+                        random_state)
+    released = all(g.passed for g in checks)
+    if released:
+        with atomic_directory(output) as tmp:
+            with TableWriter(tmp / "synthetic.csv") as writer:
+                writer.write(synthetic)
+            write_report(result, tmp)
+            (tmp / "card.json").write_text(json.dumps(card, indent=2, allow_nan=False))
+    return ShareOutcome(released, checks, card, n_before - len(synthetic))
+
+
+def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
+                 n_filtered: int, seed: int) -> dict:
+    """What was trained, with what guarantee, which measures and thresholds, versions, seed."""
+    leakage = next(p for p in result.privacy if p.source == "synthetic")
+    privacy = getattr(model, "privacy_", None)
+    return {
+        "card_version": 1,
+        "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
+                 "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered},
+        "model": {"type": type(model).__name__, "params": _plain_params(model)},
+        "guarantee": privacy if privacy else "none: the model was trained without differential privacy",
+        "measures": {m.name: {"value": m.value, "low": m.low, "high": m.high, "verdict": m.verdict}
+                     for m in leakage.measures},
+        "gates": [asdict(g) for g in checks],
+        "thresholds": {"max_dcr_share": gates.max_dcr_share, "max_membership_auc": gates.max_membership_auc,
+                       "max_exact_copies": gates.max_exact_copies, **dict(gates.extra)},
+        "utility_verdicts": result.utility.verdicts,
+        "seed": seed,
+        "versions": _versions(),
+    }
+
+
+def _plain_params(model) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()
+            if isinstance(v, (int, float, str, bool, tuple, list, type(None)))}
+
+
+def _versions() -> dict:
+    import sklearn
+    import torch
+
+    from . import __version__
+
+    return {"synthaug": __version__, "python": platform.python_version(), "torch": torch.__version__,
+            "numpy": np.__version__, "pandas": pd.__version__, "scikit-learn": sklearn.__version__}

@@ -1,0 +1,106 @@
+"""synthaug share: refuses a memorising generator (exit 3, nothing written), releases a clean
+one, and no real record reaches the release folder or the console."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.datasets import load_breast_cancer
+from typer.testing import CliRunner
+
+from synthaug.cli import app
+from synthaug.share import Gates, share
+
+TINY = ["--set", "min_steps=40", "--set", "epochs=1", "--set", "generator_dims=[32]",
+        "--set", "discriminator_dims=[32]", "--set", "latent_dim=8"]
+
+
+class Memoriser(BaseEstimator):
+    """Returns training rows: the worst possible generator."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        self.rows_ = X.copy()
+        return self
+
+    def sample_frame(self, n=None, random_state=None):
+        return self.rows_.sample(n=n, replace=True, random_state=0).reset_index(drop=True)
+
+
+class IndependentGaussians(Memoriser):
+    """Per-class Gaussian noise around the class means: nothing row-specific survives."""
+
+    def sample_frame(self, n=None, random_state=None):
+        rng = np.random.default_rng(0)
+        labels = self.rows_["target"].sample(n=n, replace=True, random_state=1).to_numpy()
+        features = self.rows_.drop(columns="target")
+        out = pd.DataFrame({c: rng.normal(features[c].mean(), features[c].std(), n) for c in features})
+        out["target"] = labels
+        return out
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    return load_breast_cancer(as_frame=True).frame
+
+
+def test_memorising_generator_is_refused_and_nothing_is_written(cancer, tmp_path):
+    outcome = share(cancer, "target", tmp_path / "release", synthesizer=Memoriser())
+    assert not outcome.released
+    failed = {g.name for g in outcome.gates if not g.passed}
+    assert failed == {"dcr_share", "membership_auc", "exact_copies"}
+    assert not (tmp_path / "release").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
+    outcome = share(cancer, "target", tmp_path / "release", synthesizer=IndependentGaussians(),
+                    gates=Gates(extra={"near_copies": 0.05}))
+    assert outcome.released, [g.describe() for g in outcome.gates]
+    files = sorted(p.name for p in (tmp_path / "release").iterdir())
+    assert files == ["card.json", "report.html", "report.json", "synthetic.csv"]
+    card = json.loads((tmp_path / "release" / "card.json").read_text())
+    assert card["guarantee"].startswith("none") and card["data"]["released_rows"] == 455
+    assert {g["name"] for g in card["gates"]} == {"dcr_share", "membership_auc", "exact_copies", "near_copies"}
+    assert card["thresholds"]["max_dcr_share"] == 0.55 and card["versions"]["synthaug"]
+
+
+def test_cli_refusal_exits_3_and_names_the_gate(cancer, tmp_path):
+    data = tmp_path / "data.csv"
+    cancer.to_csv(data, index=False)
+    result = CliRunner().invoke(app, ["share", str(data), "--target", "target", "-o", str(tmp_path / "out"),
+                                      "--max-dcr-share", "0.0", "-q", *TINY])
+    assert result.exit_code == 3, result.output
+    assert "dcr_share" in result.output and "FAILS" in result.output and "no synthetic data written" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_gate_is_a_one_line_error(cancer, tmp_path):
+    data = tmp_path / "data.csv"
+    cancer.to_csv(data, index=False)
+    result = CliRunner().invoke(app, ["share", str(data), "--target", "target", "-o", str(tmp_path / "out"),
+                                      "--gate", "near_copy=0.1", "-q", *TINY])
+    assert result.exit_code == 2 and "did you mean 'near_copies'" in result.output
+
+
+def test_release_and_console_hold_no_real_record(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame({"x": rng.normal(size=n).round(3), "y": rng.integers(0, 100, n),
+                          "c": rng.choice(["a", "b", "c"], n), "label": rng.choice(["p", "q"], n)})
+    frame.loc[7, "c"] = "SENTINEL-QX"
+    frame.loc[11, "x"] = 987.654321
+    data = tmp_path / "data.csv"
+    frame.to_csv(data, index=False)
+    out = tmp_path / "release"
+    result = CliRunner().invoke(app, ["share", str(data), "--target", "label", "-o", str(out),
+                                      "--max-dcr-share", "1", "--max-membership-auc", "1",
+                                      "--max-exact-copies", "1000", *TINY])
+    assert result.exit_code == 0, result.output
+    assert "SENTINEL-QX" not in result.output and "987.654" not in result.output
+    for path in out.iterdir():
+        blob = path.read_bytes()
+        assert b"SENTINEL-QX" not in blob and b"987.654" not in blob, path.name

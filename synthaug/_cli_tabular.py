@@ -19,7 +19,7 @@ from .persist import load_model
 from .sampling import parse_per_class
 from .tabular.synthesizer import TabularCGAN
 
-console = Console(highlight=False)
+console = Console(highlight=False, markup=False)
 
 
 class Strategy(str, Enum):
@@ -164,3 +164,4 @@ def demo(
 
     params = {"min_steps": min_steps} if min_steps else {}
     run_demo(output, seed=seed, quiet=quiet, console=console, params=params)
+

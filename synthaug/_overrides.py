@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import tomllib
 from collections.abc import Iterable
 
 from ._errors import DataError
@@ -11,10 +12,14 @@ from ._text import closest_name
 
 
 def parse_value(text: str):
-    """JSON when it parses (numbers, true/false/null, lists), otherwise the plain string."""
+    """JSON or a TOML value when it parses (numbers, true/false, lists, inline tables), else the string."""
     try:
         return json.loads(text)
     except json.JSONDecodeError:
+        pass
+    try:
+        return tomllib.loads(f"value = {text}")["value"]
+    except tomllib.TOMLDecodeError:
         return text
 
 

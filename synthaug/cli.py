@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ._errors import SynthaugError
 
@@ -28,12 +29,12 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``error: message`` on stderr and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", markup=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
     return typer.Exit(code=code)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    err_console.print(f"[yellow]warning:[/] {message}", markup=True)
+    err_console.print(f"[yellow]warning:[/] {escape(str(message))}", markup=True)
 
 
 def command(*args, **kwargs) -> Callable:
@@ -64,5 +65,5 @@ def main() -> None:
     app()
 
 
-# Registering the commands: fit, sample, inspect, demo; evaluate; share.
-from . import _cli_evaluate, _cli_share, _cli_tabular  # noqa: E402,F401
+# Registering the commands: fit, sample, inspect, demo; evaluate; share; run.
+from . import _cli_evaluate, _cli_run, _cli_share, _cli_tabular  # noqa: E402,F401

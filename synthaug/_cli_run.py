@@ -1,0 +1,31 @@
+"""CLI command ``run``: execute a TOML recipe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._cli_tabular import Quiet, Seed, console
+from .cli import command
+
+
+@command("run")
+def run(
+    recipe: Annotated[Path, typer.Argument(help="A TOML recipe, e.g. recipes/breast_cancer.toml.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for everything (default runs/NAME).")]
+    = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override: TABLE.KEY=VALUE, e.g. model.epochs=5.")]
+    = None,
+    seed: Seed = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Run a recipe: fit, sample and evaluate (or release), writing all outputs and the resolved recipe."""
+    from ._run import run_recipe
+    from .recipe import load_recipe
+
+    resolved = load_recipe(recipe, set_ or [])
+    code = run_recipe(resolved, output or Path("runs") / recipe.stem, seed, quiet, console)
+    if code:
+        raise typer.Exit(code=code)

@@ -1,0 +1,151 @@
+"""``synthaug run RECIPE``: load data, split, fit, sample, evaluate (or release), in one folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from sklearn.model_selection import train_test_split
+
+from ._errors import DataError
+from .io import TableWriter, atomic_directory, read_table
+from .recipe import modality, model_class, to_toml
+
+SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
+
+
+def load_table(data: dict) -> tuple[pd.DataFrame, str]:
+    """The recipe's table and target column: a file path or ``sklearn:NAME``."""
+    if "dataset" in data:
+        name = str(data["dataset"]).removeprefix("sklearn:")
+        if name not in SKLEARN_TABLES:
+            raise DataError(f"data.dataset: unknown {data['dataset']!r}; tables are "
+                            + ", ".join(f"sklearn:{n}" for n in SKLEARN_TABLES) + ", images sklearn:digits")
+        import sklearn.datasets
+
+        bunch = getattr(sklearn.datasets, f"load_{name}")(as_frame=True)
+        frame = bunch.data.copy()
+        frame["target"] = np.asarray(bunch.target_names)[bunch.target.to_numpy()]
+        return frame, data.get("target", "target")
+    if "target" not in data:
+        raise DataError("data.target: the class label column is required with data.path")
+    return read_table(data["path"]), data["target"]
+
+
+def load_images(data: dict) -> tuple[np.ndarray, np.ndarray]:
+    if data.get("dataset") == "sklearn:digits":
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        return np.round(digits.images * 255 / 16).astype(np.uint8), digits.target
+    from .images.folder import read_images
+
+    return read_images(data["path"])
+
+
+def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
+    """Row indices: stratified test share; then ``rows_per_class`` for training (and, with
+    ``holdout``, a disjoint holdout of the same size) from the rest."""
+    rows = np.arange(len(y))
+    rest, test = train_test_split(rows, test_size=float(data.get("test_size", 0.3)), stratify=y, random_state=seed)
+    out = {"test": test}
+    per_class = data.get("rows_per_class")
+    if per_class is None:
+        out["train"] = rest
+        return out
+    rng = np.random.default_rng(seed)
+    picks = {"train": [], "holdout": []}
+    for cls in np.unique(y):  # one shuffled draw per class
+        members = rng.permutation(rest[y[rest] == cls])
+        need = 2 * per_class if data.get("holdout", True) else per_class
+        if len(members) < need:
+            raise DataError(f"data.rows_per_class: class {cls!r} has {len(members)} rows outside the test set, "
+                            f"{need} needed")
+        picks["train"].append(members[:per_class])
+        picks["holdout"].append(members[per_class:need])
+    out["train"] = np.concatenate(picks["train"])
+    if data.get("holdout", True):
+        out["holdout"] = np.concatenate(picks["holdout"])
+    return out
+
+
+def run_recipe(recipe: dict, output: Path, seed: int, quiet: bool, console: Console) -> int:
+    """Execute a validated recipe into ``output``; returns the exit code (3: release refused)."""
+    data = recipe["data"]
+    seed = int(data.get("seed", seed))
+    with atomic_directory(output) as tmp:
+        (tmp / "recipe.toml").write_text(to_toml(recipe))
+        if modality(recipe) == "image":
+            return _run_images(recipe, tmp, seed, quiet, console)
+        frame, target = load_table(data)
+        if "share" in recipe:
+            return _run_share(recipe, frame, target, tmp, seed, quiet, console)
+        parts = split(frame, frame[target].to_numpy(), data, seed)
+        tables = {k: frame.iloc[v].reset_index(drop=True) for k, v in parts.items()}
+        model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
+        model.fit(tables["train"], y=target)
+        model.save(tmp / "model")
+        synthetic = model.sample_frame(**_sample_request(recipe, model.classes_), random_state=seed)
+        for name, table in {**tables, "synthetic": synthetic}.items():
+            with TableWriter(tmp / f"{name}.csv") as writer:
+                writer.write(table)
+        _evaluate_table(recipe, tables, synthetic, target, tmp, seed, quiet, console)
+    if not quiet:
+        console.print(f"wrote model, data, report and resolved recipe to {output}/")
+    return 0
+
+
+def _sample_request(recipe: dict, classes) -> dict:
+    sample = dict(recipe.get("sample", {"balance": True}))
+    if isinstance(sample.get("per_class"), int):
+        sample["per_class"] = {c: sample["per_class"] for c in classes}
+    return sample
+
+
+def _evaluate_table(recipe, tables, synthetic, target, out: Path, seed: int, quiet: bool, console) -> None:
+    from .evaluate import evaluate, write_report
+
+    options = recipe.get("evaluate", {})
+    result = evaluate(tables["train"], tables["test"], synthetic, target, tables.get("holdout"),
+                      n_seeds=options.get("seeds", 3), ratios=tuple(options.get("ratios", (1.0,))),
+                      baselines=tuple(options.get("baselines", ("smote", "ros"))), random_state=seed)
+    write_report(result, out)
+    if not quiet:
+        for setting, verdict in result.utility.verdicts.items():
+            console.print(f"{setting:<28} {verdict}")
+
+
+def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console) -> int:
+    from .share import Gates, share
+
+    options = dict(recipe["share"])
+    gates = Gates(options.get("max_dcr_share", 0.55), options.get("max_membership_auc", 0.6),
+                  options.get("max_exact_copies", 0), options.get("gates", {}))
+    outcome = share(frame, target, out / "release", synthesizer=model_class(recipe)(**recipe.get("model", {})),
+                    holdout=options.get("holdout", 0.2), n=options.get("n"), gates=gates,
+                    filter_quantile=options.get("filter_close"), random_state=seed, verbose=not quiet)
+    (out / "gates.json").write_text(json.dumps(outcome.card, indent=2, allow_nan=False))
+    if not quiet:
+        for gate in outcome.gates:
+            console.print(f"gate {gate.describe()}")
+    return 0 if outcome.released else 3
+
+
+def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> int:
+    from .images.evaluate import evaluate_images
+
+    x, y = load_images(recipe["data"])
+    parts = split(x, y, recipe["data"], seed)
+    model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
+    model.fit(x[parts["train"]], y[parts["train"]])
+    model.save(out / "model")
+    x_syn, y_syn = model.sample(**_sample_request(recipe, model.classes_), random_state=seed)
+    np.savez_compressed(out / "synthetic.npz", x=x_syn, y=y_syn)
+    options = recipe.get("evaluate", {})
+    evaluate_images((x[parts["train"]], y[parts["train"]]), (x[parts["test"]], y[parts["test"]]), (x_syn, y_syn),
+                    seeds=options.get("seeds", 3), steps=options.get("steps", 500), random_state=seed, out_dir=out,
+                    verbose=not quiet)
+    return 0

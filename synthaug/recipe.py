@@ -1,0 +1,110 @@
+"""TOML recipes: one file says what data, which model (constructor keyword arguments), how many
+synthetic records, and how to evaluate or release them. ``synthaug run`` executes one."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from ._errors import DataError
+from ._overrides import check_params, parse_value
+from ._text import closest_name
+
+# Every table but [model] has a fixed set of keys and types; [model] takes the constructor's.
+SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
+    "data": {"path": (str,), "dataset": (str,), "target": (str,), "test_size": (float,), "rows_per_class": (int,),
+             "holdout": (bool,), "modality": (str,), "seed": (int,)},
+    "sample": {"n": (int,), "per_class": (int, dict), "balance": (bool,), "ratio": (float, int)},
+    "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,)},
+    "share": {"max_dcr_share": (float, int), "max_membership_auc": (float, int), "max_exact_copies": (int,),
+              "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,)},
+}
+TABLES = (*SCHEMA, "model")
+
+
+def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
+    """Read a recipe, apply ``table.key=value`` overrides, and check every key and type."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: recipe not found")
+    try:
+        recipe = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: not valid TOML ({exc})") from None
+    for item in overrides:
+        _apply_override(recipe, item)
+    return validate(recipe, str(path))
+
+
+def _apply_override(recipe: dict, item: str) -> None:
+    key, sep, value = item.partition("=")
+    table, dot, name = key.strip().partition(".")
+    if not sep or not dot or not name:
+        raise DataError(f"--set: expected TABLE.KEY=VALUE (e.g. model.epochs=5), got {item!r}")
+    recipe.setdefault(table, {})[name] = parse_value(value.strip())
+
+
+def validate(recipe: dict, source: str) -> dict:
+    """Raise a one-line DataError naming the first unknown table, key or mistyped value."""
+    for table, values in recipe.items():
+        if table not in TABLES:
+            raise DataError(f"{source}: unknown table [{table}]{closest_name(table, TABLES)}")
+        if not isinstance(values, dict):
+            raise DataError(f"{source}: [{table}] must be a table of keys")
+    data = recipe.setdefault("data", {})
+    if "path" not in data and "dataset" not in data:
+        raise DataError(f"{source}: [data] needs path or dataset")
+    for table, keys in SCHEMA.items():
+        for key, value in recipe.get(table, {}).items():
+            if key not in keys:
+                raise DataError(f"{source}: unknown key {table}.{key}{closest_name(key, keys)}")
+            allowed = keys[key] + ((int,) if float in keys[key] else ())
+            if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
+                kinds = " or ".join(t.__name__ for t in keys[key])
+                raise DataError(f"{source}: {table}.{key} expects {kinds}, got {value!r}")
+    check_params(model_class(recipe), recipe.get("model", {}), f"{source}: model")
+    return recipe
+
+
+def modality(recipe: dict) -> str:
+    data = recipe["data"]
+    if "modality" in data:
+        if data["modality"] not in ("table", "image"):
+            raise DataError(f"data.modality must be 'table' or 'image', got {data['modality']!r}")
+        return data["modality"]
+    source = str(data.get("dataset") or data.get("path"))
+    return "image" if source in ("sklearn:digits",) or source.endswith(".npz") or Path(source).is_dir() else "table"
+
+
+def model_class(recipe: dict) -> type:
+    if modality(recipe) == "image":
+        from .images.synthesizer import ImageCGAN
+
+        return ImageCGAN
+    from .tabular.synthesizer import TabularCGAN
+
+    return TabularCGAN
+
+
+def to_toml(recipe: dict) -> str:
+    """The resolved recipe as TOML (tables of strings, numbers, booleans, lists, inline tables)."""
+    lines = []
+    for table, values in recipe.items():
+        lines.append(f"[{table}]")
+        lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value))

@@ -89,6 +89,9 @@ def test_newer_model_format_is_refused(model, tmp_path):
 def test_demo_runs_end_to_end(tmp_path):
     result = run("demo", "-o", tmp_path / "demo", "--min-steps", 30)
     assert result.exit_code == 0, result.output
-    assert "synthetic only" in result.output and "real only" in result.output
+    for text in ("real+synthetic@1", "real+smote@5", "DCR share", "SMOTE", "report.html"):
+        assert text in result.output
     assert (tmp_path / "demo" / "model" / "model.json").exists()
-    assert len(pd.read_csv(tmp_path / "demo" / "synthetic.csv")) == 1000
+    assert (tmp_path / "demo" / "report.html").stat().st_size > 10_000
+    synthetic = pd.read_csv(tmp_path / "demo" / "synthetic.csv")
+    assert synthetic["target"].value_counts().to_dict() == {"malignant": 250, "benign": 250}

@@ -133,12 +133,24 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], help="ImageCGAN parameter KEY=VALUE")
     parser.add_argument("--work", type=Path, default=Path("/tmp/synthaug-bench-images"))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/images"))
+    parser.add_argument("--only", type=int, default=None,
+                        help="run just this split seed and keep its result in --work (for parallel runs)")
+    parser.add_argument("--merge", action="store_true", help="summarise split results kept in --work")
     args = parser.parse_args()
-    splits = [one_split(seed, args, args.work / f"split{seed}") for seed in range(args.splits)]
-    result = {"command": "python " + " ".join(sys.argv), "args": {k: str(v) if isinstance(v, Path) else v
-                                                                  for k, v in vars(args).items()},
-              "machine": f"{os.cpu_count()} cores, torch threads {__import__('torch').get_num_threads()}, "
-                         f"1-min load during fits {[s['load_1min_before_after'] for s in splits]}",
+    if args.only is not None:
+        split = one_split(args.only, args, args.work / f"split{args.only}")
+        (args.work / f"split{args.only}.json").write_text(json.dumps(split, indent=1))
+        return
+    if args.merge:
+        splits = [json.loads((args.work / f"split{seed}.json").read_text()) for seed in range(args.splits)]
+    else:
+        splits = [one_split(seed, args, args.work / f"split{seed}") for seed in range(args.splits)]
+    torch_threads = __import__("torch").get_num_threads()
+    result = {"command": os.environ.get("BENCH_COMMAND", "python " + " ".join(sys.argv)),
+              "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+              "machine": f"{os.cpu_count()} cores shared with other jobs, torch threads {torch_threads}, "
+                         f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, 1-min load before/after "
+                         f"each fit {[[round(x, 1) for x in s['load_1min_before_after']] for s in splits]}",
               "summary": None, "splits": splits}
     result["summary"] = summarise(splits)
     args.out.parent.mkdir(parents=True, exist_ok=True)

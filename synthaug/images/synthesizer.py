@@ -35,8 +35,10 @@ class ImageCGAN(BaseEstimator):
 
     The generator takes the label through conditional batch norm, the discriminator through a
     projection; both are trained with differentiable augmentation (``augment``) of real and fake
-    batches, which is what lets a GAN learn from tens of images per class. Samples come from an
-    exponential moving average of the generator. Every ``grid_every`` steps the within-class
+    batches, which is what lets a GAN learn from tens of images per class. A mode-seeking term
+    (``mode_seeking``, MSGAN) keeps two latent codes of one class from giving the same image.
+    Samples come from an exponential moving average of the generator, with batch-norm
+    statistics re-estimated at the end of training. Every ``grid_every`` steps the within-class
     pixel diversity of samples is compared with that of the training images (``history_``), and
     when ``grid_dir`` is set a sample grid (one row per class) is written there.
     """

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
+from sklearn.preprocessing import OneHotEncoder
 
 from .._errors import SynthaugError
 from .._random import numpy_generator
@@ -94,6 +95,7 @@ def smote_records(train: pd.DataFrame, schema: TableSchema, additions: Mapping, 
         positions = [features.columns.get_loc(c) for c in schema.categorical]
         sampler = over.SMOTENC(
             categorical_features=positions,
+            categorical_encoder=FastOneHotEncoder(handle_unknown="ignore"),
             sampling_strategy=strategy,
             k_neighbors=neighbours,
             random_state=seed % 2**32,
@@ -124,11 +126,31 @@ class ExactNeighbours(BaseEstimator):
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         query = self.fit_X_ if X is None else _dense(X)
-        dist, idx, _ = nearest(query, self.fit_X_, k=n_neighbors or self.n_neighbors)
-        return (dist, idx) if return_distance else idx
+        found = nearest(query, self.fit_X_, k=n_neighbors or self.n_neighbors)
+        return (found.dist, found.idx) if return_distance else found.idx
 
     def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
         raise NotImplementedError("ExactNeighbours only provides kneighbors")
+
+
+class FastOneHotEncoder(OneHotEncoder):
+    """``OneHotEncoder`` whose inverse of rows with one active column per feature (what SMOTENC
+    produces) is a vectorised lookup instead of a sparse arg-max per feature."""
+
+    def inverse_transform(self, X):
+        X = sparse.csr_matrix(X, copy=True)
+        X.sort_indices()
+        sizes = np.array([len(c) for c in self.categories_])
+        starts = np.r_[0, np.cumsum(sizes)[:-1]]
+        if X.nnz != X.shape[0] * len(sizes):
+            return super().inverse_transform(X)
+        codes = X.indices.reshape(X.shape[0], len(sizes)) - starts  # (n, features)
+        if np.any(codes < 0) or np.any(codes >= sizes):
+            return super().inverse_transform(X)
+        out = np.empty(codes.shape, dtype=object)
+        for j, categories in enumerate(self.categories_):
+            out[:, j] = categories[codes[:, j]]
+        return out
 
 
 def _dense(X) -> np.ndarray:

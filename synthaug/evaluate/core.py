@@ -71,7 +71,8 @@ def evaluate(
     detection_rows
         At most this many real and synthetic rows train the real-vs-synthetic detector.
     n_jobs
-        Threads for BLAS, OpenMP and torch during the evaluation.
+        Threads: classifier fits run this many at a time, and the distance computations use
+        this many torch threads (BLAS and OpenMP are limited to it as well).
     random_state
         Seed (int), Generator, or None for fresh entropy; the seed used is in the result.
     progress
@@ -104,6 +105,8 @@ def evaluate(
             primary_metric=primary_metric,
             seed=child_seed(seed, 2),
             baseline_seed=child_seed(seed, 5),
+            n_jobs=n_jobs,
+            coded=classifiers is None,
             progress=steps,
             cache=cache,
         )

@@ -133,51 +133,100 @@ def _one_hot(values: np.ndarray, categories: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass
+class Neighbours:
+    """Nearest-neighbour results of :func:`nearest` (indices are row positions)."""
+
+    dist: np.ndarray  # (n_query, k) distances to the k nearest ref rows, ascending
+    idx: np.ndarray  # (n_query, k)
+    view_idx: list[np.ndarray]  # per view: (n_query,) nearest ref row on the kept columns
+    back_dist: np.ndarray | None = None  # (n_ref,) distance to the nearest query row
+    back_idx: np.ndarray | None = None  # (n_ref,)
+    back_view_idx: list[np.ndarray] | None = None  # per view: (n_ref,)
+
+
 def nearest(
     query: np.ndarray,
     ref: np.ndarray,
     k: int = 1,
     views: Sequence[np.ndarray] = (),
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """The ``k`` nearest rows of ``ref`` for every row of ``query``.
+    both_ways: bool = False,
+    back_views: Sequence[np.ndarray] = (),
+) -> Neighbours:
+    """The ``k`` nearest rows of ``ref`` for every row of ``query`` (and, with ``both_ways``,
+    the nearest ``query`` row for every row of ``ref``, from the same matrix products).
 
-    Returns ``(distances, indices, view_indices)``: distances and indices are (n_query, k),
-    sorted by distance. Each entry of ``views`` is a boolean mask of coordinates to leave out;
-    for each, the index of the nearest ``ref`` row on the remaining coordinates is returned
-    (n_query,), from the same matrix product (to compare records on all columns but one).
+    Each entry of ``views`` (``back_views``: in the reverse direction) is a boolean mask of
+    coordinates to leave out; for each, the nearest row on the remaining coordinates is
+    returned too (to compare records on all columns but one).
 
-    Exactness: ``k + EXTRA_CANDIDATES`` candidates per row come from a float32 product of
-    centred coordinates; their distances are then recomputed in float64 and the best kept, so
-    exact copies have distance 0 and only points closer than float32 can tell apart
-    (about 1e-3) may swap places.
+    Exactness: ``k + EXTRA_CANDIDATES`` candidates per query row come from a float32 product
+    of centred coordinates; their distances are recomputed in float64 and the best kept, so
+    exact copies have distance 0. The reverse direction keeps one float32 candidate (its
+    distance is then recomputed in float64), so rows closer than about 1e-3 may swap there.
     """
-    if len(ref) == 0:
-        raise DataError("nearest neighbours need a non-empty reference table")
+    if len(ref) == 0 or len(query) == 0:
+        raise DataError("nearest neighbours need non-empty tables")
     k = min(k, len(ref))
     n_cand = min(k + EXTRA_CANDIDATES, len(ref))
     centre = ref.mean(axis=0)
     r = torch.from_numpy(np.ascontiguousarray(ref - centre, dtype=np.float32))  # (m, d)
     r_sq = (r * r).sum(dim=1)  # (m,)
-    masks = [np.asarray(v, dtype=bool) for v in views]
-    r_out = [r[:, torch.from_numpy(m)] for m in masks]  # coordinates left out by each view
-    r_out_sq = [(x * x).sum(dim=1) for x in r_out]
+    fwd = [_View(mask, r) for mask in views]
+    bwd = [_View(mask, r) for mask in back_views]
+    back = _RunningMin(len(ref), 1 + len(bwd)) if both_ways else None
     block = max(1, _CHUNK_ELEMENTS // len(ref))
-    found, found_views = [], [[] for _ in masks]
+    found, found_views = [], [[] for _ in fwd]
     for start in range(0, len(query), block):
         q = torch.from_numpy(np.ascontiguousarray(query[start : start + block] - centre, dtype=np.float32))
-        # squared distance minus the query's own norm, which does not change the ranking
-        d2 = torch.addmm(r_sq[None, :], q, r.T, alpha=-2.0)  # (b, m)
+        d2 = torch.addmm(r_sq[None, :], q, r.T, alpha=-2.0)  # (b, m): squared distance - |q|^2
         found.append(_smallest(d2, n_cand))
-        for mask, x, x_sq, out in zip(masks, r_out, r_out_sq, found_views, strict=True):
-            kept = torch.addmm(d2 - x_sq[None, :], q[:, torch.from_numpy(mask)], x.T, alpha=2.0)  # (b, m)
-            out.append(_smallest(kept, n_cand))
-    idx = np.concatenate(found, axis=0) if found else np.zeros((0, n_cand), dtype=np.int64)
-    dist, idx = _refine(query, ref, idx, k)
-    view_idx = []
-    for mask, cand in zip(masks, found_views, strict=True):
-        cand = np.concatenate(cand) if cand else np.zeros((0, n_cand), dtype=np.int64)
-        view_idx.append(_refine(query[:, ~mask], ref[:, ~mask], cand, 1)[1][:, 0])
-    return dist, idx, view_idx
+        for view, out in zip(fwd, found_views, strict=True):
+            # drop the view's coordinates; the per-row constant |q_view|^2 does not matter here
+            out.append(_smallest(torch.addmm(d2 - view.r_sq[None, :], q[:, view.mask], view.r.T, alpha=2.0), n_cand))
+        if back is not None:
+            full = d2 + (q * q).sum(dim=1, keepdim=True)  # (b, m) squared distances
+            back.update(0, full, start)
+            for v, view in enumerate(bwd, start=1):
+                q_v = q[:, view.mask]
+                # per-column constant |r_view|^2 left out: it does not change the column minimum
+                kept = torch.addmm(full - (q_v * q_v).sum(dim=1, keepdim=True), q_v, view.r.T, alpha=2.0)
+                back.update(v, kept, start)
+    dist, idx = _refine(query, ref, np.concatenate(found), k)
+    view_idx = [
+        _refine(query[:, ~view.left_out], ref[:, ~view.left_out], np.concatenate(c), 1)[1][:, 0]
+        for view, c in zip(fwd, found_views, strict=True)
+    ]
+    out = Neighbours(dist, idx, view_idx)
+    if back is not None:
+        out.back_idx = back.idx[0]
+        out.back_dist = exact_distances(ref, query, out.back_idx[:, None])[:, 0]
+        out.back_view_idx = list(back.idx[1:])
+    return out
+
+
+class _View:
+    """The reference coordinates a view leaves out, and their squared norms."""
+
+    def __init__(self, mask: np.ndarray, r: torch.Tensor) -> None:
+        self.left_out = np.asarray(mask, dtype=bool)
+        self.mask = torch.from_numpy(self.left_out)
+        self.r = r[:, self.mask]  # (m, d_view)
+        self.r_sq = (self.r * self.r).sum(dim=1)
+
+
+class _RunningMin:
+    """Column-wise minimum (value and row) of several (b, m) matrices over row chunks."""
+
+    def __init__(self, m: int, n: int) -> None:
+        self.best = torch.full((n, m), float("inf"))
+        self.idx = np.zeros((n, m), dtype=np.int64)
+
+    def update(self, which: int, matrix: torch.Tensor, offset: int) -> None:
+        values, rows = torch.min(matrix, dim=0)  # (m,)
+        better = values < self.best[which]
+        self.best[which] = torch.where(better, values, self.best[which])
+        self.idx[which][better.numpy()] = rows.numpy()[better.numpy()] + offset
 
 
 def _smallest(d2: torch.Tensor, n: int) -> np.ndarray:

@@ -98,7 +98,7 @@ def prepare_reference(
     columns = list(schema.categorical) + [schema.target]
     space = _dist.fit_space([train, reference], schema.numeric, columns, extra=extra)
     train_emb, ref_emb = _dist.embed(train, space), _dist.embed(reference, space)
-    ref_d, _, _ = _dist.nearest(ref_emb, train_emb, k=2)
+    ref_d = _dist.nearest(ref_emb, train_emb, k=2).dist
     member_radius, nonmember_radius = _reference_radii(train_emb, ref_emb, rng)
     sensitive = tuple(sensitive) if sensitive is not None else (schema.target,)
     for column in sensitive:
@@ -135,12 +135,13 @@ def measure_leakage(
     tol = {**TOLERANCES, **(tolerances or {})}
     rng = numpy_generator(child_seed(real.seed, 1))
     emb = _dist.embed(records, real.space)
-    d_train, i_train, _ = _dist.nearest(emb, real.train_emb, k=2)  # (n, 2)
-    d_ref, i_ref, _ = _dist.nearest(emb, real.ref_emb, k=1)  # (n, 1)
+    # records -> training rows (and back: each member's nearest record), records -> reference
+    to_train = _dist.nearest(emb, real.train_emb, 2, both_ways=True, back_views=real.sensitive_masks)
+    to_ref = _dist.nearest(emb, real.ref_emb, 1, both_ways=True, back_views=real.sensitive_masks)
+    d_train, i_train, d_ref, i_ref = to_train.dist, to_train.idx, to_ref.dist, to_ref.idx
     dcr, nndr = d_train[:, 0], _nndr(d_train)
-    member_d, _, member_guess = _dist.nearest(real.train_emb, emb, 1, real.sensitive_masks)
-    nonmember_d, _, nonmember_guess = _dist.nearest(real.ref_emb, emb, 1, real.sensitive_masks)
-    member_d, nonmember_d = member_d[:, 0], nonmember_d[:, 0]
+    member_d, member_guess = to_train.back_dist, to_train.back_view_idx
+    nonmember_d, nonmember_guess = to_ref.back_dist, to_ref.back_view_idx
     measures = [
         _dcr_share(
             (dcr, i_train[:, 0]),
@@ -349,9 +350,9 @@ def _reference_radii(train_emb, ref_emb, rng) -> tuple[np.ndarray, np.ndarray]:
     member = np.empty(len(train_emb))
     for side in (True, False):
         other = ref_emb[half != side]
-        nonmember[half == side] = _dist.nearest(ref_emb[half == side], other, k)[0][:, -1]
+        nonmember[half == side] = _dist.nearest(ref_emb[half == side], other, k).dist[:, -1]
         members = train_emb[member_half == side]
-        member[member_half == side] = _dist.nearest(members, other, k)[0][:, -1]
+        member[member_half == side] = _dist.nearest(members, other, k).dist[:, -1]
     return member, nonmember
 
 

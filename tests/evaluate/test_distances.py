@@ -51,11 +51,14 @@ def test_nearest_matches_brute_force_and_copies_are_exactly_zero():
     space = _space(frame)
     ref = dist.embed(frame.iloc[:200], space)
     query = dist.embed(frame.iloc[150:], space)  # the first 50 queries are copies
-    d, idx, _ = dist.nearest(query, ref, k=3)
+    found = dist.nearest(query, ref, k=3, both_ways=True)
+    d, idx = found.dist, found.idx
     brute = np.sqrt(((query[:, None, :] - ref[None, :, :]) ** 2).sum(-1))
     np.testing.assert_allclose(d, np.sort(brute, axis=1)[:, :3], atol=1e-12)
     assert np.all(d[:50, 0] == 0.0)
     np.testing.assert_array_equal(idx[:50, 0], np.arange(150, 200))
+    np.testing.assert_allclose(found.back_dist, brute.min(axis=0), atol=1e-12)
+    assert np.all(found.back_dist[150:] == 0.0)
 
 
 def test_views_search_without_a_column():
@@ -65,12 +68,13 @@ def test_views_search_without_a_column():
     full = dist.embed(frame, space)
     mask = dist.column_mask(space, "c")
     assert mask.sum() == 3  # a, b and the "unseen" slot
-    _, _, (view_idx,) = dist.nearest(full[:40], full[40:], 1, [mask])
+    found = dist.nearest(full[:40], full[40:], 1, [mask], both_ways=True, back_views=[mask])
     without = dist.embed(frame, space, drop=["c"])
-    expected = np.sqrt(((without[:40, None] - without[None, 40:]) ** 2).sum(-1)).argmin(1)
-    np.testing.assert_array_equal(view_idx, expected)
+    pairs = np.sqrt(((without[:40, None] - without[None, 40:]) ** 2).sum(-1))  # (40, 80)
+    np.testing.assert_array_equal(found.view_idx[0], pairs.argmin(1))
+    np.testing.assert_array_equal(found.back_view_idx[0], pairs.argmin(0))
 
 
 def test_nearest_refuses_empty_reference():
-    with pytest.raises(ValueError, match="non-empty"):
+    with pytest.raises(ValueError, match="non-empty tables"):
         dist.nearest(np.zeros((2, 3)), np.zeros((0, 3)))

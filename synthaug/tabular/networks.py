@@ -42,34 +42,49 @@ class NetworkConfig:
 NORMS = ("batch", "layer")
 
 
-class ResidualBlock(nn.Module):
-    """Linear -> norm -> ReLU, concatenated to its input (B, d_in) -> (B, d_in + d_out)."""
+class Block(nn.Module):
+    """Linear -> norm -> ReLU, added to its input when the widths match (B, d_in) -> (B, d_out)."""
 
     def __init__(self, d_in: int, d_out: int, norm: str = "batch") -> None:
         super().__init__()
         self.fc = nn.Linear(d_in, d_out)
         self.bn = nn.BatchNorm1d(d_out) if norm == "batch" else nn.LayerNorm(d_out)
+        self.residual = d_in == d_out
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([F.relu(self.bn(self.fc(x))), x], dim=1)
+    def forward(self, x: torch.Tensor, fc_out: torch.Tensor | None = None) -> torch.Tensor:
+        h = F.relu(self.bn(self.fc(x) if fc_out is None else fc_out))
+        return x + h if self.residual else h
 
 
 class Generator(nn.Module):
-    """(z, class, condition) -> raw row scores; the label enters through an embedding."""
+    """(z, class, condition) -> raw row scores; the label enters through an embedding.
+
+    Additive residual blocks keep every layer at its own width (156k multiply-adds per row for
+    adult at the default widths, against 276k for CTGAN-style concatenated blocks).
+    """
 
     def __init__(self, cfg: NetworkConfig) -> None:
         super().__init__()
+        self.latent_dim = cfg.latent_dim
         self.class_embedding = nn.Embedding(cfg.n_classes, cfg.latent_dim)
         dim, blocks = 2 * cfg.latent_dim + cfg.condition_dim, []
         for width in cfg.generator_dims:
-            blocks.append(ResidualBlock(dim, width, cfg.generator_norm))
-            dim += width
-        self.blocks = nn.Sequential(*blocks)
+            blocks.append(Block(dim, width, cfg.generator_norm))
+            dim = width
+        self.blocks = nn.ModuleList(blocks)
         self.out = nn.Linear(dim, cfg.data_dim)
 
-    def forward(self, z: torch.Tensor, y: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
-        h = torch.cat([z, self.class_embedding(y), condition], dim=1)  # (B, 2L + C)
-        return self.out(self.blocks(h))  # (B, data_dim)
+    def forward(self, z: torch.Tensor, y: torch.Tensor, condition: torch.Tensor | None = None) -> torch.Tensor:
+        """``condition`` None means no category condition (as in sampling): its inputs are skipped."""
+        h = torch.cat([z, self.class_embedding(y)], dim=1)  # (B, 2L)
+        first, rest = self.blocks[0], self.blocks[1:]
+        if condition is None:  # the condition's columns would multiply zeros
+            h = first(h, F.linear(h, first.fc.weight[:, : h.shape[1]], first.fc.bias))
+        else:
+            h = first(torch.cat([h, condition], dim=1))  # (B, 2L + C)
+        for block in rest:
+            h = block(h)
+        return self.out(h)  # (B, data_dim)
 
 
 class Discriminator(nn.Module):

@@ -317,9 +317,8 @@ class TabularCGAN(BaseEstimator):
             if len(rows) == 0:
                 continue
             y = torch.from_numpy(codes[rows] if conditional else np.zeros(len(rows), np.int64))
-            z = torch.randn(len(rows), G.class_embedding.embedding_dim, generator=gen)
-            cond = torch.zeros(len(rows), G.blocks[0].fc.in_features - 2 * z.shape[1]) if len(G.blocks) else None
-            raw[torch.from_numpy(rows)] = G(z, y, cond)
+            z = torch.randn(len(rows), G.latent_dim, generator=gen)
+            raw[torch.from_numpy(rows)] = G(z, y)
         raw = SoftmaxLayout(self.encoder_.spans_).perturb(raw, gen)
         frame = self.encoder_.inverse_transform(raw.numpy())
         labels = pd.Series(np.asarray(self.classes_, dtype=object)[codes]).astype(self.target_dtype_)

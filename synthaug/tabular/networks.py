@@ -52,8 +52,10 @@ class Block(nn.Module):
         self.residual = d_in == d_out
 
     def forward(self, x: torch.Tensor, fc_out: torch.Tensor | None = None) -> torch.Tensor:
-        h = F.relu(self.bn(self.fc(x) if fc_out is None else fc_out))
-        return x + h if self.residual else h
+        h = F.relu(self.bn(self.fc(x) if fc_out is None else fc_out), inplace=True)
+        if not self.residual:
+            return h
+        return h.add_(x) if torch.is_inference_mode_enabled() else h + x  # relu's backward needs h
 
 
 class Generator(nn.Module):

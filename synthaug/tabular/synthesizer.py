@@ -307,7 +307,7 @@ class TabularCGAN(BaseEstimator):
         self._n_sample_calls = getattr(self, "_n_sample_calls", 0) + 1
         return child_seed(self.seed_, 2, self._n_sample_calls)
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def _generate(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
         """Decode generated rows for the class codes given, in that order."""
         raw = torch.empty(len(codes), self.encoder_.output_dim_)

@@ -1,0 +1,283 @@
+"""The scarce-data protocol: augmentation uplift and privacy of synthaug, SMOTE, random
+oversampling, CTGAN and TVAE, all measured by ``synthaug.evaluate``.
+
+Run it from the benchmark environment (CTGAN pins pandas < 3)::
+
+    /work/benchenv/bin/python benchmarks/scarce_protocol.py \\
+        --adult ../shared/datasets/adult.csv --dry-bean ../shared/datasets/dry_bean.csv
+
+Per dataset, rows per class ``n`` and seed:
+
+1. ``train_test_split(test_size=0.3, stratify=y, random_state=seed)`` gives the real test set.
+2. From the other 70%, each class gives ``n`` training rows and a disjoint holdout of ``n`` rows
+   (when a class has fewer than ``2 n`` rows left, both take half of them; such cells are
+   marked "capped").
+3. Each generator fits the training rows with its defaults and seed ``seed`` and makes
+   ``ratio * n`` records per class: ``TabularCGAN(random_state=seed)`` with
+   ``sample_frame(per_class=...)``; CTGAN and TVAE (ctgan 0.12) with the label as a discrete
+   column, keeping the first records of each class they generate (they are not exactly
+   conditional). SMOTE (SMOTENC for mixed columns) and random oversampling make as many records
+   per class as the synthaug table has; they are the evaluator's baselines.
+4. ``synthaug.evaluate.evaluate(train, test, records, target, holdout=holdout, ratios=(ratio,),
+   n_seeds=1, random_state=seed)`` with its default classifiers (logistic regression, random
+   forest, histogram gradient boosting). Uplift: the paired difference in macro-F1 between
+   real + records and real only, averaged over the classifiers. DCR share: share of records
+   nearer a training row than a holdout row (0.5 = no closer to the training rows than fresh
+   data).
+
+Across seeds a cell shows the mean and a 95% t-interval over the seeds (the spread of which
+training rows were drawn), and how many seeds' own test-set intervals said "helps" / "hurts".
+``--seeds``, ``--sizes`` and ``--datasets`` set the budget; the report names what was run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.datasets import load_breast_cancer, load_wine
+from sklearn.model_selection import train_test_split
+
+from synthaug import TabularCGAN
+from synthaug.evaluate import evaluate
+from synthaug.evaluate.stats import t_interval
+from synthaug.io import atomic_path
+
+METHODS = ("synthaug", "SMOTE", "random oversampling", "CTGAN", "TVAE")
+DATASETS = ("adult", "dry_bean", "breast_cancer", "wine")
+
+
+def load(name: str, args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
+    """A dataset and its target column; shared files come from command-line paths."""
+    if name == "adult":
+        return pd.read_csv(args.adult), "income"
+    if name == "dry_bean":
+        return pd.read_csv(args.dry_bean), "target"
+    loader = {"breast_cancer": load_breast_cancer, "wine": load_wine}[name]
+    return loader(as_frame=True).frame, "target"
+
+
+def split(frame: pd.DataFrame, target: str, n: int, seed: int) -> tuple[pd.DataFrame, ...]:
+    """(train, holdout, test, capped): n rows per class each for train and holdout."""
+    rest, test = train_test_split(frame, test_size=0.3, stratify=frame[target], random_state=seed)
+    rng = np.random.default_rng(seed)
+    train_rows, holdout_rows, capped = [], [], False
+    for label in sorted(rest[target].unique(), key=str):
+        rows = rng.permutation(np.flatnonzero(rest[target].to_numpy() == label))
+        take = min(n, len(rows) // 2)
+        capped |= take < n
+        train_rows.append(rows[:take])
+        holdout_rows.append(rows[take : 2 * take])
+    pick = lambda parts: rest.iloc[np.concatenate(parts)].reset_index(drop=True)  # noqa: E731
+    return pick(train_rows), pick(holdout_rows), test.reset_index(drop=True), capped
+
+
+def generate(method: str, train: pd.DataFrame, target: str, per_class: dict, seed: int) -> pd.DataFrame:
+    """``per_class`` records of each class from a generator fitted on ``train``."""
+    if method == "synthaug":
+        model = TabularCGAN(random_state=seed).fit(train, y=target)
+        return model.sample_frame(per_class=per_class)[list(train.columns)]
+    from ctgan import CTGAN, TVAE
+
+    model = CTGAN(epochs=300) if method == "CTGAN" else TVAE(epochs=300)
+    model.set_random_state(seed)
+    discrete = [c for c in train.columns if c == target or not pd.api.types.is_numeric_dtype(train[c])]
+    model.fit(train, discrete_columns=discrete)
+    return _per_class(model, target, per_class)
+
+
+def _per_class(model, target: str, per_class: dict, rounds: int = 30) -> pd.DataFrame:
+    """Keep the first records of each class the model generates, until every count is met."""
+    kept = {label: [] for label in per_class}
+    need = dict(per_class)
+    for _ in range(rounds):
+        if not any(need.values()):
+            break
+        batch = model.sample(2 * sum(per_class.values()))
+        for label in kept:
+            rows = batch[batch[target] == label].iloc[: need[label]]
+            kept[label].append(rows)
+            need[label] -= len(rows)
+    return pd.concat([r for parts in kept.values() for r in parts], ignore_index=True)
+
+
+def run_cell(frame, target, n, seed, ratio, methods) -> dict:
+    """Every method for one dataset, n and seed: uplift, DCR share, verdicts, fit time."""
+    train, holdout, test, capped = split(frame, target, n, seed)
+    per_class = {label: int(ratio * count) for label, count in train[target].value_counts().items()}
+    out = {"capped": bool(capped), "n_train": len(train), "methods": {}}
+    generators = [m for m in ("synthaug", "CTGAN", "TVAE") if m in methods]
+    for method in generators or ["synthaug"]:
+        start = time.process_time()
+        records = generate(method, train, target, per_class, seed)
+        fit_cpu = time.process_time() - start
+        baselines = tuple(b for b, label in (("smote", "SMOTE"), ("ros", "random oversampling")) if label in methods)
+        result = evaluate(
+            train,
+            test,
+            records,
+            target,
+            holdout=holdout,
+            ratios=(ratio,),
+            n_seeds=1,
+            baselines=baselines if method == "synthaug" else (),
+            random_state=seed,
+        )
+        pooled = {u.setting: u for u in result.utility.uplifts if u.classifier == "all" and u.metric == "macro_f1"}
+        privacy = {p.source: p for p in result.privacy}
+        names = [(method, f"real+synthetic@{ratio:g}", "synthetic")]
+        if method == "synthaug":
+            names += [
+                ("SMOTE", f"real+smote@{ratio:g}", "SMOTE"),
+                ("random oversampling", f"real+ros@{ratio:g}", "random oversampling"),
+            ]
+        for name, setting, source in names:
+            if name not in methods or setting not in pooled:
+                continue
+            share = next(m for m in privacy[source].measures if m.name == "dcr_share")
+            mia = next(m for m in privacy[source].measures if m.name == "mia_distance")
+            u = pooled[setting]
+            out["methods"][name] = {
+                "uplift": [u.estimate.value, u.estimate.low, u.estimate.high],
+                "utility_verdict": u.verdict,
+                "dcr_share": [share.value, share.low, share.high],
+                "mia_auc": [mia.value, mia.low, mia.high],
+                "privacy_verdict": privacy[source].verdict,
+                "records": privacy[source].n_records,
+                "fit_cpu_s": fit_cpu if name == method else None,
+            }
+        real = result.utility.scores["real"].values()  # classifier -> metric -> per-seed scores
+        out["real_macro_f1"] = float(np.mean([np.mean(scores["macro_f1"]) for scores in real]))
+    return out
+
+
+def _fmt(values: list[float], signed: bool = True) -> str:
+    mean, low, high = t_interval(np.asarray(values)) if len(values) > 1 else (values[0], np.nan, np.nan)
+    f = "+.3f" if signed else ".3f"
+    return f"{mean:{f}}" if np.isnan(low) else f"{mean:{f}} [{low:{f}}, {high:{f}}]"
+
+
+def report(cells: dict, args: argparse.Namespace, command: str, seconds: float) -> str:
+    """RESULTS.md text: uplift and DCR share tables, targets, and how the run was made."""
+    methods = [m for m in METHODS if m in args.methods]
+    lines = [
+        "## Scarce-data protocol: augmentation uplift and privacy",
+        "",
+        f"Command (run from the repository root, {seconds / 60:.0f} min wall on "
+        f"{platform.machine()} with 1 thread, other jobs sharing the 2 cores):",
+        "",
+        f"    {command}",
+        "",
+        f"Seeds {args.seeds}, rows per class {args.sizes}, records added = {args.ratio:g} x the training rows "
+        "(per class). Protocol: see the docstring of `benchmarks/scarce_protocol.py`; every number comes from "
+        "`synthaug.evaluate`. Raw per-seed results: `benchmarks/results/scarce_protocol.json`.",
+        "",
+        "### Uplift in macro-F1 over training on real rows only",
+        "",
+        "Mean over seeds of the paired difference (averaged over logistic regression, random forest and "
+        "gradient boosting) [95% t-interval over seeds]; then seeds whose own test-set interval said "
+        "helps/hurts. `*`: a class had fewer than 2n rows, so n was capped at half of them.",
+        "",
+        "| dataset | n | real F1 | " + " | ".join(methods) + " |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in methods) + " |",
+    ]
+    share_rows, uplift_means = [], {m: [] for m in methods}
+    for (dataset, n), runs in cells.items():
+        mark = "*" if any(r["capped"] for r in runs) else ""
+        real = np.mean([r["real_macro_f1"] for r in runs])
+        ups, shares = [], []
+        for m in methods:
+            got = [r["methods"][m] for r in runs if m in r["methods"]]
+            if not got:
+                ups.append("n/a")
+                shares.append("n/a")
+                continue
+            vals = [g["uplift"][0] for g in got]
+            uplift_means[m].append(float(np.mean(vals)))
+            helps = sum(g["utility_verdict"] == "helps" for g in got)
+            hurts = sum(g["utility_verdict"] == "hurts" for g in got)
+            ups.append(f"{_fmt(vals)} ({helps}/{hurts})")
+            s = [g["dcr_share"][0] for g in got]
+            leaks = sum(g["privacy_verdict"] == "leaks" for g in got)
+            shares.append(f"{np.mean(s):.2f} ({min(s):.2f}-{max(s):.2f}; leaks {leaks}/{len(got)})")
+        lines.append(f"| {dataset} | {n}{mark} | {real:.3f} | " + " | ".join(ups) + " |")
+        share_rows.append(f"| {dataset} | {n}{mark} | " + " | ".join(shares) + " |")
+    lines += [
+        "",
+        "Average uplift over all cells: "
+        + ", ".join(f"{m} {np.mean(v):+.3f}" for m, v in uplift_means.items() if v)
+        + ".",
+        "",
+        "### DCR share (0.5 = no closer to the training rows than fresh real rows)",
+        "",
+        'Mean over seeds (min-max; seeds whose privacy verdict was "leaks": any measure\'s interval above its '
+        "null plus tolerance, see `synthaug/privacy/leakage.py`).",
+        "",
+        "| dataset | n | " + " | ".join(methods) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in methods) + " |",
+        *share_rows,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--adult", type=Path, help="path to adult.csv (target income)")
+    parser.add_argument("--dry-bean", type=Path, help="path to dry_bean.csv (target target)")
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--sizes", nargs="+", type=int, default=[25, 100])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--ratio", type=float, default=1.0)
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/RESULTS.md"))
+    parser.add_argument("--raw", type=Path, default=Path("benchmarks/results/scarce_protocol.json"))
+    args = parser.parse_args()
+    for name, path in (("adult", args.adult), ("dry_bean", args.dry_bean)):
+        if name in args.datasets and path is None:
+            parser.error(f"--{name.replace('_', '-')} is needed for the {name} dataset")
+    torch.set_num_threads(1)
+    warnings.filterwarnings("ignore")
+    command = " ".join([Path(sys.executable).as_posix(), *sys.argv])
+    started = time.time()
+    cells: dict = {}
+    for dataset in args.datasets:
+        frame, target = load(dataset, args)
+        for n in args.sizes:
+            for seed in range(args.seeds):
+                t = time.time()
+                cells.setdefault((dataset, n), []).append(run_cell(frame, target, n, seed, args.ratio, args.methods))
+                print(f"{dataset} n={n} seed={seed}: {time.time() - t:.0f} s", flush=True)
+                args.raw.parent.mkdir(parents=True, exist_ok=True)
+                raw = {f"{d}/n={k}": runs for (d, k), runs in cells.items()}
+                with atomic_path(args.raw) as tmp:
+                    tmp.write_text(json.dumps(raw, indent=1))
+    write_section(args.out, report(cells, args, command, time.time() - started))
+    print(f"wrote {args.out} and {args.raw}")
+
+
+START, END = "<!-- scarce_protocol: start -->", "<!-- scarce_protocol: end -->"
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace this benchmark's section of ``path`` (between markers), keeping the rest."""
+    old = path.read_text() if path.exists() else ""
+    block = f"{START}\n{text}\n{END}"
+    if START in old and END in old:
+        new = old[: old.index(START)] + block + old[old.index(END) + len(END) :]
+    else:
+        new = block + "\n\n" + old if old else block + "\n"
+    with atomic_path(path) as tmp:
+        tmp.write_text(new)
+
+
+if __name__ == "__main__":
+    main()

@@ -65,7 +65,7 @@ def test_per_class_strategy(mixed_table, fast_params, tmp_path):
 def test_other_losses_train(mixed_table, fast_params, loss):
     model = TabularCGAN(loss=loss, feature_matching=1.0, random_state=0, **fast_params)
     model.fit(mixed_table, y="label")
-    assert model.pac_ == (10 if loss == "wgan-gp" else 1)
+    assert model.pac_ == 10 and TabularCGAN(pac=1).pac_ == 1 and TabularCGAN(dp_epsilon=1.0).pac_ == 1
     assert np.isfinite([h["d_loss"] for h in model.history_[0]]).all()
 
 

@@ -38,7 +38,8 @@ class ImageCGAN(BaseEstimator):
     batches, which is what lets a GAN learn from tens of images per class. A mode-seeking term
     (``mode_seeking``, MSGAN) keeps two latent codes of one class from giving the same image.
     Samples come from an exponential moving average of the generator, with batch-norm
-    statistics re-estimated at the end of training. Every ``grid_every`` steps the within-class
+    statistics re-estimated at the end of training; ``truncation`` (e.g. 1.0) samples latent
+    codes from a truncated normal, trading variety for typical images. Every ``grid_every`` steps the within-class
     pixel diversity of samples is compared with that of the training images (``history_``), and
     when ``grid_dir`` is set a sample grid (one row per class) is written there.
     """
@@ -63,6 +64,7 @@ class ImageCGAN(BaseEstimator):
         augment_p: float = 1.0,
         ema_decay: float | None = 0.999,
         mode_seeking: float = 0.2,
+        truncation: float | None = None,
         grid_every: int = 500,
         grid_columns: int = 10,
         grid_dir: str | None = None,
@@ -87,6 +89,7 @@ class ImageCGAN(BaseEstimator):
         self.augment_p = augment_p
         self.ema_decay = ema_decay
         self.mode_seeking = mode_seeking
+        self.truncation = truncation
         self.grid_every = grid_every
         self.grid_columns = grid_columns
         self.grid_dir = grid_dir
@@ -130,6 +133,8 @@ class ImageCGAN(BaseEstimator):
                 raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
         if not 0.0 <= float(self.augment_p) <= 1.0:
             raise ValueError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
+        if self.truncation is not None and not float(self.truncation) > 0:
+            raise ValueError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
             raise ValueError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
 
@@ -230,7 +235,7 @@ class ImageCGAN(BaseEstimator):
     def generate(self, codes: np.ndarray, gen: torch.Generator, batch: int = 1024) -> np.ndarray:
         """uint8 images (N, S, S, C) for class codes ``codes`` (indices into ``classes_``)."""
         check_is_fitted(self, "generator_")
-        return generate_images(self.generator_, np.asarray(codes, dtype=np.int64), gen, batch)
+        return generate_images(self.generator_, np.asarray(codes, dtype=np.int64), gen, batch, self.truncation)
 
     def sample_grid(self, columns: int | None = None, random_state: int = 0) -> np.ndarray:
         """One row of ``columns`` samples per class, as one (H, W, C) uint8 picture."""
@@ -288,13 +293,14 @@ class ImageCGAN(BaseEstimator):
 
 
 @torch.no_grad()
-def generate_images(G: Generator, codes: np.ndarray, gen: torch.Generator, batch: int = 1024) -> np.ndarray:
+def generate_images(G: Generator, codes: np.ndarray, gen: torch.Generator, batch: int = 1024,
+                    truncation: float | None = None) -> np.ndarray:
     """Run ``G`` (in eval mode) on class codes in batches; uint8 (N, S, S, C)."""
     device = next(G.parameters()).device
     out = []
     for start in range(0, len(codes), batch):
         y = torch.from_numpy(codes[start : start + batch]).to(device)
-        x = G(latent(len(y), G.cfg.latent_dim, gen, device), y)  # (B, C, S, S) in [-1, 1]
+        x = G(latent(len(y), G.cfg.latent_dim, gen, device, truncation), y)  # (B, C, S, S) in [-1, 1]
         out.append(((x + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).cpu())
     if not out:
         return np.zeros((0, G.cfg.image_size, G.cfg.image_size, G.cfg.channels), np.uint8)

@@ -137,9 +137,18 @@ def mode_seeking_loss(a: torch.Tensor, b: torch.Tensor, za: torch.Tensor, zb: to
     return 1.0 / (ratio + eps)
 
 
-def latent(n: int, dim: int, gen: torch.Generator, device: torch.device | str = "cpu") -> torch.Tensor:
-    """Standard-normal latent codes (n, dim) drawn from ``gen`` on the CPU, then moved."""
-    return torch.randn(n, dim, generator=gen).to(device)
+def latent(n: int, dim: int, gen: torch.Generator, device: torch.device | str = "cpu",
+           truncation: float | None = None) -> torch.Tensor:
+    """Standard-normal latent codes (n, dim) drawn from ``gen`` on the CPU, then moved.
+
+    With ``truncation`` t, each coordinate is normal conditioned on |z| < t (inverse CDF of a
+    uniform draw between Phi(-t) and Phi(t)): fewer unusual samples, less variety.
+    """
+    if truncation is None:
+        return torch.randn(n, dim, generator=gen).to(device)
+    edge = float(torch.special.ndtr(torch.tensor(-float(truncation), dtype=torch.float64)))
+    u = edge + (1.0 - 2.0 * edge) * torch.rand(n, dim, generator=gen, dtype=torch.float64)
+    return torch.special.ndtri(u).float().to(device)
 
 
 @torch.no_grad()

@@ -30,3 +30,11 @@ def test_balanced_sampler_draws_every_class_evenly():
     codes = np.array([0] * 90 + [1] * 10)
     rows = BalancedSampler(codes, 2).rows(4000, np.random.default_rng(0))
     assert abs((codes[rows] == 1).mean() - 0.5) < 0.03
+
+
+def test_truncated_latent_is_bounded_and_seeded():
+    from synthaug.images.training import latent
+
+    a = latent(500, 4, torch.Generator().manual_seed(0), truncation=0.5)
+    b = latent(500, 4, torch.Generator().manual_seed(0), truncation=0.5)
+    assert torch.equal(a, b) and a.abs().max() < 0.5 and a.std() > 0.2

@@ -90,8 +90,8 @@ def filter_close_records(train, reference, synthetic, target: str, quantile: flo
     frames = [canonical(f, schema) for f in (train, reference, synthetic)]
     space = distances.fit_space(frames[:2], schema.numeric, [*schema.categorical, schema.target], extra=[frames[2]])
     train_emb = distances.embed(frames[0], space)
-    ref_dcr = distances.nearest(distances.embed(frames[1], space), train_emb, k=1)[0][:, 0]
-    syn_dcr = distances.nearest(distances.embed(frames[2], space), train_emb, k=1)[0][:, 0]
+    ref_dcr = distances.nearest(distances.embed(frames[1], space), train_emb, k=1).dist[:, 0]
+    syn_dcr = distances.nearest(distances.embed(frames[2], space), train_emb, k=1).dist[:, 0]
     keep = syn_dcr > np.quantile(ref_dcr, quantile)
     return synthetic.loc[keep].reset_index(drop=True)
 
@@ -125,6 +125,9 @@ def share(
     n_before = len(synthetic)
     if filter_quantile is not None:
         synthetic = filter_close_records(train, reference, synthetic, target, filter_quantile)
+        if synthetic.empty:
+            raise DataError(f"--filter-close {filter_quantile}: every one of the {n_before} synthetic records was "
+                            "closer to a training row than the holdout's quantile; nothing to release")
     result = evaluate(train, reference, synthetic, target, baselines=(), n_seeds=n_seeds, random_state=random_state)
     synthetic_leakage = next(p for p in result.privacy if p.source == "synthetic")
     checks = check_gates(synthetic_leakage, gates)

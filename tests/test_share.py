@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator
 from sklearn.datasets import load_breast_cancer
 from typer.testing import CliRunner
 
+from synthaug import DataError
 from synthaug.cli import app
 from synthaug.share import Gates, share
 
@@ -104,3 +105,12 @@ def test_release_and_console_hold_no_real_record(tmp_path):
     for path in out.iterdir():
         blob = path.read_bytes()
         assert b"SENTINEL-QX" not in blob and b"987.654" not in blob, path.name
+
+
+def test_filter_drops_records_closer_than_the_holdout_quantile(cancer, tmp_path):
+    with pytest.raises(DataError, match="every one of the 455 synthetic records"):  # all copies go
+        share(cancer, "target", tmp_path / "release", synthesizer=Memoriser(), filter_quantile=0.05)
+    outcome = share(cancer, "target", tmp_path / "release", synthesizer=IndependentGaussians(), filter_quantile=0.05,
+                    gates=Gates(max_dcr_share=1.0, max_membership_auc=1.0))
+    assert outcome.released and 0 <= outcome.n_filtered < 100
+    assert outcome.card["data"]["released_rows"] == 455 - outcome.n_filtered

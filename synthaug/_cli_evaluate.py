@@ -13,12 +13,17 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from ._errors import DataError
 from .cli import command, err_console
 from .evaluate import evaluate, write_report
 from .io import read_table
 
 _DEFAULTS = {k: p.default for k, p in inspect.signature(evaluate).parameters.items()}
-_TABLE = {"exists": True, "dir_okay": False, "readable": True}
+_TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz
+
+
+def _is_images(path: Path) -> bool:
+    return path.is_dir() or path.suffix.lower() == ".npz"
 
 
 @command("evaluate")
@@ -26,11 +31,11 @@ def evaluate_command(
     train: Annotated[Path, typer.Option("--train", help="Real rows the generator learned from.", **_TABLE)],
     test: Annotated[Path, typer.Option("--test", help="Real rows to score classifiers on.", **_TABLE)],
     synthetic: Annotated[Path, typer.Option("--synthetic", help="Synthetic records to evaluate.", **_TABLE)],
-    target: Annotated[str, typer.Option("--target", help="Name of the class column.")],
     out: Annotated[
         Path,
         typer.Option("-o", "--out", help="Directory for report.json and report.html.", file_okay=False),
     ],
+    target: Annotated[str | None, typer.Option("--target", help="Name of the class column (tables).")] = None,
     holdout: Annotated[
         Path | None,
         typer.Option(
@@ -59,29 +64,53 @@ def evaluate_command(
         int | None,
         typer.Option("--jobs", min=1, help=f"CPU threads (default {_DEFAULTS['n_jobs']})."),
     ] = None,
+    classifier_steps: Annotated[
+        int, typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier.")
+    ] = 500,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
 ) -> None:
-    """Measure utility, fidelity and privacy leakage of synthetic records; write JSON + HTML."""
+    """Measure utility, fidelity and privacy leakage of synthetic records; write JSON + HTML.
+
+    Image inputs (class-subfolder trees or .npz) get the image evaluation: a small CNN trained on
+    real, real + albumentations, real + synthetic (+ albumentations) and synthetic images.
+    """
+    if any(_is_images(p) for p in (train, test, synthetic)):
+        from ._cli_image import evaluate_images_cli
+        from ._cli_tabular import console
+
+        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed or 0, quiet, console, steps=classifier_steps)
+        return
+    if target is None:
+        raise DataError("--target: the class column is required for tables")
     options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs}
     options = {k: v for k, v in options.items() if v is not None}
-    tables = {name: read_table(path) for name, path in [("train", train), ("test", test), ("synthetic", synthetic)]}
-    holdout_frame = read_table(holdout) if holdout is not None else None
-    if quiet:
-        result = evaluate(**tables, target=target, holdout=holdout_frame, random_state=seed, **options)
-    else:
-        with _progress_bar() as progress:
-            task = progress.add_task("starting", total=None)
+    paths = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
+    tables = {name: read_table(path) if path is not None else None for name, path in paths.items()}
+    try:
+        if quiet:
+            result = evaluate(**tables, target=target, random_state=seed, **options)
+        else:
+            with _progress_bar() as progress:
+                task = progress.add_task("starting", total=None)
 
-            def report(description: str, done: int, total: int) -> None:
-                progress.update(task, description=description, completed=done, total=total)
+                def report(description: str, done: int, total: int) -> None:
+                    progress.update(task, description=description, completed=done, total=total)
 
-            result = evaluate(
-                **tables, target=target, holdout=holdout_frame, random_state=seed, progress=report, **options
-            )
-            progress.update(task, description="writing report", completed=progress.tasks[0].total)
+                result = evaluate(**tables, target=target, random_state=seed, progress=report, **options)
+                progress.update(task, description="writing report", completed=progress.tasks[0].total)
+    except DataError as exc:
+        raise DataError(_name_file(str(exc), paths)) from None
     json_path, html_path = write_report(result, out)
     if not quiet:
         _print_summary(result, json_path, html_path)
+
+
+def _name_file(message: str, paths: dict[str, Path | None]) -> str:
+    """``"synthetic: ..."`` -> ``"syn.csv (synthetic): ..."``: errors name the file given."""
+    role, sep, rest = message.partition(": ")
+    if sep and paths.get(role) is not None:
+        return f"{paths[role]} ({role}): {rest}"
+    return message
 
 
 def _progress_bar() -> Progress:

@@ -99,15 +99,27 @@ def _img(b64: str, alt: str) -> str:
 def _summary(result: EvaluationResult) -> str:
     u = result.utility
     sizes = ", ".join(f"{escape(k)} {v:,}" for k, v in result.sizes.items())
-    rows = [[escape(s), _verdict(v)] for s, v in u.verdicts.items()]
-    rows += [[f"privacy of {escape(p.source)} records", _verdict(p.verdict)] for p in result.privacy]
+    pooled = {x.setting: x for x in u.uplifts if x.classifier == "all" and x.metric == u.primary_metric}
+    rows = [
+        [f"training on {escape(s)}", f"{escape(u.primary_metric)} change {_estimate(pooled[s].estimate)}", _verdict(v)]
+        for s, v in u.verdicts.items()
+    ]
+    for p in result.privacy:
+        share = next(m for m in p.measures if m.name == "dcr_share")
+        figure = f"DCR share {_interval(share.value, share.low, share.high)}"
+        rows.append([f"privacy of {escape(p.source)} records", figure, _verdict(p.verdict)])
     return (
         f"<p>Target <b>{escape(result.target)}</b>; rows: {sizes}. Privacy reference: "
         f"<b>{escape(result.reference)}</b> rows. Seed {result.seed}.</p>"
-        f"<h2>Summary</h2>{_table(['question', 'verdict'], rows)}"
-        f"<p class='note'>Utility verdicts use the pooled paired difference in "
-        f"{escape(u.primary_metric)} against training on real rows only.</p>"
+        f"<h2>Summary</h2>{_table(['question', 'figure (95% interval)', 'verdict'], rows)}"
+        f"<p class='note'>Utility: paired difference against training on real rows only, pooled over "
+        f'classifiers and seeds. Privacy: "leaks" if any measure below leaks; the DCR share is 0.5 '
+        f"for records no closer to the training rows than fresh real rows, 1.0 for copies.</p>"
     )
+
+
+def _estimate(e) -> str:
+    return _interval(e.value, e.low, e.high, signed=True)
 
 
 def _utility(result: EvaluationResult) -> str:
@@ -154,12 +166,13 @@ def _utility(result: EvaluationResult) -> str:
 def _privacy(result: EvaluationResult) -> str:
     sources = result.privacy
     names = [m.name for m in sources[0].measures]
-    header = ["measure", "null"] + [escape(p.source) for p in sources]
+    header = ["measure", "null (+ tolerance)"] + [escape(p.source) for p in sources]
     rows = []
     for i, name in enumerate(names):
         first = sources[0].measures[i]
         cells = [_risk_cell(p, i) for p in sources]
-        rows.append([f"{escape(first.label)}<br><span class='note'>{escape(name)}</span>", _num(first.null, 2)] + cells)
+        null = f"{_num(first.null, 2)} (+{_num(first.tolerance, 2)})"
+        rows.append([f"{escape(first.label)}<br><span class='note'>{escape(name)}</span>", null] + cells)
     rows.append(["overall", ""] + [_verdict(p.verdict) for p in sources])
     pct_rows = [
         [

@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -57,8 +58,26 @@ def test_quiet_prints_nothing(files, tmp_path):
 def test_known_errors_are_one_line_with_exit_2(files, tmp_path):
     result = CliRunner().invoke(app, _args(files, tmp_path / "e", "--target", "nope"))
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == ["error: train: target column 'nope' not found"]
+    assert result.output.strip().splitlines() == [f"error: {files['train']} (train): target column 'nope' not found"]
     assert not (tmp_path / "e").exists()
+
+
+def test_errors_name_the_file(files, tmp_path):
+    bad = tmp_path / "bad.csv"
+    pd.read_csv(files["synthetic"]).drop(columns="z").to_csv(bad, index=False)
+    args = _args(files, tmp_path / "b")
+    args[args.index("--synthetic") + 1] = str(bad)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert f"{bad} (synthetic): column 'z' of train is missing" in result.output
+
+
+def test_tables_need_a_target(files, tmp_path):
+    args = _args(files, tmp_path / "t")
+    del args[args.index("--target") : args.index("--target") + 2]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "--target" in result.output
 
 
 def test_missing_file_is_a_usage_error(files, tmp_path):

@@ -1,0 +1,31 @@
+"""``synthaug evaluate`` on image inputs runs the image evaluation."""
+
+import json
+
+import numpy as np
+from sklearn.datasets import load_digits
+from typer.testing import CliRunner
+
+from synthaug.cli import app
+
+
+def test_npz_inputs_get_the_image_evaluation(tmp_path):
+    digits = load_digits()
+    x = np.round(digits.images * 255 / 16).astype(np.uint8)
+    y = digits.target
+    for name, rows in (("train", slice(0, 60)), ("test", slice(60, 120)), ("synthetic", slice(120, 180))):
+        np.savez(tmp_path / f"{name}.npz", x=x[rows], y=y[rows])
+    result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                      str(tmp_path / "test.npz"), "--synthetic", str(tmp_path / "synthetic.npz"),
+                                      "-o", str(tmp_path / "out"), "--seeds", "1", "--classifier-steps", "5", "-q"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert set(report["accuracy"]) >= {"real", "real+albumentations", "synthetic"}
+    assert (tmp_path / "out" / "report.html").exists()
+
+
+def test_tables_still_need_a_target(tmp_path):
+    (tmp_path / "t.csv").write_text("a,b\n1,2\n")
+    result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "t.csv"), "--test", str(tmp_path / "t.csv"),
+                                      "--synthetic", str(tmp_path / "t.csv"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "--target" in result.output

@@ -77,6 +77,11 @@ def evaluate(
         Seed (int), Generator, or None for fresh entropy; the seed used is in the result.
     progress
         Optional callback, see :data:`ProgressCallback`.
+
+    Missing values: a missing category is a category of its own everywhere; a missing number
+    is imputed with the training median plus a missing indicator for the classifiers, left out
+    of the Kolmogorov-Smirnov statistics, and is a distance of at least one category mismatch
+    from any present number in the privacy measures. A missing target is an error.
     """
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
     seed = draw_seed(random_state)

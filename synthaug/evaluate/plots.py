@@ -105,6 +105,7 @@ def association_figure(fidelity: FidelityResult) -> str:
     """Heatmaps of the association matrices of real and synthetic data and their difference."""
     real = np.asarray(fidelity.association_real, dtype=np.float64)
     synth = np.asarray(fidelity.association_synthetic, dtype=np.float64)
+    diff = np.abs(real - synth)  # its own colour scale, so small differences stay visible
     labels = [_short(c, 18) for c in fidelity.columns]
     size = max(3.5, 0.28 * len(labels) + 1.5)
     fig = Figure(figsize=(3 * size, size))
@@ -112,7 +113,7 @@ def association_figure(fidelity: FidelityResult) -> str:
     panels = [
         ("real", real, -1, 1, "RdBu_r"),
         ("synthetic", synth, -1, 1, "RdBu_r"),
-        ("|difference|", np.abs(real - synth), 0, 1, "Reds"),
+        ("|difference|", diff, 0, max(0.25, float(np.nanmax(diff))), "Reds"),
     ]
     for ax, (title, matrix, lo, hi, cmap) in zip(axes, panels, strict=True):
         image = ax.imshow(matrix, vmin=lo, vmax=hi, cmap=cmap)

@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--only", type=int, default=None,
                         help="run just this split seed and keep its result in --work (for parallel runs)")
     parser.add_argument("--merge", action="store_true", help="summarise split results kept in --work")
+    parser.add_argument("--notes", type=Path, default=None, help="markdown appended to RESULTS.md")
     args = parser.parse_args()
     if args.only is not None:
         split = one_split(args.only, args, args.work / f"split{args.only}")
@@ -148,14 +149,16 @@ def main() -> None:
     torch_threads = __import__("torch").get_num_threads()
     result = {"command": os.environ.get("BENCH_COMMAND", "python " + " ".join(sys.argv)),
               "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-              "machine": f"{os.cpu_count()} cores shared with other jobs, torch threads {torch_threads}, "
-                         f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, 1-min load before/after "
+              "machine": f"{os.cpu_count()} cores shared with other jobs; torch threads {torch_threads} and "
+                         f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')} in this process (splits run with "
+                         f"--only use the environment of the command above); 1-min load before/after "
                          f"each fit {[[round(x, 1) for x in s['load_1min_before_after']] for s in splits]}",
               "summary": None, "splits": splits}
     result["summary"] = summarise(splits)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=1))
-    args.out.with_suffix(".md").write_text(markdown(result))
+    notes = args.notes.read_text() if args.notes else ""
+    args.out.with_suffix(".md").write_text(markdown(result) + ("\n" + notes if notes else ""))
     print(markdown(result))
 
 

@@ -246,6 +246,9 @@ class ImageWriter:
     def __enter__(self) -> ImageWriter:
         if not self.is_npz and self.path.exists() and not self.path.is_dir():
             raise DataError(f"{self.path}: exists and is not a folder; give a folder or an .npz path")
+        if not self.is_npz and self.path.is_dir() and any(self.path.iterdir()) and not (self.path / MANIFEST).is_file():
+            raise DataError(f"{self.path}: folder exists and is not a synthaug sample folder (no {MANIFEST}); "
+                            "it would be replaced: choose another path")
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(self.path) if self.is_npz else atomic_directory(self.path))
         if not self.is_npz:

@@ -99,3 +99,15 @@ def test_convert_and_resize_by_hand():
     assert convert_channels(rgb, 1)[0, 0, 0, 0] == 30  # 0.299 * 100 = 29.9
     flat = np.full((1, 4, 4, 1), 77, np.uint8)
     assert (resize_batch(flat, 8) == 77).all()
+
+
+def test_writer_refuses_to_replace_a_foreign_folder(tmp_path, images):
+    x, codes = images
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.txt").write_text("precious")
+    with pytest.raises(DataError, match="not a synthaug sample folder"):
+        write_images(tmp_path / "mine", x, codes)
+    assert (tmp_path / "mine" / "thesis.txt").read_text() == "precious"
+    write_images(tmp_path / "ours", x, codes)
+    write_images(tmp_path / "ours", x[:3], codes[:3])  # a previous sample folder is replaced
+    assert len((tmp_path / "ours" / "manifest.csv").read_text().splitlines()) == 4

@@ -94,3 +94,11 @@ def test_bad_inputs(images):
         ImageCGAN(augment="flip").fit(x, codes)
     with pytest.raises(DataError, match="per-class"):
         ImageCGAN(**TINY, random_state=0).fit(x, codes).sample(per_class={"9": 1})
+
+
+def test_scikit_learn_conventions():
+    from sklearn.base import clone
+
+    model = ImageCGAN(steps=7, augment="color")
+    assert clone(model).get_params() == model.get_params()
+    assert not hasattr(model, "generator_")  # the constructor only stores

@@ -55,3 +55,23 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
     console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points; CAS {100 * q['cas']:.1f}% "
                   f"(lowest class {100 * q['cas_min']:.1f}%); diversity ratio {q['diversity_ratio']:.2f}; "
                   f"wrote {output / 'report.html'}")
+
+
+def describe_image_model(meta: dict, console: Console) -> None:
+    """What ``synthaug inspect`` shows for an ImageCGAN model directory (from its model.json)."""
+    from rich.table import Table
+
+    from .persist import require
+
+    params, training, net = require(meta, "params"), require(meta, "training"), require(meta, "network")
+    console.print(f"{meta['model_type']} (format {meta['format_version']}, synthaug {meta['synthaug_version']})")
+    console.print(f"{net['image_size']}x{net['image_size']} px, {net['channels']} channel(s); loss {params['loss']}, "
+                  f"augment {params['augment']!r}, {params['steps']} steps on {training['n_images']} images "
+                  f"in {training['seconds']}s")
+    diversity = [h["diversity"] for h in training["history"] if h.get("diversity") is not None]
+    if diversity:
+        console.print("diversity ratio during training: " + ", ".join(f"{d:.2f}" for d in diversity))
+    classes = Table("class", "training images")
+    for label, count in zip(require(meta, "classes"), require(meta, "class_counts"), strict=True):
+        classes.add_row(str(label), str(count))
+    console.print(classes)

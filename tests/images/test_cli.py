@@ -68,3 +68,20 @@ def test_evaluate_images_cli(tmp_path, images):
                         seeds=1, seed=0, quiet=False, console=console, steps=2)
     assert (tmp_path / "rep" / "report.html").is_file()
     assert "uplift over" in console.export_text()
+
+
+def test_describe_image_model(tmp_path, images):
+    from rich.console import Console
+
+    from synthaug._cli_image import describe_image_model
+    from synthaug.images.synthesizer import ImageCGAN
+    from synthaug.persist import load_model
+
+    from .conftest import TINY
+
+    x, codes = images
+    ImageCGAN(**TINY, random_state=0).fit(x, codes).save(tmp_path / "m")
+    console = Console(record=True, width=120)
+    describe_image_model(load_model(tmp_path / "m")[0], console)
+    text = console.export_text()
+    assert "8x8 px" in text and "4 steps on 18 images" in text and "diversity ratio" in text

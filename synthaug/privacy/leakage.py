@@ -142,57 +142,9 @@ def measure_leakage(
     dcr, nndr = d_train[:, 0], _nndr(d_train)
     member_d, member_guess = to_train.back_dist, to_train.back_view_idx
     nonmember_d, nonmember_guess = to_ref.back_dist, to_ref.back_view_idx
-    measures = [
-        _dcr_share(
-            (dcr, i_train[:, 0]),
-            (d_ref[:, 0], i_ref[:, 0]),
-            real,
-            rng,
-            n_boot,
-            confidence,
-            tol["dcr_share"],
-        ),
-        _excess(
-            "exact_copies",
-            "exact copies of training rows",
-            dcr <= _dist.EXACT_TOLERANCE,
-            real.ref_dcr <= _dist.EXACT_TOLERANCE,
-            confidence,
-            tol["exact_copies"],
-        ),
-        _excess(
-            "near_copies",
-            "closer to a training row than 95% of reference rows",
-            dcr <= np.quantile(real.ref_dcr, TAIL_QUANTILE),
-            real.ref_dcr <= np.quantile(real.ref_dcr, TAIL_QUANTILE),
-            confidence,
-            tol["near_copies"],
-        ),
-        _excess(
-            "low_nndr",
-            "distance ratio below the reference's 5th percentile",
-            nndr < np.nanquantile(real.ref_nndr, TAIL_QUANTILE),
-            real.ref_nndr < np.nanquantile(real.ref_nndr, TAIL_QUANTILE),
-            confidence,
-            tol["low_nndr"],
-        ),
-        _auc_measure(
-            "mia_distance",
-            "membership attack AUC (distance to nearest record)",
-            -member_d,
-            -nonmember_d,
-            confidence,
-            tol["mia_distance"],
-        ),
-        _auc_measure(
-            "mia_density",
-            "membership attack AUC (density ratio, DOMIAS-style)",
-            _log(real.member_radius) - _log(member_d),
-            _log(real.nonmember_radius) - _log(nonmember_d),
-            confidence,
-            tol["mia_density"],
-        ),
-    ]
+    share = _dcr_share((dcr, i_train[:, 0]), (d_ref[:, 0], i_ref[:, 0]), real, rng, n_boot, confidence, tol)
+    measures = [share, *_copy_measures(dcr, nndr, real, confidence, tol)]
+    measures += _membership_measures(member_d, nonmember_d, real, confidence, tol)
     for j, column in enumerate(real.sensitive):
         guesses = records[column].to_numpy()
         measures.append(
@@ -252,7 +204,62 @@ def overall_verdict(verdicts: Sequence[str]) -> str:
     return "inconclusive"
 
 
-def _dcr_share(to_train, to_ref, real, rng, n_boot, confidence, tolerance) -> RiskMeasure:
+def _copy_measures(dcr, nndr, real, confidence, tol) -> list[RiskMeasure]:
+    """Exact copies, near copies and low NNDR: excess over the reference rows' own rates."""
+    near = np.quantile(real.ref_dcr, TAIL_QUANTILE)
+    low = np.nanquantile(real.ref_nndr, TAIL_QUANTILE)
+    exact = _dist.EXACT_TOLERANCE
+    return [
+        _excess(
+            "exact_copies",
+            "exact copies of training rows",
+            dcr <= exact,
+            real.ref_dcr <= exact,
+            confidence,
+            tol["exact_copies"],
+        ),
+        _excess(
+            "near_copies",
+            "closer to a training row than 95% of reference rows",
+            dcr <= near,
+            real.ref_dcr <= near,
+            confidence,
+            tol["near_copies"],
+        ),
+        _excess(
+            "low_nndr",
+            "distance ratio below the reference's 5th percentile",
+            nndr < low,
+            real.ref_nndr < low,
+            confidence,
+            tol["low_nndr"],
+        ),
+    ]
+
+
+def _membership_measures(member_d, nonmember_d, real, confidence, tol) -> list[RiskMeasure]:
+    """AUCs of the distance attack and of the DOMIAS-style density-ratio attack."""
+    return [
+        _auc_measure(
+            "mia_distance",
+            "membership attack AUC (distance to nearest record)",
+            -member_d,
+            -nonmember_d,
+            confidence,
+            tol["mia_distance"],
+        ),
+        _auc_measure(
+            "mia_density",
+            "membership attack AUC (density ratio, DOMIAS-style)",
+            _log(real.member_radius) - _log(member_d),
+            _log(real.nonmember_radius) - _log(nonmember_d),
+            confidence,
+            tol["mia_density"],
+        ),
+    ]
+
+
+def _dcr_share(to_train, to_ref, real, rng, n_boot, confidence, tol) -> RiskMeasure:
     """Size-balanced share of records nearer a training row, cluster-bootstrapped."""
     (d_t, i_t), (d_r, i_r) = to_train, to_ref
     d_t, d_r = np.round(d_t, 12), np.round(d_r, 12)
@@ -270,8 +277,8 @@ def _dcr_share(to_train, to_ref, real, rng, n_boot, confidence, tolerance) -> Ri
         low=low,
         high=high,
         null=0.5,
-        tolerance=tolerance,
-        verdict=_stats.verdict_from_interval(low, high, 0.5, tolerance),
+        tolerance=tol["dcr_share"],
+        verdict=_stats.verdict_from_interval(low, high, 0.5, tol["dcr_share"]),
         method=f"cluster bootstrap over real rows ({n_boot}), size-balanced",
         details={"raw_share": raw, "raw_null": n_t / (n_t + n_r)},
     )

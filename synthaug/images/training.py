@@ -62,7 +62,7 @@ def train_image_gan(
     opt_g = torch.optim.Adam(G.parameters(), cfg.generator_lr, cfg.betas)
     opt_d = torch.optim.Adam(D.parameters(), cfg.discriminator_lr, cfg.betas)
     sampler = BalancedSampler(codes, net.n_classes)
-    history, sums = [], np.zeros(2)
+    history, sums, last = [], np.zeros(2), 0
     for step in range(cfg.n_steps):
         for _ in range(cfg.discriminator_steps):
             rows = torch.from_numpy(sampler.rows(cfg.batch_size, rng)).to(device)
@@ -73,11 +73,12 @@ def train_image_gan(
             ema_update(G_ema, G, cfg.ema_decay, step)
         sums += (d_loss, g_loss)
         done = step + 1
-        if done % cfg.log_every == 0 or done == cfg.n_steps:
-            count = (step % cfg.log_every) + 1
-            record = {"step": done, "d_loss": sums[0] / count, "g_loss": sums[1] / count}
+        check = on_check is not None and done % cfg.check_every == 0 and done < cfg.n_steps
+        if check or done % cfg.log_every == 0 or done == cfg.n_steps:
+            count, last = done - last, done
+            record = {"step": done, "d_loss": float(sums[0] / count), "g_loss": float(sums[1] / count)}
             sums[:] = 0
-            if on_check is not None and done % cfg.check_every == 0 and done < cfg.n_steps:
+            if check:
                 record.update(on_check(done, (G_ema if G_ema is not None else G).eval()))
                 G.train()
             history.append(record)

@@ -102,3 +102,10 @@ def test_scikit_learn_conventions():
     model = ImageCGAN(steps=7, augment="color")
     assert clone(model).get_params() == model.get_params()
     assert not hasattr(model, "generator_")  # the constructor only stores
+
+
+def test_grid_checks_do_not_depend_on_the_logging_interval(images):
+    x, codes = images
+    model = ImageCGAN(**{**TINY, "steps": 205, "grid_every": 7}, random_state=0).fit(x, codes)  # logs every 2
+    assert [h["step"] for h in model.history_ if "diversity" in h] == [*range(7, 205, 7), 205]
+    assert sum(1 for h in model.history_ if "diversity" not in h) > 0

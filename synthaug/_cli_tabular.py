@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ._errors import DataError
 from ._overrides import parse_overrides
 from .cli import command
 from .distributed import process_group
@@ -56,8 +57,8 @@ Seed = Annotated[int, typer.Option(help="Random seed; the same seed gives the sa
 @command("fit")
 def fit(
     data: Annotated[Path, typer.Argument(help="Training table (.csv or .parquet).")],
-    target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write.")],
+    target: Annotated[str | None, typer.Option("--target", "-t", help="Class label column (tables).")] = None,
     categorical: Annotated[str | None, typer.Option(help="Columns to treat as categorical, comma-separated.")] = None,
     continuous: Annotated[str | None, typer.Option(help="Columns to treat as continuous, comma-separated.")] = None,
     drop: Annotated[str | None, typer.Option(help="Columns to leave out, comma-separated.")] = None,
@@ -80,6 +81,8 @@ def fit(
 
         fit_images(data, output, set_ or [], device.value if device else None, seed, quiet, console)
         return
+    if target is None:
+        raise DataError("--target: the class label column is required for tables")
     params = parse_overrides(set_ or [], TabularCGAN)
     given = {"strategy": strategy, "loss": loss, "epochs": epochs, "min_steps": min_steps,
              "batch_size": batch_size, "device": device}
@@ -105,7 +108,8 @@ def _is_image_data(path: Path) -> bool:
 @command("sample")
 def sample(
     model_dir: Annotated[Path, typer.Argument(metavar="MODEL", help="Model directory from `synthaug fit`.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output table (.csv or .parquet).")],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Output: .csv or .parquet for tables; a folder or .npz for images.")],
     n: Annotated[int | None, typer.Option("--n", help="Rows in total, at the training class prior.")] = None,
     per_class: Annotated[str | None, typer.Option(help="Exact counts, e.g. 'A=100,B=50'.")] = None,
     balance: Annotated[bool, typer.Option(help="Top every class up to the largest.")] = False,
@@ -134,6 +138,11 @@ def inspect_model(
     meta, _ = load_model(model_dir)
     if as_json:
         console.print_json(json.dumps(meta))
+        return
+    if meta.get("model_type") == "ImageCGAN":
+        from ._cli_image import describe_image_model
+
+        describe_image_model(meta, console)
         return
     params, training = meta["params"], meta["training"]
     console.print(f"{meta['model_type']} (format {meta['format_version']}, synthaug {meta['synthaug_version']})")

@@ -55,6 +55,7 @@ def test_same_seed_same_file(model, tmp_path):
     ("args", "message"),
     [
         (["fit", "{missing}", "--target", "label", "-o", "{out}"], "file not found"),
+        (["fit", "{table}", "-o", "{out}"], "--target: the class label column is required"),
         (["fit", "{empty}", "--target", "label", "-o", "{out}"], "file is empty"),
         (["fit", "{table}", "--target", "lable", "-o", "{out}"], "did you mean 'label'"),
         (["fit", "{table}", "--target", "label", "-o", "{out}", "--set", "epoch=3"], "did you mean 'epochs'"),

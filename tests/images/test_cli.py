@@ -5,8 +5,7 @@ from typer.testing import CliRunner
 from synthaug.cli import app
 
 runner = CliRunner()
-# `synthaug fit` still requires --target (unused for images): passed until it becomes optional
-SET = ["--target", "label", "--set", "steps=4", "--set", "batch_size=8", "--set", "width=4", "--set", "latent_dim=8",
+SET = ["--set", "steps=4", "--set", "batch_size=8", "--set", "width=4", "--set", "latent_dim=8",
        "--set", "grid_every=2"]
 
 

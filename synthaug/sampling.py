@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 
 from ._errors import DataError
+from ._random import child_seed, draw_seed
 from ._text import closest_name
 
 
@@ -93,3 +94,14 @@ def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) 
         take = rng.multivariate_hypergeometric(remaining, size) if len(remaining) > 1 else remaining[:1].clip(max=size)
         remaining -= take
         yield rng.permutation(np.repeat(np.arange(len(counts)), take))
+
+
+class SampleSeeds:
+    """Mixin for fitted synthesizers: ``sample`` without a ``random_state`` takes the next seed
+    of a stream derived from the fit's ``seed_``, so successive calls differ and replay after load."""
+
+    def _sample_seed(self, random_state) -> int:
+        if random_state is not None:
+            return draw_seed(random_state)
+        self._n_sample_calls = getattr(self, "_n_sample_calls", 0) + 1
+        return child_seed(self.seed_, 2, self._n_sample_calls)

@@ -17,7 +17,7 @@ from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from ..gan.losses import check_loss
 from ..persist import require, save_model
-from ..sampling import chunk_labels, resolve_class_counts
+from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
 from .folder import ImageWriter, check_channels, check_image_size, prepare_images, read_images
 from .grid import image_grid, save_png
@@ -30,7 +30,7 @@ GRID_FILE = "samples.png"
 COLLAPSE_RATIO = 0.5  # warn when synthetic within-class diversity falls below this share of real
 
 
-class ImageCGAN(BaseEstimator):
+class ImageCGAN(SampleSeeds, BaseEstimator):
     """A class-conditional DCGAN for small labeled image sets (8 to 64 px, gray or RGB).
 
     The generator takes the label through conditional batch norm, the discriminator through a
@@ -224,12 +224,6 @@ class ImageCGAN(BaseEstimator):
                 writer.write(x, y)
                 bar.advance(len(x))
         return writer.images_written
-
-    def _sample_seed(self, random_state) -> int:
-        if random_state is not None:
-            return draw_seed(random_state)
-        self._n_sample_calls = getattr(self, "_n_sample_calls", 0) + 1
-        return child_seed(self.seed_, 2, self._n_sample_calls)
 
     @torch.no_grad()
     def generate(self, codes: np.ndarray, gen: torch.Generator, batch: int = 1024) -> np.ndarray:

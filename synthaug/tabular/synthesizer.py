@@ -21,7 +21,7 @@ from ..distributed import current_context
 from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import require, save_model
-from ..sampling import chunk_labels, resolve_class_counts
+from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
 from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
@@ -33,7 +33,7 @@ STRATEGIES = ("conditional", "per-class")
 MODEL_TYPE = "TabularCGAN"
 
 
-class TabularCGAN(BaseEstimator):
+class TabularCGAN(SampleSeeds, BaseEstimator):
     """A class-conditional GAN for tables with numeric, categorical, boolean and date columns.
 
     The label is an input to both networks (an embedding in the generator, a projection term
@@ -300,12 +300,6 @@ class TabularCGAN(BaseEstimator):
                 writer.write(chunk)
                 bar.advance(len(chunk))
         return writer.rows_written
-
-    def _sample_seed(self, random_state) -> int:
-        if random_state is not None:
-            return draw_seed(random_state)
-        self._n_sample_calls = getattr(self, "_n_sample_calls", 0) + 1
-        return child_seed(self.seed_, 2, self._n_sample_calls)
 
     @torch.inference_mode()
     def _generate(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:

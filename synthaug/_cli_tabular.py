@@ -114,7 +114,7 @@ def sample(
     per_class: Annotated[str | None, typer.Option(help="Exact counts, e.g. 'A=100,B=50'.")] = None,
     balance: Annotated[bool, typer.Option(help="Top every class up to the largest.")] = False,
     ratio: Annotated[float | None, typer.Option(help="Rows as a multiple of the training size.")] = None,
-    chunk_size: Annotated[int, typer.Option(min=1, help="Rows generated and written at a time.")] = 100_000,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Rows generated and written at a time.")] = 50_000,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:

@@ -278,7 +278,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: int | None = None,
-                    chunk_size: int = 100_000) -> Iterator[pd.DataFrame]:
+                    chunk_size: int = 50_000) -> Iterator[pd.DataFrame]:
         """Yield shuffled chunks of whole synthetic rows; memory does not grow with the total."""
         check_is_fitted(self, "generators_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
@@ -288,7 +288,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         for codes in chunk_labels(counts, int(chunk_size), rng):
             yield self._generate(codes, gen)
 
-    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = 100_000,
+    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = 50_000,
                      verbose: bool | None = None, random_state: int | None = None, **request) -> int:
         """Stream synthetic rows to CSV or Parquet (by extension); returns the row count."""
         check_is_fitted(self, "generators_")

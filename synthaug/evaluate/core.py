@@ -18,7 +18,7 @@ from .fidelity import run_fidelity
 from .metrics import METRICS
 from .results import EvaluationResult
 from .tables import canonical, check_tables
-from .utility import additions_for, cached_baseline, resolve_classifiers, run_utility
+from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(description, steps_done, steps_total)`` before each step."""
@@ -112,6 +112,7 @@ def evaluate(
             baseline_seed=child_seed(seed, 5),
             n_jobs=n_jobs,
             coded=classifiers is None,
+            seed_free=SEED_FREE if classifiers is None else (),
             progress=steps,
             cache=cache,
         )

@@ -27,7 +27,8 @@ which rows ended up in the training table.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +66,10 @@ def preprocessor(schema: TableSchema, encoding: str = "onehot") -> ColumnTransfo
         [("num", make_pipeline(*numeric), list(schema.numeric)), ("cat", cat, list(schema.categorical))],
         verbose_feature_names_out=False,
     )
+
+
+SEED_FREE = ("logistic_regression",)
+"""Default classifiers whose fit does not depend on the seed (lbfgs is deterministic)."""
 
 
 def default_classifiers(schema: TableSchema) -> dict[str, Pipeline]:
@@ -193,6 +198,7 @@ def run_utility(
     baseline_seed: int,
     n_jobs: int = 1,
     coded: bool = False,
+    seed_free: Collection[str] = (),
     progress: Progress | None = None,
     cache: dict | None = None,
 ) -> UtilityResult:
@@ -201,7 +207,9 @@ def run_utility(
     With ``n_jobs`` > 1 the fits of one seed run in that many threads (scikit-learn and numpy
     release the GIL in their inner loops), each with single-threaded BLAS and OpenMP. With
     ``coded`` the classifiers see categories as integer codes (the default pipelines encode
-    them the same way, several times faster than from text).
+    them the same way, several times faster than from text). Classifiers named in
+    ``seed_free`` ignore their seed (logistic regression with lbfgs): each is fitted once per
+    distinct training table and its scores reused for the other seeds.
     """
     vocabulary = category_codes([train, test, synthetic], schema) if coded else None
     y_test = encode_labels(test[schema.target], schema)
@@ -213,6 +221,7 @@ def run_utility(
     added: dict[str, list[int]] = {}
     notes: list[str] = []
     parallel = Parallel(n_jobs=n_jobs, backend="threading")
+    fitted: dict = {}  # (classifier, table hash) or (classifier, setting, seed) -> scores
     for s_index, s in enumerate(seeds):
         if progress:
             progress(f"utility: seed {s_index + 1} of {len(seeds)}")
@@ -220,16 +229,26 @@ def run_utility(
         notes.extend(n for n in seed_notes if n not in notes)
         frames = {setting.key: _recode(setting.frame, vocabulary) for setting in settings}
         jobs = [(setting, name, estimator) for setting in settings for name, estimator in classifiers.items()]
+        keys = [
+            (name, _table_hash(frames[setting.key])) if name in seed_free else (name, setting.key, s)
+            for setting, name, _ in jobs
+        ]
+        todo = [i for i, key in enumerate(keys) if key not in fitted]
         with threadpool_limits(limits=1) if n_jobs > 1 else contextlib.nullcontext():
             scores = parallel(
-                delayed(_fit_score)(estimator, frames[setting.key], test, schema, s, y_test, weights)
-                for setting, _, estimator in jobs
+                delayed(_fit_score)(jobs[i][2], frames[jobs[i][0].key], test, schema, s, y_test, weights) for i in todo
             )
-        for (setting, name, _), score in zip(jobs, scores, strict=True):
-            boot.setdefault(setting.key, {}).setdefault(name, []).append(score)
+        fitted.update({keys[i]: score for i, score in zip(todo, scores, strict=True)})
+        for (setting, name, _), key in zip(jobs, keys, strict=True):
+            boot.setdefault(setting.key, {}).setdefault(name, []).append(fitted[key])
         for setting in settings:
             added.setdefault(setting.key, []).append(setting.added)
     return _summarise(boot, added, list(classifiers), seeds, primary_metric, seed, notes)
+
+
+def _table_hash(frame: pd.DataFrame) -> str:
+    """Content hash of a table (row order included)."""
+    return hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
 
 
 def category_codes(frames: Sequence[pd.DataFrame], schema: TableSchema) -> dict[str, pd.Index]:

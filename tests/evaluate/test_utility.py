@@ -98,3 +98,32 @@ def test_single_class_synthetic_skips_synthetic_only(make_frame):
     result = _run(frame.iloc[:100], frame.iloc[100:], frame.iloc[:100].assign(label="yes"))
     assert "synthetic" not in result.settings
     assert any("single class" in note for note in result.notes)
+
+
+def test_seed_free_classifiers_fit_once_per_table(make_frame, monkeypatch):
+    import synthaug.evaluate.utility as utility
+
+    calls = []
+    original = utility._fit_score
+    monkeypatch.setattr(utility, "_fit_score", lambda *a: calls.append(1) or original(*a))
+    frame = make_frame(300, seed=4)
+    (train, test, synthetic), schema = _canonical([frame.iloc[:100], frame.iloc[100:200], frame.iloc[200:]])
+    models = resolve_classifiers({"lr": LogisticRegression(max_iter=500)}, schema)
+    result = run_utility(
+        train,
+        test,
+        synthetic,
+        schema,
+        classifiers=models,
+        ratios=(1.0,),
+        baselines=("ros",),
+        seeds=(1, 2, 3),
+        n_boot=100,
+        primary_metric="macro_f1",
+        seed=0,
+        baseline_seed=3,
+        seed_free=("lr",),
+    )
+    # ratio 1 draws all 100 synthetic rows: every table is the same for every seed
+    assert len(calls) == 4  # real, real+synthetic, real+ros, synthetic: once each
+    assert len(set(result.scores["real+synthetic@1"]["lr"]["macro_f1"])) == 1

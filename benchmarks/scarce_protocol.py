@@ -165,56 +165,61 @@ def _fmt(values: list[float], signed: bool = True) -> str:
     return f"{mean:{f}}" if np.isnan(low) else f"{mean:{f}} [{low:{f}}, {high:{f}}]"
 
 
-def report(cells: dict, args: argparse.Namespace, command: str, seconds: float) -> str:
-    """RESULTS.md text: uplift and DCR share tables, targets, and how the run was made."""
-    methods = [m for m in METHODS if m in args.methods]
+def report(run: dict) -> str:
+    """RESULTS.md text: uplift and DCR share tables, the targets, and how the run was made."""
+    methods = [m for m in METHODS if m in run["methods"]]
     lines = [
         "## Scarce-data protocol: augmentation uplift and privacy",
         "",
-        f"Command (run from the repository root, {seconds / 60:.0f} min wall on "
-        f"{platform.machine()} with 1 thread, other jobs sharing the 2 cores):",
+        f"Command (run from the repository root; {run['seconds'] / 60:.0f} min wall on {run['machine']}):",
         "",
-        f"    {command}",
+        f"    {run['command']}",
         "",
-        f"Seeds {args.seeds}, rows per class {args.sizes}, records added = {args.ratio:g} x the training rows "
-        "(per class). Protocol: see the docstring of `benchmarks/scarce_protocol.py`; every number comes from "
-        "`synthaug.evaluate`. Raw per-seed results: `benchmarks/results/scarce_protocol.json`.",
+        f"Seeds {run['seeds']}, rows per class {run['sizes']}, records added = {run['ratio']:g} x the training "
+        "rows (per class). Protocol: see the docstring of `benchmarks/scarce_protocol.py`; every number comes "
+        "from `synthaug.evaluate`. Raw per-seed results: `benchmarks/results/scarce_protocol.json` (rebuild "
+        "this section from it with `--report-only`).",
         "",
         "### Uplift in macro-F1 over training on real rows only",
         "",
         "Mean over seeds of the paired difference (averaged over logistic regression, random forest and "
-        "gradient boosting) [95% t-interval over seeds]; then seeds whose own test-set interval said "
-        "helps/hurts. `*`: a class had fewer than 2n rows, so n was capped at half of them.",
+        "gradient boosting) [95% t-interval over seeds]; then (seeds whose own test-set interval said "
+        "helps/hurts). `*`: a class had fewer than 2n rows, so its n was capped at half of them.",
         "",
         "| dataset | n | real F1 | " + " | ".join(methods) + " |",
         "| --- | --- | --- | " + " | ".join("---" for _ in methods) + " |",
     ]
-    share_rows, uplift_means = [], {m: [] for m in methods}
-    for (dataset, n), runs in cells.items():
+    share_rows, uplifts, shares = [], {m: [] for m in methods}, {m: [] for m in methods}
+    for key, runs in run["cells"].items():
+        dataset, n = key.split("/n=")
+        if isinstance(runs, dict):
+            same = f"same rows as n = {runs['same_as']} (every class capped)"
+            lines.append(f"| {dataset} | {n}* | {same} |")
+            share_rows.append(f"| {dataset} | {n}* | {same} |")
+            continue
         mark = "*" if any(r["capped"] for r in runs) else ""
-        real = np.mean([r["real_macro_f1"] for r in runs])
-        ups, shares = [], []
+        ups, cells = [], []
         for m in methods:
             got = [r["methods"][m] for r in runs if m in r["methods"]]
             if not got:
                 ups.append("n/a")
-                shares.append("n/a")
+                cells.append("n/a")
                 continue
             vals = [g["uplift"][0] for g in got]
-            uplift_means[m].append(float(np.mean(vals)))
+            uplifts[m].append(float(np.mean(vals)))
             helps = sum(g["utility_verdict"] == "helps" for g in got)
             hurts = sum(g["utility_verdict"] == "hurts" for g in got)
             ups.append(f"{_fmt(vals)} ({helps}/{hurts})")
             s = [g["dcr_share"][0] for g in got]
+            shares[m].append((dataset, float(np.mean(s))))
             leaks = sum(g["privacy_verdict"] == "leaks" for g in got)
-            shares.append(f"{np.mean(s):.2f} ({min(s):.2f}-{max(s):.2f}; leaks {leaks}/{len(got)})")
+            cells.append(f"{np.mean(s):.2f} ({min(s):.2f}-{max(s):.2f}; leaks {leaks}/{len(got)})")
+        real = np.mean([r["real_macro_f1"] for r in runs])
         lines.append(f"| {dataset} | {n}{mark} | {real:.3f} | " + " | ".join(ups) + " |")
-        share_rows.append(f"| {dataset} | {n}{mark} | " + " | ".join(shares) + " |")
+        share_rows.append(f"| {dataset} | {n}{mark} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Average uplift over all cells: "
-        + ", ".join(f"{m} {np.mean(v):+.3f}" for m, v in uplift_means.items() if v)
-        + ".",
+        "Average uplift over the cells: " + ", ".join(f"{m} {np.mean(v):+.3f}" for m, v in uplifts.items() if v) + ".",
         "",
         "### DCR share (0.5 = no closer to the training rows than fresh real rows)",
         "",
@@ -225,8 +230,27 @@ def report(cells: dict, args: argparse.Namespace, command: str, seconds: float) 
         "| --- | --- | " + " | ".join("---" for _ in methods) + " |",
         *share_rows,
         "",
+        *_targets(uplifts, shares),
     ]
     return "\n".join(lines)
+
+
+def _targets(uplifts: dict, shares: dict) -> list[str]:
+    """The issue's targets for synthaug, checked against this run."""
+    if not uplifts.get("synthaug") or not uplifts.get("SMOTE"):
+        return []
+    ours, smote = np.mean(uplifts["synthaug"]), np.mean(uplifts["SMOTE"])
+    worst = max(shares["synthaug"], key=lambda x: x[1])
+    over = sorted({d for d, s in shares["synthaug"] if s > 0.55})
+    return [
+        "### Targets for synthaug",
+        "",
+        f"- Uplift at least as large as SMOTE's on average: synthaug {ours:+.3f}, SMOTE {smote:+.3f}: "
+        + ("met." if ours >= smote else "**not met**."),
+        f"- DCR share at most 0.55 on every dataset (mean over seeds): highest {worst[1]:.2f} ({worst[0]}); "
+        + ("met." if not over else f"**not met** on {', '.join(over)}."),
+        "",
+    ]
 
 
 def main() -> None:
@@ -240,27 +264,47 @@ def main() -> None:
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/RESULTS.md"))
     parser.add_argument("--raw", type=Path, default=Path("benchmarks/results/scarce_protocol.json"))
+    parser.add_argument("--report-only", action="store_true", help="rebuild --out from --raw without running")
     args = parser.parse_args()
+    if args.report_only:
+        run = json.loads(args.raw.read_text())
+        write_section(args.out, report(run))
+        print(f"wrote {args.out}")
+        return
     for name, path in (("adult", args.adult), ("dry_bean", args.dry_bean)):
         if name in args.datasets and path is None:
             parser.error(f"--{name.replace('_', '-')} is needed for the {name} dataset")
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
-    command = " ".join([Path(sys.executable).as_posix(), *sys.argv])
+    run = {
+        "command": " ".join([Path(sys.executable).as_posix(), *sys.argv]),
+        "machine": f"{platform.machine()}, 1 thread, other jobs sharing the 2 cores",
+        "seeds": args.seeds,
+        "sizes": args.sizes,
+        "ratio": args.ratio,
+        "methods": args.methods,
+        "cells": {},
+    }
     started = time.time()
-    cells: dict = {}
     for dataset in args.datasets:
         frame, target = load(dataset, args)
+        seen: dict[tuple, int] = {}
         for n in args.sizes:
+            key = f"{dataset}/n={n}"
+            counts = tuple(len(part) for part in split(frame, target, n, 0)[:2])
+            if counts in seen:  # every class capped: the same rows as a smaller n
+                run["cells"][key] = {"same_as": seen[counts]}
+                continue
+            seen[counts] = n
             for seed in range(args.seeds):
                 t = time.time()
-                cells.setdefault((dataset, n), []).append(run_cell(frame, target, n, seed, args.ratio, args.methods))
-                print(f"{dataset} n={n} seed={seed}: {time.time() - t:.0f} s", flush=True)
+                run["cells"].setdefault(key, []).append(run_cell(frame, target, n, seed, args.ratio, args.methods))
+                print(f"{key} seed={seed}: {time.time() - t:.0f} s", flush=True)
+                run["seconds"] = time.time() - started
                 args.raw.parent.mkdir(parents=True, exist_ok=True)
-                raw = {f"{d}/n={k}": runs for (d, k), runs in cells.items()}
                 with atomic_path(args.raw) as tmp:
-                    tmp.write_text(json.dumps(raw, indent=1))
-    write_section(args.out, report(cells, args, command, time.time() - started))
+                    tmp.write_text(json.dumps(run, indent=1))
+    write_section(args.out, report(run))
     print(f"wrote {args.out} and {args.raw}")
 
 

@@ -12,6 +12,7 @@ import math
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .results import FidelityResult, LeakageResult, UtilityResult
 
@@ -51,6 +52,7 @@ def utility_figure(utility: UtilityResult) -> str:
         colours = [VERDICT_COLOURS[rows[s].verdict] for s in settings]
         ax.barh(y, values, xerr=np.nan_to_num(errors), color=colours, capsize=3)
         ax.axvline(0.0, color="black", linewidth=0.8)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.set_yticks(y, settings)
         ax.invert_yaxis()
         ax.set_title(f"{metric}: change vs real only")

@@ -28,6 +28,12 @@ Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorise
 * ``attribute_inference[col]``: an attacker who knows every other column takes ``col`` from
   the nearest record; excess of its success rate on training rows over reference rows
   (numeric success: within 5% of the column's range). Interval: Newcombe.
+
+Tolerances (:data:`TOLERANCES`) are 0.05 on every scale except exact copies (0.01). The
+overall verdict is "leaks" if any measure leaks and "no measurable leak" only if every one is
+clear; with fewer than about 400 records the exact-copy interval alone stays wider than its
+tolerance, so small releases are at best "inconclusive". Calibration (false alarms 0-2% on
+fresh rows, copies always caught): ``benchmarks/privacy_calibration.py`` and RESULTS.md.
 """
 
 from __future__ import annotations

@@ -72,9 +72,9 @@ LIBRARIES = ("synthaug", "ctgan")
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000, 1_000_000])
+    p.add_argument("--rows", type=int, nargs="*", default=[1_000, 10_000, 100_000, 1_000_000])
     p.add_argument("--rows-columns", type=int, default=15, help="columns on the rows axis (default: %(default)s)")
-    p.add_argument("--columns", type=int, nargs="+", default=[10, 50, 100, 500])
+    p.add_argument("--columns", type=int, nargs="*", default=[10, 50, 100, 500])
     p.add_argument("--columns-rows", type=int, default=10_000, help="rows on the columns axis")
     p.add_argument("--libraries", nargs="+", choices=LIBRARIES, default=list(LIBRARIES))
     p.add_argument("--point-limit", type=float, default=600.0, help="seconds per point (default: %(default)s)")
@@ -83,6 +83,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     p.add_argument("--name", default="cost_curves", help="results: NAME.md, NAME.json, NAME.png")
+    p.add_argument("--render", type=Path, default=None,
+                   help="write NAME.md and NAME.png again from this NAME.json, without running anything")
     p.add_argument("--worker", choices=LIBRARIES, default=None, help=argparse.SUPPRESS)  # internal: child mode
     return p.parse_args(argv)
 
@@ -421,14 +423,23 @@ def slopes(points: list[dict[str, Any]], libraries: list[str]) -> dict[str, dict
     for axis in ("rows", "columns"):
         for library in libraries:
             mine = [p for p in points if p["axis"] == axis and p["library"] == library]
+            values = ("setup.wall_s", "setup.cpu_s", "epoch.wall_s", "epoch.cpu_s", "sampling_cost.wall_s",
+                      "sampling_cost.cpu_s")
             out.setdefault(axis, {})[library] = {
-                v: slope(mine, v) for v in ("setup.wall_s", "setup.cpu_s", "epoch.wall_s", "epoch.cpu_s",
-                                            "sampling_cost.wall_s", "sampling_cost.cpu_s")}
+                **{v: slope(mine, v) for v in values},
+                **{f"local.{v}": local_slopes(mine, v) for v in ("setup.cpu_s", "epoch.cpu_s", "sampling_cost.cpu_s")}}
     return out
 
 
+def local_slopes(points: list[dict[str, Any]], value: str) -> list[float]:
+    """Slopes between consecutive sizes that ran (where the growth changes)."""
+    ok = [p for p in points if p["status"] == "ok"]
+    return [math.log(_value(b, value) / _value(a, value)) / math.log(b["size"] / a["size"])
+            for a, b in zip(ok, ok[1:], strict=False)]
+
+
 def growth_word(exponent: float | None) -> str:
-    """Plain-language reading of a log-log slope."""
+    """Plain-language reading of a log-log slope of a total cost."""
     if exponent is None:
         return "n/a"
     if exponent < 0.85:
@@ -436,6 +447,15 @@ def growth_word(exponent: float | None) -> str:
     if exponent <= 1.15:
         return f"{exponent:.2f} (linear)"
     return f"{exponent:.2f} (worse than linear)"
+
+
+def per_row_word(exponent: float | None) -> str:
+    """Plain-language reading of a log-log slope of a cost per sampled row."""
+    if exponent is None:
+        return "n/a"
+    if abs(exponent) < 0.15:
+        return f"{exponent:.2f} (flat: constant rows/s)"
+    return f"{exponent:.2f} ({'rises' if exponent > 0 else 'falls'})"
 
 
 # ---------------------------------------------------------------- reports
@@ -509,14 +529,21 @@ def markdown(report: dict[str, Any]) -> str:
     for p in points:
         lines.append(f"| {p['axis']} | {p['size']:,} | {p['library']} | " + " | ".join(_cell(p)) + " |")
     lines += ["", "## How cost grows (slope of log cost against log size, CPU seconds; 1 = linear)", "",
-              "| axis | library | set-up | epoch | sampling seconds per row |", "| --- | --- | --- | --- | --- |"]
+              "Fitted slope over all points that ran; in brackets the slopes between consecutive sizes.", "",
+              "| axis | library | set-up | 1 epoch | sampling CPU seconds per row |", "| --- | --- | --- | --- | --- |"]
     for axis, by_lib in growth.items():
         for library, s in by_lib.items():
-            lines.append(f"| {axis} | {library} | {growth_word(s['setup.cpu_s'])} | {growth_word(s['epoch.cpu_s'])} | "
-                         f"{growth_word(s['sampling_cost.cpu_s'])} |")
-    lines += ["", "Slopes use the points that ran; wall-clock slopes are in the JSON. A sampling slope near 0 means "
-              "rows/s does not depend on the size of the training table.", "",
+            local = {k: ", ".join(f"{x:.2f}" for x in s.get(f"local.{k}", [])) for k in
+                     ("setup.cpu_s", "epoch.cpu_s", "sampling_cost.cpu_s")}
+            lines.append(f"| {axis} | {library} | {growth_word(s['setup.cpu_s'])} [{local['setup.cpu_s']}] | "
+                         f"{growth_word(s['epoch.cpu_s'])} [{local['epoch.cpu_s']}] | "
+                         f"{per_row_word(s['sampling_cost.cpu_s'])} [{local['sampling_cost.cpu_s']}] |")
+    lines += ["", "Wall-clock slopes are in the JSON. On the rows axis the sampled rows are capped, so a flat "
+              "per-row sampling cost means rows/s does not depend on the size of the training table.", "",
               f"Plot: `{report['name']}.png`.", ""]
+    if report.get("rendered"):
+        lines += [f"This file and the plot were written again from `{report['name']}.json` by "
+                  f"`{report['rendered']}` (the figures are the run's; only the wording changed).", ""]
     return "\n".join(lines)
 
 
@@ -540,7 +567,9 @@ def plot(points: list[dict[str, Any]], path: Path) -> None:
                     ax.plot([p["size"] for p in ok], [get(p) for p in ok], marker, label=library)
                 missed = [p for p in points if p["axis"] == axis and p["library"] == library and p["status"] != "ok"]
                 for p in missed:
-                    ax.axvline(p["size"], color="grey", lw=0.6, ls=":")
+                    ax.axvline(p["size"], color="grey", lw=0.8, ls=":")
+                    ax.annotate(f"{library}: {p['status']}", (p["size"], 0.5), xycoords=("data", "axes fraction"),
+                                rotation=90, ha="right", va="center", fontsize=8, color="grey")
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_xlabel(axis)
@@ -554,10 +583,19 @@ def plot(points: list[dict[str, Any]], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run both axes (or one point with --point) and write NAME.md, NAME.json and NAME.png."""
+    """Run both axes (or re-render, or serve as a worker) and write NAME.md, NAME.json and NAME.png."""
     args = parse_args(argv)
     if args.worker is not None:
         worker_loop(args.worker, args.seed)
+        return
+    if args.render is not None:
+        report = json.loads(args.render.read_text())
+        report["slopes"] = slopes(report["points"], sorted({p["library"] for p in report["points"]}, reverse=True))
+        report["rendered"] = command_line()
+        args.render.write_text(json.dumps(report, indent=2) + "\n")
+        args.render.with_suffix(".md").write_text(markdown(report))
+        plot(report["points"], args.render.with_suffix(".png"))
+        print(markdown(report))
         return
     started, load_start, t0 = time.strftime("%Y-%m-%d %H:%M:%S"), load_average(), time.perf_counter()
     deadline = t0 + 60 * args.budget_minutes

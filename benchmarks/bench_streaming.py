@@ -8,12 +8,13 @@ Method
 ------
 * Fit an adult-shaped model with a tiny budget (``epochs=1, min_steps=1``): sampling cost
   depends on the network and the encoder, not on how long the model trained. Save it.
-* For each ``--chunk-sizes`` value and each ``--sizes`` value run, as a child process,
-  ``/usr/bin/time -v synthaug sample MODEL --n N -o OUT.parquet --quiet --chunk-size C`` and
-  read "Maximum resident set size", wall clock, user and system time from GNU time's report.
-  The first chunk size is the CLI's default (100,000) and decides the target; smaller ones
-  show what the peak is made of. rows/s = N / wall seconds; rows per CPU second =
-  N / (user + system). Peak RSS is in MiB (GNU time's kbytes / 1024); the target "under 1 GB"
+* For each ``--sizes`` value run, as a child process,
+  ``/usr/bin/time -v synthaug sample MODEL --n N -o OUT.parquet --quiet`` (the CLI's default
+  chunk size, read from ``TabularCGAN.write_sample``'s signature; this run decides the target),
+  then the same with ``--chunk-size C`` for each ``--extra-chunk-sizes`` value at the sizes up
+  to ``--extra-max-rows`` (what the peak is made of), and read "Maximum resident set size",
+  wall clock, user and system time from GNU time's report. rows/s = N / wall seconds; rows
+  per CPU second = N / (user + system). Peak RSS is in MiB (GNU time's kbytes / 1024); the target "under 1 GB"
   is read as under 1 GiB = 1024 MiB, and the decimal reading (1000 MB) is reported too.
 * ``synthaug --help`` under the same GNU time gives the RSS of the CLI's imports alone.
 * Check the Parquet file's row count from its metadata, record its size, then delete it.
@@ -23,6 +24,7 @@ Method
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import platform
@@ -53,8 +55,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--data", type=Path, required=True, help="adult.csv")
     p.add_argument("--target", default="income")
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000, 1_000_000, 10_000_000])
-    p.add_argument("--chunk-sizes", type=int, nargs="+", default=[100_000, 20_000],
-                   help="the first is the default chunk size the target applies to")
+    p.add_argument("--extra-chunk-sizes", type=int, nargs="*", default=[100_000, 20_000],
+                   help="also run the sizes up to --extra-max-rows with these --chunk-size values")
+    p.add_argument("--extra-max-rows", type=int, default=1_000_000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1, help="torch threads of the fit (default: %(default)s)")
     p.add_argument("--workdir", type=Path, default=None,
@@ -135,23 +138,30 @@ def imports_only(synthaug_exe: str) -> dict[str, float]:
     return parse_gnu_time(proc.stderr)
 
 
-def sample_once(synthaug_exe: str, model: Path, n: int, chunk: int, out: Path, seed: int) -> dict[str, Any]:
-    """Run ``synthaug sample`` under GNU time; check and delete the output file."""
+def default_chunk_size() -> int:
+    """The chunk size ``write_sample`` (and so ``synthaug sample``) uses when none is given."""
+    return int(inspect.signature(synthaug.TabularCGAN.write_sample).parameters["chunk_size"].default)
+
+
+def sample_once(synthaug_exe: str, model: Path, n: int, chunk: int | None, out: Path, seed: int) -> dict[str, Any]:
+    """Run ``synthaug sample`` under GNU time (``chunk=None``: no --chunk-size); check and delete the output."""
     cmd = [GNU_TIME, "-v", synthaug_exe, "sample", str(model), "--n", str(n), "-o", str(out), "--quiet",
-           "--seed", str(seed), "--chunk-size", str(chunk)]
+           "--seed", str(seed)] + ([] if chunk is None else ["--chunk-size", str(chunk)])
     load_before = load_average()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     measured = parse_gnu_time(proc.stderr)
     if proc.returncode != 0 or measured["exit_status"] != 0:
         raise RuntimeError(f"{shlex.join(cmd)} failed with exit {proc.returncode}:\n{proc.stderr[-3000:]}")
     meta = pq.ParquetFile(out).metadata
-    row = {"n": n, "chunk_size": chunk, "command": shlex.join(cmd), **measured, "rows_in_file": meta.num_rows,
+    row = {"n": n, "chunk_size": chunk or default_chunk_size(), "chunk_flag": chunk is not None,
+           "command": shlex.join(cmd), **measured, "rows_in_file": meta.num_rows,
            "row_groups": meta.num_row_groups, "file_mb": out.stat().st_size / 2**20,
            "rows_per_s": n / measured["wall_s"], "rows_per_cpu_s": n / (measured["user_s"] + measured["system_s"]),
            "load_before": load_before, "load_after": load_average()}
     out.unlink()
-    print(f"n={n:,} chunk={chunk:,}: peak RSS {row['max_rss_mib']:.0f} MiB, {row['wall_s']:.1f} s wall, "
-          f"{row['rows_per_s']:,.0f} rows/s, {row['rows_per_cpu_s']:,.0f} rows/CPU-s", flush=True)
+    print(f"n={n:,} chunk={row['chunk_size']:,}{'' if chunk else ' (default)'}: peak RSS "
+          f"{row['max_rss_mib']:.0f} MiB, {row['wall_s']:.1f} s wall, {row['rows_per_s']:,.0f} rows/s, "
+          f"{row['rows_per_cpu_s']:,.0f} rows/CPU-s", flush=True)
     return row
 
 
@@ -159,7 +169,7 @@ def markdown(report: dict[str, Any]) -> str:
     """The human-readable result file."""
     info, model, rows = report["machine"], report["model"], report["runs"]
     uncommitted = ", ".join(info["synthaug_uncommitted"]) or "none"
-    default = [r for r in rows if r["chunk_size"] == report["default_chunk_size"]]
+    default = [r for r in rows if not r["chunk_flag"]]
     biggest = max(default, key=lambda r: r["n"])
     lines = [
         "# Streaming sampling to Parquet: peak memory and rows/s (issue 7, must-show 2)", "",
@@ -172,7 +182,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"Model: `TabularCGAN(epochs=1, min_steps=1, random_state={report['seed']})` on all {model['rows']:,} rows "
         f"of `{report['data']}` ({model['columns']} columns incl. the target; encoded width "
         f"{model['encoded_width']}); model directory {model['model_bytes'] / 1024:.0f} KB. Each run: "
-        "`/usr/bin/time -v synthaug sample MODEL --n N -o OUT.parquet --quiet --seed 0 --chunk-size C`; "
+        "`/usr/bin/time -v synthaug sample MODEL --n N -o OUT.parquet --quiet --seed 0` (default chunk size "
+        f"{report['default_chunk_size']:,}), then with `--chunk-size C`; "
         "the output's row count is checked from its Parquet metadata, then the file is deleted.  ",
         f"`synthaug --help` alone (the CLI's imports): peak RSS {report['imports_only']['max_rss_mib']:.0f} MiB.", "",
         "| rows | chunk size | peak RSS (MiB) | wall s | user + sys s | CPU % | rows/s (wall) | rows per CPU s | "
@@ -181,8 +192,9 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for r in rows:
         lines.append(
-            f"| {r['n']:,} | {r['chunk_size']:,} | {r['max_rss_mib']:.0f} | {r['wall_s']:.1f} | "
-            f"{r['user_s'] + r['system_s']:.1f} | {r['cpu_percent']:.0f} | {r['rows_per_s']:,.0f} | "
+            f"| {r['n']:,} | {r['chunk_size']:,}{'' if r['chunk_flag'] else ' (default)'} | "
+            f"{r['max_rss_mib']:.0f} | {r['wall_s']:.1f} | {r['user_s'] + r['system_s']:.1f} | "
+            f"{r['cpu_percent']:.0f} | {r['rows_per_s']:,.0f} | "
             f"{r['rows_per_cpu_s']:,.0f} | {r['rows_in_file']:,} | {r['row_groups']} | {r['file_mb']:.0f} | "
             f"{r['load_before']} / {r['load_after']} |")
     peak = biggest["max_rss_mib"]
@@ -192,10 +204,10 @@ def markdown(report: dict[str, Any]) -> str:
               f"size {report['default_chunk_size']:,}: {peak:.1f} MiB = {decimal_mb:.0f} MB (decimal). Read as "
               f"1 GiB (1024 MiB): {'**met**' if met else '**NOT met**'}, margin {RSS_TARGET_MIB - peak:.1f} MiB; read "
               f"as 1000 MB: {'**met**' if decimal_mb < 1000 else '**NOT met**'}.", ""]
-    for chunk in dict.fromkeys(r["chunk_size"] for r in rows):
-        mine = [r for r in rows if r["chunk_size"] == chunk]
+    for flag, chunk in dict.fromkeys((r["chunk_flag"], r["chunk_size"]) for r in rows):
+        mine = [r for r in rows if (r["chunk_flag"], r["chunk_size"]) == (flag, chunk)]
         growth = ", ".join(f"{r['n']:,}: {r['max_rss_mib']:.0f}" for r in mine)
-        lines.append(f"* chunk {chunk:,}: peak RSS (MiB) against rows: {growth}.")
+        lines.append(f"* chunk {chunk:,}{'' if flag else ' (default)'}: peak RSS (MiB) against rows: {growth}.")
     lines += ["", "rows/s are wall-clock figures on a shared 2-core machine (see the load); rows per CPU second "
               "is the steadier figure. Small runs are dominated by start-up (imports, model load).", ""]
     return "\n".join(lines)
@@ -216,12 +228,13 @@ def main(argv: list[str] | None = None) -> None:
     model_path, model = fit_and_save(args.data, args.target, args.seed, workdir)
     baseline = imports_only(synthaug_exe)
     runs = [sample_once(synthaug_exe, model_path, n, chunk, workdir / f"sample_{n}.parquet", args.seed)
-            for chunk in args.chunk_sizes for n in args.sizes]
+            for chunk in [None, *args.extra_chunk_sizes] for n in args.sizes
+            if chunk is None or n <= args.extra_max_rows]
     shutil.rmtree(model_path)
     report = {"command": command_line(), "machine": machine_info(), "synthaug_exe": synthaug_exe,
               "started": started, "load_start": load_start, "load_end": load_average(),
               "minutes": (time.perf_counter() - t0) / 60, "data": str(args.data), "seed": args.seed,
-              "model": model, "imports_only": baseline, "default_chunk_size": args.chunk_sizes[0], "runs": runs,
+              "model": model, "imports_only": baseline, "default_chunk_size": default_chunk_size(), "runs": runs,
               "rss_target_mib": RSS_TARGET_MIB}
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / f"{args.name}.json").write_text(json.dumps(report, indent=2) + "\n")

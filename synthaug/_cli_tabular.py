@@ -69,6 +69,8 @@ def fit(
     min_steps: Annotated[int | None, typer.Option(min=1, help="At least this many steps (scarce data).")] = None,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per step.")] = None,
     device: Annotated[Device | None, typer.Option(help="Where to train.")] = None,
+    dp_epsilon: Annotated[float | None, typer.Option(help="Differential privacy (DP-SGD) at this epsilon.")] = None,
+    dp_delta: Annotated[float | None, typer.Option(help="DP delta (default min(1e-5, 1/(10 n)).")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Any constructor parameter: KEY=VALUE.")] = None,
     modality: Annotated[Modality, typer.Option(help="table, image (folder of class subfolders or .npz), "
                                                "or auto: by what DATA is.")] = Modality.auto,
@@ -79,13 +81,14 @@ def fit(
     if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
         from ._cli_image import fit_images
 
-        fit_images(data, output, set_ or [], device.value if device else None, seed, quiet, console)
+        dp_items = [f"{k}={v}" for k, v in (("dp_epsilon", dp_epsilon), ("dp_delta", dp_delta)) if v is not None]
+        fit_images(data, output, [*(set_ or []), *dp_items], device.value if device else None, seed, quiet, console)
         return
     if target is None:
         raise DataError("--target: the class label column is required for tables")
     params = parse_overrides(set_ or [], TabularCGAN)
     given = {"strategy": strategy, "loss": loss, "epochs": epochs, "min_steps": min_steps,
-             "batch_size": batch_size, "device": device}
+             "batch_size": batch_size, "device": device, "dp_epsilon": dp_epsilon, "dp_delta": dp_delta}
     params.update({k: (v.value if isinstance(v, Enum) else v) for k, v in given.items() if v is not None})
     for key, text in (("categorical", categorical), ("continuous", continuous), ("drop", drop), ("keep", keep)):
         if text:
@@ -99,6 +102,9 @@ def fit(
     if not quiet and ctx.is_main:
         console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "
                       f"{len(model.encoder_.specs_)} columns in {model.fit_seconds_:.1f}s; wrote {output}")
+        if model.privacy_ is not None:
+            console.print(f"differential privacy: spent epsilon {model.privacy_['epsilon']:.4g} "
+                          f"(target {model.privacy_['target_epsilon']:.4g}), delta {model.privacy_['delta']:.3g}")
 
 
 def _is_image_data(path: Path) -> bool:

@@ -92,13 +92,25 @@ class PerSampleGANLoss(torch.nn.Module):
 
 class PrivateDiscriminator:
     """Wraps a discriminator and its optimizer with Opacus (ghost clipping: per-sample gradient
-    norms without materialising per-sample gradients); draws Poisson batches of row indices."""
+    norms without materialising per-sample gradients); draws Poisson batches of row indices.
+
+    ``n_rows`` and ``batch_size`` are global. With ``distributed`` (torchrun), every process
+    Poisson-samples its share of the rows at the same rate, so the union of the per-process
+    batches is one Poisson sample of all rows; clipped gradients are summed across processes and
+    noise is added once (Opacus' distributed DP optimizer), so the accountant is the
+    single-process one.
+    """
 
     def __init__(self, D: torch.nn.Module, optimizer: torch.optim.Optimizer, n_rows: int, batch_size: int,
                  steps: int, cfg: DPConfig, epsilon: float, generator: torch.Generator, loss: str,
-                 real_label: float) -> None:
+                 real_label: float, distributed: bool = False) -> None:
         opacus = require_opacus()
         from torch.utils.data import DataLoader, TensorDataset
+
+        if distributed:  # each process Poisson-samples its part of the rows; noise is added once, on rank 0
+            from opacus.distributed import DifferentiallyPrivateDistributedDataParallel
+
+            D = DifferentiallyPrivateDistributedDataParallel(D)
 
         self.sample_rate = min(1.0, batch_size / n_rows)
         self.noise_multiplier = noise_multiplier(epsilon, cfg.delta, self.sample_rate, steps)

@@ -186,9 +186,6 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                     for k in range(len(self.classes_))]
         dp_plan = self._dp_plan()
         ctx = current_context()
-        if ctx.active and dp_plan is not None:
-            raise DataError("dp_epsilon: differentially private training under torchrun is not supported yet; "
-                            "train DP models in one process")
         steps = [self._n_steps(len(m)) for m, _, _ in sets]
         generators, history, spent = [], [], []
         with progress_bar(sum(steps), "training", self.verbose and ctx.is_main) as bar:

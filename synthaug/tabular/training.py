@@ -101,8 +101,10 @@ def train_gan(
     layout = SoftmaxLayout(spans)
     G = reset_parameters(Generator(net), gen).to(device)
     D = reset_parameters(Discriminator(net), gen).to(device)  # same start on every process
+    global_packs = cfg.n_packs
     if ctx.active:
-        matrix, labels = matrix[ctx.shard(len(matrix))], labels[ctx.shard(len(matrix))]
+        if dp is None:  # under DP, Opacus' distributed Poisson sampler shards the rows itself
+            matrix, labels = matrix[ctx.shard(len(matrix))], labels[ctx.shard(len(matrix))]
         cfg = replace(cfg, n_packs=max(1, cfg.n_packs // ctx.world_size))
         rng = np.random.default_rng(child_seed(seed, 10, ctx.rank))
         gen = torch.Generator().manual_seed(child_seed(seed, 11, ctx.rank))
@@ -118,12 +120,14 @@ def train_gan(
     else:
         from ..privacy.dp import PrivateDiscriminator
 
-        private = PrivateDiscriminator(D, opt_d, len(matrix), cfg.n_packs, cfg.n_steps * cfg.discriminator_steps,
-                                       dp.config, dp.sgd_epsilon, gen, cfg.loss, cfg.real_label)
+        private = PrivateDiscriminator(D, opt_d, len(matrix), global_packs, cfg.n_steps * cfg.discriminator_steps,
+                                       dp.config, dp.sgd_epsilon, gen, cfg.loss, cfg.real_label,
+                                       distributed=ctx.active)
         D, opt_d = private.module, private.optimizer
         batches = PoissonBatches(private, labels, dp.class_p, cfg.n_packs, net.condition_dim, rng)
     data = torch.from_numpy(np.ascontiguousarray(matrix, dtype=np.float32)).to(device)
-    G_train, D_train = ctx.wrap(G), ctx.wrap(D)
+    G_train = ctx.wrap(G)
+    D_train = D if private is not None else ctx.wrap(D)  # Opacus' DP optimizer reduces D's clipped gradients
     history, sums = [], np.zeros(2)
     for step in range(cfg.n_steps):
         for i in range(cfg.discriminator_steps):

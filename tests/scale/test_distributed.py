@@ -22,26 +22,31 @@ FIT = ["--epochs", "2", "--min-steps", "1", "--batch-size", "32", "--set", "gene
        "--set", "discriminator_dims=[16]", "--set", "latent_dim=8", "-q"]
 
 
-def torchrun_fit(data, out, seed=0):
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-port",
-           str(29500 + seed * 7 + os.getpid() % 500), "-m", "synthaug", "fit", str(data), "--target", "label",
-           "-o", str(out), "--seed", str(seed), *FIT]
+def torchrun_fit(data, out, *extra, seed=0):
+    port = 29500 + seed * 7 + len(extra) * 13 + os.getpid() % 500
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-port", str(port),
+           "-m", "synthaug", "fit", str(data), "--target", "label", "-o", str(out), "--seed", str(seed), *FIT, *extra]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_two_processes_write_one_model_that_samples_and_reproduces(mixed_table, tmp_path):
+@pytest.mark.parametrize("extra", [(), ("--dp-epsilon", "3")], ids=["plain", "dp"])
+def test_two_processes_write_one_model_that_samples_and_reproduces(mixed_table, tmp_path, extra):
     data = tmp_path / "data.csv"
     mixed_table.to_csv(data, index=False)
-    torchrun_fit(data, tmp_path / "a")
-    torchrun_fit(data, tmp_path / "b")
+    torchrun_fit(data, tmp_path / "a", *extra)
+    torchrun_fit(data, tmp_path / "b", *extra)
     weights = [(tmp_path / run / "weights.safetensors").read_bytes() for run in ("a", "b")]
     assert weights[0] == weights[1]
     model = synthaug.load(tmp_path / "a")
     frame = model.sample_frame(per_class={"yes": 5, "no": 7})
     assert list(frame.columns) == list(mixed_table.columns)
     assert frame["label"].value_counts().to_dict() == {"no": 7, "yes": 5}
+    if extra:  # the accountant's epsilon for the global Poisson rate, within the budget
+        assert model.privacy_ is not None and 1.5 < model.privacy_["epsilon"] <= 3.0
+    else:
+        assert model.privacy_ is None
 
 
 NET = NetworkConfig(data_dim=3, n_classes=2, condition_dim=0, latent_dim=4, generator_dims=(8,),
@@ -88,3 +93,52 @@ def test_ddp_step_equals_single_process_step_on_the_whole_batch(tmp_path):
     for a, b in zip(single, ddp, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
     assert not torch.equal(single[0], one_step(slice(0, 4), DistContext())[0])  # the split matters
+
+
+def one_private_step(rows: slice, ctx: DistContext, monkeypatch_noise) -> list[torch.Tensor]:
+    """One DP-SGD discriminator update (noise 0, so only clipping acts) from fixed rows and fakes."""
+    from synthaug.privacy.dp import DPConfig, PrivateDiscriminator
+
+    monkeypatch_noise()
+    g = torch.Generator().manual_seed(0)
+    data, fake = torch.randn(8, 3, generator=g) * 3, torch.randn(8, 3, generator=g) * 3
+    y = torch.tensor([0, 1] * 4)
+    D = Discriminator(NET)
+    for p in D.parameters():
+        p.data = torch.randn(p.shape, generator=g) * 0.5
+    private = PrivateDiscriminator(D, torch.optim.SGD(D.parameters(), lr=0.5), 8, 8, 1,
+                                   DPConfig(1.0, 1e-5, 0.05, 0.0), 1.0, g, "non-saturating", 0.9,
+                                   distributed=ctx.active)
+    idx = np.arange(8)[rows]
+    batch = StepBatch(idx, y[rows].numpy(), y[rows].numpy(), np.zeros((len(idx), 0), np.float32))
+    fakes = (fake[rows], fake[rows], y[rows], torch.zeros(len(idx), 0))
+    _discriminator_step(private.module, private.optimizer, data, batch, fakes, CFG, g, torch.device("cpu"), private)
+    return [p.detach().clone() for p in D.parameters()]
+
+
+def _no_noise() -> None:
+    import synthaug.privacy.dp as dp
+
+    dp.noise_multiplier = lambda *args: 0.0
+
+
+def _private_worker(rank: int, store: str, out: str) -> None:
+    dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=2)
+    params = one_private_step(slice(rank * 4, rank * 4 + 4), DistContext(rank, 2), _no_noise)
+    if rank == 0:
+        torch.save(params, out)
+    dist.destroy_process_group()
+
+
+@pytest.mark.skipif(not dist.is_available(), reason="torch.distributed unavailable")
+def test_private_ddp_step_equals_single_process_private_step(tmp_path, monkeypatch):
+    """Per-sample clipping, then the sum over both processes' samples: the single-process step."""
+    import synthaug.privacy.dp as dp
+
+    no_noise = lambda: monkeypatch.setattr(dp, "noise_multiplier", lambda *args: 0.0)  # noqa: E731
+    single = one_private_step(slice(0, 8), DistContext(), no_noise)
+    mp.spawn(_private_worker, args=(str(tmp_path / "store"), str(tmp_path / "ddp.pt")), nprocs=2, join=True)
+    ddp = torch.load(tmp_path / "ddp.pt", weights_only=True)
+    for a, b in zip(single, ddp, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+    assert not torch.equal(single[-1], one_private_step(slice(0, 4), DistContext(), no_noise)[-1])  # split matters

@@ -33,8 +33,19 @@ def fit_images(data: Path, output: Path, set_items: list[str], device: str | Non
         console.print(f"trained on {model.n_images_} images ({model.image_size_}x{model.image_size_}, "
                       f"{model.channels_} channel{'s' if model.channels_ > 1 else ''}), "
                       f"{len(model.classes_)} classes in {model.fit_seconds_:.1f}s; diversity ratio "
-                      f"{diversity if diversity is not None else 'n/a'}; wrote {output} "
+                      f"{diversity if diversity is not None else 'n/a (off under DP)' if model.privacy_ else 'n/a'}; "
+                      f"wrote {output} "
                       f"(sample grid {output / GRID_FILE})")
+        if model.privacy_ is not None:
+            console.print(describe_privacy(model.privacy_))
+
+
+def describe_privacy(privacy: dict) -> str:
+    """One line: the (epsilon, delta) the accountant spent, against the target, and how."""
+    run = privacy["models"][0]
+    return (f"differential privacy: spent epsilon {privacy['epsilon']:.4g} (target {privacy['target_epsilon']:.4g}), "
+            f"delta {privacy['delta']:.3g}; noise multiplier {run['noise_multiplier']:.4g}, sample rate "
+            f"{run['sample_rate']:.4g}, {run['steps']} DP-SGD steps")
 
 
 def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, seeds: int, seed: int,
@@ -71,7 +82,13 @@ def describe_image_model(meta: dict, console: Console) -> None:
     diversity = [h["diversity"] for h in training["history"] if h.get("diversity") is not None]
     if diversity:
         console.print("diversity ratio during training: " + ", ".join(f"{d:.2f}" for d in diversity))
-    classes = Table("class", "training images")
+    privacy = meta.get("privacy")
+    if privacy:
+        console.print(describe_privacy(privacy))
+        for key, text in privacy["scope"].items():
+            console.print(f"  {key}: {text}")
+    counts = "training images" + (" (noisy)" if privacy else "")
+    classes = Table("class", counts)
     for label, count in zip(require(meta, "classes"), require(meta, "class_counts"), strict=True):
         classes.add_row(str(label), str(count))
     console.print(classes)

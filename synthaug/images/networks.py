@@ -89,20 +89,30 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """Projection discriminator: (x (B, channels, S, S), y (B,)) -> (logits (B,), phi (B, C))."""
+    """Projection discriminator: (x (B, channels, S, S), y (B,)) -> (logits (B,), phi (B, C)).
 
-    def __init__(self, cfg: ImageNetConfig) -> None:
+    ``spectral=False`` leaves out spectral normalisation, as Opacus (differential privacy) needs:
+    it cannot compute per-sample gradients through parametrizations. There is no batch norm, so
+    every image's logit depends on that image alone.
+    """
+
+    def __init__(self, cfg: ImageNetConfig, spectral: bool = True) -> None:
         super().__init__()
+        sn = spectral_norm if spectral else _identity
         widths = cfg.widths()[::-1]  # from the image size down to the base
-        layers: list[nn.Module] = [spectral_norm(nn.Conv2d(cfg.channels, widths[0], 3, 1, 1)), nn.LeakyReLU(0.2)]
+        layers: list[nn.Module] = [sn(nn.Conv2d(cfg.channels, widths[0], 3, 1, 1)), nn.LeakyReLU(0.2)]
         for a, b in pairwise(widths):
-            layers += [spectral_norm(nn.Conv2d(a, b, 4, 2, 1)), nn.LeakyReLU(0.2)]  # halves H and W
-        layers += [spectral_norm(nn.Conv2d(widths[-1], widths[-1], 3, 1, 1)), nn.LeakyReLU(0.2)]
+            layers += [sn(nn.Conv2d(a, b, 4, 2, 1)), nn.LeakyReLU(0.2)]  # halves H and W
+        layers += [sn(nn.Conv2d(widths[-1], widths[-1], 3, 1, 1)), nn.LeakyReLU(0.2)]
         self.features = nn.Sequential(*layers)
-        self.out = spectral_norm(nn.Linear(widths[-1], 1))
-        self.class_embedding = spectral_norm(nn.Embedding(cfg.n_classes, widths[-1]))
+        self.out = sn(nn.Linear(widths[-1], 1))
+        self.class_embedding = sn(nn.Embedding(cfg.n_classes, widths[-1]))
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         phi = self.features(x).sum(dim=(2, 3))  # (B, C)
         logits = self.out(phi).squeeze(1) + (self.class_embedding(y) * phi).sum(1)
         return logits, phi
+
+
+def _identity(module: nn.Module) -> nn.Module:
+    return module

@@ -28,6 +28,11 @@ from .training import ImageTrainConfig, latent, train_image_gan
 MODEL_TYPE = "ImageCGAN"
 GRID_FILE = "samples.png"
 COLLAPSE_RATIO = 0.5  # warn when synthetic within-class diversity falls below this share of real
+DP_METADATA_SCOPE = (
+    "NOT covered, and in the model file: the image size and channel count (chosen from the images "
+    "unless image_size and channels are given), the class names and the number of training images "
+    "(it sets the sampling rate); pixels are scaled from the fixed range [0, 255], so no bounds come from the data"
+)
 
 
 class ImageCGAN(SampleSeeds, BaseEstimator):
@@ -42,6 +47,11 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     codes from a truncated normal, trading variety for typical images. Every ``grid_every`` steps the within-class
     pixel diversity of samples is compared with that of the training images (``history_``), and
     when ``grid_dir`` is set a sample grid (one row per class) is written there.
+
+    ``dp_epsilon`` trains the discriminator with DP-SGD (Opacus: Poisson sampling, per-sample
+    clipping at ``dp_max_grad_norm``, without spectral norm); the budget is planned to be spent
+    exactly in ``steps`` steps, a share buys noisy class counts, and ``privacy_`` records what was
+    spent. The diversity check against the training images is off under DP.
     """
 
     def __init__(
@@ -68,6 +78,9 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         grid_every: int = 500,
         grid_columns: int = 10,
         grid_dir: str | None = None,
+        dp_epsilon: float | None = None,
+        dp_delta: float | None = None,
+        dp_max_grad_norm: float = 1.0,
         device: str = "cpu",
         random_state: int | np.random.Generator | None = None,
         verbose: bool = False,
@@ -93,6 +106,9 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.grid_every = grid_every
         self.grid_columns = grid_columns
         self.grid_dir = grid_dir
+        self.dp_epsilon = dp_epsilon
+        self.dp_delta = dp_delta
+        self.dp_max_grad_norm = dp_max_grad_norm
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -113,8 +129,10 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.image_size_, self.channels_ = int(images.shape[1]), int(images.shape[-1])
         self.n_images_ = len(images)
         self.seed_ = draw_seed(self.random_state)
+        dp_plan = self._dp_plan()  # under DP, class_counts_ become noisy here
         started = time.perf_counter()
-        self.generator_, self.history_ = self._train(images, codes)
+        self.generator_, self.history_, spent = self._train(images, codes, dp_plan)
+        self.privacy_ = None if dp_plan is None else self._privacy_record(dp_plan, spent)
         self.fit_seconds_ = time.perf_counter() - started
         self._n_sample_calls = 0
         self._warn_if_collapsed()
@@ -137,6 +155,13 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             raise ValueError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
             raise ValueError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
+        if self.dp_epsilon is not None:
+            from ..privacy.dp import check_budget
+
+            check_budget(self.dp_epsilon, self.dp_delta, self.dp_max_grad_norm)
+            if self.loss == "wgan-gp":
+                raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use hinge or "
+                                "non-saturating")
 
     def _read(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(X, (str, Path)):
@@ -172,14 +197,34 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             log_every=max(1, min(int(self.grid_every), int(self.steps) // 100 or 1)),
         )
 
-    def _train(self, images: np.ndarray, codes: np.ndarray) -> tuple[Generator, list[dict]]:
+    def _train(self, images: np.ndarray, codes: np.ndarray, dp_plan) -> tuple[Generator, list[dict], dict | None]:
         device = self._device()
         tensor = torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1.0).to(device)
-        monitor = _Monitor(self, images, codes)
+        monitor = _Monitor(self, None if dp_plan is not None else images, codes)
         with progress_bar(int(self.steps), "training", bool(self.verbose)) as bar:
-            G, history = train_image_gan(tensor, codes, self._network_config(), self._train_config(),
-                                         child_seed(self.seed_, 1), bar, monitor)
-        return G.cpu().eval(), history
+            G, history, spent = train_image_gan(tensor, codes, self._network_config(), self._train_config(),
+                                                child_seed(self.seed_, 1), bar, monitor, dp=dp_plan)
+        return G.cpu().eval(), history, spent
+
+    def _dp_plan(self):
+        """Under DP: a share of epsilon for Laplace-noised class counts (which replace the exact
+        ones), the rest for DP-SGD; None without DP."""
+        if self.dp_epsilon is None:
+            return None
+        from ..privacy.dp import plan_budget
+
+        plan, self.class_counts_ = plan_budget(float(self.dp_epsilon), self.dp_delta, float(self.dp_max_grad_norm),
+                                               self.class_counts_, self.n_images_,
+                                               np.random.default_rng(child_seed(self.seed_, 4)))
+        return plan
+
+    def _privacy_record(self, plan, spent: dict) -> dict:
+        from ..privacy.dp import guarantee_scope, privacy_record
+
+        shared = guarantee_scope(public_schema=True, count_epsilon=plan.config.epsilon - plan.sgd_epsilon)
+        scope = {"covers": shared["covers"], "class_counts": shared["class_counts"], "metadata": DP_METADATA_SCOPE,
+                 "monitoring": "off: no statistic of the training images (such as their diversity) is computed"}
+        return privacy_record(plan, [spent], scope)  # the rest of the shared scope is about tables
 
     def _warn_if_collapsed(self) -> None:
         ratio = self.history_[-1].get("diversity") if self.history_ else None
@@ -252,6 +297,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             "classes": self.classes_.tolist(),
             "class_counts": [int(c) for c in self.class_counts_],
             "seed": str(self.seed_),
+            "privacy": self.privacy_,
             "training": {"n_images": int(self.n_images_), "seconds": round(self.fit_seconds_, 3),
                          "history": self.history_},
         }
@@ -282,6 +328,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         model.n_images_ = int(require(meta, "training", "n_images"))
         model.fit_seconds_ = float(require(meta, "training", "seconds"))
         model.history_ = require(meta, "training", "history")
+        model.privacy_ = meta.get("privacy")
         model._n_sample_calls = 0
         return model
 
@@ -304,23 +351,29 @@ def generate_images(G: Generator, codes: np.ndarray, gen: torch.Generator, batch
 class _Monitor:
     """The training check: within-class diversity against the real images, and a sample grid."""
 
-    def __init__(self, model: ImageCGAN, images: np.ndarray, codes: np.ndarray, per_class: int = 32) -> None:
-        self.model, self.real, self.real_codes = model, images.astype(np.float32), codes
+    def __init__(self, model: ImageCGAN, images: np.ndarray | None, codes: np.ndarray, per_class: int = 32) -> None:
+        self.model, self.real_codes = model, codes
+        self.real = None if images is None else images.astype(np.float32)
         self.n_classes = len(model.classes_)
         self.codes = np.repeat(np.arange(self.n_classes), per_class)
         self.seed = child_seed(model.seed_, 3)
         self.grid_dir = Path(model.grid_dir) if model.grid_dir else None
 
     def __call__(self, step: int, G: Generator) -> dict:
+        self._write_grid(step, G)
+        if self.real is None:  # under DP: no statistics of the training images
+            return {}
         fake = generate_images(G, self.codes, torch.Generator().manual_seed(self.seed)).astype(np.float32)
         ratio, _ = diversity_ratio(fake, self.codes, self.real, self.real_codes, self.n_classes)
+        return {"diversity": round(ratio, 4) if np.isfinite(ratio) else None}
+
+    def _write_grid(self, step: int, G: Generator) -> None:
         if self.grid_dir is not None:
             k = int(self.model.grid_columns)
             rows = generate_images(G, np.repeat(np.arange(self.n_classes), k),
                                    torch.Generator().manual_seed(self.seed))
             grid = image_grid(rows.reshape(self.n_classes, k, *rows.shape[1:]))
             save_png(self.grid_dir / f"step_{step:07d}.png", grid)
-        return {"diversity": round(ratio, 4) if np.isfinite(ratio) else None}
 
 
 def _json_params(params: dict) -> dict:

@@ -1,7 +1,9 @@
-"""One readable training loop for the image GAN: DiffAugment, EMA, diversity and sample grids."""
+"""One readable training loop for the image GAN: DiffAugment, EMA, diversity and sample grids,
+and optionally DP-SGD on the discriminator (Opacus, Poisson-sampled real images)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,6 +12,7 @@ import torch
 
 from .._progress import ProgressBar
 from ..gan.ema import ema_copy, ema_update
+from ..gan.frozen import frozen
 from ..gan.init import reset_parameters
 from ..gan.losses import discriminator_loss, generator_loss, gradient_penalty
 from .diffaugment import diff_augment
@@ -47,28 +50,43 @@ def train_image_gan(
     seed: int,
     bar: ProgressBar,
     on_check: CheckHook | None = None,
-) -> tuple[Generator, list[dict]]:
+    dp=None,
+) -> tuple[Generator, list[dict], dict | None]:
     """Train on ``images`` (N, C, S, S) in [-1, 1] with class codes ``codes`` (N,).
 
-    Returns the generator to sample from (the EMA copy when ``cfg.ema_decay``) with standing
-    batch-norm statistics, and a history of losses and ``on_check`` results.
+    ``dp`` is a :class:`synthaug.privacy.dp.DPPlan`: DP-SGD on a discriminator without spectral
+    norm, real images by Poisson sampling, ``batch_size`` fakes a step with classes from the plan's
+    (noisy) prior. Returns the generator to sample from (the EMA copy when ``cfg.ema_decay``) with
+    standing batch-norm statistics, a history of losses and ``on_check`` results, and the privacy
+    spent (or None).
     """
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     device = images.device
     G = reset_parameters(Generator(net), gen).to(device)
-    D = reset_parameters(Discriminator(net), gen).to(device)
+    D = reset_parameters(Discriminator(net, spectral=dp is None), gen).to(device)
     G_ema = ema_copy(G) if cfg.ema_decay else None
     opt_g = torch.optim.Adam(G.parameters(), cfg.generator_lr, cfg.betas)
     opt_d = torch.optim.Adam(D.parameters(), cfg.discriminator_lr, cfg.betas)
-    sampler = BalancedSampler(codes, net.n_classes)
+    private = None
+    if dp is None:
+        batches = BalancedBatches(codes, net.n_classes, cfg.batch_size, rng)
+    else:
+        from ..privacy.dp import PrivateDiscriminator
+
+        private = PrivateDiscriminator(D, opt_d, len(images), cfg.batch_size, cfg.n_steps * cfg.discriminator_steps,
+                                       dp.config, dp.sgd_epsilon, gen, cfg.loss, cfg.real_label)
+        D = private.module
+        batches = PoissonBatches(private, codes, dp.class_p, cfg.batch_size, rng)
     history, sums, last = [], np.zeros(2), 0
     for step in range(cfg.n_steps):
         for _ in range(cfg.discriminator_steps):
-            rows = torch.from_numpy(sampler.rows(cfg.batch_size, rng)).to(device)
-            d_loss = _discriminator_step(G, D, opt_d, images[rows], _labels(codes, rows), net, cfg, gen)
-        y = torch.from_numpy(sampler.classes(cfg.batch_size, rng)).to(device)
-        g_loss = _generator_step(G, D, opt_g, y, net, cfg, gen)
+            batch = batches.next(device)
+            if private is None:
+                d_loss = _discriminator_step(G, D, opt_d, images[batch.rows], batch.real_classes, net, cfg, gen)
+            else:
+                d_loss = _private_discriminator_step(G, private, images[batch.rows], batch, net, cfg, gen)
+        g_loss = _generator_step(G, D, opt_g, batches.classes(cfg.batch_size, device), net, cfg, gen)
         if G_ema is not None:
             ema_update(G_ema, G, cfg.ema_decay, step)
         sums += (d_loss, g_loss)
@@ -87,11 +105,50 @@ def train_image_gan(
     standing_statistics(final, net.n_classes, cfg.batch_size, gen)
     if on_check is not None:
         history[-1].update(on_check(cfg.n_steps, final))
-    return final, history
+    return final, history, None if private is None else private.spent()
 
 
-def _labels(codes: np.ndarray, rows: torch.Tensor) -> torch.Tensor:
-    return torch.from_numpy(codes[rows.cpu().numpy()]).to(rows.device)
+@dataclass
+class ImageBatch:
+    """Indices of the real images, their classes, and the classes of the fakes to draw."""
+
+    rows: torch.Tensor
+    real_classes: torch.Tensor
+    fake_classes: torch.Tensor
+
+
+class BalancedBatches:
+    """Without DP: classes uniformly, images uniformly within the class; fakes share the classes."""
+
+    def __init__(self, codes: np.ndarray, n_classes: int, batch_size: int, rng: np.random.Generator) -> None:
+        self.codes, self.sampler = codes, BalancedSampler(codes, n_classes)
+        self.batch_size, self.rng = batch_size, rng
+
+    def next(self, device: torch.device) -> ImageBatch:
+        rows = self.sampler.rows(self.batch_size, self.rng)
+        y = torch.from_numpy(self.codes[rows]).to(device)
+        return ImageBatch(torch.from_numpy(rows).to(device), y, y)
+
+    def classes(self, n: int, device: torch.device) -> torch.Tensor:
+        return torch.from_numpy(self.sampler.classes(n, self.rng)).to(device)
+
+
+class PoissonBatches:
+    """Under DP: real images by Poisson sampling (Opacus; the batch may be empty) and a fixed
+    number of fakes whose classes follow the noisy class prior, so the fakes never depend on
+    which images were sampled."""
+
+    def __init__(self, private, codes: np.ndarray, class_p: np.ndarray, n_fake: int,
+                 rng: np.random.Generator) -> None:
+        self.private, self.codes, self.class_p, self.n_fake, self.rng = private, codes, class_p, n_fake, rng
+
+    def next(self, device: torch.device) -> ImageBatch:
+        rows = self.private.next_rows()
+        real = torch.from_numpy(self.codes[rows]).to(device)
+        return ImageBatch(torch.from_numpy(rows).to(device), real, self.classes(self.n_fake, device))
+
+    def classes(self, n: int, device: torch.device) -> torch.Tensor:
+        return torch.from_numpy(self.rng.choice(len(self.class_p), size=n, p=self.class_p)).to(device)
 
 
 def _discriminator_step(G, D, opt, real, y, net, cfg, gen) -> float:
@@ -110,21 +167,37 @@ def _discriminator_step(G, D, opt, real, y, net, cfg, gen) -> float:
     return float(loss.detach())
 
 
+def _private_discriminator_step(G, private, real, batch: ImageBatch, net, cfg, gen) -> float:
+    """One DP-SGD update from a single forward pass over real and fake images.
+
+    DiffAugment draws per image, so each real image's clipped gradient depends on it alone.
+    """
+    y_real, y_fake = batch.real_classes, batch.fake_classes
+    with torch.no_grad():
+        fake = G(latent(len(y_fake), net.latent_dim, gen, real.device), y_fake)  # (F, C, S, S)
+    x = torch.cat([diff_augment(real, cfg.augment, gen, cfg.augment_p),
+                   diff_augment(fake, cfg.augment, gen, cfg.augment_p)])  # (R + F, C, S, S)
+    logits, _ = private.module(x, torch.cat([y_real, y_fake]))
+    is_real = torch.cat([torch.ones(len(y_real)), torch.zeros(len(y_fake))]).to(real.device)
+    with warnings.catch_warnings():  # Opacus' hooks fire on inputs that need no gradient: expected
+        warnings.filterwarnings("ignore", message="Full backward hook is firing")
+        return private.update(logits, is_real)
+
+
 def _generator_step(G, D, opt, y, net, cfg, gen) -> float:
     half = len(y) // 2
     y = torch.cat([y[:half], y[:half], y[2 * half :]])  # pairs (i, i + half) share a class
     z = latent(len(y), net.latent_dim, gen, y.device)
     fake = G(z, y)
-    D.requires_grad_(False)
-    fake_logits, _ = D(diff_augment(fake, cfg.augment, gen, cfg.augment_p), y)
-    loss = generator_loss(cfg.loss, fake_logits)
-    if cfg.mode_seeking > 0 and half > 0:
-        loss = loss + cfg.mode_seeking * mode_seeking_loss(fake[:half], fake[half : 2 * half], z[:half],
-                                                           z[half : 2 * half])
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
+    with frozen(D):
+        fake_logits, _ = D(diff_augment(fake, cfg.augment, gen, cfg.augment_p), y)
+        loss = generator_loss(cfg.loss, fake_logits)
+        if cfg.mode_seeking > 0 and half > 0:
+            loss = loss + cfg.mode_seeking * mode_seeking_loss(fake[:half], fake[half : 2 * half], z[:half],
+                                                               z[half : 2 * half])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
     opt.step()
-    D.requires_grad_(True)
     return float(loss.detach())
 
 

@@ -8,6 +8,7 @@ said in :func:`guarantee_scope` and written to the model file.
 from __future__ import annotations
 
 import importlib
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._errors import SynthaugError
+from .._errors import DataError, SynthaugError
 
 ACCOUNTANT = "rdp"
 DP_COUNT_SHARE = 0.05  # of epsilon, for the Laplace-noised class counts
@@ -112,17 +113,20 @@ class PrivateDiscriminator:
 
             D = DifferentiallyPrivateDistributedDataParallel(D)
 
-        self.sample_rate = min(1.0, batch_size / n_rows)
-        self.noise_multiplier = noise_multiplier(epsilon, cfg.delta, self.sample_rate, steps)
         loader = DataLoader(TensorDataset(torch.arange(n_rows)), batch_size=batch_size, generator=generator)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # opacus warns about secure RNG; seeded runs are the point here
             self.engine = opacus.PrivacyEngine(accountant=ACCOUNTANT)
             self.module, self.optimizer, self.criterion, self.loader = self.engine.make_private(
-                module=D, optimizer=optimizer, data_loader=loader, noise_multiplier=self.noise_multiplier,
+                module=D, optimizer=optimizer, data_loader=loader, noise_multiplier=1.0,
                 max_grad_norm=cfg.max_grad_norm, poisson_sampling=True, noise_generator=generator,
                 grad_sample_mode="ghost", criterion=PerSampleGANLoss(loss, real_label),
             )
+        # The rate Opacus' accountant charges is 1 / len(loader) (about 1 / ceil(n / batch_size), not
+        # batch_size / n): plan the noise for that rate, so the budget is spent exactly, never exceeded.
+        self.sample_rate = 1.0 / len(self.loader)
+        self.noise_multiplier = noise_multiplier(epsilon, cfg.delta, self.sample_rate, steps)
+        self.optimizer.noise_multiplier = self.noise_multiplier  # read by the noise and the accountant each step
         self.delta, self.target_epsilon = cfg.delta, epsilon
         self._batches = iter(self.loader)
 
@@ -144,7 +148,16 @@ class PrivateDiscriminator:
         return float(loss.detach())
 
     def spent_epsilon(self) -> float:
-        return float(self.engine.get_epsilon(self.delta))
+        with warnings.catch_warnings():  # "optimal order is the largest alpha": the bound is valid, if loose
+            warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
+            return float(self.engine.get_epsilon(self.delta))
+
+    def spent(self) -> dict:
+        """The accountant's reading for the model file: epsilon, delta, noise multiplier, sample rate
+        and the DP-SGD steps it was charged for."""
+        steps = sum(int(n_steps) for _, _, n_steps in self.engine.accountant.history)
+        return {"epsilon": self.spent_epsilon(), "delta": self.delta, "noise_multiplier": self.noise_multiplier,
+                "sample_rate": self.sample_rate, "steps": steps}
 
 
 def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
@@ -158,3 +171,44 @@ def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
                    "NOT covered: column kinds, category lists, numeric bounds and normalisation knots "
                    "were computed from the data without noise; pass a public schema to cover them"),
     }
+
+def check_budget(epsilon, delta, max_grad_norm) -> None:
+    """Refuse what DP-SGD cannot deliver: epsilon > 0, 0 < delta < 1 (or None), max_grad_norm > 0."""
+    if not _positive(epsilon):
+        raise DataError(f"dp_epsilon must be a positive number; got {epsilon!r}")
+    if delta is not None and not (_positive(delta) and float(delta) < 1.0):
+        raise DataError(f"dp_delta must be in (0, 1), well below 1/n; got {delta!r}")
+    if not _positive(max_grad_norm):
+        raise DataError(f"dp_max_grad_norm must be a positive number; got {max_grad_norm!r}")
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, counts: np.ndarray, n_rows: int,
+                rng: np.random.Generator) -> tuple[DPPlan, np.ndarray]:
+    """Split ``epsilon``: DP_COUNT_SHARE for Laplace-noised class ``counts``, the rest for DP-SGD.
+
+    Returns the plan (its class prior, for the fakes, comes from the noisy counts) and the noisy
+    counts, which replace the exact ones in the model.
+    """
+    check_budget(epsilon, delta, max_grad_norm)
+    delta = float(delta) if delta is not None else default_delta(n_rows)
+    count_eps = DP_COUNT_SHARE * float(epsilon)
+    noisy = noisy_class_counts(np.asarray(counts), count_eps, rng)
+    config = DPConfig(float(epsilon), delta, float(max_grad_norm), DP_COUNT_SHARE)
+    return DPPlan(config, float(epsilon) - count_eps, noisy / noisy.sum()), noisy
+
+
+def privacy_record(plan: DPPlan, spent: list[dict], scope: dict) -> dict:
+    """The model file's ``privacy`` entry: budget, what the accountant(s) spent, and the scope.
+
+    ``spent`` holds one accountant reading per model; models trained on disjoint records compose
+    in parallel, so DP-SGD costs their maximum, and the class counts add their share.
+    """
+    count_eps = plan.config.epsilon - plan.sgd_epsilon
+    sgd = max(s["epsilon"] for s in spent)
+    return {"target_epsilon": plan.config.epsilon, "delta": plan.config.delta, "epsilon": sgd + count_eps,
+            "sgd_epsilon": sgd, "count_epsilon": count_eps, "max_grad_norm": plan.config.max_grad_norm,
+            "accountant": ACCOUNTANT, "models": spent, "scope": scope}

@@ -40,6 +40,28 @@ def test_per_class_dp_uses_parallel_composition(mixed_table):
     assert set(model.sample_frame(balance=True)["label"]) <= {"yes", "no"}
 
 
+def test_per_class_dp_charges_each_class_model_and_composes_in_parallel(mixed_table):
+    import math
+
+    model = TabularCGAN(strategy="per-class", dp_epsilon=1.0, random_state=0, **DP_FAST).fit(mixed_table, y="label")
+    privacy, sizes = model.privacy_, mixed_table["label"].value_counts()[model.classes_].to_numpy()
+    assert len(privacy["models"]) == len(model.classes_) == 2
+    for run, n_k in zip(privacy["models"], sizes, strict=True):  # one accountant per class model, each charged
+        assert run["steps"] == DP_FAST["epochs"] * math.ceil(n_k / DP_FAST["batch_size"])
+        assert run["sample_rate"] == pytest.approx(1 / math.ceil(n_k / DP_FAST["batch_size"]))
+        assert privacy["sgd_epsilon"] - 0.05 < run["epsilon"] <= 0.95 + 1e-9  # each planned to its full share
+    # disjoint rows: the release costs the largest class model's epsilon plus the noisy counts' share
+    assert privacy["sgd_epsilon"] == max(run["epsilon"] for run in privacy["models"])
+    assert privacy["epsilon"] == pytest.approx(privacy["sgd_epsilon"] + 0.05) and privacy["epsilon"] <= 1.0 + 1e-9
+
+
+def test_accountant_rate_is_the_recorded_rate_and_budget_is_spent(mixed_table):
+    model = TabularCGAN(dp_epsilon=1.0, random_state=0, **DP_FAST).fit(mixed_table, y="label")
+    (run,) = model.privacy_["models"]
+    assert run["sample_rate"] == pytest.approx(1 / 4)  # Poisson rate 1 / ceil(120 / 32), as Opacus charges it
+    assert 0.95 - 0.02 < run["epsilon"] <= 0.95 + 1e-9
+
+
 def test_gradient_penalty_is_refused_under_dp(mixed_table):
     with pytest.raises(DataError, match="wgan-gp"):
         TabularCGAN(dp_epsilon=1.0, loss="wgan-gp", **DP_FAST).fit(mixed_table, y="label")

@@ -7,6 +7,10 @@ For each split seed: a stratified 30% test split of digits (8x8, 16 gray levels 
 ``RESULTS.json`` and ``RESULTS.md`` (the HTML reports stay in ``--work``).
 
     python benchmarks/bench_images.py --splits 3 --seeds 3 --out benchmarks/results/images
+
+With ``--dp-epsilon E`` every split is fitted twice with the same ``--set`` (so the same steps):
+non-private and with ``--dp-epsilon E``; the summary compares spent epsilon, fit time, synthetic-only
+accuracy and CAS (``--out benchmarks/results/images_dp``).
 """
 
 from __future__ import annotations
@@ -53,13 +57,14 @@ def interval(values: list[float]) -> dict:
             "values": v.tolist()}
 
 
-def one_split(seed: int, args, work: Path) -> dict:
+def one_split(seed: int, args, work: Path, dp_epsilon: float | None = None) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     (x_tr, y_tr), (x_te, y_te) = digits_split(seed, args.per_class)
     write_images(work / "train.npz", x_tr, y_tr)
     write_images(work / "test.npz", x_te, y_te)
     fit_args = ["fit", str(work / "train.npz"), "--target", "label", "-o", str(work / "model"), "--seed", str(seed),
                 "--quiet", *sum((["--set", s] for s in args.set), [])]
+    fit_args += [] if dp_epsilon is None else ["--dp-epsilon", str(dp_epsilon)]
     load_before = os.getloadavg()
     fit_seconds = run_cli(fit_args)
     load_after = os.getloadavg()
@@ -68,10 +73,56 @@ def one_split(seed: int, args, work: Path) -> dict:
              "--seed", str(seed), "--quiet"])
     report = evaluate_images(work / "train.npz", work / "test.npz", work / "synthetic.npz", seeds=args.seeds,
                              steps=args.steps, random_state=seed, out_dir=work / "report")
-    history = json.loads((work / "model" / "model.json").read_text())["training"]["history"]
+    meta = json.loads((work / "model" / "model.json").read_text())
+    history = meta["training"]["history"]
     return {"seed": seed, "fit_seconds": fit_seconds, "load_1min_before_after": [load_before[0], load_after[0]],
             "diversity_during_training": [h["diversity"] for h in history if "diversity" in h],
-            "report": report}
+            "privacy": meta.get("privacy"), "report": report}
+
+
+def dp_split(seed: int, args, work: Path) -> dict:
+    """The same split and steps fitted without and with DP."""
+    return {"seed": seed, "non_private": one_split(seed, args, work / "non_private"),
+            "private": one_split(seed, args, work / "private", args.dp_epsilon)}
+
+
+def dp_summary(splits: list[dict]) -> dict:
+    def pick(kind: str, get) -> list[float]:
+        return [get(s[kind]) for s in splits]
+
+    out = {"spent_epsilon": pick("private", lambda r: r["privacy"]["epsilon"]),
+           "noise_multiplier": pick("private", lambda r: r["privacy"]["models"][0]["noise_multiplier"]),
+           "sample_rate": pick("private", lambda r: r["privacy"]["models"][0]["sample_rate"]),
+           "time_ratio": [p / n for p, n in zip(pick("private", lambda r: r["fit_seconds"]),
+                                                pick("non_private", lambda r: r["fit_seconds"]), strict=True)]}
+    for kind in ("non_private", "private"):
+        out[kind] = {"fit_seconds": pick(kind, lambda r: r["fit_seconds"]),
+                     "synthetic_only": interval(pick(kind, lambda r: r["report"]["accuracy"]["synthetic"]["mean"])),
+                     "real_only": interval(pick(kind, lambda r: r["report"]["accuracy"]["real"]["mean"])),
+                     "cas": interval(pick(kind, lambda r: r["report"]["quality"]["cas"]))}
+    return out
+
+
+def dp_markdown(result: dict) -> str:
+    s, a = result["summary"], result["args"]
+    pct = lambda v: f"{100 * v:.1f}%"  # noqa: E731
+    per = lambda xs, f: ", ".join(f(x) for x in xs)  # noqa: E731
+    lines = [f"# Images with differential privacy: digits at {a['per_class']} per class, epsilon {a['dp_epsilon']} "
+             "vs non-private", "", f"Command: `{result['command']}`", "", f"Commit: {result['commit']}", "",
+             f"Machine: {result['machine']}", "",
+             "| | non-private | DP |", "| --- | --- | --- |",
+             f"| spent epsilon (target {a['dp_epsilon']}) | - | {per(s['spent_epsilon'], lambda x: f'{x:.3f}')} |",
+             f"| noise multiplier, sample rate | - | {per(s['noise_multiplier'], lambda x: f'{x:.3g}')}, "
+             f"{per(s['sample_rate'], lambda x: f'{x:.3g}')} |",
+             f"| `synthaug fit` seconds | {per(s['non_private']['fit_seconds'], lambda x: f'{x:.0f}')} | "
+             f"{per(s['private']['fit_seconds'], lambda x: f'{x:.0f}')} |",
+             f"| time ratio DP / non-private | - | {per(s['time_ratio'], lambda x: f'{x:.2f}x')} |"]
+    for name, key in (("synthetic-only test accuracy", "synthetic_only"), ("CAS", "cas"),
+                      ("real-only test accuracy (reference)", "real_only")):
+        lines.append(f"| {name} | {pct(s['non_private'][key]['mean'])} "
+                     f"({per(s['non_private'][key]['values'], pct)}) | {pct(s['private'][key]['mean'])} "
+                     f"({per(s['private'][key]['values'], pct)}) |")
+    return "\n".join(lines + [""])
 
 
 def summarise(splits: list[dict]) -> dict:
@@ -137,29 +188,35 @@ def main() -> None:
                         help="run just this split seed and keep its result in --work (for parallel runs)")
     parser.add_argument("--merge", action="store_true", help="summarise split results kept in --work")
     parser.add_argument("--notes", type=Path, default=None, help="markdown appended to RESULTS.md")
+    parser.add_argument("--dp-epsilon", type=float, default=None,
+                        help="also fit each split with DP at this epsilon (same steps) and compare")
     args = parser.parse_args()
+    run_split = one_split if args.dp_epsilon is None else dp_split
     if args.only is not None:
-        split = one_split(args.only, args, args.work / f"split{args.only}")
+        split = run_split(args.only, args, args.work / f"split{args.only}")
         (args.work / f"split{args.only}.json").write_text(json.dumps(split, indent=1))
         return
     if args.merge:
         splits = [json.loads((args.work / f"split{seed}.json").read_text()) for seed in range(args.splits)]
     else:
-        splits = [one_split(seed, args, args.work / f"split{seed}") for seed in range(args.splits)]
+        splits = [run_split(seed, args, args.work / f"split{seed}") for seed in range(args.splits)]
     torch_threads = __import__("torch").get_num_threads()
-    result = {"command": os.environ.get("BENCH_COMMAND", "python " + " ".join(sys.argv)),
+    fits = splits if args.dp_epsilon is None else [s[k] for s in splits for k in ("non_private", "private")]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    result = {"command": os.environ.get("BENCH_COMMAND", "python " + " ".join(sys.argv)), "commit": commit,
               "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
               "machine": f"{os.cpu_count()} cores shared with other jobs; torch threads {torch_threads} and "
                          f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')} in this process (splits run with "
                          f"--only use the environment of the command above); 1-min load before/after "
-                         f"each fit {[[round(x, 1) for x in s['load_1min_before_after']] for s in splits]}",
+                         f"each fit {[[round(x, 1) for x in s['load_1min_before_after']] for s in fits]}",
               "summary": None, "splits": splits}
-    result["summary"] = summarise(splits)
+    result["summary"] = summarise(splits) if args.dp_epsilon is None else dp_summary(splits)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=1))
     notes = args.notes.read_text() if args.notes else ""
-    args.out.with_suffix(".md").write_text(markdown(result) + ("\n" + notes if notes else ""))
-    print(markdown(result))
+    text = markdown(result) if args.dp_epsilon is None else dp_markdown(result)
+    args.out.with_suffix(".md").write_text(text + ("\n" + notes if notes else ""))
+    print(text)
 
 
 if __name__ == "__main__":

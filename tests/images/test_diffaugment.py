@@ -60,3 +60,17 @@ def test_probability_zero_is_identity_and_unknown_policy_fails():
     with pytest.raises(ValueError, match="rotation"):
         parse_policy("color,rotation")
     assert parse_policy(" color , cutout ") == ("color", "cutout")
+
+
+def test_each_image_is_augmented_on_its_own():
+    """What DP-SGD needs: an image's augmented version never depends on the other images in the batch."""
+    policy = ALL
+    x = torch.rand(4, 3, 8, 8, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    other = x.clone()
+    other[1:] = -x[1:]
+    a = diff_augment(x, policy, torch.Generator().manual_seed(1), p=0.5)
+    b = diff_augment(other, policy, torch.Generator().manual_seed(1), p=0.5)
+    assert torch.equal(a[0], b[0]) and not torch.equal(a[1:], b[1:])
+    x.requires_grad_(True)
+    (grad,) = torch.autograd.grad(diff_augment(x, policy, torch.Generator().manual_seed(1))[0].sum(), x)
+    assert grad[1:].abs().sum() == 0 and grad[0].abs().sum() > 0

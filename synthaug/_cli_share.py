@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._cli_tabular import Quiet, Seed, console
+from ._cli_tabular import Quiet, SchemaFile, Seed, console
 from ._errors import DataError
 from ._overrides import parse_overrides, parse_value
 from .cli import command, err_console
@@ -44,15 +44,19 @@ def share_command(
     holdout: Annotated[float, typer.Option(help="Fraction held out as utility test and privacy reference.")] = 0.2,
     seeds: Annotated[int, typer.Option(min=1, help="Repetitions of the utility measurement.")] = 1,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Any TabularCGAN parameter: KEY=VALUE.")] = None,
+    schema: SchemaFile = None,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:
     """Fit, sample, measure leakage, and release synthetic data only if every gate passes."""
     from .share import Gates, share
+    from .tabular.public_schema import read_public_schema
     from .tabular.synthesizer import TabularCGAN
 
     params = parse_overrides(set_ or [], TabularCGAN)
     params.update({k: v for k, v in (("dp_epsilon", dp_epsilon), ("dp_delta", dp_delta)) if v is not None})
+    if schema is not None:
+        params["public_schema"] = read_public_schema(schema)
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))
     frame = read_table(data)
     outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, n=n, gates=gates,
@@ -65,6 +69,7 @@ def share_command(
     guarantee = outcome.card["guarantee"]
     if isinstance(guarantee, dict):
         console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g}")
+    console.print(f"schema: {outcome.card['schema']['schema']}; class counts: {outcome.card['schema']['class_counts']}")
     if not outcome.released:
         failed = [g.name for g in outcome.gates if not g.passed]
         err_console.print(f"[bold red]refused:[/] gate(s) {', '.join(failed)} failed; no synthetic data written")

@@ -18,6 +18,7 @@ from .distributed import process_group
 from .io import read_table
 from .persist import load_model
 from .sampling import parse_per_class
+from .tabular.public_schema import read_public_schema
 from .tabular.synthesizer import TabularCGAN
 
 console = Console(highlight=False, markup=False)
@@ -51,6 +52,9 @@ def _names(text: str | None) -> list[str]:
 
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars and summaries.")]
+SchemaFile = Annotated[Path | None, typer.Option(
+    "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
+    "classes come from it, not from the data.")]
 Seed = Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")]
 
 
@@ -63,6 +67,7 @@ def fit(
     continuous: Annotated[str | None, typer.Option(help="Columns to treat as continuous, comma-separated.")] = None,
     drop: Annotated[str | None, typer.Option(help="Columns to leave out, comma-separated.")] = None,
     keep: Annotated[str | None, typer.Option(help="Identifier-like columns to model anyway.")] = None,
+    schema: SchemaFile = None,
     strategy: Annotated[Strategy | None, typer.Option(help="One conditional model, or one per class.")] = None,
     loss: Annotated[Loss | None, typer.Option(help="Adversarial loss.")] = None,
     epochs: Annotated[int | None, typer.Option(min=1, help="Passes over the data.")] = None,
@@ -93,6 +98,8 @@ def fit(
     for key, text in (("categorical", categorical), ("continuous", continuous), ("drop", drop), ("keep", keep)):
         if text:
             params[key] = _names(text)
+    if schema is not None:
+        params["public_schema"] = read_public_schema(schema)
     frame = read_table(data)
     with process_group(params.get("device")) as ctx:  # joins torchrun's group when launched by it
         model = TabularCGAN(**params, random_state=seed, verbose=not quiet).fit(frame, y=target)
@@ -158,6 +165,12 @@ def inspect_model(
     for label, count in zip(meta["classes"], meta["class_counts"], strict=True):
         classes.add_row(str(label), str(count))
     console.print(classes)
+    provenance = meta.get("provenance") or {"schema": "inferred from the training data"}
+    console.print(f"schema: {provenance['schema']}; class counts: {provenance.get('class_counts', 'unknown')}")
+    privacy = meta.get("privacy")
+    if privacy:
+        console.print(f"differential privacy: epsilon {privacy['epsilon']:.3g}, delta {privacy['delta']:.3g}; "
+                      f"schema {privacy['scope']['schema']}")
     columns = Table("column", "kind", "dtype", "missing")
     for column in meta["encoder"]["columns"]:
         spec = column["spec"]

@@ -65,5 +65,5 @@ def main() -> None:
     app()
 
 
-# Registering the commands: fit, sample, inspect, demo; evaluate; share; run.
-from . import _cli_evaluate, _cli_run, _cli_share, _cli_tabular  # noqa: E402,F401
+# Registering the commands: fit, sample, inspect, demo; evaluate; share; run; schema.
+from . import _cli_evaluate, _cli_run, _cli_schema, _cli_share, _cli_tabular  # noqa: E402,F401

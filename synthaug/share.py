@@ -19,6 +19,7 @@ from ._text import closest_name
 from .io import TableWriter, atomic_directory
 
 MEMBERSHIP_MEASURES = ("mia_distance", "mia_density")
+NOT_RECORDED = "not recorded by this synthesizer"
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def share(
     card = release_card(model, result, checks, gates, len(train), len(reference), n_before - len(synthetic),
                         random_state)
     released = all(g.passed for g in checks)
+    result.notes.append(guarantee_note(card))
     if released:
         with atomic_directory(output) as tmp:
             with TableWriter(tmp / "synthetic.csv") as writer:
@@ -154,6 +156,7 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
                  "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered},
         "model": {"type": type(model).__name__, "params": _plain_params(model)},
         "guarantee": privacy if privacy else "none: the model was trained without differential privacy",
+        "schema": getattr(model, "provenance_", None) or dict.fromkeys(("schema", "class_counts"), NOT_RECORDED),
         "measures": {m.name: {"value": m.value, "low": m.low, "high": m.high, "verdict": m.verdict}
                      for m in leakage.measures},
         "gates": [asdict(g) for g in checks],
@@ -163,6 +166,14 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
         "seed": seed,
         "versions": _versions(),
     }
+
+
+def guarantee_note(card: dict) -> str:
+    """One sentence for the report: the DP budget (if any) and where the schema and counts came from."""
+    guarantee, schema = card["guarantee"], card["schema"]
+    dp = (f"differential privacy at epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g}"
+          if isinstance(guarantee, dict) else "no differential privacy")
+    return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
 
 
 def _plain_params(model) -> dict:

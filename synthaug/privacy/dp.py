@@ -161,16 +161,27 @@ class PrivateDiscriminator:
 
 
 def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
-    """What the (epsilon, delta) guarantee covers, for the model file and reports."""
+    """What the (epsilon, delta) guarantee covers, for the model file and reports.
+
+    ``public_schema``: the encoder was built from a public schema (kinds, categories, bounds,
+    point masses, missingness, uniform knots), so nothing in it came from the data.
+    ``count_epsilon`` 0 means the class counts were public (given in that schema).
+    """
     return {
         "covers": "discriminator training by DP-SGD (Opacus, Poisson sampling, per-sample clipping); "
                   "the generator and all samples are post-processing",
         "class_counts": ("public (given)" if count_epsilon == 0 else
                          f"Laplace mechanism with epsilon {count_epsilon:.4g}, added to the total"),
-        "schema": ("public (given)" if public_schema else
+        "schema": ("public (given): column kinds, category lists, numeric bounds, point masses and missing "
+                   "flags come from the public schema, normalisation knots from its bounds alone"
+                   if public_schema else
                    "NOT covered: column kinds, category lists, numeric bounds and normalisation knots "
-                   "were computed from the data without noise; pass a public schema to cover them"),
+                   "were computed from the data without noise; pass a public schema (synthaug schema "
+                   "drafts one) to cover them"),
+        "row_count": "NOT covered: the exact number of training rows is in the model file (training.n_rows) "
+                     "and sets the default delta",
     }
+
 
 def check_budget(epsilon, delta, max_grad_norm) -> None:
     """Refuse what DP-SGD cannot deliver: epsilon > 0, 0 < delta < 1 (or None), max_grad_norm > 0."""

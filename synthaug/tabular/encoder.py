@@ -49,6 +49,13 @@ class TableEncoder:
         self._build_spans()
         return self
 
+    def fit_public(self, specs: list[ColumnSpec], states: list[tuple[dict, dict[str, np.ndarray]]]) -> TableEncoder:
+        """Fitted state from a public schema, with no data: ``states`` are each codec's (scalars, arrays)."""
+        self.specs_ = list(specs)
+        self.codecs_ = [self._make_codec(s).load(*state) for s, state in zip(self.specs_, states, strict=True)]
+        self._build_spans()
+        return self
+
     def _build_spans(self) -> None:
         spans, start = [], 0
         for spec, codec in zip(self.specs_, self.codecs_, strict=True):

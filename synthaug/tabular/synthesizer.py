@@ -25,6 +25,7 @@ from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
 from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
+from .public_schema import PublicSchema, codec_states, conform, public_labels, resolve_public_schema
 from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
@@ -39,6 +40,10 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     The label is an input to both networks (an embedding in the generator, a projection term
     in the discriminator), so every sampled row carries exactly the label it was asked for.
     ``strategy="per-class"`` trains one unconditional model per class instead.
+
+    ``public_schema`` (a dict as read from a public-schema JSON file, or its path) fixes column
+    kinds, categories, bounds, point masses, class names and optionally class counts, so the
+    encoder learns nothing from the data (see :mod:`synthaug.tabular.public_schema`).
 
     Training runs ``max(epochs * ceil(n_rows / batch_size), min_steps)`` generator steps, so
     a few dozen rows per class still get enough updates.
@@ -75,6 +80,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         continuous: Sequence[str] = (),
         drop: Sequence[str] = (),
         keep: Sequence[str] = (),
+        public_schema: dict | str | None = None,
         max_knots: int = 200,
         point_mass_share: float = 0.05,
         min_category_count: int = 2,
@@ -114,6 +120,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.continuous = continuous
         self.drop = drop
         self.keep = keep
+        self.public_schema = public_schema
         self.max_knots = max_knots
         self.point_mass_share = point_mass_share
         self.min_category_count = min_category_count
@@ -129,22 +136,22 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     def fit(self, X, y) -> TabularCGAN:
         """Learn from features ``X`` and labels ``y`` (an array, a Series, or a column name of X)."""
         self._check_params()
+        schema = resolve_public_schema(self.public_schema)
         features, labels, columns = split_target(X, y)
         check_columns_exist(features, self.drop, "drop")
         features = features.drop(columns=list(self.drop))
-        self.classes_, codes, self.class_counts_ = encode_labels(labels)
         self.seed_ = draw_seed(self.random_state)
         rng = np.random.default_rng(child_seed(self.seed_, 0))
-        specs, dropped = infer_schema(features, self.categorical, self.continuous, self.keep)
-        if not specs:
-            raise DataError("no feature columns left to model (all were dropped)")
-        self.encoder_ = TableEncoder(
-            max_knots=self.max_knots, point_mass_share=self.point_mass_share,
-            min_category_count=self.min_category_count, clip=self.clip,
-        ).fit(features, specs, rng)
+        if schema is None:
+            self.classes_, codes, self.class_counts_ = encode_labels(labels)
+            dropped = self._fit_encoder(features, rng)
+        else:
+            self.classes_, codes, self.class_counts_ = public_labels(labels, schema)
+            features, dropped = self._fit_public_encoder(features, schema), []
+        self.provenance_ = self._provenance(schema)
         matrix = self.encoder_.transform(features, rng)
         self.target_name_ = str(labels.name)
-        self.target_dtype_ = str(labels.dtype)
+        self.target_dtype_ = str(labels.dtype) if schema is None else schema.target_dtype
         self.columns_ = [c for c in columns if c not in set(map(str, self.drop)) | set(dropped)]
         self.n_rows_ = len(features)
         started = time.perf_counter()
@@ -152,6 +159,35 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.fit_seconds_ = time.perf_counter() - started
         self._n_sample_calls = 0
         return self
+
+    def _new_encoder(self) -> TableEncoder:
+        return TableEncoder(max_knots=self.max_knots, point_mass_share=self.point_mass_share,
+                            min_category_count=self.min_category_count, clip=self.clip)
+
+    def _fit_encoder(self, features: pd.DataFrame, rng: np.random.Generator) -> list[str]:
+        """Infer kinds and fit the encoder from the data; returns the identifier-like columns dropped."""
+        specs, dropped = infer_schema(features, self.categorical, self.continuous, self.keep)
+        if not specs:
+            raise DataError("no feature columns left to model (all were dropped)")
+        self.encoder_ = self._new_encoder().fit(features, specs, rng)
+        return dropped
+
+    def _fit_public_encoder(self, features: pd.DataFrame, schema: PublicSchema) -> pd.DataFrame:
+        """Build the encoder from the public schema alone; returns the features conformed to it."""
+        for name in ("categorical", "continuous", "keep"):
+            if getattr(self, name):
+                raise DataError(f"{name}: with a public schema the column kinds come from the schema; "
+                                f"leave {name} empty")
+        features = conform(features, schema)
+        self.encoder_ = self._new_encoder().fit_public([c.spec() for c in schema.columns], codec_states(schema))
+        return features
+
+    @staticmethod
+    def _provenance(schema: PublicSchema | None) -> dict[str, str]:
+        """Where the schema and the class counts came from (the DP noise on counts is added later)."""
+        return {"schema": "inferred from the training data" if schema is None else "public (given)",
+                "class_counts": "public (given)" if schema is not None and schema.class_counts is not None
+                else "exact, from the training data"}
 
     def _check_params(self) -> None:
         if self.strategy not in STRATEGIES:
@@ -215,10 +251,15 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         if not float(self.dp_epsilon) > 0:
             raise DataError(f"dp_epsilon must be positive, got {self.dp_epsilon}")
         delta = float(self.dp_delta) if self.dp_delta is not None else default_delta(self.n_rows_)
-        count_eps = DP_COUNT_SHARE * float(self.dp_epsilon)
-        rng = np.random.default_rng(child_seed(self.seed_, 3))
-        self.class_counts_ = noisy_class_counts(self.class_counts_, count_eps, rng)
-        config = DPConfig(float(self.dp_epsilon), delta, float(self.dp_max_grad_norm), DP_COUNT_SHARE)
+        if self.provenance_["class_counts"] == "public (given)":
+            count_eps = 0.0
+        else:
+            count_eps = DP_COUNT_SHARE * float(self.dp_epsilon)
+            rng = np.random.default_rng(child_seed(self.seed_, 3))
+            self.class_counts_ = noisy_class_counts(self.class_counts_, count_eps, rng)
+            self.provenance_["class_counts"] = f"Laplace-noised (epsilon {count_eps:.4g})"
+        config = DPConfig(float(self.dp_epsilon), delta, float(self.dp_max_grad_norm),
+                          count_eps / float(self.dp_epsilon))
         return DPPlan(config, float(self.dp_epsilon) - count_eps, self.class_counts_ / self.class_counts_.sum())
 
     def _privacy_record(self, plan, spent: list[dict]) -> dict:
@@ -229,7 +270,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         return {"target_epsilon": plan.config.epsilon, "delta": plan.config.delta,
                 "epsilon": sgd + count_eps, "sgd_epsilon": sgd, "count_epsilon": count_eps,
                 "max_grad_norm": plan.config.max_grad_norm, "accountant": "rdp", "models": spent,
-                "scope": guarantee_scope(public_schema=False, count_epsilon=count_eps)}
+                "scope": guarantee_scope(public_schema=self.provenance_["schema"] == "public (given)",
+                                         count_epsilon=count_eps)}
 
     def _n_steps(self, n_rows: int) -> int:
         return max(int(self.epochs) * math.ceil(n_rows / self.batch_size), int(self.min_steps))
@@ -334,6 +376,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             "columns": self.columns_,
             "seed": str(self.seed_),
             "privacy": self.privacy_,
+            "provenance": self.provenance_,
             "training": {"n_rows": int(self.n_rows_), "seconds": round(self.fit_seconds_, 3),
                          "history": self.history_},
         }
@@ -368,8 +411,15 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         model.fit_seconds_ = float(require(meta, "training", "seconds"))
         model.history_ = require(meta, "training", "history")
         model.privacy_ = meta.get("privacy")
+        model.provenance_ = meta.get("provenance") or _old_provenance(model.privacy_)
         model._n_sample_calls = 0
         return model
+
+
+def _old_provenance(privacy: dict | None) -> dict[str, str]:
+    """Model files written before public schemas existed: everything came from the data."""
+    return {"schema": "inferred from the training data",
+            "class_counts": "exact, from the training data" if privacy is None else "Laplace-noised"}
 
 
 def _json_params(params: dict) -> dict:
@@ -377,6 +427,8 @@ def _json_params(params: dict) -> dict:
     for key, value in params.items():
         if isinstance(value, np.random.Generator):
             value = None
+        elif isinstance(value, Path):
+            value = str(value)
         elif isinstance(value, tuple):
             value = list(value)
         out[key] = value

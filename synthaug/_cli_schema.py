@@ -1,0 +1,52 @@
+"""CLI command ``schema``: draft a public-schema JSON file from a table, for review."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._cli_tabular import Quiet, _names, console
+from ._errors import SynthaugWarning
+from .cli import command
+from .io import atomic_path, read_table
+from .tabular.schema import check_columns_exist
+
+
+@command("schema")
+def schema_command(
+    data: Annotated[Path, typer.Argument(help="Table to draft the schema from (.csv or .parquet).")],
+    target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Public-schema JSON file to write.")],
+    categorical: Annotated[str | None, typer.Option(help="Columns to treat as categorical, comma-separated.")] = None,
+    continuous: Annotated[str | None, typer.Option(help="Columns to treat as continuous, comma-separated.")] = None,
+    drop: Annotated[str | None, typer.Option(help="Columns to leave out, comma-separated.")] = None,
+    keep: Annotated[str | None, typer.Option(help="Identifier-like columns to keep.")] = None,
+    round_bounds: Annotated[bool, typer.Option("--round/--exact", help="Round numeric bounds outward to one "
+                                               "step of their order of magnitude (default), or keep the "
+                                               "data's exact minimum and maximum.")] = True,
+    min_count: Annotated[int, typer.Option(min=1, help="List only categories seen at least this often.")] = 2,
+    quiet: Quiet = False,
+) -> None:
+    """Draft a public schema (kinds, categories, bounds, classes) from DATA, to review and edit.
+
+    The draft comes from the data, so it is not public until a human has replaced its
+    data-derived values; use it with `synthaug fit --schema` and `synthaug share --schema`.
+    """
+    from .tabular.draft_schema import DRAFT_WARNING, draft_public_schema
+
+    frame = read_table(data)
+    check_columns_exist(frame, _names(drop), "--drop")
+    frame = frame.drop(columns=_names(drop))
+    document = draft_public_schema(frame, target, categorical=_names(categorical), continuous=_names(continuous),
+                                   keep=_names(keep), round_bounds=round_bounds, min_count=min_count)
+    rounded = " (rounded outward)" if round_bounds else " (the exact minimum and maximum)"
+    warnings.warn(DRAFT_WARNING.format(rounded=rounded), SynthaugWarning, stacklevel=1)
+    with atomic_path(output) as tmp:
+        tmp.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n")
+    if not quiet:
+        console.print(f"wrote a draft schema of {len(document['columns'])} columns and "
+                      f"{len(document['target']['classes'])} classes to {output}; review it before use")

@@ -1,0 +1,112 @@
+"""Draft a public schema from a table, for a human to review and edit (``synthaug schema``).
+
+A draft comes from the private data, so it is not public until its data-derived values
+(bounds, category lists, point masses, missing flags) have been checked against, or replaced
+by, public knowledge. Bounds are rounded outward to one step of the range's order of magnitude
+(age 17..90 becomes 10..90, dates whole years), categories seen fewer than ``min_count`` times are left out, and
+class counts are never drafted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .columns import _to_json_scalar, to_float
+from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
+from .schema import ColumnSpec, infer_schema
+from .target import encode_labels, split_target
+
+DRAFT_WARNING = (
+    "this schema was drafted from the private data: its bounds{rounded}, category lists, point masses and "
+    "missing flags come from the records, so it is NOT public until you have replaced them with values you "
+    "could publish (a codebook, published ranges); class counts are left out (add published ones as "
+    "target.counts)"
+)
+
+
+def draft_public_schema(
+    frame: pd.DataFrame,
+    target: str,
+    *,
+    categorical: Iterable[str] = (),
+    continuous: Iterable[str] = (),
+    keep: Iterable[str] = (),
+    round_bounds: bool = True,
+    min_count: int = 2,
+    point_mass_share: float = 0.05,
+    max_point_masses: int = 3,
+) -> dict:
+    """A public-schema document (see :mod:`synthaug.tabular.public_schema`) drafted from ``frame``."""
+    features, labels, _ = split_target(frame, target)
+    classes, _, _ = encode_labels(labels)
+    specs, _ = infer_schema(features, categorical, continuous, keep)
+    columns = [_draft_column(features[s.name], s, round_bounds, min_count, point_mass_share, max_point_masses)
+               for s in specs]
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "target": {"name": str(target), "classes": classes, "dtype": str(labels.dtype), "counts": None},
+        "columns": columns,
+    }
+    parse_public_schema(document, "drafted schema")
+    return document
+
+
+def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_count: int, share: float,
+                  max_masses: int) -> dict:
+    out = {"name": spec.name, "kind": spec.kind, "dtype": spec.dtype, "missing": spec.has_missing}
+    if spec.kind in NUMERIC:
+        x = to_float(col, spec)
+        present = x[~np.isnan(x)]
+        low, high = float(present.min()), float(present.max())
+        if round_bounds:
+            low, high = outward_years(low, high) if spec.kind == "datetime" else outward(low, high)
+        masses = _point_masses(present, share, max_masses)
+        out["bounds"] = _as_json(np.array([low, high]), spec.kind)
+        out["point_masses"] = _as_json(masses, spec.kind)
+    elif spec.kind == "boolean":
+        out["categories"] = [False, True]
+    elif spec.kind == "categorical":
+        counts = col.value_counts(dropna=True)
+        kept = counts[counts >= min_count] if (counts >= min_count).any() else counts.head(1)
+        out["categories"] = [_to_json_scalar(v) for v in kept.index]  # most frequent first
+    else:
+        present = col.dropna()
+        out["value"] = _to_json_scalar(present.iloc[0]) if len(present) else None
+    return out
+
+
+def outward(low: float, high: float) -> tuple[float, float]:
+    """Bounds rounded outward to a multiple of 10**floor(log10(range)): 17..90 -> 10..90."""
+    span = high - low if high > low else max(abs(low), 1.0)
+    step = 10.0 ** math.floor(math.log10(span))
+    low, high = round(math.floor(low / step) * step, 12), round(math.ceil(high / step) * step, 12)
+    return low, (high if high > low else low + step)
+
+
+def outward_years(low: float, high: float) -> tuple[float, float]:
+    """Datetime bounds (seconds) widened to whole years: 2020-03-05..2022-07-01 -> 2020-01-01..2023-01-01."""
+    first, last = pd.Timestamp(int(low * 1e9)), pd.Timestamp(int(high * 1e9))
+    start = pd.Timestamp(year=first.year, month=1, day=1)
+    end = pd.Timestamp(year=last.year + 1, month=1, day=1)
+    return start.value / 1e9, end.value / 1e9
+
+
+def _point_masses(present: np.ndarray, share: float, max_masses: int) -> np.ndarray:
+    values, counts = np.unique(present, return_counts=True)
+    shares = counts / max(len(present), 1)
+    top = np.argsort(-shares, kind="stable")[:max_masses]
+    return np.sort(values[top[shares[top] >= share]])
+
+
+def _as_json(values: np.ndarray, kind: str) -> list:
+    if kind == "datetime":
+        stamps = pd.to_datetime(np.round(values * 1e9).astype("int64"), unit="ns")
+        return [s.isoformat() for s in stamps]
+    if kind == "integer":
+        return [int(round(v)) for v in values]
+    return [float(v) for v in values]

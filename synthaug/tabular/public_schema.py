@@ -1,0 +1,353 @@
+"""Public schemas: column kinds, category lists, bounds and class names given, not learned.
+
+A public schema is a JSON file (``synthaug schema`` drafts one for review)::
+
+    {"format": "synthaug-public-schema", "format_version": 1,
+     "target": {"name": "income", "classes": ["<=50K", ">50K"], "counts": null},
+     "columns": [
+       {"name": "age", "kind": "integer", "bounds": [16, 100]},
+       {"name": "capital-gain", "kind": "integer", "bounds": [0, 100000], "point_masses": [0]},
+       {"name": "workclass", "kind": "categorical", "categories": ["Private", "State-gov"], "missing": true},
+       {"name": "member", "kind": "boolean"},
+       {"name": "joined", "kind": "datetime", "bounds": ["2020-01-01", "2024-01-01"]},
+       {"name": "country", "kind": "constant", "value": "NO"}]}
+
+Optional: a top-level ``description`` (where the values come from); per column ``missing``
+(default false) and ``dtype`` (the pandas dtype samples get; a default per kind);
+``target.counts`` (class -> count) makes the class prior public too. Without ``dtype``,
+categories and classes that are all numbers (or all true/false) give a numeric (bool) dtype.
+
+With a public schema the encoder takes nothing from the data: kinds, categories, bounds, point
+masses and missingness come from the file, and each number's normal-score transform is the
+linear map of its public bounds onto [-3.72, 3.72] (two knots; see :func:`numeric_state`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError, SynthaugWarning
+from .._text import closest_name
+from .columns import Z_EDGE, to_float
+from .schema import KINDS, ColumnSpec
+
+FORMAT = "synthaug-public-schema"
+FORMAT_VERSION = 1
+NUMERIC = ("continuous", "integer", "datetime")
+DEFAULT_DTYPES = {"continuous": "float64", "integer": "int64", "boolean": "bool", "categorical": "object",
+                  "datetime": "datetime64[ns]", "constant": "object"}
+TOP_KEYS = {"format", "format_version", "description", "target", "columns"}
+COLUMN_KEYS = {"name", "kind", "dtype", "missing", "categories", "bounds", "point_masses", "value"}
+
+
+@dataclass(frozen=True)
+class PublicColumn:
+    """One column as the public schema declares it (datetime bounds and masses in seconds)."""
+
+    name: str
+    kind: str
+    dtype: str
+    missing: bool = False
+    categories: tuple = ()
+    bounds: tuple[float, float] | None = None
+    point_masses: tuple[float, ...] = ()
+    value: object = None
+
+    def spec(self) -> ColumnSpec:
+        return ColumnSpec(self.name, self.kind, self.dtype, self.missing)
+
+
+@dataclass(frozen=True)
+class PublicSchema:
+    """A parsed and checked public schema."""
+
+    columns: tuple[PublicColumn, ...]
+    target: str
+    classes: tuple
+    class_counts: tuple[int, ...] | None
+    target_dtype: str
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+# ---------------------------------------------------------------- reading and checking the file
+def read_public_schema(path: str | Path) -> dict:
+    """The JSON document at ``path``, checked by :func:`parse_public_schema`; DataError names the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: schema file not found")
+    try:
+        document = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = f"line {exc.lineno}: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
+        raise DataError(f"{path}: schema is not valid JSON ({where})") from None
+    parse_public_schema(document, str(path))
+    return document
+
+
+def resolve_public_schema(value: dict | str | Path | None) -> PublicSchema | None:
+    """The ``public_schema`` constructor parameter (a dict, a path, or None) parsed and checked."""
+    if value is None:
+        return None
+    if isinstance(value, (str, Path)):
+        return parse_public_schema(read_public_schema(value), str(value))
+    if not isinstance(value, dict):
+        raise DataError(f"public_schema must be a dict or a path to a JSON file, got {type(value).__name__}")
+    return parse_public_schema(value)
+
+
+def parse_public_schema(document, source: str = "public schema") -> PublicSchema:
+    """Check the document's format version, target and columns; one-line DataError on the first problem."""
+    if not isinstance(document, dict):
+        raise DataError(f"{source}: expected a JSON object with format_version, target and columns")
+    version = document.get("format_version")
+    if version != FORMAT_VERSION or document.get("format", FORMAT) != FORMAT:
+        raise DataError(f"{source}: unknown schema format {document.get('format', FORMAT)!r} version {version!r} "
+                        f"(this synthaug reads {FORMAT!r} version {FORMAT_VERSION})")
+    unknown = sorted(set(document) - TOP_KEYS)
+    if unknown:
+        raise DataError(f"{source}: unknown key {unknown[0]!r}{closest_name(unknown[0], TOP_KEYS)}")
+    columns = document.get("columns")
+    if not isinstance(columns, list) or not columns:
+        raise DataError(f"{source}: 'columns' must be a non-empty list of column objects")
+    parsed = tuple(_parse_column(c, source) for c in columns)
+    names = [c.name for c in parsed]
+    if len(set(names)) != len(names):
+        raise DataError(f"{source}: column {next(n for n in names if names.count(n) > 1)!r} is declared twice")
+    target, classes, counts, dtype = _parse_target(document.get("target"), source)
+    if target in names:
+        raise DataError(f"{source}: target {target!r} is also declared as a column")
+    return PublicSchema(parsed, target, classes, counts, dtype)
+
+
+def _parse_target(target, source: str) -> tuple[str, tuple, tuple[int, ...] | None, str]:
+    if not isinstance(target, dict) or not isinstance(target.get("name"), str):
+        raise DataError(f"{source}: 'target' must be an object with a name and its classes")
+    name, classes = target["name"], target.get("classes")
+    if not isinstance(classes, list) or len(classes) < 2 or len(set(map(repr, classes))) != len(classes):
+        raise DataError(f"{source}: target {name!r}: 'classes' must list at least two distinct class names")
+    counts = target.get("counts")
+    if counts is not None:
+        if not isinstance(counts, dict) or set(counts) != {str(c) for c in classes}:
+            raise DataError(f"{source}: target {name!r}: 'counts' must map every class (and only those) to a count")
+        values = [counts[str(c)] for c in classes]
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in values):
+            raise DataError(f"{source}: target {name!r}: every class count must be a whole number >= 1")
+        counts = tuple(values)
+    return name, tuple(classes), counts, str(target.get("dtype") or _label_dtype(classes))
+
+
+def _label_dtype(classes: list) -> str:
+    if all(isinstance(c, bool) for c in classes):
+        return "bool"
+    if all(isinstance(c, int) and not isinstance(c, bool) for c in classes):
+        return "int64"
+    if all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in classes):
+        return "float64"
+    return "object"
+
+
+def _parse_column(column, source: str) -> PublicColumn:
+    if not isinstance(column, dict) or not isinstance(column.get("name"), str):
+        raise DataError(f"{source}: every column needs a 'name' (text); got {str(column)[:60]!r}")
+    name, kind = column["name"], column.get("kind")
+    where = f"{source}: column {name!r}"
+    if kind not in KINDS:
+        raise DataError(f"{where}: unknown kind {kind!r}{closest_name(str(kind), KINDS)}; kinds are {', '.join(KINDS)}")
+    unknown = sorted(set(column) - COLUMN_KEYS)
+    if unknown:
+        raise DataError(f"{where}: unknown key {unknown[0]!r}{closest_name(unknown[0], COLUMN_KEYS)}")
+    missing = column.get("missing", False)
+    if not isinstance(missing, bool):
+        raise DataError(f"{where}: 'missing' must be true or false, got {missing!r}")
+    base = {"name": name, "kind": kind, "dtype": str(column.get("dtype") or DEFAULT_DTYPES[kind]), "missing": missing}
+    if kind in NUMERIC:
+        bounds, masses = _numeric_fields(column, kind, where)
+        return PublicColumn(**base, bounds=bounds, point_masses=masses)
+    if kind in ("categorical", "boolean"):
+        categories = _categories(column, kind, where)
+        base["dtype"] = str(column.get("dtype") or _label_dtype(list(categories)))
+        return PublicColumn(**base, categories=categories)
+    return PublicColumn(**base, value=column.get("value"))
+
+
+def _numeric_fields(column: dict, kind: str, where: str) -> tuple[tuple[float, float], tuple[float, ...]]:
+    bounds = column.get("bounds")
+    if not isinstance(bounds, list) or len(bounds) != 2:
+        raise DataError(f"{where}: {kind} needs 'bounds': [low, high]")
+    low, high = _as_numbers(bounds, kind, where, "bounds")
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise DataError(f"{where}: bounds must be finite with low < high, got {bounds!r}")
+    if kind == "integer" and not (float(low).is_integer() and float(high).is_integer()):
+        raise DataError(f"{where}: integer bounds must be whole numbers, got {bounds!r}")
+    masses = column.get("point_masses", [])
+    if not isinstance(masses, list):
+        raise DataError(f"{where}: 'point_masses' must be a list of values, got {masses!r}")
+    masses = tuple(sorted(set(_as_numbers(masses, kind, where, "point_masses"))))
+    if any(not low <= m <= high for m in masses):
+        raise DataError(f"{where}: every point mass must lie within the bounds {bounds!r}")
+    return (low, high), masses
+
+
+def _as_numbers(values: list, kind: str, where: str, key: str) -> list[float]:
+    if kind == "datetime":
+        seconds = to_float(pd.Series([str(v) for v in values], dtype=object), ColumnSpec("", kind, "object", False))
+        if np.isnan(seconds).any():
+            raise DataError(f"{where}: {key} must be dates such as '2020-01-31', got {values!r}")
+        return [float(s) for s in seconds]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        raise DataError(f"{where}: {key} must be numbers, got {values!r}")
+    return [float(v) for v in values]
+
+
+def _categories(column: dict, kind: str, where: str) -> tuple:
+    categories = column.get("categories", [False, True] if kind == "boolean" else None)
+    if not isinstance(categories, list) or not categories:
+        raise DataError(f"{where}: {kind} needs a non-empty 'categories' list")
+    if not all(isinstance(c, (str, int, float, bool)) for c in categories):
+        raise DataError(f"{where}: categories must be text, numbers or true/false")
+    if len(set(map(repr, categories))) != len(categories):
+        raise DataError(f"{where}: categories must be distinct")
+    if kind == "boolean" and not set(categories) <= {False, True}:
+        raise DataError(f"{where}: boolean categories must be true and/or false, got {categories!r}")
+    return tuple(categories)
+
+
+# ---------------------------------------------------------------- encoder state with no data
+def numeric_state(column: PublicColumn) -> tuple[dict, dict[str, np.ndarray]]:
+    """A NumericCodec's fitted state from public bounds alone.
+
+    The knots are the public bounds (widened by half a unit for integers, which are
+    dequantised), mapped to the outer normal scores: a min-max scaling. Chosen over DP
+    quantiles because it spends no epsilon and needs no per-column budget split (each row
+    touches every column's histogram, so DP quantiles would divide their share by the number
+    of numeric columns); the generator's linear output learns the shape instead. The cost is
+    measured in benchmarks/results/dp_public_schema.md.
+    """
+    low, high = column.bounds
+    half = 0.5 if column.kind == "integer" else 0.0
+    scalars = {"lo": low, "hi": high, "has_missing": column.missing}
+    arrays = {"masses": np.asarray(column.point_masses, dtype=np.float64),
+              "knots": np.array([low - half, high + half]), "z_knots": np.array([-Z_EDGE, Z_EDGE])}
+    return scalars, arrays
+
+
+def codec_states(schema: PublicSchema) -> list[tuple[dict, dict[str, np.ndarray]]]:
+    """Fitted codec state for every column, in schema order (see TableEncoder.fit_public)."""
+    states = []
+    for column in schema.columns:
+        if column.kind in NUMERIC:
+            states.append(numeric_state(column))
+        elif column.kind in ("categorical", "boolean"):
+            states.append(({"categories": list(column.categories), "has_missing": column.missing}, {}))
+        else:
+            states.append(({"value": column.value}, {}))
+    return states
+
+
+# ---------------------------------------------------------------- the private data against the schema
+def check_columns(features: pd.DataFrame, schema: PublicSchema) -> None:
+    """Every data column declared and every declared column present, else a DataError naming it."""
+    data, declared = [str(c) for c in features.columns], schema.names
+    for name in data:
+        if name not in declared:
+            raise DataError(f"public schema: data column {name!r} is not declared{closest_name(name, declared)}; "
+                            f"add it to the schema or leave it out (--drop {name})")
+    for name in declared:
+        if name not in data:
+            raise DataError(f"public schema: column {name!r} is not in the data{closest_name(name, data)}")
+
+
+def conform(features: pd.DataFrame, schema: PublicSchema) -> pd.DataFrame:
+    """The features in schema order, checked against their declared kinds, clipped to the public
+    bounds and with undeclared categories replaced; warnings give column names and counts only."""
+    check_columns(features, schema)
+    out = {}
+    for column in schema.columns:
+        col = features[column.name]
+        if column.kind in NUMERIC:
+            out[column.name] = _conform_numeric(col, column)
+        elif column.kind in ("categorical", "boolean"):
+            out[column.name] = _conform_categories(col, column)
+        else:
+            out[column.name] = col
+    return pd.DataFrame(out, index=features.index)
+
+
+def _conform_numeric(col: pd.Series, column: PublicColumn) -> pd.Series:
+    x = to_float(col, column.spec())
+    n_bad = int((np.isnan(x) & col.notna().to_numpy()).sum())
+    if n_bad:
+        noun = "dates" if column.kind == "datetime" else "numbers"
+        raise DataError(f"column {column.name!r} is declared {column.kind} in the public schema but {n_bad} "
+                        f"value(s) are not {noun}; fix the data or declare it categorical")
+    if column.kind == "integer" and (np.mod(x[~np.isnan(x)], 1.0) != 0).any():
+        raise DataError(f"column {column.name!r} is declared integer in the public schema but has fractional "
+                        "values; declare it continuous")
+    if not column.missing and np.isnan(x).any():
+        raise DataError(f"column {column.name!r} has {int(np.isnan(x).sum())} missing value(s) but the public "
+                        'schema does not allow them; set "missing": true')
+    low, high = column.bounds
+    outside = int(((x < low) | (x > high)).sum())
+    if outside:
+        _warn(f"column {column.name!r}: {outside} value(s) outside the public bounds were clipped to them")
+    x = np.clip(x, low, high)
+    if column.kind != "datetime":
+        return pd.Series(x, index=col.index)
+    nanos = np.round(np.nan_to_num(x) * 1e9).astype("int64")
+    return pd.Series(pd.to_datetime(nanos, unit="ns"), index=col.index).where(~np.isnan(x))
+
+
+def _conform_categories(col: pd.Series, column: PublicColumn) -> pd.Series:
+    values = col.astype(object)
+    known = pd.Index(list(column.categories), dtype=object).get_indexer(values) >= 0
+    if column.kind == "boolean" and not col.isna().all() and not known[col.notna().to_numpy()].any():
+        raise DataError(f"column {column.name!r} is declared boolean in the public schema but holds other values; "
+                        "declare it categorical with its categories")
+    unknown = ~known & col.notna().to_numpy()
+    dropped_missing = col.isna().to_numpy() & (not column.missing)
+    replacement = np.nan if column.missing else column.categories[0]
+    target = "missing" if column.missing else f"the first category {column.categories[0]!r}"
+    if unknown.any():
+        _warn(f"column {column.name!r}: {int(unknown.sum())} value(s) not among the public schema's categories "
+              f"were set to {target}")
+    if dropped_missing.any():
+        _warn(f"column {column.name!r}: {int(dropped_missing.sum())} missing value(s), which the public schema "
+              f"does not allow, were set to {target}")
+    return values.where(~(unknown | dropped_missing), replacement)
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, SynthaugWarning, stacklevel=4)
+
+
+def public_labels(labels: pd.Series, schema: PublicSchema) -> tuple[list, np.ndarray, np.ndarray]:
+    """(classes in schema order, class code per row, class counts: public if given, else the data's)."""
+    name = str(labels.name)
+    if name != schema.target:
+        raise DataError(f"target column {name!r} is not the public schema's target {schema.target!r}")
+    n_missing = int(labels.isna().sum())
+    if n_missing:
+        raise DataError(f"target column {name!r} has {n_missing} missing value(s); drop or fill them")
+    codes = pd.Index(list(schema.classes), dtype=object).get_indexer(labels.astype(object))
+    n_bad = int((codes < 0).sum())
+    if n_bad:
+        raise DataError(f"target column {name!r}: {n_bad} row(s) have a class the public schema does not list; "
+                        "add the class to target.classes or drop those rows")
+    counts = np.bincount(codes, minlength=len(schema.classes))
+    empty = [c for c, k in zip(schema.classes, counts, strict=True) if k == 0]
+    if empty:
+        raise DataError(f"target column {name!r}: class(es) {', '.join(map(repr, empty))} of the public schema "
+                        "have no training rows; remove them from target.classes")
+    if schema.class_counts is not None:
+        counts = np.asarray(schema.class_counts)
+    return list(schema.classes), codes.astype(np.int64), counts.astype(np.int64)

@@ -1,0 +1,213 @@
+"""Public schemas: the encoder takes nothing from the data, the guarantee says so, bad files fail in one line."""
+
+import json
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import synthaug
+from synthaug import DataError, TabularCGAN
+from synthaug.cli import app
+from synthaug.tabular.draft_schema import draft_public_schema, outward
+from synthaug.tabular.public_schema import parse_public_schema
+
+SENTINEL_AGE = 987654
+SENTINEL_CITY = "SENTINEL-Xq7"
+
+
+def schema_doc() -> dict:
+    return {
+        "format": "synthaug-public-schema", "format_version": 1,
+        "target": {"name": "label", "classes": ["no", "yes"]},
+        "columns": [
+            {"name": "age", "kind": "integer", "bounds": [0, 100]},
+            {"name": "score", "kind": "continuous", "bounds": [-20, 20], "missing": True},
+            {"name": "gain", "kind": "integer", "bounds": [0, 10000], "point_masses": [0]},
+            {"name": "colour", "kind": "categorical", "categories": ["red", "green", "blue"]},
+            {"name": "city", "kind": "categorical", "categories": ["Oslo", "Lima"], "missing": True},
+            {"name": "member", "kind": "boolean"},
+            {"name": "visits", "kind": "categorical", "categories": [0, 1, 2, 3]},
+            {"name": "joined", "kind": "datetime", "bounds": ["2019-01-01", "2024-01-01"]},
+        ],
+    }
+
+
+def private_table(seed: int) -> pd.DataFrame:
+    from tests.conftest import make_mixed_table
+
+    frame = make_mixed_table(n=60, seed=seed)
+    frame.loc[3, "age"] = SENTINEL_AGE  # an extreme outside the public bounds
+    frame.loc[5, "city"] = SENTINEL_CITY  # a rare category the schema does not list
+    return frame
+
+
+TINY = {"epochs": 1, "min_steps": 5, "batch_size": 32, "generator_dims": (8,), "discriminator_dims": (8,),
+        "latent_dim": 4}
+
+
+def fit(frame, doc=None, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return TabularCGAN(public_schema=doc or schema_doc(), random_state=0, **{**TINY, **kw}).fit(frame, y="label")
+
+
+def test_encoder_is_the_schema_whatever_the_private_data(tmp_path):
+    a, b = fit(private_table(0)), fit(private_table(1))
+    state_a, arrays_a = a.encoder_.state()
+    state_b, arrays_b = b.encoder_.state()
+    assert json.dumps(state_a) == json.dumps(state_b)
+    assert arrays_a.keys() == arrays_b.keys() and all(np.array_equal(arrays_a[k], arrays_b[k]) for k in arrays_a)
+    age = a.encoder_.codecs_[0]
+    assert (age.lo_, age.hi_) == (0, 100) and list(age.knots_) == [-0.5, 100.5]
+    a.save(tmp_path / "m")
+    saved = b"".join(p.read_bytes() for p in (tmp_path / "m").iterdir())
+    assert str(SENTINEL_AGE).encode() not in saved and SENTINEL_CITY.encode() not in saved
+    sample = a.sample_frame(n=200, random_state=0)
+    assert sample["age"].between(0, 100).all() and set(sample["city"].dropna()) <= {"Oslo", "Lima"}
+
+
+def test_outliers_and_unknown_categories_warn_with_counts_not_values():
+    with pytest.warns(synthaug.SynthaugWarning) as caught:
+        TabularCGAN(public_schema=schema_doc(), random_state=0, **TINY).fit(private_table(0), y="label")
+    messages = [str(w.message) for w in caught]
+    assert any("'age': 1 value(s) outside the public bounds" in m for m in messages)
+    assert any("'city': 1 value(s) not among the public schema's categories were set to missing" in m
+               for m in messages)
+    assert not any(str(SENTINEL_AGE) in m or SENTINEL_CITY in m for m in messages)
+
+
+@pytest.mark.parametrize("counts", [None, {"no": 30, "yes": 30}])
+def test_guarantee_says_public_only_with_a_public_schema(counts, tmp_path):
+    pytest.importorskip("opacus")
+    doc = schema_doc()
+    doc["target"]["counts"] = counts
+    model = fit(private_table(0), doc, dp_epsilon=1.0, batch_size=8)  # small batches: a fast accountant
+    scope = model.privacy_["scope"]
+    assert scope["schema"].startswith("public (given)")
+    if counts:
+        assert model.privacy_["count_epsilon"] == 0 and scope["class_counts"] == "public (given)"
+        assert model.class_counts_.tolist() == [30, 30] and model.privacy_["sgd_epsilon"] > 0.9
+    else:
+        assert model.privacy_["count_epsilon"] == pytest.approx(0.05)
+    model.save(tmp_path / "m")
+    out = CliRunner().invoke(app, ["inspect", str(tmp_path / "m")])
+    assert out.exit_code == 0 and "schema: public (given)" in out.output
+    data_model = TabularCGAN(dp_epsilon=1.0, random_state=0, **{**TINY, "batch_size": 8})
+    data_model.fit(private_table(0), y="label")
+    assert "NOT covered" in data_model.privacy_["scope"]["schema"]
+    assert data_model.provenance_["schema"] == "inferred from the training data"
+
+
+def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
+    model = fit(private_table(0))
+    assert model.privacy_ is None and model.provenance_["schema"] == "public (given)"
+    model.save(tmp_path / "m")
+    loaded = synthaug.load(tmp_path / "m")
+    assert loaded.get_params()["public_schema"] == schema_doc()
+    pd.testing.assert_frame_equal(loaded.sample_frame(n=20, random_state=3), model.sample_frame(n=20, random_state=3))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d.update(format_version=2), "unknown schema format"),
+    (lambda d: d["columns"][0].update(kind="number"), "unknown kind 'number'"),
+    (lambda d: d["columns"][0].update(bounds=[5, 1]), "low < high"),
+    (lambda d: d["columns"][0].update(bounds=[0]), "needs 'bounds'"),
+    (lambda d: d["columns"][2].update(point_masses=[-1]), "within the bounds"),
+    (lambda d: d["columns"][3].update(categories=[]), "non-empty 'categories'"),
+    (lambda d: d["columns"][0].update(bound=[0, 1]), "unknown key 'bound'"),
+    (lambda d: d["target"].update(classes=["no"]), "at least two"),
+    (lambda d: d["target"].update(counts={"no": 3}), "every class"),
+])
+def test_bad_schemas_are_refused_in_one_line(edit, message):
+    doc = schema_doc()
+    edit(doc)
+    with pytest.raises(DataError, match=message):
+        parse_public_schema(doc)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda f: f.rename(columns={"colour": "color"}), "data column 'color' is not declared (did you mean 'colour'?)"),
+    (lambda f: f.drop(columns="visits"), "column 'visits' is not in the data"),
+    (lambda f: f.assign(age=["x"] * len(f)), "declared integer in the public schema but 60 value(s) are not numbers"),
+    (lambda f: f.assign(gain=f["gain"] + 0.5), "fractional"),
+    (lambda f: f.assign(member="maybe"), "declared boolean"),
+    (lambda f: f.assign(label="other"), "class the public schema does not list"),
+])
+def test_data_that_does_not_match_the_schema_is_refused(change, message):
+    with pytest.raises(DataError, match=re.escape(message)):
+        fit(change(private_table(0)))
+
+
+def write(tmp_path, frame, doc=None):
+    data, schema = tmp_path / "data.csv", tmp_path / "schema.json"
+    frame.to_csv(data, index=False)
+    schema.write_text(json.dumps(doc if doc is not None else schema_doc()))
+    return str(data), str(schema)
+
+
+FIT = ["--min-steps", "5", "--epochs", "1", "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]", "-q"]
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda p: p.unlink(), "schema file not found"),
+    (lambda p: p.write_text("{not json"), "schema is not valid JSON (line 1"),
+    (lambda p: p.write_text(json.dumps({**schema_doc(), "format_version": 9})), "unknown schema format"),
+    (lambda p: p.write_text(json.dumps({**schema_doc(), "columns": schema_doc()["columns"][1:]})),
+     "data column 'age' is not declared"),
+])
+def test_cli_schema_errors_exit_2_and_write_nothing(tmp_path, setup, message):
+    data, schema = write(tmp_path, private_table(0))
+    setup(tmp_path / "schema.json")
+    result = CliRunner().invoke(app, ["fit", data, "--target", "label", "--schema", schema, "-o",
+                                      str(tmp_path / "model"), *FIT])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "model").exists()
+
+
+def test_draft_round_trips_through_fit(tmp_path):
+    frame = private_table(0)
+    data = tmp_path / "data.csv"
+    frame.to_csv(data, index=False)
+    out = tmp_path / "schema.json"
+    drafted = CliRunner().invoke(app, ["schema", str(data), "--target", "label", "-o", str(out)])
+    assert drafted.exit_code == 0, drafted.output
+    assert "NOT public until you have replaced them" in drafted.output
+    doc = json.loads(out.read_text())
+    parse_public_schema(doc)
+    assert SENTINEL_CITY not in out.read_text()  # seen once: left out of the draft
+    age = next(c for c in doc["columns"] if c["name"] == "age")
+    assert age["bounds"] == [0, 1000000]  # rounded outward
+    fitted = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "--schema", str(out), "-o",
+                                      str(tmp_path / "model"), *FIT])
+    assert fitted.exit_code == 0, fitted.output
+    meta = json.loads((tmp_path / "model" / "model.json").read_text())
+    assert meta["provenance"]["schema"] == "public (given)"
+
+
+def test_draft_from_python_and_outward_rounding(mixed_table):
+    doc = draft_public_schema(mixed_table, "label", round_bounds=False)
+    age = next(c for c in doc["columns"] if c["name"] == "age")
+    assert age["bounds"] == [int(mixed_table["age"].min()), int(mixed_table["age"].max())]
+    assert doc["target"]["counts"] is None and doc["target"]["classes"] == ["no", "yes"]
+    assert outward(17, 90) == (10, 90) and outward(0.12, 0.87) == (0.1, 0.9) and outward(-3, 4) == (-3, 4)
+
+
+def test_share_card_and_report_name_the_schema(tmp_path):
+    from synthaug.share import share
+
+    frame = pd.concat([private_table(0), private_table(1)], ignore_index=True).drop(columns="joined")
+    doc = schema_doc()
+    doc["columns"] = [c for c in doc["columns"] if c["name"] != "joined"]  # the evaluator refuses dates
+    model = TabularCGAN(public_schema=doc, random_state=0, **TINY)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outcome = share(frame, "label", tmp_path / "release", synthesizer=model,
+                        gates=synthaug.share.Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=10**6))
+    assert outcome.card["schema"]["schema"] == "public (given)"
+    report = json.loads((tmp_path / "release" / "report.json").read_text())
+    assert any("schema: public (given)" in note for note in report["notes"])

@@ -307,13 +307,15 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         ``n`` and ``ratio`` (of the training size) follow the training class prior; ``per_class``
         gives exact counts per label; ``balance`` tops every class up to the largest.
         """
-        frame = pd.concat(list(self.iter_sample(n, per_class=per_class, balance=balance, ratio=ratio,
-                                                 random_state=random_state)), ignore_index=True)
+        frame = self.sample_frame(n, per_class=per_class, balance=balance, ratio=ratio, random_state=random_state)
         return frame.drop(columns=[self.target_name_]), frame[self.target_name_]
 
     def sample_frame(self, n: int | None = None, **request) -> pd.DataFrame:
         """Like :meth:`sample`, as one table with the target column at its original place."""
-        return pd.concat(list(self.iter_sample(n, **request)), ignore_index=True)
+        chunks = list(self.iter_sample(n, **request))
+        if not chunks:  # e.g. balance=True when the classes are already equal
+            return self._generate(np.zeros(0, dtype=np.int64), torch.Generator())
+        return pd.concat(chunks, ignore_index=True)
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: int | None = None,

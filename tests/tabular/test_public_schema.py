@@ -107,8 +107,10 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     assert model.privacy_ is None and model.provenance_["schema"] == "public (given)"
     model.save(tmp_path / "m")
     loaded = synthaug.load(tmp_path / "m")
-    assert loaded.get_params()["public_schema"] == schema_doc()
-    pd.testing.assert_frame_equal(loaded.sample_frame(n=20, random_state=3), model.sample_frame(n=20, random_state=3))
+    assert loaded.get_params()["public_schema"] == schema_doc() and loaded.provenance_ == model.provenance_
+    assert json.dumps(loaded.encoder_.state()[0]) == json.dumps(model.encoder_.state()[0])
+    again = synthaug.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(loaded.sample_frame(n=20, random_state=3), again.sample_frame(n=20, random_state=3))
 
 
 @pytest.mark.parametrize("edit, message", [
@@ -211,3 +213,33 @@ def test_share_card_and_report_name_the_schema(tmp_path):
     assert outcome.card["schema"]["schema"] == "public (given)"
     report = json.loads((tmp_path / "release" / "report.json").read_text())
     assert any("schema: public (given)" in note for note in report["notes"])
+
+
+def test_a_recipe_may_name_the_schema_file(tmp_path):
+    from synthaug.recipe import load_recipe
+
+    data, schema = write(tmp_path, private_table(0))
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(f'[data]\npath = "{data}"\ntarget = "label"\n[model]\npublic_schema = "{schema}"\n')
+    params = load_recipe(recipe, ["model.min_steps=5", "model.epochs=1"])["model"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = TabularCGAN(**params, random_state=0).fit(private_table(0), y="label")
+    assert model.provenance_["schema"] == "public (given)" and model.get_params()["public_schema"] == schema
+
+
+def test_schema_command_errors_exit_2_and_write_nothing(tmp_path):
+    data, _ = write(tmp_path, private_table(0))
+    out = tmp_path / "drafted.json"
+    result = CliRunner().invoke(app, ["schema", data, "--target", "lable", "-o", str(out)])
+    assert result.exit_code == 2 and "did you mean 'label'?" in result.output and not out.exists()
+
+
+def test_balance_with_equal_public_counts_samples_nothing():
+    doc = schema_doc()
+    doc["target"]["counts"] = {"no": 40, "yes": 40}
+    model = fit(private_table(0), doc, strategy="per-class")
+    assert model.class_counts_.tolist() == [40, 40]
+    empty = model.sample_frame(balance=True)
+    assert empty.empty and list(empty.columns) == list(private_table(0).columns)
+    assert model.sample_frame(ratio=0.5)["label"].value_counts().to_dict() == {"no": 20, "yes": 20}

@@ -28,11 +28,18 @@ Per dataset, rows per class ``n`` and seed:
 Across seeds a cell shows the mean and a 95% t-interval over the seeds (the spread of which
 training rows were drawn), and how many seeds' own test-set intervals said "helps" / "hurts".
 ``--seeds``, ``--sizes`` and ``--datasets`` set the budget; the report names what was run.
+``--methods synthaug --merge benchmarks/results/scarce_protocol.json`` reruns synthaug only and
+takes every other method's per-seed rows from an earlier raw file (they do not depend on
+synthaug); the report says which rows were merged and from which command. ``--set KEY=VALUE``
+passes a ``TabularCGAN`` constructor parameter (a variant; the report names it).
+``--combine A.json B.json ...`` joins raw files of runs that differ only in ``--datasets`` (run
+side by side) into ``--raw`` and rebuilds the report; it can be joined with ``--merge``.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import platform
 import sys
@@ -80,18 +87,20 @@ def split(frame: pd.DataFrame, target: str, n: int, seed: int) -> tuple[pd.DataF
     return pick(train_rows), pick(holdout_rows), test.reset_index(drop=True), capped
 
 
-def generate(method: str, train: pd.DataFrame, target: str, per_class: dict, seed: int) -> pd.DataFrame:
-    """``per_class`` records of each class from a generator fitted on ``train``."""
+def generate(method: str, train: pd.DataFrame, target: str, per_class: dict, seed: int,
+             params: dict | None = None) -> tuple[pd.DataFrame, dict]:
+    """``per_class`` records of each class from a generator fitted on ``train`` (and sampling notes)."""
     if method == "synthaug":
-        model = TabularCGAN(random_state=seed).fit(train, y=target)
-        return model.sample_frame(per_class=per_class)[list(train.columns)]
+        model = TabularCGAN(random_state=seed, **(params or {})).fit(train, y=target)
+        records = model.sample_frame(per_class=per_class)[list(train.columns)]
+        return records, {"filter_rejected": model.n_rejected_}
     from ctgan import CTGAN, TVAE
 
     model = CTGAN(epochs=300) if method == "CTGAN" else TVAE(epochs=300)
     model.set_random_state(seed)
     discrete = [c for c in train.columns if c == target or not pd.api.types.is_numeric_dtype(train[c])]
     model.fit(train, discrete_columns=discrete)
-    return _per_class(model, target, per_class)
+    return _per_class(model, target, per_class), {}
 
 
 def _per_class(model, target: str, per_class: dict, rounds: int = 30) -> pd.DataFrame:
@@ -109,7 +118,7 @@ def _per_class(model, target: str, per_class: dict, rounds: int = 30) -> pd.Data
     return pd.concat([r for parts in kept.values() for r in parts], ignore_index=True)
 
 
-def run_cell(frame, target, n, seed, ratio, methods) -> dict:
+def run_cell(frame, target, n, seed, ratio, methods, params: dict | None = None) -> dict:
     """Every method for one dataset, n and seed: uplift, DCR share, verdicts, fit time."""
     train, holdout, test, capped = split(frame, target, n, seed)
     per_class = {label: int(ratio * count) for label, count in train[target].value_counts().items()}
@@ -117,7 +126,7 @@ def run_cell(frame, target, n, seed, ratio, methods) -> dict:
     generators = [m for m in ("synthaug", "CTGAN", "TVAE") if m in methods]
     for method in generators or ["synthaug"]:
         start = time.process_time()
-        records = generate(method, train, target, per_class, seed)
+        records, notes = generate(method, train, target, per_class, seed, params if method == "synthaug" else None)
         fit_cpu = time.process_time() - start
         baselines = tuple(b for b, label in (("smote", "SMOTE"), ("ros", "random oversampling")) if label in methods)
         result = evaluate(
@@ -153,6 +162,7 @@ def run_cell(frame, target, n, seed, ratio, methods) -> dict:
                 "privacy_verdict": privacy[source].verdict,
                 "records": privacy[source].n_records,
                 "fit_cpu_s": fit_cpu if name == method else None,
+                **(notes if name == method else {}),
             }
         real = result.utility.scores["real"].values()  # classifier -> metric -> per-seed scores
         out["real_macro_f1"] = float(np.mean([np.mean(scores["macro_f1"]) for scores in real]))
@@ -175,6 +185,7 @@ def report(run: dict) -> str:
         "",
         f"    {run['command']}",
         "",
+        *_merge_note(run),
         f"Seeds {run['seeds']}, rows per class {run['sizes']}, records added = {run['ratio']:g} x the training "
         "rows (per class). Protocol: see the docstring of `benchmarks/scarce_protocol.py`; every number comes "
         "from `synthaug.evaluate`. Raw per-seed results: `benchmarks/results/scarce_protocol.json` (rebuild "
@@ -217,6 +228,8 @@ def report(run: dict) -> str:
         real = np.mean([r["real_macro_f1"] for r in runs])
         lines.append(f"| {dataset} | {n}{mark} | {real:.3f} | " + " | ".join(ups) + " |")
         share_rows.append(f"| {dataset} | {n}{mark} | " + " | ".join(cells) + " |")
+    rejected = [(g["filter_rejected"], g["records"]) for runs in run["cells"].values() if isinstance(runs, list)
+                for r in runs for m, g in r["methods"].items() if m == "synthaug" and "filter_rejected" in g]
     lines += [
         "",
         "Average uplift over the cells: " + ", ".join(f"{m} {np.mean(v):+.3f}" for m, v in uplifts.items() if v) + ".",
@@ -230,9 +243,77 @@ def report(run: dict) -> str:
         "| --- | --- | " + " | ".join("---" for _ in methods) + " |",
         *share_rows,
         "",
+        *([f"synthaug's privacy filter rejected (and regenerated) {sum(a for a, _ in rejected)} rows while making "
+           f"{sum(b for _, b in rejected)} records over all cells and seeds "
+           f"({max(a / b for a, b in rejected):.0%} at most in one cell).", ""] if rejected else []),
         *_targets(uplifts, shares),
     ]
     return "\n".join(lines)
+
+
+def _merge_note(run: dict) -> list[str]:
+    """Where merged rows came from, and the synthaug parameters of a variant run."""
+    lines = []
+    if run.get("params"):
+        lines += [f"synthaug parameters changed from the defaults: `{run['params']}`.", ""]
+    if run.get("merged"):
+        m = run["merged"]
+        lines += [
+            f"Only {', '.join(m['rerun'])} was rerun by this command; the rows of {', '.join(m['methods'])} "
+            f"(which do not depend on synthaug: same splits, seeds and evaluator) are the stored per-seed "
+            f"results of the earlier run `{m['command']}`, merged from `{m['path']}`.",
+            "",
+        ]
+    return lines
+
+
+def merge_runs(run: dict, old: dict, path: Path) -> dict:
+    """Add ``old``'s per-seed rows of the methods ``run`` did not rerun (same cells and seeds)."""
+    others = [m for m in old["methods"] if m not in run["methods"]]
+    for key, runs in run["cells"].items():
+        if isinstance(runs, dict):
+            continue
+        before = old["cells"].get(key)
+        if not isinstance(before, list) or len(before) < len(runs):
+            raise SystemExit(f"--merge {path}: no stored rows for {key} (seeds 0..{len(runs) - 1})")
+        for new, prev in zip(runs, before, strict=False):
+            if prev["n_train"] != new["n_train"]:
+                raise SystemExit(f"--merge {path}: {key} has {prev['n_train']} training rows, not {new['n_train']}")
+            for m in others:
+                if m in prev["methods"]:
+                    new["methods"][m] = prev["methods"][m]
+    run["merged"] = {"methods": others, "rerun": run["methods"], "command": old["command"], "path": path.as_posix()}
+    run["methods"] = [m for m in METHODS if m in run["methods"] or m in others]
+    return run
+
+
+def combine_runs(runs: list[dict]) -> dict:
+    """One run from runs that differ only in their datasets (their cells are joined in order)."""
+    first = runs[0]
+    for other in runs[1:]:
+        for key in ("seeds", "sizes", "ratio", "methods", "params"):
+            if other.get(key) != first.get(key):
+                raise SystemExit(f"--combine: runs differ in {key}: {first.get(key)} vs {other.get(key)}")
+    out = {**first, "cells": {k: v for r in runs for k, v in r["cells"].items()}}
+    out["command"] = " & ".join(r["command"] for r in runs) + " (side by side, then --combine)"
+    out["seconds"] = max(r["seconds"] for r in runs)
+    out["machine"] = first["machine"].replace("1 thread", f"{len(runs)} processes of 1 thread")
+    return out
+
+
+def parse_params(parser: argparse.ArgumentParser, items: list[str]) -> dict:
+    """``KEY=VALUE`` strings to TabularCGAN keyword arguments, checked against its parameters."""
+    known = set(TabularCGAN._get_param_names())
+    params = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or key not in known:
+            parser.error(f"--set {item!r}: expected KEY=VALUE with KEY a TabularCGAN parameter")
+        try:
+            params[key] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            params[key] = raw
+    return params
 
 
 def _targets(uplifts: dict, shares: dict) -> list[str]:
@@ -265,7 +346,21 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/RESULTS.md"))
     parser.add_argument("--raw", type=Path, default=Path("benchmarks/results/scarce_protocol.json"))
     parser.add_argument("--report-only", action="store_true", help="rebuild --out from --raw without running")
+    parser.add_argument("--merge", type=Path, help="earlier raw JSON: take the methods not rerun from it")
+    parser.add_argument("--combine", type=Path, nargs="+", help="raw JSONs of per-dataset runs to join into --raw")
+    parser.add_argument("--set", dest="params", action="append", default=[], metavar="KEY=VALUE",
+                        help="a TabularCGAN constructor parameter (a variant)")
     args = parser.parse_args()
+    params = parse_params(parser, args.params)
+    if args.combine:
+        run = combine_runs([json.loads(path.read_text()) for path in args.combine])
+        if args.merge:
+            run = merge_runs(run, json.loads(args.merge.read_text()), args.merge)
+        with atomic_path(args.raw) as tmp:
+            tmp.write_text(json.dumps(run, indent=1))
+        write_section(args.out, report(run))
+        print(f"wrote {args.out} and {args.raw}")
+        return
     if args.report_only:
         run = json.loads(args.raw.read_text())
         write_section(args.out, report(run))
@@ -274,6 +369,7 @@ def main() -> None:
     for name, path in (("adult", args.adult), ("dry_bean", args.dry_bean)):
         if name in args.datasets and path is None:
             parser.error(f"--{name.replace('_', '-')} is needed for the {name} dataset")
+    old = json.loads(args.merge.read_text()) if args.merge else None  # read first: --raw may be the same file
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
     run = {
@@ -283,6 +379,7 @@ def main() -> None:
         "sizes": args.sizes,
         "ratio": args.ratio,
         "methods": args.methods,
+        "params": params,
         "cells": {},
     }
     started = time.time()
@@ -298,12 +395,17 @@ def main() -> None:
             seen[counts] = n
             for seed in range(args.seeds):
                 t = time.time()
-                run["cells"].setdefault(key, []).append(run_cell(frame, target, n, seed, args.ratio, args.methods))
+                cell = run_cell(frame, target, n, seed, args.ratio, args.methods, params)
+                run["cells"].setdefault(key, []).append(cell)
                 print(f"{key} seed={seed}: {time.time() - t:.0f} s", flush=True)
                 run["seconds"] = time.time() - started
                 args.raw.parent.mkdir(parents=True, exist_ok=True)
                 with atomic_path(args.raw) as tmp:
                     tmp.write_text(json.dumps(run, indent=1))
+    if old is not None:
+        run = merge_runs(run, old, args.merge)
+        with atomic_path(args.raw) as tmp:
+            tmp.write_text(json.dumps(run, indent=1))
     write_section(args.out, report(run))
     print(f"wrote {args.out} and {args.raw}")
 

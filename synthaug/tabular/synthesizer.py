@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._errors import DataError, ModelFileError
+from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from ..distributed import current_context
@@ -25,6 +26,7 @@ from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
 from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
+from .privacy_filter import MAX_ROWS, fit_filter
 from .public_schema import PublicSchema, codec_states, conform, public_labels, resolve_public_schema
 from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
@@ -32,6 +34,7 @@ from .training import TrainConfig, train_gan
 
 STRATEGIES = ("conditional", "per-class")
 MODEL_TYPE = "TabularCGAN"
+FILTER_ROUNDS = 20  # privacy filter: regenerate rejected rows at most this many times
 
 
 class TabularCGAN(SampleSeeds, BaseEstimator):
@@ -47,6 +50,10 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     Training runs ``max(epochs * ceil(n_rows / batch_size), min_steps)`` generator steps, so
     a few dozen rows per class still get enough updates.
+
+    ``privacy_filter`` rejects and regenerates sampled rows that sit inside a training row's
+    leave-one-out radius (see :mod:`synthaug.tabular.privacy_filter`); only the fitted object can
+    filter, since a model file holds no training rows.
     """
 
     def __init__(
@@ -54,7 +61,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         *,
         strategy: str = "conditional",
         epochs: int = 300,
-        min_steps: int = 3000,
+        min_steps: int = 1000,
         batch_size: int = 500,
         loss: str = "non-saturating",
         real_label: float = 0.9,
@@ -85,6 +92,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         point_mass_share: float = 0.05,
         min_category_count: int = 2,
         clip: bool = True,
+        privacy_filter: float | None = 1.0,
+        privacy_filter_floor: float = 0.2,
         dp_epsilon: float | None = None,
         dp_delta: float | None = None,
         dp_max_grad_norm: float = 1.0,
@@ -125,6 +134,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.point_mass_share = point_mass_share
         self.min_category_count = min_category_count
         self.clip = clip
+        self.privacy_filter = privacy_filter
+        self.privacy_filter_floor = privacy_filter_floor
         self.dp_epsilon = dp_epsilon
         self.dp_delta = dp_delta
         self.dp_max_grad_norm = dp_max_grad_norm
@@ -154,11 +165,20 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.target_dtype_ = str(labels.dtype) if schema is None else schema.target_dtype
         self.columns_ = [c for c in columns if c not in set(map(str, self.drop)) | set(dropped)]
         self.n_rows_ = len(features)
+        self._privacy_filter = self._fit_privacy_filter(features, codes)
         started = time.perf_counter()
         self.generators_, self.history_ = self._train(matrix, codes)
         self.fit_seconds_ = time.perf_counter() - started
         self._n_sample_calls = 0
         return self
+
+    def _fit_privacy_filter(self, features: pd.DataFrame, codes: np.ndarray):
+        """The sampling filter of :mod:`synthaug.tabular.privacy_filter` (in memory only), or None."""
+        self.n_rejected_ = 0
+        if self.privacy_filter is None or self.dp_ or self.n_rows_ > MAX_ROWS:  # DP: rows must not steer output
+            return None
+        kept = [c for c in self.columns_ if c != self.target_name_]
+        return fit_filter(features[kept], codes, float(self.privacy_filter), float(self.privacy_filter_floor))
 
     def _new_encoder(self) -> TableEncoder:
         return TableEncoder(max_knots=self.max_knots, point_mass_share=self.point_mass_share,
@@ -326,8 +346,37 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         seed = self._sample_seed(random_state)
         rng = np.random.default_rng(seed)
         gen = torch.Generator().manual_seed(seed)
+        self._check_privacy_filter()
         for codes in chunk_labels(counts, int(chunk_size), rng):
-            yield self._generate(codes, gen)
+            yield self._generate_filtered(codes, gen)
+
+    def _check_privacy_filter(self) -> None:
+        """Reset ``n_rejected_``; warn when a loaded model cannot apply the filter it was fitted with."""
+        self.n_rejected_ = 0
+        active = self.privacy_filter is not None and not self.dp_ and self.n_rows_ <= MAX_ROWS
+        if active and getattr(self, "_privacy_filter", None) is None:
+            warnings.warn("privacy_filter is not applied by a loaded model: model files hold no training rows to "
+                          "filter against; sample from the fitted model to filter", SynthaugWarning, stacklevel=3)
+
+    def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
+        """:meth:`_generate`, regenerating the rows the privacy filter rejects (counted in ``n_rejected_``)."""
+        frame = self._generate(codes, gen)
+        keep = getattr(self, "_privacy_filter", None)
+        if keep is None:
+            return frame
+        parts, where, todo = [], [], np.arange(len(codes))
+        for round_ in range(FILTER_ROUNDS):
+            close = keep.too_close(frame, codes[todo])
+            self.n_rejected_ += int(close.sum())
+            done = ~close if round_ < FILTER_ROUNDS - 1 else np.ones_like(close)  # the last round keeps all
+            parts.append(frame[done])
+            where.append(todo[done])
+            todo = todo[~done]
+            if len(todo) == 0:
+                break
+            frame = self._generate(codes[todo], gen)
+        order = np.argsort(np.concatenate(where), kind="stable")
+        return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = 50_000,
                      verbose: bool | None = None, random_state: int | None = None, **request) -> int:

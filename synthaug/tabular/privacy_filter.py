@@ -1,0 +1,97 @@
+"""A train-only privacy filter for sampling: reject generated rows that sit too close to a training row.
+
+A generated row is rejected when it is nearer its nearest training row ``t`` (of the same class)
+than ``t``'s radius: ``factor`` times ``t``'s own leave-one-out nearest-neighbour distance (from
+``t`` to the closest *other* training row of its class), but at least ``factor`` times the
+``floor`` quantile of those distances over the class, so rows in a tight cluster still get a
+radius. With ``factor = 1`` a released row never pins a training row down more tightly than the
+training rows' own spacing does. Only training rows are used, so no held-out data is consumed.
+Distances are the evaluator's mixed distance (:mod:`synthaug.evaluate.distances`): numbers
+scaled by their training range, a category mismatch counts as a whole range, averaged over the
+columns.
+
+The filter keeps the embedded training rows in memory; they are never written to a model file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError
+from ..evaluate import distances as _dist
+from ..evaluate.tables import MISSING
+
+CLASS_GAP = 10.0
+"""Coordinate distance between classes: larger than any within-class distance (at most ~1.5)."""
+
+MAX_ROWS = 10_000
+"""Above this many training rows the filter is not fitted (nothing to memorise; n^2 distances)."""
+
+
+@dataclass(frozen=True)
+class PrivacyFilter:
+    """Embedded training rows and their leave-one-out radii (fitted by :func:`fit_filter`)."""
+
+    space: _dist.DistanceSpace
+    train_emb: np.ndarray  # (n, d + 1): mixed-distance coordinates plus a class coordinate
+    radius: np.ndarray  # (n,): factor x distance to the nearest other training row of the class
+
+    def too_close(self, frame: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
+        """(n,) bool: rows of ``frame`` (class codes ``codes``) inside their nearest training row's radius."""
+        near = _dist.nearest(_class_embed(frame, codes, self.space), self.train_emb, k=1)
+        return near.dist[:, 0] < self.radius[near.idx[:, 0]]
+
+
+def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: float = 0.0) -> PrivacyFilter:
+    """The filter for training ``features`` with class codes ``codes``."""
+    if not float(factor) > 0:
+        raise ValueError(f"privacy_filter must be a positive factor or None; got {factor!r}")
+    if not 0.0 <= float(floor) <= 1.0:
+        raise ValueError(f"privacy_filter_floor must be a quantile in [0, 1]; got {floor!r}")
+    numeric, categorical = _kinds(features)
+    space = _dist.fit_space([_canonical(features, numeric, categorical)], numeric, categorical)
+    emb = _class_embed(features, codes, space)
+    loo = _dist.nearest(emb, emb, k=2).dist[:, -1]  # (n,): the nearest row other than itself
+    loo = np.where(loo < CLASS_GAP, loo, 0.0)  # a class with one row has no neighbour: no radius
+    for k in np.unique(codes):  # classes, not rows: one quantile each
+        own = codes == k
+        loo[own] = np.maximum(loo[own], np.quantile(loo[own], float(floor)))
+    return PrivacyFilter(space=space, train_emb=emb, radius=float(factor) * loo)
+
+
+def _kinds(features: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Numeric (including datetime, as seconds) and categorical column names."""
+    numeric = [c for c in features.columns if _is_numeric(features[c])]
+    return numeric, [c for c in features.columns if c not in set(numeric)]
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return True
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
+
+
+def _canonical(frame: pd.DataFrame, numeric: list[str], categorical: list[str]) -> pd.DataFrame:
+    """Numbers as float64 (datetimes as seconds since 1970), categories as text with NaN -> MISSING."""
+    out = {}
+    for c in numeric:
+        col = frame[c]
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            col = (col - pd.Timestamp(0, tz=col.dt.tz)) / pd.Timedelta(seconds=1)
+        out[c] = pd.to_numeric(col, errors="coerce").to_numpy(np.float64)
+    for c in categorical:
+        col = frame[c].astype(object)
+        out[c] = col.where(col.notna(), MISSING).astype(str).to_numpy()
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _class_embed(frame: pd.DataFrame, codes: np.ndarray, space: _dist.DistanceSpace) -> np.ndarray:
+    """(n, d + 1): mixed-distance coordinates plus one class coordinate ``CLASS_GAP * code``."""
+    missing = [c for c in space.columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"privacy filter: column {missing[0]!r} is missing from the rows to filter")
+    emb = _dist.embed(_canonical(frame, list(space.numeric), list(space.categorical)), space)
+    return np.concatenate([emb, CLASS_GAP * np.asarray(codes, np.float64)[:, None]], axis=1)

@@ -192,6 +192,7 @@ def main() -> None:
                         help="also fit each split with DP at this epsilon (same steps) and compare")
     args = parser.parse_args()
     run_split = one_split if args.dp_epsilon is None else dp_split
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True).stdout.strip()
     if args.only is not None:
         split = run_split(args.only, args, args.work / f"split{args.only}")
         (args.work / f"split{args.only}.json").write_text(json.dumps(split, indent=1))
@@ -202,7 +203,6 @@ def main() -> None:
         splits = [run_split(seed, args, args.work / f"split{seed}") for seed in range(args.splits)]
     torch_threads = __import__("torch").get_num_threads()
     fits = splits if args.dp_epsilon is None else [s[k] for s in splits for k in ("non_private", "private")]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     result = {"command": os.environ.get("BENCH_COMMAND", "python " + " ".join(sys.argv)), "commit": commit,
               "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
               "machine": f"{os.cpu_count()} cores shared with other jobs; torch threads {torch_threads} and "

@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import platform
 import sys
 import time
@@ -253,7 +254,7 @@ def report(run: dict) -> str:
 
 def _merge_note(run: dict) -> list[str]:
     """Where merged rows came from, and the synthaug parameters of a variant run."""
-    lines = []
+    lines = [run["note"], ""] if run.get("note") else []
     if run.get("params"):
         lines += [f"synthaug parameters changed from the defaults: `{run['params']}`.", ""]
     if run.get("merged"):
@@ -295,10 +296,16 @@ def combine_runs(runs: list[dict]) -> dict:
             if other.get(key) != first.get(key):
                 raise SystemExit(f"--combine: runs differ in {key}: {first.get(key)} vs {other.get(key)}")
     out = {**first, "cells": {k: v for r in runs for k, v in r["cells"].items()}}
-    out["command"] = " & ".join(r["command"] for r in runs) + " (side by side, then --combine)"
+    out["command"] = " & ".join(r["command"] for r in runs) + " (side by side); then " + _command()
     out["seconds"] = max(r["seconds"] for r in runs)
     out["machine"] = first["machine"].replace("1 thread", f"{len(runs)} processes of 1 thread")
     return out
+
+
+def _command() -> str:
+    """This invocation as a shell line, with the environment that chose the code and threads."""
+    env = [f"{k}={os.environ[k]}" for k in ("PYTHONPATH", "OMP_NUM_THREADS") if k in os.environ]
+    return " ".join([*env, Path(sys.executable).as_posix(), *sys.argv])
 
 
 def parse_params(parser: argparse.ArgumentParser, items: list[str]) -> dict:
@@ -347,6 +354,7 @@ def main() -> None:
     parser.add_argument("--raw", type=Path, default=Path("benchmarks/results/scarce_protocol.json"))
     parser.add_argument("--report-only", action="store_true", help="rebuild --out from --raw without running")
     parser.add_argument("--merge", type=Path, help="earlier raw JSON: take the methods not rerun from it")
+    parser.add_argument("--note", help="a sentence for the report (how the code was run)")
     parser.add_argument("--combine", type=Path, nargs="+", help="raw JSONs of per-dataset runs to join into --raw")
     parser.add_argument("--set", dest="params", action="append", default=[], metavar="KEY=VALUE",
                         help="a TabularCGAN constructor parameter (a variant)")
@@ -354,6 +362,8 @@ def main() -> None:
     params = parse_params(parser, args.params)
     if args.combine:
         run = combine_runs([json.loads(path.read_text()) for path in args.combine])
+        if args.note:
+            run["note"] = args.note
         if args.merge:
             run = merge_runs(run, json.loads(args.merge.read_text()), args.merge)
         with atomic_path(args.raw) as tmp:
@@ -373,7 +383,7 @@ def main() -> None:
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
     run = {
-        "command": " ".join([Path(sys.executable).as_posix(), *sys.argv]),
+        "command": _command(),
         "machine": f"{platform.machine()}, 1 thread, other jobs sharing the 2 cores",
         "seeds": args.seeds,
         "sizes": args.sizes,

@@ -169,8 +169,7 @@ def inspect_model(
     console.print(f"schema: {provenance['schema']}; class counts: {provenance.get('class_counts', 'unknown')}")
     privacy = meta.get("privacy")
     if privacy:
-        console.print(f"differential privacy: epsilon {privacy['epsilon']:.3g}, delta {privacy['delta']:.3g}; "
-                      f"schema {privacy['scope']['schema']}")
+        console.print(f"differential privacy: epsilon {privacy['epsilon']:.3g}, delta {privacy['delta']:.3g}")
     columns = Table("column", "kind", "dtype", "missing")
     for column in meta["encoder"]["columns"]:
         spec = column["spec"]

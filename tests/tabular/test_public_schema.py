@@ -243,3 +243,18 @@ def test_balance_with_equal_public_counts_samples_nothing():
     empty = model.sample_frame(balance=True)
     assert empty.empty and list(empty.columns) == list(private_table(0).columns)
     assert model.sample_frame(ratio=0.5)["label"].value_counts().to_dict() == {"no": 20, "yes": 20}
+
+
+def test_share_cli_takes_the_schema(tmp_path):
+    doc = schema_doc()
+    doc["columns"] = [c for c in doc["columns"] if c["name"] != "joined"]
+    frame = pd.concat([private_table(0), private_table(1)], ignore_index=True).drop(columns="joined")
+    data, schema = write(tmp_path, frame, doc)
+    result = CliRunner().invoke(app, ["share", data, "--target", "label", "--schema", schema, "-o",
+                                      str(tmp_path / "release"), "--max-dcr-share", "1", "--max-membership-auc", "1",
+                                      "--max-exact-copies", "1000", "--set", "min_steps=5", "--set", "epochs=1",
+                                      "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]"])
+    assert result.exit_code == 0, result.output
+    assert "schema: public (given)" in result.output
+    card = json.loads((tmp_path / "release" / "card.json").read_text())
+    assert card["schema"] == {"schema": "public (given)", "class_counts": "exact, from the training data"}

@@ -12,7 +12,7 @@ from torch import nn
 def reset_parameters(module: nn.Module, generator: torch.Generator) -> nn.Module:
     """Re-draw every Linear/Conv weight (PyTorch's default uniform bounds) from ``generator``.
 
-    Also re-draws spectral-norm power-iteration vectors, which PyTorch draws globally.
+    Also re-draws spectral-norm power-iteration vectors (PyTorch draws its own globally).
     """
     for layer in module.modules():
         weight = _raw_weight(layer)
@@ -22,14 +22,20 @@ def reset_parameters(module: nn.Module, generator: torch.Generator) -> nn.Module
             weight.uniform_(-bound, bound, generator=generator)
             if getattr(layer, "bias", None) is not None:
                 layer.bias.uniform_(-bound, bound, generator=generator)
-        if hasattr(layer, "parametrizations") and "weight" in layer.parametrizations:
-            for param in layer.parametrizations.weight:
-                for name in ("_u", "_v"):
-                    vec = getattr(param, name, None)
-                    if vec is not None:
-                        vec.normal_(generator=generator)
-                        vec.div_(vec.norm().clamp_min(1e-12))
+        for vec in _power_vectors(layer):
+            vec.normal_(generator=generator)
+            vec.div_(vec.norm().clamp_min(1e-12))
     return module
+
+
+def _power_vectors(layer: nn.Module) -> list[torch.Tensor]:
+    """Spectral-norm ``_u`` and ``_v``: of torch's parametrisation, or of a layer that has them itself."""
+    if hasattr(layer, "parametrizations") and "weight" in layer.parametrizations:
+        holders = list(layer.parametrizations.weight)
+    else:
+        holders = [layer]
+    vectors = (getattr(h, name, None) for h in holders for name in ("_u", "_v"))
+    return [v for v in vectors if isinstance(v, torch.Tensor)]
 
 
 def _raw_weight(layer: nn.Module) -> torch.Tensor | None:

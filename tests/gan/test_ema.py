@@ -1,0 +1,23 @@
+import pytest
+import torch
+
+from synthaug.gan.ema import ema_copy, ema_update
+
+
+def test_ema_update_by_hand():
+    module = torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.BatchNorm1d(1))
+    shadow = ema_copy(module)
+    with torch.no_grad():
+        module[0].weight.fill_(1.0)
+        shadow[0].weight.fill_(0.0)
+        module[1].running_mean.fill_(3.0)
+    ema_update(shadow, module, decay=0.999, step=0)  # warm-up: d = min(0.999, 1/10) = 0.1
+    assert torch.allclose(shadow[0].weight, torch.full((1, 2), 0.9))
+    assert torch.equal(shadow[1].running_mean, torch.tensor([3.0]))  # buffers are copied
+    assert not any(p.requires_grad for p in shadow.parameters())
+
+
+def test_ema_update_refuses_a_different_module():
+    with pytest.raises(ValueError, match="parameters"):
+        ema_update(ema_copy(torch.nn.Linear(2, 1)), torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Linear(1, 1)),
+                   0.9, 0)

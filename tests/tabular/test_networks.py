@@ -1,0 +1,133 @@
+import pytest
+import torch
+import torch.nn.functional as F
+from torch.nn.utils.parametrizations import spectral_norm
+
+from synthaug.gan.init import reset_parameters
+from synthaug.gan.losses import gradient_penalty
+from synthaug.tabular.columns import Span
+from synthaug.tabular.networks import Generator, NetworkConfig, SoftmaxLayout, SpectralLinear, linear_padded
+
+SPANS = [Span(0, 1, "linear", "a"), Span(1, 3, "softmax", "b"), Span(4, 1, "linear", "c"),
+         Span(5, 2, "softmax", "d"), Span(7, 4, "softmax", "e")]  # 11 columns, condition width 9
+
+
+def per_span_log_softmax(raw: torch.Tensor) -> torch.Tensor:
+    return torch.cat([F.log_softmax(raw[:, s.start : s.stop], 1) for s in SPANS if s.activation == "softmax"], 1)
+
+
+def test_log_probs_match_a_log_softmax_per_span():
+    raw = torch.randn(6, 11) * 30  # large logits: the per-span shift must keep it finite
+    assert torch.allclose(SoftmaxLayout(SPANS).log_probs(raw), per_span_log_softmax(raw), atol=1e-4)
+
+
+def test_gumbel_softmax_keeps_numbers_and_gives_a_distribution_per_span():
+    raw = torch.randn(50, 11) * 30
+    out = SoftmaxLayout(SPANS).gumbel_softmax(raw, 0.2, torch.Generator().manual_seed(0))
+    assert torch.equal(out[:, [0, 4]], raw[:, [0, 4]])
+    for s in SPANS[1::2] + SPANS[4:]:
+        assert torch.allclose(out[:, s.start : s.stop].sum(1), torch.ones(50))
+    # at tau -> 0 the sample is the one-hot argmax of logits + the same Gumbel noise
+    noisy = SoftmaxLayout(SPANS).perturb(raw.clone(), torch.Generator().manual_seed(0))
+    cold = SoftmaxLayout(SPANS).gumbel_softmax(raw, 1e-4, torch.Generator().manual_seed(0))
+    assert torch.equal(cold[:, 7:11].argmax(1), noisy[:, 7:11].argmax(1))
+
+
+def test_condition_log_likelihood_equals_the_dense_sum_and_its_gradient():
+    raw = (torch.randn(6, 11) * 5).requires_grad_(True)
+    condition = torch.zeros(6, 9)
+    condition[[0, 2, 3, 5], [1, 4, 8, 3]] = 1.0
+    layout = SoftmaxLayout(SPANS)
+    dense = (per_span_log_softmax(raw) * condition).sum()
+    sparse = layout.condition_log_likelihood(raw, condition)
+    assert torch.allclose(dense, sparse)
+    assert torch.allclose(*(torch.autograd.grad(v, raw)[0] for v in (dense, sparse)), atol=1e-6)
+
+
+def test_layout_without_softmax_spans():
+    raw = torch.randn(4, 2)
+    layout = SoftmaxLayout([Span(0, 1, "linear", "a"), Span(1, 1, "linear", "b")])
+    assert layout.gumbel_softmax(raw, 0.2, torch.Generator()) is raw
+    assert layout.log_probs(raw).shape == (4, 0)
+
+
+def copy_of_torch_spectral_norm(d_in: int, d_out: int) -> tuple[torch.nn.Module, SpectralLinear]:
+    ref, mine = spectral_norm(torch.nn.Linear(d_in, d_out)), SpectralLinear(d_in, d_out)
+    with torch.no_grad():
+        mine.weight.copy_(ref.parametrizations.weight.original)
+        mine.bias.copy_(ref.bias)
+        mine._u.copy_(ref.parametrizations.weight[0]._u)
+        mine._v.copy_(ref.parametrizations.weight[0]._v)
+    return ref, mine
+
+
+def test_spectral_linear_is_torchs_spectral_norm():
+    torch.manual_seed(0)
+    ref, mine = copy_of_torch_spectral_norm(30, 8)
+    x = torch.randn(5, 30, requires_grad=True)
+    for _ in range(3):  # power iterations advance alike
+        a, b = ref(x), mine(x)
+        assert torch.allclose(a, b, atol=1e-5)
+    grads_ref = torch.autograd.grad(a.square().sum(), [x, ref.parametrizations.weight.original, ref.bias])
+    grads_mine = torch.autograd.grad(b.square().sum(), [x, mine.weight, mine.bias])
+    for g_ref, g_mine in zip(grads_ref, grads_mine, strict=True):
+        assert torch.allclose(g_ref, g_mine, rtol=1e-4, atol=1e-5)
+    ref.eval(), mine.eval()
+    assert torch.allclose(ref(x), mine(x), atol=1e-5)
+
+
+def test_spectral_linear_second_derivatives_for_the_gradient_penalty():
+    torch.manual_seed(1)
+    (r1, m1), (r2, m2) = copy_of_torch_spectral_norm(6, 5), copy_of_torch_spectral_norm(5, 1)
+    nets = {"ref": torch.nn.Sequential(r1, torch.nn.LeakyReLU(0.2), r2),
+            "mine": torch.nn.Sequential(m1, torch.nn.LeakyReLU(0.2), m2)}
+    params = {"ref": [r1.parametrizations.weight.original, r2.parametrizations.weight.original],
+              "mine": [m1.weight, m2.weight]}
+    real, fake = torch.randn(4, 6), torch.randn(4, 6)
+    grads = {}
+    for name, net in nets.items():
+        penalty = gradient_penalty(lambda x, net=net: net(x).squeeze(1), real, fake, torch.Generator().manual_seed(3))
+        grads[name] = torch.autograd.grad(penalty, params[name])
+    for g_ref, g_mine in zip(grads["ref"], grads["mine"], strict=True):
+        assert torch.allclose(g_ref, g_mine, rtol=1e-4, atol=1e-6)
+
+
+def test_reset_parameters_draws_spectral_vectors_from_the_generator():
+    a, b = SpectralLinear(7, 3), SpectralLinear(7, 3)
+    reset_parameters(a, torch.Generator().manual_seed(5))
+    reset_parameters(b, torch.Generator().manual_seed(5))
+    assert torch.equal(a._u, b._u) and torch.equal(a._v, b._v)
+    assert torch.isclose(a._v.norm(), torch.tensor(1.0))
+    assert not torch.allclose(a._v, torch.full((7,), 7**-0.5))
+
+
+def reference_generator_forward(G: Generator, z, y, condition) -> torch.Tensor:
+    """The generator as written: one Linear over cat([z, embed(y), condition]) per block."""
+    h = torch.cat([z, G.class_embedding(y), condition], 1)
+    for block in G.blocks:
+        out = F.relu(block.bn(block.fc(h)))
+        h = out + h if block.residual else out
+    return G.out(h)
+
+
+@pytest.mark.parametrize("dims", [(16, 16), (17,)])  # 17 = 2 * latent + condition: a residual first block
+def test_generator_fast_paths_compute_the_written_function(dims):
+    cfg = NetworkConfig(data_dim=11, n_classes=3, condition_dim=9, latent_dim=4, generator_dims=dims,
+                        discriminator_dims=(8,), pac=1, spectral_norm=True, dropout=0.0)
+    G = reset_parameters(Generator(cfg), torch.Generator().manual_seed(0))
+    z, y = torch.randn(7, 4), torch.tensor([0, 1, 2, 0, 1, 2, 0])
+    condition = torch.zeros(7, 9)
+    condition[[0, 3, 5], [2, 8, 4]] = 1.0
+    assert torch.allclose(G(z, y, condition), reference_generator_forward(G, z, y, condition), atol=1e-5)
+    G.eval()  # batch norm folded into the Linear; no condition means zeros
+    expected = reference_generator_forward(G, z, y, torch.zeros(7, 9))
+    assert torch.allclose(G(z, y), expected, atol=1e-5)
+    with torch.inference_mode():
+        assert torch.allclose(G(z, y), expected, atol=1e-5)
+
+
+def test_linear_padded_is_linear():
+    x, weight, bias = torch.randn(5, 6), torch.randn(11, 6), torch.randn(11)
+    out = linear_padded(x, weight, bias)
+    assert out.shape == (5, 11)
+    assert torch.allclose(out, F.linear(x, weight, bias), atol=1e-6)

@@ -310,9 +310,13 @@ def _conform_numeric(col: pd.Series, column: PublicColumn) -> pd.Series:
 def _conform_categories(col: pd.Series, column: PublicColumn) -> pd.Series:
     values = col.astype(object)
     known = pd.Index(list(column.categories), dtype=object).get_indexer(values) >= 0
-    if column.kind == "boolean" and not col.isna().all() and not known[col.notna().to_numpy()].any():
-        raise DataError(f"column {column.name!r} is declared boolean in the public schema but holds other values; "
-                        "declare it categorical with its categories")
+    present = col.notna().to_numpy()
+    if present.any() and not known[present].any():  # nothing matches: a kind or type mismatch, not rare values
+        if column.kind == "boolean":
+            raise DataError(f"column {column.name!r} is declared boolean in the public schema but holds other "
+                            "values; declare it categorical with its categories")
+        raise DataError(f"column {column.name!r}: none of its values are among the public schema's categories; "
+                        "check their spelling and type (the text '1' is not the number 1)")
     unknown = ~known & col.notna().to_numpy()
     dropped_missing = col.isna().to_numpy() & (not column.missing)
     replacement = np.nan if column.missing else column.categories[0]

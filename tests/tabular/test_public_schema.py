@@ -137,6 +137,7 @@ def test_bad_schemas_are_refused_in_one_line(edit, message):
     (lambda f: f.assign(age=["x"] * len(f)), "declared integer in the public schema but 60 value(s) are not numbers"),
     (lambda f: f.assign(gain=f["gain"] + 0.5), "fractional"),
     (lambda f: f.assign(member="maybe"), "declared boolean"),
+    (lambda f: f.assign(visits=f["visits"].astype(str)), "none of its values are among the public schema's categories"),
     (lambda f: f.assign(label="other"), "class the public schema does not list"),
 ])
 def test_data_that_does_not_match_the_schema_is_refused(change, message):

@@ -119,7 +119,7 @@ class NumericCodec:
         return np.column_stack([z, onehot])
 
     def inverse(self, block: np.ndarray, clip: bool) -> pd.Series:
-        z = block[:, 0]
+        z = block[:, 0].astype(np.float64)
         x = np.interp(z, self.z_knots_, self.knots_)
         if not clip:
             x = self._extrapolate(z, x)
@@ -214,14 +214,16 @@ class CategoricalCodec:
         return onehot
 
     def inverse(self, block: np.ndarray, clip: bool) -> pd.Series:
-        codes = block.argmax(1)
+        codes = np.minimum(block.argmax(1), len(self.categories_))  # the last code is missing
+        missing = self.has_missing_ and bool((codes == len(self.categories_)).any())
         values = np.array(self.categories_ + [None], dtype=object)
-        out = pd.Series(values[np.minimum(codes, len(self.categories_))], dtype=object)
-        if self.spec.dtype in ("bool", "boolean") and not out.isna().any():
-            return out.astype(self.spec.dtype)
-        if out.isna().any() and not _accepts_nan(self.spec.dtype):
-            return out if self.spec.dtype == "bool" else out.astype("float64")
-        return out.astype(self.spec.dtype)
+        out = pd.Series(values[codes], dtype=object)
+        dtype = self.spec.dtype
+        if dtype in ("bool", "boolean") and not missing:
+            return out.astype(dtype)
+        if missing and not _accepts_nan(dtype):
+            return out if dtype == "bool" else out.astype("float64")
+        return out if dtype == "object" else out.astype(dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         return {"categories": self.categories_, "has_missing": self.has_missing_}, {}

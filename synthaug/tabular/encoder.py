@@ -79,7 +79,7 @@ class TableEncoder:
             if isinstance(codec, ConstantCodec):
                 columns[spec.name] = codec.inverse_n(n)
             else:
-                columns[spec.name] = codec.inverse(np.asarray(matrix[:, start : start + width], float), self.clip)
+                columns[spec.name] = codec.inverse(matrix[:, start : start + width], self.clip)  # a view
             start += width
         return pd.DataFrame(columns)
 

@@ -394,15 +394,17 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     @torch.inference_mode()
     def _generate(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
         """Decode generated rows for the class codes given, in that order."""
-        raw = torch.empty(len(codes), self.encoder_.output_dim_)
-        conditional = self.strategy == "conditional"
-        for k, G in enumerate(self.generators_):
-            rows = np.arange(len(codes)) if conditional else np.flatnonzero(codes == k)
-            if len(rows) == 0:
-                continue
-            y = torch.from_numpy(codes[rows] if conditional else np.zeros(len(rows), np.int64))
-            z = torch.randn(len(rows), G.latent_dim, generator=gen)
-            raw[torch.from_numpy(rows)] = G(z, y)
+        if self.strategy == "conditional":  # one generator writes every row
+            G = self.generators_[0]
+            raw = G(torch.randn(len(codes), G.latent_dim, generator=gen), torch.from_numpy(codes))
+        else:
+            raw = torch.empty(len(codes), self.encoder_.output_dim_)
+            for k, G in enumerate(self.generators_):
+                rows = np.flatnonzero(codes == k)
+                if len(rows) == 0:
+                    continue
+                z = torch.randn(len(rows), G.latent_dim, generator=gen)
+                raw[torch.from_numpy(rows)] = G(z, torch.zeros(len(rows), dtype=torch.long))
         raw = SoftmaxLayout(self.encoder_.spans_).perturb(raw, gen)
         frame = self.encoder_.inverse_transform(raw.numpy())
         labels = pd.Series(np.asarray(self.classes_, dtype=object)[codes]).astype(self.target_dtype_)

@@ -61,7 +61,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         *,
         strategy: str = "conditional",
         epochs: int = 300,
-        min_steps: int = 1000,
+        min_steps: int = 3000,
         batch_size: int = 500,
         loss: str = "non-saturating",
         real_label: float = 0.9,

@@ -48,9 +48,9 @@ class PrivacyFilter:
 def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: float = 0.0) -> PrivacyFilter:
     """The filter for training ``features`` with class codes ``codes``."""
     if not float(factor) > 0:
-        raise ValueError(f"privacy_filter must be a positive factor or None; got {factor!r}")
+        raise DataError(f"privacy_filter must be a positive factor or None; got {factor!r}")
     if not 0.0 <= float(floor) <= 1.0:
-        raise ValueError(f"privacy_filter_floor must be a quantile in [0, 1]; got {floor!r}")
+        raise DataError(f"privacy_filter_floor must be a quantile in [0, 1]; got {floor!r}")
     numeric, categorical = _kinds(features)
     space = _dist.fit_space([_canonical(features, numeric, categorical)], numeric, categorical)
     emb = _class_embed(features, codes, space)

@@ -42,9 +42,31 @@ def test_kept_rows_are_outside_their_nearest_training_rows_radius(mixed_table, f
 def test_loaded_model_warns_that_it_cannot_filter(mixed_table, fast_params, tmp_path):
     TabularCGAN(random_state=0, **fast_params).fit(mixed_table, y="label").save(tmp_path / "m")
     loaded = synthaug.load(tmp_path / "m")
-    with pytest.warns(SynthaugWarning, match="privacy_filter is not applied by a loaded model"):
+    with pytest.warns(SynthaugWarning, match="privacy_filter is not applied: a loaded model"):
         assert len(loaded.sample_frame(n=5)) == 5
     assert loaded.n_rejected_ == 0
+
+
+def test_loaded_model_given_its_training_table_filters_and_replays(mixed_table, fast_params, tmp_path):
+    model = TabularCGAN(random_state=0, privacy_filter=2.0, **fast_params).fit(mixed_table, y="label")
+    model.save(tmp_path / "m")
+    fitted = model.sample_frame(n=60, random_state=4)
+    assert model.n_rejected_ > 0
+    loaded = synthaug.load(tmp_path / "m").attach_privacy_filter(mixed_table, "label")
+    assert loaded.sample_frame(n=60, random_state=4).equals(fitted)
+    assert loaded.n_rejected_ == model.n_rejected_
+    with pytest.raises(synthaug.DataError, match="training table: no column 'age'"):
+        synthaug.load(tmp_path / "m").attach_privacy_filter(mixed_table.drop(columns="age"), "label")
+
+
+def test_pickles_and_copies_leave_the_training_rows_behind(mixed_table, fast_params):
+    import copy
+    import pickle
+
+    model = TabularCGAN(random_state=0, **fast_params).fit(mixed_table, y="label")
+    assert model._privacy_filter is not None
+    assert not hasattr(pickle.loads(pickle.dumps(model)), "_privacy_filter")
+    assert not hasattr(copy.deepcopy(model), "_privacy_filter")
 
 
 def test_bad_factor_is_refused(mixed_table, fast_params):

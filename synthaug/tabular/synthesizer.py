@@ -175,10 +175,37 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     def _fit_privacy_filter(self, features: pd.DataFrame, codes: np.ndarray):
         """The sampling filter of :mod:`synthaug.tabular.privacy_filter` (in memory only), or None."""
         self.n_rejected_ = 0
-        if self.privacy_filter is None or self.dp_ or self.n_rows_ > MAX_ROWS:  # DP: rows must not steer output
+        if self.privacy_filter is None or self.dp_ or len(features) > MAX_ROWS:  # DP: rows must not steer output
             return None
         kept = [c for c in self.columns_ if c != self.target_name_]
         return fit_filter(features[kept], codes, float(self.privacy_filter), float(self.privacy_filter_floor))
+
+    def attach_privacy_filter(self, X, y) -> TabularCGAN:
+        """Give a loaded model its training table back, so sampling applies ``privacy_filter`` again.
+
+        A model file holds no training rows, so a loaded model cannot filter on its own. With the
+        table it was fitted on, the same seed gives the same rows as the fitted object did.
+        """
+        check_is_fitted(self, "generators_")
+        features, labels, _ = split_target(X, y)
+        features = features.drop(columns=[c for c in map(str, self.drop) if c in features.columns])
+        schema = resolve_public_schema(self.public_schema)
+        if schema is not None:
+            features = conform(features, schema)
+        kept = [c for c in self.columns_ if c != self.target_name_]
+        check_columns_exist(features, kept, "training table")
+        codes = pd.Index(self.classes_).get_indexer(labels.to_numpy())
+        if (codes < 0).any():
+            raise DataError(f"training table: {int((codes < 0).sum())} row(s) of {labels.name!r} carry a label "
+                            f"the model was not fitted on")
+        self._privacy_filter = self._fit_privacy_filter(features, codes)
+        return self
+
+    def __getstate__(self) -> dict:
+        """Pickles and deep copies leave the privacy filter's training rows behind."""
+        state = super().__getstate__()
+        state.pop("_privacy_filter", None)
+        return state
 
     def _new_encoder(self) -> TableEncoder:
         return TableEncoder(max_knots=self.max_knots, point_mass_share=self.point_mass_share,
@@ -264,12 +291,11 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         """Split the budget: a share for noisy class counts, the rest for DP-SGD; noisy prior."""
         if not self.dp_:
             return None
-        from ..privacy.dp import DP_COUNT_SHARE, DPConfig, DPPlan, default_delta, noisy_class_counts
+        from ..privacy.dp import DP_COUNT_SHARE, DPConfig, DPPlan, check_budget, default_delta, noisy_class_counts
 
         if self.loss == "wgan-gp":
             raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
-        if not float(self.dp_epsilon) > 0:
-            raise DataError(f"dp_epsilon must be positive, got {self.dp_epsilon}")
+        check_budget(self.dp_epsilon, self.dp_delta, self.dp_max_grad_norm)
         delta = float(self.dp_delta) if self.dp_delta is not None else default_delta(self.n_rows_)
         if self.provenance_["class_counts"] == "public (given)":
             count_eps = 0.0
@@ -355,8 +381,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.n_rejected_ = 0
         active = self.privacy_filter is not None and not self.dp_ and self.n_rows_ <= MAX_ROWS
         if active and getattr(self, "_privacy_filter", None) is None:
-            warnings.warn("privacy_filter is not applied by a loaded model: model files hold no training rows to "
-                          "filter against; sample from the fitted model to filter", SynthaugWarning, stacklevel=3)
+            warnings.warn("privacy_filter is not applied: a loaded model holds no training rows to filter against; "
+                          "pass the training table (synthaug sample --train DATA, or "
+                          "model.attach_privacy_filter(X, y))", SynthaugWarning, stacklevel=3)
 
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
         """:meth:`_generate`, regenerating the rows the privacy filter rejects (counted in ``n_rejected_``)."""

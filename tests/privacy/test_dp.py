@@ -71,3 +71,11 @@ def test_noisy_counts_are_positive_integers_near_truth():
     counts = np.array([1000, 3])
     noisy = noisy_class_counts(counts, epsilon=1.0, rng=np.random.default_rng(0))
     assert noisy.dtype == np.int64 and (noisy >= 1).all() and abs(noisy[0] - 1000) < 20
+
+
+@pytest.mark.parametrize(("params", "message"), [({"dp_epsilon": 0}, "dp_epsilon must be a positive number"),
+                                                  ({"dp_epsilon": 1, "dp_delta": 1}, "dp_delta must be in (0, 1)"),
+                                                  ({"dp_epsilon": 1, "dp_max_grad_norm": -1}, "dp_max_grad_norm")])
+def test_impossible_budgets_are_refused(mixed_table, params, message):
+    with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        TabularCGAN(epochs=1, min_steps=1, **params).fit(mixed_table, y="label")

@@ -295,6 +295,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
         if self.loss == "wgan-gp":
             raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
+        if float(self.feature_matching) > 0:  # its loss feeds real rows' features to G outside DP-SGD
+            raise DataError(f"feature_matching: not supported with DP (the generator would see real rows' "
+                            f"discriminator features directly); got {self.feature_matching!r}, use 0")
         check_budget(self.dp_epsilon, self.dp_delta, self.dp_max_grad_norm)
         delta = float(self.dp_delta) if self.dp_delta is not None else default_delta(self.n_rows_)
         if self.provenance_["class_counts"] == "public (given)":

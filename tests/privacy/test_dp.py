@@ -67,6 +67,13 @@ def test_gradient_penalty_is_refused_under_dp(mixed_table):
         TabularCGAN(dp_epsilon=1.0, loss="wgan-gp", **DP_FAST).fit(mixed_table, y="label")
 
 
+def test_feature_matching_is_refused_under_dp(mixed_table):
+    # its generator loss compares real rows' discriminator features with the fakes': real data would
+    # reach the generator outside DP-SGD, so the generator would not be post-processing
+    with pytest.raises(DataError, match="feature_matching: not supported with DP"):
+        TabularCGAN(dp_epsilon=1.0, feature_matching=1.0, **DP_FAST).fit(mixed_table, y="label")
+
+
 def test_noisy_counts_are_positive_integers_near_truth():
     counts = np.array([1000, 3])
     noisy = noisy_class_counts(counts, epsilon=1.0, rng=np.random.default_rng(0))

@@ -15,6 +15,7 @@ The filter keeps the embedded training rows in memory; they are never written to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,12 +24,16 @@ import pandas as pd
 from .._errors import DataError
 from ..evaluate import distances as _dist
 from ..evaluate.tables import MISSING
+from .columns import to_float
+from .schema import ColumnSpec
 
 CLASS_GAP = 10.0
 """Coordinate distance between classes: larger than any within-class distance (at most ~1.5)."""
 
 MAX_ROWS = 10_000
 """Above this many training rows the filter is not fitted (nothing to memorise; n^2 distances)."""
+
+NUMERIC_KINDS = ("continuous", "integer", "datetime")
 
 
 @dataclass(frozen=True)
@@ -38,34 +43,47 @@ class PrivacyFilter:
     space: _dist.DistanceSpace
     train_emb: np.ndarray  # (n, d + 1): mixed-distance coordinates plus a class coordinate
     radius: np.ndarray  # (n,): factor x distance to the nearest other training row of the class
+    dates: tuple[str, ...] = ()  # numeric columns read as dates (datetime64 or text), in seconds
 
     def too_close(self, frame: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
         """(n,) bool: rows of ``frame`` (class codes ``codes``) inside their nearest training row's radius."""
-        near = _dist.nearest(_class_embed(frame, codes, self.space), self.train_emb, k=1)
+        near = _dist.nearest(_class_embed(frame, codes, self.space, self.dates), self.train_emb, k=1)
         return near.dist[:, 0] < self.radius[near.idx[:, 0]]
 
 
-def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: float = 0.0) -> PrivacyFilter:
-    """The filter for training ``features`` with class codes ``codes``."""
+def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: float = 0.0,
+               specs: Sequence[ColumnSpec] | None = None) -> PrivacyFilter:
+    """The filter for training ``features`` with class codes ``codes``.
+
+    ``specs`` (the encoder's column kinds) say which columns are numbers and dates, so a date
+    column read from a CSV as text is measured as a date, in the training rows and in the
+    generated ones alike; without them the dtypes decide.
+    """
     if not float(factor) > 0:
         raise DataError(f"privacy_filter must be a positive factor or None; got {factor!r}")
     if not 0.0 <= float(floor) <= 1.0:
         raise DataError(f"privacy_filter_floor must be a quantile in [0, 1]; got {floor!r}")
-    numeric, categorical = _kinds(features)
-    space = _dist.fit_space([_canonical(features, numeric, categorical)], numeric, categorical)
-    emb = _class_embed(features, codes, space)
+    numeric, categorical, dates = _kinds(features, specs)
+    space = _dist.fit_space([_canonical(features, numeric, categorical, dates)], numeric, categorical)
+    emb = _class_embed(features, codes, space, dates)
     loo = _dist.nearest(emb, emb, k=2).dist[:, -1]  # (n,): the nearest row other than itself
     loo = np.where(loo < CLASS_GAP, loo, 0.0)  # a class with one row has no neighbour: no radius
     for k in np.unique(codes):  # classes, not rows: one quantile each
         own = codes == k
         loo[own] = np.maximum(loo[own], np.quantile(loo[own], float(floor)))
-    return PrivacyFilter(space=space, train_emb=emb, radius=float(factor) * loo)
+    return PrivacyFilter(space=space, train_emb=emb, radius=float(factor) * loo, dates=dates)
 
 
-def _kinds(features: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """Numeric (including datetime, as seconds) and categorical column names."""
-    numeric = [c for c in features.columns if _is_numeric(features[c])]
-    return numeric, [c for c in features.columns if c not in set(numeric)]
+def _kinds(features: pd.DataFrame, specs: Sequence[ColumnSpec] | None) -> tuple[list, list, tuple]:
+    """Numeric (dates included, as seconds) and categorical column names, and the date columns."""
+    if specs is None:
+        numeric = [c for c in features.columns if _is_numeric(features[c])]
+        dates = tuple(c for c in numeric if pd.api.types.is_datetime64_any_dtype(features[c].dtype))
+    else:
+        kind = {s.name: s.kind for s in specs}
+        numeric = [c for c in features.columns if kind.get(str(c)) in NUMERIC_KINDS]
+        dates = tuple(c for c in numeric if kind[str(c)] == "datetime")
+    return numeric, [c for c in features.columns if c not in set(numeric)], dates
 
 
 def _is_numeric(series: pd.Series) -> bool:
@@ -74,24 +92,21 @@ def _is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
 
 
-def _canonical(frame: pd.DataFrame, numeric: list[str], categorical: list[str]) -> pd.DataFrame:
-    """Numbers as float64 (datetimes as seconds since 1970), categories as text with NaN -> MISSING."""
+def _canonical(frame: pd.DataFrame, numeric: list[str], categorical: list[str], dates: tuple = ()) -> pd.DataFrame:
+    """Numbers as float64 (dates as seconds since 1970), categories as text with NaN -> MISSING."""
     out = {}
     for c in numeric:
-        col = frame[c]
-        if pd.api.types.is_datetime64_any_dtype(col.dtype):
-            col = (col - pd.Timestamp(0, tz=col.dt.tz)) / pd.Timedelta(seconds=1)
-        out[c] = pd.to_numeric(col, errors="coerce").to_numpy(np.float64)
+        out[c] = to_float(frame[c], ColumnSpec(str(c), "datetime" if c in dates else "continuous", "", False))
     for c in categorical:
         col = frame[c].astype(object)
         out[c] = col.where(col.notna(), MISSING).astype(str).to_numpy()
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
-def _class_embed(frame: pd.DataFrame, codes: np.ndarray, space: _dist.DistanceSpace) -> np.ndarray:
+def _class_embed(frame: pd.DataFrame, codes: np.ndarray, space: _dist.DistanceSpace, dates: tuple = ()) -> np.ndarray:
     """(n, d + 1): mixed-distance coordinates plus one class coordinate ``CLASS_GAP * code``."""
     missing = [c for c in space.columns if c not in frame.columns]
     if missing:
         raise DataError(f"privacy filter: column {missing[0]!r} is missing from the rows to filter")
-    emb = _dist.embed(_canonical(frame, list(space.numeric), list(space.categorical)), space)
+    emb = _dist.embed(_canonical(frame, list(space.numeric), list(space.categorical), dates), space)
     return np.concatenate([emb, CLASS_GAP * np.asarray(codes, np.float64)[:, None]], axis=1)

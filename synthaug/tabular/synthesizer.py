@@ -178,7 +178,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         if self.privacy_filter is None or self.dp_ or len(features) > MAX_ROWS:  # DP: rows must not steer output
             return None
         kept = [c for c in self.columns_ if c != self.target_name_]
-        return fit_filter(features[kept], codes, float(self.privacy_filter), float(self.privacy_filter_floor))
+        return fit_filter(features[kept], codes, float(self.privacy_filter), float(self.privacy_filter_floor),
+                          self.encoder_.specs_)
 
     def attach_privacy_filter(self, X, y) -> TabularCGAN:
         """Give a loaded model its training table back, so sampling applies ``privacy_filter`` again.

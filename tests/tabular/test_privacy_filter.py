@@ -74,3 +74,25 @@ def test_bad_factor_is_refused(mixed_table, fast_params):
         TabularCGAN(privacy_filter=0.0, **fast_params).fit(mixed_table, y="label")
     with pytest.raises(ValueError, match="privacy_filter_floor"):
         TabularCGAN(privacy_filter_floor=1.5, **fast_params).fit(mixed_table, y="label")
+
+
+@pytest.mark.parametrize("public", [False, True], ids=["inferred", "public-schema"])
+def test_dates_read_from_a_csv_are_measured_as_dates(mixed_table, fast_params, tmp_path, public):
+    """A CSV gives dates as text: the filter measures them as dates, in its training rows and in the
+    generated ones, so a training row copied verbatim is at distance 0 and inside even a tiny radius."""
+    import warnings
+
+    from synthaug.io import read_table
+    from synthaug.tabular.draft_schema import draft_public_schema
+
+    mixed_table.to_csv(tmp_path / "t.csv", index=False)
+    frame = read_table(tmp_path / "t.csv")
+    schema = draft_public_schema(frame, "label", min_count=1) if public else None  # min_count=1: nothing folded
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = TabularCGAN(random_state=0, public_schema=schema, privacy_filter=1e-6, privacy_filter_floor=0.0,
+                            **fast_params).fit(frame, y="label")
+    flt = model._privacy_filter
+    assert "joined" in flt.space.numeric
+    codes = np.searchsorted(model.classes_, frame["label"].to_numpy())
+    assert flt.too_close(frame.drop(columns="label"), codes).all()

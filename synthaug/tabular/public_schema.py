@@ -143,7 +143,8 @@ def _parse_target(target, source: str) -> tuple[str, tuple, tuple[int, ...] | No
         if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in values):
             raise DataError(f"{source}: target {name!r}: every class count must be a whole number >= 1")
         counts = tuple(values)
-    return name, tuple(classes), counts, str(target.get("dtype") or _label_dtype(classes))
+    dtype = _checked_dtype(f"{source}: target {name!r}", target.get("dtype") or _label_dtype(classes), classes)
+    return name, tuple(classes), counts, dtype
 
 
 def _label_dtype(classes: list) -> str:
@@ -172,12 +173,29 @@ def _parse_column(column, source: str) -> PublicColumn:
     base = {"name": name, "kind": kind, "dtype": str(column.get("dtype") or DEFAULT_DTYPES[kind]), "missing": missing}
     if kind in NUMERIC:
         bounds, masses = _numeric_fields(column, kind, where)
+        base["dtype"] = _checked_dtype(where, base["dtype"], [] if kind == "datetime" else list(bounds))
         return PublicColumn(**base, bounds=bounds, point_masses=masses)
     if kind in ("categorical", "boolean"):
         categories = _categories(column, kind, where)
-        base["dtype"] = str(column.get("dtype") or _label_dtype(list(categories)))
+        base["dtype"] = _checked_dtype(where, column.get("dtype") or _label_dtype(list(categories)), list(categories))
         return PublicColumn(**base, categories=categories)
-    return PublicColumn(**base, value=column.get("value"))
+    value = column.get("value")
+    base["dtype"] = _checked_dtype(where, base["dtype"], [] if value is None else [value])
+    return PublicColumn(**base, value=value)
+
+
+def _checked_dtype(where: str, dtype, values: list) -> str:
+    """``dtype`` as text, once pandas knows it and it can hold ``values`` (what sampling casts to it)."""
+    try:
+        resolved = pd.api.types.pandas_dtype(str(dtype))
+    except TypeError:
+        raise DataError(f"{where}: unknown dtype {dtype!r}; use a pandas dtype such as int64, float64, "
+                        "bool, object or datetime64[ns]") from None
+    try:
+        pd.Series(values, dtype=object).astype(resolved)
+    except (TypeError, ValueError, OverflowError):
+        raise DataError(f"{where}: dtype {dtype!r} cannot hold the schema's values {values[:5]!r}") from None
+    return str(dtype)
 
 
 def _numeric_fields(column: dict, kind: str, where: str) -> tuple[tuple[float, float], tuple[float, ...]]:

@@ -123,11 +123,15 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d["columns"][0].update(bound=[0, 1]), "unknown key 'bound'"),
     (lambda d: d["target"].update(classes=["no"]), "at least two"),
     (lambda d: d["target"].update(counts={"no": 3}), "every class"),
+    # dtypes are what sampling casts to: a bad one used to fit fine, then crash every sample call
+    (lambda d: d["columns"][0].update(dtype="nonsense"), "unknown dtype 'nonsense'"),
+    (lambda d: d["target"].update(dtype="int64"), "dtype 'int64' cannot hold the schema's values ['no', 'yes']"),
+    (lambda d: d["columns"][3].update(dtype="float64"), "dtype 'float64' cannot hold"),
 ])
 def test_bad_schemas_are_refused_in_one_line(edit, message):
     doc = schema_doc()
     edit(doc)
-    with pytest.raises(DataError, match=message):
+    with pytest.raises(DataError, match=re.escape(message)):
         parse_public_schema(doc)
 
 

@@ -151,7 +151,10 @@ class NumericCodec:
             stamps = pd.to_datetime(np.round(x * 1e9).astype("int64", copy=False), unit="ns")
             stamps = stamps.where(~np.isnan(x))
             if dtype.startswith("datetime64"):
-                return pd.Series(stamps).astype(dtype)
+                series, target = pd.Series(stamps), pd.api.types.pandas_dtype(dtype)
+                if getattr(target, "tz", None) is not None:  # to_float measured aware dates in UTC
+                    series = series.dt.tz_localize("UTC")
+                return series.astype(target)
             return pd.Series(stamps.astype(str).where(~np.isnan(x)), dtype=object).astype(dtype)
         if np.isnan(x).any() and not _accepts_nan(dtype):
             dtype = "Int64" if self.integral else "float64"

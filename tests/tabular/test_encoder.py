@@ -69,3 +69,13 @@ def test_knots_are_bin_means_not_training_values():
     enc, _ = fitted(pd.DataFrame({"x": x}))
     knots = enc.codecs_[0].knots_[1:-1]  # the ends are the training min and max
     assert not np.isin(knots, x).any()
+
+
+def test_timezone_aware_dates_come_back_in_their_zone():
+    # decoding used to cast naive stamps to the aware dtype, which pandas refuses (every sample call failed)
+    when = pd.Series(pd.date_range("2021-01-01", periods=40, freq="h", tz="Europe/Oslo"))
+    frame = pd.DataFrame({"when": when, "x": np.arange(40.0)})
+    enc, matrix = fitted(frame)
+    back = enc.inverse_transform(matrix)
+    assert back["when"].dtype == when.dtype
+    assert ((back["when"] - when).abs() <= pd.Timedelta(hours=1)).all()

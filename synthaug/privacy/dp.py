@@ -198,17 +198,20 @@ def _positive(value) -> bool:
 
 
 def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, counts: np.ndarray, n_rows: int,
-                rng: np.random.Generator) -> tuple[DPPlan, np.ndarray]:
+                rng: np.random.Generator, public_counts: bool = False) -> tuple[DPPlan, np.ndarray]:
     """Split ``epsilon``: DP_COUNT_SHARE for Laplace-noised class ``counts``, the rest for DP-SGD.
 
     Returns the plan (its class prior, for the fakes, comes from the noisy counts) and the noisy
-    counts, which replace the exact ones in the model.
+    counts, which replace the exact ones in the model. With ``public_counts`` (given in a public
+    schema) the counts are kept as they are and all of ``epsilon`` goes to DP-SGD.
     """
     check_budget(epsilon, delta, max_grad_norm)
     delta = float(delta) if delta is not None else default_delta(n_rows)
-    count_eps = DP_COUNT_SHARE * float(epsilon)
-    noisy = noisy_class_counts(np.asarray(counts), count_eps, rng)
-    config = DPConfig(float(epsilon), delta, float(max_grad_norm), DP_COUNT_SHARE)
+    share = 0.0 if public_counts else DP_COUNT_SHARE
+    count_eps = share * float(epsilon)
+    counts = np.asarray(counts)
+    noisy = counts if public_counts else noisy_class_counts(counts, count_eps, rng)
+    config = DPConfig(float(epsilon), delta, float(max_grad_norm), share)
     return DPPlan(config, float(epsilon) - count_eps, noisy / noisy.sum()), noisy
 
 

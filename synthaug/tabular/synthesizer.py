@@ -289,39 +289,32 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         return self.dp_epsilon is not None
 
     def _dp_plan(self):
-        """Split the budget: a share for noisy class counts, the rest for DP-SGD; noisy prior."""
+        """Split the budget: a share for noisy class counts (none when they are public), the rest
+        for DP-SGD; noisy prior."""
         if not self.dp_:
             return None
-        from ..privacy.dp import DP_COUNT_SHARE, DPConfig, DPPlan, check_budget, default_delta, noisy_class_counts
+        from ..privacy.dp import plan_budget
 
         if self.loss == "wgan-gp":
             raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
         if float(self.feature_matching) > 0:  # its loss feeds real rows' features to G outside DP-SGD
             raise DataError(f"feature_matching: not supported with DP (the generator would see real rows' "
                             f"discriminator features directly); got {self.feature_matching!r}, use 0")
-        check_budget(self.dp_epsilon, self.dp_delta, self.dp_max_grad_norm)
-        delta = float(self.dp_delta) if self.dp_delta is not None else default_delta(self.n_rows_)
-        if self.provenance_["class_counts"] == "public (given)":
-            count_eps = 0.0
-        else:
-            count_eps = DP_COUNT_SHARE * float(self.dp_epsilon)
-            rng = np.random.default_rng(child_seed(self.seed_, 3))
-            self.class_counts_ = noisy_class_counts(self.class_counts_, count_eps, rng)
-            self.provenance_["class_counts"] = f"Laplace-noised (epsilon {count_eps:.4g})"
-        config = DPConfig(float(self.dp_epsilon), delta, float(self.dp_max_grad_norm),
-                          count_eps / float(self.dp_epsilon))
-        return DPPlan(config, float(self.dp_epsilon) - count_eps, self.class_counts_ / self.class_counts_.sum())
+        public = self.provenance_["class_counts"] == "public (given)"
+        plan, self.class_counts_ = plan_budget(self.dp_epsilon, self.dp_delta, self.dp_max_grad_norm,
+                                               self.class_counts_, self.n_rows_,
+                                               np.random.default_rng(child_seed(self.seed_, 3)), public_counts=public)
+        if not public:
+            self.provenance_["class_counts"] = f"Laplace-noised (epsilon {plan.config.epsilon - plan.sgd_epsilon:.4g})"
+        return plan
 
     def _privacy_record(self, plan, spent: list[dict]) -> dict:
-        from ..privacy.dp import guarantee_scope
+        from ..privacy.dp import guarantee_scope, privacy_record
 
-        count_eps = plan.config.epsilon - plan.sgd_epsilon
-        sgd = max(s["epsilon"] for s in spent)  # per-class models see disjoint rows: parallel composition
-        return {"target_epsilon": plan.config.epsilon, "delta": plan.config.delta,
-                "epsilon": sgd + count_eps, "sgd_epsilon": sgd, "count_epsilon": count_eps,
-                "max_grad_norm": plan.config.max_grad_norm, "accountant": "rdp", "models": spent,
-                "scope": guarantee_scope(public_schema=self.provenance_["schema"] == "public (given)",
-                                         count_epsilon=count_eps)}
+        # per-class models see disjoint rows: privacy_record composes them in parallel
+        scope = guarantee_scope(public_schema=self.provenance_["schema"] == "public (given)",
+                                count_epsilon=plan.config.epsilon - plan.sgd_epsilon)
+        return privacy_record(plan, spent, scope)
 
     def _n_steps(self, n_rows: int) -> int:
         return max(int(self.epochs) * math.ceil(n_rows / self.batch_size), int(self.min_steps))

@@ -1,10 +1,10 @@
 """Draft a public schema from a table, for a human to review and edit (``synthaug schema``).
 
 A draft comes from the private data, so it is not public until its data-derived values
-(bounds, category lists, point masses, missing flags) have been checked against, or replaced
-by, public knowledge. Bounds are rounded outward to one step of the range's order of magnitude
-(age 17..90 becomes 10..90, dates whole years), categories seen fewer than ``min_count`` times are left out, and
-class counts are never drafted.
+(bounds, category lists, point masses, missing flags, constant columns' values) have been
+checked against, or replaced by, public knowledge. Bounds are rounded outward to one step of
+the range's order of magnitude (age 17..90 becomes 10..90, dates whole years), categories seen
+fewer than ``min_count`` times are left out, and class counts are never drafted.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from .schema import ColumnSpec, infer_schema
 from .target import encode_labels, split_target
 
 DRAFT_WARNING = (
-    "this schema was drafted from the private data: its bounds{rounded}, category lists, point masses and "
-    "missing flags come from the records, so it is NOT public until you have replaced them with values you "
-    "could publish (a codebook, published ranges); class counts are left out (add published ones as "
-    "target.counts)"
+    "this schema was drafted from the private data: its bounds{rounded}, category lists, point masses, "
+    "missing flags and constant columns' values come from the records, so it is NOT public until you "
+    "have replaced them with values you could publish (a codebook, published ranges); class counts are "
+    "left out (add published ones as target.counts)"
 )
 
 

@@ -8,21 +8,12 @@ import synthaug
 from synthaug import DataError
 from synthaug.cli import app
 from synthaug.images.synthesizer import ImageCGAN
+from tests.images.conftest import make_images
 
 pytest.importorskip("opacus")
 
 DP_TINY = {"steps": 6, "batch_size": 8, "width": 4, "latent_dim": 8, "grid_every": 3, "grid_columns": 3}
 runner = CliRunner()
-
-
-def make_images(n_per_class: int = 6, n_classes: int = 3, size: int = 8):
-    """uint8 (N, size, size, 1) noise images with a bright row band per class (as tests/images)."""
-    rng = np.random.default_rng(0)
-    codes = np.repeat(np.arange(n_classes), n_per_class)
-    x = rng.integers(0, 60, (len(codes), size, size, 1)).astype(np.uint8)
-    band = (np.arange(size)[None, :] * n_classes // size) == codes[:, None]  # (N, size)
-    x[band[:, :, None, None].repeat(size, 2)] = 230
-    return x, codes
 
 
 @pytest.fixture

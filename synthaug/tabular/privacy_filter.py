@@ -33,8 +33,6 @@ CLASS_GAP = 10.0
 MAX_ROWS = 10_000
 """Above this many training rows the filter is not fitted (nothing to memorise; n^2 distances)."""
 
-NUMERIC_KINDS = ("continuous", "integer", "datetime")
-
 
 @dataclass(frozen=True)
 class PrivacyFilter:
@@ -55,9 +53,9 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
                specs: Sequence[ColumnSpec] | None = None) -> PrivacyFilter:
     """The filter for training ``features`` with class codes ``codes``.
 
-    ``specs`` (the encoder's column kinds) say which columns are numbers and dates, so a date
-    column read from a CSV as text is measured as a date, in the training rows and in the
-    generated ones alike; without them the dtypes decide.
+    ``specs`` (the encoder's column kinds) say which columns are dates, so a date column read
+    from a CSV as text is measured as a date, in the training rows and in the generated ones
+    alike; other columns are numbers or categories by their dtype.
     """
     if not float(factor) > 0:
         raise DataError(f"privacy_filter must be a positive factor or None; got {factor!r}")
@@ -75,14 +73,15 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
 
 
 def _kinds(features: pd.DataFrame, specs: Sequence[ColumnSpec] | None) -> tuple[list, list, tuple]:
-    """Numeric (dates included, as seconds) and categorical column names, and the date columns."""
-    if specs is None:
-        numeric = [c for c in features.columns if _is_numeric(features[c])]
-        dates = tuple(c for c in numeric if pd.api.types.is_datetime64_any_dtype(features[c].dtype))
-    else:
-        kind = {s.name: s.kind for s in specs}
-        numeric = [c for c in features.columns if kind.get(str(c)) in NUMERIC_KINDS]
-        dates = tuple(c for c in numeric if kind[str(c)] == "datetime")
+    """Numeric (dates included, as seconds) and categorical column names, and the date columns.
+
+    Dates are the datetime columns of ``specs`` (text in a CSV) and datetime64 columns; other
+    columns are numbers by their dtype, as before the specs were passed.
+    """
+    dated = {s.name for s in specs or () if s.kind == "datetime"}
+    dates = tuple(c for c in features.columns
+                  if str(c) in dated or pd.api.types.is_datetime64_any_dtype(features[c].dtype))
+    numeric = [c for c in features.columns if c in dates or _is_numeric(features[c])]
     return numeric, [c for c in features.columns if c not in set(numeric)], dates
 
 

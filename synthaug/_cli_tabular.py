@@ -86,6 +86,9 @@ def fit(
     if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
         from ._cli_image import fit_images
 
+        if schema is not None:  # images take nothing from a schema: say so rather than ignore it
+            raise DataError("--schema: a public schema describes table columns; image data takes none "
+                            "(pixels are scaled from the fixed range 0..255)")
         dp_items = [f"{k}={v}" for k, v in (("dp_epsilon", dp_epsilon), ("dp_delta", dp_delta)) if v is not None]
         fit_images(data, output, [*(set_ or []), *dp_items], device.value if device else None, seed, quiet, console)
         return

@@ -84,3 +84,11 @@ def test_describe_image_model(tmp_path, images):
     describe_image_model(load_model(tmp_path / "m")[0], console)
     text = console.export_text()
     assert "8x8 px" in text and "4 steps on 18 images" in text and "diversity ratio" in text
+
+
+def test_a_public_schema_is_refused_for_images(image_folder, tmp_path):
+    schema = tmp_path / "schema.json"
+    schema.write_text("{}")
+    result = runner.invoke(app, ["fit", str(image_folder), "-o", str(tmp_path / "m"), "--schema", str(schema), *SET])
+    assert result.exit_code == 2 and "--schema: a public schema describes table columns" in result.output
+    assert not (tmp_path / "m").exists()

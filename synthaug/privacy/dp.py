@@ -178,8 +178,8 @@ def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
                    "NOT covered: column kinds, category lists, numeric bounds and normalisation knots "
                    "were computed from the data without noise; pass a public schema (synthaug schema "
                    "drafts one) to cover them"),
-        "row_count": "NOT covered: the exact number of training rows is in the model file (training.n_rows) "
-                     "and sets the default delta",
+        "row_count": "NOT covered: the exact number of training rows is in the model file (training.n_rows); "
+                     "it sets the default delta, the Poisson sampling rate and the number of DP-SGD steps",
     }
 
 

@@ -314,6 +314,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         # per-class models see disjoint rows: privacy_record composes them in parallel
         scope = guarantee_scope(public_schema=self.provenance_["schema"] == "public (given)",
                                 count_epsilon=plan.config.epsilon - plan.sgd_epsilon)
+        if self.strategy == "per-class":  # each model is planned from its class's exact row count
+            scope["class_counts"] += ("; NOT covered with strategy per-class: each class's exact row count sets "
+                                      "its model's sampling rate and steps (privacy.models)")
         return privacy_record(plan, spent, scope)
 
     def _n_steps(self, n_rows: int) -> int:

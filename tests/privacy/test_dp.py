@@ -50,6 +50,9 @@ def test_per_class_dp_charges_each_class_model_and_composes_in_parallel(mixed_ta
         assert run["steps"] == DP_FAST["epochs"] * math.ceil(n_k / DP_FAST["batch_size"])
         assert run["sample_rate"] == pytest.approx(1 / math.ceil(n_k / DP_FAST["batch_size"]))
         assert privacy["sgd_epsilon"] - 0.05 < run["epsilon"] <= 0.95 + 1e-9  # each planned to its full share
+    # each rate and step count comes from the class's exact size, and the scope says so
+    assert "NOT covered with strategy per-class" in privacy["scope"]["class_counts"]
+    assert "sampling rate" in privacy["scope"]["row_count"]
     # disjoint rows: the release costs the largest class model's epsilon plus the noisy counts' share
     assert privacy["sgd_epsilon"] == max(run["epsilon"] for run in privacy["models"])
     assert privacy["epsilon"] == pytest.approx(privacy["sgd_epsilon"] + 0.05) and privacy["epsilon"] <= 1.0 + 1e-9

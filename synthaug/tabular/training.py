@@ -17,7 +17,7 @@ from ..gan.init import reset_parameters, set_dropout_generator
 from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
 from .columns import Span
 from .conditional import ConditionalSampler
-from .networks import Discriminator, Generator, NetworkConfig, SoftmaxLayout
+from .networks import Discriminator, Generator, NetworkConfig, SoftmaxLayout, SparseCondition, as_sparse
 
 
 @dataclass(frozen=True)
@@ -52,14 +52,27 @@ class StepBatch:
 
 
 class ConditionalBatches:
-    """Training-by-sampling: real and fake packs share classes and category conditions."""
+    """Training-by-sampling: real and fake packs share classes and category conditions.
+
+    Packs are independent draws, so ``chunk`` steps' packs come from one vectorised call (the
+    same distribution as a call per step, without its fixed cost every step) and are handed out
+    a step at a time. ``chunk`` does not depend on the number of steps: a shorter run trains on
+    a prefix of a longer run's batches.
+    """
+
+    chunk = 64
 
     def __init__(self, sampler: ConditionalSampler, n_packs: int, pac: int, rng: np.random.Generator) -> None:
         self.sampler, self.n_packs, self.pac, self.rng = sampler, n_packs, pac, rng
+        self._drawn, self._used = None, self.chunk
 
     def next(self) -> StepBatch:
-        b = self.sampler.sample(self.n_packs, self.pac, self.rng)
-        return StepBatch(b.rows, b.classes, b.classes, b.condition)
+        if self._used == self.chunk:
+            self._drawn, self._used = self.sampler.sample(self.n_packs * self.chunk, self.pac, self.rng), 0
+        b, packs = self._drawn, slice(self._used * self.n_packs, (self._used + 1) * self.n_packs)
+        rows = b.rows[packs.start * self.pac : packs.stop * self.pac]  # pack-major: pac rows per pack
+        self._used += 1
+        return StepBatch(rows, b.classes[packs], b.classes[packs], b.condition[packs])
 
 
 class PoissonBatches:
@@ -160,20 +173,30 @@ def _adam(module: torch.nn.Module, lr: float, cfg: TrainConfig) -> torch.optim.A
 def _fake_rows(G, batch: StepBatch, net, layout, cfg, gen, device):
     pac = net.pac
     y = torch.from_numpy(batch.fake_classes).to(device)
-    cond = torch.from_numpy(batch.condition).to(device)
-    y_rows, cond_rows = y.repeat_interleave(pac), cond.repeat_interleave(pac, dim=0)
+    cond_rows = _pack_condition(batch.condition, device).repeat_rows(pac)  # (P*pac, C), its nonzeros
+    y_rows = y.repeat_interleave(pac)
     z = torch.randn(len(y_rows), net.latent_dim, generator=gen).to(device)
     raw = G(z, y_rows, cond_rows)  # (P*pac, d)
     return raw, layout.gumbel_softmax(raw, cfg.gumbel_tau, gen), y, cond_rows
+
+
+def _pack_condition(condition: np.ndarray, device: torch.device) -> SparseCondition:
+    """The nonzeros of the per-pack condition (P, C), found in numpy (a few per step)."""
+    packs, columns = np.nonzero(condition)
+    return SparseCondition(torch.from_numpy(packs).to(device), torch.from_numpy(columns).to(device),
+                           torch.from_numpy(condition[packs, columns]).to(device), *condition.shape)
 
 
 def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device, private=None) -> float:
     """One update on real and fake packs, in a single forward pass (as DP-SGD needs)."""
     _, fake, y_fake, _ = fakes
     fake = fake.detach()
-    real = data[torch.from_numpy(batch.real_rows).to(device)]  # (R*pac, d)
+    rows = torch.from_numpy(batch.real_rows).to(device)
+    both = data.new_empty(len(rows) + len(fake), data.shape[1])  # (R*pac + F*pac, d): real rows, then fakes
+    real = torch.index_select(data, 0, rows, out=both[: len(rows)])  # no gather-then-cat copy
+    both[len(rows) :] = fake
     y_real = torch.from_numpy(batch.real_classes).to(device)
-    logits, _ = D(torch.cat([real, fake]), torch.cat([y_real, y_fake]))
+    logits, _ = D(both, torch.cat([y_real, y_fake]))
     if private is not None:
         is_real = torch.cat([torch.ones(len(y_real)), torch.zeros(len(y_fake))]).to(device)
         with warnings.catch_warnings():  # Opacus' hooks fire on inputs that need no gradient: expected
@@ -213,11 +236,12 @@ def _generator_update(D, opt, data, batch: StepBatch, fakes, layout, cfg, device
     raw, fake, y, cond_rows = fakes
     fake_logits, fake_features = D(fake, y)
     loss = generator_loss(cfg.loss, fake_logits)
-    n_cond = cond_rows.sum()
+    cond_rows = as_sparse(cond_rows)
+    n_cond = cond_rows.total()
     if cfg.condition_weight > 0 and n_cond > 0:
         loss = loss - cfg.condition_weight * layout.condition_log_likelihood(raw, cond_rows) / n_cond
     if cfg.feature_matching > 0 and len(batch.real_rows):
-        real = data[torch.from_numpy(batch.real_rows).to(device)]
+        real = data.index_select(0, torch.from_numpy(batch.real_rows).to(device))
         with torch.no_grad():
             _, real_features = D(real, torch.from_numpy(batch.real_classes).to(device))
         loss = loss + cfg.feature_matching * feature_matching_loss(real_features, fake_features)

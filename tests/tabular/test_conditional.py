@@ -2,6 +2,7 @@ import numpy as np
 
 from synthaug.tabular.columns import Span
 from synthaug.tabular.conditional import ConditionalSampler
+from synthaug.tabular.training import ConditionalBatches
 
 
 def test_packs_share_a_class_and_honour_their_condition():
@@ -29,3 +30,21 @@ def test_prior_class_sampling_follows_counts():
     batch = sampler.sample(5000, 1, np.random.default_rng(0))
     assert abs((batch.classes == 1).mean() - 0.1) < 0.02
     assert batch.condition.shape == (5000, 0)
+
+
+def test_batches_are_slices_of_one_draw_per_chunk():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 200)
+    matrix = np.zeros((200, 4), np.float32)
+    matrix[np.arange(200), 1 + rng.integers(0, 3, 200)] = 1
+    sampler = ConditionalSampler(matrix, labels, 2, [Span(1, 3, "softmax", "c")])
+    batches = ConditionalBatches(sampler, n_packs=5, pac=2, rng=np.random.default_rng(1))
+    steps = [batches.next() for _ in range(batches.chunk + 1)]
+    whole = sampler.sample(5 * batches.chunk, 2, np.random.default_rng(1))
+    for i in (0, batches.chunk - 1):
+        assert np.array_equal(steps[i].real_rows, whole.rows[i * 10 : (i + 1) * 10])
+        assert np.array_equal(steps[i].fake_classes, whole.classes[i * 5 : (i + 1) * 5])
+        assert np.array_equal(steps[i].condition, whole.condition[i * 5 : (i + 1) * 5])
+    last = steps[-1]  # the first step of the next chunk
+    assert last.real_rows.shape == (10,) and last.condition.shape == (5, 3)
+    assert (labels[last.real_rows.reshape(5, 2)] == last.real_classes[:, None]).all()

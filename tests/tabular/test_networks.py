@@ -6,7 +6,15 @@ from torch.nn.utils.parametrizations import spectral_norm
 from synthaug.gan.init import reset_parameters
 from synthaug.gan.losses import gradient_penalty
 from synthaug.tabular.columns import Span
-from synthaug.tabular.networks import Generator, NetworkConfig, SoftmaxLayout, SpectralLinear, linear_padded
+from synthaug.tabular.networks import (
+    Generator,
+    NetworkConfig,
+    SoftmaxLayout,
+    SparseCondition,
+    SpectralEmbedding,
+    SpectralLinear,
+    linear_padded,
+)
 
 SPANS = [Span(0, 1, "linear", "a"), Span(1, 3, "softmax", "b"), Span(4, 1, "linear", "c"),
          Span(5, 2, "softmax", "d"), Span(7, 4, "softmax", "e")]  # 11 columns, condition width 9
@@ -42,6 +50,20 @@ def test_condition_log_likelihood_equals_the_dense_sum_and_its_gradient():
     sparse = layout.condition_log_likelihood(raw, condition)
     assert torch.allclose(dense, sparse)
     assert torch.allclose(*(torch.autograd.grad(v, raw)[0] for v in (dense, sparse)), atol=1e-6)
+    assert torch.equal(layout.condition_log_likelihood(raw, SparseCondition.from_dense(condition)), sparse)
+
+
+def test_sparse_condition_repeats_rows_like_repeat_interleave():
+    dense = torch.zeros(4, 5)
+    dense[[0, 2, 3], [4, 1, 1]] = torch.tensor([1.0, 1.0, 0.5])
+    sparse = SparseCondition.from_dense(dense)
+    assert torch.equal(sparse.to_dense(), dense)
+    assert sparse.total() == 2.5
+    repeated = sparse.repeat_rows(3)
+    expected = SparseCondition.from_dense(dense.repeat_interleave(3, dim=0))
+    for name in ("rows", "columns", "values"):  # same nonzeros in the same (row-major) order
+        assert torch.equal(getattr(repeated, name), getattr(expected, name))
+    assert (repeated.n_rows, repeated.width) == (12, 5)
 
 
 def test_layout_without_softmax_spans():
@@ -101,6 +123,30 @@ def test_reset_parameters_draws_spectral_vectors_from_the_generator():
     assert not torch.allclose(a._v, torch.full((7,), 7**-0.5))
 
 
+def test_spectral_embedding_is_torchs_spectral_norm():
+    ref = spectral_norm(torch.nn.Embedding(3, 6))
+    mine = SpectralEmbedding(3, 6)
+    with torch.no_grad():
+        mine.weight.copy_(ref.parametrizations.weight.original)
+        mine._u.copy_(ref.parametrizations.weight[0]._u)
+        mine._v.copy_(ref.parametrizations.weight[0]._v)
+    y, w = torch.tensor([0, 2, 1, 2]), torch.randn(4, 6)
+    for _ in range(3):  # training forwards: the power iteration moves u and v the same way
+        a, b = ref(y), mine(y)
+        assert torch.equal(a, b)
+        (grad_ref,) = torch.autograd.grad((a * w).sum(), ref.parametrizations.weight.original)
+        (grad_mine,) = torch.autograd.grad((b * w).sum(), mine.weight)
+        assert torch.equal(grad_ref, grad_mine)
+        with torch.no_grad():
+            ref.parametrizations.weight.original.sub_(0.5 * grad_ref)
+            mine.weight.sub_(0.5 * grad_mine)
+    ref.eval(), mine.eval()
+    assert torch.equal(ref(y), mine(y))
+    reset_parameters(mine, torch.Generator().manual_seed(0))  # draws fresh unit u and v
+    assert torch.isclose(mine._u.norm(), torch.tensor(1.0))
+    assert not torch.allclose(mine._v, torch.full((6,), 6**-0.5))
+
+
 def reference_generator_forward(G: Generator, z, y, condition) -> torch.Tensor:
     """The generator as written: one Linear over cat([z, embed(y), condition]) per block."""
     h = torch.cat([z, G.class_embedding(y), condition], 1)
@@ -119,6 +165,7 @@ def test_generator_fast_paths_compute_the_written_function(dims):
     condition = torch.zeros(7, 9)
     condition[[0, 3, 5], [2, 8, 4]] = 1.0
     assert torch.allclose(G(z, y, condition), reference_generator_forward(G, z, y, condition), atol=1e-5)
+    assert torch.equal(G(z, y, SparseCondition.from_dense(condition)), G(z, y, condition))
     G.eval()  # batch norm folded into the Linear; no condition means zeros
     expected = reference_generator_forward(G, z, y, torch.zeros(7, 9))
     assert torch.allclose(G(z, y), expected, atol=1e-5)

@@ -329,7 +329,8 @@ class SoftmaxLayout:
             return raw
         columns, span_of, membership = self._index(raw)
         logits = raw.index_select(1, columns)  # (B, N)
-        probs = segment_softmax((logits + gumbel_noise(logits, generator)) / tau, span_of, membership)
+        noisy = gumbel_noise(logits, generator).add_(logits).div_(tau)  # (logits + g) / tau, in the noise's memory
+        probs = segment_softmax(noisy, span_of, membership)
         return raw.index_copy(1, columns, probs)
 
     def log_probs(self, raw: torch.Tensor) -> torch.Tensor:
@@ -370,7 +371,7 @@ def _segment_max(x: torch.Tensor, span_of: torch.Tensor, n_spans: int) -> torch.
 
 def segment_softmax(x: torch.Tensor, span_of: torch.Tensor, membership: torch.Tensor) -> torch.Tensor:
     """Softmax of ``x`` (B, N) within each span; ``membership`` (N, S) marks each column's span."""
-    exp = (x - _segment_max(x, span_of, membership.shape[1]).index_select(1, span_of)).exp()
+    exp = (x - _segment_max(x, span_of, membership.shape[1]).index_select(1, span_of)).exp_()
     return exp / ((exp @ membership) @ membership.t())
 
 

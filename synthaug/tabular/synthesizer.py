@@ -394,8 +394,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         parts, where, todo = [], [], np.arange(len(codes))
         for round_ in range(FILTER_ROUNDS):
             close = keep.too_close(frame, codes[todo])
-            self.n_rejected_ += int(close.sum())
             done = ~close if round_ < FILTER_ROUNDS - 1 else np.ones_like(close)  # the last round keeps all
+            self.n_rejected_ += int((close & ~done).sum())  # regenerated, not the ones kept at the end
+            if (close & done).any():
+                warnings.warn(f"privacy filter: {int((close & done).sum())} row(s) still inside a training row's "
+                              f"radius after {FILTER_ROUNDS} tries were kept; lower privacy_filter or train longer",
+                              SynthaugWarning, stacklevel=4)
             parts.append(frame[done])
             where.append(todo[done])
             todo = todo[~done]

@@ -13,7 +13,7 @@ from .._progress import ProgressBar
 from .._random import child_seed
 from ..distributed import DistContext
 from ..gan.adam import FusedAdam
-from ..gan.ema import ema_copy, ema_update
+from ..gan.ema import ema_copy, ema_tensors, ema_update
 from ..gan.init import reset_parameters, set_dropout_generator
 from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
 from .columns import Span
@@ -124,6 +124,7 @@ def train_gan(
         gen = torch.Generator().manual_seed(child_seed(seed, 11, ctx.rank))
     set_dropout_generator(D, gen)
     G_ema = ema_copy(G) if cfg.ema_decay else None
+    ema_pairs = ema_tensors(G_ema, G) if G_ema is not None else None
     opt_g = FusedAdam(G.parameters(), cfg.generator_lr, cfg.betas, cfg.weight_decay)
     opt_d = _adam(D, cfg.discriminator_lr, cfg) if dp is not None else FusedAdam(
         D.parameters(), cfg.discriminator_lr, cfg.betas, cfg.weight_decay)  # Opacus wraps a torch Optimizer
@@ -152,7 +153,7 @@ def train_gan(
             d_loss = _discriminator_step(D_train, opt_d, data, batch, fakes, cfg, gen, device, private)
         g_loss = _generator_step(D, opt_g, data, batch, fakes, layout, cfg, device)  # reuses the last fakes
         if G_ema is not None:
-            ema_update(G_ema, G, cfg.ema_decay, step)
+            ema_update(G_ema, G, cfg.ema_decay, step, ema_pairs)
         sums += (d_loss, g_loss)
         if (step + 1) % cfg.log_every == 0 or step + 1 == cfg.n_steps:
             count = (step % cfg.log_every) + 1

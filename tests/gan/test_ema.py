@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from synthaug.gan.ema import ema_copy, ema_update
+from synthaug.gan.ema import ema_copy, ema_tensors, ema_update
 
 
 def test_ema_update_by_hand():
@@ -15,9 +15,13 @@ def test_ema_update_by_hand():
     assert torch.allclose(shadow[0].weight, torch.full((1, 2), 0.9))
     assert torch.equal(shadow[1].running_mean, torch.tensor([3.0]))  # buffers are copied
     assert not any(p.requires_grad for p in shadow.parameters())
+    ema_update(shadow, module, decay=0.999, step=0, tensors=ema_tensors(shadow, module))  # listed once
+    assert torch.allclose(shadow[0].weight, torch.full((1, 2), 0.99))
 
 
 def test_ema_update_refuses_a_different_module():
     with pytest.raises(ValueError, match="parameters"):
         ema_update(ema_copy(torch.nn.Linear(2, 1)), torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Linear(1, 1)),
                    0.9, 0)
+    with pytest.raises(ValueError, match="parameters"):
+        ema_tensors(ema_copy(torch.nn.Linear(2, 1)), torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Linear(1, 1)))

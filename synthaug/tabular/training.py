@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 from dataclasses import dataclass, replace
 
@@ -14,6 +13,7 @@ from .._random import child_seed
 from ..distributed import DistContext
 from ..gan.adam import FusedAdam
 from ..gan.ema import ema_copy, ema_tensors, ema_update
+from ..gan.frozen import frozen
 from ..gan.init import reset_parameters, set_dropout_generator
 from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
 from .columns import Span
@@ -216,22 +216,8 @@ def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device,
     return float(loss.detach())
 
 
-@contextlib.contextmanager
-def _frozen(D: torch.nn.Module):
-    """No gradients for D's weights (and no per-sample gradient hooks under Opacus)."""
-    D.requires_grad_(False)
-    if hasattr(D, "disable_hooks"):
-        D.disable_hooks()
-    try:
-        yield D
-    finally:
-        D.requires_grad_(True)
-        if hasattr(D, "enable_hooks"):
-            D.enable_hooks()
-
-
 def _generator_step(D, opt, data, batch: StepBatch, fakes, layout, cfg, device) -> float:
-    with _frozen(D):
+    with frozen(D):
         return _generator_update(D, opt, data, batch, fakes, layout, cfg, device)
 
 

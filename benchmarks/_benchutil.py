@@ -5,6 +5,8 @@ Not part of the synthaug package; the scripts import it as a sibling module.
 
 from __future__ import annotations
 
+import argparse
+import ast
 import json
 import os
 import platform
@@ -141,3 +143,20 @@ def string_columns(frame) -> list[str]:
     """Columns holding strings (object or string dtype): CTGAN's discrete columns."""
     return [c for c in frame.columns
             if frame[c].dtype == object or str(frame[c].dtype).startswith("string")]
+
+
+def parse_set(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, Any]:
+    """``--set KEY=VALUE`` strings to TabularCGAN keyword arguments (Python literals, else strings)."""
+    import synthaug
+
+    known = set(synthaug.TabularCGAN._get_param_names())
+    params: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or key not in known:
+            parser.error(f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(known)}")
+        try:
+            params[key] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            params[key] = raw
+    return params

@@ -27,7 +27,6 @@ Protocol, per dataset and seed
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 import time
 import warnings
@@ -42,6 +41,7 @@ from _benchutil import (
     RESULTS_DIR,
     load_snapshot,
     machine_info,
+    parse_set,
     set_threads,
     string_columns,
     timed,
@@ -84,26 +84,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--stem", default=None,
                    help="result file stem (default: scarce_quality, plus the overrides)")
     args = p.parse_args(argv)
-    args.params = parse_overrides(p, args.overrides)
+    args.params = parse_set(p, args.overrides)
     if args.stem is None:
         args.stem = "scarce_quality" + "".join(
             f"_{k}-{v}" for k, v in sorted(args.params.items())).replace(" ", "")
     return args
-
-
-def parse_overrides(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, Any]:
-    """``key=value`` strings to TabularCGAN keyword arguments, checked against its parameters."""
-    known = set(synthaug.TabularCGAN._get_param_names())
-    params: dict[str, Any] = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep or key not in known:
-            parser.error(f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(known)}")
-        try:
-            params[key] = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            params[key] = raw
-    return params
 
 
 # ---------------------------------------------------------------- data

@@ -39,7 +39,6 @@ side by side) into ``--raw`` and rebuilds the report; it can be joined with ``--
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import platform
@@ -51,6 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from _benchutil import parse_set
 from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.model_selection import train_test_split
 
@@ -308,21 +308,6 @@ def _command() -> str:
     return " ".join([*env, Path(sys.executable).as_posix(), *sys.argv])
 
 
-def parse_params(parser: argparse.ArgumentParser, items: list[str]) -> dict:
-    """``KEY=VALUE`` strings to TabularCGAN keyword arguments, checked against its parameters."""
-    known = set(TabularCGAN._get_param_names())
-    params = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep or key not in known:
-            parser.error(f"--set {item!r}: expected KEY=VALUE with KEY a TabularCGAN parameter")
-        try:
-            params[key] = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            params[key] = raw
-    return params
-
-
 def _targets(uplifts: dict, shares: dict) -> list[str]:
     """The issue's targets for synthaug, checked against this run."""
     if not uplifts.get("synthaug") or not uplifts.get("SMOTE"):
@@ -359,7 +344,7 @@ def main() -> None:
     parser.add_argument("--set", dest="params", action="append", default=[], metavar="KEY=VALUE",
                         help="a TabularCGAN constructor parameter (a variant)")
     args = parser.parse_args()
-    params = parse_params(parser, args.params)
+    params = parse_set(parser, args.params)
     if args.combine:
         run = combine_runs([json.loads(path.read_text()) for path in args.combine])
         if args.note:

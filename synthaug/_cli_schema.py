@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ._cli_tabular import Quiet, _names, console
+from ._cli_tabular import Categorical, Continuous, Drop, Keep, Quiet, _names, console
 from ._errors import SynthaugWarning
 from .cli import command
 from .io import atomic_path, read_table
@@ -21,10 +21,10 @@ def schema_command(
     data: Annotated[Path, typer.Argument(help="Table to draft the schema from (.csv or .parquet).")],
     target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Public-schema JSON file to write.")],
-    categorical: Annotated[str | None, typer.Option(help="Columns to treat as categorical, comma-separated.")] = None,
-    continuous: Annotated[str | None, typer.Option(help="Columns to treat as continuous, comma-separated.")] = None,
-    drop: Annotated[str | None, typer.Option(help="Columns to leave out, comma-separated.")] = None,
-    keep: Annotated[str | None, typer.Option(help="Identifier-like columns to keep.")] = None,
+    categorical: Categorical = None,
+    continuous: Continuous = None,
+    drop: Drop = None,
+    keep: Keep = None,
     round_bounds: Annotated[bool, typer.Option("--round/--exact", help="Round numeric bounds outward to one "
                                                "step of their order of magnitude (default), or keep the "
                                                "data's exact minimum and maximum.")] = True,

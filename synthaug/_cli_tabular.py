@@ -52,6 +52,10 @@ def _names(text: str | None) -> list[str]:
 
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars and summaries.")]
+Categorical = Annotated[str | None, typer.Option(help="Columns to treat as categorical, comma-separated.")]
+Continuous = Annotated[str | None, typer.Option(help="Columns to treat as continuous, comma-separated.")]
+Drop = Annotated[str | None, typer.Option(help="Columns to leave out, comma-separated.")]
+Keep = Annotated[str | None, typer.Option(help="Identifier-like columns to model anyway, comma-separated.")]
 SchemaFile = Annotated[Path | None, typer.Option(
     "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
     "classes come from it, not from the data.")]
@@ -63,10 +67,10 @@ def fit(
     data: Annotated[Path, typer.Argument(help="Training table (.csv or .parquet).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write.")],
     target: Annotated[str | None, typer.Option("--target", "-t", help="Class label column (tables).")] = None,
-    categorical: Annotated[str | None, typer.Option(help="Columns to treat as categorical, comma-separated.")] = None,
-    continuous: Annotated[str | None, typer.Option(help="Columns to treat as continuous, comma-separated.")] = None,
-    drop: Annotated[str | None, typer.Option(help="Columns to leave out, comma-separated.")] = None,
-    keep: Annotated[str | None, typer.Option(help="Identifier-like columns to model anyway.")] = None,
+    categorical: Categorical = None,
+    continuous: Continuous = None,
+    drop: Drop = None,
+    keep: Keep = None,
     schema: SchemaFile = None,
     strategy: Annotated[Strategy | None, typer.Option(help="One conditional model, or one per class.")] = None,
     loss: Annotated[Loss | None, typer.Option(help="Adversarial loss.")] = None,

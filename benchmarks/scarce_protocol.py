@@ -254,7 +254,7 @@ def report(run: dict) -> str:
 
 def _merge_note(run: dict) -> list[str]:
     """Where merged rows came from, and the synthaug parameters of a variant run."""
-    lines = [run["note"], ""] if run.get("note") else []
+    lines = [f"NOTE: {run['note']}", ""] if run.get("note") else []
     if run.get("params"):
         lines += [f"synthaug parameters changed from the defaults: `{run['params']}`.", ""]
     if run.get("merged"):
@@ -303,9 +303,17 @@ def combine_runs(runs: list[dict]) -> dict:
 
 
 def _command() -> str:
-    """This invocation as a shell line, with the environment that chose the code and threads."""
+    """This invocation as a shell line, with the environment that chose the code and threads.
+
+    A ``--note`` text is shown as ``"$NOTE"``: the report prints the note itself once, below.
+    """
     env = [f"{k}={os.environ[k]}" for k in ("PYTHONPATH", "OMP_NUM_THREADS") if k in os.environ]
-    return " ".join([*env, Path(sys.executable).as_posix(), *sys.argv])
+    argv = list(sys.argv)
+    for i, arg in enumerate(argv[:-1]):
+        if arg == "--note":
+            argv[i + 1] = '"$NOTE"'
+    argv = ['--note="$NOTE"' if a.startswith("--note=") else a for a in argv]
+    return " ".join([*env, Path(sys.executable).as_posix(), *argv])
 
 
 def _targets(uplifts: dict, shares: dict) -> list[str]:

@@ -10,6 +10,16 @@ Distances are the evaluator's mixed distance (:mod:`synthaug.evaluate.distances`
 scaled by their training range, a category mismatch counts as a whole range, averaged over the
 columns.
 
+A second, scale-free test (``pinning``) catches rows that single out one training row among
+its neighbours: a generated row's *pinning ratio* is its distance to the nearest training row
+divided by the mean distance to its ``NNDR_K`` nearest training rows (of its class). A fresh row
+of the population has a ratio that does not depend on the local density, and the training rows'
+own leave-one-out ratios (each row against the other rows of its class) are a sample of it; a
+row is rejected when its ratio is below the ``pinning`` quantile of those ratios. With
+``pinning = 0.5`` a generated row is released only if it is no more pinned to a training row
+than half of fresh rows would be. A class of ``m <= NNDR_K`` rows uses its ``m - 1`` nearest, as its
+leave-one-out rows did.
+
 The filter keeps the embedded training rows in memory; they are never written to a model file.
 """
 
@@ -30,6 +40,9 @@ from .schema import ColumnSpec
 CLASS_GAP = 10.0
 """Coordinate distance between classes: larger than any within-class distance (at most ~1.5)."""
 
+NNDR_K = 5
+"""Neighbours in the pinning ratio: nearest distance / mean distance to the ``NNDR_K`` nearest rows."""
+
 MAX_ROWS = 10_000
 """Above this many training rows the filter is not fitted (nothing to memorise; n^2 distances)."""
 
@@ -42,16 +55,40 @@ class PrivacyFilter:
     train_emb: np.ndarray  # (n, d + 1): mixed-distance coordinates plus a class coordinate
     radius: np.ndarray  # (n,): factor x distance to the nearest other training row of the class
     dates: tuple[str, ...] = ()  # numeric columns read as dates (datetime64 or text), in seconds
+    min_ratio: np.ndarray | None = None  # (n_classes,): pinning quantile of the LOO ratios; None: off
+    n_near: np.ndarray | None = None  # (n_classes,): neighbours in the ratio, min(NNDR_K, class rows - 1)
 
     def too_close(self, frame: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
-        """(n,) bool: rows of ``frame`` (class codes ``codes``) inside their nearest training row's radius."""
-        near = _dist.nearest(_class_embed(frame, codes, self.space, self.dates), self.train_emb, k=1)
-        return near.dist[:, 0] < self.radius[near.idx[:, 0]]
+        """(n,) bool: rows of ``frame`` (class codes ``codes``) inside their nearest training row's
+        radius, or more pinned to it than the ``pinning`` quantile of fresh rows."""
+        codes = np.asarray(codes, np.int64)
+        near = _dist.nearest(_class_embed(frame, codes, self.space, self.dates), self.train_emb, k=NNDR_K)
+        close = near.dist[:, 0] < self.radius[near.idx[:, 0]]
+        if self.min_ratio is None:
+            return close
+        known = codes < len(self.min_ratio)  # a class without training rows has nothing to pin
+        at = np.where(known, codes, 0)
+        return close | (known & (pinning_ratio(near.dist, self.n_near[at]) < self.min_ratio[at]))
+
+
+def pinning_ratio(dist: np.ndarray, k: np.ndarray | int = NNDR_K) -> np.ndarray:
+    """(n,): nearest distance over the mean of the ``k`` (per row, at most ``NNDR_K``) nearest.
+
+    ``dist`` is (n, >= k) ascending; entries at ``CLASS_GAP`` or more belong to another class and
+    are left out. A row with no same-class neighbour, or all of them at distance 0, gets 1.
+    """
+    cols = np.arange(min(dist.shape[1], NNDR_K))
+    use = (dist[:, cols] < CLASS_GAP) & (cols[None, :] < np.broadcast_to(np.asarray(k), (len(dist),))[:, None])
+    mean = np.where(use, dist[:, cols], 0.0).sum(axis=1) / np.maximum(use.sum(axis=1), 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(use[:, 0] & (mean > 0), dist[:, 0] / mean, 1.0)
 
 
 def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: float = 0.0,
-               specs: Sequence[ColumnSpec] | None = None) -> PrivacyFilter:
+               specs: Sequence[ColumnSpec] | None = None, pinning: float | None = None) -> PrivacyFilter:
     """The filter for training ``features`` with class codes ``codes``.
+
+    ``pinning`` (a quantile in [0, 1), or None for off) turns on the pinning-ratio test.
 
     ``specs`` (the encoder's column kinds) say which columns are dates, so a date column read
     from a CSV as text is measured as a date, in the training rows and in the generated ones
@@ -61,15 +98,26 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
         raise DataError(f"privacy_filter must be a positive factor or None; got {factor!r}")
     if not 0.0 <= float(floor) <= 1.0:
         raise DataError(f"privacy_filter_floor must be a quantile in [0, 1]; got {floor!r}")
+    if pinning is not None and not 0.0 <= float(pinning) < 1.0:
+        raise DataError(f"privacy_filter_pinning must be a quantile in [0, 1) or None; got {pinning!r}")
     numeric, categorical, dates = _kinds(features, specs)
     space = _dist.fit_space([_canonical(features, numeric, categorical, dates)], numeric, categorical)
     emb = _class_embed(features, codes, space, dates)
-    loo = _dist.nearest(emb, emb, k=2).dist[:, -1]  # (n,): the nearest row other than itself
-    loo = np.where(loo < CLASS_GAP, loo, 0.0)  # a class with one row has no neighbour: no radius
+    others = _dist.nearest(emb, emb, k=NNDR_K + 1).dist[:, 1:]  # (n, K): nearest rows other than itself
+    if others.shape[1] == 0:  # a single training row
+        others = np.full((len(emb), 1), np.inf)
+    loo = np.where(others[:, 0] < CLASS_GAP, others[:, 0], 0.0)  # a class with one row: no radius
+    ratio = pinning_ratio(others)  # (n,): each row's pinning ratio against the others of its class
+    codes = np.asarray(codes, np.int64)
+    min_ratio = np.zeros(int(codes.max()) + 1 if len(codes) else 0)
+    n_near = np.minimum(np.bincount(codes, minlength=len(min_ratio)) - 1, NNDR_K)  # what each LOO row saw
     for k in np.unique(codes):  # classes, not rows: one quantile each
         own = codes == k
         loo[own] = np.maximum(loo[own], np.quantile(loo[own], float(floor)))
-    return PrivacyFilter(space=space, train_emb=emb, radius=float(factor) * loo, dates=dates)
+        if pinning is not None and own.sum() > 1:  # a single row has no ratio to compare with
+            min_ratio[k] = np.quantile(ratio[own], float(pinning))
+    return PrivacyFilter(space=space, train_emb=emb, radius=float(factor) * loo, dates=dates,
+                         min_ratio=None if pinning is None else min_ratio, n_near=n_near)
 
 
 def _kinds(features: pd.DataFrame, specs: Sequence[ColumnSpec] | None) -> tuple[list, list, tuple]:

@@ -34,7 +34,7 @@ from .training import TrainConfig, train_gan
 
 STRATEGIES = ("conditional", "per-class")
 MODEL_TYPE = "TabularCGAN"
-FILTER_ROUNDS = 20  # privacy filter: regenerate rejected rows at most this many times
+FILTER_ROUNDS = 100  # privacy filter: regenerate rejected rows at most this many times
 
 
 class TabularCGAN(SampleSeeds, BaseEstimator):
@@ -52,8 +52,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     a few dozen rows per class still get enough updates.
 
     ``privacy_filter`` rejects and regenerates sampled rows that sit inside a training row's
-    leave-one-out radius (see :mod:`synthaug.tabular.privacy_filter`); only the fitted object can
-    filter, since a model file holds no training rows.
+    leave-one-out radius, and ``privacy_filter_pinning`` those more pinned to one training row
+    than that quantile of fresh rows would be (see :mod:`synthaug.tabular.privacy_filter`); only
+    the fitted object can filter, since a model file holds no training rows.
     """
 
     def __init__(
@@ -94,6 +95,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         clip: bool = True,
         privacy_filter: float | None = 1.0,
         privacy_filter_floor: float = 0.2,
+        privacy_filter_pinning: float | None = 0.7,
         dp_epsilon: float | None = None,
         dp_delta: float | None = None,
         dp_max_grad_norm: float = 1.0,
@@ -136,6 +138,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.clip = clip
         self.privacy_filter = privacy_filter
         self.privacy_filter_floor = privacy_filter_floor
+        self.privacy_filter_pinning = privacy_filter_pinning
         self.dp_epsilon = dp_epsilon
         self.dp_delta = dp_delta
         self.dp_max_grad_norm = dp_max_grad_norm
@@ -178,8 +181,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         if self.privacy_filter is None or self.dp_ or len(features) > MAX_ROWS:  # DP: rows must not steer output
             return None
         kept = [c for c in self.columns_ if c != self.target_name_]
+        pinning = None if self.privacy_filter_pinning is None else float(self.privacy_filter_pinning)
         return fit_filter(features[kept], codes, float(self.privacy_filter), float(self.privacy_filter_floor),
-                          self.encoder_.specs_)
+                          self.encoder_.specs_, pinning)
 
     def attach_privacy_filter(self, X, y) -> TabularCGAN:
         """Give a loaded model its training table back, so sampling applies ``privacy_filter`` again.

@@ -4,7 +4,8 @@ import pytest
 
 import synthaug
 from synthaug import SynthaugWarning, TabularCGAN
-from synthaug.tabular.privacy_filter import fit_filter
+from synthaug.tabular.privacy_filter import fit_filter, pinning_ratio
+from synthaug.tabular.synthesizer import FILTER_ROUNDS
 
 
 def test_radius_is_the_leave_one_out_distance_within_the_class():
@@ -22,13 +23,52 @@ def test_radius_is_the_leave_one_out_distance_within_the_class():
     np.testing.assert_allclose(fit_filter(train, codes, 1.0, floor=0.5).radius, [0.15, 0.15, 0.2, 0.7, 0.1, 0.1])
 
 
+def test_pinning_ratio_by_hand():
+    far = 10.0  # another class's row (CLASS_GAP away): left out
+    dist = np.array([[0.1, 0.2, 0.3, far, far], [0.0, 0.0, 0.0, 0.0, 0.0], [0.2, far, far, far, far],
+                     [0.1, 0.1, 0.4, 0.4, 0.5]])
+    # .1 / mean(.1, .2, .3); all at 0 -> 1; one same-class neighbour -> 1; five neighbours: .1 / .3
+    np.testing.assert_allclose(pinning_ratio(dist), [0.5, 1.0, 1.0, 1 / 3])
+    # per-row neighbour counts: the first two distances only -> .1 / .15 and .1 / .1
+    np.testing.assert_allclose(pinning_ratio(dist[[0, 3]], np.array([2, 2])), [2 / 3, 1.0])
+
+
+def test_pinning_rejects_rows_more_pinned_than_the_quantile_of_leave_one_out_ratios():
+    # scaled values 0, .1, .3, 1 (class 0) and .5, .6 (class 1), as above
+    train = pd.DataFrame({"x": [0.0, 1.0, 3.0, 10.0, 5.0, 6.0]})
+    codes = np.array([0, 0, 0, 0, 1, 1])
+    # class 0's leave-one-out ratios over its 3 other rows: .1/.4667, .1/.4, .2/.4, .7/.8667 -> median .375;
+    # class 1 (2 rows): one neighbour each, ratio 1
+    flt = fit_filter(train, codes, 1e-9, pinning=0.5)  # a negligible radius: only the pinning test acts
+    np.testing.assert_allclose(flt.min_ratio, [(0.25 + 0.5) / 2, 1.0])
+    assert flt.n_near.tolist() == [3, 1]
+    rows = pd.DataFrame({"x": [0.2, 6.5, 2.8, 0.5, 5.1]})
+    # class 0, nearest 3: .02,.08,.28 -> .16 (rejected); .35,.35,.55 -> .84; .02,.18,.28 -> .125 (rejected);
+    # .05,.05,.25 -> .43; class 1 with one neighbour: ratio 1, never below its 1.0
+    got = flt.too_close(rows, np.array([0, 0, 0, 0, 1]))
+    assert got.tolist() == [True, False, True, False, False]
+    assert fit_filter(train, codes, 1e-9).min_ratio is None
+    assert not fit_filter(train, codes, 1e-9).too_close(rows, np.array([0, 0, 0, 0, 1])).any()
+
+
+def test_pinning_is_applied_at_sampling(mixed_table, fast_params):
+    radius_only = TabularCGAN(random_state=1, privacy_filter_pinning=None, **fast_params).fit(mixed_table, y="label")
+    both = TabularCGAN(random_state=1, privacy_filter_pinning=0.5, **fast_params).fit(mixed_table, y="label")
+    radius_only.sample_frame(n=300, random_state=0)
+    frame = both.sample_frame(n=300, random_state=0)
+    assert both.n_rejected_ > radius_only.n_rejected_  # same generator, a stricter test
+    codes = np.searchsorted(both.classes_, frame["label"].to_numpy())
+    assert not both._privacy_filter.too_close(frame, codes).any()
+
+
 def test_filter_rejects_and_regenerates_keeping_exact_counts(mixed_table, fast_params):
     strict = TabularCGAN(random_state=0, privacy_filter=50.0, **fast_params).fit(mixed_table, y="label")
-    with pytest.warns(SynthaugWarning, match=r"privacy filter: 12 row\(s\) still inside .* after 20 tries were kept"):
+    kept_anyway = rf"privacy filter: 12 row\(s\) still inside .* after {FILTER_ROUNDS} tries"
+    with pytest.warns(SynthaugWarning, match=kept_anyway):
         frame = strict.sample_frame(per_class={"yes": 7, "no": 5})
     assert frame["label"].value_counts().to_dict() == {"yes": 7, "no": 5}
-    # every row is inside a radius of 50 spacings: retried 19 times, then kept (and said so), not counted again
-    assert strict.n_rejected_ == 19 * 12
+    # every row is inside a radius of 50 spacings: retried FILTER_ROUNDS - 1 times, then kept (and said so)
+    assert strict.n_rejected_ == (FILTER_ROUNDS - 1) * 12
     off = TabularCGAN(random_state=0, privacy_filter=None, **fast_params).fit(mixed_table, y="label")
     off.sample_frame(n=12)
     assert off.n_rejected_ == 0
@@ -76,6 +116,8 @@ def test_bad_factor_is_refused(mixed_table, fast_params):
         TabularCGAN(privacy_filter=0.0, **fast_params).fit(mixed_table, y="label")
     with pytest.raises(ValueError, match="privacy_filter_floor"):
         TabularCGAN(privacy_filter_floor=1.5, **fast_params).fit(mixed_table, y="label")
+    with pytest.raises(ValueError, match="privacy_filter_pinning"):
+        TabularCGAN(privacy_filter_pinning=1.0, **fast_params).fit(mixed_table, y="label")
 
 
 @pytest.mark.parametrize("public", [False, True], ids=["inferred", "public-schema"])
@@ -98,3 +140,11 @@ def test_dates_read_from_a_csv_are_measured_as_dates(mixed_table, fast_params, t
     assert "joined" in flt.space.numeric
     codes = np.searchsorted(model.classes_, frame["label"].to_numpy())
     assert flt.too_close(frame.drop(columns="label"), codes).all()
+
+
+def test_filter_is_off_under_dp(mixed_table, fast_params):
+    """Under DP the training rows must not steer the output: neither the radius nor the pinning test runs."""
+    model = TabularCGAN(dp_epsilon=2.0, random_state=0, privacy_filter_pinning=0.5, **fast_params)
+    model.fit(mixed_table, y="label").sample_frame(n=50)
+    assert model._privacy_filter is None
+    assert model.n_rejected_ == 0

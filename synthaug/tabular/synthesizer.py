@@ -402,7 +402,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             self.n_rejected_ += int((close & ~done).sum())  # regenerated, not the ones kept at the end
             if (close & done).any():
                 warnings.warn(f"privacy filter: {int((close & done).sum())} row(s) still inside a training row's "
-                              f"radius after {FILTER_ROUNDS} tries were kept; lower privacy_filter or train longer",
+                              f"radius (or pinned to it) after {FILTER_ROUNDS} tries were kept; lower privacy_filter "
+                              f"or privacy_filter_pinning, or train longer",
                               SynthaugWarning, stacklevel=4)
             parts.append(frame[done])
             where.append(todo[done])

@@ -9,7 +9,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from .networks import Discriminator
+from .._errors import ModelFileError
+from .networks import Discriminator, ImageNetConfig
 
 FILTER_ROUNDS = 20  # after this many tries an image is kept even if the head disagrees
 
@@ -57,3 +58,16 @@ def head_classifier(D: Discriminator, batch: int = 1024) -> Classify:
         return torch.cat(preds).numpy() if preds else np.zeros(0, dtype=np.int64)
 
     return classify
+
+
+def load_head(net: ImageNetConfig, tensors: dict[str, torch.Tensor]) -> Discriminator | None:
+    """The label filter's discriminator from ``discriminator.*`` tensors, or None if there are none."""
+    state = {k[len("discriminator."):]: v for k, v in tensors.items() if k.startswith("discriminator.")}
+    if not state:
+        return None
+    D = Discriminator(net, spectral=True, classifier=True)
+    try:
+        D.load_state_dict(state)
+    except RuntimeError as exc:
+        raise ModelFileError(f"discriminator weights do not match model.json: {str(exc)[:200]}") from None
+    return D.eval()

@@ -21,8 +21,8 @@ from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
 from .folder import ImageWriter, check_channels, check_image_size, prepare_images, read_images
 from .grid import image_grid, save_png
+from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier, load_head
 from .metrics import diversity_ratio
-from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier
 from .networks import Discriminator, Generator, ImageNetConfig
 from .training import ImageTrainConfig, latent, train_image_gan
 
@@ -43,6 +43,15 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     projection; both are trained with differentiable augmentation (``augment``) of real and fake
     batches, which is what lets a GAN learn from tens of images per class. A mode-seeking term
     (``mode_seeking``, MSGAN) keeps two latent codes of one class from giving the same image.
+    ``class_weight`` > 0 adds an auxiliary class head to the discriminator (AC-GAN, Odena et
+    al., 2017): the head learns the classes from the (augmented) real images only, and the
+    generator pays ``class_weight`` times the head's cross-entropy for the intended class of its
+    fakes, which is what raises label fidelity (CAS). With ``label_filter`` the fitted model keeps
+    the discriminator, and sampling regenerates each image the head assigns to another class (up
+    to 20 tries; the head never saw anything but the training images). The model file then holds
+    the discriminator's weights too: a discriminator helps white-box membership attacks (LOGAN,
+    Hayes et al., 2019), so for releasing a model prefer ``label_filter=False`` or release only
+    samples. Under DP there is no class head (it would need private training too).
     Samples come from an exponential moving average of the generator, with batch-norm
     statistics re-estimated at the end of training; ``truncation`` (e.g. 1.0) samples latent
     codes from a truncated normal, trading variety for typical images. Every ``grid_every`` steps the within-class
@@ -60,22 +69,22 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         *,
         image_size: int | None = None,
         channels: str = "auto",
-        steps: int = 2000,
+        steps: int = 3000,
         batch_size: int = 64,
         loss: str = "hinge",
         real_label: float = 0.9,
         gp_weight: float = 10.0,
         latent_dim: int = 64,
         width: int = 32,
-        generator_lr: float = 2e-4,
-        discriminator_lr: float = 2e-4,
+        generator_lr: float = 4e-4,
+        discriminator_lr: float = 4e-4,
         betas: Sequence[float] = (0.5, 0.999),
         discriminator_steps: int = 1,
         augment: str = "color,translation,cutout",
         augment_p: float = 1.0,
         ema_decay: float | None = 0.999,
         mode_seeking: float = 0.2,
-        class_weight: float = 0.0,
+        class_weight: float = 1.0,
         label_filter: bool = False,
         truncation: float | None = None,
         grid_every: int = 500,
@@ -200,8 +209,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             generator_lr=float(self.generator_lr), discriminator_lr=float(self.discriminator_lr),
             betas=(float(self.betas[0]), float(self.betas[1])), discriminator_steps=int(self.discriminator_steps),
             batch_size=int(self.batch_size), n_steps=int(self.steps), augment=parse_policy(self.augment),
-            augment_p=float(self.augment_p), ema_decay=self.ema_decay,
-            mode_seeking=float(self.mode_seeking), class_weight=float(self.class_weight), check_every=int(self.grid_every),
+            augment_p=float(self.augment_p), ema_decay=self.ema_decay, mode_seeking=float(self.mode_seeking),
+            class_weight=float(self.class_weight), check_every=int(self.grid_every),
             log_every=max(1, min(int(self.grid_every), int(self.steps) // 100 or 1)),
         )
 
@@ -343,7 +352,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         except RuntimeError as exc:
             raise ModelFileError(f"generator weights do not match model.json: {str(exc)[:200]}") from None
         model.generator_ = G.eval()
-        model.discriminator_ = _load_head(net, tensors)
+        model.discriminator_ = load_head(net, tensors)
         model.classes_ = np.asarray(require(meta, "classes"))
         model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
         if len(model.classes_) != net.n_classes or len(model.class_counts_) != net.n_classes:
@@ -356,19 +365,6 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         model.privacy_ = meta.get("privacy")
         model._n_sample_calls = 0
         return model
-
-
-def _load_head(net: ImageNetConfig, tensors: dict[str, torch.Tensor]) -> Discriminator | None:
-    """The label filter's discriminator from ``discriminator.*`` tensors, or None if there are none."""
-    state = {k[len("discriminator."):]: v for k, v in tensors.items() if k.startswith("discriminator.")}
-    if not state:
-        return None
-    D = Discriminator(net, spectral=True, classifier=True)
-    try:
-        D.load_state_dict(state)
-    except RuntimeError as exc:
-        raise ModelFileError(f"discriminator weights do not match model.json: {str(exc)[:200]}") from None
-    return D.eval()
 
 
 @torch.no_grad()

@@ -198,7 +198,8 @@ def _generator_step(G, D, opt, y, net, cfg, gen) -> float:
     with frozen(D):
         fake_logits, fake_phi = D(diff_augment(fake, cfg.augment, gen, cfg.augment_p), y)
         loss = generator_loss(cfg.loss, fake_logits)
-        if D.classifier is not None:  # fakes should be recognised as their intended class
+        if getattr(D, "classifier", None) is not None:  # fakes should be recognised as their intended class
+            # (getattr: under DP, D is Opacus' wrapper, and there is no head)
             loss = loss + cfg.class_weight * F.cross_entropy(D.classify(fake_phi), y)
         if cfg.mode_seeking > 0 and half > 0:
             loss = loss + cfg.mode_seeking * mode_seeking_loss(fake[:half], fake[half : 2 * half], z[:half],

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -215,6 +216,11 @@ def main() -> None:
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=1))
     notes = args.notes.read_text() if args.notes else ""
     text = markdown(result) if args.dp_epsilon is None else dp_markdown(result)
+    grid = args.work / "split0" / "model" / "samples.png"
+    if args.dp_epsilon is None and grid.is_file():  # the final sample grid of split 0, one row per class
+        shutil.copyfile(grid, args.out.with_name(args.out.name + "_samples.png"))
+        text += (f"\nSample grid of the split-0 model (one row per class, as `synthaug fit` writes it next to the "
+                 f"model):\n\n![samples]({args.out.name}_samples.png)\n")
     args.out.with_suffix(".md").write_text(text + ("\n" + notes if notes else ""))
     print(text)
 

@@ -91,12 +91,14 @@ class Generator(nn.Module):
 class Discriminator(nn.Module):
     """Projection discriminator: (x (B, channels, S, S), y (B,)) -> (logits (B,), phi (B, C)).
 
+    ``classifier=True`` adds an auxiliary class head on ``phi`` (:meth:`classify`, AC-GAN).
+
     ``spectral=False`` leaves out spectral normalisation, as Opacus (differential privacy) needs:
     it cannot compute per-sample gradients through parametrizations. There is no batch norm, so
     every image's logit depends on that image alone.
     """
 
-    def __init__(self, cfg: ImageNetConfig, spectral: bool = True) -> None:
+    def __init__(self, cfg: ImageNetConfig, spectral: bool = True, classifier: bool = False) -> None:
         super().__init__()
         sn = spectral_norm if spectral else _identity
         widths = cfg.widths()[::-1]  # from the image size down to the base
@@ -107,11 +109,23 @@ class Discriminator(nn.Module):
         self.features = nn.Sequential(*layers)
         self.out = sn(nn.Linear(widths[-1], 1))
         self.class_embedding = sn(nn.Embedding(cfg.n_classes, widths[-1]))
+        # the auxiliary class head (AC-GAN) on the same features; absent unless asked for
+        self.classifier = nn.Linear(widths[-1], cfg.n_classes) if classifier else None
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         phi = self.features(x).sum(dim=(2, 3))  # (B, C)
         logits = self.out(phi).squeeze(1) + (self.class_embedding(y) * phi).sum(1)
         return logits, phi
+
+    def class_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Class logits (B, K) of images (B, channels, S, S) from the auxiliary head."""
+        return self.classify(self.features(x).sum(dim=(2, 3)))
+
+    def classify(self, phi: torch.Tensor) -> torch.Tensor:
+        """Class logits (B, K) from the pooled features ``phi`` (B, C) of :meth:`forward`."""
+        if self.classifier is None:
+            raise RuntimeError("this discriminator was built without a class head (classifier=False)")
+        return self.classifier(phi)
 
 
 def _identity(module: nn.Module) -> nn.Module:

@@ -21,8 +21,9 @@ from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
 from .folder import ImageWriter, check_channels, check_image_size, prepare_images, read_images
 from .grid import image_grid, save_png
+from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier, load_head
 from .metrics import diversity_ratio
-from .networks import Generator, ImageNetConfig
+from .networks import Discriminator, Generator, ImageNetConfig
 from .training import ImageTrainConfig, latent, train_image_gan
 
 MODEL_TYPE = "ImageCGAN"
@@ -42,6 +43,15 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     projection; both are trained with differentiable augmentation (``augment``) of real and fake
     batches, which is what lets a GAN learn from tens of images per class. A mode-seeking term
     (``mode_seeking``, MSGAN) keeps two latent codes of one class from giving the same image.
+    ``class_weight`` > 0 adds an auxiliary class head to the discriminator (AC-GAN, Odena et
+    al., 2017): the head learns the classes from the (augmented) real images only, and the
+    generator pays ``class_weight`` times the head's cross-entropy for the intended class of its
+    fakes, which is what raises label fidelity (CAS). With ``label_filter`` the fitted model keeps
+    the discriminator, and sampling regenerates each image the head assigns to another class (up
+    to 20 tries; the head never saw anything but the training images). The model file then holds
+    the discriminator's weights too: a discriminator helps white-box membership attacks (LOGAN,
+    Hayes et al., 2019), so for releasing a model prefer ``label_filter=False`` or release only
+    samples. Under DP there is no class head (it would need private training too).
     Samples come from an exponential moving average of the generator, with batch-norm
     statistics re-estimated at the end of training; ``truncation`` (e.g. 1.0) samples latent
     codes from a truncated normal, trading variety for typical images. Every ``grid_every`` steps the within-class
@@ -59,21 +69,23 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         *,
         image_size: int | None = None,
         channels: str = "auto",
-        steps: int = 2000,
+        steps: int = 3000,
         batch_size: int = 64,
         loss: str = "hinge",
         real_label: float = 0.9,
         gp_weight: float = 10.0,
         latent_dim: int = 64,
         width: int = 32,
-        generator_lr: float = 2e-4,
-        discriminator_lr: float = 2e-4,
+        generator_lr: float = 4e-4,
+        discriminator_lr: float = 4e-4,
         betas: Sequence[float] = (0.5, 0.999),
         discriminator_steps: int = 1,
         augment: str = "color,translation,cutout",
         augment_p: float = 1.0,
         ema_decay: float | None = 0.999,
         mode_seeking: float = 0.2,
+        class_weight: float = 1.0,
+        label_filter: bool = False,
         truncation: float | None = None,
         grid_every: int = 500,
         grid_columns: int = 10,
@@ -102,6 +114,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.augment_p = augment_p
         self.ema_decay = ema_decay
         self.mode_seeking = mode_seeking
+        self.class_weight = class_weight
+        self.label_filter = label_filter
         self.truncation = truncation
         self.grid_every = grid_every
         self.grid_columns = grid_columns
@@ -131,7 +145,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.seed_ = draw_seed(self.random_state)
         dp_plan = self._dp_plan()  # under DP, class_counts_ become noisy here
         started = time.perf_counter()
-        self.generator_, self.history_, spent = self._train(images, codes, dp_plan)
+        self.generator_, head, self.history_, spent = self._train(images, codes, dp_plan)
+        self.discriminator_ = head if self.label_filter else None
         self.privacy_ = None if dp_plan is None else self._privacy_record(dp_plan, spent)
         self.fit_seconds_ = time.perf_counter() - started
         self._n_sample_calls = 0
@@ -151,6 +166,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
                 raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
         if not 0.0 <= float(self.augment_p) <= 1.0:
             raise ValueError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
+        if not float(self.class_weight) >= 0:
+            raise ValueError(f"class_weight must be >= 0; got {self.class_weight!r}")
         if self.truncation is not None and not float(self.truncation) > 0:
             raise ValueError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
@@ -192,19 +209,20 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             generator_lr=float(self.generator_lr), discriminator_lr=float(self.discriminator_lr),
             betas=(float(self.betas[0]), float(self.betas[1])), discriminator_steps=int(self.discriminator_steps),
             batch_size=int(self.batch_size), n_steps=int(self.steps), augment=parse_policy(self.augment),
-            augment_p=float(self.augment_p), ema_decay=self.ema_decay,
-            mode_seeking=float(self.mode_seeking), check_every=int(self.grid_every),
+            augment_p=float(self.augment_p), ema_decay=self.ema_decay, mode_seeking=float(self.mode_seeking),
+            class_weight=float(self.class_weight), check_every=int(self.grid_every),
             log_every=max(1, min(int(self.grid_every), int(self.steps) // 100 or 1)),
         )
 
-    def _train(self, images: np.ndarray, codes: np.ndarray, dp_plan) -> tuple[Generator, list[dict], dict | None]:
+    def _train(self, images: np.ndarray, codes: np.ndarray,
+               dp_plan) -> tuple[Generator, Discriminator | None, list[dict], dict | None]:
         device = self._device()
         tensor = torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1.0).to(device)
         monitor = _Monitor(self, None if dp_plan is not None else images, codes)
         with progress_bar(int(self.steps), "training", bool(self.verbose)) as bar:
-            G, history, spent = train_image_gan(tensor, codes, self._network_config(), self._train_config(),
-                                                child_seed(self.seed_, 1), bar, monitor, dp=dp_plan)
-        return G.cpu().eval(), history, spent
+            G, D, history, spent = train_image_gan(tensor, codes, self._network_config(), self._train_config(),
+                                                   child_seed(self.seed_, 1), bar, monitor, dp=dp_plan)
+        return G.cpu().eval(), None if D is None else D.cpu().eval(), history, spent
 
     def _dp_plan(self):
         """Under DP: a share of epsilon for Laplace-noised class counts (which replace the exact
@@ -252,6 +270,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         check_is_fitted(self, "generator_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
         seed = self._sample_seed(random_state)
+        self.n_regenerated_ = 0
         rng = np.random.default_rng(seed)
         gen = torch.Generator().manual_seed(seed)
         for codes in chunk_labels(counts, int(chunk_size), rng):
@@ -274,7 +293,17 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     def generate(self, codes: np.ndarray, gen: torch.Generator, batch: int = 1024) -> np.ndarray:
         """uint8 images (N, S, S, C) for class codes ``codes`` (indices into ``classes_``)."""
         check_is_fitted(self, "generator_")
-        return generate_images(self.generator_, np.asarray(codes, dtype=np.int64), gen, batch, self.truncation)
+        codes = np.asarray(codes, dtype=np.int64)
+        if getattr(self, "discriminator_", None) is None:
+            return generate_images(self.generator_, codes, gen, batch, self.truncation)
+        images, regenerated, kept = filter_by_label(
+            lambda c: generate_images(self.generator_, c, gen, batch, self.truncation),
+            head_classifier(self.discriminator_, batch), codes)
+        self.n_regenerated_ = getattr(self, "n_regenerated_", 0) + regenerated
+        if kept:
+            warnings.warn(f"label filter: {kept} of {len(codes)} image(s) kept after {FILTER_ROUNDS} tries although "
+                          "the class head still assigns them to another class", SynthaugWarning, stacklevel=3)
+        return images
 
     def sample_grid(self, columns: int | None = None, random_state: int = 0) -> np.ndarray:
         """One row of ``columns`` samples per class, as one (H, W, C) uint8 picture."""
@@ -302,6 +331,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
                          "history": self.history_},
         }
         tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
+        if self.discriminator_ is not None:  # the label filter's class head (and the features under it)
+            tensors |= {f"discriminator.{k}": v for k, v in self.discriminator_.state_dict().items()}
         path = save_model(path, MODEL_TYPE, meta, tensors)
         save_png(path / GRID_FILE, self.sample_grid())
         return path
@@ -310,6 +341,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
         """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
         params = dict(require(meta, "params"))
+        params.setdefault("class_weight", 0.0)  # files from before these parameters trained without them
+        params.setdefault("label_filter", False)
         model = cls(**{k: v for k, v in params.items() if k in cls._get_param_names()})
         net = ImageNetConfig.from_dict(require(meta, "network"))
         G = Generator(net)
@@ -319,6 +352,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         except RuntimeError as exc:
             raise ModelFileError(f"generator weights do not match model.json: {str(exc)[:200]}") from None
         model.generator_ = G.eval()
+        model.discriminator_ = load_head(net, tensors)
         model.classes_ = np.asarray(require(meta, "classes"))
         model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
         if len(model.classes_) != net.n_classes or len(model.class_counts_) != net.n_classes:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from .._progress import ProgressBar
 from ..gan.ema import ema_copy, ema_update
@@ -34,6 +35,7 @@ class ImageTrainConfig:
     augment_p: float
     ema_decay: float | None
     mode_seeking: float
+    class_weight: float
     check_every: int
     log_every: int
 
@@ -51,20 +53,21 @@ def train_image_gan(
     bar: ProgressBar,
     on_check: CheckHook | None = None,
     dp=None,
-) -> tuple[Generator, list[dict], dict | None]:
+) -> tuple[Generator, Discriminator | None, list[dict], dict | None]:
     """Train on ``images`` (N, C, S, S) in [-1, 1] with class codes ``codes`` (N,).
 
     ``dp`` is a :class:`synthaug.privacy.dp.DPPlan`: DP-SGD on a discriminator without spectral
     norm, real images by Poisson sampling, ``batch_size`` fakes a step with classes from the plan's
     (noisy) prior. Returns the generator to sample from (the EMA copy when ``cfg.ema_decay``) with
-    standing batch-norm statistics, a history of losses and ``on_check`` results, and the privacy
-    spent (or None).
+    standing batch-norm statistics, the discriminator when it has a class head (else None), a
+    history of losses and ``on_check`` results, and the privacy spent (or None).
     """
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     device = images.device
     G = reset_parameters(Generator(net), gen).to(device)
-    D = reset_parameters(Discriminator(net, spectral=dp is None), gen).to(device)
+    classifier = dp is None and cfg.class_weight > 0  # under DP the head would need private training too
+    D = reset_parameters(Discriminator(net, spectral=dp is None, classifier=classifier), gen).to(device)
     G_ema = ema_copy(G) if cfg.ema_decay else None
     opt_g = torch.optim.Adam(G.parameters(), cfg.generator_lr, cfg.betas)
     opt_d = torch.optim.Adam(D.parameters(), cfg.discriminator_lr, cfg.betas)
@@ -105,7 +108,8 @@ def train_image_gan(
     standing_statistics(final, net.n_classes, cfg.batch_size, gen)
     if on_check is not None:
         history[-1].update(on_check(cfg.n_steps, final))
-    return final, history, None if private is None else private.spent()
+    head = D.eval() if classifier else None
+    return final, head, history, None if private is None else private.spent()
 
 
 @dataclass
@@ -156,9 +160,11 @@ def _discriminator_step(G, D, opt, real, y, net, cfg, gen) -> float:
         fake = G(latent(len(y), net.latent_dim, gen, real.device), y)  # (B, C, S, S)
     real_aug = diff_augment(real, cfg.augment, gen, cfg.augment_p)
     fake_aug = diff_augment(fake, cfg.augment, gen, cfg.augment_p)
-    real_logits, _ = D(real_aug, y)
+    real_logits, real_phi = D(real_aug, y)
     fake_logits, _ = D(fake_aug, y)
     loss = discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.real_label)
+    if D.classifier is not None:  # the class head learns from real images only
+        loss = loss + cfg.class_weight * F.cross_entropy(D.classify(real_phi), y)
     if cfg.loss == "wgan-gp" and cfg.gp_weight > 0:
         loss = loss + cfg.gp_weight * gradient_penalty(lambda x: D(x, y)[0], real_aug, fake_aug, gen)
     opt.zero_grad(set_to_none=True)
@@ -190,8 +196,11 @@ def _generator_step(G, D, opt, y, net, cfg, gen) -> float:
     z = latent(len(y), net.latent_dim, gen, y.device)
     fake = G(z, y)
     with frozen(D):
-        fake_logits, _ = D(diff_augment(fake, cfg.augment, gen, cfg.augment_p), y)
+        fake_logits, fake_phi = D(diff_augment(fake, cfg.augment, gen, cfg.augment_p), y)
         loss = generator_loss(cfg.loss, fake_logits)
+        if getattr(D, "classifier", None) is not None:  # fakes should be recognised as their intended class
+            # (getattr: under DP, D is Opacus' wrapper, and there is no head)
+            loss = loss + cfg.class_weight * F.cross_entropy(D.classify(fake_phi), y)
         if cfg.mode_seeking > 0 and half > 0:
             loss = loss + cfg.mode_seeking * mode_seeking_loss(fake[:half], fake[half : 2 * half], z[:half],
                                                                z[half : 2 * half])

@@ -38,3 +38,13 @@ def test_truncated_latent_is_bounded_and_seeded():
     a = latent(500, 4, torch.Generator().manual_seed(0), truncation=0.5)
     b = latent(500, 4, torch.Generator().manual_seed(0), truncation=0.5)
     assert torch.equal(a, b) and a.abs().max() < 0.5 and a.std() > 0.2
+
+
+def test_discriminator_class_head_shapes():
+    cfg = ImageNetConfig(image_size=8, channels=1, n_classes=3, latent_dim=4, width=2)
+    D = Discriminator(cfg, classifier=True).eval()  # eval: no power iteration between the two calls
+    x = torch.randn(5, 1, 8, 8)
+    _, phi = D(x, torch.zeros(5, dtype=torch.long))
+    assert D.classify(phi).shape == (5, 3)
+    assert torch.allclose(D.class_logits(x), D.classify(phi))
+    assert Discriminator(cfg).classifier is None

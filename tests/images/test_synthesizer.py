@@ -2,6 +2,7 @@ import csv
 
 import numpy as np
 import pytest
+import torch
 from safetensors.torch import load_file
 from sklearn.exceptions import NotFittedError
 
@@ -109,3 +110,63 @@ def test_grid_checks_do_not_depend_on_the_logging_interval(images):
     model = ImageCGAN(**{**TINY, "steps": 205, "grid_every": 7}, random_state=0).fit(x, codes)  # logs every 2
     assert [h["step"] for h in model.history_ if "diversity" in h] == [*range(7, 205, 7), 205]
     assert sum(1 for h in model.history_ if "diversity" not in h) > 0
+
+
+@pytest.mark.filterwarnings("ignore:label filter")  # a 30-step model's head may disagree for good
+def test_class_head_is_trained_and_saved_for_the_label_filter(images, tmp_path):
+    x, codes = images
+    params = {**TINY, "steps": 30, "class_weight": 1.0, "label_filter": True}
+    model = ImageCGAN(**params, random_state=0).fit(x, codes)
+    assert model.discriminator_ is not None and model.discriminator_.classifier is not None
+    x1, y1 = model.sample(per_class={0: 4, 2: 4}, random_state=2)
+    path = model.save(tmp_path / "model")
+    assert any(k.startswith("discriminator.classifier.") for k in load_file(str(path / "weights.safetensors")))
+    loaded = synthaug.load(path)
+    x2, y2 = loaded.sample(per_class={0: 4, 2: 4}, random_state=2)
+    np.testing.assert_array_equal(x1, x2)
+    assert y1.tolist() == y2.tolist()
+    without = ImageCGAN(**{**params, "label_filter": False}, random_state=0).fit(x, codes)
+    assert without.discriminator_ is None  # trained with the head, but nothing kept to filter with
+
+
+@pytest.mark.filterwarnings("ignore:label filter")
+def test_label_filter_keeps_what_the_head_assigns_to_the_intended_class(images):
+    from synthaug.images.label_filter import head_classifier
+
+    x, codes = images
+    params = {**TINY, "steps": 40, "width": 8, "augment": "", "class_weight": 1.0, "label_filter": True}
+    model = ImageCGAN(**params, random_state=0).fit(x, codes)  # its head is right on the training images
+    request = {0: 30, 1: 30, 2: 30}
+    filtered, y = model.sample(per_class=request, random_state=5)
+    regenerated = model.n_regenerated_
+    head, model.discriminator_ = model.discriminator_, None
+    plain, y_plain = model.sample(per_class=request, random_state=5)
+    assert model.n_regenerated_ == 0
+    classify = head_classifier(head)
+    agree, agree_plain = np.mean(classify(filtered) == y), np.mean(classify(plain) == y_plain)
+    assert regenerated > 0 and agree > agree_plain
+
+
+def test_label_filter_warns_when_the_head_never_agrees(images):
+    x, codes = images
+    model = ImageCGAN(**{**TINY, "class_weight": 1.0, "label_filter": True}, random_state=0).fit(x, codes)
+    with torch.no_grad():  # a head that always says class 0
+        model.discriminator_.classifier.weight.zero_()
+        model.discriminator_.classifier.bias.copy_(torch.tensor([9.0, 0.0, 0.0]))
+    with pytest.warns(synthaug.SynthaugWarning, match="label filter: 3 of 5 image"):
+        model.sample(per_class={0: 2, 1: 3}, random_state=0)
+
+
+def test_files_from_before_the_class_head_load_without_it(fitted, tmp_path):
+    import json
+
+    model, _ = fitted
+    path = model.save(tmp_path / "model")
+    meta = json.loads((path / "model.json").read_text())
+    for key in ("class_weight", "label_filter"):
+        del meta["params"][key]
+    (path / "model.json").write_text(json.dumps(meta))
+    loaded = synthaug.load(path)
+    assert loaded.get_params()["class_weight"] == 0.0 and loaded.get_params()["label_filter"] is False
+    assert loaded.discriminator_ is None
+    np.testing.assert_array_equal(loaded.sample(n=4, random_state=1)[0], model.sample(n=4, random_state=1)[0])

@@ -131,41 +131,54 @@ class Generator(nn.Module):
         self.blocks = nn.ModuleList(blocks)
         self.out = nn.Linear(dim, cfg.data_dim)
 
-    def forward(self, z: torch.Tensor, y: torch.Tensor,
-                condition: torch.Tensor | SparseCondition | None = None) -> torch.Tensor:
-        """``condition`` (B, C), dense or sparse; None means no category condition (as in sampling)."""
+    def forward(self, z: torch.Tensor, y: torch.Tensor, condition: torch.Tensor | SparseCondition | None = None,
+                group: int = 1, columns: torch.Tensor | None = None) -> torch.Tensor:
+        """Raw scores (B, data_dim) for ``z`` (B, L).
+
+        Rows come in consecutive groups of ``group`` (a pack) that share a class and a condition:
+        ``y`` (B / group,) and ``condition`` (B / group, C), dense or sparse; None means no category
+        condition (as in sampling). ``columns`` (data_dim,), given, orders the output columns
+        (as ``out[:, columns]``, from the output layer's rows picked in that order).
+        """
         first, rest = self.blocks[0], self.blocks[1:]
         if first.residual:  # the block adds its input (zeros for no condition): build it
             if condition is None:
-                condition = z.new_zeros(len(z), first.fc.in_features - 2 * self.latent_dim)
+                condition = z.new_zeros(len(y), first.fc.in_features - 2 * self.latent_dim)
             elif isinstance(condition, SparseCondition):
                 condition = condition.to_dense()
-            h = first(torch.cat([z, self.class_embedding(y), condition], dim=1))
+            per_group = torch.cat([self.class_embedding(y), condition], dim=1)
+            h = first(torch.cat([z, per_group.repeat_interleave(group, dim=0)], dim=1))
         else:
-            h = first(None, self._first_linear(z, y, condition))
+            h = first(None, self._first_linear(z, y, condition, group))
         for block in rest:
             h = block(h)
-        return linear_padded(h, self.out.weight, self.out.bias)  # (B, data_dim)
+        weight, bias = self.out.weight, self.out.bias
+        if columns is not None:
+            weight, bias = weight.index_select(0, columns), bias.index_select(0, columns)
+        return linear_padded(h, weight, bias)  # (B, data_dim)
 
-    def _first_linear(self, z: torch.Tensor, y: torch.Tensor,
-                      condition: torch.Tensor | SparseCondition | None) -> torch.Tensor:
+    def _first_linear(self, z: torch.Tensor, y: torch.Tensor, condition: torch.Tensor | SparseCondition | None,
+                      group: int) -> torch.Tensor:
         """The first Linear on cat([z, embed(y), condition]), without building that input (B, H).
 
-        The class part becomes a one-hot times ``W_y @ embed.T`` (H, n_classes), so z and the class
-        take one matmul of width L + n_classes instead of 2L; the condition part adds W's columns at
-        the condition's nonzeros (it is one-hot or zero). Same function as the matmul over the
-        concatenation, with about a third of its multiply-adds forward and backward for adult.
+        Only z takes a (B, L) matmul. The class and the condition are the same for a group's
+        rows: their part, ``W_y @ embed(y) + W_c @ condition`` (B / group, H), is computed once
+        per group (the class part as a lookup in ``W_y @ embed.T``, the condition's as a matmul
+        or, sparse, a sum of W's columns at its nonzeros) and added to each row of its group.
+        Same function as the matmul over the concatenation, with a third of its multiply-adds.
         """
         weight, bias, _ = self.blocks[0].linear_params()
-        latent, n_classes = self.latent_dim, self.class_embedding.num_embeddings
-        class_columns = weight[:, latent : 2 * latent] @ self.class_embedding.weight.t()  # (H, K)
-        inputs = torch.cat([z, F.one_hot(y, n_classes).to(z.dtype)], dim=1)  # (B, L + K)
-        out = torch.addmm(bias, inputs, torch.cat([weight[:, :latent], class_columns], dim=1).t())
-        if condition is not None:
-            sparse = as_sparse(condition)
-            picked = weight[:, 2 * latent :].t()[sparse.columns] * sparse.values.unsqueeze(1)  # (nnz, H)
-            out = out.index_add(0, sparse.rows, picked)
-        return out
+        latent = self.latent_dim
+        out = torch.addmm(bias, z, weight[:, :latent].t())  # (B, H)
+        class_rows = self.class_embedding.weight @ weight[:, latent : 2 * latent].t()  # (K, H)
+        per_group = class_rows.index_select(0, y)  # (G, H)
+        if isinstance(condition, SparseCondition):
+            picked = weight[:, 2 * latent :].t()[condition.columns] * condition.values.unsqueeze(1)  # (nnz, H)
+            per_group = per_group.index_add(0, condition.rows, picked)
+        elif condition is not None:
+            per_group = per_group.addmm(condition, weight[:, 2 * latent :].t())
+        # addmm's backward needs neither its output nor per_group's values: adding in place is safe
+        return out.view(len(y), group, -1).add_(per_group.unsqueeze(1)).view(out.shape)
 
 
 def linear_padded(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, multiple: int = 8) -> torch.Tensor:
@@ -223,6 +236,8 @@ class SpectralLinear(nn.Linear):
         self.register_buffer("_v", torch.full((d_in,), d_in**-0.5))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.weight.requires_grad:  # frozen (D in the generator's step): see _frozen_sigma
+            return torch.addcdiv(self.bias, F.linear(x, self.weight), _frozen_sigma(self))
         with torch.no_grad():
             if self.training:
                 F.normalize(torch.mv(self.weight, self._v), dim=0, eps=self.eps, out=self._u)
@@ -248,12 +263,27 @@ class SpectralEmbedding(nn.Embedding):
         self.register_buffer("_v", torch.full((dim,), dim**-0.5))
 
     def forward(self, y: torch.Tensor) -> torch.Tensor:
+        if not self.weight.requires_grad:  # frozen: see _frozen_sigma
+            return F.embedding(y, self.weight / _frozen_sigma(self))
         if self.training:
             with torch.no_grad():
                 F.normalize(torch.mv(self.weight, self._v), dim=0, eps=self.eps, out=self._u)
                 F.normalize(torch.mv(self.weight.t(), self._u), dim=0, eps=self.eps, out=self._v)
         sigma = torch.dot(self._u.clone(), torch.mv(self.weight, self._v.clone()))
         return F.embedding(y, self.weight / sigma)
+
+
+@torch.no_grad()
+def _frozen_sigma(layer: SpectralLinear | SpectralEmbedding) -> torch.Tensor:
+    """``u . W v`` with the vectors as they are, for a layer whose weight takes no gradient.
+
+    A frozen layer is the discriminator in the generator's step, whose weights last changed in
+    the discriminator's step: its power iteration advances once per weight update, there, rather
+    than twice per training step (as with torch's ``spectral_norm``, which iterates on every
+    training forward). The generator's step skips two matrix-vector products and a dozen small
+    ops per layer; no weight gradient means nothing to differentiate through sigma.
+    """
+    return torch.dot(layer._u, torch.mv(layer.weight, layer._v))
 
 
 class _SpectralLinearFn(torch.autograd.Function):
@@ -317,6 +347,13 @@ class SoftmaxLayout:
         self.span_pad = torch.arange(width) >= widths.unsqueeze(1)  # (S, W): True past a span's end
         starts = torch.tensor([s.start for s in self.spans], dtype=torch.long).unsqueeze(1)
         self.span_columns = (starts + torch.arange(width)).masked_fill(self.span_pad, 0)  # (S, W)
+        offsets = (torch.cumsum(widths, 0) - widths).unsqueeze(1)  # each span's first column in condition layout
+        self.span_positions = (offsets + torch.arange(width)).masked_fill(self.span_pad, 0)  # (S, W)
+        n_columns = max((s.stop for s in spans), default=0)
+        others = torch.ones(n_columns, dtype=torch.bool)
+        others[self.columns] = False
+        # training layout: the softmax columns in condition layout, then the others in encoded order
+        self.order = torch.cat([self.columns, others.nonzero().squeeze(1)])  # (d,)
 
     def _index(self, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """(columns, span_of, membership) on ``like``'s device."""
@@ -333,25 +370,41 @@ class SoftmaxLayout:
         probs = segment_softmax(noisy, span_of, membership)
         return raw.index_copy(1, columns, probs)
 
+    def gumbel_softmax_ordered(self, raw: torch.Tensor, tau: float, generator: torch.Generator) -> torch.Tensor:
+        """:meth:`gumbel_softmax` for rows in training layout (``raw[:, self.order]``), in that layout.
+
+        The softmax columns are then the first N, so no gather from and scatter back to the row.
+        """
+        n = len(self.columns)
+        if n == 0:
+            return raw
+        _, span_of, membership = self._index(raw)
+        logits = raw[:, :n]  # (B, N)
+        noisy = gumbel_noise(logits, generator).add_(logits).div_(tau)
+        return torch.cat([segment_softmax(noisy, span_of, membership), raw[:, n:]], dim=1)
+
     def log_probs(self, raw: torch.Tensor) -> torch.Tensor:
         """Log-softmax of every block, in condition layout (B, C)."""
         columns, span_of, membership = self._index(raw)
         logits = raw.index_select(1, columns)
         return logits - segment_logsumexp(logits, span_of, membership) @ membership.t()
 
-    def condition_log_likelihood(self, raw: torch.Tensor, condition: torch.Tensor | SparseCondition) -> torch.Tensor:
+    def condition_log_likelihood(self, raw: torch.Tensor, condition: torch.Tensor | SparseCondition,
+                                 ordered: bool = False) -> torch.Tensor:
         """``(self.log_probs(raw) * condition).sum()``, for a mostly-zero ``condition`` (B, C).
 
         Only the spans that hold a nonzero of ``condition`` are normalised: one padded gather of
         their columns per nonzero, instead of a log-softmax of every span of every row.
+        ``ordered``: ``raw`` is in training layout (``raw[:, self.order]``).
         """
         sparse = as_sparse(condition)
         rows, cond_columns = sparse.rows, sparse.columns
         device = raw.device
         span = self.span_of.to(device)[cond_columns]  # (nnz,)
-        logits = raw[rows.unsqueeze(1), self.span_columns.to(device)[span]]  # (nnz, W)
+        span_columns = self.span_positions if ordered else self.span_columns
+        logits = raw[rows.unsqueeze(1), span_columns.to(device)[span]]  # (nnz, W)
         logits = logits.masked_fill(self.span_pad.to(device)[span], -torch.inf)
-        chosen = raw[rows, self.columns.to(device)[cond_columns]]  # (nnz,)
+        chosen = raw[rows, cond_columns if ordered else self.columns.to(device)[cond_columns]]  # (nnz,)
         return (sparse.values * (chosen - torch.logsumexp(logits, dim=1))).sum()
 
     @torch.no_grad()

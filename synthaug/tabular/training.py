@@ -141,7 +141,8 @@ def train_gan(
                                        distributed=ctx.active)
         D, opt_d = private.module, private.optimizer
         batches = PoissonBatches(private, labels, dp.class_p, cfg.n_packs, net.condition_dim, rng)
-    data = torch.from_numpy(np.ascontiguousarray(matrix, dtype=np.float32)).to(device)
+    # rows in training layout (layout.order): G emits it, so its softmax columns need no gather
+    data = torch.from_numpy(np.ascontiguousarray(matrix[:, layout.order.numpy()], dtype=np.float32)).to(device)
     G_train = ctx.wrap(G)
     D_train = D if private is not None else ctx.wrap(D)  # Opacus' DP optimizer reduces D's clipped gradients
     history, sums = [], np.zeros(2)
@@ -175,12 +176,12 @@ def _adam(module: torch.nn.Module, lr: float, cfg: TrainConfig) -> torch.optim.A
 
 def _fake_rows(G, batch: StepBatch, net, layout, cfg, gen, device):
     pac = net.pac
-    y = torch.from_numpy(batch.fake_classes).to(device)
+    y = torch.from_numpy(batch.fake_classes).to(device)  # (P,)
     cond_rows = _pack_condition(batch.condition, device).repeat_rows(pac)  # (P*pac, C), its nonzeros
-    y_rows = y.repeat_interleave(pac)
-    z = torch.randn(len(y_rows), net.latent_dim, generator=gen).to(device)
-    raw = G(z, y_rows, cond_rows)  # (P*pac, d)
-    return raw, layout.gumbel_softmax(raw, cfg.gumbel_tau, gen), y, cond_rows
+    z = torch.randn(len(y) * pac, net.latent_dim, generator=gen).to(device)
+    condition, order = torch.from_numpy(batch.condition).to(device), layout.order.to(device)
+    raw = G(z, y, condition, group=pac, columns=order)  # (P*pac, d) in training layout; a pack shares y, condition
+    return raw, layout.gumbel_softmax_ordered(raw, cfg.gumbel_tau, gen), y, cond_rows
 
 
 def _pack_condition(condition: np.ndarray, device: torch.device) -> SparseCondition:
@@ -228,7 +229,7 @@ def _generator_update(D, opt, data, batch: StepBatch, fakes, layout, cfg, device
     cond_rows = as_sparse(cond_rows)
     n_cond = cond_rows.total()
     if cfg.condition_weight > 0 and n_cond > 0:
-        loss = loss - cfg.condition_weight * layout.condition_log_likelihood(raw, cond_rows) / n_cond
+        loss = loss - cfg.condition_weight * layout.condition_log_likelihood(raw, cond_rows, ordered=True) / n_cond
     if cfg.feature_matching > 0 and len(batch.real_rows):
         real = data.index_select(0, torch.from_numpy(batch.real_rows).to(device))
         with torch.no_grad():

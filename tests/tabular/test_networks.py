@@ -178,3 +178,52 @@ def test_linear_padded_is_linear():
     out = linear_padded(x, weight, bias)
     assert out.shape == (5, 11)
     assert torch.allclose(out, F.linear(x, weight, bias), atol=1e-6)
+
+
+@pytest.mark.parametrize("dims", [(16, 16), (17,)])
+def test_generator_groups_share_class_and_condition_and_columns_reorder_the_output(dims):
+    cfg = NetworkConfig(data_dim=11, n_classes=3, condition_dim=9, latent_dim=4, generator_dims=dims,
+                        discriminator_dims=(8,), pac=3, spectral_norm=True, dropout=0.0)
+    G = reset_parameters(Generator(cfg), torch.Generator().manual_seed(0))
+    z, y = torch.randn(6, 4), torch.tensor([2, 0])
+    condition = torch.zeros(2, 9)
+    condition[1, 5] = 1.0
+    per_row = G(z, y.repeat_interleave(3), condition.repeat_interleave(3, dim=0))
+    assert torch.allclose(G(z, y, condition, group=3), per_row, atol=1e-5)
+    assert torch.allclose(G(z, y, SparseCondition.from_dense(condition), group=3), per_row, atol=1e-5)
+    columns = SoftmaxLayout(SPANS).order
+    assert not torch.equal(columns, torch.arange(11))
+    assert torch.allclose(G(z, y, condition, group=3, columns=columns), per_row[:, columns], atol=1e-5)
+
+
+def test_training_layout_puts_softmax_columns_first_and_its_operations_agree():
+    layout = SoftmaxLayout(SPANS)
+    assert layout.order.tolist() == [1, 2, 3, 5, 6, 7, 8, 9, 10, 0, 4]  # condition layout, then numbers
+    raw = (torch.randn(6, 11) * 5).requires_grad_(True)
+    ordered = raw[:, layout.order]
+    out = layout.gumbel_softmax_ordered(ordered, 0.2, torch.Generator().manual_seed(0))
+    assert torch.allclose(out, layout.gumbel_softmax(raw, 0.2, torch.Generator().manual_seed(0))[:, layout.order])
+    condition = torch.zeros(6, 9)
+    condition[[0, 2, 3, 5], [1, 4, 8, 3]] = 1.0
+    expected = layout.condition_log_likelihood(raw, condition)
+    got = layout.condition_log_likelihood(ordered, condition, ordered=True)
+    assert torch.allclose(got, expected)
+    assert torch.allclose(*(torch.autograd.grad(v, raw)[0] for v in (got, expected)), atol=1e-6)
+
+
+def test_frozen_spectral_layers_keep_their_vectors_and_differentiate_the_input():
+    torch.manual_seed(2)
+    layer, table = SpectralLinear(6, 4), SpectralEmbedding(3, 4)
+    x, y = torch.randn(5, 6, requires_grad=True), torch.tensor([0, 2, 1])
+    layer(x), table(y)  # one training forward each: the vectors move
+    u, v, eu, ev = layer._u.clone(), layer._v.clone(), table._u.clone(), table._v.clone()
+    layer.eval(), table.eval()
+    expected, expected_table = layer(x), table(y)
+    (expected_grad,) = torch.autograd.grad(expected.square().sum(), x)
+    layer.train(), table.train()
+    layer.requires_grad_(False), table.requires_grad_(False)
+    out, out_table = layer(x), table(y)
+    assert torch.equal(layer._u, u) and torch.equal(layer._v, v)
+    assert torch.equal(table._u, eu) and torch.equal(table._v, ev)
+    assert torch.allclose(out, expected, atol=1e-6) and torch.allclose(out_table, expected_table, atol=1e-6)
+    assert torch.allclose(torch.autograd.grad(out.square().sum(), x)[0], expected_grad, atol=1e-6)

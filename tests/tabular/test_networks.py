@@ -181,7 +181,7 @@ def test_linear_padded_is_linear():
 
 
 @pytest.mark.parametrize("dims", [(16, 16), (17,)])
-def test_generator_groups_share_class_and_condition_and_columns_reorder_the_output(dims):
+def test_generator_groups_share_class_and_condition_and_its_output_can_be_reordered(dims):
     cfg = NetworkConfig(data_dim=11, n_classes=3, condition_dim=9, latent_dim=4, generator_dims=dims,
                         discriminator_dims=(8,), pac=3, spectral_norm=True, dropout=0.0)
     G = reset_parameters(Generator(cfg), torch.Generator().manual_seed(0))
@@ -193,7 +193,13 @@ def test_generator_groups_share_class_and_condition_and_columns_reorder_the_outp
     assert torch.allclose(G(z, y, SparseCondition.from_dense(condition), group=3), per_row, atol=1e-5)
     columns = SoftmaxLayout(SPANS).order
     assert not torch.equal(columns, torch.arange(11))
-    assert torch.allclose(G(z, y, condition, group=3, columns=columns), per_row[:, columns], atol=1e-5)
+    assert torch.allclose(G.reorder_output(columns)(z, y, condition, group=3), per_row[:, columns], atol=1e-5)
+    assert torch.allclose(G.reorder_output(torch.argsort(columns))(z, y, condition, group=3), per_row, atol=1e-5)
+    padded = G.reorder_output(columns, width=16)(z, y, condition, group=3)  # zero rows appended
+    assert padded.shape == (6, 16) and torch.equal(padded[:, 11:], torch.zeros(6, 5))
+    assert torch.allclose(padded[:, :11], per_row[:, columns], atol=1e-5)
+    assert torch.allclose(G.reorder_output(torch.argsort(columns))(z, y, condition, group=3), per_row, atol=1e-5)
+    assert G.out.weight.shape[0] == G.out.bias.shape[0] == G.out.out_features == 11
 
 
 def test_training_layout_puts_softmax_columns_first_and_its_operations_agree():
@@ -202,7 +208,16 @@ def test_training_layout_puts_softmax_columns_first_and_its_operations_agree():
     raw = (torch.randn(6, 11) * 5).requires_grad_(True)
     ordered = raw[:, layout.order]
     out = layout.gumbel_softmax_ordered(ordered, 0.2, torch.Generator().manual_seed(0))
-    assert torch.allclose(out, layout.gumbel_softmax(raw, 0.2, torch.Generator().manual_seed(0))[:, layout.order])
+    expected = layout.gumbel_softmax(raw, 0.2, torch.Generator().manual_seed(0))[:, layout.order]
+    assert torch.allclose(out, expected)
+    weights = torch.randn(6, 11)  # its hand-written backward is autograd's through the unordered version
+    grads = [torch.autograd.grad((v * weights).sum(), raw, retain_graph=True)[0] for v in (out, expected)]
+    assert torch.allclose(*grads, atol=1e-5)
+    padded = torch.cat([ordered, torch.zeros(6, 5)], dim=1)  # zero columns past the row are dropped
+    out = layout.gumbel_softmax_ordered(padded, 0.2, torch.Generator().manual_seed(0))
+    assert torch.allclose(out, expected)
+    grads = [torch.autograd.grad((v * weights).sum(), raw, retain_graph=True)[0] for v in (out, expected)]
+    assert torch.allclose(*grads, atol=1e-5)
     condition = torch.zeros(6, 9)
     condition[[0, 2, 3, 5], [1, 4, 8, 3]] = 1.0
     expected = layout.condition_log_likelihood(raw, condition)

@@ -175,24 +175,36 @@ class Generator(nn.Module):
                       group: int) -> torch.Tensor:
         """The first Linear on cat([z, embed(y), condition]), without building that input (B, H).
 
-        Only z takes a (B, L) matmul. The class and the condition are the same for a group's
-        rows: their part, ``W_y @ embed(y) + W_c @ condition`` (B / group, H), is computed once
-        per group (the class part as a lookup in ``W_y @ embed.T``, the condition's as a matmul
-        or, sparse, a sum of W's columns at its nonzeros) and added to each row of its group.
-        Same function as the matmul over the concatenation, with a third of its multiply-adds.
+        The class part is ``W_y @ embed(y)``, a lookup in ``W_y @ embed.T`` (H, K); the condition
+        part adds W's columns at the condition's nonzeros (it is one-hot or zero). With groups
+        (packs in training) both are computed once per group, (B / group, H), and added to each
+        row of its group; one row per group (sampling) takes the class as K one-hot columns of the
+        z matmul instead, with no extra pass over the (B, H) output. Same function as the matmul
+        over the concatenation, with about a third of its multiply-adds.
         """
         weight, bias, _ = self.blocks[0].linear_params()
         latent = self.latent_dim
         w_z, w_y, w_c = weight.split([latent, latent, weight.shape[1] - 2 * latent], dim=1)  # one backward op
+        class_columns = w_y @ self.class_embedding.weight.t()  # (H, K)
+        if group == 1:
+            inputs = torch.cat([z, F.one_hot(y, class_columns.shape[1]).to(z.dtype)], dim=1)  # (B, L + K)
+            return _add_condition(torch.addmm(bias, inputs, torch.cat([w_z, class_columns], dim=1).t()),
+                                  condition, w_c)
         out = torch.addmm(bias, z, w_z.t())  # (B, H)
-        per_group = (self.class_embedding.weight @ w_y.t()).index_select(0, y)  # (K, H) -> (G, H)
-        if isinstance(condition, SparseCondition):
-            picked = w_c.t()[condition.columns] * condition.values.unsqueeze(1)  # (nnz, H)
-            per_group = per_group.index_add(0, condition.rows, picked)
-        elif condition is not None:
-            per_group = per_group.addmm(condition, w_c.t())
+        per_group = _add_condition(class_columns.t().index_select(0, y), condition, w_c)  # (B / group, H)
         # addmm's backward needs neither its output nor per_group's values: adding in place is safe
         return out.view(len(y), group, -1).add_(per_group.unsqueeze(1)).view(out.shape)
+
+
+def _add_condition(out: torch.Tensor, condition: torch.Tensor | SparseCondition | None,
+                   w_c: torch.Tensor) -> torch.Tensor:
+    """``out + condition @ w_c.T`` for a dense or sparse ``condition`` (rows of ``out``, C); None adds nothing."""
+    if isinstance(condition, SparseCondition):
+        picked = w_c.t()[condition.columns] * condition.values.unsqueeze(1)  # (nnz, H)
+        return out.index_add(0, condition.rows, picked)
+    if condition is not None:
+        return out.addmm(condition, w_c.t())
+    return out
 
 
 def linear_padded(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, multiple: int = 8) -> torch.Tensor:

@@ -18,7 +18,8 @@ from ..gan.init import reset_parameters, set_dropout_generator
 from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
 from .columns import Span
 from .conditional import ConditionalSampler
-from .networks import Discriminator, Generator, NetworkConfig, SoftmaxLayout, SparseCondition, as_sparse
+from .networks import Discriminator, Generator, NetworkConfig
+from .spans import SoftmaxLayout, SparseCondition, as_sparse
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..gan.init import SeededDropout
-from .columns import Span
+from .spans import SoftmaxLayout, SparseCondition, as_sparse
+
+__all__ = ["NORMS", "Discriminator", "Generator", "NetworkConfig", "SoftmaxLayout", "SparseCondition", "as_sparse",
+           "linear_padded"]  # SoftmaxLayout, SparseCondition and as_sparse live in spans
 
 
 @dataclass(frozen=True)
@@ -40,45 +43,6 @@ class NetworkConfig:
 
 
 NORMS = ("batch", "layer")
-
-
-@dataclass(frozen=True)
-class SparseCondition:
-    """A (n_rows, width) condition matrix by its nonzeros ``rows``, ``columns``, ``values`` (nnz,).
-
-    Training conditions are one-hot or zero per row: 250 nonzeros in a (500, 113) batch for
-    adult, so the generator and the condition loss index them instead of scanning the dense matrix.
-    """
-
-    rows: torch.Tensor
-    columns: torch.Tensor
-    values: torch.Tensor
-    n_rows: int
-    width: int
-
-    @classmethod
-    def from_dense(cls, dense: torch.Tensor) -> SparseCondition:
-        rows, columns = dense.nonzero(as_tuple=True)
-        return cls(rows, columns, dense[rows, columns], dense.shape[0], dense.shape[1])
-
-    def repeat_rows(self, times: int) -> SparseCondition:
-        """Each row repeated ``times`` times in place, as ``dense.repeat_interleave(times, dim=0)``."""
-        rows = (self.rows.unsqueeze(1) * times + torch.arange(times, device=self.rows.device)).reshape(-1)
-        return SparseCondition(rows, self.columns.repeat_interleave(times), self.values.repeat_interleave(times),
-                               self.n_rows * times, self.width)
-
-    def to_dense(self) -> torch.Tensor:
-        out = self.values.new_zeros(self.n_rows, self.width)
-        out[self.rows, self.columns] = self.values
-        return out
-
-    def total(self) -> float:
-        """Sum of the matrix (the number of conditioned rows for one-hot conditions)."""
-        return float(self.values.sum())
-
-
-def as_sparse(condition: torch.Tensor | SparseCondition) -> SparseCondition:
-    return condition if isinstance(condition, SparseCondition) else SparseCondition.from_dense(condition)
 
 
 class Block(nn.Module):
@@ -131,41 +95,80 @@ class Generator(nn.Module):
         self.blocks = nn.ModuleList(blocks)
         self.out = nn.Linear(dim, cfg.data_dim)
 
-    def forward(self, z: torch.Tensor, y: torch.Tensor,
-                condition: torch.Tensor | SparseCondition | None = None) -> torch.Tensor:
-        """``condition`` (B, C), dense or sparse; None means no category condition (as in sampling)."""
+    def forward(self, z: torch.Tensor, y: torch.Tensor, condition: torch.Tensor | SparseCondition | None = None,
+                group: int = 1) -> torch.Tensor:
+        """Raw scores (B, data_dim) for ``z`` (B, L).
+
+        Rows come in consecutive groups of ``group`` (a pack) that share a class and a condition:
+        ``y`` (B / group,) and ``condition`` (B / group, C), dense or sparse; None means no category
+        condition (as in sampling).
+        """
         first, rest = self.blocks[0], self.blocks[1:]
         if first.residual:  # the block adds its input (zeros for no condition): build it
             if condition is None:
-                condition = z.new_zeros(len(z), first.fc.in_features - 2 * self.latent_dim)
+                condition = z.new_zeros(len(y), first.fc.in_features - 2 * self.latent_dim)
             elif isinstance(condition, SparseCondition):
                 condition = condition.to_dense()
-            h = first(torch.cat([z, self.class_embedding(y), condition], dim=1))
+            per_group = torch.cat([self.class_embedding(y), condition], dim=1)
+            h = first(torch.cat([z, per_group.repeat_interleave(group, dim=0)], dim=1))
         else:
-            h = first(None, self._first_linear(z, y, condition))
+            h = first(None, self._first_linear(z, y, condition, group))
         for block in rest:
             h = block(h)
         return linear_padded(h, self.out.weight, self.out.bias)  # (B, data_dim)
 
-    def _first_linear(self, z: torch.Tensor, y: torch.Tensor,
-                      condition: torch.Tensor | SparseCondition | None) -> torch.Tensor:
+    @torch.no_grad()
+    def reorder_output(self, columns: torch.Tensor, width: int | None = None) -> Generator:
+        """Rebuild the output layer from its rows ``columns``, so the generator emits ``out[:, columns]``.
+
+        ``width`` > len(columns) appends zero rows (zero outputs): a width that is a multiple of
+        8 needs no padding in :func:`linear_padded`. Their gradients are zero, so with Adam and
+        weight decay they stay zero; selecting the other rows drops them again.
+        """
+        out = self.out
+        pad = (width or len(columns)) - len(columns)
+        for name in ("weight", "bias"):
+            old = getattr(out, name)
+            rows = old[columns]
+            new = torch.cat([rows, rows.new_zeros((pad,) + rows.shape[1:])]) if pad > 0 else rows
+            setattr(out, name, nn.Parameter(new, requires_grad=old.requires_grad))
+        out.out_features = out.weight.shape[0]
+        return self
+
+    def _first_linear(self, z: torch.Tensor, y: torch.Tensor, condition: torch.Tensor | SparseCondition | None,
+                      group: int) -> torch.Tensor:
         """The first Linear on cat([z, embed(y), condition]), without building that input (B, H).
 
-        The class part becomes a one-hot times ``W_y @ embed.T`` (H, n_classes), so z and the class
-        take one matmul of width L + n_classes instead of 2L; the condition part adds W's columns at
-        the condition's nonzeros (it is one-hot or zero). Same function as the matmul over the
-        concatenation, with about a third of its multiply-adds forward and backward for adult.
+        The class part is ``W_y @ embed(y)``, a lookup in ``W_y @ embed.T`` (H, K); the condition
+        part adds W's columns at the condition's nonzeros (it is one-hot or zero). With groups
+        (packs in training) both are computed once per group, (B / group, H), and added to each
+        row of its group; one row per group (sampling) takes the class as K one-hot columns of the
+        z matmul instead, with no extra pass over the (B, H) output. Same function as the matmul
+        over the concatenation, with about a third of its multiply-adds.
         """
         weight, bias, _ = self.blocks[0].linear_params()
-        latent, n_classes = self.latent_dim, self.class_embedding.num_embeddings
-        class_columns = weight[:, latent : 2 * latent] @ self.class_embedding.weight.t()  # (H, K)
-        inputs = torch.cat([z, F.one_hot(y, n_classes).to(z.dtype)], dim=1)  # (B, L + K)
-        out = torch.addmm(bias, inputs, torch.cat([weight[:, :latent], class_columns], dim=1).t())
-        if condition is not None:
-            sparse = as_sparse(condition)
-            picked = weight[:, 2 * latent :].t()[sparse.columns] * sparse.values.unsqueeze(1)  # (nnz, H)
-            out = out.index_add(0, sparse.rows, picked)
-        return out
+        latent = self.latent_dim
+        w_z, w_y, w_c = weight.split([latent, latent, weight.shape[1] - 2 * latent], dim=1)  # one backward op
+        class_columns = w_y @ self.class_embedding.weight.t()  # (H, K)
+        if group == 1:
+            inputs = torch.cat([z, F.one_hot(y, class_columns.shape[1]).to(z.dtype)], dim=1)  # (B, L + K)
+            return _add_condition(torch.addmm(bias, inputs, torch.cat([w_z, class_columns], dim=1).t()),
+                                  condition, w_c)
+        out = torch.addmm(bias, z, w_z.t())  # (B, H)
+        per_group = _add_condition(class_columns.t().index_select(0, y), condition, w_c)  # (B / group, H)
+        # addmm's backward needs neither its output nor per_group's values: adding in place is safe
+        return out.view(len(y), group, -1).add_(per_group.unsqueeze(1)).view(out.shape)
+
+
+def _add_condition(out: torch.Tensor, condition: torch.Tensor | SparseCondition | None,
+                   w_c: torch.Tensor) -> torch.Tensor:
+    """``out + condition @ w_c.T`` for a dense or sparse ``condition`` (rows of ``out``, C); None adds nothing."""
+    if isinstance(condition, SparseCondition):
+        picked = w_c.t()[condition.columns] * condition.values.unsqueeze(1)  # (nnz, H)
+        return out.index_add(0, condition.rows, picked)
+    if condition is not None:
+        return out.addmm(condition, w_c.t())
+    return out
 
 
 def linear_padded(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, multiple: int = 8) -> torch.Tensor:
@@ -223,6 +226,8 @@ class SpectralLinear(nn.Linear):
         self.register_buffer("_v", torch.full((d_in,), d_in**-0.5))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.weight.requires_grad:  # frozen (D in the generator's step): see _frozen_sigma
+            return torch.addcdiv(self.bias, F.linear(x, self.weight), _frozen_sigma(self))
         with torch.no_grad():
             if self.training:
                 F.normalize(torch.mv(self.weight, self._v), dim=0, eps=self.eps, out=self._u)
@@ -248,12 +253,27 @@ class SpectralEmbedding(nn.Embedding):
         self.register_buffer("_v", torch.full((dim,), dim**-0.5))
 
     def forward(self, y: torch.Tensor) -> torch.Tensor:
+        if not self.weight.requires_grad:  # frozen: see _frozen_sigma
+            return F.embedding(y, self.weight / _frozen_sigma(self))
         if self.training:
             with torch.no_grad():
                 F.normalize(torch.mv(self.weight, self._v), dim=0, eps=self.eps, out=self._u)
                 F.normalize(torch.mv(self.weight.t(), self._u), dim=0, eps=self.eps, out=self._v)
         sigma = torch.dot(self._u.clone(), torch.mv(self.weight, self._v.clone()))
         return F.embedding(y, self.weight / sigma)
+
+
+@torch.no_grad()
+def _frozen_sigma(layer: SpectralLinear | SpectralEmbedding) -> torch.Tensor:
+    """``u . W v`` with the vectors as they are, for a layer whose weight takes no gradient.
+
+    A frozen layer is the discriminator in the generator's step, whose weights last changed in
+    the discriminator's step: its power iteration advances once per weight update, there, rather
+    than twice per training step (as with torch's ``spectral_norm``, which iterates on every
+    training forward). The generator's step skips two matrix-vector products and a dozen small
+    ops per layer; no weight gradient means nothing to differentiate through sigma.
+    """
+    return torch.dot(layer._u, torch.mv(layer.weight, layer._v))
 
 
 class _SpectralLinearFn(torch.autograd.Function):
@@ -293,95 +313,3 @@ def _plain_backward(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, u
     out = torch.addcdiv(bias, F.linear(x, weight), torch.dot(u, torch.mv(weight, v)))
     grads = iter(torch.autograd.grad(out, inputs, grad, create_graph=True))
     return tuple(next(grads) if need else None for need in needs)
-
-
-class SoftmaxLayout:
-    """Softmax operations over the discrete spans of an encoded row, vectorised over spans.
-
-    The softmax columns are gathered in condition layout (B, N). Sums within spans, and their
-    broadcast back to the columns, are products with a (N, S) 0/1 membership matrix; the shift
-    for stability is a per-span maximum from one scatter. The number of operations does not grow
-    with the number of spans (adult's 12 spans one by one: 3.4 ms forward and backward at batch 500, here 2.0).
-    """
-
-    def __init__(self, spans: list[Span]) -> None:
-        self.spans = [s for s in spans if s.activation == "softmax"]
-        widths = torch.tensor([s.width for s in self.spans], dtype=torch.long)
-        self.span_of = torch.repeat_interleave(torch.arange(len(self.spans)), widths)  # (N,) span of each column
-        first = torch.repeat_interleave(torch.tensor([s.start for s in self.spans], dtype=torch.long), widths)
-        rank = torch.arange(len(self.span_of)) - torch.repeat_interleave(torch.cumsum(widths, 0) - widths, widths)
-        self.columns = first + rank  # (N,) column in the encoded row
-        self.membership = torch.zeros(len(self.span_of), len(self.spans))  # (N, S): column n is in span s
-        self.membership[torch.arange(len(self.span_of)), self.span_of] = 1.0
-        width = max((s.width for s in self.spans), default=1)
-        self.span_pad = torch.arange(width) >= widths.unsqueeze(1)  # (S, W): True past a span's end
-        starts = torch.tensor([s.start for s in self.spans], dtype=torch.long).unsqueeze(1)
-        self.span_columns = (starts + torch.arange(width)).masked_fill(self.span_pad, 0)  # (S, W)
-
-    def _index(self, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(columns, span_of, membership) on ``like``'s device."""
-        device = like.device
-        return self.columns.to(device), self.span_of.to(device), self.membership.to(device, like.dtype)
-
-    def gumbel_softmax(self, raw: torch.Tensor, tau: float, generator: torch.Generator) -> torch.Tensor:
-        """Numbers as they are; each one-hot block replaced by a Gumbel-softmax sample."""
-        if not self.spans:
-            return raw
-        columns, span_of, membership = self._index(raw)
-        logits = raw.index_select(1, columns)  # (B, N)
-        noisy = gumbel_noise(logits, generator).add_(logits).div_(tau)  # (logits + g) / tau, in the noise's memory
-        probs = segment_softmax(noisy, span_of, membership)
-        return raw.index_copy(1, columns, probs)
-
-    def log_probs(self, raw: torch.Tensor) -> torch.Tensor:
-        """Log-softmax of every block, in condition layout (B, C)."""
-        columns, span_of, membership = self._index(raw)
-        logits = raw.index_select(1, columns)
-        return logits - segment_logsumexp(logits, span_of, membership) @ membership.t()
-
-    def condition_log_likelihood(self, raw: torch.Tensor, condition: torch.Tensor | SparseCondition) -> torch.Tensor:
-        """``(self.log_probs(raw) * condition).sum()``, for a mostly-zero ``condition`` (B, C).
-
-        Only the spans that hold a nonzero of ``condition`` are normalised: one padded gather of
-        their columns per nonzero, instead of a log-softmax of every span of every row.
-        """
-        sparse = as_sparse(condition)
-        rows, cond_columns = sparse.rows, sparse.columns
-        device = raw.device
-        span = self.span_of.to(device)[cond_columns]  # (nnz,)
-        logits = raw[rows.unsqueeze(1), self.span_columns.to(device)[span]]  # (nnz, W)
-        logits = logits.masked_fill(self.span_pad.to(device)[span], -torch.inf)
-        chosen = raw[rows, self.columns.to(device)[cond_columns]]  # (nnz,)
-        return (sparse.values * (chosen - torch.logsumexp(logits, dim=1))).sum()
-
-    @torch.no_grad()
-    def perturb(self, raw: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        """Add Gumbel noise to every block in place, so a later argmax samples from its softmax."""
-        if self.spans:
-            columns, _, _ = self._index(raw)
-            raw.index_add_(1, columns, gumbel_noise(raw.new_empty(raw.shape[0], len(columns)), generator))
-        return raw
-
-
-def _segment_max(x: torch.Tensor, span_of: torch.Tensor, n_spans: int) -> torch.Tensor:
-    """Per-row maximum of ``x`` (B, N) within each span, (B, S); no gradient (it is a shift)."""
-    x = x.detach()
-    return x.new_full((x.shape[0], n_spans), -torch.inf).scatter_reduce_(1, span_of.expand_as(x), x, "amax")
-
-
-def segment_softmax(x: torch.Tensor, span_of: torch.Tensor, membership: torch.Tensor) -> torch.Tensor:
-    """Softmax of ``x`` (B, N) within each span; ``membership`` (N, S) marks each column's span."""
-    exp = (x - _segment_max(x, span_of, membership.shape[1]).index_select(1, span_of)).exp_()
-    return exp / ((exp @ membership) @ membership.t())
-
-
-def segment_logsumexp(x: torch.Tensor, span_of: torch.Tensor, membership: torch.Tensor) -> torch.Tensor:
-    """Log-sum-exp of ``x`` (B, N) within each span, (B, S)."""
-    shift = _segment_max(x, span_of, membership.shape[1])
-    return shift + ((x - shift.index_select(1, span_of)).exp() @ membership).log()
-
-
-def gumbel_noise(like: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Standard Gumbel noise shaped like ``like``: ``-log(-log(u))``, computed in place."""
-    u = torch.rand(like.shape, generator=generator, device=like.device, dtype=like.dtype)
-    return u.clamp_(1e-10, 1 - 1e-10).log_().neg_().log_().neg_()

@@ -18,7 +18,8 @@ from ..gan.init import reset_parameters, set_dropout_generator
 from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
 from .columns import Span
 from .conditional import ConditionalSampler
-from .networks import Discriminator, Generator, NetworkConfig, SoftmaxLayout, SparseCondition, as_sparse
+from .networks import Discriminator, Generator, NetworkConfig
+from .spans import SoftmaxLayout, SparseCondition, as_sparse
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ def train_gan(
     layout = SoftmaxLayout(spans)
     G = reset_parameters(Generator(net), gen).to(device)
     D = reset_parameters(Discriminator(net), gen).to(device)  # same start on every process
+    # until the end G emits the training layout (layout.order), zero-padded to a multiple of 8 columns
+    G.reorder_output(layout.order.to(device), width=-(-net.data_dim // 8) * 8)
     global_packs = cfg.n_packs
     if ctx.active:
         if dp is None:  # under DP, Opacus' distributed Poisson sampler shards the rows itself
@@ -141,7 +144,8 @@ def train_gan(
                                        distributed=ctx.active)
         D, opt_d = private.module, private.optimizer
         batches = PoissonBatches(private, labels, dp.class_p, cfg.n_packs, net.condition_dim, rng)
-    data = torch.from_numpy(np.ascontiguousarray(matrix, dtype=np.float32)).to(device)
+    # rows in training layout (layout.order): G emits it, so its softmax columns need no gather
+    data = torch.from_numpy(np.ascontiguousarray(matrix[:, layout.order.numpy()], dtype=np.float32)).to(device)
     G_train = ctx.wrap(G)
     D_train = D if private is not None else ctx.wrap(D)  # Opacus' DP optimizer reduces D's clipped gradients
     history, sums = [], np.zeros(2)
@@ -160,7 +164,7 @@ def train_gan(
             history.append({"step": step + 1, "d_loss": sums[0] / count, "g_loss": sums[1] / count})
             sums[:] = 0
             bar.advance(count, status=f"D {history[-1]['d_loss']:.3f}  G {history[-1]['g_loss']:.3f}")
-    final = G_ema if G_ema is not None else G
+    final = (G_ema if G_ema is not None else G).reorder_output(torch.argsort(layout.order).to(device))
     spent = None if private is None else {
         "epsilon": private.spent_epsilon(), "delta": private.delta, "noise_multiplier": private.noise_multiplier,
         "sample_rate": private.sample_rate, "steps": cfg.n_steps * cfg.discriminator_steps,
@@ -175,19 +179,22 @@ def _adam(module: torch.nn.Module, lr: float, cfg: TrainConfig) -> torch.optim.A
 
 def _fake_rows(G, batch: StepBatch, net, layout, cfg, gen, device):
     pac = net.pac
-    y = torch.from_numpy(batch.fake_classes).to(device)
-    cond_rows = _pack_condition(batch.condition, device).repeat_rows(pac)  # (P*pac, C), its nonzeros
-    y_rows = y.repeat_interleave(pac)
-    z = torch.randn(len(y_rows), net.latent_dim, generator=gen).to(device)
-    raw = G(z, y_rows, cond_rows)  # (P*pac, d)
-    return raw, layout.gumbel_softmax(raw, cfg.gumbel_tau, gen), y, cond_rows
+    y = torch.from_numpy(batch.fake_classes).to(device)  # (P,)
+    cond_rows = _row_condition(batch.condition, pac, device)  # (P*pac, C), its nonzeros
+    z = torch.randn(len(y) * pac, net.latent_dim, generator=gen).to(device)
+    raw = G(z, y, torch.from_numpy(batch.condition).to(device), group=pac)  # (P*pac, d) in training layout;
+    # a pack shares its class and condition
+    return raw, layout.gumbel_softmax_ordered(raw, cfg.gumbel_tau, gen), y, cond_rows
 
 
-def _pack_condition(condition: np.ndarray, device: torch.device) -> SparseCondition:
-    """The nonzeros of the per-pack condition (P, C), found in numpy (a few per step)."""
+def _row_condition(condition: np.ndarray, pac: int, device: torch.device) -> SparseCondition:
+    """The nonzeros of the per-pack condition (P, C) repeated for the pack's ``pac`` rows, in numpy
+    (a few per step; as ``SparseCondition.repeat_rows``)."""
     packs, columns = np.nonzero(condition)
-    return SparseCondition(torch.from_numpy(packs).to(device), torch.from_numpy(columns).to(device),
-                           torch.from_numpy(condition[packs, columns]).to(device), *condition.shape)
+    rows = (packs[:, None] * pac + np.arange(pac)).reshape(-1)
+    values = np.repeat(condition[packs, columns], pac)
+    return SparseCondition(torch.from_numpy(rows).to(device), torch.from_numpy(np.repeat(columns, pac)).to(device),
+                           torch.from_numpy(values).to(device), condition.shape[0] * pac, condition.shape[1])
 
 
 def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device, private=None) -> float:
@@ -228,7 +235,7 @@ def _generator_update(D, opt, data, batch: StepBatch, fakes, layout, cfg, device
     cond_rows = as_sparse(cond_rows)
     n_cond = cond_rows.total()
     if cfg.condition_weight > 0 and n_cond > 0:
-        loss = loss - cfg.condition_weight * layout.condition_log_likelihood(raw, cond_rows) / n_cond
+        loss = loss - cfg.condition_weight * layout.condition_log_likelihood(raw, cond_rows, ordered=True) / n_cond
     if cfg.feature_matching > 0 and len(batch.real_rows):
         real = data.index_select(0, torch.from_numpy(batch.real_rows).to(device))
         with torch.no_grad():

@@ -6,71 +6,11 @@ from torch.nn.utils.parametrizations import spectral_norm
 from synthaug.gan.init import reset_parameters
 from synthaug.gan.losses import gradient_penalty
 from synthaug.tabular.columns import Span
-from synthaug.tabular.networks import (
-    Generator,
-    NetworkConfig,
-    SoftmaxLayout,
-    SparseCondition,
-    SpectralEmbedding,
-    SpectralLinear,
-    linear_padded,
-)
+from synthaug.tabular.networks import Generator, NetworkConfig, SpectralEmbedding, SpectralLinear, linear_padded
+from synthaug.tabular.spans import SoftmaxLayout, SparseCondition
 
 SPANS = [Span(0, 1, "linear", "a"), Span(1, 3, "softmax", "b"), Span(4, 1, "linear", "c"),
          Span(5, 2, "softmax", "d"), Span(7, 4, "softmax", "e")]  # 11 columns, condition width 9
-
-
-def per_span_log_softmax(raw: torch.Tensor) -> torch.Tensor:
-    return torch.cat([F.log_softmax(raw[:, s.start : s.stop], 1) for s in SPANS if s.activation == "softmax"], 1)
-
-
-def test_log_probs_match_a_log_softmax_per_span():
-    raw = torch.randn(6, 11) * 30  # large logits: the per-span shift must keep it finite
-    assert torch.allclose(SoftmaxLayout(SPANS).log_probs(raw), per_span_log_softmax(raw), atol=1e-4)
-
-
-def test_gumbel_softmax_keeps_numbers_and_gives_a_distribution_per_span():
-    raw = torch.randn(50, 11) * 30
-    out = SoftmaxLayout(SPANS).gumbel_softmax(raw, 0.2, torch.Generator().manual_seed(0))
-    assert torch.equal(out[:, [0, 4]], raw[:, [0, 4]])
-    for s in SPANS[1::2] + SPANS[4:]:
-        assert torch.allclose(out[:, s.start : s.stop].sum(1), torch.ones(50))
-    # at tau -> 0 the sample is the one-hot argmax of logits + the same Gumbel noise
-    noisy = SoftmaxLayout(SPANS).perturb(raw.clone(), torch.Generator().manual_seed(0))
-    cold = SoftmaxLayout(SPANS).gumbel_softmax(raw, 1e-4, torch.Generator().manual_seed(0))
-    assert torch.equal(cold[:, 7:11].argmax(1), noisy[:, 7:11].argmax(1))
-
-
-def test_condition_log_likelihood_equals_the_dense_sum_and_its_gradient():
-    raw = (torch.randn(6, 11) * 5).requires_grad_(True)
-    condition = torch.zeros(6, 9)
-    condition[[0, 2, 3, 5], [1, 4, 8, 3]] = 1.0
-    layout = SoftmaxLayout(SPANS)
-    dense = (per_span_log_softmax(raw) * condition).sum()
-    sparse = layout.condition_log_likelihood(raw, condition)
-    assert torch.allclose(dense, sparse)
-    assert torch.allclose(*(torch.autograd.grad(v, raw)[0] for v in (dense, sparse)), atol=1e-6)
-    assert torch.equal(layout.condition_log_likelihood(raw, SparseCondition.from_dense(condition)), sparse)
-
-
-def test_sparse_condition_repeats_rows_like_repeat_interleave():
-    dense = torch.zeros(4, 5)
-    dense[[0, 2, 3], [4, 1, 1]] = torch.tensor([1.0, 1.0, 0.5])
-    sparse = SparseCondition.from_dense(dense)
-    assert torch.equal(sparse.to_dense(), dense)
-    assert sparse.total() == 2.5
-    repeated = sparse.repeat_rows(3)
-    expected = SparseCondition.from_dense(dense.repeat_interleave(3, dim=0))
-    for name in ("rows", "columns", "values"):  # same nonzeros in the same (row-major) order
-        assert torch.equal(getattr(repeated, name), getattr(expected, name))
-    assert (repeated.n_rows, repeated.width) == (12, 5)
-
-
-def test_layout_without_softmax_spans():
-    raw = torch.randn(4, 2)
-    layout = SoftmaxLayout([Span(0, 1, "linear", "a"), Span(1, 1, "linear", "b")])
-    assert layout.gumbel_softmax(raw, 0.2, torch.Generator()) is raw
-    assert layout.log_probs(raw).shape == (4, 0)
 
 
 def copy_of_torch_spectral_norm(d_in: int, d_out: int) -> tuple[torch.nn.Module, SpectralLinear]:
@@ -178,3 +118,43 @@ def test_linear_padded_is_linear():
     out = linear_padded(x, weight, bias)
     assert out.shape == (5, 11)
     assert torch.allclose(out, F.linear(x, weight, bias), atol=1e-6)
+
+
+@pytest.mark.parametrize("dims", [(16, 16), (17,)])
+def test_generator_groups_share_class_and_condition_and_its_output_can_be_reordered(dims):
+    cfg = NetworkConfig(data_dim=11, n_classes=3, condition_dim=9, latent_dim=4, generator_dims=dims,
+                        discriminator_dims=(8,), pac=3, spectral_norm=True, dropout=0.0)
+    G = reset_parameters(Generator(cfg), torch.Generator().manual_seed(0))
+    z, y = torch.randn(6, 4), torch.tensor([2, 0])
+    condition = torch.zeros(2, 9)
+    condition[1, 5] = 1.0
+    per_row = G(z, y.repeat_interleave(3), condition.repeat_interleave(3, dim=0))
+    assert torch.allclose(G(z, y, condition, group=3), per_row, atol=1e-5)
+    assert torch.allclose(G(z, y, SparseCondition.from_dense(condition), group=3), per_row, atol=1e-5)
+    columns = SoftmaxLayout(SPANS).order
+    assert not torch.equal(columns, torch.arange(11))
+    assert torch.allclose(G.reorder_output(columns)(z, y, condition, group=3), per_row[:, columns], atol=1e-5)
+    assert torch.allclose(G.reorder_output(torch.argsort(columns))(z, y, condition, group=3), per_row, atol=1e-5)
+    padded = G.reorder_output(columns, width=16)(z, y, condition, group=3)  # zero rows appended
+    assert padded.shape == (6, 16) and torch.equal(padded[:, 11:], torch.zeros(6, 5))
+    assert torch.allclose(padded[:, :11], per_row[:, columns], atol=1e-5)
+    assert torch.allclose(G.reorder_output(torch.argsort(columns))(z, y, condition, group=3), per_row, atol=1e-5)
+    assert G.out.weight.shape[0] == G.out.bias.shape[0] == G.out.out_features == 11
+
+
+def test_frozen_spectral_layers_keep_their_vectors_and_differentiate_the_input():
+    torch.manual_seed(2)
+    layer, table = SpectralLinear(6, 4), SpectralEmbedding(3, 4)
+    x, y = torch.randn(5, 6, requires_grad=True), torch.tensor([0, 2, 1])
+    layer(x), table(y)  # one training forward each: the vectors move
+    u, v, eu, ev = layer._u.clone(), layer._v.clone(), table._u.clone(), table._v.clone()
+    layer.eval(), table.eval()
+    expected, expected_table = layer(x), table(y)
+    (expected_grad,) = torch.autograd.grad(expected.square().sum(), x)
+    layer.train(), table.train()
+    layer.requires_grad_(False), table.requires_grad_(False)
+    out, out_table = layer(x), table(y)
+    assert torch.equal(layer._u, u) and torch.equal(layer._v, v)
+    assert torch.equal(table._u, eu) and torch.equal(table._v, ev)
+    assert torch.allclose(out, expected, atol=1e-6) and torch.allclose(out_table, expected_table, atol=1e-6)
+    assert torch.allclose(torch.autograd.grad(out.square().sum(), x)[0], expected_grad, atol=1e-6)

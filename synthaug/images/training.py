@@ -12,7 +12,8 @@ import torch
 import torch.nn.functional as F
 
 from .._progress import ProgressBar
-from ..gan.ema import ema_copy, ema_update
+from ..gan.adam import FusedAdam
+from ..gan.ema import ema_copy, ema_tensors, ema_update
 from ..gan.frozen import frozen
 from ..gan.init import reset_parameters
 from ..gan.losses import discriminator_loss, generator_loss, gradient_penalty
@@ -65,12 +66,19 @@ def train_image_gan(
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     device = images.device
-    G = reset_parameters(Generator(net), gen).to(device)
+    # channels_last: oneDNN's convolutions on these small images made a step 6% faster
+    G = reset_parameters(Generator(net), gen).to(device, memory_format=torch.channels_last)
     classifier = dp is None and cfg.class_weight > 0  # under DP the head would need private training too
-    D = reset_parameters(Discriminator(net, spectral=dp is None, classifier=classifier), gen).to(device)
+    D = reset_parameters(Discriminator(net, spectral=dp is None, classifier=classifier), gen)
+    D = D.to(device, memory_format=torch.channels_last)
+    images = images.contiguous(memory_format=torch.channels_last)
     G_ema = ema_copy(G) if cfg.ema_decay else None
-    opt_g = torch.optim.Adam(G.parameters(), cfg.generator_lr, cfg.betas)
-    opt_d = torch.optim.Adam(D.parameters(), cfg.discriminator_lr, cfg.betas)
+    ema_pairs = ema_tensors(G_ema, G) if G_ema is not None else None
+    opt_g = FusedAdam(G.parameters(), cfg.generator_lr, cfg.betas)
+    # Adam in one fused kernel call (torch.optim's bookkeeping costs more than the update on these
+    # small networks); Opacus needs a torch.optim optimizer for the private discriminator
+    opt_d = FusedAdam(D.parameters(), cfg.discriminator_lr, cfg.betas) if dp is None else \
+        torch.optim.Adam(D.parameters(), cfg.discriminator_lr, cfg.betas)
     private = None
     if dp is None:
         batches = BalancedBatches(codes, net.n_classes, cfg.batch_size, rng)
@@ -91,7 +99,7 @@ def train_image_gan(
                 d_loss = _private_discriminator_step(G, private, images[batch.rows], batch, net, cfg, gen)
         g_loss = _generator_step(G, D, opt_g, batches.classes(cfg.batch_size, device), net, cfg, gen)
         if G_ema is not None:
-            ema_update(G_ema, G, cfg.ema_decay, step)
+            ema_update(G_ema, G, cfg.ema_decay, step, ema_pairs)
         sums += (d_loss, g_loss)
         done = step + 1
         check = on_check is not None and done % cfg.check_every == 0 and done < cfg.n_steps
@@ -108,7 +116,8 @@ def train_image_gan(
     standing_statistics(final, net.n_classes, cfg.batch_size, gen)
     if on_check is not None:
         history[-1].update(on_check(cfg.n_steps, final))
-    head = D.eval() if classifier else None
+    final = final.to(memory_format=torch.contiguous_format)  # model files hold plain contiguous weights
+    head = D.eval().to(memory_format=torch.contiguous_format) if classifier else None
     return final, head, history, None if private is None else private.spent()
 
 
@@ -160,8 +169,10 @@ def _discriminator_step(G, D, opt, real, y, net, cfg, gen) -> float:
         fake = G(latent(len(y), net.latent_dim, gen, real.device), y)  # (B, C, S, S)
     real_aug = diff_augment(real, cfg.augment, gen, cfg.augment_p)
     fake_aug = diff_augment(fake, cfg.augment, gen, cfg.augment_p)
-    real_logits, real_phi = D(real_aug, y)
-    fake_logits, _ = D(fake_aug, y)
+    # one pass over both halves (as BigGAN does): D has no batch norm, so each image's logit is
+    # its own; spectral norm's power iteration then runs once per step instead of twice
+    logits, phi = D(torch.cat([real_aug, fake_aug]), torch.cat([y, y]))  # (2B,), (2B, C)
+    real_logits, fake_logits, real_phi = logits[: len(y)], logits[len(y) :], phi[: len(y)]
     loss = discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.real_label)
     if D.classifier is not None:  # the class head learns from real images only
         loss = loss + cfg.class_weight * F.cross_entropy(D.classify(real_phi), y)

@@ -48,3 +48,16 @@ def test_discriminator_class_head_shapes():
     assert D.classify(phi).shape == (5, 3)
     assert torch.allclose(D.class_logits(x), D.classify(phi))
     assert Discriminator(cfg).classifier is None
+
+
+@pytest.mark.parametrize("spectral", [True, False])
+def test_discriminator_scores_each_image_on_its_own(spectral):
+    # the discriminator step scores real and fake images in one batch: that is only the same as two
+    # passes if no layer mixes images (no batch norm)
+    cfg = ImageNetConfig(image_size=8, channels=1, n_classes=3, latent_dim=4, width=4)
+    D = Discriminator(cfg, spectral=spectral, classifier=True).eval()  # eval: no power iteration
+    x, y = torch.randn(12, 1, 8, 8), torch.tensor([0, 1, 2] * 4)
+    logits, phi = D(x, y)
+    a, b = D(x[:5], y[:5]), D(x[5:], y[5:])
+    torch.testing.assert_close(logits, torch.cat([a[0], b[0]]))
+    torch.testing.assert_close(phi, torch.cat([a[1], b[1]]))

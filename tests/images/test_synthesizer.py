@@ -170,3 +170,26 @@ def test_files_from_before_the_class_head_load_without_it(fitted, tmp_path):
     assert loaded.get_params()["class_weight"] == 0.0 and loaded.get_params()["label_filter"] is False
     assert loaded.discriminator_ is None
     np.testing.assert_array_equal(loaded.sample(n=4, random_state=1)[0], model.sample(n=4, random_state=1)[0])
+
+
+def test_fit_runs_on_n_threads_and_restores_the_setting(images, monkeypatch):
+    import synthaug.images.synthesizer as module
+
+    x, codes = images
+    seen = []
+    train = module.train_image_gan
+    monkeypatch.setattr(module, "train_image_gan", lambda *a, **k: (seen.append(torch.get_num_threads()),
+                                                                     train(*a, **k))[1])
+    before = torch.get_num_threads()
+    target = 2 if before == 1 else 1
+    ImageCGAN(**TINY, n_threads=target, random_state=0).fit(x, codes)
+    ImageCGAN(**TINY, n_threads=None, random_state=0).fit(x, codes)
+    assert seen == [target, before] and torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="n_threads"):
+        ImageCGAN(**TINY, n_threads=0).fit(x, codes)
+
+
+def test_fitted_weights_are_contiguous(fitted):
+    # training runs channels_last; the model keeps (and saves) plain contiguous weights
+    model, _ = fitted
+    assert all(t.is_contiguous() for t in model.generator_.state_dict().values())

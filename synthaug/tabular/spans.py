@@ -29,12 +29,6 @@ class SparseCondition:
         rows, columns = dense.nonzero(as_tuple=True)
         return cls(rows, columns, dense[rows, columns], dense.shape[0], dense.shape[1])
 
-    def repeat_rows(self, times: int) -> SparseCondition:
-        """Each row repeated ``times`` times in place, as ``dense.repeat_interleave(times, dim=0)``."""
-        rows = (self.rows.unsqueeze(1) * times + torch.arange(times, device=self.rows.device)).reshape(-1)
-        return SparseCondition(rows, self.columns.repeat_interleave(times), self.values.repeat_interleave(times),
-                               self.n_rows * times, self.width)
-
     def to_dense(self) -> torch.Tensor:
         out = self.values.new_zeros(self.n_rows, self.width)
         out[self.rows, self.columns] = self.values

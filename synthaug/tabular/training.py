@@ -189,7 +189,7 @@ def _fake_rows(G, batch: StepBatch, net, layout, cfg, gen, device):
 
 def _row_condition(condition: np.ndarray, pac: int, device: torch.device) -> SparseCondition:
     """The nonzeros of the per-pack condition (P, C) repeated for the pack's ``pac`` rows, in numpy
-    (a few per step; as ``SparseCondition.repeat_rows``)."""
+    (a few per step), as ``dense.repeat_interleave(pac, dim=0)`` would have them."""
     packs, columns = np.nonzero(condition)
     rows = (packs[:, None] * pac + np.arange(pac)).reshape(-1)
     values = np.repeat(condition[packs, columns], pac)

@@ -82,6 +82,7 @@ def _worker(rank: int, store: str, out: str) -> None:
     params = one_step(slice(rank * 4, rank * 4 + 4), DistContext(rank, 2))
     if rank == 0:
         torch.save(params, out)
+    dist.barrier()  # both ranks done before gloo tears down (else one can abort at exit)
     dist.destroy_process_group()
 
 
@@ -127,6 +128,7 @@ def _private_worker(rank: int, store: str, out: str) -> None:
     params = one_private_step(slice(rank * 4, rank * 4 + 4), DistContext(rank, 2), _no_noise)
     if rank == 0:
         torch.save(params, out)
+    dist.barrier()  # both ranks done before gloo tears down (else one can abort at exit)
     dist.destroy_process_group()
 
 

@@ -37,9 +37,6 @@ from ..evaluate.tables import MISSING
 from .columns import to_float
 from .schema import ColumnSpec
 
-CLASS_GAP = 10.0
-"""Coordinate distance between classes: larger than any within-class distance (at most ~1.5)."""
-
 NNDR_K = 5
 """Neighbours in the pinning ratio: nearest distance / mean distance to the ``NNDR_K`` nearest rows."""
 
@@ -49,10 +46,11 @@ MAX_ROWS = 10_000
 
 @dataclass(frozen=True)
 class PrivacyFilter:
-    """Embedded training rows and their leave-one-out radii (fitted by :func:`fit_filter`)."""
+    """Embedded training rows of each class and their leave-one-out radii (fitted by :func:`fit_filter`)."""
 
     space: _dist.DistanceSpace
-    train_emb: np.ndarray  # (n, d + 1): mixed-distance coordinates plus a class coordinate
+    index: tuple[_dist.ReferenceIndex | None, ...]  # per class code: its training rows' coordinates
+    rows: tuple[np.ndarray, ...]  # per class code: positions of its training rows
     radius: np.ndarray  # (n,): factor x distance to the nearest other training row of the class
     dates: tuple[str, ...] = ()  # numeric columns read as dates (datetime64 or text), in seconds
     min_ratio: np.ndarray | None = None  # (n_classes,): pinning quantile of the LOO ratios; None: off
@@ -62,23 +60,40 @@ class PrivacyFilter:
         """(n,) bool: rows of ``frame`` (class codes ``codes``) inside their nearest training row's
         radius, or more pinned to it than the ``pinning`` quantile of fresh rows."""
         codes = np.asarray(codes, np.int64)
-        near = _dist.nearest(_class_embed(frame, codes, self.space, self.dates), self.train_emb, k=NNDR_K)
-        close = near.dist[:, 0] < self.radius[near.idx[:, 0]]
+        dist, idx = _class_nearest(self, _embed(frame, self.space, self.dates), codes, NNDR_K)
+        close = dist[:, 0] < self.radius[idx[:, 0]]  # no training row of the class: inf, never close
         if self.min_ratio is None:
             return close
         known = codes < len(self.min_ratio)  # a class without training rows has nothing to pin
         at = np.where(known, codes, 0)
-        return close | (known & (pinning_ratio(near.dist, self.n_near[at]) < self.min_ratio[at]))
+        return close | (known & (pinning_ratio(dist, self.n_near[at]) < self.min_ratio[at]))
+
+
+def _class_nearest(flt: PrivacyFilter, emb: np.ndarray, codes: np.ndarray, k: int,
+                   skip_self: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(dist, idx), each (n, k): the nearest training rows of each row's own class, searched class
+    by class; missing neighbours (a small or unknown class) are at distance inf, index 0.
+    ``skip_self``: ``emb`` are the training rows themselves; leave each row out."""
+    dist, idx = np.full((len(emb), k), np.inf), np.zeros((len(emb), k), dtype=np.int64)
+    for code in np.unique(codes):  # classes, not rows
+        index = flt.index[code] if code < len(flt.index) else None
+        if index is None:
+            continue
+        at = np.flatnonzero(codes == code)
+        d, i = index.nearest(emb[at], k + int(skip_self))
+        d, i = (d[:, 1:], i[:, 1:]) if skip_self else (d, i)
+        dist[at, : d.shape[1]], idx[at, : i.shape[1]] = d, flt.rows[code][i]
+    return dist, idx
 
 
 def pinning_ratio(dist: np.ndarray, k: np.ndarray | int = NNDR_K) -> np.ndarray:
     """(n,): nearest distance over the mean of the ``k`` (per row, at most ``NNDR_K``) nearest.
 
-    ``dist`` is (n, >= k) ascending; entries at ``CLASS_GAP`` or more belong to another class and
-    are left out. A row with no same-class neighbour, or all of them at distance 0, gets 1.
+    ``dist`` is (n, >= k) ascending; infinite entries (no such neighbour in the class) are left
+    out. A row with no neighbour, or all of them at distance 0, gets 1.
     """
     cols = np.arange(min(dist.shape[1], NNDR_K))
-    use = (dist[:, cols] < CLASS_GAP) & (cols[None, :] < np.broadcast_to(np.asarray(k), (len(dist),))[:, None])
+    use = np.isfinite(dist[:, cols]) & (cols[None, :] < np.broadcast_to(np.asarray(k), (len(dist),))[:, None])
     mean = np.where(use, dist[:, cols], 0.0).sum(axis=1) / np.maximum(use.sum(axis=1), 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(use[:, 0] & (mean > 0), dist[:, 0] / mean, 1.0)
@@ -102,21 +117,23 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
         raise DataError(f"privacy_filter_pinning must be a quantile in [0, 1) or None; got {pinning!r}")
     numeric, categorical, dates = _kinds(features, specs)
     space = _dist.fit_space([_canonical(features, numeric, categorical, dates)], numeric, categorical)
-    emb = _class_embed(features, codes, space, dates)
-    others = _dist.nearest(emb, emb, k=NNDR_K + 1).dist[:, 1:]  # (n, K): nearest rows other than itself
-    if others.shape[1] == 0:  # a single training row
-        others = np.full((len(emb), 1), np.inf)
-    loo = np.where(others[:, 0] < CLASS_GAP, others[:, 0], 0.0)  # a class with one row: no radius
-    ratio = pinning_ratio(others)  # (n,): each row's pinning ratio against the others of its class
+    emb = _embed(features, space, dates)
     codes = np.asarray(codes, np.int64)
-    min_ratio = np.zeros(int(codes.max()) + 1 if len(codes) else 0)
-    n_near = np.minimum(np.bincount(codes, minlength=len(min_ratio)) - 1, NNDR_K)  # what each LOO row saw
+    n_classes = int(codes.max()) + 1 if len(codes) else 0
+    rows = tuple(np.flatnonzero(codes == k) for k in range(n_classes))
+    index = tuple(_dist.ReferenceIndex(emb[r]) if len(r) else None for r in rows)
+    unfitted = PrivacyFilter(space=space, index=index, rows=rows, radius=np.zeros(len(emb)), dates=dates)
+    others = _class_nearest(unfitted, emb, codes, NNDR_K, skip_self=True)[0]  # (n, K): nearest other rows
+    loo = np.where(np.isfinite(others[:, 0]), others[:, 0], 0.0)  # a class with one row: no radius
+    ratio = pinning_ratio(others)  # (n,): each row's pinning ratio against the others of its class
+    min_ratio = np.zeros(n_classes)
+    n_near = np.minimum(np.bincount(codes, minlength=n_classes) - 1, NNDR_K)  # what each LOO row saw
     for k in np.unique(codes):  # classes, not rows: one quantile each
         own = codes == k
         loo[own] = np.maximum(loo[own], np.quantile(loo[own], float(floor)))
         if pinning is not None and own.sum() > 1:  # a single row has no ratio to compare with
             min_ratio[k] = np.quantile(ratio[own], float(pinning))
-    return PrivacyFilter(space=space, train_emb=emb, radius=float(factor) * loo, dates=dates,
+    return PrivacyFilter(space=space, index=index, rows=rows, radius=float(factor) * loo, dates=dates,
                          min_ratio=None if pinning is None else min_ratio, n_near=n_near)
 
 
@@ -150,10 +167,9 @@ def _canonical(frame: pd.DataFrame, numeric: list[str], categorical: list[str], 
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
-def _class_embed(frame: pd.DataFrame, codes: np.ndarray, space: _dist.DistanceSpace, dates: tuple = ()) -> np.ndarray:
-    """(n, d + 1): mixed-distance coordinates plus one class coordinate ``CLASS_GAP * code``."""
+def _embed(frame: pd.DataFrame, space: _dist.DistanceSpace, dates: tuple = ()) -> np.ndarray:
+    """(n, d): the mixed-distance coordinates of ``frame``'s rows."""
     missing = [c for c in space.columns if c not in frame.columns]
     if missing:
         raise DataError(f"privacy filter: column {missing[0]!r} is missing from the rows to filter")
-    emb = _dist.embed(_canonical(frame, list(space.numeric), list(space.categorical), dates), space)
-    return np.concatenate([emb, CLASS_GAP * np.asarray(codes, np.float64)[:, None]], axis=1)
+    return _dist.embed(_canonical(frame, list(space.numeric), list(space.categorical), dates), space)

@@ -34,7 +34,8 @@ from .training import TrainConfig, train_gan
 
 STRATEGIES = ("conditional", "per-class")
 MODEL_TYPE = "TabularCGAN"
-FILTER_ROUNDS = 100  # privacy filter: regenerate rejected rows at most this many times
+FILTER_ROUNDS = 100  # privacy filter: at most this many generated candidates per row (the last is kept)
+FILTER_BATCH = 20  # privacy filter: at most this many candidates per row and round
 
 
 class TabularCGAN(SampleSeeds, BaseEstimator):
@@ -390,27 +391,41 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                           "model.attach_privacy_filter(X, y))", SynthaugWarning, stacklevel=3)
 
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
-        """:meth:`_generate`, regenerating the rows the privacy filter rejects (counted in ``n_rejected_``)."""
+        """:meth:`_generate`, regenerating the rows the privacy filter rejects (counted in ``n_rejected_``).
+
+        Rejection sampling in rounds: each row still to fill gets a batch of candidates of its
+        class, sized by the acceptance rate seen so far, and takes the first one accepted, so a
+        row is distributed as one drawn until accepted, in a few rounds instead of dozens.
+        """
         frame = self._generate(codes, gen)
         keep = getattr(self, "_privacy_filter", None)
         if keep is None:
             return frame
         parts, where, todo = [], [], np.arange(len(codes))
-        for round_ in range(FILTER_ROUNDS):
-            close = keep.too_close(frame, codes[todo])
-            done = ~close if round_ < FILTER_ROUNDS - 1 else np.ones_like(close)  # the last round keeps all
-            self.n_rejected_ += int((close & ~done).sum())  # regenerated, not the ones kept at the end
-            if (close & done).any():
-                warnings.warn(f"privacy filter: {int((close & done).sum())} row(s) still inside a training row's "
+        per, tried, checked, accepted = 1, 0, 0, 0
+        while True:
+            close = keep.too_close(frame, np.repeat(codes[todo], per)).reshape(len(todo), per)  # (rows, per)
+            tried += per
+            checked, accepted = checked + close.size, accepted + int((~close).sum())
+            first = np.argmin(close, axis=1)  # the first accepted candidate of each row (0: none)
+            found = ~close[np.arange(len(todo)), first]
+            last = tried >= FILTER_ROUNDS
+            pick = np.where(found, first, per - 1) if last else first
+            done = np.ones_like(found) if last else found
+            self.n_rejected_ += int(np.where(found, first, per - int(last)).sum())  # not the ones kept at the end
+            if last and not found.all():
+                warnings.warn(f"privacy filter: {int((~found).sum())} row(s) still inside a training row's "
                               f"radius (or pinned to it) after {FILTER_ROUNDS} tries were kept; lower privacy_filter "
                               f"or privacy_filter_pinning, or train longer",
                               SynthaugWarning, stacklevel=4)
-            parts.append(frame[done])
+            parts.append(frame.iloc[(np.arange(len(todo)) * per + pick)[done]])
             where.append(todo[done])
             todo = todo[~done]
             if len(todo) == 0:
                 break
-            frame = self._generate(codes[todo], gen)
+            want = int(np.ceil(checked / accepted)) if accepted else FILTER_BATCH  # expected tries per row
+            per = max(1, min(want, FILTER_BATCH, FILTER_ROUNDS - tried, (4 * len(codes)) // len(todo)))
+            frame = self._generate(np.repeat(codes[todo], per), gen)
         order = np.argsort(np.concatenate(where), kind="stable")
         return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
 

@@ -78,3 +78,25 @@ def test_views_search_without_a_column():
 def test_nearest_refuses_empty_reference():
     with pytest.raises(ValueError, match="non-empty tables"):
         dist.nearest(np.zeros((2, 3)), np.zeros((0, 3)))
+
+
+def test_sparse_reference_search_matches_brute_force():
+    rng = np.random.default_rng(2)
+    n = 300
+    frame = pd.DataFrame({"x": rng.normal(size=n), **{f"c{j}": rng.choice(list("abcdefghij"), n) for j in range(6)}})
+    space = dist.fit_space([frame], ["x"], [f"c{j}" for j in range(6)])
+    emb = dist.embed(frame, space)
+    index = dist.ReferenceIndex(emb[100:])
+    assert index.sparse  # 7 non-zero coordinates of 67: the embedding_bag path
+    assert not dist.ReferenceIndex(np.ones((4, 3))).sparse
+    mask = dist.column_mask(space, "c0")
+    found = dist.nearest(emb[:100], index, 3, [mask], both_ways=True, back_views=[mask])
+    brute = np.sqrt(((emb[:100, None] - emb[None, 100:]) ** 2).sum(-1))  # (100, 200)
+    np.testing.assert_allclose(found.dist, np.sort(brute, axis=1)[:, :3], atol=1e-12)
+    np.testing.assert_allclose(found.back_dist, brute.min(axis=0), atol=1e-12)
+    without = dist.embed(frame, space, drop=["c0"])
+    pairs = np.sqrt(((without[:100, None] - without[None, 100:]) ** 2).sum(-1))
+    np.testing.assert_allclose(pairs[np.arange(100), found.view_idx[0]], pairs.min(axis=1), atol=1e-12)
+    d, i = index.nearest(emb[:100], 3)
+    np.testing.assert_allclose(d, found.dist, atol=1e-12)
+    assert index.nearest(emb[:0], 3)[0].shape == (0, 3)

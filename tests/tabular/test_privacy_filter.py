@@ -24,7 +24,7 @@ def test_radius_is_the_leave_one_out_distance_within_the_class():
 
 
 def test_pinning_ratio_by_hand():
-    far = 10.0  # another class's row (CLASS_GAP away): left out
+    far = np.inf  # no such neighbour in the class: left out
     dist = np.array([[0.1, 0.2, 0.3, far, far], [0.0, 0.0, 0.0, 0.0, 0.0], [0.2, far, far, far, far],
                      [0.1, 0.1, 0.4, 0.4, 0.5]])
     # .1 / mean(.1, .2, .3); all at 0 -> 1; one same-class neighbour -> 1; five neighbours: .1 / .3

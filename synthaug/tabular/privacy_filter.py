@@ -109,12 +109,7 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
     from a CSV as text is measured as a date, in the training rows and in the generated ones
     alike; other columns are numbers or categories by their dtype.
     """
-    if not float(factor) > 0:
-        raise DataError(f"privacy_filter must be a positive factor or None; got {factor!r}")
-    if not 0.0 <= float(floor) <= 1.0:
-        raise DataError(f"privacy_filter_floor must be a quantile in [0, 1]; got {floor!r}")
-    if pinning is not None and not 0.0 <= float(pinning) < 1.0:
-        raise DataError(f"privacy_filter_pinning must be a quantile in [0, 1) or None; got {pinning!r}")
+    check_filter_params(factor, floor, pinning)
     numeric, categorical, dates = _kinds(features, specs)
     space = _dist.fit_space([_canonical(features, numeric, categorical, dates)], numeric, categorical)
     emb = _embed(features, space, dates)
@@ -135,6 +130,22 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
             min_ratio[k] = np.quantile(ratio[own], float(pinning))
     return PrivacyFilter(space=space, index=index, rows=rows, radius=float(factor) * loo, dates=dates,
                          min_ratio=None if pinning is None else min_ratio, n_near=n_near)
+
+
+def check_filter_params(factor: float | None, floor: float, pinning: float | None) -> None:
+    """Raise DataError naming the parameter when a filter setting is out of range (``factor`` None: off)."""
+    def number(value) -> float:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return float("nan")
+
+    if factor is not None and not number(factor) > 0:
+        raise DataError(f"privacy_filter must be a positive factor or None; got {factor!r}")
+    if not 0.0 <= number(floor) <= 1.0:
+        raise DataError(f"privacy_filter_floor must be a quantile in [0, 1]; got {floor!r}")
+    if pinning is not None and not 0.0 <= number(pinning) < 1.0:
+        raise DataError(f"privacy_filter_pinning must be a quantile in [0, 1) or None; got {pinning!r}")
 
 
 def _kinds(features: pd.DataFrame, specs: Sequence[ColumnSpec] | None) -> tuple[list, list, tuple]:

@@ -26,7 +26,7 @@ from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
 from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
-from .privacy_filter import MAX_ROWS, fit_filter
+from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
 from .public_schema import PublicSchema, codec_states, conform, public_labels, resolve_public_schema
 from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
@@ -179,6 +179,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     def _fit_privacy_filter(self, features: pd.DataFrame, codes: np.ndarray):
         """The sampling filter of :mod:`synthaug.tabular.privacy_filter` (in memory only), or None."""
         self.n_rejected_ = 0
+        check_filter_params(self.privacy_filter, self.privacy_filter_floor, self.privacy_filter_pinning)
         if self.privacy_filter is None or self.dp_ or len(features) > MAX_ROWS:  # DP: rows must not steer output
             return None
         kept = [c for c in self.columns_ if c != self.target_name_]

@@ -148,3 +148,14 @@ def test_filter_is_off_under_dp(mixed_table, fast_params):
     model.fit(mixed_table, y="label").sample_frame(n=50)
     assert model._privacy_filter is None
     assert model.n_rejected_ == 0
+
+
+@pytest.mark.parametrize("params, name", [
+    ({"privacy_filter": None, "privacy_filter_pinning": 1.5}, "privacy_filter_pinning"),
+    ({"privacy_filter": "wide"}, "privacy_filter"),
+    ({"privacy_filter_floor": -0.1}, "privacy_filter_floor"),
+])
+def test_filter_settings_are_checked_even_when_the_filter_is_not_built(mixed_table, fast_params, params, name):
+    # privacy_filter=None builds no filter, yet a bad pinning quantile is still an error, before training
+    with pytest.raises(synthaug.DataError, match=f"^{name} must be"):
+        TabularCGAN(random_state=0, **{**fast_params, **params}).fit(mixed_table, y="label")

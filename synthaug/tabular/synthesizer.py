@@ -395,38 +395,47 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         """:meth:`_generate`, regenerating the rows the privacy filter rejects (counted in ``n_rejected_``).
 
         Rejection sampling in rounds: each row still to fill gets a batch of candidates of its
-        class, sized by the acceptance rate seen so far, and takes the first one accepted, so a
-        row is distributed as one drawn until accepted, in a few rounds instead of dozens.
+        class, sized by its class's acceptance rate so far, and takes the first one accepted, so
+        a row is distributed as one drawn until accepted, in a few rounds instead of dozens.
         """
         frame = self._generate(codes, gen)
         keep = getattr(self, "_privacy_filter", None)
         if keep is None:
             return frame
+        n_codes = int(codes.max()) + 1 if len(codes) else 0
+        checked, accepted = np.zeros(n_codes), np.zeros(n_codes)  # per class, over all rounds
         parts, where, todo = [], [], np.arange(len(codes))
-        per, tried, checked, accepted = 1, 0, 0, 0
+        per, tried = np.ones(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=np.int64)
         while True:
-            close = keep.too_close(frame, np.repeat(codes[todo], per)).reshape(len(todo), per)  # (rows, per)
-            tried += per
-            checked, accepted = checked + close.size, accepted + int((~close).sum())
-            first = np.argmin(close, axis=1)  # the first accepted candidate of each row (0: none)
-            found = ~close[np.arange(len(todo)), first]
-            last = tried >= FILTER_ROUNDS
-            pick = np.where(found, first, per - 1) if last else first
-            done = np.ones_like(found) if last else found
-            self.n_rejected_ += int(np.where(found, first, per - int(last)).sum())  # not the ones kept at the end
-            if last and not found.all():
-                warnings.warn(f"privacy filter: {int((~found).sum())} row(s) still inside a training row's "
+            slot = np.repeat(np.arange(len(todo)), per)  # (candidates,): the row each candidate may fill
+            close = keep.too_close(frame, codes[todo][slot])
+            np.add.at(checked, codes[todo][slot], 1)
+            np.add.at(accepted, codes[todo][slot[~close]], 1)
+            starts = np.concatenate([[0], np.cumsum(per)[:-1]])
+            first = np.minimum.reduceat(np.where(close, len(close), np.arange(len(close))), starts)  # first accepted
+            found = first < len(close)
+            tried = tried + per
+            last = tried >= FILTER_ROUNDS  # rows out of tries keep their last candidate
+            pick = np.where(found, first, starts + per - 1)
+            done = found | last
+            self.n_rejected_ += int(np.where(found, first - starts, per - last).sum())  # not the ones kept at the end
+            if (last & ~found).any():
+                warnings.warn(f"privacy filter: {int((last & ~found).sum())} row(s) still inside a training row's "
                               f"radius (or pinned to it) after {FILTER_ROUNDS} tries were kept; lower privacy_filter "
                               f"or privacy_filter_pinning, or train longer",
                               SynthaugWarning, stacklevel=4)
-            parts.append(frame.iloc[(np.arange(len(todo)) * per + pick)[done]])
+            parts.append(frame.iloc[pick[done]])
             where.append(todo[done])
-            todo = todo[~done]
+            todo, tried = todo[~done], tried[~done]
             if len(todo) == 0:
                 break
-            want = int(np.ceil(checked / accepted)) if accepted else FILTER_BATCH  # expected tries per row
-            per = max(1, min(want, FILTER_BATCH, FILTER_ROUNDS - tried, (4 * len(codes)) // len(todo)))
-            frame = self._generate(np.repeat(codes[todo], per), gen)
+            k = codes[todo]
+            want = np.where(accepted[k] > 0, np.ceil(checked[k] / np.maximum(accepted[k], 1)), FILTER_BATCH)
+            # a round costs a fixed overhead: few rows left get more candidates each, so the tail ends sooner
+            want = np.maximum(want, np.ceil(max(256, len(codes) // 4) / len(todo)))
+            cap = max(1, (4 * len(codes)) // len(todo))  # candidates per round stay within 4x the chunk
+            per = np.clip(want, 1, np.minimum(min(FILTER_BATCH, cap), FILTER_ROUNDS - tried)).astype(np.int64)
+            frame = self._generate(np.repeat(k, per), gen)
         order = np.argsort(np.concatenate(where), kind="stable")
         return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
 

@@ -90,9 +90,9 @@ def filter_close_records(train, reference, synthetic, target: str, quantile: flo
     schema = infer_schema(train, target)
     frames = [canonical(f, schema) for f in (train, reference, synthetic)]
     space = distances.fit_space(frames[:2], schema.numeric, [*schema.categorical, schema.target], extra=[frames[2]])
-    train_emb = distances.embed(frames[0], space)
-    ref_dcr = distances.nearest(distances.embed(frames[1], space), train_emb, k=1).dist[:, 0]
-    syn_dcr = distances.nearest(distances.embed(frames[2], space), train_emb, k=1).dist[:, 0]
+    train_index = distances.ReferenceIndex(distances.embed(frames[0], space))  # prepared once, searched twice
+    ref_dcr = distances.nearest(distances.embed(frames[1], space), train_index, k=1).dist[:, 0]
+    syn_dcr = distances.nearest(distances.embed(frames[2], space), train_index, k=1).dist[:, 0]
     keep = syn_dcr > np.quantile(ref_dcr, quantile)
     return synthetic.loc[keep].reset_index(drop=True)
 

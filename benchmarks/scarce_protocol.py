@@ -32,6 +32,8 @@ training rows were drawn), and how many seeds' own test-set intervals said "help
 takes every other method's per-seed rows from an earlier raw file (they do not depend on
 synthaug); the report says which rows were merged and from which command. ``--set KEY=VALUE``
 passes a ``TabularCGAN`` constructor parameter (a variant; the report names it).
+``--seed-offset K`` uses seeds ``K .. K + seeds - 1`` (splits and generators alike) instead of
+``0 .. seeds - 1``: for screening variants on other splits than the reported run (default 0).
 ``--combine A.json B.json ...`` joins raw files of runs that differ only in ``--datasets`` (run
 side by side) into ``--raw`` and rebuilds the report; it can be joined with ``--merge``.
 """
@@ -94,7 +96,8 @@ def generate(method: str, train: pd.DataFrame, target: str, per_class: dict, see
     if method == "synthaug":
         model = TabularCGAN(random_state=seed, **(params or {})).fit(train, y=target)
         records = model.sample_frame(per_class=per_class)[list(train.columns)]
-        return records, {"filter_rejected": model.n_rejected_}
+        return records, {"filter_rejected": model.n_rejected_,
+                         "label_rejected": getattr(model, "n_label_rejected_", 0)}
     from ctgan import CTGAN, TVAE
 
     model = CTGAN(epochs=300) if method == "CTGAN" else TVAE(epochs=300)
@@ -187,7 +190,7 @@ def report(run: dict) -> str:
         f"    {run['command']}",
         "",
         *_merge_note(run),
-        f"Seeds {run['seeds']}, rows per class {run['sizes']}, records added = {run['ratio']:g} x the training "
+        f"Seeds {_seed_text(run)}, rows per class {run['sizes']}, records added = {run['ratio']:g} x the training "
         "rows (per class). Protocol: see the docstring of `benchmarks/scarce_protocol.py`; every number comes "
         "from `synthaug.evaluate`. Raw per-seed results: `benchmarks/results/scarce_protocol.json` (rebuild "
         "this section from it with `--report-only`).",
@@ -229,6 +232,8 @@ def report(run: dict) -> str:
         real = np.mean([r["real_macro_f1"] for r in runs])
         lines.append(f"| {dataset} | {n}{mark} | {real:.3f} | " + " | ".join(ups) + " |")
         share_rows.append(f"| {dataset} | {n}{mark} | " + " | ".join(cells) + " |")
+    labels = [g.get("label_rejected", 0) for runs in run["cells"].values() if isinstance(runs, list)
+              for r in runs for m, g in r["methods"].items() if m == "synthaug"]
     rejected = [(g["filter_rejected"], g["records"]) for runs in run["cells"].values() if isinstance(runs, list)
                 for r in runs for m, g in r["methods"].items() if m == "synthaug" and "filter_rejected" in g]
     lines += [
@@ -246,10 +251,18 @@ def report(run: dict) -> str:
         "",
         *([f"synthaug's privacy filter rejected (and regenerated) {sum(a for a, _ in rejected)} rows while making "
            f"{sum(b for _, b in rejected)} records over all cells and seeds "
-           f"({max(a / b for a, b in rejected):.0%} at most in one cell).", ""] if rejected else []),
+           f"({max(a / b for a, b in rejected):.0%} at most in one cell)"
+           + (f"; its label filter rejected (and regenerated) another {sum(labels)}." if any(labels) else "."),
+           ""] if rejected else []),
         *_targets(uplifts, shares),
     ]
     return "\n".join(lines)
+
+
+def _seed_text(run: dict) -> str:
+    """How many seeds, and which when they do not start at 0 (a screening run)."""
+    offset = run.get("seed_offset", 0)
+    return f"{run['seeds']}" if not offset else f"{run['seeds']} ({offset}-{offset + run['seeds'] - 1})"
 
 
 def _merge_note(run: dict) -> list[str]:
@@ -271,6 +284,9 @@ def _merge_note(run: dict) -> list[str]:
 def merge_runs(run: dict, old: dict, path: Path) -> dict:
     """Add ``old``'s per-seed rows of the methods ``run`` did not rerun (same cells and seeds)."""
     others = [m for m in old["methods"] if m not in run["methods"]]
+    if run.get("seed_offset", 0) != old.get("seed_offset", 0):
+        raise SystemExit(f"--merge {path}: its seeds start at {old.get('seed_offset', 0)}, this run's at "
+                         f"{run.get('seed_offset', 0)}")
     for key, runs in run["cells"].items():
         if isinstance(runs, dict):
             continue
@@ -292,7 +308,7 @@ def combine_runs(runs: list[dict]) -> dict:
     """One run from runs that differ only in their datasets (their cells are joined in order)."""
     first = runs[0]
     for other in runs[1:]:
-        for key in ("seeds", "sizes", "ratio", "methods", "params"):
+        for key in ("seeds", "seed_offset", "sizes", "ratio", "methods", "params"):
             if other.get(key) != first.get(key):
                 raise SystemExit(f"--combine: runs differ in {key}: {first.get(key)} vs {other.get(key)}")
     out = {**first, "cells": {k: v for r in runs for k, v in r["cells"].items()}}
@@ -341,6 +357,7 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--sizes", nargs="+", type=int, default=[25, 100])
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seed-offset", type=int, default=0, help="first seed (screening on other splits)")
     parser.add_argument("--ratio", type=float, default=1.0)
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/RESULTS.md"))
@@ -379,6 +396,7 @@ def main() -> None:
         "command": _command(),
         "machine": f"{platform.machine()}, 1 thread, other jobs sharing the 2 cores",
         "seeds": args.seeds,
+        "seed_offset": args.seed_offset,
         "sizes": args.sizes,
         "ratio": args.ratio,
         "methods": args.methods,
@@ -396,7 +414,7 @@ def main() -> None:
                 run["cells"][key] = {"same_as": seen[counts]}
                 continue
             seen[counts] = n
-            for seed in range(args.seeds):
+            for seed in range(args.seed_offset, args.seed_offset + args.seeds):
                 t = time.time()
                 cell = run_cell(frame, target, n, seed, args.ratio, args.methods, params)
                 run["cells"].setdefault(key, []).append(cell)

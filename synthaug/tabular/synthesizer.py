@@ -25,6 +25,7 @@ from ..persist import require, save_model
 from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
+from .label_filter import check_quantile, fit_label_filter
 from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
 from .public_schema import PublicSchema, codec_states, conform, public_labels, resolve_public_schema
@@ -34,8 +35,8 @@ from .training import TrainConfig, train_gan
 
 STRATEGIES = ("conditional", "per-class")
 MODEL_TYPE = "TabularCGAN"
-FILTER_ROUNDS = 100  # privacy filter: at most this many generated candidates per row (the last is kept)
-FILTER_BATCH = 20  # privacy filter: at most this many candidates per row and round
+FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the last is kept)
+FILTER_BATCH = 20  # sampling filters: at most this many candidates per row and round
 
 
 class TabularCGAN(SampleSeeds, BaseEstimator):
@@ -54,8 +55,11 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     ``privacy_filter`` rejects and regenerates sampled rows that sit inside a training row's
     leave-one-out radius, and ``privacy_filter_pinning`` those more pinned to one training row
-    than that quantile of fresh rows would be (see :mod:`synthaug.tabular.privacy_filter`); only
-    the fitted object can filter, since a model file holds no training rows.
+    than that quantile of fresh rows would be (see :mod:`synthaug.tabular.privacy_filter`).
+    ``label_filter`` rejects and regenerates rows whose own class a logistic regression fitted on
+    the training rows finds less likely than that quantile of the training rows' out-of-fold
+    probabilities (see :mod:`synthaug.tabular.label_filter`). Only the fitted object can filter,
+    since a model file holds no training rows; neither filter runs under DP.
     """
 
     def __init__(
@@ -97,6 +101,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         privacy_filter: float | None = 1.0,
         privacy_filter_floor: float = 0.2,
         privacy_filter_pinning: float | None = 0.7,
+        label_filter: float | None = 0.2,
         dp_epsilon: float | None = None,
         dp_delta: float | None = None,
         dp_max_grad_norm: float = 1.0,
@@ -140,6 +145,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.privacy_filter = privacy_filter
         self.privacy_filter_floor = privacy_filter_floor
         self.privacy_filter_pinning = privacy_filter_pinning
+        self.label_filter = label_filter
         self.dp_epsilon = dp_epsilon
         self.dp_delta = dp_delta
         self.dp_max_grad_norm = dp_max_grad_norm
@@ -170,6 +176,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.columns_ = [c for c in columns if c not in set(map(str, self.drop)) | set(dropped)]
         self.n_rows_ = len(features)
         self._privacy_filter = self._fit_privacy_filter(features, codes)
+        self._label_filter = self._fit_label_filter(features, codes)
         started = time.perf_counter()
         self.generators_, self.history_ = self._train(matrix, codes)
         self.fit_seconds_ = time.perf_counter() - started
@@ -187,8 +194,19 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         return fit_filter(features[kept], codes, float(self.privacy_filter), float(self.privacy_filter_floor),
                           self.encoder_.specs_, pinning)
 
+    def _fit_label_filter(self, features: pd.DataFrame, codes: np.ndarray):
+        """The sampling filter of :mod:`synthaug.tabular.label_filter` (in memory only), or None."""
+        self.n_label_rejected_ = 0
+        check_quantile(self.label_filter)
+        if self.label_filter is None or self.dp_:  # DP: rows must not steer output
+            return None
+        kept = [c for c in self.columns_ if c != self.target_name_]
+        return fit_label_filter(features[kept], codes, float(self.label_filter), self.encoder_.specs_,
+                                np.random.default_rng(child_seed(self.seed_, 4)))
+
     def attach_privacy_filter(self, X, y) -> TabularCGAN:
-        """Give a loaded model its training table back, so sampling applies ``privacy_filter`` again.
+        """Give a loaded model its training table back, so sampling applies ``privacy_filter``
+        and ``label_filter`` again.
 
         A model file holds no training rows, so a loaded model cannot filter on its own. With the
         table it was fitted on, the same seed gives the same rows as the fitted object did.
@@ -206,12 +224,14 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             raise DataError(f"training table: {int((codes < 0).sum())} row(s) of {labels.name!r} carry a label "
                             f"the model was not fitted on")
         self._privacy_filter = self._fit_privacy_filter(features, codes)
+        self._label_filter = self._fit_label_filter(features, codes)
         return self
 
     def __getstate__(self) -> dict:
-        """Pickles and deep copies leave the privacy filter's training rows behind."""
+        """Pickles and deep copies leave the sampling filters (fitted on training rows) behind."""
         state = super().__getstate__()
         state.pop("_privacy_filter", None)
+        state.pop("_label_filter", None)
         return state
 
     def _new_encoder(self) -> TableEncoder:
@@ -383,24 +403,30 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             yield self._generate_filtered(codes, gen)
 
     def _check_privacy_filter(self) -> None:
-        """Reset ``n_rejected_``; warn when a loaded model cannot apply the filter it was fitted with."""
-        self.n_rejected_ = 0
-        active = self.privacy_filter is not None and not self.dp_ and self.n_rows_ <= MAX_ROWS
-        if active and getattr(self, "_privacy_filter", None) is None:
-            warnings.warn("privacy_filter is not applied: a loaded model holds no training rows to filter against; "
+        """Reset the reject counts; warn when a loaded model cannot apply the filters it was fitted with."""
+        self.n_rejected_ = self.n_label_rejected_ = 0
+        missing = [name for name, active in (
+            ("privacy_filter", self.privacy_filter is not None and self.n_rows_ <= MAX_ROWS),
+            ("label_filter", self.label_filter is not None),
+        ) if active and not self.dp_ and getattr(self, f"_{name}", None) is None]
+        for name in missing:
+            warnings.warn(f"{name} is not applied: a loaded model holds no training rows to filter against; "
                           "pass the training table (synthaug sample --train DATA, or "
                           "model.attach_privacy_filter(X, y))", SynthaugWarning, stacklevel=3)
 
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
-        """:meth:`_generate`, regenerating the rows the privacy filter rejects (counted in ``n_rejected_``).
+        """:meth:`_generate`, regenerating the rows the sampling filters reject.
 
         Rejection sampling in rounds: each row still to fill gets a batch of candidates of its
-        class, sized by its class's acceptance rate so far, and takes the first one accepted, so
-        a row is distributed as one drawn until accepted, in a few rounds instead of dozens.
+        class, sized by its class's acceptance rate so far, and takes the first one that both
+        filters accept, so a row is distributed as one drawn until accepted, in a few rounds
+        instead of dozens. A rejected candidate before that one counts in ``n_rejected_`` when the
+        privacy filter rejected it, else in ``n_label_rejected_``; after ``FILTER_ROUNDS`` tries
+        a row keeps its last candidate.
         """
         frame = self._generate(codes, gen)
-        keep = getattr(self, "_privacy_filter", None)
-        if keep is None:
+        private, labels = getattr(self, "_privacy_filter", None), getattr(self, "_label_filter", None)
+        if private is None and labels is None:
             return frame
         n_codes = int(codes.max()) + 1 if len(codes) else 0
         checked, accepted = np.zeros(n_codes), np.zeros(n_codes)  # per class, over all rounds
@@ -408,22 +434,26 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         per, tried = np.ones(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=np.int64)
         while True:
             slot = np.repeat(np.arange(len(todo)), per)  # (candidates,): the row each candidate may fill
-            close = keep.too_close(frame, codes[todo][slot])
-            np.add.at(checked, codes[todo][slot], 1)
-            np.add.at(accepted, codes[todo][slot[~close]], 1)
+            cand_codes = codes[todo][slot]
+            none = np.zeros(len(slot), dtype=bool)
+            close = private.too_close(frame, cand_codes) if private is not None else none
+            mislabeled = labels.rejects(frame, cand_codes) if labels is not None else none
+            bad = close | mislabeled
+            np.add.at(checked, cand_codes, 1)
+            np.add.at(accepted, cand_codes[~bad], 1)
             starts = np.concatenate([[0], np.cumsum(per)[:-1]])
-            first = np.minimum.reduceat(np.where(close, len(close), np.arange(len(close))), starts)  # first accepted
-            found = first < len(close)
+            first = np.minimum.reduceat(np.where(bad, len(bad), np.arange(len(bad))), starts)  # first accepted
+            found = first < len(bad)
             tried = tried + per
             last = tried >= FILTER_ROUNDS  # rows out of tries keep their last candidate
             pick = np.where(found, first, starts + per - 1)
             done = found | last
-            self.n_rejected_ += int(np.where(found, first - starts, per - last).sum())  # not the ones kept at the end
-            if (last & ~found).any():
-                warnings.warn(f"privacy filter: {int((last & ~found).sum())} row(s) still inside a training row's "
-                              f"radius (or pinned to it) after {FILTER_ROUNDS} tries were kept; lower privacy_filter "
-                              f"or privacy_filter_pinning, or train longer",
-                              SynthaugWarning, stacklevel=4)
+            counted = np.arange(len(bad)) < np.where(found, first, starts + per - last)[slot]  # regenerated ones
+            self.n_rejected_ += int((close & counted).sum())
+            self.n_label_rejected_ += int((mislabeled & ~close & counted).sum())
+            kept_bad = (last & ~found)[slot] & (np.arange(len(bad)) == pick[slot])
+            if kept_bad.any():
+                _warn_kept(int((close & kept_bad).sum()), int((mislabeled & ~close & kept_bad).sum()))
             parts.append(frame.iloc[pick[done]])
             where.append(todo[done])
             todo, tried = todo[~done], tried[~done]
@@ -528,6 +558,17 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         model.provenance_ = meta.get("provenance") or _old_provenance(model.privacy_)
         model._n_sample_calls = 0
         return model
+
+
+def _warn_kept(close: int, mislabeled: int) -> None:
+    """Warn about rows kept after ``FILTER_ROUNDS`` tries although a filter still rejected them."""
+    if close:
+        warnings.warn(f"privacy filter: {close} row(s) still inside a training row's radius (or pinned to it) "
+                      f"after {FILTER_ROUNDS} tries were kept; lower privacy_filter or privacy_filter_pinning, "
+                      f"or train longer", SynthaugWarning, stacklevel=5)
+    if mislabeled:
+        warnings.warn(f"label filter: {mislabeled} row(s) still unlike their class after {FILTER_ROUNDS} tries "
+                      f"were kept; lower label_filter, or train longer", SynthaugWarning, stacklevel=5)
 
 
 def _old_provenance(privacy: dict | None) -> dict[str, str]:

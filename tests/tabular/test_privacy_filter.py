@@ -154,6 +154,7 @@ def test_filter_is_off_under_dp(mixed_table, fast_params):
     ({"privacy_filter": None, "privacy_filter_pinning": 1.5}, "privacy_filter_pinning"),
     ({"privacy_filter": "wide"}, "privacy_filter"),
     ({"privacy_filter_floor": -0.1}, "privacy_filter_floor"),
+    ({"label_filter": "strict", "dp_epsilon": 1.0}, "label_filter"),  # DP builds no filter
 ])
 def test_filter_settings_are_checked_even_when_the_filter_is_not_built(mixed_table, fast_params, params, name):
     # privacy_filter=None builds no filter, yet a bad pinning quantile is still an error, before training

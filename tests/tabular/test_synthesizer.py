@@ -41,8 +41,9 @@ def test_same_seed_same_bytes_and_other_seed_differs(mixed_table, fast_params):
 
 
 def test_successive_samples_differ_but_replay_after_load(mixed_table, fast_params, tmp_path):
-    # privacy_filter=None: a loaded model holds no training rows, so only an unfiltered model replays exactly
-    model = TabularCGAN(random_state=3, privacy_filter=None, **fast_params).fit(mixed_table, y="label")
+    # filters off: a loaded model holds no training rows, so only an unfiltered model replays exactly
+    model = TabularCGAN(random_state=3, privacy_filter=None, label_filter=None, **fast_params)
+    model.fit(mixed_table, y="label")
     model.save(tmp_path / "m")
     first, second = model.sample_frame(n=30), model.sample_frame(n=30)
     assert not first.equals(second)
@@ -52,8 +53,8 @@ def test_successive_samples_differ_but_replay_after_load(mixed_table, fast_param
 
 
 def test_per_class_strategy(mixed_table, fast_params, tmp_path):
-    model = TabularCGAN(strategy="per-class", random_state=0, privacy_filter=None, **fast_params).fit(
-        mixed_table, y="label")
+    model = TabularCGAN(strategy="per-class", random_state=0, privacy_filter=None, label_filter=None,
+                        **fast_params).fit(mixed_table, y="label")
     assert len(model.generators_) == 2
     frame = model.sample_frame(balance=True)
     counts = mixed_table["label"].value_counts()

@@ -1,0 +1,174 @@
+"""A train-only label-consistency filter for sampling: reject generated rows that look like another class.
+
+A multinomial logistic regression is fitted on the training rows (numbers standardised by their
+training mean and spread, categories one-hot over the training categories). A generated row of
+class ``k`` is rejected when the regression gives ``k`` a probability below ``quantile`` of the
+training rows' own *out-of-fold* probabilities of their class ``k`` (stratified folds, so a
+training row is scored by a model that did not see it). With ``quantile = 0.1`` a released row is
+at least as typical of its class as 90% of the class's real rows are to a model that never saw
+them. Such rows are label noise for a downstream classifier; interpolating oversamplers (SMOTE)
+never make them.
+
+The regression holds coefficients only, but it is fitted on training rows and lives in memory
+only, like the privacy filter: it is never written to a model file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+from .._errors import DataError
+from .columns import to_float
+from .schema import ColumnSpec
+
+FOLDS = 5
+"""Stratified folds for the training rows' out-of-fold probabilities (fewer if a class is smaller)."""
+
+NUMERIC_KINDS = ("continuous", "integer", "datetime")
+CATEGORICAL_KINDS = ("categorical", "boolean")
+MAX_ROWS = 20_000
+"""Larger training tables fit the regression on this many randomly chosen rows."""
+
+CLIP = 5.0  # standardised numbers are clipped to +-CLIP (a generated outlier cannot dominate)
+
+
+@dataclass(frozen=True)
+class Featurizer:
+    """Numbers standardised (missing -> 0 plus an indicator), categories one-hot; fitted on training rows."""
+
+    specs: tuple[ColumnSpec, ...]
+    means: np.ndarray  # (n_numeric,)
+    scales: np.ndarray  # (n_numeric,)
+    categories: tuple[np.ndarray, ...]  # text categories per categorical spec
+
+    @property
+    def numeric(self) -> list[ColumnSpec]:
+        return [s for s in self.specs if s.kind in NUMERIC_KINDS]
+
+    @property
+    def categorical(self) -> list[ColumnSpec]:
+        return [s for s in self.specs if s.kind in CATEGORICAL_KINDS]
+
+    def transform(self, frame: pd.DataFrame) -> np.ndarray:
+        """(n, d) float64 features of ``frame``'s modelled columns."""
+        blocks = []
+        for spec, mean, scale in zip(self.numeric, self.means, self.scales, strict=True):
+            x = (to_float(frame[spec.name], spec) - mean) / scale
+            missing = np.isnan(x)
+            blocks.append(np.clip(np.where(missing, 0.0, x), -CLIP, CLIP)[:, None])
+            if spec.has_missing:
+                blocks.append(missing[:, None].astype(np.float64))
+        for spec, cats in zip(self.categorical, self.categories, strict=True):
+            at = pd.Index(cats).get_indexer(_text(frame[spec.name]))  # -1: a category unseen in training
+            one_hot = np.zeros((len(frame), len(cats) + 1))
+            one_hot[np.arange(len(frame)), at] = 1.0  # unseen rows set the last column, dropped below
+            blocks.append(one_hot[:, :-1])  # (n, n_categories)
+        return np.concatenate(blocks, axis=1) if blocks else np.zeros((len(frame), 0))
+
+
+def fit_featurizer(features: pd.DataFrame, specs: Sequence[ColumnSpec]) -> Featurizer:
+    """Standardisation and category lists from the training ``features`` (kinds from ``specs``)."""
+    numeric = [s for s in specs if s.kind in NUMERIC_KINDS]
+    values = [to_float(features[s.name], s) for s in numeric]
+    means = np.array([np.nanmean(v) if np.isfinite(v).any() else 0.0 for v in values])
+    scales = np.array([np.nanstd(v) if np.isfinite(v).any() else 1.0 for v in values])
+    scales = np.where(scales > 0, scales, 1.0)
+    cats = tuple(np.unique(_text(features[s.name])) for s in specs if s.kind in CATEGORICAL_KINDS)
+    return Featurizer(specs=tuple(specs), means=means, scales=scales, categories=cats)
+
+
+def _text(col: pd.Series) -> np.ndarray:
+    """A column as text, missing values as one marker category."""
+    obj = col.astype(object)
+    return obj.where(obj.notna(), "\x00missing").astype(str).to_numpy()
+
+
+@dataclass(frozen=True)
+class LabelFilter:
+    """A featurizer, a fitted regression and per-class probability floors (by :func:`fit_label_filter`)."""
+
+    featurizer: Featurizer
+    model: LogisticRegression | None  # None: a single class, nothing to confuse it with
+    min_proba: np.ndarray  # (n_classes,): a row of class k needs P(k) >= min_proba[k]
+
+    def proba(self, frame: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
+        """(n,): the regression's probability of each row's own class ``codes``."""
+        codes = np.asarray(codes, np.int64)
+        if self.model is None:
+            return np.ones(len(codes))
+        p = self.model.predict_proba(self.featurizer.transform(frame))  # (n, fitted classes)
+        return _own_proba(self.model.classes_, p, codes, unseen=1.0)  # no training rows: nothing to check
+
+    def rejects(self, frame: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
+        """(n,) bool: rows whose own class is less likely than the class's floor."""
+        codes = np.asarray(codes, np.int64)
+        floor = np.where(codes < len(self.min_proba), self.min_proba[np.minimum(codes, len(self.min_proba) - 1)], 0.0)
+        return self.proba(frame, codes) < floor
+
+
+def check_quantile(quantile: float | None) -> None:
+    """Raise DataError unless ``quantile`` is None or a number in [0, 1)."""
+    try:
+        ok = quantile is None or 0.0 <= float(quantile) < 1.0
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise DataError(f"label_filter must be a quantile in [0, 1) or None; got {quantile!r}")
+
+
+def fit_label_filter(features: pd.DataFrame, codes: np.ndarray, quantile: float, specs: Sequence[ColumnSpec],
+                     rng: np.random.Generator, C: float = 1.0) -> LabelFilter:
+    """The filter for training ``features`` with class codes ``codes`` (``rng``: the fold split)."""
+    check_quantile(quantile)
+    codes = np.asarray(codes, np.int64)
+    if len(codes) > MAX_ROWS:  # a random subset is plenty for a linear model, and keeps fitting fast
+        rows = np.sort(rng.choice(len(codes), MAX_ROWS, replace=False))
+        features, codes = features.iloc[rows], codes[rows]
+    featurizer = fit_featurizer(features, specs)
+    x = featurizer.transform(features)
+    n_classes = int(codes.max()) + 1 if len(codes) else 0
+    min_proba = np.zeros(n_classes)
+    if len(np.unique(codes)) < 2:
+        return LabelFilter(featurizer, None, min_proba)
+    oof = _out_of_fold(x, codes, rng, C)
+    for k in np.unique(codes):  # classes, not rows: one quantile each
+        min_proba[k] = np.quantile(oof[codes == k], float(quantile))
+    return LabelFilter(featurizer, _regression(C).fit(x, codes), min_proba)
+
+
+def _regression(C: float) -> LogisticRegression:
+    return LogisticRegression(C=float(C), max_iter=2000)
+
+
+def _out_of_fold(x: np.ndarray, codes: np.ndarray, rng: np.random.Generator, C: float) -> np.ndarray:
+    """(n,): each row's probability of its own class from a regression fitted without its fold.
+
+    Rows are dealt to folds class by class in a random order, so every fold holds about the same
+    share of each class; a class with fewer rows than folds leaves some folds without it.
+    """
+    n_folds = int(min(FOLDS, max(2, np.bincount(codes).max())))
+    order = rng.permutation(len(codes))
+    by_class = order[np.argsort(codes[order], kind="stable")]  # random within each class
+    rank = np.arange(len(codes)) - np.searchsorted(codes[by_class], codes[by_class])  # position in its class
+    fold = np.empty(len(codes), np.int64)
+    fold[by_class] = rank % n_folds
+    out = np.ones(len(codes))
+    for f in range(n_folds):
+        test, train = fold == f, fold != f
+        if len(np.unique(codes[train])) < 2:
+            continue  # a fold split that leaves one class: those rows keep probability 1
+        model = _regression(C).fit(x[train], codes[train])
+        out[test] = _own_proba(model.classes_, model.predict_proba(x[test]), codes[test], unseen=0.0)
+    return out
+
+
+def _own_proba(classes: np.ndarray, p: np.ndarray, codes: np.ndarray, unseen: float) -> np.ndarray:
+    """(n,): ``p[i, column of codes[i]]``, or ``unseen`` where the model was fitted without that class."""
+    col = np.minimum(np.searchsorted(classes, codes), len(classes) - 1)
+    seen = classes[col] == codes
+    return np.where(seen, p[np.arange(len(codes)), col], unseen)

@@ -1,0 +1,92 @@
+import copy
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import synthaug
+from synthaug import DataError, TabularCGAN
+from synthaug.tabular.label_filter import fit_featurizer, fit_label_filter
+from synthaug.tabular.schema import ColumnSpec
+
+SPECS = [ColumnSpec("x", "continuous", "float64", False), ColumnSpec("colour", "categorical", "object", True)]
+
+
+def two_classes(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Class 0 around x = -2 (mostly red), class 1 around x = +2 (mostly blue)."""
+    rng = np.random.default_rng(seed)
+    codes = np.repeat([0, 1], n)
+    x = np.where(codes == 0, -2.0, 2.0) + rng.normal(0, 1, 2 * n)
+    colour = np.where(rng.random(2 * n) < 0.8, np.where(codes == 0, "red", "blue"), None)
+    return pd.DataFrame({"x": x, "colour": colour}), codes
+
+
+def test_featurizer_by_hand():
+    train = pd.DataFrame({"x": [0.0, 2.0, 4.0], "colour": ["red", None, "blue"]})
+    fz = fit_featurizer(train, SPECS)
+    rows = pd.DataFrame({"x": [2.0, 100.0], "colour": ["blue", "green"]})
+    # x: mean 2, std sqrt(8/3); clipped at 5 spreads; categories sorted: missing marker, blue, red
+    np.testing.assert_allclose(fz.transform(rows), [[0.0, 0, 1, 0], [5.0, 0, 0, 0]])
+
+
+def test_rejects_rows_that_look_like_the_other_class():
+    train, codes = two_classes(40, 0)
+    flt = fit_label_filter(train, codes, 0.1, SPECS, np.random.default_rng(0))
+    fresh, fresh_codes = two_classes(200, 1)
+    swapped = 1 - fresh_codes  # every row labelled as the other class: label noise
+    assert flt.rejects(fresh, swapped).mean() > 0.9
+    assert flt.rejects(fresh, fresh_codes).mean() < 0.25  # about the quantile, for rows of the population
+    # the floor is the 0.1 quantile of out-of-fold probabilities: a higher quantile rejects more
+    stricter = fit_label_filter(train, codes, 0.5, SPECS, np.random.default_rng(0))
+    assert (stricter.min_proba > flt.min_proba).all()
+    assert stricter.rejects(fresh, fresh_codes).sum() > flt.rejects(fresh, fresh_codes).sum()
+
+
+def test_bad_quantile_is_refused(mixed_table, fast_params):
+    with pytest.raises(DataError, match="label_filter must be a quantile"):
+        TabularCGAN(label_filter=1.0, **fast_params).fit(mixed_table, y="label")
+
+
+def test_sampling_regenerates_mislabeled_rows(mixed_table, fast_params):
+    model = TabularCGAN(random_state=0, privacy_filter=None, label_filter=0.5, **fast_params)
+    frame = model.fit(mixed_table, y="label").sample_frame(per_class={"yes": 40, "no": 30})
+    assert frame["label"].value_counts().to_dict() == {"yes": 40, "no": 30}
+    assert model.n_label_rejected_ > 0 and model.n_rejected_ == 0
+    codes = np.searchsorted(model.classes_, frame["label"].to_numpy())
+    assert not model._label_filter.rejects(frame, codes).any()
+    again = TabularCGAN(random_state=0, privacy_filter=None, label_filter=0.5, **fast_params)
+    assert again.fit(mixed_table, y="label").sample_frame(per_class={"yes": 40, "no": 30}).equals(frame)
+    assert TabularCGAN().label_filter == 0.2  # on by default
+    off = TabularCGAN(random_state=0, label_filter=None, **fast_params).fit(mixed_table, y="label")
+    off.sample_frame(n=30)
+    assert off._label_filter is None and off.n_label_rejected_ == 0
+
+
+def test_composes_with_the_privacy_filter(mixed_table, fast_params):
+    model = TabularCGAN(random_state=0, privacy_filter=1.0, label_filter=0.3, **fast_params)
+    frame = model.fit(mixed_table, y="label").sample_frame(n=80)
+    codes = np.searchsorted(model.classes_, frame["label"].to_numpy())
+    assert not model._label_filter.rejects(frame, codes).any()
+    assert not model._privacy_filter.too_close(frame, codes).any()
+
+
+def test_loaded_model_needs_its_table_then_replays(mixed_table, fast_params, tmp_path):
+    model = TabularCGAN(random_state=0, label_filter=0.3, **fast_params).fit(mixed_table, y="label")
+    model.save(tmp_path / "m")
+    assert "_label_filter" not in (tmp_path / "m" / "model.json").read_text()
+    fitted = model.sample_frame(n=60, random_state=4)
+    with pytest.warns(synthaug.SynthaugWarning, match="label_filter is not applied: a loaded model"):
+        synthaug.load(tmp_path / "m").sample_frame(n=5)
+    loaded = synthaug.load(tmp_path / "m").attach_privacy_filter(mixed_table, "label")
+    assert loaded.label_filter == 0.3
+    assert loaded.sample_frame(n=60, random_state=4).equals(fitted)
+    assert loaded.n_label_rejected_ == model.n_label_rejected_
+    assert not hasattr(pickle.loads(pickle.dumps(model)), "_label_filter")
+    assert not hasattr(copy.deepcopy(model), "_label_filter")
+
+
+def test_filter_is_off_under_dp(mixed_table, fast_params):
+    model = TabularCGAN(dp_epsilon=2.0, random_state=0, label_filter=0.5, **fast_params)
+    model.fit(mixed_table, y="label").sample_frame(n=20)
+    assert model._label_filter is None and model.n_label_rejected_ == 0

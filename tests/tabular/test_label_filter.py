@@ -27,7 +27,7 @@ def test_featurizer_by_hand():
     fz = fit_featurizer(train, SPECS)
     rows = pd.DataFrame({"x": [2.0, 100.0], "colour": ["blue", "green"]})
     # x: mean 2, std sqrt(8/3); clipped at 5 spreads; categories sorted: missing marker, blue, red
-    np.testing.assert_allclose(fz.transform(rows), [[0.0, 0, 1, 0], [5.0, 0, 0, 0]])
+    np.testing.assert_allclose(fz.transform(rows).toarray(), [[0.0, 0, 1, 0], [5.0, 0, 0, 0]])
 
 
 def test_rejects_rows_that_look_like_the_other_class():

@@ -53,6 +53,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     the discriminator's weights too: a discriminator helps white-box membership attacks (LOGAN,
     Hayes et al., 2019), so for releasing a model prefer ``label_filter=False`` or release only
     samples. Under DP there is no class head (it would need private training too).
+    ``lecam_weight`` > 0 adds LeCam regularisation of the discriminator's logits (Tseng et al.,
+    2021; off by default: no gain on digits at 10 per class, ``benchmarks/results/images.md``).
     Samples come from an exponential moving average of the generator, with batch-norm
     statistics re-estimated at the end of training; ``truncation`` (e.g. 1.0) samples latent
     codes from a truncated normal, trading variety for typical images. Every ``grid_every`` steps the within-class

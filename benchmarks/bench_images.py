@@ -8,6 +8,9 @@ For each split seed: a stratified 30% test split of digits (8x8, 16 gray levels 
 
     python benchmarks/bench_images.py --splits 3 --seeds 3 --out benchmarks/results/images
 
+``--split-offset K`` uses split seeds K..K+splits-1 instead (screening on splits other than the
+final three); ``--only S`` runs split seed S alone and ``--merge`` summarises kept splits.
+
 With ``--dp-epsilon E`` every split is fitted twice with the same ``--set`` (so the same steps):
 non-private and with ``--dp-epsilon E``; the summary compares spent epsilon, fit time, synthetic-only
 accuracy and CAS (``--out benchmarks/results/images_dp``).
@@ -178,6 +181,8 @@ def markdown(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--splits", type=int, default=3)
+    parser.add_argument("--split-offset", type=int, default=0,
+                        help="first split seed (screen protocol choices on splits other than the final 0..2)")
     parser.add_argument("--seeds", type=int, default=3, help="classifier seeds per split")
     parser.add_argument("--per-class", type=int, default=10)
     parser.add_argument("--samples", type=int, default=200, help="synthetic images per class")
@@ -198,10 +203,11 @@ def main() -> None:
         split = run_split(args.only, args, args.work / f"split{args.only}")
         (args.work / f"split{args.only}.json").write_text(json.dumps(split, indent=1))
         return
+    seeds = range(args.split_offset, args.split_offset + args.splits)
     if args.merge:
-        splits = [json.loads((args.work / f"split{seed}.json").read_text()) for seed in range(args.splits)]
+        splits = [json.loads((args.work / f"split{seed}.json").read_text()) for seed in seeds]
     else:
-        splits = [run_split(seed, args, args.work / f"split{seed}") for seed in range(args.splits)]
+        splits = [run_split(seed, args, args.work / f"split{seed}") for seed in seeds]
     torch_threads = __import__("torch").get_num_threads()
     fits = splits if args.dp_epsilon is None else [s[k] for s in splits for k in ("non_private", "private")]
     result = {"command": os.environ.get("BENCH_COMMAND", "python " + " ".join(sys.argv)), "commit": commit,
@@ -216,11 +222,11 @@ def main() -> None:
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=1))
     notes = args.notes.read_text() if args.notes else ""
     text = markdown(result) if args.dp_epsilon is None else dp_markdown(result)
-    grid = args.work / "split0" / "model" / "samples.png"
-    if args.dp_epsilon is None and grid.is_file():  # the final sample grid of split 0, one row per class
+    grid = args.work / f"split{seeds[0]}" / "model" / "samples.png"
+    if args.dp_epsilon is None and grid.is_file():  # the final sample grid of the first split, one row per class
         shutil.copyfile(grid, args.out.with_name(args.out.name + "_samples.png"))
-        text += (f"\nSample grid of the split-0 model (one row per class, as `synthaug fit` writes it next to the "
-                 f"model):\n\n![samples]({args.out.name}_samples.png)\n")
+        text += (f"\nSample grid of the split-{seeds[0]} model (one row per class, as `synthaug fit` writes it next "
+                 f"to the model):\n\n![samples]({args.out.name}_samples.png)\n")
     args.out.with_suffix(".md").write_text(text + ("\n" + notes if notes else ""))
     print(text)
 

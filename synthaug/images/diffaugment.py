@@ -63,10 +63,24 @@ def cutout(x: torch.Tensor, gen: torch.Generator, ratio: float = 0.5) -> torch.T
     return x * (~inside).unsqueeze(1).to(x.dtype)
 
 
+def affine(x: torch.Tensor, gen: torch.Generator, degrees: float = 15.0, scale: float = 0.1) -> torch.Tensor:
+    """Rotate each image by up to ``degrees`` and scale it by 1 +- ``scale`` about its centre
+    (bilinear, filling with -1, the black of images in [-1, 1]); ADA's geometric family."""
+    B = x.shape[0]
+    angle = (torch.rand(B, generator=gen, device=x.device, dtype=x.dtype) * 2 - 1) * (degrees * torch.pi / 180)
+    zoom = 1.0 + (torch.rand(B, generator=gen, device=x.device, dtype=x.dtype) * 2 - 1) * scale
+    cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom  # output -> input coordinates
+    zero = torch.zeros_like(cos)
+    theta = torch.stack([torch.stack([cos, -sin, zero], 1), torch.stack([sin, cos, zero], 1)], 1)  # (B, 2, 3)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x + 1.0, grid, mode="bilinear", padding_mode="zeros", align_corners=False) - 1.0
+
+
 POLICIES: dict[str, tuple[Augmentation, ...]] = {
     "color": (brightness, saturation, contrast),
     "translation": (translation,),
     "cutout": (cutout,),
+    "affine": (affine,),
 }
 
 

@@ -53,6 +53,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     the discriminator's weights too: a discriminator helps white-box membership attacks (LOGAN,
     Hayes et al., 2019), so for releasing a model prefer ``label_filter=False`` or release only
     samples. Under DP there is no class head (it would need private training too).
+    ``lecam_weight`` > 0 adds LeCam regularisation of the discriminator's logits (Tseng et al.,
+    2021; off by default: no gain on digits at 10 per class, ``benchmarks/results/images.md``).
     Samples come from an exponential moving average of the generator, with batch-norm
     statistics re-estimated at the end of training; ``truncation`` (e.g. 1.0) samples latent
     codes from a truncated normal, trading variety for typical images. Every ``grid_every`` steps the within-class
@@ -92,6 +94,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         ema_decay: float | None = 0.999,
         mode_seeking: float = 0.2,
         class_weight: float = 1.0,
+        lecam_weight: float = 0.0,
         label_filter: bool = False,
         truncation: float | None = None,
         grid_every: int = 500,
@@ -123,6 +126,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.ema_decay = ema_decay
         self.mode_seeking = mode_seeking
         self.class_weight = class_weight
+        self.lecam_weight = lecam_weight
         self.label_filter = label_filter
         self.truncation = truncation
         self.grid_every = grid_every
@@ -175,8 +179,9 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
                 raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
         if not 0.0 <= float(self.augment_p) <= 1.0:
             raise ValueError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
-        if not float(self.class_weight) >= 0:
-            raise ValueError(f"class_weight must be >= 0; got {self.class_weight!r}")
+        for name in ("class_weight", "lecam_weight"):
+            if not float(getattr(self, name)) >= 0:
+                raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
         if self.truncation is not None and not float(self.truncation) > 0:
             raise ValueError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
@@ -219,7 +224,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             betas=(float(self.betas[0]), float(self.betas[1])), discriminator_steps=int(self.discriminator_steps),
             batch_size=int(self.batch_size), n_steps=int(self.steps), augment=parse_policy(self.augment),
             augment_p=float(self.augment_p), ema_decay=self.ema_decay, mode_seeking=float(self.mode_seeking),
-            class_weight=float(self.class_weight), check_every=int(self.grid_every),
+            class_weight=float(self.class_weight), lecam_weight=float(self.lecam_weight),
+            check_every=int(self.grid_every),
             log_every=max(1, min(int(self.grid_every), int(self.steps) // 100 or 1)),
         )
 

@@ -37,6 +37,7 @@ class ImageTrainConfig:
     ema_decay: float | None
     mode_seeking: float
     class_weight: float
+    lecam_weight: float
     check_every: int
     log_every: int
 
@@ -89,12 +90,14 @@ def train_image_gan(
                                        dp.config, dp.sgd_epsilon, gen, cfg.loss, cfg.real_label)
         D = private.module
         batches = PoissonBatches(private, codes, dp.class_p, cfg.batch_size, rng)
+    anchors = LeCamAnchors() if private is None and cfg.lecam_weight > 0 else None
     history, sums, last = [], np.zeros(2), 0
     for step in range(cfg.n_steps):
         for _ in range(cfg.discriminator_steps):
             batch = batches.next(device)
             if private is None:
-                d_loss = _discriminator_step(G, D, opt_d, images[batch.rows], batch.real_classes, net, cfg, gen)
+                d_loss = _discriminator_step(G, D, opt_d, images[batch.rows], batch.real_classes, net, cfg, gen,
+                                             anchors)
             else:
                 d_loss = _private_discriminator_step(G, private, images[batch.rows], batch, net, cfg, gen)
         g_loss = _generator_step(G, D, opt_g, batches.classes(cfg.batch_size, device), net, cfg, gen)
@@ -164,7 +167,7 @@ class PoissonBatches:
         return torch.from_numpy(self.rng.choice(len(self.class_p), size=n, p=self.class_p)).to(device)
 
 
-def _discriminator_step(G, D, opt, real, y, net, cfg, gen) -> float:
+def _discriminator_step(G, D, opt, real, y, net, cfg, gen, anchors: LeCamAnchors | None = None) -> float:
     with torch.no_grad():
         fake = G(latent(len(y), net.latent_dim, gen, real.device), y)  # (B, C, S, S)
     real_aug = diff_augment(real, cfg.augment, gen, cfg.augment_p)
@@ -178,10 +181,32 @@ def _discriminator_step(G, D, opt, real, y, net, cfg, gen) -> float:
         loss = loss + cfg.class_weight * F.cross_entropy(D.classify(real_phi), y)
     if cfg.loss == "wgan-gp" and cfg.gp_weight > 0:
         loss = loss + cfg.gp_weight * gradient_penalty(lambda x: D(x, y)[0], real_aug, fake_aug, gen)
+    if anchors is not None:
+        loss = loss + cfg.lecam_weight * anchors.penalty(real_logits, fake_logits)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
     return float(loss.detach())
+
+
+class LeCamAnchors:
+    """LeCam regularisation (Tseng et al., 2021) for GANs on limited data.
+
+    Keeps moving averages of the discriminator's mean logit on real and on fake images and
+    penalises ``mean((real - fake_anchor)^2) + mean((fake - real_anchor)^2)``, which keeps the
+    logits of the two sets from drifting apart (the discriminator overfitting a small real set).
+    """
+
+    def __init__(self, decay: float = 0.99) -> None:
+        self.decay, self.real, self.fake = decay, 0.0, 0.0
+
+    def penalty(self, real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+        """The penalty for this step's logits (B,), then the anchors move towards their means."""
+        value = (real_logits - self.fake).square().mean() + (fake_logits - self.real).square().mean()
+        d = self.decay
+        self.real = d * self.real + (1 - d) * float(real_logits.detach().mean())
+        self.fake = d * self.fake + (1 - d) * float(fake_logits.detach().mean())
+        return value
 
 
 def _private_discriminator_step(G, private, real, batch: ImageBatch, net, cfg, gen) -> float:

@@ -74,3 +74,17 @@ def test_each_image_is_augmented_on_its_own():
     x.requires_grad_(True)
     (grad,) = torch.autograd.grad(diff_augment(x, policy, torch.Generator().manual_seed(1))[0].sum(), x)
     assert grad[1:].abs().sum() == 0 and grad[0].abs().sum() > 0
+
+
+def test_affine_keeps_black_black_and_moves_an_off_centre_pixel():
+    from synthaug.images.diffaugment import affine
+
+    black = -torch.ones(16, 1, 8, 8)
+    assert torch.allclose(affine(black, torch.Generator().manual_seed(0)), black)
+    x = black.clone()
+    x[:, :, 1, 1] = 1.0
+    out = affine(x, torch.Generator().manual_seed(0))
+    assert out.shape == x.shape and not torch.allclose(out, x)
+    assert out.min() >= -1.0 - 1e-6 and out.max() <= 1.0 + 1e-6
+    still = affine(x, torch.Generator().manual_seed(0), degrees=0.0, scale=0.0)  # identity
+    assert torch.allclose(still, x, atol=1e-5)

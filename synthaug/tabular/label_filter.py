@@ -125,13 +125,13 @@ class LabelFilter:
 
 
 def check_quantile(quantile: float | None) -> None:
-    """Raise DataError unless ``quantile`` is None or a number in [0, 1)."""
+    """Raise DataError unless ``quantile`` is None, "auto" or a number in [0, 1)."""
     try:
-        ok = quantile is None or 0.0 <= float(quantile) < 1.0
+        ok = quantile is None or quantile == "auto" or 0.0 <= float(quantile) < 1.0
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise DataError(f"label_filter must be a quantile in [0, 1) or None; got {quantile!r}")
+        raise DataError(f"label_filter must be a quantile in [0, 1), 'auto' or None; got {quantile!r}")
 
 
 def fit_label_filter(features: pd.DataFrame, codes: np.ndarray, quantile: float, specs: Sequence[ColumnSpec],

@@ -36,6 +36,7 @@ from .training import TrainConfig, train_gan
 STRATEGIES = ("conditional", "per-class")
 MODEL_TYPE = "TabularCGAN"
 FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the last is kept)
+LABEL_FILTER_AUTO = 0.2  # label_filter="auto" at <= MAX_ROWS rows (results/scarce_protocol_screening_label.md)
 FILTER_BATCH = 20  # sampling filters: at most this many candidates per row and round
 
 
@@ -101,7 +102,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         privacy_filter: float | None = 1.0,
         privacy_filter_floor: float = 0.2,
         privacy_filter_pinning: float | None = 0.7,
-        label_filter: float | None = 0.2,
+        label_filter: float | str | None = "auto",
         dp_epsilon: float | None = None,
         dp_delta: float | None = None,
         dp_max_grad_norm: float = 1.0,
@@ -194,14 +195,21 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         return fit_filter(features[kept], codes, float(self.privacy_filter), float(self.privacy_filter_floor),
                           self.encoder_.specs_, pinning)
 
+    def _label_quantile(self) -> float | None:
+        """``label_filter`` resolved: "auto" is LABEL_FILTER_AUTO up to MAX_ROWS training rows, else off."""
+        check_quantile(self.label_filter)
+        if isinstance(self.label_filter, str):  # "auto": the scarce-data regime it was measured on
+            return LABEL_FILTER_AUTO if self.n_rows_ <= MAX_ROWS else None
+        return None if self.label_filter is None else float(self.label_filter)
+
     def _fit_label_filter(self, features: pd.DataFrame, codes: np.ndarray):
         """The sampling filter of :mod:`synthaug.tabular.label_filter` (in memory only), or None."""
         self.n_label_rejected_ = 0
-        check_quantile(self.label_filter)
-        if self.label_filter is None or self.dp_:  # DP: rows must not steer output
+        quantile = self._label_quantile()
+        if quantile is None or self.dp_:  # DP: rows must not steer output
             return None
         kept = [c for c in self.columns_ if c != self.target_name_]
-        return fit_label_filter(features[kept], codes, float(self.label_filter), self.encoder_.specs_,
+        return fit_label_filter(features[kept], codes, quantile, self.encoder_.specs_,
                                 np.random.default_rng(child_seed(self.seed_, 4)))
 
     def attach_privacy_filter(self, X, y) -> TabularCGAN:
@@ -407,7 +415,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.n_rejected_ = self.n_label_rejected_ = 0
         missing = [name for name, active in (
             ("privacy_filter", self.privacy_filter is not None and self.n_rows_ <= MAX_ROWS),
-            ("label_filter", self.label_filter is not None),
+            ("label_filter", self._label_quantile() is not None),
         ) if active and not self.dp_ and getattr(self, f"_{name}", None) is None]
         for name in missing:
             warnings.warn(f"{name} is not applied: a loaded model holds no training rows to filter against; "

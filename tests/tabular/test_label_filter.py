@@ -57,7 +57,6 @@ def test_sampling_regenerates_mislabeled_rows(mixed_table, fast_params):
     assert not model._label_filter.rejects(frame, codes).any()
     again = TabularCGAN(random_state=0, privacy_filter=None, label_filter=0.5, **fast_params)
     assert again.fit(mixed_table, y="label").sample_frame(per_class={"yes": 40, "no": 30}).equals(frame)
-    assert TabularCGAN().label_filter == 0.2  # on by default
     off = TabularCGAN(random_state=0, label_filter=None, **fast_params).fit(mixed_table, y="label")
     off.sample_frame(n=30)
     assert off._label_filter is None and off.n_label_rejected_ == 0
@@ -90,3 +89,20 @@ def test_filter_is_off_under_dp(mixed_table, fast_params):
     model = TabularCGAN(dp_epsilon=2.0, random_state=0, label_filter=0.5, **fast_params)
     model.fit(mixed_table, y="label").sample_frame(n=20)
     assert model._label_filter is None and model.n_label_rejected_ == 0
+
+
+def test_auto_is_on_for_scarce_tables_and_off_above_max_rows(mixed_table, fast_params, monkeypatch):
+    from synthaug.tabular import synthesizer
+
+    model = TabularCGAN(random_state=0, privacy_filter=None, **fast_params).fit(mixed_table, y="label")
+    assert model.label_filter == "auto" and model._label_filter is not None  # the default, at <= MAX_ROWS rows
+    floors = fit_label_filter(mixed_table.drop(columns="label"), np.searchsorted(model.classes_, mixed_table["label"]),
+                              synthesizer.LABEL_FILTER_AUTO, model.encoder_.specs_,
+                              np.random.default_rng(0)).min_proba
+    np.testing.assert_allclose(model._label_filter.min_proba, floors, atol=0.1)  # the same quantile's floors
+    monkeypatch.setattr(synthesizer, "MAX_ROWS", len(mixed_table) - 1)  # the table is now "large"
+    large = TabularCGAN(random_state=0, privacy_filter=None, **fast_params).fit(mixed_table, y="label")
+    assert large._label_filter is None
+    forced = TabularCGAN(random_state=0, privacy_filter=None, label_filter=0.2, **fast_params)
+    forced.fit(mixed_table, y="label")
+    assert forced._label_filter is not None  # a number applies at any size

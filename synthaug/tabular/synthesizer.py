@@ -29,6 +29,7 @@ from .label_filter import check_quantile, fit_label_filter
 from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
 from .public_schema import PublicSchema, codec_states, conform, public_labels, resolve_public_schema
+from .rejection import first_accepted, next_batch
 from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
@@ -449,9 +450,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             bad = close | mislabeled
             np.add.at(checked, cand_codes, 1)
             np.add.at(accepted, cand_codes[~bad], 1)
-            starts = np.concatenate([[0], np.cumsum(per)[:-1]])
-            first = np.minimum.reduceat(np.where(bad, len(bad), np.arange(len(bad))), starts)  # first accepted
-            found = first < len(bad)
+            first, found, starts = first_accepted(bad, per)
             tried = tried + per
             last = tried >= FILTER_ROUNDS  # rows out of tries keep their last candidate
             pick = np.where(found, first, starts + per - 1)
@@ -467,13 +466,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             todo, tried = todo[~done], tried[~done]
             if len(todo) == 0:
                 break
-            k = codes[todo]
-            want = np.where(accepted[k] > 0, np.ceil(checked[k] / np.maximum(accepted[k], 1)), FILTER_BATCH)
-            # a round costs a fixed overhead: few rows left get more candidates each, so the tail ends sooner
-            want = np.maximum(want, np.ceil(max(256, len(codes) // 4) / len(todo)))
-            cap = max(1, (4 * len(codes)) // len(todo))  # candidates per round stay within 4x the chunk
-            per = np.clip(want, 1, np.minimum(min(FILTER_BATCH, cap), FILTER_ROUNDS - tried)).astype(np.int64)
-            frame = self._generate(np.repeat(k, per), gen)
+            per = next_batch(checked, accepted, codes[todo], tried, len(codes), FILTER_BATCH, FILTER_ROUNDS)
+            frame = self._generate(np.repeat(codes[todo], per), gen)
         order = np.argsort(np.concatenate(where), kind="stable")
         return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
 

@@ -1,0 +1,23 @@
+import numpy as np
+
+from synthaug.tabular.rejection import first_accepted, next_batch
+
+
+def test_first_accepted_by_hand():
+    # rows with 3, 1 and 2 candidates: rejected pattern [T F F | T | T F]
+    rejected = np.array([True, False, False, True, True, False])
+    first, found, starts = first_accepted(rejected, np.array([3, 1, 2]))
+    assert starts.tolist() == [0, 3, 4]
+    assert first.tolist() == [1, 6, 5]  # row 1 has no accepted candidate: len(rejected)
+    assert found.tolist() == [True, False, True]
+
+
+def test_next_batch_sizes_by_hand():
+    checked, accepted = np.array([100.0, 10.0]), np.array([25.0, 0.0])  # class 0 accepts 1 in 4, class 1 none yet
+    codes = np.array([0, 1] * 200)  # 400 rows left of a 10,000-row chunk: floor max(256, 2500) / 400 -> 7
+    per = next_batch(checked, accepted, codes, np.zeros(400, np.int64), chunk=10_000, most=20, tries=100)
+    assert per[:2].tolist() == [7, 20]
+    few = next_batch(checked, accepted, np.array([0]), np.array([98]), chunk=10_000, most=20, tries=100)
+    assert few.tolist() == [2]  # two tries left
+    many = next_batch(checked, accepted, np.zeros(5000, np.int64), np.zeros(5000, np.int64), 10_000, 20, 100)
+    assert many.max() == 4  # the class needs 4; the cap (4 x chunk / rows = 8) and floor (1) do not bind

@@ -60,7 +60,7 @@ class PrivacyFilter:
         """(n,) bool: rows of ``frame`` (class codes ``codes``) inside their nearest training row's
         radius, or more pinned to it than the ``pinning`` quantile of fresh rows."""
         codes = np.asarray(codes, np.int64)
-        dist, idx = _class_nearest(self, _embed(frame, self.space, self.dates), codes, NNDR_K)
+        dist, idx = _class_nearest(self.index, self.rows, _embed(frame, self.space, self.dates), codes, NNDR_K)
         close = dist[:, 0] < self.radius[idx[:, 0]]  # no training row of the class: inf, never close
         if self.min_ratio is None:
             return close
@@ -69,20 +69,20 @@ class PrivacyFilter:
         return close | (known & (pinning_ratio(dist, self.n_near[at]) < self.min_ratio[at]))
 
 
-def _class_nearest(flt: PrivacyFilter, emb: np.ndarray, codes: np.ndarray, k: int,
-                   skip_self: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _class_nearest(index: Sequence[_dist.ReferenceIndex | None], rows: Sequence[np.ndarray], emb: np.ndarray,
+                   codes: np.ndarray, k: int, skip_self: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(dist, idx), each (n, k): the nearest training rows of each row's own class, searched class
     by class; missing neighbours (a small or unknown class) are at distance inf, index 0.
     ``skip_self``: ``emb`` are the training rows themselves; leave each row out."""
     dist, idx = np.full((len(emb), k), np.inf), np.zeros((len(emb), k), dtype=np.int64)
     for code in np.unique(codes):  # classes, not rows
-        index = flt.index[code] if code < len(flt.index) else None
-        if index is None:
+        ref = index[code] if code < len(index) else None
+        if ref is None:
             continue
         at = np.flatnonzero(codes == code)
-        d, i = index.nearest(emb[at], k + int(skip_self))
+        d, i = ref.nearest(emb[at], k + int(skip_self))
         d, i = (d[:, 1:], i[:, 1:]) if skip_self else (d, i)
-        dist[at, : d.shape[1]], idx[at, : i.shape[1]] = d, flt.rows[code][i]
+        dist[at, : d.shape[1]], idx[at, : i.shape[1]] = d, rows[code][i]
     return dist, idx
 
 
@@ -117,8 +117,7 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
     n_classes = int(codes.max()) + 1 if len(codes) else 0
     rows = tuple(np.flatnonzero(codes == k) for k in range(n_classes))
     index = tuple(_dist.ReferenceIndex(emb[r]) if len(r) else None for r in rows)
-    unfitted = PrivacyFilter(space=space, index=index, rows=rows, radius=np.zeros(len(emb)), dates=dates)
-    others = _class_nearest(unfitted, emb, codes, NNDR_K, skip_self=True)[0]  # (n, K): nearest other rows
+    others = _class_nearest(index, rows, emb, codes, NNDR_K, skip_self=True)[0]  # (n, K): nearest other rows
     loo = np.where(np.isfinite(others[:, 0]), others[:, 0], 0.0)  # a class with one row: no radius
     ratio = pinning_ratio(others)  # (n,): each row's pinning ratio against the others of its class
     min_ratio = np.zeros(n_classes)

@@ -137,7 +137,7 @@ def sample(
     chunk_size: Annotated[int, typer.Option(min=1, help="Rows generated and written at a time.")] = 50_000,
     train: Annotated[Path | None, typer.Option(
         help="The training table, so the model's privacy filter can drop rows too close to a training row "
-             "(model files hold no rows).")] = None,
+             "and its label filter rows unlike their class (model files hold no rows).")] = None,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -147,7 +147,7 @@ def sample(
     model = load(model_dir)
     if train is not None:
         if not isinstance(model, TabularCGAN):
-            raise DataError("--train: the privacy filter applies to table models only")
+            raise DataError("--train: the privacy and label filters apply to table models only")
         model.attach_privacy_filter(read_table(train), model.target_name_)
     request = {"per_class": parse_per_class(per_class) if per_class else None, "balance": balance,
                "ratio": ratio, "random_state": seed}

@@ -191,12 +191,8 @@ class ReferenceIndex:
         """(dist, idx), each (n, min(k, m)): the exact ``k`` nearest reference rows, ascending."""
         if len(query) == 0:
             return np.zeros((0, min(k, len(self)))), np.zeros((0, min(k, len(self))), dtype=np.int64)
-        k = min(k, len(self))
-        n_cand = min(k + EXTRA_CANDIDATES, len(self))
-        block = max(1, _CHUNK_ELEMENTS // len(self))
-        cand = [_smallest(self.scores(self.shifted(query[start : start + block])), n_cand)
-                for start in range(0, len(query), block)]
-        return _refine(query, self.ref, np.concatenate(cand), k)
+        found = nearest(query, self, k)
+        return found.dist, found.idx
 
 
 def nearest(

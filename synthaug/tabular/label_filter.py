@@ -24,7 +24,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from .._errors import DataError
-from .columns import to_float
+from .columns import as_text, to_float
 from .schema import ColumnSpec
 
 FOLDS = 5
@@ -96,9 +96,8 @@ def fit_featurizer(features: pd.DataFrame, specs: Sequence[ColumnSpec]) -> Featu
 
 
 def _text(col: pd.Series) -> np.ndarray:
-    """A column as text, missing values as one marker category."""
-    obj = col.astype(object)
-    return obj.where(obj.notna(), "\x00missing").astype(str).to_numpy()
+    """A column as text, missing values as one marker category (sorted before any other)."""
+    return as_text(col, "\x00missing")
 
 
 @dataclass(frozen=True)

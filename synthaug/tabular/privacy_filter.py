@@ -34,7 +34,7 @@ import pandas as pd
 from .._errors import DataError
 from ..evaluate import distances as _dist
 from ..evaluate.tables import MISSING
-from .columns import to_float
+from .columns import as_text, to_float
 from .schema import ColumnSpec
 
 NNDR_K = 5
@@ -172,8 +172,7 @@ def _canonical(frame: pd.DataFrame, numeric: list[str], categorical: list[str], 
     for c in numeric:
         out[c] = to_float(frame[c], ColumnSpec(str(c), "datetime" if c in dates else "continuous", "", False))
     for c in categorical:
-        col = frame[c].astype(object)
-        out[c] = col.where(col.notna(), MISSING).astype(str).to_numpy()
+        out[c] = as_text(frame[c], MISSING)
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 

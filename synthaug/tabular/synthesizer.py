@@ -407,11 +407,11 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         seed = self._sample_seed(random_state)
         rng = np.random.default_rng(seed)
         gen = torch.Generator().manual_seed(seed)
-        self._check_privacy_filter()
+        self._check_filters()
         for codes in chunk_labels(counts, int(chunk_size), rng):
             yield self._generate_filtered(codes, gen)
 
-    def _check_privacy_filter(self) -> None:
+    def _check_filters(self) -> None:
         """Reset the reject counts; warn when a loaded model cannot apply the filters it was fitted with."""
         self.n_rejected_ = self.n_label_rejected_ = 0
         missing = [name for name, active in (

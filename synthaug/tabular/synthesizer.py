@@ -237,8 +237,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         return self
 
     def __getstate__(self) -> dict:
-        """Pickles and deep copies leave the sampling filters (fitted on training rows) behind."""
-        state = super().__getstate__()
+        """Pickles and deep copies leave the sampling filters (fitted on training rows) behind.
+
+        A copy of the state: ``object.__getstate__`` returns the live ``__dict__``, and popping
+        from it would strip the filters from the pickled model itself.
+        """
+        state = dict(super().__getstate__())
         state.pop("_privacy_filter", None)
         state.pop("_label_filter", None)
         return state

@@ -83,6 +83,8 @@ def test_loaded_model_needs_its_table_then_replays(mixed_table, fast_params, tmp
     assert loaded.n_label_rejected_ == model.n_label_rejected_
     assert not hasattr(pickle.loads(pickle.dumps(model)), "_label_filter")
     assert not hasattr(copy.deepcopy(model), "_label_filter")
+    assert model._label_filter is not None  # the pickled model itself keeps its filter
+    assert model.sample_frame(n=60, random_state=4).equals(fitted)
 
 
 def test_filter_is_off_under_dp(mixed_table, fast_params):

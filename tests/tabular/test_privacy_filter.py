@@ -109,6 +109,7 @@ def test_pickles_and_copies_leave_the_training_rows_behind(mixed_table, fast_par
     assert model._privacy_filter is not None
     assert not hasattr(pickle.loads(pickle.dumps(model)), "_privacy_filter")
     assert not hasattr(copy.deepcopy(model), "_privacy_filter")
+    assert model._privacy_filter is not None  # the pickled model itself keeps its filter
 
 
 def test_bad_factor_is_refused(mixed_table, fast_params):

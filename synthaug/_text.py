@@ -5,8 +5,20 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+import numpy as np
+
 
 def closest_name(name: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``choices``, or an empty string."""
     match = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.5)
     return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def plain(value):
+    """``value`` as a Python scalar when it is a numpy one (so messages print 7, not np.int64(7))."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def quoted(values: Iterable, limit: int = 5) -> str:
+    """The first ``limit`` values as a comma-separated list of Python reprs: ``'a', 7``."""
+    return ", ".join(repr(plain(v)) for v in list(values)[:limit])

@@ -12,6 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from .._errors import DataError
 from .._random import RandomState, child_seed, draw_seed
+from .._text import quoted
 from ..privacy import leakage as _leakage
 from .baselines import BASELINES, LABELS, smote_problem
 from .fidelity import run_fidelity
@@ -200,7 +201,7 @@ def _test_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
         raise DataError(f"test: target column {target!r} has a single class; scores need two")
     absent = [c for c in classes if c not in present]
     if absent:
-        shown = ", ".join(repr(c) for c in absent[:5])
+        shown = quoted(absent)
         return [f"class(es) {shown} have no test rows and are left out of the macro averages"]
     return []
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
+from .._text import quoted
 
 MISSING = "<missing>"
 
@@ -106,7 +107,7 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     _check_target_complete(frame, schema.target, name)
     unknown = set(pd.unique(frame[schema.target])) - set(schema.classes)
     if unknown:
-        shown = ", ".join(repr(v) for v in sorted(unknown, key=_label_key)[:5])
+        shown = quoted(sorted(unknown, key=_label_key))
         raise DataError(f"{name}: target column {schema.target!r} has class(es) absent from train: {shown}")
 
 

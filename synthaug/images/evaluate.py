@@ -20,6 +20,7 @@ from scipy import stats
 from .._errors import DataError
 from .._progress import progress_bar
 from .._random import child_seed
+from .._text import quoted
 from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
 from .folder import convert_channels, prepare_images, read_images, resize_batch
@@ -118,7 +119,7 @@ def _codes(labels: np.ndarray, classes: np.ndarray, name: str) -> np.ndarray:
     text = labels.astype(str)
     unknown = np.setdiff1d(text, classes)
     if len(unknown):
-        raise DataError(f"{name}: labels not among the training classes: {', '.join(map(repr, unknown[:5]))}")
+        raise DataError(f"{name}: labels not among the training classes: {quoted(unknown)}")
     return np.searchsorted(classes, text)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
-from .._text import closest_name
+from .._text import closest_name, plain, quoted
 
 
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
@@ -48,13 +48,10 @@ def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
     singles = [c for c, k in zip(classes, counts, strict=True) if k == 1]
     if singles:
         warnings.warn(
-            f"target column {name!r}: class(es) {', '.join(map(repr, map(_plain, singles)))} have a "
+            f"target column {name!r}: class(es) {quoted(singles, len(singles))} have a "
             "single row; the model will likely copy or ignore them",
             SynthaugWarning,
             stacklevel=3,
         )
-    return [_plain(c) for c in classes], codes.astype(np.int64), counts.astype(np.int64)
+    return [plain(c) for c in classes], codes.astype(np.int64), counts.astype(np.int64)
 
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value

@@ -67,3 +67,9 @@ def test_canonical_form(train):
     as_float = canonical(numeric_labels.assign(y=[1.0, 0.0]), schema)
     assert as_float["y"].tolist() == [1, 0]
     assert all(type(v) is type(schema.classes[0]) for v in as_float["y"])
+
+
+def test_numeric_labels_print_as_plain_values(train):
+    numeric = train.assign(y=[0, 1, 0, 1])
+    with pytest.raises(DataError, match=r"absent from train: 7$"):
+        check_tables(numeric, "y", {"synthetic": numeric.assign(y=[0, 7, 0, 1])})

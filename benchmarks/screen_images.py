@@ -13,6 +13,10 @@ variant's conditions. Variants are comma-separated ``key=value`` lists:
   unused training images (never test images): what perfect synthetic images could give
 - ``floor=F``: synthetic pixels below F (0..255) set to 0 (a probe of the generator's background noise)
 - ``synthetic_albumentations=0``: albumentations on the real images only in real+synthetic+albumentations
+- ``pool=M,select=S``: draw ``M`` times ``--samples`` per class, keep ``--samples`` per class chosen by
+  ``S``: ``random``; ``kcenter`` (greedy farthest-point in pixel space); ``kcenter_judge`` (the same in
+  the features of a CNN trained on the split's training images + albumentations); ``hard`` (the
+  correctly judged images with the lowest margin of that CNN); ``easy`` (the highest margin)
 
     python benchmarks/screen_images.py --work /tmp/b/split3 /tmp/b/split4 --variant "" --variant truncation=2
 
@@ -32,11 +36,12 @@ from sklearn.model_selection import train_test_split
 
 import synthaug
 from synthaug._random import child_seed
-from synthaug.images.classifier import Source, predict, train_classifier
+from synthaug.images.classifier import Source, predict, to_tensor, train_classifier
 from synthaug.images.evaluate import condition_sources, load_sets
+from synthaug.images.selection import farthest_point_subset
 
 KEYS = {"truncation": float, "real_share": float, "synthetic_albumentations": int, "floor": int,
-        "temperature": float, "oracle": int}
+        "temperature": float, "oracle": int, "pool": int, "select": str}
 
 
 def parse_variant(text: str) -> dict:
@@ -78,6 +83,34 @@ def hot_samples(G, codes: np.ndarray, temperature: float, seed: int) -> np.ndarr
     return ((x + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
 
 
+def select_pool(x_sy, y_sy, how: str, per_class: int, x_tr, y_tr, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``per_class`` images per class of the pool ``x_sy`` chosen by ``how`` (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    if how == "random":
+        rows = np.concatenate([rng.choice(np.flatnonzero(y_sy == k), per_class, replace=False)
+                               for k in np.unique(y_sy)])
+    elif how == "kcenter":
+        rows = farthest_point_subset(x_sy.astype(np.float32) / 255.0, y_sy, per_class, rng)
+    else:
+        judge = train_classifier(condition_sources("real+albumentations", x_tr, y_tr, x_tr, y_tr, 0.5,
+                                                   x_tr.shape[1]), 10, 500, 64, child_seed(seed, 777))
+        with torch.no_grad():
+            feats, logits = judge(to_tensor(x_sy))
+        if how == "kcenter_judge":
+            rows = farthest_point_subset(feats.numpy(), y_sy, per_class, rng)
+        elif how in ("hard", "easy"):
+            p = logits.softmax(1).numpy()
+            own = p[np.arange(len(y_sy)), y_sy]
+            p[np.arange(len(y_sy)), y_sy] = -1.0
+            margin = own - p.max(1)  # > 0: judged correctly
+            key = np.where(margin > 0, margin, np.inf) if how == "hard" else -margin
+            rows = np.concatenate([np.flatnonzero(y_sy == k)[np.argsort(key[y_sy == k], kind="stable")[:per_class]]
+                                   for k in np.unique(y_sy)])
+        else:
+            raise SystemExit(f"--variant select: unknown {how!r}")
+    return x_sy[rows], y_sy[rows]
+
+
 def accuracy(srcs, x_te, y_te, seeds: list[int]) -> list[float]:
     return [float(np.mean(predict(train_classifier(srcs, 10, 500, 64, s), x_te)[1] == y_te)) for s in seeds]
 
@@ -98,9 +131,12 @@ def screen_split(work: Path, variants: list[str], args) -> dict:
             y_sy = np.repeat(np.arange(len(model.classes_)), args.samples)
             x_sy = hot_samples(model.generator_, y_sy, variant["temperature"], split_seed)
         else:
-            x_sy, labels = model.sample(per_class={c: args.samples for c in model.classes_}, random_state=split_seed)
+            n = args.samples * variant.get("pool", 1)
+            x_sy, labels = model.sample(per_class={c: n for c in model.classes_}, random_state=split_seed)
             y_sy = np.searchsorted(model.classes_, labels)
         x_sy = np.where(x_sy < variant.get("floor", 0), 0, x_sy).astype(np.uint8)
+        if variant.get("pool", 1) > 1:
+            x_sy, y_sy = select_pool(x_sy, y_sy, variant.get("select", "random"), args.samples, x_tr, y_tr, split_seed)
         scores = {c: accuracy(sources(c, variant, x_tr, y_tr, x_sy, y_sy), x_te, y_te, seeds)
                   for c in args.conditions}
         out["variants"][text] = scores

@@ -68,10 +68,9 @@ class ConditionalBatchNorm(nn.Module):
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         s = self.condition_scale
         if s == 1.0:
-            gain, bias = 1.0 + self.gamma(y)[:, :, None, None], self.beta(y)[:, :, None, None]  # (B, C, 1, 1)
-        else:
-            gain, bias = 1.0 + s * self.gamma(y)[:, :, None, None], s * self.beta(y)[:, :, None, None]
-        return self.bn(x) * gain + bias
+            gain = 1.0 + self.gamma(y)[:, :, None, None]  # (B, C, 1, 1)
+            return self.bn(x) * gain + self.beta(y)[:, :, None, None]
+        return self.bn(x) * (1.0 + s * self.gamma(y)[:, :, None, None]) + s * self.beta(y)[:, :, None, None]
 
 
 class Generator(nn.Module):
@@ -130,10 +129,11 @@ class Discriminator(nn.Module):
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         phi = self.features(x).sum(dim=(2, 3))  # (B, C)
+        unconditional = self.out(phi).squeeze(1)  # before the projection: keeps the gradient sum order
         projection = (self.class_embedding(y) * phi).sum(1)
         if self.condition_scale != 1.0:
             projection = self.condition_scale * projection
-        return self.out(phi).squeeze(1) + projection, phi
+        return unconditional + projection, phi
 
     def class_logits(self, x: torch.Tensor) -> torch.Tensor:
         """Class logits (B, K) of images (B, channels, S, S) from the auxiliary head."""

@@ -13,6 +13,8 @@ variant's conditions. Variants are comma-separated ``key=value`` lists:
   unused training images (never test images): what perfect synthetic images could give
 - ``floor=F``: synthetic pixels below F (0..255) set to 0 (a probe of the generator's background noise)
 - ``synthetic_albumentations=0``: albumentations on the real images only in real+synthetic+albumentations
+- ``snapshots=2000+2500+3000``: the pool split evenly over generator snapshots of those steps, read
+  from ``<work>/snapshots/pool_<step>.npz`` (written by a snapshot-keeping fit)
 - ``pool=M,select=S``: draw ``M`` times ``--samples`` per class, keep ``--samples`` per class chosen by
   ``S``: ``random``; ``kcenter`` (greedy farthest-point in pixel space); ``kcenter_judge`` (the same in
   the features of a CNN trained on the split's training images + albumentations); ``hard`` (the
@@ -41,7 +43,8 @@ from synthaug.images.evaluate import condition_sources, load_sets
 from synthaug.images.selection import farthest_point_subset
 
 KEYS = {"truncation": float, "real_share": float, "synthetic_albumentations": int, "floor": int,
-        "temperature": float, "oracle": int, "pool": int, "select": str}
+        "temperature": float, "oracle": int, "pool": int, "select": str,
+        "snapshots": str}
 
 
 def parse_variant(text: str) -> dict:
@@ -81,6 +84,19 @@ def hot_samples(G, codes: np.ndarray, temperature: float, seed: int) -> np.ndarr
     z = torch.randn(len(codes), G.cfg.latent_dim, generator=torch.Generator().manual_seed(seed)) * temperature
     x = G(z, torch.from_numpy(codes))  # (N, C, S, S) in [-1, 1]
     return ((x + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+
+def snapshot_pool(folder: Path, steps: str, per_class: int) -> tuple[np.ndarray, np.ndarray]:
+    """``per_class`` images per class, an equal share from each snapshot's pool (its first images)."""
+    names = steps.split("+")
+    share = per_class // len(names)
+    xs, ys = [], []
+    for name in names:
+        data = np.load(folder / f"pool_{name}.npz")
+        rows = np.concatenate([np.flatnonzero(data["y"] == k)[:share] for k in range(10)])
+        xs.append(data["x"][rows])
+        ys.append(data["y"][rows])
+    return np.concatenate(xs), np.concatenate(ys)
 
 
 def select_pool(x_sy, y_sy, how: str, per_class: int, x_tr, y_tr, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +141,9 @@ def screen_split(work: Path, variants: list[str], args) -> dict:
     for text in variants:
         variant = parse_variant(text)
         model.truncation = variant.get("truncation")
-        if variant.get("oracle"):
+        if "snapshots" in variant:
+            x_sy, y_sy = snapshot_pool(work / "snapshots", variant["snapshots"], args.samples)
+        elif variant.get("oracle"):
             x_sy, y_sy = unused_real(split_seed, args.samples)
         elif "temperature" in variant:
             y_sy = np.repeat(np.arange(len(model.classes_)), args.samples)

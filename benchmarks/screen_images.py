@@ -14,7 +14,7 @@ variant's conditions. Variants are comma-separated ``key=value`` lists:
 - ``floor=F``: synthetic pixels below F (0..255) set to 0 (a probe of the generator's background noise)
 - ``synthetic_albumentations=0``: albumentations on the real images only in real+synthetic+albumentations
 - ``snapshots=2000+2500+3000``: the pool split evenly over generator snapshots of those steps, read
-  from ``<work>/snapshots/pool_<step>.npz`` (written by a snapshot-keeping fit)
+  from ``<work>/snapshots/pool_<step>.npz`` (written by ``screen_snapshots.py``)
 - ``pool=M,select=S``: draw ``M`` times ``--samples`` per class, keep ``--samples`` per class chosen by
   ``S``: ``random``; ``kcenter`` (greedy farthest-point in pixel space); ``kcenter_judge`` (the same in
   the features of a CNN trained on the split's training images + albumentations); ``hard`` (the
@@ -40,7 +40,6 @@ import synthaug
 from synthaug._random import child_seed
 from synthaug.images.classifier import Source, predict, to_tensor, train_classifier
 from synthaug.images.evaluate import condition_sources, load_sets
-from synthaug.images.selection import farthest_point_subset
 
 KEYS = {"truncation": float, "real_share": float, "synthetic_albumentations": int, "floor": int,
         "temperature": float, "oracle": int, "pool": int, "select": str,
@@ -84,6 +83,35 @@ def hot_samples(G, codes: np.ndarray, temperature: float, seed: int) -> np.ndarr
     z = torch.randn(len(codes), G.cfg.latent_dim, generator=torch.Generator().manual_seed(seed)) * temperature
     x = G(z, torch.from_numpy(codes))  # (N, C, S, S) in [-1, 1]
     return ((x + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+
+def farthest_point_subset(features: np.ndarray, codes: np.ndarray, per_class: int,
+                          rng: np.random.Generator) -> np.ndarray:
+    """Row indices of ``per_class`` rows of each class, chosen by greedy farthest-point search.
+
+    Each class starts from one random row; every next pick is the row farthest from those
+    already picked (Gonzalez's 2-approximation of k-center), so the subset covers the class's
+    pool instead of piling up where the sampler is dense. Classes are searched together: the
+    loop runs ``per_class`` times over whole (classes, pool) arrays. Every class needs the same
+    number of rows (at least ``per_class``).
+    """
+    codes = np.asarray(codes)
+    classes, counts = np.unique(codes, return_counts=True)
+    if len(set(counts.tolist())) != 1 or counts[0] < per_class:
+        raise ValueError(f"every class needs the same pool size >= per_class ({per_class}); got {counts.tolist()}")
+    order = np.argsort(codes, kind="stable").reshape(len(classes), counts[0])  # (K, M)
+    x = torch.as_tensor(np.asarray(features, dtype=np.float32).reshape(len(codes), -1)[order])  # (K, M, d)
+    k_idx = torch.arange(len(classes))
+    pick = torch.as_tensor(rng.integers(0, counts[0], len(classes)))  # (K,)
+    nearest = torch.full(order.shape, float("inf"))  # (K, M) distance to the nearest pick
+    picks = []
+    for _ in range(per_class):
+        picks.append(pick)
+        nearest = torch.minimum(nearest, (x - x[k_idx, pick][:, None]).square().sum(-1))
+        nearest[k_idx, pick] = -1.0  # never pick a row twice
+        pick = nearest.argmax(1)
+    chosen = torch.stack(picks, 1).numpy()  # (K, per_class)
+    return np.take_along_axis(order, chosen, 1).ravel()
 
 
 def snapshot_pool(folder: Path, steps: str, per_class: int) -> tuple[np.ndarray, np.ndarray]:

@@ -52,25 +52,17 @@ class ImageNetConfig:
 
 
 class ConditionalBatchNorm(nn.Module):
-    """BatchNorm without its own affine; gain ``1 + s * gamma[y]`` and bias ``s * beta[y]`` per class.
-
-    ``s`` (``condition_scale``, 1 unless training sets it lower) fades the class in during
-    transitional training; it is not a weight and a fitted model always uses 1.
-    """
+    """BatchNorm without its own affine; gain ``1 + gamma[y]`` and bias ``beta[y]`` per class."""
 
     def __init__(self, channels: int, n_classes: int) -> None:
         super().__init__()
         self.bn = nn.BatchNorm2d(channels, affine=False)
         self.gamma = nn.Embedding(n_classes, channels)
         self.beta = nn.Embedding(n_classes, channels)
-        self.condition_scale = 1.0
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        s = self.condition_scale
-        if s == 1.0:
-            gain = 1.0 + self.gamma(y)[:, :, None, None]  # (B, C, 1, 1)
-            return self.bn(x) * gain + self.beta(y)[:, :, None, None]
-        return self.bn(x) * (1.0 + s * self.gamma(y)[:, :, None, None]) + s * self.beta(y)[:, :, None, None]
+        gain = 1.0 + self.gamma(y)[:, :, None, None]  # (B, C, 1, 1)
+        return self.bn(x) * gain + self.beta(y)[:, :, None, None]
 
 
 class Generator(nn.Module):
@@ -94,12 +86,6 @@ class Generator(nn.Module):
             h = up(F.relu(norm(h, y)))  # (B, C_{i+1}, 2H, 2W)
         h = self.refine(F.relu(self.norms[-1](h, y)))  # (B, C_last, S, S)
         return torch.tanh(self.to_image(F.relu(self.refine_norm(h, y))))  # (B, channels, S, S)
-
-    def set_condition_scale(self, scale: float) -> None:
-        """Weight of the class in every conditional batch norm (0: unconditional, 1: as trained)."""
-        for m in self.modules():
-            if isinstance(m, ConditionalBatchNorm):
-                m.condition_scale = float(scale)
 
 
 class Discriminator(nn.Module):
@@ -125,15 +111,11 @@ class Discriminator(nn.Module):
         self.class_embedding = sn(nn.Embedding(cfg.n_classes, widths[-1]))
         # the auxiliary class head (AC-GAN) on the same features; absent unless asked for
         self.classifier = nn.Linear(widths[-1], cfg.n_classes) if classifier else None
-        self.condition_scale = 1.0  # weight of the projection term (transitional training fades it in)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         phi = self.features(x).sum(dim=(2, 3))  # (B, C)
-        unconditional = self.out(phi).squeeze(1)  # before the projection: keeps the gradient sum order
-        projection = (self.class_embedding(y) * phi).sum(1)
-        if self.condition_scale != 1.0:
-            projection = self.condition_scale * projection
-        return unconditional + projection, phi
+        logits = self.out(phi).squeeze(1) + (self.class_embedding(y) * phi).sum(1)
+        return logits, phi
 
     def class_logits(self, x: torch.Tensor) -> torch.Tensor:
         """Class logits (B, K) of images (B, channels, S, S) from the auxiliary head."""

@@ -95,7 +95,6 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         mode_seeking: float = 0.2,
         class_weight: float = 1.0,
         lecam_weight: float = 0.0,
-        transition: Sequence[float] | None = None,
         label_filter: bool = False,
         truncation: float | None = None,
         grid_every: int = 500,
@@ -128,7 +127,6 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.mode_seeking = mode_seeking
         self.class_weight = class_weight
         self.lecam_weight = lecam_weight
-        self.transition = transition
         self.label_filter = label_filter
         self.truncation = truncation
         self.grid_every = grid_every
@@ -184,10 +182,6 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         for name in ("class_weight", "lecam_weight"):
             if not float(getattr(self, name)) >= 0:
                 raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
-        t = self.transition
-        if t is not None and not (len(t) == 2 and 0.0 <= float(t[0]) < float(t[1]) <= 1.0):
-            raise ValueError(f"transition must be (start, end) fractions of steps with 0 <= start < end <= 1; "
-                             f"got {self.transition!r}")
         if self.truncation is not None and not float(self.truncation) > 0:
             raise ValueError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
@@ -231,7 +225,6 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             batch_size=int(self.batch_size), n_steps=int(self.steps), augment=parse_policy(self.augment),
             augment_p=float(self.augment_p), ema_decay=self.ema_decay, mode_seeking=float(self.mode_seeking),
             class_weight=float(self.class_weight), lecam_weight=float(self.lecam_weight),
-            transition=None if self.transition is None else (float(self.transition[0]), float(self.transition[1])),
             check_every=int(self.grid_every),
             log_every=max(1, min(int(self.grid_every), int(self.steps) // 100 or 1)),
         )

@@ -40,18 +40,6 @@ class ImageTrainConfig:
     lecam_weight: float
     check_every: int
     log_every: int
-    transition: tuple[float, float] | None = None
-
-
-def condition_scale(step: int, n_steps: int, transition: tuple[float, float] | None) -> float:
-    """Weight of the class at ``step``: 0 before ``transition[0] * n_steps``, 1 from
-    ``transition[1] * n_steps`` on, linear in between (Shahbazi et al., 2022); 1 without it."""
-    if transition is None:
-        return 1.0
-    start, end = transition[0] * n_steps, transition[1] * n_steps
-    if step >= end:
-        return 1.0
-    return 0.0 if step < start else (step - start) / (end - start)
 
 
 # called as on_check(step, generator_to_sample_from) every ``check_every`` steps and at the end
@@ -105,10 +93,6 @@ def train_image_gan(
     anchors = LeCamAnchors() if private is None and cfg.lecam_weight > 0 else None
     history, sums, last = [], np.zeros(2), 0
     for step in range(cfg.n_steps):
-        if cfg.transition is not None:  # transitional training: the class fades in
-            scale = condition_scale(step, cfg.n_steps, cfg.transition)
-            for net_ in (G, G_ema, D, getattr(D, "_module", None)):
-                _set_scale(net_, scale)
         for _ in range(cfg.discriminator_steps):
             batch = batches.next(device)
             if private is None:
@@ -132,7 +116,6 @@ def train_image_gan(
             history.append(record)
             bar.advance(count, status=_status(history))
     final = G_ema if G_ema is not None else G
-    _set_scale(final, 1.0)
     standing_statistics(final, net.n_classes, cfg.batch_size, gen)
     if on_check is not None:
         history[-1].update(on_check(cfg.n_steps, final))
@@ -195,7 +178,7 @@ def _discriminator_step(G, D, opt, real, y, net, cfg, gen, anchors: LeCamAnchors
     real_logits, fake_logits, real_phi = logits[: len(y)], logits[len(y) :], phi[: len(y)]
     loss = discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.real_label)
     if D.classifier is not None:  # the class head learns from real images only
-        loss = loss + cfg.class_weight * D.condition_scale * F.cross_entropy(D.classify(real_phi), y)
+        loss = loss + cfg.class_weight * F.cross_entropy(D.classify(real_phi), y)
     if cfg.loss == "wgan-gp" and cfg.gp_weight > 0:
         loss = loss + cfg.gp_weight * gradient_penalty(lambda x: D(x, y)[0], real_aug, fake_aug, gen)
     if anchors is not None:
@@ -253,7 +236,7 @@ def _generator_step(G, D, opt, y, net, cfg, gen) -> float:
         loss = generator_loss(cfg.loss, fake_logits)
         if getattr(D, "classifier", None) is not None:  # fakes should be recognised as their intended class
             # (getattr: under DP, D is Opacus' wrapper, and there is no head)
-            loss = loss + cfg.class_weight * D.condition_scale * F.cross_entropy(D.classify(fake_phi), y)
+            loss = loss + cfg.class_weight * F.cross_entropy(D.classify(fake_phi), y)
         if cfg.mode_seeking > 0 and half > 0:
             loss = loss + cfg.mode_seeking * mode_seeking_loss(fake[:half], fake[half : 2 * half], z[:half],
                                                                z[half : 2 * half])
@@ -320,13 +303,6 @@ class BalancedSampler:
         k = self.classes(n, rng)
         offset = np.floor(rng.random(n) * self.counts[k]).astype(np.int64)
         return self.order[self.starts[k] + offset]
-
-
-def _set_scale(module, scale: float) -> None:
-    if isinstance(module, Generator):
-        module.set_condition_scale(scale)
-    elif isinstance(module, Discriminator):
-        module.condition_scale = scale
 
 
 def _status(history: list[dict]) -> str:

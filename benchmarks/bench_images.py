@@ -80,6 +80,7 @@ def one_split(seed: int, args, work: Path, dp_epsilon: float | None = None) -> d
     meta = json.loads((work / "model" / "model.json").read_text())
     history = meta["training"]["history"]
     return {"seed": seed, "fit_seconds": fit_seconds, "load_1min_before_after": [load_before[0], load_after[0]],
+            "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
             "diversity_during_training": [h["diversity"] for h in history if "diversity" in h],
             "privacy": meta.get("privacy"), "report": report}
 
@@ -208,14 +209,13 @@ def main() -> None:
         splits = [json.loads((args.work / f"split{seed}.json").read_text()) for seed in seeds]
     else:
         splits = [run_split(seed, args, args.work / f"split{seed}") for seed in seeds]
-    torch_threads = __import__("torch").get_num_threads()
     fits = splits if args.dp_epsilon is None else [s[k] for s in splits for k in ("non_private", "private")]
     result = {"command": os.environ.get("BENCH_COMMAND", "python " + " ".join(sys.argv)), "commit": commit,
               "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-              "machine": f"{os.cpu_count()} cores shared with other jobs; torch threads {torch_threads} and "
-                         f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')} in this process (splits run with "
-                         f"--only use the environment of the command above); 1-min load before/after "
-                         f"each fit {[[round(x, 1) for x in s['load_1min_before_after']] for s in fits]}",
+              "machine": f"{os.cpu_count()} cores shared with other jobs; OMP_NUM_THREADS of each split's process "
+                         f"{[s.get('omp_num_threads', 'not recorded') for s in fits]} (the fits run on one torch "
+                         f"thread unless --set n_threads says otherwise); 1-min load before/after each fit "
+                         f"{[[round(x, 1) for x in s['load_1min_before_after']] for s in fits]}",
               "summary": None, "splits": splits}
     result["summary"] = summarise(splits) if args.dp_epsilon is None else dp_summary(splits)
     args.out.parent.mkdir(parents=True, exist_ok=True)

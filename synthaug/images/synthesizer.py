@@ -55,8 +55,9 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     samples. Under DP there is no class head (it would need private training too).
     ``lecam_weight`` > 0 adds LeCam regularisation of the discriminator's logits (Tseng et al.,
     2021; off by default: no gain on digits at 10 per class, ``benchmarks/results/images.md``).
-    Samples come from an exponential moving average of the generator, with batch-norm
-    statistics re-estimated at the end of training; ``truncation`` (e.g. 1.0) samples latent
+    Samples come from an exponential moving average of the generator (decay warming up as
+    ``min(ema_decay, (1+t)/(10+t))`` at step t, so about 0.997 after the default 3000 steps),
+    with batch-norm statistics re-estimated at the end of training; ``truncation`` (e.g. 1.0) samples latent
     codes from a truncated normal, trading variety for typical images. Every ``grid_every`` steps the within-class
     pixel diversity of samples is compared with that of the training images (``history_``), and
     when ``grid_dir`` is set a sample grid (one row per class) is written there.

@@ -53,7 +53,10 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     encoder learns nothing from the data (see :mod:`synthaug.tabular.public_schema`).
 
     Training runs ``max(epochs * ceil(n_rows / batch_size), min_steps)`` generator steps, so
-    a few dozen rows per class still get enough updates.
+    a few dozen rows per class still get enough updates. Samples come from an exponential moving
+    average of the generator whose decay warms up as ``min(ema_decay, (1+t)/(10+t))`` at step t
+    (:func:`synthaug.gan.ema.ema_update`): at the default 3000 steps it ends near 0.997, so an
+    ``ema_decay`` above that only matters in longer fits (about 9000 steps for 0.999).
 
     ``privacy_filter`` rejects and regenerates sampled rows that sit inside a training row's
     leave-one-out radius, and ``privacy_filter_pinning`` those more pinned to one training row

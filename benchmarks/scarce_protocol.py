@@ -34,8 +34,9 @@ synthaug); the report says which rows were merged and from which command. ``--se
 passes a ``TabularCGAN`` constructor parameter (a variant; the report names it).
 ``--seed-offset K`` uses seeds ``K .. K + seeds - 1`` (splits and generators alike) instead of
 ``0 .. seeds - 1``: for screening variants on other splits than the reported run (default 0).
-``--combine A.json B.json ...`` joins raw files of runs that differ only in ``--datasets`` (run
-side by side) into ``--raw`` and rebuilds the report; it can be joined with ``--merge``.
+``--combine A.json B.json ...`` joins raw files of runs that differ only in ``--datasets`` (one
+process each, scheduled as the ``--note`` says) into ``--raw`` and rebuilds the report; it can be
+joined with ``--merge``. The report's wall time is then the longest single run's.
 """
 
 from __future__ import annotations
@@ -185,7 +186,8 @@ def report(run: dict) -> str:
     lines = [
         "## Scarce-data protocol: augmentation uplift and privacy",
         "",
-        f"Command (run from the repository root; {run['seconds'] / 60:.0f} min wall on {run['machine']}):",
+        f"Command (run from the repository root; {run['seconds'] / 60:.0f} min wall"
+        f"{' for the longest of the combined runs' if 'combined' in run else ''} on {run['machine']}):",
         "",
         f"    {run['command']}",
         "",
@@ -312,9 +314,10 @@ def combine_runs(runs: list[dict]) -> dict:
             if other.get(key) != first.get(key):
                 raise SystemExit(f"--combine: runs differ in {key}: {first.get(key)} vs {other.get(key)}")
     out = {**first, "cells": {k: v for r in runs for k, v in r["cells"].items()}}
-    out["command"] = " & ".join(r["command"] for r in runs) + " (side by side); then " + _command()
+    out["command"] = "; ".join(r["command"] for r in runs) + " (one process each); then " + _command()
     out["seconds"] = max(r["seconds"] for r in runs)
     out["machine"] = first["machine"].replace("1 thread", f"{len(runs)} processes of 1 thread")
+    out["combined"] = len(runs)
     return out
 
 

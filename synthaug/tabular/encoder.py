@@ -41,7 +41,7 @@ class TableEncoder:
             )
         if spec.kind in ("categorical", "boolean"):
             return CategoricalCodec(spec, self.min_category_count)
-        return ConstantCodec(spec)
+        return ConstantCodec(spec, self.min_category_count)
 
     def fit(self, frame: pd.DataFrame, specs: list[ColumnSpec], rng: np.random.Generator) -> TableEncoder:
         self.specs_ = list(specs)

@@ -55,12 +55,14 @@ class NumericCodec:
 
     The continuous part is mapped through knots (means of equal-count bins of the sorted values,
     plus the bounds) placed at normal quantiles, so multimodal and heavy-tailed columns become
-    near-Gaussian. Integers are dequantised with uniform noise before and rounded after.
+    near-Gaussian. Integers are dequantised with uniform noise before and rounded after. A point
+    mass holds at least ``mass_share`` of the values and occurs in at least ``min_count`` rows.
     """
 
-    def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int):
+    def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int,
+                 min_count: int = 2):
         self.spec, self.max_knots, self.min_bin = spec, max_knots, min_bin
-        self.mass_share, self.max_masses = mass_share, max_masses
+        self.mass_share, self.max_masses, self.min_count = mass_share, max_masses, min_count
 
     @property
     def integral(self) -> bool:
@@ -73,7 +75,7 @@ class NumericCodec:
         values, counts = np.unique(present, return_counts=True)
         share = counts / len(present)
         top = np.argsort(-share, kind="stable")[: self.max_masses]
-        self.masses_ = np.sort(values[top[share[top] >= self.mass_share]])
+        self.masses_ = np.sort(values[top[(share[top] >= self.mass_share) & (counts[top] >= self.min_count)]])
         self.has_missing_ = bool(np.isnan(x).any())
         rest = present[~np.isin(present, self.masses_)]
         self.knots_, self.z_knots_ = self._fit_knots(self._dequantise(rest, rng))

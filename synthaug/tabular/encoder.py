@@ -37,7 +37,8 @@ class TableEncoder:
     def _make_codec(self, spec: ColumnSpec) -> Codec:
         if spec.kind in ("continuous", "integer", "datetime"):
             return NumericCodec(
-                spec, self.max_knots, self.min_bin, self.point_mass_share, self.max_point_masses
+                spec, self.max_knots, self.min_bin, self.point_mass_share, self.max_point_masses,
+                self.min_category_count,
             )
         if spec.kind in ("categorical", "boolean"):
             return CategoricalCodec(spec, self.min_category_count)

@@ -109,3 +109,13 @@ def test_a_value_present_in_one_row_only_is_not_kept_as_a_constant(value):
     shared = pd.DataFrame({"c": [value] * 2 + [None] * 8, "x": np.arange(10) % 3 * 1.5})  # two rows: kept
     enc = TableEncoder().fit(shared, infer_schema(shared)[0], rng)
     assert (enc.inverse_transform(enc.transform(shared, rng))["c"] == value).all()
+
+
+def test_a_value_seen_once_is_no_point_mass_in_a_small_table():
+    # with 20 rows or fewer, one row is 5% of the column: its value used to become a point mass,
+    # stored in the model file and sampled exactly
+    x = np.array([0.5, 1.2345678901234] + [2.0 + 0.75 * i for i in range(14)])  # 16 distinct values
+    enc, _ = fitted(pd.DataFrame({"x": x}))
+    assert len(enc.codecs_[0].masses_) == 0
+    assert "1.2345678901234" not in json.dumps(enc.state()[0])
+    assert np.float64(1.2345678901234) not in np.concatenate(list(enc.state()[1].values()))

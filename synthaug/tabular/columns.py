@@ -6,12 +6,14 @@ labels seen at least ``min_count`` times, bounds), never a list of training valu
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
+from .._errors import SynthaugWarning
 from .schema import ColumnSpec
 
 Z_EDGE = float(ndtri(1.0 - 1e-4))  # |z| of the outermost knots (~3.72)
@@ -53,12 +55,14 @@ class NumericCodec:
 
     The continuous part is mapped through knots (means of equal-count bins of the sorted values,
     plus the bounds) placed at normal quantiles, so multimodal and heavy-tailed columns become
-    near-Gaussian. Integers are dequantised with uniform noise before and rounded after.
+    near-Gaussian. Integers are dequantised with uniform noise before and rounded after. A point
+    mass holds at least ``mass_share`` of the values and occurs in at least ``min_count`` rows.
     """
 
-    def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int):
+    def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int,
+                 min_count: int = 2):
         self.spec, self.max_knots, self.min_bin = spec, max_knots, min_bin
-        self.mass_share, self.max_masses = mass_share, max_masses
+        self.mass_share, self.max_masses, self.min_count = mass_share, max_masses, min_count
 
     @property
     def integral(self) -> bool:
@@ -71,7 +75,7 @@ class NumericCodec:
         values, counts = np.unique(present, return_counts=True)
         share = counts / len(present)
         top = np.argsort(-share, kind="stable")[: self.max_masses]
-        self.masses_ = np.sort(values[top[share[top] >= self.mass_share]])
+        self.masses_ = np.sort(values[top[(share[top] >= self.mass_share) & (counts[top] >= self.min_count)]])
         self.has_missing_ = bool(np.isnan(x).any())
         rest = present[~np.isin(present, self.masses_)]
         self.knots_, self.z_knots_ = self._fit_knots(self._dequantise(rest, rng))
@@ -185,7 +189,8 @@ class CategoricalCodec:
     """One-hot over the categories seen at least ``min_count`` times (and missing, if any).
 
     Rarer categories are folded into the most frequent one, so a singleton value (often an
-    identifier) never enters the model file.
+    identifier) never enters the model file. A categorical column with no category that common
+    is modelled as missing (a boolean keeps its most frequent value: True and False are public).
     """
 
     def __init__(self, spec: ColumnSpec, min_count: int):
@@ -194,10 +199,13 @@ class CategoricalCodec:
     def fit(self, col: pd.Series, rng: np.random.Generator) -> CategoricalCodec:
         counts = col.value_counts(dropna=True)
         kept = counts[counts >= self.min_count]
-        if kept.empty:
+        rare = kept.empty and self.spec.kind == "categorical" and not counts.empty
+        if kept.empty and not rare:
             kept = counts.head(1)
+        if rare:
+            _warn_rare(self.spec.name, self.min_count)
         self.categories_ = [_to_json_scalar(v) for v in kept.index]
-        self.has_missing_ = bool(col.isna().any())
+        self.has_missing_ = bool(col.isna().any()) or rare
         self.n_folded_ = int(len(counts) - len(kept))
         return self
 
@@ -243,13 +251,20 @@ class CategoricalCodec:
 
 
 class ConstantCodec:
-    """A column with one value (or none): nothing to learn, the value is restored on decode."""
+    """A column with one value (or none): nothing to learn, the value is restored on decode.
 
-    def __init__(self, spec: ColumnSpec):
-        self.spec = spec
+    A value present in fewer than ``min_count`` rows is a record's, not the column's: it is
+    not kept, and the column is modelled as missing.
+    """
+
+    def __init__(self, spec: ColumnSpec, min_count: int = 1):
+        self.spec, self.min_count = spec, min_count
 
     def fit(self, col: pd.Series, rng: np.random.Generator) -> ConstantCodec:
         present = col.dropna()
+        if 0 < len(present) < self.min_count:
+            _warn_rare(self.spec.name, self.min_count)
+            present = present.iloc[:0]
         self.value_ = _to_json_scalar(present.iloc[0]) if len(present) else None
         return self
 
@@ -269,6 +284,12 @@ class ConstantCodec:
     def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> ConstantCodec:
         self.value_ = scalars["value"]
         return self
+
+
+def _warn_rare(name: str, min_count: int) -> None:
+    warnings.warn(f"column {name!r}: no value occurs in {min_count} or more rows, so it is modelled as missing "
+                  "(keeping a value would copy a record into the model file and every sampled row)",
+                  SynthaugWarning, stacklevel=4)
 
 
 def _to_json_scalar(value):

@@ -37,11 +37,12 @@ class TableEncoder:
     def _make_codec(self, spec: ColumnSpec) -> Codec:
         if spec.kind in ("continuous", "integer", "datetime"):
             return NumericCodec(
-                spec, self.max_knots, self.min_bin, self.point_mass_share, self.max_point_masses
+                spec, self.max_knots, self.min_bin, self.point_mass_share, self.max_point_masses,
+                self.min_category_count,
             )
         if spec.kind in ("categorical", "boolean"):
             return CategoricalCodec(spec, self.min_category_count)
-        return ConstantCodec(spec)
+        return ConstantCodec(spec, self.min_category_count)
 
     def fit(self, frame: pd.DataFrame, specs: list[ColumnSpec], rng: np.random.Generator) -> TableEncoder:
         self.specs_ = list(specs)

@@ -2,7 +2,9 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from synthaug import SynthaugWarning
 from synthaug.tabular.encoder import TableEncoder
 from synthaug.tabular.schema import infer_schema
 
@@ -79,3 +81,41 @@ def test_timezone_aware_dates_come_back_in_their_zone():
     back = enc.inverse_transform(matrix)
     assert back["when"].dtype == when.dtype
     assert ((back["when"] - when).abs() <= pd.Timedelta(hours=1)).all()
+
+
+def test_a_column_of_singletons_keeps_none_of_them():
+    # every category was seen once: the codec used to keep the first one, so one record's value was
+    # in the model file and in every sampled row
+    frame = pd.DataFrame({"c": ["SENTINEL-xyz"] + [f"v{i}" for i in range(9)], "x": np.arange(10) % 3 * 1.5})
+    specs, _ = infer_schema(frame, categorical=["c"])
+    rng = np.random.default_rng(0)
+    with pytest.warns(SynthaugWarning, match="'c'.*modelled as missing"):
+        enc = TableEncoder().fit(frame, specs, rng)
+    scalars, _ = enc.state()
+    assert "SENTINEL-xyz" not in json.dumps(scalars) and '"v1"' not in json.dumps(scalars)
+    assert enc.inverse_transform(enc.transform(frame, rng))["c"].isna().all()
+
+
+@pytest.mark.parametrize("value", ["SENTINEL-xyz", 1.2345678901234])
+def test_a_value_present_in_one_row_only_is_not_kept_as_a_constant(value):
+    # a column missing in every row but one is "constant": its one value used to be stored
+    frame = pd.DataFrame({"c": [value] + [None] * 9, "x": np.arange(10) % 3 * 1.5})
+    specs, _ = infer_schema(frame)
+    rng = np.random.default_rng(0)
+    with pytest.warns(SynthaugWarning, match="'c'.*modelled as missing"):
+        enc = TableEncoder().fit(frame, specs, rng)
+    assert str(value) not in json.dumps(enc.state()[0])
+    assert enc.inverse_transform(enc.transform(frame, rng))["c"].isna().all()
+    shared = pd.DataFrame({"c": [value] * 2 + [None] * 8, "x": np.arange(10) % 3 * 1.5})  # two rows: kept
+    enc = TableEncoder().fit(shared, infer_schema(shared)[0], rng)
+    assert (enc.inverse_transform(enc.transform(shared, rng))["c"] == value).all()
+
+
+def test_a_value_seen_once_is_no_point_mass_in_a_small_table():
+    # with 20 rows or fewer, one row is 5% of the column: its value used to become a point mass,
+    # stored in the model file and sampled exactly
+    x = np.array([0.5, 1.2345678901234] + [2.0 + 0.75 * i for i in range(14)])  # 16 distinct values
+    enc, _ = fitted(pd.DataFrame({"x": x}))
+    assert len(enc.codecs_[0].masses_) == 0
+    assert "1.2345678901234" not in json.dumps(enc.state()[0])
+    assert np.float64(1.2345678901234) not in np.concatenate(list(enc.state()[1].values()))

@@ -134,3 +134,16 @@ def test_model_file_holds_no_training_record(mixed_table, fast_params, tmp_path)
     assert b"1.2345678901234" not in blob
     assert np.float64(1.2345678901234).tobytes() not in blob
     assert np.float32(1.2345678901234).tobytes() not in blob
+
+
+def test_kept_identifier_column_puts_no_record_in_the_model_file(mixed_table, fast_params, tmp_path):
+    # --keep on a column of unique values used to store (and sample in every row) its first value
+    frame = mixed_table.copy()
+    frame["name"] = [f"person-{i:03d}" for i in range(len(frame))]
+    frame.loc[0, "name"] = "SENTINEL-7f3a"
+    with pytest.warns(SynthaugWarning, match="'name'"):
+        model = TabularCGAN(random_state=0, keep=["name"], **fast_params).fit(frame, y="label")
+    model.save(tmp_path / "m")
+    blob = b"".join(p.read_bytes() for p in sorted((tmp_path / "m").iterdir()))
+    assert b"SENTINEL-7f3a" not in blob and b"person-" not in blob
+    assert model.sample_frame(n=20, random_state=0)["name"].isna().all()

@@ -5,7 +5,10 @@ than ``t``'s radius: ``factor`` times ``t``'s own leave-one-out nearest-neighbou
 ``t`` to the closest *other* training row of its class), but at least ``factor`` times the
 ``floor`` quantile of those distances over the class, so rows in a tight cluster still get a
 radius. With ``factor = 1`` a released row never pins a training row down more tightly than the
-training rows' own spacing does. Only training rows are used, so no held-out data is consumed.
+training rows' own spacing does. A row with no spacing within its class (the only row of its
+class, or a class whose rows repeat one another below the floor) takes its distance to the
+nearest other training row of any class instead, and an exact copy is always inside the radius.
+Only training rows are used, so no held-out data is consumed.
 Distances are the evaluator's mixed distance (:mod:`synthaug.evaluate.distances`): numbers
 scaled by their training range, a category mismatch counts as a whole range, averaged over the
 columns.
@@ -39,6 +42,9 @@ from .schema import ColumnSpec
 
 NNDR_K = 5
 """Neighbours in the pinning ratio: nearest distance / mean distance to the ``NNDR_K`` nearest rows."""
+
+EXACT_COPY_RADIUS = float(np.finfo(np.float64).tiny)
+"""Radius of a row whose nearest other training row is a twin: rejects its exact copies only."""
 
 MAX_ROWS = 10_000
 """Above this many training rows the filter is not fitted (nothing to memorise; n^2 distances)."""
@@ -127,8 +133,20 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
         loo[own] = np.maximum(loo[own], np.quantile(loo[own], float(floor)))
         if pinning is not None and own.sum() > 1:  # a single row has no ratio to compare with
             min_ratio[k] = np.quantile(ratio[own], float(pinning))
+    bare = loo <= 0.0  # no spacing within the class: the only row, or repeated rows
+    if bare.any():
+        loo[bare] = _spacing_in_table(emb, bare)
     return PrivacyFilter(space=space, index=index, rows=rows, radius=float(factor) * loo, dates=dates,
                          min_ratio=None if pinning is None else min_ratio, n_near=n_near)
+
+
+def _spacing_in_table(emb: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Distance from each training row in ``rows`` (a mask) to the nearest other row of any class,
+    at least the smallest positive float, so an exact copy of the row is always inside its radius."""
+    if len(emb) < 2:
+        return np.full(int(rows.sum()), EXACT_COPY_RADIUS)
+    dist, _ = _dist.ReferenceIndex(emb).nearest(emb[rows], 2)
+    return np.maximum(dist[:, 1], EXACT_COPY_RADIUS)  # column 0 is the row itself (or a twin at 0)
 
 
 def check_filter_params(factor: float | None, floor: float, pinning: float | None) -> None:

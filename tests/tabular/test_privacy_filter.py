@@ -161,3 +161,15 @@ def test_filter_settings_are_checked_even_when_the_filter_is_not_built(mixed_tab
     # privacy_filter=None builds no filter, yet a bad pinning quantile is still an error, before training
     with pytest.raises(synthaug.DataError, match=f"^{name} must be"):
         TabularCGAN(random_state=0, **{**fast_params, **params}).fit(mixed_table, y="label")
+
+
+def test_rows_without_spacing_in_their_class_still_reject_their_copies():
+    # scaled x: class 0 at 0, .1, .3; class 1 a single row at .9; class 2 two twins at 1.0
+    train = pd.DataFrame({"x": [0.0, 1.0, 3.0, 9.0, 10.0, 10.0]})
+    codes = np.array([0, 0, 0, 1, 2, 2])
+    flt = fit_filter(train, codes, 1.0)
+    # the single row: .1 to its nearest row of any class (a twin); the twins: each other at 0 -> only copies
+    np.testing.assert_allclose(flt.radius[:4], [0.1, 0.1, 0.2, 0.1])
+    assert 0.0 < flt.radius[4] == flt.radius[5] < 1e-300
+    rows = pd.DataFrame({"x": [9.0, 9.5, 10.0, 10.001]})
+    assert flt.too_close(rows, np.array([1, 1, 2, 2])).tolist() == [True, True, True, False]

@@ -18,6 +18,7 @@ from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from ..gan.losses import check_loss
 from ..persist import require, save_model
+from ..privacy.dp import check_dp_request
 from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
 from .folder import ImageWriter, check_channels, check_image_size, prepare_images, read_images
@@ -187,6 +188,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             raise ValueError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
             raise ValueError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
+        check_dp_request(self.dp_epsilon, self.dp_delta)
         if self.dp_epsilon is not None:
             from ..privacy.dp import check_budget
 

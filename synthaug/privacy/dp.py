@@ -183,6 +183,13 @@ def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
     }
 
 
+def check_dp_request(epsilon, delta) -> None:
+    """Refuse a ``dp_delta`` without ``dp_epsilon``: it would silently train without DP."""
+    if epsilon is None and delta is not None:
+        raise DataError(f"dp_delta={delta!r} is set but dp_epsilon is not, so training would not be private; "
+                        "set dp_epsilon (--dp-epsilon) too, or drop dp_delta")
+
+
 def check_budget(epsilon, delta, max_grad_norm) -> None:
     """Refuse what DP-SGD cannot deliver: epsilon > 0, 0 < delta < 1 (or None), max_grad_norm > 0."""
     if not _positive(epsilon):

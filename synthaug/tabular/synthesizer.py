@@ -22,6 +22,7 @@ from ..distributed import current_context
 from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import require, save_model
+from ..privacy.dp import check_dp_request
 from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
@@ -280,6 +281,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 else "exact, from the training data"}
 
     def _check_params(self) -> None:
+        check_dp_request(self.dp_epsilon, self.dp_delta)
         if self.strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}; got {self.strategy!r}")
         if self.class_sampling not in CLASS_SAMPLING:

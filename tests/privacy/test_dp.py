@@ -65,6 +65,15 @@ def test_accountant_rate_is_the_recorded_rate_and_budget_is_spent(mixed_table):
     assert 0.95 - 0.02 < run["epsilon"] <= 0.95 + 1e-9
 
 
+def test_delta_without_epsilon_is_refused(mixed_table):
+    # a delta alone would train without DP and say nothing
+    with pytest.raises(DataError, match="dp_delta=1e-06 is set but dp_epsilon is not"):
+        TabularCGAN(dp_delta=1e-6, **DP_FAST).fit(mixed_table, y="label")
+    images = np.zeros((20, 8, 8), dtype=np.uint8)
+    with pytest.raises(DataError, match="dp_epsilon is not"):
+        synthaug.ImageCGAN(dp_delta=1e-6, steps=1).fit(images, np.repeat([0, 1], 10))
+
+
 def test_gradient_penalty_is_refused_under_dp(mixed_table):
     with pytest.raises(DataError, match="wgan-gp"):
         TabularCGAN(dp_epsilon=1.0, loss="wgan-gp", **DP_FAST).fit(mixed_table, y="label")

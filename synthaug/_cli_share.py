@@ -39,7 +39,8 @@ def share_command(
     max_exact_copies: Annotated[int, typer.Option(help="Gate: synthetic rows identical to a training row.")] = 0,
     gate: Annotated[list[str] | None, typer.Option(help="Any evaluator measure: MEASURE=MAX.")] = None,
     filter_close: Annotated[float | None, typer.Option(
-        help="Drop records closer to a training row than this quantile of holdout rows (e.g. 0.05).")] = None,
+        help="Drop records closer to a training row than this quantile of half the holdout rows (e.g. 0.05); "
+             "the other half is the gates' reference.")] = None,
     n: Annotated[int | None, typer.Option("--n", help="Synthetic rows (default: the training size).")] = None,
     holdout: Annotated[float, typer.Option(help="Fraction held out as utility test and privacy reference.")] = 0.2,
     seeds: Annotated[int, typer.Option(min=1, help="Repetitions of the utility measurement.")] = 1,
@@ -64,8 +65,9 @@ def share_command(
     for result in outcome.gates:
         (console if result.passed else err_console).print(f"gate {result.describe()}")
     if outcome.n_filtered:
-        console.print(f"filtered {outcome.n_filtered} records closer to a training row than the holdout's "
-                      f"{filter_close:.0%} quantile")
+        console.print(f"filtered {outcome.n_filtered} records closer to a training row than the "
+                      f"{filter_close:.0%} quantile of {outcome.card['data']['filter_threshold_rows']} holdout rows "
+                      "(the gates use the other holdout rows)")
     guarantee = outcome.card["guarantee"]
     if isinstance(guarantee, dict):
         console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g}")

@@ -111,7 +111,13 @@ def share(
     random_state: int = 0,
     verbose: bool = False,
 ) -> ShareOutcome:
-    """Fit on a split of ``data``, sample, evaluate, and write a release only if gates pass."""
+    """Fit on a split of ``data``, sample, evaluate, and write a release only if gates pass.
+
+    With ``filter_quantile``, the holdout is split in two halves: one sets the filter's
+    threshold, the other is the evaluation's reference, so the gates measure the filtered
+    records against real rows the filter never saw (a reference that also set the threshold
+    would make the near-copy gate pass by construction).
+    """
     from .evaluate import evaluate, write_report
     from .tabular.synthesizer import TabularCGAN
 
@@ -123,9 +129,11 @@ def share(
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
     synthetic = model.sample_frame(n=n or len(train), random_state=random_state)
-    n_before = len(synthetic)
+    n_before, n_threshold = len(synthetic), 0
     if filter_quantile is not None:
-        synthetic = filter_close_records(train, reference, synthetic, target, filter_quantile)
+        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state)
+        n_threshold = len(threshold_rows)
+        synthetic = filter_close_records(train, threshold_rows, synthetic, target, filter_quantile)
         if synthetic.empty:
             raise DataError(f"--filter-close {filter_quantile}: every one of the {n_before} synthetic records was "
                             "closer to a training row than the holdout's quantile; nothing to release")
@@ -133,7 +141,7 @@ def share(
     synthetic_leakage = next(p for p in result.privacy if p.source == "synthetic")
     checks = check_gates(synthetic_leakage, gates)
     card = release_card(model, result, checks, gates, len(train), len(reference), n_before - len(synthetic),
-                        random_state)
+                        random_state, n_threshold)
     released = all(g.passed for g in checks)
     result.notes.append(guarantee_note(card))
     if released:
@@ -146,14 +154,15 @@ def share(
 
 
 def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
-                 n_filtered: int, seed: int) -> dict:
+                 n_filtered: int, seed: int, n_threshold: int = 0) -> dict:
     """What was trained, with what guarantee, which measures and thresholds, versions, seed."""
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     privacy = getattr(model, "privacy_", None)
     return {
         "card_version": 1,
         "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
-                 "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered},
+                 "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
+                 "filter_threshold_rows": n_threshold},
         "model": {"type": type(model).__name__, "params": _plain_params(model)},
         "guarantee": privacy if privacy else "none: the model was trained without differential privacy",
         "schema": getattr(model, "provenance_", None) or dict.fromkeys(("schema", "class_counts"), NOT_RECORDED),

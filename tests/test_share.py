@@ -114,3 +114,5 @@ def test_filter_drops_records_closer_than_the_holdout_quantile(cancer, tmp_path)
                     gates=Gates(max_dcr_share=1.0, max_membership_auc=1.0))
     assert outcome.released and 0 <= outcome.n_filtered < 100
     assert outcome.card["data"]["released_rows"] == 455 - outcome.n_filtered
+    # half of the 114 holdout rows set the threshold, the other half is the gates' reference
+    assert (outcome.card["data"]["filter_threshold_rows"], outcome.card["data"]["holdout_rows"]) == (57, 57)

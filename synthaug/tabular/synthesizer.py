@@ -65,7 +65,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     ``label_filter`` rejects and regenerates rows whose own class a logistic regression fitted on
     the training rows finds less likely than that quantile of the training rows' out-of-fold
     probabilities (see :mod:`synthaug.tabular.label_filter`). Only the fitted object can filter,
-    since a model file holds no training rows; neither filter runs under DP.
+    since a model file holds no training rows; neither filter runs under DP, and the privacy
+    filter (like ``label_filter="auto"``) is off above ``MAX_ROWS`` (10,000) training rows.
     """
 
     def __init__(

@@ -79,3 +79,16 @@ def test_timezone_aware_dates_come_back_in_their_zone():
     back = enc.inverse_transform(matrix)
     assert back["when"].dtype == when.dtype
     assert ((back["when"] - when).abs() <= pd.Timedelta(hours=1)).all()
+
+
+def test_pandas_category_and_nullable_boolean_with_missing_keep_their_dtype():
+    # A Parquet file keeps pandas' category and nullable boolean dtypes; with missing values
+    # decoding used to cast them to float64 (category: ValueError on the first string).
+    frame = pd.DataFrame({
+        "colour": pd.Series(["red", "blue", None, "red"] * 5, dtype="category"),
+        "member": pd.Series([True, False, None, True] * 5, dtype="boolean"),
+    })
+    enc, matrix = fitted(frame)
+    back = enc.inverse_transform(matrix)
+    assert (back.dtypes == frame.dtypes).all()
+    pd.testing.assert_frame_equal(back, frame)

@@ -93,16 +93,21 @@ def _umask() -> int:
 class TableWriter:
     """Append DataFrame chunks to one CSV or Parquet file; it appears only when closed cleanly.
 
-    Use as a context manager: ``with TableWriter(path) as w: w.write(chunk)``.
+    Use as a context manager: ``with TableWriter(path) as w: w.write(chunk)``. ``template``, a
+    frame with every column's dtype and values of every type it can hold, fixes the file's column
+    types up front (else the first chunk does, and a column all missing in it has no type) and
+    lets a file with no rows still be written with its header.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, template: pd.DataFrame | None = None) -> None:
         self.path = Path(path)
         self.format = table_format(self.path)
         self.rows_written = 0
         self._atomic: contextlib.AbstractContextManager[Path] | None = None
         self._writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
         self._schema: pa.Schema | None = None
+        if template is not None:
+            self._schema = pa.Schema.from_pandas(template, preserve_index=False).remove_metadata()
 
     def __enter__(self) -> TableWriter:
         self._atomic = atomic_path(self.path)
@@ -112,16 +117,21 @@ class TableWriter:
     def write(self, frame: pd.DataFrame) -> None:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         if self._writer is None:
-            self._schema = table.schema.remove_metadata()
-            if self.format == "parquet":
-                self._writer = pq.ParquetWriter(self._tmp, self._schema)
-            else:
-                self._writer = pacsv.CSVWriter(self._tmp, self._schema)
+            self._open(self._schema or table.schema.remove_metadata())
         table = table.cast(self._schema)
         self._writer.write_table(table)
         self.rows_written += len(frame)
 
+    def _open(self, schema: pa.Schema) -> None:
+        self._schema = schema
+        if self.format == "parquet":
+            self._writer = pq.ParquetWriter(self._tmp, schema)
+        else:
+            self._writer = pacsv.CSVWriter(self._tmp, schema)
+
     def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None and self._writer is None and self._schema is not None:
+            self._open(self._schema)  # no rows: still a valid file with its columns
         if self._writer is not None:
             self._writer.close()
         assert self._atomic is not None

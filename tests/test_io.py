@@ -34,3 +34,23 @@ def test_read_errors_name_the_file(tmp_path):
     (tmp_path / "header.csv").write_text("a,b\n")
     with pytest.raises(DataError, match="header.csv: file has no rows"):
         read_table(tmp_path / "header.csv")
+
+
+def test_template_fixes_types_a_first_chunk_leaves_all_missing(tmp_path):
+    template = pd.DataFrame({"flag": pd.Series([True, None], dtype=object), "n": [1, 2]})
+    for name in ("t.csv", "t.parquet"):
+        with TableWriter(tmp_path / name, template) as writer:
+            writer.write(pd.DataFrame({"flag": pd.Series([None], dtype=object), "n": [3]}))
+            writer.write(pd.DataFrame({"flag": pd.Series([False], dtype=object), "n": [4]}))
+        back = read_table(tmp_path / name)
+        assert back["flag"].isna().tolist() == [True, False] and back["n"].tolist() == [3, 4]
+
+
+def test_no_rows_still_writes_the_header(tmp_path):
+    template = pd.DataFrame({"a": [1], "b": ["x"]})
+    for name in ("t.csv", "t.parquet"):
+        with TableWriter(tmp_path / name, template):
+            pass
+        path = tmp_path / name
+        back = pd.read_csv(path) if name.endswith(".csv") else pd.read_parquet(path)
+        assert list(back.columns) == ["a", "b"] and len(back) == 0

@@ -484,7 +484,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         check_is_fitted(self, "generators_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
         show = self.verbose if verbose is None else verbose
-        with TableWriter(path) as writer, progress_bar(total, "sampling", show) as bar:
+        with TableWriter(path, self._template()) as writer, progress_bar(total, "sampling", show) as bar:
             chunks = self.iter_sample(n, chunk_size=chunk_size, random_state=random_state, **request)
             for chunk in chunks:
                 writer.write(chunk)
@@ -506,7 +506,20 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 z = torch.randn(len(rows), G.latent_dim, generator=gen)
                 raw[torch.from_numpy(rows)] = G(z, torch.zeros(len(rows), dtype=torch.long))
         raw = SoftmaxLayout(self.encoder_.spans_).perturb(raw, gen)
-        frame = self.encoder_.inverse_transform(raw.numpy())
+        return self._decode(raw.numpy(), codes)
+
+    def _template(self) -> pd.DataFrame:
+        """Decoded rows that between them take every category and mode of every column (no
+        randomness): a file writer learns each column's type from them, even one that a chunk
+        leaves all missing."""
+        k = max([1, len(self.classes_)] + [s.width for s in self.encoder_.discrete_spans()])
+        raw = np.zeros((k, self.encoder_.output_dim_), dtype=np.float32)  # (k, output_dim)
+        for span in self.encoder_.discrete_spans():
+            raw[np.arange(k), span.start + np.arange(k) % span.width] = 1.0
+        return self._decode(raw, np.arange(k) % len(self.classes_))
+
+    def _decode(self, raw: np.ndarray, codes: np.ndarray) -> pd.DataFrame:
+        frame = self.encoder_.inverse_transform(raw)
         labels = pd.Series(np.asarray(self.classes_, dtype=object)[codes]).astype(self.target_dtype_)
         frame[self.target_name_] = labels.to_numpy() if labels.dtype == object else labels
         return frame[self.columns_]

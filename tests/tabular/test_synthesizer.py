@@ -134,3 +134,19 @@ def test_model_file_holds_no_training_record(mixed_table, fast_params, tmp_path)
     assert b"1.2345678901234" not in blob
     assert np.float64(1.2345678901234).tobytes() not in blob
     assert np.float32(1.2345678901234).tobytes() not in blob
+
+
+def test_write_sample_chunks_with_a_mostly_missing_column_and_zero_rows(fast_params, tmp_path):
+    # A first chunk whose object column was all missing fixed its type as null, and the next
+    # chunk crashed the writer (ArrowNotImplementedError); zero rows wrote a 0-byte file.
+    rng = np.random.default_rng(0)
+    flag = pd.Series(rng.choice([True, False], 80), dtype=object).mask(rng.random(80) < 0.7)
+    frame = pd.DataFrame({"x": rng.normal(size=80), "flag": flag, "label": rng.choice(["a", "b"], 80)})
+    model = TabularCGAN(**fast_params, verbose=False, random_state=0).fit(frame, y="label")
+    for name in ("s.csv", "s.parquet"):
+        for seed in range(4):
+            assert model.write_sample(tmp_path / name, 12, chunk_size=1, random_state=seed) == 12
+        empty = tmp_path / f"empty{name}"
+        assert model.write_sample(empty, per_class={"a": 0}) == 0
+        back = pd.read_csv(empty) if name.endswith(".csv") else pd.read_parquet(empty)
+        assert list(back.columns) == ["x", "flag", "label"] and len(back) == 0

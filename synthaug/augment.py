@@ -25,7 +25,8 @@ def oversampling_targets(y, sampling_strategy) -> dict:
     "not minority", "not majority" (= "auto"), "all": which classes grow to the majority's size;
     dict: class sizes after resampling; callable: ``f(y) -> dict``.
     """
-    counts = Counter(np.asarray(y).tolist())
+    classes, sizes = np.unique(np.asarray(y), return_counts=True)  # sorted, so ties go as in imblearn
+    counts = Counter(dict(zip(classes.tolist(), sizes.tolist(), strict=True)))
     majority_class, n_majority = max(counts.items(), key=lambda kv: kv[1])
     minority_class = min(counts.items(), key=lambda kv: kv[1])[0]
     if callable(sampling_strategy):
@@ -47,6 +48,9 @@ def oversampling_targets(y, sampling_strategy) -> dict:
     if isinstance(sampling_strategy, (float, int)) and not isinstance(sampling_strategy, bool):
         if len(counts) != 2:
             raise ValueError("sampling_strategy can be a float only for a binary target; use a dict")
+        if not 0 < sampling_strategy <= 1:
+            raise ValueError(f"sampling_strategy: a float must be in (0, 1] (minority size / majority size "
+                             f"after resampling), got {sampling_strategy}")
         targets = {c: int(n_majority * sampling_strategy - v) for c, v in counts.items() if c != majority_class}
         if any(v < 0 for v in targets.values()):
             raise ValueError(f"sampling_strategy={sampling_strategy} would remove minority rows; "

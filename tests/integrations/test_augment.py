@@ -50,6 +50,18 @@ def test_sampling_strategy_errors_like_imblearn():
         oversampling_targets(y, {0: 4})
     with pytest.raises(ValueError, match="not in y"):
         oversampling_targets(y, {7: 40})
+    with pytest.raises(ValueError, match=r"in \(0, 1\]"):
+        oversampling_targets(y[y < 2], 1.5)
+
+
+@pytest.mark.parametrize("strategy", ["minority", "not majority", "not minority"])
+def test_ties_pick_the_same_classes_as_imblearn(strategy):
+    # imblearn breaks ties between equal class sizes in sorted label order, not order of appearance
+    from imblearn.utils import check_sampling_strategy
+
+    y = np.array(["z"] * 30 + ["y"] * 30 + ["b"] * 10 + ["a"] * 10)
+    expected = {k: int(v) for k, v in check_sampling_strategy(strategy, y, "over-sampling").items()}
+    assert oversampling_targets(y, strategy) == expected
 
 
 def test_dataframe_in_dataframe_out_with_dtypes(mixed_table):

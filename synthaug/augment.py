@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
+from ._errors import DataError
 from ._random import draw_seed
+from ._text import quoted
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 
@@ -100,12 +102,20 @@ class SynthOverSampler(BaseEstimator):
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
         seed = draw_seed(self.random_state)
         features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str)
-        labels = np.asarray(y)
+        name = "target"  # the labels' name inside the synthesizer; X may have a column of that name
+        while name in set(map(str, features.columns)):
+            name = f"_{name}"
+        labels = pd.Series(np.asarray(y), name=name)
         self.synthesizer_ = self._make_synthesizer(seed).fit(features.reset_index(drop=True), labels)
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         if not per_class:
             return X, y
         X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=seed + 1)
+        missing = [c for c in features.columns if c not in X_new.columns]
+        if missing:
+            raise DataError(f"fit_resample: the synthesizer generates no column {quoted(missing)} (TabularCGAN "
+                            "leaves out identifier-like columns unless keep=[...] names them); drop them from X "
+                            "or pass them in the synthesizer's keep")
         return _append(X, X_new, features.columns), _append_labels(y, y_new)
 
     def _make_synthesizer(self, seed: int):

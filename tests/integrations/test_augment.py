@@ -105,3 +105,13 @@ def test_same_seed_same_resample():
     a = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=5).fit_resample(X, y)[0]
     b = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=5).fit_resample(X, y)[0]
     np.testing.assert_array_equal(a, b)
+
+
+def test_dataframe_columns_named_target_or_left_out_by_the_synthesizer():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=40), "target": rng.normal(size=40)})
+    y = np.array([0] * 30 + [1] * 10)
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X, y)
+    assert list(X_res.columns) == ["a", "target"] and np.bincount(y_res).tolist() == [30, 30]
+    with pytest.warns(UserWarning, match="identifier-like"), pytest.raises(ValueError, match="no column 'id'"):
+        SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X.assign(id=range(40)), y)

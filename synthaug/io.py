@@ -50,8 +50,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary sibling of ``path``; on success it replaces ``path``, else it vanishes."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; give the path of a file to write")
+    _make_parent(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write there ({exc.strerror})") from None
     os.close(fd)
     tmp_path = Path(tmp)
     tmp_path.chmod(0o666 & ~_umask())  # mkstemp makes 0600; a finished file gets the usual mode
@@ -67,8 +72,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 def atomic_directory(path: str | Path) -> Iterator[Path]:
     """Yield a temporary sibling directory; on success it replaces ``path`` (files or folder)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    _make_parent(path)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write there ({exc.strerror})") from None
     tmp.chmod(0o777 & ~_umask())
     try:
         yield tmp
@@ -82,6 +90,15 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _make_parent(path: Path) -> None:
+    """Create the folder ``path`` goes in, or a DataError (e.g. a file of that name is in the way)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = "a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+        raise DataError(f"{path}: cannot create its folder {path.parent} ({why})") from None
 
 
 def _umask() -> int:

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError
-from synthaug.io import TableWriter, atomic_path, read_table
+from synthaug.io import TableWriter, atomic_directory, atomic_path, read_table
 
 
 def test_table_writer_streams_chunks_and_round_trips(tmp_path):
@@ -54,3 +54,14 @@ def test_no_rows_still_writes_the_header(tmp_path):
         path = tmp_path / name
         back = pd.read_csv(path) if name.endswith(".csv") else pd.read_parquet(path)
         assert list(back.columns) == ["a", "b"] and len(back) == 0
+
+
+def test_output_paths_that_cannot_be_files_are_named(tmp_path):
+    (tmp_path / "out.csv").mkdir()
+    (tmp_path / "afile").write_text("")
+    for path, message in ((tmp_path / "out.csv", "is a folder"), (tmp_path / "afile" / "t.csv", "cannot create")):
+        with pytest.raises(DataError, match=message), TableWriter(path) as writer:
+            writer.write(pd.DataFrame({"a": [1]}))
+    with pytest.raises(DataError, match="cannot create"), atomic_directory(tmp_path / "afile" / "d"):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "out.csv"]

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from .._errors import DataError, SynthaugWarning
-from ..io import atomic_directory, atomic_path
+from ..io import TABLE_SUFFIXES, atomic_directory, atomic_path
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 CHANNELS = ("auto", "gray", "rgb")
@@ -244,6 +244,9 @@ class ImageWriter:
         self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
 
     def __enter__(self) -> ImageWriter:
+        if self.path.suffix.lower() in TABLE_SUFFIXES:  # a folder named "out.csv" is never what was meant
+            raise DataError(f"{self.path}: images are written to a folder or an .npz file, not a "
+                            f"{self.path.suffix} table; is MODEL a table model?")
         if not self.is_npz and self.path.exists() and not self.path.is_dir():
             raise DataError(f"{self.path}: exists and is not a folder; give a folder or an .npz path")
         if not self.is_npz and self.path.is_dir() and any(self.path.iterdir()) and not (self.path / MANIFEST).is_file():

@@ -124,7 +124,7 @@ class TableWriter:
         self._writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
         self._schema: pa.Schema | None = None
         if template is not None:
-            self._schema = pa.Schema.from_pandas(template, preserve_index=False).remove_metadata()
+            self._schema = self._file_schema(pa.Schema.from_pandas(template, preserve_index=False))
 
     def __enter__(self) -> TableWriter:
         self._atomic = atomic_path(self.path)
@@ -134,10 +134,14 @@ class TableWriter:
     def write(self, frame: pd.DataFrame) -> None:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         if self._writer is None:
-            self._open(self._schema or table.schema.remove_metadata())
+            self._open(self._schema or self._file_schema(table.schema))
         table = table.cast(self._schema)
         self._writer.write_table(table)
         self.rows_written += len(frame)
+
+    def _file_schema(self, schema: pa.Schema) -> pa.Schema:
+        """Parquet keeps pandas' metadata, so nullable dtypes (Int64, boolean) read back as such."""
+        return schema if self.format == "parquet" else schema.remove_metadata()
 
     def _open(self, schema: pa.Schema) -> None:
         self._schema = schema

@@ -65,3 +65,12 @@ def test_output_paths_that_cannot_be_files_are_named(tmp_path):
     with pytest.raises(DataError, match="cannot create"), atomic_directory(tmp_path / "afile" / "d"):
         pass
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "out.csv"]
+
+
+def test_parquet_keeps_nullable_dtypes(tmp_path):
+    frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "b": pd.array([True, None], dtype="boolean")})
+    with TableWriter(tmp_path / "t.parquet", frame) as writer:
+        writer.write(frame)
+        writer.write(frame.dropna())
+    back = read_table(tmp_path / "t.parquet")
+    assert back.dtypes.astype(str).tolist() == ["Int64", "boolean"] and len(back) == 3

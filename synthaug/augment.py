@@ -101,7 +101,7 @@ class SynthOverSampler(BaseEstimator):
         """Return ``(X, y)`` with synthetic rows appended; same container types as the input."""
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
         seed = draw_seed(self.random_state)
-        features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str)
+        features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str).infer_objects()
         name = "target"  # the labels' name inside the synthesizer; X may have a column of that name
         while name in set(map(str, features.columns)):
             name = f"_{name}"
@@ -111,6 +111,7 @@ class SynthOverSampler(BaseEstimator):
         if not per_class:
             return X, y
         X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=seed + 1)
+        X_new = X_new.rename(columns={str(c): c for c in features.columns})  # the synthesizer names them as text
         missing = [c for c in features.columns if c not in X_new.columns]
         if missing:
             raise DataError(f"fit_resample: the synthesizer generates no column {quoted(missing)} (TabularCGAN "

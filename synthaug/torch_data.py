@@ -73,6 +73,7 @@ class AugmentedDataset(Dataset):
         """Synthetic rows with the real table's columns, in its order (matched by name, not place)."""
         if self._columns is None or not isinstance(X, pd.DataFrame):
             return X
+        X = X.rename(columns={str(c): c for c in self._columns})  # a synthesizer names columns as text
         missing = [c for c in self._columns if c not in X.columns]
         if missing:
             raise DataError(f"the synthetic data has no column {missing[0]!r} of X")

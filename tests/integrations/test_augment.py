@@ -115,3 +115,16 @@ def test_dataframe_columns_named_target_or_left_out_by_the_synthesizer():
     assert list(X_res.columns) == ["a", "target"] and np.bincount(y_res).tolist() == [30, 30]
     with pytest.warns(UserWarning, match="identifier-like"), pytest.raises(ValueError, match="no column 'id'"):
         SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X.assign(id=range(40)), y)
+
+
+def test_integer_column_names_and_mixed_object_arrays():
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 30 + [1] * 10)
+    X = pd.DataFrame(rng.normal(size=(40, 2)))
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X, y)
+    assert list(X_res.columns) == [0, 1] and len(X_res) == len(y_res) == 60
+    # X.to_numpy() of a mixed table is an object array: numbers must stay numbers (they were
+    # taken for unique text, i.e. identifiers, and left out)
+    mixed = np.column_stack([rng.normal(size=40).astype(object), rng.choice(["u", "v"], 40)])
+    X_res, _ = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(mixed, y)
+    assert X_res.shape == (60, 2) and isinstance(X_res[-1, 0], float) and X_res[-1, 1] in {"u", "v"}

@@ -150,3 +150,13 @@ def test_write_sample_chunks_with_a_mostly_missing_column_and_zero_rows(fast_par
         assert model.write_sample(empty, per_class={"a": 0}) == 0
         back = pd.read_csv(empty) if name.endswith(".csv") else pd.read_parquet(empty)
         assert list(back.columns) == ["x", "flag", "label"] and len(back) == 0
+
+
+def test_dataframe_with_integer_column_names(fast_params):
+    # pd.DataFrame(array) has columns 0, 1, 2: fit crashed with KeyError: '0'
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 3)))
+    model = TabularCGAN(**fast_params, verbose=False, random_state=0).fit(X, np.array([0] * 40 + [1] * 20))
+    assert model.columns_ == ["0", "1", "2", "target"] and len(model.sample(n=5)[0]) == 5
+    with pytest.raises(DataError, match="equal as text"):
+        TabularCGAN(**fast_params).fit(pd.DataFrame([[1, 2]] * 10, columns=[1, "1"]), [0, 1] * 5)

@@ -231,6 +231,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             features = conform(features, schema)
         kept = [c for c in self.columns_ if c != self.target_name_]
         check_columns_exist(features, kept, "training table")
+        numeric = [sp.name for sp in self.encoder_.specs_ if sp.kind in ("continuous", "integer")]
+        text = [c for c in numeric if not pd.api.types.is_numeric_dtype(features[c])
+                or pd.api.types.is_bool_dtype(features[c])]
+        if text:  # else the filters would measure it as categories, matching no generated number
+            raise DataError(f"training table: column {text[0]!r} is not numeric (dtype {features[text[0]].dtype}) "
+                            "but the model learned it as numbers; is this the table the model was fitted on?")
         codes = pd.Index(self.classes_).get_indexer(labels.to_numpy())
         if (codes < 0).any():
             raise DataError(f"training table: {int((codes < 0).sum())} row(s) of {labels.name!r} carry a label "

@@ -160,3 +160,10 @@ def test_dataframe_with_integer_column_names(fast_params):
     assert model.columns_ == ["0", "1", "2", "target"] and len(model.sample(n=5)[0]) == 5
     with pytest.raises(DataError, match="equal as text"):
         TabularCGAN(**fast_params).fit(pd.DataFrame([[1, 2]] * 10, columns=[1, "1"]), [0, 1] * 5)
+
+
+def test_attach_privacy_filter_refuses_text_where_the_model_learned_numbers(mixed_table, fast_params):
+    model = TabularCGAN(**fast_params, verbose=False, random_state=0).fit(mixed_table, y="label")
+    wrong = mixed_table.assign(age=mixed_table["age"].astype(str) + " years")
+    with pytest.raises(DataError, match="column 'age' is not numeric"):
+        model.attach_privacy_filter(wrong, "label")

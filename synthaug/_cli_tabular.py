@@ -16,7 +16,7 @@ from ._overrides import parse_overrides
 from .cli import command
 from .distributed import process_group
 from .io import read_table
-from .persist import load_model
+from .persist import check_model_path, load_model
 from .sampling import parse_per_class
 from .tabular.public_schema import read_public_schema
 from .tabular.synthesizer import TabularCGAN
@@ -87,6 +87,7 @@ def fit(
     quiet: Quiet = False,
 ) -> None:
     """Train a class-conditional GAN on DATA and write a model directory."""
+    check_model_path(output)  # before training, not after it
     if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
         from ._cli_image import fit_images
 

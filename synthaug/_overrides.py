@@ -25,12 +25,17 @@ def parse_value(text: str):
         return text
 
 
+SET_ELSEWHERE = {"random_state": "--seed (data.seed in a recipe)", "verbose": "--quiet"}
+
+
 def check_params(estimator_cls: type, params: dict, source: str) -> dict:
     """Return ``params`` if every key is a constructor parameter of the right type."""
     signature = inspect.signature(estimator_cls.__init__)
     names = [n for n in signature.parameters if n != "self"]
     hints = _plain_hints(estimator_cls)
     for key, value in params.items():
+        if key in SET_ELSEWHERE:  # the commands pass these themselves: a second value was a TypeError
+            raise DataError(f"{source}: {key} is set by {SET_ELSEWHERE[key]}, not here")
         if key not in names:
             raise DataError(f"{source}: unknown parameter {key!r} for {estimator_cls.__name__}"
                             f"{closest_name(key, names)}")

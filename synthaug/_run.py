@@ -77,7 +77,7 @@ def run_recipe(recipe: dict, output: Path, seed: int, quiet: bool, console: Cons
     data = recipe["data"]
     seed = int(data.get("seed", seed))
     with atomic_directory(output) as tmp:
-        (tmp / "recipe.toml").write_text(to_toml(recipe))
+        (tmp / "recipe.toml").write_text(to_toml({**recipe, "data": {**data, "seed": seed}}))  # --seed too
         if modality(recipe) == "image":
             return _run_images(recipe, tmp, seed, quiet, console)
         frame, target = load_table(data)

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
+from ._errors import DataError
 from ._random import draw_seed
+from ._text import quoted
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 
@@ -25,7 +27,8 @@ def oversampling_targets(y, sampling_strategy) -> dict:
     "not minority", "not majority" (= "auto"), "all": which classes grow to the majority's size;
     dict: class sizes after resampling; callable: ``f(y) -> dict``.
     """
-    counts = Counter(np.asarray(y).tolist())
+    classes, sizes = np.unique(np.asarray(y), return_counts=True)  # sorted, so ties go as in imblearn
+    counts = Counter(dict(zip(classes.tolist(), sizes.tolist(), strict=True)))
     majority_class, n_majority = max(counts.items(), key=lambda kv: kv[1])
     minority_class = min(counts.items(), key=lambda kv: kv[1])[0]
     if callable(sampling_strategy):
@@ -47,6 +50,9 @@ def oversampling_targets(y, sampling_strategy) -> dict:
     if isinstance(sampling_strategy, (float, int)) and not isinstance(sampling_strategy, bool):
         if len(counts) != 2:
             raise ValueError("sampling_strategy can be a float only for a binary target; use a dict")
+        if not 0 < sampling_strategy <= 1:
+            raise ValueError(f"sampling_strategy: a float must be in (0, 1] (minority size / majority size "
+                             f"after resampling), got {sampling_strategy}")
         targets = {c: int(n_majority * sampling_strategy - v) for c, v in counts.items() if c != majority_class}
         if any(v < 0 for v in targets.values()):
             raise ValueError(f"sampling_strategy={sampling_strategy} would remove minority rows; "
@@ -95,13 +101,22 @@ class SynthOverSampler(BaseEstimator):
         """Return ``(X, y)`` with synthetic rows appended; same container types as the input."""
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
         seed = draw_seed(self.random_state)
-        features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str)
-        labels = np.asarray(y)
+        features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str).infer_objects()
+        name = "target"  # the labels' name inside the synthesizer; X may have a column of that name
+        while name in set(map(str, features.columns)):
+            name = f"_{name}"
+        labels = pd.Series(np.asarray(y), name=name)
         self.synthesizer_ = self._make_synthesizer(seed).fit(features.reset_index(drop=True), labels)
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         if not per_class:
             return X, y
         X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=seed + 1)
+        X_new = X_new.rename(columns={str(c): c for c in features.columns})  # the synthesizer names them as text
+        missing = [c for c in features.columns if c not in X_new.columns]
+        if missing:
+            raise DataError(f"fit_resample: the synthesizer generates no column {quoted(missing)} (TabularCGAN "
+                            "leaves out identifier-like columns unless keep=[...] names them); drop them from X "
+                            "or pass them in the synthesizer's keep")
         return _append(X, X_new, features.columns), _append_labels(y, y_new)
 
     def _make_synthesizer(self, seed: int):

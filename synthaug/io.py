@@ -50,8 +50,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary sibling of ``path``; on success it replaces ``path``, else it vanishes."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; give the path of a file to write")
+    _make_parent(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write there ({exc.strerror})") from None
     os.close(fd)
     tmp_path = Path(tmp)
     tmp_path.chmod(0o666 & ~_umask())  # mkstemp makes 0600; a finished file gets the usual mode
@@ -67,8 +72,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 def atomic_directory(path: str | Path) -> Iterator[Path]:
     """Yield a temporary sibling directory; on success it replaces ``path`` (files or folder)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    _make_parent(path)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write there ({exc.strerror})") from None
     tmp.chmod(0o777 & ~_umask())
     try:
         yield tmp
@@ -84,6 +92,15 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
         raise
 
 
+def _make_parent(path: Path) -> None:
+    """Create the folder ``path`` goes in, or a DataError (e.g. a file of that name is in the way)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = "a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+        raise DataError(f"{path}: cannot create its folder {path.parent} ({why})") from None
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -93,16 +110,21 @@ def _umask() -> int:
 class TableWriter:
     """Append DataFrame chunks to one CSV or Parquet file; it appears only when closed cleanly.
 
-    Use as a context manager: ``with TableWriter(path) as w: w.write(chunk)``.
+    Use as a context manager: ``with TableWriter(path) as w: w.write(chunk)``. ``template``, a
+    frame with every column's dtype and values of every type it can hold, fixes the file's column
+    types up front (else the first chunk does, and a column all missing in it has no type) and
+    lets a file with no rows still be written with its header.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, template: pd.DataFrame | None = None) -> None:
         self.path = Path(path)
         self.format = table_format(self.path)
         self.rows_written = 0
         self._atomic: contextlib.AbstractContextManager[Path] | None = None
         self._writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
         self._schema: pa.Schema | None = None
+        if template is not None:
+            self._schema = self._file_schema(pa.Schema.from_pandas(template, preserve_index=False))
 
     def __enter__(self) -> TableWriter:
         self._atomic = atomic_path(self.path)
@@ -112,16 +134,25 @@ class TableWriter:
     def write(self, frame: pd.DataFrame) -> None:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         if self._writer is None:
-            self._schema = table.schema.remove_metadata()
-            if self.format == "parquet":
-                self._writer = pq.ParquetWriter(self._tmp, self._schema)
-            else:
-                self._writer = pacsv.CSVWriter(self._tmp, self._schema)
+            self._open(self._schema or self._file_schema(table.schema))
         table = table.cast(self._schema)
         self._writer.write_table(table)
         self.rows_written += len(frame)
 
+    def _file_schema(self, schema: pa.Schema) -> pa.Schema:
+        """Parquet keeps pandas' metadata, so nullable dtypes (Int64, boolean) read back as such."""
+        return schema if self.format == "parquet" else schema.remove_metadata()
+
+    def _open(self, schema: pa.Schema) -> None:
+        self._schema = schema
+        if self.format == "parquet":
+            self._writer = pq.ParquetWriter(self._tmp, schema)
+        else:
+            self._writer = pacsv.CSVWriter(self._tmp, schema)
+
     def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None and self._writer is None and self._schema is not None:
+            self._open(self._schema)  # no rows: still a valid file with its columns
         if self._writer is not None:
             self._writer.close()
         assert self._atomic is not None

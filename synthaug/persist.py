@@ -26,11 +26,21 @@ def _version() -> str:
     return __version__
 
 
-def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str, torch.Tensor | np.ndarray]) -> Path:
-    """Write a model directory atomically; ``meta`` must be JSON-serialisable."""
+def check_model_path(path: str | Path) -> Path:
+    """``path`` if a model directory may be written there (new, empty, or a model directory), else
+    a ModelFileError; ``synthaug fit`` calls it before training, not only when saving."""
     path = Path(path)
     if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or (path / META_FILE).exists())):
         raise ModelFileError(f"{path}: exists and is not a synthaug model directory; choose another path")
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise ModelFileError(f"{path}: cannot create its folder: {blocker} is a file")
+    return path
+
+
+def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str, torch.Tensor | np.ndarray]) -> Path:
+    """Write a model directory atomically; ``meta`` must be JSON-serialisable."""
+    path = check_model_path(path)
     tensors = {k: torch.as_tensor(np.asarray(v)) if isinstance(v, np.ndarray) else v.detach().cpu().contiguous()
                for k, v in tensors.items()}
     with atomic_directory(path) as tmp:

@@ -93,7 +93,9 @@ def to_toml(recipe: dict) -> str:
     lines = []
     for table, values in recipe.items():
         lines.append(f"[{table}]")
-        lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
+        lines += [f"{key} = {_toml_value(value)}" if value is not None else
+                  f"# {key} = null (TOML has no null: add --set {table}.{key}=null)"  # "None" would be text
+                  for key, value in values.items()]
         lines.append("")
     return "\n".join(lines)
 

@@ -39,6 +39,8 @@ def resolve_class_counts(
         if not ratio > 0:
             raise DataError(f"--ratio must be positive, got {ratio}")
         n = int(round(ratio * counts.sum()))
+        if n < 1:
+            raise DataError(f"--ratio {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
     if n is None or int(n) < 1:
         raise DataError(f"--n must be a positive number of rows, got {n}")
     return allocate(int(n), counts / counts.sum())

@@ -43,6 +43,7 @@ class AugmentedDataset(Dataset):
         labels = np.asarray(y)
         self.classes_ = np.unique(labels)
         self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False
+        self._columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         self.encoder_ = None if self.is_image else _fitted_encoder(encoder, X)
         self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance)
         self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
@@ -62,8 +63,21 @@ class AugmentedDataset(Dataset):
             X, y = self.synthesizer.sample(per_class=per_class, random_state=seed) if per_class else ([], [])
         else:
             X, y = _take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
-        self.synth_x = self._to_tensor(X) if len(y) else self.real_x[:0]
+        self.synth_x = self._to_tensor(self._real_columns(X)) if len(y) else self.real_x[:0]
+        if not self.is_image and self.synth_x.shape[1:] != self.real_x.shape[1:]:  # images: a transform may resize
+            raise DataError(f"synthetic items have shape {tuple(self.synth_x.shape[1:])} but real ones "
+                            f"{tuple(self.real_x.shape[1:])}: the synthetic data has other columns than X")
         self.synth_y = self._codes(np.asarray(y)) if len(y) else self.real_y[:0]
+
+    def _real_columns(self, X):
+        """Synthetic rows with the real table's columns, in its order (matched by name, not place)."""
+        if self._columns is None or not isinstance(X, pd.DataFrame):
+            return X
+        X = X.rename(columns={str(c): c for c in self._columns})  # a synthesizer names columns as text
+        missing = [c for c in self._columns if c not in X.columns]
+        if missing:
+            raise DataError(f"the synthetic data has no column {missing[0]!r} of X")
+        return X[self._columns]
 
     def _codes(self, labels: np.ndarray) -> torch.Tensor:
         codes = np.searchsorted(self.classes_, labels)

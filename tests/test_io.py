@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError
-from synthaug.io import TableWriter, atomic_path, read_table
+from synthaug.io import TableWriter, atomic_directory, atomic_path, read_table
 
 
 def test_table_writer_streams_chunks_and_round_trips(tmp_path):
@@ -34,3 +34,43 @@ def test_read_errors_name_the_file(tmp_path):
     (tmp_path / "header.csv").write_text("a,b\n")
     with pytest.raises(DataError, match="header.csv: file has no rows"):
         read_table(tmp_path / "header.csv")
+
+
+def test_template_fixes_types_a_first_chunk_leaves_all_missing(tmp_path):
+    template = pd.DataFrame({"flag": pd.Series([True, None], dtype=object), "n": [1, 2]})
+    for name in ("t.csv", "t.parquet"):
+        with TableWriter(tmp_path / name, template) as writer:
+            writer.write(pd.DataFrame({"flag": pd.Series([None], dtype=object), "n": [3]}))
+            writer.write(pd.DataFrame({"flag": pd.Series([False], dtype=object), "n": [4]}))
+        back = read_table(tmp_path / name)
+        assert back["flag"].isna().tolist() == [True, False] and back["n"].tolist() == [3, 4]
+
+
+def test_no_rows_still_writes_the_header(tmp_path):
+    template = pd.DataFrame({"a": [1], "b": ["x"]})
+    for name in ("t.csv", "t.parquet"):
+        with TableWriter(tmp_path / name, template):
+            pass
+        path = tmp_path / name
+        back = pd.read_csv(path) if name.endswith(".csv") else pd.read_parquet(path)
+        assert list(back.columns) == ["a", "b"] and len(back) == 0
+
+
+def test_output_paths_that_cannot_be_files_are_named(tmp_path):
+    (tmp_path / "out.csv").mkdir()
+    (tmp_path / "afile").write_text("")
+    for path, message in ((tmp_path / "out.csv", "is a folder"), (tmp_path / "afile" / "t.csv", "cannot create")):
+        with pytest.raises(DataError, match=message), TableWriter(path) as writer:
+            writer.write(pd.DataFrame({"a": [1]}))
+    with pytest.raises(DataError, match="cannot create"), atomic_directory(tmp_path / "afile" / "d"):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "out.csv"]
+
+
+def test_parquet_keeps_nullable_dtypes(tmp_path):
+    frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "b": pd.array([True, None], dtype="boolean")})
+    with TableWriter(tmp_path / "t.parquet", frame) as writer:
+        writer.write(frame)
+        writer.write(frame.dropna())
+    back = read_table(tmp_path / "t.parquet")
+    assert back.dtypes.astype(str).tolist() == ["Int64", "boolean"] and len(back) == 3

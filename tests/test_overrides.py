@@ -19,3 +19,10 @@ def test_other_parameters_keep_the_kind_of_their_default():
         parse_overrides(["epochs=many"], TabularCGAN)
     with pytest.raises(DataError, match="loss expects text, got 2"):
         parse_overrides(["loss=2"], TabularCGAN)
+
+
+@pytest.mark.parametrize(("item", "option"), [("random_state=3", "--seed"), ("verbose=true", "--quiet")])
+def test_parameters_the_commands_set_themselves_are_refused(item, option):
+    # the CLI passes random_state and verbose itself: --set gave "got multiple values" TypeErrors
+    with pytest.raises(DataError, match=f"is set by {option}"):
+        parse_overrides([item], TabularCGAN)

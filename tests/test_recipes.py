@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from synthaug.cli import app
+from synthaug.recipe import load_recipe
 
 RECIPES = sorted((Path(__file__).parents[1] / "recipes").glob("*.toml"))
 TABLE_BUDGET = ["model.epochs=1", "model.min_steps=20", "model.generator_dims=[16]",
@@ -69,3 +70,15 @@ def test_recipe_errors_are_one_line(override, message, tmp_path):
     result = CliRunner().invoke(app, ["run", str(RECIPES[0]), "--set", override, "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_resolved_recipe_records_the_seed_and_no_none_text(tmp_path):
+    args = ["run", str(RECIPES[1]), "-o", str(tmp_path / "out"), "-q", "--seed", "7",
+            "--set", "model.privacy_filter=null"]
+    for item in SMALL["breast_cancer"]:
+        args += ["--set", item]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    resolved = load_recipe(tmp_path / "out" / "recipe.toml")
+    assert resolved["data"]["seed"] == 7 and "privacy_filter" not in resolved["model"]
+    assert "privacy_filter=null" in (tmp_path / "out" / "recipe.toml").read_text()

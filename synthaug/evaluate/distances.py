@@ -23,6 +23,7 @@ of the distances of the candidates found (see :func:`nearest`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -72,7 +73,8 @@ def fit_space(
     frames = list(real) + list(extra)
     num_real = np.concatenate([f[list(numeric)].to_numpy(np.float64) for f in real], axis=0)
     if len(numeric):
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column: handled just below
             lows = np.nanmin(num_real, axis=0) if len(num_real) else np.zeros(len(numeric))
             highs = np.nanmax(num_real, axis=0) if len(num_real) else np.ones(len(numeric))
             medians = np.nanmedian(num_real, axis=0)

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from .._errors import DataError, SynthaugWarning
-from ..io import atomic_directory, atomic_path
+from ..io import TABLE_SUFFIXES, atomic_directory, atomic_path
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 CHANNELS = ("auto", "gray", "rgb")
@@ -237,13 +237,17 @@ class ImageWriter:
     ``.npz`` output is kept in memory until then.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, empty: tuple[tuple[int, ...], np.ndarray] | None = None) -> None:
         self.path = Path(path)
+        self.empty = empty  # (image shape (S, S, C), classes): the shape and label type of an empty .npz
         self.is_npz = self.path.suffix.lower() == ".npz"
         self.images_written = 0
         self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
 
     def __enter__(self) -> ImageWriter:
+        if self.path.suffix.lower() in TABLE_SUFFIXES:  # a folder named "out.csv" is never what was meant
+            raise DataError(f"{self.path}: images are written to a folder or an .npz file, not a "
+                            f"{self.path.suffix} table; is MODEL a table model?")
         if not self.is_npz and self.path.exists() and not self.path.is_dir():
             raise DataError(f"{self.path}: exists and is not a folder; give a folder or an .npz path")
         if not self.is_npz and self.path.is_dir() and any(self.path.iterdir()) and not (self.path / MANIFEST).is_file():
@@ -268,8 +272,9 @@ class ImageWriter:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None and self.is_npz:
-            images = np.concatenate([c[0] for c in self._chunks]) if self._chunks else np.zeros((0, 1, 1, 1), np.uint8)
-            labels = np.concatenate([c[1] for c in self._chunks]) if self._chunks else np.zeros(0, np.int64)
+            shape, classes = self.empty if self.empty is not None else ((1, 1, 1), np.zeros(0, np.int64))
+            images = np.concatenate([c[0] for c in self._chunks]) if self._chunks else np.zeros((0, *shape), np.uint8)
+            labels = np.concatenate([c[1] for c in self._chunks]) if self._chunks else np.asarray(classes)[:0]
             with open(self._tmp, "wb") as handle:
                 np.savez_compressed(handle, x=images, y=_plain_labels(labels))
         self._stack.__exit__(exc_type, exc, tb)

@@ -301,7 +301,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         check_is_fitted(self, "generator_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
         show = self.verbose if verbose is None else verbose
-        with ImageWriter(path) as writer, progress_bar(total, "sampling", bool(show)) as bar:
+        empty = ((self.image_size_, self.image_size_, self.channels_), np.asarray(self.classes_))
+        with ImageWriter(path, empty) as writer, progress_bar(total, "sampling", bool(show)) as bar:
             for x, y in self.iter_sample(n, chunk_size=chunk_size, random_state=random_state, **request):
                 writer.write(x, y)
                 bar.advance(len(x))

@@ -182,7 +182,8 @@ class NumericCodec:
 
 
 def _accepts_nan(dtype: str) -> bool:
-    return dtype.startswith(("float", "Float", "Int", "UInt", "object", "str", "string", "datetime"))
+    return dtype.startswith(("float", "Float", "Int", "UInt", "object", "str", "string", "datetime",
+                             "category", "boolean"))
 
 
 class CategoricalCodec:

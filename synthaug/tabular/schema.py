@@ -19,6 +19,7 @@ KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constan
 MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical
 ID_MIN_UNIQUE_SHARE = 0.9  # string/integer columns this unique (and larger than below) look like ids
 ID_MIN_ROWS = 20
+UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def infer_schema(
     specs, dropped = [], []
     for name in frame.columns:
         col = frame[name]
+        _check_supported(col, name)
         kind = _forced_kind(col, name, categorical, continuous) or _infer_kind(col, name)
         if kind == "identifier":
             if name not in keep:
@@ -78,6 +80,24 @@ def infer_schema(
             stacklevel=2,
         )
     return specs, dropped
+
+
+def _check_supported(col: pd.Series, name: str) -> None:
+    """A DataError naming a column of a kind no codec can model (it used to fail later, or worse,
+    at save time after training: durations, periods, intervals, complex numbers, bytes, lists)."""
+    dtype = col.dtype
+    held = pd.api.types.infer_dtype(col, skipna=True) if pd.api.types.is_object_dtype(dtype) else ""
+    if (pd.api.types.is_timedelta64_dtype(dtype) or pd.api.types.is_complex_dtype(dtype)
+            or isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)) or getattr(dtype, "kind", None) in ("S", "V")
+            or held in UNSUPPORTED_OBJECTS):
+        what = f"{held} values" if held else f"dtype {dtype}"
+        raise DataError(f"column {name!r} has {what}, which synthaug cannot model; convert it (e.g. "
+                        f"durations to seconds, bytes to text) or leave it out with --drop {name}")
+    try:
+        col.nunique()
+    except TypeError:
+        raise DataError(f"column {name!r} holds lists or other unhashable values, which synthaug cannot "
+                        f"model; leave it out with --drop {name}") from None
 
 
 def _forced_kind(col: pd.Series, name: str, categorical: set, continuous: set) -> str | None:

@@ -233,6 +233,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             features = conform(features, schema)
         kept = [c for c in self.columns_ if c != self.target_name_]
         check_columns_exist(features, kept, "training table")
+        numeric = [sp.name for sp in self.encoder_.specs_ if sp.kind in ("continuous", "integer")]
+        text = [c for c in numeric if not pd.api.types.is_numeric_dtype(features[c])
+                or pd.api.types.is_bool_dtype(features[c])]
+        if text:  # else the filters would measure it as categories, matching no generated number
+            raise DataError(f"training table: column {text[0]!r} is not numeric (dtype {features[text[0]].dtype}) "
+                            "but the model learned it as numbers; is this the table the model was fitted on?")
         codes = pd.Index(self.classes_).get_indexer(labels.to_numpy())
         if (codes < 0).any():
             raise DataError(f"training table: {int((codes < 0).sum())} row(s) of {labels.name!r} carry a label "
@@ -487,7 +493,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         check_is_fitted(self, "generators_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
         show = self.verbose if verbose is None else verbose
-        with TableWriter(path) as writer, progress_bar(total, "sampling", show) as bar:
+        with TableWriter(path, self._template()) as writer, progress_bar(total, "sampling", show) as bar:
             chunks = self.iter_sample(n, chunk_size=chunk_size, random_state=random_state, **request)
             for chunk in chunks:
                 writer.write(chunk)
@@ -509,7 +515,20 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 z = torch.randn(len(rows), G.latent_dim, generator=gen)
                 raw[torch.from_numpy(rows)] = G(z, torch.zeros(len(rows), dtype=torch.long))
         raw = SoftmaxLayout(self.encoder_.spans_).perturb(raw, gen)
-        frame = self.encoder_.inverse_transform(raw.numpy())
+        return self._decode(raw.numpy(), codes)
+
+    def _template(self) -> pd.DataFrame:
+        """Decoded rows that between them take every category and mode of every column (no
+        randomness): a file writer learns each column's type from them, even one that a chunk
+        leaves all missing."""
+        k = max([1, len(self.classes_)] + [s.width for s in self.encoder_.discrete_spans()])
+        raw = np.zeros((k, self.encoder_.output_dim_), dtype=np.float32)  # (k, output_dim)
+        for span in self.encoder_.discrete_spans():
+            raw[np.arange(k), span.start + np.arange(k) % span.width] = 1.0
+        return self._decode(raw, np.arange(k) % len(self.classes_))
+
+    def _decode(self, raw: np.ndarray, codes: np.ndarray) -> pd.DataFrame:
+        frame = self.encoder_.inverse_transform(raw)
         labels = pd.Series(np.asarray(self.classes_, dtype=object)[codes]).astype(self.target_dtype_)
         frame[self.target_name_] = labels.to_numpy() if labels.dtype == object else labels
         return frame[self.columns_]

@@ -21,6 +21,11 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
         if array.ndim != 2:
             raise DataError(f"X must be a 2-D table, got an array of shape {array.shape}")
         X = pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+    elif not all(isinstance(c, str) for c in X.columns):  # e.g. pd.DataFrame(array): 0, 1, 2 -> "0", "1", "2"
+        names = [str(c) for c in X.columns]
+        if len(set(names)) < len(names):
+            raise DataError(f"X has column names that are equal as text: {', '.join(map(repr, X.columns))}")
+        X = X.set_axis(names, axis=1)
     if isinstance(y, str):
         if y not in X.columns:
             raise DataError(f"target column {y!r} not found{closest_name(y, X.columns)}")

@@ -1,5 +1,7 @@
 """Mixed-type distances by hand, and the chunked search against brute force."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -100,3 +102,12 @@ def test_sparse_reference_search_matches_brute_force():
     d, i = index.nearest(emb[:100], 3)
     np.testing.assert_allclose(d, found.dist, atol=1e-12)
     assert index.nearest(emb[:0], 3)[0].shape == (0, 3)
+
+
+def test_all_missing_numeric_column_fits_without_warnings():
+    # numpy's "All-NaN slice encountered" reached CLI users as 'warning:' lines (three per fit)
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "empty": [np.nan] * 3})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        space = dist.fit_space([frame], ["x", "empty"], [])
+    assert space.lows.tolist() == [1.0, 0.0] and space.spans.tolist() == [2.0, 1.0]

@@ -111,3 +111,10 @@ def test_writer_refuses_to_replace_a_foreign_folder(tmp_path, images):
     write_images(tmp_path / "ours", x, codes)
     write_images(tmp_path / "ours", x[:3], codes[:3])  # a previous sample folder is replaced
     assert len((tmp_path / "ours" / "manifest.csv").read_text().splitlines()) == 4
+
+
+def test_writer_refuses_a_table_path(tmp_path, images):
+    x, codes = images
+    with pytest.raises(DataError, match="not a .csv table"):
+        write_images(tmp_path / "out.csv", x, codes)
+    assert not (tmp_path / "out.csv").exists()

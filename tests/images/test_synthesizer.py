@@ -74,6 +74,9 @@ def test_write_sample_npz(fitted, tmp_path):
     model.write_sample(tmp_path / "s.npz", balance=False, n=6, random_state=0)
     with np.load(tmp_path / "s.npz", allow_pickle=False) as data:
         assert data["x"].shape == (6, 8, 8, 1) and len(data["y"]) == 6
+    model.write_sample(tmp_path / "e.npz", per_class={model.classes_[0]: 0}, random_state=0)
+    with np.load(tmp_path / "e.npz", allow_pickle=False) as data:  # was (0, 1, 1, 1) and int64 labels
+        assert data["x"].shape == (0, 8, 8, 1) and data["y"].dtype == np.asarray(model.classes_).dtype
 
 
 def test_fit_from_folder(image_folder):

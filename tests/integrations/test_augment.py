@@ -50,6 +50,18 @@ def test_sampling_strategy_errors_like_imblearn():
         oversampling_targets(y, {0: 4})
     with pytest.raises(ValueError, match="not in y"):
         oversampling_targets(y, {7: 40})
+    with pytest.raises(ValueError, match=r"in \(0, 1\]"):
+        oversampling_targets(y[y < 2], 1.5)
+
+
+@pytest.mark.parametrize("strategy", ["minority", "not majority", "not minority"])
+def test_ties_pick_the_same_classes_as_imblearn(strategy):
+    # imblearn breaks ties between equal class sizes in sorted label order, not order of appearance
+    from imblearn.utils import check_sampling_strategy
+
+    y = np.array(["z"] * 30 + ["y"] * 30 + ["b"] * 10 + ["a"] * 10)
+    expected = {k: int(v) for k, v in check_sampling_strategy(strategy, y, "over-sampling").items()}
+    assert oversampling_targets(y, strategy) == expected
 
 
 def test_dataframe_in_dataframe_out_with_dtypes(mixed_table):
@@ -93,3 +105,26 @@ def test_same_seed_same_resample():
     a = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=5).fit_resample(X, y)[0]
     b = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=5).fit_resample(X, y)[0]
     np.testing.assert_array_equal(a, b)
+
+
+def test_dataframe_columns_named_target_or_left_out_by_the_synthesizer():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=40), "target": rng.normal(size=40)})
+    y = np.array([0] * 30 + [1] * 10)
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X, y)
+    assert list(X_res.columns) == ["a", "target"] and np.bincount(y_res).tolist() == [30, 30]
+    with pytest.warns(UserWarning, match="identifier-like"), pytest.raises(ValueError, match="no column 'id'"):
+        SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X.assign(id=range(40)), y)
+
+
+def test_integer_column_names_and_mixed_object_arrays():
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 30 + [1] * 10)
+    X = pd.DataFrame(rng.normal(size=(40, 2)))
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X, y)
+    assert list(X_res.columns) == [0, 1] and len(X_res) == len(y_res) == 60
+    # X.to_numpy() of a mixed table is an object array: numbers must stay numbers (they were
+    # taken for unique text, i.e. identifiers, and left out)
+    mixed = np.column_stack([rng.normal(size=40).astype(object), rng.choice(["u", "v"], 40)])
+    X_res, _ = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(mixed, y)
+    assert X_res.shape == (60, 2) and isinstance(X_res[-1, 0], float) and X_res[-1, 1] in {"u", "v"}

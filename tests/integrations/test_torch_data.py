@@ -10,6 +10,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from torch.utils.data import DataLoader
 
 from synthaug import AugmentedDataset, DataError, TabularCGAN
+from synthaug._random import child_seed
 
 TINY = {"epochs": 1, "min_steps": 15, "generator_dims": (16,), "discriminator_dims": (16,), "latent_dim": 8}
 
@@ -86,3 +87,15 @@ def test_images_with_albumentations_are_deterministic():
     assert torch.equal(ds[3][0], x)
     ds.set_epoch(1)
     assert not torch.equal(ds[3][0], x)
+
+
+def test_synthetic_columns_follow_the_real_tables_names_not_places(numeric_model):
+    X, y, model = numeric_model
+    reordered = X[["c", "a", "b"]]
+    ds = AugmentedDataset(reordered, y, synthesizer=model, balance=True, random_state=0)
+    synthetic, _ = model.sample(per_class={1: 25, 2: 35}, random_state=child_seed(0, 0))
+    np.testing.assert_allclose(ds.synth_x.numpy(), synthetic[["c", "a", "b"]].to_numpy(dtype=np.float32))
+    with pytest.raises(DataError, match="no column 'd'"):
+        AugmentedDataset(X.assign(d=1.0), y, synthesizer=model, balance=True)
+    with pytest.raises(DataError, match="other columns"):
+        AugmentedDataset(X.assign(d=1.0).to_numpy(), y, synthesizer=model, balance=True)

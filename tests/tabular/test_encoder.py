@@ -119,3 +119,16 @@ def test_a_value_seen_once_is_no_point_mass_in_a_small_table():
     assert len(enc.codecs_[0].masses_) == 0
     assert "1.2345678901234" not in json.dumps(enc.state()[0])
     assert np.float64(1.2345678901234) not in np.concatenate(list(enc.state()[1].values()))
+
+
+def test_pandas_category_and_nullable_boolean_with_missing_keep_their_dtype():
+    # A Parquet file keeps pandas' category and nullable boolean dtypes; with missing values
+    # decoding used to cast them to float64 (category: ValueError on the first string).
+    frame = pd.DataFrame({
+        "colour": pd.Series(["red", "blue", None, "red"] * 5, dtype="category"),
+        "member": pd.Series([True, False, None, True] * 5, dtype="boolean"),
+    })
+    enc, matrix = fitted(frame)
+    back = enc.inverse_transform(matrix)
+    assert (back.dtypes == frame.dtypes).all()
+    pd.testing.assert_frame_equal(back, frame)

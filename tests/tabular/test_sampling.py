@@ -42,3 +42,8 @@ def test_chunks_have_exact_totals_and_bounded_size():
     chunks = list(chunk_labels(np.array([1000, 10, 0]), 128, np.random.default_rng(0)))
     assert max(len(c) for c in chunks) == 128
     assert np.bincount(np.concatenate(chunks), minlength=3).tolist() == [1000, 10, 0]
+
+
+def test_a_ratio_too_small_for_one_row_names_the_ratio():
+    with pytest.raises(DataError, match="--ratio 0.001 of 100 training rows is 0 rows"):
+        resolve_class_counts(["a", "b"], [50, 50], ratio=0.001)

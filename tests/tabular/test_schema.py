@@ -64,3 +64,13 @@ def test_numeric_column_with_a_stray_string_names_column_and_row():
     values[17] = "n/a?"
     with pytest.raises(DataError, match=r"column 'amount' is numeric but 1 value\(s\).*data row 18"):
         infer_schema(pd.DataFrame({"amount": values}))
+
+
+@pytest.mark.parametrize("values", [
+    pd.to_timedelta(np.arange(30) % 4, unit="s"), pd.period_range("2020-01", periods=30, freq="M"),
+    np.arange(30) + 1j, np.array([b"a", b"b"] * 15), [[1, 2]] * 30,
+])
+def test_unsupported_column_types_are_named_up_front(values):
+    frame = pd.DataFrame({"x": np.arange(30.0), "c": values})
+    with pytest.raises(DataError, match="column 'c'.*--drop c"):
+        infer_schema(frame)

@@ -147,3 +147,36 @@ def test_kept_identifier_column_puts_no_record_in_the_model_file(mixed_table, fa
     blob = b"".join(p.read_bytes() for p in sorted((tmp_path / "m").iterdir()))
     assert b"SENTINEL-7f3a" not in blob and b"person-" not in blob
     assert model.sample_frame(n=20, random_state=0)["name"].isna().all()
+
+
+def test_write_sample_chunks_with_a_mostly_missing_column_and_zero_rows(fast_params, tmp_path):
+    # A first chunk whose object column was all missing fixed its type as null, and the next
+    # chunk crashed the writer (ArrowNotImplementedError); zero rows wrote a 0-byte file.
+    rng = np.random.default_rng(0)
+    flag = pd.Series(rng.choice([True, False], 80), dtype=object).mask(rng.random(80) < 0.7)
+    frame = pd.DataFrame({"x": rng.normal(size=80), "flag": flag, "label": rng.choice(["a", "b"], 80)})
+    model = TabularCGAN(**fast_params, verbose=False, random_state=0).fit(frame, y="label")
+    for name in ("s.csv", "s.parquet"):
+        for seed in range(4):
+            assert model.write_sample(tmp_path / name, 12, chunk_size=1, random_state=seed) == 12
+        empty = tmp_path / f"empty{name}"
+        assert model.write_sample(empty, per_class={"a": 0}) == 0
+        back = pd.read_csv(empty) if name.endswith(".csv") else pd.read_parquet(empty)
+        assert list(back.columns) == ["x", "flag", "label"] and len(back) == 0
+
+
+def test_dataframe_with_integer_column_names(fast_params):
+    # pd.DataFrame(array) has columns 0, 1, 2: fit crashed with KeyError: '0'
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 3)))
+    model = TabularCGAN(**fast_params, verbose=False, random_state=0).fit(X, np.array([0] * 40 + [1] * 20))
+    assert model.columns_ == ["0", "1", "2", "target"] and len(model.sample(n=5)[0]) == 5
+    with pytest.raises(DataError, match="equal as text"):
+        TabularCGAN(**fast_params).fit(pd.DataFrame([[1, 2]] * 10, columns=[1, "1"]), [0, 1] * 5)
+
+
+def test_attach_privacy_filter_refuses_text_where_the_model_learned_numbers(mixed_table, fast_params):
+    model = TabularCGAN(**fast_params, verbose=False, random_state=0).fit(mixed_table, y="label")
+    wrong = mixed_table.assign(age=mixed_table["age"].astype(str) + " years")
+    with pytest.raises(DataError, match="column 'age' is not numeric"):
+        model.attach_privacy_filter(wrong, "label")

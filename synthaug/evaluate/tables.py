@@ -130,7 +130,7 @@ def canonical(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     for column in schema.numeric:
         out[column] = pd.to_numeric(frame[column], errors="raise").to_numpy(np.float64)
     for column in schema.categorical:
-        out[column] = _as_text(frame[column]).to_numpy()
+        out[column] = as_text(frame[column])
     labels = np.empty(len(schema.classes), dtype=object)
     labels[:] = list(schema.classes)
     out[schema.target] = labels[encode_labels(frame[schema.target], schema)]
@@ -143,11 +143,10 @@ def encode_labels(labels: pd.Series | np.ndarray, schema: TableSchema) -> np.nda
     return pd.Series(labels).map(lookup).to_numpy(dtype=np.int64)
 
 
-def _as_text(series: pd.Series) -> pd.Series:
-    mask = series.isna().to_numpy()
-    values = series.astype(object).to_numpy().copy()
-    values[mask] = MISSING
-    return pd.Series(values, dtype=object).map(str)
+def as_text(col: pd.Series, missing: str = MISSING) -> np.ndarray:
+    """A column's values as text (an object array of str), missing values as the category ``missing``."""
+    obj = col.astype(object)
+    return obj.where(obj.notna(), missing).astype(str).to_numpy()
 
 
 def _check_unique_columns(frame: pd.DataFrame, name: str) -> None:

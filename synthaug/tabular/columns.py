@@ -33,12 +33,6 @@ class Span:
         return self.start + self.width
 
 
-def as_text(col: pd.Series, missing: str) -> np.ndarray:
-    """A column's values as text, missing values as the category ``missing``."""
-    obj = col.astype(object)
-    return obj.where(obj.notna(), missing).astype(str).to_numpy()
-
-
 def to_float(col: pd.Series, spec: ColumnSpec) -> np.ndarray:
     """A numeric or datetime column as float64 (datetimes in seconds), NaN for missing."""
     if spec.kind == "datetime":

@@ -24,7 +24,8 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from .._errors import DataError
-from .columns import as_text, to_float
+from ..evaluate.tables import as_text
+from .columns import to_float
 from .schema import ColumnSpec
 
 FOLDS = 5

@@ -36,8 +36,8 @@ import pandas as pd
 
 from .._errors import DataError
 from ..evaluate import distances as _dist
-from ..evaluate.tables import MISSING
-from .columns import as_text, to_float
+from ..evaluate.tables import MISSING, as_text
+from .columns import to_float
 from .schema import ColumnSpec
 
 NNDR_K = 5

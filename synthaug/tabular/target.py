@@ -24,7 +24,7 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     elif not all(isinstance(c, str) for c in X.columns):  # e.g. pd.DataFrame(array): 0, 1, 2 -> "0", "1", "2"
         names = [str(c) for c in X.columns]
         if len(set(names)) < len(names):
-            raise DataError(f"X has column names that are equal as text: {', '.join(map(repr, X.columns))}")
+            raise DataError(f"X has column names that are equal as text: {quoted(X.columns, len(X.columns))}")
         X = X.set_axis(names, axis=1)
     if isinstance(y, str):
         if y not in X.columns:

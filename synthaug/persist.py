@@ -68,8 +68,10 @@ def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelFileError(f"{meta_path}: not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})") from None
     version = meta.get("format_version") if isinstance(meta, dict) else None
-    if not isinstance(version, int):
+    if not isinstance(version, int) or isinstance(version, bool):
         raise ModelFileError(f"{meta_path}: no format_version; not a synthaug model file")
+    if version < 1:
+        raise ModelFileError(f"{meta_path}: format_version {version} is not one synthaug ever wrote")
     if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{path}: model format version {version} is newer than this synthaug supports "

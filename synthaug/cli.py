@@ -1,7 +1,8 @@
 """The ``synthaug`` command line: thin typer commands over the Python API.
 
 Commands are registered with :func:`command`, which turns known errors (SynthaugError,
-NotFittedError) into one line on stderr and exit code 2, and warnings into ``warning:`` lines.
+NotFittedError, and OSError such as a full disk) into one line on stderr and exit code 2, and
+warnings into ``warning:`` lines.
 The commands themselves live in the ``_cli_*`` modules.
 """
 
@@ -37,6 +38,12 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     err_console.print(f"[yellow]warning:[/] {escape(str(message))}", markup=True)
 
 
+def _os_error_text(exc: OSError) -> str:
+    """``path: No space left on device`` (the file the system refused, when it names one)."""
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
 def command(*args, **kwargs) -> Callable:
     """``app.command`` that reports known errors as one line (exit 2) and Ctrl-C as exit 130."""
 
@@ -52,6 +59,8 @@ def command(*args, **kwargs) -> Callable:
                     return fn(*a, **k)
                 except (SynthaugError, NotFittedError) as exc:
                     raise fail(str(exc)) from None
+                except OSError as exc:  # disk full, permission denied, ...: the environment, not a bug
+                    raise fail(_os_error_text(exc)) from None
                 except KeyboardInterrupt:
                     raise fail("interrupted; no output was written", code=130) from None
 

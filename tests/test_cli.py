@@ -87,6 +87,31 @@ def test_newer_model_format_is_refused(model, tmp_path):
     assert result.exit_code == 2 and "newer than this synthaug supports" in result.output
 
 
+@pytest.mark.parametrize("version", [0, -1, True])
+def test_model_format_versions_synthaug_never_wrote_are_refused(model, tmp_path, version):
+    meta = json.loads((model / "model.json").read_text())
+    meta["format_version"] = version
+    (model / "model.json").write_text(json.dumps(meta))
+    result = run("sample", model, "--n", 3, "-o", tmp_path / "x.csv")
+    assert result.exit_code == 2 and "model.json" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_file(model, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+
+    monkeypatch.setattr(os, "replace", full)
+    result = run("sample", model, "--n", 3, "-o", tmp_path / "x.csv")
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "x.csv: No space left on device" in said and "Traceback" not in said
+    assert not list(tmp_path.glob("x.csv")) and not list(tmp_path.glob(".x.csv*"))
+
+
 def test_demo_runs_end_to_end(tmp_path):
     result = run("demo", "-o", tmp_path / "demo", "--min-steps", 30)
     assert result.exit_code == 0, result.output

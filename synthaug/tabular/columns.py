@@ -14,6 +14,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from .._errors import SynthaugWarning
+from .datetimes import parse_datetimes, resolution_ns, round_to_resolution, time_zone
 from .schema import ColumnSpec
 
 Z_EDGE = float(ndtri(1.0 - 1e-4))  # |z| of the outermost knots (~3.72)
@@ -36,8 +37,8 @@ class Span:
 def to_float(col: pd.Series, spec: ColumnSpec) -> np.ndarray:
     """A numeric or datetime column as float64 (datetimes in seconds), NaN for missing."""
     if spec.kind == "datetime":
-        stamps = pd.to_datetime(col, errors="coerce", format="mixed")
-        if getattr(stamps.dt, "tz", None) is not None:
+        stamps = parse_datetimes(col)
+        if time_zone(stamps) is not None:
             stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
         seconds = stamps.astype("datetime64[ns]").to_numpy().astype("int64") / 1e9
         return np.where(stamps.isna().to_numpy(), np.nan, seconds)
@@ -51,6 +52,8 @@ class NumericCodec:
     plus the bounds) placed at normal quantiles, so multimodal and heavy-tailed columns become
     near-Gaussian. Integers are dequantised with uniform noise before and rounded after. A point
     mass holds at least ``mass_share`` of the values and occurs in at least ``min_count`` rows.
+    Datetimes come back at the column's resolution (dates as dates, whole seconds as seconds) and
+    in its time zone.
     """
 
     def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int,
@@ -73,6 +76,10 @@ class NumericCodec:
         self.has_missing_ = bool(np.isnan(x).any())
         rest = present[~np.isin(present, self.masses_)]
         self.knots_, self.z_knots_ = self._fit_knots(self._dequantise(rest, rng))
+        self.resolution_ns_, self.tz_ = 1, None
+        if self.spec.kind == "datetime":
+            stamps = parse_datetimes(col)
+            self.resolution_ns_, self.tz_ = resolution_ns(stamps), time_zone(stamps)
         return self
 
     def _dequantise(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -152,25 +159,37 @@ class NumericCodec:
     def _restore_dtype(self, x: np.ndarray) -> pd.Series:
         dtype = self.spec.dtype
         if self.spec.kind == "datetime":
-            stamps = pd.to_datetime(np.round(x * 1e9).astype("int64", copy=False), unit="ns")
-            stamps = stamps.where(~np.isnan(x))
-            if dtype.startswith("datetime64"):
-                series, target = pd.Series(stamps), pd.api.types.pandas_dtype(dtype)
-                if getattr(target, "tz", None) is not None:  # to_float measured aware dates in UTC
-                    series = series.dt.tz_localize("UTC")
-                return series.astype(target)
-            return pd.Series(stamps.astype(str).where(~np.isnan(x)), dtype=object).astype(dtype)
+            return self._restore_datetimes(x)
         if np.isnan(x).any() and not _accepts_nan(dtype):
             dtype = "Int64" if self.integral else "float64"
         return pd.Series(x).astype(dtype)
 
+    def _restore_datetimes(self, x: np.ndarray) -> pd.Series:
+        """Seconds since the epoch (UTC) as the column's dtype: datetime64, or text as pandas writes it."""
+        dtype, missing = self.spec.dtype, np.isnan(x)
+        target = pd.api.types.pandas_dtype(dtype) if dtype.startswith("datetime64") else None
+        tz = str(target.tz) if getattr(target, "tz", None) is not None else self.tz_
+        nanos = np.round(np.where(missing, 0.0, x) * 1e9).astype("int64")
+        nanos = round_to_resolution(nanos, self.resolution_ns_, tz)
+        stamps = pd.DatetimeIndex(nanos.astype("datetime64[ns]"))
+        if tz is not None:  # to_float measured aware dates in UTC
+            stamps = stamps.tz_localize("UTC").tz_convert(tz)
+        stamps = stamps.where(~missing)
+        if target is not None:
+            return pd.Series(stamps).astype(target)
+        return pd.Series(stamps.astype(str).where(~missing), dtype=object).astype(dtype)
+
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         scalars = {"lo": self.lo_, "hi": self.hi_, "has_missing": self.has_missing_}
+        if self.spec.kind == "datetime":
+            scalars |= {"resolution_ns": int(self.resolution_ns_), "time_zone": self.tz_}
         arrays = {"masses": self.masses_, "knots": self.knots_, "z_knots": self.z_knots_}
         return scalars, arrays
 
     def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> NumericCodec:
         self.lo_, self.hi_, self.has_missing_ = scalars["lo"], scalars["hi"], scalars["has_missing"]
+        # model files before the resolution was stored: timestamps at full precision, UTC
+        self.resolution_ns_, self.tz_ = int(scalars.get("resolution_ns", 1)), scalars.get("time_zone")
         self.masses_, self.knots_, self.z_knots_ = arrays["masses"], arrays["knots"], arrays["z_knots"]
         return self
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name
+from .datetimes import parse_datetimes
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
 MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical
@@ -178,7 +179,7 @@ def _looks_like_datetime(values: pd.Series) -> bool:
         return False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(head, errors="coerce", format="mixed")
+        parsed = parse_datetimes(head)
     return bool(parsed.notna().all())
 
 

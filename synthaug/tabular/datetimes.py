@@ -1,0 +1,48 @@
+"""Timestamps as numbers and back: parsing any UTC offsets, a column's resolution, rounding to it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# Day, hour, minute, second, millisecond, microsecond, nanosecond, in nanoseconds.
+UNITS_NS = (86_400 * 10**9, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3, 1)
+
+
+def parse_datetimes(values: pd.Series) -> pd.Series:
+    """``values`` as timestamps, NaT where unparsable; mixed UTC offsets (a DST change) in UTC."""
+    try:
+        return pd.to_datetime(values, errors="coerce", format="mixed")
+    except ValueError:  # "Mixed timezones detected": one column cannot hold two offsets
+        return pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+
+
+def time_zone(stamps: pd.Series) -> str | None:
+    """The parsed column's time zone (``"UTC+02:00"``, ``"Europe/Berlin"``), or None if naive."""
+    tz = getattr(stamps.dt, "tz", None)
+    return None if tz is None else str(tz)
+
+
+def resolution_ns(stamps: pd.Series) -> int:
+    """The largest of day, hour, ..., nanosecond of which every local time is a whole multiple."""
+    if time_zone(stamps) is not None:
+        stamps = stamps.dt.tz_localize(None)  # wall-clock time: a date at local midnight is a date
+    nanos = stamps.dropna().astype("datetime64[ns]").to_numpy().astype("int64")
+    return next(unit for unit in UNITS_NS if not np.any(nanos % unit))
+
+
+def round_to_resolution(utc_ns: np.ndarray, resolution: int, tz: str | None) -> np.ndarray:
+    """UTC nanoseconds moved to the nearest instant whose local time in ``tz`` is on the grid."""
+    if resolution <= 1:
+        return utc_ns
+    wall = utc_ns + _utc_offset_ns(utc_ns, tz)
+    grid = (wall + resolution // 2) // resolution * resolution
+    rounded = grid - _utc_offset_ns(grid - (wall - utc_ns), tz)  # the offset at the rounded instant (DST)
+    return rounded
+
+
+def _utc_offset_ns(utc_ns: np.ndarray, tz: str | None) -> np.ndarray:
+    if tz is None:
+        return np.zeros_like(utc_ns)
+    local = pd.DatetimeIndex(utc_ns.astype("datetime64[ns]")).tz_localize("UTC").tz_convert(tz)
+    return local.tz_localize(None).as_unit("ns").asi8 - utc_ns

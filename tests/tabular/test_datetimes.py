@@ -1,0 +1,68 @@
+"""Timestamps come back at the column's resolution and in its time zone."""
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from synthaug.tabular.datetimes import UNITS_NS, parse_datetimes, resolution_ns, round_to_resolution
+from synthaug.tabular.encoder import TableEncoder
+from synthaug.tabular.schema import infer_schema
+
+DAY, HOUR, SECOND = UNITS_NS[0], UNITS_NS[1], UNITS_NS[3]
+
+
+def test_resolution_is_the_largest_unit_every_value_is_a_multiple_of():
+    def of(*texts):
+        return resolution_ns(parse_datetimes(pd.Series(texts)))
+
+    assert of("2024-01-01", "1969-12-30", None) == DAY
+    assert of("2024-01-01 10:00", "2024-01-02 13:00") == HOUR
+    assert of("2024-01-01 10:00:01", "2024-01-02") == SECOND
+    assert of("2024-01-01 10:00:01.5") == UNITS_NS[4]
+    local_midnights = pd.Series(pd.date_range("2024-03-28", periods=5, freq="D", tz="Europe/Berlin"))
+    assert resolution_ns(local_midnights) == DAY  # across the DST change, in local time
+
+
+def test_rounding_lands_on_the_local_grid():
+    # Berlin: 23:59:30 (+2), 00:10 (+1), and 09:00 on the day summer time ends (+1), nearer that midnight (+2)
+    utc = pd.to_datetime(["2024-07-01 21:59:30", "2024-01-01 23:10:00", "2024-10-27 08:00:00"]).as_unit("ns").asi8
+    back = pd.DatetimeIndex(round_to_resolution(utc, DAY, "Europe/Berlin")).tz_localize("UTC")
+    back = back.tz_convert("Europe/Berlin")
+    assert [str(t) for t in back] == ["2024-07-02 00:00:00+02:00", "2024-01-02 00:00:00+01:00",
+                                      "2024-10-27 00:00:00+02:00"]
+    assert (round_to_resolution(utc, 1, None) == utc).all()
+
+
+def test_mixed_utc_offsets_parse_in_utc_instead_of_failing():
+    stamps = parse_datetimes(pd.Series(["2024-03-30T00:00:00+01:00", "2024-04-01T00:00:00+02:00", "junk"]))
+    assert [str(t) for t in stamps[:2]] == ["2024-03-29 23:00:00+00:00", "2024-03-31 22:00:00+00:00"]
+    assert stamps.isna().tolist() == [False, False, True]
+
+
+def _decoded(frame: pd.DataFrame, n: int = 400) -> pd.DataFrame:
+    specs, _ = infer_schema(frame)
+    rng = np.random.default_rng(0)
+    encoder = TableEncoder().fit(frame, specs, rng)
+    scalars, arrays = encoder.state()
+    encoder = TableEncoder.from_state(json.loads(json.dumps(scalars)), arrays)  # as a model file keeps it
+    return encoder.inverse_transform(rng.normal(size=(n, encoder.output_dim_)).astype(np.float32))
+
+
+def test_decoded_dates_are_dates_and_seconds_are_whole():
+    rng = np.random.default_rng(1)
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, 200), unit="D")
+    seconds = pd.Timestamp("2024-01-01 08:00") + pd.to_timedelta(rng.integers(0, 10**6, 200), unit="s")
+    frame = pd.DataFrame({
+        "visit": days.strftime("%Y-%m-%d"),  # text, as read from a CSV
+        "stamp": seconds,
+        "local": pd.DatetimeIndex(days).tz_localize("Europe/Berlin"),
+        "offsets": pd.DatetimeIndex(days).tz_localize("Europe/Berlin").map(lambda t: t.isoformat()),
+    })
+    out = _decoded(frame)
+    assert out["visit"].dropna().str.fullmatch(r"\d{4}-\d{2}-\d{2}").all(), out["visit"].head()
+    assert (out["stamp"].dt.nanosecond == 0).all() and (out["stamp"].dt.microsecond == 0).all()
+    assert out["local"].dtype == frame["local"].dtype
+    assert (out["local"].dt.tz_localize(None) == out["local"].dt.tz_localize(None).dt.normalize()).all()
+    # mixed offsets (+01:00 and +02:00) are measured in UTC: whole hours there, written with the offset
+    assert out["offsets"].dropna().str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:00:00\+00:00").all()

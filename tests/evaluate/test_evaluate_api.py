@@ -75,6 +75,18 @@ def test_report_files_are_self_contained_and_hold_no_record(result, tmp_path):
     assert not list((tmp_path / "out").glob(".*tmp"))
 
 
+def test_failed_html_leaves_no_new_json(result, tmp_path, monkeypatch):
+    import synthaug.evaluate.report as report
+
+    def broken(result):
+        raise RuntimeError("plotting failed")
+
+    monkeypatch.setattr(report, "render_html", broken)
+    with pytest.raises(RuntimeError, match="plotting failed"):
+        write_report(result, tmp_path / "out")
+    assert not (tmp_path / "out" / "report.json").exists()
+
+
 def test_same_seed_same_result(tables):
     train, holdout, test, fresh = tables
     a = evaluate(train, test, fresh, "label", holdout=holdout, random_state=3, baselines=("ros",), **FAST)

@@ -64,6 +64,12 @@ def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
     if not isinstance(train, pd.DataFrame):
         raise DataError(f"train must be a pandas DataFrame, got {type(train).__name__}")
     _check_unique_columns(train, "train")
+    named = next((c for c in train.columns if not isinstance(c, str)), None)
+    if named is not None:  # scikit-learn would read integer names as column positions
+        raise DataError(
+            f"train: column names must be text, got {named!r} ({type(named).__name__}); "
+            "rename them, e.g. frame.columns = frame.columns.astype(str)"
+        )
     if target not in train.columns:
         raise DataError(f"train: target column {target!r} not found")
     if train.shape[0] == 0:

@@ -48,6 +48,8 @@ def test_train_problems(train):
         check_tables(train, "label", {})
     with pytest.raises(DataError, match="single class"):
         check_tables(train.assign(y="no"), "y", {})
+    with pytest.raises(DataError, match=r"train: column names must be text, got 0 \(int\)"):
+        check_tables(train.rename(columns={"age": 0}), "y", {})
     with pytest.raises(DataError, match="'when' has dtype datetime64"):
         check_tables(train.assign(when=pd.Timestamp("2020-01-01")), "y", {})
     with pytest.raises(DataError, match="train: column 'age' has 1 infinite value"):

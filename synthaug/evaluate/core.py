@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -217,8 +218,8 @@ def _check_ratios_add_records(ratios: Sequence[float], n_train: int) -> None:
 
 
 def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -> None:
-    if not ratios or any(not (isinstance(r, (int, float)) and r > 0) for r in ratios):
-        raise DataError(f"ratios must be positive numbers, got {list(ratios)!r}")
+    if not ratios or any(not (isinstance(r, (int, float)) and 0 < r < math.inf) for r in ratios):
+        raise DataError(f"ratios must be positive finite numbers, got {list(ratios)!r}")
     names = [f"{r:g}" for r in ratios]  # the settings are named after them
     repeated = next((r for r, name in zip(ratios, names, strict=True) if names.count(name) > 1), None)
     if repeated is not None:

@@ -106,6 +106,7 @@ def test_test_set_is_the_reference_without_holdout(tables):
     ("options", "message"),
     [
         ({"ratios": (0.0,)}, "ratios must be positive"),
+        ({"ratios": (1.0, float("inf"))}, "ratios must be positive finite numbers"),
         ({"ratios": (1.0, 0.5, 1)}, "ratios: 1 is given more than once"),
         ({"ratios": (1.0, 0.004)}, "ratios: 0.004 of 120 training rows adds no synthetic record"),
         ({"baselines": ("gan",)}, "unknown baseline 'gan'"),

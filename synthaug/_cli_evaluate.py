@@ -59,7 +59,9 @@ def evaluate_command(
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", help="Random seed (default: fresh entropy; the seed used is in report.json)."),
+        typer.Option(
+            "--seed", min=0, help="Random seed (default: fresh entropy; the seed used is in report.json)."
+        ),
     ] = None,
     jobs: Annotated[
         int | None,

@@ -86,6 +86,8 @@ def evaluate(
     from any present number in the privacy measures. A missing target is an error.
     """
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
+    if isinstance(random_state, int) and random_state < 0:  # numpy's seeding refuses it later
+        raise DataError(f"random_state must be a non-negative integer, got {random_state!r}")
     seed = draw_seed(random_state)
     schema = check_tables(train, target, {"test": test, "synthetic": synthetic, "holdout": holdout})
     _check_ratios_add_records(ratios, len(train))

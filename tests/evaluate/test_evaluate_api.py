@@ -113,6 +113,7 @@ def test_test_set_is_the_reference_without_holdout(tables):
         ({"n_seeds": 0}, "n_seeds must be a positive integer"),
         ({"primary_metric": "accuracy"}, "primary_metric must be one of"),
         ({"n_boot": 10}, "n_boot must be an integer of at least 100"),
+        ({"random_state": -5}, "random_state must be a non-negative integer, got -5"),
     ],
 )
 def test_bad_options(tables, options, message):

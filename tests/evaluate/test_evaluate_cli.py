@@ -99,3 +99,10 @@ def test_output_below_a_file_fails_before_evaluating(files, tmp_path, monkeypatc
     assert result.output.strip().splitlines() == [
         f"error: {files['train'] / 'reports'}: cannot create this folder: {files['train']} is a file"
     ]
+
+
+def test_negative_seed_is_a_usage_error(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "s", "--seed", "-5"))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "--seed" in result.output
+    assert not (tmp_path / "s").exists()

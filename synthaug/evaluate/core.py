@@ -67,7 +67,8 @@ def evaluate(
         The metric behind the utility verdicts: one of ``macro_f1``, ``balanced_accuracy``,
         ``roc_auc``.
     sensitive
-        Columns for the attribute-inference attack (default: the target).
+        Columns for the attribute-inference attack (default: the target); one name may be
+        given as a string.
     n_boot
         Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
     detection_rows
@@ -89,6 +90,8 @@ def evaluate(
     if isinstance(random_state, int) and random_state < 0:  # numpy's seeding refuses it later
         raise DataError(f"random_state must be a non-negative integer, got {random_state!r}")
     seed = draw_seed(random_state)
+    if isinstance(sensitive, str):  # a str is a sequence of its letters, not of column names
+        sensitive = (sensitive,)
     schema = check_tables(train, target, {"test": test, "synthetic": synthetic, "holdout": holdout})
     _check_ratios_add_records(ratios, len(train))
     notes = _test_notes(test, target, schema.classes)

@@ -122,6 +122,13 @@ def test_bad_options(tables, options, message):
         evaluate(train, test, fresh, "label", **options)
 
 
+def test_one_sensitive_column_as_a_string(tables):
+    train, holdout, test, fresh = tables
+    result = evaluate(train, test, fresh, "label", holdout=holdout, sensitive="colour", baselines=(), **FAST)
+    assert result.options["sensitive"] == ["colour"]
+    assert [m.name for m in result.privacy[0].measures][-1] == "attribute_inference[colour]"
+
+
 def test_bad_tables(tables):
     train, _, test, fresh = tables
     with pytest.raises(DataError, match="synthetic: table has no rows"):

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from ._errors import DataError
 from .cli import command, err_console
 from .evaluate import evaluate, write_report
+from .evaluate.report import check_report_dir
 from .io import read_table
 
 _DEFAULTS = {k: p.default for k, p in inspect.signature(evaluate).parameters.items()}
@@ -58,7 +59,9 @@ def evaluate_command(
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", help="Random seed (default: fresh entropy; the seed used is in report.json)."),
+        typer.Option(
+            "--seed", min=0, help="Random seed (default: fresh entropy; the seed used is in report.json)."
+        ),
     ] = None,
     jobs: Annotated[
         int | None,
@@ -82,6 +85,7 @@ def evaluate_command(
         return
     if target is None:
         raise DataError("--target: the class column is required for tables")
+    check_report_dir(out)  # before the evaluation, not after it
     options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs}
     options = {k: v for k, v in options.items() if v is not None}
     paths = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}

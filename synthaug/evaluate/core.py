@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -66,7 +67,8 @@ def evaluate(
         The metric behind the utility verdicts: one of ``macro_f1``, ``balanced_accuracy``,
         ``roc_auc``.
     sensitive
-        Columns for the attribute-inference attack (default: the target).
+        Columns for the attribute-inference attack (default: the target); one name may be
+        given as a string.
     n_boot
         Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
     detection_rows
@@ -85,8 +87,13 @@ def evaluate(
     from any present number in the privacy measures. A missing target is an error.
     """
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
+    if isinstance(random_state, int) and random_state < 0:  # numpy's seeding refuses it later
+        raise DataError(f"random_state must be a non-negative integer, got {random_state!r}")
     seed = draw_seed(random_state)
+    if isinstance(sensitive, str):  # a str is a sequence of its letters, not of column names
+        sensitive = (sensitive,)
     schema = check_tables(train, target, {"test": test, "synthetic": synthetic, "holdout": holdout})
+    _check_ratios_add_records(ratios, len(train))
     notes = _test_notes(test, target, schema.classes)
     if holdout is None:
         notes.append("no holdout given: the test set is the privacy reference (non-members)")
@@ -206,9 +213,22 @@ def _test_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
     return []
 
 
+def _check_ratios_add_records(ratios: Sequence[float], n_train: int) -> None:
+    for ratio in ratios:
+        if round(ratio * n_train) < 1:
+            raise DataError(
+                f"ratios: {ratio:g} of {n_train} training rows adds no synthetic record; "
+                f"use a ratio above {0.5 / n_train:.3g}"
+            )
+
+
 def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -> None:
-    if not ratios or any(not (isinstance(r, (int, float)) and r > 0) for r in ratios):
-        raise DataError(f"ratios must be positive numbers, got {list(ratios)!r}")
+    if not ratios or any(not (isinstance(r, (int, float)) and 0 < r < math.inf) for r in ratios):
+        raise DataError(f"ratios must be positive finite numbers, got {list(ratios)!r}")
+    names = [f"{r:g}" for r in ratios]  # the settings are named after them
+    repeated = next((r for r, name in zip(ratios, names, strict=True) if names.count(name) > 1), None)
+    if repeated is not None:
+        raise DataError(f"ratios: {repeated:g} is given more than once, got {list(ratios)!r}")
     unknown = [b for b in baselines if b not in BASELINES]
     if unknown:
         raise DataError(f"unknown baseline {unknown[0]!r}; use any of {list(BASELINES)}")

@@ -9,7 +9,8 @@
   ``max_rows`` of each, 5-fold cross-validated); its AUC is 0.5 when they are indistinguishable.
 
 Plot data are shares per bin or category only. Numeric bins span the real column's 2.5th to
-97.5th percentile (values beyond fall in the edge bins), so no extreme value is drawn; only
+97.5th percentile (values beyond fall in the edge bins), so no extreme value is drawn, widened to
+round numbers (see :func:`plot_range`), so no edge is a record's exact value; only
 categories held by at least ``MIN_CATEGORY_ROWS`` real rows are named, rarer ones (and the
 synthetic table's unknown ones) are pooled as "(other)".
 """
@@ -153,9 +154,8 @@ def marginal(column: str, real: pd.Series, synthetic: pd.Series, numeric: bool) 
     """Distance and plot data of one column."""
     if numeric:
         r, s = real.to_numpy(np.float64), synthetic.to_numpy(np.float64)
-        finite = r[~np.isnan(r)]
-        lo, hi = np.quantile(finite, [0.025, 0.975]) if len(finite) else (0.0, 1.0)
-        edges = np.linspace(lo, hi if hi > lo else lo + 1.0, 21)
+        lo, hi = plot_range(r[~np.isnan(r)])
+        edges = np.linspace(lo, hi, 21)
         share = lambda v: _binned(v[~np.isnan(v)], edges)  # noqa: E731
         return Marginal(column, "numeric", "ks", ks_statistic(r, s), edges.tolist(), share(r), share(s))
     real, synthetic = real.astype(str), synthetic.astype(str)
@@ -165,6 +165,23 @@ def marginal(column: str, real: pd.Series, synthetic: pd.Series, numeric: bool) 
     return Marginal(
         column, "categorical", "tv", total_variation(real, synthetic), top + ["(other)"], shown(real), shown(synthetic)
     )
+
+
+def plot_range(values: np.ndarray) -> tuple[float, float]:
+    """The 2.5th to 97.5th percentile of ``values`` widened outwards to multiples of a tenth of
+    the range's order of magnitude (``(0.0, 1.0)`` when empty).
+
+    A percentile itself is often one record's exact value (always when ``0.025 * (n - 1)`` is
+    a whole number, e.g. 41 or 121 rows), which the report must not print.
+    """
+    if len(values) == 0:
+        return 0.0, 1.0
+    lo, hi = (float(q) for q in np.quantile(values, [0.025, 0.975]))
+    if not hi > lo:
+        hi = lo + 1.0
+    digits = 1 - int(np.floor(np.log10(hi - lo)))  # decimals of a tenth of the range's order
+    unit = 10.0**-digits
+    return round(float(np.floor(lo / unit)) * unit, digits), round(float(np.ceil(hi / unit)) * unit, digits)
 
 
 def _binned(values: np.ndarray, edges: np.ndarray) -> list[float]:

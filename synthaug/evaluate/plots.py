@@ -1,6 +1,8 @@
 """Figures for the HTML report, drawn from result aggregates and returned as base64 PNG.
 
-Uses matplotlib's object API with the Agg canvas (no pyplot state, no display needed).
+Uses matplotlib's object API with the Agg canvas (no pyplot state, no display needed). Text
+from the data (column names, category labels) is drawn with ``parse_math=False``: a name like
+``cost_$_in_$`` would otherwise be read as mathtext and fail to draw.
 """
 
 from __future__ import annotations
@@ -93,8 +95,10 @@ def marginal_figure(fidelity: FidelityResult) -> str:
             x = np.arange(len(m.bins))
             ax.bar(x - 0.2, m.real, width=0.4, color=REAL, label="real")
             ax.bar(x + 0.2, m.synthetic, width=0.4, color=SYNTHETIC, label="synthetic")
-            ax.set_xticks(x, [_short(str(b)) for b in m.bins], rotation=60, ha="right", fontsize=7)
-        ax.set_title(f"{_short(m.column, 28)}  ({m.statistic} {m.value:.3f})", fontsize=9)
+            ax.set_xticks(
+                x, [_short(str(b)) for b in m.bins], rotation=60, ha="right", fontsize=7, parse_math=False
+            )
+        ax.set_title(f"{_short(m.column, 28)}  ({m.statistic} {m.value:.3f})", fontsize=9, parse_math=False)
     for ax in axes[len(marginals) :]:
         ax.set_visible(False)
     if marginals:
@@ -120,8 +124,8 @@ def association_figure(fidelity: FidelityResult) -> str:
     for ax, (title, matrix, lo, hi, cmap) in zip(axes, panels, strict=True):
         image = ax.imshow(matrix, vmin=lo, vmax=hi, cmap=cmap)
         ticks = np.arange(len(labels))
-        ax.set_xticks(ticks, labels, rotation=90, fontsize=7)
-        ax.set_yticks(ticks, labels, fontsize=7)
+        ax.set_xticks(ticks, labels, rotation=90, fontsize=7, parse_math=False)
+        ax.set_yticks(ticks, labels, fontsize=7, parse_math=False)
         ax.set_title(title)
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     fig.tight_layout()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from .._errors import DataError
 from ..io import atomic_path
 from . import plots
 from .results import EvaluationResult, LeakageResult
@@ -35,16 +36,41 @@ _VERDICT_CLASS = {
 }
 
 
-def write_report(result: EvaluationResult, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write ``report.json`` and ``report.html`` into ``out_dir`` (each atomically)."""
+REPORT_FILES = ("report.json", "report.html")
+
+
+def check_report_dir(out_dir: str | Path) -> Path:
+    """``out_dir`` if the reports can be written into it, else a DataError (the CLI calls it
+    before evaluating, so a bad ``-o`` fails at once rather than after the whole evaluation)."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    json_path, html_path = out_dir / "report.json", out_dir / "report.html"
-    with atomic_path(json_path) as tmp:
-        tmp.write_text(result.to_json(), encoding="utf-8")
-    with atomic_path(html_path) as tmp:
-        tmp.write_text(render_html(result), encoding="utf-8")
-    return json_path, html_path
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DataError(f"{out_dir}: is a file; give a folder for the reports")
+    blocker = next((p for p in out_dir.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise DataError(f"{out_dir}: cannot create this folder: {blocker} is a file")
+    for name in REPORT_FILES:
+        if (out_dir / name).is_dir():
+            raise DataError(f"{out_dir / name}: is a folder; give the path of a file to write")
+    return out_dir
+
+
+def write_report(result: EvaluationResult, out_dir: str | Path) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.html`` into ``out_dir`` (each atomically).
+
+    Both texts are made before either file is written, so a failure leaves no new
+    ``report.json`` beside an old (or missing) ``report.html``.
+    """
+    out_dir = check_report_dir(out_dir)
+    texts = (result.to_json(), render_html(result))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"{out_dir}: cannot create this folder ({exc.strerror})") from None
+    paths = tuple(out_dir / name for name in REPORT_FILES)
+    for path, text in zip(paths, texts, strict=True):
+        with atomic_path(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    return paths
 
 
 def render_html(result: EvaluationResult) -> str:

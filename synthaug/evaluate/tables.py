@@ -7,7 +7,8 @@ as class labels. Missing values:
 * categorical NaN becomes its own category, :data:`MISSING`, everywhere;
 * numeric NaN stays NaN here; classifiers impute the training median and add a missing
   indicator, distances treat "missing" as a value (see :mod:`synthaug.evaluate.distances`);
-* a missing *target* is an error, never a silently dropped row.
+* a missing *target* is an error, never a silently dropped row;
+* an infinite number is an error (the classifiers and distances cannot use it).
 
 Error messages name the table and column and may name class labels, never a record.
 """
@@ -63,6 +64,12 @@ def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
     if not isinstance(train, pd.DataFrame):
         raise DataError(f"train must be a pandas DataFrame, got {type(train).__name__}")
     _check_unique_columns(train, "train")
+    named = next((c for c in train.columns if not isinstance(c, str)), None)
+    if named is not None:  # scikit-learn would read integer names as column positions
+        raise DataError(
+            f"train: column names must be text, got {named!r} ({type(named).__name__}); "
+            "rename them, e.g. frame.columns = frame.columns.astype(str)"
+        )
     if target not in train.columns:
         raise DataError(f"train: target column {target!r} not found")
     if train.shape[0] == 0:
@@ -104,6 +111,7 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
                 f"{name}: column {column!r} is {found} ({frame[column].dtype}) "
                 f"but {expected} in train ({train[column].dtype})"
             )
+    _check_finite(frame, schema, name)
     _check_target_complete(frame, schema.target, name)
     unknown = set(pd.unique(frame[schema.target])) - set(schema.classes)
     if unknown:
@@ -114,6 +122,7 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
 def check_tables(train: pd.DataFrame, target: str, others: Mapping[str, pd.DataFrame | None]) -> TableSchema:
     """Validate ``train`` and every named table against it; returns the schema."""
     schema = infer_schema(train, target)
+    _check_finite(train, schema, "train")
     for name, frame in others.items():
         if frame is not None:
             check_table(frame, schema, name, train)
@@ -153,6 +162,14 @@ def _check_unique_columns(frame: pd.DataFrame, name: str) -> None:
     duplicated = frame.columns[frame.columns.duplicated()]
     if len(duplicated):
         raise DataError(f"{name}: column {duplicated[0]!r} appears more than once")
+
+
+def _check_finite(frame: pd.DataFrame, schema: TableSchema, name: str) -> None:
+    for column in schema.numeric:
+        if pd.api.types.is_numeric_dtype(frame[column].dtype):  # an all-missing column may be text
+            n_inf = int(np.isinf(pd.to_numeric(frame[column]).to_numpy(np.float64)).sum())
+            if n_inf:
+                raise DataError(f"{name}: column {column!r} has {n_inf} infinite value(s); use finite numbers")
 
 
 def _check_target_complete(frame: pd.DataFrame, target: str, name: str) -> None:

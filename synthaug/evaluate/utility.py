@@ -45,6 +45,7 @@ from threadpoolctl import threadpool_limits
 
 from .._errors import DataError
 from .._random import child_seed, numpy_generator
+from .._text import quoted
 from . import stats as _stats
 from .baselines import baseline_records, smote_problem
 from .metrics import METRICS, bootstrap_weights, weighted_scores
@@ -159,6 +160,13 @@ def training_sets(
             settings.append(_Setting(f"real+{method}@{ratio:g}", _concat(train, records), len(records)))
     if synthetic[schema.target].nunique() >= 2:
         settings.append(_Setting("synthetic", synthetic, len(synthetic)))
+        made = set(synthetic[schema.target])
+        absent = [c for c in schema.classes if c not in made]
+        if absent:
+            notes.append(
+                f"the synthetic table has no records of class(es) {quoted(absent)}: synthetic-only "
+                "classifiers never predict them (F1 and recall 0 for those classes)"
+            )
     else:
         notes.append("synthetic-only training skipped: the synthetic table has a single class")
     return settings, notes

@@ -75,6 +75,18 @@ def test_report_files_are_self_contained_and_hold_no_record(result, tmp_path):
     assert not list((tmp_path / "out").glob(".*tmp"))
 
 
+def test_failed_html_leaves_no_new_json(result, tmp_path, monkeypatch):
+    import synthaug.evaluate.report as report
+
+    def broken(result):
+        raise RuntimeError("plotting failed")
+
+    monkeypatch.setattr(report, "render_html", broken)
+    with pytest.raises(RuntimeError, match="plotting failed"):
+        write_report(result, tmp_path / "out")
+    assert not (tmp_path / "out" / "report.json").exists()
+
+
 def test_same_seed_same_result(tables):
     train, holdout, test, fresh = tables
     a = evaluate(train, test, fresh, "label", holdout=holdout, random_state=3, baselines=("ros",), **FAST)
@@ -94,16 +106,27 @@ def test_test_set_is_the_reference_without_holdout(tables):
     ("options", "message"),
     [
         ({"ratios": (0.0,)}, "ratios must be positive"),
+        ({"ratios": (1.0, float("inf"))}, "ratios must be positive finite numbers"),
+        ({"ratios": (1.0, 0.5, 1)}, "ratios: 1 is given more than once"),
+        ({"ratios": (1.0, 0.004)}, "ratios: 0.004 of 120 training rows adds no synthetic record"),
         ({"baselines": ("gan",)}, "unknown baseline 'gan'"),
         ({"n_seeds": 0}, "n_seeds must be a positive integer"),
         ({"primary_metric": "accuracy"}, "primary_metric must be one of"),
         ({"n_boot": 10}, "n_boot must be an integer of at least 100"),
+        ({"random_state": -5}, "random_state must be a non-negative integer, got -5"),
     ],
 )
 def test_bad_options(tables, options, message):
     train, _, test, fresh = tables
     with pytest.raises(DataError, match=message):
         evaluate(train, test, fresh, "label", **options)
+
+
+def test_one_sensitive_column_as_a_string(tables):
+    train, holdout, test, fresh = tables
+    result = evaluate(train, test, fresh, "label", holdout=holdout, sensitive="colour", baselines=(), **FAST)
+    assert result.options["sensitive"] == ["colour"]
+    assert [m.name for m in result.privacy[0].measures][-1] == "attribute_inference[colour]"
 
 
 def test_bad_tables(tables):

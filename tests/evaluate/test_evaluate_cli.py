@@ -85,3 +85,24 @@ def test_missing_file_is_a_usage_error(files, tmp_path):
     args[args.index("--test") + 1] = str(tmp_path / "absent.csv")
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
+
+
+def test_output_below_a_file_fails_before_evaluating(files, tmp_path, monkeypatch):
+    import synthaug._cli_evaluate as cli_evaluate
+
+    def never(*a, **k):
+        raise AssertionError("evaluated although the reports cannot be written")
+
+    monkeypatch.setattr(cli_evaluate, "evaluate", never)
+    result = CliRunner().invoke(app, _args(files, files["train"] / "reports"))
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"error: {files['train'] / 'reports'}: cannot create this folder: {files['train']} is a file"
+    ]
+
+
+def test_negative_seed_is_a_usage_error(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "s", "--seed", "-5"))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "--seed" in result.output
+    assert not (tmp_path / "s").exists()

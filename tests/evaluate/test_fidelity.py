@@ -37,6 +37,18 @@ def test_rare_categories_are_not_named():
     assert m.bins == ["common", "(other)"]
 
 
+def test_numeric_bin_edges_are_round_numbers_not_record_values():
+    # with 41 rows the 2.5th and 97.5th percentiles are exactly the 2nd smallest and largest value
+    values = np.random.default_rng(0).normal(size=41) * 3.0
+    values[np.argsort(values)[[1, -2]]] = [-3.7890123, 4.2345678]
+    m = fidelity.marginal("x", pd.Series(values), pd.Series(values), numeric=True)
+    assert m.bins[0] <= -3.7890123 and m.bins[-1] >= 4.2345678
+    assert not set(m.bins) & set(values.tolist())
+    assert (m.bins[0], m.bins[-1]) == (-3.8, 4.3)
+    assert fidelity.plot_range(np.array([5.0, 5.0])) == (5.0, 6.0)
+    assert fidelity.plot_range(np.array([])) == (0.0, 1.0)
+
+
 def test_run_fidelity_on_copy_and_on_fresh_rows(splits):
     data = splits
     schema = check_tables(data["train"], "label", {})

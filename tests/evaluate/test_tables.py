@@ -29,6 +29,7 @@ def test_valid_tables_give_schema(train):
         (lambda f: f.iloc[:0], "synthetic: table has no rows"),
         (lambda f: f.assign(y=["no", "maybe", "no", "no"]), "class\\(es\\) absent from train: 'maybe'"),
         (lambda f: f.assign(y=["no", None, "no", "yes"]), "target column 'y' has 1 missing"),
+        (lambda f: f.assign(age=[30, np.inf, -np.inf, 1]), "synthetic: column 'age' has 2 infinite value"),
     ],
 )
 def test_bad_synthetic_tables(train, change, message):
@@ -47,8 +48,12 @@ def test_train_problems(train):
         check_tables(train, "label", {})
     with pytest.raises(DataError, match="single class"):
         check_tables(train.assign(y="no"), "y", {})
+    with pytest.raises(DataError, match=r"train: column names must be text, got 0 \(int\)"):
+        check_tables(train.rename(columns={"age": 0}), "y", {})
     with pytest.raises(DataError, match="'when' has dtype datetime64"):
         check_tables(train.assign(when=pd.Timestamp("2020-01-01")), "y", {})
+    with pytest.raises(DataError, match="train: column 'age' has 1 infinite value"):
+        check_tables(train.assign(age=[30.0, 40.0, np.inf, None]), "y", {})
 
 
 def test_errors_never_show_cell_values(train):

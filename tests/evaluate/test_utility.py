@@ -100,6 +100,16 @@ def test_single_class_synthetic_skips_synthetic_only(make_frame):
     assert any("single class" in note for note in result.notes)
 
 
+def test_synthetic_only_notes_classes_the_synthetic_table_lacks(make_frame):
+    frame = make_frame(300, seed=1)
+    three = frame.assign(label=np.where(np.arange(300) % 5 == 0, "maybe", frame["label"]))
+    train, test = three.iloc[:100], three.iloc[100:200]
+    synthetic = frame.iloc[200:]  # only "no" and "yes"
+    result = _run(train, test, synthetic)
+    assert "synthetic" in result.settings
+    assert any("no records of class(es) 'maybe'" in note for note in result.notes)
+
+
 def test_seed_free_classifiers_fit_once_per_table(make_frame, monkeypatch):
     import synthaug.evaluate.utility as utility
 

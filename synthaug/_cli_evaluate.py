@@ -60,7 +60,8 @@ def evaluate_command(
     seed: Annotated[
         int | None,
         typer.Option(
-            "--seed", min=0, help="Random seed (default: fresh entropy; the seed used is in report.json)."
+            "--seed", min=0,
+            help="Random seed (tables: default fresh entropy, the seed used is in report.json; images: default 0).",
         ),
     ] = None,
     jobs: Annotated[
@@ -81,6 +82,9 @@ def evaluate_command(
         from ._cli_image import evaluate_images_cli
         from ._cli_tabular import console
 
+        given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--jobs", jobs))
+        if unused := [name for name, value in given if value is not None]:
+            raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
         evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed or 0, quiet, console, steps=classifier_steps)
         return
     if target is None:

@@ -106,3 +106,18 @@ def test_negative_seed_is_a_usage_error(files, tmp_path):
     assert result.exit_code == 2
     assert "Traceback" not in result.output and "--seed" in result.output
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("option", [["--target", "label"], ["--ratio", "2"], ["--jobs", "2"], ["--holdout", "{npz}"]])
+def test_image_inputs_refuse_the_table_options_they_would_ignore(option, tmp_path):
+    import numpy as np
+
+    np.savez(tmp_path / "i.npz", x=np.zeros((4, 8, 8), np.uint8), y=np.array([0, 0, 1, 1]))
+    npz = str(tmp_path / "i.npz")
+    option = [o.replace("{npz}", npz) for o in option]
+    result = CliRunner().invoke(app, ["evaluate", "--train", npz, "--test", npz, "--synthetic", npz,
+                                      "-o", str(tmp_path / "out"), *option, "--seeds", "1",
+                                      "--classifier-steps", "1", "-q"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"{option[0]}: options of the table evaluation" in said, said
+    assert not (tmp_path / "out").exists()

@@ -14,7 +14,8 @@ Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorise
   is nearest to any of the ``n_t + n_r`` real rows with equal chance, so ``s`` is then
   ``n_t / (n_t + n_r)`` on average and the balanced share 0.5; copies of training rows give 1.
   Interval: cluster bootstrap over real rows (a cluster is a real row with the records it is
-  nearest to), which also reflects the chance layout of the real rows.
+  nearest to), which also reflects the chance layout of the real rows, widened to include the
+  Wilson interval of the raw share over the records (which rules for a handful of records).
 * ``exact_copies`` / ``near_copies`` / ``low_nndr``: excess of the share of records that are
   exact copies of a training row / closer to it than 95% of reference rows are / have a
   nearest-to-second-nearest distance ratio below the reference rows' 5th percentile, over the
@@ -275,6 +276,10 @@ def _dcr_share(to_train, to_ref, real, rng, n_boot, confidence, tol) -> RiskMeas
     denom = np.concatenate([numer, np.bincount(i_r, weights=1.0 - nearer, minlength=n_r)])
     numer = np.concatenate([numer, np.zeros(n_r)])
     raw, low, high = _stats.cluster_ratio_bootstrap(numer, denom, rng, n_boot, confidence)
+    # A few records all nearer a training row make every bootstrap replicate 1: the records'
+    # own binomial chance (Wilson) bounds the interval too.
+    wilson_low, wilson_high = _stats.wilson_interval(float(nearer.sum()), len(nearer), confidence)
+    low, high = min(low, wilson_low), max(high, wilson_high)
     share, low, high = (balanced_share(x, n_t, n_r) for x in (raw, low, high))
     return RiskMeasure(
         name="dcr_share",
@@ -285,7 +290,7 @@ def _dcr_share(to_train, to_ref, real, rng, n_boot, confidence, tol) -> RiskMeas
         null=0.5,
         tolerance=tol["dcr_share"],
         verdict=_stats.verdict_from_interval(low, high, 0.5, tol["dcr_share"]),
-        method=f"cluster bootstrap over real rows ({n_boot}), size-balanced",
+        method=f"cluster bootstrap over real rows ({n_boot}) and Wilson, size-balanced",
         details={"raw_share": raw, "raw_null": n_t / (n_t + n_r)},
     )
 

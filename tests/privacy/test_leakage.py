@@ -60,6 +60,16 @@ def test_fresh_rows_from_the_population_do_not_leak(real):
         assert m.low <= m.value <= m.high
 
 
+def test_a_handful_of_records_cannot_prove_a_dcr_leak(real):
+    # two records both nearer a training row happen by chance 1 time in 4: the bootstrap alone
+    # gave the interval [1, 1] and "leaks"; the exact-copy measure is the one that speaks here
+    train, holdout, fresh = real
+    share = _measure(assess_leakage(train, holdout, train.iloc[:2], "label", random_state=0), "dcr_share")
+    assert share.value == 1.0 and share.low < 0.5 and share.verdict == "inconclusive"
+    many = _measure(assess_leakage(train, holdout, train.iloc[:100], "label", random_state=0), "dcr_share")
+    assert many.low > 0.9 and many.verdict == "leaks"
+
+
 def test_unequal_sizes_keep_half_as_the_null():
     frame = _population(1500, seed=1)
     train, holdout, fresh = frame.iloc[:250], frame.iloc[250:1000], frame.iloc[1000:]

@@ -121,6 +121,9 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d["columns"][2].update(point_masses=[-1]), "within the bounds"),
     (lambda d: d["columns"][3].update(categories=[]), "non-empty 'categories'"),
     (lambda d: d["columns"][0].update(bound=[0, 1]), "unknown key 'bound'"),
+    (lambda d: d["target"].update(count={"no": 3, "yes": 4}), "target 'label': unknown key 'count' (did you mean"),
+    (lambda d: d.update(format_version=True), "unknown schema format"),
+    (lambda d: d["columns"][2].update(point_masses=[0, 2.5]), "point masses must be whole numbers"),
     (lambda d: d["target"].update(classes=["no"]), "at least two"),
     (lambda d: d["target"].update(counts={"no": 3}), "every class"),
     # dtypes are what sampling casts to: a bad one used to fit fine, then crash every sample call

@@ -49,6 +49,27 @@ def test_two_processes_write_one_model_that_samples_and_reproduces(mixed_table, 
         assert model.privacy_ is None
 
 
+def test_each_process_holds_every_class_and_together_every_row():
+    """Rows dealt class by class: a global round-robin gave alternating labels one class per process."""
+    labels = np.array([0, 1] * 6 + [2] + [1] * 3)  # (16,); class 2 has one row
+    shards = [DistContext(rank, 2).shard(labels) for rank in range(2)]
+    for rows in shards:
+        assert np.all(np.diff(rows) > 0) and set(labels[rows]) == {0, 1, 2}
+        assert np.bincount(labels[rows]).tolist() in ([3, 5, 1], [3, 4, 1])
+    assert sorted(set(shards[0]) | set(shards[1])) == list(range(16))
+    assert set(shards[0]) & set(shards[1]) == {12}  # only the lone row of class 2 is on both
+    np.testing.assert_array_equal(DistContext().shard(labels), np.arange(16))
+
+
+def test_per_class_strategy_with_a_one_row_class_trains_on_two_processes(mixed_table, tmp_path):
+    """The class's model had no rows on the second process, which crashed (and took the run down)."""
+    data = tmp_path / "data.csv"
+    mixed_table.assign(label=["solo"] + mixed_table["label"].tolist()[1:]).to_csv(data, index=False)
+    torchrun_fit(data, tmp_path / "m", "--strategy", "per-class")
+    model = synthaug.load(tmp_path / "m")
+    assert model.sample_frame(per_class={"solo": 3})["label"].tolist() == ["solo"] * 3
+
+
 NET = NetworkConfig(data_dim=3, n_classes=2, condition_dim=0, latent_dim=4, generator_dims=(8,),
                     discriminator_dims=(8,), pac=1, spectral_norm=False, dropout=0.0, generator_norm="layer")
 CFG = TrainConfig(loss="non-saturating", real_label=0.9, gp_weight=0.0, generator_lr=1e-2, discriminator_lr=1e-2,

@@ -70,6 +70,20 @@ def test_per_class_strategy_with_a_one_row_class_trains_on_two_processes(mixed_t
     assert model.sample_frame(per_class={"solo": 3})["label"].tolist() == ["solo"] * 3
 
 
+def test_image_fit_under_torchrun_is_refused_before_any_work(tmp_path, monkeypatch):
+    """It used to train the whole image model in every process, each writing the same folder."""
+    from typer.testing import CliRunner
+
+    from synthaug.cli import app
+
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "img.npz", x=rng.integers(0, 255, (8, 8, 8), dtype=np.uint8), y=np.repeat([0, 1], 4))
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    result = CliRunner().invoke(app, ["fit", str(tmp_path / "img.npz"), "-o", str(tmp_path / "m"), "-q"])
+    assert result.exit_code == 2 and "torchrun: image models train in one process" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m").exists()
+
+
 NET = NetworkConfig(data_dim=3, n_classes=2, condition_dim=0, latent_dim=4, generator_dims=(8,),
                     discriminator_dims=(8,), pac=1, spectral_norm=False, dropout=0.0, generator_norm="layer")
 CFG = TrainConfig(loss="non-saturating", real_label=0.9, gp_weight=0.0, generator_lr=1e-2, discriminator_lr=1e-2,

@@ -81,6 +81,21 @@ def current_context() -> DistContext:
     return DistContext()
 
 
+def agreed_seed(seed: int) -> int:
+    """Rank 0's ``seed`` on every process of an initialised group, else ``seed``.
+
+    ``random_state=None`` draws fresh entropy in each process: the processes would then encode
+    the table (dequantisation noise), noise the DP class counts (one Laplace draw per process,
+    each steering training: the budget spent several times) and draw their batches differently.
+    """
+    ctx = current_context()
+    if not ctx.active:
+        return seed
+    shared = [seed]
+    dist.broadcast_object_list(shared, src=0)
+    return int(shared[0])
+
+
 def launched_by_torchrun() -> bool:
     return int(os.environ.get("WORLD_SIZE", "1")) > 1
 

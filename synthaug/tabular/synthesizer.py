@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
-from ..distributed import current_context
+from ..distributed import agreed_seed, current_context
 from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import require, save_model
@@ -168,7 +168,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         features, labels, columns = split_target(X, y)
         check_columns_exist(features, self.drop, "drop")
         features = features.drop(columns=list(self.drop))
-        self.seed_ = draw_seed(self.random_state)
+        self.seed_ = agreed_seed(draw_seed(self.random_state))  # one seed for all torchrun processes
         rng = np.random.default_rng(child_seed(self.seed_, 0))
         if schema is None:
             self.classes_, codes, self.class_counts_ = encode_labels(labels)

@@ -84,6 +84,32 @@ def test_image_fit_under_torchrun_is_refused_before_any_work(tmp_path, monkeypat
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m").exists()
 
 
+def _unseeded_fit_worker(rank: int, store: str, out: str) -> None:
+    import warnings
+
+    from tests.conftest import FAST, make_mixed_table
+
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = synthaug.TabularCGAN(**{**FAST, "min_steps": 2}, dp_epsilon=3.0, random_state=None)
+        model.fit(make_mixed_table(40), y="label")
+    torch.save({"seed": model.seed_, "counts": torch.tensor(model.class_counts_)}, f"{out}.{rank}")
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+@pytest.mark.skipif(not dist.is_available(), reason="torch.distributed unavailable")
+def test_unseeded_fit_uses_one_seed_on_every_process(tmp_path):
+    """random_state=None drew a seed per process: each noised the DP class counts on its own."""
+    pytest.importorskip("opacus")
+    mp.spawn(_unseeded_fit_worker, args=(str(tmp_path / "store"), str(tmp_path / "fit")), nprocs=2, join=True)
+    first, second = (torch.load(tmp_path / f"fit.{rank}", weights_only=True) for rank in range(2))
+    assert first["seed"] == second["seed"]
+    torch.testing.assert_close(first["counts"], second["counts"])
+
+
 NET = NetworkConfig(data_dim=3, n_classes=2, condition_dim=0, latent_dim=4, generator_dims=(8,),
                     discriminator_dims=(8,), pac=1, spectral_norm=False, dropout=0.0, generator_norm="layer")
 CFG = TrainConfig(loss="non-saturating", real_label=0.9, gp_weight=0.0, generator_lr=1e-2, discriminator_lr=1e-2,

@@ -36,9 +36,22 @@ class ColumnSpec:
 
     @classmethod
     def from_dict(cls, data: dict) -> ColumnSpec:
+        """A spec from its ``to_dict``; a DataError naming the key that is unknown, missing or mistyped."""
+        if not isinstance(data, dict):
+            raise DataError(f"column spec must be an object, got {type(data).__name__}")
+        name = data.get("name")
         if data.get("kind") not in KINDS:
-            raise DataError(f"column {data.get('name')!r}: unknown kind {data.get('kind')!r}")
+            raise DataError(f"column {name!r}: unknown kind {data.get('kind')!r}")
+        unknown = sorted(set(data) - set(SPEC_TYPES))
+        if unknown:
+            raise DataError(f"column {name!r}: unknown key {unknown[0]!r} in its spec")
+        for key, kind in SPEC_TYPES.items():
+            if not isinstance(data.get(key), kind):
+                raise DataError(f"column {name!r}: spec key {key!r} must be {kind.__name__}, got {data.get(key)!r}")
         return cls(**data)
+
+
+SPEC_TYPES = {"name": str, "kind": str, "dtype": str, "has_missing": bool}
 
 
 def check_columns_exist(frame: pd.DataFrame, names: Iterable[str], option: str) -> None:

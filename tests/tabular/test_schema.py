@@ -74,3 +74,19 @@ def test_unsupported_column_types_are_named_up_front(values):
     frame = pd.DataFrame({"x": np.arange(30.0), "c": values})
     with pytest.raises(DataError, match="column 'c'.*--drop c"):
         infer_schema(frame)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d.update(extra=1), "column 'age': unknown key 'extra'"),
+    (lambda d: d.pop("dtype"), "column 'age': spec key 'dtype' must be str, got None"),
+    (lambda d: d.update(has_missing="yes"), "spec key 'has_missing' must be bool, got 'yes'"),
+])
+def test_a_bad_column_spec_in_a_model_file_is_one_line_naming_the_key(edit, message):
+    """A hand-edited model.json used to fail with ColumnSpec's TypeError (or load a wrong type silently)."""
+    from synthaug.tabular.schema import ColumnSpec
+
+    data = ColumnSpec("age", "integer", "int64", False).to_dict()
+    assert ColumnSpec.from_dict(dict(data)) == ColumnSpec("age", "integer", "int64", False)
+    edit(data)
+    with pytest.raises(DataError, match=message):
+        ColumnSpec.from_dict(data)

@@ -50,7 +50,8 @@ def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
     """Row indices: stratified test share; then ``rows_per_class`` for training (and, with
     ``holdout``, a disjoint holdout of the same size) from the rest."""
     rows = np.arange(len(y))
-    rest, test = train_test_split(rows, test_size=float(data.get("test_size", 0.3)), stratify=y, random_state=seed)
+    rest, test = train_test_split(rows, test_size=float(data.get("test_size", 0.3)), stratify=y,
+                                  random_state=seed % 2**32)  # sklearn takes 32 bits, --seed any size
     out = {"test": test}
     per_class = data.get("rows_per_class")
     if per_class is None:

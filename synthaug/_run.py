@@ -11,6 +11,7 @@ from rich.console import Console
 from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
+from ._text import plain
 from .io import TableWriter, atomic_directory, read_table
 from .recipe import modality, model_class, to_toml
 
@@ -50,8 +51,13 @@ def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
     """Row indices: stratified test share; then ``rows_per_class`` for training (and, with
     ``holdout``, a disjoint holdout of the same size) from the rest."""
     rows = np.arange(len(y))
-    rest, test = train_test_split(rows, test_size=float(data.get("test_size", 0.3)), stratify=y,
-                                  random_state=seed % 2**32)  # sklearn takes 32 bits, --seed any size
+    test_size = float(data.get("test_size", 0.3))
+    _check_split(y, test_size, data.get("rows_per_class"))
+    try:
+        rest, test = train_test_split(rows, test_size=test_size, stratify=y,
+                                      random_state=seed % 2**32)  # sklearn takes 32 bits, --seed any size
+    except ValueError as exc:  # too few test or training rows for one of each class
+        raise DataError(f"data.test_size: {test_size} cannot be split stratified ({exc})") from None
     out = {"test": test}
     per_class = data.get("rows_per_class")
     if per_class is None:
@@ -71,6 +77,19 @@ def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
     if data.get("holdout", True):
         out["holdout"] = np.concatenate(picks["holdout"])
     return out
+
+
+def _check_split(y: np.ndarray, test_size: float, per_class) -> None:
+    """One-line errors for splits scikit-learn refuses with a traceback, or that leave no training rows."""
+    if not 0.0 < test_size < 1.0:
+        raise DataError(f"data.test_size: must be a share between 0 and 1 (exclusive), got {test_size}")
+    if per_class is not None and int(per_class) < 1:
+        raise DataError(f"data.rows_per_class: must be at least 1, got {per_class}")
+    classes, counts = np.unique(y, return_counts=True)
+    few = classes[counts < 2]
+    if len(few):
+        raise DataError(f"data.target: class {plain(few[0])!r} has {int(counts[counts < 2][0])} row; a stratified "
+                        "test split needs at least 2 rows per class")
 
 
 def run_recipe(recipe: dict, output: Path, seed: int, quiet: bool, console: Console) -> int:

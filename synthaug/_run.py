@@ -96,6 +96,9 @@ def run_recipe(recipe: dict, output: Path, seed: int, quiet: bool, console: Cons
     """Execute a validated recipe into ``output``; returns the exit code (3: release refused)."""
     data = recipe["data"]
     seed = int(data.get("seed", seed))
+    if modality(recipe) == "image" and "share" in recipe:  # it used to run ungated, exit 0, and write the images
+        raise DataError("[share]: a gated release is for tables (share has no image measures); an image recipe "
+                        "takes [sample] and [evaluate]")
     with atomic_directory(output) as tmp:
         (tmp / "recipe.toml").write_text(to_toml({**recipe, "data": {**data, "seed": seed}}))  # --seed too
         if modality(recipe) == "image":

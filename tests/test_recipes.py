@@ -103,3 +103,11 @@ def test_splits_scikit_learn_refuses_are_one_line(override, message, tmp_path, m
     result = CliRunner().invoke(app, ["run", str(recipe), "--set", override, "-o", str(tmp_path / "o"), "-q"])
     assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
+
+
+def test_an_image_recipe_with_share_is_refused_not_run_ungated(tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:digits"\n[model]\nsteps = 2\n[share]\nmax_dcr_share = 0.5\n')
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 2 and "[share]: a gated release is for tables" in result.output, result.output
+    assert not (tmp_path / "o").exists()

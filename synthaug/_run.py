@@ -99,6 +99,12 @@ def run_recipe(recipe: dict, output: Path, seed: int, quiet: bool, console: Cons
     if modality(recipe) == "image" and "share" in recipe:  # it used to run ungated, exit 0, and write the images
         raise DataError("[share]: a gated release is for tables (share has no image measures); an image recipe "
                         "takes [sample] and [evaluate]")
+    if "share" in recipe:  # share splits, samples and measures by its own keys: these would be ignored
+        unused = [f"[{t}]" for t in ("sample", "evaluate") if t in recipe]
+        unused += [f"data.{k}" for k in ("test_size", "rows_per_class", "holdout") if k in data]
+        if unused:
+            raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
+                            "its gates); remove it or the [share] table")
     with atomic_directory(output) as tmp:
         (tmp / "recipe.toml").write_text(to_toml({**recipe, "data": {**data, "seed": seed}}))  # --seed too
         if modality(recipe) == "image":

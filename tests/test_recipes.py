@@ -111,3 +111,18 @@ def test_an_image_recipe_with_share_is_refused_not_run_ungated(tmp_path):
     result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"])
     assert result.exit_code == 2 and "[share]: a gated release is for tables" in result.output, result.output
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("[sample]\nper_class = 5\n", "[sample]: not used by a [share] release"),
+    ("", "data.rows_per_class: not used by a [share] release"),
+])
+def test_keys_a_share_recipe_would_ignore_are_refused(extra, message, tmp_path):
+    """They were silently ignored: the release had share's own split and sample size."""
+    recipe = tmp_path / "r.toml"
+    rows = "" if extra else "rows_per_class = 20\n"
+    recipe.write_text(f'[data]\ndataset = "sklearn:wine"\n{rows}[model]\nmin_steps = 2\n{extra}'
+                      '[share]\nholdout = 0.2\n')
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "o").exists()

@@ -106,6 +106,11 @@ def _check_supported(col: pd.Series, name: str) -> None:
         what = f"{held} values" if held else f"dtype {dtype}"
         raise DataError(f"column {name!r} has {what}, which synthaug cannot model; convert it (e.g. "
                         f"durations to seconds, bytes to text) or leave it out with --drop {name}")
+    if _is_numeric(col):
+        infinite = np.isinf(col.to_numpy(dtype=float, na_value=np.nan))
+        if infinite.any():  # it became an infinite knot and bound: a codec that decodes to inf or NaN
+            raise DataError(f"column {name!r} has {int(infinite.sum())} infinite value(s) (first at data row "
+                            f"{int(np.flatnonzero(infinite)[0]) + 1}); replace them, e.g. by missing values")
     try:
         col.nunique()
     except TypeError:

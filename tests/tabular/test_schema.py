@@ -90,3 +90,12 @@ def test_a_bad_column_spec_in_a_model_file_is_one_line_naming_the_key(edit, mess
     edit(data)
     with pytest.raises(DataError, match=message):
         ColumnSpec.from_dict(data)
+
+
+def test_an_infinite_number_is_a_data_error_naming_the_column(mixed_table):
+    """It used to become an infinite knot and upper bound of the column's codec."""
+    frame = mixed_table.drop(columns="label").astype({"age": "Int64"})
+    frame.loc[3, "score"] = -np.inf
+    with pytest.raises(DataError, match=r"column 'score' has 1 infinite value\(s\) \(first at data row 4\)"):
+        infer_schema(frame)
+    assert kinds(frame.assign(score=0.5 * np.arange(len(frame))))[0]["age"] == "integer"  # Int64 is fine

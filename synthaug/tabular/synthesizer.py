@@ -290,15 +290,19 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     def _check_params(self) -> None:
         check_dp_request(self.dp_epsilon, self.dp_delta)
         if self.strategy not in STRATEGIES:
-            raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}; got {self.strategy!r}")
+            raise DataError(f"strategy must be one of {', '.join(STRATEGIES)}; got {self.strategy!r}")
         if self.class_sampling not in CLASS_SAMPLING:
-            raise ValueError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {self.class_sampling!r}")
+            raise DataError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {self.class_sampling!r}")
         check_loss(self.loss)
         if self.generator_norm not in NORMS:
-            raise ValueError(f"generator_norm must be one of {', '.join(NORMS)}; got {self.generator_norm!r}")
+            raise DataError(f"generator_norm must be one of {', '.join(NORMS)}; got {self.generator_norm!r}")
         for name in ("epochs", "batch_size", "latent_dim", "discriminator_steps"):
             if int(getattr(self, name)) < 1:
-                raise ValueError(f"{name} must be >= 1; got {getattr(self, name)!r}")
+                raise DataError(f"{name} must be >= 1; got {getattr(self, name)!r}")
+        if not 0.0 <= float(self.dropout) < 1.0:  # 1 divided the kept units by zero: NaN losses, a NaN model
+            raise DataError(f"dropout must be in [0, 1); got {self.dropout!r}")
+        if self.ema_decay is not None and not 0.0 <= float(self.ema_decay) < 1.0:
+            raise DataError(f"ema_decay must be in [0, 1) or None; got {self.ema_decay!r}")
 
     def _device(self) -> torch.device:
         if self.device == "auto":

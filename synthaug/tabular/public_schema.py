@@ -139,6 +139,8 @@ def _parse_target(target, source: str) -> tuple[str, tuple, tuple[int, ...] | No
         raise DataError(f"{source}: target {name!r}: unknown key {unknown[0]!r}{closest_name(unknown[0], TARGET_KEYS)}")
     if not isinstance(classes, list) or len(classes) < 2 or len(set(map(repr, classes))) != len(classes):
         raise DataError(f"{source}: target {name!r}: 'classes' must list at least two distinct class names")
+    if not all(isinstance(c, (str, int, float, bool)) for c in classes):  # a list or object: unhashable later
+        raise DataError(f"{source}: target {name!r}: classes must be text, numbers or true/false")
     counts = target.get("counts")
     if counts is not None:
         if not isinstance(counts, dict) or set(counts) != {str(c) for c in classes}:

@@ -125,6 +125,7 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d.update(format_version=True), "unknown schema format"),
     (lambda d: d["columns"][2].update(point_masses=[0, 2.5]), "point masses must be whole numbers"),
     (lambda d: d["target"].update(classes=["no"]), "at least two"),
+    (lambda d: d["target"].update(classes=[["no"], {"yes": 1}]), "classes must be text, numbers or true/false"),
     (lambda d: d["target"].update(counts={"no": 3}), "every class"),
     # dtypes are what sampling casts to: a bad one used to fit fine, then crash every sample call
     (lambda d: d["columns"][0].update(dtype="nonsense"), "unknown dtype 'nonsense'"),

@@ -127,6 +127,11 @@ def test_fit_refuses_an_output_it_cannot_write_before_training(table, tmp_path, 
     ("loss=foo", "loss must be one of"),
     ("dropout=1.0", "dropout must be in [0, 1); got 1.0"),  # it trained to NaN losses and saved a NaN model
     ("ema_decay=-0.5", "ema_decay must be in [0, 1) or None; got -0.5"),
+    ("gumbel_tau=0", "gumbel_tau must be > 0; got 0"),  # NaN losses and a NaN model, like dropout=1
+    ("generator_lr=-1", "generator_lr must be > 0; got -1"),
+    ("real_label=2", "real_label must be in (0, 1]; got 2"),
+    ("condition_probability=3", "condition_probability must be in [0, 1]; got 3"),
+    ("pac=-2", "pac must be >= 1"),  # a RuntimeError traceback from a negative tensor size
 ])
 def test_a_bad_parameter_value_is_one_line_exit_2(setting, message, table, tmp_path):
     """Values of the right type but out of range ended in a ValueError traceback (or a NaN model)."""

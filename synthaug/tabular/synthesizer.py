@@ -303,6 +303,15 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             raise DataError(f"dropout must be in [0, 1); got {self.dropout!r}")
         if self.ema_decay is not None and not 0.0 <= float(self.ema_decay) < 1.0:
             raise DataError(f"ema_decay must be in [0, 1) or None; got {self.ema_decay!r}")
+        for name in ("generator_lr", "discriminator_lr", "gumbel_tau"):  # gumbel_tau=0: NaN; a rate <= 0: no learning
+            if not float(getattr(self, name)) > 0:
+                raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
+        if not 0.0 < float(self.real_label) <= 1.0:
+            raise DataError(f"real_label must be in (0, 1]; got {self.real_label!r}")
+        if not 0.0 <= float(self.condition_probability) <= 1.0:
+            raise DataError(f"condition_probability must be in [0, 1]; got {self.condition_probability!r}")
+        if self.pac is not None and int(self.pac) < 0:
+            raise DataError(f"pac must be >= 1 (or 0 / None for the default); got {self.pac!r}")
 
     def _device(self) -> torch.device:
         if self.device == "auto":

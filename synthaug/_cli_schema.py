@@ -28,7 +28,8 @@ def schema_command(
     round_bounds: Annotated[bool, typer.Option("--round/--exact", help="Round numeric bounds outward to one "
                                                "step of their order of magnitude (default), or keep the "
                                                "data's exact minimum and maximum.")] = True,
-    min_count: Annotated[int, typer.Option(min=1, help="List only categories seen at least this often.")] = 2,
+    min_count: Annotated[int, typer.Option(min=1, help="List only categories, point masses and constant "
+                                 "values seen at least this often.")] = 2,
     quiet: Quiet = False,
 ) -> None:
     """Draft a public schema (kinds, categories, bounds, classes) from DATA, to review and edit.

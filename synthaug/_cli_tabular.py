@@ -14,7 +14,7 @@ from rich.table import Table
 from ._errors import DataError
 from ._overrides import parse_overrides
 from .cli import command
-from .distributed import process_group
+from .distributed import launched_by_torchrun, process_group
 from .io import read_table
 from .persist import check_model_path, load_model
 from .sampling import parse_per_class
@@ -91,6 +91,9 @@ def fit(
     if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
         from ._cli_image import fit_images
 
+        if launched_by_torchrun():  # every process would train the whole model alone, and each write it
+            raise DataError("torchrun: image models train in one process (only tables train across "
+                            "processes); run `synthaug fit` on the images without torchrun")
         if schema is not None:  # images take nothing from a schema: say so rather than ignore it
             raise DataError("--schema: a public schema describes table columns; image data takes none "
                             "(pixels are scaled from the fixed range 0..255)")

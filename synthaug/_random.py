@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ._errors import DataError
+
 RandomState = int | np.random.Generator | None
 
 
@@ -15,6 +17,8 @@ def draw_seed(random_state: RandomState) -> int:
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
     if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        if random_state < 0:  # numpy's SeedSequence refuses it later, with a traceback
+            raise DataError(f"random_state (--seed) must be a non-negative integer, got {int(random_state)}")
         return int(random_state)
     raise TypeError(f"random_state must be an int, a numpy Generator or None, got {random_state!r}")
 

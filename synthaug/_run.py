@@ -11,6 +11,7 @@ from rich.console import Console
 from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
+from ._text import plain
 from .io import TableWriter, atomic_directory, read_table
 from .recipe import modality, model_class, to_toml
 
@@ -50,7 +51,13 @@ def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
     """Row indices: stratified test share; then ``rows_per_class`` for training (and, with
     ``holdout``, a disjoint holdout of the same size) from the rest."""
     rows = np.arange(len(y))
-    rest, test = train_test_split(rows, test_size=float(data.get("test_size", 0.3)), stratify=y, random_state=seed)
+    test_size = float(data.get("test_size", 0.3))
+    _check_split(y, test_size, data.get("rows_per_class"))
+    try:
+        rest, test = train_test_split(rows, test_size=test_size, stratify=y,
+                                      random_state=seed % 2**32)  # sklearn takes 32 bits, --seed any size
+    except ValueError as exc:  # too few test or training rows for one of each class
+        raise DataError(f"data.test_size: {test_size} cannot be split stratified ({exc})") from None
     out = {"test": test}
     per_class = data.get("rows_per_class")
     if per_class is None:
@@ -72,10 +79,32 @@ def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
     return out
 
 
+def _check_split(y: np.ndarray, test_size: float, per_class) -> None:
+    """One-line errors for splits scikit-learn refuses with a traceback, or that leave no training rows."""
+    if not 0.0 < test_size < 1.0:
+        raise DataError(f"data.test_size: must be a share between 0 and 1 (exclusive), got {test_size}")
+    if per_class is not None and int(per_class) < 1:
+        raise DataError(f"data.rows_per_class: must be at least 1, got {per_class}")
+    classes, counts = np.unique(y, return_counts=True)
+    few = classes[counts < 2]
+    if len(few):
+        raise DataError(f"data.target: class {plain(few[0])!r} has {int(counts[counts < 2][0])} row; a stratified "
+                        "test split needs at least 2 rows per class")
+
+
 def run_recipe(recipe: dict, output: Path, seed: int, quiet: bool, console: Console) -> int:
     """Execute a validated recipe into ``output``; returns the exit code (3: release refused)."""
     data = recipe["data"]
     seed = int(data.get("seed", seed))
+    if modality(recipe) == "image" and "share" in recipe:  # it used to run ungated, exit 0, and write the images
+        raise DataError("[share]: a gated release is for tables (share has no image measures); an image recipe "
+                        "takes [sample] and [evaluate]")
+    if "share" in recipe:  # share splits, samples and measures by its own keys: these would be ignored
+        unused = [f"[{t}]" for t in ("sample", "evaluate") if t in recipe]
+        unused += [f"data.{k}" for k in ("test_size", "rows_per_class", "holdout") if k in data]
+        if unused:
+            raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
+                            "its gates); remove it or the [share] table")
     with atomic_directory(output) as tmp:
         (tmp / "recipe.toml").write_text(to_toml({**recipe, "data": {**data, "seed": seed}}))  # --seed too
         if modality(recipe) == "image":

@@ -36,9 +36,25 @@ class DistContext:
     def active(self) -> bool:
         return self.world_size > 1
 
-    def shard(self, n_rows: int) -> np.ndarray:
-        """Row indices this process trains on: every ``world_size``-th row from ``rank``."""
-        return np.arange(self.rank, n_rows, self.world_size)
+    def shard(self, labels: np.ndarray) -> np.ndarray:
+        """Row indices (ascending) this process trains on, given each row's class code.
+
+        Each class's rows are dealt out in turn, so every process holds every class and a
+        class's shards differ by at most one row: balanced class sampling then gives each class
+        the same share of the global batch as in one process. A class with fewer rows than
+        processes has its rows repeated, one per process (else a process would hold none of it,
+        or, with ``strategy="per-class"``, no rows at all).
+        """
+        labels = np.asarray(labels)
+        if not self.active:
+            return np.arange(len(labels))
+        order = np.argsort(labels, kind="stable")
+        _, start, count = np.unique(labels[order], return_index=True, return_counts=True)
+        position = np.arange(len(labels)) - np.repeat(start, count)  # (n,) rank of each row within its class
+        mine = order[position % self.world_size == self.rank]
+        small = count < self.world_size
+        repeated = order[start[small] + self.rank % count[small]]  # process r: row r mod count of the class
+        return np.union1d(mine, repeated)
 
     def wrap(self, module: nn.Module) -> nn.Module:
         """DistributedDataParallel around ``module`` when distributed, else the module itself."""
@@ -63,6 +79,21 @@ def current_context() -> DistContext:
     if dist.is_available() and dist.is_initialized():
         return DistContext(dist.get_rank(), dist.get_world_size())
     return DistContext()
+
+
+def agreed_seed(seed: int) -> int:
+    """Rank 0's ``seed`` on every process of an initialised group, else ``seed``.
+
+    ``random_state=None`` draws fresh entropy in each process: the processes would then encode
+    the table (dequantisation noise), noise the DP class counts (one Laplace draw per process,
+    each steering training: the budget spent several times) and draw their batches differently.
+    """
+    ctx = current_context()
+    if not ctx.active:
+        return seed
+    shared = [seed]
+    dist.broadcast_object_list(shared, src=0)
+    return int(shared[0])
 
 
 def launched_by_torchrun() -> bool:

@@ -153,3 +153,32 @@ def test_fit_refuses_an_output_it_cannot_write_before_training(table, tmp_path, 
         result = run("fit", table, "--target", "label", "-o", out, "-q")
         assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     assert (tmp_path / "notes.txt").read_text() == "keep"
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("class_sampling=foo", "class_sampling must be one of balanced, log, prior; got 'foo'"),
+    ("loss=foo", "loss must be one of"),
+    ("dropout=1.0", "dropout must be in [0, 1); got 1.0"),  # it trained to NaN losses and saved a NaN model
+    ("ema_decay=-0.5", "ema_decay must be in [0, 1) or None; got -0.5"),
+    ("gumbel_tau=0", "gumbel_tau must be > 0; got 0"),  # NaN losses and a NaN model, like dropout=1
+    ("generator_lr=-1", "generator_lr must be > 0; got -1"),
+    ("real_label=2", "real_label must be in (0, 1]; got 2"),
+    ("condition_probability=3", "condition_probability must be in [0, 1]; got 3"),
+    ("pac=-2", "pac must be >= 1"),  # a RuntimeError traceback from a negative tensor size
+])
+def test_a_bad_parameter_value_is_one_line_exit_2(setting, message, table, tmp_path):
+    """Values of the right type but out of range ended in a ValueError traceback (or a NaN model)."""
+    out = tmp_path / "m"
+    result = runner.invoke(app, ["fit", str(table), "--target", "label", "-o", str(out), "-q", "--set", setting])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_a_bad_image_parameter_value_is_one_line_exit_2(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "img.npz", x=rng.integers(0, 255, (8, 8, 8), dtype=np.uint8), y=np.repeat([0, 1], 4))
+    result = runner.invoke(app, ["fit", str(tmp_path / "img.npz"), "-o", str(tmp_path / "m"), "-q",
+                                 "--set", "augment_p=2"])
+    assert result.exit_code == 2 and "augment_p must be in [0, 1]; got 2" in result.output, result.output

@@ -82,3 +82,47 @@ def test_resolved_recipe_records_the_seed_and_no_none_text(tmp_path):
     resolved = load_recipe(tmp_path / "out" / "recipe.toml")
     assert resolved["data"]["seed"] == 7 and "privacy_filter" not in resolved["model"]
     assert "privacy_filter=null" in (tmp_path / "out" / "recipe.toml").read_text()
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("data.test_size=1.5", "data.test_size: must be a share between 0 and 1"),
+    ("data.test_size=0.99", "data.test_size: 0.99 cannot be split stratified"),
+    ("data.rows_per_class=0", "data.rows_per_class: must be at least 1, got 0"),
+    ("data.path='solo.csv'", "data.target: class 'solo' has 1 row; a stratified test split needs at least 2"),
+])
+def test_splits_scikit_learn_refuses_are_one_line(override, message, tmp_path, monkeypatch):
+    """They used to end in scikit-learn's traceback (or, rows_per_class=0, in a misleading one-class error)."""
+    monkeypatch.chdir(tmp_path)
+    frame = pd.DataFrame({"x": np.arange(30.0), "label": ["solo"] + ["a", "b"] * 14 + ["a"]})
+    frame.to_csv("solo.csv", index=False)
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:iris"\n[model]\nmin_steps = 2\n')
+    if override.startswith("data.path"):
+        recipe.write_text('[data]\npath = "solo.csv"\ntarget = "label"\n[model]\nmin_steps = 2\n')
+        override = "data.test_size=0.3"
+    result = CliRunner().invoke(app, ["run", str(recipe), "--set", override, "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
+
+
+def test_an_image_recipe_with_share_is_refused_not_run_ungated(tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:digits"\n[model]\nsteps = 2\n[share]\nmax_dcr_share = 0.5\n')
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 2 and "[share]: a gated release is for tables" in result.output, result.output
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("[sample]\nper_class = 5\n", "[sample]: not used by a [share] release"),
+    ("", "data.rows_per_class: not used by a [share] release"),
+])
+def test_keys_a_share_recipe_would_ignore_are_refused(extra, message, tmp_path):
+    """They were silently ignored: the release had share's own split and sample size."""
+    recipe = tmp_path / "r.toml"
+    rows = "" if extra else "rows_per_class = 20\n"
+    recipe.write_text(f'[data]\ndataset = "sklearn:wine"\n{rows}[model]\nmin_steps = 2\n{extra}'
+                      '[share]\nholdout = 0.2\n')
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "o").exists()

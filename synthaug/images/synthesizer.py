@@ -178,16 +178,16 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         for name in names + (("n_threads",) if self.n_threads is not None else ()):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+                raise DataError(f"{name} must be a whole number >= 1; got {value!r}")
         if not 0.0 <= float(self.augment_p) <= 1.0:
-            raise ValueError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
+            raise DataError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
         for name in ("class_weight", "lecam_weight"):
             if not float(getattr(self, name)) >= 0:
-                raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
+                raise DataError(f"{name} must be >= 0; got {getattr(self, name)!r}")
         if self.truncation is not None and not float(self.truncation) > 0:
-            raise ValueError(f"truncation must be > 0 or None; got {self.truncation!r}")
+            raise DataError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
-            raise ValueError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
+            raise DataError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
         check_dp_request(self.dp_epsilon, self.dp_delta)
         if self.dp_epsilon is not None:
             from ..privacy.dp import check_budget

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._errors import DataError
 from .columns import Span
 
 CLASS_SAMPLING = ("balanced", "log", "prior")
@@ -114,7 +115,7 @@ class ConditionalSampler:
 
 def _class_probabilities(counts: np.ndarray, mode: str) -> np.ndarray:
     if mode not in CLASS_SAMPLING:
-        raise ValueError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {mode!r}")
+        raise DataError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {mode!r}")
     present = counts > 0
     weight = {"balanced": present.astype(float), "log": np.log1p(counts), "prior": counts}[mode]
     return weight / weight.sum()

@@ -3,8 +3,9 @@
 A draft comes from the private data, so it is not public until its data-derived values
 (bounds, category lists, point masses, missing flags, constant columns' values) have been
 checked against, or replaced by, public knowledge. Bounds are rounded outward to one step of
-the range's order of magnitude (age 17..90 becomes 10..90, dates whole years), categories seen
-fewer than ``min_count`` times are left out, and class counts are never drafted.
+the range's order of magnitude (age 17..90 becomes 10..90, dates whole years), categories, point
+masses and constant columns' values seen fewer than ``min_count`` times are left out (a value
+that few rows hold is theirs, not the column's), and class counts are never drafted.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
         low, high = float(present.min()), float(present.max())
         if round_bounds:
             low, high = outward_years(low, high) if spec.kind == "datetime" else outward(low, high)
-        masses = _point_masses(present, share, max_masses)
+        masses = _point_masses(present, share, max_masses, min_count)
         out["bounds"] = _as_json(np.array([low, high]), spec.kind)
         out["point_masses"] = _as_json(masses, spec.kind)
     elif spec.kind == "boolean":
@@ -75,8 +76,9 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
         kept = counts[counts >= min_count] if (counts >= min_count).any() else counts.head(1)
         out["categories"] = [_to_json_scalar(v) for v in kept.index]  # most frequent first
     else:
-        present = col.dropna()
-        out["value"] = _to_json_scalar(present.iloc[0]) if len(present) else None
+        present = col.dropna()  # a value in fewer than min_count rows is left out: the column is then missing
+        out["value"] = _to_json_scalar(present.iloc[0]) if len(present) >= min_count else None
+        out["missing"] = out["missing"] or out["value"] is None
     return out
 
 
@@ -96,11 +98,13 @@ def outward_years(low: float, high: float) -> tuple[float, float]:
     return start.value / 1e9, end.value / 1e9
 
 
-def _point_masses(present: np.ndarray, share: float, max_masses: int) -> np.ndarray:
+def _point_masses(present: np.ndarray, share: float, max_masses: int, min_count: int) -> np.ndarray:
+    """Values held by at least ``share`` of the rows and by at least ``min_count`` rows (in a column
+    of 20 values or fewer one row is 5%: its value would otherwise be written out exactly)."""
     values, counts = np.unique(present, return_counts=True)
     shares = counts / max(len(present), 1)
     top = np.argsort(-shares, kind="stable")[:max_masses]
-    return np.sort(values[top[shares[top] >= share]])
+    return np.sort(values[top[(shares[top] >= share) & (counts[top] >= min_count)]])
 
 
 def _as_json(values: np.ndarray, kind: str) -> list:

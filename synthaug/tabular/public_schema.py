@@ -44,6 +44,7 @@ NUMERIC = ("continuous", "integer", "datetime")
 DEFAULT_DTYPES = {"continuous": "float64", "integer": "int64", "boolean": "bool", "categorical": "object",
                   "datetime": "datetime64[ns]", "constant": "object"}
 TOP_KEYS = {"format", "format_version", "description", "target", "columns"}
+TARGET_KEYS = {"name", "classes", "counts", "dtype"}
 COLUMN_KEYS = {"name", "kind", "dtype", "missing", "categories", "bounds", "point_masses", "value"}
 
 
@@ -110,7 +111,7 @@ def parse_public_schema(document, source: str = "public schema") -> PublicSchema
     if not isinstance(document, dict):
         raise DataError(f"{source}: expected a JSON object with format_version, target and columns")
     version = document.get("format_version")
-    if version != FORMAT_VERSION or document.get("format", FORMAT) != FORMAT:
+    if version != FORMAT_VERSION or isinstance(version, bool) or document.get("format", FORMAT) != FORMAT:
         raise DataError(f"{source}: unknown schema format {document.get('format', FORMAT)!r} version {version!r} "
                         f"(this synthaug reads {FORMAT!r} version {FORMAT_VERSION})")
     unknown = sorted(set(document) - TOP_KEYS)
@@ -133,8 +134,13 @@ def _parse_target(target, source: str) -> tuple[str, tuple, tuple[int, ...] | No
     if not isinstance(target, dict) or not isinstance(target.get("name"), str):
         raise DataError(f"{source}: 'target' must be an object with a name and its classes")
     name, classes = target["name"], target.get("classes")
+    unknown = sorted(set(target) - TARGET_KEYS)  # a misspelt "counts" would silently leave the prior private
+    if unknown:
+        raise DataError(f"{source}: target {name!r}: unknown key {unknown[0]!r}{closest_name(unknown[0], TARGET_KEYS)}")
     if not isinstance(classes, list) or len(classes) < 2 or len(set(map(repr, classes))) != len(classes):
         raise DataError(f"{source}: target {name!r}: 'classes' must list at least two distinct class names")
+    if not all(isinstance(c, (str, int, float, bool)) for c in classes):  # a list or object: unhashable later
+        raise DataError(f"{source}: target {name!r}: classes must be text, numbers or true/false")
     counts = target.get("counts")
     if counts is not None:
         if not isinstance(counts, dict) or set(counts) != {str(c) for c in classes}:
@@ -211,6 +217,9 @@ def _numeric_fields(column: dict, kind: str, where: str) -> tuple[tuple[float, f
     if not isinstance(masses, list):
         raise DataError(f"{where}: 'point_masses' must be a list of values, got {masses!r}")
     masses = tuple(sorted(set(_as_numbers(masses, kind, where, "point_masses"))))
+    if kind == "integer" and not all(float(m).is_integer() for m in masses):
+        raise DataError(f"{where}: an integer column's point masses must be whole numbers, "
+                        f"got {column['point_masses']!r}")
     if any(not low <= m <= high for m in masses):
         raise DataError(f"{where}: every point mass must lie within the bounds {bounds!r}")
     return (low, high), masses

@@ -37,9 +37,22 @@ class ColumnSpec:
 
     @classmethod
     def from_dict(cls, data: dict) -> ColumnSpec:
+        """A spec from its ``to_dict``; a DataError naming the key that is unknown, missing or mistyped."""
+        if not isinstance(data, dict):
+            raise DataError(f"column spec must be an object, got {type(data).__name__}")
+        name = data.get("name")
         if data.get("kind") not in KINDS:
-            raise DataError(f"column {data.get('name')!r}: unknown kind {data.get('kind')!r}")
+            raise DataError(f"column {name!r}: unknown kind {data.get('kind')!r}")
+        unknown = sorted(set(data) - set(SPEC_TYPES))
+        if unknown:
+            raise DataError(f"column {name!r}: unknown key {unknown[0]!r} in its spec")
+        for key, kind in SPEC_TYPES.items():
+            if not isinstance(data.get(key), kind):
+                raise DataError(f"column {name!r}: spec key {key!r} must be {kind.__name__}, got {data.get(key)!r}")
         return cls(**data)
+
+
+SPEC_TYPES = {"name": str, "kind": str, "dtype": str, "has_missing": bool}
 
 
 def check_columns_exist(frame: pd.DataFrame, names: Iterable[str], option: str) -> None:
@@ -94,6 +107,11 @@ def _check_supported(col: pd.Series, name: str) -> None:
         what = f"{held} values" if held else f"dtype {dtype}"
         raise DataError(f"column {name!r} has {what}, which synthaug cannot model; convert it (e.g. "
                         f"durations to seconds, bytes to text) or leave it out with --drop {name}")
+    if _is_numeric(col):
+        infinite = np.isinf(col.to_numpy(dtype=float, na_value=np.nan))
+        if infinite.any():  # it became an infinite knot and bound: a codec that decodes to inf or NaN
+            raise DataError(f"column {name!r} has {int(infinite.sum())} infinite value(s) (first at data row "
+                            f"{int(np.flatnonzero(infinite)[0]) + 1}); replace them, e.g. by missing values")
     try:
         col.nunique()
     except TypeError:

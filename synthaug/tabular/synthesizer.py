@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
-from ..distributed import current_context
+from ..distributed import agreed_seed, current_context
 from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import require, save_model
@@ -168,7 +168,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         features, labels, columns = split_target(X, y)
         check_columns_exist(features, self.drop, "drop")
         features = features.drop(columns=list(self.drop))
-        self.seed_ = draw_seed(self.random_state)
+        self.seed_ = agreed_seed(draw_seed(self.random_state))  # one seed for all torchrun processes
         rng = np.random.default_rng(child_seed(self.seed_, 0))
         if schema is None:
             self.classes_, codes, self.class_counts_ = encode_labels(labels)
@@ -290,15 +290,28 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     def _check_params(self) -> None:
         check_dp_request(self.dp_epsilon, self.dp_delta)
         if self.strategy not in STRATEGIES:
-            raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}; got {self.strategy!r}")
+            raise DataError(f"strategy must be one of {', '.join(STRATEGIES)}; got {self.strategy!r}")
         if self.class_sampling not in CLASS_SAMPLING:
-            raise ValueError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {self.class_sampling!r}")
+            raise DataError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {self.class_sampling!r}")
         check_loss(self.loss)
         if self.generator_norm not in NORMS:
-            raise ValueError(f"generator_norm must be one of {', '.join(NORMS)}; got {self.generator_norm!r}")
+            raise DataError(f"generator_norm must be one of {', '.join(NORMS)}; got {self.generator_norm!r}")
         for name in ("epochs", "batch_size", "latent_dim", "discriminator_steps"):
             if int(getattr(self, name)) < 1:
-                raise ValueError(f"{name} must be >= 1; got {getattr(self, name)!r}")
+                raise DataError(f"{name} must be >= 1; got {getattr(self, name)!r}")
+        if not 0.0 <= float(self.dropout) < 1.0:  # 1 divided the kept units by zero: NaN losses, a NaN model
+            raise DataError(f"dropout must be in [0, 1); got {self.dropout!r}")
+        if self.ema_decay is not None and not 0.0 <= float(self.ema_decay) < 1.0:
+            raise DataError(f"ema_decay must be in [0, 1) or None; got {self.ema_decay!r}")
+        for name in ("generator_lr", "discriminator_lr", "gumbel_tau"):  # gumbel_tau=0: NaN; a rate <= 0: no learning
+            if not float(getattr(self, name)) > 0:
+                raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
+        if not 0.0 < float(self.real_label) <= 1.0:
+            raise DataError(f"real_label must be in (0, 1]; got {self.real_label!r}")
+        if not 0.0 <= float(self.condition_probability) <= 1.0:
+            raise DataError(f"condition_probability must be in [0, 1]; got {self.condition_probability!r}")
+        if self.pac is not None and int(self.pac) < 0:
+            raise DataError(f"pac must be >= 1 (or 0 / None for the default); got {self.pac!r}")
 
     def _device(self) -> torch.device:
         if self.device == "auto":

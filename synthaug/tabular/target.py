@@ -45,8 +45,13 @@ def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
     n_missing = int(labels.isna().sum())
     if n_missing:
         raise DataError(f"target column {name!r} has {n_missing} missing value(s); drop or fill them")
-    classes, codes = np.unique(labels.to_numpy(dtype=object) if labels.dtype == object
-                               else labels.to_numpy(), return_inverse=True)
+    try:
+        classes, codes = np.unique(labels.to_numpy(dtype=object) if labels.dtype == object
+                                   else labels.to_numpy(), return_inverse=True)
+    except TypeError:  # labels that do not sort together, e.g. 1 and "a" (scikit-learn refuses them too)
+        kinds = sorted({type(v).__name__ for v in labels.to_numpy(dtype=object)})
+        raise DataError(f"target column {name!r} mixes label types ({', '.join(kinds)}); "
+                        "make them one type, e.g. all text") from None
     if len(classes) < 2:
         raise DataError(f"target column {name!r} has only one class; a classifier needs at least two")
     counts = np.bincount(codes, minlength=len(classes))

@@ -121,7 +121,8 @@ def train_gan(
     global_packs = cfg.n_packs
     if ctx.active:
         if dp is None:  # under DP, Opacus' distributed Poisson sampler shards the rows itself
-            matrix, labels = matrix[ctx.shard(len(matrix))], labels[ctx.shard(len(matrix))]
+            rows = ctx.shard(labels)
+            matrix, labels = matrix[rows], labels[rows]
         cfg = replace(cfg, n_packs=max(1, cfg.n_packs // ctx.world_size))
         rng = np.random.default_rng(child_seed(seed, 10, ctx.rank))
         gen = torch.Generator().manual_seed(child_seed(seed, 11, ctx.rank))

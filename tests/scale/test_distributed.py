@@ -49,6 +49,67 @@ def test_two_processes_write_one_model_that_samples_and_reproduces(mixed_table, 
         assert model.privacy_ is None
 
 
+def test_each_process_holds_every_class_and_together_every_row():
+    """Rows dealt class by class: a global round-robin gave alternating labels one class per process."""
+    labels = np.array([0, 1] * 6 + [2] + [1] * 3)  # (16,); class 2 has one row
+    shards = [DistContext(rank, 2).shard(labels) for rank in range(2)]
+    for rows in shards:
+        assert np.all(np.diff(rows) > 0) and set(labels[rows]) == {0, 1, 2}
+        assert np.bincount(labels[rows]).tolist() in ([3, 5, 1], [3, 4, 1])
+    assert sorted(set(shards[0]) | set(shards[1])) == list(range(16))
+    assert set(shards[0]) & set(shards[1]) == {12}  # only the lone row of class 2 is on both
+    np.testing.assert_array_equal(DistContext().shard(labels), np.arange(16))
+
+
+def test_per_class_strategy_with_a_one_row_class_trains_on_two_processes(mixed_table, tmp_path):
+    """The class's model had no rows on the second process, which crashed (and took the run down)."""
+    data = tmp_path / "data.csv"
+    mixed_table.assign(label=["solo"] + mixed_table["label"].tolist()[1:]).to_csv(data, index=False)
+    torchrun_fit(data, tmp_path / "m", "--strategy", "per-class")
+    model = synthaug.load(tmp_path / "m")
+    assert model.sample_frame(per_class={"solo": 3})["label"].tolist() == ["solo"] * 3
+
+
+def test_image_fit_under_torchrun_is_refused_before_any_work(tmp_path, monkeypatch):
+    """It used to train the whole image model in every process, each writing the same folder."""
+    from typer.testing import CliRunner
+
+    from synthaug.cli import app
+
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "img.npz", x=rng.integers(0, 255, (8, 8, 8), dtype=np.uint8), y=np.repeat([0, 1], 4))
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    result = CliRunner().invoke(app, ["fit", str(tmp_path / "img.npz"), "-o", str(tmp_path / "m"), "-q"])
+    assert result.exit_code == 2 and "torchrun: image models train in one process" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m").exists()
+
+
+def _unseeded_fit_worker(rank: int, store: str, out: str) -> None:
+    import warnings
+
+    from tests.conftest import FAST, make_mixed_table
+
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = synthaug.TabularCGAN(**{**FAST, "min_steps": 2}, dp_epsilon=3.0, random_state=None)
+        model.fit(make_mixed_table(40), y="label")
+    torch.save({"seed": model.seed_, "counts": torch.tensor(model.class_counts_)}, f"{out}.{rank}")
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+@pytest.mark.skipif(not dist.is_available(), reason="torch.distributed unavailable")
+def test_unseeded_fit_uses_one_seed_on_every_process(tmp_path):
+    """random_state=None drew a seed per process: each noised the DP class counts on its own."""
+    pytest.importorskip("opacus")
+    mp.spawn(_unseeded_fit_worker, args=(str(tmp_path / "store"), str(tmp_path / "fit")), nprocs=2, join=True)
+    first, second = (torch.load(tmp_path / f"fit.{rank}", weights_only=True) for rank in range(2))
+    assert first["seed"] == second["seed"]
+    torch.testing.assert_close(first["counts"], second["counts"])
+
+
 NET = NetworkConfig(data_dim=3, n_classes=2, condition_dim=0, latent_dim=4, generator_dims=(8,),
                     discriminator_dims=(8,), pac=1, spectral_norm=False, dropout=0.0, generator_norm="layer")
 CFG = TrainConfig(loss="non-saturating", real_label=0.9, gp_weight=0.0, generator_lr=1e-2, discriminator_lr=1e-2,

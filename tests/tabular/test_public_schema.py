@@ -121,7 +121,11 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d["columns"][2].update(point_masses=[-1]), "within the bounds"),
     (lambda d: d["columns"][3].update(categories=[]), "non-empty 'categories'"),
     (lambda d: d["columns"][0].update(bound=[0, 1]), "unknown key 'bound'"),
+    (lambda d: d["target"].update(count={"no": 3, "yes": 4}), "target 'label': unknown key 'count' (did you mean"),
+    (lambda d: d.update(format_version=True), "unknown schema format"),
+    (lambda d: d["columns"][2].update(point_masses=[0, 2.5]), "point masses must be whole numbers"),
     (lambda d: d["target"].update(classes=["no"]), "at least two"),
+    (lambda d: d["target"].update(classes=[["no"], {"yes": 1}]), "classes must be text, numbers or true/false"),
     (lambda d: d["target"].update(counts={"no": 3}), "every class"),
     # dtypes are what sampling casts to: a bad one used to fit fine, then crash every sample call
     (lambda d: d["columns"][0].update(dtype="nonsense"), "unknown dtype 'nonsense'"),
@@ -203,6 +207,24 @@ def test_draft_from_python_and_outward_rounding(mixed_table):
     assert age["bounds"] == [int(mixed_table["age"].min()), int(mixed_table["age"].max())]
     assert doc["target"]["counts"] is None and doc["target"]["classes"] == ["no", "yes"]
     assert outward(17, 90) == (10, 90) and outward(0.12, 0.87) == (0.1, 0.9) and outward(-3, 4) == (-3, 4)
+
+
+def test_draft_writes_no_value_that_fewer_than_min_count_rows_hold():
+    """Point masses and a constant's value need min_count rows, as categories do (and as in a model file)."""
+    rng = np.random.default_rng(0)
+    n = 60
+    frame = pd.DataFrame({"income": np.where(np.arange(n) < 15, rng.normal(50, 10, n).round(3), np.nan),
+                          "note": [None] * (n - 1) + [SENTINEL_CITY], "gain": np.r_[np.zeros(10), rng.normal(9, 1, 50)],
+                          "label": ["a", "b"] * (n // 2)})
+    doc = draft_public_schema(frame, "label")
+    text = json.dumps(doc)
+    income, note, gain = doc["columns"]
+    assert income["point_masses"] == []  # 15 values, each 1/15 of them: each is one row's
+    for value in frame["income"].dropna():
+        assert str(value) not in text
+    assert note["value"] is None and note["missing"] and SENTINEL_CITY not in text
+    assert gain["point_masses"] == [0.0]  # ten rows share it: kept
+    parse_public_schema(doc)
 
 
 def test_share_card_and_report_name_the_schema(tmp_path):

@@ -74,3 +74,28 @@ def test_unsupported_column_types_are_named_up_front(values):
     frame = pd.DataFrame({"x": np.arange(30.0), "c": values})
     with pytest.raises(DataError, match="column 'c'.*--drop c"):
         infer_schema(frame)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda d: d.update(extra=1), "column 'age': unknown key 'extra'"),
+    (lambda d: d.pop("dtype"), "column 'age': spec key 'dtype' must be str, got None"),
+    (lambda d: d.update(has_missing="yes"), "spec key 'has_missing' must be bool, got 'yes'"),
+])
+def test_a_bad_column_spec_in_a_model_file_is_one_line_naming_the_key(edit, message):
+    """A hand-edited model.json used to fail with ColumnSpec's TypeError (or load a wrong type silently)."""
+    from synthaug.tabular.schema import ColumnSpec
+
+    data = ColumnSpec("age", "integer", "int64", False).to_dict()
+    assert ColumnSpec.from_dict(dict(data)) == ColumnSpec("age", "integer", "int64", False)
+    edit(data)
+    with pytest.raises(DataError, match=message):
+        ColumnSpec.from_dict(data)
+
+
+def test_an_infinite_number_is_a_data_error_naming_the_column(mixed_table):
+    """It used to become an infinite knot and upper bound of the column's codec."""
+    frame = mixed_table.drop(columns="label").astype({"age": "Int64"})
+    frame.loc[3, "score"] = -np.inf
+    with pytest.raises(DataError, match=r"column 'score' has 1 infinite value\(s\) \(first at data row 4\)"):
+        infer_schema(frame)
+    assert kinds(frame.assign(score=0.5 * np.arange(len(frame))))[0]["age"] == "integer"  # Int64 is fine

@@ -1,0 +1,32 @@
+"""Seeds: one random_state becomes generators; bad seeds are one-line errors."""
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from synthaug import DataError
+from synthaug._random import draw_seed
+from synthaug._run import split
+from synthaug.cli import app
+
+
+def test_a_negative_seed_is_a_one_line_error(tmp_path, mixed_table):
+    """It used to pass draw_seed and crash in numpy's SeedSequence with a traceback."""
+    with pytest.raises(DataError, match="non-negative integer, got -1"):
+        draw_seed(-1)
+    data = tmp_path / "data.csv"
+    mixed_table.to_csv(data, index=False)
+    result = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "-o", str(tmp_path / "m"),
+                                      "--seed", "-1", "-q"])
+    assert result.exit_code == 2 and "non-negative integer, got -1" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert draw_seed(2**63 + 5) == 2**63 + 5 and draw_seed(np.int64(3)) == 3
+
+
+def test_a_recipe_splits_with_any_seed():
+    """scikit-learn's train_test_split refused seeds of 2**32 and above (synthaug run --seed 4294967296)."""
+    y = np.repeat(["a", "b"], 20)
+    big = split(None, y, {"test_size": 0.25, "rows_per_class": 5}, 2**32 + 7)
+    assert len(big["test"]) == 10 and len(big["train"]) == 10 and len(big["holdout"]) == 10
+    small = split(None, y, {"test_size": 0.25}, 7)
+    np.testing.assert_array_equal(small["test"], split(None, y, {"test_size": 0.25}, 7)["test"])

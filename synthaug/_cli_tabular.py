@@ -59,7 +59,7 @@ Keep = Annotated[str | None, typer.Option(help="Identifier-like columns to model
 SchemaFile = Annotated[Path | None, typer.Option(
     "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
     "classes come from it, not from the data.")]
-Seed = Annotated[int, typer.Option(min=0, help="Random seed (0 or more); the same seed gives the same bytes.")]
+Seed = Annotated[int, typer.Option(help="Random seed (0 or more); the same seed gives the same bytes.")]
 
 
 @command("fit")

@@ -112,12 +112,15 @@ def test_a_full_disk_is_one_line_and_leaves_no_file(model, tmp_path, monkeypatch
     assert not list(tmp_path.glob("x.csv")) and not list(tmp_path.glob(".x.csv*"))
 
 
-@pytest.mark.parametrize("command", ["fit", "sample", "demo", "share", "run"])
-def test_a_negative_seed_is_a_usage_error_not_a_traceback(command, tmp_path):
-    result = run(command, *([] if command == "demo" else [tmp_path / "whatever"]), "--seed", "-5")
-    said = " ".join(result.output.split())
-    assert result.exit_code == 2 and "Traceback" not in said
-    assert "Invalid value for '--seed': Input should be greater than or equal to 0" in said, said
+def test_a_negative_seed_is_one_line_before_any_work(table, model, tmp_path):
+    for args in (["fit", table, "--target", "label", "-o", tmp_path / "m2", "-q"],
+                 ["sample", model, "--n", 5, "-o", tmp_path / "s.csv", "-q"],
+                 ["demo", "-o", tmp_path / "demo", "-q"]):
+        result = run(*args, "--seed", "-5")
+        said = " ".join(result.output.split())
+        assert result.exit_code == 2 and "non-negative integer, got -5" in said, said
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    assert not {p.name for p in tmp_path.iterdir()} & {"m2", "s.csv", "demo"}
 
 
 def test_demo_runs_end_to_end(tmp_path):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._cli_tabular import Quiet, Seed, console
+from ._cli_tabular import Quiet, console
 from .cli import command
 
 
@@ -18,7 +18,7 @@ def run(
     = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override: TABLE.KEY=VALUE, e.g. model.epochs=5.")]
     = None,
-    seed: Seed = 0,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the recipe's data.seed, else 0).")] = None,
     quiet: Quiet = False,
 ) -> None:
     """Run a recipe: fit, sample and evaluate (or release), writing all outputs and the resolved recipe."""

@@ -92,10 +92,10 @@ def _check_split(y: np.ndarray, test_size: float, per_class) -> None:
                         "test split needs at least 2 rows per class")
 
 
-def run_recipe(recipe: dict, output: Path, seed: int, quiet: bool, console: Console) -> int:
+def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, console: Console) -> int:
     """Execute a validated recipe into ``output``; returns the exit code (3: release refused)."""
     data = recipe["data"]
-    seed = int(data.get("seed", seed))
+    seed = int(data.get("seed", 0)) if seed is None else seed  # --seed overrides the recipe's
     if modality(recipe) == "image" and "share" in recipe:  # it used to run ungated, exit 0, and write the images
         raise DataError("[share]: a gated release is for tables (share has no image measures); an image recipe "
                         "takes [sample] and [evaluate]")

@@ -11,6 +11,8 @@ import contextlib
 import csv
 import re
 import warnings
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -59,7 +61,7 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
                 raise DataError(f"{path}: needs arrays 'x' and 'y'; missing {', '.join(missing)} "
                                 f"(has {', '.join(data.files) or 'none'})")
             images, labels = data["x"], data["y"]
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, DataError):
             raise
         raise DataError(f"{path}: cannot be read as .npz ({str(exc)[:120]})") from None

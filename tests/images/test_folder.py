@@ -72,6 +72,23 @@ def test_npz_missing_arrays_named(tmp_path):
         read_images(tmp_path / "bad.npz")
 
 
+@pytest.mark.parametrize("damage", ["not a zip", "truncated", "flipped bytes"])
+def test_corrupt_npz_is_a_data_error_naming_the_file(tmp_path, images, damage):
+    good = tmp_path / "good.npz"
+    np.savez_compressed(good, x=images[0], y=images[1])
+    data = bytearray(good.read_bytes())
+    if damage == "not a zip":
+        data = bytearray(b"PK\x03\x04garbage")
+    elif damage == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        data[100:200] = bytes(b ^ 0xFF for b in data[100:200])
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(DataError, match="bad.npz: cannot be read as .npz"):
+        read_images(bad)
+
+
 def test_write_folder_and_manifest(tmp_path, images):
     x, codes = images
     out = write_images(tmp_path / "out", x, codes)

@@ -23,7 +23,7 @@ from .._random import child_seed
 from .._text import quoted
 from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
-from .folder import convert_channels, prepare_images, read_images, resize_batch
+from .folder import check_labels, convert_channels, prepare_images, read_images, resize_batch
 from .grid import image_grid
 from .metrics import class_diversity, frechet_distance, nearest_distances
 from .report import render_html
@@ -103,7 +103,7 @@ def _read(data, name: str, size: int | None, channels: str) -> tuple[np.ndarray,
     if isinstance(data, (str, Path)):
         x, labels = read_images(data, size, channels)
     elif isinstance(data, (tuple, list)) and len(data) == 2:
-        x, labels = prepare_images(data[0], size, channels, source=name), np.asarray(data[1])
+        x, labels = prepare_images(data[0], size, channels, source=name), check_labels(data[1], f"{name} labels")
     else:
         raise DataError(f"{name}: expected a folder, an .npz path or an (x, y) pair; got {type(data).__name__}")
     if len(labels) != len(x):

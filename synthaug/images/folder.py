@@ -68,7 +68,25 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     if labels.ndim != 1 or len(labels) != len(images):
         raise DataError(f"{path}: 'y' must be 1-d with one label per image; got shape {labels.shape} "
                         f"for {len(images)} images")
-    return images, labels
+    return images, check_labels(labels, f"{path}: 'y'")
+
+
+def check_labels(labels, source: str = "y") -> np.ndarray:
+    """1-d class labels with none missing (None or NaN is a DataError naming ``source``); labels of
+    mixed types that cannot be sorted (e.g. 1 and "a") become text."""
+    import pandas as pd
+
+    labels = np.asarray(labels)
+    n_missing = int(np.sum(pd.isna(labels))) if labels.dtype.kind in "fcOmM" else 0
+    if n_missing:
+        raise DataError(f"{source}: {n_missing} of {len(labels)} labels are missing (None or NaN); "
+                        "drop those images or give them a class")
+    if labels.dtype == object:
+        try:
+            np.unique(labels)
+        except TypeError:
+            labels = labels.astype(str)
+    return labels
 
 
 def prepare_images(images, image_size: int | None = None, channels: str = "auto",

@@ -21,7 +21,7 @@ from ..persist import require, save_model
 from ..privacy.dp import check_dp_request
 from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
-from .folder import ImageWriter, check_channels, check_image_size, prepare_images, read_images
+from .folder import ImageWriter, check_channels, check_image_size, check_labels, prepare_images, read_images
 from .grid import image_grid, save_png
 from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier, load_head
 from .metrics import diversity_ratio
@@ -207,7 +207,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         labels = np.asarray(y)
         if labels.ndim != 1 or len(labels) != len(X):
             raise DataError(f"y: expected one label per image ({len(X)}); got shape {labels.shape}")
-        return prepare_images(X, self.image_size, self.channels, source="X"), labels
+        return prepare_images(X, self.image_size, self.channels, source="X"), check_labels(labels, "y")
 
     def _device(self) -> torch.device:
         if self.device == "auto":

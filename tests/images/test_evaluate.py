@@ -30,6 +30,12 @@ def test_unknown_synthetic_label_is_named():
         evaluate_images((x, codes), (x, codes), (x, np.full(len(x), 7)), seeds=1, steps=1)
 
 
+def test_missing_training_labels_are_refused():
+    x, codes = make_images(3)
+    with pytest.raises(DataError, match="train labels: 3 of 9 labels are missing"):
+        evaluate_images((x, np.where(codes == 1, np.nan, codes)), (x, codes), (x, codes), seeds=1, steps=1)
+
+
 def test_statistics_by_hand():
     assert mean_pairwise_distance(np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 0.0]])) == pytest.approx(10 / 3)
     d, i = nearest_distances(np.array([[0.0], [9.0]]), np.array([[1.0], [5.0], [10.0]]))

@@ -89,6 +89,13 @@ def test_corrupt_npz_is_a_data_error_naming_the_file(tmp_path, images, damage):
         read_images(bad)
 
 
+def test_npz_with_missing_labels_is_refused(tmp_path, images):
+    x, codes = images
+    np.savez(tmp_path / "nan.npz", x=x, y=np.where(codes == 2, np.nan, codes))
+    with pytest.raises(DataError, match=r"nan.npz: 'y': 6 of 18 labels are missing"):
+        read_images(tmp_path / "nan.npz")
+
+
 def test_write_folder_and_manifest(tmp_path, images):
     x, codes = images
     out = write_images(tmp_path / "out", x, codes)

@@ -100,6 +100,15 @@ def test_bad_inputs(images):
         ImageCGAN(**TINY, random_state=0).fit(x, codes).sample(per_class={"9": 1})
 
 
+def test_missing_labels_are_refused_and_mixed_labels_become_text(images):
+    x, codes = images
+    for labels in (np.where(codes == 0, np.nan, codes), np.array([None, "a", "b"], dtype=object)[codes]):
+        with pytest.raises(DataError, match="y: 6 of 18 labels are missing"):
+            ImageCGAN(**TINY).fit(x, labels)
+    model = ImageCGAN(**TINY, random_state=0).fit(x, np.array([1, "a", 2.5], dtype=object)[codes])
+    assert model.classes_.tolist() == ["1", "2.5", "a"]
+
+
 def test_scikit_learn_conventions():
     from sklearn.base import clone
 

@@ -214,7 +214,12 @@ def _open_image(path: Path) -> np.ndarray | None:
 def _pixels(img) -> np.ndarray:
     if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
         arr = np.asarray(img, dtype=np.float64)
-        scale = 65535.0 if img.mode.startswith("I") and arr.max() > 255 else max(float(arr.max()), 255.0)
+        if not np.isfinite(arr).all():
+            raise ValueError("NaN or infinite pixels")
+        if img.mode == "F" and arr.min() >= 0 and arr.max() <= 1:
+            scale = 1.0  # float images in 0..1, as in an .npz
+        else:
+            scale = 65535.0 if img.mode.startswith("I") and arr.max() > 255 else max(float(arr.max()), 255.0)
         return np.clip(np.round(arr / scale * 255.0), 0, 255).astype(np.uint8)[..., None]
     if img.mode in ("1", "L", "LA", "P") and not (img.mode == "P" and _palette_has_colour(img)):
         return np.asarray(img.convert("L"), dtype=np.uint8)[..., None]

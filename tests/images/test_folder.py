@@ -41,6 +41,17 @@ def test_non_images_ignored_and_corrupt_images_skipped_with_warning(image_folder
     assert len(x) == 18
 
 
+def test_float_tiffs_in_0_1_keep_their_range_and_nan_ones_are_skipped(image_folder):
+    ramp = np.linspace(0.0, 1.0, 64, dtype=np.float32).reshape(8, 8)
+    Image.fromarray(ramp, mode="F").save(image_folder / "class_1" / "ramp.tif")
+    Image.fromarray(np.full((8, 8), np.nan, np.float32), mode="F").save(image_folder / "class_1" / "nan.tif")
+    with pytest.warns(SynthaugWarning, match=r"nan.tif: not a readable image"):
+        x, labels = read_images(image_folder)
+    assert len(x) == 19
+    ramp_read = x[np.flatnonzero(labels == "class_1")[-1], ..., 0]  # ramp.tif sorts after the PNGs
+    np.testing.assert_array_equal(ramp_read, np.round(ramp * 255).astype(np.uint8))
+
+
 def test_empty_class_folder_warns_and_is_skipped(image_folder):
     (image_folder / "empty").mkdir()
     with pytest.warns(SynthaugWarning, match="empty"):

@@ -63,8 +63,9 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
         interval = "" if acc["low"] is None else f" [{100 * acc['low']:.1f}, {100 * acc['high']:.1f}]"
         console.print(f"{name:<32} {100 * acc['mean']:5.1f}%{interval}")
     q, up = report["quality"], report["uplift"]
+    diversity = "n/a" if q["diversity_ratio"] is None else f"{q['diversity_ratio']:.2f}"
     console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points; CAS {100 * q['cas']:.1f}% "
-                  f"(lowest class {100 * q['cas_min']:.1f}%); diversity ratio {q['diversity_ratio']:.2f}; "
+                  f"(lowest class {100 * q['cas_min']:.1f}%); diversity ratio {diversity}; "
                   f"wrote {output / 'report.html'}")
 
 

@@ -161,14 +161,15 @@ def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:
     per_class = [float(np.mean(pred[y_sy == k] == k)) if np.any(y_sy == k) else None for k in range(n)]
     real_div, fake_div = class_diversity(f_real, judge_y, n), class_diversity(f_sy, y_sy, n)
     ratio = fake_div / real_div
+    measured = np.isfinite(ratio).any()  # not when every class has fewer than 2 images
     return {
         "cas": float(np.mean(pred == y_sy)),
         "cas_per_class": dict(zip(map(str, classes), per_class, strict=True)),
         "cas_min": float(np.nanmin([p for p in per_class if p is not None])),
-        "frechet_synthetic_test": frechet_distance(f_sy, f_te),
-        "frechet_train_test": frechet_distance(f_tr, f_te),
-        "diversity_ratio": float(np.nanmean(ratio)),
-        "diversity_ratio_min": float(np.nanmin(ratio)),
+        "frechet_synthetic_test": _nan_none([frechet_distance(f_sy, f_te)])[0],
+        "frechet_train_test": _nan_none([frechet_distance(f_tr, f_te)])[0],
+        "diversity_ratio": float(np.nanmean(ratio)) if measured else None,
+        "diversity_ratio_min": float(np.nanmin(ratio)) if measured else None,
         "diversity_per_class": dict(zip(map(str, classes), _nan_none(ratio), strict=True)),
     }
 

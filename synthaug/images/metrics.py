@@ -33,7 +33,10 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
 
     ``tr sqrt(Ca Cb)`` is computed as the sum of square roots of the eigenvalues of the
     symmetric ``Ca^1/2 Cb Ca^1/2``, which stays real and stable for singular covariances.
+    NaN when either set has fewer than 2 rows (no covariance).
     """
+    if len(a) < 2 or len(b) < 2:
+        return float("nan")
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
     values, vectors = np.linalg.eigh(cov_a)

@@ -29,3 +29,17 @@ def test_tables_still_need_a_target(tmp_path):
     result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "t.csv"), "--test", str(tmp_path / "t.csv"),
                                       "--synthetic", str(tmp_path / "t.csv"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "--target" in result.output
+
+
+def test_a_single_synthetic_and_test_image_are_evaluated_without_a_frechet_distance(tmp_path):
+    x = np.random.default_rng(0).integers(0, 256, (8, 8, 8), dtype=np.uint8)
+    y = np.arange(8) % 2
+    np.savez(tmp_path / "train.npz", x=x, y=y)
+    np.savez(tmp_path / "one.npz", x=x[:1], y=y[:1])
+    result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                      str(tmp_path / "one.npz"), "--synthetic", str(tmp_path / "one.npz"),
+                                      "-o", str(tmp_path / "out"), "--seeds", "1", "--classifier-steps", "2"])
+    assert result.exit_code == 0, result.output
+    assert "diversity ratio n/a" in " ".join(result.output.split())
+    quality = json.loads((tmp_path / "out" / "report.json").read_text())["quality"]
+    assert quality["frechet_synthetic_test"] is None and quality["diversity_ratio"] is None

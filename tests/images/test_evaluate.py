@@ -43,5 +43,6 @@ def test_statistics_by_hand():
     a = np.random.default_rng(0).normal(size=(500, 2))
     assert frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
     assert frechet_distance(a, a + [3.0, 0.0]) == pytest.approx(9.0, abs=1e-6)
+    assert np.isnan(frechet_distance(a[:1], a))  # one row has no covariance
     s = summarise([0.9, 0.92, 0.94])
     assert s["mean"] == pytest.approx(0.92) and s["low"] == pytest.approx(0.92 - 4.302653 * 0.02 / 3 ** 0.5)

@@ -7,12 +7,14 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from .._errors import DataError
+
 LOSSES = ("non-saturating", "wgan-gp", "hinge")
 
 
 def check_loss(name: str) -> str:
     if name not in LOSSES:
-        raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {name!r}")
+        raise DataError(f"loss must be one of {', '.join(LOSSES)}; got {name!r}")
     return name
 
 

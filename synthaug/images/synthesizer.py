@@ -169,6 +169,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         return self
 
     def _check_params(self) -> None:
+        """DataError (a ValueError) naming the parameter, so ``synthaug fit --set`` reports one line."""
         check_loss(self.loss)
         check_channels(self.channels)
         if self.image_size is not None:
@@ -178,16 +179,22 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         for name in names + (("n_threads",) if self.n_threads is not None else ()):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+                raise DataError(f"{name} must be a whole number >= 1; got {value!r}")
         if not 0.0 <= float(self.augment_p) <= 1.0:
-            raise ValueError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
+            raise DataError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
         for name in ("class_weight", "lecam_weight"):
             if not float(getattr(self, name)) >= 0:
-                raise ValueError(f"{name} must be >= 0; got {getattr(self, name)!r}")
+                raise DataError(f"{name} must be >= 0; got {getattr(self, name)!r}")
+        for name in ("generator_lr", "discriminator_lr"):
+            if not float(getattr(self, name)) > 0:
+                raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
+        betas = self.betas
+        if isinstance(betas, (str, bytes)) or len(betas) != 2 or not all(0.0 <= float(b) < 1.0 for b in betas):
+            raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.999]; got {betas!r}")
         if self.truncation is not None and not float(self.truncation) > 0:
-            raise ValueError(f"truncation must be > 0 or None; got {self.truncation!r}")
+            raise DataError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
-            raise ValueError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
+            raise DataError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
         check_dp_request(self.dp_epsilon, self.dp_delta)
         if self.dp_epsilon is not None:
             from ..privacy.dp import check_budget
@@ -214,7 +221,10 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         if self.device == "cuda" and not torch.cuda.is_available():
             raise DataError("device: 'cuda' requested but no GPU is available; use --device cpu or auto")
-        return torch.device(self.device)
+        try:
+            return torch.device(self.device)
+        except (RuntimeError, TypeError):
+            raise DataError(f"device must be auto, cpu, cuda or another torch device; got {self.device!r}") from None
 
     def _network_config(self) -> ImageNetConfig:
         return ImageNetConfig(image_size=self.image_size_, channels=self.channels_,

@@ -1,5 +1,6 @@
 import csv
 
+import pytest
 from typer.testing import CliRunner
 
 from synthaug.cli import app
@@ -91,4 +92,22 @@ def test_a_public_schema_is_refused_for_images(image_folder, tmp_path):
     schema.write_text("{}")
     result = runner.invoke(app, ["fit", str(image_folder), "-o", str(tmp_path / "m"), "--schema", str(schema), *SET])
     assert result.exit_code == 2 and "--schema: a public schema describes table columns" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("steps=0", "steps must be a whole number >= 1; got 0"),
+    ("augment=flip", "augment: unknown operation 'flip'"),
+    ("augment_p=2", "augment_p must be in [0, 1]"),
+    ("ema_decay=1", "ema_decay must be in (0, 1)"),
+    ("loss=foo", "loss must be one of"),
+    ("betas=[0.5]", "betas must be two numbers in [0, 1)"),
+    ("betas=[0.5, 2]", "betas must be two numbers in [0, 1)"),
+    ("generator_lr=-1", "generator_lr must be > 0"),
+    ("device=tpu", "device must be auto, cpu, cuda or another torch device; got 'tpu'"),
+])
+def test_bad_constructor_settings_are_one_line_errors(image_folder, tmp_path, setting, message):
+    result = runner.invoke(app, ["fit", str(image_folder), "-o", str(tmp_path / "m"), *SET, "--set", setting, "-q"])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split()) and "Traceback" not in result.output
     assert not (tmp_path / "m").exists()

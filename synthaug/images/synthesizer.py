@@ -195,6 +195,10 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             raise DataError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
             raise DataError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
+        if self.label_filter and (self.dp_epsilon is not None or not float(self.class_weight) > 0):
+            raise DataError("label_filter needs the discriminator's class head, which is trained only with "
+                            f"class_weight > 0 and without DP; got class_weight={self.class_weight!r}, "
+                            f"dp_epsilon={self.dp_epsilon!r}")
         check_dp_request(self.dp_epsilon, self.dp_delta)
         if self.dp_epsilon is not None:
             from ..privacy.dp import check_budget

@@ -161,6 +161,13 @@ def test_label_filter_keeps_what_the_head_assigns_to_the_intended_class(images):
     assert regenerated > 0 and agree > agree_plain
 
 
+def test_label_filter_without_a_class_head_is_refused(images):
+    x, codes = images
+    for extra in ({"class_weight": 0.0}, {"dp_epsilon": 8.0}):
+        with pytest.raises(DataError, match="label_filter needs the discriminator's class head"):
+            ImageCGAN(**TINY, label_filter=True, **extra).fit(x, codes)
+
+
 def test_label_filter_warns_when_the_head_never_agrees(images):
     x, codes = images
     model = ImageCGAN(**{**TINY, "class_weight": 1.0, "label_filter": True}, random_state=0).fit(x, codes)

@@ -372,7 +372,16 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
-        """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
+        """Rebuild a fitted model from :func:`synthaug.persist.load_model` output.
+
+        A model.json whose values have the wrong types (e.g. edited by hand) is a ModelFileError."""
+        try:
+            return cls._from_saved(meta, tensors)
+        except (TypeError, ValueError) as exc:
+            raise ModelFileError(f"model.json: a value has the wrong type or form ({str(exc)[:200]})") from None
+
+    @classmethod
+    def _from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
         params = dict(require(meta, "params"))
         params.setdefault("class_weight", 0.0)  # files from before these parameters trained without them
         params.setdefault("label_filter", False)

@@ -193,6 +193,24 @@ def test_files_from_before_the_class_head_load_without_it(fitted, tmp_path):
     np.testing.assert_array_equal(loaded.sample(n=4, random_state=1)[0], model.sample(n=4, random_state=1)[0])
 
 
+@pytest.mark.parametrize("edit", [
+    lambda meta: meta["network"].update(image_size="abc"),
+    lambda meta: meta.update(class_counts=[1, "x", 2]),
+    lambda meta: meta.update(seed="abc"),
+    lambda meta: meta.update(params=None),
+])
+def test_a_hand_edited_model_json_with_wrong_types_is_a_model_file_error(fitted, tmp_path, edit):
+    import json
+
+    model, _ = fitted
+    path = model.save(tmp_path / "model")
+    meta = json.loads((path / "model.json").read_text())
+    edit(meta)
+    (path / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(synthaug.ModelFileError, match="model.json: a value has the wrong type"):
+        synthaug.load(path)
+
+
 def test_fit_runs_on_n_threads_and_restores_the_setting(images, monkeypatch):
     import synthaug.images.synthesizer as module
 

@@ -173,22 +173,39 @@ def check_channels(channels) -> str:
 
 
 # ---------------------------------------------------------------- folders
+KEEP_PIXELS = 256 * 256 * 3  # larger images are decoded again when resized, so memory stays bounded
+
+
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
-    pictures, labels = [], []
+    found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
+    shapes, labels, colour = [], [], False
     for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        loaded = [img for img in map(_open_image, _image_files(class_dir)) if img is not None]
-        if not loaded:
+        n_before = len(found)
+        for path in _image_files(class_dir):
+            pixels = _open_image(path)
+            if pixels is not None:
+                found.append((path, pixels if pixels.size <= KEEP_PIXELS else None))
+                shapes.append(pixels.shape[:2])
+                colour = colour or _colour_image(pixels)
+        if len(found) == n_before:
             warnings.warn(f"{class_dir}: class folder has no readable images; class "
                           f"{class_dir.name!r} skipped", SynthaugWarning, stacklevel=3)
-        pictures += loaded
-        labels += [class_dir.name] * len(loaded)
-    if not pictures:
+        labels += [class_dir.name] * (len(found) - n_before)
+    if not found:
         raise DataError(f"{root}: no readable images found; expected one subfolder per class "
                         f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
-    size = image_size if image_size is not None else default_size([p.shape[:2] for p in pictures])
-    n_channels = resolve_channels(channels, any(_colour_image(p) for p in pictures))
-    images = np.stack([_fit_image(p, size, n_channels) for p in pictures])  # one file at a time
+    size = image_size if image_size is not None else default_size(shapes)
+    n_channels = resolve_channels(channels, colour)
+    images = np.stack([_fit_image(_reread(path) if pixels is None else pixels, size, n_channels)
+                       for path, pixels in found])  # one file at a time
     return images, np.asarray(labels)
+
+
+def _reread(path: Path) -> np.ndarray:
+    pixels = _open_image(path)
+    if pixels is None:
+        raise DataError(f"{path}: could not be read a second time (changed while reading?)")
+    return pixels
 
 
 def _image_files(folder: Path) -> list[Path]:

@@ -52,6 +52,24 @@ def test_float_tiffs_in_0_1_keep_their_range_and_nan_ones_are_skipped(image_fold
     np.testing.assert_array_equal(ramp_read, np.round(ramp * 255).astype(np.uint8))
 
 
+def test_large_images_are_not_all_held_in_memory_at_full_size(tmp_path, monkeypatch):
+    import tracemalloc
+
+    import synthaug.images.folder as folder
+
+    rng = np.random.default_rng(0)
+    for i in range(8):  # 8 photos of 600x600 RGB: 1.08 MB of pixels each
+        (tmp_path / f"c{i % 2}").mkdir(exist_ok=True)
+        Image.fromarray(rng.integers(0, 256, (600, 600, 3), dtype=np.uint8)).save(tmp_path / f"c{i % 2}" / f"{i}.png")
+    tracemalloc.start()
+    x, labels = read_images(tmp_path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert x.shape == (8, 64, 64, 3) and peak < 4 * 600 * 600 * 3  # was all 8 at once: over 8.6 MB
+    monkeypatch.setattr(folder, "KEEP_PIXELS", 10**9)  # small images are kept: the same result
+    np.testing.assert_array_equal(read_images(tmp_path)[0], x)
+
+
 def test_empty_class_folder_warns_and_is_skipped(image_folder):
     (image_folder / "empty").mkdir()
     with pytest.warns(SynthaugWarning, match="empty"):

@@ -327,9 +327,13 @@ def _write_pngs(root: Path, images: np.ndarray, labels: np.ndarray, start: int) 
 
     for offset, (image, label) in enumerate(zip(images, labels, strict=True)):
         folder = safe_name(label)
-        (root / folder).mkdir(exist_ok=True)
         name = f"{folder}/{start + offset:07d}.png"
-        Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(root / name)
+        try:
+            (root / folder).mkdir(exist_ok=True)
+            Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(root / name)
+        except OSError as exc:  # e.g. a label too long for a folder name, the name manifest.csv, a full disk
+            raise DataError(f"cannot write the images of class {str(label)[:80]!r} to a folder "
+                            f"({exc.strerror or exc}); write an .npz instead") from None
         yield [name, str(label), "true"]
 
 

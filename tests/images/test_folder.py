@@ -166,6 +166,14 @@ def test_writer_refuses_to_replace_a_foreign_folder(tmp_path, images):
     assert len((tmp_path / "ours" / "manifest.csv").read_text().splitlines()) == 4
 
 
+@pytest.mark.parametrize("label", ["x" * 300, "manifest.csv"], ids=["too-long", "manifest"])
+def test_a_label_that_cannot_be_a_folder_is_a_data_error_and_nothing_is_left(tmp_path, images, label):
+    x, codes = images
+    with pytest.raises(DataError, match="cannot write the images of class .*; write an .npz instead"):
+        write_images(tmp_path / "out", x[:2], np.array([label, "b"]))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_writer_refuses_a_table_path(tmp_path, images):
     x, codes = images
     with pytest.raises(DataError, match="not a .csv table"):

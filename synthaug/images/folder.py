@@ -314,12 +314,21 @@ class ImageWriter:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None and self.is_npz:
-            shape, classes = self.empty if self.empty is not None else ((1, 1, 1), np.zeros(0, np.int64))
-            images = np.concatenate([c[0] for c in self._chunks]) if self._chunks else np.zeros((0, *shape), np.uint8)
-            labels = np.concatenate([c[1] for c in self._chunks]) if self._chunks else np.asarray(classes)[:0]
-            with open(self._tmp, "wb") as handle:
-                np.savez_compressed(handle, x=images, y=_plain_labels(labels))
+            try:
+                self._write_npz()
+            except BaseException as error:  # the temporary file goes too
+                self._stack.__exit__(type(error), error, error.__traceback__)
+                if isinstance(error, OSError):  # e.g. a full disk
+                    raise DataError(f"{self.path}: cannot be written ({error.strerror or error})") from None
+                raise
         self._stack.__exit__(exc_type, exc, tb)
+
+    def _write_npz(self) -> None:
+        shape, classes = self.empty if self.empty is not None else ((1, 1, 1), np.zeros(0, np.int64))
+        images = np.concatenate([c[0] for c in self._chunks]) if self._chunks else np.zeros((0, *shape), np.uint8)
+        labels = np.concatenate([c[1] for c in self._chunks]) if self._chunks else np.asarray(classes)[:0]
+        with open(self._tmp, "wb") as handle:
+            np.savez_compressed(handle, x=images, y=_plain_labels(labels))
 
 
 def _write_pngs(root: Path, images: np.ndarray, labels: np.ndarray, start: int) -> Iterator[list[str]]:

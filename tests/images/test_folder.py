@@ -174,6 +174,16 @@ def test_a_label_that_cannot_be_a_folder_is_a_data_error_and_nothing_is_left(tmp
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_failed_npz_write_is_a_data_error_and_leaves_no_file(tmp_path, images, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez_compressed", full_disk)
+    with pytest.raises(DataError, match=r"out.npz: cannot be written \(No space left on device\)"):
+        write_images(tmp_path / "out.npz", *images)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_writer_refuses_a_table_path(tmp_path, images):
     x, codes = images
     with pytest.raises(DataError, match="not a .csv table"):

@@ -72,8 +72,9 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check_labels(labels, source: str = "y") -> np.ndarray:
-    """1-d class labels with none missing (None or NaN is a DataError naming ``source``); labels of
-    mixed types that cannot be sorted (e.g. 1 and "a") become text."""
+    """1-d class labels with none missing (None or NaN is a DataError naming ``source``); bytes,
+    dates and labels of mixed types that cannot be sorted (e.g. 1 and "a") become text, so the
+    classes can be written to model.json; complex numbers are refused."""
     import pandas as pd
 
     labels = np.asarray(labels)
@@ -81,6 +82,12 @@ def check_labels(labels, source: str = "y") -> np.ndarray:
     if n_missing:
         raise DataError(f"{source}: {n_missing} of {len(labels)} labels are missing (None or NaN); "
                         "drop those images or give them a class")
+    if labels.dtype.kind in "cV":
+        raise DataError(f"{source}: labels must be numbers, text or booleans; got dtype {labels.dtype}")
+    if labels.dtype.kind == "S":
+        return np.char.decode(labels, "utf-8", errors="replace")
+    if labels.dtype.kind in "mM":
+        return labels.astype(str)
     if labels.dtype == object:
         try:
             np.unique(labels)

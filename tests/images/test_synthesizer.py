@@ -111,6 +111,18 @@ def test_missing_labels_are_refused_and_mixed_labels_become_text(images):
     assert model.classes_.tolist() == ["1", "2.5", "a"]
 
 
+def test_bytes_and_date_labels_become_text_and_complex_ones_are_refused(images, tmp_path):
+    x, codes = images
+    for labels, classes in ((np.array([b"cat", b"dog", b"owl"]), ["cat", "dog", "owl"]),
+                            (np.array(["2020-01-01", "2021-01-01", "2022-01-01"], dtype="datetime64[D]"),
+                             ["2020-01-01", "2021-01-01", "2022-01-01"])):
+        model = ImageCGAN(**TINY, random_state=0).fit(x, labels[codes])
+        assert model.classes_.tolist() == classes
+        assert synthaug.load(model.save(tmp_path / classes[0])).classes_.tolist() == classes  # was a TypeError
+    with pytest.raises(DataError, match="labels must be numbers, text or booleans; got dtype complex128"):
+        ImageCGAN(**TINY).fit(x, codes + 1j)
+
+
 def test_scikit_learn_conventions():
     from sklearn.base import clone
 

@@ -78,7 +78,12 @@ def evaluate_command(
         from ._cli_image import evaluate_images_cli
         from ._cli_tabular import console
 
-        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed or 0, quiet, console, steps=classifier_steps)
+        unused = [name for name, value in (("--holdout", holdout), ("--ratio", ratio)) if value]
+        if unused:  # the image evaluation's privacy reference is the test set, and it adds all synthetic images
+            raise DataError(f"{', '.join(unused)}: table evaluation only; image evaluation compares synthetic and "
+                            "test images with the training images")
+        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed or 0, quiet, console, steps=classifier_steps,
+                            jobs=jobs)
         return
     if target is None:
         raise DataError("--target: the class column is required for tables")

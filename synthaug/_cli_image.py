@@ -49,14 +49,16 @@ def describe_privacy(privacy: dict) -> str:
 
 
 def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, seeds: int, seed: int,
-                        quiet: bool, console: Console, *, steps: int = 500) -> None:
+                        quiet: bool, console: Console, *, steps: int = 500, jobs: int | None = None) -> None:
     """Run the image evaluation and write ``OUTPUT/report.json`` and ``OUTPUT/report.html``.
 
-    ``steps`` is each classifier's training budget."""
+    ``steps`` is each classifier's training budget; ``jobs`` torch's threads (None: as they are)."""
     from .images.evaluate import evaluate_images
+    from .images.synthesizer import torch_threads
 
-    report = evaluate_images(train, test, synthetic, seeds=seeds, steps=steps, random_state=seed, out_dir=output,
-                             verbose=not quiet)
+    with torch_threads(jobs):
+        report = evaluate_images(train, test, synthetic, seeds=seeds, steps=steps, random_state=seed,
+                                 out_dir=output, verbose=not quiet)
     if quiet:
         return
     for name, acc in report["accuracy"].items():

@@ -113,8 +113,10 @@ def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
     """(N, H, W, C) uint8 from the accepted layouts and value ranges, or a DataError."""
     if x.ndim == 3:
         x = x[..., None]
-    if x.ndim != 4 or len(x) == 0:
+    if x.ndim != 4:
         raise DataError(f"{source}: expected images of shape (N, H, W) or (N, H, W, C); got {x.shape}")
+    if len(x) == 0:
+        raise DataError(f"{source}: holds no images (shape {x.shape})")
     if x.shape[-1] not in (1, 3, 4) and x.shape[1] in (1, 3, 4):
         x = x.transpose(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
     if x.shape[-1] not in (1, 3, 4):
@@ -127,6 +129,10 @@ def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
     if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
         raise DataError(f"{source}: images contain NaN or infinite values")
     low, high = float(x.min()), float(x.max())
+    if np.issubdtype(x.dtype, np.integer) and low >= 0 and high <= 255 and high > 1:
+        raise DataError(f"{source}: integer images must have dtype uint8; got {x.dtype} with values "
+                        f"{low:g}..{high:g}: use x.astype(np.uint8) if 255 is white, else divide by the "
+                        "maximum (e.g. x / 16 for scikit-learn digits)")
     if low < 0 or high > 1:
         raise DataError(f"{source}: image values must be uint8 (0..255) or floats in 0..1; got range "
                         f"{low:g}..{high:g} (divide by the maximum, e.g. x / 16 for scikit-learn digits)")

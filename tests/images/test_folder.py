@@ -144,6 +144,10 @@ def test_array_layouts_and_ranges():
         to_uint8(np.full((1, 8, 8), np.nan))
     with pytest.raises(DataError, match="shape"):
         prepare_images(np.zeros((8, 8)))
+    with pytest.raises(DataError, match=r"X: holds no images \(shape \(0, 8, 8, 1\)\)"):
+        prepare_images(np.zeros((0, 8, 8), np.uint8))
+    with pytest.raises(DataError, match=r"must have dtype uint8; got int64 with values 0\.\.255: use x.astype"):
+        to_uint8(np.arange(256, dtype=np.int64).reshape(1, 16, 16))
 
 
 def test_convert_and_resize_by_hand():

@@ -228,12 +228,14 @@ def _image_files(folder: Path) -> list[Path]:
 
 
 def _open_image(path: Path) -> np.ndarray | None:
-    """(H, W, 3) or (H, W, 1) uint8 pixels, or None with a warning for an unreadable file."""
-    from PIL import Image, UnidentifiedImageError
+    """(H, W, 3) or (H, W, 1) uint8 pixels, upright as viewers show them (EXIF orientation
+    applied), or None with a warning for an unreadable file."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
             img.load()
+            ImageOps.exif_transpose(img, in_place=True)  # phone photos are often stored sideways
             return _pixels(img)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         warnings.warn(f"{path}: not a readable image ({type(exc).__name__}); skipped",

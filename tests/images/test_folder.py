@@ -70,6 +70,19 @@ def test_large_images_are_not_all_held_in_memory_at_full_size(tmp_path, monkeypa
     np.testing.assert_array_equal(read_images(tmp_path)[0], x)
 
 
+def test_exif_orientation_is_applied(tmp_path):
+    pixels = np.zeros((8, 12), np.uint8)
+    pixels[0] = 255  # the stored top row is white
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display", as phones write it
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        Image.fromarray(pixels).save(tmp_path / name / "photo.png", exif=exif.tobytes())
+    x, _ = read_images(tmp_path)  # upright: 12 high and 8 wide, resized to 12x12
+    assert x.shape == (2, 12, 12, 1)
+    np.testing.assert_array_equal(x[0, :, -1, 0], np.full(12, 255))  # the white row is now the right column
+
+
 def test_empty_class_folder_warns_and_is_skipped(image_folder):
     (image_folder / "empty").mkdir()
     with pytest.warns(SynthaugWarning, match="empty"):

@@ -83,6 +83,15 @@ def test_exif_orientation_is_applied(tmp_path):
     np.testing.assert_array_equal(x[0, :, -1, 0], np.full(12, 255))  # the white row is now the right column
 
 
+def test_pillow_is_a_declared_dependency():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
+    # folder.py and grid.py import PIL; 9.4 has Image.Resampling and exif_transpose(in_place=True)
+    assert "pillow>=9.4" in [d.lower().replace(" ", "") for d in project["dependencies"]]
+
+
 def test_empty_class_folder_warns_and_is_skipped(image_folder):
     (image_folder / "empty").mkdir()
     with pytest.warns(SynthaugWarning, match="empty"):

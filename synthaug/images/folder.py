@@ -236,7 +236,9 @@ def _open_image(path: Path) -> np.ndarray | None:
         with Image.open(path) as img:
             img.load()
             ImageOps.exif_transpose(img, in_place=True)  # phone photos are often stored sideways
-            return _pixels(img)
+            with warnings.catch_warnings():  # transparency is dropped anyway; Pillow's advice names no file
+                warnings.filterwarnings("ignore", "Palette images with Transparency", UserWarning)
+                return _pixels(img)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         warnings.warn(f"{path}: not a readable image ({type(exc).__name__}); skipped",
                       SynthaugWarning, stacklevel=4)

@@ -83,6 +83,15 @@ def test_exif_orientation_is_applied(tmp_path):
     np.testing.assert_array_equal(x[0, :, -1, 0], np.full(12, 255))  # the white row is now the right column
 
 
+def test_palette_images_with_transparency_read_without_pillow_warnings(image_folder):
+    rgba = np.random.default_rng(0).integers(0, 256, (8, 8, 4), dtype=np.uint8)
+    Image.fromarray(rgba, "RGBA").convert("P").save(image_folder / "class_0" / "clear.png")  # tRNS as bytes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x, _ = read_images(image_folder)
+    assert x.shape == (19, 8, 8, 3)
+
+
 def test_pillow_is_a_declared_dependency():
     import tomllib
     from pathlib import Path

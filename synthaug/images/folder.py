@@ -239,7 +239,7 @@ def _open_image(path: Path) -> np.ndarray | None:
             with warnings.catch_warnings():  # transparency is dropped anyway; Pillow's advice names no file
                 warnings.filterwarnings("ignore", "Palette images with Transparency", UserWarning)
                 return _pixels(img)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         warnings.warn(f"{path}: not a readable image ({type(exc).__name__}); skipped",
                       SynthaugWarning, stacklevel=4)
         return None

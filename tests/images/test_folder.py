@@ -92,6 +92,14 @@ def test_palette_images_with_transparency_read_without_pillow_warnings(image_fol
     assert x.shape == (19, 8, 8, 3)
 
 
+def test_an_image_over_pillows_pixel_limit_is_skipped_with_a_warning(image_folder, monkeypatch):
+    Image.fromarray(np.zeros((64, 64), np.uint8)).save(image_folder / "class_0" / "huge.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 4096 pixels is over twice the limit: a "bomb"
+    with pytest.warns(SynthaugWarning, match=r"huge.png: not a readable image \(DecompressionBombError\)"):
+        x, _ = read_images(image_folder)
+    assert len(x) == 18
+
+
 def test_pillow_is_a_declared_dependency():
     import tomllib
     from pathlib import Path

@@ -111,3 +111,22 @@ def test_bad_constructor_settings_are_one_line_errors(image_folder, tmp_path, se
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split()) and "Traceback" not in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_loss_and_batch_size_options_reach_the_image_model(image_folder, tmp_path):
+    import json
+
+    args = ["fit", str(image_folder), "-o", str(tmp_path / "m"), *SET, "--loss", "non-saturating", "--batch-size", "6",
+            "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    params = json.loads((tmp_path / "m" / "model.json").read_text())["params"]
+    assert params["loss"] == "non-saturating" and params["batch_size"] == 6  # were hinge and 8, silently
+
+
+def test_table_options_are_refused_for_images(image_folder, tmp_path):
+    args = ["fit", str(image_folder), "-o", str(tmp_path / "m"), *SET, "--epochs", "3", "--categorical", "a", "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--categorical, --epochs: table options" in " ".join(result.output.split())
+    assert not (tmp_path / "m").exists()

@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
+from .._text import quoted
 from ..gan.losses import check_loss
 from ..persist import require, save_model
 from ..privacy.dp import check_dp_request
@@ -152,7 +153,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         images, labels = self._read(X, y)
         self.classes_, codes = np.unique(labels, return_inverse=True)
         if len(self.classes_) < 2:
-            raise DataError(f"a conditional GAN needs at least 2 classes; got only {self.classes_[0]!r} "
+            raise DataError(f"a conditional GAN needs at least 2 classes; got only {quoted(self.classes_)} "
                             f"({len(labels)} images)")
         self.class_counts_ = np.bincount(codes, minlength=len(self.classes_))
         self.image_size_, self.channels_ = int(images.shape[1]), int(images.shape[-1])

@@ -45,7 +45,7 @@ def test_one_class_is_a_clear_error(tmp_path, images):
         Image.fromarray(img[..., 0]).save(folder / f"{i}.png")
     result = runner.invoke(app, ["fit", str(tmp_path / "one"), "-o", str(tmp_path / "m"), *SET, "-q"])
     assert result.exit_code == 2
-    assert "at least 2 classes" in result.output
+    assert "at least 2 classes; got only 'only' (4 images)" in result.output
 
 
 def test_unknown_set_parameter(image_folder, tmp_path):

@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from synthaug import DataError
 from synthaug.images.evaluate import evaluate_images, summarise
@@ -34,6 +35,15 @@ def test_missing_training_labels_are_refused():
     x, codes = make_images(3)
     with pytest.raises(DataError, match="train labels: 3 of 9 labels are missing"):
         evaluate_images((x, np.where(codes == 1, np.nan, codes)), (x, codes), (x, codes), seeds=1, steps=1)
+
+
+def test_mean_pairwise_distance_of_a_large_set_in_chunks(monkeypatch):
+    features = np.random.default_rng(0).normal(size=(50, 3))
+    exact = mean_pairwise_distance(features)
+    assert mean_pairwise_distance(features, chunk=7) == pytest.approx(exact, rel=1e-9)
+    calls = []
+    monkeypatch.setattr(torch, "pdist", lambda *a: calls.append(a) or pytest.fail("all pairs at once"))
+    assert mean_pairwise_distance(features, chunk=49) == pytest.approx(exact, rel=1e-9) and not calls
 
 
 def test_statistics_by_hand():

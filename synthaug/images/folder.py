@@ -45,7 +45,8 @@ def read_images(path: str | Path, image_size: int | None = None,
         images, labels = read_npz(path)
         return prepare_images(images, image_size, channels, source=str(path)), labels
     if not path.is_dir():
-        raise DataError(f"{path}: not found; expected a folder with one subfolder per class, or an .npz file")
+        what = "is not a folder or an .npz file" if path.exists() else "not found"
+        raise DataError(f"{path}: {what}; expected a folder with one subfolder per class, or an .npz file")
     return _read_folder(path, image_size, channels)
 
 

@@ -134,6 +134,14 @@ def test_npz_round_trip_without_pickle(tmp_path, images):
     assert back_y.tolist() == labels.tolist()
 
 
+def test_a_file_that_is_neither_folder_nor_npz_is_not_called_missing(tmp_path):
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(DataError, match="table.csv: is not a folder or an .npz file; expected"):
+        read_images(tmp_path / "table.csv")
+    with pytest.raises(DataError, match="nothing: not found; expected"):
+        read_images(tmp_path / "nothing")
+
+
 def test_npz_missing_arrays_named(tmp_path):
     np.savez(tmp_path / "bad.npz", images=np.zeros((2, 8, 8)))
     with pytest.raises(DataError, match="missing x, y"):

@@ -176,8 +176,8 @@ def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:
 
 def privacy(x_sy, x_tr, x_te, n_pairs: int) -> dict:
     """Pixel distances (0..1 scale) from synthetic and from test images to the nearest training image."""
-    d_sy, _ = nearest_distances(x_sy / 255.0, x_tr / 255.0)
-    d_te, _ = nearest_distances(x_te / 255.0, x_tr / 255.0)
+    d_sy, _ = nearest_distances(x_sy, x_tr, scale=255.0)
+    d_te, _ = nearest_distances(x_te, x_tr, scale=255.0)
     floor = float(np.quantile(d_te, 0.05))
     return {
         "synthetic_nearest_train": _quantiles(d_sy),
@@ -210,7 +210,7 @@ def sample_grid(x: np.ndarray, codes: np.ndarray, n_classes: int, columns: int) 
 
 def closest_pairs(x_sy: np.ndarray, x_tr: np.ndarray, n_pairs: int) -> np.ndarray:
     """Two rows: the ``n_pairs`` synthetic images nearest to a training image, and those images."""
-    d, index = nearest_distances(x_sy / 255.0, x_tr / 255.0)
+    d, index = nearest_distances(x_sy, x_tr, scale=255.0)
     best = np.argsort(d, kind="stable")[: max(1, n_pairs)]
     return image_grid(np.stack([x_sy[best], x_tr[index[best]]]))
 

@@ -53,16 +53,20 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b) - 2.0 * cross)
 
 
-def nearest_distances(queries: np.ndarray, references: np.ndarray, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
-    """For each query row, the Euclidean distance to its nearest reference row and that row's index.
+def nearest_distances(queries: np.ndarray, references: np.ndarray, chunk: int = 4096,
+                      scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """For each query row, the Euclidean distance to its nearest reference row and that row's index,
+    after dividing both by ``scale`` (e.g. 255 for uint8 images on a 0..1 scale).
 
-    Works in chunks of queries so memory stays bounded: (chunk, n_references) at a time.
+    Works in chunks of queries, converting each to float only then, so memory stays bounded:
+    (chunk, n_references) at a time, and no float copy of all queries.
     """
-    q = torch.as_tensor(np.asarray(queries, dtype=np.float32).reshape(len(queries), -1))
-    r = torch.as_tensor(np.asarray(references, dtype=np.float32).reshape(len(references), -1))
+    q = np.asarray(queries).reshape(len(queries), -1)
+    r = torch.as_tensor(np.asarray(np.asarray(references) / scale, dtype=np.float32).reshape(len(references), -1))
     dist, index = [], []
     for start in range(0, len(q), chunk):
-        d = torch.cdist(q[start : start + chunk], r)  # (chunk, n_references)
+        part = torch.as_tensor(np.asarray(q[start : start + chunk] / scale, dtype=np.float32))
+        d = torch.cdist(part, r)  # (chunk, n_references)
         best = d.min(dim=1)
         dist.append(best.values)
         index.append(best.indices)

@@ -46,6 +46,23 @@ def test_mean_pairwise_distance_of_a_large_set_in_chunks(monkeypatch):
     assert mean_pairwise_distance(features, chunk=49) == pytest.approx(exact, rel=1e-9) and not calls
 
 
+def test_nearest_training_distances_make_no_float_copy_of_all_synthetic_images():
+    import tracemalloc
+
+    from synthaug.images.evaluate import privacy
+
+    rng = np.random.default_rng(0)
+    x_sy = rng.integers(0, 256, (20000, 8, 8, 3), dtype=np.uint8)
+    x_tr, x_te = x_sy[:30].copy(), rng.integers(0, 256, (30, 8, 8, 3), dtype=np.uint8)
+    tracemalloc.start()
+    report = privacy(x_sy, x_tr, x_te, 10)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 4 * x_sy.nbytes and report["test_nearest_train"]["min"] > 0  # x_sy / 255.0 alone was 8 times
+    d, _ = nearest_distances(x_sy[:100] / 255.0, x_tr / 255.0)  # the old way: the same distances
+    np.testing.assert_array_equal(nearest_distances(x_sy[:100], x_tr, scale=255.0)[0], d)
+
+
 def test_statistics_by_hand():
     assert mean_pairwise_distance(np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 0.0]])) == pytest.approx(10 / 3)
     d, i = nearest_distances(np.array([[0.0], [9.0]]), np.array([[1.0], [5.0], [10.0]]))

@@ -56,7 +56,8 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
 def nearest_distances(queries: np.ndarray, references: np.ndarray, chunk: int = 4096,
                       scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """For each query row, the Euclidean distance to its nearest reference row and that row's index,
-    after dividing both by ``scale`` (e.g. 255 for uint8 images on a 0..1 scale).
+    after dividing both by ``scale`` (e.g. 255 for uint8 images on a 0..1 scale); a row equal to a
+    reference row is at distance exactly 0.
 
     Works in chunks of queries, converting each to float only then, so memory stays bounded:
     (chunk, n_references) at a time, and no float copy of all queries.
@@ -66,8 +67,9 @@ def nearest_distances(queries: np.ndarray, references: np.ndarray, chunk: int = 
     dist, index = [], []
     for start in range(0, len(q), chunk):
         part = torch.as_tensor(np.asarray(q[start : start + chunk] / scale, dtype=np.float32))
-        d = torch.cdist(part, r)  # (chunk, n_references)
-        best = d.min(dim=1)
-        dist.append(best.values)
+        best = torch.cdist(part, r).min(dim=1)  # over (chunk, n_references)
+        # cdist's fast matrix-product form is off by up to ~0.01 near 0 in float32, so an exact copy
+        # measured 0.003 instead of 0: the distance to the chosen row is recomputed directly
+        dist.append((part - r[best.indices]).norm(dim=1))
         index.append(best.indices)
     return torch.cat(dist).numpy().astype(np.float64), torch.cat(index).numpy()

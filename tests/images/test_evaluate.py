@@ -63,6 +63,17 @@ def test_nearest_training_distances_make_no_float_copy_of_all_synthetic_images()
     np.testing.assert_array_equal(nearest_distances(x_sy[:100], x_tr, scale=255.0)[0], d)
 
 
+def test_copies_of_training_images_are_at_distance_zero_and_counted():
+    from synthaug.images.evaluate import privacy
+
+    rng = np.random.default_rng(0)
+    x_tr = rng.integers(0, 256, (30, 28, 28, 1), dtype=np.uint8)
+    x_sy = np.concatenate([x_tr, rng.integers(0, 256, (70, 28, 28, 1), dtype=np.uint8)])
+    d, index = nearest_distances(x_sy, x_tr, scale=255.0)
+    assert (d[:30] == 0).all() and (index[:30] == np.arange(30)).all() and (d[30:] > 1).all()
+    assert privacy(x_sy, x_tr, x_sy[30:], 10)["exact_copies"] == 30  # was 18: cdist measured copies at 0.003-0.012
+
+
 def test_statistics_by_hand():
     assert mean_pairwise_distance(np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 0.0]])) == pytest.approx(10 / 3)
     d, i = nearest_distances(np.array([[0.0], [9.0]]), np.array([[1.0], [5.0], [10.0]]))

@@ -82,10 +82,12 @@ def evaluate_command(
         from ._cli_image import evaluate_images_cli
         from ._cli_tabular import console
 
-        given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--jobs", jobs))
+        given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio))
         if unused := [name for name, value in given if value is not None]:
+            # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
-        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed or 0, quiet, console, steps=classifier_steps)
+        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed or 0, quiet, console, steps=classifier_steps,
+                            jobs=jobs)
         return
     if target is None:
         raise DataError("--target: the class column is required for tables")

@@ -49,22 +49,25 @@ def describe_privacy(privacy: dict) -> str:
 
 
 def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, seeds: int, seed: int,
-                        quiet: bool, console: Console, *, steps: int = 500) -> None:
+                        quiet: bool, console: Console, *, steps: int = 500, jobs: int | None = None) -> None:
     """Run the image evaluation and write ``OUTPUT/report.json`` and ``OUTPUT/report.html``.
 
-    ``steps`` is each classifier's training budget."""
+    ``steps`` is each classifier's training budget; ``jobs`` torch's threads (None: as they are)."""
     from .images.evaluate import evaluate_images
+    from .images.synthesizer import torch_threads
 
-    report = evaluate_images(train, test, synthetic, seeds=seeds, steps=steps, random_state=seed, out_dir=output,
-                             verbose=not quiet)
+    with torch_threads(jobs):
+        report = evaluate_images(train, test, synthetic, seeds=seeds, steps=steps, random_state=seed,
+                                 out_dir=output, verbose=not quiet)
     if quiet:
         return
     for name, acc in report["accuracy"].items():
         interval = "" if acc["low"] is None else f" [{100 * acc['low']:.1f}, {100 * acc['high']:.1f}]"
         console.print(f"{name:<32} {100 * acc['mean']:5.1f}%{interval}")
     q, up = report["quality"], report["uplift"]
+    diversity = "n/a" if q["diversity_ratio"] is None else f"{q['diversity_ratio']:.2f}"
     console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points; CAS {100 * q['cas']:.1f}% "
-                  f"(lowest class {100 * q['cas_min']:.1f}%); diversity ratio {q['diversity_ratio']:.2f}; "
+                  f"(lowest class {100 * q['cas_min']:.1f}%); diversity ratio {diversity}; "
                   f"wrote {output / 'report.html'}")
 
 

@@ -97,8 +97,16 @@ def fit(
         if schema is not None:  # images take nothing from a schema: say so rather than ignore it
             raise DataError("--schema: a public schema describes table columns; image data takes none "
                             "(pixels are scaled from the fixed range 0..255)")
-        dp_items = [f"{k}={v}" for k, v in (("dp_epsilon", dp_epsilon), ("dp_delta", dp_delta)) if v is not None]
-        fit_images(data, output, [*(set_ or []), *dp_items], device.value if device else None, seed, quiet, console)
+        table_only = {"--categorical": categorical, "--continuous": continuous, "--drop": drop,
+                      "--keep": keep, "--strategy": strategy, "--epochs": epochs, "--min-steps": min_steps}
+        unused = [name for name, value in table_only.items() if value is not None]
+        if unused:  # rather than train without them
+            raise DataError(f"{', '.join(unused)}: table options; for images, labels come from the class folders "
+                            "or the .npz's y, and the training length is --set steps=N")
+        given = (("loss", loss.value if loss else None), ("batch_size", batch_size), ("dp_epsilon", dp_epsilon),
+                 ("dp_delta", dp_delta))
+        items = [f"{k}={v}" for k, v in given if v is not None]
+        fit_images(data, output, [*(set_ or []), *items], device.value if device else None, seed, quiet, console)
         return
     if target is None:
         raise DataError("--target: the class label column is required for tables")

@@ -8,7 +8,7 @@ import numpy as np
 
 from ._errors import DataError
 from ._random import child_seed, draw_seed
-from ._text import closest_name
+from ._text import closest_name, quoted
 
 
 def resolve_class_counts(
@@ -63,7 +63,7 @@ def _per_class_counts(classes: Sequence, per_class: Mapping) -> np.ndarray:
     for label, count in per_class.items():
         key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
         if key is None:
-            known = ", ".join(map(repr, classes))
+            known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
             raise DataError(f"--per-class: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")
         if int(count) < 0:

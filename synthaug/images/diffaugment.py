@@ -14,6 +14,8 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from .._errors import DataError
+
 Augmentation = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
 
 
@@ -89,7 +91,7 @@ def parse_policy(policy: str) -> tuple[str, ...]:
     names = tuple(part.strip() for part in str(policy).split(",") if part.strip())
     unknown = [n for n in names if n not in POLICIES]
     if unknown:
-        raise ValueError(f"augment: unknown operation {unknown[0]!r}; choose from {', '.join(POLICIES)}")
+        raise DataError(f"augment: unknown operation {unknown[0]!r}; choose from {', '.join(POLICIES)}")
     return names
 
 

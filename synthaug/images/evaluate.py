@@ -23,7 +23,7 @@ from .._random import child_seed
 from .._text import quoted
 from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
-from .folder import convert_channels, prepare_images, read_images, resize_batch
+from .folder import check_labels, convert_channels, prepare_images, read_images, resize_batch
 from .grid import image_grid
 from .metrics import class_diversity, frechet_distance, nearest_distances
 from .report import render_html
@@ -103,7 +103,7 @@ def _read(data, name: str, size: int | None, channels: str) -> tuple[np.ndarray,
     if isinstance(data, (str, Path)):
         x, labels = read_images(data, size, channels)
     elif isinstance(data, (tuple, list)) and len(data) == 2:
-        x, labels = prepare_images(data[0], size, channels, source=name), np.asarray(data[1])
+        x, labels = prepare_images(data[0], size, channels, source=name), check_labels(data[1], f"{name} labels")
     else:
         raise DataError(f"{name}: expected a folder, an .npz path or an (x, y) pair; got {type(data).__name__}")
     if len(labels) != len(x):
@@ -161,22 +161,23 @@ def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:
     per_class = [float(np.mean(pred[y_sy == k] == k)) if np.any(y_sy == k) else None for k in range(n)]
     real_div, fake_div = class_diversity(f_real, judge_y, n), class_diversity(f_sy, y_sy, n)
     ratio = fake_div / real_div
+    measured = np.isfinite(ratio).any()  # not when every class has fewer than 2 images
     return {
         "cas": float(np.mean(pred == y_sy)),
         "cas_per_class": dict(zip(map(str, classes), per_class, strict=True)),
         "cas_min": float(np.nanmin([p for p in per_class if p is not None])),
-        "frechet_synthetic_test": frechet_distance(f_sy, f_te),
-        "frechet_train_test": frechet_distance(f_tr, f_te),
-        "diversity_ratio": float(np.nanmean(ratio)),
-        "diversity_ratio_min": float(np.nanmin(ratio)),
+        "frechet_synthetic_test": _nan_none([frechet_distance(f_sy, f_te)])[0],
+        "frechet_train_test": _nan_none([frechet_distance(f_tr, f_te)])[0],
+        "diversity_ratio": float(np.nanmean(ratio)) if measured else None,
+        "diversity_ratio_min": float(np.nanmin(ratio)) if measured else None,
         "diversity_per_class": dict(zip(map(str, classes), _nan_none(ratio), strict=True)),
     }
 
 
 def privacy(x_sy, x_tr, x_te, n_pairs: int) -> dict:
     """Pixel distances (0..1 scale) from synthetic and from test images to the nearest training image."""
-    d_sy, _ = nearest_distances(x_sy / 255.0, x_tr / 255.0)
-    d_te, _ = nearest_distances(x_te / 255.0, x_tr / 255.0)
+    d_sy, _ = nearest_distances(x_sy, x_tr, scale=255.0)
+    d_te, _ = nearest_distances(x_te, x_tr, scale=255.0)
     floor = float(np.quantile(d_te, 0.05))
     return {
         "synthetic_nearest_train": _quantiles(d_sy),
@@ -209,7 +210,7 @@ def sample_grid(x: np.ndarray, codes: np.ndarray, n_classes: int, columns: int) 
 
 def closest_pairs(x_sy: np.ndarray, x_tr: np.ndarray, n_pairs: int) -> np.ndarray:
     """Two rows: the ``n_pairs`` synthetic images nearest to a training image, and those images."""
-    d, index = nearest_distances(x_sy / 255.0, x_tr / 255.0)
+    d, index = nearest_distances(x_sy, x_tr, scale=255.0)
     best = np.argsort(d, kind="stable")[: max(1, n_pairs)]
     return image_grid(np.stack([x_sy[best], x_tr[index[best]]]))
 

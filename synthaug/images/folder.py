@@ -11,6 +11,8 @@ import contextlib
 import csv
 import re
 import warnings
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -43,7 +45,8 @@ def read_images(path: str | Path, image_size: int | None = None,
         images, labels = read_npz(path)
         return prepare_images(images, image_size, channels, source=str(path)), labels
     if not path.is_dir():
-        raise DataError(f"{path}: not found; expected a folder with one subfolder per class, or an .npz file")
+        what = "is not a folder or an .npz file" if path.exists() else "not found"
+        raise DataError(f"{path}: {what}; expected a folder with one subfolder per class, or an .npz file")
     return _read_folder(path, image_size, channels)
 
 
@@ -59,14 +62,39 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
                 raise DataError(f"{path}: needs arrays 'x' and 'y'; missing {', '.join(missing)} "
                                 f"(has {', '.join(data.files) or 'none'})")
             images, labels = data["x"], data["y"]
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, DataError):
             raise
         raise DataError(f"{path}: cannot be read as .npz ({str(exc)[:120]})") from None
     if labels.ndim != 1 or len(labels) != len(images):
         raise DataError(f"{path}: 'y' must be 1-d with one label per image; got shape {labels.shape} "
                         f"for {len(images)} images")
-    return images, labels
+    return images, check_labels(labels, f"{path}: 'y'")
+
+
+def check_labels(labels, source: str = "y") -> np.ndarray:
+    """1-d class labels with none missing (None or NaN is a DataError naming ``source``); bytes,
+    dates and labels of mixed types that cannot be sorted (e.g. 1 and "a") become text, so the
+    classes can be written to model.json; complex numbers are refused."""
+    import pandas as pd
+
+    labels = np.asarray(labels)
+    n_missing = int(np.sum(pd.isna(labels))) if labels.dtype.kind in "fcOmM" else 0
+    if n_missing:
+        raise DataError(f"{source}: {n_missing} of {len(labels)} labels are missing (None or NaN); "
+                        "drop those images or give them a class")
+    if labels.dtype.kind in "cV":
+        raise DataError(f"{source}: labels must be numbers, text or booleans; got dtype {labels.dtype}")
+    if labels.dtype.kind == "S":
+        return np.char.decode(labels, "utf-8", errors="replace")
+    if labels.dtype.kind in "mM":
+        return labels.astype(str)
+    if labels.dtype == object:
+        try:
+            np.unique(labels)
+        except TypeError:
+            labels = labels.astype(str)
+    return labels
 
 
 def prepare_images(images, image_size: int | None = None, channels: str = "auto",
@@ -86,8 +114,10 @@ def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
     """(N, H, W, C) uint8 from the accepted layouts and value ranges, or a DataError."""
     if x.ndim == 3:
         x = x[..., None]
-    if x.ndim != 4 or len(x) == 0:
+    if x.ndim != 4:
         raise DataError(f"{source}: expected images of shape (N, H, W) or (N, H, W, C); got {x.shape}")
+    if len(x) == 0:
+        raise DataError(f"{source}: holds no images (shape {x.shape})")
     if x.shape[-1] not in (1, 3, 4) and x.shape[1] in (1, 3, 4):
         x = x.transpose(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
     if x.shape[-1] not in (1, 3, 4):
@@ -100,6 +130,10 @@ def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
     if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
         raise DataError(f"{source}: images contain NaN or infinite values")
     low, high = float(x.min()), float(x.max())
+    if np.issubdtype(x.dtype, np.integer) and low >= 0 and high <= 255 and high > 1:
+        raise DataError(f"{source}: integer images must have dtype uint8; got {x.dtype} with values "
+                        f"{low:g}..{high:g}: use x.astype(np.uint8) if 255 is white, else divide by the "
+                        "maximum (e.g. x / 16 for scikit-learn digits)")
     if low < 0 or high > 1:
         raise DataError(f"{source}: image values must be uint8 (0..255) or floats in 0..1; got range "
                         f"{low:g}..{high:g} (divide by the maximum, e.g. x / 16 for scikit-learn digits)")
@@ -153,22 +187,39 @@ def check_channels(channels) -> str:
 
 
 # ---------------------------------------------------------------- folders
+KEEP_PIXELS = 256 * 256 * 3  # larger images are decoded again when resized, so memory stays bounded
+
+
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
-    pictures, labels = [], []
+    found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
+    shapes, labels, colour = [], [], False
     for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        loaded = [img for img in map(_open_image, _image_files(class_dir)) if img is not None]
-        if not loaded:
+        n_before = len(found)
+        for path in _image_files(class_dir):
+            pixels = _open_image(path)
+            if pixels is not None:
+                found.append((path, pixels if pixels.size <= KEEP_PIXELS else None))
+                shapes.append(pixels.shape[:2])
+                colour = colour or _colour_image(pixels)
+        if len(found) == n_before:
             warnings.warn(f"{class_dir}: class folder has no readable images; class "
                           f"{class_dir.name!r} skipped", SynthaugWarning, stacklevel=3)
-        pictures += loaded
-        labels += [class_dir.name] * len(loaded)
-    if not pictures:
+        labels += [class_dir.name] * (len(found) - n_before)
+    if not found:
         raise DataError(f"{root}: no readable images found; expected one subfolder per class "
                         f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
-    size = image_size if image_size is not None else default_size([p.shape[:2] for p in pictures])
-    n_channels = resolve_channels(channels, any(_colour_image(p) for p in pictures))
-    images = np.stack([_fit_image(p, size, n_channels) for p in pictures])  # one file at a time
+    size = image_size if image_size is not None else default_size(shapes)
+    n_channels = resolve_channels(channels, colour)
+    images = np.stack([_fit_image(_reread(path) if pixels is None else pixels, size, n_channels)
+                       for path, pixels in found])  # one file at a time
     return images, np.asarray(labels)
+
+
+def _reread(path: Path) -> np.ndarray:
+    pixels = _open_image(path)
+    if pixels is None:
+        raise DataError(f"{path}: could not be read a second time (changed while reading?)")
+    return pixels
 
 
 def _image_files(folder: Path) -> list[Path]:
@@ -178,14 +229,18 @@ def _image_files(folder: Path) -> list[Path]:
 
 
 def _open_image(path: Path) -> np.ndarray | None:
-    """(H, W, 3) or (H, W, 1) uint8 pixels, or None with a warning for an unreadable file."""
-    from PIL import Image, UnidentifiedImageError
+    """(H, W, 3) or (H, W, 1) uint8 pixels, upright as viewers show them (EXIF orientation
+    applied), or None with a warning for an unreadable file."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
             img.load()
-            return _pixels(img)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+            ImageOps.exif_transpose(img, in_place=True)  # phone photos are often stored sideways
+            with warnings.catch_warnings():  # transparency is dropped anyway; Pillow's advice names no file
+                warnings.filterwarnings("ignore", "Palette images with Transparency", UserWarning)
+                return _pixels(img)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         warnings.warn(f"{path}: not a readable image ({type(exc).__name__}); skipped",
                       SynthaugWarning, stacklevel=4)
         return None
@@ -194,7 +249,12 @@ def _open_image(path: Path) -> np.ndarray | None:
 def _pixels(img) -> np.ndarray:
     if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
         arr = np.asarray(img, dtype=np.float64)
-        scale = 65535.0 if img.mode.startswith("I") and arr.max() > 255 else max(float(arr.max()), 255.0)
+        if not np.isfinite(arr).all():
+            raise ValueError("NaN or infinite pixels")
+        if img.mode == "F" and arr.min() >= 0 and arr.max() <= 1:
+            scale = 1.0  # float images in 0..1, as in an .npz
+        else:
+            scale = 65535.0 if img.mode.startswith("I") and arr.max() > 255 else max(float(arr.max()), 255.0)
         return np.clip(np.round(arr / scale * 255.0), 0, 255).astype(np.uint8)[..., None]
     if img.mode in ("1", "L", "LA", "P") and not (img.mode == "P" and _palette_has_colour(img)):
         return np.asarray(img.convert("L"), dtype=np.uint8)[..., None]
@@ -272,12 +332,21 @@ class ImageWriter:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None and self.is_npz:
-            shape, classes = self.empty if self.empty is not None else ((1, 1, 1), np.zeros(0, np.int64))
-            images = np.concatenate([c[0] for c in self._chunks]) if self._chunks else np.zeros((0, *shape), np.uint8)
-            labels = np.concatenate([c[1] for c in self._chunks]) if self._chunks else np.asarray(classes)[:0]
-            with open(self._tmp, "wb") as handle:
-                np.savez_compressed(handle, x=images, y=_plain_labels(labels))
+            try:
+                self._write_npz()
+            except BaseException as error:  # the temporary file goes too
+                self._stack.__exit__(type(error), error, error.__traceback__)
+                if isinstance(error, OSError):  # e.g. a full disk
+                    raise DataError(f"{self.path}: cannot be written ({error.strerror or error})") from None
+                raise
         self._stack.__exit__(exc_type, exc, tb)
+
+    def _write_npz(self) -> None:
+        shape, classes = self.empty if self.empty is not None else ((1, 1, 1), np.zeros(0, np.int64))
+        images = np.concatenate([c[0] for c in self._chunks]) if self._chunks else np.zeros((0, *shape), np.uint8)
+        labels = np.concatenate([c[1] for c in self._chunks]) if self._chunks else np.asarray(classes)[:0]
+        with open(self._tmp, "wb") as handle:
+            np.savez_compressed(handle, x=images, y=_plain_labels(labels))
 
 
 def _write_pngs(root: Path, images: np.ndarray, labels: np.ndarray, start: int) -> Iterator[list[str]]:
@@ -285,9 +354,13 @@ def _write_pngs(root: Path, images: np.ndarray, labels: np.ndarray, start: int) 
 
     for offset, (image, label) in enumerate(zip(images, labels, strict=True)):
         folder = safe_name(label)
-        (root / folder).mkdir(exist_ok=True)
         name = f"{folder}/{start + offset:07d}.png"
-        Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(root / name)
+        try:
+            (root / folder).mkdir(exist_ok=True)
+            Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(root / name)
+        except OSError as exc:  # e.g. a label too long for a folder name, the name manifest.csv, a full disk
+            raise DataError(f"cannot write the images of class {str(label)[:80]!r} to a folder "
+                            f"({exc.strerror or exc}); write an .npz instead") from None
         yield [name, str(label), "true"]
 
 

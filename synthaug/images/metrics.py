@@ -6,13 +6,21 @@ import numpy as np
 import torch
 
 
-def mean_pairwise_distance(features: np.ndarray) -> float:
-    """Mean Euclidean distance over all pairs of rows of ``features`` (n, d); NaN if n < 2."""
+def mean_pairwise_distance(features: np.ndarray, chunk: int = 4096) -> float:
+    """Mean Euclidean distance over all pairs of rows of ``features`` (n, d); NaN if n < 2.
+
+    Above ``chunk`` rows the pairs are summed ``chunk`` rows at a time, so memory stays at
+    (chunk, n) instead of n^2 / 2 distances (20 GB for 70,000 images of one class).
+    """
     x = torch.as_tensor(np.asarray(features, dtype=np.float64))
     n = x.shape[0]
     if n < 2:
         return float("nan")
-    return float(torch.pdist(x).mean())
+    if n <= chunk:
+        return float(torch.pdist(x).mean())
+    total = sum(float(torch.cdist(x[start : start + chunk], x).sum())
+                for start in range(0, n, chunk))  # every pair twice, plus (near) zeros on the diagonal
+    return total / (n * (n - 1))
 
 
 def class_diversity(features: np.ndarray, codes: np.ndarray, n_classes: int) -> np.ndarray:
@@ -33,7 +41,10 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
 
     ``tr sqrt(Ca Cb)`` is computed as the sum of square roots of the eigenvalues of the
     symmetric ``Ca^1/2 Cb Ca^1/2``, which stays real and stable for singular covariances.
+    NaN when either set has fewer than 2 rows (no covariance).
     """
+    if len(a) < 2 or len(b) < 2:
+        return float("nan")
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
     values, vectors = np.linalg.eigh(cov_a)
@@ -42,17 +53,23 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a) + np.trace(cov_b) - 2.0 * cross)
 
 
-def nearest_distances(queries: np.ndarray, references: np.ndarray, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
-    """For each query row, the Euclidean distance to its nearest reference row and that row's index.
+def nearest_distances(queries: np.ndarray, references: np.ndarray, chunk: int = 4096,
+                      scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """For each query row, the Euclidean distance to its nearest reference row and that row's index,
+    after dividing both by ``scale`` (e.g. 255 for uint8 images on a 0..1 scale); a row equal to a
+    reference row is at distance exactly 0.
 
-    Works in chunks of queries so memory stays bounded: (chunk, n_references) at a time.
+    Works in chunks of queries, converting each to float only then, so memory stays bounded:
+    (chunk, n_references) at a time, and no float copy of all queries.
     """
-    q = torch.as_tensor(np.asarray(queries, dtype=np.float32).reshape(len(queries), -1))
-    r = torch.as_tensor(np.asarray(references, dtype=np.float32).reshape(len(references), -1))
+    q = np.asarray(queries).reshape(len(queries), -1)
+    r = torch.as_tensor(np.asarray(np.asarray(references) / scale, dtype=np.float32).reshape(len(references), -1))
     dist, index = [], []
     for start in range(0, len(q), chunk):
-        d = torch.cdist(q[start : start + chunk], r)  # (chunk, n_references)
-        best = d.min(dim=1)
-        dist.append(best.values)
+        part = torch.as_tensor(np.asarray(q[start : start + chunk] / scale, dtype=np.float32))
+        best = torch.cdist(part, r).min(dim=1)  # over (chunk, n_references)
+        # cdist's fast matrix-product form is off by up to ~0.01 near 0 in float32, so an exact copy
+        # measured 0.003 instead of 0: the distance to the chosen row is recomputed directly
+        dist.append((part - r[best.indices]).norm(dim=1))
         index.append(best.indices)
     return torch.cat(dist).numpy().astype(np.float64), torch.cat(index).numpy()

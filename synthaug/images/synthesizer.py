@@ -16,12 +16,13 @@ from sklearn.utils.validation import check_is_fitted
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
+from .._text import quoted
 from ..gan.losses import check_loss
 from ..persist import require, save_model
 from ..privacy.dp import check_dp_request
 from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
-from .folder import ImageWriter, check_channels, check_image_size, prepare_images, read_images
+from .folder import ImageWriter, check_channels, check_image_size, check_labels, prepare_images, read_images
 from .grid import image_grid, save_png
 from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier, load_head
 from .metrics import diversity_ratio
@@ -152,7 +153,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         images, labels = self._read(X, y)
         self.classes_, codes = np.unique(labels, return_inverse=True)
         if len(self.classes_) < 2:
-            raise DataError(f"a conditional GAN needs at least 2 classes; got only {self.classes_[0]!r} "
+            raise DataError(f"a conditional GAN needs at least 2 classes; got only {quoted(self.classes_)} "
                             f"({len(labels)} images)")
         self.class_counts_ = np.bincount(codes, minlength=len(self.classes_))
         self.image_size_, self.channels_ = int(images.shape[1]), int(images.shape[-1])
@@ -169,6 +170,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         return self
 
     def _check_params(self) -> None:
+        """DataError (a ValueError) naming the parameter, so ``synthaug fit --set`` reports one line."""
         check_loss(self.loss)
         check_channels(self.channels)
         if self.image_size is not None:
@@ -184,10 +186,20 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         for name in ("class_weight", "lecam_weight"):
             if not float(getattr(self, name)) >= 0:
                 raise DataError(f"{name} must be >= 0; got {getattr(self, name)!r}")
+        for name in ("generator_lr", "discriminator_lr"):
+            if not float(getattr(self, name)) > 0:
+                raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
+        betas = self.betas
+        if isinstance(betas, (str, bytes)) or len(betas) != 2 or not all(0.0 <= float(b) < 1.0 for b in betas):
+            raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.999]; got {betas!r}")
         if self.truncation is not None and not float(self.truncation) > 0:
             raise DataError(f"truncation must be > 0 or None; got {self.truncation!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
             raise DataError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
+        if self.label_filter and (self.dp_epsilon is not None or not float(self.class_weight) > 0):
+            raise DataError("label_filter needs the discriminator's class head, which is trained only with "
+                            f"class_weight > 0 and without DP; got class_weight={self.class_weight!r}, "
+                            f"dp_epsilon={self.dp_epsilon!r}")
         check_dp_request(self.dp_epsilon, self.dp_delta)
         if self.dp_epsilon is not None:
             from ..privacy.dp import check_budget
@@ -207,14 +219,17 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         labels = np.asarray(y)
         if labels.ndim != 1 or len(labels) != len(X):
             raise DataError(f"y: expected one label per image ({len(X)}); got shape {labels.shape}")
-        return prepare_images(X, self.image_size, self.channels, source="X"), labels
+        return prepare_images(X, self.image_size, self.channels, source="X"), check_labels(labels, "y")
 
     def _device(self) -> torch.device:
         if self.device == "auto":
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         if self.device == "cuda" and not torch.cuda.is_available():
             raise DataError("device: 'cuda' requested but no GPU is available; use --device cpu or auto")
-        return torch.device(self.device)
+        try:
+            return torch.device(self.device)
+        except (RuntimeError, TypeError):
+            raise DataError(f"device must be auto, cpu, cuda or another torch device; got {self.device!r}") from None
 
     def _network_config(self) -> ImageNetConfig:
         return ImageNetConfig(image_size=self.image_size_, channels=self.channels_,
@@ -358,7 +373,16 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
-        """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
+        """Rebuild a fitted model from :func:`synthaug.persist.load_model` output.
+
+        A model.json whose values have the wrong types (e.g. edited by hand) is a ModelFileError."""
+        try:
+            return cls._from_saved(meta, tensors)
+        except (TypeError, ValueError) as exc:
+            raise ModelFileError(f"model.json: a value has the wrong type or form ({str(exc)[:200]})") from None
+
+    @classmethod
+    def _from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
         params = dict(require(meta, "params"))
         params.setdefault("class_weight", 0.0)  # files from before these parameters trained without them
         params.setdefault("label_filter", False)

@@ -29,3 +29,53 @@ def test_tables_still_need_a_target(tmp_path):
     result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "t.csv"), "--test", str(tmp_path / "t.csv"),
                                       "--synthetic", str(tmp_path / "t.csv"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "--target" in result.output
+
+
+def test_a_single_synthetic_and_test_image_are_evaluated_without_a_frechet_distance(tmp_path):
+    x = np.random.default_rng(0).integers(0, 256, (8, 8, 8), dtype=np.uint8)
+    y = np.arange(8) % 2
+    np.savez(tmp_path / "train.npz", x=x, y=y)
+    np.savez(tmp_path / "one.npz", x=x[:1], y=y[:1])
+    result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                      str(tmp_path / "one.npz"), "--synthetic", str(tmp_path / "one.npz"),
+                                      "-o", str(tmp_path / "out"), "--seeds", "1", "--classifier-steps", "2"])
+    assert result.exit_code == 0, result.output
+    assert "diversity ratio n/a" in " ".join(result.output.split())
+    quality = json.loads((tmp_path / "out" / "report.json").read_text())["quality"]
+    assert quality["frechet_synthetic_test"] is None and quality["diversity_ratio"] is None
+
+
+def _image_sets(tmp_path):
+    x = np.random.default_rng(0).integers(0, 256, (8, 8, 8), dtype=np.uint8)
+    np.savez(tmp_path / "d.npz", x=x, y=np.arange(8) % 2)
+    return ["--train", str(tmp_path / "d.npz"), "--test", str(tmp_path / "d.npz"), "--synthetic",
+            str(tmp_path / "d.npz"), "-o", str(tmp_path / "out"), "--seeds", "1", "--classifier-steps", "1", "-q"]
+
+
+def test_table_only_options_are_refused_for_images(tmp_path):
+    result = CliRunner().invoke(app, ["evaluate", *_image_sets(tmp_path), "--holdout", str(tmp_path / "d.npz"),
+                                      "--ratio", "1"])
+    assert result.exit_code == 2 and "--holdout, --ratio: options of the table evaluation" in " ".join(result.output.split())
+    assert not (tmp_path / "out").exists()
+
+
+def test_jobs_sets_the_threads_of_the_image_evaluation(tmp_path, monkeypatch):
+    import torch
+
+    import synthaug.images.evaluate as module
+
+    seen, real = [], module.train_classifier
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "train_classifier", spy)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        result = CliRunner().invoke(app, ["evaluate", *_image_sets(tmp_path), "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+        assert set(seen) == {1} and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

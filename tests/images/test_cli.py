@@ -1,5 +1,6 @@
 import csv
 
+import pytest
 from typer.testing import CliRunner
 
 from synthaug.cli import app
@@ -44,7 +45,7 @@ def test_one_class_is_a_clear_error(tmp_path, images):
         Image.fromarray(img[..., 0]).save(folder / f"{i}.png")
     result = runner.invoke(app, ["fit", str(tmp_path / "one"), "-o", str(tmp_path / "m"), *SET, "-q"])
     assert result.exit_code == 2
-    assert "at least 2 classes" in result.output
+    assert "at least 2 classes; got only 'only' (4 images)" in result.output
 
 
 def test_unknown_set_parameter(image_folder, tmp_path):
@@ -91,4 +92,41 @@ def test_a_public_schema_is_refused_for_images(image_folder, tmp_path):
     schema.write_text("{}")
     result = runner.invoke(app, ["fit", str(image_folder), "-o", str(tmp_path / "m"), "--schema", str(schema), *SET])
     assert result.exit_code == 2 and "--schema: a public schema describes table columns" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("steps=0", "steps must be a whole number >= 1; got 0"),
+    ("augment=flip", "augment: unknown operation 'flip'"),
+    ("augment_p=2", "augment_p must be in [0, 1]"),
+    ("ema_decay=1", "ema_decay must be in (0, 1)"),
+    ("loss=foo", "loss must be one of"),
+    ("betas=[0.5]", "betas must be two numbers in [0, 1)"),
+    ("betas=[0.5, 2]", "betas must be two numbers in [0, 1)"),
+    ("generator_lr=-1", "generator_lr must be > 0"),
+    ("device=tpu", "device must be auto, cpu, cuda or another torch device; got 'tpu'"),
+])
+def test_bad_constructor_settings_are_one_line_errors(image_folder, tmp_path, setting, message):
+    result = runner.invoke(app, ["fit", str(image_folder), "-o", str(tmp_path / "m"), *SET, "--set", setting, "-q"])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split()) and "Traceback" not in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_loss_and_batch_size_options_reach_the_image_model(image_folder, tmp_path):
+    import json
+
+    args = ["fit", str(image_folder), "-o", str(tmp_path / "m"), *SET, "--loss", "non-saturating", "--batch-size", "6",
+            "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    params = json.loads((tmp_path / "m" / "model.json").read_text())["params"]
+    assert params["loss"] == "non-saturating" and params["batch_size"] == 6  # were hinge and 8, silently
+
+
+def test_table_options_are_refused_for_images(image_folder, tmp_path):
+    args = ["fit", str(image_folder), "-o", str(tmp_path / "m"), *SET, "--epochs", "3", "--categorical", "a", "-q"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "--categorical, --epochs: table options" in " ".join(result.output.split())
     assert not (tmp_path / "m").exists()

@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from synthaug import DataError
 from synthaug.images.evaluate import evaluate_images, summarise
@@ -30,6 +31,49 @@ def test_unknown_synthetic_label_is_named():
         evaluate_images((x, codes), (x, codes), (x, np.full(len(x), 7)), seeds=1, steps=1)
 
 
+def test_missing_training_labels_are_refused():
+    x, codes = make_images(3)
+    with pytest.raises(DataError, match="train labels: 3 of 9 labels are missing"):
+        evaluate_images((x, np.where(codes == 1, np.nan, codes)), (x, codes), (x, codes), seeds=1, steps=1)
+
+
+def test_mean_pairwise_distance_of_a_large_set_in_chunks(monkeypatch):
+    features = np.random.default_rng(0).normal(size=(50, 3))
+    exact = mean_pairwise_distance(features)
+    assert mean_pairwise_distance(features, chunk=7) == pytest.approx(exact, rel=1e-9)
+    calls = []
+    monkeypatch.setattr(torch, "pdist", lambda *a: calls.append(a) or pytest.fail("all pairs at once"))
+    assert mean_pairwise_distance(features, chunk=49) == pytest.approx(exact, rel=1e-9) and not calls
+
+
+def test_nearest_training_distances_make_no_float_copy_of_all_synthetic_images():
+    import tracemalloc
+
+    from synthaug.images.evaluate import privacy
+
+    rng = np.random.default_rng(0)
+    x_sy = rng.integers(0, 256, (20000, 8, 8, 3), dtype=np.uint8)
+    x_tr, x_te = x_sy[:30].copy(), rng.integers(0, 256, (30, 8, 8, 3), dtype=np.uint8)
+    tracemalloc.start()
+    report = privacy(x_sy, x_tr, x_te, 10)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 4 * x_sy.nbytes and report["test_nearest_train"]["min"] > 0  # x_sy / 255.0 alone was 8 times
+    d, _ = nearest_distances(x_sy[:100] / 255.0, x_tr / 255.0)  # the old way: the same distances
+    np.testing.assert_array_equal(nearest_distances(x_sy[:100], x_tr, scale=255.0)[0], d)
+
+
+def test_copies_of_training_images_are_at_distance_zero_and_counted():
+    from synthaug.images.evaluate import privacy
+
+    rng = np.random.default_rng(0)
+    x_tr = rng.integers(0, 256, (30, 28, 28, 1), dtype=np.uint8)
+    x_sy = np.concatenate([x_tr, rng.integers(0, 256, (70, 28, 28, 1), dtype=np.uint8)])
+    d, index = nearest_distances(x_sy, x_tr, scale=255.0)
+    assert (d[:30] == 0).all() and (index[:30] == np.arange(30)).all() and (d[30:] > 1).all()
+    assert privacy(x_sy, x_tr, x_sy[30:], 10)["exact_copies"] == 30  # was 18: cdist measured copies at 0.003-0.012
+
+
 def test_statistics_by_hand():
     assert mean_pairwise_distance(np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 0.0]])) == pytest.approx(10 / 3)
     d, i = nearest_distances(np.array([[0.0], [9.0]]), np.array([[1.0], [5.0], [10.0]]))
@@ -37,5 +81,6 @@ def test_statistics_by_hand():
     a = np.random.default_rng(0).normal(size=(500, 2))
     assert frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
     assert frechet_distance(a, a + [3.0, 0.0]) == pytest.approx(9.0, abs=1e-6)
+    assert np.isnan(frechet_distance(a[:1], a))  # one row has no covariance
     s = summarise([0.9, 0.92, 0.94])
     assert s["mean"] == pytest.approx(0.92) and s["low"] == pytest.approx(0.92 - 4.302653 * 0.02 / 3 ** 0.5)

@@ -41,6 +41,74 @@ def test_non_images_ignored_and_corrupt_images_skipped_with_warning(image_folder
     assert len(x) == 18
 
 
+def test_float_tiffs_in_0_1_keep_their_range_and_nan_ones_are_skipped(image_folder):
+    ramp = np.linspace(0.0, 1.0, 64, dtype=np.float32).reshape(8, 8)
+    Image.fromarray(ramp, mode="F").save(image_folder / "class_1" / "ramp.tif")
+    Image.fromarray(np.full((8, 8), np.nan, np.float32), mode="F").save(image_folder / "class_1" / "nan.tif")
+    with pytest.warns(SynthaugWarning, match=r"nan.tif: not a readable image"):
+        x, labels = read_images(image_folder)
+    assert len(x) == 19
+    ramp_read = x[np.flatnonzero(labels == "class_1")[-1], ..., 0]  # ramp.tif sorts after the PNGs
+    np.testing.assert_array_equal(ramp_read, np.round(ramp * 255).astype(np.uint8))
+
+
+def test_large_images_are_not_all_held_in_memory_at_full_size(tmp_path, monkeypatch):
+    import tracemalloc
+
+    import synthaug.images.folder as folder
+
+    rng = np.random.default_rng(0)
+    for i in range(8):  # 8 photos of 600x600 RGB: 1.08 MB of pixels each
+        (tmp_path / f"c{i % 2}").mkdir(exist_ok=True)
+        Image.fromarray(rng.integers(0, 256, (600, 600, 3), dtype=np.uint8)).save(tmp_path / f"c{i % 2}" / f"{i}.png")
+    tracemalloc.start()
+    x, labels = read_images(tmp_path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert x.shape == (8, 64, 64, 3) and peak < 4 * 600 * 600 * 3  # was all 8 at once: over 8.6 MB
+    monkeypatch.setattr(folder, "KEEP_PIXELS", 10**9)  # small images are kept: the same result
+    np.testing.assert_array_equal(read_images(tmp_path)[0], x)
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    pixels = np.zeros((8, 12), np.uint8)
+    pixels[0] = 255  # the stored top row is white
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display", as phones write it
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        Image.fromarray(pixels).save(tmp_path / name / "photo.png", exif=exif.tobytes())
+    x, _ = read_images(tmp_path)  # upright: 12 high and 8 wide, resized to 12x12
+    assert x.shape == (2, 12, 12, 1)
+    np.testing.assert_array_equal(x[0, :, -1, 0], np.full(12, 255))  # the white row is now the right column
+
+
+def test_palette_images_with_transparency_read_without_pillow_warnings(image_folder):
+    rgba = np.random.default_rng(0).integers(0, 256, (8, 8, 4), dtype=np.uint8)
+    Image.fromarray(rgba, "RGBA").convert("P").save(image_folder / "class_0" / "clear.png")  # tRNS as bytes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x, _ = read_images(image_folder)
+    assert x.shape == (19, 8, 8, 3)
+
+
+def test_an_image_over_pillows_pixel_limit_is_skipped_with_a_warning(image_folder, monkeypatch):
+    Image.fromarray(np.zeros((64, 64), np.uint8)).save(image_folder / "class_0" / "huge.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 4096 pixels is over twice the limit: a "bomb"
+    with pytest.warns(SynthaugWarning, match=r"huge.png: not a readable image \(DecompressionBombError\)"):
+        x, _ = read_images(image_folder)
+    assert len(x) == 18
+
+
+def test_pillow_is_a_declared_dependency():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
+    # folder.py and grid.py import PIL; 9.4 has Image.Resampling and exif_transpose(in_place=True)
+    assert "pillow>=9.4" in [d.lower().replace(" ", "") for d in project["dependencies"]]
+
+
 def test_empty_class_folder_warns_and_is_skipped(image_folder):
     (image_folder / "empty").mkdir()
     with pytest.warns(SynthaugWarning, match="empty"):
@@ -66,10 +134,42 @@ def test_npz_round_trip_without_pickle(tmp_path, images):
     assert back_y.tolist() == labels.tolist()
 
 
+def test_a_file_that_is_neither_folder_nor_npz_is_not_called_missing(tmp_path):
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(DataError, match="table.csv: is not a folder or an .npz file; expected"):
+        read_images(tmp_path / "table.csv")
+    with pytest.raises(DataError, match="nothing: not found; expected"):
+        read_images(tmp_path / "nothing")
+
+
 def test_npz_missing_arrays_named(tmp_path):
     np.savez(tmp_path / "bad.npz", images=np.zeros((2, 8, 8)))
     with pytest.raises(DataError, match="missing x, y"):
         read_images(tmp_path / "bad.npz")
+
+
+@pytest.mark.parametrize("damage", ["not a zip", "truncated", "flipped bytes"])
+def test_corrupt_npz_is_a_data_error_naming_the_file(tmp_path, images, damage):
+    good = tmp_path / "good.npz"
+    np.savez_compressed(good, x=images[0], y=images[1])
+    data = bytearray(good.read_bytes())
+    if damage == "not a zip":
+        data = bytearray(b"PK\x03\x04garbage")
+    elif damage == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        data[100:200] = bytes(b ^ 0xFF for b in data[100:200])
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(DataError, match="bad.npz: cannot be read as .npz"):
+        read_images(bad)
+
+
+def test_npz_with_missing_labels_is_refused(tmp_path, images):
+    x, codes = images
+    np.savez(tmp_path / "nan.npz", x=x, y=np.where(codes == 2, np.nan, codes))
+    with pytest.raises(DataError, match=r"nan.npz: 'y': 6 of 18 labels are missing"):
+        read_images(tmp_path / "nan.npz")
 
 
 def test_write_folder_and_manifest(tmp_path, images):
@@ -91,6 +191,10 @@ def test_array_layouts_and_ranges():
         to_uint8(np.full((1, 8, 8), np.nan))
     with pytest.raises(DataError, match="shape"):
         prepare_images(np.zeros((8, 8)))
+    with pytest.raises(DataError, match=r"X: holds no images \(shape \(0, 8, 8, 1\)\)"):
+        prepare_images(np.zeros((0, 8, 8), np.uint8))
+    with pytest.raises(DataError, match=r"must have dtype uint8; got int64 with values 0\.\.255: use x.astype"):
+        to_uint8(np.arange(256, dtype=np.int64).reshape(1, 16, 16))
 
 
 def test_convert_and_resize_by_hand():
@@ -111,6 +215,24 @@ def test_writer_refuses_to_replace_a_foreign_folder(tmp_path, images):
     write_images(tmp_path / "ours", x, codes)
     write_images(tmp_path / "ours", x[:3], codes[:3])  # a previous sample folder is replaced
     assert len((tmp_path / "ours" / "manifest.csv").read_text().splitlines()) == 4
+
+
+@pytest.mark.parametrize("label", ["x" * 300, "manifest.csv"], ids=["too-long", "manifest"])
+def test_a_label_that_cannot_be_a_folder_is_a_data_error_and_nothing_is_left(tmp_path, images, label):
+    x, codes = images
+    with pytest.raises(DataError, match="cannot write the images of class .*; write an .npz instead"):
+        write_images(tmp_path / "out", x[:2], np.array([label, "b"]))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_npz_write_is_a_data_error_and_leaves_no_file(tmp_path, images, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez_compressed", full_disk)
+    with pytest.raises(DataError, match=r"out.npz: cannot be written \(No space left on device\)"):
+        write_images(tmp_path / "out.npz", *images)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_writer_refuses_a_table_path(tmp_path, images):

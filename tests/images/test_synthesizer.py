@@ -96,8 +96,31 @@ def test_bad_inputs(images):
         ImageCGAN(image_size=100).fit(x, codes)
     with pytest.raises(ValueError, match="augment"):
         ImageCGAN(augment="flip").fit(x, codes)
-    with pytest.raises(DataError, match="per-class"):
+    with pytest.raises(DataError, match="per-class: unknown class '9'; classes are 0, 1, 2$"):
         ImageCGAN(**TINY, random_state=0).fit(x, codes).sample(per_class={"9": 1})
+    with pytest.raises(DataError, match="classes are 'a', 'b', 'c'$"):
+        ImageCGAN(**TINY, random_state=0).fit(x, np.array(["a", "b", "c"])[codes]).sample(per_class={"d": 1})
+
+
+def test_missing_labels_are_refused_and_mixed_labels_become_text(images):
+    x, codes = images
+    for labels in (np.where(codes == 0, np.nan, codes), np.array([None, "a", "b"], dtype=object)[codes]):
+        with pytest.raises(DataError, match="y: 6 of 18 labels are missing"):
+            ImageCGAN(**TINY).fit(x, labels)
+    model = ImageCGAN(**TINY, random_state=0).fit(x, np.array([1, "a", 2.5], dtype=object)[codes])
+    assert model.classes_.tolist() == ["1", "2.5", "a"]
+
+
+def test_bytes_and_date_labels_become_text_and_complex_ones_are_refused(images, tmp_path):
+    x, codes = images
+    for labels, classes in ((np.array([b"cat", b"dog", b"owl"]), ["cat", "dog", "owl"]),
+                            (np.array(["2020-01-01", "2021-01-01", "2022-01-01"], dtype="datetime64[D]"),
+                             ["2020-01-01", "2021-01-01", "2022-01-01"])):
+        model = ImageCGAN(**TINY, random_state=0).fit(x, labels[codes])
+        assert model.classes_.tolist() == classes
+        assert synthaug.load(model.save(tmp_path / classes[0])).classes_.tolist() == classes  # was a TypeError
+    with pytest.raises(DataError, match="labels must be numbers, text or booleans; got dtype complex128"):
+        ImageCGAN(**TINY).fit(x, codes + 1j)
 
 
 def test_scikit_learn_conventions():
@@ -150,6 +173,13 @@ def test_label_filter_keeps_what_the_head_assigns_to_the_intended_class(images):
     assert regenerated > 0 and agree > agree_plain
 
 
+def test_label_filter_without_a_class_head_is_refused(images):
+    x, codes = images
+    for extra in ({"class_weight": 0.0}, {"dp_epsilon": 8.0}):
+        with pytest.raises(DataError, match="label_filter needs the discriminator's class head"):
+            ImageCGAN(**TINY, label_filter=True, **extra).fit(x, codes)
+
+
 def test_label_filter_warns_when_the_head_never_agrees(images):
     x, codes = images
     model = ImageCGAN(**{**TINY, "class_weight": 1.0, "label_filter": True}, random_state=0).fit(x, codes)
@@ -173,6 +203,24 @@ def test_files_from_before_the_class_head_load_without_it(fitted, tmp_path):
     assert loaded.get_params()["class_weight"] == 0.0 and loaded.get_params()["label_filter"] is False
     assert loaded.discriminator_ is None
     np.testing.assert_array_equal(loaded.sample(n=4, random_state=1)[0], model.sample(n=4, random_state=1)[0])
+
+
+@pytest.mark.parametrize("edit", [
+    lambda meta: meta["network"].update(image_size="abc"),
+    lambda meta: meta.update(class_counts=[1, "x", 2]),
+    lambda meta: meta.update(seed="abc"),
+    lambda meta: meta.update(params=None),
+])
+def test_a_hand_edited_model_json_with_wrong_types_is_a_model_file_error(fitted, tmp_path, edit):
+    import json
+
+    model, _ = fitted
+    path = model.save(tmp_path / "model")
+    meta = json.loads((path / "model.json").read_text())
+    edit(meta)
+    (path / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(synthaug.ModelFileError, match="model.json: a value has the wrong type"):
+        synthaug.load(path)
 
 
 def test_fit_runs_on_n_threads_and_restores_the_setting(images, monkeypatch):

@@ -168,6 +168,8 @@ def test_fit_refuses_an_output_it_cannot_write_before_training(table, tmp_path, 
     ("real_label=2", "real_label must be in (0, 1]; got 2"),
     ("condition_probability=3", "condition_probability must be in [0, 1]; got 3"),
     ("pac=-2", "pac must be >= 1"),  # a RuntimeError traceback from a negative tensor size
+    ("generator_dims=[0]", "generator_dims must be a list of layer widths >= 1"),  # IndexError in torch's init
+    ("discriminator_dims=[64,0]", "discriminator_dims must be a list of layer widths >= 1"),
 ])
 def test_a_bad_parameter_value_is_one_line_exit_2(setting, message, table, tmp_path):
     """Values of the right type but out of range ended in a ValueError traceback (or a NaN model)."""

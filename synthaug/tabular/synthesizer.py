@@ -310,6 +310,10 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             raise DataError(f"real_label must be in (0, 1]; got {self.real_label!r}")
         if not 0.0 <= float(self.condition_probability) <= 1.0:
             raise DataError(f"condition_probability must be in [0, 1]; got {self.condition_probability!r}")
+        for name in ("generator_dims", "discriminator_dims"):  # a 0-unit layer crashed in torch's init
+            dims = getattr(self, name)
+            if isinstance(dims, (str, bytes)) or not all(int(d) >= 1 for d in dims):
+                raise DataError(f"{name} must be a list of layer widths >= 1, e.g. [256, 256]; got {dims!r}")
         if self.pac is not None and int(self.pac) < 0:
             raise DataError(f"pac must be >= 1 (or 0 / None for the default); got {self.pac!r}")
 

@@ -55,7 +55,8 @@ def _image_sets(tmp_path):
 def test_table_only_options_are_refused_for_images(tmp_path):
     result = CliRunner().invoke(app, ["evaluate", *_image_sets(tmp_path), "--holdout", str(tmp_path / "d.npz"),
                                       "--ratio", "1"])
-    assert result.exit_code == 2 and "--holdout, --ratio: options of the table evaluation" in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "--holdout, --ratio: options of the table evaluation" in said
     assert not (tmp_path / "out").exists()
 
 

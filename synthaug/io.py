@@ -68,10 +68,20 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
+def check_replaceable_folder(path: str | Path) -> Path:
+    """``path``, or a DataError if it is the current folder or one above it (which an output replaces)."""
+    path = Path(path)
+    resolved, here = path.resolve(), Path.cwd().resolve()
+    if path.name in ("", "..") or resolved == here or resolved in here.parents:
+        raise DataError(f"{path}: is the current folder or one above it, which the output would replace; "
+                        "name a new folder, e.g. -o model")
+    return path
+
+
 @contextlib.contextmanager
 def atomic_directory(path: str | Path) -> Iterator[Path]:
     """Yield a temporary sibling directory; on success it replaces ``path`` (files or folder)."""
-    path = Path(path)
+    path = check_replaceable_folder(path)
     _make_parent(path)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))

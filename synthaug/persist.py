@@ -13,7 +13,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from ._errors import ModelFileError
-from .io import atomic_directory
+from .io import atomic_directory, check_replaceable_folder
 
 FORMAT_VERSION = 1
 META_FILE = "model.json"
@@ -29,7 +29,7 @@ def _version() -> str:
 def check_model_path(path: str | Path) -> Path:
     """``path`` if a model directory may be written there (new, empty, or a model directory), else
     a ModelFileError; ``synthaug fit`` calls it before training, not only when saving."""
-    path = Path(path)
+    path = check_replaceable_folder(path)
     if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or (path / META_FILE).exists())):
         raise ModelFileError(f"{path}: exists and is not a synthaug model directory; choose another path")
     blocker = next((p for p in path.parents if p.exists()), None)

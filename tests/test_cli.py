@@ -123,6 +123,21 @@ def test_a_negative_seed_is_one_line_before_any_work(table, model, tmp_path):
     assert not {p.name for p in tmp_path.iterdir()} & {"m2", "s.csv", "demo"}
 
 
+@pytest.mark.parametrize("out", [".", "..", "sub/.."])
+def test_the_current_folder_as_output_is_refused_before_training(out, table, tmp_path, monkeypatch):
+    """``-o .`` trained the whole model and then crashed ('PosixPath('.') has an empty name')."""
+    from synthaug.tabular.synthesizer import TabularCGAN
+
+    here = tmp_path / "work"
+    (here / "sub").mkdir(parents=True)
+    monkeypatch.chdir(here)
+    monkeypatch.setattr(TabularCGAN, "fit", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
+    result = run("fit", table, "--target", "label", "-o", out, "-q")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "is the current folder or one above it" in said, said
+    assert sorted(p.name for p in here.iterdir()) == ["sub"]
+
+
 def test_demo_runs_end_to_end(tmp_path):
     result = run("demo", "-o", tmp_path / "demo", "--min-steps", 30)
     assert result.exit_code == 0, result.output

@@ -62,6 +62,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     ``privacy_filter`` rejects and regenerates sampled rows that sit inside a training row's
     leave-one-out radius, and ``privacy_filter_pinning`` those more pinned to one training row
     than that quantile of fresh rows would be (see :mod:`synthaug.tabular.privacy_filter`).
+    ``instance_noise`` (a standard deviation, annealed linearly to 0 over training) and
+    ``discriminator_mixup`` (a per-row probability of within-class mixup of the numeric
+    coordinates, ``lam`` ~ Beta(``discriminator_mixup_alpha``) folded onto [0.5, 1]) augment the
+    discriminator's real and fake inputs alike (see :mod:`synthaug.tabular.d_augment`); both are
+    off by default (screened in ``benchmarks/results/scarce_protocol_screening_round3.md``).
+
     ``label_filter`` rejects and regenerates rows whose own class a logistic regression fitted on
     the training rows finds less likely than that quantile of the training rows' out-of-fold
     probabilities (see :mod:`synthaug.tabular.label_filter`). Only the fitted object can filter,
@@ -92,6 +98,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         weight_decay: float = 1e-6,
         discriminator_steps: int = 1,
         feature_matching: float = 0.0,
+        instance_noise: float = 0.0,
+        discriminator_mixup: float = 0.0,
+        discriminator_mixup_alpha: float = 0.5,
         ema_decay: float | None = 0.999,
         gumbel_tau: float = 0.2,
         class_sampling: str = "balanced",
@@ -136,6 +145,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.weight_decay = weight_decay
         self.discriminator_steps = discriminator_steps
         self.feature_matching = feature_matching
+        self.instance_noise = instance_noise
+        self.discriminator_mixup = discriminator_mixup
+        self.discriminator_mixup_alpha = discriminator_mixup_alpha
         self.ema_decay = ema_decay
         self.gumbel_tau = gumbel_tau
         self.class_sampling = class_sampling
@@ -299,6 +311,19 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         for name in ("epochs", "batch_size", "latent_dim", "discriminator_steps"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name} must be >= 1; got {getattr(self, name)!r}")
+        self._check_augment_params()
+
+    def _check_augment_params(self) -> None:
+        """The discriminator's input augmentations (:mod:`synthaug.tabular.d_augment`)."""
+        if not float(self.instance_noise) >= 0:
+            raise ValueError(f"instance_noise must be >= 0; got {self.instance_noise!r}")
+        if not 0 <= float(self.discriminator_mixup) <= 1:
+            raise ValueError(f"discriminator_mixup must be in [0, 1]; got {self.discriminator_mixup!r}")
+        if not float(self.discriminator_mixup_alpha) > 0:
+            raise ValueError(f"discriminator_mixup_alpha must be > 0; got {self.discriminator_mixup_alpha!r}")
+        if float(self.discriminator_mixup) > 0 and (self.dp_ or self.pac_ < 2):
+            raise ValueError("discriminator_mixup mixes rows within a pack: it needs pac >= 2 and no DP "
+                             f"(got pac {self.pac_}{', dp_epsilon set' if self.dp_ else ''})")
 
     def _device(self) -> torch.device:
         if self.device == "auto":
@@ -394,6 +419,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             condition_weight=1.0, ema_decay=self.ema_decay, gumbel_tau=float(self.gumbel_tau),
             n_steps=n_steps, n_packs=n_packs, class_sampling=self.class_sampling,
             condition_probability=float(self.condition_probability), log_every=max(1, n_steps // 100),
+            instance_noise=float(self.instance_noise), mixup=float(self.discriminator_mixup),
+            mixup_alpha=float(self.discriminator_mixup_alpha),
         )
 
     # --------------------------------------------------------------- sample

@@ -18,6 +18,7 @@ from ..gan.init import reset_parameters, set_dropout_generator
 from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
 from .columns import Span
 from .conditional import ConditionalSampler
+from .d_augment import annealed, make_augment
 from .networks import Discriminator, Generator, NetworkConfig
 from .spans import SoftmaxLayout, SparseCondition, as_sparse
 
@@ -41,6 +42,9 @@ class TrainConfig:
     class_sampling: str
     condition_probability: float
     log_every: int
+    instance_noise: float = 0.0
+    mixup: float = 0.0
+    mixup_alpha: float = 0.5
 
 
 @dataclass
@@ -148,14 +152,17 @@ def train_gan(
     data = torch.from_numpy(np.ascontiguousarray(matrix[:, layout.order.numpy()], dtype=np.float32)).to(device)
     G_train = ctx.wrap(G)
     D_train = D if private is not None else ctx.wrap(D)  # Opacus' DP optimizer reduces D's clipped gradients
+    aug_rng = np.random.default_rng(child_seed(seed, 12, ctx.rank))  # drawn from only when augmenting
     history, sums = [], np.zeros(2)
     for step in range(cfg.n_steps):
+        augment = make_augment(annealed(cfg.instance_noise, step, cfg.n_steps), cfg.mixup, cfg.mixup_alpha,
+                               net.pac, len(layout.columns), aug_rng)
         for i in range(cfg.discriminator_steps):
             batch = batches.next()
             with torch.set_grad_enabled(i == cfg.discriminator_steps - 1):
                 fakes = _fake_rows(G_train, batch, net, layout, cfg, gen, device)
-            d_loss = _discriminator_step(D_train, opt_d, data, batch, fakes, cfg, gen, device, private)
-        g_loss = _generator_step(D, opt_g, data, batch, fakes, layout, cfg, device)  # reuses the last fakes
+            d_loss = _discriminator_step(D_train, opt_d, data, batch, fakes, cfg, gen, device, private, augment)
+        g_loss = _generator_step(D, opt_g, data, batch, fakes, layout, cfg, device, augment)  # reuses the last fakes
         if G_ema is not None:
             ema_update(G_ema, G, cfg.ema_decay, step, ema_pairs)
         sums += (d_loss, g_loss)
@@ -197,8 +204,9 @@ def _row_condition(condition: np.ndarray, pac: int, device: torch.device) -> Spa
                            torch.from_numpy(values).to(device), condition.shape[0] * pac, condition.shape[1])
 
 
-def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device, private=None) -> float:
-    """One update on real and fake packs, in a single forward pass (as DP-SGD needs)."""
+def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device, private=None, augment=None) -> float:
+    """One update on real and fake packs, in a single forward pass (as DP-SGD needs); ``augment``
+    (see :mod:`synthaug.tabular.d_augment`) transforms real and fake rows alike before D sees them."""
     _, fake, y_fake, _ = fakes
     fake = fake.detach()
     rows = torch.from_numpy(batch.real_rows).to(device)
@@ -206,7 +214,7 @@ def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device,
     real = torch.index_select(data, 0, rows, out=both[: len(rows)])  # no gather-then-cat copy
     both[len(rows) :] = fake
     y_real = torch.from_numpy(batch.real_classes).to(device)
-    logits, _ = D(both, torch.cat([y_real, y_fake]))
+    logits, _ = D(both if augment is None else augment(both), torch.cat([y_real, y_fake]))
     if private is not None:
         is_real = torch.cat([torch.ones(len(y_real)), torch.zeros(len(y_fake))]).to(device)
         with warnings.catch_warnings():  # Opacus' hooks fire on inputs that need no gradient: expected
@@ -223,14 +231,14 @@ def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device,
     return float(loss.detach())
 
 
-def _generator_step(D, opt, data, batch: StepBatch, fakes, layout, cfg, device) -> float:
+def _generator_step(D, opt, data, batch: StepBatch, fakes, layout, cfg, device, augment=None) -> float:
     with frozen(D):
-        return _generator_update(D, opt, data, batch, fakes, layout, cfg, device)
+        return _generator_update(D, opt, data, batch, fakes, layout, cfg, device, augment)
 
 
-def _generator_update(D, opt, data, batch: StepBatch, fakes, layout, cfg, device) -> float:
+def _generator_update(D, opt, data, batch: StepBatch, fakes, layout, cfg, device, augment=None) -> float:
     raw, fake, y, cond_rows = fakes
-    fake_logits, fake_features = D(fake, y)
+    fake_logits, fake_features = D(fake if augment is None else augment(fake), y)
     loss = generator_loss(cfg.loss, fake_logits)
     cond_rows = as_sparse(cond_rows)
     n_cond = cond_rows.total()

@@ -48,9 +48,10 @@ def row(name: str, cells: dict) -> str:
     avg = np.mean([c[:, 3].mean() for c in cells.values()])
     per_cell = " | ".join(f"{c[:, 0].mean():+.4f} / {c[:, 1].mean():.2f}" for c in cells.values())
     top = max(c[:, 1].mean() for c in cells.values())
-    fit = np.nanmean(np.concatenate([c[:, 2] for c in cells.values()]))
+    ratios = np.concatenate([c[:, 2] for c in cells.values()])
+    fit = f"{np.nanmean(ratios):.2f}x" if np.isfinite(ratios).any() else "n/a"
     return (f"| {name} | {avg:+.4f} | **{diffs.mean():+.4f}** | {se:.4f} | {int((diffs > 0).sum())}/{len(diffs)} "
-            f"| {per_cell} | {top:.2f} | {fit:.2f}x |")
+            f"| {per_cell} | {top:.2f} | {fit} |")
 
 
 def main() -> None:

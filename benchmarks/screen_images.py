@@ -19,6 +19,14 @@ variant's conditions. Variants are comma-separated ``key=value`` lists:
   ``S``: ``random``; ``kcenter`` (greedy farthest-point in pixel space); ``kcenter_judge`` (the same in
   the features of a CNN trained on the split's training images + albumentations); ``hard`` (the
   correctly judged images with the lowest margin of that CNN); ``easy`` (the highest margin)
+- ``samples=N``: ``N`` synthetic images per class for this variant (default ``--samples``)
+- ``steps=N``, ``width=W``, ``batch=B``: the evaluation CNN's Adam steps (default 500), base width
+  (16) and batch size (64). They apply to every condition of the variant, and the baselines (real,
+  real+albumentations) are retrained with the same budget for each distinct setting
+
+Every variant row also reports real and real+albumentations under its own classifier setting, the
+uplift (best of the synthetic conditions minus best of the two baselines, as ``bench_images.py``
+scores it) and the CNN's training time per condition (wall and thread CPU seconds).
 
     python benchmarks/screen_images.py --work /tmp/b/split3 /tmp/b/split4 --variant "" --variant truncation=2
 
@@ -29,6 +37,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -38,12 +48,23 @@ from sklearn.model_selection import train_test_split
 
 import synthaug
 from synthaug._random import child_seed
-from synthaug.images.classifier import Source, predict, to_tensor, train_classifier
+from synthaug.gan.init import reset_parameters, set_dropout_generator
+from synthaug.images.classifier import (
+    SmallCNN,
+    Source,
+    batch_sizes,
+    mixed_batch,
+    predict,
+    to_tensor,
+    train_classifier,
+)
 from synthaug.images.evaluate import condition_sources, load_sets
 
 KEYS = {"truncation": float, "real_share": float, "synthetic_albumentations": int, "floor": int,
         "temperature": float, "oracle": int, "pool": int, "select": str,
-        "snapshots": str}
+        "snapshots": str, "samples": int, "steps": int, "width": int, "batch": int}
+CLASSIFIER = {"steps": 500, "width": 16, "batch": 64}  # train_classifier's budget in evaluate_images
+BASELINES = ("real", "real+albumentations")
 
 
 def parse_variant(text: str) -> dict:
@@ -155,64 +176,183 @@ def select_pool(x_sy, y_sy, how: str, per_class: int, x_tr, y_tr, seed: int) -> 
     return x_sy[rows], y_sy[rows]
 
 
-def accuracy(srcs, x_te, y_te, seeds: list[int]) -> list[float]:
-    return [float(np.mean(predict(train_classifier(srcs, 10, 500, 64, s), x_te)[1] == y_te)) for s in seeds]
+def train_cnn(srcs: list[Source], seed: int, steps: int, width: int, batch: int,
+              lr: float = 2e-3, weight_decay: float = 5e-4) -> SmallCNN:
+    """``synthaug.images.classifier.train_classifier`` with the CNN's ``width`` as a parameter.
+
+    The same seeding, optimiser, schedule and batches; at width 16 the trained weights are
+    identical to ``train_classifier``'s (``check_train_cnn`` compares them on every split).
+    """
+    rng = np.random.default_rng(seed)
+    gen = torch.Generator().manual_seed(seed)
+    model = reset_parameters(SmallCNN(srcs[0].images.shape[-1], 10, width=width), gen)
+    set_dropout_generator(model, gen)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
+    sizes = batch_sizes([s.share for s in srcs], batch)
+    model.train()
+    for _ in range(steps):
+        x, y = mixed_batch(srcs, sizes, rng)
+        loss = torch.nn.functional.cross_entropy(model(x)[1], y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        schedule.step()
+    return model.eval()
 
 
-def screen_split(work: Path, variants: list[str], args) -> dict:
+def check_train_cnn(x_tr, y_tr, seed: int) -> None:
+    """Refuse to run if ``train_cnn`` at the default setting differs from ``train_classifier``."""
+    srcs = condition_sources("real+albumentations", x_tr, y_tr, x_tr, y_tr, 0.5, x_tr.shape[1])
+    ours = train_cnn(srcs, seed, 50, CLASSIFIER["width"], CLASSIFIER["batch"]).state_dict()
+    theirs = train_classifier(srcs, 10, 50, CLASSIFIER["batch"], seed).state_dict()
+    if any(not torch.equal(ours[k], theirs[k]) for k in theirs):
+        raise SystemExit("train_cnn no longer matches synthaug's train_classifier; update it")
+
+
+def accuracy(srcs, x_te, y_te, seeds: list[int], clf: dict) -> tuple[list[float], list[list[float]]]:
+    """Test accuracy per classifier seed, and [wall, thread CPU] seconds of each CNN's training."""
+    scores, times = [], []
+    for seed in seeds:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        model = train_cnn(srcs, seed, clf["steps"], clf["width"], clf["batch"])
+        times.append([time.perf_counter() - wall, time.thread_time() - cpu])
+        scores.append(float(np.mean(predict(model, x_te)[1] == y_te)))
+    return scores, times
+
+
+def uplift_points(scores: dict) -> float:
+    """Best synthetic condition minus the better baseline, in points (bench_images.py's uplift)."""
+    with_synthetic = [np.mean(v) for c, v in scores.items() if c.startswith("real+synthetic")]
+    return 100.0 * (max(with_synthetic) - max(np.mean(scores[c]) for c in BASELINES if c in scores))
+
+
+def synthetic_pool(work: Path, model, variant: dict, per_class: int, split_seed: int, x_tr, y_tr):
+    """The variant's synthetic images (N, S, S, C) uint8 and class codes (N,)."""
+    model.truncation = variant.get("truncation")
+    if "snapshots" in variant:
+        x_sy, y_sy = snapshot_pool(work / "snapshots", variant["snapshots"], per_class)
+    elif variant.get("oracle"):
+        x_sy, y_sy = unused_real(split_seed, per_class)
+    elif "temperature" in variant:
+        y_sy = np.repeat(np.arange(len(model.classes_)), per_class)
+        x_sy = hot_samples(model.generator_, y_sy, variant["temperature"], split_seed)
+    else:
+        n = per_class * variant.get("pool", 1)
+        x_sy, labels = model.sample(per_class={c: n for c in model.classes_}, random_state=split_seed)
+        y_sy = np.searchsorted(model.classes_, labels)
+    x_sy = np.where(x_sy < variant.get("floor", 0), 0, x_sy).astype(np.uint8)
+    if variant.get("pool", 1) > 1:
+        x_sy, y_sy = select_pool(x_sy, y_sy, variant.get("select", "random"), per_class, x_tr, y_tr, split_seed)
+    return x_sy, y_sy
+
+
+def screen_split(work: Path, variants: list[str], args, save) -> dict:
     split_seed = int(json.loads((work.parent / f"{work.name}.json").read_text())["seed"])
     model = synthaug.load(work / "model")
     (x_tr, y_tr), (x_te, y_te), _, _ = load_sets(work / "train.npz", work / "test.npz", work / "train.npz")
     seeds = [child_seed(split_seed, s) for s in range(args.seeds)]
-    base_srcs = condition_sources("real+albumentations", x_tr, y_tr, x_tr, y_tr, 0.5, x_tr.shape[1])
-    out = {"split": split_seed, "real+albumentations": accuracy(base_srcs, x_te, y_te, seeds), "variants": {}}
+    check_train_cnn(x_tr, y_tr, seeds[0])
+    out = {"split": split_seed, "baselines": dict(args.reused.get(split_seed, {})), "variants": {}}
     for text in variants:
         variant = parse_variant(text)
-        model.truncation = variant.get("truncation")
-        if "snapshots" in variant:
-            x_sy, y_sy = snapshot_pool(work / "snapshots", variant["snapshots"], args.samples)
-        elif variant.get("oracle"):
-            x_sy, y_sy = unused_real(split_seed, args.samples)
-        elif "temperature" in variant:
-            y_sy = np.repeat(np.arange(len(model.classes_)), args.samples)
-            x_sy = hot_samples(model.generator_, y_sy, variant["temperature"], split_seed)
-        else:
-            n = args.samples * variant.get("pool", 1)
-            x_sy, labels = model.sample(per_class={c: n for c in model.classes_}, random_state=split_seed)
-            y_sy = np.searchsorted(model.classes_, labels)
-        x_sy = np.where(x_sy < variant.get("floor", 0), 0, x_sy).astype(np.uint8)
-        if variant.get("pool", 1) > 1:
-            x_sy, y_sy = select_pool(x_sy, y_sy, variant.get("select", "random"), args.samples, x_tr, y_tr, split_seed)
-        scores = {c: accuracy(sources(c, variant, x_tr, y_tr, x_sy, y_sy), x_te, y_te, seeds)
-                  for c in args.conditions}
-        out["variants"][text] = scores
+        clf = {k: variant.get(k, v) for k, v in CLASSIFIER.items()}
+        key = "steps={steps},width={width},batch={batch}".format(**clf)
+        if key not in out["baselines"]:  # the baselines, once per classifier setting
+            out["baselines"][key] = {c: accuracy(condition_sources(c, x_tr, y_tr, x_tr, y_tr, 0.5, x_tr.shape[1]),
+                                                 x_te, y_te, seeds, clf) for c in args.baselines}
+        x_sy, y_sy = synthetic_pool(work, model, variant, variant.get("samples", args.samples), split_seed,
+                                    x_tr, y_tr)
+        runs = {c: accuracy(sources(c, variant, x_tr, y_tr, x_sy, y_sy), x_te, y_te, seeds, clf)
+                for c in args.conditions}
+        runs.update({c: out["baselines"][key][c] for c in args.baselines})
+        scores = {c: r[0] for c, r in runs.items()}
+        out["variants"][text] = {"classifier": key, "scores": scores, "seconds": {c: r[1] for c, r in runs.items()},
+                                 "uplift_points": uplift_points(scores) if any(
+                                     c.startswith("real+synthetic") for c in scores) else None}
         print(work.name, repr(text), {c: round(100 * np.mean(v), 2) for c, v in scores.items()},
-              "baseline", round(100 * np.mean(out["real+albumentations"]), 2), flush=True)
+              "uplift", out["variants"][text]["uplift_points"], "load", os.getloadavg()[0], flush=True)
+        save(out)
     return out
+
+
+def reused_baselines(paths: list[Path], n_seeds: int) -> dict[int, dict]:
+    """{split seed: {classifier setting: baseline runs}} from earlier ``--out`` files."""
+    out: dict[int, dict] = {}
+    for path in paths:
+        for split in json.loads(path.read_text())["splits"]:
+            for key, runs in split["baselines"].items():
+                if any(len(scores) != n_seeds for scores, _ in runs.values()):
+                    raise SystemExit(f"--baselines-from {path}: {key} has other than --seeds {n_seeds} seeds")
+                out.setdefault(split["split"], {})[key] = runs
+    return out
+
+
+def summary(results: list[dict], variants: list[str]) -> str:
+    """Markdown: mean accuracy per condition, the uplift (mean and per split), CNN seconds per training.
+
+    A condition some split lacks for a variant reads "-".
+    """
+    present = {c for r in results for v in r["variants"].values() for c in v["scores"]}
+    names = [c for c in (*BASELINES, "real+synthetic", "real+synthetic+albumentations", "synthetic") if c in present]
+    timed = [c for c in BASELINES if c in present]
+    lines = ["| variant | " + " | ".join(names) + " | uplift, per split | " +
+             " | ".join(f"CNN CPU s (wall s), {c}" for c in timed) + " |",
+             "| --- |" + " --- |" * (len(names) + 1 + len(timed))]
+    for text in variants:
+        rows = [r["variants"][text] for r in results]
+        means = [f"{100 * np.mean([np.mean(v['scores'][c]) for v in rows]):.2f}%"
+                 if all(c in v["scores"] for v in rows) else "-" for c in names]
+        gaps = [v["uplift_points"] for v in rows]
+        gap = "-" if None in gaps else f"**{np.mean(gaps):+.2f}** ({', '.join(f'{g:+.2f}' for g in gaps)})"
+        secs = [np.array([t for v in rows for t in v["seconds"].get(c, [])]).reshape(-1, 2)  # (trainings, 2)
+                for c in timed]
+        cost = [f"{t[:, 1].mean():.1f} ({t[:, 0].mean():.1f})" if len(t) else "-" for t in secs]
+        lines.append(f"| {text or 'defaults'} | " + " | ".join(means) + f" | {gap} | " + " | ".join(cost) + " |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work", type=Path, nargs="+", required=True, help="split directories of bench_images.py")
+    parser.add_argument("--work", type=Path, nargs="+", default=[], help="split directories of bench_images.py")
     parser.add_argument("--variant", action="append", default=[], help='e.g. "truncation=2,real_share=0.3"')
-    parser.add_argument("--conditions", nargs="+", default=["real+synthetic+albumentations"])
+    parser.add_argument("--conditions", nargs="*", default=["real+synthetic+albumentations"])
+    parser.add_argument("--baselines", nargs="+", choices=BASELINES, default=list(BASELINES),
+                        help="baseline conditions trained once per split and classifier setting")
+    parser.add_argument("--merge", type=Path, nargs="+", default=[],
+                        help="print the summary table of earlier --out files instead of screening")
     parser.add_argument("--seeds", type=int, default=6)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--baselines-from", type=Path, nargs="*", default=[],
+                        help="--out files of earlier runs (same splits, --seeds and code): reuse their "
+                             "baseline scores instead of retraining them (training is deterministic)")
     args = parser.parse_args()
-    results = [screen_split(w, args.variant or [""], args) for w in args.work]
-    print("\n| variant | " + " | ".join(args.conditions) + " | minus real+albumentations, per split |")
-    print("| --- |" + " --- |" * (len(args.conditions) + 1))
-    for text in args.variant or [""]:
-        means = {c: np.mean([np.mean(r["variants"][text][c]) for r in results]) for c in args.conditions}
-        key = "real+synthetic+albumentations" if "real+synthetic+albumentations" in args.conditions \
-            else args.conditions[0]
-        gaps = [100 * (np.mean(r["variants"][text][key]) - np.mean(r["real+albumentations"])) for r in results]
-        print(f"| {text or 'defaults'} | " + " | ".join(f"{100 * m:.2f}%" for m in means.values()) +
-              f" | {np.mean(gaps):+.2f} ({', '.join(f'{g:+.2f}' for g in gaps)}) |")
-    if args.out is not None:
-        args.out.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "splits": results},
-                                       indent=1))
+    if args.merge:
+        merged: dict[int, dict] = {}  # split seed -> its variants from every file
+        for path in args.merge:
+            for split in json.loads(path.read_text())["splits"]:
+                merged.setdefault(split["split"], {"split": split["split"], "variants": {}})["variants"].update(
+                    split["variants"])
+        results = list(merged.values())
+        variants = list(dict.fromkeys(v for r in results for v in r["variants"]))
+        print(summary(results, [v for v in variants if all(v in r["variants"] for r in results)]))
+        return
+    args.reused = reused_baselines(args.baselines_from, args.seeds)
+    results: list[dict] = []
+
+    def save(split: dict) -> None:  # after every variant, so a stopped run keeps what it finished
+        if not results or results[-1] is not split:
+            results.append(split)
+        if args.out is not None:
+            args.out.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()},
+                                            "torch_threads": torch.get_num_threads(),
+                                            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
+                                            "splits": results}, indent=1))
+
+    for work in args.work:
+        screen_split(work, args.variant or [""], args, save)
+    print("\n" + summary(results, args.variant or [""]))
 
 
 if __name__ == "__main__":

@@ -48,12 +48,8 @@ from sklearn.model_selection import train_test_split
 
 import synthaug
 from synthaug._random import child_seed
-from synthaug.gan.init import reset_parameters, set_dropout_generator
 from synthaug.images.classifier import (
-    SmallCNN,
     Source,
-    batch_sizes,
-    mixed_batch,
     predict,
     to_tensor,
     train_classifier,
@@ -176,46 +172,12 @@ def select_pool(x_sy, y_sy, how: str, per_class: int, x_tr, y_tr, seed: int) -> 
     return x_sy[rows], y_sy[rows]
 
 
-def train_cnn(srcs: list[Source], seed: int, steps: int, width: int, batch: int,
-              lr: float = 2e-3, weight_decay: float = 5e-4) -> SmallCNN:
-    """``synthaug.images.classifier.train_classifier`` with the CNN's ``width`` as a parameter.
-
-    The same seeding, optimiser, schedule and batches; at width 16 the trained weights are
-    identical to ``train_classifier``'s (``check_train_cnn`` compares them on every split).
-    """
-    rng = np.random.default_rng(seed)
-    gen = torch.Generator().manual_seed(seed)
-    model = reset_parameters(SmallCNN(srcs[0].images.shape[-1], 10, width=width), gen)
-    set_dropout_generator(model, gen)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
-    sizes = batch_sizes([s.share for s in srcs], batch)
-    model.train()
-    for _ in range(steps):
-        x, y = mixed_batch(srcs, sizes, rng)
-        loss = torch.nn.functional.cross_entropy(model(x)[1], y)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        schedule.step()
-    return model.eval()
-
-
-def check_train_cnn(x_tr, y_tr, seed: int) -> None:
-    """Refuse to run if ``train_cnn`` at the default setting differs from ``train_classifier``."""
-    srcs = condition_sources("real+albumentations", x_tr, y_tr, x_tr, y_tr, 0.5, x_tr.shape[1])
-    ours = train_cnn(srcs, seed, 50, CLASSIFIER["width"], CLASSIFIER["batch"]).state_dict()
-    theirs = train_classifier(srcs, 10, 50, CLASSIFIER["batch"], seed).state_dict()
-    if any(not torch.equal(ours[k], theirs[k]) for k in theirs):
-        raise SystemExit("train_cnn no longer matches synthaug's train_classifier; update it")
-
-
 def accuracy(srcs, x_te, y_te, seeds: list[int], clf: dict) -> tuple[list[float], list[list[float]]]:
     """Test accuracy per classifier seed, and [wall, thread CPU] seconds of each CNN's training."""
     scores, times = [], []
     for seed in seeds:
         wall, cpu = time.perf_counter(), time.thread_time()
-        model = train_cnn(srcs, seed, clf["steps"], clf["width"], clf["batch"])
+        model = train_classifier(srcs, 10, clf["steps"], clf["batch"], seed, width=clf["width"])
         times.append([time.perf_counter() - wall, time.thread_time() - cpu])
         scores.append(float(np.mean(predict(model, x_te)[1] == y_te)))
     return scores, times
@@ -252,7 +214,6 @@ def screen_split(work: Path, variants: list[str], args, save) -> dict:
     model = synthaug.load(work / "model")
     (x_tr, y_tr), (x_te, y_te), _, _ = load_sets(work / "train.npz", work / "test.npz", work / "train.npz")
     seeds = [child_seed(split_seed, s) for s in range(args.seeds)]
-    check_train_cnn(x_tr, y_tr, seeds[0])
     out = {"split": split_seed, "baselines": dict(args.reused.get(split_seed, {})), "variants": {}}
     for text in variants:
         variant = parse_variant(text)

@@ -56,12 +56,12 @@ def to_tensor(images: np.ndarray) -> torch.Tensor:
 
 
 def train_classifier(sources: list[Source], n_classes: int, steps: int, batch_size: int, seed: int,
-                     lr: float = 2e-3, weight_decay: float = 5e-4) -> SmallCNN:
+                     lr: float = 2e-3, weight_decay: float = 5e-4, width: int = 16) -> SmallCNN:
     """Train a fresh SmallCNN for ``steps`` Adam steps on batches mixed from ``sources``."""
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     channels = sources[0].images.shape[-1]
-    model = reset_parameters(SmallCNN(channels, n_classes), gen)
+    model = reset_parameters(SmallCNN(channels, n_classes, width=width), gen)
     set_dropout_generator(model, gen)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)

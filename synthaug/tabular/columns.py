@@ -37,12 +37,26 @@ class Span:
 def to_float(col: pd.Series, spec: ColumnSpec) -> np.ndarray:
     """A numeric or datetime column as float64 (datetimes in seconds), NaN for missing."""
     if spec.kind == "datetime":
-        stamps = parse_datetimes(col)
-        if time_zone(stamps) is not None:
-            stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-        seconds = stamps.astype("datetime64[ns]").to_numpy().astype("int64") / 1e9
-        return np.where(stamps.isna().to_numpy(), np.nan, seconds)
+        return seconds_since_epoch(parse_datetimes(col))
     return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def seconds_since_epoch(stamps: pd.Series) -> np.ndarray:
+    """Parsed timestamps as float64 seconds since 1970 (UTC for aware ones), NaN for NaT."""
+    if time_zone(stamps) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    seconds = stamps.astype("datetime64[ns]").to_numpy().astype("int64") / 1e9
+    return np.where(stamps.isna().to_numpy(), np.nan, seconds)
+
+
+def point_masses(present: np.ndarray, share: float, max_masses: int, min_count: int) -> np.ndarray:
+    """The (at most ``max_masses``) values held by at least ``share`` of the rows and by at least
+    ``min_count`` rows: in a column of 20 values or fewer one row is 5%, and its value would
+    otherwise be stored, or written in a draft schema, exactly."""
+    values, counts = np.unique(present, return_counts=True)
+    shares = counts / max(len(present), 1)
+    top = np.argsort(-shares, kind="stable")[:max_masses]
+    return np.sort(values[top[(shares[top] >= share) & (counts[top] >= min_count)]])
 
 
 class NumericCodec:
@@ -66,20 +80,19 @@ class NumericCodec:
         return self.spec.kind == "integer"
 
     def fit(self, col: pd.Series, rng: np.random.Generator) -> NumericCodec:
-        x = to_float(col, self.spec)
-        present = x[~np.isnan(x)]
-        self.lo_, self.hi_ = float(present.min()), float(present.max())
-        values, counts = np.unique(present, return_counts=True)
-        share = counts / len(present)
-        top = np.argsort(-share, kind="stable")[: self.max_masses]
-        self.masses_ = np.sort(values[top[(share[top] >= self.mass_share) & (counts[top] >= self.min_count)]])
-        self.has_missing_ = bool(np.isnan(x).any())
-        rest = present[~np.isin(present, self.masses_)]
-        self.knots_, self.z_knots_ = self._fit_knots(self._dequantise(rest, rng))
         self.resolution_ns_, self.tz_ = 1, None
         if self.spec.kind == "datetime":
             stamps = parse_datetimes(col)
             self.resolution_ns_, self.tz_ = resolution_ns(stamps), time_zone(stamps)
+            x = seconds_since_epoch(stamps)
+        else:
+            x = to_float(col, self.spec)
+        present = x[~np.isnan(x)]
+        self.lo_, self.hi_ = float(present.min()), float(present.max())
+        self.masses_ = point_masses(present, self.mass_share, self.max_masses, self.min_count)
+        self.has_missing_ = bool(np.isnan(x).any())
+        rest = present[~np.isin(present, self.masses_)]
+        self.knots_, self.z_knots_ = self._fit_knots(self._dequantise(rest, rng))
         return self
 
     def _dequantise(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .columns import _to_json_scalar, to_float
+from .columns import _to_json_scalar, point_masses, to_float
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
 from .schema import ColumnSpec, infer_schema
 from .target import encode_labels, split_target
@@ -66,7 +66,7 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
         low, high = float(present.min()), float(present.max())
         if round_bounds:
             low, high = outward_years(low, high) if spec.kind == "datetime" else outward(low, high)
-        masses = _point_masses(present, share, max_masses, min_count)
+        masses = point_masses(present, share, max_masses, min_count)
         out["bounds"] = _as_json(np.array([low, high]), spec.kind)
         out["point_masses"] = _as_json(masses, spec.kind)
     elif spec.kind == "boolean":
@@ -96,15 +96,6 @@ def outward_years(low: float, high: float) -> tuple[float, float]:
     start = pd.Timestamp(year=first.year, month=1, day=1)
     end = pd.Timestamp(year=last.year + 1, month=1, day=1)
     return start.value / 1e9, end.value / 1e9
-
-
-def _point_masses(present: np.ndarray, share: float, max_masses: int, min_count: int) -> np.ndarray:
-    """Values held by at least ``share`` of the rows and by at least ``min_count`` rows (in a column
-    of 20 values or fewer one row is 5%: its value would otherwise be written out exactly)."""
-    values, counts = np.unique(present, return_counts=True)
-    shares = counts / max(len(present), 1)
-    top = np.argsort(-shares, kind="stable")[:max_masses]
-    return np.sort(values[top[(shares[top] >= share) & (counts[top] >= min_count)]])
 
 
 def _as_json(values: np.ndarray, kind: str) -> list:

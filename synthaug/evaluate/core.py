@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import numbers
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -86,6 +87,7 @@ def evaluate(
     of the Kolmogorov-Smirnov statistics, and is a distance of at least one category mismatch
     from any present number in the privacy measures. A missing target is an error.
     """
+    ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
     if isinstance(random_state, int) and random_state < 0:  # numpy's seeding refuses it later
         raise DataError(f"random_state must be a non-negative integer, got {random_state!r}")
@@ -222,6 +224,18 @@ def _check_ratios_add_records(ratios: Sequence[float], n_train: int) -> None:
             )
 
 
+def _as_ratios(ratios) -> tuple:
+    """Any sequence or array of real numbers as a tuple of floats; other values as given, for the check."""
+    if isinstance(ratios, (str, bytes)) or not hasattr(ratios, "__iter__"):
+        return (ratios,) if ratios is not None else ()
+    return tuple(float(r) if isinstance(r, numbers.Real) and not isinstance(r, bool) else r for r in ratios)
+
+
+def _as_int(value):
+    """A numpy integer as an int; other values as given, for the check."""
+    return int(value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
+
+
 def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -> None:
     if not ratios or any(not (isinstance(r, (int, float)) and 0 < r < math.inf) for r in ratios):
         raise DataError(f"ratios must be positive finite numbers, got {list(ratios)!r}")
@@ -232,11 +246,11 @@ def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -
     unknown = [b for b in baselines if b not in BASELINES]
     if unknown:
         raise DataError(f"unknown baseline {unknown[0]!r}; use any of {list(BASELINES)}")
-    if not isinstance(n_seeds, int) or n_seeds < 1:
+    if not isinstance(n_seeds, int) or isinstance(n_seeds, bool) or n_seeds < 1:
         raise DataError(f"n_seeds must be a positive integer, got {n_seeds!r}")
     if primary_metric not in METRICS:
         raise DataError(f"primary_metric must be one of {list(METRICS)}, got {primary_metric!r}")
-    if not isinstance(n_boot, int) or n_boot < 100:
+    if not isinstance(n_boot, int) or isinstance(n_boot, bool) or n_boot < 100:
         raise DataError(f"n_boot must be an integer of at least 100, got {n_boot!r}")
-    if not isinstance(n_jobs, int) or n_jobs < 1:
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
         raise DataError(f"n_jobs must be a positive integer, got {n_jobs!r}")

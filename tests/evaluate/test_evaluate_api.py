@@ -111,6 +111,8 @@ def test_test_set_is_the_reference_without_holdout(tables):
         ({"ratios": (1.0, 0.004)}, "ratios: 0.004 of 120 training rows adds no synthetic record"),
         ({"baselines": ("gan",)}, "unknown baseline 'gan'"),
         ({"n_seeds": 0}, "n_seeds must be a positive integer"),
+        ({"n_seeds": True}, "n_seeds must be a positive integer, got True"),
+        ({"ratios": "1"}, "ratios must be positive finite numbers, got \\['1'\\]"),
         ({"primary_metric": "accuracy"}, "primary_metric must be one of"),
         ({"n_boot": 10}, "n_boot must be an integer of at least 100"),
         ({"random_state": -5}, "random_state must be a non-negative integer, got -5"),
@@ -120,6 +122,17 @@ def test_bad_options(tables, options, message):
     train, _, test, fresh = tables
     with pytest.raises(DataError, match=message):
         evaluate(train, test, fresh, "label", **options)
+
+
+def test_numpy_options_are_numbers(tables):
+    train, _, test, fresh = tables
+    options = {**FAST, "n_seeds": np.int64(1), "n_boot": np.int64(100)}
+    result = evaluate(train, test, fresh, "label", ratios=np.array([0.5, 1.0]), baselines=(), random_state=0, **options)
+    assert result.options["ratios"] == [0.5, 1.0]
+    assert result.options["n_seeds"] == 1
+    assert [s for s in result.utility.settings if s.startswith("real+synthetic")] == [
+        "real+synthetic@0.5", "real+synthetic@1"]
+    json.dumps(result.to_dict())  # numpy scalars would not serialise
 
 
 def test_one_sensitive_column_as_a_string(tables):

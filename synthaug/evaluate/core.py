@@ -83,9 +83,10 @@ def evaluate(
         Optional callback, see :data:`ProgressCallback`.
 
     Missing values: a missing category is a category of its own everywhere; a missing number
-    is imputed with the training median plus a missing indicator for the classifiers, left out
-    of the Kolmogorov-Smirnov statistics, and is a distance of at least one category mismatch
-    from any present number in the privacy measures. A missing target is an error.
+    is imputed with the training median plus a missing indicator for the classifiers, counts in
+    a column's marginal distance through the difference in missing share, and is a distance of
+    at least one category mismatch from any present number in the privacy measures. A missing
+    target is an error.
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)

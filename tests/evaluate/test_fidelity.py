@@ -26,6 +26,11 @@ def test_correlation_ratio_by_hand():
 
 def test_marginal_distances_by_hand():
     assert fidelity.ks_statistic(np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, np.nan])) == 1.0
+    values = np.arange(10.0)
+    with_gaps = np.where(values % 2 == 0, np.nan, values)  # half missing, the rest from the same range
+    assert fidelity.ks_statistic(np.r_[values, values], np.r_[values, with_gaps]) == pytest.approx(0.25)
+    assert fidelity.ks_statistic(values, np.full(4, np.nan)) == 1.0  # never present vs always present
+    assert np.isnan(fidelity.ks_statistic(values, values[:0]))
     tv = fidelity.total_variation(pd.Series(["a", "a", "b", "b"]), pd.Series(["a", "b", "b", "c"]))
     assert tv == pytest.approx(0.25)  # |0.5-0.25| + |0.5-0.5| + |0-0.25| = 0.5, halved
 

@@ -35,7 +35,9 @@ def read_images(path: str | Path, image_size: int | None = None,
     """``(images, labels)`` from a folder of class subfolders or an ``.npz`` with ``x`` and ``y``.
 
     ``image_size=None`` keeps the most common size (clipped to 8..64); ``channels`` is "gray",
-    "rgb", or "auto" (RGB when any image has colour).
+    "rgb", or "auto" (RGB when any image has colour). A folder's labels are its subfolders' names,
+    or, for the files a ``manifest.csv`` (file, label) lists, as sampled: ``synthaug sample``'s
+    folder names are only safe versions of the labels.
     """
     path = Path(path)
     check_channels(channels)
@@ -190,9 +192,28 @@ def check_channels(channels) -> str:
 KEEP_PIXELS = 256 * 256 * 3  # larger images are decoded again when resized, so memory stays bounded
 
 
+def _manifest_labels(root: Path) -> dict[str, str]:
+    """``{relative file path: label}`` from a sample folder's ``manifest.csv`` (empty without one).
+
+    The manifest holds the labels as sampled; folder names are only safe versions of them.
+    """
+    path = root / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"{path}: cannot be read ({exc})") from None
+    if not rows or not {"file", "label"} <= set(rows[0]):
+        return {}  # not a synthaug manifest: the folder names are the labels
+    return {row["file"]: row["label"] for row in rows if row["file"] is not None and row["label"] is not None}
+
+
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour = [], [], False
+    manifest = _manifest_labels(root)
     for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         n_before = len(found)
         for path in _image_files(class_dir):
@@ -204,7 +225,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
         if len(found) == n_before:
             warnings.warn(f"{class_dir}: class folder has no readable images; class "
                           f"{class_dir.name!r} skipped", SynthaugWarning, stacklevel=3)
-        labels += [class_dir.name] * (len(found) - n_before)
+        labels += [manifest.get(path.relative_to(root).as_posix(), class_dir.name) for path, _ in found[n_before:]]
     if not found:
         raise DataError(f"{root}: no readable images found; expected one subfolder per class "
                         f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
@@ -303,6 +324,7 @@ class ImageWriter:
         self.is_npz = self.path.suffix.lower() == ".npz"
         self.images_written = 0
         self._chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        self._folders = ClassFolders()
 
     def __enter__(self) -> ImageWriter:
         if self.path.suffix.lower() in TABLE_SUFFIXES:  # a folder named "out.csv" is never what was meant
@@ -326,7 +348,7 @@ class ImageWriter:
         if self.is_npz:
             self._chunks.append((images, np.asarray(labels)))
         else:
-            for row in _write_pngs(self._tmp, images, labels, self.images_written):
+            for row in _write_pngs(self._tmp, images, labels, self.images_written, self._folders):
                 self._manifest.writerow(row)
         self.images_written += len(images)
 
@@ -349,11 +371,33 @@ class ImageWriter:
             np.savez_compressed(handle, x=images, y=_plain_labels(labels))
 
 
-def _write_pngs(root: Path, images: np.ndarray, labels: np.ndarray, start: int) -> Iterator[list[str]]:
+class ClassFolders:
+    """One folder name per class label: :func:`safe_name`, with ``~2``, ``~3``, ... when two labels
+    would share a name ("a/b" and "a_b"; names that differ only in case, for case-insensitive disks)."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def __call__(self, label) -> str:
+        key = str(label)
+        if key not in self._names:
+            base = name = safe_name(label)
+            k = 1
+            while name.lower() in self._taken:
+                k += 1
+                name = f"{base}~{k}"
+            self._names[key] = name
+            self._taken.add(name.lower())
+        return self._names[key]
+
+
+def _write_pngs(root: Path, images: np.ndarray, labels: np.ndarray, start: int,
+                folders: ClassFolders) -> Iterator[list[str]]:
     from PIL import Image
 
     for offset, (image, label) in enumerate(zip(images, labels, strict=True)):
-        folder = safe_name(label)
+        folder = folders(label)
         name = f"{folder}/{start + offset:07d}.png"
         try:
             (root / folder).mkdir(exist_ok=True)

@@ -63,8 +63,17 @@ def auc_delong(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float]:
 
 
 def auc_interval(pos: np.ndarray, neg: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
-    """AUC with a DeLong normal interval clipped to [0, 1]."""
+    """AUC with a DeLong normal interval clipped to [0, 1].
+
+    DeLong's standard error is 0 when the scores separate perfectly (AUC 0 or 1) or all tie, which
+    would make 3 members against 3 non-members a certain leak (chance alone separates them 1 time
+    in 20). Then the interval is Wilson's for the AUC as a proportion of the smaller group's size,
+    a conservative stand-in (the AUC's variance is at most ``A (1 - A) / min(m, n)``).
+    """
     auc, se = auc_delong(pos, neg)
+    if se == 0 and not np.isnan(auc):
+        low, high = wilson_interval(auc * min(len(pos), len(neg)), min(len(pos), len(neg)), confidence)
+        return auc, low, high
     z = z_value(confidence)
     return auc, max(0.0, auc - z * se), min(1.0, auc + z * se)
 

@@ -44,10 +44,18 @@ def test_auc_ties_count_half():
     assert auc == pytest.approx(0.5)
 
 
-def test_auc_interval_is_clipped():
+def test_auc_interval_of_a_perfect_separation_is_wilsons():
+    # DeLong's placements have no variance here; 3 against 3 separate by chance 1 time in 20
     auc, low, high = stats.auc_interval(np.array([3.0, 4.0, 5.0]), np.array([0.0, 1.0, 2.0]))
     assert (auc, high) == (1.0, 1.0)
-    assert low == 1.0  # perfect separation: placements have no variance
+    assert low == pytest.approx(stats.wilson_interval(3, 3)[0]) == pytest.approx(0.4385, abs=1e-4)
+    assert stats.verdict_from_interval(low, high, 0.5, 0.05) != "leaks"
+    auc, low, high = stats.auc_interval(np.arange(400.0, 600.0), np.arange(200.0))  # 200 each: still sure
+    assert auc == 1.0 and low == pytest.approx(200 / (200 + stats.z_value(0.95) ** 2), abs=1e-3)
+    _, low, high = stats.auc_interval(np.ones(5), np.ones(5))  # all tied: AUC 0.5, not a point
+    assert low < 0.5 < high and high - low > 0.5
+    _, low, high = stats.auc_interval(np.array([1.0, 3.0]), np.array([2.0, 4.0]))  # DeLong otherwise
+    assert low == pytest.approx(max(0.0, 0.25 - stats.z_value(0.95) * np.sqrt(0.125)))
 
 
 def test_t_interval_by_hand():

@@ -10,6 +10,8 @@ from ._errors import DataError
 from ._random import child_seed, draw_seed
 from ._text import closest_name, quoted
 
+MAX_SAMPLE_ROWS = 2**53  # more rows than any run generates; beyond it counts overflow int64 and lose float precision
+
 
 def resolve_class_counts(
     classes: Sequence,
@@ -36,13 +38,14 @@ def resolve_class_counts(
     if balance:
         return counts.max() - counts
     if ratio is not None:
-        if not ratio > 0:
-            raise DataError(f"--ratio must be positive, got {ratio}")
+        if not 0 < ratio * counts.sum() <= MAX_SAMPLE_ROWS:  # also NaN and inf, which int() cannot take
+            raise DataError(f"--ratio must be a positive number (at most {MAX_SAMPLE_ROWS // int(counts.sum())} "
+                            f"for {int(counts.sum())} training rows), got {ratio}")
         n = int(round(ratio * counts.sum()))
         if n < 1:
             raise DataError(f"--ratio {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
-    if n is None or int(n) < 1:
-        raise DataError(f"--n must be a positive number of rows, got {n}")
+    if n is None or not 1 <= n <= MAX_SAMPLE_ROWS:
+        raise DataError(f"--n must be a positive number of rows (at most {MAX_SAMPLE_ROWS}), got {n}")
     return allocate(int(n), counts / counts.sum())
 
 
@@ -66,9 +69,11 @@ def _per_class_counts(classes: Sequence, per_class: Mapping) -> np.ndarray:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
             raise DataError(f"--per-class: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")
-        if int(count) < 0:
-            raise DataError(f"--per-class: count for class {label!r} must be >= 0, got {count}")
+        if not 0 <= int(count) <= MAX_SAMPLE_ROWS:
+            raise DataError(f"--per-class: count for class {label!r} must be from 0 to {MAX_SAMPLE_ROWS}, got {count}")
         counts[lookup[key]] = int(count)
+    if counts.sum() > MAX_SAMPLE_ROWS:
+        raise DataError(f"--per-class: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
     return counts
 
 

@@ -95,6 +95,8 @@ def parse_per_class(text: str) -> dict[str, int]:
 
 def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Shuffled class codes in chunks; exact totals, memory bounded by ``chunk_size``."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise DataError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")  # 0 looped forever
     remaining = np.asarray(counts, dtype=np.int64).copy()
     while remaining.sum() > 0:
         size = int(min(chunk_size, remaining.sum()))

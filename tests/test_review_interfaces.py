@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from synthaug import DataError
+from synthaug.cli import app
 from synthaug.sampling import chunk_labels, resolve_class_counts
 
 CLASSES, COUNTS = ["a", "b"], [30, 10]
+runner = CliRunner()
 
 
 @pytest.mark.parametrize(("request_", "message"), [
@@ -32,3 +35,22 @@ def test_a_chunk_size_below_one_is_refused_not_looped_on(chunk_size):
     chunks = chunk_labels(np.array([3, 2]), chunk_size, np.random.default_rng(0))
     with pytest.raises(DataError, match="chunk_size must be a whole number of rows >= 1"):
         next(chunks)
+
+
+def test_cli_sample_of_an_image_model_gives_the_rows_of_model_sample(tmp_path):
+    # The command passed chunk_size=50,000, the tables' default, to image models too: past 1,024
+    # images (ImageCGAN's chunk) it drew other images than model.sample with the same seed, and
+    # generated 50,000 images at a time.
+    import synthaug
+    from synthaug import ImageCGAN
+    from tests.images.conftest import TINY, make_images
+
+    x, y = make_images()
+    ImageCGAN(random_state=0, **TINY).fit(x, y).save(tmp_path / "m")
+    result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "s.npz"), "--n", "1100",
+                                 "--seed", "3", "-q"])
+    assert result.exit_code == 0, result.output
+    expected_x, expected_y = synthaug.load(tmp_path / "m").sample(n=1100, random_state=3)
+    with np.load(tmp_path / "s.npz") as written:
+        np.testing.assert_array_equal(written["x"], expected_x)
+        np.testing.assert_array_equal(written["y"], expected_y)

@@ -159,6 +159,8 @@ def sample(
     """Write labeled synthetic rows from MODEL to a CSV or Parquet file, streaming in chunks."""
     from . import load
 
+    if train is not None and output.resolve() == train.resolve():  # it would replace the real rows
+        raise DataError(f"--output {output} is the --train table; write the synthetic rows to another file")
     model = load(model_dir)
     if train is not None:
         if not isinstance(model, TabularCGAN):

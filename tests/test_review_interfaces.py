@@ -54,3 +54,25 @@ def test_cli_sample_of_an_image_model_gives_the_rows_of_model_sample(tmp_path):
     with np.load(tmp_path / "s.npz") as written:
         np.testing.assert_array_equal(written["x"], expected_x)
         np.testing.assert_array_equal(written["y"], expected_y)
+
+
+@pytest.fixture(scope="module")
+def table_model(tmp_path_factory):
+    from synthaug import TabularCGAN
+    from tests.conftest import FAST, make_mixed_table
+
+    folder = tmp_path_factory.mktemp("table")
+    table = make_mixed_table(60)
+    table.to_csv(folder / "train.csv", index=False)
+    TabularCGAN(random_state=0, **FAST).fit(table, y="label").save(folder / "m")
+    return folder
+
+
+def test_cli_sample_refuses_to_write_over_its_training_table(table_model):
+    # -o train.csv --train train.csv replaced the real table with synthetic rows
+    train = table_model / "train.csv"
+    before = train.read_bytes()
+    result = runner.invoke(app, ["sample", str(table_model / "m"), "-o", str(train), "--train", str(train),
+                                 "--n", "5", "-q"])
+    assert result.exit_code == 2 and "is the --train table" in result.output
+    assert train.read_bytes() == before

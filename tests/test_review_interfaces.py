@@ -76,3 +76,25 @@ def test_cli_sample_refuses_to_write_over_its_training_table(table_model):
                                  "--n", "5", "-q"])
     assert result.exit_code == 2 and "is the --train table" in result.output
     assert train.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["out.parquet", "out.csv"])
+def test_a_writer_that_fails_when_closing_leaves_no_file(tmp_path, name):
+    # A failing close (Parquet writes its footer then; a full disk) skipped the cleanup and left
+    # the temporary .out.parquet.*.tmp next to the output.
+    import pandas as pd
+
+    from synthaug.io import TableWriter
+
+    class FullDisk:
+        def __init__(self, writer):
+            self.writer = writer
+
+        def close(self):
+            self.writer.close()
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"), TableWriter(tmp_path / name) as writer:
+        writer.write(pd.DataFrame({"a": [1, 2]}))
+        writer._writer = FullDisk(writer._writer)
+    assert list(tmp_path.iterdir()) == []

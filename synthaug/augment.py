@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,7 @@ def oversampling_targets(y, sampling_strategy) -> dict:
             raise ValueError(f"sampling_strategy must be a float, a dict, a callable or one of "
                              f"{', '.join(map(repr, STRATEGY_NAMES))}; got {sampling_strategy!r}")
         return {c: n_majority - counts[c] for c in chosen}
-    if isinstance(sampling_strategy, (float, int)) and not isinstance(sampling_strategy, bool):
+    if isinstance(sampling_strategy, Real) and not isinstance(sampling_strategy, bool):  # np.float32 too, like imblearn
         if len(counts) != 2:
             raise ValueError("sampling_strategy can be a float only for a binary target; use a dict")
         if not 0 < sampling_strategy <= 1:

@@ -98,3 +98,15 @@ def test_a_writer_that_fails_when_closing_leaves_no_file(tmp_path, name):
         writer.write(pd.DataFrame({"a": [1, 2]}))
         writer._writer = FullDisk(writer._writer)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ratio", [np.float32(0.6), np.float16(0.5)])
+def test_numpy_float_sampling_strategies_are_read_as_imblearn_reads_them(ratio):
+    # np.float32 is no Python float: it was refused as "unsupported value"
+    from imblearn.utils import check_sampling_strategy
+
+    from synthaug.augment import oversampling_targets
+
+    y = np.array(["b"] * 9 + ["a"] * 20)
+    expected = {k: int(v) for k, v in check_sampling_strategy(ratio, y, "over-sampling").items()}
+    assert oversampling_targets(y, ratio) == expected

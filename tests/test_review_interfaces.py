@@ -110,3 +110,20 @@ def test_numpy_float_sampling_strategies_are_read_as_imblearn_reads_them(ratio):
     y = np.array(["b"] * 9 + ["a"] * 20)
     expected = {k: int(v) for k, v in check_sampling_strategy(ratio, y, "over-sampling").items()}
     assert oversampling_targets(y, ratio) == expected
+
+
+TINY = {"epochs": 1, "min_steps": 15, "generator_dims": (16,), "discriminator_dims": (16,), "latent_dim": 8}
+
+
+def test_a_seeded_synthesizer_keeps_its_seed_in_the_oversampler():
+    # SynthOverSampler(random_state=None) replaced the synthesizer's random_state=4 with fresh
+    # entropy, so each fit_resample gave other rows
+    from synthaug import SynthOverSampler, TabularCGAN
+
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = np.array([0] * 30 + [1] * 10)
+    runs = [SynthOverSampler(synthesizer=TabularCGAN(random_state=4, **TINY)).fit_resample(X, y)[0]
+            for _ in range(2)]
+    np.testing.assert_array_equal(runs[0], runs[1])
+    seeded = SynthOverSampler(synthesizer=TabularCGAN(random_state=4, **TINY), random_state=4).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(seeded, runs[0])  # the same seed, wherever it is given

@@ -110,8 +110,8 @@ class SynthOverSampler(BaseEstimator):
         labels = pd.Series(np.asarray(y), name=name)
         self.synthesizer_ = synthesizer.fit(features.reset_index(drop=True), labels)
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
-        if not per_class:
-            return X, y
+        if not per_class:  # nothing to add: still the containers a resample returns (arrays, a fresh index)
+            return _append(X, features.iloc[:0], features.columns), _append_labels(y, pd.Series([], dtype=object))
         X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=seed + 1)
         X_new = X_new.rename(columns={str(c): c for c in features.columns})  # the synthesizer names them as text
         missing = [c for c in features.columns if c not in X_new.columns]

@@ -127,3 +127,22 @@ def test_a_seeded_synthesizer_keeps_its_seed_in_the_oversampler():
     np.testing.assert_array_equal(runs[0], runs[1])
     seeded = SynthOverSampler(synthesizer=TabularCGAN(random_state=4, **TINY), random_state=4).fit_resample(X, y)[0]
     np.testing.assert_array_equal(seeded, runs[0])  # the same seed, wherever it is given
+
+
+def test_nothing_to_add_returns_the_containers_a_resample_returns():
+    # Balanced classes returned X and y as given: lists stayed lists (NumPy when rows were added)
+    # and a DataFrame kept its index (a fresh one when rows were added), unlike imblearn
+    import pandas as pd
+
+    from synthaug import SynthOverSampler, TabularCGAN
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)), [0] * 20 + [1] * 20
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(X.tolist(), y)
+    assert isinstance(X_res, np.ndarray) and isinstance(y_res, np.ndarray) and y_res.tolist() == y
+    np.testing.assert_array_equal(X_res, X)
+    frame = pd.DataFrame(X, columns=["a", "b"], index=np.arange(100, 140))
+    labels = pd.Series(y, index=frame.index, name="label")
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(frame, labels)
+    assert X_res.index.tolist() == y_res.index.tolist() == list(range(40))
+    assert X_res.equals(frame.reset_index(drop=True)) and y_res.equals(labels.reset_index(drop=True))

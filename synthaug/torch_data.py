@@ -98,6 +98,9 @@ class AugmentedDataset(Dataset):
         return len(self.real_y) + len(self.synth_y)
 
     def __getitem__(self, index: int):
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range for {len(self)} items")
+        index = int(index) % len(self)  # ds[-1] is the last item, a synthetic one when there are any
         n_real = len(self.real_y)
         synthetic = index >= n_real
         x = self.synth_x[index - n_real] if synthetic else self.real_x[index]

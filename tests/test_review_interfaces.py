@@ -146,3 +146,20 @@ def test_nothing_to_add_returns_the_containers_a_resample_returns():
     X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(frame, labels)
     assert X_res.index.tolist() == y_res.index.tolist() == list(range(40))
     assert X_res.equals(frame.reset_index(drop=True)) and y_res.equals(labels.reset_index(drop=True))
+
+
+def test_negative_indices_count_from_the_last_item():
+    # ds[-1] was the last real item, marked real, not the last (synthetic) item
+    from synthaug import AugmentedDataset
+
+    X = np.arange(12, dtype=float).reshape(6, 2)
+    y = np.array([0, 0, 0, 0, 1, 1])
+    synthetic = (np.full((2, 2), 99.0), np.array([1, 1]))
+    ds = AugmentedDataset(X, y, synthetic=synthetic, balance=True, return_source=True)
+    assert len(ds) == 8
+    for i in range(len(ds)):
+        assert all(np.array_equal(a, b) for a, b in zip(ds[i - len(ds)], ds[i], strict=True))
+    assert ds[-1][2].item() and ds[-1][0].tolist() == [99.0, 99.0]
+    for bad in (8, -9):
+        with pytest.raises(IndexError):
+            ds[bad]

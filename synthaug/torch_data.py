@@ -124,11 +124,15 @@ def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float, per
         unknown = [c for c in per_class if c not in set(classes.tolist())]
         if unknown:
             raise DataError(f"per_class: unknown class {unknown[0]!r}")
+        bad = [(c, n) for c, n in per_class.items()
+               if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0]
+        if bad:  # a negative count added nothing, 2.7 added 2
+            raise DataError(f"per_class: count for class {bad[0][0]!r} must be a whole number >= 0, got {bad[0][1]!r}")
         return np.array([int(per_class.get(c, 0)) for c in classes.tolist()])
     if balance:
         return real.max() - real
-    if ratio < 0:
-        raise DataError(f"synthetic_ratio must be >= 0, got {ratio}")
+    if not 0 <= ratio < np.inf:  # NaN and inf too, which round() cannot take
+        raise DataError(f"synthetic_ratio must be a finite number >= 0, got {ratio}")
     return allocate(int(round(ratio * real.sum())), real / real.sum())
 
 

@@ -163,3 +163,19 @@ def test_negative_indices_count_from_the_last_item():
     for bad in (8, -9):
         with pytest.raises(IndexError):
             ds[bad]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"per_class": {1: -2}}, "count for class 1 must be a whole number >= 0, got -2"),
+    ({"per_class": {1: 1.5}}, "count for class 1 must be a whole number >= 0, got 1.5"),
+    ({"synthetic_ratio": float("nan")}, "synthetic_ratio must be a finite number >= 0"),
+    ({"synthetic_ratio": float("inf")}, "synthetic_ratio must be a finite number >= 0"),
+])
+def test_bad_synthetic_counts_are_named(options, message):
+    # per_class={1: -2} silently added nothing, {1: 1.5} one item; NaN and inf ratios raised
+    # ValueError/OverflowError from round()
+    from synthaug import AugmentedDataset
+
+    X, y = np.zeros((6, 2)), np.array([0, 0, 0, 0, 1, 1])
+    with pytest.raises(DataError, match=message):
+        AugmentedDataset(X, y, synthetic=(X, y), **options)

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
 from ._errors import DataError
-from ._random import child_seed
+from ._random import child_seed, draw_seed
 from .sampling import allocate
 
 
@@ -29,17 +29,19 @@ class AugmentedDataset(Dataset):
     real rows when not fitted yet; all-numeric tables need none). Images (N, H, W[, C]) become
     (C, H, W) float tensors in [0, 1], after an optional albumentations ``transform`` seeded per
     item and epoch. Every item depends only on (random_state, epoch, index), so a DataLoader
-    with several workers yields the same items for the same seed.
+    with several workers yields the same items for the same seed. ``random_state`` is an int, a
+    numpy Generator or None (a fresh seed, drawn once, which the workers' copies share).
     """
 
     def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float = 1.0,
                  per_class: Mapping | None = None, balance: bool = False, transform=None, encoder=None,
-                 fresh_each_epoch: bool = False, return_source: bool = False, random_state: int = 0) -> None:
+                 fresh_each_epoch: bool = False, return_source: bool = False,
+                 random_state: int | np.random.Generator | None = 0) -> None:
         if (synthesizer is None) == (synthetic is None):
             raise DataError("AugmentedDataset: pass exactly one of synthesizer= or synthetic=(X, y)")
         self.synthesizer, self.synthetic = synthesizer, synthetic
         self.transform, self.return_source = transform, return_source
-        self.fresh_each_epoch, self.random_state = fresh_each_epoch, int(random_state)
+        self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
         labels = np.asarray(y)
         self.classes_ = np.unique(labels)
         self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False

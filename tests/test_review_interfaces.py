@@ -179,3 +179,23 @@ def test_bad_synthetic_counts_are_named(options, message):
     X, y = np.zeros((6, 2)), np.array([0, 0, 0, 0, 1, 1])
     with pytest.raises(DataError, match=message):
         AugmentedDataset(X, y, synthetic=(X, y), **options)
+
+
+def test_random_state_takes_none_and_generators_like_the_estimators():
+    # random_state=None or a Generator raised TypeError from int(); -1 a SeedSequence traceback
+    from synthaug import AugmentedDataset
+
+    X, y = np.arange(12.0).reshape(6, 2), np.array([0, 0, 0, 0, 1, 1])
+    synthetic = (np.arange(100.0).reshape(50, 2), np.array([1] * 50))
+    for state in (None, np.random.default_rng(0)):
+        ds = AugmentedDataset(X, y, synthetic=synthetic, balance=True, random_state=state)
+        assert len(ds) == 8 and isinstance(ds.random_state, int)
+    a, b = (AugmentedDataset(X, y, synthetic=synthetic, balance=True, random_state=np.random.default_rng(3))
+            for _ in range(2))
+    assert torch_equal(a.synth_x, b.synth_x)
+    with pytest.raises(DataError, match="non-negative"):
+        AugmentedDataset(X, y, synthetic=synthetic, balance=True, random_state=-1)
+
+
+def torch_equal(a, b) -> bool:
+    return bool((a == b).all())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 from typer.testing import CliRunner
 
 from synthaug import DataError
@@ -192,10 +193,46 @@ def test_random_state_takes_none_and_generators_like_the_estimators():
         assert len(ds) == 8 and isinstance(ds.random_state, int)
     a, b = (AugmentedDataset(X, y, synthetic=synthetic, balance=True, random_state=np.random.default_rng(3))
             for _ in range(2))
-    assert torch_equal(a.synth_x, b.synth_x)
+    assert torch.equal(a.synth_x, b.synth_x)
     with pytest.raises(DataError, match="non-negative"):
         AugmentedDataset(X, y, synthetic=synthetic, balance=True, random_state=-1)
 
 
-def torch_equal(a, b) -> bool:
-    return bool((a == b).all())
+@pytest.fixture(scope="module")
+def image_model():
+    from synthaug import ImageCGAN
+    from tests.images.conftest import TINY, make_images
+
+    x, y = make_images(size=12)
+    return x, y, ImageCGAN(random_state=0, image_size=8, **TINY).fit(x, y)  # samples 8x8 images of 12x12 ones
+
+
+@pytest.mark.parametrize("layout", ["NHWC uint8", "NCHW float", "NHW float", "NHWC rgb"])
+def test_image_items_share_one_shape_whatever_the_layout_and_model_size(image_model, layout):
+    # Synthetic images came at the model's size (8x8 here) beside 12x12 real ones, and (N, C, H, W)
+    # real images (which ImageCGAN.fit takes) were read as (N, H, W, C): either way the DataLoader
+    # failed with "stack expects each tensor to be equal size".
+    from torch.utils.data import DataLoader
+
+    from synthaug import AugmentedDataset
+
+    x, y, model = image_model
+    real = {"NHWC uint8": x, "NCHW float": x.transpose(0, 3, 1, 2) / 255.0, "NHW float": x[..., 0] / 255.0,
+            "NHWC rgb": np.repeat(x, 3, axis=-1)}[layout]
+    channels = 3 if layout == "NHWC rgb" else 1
+    ds = AugmentedDataset(real, y, synthesizer=model, per_class={0: 2, 2: 3}, return_source=True)
+    images, labels, synthetic = next(iter(DataLoader(ds, batch_size=len(ds))))
+    assert images.shape == (len(x) + 5, channels, 12, 12) and images.dtype == torch.float32
+    assert synthetic.sum() == 5 and images.min() >= 0 and images.max() <= 1
+    torch.testing.assert_close(images[0], torch.from_numpy(x[0].transpose(2, 0, 1) / 255.0).float().expand(
+        channels, -1, -1))  # real items as given
+    assert images[synthetic].std(dim=(1, 2, 3)).min() > 0  # a resized picture, not a blank
+
+
+def test_float_images_beyond_0_to_1_are_named_not_mixed_with_0_to_1_ones(image_model):
+    # float 0..255 real images gave 0..255 items beside synthetic 0..1 ones
+    from synthaug import AugmentedDataset
+
+    x, y, model = image_model
+    with pytest.raises(DataError, match="image values must be uint8 .* or floats in 0..1"):
+        AugmentedDataset(x.astype(np.float32), y, synthesizer=model, balance=True)

@@ -20,6 +20,10 @@ from .sampling import allocate
 class AugmentedDataset(Dataset):
     """Real ``(X, y)`` followed by synthetic items, each ``(x, y)`` or ``(x, y, is_synthetic)``.
 
+    ``y`` is an int64 class index into ``classes_``, the sorted labels of the real ``y`` (labels
+    5 and 9 give 0 and 1), ready for ``CrossEntropyLoss``; ``classes_[y]`` is the label. Encode
+    a test set with the same ``classes_``: a class absent from the real ``y`` shifts the indices.
+
     Synthetic items come from a fitted ``synthesizer`` (drawn again at each :meth:`set_epoch`
     when ``fresh_each_epoch``) or from pre-sampled ``synthetic=(X, y)``. How many per class:
     ``per_class={label: n}``, ``balance=True`` (top every class up to the largest), or

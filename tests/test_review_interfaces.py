@@ -236,3 +236,38 @@ def test_float_images_beyond_0_to_1_are_named_not_mixed_with_0_to_1_ones(image_m
     x, y, model = image_model
     with pytest.raises(DataError, match="image values must be uint8 .* or floats in 0..1"):
         AugmentedDataset(x.astype(np.float32), y, synthesizer=model, balance=True)
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.parquet"])
+def test_a_sample_that_fails_mid_stream_leaves_no_file_and_keeps_the_old_one(table_model, tmp_path, name):
+    import synthaug
+
+    model = synthaug.load(table_model / "m")
+    calls = []
+
+    def second_chunk_fails(codes, gen):
+        calls.append(len(codes))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return model._generate(codes, gen)
+
+    model._generate_filtered = second_chunk_fails
+    (tmp_path / name).write_bytes(b"old")
+    with pytest.warns(UserWarning), pytest.raises(KeyboardInterrupt):
+        model.write_sample(tmp_path / name, 30, chunk_size=10, random_state=0)
+    assert calls == [10, 10] and [p.name for p in tmp_path.iterdir()] == [name]
+    assert (tmp_path / name).read_bytes() == b"old"
+
+
+def test_streamed_rows_equal_in_memory_rows_past_one_chunk(table_model, tmp_path):
+    import pandas as pd
+
+    import synthaug
+
+    model = synthaug.load(table_model / "m")
+    with pytest.warns(UserWarning):
+        expected = model.sample_frame(n=50_003, random_state=2)  # two chunks of the default 50,000
+    result = runner.invoke(app, ["sample", str(table_model / "m"), "-o", str(tmp_path / "s.parquet"),
+                                 "--n", "50003", "--seed", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "s.parquet"), expected)

@@ -271,3 +271,14 @@ def test_streamed_rows_equal_in_memory_rows_past_one_chunk(table_model, tmp_path
                                  "--n", "50003", "--seed", "2", "-q"])
     assert result.exit_code == 0, result.output
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "s.parquet"), expected)
+
+
+def test_save_model_takes_numpy_views_as_it_takes_torch_ones(tmp_path):
+    # a transposed or strided numpy array failed in safetensors ("non contiguous tensor"), a
+    # torch one did not
+    from synthaug.persist import load_model, save_model
+
+    strided = np.arange(12.0).reshape(3, 4).T[::2]
+    save_model(tmp_path / "m", "Test", {}, {"a": strided, "b": torch.arange(6.0).reshape(2, 3).T})
+    _, tensors = load_model(tmp_path / "m")
+    np.testing.assert_array_equal(tensors["a"].numpy(), strided)

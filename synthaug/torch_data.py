@@ -48,7 +48,9 @@ class AugmentedDataset(Dataset):
         self.synthesizer, self.synthetic = synthesizer, synthetic
         self.transform, self.return_source = transform, return_source
         self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
-        labels = np.asarray(y)
+        labels = _check_lengths(X, y, "X", "y")
+        if synthetic is not None:
+            _check_lengths(*synthetic, "synthetic X", "synthetic y")
         self.classes_ = np.unique(labels)
         self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False
         self._columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
@@ -179,6 +181,18 @@ def _match_images(images: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     x = x.permute(0, 2, 3, 1)  # (N, H, W, C)
     x = x.round().clamp(0, 255).to(torch.uint8) if images.dtype == np.uint8 else x.clamp(0, 1)
     return x.numpy()
+
+
+def _check_lengths(X, y, x_name: str, y_name: str) -> np.ndarray:
+    """``y`` as a 1-D array as long as ``X`` (else the unmatched items were silently left out)."""
+    labels = np.asarray(y)
+    if labels.ndim == 2 and labels.shape[1] == 1:  # a column vector, as scikit-learn's column_or_1d takes
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        raise DataError(f"{y_name} must be one label per item (1-D); got shape {labels.shape}")
+    if len(X) != len(labels):
+        raise DataError(f"{x_name} has {len(X)} items but {y_name} has {len(labels)}")
+    return labels
 
 
 def _take_per_class(X, y, per_class: dict, rng: np.random.Generator):

@@ -282,3 +282,17 @@ def test_save_model_takes_numpy_views_as_it_takes_torch_ones(tmp_path):
     save_model(tmp_path / "m", "Test", {}, {"a": strided, "b": torch.arange(6.0).reshape(2, 3).T})
     _, tensors = load_model(tmp_path / "m")
     np.testing.assert_array_equal(tensors["a"].numpy(), strided)
+
+
+def test_x_and_y_of_other_lengths_are_named_not_cut():
+    # 6 rows with 5 labels gave 5 real items (the last row silently left out); a (N, 1) y gave
+    # labels of shape (1,)
+    from synthaug import AugmentedDataset
+
+    X, y = np.zeros((6, 2)), np.array([0, 0, 0, 0, 1, 1])
+    with pytest.raises(DataError, match="X has 6 items but y has 5"):
+        AugmentedDataset(X, y[:5], synthetic=(X, y), balance=True)
+    with pytest.raises(DataError, match="synthetic X has 5 items but synthetic y has 6"):
+        AugmentedDataset(X, y, synthetic=(X[:5], y), balance=True)
+    ds = AugmentedDataset(X, y[:, None], synthetic=(X, y), balance=True)
+    assert ds[0][1].shape == () and len(ds) == 8

@@ -62,7 +62,11 @@ class AugmentedDataset(Dataset):
         self._draw_synthetic()
 
     def set_epoch(self, epoch: int) -> None:
-        """Start epoch ``epoch``: new augmentation seeds, and new synthetic items if fresh_each_epoch."""
+        """Start epoch ``epoch``: new augmentation seeds, and new synthetic items if fresh_each_epoch.
+
+        Call it before iterating the DataLoader for that epoch. Workers hold copies of the dataset
+        made when the iteration starts, so with ``persistent_workers=True`` they never see it.
+        """
         self.epoch = int(epoch)
         if self.fresh_each_epoch and self.synthesizer is not None:
             self._draw_synthetic()

@@ -101,6 +101,8 @@ class SynthOverSampler(BaseEstimator):
 
     def fit_resample(self, X, y):
         """Return ``(X, y)`` with synthetic rows appended; same container types as the input."""
+        if not isinstance(y, pd.Series) and np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            y = np.asarray(y)[:, 0]  # a column vector, which imblearn (column_or_1d) takes and returns 1-D
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
         synthesizer, seed = self._make_synthesizer()
         features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str).infer_objects()

@@ -296,3 +296,16 @@ def test_x_and_y_of_other_lengths_are_named_not_cut():
         AugmentedDataset(X, y, synthetic=(X[:5], y), balance=True)
     ds = AugmentedDataset(X, y[:, None], synthetic=(X, y), balance=True)
     assert ds[0][1].shape == () and len(ds) == 8
+
+
+def test_a_column_vector_y_is_taken_as_imblearn_takes_it():
+    # y of shape (N, 1) raised pandas' "Data must be 1-dimensional" as a traceback
+    from imblearn.over_sampling import RandomOverSampler
+
+    from synthaug import SynthOverSampler, TabularCGAN
+
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = np.array([0] * 30 + [1] * 10)[:, None]
+    expected = RandomOverSampler(random_state=0).fit_resample(X, y)[1]
+    _, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(X, y)
+    assert y_res.shape == expected.shape == (60,) and np.bincount(y_res).tolist() == [30, 30]

@@ -166,7 +166,7 @@ def sample(
         if not isinstance(model, TabularCGAN):
             raise DataError("--train: the privacy and label filters apply to table models only")
         model.attach_privacy_filter(read_table(train), model.target_name_)
-    request = {"per_class": parse_per_class(per_class) if per_class else None, "balance": balance,
+    request = {"per_class": parse_per_class(per_class) if per_class is not None else None, "balance": balance,
                "ratio": ratio, "random_state": seed}
     sizes = {"chunk_size": chunk_size} if chunk_size is not None else {}  # else model.sample's rows
     rows = model.write_sample(output, n, verbose=not quiet, **sizes, **request)

@@ -309,3 +309,11 @@ def test_a_column_vector_y_is_taken_as_imblearn_takes_it():
     expected = RandomOverSampler(random_state=0).fit_resample(X, y)[1]
     _, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(X, y)
     assert y_res.shape == expected.shape == (60,) and np.bincount(y_res).tolist() == [30, 30]
+
+
+def test_an_empty_per_class_is_named_not_ignored(table_model, tmp_path):
+    # --per-class "" was taken as not given: with --n it sampled n rows, alone it asked for one request
+    result = runner.invoke(app, ["sample", str(table_model / "m"), "-o", str(tmp_path / "s.csv"), "--n", "5",
+                                 "--per-class", "", "-q"])
+    assert result.exit_code == 2 and "--per-class: no LABEL=COUNT pairs given" in result.output
+    assert not (tmp_path / "s.csv").exists()

@@ -69,8 +69,10 @@ def _per_class_counts(classes: Sequence, per_class: Mapping) -> np.ndarray:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
             raise DataError(f"--per-class: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")
-        if not 0 <= int(count) <= MAX_SAMPLE_ROWS:
-            raise DataError(f"--per-class: count for class {label!r} must be from 0 to {MAX_SAMPLE_ROWS}, got {count}")
+        whole = isinstance(count, (int, np.integer)) and not isinstance(count, bool)  # 2.5 was cut to 2
+        if not whole or not 0 <= count <= MAX_SAMPLE_ROWS:
+            raise DataError(f"--per-class: count for class {label!r} must be a whole number from 0 to "
+                            f"{MAX_SAMPLE_ROWS}, got {count!r}")
         counts[lookup[key]] = int(count)
     if counts.sum() > MAX_SAMPLE_ROWS:
         raise DataError(f"--per-class: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")

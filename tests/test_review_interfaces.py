@@ -21,7 +21,7 @@ runner = CliRunner()
     ({"ratio": 1e300}, "--ratio must be a positive number"),
     ({"n": 10**20}, "--n must be a positive number of rows"),
     ({"n": float("inf")}, "--n must be a positive number of rows"),
-    ({"per_class": {"a": 10**20}}, "count for class 'a' must be from 0 to"),
+    ({"per_class": {"a": 10**20}}, "count for class 'a' must be a whole number from 0 to"),
     ({"per_class": {"a": 2**53, "b": 2**53}}, "rows in all; at most"),
 ])
 def test_requests_too_large_or_not_finite_are_one_line_errors(request_, message):
@@ -317,3 +317,11 @@ def test_an_empty_per_class_is_named_not_ignored(table_model, tmp_path):
                                  "--per-class", "", "-q"])
     assert result.exit_code == 2 and "--per-class: no LABEL=COUNT pairs given" in result.output
     assert not (tmp_path / "s.csv").exists()
+
+
+@pytest.mark.parametrize("count", [2.5, "3", True])
+def test_per_class_counts_must_be_whole_numbers(count):
+    # model.sample(per_class={"a": 2.5}) gave 2 rows, "3" gave 3
+    with pytest.raises(DataError, match="count for class 'a' must be a whole number"):
+        resolve_class_counts(CLASSES, COUNTS, per_class={"a": count})
+    assert resolve_class_counts(CLASSES, COUNTS, per_class={"a": np.int64(2)}).tolist() == [2, 0]

@@ -44,8 +44,8 @@ def resolve_class_counts(
         n = int(round(ratio * counts.sum()))
         if n < 1:
             raise DataError(f"--ratio {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
-    if n is None or not 1 <= n <= MAX_SAMPLE_ROWS:
-        raise DataError(f"--n must be a positive number of rows (at most {MAX_SAMPLE_ROWS}), got {n}")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or not 1 <= n <= MAX_SAMPLE_ROWS:  # 10.5 gave 10
+        raise DataError(f"--n must be a whole number of rows from 1 to {MAX_SAMPLE_ROWS}, got {n!r}")
     return allocate(int(n), counts / counts.sum())
 
 

@@ -19,8 +19,8 @@ runner = CliRunner()
     ({"ratio": float("inf")}, "--ratio must be a positive number"),
     ({"ratio": float("nan")}, "--ratio must be a positive number"),
     ({"ratio": 1e300}, "--ratio must be a positive number"),
-    ({"n": 10**20}, "--n must be a positive number of rows"),
-    ({"n": float("inf")}, "--n must be a positive number of rows"),
+    ({"n": 10**20}, "--n must be a whole number of rows"),
+    ({"n": float("inf")}, "--n must be a whole number of rows"),
     ({"per_class": {"a": 10**20}}, "count for class 'a' must be a whole number from 0 to"),
     ({"per_class": {"a": 2**53, "b": 2**53}}, "rows in all; at most"),
 ])
@@ -325,3 +325,11 @@ def test_per_class_counts_must_be_whole_numbers(count):
     with pytest.raises(DataError, match="count for class 'a' must be a whole number"):
         resolve_class_counts(CLASSES, COUNTS, per_class={"a": count})
     assert resolve_class_counts(CLASSES, COUNTS, per_class={"a": np.int64(2)}).tolist() == [2, 0]
+
+
+@pytest.mark.parametrize("n", [10.5, "7", True])
+def test_n_must_be_a_whole_number(n):
+    # model.sample(n=10.5) gave 10 rows, a recipe's n = "7" 7
+    with pytest.raises(DataError, match="--n must be a whole number of rows"):
+        resolve_class_counts(CLASSES, COUNTS, n=n)
+    assert resolve_class_counts(CLASSES, COUNTS, n=np.int64(4)).tolist() == [3, 1]

@@ -146,7 +146,10 @@ def sample(
     per_class: Annotated[str | None, typer.Option(help="Exact counts, e.g. 'A=100,B=50'.")] = None,
     balance: Annotated[bool, typer.Option(help="Top every class up to the largest.")] = False,
     ratio: Annotated[float | None, typer.Option(help="Rows as a multiple of the training size.")] = None,
-    chunk_size: Annotated[int, typer.Option(min=1, help="Rows generated and written at a time.")] = 50_000,
+    chunk_size: Annotated[int | None, typer.Option(
+        min=1, help="Rows (or images) generated and written at a time; by default the model's own, 50,000 rows "
+                    "or 1,024 images, as in Python's model.sample. Another size draws other rows for the same "
+                    "seed.")] = None,
     train: Annotated[Path | None, typer.Option(
         help="The training table, so the model's privacy filter can drop rows too close to a training row "
              "and its label filter rows unlike their class (model files hold no rows).")] = None,
@@ -156,14 +159,17 @@ def sample(
     """Write labeled synthetic rows from MODEL to a CSV or Parquet file, streaming in chunks."""
     from . import load
 
+    if train is not None and output.resolve() == train.resolve():  # it would replace the real rows
+        raise DataError(f"--output {output} is the --train table; write the synthetic rows to another file")
     model = load(model_dir)
     if train is not None:
         if not isinstance(model, TabularCGAN):
             raise DataError("--train: the privacy and label filters apply to table models only")
         model.attach_privacy_filter(read_table(train), model.target_name_)
-    request = {"per_class": parse_per_class(per_class) if per_class else None, "balance": balance,
+    request = {"per_class": parse_per_class(per_class) if per_class is not None else None, "balance": balance,
                "ratio": ratio, "random_state": seed}
-    rows = model.write_sample(output, n, chunk_size=chunk_size, verbose=not quiet, **request)
+    sizes = {"chunk_size": chunk_size} if chunk_size is not None else {}  # else model.sample's rows
+    rows = model.write_sample(output, n, verbose=not quiet, **sizes, **request)
     if not quiet:
         counts = [(getattr(model, "n_rejected_", 0), "the privacy filter"),
                   (getattr(model, "n_label_rejected_", 0), "the label filter")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,7 @@ def oversampling_targets(y, sampling_strategy) -> dict:
             raise ValueError(f"sampling_strategy must be a float, a dict, a callable or one of "
                              f"{', '.join(map(repr, STRATEGY_NAMES))}; got {sampling_strategy!r}")
         return {c: n_majority - counts[c] for c in chosen}
-    if isinstance(sampling_strategy, (float, int)) and not isinstance(sampling_strategy, bool):
+    if isinstance(sampling_strategy, Real) and not isinstance(sampling_strategy, bool):  # np.float32 too, like imblearn
         if len(counts) != 2:
             raise ValueError("sampling_strategy can be a float only for a binary target; use a dict")
         if not 0 < sampling_strategy <= 1:
@@ -84,7 +85,8 @@ class SynthOverSampler(BaseEstimator):
         An unfitted synthaug synthesizer (``fit(X, y)``, ``sample(per_class=...)``); cloned at
         each ``fit_resample``. ``None`` means ``TabularCGAN()``.
     random_state : int, Generator or None
-        Seeds the synthesizer's training and sampling.
+        Seeds the synthesizer's training and sampling. ``None`` takes the synthesizer's own
+        ``random_state`` (fresh entropy at each ``fit_resample`` when that is ``None`` too).
     """
 
     def __init__(self, sampling_strategy: float | str | dict | Callable = "auto", synthesizer=None,
@@ -99,17 +101,19 @@ class SynthOverSampler(BaseEstimator):
 
     def fit_resample(self, X, y):
         """Return ``(X, y)`` with synthetic rows appended; same container types as the input."""
+        if not isinstance(y, pd.Series) and np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            y = np.asarray(y)[:, 0]  # a column vector, which imblearn (column_or_1d) takes and returns 1-D
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
-        seed = draw_seed(self.random_state)
+        synthesizer, seed = self._make_synthesizer()
         features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str).infer_objects()
         name = "target"  # the labels' name inside the synthesizer; X may have a column of that name
         while name in set(map(str, features.columns)):
             name = f"_{name}"
         labels = pd.Series(np.asarray(y), name=name)
-        self.synthesizer_ = self._make_synthesizer(seed).fit(features.reset_index(drop=True), labels)
+        self.synthesizer_ = synthesizer.fit(features.reset_index(drop=True), labels)
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
-        if not per_class:
-            return X, y
+        if not per_class:  # nothing to add: still the containers a resample returns (arrays, a fresh index)
+            return _append(X, features.iloc[:0], features.columns), _append_labels(y, pd.Series([], dtype=object))
         X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=seed + 1)
         X_new = X_new.rename(columns={str(c): c for c in features.columns})  # the synthesizer names them as text
         missing = [c for c in features.columns if c not in X_new.columns]
@@ -119,13 +123,17 @@ class SynthOverSampler(BaseEstimator):
                             "or pass them in the synthesizer's keep")
         return _append(X, X_new, features.columns), _append_labels(y, y_new)
 
-    def _make_synthesizer(self, seed: int):
+    def _make_synthesizer(self):
+        """An unfitted copy of ``synthesizer`` and the seed it trains with (sampling takes seed + 1)."""
         from .tabular.synthesizer import TabularCGAN
 
         synthesizer = clone(self.synthesizer) if self.synthesizer is not None else TabularCGAN()
-        if "random_state" in synthesizer.get_params():
+        params = synthesizer.get_params()
+        # a seeded synthesizer stays seeded: SynthOverSampler(synthesizer=TabularCGAN(random_state=0))
+        seed = draw_seed(self.random_state if self.random_state is not None else params.get("random_state"))
+        if "random_state" in params:
             synthesizer.set_params(random_state=seed)
-        return synthesizer
+        return synthesizer, seed
 
 
 def _append(X, X_new: pd.DataFrame, columns):

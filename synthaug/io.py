@@ -161,9 +161,13 @@ class TableWriter:
             self._writer = pacsv.CSVWriter(self._tmp, schema)
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None and self._writer is None and self._schema is not None:
-            self._open(self._schema)  # no rows: still a valid file with its columns
-        if self._writer is not None:
-            self._writer.close()
         assert self._atomic is not None
+        try:
+            if exc_type is None and self._writer is None and self._schema is not None:
+                self._open(self._schema)  # no rows: still a valid file with its columns
+            if self._writer is not None:
+                self._writer.close()  # writes Parquet's footer: it can fail, e.g. on a full disk
+        except BaseException as error:  # the temporary file goes too, not only on errors inside the block
+            self._atomic.__exit__(type(error), error, error.__traceback__)
+            raise
         self._atomic.__exit__(exc_type, exc, tb)

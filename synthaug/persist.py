@@ -41,8 +41,8 @@ def check_model_path(path: str | Path) -> Path:
 def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str, torch.Tensor | np.ndarray]) -> Path:
     """Write a model directory atomically; ``meta`` must be JSON-serialisable."""
     path = check_model_path(path)
-    tensors = {k: torch.as_tensor(np.asarray(v)) if isinstance(v, np.ndarray) else v.detach().cpu().contiguous()
-               for k, v in tensors.items()}
+    tensors = {k: torch.from_numpy(np.ascontiguousarray(v)) if isinstance(v, np.ndarray)  # safetensors refuses views
+               else v.detach().cpu().contiguous() for k, v in tensors.items()}
     with atomic_directory(path) as tmp:
         save_file(tensors, str(tmp / WEIGHTS_FILE))
         digest = hashlib.sha256((tmp / WEIGHTS_FILE).read_bytes()).hexdigest()

@@ -10,6 +10,8 @@ from ._errors import DataError
 from ._random import child_seed, draw_seed
 from ._text import closest_name, quoted
 
+MAX_SAMPLE_ROWS = 2**53  # more rows than any run generates; beyond it counts overflow int64 and lose float precision
+
 
 def resolve_class_counts(
     classes: Sequence,
@@ -36,13 +38,14 @@ def resolve_class_counts(
     if balance:
         return counts.max() - counts
     if ratio is not None:
-        if not ratio > 0:
-            raise DataError(f"--ratio must be positive, got {ratio}")
+        if not 0 < ratio * counts.sum() <= MAX_SAMPLE_ROWS:  # also NaN and inf, which int() cannot take
+            raise DataError(f"--ratio must be a positive number (at most {MAX_SAMPLE_ROWS // int(counts.sum())} "
+                            f"for {int(counts.sum())} training rows), got {ratio}")
         n = int(round(ratio * counts.sum()))
         if n < 1:
             raise DataError(f"--ratio {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
-    if n is None or int(n) < 1:
-        raise DataError(f"--n must be a positive number of rows, got {n}")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or not 1 <= n <= MAX_SAMPLE_ROWS:  # 10.5 gave 10
+        raise DataError(f"--n must be a whole number of rows from 1 to {MAX_SAMPLE_ROWS}, got {n!r}")
     return allocate(int(n), counts / counts.sum())
 
 
@@ -66,9 +69,13 @@ def _per_class_counts(classes: Sequence, per_class: Mapping) -> np.ndarray:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
             raise DataError(f"--per-class: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")
-        if int(count) < 0:
-            raise DataError(f"--per-class: count for class {label!r} must be >= 0, got {count}")
+        whole = isinstance(count, (int, np.integer)) and not isinstance(count, bool)  # 2.5 was cut to 2
+        if not whole or not 0 <= count <= MAX_SAMPLE_ROWS:
+            raise DataError(f"--per-class: count for class {label!r} must be a whole number from 0 to "
+                            f"{MAX_SAMPLE_ROWS}, got {count!r}")
         counts[lookup[key]] = int(count)
+    if counts.sum() > MAX_SAMPLE_ROWS:
+        raise DataError(f"--per-class: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
     return counts
 
 
@@ -90,6 +97,8 @@ def parse_per_class(text: str) -> dict[str, int]:
 
 def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Shuffled class codes in chunks; exact totals, memory bounded by ``chunk_size``."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise DataError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")  # 0 looped forever
     remaining = np.asarray(counts, dtype=np.int64).copy()
     while remaining.sum() > 0:
         size = int(min(chunk_size, remaining.sum()))

@@ -13,12 +13,16 @@ from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
 from ._errors import DataError
-from ._random import child_seed
+from ._random import child_seed, draw_seed
 from .sampling import allocate
 
 
 class AugmentedDataset(Dataset):
     """Real ``(X, y)`` followed by synthetic items, each ``(x, y)`` or ``(x, y, is_synthetic)``.
+
+    ``y`` is an int64 class index into ``classes_``, the sorted labels of the real ``y`` (labels
+    5 and 9 give 0 and 1), ready for ``CrossEntropyLoss``; ``classes_[y]`` is the label. Encode
+    a test set with the same ``classes_``: a class absent from the real ``y`` shifts the indices.
 
     Synthetic items come from a fitted ``synthesizer`` (drawn again at each :meth:`set_epoch`
     when ``fresh_each_epoch``) or from pre-sampled ``synthetic=(X, y)``. How many per class:
@@ -26,32 +30,43 @@ class AugmentedDataset(Dataset):
     ``synthetic_ratio`` times the real count of each class.
 
     Tables become float tensors (through ``encoder``, a scikit-learn transformer fitted on the
-    real rows when not fitted yet; all-numeric tables need none). Images (N, H, W[, C]) become
-    (C, H, W) float tensors in [0, 1], after an optional albumentations ``transform`` seeded per
-    item and epoch. Every item depends only on (random_state, epoch, index), so a DataLoader
-    with several workers yields the same items for the same seed.
+    real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
+    or (N, C, H, W); uint8 or floats in 0..1) become (C, H, W) float tensors in [0, 1], synthetic
+    ones first resized and converted to the real ones' size and channels (a model samples at its
+    own size), then an optional albumentations ``transform`` seeded per item and epoch. Every
+    item depends only on (random_state, epoch, index), so a DataLoader with several workers
+    yields the same items for the same seed. ``random_state`` is an int, a numpy Generator or
+    None (a fresh seed, drawn once, which the workers' copies share).
     """
 
     def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float = 1.0,
                  per_class: Mapping | None = None, balance: bool = False, transform=None, encoder=None,
-                 fresh_each_epoch: bool = False, return_source: bool = False, random_state: int = 0) -> None:
+                 fresh_each_epoch: bool = False, return_source: bool = False,
+                 random_state: int | np.random.Generator | None = 0) -> None:
         if (synthesizer is None) == (synthetic is None):
             raise DataError("AugmentedDataset: pass exactly one of synthesizer= or synthetic=(X, y)")
         self.synthesizer, self.synthetic = synthesizer, synthetic
         self.transform, self.return_source = transform, return_source
-        self.fresh_each_epoch, self.random_state = fresh_each_epoch, int(random_state)
-        labels = np.asarray(y)
+        self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
+        labels = _check_lengths(X, y, "X", "y")
+        if synthetic is not None:
+            _check_lengths(*synthetic, "synthetic X", "synthetic y")
         self.classes_ = np.unique(labels)
         self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False
         self._columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         self.encoder_ = None if self.is_image else _fitted_encoder(encoder, X)
         self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance)
+        self._image_shape = None  # (H, W, C) of the real images, which synthetic ones are brought to
         self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
         self.epoch = 0
         self._draw_synthetic()
 
     def set_epoch(self, epoch: int) -> None:
-        """Start epoch ``epoch``: new augmentation seeds, and new synthetic items if fresh_each_epoch."""
+        """Start epoch ``epoch``: new augmentation seeds, and new synthetic items if fresh_each_epoch.
+
+        Call it before iterating the DataLoader for that epoch. Workers hold copies of the dataset
+        made when the iteration starts, so with ``persistent_workers=True`` they never see it.
+        """
         self.epoch = int(epoch)
         if self.fresh_each_epoch and self.synthesizer is not None:
             self._draw_synthetic()
@@ -64,7 +79,7 @@ class AugmentedDataset(Dataset):
         else:
             X, y = _take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
         self.synth_x = self._to_tensor(self._real_columns(X)) if len(y) else self.real_x[:0]
-        if not self.is_image and self.synth_x.shape[1:] != self.real_x.shape[1:]:  # images: a transform may resize
+        if self.synth_x.shape[1:] != self.real_x.shape[1:]:
             raise DataError(f"synthetic items have shape {tuple(self.synth_x.shape[1:])} but real ones "
                             f"{tuple(self.real_x.shape[1:])}: the synthetic data has other columns than X")
         self.synth_y = self._codes(np.asarray(y)) if len(y) else self.real_y[:0]
@@ -88,8 +103,10 @@ class AugmentedDataset(Dataset):
 
     def _to_tensor(self, X) -> torch.Tensor:
         if self.is_image:
-            images = np.asarray(X)
-            return torch.from_numpy(images[..., None] if images.ndim == 3 else images)  # (N, H, W, C)
+            images = _image_layout(np.asarray(X))
+            if self._image_shape is None:
+                self._image_shape = images.shape[1:]
+            return torch.from_numpy(np.ascontiguousarray(_match_images(images, self._image_shape)))
         values = self.encoder_.transform(X) if self.encoder_ is not None else _numeric(X)
         values = values.toarray() if hasattr(values, "toarray") else np.asarray(values)
         return torch.from_numpy(values.astype(np.float32))
@@ -98,6 +115,9 @@ class AugmentedDataset(Dataset):
         return len(self.real_y) + len(self.synth_y)
 
     def __getitem__(self, index: int):
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range for {len(self)} items")
+        index = int(index) % len(self)  # ds[-1] is the last item, a synthetic one when there are any
         n_real = len(self.real_y)
         synthetic = index >= n_real
         x = self.synth_x[index - n_real] if synthetic else self.real_x[index]
@@ -121,12 +141,62 @@ def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float, per
         unknown = [c for c in per_class if c not in set(classes.tolist())]
         if unknown:
             raise DataError(f"per_class: unknown class {unknown[0]!r}")
+        bad = [(c, n) for c, n in per_class.items()
+               if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0]
+        if bad:  # a negative count added nothing, 2.7 added 2
+            raise DataError(f"per_class: count for class {bad[0][0]!r} must be a whole number >= 0, got {bad[0][1]!r}")
         return np.array([int(per_class.get(c, 0)) for c in classes.tolist()])
     if balance:
         return real.max() - real
-    if ratio < 0:
-        raise DataError(f"synthetic_ratio must be >= 0, got {ratio}")
+    if not 0 <= ratio < np.inf:  # NaN and inf too, which round() cannot take
+        raise DataError(f"synthetic_ratio must be a finite number >= 0, got {ratio}")
     return allocate(int(round(ratio * real.sum())), real / real.sum())
+
+
+def _image_layout(images: np.ndarray) -> np.ndarray:
+    """(N, H, W, C) images from the layouts ImageCGAN takes: (N, H, W), (N, H, W, C), (N, C, H, W)."""
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4:
+        raise DataError(f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {images.shape}")
+    if images.shape[-1] not in (1, 3, 4) and images.shape[1] in (1, 3, 4):
+        images = images.transpose(0, 2, 3, 1)
+    if images.dtype != np.uint8 and images.size and not 0 <= images.min() <= images.max() <= 1:
+        raise DataError(f"image values must be uint8 (0..255) or floats in 0..1 (items are scaled to 0..1 "
+                        f"from these); got {images.dtype} from {images.min():g} to {images.max():g}")
+    return images
+
+
+def _match_images(images: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Synthetic (N, h, w, c) images at the real ones' (H, W, C): a model trains and samples at its
+    own size (at most 64 pixels) and in gray when the colour carries nothing."""
+    if images.shape[1:] == tuple(shape):
+        return images
+    (height, width, channels), have = shape, images.shape[-1]
+    if {have, channels} != {1, 3} and have != channels:
+        raise DataError(f"synthetic images have {have} channels and real ones {channels}; convert one of them")
+    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float()  # (N, c, h, w)
+    if have != channels:  # gray to colour, or colour to gray by ITU-R 601 luma
+        x = x.expand(-1, 3, -1, -1) if channels == 3 else (x * torch.tensor([0.299, 0.587, 0.114])[:, None, None]
+                                                            ).sum(1, keepdim=True)
+    if x.shape[2:] != (height, width):
+        x = torch.nn.functional.interpolate(x, size=(height, width), mode="bilinear", antialias=True,
+                                            align_corners=False)
+    x = x.permute(0, 2, 3, 1)  # (N, H, W, C)
+    x = x.round().clamp(0, 255).to(torch.uint8) if images.dtype == np.uint8 else x.clamp(0, 1)
+    return x.numpy()
+
+
+def _check_lengths(X, y, x_name: str, y_name: str) -> np.ndarray:
+    """``y`` as a 1-D array as long as ``X`` (else the unmatched items were silently left out)."""
+    labels = np.asarray(y)
+    if labels.ndim == 2 and labels.shape[1] == 1:  # a column vector, as scikit-learn's column_or_1d takes
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        raise DataError(f"{y_name} must be one label per item (1-D); got shape {labels.shape}")
+    if len(X) != len(labels):
+        raise DataError(f"{x_name} has {len(X)} items but {y_name} has {len(labels)}")
+    return labels
 
 
 def _take_per_class(X, y, per_class: dict, rng: np.random.Generator):

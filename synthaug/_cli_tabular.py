@@ -11,12 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ._errors import DataError
+from ._errors import DataError, ModelFileError
 from ._overrides import parse_overrides
 from .cli import command
 from .distributed import launched_by_torchrun, process_group
 from .io import read_table
-from .persist import check_model_path, load_model
+from .persist import META_FILE, check_model_path, load_model
 from .sampling import parse_per_class
 from .tabular.public_schema import read_public_schema
 from .tabular.synthesizer import TabularCGAN
@@ -187,6 +187,14 @@ def inspect_model(
     if as_json:
         console.print_json(json.dumps(meta))
         return
+    try:  # a model.json that loads but lacks a key or has one of the wrong type: one line, no traceback
+        _describe(meta)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        what = f"missing {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+        raise ModelFileError(f"{model_dir / META_FILE}: damaged ({what})") from None
+
+
+def _describe(meta: dict) -> None:
     if meta.get("model_type") == "ImageCGAN":
         from ._cli_image import describe_image_model
 

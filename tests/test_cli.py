@@ -202,3 +202,18 @@ def test_a_bad_image_parameter_value_is_one_line_exit_2(tmp_path):
     result = runner.invoke(app, ["fit", str(tmp_path / "img.npz"), "-o", str(tmp_path / "m"), "-q",
                                  "--set", "augment_p=2"])
     assert result.exit_code == 2 and "augment_p must be in [0, 1]; got 2" in result.output, result.output
+
+
+@pytest.mark.parametrize("damage", ["params", "training", "encoder"])
+def test_inspect_of_a_damaged_model_json_is_one_line(model, tmp_path, damage):
+    import shutil
+
+    copy = tmp_path / f"damaged-{damage}"
+    shutil.copytree(model, copy)
+    meta = json.loads((copy / "model.json").read_text())
+    del meta[damage]
+    (copy / "model.json").write_text(json.dumps(meta))
+    result = run("inspect", copy)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"model.json: damaged (missing '{damage}')" in result.output
+    assert isinstance(result.exception, SystemExit)

@@ -48,10 +48,19 @@ def default_delta(n_rows: int) -> float:
 def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: int) -> float:
     """The smallest noise multiplier whose accountant reaches (epsilon, delta) after ``steps``."""
     require_opacus()
-    from opacus.accountants.utils import get_noise_multiplier
+    from opacus.accountants.utils import MAX_SIGMA, get_noise_multiplier
 
-    return float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
-                                      steps=steps, accountant=ACCOUNTANT))
+    try:
+        with warnings.catch_warnings():  # "optimal order is the largest alpha": the bound is valid, if loose
+            warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
+            return float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
+                                              steps=steps, accountant=ACCOUNTANT))
+    except ValueError as exc:  # opacus: "The privacy budget is too low." (noise above MAX_SIGMA)
+        if "budget is too low" not in str(exc):
+            raise
+        raise DataError(f"dp_epsilon: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small for "
+                        f"{steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
+                        f"above {MAX_SIGMA:g}; raise dp_epsilon, or train fewer steps (epochs, min_steps)") from None
 
 
 def noisy_class_counts(counts: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:

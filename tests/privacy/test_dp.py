@@ -98,3 +98,20 @@ def test_noisy_counts_are_positive_integers_near_truth():
 def test_impossible_budgets_are_refused(mixed_table, params, message):
     with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)")):
         TabularCGAN(epochs=1, min_steps=1, **params).fit(mixed_table, y="label")
+
+
+def test_budget_too_small_for_the_noise_search_is_one_line(mixed_table, tmp_path):
+    # opacus' ValueError("The privacy budget is too low.") escaped as a traceback (exit 1)
+    from typer.testing import CliRunner
+
+    from synthaug.cli import app
+
+    with pytest.raises(DataError, match=r"dp_epsilon: its DP-SGD share 0.0095 .* is too small for 12 steps"):
+        TabularCGAN(dp_epsilon=0.01, random_state=0, **DP_FAST).fit(mixed_table, y="label")
+    data = tmp_path / "data.csv"
+    mixed_table.to_csv(data, index=False)
+    result = CliRunner().invoke(app, ["share", str(data), "--target", "label", "-o", str(tmp_path / "out"),
+                                      "--dp-epsilon", "0.001", "-q", "--set", "min_steps=1", "--set", "epochs=1"])
+    assert result.exit_code == 2 and "error: dp_epsilon: its DP-SGD share" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

@@ -17,6 +17,7 @@ from sklearn.model_selection import train_test_split
 from ._errors import DataError
 from ._text import closest_name
 from .io import TableWriter, atomic_directory
+from .privacy.leakage import TOLERANCES
 
 MEMBERSHIP_MEASURES = ("mia_distance", "mia_density")
 NOT_RECORDED = "not recorded by this synthesizer"
@@ -70,15 +71,42 @@ def check_gates(leakage, gates: Gates) -> list[GateResult]:
     return [GateResult(name, float(value), limit, bool(value <= limit)) for name, value, limit in checks]
 
 
-def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
+    """Refuse, before any training, what would fail (or mean nothing) only after it."""
+    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+        raise DataError(f"--n must be a positive number of rows, got {n!r}")
+    if filter_quantile is not None and not (_finite(filter_quantile) and 0 < filter_quantile < 1):
+        raise DataError(f"--filter-close must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
+    limits = {"--max-dcr-share": gates.max_dcr_share, "--max-membership-auc": gates.max_membership_auc,
+              "--max-exact-copies": gates.max_exact_copies, **{f"--gate {k}": v for k, v in gates.extra.items()}}
+    for name, limit in limits.items():
+        if not _finite(limit):
+            raise DataError(f"{name}: the limit must be a finite number, got {limit!r}")
+    known = [*(m for m in TOLERANCES if m != "attribute_inference"), f"attribute_inference[{target}]"]
+    unknown = [name for name in gates.extra if name not in known]
+    if unknown:
+        raise DataError(f"--gate: unknown measure {unknown[0]!r}{closest_name(unknown[0], known)}; "
+                        f"measures are {', '.join(known)}")
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and bool(np.isfinite(value))
+
+
+def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
+                  option: str = "--holdout") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified (train, holdout); the holdout scores utility and is the privacy reference."""
-    if not 0 < fraction < 1:
-        raise DataError(f"--holdout must be a fraction between 0 and 1, got {fraction}")
+    if not (_finite(fraction) and 0 < fraction < 1):
+        raise DataError(f"{option} must be a fraction between 0 and 1, got {fraction}")
     if target not in data.columns:
         raise DataError(f"target column {target!r} not found{closest_name(target, data.columns)}")
     labels = data[target]
     stratify = labels if labels.value_counts().min() >= 2 else None
-    train, holdout = train_test_split(data, test_size=fraction, stratify=stratify, random_state=seed)
+    try:
+        train, holdout = train_test_split(data, test_size=fraction, stratify=stratify, random_state=seed)
+    except ValueError as exc:  # e.g. "The train_size = 1 should be greater or equal to the number of classes = 2"
+        raise DataError(f"{option} {fraction}: cannot split {len(data)} rows of {labels.nunique()} classes ({exc})") \
+            from None
     return train.reset_index(drop=True), holdout.reset_index(drop=True)
 
 
@@ -121,6 +149,7 @@ def share(
     from .evaluate import evaluate, write_report
     from .tabular.synthesizer import TabularCGAN
 
+    check_options(target, n, gates, filter_quantile)
     train, reference = split_holdout(data, target, holdout, random_state)
     model = clone(synthesizer) if synthesizer is not None else TabularCGAN()
     if "random_state" in model.get_params():
@@ -128,10 +157,10 @@ def share(
     if "verbose" in model.get_params():
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
-    synthetic = model.sample_frame(n=n or len(train), random_state=random_state)
+    synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=random_state)
     n_before, n_threshold = len(synthetic), 0
     if filter_quantile is not None:
-        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state)
+        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, "--filter-close's half")
         n_threshold = len(threshold_rows)
         synthetic = filter_close_records(train, threshold_rows, synthetic, target, filter_quantile)
         if synthetic.empty:

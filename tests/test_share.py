@@ -116,3 +116,33 @@ def test_filter_drops_records_closer_than_the_holdout_quantile(cancer, tmp_path)
     assert outcome.card["data"]["released_rows"] == 455 - outcome.n_filtered
     # half of the 114 holdout rows set the threshold, the other half is the gates' reference
     assert (outcome.card["data"]["filter_threshold_rows"], outcome.card["data"]["holdout_rows"]) == (57, 57)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--filter-close", "2"], "--filter-close must be a quantile between 0 and 1"),  # numpy traceback after training
+    (["--filter-close", "-0.1"], "--filter-close must be a quantile between 0 and 1"),
+    (["--holdout", "0.99"], "--holdout 0.99: cannot split 120 rows of 2 classes"),  # sklearn traceback
+    (["--n", "0"], "--n must be a positive number of rows, got 0"),  # 0 silently meant the training size
+    (["--max-dcr-share", "nan"], "--max-dcr-share: the limit must be a finite number"),  # a gate no value passes
+    (["--gate", "near_copies=nan"], "--gate near_copies: the limit must be a finite number"),
+])
+def test_odd_options_are_one_line_errors_before_training(tmp_path, options, message):
+    from tests.conftest import make_mixed_table
+
+    data = tmp_path / "data.csv"
+    make_mixed_table().to_csv(data, index=False)
+    result = CliRunner().invoke(app, ["share", str(data), "--target", "label", "-o", str(tmp_path / "out"),
+                                      "-q", *options, *TINY])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: ") and message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_gate_name_typo_is_refused_before_training():
+    # the measure names were only checked after a whole fit; a typo cost the training run
+    with pytest.raises(DataError, match=r"unknown measure 'near_copy' \(did you mean 'near_copies'\?\)"):
+        share(pd.DataFrame({"x": [1.0, 2.0], "target": [0, 1]}), "target", "unused", synthesizer=Memoriser(),
+              gates=Gates(extra={"near_copy": 0.1}))
+    with pytest.raises(DataError, match=r"did you mean 'attribute_inference\[target\]'"):
+        share(pd.DataFrame({"x": [1.0, 2.0], "target": [0, 1]}), "target", "unused", synthesizer=Memoriser(),
+              gates=Gates(extra={"attribute_inference[targt]": 0.1}))

@@ -25,8 +25,13 @@ NOT_RECORDED = "not recorded by this synthesizer"
 
 @dataclass(frozen=True)
 class Gates:
-    """Upper bounds a release must stay under. ``extra`` maps any evaluator measure name
-    (``near_copies``, ``low_nndr``, ``attribute_inference``...) to its maximum value."""
+    """Limits a release must stay under. ``extra`` maps any evaluator measure name
+    (``near_copies``, ``low_nndr``, ``attribute_inference``...) to its maximum value.
+
+    A measure passes when the upper end of its 95% interval is at or below the limit (the
+    risk is shown to be under it, not just estimated under it); ``max_exact_copies`` is a count
+    of released rows identical to a training row, which is observed, not estimated.
+    """
 
     max_dcr_share: float = 0.55
     max_membership_auc: float = 0.6
@@ -36,15 +41,25 @@ class Gates:
 
 @dataclass
 class GateResult:
+    """One gate: the measure's estimate, the upper end of its 95% interval (what is compared
+    with the limit), the limit, and whether the release may pass it."""
+
     name: str
     value: float
+    upper: float
     threshold: float
     passed: bool
 
     def describe(self) -> str:
         word = "passes" if self.passed else "FAILS"
-        margin = self.threshold - self.value
-        return f"{self.name} = {self.value:.4g} {word} (limit {self.threshold:.4g}, margin {margin:+.4g})"
+        margin = self.threshold - self.upper
+        bound = "" if self.upper == self.value else f", 95% upper bound {self.upper:.4g}"
+        return f"{self.name} = {self.value:.4g}{bound} {word} (limit {self.threshold:.4g}, margin {margin:+.4g})"
+
+    @property
+    def unproven(self) -> bool:
+        """Failed only by its interval: the estimate is under the limit, the upper bound is not."""
+        return not self.passed and self.value <= self.threshold
 
 
 @dataclass
@@ -62,13 +77,17 @@ def check_gates(leakage, gates: Gates) -> list[GateResult]:
     if unknown:
         raise DataError(f"--gate: unknown measure {unknown[0]!r}{closest_name(unknown[0], measures)}; "
                         f"measures are {', '.join(measures)}")
-    copies = measures["exact_copies"].details["records_rate"] * leakage.n_records
+    copies = float(round(measures["exact_copies"].details["records_rate"] * leakage.n_records))
     auc = max(measures[name].value for name in MEMBERSHIP_MEASURES)
-    checks = [("dcr_share", measures["dcr_share"].value, gates.max_dcr_share),
-              ("membership_auc", auc, gates.max_membership_auc),
-              ("exact_copies", float(round(copies)), float(gates.max_exact_copies))]
-    checks += [(name, measures[name].value, float(limit)) for name, limit in gates.extra.items()]
-    return [GateResult(name, float(value), limit, bool(value <= limit)) for name, value, limit in checks]
+    auc_upper = max(measures[name].high for name in MEMBERSHIP_MEASURES)
+    dcr = measures["dcr_share"]
+    checks = [("dcr_share", dcr.value, dcr.high, gates.max_dcr_share),
+              ("membership_auc", auc, auc_upper, gates.max_membership_auc),
+              ("exact_copies", copies, copies, float(gates.max_exact_copies))]  # a count, observed
+    checks += [(name, measures[name].value, measures[name].high, float(limit)) for name, limit in gates.extra.items()]
+    # a NaN bound fails: the risk is not shown to be under the limit
+    return [GateResult(name, float(value), float(upper), float(limit), bool(upper <= limit))
+            for name, value, upper, limit in checks]
 
 
 def check_options(target: str, n, gates: Gates, filter_quantile) -> None:

@@ -58,15 +58,20 @@ def test_memorising_generator_is_refused_and_nothing_is_written(cancer, tmp_path
 
 
 def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
+    # 114 holdout rows leave the DCR share's 95% interval about +-0.2 wide: the default 0.55 cannot be shown
+    default = share(cancer, "target", tmp_path / "release", synthesizer=IndependentGaussians())
+    assert not default.released and [g.name for g in default.gates if g.unproven] == ["dcr_share"]
+    assert not (tmp_path / "release").exists()
     outcome = share(cancer, "target", tmp_path / "release", synthesizer=IndependentGaussians(),
-                    gates=Gates(extra={"near_copies": 0.05}))
+                    gates=Gates(max_dcr_share=0.75, extra={"near_copies": 0.05}))
     assert outcome.released, [g.describe() for g in outcome.gates]
     files = sorted(p.name for p in (tmp_path / "release").iterdir())
     assert files == ["card.json", "report.html", "report.json", "synthetic.csv"]
     card = json.loads((tmp_path / "release" / "card.json").read_text())
     assert card["guarantee"].startswith("none") and card["data"]["released_rows"] == 455
     assert {g["name"] for g in card["gates"]} == {"dcr_share", "membership_auc", "exact_copies", "near_copies"}
-    assert card["thresholds"]["max_dcr_share"] == 0.55 and card["versions"]["synthaug"]
+    assert card["thresholds"]["max_dcr_share"] == 0.75 and card["versions"]["synthaug"]
+    assert card["gates"][0]["upper"] == pytest.approx(card["measures"]["dcr_share"]["high"])
 
 
 def test_cli_refusal_exits_3_and_names_the_gate(cancer, tmp_path):
@@ -146,3 +151,33 @@ def test_gate_name_typo_is_refused_before_training():
     with pytest.raises(DataError, match=r"did you mean 'attribute_inference\[target\]'"):
         share(pd.DataFrame({"x": [1.0, 2.0], "target": [0, 1]}), "target", "unused", synthesizer=Memoriser(),
               gates=Gates(extra={"attribute_inference[targt]": 0.1}))
+
+
+def _leakage(dcr=(0.52, 0.70), auc=(0.55, 0.58), near=(0.01, 0.04), copies_rate=0.0, n=100):
+    from types import SimpleNamespace as NS
+
+    def measure(name, value_high, **details):
+        return NS(name=name, value=value_high[0], high=value_high[1], details=details)
+
+    return NS(n_records=n, measures=[measure("dcr_share", dcr), measure("exact_copies", (0.0, 0.01),
+                                                                        records_rate=copies_rate),
+                                     measure("near_copies", near), measure("mia_distance", auc),
+                                     measure("mia_density", (0.5, 0.62))])
+
+
+def test_gates_compare_the_upper_confidence_bound_with_the_limit():
+    # an estimate under the limit with an interval reaching over it does not show the risk is under it;
+    # the gates compared the point estimate (dcr 0.52 < 0.55 passed with its upper bound at 0.70)
+    from synthaug.share import check_gates
+
+    results = {g.name: g for g in check_gates(_leakage(), Gates(extra={"near_copies": 0.05}))}
+    assert not results["dcr_share"].passed and results["dcr_share"].unproven
+    assert (results["dcr_share"].value, results["dcr_share"].upper) == (0.52, 0.70)
+    assert not results["membership_auc"].passed and results["membership_auc"].upper == 0.62  # the higher of two
+    assert results["near_copies"].passed and results["near_copies"].upper == 0.04
+    assert results["exact_copies"].passed and results["exact_copies"].upper == 0.0  # a count, no interval
+    assert "0.52, 95% upper bound 0.7 FAILS (limit 0.55, margin -0.15)" in results["dcr_share"].describe()
+    loose = {g.name: g for g in check_gates(_leakage(), Gates(max_dcr_share=0.7, max_membership_auc=0.62))}
+    assert loose["dcr_share"].passed and loose["membership_auc"].passed  # at the limit passes
+    nan = check_gates(_leakage(dcr=(0.5, float("nan"))), Gates(max_dcr_share=1.0))[0]
+    assert not nan.passed  # no bound, no release

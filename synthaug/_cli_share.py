@@ -41,7 +41,7 @@ def share_command(
     gate: Annotated[list[str] | None, typer.Option(help="Any evaluator measure: MEASURE=MAX (upper bound).")] = None,
     filter_close: Annotated[float | None, typer.Option(
         help="Drop records closer to a training row than this quantile of half the holdout rows (e.g. 0.05); "
-             "the other half is the gates' reference.")] = None,
+             "the other half is the gates' reference. Not with --dp-epsilon.")] = None,
     n: Annotated[int | None, typer.Option("--n", help="Synthetic rows (default: the training size).")] = None,
     holdout: Annotated[float, typer.Option(help="Fraction held out as utility test and privacy reference.")] = 0.2,
     seeds: Annotated[int, typer.Option(min=1, help="Repetitions of the utility measurement.")] = 1,
@@ -71,7 +71,8 @@ def share_command(
                       "(the gates use the other holdout rows)")
     guarantee = outcome.card["guarantee"]
     if isinstance(guarantee, dict):
-        console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g}")
+        console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for "
+                      "the synthetic records; the gate decision and report.json/report.html are not covered")
     console.print(f"schema: {outcome.card['schema']['schema']}; class counts: {outcome.card['schema']['class_counts']}")
     if not outcome.released:
         failed = [g.name for g in outcome.gates if not g.passed]

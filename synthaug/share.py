@@ -20,6 +20,11 @@ from .io import TableWriter, atomic_directory
 from .privacy.leakage import TOLERANCES
 
 MEMBERSHIP_MEASURES = ("mia_distance", "mia_density")
+RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gates measure the synthetic records "
+                 "against the training and holdout rows), the measures and row counts in card.json, and "
+                 "report.json / report.html, which hold exact statistics of the training and holdout rows "
+                 "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
+                 "never trained the model but are in no guarantee. Review the reports before passing them on")
 NOT_RECORDED = "not recorded by this synthesizer"
 
 
@@ -169,8 +174,12 @@ def share(
     from .tabular.synthesizer import TabularCGAN
 
     check_options(target, n, gates, filter_quantile)
-    train, reference = split_holdout(data, target, holdout, random_state)
     model = clone(synthesizer) if synthesizer is not None else TabularCGAN()
+    if filter_quantile is not None and model.get_params().get("dp_epsilon") is not None:
+        raise DataError(f"--filter-close {filter_quantile}: not with differential privacy (dp_epsilon="
+                        f"{model.get_params()['dp_epsilon']!r}): it drops records by their distance to training rows, "
+                        "so the released records would no longer be post-processing of the DP training; drop one")
+    train, reference = split_holdout(data, target, holdout, random_state)
     if "random_state" in model.get_params():
         model.set_params(random_state=random_state)
     if "verbose" in model.get_params():
@@ -206,6 +215,8 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
     """What was trained, with what guarantee, which measures and thresholds, versions, seed."""
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     privacy = getattr(model, "privacy_", None)
+    if privacy:  # a copy: the model's own record stays as the accountant wrote it
+        privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE}}
     return {
         "card_version": 1,
         "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
@@ -228,7 +239,8 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
 def guarantee_note(card: dict) -> str:
     """One sentence for the report: the DP budget (if any) and where the schema and counts came from."""
     guarantee, schema = card["guarantee"], card["schema"]
-    dp = (f"differential privacy at epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g}"
+    dp = (f"differential privacy at epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for the "
+          "synthetic records, not for this report (exact statistics of the real rows)"
           if isinstance(guarantee, dict) else "no differential privacy")
     return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
 

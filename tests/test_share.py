@@ -181,3 +181,32 @@ def test_gates_compare_the_upper_confidence_bound_with_the_limit():
     assert loose["dcr_share"].passed and loose["membership_auc"].passed  # at the limit passes
     nan = check_gates(_leakage(dcr=(0.5, float("nan"))), Gates(max_dcr_share=1.0))[0]
     assert not nan.passed  # no bound, no release
+
+
+def test_filter_close_is_refused_with_dp_before_training():
+    # the filter drops records by their distance to training rows: the release would not be post-processing
+    pytest.importorskip("opacus")
+    from synthaug import TabularCGAN
+
+    frame = pd.DataFrame({"x": np.arange(40.0), "target": [0, 1] * 20})
+    with pytest.raises(DataError, match=r"--filter-close 0.05: not with differential privacy \(dp_epsilon=1.0\)"):
+        share(frame, "target", "unused", synthesizer=TabularCGAN(dp_epsilon=1.0), filter_quantile=0.05)
+
+
+def test_dp_release_card_says_the_gates_and_report_are_not_covered(tmp_path):
+    pytest.importorskip("opacus")
+    from synthaug import TabularCGAN
+    from tests.conftest import make_mixed_table
+
+    model = TabularCGAN(dp_epsilon=1.0, epochs=1, min_steps=5, batch_size=32, generator_dims=(8,),
+                        discriminator_dims=(8,), latent_dim=4)
+    outcome = share(make_mixed_table().drop(columns="joined"), "label", tmp_path / "release", synthesizer=model,
+                    gates=Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=1000))
+    assert outcome.released, [g.describe() for g in outcome.gates]
+    card = json.loads((tmp_path / "release" / "card.json").read_text())
+    release = card["guarantee"]["scope"]["release"]
+    assert release.startswith("NOT covered") and "report.json" in release and "holdout rows" in release
+    assert "NOT covered" in card["guarantee"]["scope"]["schema"] and card["guarantee"]["epsilon"] <= 1.0 + 1e-9
+    notes = json.loads((tmp_path / "release" / "report.json").read_text())["notes"]
+    assert any("not for this report" in note for note in notes)
+

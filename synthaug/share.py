@@ -186,6 +186,9 @@ def share(
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
     synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=random_state)
+    # measure the columns released: the model leaves out identifier-like columns and its ``drop``
+    kept = [c for c in train.columns if c in set(synthetic.columns)]
+    train, reference = train[kept], reference[kept]
     n_before, n_threshold = len(synthetic), 0
     if filter_quantile is not None:
         reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, "--filter-close's half")

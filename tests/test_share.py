@@ -210,3 +210,20 @@ def test_dp_release_card_says_the_gates_and_report_are_not_covered(tmp_path):
     notes = json.loads((tmp_path / "release" / "report.json").read_text())["notes"]
     assert any("not for this report" in note for note in notes)
 
+
+def test_columns_the_model_leaves_out_are_not_measured(tmp_path):
+    # an identifier-like column (dropped by TabularCGAN with a warning) or drop=[...] made share fail after the
+    # whole fit: "synthetic: column 'patient_id' of train is missing"
+    from synthaug import TabularCGAN
+    from tests.conftest import make_mixed_table
+
+    frame = make_mixed_table().drop(columns="joined")
+    frame.insert(0, "patient_id", [f"P{i:04d}" for i in range(len(frame))])
+    model = TabularCGAN(epochs=1, min_steps=5, generator_dims=(8,), discriminator_dims=(8,), latent_dim=4,
+                        drop=("visits",))
+    with pytest.warns(UserWarning, match="patient_id"):
+        outcome = share(frame, "label", tmp_path / "release", synthesizer=model,
+                        gates=Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=1000))
+    assert outcome.released
+    released = pd.read_csv(tmp_path / "release" / "synthetic.csv")
+    assert "patient_id" not in released and "visits" not in released and "age" in released

@@ -171,6 +171,7 @@ def share(
     would make the near-copy gate pass by construction).
     """
     from .evaluate import evaluate, write_report
+    from .evaluate.tables import infer_schema
     from .tabular.synthesizer import TabularCGAN
 
     check_options(target, n, gates, filter_quantile)
@@ -180,6 +181,8 @@ def share(
                         f"{model.get_params()['dp_epsilon']!r}): it drops records by their distance to training rows, "
                         "so the released records would no longer be post-processing of the DP training; drop one")
     train, reference = split_holdout(data, target, holdout, random_state)
+    dropped = set(map(str, model.get_params().get("drop") or ()))
+    infer_schema(train[[c for c in train.columns if str(c) not in dropped]], target)  # what evaluate refuses, now
     if "random_state" in model.get_params():
         model.set_params(random_state=random_state)
     if "verbose" in model.get_params():

@@ -227,3 +227,16 @@ def test_columns_the_model_leaves_out_are_not_measured(tmp_path):
     assert outcome.released
     released = pd.read_csv(tmp_path / "release" / "synthetic.csv")
     assert "patient_id" not in released and "visits" not in released and "age" in released
+
+
+class MustNotFit(Memoriser):
+    def fit(self, X, y):
+        raise AssertionError("share trained before refusing the table")
+
+
+def test_a_table_the_evaluation_refuses_is_refused_before_training():
+    # a datetime64 column (Parquet, or a DataFrame) trained, then failed in the evaluation
+    frame = pd.DataFrame({"x": np.arange(40.0), "when": pd.date_range("2020-01-01", periods=40),
+                          "target": [0, 1] * 20})
+    with pytest.raises(DataError, match="column 'when' has dtype datetime64"):
+        share(frame, "target", "unused", synthesizer=MustNotFit())

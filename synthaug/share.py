@@ -16,6 +16,7 @@ from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
 from ._text import closest_name
+from .distributed import launched_by_torchrun
 from .io import TableWriter, atomic_directory
 from .privacy.leakage import TOLERANCES
 
@@ -174,6 +175,8 @@ def share(
     from .evaluate.tables import infer_schema
     from .tabular.synthesizer import TabularCGAN
 
+    if launched_by_torchrun():  # every process ran the whole release alone, each writing the same folder
+        raise DataError("torchrun: share runs in one process (fit, sample, measure, gate); run it without torchrun")
     check_options(target, n, gates, filter_quantile)
     model = clone(synthesizer) if synthesizer is not None else TabularCGAN()
     if filter_quantile is not None and model.get_params().get("dp_epsilon") is not None:

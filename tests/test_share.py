@@ -240,3 +240,14 @@ def test_a_table_the_evaluation_refuses_is_refused_before_training():
                           "target": [0, 1] * 20})
     with pytest.raises(DataError, match="column 'when' has dtype datetime64"):
         share(frame, "target", "unused", synthesizer=MustNotFit())
+
+
+def test_share_under_torchrun_is_refused_before_any_work(tmp_path, monkeypatch):
+    # each torchrun process ran the whole release on its own and wrote the same folder
+    data = tmp_path / "data.csv"
+    pd.DataFrame({"x": np.arange(40.0), "target": [0, 1] * 20}).to_csv(data, index=False)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    result = CliRunner().invoke(app, ["share", str(data), "--target", "target", "-o", str(tmp_path / "out"),
+                                      "-q", *TINY])
+    assert result.exit_code == 2 and "torchrun: share runs in one process" in result.output, result.output
+    assert not (tmp_path / "out").exists()

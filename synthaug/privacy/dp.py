@@ -16,7 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._errors import DataError, SynthaugError
+from .._errors import DataError, SynthaugError, SynthaugWarning
 
 ACCOUNTANT = "rdp"
 DP_COUNT_SHARE = 0.05  # of epsilon, for the Laplace-noised class counts
@@ -222,6 +222,10 @@ def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, count
     schema) the counts are kept as they are and all of ``epsilon`` goes to DP-SGD.
     """
     check_budget(epsilon, delta, max_grad_norm)
+    if delta is not None and float(delta) >= 1.0 / n_rows:  # "publish one random row" meets such a delta
+        warnings.warn(f"dp_delta={float(delta):.3g} is at least 1/n (1/{n_rows} training rows): a mechanism that "
+                      f"publishes a random row meets it; the default is min(1e-5, 1/(10 n)) = "
+                      f"{default_delta(n_rows):.3g}", SynthaugWarning, stacklevel=2)
     delta = float(delta) if delta is not None else default_delta(n_rows)
     share = 0.0 if public_counts else DP_COUNT_SHARE
     count_eps = share * float(epsilon)

@@ -115,3 +115,20 @@ def test_budget_too_small_for_the_noise_search_is_one_line(mixed_table, tmp_path
     assert result.exit_code == 2 and "error: dp_epsilon: its DP-SGD share" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_delta_of_at_least_one_over_n_warns():
+    # dp_delta=0.1 on 120 rows was accepted silently, though "release a random row" meets it
+    from synthaug import SynthaugWarning
+    from synthaug.privacy.dp import plan_budget
+
+    counts, rng = np.array([70, 50]), np.random.default_rng(0)
+    with pytest.warns(SynthaugWarning, match=r"dp_delta=0.1 is at least 1/n \(1/120 training rows\)"):
+        plan, _ = plan_budget(1.0, 0.1, 1.0, counts, 120, rng)
+    assert plan.config.delta == 0.1  # the user's choice stands, with the warning
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plan_budget(1.0, 1e-4, 1.0, counts, 120, rng)
+        plan_budget(1.0, None, 1.0, counts, 120, rng)

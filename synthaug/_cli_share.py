@@ -77,6 +77,8 @@ def share_command(
     if not outcome.released:
         failed = [g.name for g in outcome.gates if not g.passed]
         err_console.print(f"[bold red]refused:[/] gate(s) {', '.join(failed)} failed; no synthetic data written")
+        if output.exists():  # the refusal leaves it alone; it is not this run's release
+            err_console.print(f"note: {output} holds an earlier release, left as it was; this run did not pass it")
         unproven = [g.name for g in outcome.gates if g.unproven]
         if unproven:
             err_console.print(f"{', '.join(unproven)}: the estimate is under the limit but its 95% upper bound is "

@@ -251,3 +251,15 @@ def test_share_under_torchrun_is_refused_before_any_work(tmp_path, monkeypatch):
                                       "-q", *TINY])
     assert result.exit_code == 2 and "torchrun: share runs in one process" in result.output, result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_refusal_says_an_earlier_release_is_still_in_the_folder(cancer, tmp_path):
+    # "no synthetic data written" while -o still held the last run's synthetic.csv read as if nothing was there
+    data, out = tmp_path / "data.csv", tmp_path / "out"
+    cancer.to_csv(data, index=False)
+    out.mkdir()
+    (out / "synthetic.csv").write_text("earlier\n")
+    result = CliRunner().invoke(app, ["share", str(data), "--target", "target", "-o", str(out),
+                                      "--max-dcr-share", "0.0", "-q", *TINY])
+    assert result.exit_code == 3 and "holds an earlier release, left as it was" in result.output, result.output
+    assert (out / "synthetic.csv").read_text() == "earlier\n"

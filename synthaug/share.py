@@ -17,7 +17,7 @@ from sklearn.model_selection import train_test_split
 from ._errors import DataError
 from ._text import closest_name
 from .distributed import launched_by_torchrun
-from .io import TableWriter, atomic_directory
+from .io import TableWriter, atomic_directory, check_replaceable_folder
 from .privacy.leakage import TOLERANCES
 
 MEMBERSHIP_MEASURES = ("mia_distance", "mia_density")
@@ -27,6 +27,7 @@ RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gate
                  "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
                  "never trained the model but are in no guarantee. Review the reports before passing them on")
 NOT_RECORDED = "not recorded by this synthesizer"
+CARD_FILE = "card.json"
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,19 @@ def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
                         f"measures are {', '.join(known)}")
 
 
+def check_release_path(path: str | Path) -> Path:
+    """``path`` if a release may be written there (new, empty, or an earlier release), else a
+    DataError: a release replaces the whole folder, so a folder of other files (the data!) is refused."""
+    path = check_replaceable_folder(path)
+    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or (path / CARD_FILE).exists())):
+        raise DataError(f"{path}: exists and is not a release folder (no {CARD_FILE}); a release replaces the whole "
+                        "folder, so choose another path")
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise DataError(f"{path}: cannot create its folder: {blocker} is a file")
+    return path
+
+
 def _finite(value) -> bool:
     return isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and bool(np.isfinite(value))
 
@@ -178,6 +192,7 @@ def share(
     if launched_by_torchrun():  # every process ran the whole release alone, each writing the same folder
         raise DataError("torchrun: share runs in one process (fit, sample, measure, gate); run it without torchrun")
     check_options(target, n, gates, filter_quantile)
+    output = check_release_path(output)
     model = clone(synthesizer) if synthesizer is not None else TabularCGAN()
     if filter_quantile is not None and model.get_params().get("dp_epsilon") is not None:
         raise DataError(f"--filter-close {filter_quantile}: not with differential privacy (dp_epsilon="
@@ -215,7 +230,7 @@ def share(
             with TableWriter(tmp / "synthetic.csv") as writer:
                 writer.write(synthetic)
             write_report(result, tmp)
-            (tmp / "card.json").write_text(json.dumps(card, indent=2, allow_nan=False))
+            (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, allow_nan=False))
     return ShareOutcome(released, checks, card, n_before - len(synthetic))
 
 

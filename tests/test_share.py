@@ -259,7 +259,28 @@ def test_a_refusal_says_an_earlier_release_is_still_in_the_folder(cancer, tmp_pa
     cancer.to_csv(data, index=False)
     out.mkdir()
     (out / "synthetic.csv").write_text("earlier\n")
+    (out / "card.json").write_text("{}")
     result = CliRunner().invoke(app, ["share", str(data), "--target", "target", "-o", str(out),
                                       "--max-dcr-share", "0.0", "-q", *TINY])
     assert result.exit_code == 3 and "holds an earlier release, left as it was" in result.output, result.output
     assert (out / "synthetic.csv").read_text() == "earlier\n"
+
+
+def test_a_folder_that_is_not_a_release_is_not_replaced(tmp_path):
+    # share data/d.csv -o data replaced the folder with the release: the sensitive table itself was deleted
+    folder = tmp_path / "data"
+    folder.mkdir()
+    data = folder / "data.csv"
+    pd.DataFrame({"x": np.arange(40.0), "target": [0, 1] * 20}).to_csv(data, index=False)
+    result = CliRunner().invoke(app, ["share", str(data), "--target", "target", "-o", str(folder), "-q",
+                                      "--max-dcr-share", "1", "--max-membership-auc", "1", "--max-exact-copies", "99",
+                                      *TINY])
+    assert result.exit_code == 2 and "exists and is not a release folder (no card.json)" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["data.csv"]
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "card.json").write_text("{}")  # an earlier release may be replaced
+    (tmp_path / "empty").mkdir()
+    for ok in ("old", "empty", "new"):
+        share(pd.read_csv(data), "target", tmp_path / ok, synthesizer=IndependentGaussians(),
+              gates=Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=99))
+        assert (tmp_path / ok / "synthetic.csv").exists()

@@ -34,13 +34,14 @@ def share_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Release folder, written only if gates pass.")],
     dp_epsilon: Annotated[float | None, typer.Option(help="Train with differential privacy at this epsilon.")] = None,
     dp_delta: Annotated[float | None, typer.Option(help="DP delta (default min(1e-5, 1/(10 n))).")] = None,
-    max_dcr_share: Annotated[float, typer.Option(help="Gate: share of records closer to train than holdout.")] = 0.55,
-    max_membership_auc: Annotated[float, typer.Option(help="Gate: best membership-attack AUC.")] = 0.6,
+    max_dcr_share: Annotated[float, typer.Option(
+        help="Gate: share of records closer to train than holdout (95% upper bound).")] = 0.55,
+    max_membership_auc: Annotated[float, typer.Option(help="Gate: best membership-attack AUC (upper bound).")] = 0.6,
     max_exact_copies: Annotated[int, typer.Option(help="Gate: synthetic rows identical to a training row.")] = 0,
-    gate: Annotated[list[str] | None, typer.Option(help="Any evaluator measure: MEASURE=MAX.")] = None,
+    gate: Annotated[list[str] | None, typer.Option(help="Any evaluator measure: MEASURE=MAX (upper bound).")] = None,
     filter_close: Annotated[float | None, typer.Option(
         help="Drop records closer to a training row than this quantile of half the holdout rows (e.g. 0.05); "
-             "the other half is the gates' reference.")] = None,
+             "the other half is the gates' reference. Not with --dp-epsilon.")] = None,
     n: Annotated[int | None, typer.Option("--n", help="Synthetic rows (default: the training size).")] = None,
     holdout: Annotated[float, typer.Option(help="Fraction held out as utility test and privacy reference.")] = 0.2,
     seeds: Annotated[int, typer.Option(min=1, help="Repetitions of the utility measurement.")] = 1,
@@ -70,11 +71,19 @@ def share_command(
                       "(the gates use the other holdout rows)")
     guarantee = outcome.card["guarantee"]
     if isinstance(guarantee, dict):
-        console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g}")
+        console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for "
+                      "the synthetic records; the gate decision and report.json/report.html are not covered")
     console.print(f"schema: {outcome.card['schema']['schema']}; class counts: {outcome.card['schema']['class_counts']}")
     if not outcome.released:
         failed = [g.name for g in outcome.gates if not g.passed]
         err_console.print(f"[bold red]refused:[/] gate(s) {', '.join(failed)} failed; no synthetic data written")
+        if output.exists():  # the refusal leaves it alone; it is not this run's release
+            err_console.print(f"note: {output} holds an earlier release, left as it was; this run did not pass it")
+        unproven = [g.name for g in outcome.gates if g.unproven]
+        if unproven:
+            err_console.print(f"{', '.join(unproven)}: the estimate is under the limit but its 95% upper bound is "
+                              f"not; {outcome.card['data']['holdout_rows']} holdout rows cannot show it "
+                              "(a larger --holdout narrows the interval)")
         raise typer.Exit(code=REFUSED)
     if not quiet:
         console.print(f"released {outcome.card['data']['released_rows']} records to {output}/ "

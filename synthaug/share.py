@@ -16,16 +16,29 @@ from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
 from ._text import closest_name
-from .io import TableWriter, atomic_directory
+from .distributed import launched_by_torchrun
+from .io import TableWriter, atomic_directory, check_replaceable_folder
+from .privacy.leakage import TOLERANCES
 
 MEMBERSHIP_MEASURES = ("mia_distance", "mia_density")
+RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gates measure the synthetic records "
+                 "against the training and holdout rows), the measures and row counts in card.json, and "
+                 "report.json / report.html, which hold exact statistics of the training and holdout rows "
+                 "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
+                 "never trained the model but are in no guarantee. Review the reports before passing them on")
 NOT_RECORDED = "not recorded by this synthesizer"
+CARD_FILE = "card.json"
 
 
 @dataclass(frozen=True)
 class Gates:
-    """Upper bounds a release must stay under. ``extra`` maps any evaluator measure name
-    (``near_copies``, ``low_nndr``, ``attribute_inference``...) to its maximum value."""
+    """Limits a release must stay under. ``extra`` maps any evaluator measure name
+    (``near_copies``, ``low_nndr``, ``attribute_inference``...) to its maximum value.
+
+    A measure passes when the upper end of its 95% interval is at or below the limit (the
+    risk is shown to be under it, not just estimated under it); ``max_exact_copies`` is a count
+    of released rows identical to a training row, which is observed, not estimated.
+    """
 
     max_dcr_share: float = 0.55
     max_membership_auc: float = 0.6
@@ -35,15 +48,25 @@ class Gates:
 
 @dataclass
 class GateResult:
+    """One gate: the measure's estimate, the upper end of its 95% interval (what is compared
+    with the limit), the limit, and whether the release may pass it."""
+
     name: str
     value: float
+    upper: float
     threshold: float
     passed: bool
 
     def describe(self) -> str:
         word = "passes" if self.passed else "FAILS"
-        margin = self.threshold - self.value
-        return f"{self.name} = {self.value:.4g} {word} (limit {self.threshold:.4g}, margin {margin:+.4g})"
+        margin = self.threshold - self.upper
+        bound = "" if self.upper == self.value else f", 95% upper bound {self.upper:.4g}"
+        return f"{self.name} = {self.value:.4g}{bound} {word} (limit {self.threshold:.4g}, margin {margin:+.4g})"
+
+    @property
+    def unproven(self) -> bool:
+        """Failed only by its interval: the estimate is under the limit, the upper bound is not."""
+        return not self.passed and self.value <= self.threshold
 
 
 @dataclass
@@ -61,24 +84,68 @@ def check_gates(leakage, gates: Gates) -> list[GateResult]:
     if unknown:
         raise DataError(f"--gate: unknown measure {unknown[0]!r}{closest_name(unknown[0], measures)}; "
                         f"measures are {', '.join(measures)}")
-    copies = measures["exact_copies"].details["records_rate"] * leakage.n_records
+    copies = float(round(measures["exact_copies"].details["records_rate"] * leakage.n_records))
     auc = max(measures[name].value for name in MEMBERSHIP_MEASURES)
-    checks = [("dcr_share", measures["dcr_share"].value, gates.max_dcr_share),
-              ("membership_auc", auc, gates.max_membership_auc),
-              ("exact_copies", float(round(copies)), float(gates.max_exact_copies))]
-    checks += [(name, measures[name].value, float(limit)) for name, limit in gates.extra.items()]
-    return [GateResult(name, float(value), limit, bool(value <= limit)) for name, value, limit in checks]
+    auc_upper = max(measures[name].high for name in MEMBERSHIP_MEASURES)
+    dcr = measures["dcr_share"]
+    checks = [("dcr_share", dcr.value, dcr.high, gates.max_dcr_share),
+              ("membership_auc", auc, auc_upper, gates.max_membership_auc),
+              ("exact_copies", copies, copies, float(gates.max_exact_copies))]  # a count, observed
+    checks += [(name, measures[name].value, measures[name].high, float(limit)) for name, limit in gates.extra.items()]
+    # a NaN bound fails: the risk is not shown to be under the limit
+    return [GateResult(name, float(value), float(upper), float(limit), bool(upper <= limit))
+            for name, value, upper, limit in checks]
 
 
-def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
+    """Refuse, before any training, what would fail (or mean nothing) only after it."""
+    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+        raise DataError(f"--n must be a positive number of rows, got {n!r}")
+    if filter_quantile is not None and not (_finite(filter_quantile) and 0 < filter_quantile < 1):
+        raise DataError(f"--filter-close must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
+    limits = {"--max-dcr-share": gates.max_dcr_share, "--max-membership-auc": gates.max_membership_auc,
+              "--max-exact-copies": gates.max_exact_copies, **{f"--gate {k}": v for k, v in gates.extra.items()}}
+    for name, limit in limits.items():
+        if not _finite(limit):
+            raise DataError(f"{name}: the limit must be a finite number, got {limit!r}")
+    known = [*(m for m in TOLERANCES if m != "attribute_inference"), f"attribute_inference[{target}]"]
+    unknown = [name for name in gates.extra if name not in known]
+    if unknown:
+        raise DataError(f"--gate: unknown measure {unknown[0]!r}{closest_name(unknown[0], known)}; "
+                        f"measures are {', '.join(known)}")
+
+
+def check_release_path(path: str | Path) -> Path:
+    """``path`` if a release may be written there (new, empty, or an earlier release), else a
+    DataError: a release replaces the whole folder, so a folder of other files (the data!) is refused."""
+    path = check_replaceable_folder(path)
+    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or (path / CARD_FILE).exists())):
+        raise DataError(f"{path}: exists and is not a release folder (no {CARD_FILE}); a release replaces the whole "
+                        "folder, so choose another path")
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise DataError(f"{path}: cannot create its folder: {blocker} is a file")
+    return path
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and bool(np.isfinite(value))
+
+
+def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
+                  option: str = "--holdout") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified (train, holdout); the holdout scores utility and is the privacy reference."""
-    if not 0 < fraction < 1:
-        raise DataError(f"--holdout must be a fraction between 0 and 1, got {fraction}")
+    if not (_finite(fraction) and 0 < fraction < 1):
+        raise DataError(f"{option} must be a fraction between 0 and 1, got {fraction}")
     if target not in data.columns:
         raise DataError(f"target column {target!r} not found{closest_name(target, data.columns)}")
     labels = data[target]
     stratify = labels if labels.value_counts().min() >= 2 else None
-    train, holdout = train_test_split(data, test_size=fraction, stratify=stratify, random_state=seed)
+    try:
+        train, holdout = train_test_split(data, test_size=fraction, stratify=stratify, random_state=seed)
+    except ValueError as exc:  # e.g. "The train_size = 1 should be greater or equal to the number of classes = 2"
+        raise DataError(f"{option} {fraction}: cannot split {len(data)} rows of {labels.nunique()} classes ({exc})") \
+            from None
     return train.reset_index(drop=True), holdout.reset_index(drop=True)
 
 
@@ -119,19 +186,33 @@ def share(
     would make the near-copy gate pass by construction).
     """
     from .evaluate import evaluate, write_report
+    from .evaluate.tables import infer_schema
     from .tabular.synthesizer import TabularCGAN
 
-    train, reference = split_holdout(data, target, holdout, random_state)
+    if launched_by_torchrun():  # every process ran the whole release alone, each writing the same folder
+        raise DataError("torchrun: share runs in one process (fit, sample, measure, gate); run it without torchrun")
+    check_options(target, n, gates, filter_quantile)
+    output = check_release_path(output)
     model = clone(synthesizer) if synthesizer is not None else TabularCGAN()
+    if filter_quantile is not None and model.get_params().get("dp_epsilon") is not None:
+        raise DataError(f"--filter-close {filter_quantile}: not with differential privacy (dp_epsilon="
+                        f"{model.get_params()['dp_epsilon']!r}): it drops records by their distance to training rows, "
+                        "so the released records would no longer be post-processing of the DP training; drop one")
+    train, reference = split_holdout(data, target, holdout, random_state)
+    dropped = set(map(str, model.get_params().get("drop") or ()))
+    infer_schema(train[[c for c in train.columns if str(c) not in dropped]], target)  # what evaluate refuses, now
     if "random_state" in model.get_params():
         model.set_params(random_state=random_state)
     if "verbose" in model.get_params():
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
-    synthetic = model.sample_frame(n=n or len(train), random_state=random_state)
+    synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=random_state)
+    # measure the columns released: the model leaves out identifier-like columns and its ``drop``
+    kept = [c for c in train.columns if c in set(synthetic.columns)]
+    train, reference = train[kept], reference[kept]
     n_before, n_threshold = len(synthetic), 0
     if filter_quantile is not None:
-        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state)
+        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, "--filter-close's half")
         n_threshold = len(threshold_rows)
         synthetic = filter_close_records(train, threshold_rows, synthetic, target, filter_quantile)
         if synthetic.empty:
@@ -149,7 +230,7 @@ def share(
             with TableWriter(tmp / "synthetic.csv") as writer:
                 writer.write(synthetic)
             write_report(result, tmp)
-            (tmp / "card.json").write_text(json.dumps(card, indent=2, allow_nan=False))
+            (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, allow_nan=False))
     return ShareOutcome(released, checks, card, n_before - len(synthetic))
 
 
@@ -158,6 +239,8 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
     """What was trained, with what guarantee, which measures and thresholds, versions, seed."""
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     privacy = getattr(model, "privacy_", None)
+    if privacy:  # a copy: the model's own record stays as the accountant wrote it
+        privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE}}
     return {
         "card_version": 1,
         "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
@@ -180,7 +263,8 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
 def guarantee_note(card: dict) -> str:
     """One sentence for the report: the DP budget (if any) and where the schema and counts came from."""
     guarantee, schema = card["guarantee"], card["schema"]
-    dp = (f"differential privacy at epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g}"
+    dp = (f"differential privacy at epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for the "
+          "synthetic records, not for this report (exact statistics of the real rows)"
           if isinstance(guarantee, dict) else "no differential privacy")
     return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
 

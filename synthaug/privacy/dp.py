@@ -16,7 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._errors import DataError, SynthaugError
+from .._errors import DataError, SynthaugError, SynthaugWarning
 
 ACCOUNTANT = "rdp"
 DP_COUNT_SHARE = 0.05  # of epsilon, for the Laplace-noised class counts
@@ -48,10 +48,19 @@ def default_delta(n_rows: int) -> float:
 def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: int) -> float:
     """The smallest noise multiplier whose accountant reaches (epsilon, delta) after ``steps``."""
     require_opacus()
-    from opacus.accountants.utils import get_noise_multiplier
+    from opacus.accountants.utils import MAX_SIGMA, get_noise_multiplier
 
-    return float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
-                                      steps=steps, accountant=ACCOUNTANT))
+    try:
+        with warnings.catch_warnings():  # "optimal order is the largest alpha": the bound is valid, if loose
+            warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
+            return float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
+                                              steps=steps, accountant=ACCOUNTANT))
+    except ValueError as exc:  # opacus: "The privacy budget is too low." (noise above MAX_SIGMA)
+        if "budget is too low" not in str(exc):
+            raise
+        raise DataError(f"dp_epsilon: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small for "
+                        f"{steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
+                        f"above {MAX_SIGMA:g}; raise dp_epsilon, or train fewer steps (epochs, min_steps)") from None
 
 
 def noisy_class_counts(counts: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
@@ -213,6 +222,10 @@ def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, count
     schema) the counts are kept as they are and all of ``epsilon`` goes to DP-SGD.
     """
     check_budget(epsilon, delta, max_grad_norm)
+    if delta is not None and float(delta) >= 1.0 / n_rows:  # "publish one random row" meets such a delta
+        warnings.warn(f"dp_delta={float(delta):.3g} is at least 1/n (1/{n_rows} training rows): a mechanism that "
+                      f"publishes a random row meets it; the default is min(1e-5, 1/(10 n)) = "
+                      f"{default_delta(n_rows):.3g}", SynthaugWarning, stacklevel=2)
     delta = float(delta) if delta is not None else default_delta(n_rows)
     share = 0.0 if public_counts else DP_COUNT_SHARE
     count_eps = share * float(epsilon)

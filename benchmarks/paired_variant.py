@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +68,7 @@ def main() -> None:
           + " | ".join(f"{c} diff / DCR" for c in first) + " | highest DCR | fit CPU vs defaults |")
     print("| --- " * (7 + len(first)) + "|")
     for path in args.variants:
-        print(row(path.stem.removeprefix("scarce_protocol_round3_"),
+        print(row(re.sub(r"^scarce_protocol_round\d+_", "", path.stem),
                   paired(base, json.loads(path.read_text()), args.method, args.against)))
 
 

@@ -162,9 +162,12 @@ def train_gan(
         sums += (d_loss, g_loss)
         if (step + 1) % cfg.log_every == 0 or step + 1 == cfg.n_steps:
             count = (step % cfg.log_every) + 1
-            history.append({"step": step + 1, "d_loss": sums[0] / count, "g_loss": sums[1] / count})
+            # under DP the discriminator's loss on the real Poisson batch is un-noised: kept out of the history
+            d_mean = None if private is not None else sums[0] / count
+            history.append({"step": step + 1, "d_loss": d_mean, "g_loss": sums[1] / count})
             sums[:] = 0
-            bar.advance(count, status=f"D {history[-1]['d_loss']:.3f}  G {history[-1]['g_loss']:.3f}")
+            shown = "-" if d_mean is None else f"{d_mean:.3f}"
+            bar.advance(count, status=f"D {shown}  G {history[-1]['g_loss']:.3f}")
     final = (G_ema if G_ema is not None else G).reorder_output(torch.argsort(layout.order).to(device))
     spent = None if private is None else {
         "epsilon": private.spent_epsilon(), "delta": private.delta, "noise_multiplier": private.noise_multiplier,

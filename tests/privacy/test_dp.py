@@ -134,8 +134,6 @@ def test_a_delta_of_at_least_one_over_n_warns():
         plan_budget(1.0, None, 1.0, counts, 120, rng)
 
 
-@pytest.mark.xfail(strict=True, reason="synthaug/tabular/training.py keeps each logged step's discriminator loss on "
-                                       "the real Poisson batch, without noise, in history_ (model.json) under DP")
 def test_dp_model_file_holds_no_unnoised_discriminator_loss(mixed_table):
     # the loss is a function of the real rows outside DP-SGD (the gradients are noised, the loss is not);
     # the generator's loss only sees D and fakes, so it is post-processing and may stay

@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
 from ._text import plain
-from .io import TableWriter, atomic_directory, read_table
+from .io import TableWriter, atomic_directory, check_replaceable_folder, read_table
 from .recipe import modality, model_class, to_toml
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
@@ -92,8 +92,25 @@ def _check_split(y: np.ndarray, test_size: float, per_class) -> None:
                         "test split needs at least 2 rows per class")
 
 
+RUN_MARKS = ("model", "report.json", "release", "gates.json")  # beside recipe.toml, what an earlier run leaves
+
+
+def check_run_path(path: Path) -> Path:
+    """``path`` if a run may be written there (new, empty, or an earlier run's folder), else a DataError:
+    a run replaces the whole folder, so a folder of other files (the recipe's data!) is refused."""
+    path = check_replaceable_folder(path)
+    if not path.exists():
+        return path
+    earlier_run = (path / "recipe.toml").is_file() and any((path / mark).exists() for mark in RUN_MARKS)
+    if not path.is_dir() or not (earlier_run or not any(path.iterdir())):
+        raise DataError(f"{path}: exists and is not the folder of an earlier run; a run replaces the whole "
+                        "folder, so choose another path")
+    return path
+
+
 def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, console: Console) -> int:
     """Execute a validated recipe into ``output``; returns the exit code (3: release refused)."""
+    check_run_path(output)
     data = recipe["data"]
     seed = int(data.get("seed", 0)) if seed is None else seed  # --seed overrides the recipe's
     if modality(recipe) == "image" and "share" in recipe:  # it used to run ungated, exit 0, and write the images

@@ -126,3 +126,28 @@ def test_keys_a_share_recipe_would_ignore_are_refused(extra, message, tmp_path):
     result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"])
     assert result.exit_code == 2 and message in result.output, result.output
     assert not (tmp_path / "o").exists()
+
+
+def _wine_recipe(tmp_path, extra: str = "") -> Path:
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:wine"\n[model]\nmin_steps = 2\nepochs = 1\n'
+                      'generator_dims = [8]\ndiscriminator_dims = [8]\n' + extra)
+    return recipe
+
+
+def test_run_refuses_a_folder_of_other_files_and_replaces_an_earlier_run(tmp_path):
+    """A run replaces its whole -o folder: `run recipe.toml -o data/` deleted the data beside the recipe."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "patients.csv").write_text("x,label\n1,a\n")
+    (data / "recipe.toml").write_text("")  # a recipe alone does not make a run folder
+    recipe = _wine_recipe(tmp_path, "[evaluate]\nseeds = 1\n")
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(data), "-q"])
+    assert result.exit_code == 2 and "is not the folder of an earlier run" in result.output, result.output
+    assert (data / "patients.csv").read_text() == "x,label\n1,a\n"
+    out = tmp_path / "out"
+    for _ in range(2):  # the second run replaces the first
+        result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+    assert {"model", "recipe.toml", "report.json"} <= {p.name for p in out.iterdir()}
+

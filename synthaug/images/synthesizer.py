@@ -57,6 +57,14 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     samples. Under DP there is no class head (it would need private training too).
     ``lecam_weight`` > 0 adds LeCam regularisation of the discriminator's logits (Tseng et al.,
     2021; off by default: no gain on digits at 10 per class, ``benchmarks/results/images.md``).
+    Three more limited-data options, all off by default, steer by ADA's overfitting heuristic
+    ``r_t = E[sign(D(real))]`` (Karras et al., 2020), which moves a probability by up to 1 per
+    ``adapt_images`` real images: ``apa_target`` (e.g. 0.6) turns on adaptive pseudo
+    augmentation (Jiang et al., 2021: real images replaced by fakes labelled real, with a
+    probability raised while ``r_t`` is above the target); ``ada_target`` makes the DiffAugment
+    probability adaptive the same way (starting at 0, replacing ``augment_p``); ``bcr_weight`` > 0
+    adds balanced consistency regularisation (Zhao et al., 2021: ``(D(x) - D(T(x)))^2`` for real
+    and fake images, T the DiffAugment policy). None of them is supported with DP.
     Samples come from an exponential moving average of the generator (decay warming up as
     ``min(ema_decay, (1+t)/(10+t))`` at step t, so about 0.997 after the default 3000 steps),
     with batch-norm statistics re-estimated at the end of training; ``truncation`` (e.g. 1.0) samples latent
@@ -98,6 +106,10 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         mode_seeking: float = 0.2,
         class_weight: float = 1.0,
         lecam_weight: float = 0.0,
+        apa_target: float | None = None,
+        ada_target: float | None = None,
+        adapt_images: int = 64000,
+        bcr_weight: float = 0.0,
         label_filter: bool = False,
         truncation: float | None = None,
         grid_every: int = 500,
@@ -130,6 +142,10 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.mode_seeking = mode_seeking
         self.class_weight = class_weight
         self.lecam_weight = lecam_weight
+        self.apa_target = apa_target
+        self.ada_target = ada_target
+        self.adapt_images = adapt_images
+        self.bcr_weight = bcr_weight
         self.label_filter = label_filter
         self.truncation = truncation
         self.grid_every = grid_every
@@ -176,14 +192,19 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         if self.image_size is not None:
             check_image_size(self.image_size)
         parse_policy(self.augment)
-        names = ("steps", "batch_size", "latent_dim", "width", "discriminator_steps", "grid_every", "grid_columns")
+        names = ("steps", "batch_size", "latent_dim", "width", "discriminator_steps", "grid_every", "grid_columns",
+                 "adapt_images")
         for name in names + (("n_threads",) if self.n_threads is not None else ()):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise DataError(f"{name} must be a whole number >= 1; got {value!r}")
         if not 0.0 <= float(self.augment_p) <= 1.0:
             raise DataError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
-        for name in ("class_weight", "lecam_weight"):
+        for name in ("apa_target", "ada_target"):
+            value = getattr(self, name)
+            if value is not None and not -1.0 < float(value) < 1.0:
+                raise DataError(f"{name} must be in (-1, 1) (a target for E[sign(D(real))]) or None; got {value!r}")
+        for name in ("class_weight", "lecam_weight", "bcr_weight"):
             if not float(getattr(self, name)) >= 0:
                 raise DataError(f"{name} must be >= 0; got {getattr(self, name)!r}")
         for name in ("generator_lr", "discriminator_lr"):
@@ -201,6 +222,11 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
                             f"class_weight > 0 and without DP; got class_weight={self.class_weight!r}, "
                             f"dp_epsilon={self.dp_epsilon!r}")
         check_dp_request(self.dp_epsilon, self.dp_delta)
+        adaptive = {"apa_target": self.apa_target, "ada_target": self.ada_target}
+        adaptive |= {"bcr_weight": self.bcr_weight} if float(self.bcr_weight) > 0 else {}
+        used = [f"{k}={v!r}" for k, v in adaptive.items() if v is not None]
+        if self.dp_epsilon is not None and used:
+            raise DataError(f"{used[0]}: APA, ADA and bCR are not supported with DP; leave them off with dp_epsilon")
         if self.dp_epsilon is not None:
             from ..privacy.dp import check_budget
 
@@ -243,6 +269,9 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             batch_size=int(self.batch_size), n_steps=int(self.steps), augment=parse_policy(self.augment),
             augment_p=float(self.augment_p), ema_decay=self.ema_decay, mode_seeking=float(self.mode_seeking),
             class_weight=float(self.class_weight), lecam_weight=float(self.lecam_weight),
+            apa_target=None if self.apa_target is None else float(self.apa_target),
+            ada_target=None if self.ada_target is None else float(self.ada_target),
+            adapt_images=int(self.adapt_images), bcr_weight=float(self.bcr_weight),
             check_every=int(self.grid_every),
             log_every=max(1, min(int(self.grid_every), int(self.steps) // 100 or 1)),
         )

@@ -17,6 +17,7 @@ from ..gan.ema import ema_copy, ema_tensors, ema_update
 from ..gan.frozen import frozen
 from ..gan.init import reset_parameters
 from ..gan.losses import discriminator_loss, generator_loss, gradient_penalty
+from .adaptive import AdaptiveProbability, consistency_penalty, pseudo_augment
 from .diffaugment import diff_augment
 from .networks import Discriminator, Generator, ImageNetConfig
 
@@ -40,6 +41,10 @@ class ImageTrainConfig:
     lecam_weight: float
     check_every: int
     log_every: int
+    apa_target: float | None = None  # adaptive pseudo augmentation (APA) towards this r_t
+    ada_target: float | None = None  # adaptive DiffAugment probability (ADA) towards this r_t
+    adapt_images: int = 64000  # real images over which an adaptive p can go from 0 to 1
+    bcr_weight: float = 0.0  # balanced consistency regularisation (bCR)
 
 
 # called as on_check(step, generator_to_sample_from) every ``check_every`` steps and at the end
@@ -91,16 +96,18 @@ def train_image_gan(
         D = private.module
         batches = PoissonBatches(private, codes, dp.class_p, cfg.batch_size, rng)
     anchors = LeCamAnchors() if private is None and cfg.lecam_weight > 0 else None
+    adapt = Adaptation.from_config(cfg)
     history, sums, last = [], np.zeros(2), 0
     for step in range(cfg.n_steps):
         for _ in range(cfg.discriminator_steps):
             batch = batches.next(device)
             if private is None:
                 d_loss = _discriminator_step(G, D, opt_d, images[batch.rows], batch.real_classes, net, cfg, gen,
-                                             anchors)
+                                             anchors, adapt)
             else:
                 d_loss = _private_discriminator_step(G, private, images[batch.rows], batch, net, cfg, gen)
-        g_loss = _generator_step(G, D, opt_g, batches.classes(cfg.batch_size, device), net, cfg, gen)
+        g_loss = _generator_step(G, D, opt_g, batches.classes(cfg.batch_size, device), net, cfg, gen,
+                                 adapt.augment_p if adapt is not None else cfg.augment_p)
         if G_ema is not None:
             ema_update(G_ema, G, cfg.ema_decay, step, ema_pairs)
         sums += (d_loss, g_loss)
@@ -109,6 +116,8 @@ def train_image_gan(
         if check or done % cfg.log_every == 0 or done == cfg.n_steps:
             count, last = done - last, done
             record = {"step": done, "d_loss": float(sums[0] / count), "g_loss": float(sums[1] / count)}
+            if adapt is not None:
+                record.update(adapt.record())
             sums[:] = 0
             if check:
                 record.update(on_check(done, (G_ema if G_ema is not None else G).eval()))
@@ -167,9 +176,48 @@ class PoissonBatches:
         return torch.from_numpy(self.rng.choice(len(self.class_p), size=n, p=self.class_p)).to(device)
 
 
-def _discriminator_step(G, D, opt, real, y, net, cfg, gen, anchors: LeCamAnchors | None = None) -> float:
+class Adaptation:
+    """The adaptive options of one fit: APA's probability, ADA's DiffAugment probability, bCR."""
+
+    def __init__(self, cfg: ImageTrainConfig) -> None:
+        def controller(target, start):
+            return None if target is None else AdaptiveProbability(target, start, cfg.batch_size, cfg.adapt_images)
+
+        self.apa = controller(cfg.apa_target, 0.0)
+        self.ada = controller(cfg.ada_target, 0.0)  # ADA starts without augmentation
+        self.fixed_p, self.bcr_weight = cfg.augment_p, cfg.bcr_weight
+
+    @classmethod
+    def from_config(cls, cfg: ImageTrainConfig) -> Adaptation | None:
+        """None when every option is off (the training loop then runs exactly as before)."""
+        on = cfg.apa_target is not None or cfg.ada_target is not None or cfg.bcr_weight > 0
+        return cls(cfg) if on else None
+
+    @property
+    def augment_p(self) -> float:
+        return self.fixed_p if self.ada is None else self.ada.p
+
+    def observe(self, real_logits: torch.Tensor) -> None:
+        for controller in (self.apa, self.ada):
+            if controller is not None:
+                controller.observe(real_logits)
+
+    def record(self) -> dict:
+        """The controllers' state for the history: p and the latest r_t of each."""
+        out = {}
+        for name, controller in (("apa", self.apa), ("ada", self.ada)):
+            if controller is not None:
+                r = controller.last_r
+                out |= {f"{name}_p": round(controller.p, 4), f"{name}_r": round(r, 4) if np.isfinite(r) else None}
+        return out
+
+
+def _discriminator_step(G, D, opt, real, y, net, cfg, gen, anchors: LeCamAnchors | None = None,
+                        adapt: Adaptation | None = None) -> float:
     with torch.no_grad():
         fake = G(latent(len(y), net.latent_dim, gen, real.device), y)  # (B, C, S, S)
+    if adapt is not None:
+        return _adaptive_discriminator_step(D, opt, real, fake, y, cfg, gen, anchors, adapt)
     real_aug = diff_augment(real, cfg.augment, gen, cfg.augment_p)
     fake_aug = diff_augment(fake, cfg.augment, gen, cfg.augment_p)
     # one pass over both halves (as BigGAN does): D has no batch norm, so each image's logit is
@@ -179,6 +227,35 @@ def _discriminator_step(G, D, opt, real, y, net, cfg, gen, anchors: LeCamAnchors
     loss = discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.real_label)
     if D.classifier is not None:  # the class head learns from real images only
         loss = loss + cfg.class_weight * F.cross_entropy(D.classify(real_phi), y)
+    return _finish_discriminator_step(D, opt, loss, real_aug, fake_aug, real_logits, fake_logits, y, cfg, gen,
+                                      anchors)
+
+
+def _adaptive_discriminator_step(D, opt, real, fake, y, cfg, gen, anchors, adapt: Adaptation) -> float:
+    """The discriminator step with APA (fakes posing as real), ADA's probability and/or bCR."""
+    B = len(y)
+    real, swapped = (real, None) if adapt.apa is None else pseudo_augment(real, fake, adapt.apa.p, gen)
+    p = adapt.augment_p
+    real_aug, fake_aug = diff_augment(real, cfg.augment, gen, p), diff_augment(fake, cfg.augment, gen, p)
+    parts = [real_aug, fake_aug] + ([real, fake] if adapt.bcr_weight > 0 else [])
+    logits, phi = D(torch.cat(parts), y.repeat(len(parts)))  # (kB,), (kB, C)
+    real_logits, fake_logits = logits[:B], logits[B : 2 * B]
+    adapt.observe(real_logits)
+    loss = discriminator_loss(cfg.loss, real_logits, fake_logits, cfg.real_label)
+    if D.classifier is not None:  # the class head learns from real images only, never APA's fakes
+        keep = torch.ones(B, dtype=torch.bool, device=y.device) if swapped is None else ~swapped  # (B,)
+        if bool(keep.any()):
+            loss = loss + cfg.class_weight * F.cross_entropy(D.classify(phi[:B][keep]), y[keep])
+    if adapt.bcr_weight > 0:
+        plain_real, plain_fake = logits[2 * B : 3 * B], logits[3 * B :]
+        loss = loss + adapt.bcr_weight * (consistency_penalty(plain_real, real_logits)
+                                          + consistency_penalty(plain_fake, fake_logits))
+    return _finish_discriminator_step(D, opt, loss, real_aug, fake_aug, real_logits, fake_logits, y, cfg, gen,
+                                      anchors)
+
+
+def _finish_discriminator_step(D, opt, loss, real_aug, fake_aug, real_logits, fake_logits, y, cfg, gen,
+                               anchors) -> float:
     if cfg.loss == "wgan-gp" and cfg.gp_weight > 0:
         loss = loss + cfg.gp_weight * gradient_penalty(lambda x: D(x, y)[0], real_aug, fake_aug, gen)
     if anchors is not None:
@@ -226,13 +303,13 @@ def _private_discriminator_step(G, private, real, batch: ImageBatch, net, cfg, g
         return private.update(logits, is_real)
 
 
-def _generator_step(G, D, opt, y, net, cfg, gen) -> float:
+def _generator_step(G, D, opt, y, net, cfg, gen, augment_p: float) -> float:
     half = len(y) // 2
     y = torch.cat([y[:half], y[:half], y[2 * half :]])  # pairs (i, i + half) share a class
     z = latent(len(y), net.latent_dim, gen, y.device)
     fake = G(z, y)
     with frozen(D):
-        fake_logits, fake_phi = D(diff_augment(fake, cfg.augment, gen, cfg.augment_p), y)
+        fake_logits, fake_phi = D(diff_augment(fake, cfg.augment, gen, augment_p), y)
         loss = generator_loss(cfg.loss, fake_logits)
         if getattr(D, "classifier", None) is not None:  # fakes should be recognised as their intended class
             # (getattr: under DP, D is Opacus' wrapper, and there is no head)

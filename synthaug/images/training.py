@@ -115,7 +115,9 @@ def train_image_gan(
         check = on_check is not None and done % cfg.check_every == 0 and done < cfg.n_steps
         if check or done % cfg.log_every == 0 or done == cfg.n_steps:
             count, last = done - last, done
-            record = {"step": done, "d_loss": float(sums[0] / count), "g_loss": float(sums[1] / count)}
+            # under DP the discriminator's loss on the real Poisson batch is un-noised: kept out of the history
+            d_mean = None if private is not None else float(sums[0] / count)
+            record = {"step": done, "d_loss": d_mean, "g_loss": float(sums[1] / count)}
             if adapt is not None:
                 record.update(adapt.record())
             sums[:] = 0
@@ -384,6 +386,7 @@ class BalancedSampler:
 
 def _status(history: list[dict]) -> str:
     last = history[-1]
-    text = f"D {last['d_loss']:.3f}  G {last['g_loss']:.3f}"
+    d_loss = "-" if last["d_loss"] is None else f"{last['d_loss']:.3f}"
+    text = f"D {d_loss}  G {last['g_loss']:.3f}"
     diversity = next((h["diversity"] for h in reversed(history) if h.get("diversity") is not None), None)
     return text + (f"  diversity {diversity:.2f}" if diversity is not None else "")

@@ -244,3 +244,11 @@ def test_fitted_weights_are_contiguous(fitted):
     # training runs channels_last; the model keeps (and saves) plain contiguous weights
     model, _ = fitted
     assert all(t.is_contiguous() for t in model.generator_.state_dict().values())
+
+
+def test_sampling_nothing_gives_empty_arrays(fitted):
+    model, _ = fitted
+    first = model.classes_[0]
+    x, y = model.sample(per_class={first: 0}, random_state=0)
+    assert x.shape == (0, model.image_size_, model.image_size_, model.channels_) and x.dtype == np.uint8
+    assert y.shape == (0,) and y.dtype == np.asarray(model.classes_).dtype

@@ -14,7 +14,8 @@ from .cli import command
 @command("run")
 def run(
     recipe: Annotated[Path, typer.Argument(help="A TOML recipe, e.g. recipes/breast_cancer.toml.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for everything (default runs/NAME).")]
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for everything (default runs/NAME); "
+                                                 "must be new, empty or an earlier run's, as it is replaced.")]
     = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override: TABLE.KEY=VALUE, e.g. model.epochs=5.")]
     = None,

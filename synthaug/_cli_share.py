@@ -77,7 +77,7 @@ def share_command(
     if not outcome.released:
         failed = [g.name for g in outcome.gates if not g.passed]
         err_console.print(f"[bold red]refused:[/] gate(s) {', '.join(failed)} failed; no synthetic data written")
-        if output.exists():  # the refusal leaves it alone; it is not this run's release
+        if (output / "card.json").is_file():  # the refusal leaves it alone; it is not this run's release
             err_console.print(f"note: {output} holds an earlier release, left as it was; this run did not pass it")
         unproven = [g.name for g in outcome.gates if g.unproven]
         if unproven:

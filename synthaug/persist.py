@@ -41,7 +41,7 @@ def check_model_path(path: str | Path) -> Path:
 def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str, torch.Tensor | np.ndarray]) -> Path:
     """Write a model directory atomically; ``meta`` must be JSON-serialisable."""
     path = check_model_path(path)
-    tensors = {k: torch.from_numpy(np.ascontiguousarray(v)) if isinstance(v, np.ndarray)  # safetensors refuses views
+    tensors = {k: torch.from_numpy(v.copy(order="C")) if isinstance(v, np.ndarray)  # safetensors refuses views
                else v.detach().cpu().contiguous() for k, v in tensors.items()}
     with atomic_directory(path) as tmp:
         save_file(tensors, str(tmp / WEIGHTS_FILE))

@@ -53,3 +53,13 @@ def test_save_refuses_to_overwrite_other_folders(saved, mixed_table, fast_params
         model.save(other)
     model.save(saved)  # overwriting a model directory is fine
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_zero_dimensional_arrays_keep_their_shape(tmp_path):
+    import numpy as np
+
+    from synthaug.persist import load_model, save_model
+
+    save_model(tmp_path / "m", "Test", {"format_version": 1}, {"scalar": np.array(3.0), "view": np.arange(6.0)[::2]})
+    _, tensors = load_model(tmp_path / "m")
+    assert tuple(tensors["scalar"].shape) == () and tensors["view"].tolist() == [0.0, 2.0, 4.0]

@@ -264,6 +264,11 @@ def test_a_refusal_says_an_earlier_release_is_still_in_the_folder(cancer, tmp_pa
                                       "--max-dcr-share", "0.0", "-q", *TINY])
     assert result.exit_code == 3 and "holds an earlier release, left as it was" in result.output, result.output
     assert (out / "synthetic.csv").read_text() == "earlier\n"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(app, ["share", str(data), "--target", "target", "-o", str(empty),
+                                      "--max-dcr-share", "0.0", "-q", *TINY])
+    assert result.exit_code == 3 and "earlier release" not in result.output, result.output
 
 
 def test_a_folder_that_is_not_a_release_is_not_replaced(tmp_path):

@@ -202,7 +202,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             raise DataError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
         for name in ("apa_target", "ada_target"):
             value = getattr(self, name)
-            if value is not None and not -1.0 < float(value) < 1.0:
+            if value is not None and (isinstance(value, bool) or not -1.0 < float(value) < 1.0):
                 raise DataError(f"{name} must be in (-1, 1) (a target for E[sign(D(real))]) or None; got {value!r}")
         for name in ("class_weight", "lecam_weight", "bcr_weight"):
             if not float(getattr(self, name)) >= 0:

@@ -60,7 +60,7 @@ def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: in
             raise
         raise DataError(f"dp_epsilon: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small for "
                         f"{steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
-                        f"above {MAX_SIGMA:g}; raise dp_epsilon, or train fewer steps (epochs, min_steps)") from None
+                        f"above {MAX_SIGMA:g}; raise dp_epsilon, or train fewer steps") from None
 
 
 def noisy_class_counts(counts: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:

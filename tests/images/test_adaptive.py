@@ -74,6 +74,7 @@ def test_each_option_changes_the_fit(images, option):
 @pytest.mark.parametrize("option, match", [
     (dict(apa_target=1.0), "apa_target must be in"),
     (dict(ada_target=-1.5), "ada_target must be in"),
+    (dict(apa_target=False), "apa_target must be in"),
     (dict(bcr_weight=-1.0), "bcr_weight must be >= 0"),
     (dict(adapt_images=0), "adapt_images must be a whole number"),
     (dict(apa_target=0.6, dp_epsilon=5.0, dp_delta=1e-3), "apa_target=0.6: APA, ADA and bCR are not supported"),

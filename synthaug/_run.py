@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
 from ._text import plain
-from .io import TableWriter, atomic_directory, check_replaceable_folder, read_table
+from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .recipe import modality, model_class, to_toml
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
@@ -98,14 +98,9 @@ RUN_MARKS = ("model", "report.json", "release", "gates.json")  # beside recipe.t
 def check_run_path(path: Path) -> Path:
     """``path`` if a run may be written there (new, empty, or an earlier run's folder), else a DataError:
     a run replaces the whole folder, so a folder of other files (the recipe's data!) is refused."""
-    path = check_replaceable_folder(path)
-    if not path.exists():
-        return path
-    earlier_run = (path / "recipe.toml").is_file() and any((path / mark).exists() for mark in RUN_MARKS)
-    if not path.is_dir() or not (earlier_run or not any(path.iterdir())):
-        raise DataError(f"{path}: exists and is not the folder of an earlier run; a run replaces the whole "
-                        "folder, so choose another path")
-    return path
+    return check_output_folder(
+        path, lambda p: (p / "recipe.toml").is_file() and any((p / mark).exists() for mark in RUN_MARKS),
+        "exists and is not the folder of an earlier run; a run replaces the whole folder, so choose another path")
 
 
 def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, console: Console) -> int:

@@ -6,7 +6,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -75,6 +75,20 @@ def check_replaceable_folder(path: str | Path) -> Path:
     if path.name in ("", "..") or resolved == here or resolved in here.parents:
         raise DataError(f"{path}: is the current folder or one above it, which the output would replace; "
                         "name a new folder, e.g. -o model")
+    return path
+
+
+def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refusal: str,
+                        error: type[Exception] = DataError) -> Path:
+    """``path`` if an output that replaces the whole folder may go there: new, empty, or a folder
+    ``is_ours`` recognises (an earlier output); else ``error(f"{path}: {refusal}")``. Checked
+    before any work, so a folder of other files (the user's data) is never replaced."""
+    path = check_replaceable_folder(path)
+    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or is_ours(path))):
+        raise error(f"{path}: {refusal}")
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise error(f"{path}: cannot create its folder: {blocker} is a file")
     return path
 
 

@@ -13,7 +13,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from ._errors import ModelFileError
-from .io import atomic_directory, check_replaceable_folder
+from .io import atomic_directory, check_output_folder
 
 FORMAT_VERSION = 1
 META_FILE = "model.json"
@@ -29,12 +29,8 @@ def _version() -> str:
 def check_model_path(path: str | Path) -> Path:
     """``path`` if a model directory may be written there (new, empty, or a model directory), else
     a ModelFileError; ``synthaug fit`` calls it before training, not only when saving."""
-    path = check_replaceable_folder(path)
-    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or (path / META_FILE).exists())):
-        raise ModelFileError(f"{path}: exists and is not a synthaug model directory; choose another path")
-    blocker = next((p for p in path.parents if p.exists()), None)
-    if blocker is not None and not blocker.is_dir():
-        raise ModelFileError(f"{path}: cannot create its folder: {blocker} is a file")
+    return check_output_folder(path, lambda p: (p / META_FILE).exists(),
+                               "exists and is not a synthaug model directory; choose another path", ModelFileError)
     return path
 
 

@@ -17,7 +17,7 @@ from sklearn.model_selection import train_test_split
 from ._errors import DataError
 from ._text import closest_name
 from .distributed import launched_by_torchrun
-from .io import TableWriter, atomic_directory, check_replaceable_folder
+from .io import TableWriter, atomic_directory, check_output_folder
 from .privacy.leakage import TOLERANCES
 
 MEMBERSHIP_MEASURES = ("mia_distance", "mia_density")
@@ -118,14 +118,9 @@ def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
 def check_release_path(path: str | Path) -> Path:
     """``path`` if a release may be written there (new, empty, or an earlier release), else a
     DataError: a release replaces the whole folder, so a folder of other files (the data!) is refused."""
-    path = check_replaceable_folder(path)
-    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or (path / CARD_FILE).exists())):
-        raise DataError(f"{path}: exists and is not a release folder (no {CARD_FILE}); a release replaces the whole "
-                        "folder, so choose another path")
-    blocker = next((p for p in path.parents if p.exists()), None)
-    if blocker is not None and not blocker.is_dir():
-        raise DataError(f"{path}: cannot create its folder: {blocker} is a file")
-    return path
+    return check_output_folder(path, lambda p: (p / CARD_FILE).exists(),
+                               f"exists and is not a release folder (no {CARD_FILE}); a release replaces the whole "
+                               "folder, so choose another path")
 
 
 def _finite(value) -> bool:

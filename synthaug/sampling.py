@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
+from ._checks import is_whole
 from ._errors import DataError
 from ._random import child_seed, draw_seed
 from ._text import closest_name, quoted
@@ -69,8 +70,7 @@ def _per_class_counts(classes: Sequence, per_class: Mapping) -> np.ndarray:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
             raise DataError(f"--per-class: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")
-        whole = isinstance(count, (int, np.integer)) and not isinstance(count, bool)  # 2.5 was cut to 2
-        if not whole or not 0 <= count <= MAX_SAMPLE_ROWS:
+        if not is_whole(count) or not 0 <= count <= MAX_SAMPLE_ROWS:  # 2.5 was cut to 2
             raise DataError(f"--per-class: count for class {label!r} must be a whole number from 0 to "
                             f"{MAX_SAMPLE_ROWS}, got {count!r}")
         counts[lookup[key]] = int(count)
@@ -97,7 +97,7 @@ def parse_per_class(text: str) -> dict[str, int]:
 
 def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Shuffled class codes in chunks; exact totals, memory bounded by ``chunk_size``."""
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+    if not is_whole(chunk_size) or chunk_size < 1:
         raise DataError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")  # 0 looped forever
     remaining = np.asarray(counts, dtype=np.int64).copy()
     while remaining.sum() > 0:

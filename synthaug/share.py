@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import train_test_split
 
+from ._checks import is_whole
 from ._errors import DataError
 from ._text import closest_name
 from .distributed import launched_by_torchrun
@@ -99,7 +100,7 @@ def check_gates(leakage, gates: Gates) -> list[GateResult]:
 
 def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
     """Refuse, before any training, what would fail (or mean nothing) only after it."""
-    if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+    if n is not None and (not is_whole(n) or n < 1):
         raise DataError(f"--n must be a positive number of rows, got {n!r}")
     if filter_quantile is not None and not (_finite(filter_quantile) and 0 < filter_quantile < 1):
         raise DataError(f"--filter-close must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")

@@ -12,6 +12,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
+from ._checks import is_whole
 from ._errors import DataError
 from ._random import child_seed, draw_seed
 from .sampling import allocate
@@ -142,7 +143,7 @@ def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float, per
         if unknown:
             raise DataError(f"per_class: unknown class {unknown[0]!r}")
         bad = [(c, n) for c, n in per_class.items()
-               if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0]
+               if not is_whole(n) or n < 0]
         if bad:  # a negative count added nothing, 2.7 added 2
             raise DataError(f"per_class: count for class {bad[0][0]!r} must be a whole number >= 0, got {bad[0][1]!r}")
         return np.array([int(per_class.get(c, 0)) for c in classes.tolist()])

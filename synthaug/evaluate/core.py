@@ -12,6 +12,7 @@ import torch
 from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
+from .._checks import is_whole
 from .._errors import DataError
 from .._random import RandomState, child_seed, draw_seed
 from .._text import quoted
@@ -234,7 +235,7 @@ def _as_ratios(ratios) -> tuple:
 
 def _as_int(value):
     """A numpy integer as an int; other values as given, for the check."""
-    return int(value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
+    return int(value) if is_whole(value) else value
 
 
 def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -> None:

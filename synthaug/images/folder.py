@@ -21,6 +21,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
 from ..io import TABLE_SUFFIXES, atomic_directory, atomic_path
 
@@ -177,7 +178,7 @@ def default_size(shapes: Sequence[tuple[int, int]]) -> int:
 
 
 def check_image_size(size) -> int:
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not MIN_SIZE <= size <= MAX_SIZE:
+    if not is_whole(size) or not MIN_SIZE <= size <= MAX_SIZE:
         raise DataError(f"image_size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}; got {size!r}")
     return int(size)
 

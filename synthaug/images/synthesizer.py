@@ -13,6 +13,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from .._checks import is_whole
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
@@ -196,7 +197,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
                  "adapt_images")
         for name in names + (("n_threads",) if self.n_threads is not None else ()):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            if not is_whole(value) or value < 1:
                 raise DataError(f"{name} must be a whole number >= 1; got {value!r}")
         if not 0.0 <= float(self.augment_p) <= 1.0:
             raise DataError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from ._errors import ModelFileError
+from ._errors import ModelFileError, SynthaugWarning
 from .io import atomic_directory, check_output_folder
 
 FORMAT_VERSION = 1
@@ -83,6 +84,19 @@ def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
     except (SafetensorError, OSError) as exc:
         raise ModelFileError(f"{weights_path}: cannot be read ({exc})") from None
     return meta, tensors
+
+
+def known_params(meta: dict, names: list[str], where: str = META_FILE) -> dict:
+    """``meta["params"]`` limited to ``names`` (the class's constructor parameters); the others,
+    from a newer synthaug of the same format version or a hand edit, are named in a warning."""
+    params = require(meta, "params", where=where)
+    if not isinstance(params, dict):
+        raise ModelFileError(f"{where}: 'params' is not a mapping")
+    unknown = sorted(set(map(str, params)) - set(names))
+    if unknown:
+        warnings.warn(f"{where}: parameter(s) {', '.join(unknown)} unknown to this synthaug {_version()} were "
+                      f"ignored (a model from a newer synthaug, or an edited file)", SynthaugWarning, stacklevel=3)
+    return {k: v for k, v in params.items() if k in names}
 
 
 def require(meta: dict, *keys: str, where: str = META_FILE):

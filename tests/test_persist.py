@@ -63,3 +63,22 @@ def test_zero_dimensional_arrays_keep_their_shape(tmp_path):
     save_model(tmp_path / "m", "Test", {"format_version": 1}, {"scalar": np.array(3.0), "view": np.arange(6.0)[::2]})
     _, tensors = load_model(tmp_path / "m")
     assert tuple(tensors["scalar"].shape) == () and tensors["view"].tolist() == [0.0, 2.0, 4.0]
+
+
+def test_unknown_params_are_named_in_a_warning_and_ignored(saved):
+    before = synthaug.load(saved).sample_frame(n=5, random_state=1)
+    meta = json.loads((saved / "model.json").read_text())
+    meta["params"]["zz_future_option"] = 3
+    (saved / "model.json").write_text(json.dumps(meta))
+    with pytest.warns(synthaug.SynthaugWarning, match="zz_future_option unknown to this synthaug"):
+        model = synthaug.load(saved)
+    assert "zz_future_option" not in model.get_params()
+    assert model.sample_frame(n=5, random_state=1).equals(before)
+
+
+def test_params_that_are_not_a_mapping_are_a_model_file_error(saved):
+    meta = json.loads((saved / "model.json").read_text())
+    meta["params"] = [1, 2]
+    (saved / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFileError, match="'params' is not a mapping"):
+        synthaug.load(saved)

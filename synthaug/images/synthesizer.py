@@ -19,7 +19,7 @@ from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from .._text import quoted
 from ..gan.losses import check_loss
-from ..persist import require, save_model
+from ..persist import known_params, require, save_model
 from ..privacy.dp import check_dp_request
 from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
@@ -416,10 +416,10 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     @classmethod
     def _from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
-        params = dict(require(meta, "params"))
+        params = known_params(meta, cls._get_param_names())
         params.setdefault("class_weight", 0.0)  # files from before these parameters trained without them
         params.setdefault("label_filter", False)
-        model = cls(**{k: v for k, v in params.items() if k in cls._get_param_names()})
+        model = cls(**params)
         net = ImageNetConfig.from_dict(require(meta, "network"))
         G = Generator(net)
         state = {k[len("generator."):]: v for k, v in tensors.items() if k.startswith("generator.")}

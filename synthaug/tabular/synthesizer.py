@@ -21,7 +21,7 @@ from .._random import child_seed, draw_seed
 from ..distributed import agreed_seed, current_context
 from ..gan.losses import check_loss
 from ..io import TableWriter
-from ..persist import require, save_model
+from ..persist import known_params, require, save_model
 from ..privacy.dp import check_dp_request
 from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
@@ -577,8 +577,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> TabularCGAN:
         """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
-        params = dict(require(meta, "params"))
-        model = cls(**{k: v for k, v in params.items() if k in cls._get_param_names()})
+        model = cls(**known_params(meta, cls._get_param_names()))
         arrays = {k: v.numpy() for k, v in tensors.items() if k.startswith("encoder.")}
         model.encoder_ = TableEncoder.from_state(require(meta, "encoder"), arrays)
         net = NetworkConfig.from_dict(require(meta, "network"))

@@ -1,4 +1,5 @@
 import csv
+import json
 
 import numpy as np
 import pytest
@@ -50,6 +51,18 @@ def test_save_load_sample_identical(fitted, tmp_path):
     assert y1.tolist() == y2.tolist() and sorted(y1.tolist()) == ["a", "a", "c", "c", "c"]
     assert x1.shape == (5, 8, 8, 1) and x1.dtype == np.uint8
     assert loaded.get_params() == {**model.get_params(), "betas": list(model.betas)}
+
+
+def test_unknown_params_warn_and_old_files_default_new_ones(fitted, tmp_path):
+    model, _ = fitted
+    path = model.save(tmp_path / "model")
+    meta = json.loads((path / "model.json").read_text())
+    meta["params"]["zz_future_option"] = 1
+    del meta["params"]["class_weight"]  # a file from before class_weight: trained without it
+    (path / "model.json").write_text(json.dumps(meta))
+    with pytest.warns(synthaug.SynthaugWarning, match="zz_future_option unknown"):
+        loaded = synthaug.load(path)
+    assert loaded.class_weight == 0.0 and "zz_future_option" not in loaded.get_params()
 
 
 def test_model_directory_holds_weights_not_images(fitted, tmp_path):

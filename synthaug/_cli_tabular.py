@@ -17,7 +17,7 @@ from .cli import command
 from .distributed import launched_by_torchrun, process_group
 from .io import read_table
 from .persist import META_FILE, check_model_path, load_model
-from .sampling import parse_per_class
+from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
 from .tabular.public_schema import read_public_schema
 from .tabular.synthesizer import TabularCGAN
 
@@ -147,9 +147,9 @@ def sample(
     balance: Annotated[bool, typer.Option(help="Top every class up to the largest.")] = False,
     ratio: Annotated[float | None, typer.Option(help="Rows as a multiple of the training size.")] = None,
     chunk_size: Annotated[int | None, typer.Option(
-        min=1, help="Rows (or images) generated and written at a time; by default the model's own, 50,000 rows "
-                    "or 1,024 images, as in Python's model.sample. Another size draws other rows for the same "
-                    "seed.")] = None,
+        min=1, help="Rows (or images) generated and written at a time; by default the model's own, "
+                    f"{ROW_CHUNK:,} rows or {IMAGE_CHUNK:,} images, as in Python's model.sample. Another size "
+                    "draws other rows for the same seed.")] = None,
     train: Annotated[Path | None, typer.Option(
         help="The training table, so the model's privacy filter can drop rows too close to a training row "
              "and its label filter rows unlike their class (model files hold no rows).")] = None,

@@ -11,6 +11,10 @@ from ._errors import DataError
 from ._random import child_seed, draw_seed
 from ._text import closest_name, quoted
 
+ROW_CHUNK = 50_000
+"""Rows a table model generates (and a writer writes) at a time by default."""
+IMAGE_CHUNK = 1024
+"""Images an image model generates at a time by default."""
 MAX_SAMPLE_ROWS = 2**53  # more rows than any run generates; beyond it counts overflow int64 and lose float precision
 
 

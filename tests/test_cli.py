@@ -217,3 +217,16 @@ def test_inspect_of_a_damaged_model_json_is_one_line(model, tmp_path, damage):
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert f"model.json: damaged (missing '{damage}')" in result.output
     assert isinstance(result.exception, SystemExit)
+
+
+def test_sample_help_states_the_models_own_chunk_defaults():
+    import inspect
+
+    from synthaug import ImageCGAN, TabularCGAN
+    from synthaug.sampling import IMAGE_CHUNK, ROW_CHUNK
+
+    for cls, default in ((TabularCGAN, ROW_CHUNK), (ImageCGAN, IMAGE_CHUNK)):
+        for method in (cls.write_sample, cls.iter_sample):
+            assert inspect.signature(method).parameters["chunk_size"].default == default
+    text = " ".join(runner.invoke(app, ["sample", "--help"], env={"COLUMNS": "400"}).output.split())
+    assert f"{ROW_CHUNK:,} rows or {IMAGE_CHUNK:,} images" in text

@@ -21,7 +21,7 @@ from .._text import quoted
 from ..gan.losses import check_loss
 from ..persist import known_params, require, save_model
 from ..privacy.dp import check_dp_request
-from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
+from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
 from .folder import ImageWriter, check_channels, check_image_size, check_labels, prepare_images, read_images
 from .grid import image_grid, save_png
@@ -331,7 +331,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: int | None = None,
-                    chunk_size: int = 1024) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+                    chunk_size: int = IMAGE_CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield ``(x, y)`` chunks of at most ``chunk_size`` images; memory does not grow with N."""
         check_is_fitted(self, "generator_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
@@ -342,7 +342,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         for codes in chunk_labels(counts, int(chunk_size), rng):
             yield self.generate(codes, gen), self.classes_[codes]
 
-    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = 1024,
+    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = IMAGE_CHUNK,
                      verbose: bool | None = None, random_state: int | None = None, **request) -> int:
         """Write synthetic images to ``path``: an ``.npz`` (x, y) or a folder ``<class>/*.png`` with
         ``manifest.csv``; the output appears only when complete. Returns the image count."""

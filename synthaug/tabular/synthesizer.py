@@ -23,7 +23,7 @@ from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import known_params, require, save_model
 from ..privacy.dp import check_dp_request
-from ..sampling import SampleSeeds, chunk_labels, resolve_class_counts
+from ..sampling import ROW_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
 from .label_filter import check_quantile, fit_label_filter
@@ -433,7 +433,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: int | None = None,
-                    chunk_size: int = 50_000) -> Iterator[pd.DataFrame]:
+                    chunk_size: int = ROW_CHUNK) -> Iterator[pd.DataFrame]:
         """Yield shuffled chunks of whole synthetic rows; memory does not grow with the total."""
         check_is_fitted(self, "generators_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
@@ -504,7 +504,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         order = np.argsort(np.concatenate(where), kind="stable")
         return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
 
-    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = 50_000,
+    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = ROW_CHUNK,
                      verbose: bool | None = None, random_state: int | None = None, **request) -> int:
         """Stream synthetic rows to CSV or Parquet (by extension); returns the row count."""
         check_is_fitted(self, "generators_")

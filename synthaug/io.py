@@ -6,7 +6,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +15,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ._errors import DataError
+from .tabular.datetimes import UNITS_NS, resolution_ns
 
 TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
@@ -138,15 +139,22 @@ class TableWriter:
     frame with every column's dtype and values of every type it can hold, fixes the file's column
     types up front (else the first chunk does, and a column all missing in it has no type) and
     lets a file with no rows still be written with its header.
+
+    In CSV a timestamp column is written at its resolution (``time_resolutions``: column ->
+    nanoseconds per step, as :func:`synthaug.tabular.datetimes.resolution_ns` gives): dates as
+    ``2021-08-14``, whole seconds without a fraction. Without a template, the first frame written
+    gives the resolutions; with a template and no ``time_resolutions``, timestamps keep full precision.
     """
 
-    def __init__(self, path: str | Path, template: pd.DataFrame | None = None) -> None:
+    def __init__(self, path: str | Path, template: pd.DataFrame | None = None,
+                 time_resolutions: Mapping[str, int] | None = None) -> None:
         self.path = Path(path)
         self.format = table_format(self.path)
         self.rows_written = 0
         self._atomic: contextlib.AbstractContextManager[Path] | None = None
         self._writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
         self._schema: pa.Schema | None = None
+        self._resolutions = dict(time_resolutions or {})
         if template is not None:
             self._schema = self._file_schema(pa.Schema.from_pandas(template, preserve_index=False))
 
@@ -158,14 +166,21 @@ class TableWriter:
     def write(self, frame: pd.DataFrame) -> None:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         if self._writer is None:
+            if self._schema is None and self.format == "csv":  # the first frame fixes the file's columns
+                self._resolutions = {**_frame_resolutions(frame), **self._resolutions}
             self._open(self._schema or self._file_schema(table.schema))
         table = table.cast(self._schema)
         self._writer.write_table(table)
         self.rows_written += len(frame)
 
     def _file_schema(self, schema: pa.Schema) -> pa.Schema:
-        """Parquet keeps pandas' metadata, so nullable dtypes (Int64, boolean) read back as such."""
-        return schema if self.format == "parquet" else schema.remove_metadata()
+        """Parquet keeps pandas' metadata, so nullable dtypes (Int64, boolean) read back as such;
+        CSV drops it and writes timestamps at their columns' resolutions."""
+        if self.format == "parquet":
+            return schema
+        fields = [f.with_type(_csv_time_type(f.type, self._resolutions[f.name]))
+                  if pa.types.is_timestamp(f.type) and f.name in self._resolutions else f for f in schema]
+        return pa.schema(fields)
 
     def _open(self, schema: pa.Schema) -> None:
         self._schema = schema
@@ -185,3 +200,18 @@ class TableWriter:
             self._atomic.__exit__(type(error), error, error.__traceback__)
             raise
         self._atomic.__exit__(exc_type, exc, tb)
+
+
+def _frame_resolutions(frame: pd.DataFrame) -> dict[str, int]:
+    """Each datetime64 column's resolution in nanoseconds (a column with no values: none)."""
+    return {str(name): resolution_ns(col) for name, col in frame.items()
+            if pd.api.types.is_datetime64_any_dtype(col) and col.notna().any()}
+
+
+def _csv_time_type(arrow_type: pa.TimestampType, resolution: int) -> pa.DataType:
+    """Dates as dates (a naive column whose values are whole days), else the coarsest unit that
+    keeps every step: seconds, milliseconds, microseconds or nanoseconds."""
+    if resolution % UNITS_NS[0] == 0 and arrow_type.tz is None:
+        return pa.date32()
+    unit = next(u for u, ns in (("s", 10**9), ("ms", 10**6), ("us", 10**3), ("ns", 1)) if resolution % ns == 0)
+    return pa.timestamp(unit, tz=arrow_type.tz)

@@ -74,3 +74,32 @@ def test_parquet_keeps_nullable_dtypes(tmp_path):
         writer.write(frame.dropna())
     back = read_table(tmp_path / "t.parquet")
     assert back.dtypes.astype(str).tolist() == ["Int64", "boolean"] and len(back) == 3
+
+
+def test_csv_writes_timestamps_at_their_resolution(tmp_path):
+    frame = pd.DataFrame({
+        "day": pd.to_datetime(["2021-08-14", "2021-08-15"]),
+        "second": pd.to_datetime(["2021-08-14 10:00:01", "2021-08-15 00:00:00"]),
+        "milli": pd.to_datetime(["2021-08-14 10:00:01.250", "2021-08-15 00:00:00.000"]),
+        "local_day": pd.to_datetime(["2021-08-14", "2021-08-15"]).tz_localize("Europe/Berlin"),
+        "none": pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns]"),
+    })
+    with TableWriter(tmp_path / "t.csv") as w:
+        w.write(frame)
+    lines = (tmp_path / "t.csv").read_text().splitlines()
+    assert lines[1].split(",") == ["2021-08-14", "2021-08-14 10:00:01", "2021-08-14 10:00:01.250",
+                                   "2021-08-14 00:00:00+0200", ""]
+    back = pd.read_csv(tmp_path / "t.csv", parse_dates=["day", "second", "milli"])
+    for name in ("day", "second", "milli"):
+        assert back[name].equals(frame[name].astype(back[name].dtype))
+
+
+def test_csv_resolutions_given_with_a_template_hold_for_every_chunk(tmp_path):
+    day = pd.DataFrame({"d": pd.to_datetime(["2021-08-14"])})
+    with TableWriter(tmp_path / "t.csv", template=day, time_resolutions={"d": 10**9}) as w:
+        w.write(day)  # a chunk that happens to fall on midnight keeps the column's seconds
+        w.write(pd.DataFrame({"d": pd.to_datetime(["2021-08-14 10:00:01"])}))
+    assert (tmp_path / "t.csv").read_text().splitlines()[1:] == ["2021-08-14 00:00:00", "2021-08-14 10:00:01"]
+    with TableWriter(tmp_path / "p.parquet", template=day, time_resolutions={"d": 10**9}) as w:
+        w.write(day)
+    assert pd.read_parquet(tmp_path / "p.parquet")["d"].equals(day["d"])  # Parquet keeps the dtype

@@ -510,7 +510,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         check_is_fitted(self, "generators_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
         show = self.verbose if verbose is None else verbose
-        with TableWriter(path, self._template()) as writer, progress_bar(total, "sampling", show) as bar:
+        with TableWriter(path, self._template(), self._time_resolutions()) as writer, \
+                progress_bar(total, "sampling", show) as bar:
             chunks = self.iter_sample(n, chunk_size=chunk_size, random_state=random_state, **request)
             for chunk in chunks:
                 writer.write(chunk)
@@ -533,6 +534,10 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 raw[torch.from_numpy(rows)] = G(z, torch.zeros(len(rows), dtype=torch.long))
         raw = SoftmaxLayout(self.encoder_.spans_).perturb(raw, gen)
         return self._decode(raw.numpy(), codes)
+
+    def _time_resolutions(self) -> dict[str, int]:
+        """Each datetime column's resolution in nanoseconds (the step its sampled values are on)."""
+        return {c.spec.name: int(c.resolution_ns_) for c in self.encoder_.codecs_ if c.spec.kind == "datetime"}
 
     def _template(self) -> pd.DataFrame:
         """Decoded rows that between them take every category and mode of every column (no

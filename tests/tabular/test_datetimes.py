@@ -66,3 +66,19 @@ def test_decoded_dates_are_dates_and_seconds_are_whole():
     assert (out["local"].dt.tz_localize(None) == out["local"].dt.tz_localize(None).dt.normalize()).all()
     # mixed offsets (+01:00 and +02:00) are measured in UTC: whole hours there, written with the offset
     assert out["offsets"].dropna().str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:00:00\+00:00").all()
+
+
+def test_sampled_csv_writes_dates_as_dates_and_seconds_whole(tmp_path):
+    from synthaug import TabularCGAN
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "day": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, 80), unit="D"),
+        "sec": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 10**7, 80), unit="s"),
+        "y": np.repeat([0, 1], 40),
+    })
+    model = TabularCGAN(min_steps=5, epochs=1, random_state=0).fit(frame, y="y")
+    model.write_sample(tmp_path / "s.csv", n=20, chunk_size=3)
+    rows = [line.split(",") for line in (tmp_path / "s.csv").read_text().splitlines()[1:]]
+    assert len(rows) == 20
+    assert all(len(day) == 10 and len(sec) == 19 for day, sec, _ in rows)  # 2021-03-28, 2020-02-22 06:37:48

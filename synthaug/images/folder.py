@@ -23,7 +23,7 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
-from ..io import TABLE_SUFFIXES, atomic_directory, atomic_path
+from ..io import TABLE_SUFFIXES, atomic_directory, atomic_path, check_output_folder
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 CHANNELS = ("auto", "gray", "rgb")
@@ -331,11 +331,10 @@ class ImageWriter:
         if self.path.suffix.lower() in TABLE_SUFFIXES:  # a folder named "out.csv" is never what was meant
             raise DataError(f"{self.path}: images are written to a folder or an .npz file, not a "
                             f"{self.path.suffix} table; is MODEL a table model?")
-        if not self.is_npz and self.path.exists() and not self.path.is_dir():
-            raise DataError(f"{self.path}: exists and is not a folder; give a folder or an .npz path")
-        if not self.is_npz and self.path.is_dir() and any(self.path.iterdir()) and not (self.path / MANIFEST).is_file():
-            raise DataError(f"{self.path}: folder exists and is not a synthaug sample folder (no {MANIFEST}); "
-                            "it would be replaced: choose another path")
+        if not self.is_npz:  # a folder of the user's files is never replaced
+            check_output_folder(self.path, lambda p: (p / MANIFEST).is_file(),
+                                f"exists and is not a synthaug sample folder (no {MANIFEST}); it would be replaced: "
+                                "choose another path, or an .npz file")
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(self.path) if self.is_npz else atomic_directory(self.path))
         if not self.is_npz:

@@ -215,6 +215,11 @@ def test_writer_refuses_to_replace_a_foreign_folder(tmp_path, images):
     write_images(tmp_path / "ours", x, codes)
     write_images(tmp_path / "ours", x[:3], codes[:3])  # a previous sample folder is replaced
     assert len((tmp_path / "ours" / "manifest.csv").read_text().splitlines()) == 4
+    (tmp_path / "notes").write_text("precious")
+    for path in (tmp_path / "notes", tmp_path / "notes" / "out"):  # a file, or a file where a parent folder goes
+        with pytest.raises(DataError, match="notes"):
+            write_images(path, x, codes)
+    assert (tmp_path / "notes").read_text() == "precious"
 
 
 @pytest.mark.parametrize("label", ["x" * 300, "manifest.csv"], ids=["too-long", "manifest"])

@@ -72,6 +72,7 @@ def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
     assert {g["name"] for g in card["gates"]} == {"dcr_share", "membership_auc", "exact_copies", "near_copies"}
     assert card["thresholds"]["max_dcr_share"] == 0.75 and card["versions"]["synthaug"]
     assert card["gates"][0]["upper"] == pytest.approx(card["measures"]["dcr_share"]["high"])
+    assert card["card_version"] == 2  # 1: gates passed on the point estimate and recorded no upper bound
 
 
 def test_cli_refusal_exits_3_and_names_the_gate(cancer, tmp_path):

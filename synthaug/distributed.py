@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -113,6 +114,10 @@ def process_group(device: str | None) -> Iterator[DistContext]:
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
     dist.init_process_group(backend="nccl" if cuda else "gloo")
     try:
-        yield current_context()
+        ctx = current_context()
+        with warnings.catch_warnings():
+            if not ctx.is_main:  # every process reads the same table: rank 0 says each warning once
+                warnings.simplefilter("ignore")
+            yield ctx
     finally:
         dist.destroy_process_group()

@@ -205,3 +205,15 @@ def test_private_ddp_step_equals_single_process_private_step(tmp_path, monkeypat
     for a, b in zip(single, ddp, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
     assert not torch.equal(single[-1], one_private_step(slice(0, 4), DistContext(), no_noise)[-1])  # split matters
+
+
+def test_a_data_warning_is_printed_once_not_once_per_process(mixed_table, tmp_path):
+    data = tmp_path / "data.csv"
+    mixed_table.assign(row_id=np.arange(len(mixed_table))).to_csv(data, index=False)  # identifier-like: dropped
+    port = 29900 + os.getpid() % 500
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-port", str(port),
+           "-m", "synthaug", "fit", str(data), "--target", "label", "-o", str(tmp_path / "m"), *FIT]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr.count("row_id") == 1, result.stderr[-2000:]

@@ -62,20 +62,33 @@ def auc_delong(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float]:
     return auc, float(np.sqrt(s10 / m + s01 / n))
 
 
+SMALL_GROUP = 30
+"""Groups smaller than this get AUC intervals that also span Wilson's (see :func:`auc_interval`)."""
+
+
 def auc_interval(pos: np.ndarray, neg: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
     """AUC with a DeLong normal interval clipped to [0, 1].
 
     DeLong's standard error is 0 when the scores separate perfectly (AUC 0 or 1) or all tie, which
     would make 3 members against 3 non-members a certain leak (chance alone separates them 1 time
     in 20). Then the interval is Wilson's for the AUC as a proportion of the smaller group's size,
-    a conservative stand-in (the AUC's variance is at most ``A (1 - A) / min(m, n)``).
+    a conservative stand-in (the AUC's variance is at most ``A (1 - A) / min(m, n)``). Below
+    ``SMALL_GROUP`` rows in the smaller group DeLong's normal interval is too narrow as well, so
+    there the interval spans both: weaker separation never gets a higher lower bound than a
+    perfect one (3 against 3: AUC 8/9 had [0.58, 1], AUC 1 [0.44, 1]).
     """
     auc, se = auc_delong(pos, neg)
-    if se == 0 and not np.isnan(auc):
-        low, high = wilson_interval(auc * min(len(pos), len(neg)), min(len(pos), len(neg)), confidence)
-        return auc, low, high
+    if np.isnan(auc):
+        return auc, 0.0, 1.0  # nothing known: the whole range
+    k = min(len(pos), len(neg))
+    w_low, w_high = wilson_interval(auc * k, k, confidence)
+    if se == 0:
+        return auc, w_low, w_high
     z = z_value(confidence)
-    return auc, max(0.0, auc - z * se), min(1.0, auc + z * se)
+    low, high = max(0.0, auc - z * se), min(1.0, auc + z * se)
+    if k < SMALL_GROUP:
+        low, high = min(low, w_low), max(high, w_high)
+    return auc, low, high
 
 
 def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:

@@ -25,7 +25,8 @@ Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorise
   (van Breugel et al., 2023): log of the k-NN radius among reference rows minus log of the
   distance to the nearest record, i.e. a nearest-neighbour estimate of
   p_records(x) / p_population(x); reference radii are cross-fitted on two halves of the
-  reference rows so no row is scored against itself. Interval: DeLong.
+  reference rows so no row is scored against itself. Interval: DeLong (spanning Wilson's
+  too below 30 rows in a group, and Wilson's alone at a perfect separation).
 * ``attribute_inference[col]``: an attacker who knows every other column takes ``col`` from
   the nearest record; excess of its success rate on training rows over reference rows
   (numeric success: within 5% of the column's range). Interval: Newcombe.

@@ -58,6 +58,17 @@ def test_auc_interval_of_a_perfect_separation_is_wilsons():
     assert low == pytest.approx(max(0.0, 0.25 - stats.z_value(0.95) * np.sqrt(0.125)))
 
 
+def test_auc_lower_bound_grows_with_separation_in_small_groups():
+    # 3 against 3: AUC 8/9 had DeLong's [0.58, 1], above the perfect separation's Wilson [0.44, 1]
+    members = [np.array([3.0, 4.0, 5.0]), np.array([1.5, 4.0, 5.0]), np.array([0.5, 4.0, 5.0])]
+    lows = [stats.auc_interval(m, np.array([0.0, 1.0, 2.0]))[1] for m in members]  # AUC 1, 8/9, 7/9
+    assert lows[0] > lows[1] > lows[2]
+    assert lows[1] == pytest.approx(stats.wilson_interval(8 / 3, 3)[0])
+    large = stats.auc_interval(np.arange(30.0) + 10, np.arange(30.0))  # 30 each: DeLong's interval as it was
+    se = stats.auc_delong(np.arange(30.0) + 10, np.arange(30.0))[1]
+    assert large[1] == pytest.approx(large[0] - stats.z_value(0.95) * se)
+
+
 def test_t_interval_by_hand():
     # mean 2, sd 1, t(0.975, 2) = 4.302653
     mean, low, high = stats.t_interval(np.array([1.0, 2.0, 3.0]))

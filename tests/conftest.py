@@ -46,3 +46,23 @@ FAST = {"epochs": 1, "min_steps": 30, "batch_size": 64, "generator_dims": (32,),
 def fast_params() -> dict:
     """Constructor parameters for a model that trains in well under a second."""
     return dict(FAST)
+
+
+@pytest.fixture(scope="module")
+def table_model(tmp_path_factory):
+    from synthaug import TabularCGAN
+
+    folder = tmp_path_factory.mktemp("table")
+    table = make_mixed_table(60)
+    table.to_csv(folder / "train.csv", index=False)
+    TabularCGAN(random_state=0, **FAST).fit(table, y="label").save(folder / "m")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def image_model():
+    from synthaug import ImageCGAN
+    from tests.images.conftest import TINY, make_images
+
+    x, y = make_images(size=12)
+    return x, y, ImageCGAN(random_state=0, image_size=8, **TINY).fit(x, y)  # samples 8x8 images of 12x12 ones

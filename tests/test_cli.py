@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -230,3 +231,52 @@ def test_sample_help_states_the_models_own_chunk_defaults():
             assert inspect.signature(method).parameters["chunk_size"].default == default
     text = " ".join(runner.invoke(app, ["sample", "--help"], env={"COLUMNS": "400"}).output.split())
     assert f"{ROW_CHUNK:,} rows or {IMAGE_CHUNK:,} images" in text
+
+
+def test_cli_sample_of_an_image_model_gives_the_rows_of_model_sample(tmp_path):
+    # The command passed chunk_size=50,000, the tables' default, to image models too: past 1,024
+    # images (ImageCGAN's chunk) it drew other images than model.sample with the same seed, and
+    # generated 50,000 images at a time.
+    import synthaug
+    from synthaug import ImageCGAN
+    from tests.images.conftest import TINY, make_images
+
+    x, y = make_images()
+    ImageCGAN(random_state=0, **TINY).fit(x, y).save(tmp_path / "m")
+    result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "s.npz"), "--n", "1100",
+                                 "--seed", "3", "-q"])
+    assert result.exit_code == 0, result.output
+    expected_x, expected_y = synthaug.load(tmp_path / "m").sample(n=1100, random_state=3)
+    with np.load(tmp_path / "s.npz") as written:
+        np.testing.assert_array_equal(written["x"], expected_x)
+        np.testing.assert_array_equal(written["y"], expected_y)
+
+
+def test_cli_sample_refuses_to_write_over_its_training_table(table_model):
+    # -o train.csv --train train.csv replaced the real table with synthetic rows
+    train = table_model / "train.csv"
+    before = train.read_bytes()
+    result = runner.invoke(app, ["sample", str(table_model / "m"), "-o", str(train), "--train", str(train),
+                                 "--n", "5", "-q"])
+    assert result.exit_code == 2 and "is the --train table" in result.output
+    assert train.read_bytes() == before
+
+
+def test_streamed_rows_equal_in_memory_rows_past_one_chunk(table_model, tmp_path):
+    import synthaug
+
+    model = synthaug.load(table_model / "m")
+    with pytest.warns(UserWarning):
+        expected = model.sample_frame(n=50_003, random_state=2)  # two chunks of the default 50,000
+    result = runner.invoke(app, ["sample", str(table_model / "m"), "-o", str(tmp_path / "s.parquet"),
+                                 "--n", "50003", "--seed", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "s.parquet"), expected)
+
+
+def test_an_empty_per_class_is_named_not_ignored(table_model, tmp_path):
+    # --per-class "" was taken as not given: with --n it sampled n rows, alone it asked for one request
+    result = runner.invoke(app, ["sample", str(table_model / "m"), "-o", str(tmp_path / "s.csv"), "--n", "5",
+                                 "--per-class", "", "-q"])
+    assert result.exit_code == 2 and "--per-class: no LABEL=COUNT pairs given" in result.output
+    assert not (tmp_path / "s.csv").exists()

@@ -103,3 +103,21 @@ def test_csv_resolutions_given_with_a_template_hold_for_every_chunk(tmp_path):
     with TableWriter(tmp_path / "p.parquet", template=day, time_resolutions={"d": 10**9}) as w:
         w.write(day)
     assert pd.read_parquet(tmp_path / "p.parquet")["d"].equals(day["d"])  # Parquet keeps the dtype
+
+
+@pytest.mark.parametrize("name", ["out.parquet", "out.csv"])
+def test_a_writer_that_fails_when_closing_leaves_no_file(tmp_path, name):
+    # A failing close (Parquet writes its footer then; a full disk) skipped the cleanup and left
+    # the temporary .out.parquet.*.tmp next to the output.
+    class FullDisk:
+        def __init__(self, writer):
+            self.writer = writer
+
+        def close(self):
+            self.writer.close()
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"), TableWriter(tmp_path / name) as writer:
+        writer.write(pd.DataFrame({"a": [1, 2]}))
+        writer._writer = FullDisk(writer._writer)
+    assert list(tmp_path.iterdir()) == []

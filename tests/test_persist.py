@@ -1,6 +1,8 @@
 import json
 
+import numpy as np
 import pytest
+import torch
 
 import synthaug
 from synthaug import ModelFileError, TabularCGAN
@@ -82,3 +84,14 @@ def test_params_that_are_not_a_mapping_are_a_model_file_error(saved):
     (saved / "model.json").write_text(json.dumps(meta))
     with pytest.raises(ModelFileError, match="'params' is not a mapping"):
         synthaug.load(saved)
+
+
+def test_save_model_takes_numpy_views_as_it_takes_torch_ones(tmp_path):
+    # a transposed or strided numpy array failed in safetensors ("non contiguous tensor"), a
+    # torch one did not
+    from synthaug.persist import load_model, save_model
+
+    strided = np.arange(12.0).reshape(3, 4).T[::2]
+    save_model(tmp_path / "m", "Test", {}, {"a": strided, "b": torch.arange(6.0).reshape(2, 3).T})
+    _, tensors = load_model(tmp_path / "m")
+    np.testing.assert_array_equal(tensors["a"].numpy(), strided)

@@ -128,3 +128,49 @@ def test_integer_column_names_and_mixed_object_arrays():
     mixed = np.column_stack([rng.normal(size=40).astype(object), rng.choice(["u", "v"], 40)])
     X_res, _ = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(mixed, y)
     assert X_res.shape == (60, 2) and isinstance(X_res[-1, 0], float) and X_res[-1, 1] in {"u", "v"}
+
+
+@pytest.mark.parametrize("ratio", [np.float32(0.6), np.float16(0.5)])
+def test_numpy_float_sampling_strategies_are_read_as_imblearn_reads_them(ratio):
+    # np.float32 is no Python float: it was refused as "unsupported value"
+    from imblearn.utils import check_sampling_strategy
+
+    y = np.array(["b"] * 9 + ["a"] * 20)
+    expected = {k: int(v) for k, v in check_sampling_strategy(ratio, y, "over-sampling").items()}
+    assert oversampling_targets(y, ratio) == expected
+
+
+def test_a_seeded_synthesizer_keeps_its_seed_in_the_oversampler():
+    # SynthOverSampler(random_state=None) replaced the synthesizer's random_state=4 with fresh
+    # entropy, so each fit_resample gave other rows
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = np.array([0] * 30 + [1] * 10)
+    runs = [SynthOverSampler(synthesizer=TabularCGAN(random_state=4, **TINY)).fit_resample(X, y)[0]
+            for _ in range(2)]
+    np.testing.assert_array_equal(runs[0], runs[1])
+    seeded = SynthOverSampler(synthesizer=TabularCGAN(random_state=4, **TINY), random_state=4).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(seeded, runs[0])  # the same seed, wherever it is given
+
+
+def test_nothing_to_add_returns_the_containers_a_resample_returns():
+    # Balanced classes returned X and y as given: lists stayed lists (NumPy when rows were added)
+    # and a DataFrame kept its index (a fresh one when rows were added), unlike imblearn
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)), [0] * 20 + [1] * 20
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(X.tolist(), y)
+    assert isinstance(X_res, np.ndarray) and isinstance(y_res, np.ndarray) and y_res.tolist() == y
+    np.testing.assert_array_equal(X_res, X)
+    frame = pd.DataFrame(X, columns=["a", "b"], index=np.arange(100, 140))
+    labels = pd.Series(y, index=frame.index, name="label")
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(frame, labels)
+    assert X_res.index.tolist() == y_res.index.tolist() == list(range(40))
+    assert X_res.equals(frame.reset_index(drop=True)) and y_res.equals(labels.reset_index(drop=True))
+
+
+def test_a_column_vector_y_is_taken_as_imblearn_takes_it():
+    # y of shape (N, 1) raised pandas' "Data must be 1-dimensional" as a traceback
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = np.array([0] * 30 + [1] * 10)[:, None]
+    expected = RandomOverSampler(random_state=0).fit_resample(X, y)[1]
+    _, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(X, y)
+    assert y_res.shape == expected.shape == (60,) and np.bincount(y_res).tolist() == [30, 30]

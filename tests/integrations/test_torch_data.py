@@ -99,3 +99,83 @@ def test_synthetic_columns_follow_the_real_tables_names_not_places(numeric_model
         AugmentedDataset(X.assign(d=1.0), y, synthesizer=model, balance=True)
     with pytest.raises(DataError, match="other columns"):
         AugmentedDataset(X.assign(d=1.0).to_numpy(), y, synthesizer=model, balance=True)
+
+
+def test_negative_indices_count_from_the_last_item():
+    # ds[-1] was the last real item, marked real, not the last (synthetic) item
+    X = np.arange(12, dtype=float).reshape(6, 2)
+    y = np.array([0, 0, 0, 0, 1, 1])
+    synthetic = (np.full((2, 2), 99.0), np.array([1, 1]))
+    ds = AugmentedDataset(X, y, synthetic=synthetic, balance=True, return_source=True)
+    assert len(ds) == 8
+    for i in range(len(ds)):
+        assert all(np.array_equal(a, b) for a, b in zip(ds[i - len(ds)], ds[i], strict=True))
+    assert ds[-1][2].item() and ds[-1][0].tolist() == [99.0, 99.0]
+    for bad in (8, -9):
+        with pytest.raises(IndexError):
+            ds[bad]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"per_class": {1: -2}}, "count for class 1 must be a whole number >= 0, got -2"),
+    ({"per_class": {1: 1.5}}, "count for class 1 must be a whole number >= 0, got 1.5"),
+    ({"synthetic_ratio": float("nan")}, "synthetic_ratio must be a finite number >= 0"),
+    ({"synthetic_ratio": float("inf")}, "synthetic_ratio must be a finite number >= 0"),
+])
+def test_bad_synthetic_counts_are_named(options, message):
+    # per_class={1: -2} silently added nothing, {1: 1.5} one item; NaN and inf ratios raised
+    # ValueError/OverflowError from round()
+    X, y = np.zeros((6, 2)), np.array([0, 0, 0, 0, 1, 1])
+    with pytest.raises(DataError, match=message):
+        AugmentedDataset(X, y, synthetic=(X, y), **options)
+
+
+def test_random_state_takes_none_and_generators_like_the_estimators():
+    # random_state=None or a Generator raised TypeError from int(); -1 a SeedSequence traceback
+    X, y = np.arange(12.0).reshape(6, 2), np.array([0, 0, 0, 0, 1, 1])
+    synthetic = (np.arange(100.0).reshape(50, 2), np.array([1] * 50))
+    for state in (None, np.random.default_rng(0)):
+        ds = AugmentedDataset(X, y, synthetic=synthetic, balance=True, random_state=state)
+        assert len(ds) == 8 and isinstance(ds.random_state, int)
+    a, b = (AugmentedDataset(X, y, synthetic=synthetic, balance=True, random_state=np.random.default_rng(3))
+            for _ in range(2))
+    assert torch.equal(a.synth_x, b.synth_x)
+    with pytest.raises(DataError, match="non-negative"):
+        AugmentedDataset(X, y, synthetic=synthetic, balance=True, random_state=-1)
+
+
+@pytest.mark.parametrize("layout", ["NHWC uint8", "NCHW float", "NHW float", "NHWC rgb"])
+def test_image_items_share_one_shape_whatever_the_layout_and_model_size(image_model, layout):
+    # Synthetic images came at the model's size (8x8 here) beside 12x12 real ones, and (N, C, H, W)
+    # real images (which ImageCGAN.fit takes) were read as (N, H, W, C): either way the DataLoader
+    # failed with "stack expects each tensor to be equal size".
+    x, y, model = image_model
+    real = {"NHWC uint8": x, "NCHW float": x.transpose(0, 3, 1, 2) / 255.0, "NHW float": x[..., 0] / 255.0,
+            "NHWC rgb": np.repeat(x, 3, axis=-1)}[layout]
+    channels = 3 if layout == "NHWC rgb" else 1
+    ds = AugmentedDataset(real, y, synthesizer=model, per_class={0: 2, 2: 3}, return_source=True)
+    images, labels, synthetic = next(iter(DataLoader(ds, batch_size=len(ds))))
+    assert images.shape == (len(x) + 5, channels, 12, 12) and images.dtype == torch.float32
+    assert synthetic.sum() == 5 and images.min() >= 0 and images.max() <= 1
+    torch.testing.assert_close(images[0], torch.from_numpy(x[0].transpose(2, 0, 1) / 255.0).float().expand(
+        channels, -1, -1))  # real items as given
+    assert images[synthetic].std(dim=(1, 2, 3)).min() > 0  # a resized picture, not a blank
+
+
+def test_float_images_beyond_0_to_1_are_named_not_mixed_with_0_to_1_ones(image_model):
+    # float 0..255 real images gave 0..255 items beside synthetic 0..1 ones
+    x, y, model = image_model
+    with pytest.raises(DataError, match="image values must be uint8 .* or floats in 0..1"):
+        AugmentedDataset(x.astype(np.float32), y, synthesizer=model, balance=True)
+
+
+def test_x_and_y_of_other_lengths_are_named_not_cut():
+    # 6 rows with 5 labels gave 5 real items (the last row silently left out); a (N, 1) y gave
+    # labels of shape (1,)
+    X, y = np.zeros((6, 2)), np.array([0, 0, 0, 0, 1, 1])
+    with pytest.raises(DataError, match="X has 6 items but y has 5"):
+        AugmentedDataset(X, y[:5], synthetic=(X, y), balance=True)
+    with pytest.raises(DataError, match="synthetic X has 5 items but synthetic y has 6"):
+        AugmentedDataset(X, y, synthetic=(X[:5], y), balance=True)
+    ds = AugmentedDataset(X, y[:, None], synthetic=(X, y), balance=True)
+    assert ds[0][1].shape == () and len(ds) == 8

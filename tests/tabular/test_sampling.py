@@ -5,6 +5,7 @@ from synthaug import DataError
 from synthaug.sampling import allocate, chunk_labels, parse_per_class, resolve_class_counts
 
 CLASSES, COUNTS = [" <=50K", " >50K"], [75, 25]
+AB_CLASSES, AB_COUNTS = ["a", "b"], [30, 10]  # for the request checks below
 
 
 def test_n_follows_the_prior_exactly():
@@ -47,3 +48,42 @@ def test_chunks_have_exact_totals_and_bounded_size():
 def test_a_ratio_too_small_for_one_row_names_the_ratio():
     with pytest.raises(DataError, match="--ratio 0.001 of 100 training rows is 0 rows"):
         resolve_class_counts(["a", "b"], [50, 50], ratio=0.001)
+
+
+@pytest.mark.parametrize(("request_", "message"), [
+    ({"ratio": float("inf")}, "--ratio must be a positive number"),
+    ({"ratio": float("nan")}, "--ratio must be a positive number"),
+    ({"ratio": 1e300}, "--ratio must be a positive number"),
+    ({"n": 10**20}, "--n must be a whole number of rows"),
+    ({"n": float("inf")}, "--n must be a whole number of rows"),
+    ({"per_class": {"a": 10**20}}, "count for class 'a' must be a whole number from 0 to"),
+    ({"per_class": {"a": 2**53, "b": 2**53}}, "rows in all; at most"),
+])
+def test_requests_too_large_or_not_finite_are_one_line_errors(request_, message):
+    # --ratio inf raised OverflowError and --n 10**20 numpy's ValueError, both as tracebacks
+    with pytest.raises(DataError, match=message):
+        resolve_class_counts(AB_CLASSES, AB_COUNTS, **request_)
+
+
+@pytest.mark.parametrize("chunk_size", [0, -3])
+def test_a_chunk_size_below_one_is_refused_not_looped_on(chunk_size):
+    # chunk_size=0 drew empty chunks forever (model.write_sample(path, 10, chunk_size=0) hung)
+    chunks = chunk_labels(np.array([3, 2]), chunk_size, np.random.default_rng(0))
+    with pytest.raises(DataError, match="chunk_size must be a whole number of rows >= 1"):
+        next(chunks)
+
+
+@pytest.mark.parametrize("count", [2.5, "3", True])
+def test_per_class_counts_must_be_whole_numbers(count):
+    # model.sample(per_class={"a": 2.5}) gave 2 rows, "3" gave 3
+    with pytest.raises(DataError, match="count for class 'a' must be a whole number"):
+        resolve_class_counts(AB_CLASSES, AB_COUNTS, per_class={"a": count})
+    assert resolve_class_counts(AB_CLASSES, AB_COUNTS, per_class={"a": np.int64(2)}).tolist() == [2, 0]
+
+
+@pytest.mark.parametrize("n", [10.5, "7", True])
+def test_n_must_be_a_whole_number(n):
+    # model.sample(n=10.5) gave 10 rows, a recipe's n = "7" 7
+    with pytest.raises(DataError, match="--n must be a whole number of rows"):
+        resolve_class_counts(AB_CLASSES, AB_COUNTS, n=n)
+    assert resolve_class_counts(AB_CLASSES, AB_COUNTS, n=np.int64(4)).tolist() == [3, 1]

@@ -180,3 +180,22 @@ def test_attach_privacy_filter_refuses_text_where_the_model_learned_numbers(mixe
     wrong = mixed_table.assign(age=mixed_table["age"].astype(str) + " years")
     with pytest.raises(DataError, match="column 'age' is not numeric"):
         model.attach_privacy_filter(wrong, "label")
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.parquet"])
+def test_a_sample_that_fails_mid_stream_leaves_no_file_and_keeps_the_old_one(table_model, tmp_path, name):
+    model = synthaug.load(table_model / "m")
+    calls = []
+
+    def second_chunk_fails(codes, gen):
+        calls.append(len(codes))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return model._generate(codes, gen)
+
+    model._generate_filtered = second_chunk_fails
+    (tmp_path / name).write_bytes(b"old")
+    with pytest.warns(UserWarning), pytest.raises(KeyboardInterrupt):
+        model.write_sample(tmp_path / name, 30, chunk_size=10, random_state=0)
+    assert calls == [10, 10] and [p.name for p in tmp_path.iterdir()] == [name]
+    assert (tmp_path / name).read_bytes() == b"old"

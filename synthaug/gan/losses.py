@@ -1,4 +1,4 @@
-"""Adversarial losses and the gradient penalty, shared by tabular and image models."""
+"""Adversarial losses and the gradient penalties, shared by tabular and image models."""
 
 from __future__ import annotations
 
@@ -64,6 +64,20 @@ def gradient_penalty(
     out = critic(mixed)
     (grad,) = torch.autograd.grad(out.sum(), mixed, create_graph=True)
     return ((grad.flatten(1).norm(2, dim=1) - 1.0) ** 2).mean()
+
+
+def r1_penalty(real_logits: torch.Tensor, inputs: torch.Tensor) -> torch.Tensor:
+    """R1 penalty ``mean ||grad_x D(x_real)||^2`` (Mescheder et al., 2018), to be weighted by ``gamma / 2``.
+
+    ``real_logits`` (B,) were computed from ``inputs`` (N, ...), which requires grad; the squared
+    gradient is summed over all of ``inputs`` and divided by B, so each logit's input (an image,
+    or a pack of rows) counts once and rows that no real logit sees (fakes in the same forward
+    pass) add zero. The result keeps its graph, so the discriminator learns from it.
+    """
+    if not real_logits.numel():
+        return real_logits.sum()
+    (grad,) = torch.autograd.grad(real_logits.sum(), inputs, create_graph=True)
+    return grad.square().sum() / real_logits.numel()
 
 
 def feature_matching_loss(real_features: torch.Tensor, fake_features: torch.Tensor) -> torch.Tensor:

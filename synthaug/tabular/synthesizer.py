@@ -59,6 +59,11 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     (:func:`synthaug.gan.ema.ema_update`): at the default 3000 steps it ends near 0.997, so an
     ``ema_decay`` above that only matters in longer fits (about 9000 steps for 0.999).
 
+    ``lecam_weight`` > 0 adds LeCam regularisation of the discriminator's logits (Tseng et al.,
+    2021) and ``r1_weight`` > 0 the R1 penalty ``r1_weight / 2 * mean ||grad D(real pack)||^2``
+    (Mescheder et al., 2018; not with ``loss="wgan-gp"``, which has its own penalty): two
+    regularisers for discriminators that overfit few rows, both off by default and refused under DP.
+
     ``privacy_filter`` rejects and regenerates sampled rows that sit inside a training row's
     leave-one-out radius, and ``privacy_filter_pinning`` those more pinned to one training row
     than that quantile of fresh rows would be (see :mod:`synthaug.tabular.privacy_filter`).
@@ -79,6 +84,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         loss: str = "non-saturating",
         real_label: float = 0.9,
         gp_weight: float = 10.0,
+        lecam_weight: float = 0.0,
+        r1_weight: float = 0.0,
         pac: int | None = None,
         spectral_norm: bool = True,
         generator_norm: str = "batch",
@@ -123,6 +130,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.loss = loss
         self.real_label = real_label
         self.gp_weight = gp_weight
+        self.lecam_weight = lecam_weight
+        self.r1_weight = r1_weight
         self.pac = pac
         self.spectral_norm = spectral_norm
         self.generator_norm = generator_norm
@@ -316,6 +325,19 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 raise DataError(f"{name} must be a list of layer widths >= 1, e.g. [256, 256]; got {dims!r}")
         if self.pac is not None and int(self.pac) < 0:
             raise DataError(f"pac must be >= 1 (or 0 / None for the default); got {self.pac!r}")
+        self._check_regularisers()
+
+    def _check_regularisers(self) -> None:
+        """``lecam_weight``, ``r1_weight``: finite, >= 0, 0 under DP; R1 needs a loss without its own penalty."""
+        for name in ("lecam_weight", "r1_weight"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not (math.isfinite(float(value)) and float(value) >= 0):
+                raise DataError(f"{name} must be a finite number >= 0; got {value!r}")
+            if self.dp_ and float(value) > 0:  # Opacus' per-sample gradients cover the plain loss only
+                raise DataError(f"{name}: not supported with DP; got {value!r}, use 0")
+        if float(self.r1_weight) > 0 and self.loss == "wgan-gp":
+            raise DataError(f"r1_weight: not with loss wgan-gp (it has its own gradient penalty, gp_weight); "
+                            f"got {self.r1_weight!r}, use 0 or loss non-saturating / hinge")
 
     def _device(self) -> torch.device:
         if self.device == "auto":
@@ -405,6 +427,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         n_packs = max(1, min(int(self.batch_size), n_rows) // self.pac_)
         return TrainConfig(
             loss=self.loss, real_label=float(self.real_label), gp_weight=float(self.gp_weight),
+            lecam_weight=float(self.lecam_weight), r1_weight=float(self.r1_weight),
             generator_lr=float(self.generator_lr), discriminator_lr=float(self.discriminator_lr),
             betas=(float(self.betas[0]), float(self.betas[1])), weight_decay=float(self.weight_decay),
             discriminator_steps=int(self.discriminator_steps), feature_matching=float(self.feature_matching),

@@ -15,7 +15,8 @@ from ..gan.adam import FusedAdam
 from ..gan.ema import ema_copy, ema_tensors, ema_update
 from ..gan.frozen import frozen
 from ..gan.init import reset_parameters, set_dropout_generator
-from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
+from ..gan.lecam import LeCamAnchors
+from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty, r1_penalty
 from .columns import Span
 from .conditional import ConditionalSampler
 from .networks import Discriminator, Generator, NetworkConfig
@@ -27,6 +28,8 @@ class TrainConfig:
     loss: str
     real_label: float
     gp_weight: float
+    lecam_weight: float
+    r1_weight: float
     generator_lr: float
     discriminator_lr: float
     betas: tuple[float, float]
@@ -149,13 +152,14 @@ def train_gan(
     data = torch.from_numpy(np.ascontiguousarray(matrix[:, layout.order.numpy()], dtype=np.float32)).to(device)
     G_train = ctx.wrap(G)
     D_train = D if private is not None else ctx.wrap(D)  # Opacus' DP optimizer reduces D's clipped gradients
+    anchors = LeCamAnchors() if cfg.lecam_weight > 0 else None
     history, sums = [], np.zeros(2)
     for step in range(cfg.n_steps):
         for i in range(cfg.discriminator_steps):
             batch = batches.next()
             with torch.set_grad_enabled(i == cfg.discriminator_steps - 1):
                 fakes = _fake_rows(G_train, batch, net, layout, cfg, gen, device)
-            d_loss = _discriminator_step(D_train, opt_d, data, batch, fakes, cfg, gen, device, private)
+            d_loss = _discriminator_step(D_train, opt_d, data, batch, fakes, cfg, gen, device, private, anchors)
         g_loss = _generator_step(D, opt_g, data, batch, fakes, layout, cfg, device)  # reuses the last fakes
         if G_ema is not None:
             ema_update(G_ema, G, cfg.ema_decay, step, ema_pairs)
@@ -201,14 +205,17 @@ def _row_condition(condition: np.ndarray, pac: int, device: torch.device) -> Spa
                            torch.from_numpy(values).to(device), condition.shape[0] * pac, condition.shape[1])
 
 
-def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device, private=None) -> float:
-    """One update on real and fake packs, in a single forward pass (as DP-SGD needs)."""
+def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device, private=None,
+                        anchors: LeCamAnchors | None = None) -> float:
+    """One update on real and fake packs, in a single forward pass (as DP-SGD needs); the
+    regularisers (WGAN-GP, R1, LeCam) are off under DP, which refuses them up front."""
     _, fake, y_fake, _ = fakes
     fake = fake.detach()
     rows = torch.from_numpy(batch.real_rows).to(device)
     both = data.new_empty(len(rows) + len(fake), data.shape[1])  # (R*pac + F*pac, d): real rows, then fakes
     real = torch.index_select(data, 0, rows, out=both[: len(rows)])  # no gather-then-cat copy
     both[len(rows) :] = fake
+    both.requires_grad_(cfg.r1_weight > 0)  # R1 differentiates the real packs' logits by their rows
     y_real = torch.from_numpy(batch.real_classes).to(device)
     logits, _ = D(both, torch.cat([y_real, y_fake]))
     if private is not None:
@@ -221,6 +228,10 @@ def _discriminator_step(D, opt, data, batch: StepBatch, fakes, cfg, gen, device,
     if cfg.loss == "wgan-gp" and cfg.gp_weight > 0:
         critic = lambda x: D(x, y_real)[0]  # noqa: E731
         loss = loss + cfg.gp_weight * gradient_penalty(critic, real, fake, gen)
+    if cfg.r1_weight > 0:
+        loss = loss + 0.5 * cfg.r1_weight * r1_penalty(real_logits, both)
+    if anchors is not None:
+        loss = loss + cfg.lecam_weight * anchors.penalty(real_logits, fake_logits)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()

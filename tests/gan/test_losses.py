@@ -3,7 +3,13 @@ import math
 import pytest
 import torch
 
-from synthaug.gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty
+from synthaug.gan.losses import (
+    discriminator_loss,
+    feature_matching_loss,
+    generator_loss,
+    gradient_penalty,
+    r1_penalty,
+)
 
 
 def test_hinge_and_wasserstein_by_hand():
@@ -40,3 +46,26 @@ def test_feature_matching_by_hand():
 def test_unknown_loss():
     with pytest.raises(ValueError, match="unknown loss"):
         generator_loss("lsgan", torch.zeros(1))
+
+
+def test_r1_penalty_of_a_linear_critic_on_packs():
+    # packs of 2 rows of 2 columns: logit = pack (4,) . w, so |grad|^2 = 1 + 4 + 4 + 16 = 25 per real pack
+    w = torch.tensor([1.0, 2.0, 2.0, 4.0])
+    inputs = torch.randn(6, 2).requires_grad_(True)  # 2 real packs, then 1 fake pack
+    logits = inputs.reshape(-1, 4) @ w  # (3,)
+    assert r1_penalty(logits[:2], inputs).item() == pytest.approx(25.0)  # the fake pack adds nothing
+
+
+def test_r1_penalty_keeps_its_graph_to_the_critic():
+    a = torch.tensor(1.0, requires_grad=True)
+    x = torch.tensor([[1.0, 0.0], [0.0, 2.0]], requires_grad=True)
+    logits = a * x.square().sum(1)  # grad_x = 2 a x: |grad|^2 = 4 a^2 |x|^2 = 4 and 16
+    value = r1_penalty(logits, x)
+    assert value.item() == pytest.approx(10.0)
+    value.backward()  # d/da mean(4 a^2 |x|^2) = 8 a mean(|x|^2) = 8 * 2.5
+    assert a.grad.item() == pytest.approx(20.0)
+
+
+def test_r1_penalty_of_no_real_packs_is_zero():
+    x = torch.zeros(3, 2, requires_grad=True)
+    assert r1_penalty(x.sum(1)[:0], x).item() == 0.0

@@ -1,0 +1,70 @@
+"""TabularCGAN's opt-in discriminator regularisers: lecam_weight and r1_weight."""
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import synthaug.tabular.training as training
+from synthaug import DataError, TabularCGAN
+
+# sha256 of pd.util.hash_pandas_object(sample_frame(n=40, random_state=1)) of a default fit, computed with the
+# code of 10e407f (before the regularisers existed); same torch / numpy / pandas as the rest of the suite
+DEFAULT_SAMPLE = "c41823d632e86200840635c8d67cb79d49f58eb11b8c0bf75493d488ed9ad7ac"
+
+
+def _sample(table: pd.DataFrame, params: dict, **extra) -> pd.DataFrame:
+    return TabularCGAN(random_state=0, **params, **extra).fit(table, y="label").sample_frame(n=40, random_state=1)
+
+
+def test_default_fit_samples_the_bytes_of_before(mixed_table, fast_params):
+    digest = hashlib.sha256(pd.util.hash_pandas_object(_sample(mixed_table, fast_params)).values.tobytes())
+    assert digest.hexdigest() == DEFAULT_SAMPLE
+
+
+def test_zero_weights_never_compute_a_penalty(mixed_table, fast_params, monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("a penalty was computed at weight 0")
+
+    monkeypatch.setattr(training, "r1_penalty", boom)
+    monkeypatch.setattr(training.LeCamAnchors, "penalty", boom)
+    _sample(mixed_table, fast_params, lecam_weight=0.0, r1_weight=0.0)
+
+
+@pytest.mark.parametrize("name", ["lecam_weight", "r1_weight"])
+def test_each_weight_changes_the_fit(mixed_table, fast_params, name):
+    plain = _sample(mixed_table, fast_params)
+    assert not plain.equals(_sample(mixed_table, fast_params, **{name: 10.0}))
+
+
+def test_r1_sees_the_real_packs_only(mixed_table, fast_params, monkeypatch):
+    calls, penalty = [], training.r1_penalty
+
+    def spy(real_logits, inputs):
+        calls.append((real_logits.shape[0], inputs.shape[0]))
+        return penalty(real_logits, inputs)
+
+    monkeypatch.setattr(training, "r1_penalty", spy)
+    model = TabularCGAN(random_state=0, r1_weight=1.0, pac=4, **fast_params).fit(mixed_table, y="label")
+    packs = min(fast_params["batch_size"], len(mixed_table)) // 4  # 16 real packs, 16 fake packs of 4 rows
+    assert calls == [(packs, 2 * packs * 4)] * fast_params["min_steps"]
+    assert np.isfinite(model.history_[0][-1]["d_loss"])
+
+
+@pytest.mark.parametrize("name", ["lecam_weight", "r1_weight"])
+@pytest.mark.parametrize("value", [-0.1, float("nan"), float("inf"), True])
+def test_bad_weights_are_named(mixed_table, name, value):
+    with pytest.raises(DataError, match=f"{name} must be a finite number >= 0"):
+        TabularCGAN(**{name: value}).fit(mixed_table, y="label")
+
+
+@pytest.mark.parametrize("name", ["lecam_weight", "r1_weight"])
+def test_refused_under_dp(mixed_table, name):
+    with pytest.raises(DataError, match=f"{name}: not supported with DP"):
+        TabularCGAN(dp_epsilon=1.0, **{name: 0.5}).fit(mixed_table, y="label")
+
+
+def test_r1_refused_with_wgan_gp(mixed_table):
+    with pytest.raises(DataError, match="r1_weight: not with loss wgan-gp"):
+        TabularCGAN(loss="wgan-gp", r1_weight=1.0).fit(mixed_table, y="label")

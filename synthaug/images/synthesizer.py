@@ -206,8 +206,9 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             if value is not None and (isinstance(value, bool) or not -1.0 < float(value) < 1.0):
                 raise DataError(f"{name} must be in (-1, 1) (a target for E[sign(D(real))]) or None; got {value!r}")
         for name in ("class_weight", "lecam_weight", "bcr_weight"):
-            if not float(getattr(self, name)) >= 0:
-                raise DataError(f"{name} must be >= 0; got {getattr(self, name)!r}")
+            value = getattr(self, name)
+            if isinstance(value, bool) or not 0 <= float(value) < np.inf:
+                raise DataError(f"{name} must be a finite number >= 0; got {value!r}")
         for name in ("generator_lr", "discriminator_lr"):
             if not float(getattr(self, name)) > 0:
                 raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
@@ -224,10 +225,11 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
                             f"dp_epsilon={self.dp_epsilon!r}")
         check_dp_request(self.dp_epsilon, self.dp_delta)
         adaptive = {"apa_target": self.apa_target, "ada_target": self.ada_target}
-        adaptive |= {"bcr_weight": self.bcr_weight} if float(self.bcr_weight) > 0 else {}
+        adaptive |= {k: getattr(self, k) for k in ("bcr_weight", "lecam_weight") if float(getattr(self, k)) > 0}
         used = [f"{k}={v!r}" for k, v in adaptive.items() if v is not None]
-        if self.dp_epsilon is not None and used:
-            raise DataError(f"{used[0]}: APA, ADA and bCR are not supported with DP; leave them off with dp_epsilon")
+        if self.dp_epsilon is not None and used:  # DP steps take none of them: refused, not ignored
+            raise DataError(f"{used[0]}: APA, ADA, bCR and LeCam are not supported with DP; leave them off with "
+                            "dp_epsilon")
         if self.dp_epsilon is not None:
             from ..privacy.dp import check_budget
 

@@ -75,10 +75,13 @@ def test_each_option_changes_the_fit(images, option):
     (dict(apa_target=1.0), "apa_target must be in"),
     (dict(ada_target=-1.5), "ada_target must be in"),
     (dict(apa_target=False), "apa_target must be in"),
-    (dict(bcr_weight=-1.0), "bcr_weight must be >= 0"),
+    (dict(bcr_weight=-1.0), "bcr_weight must be a finite number >= 0"),
+    (dict(lecam_weight=float("inf")), "lecam_weight must be a finite number >= 0"),
+    (dict(class_weight=True), "class_weight must be a finite number >= 0"),
     (dict(adapt_images=0), "adapt_images must be a whole number"),
-    (dict(apa_target=0.6, dp_epsilon=5.0, dp_delta=1e-3), "apa_target=0.6: APA, ADA and bCR are not supported"),
-    (dict(bcr_weight=1.0, dp_epsilon=5.0, dp_delta=1e-3), "bcr_weight=1.0: APA, ADA and bCR are not supported"),
+    (dict(apa_target=0.6, dp_epsilon=5.0, dp_delta=1e-3), "apa_target=0.6: APA, ADA, bCR and LeCam are not supported"),
+    (dict(bcr_weight=1.0, dp_epsilon=5.0, dp_delta=1e-3), "bcr_weight=1.0: APA, ADA, bCR and LeCam are not supported"),
+    (dict(lecam_weight=0.1, dp_epsilon=5.0, dp_delta=1e-3), "lecam_weight=0.1: APA, ADA, bCR and LeCam are not"),
 ])
 def test_bad_values_are_refused(images, option, match):
     x, codes = images

@@ -11,7 +11,8 @@
 
 Plot data are shares per bin or category only. Numeric bins span the real column's 2.5th to
 97.5th percentile (values beyond fall in the edge bins), so no extreme value is drawn, widened to
-round numbers (see :func:`plot_range`), so no edge is a record's exact value; only
+round numbers (see :func:`plot_range`), with edges between grid points for values on a grid
+(see :func:`bin_edges`), so no edge is a record's exact value; only
 categories held by at least ``MIN_CATEGORY_ROWS`` real rows are named, rarer ones (and the
 synthetic table's unknown ones) are pooled as "(other)".
 """
@@ -164,8 +165,7 @@ def marginal(column: str, real: pd.Series, synthetic: pd.Series, numeric: bool) 
     """Distance and plot data of one column."""
     if numeric:
         r, s = real.to_numpy(np.float64), synthetic.to_numpy(np.float64)
-        lo, hi = plot_range(r[~np.isnan(r)])
-        edges = np.linspace(lo, hi, 21)
+        edges = bin_edges(r[~np.isnan(r)])
         share = lambda v: _binned(v[~np.isnan(v)], edges)  # noqa: E731
         return Marginal(column, "numeric", "ks", ks_statistic(r, s), edges.tolist(), share(r), share(s))
     real, synthetic = real.astype(str), synthetic.astype(str)
@@ -192,6 +192,41 @@ def plot_range(values: np.ndarray) -> tuple[float, float]:
     digits = 1 - int(np.floor(np.log10(hi - lo)))  # decimals of a tenth of the range's order
     unit = 10.0**-digits
     return round(float(np.floor(lo / unit)) * unit, digits), round(float(np.ceil(hi / unit)) * unit, digits)
+
+
+def bin_edges(values: np.ndarray, n_bins: int = 20) -> np.ndarray:
+    """About ``n_bins`` bins over :func:`plot_range`, no edge equal to one of ``values``.
+
+    Values on a grid (whole numbers, prices in cents) get edges halfway between grid points, a
+    whole number of grid steps apart: with ``np.linspace`` every edge of ages 10..90 was a whole
+    number, i.e. some record's age. Other values keep evenly spaced round edges, and an edge that
+    still equals a value (a tie by chance) moves to the next float outwards.
+    """
+    lo, hi = plot_range(values)
+    grid = value_grid(values, (hi - lo) / 10)
+    if grid is None:
+        edges = np.linspace(lo, hi, n_bins + 1)
+    else:
+        step = max(1.0, np.ceil((hi - lo) / n_bins / grid)) * grid
+        start = lo - grid / 2
+        edges = start + step * np.arange(int(np.ceil((hi + grid / 2 - start) / step - 1e-9)) + 1)
+    taken = np.isin(edges, values)
+    if taken.any():
+        edges = np.where(taken, np.nextafter(edges, np.where(edges > np.median(values), np.inf, -np.inf)), edges)
+    return edges
+
+
+def value_grid(values: np.ndarray, coarsest: float) -> float | None:
+    """The largest power of ten, at most ``coarsest`` and at least a thousandth of it, of which
+    every value is a whole multiple (None: no such grid, or no values)."""
+    if len(values) == 0 or not coarsest > 0:
+        return None
+    top = 10.0 ** np.floor(np.log10(coarsest))
+    for grid in top / 10.0 ** np.arange(4):
+        steps = values / grid
+        if np.all(np.abs(steps - np.round(steps)) < 1e-6):
+            return float(grid)
+    return None
 
 
 def _binned(values: np.ndarray, edges: np.ndarray) -> list[float]:

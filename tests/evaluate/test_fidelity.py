@@ -54,6 +54,20 @@ def test_numeric_bin_edges_are_round_numbers_not_record_values():
     assert fidelity.plot_range(np.array([])) == (0.0, 1.0)
 
 
+@pytest.mark.parametrize("values", [
+    np.array([19, 22, 35, 41, 44, 47, 52, 60, 71, 73], float),  # 10 ages: the rounded 2.5th percentile was 19
+    np.arange(10.0, 91.0),  # every linspace edge of 10..90 was a whole number, i.e. an age
+    np.round(np.random.default_rng(1).uniform(0, 1, 200), 1),  # values on a 0.1 grid
+    np.random.default_rng(2).integers(0, 100_000, 300).astype(float),
+])
+def test_no_bin_edge_is_a_value_of_the_column(values):
+    edges = fidelity.bin_edges(values)
+    assert not np.isin(edges, values).any()
+    assert 10 <= len(edges) - 1 <= 21 and np.all(np.diff(edges) > 0)
+    lo, hi = np.quantile(values, [0.025, 0.975])
+    assert edges[0] < lo and edges[-1] > hi
+
+
 def test_run_fidelity_on_copy_and_on_fresh_rows(splits):
     data = splits
     schema = check_tables(data["train"], "label", {})

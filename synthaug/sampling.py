@@ -22,7 +22,7 @@ def resolve_class_counts(
     classes: Sequence,
     class_counts: Sequence[int],
     n: int | None = None,
-    per_class: Mapping | None = None,
+    per_class: Mapping | int | None = None,
     balance: bool = False,
     ratio: float | None = None,
 ) -> np.ndarray:
@@ -30,7 +30,7 @@ def resolve_class_counts(
 
     ``n`` and ``ratio`` (of the training size) follow the training class prior, allocated by
     largest remainder so the total is exact; ``balance`` tops every class up to the largest;
-    ``per_class`` maps class labels (or their string forms) to counts.
+    ``per_class`` maps class labels (or their string forms) to counts, or is one count for every class.
     """
     given = [name for name, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
     given += ["balance"] if balance else []
@@ -63,11 +63,15 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def _per_class_counts(classes: Sequence, per_class: Mapping) -> np.ndarray:
+def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
+    if not isinstance(per_class, Mapping):  # one count for every class
+        if not is_whole(per_class):
+            raise DataError(f"--per-class: a count for every class must be a whole number, got {per_class!r}")
+        per_class = dict.fromkeys(classes, per_class)
     lookup = {str(c).strip(): i for i, c in enumerate(classes)}  # " >50K" is typed as ">50K"
     lookup.update({str(c): i for i, c in enumerate(classes)})
     lookup.update({c: i for i, c in enumerate(classes)})
-    counts = np.zeros(len(classes), dtype=np.int64)
+    counts, seen = np.zeros(len(classes), dtype=np.int64), {}
     for label, count in per_class.items():
         key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
         if key is None:
@@ -77,19 +81,28 @@ def _per_class_counts(classes: Sequence, per_class: Mapping) -> np.ndarray:
         if not is_whole(count) or not 0 <= count <= MAX_SAMPLE_ROWS:  # 2.5 was cut to 2
             raise DataError(f"--per-class: count for class {label!r} must be a whole number from 0 to "
                             f"{MAX_SAMPLE_ROWS}, got {count!r}")
+        if lookup[key] in seen:
+            raise DataError(f"--per-class: class {classes[lookup[key]]!r} is given twice (as {seen[lookup[key]]!r} "
+                            f"and {label!r})")
+        seen[lookup[key]] = label
         counts[lookup[key]] = int(count)
     if counts.sum() > MAX_SAMPLE_ROWS:
         raise DataError(f"--per-class: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
     return counts
 
 
-def parse_per_class(text: str) -> dict[str, int]:
-    """``"A=100,B=50"`` -> ``{"A": 100, "B": 50}`` (labels stay strings; matched later)."""
+def parse_per_class(text: str) -> dict[str, int] | int:
+    """``"A=100,B=50"`` -> ``{"A": 100, "B": 50}`` (labels stay strings; matched later);
+    ``"100"`` -> ``100``, that many of every class."""
+    if text.strip().isdigit():
+        return int(text)
     out: dict[str, int] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         label, sep, count = item.rpartition("=")
         if not sep or not label:
-            raise DataError(f"--per-class: expected LABEL=COUNT, got {item!r}")
+            raise DataError(f"--per-class: expected LABEL=COUNT (or one COUNT for every class), got {item!r}")
+        if label in out:
+            raise DataError(f"--per-class: class {label!r} is given twice")
         try:
             out[label] = int(count)
         except ValueError:

@@ -27,8 +27,8 @@ class AugmentedDataset(Dataset):
 
     Synthetic items come from a fitted ``synthesizer`` (drawn again at each :meth:`set_epoch`
     when ``fresh_each_epoch``) or from pre-sampled ``synthetic=(X, y)``. How many per class:
-    ``per_class={label: n}``, ``balance=True`` (top every class up to the largest), or
-    ``synthetic_ratio`` times the real count of each class.
+    ``per_class={label: n}`` (or one ``n`` for every class), ``balance=True`` (top every class up
+    to the largest; not with ``per_class``), or ``synthetic_ratio`` times the real count of each class.
 
     Tables become float tensors (through ``encoder``, a scikit-learn transformer fitted on the
     real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
@@ -41,7 +41,7 @@ class AugmentedDataset(Dataset):
     """
 
     def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float = 1.0,
-                 per_class: Mapping | None = None, balance: bool = False, transform=None, encoder=None,
+                 per_class: Mapping | int | None = None, balance: bool = False, transform=None, encoder=None,
                  fresh_each_epoch: bool = False, return_source: bool = False,
                  random_state: int | np.random.Generator | None = 0) -> None:
         if (synthesizer is None) == (synthetic is None):
@@ -138,6 +138,10 @@ class AugmentedDataset(Dataset):
 
 def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float, per_class, balance: bool) -> np.ndarray:
     real = np.array([(labels == c).sum() for c in classes])  # one pass per class, not per row
+    if per_class is not None and balance:
+        raise DataError("AugmentedDataset: pass per_class= or balance=True, not both")
+    if per_class is not None and not isinstance(per_class, Mapping):  # one count for every class
+        per_class = dict.fromkeys(classes.tolist(), per_class)
     if per_class is not None:
         unknown = [c for c in per_class if c not in set(classes.tolist())]
         if unknown:

@@ -40,6 +40,8 @@ def test_fit_sample_inspect(model, table, tmp_path):
     real = pd.read_csv(table)
     assert list(frame.columns) == list(real.columns)
     assert frame["label"].value_counts().to_dict() == {"yes": 7, "no": 3}
+    assert run("sample", model, "--per-class", "4", "-o", out, "-q").exit_code == 0  # 4 of every class
+    assert pd.read_parquet(out)["label"].value_counts().to_dict() == {"yes": 4, "no": 4}
     result = run("inspect", model)
     assert result.exit_code == 0 and "TabularCGAN" in result.output and "colour" in result.output
     meta = json.loads(run("inspect", model, "--json").output)

@@ -121,6 +121,8 @@ def test_negative_indices_count_from_the_last_item():
     ({"per_class": {1: 1.5}}, "count for class 1 must be a whole number >= 0, got 1.5"),
     ({"synthetic_ratio": float("nan")}, "synthetic_ratio must be a finite number >= 0"),
     ({"synthetic_ratio": float("inf")}, "synthetic_ratio must be a finite number >= 0"),
+    ({"per_class": {1: 1}, "balance": True}, "per_class= or balance=True, not both"),  # per_class silently won
+    ({"per_class": -1}, "count for class 0 must be a whole number >= 0, got -1"),
 ])
 def test_bad_synthetic_counts_are_named(options, message):
     # per_class={1: -2} silently added nothing, {1: 1.5} one item; NaN and inf ratios raised
@@ -128,6 +130,11 @@ def test_bad_synthetic_counts_are_named(options, message):
     X, y = np.zeros((6, 2)), np.array([0, 0, 0, 0, 1, 1])
     with pytest.raises(DataError, match=message):
         AugmentedDataset(X, y, synthetic=(X, y), **options)
+
+
+def test_one_per_class_count_for_every_class():
+    X, y = np.zeros((6, 2)), np.array([0, 0, 0, 0, 1, 1])
+    assert AugmentedDataset(X, y, synthetic=(X, y), per_class=2).counts_.tolist() == [2, 2]
 
 
 def test_random_state_takes_none_and_generators_like_the_estimators():

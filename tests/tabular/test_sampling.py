@@ -34,9 +34,18 @@ def test_unknown_class_is_named():
 def test_parse_per_class():
     assert parse_per_class("A=100, B=5") == {"A": 100, "B": 5}
     assert parse_per_class("a=b=2") == {"a=b": 2}
-    for bad in ("A", "A=x", ""):
+    assert parse_per_class("100") == 100  # that many of every class, as in `sample --per-class 100 -o out/`
+    for bad in ("A", "A=x", "", "-3", "A=1,A=2"):  # a repeated label kept the last count
         with pytest.raises(DataError, match="--per-class"):
             parse_per_class(bad)
+
+
+def test_one_count_for_every_class_and_a_class_named_twice():
+    assert list(resolve_class_counts(CLASSES, COUNTS, per_class=7)) == [7, 7]
+    with pytest.raises(DataError, match="a count for every class must be a whole number"):
+        resolve_class_counts(CLASSES, COUNTS, per_class=2.5)
+    with pytest.raises(DataError, match="class ' >50K' is given twice"):  # '>50K' is how ' >50K' is typed
+        resolve_class_counts(CLASSES, COUNTS, per_class={">50K": 3, " >50K": 4})
 
 
 def test_chunks_have_exact_totals_and_bounded_size():

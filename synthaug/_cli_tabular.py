@@ -143,7 +143,8 @@ def sample(
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Output: .csv or .parquet for tables; a folder or .npz for images.")],
     n: Annotated[int | None, typer.Option("--n", help="Rows in total, at the training class prior.")] = None,
-    per_class: Annotated[str | None, typer.Option(help="Exact counts, e.g. 'A=100,B=50', or one count for every class, e.g. 100.")] = None,
+    per_class: Annotated[str | None, typer.Option(
+        help="Exact counts, e.g. 'A=100,B=50', or one count for every class, e.g. 100.")] = None,
     balance: Annotated[bool, typer.Option(help="Top every class up to the largest.")] = False,
     ratio: Annotated[float | None, typer.Option(help="Rows as a multiple of the training size.")] = None,
     chunk_size: Annotated[int | None, typer.Option(

@@ -8,6 +8,7 @@ The commands themselves live in the ``_cli_*`` modules.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import warnings
 from collections.abc import Callable
@@ -72,8 +73,42 @@ def command(*args, **kwargs) -> Callable:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: a bad option or argument is one ``error:`` line too (exit 2),
+    not click's usage box."""
+    try:
+        code = app(standalone_mode=False)
+    except _usage_errors() as exc:
+        if not exc.format_message():  # no arguments at all: the help has been printed
+            raise SystemExit(2) from None
+        ctx = exc.ctx
+        see = f"synthaug {ctx.info_name} --help" if ctx is not None and ctx.parent is not None else "synthaug --help"
+        raise SystemExit(fail(f"{exc.format_message()} (see '{see}')").exit_code) from None
+    except _aborts():  # Ctrl-C while click reads the arguments
+        raise SystemExit(fail("interrupted; no output was written", code=130).exit_code) from None
+    raise SystemExit(code or 0)
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """click's UsageError, and typer's own copy of it (typer >= 0.20 vendors click)."""
+    import click
+
+    found: list[type[Exception]] = [click.exceptions.UsageError]
+    with contextlib.suppress(ImportError):
+        from typer._click.exceptions import UsageError
+
+        found.append(UsageError)
+    return tuple(found)
+
+
+def _aborts() -> tuple[type[BaseException], ...]:
+    import click
+
+    found: list[type[BaseException]] = [click.exceptions.Abort, KeyboardInterrupt]
+    with contextlib.suppress(ImportError):
+        from typer._click.exceptions import Abort
+
+        found.append(Abort)
+    return tuple(found)
 
 
 # Registering the commands: fit, sample, inspect, demo; evaluate; share; run; schema.

@@ -282,3 +282,17 @@ def test_an_empty_per_class_is_named_not_ignored(table_model, tmp_path):
                                  "--per-class", "", "-q"])
     assert result.exit_code == 2 and "--per-class: no LABEL=COUNT pairs given" in result.output
     assert not (tmp_path / "s.csv").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["fit", "x.csv", "--target", "t", "-o", "m", "--epochs", "0"], "Invalid value for '--epochs'"),
+    (["sample", "m", "-o", "x.csv", "--bogus"], "No such option: --bogus"),
+    (["fitt"], "No such command 'fitt'"),
+])
+def test_bad_options_are_one_error_line_from_the_command(args, message, tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "synthaug", *args], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: ") and message in result.stderr and result.stderr.count("\n") == 1

@@ -252,6 +252,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         if (codes < 0).any():
             raise DataError(f"training table: {int((codes < 0).sum())} row(s) of {labels.name!r} carry a label "
                             f"the model was not fitted on")
+        given = np.bincount(codes, minlength=len(self.classes_))
+        exact = str(self.provenance_.get("class_counts", "")).startswith("exact")  # not noisy (DP), not public
+        if exact and not np.array_equal(given, self.class_counts_):
+            warnings.warn(f"training table: {len(codes)} rows ({_counts_text(self.classes_, given)}), but the model "
+                          f"was fitted on {int(self.n_rows_)} ({_counts_text(self.classes_, self.class_counts_)}): "
+                          "the filters check the rows given, not the training rows", SynthaugWarning, stacklevel=2)
         self._privacy_filter = self._fit_privacy_filter(features, codes)
         self._label_filter = self._fit_label_filter(features, codes)
         return self
@@ -633,6 +639,10 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         model.provenance_ = meta.get("provenance") or _old_provenance(model.privacy_)
         model._n_sample_calls = 0
         return model
+
+
+def _counts_text(classes: list, counts: np.ndarray) -> str:
+    return ", ".join(f"{label!r}: {int(n)}" for label, n in zip(classes, counts, strict=True))
 
 
 def _warn_kept(close: int, mislabeled: int) -> None:

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -180,6 +182,16 @@ def test_attach_privacy_filter_refuses_text_where_the_model_learned_numbers(mixe
     wrong = mixed_table.assign(age=mixed_table["age"].astype(str) + " years")
     with pytest.raises(DataError, match="column 'age' is not numeric"):
         model.attach_privacy_filter(wrong, "label")
+
+
+def test_attach_privacy_filter_warns_when_the_table_is_not_the_training_table(mixed_table, fast_params):
+    model = TabularCGAN(**fast_params, verbose=False, random_state=0).fit(mixed_table, y="label")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SynthaugWarning)
+        model.attach_privacy_filter(mixed_table, "label")  # the training table: no warning
+    with pytest.warns(SynthaugWarning, match=rf"{len(mixed_table) - 7} rows .* but the model was fitted on "
+                                             rf"{len(mixed_table)} .* not the training rows"):
+        model.attach_privacy_filter(mixed_table.iloc[7:], "label")
 
 
 @pytest.mark.parametrize("name", ["out.csv", "out.parquet"])

@@ -184,6 +184,11 @@ def test_attach_privacy_filter_refuses_text_where_the_model_learned_numbers(mixe
         model.attach_privacy_filter(wrong, "label")
 
 
+def test_dropping_the_target_is_named_as_such(mixed_table, fast_params):
+    with pytest.raises(DataError, match="drop: 'label' is the target column"):  # was "no column 'label'"
+        TabularCGAN(**fast_params, drop=["label"]).fit(mixed_table, y="label")
+
+
 def test_attach_privacy_filter_warns_when_the_table_is_not_the_training_table(mixed_table, fast_params):
     model = TabularCGAN(**fast_params, verbose=False, random_state=0).fit(mixed_table, y="label")
     with warnings.catch_warnings():

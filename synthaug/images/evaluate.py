@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from .._checks import is_whole
 from .._errors import DataError
 from .._progress import progress_bar
 from .._random import child_seed
@@ -41,9 +42,13 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     Each of ``train``, ``test``, ``synthetic`` is a folder of class subfolders, an ``.npz`` with
     ``x`` and ``y``, or an ``(x, y)`` pair; all are brought to the training images' size and
     channels. Mixed conditions give real images ``real_share`` of every batch. ``judge`` says
-    which real images train the CAS judge. With ``out_dir``, writes ``report.json`` and a
-    self-contained ``report.html``. Returns the report as a dict.
+    which real images train the CAS judge. ``n_pairs`` synthetic images nearest to a training
+    image are shown above those training images in the report (0: no training image is shown).
+    With ``out_dir``, writes ``report.json`` and a self-contained ``report.html``. Returns the
+    report as a dict.
     """
+    if not is_whole(n_pairs) or n_pairs < 0:
+        raise DataError(f"n_pairs must be a whole number >= 0; got {n_pairs!r}")
     if judge not in JUDGES:
         raise DataError(f"judge must be one of {', '.join(JUDGES)}; got {judge!r}")
     if not 0.0 < real_share < 1.0:
@@ -77,8 +82,9 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         "quality": quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes),
         "privacy": privacy(x_sy, x_tr, x_te, n_pairs),
     }
-    pictures = {"samples": sample_grid(x_sy, y_sy, n_classes, grid_columns),
-                "closest_pairs": closest_pairs(x_sy, x_tr, n_pairs)}
+    pictures = {"samples": sample_grid(x_sy, y_sy, n_classes, grid_columns)}
+    if n_pairs > 0:  # the only real training images the report shows
+        pictures["closest_pairs"] = closest_pairs(x_sy, x_tr, n_pairs)
     if out_dir is not None:
         write_report(report, pictures, Path(out_dir))
     return report
@@ -211,7 +217,7 @@ def sample_grid(x: np.ndarray, codes: np.ndarray, n_classes: int, columns: int) 
 def closest_pairs(x_sy: np.ndarray, x_tr: np.ndarray, n_pairs: int) -> np.ndarray:
     """Two rows: the ``n_pairs`` synthetic images nearest to a training image, and those images."""
     d, index = nearest_distances(x_sy, x_tr, scale=255.0)
-    best = np.argsort(d, kind="stable")[: max(1, n_pairs)]
+    best = np.argsort(d, kind="stable")[:n_pairs]
     return image_grid(np.stack([x_sy[best], x_tr[index[best]]]))
 
 

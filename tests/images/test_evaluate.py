@@ -25,6 +25,15 @@ def test_evaluate_images_writes_json_and_html(tmp_path):
     assert page.count("data:image/png;base64,") == 2 and "Classification Accuracy Score" in page
 
 
+def test_n_pairs_zero_shows_no_training_image_and_negative_is_refused(tmp_path):
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    evaluate_images(*sets, seeds=1, steps=1, batch_size=8, n_pairs=0, out_dir=tmp_path)  # showed 1 pair
+    page = (tmp_path / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 1 and "Closest pairs" not in page
+    with pytest.raises(DataError, match="n_pairs must be a whole number >= 0"):
+        evaluate_images(*sets, seeds=1, steps=1, n_pairs=-1)
+
+
 def test_unknown_synthetic_label_is_named():
     x, codes = make_images(3)
     with pytest.raises(DataError, match="'7'"):

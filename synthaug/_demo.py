@@ -50,7 +50,8 @@ def _utility_table(report: dict) -> Table:
                   title="downstream classifiers (LR, RF, HGB)")
     for setting, per_classifier in utility["scores"].items():
         mean = np.mean([np.mean(scores[metric]) for scores in per_classifier.values()])
-        pooled = [u for u in utility["uplifts"] if u["setting"] == setting and u["classifier"] == "all"]
+        pooled = [u for u in utility["uplifts"]
+                  if u["setting"] == setting and u["classifier"] == "all" and u["metric"] == metric]
         diff = pooled[0]["estimate"] if pooled else None
         interval = f"{diff['value']:+.3f} [{diff['low']:+.3f}, {diff['high']:+.3f}]" if diff else ""
         table.add_row(setting, f"{mean:.3f}", interval, utility["verdicts"].get(setting, ""))

@@ -296,3 +296,20 @@ def test_bad_options_are_one_error_line_from_the_command(args, message, tmp_path
     result = subprocess.run([sys.executable, "-m", "synthaug", *args], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("error: ") and message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_demo_table_shows_the_uplift_of_the_primary_metric():
+    from rich.console import Console
+
+    from synthaug._demo import _utility_table
+
+    estimate = lambda v: {"value": v, "low": v - 0.01, "high": v + 0.01}  # noqa: E731
+    report = {"utility": {
+        "primary_metric": "macro_f1", "verdicts": {"real+synthetic@1": "helps"},
+        "scores": {"real+synthetic@1": {"lr": {"macro_f1": [0.8], "roc_auc": [0.9]}}},
+        "uplifts": [{"setting": "real+synthetic@1", "classifier": "all", "metric": m, "estimate": estimate(v)}
+                    for m, v in (("roc_auc", 0.5), ("macro_f1", 0.25))],  # another metric first
+    }}
+    console = Console(record=True, width=200)
+    console.print(_utility_table(report))
+    assert "+0.250" in console.export_text() and "+0.500" not in console.export_text()

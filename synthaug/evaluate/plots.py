@@ -52,7 +52,8 @@ def utility_figure(utility: UtilityResult) -> str:
             ]
         )
         colours = [VERDICT_COLOURS[rows[s].verdict] for s in settings]
-        ax.barh(y, values, xerr=np.nan_to_num(errors), color=colours, capsize=3)
+        # an estimate just outside its percentile interval (rounding) must not crash matplotlib
+        ax.barh(y, values, xerr=np.clip(np.nan_to_num(errors), 0.0, None), color=colours, capsize=3)
         ax.axvline(0.0, color="black", linewidth=0.8)
         ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.set_yticks(y, settings)

@@ -63,17 +63,11 @@ def share_command(
     frame = read_table(data)
     outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, n=n, gates=gates,
                     filter_quantile=filter_close, n_seeds=seeds, random_state=seed, verbose=not quiet)
-    for result in outcome.gates:
-        (console if result.passed else err_console).print(f"gate {result.describe()}")
-    if outcome.n_filtered:
-        console.print(f"filtered {outcome.n_filtered} records closer to a training row than the "
-                      f"{filter_close:.0%} quantile of {outcome.card['data']['filter_threshold_rows']} holdout rows "
-                      "(the gates use the other holdout rows)")
-    guarantee = outcome.card["guarantee"]
-    if isinstance(guarantee, dict):
-        console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for "
-                      "the synthetic records; the gate decision and report.json/report.html are not covered")
-    console.print(f"schema: {outcome.card['schema']['schema']}; class counts: {outcome.card['schema']['class_counts']}")
+    for result in outcome.gates:  # under --quiet only the failed ones, on stderr
+        if not (quiet and result.passed):
+            (console if result.passed else err_console).print(f"gate {result.describe()}")
+    if not quiet:
+        _summary(outcome, filter_close)
     if not outcome.released:
         failed = [g.name for g in outcome.gates if not g.passed]
         err_console.print(f"[bold red]refused:[/] gate(s) {', '.join(failed)} failed; no synthetic data written")
@@ -88,3 +82,16 @@ def share_command(
     if not quiet:
         console.print(f"released {outcome.card['data']['released_rows']} records to {output}/ "
                       "(synthetic.csv, report.html, report.json, card.json)")
+
+
+def _summary(outcome, filter_close: float | None) -> None:
+    """What was filtered, the DP guarantee (if any) and where the schema and class counts came from."""
+    if outcome.n_filtered:
+        console.print(f"filtered {outcome.n_filtered} records closer to a training row than the "
+                      f"{filter_close:.0%} quantile of {outcome.card['data']['filter_threshold_rows']} holdout rows "
+                      "(the gates use the other holdout rows)")
+    guarantee = outcome.card["guarantee"]
+    if isinstance(guarantee, dict):
+        console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for "
+                      "the synthetic records; the gate decision and report.json/report.html are not covered")
+    console.print(f"schema: {outcome.card['schema']['schema']}; class counts: {outcome.card['schema']['class_counts']}")

@@ -83,6 +83,7 @@ def test_cli_refusal_exits_3_and_names_the_gate(cancer, tmp_path):
     assert result.exit_code == 3, result.output
     assert "dcr_share" in result.output and "FAILS" in result.output and "no synthetic data written" in result.output
     assert not (tmp_path / "out").exists()
+    assert "passes" not in result.output and "schema:" not in result.output  # --quiet: failed gates only
 
 
 def test_unknown_gate_is_a_one_line_error(cancer, tmp_path):

@@ -47,7 +47,7 @@ def schema_command(
     rounded = " (rounded outward)" if round_bounds else " (the exact minimum and maximum)"
     warnings.warn(DRAFT_WARNING.format(rounded=rounded), SynthaugWarning, stacklevel=1)
     with atomic_path(output) as tmp:
-        tmp.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n")
+        tmp.write_text(json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n", encoding="utf-8")
     if not quiet:
         console.print(f"wrote a draft schema of {len(document['columns'])} columns and "
                       f"{len(document['target']['classes'])} classes to {output}; review it before use")

@@ -313,3 +313,16 @@ def test_demo_table_shows_the_uplift_of_the_primary_metric():
     console = Console(record=True, width=200)
     console.print(_utility_table(report))
     assert "+0.250" in console.export_text() and "+0.500" not in console.export_text()
+
+
+def test_schema_draft_writes_unicode_categories_as_text(tmp_path):
+    from synthaug.tabular.public_schema import read_public_schema
+
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"city": ["東京", "Zürich"] * 10, "x": range(20), "label": [0, 1] * 10}).to_csv(data, index=False)
+    result = run("schema", data, "--target", "label", "-o", tmp_path / "s.json")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "s.json").read_text(encoding="utf-8")
+    assert "東京" in text and "Zürich" in text and "\\u" not in text  # a person reviews this file
+    city = next(c for c in read_public_schema(tmp_path / "s.json")["columns"] if c["name"] == "city")
+    assert "東京" in city["categories"]

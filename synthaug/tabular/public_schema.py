@@ -238,7 +238,10 @@ def _as_numbers(values: list, kind: str, where: str, key: str) -> list[float]:
 
 def _categories(column: dict, kind: str, where: str) -> tuple:
     categories = column.get("categories", [False, True] if kind == "boolean" else None)
-    if not isinstance(categories, list) or not categories:
+    if categories == []:  # what a draft writes when no category was common enough to list
+        raise DataError(f"{where}: 'categories' is empty; fill in the column's public categories, or remove "
+                        "the column from the schema and leave it out of the data (--drop)")
+    if not isinstance(categories, list):
         raise DataError(f"{where}: {kind} needs a non-empty 'categories' list")
     if not all(isinstance(c, (str, int, float, bool)) for c in categories):
         raise DataError(f"{where}: categories must be text, numbers or true/false")

@@ -104,9 +104,9 @@ def outward(low: float, high: float) -> tuple[float, float]:
 def outward_years(low: float, high: float) -> tuple[float, float]:
     """Datetime bounds (seconds) widened to whole years: 2020-03-05..2022-07-01 -> 2020-01-01..2023-01-01."""
     first, last = pd.Timestamp(int(low * 1e9)), pd.Timestamp(int(high * 1e9))
-    start = pd.Timestamp(year=first.year, month=1, day=1)
-    end = pd.Timestamp(year=last.year + 1, month=1, day=1)
-    return start.value / 1e9, end.value / 1e9
+    start = max(pd.Timestamp(year=first.year, month=1, day=1), pd.Timestamp.min.ceil("D"))
+    end = min(pd.Timestamp(year=last.year + 1, month=1, day=1), pd.Timestamp.max.floor("D"))  # not past 2262
+    return start.as_unit("ns").value / 1e9, end.as_unit("ns").value / 1e9
 
 
 def _as_json(values: np.ndarray, kind: str) -> list:

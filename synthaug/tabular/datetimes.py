@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
-
 # Day, hour, minute, second, millisecond, microsecond, nanosecond, in nanoseconds.
 UNITS_NS = (86_400 * 10**9, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3, 1)
 DATE_RANGE = "1677-09-22..2262-04-11"  # whole days within pandas' nanosecond Timestamp.min..max
@@ -20,15 +18,11 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
         return pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
 
 
-def check_range(stamps: pd.Series, where: str) -> None:
-    """DataError naming ``where`` if a timestamp lies outside what nanoseconds since 1970 hold
-    (pandas' Timestamp.min..max), such as a 9999-12-31 "no end date" placeholder."""
+def n_out_of_range(stamps: pd.Series) -> int:
+    """How many timestamps lie outside what nanoseconds since 1970 hold (pandas' Timestamp.min..max)."""
     if time_zone(stamps) is not None:
         stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-    outside = int(((stamps < pd.Timestamp.min) | (stamps > pd.Timestamp.max)).sum())
-    if outside:
-        raise DataError(f"{where}: {outside} date(s) outside {DATE_RANGE}, the range synthaug can represent "
-                        "(a 9999-12-31 'no end date' placeholder, say); make them empty cells or --drop the column")
+    return int(((stamps < pd.Timestamp.min) | (stamps > pd.Timestamp.max)).sum())
 
 
 def time_zone(stamps: pd.Series) -> str | None:

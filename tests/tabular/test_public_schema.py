@@ -132,12 +132,31 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d["columns"][0].update(dtype="nonsense"), "unknown dtype 'nonsense'"),
     (lambda d: d["target"].update(dtype="int64"), "dtype 'int64' cannot hold the schema's values ['no', 'yes']"),
     (lambda d: d["columns"][3].update(dtype="float64"), "dtype 'float64' cannot hold"),
+    # 1, 1.0 and true are one value to pandas: these lists passed, then fitting raised InvalidIndexError
+    (lambda d: d["columns"][6].update(categories=[1, 1.0, 2]), "column 'visits': categories must be distinct"),
+    (lambda d: d["columns"][6].update(categories=[True, 1, 2]), "column 'visits': categories must be distinct"),
+    (lambda d: d["target"].update(classes=[0, False]), "target 'label': classes must be distinct"),
+    (lambda d: d["columns"][6].update(categories=[1, 2, float("nan")]), 'use "missing": true'),
+    # a datetime dtype that cannot hold dates fitted, then every sample failed (int64) or was True (bool)
+    (lambda d: d["columns"][7].update(dtype="int64"), "column 'joined': a datetime column's dtype must be"),
+    (lambda d: d["columns"][7].update(dtype="bool"), "column 'joined': a datetime column's dtype must be"),
+    # dates pandas cannot hold in nanoseconds: OutOfBoundsDatetime at fit
+    (lambda d: d["columns"][7].update(bounds=["1000-01-01", "2024-01-01"]),
+     "column 'joined': bounds must be dates within 1677-09-22..2262-04-11"),
+    (lambda d: d["columns"][7].update(point_masses=["9999-12-31"]), "point_masses must be dates within"),
 ])
 def test_bad_schemas_are_refused_in_one_line(edit, message):
     doc = schema_doc()
     edit(doc)
     with pytest.raises(DataError, match=re.escape(message)):
         parse_public_schema(doc)
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[ns]", "datetime64[s]", "datetime64[ns, UTC]", "str", "object"])
+def test_datetime_columns_take_datetime_or_text_dtypes(dtype):
+    doc = schema_doc()
+    doc["columns"][7]["dtype"] = dtype
+    assert parse_public_schema(doc).columns[7].dtype == dtype
 
 
 @pytest.mark.parametrize("change, message", [

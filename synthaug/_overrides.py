@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections.abc
+import dataclasses
 import inspect
 import json
 import tomllib
@@ -29,10 +31,14 @@ SET_ELSEWHERE = {"random_state": "--seed (data.seed in a recipe)", "verbose": "-
 
 
 def check_params(estimator_cls: type, params: dict, source: str) -> dict:
-    """Return ``params`` if every key is a constructor parameter of the right type."""
+    """Return ``params`` if every key is a constructor parameter of the right type.
+
+    The annotation decides (``float | None``: a number or null; ``Sequence[int]``: a list of
+    integers; ``tuple[float, float]``: a list of exactly two numbers); a parameter whose annotation
+    names a kind not listed here is checked against the kind of its default."""
     signature = inspect.signature(estimator_cls.__init__)
     names = [n for n in signature.parameters if n != "self"]
-    hints = _plain_hints(estimator_cls)
+    hints = _hint_kinds(estimator_cls)
     for key, value in params.items():
         if key in SET_ELSEWHERE:  # the commands pass these themselves: a second value was a TypeError
             raise DataError(f"{source}: {key} is set by {SET_ELSEWHERE[key]}, not here")
@@ -44,28 +50,79 @@ def check_params(estimator_cls: type, params: dict, source: str) -> dict:
             if not _same_kind(default, value):
                 raise DataError(f"{source}: {key} expects {_kind(default)}, got {value!r}")
             continue
-        kinds = [k for k in hints[key] if k is not None]  # e.g. float | str | None: 0.2, "auto" or null
-        if value is not None and not any(_same_kind(kind, value) for kind in kinds):
-            words = [_kind(k) for k in kinds] + (["null"] if None in hints[key] else [])
-            raise DataError(f"{source}: {key} expects {' or '.join(words)}, got {value!r}")
+        if not any(_matches(kind, value) for kind in hints[key]):
+            raise DataError(f"{source}: {key} expects {' or '.join(_word(k) for k in hints[key])}, got {value!r}")
     return params
 
 
-def _plain_hints(estimator_cls: type) -> dict[str, tuple]:
-    """Constructor parameters annotated with several plain kinds (``float | str | None``): one
-    example value of each kind (None for NoneType). Other parameters are checked by their default."""
+@dataclasses.dataclass(frozen=True)
+class _List:
+    """A list (or tuple) whose items are each of kind ``item``; ``length`` items when not None."""
+
+    item: type
+    length: int | None = None
+
+
+_PLAIN = (bool, int, float, str, dict, type(None))
+
+
+def _hint_kinds(estimator_cls: type) -> dict[str, tuple]:
+    """Constructor parameter -> the kinds its annotation allows (plain types or :class:`_List`).
+    Parameters whose annotation names anything else are left out (checked by their default)."""
     try:
         hints = typing.get_type_hints(estimator_cls.__init__)
     except (NameError, TypeError):
         return {}
-    examples = {bool: False, int: 0, float: 0.0, str: "", type(None): None}
     out = {}
     for name, hint in hints.items():
         union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
-        args = typing.get_args(hint) if union else ()
-        if sum(a is not type(None) for a in args) > 1 and all(a in examples for a in args):
-            out[name] = tuple(examples[a] for a in args)
+        kinds = [_member_kind(member) for member in (typing.get_args(hint) if union else (hint,))]
+        if all(kind is not None for kind in kinds):
+            out[name] = tuple(kinds)
     return out
+
+
+def _member_kind(hint):
+    """``int`` -> int; ``Sequence[str]`` -> _List(str); ``tuple[float, float]`` -> _List(float, 2);
+    ``dict[str, int]`` -> dict; None for anything else."""
+    if hint in _PLAIN:
+        return hint
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is dict:
+        return dict
+    if origin not in (list, tuple, collections.abc.Sequence) or not args:
+        return None
+    if origin is tuple and args[-1] is not Ellipsis:  # tuple[float, float]: a fixed length
+        return _List(args[0], len(args)) if len(set(args)) == 1 and args[0] in _PLAIN else None
+    return _List(args[0]) if args[0] in _PLAIN else None
+
+
+def _matches(kind, value) -> bool:
+    if isinstance(kind, _List):
+        return (isinstance(value, (list, tuple)) and (kind.length is None or len(value) == kind.length)
+                and all(_matches(kind.item, v) for v in value))
+    if kind is type(None):
+        return value is None
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is dict:
+        return isinstance(value, collections.abc.Mapping)
+    return isinstance(value, kind)
+
+
+_WORDS = {bool: ("true or false", "true/false values"), int: ("a number (an integer)", "integers"),
+          float: ("a number", "numbers"), str: ("text", "text"), dict: ("a table", "tables"),
+          type(None): ("null", "nulls")}
+
+
+def _word(kind) -> str:
+    if isinstance(kind, _List):
+        return f"a list of {'' if kind.length is None else f'{kind.length} '}{_WORDS[kind.item][1]}"
+    return _WORDS[kind][0]
 
 
 def parse_overrides(items: Iterable[str], estimator_cls: type, source: str = "--set") -> dict:

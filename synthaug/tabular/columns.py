@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from .._errors import SynthaugWarning
-from .datetimes import parse_datetimes, resolution_ns, round_to_resolution, time_zone
+from .._errors import DataError, SynthaugWarning
+from .datetimes import DATE_RANGE, n_out_of_range, parse_datetimes, resolution_ns, round_to_resolution, time_zone
 from .schema import ColumnSpec
 
 Z_EDGE = float(ndtri(1.0 - 1e-4))  # |z| of the outermost knots (~3.72)
@@ -42,7 +42,13 @@ def to_float(col: pd.Series, spec: ColumnSpec) -> np.ndarray:
 
 
 def seconds_since_epoch(stamps: pd.Series) -> np.ndarray:
-    """Parsed timestamps as float64 seconds since 1970 (UTC for aware ones), NaN for NaT."""
+    """Parsed timestamps as float64 seconds since 1970 (UTC for aware ones), NaN for NaT; a
+    DataError naming the column for dates outside 1677..2262."""
+    outside = n_out_of_range(stamps)
+    if outside:  # a 9999-12-31 "no end date" placeholder: OutOfBoundsDatetime below
+        raise DataError(f"column {stamps.name!r}: {outside} date(s) outside {DATE_RANGE}, the range synthaug can "
+                        "represent (a 9999-12-31 'no end date' placeholder, say); make them empty cells or "
+                        "--drop the column")
     if time_zone(stamps) is not None:
         stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
     seconds = stamps.astype("datetime64[ns]").to_numpy().astype("int64") / 1e9
@@ -83,8 +89,8 @@ class NumericCodec:
         self.resolution_ns_, self.tz_ = 1, None
         if self.spec.kind == "datetime":
             stamps = parse_datetimes(col)
+            x = seconds_since_epoch(stamps)  # first: it refuses dates resolution_ns cannot take
             self.resolution_ns_, self.tz_ = resolution_ns(stamps), time_zone(stamps)
-            x = seconds_since_epoch(stamps)
         else:
             x = to_float(col, self.spec)
         present = x[~np.isnan(x)]

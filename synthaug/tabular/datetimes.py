@@ -7,6 +7,7 @@ import pandas as pd
 
 # Day, hour, minute, second, millisecond, microsecond, nanosecond, in nanoseconds.
 UNITS_NS = (86_400 * 10**9, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3, 1)
+DATE_RANGE = "1677-09-22..2262-04-11"  # whole days within pandas' nanosecond Timestamp.min..max
 
 
 def parse_datetimes(values: pd.Series) -> pd.Series:
@@ -15,6 +16,13 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
         return pd.to_datetime(values, errors="coerce", format="mixed")
     except ValueError:  # "Mixed timezones detected": one column cannot hold two offsets
         return pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+
+
+def n_out_of_range(stamps: pd.Series) -> int:
+    """How many timestamps lie outside what nanoseconds since 1970 hold (pandas' Timestamp.min..max)."""
+    if time_zone(stamps) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    return int(((stamps < pd.Timestamp.min) | (stamps > pd.Timestamp.max)).sum())
 
 
 def time_zone(stamps: pd.Series) -> str | None:

@@ -5,17 +5,21 @@ A draft comes from the private data, so it is not public until its data-derived 
 checked against, or replaced by, public knowledge. Bounds are rounded outward to one step of
 the range's order of magnitude (age 17..90 becomes 10..90, dates whole years), categories, point
 masses and constant columns' values seen fewer than ``min_count`` times are left out (a value
-that few rows hold is theirs, not the column's), and class counts are never drafted.
+that few rows hold is theirs, not the column's), and class counts are never drafted. A
+categorical column none of whose categories reaches ``min_count`` gets an empty ``categories``
+list, with a warning: reading the schema refuses it until a human fills in public categories.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from .._errors import SynthaugWarning
 from .columns import _to_json_scalar, point_masses, to_float
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
 from .schema import ColumnSpec, infer_schema
@@ -53,7 +57,14 @@ def draft_public_schema(
         "target": {"name": str(target), "classes": classes, "dtype": str(labels.dtype), "counts": None},
         "columns": columns,
     }
-    parse_public_schema(document, "drafted schema")
+    to_fill = [c["name"] for c in columns if c.get("categories") == []]
+    if to_fill:
+        warnings.warn(f"column(s) {', '.join(map(repr, to_fill))}: no category was seen at least {min_count} "
+                      "times, so 'categories' is left empty; fill in the public categories (or remove the "
+                      "column and --drop it) before fitting", SynthaugWarning, stacklevel=2)
+    placeholder = ["(to fill in)"]  # only to check the rest of the draft; the file keeps the empty list
+    parse_public_schema({**document, "columns": [{**c, "categories": placeholder} if c["name"] in to_fill else c
+                                                 for c in columns]}, "drafted schema")
     return document
 
 
@@ -73,7 +84,7 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
         out["categories"] = [False, True]
     elif spec.kind == "categorical":
         counts = col.value_counts(dropna=True)
-        kept = counts[counts >= min_count] if (counts >= min_count).any() else counts.head(1)
+        kept = counts[counts >= min_count]  # none: an empty list, for a human to fill in
         out["categories"] = [_to_json_scalar(v) for v in kept.index]  # most frequent first
     else:
         present = col.dropna()  # a value in fewer than min_count rows is left out: the column is then missing
@@ -93,9 +104,9 @@ def outward(low: float, high: float) -> tuple[float, float]:
 def outward_years(low: float, high: float) -> tuple[float, float]:
     """Datetime bounds (seconds) widened to whole years: 2020-03-05..2022-07-01 -> 2020-01-01..2023-01-01."""
     first, last = pd.Timestamp(int(low * 1e9)), pd.Timestamp(int(high * 1e9))
-    start = pd.Timestamp(year=first.year, month=1, day=1)
-    end = pd.Timestamp(year=last.year + 1, month=1, day=1)
-    return start.value / 1e9, end.value / 1e9
+    start = max(pd.Timestamp(year=first.year, month=1, day=1), pd.Timestamp.min.ceil("D"))
+    end = min(pd.Timestamp(year=last.year + 1, month=1, day=1), pd.Timestamp.max.floor("D"))  # not past 2262
+    return start.as_unit("ns").value / 1e9, end.as_unit("ns").value / 1e9
 
 
 def _as_json(values: np.ndarray, kind: str) -> list:

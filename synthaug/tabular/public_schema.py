@@ -35,7 +35,8 @@ import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name
-from .columns import Z_EDGE, to_float
+from .columns import Z_EDGE, seconds_since_epoch, to_float
+from .datetimes import DATE_RANGE, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
 
 FORMAT = "synthaug-public-schema"
@@ -137,10 +138,9 @@ def _parse_target(target, source: str) -> tuple[str, tuple, tuple[int, ...] | No
     unknown = sorted(set(target) - TARGET_KEYS)  # a misspelt "counts" would silently leave the prior private
     if unknown:
         raise DataError(f"{source}: target {name!r}: unknown key {unknown[0]!r}{closest_name(unknown[0], TARGET_KEYS)}")
-    if not isinstance(classes, list) or len(classes) < 2 or len(set(map(repr, classes))) != len(classes):
+    if not isinstance(classes, list) or len(classes) < 2:
         raise DataError(f"{source}: target {name!r}: 'classes' must list at least two distinct class names")
-    if not all(isinstance(c, (str, int, float, bool)) for c in classes):  # a list or object: unhashable later
-        raise DataError(f"{source}: target {name!r}: classes must be text, numbers or true/false")
+    _check_labels(classes, f"{source}: target {name!r}", "classes")
     counts = target.get("counts")
     if counts is not None:
         if not isinstance(counts, dict) or set(counts) != {str(c) for c in classes}:
@@ -179,7 +179,10 @@ def _parse_column(column, source: str) -> PublicColumn:
     base = {"name": name, "kind": kind, "dtype": str(column.get("dtype") or DEFAULT_DTYPES[kind]), "missing": missing}
     if kind in NUMERIC:
         bounds, masses = _numeric_fields(column, kind, where)
-        base["dtype"] = _checked_dtype(where, base["dtype"], [] if kind == "datetime" else list(bounds))
+        if kind == "datetime":
+            base["dtype"] = _checked_date_dtype(where, base["dtype"])
+        else:
+            base["dtype"] = _checked_dtype(where, base["dtype"], list(bounds))
         return PublicColumn(**base, bounds=bounds, point_masses=masses)
     if kind in ("categorical", "boolean"):
         categories = _categories(column, kind, where)
@@ -202,6 +205,15 @@ def _checked_dtype(where: str, dtype, values: list) -> str:
     except (TypeError, ValueError, OverflowError):
         raise DataError(f"{where}: dtype {dtype!r} cannot hold the schema's values {values[:5]!r}") from None
     return str(dtype)
+
+
+def _checked_date_dtype(where: str, dtype: str) -> str:
+    """A datetime64 dtype, or text (dates as pandas writes them): what sampling can turn dates into."""
+    resolved = pd.api.types.pandas_dtype(_checked_dtype(where, dtype, []))
+    if not (pd.api.types.is_datetime64_any_dtype(resolved) or pd.api.types.is_string_dtype(resolved)):
+        raise DataError(f"{where}: a datetime column's dtype must be datetime64[ns] (or another datetime64 "
+                        f"dtype) or text (str, object); got {dtype!r}")
+    return dtype
 
 
 def _numeric_fields(column: dict, kind: str, where: str) -> tuple[tuple[float, float], tuple[float, ...]]:
@@ -227,10 +239,12 @@ def _numeric_fields(column: dict, kind: str, where: str) -> tuple[tuple[float, f
 
 def _as_numbers(values: list, kind: str, where: str, key: str) -> list[float]:
     if kind == "datetime":
-        seconds = to_float(pd.Series([str(v) for v in values], dtype=object), ColumnSpec("", kind, "object", False))
-        if np.isnan(seconds).any():
+        stamps = parse_datetimes(pd.Series([str(v) for v in values], dtype=object))
+        if stamps.isna().any():
             raise DataError(f"{where}: {key} must be dates such as '2020-01-31', got {values!r}")
-        return [float(s) for s in seconds]
+        if n_out_of_range(stamps):  # OutOfBoundsDatetime when fitting
+            raise DataError(f"{where}: {key} must be dates within {DATE_RANGE}, got {values!r}")
+        return [float(s) for s in seconds_since_epoch(stamps)]
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         raise DataError(f"{where}: {key} must be numbers, got {values!r}")
     return [float(v) for v in values]
@@ -238,15 +252,27 @@ def _as_numbers(values: list, kind: str, where: str, key: str) -> list[float]:
 
 def _categories(column: dict, kind: str, where: str) -> tuple:
     categories = column.get("categories", [False, True] if kind == "boolean" else None)
-    if not isinstance(categories, list) or not categories:
+    if categories == []:  # what a draft writes when no category was common enough to list
+        raise DataError(f"{where}: 'categories' is empty; fill in the column's public categories, or remove "
+                        "the column from the schema and leave it out of the data (--drop)")
+    if not isinstance(categories, list):
         raise DataError(f"{where}: {kind} needs a non-empty 'categories' list")
-    if not all(isinstance(c, (str, int, float, bool)) for c in categories):
-        raise DataError(f"{where}: categories must be text, numbers or true/false")
-    if len(set(map(repr, categories))) != len(categories):
-        raise DataError(f"{where}: categories must be distinct")
+    _check_labels(categories, where, "categories")
     if kind == "boolean" and not set(categories) <= {False, True}:
         raise DataError(f"{where}: boolean categories must be true and/or false, got {categories!r}")
     return tuple(categories)
+
+
+def _check_labels(values: list, where: str, key: str) -> None:
+    """Text, finite numbers or true/false, distinct as pandas compares them: 1, 1.0 and true are one
+    value to an Index (a repr-distinct list of them gave InvalidIndexError at fit)."""
+    if not all(isinstance(v, (str, int, float, bool)) for v in values):  # a list or object: unhashable later
+        raise DataError(f"{where}: {key} must be text, numbers or true/false")
+    if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+        hint = ' (a missing value is not a category: use "missing": true)' if key == "categories" else ""
+        raise DataError(f"{where}: {key} must be finite{hint}; got {values!r}")
+    if len(set(values)) != len(values):
+        raise DataError(f"{where}: {key} must be distinct (1, 1.0 and true are the same value); got {values!r}")
 
 
 # ---------------------------------------------------------------- encoder state with no data

@@ -4,8 +4,11 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from synthaug import DataError
 from synthaug.tabular.datetimes import UNITS_NS, parse_datetimes, resolution_ns, round_to_resolution
+from synthaug.tabular.draft_schema import draft_public_schema, outward_years
 from synthaug.tabular.encoder import TableEncoder
 from synthaug.tabular.schema import infer_schema
 
@@ -82,3 +85,28 @@ def test_sampled_csv_writes_dates_as_dates_and_seconds_whole(tmp_path):
     rows = [line.split(",") for line in (tmp_path / "s.csv").read_text().splitlines()[1:]]
     assert len(rows) == 20
     assert all(len(day) == 10 and len(sec) == 19 for day, sec, _ in rows)  # 2021-03-28, 2020-02-22 06:37:48
+
+
+def _with_sentinel(date: str) -> pd.DataFrame:
+    days = pd.Series(pd.date_range("2020-01-01", periods=40, freq="D").strftime("%Y-%m-%d"))
+    days[7] = date  # one cell: a 'no end date' placeholder
+    return pd.DataFrame({"ends": days, "label": ["a", "b"] * 20})
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "1000-01-01"])
+def test_a_date_pandas_cannot_hold_in_nanoseconds_is_one_error_naming_the_column(date):
+    # was OutOfBoundsDatetime from synthaug schema and synthaug fit
+    frame = _with_sentinel(date)
+    message = r"^column 'ends': 1 date\(s\) outside 1677-09-22\.\.2262-04-11"
+    with pytest.raises(DataError, match=message):
+        draft_public_schema(frame, "label")
+    with pytest.raises(DataError, match=message):
+        TableEncoder().fit(frame[["ends"]], infer_schema(frame[["ends"]])[0], np.random.default_rng(0))
+
+
+def test_drafted_date_bounds_stop_at_the_last_day_pandas_holds():
+    # 2262 dates rounded outward to 2263-01-01 raised OverflowError
+    seconds = pd.to_datetime(["1677-09-22", "2262-04-02"]).as_unit("ns").asi8 / 1e9
+    low, high = outward_years(*seconds)
+    assert pd.Timestamp(int(low * 1e9)) == pd.Timestamp("1677-09-22")
+    assert pd.Timestamp(int(high * 1e9)) == pd.Timestamp("2262-04-11")

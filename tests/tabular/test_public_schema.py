@@ -119,7 +119,8 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d["columns"][0].update(bounds=[5, 1]), "low < high"),
     (lambda d: d["columns"][0].update(bounds=[0]), "needs 'bounds'"),
     (lambda d: d["columns"][2].update(point_masses=[-1]), "within the bounds"),
-    (lambda d: d["columns"][3].update(categories=[]), "non-empty 'categories'"),
+    (lambda d: d["columns"][3].update(categories=[]), "column 'colour': 'categories' is empty; fill in"),
+    (lambda d: d["columns"][3].update(categories="red"), "non-empty 'categories'"),
     (lambda d: d["columns"][0].update(bound=[0, 1]), "unknown key 'bound'"),
     (lambda d: d["target"].update(count={"no": 3, "yes": 4}), "target 'label': unknown key 'count' (did you mean"),
     (lambda d: d.update(format_version=True), "unknown schema format"),
@@ -131,12 +132,31 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d["columns"][0].update(dtype="nonsense"), "unknown dtype 'nonsense'"),
     (lambda d: d["target"].update(dtype="int64"), "dtype 'int64' cannot hold the schema's values ['no', 'yes']"),
     (lambda d: d["columns"][3].update(dtype="float64"), "dtype 'float64' cannot hold"),
+    # 1, 1.0 and true are one value to pandas: these lists passed, then fitting raised InvalidIndexError
+    (lambda d: d["columns"][6].update(categories=[1, 1.0, 2]), "column 'visits': categories must be distinct"),
+    (lambda d: d["columns"][6].update(categories=[True, 1, 2]), "column 'visits': categories must be distinct"),
+    (lambda d: d["target"].update(classes=[0, False]), "target 'label': classes must be distinct"),
+    (lambda d: d["columns"][6].update(categories=[1, 2, float("nan")]), 'use "missing": true'),
+    # a datetime dtype that cannot hold dates fitted, then every sample failed (int64) or was True (bool)
+    (lambda d: d["columns"][7].update(dtype="int64"), "column 'joined': a datetime column's dtype must be"),
+    (lambda d: d["columns"][7].update(dtype="bool"), "column 'joined': a datetime column's dtype must be"),
+    # dates pandas cannot hold in nanoseconds: OutOfBoundsDatetime at fit
+    (lambda d: d["columns"][7].update(bounds=["1000-01-01", "2024-01-01"]),
+     "column 'joined': bounds must be dates within 1677-09-22..2262-04-11"),
+    (lambda d: d["columns"][7].update(point_masses=["9999-12-31"]), "point_masses must be dates within"),
 ])
 def test_bad_schemas_are_refused_in_one_line(edit, message):
     doc = schema_doc()
     edit(doc)
     with pytest.raises(DataError, match=re.escape(message)):
         parse_public_schema(doc)
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[ns]", "datetime64[s]", "datetime64[ns, UTC]", "str", "object"])
+def test_datetime_columns_take_datetime_or_text_dtypes(dtype):
+    doc = schema_doc()
+    doc["columns"][7]["dtype"] = dtype
+    assert parse_public_schema(doc).columns[7].dtype == dtype
 
 
 @pytest.mark.parametrize("change, message", [
@@ -225,6 +245,30 @@ def test_draft_writes_no_value_that_fewer_than_min_count_rows_hold():
     assert note["value"] is None and note["missing"] and SENTINEL_CITY not in text
     assert gain["point_masses"] == [0.0]  # ten rows share it: kept
     parse_public_schema(doc)
+
+
+@pytest.mark.parametrize("min_count", [2, 20])
+def test_draft_lists_no_category_below_min_count_and_fit_refuses_the_empty_list(tmp_path, min_count):
+    # the draft used to list the most frequent category when none reached min_count: a record's
+    # value for a column of singletons, and a 16-row category under --min-count 20
+    n = 40
+    common = 16 if min_count == 20 else 0  # 16 rows share one category, fewer than 20
+    diagnosis = [f"SECRET diagnosis {i}" for i in range(n - common)] + ["common"] * common
+    frame = pd.DataFrame({"diagnosis": diagnosis, "ward": ["W1", "W2"] * (n // 2), "label": ["a", "b"] * (n // 2)})
+    data, out = tmp_path / "data.csv", tmp_path / "schema.json"
+    frame.to_csv(data, index=False)
+    drafted = CliRunner().invoke(app, ["schema", str(data), "--target", "label", "-o", str(out), "--keep",
+                                       "diagnosis", "--min-count", str(min_count)])
+    assert drafted.exit_code == 0, drafted.output
+    assert f"'diagnosis': no category was seen at least {min_count} times" in drafted.output
+    text = out.read_text()
+    assert "SECRET" not in text and "common" not in text
+    columns = {c["name"]: c for c in json.loads(text)["columns"]}
+    assert columns["diagnosis"]["categories"] == [] and columns["ward"]["categories"] == ["W1", "W2"]
+    fitted = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "--schema", str(out), "-o",
+                                      str(tmp_path / "model"), *FIT])
+    assert fitted.exit_code == 2 and "column 'diagnosis': 'categories' is empty; fill in" in fitted.output
+    assert len(fitted.output.strip().splitlines()) == 1 and not (tmp_path / "model").exists()
 
 
 def test_share_card_and_report_name_the_schema(tmp_path):

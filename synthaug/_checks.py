@@ -8,3 +8,14 @@ import numbers
 def is_whole(value) -> bool:
     """True for an int or a numpy integer; False for bools (True is not a count of 1), floats and text."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_real(value) -> bool:
+    """True for an int, float or numpy number; False for bools and text."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def is_betas(value) -> bool:
+    """Adam's betas: two numbers in [0, 1)."""
+    return (isinstance(value, (list, tuple)) and len(value) == 2
+            and all(is_real(b) and 0.0 <= float(b) < 1.0 for b in value))

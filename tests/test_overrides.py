@@ -33,7 +33,7 @@ def test_parameters_the_commands_set_themselves_are_refused(item, option):
 @pytest.mark.parametrize(("item", "message"), [
     ("pac=abc", r"pac expects a number \(an integer\) or null, got 'abc'"),  # was int('abc') at fit
     ("pac=1.5", r"pac expects a number \(an integer\) or null, got 1.5"),
-    ("betas=['a', 'b']", r"betas expects a list of numbers, got \['a', 'b'\]"),  # was float('a') at fit
+    ("betas=['a', 'b']", r"betas expects a list of 2 numbers, got \['a', 'b'\]"),  # was float('a') at fit
     ("drop=[['a']]", r"drop expects a list of text, got \[\['a'\]\]"),  # was unhashable type: 'list'
     ("generator_dims=[64, 'wide']", r"generator_dims expects a list of integers"),
     ("epochs=2.5", r"epochs expects a number \(an integer\), got 2.5"),

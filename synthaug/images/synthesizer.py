@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._checks import is_whole
+from .._checks import is_betas, is_real, is_whole
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
@@ -99,7 +100,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         width: int = 32,
         generator_lr: float = 4e-4,
         discriminator_lr: float = 4e-4,
-        betas: Sequence[float] = (0.5, 0.999),
+        betas: tuple[float, float] = (0.5, 0.999),
         discriminator_steps: int = 1,
         augment: str = "color,translation,cutout",
         augment_p: float = 1.0,
@@ -203,7 +204,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             raise DataError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
         for name in ("apa_target", "ada_target"):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not -1.0 < float(value) < 1.0):
+            if value is not None and not (is_real(value) and -1.0 < float(value) < 1.0):
                 raise DataError(f"{name} must be in (-1, 1) (a target for E[sign(D(real))]) or None; got {value!r}")
         for name in ("class_weight", "lecam_weight", "bcr_weight"):
             value = getattr(self, name)
@@ -212,11 +213,12 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         for name in ("generator_lr", "discriminator_lr"):
             if not float(getattr(self, name)) > 0:
                 raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
-        betas = self.betas
-        if isinstance(betas, (str, bytes)) or len(betas) != 2 or not all(0.0 <= float(b) < 1.0 for b in betas):
-            raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.999]; got {betas!r}")
-        if self.truncation is not None and not float(self.truncation) > 0:
-            raise DataError(f"truncation must be > 0 or None; got {self.truncation!r}")
+        if not is_betas(self.betas):
+            raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.999]; got {self.betas!r}")
+        if self.truncation is not None and not (is_real(self.truncation) and self.truncation > 0):
+            raise DataError(f"truncation must be a number > 0 or None; got {self.truncation!r}")
+        if self.grid_dir is not None and not isinstance(self.grid_dir, (str, os.PathLike)):
+            raise DataError(f"grid_dir must be a folder path or None; got {self.grid_dir!r}")
         if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
             raise DataError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
         if self.label_filter and (self.dp_epsilon is not None or not float(self.class_weight) > 0):

@@ -15,6 +15,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from .._checks import is_betas, is_whole
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
@@ -95,7 +96,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         dropout: float = 0.25,
         generator_lr: float = 2e-4,
         discriminator_lr: float = 2e-4,
-        betas: Sequence[float] = (0.5, 0.9),
+        betas: tuple[float, float] = (0.5, 0.9),
         weight_decay: float = 1e-6,
         discriminator_steps: int = 1,
         feature_matching: float = 0.0,
@@ -330,10 +331,16 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             raise DataError(f"condition_probability must be in [0, 1]; got {self.condition_probability!r}")
         for name in ("generator_dims", "discriminator_dims"):  # a 0-unit layer crashed in torch's init
             dims = getattr(self, name)
-            if isinstance(dims, (str, bytes)) or not all(int(d) >= 1 for d in dims):
+            if not isinstance(dims, (list, tuple)) or not dims or not all(is_whole(d) and d >= 1 for d in dims):
                 raise DataError(f"{name} must be a list of layer widths >= 1, e.g. [256, 256]; got {dims!r}")
-        if self.pac is not None and int(self.pac) < 0:
-            raise DataError(f"pac must be >= 1 (or 0 / None for the default); got {self.pac!r}")
+        if self.pac is not None and not (is_whole(self.pac) and self.pac >= 0):
+            raise DataError(f"pac must be a whole number >= 1 (or 0 / None for the default); got {self.pac!r}")
+        if not is_betas(self.betas):  # [0.5] was an IndexError when training began
+            raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.9]; got {self.betas!r}")
+        for name in ("categorical", "continuous", "drop", "keep"):
+            names = getattr(self, name)
+            if isinstance(names, (str, bytes)) or not all(isinstance(c, str) or is_whole(c) for c in names):
+                raise DataError(f"{name} must be a list of column names; got {names!r}")
         self._check_regularisers()
 
     def _check_regularisers(self) -> None:

@@ -265,3 +265,15 @@ def test_sampling_nothing_gives_empty_arrays(fitted):
     x, y = model.sample(per_class={first: 0}, random_state=0)
     assert x.shape == (0, model.image_size_, model.image_size_, model.channels_) and x.dtype == np.uint8
     assert y.shape == (0,) and y.dtype == np.asarray(model.classes_).dtype
+
+
+@pytest.mark.parametrize("option, message", [
+    ({"truncation": "x"}, "truncation must be a number > 0"),  # ValueError from float()
+    ({"apa_target": [1]}, "apa_target must be in"),  # TypeError from float()
+    ({"grid_dir": 5}, "grid_dir must be a folder path"),  # failed at the first grid, mid-training
+    ({"betas": ["a", "b"]}, "betas must be two numbers"),
+])
+def test_wrongly_typed_parameters_are_named_before_training(images, option, message):
+    x, codes = images
+    with pytest.raises(DataError, match=message):
+        ImageCGAN(**{**TINY, **option}).fit(x, codes)

@@ -216,3 +216,17 @@ def test_a_sample_that_fails_mid_stream_leaves_no_file_and_keeps_the_old_one(tab
         model.write_sample(tmp_path / name, 30, chunk_size=10, random_state=0)
     assert calls == [10, 10] and [p.name for p in tmp_path.iterdir()] == [name]
     assert (tmp_path / name).read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("option, message", [
+    ({"generator_dims": []}, "generator_dims must be a list of layer widths"),  # IndexError
+    ({"generator_dims": [1.5]}, "generator_dims must be a list of layer widths"),  # was cut to 1
+    ({"betas": [0.5]}, "betas must be two numbers in"),  # IndexError when training began
+    ({"betas": ["a", "b"]}, "betas must be two numbers in"),
+    ({"pac": "abc"}, "pac must be a whole number"),  # ValueError from int()
+    ({"drop": [["a"]]}, "drop must be a list of column names"),  # unhashable type: 'list'
+    ({"drop": "age"}, "drop must be a list of column names"),  # dropped columns 'a', 'g', 'e'
+])
+def test_wrongly_typed_parameters_are_named_before_training(mixed_table, fast_params, option, message):
+    with pytest.raises(DataError, match=message):
+        TabularCGAN(**{**fast_params, **option}).fit(mixed_table, y="label")

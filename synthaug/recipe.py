@@ -22,6 +22,7 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
               "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,)},
 }
 TABLES = (*SCHEMA, "model")
+SOURCES = ("path", "dataset")  # where [data] comes from: exactly one of them
 
 
 def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
@@ -33,6 +34,7 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
         recipe = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{path}: not valid TOML ({exc})") from None
+    _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other
     for item in overrides:
         _apply_override(recipe, item)
     return validate(recipe, str(path))
@@ -43,7 +45,19 @@ def _apply_override(recipe: dict, item: str) -> None:
     table, dot, name = key.strip().partition(".")
     if not sep or not dot or not name:
         raise DataError(f"--set: expected TABLE.KEY=VALUE (e.g. model.epochs=5), got {item!r}")
-    recipe.setdefault(table, {})[name] = parse_value(value.strip())
+    values = recipe.setdefault(table, {})
+    if not isinstance(values, dict):
+        raise DataError(f"--set {key.strip()}: [{table}] in the recipe is not a table of keys")
+    if table == "data" and name in SOURCES:  # `--set data.path=mine.csv` on a recipe of sklearn:NAME uses mine.csv
+        for other in SOURCES:
+            values.pop(other, None)
+    values[name] = parse_value(value.strip())
+
+
+def _check_one_source(data, source: str) -> None:
+    if isinstance(data, dict) and all(key in data for key in SOURCES):
+        raise DataError(f"{source}: data.path and data.dataset are both set; keep one (data.path is a file or "
+                        "folder of yours, data.dataset an embedded sklearn:NAME)")
 
 
 def validate(recipe: dict, source: str) -> dict:
@@ -64,6 +78,7 @@ def validate(recipe: dict, source: str) -> dict:
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 kinds = " or ".join(t.__name__ for t in keys[key])
                 raise DataError(f"{source}: {table}.{key} expects {kinds}, got {value!r}")
+    _check_one_source(data, source)
     check_params(model_class(recipe), recipe.get("model", {}), f"{source}: model")
     return recipe
 

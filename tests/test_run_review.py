@@ -1,0 +1,65 @@
+"""``synthaug run`` on recipe input it used to misread, ignore or crash on: one line, or the right data."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from synthaug._errors import DataError
+from synthaug.cli import app
+from synthaug.recipe import load_recipe
+
+RECIPES = Path(__file__).parents[1] / "recipes"
+TINY = ["model.epochs=1", "model.min_steps=2", "model.generator_dims=[8]", "model.discriminator_dims=[8]",
+        "model.latent_dim=4", "evaluate.seeds=1", "evaluate.baselines=[]"]
+
+
+def run(recipe: Path, out: Path, *overrides: str, extra: tuple[str, ...] = ()):
+    args = ["run", str(recipe), "-o", str(out), "-q", *extra]
+    for item in overrides:
+        args += ["--set", item]
+    return CliRunner().invoke(app, args)
+
+
+def one_line_error(result, message: str, out: Path) -> None:
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and message in text, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output, result.output
+    assert not out.exists()
+
+
+def patients(path: Path, n: int = 60) -> Path:
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"pulse": rng.normal(70, 5, n).round(1), "ward": rng.choice(["a", "b"], n),
+                  "outcome": np.repeat(["well", "ill"], n // 2)}).to_csv(path, index=False)
+    return path
+
+
+# 1. data.path and data.dataset: the override wins, a file may not set both.
+
+def test_a_data_path_override_replaces_the_recipes_dataset_and_vice_versa():
+    recipe = load_recipe(RECIPES / "breast_cancer.toml", ["data.path=patients.csv", "data.target=outcome"])
+    assert recipe["data"]["path"] == "patients.csv" and "dataset" not in recipe["data"]
+    recipe = load_recipe(RECIPES / "adult.toml", ["data.dataset=sklearn:wine"])
+    assert recipe["data"]["dataset"] == "sklearn:wine" and "path" not in recipe["data"]
+
+
+def test_a_run_on_a_dataset_recipe_trains_on_the_users_table(tmp_path):
+    """It trained on breast cancer, silently, as the recipe's comment told users to do this."""
+    csv = patients(tmp_path / "patients.csv")
+    out = tmp_path / "out"
+    result = run(RECIPES / "breast_cancer.toml", out, f"data.path={csv}", "data.target=outcome",
+                 "data.rows_per_class=10", "sample.per_class=5", "evaluate.ratios=[1.0]", *TINY)
+    assert result.exit_code == 0, result.output
+    assert list(pd.read_csv(out / "train.csv").columns) == ["pulse", "ward", "outcome"]
+    assert list(pd.read_csv(out / "synthetic.csv").columns) == ["pulse", "ward", "outcome"]
+
+
+def test_a_recipe_file_with_both_path_and_dataset_is_refused(tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\npath = "p.csv"\ntarget = "y"\ndataset = "sklearn:iris"\n')
+    with pytest.raises(DataError, match="data.path and data.dataset are both set"):
+        load_recipe(recipe)
+    one_line_error(run(recipe, tmp_path / "o"), "data.path and data.dataset are both set", tmp_path / "o")

@@ -126,6 +126,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
             return _run_share(recipe, frame, target, tmp, seed, quiet, console)
         parts = split(frame, frame[target].to_numpy(), data, seed)
         tables = {k: frame.iloc[v].reset_index(drop=True) for k, v in parts.items()}
+        check_sample_request(recipe, tables["train"][target].to_numpy())  # before training, not after
         model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
         model.fit(tables["train"], y=target)
         model.save(tmp / "model")
@@ -139,8 +140,25 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
     return 0
 
 
+DEFAULT_SAMPLE = {"ratio": 1.0}
+"""Without [sample]: as many synthetic rows as training rows, at their class prior (never none, as
+``balance`` was when data.rows_per_class makes the classes equal)."""
+
+
+def check_sample_request(recipe: dict, y_train: np.ndarray) -> None:
+    """Refuse a [sample] that would generate no rows at all, which only showed after training."""
+    sample = recipe.get("sample", DEFAULT_SAMPLE)
+    counts = np.unique(y_train, return_counts=True)[1]
+    if sample.get("balance") and counts.min() == counts.max():
+        raise DataError(f"sample.balance: every class has {int(counts[0])} training rows, so balance would "
+                        "generate none; ask for sample.ratio, sample.n or sample.per_class instead")
+    per_class = sample.get("per_class")
+    if per_class is not None and not any(per_class.values() if isinstance(per_class, dict) else [per_class]):
+        raise DataError(f"sample.per_class: asks for no synthetic rows at all, got {per_class!r}")
+
+
 def _sample_request(recipe: dict, classes) -> dict:
-    sample = dict(recipe.get("sample", {"balance": True}))
+    sample = dict(recipe.get("sample", DEFAULT_SAMPLE))
     if isinstance(sample.get("per_class"), int):
         sample["per_class"] = {c: sample["per_class"] for c in classes}
     return sample
@@ -180,6 +198,7 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> int:
 
     x, y = load_images(recipe["data"])
     parts = split(x, y, recipe["data"], seed)
+    check_sample_request(recipe, y[parts["train"]])
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
     model.fit(x[parts["train"]], y[parts["train"]])
     model.save(out / "model")

@@ -23,6 +23,8 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
 }
 TABLES = (*SCHEMA, "model")
 SOURCES = ("path", "dataset")  # where [data] comes from: exactly one of them
+REQUESTS = ("n", "per_class", "balance", "ratio")  # how many rows [sample] asks for: exactly one of them
+EXCLUSIVE = {"data": [SOURCES], "sample": [REQUESTS]}  # a --set of one key replaces the others of its group
 
 
 def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
@@ -48,9 +50,10 @@ def _apply_override(recipe: dict, item: str) -> None:
     values = recipe.setdefault(table, {})
     if not isinstance(values, dict):
         raise DataError(f"--set {key.strip()}: [{table}] in the recipe is not a table of keys")
-    if table == "data" and name in SOURCES:  # `--set data.path=mine.csv` on a recipe of sklearn:NAME uses mine.csv
-        for other in SOURCES:
-            values.pop(other, None)
+    for group in EXCLUSIVE.get(table, ()):  # `--set data.path=mine.csv` on a recipe of sklearn:NAME uses mine.csv
+        if name in group:
+            for other in group:
+                values.pop(other, None)
     values[name] = parse_value(value.strip())
 
 
@@ -79,6 +82,10 @@ def validate(recipe: dict, source: str) -> dict:
                 kinds = " or ".join(t.__name__ for t in keys[key])
                 raise DataError(f"{source}: {table}.{key} expects {kinds}, got {value!r}")
     _check_one_source(data, source)
+    asked = [key for key, value in recipe.get("sample", {}).items() if key != "balance" or value]
+    if "sample" in recipe and len(asked) != 1:  # sampling refused it, but only after training
+        raise DataError(f"{source}: [sample] takes exactly one of n, per_class, balance = true or ratio"
+                        + (f" (got {', '.join(asked)})" if asked else ""))
     check_params(model_class(recipe), recipe.get("model", {}), f"{source}: model")
     return recipe
 

@@ -63,3 +63,39 @@ def test_a_recipe_file_with_both_path_and_dataset_is_refused(tmp_path):
     with pytest.raises(DataError, match="data.path and data.dataset are both set"):
         load_recipe(recipe)
     one_line_error(run(recipe, tmp_path / "o"), "data.path and data.dataset are both set", tmp_path / "o")
+
+
+# 2. The default [sample] and requests that generate nothing.
+
+def iris_recipe(tmp_path: Path, extra: str = "") -> Path:
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:iris"\nrows_per_class = 10\n' + extra)
+    return recipe
+
+
+def test_without_a_sample_table_a_run_generates_as_many_rows_as_it_trained_on(tmp_path):
+    """The default was balance = true: with rows_per_class the classes are equal, so it asked for
+    no rows and failed after training ('synthetic: table has no rows')."""
+    out = tmp_path / "out"
+    result = run(iris_recipe(tmp_path), out, *TINY)
+    assert result.exit_code == 0, result.output
+    synthetic = pd.read_csv(out / "synthetic.csv")
+    assert synthetic["target"].value_counts().to_dict() == {"setosa": 10, "versicolor": 10, "virginica": 10}
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("balance = true", "sample.balance: every class has 10 training rows, so balance would generate none"),
+    ("per_class = 0", "sample.per_class: asks for no synthetic rows at all"),
+    ("n = 5\nratio = 2.0", "[sample] takes exactly one of n, per_class, balance = true or ratio (got n, ratio)"),
+    ("balance = false", "[sample] takes exactly one of n, per_class, balance = true or ratio"),
+])
+def test_a_sample_table_that_generates_nothing_is_refused_before_training(extra, message, tmp_path):
+    recipe = iris_recipe(tmp_path, f"[sample]\n{extra}\n")
+    one_line_error(run(recipe, tmp_path / "o", *TINY), message, tmp_path / "o")
+
+
+def test_a_sample_override_replaces_the_recipes_request():
+    recipe = load_recipe(RECIPES / "breast_cancer.toml", ["sample.n=7"])
+    assert recipe["sample"] == {"n": 7}
+    recipe = load_recipe(RECIPES / "adult.toml", ["sample.per_class=3"])  # it had balance = false, ratio = 5
+    assert recipe["sample"] == {"per_class": 3}

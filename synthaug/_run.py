@@ -11,9 +11,9 @@ from rich.console import Console
 from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
-from ._text import plain
+from ._text import closest_name, plain
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
-from .recipe import modality, model_class, to_toml
+from .recipe import check_seed, modality, model_class, to_toml
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
 
@@ -34,6 +34,15 @@ def load_table(data: dict) -> tuple[pd.DataFrame, str]:
     if "target" not in data:
         raise DataError("data.target: the class label column is required with data.path")
     return read_table(data["path"]), data["target"]
+
+
+def check_target(frame: pd.DataFrame, target: str) -> None:
+    """The class column exists and has a label on every row (these were tracebacks)."""
+    if target not in frame.columns:
+        raise DataError(f"data.target: column {target!r} not found{closest_name(target, map(str, frame.columns))}")
+    n_missing = int(frame[target].isna().sum())
+    if n_missing:
+        raise DataError(f"data.target: column {target!r} has {n_missing} missing value(s); drop or fill them")
 
 
 def load_images(data: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +116,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
     """Execute a validated recipe into ``output``; returns the exit code (3: release refused)."""
     check_run_path(output)
     data = recipe["data"]
-    seed = int(data.get("seed", 0)) if seed is None else seed  # --seed overrides the recipe's
+    seed = int(data.get("seed", 0)) if seed is None else check_seed(seed, "--seed")  # --seed overrides the recipe's
     if modality(recipe) == "image" and "share" in recipe:  # it used to run ungated, exit 0, and write the images
         raise DataError("[share]: a gated release is for tables (share has no image measures); an image recipe "
                         "takes [sample] and [evaluate]")
@@ -122,6 +131,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         if modality(recipe) == "image":
             return _run_images(recipe, tmp, seed, quiet, console)
         frame, target = load_table(data)
+        check_target(frame, target)
         if "share" in recipe:
             return _run_share(recipe, frame, target, tmp, seed, quiet, console)
         parts = split(frame, frame[target].to_numpy(), data, seed)

@@ -64,7 +64,23 @@ def _check_one_source(data, source: str) -> None:
 
 
 def validate(recipe: dict, source: str) -> dict:
-    """Raise a one-line DataError naming the first unknown table, key or mistyped value."""
+    """Raise a one-line DataError naming the first unknown table, key or mistyped value, or a key
+    this recipe's modality would not use."""
+    _check_types(recipe, source)
+    data = recipe["data"]
+    _check_one_source(data, source)
+    if "seed" in data:  # -5 was a ValueError traceback from numpy, after the output folder was made
+        check_seed(data["seed"], f"{source}: data.seed")
+    asked = [key for key, value in recipe.get("sample", {}).items() if key != "balance" or value]
+    if "sample" in recipe and len(asked) != 1:  # sampling refused it, but only after training
+        raise DataError(f"{source}: [sample] takes exactly one of n, per_class, balance = true or ratio"
+                        + (f" (got {', '.join(asked)})" if asked else ""))
+    _check_modality_keys(recipe, source)
+    check_params(model_class(recipe), recipe.get("model", {}), f"{source}: model")
+    return recipe
+
+
+def _check_types(recipe: dict, source: str) -> None:
     for table, values in recipe.items():
         if table not in TABLES:
             raise DataError(f"{source}: unknown table [{table}]{closest_name(table, TABLES)}")
@@ -81,13 +97,20 @@ def validate(recipe: dict, source: str) -> dict:
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 kinds = " or ".join(t.__name__ for t in keys[key])
                 raise DataError(f"{source}: {table}.{key} expects {kinds}, got {value!r}")
-    _check_one_source(data, source)
-    asked = [key for key, value in recipe.get("sample", {}).items() if key != "balance" or value]
-    if "sample" in recipe and len(asked) != 1:  # sampling refused it, but only after training
-        raise DataError(f"{source}: [sample] takes exactly one of n, per_class, balance = true or ratio"
-                        + (f" (got {', '.join(asked)})" if asked else ""))
-    check_params(model_class(recipe), recipe.get("model", {}), f"{source}: model")
-    return recipe
+
+
+def check_seed(seed: int, where: str) -> int:
+    """``seed`` if numpy and torch both take it: 0 to 2**64 - 1 (torch overflowed above, after training)."""
+    if not 0 <= seed < 2**64:
+        raise DataError(f"{where}: must be a whole number from 0 to 2**64 - 1, got {seed}")
+    return seed
+
+
+def _check_modality_keys(recipe: dict, source: str) -> None:
+    data = recipe["data"]
+    if modality(recipe) == "image" and data.get("dataset", "sklearn:digits") != "sklearn:digits":
+        raise DataError(f"{source}: data.dataset {data['dataset']!r} is not a set of images; with "
+                        "data.modality = 'image' use sklearn:digits, or data.path (an image folder or .npz)")
 
 
 def modality(recipe: dict) -> str:

@@ -99,3 +99,29 @@ def test_a_sample_override_replaces_the_recipes_request():
     assert recipe["sample"] == {"n": 7}
     recipe = load_recipe(RECIPES / "adult.toml", ["sample.per_class=3"])  # it had balance = false, ratio = 5
     assert recipe["sample"] == {"per_class": 3}
+
+
+# 3. Bad recipe input that ended in a traceback.
+
+@pytest.mark.parametrize(("recipe_text", "overrides", "message"), [
+    ('[data]\ndataset = "sklearn:wine"\nmodality = "image"\n', (),
+     "data.dataset 'sklearn:wine' is not a set of images; with data.modality = 'image' use sklearn:digits"),
+    ('[data]\npath = "patients.csv"\ntarget = "outcom"\n', (),
+     "data.target: column 'outcom' not found (did you mean 'outcome'?)"),
+    ('[data]\npath = "gaps.csv"\ntarget = "outcome"\n', (), "data.target: column 'outcome' has 2 missing value(s)"),
+    ('[data]\ndataset = "sklearn:iris"\nseed = -5\n', (),
+     "data.seed: must be a whole number from 0 to 2**64 - 1, got -5"),
+    ('[data]\ndataset = "sklearn:iris"\n', ("data.seed=18446744073709551616",), "data.seed: must be a whole number"),
+    ('[data]\ndataset = "sklearn:iris"\n', ("--seed", "18446744073709551617"),
+     "--seed: must be a whole number from 0 to 2**64 - 1, got 18446744073709551617"),
+])
+def test_bad_recipe_input_is_one_line_before_training(recipe_text, overrides, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    patients(tmp_path / "patients.csv")
+    frame = pd.read_csv("patients.csv")
+    frame.loc[[3, 40], "outcome"] = None
+    frame.to_csv("gaps.csv", index=False)
+    (tmp_path / "r.toml").write_text(recipe_text)
+    sets = [o for o in overrides if o.startswith("data.")]
+    extra = tuple(o for o in overrides if not o.startswith("data."))
+    one_line_error(run(tmp_path / "r.toml", tmp_path / "o", *TINY, *sets, extra=extra), message, tmp_path / "o")

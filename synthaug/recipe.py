@@ -33,7 +33,9 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
     if not path.is_file():
         raise DataError(f"{path}: recipe not found")
     try:
-        recipe = tomllib.loads(path.read_text())
+        recipe = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:  # read_text() raised it outside the try, as a traceback
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save the recipe as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{path}: not valid TOML ({exc})") from None
     _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other

@@ -125,3 +125,11 @@ def test_bad_recipe_input_is_one_line_before_training(recipe_text, overrides, me
     sets = [o for o in overrides if o.startswith("data.")]
     extra = tuple(o for o in overrides if not o.startswith("data."))
     one_line_error(run(tmp_path / "r.toml", tmp_path / "o", *TINY, *sets, extra=extra), message, tmp_path / "o")
+
+
+# 4. A recipe that is not UTF-8.
+
+def test_a_recipe_that_is_not_utf8_is_one_line(tmp_path):
+    recipe = tmp_path / "latin1.toml"
+    recipe.write_bytes('# café\n[data]\ndataset = "sklearn:iris"\n'.encode("latin-1"))
+    one_line_error(run(recipe, tmp_path / "o"), f"{recipe}: not UTF-8 text (byte 6)", tmp_path / "o")

@@ -3,7 +3,6 @@ synthetic records, and how to evaluate or release them. ``synthaug run`` execute
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,6 +68,9 @@ def validate(recipe: dict, source: str) -> dict:
     """Raise a one-line DataError naming the first unknown table, key or mistyped value, or a key
     this recipe's modality would not use."""
     _check_types(recipe, source)
+    for table, values in recipe.items():
+        for key, value in values.items():
+            _check_writable(value, f"{source}: {table}.{key}", top=True)
     data = recipe["data"]
     _check_one_source(data, source)
     if "seed" in data:  # -5 was a ValueError traceback from numpy, after the output folder was made
@@ -99,6 +101,21 @@ def _check_types(recipe: dict, source: str) -> None:
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 kinds = " or ".join(t.__name__ for t in keys[key])
                 raise DataError(f"{source}: {table}.{key} expects {kinds}, got {value!r}")
+
+
+def _check_writable(value, where: str, top: bool = False) -> None:
+    """A value the resolved recipe.toml can hold: no null inside a list or inline table (it was
+    written as the text "None"), no text that is not Unicode (it could not be written at all)."""
+    if value is None and not top:
+        raise DataError(f"{where}: null inside a list or inline table; TOML has no null, so the run's "
+                        "resolved recipe.toml could not record it")
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DataError(f"{where}: {value!r} is not valid Unicode text") from None
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        _check_writable(item, where)
 
 
 def check_seed(seed: int, where: str) -> int:
@@ -140,7 +157,7 @@ def to_toml(recipe: dict) -> str:
     lines = []
     for table, values in recipe.items():
         lines.append(f"[{table}]")
-        lines += [f"{key} = {_toml_value(value)}" if value is not None else
+        lines += [f"{_toml_key(key)} = {_toml_value(value)}" if value is not None else
                   f"# {key} = null (TOML has no null: add --set {table}.{key}=null)"  # "None" would be text
                   for key, value in values.items()]
         lines.append("")
@@ -149,11 +166,26 @@ def to_toml(recipe: dict) -> str:
 
 def _toml_value(value) -> str:
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return repr(value)
-    return json.dumps(str(value))
+        return repr(value)  # inf and nan are TOML too
+    return _toml_string(str(value))
+
+
+TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: other characters stay as they are (json.dumps wrote an emoji as a
+    surrogate pair, which TOML refuses, and left DEL unescaped, which TOML forbids)."""
+    return '"' + "".join(TOML_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
+                         for c in text) + '"'
+
+
+def _toml_key(key) -> str:
+    key = str(key)
+    return key if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key) else _toml_string(key)

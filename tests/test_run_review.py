@@ -133,3 +133,43 @@ def test_a_recipe_that_is_not_utf8_is_one_line(tmp_path):
     recipe = tmp_path / "latin1.toml"
     recipe.write_bytes('# café\n[data]\ndataset = "sklearn:iris"\n'.encode("latin-1"))
     one_line_error(run(recipe, tmp_path / "o"), f"{recipe}: not UTF-8 text (byte 6)", tmp_path / "o")
+
+
+# 5. The resolved recipe.toml reads back as the recipe that ran.
+
+def test_to_toml_reads_back_unchanged():
+    import tomllib
+
+    from synthaug.recipe import to_toml
+
+    text = 'p😀 "quoted" \\ back\tslash\nnew\x7fdel\x00é'
+    recipe = {"data": {"path": text, "seed": 2**64 - 1}, "model": {"generator_dims": [16, 8], "weight": 1e-7},
+              "sample": {"per_class": {text: 3, "plain": 0, "a b": 1}}, "share": {"gates": {"near_copies": 0.05}}}
+    assert tomllib.loads(to_toml(recipe)) == recipe
+
+
+def test_a_runs_resolved_recipe_reruns_to_the_same_recipe(tmp_path, monkeypatch):
+    """An emoji in a path was written as a JSON surrogate pair: the resolved file was 'not valid TOML'."""
+    monkeypatch.chdir(tmp_path)
+    patients(tmp_path / "p😀.csv")
+    (tmp_path / "r.toml").write_text('[data]\npath = "p😀.csv"\ntarget = "outcome"\n'
+                                     '[sample]\nper_class = { well = 3, ill = 2 }\n', encoding="utf-8")
+    first = run(tmp_path / "r.toml", tmp_path / "out", *TINY)
+    assert first.exit_code == 0, first.output
+    resolved = load_recipe(tmp_path / "out" / "recipe.toml")
+    assert resolved["data"] == {"path": "p😀.csv", "target": "outcome", "seed": 0}
+    assert resolved["sample"] == {"per_class": {"well": 3, "ill": 2}}
+    second = run(tmp_path / "out" / "recipe.toml", tmp_path / "again")
+    assert second.exit_code == 0, second.output
+    assert (tmp_path / "again" / "recipe.toml").read_bytes() == (tmp_path / "out" / "recipe.toml").read_bytes()
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("model.generator_dims=[16, null]", "model.generator_dims: null inside a list or inline table"),
+    ('share.gates={"near_copies": null}', "share.gates: null inside a list or inline table"),
+])
+def test_a_null_inside_a_value_is_refused_not_written_as_text(override, message, tmp_path):
+    """It was written to the resolved recipe.toml as the text "None"."""
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:iris"\n' + ("[share]\n" if override.startswith("share") else ""))
+    one_line_error(run(recipe, tmp_path / "o", override), message, tmp_path / "o")

@@ -207,7 +207,7 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> int:
     from .images.evaluate import evaluate_images
 
     x, y = load_images(recipe["data"])
-    parts = split(x, y, recipe["data"], seed)
+    parts = split(x, y, {**recipe["data"], "holdout": False}, seed)  # no privacy measures: a holdout only took rows
     check_sample_request(recipe, y[parts["train"]])
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
     model.fit(x[parts["train"]], y[parts["train"]])

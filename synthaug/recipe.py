@@ -125,11 +125,32 @@ def check_seed(seed: int, where: str) -> int:
     return seed
 
 
+# Keys a recipe of one modality would accept and then silently ignore, and why ([share] is run_recipe's).
+UNUSED = {
+    "image": {"data.target": "its labels are the class subfolders' names, the .npz's y or the digits'",
+              "data.holdout": "an image run measures no privacy, so a holdout only takes rows away; or set false",
+              "evaluate.ratios": "an image run mixes real and synthetic images by its own conditions",
+              "evaluate.baselines": "an image run compares against albumentations, not SMOTE or ROS"},
+    "table": {"evaluate.steps": "it is the image evaluation's CNN training steps; tables train LR, RF and HGB"},
+}
+
+
 def _check_modality_keys(recipe: dict, source: str) -> None:
     data = recipe["data"]
-    if modality(recipe) == "image" and data.get("dataset", "sklearn:digits") != "sklearn:digits":
+    kind = modality(recipe)
+    if kind == "image" and data.get("dataset", "sklearn:digits") != "sklearn:digits":
         raise DataError(f"{source}: data.dataset {data['dataset']!r} is not a set of images; with "
                         "data.modality = 'image' use sklearn:digits, or data.path (an image folder or .npz)")
+    present = {f"{table}.{key}" for table, values in recipe.items() for key in values}
+    present -= {"data.holdout"} if data.get("holdout") is False else set()  # false is what an image run does
+    for key, why in UNUSED[kind].items():
+        if key in present:
+            raise DataError(f"{source}: {key} is not used by {'an image' if kind == 'image' else 'a table'} "
+                            f"recipe ({why}); remove it")
+    if kind == "table" and data.get("holdout") and "rows_per_class" not in data and "share" not in recipe:
+        raise DataError(f"{source}: data.holdout = true needs data.rows_per_class (the holdout is drawn beside "
+                        "those training rows); without it no holdout is made and the test set is the privacy "
+                        "reference")
 
 
 def modality(recipe: dict) -> str:

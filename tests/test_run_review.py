@@ -173,3 +173,34 @@ def test_a_null_inside_a_value_is_refused_not_written_as_text(override, message,
     recipe = tmp_path / "r.toml"
     recipe.write_text('[data]\ndataset = "sklearn:iris"\n' + ("[share]\n" if override.startswith("share") else ""))
     one_line_error(run(recipe, tmp_path / "o", override), message, tmp_path / "o")
+
+
+# 6. Keys a recipe of one modality accepted and then ignored.
+
+DIGITS = '[data]\ndataset = "sklearn:digits"\nrows_per_class = 3\nholdout = false\n[model]\nsteps = 2\n'
+IRIS = '[data]\ndataset = "sklearn:iris"\n'
+
+
+@pytest.mark.parametrize(("recipe_text", "message"), [
+    (DIGITS + '[evaluate]\nratios = [1.0]\n', "evaluate.ratios is not used by an image recipe"),
+    (DIGITS + '[evaluate]\nbaselines = ["smote"]\n', "evaluate.baselines is not used by an image recipe"),
+    (DIGITS.replace("holdout = false", 'target = "digit"'), "data.target is not used by an image recipe"),
+    (DIGITS.replace("holdout = false", "holdout = true"), "data.holdout is not used by an image recipe"),
+    (IRIS + "[evaluate]\nsteps = 100\n", "evaluate.steps is not used by a table recipe"),
+    (IRIS + "holdout = true\n", "data.holdout = true needs data.rows_per_class"),
+])
+def test_keys_the_recipes_modality_would_ignore_are_refused(recipe_text, message, tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(recipe_text)
+    one_line_error(run(recipe, tmp_path / "o"), message, tmp_path / "o")
+
+
+def test_an_image_run_draws_no_holdout_rows(tmp_path):
+    """Without holdout = false an image run asked for twice rows_per_class (digits has about 125
+    per class outside the test set, so 100 failed) and never used the second half."""
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(DIGITS.replace("rows_per_class = 3\nholdout = false\n", "rows_per_class = 100\n"))
+    out = tmp_path / "out"
+    result = run(recipe, out, "model.width=8", "sample.per_class=1", "evaluate.seeds=1", "evaluate.steps=2")
+    assert result.exit_code == 0, result.output
+    assert len(np.load(out / "synthetic.npz")["y"]) == 10

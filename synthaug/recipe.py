@@ -10,6 +10,7 @@ from pathlib import Path
 from ._errors import DataError
 from ._overrides import check_params, parse_value
 from ._text import closest_name
+from .io import TABLE_SUFFIXES
 
 # Every table but [model] has a fixed set of keys and types; [model] takes the constructor's.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
@@ -159,8 +160,14 @@ def modality(recipe: dict) -> str:
         if data["modality"] not in ("table", "image"):
             raise DataError(f"data.modality must be 'table' or 'image', got {data['modality']!r}")
         return data["modality"]
-    source = str(data.get("dataset") or data.get("path"))
-    return "image" if source in ("sklearn:digits",) or source.endswith(".npz") or Path(source).is_dir() else "table"
+    if "dataset" in data:
+        return "image" if data["dataset"] == "sklearn:digits" else "table"
+    path = Path(data["path"])
+    if path.suffix.lower() in TABLE_SUFFIXES:  # a table even before the file is there
+        return "table"
+    if not path.exists():  # a mistyped image folder was taken for a table: "unknown parameter 'steps' for TabularCGAN"
+        raise DataError(f"data.path: {path}: not found (a table file, an image folder or an .npz)")
+    return "image" if path.suffix.lower() == ".npz" or path.is_dir() else "table"
 
 
 def model_class(recipe: dict) -> type:

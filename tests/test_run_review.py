@@ -37,6 +37,11 @@ def patients(path: Path, n: int = 60) -> Path:
     return path
 
 
+def _write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "r.toml").write_text(text)
+    return tmp_path / "r.toml"
+
+
 # 1. data.path and data.dataset: the override wins, a file may not set both.
 
 def test_a_data_path_override_replaces_the_recipes_dataset_and_vice_versa():
@@ -204,3 +209,11 @@ def test_an_image_run_draws_no_holdout_rows(tmp_path):
     result = run(recipe, out, "model.width=8", "sample.per_class=1", "evaluate.seeds=1", "evaluate.steps=2")
     assert result.exit_code == 0, result.output
     assert len(np.load(out / "synthetic.npz")["y"]) == 10
+
+
+def test_a_mistyped_image_folder_is_named_as_not_found(tmp_path, monkeypatch):
+    """modality() took the missing folder for a table: 'unknown parameter 'steps' for TabularCGAN'."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "photos").mkdir()
+    recipe = _write(tmp_path, '[data]\npath = "photoz"\n[model]\nsteps = 2\n')
+    one_line_error(run(recipe, tmp_path / "o"), "data.path: photoz: not found", tmp_path / "o")

@@ -11,9 +11,9 @@ from rich.console import Console
 from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
-from ._text import plain
+from ._text import closest_name, plain
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
-from .recipe import modality, model_class, to_toml
+from .recipe import check_seed, modality, model_class, to_toml
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
 
@@ -34,6 +34,15 @@ def load_table(data: dict) -> tuple[pd.DataFrame, str]:
     if "target" not in data:
         raise DataError("data.target: the class label column is required with data.path")
     return read_table(data["path"]), data["target"]
+
+
+def check_target(frame: pd.DataFrame, target: str) -> None:
+    """The class column exists and has a label on every row (these were tracebacks)."""
+    if target not in frame.columns:
+        raise DataError(f"data.target: column {target!r} not found{closest_name(target, map(str, frame.columns))}")
+    n_missing = int(frame[target].isna().sum())
+    if n_missing:
+        raise DataError(f"data.target: column {target!r} has {n_missing} missing value(s); drop or fill them")
 
 
 def load_images(data: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +116,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
     """Execute a validated recipe into ``output``; returns the exit code (3: release refused)."""
     check_run_path(output)
     data = recipe["data"]
-    seed = int(data.get("seed", 0)) if seed is None else seed  # --seed overrides the recipe's
+    seed = int(data.get("seed", 0)) if seed is None else check_seed(seed, "--seed")  # --seed overrides the recipe's
     if modality(recipe) == "image" and "share" in recipe:  # it used to run ungated, exit 0, and write the images
         raise DataError("[share]: a gated release is for tables (share has no image measures); an image recipe "
                         "takes [sample] and [evaluate]")
@@ -122,10 +131,12 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         if modality(recipe) == "image":
             return _run_images(recipe, tmp, seed, quiet, console)
         frame, target = load_table(data)
+        check_target(frame, target)
         if "share" in recipe:
             return _run_share(recipe, frame, target, tmp, seed, quiet, console)
         parts = split(frame, frame[target].to_numpy(), data, seed)
         tables = {k: frame.iloc[v].reset_index(drop=True) for k, v in parts.items()}
+        check_sample_request(recipe, tables["train"][target].to_numpy())  # before training, not after
         model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
         model.fit(tables["train"], y=target)
         model.save(tmp / "model")
@@ -139,8 +150,25 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
     return 0
 
 
+DEFAULT_SAMPLE = {"ratio": 1.0}
+"""Without [sample]: as many synthetic rows as training rows, at their class prior (never none, as
+``balance`` was when data.rows_per_class makes the classes equal)."""
+
+
+def check_sample_request(recipe: dict, y_train: np.ndarray) -> None:
+    """Refuse a [sample] that would generate no rows at all, which only showed after training."""
+    sample = recipe.get("sample", DEFAULT_SAMPLE)
+    counts = np.unique(y_train, return_counts=True)[1]
+    if sample.get("balance") and counts.min() == counts.max():
+        raise DataError(f"sample.balance: every class has {int(counts[0])} training rows, so balance would "
+                        "generate none; ask for sample.ratio, sample.n or sample.per_class instead")
+    per_class = sample.get("per_class")
+    if per_class is not None and not any(per_class.values() if isinstance(per_class, dict) else [per_class]):
+        raise DataError(f"sample.per_class: asks for no synthetic rows at all, got {per_class!r}")
+
+
 def _sample_request(recipe: dict, classes) -> dict:
-    sample = dict(recipe.get("sample", {"balance": True}))
+    sample = dict(recipe.get("sample", DEFAULT_SAMPLE))
     if isinstance(sample.get("per_class"), int):
         sample["per_class"] = {c: sample["per_class"] for c in classes}
     return sample
@@ -179,7 +207,8 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> int:
     from .images.evaluate import evaluate_images
 
     x, y = load_images(recipe["data"])
-    parts = split(x, y, recipe["data"], seed)
+    parts = split(x, y, {**recipe["data"], "holdout": False}, seed)  # no privacy measures: a holdout only took rows
+    check_sample_request(recipe, y[parts["train"]])
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
     model.fit(x[parts["train"]], y[parts["train"]])
     model.save(out / "model")

@@ -3,7 +3,6 @@ synthetic records, and how to evaluate or release them. ``synthaug run`` execute
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from ._errors import DataError
 from ._overrides import check_params, parse_value
 from ._text import closest_name
+from .io import TABLE_SUFFIXES
 
 # Every table but [model] has a fixed set of keys and types; [model] takes the constructor's.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
@@ -22,6 +22,9 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
               "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,)},
 }
 TABLES = (*SCHEMA, "model")
+SOURCES = ("path", "dataset")  # where [data] comes from: exactly one of them
+REQUESTS = ("n", "per_class", "balance", "ratio")  # how many rows [sample] asks for: exactly one of them
+EXCLUSIVE = {"data": [SOURCES], "sample": [REQUESTS]}  # a --set of one key replaces the others of its group
 
 
 def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
@@ -30,9 +33,12 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
     if not path.is_file():
         raise DataError(f"{path}: recipe not found")
     try:
-        recipe = tomllib.loads(path.read_text())
+        recipe = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:  # read_text() raised it outside the try, as a traceback
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save the recipe as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{path}: not valid TOML ({exc})") from None
+    _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other
     for item in overrides:
         _apply_override(recipe, item)
     return validate(recipe, str(path))
@@ -43,11 +49,43 @@ def _apply_override(recipe: dict, item: str) -> None:
     table, dot, name = key.strip().partition(".")
     if not sep or not dot or not name:
         raise DataError(f"--set: expected TABLE.KEY=VALUE (e.g. model.epochs=5), got {item!r}")
-    recipe.setdefault(table, {})[name] = parse_value(value.strip())
+    values = recipe.setdefault(table, {})
+    if not isinstance(values, dict):
+        raise DataError(f"--set {key.strip()}: [{table}] in the recipe is not a table of keys")
+    for group in EXCLUSIVE.get(table, ()):  # `--set data.path=mine.csv` on a recipe of sklearn:NAME uses mine.csv
+        if name in group:
+            for other in group:
+                values.pop(other, None)
+    values[name] = parse_value(value.strip())
+
+
+def _check_one_source(data, source: str) -> None:
+    if isinstance(data, dict) and all(key in data for key in SOURCES):
+        raise DataError(f"{source}: data.path and data.dataset are both set; keep one (data.path is a file or "
+                        "folder of yours, data.dataset an embedded sklearn:NAME)")
 
 
 def validate(recipe: dict, source: str) -> dict:
-    """Raise a one-line DataError naming the first unknown table, key or mistyped value."""
+    """Raise a one-line DataError naming the first unknown table, key or mistyped value, or a key
+    this recipe's modality would not use."""
+    _check_types(recipe, source)
+    for table, values in recipe.items():
+        for key, value in values.items():
+            _check_writable(value, f"{source}: {table}.{key}", top=True)
+    data = recipe["data"]
+    _check_one_source(data, source)
+    if "seed" in data:  # -5 was a ValueError traceback from numpy, after the output folder was made
+        check_seed(data["seed"], f"{source}: data.seed")
+    asked = [key for key, value in recipe.get("sample", {}).items() if key != "balance" or value]
+    if "sample" in recipe and len(asked) != 1:  # sampling refused it, but only after training
+        raise DataError(f"{source}: [sample] takes exactly one of n, per_class, balance = true or ratio"
+                        + (f" (got {', '.join(asked)})" if asked else ""))
+    _check_modality_keys(recipe, source)
+    check_params(model_class(recipe), recipe.get("model", {}), f"{source}: model")
+    return recipe
+
+
+def _check_types(recipe: dict, source: str) -> None:
     for table, values in recipe.items():
         if table not in TABLES:
             raise DataError(f"{source}: unknown table [{table}]{closest_name(table, TABLES)}")
@@ -64,8 +102,56 @@ def validate(recipe: dict, source: str) -> dict:
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 kinds = " or ".join(t.__name__ for t in keys[key])
                 raise DataError(f"{source}: {table}.{key} expects {kinds}, got {value!r}")
-    check_params(model_class(recipe), recipe.get("model", {}), f"{source}: model")
-    return recipe
+
+
+def _check_writable(value, where: str, top: bool = False) -> None:
+    """A value the resolved recipe.toml can hold: no null inside a list or inline table (it was
+    written as the text "None"), no text that is not Unicode (it could not be written at all)."""
+    if value is None and not top:
+        raise DataError(f"{where}: null inside a list or inline table; TOML has no null, so the run's "
+                        "resolved recipe.toml could not record it")
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DataError(f"{where}: {value!r} is not valid Unicode text") from None
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        _check_writable(item, where)
+
+
+def check_seed(seed: int, where: str) -> int:
+    """``seed`` if numpy and torch both take it: 0 to 2**64 - 1 (torch overflowed above, after training)."""
+    if not 0 <= seed < 2**64:
+        raise DataError(f"{where}: must be a whole number from 0 to 2**64 - 1, got {seed}")
+    return seed
+
+
+# Keys a recipe of one modality would accept and then silently ignore, and why ([share] is run_recipe's).
+UNUSED = {
+    "image": {"data.target": "its labels are the class subfolders' names, the .npz's y or the digits'",
+              "data.holdout": "an image run measures no privacy, so a holdout only takes rows away; or set false",
+              "evaluate.ratios": "an image run mixes real and synthetic images by its own conditions",
+              "evaluate.baselines": "an image run compares against albumentations, not SMOTE or ROS"},
+    "table": {"evaluate.steps": "it is the image evaluation's CNN training steps; tables train LR, RF and HGB"},
+}
+
+
+def _check_modality_keys(recipe: dict, source: str) -> None:
+    data = recipe["data"]
+    kind = modality(recipe)
+    if kind == "image" and data.get("dataset", "sklearn:digits") != "sklearn:digits":
+        raise DataError(f"{source}: data.dataset {data['dataset']!r} is not a set of images; with "
+                        "data.modality = 'image' use sklearn:digits, or data.path (an image folder or .npz)")
+    present = {f"{table}.{key}" for table, values in recipe.items() for key in values}
+    present -= {"data.holdout"} if data.get("holdout") is False else set()  # false is what an image run does
+    for key, why in UNUSED[kind].items():
+        if key in present:
+            raise DataError(f"{source}: {key} is not used by {'an image' if kind == 'image' else 'a table'} "
+                            f"recipe ({why}); remove it")
+    if kind == "table" and data.get("holdout") and "rows_per_class" not in data and "share" not in recipe:
+        raise DataError(f"{source}: data.holdout = true needs data.rows_per_class (the holdout is drawn beside "
+                        "those training rows); without it no holdout is made and the test set is the privacy "
+                        "reference")
 
 
 def modality(recipe: dict) -> str:
@@ -74,8 +160,14 @@ def modality(recipe: dict) -> str:
         if data["modality"] not in ("table", "image"):
             raise DataError(f"data.modality must be 'table' or 'image', got {data['modality']!r}")
         return data["modality"]
-    source = str(data.get("dataset") or data.get("path"))
-    return "image" if source in ("sklearn:digits",) or source.endswith(".npz") or Path(source).is_dir() else "table"
+    if "dataset" in data:
+        return "image" if data["dataset"] == "sklearn:digits" else "table"
+    path = Path(data["path"])
+    if path.suffix.lower() in TABLE_SUFFIXES:  # a table even before the file is there
+        return "table"
+    if not path.exists():  # a mistyped image folder was taken for a table: "unknown parameter 'steps' for TabularCGAN"
+        raise DataError(f"data.path: {path}: not found (a table file, an image folder or an .npz)")
+    return "image" if path.suffix.lower() == ".npz" or path.is_dir() else "table"
 
 
 def model_class(recipe: dict) -> type:
@@ -93,7 +185,7 @@ def to_toml(recipe: dict) -> str:
     lines = []
     for table, values in recipe.items():
         lines.append(f"[{table}]")
-        lines += [f"{key} = {_toml_value(value)}" if value is not None else
+        lines += [f"{_toml_key(key)} = {_toml_value(value)}" if value is not None else
                   f"# {key} = null (TOML has no null: add --set {table}.{key}=null)"  # "None" would be text
                   for key, value in values.items()]
         lines.append("")
@@ -102,11 +194,26 @@ def to_toml(recipe: dict) -> str:
 
 def _toml_value(value) -> str:
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return repr(value)
-    return json.dumps(str(value))
+        return repr(value)  # inf and nan are TOML too
+    return _toml_string(str(value))
+
+
+TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: other characters stay as they are (json.dumps wrote an emoji as a
+    surrogate pair, which TOML refuses, and left DEL unescaped, which TOML forbids)."""
+    return '"' + "".join(TOML_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
+                         for c in text) + '"'
+
+
+def _toml_key(key) -> str:
+    key = str(key)
+    return key if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key) else _toml_string(key)

@@ -17,8 +17,9 @@ def draw_seed(random_state: RandomState) -> int:
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
     if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
-        if random_state < 0:  # numpy's SeedSequence refuses it later, with a traceback
-            raise DataError(f"random_state (--seed) must be a non-negative integer, got {int(random_state)}")
+        if not 0 <= random_state < 2**64:  # numpy refuses < 0 later, torch overflows >= 2**64: tracebacks
+            raise DataError(f"random_state (--seed) must be a whole number from 0 to 2**64 - 1, "
+                            f"got {int(random_state)}")
         return int(random_state)
     raise TypeError(f"random_state must be an int, a numpy Generator or None, got {random_state!r}")
 

@@ -57,8 +57,8 @@ def command(*args, **kwargs) -> Callable:
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
                 try:
-                    if isinstance(k.get("seed"), int) and k["seed"] < 0:  # before any work is done
-                        raise SynthaugError(f"--seed: must be a non-negative integer, got {k['seed']}")
+                    if isinstance(k.get("seed"), int) and not 0 <= k["seed"] < 2**64:  # before any work
+                        raise SynthaugError(f"--seed: must be a whole number from 0 to 2**64 - 1, got {k['seed']}")
                     return fn(*a, **k)
                 except (SynthaugError, NotFittedError) as exc:
                     raise fail(str(exc)) from None

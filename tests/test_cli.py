@@ -115,13 +115,14 @@ def test_a_full_disk_is_one_line_and_leaves_no_file(model, tmp_path, monkeypatch
     assert not list(tmp_path.glob("x.csv")) and not list(tmp_path.glob(".x.csv*"))
 
 
-def test_a_negative_seed_is_one_line_before_any_work(table, model, tmp_path):
+@pytest.mark.parametrize("seed", ["-5", str(2**64 + 1)])  # 2**64 + 1: torch overflowed after training
+def test_a_seed_out_of_range_is_one_line_before_any_work(table, model, tmp_path, seed):
     for args in (["fit", table, "--target", "label", "-o", tmp_path / "m2", "-q"],
                  ["sample", model, "--n", 5, "-o", tmp_path / "s.csv", "-q"],
                  ["demo", "-o", tmp_path / "demo", "-q"]):
-        result = run(*args, "--seed", "-5")
+        result = run(*args, "--seed", seed)
         said = " ".join(result.output.split())
-        assert result.exit_code == 2 and "non-negative integer, got -5" in said, said
+        assert result.exit_code == 2 and f"from 0 to 2**64 - 1, got {seed}" in said, said
         assert len(result.output.strip().splitlines()) == 1, result.output
     assert not {p.name for p in tmp_path.iterdir()} & {"m2", "s.csv", "demo"}
 

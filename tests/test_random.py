@@ -12,13 +12,15 @@ from synthaug.cli import app
 
 def test_a_negative_seed_is_a_one_line_error(tmp_path, mixed_table):
     """It used to pass draw_seed and crash in numpy's SeedSequence with a traceback."""
-    with pytest.raises(DataError, match="non-negative integer, got -1"):
+    with pytest.raises(DataError, match=r"from 0 to 2\*\*64 - 1, got -1"):
         draw_seed(-1)
+    with pytest.raises(DataError, match=r"from 0 to 2\*\*64 - 1, got 18446744073709551616"):
+        draw_seed(2**64)
     data = tmp_path / "data.csv"
     mixed_table.to_csv(data, index=False)
     result = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "-o", str(tmp_path / "m"),
                                       "--seed", "-1", "-q"])
-    assert result.exit_code == 2 and "non-negative integer, got -1" in result.output
+    assert result.exit_code == 2 and "from 0 to 2**64 - 1, got -1" in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert draw_seed(2**63 + 5) == 2**63 + 5 and draw_seed(np.int64(3)) == 3
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -314,7 +315,7 @@ def check_columns(features: pd.DataFrame, schema: PublicSchema) -> None:
     for name in data:
         if name not in declared:
             raise DataError(f"public schema: data column {name!r} is not declared{closest_name(name, declared)}; "
-                            f"add it to the schema or leave it out (--drop {name})")
+                            f"add it to the schema or leave it out (--drop {shlex.quote(name)})")
     for name in declared:
         if name not in data:
             raise DataError(f"public schema: column {name!r} is not in the data{closest_name(name, data)}")

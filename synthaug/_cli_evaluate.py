@@ -100,14 +100,8 @@ def evaluate_command(
         if quiet:
             result = evaluate(**tables, target=target, random_state=seed, **options)
         else:
-            with _progress_bar() as progress:
-                task = progress.add_task("starting", total=None)
-
-                def report(description: str, done: int, total: int) -> None:
-                    progress.update(task, description=description, completed=done, total=total)
-
+            with _LazyProgress() as report:  # the bar starts at the first step, after the tables are checked
                 result = evaluate(**tables, target=target, random_state=seed, progress=report, **options)
-                progress.update(task, description="writing report", completed=progress.tasks[0].total)
     except DataError as exc:
         raise DataError(_name_file(str(exc), paths)) from None
     json_path, html_path = write_report(result, out)
@@ -123,16 +117,38 @@ def _name_file(message: str, paths: dict[str, Path | None]) -> str:
     return message
 
 
-def _progress_bar() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    )
+class _LazyProgress:
+    """A transient progress bar on stderr that appears only when the first step is reported.
+
+    An error found while the tables are checked is then printed alone: a bar started before it
+    left a blank line above the error. On stderr that is not a terminal there is no bar at all.
+    """
+
+    def __init__(self) -> None:
+        self.progress: Progress | None = None
+
+    def __enter__(self) -> _LazyProgress:
+        return self
+
+    def __call__(self, description: str, done: int, total: int) -> None:
+        if self.progress is None:
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+                disable=not err_console.is_terminal,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task(description, total=total)
+        self.progress.update(self.task, description=description, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _print_summary(result, json_path: Path, html_path: Path) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
-from .._text import quoted
+from .._text import closest_name, quoted
 
 MISSING = "<missing>"
 
@@ -71,7 +71,7 @@ def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
             "rename them, e.g. frame.columns = frame.columns.astype(str)"
         )
     if target not in train.columns:
-        raise DataError(f"train: target column {target!r} not found")
+        raise DataError(f"train: target column {target!r} not found{closest_name(target, map(str, train.columns))}")
     if train.shape[0] == 0:
         raise DataError("train: table has no rows")
     _check_target_complete(train, target, "train")

@@ -121,3 +121,11 @@ def test_image_inputs_refuse_the_table_options_they_would_ignore(option, tmp_pat
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and f"{option[0]}: options of the table evaluation" in said, said
     assert not (tmp_path / "out").exists()
+
+
+def test_a_misspelled_target_suggests_the_column_and_prints_only_the_error(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "c", "--target", "Label"))  # no --quiet: a bar may start
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"error: {files['train']} (train): target column 'Label' not found (did you mean 'label'?)"
+    ]

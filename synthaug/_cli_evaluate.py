@@ -17,7 +17,8 @@ from ._errors import DataError
 from .cli import command, err_console
 from .evaluate import evaluate, write_report
 from .evaluate.report import check_report_dir
-from .io import read_table
+from .images.folder import IMAGE_SUFFIXES
+from .io import TABLE_SUFFIXES, read_table
 
 _DEFAULTS = {k: p.default for k, p in inspect.signature(evaluate).parameters.items()}
 _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz
@@ -78,6 +79,7 @@ def evaluate_command(
     Image inputs (class-subfolder trees or .npz) get the image evaluation: a small CNN trained on
     real, real + albumentations, real + synthetic (+ albumentations) and synthetic images.
     """
+    _check_folders({"train": train, "test": test, "synthetic": synthetic, "holdout": holdout})
     if any(_is_images(p) for p in (train, test, synthetic)):
         from ._cli_image import evaluate_images_cli
         from ._cli_tabular import console
@@ -107,6 +109,18 @@ def evaluate_command(
     json_path, html_path = write_report(result, out)
     if not quiet:
         _print_summary(result, json_path, html_path)
+
+
+def _check_folders(paths: dict[str, Path | None]) -> None:
+    """A folder must hold images (in class subfolders); otherwise name it rather than an option."""
+    for role, path in paths.items():
+        if path is not None and path.is_dir() and not _holds_images(path):
+            raise DataError(f"{path} ({role}): not a table file ({', '.join(sorted(TABLE_SUFFIXES))}) but a folder "
+                            "with no images; image data is a folder with one subfolder of images per class")
+
+
+def _holds_images(folder: Path) -> bool:
+    return any(p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() for p in folder.rglob("*"))
 
 
 def _name_file(message: str, paths: dict[str, Path | None]) -> str:

@@ -129,3 +129,16 @@ def test_a_misspelled_target_suggests_the_column_and_prints_only_the_error(files
     assert result.output.splitlines() == [
         f"error: {files['train']} (train): target column 'Label' not found (did you mean 'label'?)"
     ]
+
+
+def test_a_folder_without_images_is_named(files, tmp_path):
+    folder = tmp_path / "adir"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "model.json").write_text("{}")
+    args = _args(files, tmp_path / "o")
+    args[args.index("--synthetic") + 1] = str(folder)
+    result = CliRunner().invoke(app, args)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert said.startswith(f"error: {folder} (synthetic): not a table file") and "a folder with no images" in said, said
+    assert not (tmp_path / "o").exists()

@@ -72,7 +72,9 @@ def evaluate_command(
     classifier_steps: Annotated[
         int, typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier.")
     ] = 500,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; warnings still print.")
+    ] = False,
 ) -> None:
     """Measure utility, fidelity and privacy leakage of synthetic records; write JSON + HTML.
 

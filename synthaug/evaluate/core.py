@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -13,7 +14,7 @@ from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
 from .._checks import is_whole
-from .._errors import DataError
+from .._errors import DataError, SynthaugWarning
 from .._random import RandomState, child_seed, draw_seed
 from .._text import quoted
 from ..privacy import leakage as _leakage
@@ -88,6 +89,9 @@ def evaluate(
     a column's marginal distance through the difference in missing share, and is a distance of
     at least one category mismatch from any present number in the privacy measures. A missing
     target is an error.
+
+    Caveats (a class with no test rows, a class the synthetic table lacks, a skipped baseline)
+    are in the result's ``notes`` and are also issued as :class:`~synthaug.SynthaugWarning`.
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
@@ -99,6 +103,7 @@ def evaluate(
     schema = check_tables(train, target, {"test": test, "synthetic": synthetic, "holdout": holdout})
     _check_ratios_add_records(ratios, len(train))
     notes = _test_notes(test, target, schema.classes)
+    _warn(notes)
     if holdout is None:
         notes.append("no holdout given: the test set is the privacy reference (non-members)")
     train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, synthetic))
@@ -128,6 +133,7 @@ def evaluate(
             progress=steps,
             cache=cache,
         )
+        _warn(utility.notes)
         steps("fidelity")
         fidelity = run_fidelity(train_c, synth_c, schema, child_seed(seed, 3), detection_rows)
         steps("privacy: reference distances")
@@ -140,6 +146,7 @@ def evaluate(
             random_state=child_seed(seed, 4),
         )
         privacy, privacy_notes = _privacy(real, train_c, synth_c, schema, baselines, child_seed(seed, 5), cache, steps)
+        _warn(privacy_notes)
     return EvaluationResult(
         target=target,
         reference=reference_name,
@@ -181,6 +188,12 @@ def _privacy(real, train_c, synth_c, schema, baselines, baseline_seed, cache, st
         records = cached_baseline(method, train_c, schema, additions, baseline_seed, cache)
         results.append(_leakage.measure_leakage(real, records, LABELS[method]))
     return results, notes
+
+
+def _warn(notes: Sequence[str]) -> None:
+    """Each caveat of the result also as a SynthaugWarning (the CLI prints ``warning:`` lines)."""
+    for note in notes:
+        warnings.warn(note, SynthaugWarning, stacklevel=3)
 
 
 class _Steps:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from synthaug import DataError
+from synthaug import DataError, SynthaugWarning
 from synthaug.evaluate import EvaluationResult, evaluate, render_html, write_report
 
 SENTINEL_NUMBER = 987654.321
@@ -152,3 +152,15 @@ def test_bad_tables(tables):
         evaluate(train, test, fresh, "label", holdout=fresh.drop(columns="x"))
     nan_z = fresh.assign(z=np.nan)
     assert evaluate(train, test, nan_z, "label", baselines=(), random_state=0, **FAST).utility is not None
+
+
+def test_caveats_are_warnings_too(tables):
+    train, _, test, fresh = tables
+    train = train.copy()
+    train.loc[:5, "label"] = "rare"  # neither in the test set nor in the synthetic table
+    with pytest.warns(SynthaugWarning) as caught:
+        result = evaluate(train, test, fresh, "label", baselines=(), random_state=0, **FAST)
+    said = [str(w.message) for w in caught if issubclass(w.category, SynthaugWarning)]
+    assert said == [n for n in result.notes if "test set is the privacy reference" not in n]
+    assert any("class(es) 'rare' have no test rows" in n for n in said)
+    assert any("no records of class(es) 'rare'" in n for n in said)

@@ -142,3 +142,17 @@ def test_a_folder_without_images_is_named(files, tmp_path):
     assert result.exit_code == 2
     assert said.startswith(f"error: {folder} (synthetic): not a table file") and "a folder with no images" in said, said
     assert not (tmp_path / "o").exists()
+
+
+def test_caveats_are_warning_lines_also_when_quiet(files, tmp_path):
+    train = pd.read_csv(files["train"])
+    train.loc[:5, "label"] = "rare"
+    path = tmp_path / "train3.csv"
+    train.to_csv(path, index=False)
+    args = _args(files, tmp_path / "w", "--seeds", "1", "--quiet")
+    args[args.index("--train") + 1] = str(path)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "warning: class(es) 'rare' have no test rows and are left out of the macro averages" in lines
+    assert any(line.startswith("warning: the synthetic table has no records of class(es) 'rare'") for line in lines)

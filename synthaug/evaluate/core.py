@@ -21,9 +21,15 @@ from ..privacy import leakage as _leakage
 from .baselines import BASELINES, LABELS, smote_problem
 from .fidelity import run_fidelity
 from .metrics import METRICS
-from .results import EvaluationResult
-from .tables import canonical, check_tables
+from .results import EvaluationResult, LeakageResult
+from .tables import canonical, check_tables, shared_rows
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
+
+SHARED_TOLERANCE = 0.01
+"""A table whose share of training rows exceeds what duplicates explain by more than this (plus three
+standard errors of that share) gets a warning."""
+NOT_MEASURABLE = 0.5
+"""From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(description, steps_done, steps_total)`` before each step."""
@@ -109,6 +115,9 @@ def evaluate(
     train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, synthetic))
     reference_name = "holdout" if holdout is not None else "test"
     reference_c = canonical(holdout, schema) if holdout is not None else test_c
+    overlap_notes, privacy_measurable = _overlap_notes(train_c, test_c, reference_c if holdout is not None else None)
+    _warn(overlap_notes)
+    notes += overlap_notes
     models = resolve_classifiers(classifiers, schema)
     seeds = tuple(child_seed(seed, 1, i) for i in range(n_seeds))
     steps = _Steps(progress, total=n_seeds + 3 + len(baselines))
@@ -147,6 +156,9 @@ def evaluate(
         )
         privacy, privacy_notes = _privacy(real, train_c, synth_c, schema, baselines, child_seed(seed, 5), cache, steps)
         _warn(privacy_notes)
+    if not privacy_measurable:
+        for leakage in privacy:
+            _not_measurable(leakage)
     return EvaluationResult(
         target=target,
         reference=reference_name,
@@ -188,6 +200,45 @@ def _privacy(real, train_c, synth_c, schema, baselines, baseline_seed, cache, st
         records = cached_baseline(method, train_c, schema, additions, baseline_seed, cache)
         results.append(_leakage.measure_leakage(real, records, LABELS[method]))
     return results, notes
+
+
+def _overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:
+    """Notes on test (and holdout) rows that are training rows; False when privacy is not measurable.
+
+    Rows count as shared beyond what the training table's own duplicates explain (see
+    :func:`~synthaug.evaluate.tables.shared_rows`), so natural duplicates raise nothing.
+    """
+    notes, measurable = [], True
+    tables = {"test": test_c} if holdout_c is None else {"holdout": holdout_c, "test": test_c}
+    for name, frame in tables.items():
+        n_shared, natural = shared_rows(train_c, frame)
+        excess = n_shared / len(frame) - natural
+        noise = 3 * math.sqrt(natural * (1 - natural) / len(frame))  # chance variation of a disjoint sample's share
+        if n_shared == 0 or excess <= SHARED_TOLERANCE + noise:
+            continue
+        effects = ["utility is scored partly on rows the classifiers trained on"] if name == "test" else []
+        if name == "holdout" or holdout_c is None:
+            effects.append(
+                f"the privacy measures compare the records with training rows ({name} rows are the privacy "
+                "reference) and understate leakage"
+            )
+            if excess >= NOT_MEASURABLE:
+                measurable = False
+                effects.append("with this many, leakage is not measurable and every privacy verdict is 'inconclusive'")
+        fix = {
+            "holdout": "give a holdout (--holdout) disjoint from train",
+            "test": "give a test set disjoint from train"
+            + (" (or a disjoint holdout, --holdout, as the privacy reference)" if holdout_c is None else ""),
+        }[name]
+        notes.append(f"{n_shared} of {len(frame)} {name} rows are also training rows: {'; '.join(effects)}; {fix}")
+    return notes, measurable
+
+
+def _not_measurable(leakage: LeakageResult) -> None:
+    """Mark every verdict of ``leakage`` inconclusive; the measured values stay for the record."""
+    leakage.verdict = "inconclusive"
+    for measure in leakage.measures:
+        measure.verdict = "inconclusive"
 
 
 def _warn(notes: Sequence[str]) -> None:

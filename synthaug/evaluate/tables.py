@@ -146,6 +146,20 @@ def canonical(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
+def shared_rows(train: pd.DataFrame, other: pd.DataFrame) -> tuple[int, float]:
+    """Rows of ``other`` identical to a training row, and the share that duplicates alone explain.
+
+    Both tables in canonical form (:func:`canonical`); rows are compared by a 64-bit hash of
+    all their values (vectorised). The second number is the share of training rows identical to
+    another training row: about the share of a disjoint sample of the same population that
+    matches a training row, where different people can share every value (adult has such rows).
+    """
+    train_hash = pd.util.hash_pandas_object(train, index=False).to_numpy()
+    other_hash = pd.util.hash_pandas_object(other, index=False).to_numpy()
+    n_shared = int(np.isin(other_hash, train_hash).sum())
+    return n_shared, float(pd.Series(train_hash).duplicated(keep=False).mean())
+
+
 def encode_labels(labels: pd.Series | np.ndarray, schema: TableSchema) -> np.ndarray:
     """Class labels -> integer codes 0..K-1 in ``schema.classes`` order (all labels are known)."""
     lookup = {label: code for code, label in enumerate(schema.classes)}

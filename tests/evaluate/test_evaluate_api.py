@@ -1,6 +1,7 @@
 """The evaluate() entry point: result structure, determinism, bad options, no records in output."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -164,3 +165,37 @@ def test_caveats_are_warnings_too(tables):
     assert said == [n for n in result.notes if "test set is the privacy reference" not in n]
     assert any("class(es) 'rare' have no test rows" in n for n in said)
     assert any("no records of class(es) 'rare'" in n for n in said)
+
+
+def test_a_reference_of_training_rows_makes_privacy_not_measurable(tables):
+    train, _, _, fresh = tables
+    with pytest.warns(SynthaugWarning, match="120 of 120 test rows are also training rows") as caught:
+        result = evaluate(train, train, fresh, "label", baselines=("ros",), random_state=0, **FAST)
+    said = next(str(w.message) for w in caught if "training rows:" in str(w.message))
+    assert "understate leakage" in said and "not measurable" in said and "--holdout" in said
+    assert said in result.notes
+    for leakage in result.privacy:  # random oversampling copies training rows, yet nothing is measurable
+        assert leakage.verdict == "inconclusive"
+        assert {m.verdict for m in leakage.measures} == {"inconclusive"}
+
+
+def test_a_holdout_with_some_training_rows_is_a_warning(tables):
+    train, holdout, test, fresh = tables
+    mixed = holdout.copy()
+    mixed.iloc[:30] = train.iloc[:30].to_numpy()
+    with pytest.warns(SynthaugWarning, match="30 of 120 holdout rows are also training rows") as caught:
+        result = evaluate(train, test, fresh, "label", holdout=mixed, baselines=("ros",), random_state=0, **FAST)
+    said = next(str(w.message) for w in caught if "training rows:" in str(w.message))
+    assert "understate leakage" in said and "not measurable" not in said
+    assert result.privacy[1].verdict == "leaks"  # still measured: copies of training rows stand out
+
+
+def test_natural_duplicates_raise_nothing(make_frame):
+    frame = make_frame(480, seed=6)
+    frame = frame.assign(x=(frame["x"] > 0.5).astype(float), z=(frame["z"] > 2).astype(float)).fillna({"colour": "red"})
+    train, holdout, test, fresh = (frame.iloc[i * 120 : (i + 1) * 120].reset_index(drop=True) for i in range(4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SynthaugWarning)  # 24 distinct rows: most holdout rows equal a training row
+        result = evaluate(train, test, fresh, "label", holdout=holdout, baselines=(), random_state=0, **FAST)
+    assert not any("training rows:" in n for n in result.notes)
+    assert any(m.verdict != "inconclusive" for m in result.privacy[0].measures)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError
-from synthaug.evaluate.tables import MISSING, canonical, check_tables
+from synthaug.evaluate.tables import MISSING, canonical, check_tables, shared_rows
 
 
 @pytest.fixture
@@ -78,3 +78,11 @@ def test_numeric_labels_print_as_plain_values(train):
     numeric = train.assign(y=[0, 1, 0, 1])
     with pytest.raises(DataError, match=r"absent from train: 7$"):
         check_tables(numeric, "y", {"synthetic": numeric.assign(y=[0, 7, 0, 1])})
+
+
+def test_shared_rows_counts_copies_and_natural_duplicates():
+    train = pd.DataFrame({"a": [1.0, 1.0, 2.0, 3.0], "c": ["x", "x", "y", "y"], "t": [0, 0, 1, 1]})
+    other = pd.DataFrame({"a": [1.0, 2.0, 2.0, 9.0, np.nan], "c": ["x", "y", "x", "y", "y"], "t": [0, 1, 1, 1, 1]})
+    n_shared, natural = shared_rows(train, other)
+    assert n_shared == 2  # (1, x, 0) and (2, y, 1); (2, x, 1) differs in one column
+    assert natural == 0.5  # the two (1, x, 0) training rows

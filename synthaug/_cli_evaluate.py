@@ -46,6 +46,10 @@ def evaluate_command(
             **_TABLE,
         ),
     ] = None,
+    drop: Annotated[
+        str | None,
+        typer.Option("--drop", help="Columns to leave out of every table, comma-separated (e.g. those fit left out)."),
+    ] = None,
     seeds: Annotated[
         int | None,
         typer.Option("--seeds", min=1, help=f"Repetitions of every fit (default {_DEFAULTS['n_seeds']})."),
@@ -86,7 +90,7 @@ def evaluate_command(
         from ._cli_image import evaluate_images_cli
         from ._cli_tabular import console
 
-        given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio))
+        given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--drop", drop))
         if unused := [name for name, value in given if value is not None]:
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
@@ -96,7 +100,8 @@ def evaluate_command(
     if target is None:
         raise DataError("--target: the class column is required for tables")
     check_report_dir(out)  # before the evaluation, not after it
-    options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs}
+    names = [part.strip() for part in drop.split(",") if part.strip()] if drop else None
+    options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs, "drop": names}
     options = {k: v for k, v in options.items() if v is not None}
     paths = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
     tables = {name: read_table(path) if path is not None else None for name, path in paths.items()}

@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
 from .._random import RandomState, child_seed, draw_seed
-from .._text import quoted
+from .._text import closest_name, quoted
 from ..privacy import leakage as _leakage
 from .baselines import BASELINES, LABELS, smote_problem
 from .fidelity import run_fidelity
@@ -48,6 +48,7 @@ def evaluate(
     n_seeds: int = 3,
     primary_metric: str = "macro_f1",
     sensitive: Sequence[str] | None = None,
+    drop: Sequence[str] | None = None,
     n_boot: int = 500,
     detection_rows: int = 5000,
     n_jobs: int = 1,
@@ -78,6 +79,10 @@ def evaluate(
     sensitive
         Columns for the attribute-inference attack (default: the target); one name may be
         given as a string.
+    drop
+        Columns to leave out of every table, e.g. those a model left out of the synthetic table
+        (identifier-like columns); one name may be given as a string. A name in no table is an
+        error.
     n_boot
         Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
     detection_rows
@@ -104,8 +109,9 @@ def evaluate(
     if isinstance(random_state, int) and random_state < 0:  # numpy's seeding refuses it later
         raise DataError(f"random_state must be a non-negative integer, got {random_state!r}")
     seed = draw_seed(random_state)
-    if isinstance(sensitive, str):  # a str is a sequence of its letters, not of column names
-        sensitive = (sensitive,)
+    sensitive = _as_names(sensitive)
+    drop = _as_names(drop)
+    train, test, synthetic, holdout = _drop_columns(drop, target, train, test, synthetic, holdout)
     schema = check_tables(train, target, {"test": test, "synthetic": synthetic, "holdout": holdout})
     _check_ratios_add_records(ratios, len(train))
     notes = _test_notes(test, target, schema.classes)
@@ -171,6 +177,7 @@ def evaluate(
             "n_seeds": n_seeds,
             "primary_metric": primary_metric,
             "sensitive": list(real.sensitive),
+            "drop": list(drop or ()),
             "n_boot": n_boot,
             "classifiers": list(models),
         },
@@ -279,6 +286,29 @@ def _test_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
         shown = quoted(absent)
         return [f"class(es) {shown} have no test rows and are left out of the macro averages"]
     return []
+
+
+def _as_names(names: Sequence[str] | str | None) -> tuple | None:
+    """Column names as a tuple; a str is one name, not a sequence of its letters."""
+    if names is None:
+        return None
+    return (names,) if isinstance(names, str) else tuple(names)
+
+
+def _drop_columns(drop, target, *frames):
+    """``frames`` without the ``drop`` columns (where they have them); None and non-frames as given."""
+    if not drop:
+        return frames
+    tables = [f for f in frames if isinstance(f, pd.DataFrame)]
+    columns = {str(c) for f in tables for c in f.columns}
+    for name in drop:
+        if name == target:
+            raise DataError(f"drop: {name!r} is the target column")
+        if name not in columns:
+            raise DataError(f"drop: no column {name!r} in any table{closest_name(str(name), columns)}")
+    return tuple(
+        f.drop(columns=[c for c in f.columns if c in set(drop)]) if isinstance(f, pd.DataFrame) else f for f in frames
+    )
 
 
 def _check_ratios_add_records(ratios: Sequence[float], n_train: int) -> None:

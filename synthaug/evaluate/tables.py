@@ -15,6 +15,7 @@ Error messages name the table and column and may name class labels, never a reco
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -98,7 +99,11 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     missing = [c for c in schema.columns if c not in frame.columns]
     extra = [c for c in frame.columns if c not in schema.columns]
     if missing:
-        raise DataError(f"{name}: column {missing[0]!r} of train is missing ({len(missing)} missing)")
+        raise DataError(
+            f"{name}: column {missing[0]!r} of train is missing ({len(missing)} missing); a model leaves out "
+            f"identifier-like columns: leave them out here too with --drop {shlex.quote(','.join(missing))} "
+            "(drop= in Python)"
+        )
     if extra:
         raise DataError(f"{name}: column {extra[0]!r} is not in train ({len(extra)} extra)")
     if frame.shape[0] == 0:

@@ -199,3 +199,15 @@ def test_natural_duplicates_raise_nothing(make_frame):
         result = evaluate(train, test, fresh, "label", holdout=holdout, baselines=(), random_state=0, **FAST)
     assert not any("training rows:" in n for n in result.notes)
     assert any(m.verdict != "inconclusive" for m in result.privacy[0].measures)
+
+
+def test_drop_leaves_columns_out_of_every_table(tables):
+    train, holdout, test, fresh = tables
+    result = evaluate(train, test, fresh.drop(columns="colour"), "label", holdout=holdout, drop="colour",
+                      baselines=(), random_state=0, **FAST)
+    assert {m.column for m in result.fidelity.marginals} == {"x", "z", "label"}
+    assert result.options["drop"] == ["colour"]
+    with pytest.raises(DataError, match="drop: 'label' is the target column"):
+        evaluate(train, test, fresh, "label", drop=["label"])
+    with pytest.raises(DataError, match="drop: no column 'colours' in any table \\(did you mean 'colour'\\?\\)"):
+        evaluate(train, test, fresh, "label", drop=["colours"])

@@ -156,3 +156,26 @@ def test_caveats_are_warning_lines_also_when_quiet(files, tmp_path):
     lines = result.output.splitlines()
     assert "warning: class(es) 'rare' have no test rows and are left out of the macro averages" in lines
     assert any(line.startswith("warning: the synthetic table has no records of class(es) 'rare'") for line in lines)
+
+
+def test_drop_leaves_out_a_column_the_model_left_out(files, tmp_path):
+    paths = {}
+    for name in ("train", "test"):
+        paths[name] = tmp_path / f"{name}.csv"
+        pd.read_csv(files[name]).assign(**{"patient id": range(120)}).to_csv(paths[name], index=False)
+    paths["synthetic"] = files["synthetic"]
+    result = CliRunner().invoke(app, _args(paths, tmp_path / "d", "--seeds", "1", "-q"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert "column 'patient id' of train is missing (1 missing); a model leaves out identifier-like columns" in said
+    assert "--drop 'patient id'" in said
+    result = CliRunner().invoke(app, _args(paths, tmp_path / "d", "--seeds", "1", "-q", "--drop", "patient id"))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "d" / "report.json").read_text())["options"]["drop"] == ["patient id"]
+
+
+def test_drop_of_an_unknown_column_is_an_error(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "u", "--drop", "x,Colour"))
+    assert result.exit_code == 2
+    assert result.output.splitlines() == ["error: drop: no column 'Colour' in any table (did you mean 'colour'?)"]
+    assert not (tmp_path / "u").exists()

@@ -4,6 +4,7 @@ import json
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
@@ -211,3 +212,16 @@ def test_drop_leaves_columns_out_of_every_table(tables):
         evaluate(train, test, fresh, "label", drop=["label"])
     with pytest.raises(DataError, match="drop: no column 'colours' in any table \\(did you mean 'colour'\\?\\)"):
         evaluate(train, test, fresh, "label", drop=["colours"])
+
+
+def test_text_dates_are_compared_as_times(tables):
+    train, holdout, test, fresh = tables
+
+    def dated(frame, first):
+        return frame.assign(when=pd.date_range(first, periods=len(frame)).strftime("%Y-%m-%d"))
+
+    result = evaluate(dated(train, "2021-01-01"), dated(test, "2021-01-01"), dated(fresh, "2021-03-02"), "label",
+                      holdout=dated(holdout, "2021-01-01"), baselines=(), random_state=0, **FAST)
+    when = next(m for m in result.fidelity.marginals if m.column == "when")
+    assert (when.kind, when.statistic) == ("numeric", "ks")
+    assert when.value == pytest.approx(0.5)  # days 0..119 against days 60..179 (as labels: all different)

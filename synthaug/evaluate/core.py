@@ -101,8 +101,11 @@ def evaluate(
     at least one category mismatch from any present number in the privacy measures. A missing
     target is an error.
 
-    Caveats (a class with no test rows, a class the synthetic table lacks, a skipped baseline)
-    are in the result's ``notes`` and are also issued as :class:`~synthaug.SynthaugWarning`.
+    Caveats (a class with no test rows, a class the synthetic table lacks, a skipped baseline,
+    test or holdout rows identical to training rows) are in the result's ``notes`` and are also
+    issued as :class:`~synthaug.SynthaugWarning`. When half or more of the privacy reference is
+    training rows (beyond the training table's own duplicates), every privacy verdict is
+    "inconclusive": the measures would compare the records with training rows.
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)

@@ -17,7 +17,8 @@ from ._errors import DataError
 from .cli import command, err_console
 from .evaluate import evaluate, write_report
 from .evaluate.report import check_report_dir
-from .io import read_table
+from .images.folder import IMAGE_SUFFIXES
+from .io import TABLE_SUFFIXES, read_table
 
 _DEFAULTS = {k: p.default for k, p in inspect.signature(evaluate).parameters.items()}
 _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz
@@ -45,6 +46,10 @@ def evaluate_command(
             **_TABLE,
         ),
     ] = None,
+    drop: Annotated[
+        str | None,
+        typer.Option("--drop", help="Columns to leave out of every table, comma-separated (e.g. those fit left out)."),
+    ] = None,
     seeds: Annotated[
         int | None,
         typer.Option("--seeds", min=1, help=f"Repetitions of every fit (default {_DEFAULTS['n_seeds']})."),
@@ -71,18 +76,21 @@ def evaluate_command(
     classifier_steps: Annotated[
         int, typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier.")
     ] = 500,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; warnings still print.")
+    ] = False,
 ) -> None:
     """Measure utility, fidelity and privacy leakage of synthetic records; write JSON + HTML.
 
     Image inputs (class-subfolder trees or .npz) get the image evaluation: a small CNN trained on
     real, real + albumentations, real + synthetic (+ albumentations) and synthetic images.
     """
+    _check_folders({"train": train, "test": test, "synthetic": synthetic, "holdout": holdout})
     if any(_is_images(p) for p in (train, test, synthetic)):
         from ._cli_image import evaluate_images_cli
         from ._cli_tabular import console
 
-        given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio))
+        given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--drop", drop))
         if unused := [name for name, value in given if value is not None]:
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
@@ -92,7 +100,8 @@ def evaluate_command(
     if target is None:
         raise DataError("--target: the class column is required for tables")
     check_report_dir(out)  # before the evaluation, not after it
-    options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs}
+    names = [part.strip() for part in drop.split(",") if part.strip()] if drop else None
+    options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs, "drop": names}
     options = {k: v for k, v in options.items() if v is not None}
     paths = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
     tables = {name: read_table(path) if path is not None else None for name, path in paths.items()}
@@ -100,19 +109,25 @@ def evaluate_command(
         if quiet:
             result = evaluate(**tables, target=target, random_state=seed, **options)
         else:
-            with _progress_bar() as progress:
-                task = progress.add_task("starting", total=None)
-
-                def report(description: str, done: int, total: int) -> None:
-                    progress.update(task, description=description, completed=done, total=total)
-
+            with _LazyProgress() as report:  # the bar starts at the first step, after the tables are checked
                 result = evaluate(**tables, target=target, random_state=seed, progress=report, **options)
-                progress.update(task, description="writing report", completed=progress.tasks[0].total)
     except DataError as exc:
         raise DataError(_name_file(str(exc), paths)) from None
     json_path, html_path = write_report(result, out)
     if not quiet:
         _print_summary(result, json_path, html_path)
+
+
+def _check_folders(paths: dict[str, Path | None]) -> None:
+    """A folder must hold images (in class subfolders); otherwise name it rather than an option."""
+    for role, path in paths.items():
+        if path is not None and path.is_dir() and not _holds_images(path):
+            raise DataError(f"{path} ({role}): not a table file ({', '.join(sorted(TABLE_SUFFIXES))}) but a folder "
+                            "with no images; image data is a folder with one subfolder of images per class")
+
+
+def _holds_images(folder: Path) -> bool:
+    return any(p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() for p in folder.rglob("*"))
 
 
 def _name_file(message: str, paths: dict[str, Path | None]) -> str:
@@ -123,16 +138,38 @@ def _name_file(message: str, paths: dict[str, Path | None]) -> str:
     return message
 
 
-def _progress_bar() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    )
+class _LazyProgress:
+    """A transient progress bar on stderr that appears only when the first step is reported.
+
+    An error found while the tables are checked is then printed alone: a bar started before it
+    left a blank line above the error. On stderr that is not a terminal there is no bar at all.
+    """
+
+    def __init__(self) -> None:
+        self.progress: Progress | None = None
+
+    def __enter__(self) -> _LazyProgress:
+        return self
+
+    def __call__(self, description: str, done: int, total: int) -> None:
+        if self.progress is None:
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+                disable=not err_console.is_terminal,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task(description, total=total)
+        self.progress.update(self.task, description=description, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _print_summary(result, json_path: Path, html_path: Path) -> None:

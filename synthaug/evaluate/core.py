@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -13,16 +14,22 @@ from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
 from .._checks import is_whole
-from .._errors import DataError
+from .._errors import DataError, SynthaugWarning
 from .._random import RandomState, child_seed, draw_seed
-from .._text import quoted
+from .._text import closest_name, quoted
 from ..privacy import leakage as _leakage
 from .baselines import BASELINES, LABELS, smote_problem
 from .fidelity import run_fidelity
 from .metrics import METRICS
-from .results import EvaluationResult
-from .tables import canonical, check_tables
+from .results import EvaluationResult, LeakageResult
+from .tables import canonical, check_tables, shared_rows
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
+
+SHARED_TOLERANCE = 0.01
+"""A table whose share of training rows exceeds what duplicates explain by more than this (plus three
+standard errors of that share) gets a warning."""
+NOT_MEASURABLE = 0.5
+"""From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(description, steps_done, steps_total)`` before each step."""
@@ -41,6 +48,7 @@ def evaluate(
     n_seeds: int = 3,
     primary_metric: str = "macro_f1",
     sensitive: Sequence[str] | None = None,
+    drop: Sequence[str] | None = None,
     n_boot: int = 500,
     detection_rows: int = 5000,
     n_jobs: int = 1,
@@ -71,6 +79,10 @@ def evaluate(
     sensitive
         Columns for the attribute-inference attack (default: the target); one name may be
         given as a string.
+    drop
+        Columns to leave out of every table, e.g. those a model left out of the synthetic table
+        (identifier-like columns); one name may be given as a string. A name in no table is an
+        error.
     n_boot
         Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
     detection_rows
@@ -88,22 +100,33 @@ def evaluate(
     a column's marginal distance through the difference in missing share, and is a distance of
     at least one category mismatch from any present number in the privacy measures. A missing
     target is an error.
+
+    Caveats (a class with no test rows, a class the synthetic table lacks, a skipped baseline,
+    test or holdout rows identical to training rows) are in the result's ``notes`` and are also
+    issued as :class:`~synthaug.SynthaugWarning`. When half or more of the privacy reference is
+    training rows (beyond the training table's own duplicates), every privacy verdict is
+    "inconclusive": the measures would compare the records with training rows.
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
     if isinstance(random_state, int) and random_state < 0:  # numpy's seeding refuses it later
         raise DataError(f"random_state must be a non-negative integer, got {random_state!r}")
     seed = draw_seed(random_state)
-    if isinstance(sensitive, str):  # a str is a sequence of its letters, not of column names
-        sensitive = (sensitive,)
+    sensitive = _as_names(sensitive)
+    drop = _as_names(drop)
+    train, test, synthetic, holdout = _drop_columns(drop, target, train, test, synthetic, holdout)
     schema = check_tables(train, target, {"test": test, "synthetic": synthetic, "holdout": holdout})
     _check_ratios_add_records(ratios, len(train))
     notes = _test_notes(test, target, schema.classes)
+    _warn(notes)
     if holdout is None:
         notes.append("no holdout given: the test set is the privacy reference (non-members)")
     train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, synthetic))
     reference_name = "holdout" if holdout is not None else "test"
     reference_c = canonical(holdout, schema) if holdout is not None else test_c
+    overlap_notes, privacy_measurable = _overlap_notes(train_c, test_c, reference_c if holdout is not None else None)
+    _warn(overlap_notes)
+    notes += overlap_notes
     models = resolve_classifiers(classifiers, schema)
     seeds = tuple(child_seed(seed, 1, i) for i in range(n_seeds))
     steps = _Steps(progress, total=n_seeds + 3 + len(baselines))
@@ -128,6 +151,7 @@ def evaluate(
             progress=steps,
             cache=cache,
         )
+        _warn(utility.notes)
         steps("fidelity")
         fidelity = run_fidelity(train_c, synth_c, schema, child_seed(seed, 3), detection_rows)
         steps("privacy: reference distances")
@@ -140,6 +164,10 @@ def evaluate(
             random_state=child_seed(seed, 4),
         )
         privacy, privacy_notes = _privacy(real, train_c, synth_c, schema, baselines, child_seed(seed, 5), cache, steps)
+        _warn(privacy_notes)
+    if not privacy_measurable:
+        for leakage in privacy:
+            _not_measurable(leakage)
     return EvaluationResult(
         target=target,
         reference=reference_name,
@@ -152,6 +180,7 @@ def evaluate(
             "n_seeds": n_seeds,
             "primary_metric": primary_metric,
             "sensitive": list(real.sensitive),
+            "drop": list(drop or ()),
             "n_boot": n_boot,
             "classifiers": list(models),
         },
@@ -181,6 +210,51 @@ def _privacy(real, train_c, synth_c, schema, baselines, baseline_seed, cache, st
         records = cached_baseline(method, train_c, schema, additions, baseline_seed, cache)
         results.append(_leakage.measure_leakage(real, records, LABELS[method]))
     return results, notes
+
+
+def _overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:
+    """Notes on test (and holdout) rows that are training rows; False when privacy is not measurable.
+
+    Rows count as shared beyond what the training table's own duplicates explain (see
+    :func:`~synthaug.evaluate.tables.shared_rows`), so natural duplicates raise nothing.
+    """
+    notes, measurable = [], True
+    tables = {"test": test_c} if holdout_c is None else {"holdout": holdout_c, "test": test_c}
+    for name, frame in tables.items():
+        n_shared, natural = shared_rows(train_c, frame)
+        excess = n_shared / len(frame) - natural
+        noise = 3 * math.sqrt(natural * (1 - natural) / len(frame))  # chance variation of a disjoint sample's share
+        if n_shared == 0 or excess <= SHARED_TOLERANCE + noise:
+            continue
+        effects = ["utility is scored partly on rows the classifiers trained on"] if name == "test" else []
+        if name == "holdout" or holdout_c is None:
+            effects.append(
+                f"the privacy measures compare the records with training rows ({name} rows are the privacy "
+                "reference) and understate leakage"
+            )
+            if excess >= NOT_MEASURABLE:
+                measurable = False
+                effects.append("with this many, leakage is not measurable and every privacy verdict is 'inconclusive'")
+        fix = {
+            "holdout": "give a holdout (--holdout) disjoint from train",
+            "test": "give a test set disjoint from train"
+            + (" (or a disjoint holdout, --holdout, as the privacy reference)" if holdout_c is None else ""),
+        }[name]
+        notes.append(f"{n_shared} of {len(frame)} {name} rows are also training rows: {'; '.join(effects)}; {fix}")
+    return notes, measurable
+
+
+def _not_measurable(leakage: LeakageResult) -> None:
+    """Mark every verdict of ``leakage`` inconclusive; the measured values stay for the record."""
+    leakage.verdict = "inconclusive"
+    for measure in leakage.measures:
+        measure.verdict = "inconclusive"
+
+
+def _warn(notes: Sequence[str]) -> None:
+    """Each caveat of the result also as a SynthaugWarning (the CLI prints ``warning:`` lines)."""
+    for note in notes:
+        warnings.warn(note, SynthaugWarning, stacklevel=3)
 
 
 class _Steps:
@@ -215,6 +289,29 @@ def _test_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
         shown = quoted(absent)
         return [f"class(es) {shown} have no test rows and are left out of the macro averages"]
     return []
+
+
+def _as_names(names: Sequence[str] | str | None) -> tuple | None:
+    """Column names as a tuple; a str is one name, not a sequence of its letters."""
+    if names is None:
+        return None
+    return (names,) if isinstance(names, str) else tuple(names)
+
+
+def _drop_columns(drop, target, *frames):
+    """``frames`` without the ``drop`` columns (where they have them); None and non-frames as given."""
+    if not drop:
+        return frames
+    tables = [f for f in frames if isinstance(f, pd.DataFrame)]
+    columns = {str(c) for f in tables for c in f.columns}
+    for name in drop:
+        if name == target:
+            raise DataError(f"drop: {name!r} is the target column")
+        if name not in columns:
+            raise DataError(f"drop: no column {name!r} in any table{closest_name(str(name), columns)}")
+    return tuple(
+        f.drop(columns=[c for c in f.columns if c in set(drop)]) if isinstance(f, pd.DataFrame) else f for f in frames
+    )
 
 
 def _check_ratios_add_records(ratios: Sequence[float], n_train: int) -> None:

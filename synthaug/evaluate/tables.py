@@ -1,8 +1,13 @@
 """Check that the real and synthetic tables agree, and put them in one canonical form.
 
-Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted) and
-*categorical* otherwise (text, ``category``, ``bool``, objects). The target is always treated
-as class labels. Missing values:
+Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted), a
+*date* when it is text whose every value parses as a date or time (``2021-03-04``, as ``fit``
+reads it), and *categorical* otherwise (text, ``category``, ``bool``, objects). Dates are
+numeric everywhere after :func:`canonical`: seconds since 1970-01-01 UTC, so the marginal
+distances, the classifiers and the privacy distances compare them as times, not as labels.
+Other tables may hold a training date column as text or as ``datetime64``; a ``datetime64``
+column in the training table itself is still refused. The target is always treated as class
+labels. Missing values:
 
 * categorical NaN becomes its own category, :data:`MISSING`, everywhere;
 * numeric NaN stays NaN here; classifiers impute the training median and add a missing
@@ -15,6 +20,8 @@ Error messages name the table and column and may name class labels, never a reco
 
 from __future__ import annotations
 
+import shlex
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
-from .._text import quoted
+from .._text import closest_name, quoted
+from ..tabular.datetimes import parse_datetimes
 
 MISSING = "<missing>"
 
@@ -35,6 +43,7 @@ class TableSchema:
     numeric: tuple[str, ...]
     categorical: tuple[str, ...]
     classes: tuple  # sorted class labels of the training table
+    dates: tuple[str, ...] = ()  # the numeric columns that are dates (seconds in canonical form)
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -49,14 +58,48 @@ class TableSchema:
         return "numeric" if column in self.numeric else "categorical"
 
 
-def column_kind(series: pd.Series) -> str:
-    """``"numeric"`` or ``"categorical"``; datetimes are refused with the column's name."""
+def column_kind(series: pd.Series, datetime64: bool = False) -> str:
+    """``"numeric"``, ``"date"`` or ``"categorical"``.
+
+    ``datetime64`` columns are dates where ``datetime64`` is True, else refused with the
+    column's name (as timedeltas always are).
+    """
     dtype = series.dtype
+    if datetime64 and pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date"
     if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
         raise DataError(f"column {series.name!r} has dtype {dtype}; convert it to numbers or text first")
-    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+    if pd.api.types.is_bool_dtype(dtype):
         return "categorical"
+    if not pd.api.types.is_numeric_dtype(dtype):
+        return "date" if _text_dates(series) else "categorical"
     return "numeric"
+
+
+def _text_dates(series: pd.Series) -> bool:
+    """Text (with some values) whose every present value looks like and parses as a date or time."""
+    values = series.dropna()
+    if len(values) == 0 or not values.map(type).eq(str).all():
+        return False
+    text = values.astype(str)
+    if text.str.fullmatch(r"[-+]?\d*\.?\d+").any() or not text.str.contains(r"\d{1,4}[-/.:]\d{1,2}").all():
+        return False  # numbers, and text without a date or time part, are not dates
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas' "could not infer format" notes
+        return bool(parse_datetimes(text).notna().all())
+
+
+def date_seconds(series: pd.Series) -> np.ndarray:
+    """Dates (text or ``datetime64``) as float seconds since 1970-01-01 UTC; missing or unparsable: NaN."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        stamps = series
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            stamps = parse_datetimes(series.astype(object).where(series.notna(), None))
+    if getattr(stamps.dt, "tz", None) is not None:  # an instant; naive times read as UTC
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    return ((stamps - pd.Timestamp("1970-01-01")) / pd.Timedelta(seconds=1)).to_numpy(np.float64, na_value=np.nan)
 
 
 def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
@@ -71,7 +114,7 @@ def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
             "rename them, e.g. frame.columns = frame.columns.astype(str)"
         )
     if target not in train.columns:
-        raise DataError(f"train: target column {target!r} not found")
+        raise DataError(f"train: target column {target!r} not found{closest_name(target, map(str, train.columns))}")
     if train.shape[0] == 0:
         raise DataError("train: table has no rows")
     _check_target_complete(train, target, "train")
@@ -84,9 +127,10 @@ def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
         raise DataError(f"train: target column {target!r} has a single class")
     return TableSchema(
         target=target,
-        numeric=tuple(c for c in features if kinds[c] == "numeric"),
+        numeric=tuple(c for c in features if kinds[c] != "categorical"),
         categorical=tuple(c for c in features if kinds[c] == "categorical"),
         classes=classes,
+        dates=tuple(c for c in features if kinds[c] == "date"),
     )
 
 
@@ -98,14 +142,18 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     missing = [c for c in schema.columns if c not in frame.columns]
     extra = [c for c in frame.columns if c not in schema.columns]
     if missing:
-        raise DataError(f"{name}: column {missing[0]!r} of train is missing ({len(missing)} missing)")
+        raise DataError(
+            f"{name}: column {missing[0]!r} of train is missing ({len(missing)} missing); a model leaves out "
+            f"identifier-like columns: leave them out here too with --drop {shlex.quote(','.join(missing))} "
+            "(drop= in Python)"
+        )
     if extra:
         raise DataError(f"{name}: column {extra[0]!r} is not in train ({len(extra)} extra)")
     if frame.shape[0] == 0:
         raise DataError(f"{name}: table has no rows")
     for column in schema.features:  # the target is checked by its labels below
         expected = column_kind(train[column])
-        found = column_kind(frame[column])
+        found = column_kind(frame[column], datetime64=expected == "date")
         if found != expected and not frame[column].isna().all():
             raise DataError(
                 f"{name}: column {column!r} is {found} ({frame[column].dtype}) "
@@ -137,13 +185,30 @@ def canonical(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     """
     out = {}
     for column in schema.numeric:
-        out[column] = pd.to_numeric(frame[column], errors="raise").to_numpy(np.float64)
+        if column in schema.dates:
+            out[column] = date_seconds(frame[column])
+        else:
+            out[column] = pd.to_numeric(frame[column], errors="raise").to_numpy(np.float64)
     for column in schema.categorical:
         out[column] = as_text(frame[column])
     labels = np.empty(len(schema.classes), dtype=object)
     labels[:] = list(schema.classes)
     out[schema.target] = labels[encode_labels(frame[schema.target], schema)]
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def shared_rows(train: pd.DataFrame, other: pd.DataFrame) -> tuple[int, float]:
+    """Rows of ``other`` identical to a training row, and the share that duplicates alone explain.
+
+    Both tables in canonical form (:func:`canonical`); rows are compared by a 64-bit hash of
+    all their values (vectorised). The second number is the share of training rows identical to
+    another training row: about the share of a disjoint sample of the same population that
+    matches a training row, where different people can share every value (adult has such rows).
+    """
+    train_hash = pd.util.hash_pandas_object(train, index=False).to_numpy()
+    other_hash = pd.util.hash_pandas_object(other, index=False).to_numpy()
+    n_shared = int(np.isin(other_hash, train_hash).sum())
+    return n_shared, float(pd.Series(train_hash).duplicated(keep=False).mean())
 
 
 def encode_labels(labels: pd.Series | np.ndarray, schema: TableSchema) -> np.ndarray:
@@ -166,7 +231,7 @@ def _check_unique_columns(frame: pd.DataFrame, name: str) -> None:
 
 def _check_finite(frame: pd.DataFrame, schema: TableSchema, name: str) -> None:
     for column in schema.numeric:
-        if pd.api.types.is_numeric_dtype(frame[column].dtype):  # an all-missing column may be text
+        if pd.api.types.is_numeric_dtype(frame[column].dtype) and column not in schema.dates:  # all-missing: text
             n_inf = int(np.isinf(pd.to_numeric(frame[column]).to_numpy(np.float64)).sum())
             if n_inf:
                 raise DataError(f"{name}: column {column!r} has {n_inf} infinite value(s); use finite numbers")

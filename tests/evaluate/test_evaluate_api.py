@@ -1,12 +1,14 @@
 """The evaluate() entry point: result structure, determinism, bad options, no records in output."""
 
 import json
+import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from synthaug import DataError
+from synthaug import DataError, SynthaugWarning
 from synthaug.evaluate import EvaluationResult, evaluate, render_html, write_report
 
 SENTINEL_NUMBER = 987654.321
@@ -152,3 +154,74 @@ def test_bad_tables(tables):
         evaluate(train, test, fresh, "label", holdout=fresh.drop(columns="x"))
     nan_z = fresh.assign(z=np.nan)
     assert evaluate(train, test, nan_z, "label", baselines=(), random_state=0, **FAST).utility is not None
+
+
+def test_caveats_are_warnings_too(tables):
+    train, _, test, fresh = tables
+    train = train.copy()
+    train.loc[:5, "label"] = "rare"  # neither in the test set nor in the synthetic table
+    with pytest.warns(SynthaugWarning) as caught:
+        result = evaluate(train, test, fresh, "label", baselines=(), random_state=0, **FAST)
+    said = [str(w.message) for w in caught if issubclass(w.category, SynthaugWarning)]
+    assert said == [n for n in result.notes if "test set is the privacy reference" not in n]
+    assert any("class(es) 'rare' have no test rows" in n for n in said)
+    assert any("no records of class(es) 'rare'" in n for n in said)
+
+
+def test_a_reference_of_training_rows_makes_privacy_not_measurable(tables):
+    train, _, _, fresh = tables
+    with pytest.warns(SynthaugWarning, match="120 of 120 test rows are also training rows") as caught:
+        result = evaluate(train, train, fresh, "label", baselines=("ros",), random_state=0, **FAST)
+    said = next(str(w.message) for w in caught if "training rows:" in str(w.message))
+    assert "understate leakage" in said and "not measurable" in said and "--holdout" in said
+    assert said in result.notes
+    for leakage in result.privacy:  # random oversampling copies training rows, yet nothing is measurable
+        assert leakage.verdict == "inconclusive"
+        assert {m.verdict for m in leakage.measures} == {"inconclusive"}
+
+
+def test_a_holdout_with_some_training_rows_is_a_warning(tables):
+    train, holdout, test, fresh = tables
+    mixed = holdout.copy()
+    mixed.iloc[:30] = train.iloc[:30].to_numpy()
+    with pytest.warns(SynthaugWarning, match="30 of 120 holdout rows are also training rows") as caught:
+        result = evaluate(train, test, fresh, "label", holdout=mixed, baselines=("ros",), random_state=0, **FAST)
+    said = next(str(w.message) for w in caught if "training rows:" in str(w.message))
+    assert "understate leakage" in said and "not measurable" not in said
+    assert result.privacy[1].verdict == "leaks"  # still measured: copies of training rows stand out
+
+
+def test_natural_duplicates_raise_nothing(make_frame):
+    frame = make_frame(480, seed=6)
+    frame = frame.assign(x=(frame["x"] > 0.5).astype(float), z=(frame["z"] > 2).astype(float)).fillna({"colour": "red"})
+    train, holdout, test, fresh = (frame.iloc[i * 120 : (i + 1) * 120].reset_index(drop=True) for i in range(4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SynthaugWarning)  # 24 distinct rows: most holdout rows equal a training row
+        result = evaluate(train, test, fresh, "label", holdout=holdout, baselines=(), random_state=0, **FAST)
+    assert not any("training rows:" in n for n in result.notes)
+    assert any(m.verdict != "inconclusive" for m in result.privacy[0].measures)
+
+
+def test_drop_leaves_columns_out_of_every_table(tables):
+    train, holdout, test, fresh = tables
+    result = evaluate(train, test, fresh.drop(columns="colour"), "label", holdout=holdout, drop="colour",
+                      baselines=(), random_state=0, **FAST)
+    assert {m.column for m in result.fidelity.marginals} == {"x", "z", "label"}
+    assert result.options["drop"] == ["colour"]
+    with pytest.raises(DataError, match="drop: 'label' is the target column"):
+        evaluate(train, test, fresh, "label", drop=["label"])
+    with pytest.raises(DataError, match="drop: no column 'colours' in any table \\(did you mean 'colour'\\?\\)"):
+        evaluate(train, test, fresh, "label", drop=["colours"])
+
+
+def test_text_dates_are_compared_as_times(tables):
+    train, holdout, test, fresh = tables
+
+    def dated(frame, first):
+        return frame.assign(when=pd.date_range(first, periods=len(frame)).strftime("%Y-%m-%d"))
+
+    result = evaluate(dated(train, "2021-01-01"), dated(test, "2021-01-01"), dated(fresh, "2021-03-02"), "label",
+                      holdout=dated(holdout, "2021-01-01"), baselines=(), random_state=0, **FAST)
+    when = next(m for m in result.fidelity.marginals if m.column == "when")
+    assert (when.kind, when.statistic) == ("numeric", "ks")
+    assert when.value == pytest.approx(0.5)  # days 0..119 against days 60..179 (as labels: all different)

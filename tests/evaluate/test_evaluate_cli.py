@@ -121,3 +121,61 @@ def test_image_inputs_refuse_the_table_options_they_would_ignore(option, tmp_pat
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and f"{option[0]}: options of the table evaluation" in said, said
     assert not (tmp_path / "out").exists()
+
+
+def test_a_misspelled_target_suggests_the_column_and_prints_only_the_error(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "c", "--target", "Label"))  # no --quiet: a bar may start
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"error: {files['train']} (train): target column 'Label' not found (did you mean 'label'?)"
+    ]
+
+
+def test_a_folder_without_images_is_named(files, tmp_path):
+    folder = tmp_path / "adir"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "model.json").write_text("{}")
+    args = _args(files, tmp_path / "o")
+    args[args.index("--synthetic") + 1] = str(folder)
+    result = CliRunner().invoke(app, args)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert said.startswith(f"error: {folder} (synthetic): not a table file") and "a folder with no images" in said, said
+    assert not (tmp_path / "o").exists()
+
+
+def test_caveats_are_warning_lines_also_when_quiet(files, tmp_path):
+    train = pd.read_csv(files["train"])
+    train.loc[:5, "label"] = "rare"
+    path = tmp_path / "train3.csv"
+    train.to_csv(path, index=False)
+    args = _args(files, tmp_path / "w", "--seeds", "1", "--quiet")
+    args[args.index("--train") + 1] = str(path)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "warning: class(es) 'rare' have no test rows and are left out of the macro averages" in lines
+    assert any(line.startswith("warning: the synthetic table has no records of class(es) 'rare'") for line in lines)
+
+
+def test_drop_leaves_out_a_column_the_model_left_out(files, tmp_path):
+    paths = {}
+    for name in ("train", "test"):
+        paths[name] = tmp_path / f"{name}.csv"
+        pd.read_csv(files[name]).assign(**{"patient id": range(120)}).to_csv(paths[name], index=False)
+    paths["synthetic"] = files["synthetic"]
+    result = CliRunner().invoke(app, _args(paths, tmp_path / "d", "--seeds", "1", "-q"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert "column 'patient id' of train is missing (1 missing); a model leaves out identifier-like columns" in said
+    assert "--drop 'patient id'" in said
+    result = CliRunner().invoke(app, _args(paths, tmp_path / "d", "--seeds", "1", "-q", "--drop", "patient id"))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "d" / "report.json").read_text())["options"]["drop"] == ["patient id"]
+
+
+def test_drop_of_an_unknown_column_is_an_error(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "u", "--drop", "x,Colour"))
+    assert result.exit_code == 2
+    assert result.output.splitlines() == ["error: drop: no column 'Colour' in any table (did you mean 'colour'?)"]
+    assert not (tmp_path / "u").exists()

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError
-from synthaug.evaluate.tables import MISSING, canonical, check_tables
+from synthaug.evaluate.tables import MISSING, canonical, check_tables, column_kind, shared_rows
 
 
 @pytest.fixture
@@ -78,3 +78,31 @@ def test_numeric_labels_print_as_plain_values(train):
     numeric = train.assign(y=[0, 1, 0, 1])
     with pytest.raises(DataError, match=r"absent from train: 7$"):
         check_tables(numeric, "y", {"synthetic": numeric.assign(y=[0, 7, 0, 1])})
+
+
+def test_shared_rows_counts_copies_and_natural_duplicates():
+    train = pd.DataFrame({"a": [1.0, 1.0, 2.0, 3.0], "c": ["x", "x", "y", "y"], "t": [0, 0, 1, 1]})
+    other = pd.DataFrame({"a": [1.0, 2.0, 2.0, 9.0, np.nan], "c": ["x", "y", "x", "y", "y"], "t": [0, 1, 1, 1, 1]})
+    n_shared, natural = shared_rows(train, other)
+    assert n_shared == 2  # (1, x, 0) and (2, y, 1); (2, x, 1) differs in one column
+    assert natural == 0.5  # the two (1, x, 0) training rows
+
+
+def test_text_dates_are_seconds(train):
+    dated = train.assign(when=["1970-01-02", "1970-01-01 00:01:00", None, "2021-01-01T00:00:00+01:00"])
+    schema = check_tables(dated, "y", {})
+    assert schema.dates == ("when",) and "when" in schema.numeric and schema.kind("when") == "numeric"
+    seconds = canonical(dated, schema)["when"].to_numpy()
+    np.testing.assert_array_equal(seconds[[0, 1, 3]], [86400.0, 60.0, 1609455600.0])
+    assert np.isnan(seconds[2])
+    times = ["1970-01-02", "1970-01-01 00:01", None, "2020-12-31 23:00"]
+    stamps = dated.assign(when=pd.to_datetime(times, format="mixed"))
+    check_tables(dated, "y", {"synthetic": stamps})  # datetime64 in the other tables
+    np.testing.assert_array_equal(canonical(stamps, schema)["when"].to_numpy()[[0, 1, 3]], seconds[[0, 1, 3]])
+    with pytest.raises(DataError, match="synthetic: column 'when' is categorical .* but date in train"):
+        check_tables(dated, "y", {"synthetic": dated.assign(when=["1970-01-02", "soon", None, "1970-01-03"])})
+
+
+@pytest.mark.parametrize("values", [["12.5", "3"], ["a-1", "b-2"], ["red", "blue"], [True, False]])
+def test_text_that_is_not_dates_stays_categorical(values):
+    assert column_kind(pd.Series(values, dtype=object)) == "categorical"

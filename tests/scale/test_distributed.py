@@ -112,7 +112,8 @@ def test_unseeded_fit_uses_one_seed_on_every_process(tmp_path):
 
 NET = NetworkConfig(data_dim=3, n_classes=2, condition_dim=0, latent_dim=4, generator_dims=(8,),
                     discriminator_dims=(8,), pac=1, spectral_norm=False, dropout=0.0, generator_norm="layer")
-CFG = TrainConfig(loss="non-saturating", real_label=0.9, gp_weight=0.0, generator_lr=1e-2, discriminator_lr=1e-2,
+CFG = TrainConfig(loss="non-saturating", real_label=0.9, gp_weight=0.0, lecam_weight=0.0, r1_weight=0.0,
+                  generator_lr=1e-2, discriminator_lr=1e-2,
                   betas=(0.5, 0.9), weight_decay=0.0, discriminator_steps=1, feature_matching=0.0,
                   condition_weight=0.0, ema_decay=None, gumbel_tau=0.2, n_steps=1, n_packs=8,
                   class_sampling="balanced", condition_probability=0.0, log_every=1)

@@ -186,7 +186,7 @@ def test_fit_refuses_an_output_it_cannot_write_before_training(table, tmp_path, 
     ("generator_lr=-1", "generator_lr must be > 0; got -1"),
     ("real_label=2", "real_label must be in (0, 1]; got 2"),
     ("condition_probability=3", "condition_probability must be in [0, 1]; got 3"),
-    ("pac=-2", "pac must be >= 1"),  # a RuntimeError traceback from a negative tensor size
+    ("pac=-2", "pac must be a whole number >= 1"),  # a RuntimeError traceback from a negative tensor size
     ("generator_dims=[0]", "generator_dims must be a list of layer widths >= 1"),  # IndexError in torch's init
     ("discriminator_dims=[64,0]", "discriminator_dims must be a list of layer widths >= 1"),
 ])

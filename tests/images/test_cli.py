@@ -101,7 +101,7 @@ def test_a_public_schema_is_refused_for_images(image_folder, tmp_path):
     ("augment_p=2", "augment_p must be in [0, 1]"),
     ("ema_decay=1", "ema_decay must be in (0, 1)"),
     ("loss=foo", "loss must be one of"),
-    ("betas=[0.5]", "betas must be two numbers in [0, 1)"),
+    ("betas=[0.5]", "betas expects a list of 2 numbers"),
     ("betas=[0.5, 2]", "betas must be two numbers in [0, 1)"),
     ("generator_lr=-1", "generator_lr must be > 0"),
     ("device=tpu", "device must be auto, cpu, cuda or another torch device; got 'tpu'"),

@@ -15,3 +15,15 @@ def test_dollar_signs_in_names_are_text_not_mathtext(make_frame):
     assert "$\\foo$" in next(m for m in fidelity.marginals if m.column == "colour").bins
     assert plots.marginal_figure(fidelity)
     assert plots.association_figure(fidelity)
+
+
+def test_a_label_the_font_lacks_raises_no_warning():
+    import warnings
+
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    fig.subplots().set_title("東京")  # DejaVu Sans has no CJK glyphs: matplotlib warned once per glyph
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert plots.to_base64(fig)

@@ -141,6 +141,8 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     _check_unique_columns(frame, name)
     missing = [c for c in schema.columns if c not in frame.columns]
     extra = [c for c in frame.columns if c not in schema.columns]
+    if schema.target in missing:
+        raise DataError(f"{name}: the target column {schema.target!r} is missing")
     if missing:
         raise DataError(
             f"{name}: column {missing[0]!r} of train is missing ({len(missing)} missing); a model leaves out "
@@ -152,8 +154,10 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     if frame.shape[0] == 0:
         raise DataError(f"{name}: table has no rows")
     for column in schema.features:  # the target is checked by its labels below
-        expected = column_kind(train[column])
+        expected = "date" if column in schema.dates else schema.kind(column)  # the training table decides
         found = column_kind(frame[column], datetime64=expected == "date")
+        if expected == "categorical" and found == "date":  # e.g. the dates of a column whose 'TBD' is in train only
+            found = "categorical"
         if found != expected and not frame[column].isna().all():
             raise DataError(
                 f"{name}: column {column!r} is {found} ({frame[column].dtype}) "

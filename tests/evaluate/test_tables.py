@@ -106,3 +106,19 @@ def test_text_dates_are_seconds(train):
 @pytest.mark.parametrize("values", [["12.5", "3"], ["a-1", "b-2"], ["red", "blue"], [True, False]])
 def test_text_that_is_not_dates_stays_categorical(values):
     assert column_kind(pd.Series(values, dtype=object)) == "categorical"
+
+
+def test_only_the_training_table_decides_that_a_column_is_dates():
+    # train holds a 'TBD' among its dates, so the column is categorical; a synthetic or test table
+    # that happens to hold only dates was refused as "date but categorical in train"
+    days = [f"2021-01-{d:02d}" for d in range(1, 21)]
+    train = pd.DataFrame({"d": days[:-1] + ["TBD"], "y": [0, 1] * 10})
+    other = pd.DataFrame({"d": days, "y": [0, 1] * 10})
+    schema = check_tables(train, "y", {"synthetic": other, "test": other})
+    assert schema.kind("d") == "categorical" and "d" not in schema.dates
+
+
+def test_a_missing_target_is_named_as_the_target():
+    train = pd.DataFrame({"x": np.arange(10.0), "y": [0, 1] * 5})
+    with pytest.raises(DataError, match="synthetic: the target column 'y' is missing"):  # suggested --drop y
+        check_tables(train, "y", {"synthetic": train.drop(columns="y")})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 
 def is_whole(value) -> bool:
     """True for an int or a numpy integer; False for bools (True is not a count of 1), floats and text."""
@@ -17,5 +19,5 @@ def is_real(value) -> bool:
 
 def is_betas(value) -> bool:
     """Adam's betas: two numbers in [0, 1)."""
-    return (isinstance(value, (list, tuple)) and len(value) == 2
+    return (isinstance(value, (list, tuple, np.ndarray)) and len(value) == 2
             and all(is_real(b) and 0.0 <= float(b) < 1.0 for b in value))

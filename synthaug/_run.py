@@ -127,7 +127,8 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
             raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
                             "its gates); remove it or the [share] table")
     with atomic_directory(output) as tmp:
-        (tmp / "recipe.toml").write_text(to_toml({**recipe, "data": {**data, "seed": seed}}))  # --seed too
+        resolved = to_toml({**recipe, "data": {**data, "seed": seed}})  # --seed too
+        (tmp / "recipe.toml").write_text(resolved, encoding="utf-8")
         if modality(recipe) == "image":
             return _run_images(recipe, tmp, seed, quiet, console)
         frame, target = load_table(data)

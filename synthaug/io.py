@@ -15,7 +15,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ._errors import DataError
-from .tabular.datetimes import UNITS_NS, resolution_ns
+from .tabular.datetimes import UNITS_NS, n_out_of_range, resolution_ns
 
 TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
@@ -204,8 +204,8 @@ class TableWriter:
 
 def _frame_resolutions(frame: pd.DataFrame) -> dict[str, int]:
     """Each datetime64 column's resolution in nanoseconds (a column with no values: none)."""
-    return {str(name): resolution_ns(col) for name, col in frame.items()
-            if pd.api.types.is_datetime64_any_dtype(col) and col.notna().any()}
+    return {str(name): resolution_ns(col) for name, col in frame.items()  # beyond 1677..2262: as they are
+            if pd.api.types.is_datetime64_any_dtype(col) and col.notna().any() and not n_out_of_range(col)}
 
 
 def _csv_time_type(arrow_type: pa.TimestampType, resolution: int) -> pa.DataType:

@@ -94,7 +94,7 @@ def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray
 def parse_per_class(text: str) -> dict[str, int] | int:
     """``"A=100,B=50"`` -> ``{"A": 100, "B": 50}`` (labels stay strings; matched later);
     ``"100"`` -> ``100``, that many of every class."""
-    if text.strip().isdigit():
+    if text.strip().isdecimal() and text.strip().isascii():
         return int(text)
     out: dict[str, int] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):

@@ -327,3 +327,18 @@ def test_schema_draft_writes_unicode_categories_as_text(tmp_path):
     assert "東京" in text and "Zürich" in text and "\\u" not in text  # a person reviews this file
     city = next(c for c in read_public_schema(tmp_path / "s.json")["columns"] if c["name"] == "city")
     assert "東京" in city["categories"]
+
+
+def test_schema_files_are_read_as_utf8_whatever_the_locale(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"größe": ["東京", "Zürich"] * 10, "x": range(20), "y": [0, 1] * 10}).to_csv(data, index=False)
+    assert run("schema", data, "--target", "y", "-o", tmp_path / "s.json").exit_code == 0
+    code = (f"from synthaug.tabular.public_schema import read_public_schema as r; "
+            f"print(r({str(tmp_path / 's.json')!r})['columns'][0]['categories'])")
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, encoding="utf-8")
+    assert result.returncode == 0 and "東京" in result.stdout, result.stderr[-500:]

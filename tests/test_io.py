@@ -121,3 +121,12 @@ def test_a_writer_that_fails_when_closing_leaves_no_file(tmp_path, name):
         writer.write(pd.DataFrame({"a": [1, 2]}))
         writer._writer = FullDisk(writer._writer)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_dates_beyond_nanoseconds_are_written_as_they_are(tmp_path):
+    # a 9999-12-31 placeholder in a datetime64[us] column raised OutOfBoundsDatetime when choosing the resolution
+    frame = pd.DataFrame({"end": pd.to_datetime(["2020-01-01", "9999-12-31"]).astype("datetime64[us]")})
+    with TableWriter(tmp_path / "t.csv") as w:
+        w.write(frame)
+    assert (tmp_path / "t.csv").read_text().splitlines()[1:] == ["2020-01-01 00:00:00.000000",
+                                                                  "9999-12-31 00:00:00.000000"]

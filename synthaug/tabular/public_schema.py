@@ -89,7 +89,7 @@ def read_public_schema(path: str | Path) -> dict:
     if not path.is_file():
         raise DataError(f"{path}: schema file not found")
     try:
-        document = json.loads(path.read_text())
+        document = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f"line {exc.lineno}: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
         raise DataError(f"{path}: schema is not valid JSON ({where})") from None

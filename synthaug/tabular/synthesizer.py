@@ -15,7 +15,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._checks import is_betas, is_whole
+from .._checks import is_betas, is_real, is_whole
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
@@ -331,7 +331,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             raise DataError(f"condition_probability must be in [0, 1]; got {self.condition_probability!r}")
         for name in ("generator_dims", "discriminator_dims"):  # a 0-unit layer crashed in torch's init
             dims = getattr(self, name)
-            if not isinstance(dims, (list, tuple)) or not dims or not all(is_whole(d) and d >= 1 for d in dims):
+            if not isinstance(dims, (list, tuple, np.ndarray)) or len(dims) == 0 or not all(
+                    is_whole(d) and d >= 1 for d in dims):
                 raise DataError(f"{name} must be a list of layer widths >= 1, e.g. [256, 256]; got {dims!r}")
         if self.pac is not None and not (is_whole(self.pac) and self.pac >= 0):
             raise DataError(f"pac must be a whole number >= 1 (or 0 / None for the default); got {self.pac!r}")
@@ -347,7 +348,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         """``lecam_weight``, ``r1_weight``: finite, >= 0, 0 under DP; R1 needs a loss without its own penalty."""
         for name in ("lecam_weight", "r1_weight"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not (math.isfinite(float(value)) and float(value) >= 0):
+            if not (is_real(value) and math.isfinite(float(value)) and float(value) >= 0):
                 raise DataError(f"{name} must be a finite number >= 0; got {value!r}")
             if self.dp_ and float(value) > 0:  # Opacus' per-sample gradients cover the plain loss only
                 raise DataError(f"{name}: not supported with DP; got {value!r}, use 0")

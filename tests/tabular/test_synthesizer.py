@@ -226,7 +226,13 @@ def test_a_sample_that_fails_mid_stream_leaves_no_file_and_keeps_the_old_one(tab
     ({"pac": "abc"}, "pac must be a whole number"),  # ValueError from int()
     ({"drop": [["a"]]}, "drop must be a list of column names"),  # unhashable type: 'list'
     ({"drop": "age"}, "drop must be a list of column names"),  # dropped columns 'a', 'g', 'e'
+    ({"lecam_weight": None}, "lecam_weight must be a finite number"),  # TypeError from float()
 ])
 def test_wrongly_typed_parameters_are_named_before_training(mixed_table, fast_params, option, message):
     with pytest.raises(DataError, match=message):
         TabularCGAN(**{**fast_params, **option}).fit(mixed_table, y="label")
+
+
+def test_numpy_arrays_for_list_parameters_are_taken(mixed_table, fast_params):
+    params = {**fast_params, "betas": np.array([0.5, 0.9]), "generator_dims": np.array([16, 16])}
+    assert TabularCGAN(**params).fit(mixed_table, y="label").sample_frame(n=3) is not None

@@ -342,3 +342,10 @@ def test_schema_files_are_read_as_utf8_whatever_the_locale(tmp_path):
     env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "utf-8"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, encoding="utf-8")
     assert result.returncode == 0 and "東京" in result.stdout, result.stderr[-500:]
+
+
+def test_version_option_prints_the_package_version():
+    import synthaug
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.strip() == f"synthaug {synthaug.__version__}"

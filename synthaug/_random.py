@@ -17,11 +17,16 @@ def draw_seed(random_state: RandomState) -> int:
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
     if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
-        if not 0 <= random_state < 2**64:  # numpy refuses < 0 later, torch overflows >= 2**64: tracebacks
-            raise DataError(f"random_state (--seed) must be a whole number from 0 to 2**64 - 1, "
-                            f"got {int(random_state)}")
-        return int(random_state)
+        return check_seed(int(random_state), "random_state (--seed)")
     raise TypeError(f"random_state must be an int, a numpy Generator or None, got {random_state!r}")
+
+
+def check_seed(seed: int, where: str) -> int:
+    """``seed`` if numpy and torch both take it: 0 to 2**64 - 1 (numpy refuses < 0, torch overflows
+    above, after training); else a DataError naming ``where``."""
+    if not 0 <= seed < 2**64:
+        raise DataError(f"{where}: must be a whole number from 0 to 2**64 - 1, got {seed}")
+    return seed
 
 
 def child_seed(seed: int, *keys: int) -> int:

@@ -11,9 +11,10 @@ from rich.console import Console
 from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
+from ._random import check_seed
 from ._text import closest_name, plain
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
-from .recipe import check_seed, modality, model_class, to_toml
+from .recipe import modality, model_class, to_toml
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
 

@@ -73,8 +73,10 @@ def command(*args, **kwargs) -> Callable:
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
                 try:
-                    if isinstance(k.get("seed"), int) and not 0 <= k["seed"] < 2**64:  # before any work
-                        raise SynthaugError(f"--seed: must be a whole number from 0 to 2**64 - 1, got {k['seed']}")
+                    if isinstance(k.get("seed"), int):  # before any work
+                        from ._random import check_seed
+
+                        check_seed(k["seed"], "--seed")
                     return fn(*a, **k)
                 except (SynthaugError, NotFittedError) as exc:
                     raise fail(str(exc)) from None

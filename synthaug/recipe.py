@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ._errors import DataError
 from ._overrides import check_params, parse_value
+from ._random import check_seed
 from ._text import closest_name
 from .io import TABLE_SUFFIXES
 
@@ -117,13 +118,6 @@ def _check_writable(value, where: str, top: bool = False) -> None:
             raise DataError(f"{where}: {value!r} is not valid Unicode text") from None
     for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
         _check_writable(item, where)
-
-
-def check_seed(seed: int, where: str) -> int:
-    """``seed`` if numpy and torch both take it: 0 to 2**64 - 1 (torch overflowed above, after training)."""
-    if not 0 <= seed < 2**64:
-        raise DataError(f"{where}: must be a whole number from 0 to 2**64 - 1, got {seed}")
-    return seed
 
 
 # Keys a recipe of one modality would accept and then silently ignore, and why ([share] is run_recipe's).

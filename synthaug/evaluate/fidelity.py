@@ -161,13 +161,14 @@ def _categorical_mask(schema: TableSchema) -> np.ndarray:
     return np.r_[np.zeros(len(schema.numeric), bool), np.ones(len(schema.categorical) + 1, bool)]
 
 
-def marginal(column: str, real: pd.Series, synthetic: pd.Series, numeric: bool) -> Marginal:
-    """Distance and plot data of one column."""
+def marginal(column: str, real: pd.Series, synthetic: pd.Series, numeric: bool, date: bool = False) -> Marginal:
+    """Distance and plot data of one column; a ``date`` column is numeric (seconds since 1970 UTC)."""
     if numeric:
         r, s = real.to_numpy(np.float64), synthetic.to_numpy(np.float64)
         edges = bin_edges(r[~np.isnan(r)])
         share = lambda v: _binned(v[~np.isnan(v)], edges)  # noqa: E731
-        return Marginal(column, "numeric", "ks", ks_statistic(r, s), edges.tolist(), share(r), share(s))
+        kind = "date" if date else "numeric"
+        return Marginal(column, kind, "ks", ks_statistic(r, s), edges.tolist(), share(r), share(s))
     real, synthetic = real.astype(str), synthetic.astype(str)
     counts = real.value_counts()
     top = counts.index[counts.to_numpy() >= MIN_CATEGORY_ROWS][:MAX_CATEGORIES_SHOWN].tolist()
@@ -244,7 +245,8 @@ def run_fidelity(
     max_rows: int = 5000,
 ) -> FidelityResult:
     """Marginals, associations and detection AUC of ``synthetic`` against ``real``."""
-    marginals = [marginal(c, real[c], synthetic[c], c in schema.numeric) for c in schema.columns]
+    marginals = [marginal(c, real[c], synthetic[c], c in schema.numeric, c in schema.dates)
+                 for c in schema.columns]
     a_real = association_matrix(real, schema)
     a_syn = association_matrix(synthetic, schema)
     upper = np.triu_indices(len(schema.columns), k=1)

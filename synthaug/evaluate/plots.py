@@ -2,7 +2,8 @@
 
 Uses matplotlib's object API with the Agg canvas (no pyplot state, no display needed). Text
 from the data (column names, category labels) is drawn with ``parse_math=False``: a name like
-``cost_$_in_$`` would otherwise be read as mathtext and fail to draw.
+``cost_$_in_$`` would otherwise be read as mathtext and fail to draw. Date columns (seconds since
+1970 UTC in the results) are drawn on a date axis.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import math
 import warnings
 
 import numpy as np
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .results import FidelityResult, LeakageResult, UtilityResult
+from .results import FidelityResult, LeakageResult, Marginal, UtilityResult
 
 VERDICT_COLOURS = {
     "helps": "#2e7d32",
@@ -84,31 +87,46 @@ def dcr_figure(privacy: list[LeakageResult]) -> str:
 
 
 def marginal_figure(fidelity: FidelityResult) -> str:
-    """One small panel per column: real vs synthetic shares per bin or category."""
+    """One small panel per column: real vs synthetic shares per bin or category (base64 PNG)."""
+    return to_base64(marginal_panels(fidelity))
+
+
+def marginal_panels(fidelity: FidelityResult) -> Figure:
+    """The figure of :func:`marginal_figure`: one axes per column, the first ``MAX_MARGINALS``."""
     marginals = fidelity.marginals[:MAX_MARGINALS]
     n_cols = 4
     n_rows = math.ceil(len(marginals) / n_cols)
     fig = Figure(figsize=(4.0 * n_cols, 2.6 * n_rows))
+    FigureCanvasAgg(fig)
     axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
     for ax, m in zip(axes, marginals, strict=False):
-        if m.kind == "numeric":
-            edges = np.asarray(m.bins, dtype=np.float64)
-            ax.stairs(m.real, edges, label="real", color=REAL, fill=True, alpha=0.35)
-            ax.stairs(m.synthetic, edges, label="synthetic", color=SYNTHETIC, linewidth=1.5)
-        else:
-            x = np.arange(len(m.bins))
-            ax.bar(x - 0.2, m.real, width=0.4, color=REAL, label="real")
-            ax.bar(x + 0.2, m.synthetic, width=0.4, color=SYNTHETIC, label="synthetic")
-            ax.set_xticks(
-                x, [_short(str(b)) for b in m.bins], rotation=60, ha="right", fontsize=7, parse_math=False
-            )
+        _draw_marginal(ax, m)
         ax.set_title(f"{_short(m.column, 28)}  ({m.statistic} {m.value:.3f})", fontsize=9, parse_math=False)
     for ax in axes[len(marginals) :]:
         ax.set_visible(False)
     if marginals:
         axes[0].legend(fontsize=7)
     fig.tight_layout()
-    return to_base64(fig)
+    return fig
+
+
+def _draw_marginal(ax: Axes, m: Marginal) -> None:
+    """Stairs over the bin edges (a date axis for dates), or bars per category."""
+    if m.kind in ("numeric", "date"):
+        edges = np.asarray(m.bins, dtype=np.float64)
+        if m.kind == "date":  # seconds since 1970 UTC -> matplotlib's days since its epoch
+            edges = mdates.date2num(np.datetime64("1970-01-01T00:00:00")) + edges / 86_400.0
+        ax.stairs(m.real, edges, label="real", color=REAL, fill=True, alpha=0.35)
+        ax.stairs(m.synthetic, edges, label="synthetic", color=SYNTHETIC, linewidth=1.5)
+        if m.kind == "date":
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        return
+    x = np.arange(len(m.bins))
+    ax.bar(x - 0.2, m.real, width=0.4, color=REAL, label="real")
+    ax.bar(x + 0.2, m.synthetic, width=0.4, color=SYNTHETIC, label="synthetic")
+    ax.set_xticks(x, [_short(str(b)) for b in m.bins], rotation=60, ha="right", fontsize=7, parse_math=False)
 
 
 def association_figure(fidelity: FidelityResult) -> str:

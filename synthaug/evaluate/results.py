@@ -96,10 +96,10 @@ class Marginal:
     """Distance between the real and synthetic distribution of one column, with plot data."""
 
     column: str
-    kind: str  # "numeric" or "categorical"
+    kind: str  # "numeric", "date" or "categorical"
     statistic: str  # "ks" or "tv"
     value: float
-    bins: list[str | float]  # bin edges (numeric) or category labels (categorical)
+    bins: list[str | float]  # bin edges (numeric; dates in seconds since 1970 UTC) or category labels
     real: list[float]  # shares per bin or category
     synthetic: list[float]
 

@@ -1,13 +1,13 @@
 """Check that the real and synthetic tables agree, and put them in one canonical form.
 
 Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted), a
-*date* when it is text whose every value parses as a date or time (``2021-03-04``, as ``fit``
-reads it), and *categorical* otherwise (text, ``category``, ``bool``, objects). Dates are
-numeric everywhere after :func:`canonical`: seconds since 1970-01-01 UTC, so the marginal
-distances, the classifiers and the privacy distances compare them as times, not as labels.
-Other tables may hold a training date column as text or as ``datetime64``; a ``datetime64``
-column in the training table itself is still refused. The target is always treated as class
-labels. Missing values:
+*date* when every present value is a date (``2021-03-04``, ``2021-03-04 10:30``; the rule
+``fit`` uses, :func:`synthaug.tabular.datetimes.is_date_column`), and *categorical* otherwise
+(text, ``category``, ``bool``, objects). Dates are numeric everywhere after :func:`canonical`:
+seconds since 1970-01-01 UTC, so the marginal distances, the classifiers and the privacy
+distances compare them as times, not as labels. Other tables may hold a training date column as
+text or as ``datetime64``; a ``datetime64`` column in the training table itself is still
+refused. The target is always treated as class labels. Missing values:
 
 * categorical NaN becomes its own category, :data:`MISSING`, everywhere;
 * numeric NaN stays NaN here; classifiers impute the training median and add a missing
@@ -30,7 +30,7 @@ import pandas as pd
 
 from .._errors import DataError
 from .._text import closest_name, quoted
-from ..tabular.datetimes import parse_datetimes
+from ..tabular.datetimes import is_date_column, parse_datetimes
 
 MISSING = "<missing>"
 
@@ -72,21 +72,8 @@ def column_kind(series: pd.Series, datetime64: bool = False) -> str:
     if pd.api.types.is_bool_dtype(dtype):
         return "categorical"
     if not pd.api.types.is_numeric_dtype(dtype):
-        return "date" if _text_dates(series) else "categorical"
+        return "date" if is_date_column(series) else "categorical"
     return "numeric"
-
-
-def _text_dates(series: pd.Series) -> bool:
-    """Text (with some values) whose every present value looks like and parses as a date or time."""
-    values = series.dropna()
-    if len(values) == 0 or not values.map(type).eq(str).all():
-        return False
-    text = values.astype(str)
-    if text.str.fullmatch(r"[-+]?\d*\.?\d+").any() or not text.str.contains(r"\d{1,4}[-/.:]\d{1,2}").all():
-        return False  # numbers, and text without a date or time part, are not dates
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pandas' "could not infer format" notes
-        return bool(parse_datetimes(text).notna().all())
 
 
 def date_seconds(series: pd.Series) -> np.ndarray:

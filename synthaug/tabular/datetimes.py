@@ -1,4 +1,5 @@
-"""Timestamps as numbers and back: parsing any UTC offsets, a column's resolution, rounding to it."""
+"""Timestamps as numbers and back: which text is dates, parsing any UTC offsets, a column's
+resolution, rounding to it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,30 @@ import pandas as pd
 # Day, hour, minute, second, millisecond, microsecond, nanosecond, in nanoseconds.
 UNITS_NS = (86_400 * 10**9, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3, 1)
 DATE_RANGE = "1677-09-22..2262-04-11"  # whole days within pandas' nanosecond Timestamp.min..max
+# A whole date with a four-digit year first or last and one separator: 2021-08-14, 2021/8/14,
+# 14.08.2021, 08/14/2021, then a time or offset if any (the parser judges the rest).
+DATE_TEXT = r"\s*(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4})(?!\d)"
+DATE_OBJECTS = ("date", "datetime", "datetime64")  # pandas.api.types.infer_dtype names
+
+
+def is_date_column(values: pd.Series) -> bool:
+    """Whether a column holds dates: it has a present value and every present value is a date
+    object or text shaped as :data:`DATE_TEXT` that :func:`parse_datetimes` reads.
+
+    The one rule for ``fit`` (a ``datetime`` column) and ``evaluate`` (compared as times). Every
+    value counts: with a share threshold the other values would become missing without a word.
+    Numbers as text (``2021``, ``20210814``, ``12.5``), times alone (``10:30``: parsed as today),
+    fractions and ranges (``1/2``, ``3-4``), year-months (``2021-01``) and two-digit years
+    (``03/04/21``) are not dates.
+    """
+    unique = values.dropna().drop_duplicates().astype(object)  # category and str dtypes alike
+    held = pd.api.types.infer_dtype(unique, skipna=True)
+    if held == "string":
+        if not unique.str.match(DATE_TEXT).all():
+            return False
+    elif held not in DATE_OBJECTS:
+        return False  # no values ("empty"), numbers, booleans, mixed types
+    return bool(parse_datetimes(unique).notna().all())
 
 
 def parse_datetimes(values: pd.Series) -> pd.Series:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name
-from .datetimes import parse_datetimes
+from .datetimes import is_date_column
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
 MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical
@@ -150,7 +150,7 @@ def _infer_kind(col: pd.Series, name: str) -> str:
             return "identifier"
         return "integer" if integral else "continuous"
     _check_stray_strings(values, name)
-    if _looks_like_datetime(values):
+    if is_date_column(values):
         return "datetime"
     if _looks_like_id(values, n_unique):
         return "identifier"
@@ -187,18 +187,6 @@ def _raise_not_numeric(col: pd.Series, name: str, parsed: pd.Series | None = Non
         f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
         f"(first at data row {where + 1}); fix them, or pass --categorical {name}"
     )
-
-
-def _looks_like_datetime(values: pd.Series) -> bool:
-    head = values.astype(str).head(50)
-    if head.str.fullmatch(r"[-+]?\d*\.?\d+").all():
-        return False
-    if not head.str.contains(r"\d{1,4}[-/.:]\d{1,2}", regex=True).all():
-        return False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        parsed = parse_datetimes(head)
-    return bool(parsed.notna().all())
 
 
 def select_columns(frame: pd.DataFrame, specs: list[ColumnSpec]) -> pd.DataFrame:

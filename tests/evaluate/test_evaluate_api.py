@@ -223,5 +223,5 @@ def test_text_dates_are_compared_as_times(tables):
     result = evaluate(dated(train, "2021-01-01"), dated(test, "2021-01-01"), dated(fresh, "2021-03-02"), "label",
                       holdout=dated(holdout, "2021-01-01"), baselines=(), random_state=0, **FAST)
     when = next(m for m in result.fidelity.marginals if m.column == "when")
-    assert (when.kind, when.statistic) == ("numeric", "ks")
+    assert (when.kind, when.statistic) == ("date", "ks")
     assert when.value == pytest.approx(0.5)  # days 0..119 against days 60..179 (as labels: all different)

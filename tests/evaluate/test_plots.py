@@ -1,5 +1,10 @@
 """Report figures draw whatever the column names and category labels hold."""
 
+import re
+
+import numpy as np
+import pandas as pd
+
 from synthaug.evaluate import plots
 from synthaug.evaluate.fidelity import run_fidelity
 from synthaug.evaluate.tables import canonical, check_tables
@@ -27,3 +32,21 @@ def test_a_label_the_font_lacks_raises_no_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert plots.to_base64(fig)
+
+
+def test_date_axes_read_as_dates_not_seconds(make_frame):
+    # text dates in train, datetime64 in the synthetic table: both were drawn as seconds (1.61e9)
+    frame = make_frame(80)
+    days = pd.Timestamp("2021-01-01") + pd.to_timedelta(np.random.default_rng(0).integers(0, 400, 80), unit="D")
+    real, synthetic = frame.assign(when=days.strftime("%Y-%m-%d")), frame.assign(when=days + pd.Timedelta(days=3))
+    schema = check_tables(real, "label", {"synthetic": synthetic})
+    fidelity = run_fidelity(canonical(real, schema), canonical(synthetic, schema), schema, seed=0, max_rows=80)
+    assert next(m for m in fidelity.marginals if m.column == "when").kind == "date"
+    fig = plots.marginal_panels(fidelity)
+    fig.canvas.draw()
+    ax = next(a for a in fig.axes if a.get_title().startswith("when "))
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert "2021" in labels and all(re.fullmatch(r"20\d\d|[A-Z][a-z]{2}", t) for t in labels), labels
+    assert ax.xaxis.get_offset_text().get_text() in ("", "2021", "2022")  # no "1e9"
+    numeric = next(a for a in fig.axes if a.get_title().startswith("x "))
+    assert all(re.fullmatch(r"−?\d", t.get_text()) for t in numeric.get_xticklabels())  # numbers stay numbers

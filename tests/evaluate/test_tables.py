@@ -1,11 +1,14 @@
 """Bad input gives a DataError naming the table and column; canonical form handles NaN."""
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from synthaug import DataError
 from synthaug.evaluate.tables import MISSING, canonical, check_tables, column_kind, shared_rows
+from synthaug.tabular.schema import infer_schema as fit_schema
 
 
 @pytest.fixture
@@ -106,6 +109,28 @@ def test_text_dates_are_seconds(train):
 @pytest.mark.parametrize("values", [["12.5", "3"], ["a-1", "b-2"], ["red", "blue"], [True, False]])
 def test_text_that_is_not_dates_stays_categorical(values):
     assert column_kind(pd.Series(values, dtype=object)) == "categorical"
+
+
+WEEK = pd.date_range("2021-01-04", periods=7).strftime("%Y-%m-%d").tolist()
+
+
+@pytest.mark.parametrize(("values", "dates"), [
+    pytest.param(WEEK * 9, True, id="iso-dates"),
+    # fit read the first 50 values only (a datetime column), evaluate all of them (categorical)
+    pytest.param(WEEK * 9 + ["TBD"], False, id="tbd-in-row-64"),
+    pytest.param(WEEK * 9 + ["12.5"], False, id="number-in-row-64"),
+    # date objects (Parquet's date32): a datetime column in fit, categorical in evaluate
+    pytest.param([dt.date(2021, 1, d) for d in range(4, 11)] * 9, True, id="date-objects"),
+    # fractions, times of day (read as today), year-months: dates in both before
+    pytest.param(["1/2", "3/4", "2/3"] * 9, False, id="fractions"),
+    pytest.param(["10:30", "11:45", "09:00"] * 9, False, id="times-of-day"),
+    pytest.param(["2021-01", "2021-02", "2021-03"] * 9, False, id="year-months"),
+    pytest.param(["2021", "2022", "2023"] * 9, False, id="years-as-text"),
+])
+def test_evaluate_compares_as_dates_exactly_the_columns_fit_models_as_dates(values, dates):
+    column = pd.Series(values, dtype=object, name="d")
+    specs, _ = fit_schema(column.to_frame())
+    assert (specs[0].kind == "datetime", column_kind(column) == "date") == (dates, dates)
 
 
 def test_only_the_training_table_decides_that_a_column_is_dates():

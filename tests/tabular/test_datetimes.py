@@ -1,13 +1,21 @@
 """Timestamps come back at the column's resolution and in its time zone."""
 
+import datetime as dt
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from synthaug import DataError
-from synthaug.tabular.datetimes import UNITS_NS, parse_datetimes, resolution_ns, round_to_resolution
+from synthaug.tabular.datetimes import (
+    UNITS_NS,
+    is_date_column,
+    parse_datetimes,
+    resolution_ns,
+    round_to_resolution,
+)
 from synthaug.tabular.draft_schema import draft_public_schema, outward_years
 from synthaug.tabular.encoder import TableEncoder
 from synthaug.tabular.schema import infer_schema
@@ -41,6 +49,51 @@ def test_mixed_utc_offsets_parse_in_utc_instead_of_failing():
     stamps = parse_datetimes(pd.Series(["2024-03-30T00:00:00+01:00", "2024-04-01T00:00:00+02:00", "junk"]))
     assert [str(t) for t in stamps[:2]] == ["2024-03-29 23:00:00+00:00", "2024-03-31 22:00:00+00:00"]
     assert stamps.isna().tolist() == [False, False, True]
+
+
+DATES = [
+    ["2021-08-14", "2021-08-15", None],  # ISO, a missing value
+    ["2021-08-14 10:30", "2021-08-15T00:00:00+02:00", "2021-08-16 00:00:00+0100"],  # times, offsets
+    ["14.08.2021", "15.08.2021"], ["08/14/2021", "8/15/2021"], ["2021/8/14", "2021/8/15"],
+    [dt.date(2021, 8, 14), dt.date(2021, 8, 15)],  # date objects, as Parquet's date32 is read
+    [pd.Timestamp("2021-08-14 10:00"), np.nan],
+]
+NOT_DATES = [
+    ["2021", "2022"], ["20210814", "20210815"], ["12.5", "3"],  # numbers as text
+    ["2021-08-14", "12.5"], ["2021-08-14", "2021"], ["2021-08-14", "TBD"],  # one value is not a date
+    ["10:30", "11:45"],  # times alone: parsed as today's date
+    ["1/2", "3/4"], ["1-2", "3-4"], ["3:1", "2:0"],  # fractions, ranges, scores
+    ["2021-01", "2021-02"], ["03/04/21", "05/06/21"],  # year-months, two-digit years
+    ["1.2.3", "1.3.0"], ["10.0.0.1", "192.168.1.1"],  # versions, addresses ("1.2.3" parses as 2003-01-02)
+    ["2021-02-30", "2021-03-01"], ["2021-08-14 soon", "2021-08-15"],  # impossible day, trailing text
+    ["2021-08-14", dt.date(2021, 8, 15)], [1, 2], [None, np.nan], [],  # mixed types, numbers, no values
+]
+
+
+@pytest.mark.parametrize(("values", "dtype"), [(v, "object") for v in DATES]
+                         + [(v, d) for v in DATES[:5] for d in ("str", "category")], ids=str)
+def test_dates_are_whole_dates_in_every_present_value(values, dtype):
+    assert is_date_column(pd.Series(values, dtype=object).astype(dtype))
+
+
+@pytest.mark.parametrize("values", NOT_DATES, ids=lambda v: "|".join(map(str, v)) or "empty")
+def test_numbers_times_fragments_and_stray_values_are_not_dates(values):
+    assert not is_date_column(pd.Series(values, dtype=object))
+
+
+def test_deciding_dates_warns_of_nothing():
+    # format inference ("Could not infer format...", dayfirst) must not reach the user, with pandas 2 or 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for values in DATES + NOT_DATES + [["31/12/2021", "01/02/2021"]]:
+            is_date_column(pd.Series(values, dtype=object))
+
+
+def test_every_row_counts_not_the_first_fifty():
+    # fit looked at the first 50 values only, evaluate at all: a 'TBD' in row 61 made them disagree
+    days = pd.Series(pd.date_range("2021-01-01", periods=60).strftime("%Y-%m-%d").tolist() + ["TBD"])
+    assert not is_date_column(days)
+    assert is_date_column(days[:60])
 
 
 def _decoded(frame: pd.DataFrame, n: int = 400) -> pd.DataFrame:

@@ -5,9 +5,8 @@ Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans e
 ``fit`` uses, :func:`synthaug.tabular.datetimes.is_date_column`), and *categorical* otherwise
 (text, ``category``, ``bool``, objects). Dates are numeric everywhere after :func:`canonical`:
 seconds since 1970-01-01 UTC, so the marginal distances, the classifiers and the privacy
-distances compare them as times, not as labels. Other tables may hold a training date column as
-text or as ``datetime64``; a ``datetime64`` column in the training table itself is still
-refused. The target is always treated as class labels. Missing values:
+distances compare them as times, not as labels. Any table may hold a date column as text or as
+``datetime64`` (as Parquet files and DataFrames do); timedeltas are refused. The target is always treated as class labels. Missing values:
 
 * categorical NaN becomes its own category, :data:`MISSING`, everywhere;
 * numeric NaN stays NaN here; classifiers impute the training median and add a missing
@@ -58,16 +57,13 @@ class TableSchema:
         return "numeric" if column in self.numeric else "categorical"
 
 
-def column_kind(series: pd.Series, datetime64: bool = False) -> str:
-    """``"numeric"``, ``"date"`` or ``"categorical"``.
-
-    ``datetime64`` columns are dates where ``datetime64`` is True, else refused with the
-    column's name (as timedeltas always are).
-    """
+def column_kind(series: pd.Series) -> str:
+    """``"numeric"``, ``"date"`` (text dates and ``datetime64``) or ``"categorical"``; a timedelta
+    column is refused with its name."""
     dtype = series.dtype
-    if datetime64 and pd.api.types.is_datetime64_any_dtype(dtype):
+    if pd.api.types.is_datetime64_any_dtype(dtype):
         return "date"
-    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+    if pd.api.types.is_timedelta64_dtype(dtype):
         raise DataError(f"column {series.name!r} has dtype {dtype}; convert it to numbers or text first")
     if pd.api.types.is_bool_dtype(dtype):
         return "categorical"
@@ -142,7 +138,7 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
         raise DataError(f"{name}: table has no rows")
     for column in schema.features:  # the target is checked by its labels below
         expected = "date" if column in schema.dates else schema.kind(column)  # the training table decides
-        found = column_kind(frame[column], datetime64=expected == "date")
+        found = column_kind(frame[column])
         if expected == "categorical" and found == "date":  # e.g. the dates of a column whose 'TBD' is in train only
             found = "categorical"
         if found != expected and not frame[column].isna().all():

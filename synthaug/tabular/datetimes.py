@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.api import guess_datetime_format
 
 # Day, hour, minute, second, millisecond, microsecond, nanosecond, in nanoseconds.
 UNITS_NS = (86_400 * 10**9, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3, 1)
@@ -12,6 +13,7 @@ DATE_RANGE = "1677-09-22..2262-04-11"  # whole days within pandas' nanosecond Ti
 # A whole date with a four-digit year first or last and one separator: 2021-08-14, 2021/8/14,
 # 14.08.2021, 08/14/2021, then a time or offset if any (the parser judges the rest).
 DATE_TEXT = r"\s*(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4})(?!\d)"
+DAY_MONTH_YEAR = r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.]\d{4}(?!\d)"  # the two orders a reader may mean
 DATE_OBJECTS = ("date", "datetime", "datetime64")  # pandas.api.types.infer_dtype names
 
 
@@ -36,11 +38,41 @@ def is_date_column(values: pd.Series) -> bool:
 
 
 def parse_datetimes(values: pd.Series) -> pd.Series:
-    """``values`` as timestamps, NaT where unparsable; mixed UTC offsets (a DST change) in UTC."""
+    """``values`` as timestamps, NaT where unparsable; mixed UTC offsets (a DST change) in UTC.
+
+    Day and month are read in one order for the whole column (:func:`day_first`), so
+    ``03/04/2021`` beside ``31/03/2021`` is the 3rd of April, not the 4th of March.
+    """
+    first = day_first(values)
     try:
-        return pd.to_datetime(values, errors="coerce", format="mixed")
+        return _parse(values, first, utc=False)
     except ValueError:  # "Mixed timezones detected": one column cannot hold two offsets
-        return pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+        return _parse(values, first, utc=True)
+
+
+def _parse(values: pd.Series, first: bool, utc: bool) -> pd.Series:
+    """Every value in the format of the first present one (fast), the rest read one by one."""
+    values = pd.Series(values)
+    present = values.dropna()
+    shape = guess_datetime_format(present.iloc[0], dayfirst=first) if len(present) and isinstance(
+        present.iloc[0], str) else None
+    if shape is None:
+        return pd.to_datetime(values, errors="coerce", format="mixed", dayfirst=first, utc=utc)
+    stamps = pd.to_datetime(values, errors="coerce", format=shape, utc=utc)
+    other = stamps.isna() & values.notna()
+    if other.any():  # another format, or not a date
+        rest = pd.to_datetime(values[other], errors="coerce", format="mixed", dayfirst=first, utc=utc)
+        if getattr(rest.dt, "tz", None) != getattr(stamps.dt, "tz", None):
+            raise ValueError("Mixed timezones detected")  # as one mixed-format parse would say
+        stamps = stamps.where(~other, rest)
+    return stamps
+
+
+def day_first(values: pd.Series) -> bool:
+    """Whether the column's ``dd/mm/yyyy``-shaped dates put the day first: some first field is
+    above 12 and no second one is (otherwise month first, pandas' reading)."""
+    fields = pd.Series(values).astype("string").str.extract(DAY_MONTH_YEAR).astype(float)  # else NaN
+    return bool((fields[0] > 12).any() and not (fields[1] > 12).any())
 
 
 def n_out_of_range(stamps: pd.Series) -> int:

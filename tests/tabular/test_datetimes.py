@@ -163,3 +163,17 @@ def test_drafted_date_bounds_stop_at_the_last_day_pandas_holds():
     low, high = outward_years(*seconds)
     assert pd.Timestamp(int(low * 1e9)) == pd.Timestamp("1677-09-22")
     assert pd.Timestamp(int(high * 1e9)) == pd.Timestamp("2262-04-11")
+
+
+def test_one_day_month_order_for_the_whole_column():
+    # 03/04/2021 was read month-first (4 March) beside 31/03/2021 read day-first in the same column
+    stamps = parse_datetimes(pd.Series(["03/04/2021", "31/03/2021", None, "2021-08-14"]))
+    assert stamps.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2021-04-03", "2021-03-31"]
+    assert parse_datetimes(pd.Series(["03/04/2021", "12/31/2021"])).dt.month.tolist() == [3, 12]  # month first
+
+
+def test_a_column_in_one_format_parses_as_a_mixed_parse_would():
+    # the fast path (the first value's format for all) must give what a value-by-value parse gives
+    values = pd.Series(["14/08/2021 10:30", "2021-08-15", None, "soon", "01/09/2021 00:00"])
+    expected = pd.to_datetime(values, errors="coerce", format="mixed", dayfirst=True)
+    pd.testing.assert_series_equal(parse_datetimes(values), expected)

@@ -6,7 +6,8 @@ Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans e
 (text, ``category``, ``bool``, objects). Dates are numeric everywhere after :func:`canonical`:
 seconds since 1970-01-01 UTC, so the marginal distances, the classifiers and the privacy
 distances compare them as times, not as labels. Any table may hold a date column as text or as
-``datetime64`` (as Parquet files and DataFrames do); timedeltas are refused. The target is always treated as class labels. Missing values:
+``datetime64`` (as Parquet files and DataFrames do); timedeltas are refused. The target is
+always treated as class labels. Missing values:
 
 * categorical NaN becomes its own category, :data:`MISSING`, everywhere;
 * numeric NaN stays NaN here; classifiers impute the training median and add a missing

@@ -109,7 +109,8 @@ def test_text_dates_are_seconds(train):
 def test_a_datetime64_training_column_is_dates_like_text_dates(train):
     # fit models a Parquet/DataFrame datetime64 column, but evaluate refused it in train: the chain
     # fit -> sample -> evaluate broke for every Parquet table with a date
-    stamps = pd.to_datetime(["1970-01-02", "1970-01-01 00:01", None, "2021-01-01 00:00+01:00"], format="mixed", utc=True)
+    stamps = pd.to_datetime(["1970-01-02", "1970-01-01 00:01", None, "2021-01-01 00:00+01:00"],
+                            format="mixed", utc=True)
     dated = train.assign(when=stamps)
     schema = check_tables(dated, "y", {"synthetic": dated.assign(when=stamps.strftime("%Y-%m-%d %H:%M:%S%z"))})
     assert schema.dates == ("when",)

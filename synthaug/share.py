@@ -16,6 +16,7 @@ from sklearn.model_selection import train_test_split
 
 from ._checks import is_whole
 from ._errors import DataError
+from ._random import check_seed
 from ._text import closest_name
 from .distributed import launched_by_torchrun
 from .io import TableWriter, atomic_directory, check_output_folder
@@ -141,7 +142,8 @@ def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
     labels = data[target]
     stratify = labels if labels.value_counts().min() >= 2 else None
     try:
-        train, holdout = train_test_split(data, test_size=fraction, stratify=stratify, random_state=seed)
+        train, holdout = train_test_split(data, test_size=fraction, stratify=stratify,
+                                          random_state=seed % 2**32)  # sklearn takes 32 bits, seeds have 64
     except ValueError as exc:  # e.g. "The train_size = 1 should be greater or equal to the number of classes = 2"
         raise DataError(f"{option} {fraction}: cannot split {len(data)} rows of {labels.nunique()} classes ({exc})") \
             from None
@@ -191,6 +193,7 @@ def share(
     if launched_by_torchrun():  # every process ran the whole release alone, each writing the same folder
         raise DataError("torchrun: share runs in one process (fit, sample, measure, gate); run it without torchrun")
     check_options(target, n, gates, filter_quantile)
+    random_state = check_seed(random_state, "random_state (--seed)")
     output = check_release_path(output)
     model = clone(synthesizer) if synthesizer is not None else TabularCGAN()
     if filter_quantile is not None and model.get_params().get("dp_epsilon") is not None:

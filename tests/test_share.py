@@ -291,3 +291,17 @@ def test_a_folder_that_is_not_a_release_is_not_replaced(tmp_path):
         share(pd.read_csv(data), "target", tmp_path / ok, synthesizer=IndependentGaussians(),
               gates=Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=99))
         assert (tmp_path / ok / "synthetic.csv").exists()
+
+
+def test_any_seed_numpy_and_torch_take_splits_and_others_are_refused_before_work(tmp_path):
+    # --seed 4294967296 passed the CLI's check, then failed as '--holdout 0.2: cannot split ... (the
+    # 'random_state' parameter of train_test_split must be an int in the range [0, 4294967295] ...)'
+    from synthaug.share import split_holdout
+
+    frame = pd.DataFrame({"x": np.arange(40.0), "target": [0, 1] * 20})
+    train, holdout = split_holdout(frame, "target", 0.25, 2**64 - 1)
+    assert (len(train), len(holdout)) == (30, 10)
+    for seed in (-1, 2**64, 1.5):
+        with pytest.raises(DataError, match=r"^random_state \(--seed\): must be a whole number from 0 to 2\*\*64"):
+            share(frame, "target", tmp_path / "out", synthesizer=Memoriser(), random_state=seed)
+    assert not (tmp_path / "out").exists()

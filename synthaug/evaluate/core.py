@@ -109,9 +109,7 @@ def evaluate(
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
-    if isinstance(random_state, int) and random_state < 0:  # numpy's seeding refuses it later
-        raise DataError(f"random_state must be a non-negative integer, got {random_state!r}")
-    seed = draw_seed(random_state)
+    seed = draw_seed(random_state)  # a seed out of 0..2**64 - 1 is refused here, as everywhere (check_seed)
     sensitive = _as_names(sensitive)
     drop = _as_names(drop)
     train, test, synthetic, holdout = _drop_columns(drop, target, train, test, synthetic, holdout)

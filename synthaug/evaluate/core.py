@@ -236,7 +236,7 @@ def _overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:
         fix = {
             "holdout": "give a holdout (--holdout) disjoint from train",
             "test": "give a test set disjoint from train"
-            + (" (or a disjoint holdout, --holdout, as the privacy reference)" if holdout_c is None else ""),
+            + (" (or a disjoint holdout (--holdout) as the privacy reference)" if holdout_c is None else ""),
         }[name]
         notes.append(f"{n_shared} of {len(frame)} {name} rows are also training rows: {'; '.join(effects)}; {fix}")
     return notes, measurable

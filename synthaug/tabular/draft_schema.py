@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SynthaugWarning
+from .._text import columns_option
 from .columns import _to_json_scalar, point_masses, to_float
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
 from .schema import ColumnSpec, infer_schema
@@ -60,8 +61,9 @@ def draft_public_schema(
     to_fill = [c["name"] for c in columns if c.get("categories") == []]
     if to_fill:
         warnings.warn(f"column(s) {', '.join(map(repr, to_fill))}: no category was seen at least {min_count} "
-                      "times, so 'categories' is left empty; fill in the public categories (or remove the "
-                      "column and --drop it) before fitting", SynthaugWarning, stacklevel=2)
+                      "times, so 'categories' is left empty; fill in the public categories before fitting (or "
+                      f"remove the column from the schema and fit with {columns_option('drop', to_fill)})",
+                      SynthaugWarning, stacklevel=2)
     placeholder = ["(to fill in)"]  # only to check the rest of the draft; the file keeps the empty list
     parse_public_schema({**document, "columns": [{**c, "categories": placeholder} if c["name"] in to_fill else c
                                                  for c in columns]}, "drafted schema")

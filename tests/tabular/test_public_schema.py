@@ -162,7 +162,7 @@ def test_datetime_columns_take_datetime_or_text_dtypes(dtype):
 @pytest.mark.parametrize("change, message", [
     (lambda f: f.rename(columns={"colour": "color"}), "data column 'color' is not declared (did you mean 'colour'?)"),
     (lambda f: f.drop(columns="visits"), "column 'visits' is not in the data"),
-    (lambda f: f.assign(**{"patient id": 1}), "leave it out (--drop 'patient id')"),  # quoted for a shell
+    (lambda f: f.assign(**{"patient id": 1}), "out: drop=['patient id'] (--drop 'patient id')"),  # shell-quoted
     (lambda f: f.assign(age=["x"] * len(f)), "declared integer in the public schema but 60 value(s) are not numbers"),
     (lambda f: f.assign(gain=f["gain"] + 0.5), "fractional"),
     (lambda f: f.assign(member="maybe"), "declared boolean"),

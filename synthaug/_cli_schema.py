@@ -25,9 +25,10 @@ def schema_command(
     continuous: Continuous = None,
     drop: Drop = None,
     keep: Keep = None,
-    round_bounds: Annotated[bool, typer.Option("--round/--exact", help="Round numeric bounds outward to one "
-                                               "step of their order of magnitude (default), or keep the "
-                                               "data's exact minimum and maximum.")] = True,
+    round_bounds: Annotated[bool, typer.Option("--round/--exact", help="Put numeric bounds beyond the data's "
+                                               "minimum and maximum, at the next round number (default: age "
+                                               "17..90 becomes 10..100), or keep the exact minimum and "
+                                               "maximum.")] = True,
     min_count: Annotated[int, typer.Option(min=1, help="List only categories, point masses and constant "
                                  "values seen at least this often.")] = 2,
     overwrite: Overwrite = False,

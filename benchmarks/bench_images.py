@@ -74,7 +74,7 @@ def one_split(seed: int, args, work: Path, dp_epsilon: float | None = None) -> d
     load_after = os.getloadavg()
     per_class = ",".join(f"{k}={args.samples}" for k in range(10))
     run_cli(["sample", str(work / "model"), "-o", str(work / "synthetic.npz"), "--per-class", per_class,
-             "--seed", str(seed), "--quiet"])
+             "--seed", str(seed), "--overwrite", "--quiet"])  # a rerun in the same --work replaces its own file
     report = evaluate_images(work / "train.npz", work / "test.npz", work / "synthetic.npz", seeds=args.seeds,
                              steps=args.steps, random_state=seed, out_dir=work / "report")
     meta = json.loads((work / "model" / "model.json").read_text())

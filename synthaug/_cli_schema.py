@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ._cli_tabular import Categorical, Continuous, Drop, Keep, Quiet, _names, console
+from ._cli_tabular import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, _names, check_output_file, console
 from ._errors import SynthaugWarning
 from .cli import command
 from .io import atomic_path, read_table
@@ -25,20 +25,24 @@ def schema_command(
     continuous: Continuous = None,
     drop: Drop = None,
     keep: Keep = None,
-    round_bounds: Annotated[bool, typer.Option("--round/--exact", help="Round numeric bounds outward to one "
-                                               "step of their order of magnitude (default), or keep the "
-                                               "data's exact minimum and maximum.")] = True,
+    round_bounds: Annotated[bool, typer.Option("--round/--exact", help="Put numeric bounds beyond the data's "
+                                               "minimum and maximum, at the next round number (default: age "
+                                               "17..90 becomes 10..100), or keep the exact minimum and "
+                                               "maximum.")] = True,
     min_count: Annotated[int, typer.Option(min=1, help="List only categories, point masses and constant "
                                  "values seen at least this often.")] = 2,
+    overwrite: Overwrite = False,
     quiet: Quiet = False,
 ) -> None:
     """Draft a public schema (kinds, categories, bounds, classes) from DATA, to review and edit.
 
     The draft comes from the data, so it is not public until a human has replaced its
     data-derived values; use it with `synthaug fit --schema` and `synthaug share --schema`.
+    An existing OUTPUT (a reviewed schema, say) is replaced only with --overwrite, and never DATA.
     """
     from .tabular.draft_schema import DRAFT_WARNING, draft_public_schema
 
+    check_output_file(output, overwrite, {"DATA table": data}, "the schema")
     frame = read_table(data)
     check_columns_exist(frame, _names(drop), "--drop")
     frame = frame.drop(columns=_names(drop))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -60,6 +61,20 @@ SchemaFile = Annotated[Path | None, typer.Option(
     "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
     "classes come from it, not from the data.")]
 Seed = Annotated[int, typer.Option(help="Random seed (0 or more); the same seed gives the same bytes.")]
+Overwrite = Annotated[bool, typer.Option(
+    "--overwrite", help="Replace OUTPUT if it is an existing file (a file does not say who wrote it, so it is "
+                        "refused without this); never the file or folder read as input.")]
+
+
+def check_output_file(output: Path, overwrite: bool, inputs: dict[str, Path | None], what: str) -> None:
+    """Before any work: a DataError if ``output`` is one of ``inputs`` (name -> path; refused even with
+    ``--overwrite``), or an existing file and not ``overwrite``. Folders are left to the writer, which
+    replaces only a folder it recognises as its own (:func:`synthaug.io.check_output_folder`)."""
+    for name, path in inputs.items():
+        if path is not None and output.exists() and path.exists() and os.path.samefile(output, path):
+            raise DataError(f"--output {output} is the {name}; write {what} to another file")
+    if output.exists() and not output.is_dir() and not overwrite:
+        raise DataError(f"--output {output}: exists; choose another path, or pass --overwrite to replace it")
 
 
 @command("fit")
@@ -154,14 +169,19 @@ def sample(
     train: Annotated[Path | None, typer.Option(
         help="The training table, so the model's privacy filter can drop rows too close to a training row "
              "and its label filter rows unlike their class (model files hold no rows).")] = None,
+    overwrite: Overwrite = False,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:
-    """Write labeled synthetic rows from MODEL to a CSV or Parquet file, streaming in chunks."""
+    """Write labeled synthetic rows from MODEL to a CSV or Parquet file, streaming in chunks.
+
+    An existing OUTPUT file is replaced only with --overwrite, and never when it is the --train
+    table; an image folder is replaced only when an earlier `synthaug sample` wrote it.
+    """
     from . import load
 
-    if train is not None and output.resolve() == train.resolve():  # it would replace the real rows
-        raise DataError(f"--output {output} is the --train table; write the synthetic rows to another file")
+    check_output_file(output, overwrite, {"--train table": train, "MODEL directory": model_dir},
+                      "the synthetic records")
     model = load(model_dir)
     if train is not None:
         if not isinstance(model, TabularCGAN):

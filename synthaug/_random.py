@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ._checks import is_whole
 from ._errors import DataError
 
 RandomState = int | np.random.Generator | None
@@ -22,11 +23,11 @@ def draw_seed(random_state: RandomState) -> int:
 
 
 def check_seed(seed: int, where: str) -> int:
-    """``seed`` if numpy and torch both take it: 0 to 2**64 - 1 (numpy refuses < 0, torch overflows
-    above, after training); else a DataError naming ``where``."""
-    if not 0 <= seed < 2**64:
-        raise DataError(f"{where}: must be a whole number from 0 to 2**64 - 1, got {seed}")
-    return seed
+    """``seed`` as an int if numpy and torch both take it: a whole number from 0 to 2**64 - 1 (numpy
+    refuses < 0, torch overflows above, after training); else a DataError naming ``where``."""
+    if not is_whole(seed) or not 0 <= seed < 2**64:
+        raise DataError(f"{where}: must be a whole number from 0 to 2**64 - 1, got {seed!r}")
+    return int(seed)
 
 
 def child_seed(seed: int, *keys: int) -> int:

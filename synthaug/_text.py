@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import shlex
 from collections.abc import Iterable
 
 import numpy as np
@@ -22,3 +23,14 @@ def plain(value):
 def quoted(values: Iterable, limit: int = 5) -> str:
     """The first ``limit`` values as a comma-separated list of Python reprs: ``'a', 7``."""
     return ", ".join(repr(plain(v)) for v in list(values)[:limit])
+
+
+def cli_list(names: Iterable) -> str:
+    """``names`` as one comma-separated command-line value, quoted for a shell if it needs it."""
+    return shlex.quote(",".join(map(str, names)))
+
+
+def columns_option(option: str, names: Iterable) -> str:
+    """A column-list option as Python and the CLI spell it: ``drop=['a b'] (--drop 'a b')``."""
+    names = [plain(n) for n in names]
+    return f"{option}={names!r} (--{option} {cli_list(names)})"

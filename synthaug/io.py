@@ -75,7 +75,7 @@ def check_replaceable_folder(path: str | Path) -> Path:
     resolved, here = path.resolve(), Path.cwd().resolve()
     if path.name in ("", "..") or resolved == here or resolved in here.parents:
         raise DataError(f"{path}: is the current folder or one above it, which the output would replace; "
-                        "name a new folder, e.g. -o model")
+                        "name a new folder, e.g. model")
     return path
 
 

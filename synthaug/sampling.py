@@ -15,6 +15,7 @@ ROW_CHUNK = 50_000
 """Rows a table model generates (and a writer writes) at a time by default."""
 IMAGE_CHUNK = 1024
 """Images an image model generates at a time by default."""
+PER_CLASS = "per_class (--per-class)"  # errors name the argument as Python and the CLI spell it
 MAX_SAMPLE_ROWS = 2**53  # more rows than any run generates; beyond it counts overflow int64 and lose float precision
 
 
@@ -35,8 +36,8 @@ def resolve_class_counts(
     given = [name for name, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
     given += ["balance"] if balance else []
     if len(given) != 1:
-        raise DataError("ask for exactly one of --n, --per-class, --balance or --ratio"
-                        + (f" (got {', '.join(given)})" if given else ""))
+        raise DataError("ask for exactly one of n (--n), per_class (--per-class), balance (--balance) or ratio "
+                        "(--ratio)" + (f"; got {', '.join(given)}" if given else ""))
     counts = np.asarray(class_counts, dtype=np.int64)
     if per_class is not None:
         return _per_class_counts(classes, per_class)
@@ -44,13 +45,14 @@ def resolve_class_counts(
         return counts.max() - counts
     if ratio is not None:
         if not 0 < ratio * counts.sum() <= MAX_SAMPLE_ROWS:  # also NaN and inf, which int() cannot take
-            raise DataError(f"--ratio must be a positive number (at most {MAX_SAMPLE_ROWS // int(counts.sum())} "
-                            f"for {int(counts.sum())} training rows), got {ratio}")
+            total = int(counts.sum())
+            raise DataError(f"ratio (--ratio) must be a positive number (at most {MAX_SAMPLE_ROWS // total} "
+                            f"for {total} training rows), got {ratio}")
         n = int(round(ratio * counts.sum()))
         if n < 1:
-            raise DataError(f"--ratio {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
+            raise DataError(f"ratio (--ratio) {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or not 1 <= n <= MAX_SAMPLE_ROWS:  # 10.5 gave 10
-        raise DataError(f"--n must be a whole number of rows from 1 to {MAX_SAMPLE_ROWS}, got {n!r}")
+        raise DataError(f"n (--n) must be a whole number of rows from 1 to {MAX_SAMPLE_ROWS}, got {n!r}")
     return allocate(int(n), counts / counts.sum())
 
 
@@ -66,7 +68,7 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
 def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
     if not isinstance(per_class, Mapping):  # one count for every class
         if not is_whole(per_class):
-            raise DataError(f"--per-class: a count for every class must be a whole number, got {per_class!r}")
+            raise DataError(f"{PER_CLASS}: a count for every class must be a whole number, got {per_class!r}")
         per_class = dict.fromkeys(classes, per_class)
     lookup = {str(c).strip(): i for i, c in enumerate(classes)}  # " >50K" is typed as ">50K"
     lookup.update({str(c): i for i, c in enumerate(classes)})
@@ -76,18 +78,18 @@ def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray
         key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
         if key is None:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
-            raise DataError(f"--per-class: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
+            raise DataError(f"{PER_CLASS}: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")
         if not is_whole(count) or not 0 <= count <= MAX_SAMPLE_ROWS:  # 2.5 was cut to 2
-            raise DataError(f"--per-class: count for class {label!r} must be a whole number from 0 to "
+            raise DataError(f"{PER_CLASS}: count for class {label!r} must be a whole number from 0 to "
                             f"{MAX_SAMPLE_ROWS}, got {count!r}")
         if lookup[key] in seen:
-            raise DataError(f"--per-class: class {classes[lookup[key]]!r} is given twice (as {seen[lookup[key]]!r} "
+            raise DataError(f"{PER_CLASS}: class {classes[lookup[key]]!r} is given twice (as {seen[lookup[key]]!r} "
                             f"and {label!r})")
         seen[lookup[key]] = label
         counts[lookup[key]] = int(count)
     if counts.sum() > MAX_SAMPLE_ROWS:
-        raise DataError(f"--per-class: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
+        raise DataError(f"{PER_CLASS}: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
     return counts
 
 

@@ -16,6 +16,7 @@ from sklearn.model_selection import train_test_split
 
 from ._checks import is_whole
 from ._errors import DataError
+from ._random import check_seed
 from ._text import closest_name
 from .distributed import launched_by_torchrun
 from .io import TableWriter, atomic_directory, check_output_folder
@@ -81,12 +82,15 @@ class ShareOutcome:
     n_filtered: int
 
 
+FILTER = "filter_quantile (--filter-close)"  # errors name the argument as Python and the CLI spell it
+
+
 def check_gates(leakage, gates: Gates) -> list[GateResult]:
     """Compare the synthetic records' leakage measures with the gates."""
     measures = {m.name: m for m in leakage.measures}
     unknown = [name for name in gates.extra if name not in measures]
     if unknown:
-        raise DataError(f"--gate: unknown measure {unknown[0]!r}{closest_name(unknown[0], measures)}; "
+        raise DataError(f"gates.extra (--gate): unknown measure {unknown[0]!r}{closest_name(unknown[0], measures)}; "
                         f"measures are {', '.join(measures)}")
     copies = float(round(measures["exact_copies"].details["records_rate"] * leakage.n_records))
     auc = max(measures[name].value for name in MEMBERSHIP_MEASURES)
@@ -104,18 +108,19 @@ def check_gates(leakage, gates: Gates) -> list[GateResult]:
 def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
     """Refuse, before any training, what would fail (or mean nothing) only after it."""
     if n is not None and (not is_whole(n) or n < 1):
-        raise DataError(f"--n must be a positive number of rows, got {n!r}")
+        raise DataError(f"n (--n) must be a positive number of rows, got {n!r}")
     if filter_quantile is not None and not (_finite(filter_quantile) and 0 < filter_quantile < 1):
-        raise DataError(f"--filter-close must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
-    limits = {"--max-dcr-share": gates.max_dcr_share, "--max-membership-auc": gates.max_membership_auc,
-              "--max-exact-copies": gates.max_exact_copies, **{f"--gate {k}": v for k, v in gates.extra.items()}}
+        raise DataError(f"{FILTER} must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
+    limits = {f"gates.{name} (--{name.replace('_', '-')})": getattr(gates, name)
+              for name in ("max_dcr_share", "max_membership_auc", "max_exact_copies")}
+    limits.update({f"gates.extra[{k!r}] (--gate {k})": v for k, v in gates.extra.items()})
     for name, limit in limits.items():
         if not _finite(limit):
             raise DataError(f"{name}: the limit must be a finite number, got {limit!r}")
     known = [*(m for m in TOLERANCES if m != "attribute_inference"), f"attribute_inference[{target}]"]
     unknown = [name for name in gates.extra if name not in known]
     if unknown:
-        raise DataError(f"--gate: unknown measure {unknown[0]!r}{closest_name(unknown[0], known)}; "
+        raise DataError(f"gates.extra (--gate): unknown measure {unknown[0]!r}{closest_name(unknown[0], known)}; "
                         f"measures are {', '.join(known)}")
 
 
@@ -132,7 +137,7 @@ def _finite(value) -> bool:
 
 
 def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
-                  option: str = "--holdout") -> tuple[pd.DataFrame, pd.DataFrame]:
+                  option: str = "holdout (--holdout)") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified (train, holdout); the holdout scores utility and is the privacy reference."""
     if not (_finite(fraction) and 0 < fraction < 1):
         raise DataError(f"{option} must be a fraction between 0 and 1, got {fraction}")
@@ -141,10 +146,11 @@ def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
     labels = data[target]
     stratify = labels if labels.value_counts().min() >= 2 else None
     try:
-        train, holdout = train_test_split(data, test_size=fraction, stratify=stratify, random_state=seed)
+        train, holdout = train_test_split(data, test_size=fraction, stratify=stratify,
+                                          random_state=seed % 2**32)  # sklearn takes 32 bits, seeds have 64
     except ValueError as exc:  # e.g. "The train_size = 1 should be greater or equal to the number of classes = 2"
-        raise DataError(f"{option} {fraction}: cannot split {len(data)} rows of {labels.nunique()} classes ({exc})") \
-            from None
+        raise DataError(f"{option}: cannot split {len(data)} rows of {labels.nunique()} classes by {fraction} "
+                        f"({exc})") from None
     return train.reset_index(drop=True), holdout.reset_index(drop=True)
 
 
@@ -191,10 +197,11 @@ def share(
     if launched_by_torchrun():  # every process ran the whole release alone, each writing the same folder
         raise DataError("torchrun: share runs in one process (fit, sample, measure, gate); run it without torchrun")
     check_options(target, n, gates, filter_quantile)
+    random_state = check_seed(random_state, "random_state (--seed)")
     output = check_release_path(output)
     model = clone(synthesizer) if synthesizer is not None else TabularCGAN()
     if filter_quantile is not None and model.get_params().get("dp_epsilon") is not None:
-        raise DataError(f"--filter-close {filter_quantile}: not with differential privacy (dp_epsilon="
+        raise DataError(f"{FILTER} {filter_quantile}: not with differential privacy (dp_epsilon="
                         f"{model.get_params()['dp_epsilon']!r}): it drops records by their distance to training rows, "
                         "so the released records would no longer be post-processing of the DP training; drop one")
     train, reference = split_holdout(data, target, holdout, random_state)
@@ -211,11 +218,12 @@ def share(
     train, reference = train[kept], reference[kept]
     n_before, n_threshold = len(synthetic), 0
     if filter_quantile is not None:
-        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, "--filter-close's half")
+        halving = f"{FILTER}, halving the holdout"
+        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, halving)
         n_threshold = len(threshold_rows)
         synthetic = filter_close_records(train, threshold_rows, synthetic, target, filter_quantile)
         if synthetic.empty:
-            raise DataError(f"--filter-close {filter_quantile}: every one of the {n_before} synthetic records was "
+            raise DataError(f"{FILTER} {filter_quantile}: every one of the {n_before} synthetic records was "
                             "closer to a training row than the holdout's quantile; nothing to release")
     result = evaluate(train, reference, synthetic, target, baselines=(), n_seeds=n_seeds, random_state=random_state)
     synthetic_leakage = next(p for p in result.privacy if p.source == "synthetic")

@@ -40,7 +40,7 @@ def test_fit_sample_inspect(model, table, tmp_path):
     real = pd.read_csv(table)
     assert list(frame.columns) == list(real.columns)
     assert frame["label"].value_counts().to_dict() == {"yes": 7, "no": 3}
-    assert run("sample", model, "--per-class", "4", "-o", out, "-q").exit_code == 0  # 4 of every class
+    assert run("sample", model, "--per-class", "4", "-o", out, "--overwrite", "-q").exit_code == 0  # 4 of every class
     assert pd.read_parquet(out)["label"].value_counts().to_dict() == {"yes": 4, "no": 4}
     result = run("inspect", model)
     assert result.exit_code == 0 and "TabularCGAN" in result.output and "colour" in result.output
@@ -349,3 +349,50 @@ def test_version_option_prints_the_package_version():
 
     result = run("--version")
     assert result.exit_code == 0 and result.output.strip() == f"synthaug {synthaug.__version__}"
+
+
+def test_sample_refuses_to_replace_an_existing_file_unless_overwrite(model, table, tmp_path):
+    # `synthaug sample model -o data.csv` silently replaced the user's training table with synthetic rows
+    before = table.read_bytes()
+    result = run("sample", model, "--n", 5, "-o", table, "-q")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+    assert said == f"error: --output {table}: exists; choose another path, or pass --overwrite to replace it", said
+    assert table.read_bytes() == before and not list(tmp_path.glob(".data.csv*"))
+    old = tmp_path / "old.parquet"
+    old.write_bytes(b"an earlier sample")
+    assert run("sample", model, "--n", 5, "-o", old, "--overwrite", "-q").exit_code == 0
+    assert len(pd.read_parquet(old)) == 5
+
+
+def test_overwrite_never_replaces_the_training_table_or_the_model(model, table, tmp_path):
+    before = table.read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(table)
+    for out in (table, link):  # the same file under another name too
+        result = run("sample", model, "--n", 5, "-o", out, "--train", table, "--overwrite", "-q")
+        said = " ".join(result.output.split())
+        assert result.exit_code == 2 and f"--output {out} is the --train table" in said, said
+    assert table.read_bytes() == before
+    result = run("sample", model, "--n", 5, "-o", model, "--overwrite", "-q")
+    assert result.exit_code == 2 and "is the MODEL directory" in " ".join(result.output.split())
+    assert (model / "model.json").is_file()
+
+
+def test_schema_refuses_to_replace_an_existing_file_unless_overwrite(tmp_path):
+    # a reviewed public schema was silently replaced by a new data-derived draft
+    data, out = tmp_path / "d.csv", tmp_path / "public_schema.json"
+    pd.DataFrame({"x": [i % 12 for i in range(24)], "label": [0, 1] * 12}).to_csv(data, index=False)
+    out.write_text('{"reviewed": true}\n')
+    result = run("schema", data, "--target", "label", "-o", out, "-q")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+    assert said == f"error: --output {out}: exists; choose another path, or pass --overwrite to replace it", said
+    assert out.read_text() == '{"reviewed": true}\n'
+    assert run("schema", data, "--target", "label", "-o", out, "--overwrite", "-q").exit_code == 0
+    assert json.loads(out.read_text())["format"] == "synthaug-public-schema"
+    before = data.read_bytes()
+    result = run("schema", data, "--target", "label", "-o", data, "--overwrite", "-q")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"--output {data} is the DATA table" in said, said
+    assert data.read_bytes() == before

@@ -130,3 +130,12 @@ def test_csv_dates_beyond_nanoseconds_are_written_as_they_are(tmp_path):
         w.write(frame)
     assert (tmp_path / "t.csv").read_text().splitlines()[1:] == ["2020-01-01 00:00:00.000000",
                                                                   "9999-12-31 00:00:00.000000"]
+
+
+def test_refusing_the_current_folder_quotes_no_cli_option(tmp_path, monkeypatch):
+    # model.save(".") answered 'name a new folder, e.g. -o model' to a Python call
+    from synthaug.io import check_replaceable_folder
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError, match=r"^\.: is the current folder .*; name a new folder, e\.g\. model$"):
+        check_replaceable_folder(".")

@@ -32,3 +32,12 @@ def test_a_recipe_splits_with_any_seed():
     assert len(big["test"]) == 10 and len(big["train"]) == 10 and len(big["holdout"]) == 10
     small = split(None, y, {"test_size": 0.25}, 7)
     np.testing.assert_array_equal(small["test"], split(None, y, {"test_size": 0.25}, 7)["test"])
+
+
+def test_check_seed_takes_whole_numbers_only():
+    from synthaug._random import check_seed
+
+    assert check_seed(np.uint64(2**64 - 1), "s") == 2**64 - 1 and type(check_seed(np.int64(3), "s")) is int
+    for bad in (1.5, True, "3"):  # 1.5 was taken as 1 by evaluate_images' int(random_state)
+        with pytest.raises(DataError, match=rf"^s: must be a whole number from 0 to 2\*\*64 - 1, got {bad!r}$"):
+            check_seed(bad, "s")

@@ -109,9 +109,7 @@ def evaluate(
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
-    if isinstance(random_state, int) and random_state < 0:  # numpy's seeding refuses it later
-        raise DataError(f"random_state must be a non-negative integer, got {random_state!r}")
-    seed = draw_seed(random_state)
+    seed = draw_seed(random_state)  # a seed out of 0..2**64 - 1 is refused here, as everywhere (check_seed)
     sensitive = _as_names(sensitive)
     drop = _as_names(drop)
     train, test, synthetic, holdout = _drop_columns(drop, target, train, test, synthetic, holdout)
@@ -238,7 +236,7 @@ def _overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:
         fix = {
             "holdout": "give a holdout (--holdout) disjoint from train",
             "test": "give a test set disjoint from train"
-            + (" (or a disjoint holdout, --holdout, as the privacy reference)" if holdout_c is None else ""),
+            + (" (or a disjoint holdout (--holdout) as the privacy reference)" if holdout_c is None else ""),
         }[name]
         notes.append(f"{n_shared} of {len(frame)} {name} rows are also training rows: {'; '.join(effects)}; {fix}")
     return notes, measurable

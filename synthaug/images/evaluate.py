@@ -20,7 +20,7 @@ from scipy import stats
 from .._checks import is_whole
 from .._errors import DataError
 from .._progress import progress_bar
-from .._random import child_seed
+from .._random import check_seed, child_seed
 from .._text import quoted
 from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
@@ -53,9 +53,10 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         raise DataError(f"judge must be one of {', '.join(JUDGES)}; got {judge!r}")
     if not 0.0 < real_share < 1.0:
         raise DataError(f"real_share must be between 0 and 1; got {real_share!r}")
+    random_state = check_seed(random_state, "random_state (--seed)")  # -1 reached numpy; 1.5 was taken as 1
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     n_classes, size = len(classes), x_tr.shape[1]
-    seed_list = [child_seed(int(random_state), s) for s in range(int(seeds))]
+    seed_list = [child_seed(random_state, s) for s in range(int(seeds))]
     with progress_bar(len(CONDITIONS) * len(seed_list) + 1, "evaluating", verbose) as bar:
         accuracy = {}
         for condition in CONDITIONS:
@@ -69,14 +70,14 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         judge_x = x_tr if judge == "train" else np.concatenate([x_tr, x_te])
         judge_y = y_tr if judge == "train" else np.concatenate([y_tr, y_te])
         judge_model = train_classifier([Source(judge_x, judge_y, 1.0)], n_classes, steps, batch_size,
-                                       child_seed(int(random_state), 999))
+                                       child_seed(random_state, 999))
         bar.advance(1, status="judge")
     report = {
         "classes": [str(c) for c in classes],
         "sizes": {"train": len(x_tr), "test": len(x_te), "synthetic": len(x_sy), "image_size": int(size),
                   "channels": int(x_tr.shape[-1])},
         "settings": {"seeds": int(seeds), "steps": int(steps), "batch_size": int(batch_size),
-                     "real_share": float(real_share), "judge": judge, "random_state": int(random_state)},
+                     "real_share": float(real_share), "judge": judge, "random_state": random_state},
         "accuracy": accuracy,
         "uplift": uplift(accuracy),
         "quality": quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes),

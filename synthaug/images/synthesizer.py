@@ -256,7 +256,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         if self.device == "auto":
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         if self.device == "cuda" and not torch.cuda.is_available():
-            raise DataError("device: 'cuda' requested but no GPU is available; use --device cpu or auto")
+            raise DataError("device (--device): 'cuda' requested but no GPU is available; use 'cpu' or 'auto'")
         try:
             return torch.device(self.device)
         except (RuntimeError, TypeError):

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from .._errors import DataError, SynthaugWarning
+from .._text import columns_option
 from .datetimes import DATE_RANGE, n_out_of_range, parse_datetimes, resolution_ns, round_to_resolution, time_zone
 from .schema import ColumnSpec
 
@@ -48,7 +49,7 @@ def seconds_since_epoch(stamps: pd.Series) -> np.ndarray:
     if outside:  # a 9999-12-31 "no end date" placeholder: OutOfBoundsDatetime below
         raise DataError(f"column {stamps.name!r}: {outside} date(s) outside {DATE_RANGE}, the range synthaug can "
                         "represent (a 9999-12-31 'no end date' placeholder, say); make them empty cells or "
-                        "--drop the column")
+                        f"leave the column out: {columns_option('drop', [stamps.name])}")
     if time_zone(stamps) is not None:
         stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
     seconds = stamps.astype("datetime64[ns]").to_numpy().astype("int64") / 1e9

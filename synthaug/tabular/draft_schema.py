@@ -2,10 +2,13 @@
 
 A draft comes from the private data, so it is not public until its data-derived values
 (bounds, category lists, point masses, missing flags, constant columns' values) have been
-checked against, or replaced by, public knowledge. Bounds are rounded outward to one step of
-the range's order of magnitude (age 17..90 becomes 10..90, dates whole years), categories, point
-masses and constant columns' values seen fewer than ``min_count`` times are left out (a value
-that few rows hold is theirs, not the column's), and class counts are never drafted. A
+checked against, or replaced by, public knowledge. Numeric bounds lie strictly beyond the data's
+minimum and maximum, at the next multiple of a step (see :func:`outward`: age 17..90 becomes
+10..100, integers 0..10 become 0..20; a column with no negative values keeps 0), so a bound says
+within which step the extreme lies, not which value a record holds; dates are widened to whole
+years. Categories, point masses and constant columns' values seen fewer than ``min_count``
+times are left out (a value that few rows hold is theirs, not the column's), and class counts
+are never drafted. A
 categorical column none of whose categories reaches ``min_count`` gets an empty ``categories``
 list, with a warning: reading the schema refuses it until a human fills in public categories.
 """
@@ -20,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SynthaugWarning
+from .._text import columns_option
 from .columns import _to_json_scalar, point_masses, to_float
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
 from .schema import ColumnSpec, infer_schema
@@ -60,8 +64,9 @@ def draft_public_schema(
     to_fill = [c["name"] for c in columns if c.get("categories") == []]
     if to_fill:
         warnings.warn(f"column(s) {', '.join(map(repr, to_fill))}: no category was seen at least {min_count} "
-                      "times, so 'categories' is left empty; fill in the public categories (or remove the "
-                      "column and --drop it) before fitting", SynthaugWarning, stacklevel=2)
+                      "times, so 'categories' is left empty; fill in the public categories before fitting (or "
+                      f"remove the column from the schema and fit with {columns_option('drop', to_fill)})",
+                      SynthaugWarning, stacklevel=2)
     placeholder = ["(to fill in)"]  # only to check the rest of the draft; the file keeps the empty list
     parse_public_schema({**document, "columns": [{**c, "categories": placeholder} if c["name"] in to_fill else c
                                                  for c in columns]}, "drafted schema")
@@ -76,7 +81,7 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
         present = x[~np.isnan(x)]
         low, high = float(present.min()), float(present.max())
         if round_bounds:
-            low, high = outward_years(low, high) if spec.kind == "datetime" else outward(low, high)
+            low, high = outward_years(low, high) if spec.kind == "datetime" else outward(low, high, present)
         masses = point_masses(present, share, max_masses, min_count)
         out["bounds"] = _as_json(np.array([low, high]), spec.kind)
         out["point_masses"] = _as_json(masses, spec.kind)
@@ -93,12 +98,39 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
     return out
 
 
-def outward(low: float, high: float) -> tuple[float, float]:
-    """Bounds rounded outward to a multiple of 10**floor(log10(range)): 17..90 -> 10..90."""
+def outward(low: float, high: float, values: np.ndarray | None = None) -> tuple[float, float]:
+    """Bounds strictly beyond ``low`` and ``high``: the multiples of a step just below and just above
+    them (17..90 -> 10..100, 0.12..0.87 -> 0.1..0.9); a bound stops at 0 rather than cross it (a
+    count 0..13 gets 0..20, not -10..20). Every extreme within one step gives the same bound, so the
+    bound does not tell which it was.
+
+    The step is 10**floor(log10(range)), or ten times that when every one of ``values`` is a
+    multiple of it (integers 0..7: by 1, the upper bound 8 would say the maximum is 7; by 10 the
+    bounds are 0..10). Rounding to the nearest multiple instead, as drafts did, kept an extreme that
+    is a multiple as it is (integers 0..10 by 10 gave exactly 0..10)."""
     span = high - low if high > low else max(abs(low), 1.0)
     step = 10.0 ** math.floor(math.log10(span))
-    low, high = round(math.floor(low / step) * step, 12), round(math.ceil(high / step) * step, 12)
-    return low, (high if high > low else low + step)
+    if values is not None and _all_multiples(values, step):
+        step *= 10.0
+    below, above = (_on_grid(low / step, math.ceil) - 1) * step, (_on_grid(high / step, math.floor) + 1) * step
+    if low >= 0:
+        below = max(below, 0.0)
+    elif high <= 0:
+        above = min(above, 0.0)
+    return round(below, 12), round(above, 12)
+
+
+def _on_grid(ratio: float, rounding) -> int:
+    """``rounding(ratio)``, taking a ratio within float error of a whole number as that number
+    (0.3 / 0.1 is 2.9999999999999996)."""
+    nearest = round(ratio)
+    return int(nearest) if abs(ratio - nearest) <= 1e-9 * max(1.0, abs(ratio)) else int(rounding(ratio))
+
+
+def _all_multiples(values: np.ndarray, step: float) -> bool:
+    """Whether every value is a whole multiple of ``step`` (within float error)."""
+    ratio = np.asarray(values, dtype=float) / step
+    return bool(np.all(np.abs(ratio - np.round(ratio)) <= 1e-9 * np.maximum(1.0, np.abs(ratio))))
 
 
 def outward_years(low: float, high: float) -> tuple[float, float]:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-import shlex
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
-from .._text import closest_name
+from .._text import closest_name, columns_option
 from .columns import Z_EDGE, seconds_since_epoch, to_float
 from .datetimes import DATE_RANGE, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
@@ -255,7 +254,8 @@ def _categories(column: dict, kind: str, where: str) -> tuple:
     categories = column.get("categories", [False, True] if kind == "boolean" else None)
     if categories == []:  # what a draft writes when no category was common enough to list
         raise DataError(f"{where}: 'categories' is empty; fill in the column's public categories, or remove "
-                        "the column from the schema and leave it out of the data (--drop)")
+                        f"the column from the schema and leave it out of the data: "
+                        f"{columns_option('drop', [column.get('name')])}")
     if not isinstance(categories, list):
         raise DataError(f"{where}: {kind} needs a non-empty 'categories' list")
     _check_labels(categories, where, "categories")
@@ -315,7 +315,7 @@ def check_columns(features: pd.DataFrame, schema: PublicSchema) -> None:
     for name in data:
         if name not in declared:
             raise DataError(f"public schema: data column {name!r} is not declared{closest_name(name, declared)}; "
-                            f"add it to the schema or leave it out (--drop {shlex.quote(name)})")
+                            f"add it to the schema or leave it out: {columns_option('drop', [name])}")
     for name in declared:
         if name not in data:
             raise DataError(f"public schema: column {name!r} is not in the data{closest_name(name, data)}")

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from .. import _text
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name
 from .datetimes import is_date_column
@@ -89,7 +90,7 @@ def infer_schema(
     if dropped:
         warnings.warn(
             f"dropping identifier-like column(s) {', '.join(map(repr, dropped))} "
-            "(nearly every value is unique); pass --keep to model them",
+            f"(nearly every value is unique); to model them, {_text.columns_option('keep', dropped)}",
             SynthaugWarning,
             stacklevel=2,
         )
@@ -106,7 +107,7 @@ def _check_supported(col: pd.Series, name: str) -> None:
             or held in UNSUPPORTED_OBJECTS):
         what = f"{held} values" if held else f"dtype {dtype}"
         raise DataError(f"column {name!r} has {what}, which synthaug cannot model; convert it (e.g. "
-                        f"durations to seconds, bytes to text) or leave it out with --drop {name}")
+                        f"durations to seconds, bytes to text) or leave it out: {_text.columns_option('drop', [name])}")
     if _is_numeric(col):
         infinite = np.isinf(col.to_numpy(dtype=float, na_value=np.nan))
         if infinite.any():  # it became an infinite knot and bound: a codec that decodes to inf or NaN
@@ -116,7 +117,7 @@ def _check_supported(col: pd.Series, name: str) -> None:
         col.nunique()
     except TypeError:
         raise DataError(f"column {name!r} holds lists or other unhashable values, which synthaug cannot "
-                        f"model; leave it out with --drop {name}") from None
+                        f"model; leave it out: {_text.columns_option('drop', [name])}") from None
 
 
 def _forced_kind(col: pd.Series, name: str, categorical: set, continuous: set) -> str | None:
@@ -185,7 +186,8 @@ def _raise_not_numeric(col: pd.Series, name: str, parsed: pd.Series | None = Non
     where = int(np.flatnonzero(bad)[0])
     raise DataError(
         f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
-        f"(first at data row {where + 1}); fix them, or pass --categorical {name}"
+        f"(first at data row {where + 1}); fix them, or make it categorical: "
+        f"{_text.columns_option('categorical', [name])}"
     )
 
 

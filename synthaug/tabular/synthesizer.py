@@ -360,7 +360,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         if self.device == "auto":
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         if self.device == "cuda" and not torch.cuda.is_available():
-            raise DataError("device: 'cuda' requested but no GPU is available; use --device cpu or auto")
+            raise DataError("device (--device): 'cuda' requested but no GPU is available; use 'cpu' or 'auto'")
         return torch.device(self.device)
 
     @property

@@ -117,7 +117,10 @@ def test_test_set_is_the_reference_without_holdout(tables):
         ({"ratios": "1"}, "ratios must be positive finite numbers, got \\['1'\\]"),
         ({"primary_metric": "accuracy"}, "primary_metric must be one of"),
         ({"n_boot": 10}, "n_boot must be an integer of at least 100"),
-        ({"random_state": -5}, "random_state must be a non-negative integer, got -5"),
+        # the range and message of every other seed check (_random.check_seed), not evaluate's own
+        ({"random_state": -5}, r"random_state \(--seed\): must be a whole number from 0 to 2\*\*64 - 1, got -5$"),
+        ({"random_state": np.int64(-5)}, r"random_state \(--seed\): must be a whole number from 0 to 2\*\*64 - 1"),
+        ({"random_state": 2**64}, r"random_state \(--seed\): must be a whole number from 0 to 2\*\*64 - 1"),
     ],
 )
 def test_bad_options(tables, options, message):

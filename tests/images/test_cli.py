@@ -130,3 +130,24 @@ def test_table_options_are_refused_for_images(image_folder, tmp_path):
     assert result.exit_code == 2
     assert "--categorical, --epochs: table options" in " ".join(result.output.split())
     assert not (tmp_path / "m").exists()
+
+
+def test_sample_replaces_an_earlier_sample_folder_but_an_npz_file_only_with_overwrite(tmp_path, images):
+    import numpy as np
+
+    from synthaug import ImageCGAN
+    from tests.images.conftest import TINY
+
+    x, codes = images
+    ImageCGAN(random_state=0, **TINY).fit(x, codes).save(tmp_path / "m")
+    for _ in range(2):  # a folder with synthaug's manifest is an earlier sample: replaced, as before
+        result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "out"), "--n", "3", "-q"])
+        assert result.exit_code == 0, result.output
+    np.savez(tmp_path / "train.npz", x=x, y=codes)  # a file carries no such mark: refused
+    before = (tmp_path / "train.npz").read_bytes()
+    result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "train.npz"), "--n", "3", "-q"])
+    assert result.exit_code == 2 and "exists; choose another path, or pass --overwrite" in result.output
+    assert (tmp_path / "train.npz").read_bytes() == before
+    result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "train.npz"), "--n", "3",
+                                 "--overwrite", "-q"])
+    assert result.exit_code == 0 and np.load(tmp_path / "train.npz")["x"].shape[0] == 3

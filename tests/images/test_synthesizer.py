@@ -109,7 +109,7 @@ def test_bad_inputs(images):
         ImageCGAN(image_size=100).fit(x, codes)
     with pytest.raises(ValueError, match="augment"):
         ImageCGAN(augment="flip").fit(x, codes)
-    with pytest.raises(DataError, match="per-class: unknown class '9'; classes are 0, 1, 2$"):
+    with pytest.raises(DataError, match=r"^per_class \(--per-class\): unknown class '9'; classes are 0, 1, 2$"):
         ImageCGAN(**TINY, random_state=0).fit(x, codes).sample(per_class={"9": 1})
     with pytest.raises(DataError, match="classes are 'a', 'b', 'c'$"):
         ImageCGAN(**TINY, random_state=0).fit(x, np.array(["a", "b", "c"])[codes]).sample(per_class={"d": 1})

@@ -162,7 +162,7 @@ def test_datetime_columns_take_datetime_or_text_dtypes(dtype):
 @pytest.mark.parametrize("change, message", [
     (lambda f: f.rename(columns={"colour": "color"}), "data column 'color' is not declared (did you mean 'colour'?)"),
     (lambda f: f.drop(columns="visits"), "column 'visits' is not in the data"),
-    (lambda f: f.assign(**{"patient id": 1}), "leave it out (--drop 'patient id')"),  # quoted for a shell
+    (lambda f: f.assign(**{"patient id": 1}), "out: drop=['patient id'] (--drop 'patient id')"),  # shell-quoted
     (lambda f: f.assign(age=["x"] * len(f)), "declared integer in the public schema but 60 value(s) are not numbers"),
     (lambda f: f.assign(gain=f["gain"] + 0.5), "fractional"),
     (lambda f: f.assign(member="maybe"), "declared boolean"),
@@ -227,7 +227,27 @@ def test_draft_from_python_and_outward_rounding(mixed_table):
     age = next(c for c in doc["columns"] if c["name"] == "age")
     assert age["bounds"] == [int(mixed_table["age"].min()), int(mixed_table["age"].max())]
     assert doc["target"]["counts"] is None and doc["target"]["classes"] == ["no", "yes"]
-    assert outward(17, 90) == (10, 90) and outward(0.12, 0.87) == (0.1, 0.9) and outward(-3, 4) == (-3, 4)
+    assert outward(17, 90) == (10, 100) and outward(0.12, 0.87) == (0.1, 0.9) and outward(-3.5, 4.2) == (-4, 5)
+    assert outward(0.3, 0.7) == (0.2, 0.8)  # 0.3 / 0.1 is 2.9999999999999996: still a multiple
+    assert outward(-13, -2) == (-20, 0) and outward(2, 13) == (0, 20)  # not across 0
+    assert outward(0, 7, np.arange(8)) == (0, 10) and outward(0, 900, np.arange(10) * 100) == (0, 1000)
+
+
+@pytest.mark.parametrize(("ranges", "bounds"), [
+    ([(0, 10), (0, 12), (5, 16), (9, 19)], [0, 20]),  # 0..10 was drafted as exactly [0, 10]
+    ([(10, 20), (1, 20), (10, 29)], [0, 30]),  # 10..20 as exactly [10, 20]
+    ([(17, 90), (11, 99), (20, 95)], [10, 100]),  # 17..90 as [10, 90], 90 itself
+    ([(-20, -10), (-29, -10), (-21, -10)], [-30, 0]),  # -20..-10 as exactly [-20, -10]
+])
+def test_drafted_integer_bounds_do_not_give_the_extremes_away(ranges, bounds):
+    # Rounding outward to the step kept an extreme that is a multiple of it, and when the range was
+    # one step wide (0..10 by 10) both bounds were the exact minimum and maximum. Now tables whose
+    # extremes lie within the same steps draft the same bounds, none of them a record's value but 0.
+    for low, high in ranges:
+        frame = pd.DataFrame({"n": np.resize(np.arange(low, high + 1), 150), "label": ["a", "b"] * 75})
+        column = draft_public_schema(frame, "label")["columns"][0]
+        assert column["kind"] == "integer" and column["bounds"] == bounds, (low, high, column)
+        assert (bounds[0] < low or bounds[0] == 0 <= low) and (bounds[1] > high or bounds[1] == 0 >= high)
 
 
 def test_draft_writes_no_value_that_fewer_than_min_count_rows_hold():

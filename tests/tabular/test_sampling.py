@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -55,16 +57,16 @@ def test_chunks_have_exact_totals_and_bounded_size():
 
 
 def test_a_ratio_too_small_for_one_row_names_the_ratio():
-    with pytest.raises(DataError, match="--ratio 0.001 of 100 training rows is 0 rows"):
+    with pytest.raises(DataError, match=r"^ratio \(--ratio\) 0.001 of 100 training rows is 0 rows"):
         resolve_class_counts(["a", "b"], [50, 50], ratio=0.001)
 
 
 @pytest.mark.parametrize(("request_", "message"), [
-    ({"ratio": float("inf")}, "--ratio must be a positive number"),
-    ({"ratio": float("nan")}, "--ratio must be a positive number"),
-    ({"ratio": 1e300}, "--ratio must be a positive number"),
-    ({"n": 10**20}, "--n must be a whole number of rows"),
-    ({"n": float("inf")}, "--n must be a whole number of rows"),
+    ({"ratio": float("inf")}, r"^ratio \(--ratio\) must be a positive number"),
+    ({"ratio": float("nan")}, r"^ratio \(--ratio\) must be a positive number"),
+    ({"ratio": 1e300}, r"^ratio \(--ratio\) must be a positive number"),
+    ({"n": 10**20}, r"^n \(--n\) must be a whole number of rows"),
+    ({"n": float("inf")}, r"^n \(--n\) must be a whole number of rows"),
     ({"per_class": {"a": 10**20}}, "count for class 'a' must be a whole number from 0 to"),
     ({"per_class": {"a": 2**53, "b": 2**53}}, "rows in all; at most"),
 ])
@@ -93,6 +95,35 @@ def test_per_class_counts_must_be_whole_numbers(count):
 @pytest.mark.parametrize("n", [10.5, "7", True])
 def test_n_must_be_a_whole_number(n):
     # model.sample(n=10.5) gave 10 rows, a recipe's n = "7" 7
-    with pytest.raises(DataError, match="--n must be a whole number of rows"):
+    with pytest.raises(DataError, match=r"^n \(--n\) must be a whole number of rows"):
         resolve_class_counts(AB_CLASSES, AB_COUNTS, n=n)
     assert resolve_class_counts(AB_CLASSES, AB_COUNTS, n=np.int64(4)).tolist() == [3, 1]
+
+
+@pytest.mark.parametrize(("request_", "message"), [
+    ({"n": 5, "balance": True}, "ask for exactly one of n (--n), per_class (--per-class), balance (--balance) or "
+                                "ratio (--ratio); got n, balance"),
+    ({}, "ask for exactly one of n (--n), per_class (--per-class), balance (--balance) or ratio (--ratio)"),
+    ({"n": 0}, "n (--n) must be a whole number of rows from 1 to"),
+    ({"ratio": -1.0}, "ratio (--ratio) must be a positive number"),
+    ({"per_class": {"c": 1}}, "per_class (--per-class): unknown class 'c'"),
+    ({"per_class": 2.5}, "per_class (--per-class): a count for every class must be a whole number"),
+    ({"per_class": {"a": -1}}, "per_class (--per-class): count for class 'a' must be a whole number"),
+    ({"per_class": {"a": 1, " a": 2}}, "per_class (--per-class): class 'a' is given twice"),
+])
+def test_sampling_errors_name_the_argument_as_python_spells_it_and_the_option_beside_it(request_, message):
+    # model.sample(per_class={"c": 1}) said '--per-class: unknown class', an option Python has not got
+    with pytest.raises(DataError) as info:
+        resolve_class_counts(AB_CLASSES, AB_COUNTS, **request_)
+    assert str(info.value).startswith(message), str(info.value)
+    assert not re.search(r"(?<!\()--[a-z]", str(info.value))  # every option in brackets beside its argument
+
+
+def test_a_fitted_model_names_its_sampling_arguments(table_model):
+    import synthaug
+
+    model = synthaug.load(table_model / "m")
+    with pytest.raises(DataError, match=r"^per_class \(--per-class\): unknown class 'maybe'"):
+        model.sample(per_class={"maybe": 3})
+    with pytest.raises(DataError, match=r"^ratio \(--ratio\) must be a positive number"):
+        model.sample_frame(ratio=float("nan"))

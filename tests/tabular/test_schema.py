@@ -99,3 +99,24 @@ def test_an_infinite_number_is_a_data_error_naming_the_column(mixed_table):
     with pytest.raises(DataError, match=r"column 'score' has 1 infinite value\(s\) \(first at data row 4\)"):
         infer_schema(frame)
     assert kinds(frame.assign(score=0.5 * np.arange(len(frame))))[0]["age"] == "integer"  # Int64 is fine
+
+
+def test_suggested_options_are_named_as_python_spells_them_and_the_cli_beside_them():
+    # TabularCGAN().fit(...) suggested '--drop c', '--keep' and '--categorical amount': options Python has not got
+    import re
+
+    def said(fn) -> str:
+        with pytest.raises(DataError) as info:
+            fn()
+        return str(info.value)
+
+    lists = said(lambda: infer_schema(pd.DataFrame({"my col": [[1, 2]] * 30})))
+    assert lists.endswith("leave it out: drop=['my col'] (--drop 'my col')"), lists
+    stray = said(lambda: infer_schema(pd.DataFrame({"amount": [*map(str, range(39)), "n/a?"]})))
+    assert stray.endswith("fix them, or make it categorical: categorical=['amount'] (--categorical amount)"), stray
+    with pytest.warns(SynthaugWarning) as caught:
+        infer_schema(pd.DataFrame({"id": [f"u{i}" for i in range(40)], "x": np.arange(40) % 3}))
+    warned = str(caught[0].message)
+    assert warned.endswith("to model them, keep=['id'] (--keep id)"), warned
+    for text in (lists, stray, warned):
+        assert not re.search(r"(?<!\()--[a-z]", text)

@@ -236,3 +236,16 @@ def test_wrongly_typed_parameters_are_named_before_training(mixed_table, fast_pa
 def test_numpy_arrays_for_list_parameters_are_taken(mixed_table, fast_params):
     params = {**fast_params, "betas": np.array([0.5, 0.9]), "generator_dims": np.array([16, 16])}
     assert TabularCGAN(**params).fit(mixed_table, y="label").sample_frame(n=3) is not None
+
+
+def test_cuda_without_a_gpu_names_the_parameter_and_its_option(monkeypatch):
+    # the message said 'use --device cpu or auto' to Python users too
+    import torch
+
+    from synthaug import DataError, ImageCGAN, TabularCGAN
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    for model in (TabularCGAN(device="cuda"), ImageCGAN(device="cuda")):
+        with pytest.raises(DataError, match=r"^device \(--device\): 'cuda' requested but no GPU is available; "
+                                            r"use 'cpu' or 'auto'$"):
+            model._device()

@@ -120,6 +120,8 @@ def _draw_marginal(ax: Axes, m: Marginal) -> None:
         ax.stairs(m.synthetic, edges, label="synthetic", color=SYNTHETIC, linewidth=1.5)
         if m.kind == "date":
             locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+            locator.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]  # else 2.5 years fit no month step:
+            locator.intervald[mdates.DAILY] = [1, 2, 3, 4, 5, 7, 14, 21]  # a warning and 6 anyway
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         return

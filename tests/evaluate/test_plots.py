@@ -1,9 +1,11 @@
 """Report figures draw whatever the column names and category labels hold."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from synthaug.evaluate import plots
 from synthaug.evaluate.fidelity import run_fidelity
@@ -23,8 +25,6 @@ def test_dollar_signs_in_names_are_text_not_mathtext(make_frame):
 
 
 def test_a_label_the_font_lacks_raises_no_warning():
-    import warnings
-
     from matplotlib.figure import Figure
 
     fig = Figure()
@@ -50,3 +50,16 @@ def test_date_axes_read_as_dates_not_seconds(make_frame):
     assert ax.xaxis.get_offset_text().get_text() in ("", "2021", "2022")  # no "1e9"
     numeric = next(a for a in fig.axes if a.get_title().startswith("x "))
     assert all(re.fullmatch(r"−?\d", t.get_text()) for t in numeric.get_xticklabels())  # numbers stay numbers
+
+
+@pytest.mark.parametrize("days", [1, 40, 400, 913, 4000])
+def test_date_axes_pick_ticks_without_a_matplotlib_warning(make_frame, days):
+    # 2.5 years (913 days) fit no month step under 6 ticks: "AutoDateLocator was unable to pick..." on every report
+    frame = make_frame(80)
+    when = pd.Timestamp("2020-01-01") + pd.to_timedelta(np.linspace(0, days, 80), unit="D")
+    real = frame.assign(when=when.strftime("%Y-%m-%d %H:%M"))
+    schema = check_tables(real, "label", {})
+    fidelity = run_fidelity(canonical(real, schema), canonical(real, schema), schema, seed=0, max_rows=80)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plots.marginal_panels(fidelity).canvas.draw()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ._csv import CsvWriter
 from ._errors import DataError
 from .tabular.datetimes import UNITS_NS, n_out_of_range, resolution_ns
 
@@ -140,7 +140,8 @@ class TableWriter:
     types up front (else the first chunk does, and a column all missing in it has no type) and
     lets a file with no rows still be written with its header.
 
-    In CSV a timestamp column is written at its resolution (``time_resolutions``: column ->
+    CSV is written as pandas ``to_csv`` writes it (:mod:`synthaug._csv`: quotes only where a field
+    needs them). In CSV a timestamp column is written at its resolution (``time_resolutions``: column ->
     nanoseconds per step, as :func:`synthaug.tabular.datetimes.resolution_ns` gives): dates as
     ``2021-08-14``, whole seconds without a fraction. Without a template, the first frame written
     gives the resolutions; with a template and no ``time_resolutions``, timestamps keep full precision.
@@ -152,7 +153,7 @@ class TableWriter:
         self.format = table_format(self.path)
         self.rows_written = 0
         self._atomic: contextlib.AbstractContextManager[Path] | None = None
-        self._writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
+        self._writer: pq.ParquetWriter | CsvWriter | None = None
         self._schema: pa.Schema | None = None
         self._resolutions = dict(time_resolutions or {})
         if template is not None:
@@ -187,7 +188,7 @@ class TableWriter:
         if self.format == "parquet":
             self._writer = pq.ParquetWriter(self._tmp, schema)
         else:
-            self._writer = pacsv.CSVWriter(self._tmp, schema)
+            self._writer = CsvWriter(self._tmp, schema)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self._atomic is not None

@@ -139,3 +139,45 @@ def test_refusing_the_current_folder_quotes_no_cli_option(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(DataError, match=r"^\.: is the current folder .*; name a new folder, e\.g\. model$"):
         check_replaceable_folder(".")
+
+
+def test_csv_is_written_as_pandas_writes_it(tmp_path):
+    """Quotes only where a field needs them (Arrow's writer quoted every header and text field),
+    booleans as True/False, numbers as pandas writes them; over two chunks, missing values in both."""
+    frame = pd.DataFrame({
+        "spend": [12.5, 3.99, None], "n": pd.array([1, None, 3], dtype="Int64"), "whole": [1.0, 2.0, 3.0],
+        "city": ["Oslo", "Lima", None], "member": pd.array([True, False, None], dtype="boolean"),
+        "day": pd.to_datetime(["2021-08-14", None, "2021-08-16"]), "label": ["a", "b", "a"],
+    })
+    with TableWriter(tmp_path / "t.csv") as writer:
+        writer.write(frame)
+        writer.write(frame.iloc[:1])
+    assert (tmp_path / "t.csv").read_text() == frame.iloc[[0, 1, 2, 0]].to_csv(index=False, lineterminator="\n")
+    assert (tmp_path / "t.csv").read_text().splitlines()[:2] == ["spend,n,whole,city,member,day,label",
+                                                                 "12.5,1,1.0,Oslo,True,2021-08-14,a"]
+
+
+TEXT = ["plain", "a, b", 'say "hi"', "two\nlines", "crlf\r\nhere", " padded ", "tab\there", "東京", ""]
+
+
+@pytest.mark.parametrize("header", ["plain", "a, b", "cr\rname", 'say "hi"'])
+def test_csv_text_with_commas_quotes_and_line_breaks_round_trips(tmp_path, header):
+    """A lone carriage return too, which Python's csv module (and so pandas) left unquoted before
+    3.11.9 (gh-67044), and which readers then take for the end of a row."""
+    text = [*TEXT, "cr\rhere"]
+    frame = pd.DataFrame({header: text, "x": range(len(text))})
+    with TableWriter(tmp_path / "t.csv") as writer:
+        writer.write(frame)
+        writer.write(frame.iloc[:2])
+    back = pd.read_csv(tmp_path / "t.csv", keep_default_na=False)
+    assert list(back.columns) == [header, "x"] and back[header].tolist() == text + text[:2]
+    assert '"cr\rhere",9\n' in (tmp_path / "t.csv").read_bytes().decode("utf-8")
+
+
+def test_csv_quotes_only_the_fields_that_need_it(tmp_path):
+    frame = pd.DataFrame({"a, b": TEXT, "x": range(len(TEXT))})
+    with TableWriter(tmp_path / "t.csv") as writer:
+        writer.write(frame)
+    lines = (tmp_path / "t.csv").read_bytes().decode("utf-8")  # read_text would turn \r\n into \n
+    assert lines == frame.to_csv(index=False, lineterminator="\n")
+    assert lines.startswith('"a, b",x\nplain,0\n"a, b",1\n"say ""hi""",2\n"two\nlines",3\n')

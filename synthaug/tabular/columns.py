@@ -13,12 +13,14 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._text import columns_option
 from .datetimes import DATE_RANGE, n_out_of_range, parse_datetimes, resolution_ns, round_to_resolution, time_zone
 from .schema import ColumnSpec
 
 Z_EDGE = float(ndtri(1.0 - 1e-4))  # |z| of the outermost knots (~3.72)
+MAX_DECIMALS = np.finfo(np.float64).precision - 1  # 14: more decimals than this are float64 noise
+HEAD = 1000  # learn_decimals: values that find the first candidate count of decimals
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,28 @@ def point_masses(present: np.ndarray, share: float, max_masses: int, min_count: 
     return np.sort(values[top[(shares[top] >= share) & (counts[top] >= min_count)]])
 
 
+def learn_decimals(x: np.ndarray, dtype: str) -> int | None:
+    """The fewest decimals, at most ``precision - 1`` of the column's float type (14 for float64,
+    5 for float32), that write every value of ``x`` (float64, no NaN) exactly; None if none do.
+
+    RDT's ``learn_rounding_scheme`` with two changes: the values are compared in the column's
+    type (a float32 3.99 is 3.990000009536743 in float64), and every count is tried from 0 up,
+    as ``np.round(x, 14) == x`` fails for about one in ten values of 0..1e6 that 2 decimals write
+    exactly (RDT tries 14 first and gives up on them). The first ``HEAD`` values find where to start, so a
+    column of float noise takes fifteen passes over those, none over the whole column.
+    """
+    ftype = np.float32 if str(dtype).lower() == "float32" else np.float64
+    cap = min(np.finfo(ftype).precision - 1, MAX_DECIMALS)
+
+    def first_exact(values: np.ndarray, start: int) -> int | None:
+        target = values.astype(ftype)
+        return next((d for d in range(start, cap + 1)
+                     if np.array_equal(np.round(values, d).astype(ftype), target)), None)
+
+    start = first_exact(x[:HEAD], 0)  # every count exact for all of x is exact for these
+    return None if start is None else first_exact(x, start)
+
+
 class NumericCodec:
     """Point masses and missingness as a mode one-hot; the rest as a piecewise-linear normal score.
 
@@ -74,7 +98,8 @@ class NumericCodec:
     near-Gaussian. Integers are dequantised with uniform noise before and rounded after. A point
     mass holds at least ``mass_share`` of the values and occurs in at least ``min_count`` rows.
     Datetimes come back at the column's resolution (dates as dates, whole seconds as seconds) and
-    in its time zone.
+    in its time zone; continuous numbers at the decimals of their training values
+    (:func:`learn_decimals`; ``decimals_`` None: not rounded), when decoded with ``rounding``.
     """
 
     def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int,
@@ -95,6 +120,7 @@ class NumericCodec:
         else:
             x = to_float(col, self.spec)
         present = x[~np.isnan(x)]
+        self.decimals_ = learn_decimals(present, self.spec.dtype) if self.spec.kind == "continuous" else None
         self.lo_, self.hi_ = float(present.min()), float(present.max())
         self.masses_ = point_masses(present, self.mass_share, self.max_masses, self.min_count)
         self.has_missing_ = bool(np.isnan(x).any())
@@ -149,13 +175,15 @@ class NumericCodec:
         onehot[np.arange(n), mode] = 1.0
         return np.column_stack([z, onehot])
 
-    def inverse(self, block: np.ndarray, clip: bool) -> pd.Series:
+    def inverse(self, block: np.ndarray, clip: bool, rounding: bool) -> pd.Series:
         z = block[:, 0].astype(np.float64)
         x = np.interp(z, self.z_knots_, self.knots_)
         if not clip:
             x = self._extrapolate(z, x)
         if self.integral:
             x = np.round(x)
+        elif rounding and self.decimals_ is not None:  # before clipping: the bounds are on its grid
+            x = np.round(x, self.decimals_)
         if clip:
             x = np.clip(x, self.lo_, self.hi_)
         if self.n_modes > 1:
@@ -203,6 +231,8 @@ class NumericCodec:
         scalars = {"lo": self.lo_, "hi": self.hi_, "has_missing": self.has_missing_}
         if self.spec.kind == "datetime":
             scalars |= {"resolution_ns": int(self.resolution_ns_), "time_zone": self.tz_}
+        if self.spec.kind == "continuous":
+            scalars["decimals"] = self.decimals_
         arrays = {"masses": self.masses_, "knots": self.knots_, "z_knots": self.z_knots_}
         return scalars, arrays
 
@@ -210,8 +240,18 @@ class NumericCodec:
         self.lo_, self.hi_, self.has_missing_ = scalars["lo"], scalars["hi"], scalars["has_missing"]
         # model files before the resolution was stored: timestamps at full precision, UTC
         self.resolution_ns_, self.tz_ = int(scalars.get("resolution_ns", 1)), scalars.get("time_zone")
+        self.decimals_ = _checked_decimals(scalars.get("decimals"), self.spec)  # older files: not rounded
         self.masses_, self.knots_, self.z_knots_ = arrays["masses"], arrays["knots"], arrays["z_knots"]
         return self
+
+
+def _checked_decimals(decimals, spec: ColumnSpec) -> int | None:
+    """A stored ``decimals``: None, or a whole number 0..MAX_DECIMALS for a continuous column."""
+    if decimals is None or (spec.kind == "continuous" and isinstance(decimals, int)
+                            and not isinstance(decimals, bool) and 0 <= decimals <= MAX_DECIMALS):
+        return decimals
+    raise ModelFileError(f"column {spec.name!r}: decimals must be a whole number 0..{MAX_DECIMALS} for a continuous "
+                         f"column, or null; got {decimals!r}")
 
 
 def _accepts_nan(dtype: str) -> bool:
@@ -264,7 +304,7 @@ class CategoricalCodec:
         onehot[np.arange(len(col)), codes] = 1.0
         return onehot
 
-    def inverse(self, block: np.ndarray, clip: bool) -> pd.Series:
+    def inverse(self, block: np.ndarray, clip: bool, rounding: bool) -> pd.Series:
         codes = np.minimum(block.argmax(1), len(self.categories_))  # the last code is missing
         missing = self.has_missing_ and bool((codes == len(self.categories_)).any())
         values = np.array(self.categories_ + [None], dtype=object)

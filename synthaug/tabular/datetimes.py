@@ -27,14 +27,28 @@ def is_date_column(values: pd.Series) -> bool:
     fractions and ranges (``1/2``, ``3-4``), year-months (``2021-01``) and two-digit years
     (``03/04/21``) are not dates.
     """
+    return is_all_dates(date_values(values)[1])
+
+
+def is_all_dates(dates: np.ndarray) -> bool:
+    """:func:`is_date_column` from :func:`date_values`' mask: at least one value, all dates."""
+    return len(dates) > 0 and bool(dates.all())
+
+
+def date_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The distinct present values of ``values`` (as objects) and which of them are dates by the
+    rule of :func:`is_date_column`; none are when the values are not all text or all date objects
+    (numbers, booleans, mixed types)."""
     unique = values.dropna().drop_duplicates().astype(object)  # category and str dtypes alike
     held = pd.api.types.infer_dtype(unique, skipna=True)
+    if held in DATE_OBJECTS:
+        return unique, parse_datetimes(unique).notna().to_numpy()
+    dates = np.zeros(len(unique), dtype=bool)
     if held == "string":
-        if not unique.str.match(DATE_TEXT).all():
-            return False
-    elif held not in DATE_OBJECTS:
-        return False  # no values ("empty"), numbers, booleans, mixed types
-    return bool(parse_datetimes(unique).notna().all())
+        shaped = unique.str.match(DATE_TEXT).to_numpy(dtype=bool)
+        if shaped.any():  # parsed one by one (format="mixed"), so a subset reads as in the whole
+            dates[shaped] = parse_datetimes(unique[shaped]).notna().to_numpy()
+    return unique, dates
 
 
 def parse_datetimes(values: pd.Series) -> pd.Series:

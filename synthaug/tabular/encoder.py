@@ -14,8 +14,9 @@ Codec = NumericCodec | CategoricalCodec | ConstantCodec
 class TableEncoder:
     """Encode the modelled columns of a table for a GAN and decode generated rows back.
 
-    Decoding restores dtypes, rounds integers, clips numbers to the training range (``clip``)
-    and emits only categories seen in training.
+    Decoding restores dtypes, rounds integers, rounds continuous numbers to the decimals of their
+    training values (``rounding``; see :func:`synthaug.tabular.columns.learn_decimals`), clips
+    numbers to the training range (``clip``) and emits only categories seen in training.
     """
 
     def __init__(
@@ -26,6 +27,7 @@ class TableEncoder:
         max_point_masses: int = 3,
         min_category_count: int = 2,
         clip: bool = True,
+        rounding: bool = True,
     ) -> None:
         self.max_knots = max_knots
         self.min_bin = min_bin
@@ -33,6 +35,7 @@ class TableEncoder:
         self.max_point_masses = max_point_masses
         self.min_category_count = min_category_count
         self.clip = clip
+        self.rounding = rounding
 
     def _make_codec(self, spec: ColumnSpec) -> Codec:
         if spec.kind in ("continuous", "integer", "datetime"):
@@ -80,7 +83,7 @@ class TableEncoder:
             if isinstance(codec, ConstantCodec):
                 columns[spec.name] = codec.inverse_n(n)
             else:
-                columns[spec.name] = codec.inverse(matrix[:, start : start + width], self.clip)  # a view
+                columns[spec.name] = codec.inverse(matrix[:, start : start + width], self.clip, self.rounding)  # a view
             start += width
         return pd.DataFrame(columns)
 
@@ -105,6 +108,7 @@ class TableEncoder:
             "max_point_masses": self.max_point_masses,
             "min_category_count": self.min_category_count,
             "clip": self.clip,
+            "rounding": self.rounding,
         }
 
     @classmethod

@@ -13,7 +13,9 @@ A public schema is a JSON file (``synthaug schema`` drafts one for review)::
        {"name": "country", "kind": "constant", "value": "NO"}]}
 
 Optional: a top-level ``description`` (where the values come from); per column ``missing``
-(default false) and ``dtype`` (the pandas dtype samples get; a default per kind);
+(default false), ``dtype`` (the pandas dtype samples get; a default per kind) and, for a
+continuous column, ``decimals`` (sampled values are rounded to them; without it they are not
+rounded, as the decimals fit learns from data would come from the private rows);
 ``target.counts`` (class -> count) makes the class prior public too. Without ``dtype``,
 categories and classes that are all numbers (or all true/false) give a numeric (bool) dtype.
 
@@ -35,7 +37,7 @@ import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name, columns_option
-from .columns import Z_EDGE, seconds_since_epoch, to_float
+from .columns import MAX_DECIMALS, Z_EDGE, learn_decimals, seconds_since_epoch, to_float
 from .datetimes import DATE_RANGE, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
 
@@ -46,7 +48,7 @@ DEFAULT_DTYPES = {"continuous": "float64", "integer": "int64", "boolean": "bool"
                   "datetime": "datetime64[ns]", "constant": "object"}
 TOP_KEYS = {"format", "format_version", "description", "target", "columns"}
 TARGET_KEYS = {"name", "classes", "counts", "dtype"}
-COLUMN_KEYS = {"name", "kind", "dtype", "missing", "categories", "bounds", "point_masses", "value"}
+COLUMN_KEYS = {"name", "kind", "dtype", "missing", "categories", "bounds", "point_masses", "value", "decimals"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class PublicColumn:
     bounds: tuple[float, float] | None = None
     point_masses: tuple[float, ...] = ()
     value: object = None
+    decimals: int | None = None
 
     def spec(self) -> ColumnSpec:
         return ColumnSpec(self.name, self.kind, self.dtype, self.missing)
@@ -177,13 +180,17 @@ def _parse_column(column, source: str) -> PublicColumn:
     if not isinstance(missing, bool):
         raise DataError(f"{where}: 'missing' must be true or false, got {missing!r}")
     base = {"name": name, "kind": kind, "dtype": str(column.get("dtype") or DEFAULT_DTYPES[kind]), "missing": missing}
+    if column.get("decimals") is not None and kind != "continuous":
+        raise DataError(f"{where}: 'decimals' is for continuous columns only (integers and dates are rounded "
+                        f"to whole numbers and to their resolution); remove it")
     if kind in NUMERIC:
         bounds, masses = _numeric_fields(column, kind, where)
         if kind == "datetime":
             base["dtype"] = _checked_date_dtype(where, base["dtype"])
         else:
             base["dtype"] = _checked_dtype(where, base["dtype"], list(bounds))
-        return PublicColumn(**base, bounds=bounds, point_masses=masses)
+        decimals = _decimals(column.get("decimals"), bounds + masses, where)
+        return PublicColumn(**base, bounds=bounds, point_masses=masses, decimals=decimals)
     if kind in ("categorical", "boolean"):
         categories = _categories(column, kind, where)
         base["dtype"] = _checked_dtype(where, column.get("dtype") or _label_dtype(list(categories)), list(categories))
@@ -235,6 +242,20 @@ def _numeric_fields(column: dict, kind: str, where: str) -> tuple[tuple[float, f
     if any(not low <= m <= high for m in masses):
         raise DataError(f"{where}: every point mass must lie within the bounds {bounds!r}")
     return (low, high), masses
+
+
+def _decimals(decimals, values: tuple[float, ...], where: str) -> int | None:
+    """A continuous column's ``decimals`` (None if not given), once its bounds and point masses,
+    which sampling returns as they are, are written with no more decimals than that."""
+    if decimals is None:
+        return None
+    if not (isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= MAX_DECIMALS):
+        raise DataError(f"{where}: 'decimals' must be a whole number from 0 to {MAX_DECIMALS}, got {decimals!r}")
+    needed = learn_decimals(np.asarray(values, dtype=np.float64), "float64")
+    if needed is None or needed > decimals:
+        raise DataError(f"{where}: bounds and point masses must have at most {decimals} decimal(s), as "
+                        f"'decimals' says; got bounds {list(values[:2])!r}, point masses {list(values[2:])!r}")
+    return decimals
 
 
 def _as_numbers(values: list, kind: str, where: str, key: str) -> list[float]:
@@ -290,6 +311,8 @@ def numeric_state(column: PublicColumn) -> tuple[dict, dict[str, np.ndarray]]:
     low, high = column.bounds
     half = 0.5 if column.kind == "integer" else 0.0
     scalars = {"lo": low, "hi": high, "has_missing": column.missing}
+    if column.kind == "continuous":
+        scalars["decimals"] = column.decimals
     arrays = {"masses": np.asarray(column.point_masses, dtype=np.float64),
               "knots": np.array([low - half, high + half]), "z_knots": np.array([-Z_EDGE, Z_EDGE])}
     return scalars, arrays

@@ -15,12 +15,13 @@ import pandas as pd
 from .. import _text
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name
-from .datetimes import is_date_column
+from .datetimes import date_values, is_all_dates
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
 MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical
 ID_MIN_UNIQUE_SHARE = 0.9  # string/integer columns this unique (and larger than below) look like ids
 ID_MIN_ROWS = 20
+NEAR_DATES = 0.9  # text whose distinct values are at least this share dates, but not all, gets a warning
 UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
 
 
@@ -151,8 +152,10 @@ def _infer_kind(col: pd.Series, name: str) -> str:
             return "identifier"
         return "integer" if integral else "continuous"
     _check_stray_strings(values, name)
-    if is_date_column(values):
+    unique, dates = date_values(values)  # datetimes.is_date_column, the rule evaluate uses too
+    if is_all_dates(dates):
         return "datetime"
+    _warn_stray_dates(values, name, unique, dates)
     if _looks_like_id(values, n_unique):
         return "identifier"
     return "categorical"
@@ -176,6 +179,22 @@ def _check_stray_strings(values: pd.Series, name: str) -> None:
     n_bad = int(parsed.isna().sum())
     if 0 < n_bad <= max(1, int(0.05 * len(values))) and len(values) - n_bad > MAX_NUMERIC_CATEGORIES:
         _raise_not_numeric(values, name, parsed)
+
+
+def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np.ndarray) -> None:
+    """A text column whose distinct values are nearly all dates ('TBD' among 500 days) is a date
+    column with placeholders: it silently became categorical (or an identifier) before."""
+    if not len(dates) or dates.mean() < NEAR_DATES:
+        return
+    stray = values[values.isin(unique[~dates])]
+    example = str(stray.value_counts().index[0])  # the most common: a placeholder more than one row's value
+    example = example if len(example) <= 30 else f"{example[:27]}..."
+    warnings.warn(
+        f"column {name!r}: {len(stray)} of {len(values)} value(s) are not dates (e.g. {example!r}), so the "
+        "column is not modelled as dates; to model it as dates, make those cells empty",
+        SynthaugWarning,
+        stacklevel=4,
+    )
 
 
 def _raise_not_numeric(col: pd.Series, name: str, parsed: pd.Series | None = None) -> None:

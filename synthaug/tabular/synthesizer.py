@@ -60,6 +60,11 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     (:func:`synthaug.gan.ema.ema_update`): at the default 3000 steps it ends near 0.997, so an
     ``ema_decay`` above that only matters in longer fits (about 9000 steps for 0.999).
 
+    Sampled numbers lie within the training range (``clip``) and continuous ones carry the decimals
+    of the training values (``rounding``: 12.50 and 3.99 give values such as 7.32; a column whose
+    values need more than 14 decimals is not rounded). With a public schema the decimals are the
+    schema's ``decimals``, if it gives them: nothing is learned from the data.
+
     ``lecam_weight`` > 0 adds LeCam regularisation of the discriminator's logits (Tseng et al.,
     2021) and ``r1_weight`` > 0 the R1 penalty ``r1_weight / 2 * mean ||grad D(real pack)||^2``
     (Mescheder et al., 2018; not with ``loss="wgan-gp"``, which has its own penalty): two
@@ -113,6 +118,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         point_mass_share: float = 0.05,
         min_category_count: int = 2,
         clip: bool = True,
+        rounding: bool = True,
         privacy_filter: float | None = 1.0,
         privacy_filter_floor: float = 0.2,
         privacy_filter_pinning: float | None = 0.7,
@@ -159,6 +165,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.point_mass_share = point_mass_share
         self.min_category_count = min_category_count
         self.clip = clip
+        self.rounding = rounding
         self.privacy_filter = privacy_filter
         self.privacy_filter_floor = privacy_filter_floor
         self.privacy_filter_pinning = privacy_filter_pinning
@@ -279,7 +286,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     def _new_encoder(self) -> TableEncoder:
         return TableEncoder(max_knots=self.max_knots, point_mass_share=self.point_mass_share,
-                            min_category_count=self.min_category_count, clip=self.clip)
+                            min_category_count=self.min_category_count, clip=self.clip,
+                            rounding=self.rounding)
 
     def _fit_encoder(self, features: pd.DataFrame, rng: np.random.Generator) -> list[str]:
         """Infer kinds and fit the encoder from the data; returns the identifier-like columns dropped."""

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthaug import SynthaugWarning
+from synthaug import ModelFileError, SynthaugWarning
+from synthaug.tabular.columns import HEAD, learn_decimals
 from synthaug.tabular.encoder import TableEncoder
 from synthaug.tabular.schema import infer_schema
 
@@ -132,3 +133,75 @@ def test_pandas_category_and_nullable_boolean_with_missing_keep_their_dtype():
     back = enc.inverse_transform(matrix)
     assert (back.dtypes == frame.dtypes).all()
     pd.testing.assert_frame_equal(back, frame)
+
+
+@pytest.mark.parametrize(("values", "dtype", "decimals"), [
+    ([12.50, 3.99, 7.0], "float64", 2),
+    ([1.0, 2.0, -30.0], "float64", 0),
+    ([0.5, 0.25, 0.125], "float64", 3),
+    ([0.1 + 0.2, 1.0], "float64", None),  # 0.30000000000000004: float noise, more than 14 decimals
+    ([1 / 3], "float64", None),
+    ([1234567.89, 9876543.21, 5000000.01], "float64", 2),  # np.round(x, 14) != x for 1234567.89
+    ([3.99, 0.1], "float32", 2),  # float32's 3.99 is 3.990000009536743 as float64
+])
+def test_learn_decimals_finds_the_fewest_that_write_every_value(values, dtype, decimals):
+    x = np.asarray(values, dtype=dtype).astype(np.float64)
+    assert learn_decimals(x, dtype) == decimals
+
+
+def test_learn_decimals_looks_past_the_head_of_the_column():
+    x = np.concatenate([np.full(HEAD, 1.5), [2.25]])
+    assert learn_decimals(x, "float64") == 2
+
+
+def spend_table(n: int = 60) -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    return pd.DataFrame({"spend": np.round(rng.gamma(2.0, 10.0, n), 2), "rate": np.round(rng.normal(3, 1, n), 1),
+                         "noise": rng.normal(size=n), "small": rng.normal(size=n).astype(np.float32).round(3)})
+
+
+def decode_wild(enc: TableEncoder, n: int = 200) -> pd.DataFrame:
+    """Decoded numbers from normal scores spread over the whole range, all in the continuous mode."""
+    wild = np.zeros((n, enc.output_dim_), dtype=np.float32)
+    for span in enc.spans_:
+        if span.activation == "linear":
+            wild[:, span.start] = np.linspace(-3, 3, n)
+        else:
+            wild[:, span.stop - 1] = 1.0  # the continuous mode is last
+    return enc.inverse_transform(wild)
+
+
+def test_continuous_columns_come_back_at_the_decimals_of_their_training_values():
+    table = spend_table()
+    enc, _ = fitted(table)
+    assert [c.decimals_ for c in enc.codecs_] == [2, 1, None, 3]
+    back = decode_wild(enc)
+    for name, decimals in (("spend", 2), ("rate", 1)):
+        assert (back[name] == back[name].round(decimals)).all() and back[name].nunique() > 20
+    assert (back["noise"] != back["noise"].round(14)).any()  # not rounded: it needs more than 14
+    assert back["small"].dtype == np.float32 and (back["small"] == back["small"].round(3)).all()
+    unrounded = decode_wild(fitted(table, rounding=False)[0])
+    assert (unrounded["spend"] != unrounded["spend"].round(2)).mean() > 0.9
+
+
+def test_decimals_are_saved_and_a_state_without_them_decodes_unrounded():
+    enc, matrix = fitted(spend_table())
+    scalars, arrays = enc.state()
+    assert [c["state"].get("decimals") for c in scalars["columns"]] == [2, 1, None, 3]
+    again = TableEncoder.from_state(json.loads(json.dumps(scalars)), arrays)
+    pd.testing.assert_frame_equal(decode_wild(again), decode_wild(enc))
+    for column in scalars["columns"]:  # a model file from before decimals were learned
+        column["state"].pop("decimals")
+    scalars["params"].pop("rounding")
+    old = TableEncoder.from_state(scalars, arrays)
+    assert [c.decimals_ for c in old.codecs_] == [None] * 4
+    pd.testing.assert_frame_equal(decode_wild(old), decode_wild(fitted(spend_table(), rounding=False)[0]))
+
+
+@pytest.mark.parametrize("decimals", ["2", 2.0, -1, 15])
+def test_a_model_file_with_bad_decimals_is_a_model_file_error(decimals):
+    enc, _ = fitted(spend_table())
+    scalars, arrays = enc.state()
+    scalars["columns"][0]["state"]["decimals"] = decimals
+    with pytest.raises(ModelFileError, match=r"column 'spend': decimals must be a whole number 0\.\.14"):
+        TableEncoder.from_state(scalars, arrays)

@@ -144,12 +144,33 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d["columns"][7].update(bounds=["1000-01-01", "2024-01-01"]),
      "column 'joined': bounds must be dates within 1677-09-22..2262-04-11"),
     (lambda d: d["columns"][7].update(point_masses=["9999-12-31"]), "point_masses must be dates within"),
+    (lambda d: d["columns"][1].update(decimals=1.5), "'decimals' must be a whole number from 0 to 14, got 1.5"),
+    (lambda d: d["columns"][1].update(decimals=True), "'decimals' must be a whole number from 0 to 14"),
+    (lambda d: d["columns"][1].update(decimals=15), "'decimals' must be a whole number from 0 to 14"),
+    (lambda d: d["columns"][1].update(decimals=1, bounds=[-20, 20.25]), "bounds and point masses must have at most 1"),
+    (lambda d: d["columns"][0].update(decimals=0), "column 'age': 'decimals' is for continuous columns only"),
 ])
 def test_bad_schemas_are_refused_in_one_line(edit, message):
     doc = schema_doc()
     edit(doc)
     with pytest.raises(DataError, match=re.escape(message)):
         parse_public_schema(doc)
+
+
+def test_samples_are_rounded_to_the_schemas_decimals_and_never_to_the_datas():
+    """With a public schema nothing is learned from the rows: the private scores carry 1 decimal,
+    but samples are rounded only when the schema gives ``decimals``."""
+    private = private_table(0).assign(score=lambda f: f["score"].round(1))
+    plain = fit(private)
+    assert plain.encoder_.codecs_[1].decimals_ is None
+    score = plain.sample_frame(n=100, random_state=0)["score"].dropna()
+    assert (score != score.round(1)).mean() > 0.9
+    doc = schema_doc()
+    doc["columns"][1]["decimals"] = 2
+    model = fit(private, doc)
+    assert model.encoder_.state()[0]["columns"][1]["state"]["decimals"] == 2
+    score = model.sample_frame(n=100, random_state=0)["score"].dropna()
+    assert (score == score.round(2)).all() and (score != score.round(1)).any()
 
 
 @pytest.mark.parametrize("dtype", ["datetime64[ns]", "datetime64[s]", "datetime64[ns, UTC]", "str", "object"])

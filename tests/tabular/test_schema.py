@@ -120,3 +120,35 @@ def test_suggested_options_are_named_as_python_spells_them_and_the_cli_beside_th
     assert warned.endswith("to model them, keep=['id'] (--keep id)"), warned
     for text in (lists, stray, warned):
         assert not re.search(r"(?<!\()--[a-z]", text)
+
+
+def _days(n: int) -> list[str]:
+    return pd.date_range("2021-01-01", periods=n, freq="D").strftime("%Y-%m-%d").tolist()
+
+
+def test_a_date_column_with_a_few_stray_values_warns_naming_them():
+    due = _days(500)
+    due[40] = due[90] = "TBD"
+    due[7] = "unknown"
+    frame = pd.DataFrame({"due": due, "x": np.arange(500) % 7})
+    with pytest.warns(SynthaugWarning) as caught:
+        found, _ = kinds(frame)
+    dates = [str(w.message) for w in caught if "not dates" in str(w.message)]
+    assert dates == ["column 'due': 3 of 500 value(s) are not dates (e.g. 'TBD'), so the column is not modelled "
+                     "as dates; to model it as dates, make those cells empty"]
+    assert found.get("due") != "datetime"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found, _ = kinds(frame.assign(due=frame["due"].where(~frame["due"].isin(["TBD", "unknown"]))))
+    assert found["due"] == "datetime"
+
+
+@pytest.mark.parametrize("values", [
+    _days(8) + ["TBD", "later"],  # 80% of the distinct values are dates: text with some dates in it
+    ["red", "green", "blue"] * 10,
+    [str(v % 15) for v in range(40)],  # numbers as text (their own check)
+])
+def test_text_that_is_not_nearly_all_dates_does_not_warn(values):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        infer_schema(pd.DataFrame({"c": values}))

@@ -1,3 +1,4 @@
+import json
 import warnings
 
 import numpy as np
@@ -249,3 +250,44 @@ def test_cuda_without_a_gpu_names_the_parameter_and_its_option(monkeypatch):
         with pytest.raises(DataError, match=r"^device \(--device\): 'cuda' requested but no GPU is available; "
                                             r"use 'cpu' or 'auto'$"):
             model._device()
+
+
+def spend_frame(n: int = 120) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"spend": np.round(rng.gamma(2.0, 10.0, n), 2), "visits": rng.integers(0, 40, n),
+                         "label": rng.choice(["a", "b"], n)})
+
+
+def test_samples_carry_the_training_decimals_and_the_filters_judge_rounded_rows(fast_params, monkeypatch):
+    """Rounding is part of decoding, so the privacy and label filters see (and keep) rounded rows."""
+    model = TabularCGAN(random_state=0, **fast_params).fit(spend_frame(), y="label")
+    seen = []
+    for name, method in (("_privacy_filter", "too_close"), ("_label_filter", "rejects")):
+        cls = type(getattr(model, name))  # frozen dataclasses: spy on the class
+        judge = getattr(cls, method)
+        monkeypatch.setattr(cls, method, lambda self, frame, codes, judge=judge: (
+            seen.append(frame["spend"].to_numpy()), judge(self, frame, codes))[1])
+    sample = model.sample_frame(n=300, random_state=1)
+    assert len(seen) >= 2 and model.n_rejected_ + model.n_label_rejected_ > 0  # the filters regenerated rows
+    for spend in [*seen, sample["spend"].to_numpy()]:
+        assert (spend == np.round(spend, 2)).all()
+    assert sample["spend"].nunique() > 100
+    unrounded = TabularCGAN(random_state=0, rounding=False, **fast_params).fit(spend_frame(), y="label")
+    spend = unrounded.sample_frame(n=300, random_state=1)["spend"]
+    assert (spend != spend.round(2)).mean() > 0.9
+
+
+def test_a_model_file_from_before_decimals_samples_unrounded(fast_params, tmp_path):
+    model = TabularCGAN(random_state=0, privacy_filter=None, label_filter=None, **fast_params)
+    model.fit(spend_frame(), y="label").save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert meta["encoder"]["columns"][0]["state"]["decimals"] == 2 and meta["params"]["rounding"] is True
+    del meta["encoder"]["columns"][0]["state"]["decimals"], meta["params"]["rounding"]
+    del meta["encoder"]["params"]["rounding"]
+    (tmp_path / "m" / "model.json").write_text(json.dumps(meta))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no unknown-parameter warning either
+        old = synthaug.load(tmp_path / "m").sample_frame(n=100, random_state=1)
+    new = model.sample_frame(n=100, random_state=1)
+    assert (new["spend"] == new["spend"].round(2)).all() and (old["spend"] != old["spend"].round(2)).mean() > 0.9
+    pd.testing.assert_series_equal(old["spend"].round(2), new["spend"])

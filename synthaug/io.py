@@ -39,12 +39,40 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise DataError(f"{path}: file is empty")
     try:
         frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowInvalid, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: {_not_utf8(path.read_bytes())}; save the file as UTF-8 "
+                        "(e.g. from Windows-1252/Latin-1)") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowInvalid) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: cannot be read as {fmt}: {first}") from None
+        raise DataError(f"{path}: cannot be read as {fmt}: {first}{_separator_hint(path, fmt)}") from None
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise DataError(f"{path}: file has no rows")
+    if fmt == "csv" and frame.shape[1] == 1:
+        hint = _separator_hint(path, fmt)
+        if hint:
+            raise DataError(f"{path}: read as a single column {str(frame.columns[0])[:40]!r}{hint}")
     return frame
+
+
+def _not_utf8(raw: bytes) -> str:
+    """Where ``raw`` stops being UTF-8: "line 3 is not UTF-8 text (byte 0xe9)"."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return f"line {line} is not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+    return "not UTF-8 text"
+
+
+def _separator_hint(path: Path, fmt: str) -> str:
+    """``"; ..."`` advice when a CSV's header is split by ';' or tabs instead of commas, else ""."""
+    if fmt != "csv":
+        return ""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        header = handle.readline()
+    found = next((name for sep, name in ((";", "semicolons"), ("\t", "tabs")) if header.count(sep) > header.count(",")),
+                 None)
+    return f"; its header is separated by {found}: save it with commas" if found else ""
 
 
 @contextlib.contextmanager

@@ -181,3 +181,25 @@ def test_csv_quotes_only_the_fields_that_need_it(tmp_path):
     lines = (tmp_path / "t.csv").read_bytes().decode("utf-8")  # read_text would turn \r\n into \n
     assert lines == frame.to_csv(index=False, lineterminator="\n")
     assert lines.startswith('"a, b",x\nplain,0\n"a, b",1\n"say ""hi""",2\n"two\nlines",3\n')
+
+
+def test_a_file_that_is_not_utf8_names_its_line_and_the_fix(tmp_path):
+    # "'utf-8' codec can't decode byte 0xe9 in position 0": position in pandas' chunk, no hint
+    path = tmp_path / "latin.csv"
+    path.write_bytes("a,b,y\n1,2,0\n3,café,1\n".encode("cp1252"))
+    with pytest.raises(DataError, match=r"latin\.csv: line 3 is not UTF-8 text \(byte 0xe9\); save the file as UTF-8"):
+        read_table(path)
+
+
+@pytest.mark.parametrize("sep, name", [(";", "semicolons"), ("\t", "tabs")])
+def test_a_csv_separated_otherwise_says_so(tmp_path, sep, name):
+    # read as one column 'a;b;y', then 'target column y not found'
+    path = tmp_path / "t.csv"
+    path.write_text(sep.join(["a", "b", "y"]) + "\n" + sep.join(["1", "2,5", "0"]) + "\n")
+    with pytest.raises(DataError, match=f"read as a single column .*separated by {name}: save it with commas"):
+        read_table(path)
+    path.write_text(sep.join(["a", "b", "y"]) + "\n1,5" + sep + "2\n1,5,6" + sep + "2" + sep + "0\n")
+    with pytest.raises(DataError, match=f"cannot be read as csv: .*; its header is separated by {name}"):
+        read_table(path)
+    path.write_text("only\n1\n2\n")
+    assert read_table(path).columns.tolist() == ["only"]  # one column, no other separator: a table

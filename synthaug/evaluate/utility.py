@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -314,8 +315,10 @@ def _summarise(boot, added, classifiers, seeds, primary_metric, seed, notes) -> 
                 ]
             )  # (C, S, 1 + B)
             for name, block in [("all", diff), *((c, diff[i : i + 1]) for i, c in enumerate(classifiers))]:
-                point = float(np.nanmean(block[:, :, 0]))
-                reps = np.nanmean(block[:, seed_draws, np.arange(1, n_rep + 1)[:, None]], axis=(0, 2))
+                with warnings.catch_warnings():  # a metric undefined on a draw (one class): NaN, ignored below
+                    warnings.filterwarnings("ignore", "Mean of empty slice", RuntimeWarning)
+                    point = float(np.nanmean(block[:, :, 0]))
+                    reps = np.nanmean(block[:, seed_draws, np.arange(1, n_rep + 1)[:, None]], axis=(0, 2))
                 low, high = _stats.percentile_interval(reps)
                 method = f"test-set bootstrap ({n_rep}) x seeds, percentile"
                 verdict = _stats.effect_verdict(low, high)

@@ -137,3 +137,18 @@ def test_seed_free_classifiers_fit_once_per_table(make_frame, monkeypatch):
     # ratio 1 draws all 100 synthetic rows: every table is the same for every seed
     assert len(calls) == 4  # real, real+synthetic, real+ros, synthetic: once each
     assert len(set(result.scores["real+synthetic@1"]["lr"]["macro_f1"])) == 1
+
+
+def test_a_metric_undefined_on_some_draws_is_skipped_without_numpy_warnings(make_frame):
+    # a 4-row test set: some bootstrap draws hold one class, so ROC AUC is NaN there and numpy
+    # printed 'warning: Mean of empty slice' to users (synthaug share --holdout 0.01)
+    import warnings
+
+    frame = make_frame(300, seed=4)
+    train, synthetic = frame.iloc[:100], frame.iloc[100:200]
+    test = pd.concat([frame[frame["label"] == k].iloc[-2:] for k in ("yes", "no")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = _run(train, test, synthetic)
+    auc = [u.estimate for u in result.uplifts if u.metric == "roc_auc" and u.classifier == "all"]
+    assert auc and all(np.isfinite([e.low, e.high]).all() for e in auc)

@@ -32,7 +32,7 @@ from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
 from .public_schema import PublicSchema, codec_states, conform, public_labels, resolve_public_schema
 from .rejection import first_accepted, next_batch
-from .schema import check_columns_exist, infer_schema
+from .schema import check_columns_exist, check_option_conflicts, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
 
@@ -342,6 +342,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             names = getattr(self, name)
             if isinstance(names, (str, bytes)) or not all(isinstance(c, str) or is_whole(c) for c in names):
                 raise DataError(f"{name} must be a list of column names; got {names!r}")
+        check_option_conflicts(categorical=self.categorical, continuous=self.continuous, drop=self.drop,
+                               keep=self.keep)
         self._check_regularisers()
 
     def _check_regularisers(self) -> None:

@@ -120,3 +120,10 @@ def test_suggested_options_are_named_as_python_spells_them_and_the_cli_beside_th
     assert warned.endswith("to model them, keep=['id'] (--keep id)"), warned
     for text in (lists, stray, warned):
         assert not re.search(r"(?<!\()--[a-z]", text)
+
+
+def test_a_column_forced_both_categorical_and_continuous_is_refused():
+    # categorical silently won
+    frame = pd.DataFrame({"age": np.arange(40) % 30, "v": np.linspace(0, 1, 40)})
+    with pytest.raises(DataError, match=r"column 'age' is in both categorical and continuous"):
+        infer_schema(frame, categorical=["age"], continuous=["v", "age"])

@@ -249,3 +249,17 @@ def test_cuda_without_a_gpu_names_the_parameter_and_its_option(monkeypatch):
         with pytest.raises(DataError, match=r"^device \(--device\): 'cuda' requested but no GPU is available; "
                                             r"use 'cpu' or 'auto'$"):
             model._device()
+
+
+@pytest.mark.parametrize("options, first, second", [
+    ({"categorical": ["age"], "continuous": ["age"]}, "categorical", "continuous"),  # categorical silently won
+    ({"drop": ["city"], "keep": ["city"]}, "drop", "keep"),
+    ({"drop": ["colour"], "categorical": ["colour"]}, "drop", "categorical"),
+    ({"drop": ["age"], "continuous": ["score", "age"]}, "drop", "continuous"),
+])
+def test_contradicting_column_options_are_refused_naming_column_and_both(mixed_table, fast_params, options,
+                                                                         first, second):
+    column = options["drop" if "drop" in options else "categorical"][0]
+    with pytest.raises(DataError, match=rf"column '{column}' is in both {first} and {second} "
+                                        rf"\(--{first}, --{second}\)"):
+        TabularCGAN(**{**fast_params, **options}).fit(mixed_table, y="label")

@@ -285,10 +285,13 @@ class CategoricalCodec:
 
 
 class ConstantCodec:
-    """A column with one value (or none): nothing to learn, the value is restored on decode.
+    """A column with one value (or none), perhaps with missing values.
 
-    A value present in fewer than ``min_count`` rows is a record's, not the column's: it is
-    not kept, and the column is modelled as missing.
+    Without missing values there is nothing to learn: the value is restored on decode. One value
+    and missing values is a two-way choice, a softmax span ``[value, missing]`` the generator
+    learns like a category, so the missing share is reproduced (and follows the class). A value
+    present in fewer than ``min_count`` rows is a record's, not the column's: it is not kept, and
+    the column is modelled as missing.
     """
 
     def __init__(self, spec: ColumnSpec, min_count: int = 1):
@@ -300,23 +303,39 @@ class ConstantCodec:
             _warn_rare(self.spec.name, self.min_count)
             present = present.iloc[:0]
         self.value_ = _to_json_scalar(present.iloc[0]) if len(present) else None
+        self.has_missing_ = self.value_ is not None and bool(col.isna().any())
         return self
 
     def widths(self) -> list[tuple[int, str]]:
-        return []
+        return [(2, "softmax")] if self.has_missing_ else []
 
     def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
-        return np.zeros((len(col), 0))
+        if not self.has_missing_:
+            return np.zeros((len(col), 0))
+        missing = col.isna().to_numpy()
+        return np.column_stack([~missing, missing]).astype(np.float64)  # (n, 2): value, missing
 
-    def inverse_n(self, n: int) -> pd.Series:
-        out = pd.Series([self.value_] * n if n else [], dtype=object)
-        return out if self.value_ is None else out.astype(self.spec.dtype)
+    def inverse(self, block: np.ndarray, clip: bool) -> pd.Series:
+        """The value, or missing where the span's second score wins; ``block`` is (n, 0) or (n, 2)."""
+        n = len(block)
+        if self.value_ is None:
+            return pd.Series([None] * n, dtype=object)
+        missing = block.argmax(1) == 1 if self.has_missing_ else np.zeros(n, dtype=bool)
+        out = pd.Series(np.array([self.value_, None], dtype=object)[missing.astype(np.int64)], dtype=object)
+        dtype = self.spec.dtype
+        if not missing.any():
+            return out.astype(dtype)
+        if not _accepts_nan(dtype):  # a public schema's "int64" or "bool" with missing values
+            return out.astype("float64") if isinstance(self.value_, (int, float)) else out
+        return out if dtype == "object" else out.astype(dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        return {"value": self.value_}, {}
+        return {"value": self.value_, "has_missing": self.has_missing_}, {}
 
     def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> ConstantCodec:
+        # model files before constant columns modelled their missing values: none, so no span
         self.value_ = scalars["value"]
+        self.has_missing_ = self.value_ is not None and bool(scalars.get("has_missing", False))
         return self
 
 

@@ -263,3 +263,14 @@ def test_contradicting_column_options_are_refused_naming_column_and_both(mixed_t
     with pytest.raises(DataError, match=rf"column '{column}' is in both {first} and {second} "
                                         rf"\(--{first}, --{second}\)"):
         TabularCGAN(**{**fast_params, **options}).fit(mixed_table, y="label")
+
+
+def test_sampled_rows_keep_the_missing_values_of_constant_columns(mixed_table, fast_params):
+    # a column holding "X" or nothing (and 5.0 or NaN) came out with no missing value at all
+    rng = np.random.default_rng(0)
+    table = mixed_table.assign(const_na=np.where(rng.random(len(mixed_table)) < 0.31, None, "X"),
+                               num_na=np.where(rng.random(len(mixed_table)) < 0.31, np.nan, 5.0))
+    frame = TabularCGAN(random_state=0, **fast_params).fit(table, y="label").sample_frame(n=300, random_state=0)
+    for name, value in (("const_na", "X"), ("num_na", 5.0)):
+        assert 0 < frame[name].isna().mean() < 1, name
+        assert set(frame[name].dropna()) == {value}

@@ -241,6 +241,7 @@ class CategoricalCodec:
         self.categories_ = [_to_json_scalar(v) for v in kept.index]
         self.has_missing_ = bool(col.isna().any()) or rare
         self.n_folded_ = int(len(counts) - len(kept))
+        self.dtype_categories_, self.ordered_ = categorical_dtype_state(col.dtype, self.categories_)
         return self
 
     @property
@@ -274,14 +275,36 @@ class CategoricalCodec:
             return out.astype(dtype)
         if missing and not _accepts_nan(dtype):
             return out if dtype == "bool" else out.astype("float64")
+        if self.dtype_categories_ is not None:  # a pandas Categorical: its categories' order, not sorted
+            return out.astype(pd.CategoricalDtype(self.dtype_categories_, ordered=self.ordered_))
         return out if dtype == "object" else out.astype(dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        return {"categories": self.categories_, "has_missing": self.has_missing_}, {}
+        scalars = {"categories": self.categories_, "has_missing": self.has_missing_}
+        if self.dtype_categories_ is not None:
+            scalars |= {"dtype_categories": self.dtype_categories_, "ordered": self.ordered_}
+        return scalars, {}
 
     def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> CategoricalCodec:
         self.categories_, self.has_missing_ = list(scalars["categories"]), scalars["has_missing"]
+        # model files before the categorical dtype was stored (and public schemas): categories sorted
+        order = scalars.get("dtype_categories")
+        self.dtype_categories_ = None if order is None else list(order)
+        self.ordered_ = bool(scalars.get("ordered", False))
         return self
+
+
+def categorical_dtype_state(dtype, kept: list) -> tuple[list | None, bool]:
+    """(categories in the dtype's order, ordered) of a pandas categorical ``dtype``, else (None, False).
+
+    Only the ``kept`` values (JSON scalars seen often enough to be the column's, not a record's)
+    are listed: a category of the dtype that no row or a single row holds stays out of the model file.
+    """
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return None, False
+    kept_set = set(kept)
+    order = [c for c in map(_to_json_scalar, dtype.categories) if c in kept_set]
+    return order, bool(dtype.ordered)
 
 
 class ConstantCodec:

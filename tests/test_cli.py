@@ -396,3 +396,12 @@ def test_schema_refuses_to_replace_an_existing_file_unless_overwrite(tmp_path):
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and f"--output {data} is the DATA table" in said, said
     assert data.read_bytes() == before
+
+
+def test_conflicting_kind_options_are_one_line_naming_column_and_options(table, tmp_path):
+    # exited 0 with age modelled as categorical
+    result = run("fit", table, "--target", "label", "--categorical", "age", "--continuous", "age",
+                 "-o", tmp_path / "m", "-q", *FAST)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "column 'age' is in both categorical and continuous" in said, said
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m").exists()

@@ -281,6 +281,7 @@ class CategoricalCodec:
         self.categories_ = [_to_json_scalar(v) for v in kept.index]
         self.has_missing_ = bool(col.isna().any()) or rare
         self.n_folded_ = int(len(counts) - len(kept))
+        self.dtype_categories_, self.ordered_ = categorical_dtype_state(col.dtype, self.categories_)
         return self
 
     @property
@@ -314,21 +315,46 @@ class CategoricalCodec:
             return out.astype(dtype)
         if missing and not _accepts_nan(dtype):
             return out if dtype == "bool" else out.astype("float64")
+        if self.dtype_categories_ is not None:  # a pandas Categorical: its categories' order, not sorted
+            return out.astype(pd.CategoricalDtype(self.dtype_categories_, ordered=self.ordered_))
         return out if dtype == "object" else out.astype(dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        return {"categories": self.categories_, "has_missing": self.has_missing_}, {}
+        scalars = {"categories": self.categories_, "has_missing": self.has_missing_}
+        if self.dtype_categories_ is not None:
+            scalars |= {"dtype_categories": self.dtype_categories_, "ordered": self.ordered_}
+        return scalars, {}
 
     def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> CategoricalCodec:
         self.categories_, self.has_missing_ = list(scalars["categories"]), scalars["has_missing"]
+        # model files before the categorical dtype was stored (and public schemas): categories sorted
+        order = scalars.get("dtype_categories")
+        self.dtype_categories_ = None if order is None else list(order)
+        self.ordered_ = bool(scalars.get("ordered", False))
         return self
 
 
-class ConstantCodec:
-    """A column with one value (or none): nothing to learn, the value is restored on decode.
+def categorical_dtype_state(dtype, kept: list) -> tuple[list | None, bool]:
+    """(categories in the dtype's order, ordered) of a pandas categorical ``dtype``, else (None, False).
 
-    A value present in fewer than ``min_count`` rows is a record's, not the column's: it is
-    not kept, and the column is modelled as missing.
+    Only the ``kept`` values (JSON scalars seen often enough to be the column's, not a record's)
+    are listed: a category of the dtype that no row or a single row holds stays out of the model file.
+    """
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return None, False
+    kept_set = set(kept)
+    order = [c for c in map(_to_json_scalar, dtype.categories) if c in kept_set]
+    return order, bool(dtype.ordered)
+
+
+class ConstantCodec:
+    """A column with one value (or none), perhaps with missing values.
+
+    Without missing values there is nothing to learn: the value is restored on decode. One value
+    and missing values is a two-way choice, a softmax span ``[value, missing]`` the generator
+    learns like a category, so the missing share is reproduced (and follows the class). A value
+    present in fewer than ``min_count`` rows is a record's, not the column's: it is not kept, and
+    the column is modelled as missing.
     """
 
     def __init__(self, spec: ColumnSpec, min_count: int = 1):
@@ -340,23 +366,39 @@ class ConstantCodec:
             _warn_rare(self.spec.name, self.min_count)
             present = present.iloc[:0]
         self.value_ = _to_json_scalar(present.iloc[0]) if len(present) else None
+        self.has_missing_ = self.value_ is not None and bool(col.isna().any())
         return self
 
     def widths(self) -> list[tuple[int, str]]:
-        return []
+        return [(2, "softmax")] if self.has_missing_ else []
 
     def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
-        return np.zeros((len(col), 0))
+        if not self.has_missing_:
+            return np.zeros((len(col), 0))
+        missing = col.isna().to_numpy()
+        return np.column_stack([~missing, missing]).astype(np.float64)  # (n, 2): value, missing
 
-    def inverse_n(self, n: int) -> pd.Series:
-        out = pd.Series([self.value_] * n if n else [], dtype=object)
-        return out if self.value_ is None else out.astype(self.spec.dtype)
+    def inverse(self, block: np.ndarray, clip: bool, rounding: bool) -> pd.Series:
+        """The value, or missing where the span's second score wins; ``block`` is (n, 0) or (n, 2)."""
+        n = len(block)
+        if self.value_ is None:
+            return pd.Series([None] * n, dtype=object)
+        missing = block.argmax(1) == 1 if self.has_missing_ else np.zeros(n, dtype=bool)
+        out = pd.Series(np.array([self.value_, None], dtype=object)[missing.astype(np.int64)], dtype=object)
+        dtype = self.spec.dtype
+        if not missing.any():
+            return out.astype(dtype)
+        if not _accepts_nan(dtype):  # a public schema's "int64" or "bool" with missing values
+            return out.astype("float64") if isinstance(self.value_, (int, float)) else out
+        return out if dtype == "object" else out.astype(dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        return {"value": self.value_}, {}
+        return {"value": self.value_, "has_missing": self.has_missing_}, {}
 
     def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> ConstantCodec:
+        # model files before constant columns modelled their missing values: none, so no span
         self.value_ = scalars["value"]
+        self.has_missing_ = self.value_ is not None and bool(scalars.get("has_missing", False))
         return self
 
 

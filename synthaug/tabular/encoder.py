@@ -77,13 +77,10 @@ class TableEncoder:
 
     def inverse_transform(self, matrix: np.ndarray) -> pd.DataFrame:
         """Decode an (n, output_dim_) matrix (softmax blocks may be scores) into a DataFrame."""
-        n, start, columns = len(matrix), 0, {}
+        start, columns = 0, {}
         for spec, codec in zip(self.specs_, self.codecs_, strict=True):
             width = sum(w for w, _ in codec.widths())
-            if isinstance(codec, ConstantCodec):
-                columns[spec.name] = codec.inverse_n(n)
-            else:
-                columns[spec.name] = codec.inverse(matrix[:, start : start + width], self.clip, self.rounding)  # a view
+            columns[spec.name] = codec.inverse(matrix[:, start : start + width], self.clip, self.rounding)  # a view
             start += width
         return pd.DataFrame(columns)
 

@@ -327,7 +327,7 @@ def codec_states(schema: PublicSchema) -> list[tuple[dict, dict[str, np.ndarray]
         elif column.kind in ("categorical", "boolean"):
             states.append(({"categories": list(column.categories), "has_missing": column.missing}, {}))
         else:
-            states.append(({"value": column.value}, {}))
+            states.append(({"value": column.value, "has_missing": column.missing}, {}))
     return states
 
 

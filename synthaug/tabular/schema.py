@@ -64,6 +64,23 @@ def check_columns_exist(frame: pd.DataFrame, names: Iterable[str], option: str) 
             raise DataError(f"{option}: no column {name!r}{closest_name(name, frame.columns)}")
 
 
+CONFLICTING_OPTIONS = (("categorical", "continuous"), ("drop", "keep"), ("drop", "categorical"), ("drop", "continuous"))
+
+
+def check_option_conflicts(**options: Iterable) -> None:
+    """A DataError naming the column and both options when two column-list options that
+    contradict each other name the same column (categorical and continuous, drop and keep or a
+    kind); a column name in one option only is left alone. ``options``: name -> column names."""
+    for first, second in CONFLICTING_OPTIONS:
+        if first not in options or second not in options:
+            continue
+        in_second = {str(c) for c in options[second]}
+        both = [c for c in options[first] if str(c) in in_second]
+        if both:
+            raise DataError(f"column {str(both[0])!r} is in both {first} and {second} (--{first}, --{second}); "
+                            f"give it to one of them")
+
+
 def infer_schema(
     frame: pd.DataFrame,
     categorical: Iterable[str] = (),
@@ -75,6 +92,7 @@ def infer_schema(
     ``categorical`` / ``continuous`` force a kind; ``keep`` keeps identifier-like columns.
     """
     categorical, continuous, keep = set(categorical), set(continuous), set(keep)
+    check_option_conflicts(categorical=categorical, continuous=continuous)
     for option, names in (("categorical", categorical), ("continuous", continuous), ("keep", keep)):
         check_columns_exist(frame, names, option)
     specs, dropped = [], []

@@ -25,6 +25,7 @@ from ..io import TableWriter
 from ..persist import known_params, require, save_model
 from ..privacy.dp import check_dp_request
 from ..sampling import ROW_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
+from .columns import categorical_dtype_state
 from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
 from .label_filter import check_quantile, fit_label_filter
@@ -32,7 +33,7 @@ from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
 from .public_schema import PublicSchema, codec_states, conform, public_labels, resolve_public_schema
 from .rejection import first_accepted, next_batch
-from .schema import check_columns_exist, infer_schema
+from .schema import check_columns_exist, check_option_conflicts, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
 
@@ -200,6 +201,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         matrix = self.encoder_.transform(features, rng)
         self.target_name_ = str(labels.name)
         self.target_dtype_ = str(labels.dtype) if schema is None else schema.target_dtype
+        self.target_categories_, self.target_ordered_ = categorical_dtype_state(
+            labels.dtype if schema is None else None, self.classes_)
         self.columns_ = [c for c in columns if c not in set(map(str, self.drop)) | set(dropped)]
         self.n_rows_ = len(features)
         self._privacy_filter = self._fit_privacy_filter(features, codes)
@@ -350,6 +353,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             names = getattr(self, name)
             if isinstance(names, (str, bytes)) or not all(isinstance(c, str) or is_whole(c) for c in names):
                 raise DataError(f"{name} must be a list of column names; got {names!r}")
+        check_option_conflicts(categorical=self.categorical, continuous=self.continuous, drop=self.drop,
+                               keep=self.keep)
         self._check_regularisers()
 
     def _check_regularisers(self) -> None:
@@ -599,9 +604,15 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     def _decode(self, raw: np.ndarray, codes: np.ndarray) -> pd.DataFrame:
         frame = self.encoder_.inverse_transform(raw)
-        labels = pd.Series(np.asarray(self.classes_, dtype=object)[codes]).astype(self.target_dtype_)
+        labels = pd.Series(np.asarray(self.classes_, dtype=object)[codes]).astype(self._target_dtype())
         frame[self.target_name_] = labels.to_numpy() if labels.dtype == object else labels
         return frame[self.columns_]
+
+    def _target_dtype(self):
+        """The label column's dtype: a pandas Categorical's categories and order, or its dtype name."""
+        if self.target_categories_ is None:
+            return self.target_dtype_
+        return pd.CategoricalDtype(self.target_categories_, ordered=self.target_ordered_)
 
     # ---------------------------------------------------------------- files
     def save(self, path: str | Path) -> Path:
@@ -617,7 +628,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             "encoder": encoder_meta,
             "classes": self.classes_,
             "class_counts": [int(c) for c in self.class_counts_],
-            "target": {"name": self.target_name_, "dtype": self.target_dtype_},
+            "target": {"name": self.target_name_, "dtype": self.target_dtype_, **self._target_categories()},
             "columns": self.columns_,
             "seed": str(self.seed_),
             "privacy": self.privacy_,
@@ -626,6 +637,11 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                          "history": self.history_},
         }
         return save_model(path, MODEL_TYPE, meta, tensors)
+
+    def _target_categories(self) -> dict:
+        if self.target_categories_ is None:
+            return {}
+        return {"categories": self.target_categories_, "ordered": self.target_ordered_}
 
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> TabularCGAN:
@@ -649,6 +665,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
         model.target_name_ = require(meta, "target", "name")
         model.target_dtype_ = require(meta, "target", "dtype")
+        order = require(meta, "target").get("categories")  # None in model files before it was stored
+        model.target_categories_ = None if order is None else list(order)
+        model.target_ordered_ = bool(require(meta, "target").get("ordered", False))
         model.columns_ = list(require(meta, "columns"))
         model.seed_ = int(require(meta, "seed"))
         model.n_rows_ = int(require(meta, "training", "n_rows"))

@@ -109,7 +109,8 @@ def test_a_value_present_in_one_row_only_is_not_kept_as_a_constant(value):
     assert enc.inverse_transform(enc.transform(frame, rng))["c"].isna().all()
     shared = pd.DataFrame({"c": [value] * 2 + [None] * 8, "x": np.arange(10) % 3 * 1.5})  # two rows: kept
     enc = TableEncoder().fit(shared, infer_schema(shared)[0], rng)
-    assert (enc.inverse_transform(enc.transform(shared, rng))["c"] == value).all()
+    back = enc.inverse_transform(enc.transform(shared, rng))["c"]
+    assert (back[:2] == value).all() and back[2:].isna().all()
 
 
 def test_a_value_seen_once_is_no_point_mass_in_a_small_table():
@@ -205,3 +206,43 @@ def test_a_model_file_with_bad_decimals_is_a_model_file_error(decimals):
     scalars["columns"][0]["state"]["decimals"] = decimals
     with pytest.raises(ModelFileError, match=r"column 'spend': decimals must be a whole number 0\.\.14"):
         TableEncoder.from_state(scalars, arrays)
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series(["X", None, "X", "X", None] * 6, dtype=object),
+    pd.Series([5.0, np.nan, 5.0, 5.0, np.nan] * 6),
+])
+def test_a_constant_column_with_missing_values_is_a_two_way_span(column):
+    # "one value or missing" had no span: every decoded row took the value, 0% missing
+    frame = pd.DataFrame({"c": column, "x": np.arange(30) % 7 * 1.5})
+    enc, matrix = fitted(frame)
+    assert enc.specs_[0].kind == "constant"
+    assert [(s.column, s.width, s.activation) for s in enc.discrete_spans()][0] == ("c", 2, "softmax")
+    pd.testing.assert_series_equal(enc.inverse_transform(matrix)["c"], frame["c"])
+    scalars, arrays = enc.state()
+    again = TableEncoder.from_state(json.loads(json.dumps(scalars)), arrays)
+    pd.testing.assert_series_equal(again.inverse_transform(matrix)["c"], frame["c"])
+
+
+def test_a_constant_column_in_an_older_model_file_still_decodes_to_its_value():
+    frame = pd.DataFrame({"c": ["X", None] * 10, "x": np.arange(20) % 7 * 1.5})
+    enc, _ = fitted(frame)
+    scalars, arrays = enc.state()
+    del scalars["columns"][0]["state"]["has_missing"]  # written before constants modelled missing values
+    old = TableEncoder.from_state(json.loads(json.dumps(scalars)), arrays)
+    assert old.output_dim_ == enc.output_dim_ - 2
+    assert (old.inverse_transform(np.zeros((4, old.output_dim_), np.float32))["c"] == "X").all()
+
+
+def test_an_ordered_categorical_keeps_its_categories_order_but_not_its_rare_ones():
+    # decoding gave an unordered Categorical with the categories sorted: ['hi', 'lo', 'mid']
+    levels = pd.CategoricalDtype(["lo", "mid", "SENTINEL-unused", "hi", "SENTINEL-once"], ordered=True)
+    frame = pd.DataFrame({"c": pd.Series(["hi", "lo", "mid", "lo"] * 5 + ["SENTINEL-once"], dtype=levels)})
+    enc, matrix = fitted(frame)
+    scalars, arrays = enc.state()
+    assert "SENTINEL" not in json.dumps(scalars)
+    again = TableEncoder.from_state(json.loads(json.dumps(scalars)), arrays)
+    for back in (enc.inverse_transform(matrix)["c"], again.inverse_transform(matrix)["c"]):
+        assert back.dtype == pd.CategoricalDtype(["lo", "mid", "hi"], ordered=True)
+        assert list(back.dtype.categories) == ["lo", "mid", "hi"]
+        assert back[:20].tolist() == frame["c"][:20].tolist() and back[20] == "lo"  # folded, as before

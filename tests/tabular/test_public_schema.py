@@ -372,3 +372,15 @@ def test_share_cli_takes_the_schema(tmp_path):
     assert "schema: public (given)" in result.output
     card = json.loads((tmp_path / "release" / "card.json").read_text())
     assert card["schema"] == {"schema": "public (given)", "class_counts": "exact, from the training data"}
+
+
+def test_a_declared_constant_with_missing_values_samples_missing_values():
+    # the schema's "missing": true on a constant was not passed to its codec: 0% missing
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=100), "k": np.where(rng.random(100) < 0.3, None, "X"),
+                          "label": rng.choice(["p", "q"], 100)})
+    doc = {"format_version": 1, "target": {"name": "label", "classes": ["p", "q"]},
+           "columns": [{"name": "a", "kind": "continuous", "bounds": [-5, 5]},
+                       {"name": "k", "kind": "constant", "value": "X", "missing": True}]}
+    sample = fit(frame, doc).sample_frame(n=200, random_state=0)
+    assert 0 < sample["k"].isna().mean() < 1 and set(sample["k"].dropna()) == {"X"}

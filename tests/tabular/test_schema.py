@@ -152,3 +152,10 @@ def test_text_that_is_not_nearly_all_dates_does_not_warn(values):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         infer_schema(pd.DataFrame({"c": values}))
+
+
+def test_a_column_forced_both_categorical_and_continuous_is_refused():
+    # categorical silently won
+    frame = pd.DataFrame({"age": np.arange(40) % 30, "v": np.linspace(0, 1, 40)})
+    with pytest.raises(DataError, match=r"column 'age' is in both categorical and continuous"):
+        infer_schema(frame, categorical=["age"], continuous=["v", "age"])

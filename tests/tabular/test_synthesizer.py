@@ -291,3 +291,52 @@ def test_a_model_file_from_before_decimals_samples_unrounded(fast_params, tmp_pa
     new = model.sample_frame(n=100, random_state=1)
     assert (new["spend"] == new["spend"].round(2)).all() and (old["spend"] != old["spend"].round(2)).mean() > 0.9
     pd.testing.assert_series_equal(old["spend"].round(2), new["spend"])
+
+
+@pytest.mark.parametrize("options, first, second", [
+    ({"categorical": ["age"], "continuous": ["age"]}, "categorical", "continuous"),  # categorical silently won
+    ({"drop": ["city"], "keep": ["city"]}, "drop", "keep"),
+    ({"drop": ["colour"], "categorical": ["colour"]}, "drop", "categorical"),
+    ({"drop": ["age"], "continuous": ["score", "age"]}, "drop", "continuous"),
+])
+def test_contradicting_column_options_are_refused_naming_column_and_both(mixed_table, fast_params, options,
+                                                                         first, second):
+    column = options["drop" if "drop" in options else "categorical"][0]
+    with pytest.raises(DataError, match=rf"column '{column}' is in both {first} and {second} "
+                                        rf"\(--{first}, --{second}\)"):
+        TabularCGAN(**{**fast_params, **options}).fit(mixed_table, y="label")
+
+
+def test_sampled_rows_keep_the_missing_values_of_constant_columns(mixed_table, fast_params):
+    # a column holding "X" or nothing (and 5.0 or NaN) came out with no missing value at all
+    rng = np.random.default_rng(0)
+    table = mixed_table.assign(const_na=np.where(rng.random(len(mixed_table)) < 0.31, None, "X"),
+                               num_na=np.where(rng.random(len(mixed_table)) < 0.31, np.nan, 5.0))
+    frame = TabularCGAN(random_state=0, **fast_params).fit(table, y="label").sample_frame(n=300, random_state=0)
+    for name, value in (("const_na", "X"), ("num_na", 5.0)):
+        assert 0 < frame[name].isna().mean() < 1, name
+        assert set(frame[name].dropna()) == {value}
+
+
+def test_sampled_frames_keep_ordered_categorical_dtypes_through_a_model_file(mixed_table, fast_params, tmp_path):
+    # sample() gave unordered Categoricals with sorted categories ['hi', 'lo', 'mid'], the label too
+    levels = pd.CategoricalDtype(["lo", "mid", "hi"], ordered=True)
+    labels = pd.CategoricalDtype(["yes", "no"], ordered=True)
+    rng = np.random.default_rng(0)
+    table = mixed_table.assign(level=pd.Series(rng.choice(["lo", "mid", "hi"], len(mixed_table)), dtype=levels),
+                               label=mixed_table["label"].astype(labels))
+    model = TabularCGAN(random_state=0, **fast_params).fit(table, y="label")
+    model.save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert meta["target"]["categories"] == ["yes", "no"] and meta["target"]["ordered"] is True
+    loaded = synthaug.load(tmp_path / "m")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)  # the loaded model's filters are not applied
+        for fitted_or_loaded in (model, loaded):
+            X, y = fitted_or_loaded.sample(n=50, random_state=0)
+            assert X["level"].dtype == levels and list(X["level"].dtype.categories) == ["lo", "mid", "hi"]
+            assert y.dtype == labels and list(y.dtype.categories) == ["yes", "no"]
+        loaded.write_sample(tmp_path / "s.parquet", 20, chunk_size=7, random_state=0)
+    back = pd.read_parquet(tmp_path / "s.parquet")
+    assert back["level"].dtype == levels and list(back["level"].dtype.categories) == ["lo", "mid", "hi"]
+    assert back["label"].dtype == labels and list(back["label"].dtype.categories) == ["yes", "no"]

@@ -146,8 +146,12 @@ def string_columns(frame) -> list[str]:
 
 
 def parse_set(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, Any]:
-    """``--set KEY=VALUE`` strings to TabularCGAN keyword arguments (Python literals, else strings)."""
+    """``--set KEY=VALUE`` strings to TabularCGAN keyword arguments, read as the CLI's ``--set`` reads
+    them (JSON/TOML: ``true``, ``0.1``, ``[128, 128]``; Python literals such as ``True`` too) and
+    checked against the constructor's annotations (``rounding=false`` was the truthy text 'false')."""
     import synthaug
+    from synthaug._errors import DataError
+    from synthaug._overrides import check_params, parse_value
 
     known = set(synthaug.TabularCGAN._get_param_names())
     params: dict[str, Any] = {}
@@ -155,8 +159,13 @@ def parse_set(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, An
         key, sep, raw = item.partition("=")
         if not sep or key not in known:
             parser.error(f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(known)}")
-        try:
-            params[key] = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            params[key] = raw
-    return params
+        params[key] = parse_value(raw)
+        if isinstance(params[key], str):
+            try:
+                params[key] = ast.literal_eval(raw)
+            except (ValueError, SyntaxError):
+                pass
+    try:
+        return check_params(synthaug.TabularCGAN, params, "--set")
+    except DataError as exc:
+        parser.error(str(exc))

@@ -45,13 +45,15 @@ def schema_command(
     check_output_file(output, overwrite, {"DATA table": data}, "the schema")
     frame = read_table(data)
     check_columns_exist(frame, _names(drop), "--drop")
-    frame = frame.drop(columns=_names(drop))
     document = draft_public_schema(frame, target, categorical=_names(categorical), continuous=_names(continuous),
-                                   keep=_names(keep), round_bounds=round_bounds, min_count=min_count)
+                                   keep=_names(keep), drop=_names(drop), round_bounds=round_bounds,
+                                   min_count=min_count)
     rounded = " (rounded outward)" if round_bounds else " (the exact minimum and maximum)"
     warnings.warn(DRAFT_WARNING.format(rounded=rounded), SynthaugWarning, stacklevel=1)
     with atomic_path(output) as tmp:
         tmp.write_text(json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n", encoding="utf-8")
     if not quiet:
-        console.print(f"wrote a draft schema of {len(document['columns'])} columns and "
+        omitted = document["omitted"]
+        left_out = f" (left out, listed as omitted: {', '.join(map(repr, omitted))})" if omitted else ""
+        console.print(f"wrote a draft schema of {len(document['columns'])} columns{left_out} and "
                       f"{len(document['target']['classes'])} classes to {output}; review it before use")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._cli_tabular import Quiet, SchemaFile, Seed, console
+from ._cli_tabular import Drop, Keep, Quiet, SchemaFile, Seed, _names, console
 from ._errors import DataError
 from ._overrides import parse_overrides, parse_value
 from .cli import command, err_console
@@ -46,6 +46,8 @@ def share_command(
     holdout: Annotated[float, typer.Option(help="Fraction held out as utility test and privacy reference.")] = 0.2,
     seeds: Annotated[int, typer.Option(min=1, help="Repetitions of the utility measurement.")] = 1,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Any TabularCGAN parameter: KEY=VALUE.")] = None,
+    drop: Drop = None,
+    keep: Keep = None,
     schema: SchemaFile = None,
     seed: Seed = 0,
     quiet: Quiet = False,
@@ -57,6 +59,9 @@ def share_command(
 
     params = parse_overrides(set_ or [], TabularCGAN)
     params.update({k: v for k, v in (("dp_epsilon", dp_epsilon), ("dp_delta", dp_delta)) if v is not None})
+    for key, text in (("drop", drop), ("keep", keep)):  # as fit's; left out of the evaluation as well
+        if text:
+            params[key] = _names(text)
     if schema is not None:
         params["public_schema"] = read_public_schema(schema)
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))

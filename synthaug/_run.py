@@ -15,6 +15,7 @@ from ._random import check_seed
 from ._text import closest_name, plain
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .recipe import modality, model_class, to_toml
+from .share import left_out_columns, left_out_note
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
 
@@ -146,7 +147,8 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         for name, table in {**tables, "synthetic": synthetic}.items():
             with TableWriter(tmp / f"{name}.csv") as writer:
                 writer.write(table)
-        _evaluate_table(recipe, tables, synthetic, target, tmp, seed, quiet, console)
+        _evaluate_table(recipe, tables, synthetic, target, left_out_columns(model, tables["train"], synthetic),
+                        tmp, seed, quiet, console)
     if not quiet:
         console.print(f"wrote model, data, report and resolved recipe to {output}/")
     return 0
@@ -176,15 +178,22 @@ def _sample_request(recipe: dict, classes) -> dict:
     return sample
 
 
-def _evaluate_table(recipe, tables, synthetic, target, out: Path, seed: int, quiet: bool, console) -> None:
+def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path, seed: int, quiet: bool,
+                    console) -> None:
+    """Evaluate into ``out``, leaving out of every table the columns the model left out (``left_out``)."""
     from .evaluate import evaluate, write_report
 
     options = recipe.get("evaluate", {})
     result = evaluate(tables["train"], tables["test"], synthetic, target, tables.get("holdout"),
                       n_seeds=options.get("seeds", 3), ratios=tuple(options.get("ratios", (1.0,))),
-                      baselines=tuple(options.get("baselines", ("smote", "ros"))), random_state=seed)
+                      baselines=tuple(options.get("baselines", ("smote", "ros"))), drop=left_out or None,
+                      random_state=seed)
+    if left_out:
+        result.notes.append(left_out_note(left_out))
     write_report(result, out)
     if not quiet:
+        if left_out:
+            console.print(f"note: {left_out_note(left_out)}")
         for setting, verdict in result.utility.verdicts.items():
             console.print(f"{setting:<28} {verdict}")
 

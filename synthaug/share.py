@@ -213,9 +213,8 @@ def share(
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
     synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=random_state)
-    # measure the columns released: the model leaves out identifier-like columns and its ``drop``
-    kept = [c for c in train.columns if c in set(synthetic.columns)]
-    train, reference = train[kept], reference[kept]
+    left_out = left_out_columns(model, train, synthetic)  # measure the columns released, not those
+    train, reference = train.drop(columns=left_out), reference.drop(columns=left_out)
     n_before, n_threshold = len(synthetic), 0
     if filter_quantile is not None:
         halving = f"{FILTER}, halving the holdout"
@@ -226,6 +225,8 @@ def share(
             raise DataError(f"{FILTER} {filter_quantile}: every one of the {n_before} synthetic records was "
                             "closer to a training row than the holdout's quantile; nothing to release")
     result = evaluate(train, reference, synthetic, target, baselines=(), n_seeds=n_seeds, random_state=random_state)
+    if left_out:
+        result.notes.append(left_out_note(left_out))
     synthetic_leakage = next(p for p in result.privacy if p.source == "synthetic")
     checks = check_gates(synthetic_leakage, gates)
     card = release_card(model, result, checks, gates, len(train), len(reference), n_before - len(synthetic),
@@ -239,6 +240,20 @@ def share(
             write_report(result, tmp)
             (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, allow_nan=False))
     return ShareOutcome(released, checks, card, n_before - len(synthetic))
+
+
+def left_out_columns(model, train: pd.DataFrame, synthetic: pd.DataFrame) -> list:
+    """Columns of ``train`` the fitted ``model`` does not generate: the identifier-like ones it left
+    out and its ``drop``. From the model's ``columns_`` where it has them, else from ``synthetic``."""
+    modelled = getattr(model, "columns_", None)
+    modelled = set(synthetic.columns if modelled is None else modelled)
+    return [c for c in train.columns if c not in modelled]
+
+
+def left_out_note(names) -> str:
+    """The report's (and console's) note on columns the evaluation left out as the model did."""
+    return (f"evaluated without column(s) {', '.join(repr(str(n)) for n in names)}, which the model left out "
+            "(identifier-like, or its drop)")
 
 
 def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,

@@ -1,5 +1,6 @@
 """``synthaug run`` on recipe input it used to misread, ignore or crash on: one line, or the right data."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -217,3 +218,20 @@ def test_a_mistyped_image_folder_is_named_as_not_found(tmp_path, monkeypatch):
     (tmp_path / "photos").mkdir()
     recipe = _write(tmp_path, '[data]\npath = "photoz"\n[model]\nsteps = 2\n')
     one_line_error(run(recipe, tmp_path / "o"), "data.path: photoz: not found", tmp_path / "o")
+
+
+def test_a_run_evaluates_without_the_columns_the_model_left_out(tmp_path):
+    """fit leaves identifier-like columns (and model.drop) out; the run's evaluation then failed after
+    training: "synthetic: column 'patient' of train is missing ... with --drop", an option run lacks."""
+    csv = patients(tmp_path / "patients.csv")
+    frame = pd.read_csv(csv)
+    frame.insert(0, "patient", [f"P{i:03d}" for i in range(len(frame))])
+    frame.to_csv(csv, index=False)
+    recipe = _write(tmp_path, f'[data]\npath = "{csv.as_posix()}"\ntarget = "outcome"\n[model]\ndrop = ["ward"]\n')
+    out = tmp_path / "out"
+    result = run(recipe, out, *TINY)
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    assert report["options"]["drop"] == ["patient", "ward"]
+    assert any("without column(s) 'patient', 'ward', which the model left out" in n for n in report["notes"])
+    assert "pulse" in pd.read_csv(out / "synthetic.csv")

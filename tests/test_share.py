@@ -232,6 +232,25 @@ def test_columns_the_model_leaves_out_are_not_measured(tmp_path):
     assert "patient_id" not in released and "visits" not in released and "age" in released
 
 
+def test_cli_share_takes_drop_and_keep_as_fit_does(tmp_path):
+    # share's warning said "pass --keep to model them" and its refusals "--drop", options it lacked
+    from tests.conftest import make_mixed_table
+
+    frame = make_mixed_table().drop(columns="joined")
+    frame.insert(0, "patient_id", [f"P{i:04d}" for i in range(len(frame))])
+    frame.insert(1, "ref", [f"R{i:04d}" for i in range(len(frame))])
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    result = CliRunner().invoke(app, ["share", str(tmp_path / "data.csv"), "-t", "label", "-o", str(tmp_path / "rel"),
+                                      "--drop", "visits", "--keep", "patient_id", "--max-dcr-share", "1",
+                                      "--max-membership-auc", "1", "--max-exact-copies", "1000", "-q", *TINY])
+    assert result.exit_code == 0, result.output
+    released = pd.read_csv(tmp_path / "rel" / "synthetic.csv")
+    assert "patient_id" in released and "ref" not in released and "visits" not in released
+    assert json.loads((tmp_path / "rel" / "card.json").read_text())["model"]["params"]["drop"] == ["visits"]
+    report = json.loads((tmp_path / "rel" / "report.json").read_text())
+    assert any("without column(s) 'ref', 'visits'" in note for note in report["notes"])
+
+
 class MustNotFit(Memoriser):
     def fit(self, X, y):
         raise AssertionError("share trained before refusing the table")

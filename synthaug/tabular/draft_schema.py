@@ -22,11 +22,11 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .._errors import SynthaugWarning
+from .._errors import DataError, SynthaugWarning
 from .._text import columns_option
 from .columns import _to_json_scalar, point_masses, to_float
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
-from .schema import ColumnSpec, infer_schema
+from .schema import ColumnSpec, check_columns_exist, infer_schema
 from .target import encode_labels, split_target
 
 DRAFT_WARNING = (
@@ -44,15 +44,23 @@ def draft_public_schema(
     categorical: Iterable[str] = (),
     continuous: Iterable[str] = (),
     keep: Iterable[str] = (),
+    drop: Iterable[str] = (),
     round_bounds: bool = True,
     min_count: int = 2,
     point_mass_share: float = 0.05,
     max_point_masses: int = 3,
 ) -> dict:
-    """A public-schema document (see :mod:`synthaug.tabular.public_schema`) drafted from ``frame``."""
-    features, labels, _ = split_target(frame, target)
+    """A public-schema document (see :mod:`synthaug.tabular.public_schema`) drafted from ``frame``.
+
+    Its ``omitted`` lists the ``drop`` columns and the identifier-like ones left out (unless in
+    ``keep``), so fitting with the schema leaves them out of the same table without a ``drop``."""
+    drop = [str(n) for n in drop]
+    if str(target) in drop:
+        raise DataError(f"drop: {target!r} is the target column; it cannot be left out")
+    check_columns_exist(frame, drop, "drop")
+    features, labels, _ = split_target(frame.drop(columns=drop), target)
     classes, _, _ = encode_labels(labels)
-    specs, _ = infer_schema(features, categorical, continuous, keep)
+    specs, identifiers = infer_schema(features, categorical, continuous, keep)
     columns = [_draft_column(features[s.name], s, round_bounds, min_count, point_mass_share, max_point_masses)
                for s in specs]
     document = {
@@ -60,6 +68,7 @@ def draft_public_schema(
         "format_version": FORMAT_VERSION,
         "target": {"name": str(target), "classes": classes, "dtype": str(labels.dtype), "counts": None},
         "columns": columns,
+        "omitted": [*drop, *map(str, identifiers)],
     }
     to_fill = [c["name"] for c in columns if c.get("categories") == []]
     if to_fill:

@@ -2,7 +2,7 @@
 
 A public schema is a JSON file (``synthaug schema`` drafts one for review)::
 
-    {"format": "synthaug-public-schema", "format_version": 1,
+    {"format": "synthaug-public-schema", "format_version": 2,
      "target": {"name": "income", "classes": ["<=50K", ">50K"], "counts": null},
      "columns": [
        {"name": "age", "kind": "integer", "bounds": [16, 100]},
@@ -10,9 +10,12 @@ A public schema is a JSON file (``synthaug schema`` drafts one for review)::
        {"name": "workclass", "kind": "categorical", "categories": ["Private", "State-gov"], "missing": true},
        {"name": "member", "kind": "boolean"},
        {"name": "joined", "kind": "datetime", "bounds": ["2020-01-01", "2024-01-01"]},
-       {"name": "country", "kind": "constant", "value": "NO"}]}
+       {"name": "country", "kind": "constant", "value": "NO"}],
+     "omitted": ["customer_id"]}
 
-Optional: a top-level ``description`` (where the values come from); per column ``missing``
+Optional: a top-level ``description`` (where the values come from) and ``omitted`` (data columns
+the schema leaves out, such as identifiers: fit and share leave them out of the data without a
+``drop``; version 2, which added it, reads version 1 files as well); per column ``missing``
 (default false), ``dtype`` (the pandas dtype samples get; a default per kind) and, for a
 continuous column, ``decimals`` (sampled values are rounded to them; without it they are not
 rounded, as the decimals fit learns from data would come from the private rows);
@@ -42,11 +45,13 @@ from .datetimes import DATE_RANGE, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
 
 FORMAT = "synthaug-public-schema"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2 added the optional top-level ``omitted`` list; 1 (without it) is read as well."""
+READ_VERSIONS = (1, 2)
 NUMERIC = ("continuous", "integer", "datetime")
 DEFAULT_DTYPES = {"continuous": "float64", "integer": "int64", "boolean": "bool", "categorical": "object",
                   "datetime": "datetime64[ns]", "constant": "object"}
-TOP_KEYS = {"format", "format_version", "description", "target", "columns"}
+TOP_KEYS = {"format", "format_version", "description", "target", "columns", "omitted"}
 TARGET_KEYS = {"name", "classes", "counts", "dtype"}
 COLUMN_KEYS = {"name", "kind", "dtype", "missing", "categories", "bounds", "point_masses", "value", "decimals"}
 
@@ -78,6 +83,7 @@ class PublicSchema:
     classes: tuple
     class_counts: tuple[int, ...] | None
     target_dtype: str
+    omitted: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -115,9 +121,11 @@ def parse_public_schema(document, source: str = "public schema") -> PublicSchema
     if not isinstance(document, dict):
         raise DataError(f"{source}: expected a JSON object with format_version, target and columns")
     version = document.get("format_version")
-    if version != FORMAT_VERSION or isinstance(version, bool) or document.get("format", FORMAT) != FORMAT:
+    if version not in READ_VERSIONS or isinstance(version, bool) or document.get("format", FORMAT) != FORMAT:
         raise DataError(f"{source}: unknown schema format {document.get('format', FORMAT)!r} version {version!r} "
-                        f"(this synthaug reads {FORMAT!r} version {FORMAT_VERSION})")
+                        f"(this synthaug reads {FORMAT!r} versions {', '.join(map(str, READ_VERSIONS))})")
+    if version < 2 and "omitted" in document:
+        raise DataError(f"{source}: 'omitted' needs format_version 2 (the file says 1)")
     unknown = sorted(set(document) - TOP_KEYS)
     if unknown:
         raise DataError(f"{source}: unknown key {unknown[0]!r}{closest_name(unknown[0], TOP_KEYS)}")
@@ -131,7 +139,22 @@ def parse_public_schema(document, source: str = "public schema") -> PublicSchema
     target, classes, counts, dtype = _parse_target(document.get("target"), source)
     if target in names:
         raise DataError(f"{source}: target {target!r} is also declared as a column")
-    return PublicSchema(parsed, target, classes, counts, dtype)
+    omitted = _parse_omitted(document.get("omitted", []), source, names, target)
+    return PublicSchema(parsed, target, classes, counts, dtype, omitted)
+
+
+def _parse_omitted(omitted, source: str, names: list[str], target: str) -> tuple[str, ...]:
+    """The ``omitted`` list: distinct column names, none declared, not the target."""
+    if not isinstance(omitted, list) or not all(isinstance(n, str) for n in omitted):
+        raise DataError(f"{source}: 'omitted' must be a list of column names, got {omitted!r}")
+    if len(set(omitted)) != len(omitted):
+        raise DataError(f"{source}: omitted: column {next(n for n in omitted if omitted.count(n) > 1)!r} is "
+                        "listed twice")
+    both = [n for n in omitted if n in names or n == target]
+    if both:
+        what = "the target" if both[0] == target else "declared as a column"
+        raise DataError(f"{source}: omitted: column {both[0]!r} is {what}; a column is modelled or omitted")
+    return tuple(omitted)
 
 
 def _parse_target(target, source: str) -> tuple[str, tuple, tuple[int, ...] | None, str]:
@@ -333,15 +356,29 @@ def codec_states(schema: PublicSchema) -> list[tuple[dict, dict[str, np.ndarray]
 
 # ---------------------------------------------------------------- the private data against the schema
 def check_columns(features: pd.DataFrame, schema: PublicSchema) -> None:
-    """Every data column declared and every declared column present, else a DataError naming it."""
+    """Every data column declared (or omitted) and every declared column present, else a DataError
+    naming all the columns at fault, not one per run."""
     data, declared = [str(c) for c in features.columns], schema.names
-    for name in data:
-        if name not in declared:
-            raise DataError(f"public schema: data column {name!r} is not declared{closest_name(name, declared)}; "
-                            f"add it to the schema or leave it out: {columns_option('drop', [name])}")
-    for name in declared:
-        if name not in data:
-            raise DataError(f"public schema: column {name!r} is not in the data{closest_name(name, data)}")
+    undeclared = [n for n in data if n not in declared and n not in schema.omitted]
+    if undeclared:
+        hint = closest_name(undeclared[0], declared) if len(undeclared) == 1 else ""
+        raise DataError(f"public schema: data {_names(undeclared)} not declared{hint}; add them to the schema, "
+                        f"list them under \"omitted\", or leave them out: {columns_option('drop', undeclared)}")
+    absent = [n for n in declared if n not in data]
+    if absent:
+        hint = closest_name(absent[0], data) if len(absent) == 1 else ""
+        raise DataError(f"public schema: {_names(absent)} not in the data{hint}")
+
+
+def omitted_present(features: pd.DataFrame, schema: PublicSchema) -> list[str]:
+    """The data's columns that the schema lists as ``omitted``, in data order."""
+    return [str(c) for c in features.columns if str(c) in schema.omitted]
+
+
+def _names(names: list[str]) -> str:
+    """``column 'a' is`` or ``columns 'a', 'b' are``."""
+    listed = ", ".join(map(repr, names))
+    return f"column {listed} is" if len(names) == 1 else f"columns {listed} are"
 
 
 def conform(features: pd.DataFrame, schema: PublicSchema) -> pd.DataFrame:

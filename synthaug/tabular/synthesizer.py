@@ -31,7 +31,7 @@ from .encoder import TableEncoder
 from .label_filter import check_quantile, fit_label_filter
 from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
-from .public_schema import PublicSchema, codec_states, conform, public_labels, resolve_public_schema
+from .public_schema import PublicSchema, codec_states, conform, omitted_present, public_labels, resolve_public_schema
 from .rejection import first_accepted, next_batch
 from .schema import check_columns_exist, check_option_conflicts, infer_schema
 from .target import encode_labels, split_target
@@ -196,7 +196,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             dropped = self._fit_encoder(features, rng)
         else:
             self.classes_, codes, self.class_counts_ = public_labels(labels, schema)
-            features, dropped = self._fit_public_encoder(features, schema), []
+            dropped = omitted_present(features, schema)  # conform leaves them out
+            features = self._fit_public_encoder(features, schema)
         self.provenance_ = self._provenance(schema)
         matrix = self.encoder_.transform(features, rng)
         self.target_name_ = str(labels.name)
@@ -306,6 +307,10 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             if getattr(self, name):
                 raise DataError(f"{name}: with a public schema the column kinds come from the schema; "
                                 f"leave {name} empty")
+        omitted = omitted_present(features, schema)
+        if omitted:
+            warnings.warn(f"leaving out column(s) {', '.join(map(repr, omitted))}: the public schema lists them "
+                          "as omitted", SynthaugWarning, stacklevel=3)
         features = conform(features, schema)
         self.encoder_ = self._new_encoder().fit_public([c.spec() for c in schema.columns], codec_states(schema))
         return features

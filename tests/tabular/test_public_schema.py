@@ -114,7 +114,12 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda d: d.update(format_version=2), "unknown schema format"),
+    (lambda d: d.update(format_version=3), "unknown schema format"),
+    (lambda d: d.update(omitted=["id"]), "'omitted' needs format_version 2 (the file says 1)"),
+    (lambda d: d.update(format_version=2, omitted="id"), "'omitted' must be a list of column names"),
+    (lambda d: d.update(format_version=2, omitted=["id", "id"]), "omitted: column 'id' is listed twice"),
+    (lambda d: d.update(format_version=2, omitted=["age"]), "omitted: column 'age' is declared as a column"),
+    (lambda d: d.update(format_version=2, omitted=["label"]), "omitted: column 'label' is the target"),
     (lambda d: d["columns"][0].update(kind="number"), "unknown kind 'number'"),
     (lambda d: d["columns"][0].update(bounds=[5, 1]), "low < high"),
     (lambda d: d["columns"][0].update(bounds=[0]), "needs 'bounds'"),
@@ -183,6 +188,10 @@ def test_datetime_columns_take_datetime_or_text_dtypes(dtype):
 @pytest.mark.parametrize("change, message", [
     (lambda f: f.rename(columns={"colour": "color"}), "data column 'color' is not declared (did you mean 'colour'?)"),
     (lambda f: f.drop(columns="visits"), "column 'visits' is not in the data"),
+    # one column per run: each fit named the next undeclared (or absent) column only
+    (lambda f: f.assign(id=1, notes="x"), "data columns 'id', 'notes' are not declared; add them to the schema, "
+     "list them under \"omitted\", or leave them out: drop=['id', 'notes'] (--drop id,notes)"),
+    (lambda f: f.drop(columns=["visits", "city"]), "columns 'city', 'visits' are not in the data"),
     (lambda f: f.assign(**{"patient id": 1}), "out: drop=['patient id'] (--drop 'patient id')"),  # shell-quoted
     (lambda f: f.assign(age=["x"] * len(f)), "declared integer in the public schema but 60 value(s) are not numbers"),
     (lambda f: f.assign(gain=f["gain"] + 0.5), "fractional"),
@@ -241,6 +250,34 @@ def test_draft_round_trips_through_fit(tmp_path):
     assert fitted.exit_code == 0, fitted.output
     meta = json.loads((tmp_path / "model" / "model.json").read_text())
     assert meta["provenance"]["schema"] == "public (given)"
+
+
+def test_a_draft_lists_the_columns_it_left_out_and_fit_and_share_leave_them_out(tmp_path):
+    # the draft quietly left identifier-like columns out; fit with it then refused them, one per run
+    frame = private_table(0).drop(columns="joined")  # the evaluation (share) takes no dates
+    frame.insert(0, "patient id", [f"P{i:03d}" for i in range(len(frame))])
+    data, out = tmp_path / "data.csv", tmp_path / "schema.json"
+    frame.to_csv(data, index=False)
+    drafted = CliRunner().invoke(app, ["schema", str(data), "--target", "label", "-o", str(out), "--drop", "gain"])
+    assert drafted.exit_code == 0, drafted.output
+    assert "listed as omitted: 'gain', 'patient id'" in " ".join(drafted.output.split())
+    doc = json.loads(out.read_text())
+    assert doc["format_version"] == 2 and doc["omitted"] == ["gain", "patient id"]
+    assert parse_public_schema(doc).omitted == ("gain", "patient id")
+    fitted = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "--schema", str(out), "-o",
+                                      str(tmp_path / "model"), *FIT])
+    assert fitted.exit_code == 0, fitted.output
+    assert "leaving out column(s) 'patient id', 'gain': the public schema lists them as omitted" in " ".join(
+        fitted.output.split())
+    model = synthaug.load(tmp_path / "model")
+    assert "patient id" not in model.columns_ and "gain" not in model.columns_ and "age" in model.columns_
+    model.attach_privacy_filter(frame, "label")  # the same table, its omitted columns included
+    shared = CliRunner().invoke(app, ["share", str(data), "--target", "label", "--schema", str(out), "-o",
+                                      str(tmp_path / "release"), "--max-dcr-share", "1", "--max-membership-auc", "1",
+                                      "--max-exact-copies", "1000", "-q", "--set", "min_steps=5", "--set", "epochs=1",
+                                      "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]"])
+    assert shared.exit_code == 0, shared.output
+    assert "patient id" not in pd.read_csv(tmp_path / "release" / "synthetic.csv")
 
 
 def test_draft_from_python_and_outward_rounding(mixed_table):

@@ -6,7 +6,9 @@ Not part of the synthaug package; the scripts import it as a sibling module.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ast
+import importlib
 import json
 import os
 import platform
@@ -55,12 +57,11 @@ def machine_info() -> dict[str, Any]:
         "synthaug_commit": _git_commit(package),
         "synthaug_uncommitted_changes": _git_dirty(package),
     }
-    try:
-        import ctgan
-
-        info["ctgan"] = ctgan.__version__
-    except ImportError:
-        info["ctgan"] = None
+    for name, module in (("ctgan", "ctgan"), ("scipy", "scipy"), ("imblearn", "imblearn"), ("pyarrow", "pyarrow")):
+        try:
+            info[name] = importlib.import_module(module).__version__
+        except ImportError:
+            info[name] = None
     return info
 
 
@@ -161,10 +162,8 @@ def parse_set(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, An
             parser.error(f"--set {item!r}: expected KEY=VALUE with KEY one of {sorted(known)}")
         params[key] = parse_value(raw)
         if isinstance(params[key], str):
-            try:
+            with contextlib.suppress(ValueError, SyntaxError):
                 params[key] = ast.literal_eval(raw)
-            except (ValueError, SyntaxError):
-                pass
     try:
         return check_params(synthaug.TabularCGAN, params, "--set")
     except DataError as exc:

@@ -6,8 +6,8 @@ Not part of the synthaug package; the scripts import it as a sibling module.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ast
+import contextlib
 import importlib
 import json
 import os

@@ -45,6 +45,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 import warnings
@@ -332,7 +333,8 @@ def _command() -> str:
         if arg == "--note":
             argv[i + 1] = '"$NOTE"'
     argv = ['--note="$NOTE"' if a.startswith("--note=") else a for a in argv]
-    return " ".join([*env, Path(sys.executable).as_posix(), *argv])
+    quoted = [a if "$NOTE" in a else shlex.quote(a) for a in argv]  # 'random oversampling' is one argument
+    return " ".join([*env, Path(sys.executable).as_posix(), *quoted])
 
 
 def _targets(uplifts: dict, shares: dict) -> list[str]:

@@ -360,6 +360,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 raise DataError(f"{name} must be a list of column names; got {names!r}")
         check_option_conflicts(categorical=self.categorical, continuous=self.continuous, drop=self.drop,
                                keep=self.keep)
+        for name in ("spectral_norm", "clip", "rounding", "verbose"):  # the text 'false' is truthy
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise DataError(f"{name} must be True or False; got {getattr(self, name)!r}")
         self._check_regularisers()
 
     def _check_regularisers(self) -> None:

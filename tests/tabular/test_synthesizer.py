@@ -340,3 +340,11 @@ def test_sampled_frames_keep_ordered_categorical_dtypes_through_a_model_file(mix
     back = pd.read_parquet(tmp_path / "s.parquet")
     assert back["level"].dtype == levels and list(back["level"].dtype.categories) == ["lo", "mid", "hi"]
     assert back["label"].dtype == labels and list(back["label"].dtype.categories) == ["yes", "no"]
+
+
+@pytest.mark.parametrize("name", ["spectral_norm", "clip", "rounding", "verbose"])
+def test_switches_take_booleans_not_text(name, fast_params):
+    # rounding="false" (a recipe or script passing text) was truthy: the switch silently stayed on
+    frame = pd.DataFrame({"x": np.arange(40) * 0.5, "y": [0, 1] * 20})
+    with pytest.raises(DataError, match=f"^{name} must be True or False; got 'false'$"):
+        TabularCGAN(**{**fast_params, name: "false"}).fit(frame, y="y")

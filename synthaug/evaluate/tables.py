@@ -30,7 +30,7 @@ import pandas as pd
 
 from .._errors import DataError
 from .._text import closest_name, quoted
-from ..tabular.datetimes import is_date_column, parse_datetimes
+from ..tabular.datetimes import day_first, is_date_column, parse_datetimes
 
 MISSING = "<missing>"
 
@@ -44,6 +44,7 @@ class TableSchema:
     categorical: tuple[str, ...]
     classes: tuple  # sorted class labels of the training table
     dates: tuple[str, ...] = ()  # the numeric columns that are dates (seconds in canonical form)
+    day_first: tuple[str, ...] = ()  # dates whose dd/mm/yyyy text the training table reads day first
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -73,14 +74,17 @@ def column_kind(series: pd.Series) -> str:
     return "numeric"
 
 
-def date_seconds(series: pd.Series) -> np.ndarray:
-    """Dates (text or ``datetime64``) as float seconds since 1970-01-01 UTC; missing or unparsable: NaN."""
+def date_seconds(series: pd.Series, first: bool | None = None) -> np.ndarray:
+    """Dates (text or ``datetime64``) as float seconds since 1970-01-01 UTC; missing or unparsable: NaN.
+
+    ``first``: read ``dd/mm/yyyy`` text day first (None: as the column's own values say).
+    """
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         stamps = series
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            stamps = parse_datetimes(series.astype(object).where(series.notna(), None))
+            stamps = parse_datetimes(series.astype(object).where(series.notna(), None), first)
     if getattr(stamps.dt, "tz", None) is not None:  # an instant; naive times read as UTC
         stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
     return ((stamps - pd.Timestamp("1970-01-01")) / pd.Timedelta(seconds=1)).to_numpy(np.float64, na_value=np.nan)
@@ -115,6 +119,7 @@ def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
         categorical=tuple(c for c in features if kinds[c] == "categorical"),
         classes=classes,
         dates=tuple(c for c in features if kinds[c] == "date"),
+        day_first=tuple(c for c in features if kinds[c] == "date" and day_first(train[c])),  # for every table
     )
 
 
@@ -174,7 +179,7 @@ def canonical(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     out = {}
     for column in schema.numeric:
         if column in schema.dates:
-            out[column] = date_seconds(frame[column])
+            out[column] = date_seconds(frame[column], column in schema.day_first)
         else:
             out[column] = pd.to_numeric(frame[column], errors="raise").to_numpy(np.float64)
     for column in schema.categorical:

@@ -51,17 +51,30 @@ def date_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return unique, dates
 
 
-def parse_datetimes(values: pd.Series) -> pd.Series:
+def parse_datetimes(values: pd.Series, first: bool | None = None) -> pd.Series:
     """``values`` as timestamps, NaT where unparsable; mixed UTC offsets (a DST change) in UTC.
 
-    Day and month are read in one order for the whole column (:func:`day_first`), so
-    ``03/04/2021`` beside ``31/03/2021`` is the 3rd of April, not the 4th of March.
+    ``dd/mm/yyyy``-shaped values are read in one order for the whole column (``first``, by default
+    :func:`day_first` of these values), so ``03/04/2021`` beside ``31/03/2021`` is the 3rd of April,
+    not the 4th of March; every other value (ISO ``2021-03-04`` among them) as pandas reads it.
     """
-    first = day_first(values)
+    values = pd.Series(values)
+    shaped = values.astype("string").str.match(DAY_MONTH_YEAR).fillna(False).to_numpy(dtype=bool)
+    first = day_first(values) if first is None else first
     try:
-        return _parse(values, first, utc=False)
+        return _parse_parts(values, shaped, first, utc=False)
     except ValueError:  # "Mixed timezones detected": one column cannot hold two offsets
-        return _parse(values, first, utc=True)
+        return _parse_parts(values, shaped, first, utc=True)
+
+
+def _parse_parts(values: pd.Series, shaped: np.ndarray, first: bool, utc: bool) -> pd.Series:
+    """The ``dd/mm/yyyy``-shaped values with ``dayfirst=first``, the others without."""
+    if shaped.all() or not shaped.any():
+        return _parse(values, first and bool(shaped.any()), utc)
+    parts = [_parse(values[shaped], first, utc), _parse(values[~shaped], False, utc)]
+    if getattr(parts[0].dt, "tz", None) != getattr(parts[1].dt, "tz", None):
+        raise ValueError("Mixed timezones detected")  # as one parse of the whole column would say
+    return pd.concat(parts).reindex(values.index)
 
 
 def _parse(values: pd.Series, first: bool, utc: bool) -> pd.Series:

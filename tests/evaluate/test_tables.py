@@ -160,3 +160,14 @@ def test_a_missing_target_is_named_as_the_target():
     train = pd.DataFrame({"x": np.arange(10.0), "y": [0, 1] * 5})
     with pytest.raises(DataError, match="synthetic: the target column 'y' is missing"):  # suggested --drop y
         check_tables(train, "y", {"synthetic": train.drop(columns="y")})
+
+
+def test_every_table_reads_dd_mm_dates_in_the_training_tables_order(train):
+    # train said day first (31/03), the synthetic table alone could not tell (03/04, 05/06) and was
+    # read month first: 4 March and 5 June against train's 3 April
+    dated = train.assign(when=["31/03/2021", "03/04/2021", None, "01/02/2021"])
+    schema = check_tables(dated, "y", {})
+    other = dated.assign(when=["03/04/2021", "05/06/2021", None, "2021-08-04"])
+    days = canonical(other, schema)["when"].to_numpy() / 86_400
+    expected = pd.to_datetime(["2021-04-03", "2021-06-05", None, "2021-08-04"])
+    np.testing.assert_array_equal(days[[0, 1, 3]], ((expected - pd.Timestamp("1970-01-01")).days.to_numpy())[[0, 1, 3]])

@@ -167,8 +167,13 @@ def test_drafted_date_bounds_stop_at_the_last_day_pandas_holds():
 
 def test_one_day_month_order_for_the_whole_column():
     # 03/04/2021 was read month-first (4 March) beside 31/03/2021 read day-first in the same column
-    stamps = parse_datetimes(pd.Series(["03/04/2021", "31/03/2021", None, "2021-08-14"]))
-    assert stamps.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2021-04-03", "2021-03-31"]
+    stamps = parse_datetimes(pd.Series(["03/04/2021", "31/03/2021", None, "2021-08-14", "2021-08-04"]))
+    days = stamps.dt.strftime("%Y-%m-%d").tolist()
+    assert days[:2] + days[3:] == ["2021-04-03", "2021-03-31", "2021-08-14", "2021-08-04"] and pd.isna(stamps[2])
+    # ISO text is never read day first, whatever the column's other values say (2021-08-04 became 8 April)
+    iso_first = parse_datetimes(pd.Series(["2021-08-04", "31/03/2021", "2021-08-25"]))
+    assert iso_first.dt.strftime("%Y-%m-%d").tolist() == ["2021-08-04", "2021-03-31", "2021-08-25"]
+    assert parse_datetimes(pd.Series(["03/04/2021"]), first=True).dt.month.tolist() == [4]  # told by the caller
     assert parse_datetimes(pd.Series(["03/04/2021", "12/31/2021"])).dt.month.tolist() == [3, 12]  # month first
 
 

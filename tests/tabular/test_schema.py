@@ -128,19 +128,30 @@ def _days(n: int) -> list[str]:
 
 def test_a_date_column_with_a_few_stray_values_warns_naming_them():
     due = _days(500)
-    due[40] = due[90] = "TBD"
+    for row in (40, 90, 91, 120, 300):
+        due[row] = "TBD"
     due[7] = "unknown"
     frame = pd.DataFrame({"due": due, "x": np.arange(500) % 7})
     with pytest.warns(SynthaugWarning) as caught:
         found, _ = kinds(frame)
     dates = [str(w.message) for w in caught if "not dates" in str(w.message)]
-    assert dates == ["column 'due': 3 of 500 value(s) are not dates (e.g. 'TBD'), so the column is not modelled "
-                     "as dates; to model it as dates, make those cells empty"]
+    assert dates == ["column 'due': 6 of 500 value(s) are not dates (e.g. 'TBD' in 5 rows), so the column is not "
+                     "modelled as dates; to model it as dates, make those cells empty"]
     assert found.get("due") != "datetime"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         found, _ = kinds(frame.assign(due=frame["due"].where(~frame["due"].isin(["TBD", "unknown"]))))
     assert found["due"] == "datetime"
+
+
+def test_a_stray_value_held_by_few_rows_is_not_quoted():
+    # 'e.g. 'Ola Nordmann, 12 Main St'': one record's text in a warning
+    due = _days(100)
+    due[42] = "Ola Nordmann, 12 Main St"
+    with pytest.warns(SynthaugWarning) as caught:
+        kinds(pd.DataFrame({"due": due, "x": np.arange(100) % 7}))
+    said = " ".join(str(w.message) for w in caught)
+    assert "1 of 100 value(s) are not dates (first at data row 43)" in said and "Ola" not in said
 
 
 @pytest.mark.parametrize("values", [

@@ -126,7 +126,8 @@ def outward(low: float, high: float, values: np.ndarray | None = None) -> tuple[
         below = max(below, 0.0)
     elif high <= 0:
         above = min(above, 0.0)
-    return round(below, 12), round(above, 12)
+    digits = max(12, 6 - math.floor(math.log10(step)))  # float noise off, relative to the step (1e-14 scales)
+    return round(below, digits), round(above, digits)
 
 
 def _on_grid(ratio: float, rounding) -> int:
@@ -143,9 +144,14 @@ def _all_multiples(values: np.ndarray, step: float) -> bool:
 
 
 def outward_years(low: float, high: float) -> tuple[float, float]:
-    """Datetime bounds (seconds) widened to whole years: 2020-03-05..2022-07-01 -> 2020-01-01..2023-01-01."""
+    """Datetime bounds (seconds) widened to whole years, strictly beyond the data:
+    2020-03-05..2022-07-01 -> 2020-01-01..2023-01-01, and a first date of 2020-01-01 -> 2019-01-01
+    (else the bound would be the earliest date itself)."""
     first, last = pd.Timestamp(int(low * 1e9)), pd.Timestamp(int(high * 1e9))
-    start = max(pd.Timestamp(year=first.year, month=1, day=1), pd.Timestamp.min.ceil("D"))
+    year_start = pd.Timestamp(year=first.year, month=1, day=1)
+    if year_start == first and first.year > pd.Timestamp.min.year + 1:
+        year_start = pd.Timestamp(year=first.year - 1, month=1, day=1)
+    start = max(year_start, pd.Timestamp.min.ceil("D"))
     end = min(pd.Timestamp(year=last.year + 1, month=1, day=1), pd.Timestamp.max.floor("D"))  # not past 2262
     return start.as_unit("ns").value / 1e9, end.as_unit("ns").value / 1e9
 

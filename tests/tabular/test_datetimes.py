@@ -165,6 +165,14 @@ def test_drafted_date_bounds_stop_at_the_last_day_pandas_holds():
     assert pd.Timestamp(int(high * 1e9)) == pd.Timestamp("2262-04-11")
 
 
+def test_drafted_date_bounds_are_strictly_before_a_first_of_january():
+    # year-only dates stored as YYYY-01-01: the lower bound was the earliest date itself
+    seconds = pd.to_datetime(["2020-01-01", "2021-05-01"]).as_unit("ns").asi8 / 1e9
+    low, high = outward_years(*seconds)
+    assert (pd.Timestamp(int(low * 1e9)), pd.Timestamp(int(high * 1e9))) == (pd.Timestamp("2019-01-01"),
+                                                                          pd.Timestamp("2022-01-01"))
+
+
 def test_one_day_month_order_for_the_whole_column():
     # 03/04/2021 was read month-first (4 March) beside 31/03/2021 read day-first in the same column
     stamps = parse_datetimes(pd.Series(["03/04/2021", "31/03/2021", None, "2021-08-14", "2021-08-04"]))

@@ -421,3 +421,10 @@ def test_a_declared_constant_with_missing_values_samples_missing_values():
                        {"name": "k", "kind": "constant", "value": "X", "missing": True}]}
     sample = fit(frame, doc).sample_frame(n=200, random_state=0)
     assert 0 < sample["k"].isna().mean() < 1 and set(sample["k"].dropna()) == {"X"}
+
+
+@pytest.mark.parametrize(("low", "high"), [(1e-14, 4e-13), (-4e-13, -1e-14), (1e-300, 2e-300)])
+def test_drafted_bounds_of_tiny_numbers_stay_apart(low, high):
+    # round(bound, 12) collapsed them to [0.0, 0.0]: 'bounds must be finite with low < high'
+    below, above = outward(low, high)
+    assert below <= low < high <= above and below < above

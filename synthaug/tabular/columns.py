@@ -389,7 +389,8 @@ class ConstantCodec:
         if not missing.any():
             return out.astype(dtype)
         if not _accepts_nan(dtype):  # a public schema's "int64" or "bool" with missing values
-            return out.astype("float64") if isinstance(self.value_, (int, float)) else out
+            numeric = isinstance(self.value_, (int, float)) and not isinstance(self.value_, (bool, np.bool_))
+            return out.astype("float64") if numeric else out  # booleans stay True / None, as categories do
         return out if dtype == "object" else out.astype(dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:

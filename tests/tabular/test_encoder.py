@@ -246,3 +246,14 @@ def test_an_ordered_categorical_keeps_its_categories_order_but_not_its_rare_ones
         assert back.dtype == pd.CategoricalDtype(["lo", "mid", "hi"], ordered=True)
         assert list(back.dtype.categories) == ["lo", "mid", "hi"]
         assert back[:20].tolist() == frame["c"][:20].tolist() and back[20] == "lo"  # folded, as before
+
+
+def test_a_constant_boolean_with_missing_values_decodes_to_true_and_missing():
+    # a public schema's "bool" constant with missing values came back as 1.0 / NaN (float64)
+    from synthaug.tabular.columns import ConstantCodec
+    from synthaug.tabular.schema import ColumnSpec
+
+    spec = ColumnSpec("flag", "constant", "bool", True)
+    codec = ConstantCodec(spec, 2).load({"value": True, "has_missing": True}, {})
+    back = codec.inverse(np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32), True, True)
+    assert back.tolist()[0] is True and back[1] is None and back.dtype == object

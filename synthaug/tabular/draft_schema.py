@@ -26,7 +26,7 @@ from .._errors import DataError, SynthaugWarning
 from .._text import columns_option
 from .columns import _to_json_scalar, point_masses, to_float
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
-from .schema import ColumnSpec, check_columns_exist, infer_schema
+from .schema import ColumnSpec, check_columns_exist, check_option_conflicts, infer_schema
 from .target import encode_labels, split_target
 
 DRAFT_WARNING = (
@@ -54,7 +54,8 @@ def draft_public_schema(
 
     Its ``omitted`` lists the ``drop`` columns and the identifier-like ones left out (unless in
     ``keep``), so fitting with the schema leaves them out of the same table without a ``drop``."""
-    drop = [str(n) for n in drop]
+    categorical, continuous, keep, drop = list(categorical), list(continuous), list(keep), [str(n) for n in drop]
+    check_option_conflicts(categorical=categorical, continuous=continuous, drop=drop, keep=keep)
     if str(target) in drop:
         raise DataError(f"drop: {target!r} is the target column; it cannot be left out")
     check_columns_exist(frame, drop, "drop")

@@ -305,7 +305,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         """Build the encoder from the public schema alone; returns the features conformed to it."""
         for name in ("categorical", "continuous", "keep"):
             if getattr(self, name):
-                raise DataError(f"{name}: with a public schema the column kinds come from the schema; "
+                raise DataError(f"{name} (--{name}): with a public schema the column kinds come from the schema; "
                                 f"leave {name} empty")
         omitted = omitted_present(features, schema)
         if omitted:

@@ -428,3 +428,11 @@ def test_drafted_bounds_of_tiny_numbers_stay_apart(low, high):
     # round(bound, 12) collapsed them to [0.0, 0.0]: 'bounds must be finite with low < high'
     below, above = outward(low, high)
     assert below <= low < high <= above and below < above
+
+
+def test_a_draft_refuses_contradicting_options_as_fit_does(mixed_table):
+    # the draft said "keep: no column 'age'" for a column that exists (drop had removed it first)
+    with pytest.raises(DataError, match=r"column 'age' is in both drop and keep"):
+        draft_public_schema(mixed_table, "label", drop=["age"], keep=["age"])
+    with pytest.raises(DataError, match=r"column 'age' is in both drop and continuous"):
+        draft_public_schema(mixed_table, "label", drop=iter(["age"]), continuous=iter(["age"]))

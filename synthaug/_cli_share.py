@@ -9,7 +9,7 @@ import typer
 
 from ._cli_tabular import Drop, Keep, Quiet, SchemaFile, Seed, _names, console
 from ._errors import DataError
-from ._overrides import parse_overrides, parse_value
+from ._overrides import add_flag_values, parse_overrides, parse_value
 from .cli import command, err_console
 from .io import read_table
 
@@ -58,10 +58,8 @@ def share_command(
     from .tabular.synthesizer import TabularCGAN
 
     params = parse_overrides(set_ or [], TabularCGAN)
-    params.update({k: v for k, v in (("dp_epsilon", dp_epsilon), ("dp_delta", dp_delta)) if v is not None})
-    for key, text in (("drop", drop), ("keep", keep)):  # as fit's; left out of the evaluation as well
-        if text:
-            params[key] = _names(text)
+    add_flag_values(params, {"dp_epsilon": dp_epsilon, "dp_delta": dp_delta})
+    add_flag_values(params, {key: _names(text) for key, text in (("drop", drop), ("keep", keep)) if text})
     if schema is not None:
         params["public_schema"] = read_public_schema(schema)
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ._errors import DataError, ModelFileError
-from ._overrides import parse_overrides
+from ._overrides import add_flag_values, parse_overrides
 from .cli import command
 from .distributed import launched_by_torchrun, process_group
 from .io import read_table
@@ -128,10 +128,9 @@ def fit(
     params = parse_overrides(set_ or [], TabularCGAN)
     given = {"strategy": strategy, "loss": loss, "epochs": epochs, "min_steps": min_steps,
              "batch_size": batch_size, "device": device, "dp_epsilon": dp_epsilon, "dp_delta": dp_delta}
-    params.update({k: (v.value if isinstance(v, Enum) else v) for k, v in given.items() if v is not None})
-    for key, text in (("categorical", categorical), ("continuous", continuous), ("drop", drop), ("keep", keep)):
-        if text:
-            params[key] = _names(text)
+    add_flag_values(params, {k: (v.value if isinstance(v, Enum) else v) for k, v in given.items() if v is not None})
+    add_flag_values(params, {key: _names(text) for key, text in (("categorical", categorical),
+                    ("continuous", continuous), ("drop", drop), ("keep", keep)) if text})
     if schema is not None:
         params["public_schema"] = read_public_schema(schema)
     frame = read_table(data)

@@ -160,3 +160,15 @@ def _same_kind(default, value) -> bool:
     if isinstance(default, (tuple, list)):
         return isinstance(value, (tuple, list))
     return isinstance(value, type(default))
+
+
+def add_flag_values(params: dict, flags: dict) -> dict:
+    """``params`` (from ``--set``) with each given flag's value, or a DataError when a flag and a
+    ``--set`` name the same parameter (the flag silently replaced the ``--set`` value)."""
+    for key, value in flags.items():
+        if value is None:
+            continue
+        if key in params:
+            raise DataError(f"--{key.replace('_', '-')} and --set {key}=... both given; use one of them")
+        params[key] = value
+    return params

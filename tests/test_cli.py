@@ -405,3 +405,16 @@ def test_conflicting_kind_options_are_one_line_naming_column_and_options(table, 
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and "column 'age' is in both categorical and continuous" in said, said
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize(("command", "flag", "setting"), [
+    ("fit", ["--drop", "age"], "drop=[\"city\"]"),
+    ("fit", ["--epochs", "1"], "epochs=2"),
+    ("share", ["--keep", "age"], "keep=[\"city\"]"),
+])
+def test_a_flag_and_a_set_of_the_same_parameter_are_refused(command, flag, setting, table, tmp_path):
+    # the flag silently replaced the --set value: --drop age --set drop=[city] modelled city
+    result = run(command, table, "--target", "label", "-o", tmp_path / "out", "-q", *flag, "--set", setting)
+    name = flag[0]
+    assert result.exit_code == 2 and f"error: {name} and --set {name[2:]}=... both given" in result.output
+    assert not (tmp_path / "out").exists()

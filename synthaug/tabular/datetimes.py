@@ -14,6 +14,7 @@ DATE_RANGE = "1677-09-22..2262-04-11"  # whole days within pandas' nanosecond Ti
 # 14.08.2021, 08/14/2021, then a time or offset if any (the parser judges the rest).
 DATE_TEXT = r"\s*(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4})(?!\d)"
 DAY_MONTH_YEAR = r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.]\d{4}(?!\d)"  # the two orders a reader may mean
+HEAD_DATES = 2_000  # date_values: distinct values parsed before deciding whether to parse the rest
 DATE_OBJECTS = ("date", "datetime", "datetime64")  # pandas.api.types.infer_dtype names
 
 
@@ -45,9 +46,11 @@ def date_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         return unique, parse_datetimes(unique).notna().to_numpy()
     dates = np.zeros(len(unique), dtype=bool)
     if held == "string":
-        shaped = unique.str.match(DATE_TEXT).to_numpy(dtype=bool)
-        if shaped.any():  # parsed one by one (format="mixed"), so a subset reads as in the whole
-            dates[shaped] = parse_datetimes(unique[shaped]).notna().to_numpy()
+        at = np.flatnonzero(unique.str.match(DATE_TEXT).to_numpy(dtype=bool))
+        head, rest = at[:HEAD_DATES], at[HEAD_DATES:]  # whether a value parses does not depend on the others
+        dates[head] = parse_datetimes(unique.iloc[head]).notna().to_numpy()
+        if len(rest) and dates[head].mean() >= 0.5:  # else not a date column: 100,000 tickets took 3.7 s
+            dates[rest] = parse_datetimes(unique.iloc[rest]).notna().to_numpy()
     return unique, dates
 
 

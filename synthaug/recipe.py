@@ -57,7 +57,11 @@ def _apply_override(recipe: dict, item: str) -> None:
         if name in group:
             for other in group:
                 values.pop(other, None)
-    values[name] = parse_value(value.strip())
+    parsed = parse_value(value.strip())
+    if parsed is None and table != "model":  # no [data]/[sample]/... key takes null: it removes the key
+        values.pop(name, None)
+        return
+    values[name] = parsed
 
 
 def _check_one_source(data, source: str) -> None:

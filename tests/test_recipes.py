@@ -151,3 +151,12 @@ def test_run_refuses_a_folder_of_other_files_and_replaces_an_earlier_run(tmp_pat
         assert result.exit_code == 0, result.output
     assert {"model", "recipe.toml", "report.json"} <= {p.name for p in out.iterdir()}
 
+
+
+def test_null_removes_a_recipe_key_but_stays_none_for_a_model_parameter():
+    # --set data.rows_per_class=null was "expects int, got None": a recipe's key could not be unset,
+    # so a recipe with rows_per_class failed on a table whose classes were small
+    recipe = load_recipe(Path(__file__).parents[1] / "recipes" / "breast_cancer.toml", ["data.rows_per_class=null",
+                         "data.holdout=null", "model.label_filter=null"])
+    assert "rows_per_class" not in recipe["data"] and "holdout" not in recipe["data"]
+    assert "label_filter" in recipe["model"] and recipe["model"]["label_filter"] is None

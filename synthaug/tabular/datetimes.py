@@ -62,8 +62,9 @@ def parse_datetimes(values: pd.Series, first: bool | None = None) -> pd.Series:
     not the 4th of March; every other value (ISO ``2021-03-04`` among them) as pandas reads it.
     """
     values = pd.Series(values)
-    shaped = values.astype("string").str.match(DAY_MONTH_YEAR).fillna(False).to_numpy(dtype=bool)
-    first = day_first(values) if first is None else first
+    fields = _day_month(values)
+    shaped = fields[0].notna().to_numpy()
+    first = _day_first(fields) if first is None else first
     try:
         return _parse_parts(values, shaped, first, utc=False)
     except ValueError:  # "Mixed timezones detected": one column cannot hold two offsets
@@ -75,8 +76,7 @@ def _parse_parts(values: pd.Series, shaped: np.ndarray, first: bool, utc: bool) 
     if shaped.all() or not shaped.any():
         return _parse(values, first and bool(shaped.any()), utc)
     parts = [_parse(values[shaped], first, utc), _parse(values[~shaped], False, utc)]
-    if getattr(parts[0].dt, "tz", None) != getattr(parts[1].dt, "tz", None):
-        raise ValueError("Mixed timezones detected")  # as one parse of the whole column would say
+    _check_same_zone(*parts)
     return pd.concat(parts).reindex(values.index)
 
 
@@ -92,16 +92,29 @@ def _parse(values: pd.Series, first: bool, utc: bool) -> pd.Series:
     other = stamps.isna() & values.notna()
     if other.any():  # another format, or not a date
         rest = pd.to_datetime(values[other], errors="coerce", format="mixed", dayfirst=first, utc=utc)
-        if getattr(rest.dt, "tz", None) != getattr(stamps.dt, "tz", None):
-            raise ValueError("Mixed timezones detected")  # as one mixed-format parse would say
+        _check_same_zone(stamps, rest)
         stamps = stamps.where(~other, rest)
     return stamps
+
+
+def _check_same_zone(a: pd.Series, b: pd.Series) -> None:
+    """Parts parsed apart must share a time zone: ValueError as one parse of all would raise."""
+    if getattr(a.dt, "tz", None) != getattr(b.dt, "tz", None):
+        raise ValueError("Mixed timezones detected")
 
 
 def day_first(values: pd.Series) -> bool:
     """Whether the column's ``dd/mm/yyyy``-shaped dates put the day first: some first field is
     above 12 and no second one is (otherwise month first, pandas' reading)."""
-    fields = pd.Series(values).astype("string").str.extract(DAY_MONTH_YEAR).astype(float)  # else NaN
+    return _day_first(_day_month(values))
+
+
+def _day_month(values: pd.Series) -> pd.DataFrame:
+    """(n, 2) the two leading fields of ``dd/mm/yyyy``-shaped values as numbers; NaN for others."""
+    return pd.Series(values).astype("string").str.extract(DAY_MONTH_YEAR).astype(float)
+
+
+def _day_first(fields: pd.DataFrame) -> bool:
     return bool((fields[0] > 12).any() and not (fields[1] > 12).any())
 
 

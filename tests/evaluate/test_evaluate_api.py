@@ -66,6 +66,7 @@ def test_json_round_trip(result):
     assert data["privacy"][0]["measures"][0]["name"] == "dcr_share"
 
 
+
 def test_report_files_are_self_contained_and_hold_no_record(result, tmp_path):
     json_path, html_path = write_report(result, tmp_path / "out")
     html = html_path.read_text()
@@ -227,4 +228,6 @@ def test_text_dates_are_compared_as_times(tables):
                       holdout=dated(holdout, "2021-01-01"), baselines=(), random_state=0, **FAST)
     when = next(m for m in result.fidelity.marginals if m.column == "when")
     assert (when.kind, when.statistic) == ("date", "ks")
-    assert when.value == pytest.approx(0.5)  # days 0..119 against days 60..179 (as labels: all different)
+    # days 0..119 against days 60..179: 0.5 (as labels: all different), 0.503 with the real rows weighted to
+    # the fresh rows' slightly different class mix
+    assert when.value == pytest.approx(0.5, abs=0.01)

@@ -139,7 +139,7 @@ class EvaluationResult:
     fidelity: FidelityResult
     privacy: list[LeakageResult]
     notes: list[str] = field(default_factory=list)
-    version: int = 1
+    version: int = 2  # 2: fidelity at the synthetic class mix (weighting, class_mix, Marginal.weighted)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers (NaN becomes None)."""

@@ -67,6 +67,16 @@ def test_json_round_trip(result):
 
 
 
+def test_report_states_that_fidelity_is_at_the_synthetic_class_mix(result):
+    data = json.loads(result.to_json())
+    assert data["version"] == 2
+    mix = data["fidelity"]["class_mix"]
+    assert mix["real"] != mix["synthetic"]  # the fresh rows' label shares differ a little by chance
+    assert data["fidelity"]["weighting"] == "synthetic class mix"
+    assert [m["weighted"] for m in data["fidelity"]["marginals"]] == [True, True, True, False]
+    html = render_html(result)
+    assert "Measured at the synthetic class mix" in html and "tv (class mix, unweighted)" in html
+
 def test_report_files_are_self_contained_and_hold_no_record(result, tmp_path):
     json_path, html_path = write_report(result, tmp_path / "out")
     html = html_path.read_text()

@@ -183,5 +183,6 @@ def _print_summary(result, json_path: Path, html_path: Path) -> None:
     for p in result.privacy:
         share = next(m for m in p.measures if m.name == "dcr_share")
         typer.echo(f"  {p.source:<24} DCR share {share.value:.3f}  {p.verdict}")
-    typer.echo(f"fidelity: detection AUC {result.fidelity.detection_auc.value:.3f}")
+    mix = "" if result.fidelity.weighting == "none" else f" (at the {result.fidelity.weighting})"
+    typer.echo(f"fidelity: detection AUC {result.fidelity.detection_auc.value:.3f}{mix}")
     typer.echo(f"wrote {json_path} and {html_path}")

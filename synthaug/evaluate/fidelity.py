@@ -9,6 +9,10 @@
 * Detection: a gradient-boosting classifier tells real from synthetic rows (at most
   ``max_rows`` of each, 5-fold cross-validated); its AUC is 0.5 when they are indistinguishable.
 
+All of these are measured at the synthetic table's class mix: when it differs from the real one
+(``sample --balance``), each real row is weighted by its class's synthetic share over its real
+share (see :mod:`.classmix`). The target's own marginal compares the class mixes unweighted.
+
 Plot data are shares per bin or category only. Numeric bins span the real column's 2.5th to
 97.5th percentile (values beyond fall in the edge bins), so no extreme value is drawn, widened to
 round numbers (see :func:`plot_range`), with edges between grid points for values on a grid
@@ -27,6 +31,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from .._random import numpy_generator
 from . import stats as _stats
+from .classmix import AT_SYNTHETIC_MIX, class_mix_notes, class_shares, class_weights
 from .results import Estimate, FidelityResult, Marginal
 from .tables import TableSchema
 
@@ -34,10 +39,11 @@ MAX_CATEGORIES_SHOWN = 20
 MIN_CATEGORY_ROWS = 5
 
 
-def ks_statistic(real: np.ndarray, synthetic: np.ndarray) -> float:
+def ks_statistic(real: np.ndarray, synthetic: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Two-sample Kolmogorov-Smirnov statistic of the present values, or the difference in the
     share of missing (NaN) values when that is larger; the missing-share difference alone when a
-    side has no present value, NaN when a side is empty.
+    side has no present value, NaN when a side is empty. ``weights`` (positive, one per real
+    value) make the real side's shares and distribution function weighted ones.
 
     So a column whose numbers follow the real ones but that is never missing where the real one
     is missing 30% of the time scores 0.3, not 0.
@@ -45,27 +51,44 @@ def ks_statistic(real: np.ndarray, synthetic: np.ndarray) -> float:
     if len(real) == 0 or len(synthetic) == 0:
         return float("nan")
     r_missing, s_missing = np.isnan(real), np.isnan(synthetic)
-    missing_gap = abs(float(r_missing.mean()) - float(s_missing.mean()))
+    missing_gap = abs(float(np.average(r_missing, weights=weights)) - float(s_missing.mean()))
     if r_missing.all() or s_missing.all():
         return missing_gap
-    return max(missing_gap, float(_st.ks_2samp(real[~r_missing], synthetic[~s_missing]).statistic))
+    r, s = real[~r_missing], synthetic[~s_missing]
+    if weights is None:
+        return max(missing_gap, float(_st.ks_2samp(r, s).statistic))
+    at = np.r_[r, s]
+    return max(missing_gap, float(np.abs(ecdf(r, weights[~r_missing], at) - ecdf(s, None, at)).max()))
 
 
-def total_variation(real: pd.Series, synthetic: pd.Series) -> float:
-    """Half the L1 distance between the two category distributions."""
-    p = real.value_counts(normalize=True)
+def ecdf(values: np.ndarray, weights: np.ndarray | None, at: np.ndarray) -> np.ndarray:
+    """The (weighted) empirical distribution function of ``values`` evaluated at ``at``."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(np.ones(len(values)) if weights is None else weights[order])
+    return np.r_[0.0, cumulative / cumulative[-1]][np.searchsorted(values[order], at, side="right")]
+
+
+def total_variation(real: pd.Series, synthetic: pd.Series, weights: np.ndarray | None = None) -> float:
+    """Half the L1 distance between the two category distributions (real rows weighted by ``weights``)."""
+    p = real.value_counts(normalize=True) if weights is None else _weighted_shares(real, weights)
     q = synthetic.value_counts(normalize=True)
     return float(0.5 * p.sub(q, fill_value=0.0).abs().sum())
 
 
-def cramers_v(a: np.ndarray, b: np.ndarray) -> float:
-    """Bias-corrected Cramer's V of two categorical arrays (0 when either is constant)."""
+def _weighted_shares(values: pd.Series, weights: np.ndarray) -> pd.Series:
+    return pd.Series(weights, index=values.index).groupby(values, sort=False).sum() / weights.sum()
+
+
+def cramers_v(a: np.ndarray, b: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Bias-corrected Cramer's V of two categorical arrays (0 when either is constant); with
+    ``weights`` the contingency table holds weight sums and ``n`` is their total."""
     _, ia = np.unique(a, return_inverse=True)
     _, ib = np.unique(b, return_inverse=True)
-    r, k, n = ia.max() + 1, ib.max() + 1, len(a)
+    r, k = ia.max() + 1, ib.max() + 1
+    n = len(a) if weights is None else float(weights.sum())
     if r < 2 or k < 2 or n < 2:
         return 0.0
-    table = np.bincount(ia * k + ib, minlength=r * k).reshape(r, k).astype(np.float64)
+    table = np.bincount(ia * k + ib, weights=weights, minlength=r * k).reshape(r, k).astype(np.float64)
     expected = table.sum(1, keepdims=True) * table.sum(0, keepdims=True) / n
     phi2 = ((table - expected) ** 2 / expected).sum() / n
     phi2 = max(0.0, phi2 - (k - 1) * (r - 1) / (n - 1))
@@ -74,31 +97,48 @@ def cramers_v(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(phi2 / denom)) if denom > 0 else 0.0
 
 
-def correlation_ratio(categories: np.ndarray, values: np.ndarray) -> float:
-    """Eta: share of the numeric variance explained by the categories (NaN values left out)."""
+def correlation_ratio(categories: np.ndarray, values: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Eta: share of the numeric variance explained by the categories (NaN values left out;
+    rows weighted by ``weights``)."""
     keep = ~np.isnan(values)
     categories, values = categories[keep], values[keep]
     if len(values) < 2:
         return 0.0
+    w = np.ones(len(values)) if weights is None else weights[keep]
     _, codes = np.unique(categories, return_inverse=True)
-    counts = np.bincount(codes)
-    means = np.bincount(codes, weights=values) / counts
-    total = ((values - values.mean()) ** 2).sum()
-    between = (counts * (means - values.mean()) ** 2).sum()
+    counts = np.bincount(codes, weights=w)
+    means = np.bincount(codes, weights=w * values) / counts
+    mean = values.mean() if weights is None else np.average(values, weights=w)
+    total = (w * (values - mean) ** 2).sum()
+    between = (counts * (means - mean) ** 2).sum()
     return float(np.sqrt(between / total)) if total > 0 else 0.0
 
 
-def spearman(a: np.ndarray, b: np.ndarray) -> float:
-    """Spearman correlation on pairwise-complete rows (0 when either side is constant)."""
+def spearman(a: np.ndarray, b: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Spearman correlation on pairwise-complete rows (0 when either side is constant); with
+    ``weights``, the weighted Pearson correlation of weighted mid-ranks (:func:`weighted_ranks`)."""
     keep = ~(np.isnan(a) | np.isnan(b))
     a, b = a[keep], b[keep]
     if len(a) < 2 or np.ptp(a) == 0 or np.ptp(b) == 0:
         return 0.0
-    return float(_st.spearmanr(a, b).statistic)
+    if weights is None:
+        return float(_st.spearmanr(a, b).statistic)
+    w = weights[keep]
+    ra, rb = (r - np.average(r, weights=w) for r in (weighted_ranks(a, w), weighted_ranks(b, w)))
+    return float((w * ra * rb).sum() / np.sqrt((w * ra * ra).sum() * (w * rb * rb).sum()))
 
 
-def association_matrix(frame: pd.DataFrame, schema: TableSchema) -> np.ndarray:
-    """(p, p) associations over ``schema.columns`` (target last as a categorical)."""
+def weighted_ranks(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weight of the values below each value plus half the weight of those equal to it
+    (unit weights: the average rank minus one half)."""
+    _, inverse = np.unique(values, return_inverse=True)
+    tied = np.bincount(inverse, weights=weights)
+    return (np.cumsum(tied) - tied / 2)[inverse]
+
+
+def association_matrix(frame: pd.DataFrame, schema: TableSchema, weights: np.ndarray | None = None) -> np.ndarray:
+    """(p, p) associations over ``schema.columns`` (target last as a categorical), rows weighted
+    by ``weights``."""
     columns = list(schema.columns)
     arrays = {  # categories as integer codes: the pairwise loop then never sorts text
         c: frame[c].to_numpy(np.float64) if c in schema.numeric else pd.factorize(frame[c].astype(str))[0]
@@ -108,18 +148,19 @@ def association_matrix(frame: pd.DataFrame, schema: TableSchema) -> np.ndarray:
     for i, a in enumerate(columns):
         for j in range(i + 1, len(columns)):
             b = columns[j]
-            out[i, j] = out[j, i] = _association(arrays[a], arrays[b], a in schema.numeric, b in schema.numeric)
+            numeric = (a in schema.numeric, b in schema.numeric)
+            out[i, j] = out[j, i] = _association(arrays[a], arrays[b], *numeric, weights)
     return out
 
 
-def _association(a, b, a_numeric: bool, b_numeric: bool) -> float:
+def _association(a, b, a_numeric: bool, b_numeric: bool, weights: np.ndarray | None) -> float:
     if a_numeric and b_numeric:
-        return spearman(a, b)
+        return spearman(a, b, weights)
     if a_numeric:
-        return correlation_ratio(b, a)
+        return correlation_ratio(b, a, weights)
     if b_numeric:
-        return correlation_ratio(a, b)
-    return cramers_v(a, b)
+        return correlation_ratio(a, b, weights)
+    return cramers_v(a, b, weights)
 
 
 def detection_auc(
@@ -129,12 +170,23 @@ def detection_auc(
     seed: int,
     max_rows: int = 5000,
     folds: int = 5,
+    class_weight: pd.Series | None = None,
 ) -> Estimate:
-    """Cross-validated AUC of a classifier separating real from synthetic rows (DeLong interval)."""
+    """Cross-validated AUC of a classifier separating real from synthetic rows (DeLong interval).
+
+    With ``class_weight`` (class -> synthetic over real share, positive for every class of
+    ``real``) it is the AUC at the synthetic class mix: each real row counts with its class's
+    weight, and the log of that weight comes off the classifier's log-odds. That part of the
+    log-odds is what the class shares alone tell (label shift, Saerens et al. 2002); the rest is
+    the within-class density ratio, the best detector at the synthetic mix. Under equal class
+    conditionals any score gives a weighted AUC of 0.5, so the correction adds power, not validity;
+    the classifier is fitted unweighted (scikit-learn's weighted binning is several times slower).
+    """
     rng = numpy_generator(seed)
-    take = lambda f: f.iloc[np.sort(rng.choice(len(f), min(len(f), max_rows), replace=False))]  # noqa: E731
-    both = pd.concat([take(real), take(synthetic)], ignore_index=True)
-    is_synth = np.r_[np.zeros(min(len(real), max_rows)), np.ones(min(len(synthetic), max_rows))]
+    pick = lambda n: np.sort(rng.choice(n, min(n, max_rows), replace=False))  # noqa: E731
+    real_rows, synthetic_rows = pick(len(real)), pick(len(synthetic))
+    both = pd.concat([real.iloc[real_rows], synthetic.iloc[synthetic_rows]], ignore_index=True)
+    is_synth = np.r_[np.zeros(len(real_rows)), np.ones(len(synthetic_rows))]
     features = _codes(both, schema)
     folds = int(min(folds, is_synth.sum(), len(is_synth) - is_synth.sum()))
     if folds < 2:
@@ -143,9 +195,14 @@ def detection_auc(
         max_iter=100, categorical_features=_categorical_mask(schema), random_state=seed % 2**32
     )
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed % 2**32)
-    proba = cross_val_predict(model, features, is_synth, cv=cv, method="predict_proba")[:, 1]
-    auc, low, high = _stats.auc_interval(proba[is_synth == 1], proba[is_synth == 0])
-    return Estimate(auc, low, high, f"{folds}-fold cross-validation, DeLong")
+    if class_weight is None:
+        proba = cross_val_predict(model, features, is_synth, cv=cv, method="predict_proba")[:, 1]
+        auc, low, high = _stats.auc_interval(proba[is_synth == 1], proba[is_synth == 0])
+        return Estimate(auc, low, high, f"{folds}-fold cross-validation, DeLong")
+    w = both[schema.target].map(class_weight).to_numpy(np.float64)  # (n_real + n_synthetic,)
+    score = cross_val_predict(model, features, is_synth, cv=cv, method="decision_function") - np.log(w)
+    auc, low, high = _stats.auc_interval(score[is_synth == 1], score[is_synth == 0], neg_weights=w[is_synth == 0])
+    return Estimate(auc, low, high, f"{folds}-fold cross-validation, DeLong; real rows at the {AT_SYNTHETIC_MIX}")
 
 
 def _codes(frame: pd.DataFrame, schema: TableSchema) -> np.ndarray:
@@ -161,21 +218,32 @@ def _categorical_mask(schema: TableSchema) -> np.ndarray:
     return np.r_[np.zeros(len(schema.numeric), bool), np.ones(len(schema.categorical) + 1, bool)]
 
 
-def marginal(column: str, real: pd.Series, synthetic: pd.Series, numeric: bool, date: bool = False) -> Marginal:
-    """Distance and plot data of one column; a ``date`` column is numeric (seconds since 1970 UTC)."""
+def marginal(
+    column: str,
+    real: pd.Series,
+    synthetic: pd.Series,
+    numeric: bool,
+    date: bool = False,
+    weights: np.ndarray | None = None,
+) -> Marginal:
+    """Distance and plot data of one column; a ``date`` column is numeric (seconds since 1970 UTC).
+
+    ``weights`` (positive, one per real row) weight the real distance and shares; which
+    categories are named still depends on real row counts.
+    """
+    weighted = weights is not None
     if numeric:
         r, s = real.to_numpy(np.float64), synthetic.to_numpy(np.float64)
         edges = bin_edges(r[~np.isnan(r)])
-        share = lambda v: _binned(v[~np.isnan(v)], edges)  # noqa: E731
         kind = "date" if date else "numeric"
-        return Marginal(column, kind, "ks", ks_statistic(r, s), edges.tolist(), share(r), share(s))
+        return Marginal(column, kind, "ks", ks_statistic(r, s, weights), edges.tolist(),
+                        _binned(r, edges, weights), _binned(s, edges), weighted)
     real, synthetic = real.astype(str), synthetic.astype(str)
     counts = real.value_counts()
     top = counts.index[counts.to_numpy() >= MIN_CATEGORY_ROWS][:MAX_CATEGORIES_SHOWN].tolist()
-    shown = lambda v: [float((v == c).mean()) for c in top] + [float((~v.isin(top)).mean())]  # noqa: E731
-    return Marginal(
-        column, "categorical", "tv", total_variation(real, synthetic), top + ["(other)"], shown(real), shown(synthetic)
-    )
+    distance = total_variation(real, synthetic, weights)
+    return Marginal(column, "categorical", "tv", distance, top + ["(other)"], _shown(real, top, weights),
+                    _shown(synthetic, top), weighted)
 
 
 def plot_range(values: np.ndarray) -> tuple[float, float]:
@@ -230,11 +298,22 @@ def value_grid(values: np.ndarray, coarsest: float) -> float | None:
     return None
 
 
-def _binned(values: np.ndarray, edges: np.ndarray) -> list[float]:
-    if len(values) == 0:
+def _shown(values: pd.Series, top: list[str], weights: np.ndarray | None = None) -> list[float]:
+    """Shares of each of the ``top`` categories, then of all others together (weighted by ``weights``)."""
+    return [float(np.average(values == c, weights=weights)) for c in top] + [
+        float(np.average(~values.isin(top), weights=weights))
+    ]
+
+
+def _binned(values: np.ndarray, edges: np.ndarray, weights: np.ndarray | None = None) -> list[float]:
+    """Shares of the present ``values`` per bin, values beyond the edges in the edge bins (weighted
+    by ``weights``)."""
+    present = ~np.isnan(values)
+    if not present.any():
         return [0.0] * (len(edges) - 1)
-    clipped = np.clip(values, edges[0], edges[-1])
-    return (np.histogram(clipped, edges)[0] / len(values)).tolist()
+    clipped = np.clip(values[present], edges[0], edges[-1])
+    w = None if weights is None else weights[present]
+    return (np.histogram(clipped, edges, weights=w)[0] / (len(clipped) if w is None else w.sum())).tolist()
 
 
 def run_fidelity(
@@ -244,10 +323,24 @@ def run_fidelity(
     seed: int,
     max_rows: int = 5000,
 ) -> FidelityResult:
-    """Marginals, associations and detection AUC of ``synthetic`` against ``real``."""
-    marginals = [marginal(c, real[c], synthetic[c], c in schema.numeric, c in schema.dates)
-                 for c in schema.columns]
-    a_real = association_matrix(real, schema)
+    """Marginals, associations and detection AUC of ``synthetic`` against ``real``, at the
+    synthetic class mix (real rows weighted by :func:`~.classmix.class_weights`, those of a
+    class the synthetic table lacks left out); the target's marginal compares the mixes as they are."""
+    target = schema.target
+    per_class = class_weights(real[target], synthetic[target])
+    mix = marginal(target, real[target], synthetic[target], numeric=False)
+    shares = {"real": class_shares(real[target], schema.classes),
+              "synthetic": class_shares(synthetic[target], schema.classes)}
+    weights = None
+    if per_class is not None:
+        per_class = per_class[per_class > 0]
+        real = real[real[target].isin(per_class.index)].reset_index(drop=True)
+        weights = real[target].map(per_class).to_numpy(np.float64)
+    marginals = [
+        mix if c == target else marginal(c, real[c], synthetic[c], c in schema.numeric, c in schema.dates, weights)
+        for c in schema.columns
+    ]
+    a_real = association_matrix(real, schema, weights)
     a_syn = association_matrix(synthetic, schema)
     upper = np.triu_indices(len(schema.columns), k=1)
     return FidelityResult(
@@ -256,5 +349,8 @@ def run_fidelity(
         association_real=a_real.tolist(),
         association_synthetic=a_syn.tolist(),
         association_difference=float(np.abs(a_real - a_syn)[upper].mean()),
-        detection_auc=detection_auc(real, synthetic, schema, seed, max_rows),
+        detection_auc=detection_auc(real, synthetic, schema, seed, max_rows, class_weight=per_class),
+        notes=[] if weights is None else class_mix_notes(shares["real"], shares["synthetic"], mix.value),
+        weighting="none" if weights is None else AT_SYNTHETIC_MIX,
+        class_mix=shares,
     )

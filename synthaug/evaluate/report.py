@@ -228,11 +228,17 @@ def _risk_cell(result: LeakageResult, i: int) -> str:
 
 def _fidelity(result: EvaluationResult) -> str:
     f = result.fidelity
-    rows = [[escape(m.column), m.kind, m.statistic, _num(m.value)] for m in f.marginals]
+    weighted = f.weighting != "none"
+    rows = [
+        [escape(m.column), m.kind, m.statistic + (" (class mix, unweighted)" if weighted and not m.weighted else ""),
+         _num(m.value)]
+        for m in f.marginals
+    ]
     d = f.detection_auc
     return (
         "<h2>Fidelity: how real do the records look?</h2>"
-        f"<p>Detection AUC (real vs synthetic classifier; 0.5 = indistinguishable): "
+        + (_class_mix(result) if weighted else "")
+        + f"<p>Detection AUC (real vs synthetic classifier; 0.5 = indistinguishable): "
         f"<b>{_interval(d.value, d.low, d.high)}</b> <span class='note'>{escape(d.method)}"
         f"</span>. Mean absolute association difference: <b>{_num(f.association_difference)}"
         "</b>.</p>"
@@ -242,6 +248,20 @@ def _fidelity(result: EvaluationResult) -> str:
         + "<h3>Associations</h3><p class='note'>Spearman (numeric pairs), Cramér's V "
         "(categorical pairs), correlation ratio (mixed pairs).</p>"
         + _img(plots.association_figure(f), "association heatmaps")
+    )
+
+
+def _class_mix(result: EvaluationResult) -> str:
+    """Why and how the real rows were weighted, and the class mixes as they are."""
+    mix = result.fidelity.class_mix
+    rows = [[escape(c), _num(mix["real"][c]), _num(mix["synthetic"][c])] for c in mix["real"]]
+    return (
+        "<p><b>Measured at the synthetic class mix.</b> The synthetic table's class shares differ from the "
+        "training table's (e.g. <code>sample --balance</code>), so each real row is weighted by its class's "
+        "synthetic share over its real share: the feature marginals (and the real shares drawn for them), "
+        "the real associations and the detection AUC below compare the generator within classes. The "
+        "target's marginal compares the class mixes unweighted:</p>"
+        + _table(["class", "real share", "synthetic share"], rows)
     )
 
 

@@ -102,11 +102,17 @@ class Marginal:
     bins: list[str | float]  # bin edges (numeric; dates in seconds since 1970 UTC) or category labels
     real: list[float]  # shares per bin or category
     synthetic: list[float]
+    weighted: bool = False  # value and real shares with real rows weighted to the synthetic class mix
 
 
 @dataclass
 class FidelityResult:
-    """How closely the synthetic table follows the training table."""
+    """How closely the synthetic table follows the training table, at the synthetic class mix.
+
+    When the class mixes differ (``weighting`` is ``"synthetic class mix"``) the feature marginals,
+    the real association matrix and the detection AUC weight each real row by its class's
+    synthetic share over its real share; the target's marginal compares the mixes unweighted.
+    """
 
     marginals: list[Marginal]
     columns: list[str]  # order of the association matrices
@@ -115,6 +121,8 @@ class FidelityResult:
     association_difference: float  # mean absolute difference over column pairs
     detection_auc: Estimate
     notes: list[str] = field(default_factory=list)
+    weighting: str = "none"  # "none" (the class mixes match) or "synthetic class mix"
+    class_mix: dict[str, dict[str, float]] = field(default_factory=dict)  # "real"/"synthetic" -> class -> share
 
 
 @dataclass
@@ -131,7 +139,7 @@ class EvaluationResult:
     fidelity: FidelityResult
     privacy: list[LeakageResult]
     notes: list[str] = field(default_factory=list)
-    version: int = 1
+    version: int = 2  # 2: fidelity at the synthetic class mix (weighting, class_mix, Marginal.weighted)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers (NaN becomes None)."""

@@ -42,10 +42,13 @@ def newcombe_interval(s1: float, n1: int, s2: float, n2: int, confidence: float 
     return (float(diff), float(low), float(high))
 
 
-def auc_delong(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float]:
+def auc_delong(pos: np.ndarray, neg: np.ndarray, neg_weights: np.ndarray | None = None) -> tuple[float, float]:
     """ROC AUC of scores ``pos`` (positives) against ``neg`` and its DeLong standard error.
 
-    Ties count one half. Larger scores mean "more likely positive".
+    Ties count one half. Larger scores mean "more likely positive". ``neg_weights`` (positive,
+    one per negative) make it the weighted AUC, each negative counting in proportion to its
+    weight; the negatives' variance term is then the linearisation variance of a weighted mean
+    (with unit weights both equal the unweighted ones).
     """
     pos = np.asarray(pos, dtype=np.float64)
     neg = np.asarray(neg, dtype=np.float64)
@@ -54,20 +57,40 @@ def auc_delong(pos: np.ndarray, neg: np.ndarray) -> tuple[float, float]:
         raise DataError(f"AUC needs both groups; got {m} positive and {n} negative scores")
     all_ranks = _st.rankdata(np.concatenate([pos, neg]))
     pos_ranks, neg_ranks = all_ranks[:m], all_ranks[m:]
-    v10 = (pos_ranks - _st.rankdata(pos)) / n  # share of negatives each positive beats
     v01 = 1.0 - (neg_ranks - _st.rankdata(neg)) / m  # share of positives beating each negative
+    if neg_weights is not None:
+        return _weighted_delong(pos, neg, np.asarray(neg_weights, dtype=np.float64), v01)
+    v10 = (pos_ranks - _st.rankdata(pos)) / n  # share of negatives each positive beats
     auc = float(v10.mean())
     s10 = v10.var(ddof=1) if m > 1 else 0.0
     s01 = v01.var(ddof=1) if n > 1 else 0.0
     return auc, float(np.sqrt(s10 / m + s01 / n))
 
 
+def _weighted_delong(pos: np.ndarray, neg: np.ndarray, weights: np.ndarray, v01: np.ndarray) -> tuple[float, float]:
+    m, n = len(pos), len(neg)
+    order = np.argsort(neg, kind="stable")
+    below = np.r_[0.0, np.cumsum(weights[order])]
+    sorted_neg = neg[order]
+    left, right = (below[np.searchsorted(sorted_neg, pos, side=side)] for side in ("left", "right"))
+    v10 = (left + right) / 2 / below[-1]  # weighted share of negatives each positive beats
+    auc = float(v10.mean())
+    s10 = v10.var(ddof=1) if m > 1 else 0.0
+    share = weights / weights.sum()
+    s01 = n / (n - 1) * float((share**2 * (v01 - auc) ** 2).sum()) if n > 1 else 0.0
+    return auc, float(np.sqrt(s10 / m + s01))
+
+
 SMALL_GROUP = 30
 """Groups smaller than this get AUC intervals that also span Wilson's (see :func:`auc_interval`)."""
 
 
-def auc_interval(pos: np.ndarray, neg: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
-    """AUC with a DeLong normal interval clipped to [0, 1].
+def auc_interval(
+    pos: np.ndarray, neg: np.ndarray, confidence: float = 0.95, neg_weights: np.ndarray | None = None
+) -> tuple[float, float, float]:
+    """AUC with a DeLong normal interval clipped to [0, 1] (negatives weighted by ``neg_weights``,
+    see :func:`auc_delong`; the group size below is then the negatives' effective number, Kish's
+    ``sum(w) ** 2 / sum(w ** 2)``).
 
     DeLong's standard error is 0 when the scores separate perfectly (AUC 0 or 1) or all tie, which
     would make 3 members against 3 non-members a certain leak (chance alone separates them 1 time
@@ -77,10 +100,11 @@ def auc_interval(pos: np.ndarray, neg: np.ndarray, confidence: float = 0.95) -> 
     there the interval spans both: weaker separation never gets a higher lower bound than a
     perfect one (3 against 3: AUC 8/9 had [0.58, 1], AUC 1 [0.44, 1]).
     """
-    auc, se = auc_delong(pos, neg)
+    auc, se = auc_delong(pos, neg, neg_weights)
     if np.isnan(auc):
         return auc, 0.0, 1.0  # nothing known: the whole range
-    k = min(len(pos), len(neg))
+    w = np.asarray(neg_weights, dtype=np.float64) if neg_weights is not None else None
+    k = min(len(pos), len(neg) if w is None else w.sum() ** 2 / (w**2).sum())
     w_low, w_high = wilson_interval(auc * k, k, confidence)
     if se == 0:
         return auc, w_low, w_high

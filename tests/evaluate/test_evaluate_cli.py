@@ -17,6 +17,9 @@ def files(tmp_path_factory, make_frame):
     for i, name in enumerate(["train", "test", "synthetic"]):
         paths[name] = folder / f"{name}.csv"
         frame.iloc[i * 120 : (i + 1) * 120].to_csv(paths[name], index=False)
+    last = frame.iloc[240:]
+    paths["balanced"] = folder / "balanced.csv"  # 47 rows of each class, as sample --per-class 47 makes
+    last.groupby("label").head(47).to_csv(paths["balanced"], index=False)
     return paths
 
 
@@ -41,11 +44,21 @@ def test_evaluate_writes_both_reports(files, tmp_path):
     result = CliRunner().invoke(app, _args(files, tmp_path / "r", "--seeds", "1", "--seed", "4"))
     assert result.exit_code == 0, result.output
     assert "DCR share" in result.output and "wrote" in result.output
+    assert "detection AUC" in result.output and "class mix" not in result.output  # train's mix: 73 no, 47 yes
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert report["seed"] == 4
     assert report["options"]["n_seeds"] == 1
     assert (tmp_path / "r" / "report.html").stat().st_size > 10_000
 
+
+
+def test_a_chosen_class_mix_is_named_in_the_summary(files, tmp_path):
+    balanced = {**files, "synthetic": files["balanced"]}
+    result = CliRunner().invoke(app, _args(balanced, tmp_path / "b", "--seeds", "1"))
+    assert result.exit_code == 0, result.output
+    assert "(at the synthetic class mix)" in result.output
+    report = json.loads((tmp_path / "b" / "report.json").read_text())
+    assert report["fidelity"]["class_mix"]["synthetic"] == {"no": 0.5, "yes": 0.5}
 
 def test_quiet_prints_nothing(files, tmp_path):
     args = _args(files, tmp_path / "q", "--seeds", "1", "--quiet", "--ratio", "0.5", "--jobs", "1")

@@ -80,3 +80,81 @@ def test_run_fidelity_on_copy_and_on_fresh_rows(splits):
     assert other.detection_auc.low < 0.5 + 0.15
     shifted = fresh.assign(x=fresh["x"] + 3.0)
     assert fidelity.run_fidelity(train, shifted, schema, seed=0).detection_auc.low > 0.8
+
+
+
+def _two_classes(counts: list[int], rng: np.random.Generator) -> pd.DataFrame:
+    """x shifted by 2 and colour mostly red for class 'b': both depend on the class."""
+    label = np.repeat(["a", "b"], counts)
+    n = len(label)
+    return pd.DataFrame({
+        "x": rng.normal(size=n) + 2.0 * (label == "b"),
+        "colour": np.where(rng.random(n) < np.where(label == "b", 0.8, 0.2), "red", "blue"),
+        "label": label,
+    })
+
+
+def test_marginals_and_associations_are_measured_at_the_synthetic_class_mix():
+    # 96 'a' and 24 'b' real rows; synthetic = the same rows resampled per class to 96 and 96 (each
+    # 'b' row 4 times): faithful within every class, at a chosen balanced mix. Unweighted (before):
+    # x KS 0.19, colour TV 0.17, association difference 0.081
+    real = _two_classes([96, 24], np.random.default_rng(0))
+    schema = check_tables(real, "label", {})
+    real = canonical(real, schema)
+    synthetic = pd.concat([real[real.label == "a"]] + [real[real.label == "b"]] * 4, ignore_index=True)
+    result = fidelity.run_fidelity(real, synthetic, schema, seed=0)
+    value = {m.column: m.value for m in result.marginals}
+    assert value["x"] == pytest.approx(0.0, abs=1e-12) and value["colour"] == pytest.approx(0.0, abs=1e-12)
+    colour = result.marginals[1]
+    assert colour.real == pytest.approx(colour.synthetic)  # plot shares weighted too
+    assert result.association_difference < 0.002  # Cramer's V's bias correction sees 120 vs 192 rows
+    assert value["label"] == pytest.approx(0.3)  # the class mix itself, unweighted: |0.8 - 0.5|
+    assert [m.weighted for m in result.marginals] == [True, True, False]
+    assert result.weighting == "synthetic class mix"
+    assert result.class_mix == {"real": {"a": 0.8, "b": 0.2}, "synthetic": {"a": 0.5, "b": 0.5}}
+    assert len(result.notes) == 1 and "measured at the synthetic class mix" in result.notes[0]
+
+
+def test_detection_is_measured_at_the_synthetic_class_mix():
+    # a faithful generator asked for 100 + 100 rows of a 160 / 40 table: AUC 0.484 [0.422, 0.546], x KS
+    # 0.064. Unweighted (before): AUC 0.619 [0.565, 0.674] from the label share alone, x KS 0.265
+    rng = np.random.default_rng(1)
+    real, synthetic = _two_classes([160, 40], rng), _two_classes([100, 100], rng)
+    schema = check_tables(real, "label", {})
+    result = fidelity.run_fidelity(canonical(real, schema), canonical(synthetic, schema), schema, seed=0)
+    auc = result.detection_auc
+    assert auc.value < 0.55 and auc.low < 0.5 < auc.high
+    assert "synthetic class mix" in auc.method
+    assert result.marginals[0].value < 0.1
+    shifted = canonical(synthetic.assign(x=synthetic["x"] + 1.0), schema)  # unfaithful within classes: still seen
+    assert fidelity.run_fidelity(canonical(real, schema), shifted, schema, seed=0).detection_auc.low > 0.6
+
+
+def test_a_real_class_without_synthetic_records_gets_weight_zero():
+    # sample --balance tops classes up to the largest: no records of the largest class
+    rng = np.random.default_rng(2)
+    real, synthetic = _two_classes([96, 24], rng), _two_classes([0, 72], rng)
+    schema = check_tables(real, "label", {})
+    result = fidelity.run_fidelity(canonical(real, schema), canonical(synthetic, schema), schema, seed=0)
+    values = [m.value for m in result.marginals] + [result.association_difference, result.detection_auc.value]
+    assert np.isfinite(values).all()
+    assert result.marginals[0].value < 0.2  # x of real 'b' rows only (unweighted: 0.49)
+    assert result.detection_auc.low < 0.5  # unweighted: 0.89 [0.84, 0.94]
+    assert result.marginals[2].value == pytest.approx(0.8)
+    assert result.class_mix["synthetic"] == {"a": 0.0, "b": 1.0}
+    assert any("no records of class(es) 'a'" in note and "weight 0" in note for note in result.notes)
+
+
+def test_whole_weights_act_as_repeated_rows():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=12).round(1), rng.normal(size=12).round(1)  # rounded: some ties
+    cats, other = rng.choice(["p", "q", "r"], 12), rng.choice(["u", "v"], 12)
+    x[[2, 5]] = np.nan
+    w = rng.integers(1, 4, 12).astype(float)
+    rep = lambda v: np.repeat(v, w.astype(int))  # noqa: E731
+    assert fidelity.ks_statistic(x, y, w) == pytest.approx(fidelity.ks_statistic(rep(x), y))
+    tv = fidelity.total_variation(pd.Series(cats), pd.Series(other), w)
+    assert tv == pytest.approx(fidelity.total_variation(pd.Series(rep(cats)), pd.Series(other)))
+    assert fidelity.spearman(x, y, w) == pytest.approx(fidelity.spearman(rep(x), rep(y)))
+    assert fidelity.correlation_ratio(cats, x, w) == pytest.approx(fidelity.correlation_ratio(rep(cats), rep(x)))
+    assert fidelity.cramers_v(cats, other, w) == pytest.approx(fidelity.cramers_v(rep(cats), rep(other)))

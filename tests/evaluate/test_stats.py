@@ -39,6 +39,23 @@ def test_auc_delong_by_hand():
     assert se == pytest.approx(np.sqrt(0.125))
 
 
+
+def test_weighted_auc_by_hand():
+    # negatives 2 and 4 weigh 3 and 1: V10 = [0, 3/4] -> AUC 3/8; V01 = [1/2, 0] around 3/8 with
+    # shares [3/4, 1/4]: 2 * (9/16 * 1/64 + 1/16 * 9/64) = 9/256; var(V10) / 2 = 9/64
+    auc, se = stats.auc_delong(np.array([1.0, 3.0]), np.array([2.0, 4.0]), neg_weights=np.array([3.0, 1.0]))
+    assert auc == pytest.approx(0.375)
+    assert se == pytest.approx(np.sqrt(9 / 64 + 9 / 256))
+
+
+def test_unit_weights_give_the_unweighted_auc_and_interval():
+    rng = np.random.default_rng(0)
+    pos, neg = rng.integers(0, 6, 40).astype(float), rng.integers(0, 5, 50).astype(float)  # with ties
+    assert stats.auc_delong(pos, neg, np.ones(50)) == pytest.approx(stats.auc_delong(pos, neg))
+    assert stats.auc_interval(pos[:8], neg, neg_weights=np.ones(50)) == pytest.approx(stats.auc_interval(pos[:8], neg))
+    whole = rng.integers(1, 4, 50)  # whole weights: the AUC of the repeated negatives
+    assert stats.auc_delong(pos, neg, whole)[0] == pytest.approx(stats.auc_delong(pos, np.repeat(neg, whole))[0])
+
 def test_auc_ties_count_half():
     auc, _ = stats.auc_delong(np.array([1.0, 1.0]), np.array([1.0, 1.0]))
     assert auc == pytest.approx(0.5)

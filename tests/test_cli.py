@@ -430,3 +430,16 @@ def test_a_flag_and_a_set_of_the_same_parameter_are_refused(command, flag, setti
     name = flag[0]
     assert result.exit_code == 2 and f"error: {name} and --set {name[2:]}=... both given" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_usage_lines_spell_arguments_in_capitals_without_braces():
+    # fit, share and schema showed {data}, run {recipe}, sample and inspect {MODEL}; the README says DATA
+    import typer
+
+    expected = {"fit": "DATA", "sample": "MODEL", "inspect": "MODEL", "share": "DATA", "schema": "DATA",
+                "run": "RECIPE", "evaluate": "", "demo": ""}
+    assert set(typer.main.get_command(app).commands) == set(expected)  # a new command gets a line here
+    for name, arguments in expected.items():
+        result = run(name, "--help")
+        usage = next(line for line in result.output.splitlines() if "Usage:" in line)
+        assert usage.split("[OPTIONS]")[1].strip() == arguments, usage

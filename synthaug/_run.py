@@ -193,7 +193,7 @@ def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path
     write_report(result, out)
     if not quiet:
         if left_out:
-            console.print(f"note: {left_out_note(left_out)}")
+            console.print(f"note: {left_out_note(left_out)}", soft_wrap=True)
         for setting, verdict in result.utility.verdicts.items():
             console.print(f"{setting:<28} {verdict}")
 
@@ -209,6 +209,8 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
                     filter_quantile=options.get("filter_close"), random_state=seed, verbose=not quiet)
     (out / "gates.json").write_text(json.dumps(outcome.card, indent=2, allow_nan=False))
     if not quiet:
+        if outcome.left_out:
+            console.print(f"note: {left_out_note(outcome.left_out)}", soft_wrap=True)
         for gate in outcome.gates:
             console.print(f"gate {gate.describe()}")
     return 0 if outcome.released else 3

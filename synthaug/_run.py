@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
 from ._random import check_seed
-from ._text import closest_name, plain
+from ._text import closest_name, options_as_recipe_keys, plain
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .recipe import modality, model_class, to_toml
 from .share import left_out_columns, left_out_note
@@ -128,7 +128,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         if unused:
             raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
                             "its gates); remove it or the [share] table")
-    with atomic_directory(output) as tmp:
+    with atomic_directory(output) as tmp, options_as_recipe_keys("model"):  # model.keep, not --keep
         resolved = to_toml({**recipe, "data": {**data, "seed": seed}})  # --seed too
         (tmp / "recipe.toml").write_text(resolved, encoding="utf-8")
         if modality(recipe) == "image":

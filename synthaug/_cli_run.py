@@ -13,7 +13,7 @@ from .cli import command
 
 @command("run")
 def run(
-    recipe: Annotated[Path, typer.Argument(help="A TOML recipe, e.g. recipes/breast_cancer.toml.")],
+    recipe: Annotated[Path, typer.Argument(metavar="RECIPE", help="A TOML recipe, e.g. recipes/breast_cancer.toml.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for everything (default runs/NAME); "
                                                  "must be new, empty or an earlier run's, as it is replaced.")]
     = None,

@@ -18,7 +18,7 @@ from .tabular.schema import check_columns_exist
 
 @command("schema")
 def schema_command(
-    data: Annotated[Path, typer.Argument(help="Table to draft the schema from (.csv or .parquet).")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="Table to draft the schema from (.csv or .parquet).")],
     target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Public-schema JSON file to write.")],
     categorical: Categorical = None,

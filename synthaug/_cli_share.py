@@ -29,7 +29,7 @@ def _parse_gates(items: list[str]) -> dict[str, float]:
 
 @command("share")
 def share_command(
-    data: Annotated[Path, typer.Argument(help="Sensitive table (.csv or .parquet).")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="Sensitive table (.csv or .parquet).")],
     target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Release folder, written only if gates pass.")],
     dp_epsilon: Annotated[float | None, typer.Option(help="Train with differential privacy at this epsilon.")] = None,
@@ -53,7 +53,7 @@ def share_command(
     quiet: Quiet = False,
 ) -> None:
     """Fit, sample, measure leakage, and release synthetic data only if every gate passes."""
-    from .share import Gates, share
+    from .share import Gates, left_out_note, share
     from .tabular.public_schema import read_public_schema
     from .tabular.synthesizer import TabularCGAN
 
@@ -66,6 +66,8 @@ def share_command(
     frame = read_table(data)
     outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, n=n, gates=gates,
                     filter_quantile=filter_close, n_seeds=seeds, random_state=seed, verbose=not quiet)
+    if not quiet and outcome.left_out:  # as `synthaug run` prints it; report.json has it too
+        console.print(f"note: {left_out_note(outcome.left_out)}", soft_wrap=True)
     for result in outcome.gates:  # under --quiet only the failed ones, on stderr
         if not (quiet and result.passed):
             (console if result.passed else err_console).print(f"gate {result.describe()}")

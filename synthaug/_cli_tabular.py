@@ -79,7 +79,7 @@ def check_output_file(output: Path, overwrite: bool, inputs: dict[str, Path | No
 
 @command("fit")
 def fit(
-    data: Annotated[Path, typer.Argument(help="Training table (.csv or .parquet).")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="Training table (.csv or .parquet).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write.")],
     target: Annotated[str | None, typer.Option("--target", "-t", help="Class label column (tables).")] = None,
     categorical: Categorical = None,

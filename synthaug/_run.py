@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
 from ._random import check_seed
-from ._text import closest_name, plain
+from ._text import closest_name, options_as_recipe_keys, plain
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .recipe import modality, model_class, to_toml
 from .share import left_out_columns, left_out_note
@@ -128,7 +128,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         if unused:
             raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
                             "its gates); remove it or the [share] table")
-    with atomic_directory(output) as tmp:
+    with atomic_directory(output) as tmp, options_as_recipe_keys("model"):  # model.keep, not --keep
         resolved = to_toml({**recipe, "data": {**data, "seed": seed}})  # --seed too
         (tmp / "recipe.toml").write_text(resolved, encoding="utf-8")
         if modality(recipe) == "image":
@@ -193,7 +193,7 @@ def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path
     write_report(result, out)
     if not quiet:
         if left_out:
-            console.print(f"note: {left_out_note(left_out)}")
+            console.print(f"note: {left_out_note(left_out)}", soft_wrap=True)
         for setting, verdict in result.utility.verdicts.items():
             console.print(f"{setting:<28} {verdict}")
 
@@ -209,6 +209,8 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
                     filter_quantile=options.get("filter_close"), random_state=seed, verbose=not quiet)
     (out / "gates.json").write_text(json.dumps(outcome.card, indent=2, allow_nan=False))
     if not quiet:
+        if outcome.left_out:
+            console.print(f"note: {left_out_note(outcome.left_out)}", soft_wrap=True)
         for gate in outcome.gates:
             console.print(f"gate {gate.describe()}")
     return 0 if outcome.released else 3

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import json
 import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
+
+_RECIPE_TABLE: ContextVar[str | None] = ContextVar("recipe_table", default=None)
 
 
 def closest_name(name: str, choices: Iterable[str]) -> str:
@@ -31,6 +36,21 @@ def cli_list(names: Iterable) -> str:
 
 
 def columns_option(option: str, names: Iterable) -> str:
-    """A column-list option as Python and the CLI spell it: ``drop=['a b'] (--drop 'a b')``."""
+    """A column-list option as Python and the CLI spell it: ``drop=['a b'] (--drop 'a b')``; inside
+    :func:`options_as_recipe_keys`, as a recipe key: ``model.drop = ["a b"] in the recipe (...)``."""
     names = [plain(n) for n in names]
+    table = _RECIPE_TABLE.get()
+    if table is not None:  # `synthaug run` has no --drop or --keep
+        value = json.dumps([str(n) for n in names])
+        return f"{table}.{option} = {value} in the recipe (or --set {shlex.quote(f'{table}.{option}={value}')})"
     return f"{option}={names!r} (--{option} {cli_list(names)})"
+
+
+@contextmanager
+def options_as_recipe_keys(table: str) -> Iterator[None]:
+    """Within it, messages name estimator parameters as keys of the recipe's ``[table]``."""
+    token = _RECIPE_TABLE.set(table)
+    try:
+        yield
+    finally:
+        _RECIPE_TABLE.reset(token)

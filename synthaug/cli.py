@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import warnings
 from collections.abc import Callable
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperCommand
 
 from ._errors import SynthaugError
 
@@ -61,6 +63,14 @@ def _os_error_text(exc: OSError) -> str:
     return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
+class _Command(TyperCommand):
+    """A command whose usage line names its arguments as the help and README do (``DATA``), not as
+    newer typer does (``{DATA}`` for a required one)."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        return [re.sub(r"^\{(.+)\}(\.\.\.)?$", r"\1\2", piece) for piece in super().collect_usage_pieces(ctx)]
+
+
 def command(*args, **kwargs) -> Callable:
     """``app.command`` that reports known errors as one line (exit 2) and Ctrl-C as exit 130."""
 
@@ -85,7 +95,7 @@ def command(*args, **kwargs) -> Callable:
                 except KeyboardInterrupt:
                     raise fail("interrupted; no output was written", code=130) from None
 
-        return app.command(*args, **kwargs)(wrapper)
+        return app.command(*args, cls=kwargs.pop("cls", _Command), **kwargs)(wrapper)
 
     return decorate
 

@@ -32,6 +32,7 @@ def resolve_class_counts(
     ``n`` and ``ratio`` (of the training size) follow the training class prior, allocated by
     largest remainder so the total is exact; ``balance`` tops every class up to the largest;
     ``per_class`` maps class labels (or their string forms) to counts, or is one count for every class.
+    A request for 0 rows in all is refused (a 0 for some classes beside positive counts is fine).
     """
     given = [name for name, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
     given += ["balance"] if balance else []
@@ -40,8 +41,15 @@ def resolve_class_counts(
                         "(--ratio)" + (f"; got {', '.join(given)}" if given else ""))
     counts = np.asarray(class_counts, dtype=np.int64)
     if per_class is not None:
-        return _per_class_counts(classes, per_class)
+        wanted = _per_class_counts(classes, per_class)
+        if wanted.sum() == 0:  # wrote a header-only file, where n=0 is refused
+            raise DataError(f"{PER_CLASS} must ask for at least 1 row in all, got {per_class!r}")
+        return wanted
     if balance:
+        if counts.min() == counts.max():
+            raise DataError(f"balance (--balance) must generate at least 1 row; every class already has "
+                            f"{int(counts[0])} training rows, so ask for n (--n), per_class (--per-class) or "
+                            "ratio (--ratio)")
         return counts.max() - counts
     if ratio is not None:
         if not 0 < ratio * counts.sum() <= MAX_SAMPLE_ROWS:  # also NaN and inf, which int() cannot take

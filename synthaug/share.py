@@ -80,6 +80,7 @@ class ShareOutcome:
     gates: list[GateResult]
     card: dict
     n_filtered: int
+    left_out: list = field(default_factory=list)  # columns the model left out, and so did the measures
 
 
 FILTER = "filter_quantile (--filter-close)"  # errors name the argument as Python and the CLI spell it
@@ -239,7 +240,7 @@ def share(
                 writer.write(synthetic)
             write_report(result, tmp)
             (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, allow_nan=False))
-    return ShareOutcome(released, checks, card, n_before - len(synthetic))
+    return ShareOutcome(released, checks, card, n_before - len(synthetic), left_out)
 
 
 def left_out_columns(model, train: pd.DataFrame, synthetic: pd.DataFrame) -> list:

@@ -48,6 +48,12 @@ def test_fit_sample_inspect(model, table, tmp_path):
     assert meta["params"]["epochs"] == 1 and meta["params"]["generator_dims"] == [16]
 
 
+def test_a_zero_for_one_class_beside_positive_counts_is_allowed(model, tmp_path):
+    result = run("sample", model, "--per-class", "yes=0,no=3", "-o", tmp_path / "s.csv", "-q")
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "s.csv")["label"].value_counts().to_dict() == {"no": 3}
+
+
 def test_same_seed_same_file(model, tmp_path):
     for name in ("a.csv", "b.csv"):
         assert run("sample", model, "--n", 25, "-o", tmp_path / name, "--seed", 4, "-q").exit_code == 0
@@ -66,6 +72,12 @@ def test_same_seed_same_file(model, tmp_path):
         (["fit", "{table}", "--target", "label", "-o", "{out}", "--loss", "lsgan"], "lsgan"),
         (["sample", "{model}", "-o", "{out}.csv", "--per-class", "maybe=3"], "unknown class 'maybe'"),
         (["sample", "{model}", "-o", "{out}.csv", "--n", "5", "--balance"], "exactly one"),
+        # every count 0 wrote a header-only file, where --n 0 is refused
+        (["sample", "{model}", "-o", "{out}.csv", "--per-class", "yes=0,no=0"],
+         "per_class (--per-class) must ask for at least 1 row in all, got {'yes': 0, 'no': 0}"),
+        (["sample", "{model}", "-o", "{out}.csv", "--per-class", "0"], "must ask for at least 1 row in all, got 0"),
+        (["sample", "{model}", "-o", "{out}.csv", "--n", "0"], "n (--n) must be a whole number of rows from 1"),
+        (["sample", "{model}", "-o", "{out}.csv", "--ratio", "0.001"], "training rows is 0 rows; ask for more"),
         (["sample", "{model}", "-o", "{out}.txt", "--n", "5"], "unknown table extension"),
         (["sample", "{table}", "-o", "{out}.csv", "--n", "5"], "not a synthaug model directory"),
     ],
@@ -418,3 +430,16 @@ def test_a_flag_and_a_set_of_the_same_parameter_are_refused(command, flag, setti
     name = flag[0]
     assert result.exit_code == 2 and f"error: {name} and --set {name[2:]}=... both given" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_usage_lines_spell_arguments_in_capitals_without_braces():
+    # fit, share and schema showed {data}, run {recipe}, sample and inspect {MODEL}; the README says DATA
+    import typer
+
+    expected = {"fit": "DATA", "sample": "MODEL", "inspect": "MODEL", "share": "DATA", "schema": "DATA",
+                "run": "RECIPE", "evaluate": "", "demo": ""}
+    assert set(typer.main.get_command(app).commands) == set(expected)  # a new command gets a line here
+    for name, arguments in expected.items():
+        result = run(name, "--help")
+        usage = next(line for line in result.output.splitlines() if "Usage:" in line)
+        assert usage.split("[OPTIONS]")[1].strip() == arguments, usage

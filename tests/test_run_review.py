@@ -229,9 +229,50 @@ def test_a_run_evaluates_without_the_columns_the_model_left_out(tmp_path):
     frame.to_csv(csv, index=False)
     recipe = _write(tmp_path, f'[data]\npath = "{csv.as_posix()}"\ntarget = "outcome"\n[model]\ndrop = ["ward"]\n')
     out = tmp_path / "out"
-    result = run(recipe, out, *TINY)
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(out), *_sets(TINY)])
     assert result.exit_code == 0, result.output
+    note = ("note: evaluated without column(s) 'patient', 'ward', which the model left out (identifier-like, "
+            "or its drop)")
+    assert note in result.stdout.splitlines(), result.output  # one line, not wrapped at 80 columns
     report = json.loads((out / "report.json").read_text())
     assert report["options"]["drop"] == ["patient", "ward"]
     assert any("without column(s) 'patient', 'ward', which the model left out" in n for n in report["notes"])
     assert "pulse" in pd.read_csv(out / "synthetic.csv")
+
+
+def test_a_share_run_prints_the_note_on_left_out_columns(tmp_path):
+    """A [share] run recorded the note in report.json only; the evaluation run printed it."""
+    csv = patients(tmp_path / "patients.csv", n=100)
+    frame = pd.read_csv(csv)
+    frame.insert(0, "patient", [f"P{i:03d}" for i in range(len(frame))])
+    frame.to_csv(csv, index=False)
+    recipe = _write(tmp_path, f'[data]\npath = "{csv.as_posix()}"\ntarget = "outcome"\n[share]\n'
+                              'max_dcr_share = 1.0\nmax_membership_auc = 1.0\nmax_exact_copies = 1000\n')
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "out"), *_sets(TINY[:5])])
+    assert result.exit_code == 0, result.output
+    note = "note: evaluated without column(s) 'patient', which the model left out (identifier-like, or its drop)"
+    assert note in result.stdout.splitlines(), result.output
+
+
+def _sets(overrides) -> list[str]:
+    return [arg for item in overrides for arg in ("--set", item)]
+
+
+def test_a_run_names_the_recipe_key_in_the_identifier_warning_and_fit_names_keep(tmp_path):
+    """Inside `synthaug run` the warning said '(--keep patient)', an option run lacks; fit keeps it."""
+    csv = patients(tmp_path / "patients.csv")
+    frame = pd.read_csv(csv)
+    frame.insert(0, "patient", [f"P{i:03d}" for i in range(len(frame))])
+    frame.to_csv(csv, index=False)
+    recipe = _write(tmp_path, f'[data]\npath = "{csv.as_posix()}"\ntarget = "outcome"\n')
+    result = run(recipe, tmp_path / "out", *TINY)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert ("to model them, model.keep = [\"patient\"] in the recipe (or --set 'model.keep=[\"patient\"]')"
+            in said), said
+    assert "--keep" not in said
+    kept = run(recipe, tmp_path / "kept", *TINY, 'model.keep=["patient"]')  # the suggestion, as given, works
+    assert kept.exit_code == 0 and "identifier-like" not in kept.output, kept.output
+    fitted = CliRunner().invoke(app, ["fit", str(csv), "-t", "outcome", "-o", str(tmp_path / "m"), "-q", "--set",
+                                      "epochs=1", "--set", "min_steps=2"])
+    assert fitted.exit_code == 0 and "to model them, keep=['patient'] (--keep patient)" in fitted.output

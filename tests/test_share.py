@@ -251,6 +251,23 @@ def test_cli_share_takes_drop_and_keep_as_fit_does(tmp_path):
     assert any("without column(s) 'ref', 'visits'" in note for note in report["notes"])
 
 
+def test_cli_share_prints_the_note_on_left_out_columns_as_run_does(tmp_path):
+    # the note on the identifier-like column left out was only in report.json; `synthaug run` printed it
+    from tests.conftest import make_mixed_table
+
+    frame = make_mixed_table().drop(columns="joined")
+    frame.insert(0, "ref", [f"R{i:04d}" for i in range(len(frame))])
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    args = ["share", str(tmp_path / "data.csv"), "-t", "label", "--max-dcr-share", "1", "--max-membership-auc", "1",
+            "--max-exact-copies", "1000", *TINY]
+    result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "rel")])
+    assert result.exit_code == 0, result.output
+    note = "note: evaluated without column(s) 'ref', which the model left out (identifier-like, or its drop)"
+    assert result.stdout.count(note) == 1, result.output
+    quiet = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "quiet"), "-q"])
+    assert quiet.exit_code == 0 and "note:" not in quiet.output  # hidden by --quiet, as run's is
+
+
 class MustNotFit(Memoriser):
     def fit(self, X, y):
         raise AssertionError("share trained before refusing the table")

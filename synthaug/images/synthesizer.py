@@ -327,10 +327,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         (top every class up to the largest) or ``ratio`` (of the training size).
         """
         chunks = list(self.iter_sample(n, per_class=per_class, balance=balance, ratio=ratio,
-                                       random_state=random_state))
-        if not chunks:  # nothing asked for (per_class={label: 0}): empty arrays of the right shape and type
-            return (np.zeros((0, self.image_size_, self.image_size_, self.channels_), np.uint8),
-                    np.asarray(self.classes_)[:0])
+                                       random_state=random_state))  # never empty: 0 images is refused
         return np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks])
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,

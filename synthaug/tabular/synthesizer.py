@@ -487,10 +487,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     def sample_frame(self, n: int | None = None, **request) -> pd.DataFrame:
         """Like :meth:`sample`, as one table with the target column at its original place."""
-        chunks = list(self.iter_sample(n, **request))
-        if not chunks:  # e.g. balance=True when the classes are already equal
-            return self._generate(np.zeros(0, dtype=np.int64), torch.Generator())
-        return pd.concat(chunks, ignore_index=True)
+        return pd.concat(list(self.iter_sample(n, **request)), ignore_index=True)  # never empty: 0 rows is refused
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: int | None = None,

@@ -87,9 +87,9 @@ def test_write_sample_npz(fitted, tmp_path):
     model.write_sample(tmp_path / "s.npz", balance=False, n=6, random_state=0)
     with np.load(tmp_path / "s.npz", allow_pickle=False) as data:
         assert data["x"].shape == (6, 8, 8, 1) and len(data["y"]) == 6
-    model.write_sample(tmp_path / "e.npz", per_class={model.classes_[0]: 0}, random_state=0)
-    with np.load(tmp_path / "e.npz", allow_pickle=False) as data:  # was (0, 1, 1, 1) and int64 labels
-        assert data["x"].shape == (0, 8, 8, 1) and data["y"].dtype == np.asarray(model.classes_).dtype
+    with pytest.raises(DataError, match="must ask for at least 1 row in all"):  # was an empty .npz
+        model.write_sample(tmp_path / "e.npz", per_class={model.classes_[0]: 0}, random_state=0)
+    assert not (tmp_path / "e.npz").exists()
 
 
 def test_fit_from_folder(image_folder):
@@ -259,12 +259,14 @@ def test_fitted_weights_are_contiguous(fitted):
     assert all(t.is_contiguous() for t in model.generator_.state_dict().values())
 
 
-def test_sampling_nothing_gives_empty_arrays(fitted):
+def test_sampling_nothing_is_refused_as_n_0_is(fitted):
+    # per_class={first: 0} gave empty arrays, where n=0 was refused
     model, _ = fitted
     first = model.classes_[0]
-    x, y = model.sample(per_class={first: 0}, random_state=0)
-    assert x.shape == (0, model.image_size_, model.image_size_, model.channels_) and x.dtype == np.uint8
-    assert y.shape == (0,) and y.dtype == np.asarray(model.classes_).dtype
+    with pytest.raises(DataError, match=r"^per_class \(--per-class\) must ask for at least 1 row in all"):
+        model.sample(per_class={first: 0}, random_state=0)
+    with pytest.raises(DataError, match=r"^n \(--n\) must be a whole number of rows from 1"):
+        model.sample(n=0, random_state=0)
 
 
 @pytest.mark.parametrize("option, message", [

@@ -386,13 +386,15 @@ def test_schema_command_errors_exit_2_and_write_nothing(tmp_path):
     assert result.exit_code == 2 and "did you mean 'label'?" in result.output and not out.exists()
 
 
-def test_balance_with_equal_public_counts_samples_nothing():
+def test_balance_with_equal_public_counts_is_refused():
+    # it sampled an empty table, where n=0 is refused
     doc = schema_doc()
     doc["target"]["counts"] = {"no": 40, "yes": 40}
     model = fit(private_table(0), doc, strategy="per-class")
     assert model.class_counts_.tolist() == [40, 40]
-    empty = model.sample_frame(balance=True)
-    assert empty.empty and list(empty.columns) == list(private_table(0).columns)
+    with pytest.raises(DataError, match=r"^balance \(--balance\) must generate at least 1 row; every class "
+                                        "already has 40 training rows"):
+        model.sample_frame(balance=True)
     assert model.sample_frame(ratio=0.5)["label"].value_counts().to_dict() == {"no": 20, "yes": 20}
 
 

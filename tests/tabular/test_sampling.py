@@ -110,6 +110,11 @@ def test_n_must_be_a_whole_number(n):
     ({"per_class": 2.5}, "per_class (--per-class): a count for every class must be a whole number"),
     ({"per_class": {"a": -1}}, "per_class (--per-class): count for class 'a' must be a whole number"),
     ({"per_class": {"a": 1, " a": 2}}, "per_class (--per-class): class 'a' is given twice"),
+    # 0 rows in all was an empty sample (a header-only file), where n=0 is refused
+    ({"per_class": {"a": 0, "b": 0}}, "per_class (--per-class) must ask for at least 1 row in all, got {'a': 0"),
+    ({"per_class": {"a": 0}}, "per_class (--per-class) must ask for at least 1 row in all"),
+    ({"per_class": 0}, "per_class (--per-class) must ask for at least 1 row in all, got 0"),
+    ({"ratio": 0.01}, "ratio (--ratio) 0.01 of 40 training rows is 0 rows; ask for more"),
 ])
 def test_sampling_errors_name_the_argument_as_python_spells_it_and_the_option_beside_it(request_, message):
     # model.sample(per_class={"c": 1}) said '--per-class: unknown class', an option Python has not got
@@ -117,6 +122,13 @@ def test_sampling_errors_name_the_argument_as_python_spells_it_and_the_option_be
         resolve_class_counts(AB_CLASSES, AB_COUNTS, **request_)
     assert str(info.value).startswith(message), str(info.value)
     assert not re.search(r"(?<!\()--[a-z]", str(info.value))  # every option in brackets beside its argument
+
+
+def test_balance_of_equal_classes_is_refused_and_a_zero_beside_positive_counts_is_not():
+    with pytest.raises(DataError, match=r"^balance \(--balance\) must generate at least 1 row; every class already "
+                                        r"has 20 training rows"):
+        resolve_class_counts(AB_CLASSES, [20, 20], balance=True)
+    assert resolve_class_counts(AB_CLASSES, AB_COUNTS, per_class={"a": 0, "b": 2}).tolist() == [0, 2]
 
 
 def test_a_fitted_model_names_its_sampling_arguments(table_model):
@@ -127,3 +139,19 @@ def test_a_fitted_model_names_its_sampling_arguments(table_model):
         model.sample(per_class={"maybe": 3})
     with pytest.raises(DataError, match=r"^ratio \(--ratio\) must be a positive number"):
         model.sample_frame(ratio=float("nan"))
+
+
+def test_a_fitted_model_refuses_zero_rows_in_every_api(table_model, tmp_path):
+    # per_class={"yes": 0, "no": 0} gave an empty frame and write_sample a header-only file; n=0 was refused
+    import synthaug
+
+    model = synthaug.load(table_model / "m")
+    zero = r"^per_class \(--per-class\) must ask for at least 1 row in all"
+    with pytest.raises(DataError, match=zero):
+        model.sample(per_class={"yes": 0, "no": 0})
+    with pytest.raises(DataError, match=zero):
+        model.sample_frame(per_class=0)
+    with pytest.raises(DataError, match=zero):
+        model.write_sample(tmp_path / "s.csv", per_class={"yes": 0})
+    assert not list(tmp_path.iterdir())
+    assert model.sample_frame(per_class={"yes": 0, "no": 2}, random_state=0)["label"].tolist() == ["no", "no"]

@@ -154,7 +154,7 @@ def test_kept_identifier_column_puts_no_record_in_the_model_file(mixed_table, fa
 
 def test_write_sample_chunks_with_a_mostly_missing_column_and_zero_rows(fast_params, tmp_path):
     # A first chunk whose object column was all missing fixed its type as null, and the next
-    # chunk crashed the writer (ArrowNotImplementedError); zero rows wrote a 0-byte file.
+    # chunk crashed the writer (ArrowNotImplementedError); zero rows wrote a 0-byte file (now refused).
     rng = np.random.default_rng(0)
     flag = pd.Series(rng.choice([True, False], 80), dtype=object).mask(rng.random(80) < 0.7)
     frame = pd.DataFrame({"x": rng.normal(size=80), "flag": flag, "label": rng.choice(["a", "b"], 80)})
@@ -162,10 +162,10 @@ def test_write_sample_chunks_with_a_mostly_missing_column_and_zero_rows(fast_par
     for name in ("s.csv", "s.parquet"):
         for seed in range(4):
             assert model.write_sample(tmp_path / name, 12, chunk_size=1, random_state=seed) == 12
-        empty = tmp_path / f"empty{name}"
-        assert model.write_sample(empty, per_class={"a": 0}) == 0
-        back = pd.read_csv(empty) if name.endswith(".csv") else pd.read_parquet(empty)
-        assert list(back.columns) == ["x", "flag", "label"] and len(back) == 0
+        empty = tmp_path / f"empty{name}"  # 0 rows in all is refused now, as n=0 always was
+        with pytest.raises(DataError, match="must ask for at least 1 row in all"):
+            model.write_sample(empty, per_class={"a": 0})
+        assert not empty.exists()
 
 
 def test_dataframe_with_integer_column_names(fast_params):

@@ -6,8 +6,9 @@ writes 1.0 as ``1``, 1e-05 as ``0.00001`` and booleans as ``true``. pandas' ``to
 what users expect but is about five times slower (Python's csv module, and numpy's float
 repr). Here each column becomes text with Arrow compute, as pandas would write it: a field is
 quoted only when it holds a comma, a quote or a line break; booleans are True/False; floats are
-Python's repr (:func:`float_text`); missing values are empty. Dates and timestamps keep Arrow's
-text at the unit of the file's schema (``2021-08-14``, ``2021-08-14 00:00:00+0200``).
+Python's repr (:func:`float_text`); missing values are empty. Dates and timestamps are
+Arrow's text at the unit of the file's schema (``2021-08-14``, ``2021-08-14 10:00:00.500``), with
+a time zone's offset as pandas writes it (``+02:00``).
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def column_text(values: pa.ChunkedArray | pa.Array) -> pa.Array:
         return pa.array(x.astype(str), pa.string(), mask=np.isnan(x))
     if pa.types.is_boolean(kind):
         return pc.if_else(values, "True", "False")
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        return zoned_timestamp_text(values)
     text = values.cast(pa.string())  # integers, dates and timestamps, text
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
         return text
@@ -84,6 +87,13 @@ def float_text(values: pa.Array) -> pa.Array:
     if odd.any():
         text = pc.replace_with_mask(text, pa.array(odd), pa.array(x[odd].astype(str)))
     return text
+
+
+def zoned_timestamp_text(values: pa.Array) -> pa.Array:
+    """Time-zone timestamps as pandas writes them: local time, the offset as ``+02:00`` (Arrow
+    writes ``+0200``, and ``Z`` for UTC); fraction digits by the unit, as for naive ones."""
+    text = pc.strftime(values, "%Y-%m-%d %H:%M:%S%z")
+    return pc.replace_substring_regex(text, r"([+-]\d\d)(\d\d)$", r"\1:\2")
 
 
 def _holds(text: pa.Array, part: str) -> np.ndarray:

@@ -157,6 +157,19 @@ def test_csv_is_written_as_pandas_writes_it(tmp_path):
                                                                  "12.5,1,1.0,Oslo,True,2021-08-14,a"]
 
 
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "UTC", "Asia/Kolkata"])
+def test_time_zone_timestamps_are_written_as_pandas_writes_them(tmp_path, zone):
+    """Offsets as +02:00 (Arrow wrote +0200, and Z for UTC), local times, fractions by the column's resolution."""
+    frame = pd.DataFrame({"at": pd.to_datetime(["2021-08-14 10:00:00.25", None, "2021-01-02 03:04:05"],
+                                                format="ISO8601").tz_localize(zone), "y": [0, 1, 0]})
+    with TableWriter(tmp_path / "t.csv") as writer:
+        writer.write(frame)
+    text = (tmp_path / "t.csv").read_text()
+    assert text == frame.to_csv(index=False, lineterminator="\n")
+    back = pd.to_datetime(pd.read_csv(tmp_path / "t.csv")["at"], utc=True).dt.tz_convert(zone)
+    assert (back == frame["at"])[[0, 2]].all() and back.isna()[1]
+
+
 TEXT = ["plain", "a, b", 'say "hi"', "two\nlines", "crlf\r\nhere", " padded ", "tab\there", "東京", ""]
 
 

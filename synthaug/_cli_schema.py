@@ -34,7 +34,7 @@ def schema_command(
     overwrite: Overwrite = False,
     quiet: Quiet = False,
 ) -> None:
-    """Draft a public schema (kinds, categories, bounds, classes) from DATA, to review and edit.
+    """Draft a public schema (kinds, categories, bounds, decimals, classes) from DATA, to review and edit.
 
     The draft comes from the data, so it is not public until a human has replaced its
     data-derived values; use it with `synthaug fit --schema` and `synthaug share --schema`.

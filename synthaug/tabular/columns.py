@@ -6,6 +6,7 @@ labels seen at least ``min_count`` times, bounds), never a list of training valu
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -15,7 +16,18 @@ from scipy.special import ndtri
 
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._text import columns_option
-from .datetimes import DATE_RANGE, n_out_of_range, parse_datetimes, resolution_ns, round_to_resolution, time_zone
+from .datetimes import (
+    CASES,
+    DATE_RANGE,
+    MONTH_FORMAT,
+    format_dates,
+    month_format,
+    n_out_of_range,
+    parse_datetimes,
+    resolution_ns,
+    round_to_resolution,
+    time_zone,
+)
 from .schema import ColumnSpec
 
 Z_EDGE = float(ndtri(1.0 - 1e-4))  # |z| of the outermost knots (~3.72)
@@ -98,8 +110,10 @@ class NumericCodec:
     near-Gaussian. Integers are dequantised with uniform noise before and rounded after. A point
     mass holds at least ``mass_share`` of the values and occurs in at least ``min_count`` rows.
     Datetimes come back at the column's resolution (dates as dates, whole seconds as seconds) and
-    in its time zone; continuous numbers at the decimals of their training values
-    (:func:`learn_decimals`; ``decimals_`` None: not rounded), when decoded with ``rounding``.
+    in its time zone, month-name text as the column wrote it (``text_format_``, see
+    :func:`~synthaug.tabular.datetimes.month_format`; None: as pandas writes timestamps); continuous
+    numbers at the decimals of their training values (:func:`learn_decimals`; ``decimals_`` None:
+    not rounded), when decoded with ``rounding``.
     """
 
     def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int,
@@ -112,11 +126,12 @@ class NumericCodec:
         return self.spec.kind == "integer"
 
     def fit(self, col: pd.Series, rng: np.random.Generator) -> NumericCodec:
-        self.resolution_ns_, self.tz_ = 1, None
+        self.resolution_ns_, self.tz_, self.text_format_ = 1, None, None
         if self.spec.kind == "datetime":
             stamps = parse_datetimes(col)
             x = seconds_since_epoch(stamps)  # first: it refuses dates resolution_ns cannot take
             self.resolution_ns_, self.tz_ = resolution_ns(stamps), time_zone(stamps)
+            self.text_format_ = month_format(col)
         else:
             x = to_float(col, self.spec)
         present = x[~np.isnan(x)]
@@ -213,7 +228,8 @@ class NumericCodec:
         return pd.Series(x).astype(dtype)
 
     def _restore_datetimes(self, x: np.ndarray) -> pd.Series:
-        """Seconds since the epoch (UTC) as the column's dtype: datetime64, or text as pandas writes it."""
+        """Seconds since the epoch (UTC) as the column's dtype: datetime64, or text as pandas writes it
+        (month-name text in the column's ``text_format_``)."""
         dtype, missing = self.spec.dtype, np.isnan(x)
         target = pd.api.types.pandas_dtype(dtype) if dtype.startswith("datetime64") else None
         tz = str(target.tz) if getattr(target, "tz", None) is not None else self.tz_
@@ -225,12 +241,14 @@ class NumericCodec:
         stamps = stamps.where(~missing)
         if target is not None:
             return pd.Series(stamps).astype(target)
-        return pd.Series(stamps.astype(str).where(~missing), dtype=object).astype(dtype)
+        text = stamps.astype(str) if self.text_format_ is None else format_dates(pd.Series(stamps), *self.text_format_)
+        return pd.Series(text.where(~missing), dtype=object).astype(dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         scalars = {"lo": self.lo_, "hi": self.hi_, "has_missing": self.has_missing_}
         if self.spec.kind == "datetime":
-            scalars |= {"resolution_ns": int(self.resolution_ns_), "time_zone": self.tz_}
+            scalars |= {"resolution_ns": int(self.resolution_ns_), "time_zone": self.tz_,
+                        "text_format": None if self.text_format_ is None else list(self.text_format_)}
         if self.spec.kind == "continuous":
             scalars["decimals"] = self.decimals_
         arrays = {"masses": self.masses_, "knots": self.knots_, "z_knots": self.z_knots_}
@@ -240,6 +258,7 @@ class NumericCodec:
         self.lo_, self.hi_, self.has_missing_ = scalars["lo"], scalars["hi"], scalars["has_missing"]
         # model files before the resolution was stored: timestamps at full precision, UTC
         self.resolution_ns_, self.tz_ = int(scalars.get("resolution_ns", 1)), scalars.get("time_zone")
+        self.text_format_ = _checked_text_format(scalars.get("text_format"), self.spec)  # older files: ISO text
         self.decimals_ = _checked_decimals(scalars.get("decimals"), self.spec)  # older files: not rounded
         self.masses_, self.knots_, self.z_knots_ = arrays["masses"], arrays["knots"], arrays["z_knots"]
         return self
@@ -252,6 +271,19 @@ def _checked_decimals(decimals, spec: ColumnSpec) -> int | None:
         return decimals
     raise ModelFileError(f"column {spec.name!r}: decimals must be a whole number 0..{MAX_DECIMALS} for a continuous "
                          f"column, or null; got {decimals!r}")
+
+
+def _checked_text_format(text_format, spec: ColumnSpec) -> tuple[str, str | None] | None:
+    """A stored month-name ``text_format``: None, or [format of directives and separators, case]."""
+    if text_format is None:
+        return None
+    if (spec.kind == "datetime" and isinstance(text_format, list) and len(text_format) == 2
+            and isinstance(text_format[0], str) and re.fullmatch(MONTH_FORMAT, text_format[0])
+            and text_format[1] in (None, *CASES)):
+        return text_format[0], text_format[1]
+    raise ModelFileError(f"column {spec.name!r}: text_format must be [format, case] for a datetime column, the "
+                         f"format of strftime directives and separators, the case one of {CASES} or null; "
+                         f"got {text_format!r}")
 
 
 def _accepts_nan(dtype: str) -> bool:

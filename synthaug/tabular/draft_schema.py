@@ -1,8 +1,10 @@
 """Draft a public schema from a table, for a human to review and edit (``synthaug schema``).
 
 A draft comes from the private data, so it is not public until its data-derived values
-(bounds, category lists, point masses, missing flags, constant columns' values) have been
-checked against, or replaced by, public knowledge. Numeric bounds lie strictly beyond the data's
+(bounds, category lists, point masses, decimals, missing flags, constant columns' values) have
+been checked against, or replaced by, public knowledge. A continuous column's ``decimals`` are
+those fit learns from the data (:func:`~synthaug.tabular.columns.learn_decimals`), so a fit with
+the draft rounds samples as a fit from the data does. Numeric bounds lie strictly beyond the data's
 minimum and maximum, at the next multiple of a step (see :func:`outward`: age 17..90 becomes
 10..100, integers 0..10 become 0..20; a column with no negative values keeps 0), so a bound says
 within which step the extreme lies, not which value a record holds; dates are widened to whole
@@ -24,14 +26,14 @@ import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
 from .._text import columns_option
-from .columns import _to_json_scalar, point_masses, to_float
+from .columns import _to_json_scalar, learn_decimals, point_masses, to_float
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
 from .schema import ColumnSpec, check_columns_exist, check_option_conflicts, infer_schema
 from .target import encode_labels, split_target
 
 DRAFT_WARNING = (
     "this schema was drafted from the private data: its bounds{rounded}, category lists, point masses, "
-    "missing flags and constant columns' values come from the records, so it is NOT public until you "
+    "decimals, missing flags and constant columns' values come from the records, so it is NOT public until you "
     "have replaced them with values you could publish (a codebook, published ranges); class counts are "
     "left out (add published ones as target.counts)"
 )
@@ -95,6 +97,8 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
         masses = point_masses(present, share, max_masses, min_count)
         out["bounds"] = _as_json(np.array([low, high]), spec.kind)
         out["point_masses"] = _as_json(masses, spec.kind)
+        if spec.kind == "continuous":
+            out["decimals"] = learn_decimals(present, spec.dtype)  # as fit learns them: samples rounded alike
     elif spec.kind == "boolean":
         out["categories"] = [False, True]
     elif spec.kind == "categorical":

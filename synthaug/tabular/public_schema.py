@@ -212,7 +212,7 @@ def _parse_column(column, source: str) -> PublicColumn:
             base["dtype"] = _checked_date_dtype(where, base["dtype"])
         else:
             base["dtype"] = _checked_dtype(where, base["dtype"], list(bounds))
-        decimals = _decimals(column.get("decimals"), bounds + masses, where)
+        decimals = _decimals(column.get("decimals"), bounds + masses, where, base["dtype"])
         return PublicColumn(**base, bounds=bounds, point_masses=masses, decimals=decimals)
     if kind in ("categorical", "boolean"):
         categories = _categories(column, kind, where)
@@ -267,15 +267,17 @@ def _numeric_fields(column: dict, kind: str, where: str) -> tuple[tuple[float, f
     return (low, high), masses
 
 
-def _decimals(decimals, values: tuple[float, ...], where: str) -> int | None:
+def _decimals(decimals, values: tuple[float, ...], where: str, dtype: str = "float64") -> int | None:
     """A continuous column's ``decimals`` (None if not given), once its bounds and point masses,
-    which sampling returns as they are, are written with no more decimals than that."""
+    which sampling returns as they are, are written with no more decimals than that, as numbers or
+    as the column's ``dtype`` holds them (a float32 3.99, drafted as 3.990000009536743: 2)."""
     if decimals is None:
         return None
     if not (isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= MAX_DECIMALS):
         raise DataError(f"{where}: 'decimals' must be a whole number from 0 to {MAX_DECIMALS}, got {decimals!r}")
-    needed = learn_decimals(np.asarray(values, dtype=np.float64), "float64")
-    if needed is None or needed > decimals:
+    x = np.asarray(values, dtype=np.float64)
+    needed = [n for n in (learn_decimals(x, "float64"), learn_decimals(x, dtype)) if n is not None]
+    if not needed or min(needed) > decimals:
         raise DataError(f"{where}: bounds and point masses must have at most {decimals} decimal(s), as "
                         f"'decimals' says; got bounds {list(values[:2])!r}, point masses {list(values[2:])!r}")
     return decimals

@@ -139,6 +139,11 @@ WEEK = pd.date_range("2021-01-04", periods=7).strftime("%Y-%m-%d").tolist()
     pytest.param(["10:30", "11:45", "09:00"] * 9, False, id="times-of-day"),
     pytest.param(["2021-01", "2021-02", "2021-03"] * 9, False, id="year-months"),
     pytest.param(["2021", "2022", "2023"] * 9, False, id="years-as-text"),
+    # month names: text (categorical) in both before
+    pytest.param(["Jan 3 2021", "Mar 14 2021", "Dec 31 2021"] * 9, True, id="month-day-year"),
+    pytest.param(["03-JAN-2021", "14-MAR-2021", "31-DEC-2021"] * 9, True, id="day-mon-year"),
+    pytest.param(["January 3, 2021", "3 March 2021", "2021-Dec-31"] * 9, True, id="month-names-mixed"),
+    pytest.param(["May", "Jan Smith", "June"] * 9, False, id="month-words"),
 ])
 def test_evaluate_compares_as_dates_exactly_the_columns_fit_models_as_dates(values, dates):
     column = pd.Series(values, dtype=object, name="d")

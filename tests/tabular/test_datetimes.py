@@ -8,11 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthaug import DataError
+from synthaug import DataError, ModelFileError
 from synthaug.tabular.datetimes import (
     HEAD_DATES,
     UNITS_NS,
+    format_dates,
     is_date_column,
+    month_format,
     parse_datetimes,
     resolution_ns,
     round_to_resolution,
@@ -59,6 +61,12 @@ DATES = [
     [dt.date(2021, 8, 14), dt.date(2021, 8, 15)],  # date objects, as Parquet's date32 is read
     [pd.Timestamp("2021-08-14 10:00"), np.nan],
 ]
+MONTH_DATES = [  # English month names, abbreviated or in full, any case, with a four-digit year
+    ["Jan 3 2021", "Mar 14 2021"], ["3 Jan 2021", "14 Mar 2021"], ["January 3, 2021", "March 14, 2021"],
+    ["03-Jan-2021", "14-Mar-2021"], ["2021-Jan-03", "2021-Mar-14"], ["03-JAN-2021", "14-mar-2021"],
+    ["Jan. 3, 2021", "Sep 9 2021"], ["Jan 3 2021 10:30", "Mar 14 2021 23:59:59"], ["Jan 3 2021", "2021-03-14"],
+]
+DATES += MONTH_DATES
 NOT_DATES = [
     ["2021", "2022"], ["20210814", "20210815"], ["12.5", "3"],  # numbers as text
     ["2021-08-14", "12.5"], ["2021-08-14", "2021"], ["2021-08-14", "TBD"],  # one value is not a date
@@ -68,6 +76,9 @@ NOT_DATES = [
     ["1.2.3", "1.3.0"], ["10.0.0.1", "192.168.1.1"],  # versions, addresses ("1.2.3" parses as 2003-01-02)
     ["2021-02-30", "2021-03-01"], ["2021-08-14 soon", "2021-08-15"],  # impossible day, trailing text
     ["2021-08-14", dt.date(2021, 8, 15)], [1, 2], [None, np.nan], [],  # mixed types, numbers, no values
+    ["May", "June"], ["Jan Smith", "May Jones"], ["Mar 14", "Jan 3"], ["May 2021", "Jun 2021"],  # month words
+    ["Jan 3 21", "Mar 14 21"], ["Feb 30 2021", "Mar 1 2021"], ["Jan 3 2021 soon", "Jan 4 2021"],  # not whole dates
+    ["Janu 3 2021", "Mar 14 2021"], ["03-Jan/2021", "14-Mar-2021"], ["Sent Jan 3 2021", "Mar 14 2021"],
 ]
 
 
@@ -80,6 +91,13 @@ def test_dates_are_whole_dates_in_every_present_value(values, dtype):
 @pytest.mark.parametrize("values", NOT_DATES, ids=lambda v: "|".join(map(str, v)) or "empty")
 def test_numbers_times_fragments_and_stray_values_are_not_dates(values):
     assert not is_date_column(pd.Series(values, dtype=object))
+
+
+def test_month_name_dates_are_read_as_the_days_they_name():
+    # 'Jan 3 2021' and the like stayed text (a categorical column), in fit and in evaluate
+    texts = ["Jan 3 2021", "3 January 2021", "January 3, 2021", "03-JAN-2021", "2021-jan-03", "Jan 3 2021 10:30"]
+    stamps = parse_datetimes(pd.Series(texts))
+    assert stamps.dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2021-01-03 00:00"] * 5 + ["2021-01-03 10:30"]
 
 
 def test_deciding_dates_warns_of_nothing():
@@ -123,6 +141,72 @@ def test_decoded_dates_are_dates_and_seconds_are_whole():
     assert (out["local"].dt.tz_localize(None) == out["local"].dt.tz_localize(None).dt.normalize()).all()
     # mixed offsets (+01:00 and +02:00) are measured in UTC: whole hours there, written with the offset
     assert out["offsets"].dropna().str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:00:00\+00:00").all()
+
+
+@pytest.mark.parametrize(("shape", "case", "written"), [
+    ("%b %-d %Y", None, r"[A-Z][a-z]{2} [1-9]\d? \d{4}"),  # Jan 3 2021: no leading zero, as the column wrote it
+    ("%-d %B %Y", None, r"[1-9]\d? [A-Z][a-z]+ \d{4}"),
+    ("%B %-d, %Y", None, r"[A-Z][a-z]+ [1-9]\d?, \d{4}"),
+    ("%d-%b-%Y", None, r"\d{2}-[A-Z][a-z]{2}-\d{4}"),  # 03-Jan-2021 keeps its zero
+    ("%Y-%b-%d", None, r"\d{4}-[A-Z][a-z]{2}-\d{2}"),
+    ("%d-%b-%Y", "upper", r"\d{2}-[A-Z]{3}-\d{4}"),  # 03-JAN-2021
+    ("%b %-d %Y %H:%M", "lower", r"[a-z]{3} [1-9]\d? \d{4} \d{2}:\d{2}"),
+])
+def test_decoded_month_name_dates_are_written_as_the_column_wrote_them(shape, case, written):
+    # they came back as ISO text (2021-03-14): a column read as 'Jan 3 2021' should sample 'Mar 14 2021'
+    rng = np.random.default_rng(2)
+    unit = "min" if "%H" in shape else "D"
+    stamps = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 365 * (1440 if unit == "min" else 1), 200),
+                                                          unit=unit)
+    text = pd.Series(stamps).dt.strftime(shape.replace("%-d", "%d"))
+    if "%-d" in shape:
+        text = text.str.replace(r"(^|\s)0(\d)(?=[ ,])", r"\1\2", regex=True)
+    text = getattr(text.str, case)() if case else text
+    assert text.str.fullmatch(written).all() and is_date_column(text)
+    out = _decoded(pd.DataFrame({"when": text, "other": rng.normal(size=200)}))["when"]
+    assert out.notna().all() and out.str.fullmatch(written).all(), out.head()
+    assert parse_datetimes(out).notna().all()
+
+
+def test_a_month_name_column_fitted_saved_and_loaded_samples_month_names(tmp_path):
+    import synthaug
+    from synthaug import TabularCGAN
+
+    rng = np.random.default_rng(0)
+    days = pd.Series(pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 365, 80), unit="D"))
+    frame = pd.DataFrame({"when": days.dt.strftime("%b %d %Y").str.replace(" 0", " "), "y": np.repeat([0, 1], 40)})
+    model = TabularCGAN(min_steps=5, epochs=1, random_state=0, privacy_filter=None, label_filter=None)
+    model.fit(frame, y="y").save(tmp_path / "m")
+    out = synthaug.load(tmp_path / "m").sample_frame(n=50, random_state=0)["when"]
+    assert out.str.fullmatch(r"[A-Z][a-z]{2} [1-9]\d? 2021").all(), out.head()  # Mar 14 2021
+
+
+def test_month_format_is_learned_only_for_month_name_text():
+    assert month_format(pd.Series(["Jan 3 2021", "Mar 14 2021"])) == ("%b %-d %Y", None)
+    assert month_format(pd.Series(["03-JAN-2021", None, "14-MAR-2021"])) == ("%d-%b-%Y", "upper")
+    for other in (["2021-01-03", "2021-03-14"], ["03/01/2021"], [dt.date(2021, 1, 3)], ["Jan 3 2021 10:30 PM"]):
+        assert month_format(pd.Series(other)) is None  # ISO and dd/mm text as before; AM/PM: pandas cannot guess
+
+
+def test_format_dates_writes_fields_as_strftime_does_and_days_without_zero_on_request():
+    stamps = pd.Series(pd.to_datetime(["2021-01-03 07:05:09", None, "1999-12-31 23:59:00"]))
+    for shape in ("%b %d %Y", "%d %B %Y %H:%M:%S", "%Y-%b-%d", "%b. %d, %Y %I:%M %p"):
+        expected = stamps.dt.strftime(shape)
+        pd.testing.assert_series_equal(format_dates(stamps, shape), expected.astype(object), check_dtype=False)
+    assert format_dates(stamps, "%-d-%b-%Y", "upper").tolist()[::2] == ["3-JAN-2021", "31-DEC-1999"]
+    assert pd.isna(format_dates(stamps, "%b %-d %Y")[1])
+
+
+@pytest.mark.parametrize("text_format", [["%b Smith %Y", None], ["%b %d %Y", "title"], "%b %d %Y"])
+def test_a_model_file_text_format_that_is_not_directives_and_separators_is_refused(text_format):
+    frame = pd.DataFrame({"when": ["Jan 3 2021", "Mar 14 2021", "May 1 2021"]})
+    encoder = TableEncoder().fit(frame, infer_schema(frame)[0], np.random.default_rng(0))
+    scalars, arrays = encoder.state()
+    scalars = json.loads(json.dumps(scalars))
+    assert json.dumps(scalars).count('"%b %-d %Y"') == 1
+    codec = json.dumps(scalars).replace('["%b %-d %Y", null]', json.dumps(text_format))
+    with pytest.raises(ModelFileError, match="column 'when': text_format must be"):
+        TableEncoder.from_state(json.loads(codec), arrays)
 
 
 def test_sampled_csv_writes_dates_as_dates_and_seconds_whole(tmp_path):

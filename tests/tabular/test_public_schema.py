@@ -13,7 +13,9 @@ import synthaug
 from synthaug import DataError, TabularCGAN
 from synthaug.cli import app
 from synthaug.tabular.draft_schema import draft_public_schema, outward
+from synthaug.tabular.encoder import TableEncoder
 from synthaug.tabular.public_schema import parse_public_schema
+from synthaug.tabular.schema import infer_schema
 
 SENTINEL_AGE = 987654
 SENTINEL_CITY = "SENTINEL-Xq7"
@@ -250,6 +252,47 @@ def test_draft_round_trips_through_fit(tmp_path):
     assert fitted.exit_code == 0, fitted.output
     meta = json.loads((tmp_path / "model" / "model.json").read_text())
     assert meta["provenance"]["schema"] == "public (given)"
+
+
+def _priced(n: int = 120) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    return pd.DataFrame({"price": rng.gamma(3, 10, n).round(2), "rate": rng.uniform(0, 1, n).round(1),
+                         "noise": rng.normal(size=n), "weight": rng.normal(70, 9, n).round(2).astype("float32"),
+                         "label": ["no", "yes"] * (n // 2)})
+
+
+def test_a_draft_proposes_the_decimals_fit_learns_from_the_data():
+    # drafts wrote no decimals, so a fit with a drafted schema sampled 7.318264519837465 where a fit
+    # from the same data sampled 7.32
+    frame = _priced()
+    doc = draft_public_schema(frame, "label")
+    drafted = {c["name"]: c["decimals"] for c in doc["columns"]}
+    specs, _ = infer_schema(frame.drop(columns="label"))
+    encoder = TableEncoder().fit(frame.drop(columns="label"), specs, np.random.default_rng(0))
+    assert drafted == {c.spec.name: c.decimals_ for c in encoder.codecs_} == {"price": 2, "rate": 1, "noise": None,
+                                                                              "weight": 2}
+    exact = draft_public_schema(frame, "label", round_bounds=False)  # float32 3.99 is 3.990000009536743
+    assert parse_public_schema(exact).columns[3].decimals == 2
+
+
+def test_schema_fit_sample_rounds_as_a_fit_from_the_data_does(tmp_path):
+    data, schema = tmp_path / "data.csv", tmp_path / "schema.json"
+    _priced().to_csv(data, index=False)
+    runner = CliRunner()
+    for args in (["schema", data, "--target", "label", "-o", schema],
+                 ["fit", data, "--target", "label", "--schema", schema, "-o", tmp_path / "public", *FIT],
+                 ["fit", data, "--target", "label", "-o", tmp_path / "private", *FIT]):
+        result = runner.invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+    for model in ("public", "private"):
+        out = tmp_path / f"{model}.csv"
+        result = runner.invoke(app, ["sample", str(tmp_path / model), "--n", "200", "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        sampled = pd.read_csv(out)
+        for name, decimals in (("price", 2), ("rate", 1), ("weight", 2)):
+            column = sampled[name].dropna()
+            assert (column == column.round(decimals)).all(), (model, name, column.head())
+            assert (column != column.round(decimals - 1)).any(), (model, name)  # not rounded coarser
 
 
 def test_a_draft_lists_the_columns_it_left_out_and_fit_and_share_leave_them_out(tmp_path):

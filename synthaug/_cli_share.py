@@ -59,7 +59,7 @@ def share_command(
 
     params = parse_overrides(set_ or [], TabularCGAN)
     add_flag_values(params, {"dp_epsilon": dp_epsilon, "dp_delta": dp_delta})
-    add_flag_values(params, {key: _names(text) for key, text in (("drop", drop), ("keep", keep)) if text})
+    add_flag_values(params, {key: _names(texts) for key, texts in (("drop", drop), ("keep", keep)) if _names(texts)})
     if schema is not None:
         params["public_schema"] = read_public_schema(schema)
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))

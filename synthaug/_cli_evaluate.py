@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from ._cli_options import Categorical, Continuous, column_names
 from ._errors import DataError
 from .cli import command, err_console
 from .evaluate import evaluate, write_report
@@ -50,6 +51,8 @@ def evaluate_command(
         str | None,
         typer.Option("--drop", help="Columns to leave out of every table, comma-separated (e.g. those fit left out)."),
     ] = None,
+    categorical: Categorical = None,
+    continuous: Continuous = None,
     seeds: Annotated[
         int | None,
         typer.Option("--seeds", min=1, help=f"Repetitions of every fit (default {_DEFAULTS['n_seeds']})."),
@@ -90,7 +93,8 @@ def evaluate_command(
         from ._cli_image import evaluate_images_cli
         from ._cli_tabular import console
 
-        given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--drop", drop))
+        given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--drop", drop),
+                 ("--categorical", categorical), ("--continuous", continuous))
         if unused := [name for name, value in given if value is not None]:
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
@@ -100,8 +104,9 @@ def evaluate_command(
     if target is None:
         raise DataError("--target: the class column is required for tables")
     check_report_dir(out)  # before the evaluation, not after it
-    names = [part.strip() for part in drop.split(",") if part.strip()] if drop else None
-    options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs, "drop": names}
+    options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs,
+               "drop": column_names(drop) or None, "categorical": column_names(categorical) or None,
+               "continuous": column_names(continuous) or None}
     options = {k: v for k, v in options.items() if v is not None}
     paths = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
     tables = {name: read_table(path) if path is not None else None for name, path in paths.items()}

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ._cli_options import Categorical, Continuous
 from ._cli_tabular import Drop, Keep, Quiet, SchemaFile, Seed, _names, console
 from ._errors import DataError
 from ._overrides import add_flag_values, parse_overrides, parse_value
@@ -46,6 +47,8 @@ def share_command(
     holdout: Annotated[float, typer.Option(help="Fraction held out as utility test and privacy reference.")] = 0.2,
     seeds: Annotated[int, typer.Option(min=1, help="Repetitions of the utility measurement.")] = 1,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Any TabularCGAN parameter: KEY=VALUE.")] = None,
+    categorical: Categorical = None,
+    continuous: Continuous = None,
     drop: Drop = None,
     keep: Keep = None,
     schema: SchemaFile = None,
@@ -59,7 +62,8 @@ def share_command(
 
     params = parse_overrides(set_ or [], TabularCGAN)
     add_flag_values(params, {"dp_epsilon": dp_epsilon, "dp_delta": dp_delta})
-    add_flag_values(params, {key: _names(text) for key, text in (("drop", drop), ("keep", keep)) if text})
+    columns = {"categorical": categorical, "continuous": continuous, "drop": drop, "keep": keep}
+    add_flag_values(params, {key: _names(texts) for key, texts in columns.items() if _names(texts)})
     if schema is not None:
         params["public_schema"] = read_public_schema(schema)
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ._cli_options import Categorical, Continuous, Drop, Keep
+from ._cli_options import column_names as _names
 from ._errors import DataError, ModelFileError
 from ._overrides import add_flag_values, parse_overrides
 from .cli import command
@@ -48,15 +50,7 @@ class Device(str, Enum):
     cuda = "cuda"
 
 
-def _names(text: str | None) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()] if text else []
-
-
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars and summaries.")]
-Categorical = Annotated[str | None, typer.Option(help="Columns to treat as categorical, comma-separated.")]
-Continuous = Annotated[str | None, typer.Option(help="Columns to treat as continuous, comma-separated.")]
-Drop = Annotated[str | None, typer.Option(help="Columns to leave out, comma-separated.")]
-Keep = Annotated[str | None, typer.Option(help="Identifier-like columns to model anyway, comma-separated.")]
 SchemaFile = Annotated[Path | None, typer.Option(
     "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
     "classes come from it, not from the data.")]
@@ -129,8 +123,8 @@ def fit(
     given = {"strategy": strategy, "loss": loss, "epochs": epochs, "min_steps": min_steps,
              "batch_size": batch_size, "device": device, "dp_epsilon": dp_epsilon, "dp_delta": dp_delta}
     add_flag_values(params, {k: (v.value if isinstance(v, Enum) else v) for k, v in given.items() if v is not None})
-    add_flag_values(params, {key: _names(text) for key, text in (("categorical", categorical),
-                    ("continuous", continuous), ("drop", drop), ("keep", keep)) if text})
+    add_flag_values(params, {key: _names(texts) for key, texts in (("categorical", categorical),
+                    ("continuous", continuous), ("drop", drop), ("keep", keep)) if _names(texts)})
     if schema is not None:
         params["public_schema"] = read_public_schema(schema)
     frame = read_table(data)

@@ -15,7 +15,7 @@ from ._random import check_seed
 from ._text import closest_name, options_as_recipe_keys, plain
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .recipe import modality, model_class, to_toml
-from .share import left_out_columns, left_out_note
+from .share import left_out_columns, left_out_note, model_kinds
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
 
@@ -148,7 +148,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
             with TableWriter(tmp / f"{name}.csv") as writer:
                 writer.write(table)
         _evaluate_table(recipe, tables, synthetic, target, left_out_columns(model, tables["train"], synthetic),
-                        tmp, seed, quiet, console)
+                        tmp, seed, quiet, console, model_kinds(model))
     if not quiet:
         console.print(f"wrote model, data, report and resolved recipe to {output}/")
     return 0
@@ -179,15 +179,16 @@ def _sample_request(recipe: dict, classes) -> dict:
 
 
 def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path, seed: int, quiet: bool,
-                    console) -> None:
-    """Evaluate into ``out``, leaving out of every table the columns the model left out (``left_out``)."""
+                    console, kinds: dict) -> None:
+    """Evaluate into ``out``, leaving out of every table the columns the model left out (``left_out``),
+    with the column kinds the model was given (``kinds``: categorical= / continuous=)."""
     from .evaluate import evaluate, write_report
 
     options = recipe.get("evaluate", {})
     result = evaluate(tables["train"], tables["test"], synthetic, target, tables.get("holdout"),
                       n_seeds=options.get("seeds", 3), ratios=tuple(options.get("ratios", (1.0,))),
                       baselines=tuple(options.get("baselines", ("smote", "ros"))), drop=left_out or None,
-                      random_state=seed)
+                      random_state=seed, **kinds)
     if left_out:
         result.notes.append(left_out_note(left_out))
     write_report(result, out)

@@ -54,3 +54,18 @@ def options_as_recipe_keys(table: str) -> Iterator[None]:
         yield
     finally:
         _RECIPE_TABLE.reset(token)
+
+
+MIN_SHOWN_ROWS = 5
+"""A value is quoted in a message only when at least this many rows hold it (never one record's)."""
+
+
+def stray_example(values, stray: np.ndarray) -> str:
+    """Where the ``stray`` values of the Series ``values`` are: ``e.g. 'TBD' in 5 rows`` when the
+    commonest is held by :data:`MIN_SHOWN_ROWS` rows or more (a placeholder, not one record's
+    text), else ``first at data row 43`` (1-based position in ``values``)."""
+    counts = values[stray].value_counts()
+    if len(counts) and counts.iloc[0] >= MIN_SHOWN_ROWS:
+        example = str(counts.index[0])
+        return f"e.g. {example if len(example) <= 30 else example[:27] + '...'!r} in {int(counts.iloc[0])} rows"
+    return f"first at data row {int(np.flatnonzero(stray)[0]) + 1}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import platform
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -155,12 +155,16 @@ def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
     return train.reset_index(drop=True), holdout.reset_index(drop=True)
 
 
-def filter_close_records(train, reference, synthetic, target: str, quantile: float) -> pd.DataFrame:
-    """Drop synthetic rows closer to a training row than ``quantile`` of holdout rows are."""
+def filter_close_records(train, reference, synthetic, target: str, quantile: float,
+                         kinds: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+    """Drop synthetic rows closer to a training row than ``quantile`` of holdout rows are.
+
+    ``kinds``: ``categorical`` / ``continuous`` column lists for the distances (:func:`model_kinds`).
+    """
     from .evaluate import distances
     from .evaluate.tables import canonical, infer_schema
 
-    schema = infer_schema(train, target)
+    schema = infer_schema(train, target, **(kinds or {}))
     frames = [canonical(f, schema) for f in (train, reference, synthetic)]
     space = distances.fit_space(frames[:2], schema.numeric, [*schema.categorical, schema.target], extra=[frames[2]])
     train_index = distances.ReferenceIndex(distances.embed(frames[0], space))  # prepared once, searched twice
@@ -215,17 +219,19 @@ def share(
     model.fit(train, y=target)
     synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=random_state)
     left_out = left_out_columns(model, train, synthetic)  # measure the columns released, not those
+    kinds = model_kinds(model)  # and as the kinds the model was given
     train, reference = train.drop(columns=left_out), reference.drop(columns=left_out)
     n_before, n_threshold = len(synthetic), 0
     if filter_quantile is not None:
         halving = f"{FILTER}, halving the holdout"
         reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, halving)
         n_threshold = len(threshold_rows)
-        synthetic = filter_close_records(train, threshold_rows, synthetic, target, filter_quantile)
+        synthetic = filter_close_records(train, threshold_rows, synthetic, target, filter_quantile, kinds)
         if synthetic.empty:
             raise DataError(f"{FILTER} {filter_quantile}: every one of the {n_before} synthetic records was "
                             "closer to a training row than the holdout's quantile; nothing to release")
-    result = evaluate(train, reference, synthetic, target, baselines=(), n_seeds=n_seeds, random_state=random_state)
+    result = evaluate(train, reference, synthetic, target, baselines=(), n_seeds=n_seeds, random_state=random_state,
+                      **kinds)
     if left_out:
         result.notes.append(left_out_note(left_out))
     synthetic_leakage = next(p for p in result.privacy if p.source == "synthetic")
@@ -249,6 +255,29 @@ def left_out_columns(model, train: pd.DataFrame, synthetic: pd.DataFrame) -> lis
     modelled = getattr(model, "columns_", None)
     modelled = set(synthetic.columns if modelled is None else modelled)
     return [c for c in train.columns if c not in modelled]
+
+
+EVALUATED_AS = {"categorical": "categorical", "boolean": "categorical", "continuous": "continuous",
+                "integer": "continuous"}
+"""A model's column kind -> the evaluator's option that makes it compare the column so (datetime
+and constant columns are left to the evaluator, which reads dates as dates)."""
+
+
+def model_kinds(model) -> dict[str, list[str]]:
+    """``categorical=`` / ``continuous=`` for evaluating ``model``'s records as it was fitted: the
+    columns whose kind it was given (its ``categorical`` and ``continuous``, or every column of its
+    public schema), under the kind it modelled. Kinds it inferred are left to the evaluator, so a
+    fit without either evaluates as it did; a model without column specs gives empty lists."""
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    specs = getattr(getattr(model, "encoder_", None), "specs_", None) or []
+    given = {str(c) for key in ("categorical", "continuous") for c in params.get(key) or ()}
+    if params.get("public_schema") is not None:
+        given |= {spec.name for spec in specs}
+    kinds = {"categorical": [], "continuous": []}
+    for spec in specs:
+        if spec.name in given and spec.kind in EVALUATED_AS:
+            kinds[EVALUATED_AS[spec.kind]].append(spec.name)
+    return kinds
 
 
 def left_out_note(names) -> str:

@@ -33,6 +33,18 @@ def make_mixed_table(n: int = 120, seed: int = 0) -> pd.DataFrame:
     )
 
 
+ZIPS = (10115, 10117, 20095, 80331)
+CODES = ("2021-01-05", "2022-03-01", "2019-12-31")
+
+
+def make_zip_table(n: int = 40, seed: int = 0) -> pd.DataFrame:
+    """A number, a numeric-looking zip code (4 repeated codes), a date-looking code, a label."""
+    rng = np.random.default_rng(seed)
+    y = np.resize(["a", "b"], n)
+    return pd.DataFrame({"x": rng.normal(size=n) + (y == "b"), "zip": rng.choice(ZIPS, n),
+                         "code": rng.choice(CODES, n), "y": y})
+
+
 @pytest.fixture
 def mixed_table() -> pd.DataFrame:
     return make_mixed_table()

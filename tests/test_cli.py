@@ -443,3 +443,16 @@ def test_usage_lines_spell_arguments_in_capitals_without_braces():
         result = run(name, "--help")
         usage = next(line for line in result.output.splitlines() if "Usage:" in line)
         assert usage.split("[OPTIONS]")[1].strip() == arguments, usage
+
+
+def test_a_repeated_column_option_adds_columns_rather_than_replacing_them(table, tmp_path):
+    # --categorical was a text option: a second one silently replaced the first (age stayed an integer)
+    out = tmp_path / "m"
+    result = runner.invoke(app, ["fit", str(table), "--target", "label", "-o", str(out), "-q", *FAST,
+                                 "--categorical", "age", "--categorical", "gain, score", "--drop", "city",
+                                 "--drop", "member"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "model.json").read_text())
+    kinds = {c["spec"]["name"]: c["spec"]["kind"] for c in meta["encoder"]["columns"]}
+    assert kinds["age"] == kinds["gain"] == kinds["score"] == "categorical"
+    assert "city" not in kinds and "member" not in kinds

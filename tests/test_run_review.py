@@ -276,3 +276,23 @@ def test_a_run_names_the_recipe_key_in_the_identifier_warning_and_fit_names_keep
     fitted = CliRunner().invoke(app, ["fit", str(csv), "-t", "outcome", "-o", str(tmp_path / "m"), "-q", "--set",
                                       "epochs=1", "--set", "min_steps=2"])
     assert fitted.exit_code == 0 and "to model them, keep=['patient'] (--keep patient)" in fitted.output
+
+
+def test_a_run_evaluates_with_the_kinds_the_model_was_given_and_infers_the_rest(tmp_path):
+    """model.categorical = ["zip", "code"] made the model treat them as categories, and the run's evaluation
+    compared the zip by KS and scaled distances and the code as dates. Without it, the evaluation is as before."""
+    from tests.conftest import make_zip_table
+
+    csv = tmp_path / "zips.csv"
+    make_zip_table(80).to_csv(csv, index=False)
+    head = f'[data]\npath = "{csv.as_posix()}"\ntarget = "y"\n'
+    runs = {"given": head + '[model]\ncategorical = ["zip", "code"]\n', "inferred": head}
+    kinds = {}
+    for name, text in runs.items():
+        (tmp_path / f"{name}.toml").write_text(text)
+        result = run(tmp_path / f"{name}.toml", tmp_path / name, *TINY)
+        assert result.exit_code == 0, result.output
+        report = json.loads((tmp_path / name / "report.json").read_text())
+        kinds[name] = {m["column"]: m["kind"] for m in report["fidelity"]["marginals"]}
+    assert kinds["given"] == {"x": "numeric", "zip": "categorical", "code": "categorical", "y": "categorical"}
+    assert kinds["inferred"] == {"x": "numeric", "zip": "numeric", "code": "date", "y": "categorical"}

@@ -362,3 +362,65 @@ def test_share_errors_name_the_argument_as_python_spells_it_and_the_option_besid
               synthesizer=Memoriser(), **options)
     assert str(info.value).startswith(message), str(info.value)
     assert not re.search(r"(?<!\()--[a-z]", str(info.value))
+
+
+def _tiny_model(**params):
+    from synthaug import TabularCGAN
+
+    return TabularCGAN(epochs=1, min_steps=5, generator_dims=(8,), discriminator_dims=(8,), latent_dim=4,
+                       random_state=0, **params)
+
+
+def test_model_kinds_are_the_kinds_the_model_was_given_and_only_those():
+    # a fit without categorical/continuous/public schema names none: the evaluation stays as it was, although
+    # the model itself infers a 4-value zip as categorical and the evaluator reads it as a number
+    from synthaug.share import model_kinds
+    from synthaug.tabular.draft_schema import draft_public_schema
+    from tests.conftest import make_zip_table
+
+    frame = make_zip_table(60)
+    assert model_kinds(_tiny_model().fit(frame, y="y")) == {"categorical": [], "continuous": []}
+    given = _tiny_model(categorical=("code",), continuous=("zip",)).fit(frame, y="y")
+    assert model_kinds(given) == {"categorical": ["code"], "continuous": ["zip"]}
+    schema = draft_public_schema(frame, "y", categorical=["zip", "code"])
+    assert model_kinds(_tiny_model(public_schema=schema).fit(frame, y="y")) == {
+        "categorical": ["zip", "code"], "continuous": ["x"]}
+    assert model_kinds(Memoriser().fit(frame, frame["y"])) == {"categorical": [], "continuous": []}
+
+
+def test_share_evaluates_and_gates_with_the_kinds_the_model_was_given(tmp_path):
+    from tests.conftest import make_zip_table
+
+    model = _tiny_model(categorical=("zip", "code"))
+    outcome = share(make_zip_table(100), "y", tmp_path / "release", synthesizer=model,
+                    gates=Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=1000))
+    assert outcome.released
+    report = json.loads((tmp_path / "release" / "report.json").read_text())
+    assert report["options"]["categorical"] == ["zip", "code"]
+    kinds = {m["column"]: (m["kind"], m["statistic"]) for m in report["fidelity"]["marginals"]}
+    assert kinds["zip"] == kinds["code"] == ("categorical", "tv") and kinds["x"] == ("numeric", "ks")
+
+
+def test_the_close_record_filter_measures_with_the_given_kinds():
+    from synthaug.share import filter_close_records
+    from tests.conftest import make_zip_table
+
+    train, reference = make_zip_table(40, 0), make_zip_table(40, 3)
+    records = train.assign(zip=train["zip"] + 1)  # training rows with another zip code, one apart as a number
+    assert filter_close_records(train, reference, records, "y", 0.05).empty  # near copies as numbers
+    kept = filter_close_records(train, reference, records, "y", 0.05, {"categorical": ["zip"], "continuous": []})
+    assert len(kept) == len(records)  # a whole category mismatch from every training row
+
+
+def test_cli_share_takes_categorical_and_continuous_as_fit_does(tmp_path):
+    # fit's hint for a numeric column with a stray string names --categorical, which share lacked
+    from tests.conftest import make_zip_table
+
+    make_zip_table(100).to_csv(tmp_path / "data.csv", index=False)
+    result = CliRunner().invoke(app, ["share", str(tmp_path / "data.csv"), "-t", "y", "-o", str(tmp_path / "rel"),
+                                      "--categorical", "zip", "--categorical", "code", "--max-dcr-share", "1",
+                                      "--max-membership-auc", "1", "--max-exact-copies", "1000", "-q", *TINY])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "rel" / "card.json").read_text())["model"]["params"]["categorical"] == ["zip", "code"]
+    report = json.loads((tmp_path / "rel" / "report.json").read_text())
+    assert {m["column"]: m["kind"] for m in report["fidelity"]["marginals"]}["zip"] == "categorical"

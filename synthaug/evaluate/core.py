@@ -18,11 +18,12 @@ from .._errors import DataError, SynthaugWarning
 from .._random import RandomState, child_seed, draw_seed
 from .._text import closest_name, quoted
 from ..privacy import leakage as _leakage
+from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
 from .fidelity import run_fidelity
 from .metrics import METRICS
 from .results import EvaluationResult, LeakageResult
-from .tables import canonical, check_tables, shared_rows
+from .tables import as_names, canonical, check_tables, shared_rows
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
 
 SHARED_TOLERANCE = 0.01
@@ -49,6 +50,8 @@ def evaluate(
     primary_metric: str = "macro_f1",
     sensitive: Sequence[str] | None = None,
     drop: Sequence[str] | None = None,
+    categorical: Sequence[str] = (),
+    continuous: Sequence[str] = (),
     n_boot: int = 500,
     detection_rows: int = 5000,
     n_jobs: int = 1,
@@ -83,6 +86,11 @@ def evaluate(
         Columns to leave out of every table, e.g. those a model left out of the synthetic table
         (identifier-like columns); one name may be given as a string. A name in no table is an
         error.
+    categorical, continuous
+        Columns to compare as categories / as numbers whatever their values look like, as ``fit``
+        takes them (e.g. a numeric zip code as categories): in every measure (classifier
+        features, record distances, marginals, associations, plots). One name may be given as a
+        string.
     n_boot
         Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
     detection_rows
@@ -110,10 +118,13 @@ def evaluate(
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
     seed = draw_seed(random_state)  # a seed out of 0..2**64 - 1 is refused here, as everywhere (check_seed)
-    sensitive = _as_names(sensitive)
-    drop = _as_names(drop)
+    sensitive = as_names(sensitive)
+    drop = as_names(drop)
+    categorical, continuous = as_names(categorical) or (), as_names(continuous) or ()
+    check_option_conflicts(categorical=categorical, continuous=continuous, drop=drop or ())
     train, test, synthetic, holdout = _drop_columns(drop, target, train, test, synthetic, holdout)
-    schema = check_tables(train, target, {"test": test, "synthetic": synthetic, "holdout": holdout})
+    tables = {"test": test, "synthetic": synthetic, "holdout": holdout}
+    schema = check_tables(train, target, tables, categorical=categorical, continuous=continuous)
     _check_ratios_add_records(ratios, len(train))
     notes = _test_notes(test, target, schema.classes)
     _warn(notes)
@@ -179,6 +190,8 @@ def evaluate(
             "primary_metric": primary_metric,
             "sensitive": list(real.sensitive),
             "drop": list(drop or ()),
+            "categorical": list(categorical),
+            "continuous": list(continuous),
             "n_boot": n_boot,
             "classifiers": list(models),
         },
@@ -287,13 +300,6 @@ def _test_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
         shown = quoted(absent)
         return [f"class(es) {shown} have no test rows and are left out of the macro averages"]
     return []
-
-
-def _as_names(names: Sequence[str] | str | None) -> tuple | None:
-    """Column names as a tuple; a str is one name, not a sequence of its letters."""
-    if names is None:
-        return None
-    return (names,) if isinstance(names, str) else tuple(names)
 
 
 def _drop_columns(drop, target, *frames):

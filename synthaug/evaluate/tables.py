@@ -7,7 +7,9 @@ Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans e
 seconds since 1970-01-01 UTC, so the marginal distances, the classifiers and the privacy
 distances compare them as times, not as labels. Any table may hold a date column as text or as
 ``datetime64`` (as Parquet files and DataFrames do); timedeltas are refused. The target is
-always treated as class labels. Missing values:
+always treated as class labels. ``categorical`` / ``continuous`` (as ``fit`` takes them) override
+the inferred kind of the columns they name: a numeric-looking zip code compared as categories, a
+column of numbers held as text compared as numbers. Missing values:
 
 * categorical NaN becomes its own category, :data:`MISSING`, everywhere;
 * numeric NaN stays NaN here; classifiers impute the training median and add a missing
@@ -22,15 +24,16 @@ from __future__ import annotations
 
 import shlex
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .._errors import DataError
-from .._text import closest_name, quoted
+from .._text import closest_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column, parse_datetimes
+from ..tabular.schema import check_option_conflicts
 
 MISSING = "<missing>"
 
@@ -45,6 +48,7 @@ class TableSchema:
     classes: tuple  # sorted class labels of the training table
     dates: tuple[str, ...] = ()  # the numeric columns that are dates (seconds in canonical form)
     day_first: tuple[str, ...] = ()  # dates whose dd/mm/yyyy text the training table reads day first
+    forced: tuple[str, ...] = ()  # features whose kind was given (categorical=, continuous=), not inferred
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -90,8 +94,14 @@ def date_seconds(series: pd.Series, first: bool | None = None) -> np.ndarray:
     return ((stamps - pd.Timestamp("1970-01-01")) / pd.Timedelta(seconds=1)).to_numpy(np.float64, na_value=np.nan)
 
 
-def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
-    """Column kinds and classes of ``train``; the target must exist, be complete, have 2+ classes."""
+def infer_schema(
+    train: pd.DataFrame, target: str, categorical: Sequence[str] = (), continuous: Sequence[str] = ()
+) -> TableSchema:
+    """Column kinds and classes of ``train``; the target must exist, be complete, have 2+ classes.
+
+    ``categorical`` / ``continuous``: features compared as categories / numbers whatever their
+    values look like; a column in ``continuous`` must hold numbers (or text that reads as numbers).
+    """
     if not isinstance(train, pd.DataFrame):
         raise DataError(f"train must be a pandas DataFrame, got {type(train).__name__}")
     _check_unique_columns(train, "train")
@@ -109,7 +119,8 @@ def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
     features = [c for c in train.columns if c != target]
     if not features:
         raise DataError("train: no feature columns besides the target")
-    kinds = {c: column_kind(train[c]) for c in features}
+    forced = forced_kinds(train, target, categorical, continuous)
+    kinds = {c: forced.get(c) or column_kind(train[c]) for c in features}
     classes = tuple(sorted(pd.unique(train[target]), key=_label_key))
     if len(classes) < 2:
         raise DataError(f"train: target column {target!r} has a single class")
@@ -120,7 +131,34 @@ def infer_schema(train: pd.DataFrame, target: str) -> TableSchema:
         classes=classes,
         dates=tuple(c for c in features if kinds[c] == "date"),
         day_first=tuple(c for c in features if kinds[c] == "date" and day_first(train[c])),  # for every table
+        forced=tuple(c for c in features if c in forced),
     )
+
+
+def forced_kinds(
+    train: pd.DataFrame, target: str, categorical: Sequence[str], continuous: Sequence[str]
+) -> dict[str, str]:
+    """Column -> kind for the columns named in ``categorical`` / ``continuous``, after checking the
+    names (features of ``train``, in one list only) and that a continuous column holds numbers.
+
+    A ``datetime64`` column named continuous stays a date: its numbers are its seconds.
+    """
+    check_option_conflicts(categorical=categorical, continuous=continuous)
+    for option, names in (("categorical", categorical), ("continuous", continuous)):
+        for name in names:
+            if name == target:
+                raise DataError(f"{option} (--{option}): {name!r} is the target column, always class labels")
+            if name not in train.columns:
+                raise DataError(f"{option} (--{option}): no column {name!r} in train"
+                                f"{closest_name(str(name), map(str, train.columns))}")
+    kinds = dict.fromkeys(categorical, "categorical")
+    for name in continuous:
+        if pd.api.types.is_datetime64_any_dtype(train[name].dtype):
+            kinds[name] = "date"
+        else:
+            _check_numbers(train[name], name, "train")
+            kinds[name] = "numeric"
+    return kinds
 
 
 def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.DataFrame) -> None:
@@ -143,6 +181,10 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     if frame.shape[0] == 0:
         raise DataError(f"{name}: table has no rows")
     for column in schema.features:  # the target is checked by its labels below
+        if column in schema.forced and column not in schema.dates:  # any values are categories; numbers checked
+            if column in schema.numeric:
+                _check_numbers(frame[column], column, name)
+            continue
         expected = "date" if column in schema.dates else schema.kind(column)  # the training table decides
         found = column_kind(frame[column])
         if expected == "categorical" and found == "date":  # e.g. the dates of a column whose 'TBD' is in train only
@@ -160,9 +202,16 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
         raise DataError(f"{name}: target column {schema.target!r} has class(es) absent from train: {shown}")
 
 
-def check_tables(train: pd.DataFrame, target: str, others: Mapping[str, pd.DataFrame | None]) -> TableSchema:
-    """Validate ``train`` and every named table against it; returns the schema."""
-    schema = infer_schema(train, target)
+def check_tables(
+    train: pd.DataFrame,
+    target: str,
+    others: Mapping[str, pd.DataFrame | None],
+    categorical: Sequence[str] = (),
+    continuous: Sequence[str] = (),
+) -> TableSchema:
+    """Validate ``train`` and every named table against it; returns the schema (kinds as in
+    :func:`infer_schema`)."""
+    schema = infer_schema(train, target, categorical, continuous)
     _check_finite(train, schema, "train")
     for name, frame in others.items():
         if frame is not None:
@@ -183,7 +232,7 @@ def canonical(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
         else:
             out[column] = pd.to_numeric(frame[column], errors="raise").to_numpy(np.float64)
     for column in schema.categorical:
-        out[column] = as_text(frame[column])
+        out[column] = as_text(_whole_numbers(frame[column]) if column in schema.forced else frame[column])
     labels = np.empty(len(schema.classes), dtype=object)
     labels[:] = list(schema.classes)
     out[schema.target] = labels[encode_labels(frame[schema.target], schema)]
@@ -210,10 +259,50 @@ def encode_labels(labels: pd.Series | np.ndarray, schema: TableSchema) -> np.nda
     return pd.Series(labels).map(lookup).to_numpy(dtype=np.int64)
 
 
+def as_names(names: Sequence[str] | str | None) -> tuple | None:
+    """Column names as a tuple; a str is one name, not a sequence of its letters."""
+    if names is None:
+        return None
+    return (names,) if isinstance(names, str) else tuple(names)
+
+
 def as_text(col: pd.Series, missing: str = MISSING) -> np.ndarray:
     """A column's values as text (an object array of str), missing values as the category ``missing``."""
     obj = col.astype(object)
     return obj.where(obj.notna(), missing).astype(str).to_numpy()
+
+
+def _whole_numbers(col: pd.Series) -> pd.Series:
+    """A float column's whole numbers as integers (objects), so the category of 12345.0 (a column
+    with NaN) is the category of 12345 (one without); other columns as given."""
+    if not pd.api.types.is_float_dtype(col.dtype):
+        return col
+    values = col.to_numpy(np.float64)
+    whole = np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2**53)
+    out = col.astype(object)
+    out[whole] = values[whole].astype(np.int64)
+    return out
+
+
+def _check_numbers(col: pd.Series, column: str, name: str) -> None:
+    """A DataError naming table ``name`` and ``column`` (given as continuous) if a present value is
+    not a number; text that reads as a number passes."""
+    dtype = col.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        raise DataError(f"{name}: column {column!r} is given as continuous (--continuous) but has dtype {dtype}, "
+                        "not numbers")
+    if pd.api.types.is_numeric_dtype(dtype):
+        return
+    present = col.notna().to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_numeric(col.astype(object).where(present, None), errors="coerce")
+    stray = present & parsed.isna().to_numpy()
+    if stray.any():
+        raise DataError(
+            f"{name}: column {column!r} is given as continuous (--continuous) but {int(stray.sum())} value(s) are "
+            f"not numbers ({stray_example(col.astype(str), stray)}); fix them, or leave it out of continuous"
+        )
 
 
 def _check_unique_columns(frame: pd.DataFrame, name: str) -> None:
@@ -224,7 +313,8 @@ def _check_unique_columns(frame: pd.DataFrame, name: str) -> None:
 
 def _check_finite(frame: pd.DataFrame, schema: TableSchema, name: str) -> None:
     for column in schema.numeric:
-        if pd.api.types.is_numeric_dtype(frame[column].dtype) and column not in schema.dates:  # all-missing: text
+        numbers = pd.api.types.is_numeric_dtype(frame[column].dtype) or column in schema.forced  # all-missing: text
+        if numbers and column not in schema.dates:
             n_inf = int(np.isinf(pd.to_numeric(frame[column]).to_numpy(np.float64)).sum())
             if n_inf:
                 raise DataError(f"{name}: column {column!r} has {n_inf} infinite value(s); use finite numbers")

@@ -51,7 +51,7 @@ from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from ..evaluate import distances as _dist
 from ..evaluate import stats as _stats
 from ..evaluate.results import Histogram, LeakageResult, RiskMeasure
-from ..evaluate.tables import TableSchema, canonical, check_tables
+from ..evaluate.tables import TableSchema, as_names, canonical, check_tables
 
 TOLERANCES: Mapping[str, float] = {
     "dcr_share": 0.05,
@@ -188,9 +188,16 @@ def assess_leakage(
     sensitive: Sequence[str] | None = None,
     random_state: RandomState = None,
     n_boot: int = 1000,
+    categorical: Sequence[str] = (),
+    continuous: Sequence[str] = (),
 ) -> LeakageResult:
-    """Validate raw tables (each with the ``target`` column) and measure ``records``' leakage."""
-    schema = check_tables(train, target, {"holdout": holdout, source: records})
+    """Validate raw tables (each with the ``target`` column) and measure ``records``' leakage.
+
+    ``categorical`` / ``continuous``: columns compared as categories / numbers whatever their
+    values look like, as in :func:`synthaug.evaluate.evaluate`.
+    """
+    categorical, continuous = as_names(categorical) or (), as_names(continuous) or ()
+    schema = check_tables(train, target, {"holdout": holdout, source: records}, categorical, continuous)
     train_c, holdout_c, records_c = (canonical(f, schema) for f in (train, holdout, records))
     real = prepare_reference(
         train_c,

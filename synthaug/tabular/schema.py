@@ -199,25 +199,15 @@ def _check_stray_strings(values: pd.Series, name: str) -> None:
         _raise_not_numeric(values, name, parsed)
 
 
-MIN_SHOWN_ROWS = 5
-"""A value is quoted in a message only when at least this many rows hold it (never one record's)."""
-
-
 def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np.ndarray) -> None:
     """A text column whose distinct values are nearly all dates ('TBD' among 500 days) is a date
     column with placeholders: it silently became categorical (or an identifier) before."""
     if not len(dates) or dates.mean() < NEAR_DATES:
         return
     is_stray = values.isin(unique[~dates]).to_numpy()
-    stray = values[is_stray]
-    counts = stray.value_counts()
-    if counts.iloc[0] >= MIN_SHOWN_ROWS:  # a placeholder ('TBD'), not one record's text
-        example = str(counts.index[0])
-        example = f"e.g. {example if len(example) <= 30 else example[:27] + '...'!r} in {int(counts.iloc[0])} rows"
-    else:
-        example = f"first at data row {int(np.flatnonzero(is_stray)[0]) + 1}"
     warnings.warn(
-        f"column {name!r}: {len(stray)} of {len(values)} value(s) are not dates ({example}), so the "
+        f"column {name!r}: {int(is_stray.sum())} of {len(values)} value(s) are not dates "
+        f"({_text.stray_example(values, is_stray)}), so the "
         "column is not modelled as dates; to model it as dates, make those cells empty",
         SynthaugWarning,
         stacklevel=4,

@@ -121,7 +121,8 @@ def test_negative_seed_is_a_usage_error(files, tmp_path):
     assert not (tmp_path / "s").exists()
 
 
-@pytest.mark.parametrize("option", [["--target", "label"], ["--ratio", "2"], ["--holdout", "{npz}"]])
+@pytest.mark.parametrize("option", [["--target", "label"], ["--ratio", "2"], ["--holdout", "{npz}"],
+                                    ["--categorical", "zip"], ["--continuous", "x"]])
 def test_image_inputs_refuse_the_table_options_they_would_ignore(option, tmp_path):
     import numpy as np
 

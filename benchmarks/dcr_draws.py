@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from _benchutil import atomic_write_text, machine_info, parse_set
-from scarce_protocol import DATASETS, load, split
+from scarce_protocol import add_cell_arguments, load, split
 
 from synthaug import TabularCGAN
 from synthaug.privacy.leakage import assess_leakage
@@ -74,13 +74,9 @@ def _params(params: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--adult")
-    parser.add_argument("--dry-bean")
-    parser.add_argument("--dataset", choices=DATASETS, default="adult")
-    parser.add_argument("--n", type=int, default=25)
+    add_cell_arguments(parser)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--draws", type=int, default=15)
-    parser.add_argument("--set", dest="params", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--out", type=Path, required=True, help="JSON of the run, or with --summary the markdown")
     parser.add_argument("--summary", type=Path, nargs="+", help="JSONs of earlier runs: write their table to --out")
     args = parser.parse_args()

@@ -16,7 +16,7 @@ import warnings
 
 import torch
 from _benchutil import parse_set
-from scarce_protocol import DATASETS, load, split
+from scarce_protocol import add_cell_arguments, load, split
 
 from synthaug import TabularCGAN
 from synthaug.evaluate import evaluate
@@ -24,12 +24,8 @@ from synthaug.evaluate import evaluate
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--adult")
-    parser.add_argument("--dry-bean")
-    parser.add_argument("--dataset", choices=DATASETS, default="adult")
-    parser.add_argument("--n", type=int, default=25)
+    add_cell_arguments(parser)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", dest="params", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     params = parse_set(parser, args.params)
     torch.set_num_threads(1)

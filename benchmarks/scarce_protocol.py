@@ -77,6 +77,16 @@ def load(name: str, args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
     return loader(as_frame=True).frame, "target"
 
 
+def add_cell_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that name one protocol cell's data and synthaug setting, for the diagnostic
+    scripts (``diagnose_dcr.py``, ``dcr_draws.py``): dataset paths, dataset, n and ``--set``."""
+    parser.add_argument("--adult", help="path to adult.csv (target income)")
+    parser.add_argument("--dry-bean", help="path to dry_bean.csv (target target)")
+    parser.add_argument("--dataset", choices=DATASETS, default="adult")
+    parser.add_argument("--n", type=int, default=25)
+    parser.add_argument("--set", dest="params", action="append", default=[], metavar="KEY=VALUE")
+
+
 def split(frame: pd.DataFrame, target: str, n: int, seed: int) -> tuple[pd.DataFrame, ...]:
     """(train, holdout, test, capped): n rows per class each for train and holdout."""
     rest, test = train_test_split(frame, test_size=0.3, stratify=frame[target], random_state=seed)

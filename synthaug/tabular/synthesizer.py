@@ -15,29 +15,25 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._checks import is_betas, is_real, is_whole
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from ..distributed import agreed_seed, current_context
-from ..gan.losses import check_loss
 from ..io import TableWriter
 from ..persist import known_params, require, save_model
-from ..privacy.dp import check_dp_request
 from ..sampling import ROW_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .columns import categorical_dtype_state
-from .conditional import CLASS_SAMPLING
 from .encoder import TableEncoder
 from .label_filter import check_quantile, fit_label_filter
-from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
+from .networks import Generator, NetworkConfig, SoftmaxLayout
+from .params import check_params
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
 from .public_schema import PublicSchema, codec_states, conform, omitted_present, public_labels, resolve_public_schema
 from .rejection import first_accepted, next_batch
-from .schema import check_columns_exist, check_option_conflicts, infer_schema
+from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
 
-STRATEGIES = ("conditional", "per-class")
 MODEL_TYPE = "TabularCGAN"
 FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the last is kept)
 LABEL_FILTER_AUTO = 0.2  # label_filter="auto" at <= MAX_ROWS rows (results/scarce_protocol_screening_label.md)
@@ -181,7 +177,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     # ------------------------------------------------------------------ fit
     def fit(self, X, y) -> TabularCGAN:
         """Learn from features ``X`` and labels ``y`` (an array, a Series, or a column name of X)."""
-        self._check_params()
+        check_params(self.get_params(deep=False))
         schema = resolve_public_schema(self.public_schema)
         features, labels, columns = split_target(X, y)
         if labels.name is not None and labels.name in set(map(str, self.drop)):
@@ -321,61 +317,6 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         return {"schema": "inferred from the training data" if schema is None else "public (given)",
                 "class_counts": "public (given)" if schema is not None and schema.class_counts is not None
                 else "exact, from the training data"}
-
-    def _check_params(self) -> None:
-        check_dp_request(self.dp_epsilon, self.dp_delta)
-        if self.strategy not in STRATEGIES:
-            raise DataError(f"strategy must be one of {', '.join(STRATEGIES)}; got {self.strategy!r}")
-        if self.class_sampling not in CLASS_SAMPLING:
-            raise DataError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {self.class_sampling!r}")
-        check_loss(self.loss)
-        if self.generator_norm not in NORMS:
-            raise DataError(f"generator_norm must be one of {', '.join(NORMS)}; got {self.generator_norm!r}")
-        for name in ("epochs", "batch_size", "latent_dim", "discriminator_steps"):
-            if int(getattr(self, name)) < 1:
-                raise DataError(f"{name} must be >= 1; got {getattr(self, name)!r}")
-        if not 0.0 <= float(self.dropout) < 1.0:  # 1 divided the kept units by zero: NaN losses, a NaN model
-            raise DataError(f"dropout must be in [0, 1); got {self.dropout!r}")
-        if self.ema_decay is not None and not 0.0 <= float(self.ema_decay) < 1.0:
-            raise DataError(f"ema_decay must be in [0, 1) or None; got {self.ema_decay!r}")
-        for name in ("generator_lr", "discriminator_lr", "gumbel_tau"):  # gumbel_tau=0: NaN; a rate <= 0: no learning
-            if not float(getattr(self, name)) > 0:
-                raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
-        if not 0.0 < float(self.real_label) <= 1.0:
-            raise DataError(f"real_label must be in (0, 1]; got {self.real_label!r}")
-        if not 0.0 <= float(self.condition_probability) <= 1.0:
-            raise DataError(f"condition_probability must be in [0, 1]; got {self.condition_probability!r}")
-        for name in ("generator_dims", "discriminator_dims"):  # a 0-unit layer crashed in torch's init
-            dims = getattr(self, name)
-            if not isinstance(dims, (list, tuple, np.ndarray)) or len(dims) == 0 or not all(
-                    is_whole(d) and d >= 1 for d in dims):
-                raise DataError(f"{name} must be a list of layer widths >= 1, e.g. [256, 256]; got {dims!r}")
-        if self.pac is not None and not (is_whole(self.pac) and self.pac >= 0):
-            raise DataError(f"pac must be a whole number >= 1 (or 0 / None for the default); got {self.pac!r}")
-        if not is_betas(self.betas):  # [0.5] was an IndexError when training began
-            raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.9]; got {self.betas!r}")
-        for name in ("categorical", "continuous", "drop", "keep"):
-            names = getattr(self, name)
-            if isinstance(names, (str, bytes)) or not all(isinstance(c, str) or is_whole(c) for c in names):
-                raise DataError(f"{name} must be a list of column names; got {names!r}")
-        check_option_conflicts(categorical=self.categorical, continuous=self.continuous, drop=self.drop,
-                               keep=self.keep)
-        for name in ("spectral_norm", "clip", "rounding", "verbose"):  # the text 'false' is truthy
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise DataError(f"{name} must be True or False; got {getattr(self, name)!r}")
-        self._check_regularisers()
-
-    def _check_regularisers(self) -> None:
-        """``lecam_weight``, ``r1_weight``: finite, >= 0, 0 under DP; R1 needs a loss without its own penalty."""
-        for name in ("lecam_weight", "r1_weight"):
-            value = getattr(self, name)
-            if not (is_real(value) and math.isfinite(float(value)) and float(value) >= 0):
-                raise DataError(f"{name} must be a finite number >= 0; got {value!r}")
-            if self.dp_ and float(value) > 0:  # Opacus' per-sample gradients cover the plain loss only
-                raise DataError(f"{name}: not supported with DP; got {value!r}, use 0")
-        if float(self.r1_weight) > 0 and self.loss == "wgan-gp":
-            raise DataError(f"r1_weight: not with loss wgan-gp (it has its own gradient penalty, gp_weight); "
-                            f"got {self.r1_weight!r}, use 0 or loss non-saturating / hinge")
 
     def _device(self) -> torch.device:
         if self.device == "auto":

@@ -15,16 +15,17 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._errors import DataError, ModelFileError, SynthaugWarning
+from .._errors import DataError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from ..distributed import agreed_seed, current_context
 from ..io import TableWriter
-from ..persist import known_params, require, save_model
+from ..persist import known_params, save_model
 from ..sampling import ROW_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .columns import categorical_dtype_state
 from .encoder import TableEncoder
 from .label_filter import check_quantile, fit_label_filter
+from .model_file import meta_and_tensors, restore_fitted
 from .networks import Generator, NetworkConfig, SoftmaxLayout
 from .params import check_params
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
@@ -564,63 +565,14 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     def save(self, path: str | Path) -> Path:
         """Write a model directory (JSON + safetensors); it holds aggregates and weights only."""
         check_is_fitted(self, "generators_")
-        encoder_meta, arrays = self.encoder_.state()
-        tensors = {f"encoder.{k[len('encoder.'):]}": v for k, v in arrays.items()}
-        for i, G in enumerate(self.generators_):
-            tensors.update({f"generator.{i}.{k}": v for k, v in G.state_dict().items()})
-        meta = {
-            "params": _json_params(self.get_params()),
-            "network": self._network_config(1 if self.strategy == "per-class" else len(self.classes_)).to_dict(),
-            "encoder": encoder_meta,
-            "classes": self.classes_,
-            "class_counts": [int(c) for c in self.class_counts_],
-            "target": {"name": self.target_name_, "dtype": self.target_dtype_, **self._target_categories()},
-            "columns": self.columns_,
-            "seed": str(self.seed_),
-            "privacy": self.privacy_,
-            "provenance": self.provenance_,
-            "training": {"n_rows": int(self.n_rows_), "seconds": round(self.fit_seconds_, 3),
-                         "history": self.history_},
-        }
+        n_classes = 1 if self.strategy == "per-class" else len(self.classes_)
+        meta, tensors = meta_and_tensors(self, self._network_config(n_classes))
         return save_model(path, MODEL_TYPE, meta, tensors)
-
-    def _target_categories(self) -> dict:
-        if self.target_categories_ is None:
-            return {}
-        return {"categories": self.target_categories_, "ordered": self.target_ordered_}
 
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> TabularCGAN:
         """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
-        model = cls(**known_params(meta, cls._get_param_names()))
-        arrays = {k: v.numpy() for k, v in tensors.items() if k.startswith("encoder.")}
-        model.encoder_ = TableEncoder.from_state(require(meta, "encoder"), arrays)
-        net = NetworkConfig.from_dict(require(meta, "network"))
-        n_models = 1 if model.strategy == "conditional" else len(require(meta, "classes"))
-        model.generators_ = []
-        for i in range(n_models):
-            prefix = f"generator.{i}."
-            state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
-            G = Generator(net)
-            try:
-                G.load_state_dict(state)
-            except RuntimeError as exc:
-                raise ModelFileError(f"generator {i} weights do not match model.json: {str(exc)[:200]}") from None
-            model.generators_.append(G.eval())
-        model.classes_ = list(require(meta, "classes"))
-        model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
-        model.target_name_ = require(meta, "target", "name")
-        model.target_dtype_ = require(meta, "target", "dtype")
-        order = require(meta, "target").get("categories")  # None in model files before it was stored
-        model.target_categories_ = None if order is None else list(order)
-        model.target_ordered_ = bool(require(meta, "target").get("ordered", False))
-        model.columns_ = list(require(meta, "columns"))
-        model.seed_ = int(require(meta, "seed"))
-        model.n_rows_ = int(require(meta, "training", "n_rows"))
-        model.fit_seconds_ = float(require(meta, "training", "seconds"))
-        model.history_ = require(meta, "training", "history")
-        model.privacy_ = meta.get("privacy")
-        model.provenance_ = meta.get("provenance") or _old_provenance(model.privacy_)
+        model = restore_fitted(cls(**known_params(meta, cls._get_param_names())), meta, tensors)
         model._n_sample_calls = 0
         return model
 
@@ -639,21 +591,3 @@ def _warn_kept(close: int, mislabeled: int) -> None:
         warnings.warn(f"label filter: {mislabeled} row(s) still unlike their class after {FILTER_ROUNDS} tries "
                       f"were kept; lower label_filter, or train longer", SynthaugWarning, stacklevel=5)
 
-
-def _old_provenance(privacy: dict | None) -> dict[str, str]:
-    """Model files written before public schemas existed: everything came from the data."""
-    return {"schema": "inferred from the training data",
-            "class_counts": "exact, from the training data" if privacy is None else "Laplace-noised"}
-
-
-def _json_params(params: dict) -> dict:
-    out = {}
-    for key, value in params.items():
-        if isinstance(value, np.random.Generator):
-            value = None
-        elif isinstance(value, Path):
-            value = str(value)
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[key] = value
-    return out

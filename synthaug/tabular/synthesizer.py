@@ -23,6 +23,7 @@ from ..io import TableWriter
 from ..persist import known_params, save_model
 from ..sampling import ROW_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .columns import categorical_dtype_state
+from .dp_plan import plan_dp, privacy_record_for
 from .encoder import TableEncoder
 from .label_filter import check_quantile, fit_label_filter
 from .model_file import meta_and_tensors, restore_fitted
@@ -338,7 +339,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         else:  # one unconditional model per class, each on its own rows
             sets = [(matrix[codes == k], np.zeros(int((codes == k).sum()), np.int64), 1)
                     for k in range(len(self.classes_))]
-        dp_plan = self._dp_plan()
+        dp_plan = None
+        if self.dp_:  # the class counts become noisy here, unless public
+            dp_plan, self.class_counts_, self.provenance_ = plan_dp(self)
         ctx = current_context()
         steps = [self._n_steps(len(m)) for m, _, _ in sets]
         generators, history, spent = [], [], []
@@ -351,43 +354,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 generators.append(G.cpu())
                 history.append(hist)
                 spent.append(privacy)
-        self.privacy_ = None if dp_plan is None else self._privacy_record(dp_plan, spent)
+        self.privacy_ = None if dp_plan is None else privacy_record_for(self, dp_plan, spent)
         return generators, history
 
     @property
     def dp_(self) -> bool:
         return self.dp_epsilon is not None
-
-    def _dp_plan(self):
-        """Split the budget: a share for noisy class counts (none when they are public), the rest
-        for DP-SGD; noisy prior."""
-        if not self.dp_:
-            return None
-        from ..privacy.dp import plan_budget
-
-        if self.loss == "wgan-gp":
-            raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
-        if float(self.feature_matching) > 0:  # its loss feeds real rows' features to G outside DP-SGD
-            raise DataError(f"feature_matching: not supported with DP (the generator would see real rows' "
-                            f"discriminator features directly); got {self.feature_matching!r}, use 0")
-        public = self.provenance_["class_counts"] == "public (given)"
-        plan, self.class_counts_ = plan_budget(self.dp_epsilon, self.dp_delta, self.dp_max_grad_norm,
-                                               self.class_counts_, self.n_rows_,
-                                               np.random.default_rng(child_seed(self.seed_, 3)), public_counts=public)
-        if not public:
-            self.provenance_["class_counts"] = f"Laplace-noised (epsilon {plan.config.epsilon - plan.sgd_epsilon:.4g})"
-        return plan
-
-    def _privacy_record(self, plan, spent: list[dict]) -> dict:
-        from ..privacy.dp import guarantee_scope, privacy_record
-
-        # per-class models see disjoint rows: privacy_record composes them in parallel
-        scope = guarantee_scope(public_schema=self.provenance_["schema"] == "public (given)",
-                                count_epsilon=plan.config.epsilon - plan.sgd_epsilon)
-        if self.strategy == "per-class":  # each model is planned from its class's exact row count
-            scope["class_counts"] += ("; NOT covered with strategy per-class: each class's exact row count sets "
-                                      "its model's sampling rate and steps (privacy.models)")
-        return privacy_record(plan, spent, scope)
 
     def _n_steps(self, n_rows: int) -> int:
         return max(int(self.epochs) * math.ceil(n_rows / self.batch_size), int(self.min_steps))

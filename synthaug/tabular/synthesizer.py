@@ -31,7 +31,7 @@ from .networks import Generator, NetworkConfig, SoftmaxLayout
 from .params import check_params
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
 from .public_schema import PublicSchema, codec_states, conform, omitted_present, public_labels, resolve_public_schema
-from .rejection import first_accepted, next_batch
+from .rejection import fill_rows
 from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
@@ -429,52 +429,19 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                           "model.attach_privacy_filter(X, y))", SynthaugWarning, stacklevel=3)
 
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
-        """:meth:`_generate`, regenerating the rows the sampling filters reject.
-
-        Rejection sampling in rounds: each row still to fill gets a batch of candidates of its
-        class, sized by its class's acceptance rate so far, and takes the first one that both
-        filters accept, so a row is distributed as one drawn until accepted, in a few rounds
-        instead of dozens. A rejected candidate before that one counts in ``n_rejected_`` when the
-        privacy filter rejected it, else in ``n_label_rejected_``; after ``FILTER_ROUNDS`` tries
-        a row keeps its last candidate.
+        """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most
+        ``FILTER_BATCH`` candidates per row (:func:`synthaug.tabular.rejection.fill_rows`); after
+        ``FILTER_ROUNDS`` tries a row keeps its last candidate. Rejections add to ``n_rejected_`` (the
+        privacy filter's) and ``n_label_rejected_``.
         """
-        frame = self._generate(codes, gen)
         private, labels = getattr(self, "_privacy_filter", None), getattr(self, "_label_filter", None)
         if private is None and labels is None:
-            return frame
-        n_codes = int(codes.max()) + 1 if len(codes) else 0
-        checked, accepted = np.zeros(n_codes), np.zeros(n_codes)  # per class, over all rounds
-        parts, where, todo = [], [], np.arange(len(codes))
-        per, tried = np.ones(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=np.int64)
-        while True:
-            slot = np.repeat(np.arange(len(todo)), per)  # (candidates,): the row each candidate may fill
-            cand_codes = codes[todo][slot]
-            none = np.zeros(len(slot), dtype=bool)
-            close = private.too_close(frame, cand_codes) if private is not None else none
-            mislabeled = labels.rejects(frame, cand_codes) if labels is not None else none
-            bad = close | mislabeled
-            np.add.at(checked, cand_codes, 1)
-            np.add.at(accepted, cand_codes[~bad], 1)
-            first, found, starts = first_accepted(bad, per)
-            tried = tried + per
-            last = tried >= FILTER_ROUNDS  # rows out of tries keep their last candidate
-            pick = np.where(found, first, starts + per - 1)
-            done = found | last
-            counted = np.arange(len(bad)) < np.where(found, first, starts + per - last)[slot]  # regenerated ones
-            self.n_rejected_ += int((close & counted).sum())
-            self.n_label_rejected_ += int((mislabeled & ~close & counted).sum())
-            kept_bad = (last & ~found)[slot] & (np.arange(len(bad)) == pick[slot])
-            if kept_bad.any():
-                _warn_kept(int((close & kept_bad).sum()), int((mislabeled & ~close & kept_bad).sum()))
-            parts.append(frame.iloc[pick[done]])
-            where.append(todo[done])
-            todo, tried = todo[~done], tried[~done]
-            if len(todo) == 0:
-                break
-            per = next_batch(checked, accepted, codes[todo], tried, len(codes), FILTER_BATCH, FILTER_ROUNDS)
-            frame = self._generate(np.repeat(codes[todo], per), gen)
-        order = np.argsort(np.concatenate(where), kind="stable")
-        return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
+            return self._generate(codes, gen)
+        frame, rejected, label_rejected = fill_rows(codes, lambda c: self._generate(c, gen), private, labels,
+                                                    FILTER_ROUNDS, FILTER_BATCH)
+        self.n_rejected_ += rejected
+        self.n_label_rejected_ += label_rejected
+        return frame
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = ROW_CHUNK,
                      verbose: bool | None = None, random_state: int | None = None, **request) -> int:
@@ -551,15 +518,4 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
 def _counts_text(classes: list, counts: np.ndarray) -> str:
     return ", ".join(f"{label!r}: {int(n)}" for label, n in zip(classes, counts, strict=True))
-
-
-def _warn_kept(close: int, mislabeled: int) -> None:
-    """Warn about rows kept after ``FILTER_ROUNDS`` tries although a filter still rejected them."""
-    if close:
-        warnings.warn(f"privacy filter: {close} row(s) still inside a training row's radius (or pinned to it) "
-                      f"after {FILTER_ROUNDS} tries were kept; lower privacy_filter or privacy_filter_pinning, "
-                      f"or train longer", SynthaugWarning, stacklevel=5)
-    if mislabeled:
-        warnings.warn(f"label filter: {mislabeled} row(s) still unlike their class after {FILTER_ROUNDS} tries "
-                      f"were kept; lower label_filter, or train longer", SynthaugWarning, stacklevel=5)
 

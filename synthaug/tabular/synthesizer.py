@@ -35,6 +35,7 @@ from .rejection import fill_rows
 from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
+from .training_table import training_table_codes
 
 MODEL_TYPE = "TabularCGAN"
 FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the last is kept)
@@ -253,24 +254,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         schema = resolve_public_schema(self.public_schema)
         if schema is not None:
             features = conform(features, schema)
-        kept = [c for c in self.columns_ if c != self.target_name_]
-        check_columns_exist(features, kept, "training table")
-        numeric = [sp.name for sp in self.encoder_.specs_ if sp.kind in ("continuous", "integer")]
-        text = [c for c in numeric if not pd.api.types.is_numeric_dtype(features[c])
-                or pd.api.types.is_bool_dtype(features[c])]
-        if text:  # else the filters would measure it as categories, matching no generated number
-            raise DataError(f"training table: column {text[0]!r} is not numeric (dtype {features[text[0]].dtype}) "
-                            "but the model learned it as numbers; is this the table the model was fitted on?")
-        codes = pd.Index(self.classes_).get_indexer(labels.to_numpy())
-        if (codes < 0).any():
-            raise DataError(f"training table: {int((codes < 0).sum())} row(s) of {labels.name!r} carry a label "
-                            f"the model was not fitted on")
-        given = np.bincount(codes, minlength=len(self.classes_))
-        exact = str(self.provenance_.get("class_counts", "")).startswith("exact")  # not noisy (DP), not public
-        if exact and not np.array_equal(given, self.class_counts_):
-            warnings.warn(f"training table: {len(codes)} rows ({_counts_text(self.classes_, given)}), but the model "
-                          f"was fitted on {int(self.n_rows_)} ({_counts_text(self.classes_, self.class_counts_)}): "
-                          "the filters check the rows given, not the training rows", SynthaugWarning, stacklevel=2)
+        codes = training_table_codes(self, features, labels)
         self._privacy_filter = self._fit_privacy_filter(features, codes)
         self._label_filter = self._fit_label_filter(features, codes)
         return self
@@ -514,8 +498,4 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         model = restore_fitted(cls(**known_params(meta, cls._get_param_names())), meta, tensors)
         model._n_sample_calls = 0
         return model
-
-
-def _counts_text(classes: list, counts: np.ndarray) -> str:
-    return ", ".join(f"{label!r}: {int(n)}" for label, n in zip(classes, counts, strict=True))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 import warnings
 from collections.abc import Iterator, Mapping
@@ -14,21 +13,19 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._checks import is_betas, is_real, is_whole
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from .._text import quoted
-from ..gan.losses import check_loss
 from ..persist import known_params, require, save_model
-from ..privacy.dp import check_dp_request
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
-from .folder import ImageWriter, check_channels, check_image_size, check_labels, prepare_images, read_images
+from .folder import ImageWriter, check_labels, prepare_images, read_images
 from .grid import image_grid, save_png
 from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier, load_head
 from .metrics import diversity_ratio
 from .networks import Discriminator, Generator, ImageNetConfig
+from .params import check_params
 from .training import ImageTrainConfig, latent, train_image_gan
 
 MODEL_TYPE = "ImageCGAN"
@@ -167,7 +164,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
         Arrays: (N, H, W), (N, H, W, C) or (N, C, H, W); uint8 or floats in 0..1.
         """
-        self._check_params()
+        check_params(self.get_params(deep=False))
         images, labels = self._read(X, y)
         self.classes_, codes = np.unique(labels, return_inverse=True)
         if len(self.classes_) < 2:
@@ -186,59 +183,6 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self._n_sample_calls = 0
         self._warn_if_collapsed()
         return self
-
-    def _check_params(self) -> None:
-        """DataError (a ValueError) naming the parameter, so ``synthaug fit --set`` reports one line."""
-        check_loss(self.loss)
-        check_channels(self.channels)
-        if self.image_size is not None:
-            check_image_size(self.image_size)
-        parse_policy(self.augment)
-        names = ("steps", "batch_size", "latent_dim", "width", "discriminator_steps", "grid_every", "grid_columns",
-                 "adapt_images")
-        for name in names + (("n_threads",) if self.n_threads is not None else ()):
-            value = getattr(self, name)
-            if not is_whole(value) or value < 1:
-                raise DataError(f"{name} must be a whole number >= 1; got {value!r}")
-        if not 0.0 <= float(self.augment_p) <= 1.0:
-            raise DataError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
-        for name in ("apa_target", "ada_target"):
-            value = getattr(self, name)
-            if value is not None and not (is_real(value) and -1.0 < float(value) < 1.0):
-                raise DataError(f"{name} must be in (-1, 1) (a target for E[sign(D(real))]) or None; got {value!r}")
-        for name in ("class_weight", "lecam_weight", "bcr_weight"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not 0 <= float(value) < np.inf:
-                raise DataError(f"{name} must be a finite number >= 0; got {value!r}")
-        for name in ("generator_lr", "discriminator_lr"):
-            if not float(getattr(self, name)) > 0:
-                raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
-        if not is_betas(self.betas):
-            raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.999]; got {self.betas!r}")
-        if self.truncation is not None and not (is_real(self.truncation) and self.truncation > 0):
-            raise DataError(f"truncation must be a number > 0 or None; got {self.truncation!r}")
-        if self.grid_dir is not None and not isinstance(self.grid_dir, (str, os.PathLike)):
-            raise DataError(f"grid_dir must be a folder path or None; got {self.grid_dir!r}")
-        if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
-            raise DataError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
-        if self.label_filter and (self.dp_epsilon is not None or not float(self.class_weight) > 0):
-            raise DataError("label_filter needs the discriminator's class head, which is trained only with "
-                            f"class_weight > 0 and without DP; got class_weight={self.class_weight!r}, "
-                            f"dp_epsilon={self.dp_epsilon!r}")
-        check_dp_request(self.dp_epsilon, self.dp_delta)
-        adaptive = {"apa_target": self.apa_target, "ada_target": self.ada_target}
-        adaptive |= {k: getattr(self, k) for k in ("bcr_weight", "lecam_weight") if float(getattr(self, k)) > 0}
-        used = [f"{k}={v!r}" for k, v in adaptive.items() if v is not None]
-        if self.dp_epsilon is not None and used:  # DP steps take none of them: refused, not ignored
-            raise DataError(f"{used[0]}: APA, ADA, bCR and LeCam are not supported with DP; leave them off with "
-                            "dp_epsilon")
-        if self.dp_epsilon is not None:
-            from ..privacy.dp import check_budget
-
-            check_budget(self.dp_epsilon, self.dp_delta, self.dp_max_grad_norm)
-            if self.loss == "wgan-gp":
-                raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use hinge or "
-                                "non-saturating")
 
     def _read(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(X, (str, Path)):

@@ -17,13 +17,14 @@ from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from .._text import quoted
-from ..persist import known_params, require, save_model
+from ..persist import known_params, save_model
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
 from .folder import ImageWriter, check_labels, prepare_images, read_images
 from .grid import image_grid, save_png
-from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier, load_head
+from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier
 from .metrics import diversity_ratio
+from .model_file import meta_and_tensors, restore_fitted
 from .networks import Discriminator, Generator, ImageNetConfig
 from .params import check_params
 from .training import ImageTrainConfig, latent, train_image_gan
@@ -332,19 +333,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         The directory holds the generator's weights and class counts, never training images.
         """
         check_is_fitted(self, "generator_")
-        meta = {
-            "params": _json_params(self.get_params()),
-            "network": self._network_config().to_dict(),
-            "classes": self.classes_.tolist(),
-            "class_counts": [int(c) for c in self.class_counts_],
-            "seed": str(self.seed_),
-            "privacy": self.privacy_,
-            "training": {"n_images": int(self.n_images_), "seconds": round(self.fit_seconds_, 3),
-                         "history": self.history_},
-        }
-        tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
-        if self.discriminator_ is not None:  # the label filter's class head (and the features under it)
-            tensors |= {f"discriminator.{k}": v for k, v in self.discriminator_.state_dict().items()}
+        meta, tensors = meta_and_tensors(self, self._network_config())
         path = save_model(path, MODEL_TYPE, meta, tensors)
         save_png(path / GRID_FILE, self.sample_grid())
         return path
@@ -364,26 +353,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         params = known_params(meta, cls._get_param_names())
         params.setdefault("class_weight", 0.0)  # files from before these parameters trained without them
         params.setdefault("label_filter", False)
-        model = cls(**params)
-        net = ImageNetConfig.from_dict(require(meta, "network"))
-        G = Generator(net)
-        state = {k[len("generator."):]: v for k, v in tensors.items() if k.startswith("generator.")}
-        try:
-            G.load_state_dict(state)
-        except RuntimeError as exc:
-            raise ModelFileError(f"generator weights do not match model.json: {str(exc)[:200]}") from None
-        model.generator_ = G.eval()
-        model.discriminator_ = load_head(net, tensors)
-        model.classes_ = np.asarray(require(meta, "classes"))
-        model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
-        if len(model.classes_) != net.n_classes or len(model.class_counts_) != net.n_classes:
-            raise ModelFileError("model.json: classes and network.n_classes disagree")
-        model.image_size_, model.channels_ = net.image_size, net.channels
-        model.seed_ = int(require(meta, "seed"))
-        model.n_images_ = int(require(meta, "training", "n_images"))
-        model.fit_seconds_ = float(require(meta, "training", "seconds"))
-        model.history_ = require(meta, "training", "history")
-        model.privacy_ = meta.get("privacy")
+        model = restore_fitted(cls(**params), meta, tensors)
         model._n_sample_calls = 0
         return model
 
@@ -442,13 +412,3 @@ class _Monitor:
             grid = image_grid(rows.reshape(self.n_classes, k, *rows.shape[1:]))
             save_png(self.grid_dir / f"step_{step:07d}.png", grid)
 
-
-def _json_params(params: dict) -> dict:
-    out = {}
-    for key, value in params.items():
-        if isinstance(value, np.random.Generator):
-            value = None
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[key] = value
-    return out

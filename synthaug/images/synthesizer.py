@@ -20,6 +20,7 @@ from .._text import quoted
 from ..persist import known_params, save_model
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
+from .dp_plan import plan_dp, privacy_record_for
 from .folder import ImageWriter, check_labels, prepare_images, read_images
 from .grid import image_grid, save_png
 from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier
@@ -32,11 +33,6 @@ from .training import ImageTrainConfig, latent, train_image_gan
 MODEL_TYPE = "ImageCGAN"
 GRID_FILE = "samples.png"
 COLLAPSE_RATIO = 0.5  # warn when synthetic within-class diversity falls below this share of real
-DP_METADATA_SCOPE = (
-    "NOT covered, and in the model file: the image size and channel count (chosen from the images "
-    "unless image_size and channels are given), the class names and the number of training images "
-    "(it sets the sampling rate); pixels are scaled from the fixed range [0, 255], so no bounds come from the data"
-)
 
 
 class ImageCGAN(SampleSeeds, BaseEstimator):
@@ -175,11 +171,13 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.image_size_, self.channels_ = int(images.shape[1]), int(images.shape[-1])
         self.n_images_ = len(images)
         self.seed_ = draw_seed(self.random_state)
-        dp_plan = self._dp_plan()  # under DP, class_counts_ become noisy here
+        dp_plan = None
+        if self.dp_epsilon is not None:  # the class counts become noisy here
+            dp_plan, self.class_counts_ = plan_dp(self)
         started = time.perf_counter()
         self.generator_, head, self.history_, spent = self._train(images, codes, dp_plan)
         self.discriminator_ = head if self.label_filter else None
-        self.privacy_ = None if dp_plan is None else self._privacy_record(dp_plan, spent)
+        self.privacy_ = None if dp_plan is None else privacy_record_for(dp_plan, spent)
         self.fit_seconds_ = time.perf_counter() - started
         self._n_sample_calls = 0
         self._warn_if_collapsed()
@@ -235,26 +233,6 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             G, D, history, spent = train_image_gan(tensor, codes, self._network_config(), self._train_config(),
                                                    child_seed(self.seed_, 1), bar, monitor, dp=dp_plan)
         return G.cpu().eval(), None if D is None else D.cpu().eval(), history, spent
-
-    def _dp_plan(self):
-        """Under DP: a share of epsilon for Laplace-noised class counts (which replace the exact
-        ones), the rest for DP-SGD; None without DP."""
-        if self.dp_epsilon is None:
-            return None
-        from ..privacy.dp import plan_budget
-
-        plan, self.class_counts_ = plan_budget(float(self.dp_epsilon), self.dp_delta, float(self.dp_max_grad_norm),
-                                               self.class_counts_, self.n_images_,
-                                               np.random.default_rng(child_seed(self.seed_, 4)))
-        return plan
-
-    def _privacy_record(self, plan, spent: dict) -> dict:
-        from ..privacy.dp import guarantee_scope, privacy_record
-
-        shared = guarantee_scope(public_schema=True, count_epsilon=plan.config.epsilon - plan.sgd_epsilon)
-        scope = {"covers": shared["covers"], "class_counts": shared["class_counts"], "metadata": DP_METADATA_SCOPE,
-                 "monitoring": "off: no statistic of the training images (such as their diversity) is computed"}
-        return privacy_record(plan, [spent], scope)  # the rest of the shared scope is about tables
 
     def _warn_if_collapsed(self) -> None:
         ratio = self.history_[-1].get("diversity") if self.history_ else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 import warnings
 from collections.abc import Iterator, Mapping
@@ -14,31 +13,26 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._checks import is_betas, is_real, is_whole
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from .._text import quoted
-from ..gan.losses import check_loss
-from ..persist import known_params, require, save_model
-from ..privacy.dp import check_dp_request
+from ..persist import known_params, save_model
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
-from .folder import ImageWriter, check_channels, check_image_size, check_labels, prepare_images, read_images
+from .dp_plan import plan_dp, privacy_record_for
+from .folder import ImageWriter, check_labels, prepare_images, read_images
 from .grid import image_grid, save_png
-from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier, load_head
+from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier
 from .metrics import diversity_ratio
+from .model_file import meta_and_tensors, restore_fitted
 from .networks import Discriminator, Generator, ImageNetConfig
+from .params import check_params
 from .training import ImageTrainConfig, latent, train_image_gan
 
 MODEL_TYPE = "ImageCGAN"
 GRID_FILE = "samples.png"
 COLLAPSE_RATIO = 0.5  # warn when synthetic within-class diversity falls below this share of real
-DP_METADATA_SCOPE = (
-    "NOT covered, and in the model file: the image size and channel count (chosen from the images "
-    "unless image_size and channels are given), the class names and the number of training images "
-    "(it sets the sampling rate); pixels are scaled from the fixed range [0, 255], so no bounds come from the data"
-)
 
 
 class ImageCGAN(SampleSeeds, BaseEstimator):
@@ -167,7 +161,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
         Arrays: (N, H, W), (N, H, W, C) or (N, C, H, W); uint8 or floats in 0..1.
         """
-        self._check_params()
+        check_params(self.get_params(deep=False))
         images, labels = self._read(X, y)
         self.classes_, codes = np.unique(labels, return_inverse=True)
         if len(self.classes_) < 2:
@@ -177,68 +171,17 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.image_size_, self.channels_ = int(images.shape[1]), int(images.shape[-1])
         self.n_images_ = len(images)
         self.seed_ = draw_seed(self.random_state)
-        dp_plan = self._dp_plan()  # under DP, class_counts_ become noisy here
+        dp_plan = None
+        if self.dp_epsilon is not None:  # the class counts become noisy here
+            dp_plan, self.class_counts_ = plan_dp(self)
         started = time.perf_counter()
         self.generator_, head, self.history_, spent = self._train(images, codes, dp_plan)
         self.discriminator_ = head if self.label_filter else None
-        self.privacy_ = None if dp_plan is None else self._privacy_record(dp_plan, spent)
+        self.privacy_ = None if dp_plan is None else privacy_record_for(dp_plan, spent)
         self.fit_seconds_ = time.perf_counter() - started
         self._n_sample_calls = 0
         self._warn_if_collapsed()
         return self
-
-    def _check_params(self) -> None:
-        """DataError (a ValueError) naming the parameter, so ``synthaug fit --set`` reports one line."""
-        check_loss(self.loss)
-        check_channels(self.channels)
-        if self.image_size is not None:
-            check_image_size(self.image_size)
-        parse_policy(self.augment)
-        names = ("steps", "batch_size", "latent_dim", "width", "discriminator_steps", "grid_every", "grid_columns",
-                 "adapt_images")
-        for name in names + (("n_threads",) if self.n_threads is not None else ()):
-            value = getattr(self, name)
-            if not is_whole(value) or value < 1:
-                raise DataError(f"{name} must be a whole number >= 1; got {value!r}")
-        if not 0.0 <= float(self.augment_p) <= 1.0:
-            raise DataError(f"augment_p must be in [0, 1]; got {self.augment_p!r}")
-        for name in ("apa_target", "ada_target"):
-            value = getattr(self, name)
-            if value is not None and not (is_real(value) and -1.0 < float(value) < 1.0):
-                raise DataError(f"{name} must be in (-1, 1) (a target for E[sign(D(real))]) or None; got {value!r}")
-        for name in ("class_weight", "lecam_weight", "bcr_weight"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not 0 <= float(value) < np.inf:
-                raise DataError(f"{name} must be a finite number >= 0; got {value!r}")
-        for name in ("generator_lr", "discriminator_lr"):
-            if not float(getattr(self, name)) > 0:
-                raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
-        if not is_betas(self.betas):
-            raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.999]; got {self.betas!r}")
-        if self.truncation is not None and not (is_real(self.truncation) and self.truncation > 0):
-            raise DataError(f"truncation must be a number > 0 or None; got {self.truncation!r}")
-        if self.grid_dir is not None and not isinstance(self.grid_dir, (str, os.PathLike)):
-            raise DataError(f"grid_dir must be a folder path or None; got {self.grid_dir!r}")
-        if self.ema_decay is not None and not 0.0 < float(self.ema_decay) < 1.0:
-            raise DataError(f"ema_decay must be in (0, 1) or None; got {self.ema_decay!r}")
-        if self.label_filter and (self.dp_epsilon is not None or not float(self.class_weight) > 0):
-            raise DataError("label_filter needs the discriminator's class head, which is trained only with "
-                            f"class_weight > 0 and without DP; got class_weight={self.class_weight!r}, "
-                            f"dp_epsilon={self.dp_epsilon!r}")
-        check_dp_request(self.dp_epsilon, self.dp_delta)
-        adaptive = {"apa_target": self.apa_target, "ada_target": self.ada_target}
-        adaptive |= {k: getattr(self, k) for k in ("bcr_weight", "lecam_weight") if float(getattr(self, k)) > 0}
-        used = [f"{k}={v!r}" for k, v in adaptive.items() if v is not None]
-        if self.dp_epsilon is not None and used:  # DP steps take none of them: refused, not ignored
-            raise DataError(f"{used[0]}: APA, ADA, bCR and LeCam are not supported with DP; leave them off with "
-                            "dp_epsilon")
-        if self.dp_epsilon is not None:
-            from ..privacy.dp import check_budget
-
-            check_budget(self.dp_epsilon, self.dp_delta, self.dp_max_grad_norm)
-            if self.loss == "wgan-gp":
-                raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use hinge or "
-                                "non-saturating")
 
     def _read(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(X, (str, Path)):
@@ -290,26 +233,6 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             G, D, history, spent = train_image_gan(tensor, codes, self._network_config(), self._train_config(),
                                                    child_seed(self.seed_, 1), bar, monitor, dp=dp_plan)
         return G.cpu().eval(), None if D is None else D.cpu().eval(), history, spent
-
-    def _dp_plan(self):
-        """Under DP: a share of epsilon for Laplace-noised class counts (which replace the exact
-        ones), the rest for DP-SGD; None without DP."""
-        if self.dp_epsilon is None:
-            return None
-        from ..privacy.dp import plan_budget
-
-        plan, self.class_counts_ = plan_budget(float(self.dp_epsilon), self.dp_delta, float(self.dp_max_grad_norm),
-                                               self.class_counts_, self.n_images_,
-                                               np.random.default_rng(child_seed(self.seed_, 4)))
-        return plan
-
-    def _privacy_record(self, plan, spent: dict) -> dict:
-        from ..privacy.dp import guarantee_scope, privacy_record
-
-        shared = guarantee_scope(public_schema=True, count_epsilon=plan.config.epsilon - plan.sgd_epsilon)
-        scope = {"covers": shared["covers"], "class_counts": shared["class_counts"], "metadata": DP_METADATA_SCOPE,
-                 "monitoring": "off: no statistic of the training images (such as their diversity) is computed"}
-        return privacy_record(plan, [spent], scope)  # the rest of the shared scope is about tables
 
     def _warn_if_collapsed(self) -> None:
         ratio = self.history_[-1].get("diversity") if self.history_ else None
@@ -388,19 +311,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         The directory holds the generator's weights and class counts, never training images.
         """
         check_is_fitted(self, "generator_")
-        meta = {
-            "params": _json_params(self.get_params()),
-            "network": self._network_config().to_dict(),
-            "classes": self.classes_.tolist(),
-            "class_counts": [int(c) for c in self.class_counts_],
-            "seed": str(self.seed_),
-            "privacy": self.privacy_,
-            "training": {"n_images": int(self.n_images_), "seconds": round(self.fit_seconds_, 3),
-                         "history": self.history_},
-        }
-        tensors = {f"generator.{k}": v for k, v in self.generator_.state_dict().items()}
-        if self.discriminator_ is not None:  # the label filter's class head (and the features under it)
-            tensors |= {f"discriminator.{k}": v for k, v in self.discriminator_.state_dict().items()}
+        meta, tensors = meta_and_tensors(self, self._network_config())
         path = save_model(path, MODEL_TYPE, meta, tensors)
         save_png(path / GRID_FILE, self.sample_grid())
         return path
@@ -420,26 +331,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         params = known_params(meta, cls._get_param_names())
         params.setdefault("class_weight", 0.0)  # files from before these parameters trained without them
         params.setdefault("label_filter", False)
-        model = cls(**params)
-        net = ImageNetConfig.from_dict(require(meta, "network"))
-        G = Generator(net)
-        state = {k[len("generator."):]: v for k, v in tensors.items() if k.startswith("generator.")}
-        try:
-            G.load_state_dict(state)
-        except RuntimeError as exc:
-            raise ModelFileError(f"generator weights do not match model.json: {str(exc)[:200]}") from None
-        model.generator_ = G.eval()
-        model.discriminator_ = load_head(net, tensors)
-        model.classes_ = np.asarray(require(meta, "classes"))
-        model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
-        if len(model.classes_) != net.n_classes or len(model.class_counts_) != net.n_classes:
-            raise ModelFileError("model.json: classes and network.n_classes disagree")
-        model.image_size_, model.channels_ = net.image_size, net.channels
-        model.seed_ = int(require(meta, "seed"))
-        model.n_images_ = int(require(meta, "training", "n_images"))
-        model.fit_seconds_ = float(require(meta, "training", "seconds"))
-        model.history_ = require(meta, "training", "history")
-        model.privacy_ = meta.get("privacy")
+        model = restore_fitted(cls(**params), meta, tensors)
         model._n_sample_calls = 0
         return model
 
@@ -498,13 +390,3 @@ class _Monitor:
             grid = image_grid(rows.reshape(self.n_classes, k, *rows.shape[1:]))
             save_png(self.grid_dir / f"step_{step:07d}.png", grid)
 
-
-def _json_params(params: dict) -> dict:
-    out = {}
-    for key, value in params.items():
-        if isinstance(value, np.random.Generator):
-            value = None
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[key] = value
-    return out

@@ -1,4 +1,5 @@
-"""Batched rejection sampling: which candidate fills each row, and how many candidates to draw next.
+"""Batched rejection sampling: the sampling filters' loop, which candidate fills each row, and
+how many candidates to draw next.
 
 Rows still to fill get ``per[i]`` candidates each, laid out row after row. Taking each row's
 first accepted candidate gives the same distribution as drawing one candidate at a time until
@@ -7,7 +8,62 @@ one is accepted, in a few rounds instead of one round per try.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
+
 import numpy as np
+import pandas as pd
+
+from .._errors import SynthaugWarning
+
+
+def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame], private, labels,
+              rounds: int, batch: int) -> tuple[pd.DataFrame, int, int]:
+    """Rows of class ``codes`` (in that order) that the privacy filter ``private`` and the label
+    filter ``labels`` (either may be None) accept, drawn from ``generate``; and how many candidates
+    each filter rejected on the way.
+
+    Each round, every row still to fill gets a batch of at most ``batch`` candidates of its class,
+    sized by its class's acceptance rate so far, and takes the first one that both filters
+    accept. A rejected candidate before that one counts for the privacy filter when it rejected
+    it, else for the label filter; after ``rounds`` tries a row keeps its last candidate, with a
+    warning.
+    """
+    frame = generate(codes)
+    n_rejected = n_label_rejected = 0
+    n_codes = int(codes.max()) + 1 if len(codes) else 0
+    checked, accepted = np.zeros(n_codes), np.zeros(n_codes)  # per class, over all rounds
+    parts, where, todo = [], [], np.arange(len(codes))
+    per, tried = np.ones(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=np.int64)
+    while True:
+        slot = np.repeat(np.arange(len(todo)), per)  # (candidates,): the row each candidate may fill
+        cand_codes = codes[todo][slot]
+        none = np.zeros(len(slot), dtype=bool)
+        close = private.too_close(frame, cand_codes) if private is not None else none
+        mislabeled = labels.rejects(frame, cand_codes) if labels is not None else none
+        bad = close | mislabeled
+        np.add.at(checked, cand_codes, 1)
+        np.add.at(accepted, cand_codes[~bad], 1)
+        first, found, starts = first_accepted(bad, per)
+        tried = tried + per
+        last = tried >= rounds  # rows out of tries keep their last candidate
+        pick = np.where(found, first, starts + per - 1)
+        done = found | last
+        counted = np.arange(len(bad)) < np.where(found, first, starts + per - last)[slot]  # regenerated ones
+        n_rejected += int((close & counted).sum())
+        n_label_rejected += int((mislabeled & ~close & counted).sum())
+        kept_bad = (last & ~found)[slot] & (np.arange(len(bad)) == pick[slot])
+        if kept_bad.any():
+            _warn_kept(int((close & kept_bad).sum()), int((mislabeled & ~close & kept_bad).sum()), rounds)
+        parts.append(frame.iloc[pick[done]])
+        where.append(todo[done])
+        todo, tried = todo[~done], tried[~done]
+        if len(todo) == 0:
+            break
+        per = next_batch(checked, accepted, codes[todo], tried, len(codes), batch, rounds)
+        frame = generate(np.repeat(codes[todo], per))
+    order = np.argsort(np.concatenate(where), kind="stable")
+    return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True), n_rejected, n_label_rejected
 
 
 def first_accepted(rejected: np.ndarray, per: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -28,3 +84,15 @@ def next_batch(checked: np.ndarray, accepted: np.ndarray, codes: np.ndarray, tri
     want = np.maximum(want, np.ceil(max(256, chunk // 4) / len(codes)))
     cap = max(1, (4 * chunk) // len(codes))
     return np.clip(want, 1, np.minimum(min(most, cap), tries - tried)).astype(np.int64)
+
+
+def _warn_kept(close: int, mislabeled: int, rounds: int) -> None:
+    """Warn about rows kept after ``rounds`` tries although a filter still rejected them; the
+    warning points at the code that asked the model for rows."""
+    if close:
+        warnings.warn(f"privacy filter: {close} row(s) still inside a training row's radius (or pinned to it) "
+                      f"after {rounds} tries were kept; lower privacy_filter or privacy_filter_pinning, "
+                      f"or train longer", SynthaugWarning, stacklevel=6)
+    if mislabeled:
+        warnings.warn(f"label filter: {mislabeled} row(s) still unlike their class after {rounds} tries "
+                      f"were kept; lower label_filter, or train longer", SynthaugWarning, stacklevel=6)

@@ -15,29 +15,28 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._checks import is_betas, is_real, is_whole
-from .._errors import DataError, ModelFileError, SynthaugWarning
+from .._errors import DataError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import child_seed, draw_seed
 from ..distributed import agreed_seed, current_context
-from ..gan.losses import check_loss
 from ..io import TableWriter
-from ..persist import known_params, require, save_model
-from ..privacy.dp import check_dp_request
+from ..persist import known_params, save_model
 from ..sampling import ROW_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .columns import categorical_dtype_state
-from .conditional import CLASS_SAMPLING
+from .dp_plan import plan_dp, privacy_record_for
 from .encoder import TableEncoder
 from .label_filter import check_quantile, fit_label_filter
-from .networks import NORMS, Generator, NetworkConfig, SoftmaxLayout
+from .model_file import meta_and_tensors, restore_fitted
+from .networks import Generator, NetworkConfig, SoftmaxLayout
+from .params import check_params
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
 from .public_schema import PublicSchema, codec_states, conform, omitted_present, public_labels, resolve_public_schema
-from .rejection import first_accepted, next_batch
-from .schema import check_columns_exist, check_option_conflicts, infer_schema
+from .rejection import fill_rows
+from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
 from .training import TrainConfig, train_gan
+from .training_table import training_table_codes
 
-STRATEGIES = ("conditional", "per-class")
 MODEL_TYPE = "TabularCGAN"
 FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the last is kept)
 LABEL_FILTER_AUTO = 0.2  # label_filter="auto" at <= MAX_ROWS rows (results/scarce_protocol_screening_label.md)
@@ -181,7 +180,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     # ------------------------------------------------------------------ fit
     def fit(self, X, y) -> TabularCGAN:
         """Learn from features ``X`` and labels ``y`` (an array, a Series, or a column name of X)."""
-        self._check_params()
+        check_params(self.get_params(deep=False))
         schema = resolve_public_schema(self.public_schema)
         features, labels, columns = split_target(X, y)
         if labels.name is not None and labels.name in set(map(str, self.drop)):
@@ -255,24 +254,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         schema = resolve_public_schema(self.public_schema)
         if schema is not None:
             features = conform(features, schema)
-        kept = [c for c in self.columns_ if c != self.target_name_]
-        check_columns_exist(features, kept, "training table")
-        numeric = [sp.name for sp in self.encoder_.specs_ if sp.kind in ("continuous", "integer")]
-        text = [c for c in numeric if not pd.api.types.is_numeric_dtype(features[c])
-                or pd.api.types.is_bool_dtype(features[c])]
-        if text:  # else the filters would measure it as categories, matching no generated number
-            raise DataError(f"training table: column {text[0]!r} is not numeric (dtype {features[text[0]].dtype}) "
-                            "but the model learned it as numbers; is this the table the model was fitted on?")
-        codes = pd.Index(self.classes_).get_indexer(labels.to_numpy())
-        if (codes < 0).any():
-            raise DataError(f"training table: {int((codes < 0).sum())} row(s) of {labels.name!r} carry a label "
-                            f"the model was not fitted on")
-        given = np.bincount(codes, minlength=len(self.classes_))
-        exact = str(self.provenance_.get("class_counts", "")).startswith("exact")  # not noisy (DP), not public
-        if exact and not np.array_equal(given, self.class_counts_):
-            warnings.warn(f"training table: {len(codes)} rows ({_counts_text(self.classes_, given)}), but the model "
-                          f"was fitted on {int(self.n_rows_)} ({_counts_text(self.classes_, self.class_counts_)}): "
-                          "the filters check the rows given, not the training rows", SynthaugWarning, stacklevel=2)
+        codes = training_table_codes(self, features, labels)
         self._privacy_filter = self._fit_privacy_filter(features, codes)
         self._label_filter = self._fit_label_filter(features, codes)
         return self
@@ -322,61 +304,6 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 "class_counts": "public (given)" if schema is not None and schema.class_counts is not None
                 else "exact, from the training data"}
 
-    def _check_params(self) -> None:
-        check_dp_request(self.dp_epsilon, self.dp_delta)
-        if self.strategy not in STRATEGIES:
-            raise DataError(f"strategy must be one of {', '.join(STRATEGIES)}; got {self.strategy!r}")
-        if self.class_sampling not in CLASS_SAMPLING:
-            raise DataError(f"class_sampling must be one of {', '.join(CLASS_SAMPLING)}; got {self.class_sampling!r}")
-        check_loss(self.loss)
-        if self.generator_norm not in NORMS:
-            raise DataError(f"generator_norm must be one of {', '.join(NORMS)}; got {self.generator_norm!r}")
-        for name in ("epochs", "batch_size", "latent_dim", "discriminator_steps"):
-            if int(getattr(self, name)) < 1:
-                raise DataError(f"{name} must be >= 1; got {getattr(self, name)!r}")
-        if not 0.0 <= float(self.dropout) < 1.0:  # 1 divided the kept units by zero: NaN losses, a NaN model
-            raise DataError(f"dropout must be in [0, 1); got {self.dropout!r}")
-        if self.ema_decay is not None and not 0.0 <= float(self.ema_decay) < 1.0:
-            raise DataError(f"ema_decay must be in [0, 1) or None; got {self.ema_decay!r}")
-        for name in ("generator_lr", "discriminator_lr", "gumbel_tau"):  # gumbel_tau=0: NaN; a rate <= 0: no learning
-            if not float(getattr(self, name)) > 0:
-                raise DataError(f"{name} must be > 0; got {getattr(self, name)!r}")
-        if not 0.0 < float(self.real_label) <= 1.0:
-            raise DataError(f"real_label must be in (0, 1]; got {self.real_label!r}")
-        if not 0.0 <= float(self.condition_probability) <= 1.0:
-            raise DataError(f"condition_probability must be in [0, 1]; got {self.condition_probability!r}")
-        for name in ("generator_dims", "discriminator_dims"):  # a 0-unit layer crashed in torch's init
-            dims = getattr(self, name)
-            if not isinstance(dims, (list, tuple, np.ndarray)) or len(dims) == 0 or not all(
-                    is_whole(d) and d >= 1 for d in dims):
-                raise DataError(f"{name} must be a list of layer widths >= 1, e.g. [256, 256]; got {dims!r}")
-        if self.pac is not None and not (is_whole(self.pac) and self.pac >= 0):
-            raise DataError(f"pac must be a whole number >= 1 (or 0 / None for the default); got {self.pac!r}")
-        if not is_betas(self.betas):  # [0.5] was an IndexError when training began
-            raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.9]; got {self.betas!r}")
-        for name in ("categorical", "continuous", "drop", "keep"):
-            names = getattr(self, name)
-            if isinstance(names, (str, bytes)) or not all(isinstance(c, str) or is_whole(c) for c in names):
-                raise DataError(f"{name} must be a list of column names; got {names!r}")
-        check_option_conflicts(categorical=self.categorical, continuous=self.continuous, drop=self.drop,
-                               keep=self.keep)
-        for name in ("spectral_norm", "clip", "rounding", "verbose"):  # the text 'false' is truthy
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise DataError(f"{name} must be True or False; got {getattr(self, name)!r}")
-        self._check_regularisers()
-
-    def _check_regularisers(self) -> None:
-        """``lecam_weight``, ``r1_weight``: finite, >= 0, 0 under DP; R1 needs a loss without its own penalty."""
-        for name in ("lecam_weight", "r1_weight"):
-            value = getattr(self, name)
-            if not (is_real(value) and math.isfinite(float(value)) and float(value) >= 0):
-                raise DataError(f"{name} must be a finite number >= 0; got {value!r}")
-            if self.dp_ and float(value) > 0:  # Opacus' per-sample gradients cover the plain loss only
-                raise DataError(f"{name}: not supported with DP; got {value!r}, use 0")
-        if float(self.r1_weight) > 0 and self.loss == "wgan-gp":
-            raise DataError(f"r1_weight: not with loss wgan-gp (it has its own gradient penalty, gp_weight); "
-                            f"got {self.r1_weight!r}, use 0 or loss non-saturating / hinge")
-
     def _device(self) -> torch.device:
         if self.device == "auto":
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -396,7 +323,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         else:  # one unconditional model per class, each on its own rows
             sets = [(matrix[codes == k], np.zeros(int((codes == k).sum()), np.int64), 1)
                     for k in range(len(self.classes_))]
-        dp_plan = self._dp_plan()
+        dp_plan = None
+        if self.dp_:  # the class counts become noisy here, unless public
+            dp_plan, self.class_counts_, self.provenance_ = plan_dp(self)
         ctx = current_context()
         steps = [self._n_steps(len(m)) for m, _, _ in sets]
         generators, history, spent = [], [], []
@@ -409,43 +338,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 generators.append(G.cpu())
                 history.append(hist)
                 spent.append(privacy)
-        self.privacy_ = None if dp_plan is None else self._privacy_record(dp_plan, spent)
+        self.privacy_ = None if dp_plan is None else privacy_record_for(self, dp_plan, spent)
         return generators, history
 
     @property
     def dp_(self) -> bool:
         return self.dp_epsilon is not None
-
-    def _dp_plan(self):
-        """Split the budget: a share for noisy class counts (none when they are public), the rest
-        for DP-SGD; noisy prior."""
-        if not self.dp_:
-            return None
-        from ..privacy.dp import plan_budget
-
-        if self.loss == "wgan-gp":
-            raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
-        if float(self.feature_matching) > 0:  # its loss feeds real rows' features to G outside DP-SGD
-            raise DataError(f"feature_matching: not supported with DP (the generator would see real rows' "
-                            f"discriminator features directly); got {self.feature_matching!r}, use 0")
-        public = self.provenance_["class_counts"] == "public (given)"
-        plan, self.class_counts_ = plan_budget(self.dp_epsilon, self.dp_delta, self.dp_max_grad_norm,
-                                               self.class_counts_, self.n_rows_,
-                                               np.random.default_rng(child_seed(self.seed_, 3)), public_counts=public)
-        if not public:
-            self.provenance_["class_counts"] = f"Laplace-noised (epsilon {plan.config.epsilon - plan.sgd_epsilon:.4g})"
-        return plan
-
-    def _privacy_record(self, plan, spent: list[dict]) -> dict:
-        from ..privacy.dp import guarantee_scope, privacy_record
-
-        # per-class models see disjoint rows: privacy_record composes them in parallel
-        scope = guarantee_scope(public_schema=self.provenance_["schema"] == "public (given)",
-                                count_epsilon=plan.config.epsilon - plan.sgd_epsilon)
-        if self.strategy == "per-class":  # each model is planned from its class's exact row count
-            scope["class_counts"] += ("; NOT covered with strategy per-class: each class's exact row count sets "
-                                      "its model's sampling rate and steps (privacy.models)")
-        return privacy_record(plan, spent, scope)
 
     def _n_steps(self, n_rows: int) -> int:
         return max(int(self.epochs) * math.ceil(n_rows / self.batch_size), int(self.min_steps))
@@ -515,52 +413,19 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                           "model.attach_privacy_filter(X, y))", SynthaugWarning, stacklevel=3)
 
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
-        """:meth:`_generate`, regenerating the rows the sampling filters reject.
-
-        Rejection sampling in rounds: each row still to fill gets a batch of candidates of its
-        class, sized by its class's acceptance rate so far, and takes the first one that both
-        filters accept, so a row is distributed as one drawn until accepted, in a few rounds
-        instead of dozens. A rejected candidate before that one counts in ``n_rejected_`` when the
-        privacy filter rejected it, else in ``n_label_rejected_``; after ``FILTER_ROUNDS`` tries
-        a row keeps its last candidate.
+        """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most
+        ``FILTER_BATCH`` candidates per row (:func:`synthaug.tabular.rejection.fill_rows`); after
+        ``FILTER_ROUNDS`` tries a row keeps its last candidate. Rejections add to ``n_rejected_`` (the
+        privacy filter's) and ``n_label_rejected_``.
         """
-        frame = self._generate(codes, gen)
         private, labels = getattr(self, "_privacy_filter", None), getattr(self, "_label_filter", None)
         if private is None and labels is None:
-            return frame
-        n_codes = int(codes.max()) + 1 if len(codes) else 0
-        checked, accepted = np.zeros(n_codes), np.zeros(n_codes)  # per class, over all rounds
-        parts, where, todo = [], [], np.arange(len(codes))
-        per, tried = np.ones(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=np.int64)
-        while True:
-            slot = np.repeat(np.arange(len(todo)), per)  # (candidates,): the row each candidate may fill
-            cand_codes = codes[todo][slot]
-            none = np.zeros(len(slot), dtype=bool)
-            close = private.too_close(frame, cand_codes) if private is not None else none
-            mislabeled = labels.rejects(frame, cand_codes) if labels is not None else none
-            bad = close | mislabeled
-            np.add.at(checked, cand_codes, 1)
-            np.add.at(accepted, cand_codes[~bad], 1)
-            first, found, starts = first_accepted(bad, per)
-            tried = tried + per
-            last = tried >= FILTER_ROUNDS  # rows out of tries keep their last candidate
-            pick = np.where(found, first, starts + per - 1)
-            done = found | last
-            counted = np.arange(len(bad)) < np.where(found, first, starts + per - last)[slot]  # regenerated ones
-            self.n_rejected_ += int((close & counted).sum())
-            self.n_label_rejected_ += int((mislabeled & ~close & counted).sum())
-            kept_bad = (last & ~found)[slot] & (np.arange(len(bad)) == pick[slot])
-            if kept_bad.any():
-                _warn_kept(int((close & kept_bad).sum()), int((mislabeled & ~close & kept_bad).sum()))
-            parts.append(frame.iloc[pick[done]])
-            where.append(todo[done])
-            todo, tried = todo[~done], tried[~done]
-            if len(todo) == 0:
-                break
-            per = next_batch(checked, accepted, codes[todo], tried, len(codes), FILTER_BATCH, FILTER_ROUNDS)
-            frame = self._generate(np.repeat(codes[todo], per), gen)
-        order = np.argsort(np.concatenate(where), kind="stable")
-        return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
+            return self._generate(codes, gen)
+        frame, rejected, label_rejected = fill_rows(codes, lambda c: self._generate(c, gen), private, labels,
+                                                    FILTER_ROUNDS, FILTER_BATCH)
+        self.n_rejected_ += rejected
+        self.n_label_rejected_ += label_rejected
+        return frame
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = ROW_CHUNK,
                      verbose: bool | None = None, random_state: int | None = None, **request) -> int:
@@ -623,96 +488,14 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     def save(self, path: str | Path) -> Path:
         """Write a model directory (JSON + safetensors); it holds aggregates and weights only."""
         check_is_fitted(self, "generators_")
-        encoder_meta, arrays = self.encoder_.state()
-        tensors = {f"encoder.{k[len('encoder.'):]}": v for k, v in arrays.items()}
-        for i, G in enumerate(self.generators_):
-            tensors.update({f"generator.{i}.{k}": v for k, v in G.state_dict().items()})
-        meta = {
-            "params": _json_params(self.get_params()),
-            "network": self._network_config(1 if self.strategy == "per-class" else len(self.classes_)).to_dict(),
-            "encoder": encoder_meta,
-            "classes": self.classes_,
-            "class_counts": [int(c) for c in self.class_counts_],
-            "target": {"name": self.target_name_, "dtype": self.target_dtype_, **self._target_categories()},
-            "columns": self.columns_,
-            "seed": str(self.seed_),
-            "privacy": self.privacy_,
-            "provenance": self.provenance_,
-            "training": {"n_rows": int(self.n_rows_), "seconds": round(self.fit_seconds_, 3),
-                         "history": self.history_},
-        }
+        n_classes = 1 if self.strategy == "per-class" else len(self.classes_)
+        meta, tensors = meta_and_tensors(self, self._network_config(n_classes))
         return save_model(path, MODEL_TYPE, meta, tensors)
-
-    def _target_categories(self) -> dict:
-        if self.target_categories_ is None:
-            return {}
-        return {"categories": self.target_categories_, "ordered": self.target_ordered_}
 
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> TabularCGAN:
         """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
-        model = cls(**known_params(meta, cls._get_param_names()))
-        arrays = {k: v.numpy() for k, v in tensors.items() if k.startswith("encoder.")}
-        model.encoder_ = TableEncoder.from_state(require(meta, "encoder"), arrays)
-        net = NetworkConfig.from_dict(require(meta, "network"))
-        n_models = 1 if model.strategy == "conditional" else len(require(meta, "classes"))
-        model.generators_ = []
-        for i in range(n_models):
-            prefix = f"generator.{i}."
-            state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
-            G = Generator(net)
-            try:
-                G.load_state_dict(state)
-            except RuntimeError as exc:
-                raise ModelFileError(f"generator {i} weights do not match model.json: {str(exc)[:200]}") from None
-            model.generators_.append(G.eval())
-        model.classes_ = list(require(meta, "classes"))
-        model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
-        model.target_name_ = require(meta, "target", "name")
-        model.target_dtype_ = require(meta, "target", "dtype")
-        order = require(meta, "target").get("categories")  # None in model files before it was stored
-        model.target_categories_ = None if order is None else list(order)
-        model.target_ordered_ = bool(require(meta, "target").get("ordered", False))
-        model.columns_ = list(require(meta, "columns"))
-        model.seed_ = int(require(meta, "seed"))
-        model.n_rows_ = int(require(meta, "training", "n_rows"))
-        model.fit_seconds_ = float(require(meta, "training", "seconds"))
-        model.history_ = require(meta, "training", "history")
-        model.privacy_ = meta.get("privacy")
-        model.provenance_ = meta.get("provenance") or _old_provenance(model.privacy_)
+        model = restore_fitted(cls(**known_params(meta, cls._get_param_names())), meta, tensors)
         model._n_sample_calls = 0
         return model
 
-
-def _counts_text(classes: list, counts: np.ndarray) -> str:
-    return ", ".join(f"{label!r}: {int(n)}" for label, n in zip(classes, counts, strict=True))
-
-
-def _warn_kept(close: int, mislabeled: int) -> None:
-    """Warn about rows kept after ``FILTER_ROUNDS`` tries although a filter still rejected them."""
-    if close:
-        warnings.warn(f"privacy filter: {close} row(s) still inside a training row's radius (or pinned to it) "
-                      f"after {FILTER_ROUNDS} tries were kept; lower privacy_filter or privacy_filter_pinning, "
-                      f"or train longer", SynthaugWarning, stacklevel=5)
-    if mislabeled:
-        warnings.warn(f"label filter: {mislabeled} row(s) still unlike their class after {FILTER_ROUNDS} tries "
-                      f"were kept; lower label_filter, or train longer", SynthaugWarning, stacklevel=5)
-
-
-def _old_provenance(privacy: dict | None) -> dict[str, str]:
-    """Model files written before public schemas existed: everything came from the data."""
-    return {"schema": "inferred from the training data",
-            "class_counts": "exact, from the training data" if privacy is None else "Laplace-noised"}
-
-
-def _json_params(params: dict) -> dict:
-    out = {}
-    for key, value in params.items():
-        if isinstance(value, np.random.Generator):
-            value = None
-        elif isinstance(value, Path):
-            value = str(value)
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[key] = value
-    return out

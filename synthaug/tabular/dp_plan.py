@@ -1,0 +1,52 @@
+"""Differential privacy for TabularCGAN: the budget split before training, the privacy record after.
+
+Both read a model in the middle of ``fit`` (encoder fitted, class counts and provenance set) and
+change nothing: the estimator stores what they return.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .._errors import DataError
+from .._random import child_seed
+from ..privacy.dp import DPPlan, guarantee_scope, plan_budget, privacy_record
+
+if TYPE_CHECKING:
+    from .synthesizer import TabularCGAN
+
+PUBLIC = "public (given)"  # provenance_ of a schema or class counts that came from a public schema
+
+
+def plan_dp(model: TabularCGAN) -> tuple[DPPlan, np.ndarray, dict[str, str]]:
+    """Split the budget: a share for noisy class counts (none when they are public), the rest
+    for DP-SGD; noisy prior.
+
+    Returns the plan, the class counts from now on (Laplace-noised unless public) and the
+    provenance saying so. Refuses what DP-SGD does not cover (wgan-gp, feature matching).
+    """
+    if model.loss == "wgan-gp":
+        raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
+    if float(model.feature_matching) > 0:  # its loss feeds real rows' features to G outside DP-SGD
+        raise DataError(f"feature_matching: not supported with DP (the generator would see real rows' "
+                        f"discriminator features directly); got {model.feature_matching!r}, use 0")
+    public = model.provenance_["class_counts"] == PUBLIC
+    plan, counts = plan_budget(model.dp_epsilon, model.dp_delta, model.dp_max_grad_norm, model.class_counts_,
+                               model.n_rows_, np.random.default_rng(child_seed(model.seed_, 3)), public_counts=public)
+    provenance = dict(model.provenance_)
+    if not public:
+        provenance["class_counts"] = f"Laplace-noised (epsilon {plan.config.epsilon - plan.sgd_epsilon:.4g})"
+    return plan, counts, provenance
+
+
+def privacy_record_for(model: TabularCGAN, plan: DPPlan, spent: list[dict]) -> dict:
+    """The model file's ``privacy`` entry for ``plan`` and the accountants' readings ``spent``, one per model."""
+    # per-class models see disjoint rows: privacy_record composes them in parallel
+    scope = guarantee_scope(public_schema=model.provenance_["schema"] == PUBLIC,
+                            count_epsilon=plan.config.epsilon - plan.sgd_epsilon)
+    if model.strategy == "per-class":  # each model is planned from its class's exact row count
+        scope["class_counts"] += ("; NOT covered with strategy per-class: each class's exact row count sets "
+                                  "its model's sampling rate and steps (privacy.models)")
+    return privacy_record(plan, spent, scope)

@@ -1,0 +1,45 @@
+"""The training table given back to a loaded TabularCGAN (``attach_privacy_filter``): checked
+against what the model learned before the sampling filters are fitted on it."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError, SynthaugWarning
+from .schema import check_columns_exist
+
+if TYPE_CHECKING:
+    from .synthesizer import TabularCGAN
+
+
+def training_table_codes(model: TabularCGAN, features: pd.DataFrame, labels: pd.Series) -> np.ndarray:
+    """The class codes of ``labels``, once ``features`` has every modelled column, numbers where
+    the model learned numbers and only the model's labels; warns when its class counts differ
+    from the exact ones the model was fitted on."""
+    kept = [c for c in model.columns_ if c != model.target_name_]
+    check_columns_exist(features, kept, "training table")
+    numeric = [sp.name for sp in model.encoder_.specs_ if sp.kind in ("continuous", "integer")]
+    text = [c for c in numeric if not pd.api.types.is_numeric_dtype(features[c])
+            or pd.api.types.is_bool_dtype(features[c])]
+    if text:  # else the filters would measure it as categories, matching no generated number
+        raise DataError(f"training table: column {text[0]!r} is not numeric (dtype {features[text[0]].dtype}) "
+                        "but the model learned it as numbers; is this the table the model was fitted on?")
+    codes = pd.Index(model.classes_).get_indexer(labels.to_numpy())
+    if (codes < 0).any():
+        raise DataError(f"training table: {int((codes < 0).sum())} row(s) of {labels.name!r} carry a label "
+                        f"the model was not fitted on")
+    given = np.bincount(codes, minlength=len(model.classes_))
+    exact = str(model.provenance_.get("class_counts", "")).startswith("exact")  # not noisy (DP), not public
+    if exact and not np.array_equal(given, model.class_counts_):
+        warnings.warn(f"training table: {len(codes)} rows ({_counts_text(model.classes_, given)}), but the model "
+                      f"was fitted on {int(model.n_rows_)} ({_counts_text(model.classes_, model.class_counts_)}): "
+                      "the filters check the rows given, not the training rows", SynthaugWarning, stacklevel=3)
+    return codes
+
+
+def _counts_text(classes: list, counts: np.ndarray) -> str:
+    return ", ".join(f"{label!r}: {int(n)}" for label, n in zip(classes, counts, strict=True))

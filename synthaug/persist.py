@@ -107,3 +107,17 @@ def require(meta: dict, *keys: str, where: str = META_FILE):
             raise ModelFileError(f"{where}: missing {'.'.join(keys[: i + 1])!r}")
         node = node[key]
     return node
+
+
+def json_params(params: dict) -> dict:
+    """``get_params()`` as JSON values: a Generator as None (its seed is ``seed``), paths as text, tuples as lists."""
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, np.random.Generator):
+            value = None
+        elif isinstance(value, Path):
+            value = str(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[key] = value
+    return out

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from .._errors import ModelFileError
-from ..persist import require
+from ..persist import json_params, require
 from .label_filter import load_head
 from .networks import Generator, ImageNetConfig
 
@@ -63,15 +63,3 @@ def restore_fitted(model: ImageCGAN, meta: dict, tensors: dict[str, torch.Tensor
     model.history_ = require(meta, "training", "history")
     model.privacy_ = meta.get("privacy")
     return model
-
-
-def json_params(params: dict) -> dict:
-    """``get_params()`` as JSON values: a Generator as None (its seed is ``seed``), tuples as lists."""
-    out = {}
-    for key, value in params.items():
-        if isinstance(value, np.random.Generator):
-            value = None
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[key] = value
-    return out

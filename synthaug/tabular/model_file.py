@@ -8,14 +8,13 @@ the tensors hold the encoder's arrays and each generator's weights. No training 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from .._errors import ModelFileError
-from ..persist import require
+from ..persist import json_params, require
 from .encoder import TableEncoder
 from .networks import Generator, NetworkConfig
 
@@ -69,20 +68,6 @@ def restore_fitted(model: TabularCGAN, meta: dict, tensors: dict[str, torch.Tens
     model.privacy_ = meta.get("privacy")
     model.provenance_ = meta.get("provenance") or _old_provenance(model.privacy_)
     return model
-
-
-def json_params(params: dict) -> dict:
-    """``get_params()`` as JSON values: a Generator as None (its seed is ``seed``), paths as text, tuples as lists."""
-    out = {}
-    for key, value in params.items():
-        if isinstance(value, np.random.Generator):
-            value = None
-        elif isinstance(value, Path):
-            value = str(value)
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[key] = value
-    return out
 
 
 def _generators(net: NetworkConfig, tensors: dict[str, torch.Tensor], n_models: int) -> list[Generator]:

@@ -53,6 +53,14 @@ def test_save_load_sample_identical(fitted, tmp_path):
     assert loaded.get_params() == {**model.get_params(), "betas": list(model.betas)}
 
 
+def test_a_path_grid_dir_is_saved_as_text(images, tmp_path):
+    # "Object of type PosixPath is not JSON serializable": the table model wrote paths as text, images did not
+    x, codes = images
+    model = ImageCGAN(**TINY, grid_dir=tmp_path / "grids", random_state=0).fit(x, codes)
+    loaded = synthaug.load(model.save(tmp_path / "model"))
+    assert loaded.get_params()["grid_dir"] == str(tmp_path / "grids")
+
+
 def test_unknown_params_warn_and_old_files_default_new_ones(fitted, tmp_path):
     model, _ = fitted
     path = model.save(tmp_path / "model")

@@ -38,17 +38,37 @@ def test_pinning_rejects_rows_more_pinned_than_the_quantile_of_leave_one_out_rat
     train = pd.DataFrame({"x": [0.0, 1.0, 3.0, 10.0, 5.0, 6.0]})
     codes = np.array([0, 0, 0, 0, 1, 1])
     # class 0's leave-one-out ratios over its 3 other rows: .1/.4667, .1/.4, .2/.4, .7/.8667 -> median .375;
-    # class 1 (2 rows): one neighbour each, ratio 1
+    # class 1 (2 rows): one neighbour each, ratio 1. Classes under LOCAL_K rows: the whole class is the reference
     flt = fit_filter(train, codes, 1e-9, pinning=0.5)  # a negligible radius: only the pinning test acts
-    np.testing.assert_allclose(flt.min_ratio, [(0.25 + 0.5) / 2, 1.0])
+    np.testing.assert_allclose(flt.row_ratio, [0.1 / 0.7 * 1.5, 0.25, 0.5, 0.7 / 2.6 * 3, 1.0, 1.0])
     assert flt.n_near.tolist() == [3, 1]
     rows = pd.DataFrame({"x": [0.2, 6.5, 2.8, 0.5, 5.1]})
     # class 0, nearest 3: .02,.08,.28 -> .16 (rejected); .35,.35,.55 -> .84; .02,.18,.28 -> .125 (rejected);
     # .05,.05,.25 -> .43; class 1 with one neighbour: ratio 1, never below its 1.0
     got = flt.too_close(rows, np.array([0, 0, 0, 0, 1]))
     assert got.tolist() == [True, False, True, False, False]
-    assert fit_filter(train, codes, 1e-9).min_ratio is None
+    assert fit_filter(train, codes, 1e-9).pinning is None
     assert not fit_filter(train, codes, 1e-9).too_close(rows, np.array([0, 0, 0, 0, 1])).any()
+
+
+def test_pinning_keeps_fresh_rows_with_missing_values_about_as_often_as_others():
+    """Rows missing 5 of 6 numbers spread in one dimension, so their neighbours are unevenly near
+    and their pinning ratios are low whether fresh or copied: the class-wide quantile rejected 97%
+    of fresh such rows (36% of the others), and the released rows lost most missing values. The
+    reference of each row's LOCAL_K nearest training rows rejects about as many as the quantile."""
+    rng = np.random.default_rng(0)
+
+    def rows(n: int) -> pd.DataFrame:
+        frame = pd.DataFrame({f"x{j}": rng.uniform(0, 1, n) for j in range(6)})
+        frame.loc[rng.uniform(size=n) < 0.2, ["x1", "x2", "x3", "x4", "x5"]] = np.nan
+        return frame
+
+    flt = fit_filter(rows(200), np.zeros(200, int), 1e-9, pinning=0.5)  # only the pinning test acts
+    fresh = rows(1000)
+    rejected = flt.too_close(fresh, np.zeros(1000, int))
+    missing = fresh["x1"].isna().to_numpy()
+    assert rejected[~missing].mean() == pytest.approx(0.5, abs=0.15)
+    assert rejected[missing].mean() < 0.75
 
 
 def test_pinning_is_applied_at_sampling(mixed_table, fast_params):

@@ -17,7 +17,7 @@ from ._cli_options import Categorical, Continuous, column_names
 from ._errors import DataError
 from .cli import command, err_console
 from .evaluate import evaluate, write_report
-from .evaluate.report import check_report_dir
+from .evaluate.report import check_report_dir, verdict_drivers
 from .images.folder import IMAGE_SUFFIXES
 from .io import TABLE_SUFFIXES, read_table
 
@@ -187,7 +187,8 @@ def _print_summary(result, json_path: Path, html_path: Path) -> None:
     typer.echo("privacy (against the training rows):")
     for p in result.privacy:
         share = next(m for m in p.measures if m.name == "dcr_share")
-        typer.echo(f"  {p.source:<24} DCR share {share.value:.3f}  {p.verdict}")
+        typer.echo(f"  {p.source:<24} DCR share {share.value:.3f} ({share.verdict}); "
+                   f"overall {p.verdict} ({verdict_drivers(p)})")
     mix = "" if result.fidelity.weighting == "none" else f" (at the {result.fidelity.weighting})"
     typer.echo(f"fidelity: detection AUC {result.fidelity.detection_auc.value:.3f}{mix}")
     typer.echo(f"wrote {json_path} and {html_path}")

@@ -7,7 +7,8 @@
   corrected Cramer's V (categorical-categorical, Bergsma 2013) and the correlation ratio eta
   (numeric-categorical); the summary is the mean absolute difference over column pairs.
 * Detection: a gradient-boosting classifier tells real from synthetic rows (at most
-  ``max_rows`` of each, 5-fold cross-validated); its AUC is 0.5 when they are indistinguishable.
+  ``max_rows`` of each, 5-fold cross-validated with rows of equal content in one fold, see
+  :func:`content_folds`); its AUC is 0.5 when they are indistinguishable.
 
 All of these are measured at the synthetic table's class mix: when it differs from the real one
 (``sample --balance``), each real row is weighted by its class's synthetic share over its real
@@ -194,15 +195,42 @@ def detection_auc(
     model = HistGradientBoostingClassifier(
         max_iter=100, categorical_features=_categorical_mask(schema), random_state=seed % 2**32
     )
-    cv = StratifiedKFold(folds, shuffle=True, random_state=seed % 2**32)
+    cv, shared = content_folds(features, is_synth, folds, seed)
+    if any(len(np.unique(is_synth[train])) < 2 for train, _ in cv):
+        return Estimate(float("nan"), float("nan"), float("nan"), "too few distinct rows for grouped folds")
+    method = f"{folds}-fold cross-validation grouped by row content, DeLong" + (
+        f"; {shared} of {len(synthetic_rows)} synthetic rows compared equal a real row" if shared else "")
     if class_weight is None:
         proba = cross_val_predict(model, features, is_synth, cv=cv, method="predict_proba")[:, 1]
         auc, low, high = _stats.auc_interval(proba[is_synth == 1], proba[is_synth == 0])
-        return Estimate(auc, low, high, f"{folds}-fold cross-validation, DeLong")
+        return Estimate(auc, low, high, method)
     w = both[schema.target].map(class_weight).to_numpy(np.float64)  # (n_real + n_synthetic,)
     score = cross_val_predict(model, features, is_synth, cv=cv, method="decision_function") - np.log(w)
     auc, low, high = _stats.auc_interval(score[is_synth == 1], score[is_synth == 0], neg_weights=w[is_synth == 0])
-    return Estimate(auc, low, high, f"{folds}-fold cross-validation, DeLong; real rows at the {AT_SYNTHETIC_MIX}")
+    return Estimate(auc, low, high, f"{method}; real rows at the {AT_SYNTHETIC_MIX}")
+
+
+def content_folds(
+    features: np.ndarray, is_synth: np.ndarray, folds: int, seed: int
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], int]:
+    """Stratified folds in which rows of equal content share a fold, and how many synthetic rows equal a real row.
+
+    A row's fold is the shuffled stratified fold of the first row with its content (a 64-bit hash of
+    ``features``), so without repeated rows the folds are exactly ``StratifiedKFold``'s. Split
+    apart, a synthetic copy of a real row would be scored by a model that learnt its twin with the
+    opposite label: a copy table would read as an AUC near 0 instead of 0.5.
+    """
+    fold = np.empty(len(is_synth), np.int64)
+    stratified = StratifiedKFold(folds, shuffle=True, random_state=seed % 2**32)
+    for k, (_, test) in enumerate(stratified.split(features, is_synth)):
+        fold[test] = k
+    content = pd.util.hash_pandas_object(pd.DataFrame(features), index=False).to_numpy()
+    group = pd.factorize(content)[0]
+    first = np.unique(group, return_index=True)[1]  # (n_groups,) first row of each content
+    fold = fold[first[group]]
+    real = is_synth == 0
+    shared = int(np.isin(content[~real], content[real]).sum())
+    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(folds)], shared
 
 
 def _codes(frame: pd.DataFrame, schema: TableSchema) -> np.ndarray:

@@ -132,16 +132,45 @@ def _summary(result: EvaluationResult) -> str:
     ]
     for p in result.privacy:
         share = next(m for m in p.measures if m.name == "dcr_share")
-        figure = f"DCR share {_interval(share.value, share.low, share.high)}"
-        rows.append([f"privacy of {escape(p.source)} records", figure, _verdict(p.verdict)])
+        figure = f"DCR share {_interval(share.value, share.low, share.high)}: {escape(share.verdict)}"
+        overall = f"{_verdict(p.verdict)} <span class='note'>overall, from {escape(verdict_drivers(p))}</span>"
+        rows.append([f"privacy of {escape(p.source)} records", figure, overall])
     return (
         f"<p>Target <b>{escape(result.target)}</b>; rows: {sizes}. Privacy reference: "
         f"<b>{escape(result.reference)}</b> rows. Seed {result.seed}.</p>"
         f"<h2>Summary</h2>{_table(['question', 'figure (95% interval)', 'verdict'], rows)}"
         f"<p class='note'>Utility: paired difference against training on real rows only, pooled over "
-        f'classifiers and seeds. Privacy: "leaks" if any measure below leaks; the DCR share is 0.5 '
+        f"classifiers and seeds. Privacy: the DCR share with its own verdict, and the overall verdict "
+        f'with the measures that set it: "leaks" if any measure below leaks, "no measurable leak" if '
+        f'every one is clear, else "inconclusive"; the DCR share is 0.5 '
         f"for records no closer to the training rows than fresh real rows, 1.0 for copies.</p>"
     )
+
+
+_SHORT_NAMES = {
+    "dcr_share": "DCR share",
+    "exact_copies": "exact copies",
+    "near_copies": "near copies",
+    "low_nndr": "low NNDR",
+    "mia_distance": "membership attack (distance)",
+    "mia_density": "membership attack (density ratio)",
+}
+
+
+def measure_name(name: str) -> str:
+    """A privacy measure's short name: ``attribute_inference[label]`` -> ``attribute inference on label``."""
+    if name.startswith("attribute_inference[") and name.endswith("]"):
+        return f"attribute inference on {name[len('attribute_inference['):-1]}"
+    return _SHORT_NAMES.get(name, name)
+
+
+def verdict_drivers(result: LeakageResult, limit: int = 3) -> str:
+    """The measures that set ``result.verdict`` (those that leak, or those inconclusive), or "every measure"."""
+    if result.verdict == "no measurable leak":
+        return "every measure"
+    drivers = [measure_name(m.name) for m in result.measures if m.verdict == result.verdict]
+    more = f" and {len(drivers) - limit} more" if len(drivers) > limit else ""
+    return ", ".join(drivers[:limit]) + more
 
 
 def _estimate(e) -> str:

@@ -22,6 +22,7 @@ Error messages name the table and column and may name class labels, never a reco
 
 from __future__ import annotations
 
+import difflib
 import shlex
 import warnings
 from collections.abc import Mapping, Sequence
@@ -170,6 +171,8 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     extra = [c for c in frame.columns if c not in schema.columns]
     if schema.target in missing:
         raise DataError(f"{name}: the target column {schema.target!r} is missing")
+    if missing and extra:
+        raise DataError(_renamed_message(name, missing, extra))
     if missing:
         raise DataError(
             f"{name}: column {missing[0]!r} of train is missing ({len(missing)} missing); a model leaves out "
@@ -200,6 +203,20 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     if unknown:
         shown = quoted(sorted(unknown, key=_label_key))
         raise DataError(f"{name}: target column {schema.target!r} has class(es) absent from train: {shown}")
+
+
+def _renamed_message(name: str, missing: list, extra: list) -> str:
+    """One line for a table that lacks some of train's columns and has others: a likely rename
+    (the first missing column with a close match among the extra ones, as difflib sees it)."""
+    pairs = ((m, difflib.get_close_matches(str(m), list(map(str, extra)), n=1, cutoff=0.5)) for m in missing)
+    found = next(((m, match[0]) for m, match in pairs if match), None)
+    counts = f"({len(missing)} missing, {len(extra)} extra)"
+    if found is None:
+        return (f"{name}: column {missing[0]!r} of train is missing and column {extra[0]!r} is not in train "
+                f"{counts}; give the table train's column names")
+    was, now = found
+    return (f"{name}: column {was!r} of train is missing and column {now!r} is not in train {counts}; "
+            f"was {was!r} renamed {now!r}? Give the table train's column names")
 
 
 def check_tables(

@@ -3,8 +3,12 @@
 Settings (training sets), each scored on the same real test set:
 
 * ``real``: the real training rows only;
-* ``real+synthetic@r``: real rows plus ``r * n_train`` synthetic records (all of them if
-  there are fewer), drawn without replacement per class in the synthetic table's proportions;
+* ``real+synthetic@r``: real rows plus ``r * n_train`` synthetic records, drawn without
+  replacement per class in the synthetic table's proportions. A ratio asking for more records
+  than the synthetic table holds is capped at all of them, and a note says so with the ratio
+  actually added; of several ratios that reach the cap only the smallest is run (with its
+  baselines): the others would repeat it record for record, so they are left out, with a note,
+  rather than reported as results at ratios that were never measured (see :func:`capped_ratios`);
 * ``synthetic``: synthetic records only (train on synthetic, test on real);
 * ``real+smote@r`` / ``real+ros@r``: real rows plus as many SMOTE / random-oversampling
   records per class as the synthetic draw at ratio ``r`` added, so every augmentation gets the
@@ -147,7 +151,8 @@ def training_sets(
     ``baseline_seed`` (like the synthetic table, they are one fixed set of records).
     """
     rng = numpy_generator(child_seed(seed, 0))
-    settings, notes = [_Setting("real", train, 0)], []
+    ratios, notes = capped_ratios(ratios, len(train), len(synthetic), baselines)
+    settings = [_Setting("real", train, 0)]
     for ratio in ratios:
         additions = additions_for(synthetic, schema, min(len(synthetic), round(ratio * len(train))))
         draw = stratified_draw(synthetic, schema, additions, rng)
@@ -171,6 +176,34 @@ def training_sets(
     else:
         notes.append("synthetic-only training skipped: the synthetic table has a single class")
     return settings, notes
+
+
+def capped_ratios(
+    ratios: Sequence[float], n_train: int, n_synthetic: int, baselines: Sequence[str] = ()
+) -> tuple[list[float], list[str]]:
+    """The ratios to run, and a note when some ask for more records than the synthetic table holds.
+
+    Every ratio reaching ``n_synthetic`` adds all the synthetic records (and as many baseline
+    records), so only the smallest of them is kept; the note names the records and the ratio it
+    really adds, and the ratios left out. E.g. 2000 training rows, 500 synthetic, ratios (1, 5):
+    ``[1]`` and "... real+synthetic@1 adds all 500 (ratio 0.25, not 1); ratio 5 is left out ...".
+    """
+    reaching = [r for r in ratios if round(r * n_train) >= n_synthetic]
+    if not reaching:
+        return list(ratios), []
+    kept = min(reaching)
+    left_out = [r for r in reaching if r != kept]
+    parts = []
+    if round(kept * n_train) > n_synthetic:
+        same = " and ".join(f"real+{method}@{kept:g}" for method in baselines)
+        parts.append(f"real+synthetic@{kept:g} adds all of them (ratio {n_synthetic / n_train:.3g} of "
+                     f"{n_train} training rows, not {kept:g})" + (f", and {same} as many" if same else ""))
+    if left_out:
+        names = " and ".join(f"{r:g}" for r in left_out)
+        parts.append(f"ratio{'s' if len(left_out) > 1 else ''} {names} left out: "
+                     f"{'they' if len(left_out) > 1 else 'it'} would add the same {n_synthetic} records as @{kept:g}")
+    notes = [f"the synthetic table has {n_synthetic} records: " + "; ".join(parts)] if parts else []
+    return [r for r in ratios if r not in left_out], notes
 
 
 def cached_baseline(

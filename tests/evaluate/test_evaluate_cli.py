@@ -1,6 +1,7 @@
 """``synthaug evaluate`` through typer's CliRunner."""
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -44,6 +45,9 @@ def test_evaluate_writes_both_reports(files, tmp_path):
     result = CliRunner().invoke(app, _args(files, tmp_path / "r", "--seeds", "1", "--seed", "4"))
     assert result.exit_code == 0, result.output
     assert "DCR share" in result.output and "wrote" in result.output
+    # the DCR share with its own verdict, the overall verdict with the measures that set it
+    verdict = "(no measurable leak|inconclusive|leaks)"
+    assert re.search(rf"synthetic +DCR share [\d.]+ \({verdict}\); overall {verdict} \(.+\)", result.output)
     assert "detection AUC" in result.output and "class mix" not in result.output  # train's mix: 73 no, 47 yes
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert report["seed"] == 4

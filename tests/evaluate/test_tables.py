@@ -28,6 +28,12 @@ def test_valid_tables_give_schema(train):
     [
         (lambda f: f.drop(columns="city"), "synthetic: column 'city' of train is missing"),
         (lambda f: f.assign(extra=1), "synthetic: column 'extra' is not in train"),
+        # a renamed column: before, "column 'city' of train is missing (1 missing); ... --drop city"
+        (lambda f: f.rename(columns={"city": "cty"}).assign(zz=1), "synthetic: column 'city' of train is missing and "
+         "column 'cty' is not in train \\(1 missing, 2 extra\\); was 'city' renamed 'cty'\\? Give the table train's "
+         "column names$"),
+        (lambda f: f.rename(columns={"city": "region"}), "synthetic: column 'city' of train is missing and column "
+         "'region' is not in train \\(1 missing, 1 extra\\); give the table train's column names$"),
         (lambda f: f.assign(age=["x", "y", "z", "w"]), "synthetic: column 'age' is categorical"),
         (lambda f: f.iloc[:0], "synthetic: table has no rows"),
         (lambda f: f.assign(y=["no", "maybe", "no", "no"]), "class\\(es\\) absent from train: 'maybe'"),

@@ -10,6 +10,7 @@ from synthaug import DataError
 from synthaug.evaluate.tables import canonical, check_tables
 from synthaug.evaluate.utility import (
     additions_for,
+    capped_ratios,
     fit_predict,
     resolve_classifiers,
     run_utility,
@@ -82,6 +83,30 @@ def test_more_real_like_rows_help_a_tiny_training_set(make_frame):
     for u in result.uplifts:
         assert u.estimate.low <= u.estimate.value <= u.estimate.high
     assert len(result.scores["real"]["lr"]["roc_auc"]) == 2
+
+
+def test_ratios_capped_at_the_synthetic_table_are_said_and_not_repeated(make_frame):
+    # before: real+synthetic@1 and @5 (and real+ros@1 and @5) each added all 60 records, with no note
+    frame = make_frame(500, seed=4)
+    train, test, synthetic = frame.iloc[:100], frame.iloc[100:400], frame.iloc[400:460]
+    result = _run(train, test, synthetic, ratios=(1.0, 5.0), baselines=("ros",))
+    assert result.settings == ("real", "real+synthetic@1", "real+ros@1", "synthetic")
+    assert result.added_rows["real+synthetic@1"] == result.added_rows["real+ros@1"] == 60
+    assert result.notes == [
+        "the synthetic table has 60 records: real+synthetic@1 adds all of them (ratio 0.6 of 100 training "
+        "rows, not 1), and real+ros@1 as many; ratio 5 left out: it would add the same 60 records as @1"
+    ]
+
+
+def test_capped_ratios_by_hand():
+    assert capped_ratios([0.5, 1.0], 100, 500) == ([0.5, 1.0], [])
+    assert capped_ratios([0.5, 1.0], 100, 100) == ([0.5, 1.0], [])  # 1 adds exactly all 100
+    kept, notes = capped_ratios([10.0, 1.0, 2.0], 40, 80)  # 2 adds exactly all 80
+    assert kept == [1.0, 2.0]
+    assert notes == ["the synthetic table has 80 records: ratio 10 left out: it would add the same 80 records as @2"]
+    kept, notes = capped_ratios([1.0, 3.0, 5.0], 40, 100, ("smote",))
+    assert kept == [1.0, 3.0] and "real+synthetic@3 adds all of them (ratio 2.5 of 40" in notes[0]
+    assert "real+smote@3 as many; ratio 5 left out" in notes[0]
 
 
 def test_wrong_labels_hurt(make_frame):

@@ -55,13 +55,13 @@ def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
     if len(classes) < 2:
         raise DataError(f"target column {name!r} has only one class; a classifier needs at least two")
     counts = np.bincount(codes, minlength=len(classes))
-    singles = [c for c, k in zip(classes, counts, strict=True) if k == 1]
-    if singles:
+    singles = classes[counts == 1]
+    if len(singles):
+        which = (f"class(es) {quoted(singles)} have" if len(singles) <= 5
+                 else f"{len(singles)} of {len(classes)} classes ({quoted(singles)}) have")
         warnings.warn(
-            f"target column {name!r}: class(es) {quoted(singles, len(singles))} have a "
-            "single row; the model will likely copy or ignore them",
+            f"target column {name!r}: {which} a single row; the model will likely copy or ignore them",
             SynthaugWarning,
             stacklevel=3,
         )
     return [plain(c) for c in classes], codes.astype(np.int64), counts.astype(np.int64)
-

@@ -49,7 +49,7 @@ def test_one_class_is_a_clear_error(tmp_path, images):
 
 
 def test_unknown_set_parameter(image_folder, tmp_path):
-    args = ["fit", str(image_folder), "-t", "label", "-o", str(tmp_path / "m"), "--set", "stepz=3"]
+    args = ["fit", str(image_folder), "-o", str(tmp_path / "m"), "--set", "stepz=3"]
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "did you mean 'steps'" in result.output
 
@@ -130,6 +130,15 @@ def test_table_options_are_refused_for_images(image_folder, tmp_path):
     assert result.exit_code == 2
     assert "--categorical, --epochs: table options" in " ".join(result.output.split())
     assert not (tmp_path / "m").exists()
+
+
+def test_target_is_refused_for_images(image_folder, tmp_path):
+    """--target was silently ignored: image labels come from the class subfolders."""
+    result = runner.invoke(app, ["fit", str(image_folder), "--target", "label", "-o", str(tmp_path / "m"), *SET, "-q"])
+    assert result.exit_code == 2 and not (tmp_path / "m").exists(), result.output
+    assert " ".join(result.output.split()) == (
+        "error: --target: a table option; for images, labels come from the class folders or the .npz's y, "
+        "and the training length is --set steps=N")
 
 
 def test_sample_replaces_an_earlier_sample_folder_but_an_npz_file_only_with_overwrite(tmp_path, images):

@@ -70,6 +70,33 @@ def test_evaluate_images_cli(tmp_path, images):
     assert "uplift over" in console.export_text()
 
 
+def test_no_real_images_leaves_the_closest_pairs_out_of_the_report(tmp_path, images):
+    from synthaug.images.folder import write_images
+
+    x, codes = images
+    write_images(tmp_path / "train.npz", x, codes)
+    write_images(tmp_path / "syn", x[::-1], codes[::-1])
+    pages = {}
+    for flags in ([], ["--no-real-images"]):
+        out = tmp_path / f"rep{len(flags)}"
+        result = runner.invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                     str(tmp_path / "train.npz"), "--synthetic", str(tmp_path / "syn"), "-o", str(out),
+                                     "--seeds", "1", "--classifier-steps", "2", "-q", *flags])
+        assert result.exit_code == 0, result.output
+        pages[len(flags)] = (out / "report.html").read_text()
+    assert "Closest pairs" in pages[0] and pages[0].count("data:image/png;base64,") == 2
+    assert "Closest pairs" not in pages[1] and pages[1].count("data:image/png;base64,") == 1  # the synthetic grid
+
+
+def test_no_real_images_is_refused_for_tables(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("x,y\n1,a\n2,b\n")
+    result = runner.invoke(app, ["evaluate", "--train", str(table), "--test", str(table), "--synthetic", str(table),
+                                 "--target", "y", "-o", str(tmp_path / "rep"), "--no-real-images"])
+    assert result.exit_code == 2 and not (tmp_path / "rep").exists(), result.output
+    assert "--no-real-images: an option of the image evaluation" in " ".join(result.output.split())
+
+
 def test_describe_image_model(tmp_path, images):
     from rich.console import Console
 

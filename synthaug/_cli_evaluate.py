@@ -79,6 +79,11 @@ def evaluate_command(
     classifier_steps: Annotated[
         int, typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier.")
     ] = 500,
+    no_real_images: Annotated[
+        bool,
+        typer.Option("--no-real-images", help="Images: leave the closest synthetic/training pairs, the only "
+                     "real training images report.html shows, out of it."),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; warnings still print.")
     ] = False,
@@ -99,8 +104,11 @@ def evaluate_command(
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
         evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed or 0, quiet, console, steps=classifier_steps,
-                            jobs=jobs)
+                            jobs=jobs, real_images=not no_real_images)
         return
+    if no_real_images:  # rather than accept it and do nothing
+        raise DataError("--no-real-images: an option of the image evaluation (its closest-pairs strip); "
+                        "table inputs do not use it")
     if target is None:
         raise DataError("--target: the class column is required for tables")
     check_report_dir(out)  # before the evaluation, not after it

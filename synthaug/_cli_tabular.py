@@ -106,11 +106,12 @@ def fit(
         if schema is not None:  # images take nothing from a schema: say so rather than ignore it
             raise DataError("--schema: a public schema describes table columns; image data takes none "
                             "(pixels are scaled from the fixed range 0..255)")
-        table_only = {"--categorical": categorical, "--continuous": continuous, "--drop": drop,
+        table_only = {"--target": target, "--categorical": categorical, "--continuous": continuous, "--drop": drop,
                       "--keep": keep, "--strategy": strategy, "--epochs": epochs, "--min-steps": min_steps}
         unused = [name for name, value in table_only.items() if value is not None]
         if unused:  # rather than train without them
-            raise DataError(f"{', '.join(unused)}: table options; for images, labels come from the class folders "
+            what = "a table option" if len(unused) == 1 else "table options"
+            raise DataError(f"{', '.join(unused)}: {what}; for images, labels come from the class folders "
                             "or the .npz's y, and the training length is --set steps=N")
         given = (("loss", loss.value if loss else None), ("batch_size", batch_size), ("dp_epsilon", dp_epsilon),
                  ("dp_delta", dp_delta))

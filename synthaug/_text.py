@@ -26,8 +26,11 @@ def plain(value):
 
 
 def quoted(values: Iterable, limit: int = 5) -> str:
-    """The first ``limit`` values as a comma-separated list of Python reprs: ``'a', 7``."""
-    return ", ".join(repr(plain(v)) for v in list(values)[:limit])
+    """The first ``limit`` values as a comma-separated list of Python reprs: ``'a', 7``; with more
+    values than that, how many more: ``'a', 7, … and 12 more``."""
+    values = list(values)
+    shown = ", ".join(repr(plain(v)) for v in values[:limit])
+    return shown if len(values) <= limit else f"{shown}, … and {len(values) - limit} more"
 
 
 def cli_list(names: Iterable) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 
 import numpy as np
@@ -27,8 +28,9 @@ class AugmentedDataset(Dataset):
 
     Synthetic items come from a fitted ``synthesizer`` (drawn again at each :meth:`set_epoch`
     when ``fresh_each_epoch``) or from pre-sampled ``synthetic=(X, y)``. How many per class:
-    ``per_class={label: n}`` (or one ``n`` for every class), ``balance=True`` (top every class up
-    to the largest; not with ``per_class``), or ``synthetic_ratio`` times the real count of each class.
+    one of ``per_class={label: n}`` (or one ``n`` for every class), ``balance=True`` (top every
+    class up to the largest) or ``synthetic_ratio`` times the real count of each class (the default,
+    1.0, when none is given; giving two is an error).
 
     Tables become float tensors (through ``encoder``, a scikit-learn transformer fitted on the
     real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
@@ -40,7 +42,7 @@ class AugmentedDataset(Dataset):
     None (a fresh seed, drawn once, which the workers' copies share).
     """
 
-    def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float = 1.0,
+    def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float | None = None,
                  per_class: Mapping | int | None = None, balance: bool = False, transform=None, encoder=None,
                  fresh_each_epoch: bool = False, return_source: bool = False,
                  random_state: int | np.random.Generator | None = 0) -> None:
@@ -136,10 +138,15 @@ class AugmentedDataset(Dataset):
         return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1))).float() / scale
 
 
-def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float, per_class, balance: bool) -> np.ndarray:
+def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | None, per_class,
+                      balance: bool) -> np.ndarray:
     real = np.array([(labels == c).sum() for c in classes])  # one pass per class, not per row
-    if per_class is not None and balance:
-        raise DataError("AugmentedDataset: pass per_class= or balance=True, not both")
+    given = [f"{name}={reprlib.repr(value)}" for name, value, on in (("synthetic_ratio", ratio, ratio is not None),
+                                                         ("per_class", per_class, per_class is not None),
+                                                         ("balance", balance, bool(balance))) if on]
+    if len(given) > 1:  # each sets every class's count on its own: the other(s) would be ignored
+        raise DataError(f"AugmentedDataset: pass one of synthetic_ratio=, per_class= or balance=True, "
+                        f"not {' and '.join(given)}")
     if per_class is not None and not isinstance(per_class, Mapping):  # one count for every class
         per_class = dict.fromkeys(classes.tolist(), per_class)
     if per_class is not None:
@@ -153,6 +160,7 @@ def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float, per
         return np.array([int(per_class.get(c, 0)) for c in classes.tolist()])
     if balance:
         return real.max() - real
+    ratio = 1.0 if ratio is None else ratio
     if not 0 <= ratio < np.inf:  # NaN and inf too, which round() cannot take
         raise DataError(f"synthetic_ratio must be a finite number >= 0, got {ratio}")
     return allocate(int(round(ratio * real.sum())), real / real.sum())

@@ -456,3 +456,17 @@ def test_a_repeated_column_option_adds_columns_rather_than_replacing_them(table,
     kinds = {c["spec"]["name"]: c["spec"]["kind"] for c in meta["encoder"]["columns"]}
     assert kinds["age"] == kinds["gain"] == kinds["score"] == "categorical"
     assert "city" not in kinds and "member" not in kinds
+
+
+def test_an_identifier_as_target_is_one_line_exit_2(tmp_path):
+    """It printed ~700 class names on one line, then a scikit-learn traceback from the label filter."""
+    rng = np.random.default_rng(0)
+    table = tmp_path / "fraud.csv"
+    pd.DataFrame({"txn_id": [f"TX{100000 + i}" for i in range(60)], "amount": rng.gamma(2.0, 30.0, 60),
+                  "is_fraud": np.resize(["no", "yes"], 60)}).to_csv(table, index=False)
+    out = tmp_path / "m"
+    result = run("fit", table, "--target", "txn_id", "-o", out, "-q", *FAST)
+    assert result.exit_code == 2 and not out.exists(), result.output
+    assert result.output.strip().splitlines() == [
+        "error: target column 'txn_id' has 60 classes in 60 rows (every class a single row): is it an identifier? "
+        "choose the class column as y (--target)"]

@@ -15,6 +15,7 @@ only, like the privacy filter: it is never written to a model file.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from .._errors import DataError
+from .._errors import DataError, SynthaugWarning
 from ..evaluate.tables import as_text
 from .columns import to_float
 from .schema import ColumnSpec
@@ -148,14 +149,24 @@ def fit_label_filter(features: pd.DataFrame, codes: np.ndarray, quantile: float,
     min_proba = np.zeros(n_classes)
     if len(np.unique(codes)) < 2:
         return LabelFilter(featurizer, None, min_proba)
+    if np.bincount(codes).max() < 2:  # every row's class is missing from its out-of-fold fit
+        warnings.warn(f"label_filter: no class has a second training row among {len(codes)}, so no row can be "
+                      "scored by a model that saw its class; sampling goes without the label filter",
+                      SynthaugWarning, stacklevel=3)
+        return LabelFilter(featurizer, None, min_proba)
     oof = _out_of_fold(x, codes, rng, C)
     for k in np.unique(codes):  # classes, not rows: one quantile each
         min_proba[k] = np.quantile(oof[codes == k], float(quantile))
-    return LabelFilter(featurizer, _regression(C).fit(x, codes), min_proba)
+    return LabelFilter(featurizer, _fit_regression(x, codes, C), min_proba)
 
 
-def _regression(C: float) -> LogisticRegression:
-    return LogisticRegression(C=float(C), max_iter=2000)
+def _fit_regression(x: sparse.csr_matrix, codes: np.ndarray, C: float) -> LogisticRegression:
+    """The regression fitted on ``x``, without scikit-learn's warning that classes outnumber half the
+    rows: fits on folds of a table with many small classes repeat it, and the label check of ``fit``
+    has already said which classes are too small (a single row)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%")
+        return LogisticRegression(C=float(C), max_iter=2000).fit(x, codes)
 
 
 def _out_of_fold(x: sparse.csr_matrix, codes: np.ndarray, rng: np.random.Generator, C: float) -> np.ndarray:
@@ -173,9 +184,9 @@ def _out_of_fold(x: sparse.csr_matrix, codes: np.ndarray, rng: np.random.Generat
     out = np.ones(len(codes))
     for f in range(n_folds):
         test, train = fold == f, fold != f
-        if len(np.unique(codes[train])) < 2:
-            continue  # a fold split that leaves one class: those rows keep probability 1
-        model = _regression(C).fit(x[train], codes[train])
+        if not test.any() or len(np.unique(codes[train])) < 2:
+            continue  # no rows to score, or a fold split that leaves one class: those rows keep probability 1
+        model = _fit_regression(x[train], codes[train], C)
         out[test] = _own_proba(model.classes_, model.predict_proba(x[test]), codes[test], unseen=0.0)
     return out
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name, plain, quoted
+from .schema import ID_MIN_ROWS, ID_MIN_UNIQUE_SHARE
 
 
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
@@ -55,13 +56,27 @@ def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
     if len(classes) < 2:
         raise DataError(f"target column {name!r} has only one class; a classifier needs at least two")
     counts = np.bincount(codes, minlength=len(classes))
-    singles = [c for c, k in zip(classes, counts, strict=True) if k == 1]
-    if singles:
+    _check_not_identifier(name, counts)
+    singles = classes[counts == 1]
+    if len(singles):
+        which = (f"class(es) {quoted(singles)} have" if len(singles) <= 5
+                 else f"{len(singles)} of {len(classes)} classes ({quoted(singles)}) have")
         warnings.warn(
-            f"target column {name!r}: class(es) {quoted(singles, len(singles))} have a "
-            "single row; the model will likely copy or ignore them",
+            f"target column {name!r}: {which} a single row; the model will likely copy or ignore them",
             SynthaugWarning,
             stacklevel=3,
         )
     return [plain(c) for c in classes], codes.astype(np.int64), counts.astype(np.int64)
 
+
+def _check_not_identifier(name, counts: np.ndarray) -> None:
+    """A DataError when the labels look like row identifiers, not classes: no class has a second
+    row, or (from ``ID_MIN_ROWS`` rows) nearly every row has a class of its own, as
+    :mod:`synthaug.tabular.schema` judges a feature column identifier-like."""
+    n_rows, n_classes = int(counts.sum()), len(counts)
+    n_single = int((counts == 1).sum())
+    if counts.max() >= 2 and not (n_rows >= ID_MIN_ROWS and n_classes >= ID_MIN_UNIQUE_SHARE * n_rows):
+        return
+    singles = "every class a single row" if n_single == n_classes else f"{n_single} of them a single row"
+    raise DataError(f"target column {name!r} has {n_classes} classes in {n_rows} rows ({singles}): "
+                    "is it an identifier? choose the class column as y (--target)")

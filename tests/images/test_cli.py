@@ -49,7 +49,7 @@ def test_one_class_is_a_clear_error(tmp_path, images):
 
 
 def test_unknown_set_parameter(image_folder, tmp_path):
-    args = ["fit", str(image_folder), "-t", "label", "-o", str(tmp_path / "m"), "--set", "stepz=3"]
+    args = ["fit", str(image_folder), "-o", str(tmp_path / "m"), "--set", "stepz=3"]
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "did you mean 'steps'" in result.output
 
@@ -68,6 +68,33 @@ def test_evaluate_images_cli(tmp_path, images):
                         seeds=1, seed=0, quiet=False, console=console, steps=2)
     assert (tmp_path / "rep" / "report.html").is_file()
     assert "uplift over" in console.export_text()
+
+
+def test_no_real_images_leaves_the_closest_pairs_out_of_the_report(tmp_path, images):
+    from synthaug.images.folder import write_images
+
+    x, codes = images
+    write_images(tmp_path / "train.npz", x, codes)
+    write_images(tmp_path / "syn", x[::-1], codes[::-1])
+    pages = {}
+    for flags in ([], ["--no-real-images"]):
+        out = tmp_path / f"rep{len(flags)}"
+        result = runner.invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                     str(tmp_path / "train.npz"), "--synthetic", str(tmp_path / "syn"), "-o", str(out),
+                                     "--seeds", "1", "--classifier-steps", "2", "-q", *flags])
+        assert result.exit_code == 0, result.output
+        pages[len(flags)] = (out / "report.html").read_text()
+    assert "Closest pairs" in pages[0] and pages[0].count("data:image/png;base64,") == 2
+    assert "Closest pairs" not in pages[1] and pages[1].count("data:image/png;base64,") == 1  # the synthetic grid
+
+
+def test_no_real_images_is_refused_for_tables(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("x,y\n1,a\n2,b\n")
+    result = runner.invoke(app, ["evaluate", "--train", str(table), "--test", str(table), "--synthetic", str(table),
+                                 "--target", "y", "-o", str(tmp_path / "rep"), "--no-real-images"])
+    assert result.exit_code == 2 and not (tmp_path / "rep").exists(), result.output
+    assert "--no-real-images: an option of the image evaluation" in " ".join(result.output.split())
 
 
 def test_describe_image_model(tmp_path, images):
@@ -130,6 +157,15 @@ def test_table_options_are_refused_for_images(image_folder, tmp_path):
     assert result.exit_code == 2
     assert "--categorical, --epochs: table options" in " ".join(result.output.split())
     assert not (tmp_path / "m").exists()
+
+
+def test_target_is_refused_for_images(image_folder, tmp_path):
+    """--target was silently ignored: image labels come from the class subfolders."""
+    result = runner.invoke(app, ["fit", str(image_folder), "--target", "label", "-o", str(tmp_path / "m"), *SET, "-q"])
+    assert result.exit_code == 2 and not (tmp_path / "m").exists(), result.output
+    assert " ".join(result.output.split()) == (
+        "error: --target: a table option; for images, labels come from the class folders or the .npz's y, "
+        "and the training length is --set steps=N")
 
 
 def test_sample_replaces_an_earlier_sample_folder_but_an_npz_file_only_with_overwrite(tmp_path, images):

@@ -121,7 +121,11 @@ def test_negative_indices_count_from_the_last_item():
     ({"per_class": {1: 1.5}}, "count for class 1 must be a whole number >= 0, got 1.5"),
     ({"synthetic_ratio": float("nan")}, "synthetic_ratio must be a finite number >= 0"),
     ({"synthetic_ratio": float("inf")}, "synthetic_ratio must be a finite number >= 0"),
-    ({"per_class": {1: 1}, "balance": True}, "per_class= or balance=True, not both"),  # per_class silently won
+    ({"per_class": {1: 1}, "balance": True}, "not per_class={1: 1} and balance=True"),  # per_class silently won
+    # synthetic_ratio was silently ignored beside balance or per_class
+    ({"synthetic_ratio": 2, "balance": True}, "pass one of synthetic_ratio=, per_class= or balance=True, "
+                                              "not synthetic_ratio=2 and balance=True"),
+    ({"synthetic_ratio": 1.0, "per_class": 3}, "not synthetic_ratio=1.0 and per_class=3"),
     ({"per_class": -1}, "count for class 0 must be a whole number >= 0, got -1"),
 ])
 def test_bad_synthetic_counts_are_named(options, message):

@@ -1,5 +1,6 @@
 import copy
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -108,3 +109,22 @@ def test_auto_is_on_for_scarce_tables_and_off_above_max_rows(mixed_table, fast_p
     forced = TabularCGAN(random_state=0, privacy_filter=None, label_filter=0.2, **fast_params)
     forced.fit(mixed_table, y="label")
     assert forced._label_filter is not None  # a number applies at any size
+
+
+def test_without_a_class_of_two_rows_the_filter_is_skipped_with_a_warning():
+    """The out-of-fold fit used to get an empty fold and crash (scikit-learn: 0 samples); this can
+    still happen through attach_privacy_filter with a table of other rows than the model's."""
+    train, _ = two_classes(4, 0)
+    codes = np.arange(8)  # every row a class of its own
+    with pytest.warns(synthaug.SynthaugWarning, match="label_filter: no class has a second training row among 8"):
+        flt = fit_label_filter(train, codes, 0.1, SPECS, np.random.default_rng(0))
+    assert not flt.rejects(train, codes).any()
+
+
+def test_many_small_classes_fit_without_scikit_learns_warning():
+    """Its 'number of unique classes is greater than 50%' came once per fold fit (4 times in a trial)."""
+    train, _ = two_classes(30, 0)
+    codes = np.repeat(np.arange(30), 2)  # 30 classes of 2 rows: every fold fit sees > 50% unique classes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit_label_filter(train, codes, 0.1, SPECS, np.random.default_rng(0))

@@ -10,8 +10,11 @@ import synthaug.tabular.training as training
 from synthaug import DataError, TabularCGAN
 
 # sha256 of pd.util.hash_pandas_object(sample_frame(n=40, random_state=1)) of a default fit, computed with the
-# code of 10e407f (before the regularisers existed); same torch / numpy / pandas as the rest of the suite
-DEFAULT_SAMPLE = "c41823d632e86200840635c8d67cb79d49f58eb11b8c0bf75493d488ed9ad7ac"
+# code of 10e407f (before the regularisers existed); same torch / numpy / pandas as the rest of the suite.
+# 3dbff86 changed which rows the privacy filter's pinning test keeps (a local reference), so the hash is
+# that of 3dbff86 with the regularisers off: the generator's bytes are those of 10e407f, the filter's choice is new
+# (with the pinning test of 6811866 the hash of 10e407f, c41823d6..., still holds)
+DEFAULT_SAMPLE = "8a02304f2f872d9ce48ff6d95c7beff5faec5b6de3a1912410007715c3a8c49f"
 
 
 def _sample(table: pd.DataFrame, params: dict, **extra) -> pd.DataFrame:

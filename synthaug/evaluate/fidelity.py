@@ -196,7 +196,7 @@ def detection_auc(
         max_iter=100, categorical_features=_categorical_mask(schema), random_state=seed % 2**32
     )
     cv, shared = content_folds(features, is_synth, folds, seed)
-    if any(len(np.unique(is_synth[train])) < 2 for train, _ in cv):
+    if len(cv) < 2 or any(len(np.unique(is_synth[train])) < 2 for train, _ in cv):
         return Estimate(float("nan"), float("nan"), float("nan"), "too few distinct rows for grouped folds")
     method = f"{folds}-fold cross-validation grouped by row content, DeLong" + (
         f"; {shared} of {len(synthetic_rows)} synthetic rows compared equal a real row" if shared else "")
@@ -216,7 +216,8 @@ def content_folds(
     """Stratified folds in which rows of equal content share a fold, and how many synthetic rows equal a real row.
 
     A row's fold is the shuffled stratified fold of the first row with its content (a 64-bit hash of
-    ``features``), so without repeated rows the folds are exactly ``StratifiedKFold``'s. Split
+    ``features``), so without repeated rows the folds are exactly ``StratifiedKFold``'s; a fold left
+    without rows (fewer contents than folds) is dropped. Split
     apart, a synthetic copy of a real row would be scored by a model that learnt its twin with the
     opposite label: a copy table would read as an AUC near 0 instead of 0.5.
     """
@@ -230,7 +231,8 @@ def content_folds(
     fold = fold[first[group]]
     real = is_synth == 0
     shared = int(np.isin(content[~real], content[real]).sum())
-    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(folds)], shared
+    parts = [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(folds)]
+    return [(train, test) for train, test in parts if len(test)], shared  # few contents: some folds empty
 
 
 def _codes(frame: pd.DataFrame, schema: TableSchema) -> np.ndarray:

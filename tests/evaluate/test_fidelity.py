@@ -95,6 +95,20 @@ def test_a_copy_of_the_training_table_is_undetectable_not_anti_detected(splits):
     assert half.low < 0.5 < half.high and "75 of 150" in half.method
 
 
+def test_a_table_of_fewer_contents_than_folds_is_measured_not_a_crash():
+    # two columns of two values: 4 contents, 5 grouped folds; an empty fold reached predict() with
+    # 0 rows (scikit-learn's "Found array with 0 sample(s)") from `synthaug evaluate`
+    rng = np.random.default_rng(0)
+    table = lambda n: pd.DataFrame({"smoker": rng.choice(["yes", "no"], n), "y": rng.choice(["a", "b"], n)})  # noqa: E731
+    real, synthetic = table(200), table(200)
+    schema = check_tables(real, "y", {})
+    real, synthetic = canonical(real, schema), canonical(synthetic, schema)
+    folds, _ = fidelity.content_folds(fidelity._codes(pd.concat([real, synthetic]), schema), np.repeat([0.0, 1.0], 200), 5, 0)
+    assert len(folds) == 4 and all(len(test) for _, test in folds)
+    auc = fidelity.detection_auc(real, synthetic, schema, seed=0)
+    assert 0.3 < auc.value < 0.7 and "200 of 200 synthetic rows" in auc.method
+
+
 def test_content_folds_are_stratified_folds_without_repeats_and_keep_twins_together():
     rng = np.random.default_rng(0)
     features, is_synth = rng.normal(size=(40, 2)), np.repeat([0.0, 1.0], [30, 10])

@@ -103,7 +103,8 @@ def test_a_table_of_fewer_contents_than_folds_is_measured_not_a_crash():
     real, synthetic = table(200), table(200)
     schema = check_tables(real, "y", {})
     real, synthetic = canonical(real, schema), canonical(synthetic, schema)
-    folds, _ = fidelity.content_folds(fidelity._codes(pd.concat([real, synthetic]), schema), np.repeat([0.0, 1.0], 200), 5, 0)
+    features = fidelity._codes(pd.concat([real, synthetic]), schema)
+    folds, _ = fidelity.content_folds(features, np.repeat([0.0, 1.0], 200), 5, 0)
     assert len(folds) == 4 and all(len(test) for _, test in folds)
     auc = fidelity.detection_auc(real, synthetic, schema, seed=0)
     assert 0.3 < auc.value < 0.7 and "200 of 200 synthetic rows" in auc.method

@@ -184,12 +184,19 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     if frame.shape[0] == 0:
         raise DataError(f"{name}: table has no rows")
     for column in schema.features:  # the target is checked by its labels below
-        if column in schema.forced and column not in schema.dates:  # any values are categories; numbers checked
+        found = column_kind(frame[column])
+        if column in schema.forced and column not in schema.dates:
             if column in schema.numeric:
                 _check_numbers(frame[column], column, name)
-            continue
-        expected = "date" if column in schema.dates else schema.kind(column)  # the training table decides
-        found = column_kind(frame[column])
+                continue
+            # categories compare as text: the tables must hold the same kind of values, or a CSV's 1234
+            # would meet a Parquet's '01234' (and a timestamp its date text) without a match
+            expected = column_kind(train[column])
+            stamped = [pd.api.types.is_datetime64_any_dtype(t[column].dtype) for t in (train, frame)]
+            if stamped[0] != stamped[1]:
+                expected, found = ("datetime64", "text") if stamped[0] else ("text", "datetime64")
+        else:
+            expected = "date" if column in schema.dates else schema.kind(column)  # the training table decides
         if expected == "categorical" and found == "date":  # e.g. the dates of a column whose 'TBD' is in train only
             found = "categorical"
         if found != expected and not frame[column].isna().all():

@@ -156,8 +156,9 @@ def month_format(values: pd.Series) -> tuple[str, str | None] | None:
     if pd.api.types.infer_dtype(text, skipna=True) != "string":
         return None
     stamps, lower = parse_datetimes(text), text.str.lower()
-    shapes = [shape, shape.replace("%d", "%-d")] if "%d" in shape else [shape]
-    shape = max(shapes, key=lambda f: int((format_dates(stamps, f).str.lower() == lower).sum()))  # ties: padded
+    names = dict.fromkeys([shape.replace("%B", "%b"), shape.replace("%b", "%B")])  # 'May' reads as a full name
+    shapes = [f for name in names for f in dict.fromkeys([name, name.replace("%d", "%-d")])]
+    shape = max(shapes, key=lambda f: int((format_dates(stamps, f).str.lower() == lower).sum()))  # ties: %b, padded
     case = next((c for c in CASES if (text == getattr(text.str, c)()).all()), None)
     return shape, case
 

@@ -181,6 +181,15 @@ def test_a_month_name_column_fitted_saved_and_loaded_samples_month_names(tmp_pat
     assert out.str.fullmatch(r"[A-Z][a-z]{2} [1-9]\d? 2021").all(), out.head()  # Mar 14 2021
 
 
+@pytest.mark.parametrize("values, shape", [
+    (["May 5 2021", "Jun 6 2021", "Jan 3 2021"], "%b %-d %Y"),  # was %B: the first value alone decided
+    (["5 May 2021", "6 June 2021", "3 January 2021"], "%-d %B %Y"),
+    (["2021-May-05", "2021-Jun-06"], "%Y-%b-%d"),
+])
+def test_a_column_starting_with_may_keeps_its_short_or_full_names(values, shape):
+    assert month_format(pd.Series(values))[0] == shape
+
+
 def test_month_format_is_learned_only_for_month_name_text():
     assert month_format(pd.Series(["Jan 3 2021", "Mar 14 2021"])) == ("%b %-d %Y", None)
     assert month_format(pd.Series(["03-JAN-2021", None, "14-MAR-2021"])) == ("%d-%b-%Y", "upper")

@@ -21,7 +21,8 @@ AT_SYNTHETIC_MIX = "synthetic class mix"
 
 
 def class_weights(real_labels: pd.Series, synthetic_labels: pd.Series) -> pd.Series | None:
-    """Per class of ``real_labels``, its synthetic share over its real share; None when the mixes are equal.
+    """Per class of ``real_labels``, its synthetic share over its real share; None when the mixes are
+    equal up to rounding (every synthetic count within one row of the real shares).
 
     A class without synthetic records gets weight 0. The weights are scaled to mean 1 over the real
     rows of positive weight, so the rows' weights sum to a row count (Cramer's V's bias correction
@@ -33,7 +34,8 @@ def class_weights(real_labels: pd.Series, synthetic_labels: pd.Series) -> pd.Ser
     if len(unknown):
         raise DataError(f"synthetic: class(es) {quoted(unknown)} have no real rows, so fidelity cannot weight them")
     n_syn = n_syn.reindex(n_real.index, fill_value=0)
-    if (n_syn * len(real_labels) == n_real * len(synthetic_labels)).all():  # exact, in integers
+    at_real_mix = n_real * len(synthetic_labels) / len(real_labels)  # (n_classes,) counts at the real shares
+    if ((n_syn - at_real_mix).abs() < 1).all():  # equal up to rounding to whole rows (sample --n at the prior)
         return None
     kept_rows = int(n_real[n_syn > 0].sum())
     return n_syn / len(synthetic_labels) * kept_rows / n_real

@@ -17,7 +17,16 @@ def test_weights_are_synthetic_over_real_shares():
 def test_equal_mixes_need_no_weights():
     real = pd.Series(["a"] * 60 + ["b"] * 40)
     assert classmix.class_weights(real, pd.Series(["b"] * 20 + ["a"] * 30)) is None
-    assert classmix.class_weights(real, pd.Series(["a"] * 31 + ["b"] * 20)) is not None
+    assert classmix.class_weights(real, pd.Series(["a"] * 33 + ["b"] * 17)) is not None  # 3 rows off the mix
+
+
+def test_mixes_equal_up_to_whole_rows_need_no_weights():
+    # sample --n 1000 at a 1333/667 prior gives 667/333 (666.7/333.3 rounded): weighting it by
+    # 1.0008/0.9985 put a "measured at the synthetic class mix" note on every such report
+    real = pd.Series(["a"] * 1333 + ["b"] * 667)
+    assert classmix.class_weights(real, pd.Series(["a"] * 667 + ["b"] * 333)) is None
+    assert classmix.class_weights(pd.Series(["a"] * 60 + ["b"] * 40), pd.Series(["a"] * 31 + ["b"] * 20)) is None
+    assert classmix.class_weights(real, pd.Series(["a"] * 669 + ["b"] * 331)) is not None
 
 
 def test_a_class_without_synthetic_records_weighs_nothing():
@@ -36,4 +45,5 @@ def test_a_class_without_synthetic_records_weighs_nothing():
 def test_a_synthetic_class_without_real_rows_is_refused():
     with pytest.raises(DataError, match="class\\(es\\) 'z' have no real rows"):
         classmix.class_weights(pd.Series(["a", "b"]), pd.Series(["a", "z"]))
-    assert classmix.class_weights(pd.Series([1, 2, 2]), pd.Series([1, 2])).to_dict() == pytest.approx({1: 1.5, 2: 0.75})
+    weights = classmix.class_weights(pd.Series([1, 2, 2]), pd.Series([1, 1, 1, 2]))
+    assert weights.to_dict() == pytest.approx({1: 2.25, 2: 0.375})

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ._cli_options import Categorical, Continuous, column_names
+from ._cli_options import Categorical, Continuous, Drop, column_names
 from ._errors import DataError
 from .cli import command, err_console
 from .evaluate import evaluate, write_report
@@ -47,10 +47,7 @@ def evaluate_command(
             **_TABLE,
         ),
     ] = None,
-    drop: Annotated[
-        str | None,
-        typer.Option("--drop", help="Columns to leave out of every table, comma-separated (e.g. those fit left out)."),
-    ] = None,
+    drop: Drop = None,
     categorical: Categorical = None,
     continuous: Continuous = None,
     seeds: Annotated[

@@ -192,6 +192,19 @@ def test_drop_leaves_out_a_column_the_model_left_out(files, tmp_path):
     assert json.loads((tmp_path / "d" / "report.json").read_text())["options"]["drop"] == ["patient id"]
 
 
+def test_repeated_drop_options_add_up(files, tmp_path):
+    # a text option kept only the last --drop: 'patient id' came back as missing, with a hint to drop it
+    paths = {}
+    for name in ("train", "test"):
+        paths[name] = tmp_path / f"{name}.csv"
+        pd.read_csv(files[name]).assign(**{"patient id": range(120), "ward": 1}).to_csv(paths[name], index=False)
+    paths["synthetic"] = files["synthetic"]
+    args = _args(paths, tmp_path / "d", "--seeds", "1", "-q", "--drop", "patient id", "--drop", "ward")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "d" / "report.json").read_text())["options"]["drop"] == ["patient id", "ward"]
+
+
 def test_drop_of_an_unknown_column_is_an_error(files, tmp_path):
     result = CliRunner().invoke(app, _args(files, tmp_path / "u", "--drop", "x,Colour"))
     assert result.exit_code == 2

@@ -166,7 +166,7 @@ def _infer_kind(col: pd.Series, name: str) -> str:
         integral = bool(np.all(np.mod(values.to_numpy(dtype=float), 1.0) == 0.0))
         if n_unique <= MAX_NUMERIC_CATEGORIES:
             return "categorical"
-        if integral and _looks_like_id(values, n_unique) and _is_monotonic(values):
+        if integral and looks_like_id(len(values), n_unique) and _is_monotonic(values):
             return "identifier"
         return "integer" if integral else "continuous"
     _check_stray_strings(values, name)
@@ -174,7 +174,7 @@ def _infer_kind(col: pd.Series, name: str) -> str:
     if is_all_dates(dates):
         return "datetime"
     _warn_stray_dates(values, name, unique, dates)
-    if _looks_like_id(values, n_unique):
+    if looks_like_id(len(values), n_unique):
         return "identifier"
     return "categorical"
 
@@ -187,8 +187,9 @@ def _is_monotonic(values: pd.Series) -> bool:
     return values.is_monotonic_increasing or values.is_monotonic_decreasing
 
 
-def _looks_like_id(values: pd.Series, n_unique: int) -> bool:
-    return len(values) >= ID_MIN_ROWS and n_unique >= ID_MIN_UNIQUE_SHARE * len(values)
+def looks_like_id(n_rows: int, n_unique: int) -> bool:
+    """Nearly every one of enough rows holds a value of its own: identifier-like (a column or a target)."""
+    return n_rows >= ID_MIN_ROWS and n_unique >= ID_MIN_UNIQUE_SHARE * n_rows
 
 
 def _check_stray_strings(values: pd.Series, name: str) -> None:

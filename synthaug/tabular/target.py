@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name, plain, quoted
-from .schema import ID_MIN_ROWS, ID_MIN_UNIQUE_SHARE
+from .schema import looks_like_id
 
 
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
@@ -75,7 +75,7 @@ def _check_not_identifier(name, counts: np.ndarray) -> None:
     :mod:`synthaug.tabular.schema` judges a feature column identifier-like."""
     n_rows, n_classes = int(counts.sum()), len(counts)
     n_single = int((counts == 1).sum())
-    if counts.max() >= 2 and not (n_rows >= ID_MIN_ROWS and n_classes >= ID_MIN_UNIQUE_SHARE * n_rows):
+    if counts.max() >= 2 and not looks_like_id(n_rows, n_classes):
         return
     singles = "every class a single row" if n_single == n_classes else f"{n_single} of them a single row"
     raise DataError(f"target column {name!r} has {n_classes} classes in {n_rows} rows ({singles}): "

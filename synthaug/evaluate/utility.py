@@ -186,7 +186,8 @@ def capped_ratios(
     Every ratio reaching ``n_synthetic`` adds all the synthetic records (and as many baseline
     records), so only the smallest of them is kept; the note names the records and the ratio it
     really adds, and the ratios left out. E.g. 2000 training rows, 500 synthetic, ratios (1, 5):
-    ``[1]`` and "... real+synthetic@1 adds all 500 (ratio 0.25, not 1); ratio 5 is left out ...".
+    ``[1]`` and "... real+synthetic@1 adds all of them (ratio 0.25 of 2000 training rows, not 1) ...;
+    ratio 5 left out: it would add the same 500 records as @1".
     """
     reaching = [r for r in ratios if round(r * n_train) >= n_synthetic]
     if not reaching:

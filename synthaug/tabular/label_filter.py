@@ -152,7 +152,7 @@ def fit_label_filter(features: pd.DataFrame, codes: np.ndarray, quantile: float,
     if np.bincount(codes).max() < 2:  # every row's class is missing from its out-of-fold fit
         warnings.warn(f"label_filter: no class has a second training row among {len(codes)}, so no row can be "
                       "scored by a model that saw its class; sampling goes without the label filter",
-                      SynthaugWarning, stacklevel=3)
+                      SynthaugWarning, stacklevel=4)  # fit_label_filter <- _fit_label_filter <- fit <- the caller
         return LabelFilter(featurizer, None, min_proba)
     oof = _out_of_fold(x, codes, rng, C)
     for k in np.unique(codes):  # classes, not rows: one quantile each

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._errors import DataError
 from .._random import child_seed
 from ..privacy.dp import DPPlan, guarantee_scope, plan_budget, privacy_record
 
@@ -25,13 +24,8 @@ def plan_dp(model: TabularCGAN) -> tuple[DPPlan, np.ndarray, dict[str, str]]:
     for DP-SGD; noisy prior.
 
     Returns the plan, the class counts from now on (Laplace-noised unless public) and the
-    provenance saying so. Refuses what DP-SGD does not cover (wgan-gp, feature matching).
+    provenance saying so (what DP-SGD does not cover is refused by :func:`.params.check_regularisers`).
     """
-    if model.loss == "wgan-gp":
-        raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
-    if float(model.feature_matching) > 0:  # its loss feeds real rows' features to G outside DP-SGD
-        raise DataError(f"feature_matching: not supported with DP (the generator would see real rows' "
-                        f"discriminator features directly); got {model.feature_matching!r}, use 0")
     public = model.provenance_["class_counts"] == PUBLIC
     plan, counts = plan_budget(model.dp_epsilon, model.dp_delta, model.dp_max_grad_norm, model.class_counts_,
                                model.n_rows_, np.random.default_rng(child_seed(model.seed_, 3)), public_counts=public)

@@ -36,7 +36,8 @@ def check_params(params: Mapping[str, Any]) -> None:
 
 
 def check_regularisers(params: Mapping[str, Any]) -> None:
-    """``lecam_weight``, ``r1_weight``: finite, >= 0, 0 under DP; R1 needs a loss without its own penalty."""
+    """``lecam_weight``, ``r1_weight``: finite, >= 0, 0 under DP; R1 needs a loss without its own penalty;
+    DP-SGD covers neither wgan-gp's gradient penalty nor feature matching."""
     dp = params["dp_epsilon"] is not None
     for name in ("lecam_weight", "r1_weight"):
         value = params[name]
@@ -44,6 +45,11 @@ def check_regularisers(params: Mapping[str, Any]) -> None:
             raise DataError(f"{name} must be a finite number >= 0; got {value!r}")
         if dp and float(value) > 0:  # Opacus' per-sample gradients cover the plain loss only
             raise DataError(f"{name}: not supported with DP; got {value!r}, use 0")
+    if dp and params["loss"] == "wgan-gp":
+        raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
+    if dp and float(params["feature_matching"]) > 0:  # its loss feeds real rows' features to G outside DP-SGD
+        raise DataError(f"feature_matching: not supported with DP (the generator would see real rows' "
+                        f"discriminator features directly); got {params['feature_matching']!r}, use 0")
     if float(params["r1_weight"]) > 0 and params["loss"] == "wgan-gp":
         raise DataError(f"r1_weight: not with loss wgan-gp (it has its own gradient penalty, gp_weight); "
                         f"got {params['r1_weight']!r}, use 0 or loss non-saturating / hinge")

@@ -6,6 +6,7 @@ import pytest
 import synthaug
 from synthaug import DataError, TabularCGAN
 from synthaug.privacy.dp import default_delta, noisy_class_counts
+from synthaug.tabular.encoder import TableEncoder
 
 pytest.importorskip("opacus")
 
@@ -84,6 +85,17 @@ def test_feature_matching_is_refused_under_dp(mixed_table):
     # reach the generator outside DP-SGD, so the generator would not be post-processing
     with pytest.raises(DataError, match="feature_matching: not supported with DP"):
         TabularCGAN(dp_epsilon=1.0, feature_matching=1.0, **DP_FAST).fit(mixed_table, y="label")
+
+
+@pytest.mark.parametrize("params", [{"loss": "wgan-gp"}, {"feature_matching": 1.0}])
+def test_dp_incompatible_options_are_refused_before_anything_is_fitted(mixed_table, monkeypatch, params):
+    # they were refused only once training was planned, after the encoder (and the filters) were fitted
+    def boom(*args, **kwargs):
+        raise AssertionError("the encoder was fitted")
+
+    monkeypatch.setattr(TableEncoder, "fit", boom)
+    with pytest.raises(DataError, match="not supported with DP"):
+        TabularCGAN(dp_epsilon=1.0, **DP_FAST, **params).fit(mixed_table, y="label")
 
 
 def test_noisy_counts_are_positive_integers_near_truth():

@@ -198,7 +198,7 @@ def detection_auc(
     cv, shared = content_folds(features, is_synth, folds, seed)
     if len(cv) < 2 or any(len(np.unique(is_synth[train])) < 2 for train, _ in cv):
         return Estimate(float("nan"), float("nan"), float("nan"), "too few distinct rows for grouped folds")
-    method = f"{folds}-fold cross-validation grouped by row content, DeLong" + (
+    method = f"{len(cv)}-fold cross-validation grouped by row content, DeLong" + (
         f"; {shared} of {len(synthetic_rows)} synthetic rows compared equal a real row" if shared else "")
     if class_weight is None:
         proba = cross_val_predict(model, features, is_synth, cv=cv, method="predict_proba")[:, 1]

@@ -294,9 +294,11 @@ def _accepts_nan(dtype: str) -> bool:
 class CategoricalCodec:
     """One-hot over the categories seen at least ``min_count`` times (and missing, if any).
 
-    Rarer categories are folded into the most frequent one, so a singleton value (often an
-    identifier) never enters the model file. A categorical column with no category that common
-    is modelled as missing (a boolean keeps its most frequent value: True and False are public).
+    Rarer categories never enter the model file (a singleton value is often an identifier). For
+    training, each of their rows is given a kept category drawn by the kept categories' frequencies,
+    so the folded mass adds no category of its own and no tie to the rows' classes. A categorical
+    column with no category that common is modelled as missing (a boolean keeps its most frequent
+    value: True and False are public).
     """
 
     def __init__(self, spec: ColumnSpec, min_count: int):
@@ -313,6 +315,7 @@ class CategoricalCodec:
         self.categories_ = [_to_json_scalar(v) for v in kept.index]
         self.has_missing_ = bool(col.isna().any()) or rare
         self.n_folded_ = int(len(counts) - len(kept))
+        self.kept_shares_ = (kept / kept.sum()).to_numpy()
         self.dtype_categories_, self.ordered_ = categorical_dtype_state(col.dtype, self.categories_)
         return self
 
@@ -323,16 +326,19 @@ class CategoricalCodec:
     def widths(self) -> list[tuple[int, str]]:
         return [(self.width, "softmax")]
 
-    def codes(self, col: pd.Series) -> np.ndarray:
+    def codes(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
+        """Each row's category code; folded rows draw a kept category by the kept frequencies."""
         lookup = pd.Index(pd.Series(self.categories_, dtype=object))
         codes = lookup.get_indexer(col.astype(object))
-        codes[codes < 0] = 0  # unseen or folded categories -> the most frequent
-        if self.has_missing_:
-            codes[col.isna().to_numpy()] = len(self.categories_)
+        folded = (codes < 0) & col.notna().to_numpy()
+        if folded.any() and self.categories_:
+            codes[folded] = rng.choice(len(self.categories_), size=int(folded.sum()), p=self.kept_shares_)
+        if self.has_missing_:  # a column with no kept category is all missing
+            codes[col.isna().to_numpy() | (codes < 0)] = len(self.categories_)
         return codes
 
     def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
-        codes = self.codes(col)
+        codes = self.codes(col, rng)
         onehot = np.zeros((len(col), self.width))
         onehot[np.arange(len(col)), codes] = 1.0
         return onehot

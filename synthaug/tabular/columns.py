@@ -171,7 +171,7 @@ class NumericCodec:
     def widths(self) -> list[tuple[int, str]]:
         return [(1, "linear")] + ([(self.n_modes, "softmax")] if self.n_modes > 1 else [])
 
-    def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
+    def transform(self, col: pd.Series, rng: np.random.Generator, groups: np.ndarray | None = None) -> np.ndarray:
         x = to_float(col, self.spec)
         n = len(x)
         mode = np.full(n, self.n_modes - 1)  # continuous mode is last
@@ -295,8 +295,8 @@ class CategoricalCodec:
     """One-hot over the categories seen at least ``min_count`` times (and missing, if any).
 
     Rarer categories never enter the model file (a singleton value is often an identifier). For
-    training, each of their rows is given a kept category drawn by the kept categories' frequencies,
-    so the folded mass adds no category of its own and no tie to the rows' classes. A categorical
+    training, each of their rows is given a kept category drawn as its class's kept rows hold them,
+    so the folded mass adds no category of its own and no tie to a class that the data lacks. A categorical
     column with no category that common is modelled as missing (a boolean keeps its most frequent
     value: True and False are public).
     """
@@ -315,7 +315,6 @@ class CategoricalCodec:
         self.categories_ = [_to_json_scalar(v) for v in kept.index]
         self.has_missing_ = bool(col.isna().any()) or rare
         self.n_folded_ = int(len(counts) - len(kept))
-        self.kept_shares_ = (kept / kept.sum()).to_numpy()
         self.dtype_categories_, self.ordered_ = categorical_dtype_state(col.dtype, self.categories_)
         return self
 
@@ -326,19 +325,19 @@ class CategoricalCodec:
     def widths(self) -> list[tuple[int, str]]:
         return [(self.width, "softmax")]
 
-    def codes(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
-        """Each row's category code; folded rows draw a kept category by the kept frequencies."""
+    def codes(self, col: pd.Series, rng: np.random.Generator, groups: np.ndarray | None = None) -> np.ndarray:
+        """Each row's category code; a folded row draws a kept category as its class's kept rows hold them."""
         lookup = pd.Index(pd.Series(self.categories_, dtype=object))
         codes = lookup.get_indexer(col.astype(object))
         folded = (codes < 0) & col.notna().to_numpy()
         if folded.any() and self.categories_:
-            codes[folded] = rng.choice(len(self.categories_), size=int(folded.sum()), p=self.kept_shares_)
+            codes[folded] = draw_like_group(codes, folded, groups, len(self.categories_), rng)
         if self.has_missing_:  # a column with no kept category is all missing
             codes[col.isna().to_numpy() | (codes < 0)] = len(self.categories_)
         return codes
 
-    def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
-        codes = self.codes(col, rng)
+    def transform(self, col: pd.Series, rng: np.random.Generator, groups: np.ndarray | None = None) -> np.ndarray:
+        codes = self.codes(col, rng, groups)
         onehot = np.zeros((len(col), self.width))
         onehot[np.arange(len(col)), codes] = 1.0
         return onehot
@@ -370,6 +369,24 @@ class CategoricalCodec:
         self.dtype_categories_ = None if order is None else list(order)
         self.ordered_ = bool(scalars.get("ordered", False))
         return self
+
+
+def draw_like_group(codes: np.ndarray, folded: np.ndarray, groups: np.ndarray | None, n_codes: int,
+                    rng: np.random.Generator) -> np.ndarray:
+    """A code in ``0..n_codes-1`` for each ``folded`` row, drawn by the kept (``codes >= 0``) rows' shares in its group.
+
+    ``groups`` (the rows' classes; None: one group) keeps a folded row's draw tied to its class as
+    the kept rows are; a group with no kept row draws by the whole column's shares (uniform if none).
+    """
+    groups = np.zeros(len(codes), np.int64) if groups is None else np.asarray(groups, np.int64)
+    kept = codes >= 0
+    counts = np.zeros((int(groups.max()) + 1, n_codes))
+    np.add.at(counts, (groups[kept], codes[kept]), 1.0)
+    overall = counts.sum(0) if kept.any() else np.ones(n_codes)
+    counts[counts.sum(1) == 0] = overall
+    cdf = np.cumsum(counts / counts.sum(1, keepdims=True), axis=1)[groups[folded]]  # (folded, kept codes)
+    u = rng.random(int(folded.sum()))
+    return np.minimum((u[:, None] > cdf).sum(1), counts.shape[1] - 1)
 
 
 def categorical_dtype_state(dtype, kept: list) -> tuple[list | None, bool]:
@@ -410,7 +427,7 @@ class ConstantCodec:
     def widths(self) -> list[tuple[int, str]]:
         return [(2, "softmax")] if self.has_missing_ else []
 
-    def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
+    def transform(self, col: pd.Series, rng: np.random.Generator, groups: np.ndarray | None = None) -> np.ndarray:
         if not self.has_missing_:
             return np.zeros((len(col), 0))
         missing = col.isna().to_numpy()

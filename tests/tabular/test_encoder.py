@@ -263,6 +263,20 @@ def test_folded_categories_are_spread_over_the_kept_ones_by_frequency_not_given_
     assert abs(shares["common"] - 0.6) < 0.03 and abs(shares["mid"] - 0.3) < 0.03 and abs(shares["rare"] - 0.1) < 0.03
 
 
+def test_a_folded_row_takes_a_kept_category_as_its_class_holds_them():
+    # class 1's kept rows are all "b": its folded rows become "b", never class 0's "a"; a class
+    # with no kept row (2) draws by the whole column
+    values = ["a"] * 400 + ["b"] * 100 + [f"once-{i}" for i in range(600)]
+    groups = np.array([0] * 400 + [1] * 100 + [0] * 200 + [1] * 200 + [2] * 200)
+    frame = pd.DataFrame({"c": values})
+    specs, _ = infer_schema(frame, categorical=["c"])
+    rng = np.random.default_rng(0)
+    enc = TableEncoder().fit(frame, specs, rng)
+    back = enc.inverse_transform(enc.transform(frame, rng, groups))["c"]
+    assert (back[groups == 0] == "a").all() and (back[groups == 1] == "b").all()
+    assert abs((back[groups == 2] == "a").mean() - 0.8) < 0.06
+
+
 def test_a_constant_boolean_with_missing_values_decodes_to_true_and_missing():
     # a public schema's "bool" constant with missing values came back as 1.0 / NaN (float64)
     from synthaug.tabular.columns import ConstantCodec

@@ -470,3 +470,21 @@ def test_an_identifier_as_target_is_one_line_exit_2(tmp_path):
     assert result.output.strip().splitlines() == [
         "error: target column 'txn_id' has 60 classes in 60 rows (every class a single row): is it an identifier? "
         "choose the class column as y (--target)"]
+
+
+def test_demo_privacy_table_gives_the_dcr_share_its_own_verdict():
+    # the overall verdict sat in the column next to the DCR share and read as the share's
+    from rich.console import Console
+
+    from synthaug._demo import _privacy_table
+
+    measure = lambda name, value, verdict: {"name": name, "value": value, "verdict": verdict}  # noqa: E731
+    report = {"privacy": [{"source": "synthetic", "verdict": "leaks", "measures": [
+        measure("dcr_share", 0.5, "no measurable leak"), measure("exact_copies", 0.2, "leaks"),
+        measure("mia_distance", 0.52, "inconclusive"), measure("mia_density", 0.55, "inconclusive")]}]}
+    console = Console(record=True, width=200)
+    console.print(_privacy_table(report))
+    text = console.export_text()
+    row = next(line for line in text.splitlines() if "synthetic" in line)
+    assert "0.500 (no measurable leak)" in row and "0.550" in row and "leaks (exact copies)" in row
+    assert "overall verdict" in text

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from ._cli_options import Categorical, Continuous, Drop, column_names
 from ._errors import DataError
-from .cli import command, err_console
+from .cli import command, console, err_console
 from .evaluate import evaluate, write_report
 from .evaluate.report import check_report_dir, verdict_drivers
 from .images.folder import IMAGE_SUFFIXES
@@ -95,7 +95,6 @@ def evaluate_command(
     _check_folders({"train": train, "test": test, "synthetic": synthetic, "holdout": holdout})
     if any(_is_images(p) for p in (train, test, synthetic)):
         from ._cli_image import evaluate_images_cli
-        from ._cli_tabular import console
 
         given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--drop", drop),
                  ("--categorical", categorical), ("--continuous", continuous))

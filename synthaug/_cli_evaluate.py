@@ -1,7 +1,9 @@
 """``synthaug evaluate``: a thin command over :func:`synthaug.evaluate.evaluate`.
 
 Options left out on the command line are not passed on, so the API's defaults apply (the help
-text reads them from the function's signature rather than repeating them).
+text reads them from the function's signature rather than repeating them). The exception is
+``--seed``: it defaults to 0, as every command's does, so that a run repeats; the API keeps
+scikit-learn's ``random_state=None`` (fresh entropy). Either way report.json records the seed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from ._cli_options import Categorical, Continuous, Drop, column_names
 from ._errors import DataError
-from .cli import command, err_console
+from .cli import command, console, err_console
 from .evaluate import evaluate, write_report
 from .evaluate.report import check_report_dir, verdict_drivers
 from .images.folder import IMAGE_SUFFIXES
@@ -63,12 +65,12 @@ def evaluate_command(
         ),
     ] = None,
     seed: Annotated[
-        int | None,
+        int,
         typer.Option(
             "--seed", min=0,
-            help="Random seed (tables: default fresh entropy, the seed used is in report.json; images: default 0).",
+            help="Random seed (0 or more), for tables and images alike; report.json records it.",
         ),
-    ] = None,
+    ] = 0,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", min=1, help=f"CPU threads (default {_DEFAULTS['n_jobs']})."),
@@ -93,14 +95,13 @@ def evaluate_command(
     _check_folders({"train": train, "test": test, "synthetic": synthetic, "holdout": holdout})
     if any(_is_images(p) for p in (train, test, synthetic)):
         from ._cli_image import evaluate_images_cli
-        from ._cli_tabular import console
 
         given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--drop", drop),
                  ("--categorical", categorical), ("--continuous", continuous))
         if unused := [name for name, value in given if value is not None]:
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
-        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed or 0, quiet, console, steps=classifier_steps,
+        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed, quiet, console, steps=classifier_steps,
                             jobs=jobs, real_images=not no_real_images)
         return
     if no_real_images:  # rather than accept it and do nothing

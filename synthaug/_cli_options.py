@@ -1,14 +1,20 @@
-"""Column-list options that several commands take (fit, schema, share, evaluate), spelt and parsed once.
+"""Options that several commands take (columns, --quiet, --seed, --schema, --overwrite), spelt and
+parsed once.
 
 Kept apart from the command modules, which import :mod:`synthaug.cli` (and it them), so any
-command module can import these first.
+command module can import these first. A command module imports from here and from ``cli``, never
+from another command module: that made ``import synthaug._cli_tabular`` fail on the cycle.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from ._errors import DataError
 
 
 def column_names(texts: str | list[str] | None) -> list[str]:
@@ -27,3 +33,23 @@ Categorical = Annotated[list[str] | None, _columns("Columns to treat as categori
 Continuous = Annotated[list[str] | None, _columns("Columns to treat as continuous")]
 Drop = Annotated[list[str] | None, _columns("Columns to leave out")]
 Keep = Annotated[list[str] | None, _columns("Identifier-like columns to model anyway")]
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars and summaries.")]
+SchemaFile = Annotated[Path | None, typer.Option(
+    "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
+    "classes come from it, not from the data.")]
+Seed = Annotated[int, typer.Option(help="Random seed (0 or more); the same seed gives the same bytes.")]
+Overwrite = Annotated[bool, typer.Option(
+    "--overwrite", help="Replace OUTPUT if it is an existing file (a file does not say who wrote it, so it is "
+                        "refused without this); never the file or folder read as input.")]
+
+
+def check_output_file(output: Path, overwrite: bool, inputs: dict[str, Path | None], what: str) -> None:
+    """Before any work: a DataError if ``output`` is one of ``inputs`` (name -> path; refused even with
+    ``--overwrite``), or an existing file and not ``overwrite``. Folders are left to the writer, which
+    replaces only a folder it recognises as its own (:func:`synthaug.io.check_output_folder`)."""
+    for name, path in inputs.items():
+        if path is not None and output.exists() and path.exists() and os.path.samefile(output, path):
+            raise DataError(f"--output {output} is the {name}; write {what} to another file")
+    if output.exists() and not output.is_dir() and not overwrite:
+        raise DataError(f"--output {output}: exists; choose another path, or pass --overwrite to replace it")

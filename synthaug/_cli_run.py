@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ._cli_tabular import Quiet, console
-from .cli import command
+from ._cli_options import Quiet
+from .cli import command, console
 
 
 @command("run")

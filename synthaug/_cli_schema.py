@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from ._cli_tabular import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, _names, check_output_file, console
+from ._cli_options import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, check_output_file, column_names
 from ._errors import SynthaugWarning
-from .cli import command
+from .cli import command, console
 from .io import atomic_path, read_table
 from .tabular.schema import check_columns_exist
 
@@ -44,9 +44,10 @@ def schema_command(
 
     check_output_file(output, overwrite, {"DATA table": data}, "the schema")
     frame = read_table(data)
-    check_columns_exist(frame, _names(drop), "--drop")
-    document = draft_public_schema(frame, target, categorical=_names(categorical), continuous=_names(continuous),
-                                   keep=_names(keep), drop=_names(drop), round_bounds=round_bounds,
+    check_columns_exist(frame, column_names(drop), "--drop")
+    document = draft_public_schema(frame, target, categorical=column_names(categorical),
+                                   continuous=column_names(continuous), keep=column_names(keep),
+                                   drop=column_names(drop), round_bounds=round_bounds,
                                    min_count=min_count)
     rounded = " (rounded outward)" if round_bounds else " (the exact minimum and maximum)"
     warnings.warn(DRAFT_WARNING.format(rounded=rounded), SynthaugWarning, stacklevel=1)

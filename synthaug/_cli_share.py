@@ -7,11 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ._cli_options import Categorical, Continuous
-from ._cli_tabular import Drop, Keep, Quiet, SchemaFile, Seed, _names, console
+from ._cli_options import Categorical, Continuous, Drop, Keep, Quiet, SchemaFile, Seed, column_names
 from ._errors import DataError
 from ._overrides import add_flag_values, parse_overrides, parse_value
-from .cli import command, err_console
+from .cli import command, console, err_console
 from .io import read_table
 
 REFUSED = 3
@@ -63,7 +62,7 @@ def share_command(
     params = parse_overrides(set_ or [], TabularCGAN)
     add_flag_values(params, {"dp_epsilon": dp_epsilon, "dp_delta": dp_delta})
     columns = {"categorical": categorical, "continuous": continuous, "drop": drop, "keep": keep}
-    add_flag_values(params, {key: _names(texts) for key, texts in columns.items() if _names(texts)})
+    add_flag_values(params, {key: column_names(texts) for key, texts in columns.items() if column_names(texts)})
     if schema is not None:
         params["public_schema"] = read_public_schema(schema)
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))

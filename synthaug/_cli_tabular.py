@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from ._cli_options import Categorical, Continuous, Drop, Keep
+from ._cli_options import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, SchemaFile, Seed, check_output_file
 from ._cli_options import column_names as _names
 from ._errors import DataError, ModelFileError
 from ._overrides import add_flag_values, parse_overrides
-from .cli import command
+from .cli import command, console
 from .distributed import launched_by_torchrun, process_group
 from .io import read_table
 from .persist import META_FILE, check_model_path, load_model
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
 from .tabular.public_schema import read_public_schema
 from .tabular.synthesizer import TabularCGAN
-
-console = Console(highlight=False, markup=False)
 
 
 class Strategy(str, Enum):
@@ -48,27 +44,6 @@ class Device(str, Enum):
     auto = "auto"
     cpu = "cpu"
     cuda = "cuda"
-
-
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars and summaries.")]
-SchemaFile = Annotated[Path | None, typer.Option(
-    "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
-    "classes come from it, not from the data.")]
-Seed = Annotated[int, typer.Option(help="Random seed (0 or more); the same seed gives the same bytes.")]
-Overwrite = Annotated[bool, typer.Option(
-    "--overwrite", help="Replace OUTPUT if it is an existing file (a file does not say who wrote it, so it is "
-                        "refused without this); never the file or folder read as input.")]
-
-
-def check_output_file(output: Path, overwrite: bool, inputs: dict[str, Path | None], what: str) -> None:
-    """Before any work: a DataError if ``output`` is one of ``inputs`` (name -> path; refused even with
-    ``--overwrite``), or an existing file and not ``overwrite``. Folders are left to the writer, which
-    replaces only a folder it recognises as its own (:func:`synthaug.io.check_output_folder`)."""
-    for name, path in inputs.items():
-        if path is not None and output.exists() and path.exists() and os.path.samefile(output, path):
-            raise DataError(f"--output {output} is the {name}; write {what} to another file")
-    if output.exists() and not output.is_dir() and not overwrite:
-        raise DataError(f"--output {output}: exists; choose another path, or pass --overwrite to replace it")
 
 
 @command("fit")

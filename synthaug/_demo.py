@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ._run import run_recipe
+from .evaluate.report import drivers_of
 from .recipe import validate
 
 DEMO_RECIPE = {
@@ -59,9 +60,16 @@ def _utility_table(report: dict) -> Table:
 
 
 def _privacy_table(report: dict) -> Table:
-    table = Table("records", "DCR share (0.5 ideal)", "membership AUC", "verdict", title="privacy leakage")
+    """One row per released set: the DCR share with its own verdict, as ``synthaug evaluate`` prints it,
+    and the overall verdict with the measures that set it (an overall verdict beside the DCR share
+    alone read as the share's)."""
+    table = Table("records", "DCR share (0.5 ideal)", "membership AUC", "overall verdict (set by)",
+                  title="privacy leakage")
     for leak in report["privacy"]:
         measures = {m["name"]: m for m in leak["measures"]}
+        share = measures["dcr_share"]
         auc = max(measures["mia_distance"]["value"], measures["mia_density"]["value"])
-        table.add_row(leak["source"], f"{measures['dcr_share']['value']:.3f}", f"{auc:.3f}", leak["verdict"])
+        drivers = drivers_of(leak["verdict"], [(m["name"], m["verdict"]) for m in leak["measures"]])
+        table.add_row(leak["source"], f"{share['value']:.3f} ({share['verdict']})", f"{auc:.3f}",
+                      f"{leak['verdict']} ({drivers})")
     return table

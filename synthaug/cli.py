@@ -3,7 +3,8 @@
 Commands are registered with :func:`command`, which turns known errors (SynthaugError,
 NotFittedError, and OSError such as a full disk) into one line on stderr and exit code 2, and
 warnings into ``warning:`` lines.
-The commands themselves live in the ``_cli_*`` modules.
+The commands themselves live in the ``_cli_*`` modules; options they share are in
+:mod:`synthaug._cli_options`, and ``console`` (stdout) and ``err_console`` are here.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+console = Console(highlight=False, markup=False)  # summaries (stdout)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

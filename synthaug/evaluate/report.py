@@ -6,6 +6,7 @@ aggregates only (scores, rates, shares per bin), never a record.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
@@ -166,9 +167,15 @@ def measure_name(name: str) -> str:
 
 def verdict_drivers(result: LeakageResult, limit: int = 3) -> str:
     """The measures that set ``result.verdict`` (those that leak, or those inconclusive), or "every measure"."""
-    if result.verdict == "no measurable leak":
+    return drivers_of(result.verdict, [(m.name, m.verdict) for m in result.measures], limit)
+
+
+def drivers_of(verdict: str, measures: Iterable[tuple[str, str]], limit: int = 3) -> str:
+    """:func:`verdict_drivers` from the overall ``verdict`` and ``(name, verdict)`` of each measure,
+    as report.json holds them."""
+    if verdict == "no measurable leak":
         return "every measure"
-    drivers = [measure_name(m.name) for m in result.measures if m.verdict == result.verdict]
+    drivers = [measure_name(name) for name, v in measures if v == verdict]
     more = f" and {len(drivers) - limit} more" if len(drivers) > limit else ""
     return ", ".join(drivers[:limit]) + more
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from pathlib import Path
 
 import numpy as np
 
 from ..io import atomic_path
+
+# a training grid, and the temporary sibling atomic_path writes it to (left by a killed run)
+_STEP_GRID = re.compile(r"step_\d{7,}\.png|\.step_\d{7,}\.png\.[a-z0-9_]+\.tmp")
 
 
 def image_grid(rows: np.ndarray, pad: int = 1, min_cell: int = 32, fill: int = 128) -> np.ndarray:
@@ -46,3 +50,21 @@ def save_png(path: str | Path, picture: np.ndarray) -> Path:
 def data_uri(picture: np.ndarray) -> str:
     """``data:image/png;base64,...`` for embedding in a self-contained HTML page."""
     return "data:image/png;base64," + base64.b64encode(png_bytes(picture)).decode("ascii")
+
+
+def step_grid_path(folder: str | Path, step: int) -> Path:
+    """Where the training grid of ``step`` goes: ``folder/step_0000500.png``."""
+    return Path(folder) / f"step_{step:07d}.png"
+
+
+def remove_step_grids(folder: str | Path) -> int:
+    """Delete the training grids an earlier fit wrote in ``folder`` (files named as
+    :func:`step_grid_path` names them, and their temporary siblings), so that a refit's grids are not
+    mixed with them; any other file is left alone. Returns how many were deleted."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    old = [p for p in folder.iterdir() if _STEP_GRID.fullmatch(p.name) and p.is_file() and not p.is_symlink()]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)

@@ -22,7 +22,7 @@ from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_cou
 from .diffaugment import parse_policy
 from .dp_plan import plan_dp, privacy_record_for
 from .folder import ImageWriter, check_labels, prepare_images, read_images
-from .grid import image_grid, save_png
+from .grid import image_grid, remove_step_grids, save_png, step_grid_path
 from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier
 from .metrics import diversity_ratio
 from .model_file import meta_and_tensors, restore_fitted
@@ -373,6 +373,8 @@ class _Monitor:
         self.codes = np.repeat(np.arange(self.n_classes), per_class)
         self.seed = child_seed(model.seed_, 3)
         self.grid_dir = Path(model.grid_dir) if model.grid_dir else None
+        if self.grid_dir is not None:  # a refit into the same folder: its grids only, not the last fit's too
+            remove_step_grids(self.grid_dir)
 
     def __call__(self, step: int, G: Generator) -> dict:
         self._write_grid(step, G)
@@ -388,5 +390,5 @@ class _Monitor:
             rows = generate_images(G, np.repeat(np.arange(self.n_classes), k),
                                    torch.Generator().manual_seed(self.seed))
             grid = image_grid(rows.reshape(self.n_classes, k, *rows.shape[1:]))
-            save_png(self.grid_dir / f"step_{step:07d}.png", grid)
+            save_png(step_grid_path(self.grid_dir, step), grid)
 

@@ -56,6 +56,13 @@ def test_evaluate_writes_both_reports(files, tmp_path):
 
 
 
+def test_the_seed_defaults_to_0_for_tables_as_for_images(files, tmp_path):
+    # tables drew fresh entropy and images used 0; like every command's --seed it is 0, and recorded
+    result = CliRunner().invoke(app, _args(files, tmp_path / "d", "--seeds", "1", "-q"))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "d" / "report.json").read_text())["seed"] == 0
+
+
 def test_a_chosen_class_mix_is_named_in_the_summary(files, tmp_path):
     balanced = {**files, "synthetic": files["balanced"]}
     result = CliRunner().invoke(app, _args(balanced, tmp_path / "b", "--seeds", "1"))

@@ -21,6 +21,7 @@ def test_npz_inputs_get_the_image_evaluation(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert set(report["accuracy"]) >= {"real", "real+albumentations", "synthetic"}
+    assert report["settings"]["random_state"] == 0  # --seed's default, as for tables
     assert (tmp_path / "out" / "report.html").exists()
 
 

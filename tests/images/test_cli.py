@@ -23,6 +23,16 @@ def test_fit_then_sample_a_folder(image_folder, tmp_path):
     assert sorted(r["label"] for r in rows) == ["class_0", "class_0", "class_0", "class_2"]
 
 
+def test_a_refit_replaces_the_earlier_fits_grids_and_keeps_other_files(image_folder, tmp_path):
+    model, grids = tmp_path / "model", tmp_path / "model.grids"
+    result = runner.invoke(app, ["fit", str(image_folder), "-o", str(model), *SET, "--set", "steps=6", "-q"])
+    assert result.exit_code == 0, result.output
+    (grids / "notes.txt").write_text("mine")
+    result = runner.invoke(app, ["fit", str(image_folder), "-o", str(model), *SET, "-q"])  # 4 steps
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in grids.iterdir()) == ["notes.txt", "step_0000002.png", "step_0000004.png"]
+
+
 def test_fit_npz_with_image_size_and_summary(tmp_path, images):
     import numpy as np
 

@@ -27,10 +27,11 @@ class AugmentedDataset(Dataset):
     a test set with the same ``classes_``: a class absent from the real ``y`` shifts the indices.
 
     Synthetic items come from a fitted ``synthesizer`` (drawn again at each :meth:`set_epoch`
-    when ``fresh_each_epoch``) or from pre-sampled ``synthetic=(X, y)``. How many per class:
-    one of ``per_class={label: n}`` (or one ``n`` for every class), ``balance=True`` (top every
-    class up to the largest) or ``synthetic_ratio`` times the real count of each class (the default,
-    1.0, when none is given; giving two is an error).
+    when ``fresh_each_epoch``; the new items reach DataLoader workers, persistent ones too) or
+    from pre-sampled ``synthetic=(X, y)``. How many per class: one of ``per_class={label: n}``
+    (or one ``n`` for every class), ``balance=True`` (top every class up to the largest) or
+    ``synthetic_ratio`` times the real count of each class (the default, 1.0, when none is
+    given; giving two is an error).
 
     Tables become float tensors (through ``encoder``, a scikit-learn transformer fitted on the
     real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
@@ -61,31 +62,52 @@ class AugmentedDataset(Dataset):
         self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance)
         self._image_shape = None  # (H, W, C) of the real images, which synthetic ones are brought to
         self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
-        self.epoch = 0
-        self._draw_synthetic()
+        # DataLoader workers hold copies of the dataset, made once with persistent_workers=True.
+        # Tensors in shared memory stay shared with them (torch pickles them as handles, under
+        # fork and spawn), so set_epoch writes the epoch, and the epoch's synthetic items when
+        # fresh_each_epoch, where the workers read them.
+        self._epoch = torch.zeros(1, dtype=torch.int64).share_memory_()
+        self.synth_x, self.synth_y = self._draw_synthetic(0)
+        if self._redraws:
+            self.synth_x.share_memory_()
+            self.synth_y.share_memory_()
+
+    @property
+    def epoch(self) -> int:
+        """The epoch :meth:`set_epoch` set last (0 before any call)."""
+        return int(self._epoch.item())
+
+    @property
+    def _redraws(self) -> bool:
+        return bool(self.fresh_each_epoch) and self.synthesizer is not None
 
     def set_epoch(self, epoch: int) -> None:
         """Start epoch ``epoch``: new augmentation seeds, and new synthetic items if fresh_each_epoch.
 
-        Call it before iterating the DataLoader for that epoch. Workers hold copies of the dataset
-        made when the iteration starts, so with ``persistent_workers=True`` they never see it.
+        Call it before iterating the DataLoader for that epoch. This process draws the items and
+        writes them, with the epoch, to shared memory, where DataLoader workers read them, also
+        persistent ones (``persistent_workers=True``) and under any start method.
         """
-        self.epoch = int(epoch)
-        if self.fresh_each_epoch and self.synthesizer is not None:
-            self._draw_synthetic()
+        epoch = int(epoch)
+        if self._redraws and epoch != self.epoch:
+            x, y = self._draw_synthetic(epoch)
+            self.synth_x.copy_(x)  # the same shapes: every epoch draws counts_
+            self.synth_y.copy_(y)
+        self._epoch.fill_(epoch)
 
-    def _draw_synthetic(self) -> None:
+    def _draw_synthetic(self, epoch: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The synthetic items (x, class index) of ``epoch``, from seed (random_state, epoch)."""
         per_class = {c: int(n) for c, n in zip(self.classes_.tolist(), self.counts_, strict=True) if n > 0}
-        seed = child_seed(self.random_state, self.epoch if self.fresh_each_epoch else 0)
+        seed = child_seed(self.random_state, epoch)
         if self.synthesizer is not None:
             X, y = self.synthesizer.sample(per_class=per_class, random_state=seed) if per_class else ([], [])
         else:
             X, y = _take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
-        self.synth_x = self._to_tensor(self._real_columns(X)) if len(y) else self.real_x[:0]
-        if self.synth_x.shape[1:] != self.real_x.shape[1:]:
-            raise DataError(f"synthetic items have shape {tuple(self.synth_x.shape[1:])} but real ones "
+        synth_x = self._to_tensor(self._real_columns(X)) if len(y) else self.real_x[:0].clone()
+        if synth_x.shape[1:] != self.real_x.shape[1:]:
+            raise DataError(f"synthetic items have shape {tuple(synth_x.shape[1:])} but real ones "
                             f"{tuple(self.real_x.shape[1:])}: the synthetic data has other columns than X")
-        self.synth_y = self._codes(np.asarray(y)) if len(y) else self.real_y[:0]
+        return synth_x, self._codes(np.asarray(y)) if len(y) else self.real_y[:0].clone()
 
     def _real_columns(self, X):
         """Synthetic rows with the real table's columns, in its order (matched by name, not place)."""

@@ -62,6 +62,23 @@ def test_fresh_each_epoch_redraws_synthetic_items(numeric_model):
     assert torch.equal(first, ds[len(ds) - 1][0])
 
 
+@pytest.mark.parametrize(("start", "workers"), [("fork", 2), ("spawn", 1)])  # a spawned worker imports torch
+def test_set_epoch_reaches_persistent_workers(numeric_model, start, workers):
+    # persistent workers kept their copy of epoch 0: every epoch got epoch 0's synthetic items
+    X, y, model = numeric_model
+    ds = AugmentedDataset(X, y, synthesizer=model, synthetic_ratio=0.2, fresh_each_epoch=True, return_source=True)
+    loaders = [DataLoader(ds, batch_size=len(ds)), DataLoader(ds, batch_size=len(ds), num_workers=workers,
+                                                              persistent_workers=True, multiprocessing_context=start)]
+    batches = []
+    for epoch in (0, 1, 2):
+        ds.set_epoch(epoch)
+        batches.append([next(iter(loader)) for loader in loaders])
+    for in_main, in_workers in batches:  # the same items whatever the number of workers
+        assert all(torch.equal(a, b) for a, b in zip(in_main, in_workers, strict=True))
+    synthetic = [x[s] for (x, _, s), _ in batches]
+    assert not torch.equal(synthetic[0], synthetic[1]) and not torch.equal(synthetic[1], synthetic[2])
+
+
 def test_mixed_table_needs_an_encoder(mixed_table):
     X, y = mixed_table[["age", "colour"]], mixed_table["label"].to_numpy()
     synthetic = (X.iloc[:20], y[:20])

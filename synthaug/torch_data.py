@@ -16,6 +16,7 @@ from torch.utils.data import Dataset
 from ._checks import is_whole
 from ._errors import DataError
 from ._random import child_seed, draw_seed
+from ._text import plain, quoted
 from .sampling import allocate
 
 
@@ -30,8 +31,8 @@ class AugmentedDataset(Dataset):
     when ``fresh_each_epoch``; the new items reach DataLoader workers, persistent ones too) or
     from pre-sampled ``synthetic=(X, y)``. How many per class: one of ``per_class={label: n}``
     (or one ``n`` for every class), ``balance=True`` (top every class up to the largest) or
-    ``synthetic_ratio`` times the real count of each class (the default, 1.0, when none is
-    given; giving two is an error).
+    ``synthetic_ratio`` times the real count of each class; giving two is an error. When none is
+    given: all the pre-sampled rows, or ``synthetic_ratio=1.0`` from a synthesizer.
 
     Tables become float tensors (through ``encoder``, a scikit-learn transformer fitted on the
     real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
@@ -53,13 +54,12 @@ class AugmentedDataset(Dataset):
         self.transform, self.return_source = transform, return_source
         self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
         labels = _check_lengths(X, y, "X", "y")
-        if synthetic is not None:
-            _check_lengths(*synthetic, "synthetic X", "synthetic y")
+        presampled = _check_lengths(*synthetic, "synthetic X", "synthetic y") if synthetic is not None else None
         self.classes_ = np.unique(labels)
         self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False
         self._columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         self.encoder_ = None if self.is_image else _fitted_encoder(encoder, X)
-        self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance)
+        self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance, presampled)
         self._image_shape = None  # (H, W, C) of the real images, which synthetic ones are brought to
         self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
         # DataLoader workers hold copies of the dataset, made once with persistent_workers=True.
@@ -161,7 +161,9 @@ class AugmentedDataset(Dataset):
 
 
 def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | None, per_class,
-                      balance: bool) -> np.ndarray:
+                      balance: bool, presampled: np.ndarray | None = None) -> np.ndarray:
+    """Synthetic items per class (aligned with ``classes``); ``presampled``: the labels of pre-sampled
+    synthetic data, all of which are taken when no count is asked for."""
     real = np.array([(labels == c).sum() for c in classes])  # one pass per class, not per row
     given = [f"{name}={reprlib.repr(value)}" for name, value, on in (("synthetic_ratio", ratio, ratio is not None),
                                                          ("per_class", per_class, per_class is not None),
@@ -182,6 +184,12 @@ def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | No
         return np.array([int(per_class.get(c, 0)) for c in classes.tolist()])
     if balance:
         return real.max() - real
+    if ratio is None and presampled is not None:  # no count asked for: all the pre-sampled rows
+        unknown = presampled[~np.isin(presampled, classes)]
+        if len(unknown):
+            raise DataError(f"synthetic y has label {plain(unknown[0])!r}, which is not a class of y "
+                            f"(classes are {quoted(classes)})")
+        return np.array([(presampled == c).sum() for c in classes])
     ratio = 1.0 if ratio is None else ratio
     if not 0 <= ratio < np.inf:  # NaN and inf too, which round() cannot take
         raise DataError(f"synthetic_ratio must be a finite number >= 0, got {ratio}")

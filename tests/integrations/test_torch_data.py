@@ -207,3 +207,17 @@ def test_x_and_y_of_other_lengths_are_named_not_cut():
         AugmentedDataset(X, y, synthetic=(X[:5], y), balance=True)
     ds = AugmentedDataset(X, y[:, None], synthetic=(X, y), balance=True)
     assert ds[0][1].shape == () and len(ds) == 8
+
+
+def test_pre_sampled_data_is_taken_whole_when_no_count_is_asked_for():
+    # the default synthetic_ratio=1.0 asked for as many synthetic rows as real ones: "synthetic data has
+    # 4 rows of class 0, 8 requested" for a user who asked for no count
+    X, y = np.zeros((12, 2)), np.array([0] * 8 + [1] * 4)
+    synthetic = (np.arange(16.0).reshape(8, 2), np.array([1, 0, 1, 0, 1, 0, 1, 0]))
+    ds = AugmentedDataset(X, y, synthetic=synthetic)
+    assert ds.counts_.tolist() == [4, 4] and len(ds) == 20
+    assert torch.equal(ds.synth_x, torch.arange(16.0).reshape(8, 2)) and ds.synth_y.tolist() == [1, 0] * 4
+    with pytest.raises(DataError, match="synthetic data has 4 rows of class 0, 8 requested"):
+        AugmentedDataset(X, y, synthetic=synthetic, synthetic_ratio=1.0)  # asked for: checked as before
+    with pytest.raises(DataError, match=r"synthetic y has label 'b', which is not a class of y \(classes are 0, 1\)"):
+        AugmentedDataset(X, y, synthetic=(synthetic[0], np.array(["b"] * 8)))

@@ -16,7 +16,7 @@ from torch.utils.data import Dataset
 from ._checks import is_whole
 from ._errors import DataError
 from ._random import child_seed, draw_seed
-from ._text import plain, quoted
+from ._text import closest_name, plain, quoted
 from .sampling import allocate
 
 
@@ -60,6 +60,8 @@ class AugmentedDataset(Dataset):
         self._columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         self.encoder_ = None if self.is_image else _fitted_encoder(encoder, X)
         self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance, presampled)
+        if synthesizer is not None:
+            _check_synthesizer_classes(synthesizer, self.classes_[self.counts_ > 0])
         self._image_shape = None  # (H, W, C) of the real images, which synthetic ones are brought to
         self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
         # DataLoader workers hold copies of the dataset, made once with persistent_workers=True.
@@ -194,6 +196,19 @@ def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | No
     if not 0 <= ratio < np.inf:  # NaN and inf too, which round() cannot take
         raise DataError(f"synthetic_ratio must be a finite number >= 0, got {ratio}")
     return allocate(int(round(ratio * real.sum())), real / real.sum())
+
+
+def _check_synthesizer_classes(synthesizer, wanted: np.ndarray) -> None:
+    """Refuse a synthesizer fitted on other labels than ``y``'s, before asking it for them (its own
+    error would name a per_class request the user never made)."""
+    known = getattr(synthesizer, "classes_", None)
+    if known is None:  # not fitted: its sample() says so
+        return
+    missing = [c for c in wanted.tolist() if c not in set(np.asarray(known).tolist())]
+    if missing:
+        raise DataError(f"AugmentedDataset: class {plain(missing[0])!r} of y is not a class of the synthesizer, "
+                        f"which was fitted on {quoted(known)}{closest_name(str(missing[0]), map(str, known))}; "
+                        "fit it on labels like y's")
 
 
 def _image_layout(images: np.ndarray) -> np.ndarray:

@@ -221,3 +221,16 @@ def test_pre_sampled_data_is_taken_whole_when_no_count_is_asked_for():
         AugmentedDataset(X, y, synthetic=synthetic, synthetic_ratio=1.0)  # asked for: checked as before
     with pytest.raises(DataError, match=r"synthetic y has label 'b', which is not a class of y \(classes are 0, 1\)"):
         AugmentedDataset(X, y, synthetic=(synthetic[0], np.array(["b"] * 8)))
+
+
+def test_a_synthesizer_fitted_on_other_labels_is_named_as_the_user_passed_it(numeric_model):
+    # "per_class (--per-class): unknown class 1 (did you mean 'c1'?)": a CLI option, and an argument
+    # the user never passed
+    X, y, _ = numeric_model
+    model = TabularCGAN(random_state=0, **TINY).fit(X, np.array(["c0", "c1", "c2"])[y])
+    with pytest.raises(DataError) as info:
+        AugmentedDataset(X, y, synthesizer=model, balance=True)
+    assert str(info.value) == ("AugmentedDataset: class 1 of y is not a class of the synthesizer, which was fitted "
+                               "on 'c0', 'c1', 'c2' (did you mean 'c1'?); fit it on labels like y's")
+    with pytest.raises(DataError, match="^per_class: count for class 1 must be a whole number"):
+        AugmentedDataset(X, y, synthesizer=model, per_class={1: -2})

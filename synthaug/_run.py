@@ -15,6 +15,7 @@ from ._random import check_seed
 from ._text import closest_name, options_as_recipe_keys, plain
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .recipe import modality, model_class, to_toml
+from .sampling import PYTHON_NAMES, request_names
 from .share import left_out_columns, left_out_note, model_kinds
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
@@ -143,7 +144,8 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
         model.fit(tables["train"], y=target)
         model.save(tmp / "model")
-        synthetic = model.sample_frame(**_sample_request(recipe, model.classes_), random_state=seed)
+        with request_names(SAMPLE_KEYS):
+            synthetic = model.sample_frame(**_sample_request(recipe, model.classes_), random_state=seed)
         for name, table in {**tables, "synthetic": synthetic}.items():
             with TableWriter(tmp / f"{name}.csv") as writer:
                 writer.write(table)
@@ -157,6 +159,8 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
 DEFAULT_SAMPLE = {"ratio": 1.0}
 """Without [sample]: as many synthetic rows as training rows, at their class prior (never none, as
 ``balance`` was when data.rows_per_class makes the classes equal)."""
+SAMPLE_KEYS = {key: f"sample.{key}" for key in PYTHON_NAMES}
+"""Sampling errors name the recipe's keys: sample.per_class, not per_class."""
 
 
 def check_sample_request(recipe: dict, y_train: np.ndarray) -> None:
@@ -226,7 +230,8 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> int:
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
     model.fit(x[parts["train"]], y[parts["train"]])
     model.save(out / "model")
-    x_syn, y_syn = model.sample(**_sample_request(recipe, model.classes_), random_state=seed)
+    with request_names(SAMPLE_KEYS):
+        x_syn, y_syn = model.sample(**_sample_request(recipe, model.classes_), random_state=seed)
     np.savez_compressed(out / "synthetic.npz", x=x_syn, y=y_syn)
     options = recipe.get("evaluate", {})
     evaluate_images((x[parts["train"]], y[parts["train"]]), (x[parts["test"]], y[parts["test"]]), (x_syn, y_syn),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 
@@ -15,8 +17,25 @@ ROW_CHUNK = 50_000
 """Rows a table model generates (and a writer writes) at a time by default."""
 IMAGE_CHUNK = 1024
 """Images an image model generates at a time by default."""
-PER_CLASS = "per_class (--per-class)"  # errors name the argument as Python and the CLI spell it
+PYTHON_NAMES = {"n": "n", "per_class": "per_class", "balance": "balance", "ratio": "ratio"}
+CLI_NAMES = {"n": "--n", "per_class": "--per-class", "balance": "--balance", "ratio": "--ratio"}
+_NAMES: ContextVar[Mapping[str, str]] = ContextVar("sampling_names", default=PYTHON_NAMES)
 MAX_SAMPLE_ROWS = 2**53  # more rows than any run generates; beyond it counts overflow int64 and lose float precision
+
+
+@contextmanager
+def request_names(names: Mapping[str, str]) -> Iterator[None]:
+    """Within it, errors about a sampling request name n, per_class, balance and ratio as ``names``
+    maps them (:data:`CLI_NAMES` for the command line); outside it, as Python spells them."""
+    token = _NAMES.set({**PYTHON_NAMES, **names})
+    try:
+        yield
+    finally:
+        _NAMES.reset(token)
+
+
+def _name(key: str) -> str:
+    return _NAMES.get()[key]
 
 
 def resolve_class_counts(
@@ -33,34 +52,35 @@ def resolve_class_counts(
     largest remainder so the total is exact; ``balance`` tops every class up to the largest;
     ``per_class`` maps class labels (or their string forms) to counts, or is one count for every class.
     A request for 0 rows in all is refused (a 0 for some classes beside positive counts is fine).
+    Errors name the arguments as :func:`request_names` sets, by default as Python spells them.
     """
-    given = [name for name, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
-    given += ["balance"] if balance else []
+    given = [_name(key) for key, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
+    given += [_name("balance")] if balance else []
     if len(given) != 1:
-        raise DataError("ask for exactly one of n (--n), per_class (--per-class), balance (--balance) or ratio "
-                        "(--ratio)" + (f"; got {', '.join(given)}" if given else ""))
+        raise DataError(f"ask for exactly one of {_name('n')}, {_name('per_class')}, {_name('balance')} or "
+                        f"{_name('ratio')}" + (f"; got {', '.join(given)}" if given else ""))
     counts = np.asarray(class_counts, dtype=np.int64)
     if per_class is not None:
         wanted = _per_class_counts(classes, per_class)
         if wanted.sum() == 0:  # wrote a header-only file, where n=0 is refused
-            raise DataError(f"{PER_CLASS} must ask for at least 1 row in all, got {per_class!r}")
+            raise DataError(f"{_name('per_class')} must ask for at least 1 row in all, got {per_class!r}")
         return wanted
     if balance:
         if counts.min() == counts.max():
-            raise DataError(f"balance (--balance) must generate at least 1 row; every class already has "
-                            f"{int(counts[0])} training rows, so ask for n (--n), per_class (--per-class) or "
-                            "ratio (--ratio)")
+            raise DataError(f"{_name('balance')} must generate at least 1 row; every class already has "
+                            f"{int(counts[0])} training rows, so ask for {_name('n')}, {_name('per_class')} or "
+                            f"{_name('ratio')}")
         return counts.max() - counts
     if ratio is not None:
         if not 0 < ratio * counts.sum() <= MAX_SAMPLE_ROWS:  # also NaN and inf, which int() cannot take
             total = int(counts.sum())
-            raise DataError(f"ratio (--ratio) must be a positive number (at most {MAX_SAMPLE_ROWS // total} "
+            raise DataError(f"{_name('ratio')} must be a positive number (at most {MAX_SAMPLE_ROWS // total} "
                             f"for {total} training rows), got {ratio}")
         n = int(round(ratio * counts.sum()))
         if n < 1:
-            raise DataError(f"ratio (--ratio) {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
+            raise DataError(f"{_name('ratio')} {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or not 1 <= n <= MAX_SAMPLE_ROWS:  # 10.5 gave 10
-        raise DataError(f"n (--n) must be a whole number of rows from 1 to {MAX_SAMPLE_ROWS}, got {n!r}")
+        raise DataError(f"{_name('n')} must be a whole number of rows from 1 to {MAX_SAMPLE_ROWS}, got {n!r}")
     return allocate(int(n), counts / counts.sum())
 
 
@@ -74,9 +94,10 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
 
 
 def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
+    name = _name("per_class")
     if not isinstance(per_class, Mapping):  # one count for every class
         if not is_whole(per_class):
-            raise DataError(f"{PER_CLASS}: a count for every class must be a whole number, got {per_class!r}")
+            raise DataError(f"{name}: a count for every class must be a whole number, got {per_class!r}")
         per_class = dict.fromkeys(classes, per_class)
     lookup = {str(c).strip(): i for i, c in enumerate(classes)}  # " >50K" is typed as ">50K"
     lookup.update({str(c): i for i, c in enumerate(classes)})
@@ -86,18 +107,18 @@ def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray
         key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
         if key is None:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
-            raise DataError(f"{PER_CLASS}: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
+            raise DataError(f"{name}: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")
         if not is_whole(count) or not 0 <= count <= MAX_SAMPLE_ROWS:  # 2.5 was cut to 2
-            raise DataError(f"{PER_CLASS}: count for class {label!r} must be a whole number from 0 to "
+            raise DataError(f"{name}: count for class {label!r} must be a whole number from 0 to "
                             f"{MAX_SAMPLE_ROWS}, got {count!r}")
         if lookup[key] in seen:
-            raise DataError(f"{PER_CLASS}: class {classes[lookup[key]]!r} is given twice (as {seen[lookup[key]]!r} "
+            raise DataError(f"{name}: class {classes[lookup[key]]!r} is given twice (as {seen[lookup[key]]!r} "
                             f"and {label!r})")
         seen[lookup[key]] = label
         counts[lookup[key]] = int(count)
     if counts.sum() > MAX_SAMPLE_ROWS:
-        raise DataError(f"{PER_CLASS}: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
+        raise DataError(f"{name}: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
     return counts
 
 

@@ -16,6 +16,7 @@ from torch.utils.data import Dataset
 from ._checks import is_whole
 from ._errors import DataError
 from ._random import child_seed, draw_seed
+from ._text import closest_name, plain, quoted
 from .sampling import allocate
 
 
@@ -27,10 +28,11 @@ class AugmentedDataset(Dataset):
     a test set with the same ``classes_``: a class absent from the real ``y`` shifts the indices.
 
     Synthetic items come from a fitted ``synthesizer`` (drawn again at each :meth:`set_epoch`
-    when ``fresh_each_epoch``) or from pre-sampled ``synthetic=(X, y)``. How many per class:
-    one of ``per_class={label: n}`` (or one ``n`` for every class), ``balance=True`` (top every
-    class up to the largest) or ``synthetic_ratio`` times the real count of each class (the default,
-    1.0, when none is given; giving two is an error).
+    when ``fresh_each_epoch``; the new items reach DataLoader workers, persistent ones too) or
+    from pre-sampled ``synthetic=(X, y)``. How many per class: one of ``per_class={label: n}``
+    (or one ``n`` for every class), ``balance=True`` (top every class up to the largest) or
+    ``synthetic_ratio`` times the real count of each class; giving two is an error. When none is
+    given: all the pre-sampled rows, or ``synthetic_ratio=1.0`` from a synthesizer.
 
     Tables become float tensors (through ``encoder``, a scikit-learn transformer fitted on the
     real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
@@ -52,40 +54,62 @@ class AugmentedDataset(Dataset):
         self.transform, self.return_source = transform, return_source
         self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
         labels = _check_lengths(X, y, "X", "y")
-        if synthetic is not None:
-            _check_lengths(*synthetic, "synthetic X", "synthetic y")
+        presampled = _check_lengths(*synthetic, "synthetic X", "synthetic y") if synthetic is not None else None
         self.classes_ = np.unique(labels)
         self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False
         self._columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         self.encoder_ = None if self.is_image else _fitted_encoder(encoder, X)
-        self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance)
+        self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance, presampled)
+        if synthesizer is not None:
+            _check_synthesizer_classes(synthesizer, self.classes_[self.counts_ > 0])
         self._image_shape = None  # (H, W, C) of the real images, which synthetic ones are brought to
         self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
-        self.epoch = 0
-        self._draw_synthetic()
+        # DataLoader workers hold copies of the dataset, made once with persistent_workers=True.
+        # Tensors in shared memory stay shared with them (torch pickles them as handles, under
+        # fork and spawn), so set_epoch writes the epoch, and the epoch's synthetic items when
+        # fresh_each_epoch, where the workers read them.
+        self._epoch = torch.zeros(1, dtype=torch.int64).share_memory_()
+        self.synth_x, self.synth_y = self._draw_synthetic(0)
+        if self._redraws:
+            self.synth_x.share_memory_()
+            self.synth_y.share_memory_()
+
+    @property
+    def epoch(self) -> int:
+        """The epoch :meth:`set_epoch` set last (0 before any call)."""
+        return int(self._epoch.item())
+
+    @property
+    def _redraws(self) -> bool:
+        return bool(self.fresh_each_epoch) and self.synthesizer is not None
 
     def set_epoch(self, epoch: int) -> None:
         """Start epoch ``epoch``: new augmentation seeds, and new synthetic items if fresh_each_epoch.
 
-        Call it before iterating the DataLoader for that epoch. Workers hold copies of the dataset
-        made when the iteration starts, so with ``persistent_workers=True`` they never see it.
+        Call it before iterating the DataLoader for that epoch. This process draws the items and
+        writes them, with the epoch, to shared memory, where DataLoader workers read them, also
+        persistent ones (``persistent_workers=True``) and under any start method.
         """
-        self.epoch = int(epoch)
-        if self.fresh_each_epoch and self.synthesizer is not None:
-            self._draw_synthetic()
+        epoch = int(epoch)
+        if self._redraws and epoch != self.epoch:
+            x, y = self._draw_synthetic(epoch)
+            self.synth_x.copy_(x)  # the same shapes: every epoch draws counts_
+            self.synth_y.copy_(y)
+        self._epoch.fill_(epoch)
 
-    def _draw_synthetic(self) -> None:
+    def _draw_synthetic(self, epoch: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The synthetic items (x, class index) of ``epoch``, from seed (random_state, epoch)."""
         per_class = {c: int(n) for c, n in zip(self.classes_.tolist(), self.counts_, strict=True) if n > 0}
-        seed = child_seed(self.random_state, self.epoch if self.fresh_each_epoch else 0)
+        seed = child_seed(self.random_state, epoch)
         if self.synthesizer is not None:
             X, y = self.synthesizer.sample(per_class=per_class, random_state=seed) if per_class else ([], [])
         else:
             X, y = _take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
-        self.synth_x = self._to_tensor(self._real_columns(X)) if len(y) else self.real_x[:0]
-        if self.synth_x.shape[1:] != self.real_x.shape[1:]:
-            raise DataError(f"synthetic items have shape {tuple(self.synth_x.shape[1:])} but real ones "
+        synth_x = self._to_tensor(self._real_columns(X)) if len(y) else self.real_x[:0].clone()
+        if synth_x.shape[1:] != self.real_x.shape[1:]:
+            raise DataError(f"synthetic items have shape {tuple(synth_x.shape[1:])} but real ones "
                             f"{tuple(self.real_x.shape[1:])}: the synthetic data has other columns than X")
-        self.synth_y = self._codes(np.asarray(y)) if len(y) else self.real_y[:0]
+        return synth_x, self._codes(np.asarray(y)) if len(y) else self.real_y[:0].clone()
 
     def _real_columns(self, X):
         """Synthetic rows with the real table's columns, in its order (matched by name, not place)."""
@@ -139,7 +163,9 @@ class AugmentedDataset(Dataset):
 
 
 def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | None, per_class,
-                      balance: bool) -> np.ndarray:
+                      balance: bool, presampled: np.ndarray | None = None) -> np.ndarray:
+    """Synthetic items per class (aligned with ``classes``); ``presampled``: the labels of pre-sampled
+    synthetic data, all of which are taken when no count is asked for."""
     real = np.array([(labels == c).sum() for c in classes])  # one pass per class, not per row
     given = [f"{name}={reprlib.repr(value)}" for name, value, on in (("synthetic_ratio", ratio, ratio is not None),
                                                          ("per_class", per_class, per_class is not None),
@@ -160,10 +186,29 @@ def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | No
         return np.array([int(per_class.get(c, 0)) for c in classes.tolist()])
     if balance:
         return real.max() - real
+    if ratio is None and presampled is not None:  # no count asked for: all the pre-sampled rows
+        unknown = presampled[~np.isin(presampled, classes)]
+        if len(unknown):
+            raise DataError(f"synthetic y has label {plain(unknown[0])!r}, which is not a class of y "
+                            f"(classes are {quoted(classes)})")
+        return np.array([(presampled == c).sum() for c in classes])
     ratio = 1.0 if ratio is None else ratio
     if not 0 <= ratio < np.inf:  # NaN and inf too, which round() cannot take
         raise DataError(f"synthetic_ratio must be a finite number >= 0, got {ratio}")
     return allocate(int(round(ratio * real.sum())), real / real.sum())
+
+
+def _check_synthesizer_classes(synthesizer, wanted: np.ndarray) -> None:
+    """Refuse a synthesizer fitted on other labels than ``y``'s, before asking it for them (its own
+    error would name a per_class request the user never made)."""
+    known = getattr(synthesizer, "classes_", None)
+    if known is None:  # not fitted: its sample() says so
+        return
+    missing = [c for c in wanted.tolist() if c not in set(np.asarray(known).tolist())]
+    if missing:
+        raise DataError(f"AugmentedDataset: class {plain(missing[0])!r} of y is not a class of the synthesizer, "
+                        f"which was fitted on {quoted(known)}{closest_name(str(missing[0]), map(str, known))}; "
+                        "fit it on labels like y's")
 
 
 def _image_layout(images: np.ndarray) -> np.ndarray:

@@ -100,6 +100,13 @@ def test_a_sample_table_that_generates_nothing_is_refused_before_training(extra,
     one_line_error(run(recipe, tmp_path / "o", *TINY), message, tmp_path / "o")
 
 
+def test_a_sample_request_the_model_refuses_is_named_as_the_recipes_key(tmp_path):
+    # it said "per_class (--per-class): unknown class", an argument and an option a recipe has not got
+    recipe = iris_recipe(tmp_path, '[sample]\nper_class = {setosa = 2, setsa = 3}\n')
+    one_line_error(run(recipe, tmp_path / "o", *TINY), "sample.per_class: unknown class 'setsa' (did you mean "
+                   "'setosa'?)", tmp_path / "o")
+
+
 def test_a_sample_override_replaces_the_recipes_request():
     recipe = load_recipe(RECIPES / "breast_cancer.toml", ["sample.n=7"])
     assert recipe["sample"] == {"n": 7}

@@ -117,7 +117,7 @@ def test_bad_inputs(images):
         ImageCGAN(image_size=100).fit(x, codes)
     with pytest.raises(ValueError, match="augment"):
         ImageCGAN(augment="flip").fit(x, codes)
-    with pytest.raises(DataError, match=r"^per_class \(--per-class\): unknown class '9'; classes are 0, 1, 2$"):
+    with pytest.raises(DataError, match=r"^per_class: unknown class '9'; classes are 0, 1, 2$"):
         ImageCGAN(**TINY, random_state=0).fit(x, codes).sample(per_class={"9": 1})
     with pytest.raises(DataError, match="classes are 'a', 'b', 'c'$"):
         ImageCGAN(**TINY, random_state=0).fit(x, np.array(["a", "b", "c"])[codes]).sample(per_class={"d": 1})
@@ -271,9 +271,9 @@ def test_sampling_nothing_is_refused_as_n_0_is(fitted):
     # per_class={first: 0} gave empty arrays, where n=0 was refused
     model, _ = fitted
     first = model.classes_[0]
-    with pytest.raises(DataError, match=r"^per_class \(--per-class\) must ask for at least 1 row in all"):
+    with pytest.raises(DataError, match=r"^per_class must ask for at least 1 row in all"):
         model.sample(per_class={first: 0}, random_state=0)
-    with pytest.raises(DataError, match=r"^n \(--n\) must be a whole number of rows from 1"):
+    with pytest.raises(DataError, match=r"^n must be a whole number of rows from 1"):
         model.sample(n=0, random_state=0)
 
 

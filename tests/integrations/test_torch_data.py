@@ -62,6 +62,23 @@ def test_fresh_each_epoch_redraws_synthetic_items(numeric_model):
     assert torch.equal(first, ds[len(ds) - 1][0])
 
 
+@pytest.mark.parametrize(("start", "workers"), [("fork", 2), ("spawn", 1)])  # a spawned worker imports torch
+def test_set_epoch_reaches_persistent_workers(numeric_model, start, workers):
+    # persistent workers kept their copy of epoch 0: every epoch got epoch 0's synthetic items
+    X, y, model = numeric_model
+    ds = AugmentedDataset(X, y, synthesizer=model, synthetic_ratio=0.2, fresh_each_epoch=True, return_source=True)
+    loaders = [DataLoader(ds, batch_size=len(ds)), DataLoader(ds, batch_size=len(ds), num_workers=workers,
+                                                              persistent_workers=True, multiprocessing_context=start)]
+    batches = []
+    for epoch in (0, 1, 2):
+        ds.set_epoch(epoch)
+        batches.append([next(iter(loader)) for loader in loaders])
+    for in_main, in_workers in batches:  # the same items whatever the number of workers
+        assert all(torch.equal(a, b) for a, b in zip(in_main, in_workers, strict=True))
+    synthetic = [x[s] for (x, _, s), _ in batches]
+    assert not torch.equal(synthetic[0], synthetic[1]) and not torch.equal(synthetic[1], synthetic[2])
+
+
 def test_mixed_table_needs_an_encoder(mixed_table):
     X, y = mixed_table[["age", "colour"]], mixed_table["label"].to_numpy()
     synthetic = (X.iloc[:20], y[:20])
@@ -190,3 +207,30 @@ def test_x_and_y_of_other_lengths_are_named_not_cut():
         AugmentedDataset(X, y, synthetic=(X[:5], y), balance=True)
     ds = AugmentedDataset(X, y[:, None], synthetic=(X, y), balance=True)
     assert ds[0][1].shape == () and len(ds) == 8
+
+
+def test_pre_sampled_data_is_taken_whole_when_no_count_is_asked_for():
+    # the default synthetic_ratio=1.0 asked for as many synthetic rows as real ones: "synthetic data has
+    # 4 rows of class 0, 8 requested" for a user who asked for no count
+    X, y = np.zeros((12, 2)), np.array([0] * 8 + [1] * 4)
+    synthetic = (np.arange(16.0).reshape(8, 2), np.array([1, 0, 1, 0, 1, 0, 1, 0]))
+    ds = AugmentedDataset(X, y, synthetic=synthetic)
+    assert ds.counts_.tolist() == [4, 4] and len(ds) == 20
+    assert torch.equal(ds.synth_x, torch.arange(16.0).reshape(8, 2)) and ds.synth_y.tolist() == [1, 0] * 4
+    with pytest.raises(DataError, match="synthetic data has 4 rows of class 0, 8 requested"):
+        AugmentedDataset(X, y, synthetic=synthetic, synthetic_ratio=1.0)  # asked for: checked as before
+    with pytest.raises(DataError, match=r"synthetic y has label 'b', which is not a class of y \(classes are 0, 1\)"):
+        AugmentedDataset(X, y, synthetic=(synthetic[0], np.array(["b"] * 8)))
+
+
+def test_a_synthesizer_fitted_on_other_labels_is_named_as_the_user_passed_it(numeric_model):
+    # "per_class (--per-class): unknown class 1 (did you mean 'c1'?)": a CLI option, and an argument
+    # the user never passed
+    X, y, _ = numeric_model
+    model = TabularCGAN(random_state=0, **TINY).fit(X, np.array(["c0", "c1", "c2"])[y])
+    with pytest.raises(DataError) as info:
+        AugmentedDataset(X, y, synthesizer=model, balance=True)
+    assert str(info.value) == ("AugmentedDataset: class 1 of y is not a class of the synthesizer, which was fitted "
+                               "on 'c0', 'c1', 'c2' (did you mean 'c1'?); fit it on labels like y's")
+    with pytest.raises(DataError, match="^per_class: count for class 1 must be a whole number"):
+        AugmentedDataset(X, y, synthesizer=model, per_class={1: -2})

@@ -435,7 +435,7 @@ def test_balance_with_equal_public_counts_is_refused():
     doc["target"]["counts"] = {"no": 40, "yes": 40}
     model = fit(private_table(0), doc, strategy="per-class")
     assert model.class_counts_.tolist() == [40, 40]
-    with pytest.raises(DataError, match=r"^balance \(--balance\) must generate at least 1 row; every class "
+    with pytest.raises(DataError, match=r"^balance must generate at least 1 row; every class "
                                         "already has 40 training rows"):
         model.sample_frame(balance=True)
     assert model.sample_frame(ratio=0.5)["label"].value_counts().to_dict() == {"no": 20, "yes": 20}

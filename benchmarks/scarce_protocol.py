@@ -317,14 +317,41 @@ def merge_runs(run: dict, old: dict, path: Path) -> dict:
     return run
 
 
+def update_run(base: dict, run: dict, path: Path) -> dict:
+    """``base`` (read from ``path``) with its rows of ``run``'s methods replaced in ``run``'s cells.
+
+    For a change that touches some datasets only: rerun those, keep the others' stored rows.
+    """
+    for key in ("seeds", "seed_offset", "ratio"):
+        if run.get(key) != base.get(key):
+            raise SystemExit(f"--into {path}: runs differ in {key}: {base.get(key)} vs {run.get(key)}")
+    cells = dict(base["cells"])
+    for key, runs in run["cells"].items():
+        before = cells.get(key)
+        if not isinstance(before, list) or len(before) != len(runs):
+            raise SystemExit(f"--into {path}: no stored rows for {key}")
+        if any(new["n_train"] != prev["n_train"] for new, prev in zip(runs, before, strict=True)):
+            raise SystemExit(f"--into {path}: {key} has other training rows")
+        cells[key] = [{**prev, "methods": {**prev["methods"], **new["methods"]}}
+                      for new, prev in zip(runs, before, strict=True)]
+    out = {**base, "cells": cells, "command": run["command"], "note": run.get("note", base.get("note"))}
+    out["updated"] = {"cells": list(run["cells"]), "methods": run["methods"], "path": path.as_posix(),
+                      "command": base["command"]}
+    return out
+
+
 def combine_runs(runs: list[dict]) -> dict:
-    """One run from runs that differ only in their datasets (their cells are joined in order)."""
+    """One run from runs that differ only in their datasets or sizes (their cells are joined in order)."""
     first = runs[0]
     for other in runs[1:]:
-        for key in ("seeds", "seed_offset", "sizes", "ratio", "methods", "params"):
+        for key in ("seeds", "seed_offset", "ratio", "methods", "params"):
             if other.get(key) != first.get(key):
                 raise SystemExit(f"--combine: runs differ in {key}: {first.get(key)} vs {other.get(key)}")
+    keys = [k for r in runs for k in r["cells"]]
+    if len(set(keys)) < len(keys):
+        raise SystemExit(f"--combine: runs share cells: {sorted({k for k in keys if keys.count(k) > 1})}")
     out = {**first, "cells": {k: v for r in runs for k, v in r["cells"].items()}}
+    out["sizes"] = sorted({n for r in runs for n in r["sizes"]})
     out["command"] = "; ".join(r["command"] for r in runs) + " (one process each); then " + _command()
     out["seconds"] = max(r["seconds"] for r in runs)
     out["machine"] = first["machine"].replace("1 thread", f"{len(runs)} processes of 1 thread")
@@ -381,6 +408,8 @@ def main() -> None:
     parser.add_argument("--merge", type=Path, help="earlier raw JSON: take the methods not rerun from it")
     parser.add_argument("--note", help="a sentence for the report (how the code was run)")
     parser.add_argument("--combine", type=Path, nargs="+", help="raw JSONs of per-dataset runs to join into --raw")
+    parser.add_argument("--into", type=Path, help="with --combine: a full raw JSON whose rows the combined runs "
+                        "replace (their methods, in their cells)")
     parser.add_argument("--set", dest="params", action="append", default=[], metavar="KEY=VALUE",
                         help="a TabularCGAN constructor parameter (a variant)")
     args = parser.parse_args()
@@ -391,6 +420,8 @@ def main() -> None:
             run["note"] = args.note
         if args.merge:
             run = merge_runs(run, json.loads(args.merge.read_text()), args.merge)
+        if args.into:
+            run = update_run(json.loads(args.into.read_text()), run, args.into)
         with atomic_path(args.raw) as tmp:
             tmp.write_text(json.dumps(run, indent=1))
         write_section(args.out, report(run))

@@ -12,13 +12,14 @@ module reads images and never imports the GAN training code.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
 from .._checks import is_whole
-from .._errors import DataError
+from .._errors import DataError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import check_seed, child_seed
 from .._text import quoted
@@ -45,7 +46,8 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     which real images train the CAS judge. ``n_pairs`` synthetic images nearest to a training
     image are shown above those training images in the report (0: no training image is shown).
     With ``out_dir``, writes ``report.json`` and a self-contained ``report.html``. Returns the
-    report as a dict.
+    report as a dict. Caveats (a synthetic set lacking classes) are in its ``notes`` and are
+    also issued as :class:`~synthaug.SynthaugWarning`.
     """
     if not is_whole(n_pairs) or n_pairs < 0:
         raise DataError(f"n_pairs must be a whole number >= 0; got {n_pairs!r}")
@@ -56,10 +58,14 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     random_state = check_seed(random_state, "random_state (--seed)")  # -1 reached numpy; 1.5 was taken as 1
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     n_classes, size = len(classes), x_tr.shape[1]
+    notes = synthetic_notes(y_sy, classes)
+    for note in notes:
+        warnings.warn(note, SynthaugWarning, stacklevel=2)
+    conditions = CONDITIONS if len(np.unique(y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
     seed_list = [child_seed(random_state, s) for s in range(int(seeds))]
-    with progress_bar(len(CONDITIONS) * len(seed_list) + 1, "evaluating", verbose) as bar:
+    with progress_bar(len(conditions) * len(seed_list) + 1, "evaluating", verbose) as bar:
         accuracy = {}
-        for condition in CONDITIONS:
+        for condition in conditions:
             sources = condition_sources(condition, x_tr, y_tr, x_sy, y_sy, real_share, size)
             scores = []
             for seed in seed_list:
@@ -82,6 +88,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         "uplift": uplift(accuracy),
         "quality": quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes),
         "privacy": privacy(x_sy, x_tr, x_te, n_pairs),
+        "notes": notes,
     }
     pictures = {"samples": sample_grid(x_sy, y_sy, n_classes, grid_columns)}
     if n_pairs > 0:  # the only real training images the report shows
@@ -130,6 +137,19 @@ def _codes(labels: np.ndarray, classes: np.ndarray, name: str) -> np.ndarray:
     return np.searchsorted(classes, text)
 
 
+def synthetic_notes(y_sy: np.ndarray, classes: np.ndarray) -> list[str]:
+    """Notes on training classes the synthetic set lacks (worded as the table evaluation's)."""
+    made = np.unique(y_sy)
+    if len(made) < 2:
+        return ["synthetic-only training skipped: the synthetic set has a single class"]
+    absent = np.setdiff1d(np.arange(len(classes)), made)
+    if not len(absent):
+        return []
+    return [f"the synthetic set has no images of class(es) {quoted(classes[absent])}: synthetic-only "
+            f"classifiers never predict them, so the synthetic-only accuracy covers {len(made)} of "
+            f"{len(classes)} classes; CAS is not measured for them"]
+
+
 def condition_sources(condition: str, x_tr, y_tr, x_sy, y_sy, real_share: float, size: int) -> list[Source]:
     """The batch sources of one training condition."""
     augment = albumentations_augmenter(size) if "albumentations" in condition else None
@@ -149,13 +169,16 @@ def summarise(values: list[float], confidence: float = 0.95) -> dict:
 
 
 def uplift(accuracy: dict) -> dict:
-    """Synthetic conditions against the better classical baseline, in accuracy points."""
+    """Synthetic conditions against the better classical baseline, in accuracy points (synthetic only
+    against real only: None when synthetic-only training was skipped)."""
     best_name = max(("real", "real+albumentations"), key=lambda k: accuracy[k]["mean"])
     best = accuracy[best_name]["mean"]
     with_synthetic = max(("real+synthetic", "real+synthetic+albumentations"), key=lambda k: accuracy[k]["mean"])
+    only = accuracy.get("synthetic")
     return {"baseline": best_name, "best_with_synthetic": with_synthetic,
             "points": 100.0 * (accuracy[with_synthetic]["mean"] - best),
-            "synthetic_only_minus_real_points": 100.0 * (accuracy["synthetic"]["mean"] - accuracy["real"]["mean"])}
+            "synthetic_only_minus_real_points": None if only is None else
+            100.0 * (only["mean"] - accuracy["real"]["mean"])}
 
 
 def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:

@@ -35,11 +35,16 @@ def _accuracy_section(report: dict) -> str:
         rows.append([name, _pct(acc["mean"]), interval, ", ".join(_pct(v) for v in acc["values"])])
     up = report["uplift"]
     s = report["settings"]
+    only = up["synthetic_only_minus_real_points"]
+    lacking = sum(v is None for v in report["quality"]["cas_per_class"].values())  # classes with no synthetic image
+    only = ("skipped (the synthetic set has a single class)" if only is None else f"<b>{only:+.2f} points</b>"
+            + (f" (on a synthetic set lacking {lacking} of {len(report['classes'])} classes: see Notes)"
+               if lacking else ""))
     return (f"<h2>Test accuracy of a small CNN ({s['steps']} steps of {s['batch_size']} images, "
             f"{s['seeds']} seeds)</h2>" + _table(["training set", "mean", "95% interval", "per seed"], rows)
             + f"<p>{html.escape(up['best_with_synthetic'])} against the better baseline "
             f"({html.escape(up['baseline'])}): <b>{up['points']:+.2f} points</b>; synthetic only against "
-            f"real only: <b>{up['synthetic_only_minus_real_points']:+.2f} points</b>.</p>"
+            f"real only: {only}.</p>"
             f"<p class=note>Mixed sets give real images {100 * s['real_share']:.0f}% of every batch.</p>")
 
 
@@ -86,5 +91,7 @@ def render_html(report: dict, pictures: dict[str, np.ndarray]) -> str:
     for name, picture in pictures.items():
         if name not in ("samples", "closest_pairs"):
             parts.append(f"<h2>{html.escape(name)}</h2><img alt='{html.escape(name)}' src='{data_uri(picture)}'>")
+    if report["notes"]:
+        parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in report["notes"]) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -197,3 +197,17 @@ def test_sample_replaces_an_earlier_sample_folder_but_an_npz_file_only_with_over
     result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "train.npz"), "--n", "3",
                                  "--overwrite", "-q"])
     assert result.exit_code == 0 and np.load(tmp_path / "train.npz")["x"].shape[0] == 3
+
+
+def test_evaluate_warns_when_the_synthetic_images_lack_classes(tmp_path, images):
+    # exit 0 and no word: the synthetic-only score covered fewer classes than the test set has
+    from synthaug.images.folder import write_images
+
+    x, codes = images
+    write_images(tmp_path / "train.npz", x, codes)
+    write_images(tmp_path / "syn", x[codes != 1], codes[codes != 1])
+    result = runner.invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                 str(tmp_path / "train.npz"), "--synthetic", str(tmp_path / "syn"), "-o",
+                                 str(tmp_path / "rep"), "--seeds", "1", "--classifier-steps", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "warning: the synthetic set has no images of class(es) '1'" in " ".join(result.output.split())

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from synthaug import DataError
+from synthaug import DataError, SynthaugWarning
 from synthaug.images.evaluate import evaluate_images, summarise
 from synthaug.images.metrics import frechet_distance, mean_pairwise_distance, nearest_distances
 
@@ -101,3 +101,27 @@ def test_statistics_by_hand():
     assert np.isnan(frechet_distance(a[:1], a))  # one row has no covariance
     s = summarise([0.9, 0.92, 0.94])
     assert s["mean"] == pytest.approx(0.92) and s["low"] == pytest.approx(0.92 - 4.302653 * 0.02 / 3 ** 0.5)
+
+
+def test_a_synthetic_set_lacking_classes_is_a_warning_and_a_note(tmp_path):
+    # sampled only some classes: the synthetic-only score covered fewer classes, silently
+    train, test = make_images(4, n_classes=4, seed=1), make_images(4, n_classes=4, seed=2)
+    x, codes = make_images(5, n_classes=4, seed=3)
+    keep = np.isin(codes, [0, 3])
+    with pytest.warns(SynthaugWarning, match=r"no images of class\(es\) '1', '2': synthetic-only .* covers 2 of 4"):
+        report = evaluate_images(train, test, (x[keep], codes[keep]), seeds=1, steps=1, batch_size=8,
+                                 out_dir=tmp_path)
+    assert len(report["notes"]) == 1 and "covers 2 of 4 classes" in report["notes"][0]
+    assert json.loads((tmp_path / "report.json").read_text())["notes"] == report["notes"]
+    page = (tmp_path / "report.html").read_text()
+    assert "<h2>Notes</h2>" in page and "lacking 2 of 4 classes" in page
+
+
+def test_a_single_class_synthetic_set_skips_synthetic_only_training(tmp_path):
+    train, test = make_images(4, seed=1), make_images(4, seed=2)
+    x, codes = make_images(5, seed=3)
+    with pytest.warns(SynthaugWarning, match="synthetic-only training skipped: the synthetic set has a single class"):
+        report = evaluate_images(train, test, (x[codes == 0], codes[codes == 0]), seeds=1, steps=1, batch_size=8,
+                                 out_dir=tmp_path)
+    assert "synthetic" not in report["accuracy"] and report["uplift"]["synthetic_only_minus_real_points"] is None
+    assert "synthetic only against real only: skipped" in (tmp_path / "report.html").read_text()

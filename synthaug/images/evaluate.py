@@ -32,6 +32,7 @@ from .report import render_html
 
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
 JUDGES = ("train", "train+test")
+JUDGE_SKILL = 0.5  # a judge is weak below halfway from chance to 100% on the real test images
 
 
 def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500, batch_size: int = 64,
@@ -46,8 +47,9 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     which real images train the CAS judge. ``n_pairs`` synthetic images nearest to a training
     image are shown above those training images in the report (0: no training image is shown).
     With ``out_dir``, writes ``report.json`` and a self-contained ``report.html``. Returns the
-    report as a dict. Caveats (a synthetic set lacking classes) are in its ``notes`` and are
-    also issued as :class:`~synthaug.SynthaugWarning`.
+    report as a dict. The judge's own accuracy on the real test images is reported next to CAS.
+    Caveats (a synthetic set lacking classes, a weak judge) are in its ``notes`` and are also
+    issued as :class:`~synthaug.SynthaugWarning`.
     """
     if not is_whole(n_pairs) or n_pairs < 0:
         raise DataError(f"n_pairs must be a whole number >= 0; got {n_pairs!r}")
@@ -78,6 +80,10 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         judge_model = train_classifier([Source(judge_x, judge_y, 1.0)], n_classes, steps, batch_size,
                                        child_seed(random_state, 999))
         bar.advance(1, status="judge")
+    judge_score = judge_accuracy(judge_model, x_te, y_te, trained_on_test=judge == "train+test")
+    if judge_score["weak"]:
+        notes.append(weak_judge_note(judge_score))
+        warnings.warn(notes[-1], SynthaugWarning, stacklevel=2)
     report = {
         "classes": [str(c) for c in classes],
         "sizes": {"train": len(x_tr), "test": len(x_te), "synthetic": len(x_sy), "image_size": int(size),
@@ -86,7 +92,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
                      "real_share": float(real_share), "judge": judge, "random_state": random_state},
         "accuracy": accuracy,
         "uplift": uplift(accuracy),
-        "quality": quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes),
+        "quality": {**quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes), "judge": judge_score},
         "privacy": privacy(x_sy, x_tr, x_te, n_pairs),
         "notes": notes,
     }
@@ -202,6 +208,28 @@ def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:
         "diversity_ratio_min": float(np.nanmin(ratio)) if measured else None,
         "diversity_per_class": dict(zip(map(str, classes), _nan_none(ratio), strict=True)),
     }
+
+
+def judge_accuracy(judge, x_te: np.ndarray, y_te: np.ndarray, trained_on_test: bool) -> dict:
+    """The CAS judge's accuracy on the real test images, against chance (the most common class's share).
+
+    ``weak`` when it gets less than ``JUDGE_SKILL`` of the way from chance to 100%: it then
+    misses on real images more than half of what a constant guess misses, and a low CAS
+    cannot be told from a judge that has not learned the classes. A judge trained on the test
+    images too (``trained_on_test``) is scored on images it saw: an optimistic figure.
+    """
+    accuracy = float(np.mean(predict(judge, x_te)[1] == y_te))
+    chance = float(np.bincount(y_te).max() / len(y_te))
+    needed = chance + JUDGE_SKILL * (1.0 - chance)
+    return {"test_accuracy": accuracy, "chance": chance, "weak_below": needed, "weak": accuracy < needed,
+            "trained_on_test": trained_on_test}
+
+
+def weak_judge_note(score: dict) -> str:
+    return (f"the CAS judge is weak: {100 * score['test_accuracy']:.1f}% accuracy on the real test images "
+            f"(chance {100 * score['chance']:.1f}%, the most common class's share; wanted "
+            f"{100 * score['weak_below']:.1f}%, halfway from chance to 100%), so a low CAS may be the judge's "
+            "failure rather than the synthetic images'; train the classifiers longer (steps, --classifier-steps)")
 
 
 def privacy(x_sy, x_tr, x_te, n_pairs: int) -> dict:

@@ -77,7 +77,8 @@ def test_evaluate_images_cli(tmp_path, images):
     evaluate_images_cli(tmp_path / "train.npz", tmp_path / "train.npz", tmp_path / "syn", tmp_path / "rep",
                         seeds=1, seed=0, quiet=False, console=console, steps=2)
     assert (tmp_path / "rep" / "report.html").is_file()
-    assert "uplift over" in console.export_text()
+    text = console.export_text()
+    assert "uplift over" in text and "judge's accuracy on the real test images" in text  # next to CAS
 
 
 def test_no_real_images_leaves_the_closest_pairs_out_of_the_report(tmp_path, images):

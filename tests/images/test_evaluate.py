@@ -111,7 +111,7 @@ def test_a_synthetic_set_lacking_classes_is_a_warning_and_a_note(tmp_path):
     with pytest.warns(SynthaugWarning, match=r"no images of class\(es\) '1', '2': synthetic-only .* covers 2 of 4"):
         report = evaluate_images(train, test, (x[keep], codes[keep]), seeds=1, steps=1, batch_size=8,
                                  out_dir=tmp_path)
-    assert len(report["notes"]) == 1 and "covers 2 of 4 classes" in report["notes"][0]
+    assert "covers 2 of 4 classes" in report["notes"][0]
     assert json.loads((tmp_path / "report.json").read_text())["notes"] == report["notes"]
     page = (tmp_path / "report.html").read_text()
     assert "<h2>Notes</h2>" in page and "lacking 2 of 4 classes" in page
@@ -125,3 +125,38 @@ def test_a_single_class_synthetic_set_skips_synthetic_only_training(tmp_path):
                                  out_dir=tmp_path)
     assert "synthetic" not in report["accuracy"] and report["uplift"]["synthetic_only_minus_real_points"] is None
     assert "synthetic only against real only: skipped" in (tmp_path / "report.html").read_text()
+
+
+class _ConstantJudge(torch.nn.Module):
+    """Predicts ``answers[i]`` for the i-th image (the features are the logits)."""
+
+    def __init__(self, answers, n_classes):
+        super().__init__()
+        self.logits = torch.nn.functional.one_hot(torch.as_tensor(answers), n_classes).float()
+
+    def forward(self, x):
+        return self.logits[: len(x)], self.logits[: len(x)]
+
+
+@pytest.mark.parametrize(("answers", "accuracy", "weak"), [([0, 0, 0, 0], 0.5, True), ([0, 0, 1, 1], 0.75, False),
+                                                          ([1, 0, 1, 1], 0.5, True)])
+def test_judge_accuracy_against_chance_by_hand(answers, accuracy, weak):
+    from synthaug.images.evaluate import judge_accuracy
+
+    y_te = np.array([0, 0, 1, 2])  # chance: the most common class's share, 2/4; weak below 0.5 + 0.5 * 0.5
+    score = judge_accuracy(_ConstantJudge(answers, 3), np.zeros((4, 8, 8, 1), np.uint8), y_te, trained_on_test=False)
+    assert score == {"test_accuracy": accuracy, "chance": 0.5, "weak_below": 0.75, "weak": weak,
+                     "trained_on_test": False}
+
+
+def test_the_judges_accuracy_is_reported_next_to_cas_and_a_weak_judge_is_a_warning(tmp_path):
+    # --classifier-steps 20 gave CAS 0% for every class with no check on the judge
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    with pytest.warns(SynthaugWarning, match=r"the CAS judge is weak: .*% accuracy on the real test images"):
+        report = evaluate_images(*sets, seeds=1, steps=1, batch_size=8, out_dir=tmp_path)
+    judge = report["quality"]["judge"]
+    assert judge["weak"] and judge["chance"] == pytest.approx(1 / 3) and judge["trained_on_test"]
+    assert any(n.startswith("the CAS judge is weak") for n in report["notes"])
+    assert json.loads((tmp_path / "report.json").read_text())["quality"]["judge"] == judge
+    page = (tmp_path / "report.html").read_text()
+    assert "The judge's own accuracy on the real test images" in page and "A weak judge" in page

@@ -212,3 +212,21 @@ def test_evaluate_warns_when_the_synthetic_images_lack_classes(tmp_path, images)
                                  str(tmp_path / "rep"), "--seeds", "1", "--classifier-steps", "2", "-q"])
     assert result.exit_code == 0, result.output
     assert "warning: the synthetic set has no images of class(es) '1'" in " ".join(result.output.split())
+
+
+def test_fit_prints_one_line_on_the_images_it_resized_and_converted(tmp_path):
+    from PIL import Image
+
+    root = tmp_path / "mixed"
+    for label in "ab":
+        (root / label).mkdir(parents=True)
+        for i in range(3):
+            Image.new("L", (8, 8), 40 * i).save(root / label / f"gray{i}.png")
+            Image.new("RGB", (32, 20), (200, 10 * i, 10)).save(root / label / f"colour{i}.png")
+    result = runner.invoke(app, ["fit", str(root), "-o", str(tmp_path / "model"), *SET, "--set", "image_size=32",
+                                 "--set", "channels=gray", "--quiet"])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert output.count("warning:") == 1
+    assert "12 of 12 images resized to 32x32 (6 stretched: their aspect ratio changed); 6 colour images converted " \
+           "to grayscale" in output

@@ -6,6 +6,7 @@ import html
 
 import numpy as np
 
+from .._text import counted
 from .grid import data_uri
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;color:#222}
@@ -40,8 +41,8 @@ def _accuracy_section(report: dict) -> str:
     only = ("skipped (the synthetic set has a single class)" if only is None else f"<b>{only:+.2f} points</b>"
             + (f" (on a synthetic set lacking {lacking} of {len(report['classes'])} classes: see Notes)"
                if lacking else ""))
-    return (f"<h2>Test accuracy of a small CNN ({s['steps']} steps of {s['batch_size']} images, "
-            f"{s['seeds']} seeds)</h2>" + _table(["training set", "mean", "95% interval", "per seed"], rows)
+    return (f"<h2>Test accuracy of a small CNN ({counted(s['steps'], 'step')} of {counted(s['batch_size'], 'image')}, "
+            f"{counted(s['seeds'], 'seed')})</h2>" + _table(["training set", "mean", "95% interval", "per seed"], rows)
             + f"<p>{html.escape(up['best_with_synthetic'])} against the better baseline "
             f"({html.escape(up['baseline'])}): <b>{up['points']:+.2f} points</b>; synthetic only against "
             f"real only: {only}.</p>"

@@ -230,3 +230,30 @@ def test_fit_prints_one_line_on_the_images_it_resized_and_converted(tmp_path):
     assert output.count("warning:") == 1
     assert "12 of 12 images resized to 32x32 (6 stretched: their aspect ratio changed); 6 colour images converted " \
            "to grayscale" in output
+
+
+def _help(command):
+    return " ".join(runner.invoke(app, [command, "--help"], env={"COLUMNS": "400"}).output.split())
+
+
+def test_fit_and_sample_help_describe_the_image_forms_too():
+    # DATA was a "Training table (.csv or .parquet)" and sample wrote "to a CSV or Parquet file"
+    fit_help, sample_help = _help("fit"), _help("sample")
+    assert "Training table (.csv or .parquet)" not in fit_help
+    assert "a folder with one subfolder of images per class, or an .npz" in fit_help
+    assert "to a CSV or Parquet file" not in sample_help
+    assert "a folder of PNGs (one subfolder per class, plus manifest.csv) or an .npz" in sample_help
+
+
+def test_sample_counts_images_not_rows(tmp_path, images):
+    from synthaug.images.folder import write_images
+
+    x, codes = images
+    write_images(tmp_path / "train.npz", x, codes)
+    result = runner.invoke(app, ["fit", str(tmp_path / "train.npz"), "-o", str(tmp_path / "m"), *SET, "-q"])
+    assert result.exit_code == 0, result.output
+    for n, text in ((5, "wrote 5 images to"), (1, "wrote 1 image to")):
+        result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / f"s{n}"), "--n", str(n)])
+        assert result.exit_code == 0, result.output
+        assert text in " ".join(result.output.split())
+

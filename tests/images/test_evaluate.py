@@ -160,3 +160,9 @@ def test_the_judges_accuracy_is_reported_next_to_cas_and_a_weak_judge_is_a_warni
     assert json.loads((tmp_path / "report.json").read_text())["quality"]["judge"] == judge
     page = (tmp_path / "report.html").read_text()
     assert "The judge's own accuracy on the real test images" in page and "A weak judge" in page
+
+
+def test_the_report_header_counts_one_seed_and_one_step_in_the_singular(tmp_path):
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    evaluate_images(*sets, seeds=1, steps=1, batch_size=8, out_dir=tmp_path)
+    assert "(1 step of 8 images, 1 seed)" in (tmp_path / "report.html").read_text()  # read "1 seeds"

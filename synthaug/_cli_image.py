@@ -70,7 +70,9 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
     q, up = report["quality"], report["uplift"]
     diversity = "n/a" if q["diversity_ratio"] is None else f"{q['diversity_ratio']:.2f}"
     console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points; CAS {100 * q['cas']:.1f}% "
-                  f"(lowest class {100 * q['cas_min']:.1f}%); diversity ratio {diversity}; "
+                  f"(lowest class {100 * q['cas_min']:.1f}%; judge's accuracy on the real test images "
+                  f"{100 * q['judge']['test_accuracy']:.1f}%, chance {100 * q['judge']['chance']:.1f}%); "
+                  f"diversity ratio {diversity}; "
                   f"wrote {output / 'report.html'}")
 
 

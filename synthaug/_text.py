@@ -25,6 +25,11 @@ def plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1: ``1 seed``, ``3 seeds``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def quoted(values: Iterable, limit: int = 5) -> str:
     """The first ``limit`` values as a comma-separated list of Python reprs: ``'a', 7``; with more
     values than that, how many more: ``'a', 7, … and 12 more``."""

@@ -12,13 +12,14 @@ module reads images and never imports the GAN training code.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
 from .._checks import is_whole
-from .._errors import DataError
+from .._errors import DataError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import check_seed, child_seed
 from .._text import quoted
@@ -31,6 +32,7 @@ from .report import render_html
 
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
 JUDGES = ("train", "train+test")
+JUDGE_SKILL = 0.5  # a judge is weak below halfway from chance to 100% on the real test images
 
 
 def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500, batch_size: int = 64,
@@ -45,7 +47,9 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     which real images train the CAS judge. ``n_pairs`` synthetic images nearest to a training
     image are shown above those training images in the report (0: no training image is shown).
     With ``out_dir``, writes ``report.json`` and a self-contained ``report.html``. Returns the
-    report as a dict.
+    report as a dict. The judge's own accuracy on the real test images is reported next to CAS.
+    Caveats (a synthetic set lacking classes, a weak judge) are in its ``notes`` and are also
+    issued as :class:`~synthaug.SynthaugWarning`.
     """
     if not is_whole(n_pairs) or n_pairs < 0:
         raise DataError(f"n_pairs must be a whole number >= 0; got {n_pairs!r}")
@@ -56,10 +60,14 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     random_state = check_seed(random_state, "random_state (--seed)")  # -1 reached numpy; 1.5 was taken as 1
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     n_classes, size = len(classes), x_tr.shape[1]
+    notes = synthetic_notes(y_sy, classes)
+    for note in notes:
+        warnings.warn(note, SynthaugWarning, stacklevel=2)
+    conditions = CONDITIONS if len(np.unique(y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
     seed_list = [child_seed(random_state, s) for s in range(int(seeds))]
-    with progress_bar(len(CONDITIONS) * len(seed_list) + 1, "evaluating", verbose) as bar:
+    with progress_bar(len(conditions) * len(seed_list) + 1, "evaluating", verbose) as bar:
         accuracy = {}
-        for condition in CONDITIONS:
+        for condition in conditions:
             sources = condition_sources(condition, x_tr, y_tr, x_sy, y_sy, real_share, size)
             scores = []
             for seed in seed_list:
@@ -72,6 +80,10 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         judge_model = train_classifier([Source(judge_x, judge_y, 1.0)], n_classes, steps, batch_size,
                                        child_seed(random_state, 999))
         bar.advance(1, status="judge")
+    judge_score = judge_accuracy(judge_model, x_te, y_te, trained_on_test=judge == "train+test")
+    if judge_score["weak"]:
+        notes.append(weak_judge_note(judge_score))
+        warnings.warn(notes[-1], SynthaugWarning, stacklevel=2)
     report = {
         "classes": [str(c) for c in classes],
         "sizes": {"train": len(x_tr), "test": len(x_te), "synthetic": len(x_sy), "image_size": int(size),
@@ -80,8 +92,9 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
                      "real_share": float(real_share), "judge": judge, "random_state": random_state},
         "accuracy": accuracy,
         "uplift": uplift(accuracy),
-        "quality": quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes),
+        "quality": {**quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes), "judge": judge_score},
         "privacy": privacy(x_sy, x_tr, x_te, n_pairs),
+        "notes": notes,
     }
     pictures = {"samples": sample_grid(x_sy, y_sy, n_classes, grid_columns)}
     if n_pairs > 0:  # the only real training images the report shows
@@ -130,6 +143,19 @@ def _codes(labels: np.ndarray, classes: np.ndarray, name: str) -> np.ndarray:
     return np.searchsorted(classes, text)
 
 
+def synthetic_notes(y_sy: np.ndarray, classes: np.ndarray) -> list[str]:
+    """Notes on training classes the synthetic set lacks (worded as the table evaluation's)."""
+    made = np.unique(y_sy)
+    if len(made) < 2:
+        return ["synthetic-only training skipped: the synthetic set has a single class"]
+    absent = np.setdiff1d(np.arange(len(classes)), made)
+    if not len(absent):
+        return []
+    return [f"the synthetic set has no images of class(es) {quoted(classes[absent])}: synthetic-only "
+            f"classifiers never predict them, so the synthetic-only accuracy covers {len(made)} of "
+            f"{len(classes)} classes; CAS is not measured for them"]
+
+
 def condition_sources(condition: str, x_tr, y_tr, x_sy, y_sy, real_share: float, size: int) -> list[Source]:
     """The batch sources of one training condition."""
     augment = albumentations_augmenter(size) if "albumentations" in condition else None
@@ -149,13 +175,16 @@ def summarise(values: list[float], confidence: float = 0.95) -> dict:
 
 
 def uplift(accuracy: dict) -> dict:
-    """Synthetic conditions against the better classical baseline, in accuracy points."""
+    """Synthetic conditions against the better classical baseline, in accuracy points (synthetic only
+    against real only: None when synthetic-only training was skipped)."""
     best_name = max(("real", "real+albumentations"), key=lambda k: accuracy[k]["mean"])
     best = accuracy[best_name]["mean"]
     with_synthetic = max(("real+synthetic", "real+synthetic+albumentations"), key=lambda k: accuracy[k]["mean"])
+    only = accuracy.get("synthetic")
     return {"baseline": best_name, "best_with_synthetic": with_synthetic,
             "points": 100.0 * (accuracy[with_synthetic]["mean"] - best),
-            "synthetic_only_minus_real_points": 100.0 * (accuracy["synthetic"]["mean"] - accuracy["real"]["mean"])}
+            "synthetic_only_minus_real_points": None if only is None else
+            100.0 * (only["mean"] - accuracy["real"]["mean"])}
 
 
 def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:
@@ -179,6 +208,28 @@ def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:
         "diversity_ratio_min": float(np.nanmin(ratio)) if measured else None,
         "diversity_per_class": dict(zip(map(str, classes), _nan_none(ratio), strict=True)),
     }
+
+
+def judge_accuracy(judge, x_te: np.ndarray, y_te: np.ndarray, trained_on_test: bool) -> dict:
+    """The CAS judge's accuracy on the real test images, against chance (the most common class's share).
+
+    ``weak`` when it gets less than ``JUDGE_SKILL`` of the way from chance to 100%: it then
+    misses on real images more than half of what a constant guess misses, and a low CAS
+    cannot be told from a judge that has not learned the classes. A judge trained on the test
+    images too (``trained_on_test``) is scored on images it saw: an optimistic figure.
+    """
+    accuracy = float(np.mean(predict(judge, x_te)[1] == y_te))
+    chance = float(np.bincount(y_te).max() / len(y_te))
+    needed = chance + JUDGE_SKILL * (1.0 - chance)
+    return {"test_accuracy": accuracy, "chance": chance, "weak_below": needed, "weak": accuracy < needed,
+            "trained_on_test": trained_on_test}
+
+
+def weak_judge_note(score: dict) -> str:
+    return (f"the CAS judge is weak: {100 * score['test_accuracy']:.1f}% accuracy on the real test images "
+            f"(chance {100 * score['chance']:.1f}%, the most common class's share; wanted "
+            f"{100 * score['weak_below']:.1f}%, halfway from chance to 100%), so a low CAS may be the judge's "
+            "failure rather than the synthetic images'; train the classifiers longer (steps, --classifier-steps)")
 
 
 def privacy(x_sy, x_tr, x_te, n_pairs: int) -> dict:

@@ -1,8 +1,9 @@
 """Read and write labeled images: class-subfolder trees and ``.npz`` files with ``x`` and ``y``.
 
 Images travel as ``uint8`` arrays of shape (N, S, S, C) with C = 1 (gray) or 3 (RGB); labels
-as a 1-d array. Reading resizes to one square size (8 to 64 px) and one channel count, skips
-files that are not images, and skips unreadable images with a warning naming the file.
+as a 1-d array. Reading resizes to one square size (8 to 64 px) and one channel count (one
+warning line sums up a folder's resizing and channel conversions), skips files that are not
+images, and skips unreadable images with a warning naming the file.
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def _manifest_labels(root: Path) -> dict[str, str]:
 
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
-    shapes, labels, colour = [], [], False
+    shapes, labels, colour, gray = [], [], [], []
     manifest = _manifest_labels(root)
     for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         n_before = len(found)
@@ -222,7 +223,8 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
             if pixels is not None:
                 found.append((path, pixels if pixels.size <= KEEP_PIXELS else None))
                 shapes.append(pixels.shape[:2])
-                colour = colour or _colour_image(pixels)
+                colour.append(_colour_image(pixels))
+                gray.append(pixels.shape[-1] == 1)
         if len(found) == n_before:
             warnings.warn(f"{class_dir}: class folder has no readable images; class "
                           f"{class_dir.name!r} skipped", SynthaugWarning, stacklevel=3)
@@ -231,10 +233,33 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
         raise DataError(f"{root}: no readable images found; expected one subfolder per class "
                         f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
     size = image_size if image_size is not None else default_size(shapes)
-    n_channels = resolve_channels(channels, colour)
+    n_channels = resolve_channels(channels, any(colour))
     images = np.stack([_fit_image(_reread(path) if pixels is None else pixels, size, n_channels)
                        for path, pixels in found])  # one file at a time
+    summary = conversion_summary(np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels)
+    if summary:
+        warnings.warn(f"{root}: {summary}", SynthaugWarning, stacklevel=3)
     return images, np.asarray(labels)
+
+
+def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
+                       n_channels: int) -> str | None:
+    """One line on what reading did to the images, or None when they were taken as they are.
+
+    ``shapes`` (N, 2) are the files' (height, width); ``colour`` (N,) marks images whose channels
+    differ, ``gray`` (N,) single-channel files. A non-square image is stretched to the square size.
+    """
+    parts = []
+    resized = np.any(shapes != size, axis=1)
+    if resized.any():
+        stretched = int(np.sum(shapes[:, 0] != shapes[:, 1]))
+        parts.append(f"{int(resized.sum())} of {len(shapes)} images resized to {size}x{size}"
+                     + (f" ({stretched} stretched: their aspect ratio changed)" if stretched else ""))
+    if n_channels == 1 and colour.any():
+        parts.append(f"{int(colour.sum())} colour images converted to grayscale")
+    if n_channels == 3 and gray.any():
+        parts.append(f"{int(gray.sum())} grayscale images converted to RGB")
+    return "; ".join(parts) or None
 
 
 def _reread(path: Path) -> np.ndarray:

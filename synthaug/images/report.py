@@ -6,6 +6,7 @@ import html
 
 import numpy as np
 
+from .._text import counted
 from .grid import data_uri
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;color:#222}
@@ -35,21 +36,33 @@ def _accuracy_section(report: dict) -> str:
         rows.append([name, _pct(acc["mean"]), interval, ", ".join(_pct(v) for v in acc["values"])])
     up = report["uplift"]
     s = report["settings"]
-    return (f"<h2>Test accuracy of a small CNN ({s['steps']} steps of {s['batch_size']} images, "
-            f"{s['seeds']} seeds)</h2>" + _table(["training set", "mean", "95% interval", "per seed"], rows)
+    only = up["synthetic_only_minus_real_points"]
+    lacking = sum(v is None for v in report["quality"]["cas_per_class"].values())  # classes with no synthetic image
+    only = ("skipped (the synthetic set has a single class)" if only is None else f"<b>{only:+.2f} points</b>"
+            + (f" (on a synthetic set lacking {lacking} of {len(report['classes'])} classes: see Notes)"
+               if lacking else ""))
+    return (f"<h2>Test accuracy of a small CNN ({counted(s['steps'], 'step')} of {counted(s['batch_size'], 'image')}, "
+            f"{counted(s['seeds'], 'seed')})</h2>" + _table(["training set", "mean", "95% interval", "per seed"], rows)
             + f"<p>{html.escape(up['best_with_synthetic'])} against the better baseline "
             f"({html.escape(up['baseline'])}): <b>{up['points']:+.2f} points</b>; synthetic only against "
-            f"real only: <b>{up['synthetic_only_minus_real_points']:+.2f} points</b>.</p>"
+            f"real only: {only}.</p>"
             f"<p class=note>Mixed sets give real images {100 * s['real_share']:.0f}% of every batch.</p>")
 
 
 def _quality_section(report: dict) -> str:
     q = report["quality"]
+    judge = q["judge"]
     per_class = [[c, _pct(q["cas_per_class"][c]), _num(q["diversity_per_class"][c], 2)] for c in report["classes"]]
+    seen = " (it trained on them too, so this is optimistic; the real-only row above is held out)" \
+        if judge["trained_on_test"] else ""
+    weak = " <b>A weak judge: a low CAS may be its failure rather than the images' (see Notes).</b>" \
+        if judge["weak"] else ""
     return ("<h2>Sample quality</h2>"
             f"<p>Classification Accuracy Score (a CNN trained on real {html.escape(report['settings']['judge'])} "
             f"images judging each synthetic image's intended label): <b>{_pct(q['cas'])}</b>, lowest class "
-            f"{_pct(q['cas_min'])}. Fréchet distance in the judge's features: synthetic vs test "
+            f"{_pct(q['cas_min'])}. The judge's own accuracy on the real test images: "
+            f"<b>{_pct(judge['test_accuracy'])}</b>{seen}; chance {_pct(judge['chance'])}.{weak}</p>"
+            f"<p>Fréchet distance in the judge's features: synthetic vs test "
             f"<b>{_num(q['frechet_synthetic_test'])}</b> (real train vs test: {_num(q['frechet_train_test'])}). "
             f"Within-class diversity, synthetic / real (mean pairwise feature distance): "
             f"<b>{_num(q['diversity_ratio'], 2)}</b> (lowest class {_num(q['diversity_ratio_min'], 2)}).</p>"
@@ -86,5 +99,7 @@ def render_html(report: dict, pictures: dict[str, np.ndarray]) -> str:
     for name, picture in pictures.items():
         if name not in ("samples", "closest_pairs"):
             parts.append(f"<h2>{html.escape(name)}</h2><img alt='{html.escape(name)}' src='{data_uri(picture)}'>")
+    if report["notes"]:
+        parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in report["notes"]) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

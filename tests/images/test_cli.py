@@ -77,7 +77,8 @@ def test_evaluate_images_cli(tmp_path, images):
     evaluate_images_cli(tmp_path / "train.npz", tmp_path / "train.npz", tmp_path / "syn", tmp_path / "rep",
                         seeds=1, seed=0, quiet=False, console=console, steps=2)
     assert (tmp_path / "rep" / "report.html").is_file()
-    assert "uplift over" in console.export_text()
+    text = console.export_text()
+    assert "uplift over" in text and "judge's accuracy on the real test images" in text  # next to CAS
 
 
 def test_no_real_images_leaves_the_closest_pairs_out_of_the_report(tmp_path, images):
@@ -197,3 +198,62 @@ def test_sample_replaces_an_earlier_sample_folder_but_an_npz_file_only_with_over
     result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "train.npz"), "--n", "3",
                                  "--overwrite", "-q"])
     assert result.exit_code == 0 and np.load(tmp_path / "train.npz")["x"].shape[0] == 3
+
+
+def test_evaluate_warns_when_the_synthetic_images_lack_classes(tmp_path, images):
+    # exit 0 and no word: the synthetic-only score covered fewer classes than the test set has
+    from synthaug.images.folder import write_images
+
+    x, codes = images
+    write_images(tmp_path / "train.npz", x, codes)
+    write_images(tmp_path / "syn", x[codes != 1], codes[codes != 1])
+    result = runner.invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                 str(tmp_path / "train.npz"), "--synthetic", str(tmp_path / "syn"), "-o",
+                                 str(tmp_path / "rep"), "--seeds", "1", "--classifier-steps", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "warning: the synthetic set has no images of class(es) '1'" in " ".join(result.output.split())
+
+
+def test_fit_prints_one_line_on_the_images_it_resized_and_converted(tmp_path):
+    from PIL import Image
+
+    root = tmp_path / "mixed"
+    for label in "ab":
+        (root / label).mkdir(parents=True)
+        for i in range(3):
+            Image.new("L", (8, 8), 40 * i).save(root / label / f"gray{i}.png")
+            Image.new("RGB", (32, 20), (200, 10 * i, 10)).save(root / label / f"colour{i}.png")
+    result = runner.invoke(app, ["fit", str(root), "-o", str(tmp_path / "model"), *SET, "--set", "image_size=32",
+                                 "--set", "channels=gray", "--quiet"])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert output.count("warning:") == 1
+    assert "12 of 12 images resized to 32x32 (6 stretched: their aspect ratio changed); 6 colour images converted " \
+           "to grayscale" in output
+
+
+def _help(command):
+    return " ".join(runner.invoke(app, [command, "--help"], env={"COLUMNS": "400"}).output.split())
+
+
+def test_fit_and_sample_help_describe_the_image_forms_too():
+    # DATA was a "Training table (.csv or .parquet)" and sample wrote "to a CSV or Parquet file"
+    fit_help, sample_help = _help("fit"), _help("sample")
+    assert "Training table (.csv or .parquet)" not in fit_help
+    assert "a folder with one subfolder of images per class, or an .npz" in fit_help
+    assert "to a CSV or Parquet file" not in sample_help
+    assert "a folder of PNGs (one subfolder per class, plus manifest.csv) or an .npz" in sample_help
+
+
+def test_sample_counts_images_not_rows(tmp_path, images):
+    from synthaug.images.folder import write_images
+
+    x, codes = images
+    write_images(tmp_path / "train.npz", x, codes)
+    result = runner.invoke(app, ["fit", str(tmp_path / "train.npz"), "-o", str(tmp_path / "m"), *SET, "-q"])
+    assert result.exit_code == 0, result.output
+    for n, text in ((5, "wrote 5 images to"), (1, "wrote 1 image to")):
+        result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / f"s{n}"), "--n", str(n)])
+        assert result.exit_code == 0, result.output
+        assert text in " ".join(result.output.split())
+

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from synthaug import DataError
+from synthaug import DataError, SynthaugWarning
 from synthaug.images.evaluate import evaluate_images, summarise
 from synthaug.images.metrics import frechet_distance, mean_pairwise_distance, nearest_distances
 
@@ -101,3 +101,68 @@ def test_statistics_by_hand():
     assert np.isnan(frechet_distance(a[:1], a))  # one row has no covariance
     s = summarise([0.9, 0.92, 0.94])
     assert s["mean"] == pytest.approx(0.92) and s["low"] == pytest.approx(0.92 - 4.302653 * 0.02 / 3 ** 0.5)
+
+
+def test_a_synthetic_set_lacking_classes_is_a_warning_and_a_note(tmp_path):
+    # sampled only some classes: the synthetic-only score covered fewer classes, silently
+    train, test = make_images(4, n_classes=4, seed=1), make_images(4, n_classes=4, seed=2)
+    x, codes = make_images(5, n_classes=4, seed=3)
+    keep = np.isin(codes, [0, 3])
+    with pytest.warns(SynthaugWarning, match=r"no images of class\(es\) '1', '2': synthetic-only .* covers 2 of 4"):
+        report = evaluate_images(train, test, (x[keep], codes[keep]), seeds=1, steps=1, batch_size=8,
+                                 out_dir=tmp_path)
+    assert "covers 2 of 4 classes" in report["notes"][0]
+    assert json.loads((tmp_path / "report.json").read_text())["notes"] == report["notes"]
+    page = (tmp_path / "report.html").read_text()
+    assert "<h2>Notes</h2>" in page and "lacking 2 of 4 classes" in page
+
+
+def test_a_single_class_synthetic_set_skips_synthetic_only_training(tmp_path):
+    train, test = make_images(4, seed=1), make_images(4, seed=2)
+    x, codes = make_images(5, seed=3)
+    with pytest.warns(SynthaugWarning, match="synthetic-only training skipped: the synthetic set has a single class"):
+        report = evaluate_images(train, test, (x[codes == 0], codes[codes == 0]), seeds=1, steps=1, batch_size=8,
+                                 out_dir=tmp_path)
+    assert "synthetic" not in report["accuracy"] and report["uplift"]["synthetic_only_minus_real_points"] is None
+    assert "synthetic only against real only: skipped" in (tmp_path / "report.html").read_text()
+
+
+class _ConstantJudge(torch.nn.Module):
+    """Predicts ``answers[i]`` for the i-th image (the features are the logits)."""
+
+    def __init__(self, answers, n_classes):
+        super().__init__()
+        self.logits = torch.nn.functional.one_hot(torch.as_tensor(answers), n_classes).float()
+
+    def forward(self, x):
+        return self.logits[: len(x)], self.logits[: len(x)]
+
+
+@pytest.mark.parametrize(("answers", "accuracy", "weak"), [([0, 0, 0, 0], 0.5, True), ([0, 0, 1, 1], 0.75, False),
+                                                          ([1, 0, 1, 1], 0.5, True)])
+def test_judge_accuracy_against_chance_by_hand(answers, accuracy, weak):
+    from synthaug.images.evaluate import judge_accuracy
+
+    y_te = np.array([0, 0, 1, 2])  # chance: the most common class's share, 2/4; weak below 0.5 + 0.5 * 0.5
+    score = judge_accuracy(_ConstantJudge(answers, 3), np.zeros((4, 8, 8, 1), np.uint8), y_te, trained_on_test=False)
+    assert score == {"test_accuracy": accuracy, "chance": 0.5, "weak_below": 0.75, "weak": weak,
+                     "trained_on_test": False}
+
+
+def test_the_judges_accuracy_is_reported_next_to_cas_and_a_weak_judge_is_a_warning(tmp_path):
+    # --classifier-steps 20 gave CAS 0% for every class with no check on the judge
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    with pytest.warns(SynthaugWarning, match=r"the CAS judge is weak: .*% accuracy on the real test images"):
+        report = evaluate_images(*sets, seeds=1, steps=1, batch_size=8, out_dir=tmp_path)
+    judge = report["quality"]["judge"]
+    assert judge["weak"] and judge["chance"] == pytest.approx(1 / 3) and judge["trained_on_test"]
+    assert any(n.startswith("the CAS judge is weak") for n in report["notes"])
+    assert json.loads((tmp_path / "report.json").read_text())["quality"]["judge"] == judge
+    page = (tmp_path / "report.html").read_text()
+    assert "The judge's own accuracy on the real test images" in page and "A weak judge" in page
+
+
+def test_the_report_header_counts_one_seed_and_one_step_in_the_singular(tmp_path):
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    evaluate_images(*sets, seeds=1, steps=1, batch_size=8, out_dir=tmp_path)
+    assert "(1 step of 8 images, 1 seed)" in (tmp_path / "report.html").read_text()  # read "1 seeds"

@@ -32,6 +32,47 @@ def test_mixed_sizes_and_channels_are_converted(image_folder):
     assert gray.shape == (20, 16, 16, 1)
 
 
+def _mixed_folder(root):
+    """Half 8x8 gray, half 32x20 (width x height) colour images, 4 of each in two classes."""
+    (root / "a").mkdir(parents=True)
+    (root / "b").mkdir()
+    for i in range(4):
+        Image.new("L", (8, 8), 40 * i).save(root / "a" / f"gray{i}.png")
+        Image.new("RGB", (32, 20), (200, 10 * i, 10)).save(root / "b" / f"colour{i}.png")
+    return root
+
+
+def test_resizing_and_channel_conversions_are_summed_up_in_one_warning(tmp_path):
+    # half 8x8 gray, half 32x20 RGB were resized, stretched and made gray without a word
+    root = _mixed_folder(tmp_path / "mixed")
+    with pytest.warns(SynthaugWarning) as record:
+        x, _ = read_images(root, image_size=32, channels="gray")
+    assert x.shape == (8, 32, 32, 1) and len(record) == 1
+    assert str(record[0].message) == (f"{root}: 8 of 8 images resized to 32x32 (4 stretched: their aspect ratio "
+                                      "changed); 4 colour images converted to grayscale")
+    with pytest.warns(SynthaugWarning, match=r": 4 of 8 images resized to 8x8 \(4 stretched.*\); 4 grayscale images "
+                      r"converted to RGB$"):
+        read_images(root, image_size=8)
+
+
+def test_images_taken_as_they_are_raise_no_conversion_warning(image_folder):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_images(image_folder)
+
+
+def test_conversion_summary_by_hand():
+    from synthaug.images.folder import conversion_summary
+
+    shapes = np.array([[8, 8], [8, 8], [16, 16], [10, 12]])
+    colour, gray = np.array([False, False, True, True]), np.array([True, True, False, False])
+    assert conversion_summary(shapes, colour, gray, 8, 1) == ("2 of 4 images resized to 8x8 (1 stretched: their "
+                                                              "aspect ratio changed); 2 colour images converted to "
+                                                              "grayscale")
+    assert conversion_summary(shapes[:2], colour[:2], gray[:2], 8, 1) is None
+    assert conversion_summary(shapes[:2], colour[:2], gray[:2], 8, 3) == "2 grayscale images converted to RGB"
+
+
 def test_non_images_ignored_and_corrupt_images_skipped_with_warning(image_folder):
     (image_folder / "class_0" / "notes.txt").write_text("not an image")
     (image_folder / "README.md").write_text("top-level file")
@@ -88,6 +129,7 @@ def test_palette_images_with_transparency_read_without_pillow_warnings(image_fol
     Image.fromarray(rgba, "RGBA").convert("P").save(image_folder / "class_0" / "clear.png")  # tRNS as bytes
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", ".*: 18 grayscale images converted to RGB$", SynthaugWarning)  # ours
         x, _ = read_images(image_folder)
     assert x.shape == (19, 8, 8, 3)
 

@@ -33,7 +33,10 @@ def load(path):
         raise ModelFileError(f"{path}: unknown model type {model_type!r}")
     module_name, class_name = MODEL_TYPES[model_type].split(":")
     module = importlib.import_module(module_name)
-    return getattr(module, class_name).from_saved(meta, tensors)
+    try:
+        return getattr(module, class_name).from_saved(meta, tensors)
+    except ModelFileError as exc:  # its message names model.json's field; this names the directory
+        raise ModelFileError(f"{path}: {exc}") from None
 
 
 __all__ = [

@@ -20,6 +20,17 @@ def closest_name(name: str, choices: Iterable[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
+def shown(value, width: int = 80) -> str:
+    """``repr(value)`` cut to ``width`` characters, for one-line messages."""
+    return one_line(repr(value), width)
+
+
+def one_line(text, width: int = 120) -> str:
+    """``text`` (an exception's, say) on one line, cut to ``width`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def plain(value):
     """``value`` as a Python scalar when it is a numpy one (so messages print 7, not np.int64(7))."""
     return value.item() if isinstance(value, np.generic) else value

@@ -6,14 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from ._errors import ModelFileError, SynthaugWarning
+from ._errors import DataError, ModelFileError, SynthaugWarning
+from ._text import shown
 from .io import atomic_directory, check_output_folder
 
 FORMAT_VERSION = 1
@@ -74,6 +78,8 @@ def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
             f"{path}: model format version {version} is newer than this synthaug supports "
             f"({FORMAT_VERSION}); it was written by synthaug {meta.get('synthaug_version')}: upgrade synthaug"
         )
+    for key in ("model_type", "synthaug_version"):
+        field(meta, key, ok=lambda v: isinstance(v, str), expected="text", where=str(meta_path))
     if not weights_path.is_file():
         raise ModelFileError(f"{path}: {WEIGHTS_FILE} is missing")
     digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()
@@ -107,6 +113,25 @@ def require(meta: dict, *keys: str, where: str = META_FILE):
             raise ModelFileError(f"{where}: missing {'.'.join(keys[: i + 1])!r}")
         node = node[key]
     return node
+
+
+def field(meta: dict, *keys: str, ok: Callable[[Any], bool], expected: str, where: str = META_FILE):
+    """``require(meta, *keys)`` if ``ok`` holds for it, else a ModelFileError naming the field and what
+    was ``expected``."""
+    value = require(meta, *keys, where=where)
+    if not ok(value):
+        raise ModelFileError(f"{where}: {'.'.join(keys)} must be {expected}; got {shown(value)}")
+    return value
+
+
+@contextmanager
+def checked_as(name: str, where: str = META_FILE) -> Iterator[None]:
+    """Turn a DataError from a check shared with ``fit`` (run inside), or a ModelFileError that names
+    no file, into a ModelFileError naming ``where`` and the field ``name``."""
+    try:
+        yield
+    except (DataError, ModelFileError) as exc:
+        raise ModelFileError(f"{where}: {name}: {exc}") from None
 
 
 def json_params(params: dict) -> dict:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._errors import ModelFileError
+from .._text import one_line
+from .codec_state import check_state
 from .columns import CategoricalCodec, ConstantCodec, NumericCodec, Span
 from .schema import ColumnSpec
 
@@ -119,7 +122,26 @@ class TableEncoder:
             spec = ColumnSpec.from_dict(column["spec"])
             prefix = f"encoder.{i}."
             arrs = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+            check_state(spec, column["state"], arrs)
             encoder.specs_.append(spec)
             encoder.codecs_.append(encoder._make_codec(spec).load(column["state"], arrs))
         encoder._build_spans()
+        encoder._check_decodes()
         return encoder
+
+    def _check_decodes(self) -> None:
+        """Decode, column by column, one row for each category and mode: a stored spec and state that
+        sampling could not decode (a hand-edited dtype or time zone) is a ModelFileError naming the column."""
+        for spec, codec in zip(self.specs_, self.codecs_, strict=True):
+            widths, start = codec.widths(), 0
+            k = max([1] + [w for w, _ in widths])
+            block = np.zeros((k, sum(w for w, _ in widths)))  # (k, the column's width)
+            for w, activation in widths:
+                if activation == "softmax" and w > 0:
+                    block[np.arange(k), start + np.arange(k) % w] = 1.0
+                start += w
+            try:
+                codec.inverse(block, self.clip, self.rounding)
+            except (TypeError, ValueError, KeyError, OverflowError) as exc:  # KeyError: an unknown time zone
+                raise ModelFileError(f"column {spec.name!r}: its stored dtype {spec.dtype!r} and state cannot be "
+                                     f"decoded ({one_line(exc)})") from None

@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
+from .._checks import is_real
 from .._errors import DataError, SynthaugWarning
 from ..evaluate.tables import as_text
 from .columns import to_float
@@ -127,11 +128,7 @@ class LabelFilter:
 
 def check_quantile(quantile: float | None) -> None:
     """Raise DataError unless ``quantile`` is None, "auto" or a number in [0, 1)."""
-    try:
-        ok = quantile is None or quantile == "auto" or 0.0 <= float(quantile) < 1.0
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
+    if not (quantile is None or quantile == "auto" or (is_real(quantile) and 0.0 <= float(quantile) < 1.0)):
         raise DataError(f"label_filter must be a quantile in [0, 1), 'auto' or None; got {quantile!r}")
 
 

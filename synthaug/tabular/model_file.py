@@ -8,15 +8,22 @@ the tensors hold the encoder's arrays and each generator's weights. No training 
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import torch
 
+from .._checks import is_real, is_whole
 from .._errors import ModelFileError
-from ..persist import json_params, require
+from .._text import one_line, shown
+from ..persist import META_FILE, WEIGHTS_FILE, checked_as, field, json_params
+from ..sampling import MAX_SAMPLE_ROWS
 from .encoder import TableEncoder
 from .networks import Generator, NetworkConfig
+from .params import check_encoder_params, check_network, check_params
+from .public_schema import resolve_public_schema
 
 if TYPE_CHECKING:
     from .synthesizer import TabularCGAN
@@ -47,42 +54,112 @@ def meta_and_tensors(model: TabularCGAN, network: NetworkConfig) -> tuple[dict, 
 
 
 def restore_fitted(model: TabularCGAN, meta: dict, tensors: dict[str, torch.Tensor]) -> TabularCGAN:
-    """Give ``model`` (built from the file's params) the fitted state that ``meta`` and ``tensors`` hold."""
-    arrays = {k: v.numpy() for k, v in tensors.items() if k.startswith("encoder.")}
-    model.encoder_ = TableEncoder.from_state(require(meta, "encoder"), arrays)
-    net = NetworkConfig.from_dict(require(meta, "network"))
-    n_models = 1 if model.strategy == "conditional" else len(require(meta, "classes"))
-    model.generators_ = _generators(net, tensors, n_models)
-    model.classes_ = list(require(meta, "classes"))
-    model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)
-    model.target_name_ = require(meta, "target", "name")
-    model.target_dtype_ = require(meta, "target", "dtype")
-    order = require(meta, "target").get("categories")  # None in model files before it was stored
-    model.target_categories_ = None if order is None else list(order)
-    model.target_ordered_ = bool(require(meta, "target").get("ordered", False))
-    model.columns_ = list(require(meta, "columns"))
-    model.seed_ = int(require(meta, "seed"))
-    model.n_rows_ = int(require(meta, "training", "n_rows"))
-    model.fit_seconds_ = float(require(meta, "training", "seconds"))
-    model.history_ = require(meta, "training", "history")
-    model.privacy_ = meta.get("privacy")
-    model.provenance_ = meta.get("provenance") or _old_provenance(model.privacy_)
+    """Give ``model`` (built from the file's params) the fitted state that ``meta`` and ``tensors`` hold.
+
+    Every field is checked as it is read: a wrong type or value (a hand edit) is a one-line
+    ModelFileError naming model.json's field and what it must be."""
+    with checked_as("params"):  # fit's own checks
+        check_params(model.get_params(deep=False))
+        if isinstance(model.public_schema, dict):  # a path's file is read when it is used
+            resolve_public_schema(model.public_schema)
+    model.encoder_ = _encoder(meta, tensors)
+    model.classes_, model.class_counts_ = _classes(meta)
+    per_class = model.strategy == "per-class"  # one unconditional generator per class
+    net = _network(meta, model.encoder_, 1 if per_class else len(model.classes_))
+    model.generators_ = _generators(net, tensors, len(model.classes_) if per_class else 1)
+    _restore_target(model, meta)
+    model.columns_ = _columns(meta, model.encoder_, model.target_name_)
+    model.seed_ = int(field(meta, "seed", ok=_is_seed, expected="a whole number from 0 to 2**64 - 1, as text"))
+    model.n_rows_, model.fit_seconds_, model.history_ = _training(meta)
+    model.privacy_ = _privacy(meta, model.dp_)
+    model.provenance_ = _provenance(meta) or _old_provenance(model.privacy_)
     return model
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str)
+
+
+def _is_seed(value) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdecimal() and int(value) < 2**64
+
+
+def _encoder(meta: dict, tensors: dict[str, torch.Tensor]) -> TableEncoder:
+    """The fitted encoder of ``meta["encoder"]`` (its params, and each column's spec and codec state)."""
+    state = field(meta, "encoder", ok=lambda v: isinstance(v, dict), expected="a mapping")
+    params = field(meta, "encoder", "params", ok=lambda v: isinstance(v, dict), expected="a mapping")
+    defaults = TableEncoder().get_params()  # older files lack the newer parameters
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        raise ModelFileError(f"{META_FILE}: encoder.params: unknown parameter {shown(unknown[0])}")
+    with checked_as("encoder.params"):
+        check_encoder_params({**defaults, **params})
+    field(meta, "encoder", "columns", ok=lambda v: isinstance(v, list) and len(v) > 0 and all(
+        isinstance(c, dict) and isinstance(c.get("spec"), dict) and isinstance(c.get("state"), dict) for c in v),
+        expected="a non-empty list of {spec, state} mappings")
+    arrays = {k: v.numpy() for k, v in tensors.items() if k.startswith("encoder.")}
+    with checked_as("encoder.columns"):  # a column spec's DataError names the column and key
+        return TableEncoder.from_state(state, arrays)
+
+
+def _classes(meta: dict) -> tuple[list, np.ndarray]:
+    """(classes, class counts): distinct JSON scalars, and as many counts, each 0..MAX_SAMPLE_ROWS, not all 0."""
+    classes = field(meta, "classes", ok=lambda v: isinstance(v, list) and len(v) > 0 and all(
+        isinstance(c, (str, int, float)) for c in v) and len(set(v)) == len(v),
+        expected="a non-empty list of distinct labels (text or numbers)")
+    counts = field(meta, "class_counts", ok=lambda v: isinstance(v, list) and len(v) == len(classes) and all(
+        is_whole(c) and 0 <= c <= MAX_SAMPLE_ROWS for c in v) and sum(v) > 0,
+        expected=f"a list of {len(classes)} row counts (one per class), not all 0")
+    return list(classes), np.asarray(counts, dtype=np.int64)
+
+
+def _network(meta: dict, encoder: TableEncoder, n_classes: int) -> NetworkConfig:
+    """The generators' shape, checked as the parameters are and against the encoder's output widths."""
+    data = field(meta, "network", ok=lambda v: isinstance(v, dict), expected="a mapping")
+    data = {"generator_norm": "batch", **data}  # older files: batch norm
+    names = [f.name for f in fields(NetworkConfig)]
+    if sorted(data) != sorted(names):
+        extra = sorted(set(data) - set(names)) or sorted(set(names) - set(data))
+        raise ModelFileError(f"{META_FILE}: network: {'unknown' if set(data) - set(names) else 'missing'} key "
+                             f"{shown(extra[0])}")
+    with checked_as("network"):
+        check_network(data)
+    condition_dim = sum(s.width for s in encoder.discrete_spans())
+    for name, expected in (("data_dim", encoder.output_dim_), ("condition_dim", condition_dim),
+                           ("n_classes", n_classes)):
+        if data[name] != expected:
+            raise ModelFileError(f"{META_FILE}: network.{name} must be {expected} (from encoder, classes and "
+                                 f"params.strategy); got {shown(data[name])}")
+    return NetworkConfig.from_dict(data)
 
 
 def _generators(net: NetworkConfig, tensors: dict[str, torch.Tensor], n_models: int) -> list[Generator]:
     """Generators 0 .. n_models-1 in eval mode, their weights from ``generator.<i>.*``."""
-    generators = []
+    shapes, generators = _weight_shapes(net), []
     for i in range(n_models):
         prefix = f"generator.{i}."
         state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+        stored = {k: tuple(v.shape) for k, v in state.items()}
+        if stored != shapes:  # checked before building: a tampered width could ask for terabytes
+            name = next(k for k in sorted(set(shapes) | set(stored)) if shapes.get(k) != stored.get(k))
+            raise ModelFileError(f"generator {i} weights do not match model.json: {name} has shape "
+                                 f"{stored.get(name)} in {WEIGHTS_FILE}, {shapes.get(name)} by network")
         G = Generator(net)
         try:
             G.load_state_dict(state)
         except RuntimeError as exc:
-            raise ModelFileError(f"generator {i} weights do not match model.json: {str(exc)[:200]}") from None
+            raise ModelFileError(f"generator {i} weights do not match model.json: {one_line(exc, 200)}") from None
         generators.append(G.eval())
     return generators
+
+
+def _weight_shapes(net: NetworkConfig) -> dict[str, tuple[int, ...]]:
+    """The shape of each weight of a Generator for ``net``, found without allocating any."""
+    try:
+        with torch.device("meta"):
+            return {k: tuple(v.shape) for k, v in Generator(net).state_dict().items()}
+    except (RuntimeError, TypeError, OverflowError) as exc:  # sizes beyond what torch can describe
+        raise ModelFileError(f"{META_FILE}: network: sizes torch cannot build ({one_line(exc)})") from None
 
 
 def _target_categories(model: TabularCGAN) -> dict:
@@ -90,6 +167,68 @@ def _target_categories(model: TabularCGAN) -> dict:
     if model.target_categories_ is None:
         return {}
     return {"categories": model.target_categories_, "ordered": model.target_ordered_}
+
+
+def _restore_target(model: TabularCGAN, meta: dict) -> None:
+    """The label column's name and dtype (a categorical label's categories and order too), checked
+    by casting the classes to it as sampling does."""
+    target = field(meta, "target", ok=lambda v: isinstance(v, dict), expected="a mapping")
+    model.target_name_ = field(meta, "target", "name", ok=_is_text, expected="text")
+    model.target_dtype_ = field(meta, "target", "dtype", ok=_is_text, expected="a pandas dtype name")
+    model.target_categories_ = target.get("categories")  # None in model files before it was stored
+    model.target_ordered_ = target.get("ordered", False)
+    categories = model.target_categories_
+    if categories is not None and not (isinstance(categories, list) and len(categories) == len(model.classes_)
+                                       and all(c in categories for c in model.classes_)):
+        raise ModelFileError(f"{META_FILE}: target.categories must list the classes; got {shown(categories)}")
+    if not isinstance(model.target_ordered_, bool):
+        raise ModelFileError(f"{META_FILE}: target.ordered must be true or false; got {shown(model.target_ordered_)}")
+    try:
+        pd.Series(np.asarray(model.classes_, dtype=object)).astype(model._target_dtype())
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"{META_FILE}: target.dtype {shown(model.target_dtype_)} cannot hold the classes "
+                             f"({one_line(exc)})") from None
+
+
+def _columns(meta: dict, encoder: TableEncoder, target: str) -> list[str]:
+    """The output column order: the encoder's columns and the target, each once."""
+    features = [s.name for s in encoder.specs_]
+    if len(set(features)) < len(features):
+        raise ModelFileError(f"{META_FILE}: encoder.columns: a column name appears twice")
+    if target in features:
+        raise ModelFileError(f"{META_FILE}: target.name {shown(target)} is also a feature column of encoder")
+    names = {*features, target}
+    return list(field(meta, "columns", ok=lambda v: isinstance(v, list) and all(isinstance(c, str) for c in v)
+                      and len(v) == len(names) and set(v) == names,
+                      expected=f"the names of the target {target!r} and the encoder's {len(features)} columns, "
+                               f"each once"))
+
+
+def _training(meta: dict) -> tuple[int, float, list]:
+    """(training rows, seconds, loss history) from ``training``."""
+    field(meta, "training", ok=lambda v: isinstance(v, dict), expected="a mapping")
+    return (field(meta, "training", "n_rows", ok=lambda v: is_whole(v) and v >= 1, expected="a count >= 1"),
+            float(field(meta, "training", "seconds", ok=lambda v: is_real(v) and v >= 0, expected="a number >= 0")),
+            field(meta, "training", "history", ok=lambda v: isinstance(v, list), expected="a list"))
+
+
+def _privacy(meta: dict, dp: bool) -> dict | None:
+    """The DP record: a mapping for a model trained with dp_epsilon, else null."""
+    record = meta.get("privacy")
+    if dp and not isinstance(record, dict):
+        raise ModelFileError(f"{META_FILE}: privacy must be a mapping (params.dp_epsilon is set); got {shown(record)}")
+    if not dp and record is not None:
+        raise ModelFileError(f"{META_FILE}: privacy must be null (params.dp_epsilon is null); got {shown(record)}")
+    return record
+
+
+def _provenance(meta: dict) -> dict[str, str] | None:
+    """Where the schema and class counts came from; None in files from before it was stored."""
+    record = meta.get("provenance")
+    if record is not None and not (isinstance(record, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in record.items())):
+        raise ModelFileError(f"{META_FILE}: provenance must be a mapping of text to text; got {shown(record)}")
+    return record
 
 
 def _old_provenance(privacy: dict | None) -> dict[str, str]:

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._checks import is_real
 from .._errors import DataError
 from ..evaluate import distances as _dist
 from ..evaluate.tables import MISSING, as_text
@@ -173,11 +174,8 @@ def _spacing_in_table(emb: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def check_filter_params(factor: float | None, floor: float, pinning: float | None) -> None:
     """Raise DataError naming the parameter when a filter setting is out of range (``factor`` None: off)."""
-    def number(value) -> float:
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            return float("nan")
+    def number(value) -> float:  # text ("0.5") and bools are not quantiles: NaN fails every test below
+        return float(value) if is_real(value) else float("nan")
 
     if factor is not None and not number(factor) > 0:
         raise DataError(f"privacy_filter must be a positive factor or None; got {factor!r}")

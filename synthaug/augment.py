@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from ._errors import DataError
-from ._random import draw_seed
+from ._random import RandomState, draw_seed
 from ._text import quoted
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
@@ -84,13 +84,13 @@ class SynthOverSampler(BaseEstimator):
     synthesizer : estimator or None
         An unfitted synthaug synthesizer (``fit(X, y)``, ``sample(per_class=...)``); cloned at
         each ``fit_resample``. ``None`` means ``TabularCGAN()``.
-    random_state : int, Generator or None
+    random_state : int, numpy Generator or RandomState, or None
         Seeds the synthesizer's training and sampling. ``None`` takes the synthesizer's own
         ``random_state`` (fresh entropy at each ``fit_resample`` when that is ``None`` too).
     """
 
     def __init__(self, sampling_strategy: float | str | dict | Callable = "auto", synthesizer=None,
-                 random_state: int | np.random.Generator | None = None) -> None:
+                 random_state: RandomState = None) -> None:
         self.sampling_strategy = sampling_strategy
         self.synthesizer = synthesizer
         self.random_state = random_state

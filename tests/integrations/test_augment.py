@@ -174,3 +174,18 @@ def test_a_column_vector_y_is_taken_as_imblearn_takes_it():
     expected = RandomOverSampler(random_state=0).fit_resample(X, y)[1]
     _, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(X, y)
     assert y_res.shape == expected.shape == (60,) and np.bincount(y_res).tolist() == [30, 30]
+
+
+def test_a_numpy_random_state_seeds_the_oversampler_as_in_imblearn():
+    # SynthOverSampler(random_state=np.random.RandomState(0)) raised "random_state must be an int,
+    # a numpy Generator or None"; imblearn's samplers take one (check_random_state)
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = np.array([0] * 30 + [1] * 10)
+    runs = [SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=np.random.RandomState(0)).fit_resample(X, y)
+            for _ in range(2)]
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    assert np.bincount(runs[0][1]).tolist() == [30, 30]
+    rs = np.random.RandomState(0)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=rs)
+    first, second = sampler.fit_resample(X, y)[0], sampler.fit_resample(X, y)[0]  # the draw advances rs
+    assert not np.array_equal(first, second)

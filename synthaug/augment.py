@@ -88,6 +88,12 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
     random_state : int, numpy Generator or RandomState, or None
         Seeds the synthesizer's training and sampling. ``None`` takes the synthesizer's own
         ``random_state`` (fresh entropy at each ``fit_resample`` when that is ``None`` too).
+
+    Each ``fit_resample`` trains a synthesizer, so in cross-validation every fold does. The
+    defaults (``epochs=300``, ``min_steps=3000``: ``max(epochs * ceil(rows / batch_size),
+    min_steps)`` steps) suit one final model; for model selection pass a cheap one, e.g.
+    ``TabularCGAN(epochs=1, min_steps=50)`` (setting ``min_steps`` alone still trains 300 epochs).
+    3-fold CV on breast cancer took 5 s that way and 4 min with the defaults (README).
     """
 
     def __init__(self, sampling_strategy: float | str | dict | Callable = "auto", synthesizer=None,

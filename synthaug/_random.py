@@ -5,21 +5,25 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._checks import is_whole
+from ._checks import is_real, is_whole
 from ._errors import DataError
 
-RandomState = int | np.random.Generator | None
+RandomState = int | np.random.Generator | np.random.RandomState | None
 
 
 def draw_seed(random_state: RandomState) -> int:
-    """Return a 63-bit seed from an int, a numpy Generator, or fresh entropy for ``None``."""
+    """Return a seed from an int (itself), a numpy Generator or RandomState (a 63-bit draw, which
+    advances it, as in scikit-learn's ``check_random_state(rs).randint(...)``), or fresh entropy
+    for ``None``."""
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(0, 2**63 - 1))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**63 - 1, dtype=np.int64))
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
-    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
-        return check_seed(int(random_state), "random_state (--seed)")
-    raise TypeError(f"random_state must be an int, a numpy Generator or None, got {random_state!r}")
+    if is_real(random_state):  # a float is refused by check_seed as not whole, with the value
+        return check_seed(random_state, "random_state (--seed)")
+    raise TypeError(f"random_state must be an int, a numpy Generator or RandomState, or None; got {random_state!r}")
 
 
 def check_seed(seed: int, where: str) -> int:

@@ -135,10 +135,11 @@ def checked_as(name: str, where: str = META_FILE) -> Iterator[None]:
 
 
 def json_params(params: dict) -> dict:
-    """``get_params()`` as JSON values: a Generator as None (its seed is ``seed``), paths as text, tuples as lists."""
+    """``get_params()`` as JSON values: a Generator or RandomState as None (its draw is ``seed``), paths as
+    text, tuples as lists."""
     out = {}
     for key, value in params.items():
-        if isinstance(value, np.random.Generator):
+        if isinstance(value, np.random.Generator | np.random.RandomState):
             value = None
         elif isinstance(value, Path):
             value = str(value)

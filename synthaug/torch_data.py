@@ -15,7 +15,7 @@ from torch.utils.data import Dataset
 
 from ._checks import is_whole
 from ._errors import DataError
-from ._random import child_seed, draw_seed
+from ._random import RandomState, child_seed, draw_seed
 from ._text import closest_name, plain, quoted
 from .sampling import allocate
 
@@ -41,13 +41,14 @@ class AugmentedDataset(Dataset):
     own size), then an optional albumentations ``transform`` seeded per item and epoch. Every
     item depends only on (random_state, epoch, index), so a DataLoader with several workers
     yields the same items for the same seed. ``random_state`` is an int, a numpy Generator or
-    None (a fresh seed, drawn once, which the workers' copies share).
+    RandomState (a seed is drawn from it), or None (a fresh seed, drawn once, which the workers'
+    copies share).
     """
 
     def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float | None = None,
                  per_class: Mapping | int | None = None, balance: bool = False, transform=None, encoder=None,
                  fresh_each_epoch: bool = False, return_source: bool = False,
-                 random_state: int | np.random.Generator | None = 0) -> None:
+                 random_state: RandomState = 0) -> None:
         if (synthesizer is None) == (synthetic is None):
             raise DataError("AugmentedDataset: pass exactly one of synthesizer= or synthetic=(X, y)")
         self.synthesizer, self.synthetic = synthesizer, synthetic

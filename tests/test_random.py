@@ -1,6 +1,7 @@
 """Seeds: one random_state becomes generators; bad seeds are one-line errors."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -41,3 +42,27 @@ def test_check_seed_takes_whole_numbers_only():
     for bad in (1.5, True, "3"):  # 1.5 was taken as 1 by evaluate_images' int(random_state)
         with pytest.raises(DataError, match=rf"^s: must be a whole number from 0 to 2\*\*64 - 1, got {bad!r}$"):
             check_seed(bad, "s")
+
+
+def test_a_numpy_random_state_gives_a_seed_and_advances_as_in_scikit_learn():
+    # np.random.RandomState was refused with a TypeError, though scikit-learn and imblearn take it
+    rs = np.random.RandomState(0)
+    expected = np.random.RandomState(0).randint(0, 2**63 - 1, dtype=np.int64)
+    assert draw_seed(rs) == expected and draw_seed(rs) != expected  # the draw advanced rs
+    with pytest.raises(TypeError, match="an int, a numpy Generator or RandomState, or None; got 'x'"):
+        draw_seed("x")
+
+
+def test_synthesizers_and_their_model_files_take_a_random_state(tmp_path, fast_params, mixed_table):
+    import json
+
+    from synthaug import TabularCGAN
+
+    X, y = mixed_table.drop(columns="label"), mixed_table["label"]
+    fits = [TabularCGAN(**fast_params, random_state=np.random.RandomState(1)).fit(X, y) for _ in range(2)]
+    assert fits[0].seed_ == fits[1].seed_ == draw_seed(np.random.RandomState(1))
+    samples = [fit.sample(6, random_state=np.random.RandomState(2))[0] for fit in fits]  # sample takes one too
+    pd.testing.assert_frame_equal(samples[0], samples[1])
+    fits[0].save(tmp_path / "m")
+    params = json.loads((tmp_path / "m" / "model.json").read_text())["params"]
+    assert params["random_state"] is None  # a RandomState has no JSON form; its draw is the saved seed

@@ -99,7 +99,8 @@ def evaluate(
         Threads: classifier fits run this many at a time, and the distance computations use
         this many torch threads (BLAS and OpenMP are limited to it as well).
     random_state
-        Seed (int), Generator, or None for fresh entropy; the seed used is in the result.
+        Seed (int), numpy Generator or RandomState (a seed is drawn from it), or None for fresh
+        entropy; the seed used is in the result.
     progress
         Optional callback, see :data:`ProgressCallback`.
 

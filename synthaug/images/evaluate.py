@@ -21,7 +21,7 @@ from scipy import stats
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
 from .._progress import progress_bar
-from .._random import check_seed, child_seed
+from .._random import RandomState, child_seed, draw_seed
 from .._text import quoted
 from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
@@ -37,7 +37,7 @@ JUDGE_SKILL = 0.5  # a judge is weak below halfway from chance to 100% on the re
 
 def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500, batch_size: int = 64,
                     real_share: float = 0.5, judge: str = "train+test", n_pairs: int = 10,
-                    grid_columns: int = 10, random_state: int = 0, out_dir: str | Path | None = None,
+                    grid_columns: int = 10, random_state: RandomState = 0, out_dir: str | Path | None = None,
                     verbose: bool = False) -> dict:
     """Evaluate ``synthetic`` images against real ``train`` and ``test`` images.
 
@@ -57,7 +57,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         raise DataError(f"judge must be one of {', '.join(JUDGES)}; got {judge!r}")
     if not 0.0 < real_share < 1.0:
         raise DataError(f"real_share must be between 0 and 1; got {real_share!r}")
-    random_state = check_seed(random_state, "random_state (--seed)")  # -1 reached numpy; 1.5 was taken as 1
+    random_state = draw_seed(random_state)  # -1 reached numpy; 1.5 was taken as 1 (check_seed refuses both)
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     n_classes, size = len(classes), x_tr.shape[1]
     notes = synthetic_notes(y_sy, classes)

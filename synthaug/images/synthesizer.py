@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
-from .._random import child_seed, draw_seed
+from .._random import RandomState, child_seed, draw_seed
 from .._text import quoted
 from ..persist import known_params, save_model
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
@@ -116,7 +116,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         dp_max_grad_norm: float = 1.0,
         device: str = "cpu",
         n_threads: int | None = 1,
-        random_state: int | np.random.Generator | None = None,
+        random_state: RandomState = None,
         verbose: bool = False,
     ) -> None:
         self.image_size = image_size
@@ -243,7 +243,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     # --------------------------------------------------------------- sample
     def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
-               ratio: float | None = None, random_state: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+               ratio: float | None = None, random_state: RandomState = None) -> tuple[np.ndarray, np.ndarray]:
         """Labeled synthetic images ``(x, y)``: x uint8 (N, S, S, C), y (N,) in shuffled order.
 
         Ask for exactly one of ``n`` (at the training class prior), ``per_class``, ``balance``
@@ -254,7 +254,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         return np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks])
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
-                    ratio: float | None = None, random_state: int | None = None,
+                    ratio: float | None = None, random_state: RandomState = None,
                     chunk_size: int = IMAGE_CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield ``(x, y)`` chunks of at most ``chunk_size`` images; memory does not grow with N."""
         check_is_fitted(self, "generator_")
@@ -267,7 +267,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             yield self.generate(codes, gen), self.classes_[codes]
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = IMAGE_CHUNK,
-                     verbose: bool | None = None, random_state: int | None = None, **request) -> int:
+                     verbose: bool | None = None, random_state: RandomState = None, **request) -> int:
         """Write synthetic images to ``path``: an ``.npz`` (x, y) or a folder ``<class>/*.png`` with
         ``manifest.csv``; the output appears only when complete. Returns the image count."""
         check_is_fitted(self, "generator_")
@@ -296,12 +296,12 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
                           "the class head still assigns them to another class", SynthaugWarning, stacklevel=3)
         return images
 
-    def sample_grid(self, columns: int | None = None, random_state: int = 0) -> np.ndarray:
+    def sample_grid(self, columns: int | None = None, random_state: RandomState = 0) -> np.ndarray:
         """One row of ``columns`` samples per class, as one (H, W, C) uint8 picture."""
         check_is_fitted(self, "generator_")
         k = int(columns or self.grid_columns)
         codes = np.repeat(np.arange(len(self.classes_)), k)
-        images = self.generate(codes, torch.Generator().manual_seed(int(random_state)))
+        images = self.generate(codes, torch.Generator().manual_seed(draw_seed(random_state)))
         return image_grid(images.reshape(len(self.classes_), k, *images.shape[1:]))
 
     # ---------------------------------------------------------------- files

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._errors import DataError, SynthaugWarning
 from .._progress import progress_bar
-from .._random import child_seed, draw_seed
+from .._random import RandomState, child_seed, draw_seed
 from ..distributed import agreed_seed, current_context
 from ..io import TableWriter
 from ..persist import known_params, save_model
@@ -127,7 +127,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         dp_delta: float | None = None,
         dp_max_grad_norm: float = 1.0,
         device: str = "cpu",
-        random_state: int | np.random.Generator | None = None,
+        random_state: RandomState = None,
         verbose: bool = False,
     ) -> None:
         self.strategy = strategy
@@ -374,7 +374,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     # --------------------------------------------------------------- sample
     def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
-               ratio: float | None = None, random_state: int | None = None) -> tuple[pd.DataFrame, pd.Series]:
+               ratio: float | None = None, random_state: RandomState = None) -> tuple[pd.DataFrame, pd.Series]:
         """Labeled synthetic rows as ``(X, y)``; ask for exactly one of n, per_class, balance, ratio.
 
         ``n`` and ``ratio`` (of the training size) follow the training class prior; ``per_class``
@@ -388,7 +388,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         return pd.concat(list(self.iter_sample(n, **request)), ignore_index=True)  # never empty: 0 rows is refused
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
-                    ratio: float | None = None, random_state: int | None = None,
+                    ratio: float | None = None, random_state: RandomState = None,
                     chunk_size: int = ROW_CHUNK) -> Iterator[pd.DataFrame]:
         """Yield shuffled chunks of whole synthetic rows; memory does not grow with the total."""
         check_is_fitted(self, "generators_")
@@ -428,7 +428,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         return frame
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = ROW_CHUNK,
-                     verbose: bool | None = None, random_state: int | None = None, **request) -> int:
+                     verbose: bool | None = None, random_state: RandomState = None, **request) -> int:
         """Stream synthetic rows to CSV or Parquet (by extension); returns the row count."""
         check_is_fitted(self, "generators_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())

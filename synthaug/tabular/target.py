@@ -6,10 +6,31 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name, plain, quoted
 from .schema import looks_like_id
+
+
+def check_table(X, who: str):
+    """``X`` as a DataFrame or a 2-D array, refused with scikit-learn's wording when it is sparse,
+    complex, or has no rows or no columns (the errors ``check_estimator`` looks for)."""
+    if sparse.issparse(X) or (isinstance(X, pd.DataFrame) and any(isinstance(d, pd.SparseDtype) for d in X.dtypes)):
+        raise DataError(f"{who}: sparse input is not supported (the synthesizer models dense tables); "
+                        "pass it dense (X.toarray(), or X.sparse.to_dense() for a DataFrame)")
+    table = X if isinstance(X, pd.DataFrame) else np.asarray(X)
+    if table.ndim != 2:
+        raise DataError(f"{who}: X must be a 2-D table, got an array of shape {table.shape}")
+    dtypes = list(table.dtypes) if isinstance(table, pd.DataFrame) else [table.dtype] * table.shape[1]
+    complex_columns = [i for i, d in enumerate(dtypes) if d.kind == "c"]
+    if complex_columns:
+        names = list(table.columns[complex_columns]) if isinstance(table, pd.DataFrame) else complex_columns
+        raise DataError(f"{who}: Complex data not supported (column(s) {quoted(names)}); pass real numbers")
+    for count, what in ((table.shape[0], "sample(s)"), (table.shape[1], "feature(s)")):
+        if count < 1:
+            raise DataError(f"{who}: found array with 0 {what} (shape={table.shape}) while a minimum of 1 is required.")
+    return table
 
 
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
@@ -17,11 +38,9 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
 
     ``y`` may be a column name of ``X``, a Series or an array; a NumPy ``X`` gets columns x0, x1...
     """
+    X = check_table(X, "fit")
     if not isinstance(X, pd.DataFrame):
-        array = np.asarray(X)
-        if array.ndim != 2:
-            raise DataError(f"X must be a 2-D table, got an array of shape {array.shape}")
-        X = pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+        X = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
     elif not all(isinstance(c, str) for c in X.columns):  # e.g. pd.DataFrame(array): 0, 1, 2 -> "0", "1", "2"
         names = [str(c) for c in X.columns]
         if len(set(names)) < len(names):

@@ -153,12 +153,13 @@ def test_a_seeded_synthesizer_keeps_its_seed_in_the_oversampler():
 
 
 def test_nothing_to_add_returns_the_containers_a_resample_returns():
-    # Balanced classes returned X and y as given: lists stayed lists (NumPy when rows were added)
-    # and a DataFrame kept its index (a fresh one when rows were added), unlike imblearn
+    # Balanced classes returned X and y as given: a DataFrame kept its index (a fresh one when rows
+    # were added), unlike imblearn. Lists come back as lists, as imblearn returns them
+    # (check_samplers_list); they came back as arrays
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(40, 2)), [0] * 20 + [1] * 20
     X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(X.tolist(), y)
-    assert isinstance(X_res, np.ndarray) and isinstance(y_res, np.ndarray) and y_res.tolist() == y
+    assert isinstance(X_res, list) and isinstance(y_res, list) and y_res == y
     np.testing.assert_array_equal(X_res, X)
     frame = pd.DataFrame(X, columns=["a", "b"], index=np.arange(100, 140))
     labels = pd.Series(y, index=frame.index, name="label")
@@ -174,3 +175,18 @@ def test_a_column_vector_y_is_taken_as_imblearn_takes_it():
     expected = RandomOverSampler(random_state=0).fit_resample(X, y)[1]
     _, y_res = SynthOverSampler(synthesizer=TabularCGAN(random_state=0, **TINY)).fit_resample(X, y)
     assert y_res.shape == expected.shape == (60,) and np.bincount(y_res).tolist() == [30, 30]
+
+
+def test_a_numpy_random_state_seeds_the_oversampler_as_in_imblearn():
+    # SynthOverSampler(random_state=np.random.RandomState(0)) raised "random_state must be an int,
+    # a numpy Generator or None"; imblearn's samplers take one (check_random_state)
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = np.array([0] * 30 + [1] * 10)
+    runs = [SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=np.random.RandomState(0)).fit_resample(X, y)
+            for _ in range(2)]
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    assert np.bincount(runs[0][1]).tolist() == [30, 30]
+    rs = np.random.RandomState(0)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=rs)
+    first, second = sampler.fit_resample(X, y)[0], sampler.fit_resample(X, y)[0]  # the draw advances rs
+    assert not np.array_equal(first, second)

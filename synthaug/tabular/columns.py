@@ -6,7 +6,6 @@ labels seen at least ``min_count`` times, bounds), never a list of training valu
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
 
@@ -19,8 +18,8 @@ from .._text import columns_option
 from .datetimes import (
     CASES,
     DATE_RANGE,
-    MONTH_FORMAT,
     format_dates,
+    is_text_format,
     month_format,
     n_out_of_range,
     parse_datetimes,
@@ -278,8 +277,7 @@ def _checked_text_format(text_format, spec: ColumnSpec) -> tuple[str, str | None
     if text_format is None:
         return None
     if (spec.kind == "datetime" and isinstance(text_format, list) and len(text_format) == 2
-            and isinstance(text_format[0], str) and re.fullmatch(MONTH_FORMAT, text_format[0])
-            and text_format[1] in (None, *CASES)):
+            and is_text_format(*text_format)):
         return text_format[0], text_format[1]
     raise ModelFileError(f"column {spec.name!r}: text_format must be [format, case] for a datetime column, the "
                          f"format of strftime directives and separators, the case one of {CASES} or null; "

@@ -142,6 +142,13 @@ def _day_first(fields: pd.DataFrame) -> bool:
     return bool((fields[0] > 12).any() and not (fields[1] > 12).any())
 
 
+def is_text_format(shape, case) -> bool:
+    """Whether (``shape``, ``case``) is a format :func:`format_dates` may write a column in: text of
+    strftime directives and separators only (:data:`MONTH_FORMAT`, never a record's text) and a
+    case of :data:`CASES` or None. The one check for model files and public schemas."""
+    return isinstance(shape, str) and bool(re.fullmatch(MONTH_FORMAT, shape)) and case in (None, *CASES)
+
+
 def month_format(values: pd.Series) -> tuple[str, str | None] | None:
     """How a column of month-name dates is written: a format for :func:`format_dates` (with
     ``%-d`` when most days have no leading zero, ``Jan 3 2021``) and the letter case all values

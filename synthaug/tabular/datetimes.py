@@ -1,9 +1,10 @@
 """Timestamps as numbers and back: which text is dates, parsing any UTC offsets, a column's
-resolution, rounding to it, writing month-name dates as the column wrote them."""
+resolution, rounding to it, writing month-name dates and AM/PM times as the column wrote them."""
 
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -26,11 +27,16 @@ MONTH_DATE_TEXT = (rf"\s*(?:{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{MONTH},
                    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:\s*[ap]m)?)?\s*")
 # One pass over the text: ISO and dd/mm by their start (the parser judges the rest), month names whole.
 DATE_SHAPES = rf"{DATE_TEXT}|(?i:{MONTH_DATE_TEXT})\Z"
-# What a month-name column's output format may hold: directives and separators, never a record's text.
-MONTH_FORMAT = r"(?:%-d|%[a-zA-Z]|[ ,./:T-])+"
-CASES = ("upper", "lower")  # a month-name column's letter case, if all its values share one
-FIELDS = {"%Y": ("year", 4), "%m": ("month", 2), "%d": ("day", 2), "%-d": ("day", 1), "%H": ("hour", 2),
-          "%M": ("minute", 2), "%S": ("second", 2)}  # format_dates: directive -> (field, digits)
+# What a column's output format may hold: these directives and separators, never a record's text.
+TEXT_FORMAT = r"(?:%-[dmI]|%[YmdbBHIMSfp]|[ ,./:T-])+"  # %-d, %-m, %-I: without a leading zero
+TEXT_DIRECTIVES = "%Y %m %-m %d %-d %b %B %H %I %-I %M %S %f %p"  # TEXT_FORMAT's, for error messages
+WRITTEN = r"%[bBp]"  # a column whose format holds one of these learns it (month names, AM/PM); others: ISO
+CASES = ("upper", "lower")  # a column's letter case, if all its values share one
+FIELDS = {"%Y": ("year", 4), "%m": ("month", 2), "%-m": ("month", 1), "%d": ("day", 2), "%-d": ("day", 1),
+          "%H": ("hour", 2), "%I": ("hour12", 2), "%-I": ("hour12", 1), "%M": ("minute", 2),
+          "%S": ("second", 2)}  # format_dates: directive -> (field, digits)
+PADDED = ("d", "m", "I")  # learn_text_format: fields written with or without a leading zero, as most values are
+MERIDIEM = re.compile(r"(?i)(?<=[\d ])([ap])m$")  # a time's AM/PM, at the end of the value
 HEAD_DATES = 2_000  # date_values: distinct values parsed before deciding whether to parse the rest
 DATE_OBJECTS = ("date", "datetime", "datetime64")  # pandas.api.types.infer_dtype names
 
@@ -115,10 +121,17 @@ def _parse(values: pd.Series, first: bool, utc: bool) -> pd.Series:
 
 
 def _guess_format(value, first: bool = False) -> str | None:
-    """pandas' guess of the format ``value`` is written in; month names in any case (``JAN``, ``jan``)."""
+    """pandas' guess of the format ``value`` is written in; month names in any case (``JAN``, ``jan``),
+    AM/PM times at any hour (pandas guesses ``02:30 AM`` but not ``02:30 PM``, ``12:30 AM`` or ``am``)."""
     if not isinstance(value, str):
         return None
-    return guess_datetime_format(value, dayfirst=first) or guess_datetime_format(value.title(), dayfirst=first)
+    with warnings.catch_warnings():  # "Parsing dates in %d/%m/%Y format when dayfirst=False": a guess, not a parse
+        warnings.simplefilter("ignore", UserWarning)
+        shape = guess_datetime_format(value, dayfirst=first) or guess_datetime_format(value.title(), dayfirst=first)
+        if shape is None and MERIDIEM.search(value.strip()):  # the same format, as pandas guesses it for 11 AM
+            morning = re.sub(r"(?<=[ T])12(?=:)", "11", MERIDIEM.sub("AM", value.strip().title()))
+            shape = guess_datetime_format(morning, dayfirst=first)
+    return shape
 
 
 def _check_same_zone(a: pd.Series, b: pd.Series) -> None:
@@ -144,46 +157,66 @@ def _day_first(fields: pd.DataFrame) -> bool:
 
 def is_text_format(shape, case) -> bool:
     """Whether (``shape``, ``case``) is a format :func:`format_dates` may write a column in: text of
-    strftime directives and separators only (:data:`MONTH_FORMAT`, never a record's text) and a
-    case of :data:`CASES` or None. The one check for model files and public schemas."""
-    return isinstance(shape, str) and bool(re.fullmatch(MONTH_FORMAT, shape)) and case in (None, *CASES)
+    the strftime directives and separators of :data:`TEXT_FORMAT` only (never a record's text) and
+    a case of :data:`CASES` or None. The one check for model files and public schemas."""
+    return isinstance(shape, str) and bool(re.fullmatch(TEXT_FORMAT, shape)) and case in (None, *CASES)
 
 
-def month_format(values: pd.Series) -> tuple[str, str | None] | None:
-    """How a column of month-name dates is written: a format for :func:`format_dates` (with
-    ``%-d`` when most days have no leading zero, ``Jan 3 2021``) and the letter case all values
-    share (``"upper"``, ``"lower"``; None: as pandas writes names). None for any other column (ISO
-    or dd/mm text, date objects): those are written as pandas writes timestamps. The column's
-    first :data:`HEAD_DATES` distinct values decide, the first of them the format."""
-    present = values.dropna()
-    shape = _guess_format(present.iloc[0]) if len(present) else None
-    if shape is None or not re.search("%[bB]", shape) or not re.fullmatch(MONTH_FORMAT, shape):
+def learn_text_format(values: pd.Series, stamps: pd.Series | None = None) -> tuple[str, str | None] | None:
+    """How a column of month-name dates or AM/PM times is written: a format for
+    :func:`format_dates` (with ``%-d``, ``%-m``, ``%-I`` where most values have no leading zero:
+    ``Jan 3 2021``, ``3/14/2021 2:30 PM``) and the letter case all values share (``"upper"``,
+    ``"lower"``; None: as pandas writes names and ``AM``). None for any other column (ISO or
+    dd/mm text, date objects): those are written as pandas writes timestamps.
+
+    ``stamps`` are the values as :func:`parse_datetimes` reads the whole column (None: parsed
+    here), so dd/mm text keeps the column's day-month order. The first value gives the format;
+    the column's first :data:`HEAD_DATES` distinct values vote for the options it leaves open
+    (short or full names, leading zeros, which of day and month comes first)."""
+    present = values.notna().to_numpy()
+    shape = _guess_format(values[present].iloc[0]) if present.any() else None
+    if shape is None or not re.search(WRITTEN, shape) or not is_text_format(shape, None):
         return None  # an ISO column pays for one guess, not a pass over its values
-    text = present.drop_duplicates().iloc[:HEAD_DATES].astype(object)
+    at = np.flatnonzero(present & ~values.duplicated().to_numpy())[:HEAD_DATES]
+    text = values.iloc[at].astype(object)
     if pd.api.types.infer_dtype(text, skipna=True) != "string":
         return None
-    stamps, lower = parse_datetimes(text), text.str.lower()
-    names = dict.fromkeys([shape.replace("%B", "%b"), shape.replace("%b", "%B")])  # 'May' reads as a full name
-    shapes = [f for name in names for f in dict.fromkeys([name, name.replace("%d", "%-d")])]
-    shape = max(shapes, key=lambda f: int((format_dates(stamps, f).str.lower() == lower).sum()))  # ties: %b, padded
+    stamps = (parse_datetimes(values) if stamps is None else stamps).iloc[at]
+    parsed = stamps.notna().to_numpy()
+    stamps, lower = stamps[parsed], text[parsed].str.lower().to_numpy()
+    swapped = re.sub("%[dm]", lambda m: "%d" if m.group() == "%m" else "%m", shape)  # 03/04: which is the day
+    shapes = [shape, swapped] if "%d" in shape and "%m" in shape else [shape]
+    shapes = [f for s in shapes for f in (s.replace("%B", "%b"), s.replace("%b", "%B"))]  # 'May' reads as a full name
+    for field in PADDED:
+        shapes = [f for s in shapes for f in (s, s.replace(f"%{field}", f"%-{field}"))]
+    pieces = {}  # each directive written once for all the formats: ties go to the guess, %b, padded
+    shape = max(dict.fromkeys(shapes), key=lambda f: int((_join(stamps, f, pieces).str.lower() == lower).sum()))
     case = next((c for c in CASES if (text == getattr(text.str, c)()).all()), None)
     return shape, case
 
 
 def format_dates(stamps: pd.Series, shape: str, case: str | None = None) -> pd.Series:
-    """Timestamps as text in ``shape``, a strftime format whose ``%-d`` is the day without a
-    leading zero (on every platform), in ``case`` (:data:`CASES`, None: as is); NaN for NaT.
+    """Timestamps as text in ``shape``, a strftime format whose ``%-d``, ``%-m`` and ``%-I`` are the
+    day, month and 12-hour clock's hour without a leading zero (on every platform), in ``case``
+    (:data:`CASES`, None: as is); NaN for NaT.
 
     Field by field as arrays: ``Series.dt.strftime``, value by value, took about six times as long
     (200,000 month-name dates: 1.4 s, here 0.22 s)."""
     stamps = pd.Series(stamps)
-    present = stamps.dropna()
-    text = pd.Series("", index=present.index, dtype=object)
-    for token in re.split(r"(%-d|%[a-zA-Z])", shape):  # a loop over the format's fields, each a column op
-        text = text + _field(present, token)
+    text = _join(stamps.dropna(), shape, {})
     if case is not None:
         text = getattr(text.str, case)()
     return text.reindex(stamps.index)
+
+
+def _join(stamps: pd.Series, shape: str, pieces: dict) -> pd.Series:
+    """Present ``stamps`` in ``shape``, taking pieces already written from ``pieces`` and adding the rest."""
+    text = pd.Series("", index=stamps.index, dtype=object)
+    for token in re.split(r"(%-[dmI]|%[a-zA-Z])", shape):  # a loop over the format's fields, each a column op
+        if token not in pieces:
+            pieces[token] = _field(stamps, token)
+        text = text + pieces[token]
+    return text
 
 
 def _field(stamps: pd.Series, token: str) -> pd.Series | str:
@@ -193,10 +226,13 @@ def _field(stamps: pd.Series, token: str) -> pd.Series | str:
     if token in ("%b", "%B"):
         names = np.array([m[:3] if token == "%b" else m for m in MONTHS], dtype=object)
         return pd.Series(names[stamps.dt.month.to_numpy() - 1], index=stamps.index)
-    if token not in FIELDS:  # %I, %p, %f: rarer, strftime's (slower) reading
+    if token == "%p":
+        return pd.Series(np.where(stamps.dt.hour.to_numpy() < 12, "AM", "PM"), index=stamps.index, dtype=object)
+    if token not in FIELDS:  # %f: rarer, strftime's (slower) reading
         return stamps.dt.strftime(token).astype(object)
     name, digits = FIELDS[token]
-    return getattr(stamps.dt, name).astype(str).str.zfill(digits).astype(object)
+    number = (stamps.dt.hour + 11) % 12 + 1 if name == "hour12" else getattr(stamps.dt, name)  # 12 AM, 1 AM, ...
+    return number.astype(str).str.zfill(digits).astype(object)
 
 
 def n_out_of_range(stamps: pd.Series) -> int:

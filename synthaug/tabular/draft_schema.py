@@ -5,8 +5,8 @@ A draft comes from the private data, so it is not public until its data-derived 
 been checked against, or replaced by, public knowledge. A continuous column's ``decimals`` are
 those fit learns from the data (:func:`~synthaug.tabular.columns.learn_decimals`), so a fit with
 the draft rounds samples as a fit from the data does; a datetime column written with month names
-gets the ``text_format`` fit learns (:func:`~synthaug.tabular.datetimes.month_format`), so its
-samples are written as the column is. Numeric bounds lie strictly beyond the data's
+or AM/PM times gets the ``text_format`` fit learns (:func:`~synthaug.tabular.datetimes.learn_text_format`),
+so its samples are written as the column is. Numeric bounds lie strictly beyond the data's
 minimum and maximum, at the next multiple of a step (see :func:`outward`: age 17..90 becomes
 10..100, integers 0..10 become 0..20; a column with no negative values keeps 0), so a bound says
 within which step the extreme lies, not which value a record holds; dates are widened to whole
@@ -29,7 +29,7 @@ import pandas as pd
 from .._errors import DataError, SynthaugWarning
 from .._text import columns_option
 from .columns import _to_json_scalar, learn_decimals, point_masses, to_float
-from .datetimes import month_format
+from .datetimes import learn_text_format
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
 from .schema import ColumnSpec, check_columns_exist, check_option_conflicts, infer_schema
 from .target import encode_labels, split_target
@@ -102,8 +102,8 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
         out["point_masses"] = _as_json(masses, spec.kind)
         if spec.kind == "continuous":
             out["decimals"] = learn_decimals(present, spec.dtype)  # as fit learns them: samples rounded alike
-        text = month_format(col) if spec.kind == "datetime" else None
-        if text is not None:  # as fit learns it: sampled as the column is written (03-MAR-2021), not as ISO
+        text = learn_text_format(col) if spec.kind == "datetime" else None
+        if text is not None:  # as fit learns it: sampled as the column is written (03-MAR-2021, 2:30 PM), not ISO
             out["text_format"], out["text_case"] = text
     elif spec.kind == "boolean":
         out["categories"] = [False, True]

@@ -46,7 +46,7 @@ import pandas as pd
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name, columns_option
 from .columns import MAX_DECIMALS, Z_EDGE, learn_decimals, seconds_since_epoch, to_float
-from .datetimes import CASES, DATE_RANGE, is_text_format, n_out_of_range, parse_datetimes
+from .datetimes import CASES, DATE_RANGE, TEXT_DIRECTIVES, is_text_format, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
 
 FORMAT = "synthaug-public-schema"
@@ -271,8 +271,8 @@ def _text_format(column: dict, where: str, dtype: str) -> tuple[str, str | None]
             raise DataError(f"{where}: 'text_case' needs a 'text_format' to write the dates in")
         return None
     if not is_text_format(shape, None):
-        raise DataError(f"{where}: 'text_format' must be strftime directives and separators (such as "
-                        f"'%d-%b-%Y' or '%b %-d %Y'), got {shape!r}")
+        raise DataError(f"{where}: 'text_format' must be strftime directives ({TEXT_DIRECTIVES}) and "
+                        f"separators, such as '%d-%b-%Y' or '%b %-d %Y'; got {shape!r}")
     if not is_text_format(shape, case):
         raise DataError(f"{where}: 'text_case' must be one of {', '.join(CASES)} or null, got {case!r}")
     if pd.api.types.is_datetime64_any_dtype(pd.api.types.pandas_dtype(dtype)):

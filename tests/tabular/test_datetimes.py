@@ -14,7 +14,7 @@ from synthaug.tabular.datetimes import (
     UNITS_NS,
     format_dates,
     is_date_column,
-    month_format,
+    learn_text_format,
     parse_datetimes,
     resolution_ns,
     round_to_resolution,
@@ -187,26 +187,53 @@ def test_a_month_name_column_fitted_saved_and_loaded_samples_month_names(tmp_pat
     (["2021-May-05", "2021-Jun-06"], "%Y-%b-%d"),
 ])
 def test_a_column_starting_with_may_keeps_its_short_or_full_names(values, shape):
-    assert month_format(pd.Series(values))[0] == shape
+    assert learn_text_format(pd.Series(values))[0] == shape
 
 
-def test_month_format_is_learned_only_for_month_name_text():
-    assert month_format(pd.Series(["Jan 3 2021", "Mar 14 2021"])) == ("%b %-d %Y", None)
-    assert month_format(pd.Series(["03-JAN-2021", None, "14-MAR-2021"])) == ("%d-%b-%Y", "upper")
-    for other in (["2021-01-03", "2021-03-14"], ["03/01/2021"], [dt.date(2021, 1, 3)], ["Jan 3 2021 10:30 PM"]):
-        assert month_format(pd.Series(other)) is None  # ISO and dd/mm text as before; AM/PM: pandas cannot guess
+def test_a_text_format_is_learned_only_for_month_names_and_am_pm_times():
+    assert learn_text_format(pd.Series(["Jan 3 2021", "Mar 14 2021"])) == ("%b %-d %Y", None)
+    assert learn_text_format(pd.Series(["03-JAN-2021", None, "14-MAR-2021"])) == ("%d-%b-%Y", "upper")
+    for other in (["2021-01-03", "2021-03-14"], ["03/01/2021"], [dt.date(2021, 1, 3)], ["03/14/2021 14:30"]):
+        assert learn_text_format(pd.Series(other)) is None  # ISO and dd/mm text as before
+
+
+@pytest.mark.parametrize("values, learned, written", [
+    # pandas guesses a format for 02:30 AM, none for 02:30 PM, 12:30 AM or am: these were sampled as ISO
+    (["03/14/2021 02:30 PM", "03/15/2021 11:05 AM", "04/01/2021 12:00 PM"], ("%m/%d/%Y %I:%M %p", "upper"),
+     r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} [AP]M"),
+    (["3/14/2021 2:30 PM", "3/4/2021 11:05 AM"], ("%-m/%-d/%Y %-I:%M %p", "upper"),  # Excel's US default
+     r"[1-9]\d?/[1-9]\d?/\d{4} [1-9]\d?:\d{2} [AP]M"),
+    (["01/02/2021 12:05 am", "14/03/2021 02:30 pm"], ("%d/%m/%Y %I:%M %p", "lower"),  # day first: 14/03 says so
+     r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} [ap]m"),
+    (["Jan 3 2021 10:30 PM", "Mar 14 2021 01:00 AM"], ("%b %-d %Y %I:%M %p", None),
+     r"[A-Z][a-z]{2} [1-9]\d? \d{4} \d{2}:\d{2} [AP]M"),
+    (["2021-03-14 02:30:05 PM", "2021-03-15 12:00:00 AM"], ("%Y-%m-%d %I:%M:%S %p", "upper"),
+     r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [AP]M"),
+])
+def test_am_pm_times_are_written_back_as_the_column_wrote_them(values, learned, written):
+    frame = pd.DataFrame({"when": values * 20})
+    assert learn_text_format(frame["when"]) == learned
+    assert format_dates(parse_datetimes(frame["when"]), *learned).tolist() == frame["when"].tolist()
+    out = _decoded(frame)["when"]  # was ISO: 2021-03-14 14:30:00
+    assert out.notna().all() and out.str.fullmatch(written).all(), out.head()
+    assert (parse_datetimes(out).dt.hour >= 12).any() and (parse_datetimes(out).dt.hour < 12).any()
 
 
 def test_format_dates_writes_fields_as_strftime_does_and_days_without_zero_on_request():
     stamps = pd.Series(pd.to_datetime(["2021-01-03 07:05:09", None, "1999-12-31 23:59:00"]))
-    for shape in ("%b %d %Y", "%d %B %Y %H:%M:%S", "%Y-%b-%d", "%b. %d, %Y %I:%M %p"):
+    for shape in ("%b %d %Y", "%d %B %Y %H:%M:%S", "%Y-%b-%d", "%b. %d, %Y %I:%M %p", "%m/%d/%Y %I:%M:%S%p"):
         expected = stamps.dt.strftime(shape)
         pd.testing.assert_series_equal(format_dates(stamps, shape), expected.astype(object), check_dtype=False)
     assert format_dates(stamps, "%-d-%b-%Y", "upper").tolist()[::2] == ["3-JAN-2021", "31-DEC-1999"]
+    assert format_dates(stamps, "%-m/%-d/%Y %-I:%M %p", "lower").tolist()[::2] == ["1/3/2021 7:05 am",
+                                                                                   "12/31/1999 11:59 pm"]
+    midnight = pd.Series(pd.to_datetime(["2021-01-03 00:30", "2021-01-03 12:30"]))
+    assert format_dates(midnight, "%I:%M %p").tolist() == ["12:30 AM", "12:30 PM"]
     assert pd.isna(format_dates(stamps, "%b %-d %Y")[1])
 
 
-@pytest.mark.parametrize("text_format", [["%b Smith %Y", None], ["%b %d %Y", "title"], "%b %d %Y"])
+@pytest.mark.parametrize("text_format", [["%b Smith %Y", None], ["%b %d %Y", "title"], "%b %d %Y",
+                                         ["%a %b %d %Y", None], ["%b %d %Y %Z", None], ["%b %-y", None]])
 def test_a_model_file_text_format_that_is_not_directives_and_separators_is_refused(text_format):
     frame = pd.DataFrame({"when": ["Jan 3 2021", "Mar 14 2021", "May 1 2021"]})
     encoder = TableEncoder().fit(frame, infer_schema(frame)[0], np.random.default_rng(0))

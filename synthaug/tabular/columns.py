@@ -110,10 +110,10 @@ class NumericCodec:
     near-Gaussian. Integers are dequantised with uniform noise before and rounded after. A point
     mass holds at least ``mass_share`` of the values and occurs in at least ``min_count`` rows.
     Datetimes come back at the column's resolution (dates as dates, whole seconds as seconds) and
-    in its time zone, month-name dates and AM/PM times as the column wrote them (``text_format_``, see
-    :func:`~synthaug.tabular.datetimes.learn_text_format`; None: as pandas writes timestamps); continuous
-    numbers at the decimals of their training values (:func:`learn_decimals`; ``decimals_`` None:
-    not rounded), when decoded with ``rounding``.
+    in its time zone, text with month names, AM/PM or two-digit years as the column wrote it
+    (``text_format_``, see :func:`~synthaug.tabular.datetimes.learn_text_format`; None: as pandas
+    writes timestamps); continuous numbers at the decimals of their training values
+    (:func:`learn_decimals`; ``decimals_`` None: not rounded), when decoded with ``rounding``.
     """
 
     def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int,
@@ -229,7 +229,7 @@ class NumericCodec:
 
     def _restore_datetimes(self, x: np.ndarray) -> pd.Series:
         """Seconds since the epoch (UTC) as the column's dtype: datetime64, or text as pandas writes it
-        (month-name dates and AM/PM times in the column's ``text_format_``)."""
+        (month names, AM/PM and two-digit years in the column's ``text_format_``)."""
         dtype, missing = self.spec.dtype, np.isnan(x)
         target = pd.api.types.pandas_dtype(dtype) if dtype.startswith("datetime64") else None
         tz = str(target.tz) if getattr(target, "tz", None) is not None else self.tz_

@@ -1,20 +1,20 @@
 """Draft a public schema from a table, for a human to review and edit (``synthaug schema``).
 
-A draft comes from the private data, so it is not public until its data-derived values
-(bounds, category lists, point masses, decimals, missing flags, constant columns' values) have
-been checked against, or replaced by, public knowledge. A continuous column's ``decimals`` are
-those fit learns from the data (:func:`~synthaug.tabular.columns.learn_decimals`), so a fit with
-the draft rounds samples as a fit from the data does; a datetime column written with month names
-or AM/PM times gets the ``text_format`` fit learns (:func:`~synthaug.tabular.datetimes.learn_text_format`),
-so its samples are written as the column is. Numeric bounds lie strictly beyond the data's
-minimum and maximum, at the next multiple of a step (see :func:`outward`: age 17..90 becomes
-10..100, integers 0..10 become 0..20; a column with no negative values keeps 0), so a bound says
-within which step the extreme lies, not which value a record holds; dates are widened to whole
-years. Categories, point masses and constant columns' values seen fewer than ``min_count``
-times are left out (a value that few rows hold is theirs, not the column's), and class counts
-are never drafted. A
-categorical column none of whose categories reaches ``min_count`` gets an empty ``categories``
-list, with a warning: reading the schema refuses it until a human fills in public categories.
+A draft comes from the private data, so it is not public until its data-derived values (bounds,
+category lists, point masses, decimals, missing flags, constant columns' values) have been checked
+against, or replaced by, public knowledge. A continuous column's ``decimals`` are those fit learns
+from the data (:func:`~synthaug.tabular.columns.learn_decimals`), so a fit with the draft rounds
+samples as a fit from the data does; a datetime column written with month names, AM/PM or
+two-digit years gets the ``text_format`` fit learns
+(:func:`~synthaug.tabular.datetimes.learn_text_format`), so its samples are written as the column
+is. Numeric bounds lie strictly beyond the data's minimum and maximum, at the next multiple of a
+step (see :func:`outward`: age 17..90 becomes 10..100, integers 0..10 become 0..20; a column with
+no negative values keeps 0), so a bound says within which step the extreme lies, not which value a
+record holds; dates are widened to whole years. Categories, point masses and constant columns'
+values seen fewer than ``min_count`` times are left out (a value that few rows hold is theirs, not
+the column's), and class counts are never drafted. A categorical column none of whose categories
+reaches ``min_count`` gets an empty ``categories`` list, with a warning: reading the schema
+refuses it until a human fills in public categories.
 """
 
 from __future__ import annotations

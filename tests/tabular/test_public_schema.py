@@ -160,7 +160,7 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d["columns"][7].update(text_format="%d-%b-%Y"),
      "'text_format' needs format_version 3 (the file says 1)"),
     (lambda d: d.update(format_version=3) or d["columns"][7].update(text_format="%b Smith %Y", dtype="str"),
-     "column 'joined': 'text_format' must be strftime directives (%Y %m"),
+     "column 'joined': 'text_format' must be strftime directives (%Y %y %m"),
     (lambda d: d.update(format_version=3) or d["columns"][7].update(text_format="%b %d %Y", text_case="title"),
      "column 'joined': 'text_case' must be one of upper, lower or null, got 'title'"),
     (lambda d: d.update(format_version=3) or d["columns"][7].update(text_case="upper"),

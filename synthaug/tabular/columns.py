@@ -6,7 +6,6 @@ labels seen at least ``min_count`` times, bounds), never a list of training valu
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
 
@@ -19,9 +18,10 @@ from .._text import columns_option
 from .datetimes import (
     CASES,
     DATE_RANGE,
-    MONTH_FORMAT,
+    TEXT_DIRECTIVES,
     format_dates,
-    month_format,
+    is_text_format,
+    learn_text_format,
     n_out_of_range,
     parse_datetimes,
     resolution_ns,
@@ -110,10 +110,10 @@ class NumericCodec:
     near-Gaussian. Integers are dequantised with uniform noise before and rounded after. A point
     mass holds at least ``mass_share`` of the values and occurs in at least ``min_count`` rows.
     Datetimes come back at the column's resolution (dates as dates, whole seconds as seconds) and
-    in its time zone, month-name text as the column wrote it (``text_format_``, see
-    :func:`~synthaug.tabular.datetimes.month_format`; None: as pandas writes timestamps); continuous
-    numbers at the decimals of their training values (:func:`learn_decimals`; ``decimals_`` None:
-    not rounded), when decoded with ``rounding``.
+    in its time zone, text with month names, AM/PM or two-digit years as the column wrote it
+    (``text_format_``, see :func:`~synthaug.tabular.datetimes.learn_text_format`; None: as pandas
+    writes timestamps); continuous numbers at the decimals of their training values
+    (:func:`learn_decimals`; ``decimals_`` None: not rounded), when decoded with ``rounding``.
     """
 
     def __init__(self, spec: ColumnSpec, max_knots: int, min_bin: int, mass_share: float, max_masses: int,
@@ -131,7 +131,7 @@ class NumericCodec:
             stamps = parse_datetimes(col)
             x = seconds_since_epoch(stamps)  # first: it refuses dates resolution_ns cannot take
             self.resolution_ns_, self.tz_ = resolution_ns(stamps), time_zone(stamps)
-            self.text_format_ = month_format(col)
+            self.text_format_ = learn_text_format(col, stamps)
         else:
             x = to_float(col, self.spec)
         present = x[~np.isnan(x)]
@@ -229,7 +229,7 @@ class NumericCodec:
 
     def _restore_datetimes(self, x: np.ndarray) -> pd.Series:
         """Seconds since the epoch (UTC) as the column's dtype: datetime64, or text as pandas writes it
-        (month-name text in the column's ``text_format_``)."""
+        (month names, AM/PM and two-digit years in the column's ``text_format_``)."""
         dtype, missing = self.spec.dtype, np.isnan(x)
         target = pd.api.types.pandas_dtype(dtype) if dtype.startswith("datetime64") else None
         tz = str(target.tz) if getattr(target, "tz", None) is not None else self.tz_
@@ -274,16 +274,15 @@ def _checked_decimals(decimals, spec: ColumnSpec) -> int | None:
 
 
 def _checked_text_format(text_format, spec: ColumnSpec) -> tuple[str, str | None] | None:
-    """A stored month-name ``text_format``: None, or [format of directives and separators, case]."""
+    """A stored ``text_format``: None, or [format of the allowed directives and separators, case]."""
     if text_format is None:
         return None
     if (spec.kind == "datetime" and isinstance(text_format, list) and len(text_format) == 2
-            and isinstance(text_format[0], str) and re.fullmatch(MONTH_FORMAT, text_format[0])
-            and text_format[1] in (None, *CASES)):
+            and is_text_format(*text_format)):
         return text_format[0], text_format[1]
     raise ModelFileError(f"column {spec.name!r}: text_format must be [format, case] for a datetime column, the "
-                         f"format of strftime directives and separators, the case one of {CASES} or null; "
-                         f"got {text_format!r}")
+                         f"format of strftime directives ({TEXT_DIRECTIVES}) and separators, the case one of {CASES} "
+                         f"or null; got {text_format!r}")
 
 
 def _accepts_nan(dtype: str) -> bool:

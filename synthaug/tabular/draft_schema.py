@@ -1,18 +1,20 @@
 """Draft a public schema from a table, for a human to review and edit (``synthaug schema``).
 
-A draft comes from the private data, so it is not public until its data-derived values
-(bounds, category lists, point masses, decimals, missing flags, constant columns' values) have
-been checked against, or replaced by, public knowledge. A continuous column's ``decimals`` are
-those fit learns from the data (:func:`~synthaug.tabular.columns.learn_decimals`), so a fit with
-the draft rounds samples as a fit from the data does. Numeric bounds lie strictly beyond the data's
-minimum and maximum, at the next multiple of a step (see :func:`outward`: age 17..90 becomes
-10..100, integers 0..10 become 0..20; a column with no negative values keeps 0), so a bound says
-within which step the extreme lies, not which value a record holds; dates are widened to whole
-years. Categories, point masses and constant columns' values seen fewer than ``min_count``
-times are left out (a value that few rows hold is theirs, not the column's), and class counts
-are never drafted. A
-categorical column none of whose categories reaches ``min_count`` gets an empty ``categories``
-list, with a warning: reading the schema refuses it until a human fills in public categories.
+A draft comes from the private data, so it is not public until its data-derived values (bounds,
+category lists, point masses, decimals, missing flags, constant columns' values) have been checked
+against, or replaced by, public knowledge. A continuous column's ``decimals`` are those fit learns
+from the data (:func:`~synthaug.tabular.columns.learn_decimals`), so a fit with the draft rounds
+samples as a fit from the data does; a datetime column written with month names, AM/PM or
+two-digit years gets the ``text_format`` fit learns
+(:func:`~synthaug.tabular.datetimes.learn_text_format`), so its samples are written as the column
+is. Numeric bounds lie strictly beyond the data's minimum and maximum, at the next multiple of a
+step (see :func:`outward`: age 17..90 becomes 10..100, integers 0..10 become 0..20; a column with
+no negative values keeps 0), so a bound says within which step the extreme lies, not which value a
+record holds; dates are widened to whole years. Categories, point masses and constant columns'
+values seen fewer than ``min_count`` times are left out (a value that few rows hold is theirs, not
+the column's), and class counts are never drafted. A categorical column none of whose categories
+reaches ``min_count`` gets an empty ``categories`` list, with a warning: reading the schema
+refuses it until a human fills in public categories.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pandas as pd
 from .._errors import DataError, SynthaugWarning
 from .._text import columns_option
 from .columns import _to_json_scalar, learn_decimals, point_masses, to_float
+from .datetimes import learn_text_format
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
 from .schema import ColumnSpec, check_columns_exist, check_option_conflicts, infer_schema
 from .target import encode_labels, split_target
@@ -99,6 +102,9 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
         out["point_masses"] = _as_json(masses, spec.kind)
         if spec.kind == "continuous":
             out["decimals"] = learn_decimals(present, spec.dtype)  # as fit learns them: samples rounded alike
+        text = learn_text_format(col) if spec.kind == "datetime" else None
+        if text is not None:  # as fit learns it: sampled as the column is written (03-MAR-2021, 2:30 PM), not ISO
+            out["text_format"], out["text_case"] = text
     elif spec.kind == "boolean":
         out["categories"] = [False, True]
     elif spec.kind == "categorical":

@@ -2,7 +2,7 @@
 
 A public schema is a JSON file (``synthaug schema`` drafts one for review)::
 
-    {"format": "synthaug-public-schema", "format_version": 2,
+    {"format": "synthaug-public-schema", "format_version": 3,
      "target": {"name": "income", "classes": ["<=50K", ">50K"], "counts": null},
      "columns": [
        {"name": "age", "kind": "integer", "bounds": [16, 100]},
@@ -10,15 +10,20 @@ A public schema is a JSON file (``synthaug schema`` drafts one for review)::
        {"name": "workclass", "kind": "categorical", "categories": ["Private", "State-gov"], "missing": true},
        {"name": "member", "kind": "boolean"},
        {"name": "joined", "kind": "datetime", "bounds": ["2020-01-01", "2024-01-01"]},
+       {"name": "visit", "kind": "datetime", "bounds": ["2020-01-01", "2024-01-01"], "dtype": "str",
+        "text_format": "%d-%b-%Y", "text_case": "upper"},
        {"name": "country", "kind": "constant", "value": "NO"}],
      "omitted": ["customer_id"]}
 
 Optional: a top-level ``description`` (where the values come from) and ``omitted`` (data columns
 the schema leaves out, such as identifiers: fit and share leave them out of the data without a
-``drop``; version 2, which added it, reads version 1 files as well); per column ``missing``
-(default false), ``dtype`` (the pandas dtype samples get; a default per kind) and, for a
-continuous column, ``decimals`` (sampled values are rounded to them; without it they are not
-rounded, as the decimals fit learns from data would come from the private rows);
+``drop``; version 2 added it); per column ``missing`` (default false), ``dtype`` (the pandas
+dtype samples get; a default per kind), for a continuous column, ``decimals`` (sampled values are
+rounded to them; without it they are not rounded, as the decimals fit learns from data would come
+from the private rows) and, for a datetime column sampled as text, ``text_format`` (a strftime
+format of directives and separators, ``%-d`` a day without its zero: ``03-MAR-2021`` is
+``%d-%b-%Y``; without it dates are written as ISO text) and ``text_case`` (``upper``, ``lower``
+or null: as the format writes; version 3 added both; every version before is read as well);
 ``target.counts`` (class -> count) makes the class prior public too. Without ``dtype``,
 categories and classes that are all numbers (or all true/false) give a numeric (bool) dtype.
 
@@ -41,19 +46,22 @@ import pandas as pd
 from .._errors import DataError, SynthaugWarning
 from .._text import closest_name, columns_option
 from .columns import MAX_DECIMALS, Z_EDGE, learn_decimals, seconds_since_epoch, to_float
-from .datetimes import DATE_RANGE, n_out_of_range, parse_datetimes
+from .datetimes import CASES, DATE_RANGE, TEXT_DIRECTIVES, is_text_format, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
 
 FORMAT = "synthaug-public-schema"
-FORMAT_VERSION = 2
-"""2 added the optional top-level ``omitted`` list; 1 (without it) is read as well."""
-READ_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+"""2 added the optional top-level ``omitted`` list, 3 a datetime column's ``text_format`` and
+``text_case``; files of every earlier version are read as well."""
+READ_VERSIONS = (1, 2, 3)
 NUMERIC = ("continuous", "integer", "datetime")
 DEFAULT_DTYPES = {"continuous": "float64", "integer": "int64", "boolean": "bool", "categorical": "object",
                   "datetime": "datetime64[ns]", "constant": "object"}
 TOP_KEYS = {"format", "format_version", "description", "target", "columns", "omitted"}
 TARGET_KEYS = {"name", "classes", "counts", "dtype"}
-COLUMN_KEYS = {"name", "kind", "dtype", "missing", "categories", "bounds", "point_masses", "value", "decimals"}
+COLUMN_KEYS = {"name", "kind", "dtype", "missing", "categories", "bounds", "point_masses", "value", "decimals",
+               "text_format", "text_case"}
+TEXT_KEYS = ("text_format", "text_case")  # format_version 3
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class PublicColumn:
     point_masses: tuple[float, ...] = ()
     value: object = None
     decimals: int | None = None
+    text_format: tuple[str, str | None] | None = None  # (format, case) of dates sampled as text
 
     def spec(self) -> ColumnSpec:
         return ColumnSpec(self.name, self.kind, self.dtype, self.missing)
@@ -126,10 +135,14 @@ def parse_public_schema(document, source: str = "public schema") -> PublicSchema
                         f"(this synthaug reads {FORMAT!r} versions {', '.join(map(str, READ_VERSIONS))})")
     if version < 2 and "omitted" in document:
         raise DataError(f"{source}: 'omitted' needs format_version 2 (the file says 1)")
+    columns = document.get("columns")
+    texts = [k for c in (columns if isinstance(columns, list) else []) if isinstance(c, dict)
+             for k in TEXT_KEYS if k in c]
+    if version < 3 and texts:
+        raise DataError(f"{source}: {texts[0]!r} needs format_version 3 (the file says {version})")
     unknown = sorted(set(document) - TOP_KEYS)
     if unknown:
         raise DataError(f"{source}: unknown key {unknown[0]!r}{closest_name(unknown[0], TOP_KEYS)}")
-    columns = document.get("columns")
     if not isinstance(columns, list) or not columns:
         raise DataError(f"{source}: 'columns' must be a non-empty list of column objects")
     parsed = tuple(_parse_column(c, source) for c in columns)
@@ -206,6 +219,8 @@ def _parse_column(column, source: str) -> PublicColumn:
     if column.get("decimals") is not None and kind != "continuous":
         raise DataError(f"{where}: 'decimals' is for continuous columns only (integers and dates are rounded "
                         f"to whole numbers and to their resolution); remove it")
+    if any(key in column for key in TEXT_KEYS) and kind != "datetime":
+        raise DataError(f"{where}: 'text_format' and 'text_case' are for datetime columns only; remove them")
     if kind in NUMERIC:
         bounds, masses = _numeric_fields(column, kind, where)
         if kind == "datetime":
@@ -213,7 +228,8 @@ def _parse_column(column, source: str) -> PublicColumn:
         else:
             base["dtype"] = _checked_dtype(where, base["dtype"], list(bounds))
         decimals = _decimals(column.get("decimals"), bounds + masses, where, base["dtype"])
-        return PublicColumn(**base, bounds=bounds, point_masses=masses, decimals=decimals)
+        text = _text_format(column, where, base["dtype"]) if kind == "datetime" else None
+        return PublicColumn(**base, bounds=bounds, point_masses=masses, decimals=decimals, text_format=text)
     if kind in ("categorical", "boolean"):
         categories = _categories(column, kind, where)
         base["dtype"] = _checked_dtype(where, column.get("dtype") or _label_dtype(list(categories)), list(categories))
@@ -244,6 +260,25 @@ def _checked_date_dtype(where: str, dtype: str) -> str:
         raise DataError(f"{where}: a datetime column's dtype must be datetime64[ns] (or another datetime64 "
                         f"dtype) or text (str, object); got {dtype!r}")
     return dtype
+
+
+def _text_format(column: dict, where: str, dtype: str) -> tuple[str, str | None] | None:
+    """A datetime column's (``text_format``, ``text_case``), None without a format; checked as a
+    model file's is (:func:`~synthaug.tabular.datetimes.is_text_format`) and only for a text dtype."""
+    shape, case = column.get("text_format"), column.get("text_case")
+    if shape is None:
+        if case is not None:
+            raise DataError(f"{where}: 'text_case' needs a 'text_format' to write the dates in")
+        return None
+    if not is_text_format(shape, None):
+        raise DataError(f"{where}: 'text_format' must be strftime directives ({TEXT_DIRECTIVES}) and "
+                        f"separators, such as '%d-%b-%Y' or '%b %-d %Y'; got {shape!r}")
+    if not is_text_format(shape, case):
+        raise DataError(f"{where}: 'text_case' must be one of {', '.join(CASES)} or null, got {case!r}")
+    if pd.api.types.is_datetime64_any_dtype(pd.api.types.pandas_dtype(dtype)):
+        raise DataError(f"{where}: 'text_format' is for dates sampled as text, but the dtype is {dtype!r}; "
+                        "make it str or object, or remove the format")
+    return shape, case
 
 
 def _numeric_fields(column: dict, kind: str, where: str) -> tuple[tuple[float, float], tuple[float, ...]]:
@@ -338,6 +373,8 @@ def numeric_state(column: PublicColumn) -> tuple[dict, dict[str, np.ndarray]]:
     scalars = {"lo": low, "hi": high, "has_missing": column.missing}
     if column.kind == "continuous":
         scalars["decimals"] = column.decimals
+    if column.text_format is not None:
+        scalars["text_format"] = list(column.text_format)
     arrays = {"masses": np.asarray(column.point_masses, dtype=np.float64),
               "knots": np.array([low - half, high + half]), "z_knots": np.array([-Z_EDGE, Z_EDGE])}
     return scalars, arrays

@@ -14,7 +14,7 @@ from synthaug.tabular.datetimes import (
     UNITS_NS,
     format_dates,
     is_date_column,
-    month_format,
+    learn_text_format,
     parse_datetimes,
     resolution_ns,
     round_to_resolution,
@@ -65,19 +65,27 @@ MONTH_DATES = [  # English month names, abbreviated or in full, any case, with a
     ["Jan 3 2021", "Mar 14 2021"], ["3 Jan 2021", "14 Mar 2021"], ["January 3, 2021", "March 14, 2021"],
     ["03-Jan-2021", "14-Mar-2021"], ["2021-Jan-03", "2021-Mar-14"], ["03-JAN-2021", "14-mar-2021"],
     ["Jan. 3, 2021", "Sep 9 2021"], ["Jan 3 2021 10:30", "Mar 14 2021 23:59:59"], ["Jan 3 2021", "2021-03-14"],
+    ["14 Sept 2021", "Sept. 15, 2021", "16-SEPT-2021"],  # Sept, as British style writes September
 ]
-DATES += MONTH_DATES
+TWO_DIGIT_YEARS = [  # the year last, after a month name or slashes; numbers say which is the day
+    ["14-Mar-21", "15-APR-21"], ["Jan 3 21", "Mar 14 21"], ["3 Jan 21", "14 Sept 99"],
+    ["03/14/21", "03/04/21"], ["14/03/21 10:30", "01/02/21 23:00"], ["3/4/21", "12/31/2021"],
+]
+DATES += MONTH_DATES + TWO_DIGIT_YEARS
 NOT_DATES = [
     ["2021", "2022"], ["20210814", "20210815"], ["12.5", "3"],  # numbers as text
     ["2021-08-14", "12.5"], ["2021-08-14", "2021"], ["2021-08-14", "TBD"],  # one value is not a date
     ["10:30", "11:45"],  # times alone: parsed as today's date
     ["1/2", "3/4"], ["1-2", "3-4"], ["3:1", "2:0"],  # fractions, ranges, scores
-    ["2021-01", "2021-02"], ["03/04/21", "05/06/21"],  # year-months, two-digit years
+    ["2021-01", "2021-02"], ["Sept 2021", "Oct 2021"],  # year-months
+    ["03/04/21", "05/06/21"], ["03/04/21", "05/06/21", "03/04/2021"],  # two-digit years: which is the day?
+    ["03/14/21", "14/03/21"], ["14-03-21", "15-03-21"], ["21-03-14", "22-11-30"],  # both orders; yy-mm-dd?
+    ["14.03.21", "15.03.21"], ["4.15.10", "4.16.12"],  # dots and two digits: versions as often as dates
     ["1.2.3", "1.3.0"], ["10.0.0.1", "192.168.1.1"],  # versions, addresses ("1.2.3" parses as 2003-01-02)
     ["2021-02-30", "2021-03-01"], ["2021-08-14 soon", "2021-08-15"],  # impossible day, trailing text
     ["2021-08-14", dt.date(2021, 8, 15)], [1, 2], [None, np.nan], [],  # mixed types, numbers, no values
     ["May", "June"], ["Jan Smith", "May Jones"], ["Mar 14", "Jan 3"], ["May 2021", "Jun 2021"],  # month words
-    ["Jan 3 21", "Mar 14 21"], ["Feb 30 2021", "Mar 1 2021"], ["Jan 3 2021 soon", "Jan 4 2021"],  # not whole dates
+    ["Jan 3 1", "Mar 14 1"], ["Feb 30 2021", "Mar 1 2021"], ["Jan 3 2021 soon", "Jan 4 2021"],  # not whole dates
     ["Janu 3 2021", "Mar 14 2021"], ["03-Jan/2021", "14-Mar-2021"], ["Sent Jan 3 2021", "Mar 14 2021"],
 ]
 
@@ -91,6 +99,15 @@ def test_dates_are_whole_dates_in_every_present_value(values, dtype):
 @pytest.mark.parametrize("values", NOT_DATES, ids=lambda v: "|".join(map(str, v)) or "empty")
 def test_numbers_times_fragments_and_stray_values_are_not_dates(values):
     assert not is_date_column(pd.Series(values, dtype=object))
+
+
+def test_two_digit_years_are_read_as_strptime_reads_them_whatever_the_day():
+    # 70 is 1970 to %y; dateutil, which read values the first value's format did not, made it 2070 in 2026
+    stamps = parse_datetimes(pd.Series(["14-Mar-68", "14-Mar-69", "2021-03-04", "14-Mar-70", "3/4/70", "03/14/21"]))
+    assert stamps.dt.year.tolist() == [2068, 1969, 2021, 1970, 1970, 2021]
+    assert parse_datetimes(pd.Series(["14/03/21", "03/04/21"])).dt.month.tolist() == [3, 4]  # day first for all
+    assert parse_datetimes(pd.Series(["14 Sept 2021", "Sept 3, 21"])).dt.strftime("%Y-%m-%d").tolist() == [
+        "2021-09-14", "2021-09-03"]
 
 
 def test_month_name_dates_are_read_as_the_days_they_name():
@@ -151,6 +168,8 @@ def test_decoded_dates_are_dates_and_seconds_are_whole():
     ("%Y-%b-%d", None, r"\d{4}-[A-Z][a-z]{2}-\d{2}"),
     ("%d-%b-%Y", "upper", r"\d{2}-[A-Z]{3}-\d{4}"),  # 03-JAN-2021
     ("%b %-d %Y %H:%M", "lower", r"[a-z]{3} [1-9]\d? \d{4} \d{2}:\d{2}"),
+    ("%d-%b-%y", "upper", r"\d{2}-[A-Z]{3}-21"),  # two-digit years were not dates: 14-MAR-21 was a category
+    ("%m/%d/%y", None, r"\d{2}/\d{2}/21"), ("%d/%m/%y %H:%M", None, r"\d{2}/\d{2}/21 \d{2}:\d{2}"),
 ])
 def test_decoded_month_name_dates_are_written_as_the_column_wrote_them(shape, case, written):
     # they came back as ISO text (2021-03-14): a column read as 'Jan 3 2021' should sample 'Mar 14 2021'
@@ -187,26 +206,55 @@ def test_a_month_name_column_fitted_saved_and_loaded_samples_month_names(tmp_pat
     (["2021-May-05", "2021-Jun-06"], "%Y-%b-%d"),
 ])
 def test_a_column_starting_with_may_keeps_its_short_or_full_names(values, shape):
-    assert month_format(pd.Series(values))[0] == shape
+    assert learn_text_format(pd.Series(values))[0] == shape
 
 
-def test_month_format_is_learned_only_for_month_name_text():
-    assert month_format(pd.Series(["Jan 3 2021", "Mar 14 2021"])) == ("%b %-d %Y", None)
-    assert month_format(pd.Series(["03-JAN-2021", None, "14-MAR-2021"])) == ("%d-%b-%Y", "upper")
-    for other in (["2021-01-03", "2021-03-14"], ["03/01/2021"], [dt.date(2021, 1, 3)], ["Jan 3 2021 10:30 PM"]):
-        assert month_format(pd.Series(other)) is None  # ISO and dd/mm text as before; AM/PM: pandas cannot guess
+def test_a_text_format_is_learned_only_for_month_names_and_am_pm_times():
+    assert learn_text_format(pd.Series(["Jan 3 2021", "Mar 14 2021"])) == ("%b %-d %Y", None)
+    assert learn_text_format(pd.Series(["03-JAN-2021", None, "14-MAR-2021"])) == ("%d-%b-%Y", "upper")
+    for other in (["2021-01-03", "2021-03-14"], ["03/01/2021"], [dt.date(2021, 1, 3)], ["03/14/2021 14:30"]):
+        assert learn_text_format(pd.Series(other)) is None  # ISO and dd/mm text as before
+    assert learn_text_format(pd.Series(["03/14/21", "3/4/21"])) == ("%m/%d/%y", None)  # two digits: as written
+    assert learn_text_format(pd.Series(["14 SEPT 21", "2 OCT 21"])) == ("%-d %b %y", "upper")  # written: 14 SEP 21
+
+
+@pytest.mark.parametrize("values, learned, written", [
+    # pandas guesses a format for 02:30 AM, none for 02:30 PM, 12:30 AM or am: these were sampled as ISO
+    (["03/14/2021 02:30 PM", "03/15/2021 11:05 AM", "04/01/2021 12:00 PM"], ("%m/%d/%Y %I:%M %p", "upper"),
+     r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} [AP]M"),
+    (["3/14/2021 2:30 PM", "3/4/2021 11:05 AM"], ("%-m/%-d/%Y %-I:%M %p", "upper"),  # Excel's US default
+     r"[1-9]\d?/[1-9]\d?/\d{4} [1-9]\d?:\d{2} [AP]M"),
+    (["01/02/2021 12:05 am", "14/03/2021 02:30 pm"], ("%d/%m/%Y %I:%M %p", "lower"),  # day first: 14/03 says so
+     r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} [ap]m"),
+    (["Jan 3 2021 10:30 PM", "Mar 14 2021 01:00 AM"], ("%b %-d %Y %I:%M %p", None),
+     r"[A-Z][a-z]{2} [1-9]\d? \d{4} \d{2}:\d{2} [AP]M"),
+    (["2021-03-14 02:30:05 PM", "2021-03-15 12:00:00 AM"], ("%Y-%m-%d %I:%M:%S %p", "upper"),
+     r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [AP]M"),
+])
+def test_am_pm_times_are_written_back_as_the_column_wrote_them(values, learned, written):
+    frame = pd.DataFrame({"when": values * 20})
+    assert learn_text_format(frame["when"]) == learned
+    assert format_dates(parse_datetimes(frame["when"]), *learned).tolist() == frame["when"].tolist()
+    out = _decoded(frame)["when"]  # was ISO: 2021-03-14 14:30:00
+    assert out.notna().all() and out.str.fullmatch(written).all(), out.head()
+    assert (parse_datetimes(out).dt.hour >= 12).any() and (parse_datetimes(out).dt.hour < 12).any()
 
 
 def test_format_dates_writes_fields_as_strftime_does_and_days_without_zero_on_request():
     stamps = pd.Series(pd.to_datetime(["2021-01-03 07:05:09", None, "1999-12-31 23:59:00"]))
-    for shape in ("%b %d %Y", "%d %B %Y %H:%M:%S", "%Y-%b-%d", "%b. %d, %Y %I:%M %p"):
+    for shape in ("%b %d %Y", "%d %B %Y %H:%M:%S", "%Y-%b-%d", "%b. %d, %Y %I:%M %p", "%m/%d/%Y %I:%M:%S%p"):
         expected = stamps.dt.strftime(shape)
         pd.testing.assert_series_equal(format_dates(stamps, shape), expected.astype(object), check_dtype=False)
     assert format_dates(stamps, "%-d-%b-%Y", "upper").tolist()[::2] == ["3-JAN-2021", "31-DEC-1999"]
+    assert format_dates(stamps, "%-m/%-d/%Y %-I:%M %p", "lower").tolist()[::2] == ["1/3/2021 7:05 am",
+                                                                                   "12/31/1999 11:59 pm"]
+    midnight = pd.Series(pd.to_datetime(["2021-01-03 00:30", "2021-01-03 12:30"]))
+    assert format_dates(midnight, "%I:%M %p").tolist() == ["12:30 AM", "12:30 PM"]
     assert pd.isna(format_dates(stamps, "%b %-d %Y")[1])
 
 
-@pytest.mark.parametrize("text_format", [["%b Smith %Y", None], ["%b %d %Y", "title"], "%b %d %Y"])
+@pytest.mark.parametrize("text_format", [["%b Smith %Y", None], ["%b %d %Y", "title"], "%b %d %Y",
+                                         ["%a %b %d %Y", None], ["%b %d %Y %Z", None], ["%b %-y", None]])
 def test_a_model_file_text_format_that_is_not_directives_and_separators_is_refused(text_format):
     frame = pd.DataFrame({"when": ["Jan 3 2021", "Mar 14 2021", "May 1 2021"]})
     encoder = TableEncoder().fit(frame, infer_schema(frame)[0], np.random.default_rng(0))
@@ -291,12 +339,12 @@ def test_text_that_only_starts_like_dates_is_not_parsed_past_its_head(monkeypatc
     from synthaug.tabular import datetimes
 
     parsed = []
-    real = datetimes.parse_datetimes
+    real = datetimes._parse_fields
     def counting(values, *args):
         parsed.append(len(values))
         return real(values, *args)
 
-    monkeypatch.setattr(datetimes, "parse_datetimes", counting)
+    monkeypatch.setattr(datetimes, "_parse_fields", counting)
     unique, dates = datetimes.date_values(pd.Series([f"2000-01-01 00:00 ticket {i}" for i in range(3 * HEAD_DATES)]))
     assert not dates.any() and parsed == [HEAD_DATES]
     days = pd.Series(pd.date_range("2000-01-01", periods=3 * HEAD_DATES, freq="D").strftime("%Y-%m-%d"))

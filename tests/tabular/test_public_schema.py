@@ -116,7 +116,7 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda d: d.update(format_version=3), "unknown schema format"),
+    (lambda d: d.update(format_version=4), "unknown schema format"),
     (lambda d: d.update(omitted=["id"]), "'omitted' needs format_version 2 (the file says 1)"),
     (lambda d: d.update(format_version=2, omitted="id"), "'omitted' must be a list of column names"),
     (lambda d: d.update(format_version=2, omitted=["id", "id"]), "omitted: column 'id' is listed twice"),
@@ -156,6 +156,19 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     (lambda d: d["columns"][1].update(decimals=15), "'decimals' must be a whole number from 0 to 14"),
     (lambda d: d["columns"][1].update(decimals=1, bounds=[-20, 20.25]), "bounds and point masses must have at most 1"),
     (lambda d: d["columns"][0].update(decimals=0), "column 'age': 'decimals' is for continuous columns only"),
+    # a datetime column's text format: directives and separators, as a model file's is checked
+    (lambda d: d["columns"][7].update(text_format="%d-%b-%Y"),
+     "'text_format' needs format_version 3 (the file says 1)"),
+    (lambda d: d.update(format_version=3) or d["columns"][7].update(text_format="%b Smith %Y", dtype="str"),
+     "column 'joined': 'text_format' must be strftime directives (%Y %y %m"),
+    (lambda d: d.update(format_version=3) or d["columns"][7].update(text_format="%b %d %Y", text_case="title"),
+     "column 'joined': 'text_case' must be one of upper, lower or null, got 'title'"),
+    (lambda d: d.update(format_version=3) or d["columns"][7].update(text_case="upper"),
+     "column 'joined': 'text_case' needs a 'text_format'"),
+    (lambda d: d.update(format_version=3) or d["columns"][7].update(text_format="%b %d %Y"),
+     "column 'joined': 'text_format' is for dates sampled as text, but the dtype is 'datetime64[ns]'"),
+    (lambda d: d.update(format_version=3) or d["columns"][0].update(text_format="%Y"),
+     "column 'age': 'text_format' and 'text_case' are for datetime columns only"),
 ])
 def test_bad_schemas_are_refused_in_one_line(edit, message):
     doc = schema_doc()
@@ -254,6 +267,37 @@ def test_draft_round_trips_through_fit(tmp_path):
     assert meta["provenance"]["schema"] == "public (given)"
 
 
+def test_month_name_dates_fitted_with_a_drafted_schema_sample_in_the_columns_format(tmp_path):
+    # schema -> fit --schema -> sample wrote ISO text (2020-12-01 19:30:14.650631680) for a column of 03-MAR-2021
+    rng = np.random.default_rng(0)
+    days = pd.Series(pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 365, 80), unit="D"))
+    frame = pd.DataFrame({"when": days.dt.strftime("%d-%b-%Y").str.upper(), "label": np.repeat(["no", "yes"], 40)})
+    data, schema, sampled = tmp_path / "data.csv", tmp_path / "schema.json", tmp_path / "sampled.csv"
+    frame.to_csv(data, index=False)
+    runner = CliRunner()
+    for args in (["schema", data, "--target", "label", "-o", schema],
+                 ["fit", data, "--target", "label", "--schema", schema, "-o", tmp_path / "model", *FIT],
+                 ["sample", tmp_path / "model", "--n", "50", "-o", sampled, "-q"]):
+        result = runner.invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+    when = next(c for c in json.loads(schema.read_text())["columns"] if c["name"] == "when")
+    assert (when["text_format"], when["text_case"]) == ("%d-%b-%Y", "upper")
+    out = pd.read_csv(sampled)["when"]
+    assert out.str.fullmatch(r"\d{2}-[A-Z]{3}-20\d{2}").all(), out.head()  # 01-DEC-2020
+
+
+def test_a_schema_text_format_is_the_models_and_older_schemas_write_iso():
+    doc = {**schema_doc(), "format_version": 3}
+    doc["columns"][7] = {**doc["columns"][7], "dtype": "str", "text_format": "%b %-d %Y", "text_case": "lower"}
+    model = fit(private_table(0), doc)
+    assert model.encoder_.state()[0]["columns"][7]["state"]["text_format"] == ["%b %-d %Y", "lower"]
+    assert model.sample_frame(n=30, random_state=0)["joined"].str.fullmatch(r"[a-z]{3} [1-9]\d? 20\d{2}").all()
+    older = schema_doc()  # format_version 1: no text format, dates written as ISO text as before
+    older["columns"][7]["dtype"] = "str"
+    iso = fit(private_table(0), older).sample_frame(n=30, random_state=0)["joined"]
+    assert iso.str.match(r"\d{4}-\d{2}-\d{2} ").all(), iso.head()
+
+
 def _priced(n: int = 120) -> pd.DataFrame:
     rng = np.random.default_rng(3)
     return pd.DataFrame({"price": rng.gamma(3, 10, n).round(2), "rate": rng.uniform(0, 1, n).round(1),
@@ -305,7 +349,7 @@ def test_a_draft_lists_the_columns_it_left_out_and_fit_and_share_leave_them_out(
     assert drafted.exit_code == 0, drafted.output
     assert "listed as omitted: 'gain', 'patient id'" in " ".join(drafted.output.split())
     doc = json.loads(out.read_text())
-    assert doc["format_version"] == 2 and doc["omitted"] == ["gain", "patient id"]
+    assert doc["format_version"] == 3 and doc["omitted"] == ["gain", "patient id"]
     assert parse_public_schema(doc).omitted == ("gain", "patient id")
     fitted = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "--schema", str(out), "-o",
                                       str(tmp_path / "model"), *FIT])

@@ -158,8 +158,8 @@ def _check_lists(params: Mapping[str, Any]) -> None:
 
 
 def _check_other(params: Mapping[str, Any]) -> None:
-    """``device`` a name torch knows (or "auto"), ``random_state`` a seed, a Generator or None, and
-    ``public_schema`` a dict, a path or None (its content is checked when it is read)."""
+    """``device`` a name torch knows (or "auto"), ``random_state`` a seed, a Generator, a RandomState or
+    None, and ``public_schema`` a dict, a path or None (its content is checked when it is read)."""
     device = params["device"]
     try:
         known = isinstance(device, str) and (device == "auto" or torch.device(device) is not None)
@@ -167,7 +167,7 @@ def _check_other(params: Mapping[str, Any]) -> None:
         known = False
     if not known:
         raise DataError(f"device must be 'cpu', 'cuda', 'auto' or another torch device name; got {device!r}")
-    if params["random_state"] is not None and not isinstance(params["random_state"], np.random.Generator):
+    if not isinstance(params["random_state"], (np.random.Generator, np.random.RandomState, type(None))):
         check_seed(params["random_state"], "random_state")
     if not isinstance(params["public_schema"], (str, os.PathLike, dict, type(None))):
         raise DataError(f"public_schema must be a dict or a path to a JSON file, got {params['public_schema']!r}")

@@ -9,13 +9,12 @@ import numpy as np
 from ._checks import is_whole
 from ._errors import DataError
 from ._random import child_seed, draw_seed
-from ._text import closest_name, quoted
+from ._text import closest_name, option_name, quoted
 
 ROW_CHUNK = 50_000
 """Rows a table model generates (and a writer writes) at a time by default."""
 IMAGE_CHUNK = 1024
 """Images an image model generates at a time by default."""
-PER_CLASS = "per_class (--per-class)"  # errors name the argument as Python and the CLI spell it
 MAX_SAMPLE_ROWS = 2**53  # more rows than any run generates; beyond it counts overflow int64 and lose float precision
 
 
@@ -34,33 +33,38 @@ def resolve_class_counts(
     ``per_class`` maps class labels (or their string forms) to counts, or is one count for every class.
     A request for 0 rows in all is refused (a 0 for some classes beside positive counts is fine).
     """
-    given = [name for name, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
+    name = _names()
+    given = [key for key, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
     given += ["balance"] if balance else []
     if len(given) != 1:
-        raise DataError("ask for exactly one of n (--n), per_class (--per-class), balance (--balance) or ratio "
-                        "(--ratio)" + (f"; got {', '.join(given)}" if given else ""))
+        raise DataError(f"ask for exactly one of {name['n']}, {name['per_class']}, {name['balance']} or "
+                        f"{name['ratio']}" + (f"; got {', '.join(given)}" if given else ""))
     counts = np.asarray(class_counts, dtype=np.int64)
     if per_class is not None:
-        wanted = _per_class_counts(classes, per_class)
+        wanted = _per_class_counts(classes, per_class, name["per_class"])
         if wanted.sum() == 0:  # wrote a header-only file, where n=0 is refused
-            raise DataError(f"{PER_CLASS} must ask for at least 1 row in all, got {per_class!r}")
+            raise DataError(f"{name['per_class']} must ask for at least 1 row in all, got {per_class!r}")
         return wanted
     if balance:
         if counts.min() == counts.max():
-            raise DataError(f"balance (--balance) must generate at least 1 row; every class already has "
-                            f"{int(counts[0])} training rows, so ask for n (--n), per_class (--per-class) or "
-                            "ratio (--ratio)")
+            raise DataError(f"{name['balance']} must generate at least 1 row; every class already has "
+                            f"{int(counts[0])} training rows, so ask for {name['n']}, {name['per_class']} or "
+                            f"{name['ratio']}")
         return counts.max() - counts
     if ratio is not None:
-        if not 0 < ratio * counts.sum() <= MAX_SAMPLE_ROWS:  # also NaN and inf, which int() cannot take
-            total = int(counts.sum())
-            raise DataError(f"ratio (--ratio) must be a positive number (at most {MAX_SAMPLE_ROWS // total} "
-                            f"for {total} training rows), got {ratio}")
-        n = int(round(ratio * counts.sum()))
+        total = int(counts.sum())
+        if not 0 < ratio < np.inf:  # also NaN, which int() cannot take
+            raise DataError(f"{name['ratio']} must be a positive number, got {ratio}")
+        if ratio * total > MAX_SAMPLE_ROWS:
+            raise DataError(f"{name['ratio']} {ratio} of {total} training rows is more than {MAX_SAMPLE_ROWS} rows; "
+                            f"at most {MAX_SAMPLE_ROWS // total}")
+        n = int(round(ratio * total))
         if n < 1:
-            raise DataError(f"ratio (--ratio) {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or not 1 <= n <= MAX_SAMPLE_ROWS:  # 10.5 gave 10
-        raise DataError(f"n (--n) must be a whole number of rows from 1 to {MAX_SAMPLE_ROWS}, got {n!r}")
+            raise DataError(f"{name['ratio']} {ratio} of {total} training rows is 0 rows; ask for more")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:  # 10.5 gave 10
+        raise DataError(f"{name['n']} must be a whole number of rows >= 1, got {n!r}")
+    if n > MAX_SAMPLE_ROWS:
+        raise DataError(f"{name['n']}: at most {MAX_SAMPLE_ROWS} rows can be generated, got {n!r}")
     return allocate(int(n), counts / counts.sum())
 
 
@@ -73,10 +77,16 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
+def _names() -> dict[str, str]:
+    """The sampling requests as messages name them: ``n (--n)``, or ``sample.n`` in a recipe run."""
+    flags = {"n": "--n", "per_class": "--per-class", "balance": "--balance", "ratio": "--ratio"}
+    return {key: option_name(f"{key} ({flag})", f"sample.{key}") for key, flag in flags.items()}
+
+
+def _per_class_counts(classes: Sequence, per_class: Mapping | int, option: str) -> np.ndarray:
     if not isinstance(per_class, Mapping):  # one count for every class
         if not is_whole(per_class):
-            raise DataError(f"{PER_CLASS}: a count for every class must be a whole number, got {per_class!r}")
+            raise DataError(f"{option}: a count for every class must be a whole number, got {per_class!r}")
         per_class = dict.fromkeys(classes, per_class)
     lookup = {str(c).strip(): i for i, c in enumerate(classes)}  # " >50K" is typed as ">50K"
     lookup.update({str(c): i for i, c in enumerate(classes)})
@@ -86,18 +96,20 @@ def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray
         key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
         if key is None:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
-            raise DataError(f"{PER_CLASS}: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
+            raise DataError(f"{option}: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")
-        if not is_whole(count) or not 0 <= count <= MAX_SAMPLE_ROWS:  # 2.5 was cut to 2
-            raise DataError(f"{PER_CLASS}: count for class {label!r} must be a whole number from 0 to "
-                            f"{MAX_SAMPLE_ROWS}, got {count!r}")
+        if not is_whole(count) or count < 0:  # 2.5 was cut to 2
+            raise DataError(f"{option}: count for class {label!r} must be a whole number >= 0, got {count!r}")
+        if count > MAX_SAMPLE_ROWS:  # int64 would overflow further on
+            raise DataError(f"{option}: count for class {label!r}: at most {MAX_SAMPLE_ROWS} rows can be generated, "
+                            f"got {count!r}")
         if lookup[key] in seen:
-            raise DataError(f"{PER_CLASS}: class {classes[lookup[key]]!r} is given twice (as {seen[lookup[key]]!r} "
+            raise DataError(f"{option}: class {classes[lookup[key]]!r} is given twice (as {seen[lookup[key]]!r} "
                             f"and {label!r})")
         seen[lookup[key]] = label
         counts[lookup[key]] = int(count)
     if counts.sum() > MAX_SAMPLE_ROWS:
-        raise DataError(f"{PER_CLASS}: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
+        raise DataError(f"{option}: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
     return counts
 
 

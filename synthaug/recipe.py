@@ -213,11 +213,25 @@ def _check_types(recipe: dict, source: str) -> None:
     for table, keys in SCHEMA.items():
         for key, value in recipe.get(table, {}).items():
             if key not in keys:
-                raise DataError(f"{source}: unknown key {table}.{key}{closest_name(key, keys)}")
+                raise DataError(f"{source}: unknown key {table}.{key}{_suggest(table, key, keys)}")
             allowed = keys[key] + ((int,) if float in keys[key] else ())
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 kinds = " or ".join(t.__name__ for t in keys[key])
                 raise DataError(f"{source}: {table}.{key} expects {kinds}, got {value!r}")
+
+
+# The names the CLI and Python give options whose recipe keys differ (--classifier-steps, --ratio, n_seeds).
+CLI_NAMES = {"evaluate.classifier_steps": "evaluate.steps", "evaluate.ratio": "evaluate.ratios",
+             "evaluate.n_seeds": "evaluate.seeds", "evaluate.seed": "data.seed", "share.gate": "share.gates",
+             "share.filter_quantile": "share.filter_close", "data.random_state": "data.seed"}
+
+
+def _suggest(table: str, key: str, keys) -> str:
+    """`` (did you mean ...?)``: the recipe key of a CLI option or Python name, else the closest key."""
+    name = f"{table}.{key.replace('-', '_')}"
+    if name in CLI_NAMES:
+        return f" (did you mean {CLI_NAMES[name]!r}?)"
+    return closest_name(key.replace("-", "_"), keys)
 
 
 def _check_writable(value, where: str, top: bool = False) -> None:

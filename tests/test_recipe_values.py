@@ -124,3 +124,19 @@ def test_good_values_reach_training(kind, override, tmp_path, fits):
     """The check above stops at fit: so a run that passes every check gets there."""
     result = _run(kind, override, tmp_path)
     assert result.exit_code == 130 and len(fits) == 1, result.output
+
+
+@pytest.mark.parametrize(("override", "suggestion"), [
+    ("evaluate.classifier_steps=5", "did you mean 'evaluate.steps'?"),  # evaluate --classifier-steps
+    ("evaluate.classifier-steps=5", "did you mean 'evaluate.steps'?"),
+    ("evaluate.ratio=2", "did you mean 'evaluate.ratios'?"),  # evaluate --ratio, repeatable
+    ("evaluate.n_seeds=2", "did you mean 'evaluate.seeds'?"),  # evaluate(n_seeds=...)
+    ("evaluate.seed=2", "did you mean 'data.seed'?"),  # not 'seeds'
+    ("share.filter-close=0.1", "did you mean 'filter_close'?"),
+    ("share.filter_quantile=0.1", "did you mean 'share.filter_close'?"),  # share(filter_quantile=...)
+    ("sample.per-class=3", "did you mean 'per_class'?"),
+])
+def test_an_unknown_key_spelt_as_the_cli_or_python_names_it_suggests_the_recipe_key(override, suggestion, tmp_path,
+                                                                                    fits):
+    result = _run("table", override, tmp_path)
+    assert result.exit_code == 2 and "unknown key" in result.output and suggestion in result.output, result.output

@@ -140,7 +140,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
             return _run_share(recipe, frame, target, tmp, seed, quiet, console)
         parts = split(frame, frame[target].to_numpy(), data, seed)
         tables = {k: frame.iloc[v].reset_index(drop=True) for k, v in parts.items()}
-        check_sample_request(recipe, tables["train"][target].to_numpy())  # before training, not after
+        check_against_data(recipe, tables["train"][target].to_numpy())  # before training, not after
         model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
         model.fit(tables["train"], y=target)
         model.save(tmp / "model")
@@ -163,16 +163,23 @@ SAMPLE_KEYS = {key: f"sample.{key}" for key in PYTHON_NAMES}
 """Sampling errors name the recipe's keys: sample.per_class, not per_class."""
 
 
-def check_sample_request(recipe: dict, y_train: np.ndarray) -> None:
-    """Refuse a [sample] that would generate no rows at all, which only showed after training."""
+def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
+    """Refuse, before training, a [sample] or [evaluate] value that only the training rows show to be
+    wrong (a class the data has not got, a request for no rows, a ratio of no records); these failed
+    after training. Messages name recipe keys (run_recipe calls it within ``options_as_recipe_keys``)."""
+    from .evaluate.core import _check_ratios_add_records
+    from .sampling import resolve_class_counts
+
     sample = recipe.get("sample", DEFAULT_SAMPLE)
-    counts = np.unique(y_train, return_counts=True)[1]
+    classes, counts = np.unique(y_train, return_counts=True)
     if sample.get("balance") and counts.min() == counts.max():
         raise DataError(f"sample.balance: every class has {int(counts[0])} training rows, so balance would "
                         "generate none; ask for sample.ratio, sample.n or sample.per_class instead")
-    per_class = sample.get("per_class")
-    if per_class is not None and not any(per_class.values() if isinstance(per_class, dict) else [per_class]):
-        raise DataError(f"sample.per_class: asks for no synthetic rows at all, got {per_class!r}")
+    resolve_class_counts(classes, counts, **sample)
+    try:
+        _check_ratios_add_records(recipe.get("evaluate", {}).get("ratios", ()), len(y_train))
+    except DataError as exc:  # "ratios: 0.001 of 40 training rows adds no synthetic record"
+        raise DataError(f"evaluate.{exc}") from None
 
 
 def _sample_request(recipe: dict, classes) -> dict:
@@ -226,7 +233,7 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> int:
 
     x, y = load_images(recipe["data"])
     parts = split(x, y, {**recipe["data"], "holdout": False}, seed)  # no privacy measures: a holdout only took rows
-    check_sample_request(recipe, y[parts["train"]])
+    check_against_data(recipe, y[parts["train"]])
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
     model.fit(x[parts["train"]], y[parts["train"]])
     model.save(out / "model")

@@ -65,9 +65,16 @@ def columns_option(option: str, names: Iterable) -> str:
     return f"{option}={names!r} (--{option} {cli_list(names)})"
 
 
+def option_name(option: str, recipe_key: str) -> str:
+    """How a message names an option: ``option`` as Python and the CLI spell it (``per_class
+    (--per-class)``); within :func:`options_as_recipe_keys`, ``recipe_key`` (``sample.per_class``)."""
+    return option if _RECIPE_TABLE.get() is None else recipe_key
+
+
 @contextmanager
 def options_as_recipe_keys(table: str) -> Iterator[None]:
-    """Within it, messages name estimator parameters as keys of the recipe's ``[table]``."""
+    """Within it, messages name estimator parameters as keys of the recipe's ``[table]``, and
+    options named through :func:`option_name` as their recipe keys."""
     token = _RECIPE_TABLE.set(table)
     try:
         yield

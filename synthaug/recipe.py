@@ -3,15 +3,18 @@ synthetic records, and how to evaluate or release them. ``synthaug run`` execute
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+from ._checks import is_real, is_whole
 from ._errors import DataError
 from ._overrides import check_params, parse_value
 from ._random import check_seed
 from ._text import closest_name
 from .io import TABLE_SUFFIXES
+from .sampling import MAX_SAMPLE_ROWS
 
 # Every table but [model] has a fixed set of keys and types; [model] takes the constructor's.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
@@ -86,8 +89,116 @@ def validate(recipe: dict, source: str) -> dict:
         raise DataError(f"{source}: [sample] takes exactly one of n, per_class, balance = true or ratio"
                         + (f" (got {', '.join(asked)})" if asked else ""))
     _check_modality_keys(recipe, source)
+    _check_values(recipe, source)
     check_params(model_class(recipe), recipe.get("model", {}), f"{source}: model")
+    _check_model_values(recipe, source)
     return recipe
+
+
+def _check_values(recipe: dict, source: str) -> None:
+    """Values of the right type but out of range, refused before any training (they failed only
+    when sampling, evaluating or releasing, after it), naming the recipe key. Checks that need the
+    data's classes or size are ``_run.check_against_data``'s."""
+    checks = {**VALUES, "share.gates": lambda gates: _gates(gates, recipe["data"].get("target", "target"))}
+    for table, values in recipe.items():
+        for key, value in values.items():
+            problem = checks[f"{table}.{key}"](value) if f"{table}.{key}" in checks else None
+            if problem:
+                raise DataError(f"{source}: {table}.{key}: {problem}")
+
+
+def _count(low: int, most: int | None = None):
+    def check(value):
+        if not is_whole(value) or value < low:
+            return f"must be a whole number >= {low}, got {value!r}"
+        if most is not None and value > most:
+            return f"at most {most} rows can be generated, got {value!r}"
+        return None
+
+    return check
+
+
+def _fraction(value):
+    return None if is_real(value) and 0 < value < 1 else f"must be a number between 0 and 1 (exclusive), got {value!r}"
+
+
+def _finite(value):
+    return None if is_real(value) and math.isfinite(value) else f"must be a finite number, got {value!r}"
+
+
+def _positive(value):
+    return None if is_real(value) and 0 < value < math.inf else f"must be a positive finite number, got {value!r}"
+
+
+def _per_class(value):
+    counts = value if isinstance(value, dict) else {"": value}
+    for label, count in counts.items():
+        problem = _count(0, MAX_SAMPLE_ROWS)(count)
+        if problem:
+            if not isinstance(value, dict):
+                return problem
+            return f"count for class {label!r}{' ' if problem.startswith('must') else ': '}{problem}"
+    if not any(counts.values()):  # an empty file
+        return f"asks for no synthetic rows at all, got {value!r}"
+    return None
+
+
+def _ratios(value):
+    if not value:
+        return "must list at least one ratio, got []"
+    problem = next(filter(None, map(_positive, value)), None)
+    if problem:
+        return problem
+    names = [f"{r:g}" for r in value]  # evaluate names its settings after them
+    repeated = next((r for r, name in zip(value, names, strict=True) if names.count(name) > 1), None)
+    return f"{repeated:g} is given more than once, got {value!r}" if repeated is not None else None
+
+
+def _baselines(value):
+    from .evaluate.baselines import BASELINES
+
+    unknown = next((b for b in value if b not in BASELINES), None)
+    if unknown is not None:
+        return f"unknown baseline {unknown!r}{closest_name(str(unknown), BASELINES)}; use any of {list(BASELINES)}"
+    repeated = next((b for b in value if value.count(b) > 1), None)
+    return f"{repeated!r} is given more than once, got {value!r}" if repeated is not None else None
+
+
+def _gates(gates: dict, target: str):
+    from .share import gate_measures
+
+    known = gate_measures(target)
+    for name, limit in gates.items():
+        if name not in known:
+            return f"unknown measure {name!r}{closest_name(name, known)}; measures are {', '.join(known)}"
+        if _finite(limit):
+            return f"{name!r}: the limit {_finite(limit)}"
+    return None
+
+
+VALUES = {
+    "sample.n": _count(1, MAX_SAMPLE_ROWS), "sample.per_class": _per_class, "sample.ratio": _positive,
+    "evaluate.seeds": _count(1), "evaluate.steps": _count(1), "evaluate.ratios": _ratios,
+    "evaluate.baselines": _baselines,
+    "share.max_dcr_share": _finite, "share.max_membership_auc": _finite, "share.max_exact_copies": _count(0),
+    "share.filter_close": _fraction, "share.holdout": _fraction, "share.n": _count(1, MAX_SAMPLE_ROWS),
+}
+"""Range checks of ``table.key`` values: a phrase saying what is wrong, or None."""
+
+
+def _check_model_values(recipe: dict, source: str) -> None:
+    """The estimator's own parameter checks (run first thing in ``fit``), before the data is read."""
+    estimator = model_class(recipe)(**recipe.get("model", {}))
+    if modality(recipe) == "image":
+        from .images.params import check_params as check_model
+    else:
+        from .tabular.params import check_params as check_model
+    try:
+        check_model(estimator.get_params(deep=False))
+    except DataError as exc:  # "epochs must be >= 1; got -5" -> "model.epochs must be >= 1; got -5"
+        message = str(exc)
+        named = any(message.startswith(name) and message[len(name):][:1] in " :=" for name in estimator.get_params())
+        raise DataError(f"{source}: {'model.' if named else '[model] '}{message}") from None
 
 
 def _check_types(recipe: dict, source: str) -> None:
@@ -102,11 +213,25 @@ def _check_types(recipe: dict, source: str) -> None:
     for table, keys in SCHEMA.items():
         for key, value in recipe.get(table, {}).items():
             if key not in keys:
-                raise DataError(f"{source}: unknown key {table}.{key}{closest_name(key, keys)}")
+                raise DataError(f"{source}: unknown key {table}.{key}{_suggest(table, key, keys)}")
             allowed = keys[key] + ((int,) if float in keys[key] else ())
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 kinds = " or ".join(t.__name__ for t in keys[key])
                 raise DataError(f"{source}: {table}.{key} expects {kinds}, got {value!r}")
+
+
+# The names the CLI and Python give options whose recipe keys differ (--classifier-steps, --ratio, n_seeds).
+CLI_NAMES = {"evaluate.classifier_steps": "evaluate.steps", "evaluate.ratio": "evaluate.ratios",
+             "evaluate.n_seeds": "evaluate.seeds", "evaluate.seed": "data.seed", "share.gate": "share.gates",
+             "share.filter_quantile": "share.filter_close", "data.random_state": "data.seed"}
+
+
+def _suggest(table: str, key: str, keys) -> str:
+    """`` (did you mean ...?)``: the recipe key of a CLI option or Python name, else the closest key."""
+    name = f"{table}.{key.replace('-', '_')}"
+    if name in CLI_NAMES:
+        return f" (did you mean {CLI_NAMES[name]!r}?)"
+    return closest_name(key.replace("-", "_"), keys)
 
 
 def _check_writable(value, where: str, top: bool = False) -> None:

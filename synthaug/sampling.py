@@ -72,15 +72,19 @@ def resolve_class_counts(
                             f"{_name('ratio')}")
         return counts.max() - counts
     if ratio is not None:
-        if not 0 < ratio * counts.sum() <= MAX_SAMPLE_ROWS:  # also NaN and inf, which int() cannot take
-            total = int(counts.sum())
-            raise DataError(f"{_name('ratio')} must be a positive number (at most {MAX_SAMPLE_ROWS // total} "
-                            f"for {total} training rows), got {ratio}")
-        n = int(round(ratio * counts.sum()))
+        total = int(counts.sum())
+        if not 0 < ratio < np.inf:  # also NaN, which int() cannot take
+            raise DataError(f"{_name('ratio')} must be a positive number, got {ratio}")
+        if ratio * total > MAX_SAMPLE_ROWS:
+            raise DataError(f"{_name('ratio')} {ratio} of {total} training rows is more than {MAX_SAMPLE_ROWS} rows; "
+                            f"at most {MAX_SAMPLE_ROWS // total}")
+        n = int(round(ratio * total))
         if n < 1:
-            raise DataError(f"{_name('ratio')} {ratio} of {int(counts.sum())} training rows is 0 rows; ask for more")
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or not 1 <= n <= MAX_SAMPLE_ROWS:  # 10.5 gave 10
-        raise DataError(f"{_name('n')} must be a whole number of rows from 1 to {MAX_SAMPLE_ROWS}, got {n!r}")
+            raise DataError(f"{_name('ratio')} {ratio} of {total} training rows is 0 rows; ask for more")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:  # 10.5 gave 10
+        raise DataError(f"{_name('n')} must be a whole number of rows >= 1, got {n!r}")
+    if n > MAX_SAMPLE_ROWS:
+        raise DataError(f"{_name('n')}: at most {MAX_SAMPLE_ROWS} rows can be generated, got {n!r}")
     return allocate(int(n), counts / counts.sum())
 
 
@@ -109,9 +113,11 @@ def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
             raise DataError(f"{name}: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
                             f"classes are {known}")
-        if not is_whole(count) or not 0 <= count <= MAX_SAMPLE_ROWS:  # 2.5 was cut to 2
-            raise DataError(f"{name}: count for class {label!r} must be a whole number from 0 to "
-                            f"{MAX_SAMPLE_ROWS}, got {count!r}")
+        if not is_whole(count) or count < 0:  # 2.5 was cut to 2
+            raise DataError(f"{name}: count for class {label!r} must be a whole number >= 0, got {count!r}")
+        if count > MAX_SAMPLE_ROWS:  # int64 would overflow further on
+            raise DataError(f"{name}: count for class {label!r}: at most {MAX_SAMPLE_ROWS} rows can be generated, "
+                            f"got {count!r}")
         if lookup[key] in seen:
             raise DataError(f"{name}: class {classes[lookup[key]]!r} is given twice (as {seen[lookup[key]]!r} "
                             f"and {label!r})")

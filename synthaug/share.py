@@ -17,7 +17,7 @@ from sklearn.model_selection import train_test_split
 from ._checks import is_whole
 from ._errors import DataError
 from ._random import check_seed
-from ._text import closest_name
+from ._text import closest_name, option_name
 from .distributed import launched_by_torchrun
 from .io import TableWriter, atomic_directory, check_output_folder
 from .privacy.leakage import TOLERANCES
@@ -118,11 +118,16 @@ def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
     for name, limit in limits.items():
         if not _finite(limit):
             raise DataError(f"{name}: the limit must be a finite number, got {limit!r}")
-    known = [*(m for m in TOLERANCES if m != "attribute_inference"), f"attribute_inference[{target}]"]
+    known = gate_measures(target)
     unknown = [name for name in gates.extra if name not in known]
     if unknown:
         raise DataError(f"gates.extra (--gate): unknown measure {unknown[0]!r}{closest_name(unknown[0], known)}; "
                         f"measures are {', '.join(known)}")
+
+
+def gate_measures(target: str) -> list[str]:
+    """The measures a gate of ``Gates.extra`` may name (attribute inference is of the target)."""
+    return [*(m for m in TOLERANCES if m != "attribute_inference"), f"attribute_inference[{target}]"]
 
 
 def check_release_path(path: str | Path) -> Path:
@@ -138,8 +143,9 @@ def _finite(value) -> bool:
 
 
 def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
-                  option: str = "holdout (--holdout)") -> tuple[pd.DataFrame, pd.DataFrame]:
+                  option: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified (train, holdout); the holdout scores utility and is the privacy reference."""
+    option = option or option_name("holdout (--holdout)", "share.holdout")
     if not (_finite(fraction) and 0 < fraction < 1):
         raise DataError(f"{option} must be a fraction between 0 and 1, got {fraction}")
     if target not in data.columns:
@@ -210,6 +216,10 @@ def share(
                         f"{model.get_params()['dp_epsilon']!r}): it drops records by their distance to training rows, "
                         "so the released records would no longer be post-processing of the DP training; drop one")
     train, reference = split_holdout(data, target, holdout, random_state)
+    threshold_rows = None
+    if filter_quantile is not None:  # before training: a holdout too small to halve failed after it
+        halving = f"{option_name(FILTER, 'share.filter_close')}, halving the holdout"
+        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, halving)
     dropped = set(map(str, model.get_params().get("drop") or ()))
     infer_schema(train[[c for c in train.columns if str(c) not in dropped]], target)  # what evaluate refuses, now
     if "random_state" in model.get_params():
@@ -222,9 +232,8 @@ def share(
     kinds = model_kinds(model)  # and as the kinds the model was given
     train, reference = train.drop(columns=left_out), reference.drop(columns=left_out)
     n_before, n_threshold = len(synthetic), 0
-    if filter_quantile is not None:
-        halving = f"{FILTER}, halving the holdout"
-        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, halving)
+    if threshold_rows is not None:
+        threshold_rows = threshold_rows.drop(columns=left_out)
         n_threshold = len(threshold_rows)
         synthetic = filter_close_records(train, threshold_rows, synthetic, target, filter_quantile, kinds)
         if synthetic.empty:

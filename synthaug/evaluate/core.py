@@ -29,6 +29,8 @@ from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifi
 SHARED_TOLERANCE = 0.01
 """A table whose share of training rows exceeds what duplicates explain by more than this (plus three
 standard errors of that share) gets a warning."""
+ONE_SEED = ("one seed (n_seeds=1): the utility intervals cover test-set sampling only, not the variation between "
+            "refits (classifier seeds, synthetic draws), so the utility verdicts may be too firm; use 3 or more seeds")
 NOT_MEASURABLE = 0.5
 """From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
 
@@ -110,7 +112,7 @@ def evaluate(
     at least one category mismatch from any present number in the privacy measures. A missing
     target is an error.
 
-    Caveats (a class with no test rows, a class the synthetic table lacks, a skipped baseline,
+    Caveats (one seed, a class with no test rows, a class the synthetic table lacks, a skipped baseline,
     test or holdout rows identical to training rows) are in the result's ``notes`` and are also
     issued as :class:`~synthaug.SynthaugWarning`. When half or more of the privacy reference is
     training rows (beyond the training table's own duplicates), every privacy verdict is
@@ -127,7 +129,7 @@ def evaluate(
     tables = {"test": test, "synthetic": synthetic, "holdout": holdout}
     schema = check_tables(train, target, tables, categorical=categorical, continuous=continuous)
     _check_ratios_add_records(ratios, len(train))
-    notes = _test_notes(test, target, schema.classes)
+    notes = _test_notes(test, target, schema.classes) + ([ONE_SEED] if n_seeds == 1 else [])
     _warn(notes)
     if holdout is None:
         notes.append("no holdout given: the test set is the privacy reference (non-members)")

@@ -1,0 +1,142 @@
+"""Every recipe value out of range fails before training, in one line naming its recipe key.
+
+``sample.per_class = -5`` failed after 47 s of training (naming ``per_class (--per-class)``), and
+``evaluate.seeds = 0`` after training and sampling (naming ``n_seeds``)."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from synthaug.cli import app
+from synthaug.images.synthesizer import ImageCGAN
+from synthaug.tabular.synthesizer import TabularCGAN
+
+RECIPES = {
+    "table": '[data]\ndataset = "sklearn:iris"\nrows_per_class = 10\n[model]\nepochs = 1\n',
+    "image": '[data]\ndataset = "sklearn:digits"\nrows_per_class = 5\n[model]\nsteps = 2\n',
+    "share": '[data]\ndataset = "sklearn:iris"\n[model]\nepochs = 1\n[share]\nholdout = 0.2\n',
+}
+BAD = {  # recipe: (--set, what the one line says)
+    "table": [
+        ("sample.n=0", "sample.n: must be a whole number >= 1, got 0"),
+        ("sample.n=-3", "sample.n: must be a whole number >= 1, got -3"),
+        ("sample.n=9007199254740993", "sample.n: at most 9007199254740992 rows can be generated"),
+        ("sample.per_class=-5", "sample.per_class: must be a whole number >= 0, got -5"),
+        ("sample.per_class={setosa=-5}", "sample.per_class: count for class 'setosa' must be a whole number >= 0"),
+        ("sample.per_class=0", "sample.per_class: asks for no synthetic rows at all"),
+        ("sample.per_class={setsa=5}", "sample.per_class: unknown class 'setsa' (did you mean 'setosa'?)"),
+        ("sample.ratio=0", "sample.ratio: must be a positive finite number, got 0"),
+        ("sample.ratio=-1.5", "sample.ratio: must be a positive finite number"),
+        ("sample.ratio=inf", "sample.ratio: must be a positive finite number, got inf"),
+        ("sample.ratio=nan", "sample.ratio: must be a positive finite number, got nan"),
+        ("sample.ratio=0.001", "sample.ratio 0.001 of 30 training rows is 0 rows"),
+        ("sample.balance=true", "sample.balance: every class has 10 training rows"),
+        ("sample.balance=false", "[sample] takes exactly one of"),
+        ("evaluate.seeds=0", "evaluate.seeds: must be a whole number >= 1, got 0"),
+        ("evaluate.seeds=-2", "evaluate.seeds: must be a whole number >= 1, got -2"),
+        ("evaluate.seeds=1.5", "evaluate.seeds expects int"),
+        ("evaluate.ratios=[]", "evaluate.ratios: must list at least one ratio"),
+        ("evaluate.ratios=[0]", "evaluate.ratios: must be a positive finite number, got 0"),
+        ("evaluate.ratios=[-1.0]", "evaluate.ratios: must be a positive finite number, got -1.0"),
+        ('evaluate.ratios=["a"]', "evaluate.ratios: must be a positive finite number, got 'a'"),
+        ("evaluate.ratios=[1, 1.0]", "evaluate.ratios: 1 is given more than once"),
+        ("evaluate.ratios=[0.001]", "evaluate.ratios: 0.001 of 30 training rows adds no synthetic record"),
+        ('evaluate.baselines=["smot"]', "evaluate.baselines: unknown baseline 'smot' (did you mean 'smote'?)"),
+        ('evaluate.baselines=["ros", "ros"]', "evaluate.baselines: 'ros' is given more than once"),
+        ("evaluate.steps=5", "evaluate.steps is not used by a table recipe"),
+        ("model.epochs=-5", "model.epochs must be >= 1; got -5"),
+        ("model.dropout=1.0", "model.dropout must be in [0, 1)"),
+        ("model.loss='hinj'", "model.loss"),
+        ("model.dp_delta=0.5", "model.dp_delta"),
+        ("model.epoch=3", "model: unknown parameter 'epoch'"),
+        ("data.test_size=1.5", "data.test_size: must be a share between 0 and 1"),
+        ("data.rows_per_class=-5", "data.rows_per_class: must be at least 1, got -5"),
+        ("data.rows_per_class=1000", "data.rows_per_class: class"),
+        ("data.seed=-1", "data.seed: must be a whole number"),
+        ("data.modality='tabel'", "data.modality must be 'table' or 'image'"),
+        ("data.dataset='sklearn:irs'", "data.dataset: unknown 'sklearn:irs'"),
+        ("data.target='species'", "data.target: column 'species' not found"),
+        ("data.path='missing.csv'", "data.target: the class label column is required with data.path"),
+    ],
+    "image": [
+        ("evaluate.steps=0", "evaluate.steps: must be a whole number >= 1, got 0"),
+        ("evaluate.seeds=0", "evaluate.seeds: must be a whole number >= 1, got 0"),
+        ("sample.per_class={11=2}", "sample.per_class: unknown class '11'"),
+        ("sample.n=0", "sample.n: must be a whole number >= 1, got 0"),
+        ("model.steps=0", "model.steps must be a whole number >= 1; got 0"),
+        ("evaluate.ratios=[1.0]", "evaluate.ratios is not used by an image recipe"),
+    ],
+    "share": [
+        ("share.max_dcr_share=inf", "share.max_dcr_share: must be a finite number, got inf"),
+        ("share.max_membership_auc=nan", "share.max_membership_auc: must be a finite number, got nan"),
+        ("share.max_exact_copies=-1", "share.max_exact_copies: must be a whole number >= 0, got -1"),
+        ("share.gates={near_copie=1.0}", "share.gates: unknown measure 'near_copie' (did you mean 'near_copies'?)"),
+        ("share.gates={near_copies=inf}", "share.gates: 'near_copies': the limit must be a finite number"),
+        ("share.filter_close=1.5", "share.filter_close: must be a number between 0 and 1 (exclusive), got 1.5"),
+        ("share.filter_close=0", "share.filter_close: must be a number between 0 and 1"),
+        ("share.holdout=0", "share.holdout: must be a number between 0 and 1 (exclusive), got 0"),
+        ("share.holdout=1.0", "share.holdout: must be a number between 0 and 1"),
+        ("share.holdout=0.005", "share.holdout: cannot split 150 rows of 3 classes by 0.005"),
+        ("share.n=0", "share.n: must be a whole number >= 1, got 0"),
+        ("share.n=9007199254740993", "share.n: at most 9007199254740992 rows can be generated"),
+    ],
+}
+
+
+@pytest.fixture
+def fits(monkeypatch) -> list:
+    """The models' fit, replaced: it records the call and stops the run."""
+    calls = []
+
+    def fit(self, *args, **kwargs):
+        calls.append(type(self).__name__)
+        raise KeyboardInterrupt  # the CLI reports it as exit 130
+
+    monkeypatch.setattr(TabularCGAN, "fit", fit)
+    monkeypatch.setattr(ImageCGAN, "fit", fit)
+    return calls
+
+
+def _run(kind: str, override: str, tmp_path: Path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(RECIPES[kind])
+    return CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "out"), "-q", "--set", override])
+
+
+@pytest.mark.parametrize(("kind", "override", "message"),
+                         [(kind, *case) for kind, cases in BAD.items() for case in cases],
+                         ids=[f"{kind}:{case[0]}" for kind, cases in BAD.items() for case in cases])
+def test_a_bad_recipe_value_fails_before_training_naming_its_key(kind, override, message, tmp_path, fits,
+                                                                 monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = _run(kind, override, tmp_path)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and message in said, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output, result.output
+    assert "9007199254740992" not in said or "at most" in said  # the bound only when it was hit
+    assert fits == [] and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("kind", "override"), [("table", "sample.per_class={setosa=3}"),
+                                                ("image", "sample.per_class=2"), ("share", "share.n=20")])
+def test_good_values_reach_training(kind, override, tmp_path, fits):
+    """The check above stops at fit: so a run that passes every check gets there."""
+    result = _run(kind, override, tmp_path)
+    assert result.exit_code == 130 and len(fits) == 1, result.output
+
+
+@pytest.mark.parametrize(("override", "suggestion"), [
+    ("evaluate.classifier_steps=5", "did you mean 'evaluate.steps'?"),  # evaluate --classifier-steps
+    ("evaluate.classifier-steps=5", "did you mean 'evaluate.steps'?"),
+    ("evaluate.ratio=2", "did you mean 'evaluate.ratios'?"),  # evaluate --ratio, repeatable
+    ("evaluate.n_seeds=2", "did you mean 'evaluate.seeds'?"),  # evaluate(n_seeds=...)
+    ("evaluate.seed=2", "did you mean 'data.seed'?"),  # not 'seeds'
+    ("share.filter-close=0.1", "did you mean 'filter_close'?"),
+    ("share.filter_quantile=0.1", "did you mean 'share.filter_close'?"),  # share(filter_quantile=...)
+    ("sample.per-class=3", "did you mean 'per_class'?"),
+])
+def test_an_unknown_key_spelt_as_the_cli_or_python_names_it_suggests_the_recipe_key(override, suggestion, tmp_path,
+                                                                                    fits):
+    result = _run("table", override, tmp_path)
+    assert result.exit_code == 2 and "unknown key" in result.output and suggestion in result.output, result.output

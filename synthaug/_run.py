@@ -166,7 +166,7 @@ SAMPLE_KEYS = {key: f"sample.{key}" for key in PYTHON_NAMES}
 def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
     """Refuse, before training, a [sample] or [evaluate] value that only the training rows show to be
     wrong (a class the data has not got, a request for no rows, a ratio of no records); these failed
-    after training. Messages name recipe keys (run_recipe calls it within ``options_as_recipe_keys``)."""
+    after training. Messages name recipe keys (sample.per_class, evaluate.ratios)."""
     from .evaluate.core import _check_ratios_add_records
     from .sampling import resolve_class_counts
 
@@ -175,7 +175,8 @@ def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
     if sample.get("balance") and counts.min() == counts.max():
         raise DataError(f"sample.balance: every class has {int(counts[0])} training rows, so balance would "
                         "generate none; ask for sample.ratio, sample.n or sample.per_class instead")
-    resolve_class_counts(classes, counts, **sample)
+    with request_names(SAMPLE_KEYS):
+        resolve_class_counts(classes, counts, **sample)
     try:
         _check_ratios_add_records(recipe.get("evaluate", {}).get("ratios", ()), len(y_train))
     except DataError as exc:  # "ratios: 0.001 of 40 training rows adds no synthetic record"

@@ -45,7 +45,7 @@ BAD = {  # recipe: (--set, what the one line says)
         ('evaluate.baselines=["smot"]', "evaluate.baselines: unknown baseline 'smot' (did you mean 'smote'?)"),
         ('evaluate.baselines=["ros", "ros"]', "evaluate.baselines: 'ros' is given more than once"),
         ("evaluate.steps=5", "evaluate.steps is not used by a table recipe"),
-        ("model.epochs=-5", "model.epochs must be >= 1; got -5"),
+        ("model.epochs=-5", "model.epochs must be a whole number >= 1; got -5"),
         ("model.dropout=1.0", "model.dropout must be in [0, 1)"),
         ("model.loss='hinj'", "model.loss"),
         ("model.dp_delta=0.5", "model.dp_delta"),

@@ -273,7 +273,7 @@ def test_sampling_nothing_is_refused_as_n_0_is(fitted):
     first = model.classes_[0]
     with pytest.raises(DataError, match=r"^per_class must ask for at least 1 row in all"):
         model.sample(per_class={first: 0}, random_state=0)
-    with pytest.raises(DataError, match=r"^n must be a whole number of rows from 1"):
+    with pytest.raises(DataError, match=r"^n must be a whole number of rows >= 1, got 0"):
         model.sample(n=0, random_state=0)
 
 

@@ -106,7 +106,9 @@ def _check_choice(name: str, value, choices: tuple[str, ...]) -> None:
 
 
 def _check_whole(name: str, value, minimum: int) -> None:
-    if not (is_whole(value) and value >= minimum):
+    """A whole number >= ``minimum``; a float with no fraction (5.0, as JSON or --set may write it) counts."""
+    integral = is_whole(value) or (is_real(value) and math.isfinite(value) and float(value).is_integer())
+    if not (integral and value >= minimum):
         raise DataError(f"{name} must be a whole number >= {minimum}; got {value!r}")
 
 

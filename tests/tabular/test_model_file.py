@@ -113,3 +113,11 @@ def test_the_load_checks_are_fits_checks(option, message):
     """One checker for both: what load refuses, fit refuses before reading the data."""
     with pytest.raises(DataError, match=f"^{message}"):
         TabularCGAN(**option).fit(None, None)
+
+
+def test_whole_numbers_written_as_floats_still_load_and_fit(table_model, tmp_path):
+    # the strict check refused "epochs": 1.0, which fit had taken and saved before it (and --set epochs=5.0)
+    folder = tampered(table_model, tmp_path, ("params", "epochs"), 2.0)
+    assert synthaug.load(folder).epochs == 2.0
+    with pytest.raises(ModelFileError, match="params: epochs must be a whole number >= 1; got 2.5"):
+        synthaug.load(tampered(table_model, tmp_path / "b", ("params", "epochs"), 2.5))

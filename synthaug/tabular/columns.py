@@ -383,9 +383,13 @@ def draw_like_group(codes: np.ndarray, folded: np.ndarray, groups: np.ndarray | 
     np.add.at(counts, (groups[kept], codes[kept]), 1.0)
     overall = counts.sum(0) if kept.any() else np.ones(n_codes)
     counts[counts.sum(1) == 0] = overall
-    cdf = np.cumsum(counts / counts.sum(1, keepdims=True), axis=1)[groups[folded]]  # (folded, kept codes)
+    cdf = np.cumsum(counts / counts.sum(1, keepdims=True), axis=1)  # (groups, codes), each row ends at 1
+    cdf[:, -1] = 1.0
+    offset = np.arange(len(cdf))[:, None]  # group g's cdf lies in [g, g + 1]: one sorted array for all
+    which = groups[folded]
     u = rng.random(int(folded.sum()))
-    return np.minimum((u[:, None] > cdf).sum(1), counts.shape[1] - 1)
+    found = np.searchsorted((cdf + offset).ravel(), which + u, side="left") - which * n_codes
+    return np.minimum(found, n_codes - 1)
 
 
 def categorical_dtype_state(dtype, kept: list) -> tuple[list | None, bool]:

@@ -133,15 +133,26 @@ class TableEncoder:
         """Decode, column by column, one row for each category and mode: a stored spec and state that
         sampling could not decode (a hand-edited dtype or time zone) is a ModelFileError naming the column."""
         for spec, codec in zip(self.specs_, self.codecs_, strict=True):
-            widths, start = codec.widths(), 0
+            widths = codec.widths()
             k = max([1] + [w for w, _ in widths])
-            block = np.zeros((k, sum(w for w, _ in widths)))  # (k, the column's width)
-            for w, activation in widths:
-                if activation == "softmax" and w > 0:
-                    block[np.arange(k), start + np.arange(k) % w] = 1.0
-                start += w
             try:
-                codec.inverse(block, self.clip, self.rounding)
+                for first in range(0, k, DECODE_CHECK_ROWS):  # chunks: k x width grew as categories squared
+                    codec.inverse(_check_block(widths, np.arange(first, min(k, first + DECODE_CHECK_ROWS))),
+                                  self.clip, self.rounding)
             except (TypeError, ValueError, KeyError, OverflowError) as exc:  # KeyError: an unknown time zone
                 raise ModelFileError(f"column {spec.name!r}: its stored dtype {spec.dtype!r} and state cannot be "
                                      f"decoded ({one_line(exc)})") from None
+
+
+DECODE_CHECK_ROWS = 256
+"""Rows decoded at a time when a loaded column is checked."""
+
+
+def _check_block(widths: list[tuple[int, str]], rows: np.ndarray) -> np.ndarray:
+    """(len(rows), width): row ``r`` one-hot at code ``r % w`` of every softmax span of width ``w``."""
+    block, start = np.zeros((len(rows), sum(w for w, _ in widths))), 0
+    for w, activation in widths:
+        if activation == "softmax" and w > 0:
+            block[np.arange(len(rows)), start + rows % w] = 1.0
+        start += w
+    return block

@@ -8,6 +8,7 @@ the tensors hold the encoder's arrays and each generator's weights. No training 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ import pandas as pd
 import torch
 
 from .._checks import is_real, is_whole
-from .._errors import ModelFileError
+from .._errors import ModelFileError, SynthaugWarning
 from .._text import one_line, shown
 from ..persist import META_FILE, WEIGHTS_FILE, checked_as, field, json_params
 from ..sampling import MAX_SAMPLE_ROWS
@@ -89,9 +90,8 @@ def _encoder(meta: dict, tensors: dict[str, torch.Tensor]) -> TableEncoder:
     state = field(meta, "encoder", ok=lambda v: isinstance(v, dict), expected="a mapping")
     params = field(meta, "encoder", "params", ok=lambda v: isinstance(v, dict), expected="a mapping")
     defaults = TableEncoder().get_params()  # older files lack the newer parameters
-    unknown = sorted(set(params) - set(defaults))
-    if unknown:
-        raise ModelFileError(f"{META_FILE}: encoder.params: unknown parameter {shown(unknown[0])}")
+    params = _known_keys(params, list(defaults), "encoder.params")
+    state = {**state, "params": params}
     with checked_as("encoder.params"):
         check_encoder_params({**defaults, **params})
     field(meta, "encoder", "columns", ok=lambda v: isinstance(v, list) and len(v) > 0 and all(
@@ -100,6 +100,16 @@ def _encoder(meta: dict, tensors: dict[str, torch.Tensor]) -> TableEncoder:
     arrays = {k: v.numpy() for k, v in tensors.items() if k.startswith("encoder.")}
     with checked_as("encoder.columns"):  # a column spec's DataError names the column and key
         return TableEncoder.from_state(state, arrays)
+
+
+def _known_keys(mapping: dict, names: list[str], where: str) -> dict:
+    """``mapping`` limited to ``names``; other keys (a newer synthaug of the same format version, or a
+    hand edit) are named in a warning, as :func:`persist.known_params` does for ``params``."""
+    unknown = sorted(set(map(str, mapping)) - set(names))
+    if unknown:
+        warnings.warn(f"{META_FILE}: {where}: key(s) {', '.join(unknown)} unknown to this synthaug were ignored "
+                      "(a model from a newer synthaug, or an edited file)", SynthaugWarning, stacklevel=4)
+    return {k: v for k, v in mapping.items() if k in names}
 
 
 def _classes(meta: dict) -> tuple[list, np.ndarray]:
@@ -118,10 +128,10 @@ def _network(meta: dict, encoder: TableEncoder, n_classes: int) -> NetworkConfig
     data = field(meta, "network", ok=lambda v: isinstance(v, dict), expected="a mapping")
     data = {"generator_norm": "batch", **data}  # older files: batch norm
     names = [f.name for f in fields(NetworkConfig)]
-    if sorted(data) != sorted(names):
-        extra = sorted(set(data) - set(names)) or sorted(set(names) - set(data))
-        raise ModelFileError(f"{META_FILE}: network: {'unknown' if set(data) - set(names) else 'missing'} key "
-                             f"{shown(extra[0])}")
+    data = _known_keys(data, names, "network")
+    missing = sorted(set(names) - set(data))
+    if missing:
+        raise ModelFileError(f"{META_FILE}: network: missing key {shown(missing[0])}")
     with checked_as("network"):
         check_network(data)
     condition_dim = sum(s.width for s in encoder.discrete_spans())

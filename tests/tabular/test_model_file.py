@@ -121,3 +121,13 @@ def test_whole_numbers_written_as_floats_still_load_and_fit(table_model, tmp_pat
     assert synthaug.load(folder).epochs == 2.0
     with pytest.raises(ModelFileError, match="params: epochs must be a whole number >= 1; got 2.5"):
         synthaug.load(tampered(table_model, tmp_path / "b", ("params", "epochs"), 2.5))
+
+
+@pytest.mark.parametrize("path", [("network", "new_field"), ("encoder", "params", "new_param"), ("params", "new_param")])
+def test_an_unknown_key_from_a_newer_writer_is_warned_about_and_ignored(table_model, tmp_path, path):
+    # network and encoder.params refused what params only warns about: a newer synthaug of the same format
+    from synthaug import SynthaugWarning
+
+    with pytest.warns(SynthaugWarning, match="new_.* unknown to this synthaug"):
+        model = synthaug.load(tampered(table_model, tmp_path, path, 1))
+    assert len(model.sample(n=4, random_state=0)[0]) == 4

@@ -69,8 +69,9 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
         console.print(f"{name:<32} {100 * acc['mean']:5.1f}%{interval}")
     q, up = report["quality"], report["uplift"]
     diversity = "n/a" if q["diversity_ratio"] is None else f"{q['diversity_ratio']:.2f}"
+    seen = ", which it trained on" if q["judge"]["trained_on_test"] else ""
     console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points; CAS {100 * q['cas']:.1f}% "
-                  f"(lowest class {100 * q['cas_min']:.1f}%; judge's accuracy on the real test images "
+                  f"(lowest class {100 * q['cas_min']:.1f}%; judge's accuracy on the real test images{seen} "
                   f"{100 * q['judge']['test_accuracy']:.1f}%, chance {100 * q['judge']['chance']:.1f}%); "
                   f"diversity ratio {diversity}; "
                   f"wrote {output / 'report.html'}")

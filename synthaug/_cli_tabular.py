@@ -224,7 +224,9 @@ def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the model and data.")] = Path(
         "synthaug-demo"
     ),
-    min_steps: Annotated[int | None, typer.Option(min=1, help="Override the model's training steps.")] = None,
+    min_steps: Annotated[int | None, typer.Option(
+        min=1, help="The model's min_steps: it trains max(epochs x batches, min_steps) steps, so fewer "
+                    "steps than the default epochs give has no effect.")] = None,
     seed: Seed = 0,
     quiet: Quiet = False,
 ) -> None:

@@ -123,7 +123,8 @@ def test_whole_numbers_written_as_floats_still_load_and_fit(table_model, tmp_pat
         synthaug.load(tampered(table_model, tmp_path / "b", ("params", "epochs"), 2.5))
 
 
-@pytest.mark.parametrize("path", [("network", "new_field"), ("encoder", "params", "new_param"), ("params", "new_param")])
+@pytest.mark.parametrize("path", [("network", "new_field"), ("encoder", "params", "new_param"),
+                                  ("params", "new_param")])
 def test_an_unknown_key_from_a_newer_writer_is_warned_about_and_ignored(table_model, tmp_path, path):
     # network and encoder.params refused what params only warns about: a newer synthaug of the same format
     from synthaug import SynthaugWarning

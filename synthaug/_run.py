@@ -219,7 +219,8 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
                   options.get("max_exact_copies", 0), options.get("gates", {}))
     outcome = share(frame, target, out / "release", synthesizer=model_class(recipe)(**recipe.get("model", {})),
                     holdout=options.get("holdout", 0.2), n=options.get("n"), gates=gates,
-                    filter_quantile=options.get("filter_close"), random_state=seed, verbose=not quiet)
+                    filter_quantile=options.get("filter_close"), n_seeds=options.get("seeds", 1), random_state=seed,
+                    verbose=not quiet)
     (out / "gates.json").write_text(json.dumps(outcome.card, indent=2, allow_nan=False))
     if not quiet:
         if outcome.left_out:

@@ -23,7 +23,7 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "sample": {"n": (int,), "per_class": (int, dict), "balance": (bool,), "ratio": (float, int)},
     "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,)},
     "share": {"max_dcr_share": (float, int), "max_membership_auc": (float, int), "max_exact_copies": (int,),
-              "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,)},
+              "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,), "seeds": (int,)},
 }
 TABLES = (*SCHEMA, "model")
 SOURCES = ("path", "dataset")  # where [data] comes from: exactly one of them
@@ -182,6 +182,7 @@ VALUES = {
     "evaluate.baselines": _baselines,
     "share.max_dcr_share": _finite, "share.max_membership_auc": _finite, "share.max_exact_copies": _count(0),
     "share.filter_close": _fraction, "share.holdout": _fraction, "share.n": _count(1, MAX_SAMPLE_ROWS),
+    "share.seeds": _count(1),
 }
 """Range checks of ``table.key`` values: a phrase saying what is wrong, or None."""
 
@@ -221,16 +222,16 @@ def _check_types(recipe: dict, source: str) -> None:
 
 
 # The names the CLI and Python give options whose recipe keys differ (--classifier-steps, --ratio, n_seeds).
-CLI_NAMES = {"evaluate.classifier_steps": "evaluate.steps", "evaluate.ratio": "evaluate.ratios",
-             "evaluate.n_seeds": "evaluate.seeds", "evaluate.seed": "data.seed", "share.gate": "share.gates",
-             "share.filter_quantile": "share.filter_close", "data.random_state": "data.seed"}
+ALIASES = {"evaluate.classifier_steps": "evaluate.steps", "evaluate.ratio": "evaluate.ratios",
+           "evaluate.n_seeds": "evaluate.seeds", "share.n_seeds": "share.seeds", "evaluate.seed": "data.seed",
+           "share.gate": "share.gates", "share.filter_quantile": "share.filter_close", "data.random_state": "data.seed"}
 
 
 def _suggest(table: str, key: str, keys) -> str:
     """`` (did you mean ...?)``: the recipe key of a CLI option or Python name, else the closest key."""
     name = f"{table}.{key.replace('-', '_')}"
-    if name in CLI_NAMES:
-        return f" (did you mean {CLI_NAMES[name]!r}?)"
+    if name in ALIASES:
+        return f" (did you mean {ALIASES[name]!r}?)"
     return closest_name(key.replace("-", "_"), keys)
 
 

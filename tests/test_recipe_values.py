@@ -80,6 +80,7 @@ BAD = {  # recipe: (--set, what the one line says)
         ("share.holdout=0.005", "share.holdout: cannot split 150 rows of 3 classes by 0.005"),
         ("share.n=0", "share.n: must be a whole number >= 1, got 0"),
         ("share.n=9007199254740993", "share.n: at most 9007199254740992 rows can be generated"),
+        ("share.seeds=0", "share.seeds: must be a whole number >= 1, got 0"),
     ],
 }
 
@@ -140,3 +141,18 @@ def test_an_unknown_key_spelt_as_the_cli_or_python_names_it_suggests_the_recipe_
                                                                                     fits):
     result = _run("table", override, tmp_path)
     assert result.exit_code == 2 and "unknown key" in result.output and suggestion in result.output, result.output
+
+
+def test_share_seeds_reaches_the_release_evaluation(tmp_path, monkeypatch):
+    # [share] had no seeds key: every recipe release evaluated one seed and warned "use 3 or more seeds"
+    import synthaug.share
+
+    calls = []
+
+    def fake_share(*args, **kwargs):
+        calls.append(kwargs["n_seeds"])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(synthaug.share, "share", fake_share)
+    result = _run("share", "share.seeds=3", tmp_path)
+    assert calls == [3], result.output

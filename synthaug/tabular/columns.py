@@ -171,7 +171,7 @@ class NumericCodec:
     def widths(self) -> list[tuple[int, str]]:
         return [(1, "linear")] + ([(self.n_modes, "softmax")] if self.n_modes > 1 else [])
 
-    def transform(self, col: pd.Series, rng: np.random.Generator, groups: np.ndarray | None = None) -> np.ndarray:
+    def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
         x = to_float(col, self.spec)
         n = len(x)
         mode = np.full(n, self.n_modes - 1)  # continuous mode is last
@@ -294,8 +294,8 @@ class CategoricalCodec:
     """One-hot over the categories seen at least ``min_count`` times (and missing, if any).
 
     Rarer categories never enter the model file (a singleton value is often an identifier). For
-    training, each of their rows is given a kept category drawn as its class's kept rows hold them,
-    so the folded mass adds no category of its own and no tie to a class that the data lacks. A categorical
+    training, each of their rows is given a kept category drawn by the kept categories' frequencies,
+    so the folded mass adds no category of its own and no tie to the rows' classes. A categorical
     column with no category that common is modelled as missing (a boolean keeps its most frequent
     value: True and False are public).
     """
@@ -324,19 +324,19 @@ class CategoricalCodec:
     def widths(self) -> list[tuple[int, str]]:
         return [(self.width, "softmax")]
 
-    def codes(self, col: pd.Series, rng: np.random.Generator, groups: np.ndarray | None = None) -> np.ndarray:
-        """Each row's category code; a folded row draws a kept category as its class's kept rows hold them."""
+    def codes(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
+        """Each row's category code; a folded row draws a kept category by the kept rows' frequencies."""
         lookup = pd.Index(pd.Series(self.categories_, dtype=object))
         codes = lookup.get_indexer(col.astype(object))
         folded = (codes < 0) & col.notna().to_numpy()
         if folded.any() and self.categories_:
-            codes[folded] = draw_like_group(codes, folded, groups, len(self.categories_), rng)
+            codes[folded] = draw_kept(codes, int(folded.sum()), len(self.categories_), rng)
         if self.has_missing_:  # a column with no kept category is all missing
             codes[col.isna().to_numpy() | (codes < 0)] = len(self.categories_)
         return codes
 
-    def transform(self, col: pd.Series, rng: np.random.Generator, groups: np.ndarray | None = None) -> np.ndarray:
-        codes = self.codes(col, rng, groups)
+    def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
+        codes = self.codes(col, rng)
         onehot = np.zeros((len(col), self.width))
         onehot[np.arange(len(col)), codes] = 1.0
         return onehot
@@ -370,26 +370,17 @@ class CategoricalCodec:
         return self
 
 
-def draw_like_group(codes: np.ndarray, folded: np.ndarray, groups: np.ndarray | None, n_codes: int,
-                    rng: np.random.Generator) -> np.ndarray:
-    """A code in ``0..n_codes-1`` for each ``folded`` row, drawn by the kept (``codes >= 0``) rows' shares in its group.
+def draw_kept(codes: np.ndarray, n_folded: int, n_codes: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_folded`` codes in ``0..n_codes-1``, drawn by the kept rows' (``codes >= 0``) frequencies (uniform if none).
 
-    ``groups`` (the rows' classes; None: one group) keeps a folded row's draw tied to its class as
-    the kept rows are; a group with no kept row draws by the whole column's shares (uniform if none).
+    Not by the rows' class: a class with few kept rows would pile its folded rows onto those few
+    categories, the most-frequent fill's fault again, and onto real records' values.
     """
-    groups = np.zeros(len(codes), np.int64) if groups is None else np.asarray(groups, np.int64)
-    kept = codes >= 0
-    counts = np.zeros((int(groups.max()) + 1, n_codes))
-    np.add.at(counts, (groups[kept], codes[kept]), 1.0)
-    overall = counts.sum(0) if kept.any() else np.ones(n_codes)
-    counts[counts.sum(1) == 0] = overall
-    cdf = np.cumsum(counts / counts.sum(1, keepdims=True), axis=1)  # (groups, codes), each row ends at 1
-    cdf[:, -1] = 1.0
-    offset = np.arange(len(cdf))[:, None]  # group g's cdf lies in [g, g + 1]: one sorted array for all
-    which = groups[folded]
-    u = rng.random(int(folded.sum()))
-    found = np.searchsorted((cdf + offset).ravel(), which + u, side="left") - which * n_codes
-    return np.minimum(found, n_codes - 1)
+    kept = codes[codes >= 0]
+    counts = np.bincount(kept, minlength=n_codes).astype(np.float64) if len(kept) else np.ones(n_codes)
+    cdf = np.cumsum(counts / counts.sum())
+    cdf[-1] = 1.0
+    return np.minimum(np.searchsorted(cdf, rng.random(n_folded), side="left"), n_codes - 1)
 
 
 def categorical_dtype_state(dtype, kept: list) -> tuple[list | None, bool]:
@@ -430,7 +421,7 @@ class ConstantCodec:
     def widths(self) -> list[tuple[int, str]]:
         return [(2, "softmax")] if self.has_missing_ else []
 
-    def transform(self, col: pd.Series, rng: np.random.Generator, groups: np.ndarray | None = None) -> np.ndarray:
+    def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
         if not self.has_missing_:
             return np.zeros((len(col), 0))
         missing = col.isna().to_numpy()

@@ -71,12 +71,9 @@ class TableEncoder:
                 start += width
         self.spans_, self.output_dim_ = spans, start
 
-    def transform(self, frame: pd.DataFrame, rng: np.random.Generator, groups: np.ndarray | None = None) -> np.ndarray:
-        """(n, output_dim_) float32; ``rng`` dequantises integers and fills in folded categories.
-
-        ``groups``: the rows' class codes, so a folded category is filled in as its class holds the kept ones.
-        """
-        blocks = [c.transform(frame[s.name], rng, groups) for s, c in zip(self.specs_, self.codecs_, strict=True)]
+    def transform(self, frame: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+        """(n, output_dim_) float32; ``rng`` dequantises integers and fills in folded categories."""
+        blocks = [c.transform(frame[s.name], rng) for s, c in zip(self.specs_, self.codecs_, strict=True)]
         if not blocks:
             return np.zeros((len(frame), 0), dtype=np.float32)
         return np.concatenate(blocks, axis=1).astype(np.float32)

@@ -198,7 +198,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             dropped = omitted_present(features, schema)  # conform leaves them out
             features = self._fit_public_encoder(features, schema)
         self.provenance_ = self._provenance(schema)
-        matrix = self.encoder_.transform(features, rng, codes)
+        matrix = self.encoder_.transform(features, rng)
         self.target_name_ = str(labels.name)
         self.target_dtype_ = str(labels.dtype) if schema is None else schema.target_dtype
         self.target_categories_, self.target_ordered_ = categorical_dtype_state(

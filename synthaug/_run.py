@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -129,7 +130,9 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         if unused:
             raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
                             "its gates); remove it or the [share] table")
-    with atomic_directory(output) as tmp, options_as_recipe_keys("model"):  # model.keep, not --keep
+    # model.keep, not --keep; sample.per_class, not per_class (a [share] run has no [sample] and names its own)
+    sample_names = nullcontext() if "share" in recipe else request_names(SAMPLE_KEYS)
+    with atomic_directory(output) as tmp, options_as_recipe_keys("model"), sample_names:
         resolved = to_toml({**recipe, "data": {**data, "seed": seed}})  # --seed too
         (tmp / "recipe.toml").write_text(resolved, encoding="utf-8")
         if modality(recipe) == "image":
@@ -144,8 +147,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
         model.fit(tables["train"], y=target)
         model.save(tmp / "model")
-        with request_names(SAMPLE_KEYS):
-            synthetic = model.sample_frame(**_sample_request(recipe, model.classes_), random_state=seed)
+        synthetic = model.sample_frame(**_sample_request(recipe, model.classes_), random_state=seed)
         for name, table in {**tables, "synthetic": synthetic}.items():
             with TableWriter(tmp / f"{name}.csv") as writer:
                 writer.write(table)
@@ -166,7 +168,7 @@ SAMPLE_KEYS = {key: f"sample.{key}" for key in PYTHON_NAMES}
 def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
     """Refuse, before training, a [sample] or [evaluate] value that only the training rows show to be
     wrong (a class the data has not got, a request for no rows, a ratio of no records); these failed
-    after training. Messages name recipe keys (sample.per_class, evaluate.ratios)."""
+    after training. Messages name recipe keys (sample.per_class within run_recipe's request_names, evaluate.ratios)."""
     from .evaluate.core import _check_ratios_add_records
     from .sampling import resolve_class_counts
 
@@ -175,8 +177,7 @@ def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
     if sample.get("balance") and counts.min() == counts.max():
         raise DataError(f"sample.balance: every class has {int(counts[0])} training rows, so balance would "
                         "generate none; ask for sample.ratio, sample.n or sample.per_class instead")
-    with request_names(SAMPLE_KEYS):
-        resolve_class_counts(classes, counts, **sample)
+    resolve_class_counts(classes, counts, **sample)
     try:
         _check_ratios_add_records(recipe.get("evaluate", {}).get("ratios", ()), len(y_train))
     except DataError as exc:  # "ratios: 0.001 of 40 training rows adds no synthetic record"
@@ -239,8 +240,7 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> int:
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
     model.fit(x[parts["train"]], y[parts["train"]])
     model.save(out / "model")
-    with request_names(SAMPLE_KEYS):
-        x_syn, y_syn = model.sample(**_sample_request(recipe, model.classes_), random_state=seed)
+    x_syn, y_syn = model.sample(**_sample_request(recipe, model.classes_), random_state=seed)
     np.savez_compressed(out / "synthetic.npz", x=x_syn, y=y_syn)
     options = recipe.get("evaluate", {})
     evaluate_images((x[parts["train"]], y[parts["train"]]), (x[parts["test"]], y[parts["test"]]), (x_syn, y_syn),

@@ -19,7 +19,7 @@ from .cli import command, console
 from .distributed import launched_by_torchrun, process_group
 from .io import read_table
 from .persist import META_FILE, check_model_path, load_model
-from .sampling import CLI_NAMES, IMAGE_CHUNK, ROW_CHUNK, parse_per_class, request_names
+from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
 from .tabular.public_schema import read_public_schema
 from .tabular.synthesizer import TabularCGAN
 
@@ -166,8 +166,7 @@ def sample(
     request = {"per_class": parse_per_class(per_class) if per_class is not None else None, "balance": balance,
                "ratio": ratio, "random_state": seed}
     sizes = {"chunk_size": chunk_size} if chunk_size is not None else {}  # else model.sample's rows
-    with request_names(CLI_NAMES):  # --per-class, not per_class
-        rows = model.write_sample(output, n, verbose=not quiet, **sizes, **request)
+    rows = model.write_sample(output, n, verbose=not quiet, **sizes, **request)
     if not quiet:
         counts = [(getattr(model, "n_rejected_", 0), "the privacy filter"),
                   (getattr(model, "n_label_rejected_", 0), "the label filter")]

@@ -7,6 +7,7 @@ import torch
 
 from ._checks import is_real, is_whole
 from ._errors import DataError
+from ._text import option_name
 
 RandomState = int | np.random.Generator | np.random.RandomState | None
 
@@ -22,7 +23,7 @@ def draw_seed(random_state: RandomState) -> int:
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
     if is_real(random_state):  # a float is refused by check_seed as not whole, with the value
-        return check_seed(random_state, "random_state (--seed)")
+        return check_seed(random_state, option_name("random_state", "--seed", "data.seed"))
     raise TypeError(f"random_state must be an int, a numpy Generator or RandomState, or None; got {random_state!r}")
 
 

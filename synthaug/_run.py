@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +12,9 @@ from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
 from ._random import check_seed
-from ._text import closest_name, options_as_recipe_keys, plain
+from ._text import RECIPE, closest_name, options_named_for, plain
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .recipe import modality, model_class, to_toml
-from .sampling import PYTHON_NAMES, request_names
 from .share import left_out_columns, left_out_note, model_kinds
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
@@ -130,9 +128,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         if unused:
             raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
                             "its gates); remove it or the [share] table")
-    # model.keep, not --keep; sample.per_class, not per_class (a [share] run has no [sample] and names its own)
-    sample_names = nullcontext() if "share" in recipe else request_names(SAMPLE_KEYS)
-    with atomic_directory(output) as tmp, options_as_recipe_keys("model"), sample_names:
+    with atomic_directory(output) as tmp, options_named_for(RECIPE):  # model.keep, not --keep or keep
         resolved = to_toml({**recipe, "data": {**data, "seed": seed}})  # --seed too
         (tmp / "recipe.toml").write_text(resolved, encoding="utf-8")
         if modality(recipe) == "image":
@@ -161,14 +157,12 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
 DEFAULT_SAMPLE = {"ratio": 1.0}
 """Without [sample]: as many synthetic rows as training rows, at their class prior (never none, as
 ``balance`` was when data.rows_per_class makes the classes equal)."""
-SAMPLE_KEYS = {key: f"sample.{key}" for key in PYTHON_NAMES}
-"""Sampling errors name the recipe's keys: sample.per_class, not per_class."""
 
 
 def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
     """Refuse, before training, a [sample] or [evaluate] value that only the training rows show to be
     wrong (a class the data has not got, a request for no rows, a ratio of no records); these failed
-    after training. Messages name recipe keys (sample.per_class within run_recipe's request_names, evaluate.ratios)."""
+    after training. Messages name recipe keys (sample.per_class, evaluate.ratios)."""
     from .evaluate.core import _check_ratios_add_records
     from .sampling import resolve_class_counts
 

@@ -11,7 +11,9 @@ from contextvars import ContextVar
 
 import numpy as np
 
-_RECIPE_TABLE: ContextVar[str | None] = ContextVar("recipe_table", default=None)
+PYTHON, CLI, RECIPE = "python", "cli", "recipe"
+"""Where the user set the options a message names: Python arguments, command-line options, recipe keys."""
+_SURFACE: ContextVar[str] = ContextVar("surface", default=PYTHON)
 
 
 def closest_name(name: str, choices: Iterable[str]) -> str:
@@ -55,31 +57,37 @@ def cli_list(names: Iterable) -> str:
 
 
 def columns_option(option: str, names: Iterable) -> str:
-    """A column-list option as Python and the CLI spell it: ``drop=['a b'] (--drop 'a b')``; inside
-    :func:`options_as_recipe_keys`, as a recipe key: ``model.drop = ["a b"] in the recipe (...)``."""
+    """A column-list option as the user spells it (see :func:`options_named_for`): ``drop=['a b']``
+    in Python, ``--drop 'a b'`` on the command line, ``model.drop = ["a b"] in the recipe (...)``."""
     names = [plain(n) for n in names]
-    table = _RECIPE_TABLE.get()
-    if table is not None:  # `synthaug run` has no --drop or --keep
+    surface = _SURFACE.get()
+    if surface == RECIPE:  # `synthaug run` has no --drop or --keep
         value = json.dumps([str(n) for n in names])
-        return f"{table}.{option} = {value} in the recipe (or --set {shlex.quote(f'{table}.{option}={value}')})"
-    return f"{option}={names!r} (--{option} {cli_list(names)})"
+        return f"model.{option} = {value} in the recipe (or --set {shlex.quote(f'model.{option}={value}')})"
+    return f"--{option} {cli_list(names)}" if surface == CLI else f"{option}={names!r}"
 
 
-def option_name(option: str, recipe_key: str) -> str:
-    """How a message names an option: ``option`` as Python and the CLI spell it (``per_class
-    (--per-class)``); within :func:`options_as_recipe_keys`, ``recipe_key`` (``sample.per_class``)."""
-    return option if _RECIPE_TABLE.get() is None else recipe_key
+def option_name(python: str, cli: str | None = None, recipe: str | None = None) -> str:
+    """How a message names an option, as the user spells it (see :func:`options_named_for`): the
+    Python argument (``filter_quantile``), the command-line option (``cli``; by default ``python``
+    with dashes: ``--per-class``) or the recipe key (``recipe``; by default ``model.<python>``)."""
+    surface = _SURFACE.get()
+    if surface == CLI:
+        return cli or f"--{python.replace('_', '-')}"
+    return (recipe or f"model.{python}") if surface == RECIPE else python
 
 
 @contextmanager
-def options_as_recipe_keys(table: str) -> Iterator[None]:
-    """Within it, messages name estimator parameters as keys of the recipe's ``[table]``, and
-    options named through :func:`option_name` as their recipe keys."""
-    token = _RECIPE_TABLE.set(table)
+def options_named_for(surface: str) -> Iterator[None]:
+    """Within it, messages name options as ``surface`` spells them: :data:`PYTHON` (outside any,
+    for the Python API), :data:`CLI` (each command) or :data:`RECIPE` (``synthaug run``)."""
+    if surface not in (PYTHON, CLI, RECIPE):
+        raise ValueError(f"surface must be {PYTHON!r}, {CLI!r} or {RECIPE!r}; got {surface!r}")
+    token = _SURFACE.set(surface)
     try:
         yield
     finally:
-        _RECIPE_TABLE.reset(token)
+        _SURFACE.reset(token)
 
 
 MIN_SHOWN_ROWS = 5

@@ -21,6 +21,7 @@ from rich.markup import escape
 from typer.core import TyperCommand
 
 from ._errors import SynthaugError
+from ._text import CLI, options_named_for
 
 app = typer.Typer(
     name="synthaug",
@@ -81,7 +82,7 @@ def command(*args, **kwargs) -> Callable:
         def wrapper(*a, **k):
             from sklearn.exceptions import NotFittedError
 
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), options_named_for(CLI):  # messages say --per-class, not per_class
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
                 try:

@@ -3,39 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 import numpy as np
 
 from ._checks import is_whole
 from ._errors import DataError
 from ._random import child_seed, draw_seed
-from ._text import closest_name, quoted
+from ._text import closest_name, option_name, quoted
 
 ROW_CHUNK = 50_000
 """Rows a table model generates (and a writer writes) at a time by default."""
 IMAGE_CHUNK = 1024
 """Images an image model generates at a time by default."""
-PYTHON_NAMES = {"n": "n", "per_class": "per_class", "balance": "balance", "ratio": "ratio"}
-CLI_NAMES = {"n": "--n", "per_class": "--per-class", "balance": "--balance", "ratio": "--ratio"}
-_NAMES: ContextVar[Mapping[str, str]] = ContextVar("sampling_names", default=PYTHON_NAMES)
 MAX_SAMPLE_ROWS = 2**53  # more rows than any run generates; beyond it counts overflow int64 and lose float precision
 
 
-@contextmanager
-def request_names(names: Mapping[str, str]) -> Iterator[None]:
-    """Within it, errors about a sampling request name n, per_class, balance and ratio as ``names``
-    maps them (:data:`CLI_NAMES` for the command line); outside it, as Python spells them."""
-    token = _NAMES.set({**PYTHON_NAMES, **names})
-    try:
-        yield
-    finally:
-        _NAMES.reset(token)
-
-
 def _name(key: str) -> str:
-    return _NAMES.get()[key]
+    """A request argument as the user spells it: ``per_class``, ``--per-class`` or ``sample.per_class``."""
+    return option_name(key, recipe=f"sample.{key}")
 
 
 def resolve_class_counts(
@@ -52,7 +37,7 @@ def resolve_class_counts(
     largest remainder so the total is exact; ``balance`` tops every class up to the largest;
     ``per_class`` maps class labels (or their string forms) to counts, or is one count for every class.
     A request for 0 rows in all is refused (a 0 for some classes beside positive counts is fine).
-    Errors name the arguments as :func:`request_names` sets, by default as Python spells them.
+    Errors name the arguments as the user spells them (:func:`synthaug._text.options_named_for`).
     """
     given = [_name(key) for key, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
     given += [_name("balance")] if balance else []

@@ -83,7 +83,18 @@ class ShareOutcome:
     left_out: list = field(default_factory=list)  # columns the model left out, and so did the measures
 
 
-FILTER = "filter_quantile (--filter-close)"  # errors name the argument as Python and the CLI spell it
+
+
+def _filter() -> str:
+    return option_name("filter_quantile", "--filter-close", "share.filter_close")
+
+
+def _gate(name: str) -> str:
+    """A gate as the user spells it: ``gates.max_dcr_share``, ``--max-dcr-share`` or ``share.max_dcr_share``
+    (``gates.extra``, ``--gate``, ``share.gates``)."""
+    if name == "extra":
+        return option_name("gates.extra", "--gate", "share.gates")
+    return option_name(f"gates.{name}", f"--{name.replace('_', '-')}", f"share.{name}")
 
 
 def check_gates(leakage, gates: Gates) -> list[GateResult]:
@@ -91,7 +102,7 @@ def check_gates(leakage, gates: Gates) -> list[GateResult]:
     measures = {m.name: m for m in leakage.measures}
     unknown = [name for name in gates.extra if name not in measures]
     if unknown:
-        raise DataError(f"gates.extra (--gate): unknown measure {unknown[0]!r}{closest_name(unknown[0], measures)}; "
+        raise DataError(f"{_gate('extra')}: unknown measure {unknown[0]!r}{closest_name(unknown[0], measures)}; "
                         f"measures are {', '.join(measures)}")
     copies = float(round(measures["exact_copies"].details["records_rate"] * leakage.n_records))
     auc = max(measures[name].value for name in MEMBERSHIP_MEASURES)
@@ -109,19 +120,19 @@ def check_gates(leakage, gates: Gates) -> list[GateResult]:
 def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
     """Refuse, before any training, what would fail (or mean nothing) only after it."""
     if n is not None and (not is_whole(n) or n < 1):
-        raise DataError(f"n (--n) must be a positive number of rows, got {n!r}")
+        raise DataError(f"{option_name('n', recipe='share.n')} must be a positive number of rows, got {n!r}")
     if filter_quantile is not None and not (_finite(filter_quantile) and 0 < filter_quantile < 1):
-        raise DataError(f"{FILTER} must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
-    limits = {f"gates.{name} (--{name.replace('_', '-')})": getattr(gates, name)
-              for name in ("max_dcr_share", "max_membership_auc", "max_exact_copies")}
-    limits.update({f"gates.extra[{k!r}] (--gate {k})": v for k, v in gates.extra.items()})
+        raise DataError(f"{_filter()} must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
+    limits = {_gate(name): getattr(gates, name) for name in ("max_dcr_share", "max_membership_auc", "max_exact_copies")}
+    limits.update({option_name(f"gates.extra[{k!r}]", f"--gate {k}", f"share.gates[{k!r}]"): v
+                   for k, v in gates.extra.items()})
     for name, limit in limits.items():
         if not _finite(limit):
             raise DataError(f"{name}: the limit must be a finite number, got {limit!r}")
     known = gate_measures(target)
     unknown = [name for name in gates.extra if name not in known]
     if unknown:
-        raise DataError(f"gates.extra (--gate): unknown measure {unknown[0]!r}{closest_name(unknown[0], known)}; "
+        raise DataError(f"{_gate('extra')}: unknown measure {unknown[0]!r}{closest_name(unknown[0], known)}; "
                         f"measures are {', '.join(known)}")
 
 
@@ -145,7 +156,7 @@ def _finite(value) -> bool:
 def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
                   option: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified (train, holdout); the holdout scores utility and is the privacy reference."""
-    option = option or option_name("holdout (--holdout)", "share.holdout")
+    option = option or option_name("holdout", recipe="share.holdout")
     if not (_finite(fraction) and 0 < fraction < 1):
         raise DataError(f"{option} must be a fraction between 0 and 1, got {fraction}")
     if target not in data.columns:
@@ -208,17 +219,17 @@ def share(
     if launched_by_torchrun():  # every process ran the whole release alone, each writing the same folder
         raise DataError("torchrun: share runs in one process (fit, sample, measure, gate); run it without torchrun")
     check_options(target, n, gates, filter_quantile)
-    random_state = check_seed(random_state, "random_state (--seed)")
+    random_state = check_seed(random_state, option_name("random_state", "--seed", "data.seed"))
     output = check_release_path(output)
     model = clone(synthesizer) if synthesizer is not None else TabularCGAN()
     if filter_quantile is not None and model.get_params().get("dp_epsilon") is not None:
-        raise DataError(f"{FILTER} {filter_quantile}: not with differential privacy (dp_epsilon="
+        raise DataError(f"{_filter()} {filter_quantile}: not with differential privacy (dp_epsilon="
                         f"{model.get_params()['dp_epsilon']!r}): it drops records by their distance to training rows, "
                         "so the released records would no longer be post-processing of the DP training; drop one")
     train, reference = split_holdout(data, target, holdout, random_state)
     threshold_rows = None
     if filter_quantile is not None:  # before training: a holdout too small to halve failed after it
-        halving = f"{option_name(FILTER, 'share.filter_close')}, halving the holdout"
+        halving = f"{_filter()}, halving the holdout"
         reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, halving)
     dropped = set(map(str, model.get_params().get("drop") or ()))
     infer_schema(train[[c for c in train.columns if str(c) not in dropped]], target)  # what evaluate refuses, now
@@ -237,7 +248,7 @@ def share(
         n_threshold = len(threshold_rows)
         synthetic = filter_close_records(train, threshold_rows, synthetic, target, filter_quantile, kinds)
         if synthetic.empty:
-            raise DataError(f"{FILTER} {filter_quantile}: every one of the {n_before} synthetic records was "
+            raise DataError(f"{_filter()} {filter_quantile}: every one of the {n_before} synthetic records was "
                             "closer to a training row than the holdout's quantile; nothing to release")
     result = evaluate(train, reference, synthetic, target, baselines=(), n_seeds=n_seeds, random_state=random_state,
                       **kinds)

@@ -416,7 +416,7 @@ def test_conflicting_kind_options_are_one_line_naming_column_and_options(table, 
     result = run("fit", table, "--target", "label", "--categorical", "age", "--continuous", "age",
                  "-o", tmp_path / "m", "-q", *FAST)
     said = " ".join(result.output.split())
-    assert result.exit_code == 2 and "column 'age' is in both categorical and continuous" in said, said
+    assert result.exit_code == 2 and "column 'age' is in both --categorical and --continuous" in said, said
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m").exists()
 
 
@@ -470,7 +470,7 @@ def test_an_identifier_as_target_is_one_line_exit_2(tmp_path):
     assert result.exit_code == 2 and not out.exists(), result.output
     assert result.output.strip().splitlines() == [
         "error: target column 'txn_id' has 60 classes in 60 rows (every class a single row): is it an identifier? "
-        "choose the class column as y (--target)"]
+        "choose the class column as --target"]
 
 
 def test_demo_privacy_table_gives_the_dcr_share_its_own_verdict():

@@ -1,8 +1,9 @@
 """Helpers for user-facing messages."""
 
 import numpy as np
+import pytest
 
-from synthaug._text import counted, quoted
+from synthaug._text import CLI, PYTHON, RECIPE, columns_option, counted, option_name, options_named_for, quoted
 
 
 def test_quoted_says_how_many_it_leaves_out():
@@ -13,3 +14,37 @@ def test_quoted_says_how_many_it_leaves_out():
 
 def test_counted_is_singular_for_one_only():
     assert [counted(n, "seed") for n in (0, 1, 3)] == ["0 seeds", "1 seed", "3 seeds"]
+
+
+def test_options_are_named_as_the_surface_in_use_spells_them():
+    spelled = {}
+    for surface in (PYTHON, CLI, RECIPE):
+        with options_named_for(surface):
+            spelled[surface] = (option_name("per_class", recipe="sample.per_class"),
+                                option_name("filter_quantile", "--filter-close", "share.filter_close"),
+                                option_name("dp_epsilon"), columns_option("drop", ["my col"]))
+    assert spelled[PYTHON] == ("per_class", "filter_quantile", "dp_epsilon", "drop=['my col']")
+    assert spelled[CLI] == ("--per-class", "--filter-close", "--dp-epsilon", "--drop 'my col'")
+    assert spelled[RECIPE][:3] == ("sample.per_class", "share.filter_close", "model.dp_epsilon")
+    assert spelled[RECIPE][3].startswith('model.drop = ["my col"] in the recipe')
+    assert option_name("per_class") == "per_class"  # outside any: the Python API
+    with pytest.raises(ValueError, match="surface must be"), options_named_for("shell"):
+        pass
+
+
+def test_a_command_names_its_options_and_python_its_arguments(tmp_path):
+    """share's messages said 'n (--n)' to both; each now hears its own spelling, from one mechanism."""
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from synthaug._errors import DataError
+    from synthaug.cli import app
+    from synthaug.share import share
+
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"x": np.arange(40.0), "y": np.resize(["a", "b"], 40)}).to_csv(table, index=False)
+    said = CliRunner().invoke(app, ["share", str(table), "-t", "y", "-o", str(tmp_path / "r"), "--n", "0"]).output
+    assert said.strip() == "error: --n must be a positive number of rows, got 0", said
+    with pytest.raises(DataError, match=r"^n must be a positive number of rows, got 0$"):
+        share(pd.read_csv(table), "y", tmp_path / "r", n=0)
+    assert not (tmp_path / "r").exists()

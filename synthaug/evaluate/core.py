@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
 from .._random import RandomState, child_seed, draw_seed
-from .._text import closest_name, quoted
+from .._text import closest_name, option_name, quoted
 from ..privacy import leakage as _leakage
 from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
@@ -250,9 +250,10 @@ def _overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:
                 measurable = False
                 effects.append("with this many, leakage is not measurable and every privacy verdict is 'inconclusive'")
         fix = {
-            "holdout": "give a holdout (--holdout) disjoint from train",
+            "holdout": f"give a {option_name('holdout', recipe='data.holdout')} disjoint from train",
             "test": "give a test set disjoint from train"
-            + (" (or a disjoint holdout (--holdout) as the privacy reference)" if holdout_c is None else ""),
+            + (f" (or a disjoint {option_name('holdout', recipe='data.holdout')} as the privacy reference)"
+               if holdout_c is None else ""),
         }[name]
         notes.append(f"{n_shared} of {len(frame)} {name} rows are also training rows: {'; '.join(effects)}; {fix}")
     return notes, measurable

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
-from .._text import closest_name, quoted, stray_example
+from .._text import closest_name, option_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column, parse_datetimes
 from ..tabular.schema import check_option_conflicts
 
@@ -148,9 +148,9 @@ def forced_kinds(
     for option, names in (("categorical", categorical), ("continuous", continuous)):
         for name in names:
             if name == target:
-                raise DataError(f"{option} (--{option}): {name!r} is the target column, always class labels")
+                raise DataError(f"{option_name(option)}: {name!r} is the target column, always class labels")
             if name not in train.columns:
-                raise DataError(f"{option} (--{option}): no column {name!r} in train"
+                raise DataError(f"{option_name(option)}: no column {name!r} in train"
                                 f"{closest_name(str(name), map(str, train.columns))}")
     kinds = dict.fromkeys(categorical, "categorical")
     for name in continuous:
@@ -313,8 +313,8 @@ def _check_numbers(col: pd.Series, column: str, name: str) -> None:
     not a number; text that reads as a number passes."""
     dtype = col.dtype
     if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
-        raise DataError(f"{name}: column {column!r} is given as continuous (--continuous) but has dtype {dtype}, "
-                        "not numbers")
+        raise DataError(f"{name}: column {column!r} is listed in {option_name('continuous')} but has "
+                        f"dtype {dtype}, not numbers")
     if pd.api.types.is_numeric_dtype(dtype):
         return
     present = col.notna().to_numpy()
@@ -324,8 +324,9 @@ def _check_numbers(col: pd.Series, column: str, name: str) -> None:
     stray = present & parsed.isna().to_numpy()
     if stray.any():
         raise DataError(
-            f"{name}: column {column!r} is given as continuous (--continuous) but {int(stray.sum())} value(s) are "
-            f"not numbers ({stray_example(col.astype(str), stray)}); fix them, or leave it out of continuous"
+            f"{name}: column {column!r} is listed in {option_name('continuous')} but {int(stray.sum())} "
+            f"value(s) are not numbers ({stray_example(col.astype(str), stray)}); fix them, or leave it out of "
+            "continuous"
         )
 
 

@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
-from .._text import quoted
+from .._text import option_name, quoted
 from ..persist import known_params, save_model
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
@@ -199,7 +199,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         if self.device == "auto":
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         if self.device == "cuda" and not torch.cuda.is_available():
-            raise DataError("device (--device): 'cuda' requested but no GPU is available; use 'cpu' or 'auto'")
+            raise DataError(f"{option_name('device')}: 'cuda' requested but no GPU is available; use 'cpu' or 'auto'")
         try:
             return torch.device(self.device)
         except (RuntimeError, TypeError):

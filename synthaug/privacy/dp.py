@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from .._errors import DataError, SynthaugError, SynthaugWarning
+from .._text import option_name
 
 ACCOUNTANT = "rdp"
 DP_COUNT_SHARE = 0.05  # of epsilon, for the Laplace-noised class counts
@@ -196,7 +197,7 @@ def check_dp_request(epsilon, delta) -> None:
     """Refuse a ``dp_delta`` without ``dp_epsilon``: it would silently train without DP."""
     if epsilon is None and delta is not None:
         raise DataError(f"dp_delta={delta!r} is set but dp_epsilon is not, so training would not be private; "
-                        "set dp_epsilon (--dp-epsilon) too, or drop dp_delta")
+                        f"set {option_name('dp_epsilon')} too, or drop dp_delta")
 
 
 def check_budget(epsilon, delta, max_grad_norm) -> None:

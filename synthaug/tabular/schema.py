@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import _text
 from .._errors import DataError, SynthaugWarning
-from .._text import closest_name
+from .._text import closest_name, option_name
 from .datetimes import date_values, is_all_dates
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
@@ -77,7 +77,7 @@ def check_option_conflicts(**options: Iterable) -> None:
         in_second = {str(c) for c in options[second]}
         both = [c for c in options[first] if str(c) in in_second]
         if both:
-            raise DataError(f"column {str(both[0])!r} is in both {first} and {second} (--{first}, --{second}); "
+            raise DataError(f"column {str(both[0])!r} is in both {option_name(first)} and {option_name(second)}; "
                             f"give it to one of them")
 
 

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._errors import DataError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
+from .._text import option_name
 from ..distributed import agreed_seed, current_context
 from ..io import TableWriter
 from ..persist import known_params, save_model
@@ -287,7 +288,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         """Build the encoder from the public schema alone; returns the features conformed to it."""
         for name in ("categorical", "continuous", "keep"):
             if getattr(self, name):
-                raise DataError(f"{name} (--{name}): with a public schema the column kinds come from the schema; "
+                raise DataError(f"{option_name(name)}: with a public schema the column kinds come from the schema; "
                                 f"leave {name} empty")
         omitted = omitted_present(features, schema)
         if omitted:
@@ -308,7 +309,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         if self.device == "auto":
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         if self.device == "cuda" and not torch.cuda.is_available():
-            raise DataError("device (--device): 'cuda' requested but no GPU is available; use 'cpu' or 'auto'")
+            raise DataError(f"{option_name('device')}: 'cuda' requested but no GPU is available; use 'cpu' or 'auto'")
         return torch.device(self.device)
 
     @property

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import sparse
 
 from .._errors import DataError, SynthaugWarning
-from .._text import closest_name, plain, quoted
+from .._text import closest_name, option_name, plain, quoted
 from .schema import looks_like_id
 
 
@@ -98,4 +98,4 @@ def _check_not_identifier(name, counts: np.ndarray) -> None:
         return
     singles = "every class a single row" if n_single == n_classes else f"{n_single} of them a single row"
     raise DataError(f"target column {name!r} has {n_classes} classes in {n_rows} rows ({singles}): "
-                    "is it an identifier? choose the class column as y (--target)")
+                    f"is it an identifier? choose the class column as {option_name('y', '--target', 'data.target')}")

@@ -71,13 +71,13 @@ def test_numbers_held_as_text_given_as_continuous_are_compared_as_numbers(tables
     ("options", "message"),
     [
         ({"categorical": ["zipp"]},
-         r"^categorical \(--categorical\): no column 'zipp' in train \(did you mean 'zip'\?\)$"),
-        ({"continuous": "qq"}, r"^continuous \(--continuous\): no column 'qq' in train$"),
-        ({"categorical": ["y"]}, r"^categorical \(--categorical\): 'y' is the target column, always class labels$"),
+         r"^categorical: no column 'zipp' in train \(did you mean 'zip'\?\)$"),
+        ({"continuous": "qq"}, r"^continuous: no column 'qq' in train$"),
+        ({"categorical": ["y"]}, r"^categorical: 'y' is the target column, always class labels$"),
         ({"categorical": ["zip"], "continuous": ["zip"]},
-         r"^column 'zip' is in both categorical and continuous \(--categorical, --continuous\)"),
+         r"^column 'zip' is in both categorical and continuous; give it"),
         ({"categorical": ["zip"], "drop": ["zip"]}, r"^column 'zip' is in both drop and categorical"),
-        ({"continuous": ["code"]}, r"^train: column 'code' is given as continuous \(--continuous\) but 40 value\(s\) "
+        ({"continuous": ["code"]}, r"^train: column 'code' is listed in continuous but 40 value\(s\) "
                                    r"are not numbers \(e\.g\. '\d{4}-\d\d-\d\d' in \d+ rows\); fix them"),
     ],
 )
@@ -122,12 +122,12 @@ def test_cli_takes_the_kinds_as_fit_does(files, tmp_path):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--categorical", "zip,zipp"], "error: categorical (--categorical): no column 'zipp' in train (did you mean "
+        (["--categorical", "zip,zipp"], "error: --categorical: no column 'zipp' in train (did you mean "
                                         "'zip'?)"),
-        (["--continuous", "y"], "error: continuous (--continuous): 'y' is the target column, always class labels"),
-        (["--categorical", "zip", "--continuous", "x, zip"], "error: column 'zip' is in both categorical and "
-                                                             "continuous (--categorical, --continuous)"),
-        (["--continuous", "code"], "(train): column 'code' is given as continuous (--continuous) but 40 value(s) are "
+        (["--continuous", "y"], "error: --continuous: 'y' is the target column, always class labels"),
+        (["--categorical", "zip", "--continuous", "x, zip"], "error: column 'zip' is in both --categorical and "
+                                                             "--continuous"),
+        (["--continuous", "code"], "(train): column 'code' is listed in --continuous but 40 value(s) are "
                                    "not numbers (e.g. '20"),
     ],
 )
@@ -140,7 +140,7 @@ def test_cli_bad_kinds_are_one_line_with_exit_2(files, tmp_path, extra, message)
 
 def test_a_continuous_column_of_times_in_another_table_is_refused_not_read_as_nanoseconds(tables):
     synthetic = tables["synthetic"].assign(x=pd.Timestamp("2021-01-01") + pd.to_timedelta(range(40), unit="D"))
-    with pytest.raises(DataError, match=r"^synthetic: column 'x' is given as continuous \(--continuous\) but has "
+    with pytest.raises(DataError, match=r"^synthetic: column 'x' is listed in continuous but has "
                                         r"dtype datetime64\[\w+\], not numbers$"):
         check_tables(tables["train"], "y", {"synthetic": synthetic}, continuous=["x"])
     dated = tables["train"].assign(x=synthetic["x"])  # times given as continuous in train stay times (seconds)

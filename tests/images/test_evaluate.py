@@ -38,7 +38,7 @@ def test_n_pairs_zero_shows_no_training_image_and_negative_is_refused(tmp_path):
 def test_a_seed_out_of_range_is_refused_as_everywhere(seed):
     # -1 passed on to numpy's SeedSequence: a ValueError traceback after the images were read
     sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
-    with pytest.raises(DataError, match=r"^random_state \(--seed\): must be a whole number from 0 to 2\*\*64 - 1"):
+    with pytest.raises(DataError, match=r"^random_state: must be a whole number from 0 to 2\*\*64 - 1"):
         evaluate_images(*sets, seeds=1, steps=1, random_state=seed)
 
 

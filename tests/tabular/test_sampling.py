@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from synthaug import DataError
-from synthaug.sampling import CLI_NAMES, allocate, chunk_labels, parse_per_class, request_names, resolve_class_counts
+from synthaug._text import CLI, RECIPE, options_named_for
+from synthaug.sampling import allocate, chunk_labels, parse_per_class, resolve_class_counts
 
 CLASSES, COUNTS = [" <=50K", " >50K"], [75, 25]
 AB_CLASSES, AB_COUNTS = ["a", "b"], [30, 10]  # for the request checks below
@@ -130,10 +131,12 @@ def test_sampling_errors_name_the_argument_as_the_caller_spells_it(request_, mes
     ({"ratio": 0.01}, "--ratio 0.01 of 40 training rows is 0 rows; ask for more"),
 ])
 def test_the_cli_has_sampling_errors_name_its_options(request_, message):
-    with request_names(CLI_NAMES), pytest.raises(DataError) as info:
+    with options_named_for(CLI), pytest.raises(DataError) as info:
         resolve_class_counts(AB_CLASSES, AB_COUNTS, **request_)
     assert str(info.value).startswith(message), str(info.value)
-    with pytest.raises(DataError, match="^per_class: unknown class"):  # and only within request_names
+    with pytest.raises(DataError, match="^per_class: unknown class"):  # and only within options_named_for(CLI)
+        resolve_class_counts(AB_CLASSES, AB_COUNTS, per_class={"c": 1})
+    with options_named_for(RECIPE), pytest.raises(DataError, match="^sample.per_class: unknown class"):
         resolve_class_counts(AB_CLASSES, AB_COUNTS, per_class={"c": 1})
 
 

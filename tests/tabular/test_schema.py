@@ -72,7 +72,7 @@ def test_numeric_column_with_a_stray_string_names_column_and_row():
 ])
 def test_unsupported_column_types_are_named_up_front(values):
     frame = pd.DataFrame({"x": np.arange(30.0), "c": values})
-    with pytest.raises(DataError, match="column 'c'.*--drop c"):
+    with pytest.raises(DataError, match=r"column 'c'.*: drop=\['c'\]$"):
         infer_schema(frame)
 
 
@@ -103,7 +103,6 @@ def test_an_infinite_number_is_a_data_error_naming_the_column(mixed_table):
 
 def test_suggested_options_are_named_as_python_spells_them_and_the_cli_beside_them():
     # TabularCGAN().fit(...) suggested '--drop c', '--keep' and '--categorical amount': options Python has not got
-    import re
 
     def said(fn) -> str:
         with pytest.raises(DataError) as info:
@@ -111,15 +110,15 @@ def test_suggested_options_are_named_as_python_spells_them_and_the_cli_beside_th
         return str(info.value)
 
     lists = said(lambda: infer_schema(pd.DataFrame({"my col": [[1, 2]] * 30})))
-    assert lists.endswith("leave it out: drop=['my col'] (--drop 'my col')"), lists
+    assert lists.endswith("leave it out: drop=['my col']"), lists
     stray = said(lambda: infer_schema(pd.DataFrame({"amount": [*map(str, range(39)), "n/a?"]})))
-    assert stray.endswith("fix them, or make it categorical: categorical=['amount'] (--categorical amount)"), stray
+    assert stray.endswith("fix them, or make it categorical: categorical=['amount']"), stray
     with pytest.warns(SynthaugWarning) as caught:
         infer_schema(pd.DataFrame({"id": [f"u{i}" for i in range(40)], "x": np.arange(40) % 3}))
     warned = str(caught[0].message)
-    assert warned.endswith("to model them, keep=['id'] (--keep id)"), warned
+    assert warned.endswith("to model them, keep=['id']"), warned
     for text in (lists, stray, warned):
-        assert not re.search(r"(?<!\()--[a-z]", text)
+        assert "--" not in text  # Python is told Python arguments only
 
 
 def _days(n: int) -> list[str]:

@@ -166,12 +166,8 @@ def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
     from .evaluate.core import _check_ratios_add_records
     from .sampling import resolve_class_counts
 
-    sample = recipe.get("sample", DEFAULT_SAMPLE)
     classes, counts = np.unique(y_train, return_counts=True)
-    if sample.get("balance") and counts.min() == counts.max():
-        raise DataError(f"sample.balance: every class has {int(counts[0])} training rows, so balance would "
-                        "generate none; ask for sample.ratio, sample.n or sample.per_class instead")
-    resolve_class_counts(classes, counts, **sample)
+    resolve_class_counts(classes, counts, **recipe.get("sample", DEFAULT_SAMPLE))  # within run_recipe: sample.* keys
     try:
         _check_ratios_add_records(recipe.get("evaluate", {}).get("ratios", ()), len(y_train))
     except DataError as exc:  # "ratios: 0.001 of 40 training rows adds no synthetic record"

@@ -9,7 +9,7 @@ import numpy as np
 from ._checks import is_whole
 from ._errors import DataError
 from ._random import child_seed, draw_seed
-from ._text import closest_name, option_name, quoted
+from ._text import closest_name, option_name, plain, quoted
 
 ROW_CHUNK = 50_000
 """Rows a table model generates (and a writer writes) at a time by default."""
@@ -46,7 +46,7 @@ def resolve_class_counts(
                         f"{_name('ratio')}" + (f"; got {', '.join(given)}" if given else ""))
     counts = np.asarray(class_counts, dtype=np.int64)
     if per_class is not None:
-        wanted = _per_class_counts(classes, per_class)
+        wanted = per_class_counts(classes, per_class)
         if wanted.sum() == 0:  # wrote a header-only file, where n=0 is refused
             raise DataError(f"{_name('per_class')} must ask for at least 1 row in all, got {per_class!r}")
         return wanted
@@ -82,12 +82,14 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def _per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
+def per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
+    """Rows per class (aligned with ``classes``) from ``per_class``: a count for every class, or labels
+    (or their string forms) to whole counts >= 0; unknown or repeated classes are refused."""
     name = _name("per_class")
     if not isinstance(per_class, Mapping):  # one count for every class
         if not is_whole(per_class):
             raise DataError(f"{name}: a count for every class must be a whole number, got {per_class!r}")
-        per_class = dict.fromkeys(classes, per_class)
+        per_class = dict.fromkeys(map(plain, classes), per_class)  # messages say 0, not np.int64(0)
     lookup = {str(c).strip(): i for i, c in enumerate(classes)}  # " >50K" is typed as ">50K"
     lookup.update({str(c): i for i, c in enumerate(classes)})
     lookup.update({c: i for i, c in enumerate(classes)})

@@ -13,11 +13,10 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
-from ._checks import is_whole
 from ._errors import DataError
 from ._random import RandomState, child_seed, draw_seed
 from ._text import closest_name, plain, quoted
-from .sampling import allocate
+from .sampling import allocate, per_class_counts
 
 
 class AugmentedDataset(Dataset):
@@ -174,17 +173,8 @@ def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | No
     if len(given) > 1:  # each sets every class's count on its own: the other(s) would be ignored
         raise DataError(f"AugmentedDataset: pass one of synthetic_ratio=, per_class= or balance=True, "
                         f"not {' and '.join(given)}")
-    if per_class is not None and not isinstance(per_class, Mapping):  # one count for every class
-        per_class = dict.fromkeys(classes.tolist(), per_class)
-    if per_class is not None:
-        unknown = [c for c in per_class if c not in set(classes.tolist())]
-        if unknown:
-            raise DataError(f"per_class: unknown class {unknown[0]!r}")
-        bad = [(c, n) for c, n in per_class.items()
-               if not is_whole(n) or n < 0]
-        if bad:  # a negative count added nothing, 2.7 added 2
-            raise DataError(f"per_class: count for class {bad[0][0]!r} must be a whole number >= 0, got {bad[0][1]!r}")
-        return np.array([int(per_class.get(c, 0)) for c in classes.tolist()])
+    if per_class is not None:  # a negative count added nothing, 2.7 added 2: refused, as model.sample refuses them
+        return per_class_counts(classes, per_class)
     if balance:
         return real.max() - real
     if ratio is None and presampled is not None:  # no count asked for: all the pre-sampled rows

@@ -31,7 +31,7 @@ BAD = {  # recipe: (--set, what the one line says)
         ("sample.ratio=inf", "sample.ratio: must be a positive finite number, got inf"),
         ("sample.ratio=nan", "sample.ratio: must be a positive finite number, got nan"),
         ("sample.ratio=0.001", "sample.ratio 0.001 of 30 training rows is 0 rows"),
-        ("sample.balance=true", "sample.balance: every class has 10 training rows"),
+        ("sample.balance=true", "sample.balance must generate at least 1 row; every class already has 10"),
         ("sample.balance=false", "[sample] takes exactly one of"),
         ("evaluate.seeds=0", "evaluate.seeds: must be a whole number >= 1, got 0"),
         ("evaluate.seeds=-2", "evaluate.seeds: must be a whole number >= 1, got -2"),

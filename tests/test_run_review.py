@@ -90,7 +90,8 @@ def test_without_a_sample_table_a_run_generates_as_many_rows_as_it_trained_on(tm
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    ("balance = true", "sample.balance: every class has 10 training rows, so balance would generate none"),
+    ("balance = true", "sample.balance must generate at least 1 row; every class already has 10 training rows, so "
+                       "ask for sample.n, sample.per_class or sample.ratio"),
     ("per_class = 0", "sample.per_class: asks for no synthetic rows at all"),
     ("n = 5\nratio = 2.0", "[sample] takes exactly one of n, per_class, balance = true or ratio (got n, ratio)"),
     ("balance = false", "[sample] takes exactly one of n, per_class, balance = true or ratio"),

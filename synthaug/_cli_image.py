@@ -55,7 +55,7 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
 
     ``steps`` is each classifier's training budget; ``jobs`` torch's threads (None: as they are);
     ``real_images=False`` leaves out the closest pairs, the only training images the report shows."""
-    from .images.evaluate import evaluate_images
+    from .images.evaluate import evaluate_images, judge_accuracy_text
     from .images.synthesizer import torch_threads
 
     with torch_threads(jobs):
@@ -69,10 +69,9 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
         console.print(f"{name:<32} {100 * acc['mean']:5.1f}%{interval}")
     q, up = report["quality"], report["uplift"]
     diversity = "n/a" if q["diversity_ratio"] is None else f"{q['diversity_ratio']:.2f}"
-    seen = ", which it trained on" if q["judge"]["trained_on_test"] else ""
     console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points; CAS {100 * q['cas']:.1f}% "
-                  f"(lowest class {100 * q['cas_min']:.1f}%; judge's accuracy on the real test images{seen} "
-                  f"{100 * q['judge']['test_accuracy']:.1f}%, chance {100 * q['judge']['chance']:.1f}%); "
+                  f"(lowest class {100 * q['cas_min']:.1f}%; judge's accuracy on {judge_accuracy_text(q['judge'])} "
+                  f"{100 * q['judge']['accuracy']:.1f}%, chance {100 * q['judge']['chance']:.1f}%); "
                   f"diversity ratio {diversity}; "
                   f"wrote {output / 'report.html'}")
 

@@ -5,8 +5,10 @@ five training sets (real only; real + albumentations; real + synthetic; real + s
 albumentations; synthetic only) over several seeds and reports test accuracy with 95%
 intervals. A judge CNN trained on real images scores the synthetic images' intended labels
 (Classification Accuracy Score, per class); its features give a Fréchet distance and
-within-class diversity; pixel distances to the nearest training image show copying. This
-module reads images and never imports the GAN training code.
+within-class diversity; its own accuracy is measured on real test images it did not train on
+(by cross-validation over the test images when it trains on them). Pixel distances to the
+nearest training image show copying. This module reads images and never imports the GAN
+training code.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ from .report import render_html
 
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
 JUDGES = ("train", "train+test")
-JUDGE_SKILL = 0.5  # a judge is weak below halfway from chance to 100% on the real test images
+JUDGE_SKILL = 0.5  # a judge is weak below halfway from chance to 100% on real test images it did not train on
+JUDGE_FOLDS = 3  # judge="train+test": its accuracy is cross-validated over the test images in this many folds
+REPORT_VERSION = 2  # 2: quality.judge.accuracy is on test images the judge did not train on (1, unversioned:
+#                     test_accuracy, on test images the default judge had trained on)
 
 
 def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500, batch_size: int = 64,
@@ -44,12 +49,19 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     Each of ``train``, ``test``, ``synthetic`` is a folder of class subfolders, an ``.npz`` with
     ``x`` and ``y``, or an ``(x, y)`` pair; all are brought to the training images' size and
     channels. Mixed conditions give real images ``real_share`` of every batch. ``judge`` says
-    which real images train the CAS judge. ``n_pairs`` synthetic images nearest to a training
-    image are shown above those training images in the report (0: no training image is shown).
-    With ``out_dir``, writes ``report.json`` and a self-contained ``report.html``. Returns the
-    report as a dict. The judge's own accuracy on the real test images is reported next to CAS.
-    Caveats (a synthetic set lacking classes, a weak judge) are in its ``notes`` and are also
-    issued as :class:`~synthaug.SynthaugWarning`.
+    which real images train the CAS judge: ``"train+test"`` (more images, a better judge) or
+    ``"train"``. ``n_pairs`` synthetic images nearest to a training image are shown above those
+    training images in the report (0: no training image is shown). With ``out_dir``, writes
+    ``report.json`` and a self-contained ``report.html``. Returns the report as a dict.
+
+    The judge's own accuracy on real test images it did not train on is reported next to CAS.
+    With ``"train"`` that is the judge's test accuracy; with ``"train+test"`` it is
+    cross-validated: the test images are split into ``JUDGE_FOLDS`` stratified folds and each
+    fold is scored by a judge trained for ``steps`` on the training images and the other folds
+    (``JUDGE_FOLDS`` more trainings; slightly pessimistic, as those judges see fewer images than
+    the one behind CAS, Fréchet distance and diversity, which trains on all of them). Caveats (a
+    synthetic set lacking classes, a weak judge) are in its ``notes`` and are also issued as
+    :class:`~synthaug.SynthaugWarning`.
     """
     if not is_whole(n_pairs) or n_pairs < 0:
         raise DataError(f"n_pairs must be a whole number >= 0; got {n_pairs!r}")
@@ -65,7 +77,9 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         warnings.warn(note, SynthaugWarning, stacklevel=2)
     conditions = CONDITIONS if len(np.unique(y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
     seed_list = [child_seed(random_state, s) for s in range(int(seeds))]
-    with progress_bar(len(conditions) * len(seed_list) + 1, "evaluating", verbose) as bar:
+    folds = judge_folds(y_te, JUDGE_FOLDS, child_seed(random_state, 997)) if judge == "train+test" else None
+    n_judges = 1 + (0 if folds is None else int(folds.max()) + 1)
+    with progress_bar(len(conditions) * len(seed_list) + n_judges, "evaluating", verbose) as bar:
         accuracy = {}
         for condition in conditions:
             sources = condition_sources(condition, x_tr, y_tr, x_sy, y_sy, real_share, size)
@@ -80,11 +94,17 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         judge_model = train_classifier([Source(judge_x, judge_y, 1.0)], n_classes, steps, batch_size,
                                        child_seed(random_state, 999))
         bar.advance(1, status="judge")
-    judge_score = judge_accuracy(judge_model, x_te, y_te, trained_on_test=judge == "train+test")
+        if folds is None:  # the judge never saw the test images
+            held_out = predict(judge_model, x_te)[1]
+        else:
+            held_out = cross_validated_predictions(x_tr, y_tr, x_te, y_te, folds, n_classes, steps, batch_size,
+                                                   child_seed(random_state, 998), bar)
+    judge_score = judge_accuracy(held_out, y_te, folds)
     if judge_score["weak"]:
         notes.append(weak_judge_note(judge_score))
         warnings.warn(notes[-1], SynthaugWarning, stacklevel=2)
     report = {
+        "version": REPORT_VERSION,
         "classes": [str(c) for c in classes],
         "sizes": {"train": len(x_tr), "test": len(x_te), "synthetic": len(x_sy), "image_size": int(size),
                   "channels": int(x_tr.shape[-1])},
@@ -210,23 +230,64 @@ def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:
     }
 
 
-def judge_accuracy(judge, x_te: np.ndarray, y_te: np.ndarray, trained_on_test: bool) -> dict:
-    """The CAS judge's accuracy on the real test images, against chance (the most common class's share).
+def judge_folds(y: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
+    """A fold number (0 .. ``n_folds`` - 1, fewer for fewer images) for each image, stratified by class.
 
-    ``weak`` when it gets less than ``JUDGE_SKILL`` of the way from chance to 100%: it then
-    misses on real images more than half of what a constant guess misses, and a low CAS
-    cannot be told from a judge that has not learned the classes. A judge trained on the test
-    images too (``trained_on_test``) is scored on images it saw: an optimistic figure.
+    The images, sorted by class and shuffled within it, are dealt to the folds in turn: each
+    class is spread over the folds as evenly as it can be, and fold sizes differ by at most one.
     """
-    accuracy = float(np.mean(predict(judge, x_te)[1] == y_te))
+    order = np.random.default_rng(seed).permutation(len(y))
+    order = order[np.argsort(y[order], kind="stable")]  # by class, in random order within each class
+    folds = np.empty(len(y), dtype=np.int64)
+    folds[order] = np.arange(len(y)) % min(n_folds, len(y))
+    return folds
+
+
+def cross_validated_predictions(x_tr, y_tr, x_te, y_te, folds: np.ndarray, n_classes: int, steps: int,
+                                batch_size: int, seed: int, bar) -> np.ndarray:
+    """Predicted codes (N_te,) for the test images, each fold by a judge trained on the training
+    images and the other folds of the test images (``steps`` steps each, seeded per fold)."""
+    predicted = np.empty(len(y_te), dtype=np.int64)
+    for k in range(int(folds.max()) + 1):
+        out = folds == k
+        source = Source(np.concatenate([x_tr, x_te[~out]]), np.concatenate([y_tr, y_te[~out]]), 1.0)
+        model = train_classifier([source], n_classes, steps, batch_size, child_seed(seed, k))
+        predicted[out] = predict(model, x_te[out])[1]
+        bar.advance(1, status=f"judge fold {k + 1}")
+    return predicted
+
+
+def judge_accuracy(predicted: np.ndarray, y_te: np.ndarray, folds: np.ndarray | None) -> dict:
+    """The CAS judge's accuracy on real test images it did not train on, against chance (the most
+    common class's share).
+
+    ``predicted`` are the codes predicted for ``y_te``'s images by judges that did not train on
+    them: the CAS judge itself (``folds`` None) or, by cross-validation, one judge per fold
+    (``folds``, one fold number per image; ``fold_accuracy`` lists each fold's score). ``weak``
+    when it gets less than ``JUDGE_SKILL`` of the way from chance to 100%: it then misses on real
+    images more than half of what a constant guess misses, and a low CAS cannot be told from a
+    judge that has not learned the classes.
+    """
+    right = predicted == y_te
+    accuracy = float(np.mean(right))
     chance = float(np.bincount(y_te).max() / len(y_te))
     needed = chance + JUDGE_SKILL * (1.0 - chance)
-    return {"test_accuracy": accuracy, "chance": chance, "weak_below": needed, "weak": accuracy < needed,
-            "trained_on_test": trained_on_test}
+    n_folds = 0 if folds is None else int(folds.max()) + 1
+    per_fold = None if folds is None else [float(np.mean(right[folds == k])) for k in range(n_folds)]
+    return {"accuracy": accuracy, "measured_on": "cross-validation" if n_folds else "test",
+            "folds": n_folds or None,
+            "fold_accuracy": per_fold, "chance": chance, "weak_below": needed, "weak": accuracy < needed}
+
+
+def judge_accuracy_text(score: dict) -> str:
+    """Where the judge's accuracy was measured, as the report and CLI say it."""
+    if score["measured_on"] == "test":
+        return "the real test images"
+    return f"real test images it did not train on ({score['folds']}-fold cross-validation)"
 
 
 def weak_judge_note(score: dict) -> str:
-    return (f"the CAS judge is weak: {100 * score['test_accuracy']:.1f}% accuracy on the real test images "
+    return (f"the CAS judge is weak: {100 * score['accuracy']:.1f}% accuracy on {judge_accuracy_text(score)} "
             f"(chance {100 * score['chance']:.1f}%, the most common class's share; wanted "
             f"{100 * score['weak_below']:.1f}%, halfway from chance to 100%), so a low CAS may be the judge's "
             "failure rather than the synthetic images'; train the classifiers longer (steps, --classifier-steps)")

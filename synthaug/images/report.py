@@ -53,15 +53,20 @@ def _quality_section(report: dict) -> str:
     q = report["quality"]
     judge = q["judge"]
     per_class = [[c, _pct(q["cas_per_class"][c]), _num(q["diversity_per_class"][c], 2)] for c in report["classes"]]
-    seen = " (it trained on them too, so this is optimistic; the real-only row above is held out)" \
-        if judge["trained_on_test"] else ""
+    if judge["measured_on"] == "test":
+        where = "The judge's own accuracy on the real test images"
+        how = ""
+    else:
+        where = "The judge's accuracy on real test images it did not train on"
+        how = (f" ({judge['folds']}-fold cross-validation over the test images: each fold scored by a judge "
+               "trained on the training images and the other folds; the judge above trained on all of them)")
     weak = " <b>A weak judge: a low CAS may be its failure rather than the images' (see Notes).</b>" \
         if judge["weak"] else ""
     return ("<h2>Sample quality</h2>"
             f"<p>Classification Accuracy Score (a CNN trained on real {html.escape(report['settings']['judge'])} "
             f"images judging each synthetic image's intended label): <b>{_pct(q['cas'])}</b>, lowest class "
-            f"{_pct(q['cas_min'])}. The judge's own accuracy on the real test images: "
-            f"<b>{_pct(judge['test_accuracy'])}</b>{seen}; chance {_pct(judge['chance'])}.{weak}</p>"
+            f"{_pct(q['cas_min'])}. {where}: <b>{_pct(judge['accuracy'])}</b>{how}; "
+            f"chance {_pct(judge['chance'])}.{weak}</p>"
             f"<p>Fréchet distance in the judge's features: synthetic vs test "
             f"<b>{_num(q['frechet_synthetic_test'])}</b> (real train vs test: {_num(q['frechet_train_test'])}). "
             f"Within-class diversity, synthetic / real (mean pairwise feature distance): "

@@ -1,10 +1,12 @@
 import json
+import warnings
 
 import numpy as np
 import pytest
 import torch
 
 from synthaug import DataError, SynthaugWarning
+from synthaug.images.classifier import to_tensor
 from synthaug.images.evaluate import evaluate_images, summarise
 from synthaug.images.metrics import frechet_distance, mean_pairwise_distance, nearest_distances
 
@@ -127,39 +129,116 @@ def test_a_single_class_synthetic_set_skips_synthetic_only_training(tmp_path):
     assert "synthetic only against real only: skipped" in (tmp_path / "report.html").read_text()
 
 
-class _ConstantJudge(torch.nn.Module):
-    """Predicts ``answers[i]`` for the i-th image (the features are the logits)."""
-
-    def __init__(self, answers, n_classes):
-        super().__init__()
-        self.logits = torch.nn.functional.one_hot(torch.as_tensor(answers), n_classes).float()
-
-    def forward(self, x):
-        return self.logits[: len(x)], self.logits[: len(x)]
-
-
-@pytest.mark.parametrize(("answers", "accuracy", "weak"), [([0, 0, 0, 0], 0.5, True), ([0, 0, 1, 1], 0.75, False),
-                                                          ([1, 0, 1, 1], 0.5, True)])
-def test_judge_accuracy_against_chance_by_hand(answers, accuracy, weak):
+@pytest.mark.parametrize(("predicted", "accuracy", "weak"), [([0, 0, 0, 0], 0.5, True), ([0, 0, 1, 1], 0.75, False),
+                                                           ([1, 0, 1, 1], 0.5, True)])
+def test_judge_accuracy_against_chance_by_hand(predicted, accuracy, weak):
     from synthaug.images.evaluate import judge_accuracy
 
     y_te = np.array([0, 0, 1, 2])  # chance: the most common class's share, 2/4; weak below 0.5 + 0.5 * 0.5
-    score = judge_accuracy(_ConstantJudge(answers, 3), np.zeros((4, 8, 8, 1), np.uint8), y_te, trained_on_test=False)
-    assert score == {"test_accuracy": accuracy, "chance": 0.5, "weak_below": 0.75, "weak": weak,
-                     "trained_on_test": False}
+    score = judge_accuracy(np.array(predicted), y_te, None)
+    assert score == {"accuracy": accuracy, "measured_on": "test", "folds": None, "fold_accuracy": None,
+                     "chance": 0.5, "weak_below": 0.75, "weak": weak}
+    folded = judge_accuracy(np.array(predicted), y_te, np.array([0, 1, 0, 1]))
+    assert folded["accuracy"] == accuracy and folded["measured_on"] == "cross-validation" and folded["folds"] == 2
+    assert folded["fold_accuracy"] == [float(np.mean((np.array(predicted) == y_te)[[0, 2]])),
+                                       float(np.mean((np.array(predicted) == y_te)[[1, 3]]))]
+
+
+def test_judge_folds_spread_each_class_and_are_seeded():
+    from synthaug.images.evaluate import judge_folds
+
+    y = np.array([2, 0, 0, 1, 0, 1, 2, 0, 1])
+    folds = judge_folds(y, 3, seed=5)
+    assert np.bincount(folds).tolist() == [3, 3, 3]
+    for k in range(3):  # 4, 3 and 2 images: at most one apart between folds
+        assert np.ptp(np.bincount(folds[y == k], minlength=3)) <= 1
+    np.testing.assert_array_equal(judge_folds(y, 3, seed=5), folds)
+    assert judge_folds(y[:2], 3, seed=0).tolist() in ([0, 1], [1, 0])  # fewer images than folds: fewer folds
+
+
+class _LookupJudge(torch.nn.Module):
+    """Memorises: class of an exactly matching training image, else class 0 (features: logits and mean)."""
+
+    def __init__(self, images, codes, n_classes):
+        super().__init__()
+        self.images, self.codes, self.n_classes = to_tensor(images), torch.as_tensor(codes), n_classes
+
+    def forward(self, x):
+        same = (x[:, None] == self.images[None]).flatten(2).all(2)  # (B, N)
+        codes = torch.where(same.any(1), self.codes[same.float().argmax(1)], 0)
+        logits = torch.nn.functional.one_hot(codes, self.n_classes).float()
+        return torch.cat([logits, x.mean(dim=(1, 2, 3))[:, None]], 1), logits
+
+
+@pytest.fixture
+def lookup_judges(monkeypatch):
+    """train_classifier replaced by a memorising lookup; returns the (seed, training images) of each call."""
+    import synthaug.images.evaluate as evaluate
+
+    calls = []
+
+    def fake(sources, n_classes, steps, batch_size, seed):
+        images = np.concatenate([s.images for s in sources])
+        calls.append((seed, {img.tobytes() for img in images}))
+        return _LookupJudge(images, np.concatenate([s.codes for s in sources]), n_classes).eval()
+
+    monkeypatch.setattr(evaluate, "train_classifier", fake)
+    return calls
+
+
+def test_the_default_judges_accuracy_is_on_test_images_it_did_not_train_on(tmp_path, lookup_judges):
+    # it was scored on the test images it had trained on: a memorising judge read 100%
+    from synthaug._random import child_seed
+    from synthaug.images.evaluate import JUDGE_FOLDS
+
+    (x_tr, y_tr), (x_te, y_te) = make_images(4, seed=1), make_images(4, seed=2)
+    with pytest.warns(SynthaugWarning, match=r"the CAS judge is weak: 33.3% accuracy on real test images it did "
+                                             r"not train on \(3-fold cross-validation\)"):
+        report = evaluate_images((x_tr, y_tr), (x_te, y_te), make_images(5, seed=3), seeds=1, steps=2,
+                                 random_state=7, out_dir=tmp_path)
+    judge = report["quality"]["judge"]
+    assert judge["accuracy"] == pytest.approx(1 / 3)  # only class 0, the lookup's guess for unseen images
+    assert judge["measured_on"] == "cross-validation" and judge["folds"] == JUDGE_FOLDS and judge["weak"]
+    assert any(n.startswith("the CAS judge is weak") for n in report["notes"])
+    test_images = {img.tobytes() for img in x_te}
+    seen = dict(lookup_judges)[child_seed(7, 999)]  # the CAS judge: all training and test images, as before
+    assert seen == {img.tobytes() for img in x_tr} | test_images
+    folds = [s for s, _ in lookup_judges[-JUDGE_FOLDS:]]
+    assert len(lookup_judges) == 5 + 1 + JUDGE_FOLDS and child_seed(7, 999) not in folds
+    held_out = [test_images - images for _, images in lookup_judges[-JUDGE_FOLDS:]]
+    assert sorted(map(len, held_out)) == [4, 4, 4] and set().union(*held_out) == test_images
+    assert json.loads((tmp_path / "report.json").read_text())["version"] == 2
+    page = (tmp_path / "report.html").read_text()
+    assert "accuracy on real test images it did not train on: <b>33.3%</b> (3-fold cross-validation" in page
+
+
+def test_a_judge_trained_on_the_training_images_is_scored_on_the_test_images(lookup_judges):
+    report = evaluate_images(make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3), seeds=1,
+                             steps=2, judge="train")
+    judge = report["quality"]["judge"]
+    assert judge["accuracy"] == pytest.approx(1 / 3) and judge["measured_on"] == "test" and judge["folds"] is None
+    assert len(lookup_judges) == 5 + 1  # no cross-validation judges
+
+
+def test_the_judges_accuracy_is_reproducible_with_a_seed():
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)
+        first, again = (evaluate_images(*sets, seeds=1, steps=4, batch_size=8, random_state=3) for _ in range(2))
+    assert first["quality"] == again["quality"] and len(first["quality"]["judge"]["fold_accuracy"]) == 3
 
 
 def test_the_judges_accuracy_is_reported_next_to_cas_and_a_weak_judge_is_a_warning(tmp_path):
     # --classifier-steps 20 gave CAS 0% for every class with no check on the judge
     sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
-    with pytest.warns(SynthaugWarning, match=r"the CAS judge is weak: .*% accuracy on the real test images"):
+    with pytest.warns(SynthaugWarning, match=r"the CAS judge is weak: .*% accuracy on real test images it did not"):
         report = evaluate_images(*sets, seeds=1, steps=1, batch_size=8, out_dir=tmp_path)
     judge = report["quality"]["judge"]
-    assert judge["weak"] and judge["chance"] == pytest.approx(1 / 3) and judge["trained_on_test"]
+    assert judge["weak"] and judge["chance"] == pytest.approx(1 / 3) and judge["measured_on"] == "cross-validation"
     assert any(n.startswith("the CAS judge is weak") for n in report["notes"])
     assert json.loads((tmp_path / "report.json").read_text())["quality"]["judge"] == judge
     page = (tmp_path / "report.html").read_text()
-    assert "The judge's own accuracy on the real test images" in page and "A weak judge" in page
+    assert "The judge's accuracy on real test images it did not train on" in page and "A weak judge" in page
 
 
 def test_the_report_header_counts_one_seed_and_one_step_in_the_singular(tmp_path):

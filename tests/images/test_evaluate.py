@@ -144,6 +144,16 @@ def test_judge_accuracy_against_chance_by_hand(predicted, accuracy, weak):
                                        float(np.mean((np.array(predicted) == y_te)[[1, 3]]))]
 
 
+def test_a_judge_exactly_halfway_from_chance_is_not_weak():
+    """20 of 30 right over 3 equal classes is 2/3, the bar itself; in floats 0.6666...6 < 0.6666...7 said weak."""
+    from synthaug.images.evaluate import judge_accuracy
+
+    y_te = np.repeat([0, 1, 2], 10)
+    predicted = np.where(np.arange(30) < 20, y_te, (y_te + 1) % 3)
+    assert not judge_accuracy(predicted, y_te, None)["weak"]
+    assert judge_accuracy(np.where(np.arange(30) < 19, y_te, (y_te + 1) % 3), y_te, None)["weak"]
+
+
 def test_judge_folds_spread_each_class_and_are_seeded():
     from synthaug.images.evaluate import judge_folds
 

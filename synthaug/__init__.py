@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from typing import TYPE_CHECKING
 
 # Idle OpenMP threads sleep instead of spinning: on a busy machine, spinning made steps ~10x slower.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -11,16 +12,39 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 __version__ = "0.1.0"
 
 from ._errors import DataError, ModelFileError, SynthaugError, SynthaugWarning  # noqa: E402
-from .augment import SynthOverSampler  # noqa: E402
-from .images.synthesizer import ImageCGAN  # noqa: E402
-from .tabular.synthesizer import TabularCGAN  # noqa: E402
-from .torch_data import AugmentedDataset  # noqa: E402
+
+if TYPE_CHECKING:
+    from .augment import SynthOverSampler
+    from .images.synthesizer import ImageCGAN
+    from .tabular.synthesizer import TabularCGAN
+    from .torch_data import AugmentedDataset
+
+# Public name -> its module, imported on first use (PEP 562): these pull in torch, scikit-learn and
+# pandas, which `synthaug --version` and `--help` do not need (they took ~2.5 s to import).
+_LAZY = {
+    "AugmentedDataset": ".torch_data",
+    "ImageCGAN": ".images.synthesizer",
+    "SynthOverSampler": ".augment",
+    "TabularCGAN": ".tabular.synthesizer",
+}
 
 # model_type in model.json -> "module:Class" whose ``from_saved(meta, tensors)`` rebuilds it
 MODEL_TYPES = {
     "TabularCGAN": "synthaug.tabular.synthesizer:TabularCGAN",
     "ImageCGAN": "synthaug.images.synthesizer:ImageCGAN",
 }
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value  # later look-ups find it without coming here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def load(path):

@@ -1,14 +1,17 @@
 """``synthaug evaluate``: a thin command over :func:`synthaug.evaluate.evaluate`.
 
 Options left out on the command line are not passed on, so the API's defaults apply (the help
-text reads them from the function's signature rather than repeating them). The exception is
-``--seed``: it defaults to 0, as every command's does, so that a run repeats; the API keeps
-scikit-learn's ``random_state=None`` (fresh entropy). Either way report.json records the seed.
+text quotes them from :mod:`synthaug.evaluate.defaults`, the names the function's signature uses,
+rather than repeating them). The exception is ``--seed``: it defaults to 0, as every command's
+does, so that a run repeats; the API keeps scikit-learn's ``random_state=None`` (fresh entropy).
+Either way report.json records the seed.
+
+The evaluation (scikit-learn, pandas, torch) is imported when the command runs, not with this
+module, so that ``synthaug --help`` and ``synthaug evaluate --help`` start quickly.
 """
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import Annotated
 
@@ -18,12 +21,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from ._cli_options import Categorical, Continuous, Drop, column_names
 from ._errors import DataError
 from .cli import command, console, err_console
-from .evaluate import evaluate, write_report
-from .evaluate.report import check_report_dir, verdict_drivers
-from .images.folder import IMAGE_SUFFIXES
-from .io import TABLE_SUFFIXES, read_table
+from .evaluate.defaults import N_JOBS, N_SEEDS, RATIOS
 
-_DEFAULTS = {k: p.default for k, p in inspect.signature(evaluate).parameters.items()}
 _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz
 
 
@@ -54,14 +53,14 @@ def evaluate_command(
     continuous: Continuous = None,
     seeds: Annotated[
         int | None,
-        typer.Option("--seeds", min=1, help=f"Repetitions of every fit (default {_DEFAULTS['n_seeds']})."),
+        typer.Option("--seeds", min=1, help=f"Repetitions of every fit (default {N_SEEDS})."),
     ] = None,
     ratio: Annotated[
         list[float] | None,
         typer.Option(
             "--ratio",
             help="Synthetic records added per real training row; repeat for several "
-            f"(default {', '.join(f'{r:g}' for r in _DEFAULTS['ratios'])}).",
+            f"(default {', '.join(f'{r:g}' for r in RATIOS)}).",
         ),
     ] = None,
     seed: Annotated[
@@ -73,7 +72,7 @@ def evaluate_command(
     ] = 0,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", min=1, help=f"CPU threads (default {_DEFAULTS['n_jobs']})."),
+        typer.Option("--jobs", min=1, help=f"CPU threads (default {N_JOBS})."),
     ] = None,
     classifier_steps: Annotated[
         int, typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier.")
@@ -109,6 +108,10 @@ def evaluate_command(
                         "table inputs do not use it")
     if target is None:
         raise DataError("--target: the class column is required for tables")
+    from .evaluate import evaluate, write_report
+    from .evaluate.report import check_report_dir
+    from .io import read_table
+
     check_report_dir(out)  # before the evaluation, not after it
     options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs,
                "drop": column_names(drop) or None, "categorical": column_names(categorical) or None,
@@ -131,6 +134,8 @@ def evaluate_command(
 
 def _check_folders(paths: dict[str, Path | None]) -> None:
     """A folder must hold images (in class subfolders); otherwise name it rather than an option."""
+    from .io import TABLE_SUFFIXES
+
     for role, path in paths.items():
         if path is not None and path.is_dir() and not _holds_images(path):
             raise DataError(f"{path} ({role}): not a table file ({', '.join(sorted(TABLE_SUFFIXES))}) but a folder "
@@ -138,6 +143,8 @@ def _check_folders(paths: dict[str, Path | None]) -> None:
 
 
 def _holds_images(folder: Path) -> bool:
+    from .images.folder import IMAGE_SUFFIXES
+
     return any(p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() for p in folder.rglob("*"))
 
 
@@ -184,6 +191,8 @@ class _LazyProgress:
 
 
 def _print_summary(result, json_path: Path, html_path: Path) -> None:
+    from .evaluate.report import verdict_drivers
+
     utility = result.utility
     pooled = {u.setting: u for u in utility.uplifts if u.classifier == "all" and u.metric == utility.primary_metric}
     typer.echo(f"utility ({utility.primary_metric} vs real only, 95% interval):")

@@ -12,8 +12,6 @@ import typer
 from ._cli_options import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, check_output_file, column_names
 from ._errors import SynthaugWarning
 from .cli import command, console
-from .io import atomic_path, read_table
-from .tabular.schema import check_columns_exist
 
 
 @command("schema")
@@ -40,7 +38,9 @@ def schema_command(
     data-derived values; use it with `synthaug fit --schema` and `synthaug share --schema`.
     An existing OUTPUT (a reviewed schema, say) is replaced only with --overwrite, and never DATA.
     """
+    from .io import atomic_path, read_table
     from .tabular.draft_schema import DRAFT_WARNING, draft_public_schema
+    from .tabular.schema import check_columns_exist
 
     check_output_file(output, overwrite, {"DATA table": data}, "the schema")
     frame = read_table(data)

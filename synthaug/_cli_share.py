@@ -11,7 +11,6 @@ from ._cli_options import Categorical, Continuous, Drop, Keep, Quiet, SchemaFile
 from ._errors import DataError
 from ._overrides import add_flag_values, parse_overrides, parse_value
 from .cli import command, console, err_console
-from .io import read_table
 
 REFUSED = 3
 
@@ -55,6 +54,7 @@ def share_command(
     quiet: Quiet = False,
 ) -> None:
     """Fit, sample, measure leakage, and release synthetic data only if every gate passes."""
+    from .io import read_table
     from .share import Gates, left_out_note, share
     from .tabular.public_schema import read_public_schema
     from .tabular.synthesizer import TabularCGAN

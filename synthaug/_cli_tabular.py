@@ -1,4 +1,8 @@
-"""CLI commands for tables: fit, sample, inspect, demo."""
+"""CLI commands for tables: fit, sample, inspect, demo.
+
+The models (torch, pandas, scikit-learn) are imported when a command runs, not with this module,
+so that ``synthaug --help`` and ``synthaug fit --help`` start quickly.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +20,7 @@ from ._errors import DataError, ModelFileError
 from ._overrides import add_flag_values, parse_overrides
 from ._text import counted
 from .cli import command, console
-from .distributed import launched_by_torchrun, process_group
-from .io import read_table
-from .persist import META_FILE, check_model_path, load_model
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
-from .tabular.public_schema import read_public_schema
-from .tabular.synthesizer import TabularCGAN
 
 
 class Strategy(str, Enum):
@@ -73,6 +72,12 @@ def fit(
     quiet: Quiet = False,
 ) -> None:
     """Train a class-conditional GAN on DATA and write a model directory."""
+    from .distributed import launched_by_torchrun, process_group
+    from .io import read_table
+    from .persist import check_model_path
+    from .tabular.public_schema import read_public_schema
+    from .tabular.synthesizer import TabularCGAN
+
     check_model_path(output)  # before training, not after it
     if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
         from ._cli_image import fit_images
@@ -155,6 +160,8 @@ def sample(
     table; an image folder is replaced only when an earlier `synthaug sample` wrote it.
     """
     from . import load
+    from .io import read_table
+    from .tabular.synthesizer import TabularCGAN
 
     check_output_file(output, overwrite, {"--train table": train, "MODEL directory": model_dir},
                       "the synthetic records")
@@ -181,6 +188,8 @@ def inspect_model(
     as_json: Annotated[bool, typer.Option("--json", help="Print model.json as it is.")] = False,
 ) -> None:
     """Describe a model directory: format, classes, columns and training."""
+    from .persist import META_FILE, load_model
+
     meta, _ = load_model(model_dir)
     if as_json:
         console.print_json(json.dumps(meta))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import torch
 
 from ._checks import is_real, is_whole
 from ._errors import DataError
 from ._text import option_name
+
+if TYPE_CHECKING:
+    import torch
 
 RandomState = int | np.random.Generator | np.random.RandomState | None
 
@@ -46,6 +50,8 @@ def numpy_generator(seed: int) -> np.random.Generator:
 
 
 def torch_generator(seed: int, device: str | torch.device = "cpu") -> torch.Generator:
+    import torch  # here, so that the CLI's sampling options (synthaug.sampling) load without torch
+
     gen = torch.Generator(device=device)
     gen.manual_seed(seed)
     return gen

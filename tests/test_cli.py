@@ -524,3 +524,44 @@ def test_every_cli_module_imports_on_its_own():
     assert result.returncode == 0, result.stderr[-2000:]
     commands = ["demo", "evaluate", "fit", "inspect", "run", "sample", "schema", "share"]
     assert result.stdout.splitlines() == [" ".join([m, *commands]) for m in CLI_MODULES]
+
+
+HELP_WITHOUT_HEAVY_IMPORTS = """
+import contextlib, io, sys
+from synthaug.cli import app
+calls = [["--version"], ["--help"], *([c.name, "--help"] for c in app.registered_commands)]
+for args in calls:
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = app(args, prog_name="synthaug", standalone_mode=False)
+    print(" ".join(args), code, *[m for m in ("torch", "pandas", "sklearn") if m in sys.modules])
+"""
+
+
+def test_version_and_help_import_no_torch_pandas_or_sklearn():
+    # `synthaug --version` took ~3.5 s: synthaug and the command modules imported torch, pandas and
+    # scikit-learn (~2.5 s) before typer looked at the arguments
+    import os
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-c", HELP_WITHOUT_HEAVY_IMPORTS], capture_output=True, text=True,
+                            env=env, cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    commands = ["demo", "evaluate", "fit", "inspect", "run", "sample", "schema", "share"]
+    expected = ["--version 0", "--help 0", *(f"{c} --help 0" for c in commands)]
+    assert sorted(result.stdout.splitlines()) == sorted(expected)
+
+
+def test_evaluate_help_quotes_the_api_defaults():
+    # the help cannot read evaluate's signature (that imports scikit-learn); it quotes the names the signature uses
+    import inspect
+
+    from synthaug.evaluate import evaluate
+
+    defaults = {k: p.default for k, p in inspect.signature(evaluate).parameters.items()}
+    text = " ".join(runner.invoke(app, ["evaluate", "--help"], env={"COLUMNS": "400"}).output.split())
+    assert f"Repetitions of every fit (default {defaults['n_seeds']})" in text
+    assert f"repeat for several (default {', '.join(f'{r:g}' for r in defaults['ratios'])})" in text
+    assert f"CPU threads (default {defaults['n_jobs']})" in text

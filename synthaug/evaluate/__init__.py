@@ -2,20 +2,57 @@
 
 ``evaluate(train, test, synthetic, target, holdout)`` returns an :class:`EvaluationResult`;
 ``write_report(result, out_dir)`` writes ``report.json`` and a self-contained ``report.html``.
+
+The names below load on first use (PEP 562), so that importing a light submodule
+(:mod:`synthaug.evaluate.defaults`, for the CLI's help) does not import scikit-learn and torch.
 """
 
-from .core import evaluate
-from .report import render_html, write_report
-from .results import (
-    Estimate,
-    EvaluationResult,
-    FidelityResult,
-    LeakageResult,
-    RiskMeasure,
-    Uplift,
-    UtilityResult,
-)
-from .utility import default_classifiers
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .core import evaluate
+    from .report import render_html, write_report
+    from .results import (
+        Estimate,
+        EvaluationResult,
+        FidelityResult,
+        LeakageResult,
+        RiskMeasure,
+        Uplift,
+        UtilityResult,
+    )
+    from .utility import default_classifiers
+
+# public name -> the submodule that defines it
+_LAZY = {
+    "Estimate": ".results",
+    "EvaluationResult": ".results",
+    "FidelityResult": ".results",
+    "LeakageResult": ".results",
+    "RiskMeasure": ".results",
+    "Uplift": ".results",
+    "UtilityResult": ".results",
+    "default_classifiers": ".utility",
+    "evaluate": ".core",
+    "render_html": ".report",
+    "write_report": ".report",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value  # later look-ups find it without coming here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Estimate",

@@ -20,6 +20,7 @@ from .._text import closest_name, option_name, quoted
 from ..privacy import leakage as _leakage
 from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
+from .defaults import N_JOBS, N_SEEDS, RATIOS
 from .fidelity import run_fidelity
 from .metrics import METRICS
 from .results import EvaluationResult, LeakageResult
@@ -46,9 +47,9 @@ def evaluate(
     holdout: pd.DataFrame | None = None,
     *,
     classifiers: Mapping[str, BaseEstimator] | None = None,
-    ratios: Sequence[float] = (1.0,),
+    ratios: Sequence[float] = RATIOS,
     baselines: Sequence[str] = BASELINES,
-    n_seeds: int = 3,
+    n_seeds: int = N_SEEDS,
     primary_metric: str = "macro_f1",
     sensitive: Sequence[str] | None = None,
     drop: Sequence[str] | None = None,
@@ -56,7 +57,7 @@ def evaluate(
     continuous: Sequence[str] = (),
     n_boot: int = 500,
     detection_rows: int = 5000,
-    n_jobs: int = 1,
+    n_jobs: int = N_JOBS,
     random_state: RandomState = None,
     progress: ProgressCallback | None = None,
 ) -> EvaluationResult:

@@ -112,12 +112,12 @@ def test_missing_file_is_a_usage_error(files, tmp_path):
 
 
 def test_output_below_a_file_fails_before_evaluating(files, tmp_path, monkeypatch):
-    import synthaug._cli_evaluate as cli_evaluate
+    import synthaug.evaluate
 
     def never(*a, **k):
         raise AssertionError("evaluated although the reports cannot be written")
 
-    monkeypatch.setattr(cli_evaluate, "evaluate", never)
+    monkeypatch.setattr(synthaug.evaluate, "evaluate", never)  # the command imports it when it runs
     result = CliRunner().invoke(app, _args(files, files["train"] / "reports"))
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [

@@ -1,0 +1,9 @@
+"""Defaults of :func:`synthaug.evaluate.evaluate` that ``synthaug evaluate --help`` quotes.
+
+In a module that imports nothing, so the help shows them without loading scikit-learn, pandas
+and torch (which :mod:`synthaug.evaluate.core` imports); the signature uses these names.
+"""
+
+N_SEEDS = 3
+RATIOS = (1.0,)
+N_JOBS = 1

@@ -77,6 +77,11 @@ def evaluate_command(
     classifier_steps: Annotated[
         int, typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier.")
     ] = 500,
+    judge: Annotated[
+        str | None,
+        typer.Option("--judge", help="Images: real images the CAS judge trains on, 'train+test' (default; its "
+                     "accuracy is then cross-validated over the test images) or 'train'."),
+    ] = None,
     no_real_images: Annotated[
         bool,
         typer.Option("--no-real-images", help="Images: leave the closest synthetic/training pairs, the only "
@@ -101,11 +106,13 @@ def evaluate_command(
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
         evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed, quiet, console, steps=classifier_steps,
-                            jobs=jobs, real_images=not no_real_images)
+                            jobs=jobs, real_images=not no_real_images, judge=judge)
         return
     if no_real_images:  # rather than accept it and do nothing
         raise DataError("--no-real-images: an option of the image evaluation (its closest-pairs strip); "
                         "table inputs do not use it")
+    if judge is not None:
+        raise DataError("--judge: an option of the image evaluation (its CAS judge); table inputs do not use it")
     if target is None:
         raise DataError("--target: the class column is required for tables")
     from .evaluate import evaluate, write_report

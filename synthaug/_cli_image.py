@@ -50,16 +50,18 @@ def describe_privacy(privacy: dict) -> str:
 
 def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, seeds: int, seed: int,
                         quiet: bool, console: Console, *, steps: int = 500, jobs: int | None = None,
-                        real_images: bool = True) -> None:
+                        real_images: bool = True, judge: str | None = None) -> None:
     """Run the image evaluation and write ``OUTPUT/report.json`` and ``OUTPUT/report.html``.
 
     ``steps`` is each classifier's training budget; ``jobs`` torch's threads (None: as they are);
-    ``real_images=False`` leaves out the closest pairs, the only training images the report shows."""
+    ``real_images=False`` leaves out the closest pairs, the only training images the report shows;
+    ``judge`` the CAS judge's training images (None: evaluate_images' default)."""
     from .images.evaluate import evaluate_images, judge_accuracy_text
     from .images.synthesizer import torch_threads
 
     with torch_threads(jobs):
-        options = {} if real_images else {"n_pairs": 0}  # else evaluate_images' own default
+        options = {} if real_images else {"n_pairs": 0}  # else evaluate_images' own defaults
+        options.update({} if judge is None else {"judge": judge})
         report = evaluate_images(train, test, synthetic, seeds=seeds, steps=steps, random_state=seed,
                                  out_dir=output, verbose=not quiet, **options)
     if quiet:

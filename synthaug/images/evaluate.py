@@ -25,7 +25,7 @@ from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
-from .._text import quoted
+from .._text import option_name, quoted
 from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
 from .folder import check_labels, convert_channels, prepare_images, read_images, resize_batch
@@ -67,7 +67,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     if not is_whole(n_pairs) or n_pairs < 0:
         raise DataError(f"n_pairs must be a whole number >= 0; got {n_pairs!r}")
     if judge not in JUDGES:
-        raise DataError(f"judge must be one of {', '.join(JUDGES)}; got {judge!r}")
+        raise DataError(f"{option_name('judge')} must be one of {', '.join(map(repr, JUDGES))}; got {judge!r}")
     if not 0.0 < real_share < 1.0:
         raise DataError(f"real_share must be between 0 and 1; got {real_share!r}")
     random_state = draw_seed(random_state)  # -1 reached numpy; 1.5 was taken as 1 (check_seed refuses both)

@@ -109,6 +109,34 @@ def test_no_real_images_is_refused_for_tables(tmp_path):
     assert "--no-real-images: an option of the image evaluation" in " ".join(result.output.split())
 
 
+def test_judge_option_chooses_the_cas_judges_images_and_is_checked(tmp_path, images):
+    """The judge was a Python-only choice; the CLI always trained it on train+test."""
+    import json
+
+    from synthaug.images.folder import write_images
+
+    x, codes = images
+    write_images(tmp_path / "train.npz", x, codes)
+    write_images(tmp_path / "syn", x[::-1], codes[::-1])
+    common = ["evaluate", "--train", str(tmp_path / "train.npz"), "--test", str(tmp_path / "train.npz"),
+              "--synthetic", str(tmp_path / "syn"), "--seeds", "1", "--classifier-steps", "2", "-q"]
+    measured = {}
+    for judge in ("train", "train+test"):
+        result = runner.invoke(app, [*common, "-o", str(tmp_path / judge), "--judge", judge])
+        assert result.exit_code == 0, result.output
+        report = json.loads((tmp_path / judge / "report.json").read_text())
+        measured[judge] = (report["settings"]["judge"], report["quality"]["judge"]["measured_on"])
+    assert measured == {"train": ("train", "test"), "train+test": ("train+test", "cross-validation")}
+    bad = runner.invoke(app, [*common, "-o", str(tmp_path / "bad"), "--judge", "test"])
+    assert bad.exit_code == 2 and not (tmp_path / "bad").exists(), bad.output
+    assert bad.output.strip() == "error: --judge must be one of 'train', 'train+test'; got 'test'"
+    table = tmp_path / "t.csv"
+    table.write_text("x,y\n1,a\n2,b\n")
+    refused = runner.invoke(app, ["evaluate", "--train", str(table), "--test", str(table), "--synthetic", str(table),
+                                  "--target", "y", "-o", str(tmp_path / "rep"), "--judge", "train"])
+    assert refused.exit_code == 2 and "--judge: an option of the image evaluation" in refused.output
+
+
 def test_describe_image_model(tmp_path, images):
     from rich.console import Console
 

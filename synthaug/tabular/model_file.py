@@ -49,7 +49,7 @@ def meta_and_tensors(model: TabularCGAN, network: NetworkConfig) -> tuple[dict, 
         "privacy": model.privacy_,
         "provenance": model.provenance_,
         "training": {"n_rows": int(model.n_rows_), "seconds": round(model.fit_seconds_, 3),
-                     "history": model.history_},
+                     "processes": int(model.n_processes_), "history": model.history_},
     }
     return meta, tensors
 
@@ -71,7 +71,7 @@ def restore_fitted(model: TabularCGAN, meta: dict, tensors: dict[str, torch.Tens
     _restore_target(model, meta)
     model.columns_ = _columns(meta, model.encoder_, model.target_name_)
     model.seed_ = int(field(meta, "seed", ok=_is_seed, expected="a whole number from 0 to 2**64 - 1, as text"))
-    model.n_rows_, model.fit_seconds_, model.history_ = _training(meta)
+    model.n_rows_, model.fit_seconds_, model.history_, model.n_processes_ = _training(meta)
     model.privacy_ = _privacy(meta, model.dp_)
     model.provenance_ = _provenance(meta) or _old_provenance(model.privacy_)
     return model
@@ -214,12 +214,17 @@ def _columns(meta: dict, encoder: TableEncoder, target: str) -> list[str]:
                                f"each once"))
 
 
-def _training(meta: dict) -> tuple[int, float, list]:
-    """(training rows, seconds, loss history) from ``training``."""
+def _training(meta: dict) -> tuple[int, float, list, int]:
+    """(training rows, seconds, loss history, processes) from ``training``; files from before
+    ``processes`` was recorded were trained in one process (torchrun came later)."""
     field(meta, "training", ok=lambda v: isinstance(v, dict), expected="a mapping")
+    processes = 1
+    if "processes" in meta["training"]:
+        processes = int(field(meta, "training", "processes", ok=lambda v: is_whole(v) and v >= 1,
+                              expected="a count >= 1"))
     return (field(meta, "training", "n_rows", ok=lambda v: is_whole(v) and v >= 1, expected="a count >= 1"),
             float(field(meta, "training", "seconds", ok=lambda v: is_real(v) and v >= 0, expected="a number >= 0")),
-            field(meta, "training", "history", ok=lambda v: isinstance(v, list), expected="a list"))
+            field(meta, "training", "history", ok=lambda v: isinstance(v, list), expected="a list"), processes)
 
 
 def _privacy(meta: dict, dp: bool) -> dict | None:

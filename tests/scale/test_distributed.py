@@ -40,6 +40,7 @@ def test_two_processes_write_one_model_that_samples_and_reproduces(mixed_table, 
     weights = [(tmp_path / run / "weights.safetensors").read_bytes() for run in ("a", "b")]
     assert weights[0] == weights[1]
     model = synthaug.load(tmp_path / "a")
+    assert model.n_processes_ == 2  # recorded: the same seed on one process gives other weights
     frame = model.sample_frame(per_class={"yes": 5, "no": 7})
     assert list(frame.columns) == list(mixed_table.columns)
     assert frame["label"].value_counts().to_dict() == {"no": 7, "yes": 5}

@@ -52,6 +52,7 @@ TAMPERED = [  # (path in model.json, value, what the message says) -- before: th
     (("columns",), {}, "columns must be the names of the target 'label' and the encoder's 8 columns"),  # loaded
     (("training", "n_rows"), "x", "training.n_rows must be a count >= 1; got 'x'"),  # ValueError
     (("training", "seconds"), None, "training.seconds must be a number >= 0"),  # TypeError
+    (("training", "processes"), 0, "training.processes must be a count >= 1; got 0"),
     (("privacy",), {}, r"privacy must be null \(params.dp_epsilon is null\)"),  # loaded
     (("provenance",), 0, "provenance must be a mapping of text to text"),  # loaded
     (("encoder",), None, "encoder must be a mapping"),  # TypeError
@@ -132,3 +133,16 @@ def test_an_unknown_key_from_a_newer_writer_is_warned_about_and_ignored(table_mo
     with pytest.warns(SynthaugWarning, match="new_.* unknown to this synthaug"):
         model = synthaug.load(tampered(table_model, tmp_path, path, 1))
     assert len(model.sample(n=4, random_state=0)[0]) == 4
+
+
+def test_the_number_of_processes_is_recorded_and_older_files_without_it_load(table_model, tmp_path):
+    """A seeded fit reproduces only with as many processes; files written before it was recorded load as 1."""
+    import json
+    import shutil
+
+    shutil.copytree(table_model / "m", tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert meta["training"]["processes"] == 1
+    del meta["training"]["processes"]
+    (tmp_path / "m" / "model.json").write_text(json.dumps(meta))
+    assert synthaug.load(tmp_path / "m").n_processes_ == 1

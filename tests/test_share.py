@@ -212,6 +212,8 @@ def test_dp_release_card_says_the_gates_and_report_are_not_covered(tmp_path):
     assert "NOT covered" in card["guarantee"]["scope"]["schema"] and card["guarantee"]["epsilon"] <= 1.0 + 1e-9
     notes = json.loads((tmp_path / "release" / "report.json").read_text())["notes"]
     assert any("not for this report" in note for note in notes)
+    html = (tmp_path / "release" / "report.html").read_text()
+    assert "<dt>Differential privacy: epsilon and delta</dt>" in html  # the reader is told what they bound
 
 
 def test_columns_the_model_leaves_out_are_not_measured(tmp_path):

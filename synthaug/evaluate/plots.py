@@ -4,6 +4,9 @@ Uses matplotlib's object API with the Agg canvas (no pyplot state, no display ne
 from the data (column names, category labels) is drawn with ``parse_math=False``: a name like
 ``cost_$_in_$`` would otherwise be read as mathtext and fail to draw. Date columns (seconds since
 1970 UTC in the results) are drawn on a date axis.
+
+Each figure has a caption beside its drawing code (``*_CAPTION``, :func:`marginal_caption`): what
+is drawn, in which colour, and how to read it, for the report's readers.
 """
 
 from __future__ import annotations
@@ -69,6 +72,12 @@ def utility_figure(utility: UtilityResult) -> str:
     return to_base64(fig)
 
 
+UTILITY_CAPTION = (
+    "Each bar is a setting's change in score against training on real rows only (pooled over "
+    "classifiers and seeds), the whisker its 95% interval. Right of the black line: better than real "
+    "only. Green: helps (the whole interval is above 0), red: hurts, grey: no measurable effect.")
+
+
 def dcr_figure(privacy: list[LeakageResult]) -> str:
     """Distance to the closest training row: released records against reference rows."""
     fig = Figure(figsize=(4.0 * len(privacy), 3.0))
@@ -86,9 +95,29 @@ def dcr_figure(privacy: list[LeakageResult]) -> str:
     return to_base64(fig)
 
 
+DCR_CAPTION = (
+    "Share of rows (vertical) at each distance to the closest training row (horizontal), one panel per "
+    "kind of records: orange the records, blue the reference rows. Records piled up at the left, closer "
+    "than the reference rows, would point to copies; overlapping curves, or records further right, are "
+    "what you want.")
+
+
 def marginal_figure(fidelity: FidelityResult) -> str:
     """One small panel per column: real vs synthetic shares per bin or category (base64 PNG)."""
     return to_base64(marginal_panels(fidelity))
+
+
+def marginal_caption(fidelity: FidelityResult) -> str:
+    """The caption of :func:`marginal_figure`, saying when columns were left out of it."""
+    shown, total = len(fidelity.marginals[:MAX_MARGINALS]), len(fidelity.marginals)
+    more = f" The first {shown} of {total} columns are drawn." if shown < total else ""
+    mix = " Real shares are at the synthetic class mix (see above)." if fidelity.weighting != "none" else ""
+    return (
+        "One panel per column: the share of rows in each bin (numeric and date columns, over the real rows' "
+        "central 95% range) or each category (rare ones grouped as (other)); blue the real training rows, "
+        "orange the synthetic records. The panel title repeats the column's ks or tv. Matching shapes "
+        f"mean the generator reproduced that column.{mix}{more}"
+    )
 
 
 def marginal_panels(fidelity: FidelityResult) -> Figure:
@@ -154,6 +183,15 @@ def association_figure(fidelity: FidelityResult) -> str:
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     fig.tight_layout()
     return to_base64(fig)
+
+
+ASSOCIATION_CAPTION = (
+    "How strongly each pair of columns goes together: left in the real training rows, middle in the "
+    "synthetic records, right the absolute difference (on its own scale, so small differences show). "
+    "Spearman correlation for two numeric columns (-1 to 1, the sign giving the direction), Cramér's V "
+    "for two categorical columns and the correlation ratio for a numeric and a categorical one (0 to 1). "
+    "Similar left and middle panels and a pale right one mean the generator kept the relations "
+    "between columns.")
 
 
 def _short(text: str, width: int = 14) -> str:

@@ -1,14 +1,27 @@
-"""The HTML report's summary: which measure sets the privacy verdict."""
+"""The HTML report: which measure sets the privacy verdict, and that a reader who is not a
+statistician finds every figure explained (terms, detail fields, captions, epsilon and delta)."""
 
 import dataclasses
 import re
+from html.parser import HTMLParser
 
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from synthaug.evaluate import evaluate, render_html
+from synthaug import SynthaugWarning
+from synthaug.evaluate import evaluate, plots, render_html
 from synthaug.evaluate.report import measure_name, verdict_drivers
 from synthaug.evaluate.results import RiskMeasure
+from synthaug.share import guarantee_note
+
+
+@pytest.fixture(scope="module")
+def result(make_frame):
+    frame = make_frame(360, seed=8)
+    train, test, fresh = (frame.iloc[i * 120 : (i + 1) * 120].reset_index(drop=True) for i in range(3))
+    with pytest.warns(SynthaugWarning, match="one seed"):
+        return evaluate(train, test, fresh, "label", classifiers={"lr": LogisticRegression()}, n_seeds=1,
+                        n_boot=100, baselines=(), random_state=0)
 
 
 def _measure(name: str, verdict: str, value: float = 0.5) -> RiskMeasure:
@@ -43,14 +56,119 @@ def test_verdict_drivers_name_at_most_three():
     assert verdict_drivers(leakage) == "exact copies, near copies, low NNDR and 1 more"
 
 
-def test_summary_pairs_the_dcr_share_with_its_own_verdict(make_frame):
+def test_summary_pairs_the_dcr_share_with_its_own_verdict(result):
     # before: "DCR share 0.431 [0.313, 0.545]" beside "inconclusive", the verdict of attribute inference
-    frame = make_frame(360, seed=8)
-    train, test, fresh = (frame.iloc[i * 120 : (i + 1) * 120].reset_index(drop=True) for i in range(3))
-    result = evaluate(train, test, fresh, "label", classifiers={"lr": LogisticRegression()}, n_seeds=1,
-                      n_boot=100, baselines=(), random_state=0)
     leakage = _with_verdicts(result.privacy[0], {"attribute_inference[label]": "inconclusive"}, "inconclusive")
     summary = render_html(dataclasses.replace(result, privacy=[leakage])).split("<h2>Utility")[0]
     row = re.search(r"<tr><td class='l'>privacy of synthetic records</td>.*?</tr>", summary).group(0)
     assert re.search(r"DCR share [\d.]+ \[[\d.]+, [\d.]+\]: no measurable leak</td>", row)
     assert "inconclusive</span> <span class='note'>overall, from attribute inference on label</span>" in row
+
+
+class _Outline(HTMLParser):
+    """Each <img> with the text of its <figure>'s <figcaption>; tags left open or closed out of turn."""
+
+    VOID = {"meta", "img", "br"}
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.stack, self.misnested, self.images, self.captions = [], [], [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(("figure" in self.stack, dict(attrs)["alt"]))
+        if tag == "figure":
+            self.captions.append("")
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.misnested.append(tag)
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if "figcaption" in self.stack:
+            self.captions[-1] += data
+
+
+def _guide(html: str) -> str:
+    return html.split("<h2 id='guide'>")[1].split("<h2>")[0]
+
+
+def test_every_plot_has_a_caption_and_the_html_nests(result):
+    outline = _Outline(render_html(result))
+    assert outline.misnested == [] and outline.stack == []
+    assert [alt for _, alt in outline.images] == [
+        "uplift bars", "DCR histograms", "marginal distributions", "association heatmaps"]
+    assert all(in_figure for in_figure, _ in outline.images)
+    assert len(outline.captions) == 4 and all(len(c) > 100 for c in outline.captions)
+    marginals, associations = outline.captions[2:]
+    assert "blue the real training rows, orange the synthetic records" in marginals
+    assert "Spearman" in associations and "Cramér's V" in associations
+
+
+def test_every_measure_detail_shown_is_defined(result):
+    html = render_html(result)
+    privacy = html.split("<h2>Privacy")[1].split("<h3>")[0]
+    defined = re.search(r"<p class='note'>Under each verdict: (.*?)</p>", privacy).group(1)
+    labels = set()
+    for cell in re.findall(r"</span><br><span class='note'>([^<]+)</span></td>", privacy):
+        labels |= {re.sub(r" [-\d.,]+$", "", part) for part in cell.split(", ")}
+    assert len(labels) == 8  # dcr_share, copy rates, attack sizes, attribute inference: two each
+    for label in labels:
+        assert f"<i>{label}</i>" in defined
+    keys = {k for p in result.privacy for m in p.measures for k in m.details}
+    assert {"raw_share", "records_rate", "train_success"} <= keys
+    assert not any(re.search(rf"\b{k}\b", privacy) for k in keys)  # report.json's keys, not the page's
+
+
+def test_guide_defines_the_terms_the_report_uses(result):
+    html = render_html(result)
+    guide = _guide(html)
+    for term in ("Training rows, reference rows, records", "95% interval", "Distance between two rows",
+                 "DCR share", "AUC"):
+        assert term in guide
+    assert "(here 4 columns: 0.50)" in guide  # one category of x, z, colour, label differs: sqrt(1/4)
+    assert "SMOTE" not in guide and "real+smote" not in html  # no baselines in this run
+    fidelity = html.split("<h2>Fidelity")[1]
+    assert "Kolmogorov-Smirnov" in fidelity and "total variation distance" in fidelity
+    assert "0 (identical marginals)" in fidelity
+    percentiles = html.split("<h3>Distance to the closest training row</h3>")[1].split("<figure>")[0]
+    assert "p1, p5 and p50 are the distances below which 1%, 5% and half of the rows lie" in percentiles
+    assert "reference columns are the same for the reference rows" in percentiles
+
+
+_DP_CARD = {"guarantee": {"epsilon": 0.993, "delta": 1e-5},
+            "schema": {"schema": "public (given)", "class_counts": "public (given)"}}
+
+
+@pytest.mark.parametrize(("card", "explained"), [
+    (_DP_CARD, True),
+    ({**_DP_CARD, "guarantee": "none: the model was trained without differential privacy"}, False),
+    (None, False),
+])
+def test_a_dp_release_explains_epsilon_and_delta(result, card, explained):
+    notes = result.notes + ([guarantee_note(card)] if card else [])
+    guide = _guide(render_html(dataclasses.replace(result, notes=notes)))
+    assert ("Differential privacy: epsilon and delta" in guide) == explained
+    assert ("Smaller epsilon is stronger protection" in guide) == explained
+
+
+@pytest.mark.parametrize(("share", "said"), [(0.31, True), (0.46, False), (0.6, False)])
+def test_a_dcr_share_well_below_half_is_said_to_be_no_leak(result, share, said):
+    leakage = result.privacy[0]
+    measures = [dataclasses.replace(m, value=share, low=share - 0.1, high=share + 0.1) if m.name == "dcr_share"
+                else m for m in leakage.measures]
+    html = render_html(dataclasses.replace(result, privacy=[dataclasses.replace(leakage, measures=measures)]))
+    summary = html.split("<h2>Summary")[1].split("<h2>")[0]
+    assert (f"A DCR share below 0.5 (synthetic {share:.3f}) is not a leak" in summary) == said
+    assert "A share below 0.5 is not a problem" in _guide(html)
+
+
+def test_the_marginal_caption_says_when_columns_are_left_out_of_the_figure(result):
+    assert "columns are drawn" not in plots.marginal_caption(result.fidelity)
+    many = dataclasses.replace(result.fidelity, marginals=result.fidelity.marginals * 13)  # 52 panels asked
+    assert plots.marginal_caption(many).endswith(f"The first {plots.MAX_MARGINALS} of 52 columns are drawn.")

@@ -9,6 +9,7 @@ import typer
 
 from ._cli_options import Categorical, Continuous, Drop, Keep, Quiet, SchemaFile, Seed, column_names
 from ._errors import DataError
+from ._gates import GATE_NAMES
 from ._overrides import add_flag_values, parse_overrides, parse_value
 from .cli import command, console, err_console
 
@@ -37,7 +38,8 @@ def share_command(
         help="Gate: share of records closer to train than holdout (95% upper bound).")] = 0.55,
     max_membership_auc: Annotated[float, typer.Option(help="Gate: best membership-attack AUC (upper bound).")] = 0.6,
     max_exact_copies: Annotated[int, typer.Option(help="Gate: synthetic rows identical to a training row.")] = 0,
-    gate: Annotated[list[str] | None, typer.Option(help="Any evaluator measure: MEASURE=MAX (upper bound).")] = None,
+    gate: Annotated[list[str] | None, typer.Option(
+        help=f"Any evaluator measure: MEASURE=MAX (upper bound); measures: {GATE_NAMES}.")] = None,
     filter_close: Annotated[float | None, typer.Option(
         help="Drop records closer to a training row than this quantile of half the holdout rows (e.g. 0.05); "
              "the other half is the gates' reference. Not with --dp-epsilon.")] = None,
@@ -98,6 +100,12 @@ def _summary(outcome, filter_close: float | None) -> None:
         console.print(f"filtered {outcome.n_filtered} records closer to a training row than the "
                       f"{filter_close:.0%} quantile of {outcome.card['data']['filter_threshold_rows']} holdout rows "
                       "(the gates use the other holdout rows)")
+    screen = outcome.privacy_filter
+    if screen.get("dropped_rows"):
+        console.print(f"privacy filter: dropped {screen['dropped_rows']} record(s) still inside a training row's "
+                      "radius (or pinned to it) after its tries (per class in card.json)")
+    elif screen and not screen["applied"]:
+        console.print(f"no privacy filter ({screen['reason']}): the records were not screened against training rows")
     guarantee = outcome.card["guarantee"]
     if isinstance(guarantee, dict):
         console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for "

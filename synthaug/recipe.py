@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ._checks import is_real, is_whole
 from ._errors import DataError
+from ._gates import limit_problem
 from ._overrides import check_params, parse_value
 from ._random import check_seed
 from ._text import closest_name
@@ -122,10 +123,6 @@ def _fraction(value):
     return None if is_real(value) and 0 < value < 1 else f"must be a number between 0 and 1 (exclusive), got {value!r}"
 
 
-def _finite(value):
-    return None if is_real(value) and math.isfinite(value) else f"must be a finite number, got {value!r}"
-
-
 def _positive(value):
     return None if is_real(value) and 0 < value < math.inf else f"must be a positive finite number, got {value!r}"
 
@@ -171,16 +168,25 @@ def _gates(gates: dict, target: str):
     for name, limit in gates.items():
         if name not in known:
             return f"unknown measure {name!r}{closest_name(name, known)}; measures are {', '.join(known)}"
-        if _finite(limit):
-            return f"{name!r}: the limit {_finite(limit)}"
+        if limit_problem(limit, name):
+            return f"{name!r}: {limit_problem(limit, name)}"
     return None
+
+
+def _limit(measure: str):
+    def check(value):
+        problem = limit_problem(value, measure)
+        return problem and problem.removeprefix("the limit ")
+
+    return check
 
 
 VALUES = {
     "sample.n": _count(1, MAX_SAMPLE_ROWS), "sample.per_class": _per_class, "sample.ratio": _positive,
     "evaluate.seeds": _count(1), "evaluate.steps": _count(1), "evaluate.ratios": _ratios,
     "evaluate.baselines": _baselines,
-    "share.max_dcr_share": _finite, "share.max_membership_auc": _finite, "share.max_exact_copies": _count(0),
+    "share.max_dcr_share": _limit("dcr_share"), "share.max_membership_auc": _limit("membership_auc"),
+    "share.max_exact_copies": _count(0),
     "share.filter_close": _fraction, "share.holdout": _fraction, "share.n": _count(1, MAX_SAMPLE_ROWS),
     "share.seeds": _count(1),
 }

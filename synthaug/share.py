@@ -4,9 +4,8 @@ leakage gate passes. A refused release writes no synthetic data."""
 from __future__ import annotations
 
 import json
-import platform
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,23 +15,23 @@ from sklearn.model_selection import train_test_split
 
 from ._checks import is_whole
 from ._errors import DataError
+from ._gates import count_problem, limit_problem
 from ._random import check_seed
-from ._text import closest_name, option_name
+from ._release_card import (
+    gates_note,
+    guarantee_note,
+    holdout_note,
+    privacy_filter_note,
+    release_card,
+    screen_privacy_filter,
+)
+from ._text import closest_name, counted, option_name, plain, quoted
 from .distributed import launched_by_torchrun
 from .io import TableWriter, atomic_directory, check_output_folder
 from .privacy.leakage import TOLERANCES
 
 MEMBERSHIP_MEASURES = ("mia_distance", "mia_density")
-RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gates measure the synthetic records "
-                 "against the training and holdout rows), the measures and row counts in card.json, and "
-                 "report.json / report.html, which hold exact statistics of the training and holdout rows "
-                 "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
-                 "never trained the model but are in no guarantee. Review the reports before passing them on")
-NOT_RECORDED = "not recorded by this synthesizer"
 CARD_FILE = "card.json"
-CARD_VERSION = 2
-"""2: each gate records the upper end of its measure's 95% interval (``upper``) and passes on it;
-1 passed on the measured value."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class ShareOutcome:
     card: dict
     n_filtered: int
     left_out: list = field(default_factory=list)  # columns the model left out, and so did the measures
-
+    privacy_filter: dict = field(default_factory=dict)  # the card's entry: rows dropped per class, or why none ran
 
 
 
@@ -118,22 +117,25 @@ def check_gates(leakage, gates: Gates) -> list[GateResult]:
 
 
 def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
-    """Refuse, before any training, what would fail (or mean nothing) only after it."""
+    """Refuse, before any training, what would fail (or mean nothing) only after it: a gate's limit
+    outside its measure's range passes whatever the records are, or nothing does."""
     if n is not None and (not is_whole(n) or n < 1):
         raise DataError(f"{option_name('n', recipe='share.n')} must be a positive number of rows, got {n!r}")
     if filter_quantile is not None and not (_finite(filter_quantile) and 0 < filter_quantile < 1):
         raise DataError(f"{_filter()} must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
-    limits = {_gate(name): getattr(gates, name) for name in ("max_dcr_share", "max_membership_auc", "max_exact_copies")}
-    limits.update({option_name(f"gates.extra[{k!r}]", f"--gate {k}", f"share.gates[{k!r}]"): v
-                   for k, v in gates.extra.items()})
-    for name, limit in limits.items():
-        if not _finite(limit):
-            raise DataError(f"{name}: the limit must be a finite number, got {limit!r}")
     known = gate_measures(target)
     unknown = [name for name in gates.extra if name not in known]
     if unknown:
         raise DataError(f"{_gate('extra')}: unknown measure {unknown[0]!r}{closest_name(unknown[0], known)}; "
                         f"measures are {', '.join(known)}")
+    limits = [(_gate("max_dcr_share"), limit_problem(gates.max_dcr_share, "dcr_share")),
+              (_gate("max_membership_auc"), limit_problem(gates.max_membership_auc, "membership_auc")),
+              (_gate("max_exact_copies"), count_problem(gates.max_exact_copies))]
+    limits += [(option_name(f"gates.extra[{k!r}]", f"--gate {k}", f"share.gates[{k!r}]"), limit_problem(v, k))
+               for k, v in gates.extra.items()]
+    for name, problem in limits:
+        if problem:
+            raise DataError(f"{name}: {problem}")
 
 
 def gate_measures(target: str) -> list[str]:
@@ -162,14 +164,65 @@ def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
     if target not in data.columns:
         raise DataError(f"target column {target!r} not found{closest_name(target, data.columns)}")
     labels = data[target]
-    stratify = labels if labels.value_counts().min() >= 2 else None
     try:
-        train, holdout = train_test_split(data, test_size=fraction, stratify=stratify,
+        train, holdout = train_test_split(data, test_size=fraction, stratify=strata(labels),
                                           random_state=seed % 2**32)  # sklearn takes 32 bits, seeds have 64
     except ValueError as exc:  # e.g. "The train_size = 1 should be greater or equal to the number of classes = 2"
         raise DataError(f"{option}: cannot split {len(data)} rows of {labels.nunique()} classes by {fraction} "
                         f"({exc})") from None
     return train.reset_index(drop=True), holdout.reset_index(drop=True)
+
+
+def strata(labels: pd.Series):
+    """What :func:`split_holdout` stratifies on: the labels, with the classes of a single row pooled
+    into one stratum (joining the largest class when the pool is a single row too). scikit-learn
+    refuses a stratum of one, and splitting unstratified instead, as it did, left every class to
+    chance once one class had a single row."""
+    codes, _ = pd.factorize(labels, use_na_sentinel=False)
+    counts = np.bincount(codes)
+    single = counts[codes] < 2
+    if not single.any():
+        return labels  # as always: the same split as before for tables without such classes
+    pool = int(np.argmax(counts)) if single.sum() == 1 else len(counts)
+    return np.where(single, pool, codes)
+
+
+MIN_CLASS_ROWS = 2
+"""Fewest training rows of a class a release synthesises. A class of one row has no class-mate to
+set its privacy-filter radius and a conditional model of one row copies it: a user trial's single
+'rare_syndrome' row was released with two digits changed, every gate passing on the pooled
+measures."""
+
+
+def check_class_rows(labels: pd.Series, train_labels: pd.Series, fraction: float) -> None:
+    """Refuse, before training, a class with fewer than :data:`MIN_CLASS_ROWS` training rows after
+    the holdout split (``labels``: every row's, ``train_labels``: the training rows')."""
+    counts = labels.value_counts(sort=False)
+    trained = train_labels.value_counts(sort=False).reindex(counts.index, fill_value=0)
+    few = trained[trained < MIN_CLASS_ROWS].sort_values(kind="stable")
+    if len(few):
+        label, left = plain(few.index[0]), int(few.iloc[0])
+        more = f" (too few as well: {quoted(few.index[1:])})" if len(few) > 1 else ""
+        holdout = option_name("holdout", recipe="share.holdout")
+        raise DataError(f"class {label!r} of {labels.name!r} has {counted(int(counts[few.index[0]]), 'row')}, {left} "
+                        f"left to train on after {holdout} {fraction}{more}: a release needs at least "
+                        f"{MIN_CLASS_ROWS} training rows of every class (one is copied, not synthesised); drop the "
+                        "class's rows, merge it into another class, or give it more rows")
+
+
+def check_dp_delta(model, n_train: int) -> None:
+    """Refuse a ``dp_delta`` at or above 1/n for a release: "publish one random training row" meets
+    such a delta, so the card's DP claim would say nothing (fit only warns)."""
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    delta = params.get("dp_delta")
+    if params.get("dp_epsilon") is None or not _finite(delta) or delta < 1.0 / n_train:
+        return  # no DP, or a delta the model's own checks refuse
+    from .privacy.dp import default_delta
+
+    raise DataError(f"{option_name('dp_delta', '--dp-delta', 'model.dp_delta')} {delta!r} is at least 1/n "
+                    f"(1/{n_train} training rows): a mechanism that publishes a random row meets it, so a release "
+                    f"cannot claim differential privacy with it; leave it unset (min(1e-5, 1/(10 n)) = "
+                    f"{default_delta(n_train):.3g}) or set it below 1/{n_train}")
 
 
 def filter_close_records(train, reference, synthetic, target: str, quantile: float,
@@ -227,6 +280,8 @@ def share(
                         f"{model.get_params()['dp_epsilon']!r}): it drops records by their distance to training rows, "
                         "so the released records would no longer be post-processing of the DP training; drop one")
     train, reference = split_holdout(data, target, holdout, random_state)
+    check_class_rows(data[target], train[target], holdout)
+    check_dp_delta(model, len(train))
     threshold_rows = None
     if filter_quantile is not None:  # before training: a holdout too small to halve failed after it
         halving = f"{_filter()}, halving the holdout"
@@ -239,6 +294,11 @@ def share(
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
     synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=random_state)
+    synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
+    if synthetic.empty:
+        raise DataError(f"privacy filter: every one of the {screen['dropped_rows']} synthetic records was still "
+                        "inside a training row's radius after the filter's tries; nothing to release (train longer, "
+                        "or give the classes more rows)")
     left_out = left_out_columns(model, train, synthetic)  # measure the columns released, not those
     kinds = model_kinds(model)  # and as the kinds the model was given
     train, reference = train.drop(columns=left_out), reference.drop(columns=left_out)
@@ -250,23 +310,26 @@ def share(
         if synthetic.empty:
             raise DataError(f"{_filter()} {filter_quantile}: every one of the {n_before} synthetic records was "
                             "closer to a training row than the holdout's quantile; nothing to release")
-    result = evaluate(train, reference, synthetic, target, baselines=(), n_seeds=n_seeds, random_state=random_state,
-                      **kinds)
+    # the holdout is the test set and the privacy reference: given as both, the report says so
+    result = evaluate(train, reference, synthetic, target, reference, baselines=(), n_seeds=n_seeds,
+                      random_state=random_state, **kinds)
+    result.notes.append(holdout_note(len(reference), n_threshold))
     if left_out:
         result.notes.append(left_out_note(left_out))
+    result.notes.append(privacy_filter_note(screen))
     synthetic_leakage = next(p for p in result.privacy if p.source == "synthetic")
     checks = check_gates(synthetic_leakage, gates)
     card = release_card(model, result, checks, gates, len(train), len(reference), n_before - len(synthetic),
-                        random_state, n_threshold)
+                        random_state, n_threshold, screen)
     released = all(g.passed for g in checks)
-    result.notes.append(guarantee_note(card))
+    result.notes += [guarantee_note(card), gates_note(checks)]
     if released:
         with atomic_directory(output) as tmp:
             with TableWriter(tmp / "synthetic.csv") as writer:
                 writer.write(synthetic)
             write_report(result, tmp)
             (tmp / CARD_FILE).write_text(json.dumps(card, indent=2, allow_nan=False))
-    return ShareOutcome(released, checks, card, n_before - len(synthetic), left_out)
+    return ShareOutcome(released, checks, card, n_before - len(synthetic), left_out, screen)
 
 
 def left_out_columns(model, train: pd.DataFrame, synthetic: pd.DataFrame) -> list:
@@ -304,53 +367,3 @@ def left_out_note(names) -> str:
     """The report's (and console's) note on columns the evaluation left out as the model did."""
     return (f"evaluated without column(s) {', '.join(repr(str(n)) for n in names)}, which the model left out "
             "(identifier-like, or its drop)")
-
-
-def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
-                 n_filtered: int, seed: int, n_threshold: int = 0) -> dict:
-    """What was trained, with what guarantee, which measures and thresholds, versions, seed."""
-    leakage = next(p for p in result.privacy if p.source == "synthetic")
-    privacy = getattr(model, "privacy_", None)
-    if privacy:  # a copy: the model's own record stays as the accountant wrote it
-        privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE}}
-    return {
-        "card_version": CARD_VERSION,
-        "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
-                 "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
-                 "filter_threshold_rows": n_threshold},
-        "model": {"type": type(model).__name__, "params": _plain_params(model)},
-        "guarantee": privacy if privacy else "none: the model was trained without differential privacy",
-        "schema": getattr(model, "provenance_", None) or dict.fromkeys(("schema", "class_counts"), NOT_RECORDED),
-        "measures": {m.name: {"value": m.value, "low": m.low, "high": m.high, "verdict": m.verdict}
-                     for m in leakage.measures},
-        "gates": [asdict(g) for g in checks],
-        "thresholds": {"max_dcr_share": gates.max_dcr_share, "max_membership_auc": gates.max_membership_auc,
-                       "max_exact_copies": gates.max_exact_copies, **dict(gates.extra)},
-        "utility_verdicts": result.utility.verdicts,
-        "seed": seed,
-        "versions": _versions(),
-    }
-
-
-def guarantee_note(card: dict) -> str:
-    """One sentence for the report: the DP budget (if any) and where the schema and counts came from."""
-    guarantee, schema = card["guarantee"], card["schema"]
-    dp = (f"differential privacy at epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for the "
-          "synthetic records, not for this report (exact statistics of the real rows)"
-          if isinstance(guarantee, dict) else "no differential privacy")
-    return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
-
-
-def _plain_params(model) -> dict:
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()
-            if isinstance(v, (int, float, str, bool, tuple, list, type(None)))}
-
-
-def _versions() -> dict:
-    import sklearn
-    import torch
-
-    from . import __version__
-
-    return {"synthaug": __version__, "python": platform.python_version(), "torch": torch.__version__,
-            "numpy": np.__version__, "pandas": pd.__version__, "scikit-learn": sklearn.__version__}

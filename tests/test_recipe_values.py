@@ -81,6 +81,12 @@ BAD = {  # recipe: (--set, what the one line says)
         ("share.n=0", "share.n: must be a whole number >= 1, got 0"),
         ("share.n=9007199254740993", "share.n: at most 9007199254740992 rows can be generated"),
         ("share.seeds=0", "share.seeds: must be a whole number >= 1, got 0"),
+        # a limit outside the measure's range: 6 released ("limit 6, margin +5.498"), -1 trained, then refused
+        ("share.max_membership_auc=6", "share.max_membership_auc: must be from 0 to 1 (membership_auc is an AUC), "
+                                       "got 6"),
+        ("share.max_dcr_share=-1", "share.max_dcr_share: must be from 0 to 1 (dcr_share is a share), got -1"),
+        ("share.gates={near_copies=2.0}", "share.gates: 'near_copies': the limit must be from -1 to 1"),
+        ("share.gates={mia_distance=-0.5}", "share.gates: 'mia_distance': the limit must be from 0 to 1"),
     ],
 }
 

@@ -72,7 +72,18 @@ def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
     assert {g["name"] for g in card["gates"]} == {"dcr_share", "membership_auc", "exact_copies", "near_copies"}
     assert card["thresholds"]["max_dcr_share"] == 0.75 and card["versions"]["synthaug"]
     assert card["gates"][0]["upper"] == pytest.approx(card["measures"]["dcr_share"]["high"])
-    assert card["card_version"] == 2  # 1: gates passed on the point estimate and recorded no upper bound
+    assert card["card_version"] == 3  # 2: no privacy_filter entry; 1: gates passed on the point estimate
+    assert card["privacy_filter"] == {"applied": False, "reason": "IndependentGaussians has no privacy filter"}
+    # the gates were only in card.json; the report said "no holdout given" although share split one off
+    report = json.loads((tmp_path / "release" / "report.json").read_text())
+    gates_note = next(note for note in report["notes"] if note.startswith("release gates (all passed): "))
+    assert "dcr_share = " in gates_note and "near_copies = " in gates_note and "(limit 0.75" in gates_note
+    assert not any("no holdout given" in note for note in report["notes"])
+    holdout = ("holdout: share split off a stratified holdout the model never trained on; 114 of its rows are the "
+               "utility test set and the privacy reference")
+    assert any(note.startswith(holdout) for note in report["notes"])
+    assert any("no privacy filter (IndependentGaussians has no privacy filter)" in note for note in report["notes"])
+    assert "release gates (all passed)" in (tmp_path / "release" / "report.html").read_text()
 
 
 def test_cli_refusal_exits_3_and_names_the_gate(cancer, tmp_path):
@@ -132,6 +143,19 @@ def test_filter_drops_records_closer_than_the_holdout_quantile(cancer, tmp_path)
     (["--n", "0"], "--n must be a positive number of rows, got 0"),  # 0 silently meant the training size
     (["--max-dcr-share", "nan"], "--max-dcr-share: the limit must be"),  # a gate no value passes
     (["--gate", "near_copies=nan"], "--gate near_copies: the limit must be a finite"),
+    # limits outside the measure's range released ("limit 6, margin +5.498") or trained, then failed with exit 3
+    (["--max-membership-auc", "6"], "--max-membership-auc: the limit must be from 0 to 1 (membership_auc is an "
+                                    "AUC), got 6.0"),
+    (["--max-dcr-share", "5.5"], "--max-dcr-share: the limit must be from 0 to 1 (dcr_share is a share), got 5.5"),
+    (["--max-dcr-share", "-1"], "--max-dcr-share: the limit must be from 0 to 1"),
+    (["--max-exact-copies", "-1"], "--max-exact-copies: the limit must be a whole number of rows >= 0, got -1"),
+    (["--gate", "near_copies=2"], "--gate near_copies: the limit must be from -1 to 1 (near_copies is an excess"),
+    (["--gate", "attribute_inference[label]=-3"], "--gate attribute_inference[label]: the limit must be from -1 to 1"),
+    (["--gate", "mia_density=1.5"], "--gate mia_density: the limit must be from 0 to 1 (mia_density is an AUC)"),
+    # a delta of 1/n or more only warned, and the card claimed DP at "delta 0.5"
+    (["--dp-epsilon", "1", "--dp-delta", "0.5"], "--dp-delta 0.5 is at least 1/n (1/96 training rows): a mechanism "
+                                                 "that publishes a random row meets it"),
+    (["--dp-epsilon", "1", "--set", "dp_delta=0.0105"], "--dp-delta 0.0105 is at least 1/n (1/96 training rows)"),
 ])
 def test_odd_options_are_one_line_errors_before_training(tmp_path, options, message):
     from tests.conftest import make_mixed_table
@@ -354,6 +378,9 @@ def test_any_seed_numpy_and_torch_take_splits_and_others_are_refused_before_work
     ({"gates": Gates(max_membership_auc=float("nan"))}, "gates.max_membership_auc: the limit"),
     ({"gates": Gates(extra={"near_copies": float("inf")})}, "gates.extra['near_copies']: the"),
     ({"gates": Gates(extra={"near_copy": 0.1})}, "gates.extra: unknown measure 'near_copy'"),
+    ({"gates": Gates(max_membership_auc=2)}, "gates.max_membership_auc: the limit must be from 0 to 1"),
+    ({"gates": Gates(max_exact_copies=1.5)}, "gates.max_exact_copies: the limit must be a whole number of rows"),
+    ({"gates": Gates(extra={"low_nndr": -2})}, "gates.extra['low_nndr']: the limit must be from -1 to 1"),
 ])
 def test_share_errors_name_the_argument_as_python_spells_it_and_the_option_beside_it(options, message):
     # share(data, ..., n=0) said '--n must be a positive number of rows', an option Python has not got
@@ -426,3 +453,127 @@ def test_cli_share_takes_categorical_and_continuous_as_fit_does(tmp_path):
     assert json.loads((tmp_path / "rel" / "card.json").read_text())["model"]["params"]["categorical"] == ["zip", "code"]
     report = json.loads((tmp_path / "rel" / "report.json").read_text())
     assert {m["column"]: m["kind"] for m in report["fidelity"]["marginals"]}["zip"] == "categorical"
+
+
+def test_gate_help_lists_the_measures_the_gates_take():
+    # the measure names were only in the error for a wrong one; the help lists them from a light module
+    from synthaug._gates import GATE_NAMES, MEASURE_RANGES
+    from synthaug.privacy.leakage import TOLERANCES
+    from synthaug.share import gate_measures
+
+    assert GATE_NAMES.split(", ") == gate_measures("TARGET") and set(MEASURE_RANGES) == set(TOLERANCES)
+    text = " ".join(CliRunner().invoke(app, ["share", "--help"], env={"COLUMNS": "400"}).output.split())
+    assert f"measures: {GATE_NAMES}." in text
+
+
+@pytest.mark.parametrize(("counts", "holdout", "message"), [
+    ({"a": 30, "b": 30, "rare": 1}, 0.2, "class 'rare' of 'target' has 1 row, "),
+    ({"a": 30, "b": 30, "pair": 2}, 0.5, "class 'pair' of 'target' has 2 rows, 1 left to train on after holdout 0.5"),
+    ({"a": 30, "b": 1, "c": 1}, 0.2, "has 1 row, 1 left to train on after holdout 0.2 (too few as well: "),
+])
+def test_a_class_too_small_to_synthesise_is_refused_before_training(tmp_path, counts, holdout, message):
+    # a class of one row was trained on and its row released with two digits changed, every gate passing
+    labels = [label for label, n in counts.items() for _ in range(n)]
+    frame = pd.DataFrame({"x": np.arange(len(labels), dtype=float), "target": labels})
+    with pytest.raises(DataError, match="^class ") as info:
+        share(frame, "target", tmp_path / "out", synthesizer=MustNotFit(), holdout=holdout)
+    assert message in str(info.value)
+    assert "drop the class's rows, merge it into another class, or give it more rows" in str(info.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_refuses_a_class_of_one_row_in_one_line(tmp_path):
+    from tests.conftest import make_mixed_table
+
+    frame = make_mixed_table()
+    frame.loc[len(frame)] = {**frame.iloc[0].to_dict(), "label": "rare_syndrome"}
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    result = CliRunner().invoke(app, ["share", str(tmp_path / "data.csv"), "-t", "label", "-o", str(tmp_path / "out"),
+                                      "-q", *TINY])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: class 'rare_syndrome' of 'label' has 1 row, ")
+    assert "after --holdout 0.2" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def test_the_holdout_stays_stratified_when_a_class_has_a_single_row():
+    # one class of one row turned stratification off for every class
+    from synthaug.share import split_holdout
+
+    frame = pd.DataFrame({"x": np.arange(41.0), "target": ["a"] * 20 + ["b"] * 20 + ["c"]})
+    for seed in range(5):
+        train, holdout = split_holdout(frame, "target", 0.5, seed)
+        counts = holdout["target"].value_counts()
+        assert (counts.get("a", 0), counts.get("b", 0)) in {(10, 10), (10, 11), (11, 10)}, (seed, counts.to_dict())
+
+
+class MustNotFitDP(MustNotFit):
+    def __init__(self, dp_epsilon=None, dp_delta=None, random_state=None):
+        self.dp_epsilon, self.dp_delta, self.random_state = dp_epsilon, dp_delta, random_state
+
+
+def test_a_dp_delta_of_one_over_n_or_more_is_refused_before_training(tmp_path):
+    frame = pd.DataFrame({"x": np.arange(100.0), "target": [0, 1] * 50})  # 80 training rows
+    with pytest.raises(DataError, match=r"^dp_delta 0.0125 is at least 1/n \(1/80 training rows\)"):
+        share(frame, "target", tmp_path / "out", synthesizer=MustNotFitDP(dp_epsilon=1.0, dp_delta=0.0125))
+    with pytest.raises(AssertionError, match="share trained"):  # just under 1/n: trains
+        share(frame, "target", tmp_path / "out", synthesizer=MustNotFitDP(dp_epsilon=1.0, dp_delta=0.0124))
+    with pytest.raises(AssertionError, match="share trained"):  # no DP: the delta means nothing (fit refuses it)
+        share(frame, "target", tmp_path / "out", synthesizer=MustNotFitDP(dp_delta=0.5))
+
+
+LOOSE = Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=1000)
+
+
+def test_rows_the_privacy_filter_still_rejects_are_not_released(tmp_path, monkeypatch):
+    # sampling keeps a row the filter still rejects after its tries, with a warning; share released it
+    import synthaug.tabular.synthesizer as synthesizer
+    from synthaug.share import split_holdout
+    from tests.conftest import make_mixed_table
+
+    monkeypatch.setattr(synthesizer, "FILTER_ROUNDS", 1)  # one try: every rejected row is kept
+    frame = make_mixed_table().drop(columns="joined")
+    with pytest.warns(UserWarning, match="privacy filter: .* were kept"):
+        outcome = share(frame, "label", tmp_path / "release", synthesizer=_tiny_model(), gates=LOOSE)
+    assert outcome.released
+    card = json.loads((tmp_path / "release" / "card.json").read_text())
+    screen = card["privacy_filter"]
+    assert screen["applied"] and screen["dropped_rows"] > 0 and outcome.privacy_filter == screen
+    assert sum(screen["dropped_per_class"].values()) == screen["dropped_rows"]
+    assert card["data"]["released_rows"] == card["data"]["train_rows"] - screen["dropped_rows"]
+    released = pd.read_csv(tmp_path / "release" / "synthetic.csv")
+    assert len(released) == card["data"]["released_rows"]
+    train, _ = split_holdout(frame, "label", 0.2, 0)
+    model = _tiny_model().fit(train, y="label")  # the same training rows: the same filter
+    assert not model.privacy_filter_rejects(released).any()
+    notes = json.loads((tmp_path / "release" / "report.json").read_text())["notes"]
+    note = next(n for n in notes if n.startswith("privacy filter: dropped "))
+    assert f"dropped {screen['dropped_rows']} record(s)" in note and "they are not released" in note
+
+
+def test_the_card_says_when_no_privacy_filter_screened_the_records(tmp_path):
+    from tests.conftest import make_mixed_table
+
+    frame = make_mixed_table().drop(columns="joined")
+    outcome = share(frame, "label", tmp_path / "off", synthesizer=_tiny_model(privacy_filter=None), gates=LOOSE)
+    assert outcome.card["privacy_filter"] == {"applied": False, "reason": "privacy_filter is None (off)"}
+    notes = json.loads((tmp_path / "off" / "report.json").read_text())["notes"]
+    assert any(n.startswith("no privacy filter (privacy_filter is None (off)): the released records were not "
+                            "screened") for n in notes)
+    on = share(frame, "label", tmp_path / "on", synthesizer=_tiny_model(), gates=LOOSE)
+    assert on.card["privacy_filter"]["applied"] is True
+
+
+def test_quiet_changes_no_byte_of_the_release(tmp_path):
+    # card.json held params.verbose, so -q changed its bytes
+    from tests.conftest import make_mixed_table
+
+    make_mixed_table().drop(columns="joined").to_csv(tmp_path / "data.csv", index=False)
+    args = ["share", str(tmp_path / "data.csv"), "-t", "label", "--max-dcr-share", "1", "--max-membership-auc", "1",
+            "--max-exact-copies", "1000", *TINY]
+    for name, quiet in (("loud", []), ("quiet", ["-q"])):
+        result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / name), *quiet])
+        assert result.exit_code == 0, result.output
+    for file in ("card.json", "synthetic.csv"):
+        assert (tmp_path / "loud" / file).read_bytes() == (tmp_path / "quiet" / file).read_bytes(), file
+    assert "verbose" not in json.loads((tmp_path / "quiet" / "card.json").read_text())["model"]["params"]

@@ -88,11 +88,13 @@ def next_batch(checked: np.ndarray, accepted: np.ndarray, codes: np.ndarray, tri
 
 def _warn_kept(close: int, mislabeled: int, rounds: int) -> None:
     """Warn about rows kept after ``rounds`` tries although a filter still rejected them; the
-    warning points at the code that asked the model for rows."""
+    warning points at the code that asked the model for rows. It never advises lowering the
+    privacy filter: a row it still rejects is close to a training row, and a looser filter would
+    let the same row through without a word (a class of one row was released so)."""
     if close:
         warnings.warn(f"privacy filter: {close} row(s) still inside a training row's radius (or pinned to it) "
-                      f"after {rounds} tries were kept; lower privacy_filter or privacy_filter_pinning, "
-                      f"or train longer", SynthaugWarning, stacklevel=6)
+                      f"after {rounds} tries were kept and may be near-copies of training rows (a share release "
+                      "drops them); train longer, or give their class more rows", SynthaugWarning, stacklevel=6)
     if mislabeled:
         warnings.warn(f"label filter: {mislabeled} row(s) still unlike their class after {rounds} tries "
                       f"were kept; lower label_filter, or train longer", SynthaugWarning, stacklevel=6)

@@ -429,6 +429,21 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.n_label_rejected_ += label_rejected
         return frame
 
+    def privacy_filter_rejects(self, frame: pd.DataFrame) -> np.ndarray | None:
+        """(n,) bool: the rows of ``frame`` (sampled rows, with the target column) that the privacy
+        filter rejects, or None when no privacy filter applies (off, under DP, above ``MAX_ROWS``
+        training rows, or a loaded model not given its training table). Sampling keeps a row the
+        filter still rejects after ``FILTER_ROUNDS`` tries, with a warning; a release drops them."""
+        check_is_fitted(self, "generators_")
+        private = getattr(self, "_privacy_filter", None)
+        if private is None:
+            return None
+        codes = pd.Index(self.classes_).get_indexer(frame[self.target_name_].to_numpy())
+        if (codes < 0).any():
+            raise DataError(f"privacy filter: {int((codes < 0).sum())} row(s) of {self.target_name_!r} carry a "
+                            "label the model was not fitted on")
+        return private.too_close(frame, codes)
+
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = ROW_CHUNK,
                      verbose: bool | None = None, random_state: RandomState = None, **request) -> int:
         """Stream synthetic rows to CSV or Parquet (by extension); returns the row count."""

@@ -193,3 +193,17 @@ def test_rows_without_spacing_in_their_class_still_reject_their_copies():
     assert 0.0 < flt.radius[4] == flt.radius[5] < 1e-300
     rows = pd.DataFrame({"x": [9.0, 9.5, 10.0, 10.001]})
     assert flt.too_close(rows, np.array([1, 1, 2, 2])).tolist() == [True, True, True, False]
+
+
+def test_privacy_filter_rejects_says_which_sampled_rows_the_filter_still_rejects(mixed_table, fast_params):
+    # sampling keeps them after FILTER_ROUNDS tries; share drops them by this test
+    strict = TabularCGAN(random_state=0, privacy_filter=50.0, **fast_params).fit(mixed_table, y="label")
+    with pytest.warns(SynthaugWarning, match="were kept"):
+        frame = strict.sample_frame(n=12)
+    assert strict.privacy_filter_rejects(frame).tolist() == [True] * 12  # inside a radius of 50 spacings
+    model = TabularCGAN(random_state=0, **fast_params).fit(mixed_table, y="label")
+    frame = model.sample_frame(n=50)
+    assert not model.privacy_filter_rejects(frame).any()
+    assert model.privacy_filter_rejects(mixed_table).all()  # the training rows themselves: exact copies
+    off = TabularCGAN(random_state=0, privacy_filter=None, **fast_params).fit(mixed_table, y="label")
+    assert off.privacy_filter_rejects(frame) is None

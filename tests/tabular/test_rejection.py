@@ -21,3 +21,26 @@ def test_next_batch_sizes_by_hand():
     assert few.tolist() == [2]  # two tries left
     many = next_batch(checked, accepted, np.zeros(5000, np.int64), np.zeros(5000, np.int64), 10_000, 20, 100)
     assert many.max() == 4  # the class needs 4; the cap (4 x chunk / rows = 8) and floor (1) do not bind
+
+
+class _RejectsAll:
+    def too_close(self, frame, codes):
+        return np.ones(len(codes), dtype=bool)
+
+
+def test_rows_kept_inside_the_radius_are_warned_of_without_advice_to_loosen_the_filter():
+    # the warning said "lower privacy_filter or privacy_filter_pinning": a looser filter lets the near-copy through
+    import pandas as pd
+    import pytest
+
+    from synthaug import SynthaugWarning
+    from synthaug.tabular.rejection import fill_rows
+
+    codes = np.array([0, 0, 1])
+    with pytest.warns(SynthaugWarning) as caught:
+        frame, rejected, _ = fill_rows(codes, lambda c: pd.DataFrame({"x": np.zeros(len(c))}), _RejectsAll(), None,
+                                       rounds=3, batch=2)
+    text = str(caught[0].message)
+    assert len(frame) == 3 and rejected == 6  # two rejected tries per row, the third kept
+    assert text.startswith("privacy filter: 3 row(s) still inside a training row's radius") and "lower" not in text
+    assert "a share release drops them" in text and "train longer, or give their class more rows" in text

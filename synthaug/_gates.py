@@ -1,0 +1,50 @@
+"""The measures a release gate may name and the range of each limit. A light module (no numpy,
+pandas, torch or scikit-learn), so ``synthaug share --help`` can list the measures; a test checks
+the names against :func:`synthaug.share.gate_measures`. The ranges follow the definitions in
+:mod:`synthaug.privacy.leakage`: shares and AUCs lie in [0, 1], an excess of one share over
+another in [-1, 1]."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+SHARE, EXCESS, AUC = "a share", "an excess of one share over another", "an AUC"
+MEASURE_RANGES: dict[str, tuple[float, float, str]] = {
+    "dcr_share": (0.0, 1.0, SHARE),
+    "exact_copies": (-1.0, 1.0, EXCESS),
+    "near_copies": (-1.0, 1.0, EXCESS),
+    "low_nndr": (-1.0, 1.0, EXCESS),
+    "mia_distance": (0.0, 1.0, AUC),
+    "mia_density": (0.0, 1.0, AUC),
+    "attribute_inference": (-1.0, 1.0, EXCESS),  # named attribute_inference[TARGET] in a gate
+}
+"""Each leakage measure's (lowest, highest, what it is)."""
+
+GATE_NAMES = ", ".join(name if name != "attribute_inference" else "attribute_inference[TARGET]"
+                       for name in MEASURE_RANGES)
+"""The measures ``--gate`` takes, as its help lists them (TARGET: the ``--target`` column)."""
+
+
+def limit_problem(limit, measure: str) -> str | None:
+    """Why ``limit`` cannot be a gate's limit on ``measure`` (a name of :data:`MEASURE_RANGES`,
+    ``attribute_inference[col]`` or ``membership_auc``, the higher of the two attacks' AUCs), as a
+    phrase; None if it can. A limit outside the measure's
+    range is refused: above it the gate passes whatever the records are, below it nothing does."""
+    if not _finite(limit):
+        return f"the limit must be a finite number, got {limit!r}"
+    low, high, what = {**MEASURE_RANGES, "membership_auc": (0.0, 1.0, AUC)}[measure.partition("[")[0]]
+    if not low <= limit <= high:
+        return f"the limit must be from {low:g} to {high:g} ({measure} is {what}), got {limit!r}"
+    return None
+
+
+def count_problem(limit) -> str | None:
+    """Why ``limit`` cannot be the most exact copies a release may hold; None if it can."""
+    if not isinstance(limit, Integral) or isinstance(limit, bool) or limit < 0:
+        return f"the limit must be a whole number of rows >= 0, got {limit!r}"
+    return None
+
+
+def _finite(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)

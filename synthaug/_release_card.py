@@ -1,0 +1,136 @@
+"""What a release says about itself: the card (``card.json``) and the notes share adds to the
+report, and the screen that drops the records the privacy filter still rejects."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ._text import plain
+
+if TYPE_CHECKING:
+    from .share import GateResult, Gates
+
+RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gates measure the synthetic records "
+                 "against the training and holdout rows), the measures and row counts in card.json, and "
+                 "report.json / report.html, which hold exact statistics of the training and holdout rows "
+                 "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
+                 "never trained the model but are in no guarantee. Review the reports before passing them on")
+NOT_RECORDED = "not recorded by this synthesizer"
+CARD_VERSION = 3
+"""3: ``privacy_filter`` (records the sampling filter still rejected, dropped, per class; or why no
+filter ran) and no ``verbose`` among the params; 2: each gate records the upper end of its measure's
+95% interval (``upper``) and passes on it; 1 passed on the measured value."""
+
+
+def screen_privacy_filter(model, synthetic: pd.DataFrame, target: str) -> tuple[pd.DataFrame, dict]:
+    """``synthetic`` without the records the model's privacy filter still rejects, and the card's
+    entry on it. Sampling keeps a row the filter rejected after its tries run out (with a warning),
+    and such rows sat in releases: a near-copy of a class's single row passed every pooled gate. The
+    entry counts the dropped records per class, or says why no filter ran."""
+    rejects = getattr(model, "privacy_filter_rejects", None)
+    close = rejects(synthetic) if callable(rejects) else None
+    if close is None:
+        return synthetic, {"applied": False, "reason": no_filter_reason(model)}
+    labels = synthetic[target].to_numpy()
+    per_class = {str(plain(c)): int((close & (labels == c)).sum()) for c in model.classes_}  # classes, not rows
+    entry = {"applied": True, "dropped_rows": int(close.sum()),
+             "dropped_per_class": {label: count for label, count in per_class.items() if count}}
+    return synthetic.loc[~close].reset_index(drop=True), entry
+
+
+def no_filter_reason(model) -> str:
+    """Why ``model`` sampled without a privacy filter (for the card: its records were not screened)."""
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    if "privacy_filter" not in params:
+        return f"{type(model).__name__} has no privacy filter"
+    if params["privacy_filter"] is None:
+        return "privacy_filter is None (off)"
+    if params.get("dp_epsilon") is not None:
+        return "off under differential privacy (training rows must not steer the released records)"
+    from .tabular.privacy_filter import MAX_ROWS
+
+    if getattr(model, "n_rows_", 0) > MAX_ROWS:
+        return f"off above {MAX_ROWS} training rows"
+    return "not applied"
+
+
+def privacy_filter_note(entry: dict) -> str:
+    """The report's note on the card's ``privacy_filter`` entry."""
+    if not entry["applied"]:
+        return (f"no privacy filter ({entry['reason']}): the released records were not screened for closeness to "
+                "training rows; only the gates measured them")
+    if not entry["dropped_rows"]:
+        return "privacy filter: no released record is inside a training row's radius or pinned to it"
+    classes = ", ".join(f"class {label!r}: {count}" for label, count in entry["dropped_per_class"].items())
+    return (f"privacy filter: dropped {entry['dropped_rows']} record(s) still inside a training row's radius (or "
+            f"pinned to it) after the filter's tries ({classes}); they are not released")
+
+
+def holdout_note(n_reference: int, n_threshold: int) -> str:
+    """The report's note on the holdout share split off (evaluate's own says only what it was given)."""
+    threshold = f"; {n_threshold} more set the close-record filter's threshold" if n_threshold else ""
+    return (f"holdout: share split off a stratified holdout the model never trained on; {n_reference} of its rows "
+            f"are the utility test set and the privacy reference{threshold}")
+
+
+def gates_note(checks: list[GateResult]) -> str:
+    """The gates' outcome for the report (card.json has them too), each on its measure's 95% upper bound."""
+    word = "all passed" if all(g.passed for g in checks) else "refused"
+    return f"release gates ({word}): " + "; ".join(g.describe() for g in checks)
+
+
+def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
+                 n_filtered: int, seed: int, n_threshold: int = 0, screen: dict | None = None) -> dict:
+    """What was trained, with what guarantee, which measures and thresholds, versions, seed."""
+    leakage = next(p for p in result.privacy if p.source == "synthetic")
+    privacy = getattr(model, "privacy_", None)
+    if privacy:  # a copy: the model's own record stays as the accountant wrote it
+        privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE}}
+    return {
+        "card_version": CARD_VERSION,
+        "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
+                 "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
+                 "filter_threshold_rows": n_threshold},
+        "model": {"type": type(model).__name__, "params": _plain_params(model)},
+        "privacy_filter": screen if screen is not None else {"applied": False, "reason": no_filter_reason(model)},
+        "guarantee": privacy if privacy else "none: the model was trained without differential privacy",
+        "schema": getattr(model, "provenance_", None) or dict.fromkeys(("schema", "class_counts"), NOT_RECORDED),
+        "measures": {m.name: {"value": m.value, "low": m.low, "high": m.high, "verdict": m.verdict}
+                     for m in leakage.measures},
+        "gates": [asdict(g) for g in checks],
+        "thresholds": {"max_dcr_share": gates.max_dcr_share, "max_membership_auc": gates.max_membership_auc,
+                       "max_exact_copies": gates.max_exact_copies, **dict(gates.extra)},
+        "utility_verdicts": result.utility.verdicts,
+        "seed": seed,
+        "versions": _versions(),
+    }
+
+
+def guarantee_note(card: dict) -> str:
+    """One sentence for the report: the DP budget (if any) and where the schema and counts came from."""
+    guarantee, schema = card["guarantee"], card["schema"]
+    dp = (f"differential privacy at epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for the "
+          "synthetic records, not for this report (exact statistics of the real rows)"
+          if isinstance(guarantee, dict) else "no differential privacy")
+    return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
+
+
+def _plain_params(model) -> dict:
+    """The model's parameters as JSON takes them; not ``verbose``, so ``-q`` does not change the card."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()
+            if isinstance(v, (int, float, str, bool, tuple, list, type(None))) and k != "verbose"}
+
+
+def _versions() -> dict:
+    import sklearn
+    import torch
+
+    from . import __version__
+
+    return {"synthaug": __version__, "python": platform.python_version(), "torch": torch.__version__,
+            "numpy": np.__version__, "pandas": pd.__version__, "scikit-learn": sklearn.__version__}

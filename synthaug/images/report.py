@@ -1,4 +1,10 @@
-"""A self-contained HTML page for an image evaluation (pictures embedded as data URIs)."""
+"""A self-contained HTML page for an image evaluation (pictures embedded as data URIs).
+
+Written for readers who are not statisticians, as the table evaluation's page: "How to read this
+report" defines each measure (shared helpers from :mod:`synthaug.evaluate.report_guide`), and every
+picture has a caption. The closest-pairs strip shows real training images; without it (``n_pairs=0``,
+``--no-real-images``) the page neither shows nor mentions it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,14 @@ import html
 import numpy as np
 
 from .._text import counted
+from ..evaluate.report_guide import GUIDE_CSS, figure, guide_section
 from .grid import data_uri
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
-img{image-rendering:pixelated;border:1px solid #ccc}.note{color:#555;font-size:90%}"""
+img{image-rendering:pixelated;border:1px solid #ccc}.note{color:#555;font-size:90%}
+""" + GUIDE_CSS
 
 
 def _pct(value) -> str:
@@ -85,6 +93,106 @@ def _privacy_section(report: dict) -> str:
             f"than 95% of unseen test images are; exact copies: {p['exact_copies']}.</p>")
 
 
+_ROWS = {
+    "real": "the training images alone",
+    "real+albumentations": "the training images with classical augmentation (small shifts, rotations, zooms, "
+                           "brightness and contrast changes), the baseline to beat",
+    "real+synthetic": "the training images with synthetic images mixed into every batch",
+    "real+synthetic+albumentations": "both: synthetic images and classical augmentation",
+    "synthetic": "the synthetic images alone: how much of each class the generator captured",
+}
+"""What each row of the accuracy table trains on."""
+
+_TERMS = {
+    "uplift": (
+        "Uplift, in points",
+        "Accuracy differences in percentage points: 82.0% against 80.5% is +1.5 points. The uplift compares "
+        "the better of the two rows with synthetic images against the better of the two without (real, "
+        "real+albumentations): positive means the synthetic images add something classical augmentation does "
+        "not. An uplift smaller than the width of the intervals may be chance. Synthetic only against real only "
+        "says how well the synthetic images stand in for the real ones (0 points: as well)."),
+    "frechet": (
+        "Fréchet distance",
+        "How far apart two sets of images are in the judge's features (the numbers it computes for an image "
+        "just before labelling it): the distance between Gaussians fitted to the two sets' features, as FID does with "
+        "another network. 0 is the same distribution; lower is closer to real. It has no absolute scale (it "
+        "depends on the judge and the data, so do not compare it across reports): read synthetic vs test "
+        "against real training vs test, the distance between two samples of real images, about the best to "
+        "expect."),
+    "pixels": (
+        "Pixel distance to the nearest training image",
+        "For each image, the straight-line distance over all pixels (values scaled to 0..1) to its closest "
+        "training image: 0 is an exact copy. It grows with the image size, so read the synthetic row against "
+        "the test row, real images the generator never saw: how close an unrelated image comes by chance. A "
+        "synthetic minimum or 5th percentile far below the test images' points to near-copies. About 5% of "
+        "synthetic images closer than 95% of test images is what chance gives; much more points to memorised "
+        "training images. Exact copies are synthetic images identical to a training image."),
+    "pairs": (
+        "Closest pairs",
+        "The strip under the privacy table shows the synthetic images closest to a training image (top row) "
+        "above those training images (bottom row); a pair that looks the same is a near-copy. <b>The bottom "
+        "row shows real training images</b>: treat this report as you treat the training data, not as if it "
+        "held synthetic images only (<code>--no-real-images</code> or <code>n_pairs=0</code> leaves the strip "
+        "out)."),
+}
+"""Terms of "How to read this report" that do not depend on the run; ``pairs`` only with the strip."""
+
+
+def _guide(report: dict, with_pairs: bool) -> str:
+    """'How to read this report': each row, measure and picture in plain words."""
+    judge = report["quality"]["judge"]
+    judged_on = "training images" if report["settings"]["judge"] == "train" else "training and test images"
+    how = ("measured on the test images, which it did not train on" if judge["measured_on"] == "test" else
+           "cross-validated, as the judge behind CAS trained on the test images too: the test images are split "
+           f"into {judge['folds']} folds, each scored by a judge trained on the training images and the other folds")
+    rows = "; ".join(f"<i>{k}</i> {v}" for k, v in _ROWS.items() if k in report["accuracy"])
+    terms = [
+        ("Training, test and synthetic images",
+         "Training images are the real images the generator learned from; test images are real images it never "
+         "saw, on which every accuracy is measured. Synthetic images are the ones judged here."),
+        ("Accuracy rows and their intervals",
+         "Each row trains the same small CNN, for the same number of steps, on one training set and gives the "
+         f"share of test images it labels right: {rows}. Each is trained once per seed; the 95% interval is the "
+         "range the mean over seeds plausibly lies in, given how much the seeds disagree (none with one seed). "
+         "Rows whose intervals overlap may not truly differ."),
+        _TERMS["uplift"],
+        ("CAS (Classification Accuracy Score)",
+         f"A judge, the same CNN trained on the real {judged_on}, labels every synthetic image; CAS is the share "
+         "it labels as the class the image was made for (per class in the table). High: the images show their "
+         "class recognisably; a class with a low CAS is drawn poorly or looks like another class. A judge that "
+         "errs on real images errs on synthetic ones too, so read CAS against the judge's own accuracy on real "
+         f"images it did not train on, {how}. Chance is the most common test class's share."),
+        _TERMS["frechet"],
+        ("Diversity ratio",
+         "Within each class, the mean distance between two synthetic images' judge features over the same for "
+         f"two real images (the {judged_on}); the overall ratio is the mean over classes. Near 1: the synthetic "
+         "images vary as much as real ones. Well below 1: mode collapse, the generator draws a few look-alike "
+         "images for the class (see its row of samples). Above 1: more varied than real, often noise or "
+         "artefacts."),
+        _TERMS["pixels"],
+    ]
+    if with_pairs:
+        terms.append(_TERMS["pairs"])
+    return guide_section(terms)
+
+
+def _samples_figure(report: dict, picture: np.ndarray) -> str:
+    classes = report["classes"]
+    order = (f"top to bottom: {html.escape(', '.join(classes))}" if len(classes) <= 12 else
+             "in the order of the class table below")
+    caption = (f"Synthetic images, one row per class ({order}), the first images of each class from left to right; "
+               "blank cells: a class with fewer images. Each image should show its row's class (CAS measures "
+               "this); a row of near-identical images is mode collapse (a low diversity ratio).")
+    return figure(data_uri(picture), "sample grid", caption)
+
+
+def _pairs_figure(picture: np.ndarray) -> str:
+    caption = ("Closest pairs: the synthetic images closest to a training image, closest first (top row), above "
+               "the training image each is closest to (bottom row). Pairs that look the same are near-copies. "
+               "<b>The bottom row shows real training images.</b>")
+    return figure(data_uri(picture), "closest pairs", caption)
+
+
 def render_html(report: dict, pictures: dict[str, np.ndarray]) -> str:
     """The whole report as one HTML string; ``pictures`` maps names to (H, W, C) uint8 arrays."""
     sizes = report["sizes"]
@@ -92,18 +200,17 @@ def render_html(report: dict, pictures: dict[str, np.ndarray]) -> str:
              f"<style>{STYLE}</style></head><body><h1>Synthetic image evaluation</h1>",
              f"<p>{sizes['train']} real training, {sizes['test']} real test and {sizes['synthetic']} synthetic "
              f"images of {sizes['image_size']}×{sizes['image_size']} px, {len(report['classes'])} classes.</p>",
+             _guide(report, "closest_pairs" in pictures),
              _accuracy_section(report)]
     if "samples" in pictures:
-        parts.append(f"<h2>Synthetic samples (one row per class)</h2><img alt='sample grid' "
-                     f"src='{data_uri(pictures['samples'])}'>")
+        parts.append("<h2>Synthetic samples (one row per class)</h2>" + _samples_figure(report, pictures["samples"]))
     parts.append(_quality_section(report))
     parts.append(_privacy_section(report))
     if "closest_pairs" in pictures:
-        parts.append("<p>Closest pairs: synthetic images (top) and their nearest training images (bottom).</p>"
-                     f"<img alt='closest pairs' src='{data_uri(pictures['closest_pairs'])}'>")
+        parts.append(_pairs_figure(pictures["closest_pairs"]))
     for name, picture in pictures.items():
         if name not in ("samples", "closest_pairs"):
-            parts.append(f"<h2>{html.escape(name)}</h2><img alt='{html.escape(name)}' src='{data_uri(picture)}'>")
+            parts.append(f"<h2>{html.escape(name)}</h2>" + figure(data_uri(picture), name, html.escape(name)))
     if report["notes"]:
         parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in report["notes"]) + "</ul>")
     parts.append("</body></html>")

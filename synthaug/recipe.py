@@ -12,7 +12,7 @@ from ._checks import is_real, is_whole
 from ._errors import DataError
 from ._overrides import check_params, parse_value
 from ._random import check_seed
-from ._text import closest_name
+from ._text import RECIPE, closest_name, options_named_for
 from .io import TABLE_SUFFIXES
 from .sampling import MAX_SAMPLE_ROWS
 
@@ -195,11 +195,13 @@ def _check_model_values(recipe: dict, source: str) -> None:
     else:
         from .tabular.params import check_params as check_model
     try:
-        check_model(estimator.get_params(deep=False))
-    except DataError as exc:  # "epochs must be >= 1; got -5" -> "model.epochs must be >= 1; got -5"
+        with options_named_for(RECIPE):  # "model.epochs must be >= 1; got -5", not "--epochs ..."
+            check_model(estimator.get_params(deep=False))
+    except DataError as exc:
         message = str(exc)
-        named = any(message.startswith(name) and message[len(name):][:1] in " :=" for name in estimator.get_params())
-        raise DataError(f"{source}: {'model.' if named else '[model] '}{message}") from None
+        bare = any(message.startswith(name) and message[len(name):][:1] in " :=" for name in estimator.get_params())
+        prefix = "" if message.startswith("model.") else "model." if bare else "[model] "
+        raise DataError(f"{source}: {prefix}{message}") from None
 
 
 def _check_types(recipe: dict, source: str) -> None:

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from .._errors import DataError, SynthaugError, SynthaugWarning
-from .._text import option_name
+from .._text import param_name
 
 ACCOUNTANT = "rdp"
 DP_COUNT_SHARE = 0.05  # of epsilon, for the Laplace-noised class counts
@@ -59,9 +59,9 @@ def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: in
     except ValueError as exc:  # opacus: "The privacy budget is too low." (noise above MAX_SIGMA)
         if "budget is too low" not in str(exc):
             raise
-        raise DataError(f"dp_epsilon: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small for "
-                        f"{steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
-                        f"above {MAX_SIGMA:g}; raise dp_epsilon, or train fewer steps") from None
+        raise DataError(f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small "
+                        f"for {steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
+                        f"above {MAX_SIGMA:g}; raise {param_name('dp_epsilon')}, or train fewer steps") from None
 
 
 def noisy_class_counts(counts: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
@@ -196,18 +196,19 @@ def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
 def check_dp_request(epsilon, delta) -> None:
     """Refuse a ``dp_delta`` without ``dp_epsilon``: it would silently train without DP."""
     if epsilon is None and delta is not None:
-        raise DataError(f"dp_delta={delta!r} is set but dp_epsilon is not, so training would not be private; "
-                        f"set {option_name('dp_epsilon')} too, or drop dp_delta")
+        raise DataError(f"{param_name('dp_delta')}={delta!r} is set but {param_name('dp_epsilon')} is not, so "
+                        f"training would not be private; set {param_name('dp_epsilon')} too, or drop "
+                        f"{param_name('dp_delta')}")
 
 
 def check_budget(epsilon, delta, max_grad_norm) -> None:
     """Refuse what DP-SGD cannot deliver: epsilon > 0, 0 < delta < 1 (or None), max_grad_norm > 0."""
     if not _positive(epsilon):
-        raise DataError(f"dp_epsilon must be a positive number; got {epsilon!r}")
+        raise DataError(f"{param_name('dp_epsilon')} must be a positive number; got {epsilon!r}")
     if delta is not None and not (_positive(delta) and float(delta) < 1.0):
-        raise DataError(f"dp_delta must be in (0, 1), well below 1/n; got {delta!r}")
+        raise DataError(f"{param_name('dp_delta')} must be in (0, 1), well below 1/n; got {delta!r}")
     if not _positive(max_grad_norm):
-        raise DataError(f"dp_max_grad_norm must be a positive number; got {max_grad_norm!r}")
+        raise DataError(f"{param_name('dp_max_grad_norm')} must be a positive number; got {max_grad_norm!r}")
 
 
 def _positive(value) -> bool:
@@ -224,7 +225,8 @@ def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, count
     """
     check_budget(epsilon, delta, max_grad_norm)
     if delta is not None and float(delta) >= 1.0 / n_rows:  # "publish one random row" meets such a delta
-        warnings.warn(f"dp_delta={float(delta):.3g} is at least 1/n (1/{n_rows} training rows): a mechanism that "
+        warnings.warn(f"{param_name('dp_delta')}={float(delta):.3g} is at least 1/n (1/{n_rows} training rows): "
+                      f"a mechanism that "
                       f"publishes a random row meets it; the default is min(1e-5, 1/(10 n)) = "
                       f"{default_delta(n_rows):.3g}", SynthaugWarning, stacklevel=2)
     delta = float(delta) if delta is not None else default_delta(n_rows)

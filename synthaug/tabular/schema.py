@@ -59,12 +59,16 @@ SPEC_TYPES = {"name": str, "kind": str, "dtype": str, "has_missing": bool}
 
 
 def check_columns_exist(frame: pd.DataFrame, names: Iterable[str], option: str) -> None:
-    """Raise DataError naming ``option`` if any of ``names`` is not a column of ``frame``."""
+    """Raise DataError naming ``option`` if any of ``names`` is not a column of ``frame``; a column-list
+    parameter (``drop``, ``categorical``, ``continuous``, ``keep``) is named as the user spells it
+    (``--drop``, ``model.drop``), any other ``option`` ("data") as given."""
+    option = option_name(option) if option in COLUMN_OPTIONS else option
     for name in names:
         if name not in frame.columns:
             raise DataError(f"{option}: no column {name!r}{closest_name(name, frame.columns)}")
 
 
+COLUMN_OPTIONS = ("categorical", "continuous", "drop", "keep")
 CONFLICTING_OPTIONS = (("categorical", "continuous"), ("drop", "keep"), ("drop", "categorical"), ("drop", "continuous"))
 
 

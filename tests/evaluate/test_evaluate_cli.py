@@ -215,5 +215,16 @@ def test_repeated_drop_options_add_up(files, tmp_path):
 def test_drop_of_an_unknown_column_is_an_error(files, tmp_path):
     result = CliRunner().invoke(app, _args(files, tmp_path / "u", "--drop", "x,Colour"))
     assert result.exit_code == 2
-    assert result.output.splitlines() == ["error: drop: no column 'Colour' in any table (did you mean 'colour'?)"]
+    assert result.output.splitlines() == ["error: --drop: no column 'Colour' in any table (did you mean 'colour'?)"]
     assert not (tmp_path / "u").exists()
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--ratio", "0"], "error: --ratio must be positive finite numbers, got [0.0]"),  # was "ratios must be ..."
+    (["--ratio", "0.001"], "error: --ratio: 0.001 of 120 training rows adds no synthetic record; use a ratio above "
+                           "0.00417"),
+    (["--ratio", "1", "--ratio", "1"], "error: --ratio: 1 is given more than once, got [1.0, 1.0]"),
+])
+def test_ratio_errors_name_the_ratio_option(files, tmp_path, extra, message):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "r", *extra))
+    assert result.exit_code == 2 and result.output.splitlines() == [message], result.output

@@ -124,7 +124,7 @@ def test_budget_too_small_for_the_noise_search_is_one_line(mixed_table, tmp_path
     mixed_table.to_csv(data, index=False)
     result = CliRunner().invoke(app, ["share", str(data), "--target", "label", "-o", str(tmp_path / "out"),
                                       "--dp-epsilon", "0.001", "-q", "--set", "min_steps=1", "--set", "epochs=1"])
-    assert result.exit_code == 2 and "error: dp_epsilon: its DP-SGD share" in result.output
+    assert result.exit_code == 2 and "error: --dp-epsilon: its DP-SGD share" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 

@@ -26,6 +26,13 @@ def test_spent_budget_is_within_target_and_recorded(mixed_table, tmp_path):
     assert saved["epsilon"] == privacy["epsilon"]
     # exact class counts never reach the model file under DP
     assert synthaug.load(tmp_path / "m").class_counts_.tolist() == model.class_counts_.tolist()
+    # and inspect labels them as noised (it showed them as "training rows", as if exact)
+    from typer.testing import CliRunner
+
+    from synthaug.cli import app
+
+    shown = " ".join(CliRunner().invoke(app, ["inspect", str(tmp_path / "m")]).output.split())
+    assert "training rows, Laplace-noised (epsilon 0.1)" in shown
 
 
 def test_dp_fit_is_reproducible(mixed_table):

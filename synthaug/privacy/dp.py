@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import math
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,14 +48,23 @@ def default_delta(n_rows: int) -> float:
     return min(1e-5, 1.0 / (10.0 * n_rows))
 
 
+@contextmanager
+def quiet_accountant() -> Iterator[None]:
+    """Silence Opacus' "Optimal order is the smallest (or largest) alpha. Please consider expanding the
+    range of alphas": the RDP bound is valid, if loose, and the advice is about Opacus' internals (a
+    user cannot act on it); the noise search printed it once per call, twice at --dp-epsilon 1000."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Optimal order is the (smallest|largest) alpha")
+        yield
+
+
 def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: int) -> float:
     """The smallest noise multiplier whose accountant reaches (epsilon, delta) after ``steps``."""
     require_opacus()
     from opacus.accountants.utils import MAX_SIGMA, get_noise_multiplier
 
     try:
-        with warnings.catch_warnings():  # "optimal order is the largest alpha": the bound is valid, if loose
-            warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
+        with quiet_accountant():
             return float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
                                               steps=steps, accountant=ACCOUNTANT))
     except ValueError as exc:  # opacus: "The privacy budget is too low." (noise above MAX_SIGMA)
@@ -158,8 +169,7 @@ class PrivateDiscriminator:
         return float(loss.detach())
 
     def spent_epsilon(self) -> float:
-        with warnings.catch_warnings():  # "optimal order is the largest alpha": the bound is valid, if loose
-            warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
+        with quiet_accountant():
             return float(self.engine.get_epsilon(self.delta))
 
     def spent(self) -> dict:

@@ -1,4 +1,5 @@
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -158,3 +159,12 @@ def test_dp_model_file_holds_no_unnoised_discriminator_loss(mixed_table):
     # the generator's loss only sees D and fakes, so it is post-processing and may stay
     model = TabularCGAN(dp_epsilon=1.0, random_state=0, **DP_FAST).fit(mixed_table, y="label")
     assert all(record.get("d_loss") is None for run in model.history_ for record in run)
+
+
+def test_opacus_alpha_advice_is_not_passed_on(mixed_table):
+    # at epsilon 1000 the accountant's optimum is its smallest alpha: Opacus printed "Optimal order is the
+    # smallest alpha. Please consider expanding the range of alphas..." twice, advice a user cannot act on
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        TabularCGAN(dp_epsilon=1000.0, random_state=0, **{**DP_FAST, "epochs": 1}).fit(mixed_table, y="label")
+    assert not [w for w in caught if "Optimal order" in str(w.message)]

@@ -184,6 +184,16 @@ def _infer_kind(col: pd.Series, name: str) -> str:
     return "categorical"
 
 
+def is_identifier_like(col: pd.Series) -> bool:
+    """Whether ``fit`` would take ``col`` for an identifier and leave it out (unless kept)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _infer_kind(col, str(col.name)) == "identifier"
+    except (DataError, TypeError):  # a column fit refuses, or unhashable values
+        return False
+
+
 def values_repeat(values: pd.Series) -> bool:
     """More than :data:`MIN_REPEATED_SHARE` of the rows hold a value that another row holds too.
 

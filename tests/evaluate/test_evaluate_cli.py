@@ -93,7 +93,8 @@ def test_errors_name_the_file(files, tmp_path):
     args[args.index("--synthetic") + 1] = str(bad)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
-    assert f"{bad} (synthetic): column 'z' of train is missing" in result.output
+    assert f"{bad} (synthetic): lacks column 'z' that train has" in " ".join(result.output.split())
+    assert "identifier-like" not in result.output  # z is a measurement: the hint said a model leaves such out
 
 
 def test_tables_need_a_target(files, tmp_path):
@@ -192,7 +193,7 @@ def test_drop_leaves_out_a_column_the_model_left_out(files, tmp_path):
     result = CliRunner().invoke(app, _args(paths, tmp_path / "d", "--seeds", "1", "-q"))
     said = " ".join(result.output.split())
     assert result.exit_code == 2
-    assert "column 'patient id' of train is missing (1 missing); a model leaves out identifier-like columns" in said
+    assert "lacks column 'patient id' that train has; a model leaves out identifier-like columns" in said
     assert "--drop 'patient id'" in said
     result = CliRunner().invoke(app, _args(paths, tmp_path / "d", "--seeds", "1", "-q", "--drop", "patient id"))
     assert result.exit_code == 0, result.output

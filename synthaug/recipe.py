@@ -40,8 +40,11 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
         recipe = tomllib.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:  # read_text() raised it outside the try, as a traceback
         raise DataError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save the recipe as UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path}: not valid TOML ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:  # a .yaml recipe heard "not valid TOML", not that recipes are TOML
+        if path.suffix.lower() in (".yaml", ".yml"):
+            raise DataError(f"{path}: recipes are TOML, not YAML: [data], [model], ... tables of key = value "
+                            f"lines, as in recipes/*.toml (read as TOML: {exc})") from None
+        raise DataError(f"{path}: not valid TOML, the format of recipes ({exc})") from None
     _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other
     for item in overrides:
         _apply_override(recipe, item)

@@ -211,7 +211,7 @@ def _describe(meta: dict) -> None:
     console.print(f"{meta['model_type']} (format {meta['format_version']}, synthaug {meta['synthaug_version']})")
     console.print(f"strategy {params['strategy']}, loss {params['loss']}, trained on {training['n_rows']} rows "
                   f"in {training['seconds']}s")
-    classes = Table("class", "training rows", title=f"target {meta['target']['name']!r}")
+    classes = Table("class", _counts_heading(meta.get("privacy")), title=f"target {meta['target']['name']!r}")
     for label, count in zip(meta["classes"], meta["class_counts"], strict=True):
         classes.add_row(str(label), str(count))
     console.print(classes)
@@ -225,6 +225,15 @@ def _describe(meta: dict) -> None:
         spec = column["spec"]
         columns.add_row(spec["name"], spec["kind"], spec["dtype"], "yes" if spec["has_missing"] else "")
     console.print(columns)
+
+
+def _counts_heading(privacy: dict | None) -> str:
+    """The class-count column's heading: under DP the counts are Laplace-noised (they replace the
+    exact ones in the model file, and need not add up to the row count), unless a public schema gave them."""
+    count_epsilon = (privacy or {}).get("count_epsilon", 0)
+    if not privacy or not count_epsilon:
+        return "training rows"
+    return f"training rows, Laplace-noised (epsilon {count_epsilon:.3g})"
 
 
 @command("demo")

@@ -77,6 +77,19 @@ def option_name(python: str, cli: str | None = None, recipe: str | None = None) 
     return (recipe or f"model.{python}") if surface == RECIPE else python
 
 
+FIT_OPTIONS = frozenset({"strategy", "loss", "epochs", "min_steps", "batch_size", "device", "dp_epsilon", "dp_delta",
+                         "categorical", "continuous", "drop", "keep"})
+"""Constructor parameters that ``synthaug fit`` takes as options of their own (``--dp-epsilon``); it
+takes the others as ``--set KEY=VALUE``. tests/test_text.py checks this against the command."""
+
+
+def param_name(python: str) -> str:
+    """A model's constructor parameter as the user spells it: ``--epochs`` on the command line when
+    ``synthaug fit`` has that option, else the name ``--set`` takes (``gumbel_tau``); ``model.epochs``
+    in a recipe; ``epochs`` in Python."""
+    return option_name(python, cli=None if python in FIT_OPTIONS else python)
+
+
 @contextmanager
 def options_named_for(surface: str) -> Iterator[None]:
     """Within it, messages name options as ``surface`` spells them: :data:`PYTHON` (outside any,

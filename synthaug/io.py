@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import shutil
@@ -40,8 +41,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
     except UnicodeDecodeError:
-        raise DataError(f"{path}: {_not_utf8(path.read_bytes())}; save the file as UTF-8 "
-                        "(e.g. from Windows-1252/Latin-1)") from None
+        raise DataError(f"{path}: {_not_utf8(path.read_bytes())}") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowInvalid) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: cannot be read as {fmt}: {first}{_separator_hint(path, fmt)}") from None
@@ -54,7 +54,21 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),  # before UTF-16's:
+                    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))  # FF FE starts both
+
+
 def _not_utf8(raw: bytes) -> str:
+    """Why ``raw`` is not UTF-8 and what to do: a UTF-16/32 byte-order mark ("is UTF-16 text"), else
+    where it stops being UTF-8 ("line 3 is not UTF-8 text (byte 0xe9)"), likely a legacy code page."""
+    encoding = next((name for mark, name in BYTE_ORDER_MARKS if raw.startswith(mark)), None)
+    if encoding:  # it was told it might be Windows-1252/Latin-1
+        return (f"is {encoding} text (it starts with a {encoding} byte-order mark), not UTF-8; save the file as "
+                "UTF-8 (e.g. Excel's 'CSV UTF-8')")
+    return f"{_first_non_utf8(raw)}; save the file as UTF-8 (e.g. from Windows-1252/Latin-1)"
+
+
+def _first_non_utf8(raw: bytes) -> str:
     """Where ``raw`` stops being UTF-8: "line 3 is not UTF-8 text (byte 0xe9)"."""
     try:
         raw.decode("utf-8")

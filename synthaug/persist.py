@@ -17,7 +17,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from ._errors import DataError, ModelFileError, SynthaugWarning
-from ._text import shown
+from ._text import PYTHON, options_named_for, shown
 from .io import atomic_directory, check_output_folder
 
 FORMAT_VERSION = 1
@@ -127,9 +127,11 @@ def field(meta: dict, *keys: str, ok: Callable[[Any], bool], expected: str, wher
 @contextmanager
 def checked_as(name: str, where: str = META_FILE) -> Iterator[None]:
     """Turn a DataError from a check shared with ``fit`` (run inside), or a ModelFileError that names
-    no file, into a ModelFileError naming ``where`` and the field ``name``."""
+    no file, into a ModelFileError naming ``where`` and the field ``name``. Within it, messages name
+    parameters by their keys in the file (``epochs``, not ``--epochs``)."""
     try:
-        yield
+        with options_named_for(PYTHON):
+            yield
     except (DataError, ModelFileError) as exc:
         raise ModelFileError(f"{where}: {name}: {exc}") from None
 

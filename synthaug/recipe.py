@@ -13,7 +13,7 @@ from ._errors import DataError
 from ._gates import limit_problem
 from ._overrides import check_params, parse_value
 from ._random import check_seed
-from ._text import closest_name
+from ._text import RECIPE, closest_name, options_named_for
 from .io import TABLE_SUFFIXES
 from .sampling import MAX_SAMPLE_ROWS
 
@@ -41,8 +41,11 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
         recipe = tomllib.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:  # read_text() raised it outside the try, as a traceback
         raise DataError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save the recipe as UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path}: not valid TOML ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:  # a .yaml recipe heard "not valid TOML", not that recipes are TOML
+        if path.suffix.lower() in (".yaml", ".yml"):
+            raise DataError(f"{path}: recipes are TOML, not YAML: [data], [model], ... tables of key = value "
+                            f"lines, as in recipes/*.toml (read as TOML: {exc})") from None
+        raise DataError(f"{path}: not valid TOML, the format of recipes ({exc})") from None
     _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other
     for item in overrides:
         _apply_override(recipe, item)
@@ -201,11 +204,13 @@ def _check_model_values(recipe: dict, source: str) -> None:
     else:
         from .tabular.params import check_params as check_model
     try:
-        check_model(estimator.get_params(deep=False))
-    except DataError as exc:  # "epochs must be >= 1; got -5" -> "model.epochs must be >= 1; got -5"
+        with options_named_for(RECIPE):  # "model.epochs must be >= 1; got -5", not "--epochs ..."
+            check_model(estimator.get_params(deep=False))
+    except DataError as exc:
         message = str(exc)
-        named = any(message.startswith(name) and message[len(name):][:1] in " :=" for name in estimator.get_params())
-        raise DataError(f"{source}: {'model.' if named else '[model] '}{message}") from None
+        bare = any(message.startswith(name) and message[len(name):][:1] in " :=" for name in estimator.get_params())
+        prefix = "" if message.startswith("model.") else "model." if bare else "[model] "
+        raise DataError(f"{source}: {prefix}{message}") from None
 
 
 def _check_types(recipe: dict, source: str) -> None:

@@ -71,6 +71,13 @@ def test_same_seed_same_file(model, tmp_path):
         (["fit", "{table}", "--target", "label", "-o", "{out}", "--set", "epoch=3"], "did you mean 'epochs'"),
         (["fit", "{table}", "--target", "label", "-o", "{out}", "--set", "epochs=many"], "epochs expects a number"),
         (["fit", "{table}", "--target", "label", "-o", "{out}", "--loss", "lsgan"], "lsgan"),
+        # the option as typed: "dp_epsilon must be a positive number" named the Python argument
+        (["fit", "{table}", "--target", "label", "-o", "{out}", "--dp-epsilon", "0"],
+         "error: --dp-epsilon must be a positive number; got 0.0"),
+        (["fit", "{table}", "--target", "label", "-o", "{out}", "--dp-delta", "1e-5"],
+         "error: --dp-delta=1e-05 is set but --dp-epsilon is not"),
+        (["fit", "{table}", "--target", "label", "-o", "{out}", "--drop", "lable"],
+         "error: --drop: no column 'lable'"),
         (["sample", "{model}", "-o", "{out}.csv", "--per-class", "maybe=3"], "unknown class 'maybe'"),
         (["sample", "{model}", "-o", "{out}.csv", "--n", "5", "--balance"], "exactly one"),
         # every count 0 wrote a header-only file, where --n 0 is refused
@@ -234,6 +241,19 @@ def test_inspect_of_a_damaged_model_json_is_one_line(model, tmp_path, damage):
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert f"model.json: damaged (missing '{damage}')" in result.output
     assert isinstance(result.exception, SystemExit)
+
+
+def test_a_hand_edited_parameter_is_named_by_its_model_json_key(model, tmp_path):
+    import shutil
+
+    copy = tmp_path / "edited"
+    shutil.copytree(model, copy)
+    meta = json.loads((copy / "model.json").read_text())
+    meta["params"]["dp_epsilon"] = -1  # a file's field, not the --dp-epsilon option of the command run
+    (copy / "model.json").write_text(json.dumps(meta))
+    result = run("sample", copy, "--n", 5, "-o", tmp_path / "s.csv")
+    assert result.exit_code == 2, result.output
+    assert "model.json: params: dp_epsilon must be a positive number; got -1" in result.output
 
 
 def test_sample_help_states_the_models_own_chunk_defaults():

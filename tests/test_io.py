@@ -204,6 +204,19 @@ def test_a_file_that_is_not_utf8_names_its_line_and_the_fix(tmp_path):
         read_table(path)
 
 
+@pytest.mark.parametrize(("encoding", "named"), [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"),
+                                                 ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")])
+def test_a_utf16_or_utf32_file_is_named_by_its_byte_order_mark(tmp_path, encoding, named):
+    # it was told "line 1 is not UTF-8 text (byte 0xff); ... (e.g. from Windows-1252/Latin-1)"
+    path = tmp_path / "wide.csv"
+    path.write_bytes(("\ufeff" if encoding.endswith("-be") else "").encode(encoding)
+                     + "a,b,y\n1,2,0\n3,4,1\n".encode(encoding))
+    with pytest.raises(DataError) as caught:
+        read_table(path)
+    assert str(caught.value) == (f"{path}: is {named} text (it starts with a {named} byte-order mark), not UTF-8; "
+                                 "save the file as UTF-8 (e.g. Excel's 'CSV UTF-8')")
+
+
 @pytest.mark.parametrize("sep, name", [(";", "semicolons"), ("\t", "tabs")])
 def test_a_csv_separated_otherwise_says_so(tmp_path, sep, name):
     # read as one column 'a;b;y', then 'target column y not found'

@@ -76,6 +76,22 @@ def test_recipe_errors_are_one_line(override, message, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [('model.drop=["wardd"]', "error: model.drop: no column 'wardd'"),  # was "drop: no column 'wardd'"
+     ('model.categorical=["wardd"]', "error: model.categorical: no column 'wardd'"),
+     ('model.keep=["wardd"]', "error: model.keep: no column 'wardd'"),
+     ("model.dp_epsilon=0", "model.dp_epsilon must be a positive number; got 0"),
+     ("model.gumbel_tau=0", "model.gumbel_tau must be > 0; got 0"),
+     ("evaluate.ratios=[0.001]", "error: evaluate.ratios: 0.001 of 50 training rows adds no synthetic record")],
+)
+def test_errors_name_the_recipe_key(override, message, tmp_path):
+    result = CliRunner().invoke(app, ["run", str(RECIPES[1]), "--set", override, "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
+    assert message in result.output and "[model] model." not in result.output
+    assert not (tmp_path / "o").exists()
+
+
 def test_resolved_recipe_records_the_seed_and_no_none_text(tmp_path):
     args = ["run", str(RECIPES[1]), "-o", str(tmp_path / "out"), "-q", "--seed", "7",
             "--set", "model.privacy_filter=null", "--set", "data.seed=3"]  # --seed wins over the recipe's
@@ -164,3 +180,15 @@ def test_null_removes_a_recipe_key_but_stays_none_for_a_model_parameter():
                          "data.holdout=null", "model.label_filter=null"])
     assert "rows_per_class" not in recipe["data"] and "holdout" not in recipe["data"]
     assert "label_filter" in recipe["model"] and recipe["model"]["label_filter"] is None
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".yml", ".toml"])
+def test_a_recipe_that_is_not_toml_is_told_recipes_are_toml(tmp_path, suffix):
+    # a YAML recipe heard only "not valid TOML (...)", not that recipes are TOML
+    path = tmp_path / f"recipe{suffix}"
+    path.write_text("data:\n  dataset: sklearn:iris\nmodel:\n  epochs: 5\n")
+    result = CliRunner().invoke(app, ["run", str(path), "-o", str(tmp_path / "o")])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+    expected = "recipes are TOML, not YAML" if suffix != ".toml" else "not valid TOML, the format of recipes ("
+    assert f"{path}: {expected}" in said

@@ -3,7 +3,18 @@
 import numpy as np
 import pytest
 
-from synthaug._text import CLI, PYTHON, RECIPE, columns_option, counted, option_name, options_named_for, quoted
+from synthaug._text import (
+    CLI,
+    FIT_OPTIONS,
+    PYTHON,
+    RECIPE,
+    columns_option,
+    counted,
+    option_name,
+    options_named_for,
+    param_name,
+    quoted,
+)
 
 
 def test_quoted_says_how_many_it_leaves_out():
@@ -48,3 +59,22 @@ def test_a_command_names_its_options_and_python_its_arguments(tmp_path):
     with pytest.raises(DataError, match=r"^n must be a positive number of rows, got 0$"):
         share(pd.read_csv(table), "y", tmp_path / "r", n=0)
     assert not (tmp_path / "r").exists()
+
+
+def test_fit_options_are_the_model_parameters_synthaug_fit_takes_as_options():
+    import inspect
+
+    from synthaug import TabularCGAN
+    from synthaug._cli_tabular import fit
+
+    taken = set(inspect.signature(fit).parameters) & set(TabularCGAN().get_params())
+    assert taken == FIT_OPTIONS
+
+
+def test_a_parameter_without_an_option_is_named_as_set_takes_it():
+    spelled = {}
+    for surface in (PYTHON, CLI, RECIPE):
+        with options_named_for(surface):
+            spelled[surface] = (param_name("dp_epsilon"), param_name("gumbel_tau"))
+    assert spelled == {PYTHON: ("dp_epsilon", "gumbel_tau"), CLI: ("--dp-epsilon", "gumbel_tau"),
+                       RECIPE: ("model.dp_epsilon", "model.gumbel_tau")}

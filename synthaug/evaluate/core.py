@@ -315,19 +315,24 @@ def _drop_columns(drop, target, *frames):
     columns = {str(c) for f in tables for c in f.columns}
     for name in drop:
         if name == target:
-            raise DataError(f"drop: {name!r} is the target column")
+            raise DataError(f"{option_name('drop')}: {name!r} is the target column")
         if name not in columns:
-            raise DataError(f"drop: no column {name!r} in any table{closest_name(str(name), columns)}")
+            raise DataError(f"{option_name('drop')}: no column {name!r} in any table{closest_name(str(name), columns)}")
     return tuple(
         f.drop(columns=[c for c in f.columns if c in set(drop)]) if isinstance(f, pd.DataFrame) else f for f in frames
     )
+
+
+def _ratios_option() -> str:
+    """``ratios`` as the user spells it: ``--ratio`` (given once per ratio), ``evaluate.ratios`` in a recipe."""
+    return option_name("ratios", "--ratio", "evaluate.ratios")
 
 
 def _check_ratios_add_records(ratios: Sequence[float], n_train: int) -> None:
     for ratio in ratios:
         if round(ratio * n_train) < 1:
             raise DataError(
-                f"ratios: {ratio:g} of {n_train} training rows adds no synthetic record; "
+                f"{_ratios_option()}: {ratio:g} of {n_train} training rows adds no synthetic record; "
                 f"use a ratio above {0.5 / n_train:.3g}"
             )
 
@@ -346,16 +351,17 @@ def _as_int(value):
 
 def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -> None:
     if not ratios or any(not (isinstance(r, (int, float)) and 0 < r < math.inf) for r in ratios):
-        raise DataError(f"ratios must be positive finite numbers, got {list(ratios)!r}")
+        raise DataError(f"{_ratios_option()} must be positive finite numbers, got {list(ratios)!r}")
     names = [f"{r:g}" for r in ratios]  # the settings are named after them
     repeated = next((r for r, name in zip(ratios, names, strict=True) if names.count(name) > 1), None)
     if repeated is not None:
-        raise DataError(f"ratios: {repeated:g} is given more than once, got {list(ratios)!r}")
+        raise DataError(f"{_ratios_option()}: {repeated:g} is given more than once, got {list(ratios)!r}")
     unknown = [b for b in baselines if b not in BASELINES]
     if unknown:
         raise DataError(f"unknown baseline {unknown[0]!r}; use any of {list(BASELINES)}")
     if not isinstance(n_seeds, int) or isinstance(n_seeds, bool) or n_seeds < 1:
-        raise DataError(f"n_seeds must be a positive integer, got {n_seeds!r}")
+        raise DataError(f"{option_name('n_seeds', '--seeds', 'evaluate.seeds')} must be a positive integer, "
+                        f"got {n_seeds!r}")
     if primary_metric not in METRICS:
         raise DataError(f"primary_metric must be one of {list(METRICS)}, got {primary_metric!r}")
     if not isinstance(n_boot, int) or isinstance(n_boot, bool) or n_boot < 100:

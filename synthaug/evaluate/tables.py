@@ -23,7 +23,6 @@ Error messages name the table and column and may name class labels, never a reco
 from __future__ import annotations
 
 import difflib
-import shlex
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,9 +31,9 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
-from .._text import closest_name, option_name, quoted, stray_example
+from .._text import closest_name, columns_option, option_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column, parse_datetimes
-from ..tabular.schema import check_option_conflicts
+from ..tabular.schema import check_option_conflicts, is_identifier_like
 
 MISSING = "<missing>"
 
@@ -174,11 +173,7 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     if missing and extra:
         raise DataError(_renamed_message(name, missing, extra))
     if missing:
-        raise DataError(
-            f"{name}: column {missing[0]!r} of train is missing ({len(missing)} missing); a model leaves out "
-            f"identifier-like columns: leave them out here too with --drop {shlex.quote(','.join(missing))} "
-            "(drop= in Python)"
-        )
+        raise DataError(_missing_message(name, missing, train))
     if extra:
         raise DataError(f"{name}: column {extra[0]!r} is not in train ({len(extra)} extra)")
     if frame.shape[0] == 0:
@@ -210,6 +205,18 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     if unknown:
         shown = quoted(sorted(unknown, key=_label_key))
         raise DataError(f"{name}: target column {schema.target!r} has class(es) absent from train: {shown}")
+
+
+def _missing_message(name: str, missing: list, train: pd.DataFrame) -> str:
+    """One line for a table that lacks some of train's columns. Only when they all look like
+    identifiers in train (as fit sees them) does it say a model leaves such columns out (it said so of any column:
+    a synthetic file without 'bmi' was told 'bmi' might be identifier-like)."""
+    lacks = f"{name}: lacks {'column' if len(missing) == 1 else 'columns'} {quoted(missing)} that train has"
+    drop, them = columns_option("drop", missing), "it" if len(missing) == 1 else "them"
+    if all(is_identifier_like(train[c]) for c in missing):
+        return (f"{lacks}; a model leaves out identifier-like columns (nearly every value unique, as in train): "
+                f"leave {them} out of every table too with {drop}")
+    return f"{lacks}; give the table all of train's columns, or leave {them} out of every table with {drop}"
 
 
 def _renamed_message(name: str, missing: list, extra: list) -> str:

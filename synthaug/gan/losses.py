@@ -8,13 +8,14 @@ import torch
 import torch.nn.functional as F
 
 from .._errors import DataError
+from .._text import param_name
 
 LOSSES = ("non-saturating", "wgan-gp", "hinge")
 
 
 def check_loss(name: str) -> str:
     if name not in LOSSES:
-        raise DataError(f"loss must be one of {', '.join(LOSSES)}; got {name!r}")
+        raise DataError(f"{param_name('loss')} must be one of {', '.join(LOSSES)}; got {name!r}")
     return name
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import math
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from .._errors import DataError, SynthaugError, SynthaugWarning
-from .._text import option_name
+from .._text import param_name
 
 ACCOUNTANT = "rdp"
 DP_COUNT_SHARE = 0.05  # of epsilon, for the Laplace-noised class counts
@@ -46,22 +48,31 @@ def default_delta(n_rows: int) -> float:
     return min(1e-5, 1.0 / (10.0 * n_rows))
 
 
+@contextmanager
+def quiet_accountant() -> Iterator[None]:
+    """Silence Opacus' "Optimal order is the smallest (or largest) alpha. Please consider expanding the
+    range of alphas": the RDP bound is valid, if loose, and the advice is about Opacus' internals (a
+    user cannot act on it); the noise search printed it once per call, twice at --dp-epsilon 1000."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Optimal order is the (smallest|largest) alpha")
+        yield
+
+
 def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: int) -> float:
     """The smallest noise multiplier whose accountant reaches (epsilon, delta) after ``steps``."""
     require_opacus()
     from opacus.accountants.utils import MAX_SIGMA, get_noise_multiplier
 
     try:
-        with warnings.catch_warnings():  # "optimal order is the largest alpha": the bound is valid, if loose
-            warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
+        with quiet_accountant():
             return float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
                                               steps=steps, accountant=ACCOUNTANT))
     except ValueError as exc:  # opacus: "The privacy budget is too low." (noise above MAX_SIGMA)
         if "budget is too low" not in str(exc):
             raise
-        raise DataError(f"dp_epsilon: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small for "
-                        f"{steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
-                        f"above {MAX_SIGMA:g}; raise dp_epsilon, or train fewer steps") from None
+        raise DataError(f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small "
+                        f"for {steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
+                        f"above {MAX_SIGMA:g}; raise {param_name('dp_epsilon')}, or train fewer steps") from None
 
 
 def noisy_class_counts(counts: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
@@ -158,8 +169,7 @@ class PrivateDiscriminator:
         return float(loss.detach())
 
     def spent_epsilon(self) -> float:
-        with warnings.catch_warnings():  # "optimal order is the largest alpha": the bound is valid, if loose
-            warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
+        with quiet_accountant():
             return float(self.engine.get_epsilon(self.delta))
 
     def spent(self) -> dict:
@@ -196,18 +206,19 @@ def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
 def check_dp_request(epsilon, delta) -> None:
     """Refuse a ``dp_delta`` without ``dp_epsilon``: it would silently train without DP."""
     if epsilon is None and delta is not None:
-        raise DataError(f"dp_delta={delta!r} is set but dp_epsilon is not, so training would not be private; "
-                        f"set {option_name('dp_epsilon')} too, or drop dp_delta")
+        raise DataError(f"{param_name('dp_delta')}={delta!r} is set but {param_name('dp_epsilon')} is not, so "
+                        f"training would not be private; set {param_name('dp_epsilon')} too, or drop "
+                        f"{param_name('dp_delta')}")
 
 
 def check_budget(epsilon, delta, max_grad_norm) -> None:
     """Refuse what DP-SGD cannot deliver: epsilon > 0, 0 < delta < 1 (or None), max_grad_norm > 0."""
     if not _positive(epsilon):
-        raise DataError(f"dp_epsilon must be a positive number; got {epsilon!r}")
+        raise DataError(f"{param_name('dp_epsilon')} must be a positive number; got {epsilon!r}")
     if delta is not None and not (_positive(delta) and float(delta) < 1.0):
-        raise DataError(f"dp_delta must be in (0, 1), well below 1/n; got {delta!r}")
+        raise DataError(f"{param_name('dp_delta')} must be in (0, 1), well below 1/n; got {delta!r}")
     if not _positive(max_grad_norm):
-        raise DataError(f"dp_max_grad_norm must be a positive number; got {max_grad_norm!r}")
+        raise DataError(f"{param_name('dp_max_grad_norm')} must be a positive number; got {max_grad_norm!r}")
 
 
 def _positive(value) -> bool:
@@ -224,7 +235,8 @@ def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, count
     """
     check_budget(epsilon, delta, max_grad_norm)
     if delta is not None and float(delta) >= 1.0 / n_rows:  # "publish one random row" meets such a delta
-        warnings.warn(f"dp_delta={float(delta):.3g} is at least 1/n (1/{n_rows} training rows): a mechanism that "
+        warnings.warn(f"{param_name('dp_delta')}={float(delta):.3g} is at least 1/n (1/{n_rows} training rows): "
+                      f"a mechanism that "
                       f"publishes a random row meets it; the default is min(1e-5, 1/(10 n)) = "
                       f"{default_delta(n_rows):.3g}", SynthaugWarning, stacklevel=2)
     delta = float(delta) if delta is not None else default_delta(n_rows)

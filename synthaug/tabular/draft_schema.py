@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, SynthaugWarning
-from .._text import columns_option
+from .._text import columns_option, option_name
 from .columns import _to_json_scalar, learn_decimals, point_masses, to_float
 from .datetimes import learn_text_format
 from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
@@ -62,7 +62,7 @@ def draft_public_schema(
     categorical, continuous, keep, drop = list(categorical), list(continuous), list(keep), [str(n) for n in drop]
     check_option_conflicts(categorical=categorical, continuous=continuous, drop=drop, keep=keep)
     if str(target) in drop:
-        raise DataError(f"drop: {target!r} is the target column; it cannot be left out")
+        raise DataError(f"{option_name('drop')}: {target!r} is the target column; it cannot be left out")
     check_columns_exist(frame, drop, "drop")
     features, labels, _ = split_target(frame.drop(columns=drop), target)
     classes, _, _ = encode_labels(labels)

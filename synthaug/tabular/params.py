@@ -18,6 +18,7 @@ import torch
 from .._checks import is_betas, is_real, is_whole
 from .._errors import DataError
 from .._random import check_seed
+from .._text import param_name
 from ..gan.losses import check_loss
 from ..privacy.dp import check_budget, check_dp_request
 from .conditional import CLASS_SAMPLING
@@ -60,7 +61,7 @@ def check_flags(params: Mapping[str, Any], names: Iterable[str]) -> None:
     """Each of ``names`` True or False (the text 'false' is truthy; 1 is not a flag)."""
     for name in names:
         if not isinstance(params[name], (bool, np.bool_)):
-            raise DataError(f"{name} must be True or False; got {params[name]!r}")
+            raise DataError(f"{param_name(name)} must be True or False; got {params[name]!r}")
 
 
 def check_regularisers(params: Mapping[str, Any]) -> None:
@@ -71,14 +72,16 @@ def check_regularisers(params: Mapping[str, Any]) -> None:
         _check_real(name, params[name], lambda v: v >= 0, "a finite number >= 0")
     for name in ("lecam_weight", "r1_weight"):
         if dp and float(params[name]) > 0:  # Opacus' per-sample gradients cover the plain loss only
-            raise DataError(f"{name}: not supported with DP; got {params[name]!r}, use 0")
+            raise DataError(f"{param_name(name)}: not supported with DP; got {params[name]!r}, use 0")
     if dp and params["loss"] == "wgan-gp":
-        raise DataError("loss: wgan-gp's gradient penalty is not supported with DP; use non-saturating or hinge")
+        raise DataError(f"{param_name('loss')}: wgan-gp's gradient penalty is not supported with DP; "
+                        "use non-saturating or hinge")
     if dp and float(params["feature_matching"]) > 0:  # its loss feeds real rows' features to G outside DP-SGD
-        raise DataError(f"feature_matching: not supported with DP (the generator would see real rows' "
+        raise DataError(f"{param_name('feature_matching')}: not supported with DP (the generator would see real rows' "
                         f"discriminator features directly); got {params['feature_matching']!r}, use 0")
     if float(params["r1_weight"]) > 0 and params["loss"] == "wgan-gp":
-        raise DataError(f"r1_weight: not with loss wgan-gp (it has its own gradient penalty, gp_weight); "
+        raise DataError(f"{param_name('r1_weight')}: not with loss wgan-gp (it has its own gradient penalty, "
+                        f"gp_weight); "
                         f"got {params['r1_weight']!r}, use 0 or loss non-saturating / hinge")
 
 
@@ -97,25 +100,25 @@ def _check_dims(params: Mapping[str, Any]) -> None:
         dims = params[name]
         if not isinstance(dims, (list, tuple, np.ndarray)) or len(dims) == 0 or not all(
                 is_whole(d) and d >= 1 for d in dims):
-            raise DataError(f"{name} must be a list of layer widths >= 1, e.g. [256, 256]; got {dims!r}")
+            raise DataError(f"{param_name(name)} must be a list of layer widths >= 1, e.g. [256, 256]; got {dims!r}")
 
 
 def _check_choice(name: str, value, choices: tuple[str, ...]) -> None:
     if not isinstance(value, str) or value not in choices:
-        raise DataError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+        raise DataError(f"{param_name(name)} must be one of {', '.join(choices)}; got {value!r}")
 
 
 def _check_whole(name: str, value, minimum: int) -> None:
     """A whole number >= ``minimum``; a float with no fraction (5.0, as JSON or --set may write it) counts."""
     integral = is_whole(value) or (is_real(value) and math.isfinite(value) and float(value).is_integer())
     if not (integral and value >= minimum):
-        raise DataError(f"{name} must be a whole number >= {minimum}; got {value!r}")
+        raise DataError(f"{param_name(name)} must be a whole number >= {minimum}; got {value!r}")
 
 
 def _check_real(name: str, value, ok: Callable[[float], bool], expected: str) -> None:
     """``value`` a finite number (not a bool, not text) for which ``ok`` holds, else a DataError."""
     if not (is_real(value) and math.isfinite(float(value)) and ok(float(value))):
-        raise DataError(f"{name} must be {expected}; got {value!r}")
+        raise DataError(f"{param_name(name)} must be {expected}; got {value!r}")
 
 
 def _check_choices(params: Mapping[str, Any]) -> None:
@@ -147,14 +150,16 @@ def _check_lists(params: Mapping[str, Any]) -> None:
     _check_dims(params)
     pac = params["pac"]
     if pac is not None and not (is_whole(pac) and pac >= 0):
-        raise DataError(f"pac must be a whole number >= 1 (or 0 / None for the default); got {pac!r}")
+        raise DataError(f"{param_name('pac')} must be a whole number >= 1 (or 0 / None for the default); "
+                        f"got {pac!r}")
     if not is_betas(params["betas"]):  # [0.5] was an IndexError when training began
-        raise DataError(f"betas must be two numbers in [0, 1), e.g. [0.5, 0.9]; got {params['betas']!r}")
+        raise DataError(f"{param_name('betas')} must be two numbers in [0, 1), e.g. [0.5, 0.9]; "
+                        f"got {params['betas']!r}")
     for name in ("categorical", "continuous", "drop", "keep"):
         names = params[name]
         if not isinstance(names, Iterable) or isinstance(names, (str, bytes, Mapping)) or not all(
                 isinstance(c, str) or is_whole(c) for c in names):
-            raise DataError(f"{name} must be a list of column names; got {names!r}")
+            raise DataError(f"{param_name(name)} must be a list of column names; got {names!r}")
     check_option_conflicts(categorical=params["categorical"], continuous=params["continuous"], drop=params["drop"],
                            keep=params["keep"])
 
@@ -168,8 +173,10 @@ def _check_other(params: Mapping[str, Any]) -> None:
     except RuntimeError:  # torch's "Expected one of cpu, cuda, ... device type"
         known = False
     if not known:
-        raise DataError(f"device must be 'cpu', 'cuda', 'auto' or another torch device name; got {device!r}")
+        raise DataError(f"{param_name('device')} must be 'cpu', 'cuda', 'auto' or another torch device name; "
+                        f"got {device!r}")
     if not isinstance(params["random_state"], (np.random.Generator, np.random.RandomState, type(None))):
         check_seed(params["random_state"], "random_state")
     if not isinstance(params["public_schema"], (str, os.PathLike, dict, type(None))):
-        raise DataError(f"public_schema must be a dict or a path to a JSON file, got {params['public_schema']!r}")
+        raise DataError(f"{param_name('public_schema')} must be a dict or a path to a JSON file, "
+                        f"got {params['public_schema']!r}")

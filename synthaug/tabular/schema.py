@@ -18,7 +18,8 @@ from .._text import closest_name, option_name
 from .datetimes import date_values, is_all_dates
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
-MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical
+MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical, if they repeat:
+MIN_REPEATED_SHARE = 0.5  # more than this share of the rows must hold a value some other row holds too
 ID_MIN_UNIQUE_SHARE = 0.9  # string/integer columns this unique (and larger than below) look like ids
 ID_MIN_ROWS = 20
 NEAR_DATES = 0.9  # text whose distinct values are at least this share dates, but not all, gets a warning
@@ -58,12 +59,16 @@ SPEC_TYPES = {"name": str, "kind": str, "dtype": str, "has_missing": bool}
 
 
 def check_columns_exist(frame: pd.DataFrame, names: Iterable[str], option: str) -> None:
-    """Raise DataError naming ``option`` if any of ``names`` is not a column of ``frame``."""
+    """Raise DataError naming ``option`` if any of ``names`` is not a column of ``frame``; a column-list
+    parameter (``drop``, ``categorical``, ``continuous``, ``keep``) is named as the user spells it
+    (``--drop``, ``model.drop``), any other ``option`` ("data") as given."""
+    option = option_name(option) if option in COLUMN_OPTIONS else option
     for name in names:
         if name not in frame.columns:
             raise DataError(f"{option}: no column {name!r}{closest_name(name, frame.columns)}")
 
 
+COLUMN_OPTIONS = ("categorical", "continuous", "drop", "keep")
 CONFLICTING_OPTIONS = (("categorical", "continuous"), ("drop", "keep"), ("drop", "categorical"), ("drop", "continuous"))
 
 
@@ -164,7 +169,7 @@ def _infer_kind(col: pd.Series, name: str) -> str:
         return "datetime"
     if _is_numeric(col):
         integral = bool(np.all(np.mod(values.to_numpy(dtype=float), 1.0) == 0.0))
-        if n_unique <= MAX_NUMERIC_CATEGORIES:
+        if n_unique <= MAX_NUMERIC_CATEGORIES and values_repeat(values):
             return "categorical"
         if integral and looks_like_id(len(values), n_unique) and _is_monotonic(values):
             return "identifier"
@@ -177,6 +182,28 @@ def _infer_kind(col: pd.Series, name: str) -> str:
     if looks_like_id(len(values), n_unique):
         return "identifier"
     return "categorical"
+
+
+def is_identifier_like(col: pd.Series) -> bool:
+    """Whether ``fit`` would take ``col`` for an identifier and leave it out (unless kept)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _infer_kind(col, str(col.name)) == "identifier"
+    except (DataError, TypeError):  # a column fit refuses, or unhashable values
+        return False
+
+
+def values_repeat(values: pd.Series) -> bool:
+    """More than :data:`MIN_REPEATED_SHARE` of the rows hold a value that another row holds too.
+
+    A few distinct numbers make a category only when they recur (a 0/1 flag, a 1-5 score): on a
+    10-row table, 10 distinct measurements are not 10 categories of one row each, which a
+    categorical codec would fold away (categories seen in fewer than ``min_category_count`` rows)
+    and sample as missing. From 19 rows on, at most 10 distinct values always repeat enough.
+    """
+    counts = values.value_counts(sort=False).to_numpy()
+    return counts[counts > 1].sum() > MIN_REPEATED_SHARE * len(values)
 
 
 def _is_bool_object(values: pd.Series) -> bool:

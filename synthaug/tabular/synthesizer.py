@@ -185,8 +185,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         schema = resolve_public_schema(self.public_schema)
         features, labels, columns = split_target(X, y)
         if labels.name is not None and labels.name in set(map(str, self.drop)):
-            raise DataError(f"drop: {labels.name!r} is the target column, which the model is conditioned on; "
-                            "it cannot be left out")
+            raise DataError(f"{option_name('drop')}: {labels.name!r} is the target column, which the model is "
+                            "conditioned on; it cannot be left out")
         check_columns_exist(features, self.drop, "drop")
         features = features.drop(columns=list(self.drop))
         self.seed_ = agreed_seed(draw_seed(self.random_state))  # one seed for all torchrun processes

@@ -164,7 +164,7 @@ def test_bad_tables(tables):
         evaluate(train, test, fresh.iloc[:0], "label")
     with pytest.raises(DataError, match="test: target column 'label' has a single class"):
         evaluate(train, test.assign(label="no"), fresh, "label")
-    with pytest.raises(DataError, match="holdout: column 'x' of train is missing"):
+    with pytest.raises(DataError, match="holdout: lacks column 'x' that train has"):
         evaluate(train, test, fresh, "label", holdout=fresh.drop(columns="x"))
     nan_z = fresh.assign(z=np.nan)
     assert evaluate(train, test, nan_z, "label", baselines=(), random_state=0, **FAST).utility is not None

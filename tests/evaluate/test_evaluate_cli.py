@@ -93,7 +93,8 @@ def test_errors_name_the_file(files, tmp_path):
     args[args.index("--synthetic") + 1] = str(bad)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
-    assert f"{bad} (synthetic): column 'z' of train is missing" in result.output
+    assert f"{bad} (synthetic): lacks column 'z' that train has" in " ".join(result.output.split())
+    assert "identifier-like" not in result.output  # z is a measurement: the hint said a model leaves such out
 
 
 def test_tables_need_a_target(files, tmp_path):
@@ -192,7 +193,7 @@ def test_drop_leaves_out_a_column_the_model_left_out(files, tmp_path):
     result = CliRunner().invoke(app, _args(paths, tmp_path / "d", "--seeds", "1", "-q"))
     said = " ".join(result.output.split())
     assert result.exit_code == 2
-    assert "column 'patient id' of train is missing (1 missing); a model leaves out identifier-like columns" in said
+    assert "lacks column 'patient id' that train has; a model leaves out identifier-like columns" in said
     assert "--drop 'patient id'" in said
     result = CliRunner().invoke(app, _args(paths, tmp_path / "d", "--seeds", "1", "-q", "--drop", "patient id"))
     assert result.exit_code == 0, result.output
@@ -215,5 +216,16 @@ def test_repeated_drop_options_add_up(files, tmp_path):
 def test_drop_of_an_unknown_column_is_an_error(files, tmp_path):
     result = CliRunner().invoke(app, _args(files, tmp_path / "u", "--drop", "x,Colour"))
     assert result.exit_code == 2
-    assert result.output.splitlines() == ["error: drop: no column 'Colour' in any table (did you mean 'colour'?)"]
+    assert result.output.splitlines() == ["error: --drop: no column 'Colour' in any table (did you mean 'colour'?)"]
     assert not (tmp_path / "u").exists()
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--ratio", "0"], "error: --ratio must be positive finite numbers, got [0.0]"),  # was "ratios must be ..."
+    (["--ratio", "0.001"], "error: --ratio: 0.001 of 120 training rows adds no synthetic record; use a ratio above "
+                           "0.00417"),
+    (["--ratio", "1", "--ratio", "1"], "error: --ratio: 1 is given more than once, got [1.0, 1.0]"),
+])
+def test_ratio_errors_name_the_ratio_option(files, tmp_path, extra, message):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "r", *extra))
+    assert result.exit_code == 2 and result.output.splitlines() == [message], result.output

@@ -1,4 +1,5 @@
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -26,6 +27,13 @@ def test_spent_budget_is_within_target_and_recorded(mixed_table, tmp_path):
     assert saved["epsilon"] == privacy["epsilon"]
     # exact class counts never reach the model file under DP
     assert synthaug.load(tmp_path / "m").class_counts_.tolist() == model.class_counts_.tolist()
+    # and inspect labels them as noised (it showed them as "training rows", as if exact)
+    from typer.testing import CliRunner
+
+    from synthaug.cli import app
+
+    shown = " ".join(CliRunner().invoke(app, ["inspect", str(tmp_path / "m")]).output.split())
+    assert "training rows, Laplace-noised (epsilon 0.1)" in shown
 
 
 def test_dp_fit_is_reproducible(mixed_table):
@@ -124,7 +132,7 @@ def test_budget_too_small_for_the_noise_search_is_one_line(mixed_table, tmp_path
     mixed_table.to_csv(data, index=False)
     result = CliRunner().invoke(app, ["share", str(data), "--target", "label", "-o", str(tmp_path / "out"),
                                       "--dp-epsilon", "0.001", "-q", "--set", "min_steps=1", "--set", "epochs=1"])
-    assert result.exit_code == 2 and "error: dp_epsilon: its DP-SGD share" in result.output
+    assert result.exit_code == 2 and "error: --dp-epsilon: its DP-SGD share" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
@@ -151,3 +159,12 @@ def test_dp_model_file_holds_no_unnoised_discriminator_loss(mixed_table):
     # the generator's loss only sees D and fakes, so it is post-processing and may stay
     model = TabularCGAN(dp_epsilon=1.0, random_state=0, **DP_FAST).fit(mixed_table, y="label")
     assert all(record.get("d_loss") is None for run in model.history_ for record in run)
+
+
+def test_opacus_alpha_advice_is_not_passed_on(mixed_table):
+    # at epsilon 1000 the accountant's optimum is its smallest alpha: Opacus printed "Optimal order is the
+    # smallest alpha. Please consider expanding the range of alphas..." twice, advice a user cannot act on
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        TabularCGAN(dp_epsilon=1000.0, random_state=0, **{**DP_FAST, "epochs": 1}).fit(mixed_table, y="label")
+    assert not [w for w in caught if "Optimal order" in str(w.message)]

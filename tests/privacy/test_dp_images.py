@@ -106,8 +106,9 @@ def test_cli_fit_with_dp_prints_epsilon_and_inspect_shows_it(image_folder, tmp_p
     assert result.exit_code == 0 and "spent epsilon" in result.output and "metadata: NOT covered" in result.output
 
 
-@pytest.mark.parametrize(("option", "message"), [(["--dp-epsilon", "-1"], "dp_epsilon must be a positive number"),
-                                                  (["--dp-epsilon", "1", "--dp-delta", "1"], "dp_delta must be in")])
+@pytest.mark.parametrize(("option", "message"), [  # the options as typed, not dp_epsilon / dp_delta
+    (["--dp-epsilon", "-1"], "error: --dp-epsilon must be a positive number"),
+    (["--dp-epsilon", "1", "--dp-delta", "1"], "error: --dp-delta must be in")])
 def test_cli_bad_budget_is_one_line_exit_2(image_folder, tmp_path, option, message):
     result = runner.invoke(app, ["fit", str(image_folder), "-o", str(tmp_path / "m"), *option, *SET])
     assert result.exit_code == 2 and message in result.output

@@ -98,6 +98,7 @@ def test_guarantee_says_public_only_with_a_public_schema(counts, tmp_path):
     model.save(tmp_path / "m")
     out = CliRunner().invoke(app, ["inspect", str(tmp_path / "m")])
     assert out.exit_code == 0 and "schema: public (given)" in out.output
+    assert ("Laplace-noised (epsilon 0.05)" in " ".join(out.output.split())) != counts  # public counts are exact
     data_model = TabularCGAN(dp_epsilon=1.0, random_state=0, **{**TINY, "batch_size": 8})
     data_model.fit(private_table(0), y="label")
     assert "NOT covered" in data_model.privacy_["scope"]["schema"]

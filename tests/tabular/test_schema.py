@@ -169,3 +169,21 @@ def test_a_column_forced_both_categorical_and_continuous_is_refused():
     frame = pd.DataFrame({"age": np.arange(40) % 30, "v": np.linspace(0, 1, 40)})
     with pytest.raises(DataError, match=r"column 'age' is in both categorical and continuous"):
         infer_schema(frame, categorical=["age"], continuous=["v", "age"])
+
+
+def test_few_numbers_that_do_not_repeat_stay_numeric():
+    # 10 rows of 10 distinct measurements were 10 one-row categories, all folded away: sampled as NaN
+    frame = pd.DataFrame({"alcohol": [14.23, 13.2, 13.16, 14.37, 13.24, 12.37, 12.33, 12.64, 13.67, 12.37],
+                          "magnesium": [127, 100, 101, 113, 118, 112, 98, 121, 105, 97],
+                          "flag": [0, 1, 0, 0, 1, 1, 0, 1, 0, 0],
+                          "score": [1, 2, 2, 3, 5, 3, 4, 4, 5, 1],
+                          "half": [1.5, 1.5, 2.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5]})
+    found, _ = kinds(frame)
+    assert found == {"alcohol": "continuous", "magnesium": "integer", "flag": "categorical",
+                     "score": "categorical", "half": "continuous"}  # half: 4 of 10 rows hold a repeated value
+
+
+def test_ten_values_always_repeat_enough_from_19_rows():
+    values = np.r_[np.arange(9), np.full(10, 9)] + 0.5  # 19 rows, the fewest repeated: 9 singletons
+    assert kinds(pd.DataFrame({"v": values}))[0] == {"v": "categorical"}
+    assert kinds(pd.DataFrame({"v": values[:-1]}))[0] == {"v": "continuous"}  # 18 rows: 9 of 18 repeat

@@ -23,8 +23,8 @@ RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gate
 NOT_RECORDED = "not recorded by this synthesizer"
 CARD_VERSION = 3
 """3: ``privacy_filter`` (records the sampling filter still rejected, dropped, per class; or why no
-filter ran) and no ``verbose`` among the params; 2: each gate records the upper end of its measure's
-95% interval (``upper``) and passes on it; 1 passed on the measured value."""
+filter ran), ``data.released_per_class`` and no ``verbose`` among the params; 2: each gate records
+the upper end of its measure's 95% interval (``upper``) and passes on it; 1 passed on the measured value."""
 
 
 def screen_privacy_filter(model, synthetic: pd.DataFrame, target: str) -> tuple[pd.DataFrame, dict]:
@@ -85,8 +85,13 @@ def gates_note(checks: list[GateResult]) -> str:
 
 
 def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
-                 n_filtered: int, seed: int, n_threshold: int = 0, screen: dict | None = None) -> dict:
-    """What was trained, with what guarantee, which measures and thresholds, versions, seed."""
+                 n_filtered: int, seed: int, n_threshold: int = 0, screen: dict | None = None,
+                 released: pd.Series | None = None) -> dict:
+    """What was trained, with what guarantee, which measures and thresholds, versions, seed;
+    ``released``: the released records' labels (their count per class goes on the card)."""
+    per_class = pd.Series(dtype=int) if released is None else released.value_counts(sort=False)
+    if hasattr(model, "classes_"):  # every class the model makes, 0 for one with none released
+        per_class = per_class.reindex(model.classes_, fill_value=0)
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     privacy = getattr(model, "privacy_", None)
     if privacy:  # a copy: the model's own record stays as the accountant wrote it
@@ -95,7 +100,8 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
         "card_version": CARD_VERSION,
         "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
                  "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
-                 "filter_threshold_rows": n_threshold},
+                 "filter_threshold_rows": n_threshold,
+                 "released_per_class": {str(plain(c)): int(k) for c, k in dict(per_class).items()}},
         "model": {"type": type(model).__name__, "params": _plain_params(model)},
         "privacy_filter": screen if screen is not None else {"applied": False, "reason": no_filter_reason(model)},
         "guarantee": privacy if privacy else "none: the model was trained without differential privacy",

@@ -225,6 +225,23 @@ def check_dp_delta(model, n_train: int) -> None:
                     f"{default_delta(n_train):.3g}) or set it below 1/{n_train}")
 
 
+def check_every_class_left(sampled: pd.Series, kept: pd.Series, what: str, why: str) -> None:
+    """Refuse a release that a filter left without a class's records (``sampled``: records per class
+    before it; ``kept``: the labels after): a release silently lacking a class misleads whoever trains
+    on it, as check_class_rows says, and it was released (exit 0) when other classes kept rows."""
+    left = kept.value_counts(sort=False).reindex(sampled.index, fill_value=0)
+    gone = left[(left == 0) & (sampled > 0)]
+    if len(gone) == len(sampled):
+        raise DataError(f"{what}: every one of the {int(sampled.sum())} synthetic records was {why}; nothing to "
+                        "release (train longer, or give the classes more rows)")
+    if len(gone):
+        label = plain(gone.index[0])
+        more = f" (and of {quoted(gone.index[1:])})" if len(gone) > 1 else ""
+        raise DataError(f"{what}: every one of the {int(sampled[gone.index[0]])} records of class {label!r}{more} "
+                        f"was {why}; a release without the class would mislead whoever trains on it (train longer, "
+                        "give the class more rows, or drop it)")
+
+
 def filter_close_records(train, reference, synthetic, target: str, quantile: float,
                          kinds: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Drop synthetic rows closer to a training row than ``quantile`` of holdout rows are.
@@ -294,11 +311,10 @@ def share(
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
     synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=random_state)
+    sampled = synthetic[target].value_counts(sort=False)
     synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
-    if synthetic.empty:
-        raise DataError(f"privacy filter: every one of the {screen['dropped_rows']} synthetic records was still "
-                        "inside a training row's radius after the filter's tries; nothing to release (train longer, "
-                        "or give the classes more rows)")
+    check_every_class_left(sampled, synthetic[target], "privacy filter", "still inside a training row's radius "
+                           "after the filter's tries")
     left_out = left_out_columns(model, train, synthetic)  # measure the columns released, not those
     kinds = model_kinds(model)  # and as the kinds the model was given
     train, reference = train.drop(columns=left_out), reference.drop(columns=left_out)
@@ -307,9 +323,8 @@ def share(
         threshold_rows = threshold_rows.drop(columns=left_out)
         n_threshold = len(threshold_rows)
         synthetic = filter_close_records(train, threshold_rows, synthetic, target, filter_quantile, kinds)
-        if synthetic.empty:
-            raise DataError(f"{_filter()} {filter_quantile}: every one of the {n_before} synthetic records was "
-                            "closer to a training row than the holdout's quantile; nothing to release")
+        check_every_class_left(sampled, synthetic[target], f"{_filter()} {filter_quantile}",
+                               "closer to a training row than the holdout's quantile")
     # the holdout is the test set and the privacy reference: given as both, the report says so
     result = evaluate(train, reference, synthetic, target, reference, baselines=(), n_seeds=n_seeds,
                       random_state=random_state, **kinds)
@@ -320,7 +335,7 @@ def share(
     synthetic_leakage = next(p for p in result.privacy if p.source == "synthetic")
     checks = check_gates(synthetic_leakage, gates)
     card = release_card(model, result, checks, gates, len(train), len(reference), n_before - len(synthetic),
-                        random_state, n_threshold, screen)
+                        random_state, n_threshold, screen, synthetic[target])
     released = all(g.passed for g in checks)
     result.notes += [guarantee_note(card), gates_note(checks)]
     if released:

@@ -551,6 +551,25 @@ def test_rows_the_privacy_filter_still_rejects_are_not_released(tmp_path, monkey
     assert f"dropped {screen['dropped_rows']} record(s)" in note and "they are not released" in note
 
 
+def test_a_release_the_filter_left_without_a_class_is_refused(tmp_path, monkeypatch):
+    """Dropping the filter's rejects released a table without class 'no' (exit 0) when 'yes' kept rows."""
+    from synthaug import TabularCGAN
+    from tests.conftest import make_mixed_table
+
+    frame = make_mixed_table().drop(columns="joined")
+    close = {"no": True, "yes": False}
+    monkeypatch.setattr(TabularCGAN, "privacy_filter_rejects", lambda self, f: f["label"].map(close).to_numpy())
+    with pytest.raises(DataError, match=r"^privacy filter: every one of the \d+ records of class 'no' was still "
+                                        r"inside a training row's radius .*; a release without the class would"):
+        share(frame, "label", tmp_path / "r", synthesizer=_tiny_model(), gates=LOOSE)
+    assert not (tmp_path / "r").exists()
+    close["no"] = False  # nothing dropped: released, and the card counts each class's records
+    outcome = share(frame, "label", tmp_path / "r", synthesizer=_tiny_model(), gates=LOOSE)
+    counts = outcome.card["data"]["released_per_class"]
+    assert set(counts) == {"no", "yes"} and min(counts.values()) > 0
+    assert sum(counts.values()) == outcome.card["data"]["released_rows"]
+
+
 def test_the_card_says_when_no_privacy_filter_screened_the_records(tmp_path):
     from tests.conftest import make_mixed_table
 

@@ -35,16 +35,25 @@ MODEL_TYPES = {
 }
 
 
+# Subpackages that `import synthaug` used to load as a side effect: `synthaug.evaluate.evaluate(...)`
+# kept working after the lazy imports only because they are imported here on first use.
+_SUBMODULES = ("augment", "distributed", "evaluate", "images", "io", "persist", "privacy", "recipe", "sampling",
+               "share", "tabular", "torch_data")
+
+
 def __getattr__(name: str) -> object:
-    if name not in _LAZY:
+    if name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
     globals()[name] = value  # later look-ups find it without coming here
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})
 
 
 def load(path):

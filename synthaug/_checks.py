@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -15,6 +16,11 @@ def is_whole(value) -> bool:
 def is_real(value) -> bool:
     """True for an int, float or numpy number; False for bools and text."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def is_finite(value) -> bool:
+    """True for a finite int, float or numpy number; False for NaN, infinities, bools and text."""
+    return is_whole(value) or (is_real(value) and math.isfinite(value))  # an int of any size is finite
 
 
 def is_betas(value) -> bool:

@@ -12,6 +12,7 @@ module, so that ``synthaug --help`` and ``synthaug evaluate --help`` start quick
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +29,13 @@ _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder 
 
 def _is_images(path: Path) -> bool:
     return path.is_dir() or path.suffix.lower() == ".npz"
+
+
+class Judge(str, Enum):
+    """The real images the CAS judge of an image evaluation trains on (``judge`` of evaluate_images)."""
+
+    train_test = "train+test"
+    train = "train"
 
 
 @command("evaluate")
@@ -78,7 +86,7 @@ def evaluate_command(
         int, typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier.")
     ] = 500,
     judge: Annotated[
-        str | None,
+        Judge | None,
         typer.Option("--judge", help="Images: real images the CAS judge trains on, 'train+test' (default; its "
                      "accuracy is then cross-validated over the test images) or 'train'."),
     ] = None,
@@ -106,7 +114,7 @@ def evaluate_command(
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
         evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed, quiet, console, steps=classifier_steps,
-                            jobs=jobs, real_images=not no_real_images, judge=judge)
+                            jobs=jobs, real_images=not no_real_images, judge=None if judge is None else judge.value)
         return
     if no_real_images:  # rather than accept it and do nothing
         raise DataError("--no-real-images: an option of the image evaluation (its closest-pairs strip); "

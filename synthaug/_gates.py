@@ -1,13 +1,12 @@
-"""The measures a release gate may name and the range of each limit. A light module (no numpy,
-pandas, torch or scikit-learn), so ``synthaug share --help`` can list the measures; a test checks
+"""The measures a release gate may name and the range of each limit. A light module (no pandas,
+torch or scikit-learn), so ``synthaug share --help`` can list the measures; a test checks
 the names against :func:`synthaug.share.gate_measures`. The ranges follow the definitions in
 :mod:`synthaug.privacy.leakage`: shares and AUCs lie in [0, 1], an excess of one share over
 another in [-1, 1]."""
 
 from __future__ import annotations
 
-import math
-from numbers import Integral, Real
+from ._checks import is_finite, is_whole
 
 SHARE, EXCESS, AUC = "a share", "an excess of one share over another", "an AUC"
 MEASURE_RANGES: dict[str, tuple[float, float, str]] = {
@@ -31,7 +30,7 @@ def limit_problem(limit, measure: str) -> str | None:
     ``attribute_inference[col]`` or ``membership_auc``, the higher of the two attacks' AUCs), as a
     phrase; None if it can. A limit outside the measure's
     range is refused: above it the gate passes whatever the records are, below it nothing does."""
-    if not _finite(limit):
+    if not is_finite(limit):
         return f"the limit must be a finite number, got {limit!r}"
     low, high, what = {**MEASURE_RANGES, "membership_auc": (0.0, 1.0, AUC)}[measure.partition("[")[0]]
     if not low <= limit <= high:
@@ -39,12 +38,15 @@ def limit_problem(limit, measure: str) -> str | None:
     return None
 
 
+def switches_off(limit, measure: str) -> bool:
+    """Whether a gate with ``limit`` on ``measure`` can never fail: the measure's upper bound never
+    exceeds the top of its range (a legitimate way to turn a gate off, worth a warning)."""
+    return limit_problem(limit, measure) is None and limit >= {**MEASURE_RANGES, "membership_auc": (0.0, 1.0, AUC)}[
+        measure.partition("[")[0]][1]
+
+
 def count_problem(limit) -> str | None:
     """Why ``limit`` cannot be the most exact copies a release may hold; None if it can."""
-    if not isinstance(limit, Integral) or isinstance(limit, bool) or limit < 0:
+    if not is_whole(limit) or limit < 0:
         return f"the limit must be a whole number of rows >= 0, got {limit!r}"
     return None
-
-
-def _finite(value) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)

@@ -14,6 +14,7 @@ import numpy as np
 PYTHON, CLI, RECIPE = "python", "cli", "recipe"
 """Where the user set the options a message names: Python arguments, command-line options, recipe keys."""
 _SURFACE: ContextVar[str] = ContextVar("surface", default=PYTHON)
+_COMMAND_OPTIONS: ContextVar[frozenset[str]] = ContextVar("command_options", default=frozenset())
 
 
 def closest_name(name: str, choices: Iterable[str]) -> str:
@@ -77,30 +78,26 @@ def option_name(python: str, cli: str | None = None, recipe: str | None = None) 
     return (recipe or f"model.{python}") if surface == RECIPE else python
 
 
-FIT_OPTIONS = frozenset({"strategy", "loss", "epochs", "min_steps", "batch_size", "device", "dp_epsilon", "dp_delta",
-                         "categorical", "continuous", "drop", "keep"})
-"""Constructor parameters that ``synthaug fit`` takes as options of their own (``--dp-epsilon``); it
-takes the others as ``--set KEY=VALUE``. tests/test_text.py checks this against the command."""
-
-
 def param_name(python: str) -> str:
     """A model's constructor parameter as the user spells it: ``--epochs`` on the command line when
-    ``synthaug fit`` has that option, else the name ``--set`` takes (``gumbel_tau``); ``model.epochs``
-    in a recipe; ``epochs`` in Python."""
-    return option_name(python, cli=None if python in FIT_OPTIONS else python)
+    the running command has that option (``synthaug fit`` has, ``share`` has not), else the name
+    ``--set`` takes (``epochs``, ``gumbel_tau``); ``model.epochs`` in a recipe; ``epochs`` in Python."""
+    return option_name(python, cli=None if python in _COMMAND_OPTIONS.get() else python)
 
 
 @contextmanager
-def options_named_for(surface: str) -> Iterator[None]:
+def options_named_for(surface: str, command_options: Iterable[str] = ()) -> Iterator[None]:
     """Within it, messages name options as ``surface`` spells them: :data:`PYTHON` (outside any,
-    for the Python API), :data:`CLI` (each command) or :data:`RECIPE` (``synthaug run``)."""
+    for the Python API), :data:`CLI` (each command, with ``command_options``: the Python names of
+    its own options, for :func:`param_name`) or :data:`RECIPE` (``synthaug run``)."""
     if surface not in (PYTHON, CLI, RECIPE):
         raise ValueError(f"surface must be {PYTHON!r}, {CLI!r} or {RECIPE!r}; got {surface!r}")
-    token = _SURFACE.set(surface)
+    tokens = _SURFACE.set(surface), _COMMAND_OPTIONS.set(frozenset(command_options))
     try:
         yield
     finally:
-        _SURFACE.reset(token)
+        _SURFACE.reset(tokens[0])
+        _COMMAND_OPTIONS.reset(tokens[1])
 
 
 MIN_SHOWN_ROWS = 5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import re
 import warnings
 from collections.abc import Callable
@@ -78,11 +79,13 @@ def command(*args, **kwargs) -> Callable:
     """``app.command`` that reports known errors as one line (exit 2) and Ctrl-C as exit 130."""
 
     def decorate(fn: Callable) -> Callable:
+        options = frozenset(inspect.signature(fn).parameters)  # what param_name may call --epochs, not epochs
+
         @functools.wraps(fn)
         def wrapper(*a, **k):
             from sklearn.exceptions import NotFittedError
 
-            with warnings.catch_warnings(), options_named_for(CLI):  # messages say --per-class, not per_class
+            with warnings.catch_warnings(), options_named_for(CLI, options):  # --per-class, not per_class
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
                 try:

@@ -106,7 +106,7 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
             raise DataError(f"{name}: count for class {label!r}: at most {MAX_SAMPLE_ROWS} rows can be generated, "
                             f"got {count!r}")
         if lookup[key] in seen:
-            raise DataError(f"{name}: class {classes[lookup[key]]!r} is given twice (as {seen[lookup[key]]!r} "
+            raise DataError(f"{name}: class {plain(classes[lookup[key]])!r} is given twice (as {seen[lookup[key]]!r} "
                             f"and {label!r})")
         seen[lookup[key]] = label
         counts[lookup[key]] = int(count)

@@ -4,6 +4,7 @@ leakage gate passes. A refused release writes no synthetic data."""
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +14,9 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import train_test_split
 
-from ._checks import is_whole
-from ._errors import DataError
-from ._gates import count_problem, limit_problem
+from ._checks import is_finite, is_whole
+from ._errors import DataError, SynthaugWarning
+from ._gates import count_problem, limit_problem, switches_off
 from ._random import check_seed
 from ._release_card import (
     gates_note,
@@ -121,7 +122,7 @@ def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
     outside its measure's range passes whatever the records are, or nothing does."""
     if n is not None and (not is_whole(n) or n < 1):
         raise DataError(f"{option_name('n', recipe='share.n')} must be a positive number of rows, got {n!r}")
-    if filter_quantile is not None and not (_finite(filter_quantile) and 0 < filter_quantile < 1):
+    if filter_quantile is not None and not (is_finite(filter_quantile) and 0 < filter_quantile < 1):
         raise DataError(f"{_filter()} must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
     known = gate_measures(target)
     unknown = [name for name in gates.extra if name not in known]
@@ -136,6 +137,13 @@ def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
     for name, problem in limits:
         if problem:
             raise DataError(f"{name}: {problem}")
+    off = [(_gate(name), getattr(gates, name)) for name in ("max_dcr_share", "max_membership_auc")
+           if switches_off(getattr(gates, name), name.removeprefix("max_"))]
+    off += [(option_name(f"gates.extra[{k!r}]", f"--gate {k}", f"share.gates[{k!r}]"), v)
+            for k, v in gates.extra.items() if switches_off(v, k)]
+    for name, limit in off:
+        warnings.warn(f"{name} {limit}: the measure never exceeds {limit}, so this gate is off", SynthaugWarning,
+                      stacklevel=2)
 
 
 def gate_measures(target: str) -> list[str]:
@@ -151,15 +159,11 @@ def check_release_path(path: str | Path) -> Path:
                                "folder, so choose another path")
 
 
-def _finite(value) -> bool:
-    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and bool(np.isfinite(value))
-
-
 def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
                   option: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified (train, holdout); the holdout scores utility and is the privacy reference."""
     option = option or option_name("holdout", recipe="share.holdout")
-    if not (_finite(fraction) and 0 < fraction < 1):
+    if not (is_finite(fraction) and 0 < fraction < 1):
         raise DataError(f"{option} must be a fraction between 0 and 1, got {fraction}")
     if target not in data.columns:
         raise DataError(f"target column {target!r} not found{closest_name(target, data.columns)}")
@@ -215,7 +219,7 @@ def check_dp_delta(model, n_train: int) -> None:
     such a delta, so the card's DP claim would say nothing (fit only warns)."""
     params = model.get_params() if hasattr(model, "get_params") else {}
     delta = params.get("dp_delta")
-    if params.get("dp_epsilon") is None or not _finite(delta) or delta < 1.0 / n_train:
+    if params.get("dp_epsilon") is None or not is_finite(delta) or delta < 1.0 / n_train:
         return  # no DP, or a delta the model's own checks refuse
     from .privacy.dp import default_delta
 

@@ -51,3 +51,13 @@ def test_every_public_name_resolves():
 def test_an_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="^module 'synthaug' has no attribute 'TabularGAN'$"):
         synthaug.TabularGAN  # noqa: B018
+
+
+def test_subpackages_are_attributes_of_the_package_as_before_the_lazy_imports():
+    """`import synthaug; synthaug.evaluate.evaluate(...)` worked when `import synthaug` loaded everything."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    code = ("import synthaug; print(synthaug.evaluate.evaluate.__module__, synthaug.tabular.__name__, "
+            "synthaug.share.share.__name__, 'evaluate' in dir(synthaug))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["synthaug.evaluate.core", "synthaug.tabular", "share", "True"]

@@ -2,6 +2,7 @@
 one, and no real record reaches the release folder or the console."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ from sklearn.base import BaseEstimator
 from sklearn.datasets import load_breast_cancer
 from typer.testing import CliRunner
 
-from synthaug import DataError
+from synthaug import DataError, SynthaugWarning
 from synthaug.cli import app
 from synthaug.share import Gates, share
 
@@ -596,3 +597,18 @@ def test_quiet_changes_no_byte_of_the_release(tmp_path):
     for file in ("card.json", "synthetic.csv"):
         assert (tmp_path / "loud" / file).read_bytes() == (tmp_path / "quiet" / file).read_bytes(), file
     assert "verbose" not in json.loads((tmp_path / "quiet" / "card.json").read_text())["model"]["params"]
+
+
+def test_a_gate_at_the_top_of_its_measures_range_is_warned_about_as_off():
+    """--max-membership-auc 1 passed whatever the records were, silently."""
+    from synthaug._text import CLI, options_named_for
+    from synthaug.share import check_options
+
+    off = r"^--max-membership-auc 1: the measure never exceeds 1, so this gate is off"
+    with pytest.warns(SynthaugWarning, match=off), options_named_for(CLI):
+        check_options("y", None, Gates(max_membership_auc=1), None)
+    with pytest.warns(SynthaugWarning, match=r"^gates.extra\['near_copies'\] 1.0: .* this gate is off"):
+        check_options("y", None, Gates(extra={"near_copies": 1.0}), None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_options("y", None, Gates(max_dcr_share=0.99, max_membership_auc=0.6), None)

@@ -30,7 +30,10 @@ from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifi
 SHARED_TOLERANCE = 0.01
 """A table whose share of training rows exceeds what duplicates explain by more than this (plus three
 standard errors of that share) gets a warning."""
-ONE_SEED = ("one seed (n_seeds=1): the utility intervals cover test-set sampling only, not the variation between "
+def one_seed_note() -> str:
+    """The note on a one-seed evaluation, naming the seeds option as the user spells it."""
+    seeds = option_name("n_seeds=1", "--seeds 1", "evaluate.seeds = 1, or share.seeds in a [share] run")
+    return (f"one seed ({seeds}): the utility intervals cover test-set sampling only, not the variation between "
             "refits (classifier seeds, synthetic draws), so the utility verdicts may be too firm; use 3 or more seeds")
 NOT_MEASURABLE = 0.5
 """From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
@@ -130,7 +133,7 @@ def evaluate(
     tables = {"test": test, "synthetic": synthetic, "holdout": holdout}
     schema = check_tables(train, target, tables, categorical=categorical, continuous=continuous)
     _check_ratios_add_records(ratios, len(train))
-    notes = _test_notes(test, target, schema.classes) + ([ONE_SEED] if n_seeds == 1 else [])
+    notes = _test_notes(test, target, schema.classes) + ([one_seed_note()] if n_seeds == 1 else [])
     _warn(notes)
     if holdout is None:
         notes.append("no holdout given: the test set is the privacy reference (non-members)")

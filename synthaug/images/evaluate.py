@@ -294,7 +294,8 @@ def weak_judge_note(score: dict) -> str:
     return (f"the CAS judge is weak: {100 * score['accuracy']:.1f}% accuracy on {judge_accuracy_text(score)} "
             f"(chance {100 * score['chance']:.1f}%, the most common class's share; wanted "
             f"{100 * score['weak_below']:.1f}%, halfway from chance to 100%), so a low CAS may be the judge's "
-            "failure rather than the synthetic images'; train the classifiers longer (steps, --classifier-steps)")
+            "failure rather than the synthetic images'; train the classifiers longer "
+            f"({option_name('steps', '--classifier-steps', 'evaluate.steps')})")
 
 
 def privacy(x_sy, x_tr, x_te, n_pairs: int) -> dict:

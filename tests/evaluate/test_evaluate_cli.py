@@ -229,3 +229,15 @@ def test_drop_of_an_unknown_column_is_an_error(files, tmp_path):
 def test_ratio_errors_name_the_ratio_option(files, tmp_path, extra, message):
     result = CliRunner().invoke(app, _args(files, tmp_path / "r", *extra))
     assert result.exit_code == 2 and result.output.splitlines() == [message], result.output
+
+
+def test_the_one_seed_note_names_the_seeds_option_on_the_command_line(tmp_path):
+    """It said 'one seed (n_seeds=1)', an argument the command line has not got."""
+    from synthaug._text import CLI, RECIPE, options_named_for
+    from synthaug.evaluate.core import one_seed_note
+
+    assert one_seed_note().startswith("one seed (n_seeds=1): ")
+    with options_named_for(CLI):
+        assert one_seed_note().startswith("one seed (--seeds 1): ")
+    with options_named_for(RECIPE):
+        assert one_seed_note().startswith("one seed (evaluate.seeds = 1, or share.seeds in a [share] run): ")

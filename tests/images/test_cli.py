@@ -129,7 +129,7 @@ def test_judge_option_chooses_the_cas_judges_images_and_is_checked(tmp_path, ima
     assert measured == {"train": ("train", "test"), "train+test": ("train+test", "cross-validation")}
     bad = runner.invoke(app, [*common, "-o", str(tmp_path / "bad"), "--judge", "test"])
     assert bad.exit_code == 2 and not (tmp_path / "bad").exists(), bad.output
-    assert bad.output.strip() == "error: --judge must be one of 'train', 'train+test'; got 'test'"
+    assert "Invalid value for '--judge'" in bad.output, bad.output  # typer lists the choices
     table = tmp_path / "t.csv"
     table.write_text("x,y\n1,a\n2,b\n")
     refused = runner.invoke(app, ["evaluate", "--train", str(table), "--test", str(table), "--synthetic", str(table),

@@ -171,3 +171,9 @@ def test_a_fitted_model_refuses_zero_rows_in_every_api(table_model, tmp_path):
         model.write_sample(tmp_path / "s.csv", per_class={"yes": 0})
     assert not list(tmp_path.iterdir())
     assert model.sample_frame(per_class={"yes": 0, "no": 2}, random_state=0)["label"].tolist() == ["no", "no"]
+
+
+def test_a_class_given_twice_is_named_as_a_plain_value():
+    """It said 'class np.int64(0) is given twice' for integer labels."""
+    with pytest.raises(DataError, match=r"^per_class: class 0 is given twice \(as 0 and '0'\)$"):
+        resolve_class_counts(np.array([0, 1]), [5, 5], per_class={0: 1, "0": 2})

@@ -3,7 +3,6 @@ statistician finds every figure explained (terms, detail fields, captions, epsil
 
 import dataclasses
 import re
-from html.parser import HTMLParser
 
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -13,6 +12,7 @@ from synthaug.evaluate import evaluate, plots, render_html
 from synthaug.evaluate.report import measure_name, verdict_drivers
 from synthaug.evaluate.results import RiskMeasure
 from synthaug.share import guarantee_note
+from tests.html_outline import Outline, guide_section
 
 
 @pytest.fixture(scope="module")
@@ -65,41 +65,8 @@ def test_summary_pairs_the_dcr_share_with_its_own_verdict(result):
     assert "inconclusive</span> <span class='note'>overall, from attribute inference on label</span>" in row
 
 
-class _Outline(HTMLParser):
-    """Each <img> with the text of its <figure>'s <figcaption>; tags left open or closed out of turn."""
-
-    VOID = {"meta", "img", "br"}
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.stack, self.misnested, self.images, self.captions = [], [], [], []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            self.images.append(("figure" in self.stack, dict(attrs)["alt"]))
-        if tag == "figure":
-            self.captions.append("")
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack[-1] != tag:
-            self.misnested.append(tag)
-        else:
-            self.stack.pop()
-
-    def handle_data(self, data):
-        if "figcaption" in self.stack:
-            self.captions[-1] += data
-
-
-def _guide(html: str) -> str:
-    return html.split("<h2 id='guide'>")[1].split("<h2>")[0]
-
-
 def test_every_plot_has_a_caption_and_the_html_nests(result):
-    outline = _Outline(render_html(result))
+    outline = Outline(render_html(result))
     assert outline.misnested == [] and outline.stack == []
     assert [alt for _, alt in outline.images] == [
         "uplift bars", "DCR histograms", "marginal distributions", "association heatmaps"]
@@ -127,7 +94,7 @@ def test_every_measure_detail_shown_is_defined(result):
 
 def test_guide_defines_the_terms_the_report_uses(result):
     html = render_html(result)
-    guide = _guide(html)
+    guide = guide_section(html)
     for term in ("Training rows, reference rows, records", "95% interval", "Distance between two rows",
                  "DCR share", "AUC"):
         assert term in guide
@@ -152,7 +119,7 @@ _DP_CARD = {"guarantee": {"epsilon": 0.993, "delta": 1e-5},
 ])
 def test_a_dp_release_explains_epsilon_and_delta(result, card, explained):
     notes = result.notes + ([guarantee_note(card)] if card else [])
-    guide = _guide(render_html(dataclasses.replace(result, notes=notes)))
+    guide = guide_section(render_html(dataclasses.replace(result, notes=notes)))
     assert ("Differential privacy: epsilon and delta" in guide) == explained
     assert ("Smaller epsilon is stronger protection" in guide) == explained
 
@@ -165,7 +132,7 @@ def test_a_dcr_share_well_below_half_is_said_to_be_no_leak(result, share, said):
     html = render_html(dataclasses.replace(result, privacy=[dataclasses.replace(leakage, measures=measures)]))
     summary = html.split("<h2>Summary")[1].split("<h2>")[0]
     assert (f"A DCR share below 0.5 (synthetic {share:.3f}) is not a leak" in summary) == said
-    assert "A share below 0.5 is not a problem" in _guide(html)
+    assert "A share below 0.5 is not a problem" in guide_section(html)
 
 
 def test_the_marginal_caption_says_when_columns_are_left_out_of_the_figure(result):

@@ -3,7 +3,6 @@ every picture has a caption, and the closest pairs are mentioned only when the s
 
 import copy
 import warnings
-from html.parser import HTMLParser
 
 import numpy as np
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from synthaug import SynthaugWarning
 from synthaug.images.evaluate import closest_pairs, evaluate_images, sample_grid
 from synthaug.images.report import render_html
+from tests.html_outline import Outline, guide_section
 
 from .conftest import make_images
 
@@ -26,41 +26,12 @@ def evaluated(request):
     return report, pictures
 
 
-class _Figures(HTMLParser):
-    """Each <img>'s alt, whether it is inside a <figure>, and the text of each <figure>'s <figcaption>."""
-
-    def __init__(self, page: str) -> None:
-        super().__init__()
-        self.open, self.images, self.captions = [], [], []
-        self.feed(page)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            self.images.append((dict(attrs)["alt"], "figure" in self.open))
-        elif tag in ("figure", "figcaption"):
-            self.open.append(tag)
-            if tag == "figure":
-                self.captions.append("")
-
-    def handle_endtag(self, tag):
-        if tag in ("figure", "figcaption"):
-            assert self.open.pop() == tag
-
-    def handle_data(self, data):
-        if "figcaption" in self.open:
-            self.captions[-1] += data
-
-
-def _guide(page: str) -> str:
-    return page.split("<h2 id='guide'>")[1].split("<h2>")[0]
-
-
 def test_every_picture_is_a_figure_with_a_caption(evaluated):
     report, pictures = evaluated
     extra = {**pictures, "a <picture>": np.zeros((4, 4, 1), np.uint8)}  # any other picture too
-    figures = _Figures(render_html(report, extra))
-    assert figures.images == [("sample grid", True), ("closest pairs", True), ("a <picture>", True)]
-    assert len(figures.captions) == 3 and figures.open == []
+    figures = Outline(render_html(report, extra))
+    assert figures.images == [(True, "sample grid"), (True, "closest pairs"), (True, "a <picture>")]
+    assert len(figures.captions) == 3 and figures.stack == [] and figures.misnested == []
     samples, pairs, other = figures.captions
     assert "one row per class (top to bottom: 0, 1, 2)" in samples and "mode collapse" in samples
     assert "The bottom row shows real training images." in pairs and other == "a <picture>"
@@ -68,7 +39,7 @@ def test_every_picture_is_a_figure_with_a_caption(evaluated):
 
 def test_the_guide_defines_each_measure(evaluated):
     report, pictures = evaluated
-    guide = _guide(render_html(report, pictures))
+    guide = guide_section(render_html(report, pictures))
     for term in ("Accuracy rows and their intervals", "<i>real+albumentations</i>", "<i>synthetic</i> the synthetic",
                  "95% interval", "Uplift, in points", "+1.5 points", "CAS (Classification Accuracy Score)",
                  "Fréchet distance", "no absolute scale", "lower is closer to real", "Diversity ratio",
@@ -87,14 +58,15 @@ def test_the_guide_describes_only_the_accuracy_rows_shown(evaluated):
     report, pictures = evaluated
     single = copy.deepcopy(report)
     del single["accuracy"]["synthetic"]  # a single-class synthetic set: no synthetic-only training
-    guide = _guide(render_html(single, pictures))
+    guide = guide_section(render_html(single, pictures))
     assert "<i>real+synthetic</i>" in guide and "<i>synthetic</i>" not in guide
 
 
 def test_the_guide_mentions_the_closest_pairs_only_with_the_strip(evaluated):
     report, pictures = evaluated
     shown = render_html(report, pictures)
-    assert "closest pairs" in _guide(shown).lower() and "treat this report as you treat the training data" in shown
+    assert "closest pairs" in guide_section(shown).lower()
+    assert "treat this report as you treat the training data" in shown
     hidden = render_html(report, {"samples": pictures["samples"]})  # n_pairs=0, --no-real-images
     assert "closest pair" not in hidden.lower() and "real training images</b>" not in hidden
     assert hidden.count("<img") == hidden.count("data:image/png;base64,") == 1

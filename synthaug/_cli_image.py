@@ -56,7 +56,7 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
     ``steps`` is each classifier's training budget; ``jobs`` torch's threads (None: as they are);
     ``real_images=False`` leaves out the closest pairs, the only training images the report shows;
     ``judge`` the CAS judge's training images (None: evaluate_images' default)."""
-    from .images.evaluate import evaluate_images, judge_accuracy_text
+    from .images.evaluate import evaluate_images
     from .images.synthesizer import torch_threads
 
     with torch_threads(jobs):
@@ -64,8 +64,15 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
         options.update({} if judge is None else {"judge": judge})
         report = evaluate_images(train, test, synthetic, seeds=seeds, steps=steps, random_state=seed,
                                  out_dir=output, verbose=not quiet, **options)
-    if quiet:
-        return
+    if not quiet:
+        print_image_summary(report, output / "report.html", console)
+
+
+def print_image_summary(report: dict, html_path: Path, console: Console) -> None:
+    """Accuracy per condition with its interval, then uplift, CAS, the judge and diversity, and ``html_path``
+    (``synthaug evaluate`` and ``synthaug run`` print the same lines)."""
+    from .images.evaluate import judge_accuracy_text
+
     for name, acc in report["accuracy"].items():
         interval = "" if acc["low"] is None else f" [{100 * acc['low']:.1f}, {100 * acc['high']:.1f}]"
         console.print(f"{name:<32} {100 * acc['mean']:5.1f}%{interval}")
@@ -75,7 +82,7 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
                   f"(lowest class {100 * q['cas_min']:.1f}%; judge's accuracy on {judge_accuracy_text(q['judge'])} "
                   f"{100 * q['judge']['accuracy']:.1f}%, chance {100 * q['judge']['chance']:.1f}%); "
                   f"diversity ratio {diversity}; "
-                  f"wrote {output / 'report.html'}")
+                  f"wrote {html_path}")
 
 
 def describe_image_model(meta: dict, console: Console) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -132,26 +133,45 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         resolved = to_toml({**recipe, "data": {**data, "seed": seed}})  # --seed too
         (tmp / "recipe.toml").write_text(resolved, encoding="utf-8")
         if modality(recipe) == "image":
-            return _run_images(recipe, tmp, seed, quiet, console)
-        frame, target = load_table(data)
-        check_target(frame, target)
-        if "share" in recipe:
-            return _run_share(recipe, frame, target, tmp, seed, quiet, console)
-        parts = split(frame, frame[target].to_numpy(), data, seed)
-        tables = {k: frame.iloc[v].reset_index(drop=True) for k, v in parts.items()}
-        check_against_data(recipe, tables["train"][target].to_numpy())  # before training, not after
-        model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
-        model.fit(tables["train"], y=target)
-        model.save(tmp / "model")
-        synthetic = model.sample_frame(**_sample_request(recipe, model.classes_), random_state=seed)
-        for name, table in {**tables, "synthetic": synthetic}.items():
-            with TableWriter(tmp / f"{name}.csv") as writer:
-                writer.write(table)
-        _evaluate_table(recipe, tables, synthetic, target, left_out_columns(model, tables["train"], synthetic),
-                        tmp, seed, quiet, console, model_kinds(model))
-    if not quiet:
-        console.print(f"wrote model, data, report and resolved recipe to {output}/")
-    return 0
+            code, summary = _run_images(recipe, tmp, seed, quiet, console)
+        else:
+            frame, target = load_table(data)
+            check_target(frame, target)
+            run = _run_share if "share" in recipe else _run_table
+            code, summary = run(recipe, frame, target, tmp, seed, quiet, console)
+    if not quiet:  # once the folder is in place, as the summary names its files
+        summary(output)
+    return code
+
+
+Summary = Callable[[Path], None]
+"""Prints a run's summary, given the run's folder."""
+
+
+def _run_table(recipe, frame, target, out: Path, seed: int, quiet: bool, console) -> tuple[int, Summary]:
+    data = recipe["data"]
+    parts = split(frame, frame[target].to_numpy(), data, seed)
+    tables = {k: frame.iloc[v].reset_index(drop=True) for k, v in parts.items()}
+    check_against_data(recipe, tables["train"][target].to_numpy())  # before training, not after
+    model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
+    model.fit(tables["train"], y=target)
+    model.save(out / "model")
+    synthetic = model.sample_frame(**_sample_request(recipe, model.classes_), random_state=seed)
+    written = {**tables, "synthetic": synthetic}
+    for name, table in written.items():
+        with TableWriter(out / f"{name}.csv") as writer:
+            writer.write(table)
+    result = _evaluate_table(recipe, tables, synthetic, target, left_out_columns(model, tables["train"], synthetic),
+                             out, seed, quiet, console, model_kinds(model))
+    files = ", ".join(f"{name}.csv" for name in ("train", "test", "holdout", "synthetic") if name in written)
+
+    def summary(output: Path) -> None:
+        from ._cli_evaluate import _print_summary  # the lines `synthaug evaluate` prints
+
+        _print_summary(result, output / "report.json", output / "report.html")
+        console.print(f"wrote model, {files} and recipe.toml to {output}/")
+
+    return 0, summary
 
 
 DEFAULT_SAMPLE = {"ratio": 1.0}
@@ -179,7 +199,7 @@ def _sample_request(recipe: dict, classes) -> dict:
 
 
 def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path, seed: int, quiet: bool,
-                    console, kinds: dict) -> None:
+                    console, kinds: dict):
     """Evaluate into ``out``, leaving out of every table the columns the model left out (``left_out``),
     with the column kinds the model was given (``kinds``: categorical= / continuous=)."""
     from .evaluate import evaluate, write_report
@@ -192,14 +212,12 @@ def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path
     if left_out:
         result.notes.append(left_out_note(left_out))
     write_report(result, out)
-    if not quiet:
-        if left_out:
-            console.print(f"note: {left_out_note(left_out)}", soft_wrap=True)
-        for setting, verdict in result.utility.verdicts.items():
-            console.print(f"{setting:<28} {verdict}")
+    if left_out and not quiet:
+        console.print(f"note: {left_out_note(left_out)}", soft_wrap=True)
+    return result
 
 
-def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console) -> int:
+def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console) -> tuple[int, Summary]:
     from .share import Gates, share
 
     options = dict(recipe["share"])
@@ -215,10 +233,24 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
             console.print(f"note: {left_out_note(outcome.left_out)}", soft_wrap=True)
         for gate in outcome.gates:
             console.print(f"gate {gate.describe()}")
-    return 0 if outcome.released else 3
+
+    def summary(output: Path) -> None:
+        from ._cli_share import _summary  # the lines `synthaug share` prints after the gates
+
+        _summary(outcome, options.get("filter_close"))
+        if outcome.released:
+            console.print(f"released {outcome.card['data']['released_rows']} records to {output}/release/ "
+                          f"(synthetic.csv, report.html, report.json, card.json); gates.json and recipe.toml in "
+                          f"{output}/")
+        else:
+            failed = ", ".join(g.name for g in outcome.gates if not g.passed)
+            console.print(f"refused: gate(s) {failed} failed; no synthetic data written; gates.json (the "
+                          f"measures) and recipe.toml in {output}/")
+
+    return (0 if outcome.released else 3), summary
 
 
-def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> int:
+def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> tuple[int, Summary]:
     from .images.evaluate import evaluate_images
 
     x, y = load_images(recipe["data"])
@@ -230,7 +262,14 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> int:
     x_syn, y_syn = model.sample(**_sample_request(recipe, model.classes_), random_state=seed)
     np.savez_compressed(out / "synthetic.npz", x=x_syn, y=y_syn)
     options = recipe.get("evaluate", {})
-    evaluate_images((x[parts["train"]], y[parts["train"]]), (x[parts["test"]], y[parts["test"]]), (x_syn, y_syn),
-                    seeds=options.get("seeds", 3), steps=options.get("steps", 500), random_state=seed, out_dir=out,
-                    verbose=not quiet)
-    return 0
+    report = evaluate_images((x[parts["train"]], y[parts["train"]]), (x[parts["test"]], y[parts["test"]]),
+                             (x_syn, y_syn), seeds=options.get("seeds", 3), steps=options.get("steps", 500),
+                             random_state=seed, out_dir=out, verbose=not quiet)
+
+    def summary(output: Path) -> None:
+        from ._cli_image import print_image_summary  # the lines `synthaug evaluate` prints for images
+
+        print_image_summary(report, output / "report.html", console)
+        console.print(f"wrote model, synthetic.npz and recipe.toml to {output}/")
+
+    return 0, summary

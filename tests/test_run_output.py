@@ -1,0 +1,102 @@
+"""What ``synthaug run`` prints: the summary ``synthaug evaluate`` (tables, images) or ``synthaug share``
+prints, naming the run's folder (not its temporary one), and a line of what it wrote; ``-q`` hides it.
+A user trial found image runs printed nothing and table runs printed verdicts without numbers."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from synthaug.cli import app
+
+TABLE = ("[data]\npath = \"{path}\"\ntarget = \"outcome\"\nrows_per_class = 20\n"
+         "[model]\nepochs = 1\nmin_steps = 2\ngenerator_dims = [8]\ndiscriminator_dims = [8]\nlatent_dim = 4\n"
+         "[sample]\nper_class = 20\n[evaluate]\nseeds = 1\nratios = [1.0]\n")
+DIGITS = ('[data]\ndataset = "sklearn:digits"\nrows_per_class = 3\nholdout = false\n[model]\nsteps = 2\nwidth = 8\n'
+          "[sample]\nper_class = 1\n[evaluate]\nseeds = 1\nsteps = 2\n")
+SHARE = ("[data]\npath = \"{path}\"\ntarget = \"outcome\"\n"
+         "[model]\nepochs = 1\nmin_steps = 2\ngenerator_dims = [8]\ndiscriminator_dims = [8]\nlatent_dim = 4\n"
+         "[share]\nmax_membership_auc = 1.0\nmax_exact_copies = 1000\nmax_dcr_share = {limit}\n")
+
+
+def patients(path: Path, n: int = 140) -> Path:
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"pulse": rng.normal(70, 5, n).round(1), "age": rng.integers(20, 90, n),
+                  "outcome": np.repeat(["well", "ill"], n // 2)}).to_csv(path, index=False)
+    return path
+
+
+def invoke(recipe_text: str, tmp_path: Path, *extra: str):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(recipe_text)
+    return CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "out"), *extra])
+
+
+def flat(text: str) -> str:
+    """The output with rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def test_a_table_run_prints_what_synthaug_evaluate_prints_for_its_files(tmp_path):
+    path = patients(tmp_path / "p.csv").as_posix()
+    result = invoke(TABLE.format(path=path), tmp_path)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    shown = flat(result.stdout)
+    assert f"wrote {out}/report.json and {out}/report.html" in shown, shown  # the run's folder, not its temporary one
+    assert f"wrote model, train.csv, test.csv, holdout.csv, synthetic.csv and recipe.toml to {out}/" in shown
+    evaluated = CliRunner().invoke(app, [
+        "evaluate", "--train", str(out / "train.csv"), "--test", str(out / "test.csv"), "--synthetic",
+        str(out / "synthetic.csv"), "--holdout", str(out / "holdout.csv"), "--target", "outcome",
+        "--seeds", "1", "--ratio", "1", "--seed", "0", "-o", str(tmp_path / "ev")])
+    assert evaluated.exit_code == 0, evaluated.output
+    summary = flat(evaluated.stdout).split(" wrote ")[0]  # the same numbers, intervals, verdicts and privacy lines
+    assert summary.startswith("utility (macro_f1 vs real only, 95% interval):") and "DCR share" in summary
+    assert shown.startswith(summary), (shown, summary)
+
+
+def test_an_image_run_prints_the_image_evaluation_and_what_it_wrote(tmp_path):
+    result = invoke(DIGITS, tmp_path)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    shown = flat(result.stdout)
+    report = json.loads((out / "report.json").read_text())
+    for name, accuracy in report["accuracy"].items():
+        assert flat(f"{name} {100 * accuracy['mean']:5.1f}%") in shown, shown
+    assert f"uplift over real: {report['uplift']['points']:+.2f} points; CAS" in shown
+    assert f"wrote {out}/report.html" in shown
+    assert shown.endswith(f"wrote model, synthetic.npz and recipe.toml to {out}/"), shown
+
+
+@pytest.mark.parametrize(("limit", "code", "line"), [
+    (1.0, 0, "released 112 records to {out}/release/ (synthetic.csv, report.html, report.json, card.json); "
+             "gates.json and recipe.toml in {out}/"),
+    (0.0, 3, "refused: gate(s) dcr_share failed; no synthetic data written; gates.json (the measures) and "
+             "recipe.toml in {out}/"),
+])
+def test_a_share_run_says_what_it_released_or_refused_and_where(limit, code, line, tmp_path):
+    """It printed the gates only: a refusal was an exit code of 3 and nothing more."""
+    path = patients(tmp_path / "p.csv").as_posix()
+    result = invoke(SHARE.format(path=path, limit=limit), tmp_path)
+    out = tmp_path / "out"
+    assert result.exit_code == code, result.output
+    shown = flat(result.stdout)
+    assert shown.endswith(line.format(out=out)), shown
+    assert "schema: inferred from the training data" in shown  # as `synthaug share` prints it
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*")}
+    release = {"release", "release/card.json", "release/report.html", "release/report.json", "release/synthetic.csv"}
+    assert written == {"gates.json", "recipe.toml", *(release if code == 0 else ())}
+    card = json.loads((out / "gates.json").read_text())
+    assert [g["name"] for g in card["gates"]][0] == "dcr_share"
+
+
+@pytest.mark.parametrize("kind", ["table", "image", "share"])
+def test_quiet_runs_print_no_summary(kind, tmp_path):
+    path = patients(tmp_path / "p.csv").as_posix()
+    text = {"table": TABLE.format(path=path), "image": DIGITS, "share": SHARE.format(path=path, limit=1.0)}[kind]
+    result = invoke(text, tmp_path, "-q")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""

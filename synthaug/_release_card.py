@@ -23,7 +23,7 @@ RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gate
 NOT_RECORDED = "not recorded by this synthesizer"
 CARD_VERSION = 3
 """3: ``privacy_filter`` (records the sampling filter still rejected, dropped, per class; or why no
-filter ran), ``data.released_per_class`` and no ``verbose`` among the params; 2: each gate records
+filter ran), ``released``, ``data.released_per_class`` and no ``verbose`` among the params; 2: each gate records
 the upper end of its measure's 95% interval (``upper``) and passes on it; 1 passed on the measured value."""
 
 
@@ -98,6 +98,7 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
         privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE}}
     return {
         "card_version": CARD_VERSION,
+        "released": all(g.passed for g in checks),  # a refused run's card (gates.json) counts the records it held back
         "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
                  "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
                  "filter_threshold_rows": n_threshold,

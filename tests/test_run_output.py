@@ -91,6 +91,7 @@ def test_a_share_run_says_what_it_released_or_refused_and_where(limit, code, lin
     assert written == {"gates.json", "recipe.toml", *(release if code == 0 else ())}
     card = json.loads((out / "gates.json").read_text())
     assert [g["name"] for g in card["gates"]][0] == "dcr_share"
+    assert card["released"] is (code == 0)  # a refused card said only "released_rows", as if they were
 
 
 @pytest.mark.parametrize("kind", ["table", "image", "share"])

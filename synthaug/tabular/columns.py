@@ -208,7 +208,7 @@ class NumericCodec:
                 x = np.where(mode < n_masses, self.masses_[np.minimum(mode, n_masses - 1)], x)
             if self.has_missing_:
                 x = np.where(mode == n_masses, np.nan, x)
-        return self._restore_dtype(x)
+        return self._restore_dtype(x + 0.0)  # -0.0 as 0.0: round(-0.3) clipped to 0 kept its sign, written "-0.0"
 
     def _extrapolate(self, z: np.ndarray, x: np.ndarray) -> np.ndarray:
         zk, xk = self.z_knots_, self.knots_

@@ -144,9 +144,9 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     except OSError as exc:
         raise DataError(f"{path}: cannot write there ({exc.strerror})") from None
-    tmp.chmod(0o777 & ~_umask())
     try:
         yield tmp
+        _usual_modes(tmp)
         old = None
         if path.exists():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
@@ -166,6 +166,19 @@ def _make_parent(path: Path) -> None:
     except OSError as exc:
         why = "a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
         raise DataError(f"{path}: cannot create its folder {path.parent} ({why})") from None
+
+
+def _usual_modes(folder: Path) -> None:
+    """Give ``folder``, and every folder and file in it, the mode a new one gets under the umask
+    (0777 or 0666 & ~umask): mkdtemp makes 0700, and safetensors' save_file 0600, so a shared model
+    folder's weights were unreadable to colleagues who could read its model.json."""
+    mask = _umask()
+    folder.chmod(0o777 & ~mask)
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            (Path(root) / name).chmod(0o777 & ~mask)
+        for name in files:
+            (Path(root) / name).chmod(0o666 & ~mask)
 
 
 def _umask() -> int:

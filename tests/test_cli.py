@@ -585,3 +585,54 @@ def test_evaluate_help_quotes_the_api_defaults():
     assert f"Repetitions of every fit (default {defaults['n_seeds']})" in text
     assert f"repeat for several (default {', '.join(f'{r:g}' for r in defaults['ratios'])})" in text
     assert f"CPU threads (default {defaults['n_jobs']})" in text
+
+
+def test_sigterm_removes_the_unfinished_output_and_exits_143(table_model, tmp_path):
+    # timeout, kill and schedulers send SIGTERM: it killed the process outright and left a 47 MB
+    # .y.csv.*.tmp beside the output (Ctrl-C was handled)
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = str(Path(__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    args = ["sample", str(table_model / "m"), "--n", str(10**8), "-o", "y.csv", "-q"]
+    proc = subprocess.Popen([sys.executable, "-m", "synthaug", *args], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".y.csv.*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmp_path.glob(".y.csv.*.tmp")), "no temporary file appeared"
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, stderr[-2000:]
+    assert stderr.splitlines()[-1] == "error: terminated; no output was written"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_sigterm_raises_only_within_and_only_in_the_main_thread():
+    import signal
+    import threading
+
+    from synthaug.cli import Terminated, sigterm_raises
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Terminated), sigterm_raises():
+        signal.raise_signal(signal.SIGTERM)
+    assert signal.getsignal(signal.SIGTERM) is before  # restored, also after it fired
+
+    seen = []
+
+    def in_thread():
+        with sigterm_raises():  # signal.signal would raise ValueError outside the main thread
+            seen.append(signal.getsignal(signal.SIGTERM))
+
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join()
+    assert seen == [before]

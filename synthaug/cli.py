@@ -15,6 +15,7 @@ import inspect
 import os
 import re
 import signal
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -122,8 +123,6 @@ def command(*args, **kwargs) -> Callable:
 
         @functools.wraps(fn)
         def wrapper(*a, **k):
-            from sklearn.exceptions import NotFittedError
-
             with warnings.catch_warnings(), options_named_for(CLI, options), sigterm_raises():  # --per-class
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
@@ -133,7 +132,7 @@ def command(*args, **kwargs) -> Callable:
 
                         check_seed(k["seed"], "--seed")
                     return fn(*a, **k)
-                except (SynthaugError, NotFittedError) as exc:
+                except (SynthaugError, *_not_fitted_errors()) as exc:  # evaluated only when one is raised
                     raise fail(str(exc)) from None
                 except OSError as exc:  # disk full, permission denied, ...: the environment, not a bug
                     raise fail(_os_error_text(exc)) from None
@@ -145,6 +144,13 @@ def command(*args, **kwargs) -> Callable:
         return app.command(*args, cls=kwargs.pop("cls", _Command), **kwargs)(wrapper)
 
     return decorate
+
+
+def _not_fitted_errors() -> tuple[type[Exception], ...]:
+    """scikit-learn's NotFittedError if scikit-learn is loaded (else none was raised): importing it before
+    the command ran took ~2 s, so that a missing MODEL folder was reported only after it."""
+    module = sys.modules.get("sklearn.exceptions")
+    return (module.NotFittedError,) if module is not None else ()
 
 
 def main() -> None:

@@ -72,15 +72,13 @@ def fit(
     quiet: Quiet = False,
 ) -> None:
     """Train a class-conditional GAN on DATA and write a model directory."""
-    from .distributed import launched_by_torchrun, process_group
-    from .io import read_table
+    from ._paths import check_table_file
     from .persist import check_model_path
-    from .tabular.public_schema import read_public_schema
-    from .tabular.synthesizer import TabularCGAN
 
-    check_model_path(output)  # before training, not after it
+    check_model_path(output)  # before training, not after it (and before importing torch: ~5 s)
     if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
         from ._cli_image import fit_images
+        from .distributed import launched_by_torchrun
 
         if launched_by_torchrun():  # every process would train the whole model alone, and each write it
             raise DataError("torchrun: image models train in one process (only tables train across "
@@ -102,6 +100,12 @@ def fit(
         return
     if target is None:
         raise DataError("--target: the class label column is required for tables")
+    check_table_file(data)
+    from .distributed import process_group
+    from .io import read_table
+    from .tabular.public_schema import read_public_schema
+    from .tabular.synthesizer import TabularCGAN
+
     params = parse_overrides(set_ or [], TabularCGAN)
     given = {"strategy": strategy, "loss": loss, "epochs": epochs, "min_steps": min_steps,
              "batch_size": batch_size, "device": device, "dp_epsilon": dp_epsilon, "dp_delta": dp_delta}
@@ -159,12 +163,21 @@ def sample(
     An existing OUTPUT file is replaced only with --overwrite, and never when it is the --train
     table; an image folder is replaced only when an earlier `synthaug sample` wrote it.
     """
+    from ._paths import check_table_file, table_format
+    from .persist import read_meta
+
+    # before importing torch and pandas (~5 s): a missing MODEL folder or a .csv.gz OUTPUT said so after them
+    table_model = read_meta(model_dir)["model_type"] == "TabularCGAN"
+    check_output_file(output, overwrite, {"--train table": train, "MODEL directory": model_dir},
+                      "the synthetic records")
+    if table_model:
+        table_format(output)
+    if train is not None and table_model:
+        check_table_file(train)
     from . import load
     from .io import read_table
     from .tabular.synthesizer import TabularCGAN
 
-    check_output_file(output, overwrite, {"--train table": train, "MODEL directory": model_dir},
-                      "the synthetic records")
     model = load(model_dir)
     if train is not None:
         if not isinstance(model, TabularCGAN):

@@ -1,13 +1,12 @@
-"""Read and write tables (CSV, Parquet) with clear errors and atomic, streaming writes."""
+"""Read and write tables (CSV, Parquet) with clear errors and atomic, streaming writes.
+
+The path checks and atomic writes themselves are in :mod:`synthaug._paths` (no pandas), and importable from here."""
 
 from __future__ import annotations
 
 import codecs
 import contextlib
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -16,28 +15,22 @@ import pyarrow.parquet as pq
 
 from ._csv import CsvWriter
 from ._errors import DataError
+from ._paths import (  # noqa: F401 (the path checks and atomic writes, here since before they moved)
+    TABLE_SUFFIXES,
+    atomic_directory,
+    atomic_path,
+    check_output_folder,
+    check_replaceable_folder,
+    check_table_file,
+    table_format,
+)
 from .tabular.datetimes import UNITS_NS, n_out_of_range, resolution_ns
-
-TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-
-
-def table_format(path: str | Path) -> str:
-    """``"csv"`` or ``"parquet"`` from a path's extension, or a DataError naming it."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        known = ", ".join(sorted(TABLE_SUFFIXES))
-        raise DataError(f"{path}: unknown table extension {suffix!r} (use one of {known})")
-    return TABLE_SUFFIXES[suffix]
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read a CSV or Parquet file; missing, empty or unparsable files raise DataError."""
     path = Path(path)
-    fmt = table_format(path)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    if path.stat().st_size == 0:
-        raise DataError(f"{path}: file is empty")
+    fmt = check_table_file(path)
     try:
         frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
     except UnicodeDecodeError:
@@ -87,91 +80,6 @@ def _separator_hint(path: Path, fmt: str) -> str:
     found = next((name for sep, name in ((";", "semicolons"), ("\t", "tabs")) if header.count(sep) > header.count(",")),
                  None)
     return f"; its header is separated by {found}: save it with commas" if found else ""
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary sibling of ``path``; on success it replaces ``path``, else it vanishes."""
-    path = Path(path)
-    if path.is_dir():
-        raise DataError(f"{path}: is a folder; give the path of a file to write")
-    _make_parent(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise DataError(f"{path}: cannot write there ({exc.strerror})") from None
-    os.close(fd)
-    tmp_path = Path(tmp)
-    tmp_path.chmod(0o666 & ~_umask())  # mkstemp makes 0600; a finished file gets the usual mode
-    try:
-        yield tmp_path
-        os.replace(tmp_path, path)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-
-
-def check_replaceable_folder(path: str | Path) -> Path:
-    """``path``, or a DataError if it is the current folder or one above it (which an output replaces)."""
-    path = Path(path)
-    resolved, here = path.resolve(), Path.cwd().resolve()
-    if path.name in ("", "..") or resolved == here or resolved in here.parents:
-        raise DataError(f"{path}: is the current folder or one above it, which the output would replace; "
-                        "name a new folder, e.g. model")
-    return path
-
-
-def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refusal: str,
-                        error: type[Exception] = DataError) -> Path:
-    """``path`` if an output that replaces the whole folder may go there: new, empty, or a folder
-    ``is_ours`` recognises (an earlier output); else ``error(f"{path}: {refusal}")``. Checked
-    before any work, so a folder of other files (the user's data) is never replaced."""
-    path = check_replaceable_folder(path)
-    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or is_ours(path))):
-        raise error(f"{path}: {refusal}")
-    blocker = next((p for p in path.parents if p.exists()), None)
-    if blocker is not None and not blocker.is_dir():
-        raise error(f"{path}: cannot create its folder: {blocker} is a file")
-    return path
-
-
-@contextlib.contextmanager
-def atomic_directory(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary sibling directory; on success it replaces ``path`` (files or folder)."""
-    path = check_replaceable_folder(path)
-    _make_parent(path)
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    except OSError as exc:
-        raise DataError(f"{path}: cannot write there ({exc.strerror})") from None
-    tmp.chmod(0o777 & ~_umask())
-    try:
-        yield tmp
-        old = None
-        if path.exists():
-            old = path.with_name(f".{path.name}.old-{os.getpid()}")
-            os.replace(path, old)
-        os.replace(tmp, path)
-        if old is not None:
-            shutil.rmtree(old) if old.is_dir() else old.unlink()
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _make_parent(path: Path) -> None:
-    """Create the folder ``path`` goes in, or a DataError (e.g. a file of that name is in the way)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        why = "a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
-        raise DataError(f"{path}: cannot create its folder {path.parent} ({why})") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class TableWriter:

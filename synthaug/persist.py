@@ -1,5 +1,8 @@
 """Model directories: ``model.json`` (format version, params, schema, scalars) and
-``weights.safetensors`` (weights and arrays). No pickle; loading never executes code."""
+``weights.safetensors`` (weights and arrays). No pickle; loading never executes code.
+
+torch and safetensors are imported by the functions that read or write weights, so the CLI can check a
+model folder (:func:`read_meta`) and an output path before those imports (~5 s)."""
 
 from __future__ import annotations
 
@@ -9,16 +12,16 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
-from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
 
 from ._errors import DataError, ModelFileError, SynthaugWarning
+from ._paths import atomic_directory, check_output_folder
 from ._text import PYTHON, options_named_for, shown
-from .io import atomic_directory, check_output_folder
+
+if TYPE_CHECKING:
+    import torch
 
 FORMAT_VERSION = 1
 META_FILE = "model.json"
@@ -41,6 +44,9 @@ def check_model_path(path: str | Path) -> Path:
 
 def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str, torch.Tensor | np.ndarray]) -> Path:
     """Write a model directory atomically; ``meta`` must be JSON-serialisable."""
+    import torch
+    from safetensors.torch import save_file
+
     path = check_model_path(path)
     tensors = {k: torch.from_numpy(v.copy(order="C")) if isinstance(v, np.ndarray)  # safetensors refuses views
                else v.detach().cpu().contiguous() for k, v in tensors.items()}
@@ -60,8 +66,28 @@ def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str,
 
 def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
     """Read and check a model directory: (meta dict, tensors). Errors name the file."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
     path = Path(path)
-    meta_path, weights_path = path / META_FILE, path / WEIGHTS_FILE
+    meta, weights_path = read_meta(path), path / WEIGHTS_FILE
+    if not weights_path.is_file():
+        raise ModelFileError(f"{path}: {WEIGHTS_FILE} is missing")
+    digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()
+    if digest != meta.get("weights_sha256"):
+        raise ModelFileError(f"{weights_path}: checksum does not match {META_FILE}; the file was modified")
+    try:
+        tensors = load_file(str(weights_path))
+    except (SafetensorError, OSError) as exc:
+        raise ModelFileError(f"{weights_path}: cannot be read ({exc})") from None
+    return meta, tensors
+
+
+def read_meta(path: str | Path) -> dict:
+    """A model directory's checked ``model.json`` (format version, model type), without its weights;
+    errors name the file."""
+    path = Path(path)
+    meta_path = path / META_FILE
     if not path.is_dir() or not meta_path.is_file():
         raise ModelFileError(f"{path}: not a synthaug model directory (no {META_FILE})")
     try:
@@ -80,16 +106,7 @@ def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
         )
     for key in ("model_type", "synthaug_version"):
         field(meta, key, ok=lambda v: isinstance(v, str), expected="text", where=str(meta_path))
-    if not weights_path.is_file():
-        raise ModelFileError(f"{path}: {WEIGHTS_FILE} is missing")
-    digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()
-    if digest != meta.get("weights_sha256"):
-        raise ModelFileError(f"{weights_path}: checksum does not match {META_FILE}; the file was modified")
-    try:
-        tensors = load_file(str(weights_path))
-    except (SafetensorError, OSError) as exc:
-        raise ModelFileError(f"{weights_path}: cannot be read ({exc})") from None
-    return meta, tensors
+    return meta
 
 
 def known_params(meta: dict, names: list[str], where: str = META_FILE) -> dict:

@@ -585,3 +585,96 @@ def test_evaluate_help_quotes_the_api_defaults():
     assert f"Repetitions of every fit (default {defaults['n_seeds']})" in text
     assert f"repeat for several (default {', '.join(f'{r:g}' for r in defaults['ratios'])})" in text
     assert f"CPU threads (default {defaults['n_jobs']})" in text
+
+
+def test_sigterm_removes_the_unfinished_output_and_exits_143(table_model, tmp_path):
+    # timeout, kill and schedulers send SIGTERM: it killed the process outright and left a 47 MB
+    # .y.csv.*.tmp beside the output (Ctrl-C was handled)
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = str(Path(__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    args = ["sample", str(table_model / "m"), "--n", str(10**8), "-o", "y.csv", "-q"]
+    proc = subprocess.Popen([sys.executable, "-m", "synthaug", *args], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".y.csv.*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmp_path.glob(".y.csv.*.tmp")), "no temporary file appeared"
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, stderr[-2000:]
+    assert stderr.splitlines()[-1] == "error: terminated; no output was written"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_sigterm_raises_only_within_and_only_in_the_main_thread():
+    import signal
+    import threading
+
+    from synthaug.cli import Terminated, sigterm_raises
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Terminated), sigterm_raises():
+        signal.raise_signal(signal.SIGTERM)
+    assert signal.getsignal(signal.SIGTERM) is before  # restored, also after it fired
+
+    seen = []
+
+    def in_thread():
+        with sigterm_raises():  # signal.signal would raise ValueError outside the main thread
+            seen.append(signal.getsignal(signal.SIGTERM))
+
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join()
+    assert seen == [before]
+
+
+ERRORS_WITHOUT_HEAVY_IMPORTS = """
+import contextlib, io, json, sys
+from synthaug.cli import app
+for args in json.loads(sys.argv[1]):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = app(args, prog_name="synthaug", standalone_mode=False)
+    print(code, *[m for m in ("torch", "pandas", "sklearn") if m in sys.modules], err.getvalue().strip(), sep=" | ")
+"""
+
+
+def test_bad_paths_are_reported_before_torch_pandas_or_sklearn_are_imported(table_model, tmp_path):
+    # `synthaug sample nonexist --n 10 -o z.csv` took ~8 s of imports to say there is no model.json
+    import json as json_
+    import os
+    import subprocess
+    import sys
+
+    model, existing = table_model / "m", tmp_path / "exists.csv"
+    existing.write_text("a\n1\n")
+    calls = {
+        "not a synthaug model directory": ["sample", tmp_path / "nonexist", "--n", 10, "-o", tmp_path / "z.csv"],
+        "unknown table extension '.gz'": ["sample", model, "--n", 10, "-o", tmp_path / "z.csv.gz"],
+        "exists; choose another path": ["sample", model, "--n", 10, "-o", existing],
+        "nonexist.csv: file not found": ["sample", model, "--n", 10, "-o", tmp_path / "z.csv", "--train",
+                                         tmp_path / "nonexist.csv"],
+        "is not a synthaug model directory": ["fit", existing, "--target", "a", "-o", existing],
+        "nonexist.csv: file not found ": ["fit", tmp_path / "nonexist.csv", "--target", "a", "-o", tmp_path / "m"],
+        "--target: the class label column is required": ["fit", existing, "-o", tmp_path / "m"],
+    }
+    root = str(Path(__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]), "COLUMNS": "400"}
+    arg_lists = json_.dumps([[str(a) for a in args] for args in calls.values()])
+    result = subprocess.run([sys.executable, "-c", ERRORS_WITHOUT_HEAVY_IMPORTS, arg_lists], capture_output=True,
+                            text=True, env=env, cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(calls)
+    for message, line in zip(calls, lines, strict=True):
+        assert line.startswith("2 | error: ") and message.strip() in line, line  # no torch, pandas or sklearn

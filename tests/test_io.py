@@ -1,3 +1,6 @@
+import os
+import stat
+
 import pandas as pd
 import pytest
 
@@ -229,3 +232,18 @@ def test_a_csv_separated_otherwise_says_so(tmp_path, sep, name):
         read_table(path)
     path.write_text("only\n1\n2\n")
     assert read_table(path).columns.tolist() == ["only"]  # one column, no other separator: a table
+
+
+def test_a_written_folder_and_everything_in_it_get_the_umasks_usual_modes(tmp_path):
+    # mkdtemp makes 0700 and libraries (safetensors) write 0600: a shared output was unreadable to others
+    previous = os.umask(0o022)
+    try:
+        with atomic_directory(tmp_path / "out") as tmp:
+            (tmp / "sub").mkdir(mode=0o700)
+            for path in (tmp / "a.bin", tmp / "sub" / "b.png"):
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    finally:
+        os.umask(previous)
+    out = tmp_path / "out"
+    modes = {str(p.relative_to(tmp_path)): stat.S_IMODE(p.stat().st_mode) for p in [out, *out.rglob("*")]}
+    assert modes == {"out": 0o755, "out/sub": 0o755, "out/a.bin": 0o644, "out/sub/b.png": 0o644}

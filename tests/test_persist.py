@@ -1,4 +1,6 @@
 import json
+import os
+import stat
 
 import numpy as np
 import pytest
@@ -95,3 +97,16 @@ def test_save_model_takes_numpy_views_as_it_takes_torch_ones(tmp_path):
     save_model(tmp_path / "m", "Test", {}, {"a": strided, "b": torch.arange(6.0).reshape(2, 3).T})
     _, tensors = load_model(tmp_path / "m")
     np.testing.assert_array_equal(tensors["a"].numpy(), strided)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_every_file_of_a_model_directory_gets_the_umasks_usual_mode(saved, tmp_path, umask):
+    # safetensors wrote weights.safetensors 0600 while model.json was 0644: colleagues could read a
+    # shared model folder's model.json, not its weights
+    previous = os.umask(umask)
+    try:
+        synthaug.load(saved).save(tmp_path / "shared")
+    finally:
+        os.umask(previous)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [tmp_path / "shared", *(tmp_path / "shared").iterdir()]}
+    assert modes == {"shared": 0o777 & ~umask, "model.json": 0o666 & ~umask, "weights.safetensors": 0o666 & ~umask}

@@ -82,24 +82,43 @@ def point_masses(present: np.ndarray, share: float, max_masses: int, min_count: 
 
 def learn_decimals(x: np.ndarray, dtype: str) -> int | None:
     """The fewest decimals, at most ``precision - 1`` of the column's float type (14 for float64,
-    5 for float32), that write every value of ``x`` (float64, no NaN) exactly; None if none do.
+    5 for float32), that write every value of ``x`` (float64, no NaN) exactly, or up to float
+    noise (:func:`_written_by`); None if none do.
 
-    RDT's ``learn_rounding_scheme`` with two changes: the values are compared in the column's
-    type (a float32 3.99 is 3.990000009536743 in float64), and every count is tried from 0 up,
+    RDT's ``learn_rounding_scheme`` with three changes: the values are compared in the column's
+    type (a float32 3.99 is 3.990000009536743 in float64); every count is tried from 0 up,
     as ``np.round(x, 14) == x`` fails for about one in ten values of 0..1e6 that 2 decimals write
-    exactly (RDT tries 14 first and gives up on them). The first ``HEAD`` values find where to start, so a
-    column of float noise takes fifteen passes over those, none over the whole column.
+    exactly (RDT tries 14 first and gives up on them); and a value a few units in the last place
+    from a short one (882.4999999999999, 0.30000000000000004) reads as that value, so two such
+    values no longer turn off rounding for a column of 4,850 amounts in cents. The first ``HEAD``
+    values find where to start, so a column of float noise takes fifteen passes over those, none
+    over the whole column.
     """
     ftype = np.float32 if str(dtype).lower() == "float32" else np.float64
     cap = min(np.finfo(ftype).precision - 1, MAX_DECIMALS)
 
-    def first_exact(values: np.ndarray, start: int) -> int | None:
+    def first_written(values: np.ndarray, start: int) -> int | None:
         target = values.astype(ftype)
-        return next((d for d in range(start, cap + 1)
-                     if np.array_equal(np.round(values, d).astype(ftype), target)), None)
+        return next((d for d in range(start, cap + 1) if _written_by(values, target, d, ftype).all()), None)
 
-    start = first_exact(x[:HEAD], 0)  # every count exact for all of x is exact for these
-    return None if start is None else first_exact(x, start)
+    start = first_written(x[:HEAD], 0)  # every count that writes all of x writes these
+    return None if start is None else first_written(x, start)
+
+
+NOISE_ULPS = 16  # _written_by: float noise, in units in the last place (882.4999999999999 is 1 from 882.5)
+NOISE_MARGIN = 100  # ... when the grid of d decimals is at least this many times coarser than that
+
+
+def _written_by(values: np.ndarray, target: np.ndarray, d: int, ftype: type) -> np.ndarray:
+    """Whether ``d`` decimals write each value: its rounding is the value itself in ``ftype``
+    (``target``), or at most ``NOISE_ULPS`` units in the last place from it while those decimals'
+    grid is ``NOISE_MARGIN`` times coarser than that tolerance (about 12 significant digits in float64).
+    The margin keeps columns that genuinely have many decimals unrounded: a random value lands that
+    close to a grid point by chance with probability under 1/NOISE_MARGIN, and every value must."""
+    rounded = np.round(values, d).astype(ftype)
+    tolerance = NOISE_ULPS * np.spacing(np.abs(target))
+    near = (np.abs(rounded - target) <= tolerance) & (0.5 * 10.0 ** -d >= NOISE_MARGIN * tolerance)
+    return (rounded == target) | near
 
 
 class NumericCodec:
@@ -197,8 +216,6 @@ class NumericCodec:
             x = self._extrapolate(z, x)
         if self.integral:
             x = np.round(x)
-        elif rounding and self.decimals_ is not None:  # before clipping: the bounds are on its grid
-            x = np.round(x, self.decimals_)
         if clip:
             x = np.clip(x, self.lo_, self.hi_)
         if self.n_modes > 1:
@@ -208,7 +225,9 @@ class NumericCodec:
                 x = np.where(mode < n_masses, self.masses_[np.minimum(mode, n_masses - 1)], x)
             if self.has_missing_:
                 x = np.where(mode == n_masses, np.nan, x)
-        return self._restore_dtype(x)
+        if not self.integral and rounding and self.decimals_ is not None:  # last: a bound or point mass may be
+            x = np.round(x, self.decimals_)  # float noise from the grid (882.4999999999999 for 882.5)
+        return self._restore_dtype(x + 0.0)  # -0.0 as 0.0: round(-0.3) clipped to 0 kept its sign, written "-0.0"
 
     def _extrapolate(self, z: np.ndarray, x: np.ndarray) -> np.ndarray:
         zk, xk = self.z_knots_, self.knots_

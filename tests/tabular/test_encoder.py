@@ -140,14 +140,46 @@ def test_pandas_category_and_nullable_boolean_with_missing_keep_their_dtype():
     ([12.50, 3.99, 7.0], "float64", 2),
     ([1.0, 2.0, -30.0], "float64", 0),
     ([0.5, 0.25, 0.125], "float64", 3),
-    ([0.1 + 0.2, 1.0], "float64", None),  # 0.30000000000000004: float noise, more than 14 decimals
+    ([0.1 + 0.2, 1.0], "float64", 1),  # 0.30000000000000004: float noise, 0.3
+    ([882.4999999999999, 12.5], "float64", 1),  # 1 unit in the last place below 882.5
     ([1 / 3], "float64", None),
+    ([100 / 3, 200 / 7], "float64", None),  # 16 significant digits: 13 decimals come within a few units
+    ([0.1234567890123], "float64", 13),
     ([1234567.89, 9876543.21, 5000000.01], "float64", 2),  # np.round(x, 14) != x for 1234567.89
     ([3.99, 0.1], "float32", 2),  # float32's 3.99 is 3.990000009536743 as float64
 ])
 def test_learn_decimals_finds_the_fewest_that_write_every_value(values, dtype, decimals):
     x = np.asarray(values, dtype=dtype).astype(np.float64)
     assert learn_decimals(x, dtype) == decimals
+
+
+def test_two_float_noise_values_do_not_turn_off_rounding_for_a_money_column():
+    # 4,850 amounts in cents and 2 such as 882.4999999999999 learned 14 decimals, so sampled amounts
+    # came out as 137.99580799152542
+    rng = np.random.default_rng(4)
+    cents = np.round(rng.gamma(2.0, 100.0, 4850), 2)
+    amount = np.concatenate([cents[:2000], [882.4999999999999, 0.1 + 0.7], cents[2000:]])
+    assert learn_decimals(amount, "float64") == 2
+    enc, _ = fitted(pd.DataFrame({"amount": amount}))
+    back = decode_wild(enc)["amount"]
+    assert (back == back.round(2)).all() and back.nunique() > 100
+    top = np.concatenate([np.minimum(cents, 880.0), [882.4999999999999]])  # the noisy value is the upper bound
+    enc, matrix = fitted(pd.DataFrame({"amount": top}))
+    matrix[:, 0] = 50.0  # far above: clipped to the bound
+    assert enc.codecs_[0].decimals_ == 2 and set(enc.inverse_transform(matrix)["amount"]) == {882.5}
+
+
+@pytest.mark.parametrize("make", [
+    lambda rng: rng.normal(size=5000),  # every value needs more than 14 decimals
+    lambda rng: rng.normal(100, 30, 5000),  # 16 significant digits: 13 decimals come within float noise
+    lambda rng: rng.uniform(1e5, 1e6, 5000),
+    lambda rng: np.round(rng.uniform(0, 10, 5000), 11),  # 11 decimals, every one real
+])
+def test_learn_decimals_leaves_columns_that_genuinely_have_many_decimals(make):
+    x = make(np.random.default_rng(5))
+    exact = next((d for d in range(15) if np.array_equal(np.round(x, d), x)), None)
+    assert learn_decimals(x, "float64") == exact
+    assert exact is None or exact == 11
 
 
 def test_learn_decimals_looks_past_the_head_of_the_column():
@@ -286,3 +318,18 @@ def test_a_constant_boolean_with_missing_values_decodes_to_true_and_missing():
     codec = ConstantCodec(spec, 2).load({"value": True, "has_missing": True}, {})
     back = codec.inverse(np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32), True, True)
     assert back.tolist()[0] is True and back[1] is None and back.dtype == object
+
+
+def test_decoded_numbers_are_never_negative_zero():
+    # an integer column with missing values stays float64; rounding -0.3 and clipping to 0 kept the
+    # sign, so 418 of 4,900 rows of a days-since column were written as -0.0 (so were values that
+    # 2 decimals round to zero from below)
+    rng = np.random.default_rng(3)
+    days = pd.Series(rng.geometric(0.05, 200) - 1, dtype="float64").where(rng.random(200) > 0.2)
+    frame = pd.DataFrame({"days": days, "delta": np.round(rng.normal(0, 1, 200), 2)})
+    enc, _ = fitted(frame)
+    assert [s.kind for s in enc.specs_] == ["integer", "continuous"]
+    back = decode_wild(enc, n=2000)
+    for name in ("days", "delta"):
+        values = back[name].dropna().to_numpy(dtype=float)
+        assert (values == 0).any() and not np.signbit(values[values == 0]).any(), name

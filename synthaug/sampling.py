@@ -143,9 +143,27 @@ def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) 
     remaining = np.asarray(counts, dtype=np.int64).copy()
     while remaining.sum() > 0:
         size = int(min(chunk_size, remaining.sum()))
-        take = rng.multivariate_hypergeometric(remaining, size) if len(remaining) > 1 else remaining[:1].clip(max=size)
+        take = _draw_chunk(remaining, size, rng) if len(remaining) > 1 else remaining[:1].clip(max=size)
         remaining -= take
         yield rng.permutation(np.repeat(np.arange(len(counts)), take))
+
+
+HYPERGEOMETRIC_LIMIT = 10**9
+"""numpy draws a multivariate hypergeometric only for fewer rows than this in all."""
+
+
+def _draw_chunk(remaining: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """How many of each class one chunk of ``size`` takes from ``remaining``: a multivariate
+    hypergeometric draw; from a billion rows on (numpy's limit; 10**9 rows raised a traceback), a
+    multinomial draw, which at chunks this small against the total differs from it by far less than
+    the sampling noise, cut to what each class has left and topped up from the classes with rows left."""
+    if remaining.sum() < HYPERGEOMETRIC_LIMIT:
+        return rng.multivariate_hypergeometric(remaining, size)
+    take = np.minimum(rng.multinomial(size, remaining / remaining.sum()), remaining)
+    while (short := size - int(take.sum())) > 0:
+        spare = remaining - take
+        take += np.minimum(rng.multinomial(short, spare / spare.sum()), spare)
+    return take
 
 
 class SampleSeeds:

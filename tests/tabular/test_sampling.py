@@ -177,3 +177,16 @@ def test_a_class_given_twice_is_named_as_a_plain_value():
     """It said 'class np.int64(0) is given twice' for integer labels."""
     with pytest.raises(DataError, match=r"^per_class: class 0 is given twice \(as 0 and '0'\)$"):
         resolve_class_counts(np.array([0, 1]), [5, 5], per_class={0: 1, "0": 2})
+
+
+def test_a_billion_rows_are_drawn_in_exact_chunks():
+    """numpy's multivariate hypergeometric refuses 10**9 rows in all: `sample --n 1000000000` was a traceback."""
+    from synthaug.sampling import _draw_chunk
+
+    counts = np.array([10**9, 3, 2 * 10**9])
+    first = next(chunk_labels(counts, 50_000, np.random.default_rng(0)))
+    assert len(first) == 50_000 and set(np.unique(first)) <= {0, 1, 2}
+    again = next(chunk_labels(counts, 50_000, np.random.default_rng(0)))
+    assert np.array_equal(first, again)
+    remaining = np.array([10**9, 5])  # a chunk of everything: every class's rows exactly, never more
+    assert np.array_equal(_draw_chunk(remaining, int(remaining.sum()), np.random.default_rng(1)), remaining)

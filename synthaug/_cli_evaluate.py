@@ -22,7 +22,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from ._cli_options import Categorical, Continuous, Drop, column_names
 from ._errors import DataError
 from .cli import command, console, err_console
-from .evaluate.defaults import N_JOBS, N_SEEDS, RATIOS
+from .evaluate.defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 
 _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz
 
@@ -71,6 +71,14 @@ def evaluate_command(
             f"(default {', '.join(f'{r:g}' for r in RATIOS)}).",
         ),
     ] = None,
+    max_synthetic: Annotated[
+        int | None,
+        typer.Option(
+            "--max-synthetic", min=100,
+            help=f"Tables: measure at most this many synthetic records, a seeded random sample drawn per class "
+            f"from a larger table (default {MAX_SYNTHETIC:,}); memory and time grow with it.",
+        ),
+    ] = None,
     seed: Annotated[
         int,
         typer.Option(
@@ -109,7 +117,7 @@ def evaluate_command(
         from ._cli_image import evaluate_images_cli
 
         given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--drop", drop),
-                 ("--categorical", categorical), ("--continuous", continuous))
+                 ("--categorical", categorical), ("--continuous", continuous), ("--max-synthetic", max_synthetic))
         if unused := [name for name, value in given if value is not None]:
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
@@ -129,8 +137,8 @@ def evaluate_command(
 
     check_report_dir(out)  # before the evaluation, not after it
     options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs,
-               "drop": column_names(drop) or None, "categorical": column_names(categorical) or None,
-               "continuous": column_names(continuous) or None}
+               "max_synthetic": max_synthetic, "drop": column_names(drop) or None,
+               "categorical": column_names(categorical) or None, "continuous": column_names(continuous) or None}
     options = {k: v for k, v in options.items() if v is not None}
     paths = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
     tables = {name: read_table(path) if path is not None else None for name, path in paths.items()}

@@ -15,16 +15,17 @@ from threadpoolctl import threadpool_limits
 
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
-from .._random import RandomState, child_seed, draw_seed
+from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from .._text import closest_name, option_name, quoted
 from ..privacy import leakage as _leakage
 from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
-from .defaults import N_JOBS, N_SEEDS, RATIOS
+from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import run_fidelity
 from .metrics import METRICS
 from .results import EvaluationResult, LeakageResult
-from .tables import as_names, canonical, check_tables, shared_rows
+from .subsample import check_max_synthetic, subsample_note, subsample_rows
+from .tables import as_names, canonical, check_tables, encode_labels, shared_rows
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
 
 SHARED_TOLERANCE = 0.01
@@ -60,6 +61,7 @@ def evaluate(
     continuous: Sequence[str] = (),
     n_boot: int = 500,
     detection_rows: int = 5000,
+    max_synthetic: int | None = MAX_SYNTHETIC,
     n_jobs: int = N_JOBS,
     random_state: RandomState = None,
     progress: ProgressCallback | None = None,
@@ -101,6 +103,12 @@ def evaluate(
         Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
     detection_rows
         At most this many real and synthetic rows train the real-vs-synthetic detector.
+    max_synthetic
+        At most this many synthetic records are measured: a larger table is checked whole, then
+        every measure (utility, fidelity, privacy) works on a seeded random sample of this many
+        of its records, drawn per class in the table's class proportions, and a note says so
+        (see :mod:`synthaug.evaluate.subsample`). Memory and time then stay bounded whatever the
+        table's size. None measures every record. A table at or below the cap is used whole.
     n_jobs
         Threads: classifier fits run this many at a time, and the distance computations use
         this many torch threads (BLAS and OpenMP are limited to it as well).
@@ -124,6 +132,7 @@ def evaluate(
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
+    check_max_synthetic(max_synthetic)
     seed = draw_seed(random_state)  # a seed out of 0..2**64 - 1 is refused here, as everywhere (check_seed)
     sensitive = as_names(sensitive)
     drop = as_names(drop)
@@ -137,7 +146,11 @@ def evaluate(
     _warn(notes)
     if holdout is None:
         notes.append("no holdout given: the test set is the privacy reference (non-members)")
-    train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, synthetic))
+    steps = _Steps(progress, total=n_seeds + 3 + len(baselines))
+    measured, cap_notes = _subsample(synthetic, schema, max_synthetic, seed, steps)
+    _warn(cap_notes)
+    notes += cap_notes
+    train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, measured))
     reference_name = "holdout" if holdout is not None else "test"
     reference_c = canonical(holdout, schema) if holdout is not None else test_c
     overlap_notes, privacy_measurable = _overlap_notes(train_c, test_c, reference_c if holdout is not None else None)
@@ -145,7 +158,6 @@ def evaluate(
     notes += overlap_notes
     models = resolve_classifiers(classifiers, schema)
     seeds = tuple(child_seed(seed, 1, i) for i in range(n_seeds))
-    steps = _Steps(progress, total=n_seeds + 3 + len(baselines))
     cache: dict = {}
     with _threads(n_jobs):
         utility = run_utility(
@@ -166,6 +178,7 @@ def evaluate(
             seed_free=SEED_FREE if classifiers is None else (),
             progress=steps,
             cache=cache,
+            n_table=len(synthetic) if cap_notes else None,
         )
         _warn(utility.notes)
         steps("fidelity")
@@ -187,7 +200,8 @@ def evaluate(
     return EvaluationResult(
         target=target,
         reference=reference_name,
-        sizes={"train": len(train), "test": len(test), "synthetic": len(synthetic), "reference": len(reference_c)},
+        sizes={"train": len(train), "test": len(test), "synthetic": len(synthetic), "reference": len(reference_c),
+               **({"synthetic_measured": len(synth_c)} if cap_notes else {})},
         classes=[str(c) for c in schema.classes],
         seed=seed,
         options={
@@ -201,12 +215,25 @@ def evaluate(
             "continuous": list(continuous),
             "n_boot": n_boot,
             "classifiers": list(models),
+            **({"max_synthetic": max_synthetic} if cap_notes else {}),
         },
         utility=utility,
         fidelity=fidelity,
         privacy=privacy,
         notes=notes + privacy_notes + utility.notes,
     )
+
+
+def _subsample(synthetic, schema, max_synthetic, seed, steps) -> tuple[pd.DataFrame, list[str]]:
+    """``synthetic`` cut down to ``max_synthetic`` records and a note saying so, or as given (no
+    note) when it is at or below the cap."""
+    if max_synthetic is None or len(synthetic) <= max_synthetic:
+        return synthetic, []
+    steps.total += 1
+    steps(f"synthetic: drawing {max_synthetic:,} of {len(synthetic):,} records")
+    codes = encode_labels(synthetic[schema.target], schema)
+    rows = subsample_rows(codes, max_synthetic, numpy_generator(child_seed(seed, 6)))
+    return synthetic.iloc[rows].reset_index(drop=True), [subsample_note(len(rows), len(synthetic))]
 
 
 def _privacy(real, train_c, synth_c, schema, baselines, baseline_seed, cache, steps):

@@ -7,3 +7,4 @@ and torch (which :mod:`synthaug.evaluate.core` imports); the signature uses thes
 N_SEEDS = 3
 RATIOS = (1.0,)
 N_JOBS = 1
+MAX_SYNTHETIC = 50_000

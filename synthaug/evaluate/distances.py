@@ -39,7 +39,10 @@ EXACT_TOLERANCE = 1e-9
 EXTRA_CANDIDATES = 8
 """Float32 candidates beyond ``k`` whose distances are recomputed exactly."""
 
-_CHUNK_ELEMENTS = 1 << 23  # query rows x reference rows per matrix product (32 MB in float32)
+_CHUNK_ELEMENTS = 1 << 21  # query rows x reference rows per matrix product (8 MB in float32)
+# Per-chunk temporaries stay well below glibc's largest mmap threshold (32 MB): at 32 MB they went to
+# the heap and fragmented it, and the resident size grew with the number of query rows.
+_EXACT_ELEMENTS = 1 << 20  # float64 elements per chunk of exact distances (8 MB)
 
 
 @dataclass(frozen=True)
@@ -226,14 +229,18 @@ def nearest(
     bwd = [_View(mask, index.r) for mask in back_views]
     back = _RunningMin(len(index), 1 + len(bwd)) if both_ways else None
     block = max(1, _CHUNK_ELEMENTS // len(index))
-    found, found_views = [], [[] for _ in fwd]
+    # candidates go into arrays made once: small per-chunk arrays kept alive between the large
+    # per-chunk temporaries fragmented the heap, so the resident size grew ~40 KB per query row
+    found = np.empty((len(query), n_cand), dtype=np.int64)
+    found_views = [np.empty((len(query), n_cand), dtype=np.int64) for _ in fwd]
     for start in range(0, len(query), block):
         q = index.shifted(query[start : start + block])  # (b, d)
+        rows = slice(start, start + len(q))
         d2 = index.scores(q)  # (b, m): squared distance - |q|^2
-        found.append(_smallest(d2, n_cand))
+        found[rows] = _smallest(d2, n_cand)
         for view, out in zip(fwd, found_views, strict=True):
             # drop the view's coordinates; the per-row constant |q_view|^2 does not matter here
-            out.append(_smallest(torch.addmm(d2 - view.r_sq[None, :], q[:, view.mask], view.r.T, alpha=2.0), n_cand))
+            out[rows] = _smallest(torch.addmm(d2 - view.r_sq[None, :], q[:, view.mask], view.r.T, alpha=2.0), n_cand)
         if back is not None:
             full = d2 + (q * q).sum(dim=1, keepdim=True)  # (b, m) squared distances
             back.update(0, full, start)
@@ -243,9 +250,9 @@ def nearest(
                 kept = torch.addmm(full - (q_v * q_v).sum(dim=1, keepdim=True), q_v, view.r.T, alpha=2.0)
                 back.update(v, kept, start)
     ref = index.ref
-    dist, idx = _refine(query, ref, np.concatenate(found), k)
+    dist, idx = _refine(query, ref, found, k)
     view_idx = [
-        _refine(query[:, ~view.left_out], ref[:, ~view.left_out], np.concatenate(c), 1)[1][:, 0]
+        _refine(query[:, ~view.left_out], ref[:, ~view.left_out], c, 1)[1][:, 0]
         for view, c in zip(fwd, found_views, strict=True)
     ]
     out = Neighbours(dist, idx, view_idx)
@@ -304,7 +311,7 @@ def column_mask(space: DistanceSpace, column: str) -> np.ndarray:
 def exact_distances(query: np.ndarray, ref: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """float64 distances from each query row to the ref rows ``idx`` (n, k); chunked."""
     out = np.empty(idx.shape, dtype=np.float64)
-    block = max(1, (1 << 22) // max(1, idx.shape[1] * query.shape[1]))
+    block = max(1, _EXACT_ELEMENTS // max(1, idx.shape[1] * query.shape[1]))
     for start in range(0, len(query), block):
         q = query[start : start + block, None, :]  # (b, 1, d)
         r = ref[idx[start : start + block]]  # (b, k, d)

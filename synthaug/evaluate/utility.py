@@ -55,6 +55,7 @@ from . import stats as _stats
 from .baselines import baseline_records, smote_problem
 from .metrics import METRICS, bootstrap_weights, weighted_scores
 from .results import Estimate, Uplift, UtilityResult
+from .subsample import cap_option
 from .tables import TableSchema, encode_labels
 
 Progress = Callable[[str], None]
@@ -144,14 +145,16 @@ def training_sets(
     seed: int,
     baseline_seed: int,
     cache: dict | None = None,
+    n_table: int | None = None,
 ) -> tuple[list[_Setting], list[str]]:
     """The training tables of every setting for one seed, and notes on skipped settings.
 
     The synthetic draw changes with ``seed``; baseline records depend only on the ratio and
-    ``baseline_seed`` (like the synthetic table, they are one fixed set of records).
+    ``baseline_seed`` (like the synthetic table, they are one fixed set of records). ``n_table``:
+    the size of the table ``synthetic`` was subsampled from, if it was (for the notes).
     """
     rng = numpy_generator(child_seed(seed, 0))
-    ratios, notes = capped_ratios(ratios, len(train), len(synthetic), baselines)
+    ratios, notes = capped_ratios(ratios, len(train), len(synthetic), baselines, n_table)
     settings = [_Setting("real", train, 0)]
     for ratio in ratios:
         additions = additions_for(synthetic, schema, min(len(synthetic), round(ratio * len(train))))
@@ -179,7 +182,7 @@ def training_sets(
 
 
 def capped_ratios(
-    ratios: Sequence[float], n_train: int, n_synthetic: int, baselines: Sequence[str] = ()
+    ratios: Sequence[float], n_train: int, n_synthetic: int, baselines: Sequence[str] = (), n_table: int | None = None
 ) -> tuple[list[float], list[str]]:
     """The ratios to run, and a note when some ask for more records than the synthetic table holds.
 
@@ -187,7 +190,9 @@ def capped_ratios(
     records), so only the smallest of them is kept; the note names the records and the ratio it
     really adds, and the ratios left out. E.g. 2000 training rows, 500 synthetic, ratios (1, 5):
     ``[1]`` and "... real+synthetic@1 adds all of them (ratio 0.25 of 2000 training rows, not 1) ...;
-    ratio 5 left out: it would add the same 500 records as @1".
+    ratio 5 left out: it would add the same 500 records as @1". With ``n_table`` (the records are
+    a sample of a larger table, see :mod:`.subsample`) the note says "the 500 synthetic records
+    measured (of n_table) ..." instead.
     """
     reaching = [r for r in ratios if round(r * n_train) >= n_synthetic]
     if not reaching:
@@ -203,7 +208,9 @@ def capped_ratios(
         names = " and ".join(f"{r:g}" for r in left_out)
         parts.append(f"ratio{'s' if len(left_out) > 1 else ''} {names} left out: "
                      f"{'they' if len(left_out) > 1 else 'it'} would add the same {n_synthetic} records as @{kept:g}")
-    notes = [f"the synthetic table has {n_synthetic} records: " + "; ".join(parts)] if parts else []
+    has = (f"the synthetic table has {n_synthetic} records" if n_table is None else
+           f"the {n_synthetic} synthetic records measured (of {n_table}; {cap_option()} sets how many)")
+    notes = [f"{has}: " + "; ".join(parts)] if parts else []
     return [r for r in ratios if r not in left_out], notes
 
 
@@ -244,6 +251,7 @@ def run_utility(
     seed_free: Collection[str] = (),
     progress: Progress | None = None,
     cache: dict | None = None,
+    n_table: int | None = None,
 ) -> UtilityResult:
     """Fit every classifier in every setting for every seed and summarise paired uplifts.
 
@@ -252,7 +260,8 @@ def run_utility(
     ``coded`` the classifiers see categories as integer codes (the default pipelines encode
     them the same way, several times faster than from text). Classifiers named in
     ``seed_free`` ignore their seed (logistic regression with lbfgs): each is fitted once per
-    distinct training table and its scores reused for the other seeds.
+    distinct training table and its scores reused for the other seeds. ``n_table``: the size of
+    the table ``synthetic`` was subsampled from, if it was (for the notes).
     """
     vocabulary = category_codes([train, test, synthetic], schema) if coded else None
     y_test = encode_labels(test[schema.target], schema)
@@ -268,7 +277,8 @@ def run_utility(
     for s_index, s in enumerate(seeds):
         if progress:
             progress(f"utility: seed {s_index + 1} of {len(seeds)}")
-        settings, seed_notes = training_sets(train, synthetic, schema, ratios, baselines, s, baseline_seed, cache)
+        settings, seed_notes = training_sets(train, synthetic, schema, ratios, baselines, s, baseline_seed, cache,
+                                             n_table)
         notes.extend(n for n in seed_notes if n not in notes)
         frames = {setting.key: _recode(setting.frame, vocabulary) for setting in settings}
         jobs = [(setting, name, estimator) for setting in settings for name, estimator in classifiers.items()]

@@ -134,7 +134,7 @@ def test_negative_seed_is_a_usage_error(files, tmp_path):
 
 
 @pytest.mark.parametrize("option", [["--target", "label"], ["--ratio", "2"], ["--holdout", "{npz}"],
-                                    ["--categorical", "zip"], ["--continuous", "x"]])
+                                    ["--categorical", "zip"], ["--continuous", "x"], ["--max-synthetic", "100"]])
 def test_image_inputs_refuse_the_table_options_they_would_ignore(option, tmp_path):
     import numpy as np
 
@@ -241,3 +241,18 @@ def test_the_one_seed_note_names_the_seeds_option_on_the_command_line(tmp_path):
         assert one_seed_note().startswith("one seed (--seeds 1): ")
     with options_named_for(RECIPE):
         assert one_seed_note().startswith("one seed (evaluate.seeds = 1, or share.seeds in a [share] run): ")
+
+
+def test_max_synthetic_measures_a_noted_sample(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "m", "--seeds", "1", "--max-synthetic", "100", "-q"))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "measured on a random 100 of 120 synthetic records" in said and "--max-synthetic sets the cap" in said
+    report = json.loads((tmp_path / "m" / "report.json").read_text())
+    assert report["sizes"]["synthetic"] == 120 and report["sizes"]["synthetic_measured"] == 100
+    assert report["options"]["max_synthetic"] == 100
+
+
+def test_max_synthetic_below_100_is_a_usage_error(files, tmp_path):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "m", "--max-synthetic", "99"))
+    assert result.exit_code == 2 and "--max-synthetic" in result.output

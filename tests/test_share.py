@@ -612,3 +612,20 @@ def test_a_gate_at_the_top_of_its_measures_range_is_warned_about_as_off():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_options("y", None, Gates(max_dcr_share=0.99, max_membership_auc=0.6), None)
+
+
+def test_the_gates_measure_every_released_record_not_a_sample(monkeypatch, tmp_path):
+    """evaluate measures a random 50,000 of a larger table; a release's exact-copies gate must count them all."""
+    import synthaug.evaluate as evaluate_module
+    from tests.conftest import make_mixed_table
+
+    seen = {}
+    real = evaluate_module.evaluate
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate_module, "evaluate", spy)
+    share(make_mixed_table().drop(columns="joined"), "label", tmp_path / "r", synthesizer=_tiny_model(), gates=LOOSE)
+    assert "max_synthetic" in seen and seen["max_synthetic"] is None

@@ -208,7 +208,8 @@ def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path
     result = evaluate(tables["train"], tables["test"], synthetic, target, tables.get("holdout"),
                       n_seeds=options.get("seeds", 3), ratios=tuple(options.get("ratios", (1.0,))),
                       baselines=tuple(options.get("baselines", ("smote", "ros"))), drop=left_out or None,
-                      random_state=seed, **kinds)
+                      random_state=seed, **({"max_synthetic": options["max_synthetic"]}
+                                            if "max_synthetic" in options else {}), **kinds)
     if left_out:
         result.notes.append(left_out_note(left_out))
     write_report(result, out)

@@ -22,7 +22,7 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "data": {"path": (str,), "dataset": (str,), "target": (str,), "test_size": (float,), "rows_per_class": (int,),
              "holdout": (bool,), "modality": (str,), "seed": (int,)},
     "sample": {"n": (int,), "per_class": (int, dict), "balance": (bool,), "ratio": (float, int)},
-    "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,)},
+    "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,), "max_synthetic": (int,)},
     "share": {"max_dcr_share": (float, int), "max_membership_auc": (float, int), "max_exact_copies": (int,),
               "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,), "seeds": (int,)},
 }
@@ -187,7 +187,7 @@ def _limit(measure: str):
 VALUES = {
     "sample.n": _count(1, MAX_SAMPLE_ROWS), "sample.per_class": _per_class, "sample.ratio": _positive,
     "evaluate.seeds": _count(1), "evaluate.steps": _count(1), "evaluate.ratios": _ratios,
-    "evaluate.baselines": _baselines,
+    "evaluate.baselines": _baselines, "evaluate.max_synthetic": _count(100),
     "share.max_dcr_share": _limit("dcr_share"), "share.max_membership_auc": _limit("membership_auc"),
     "share.max_exact_copies": _count(0),
     "share.filter_close": _fraction, "share.holdout": _fraction, "share.n": _count(1, MAX_SAMPLE_ROWS),
@@ -266,7 +266,8 @@ UNUSED = {
     "image": {"data.target": "its labels are the class subfolders' names, the .npz's y or the digits'",
               "data.holdout": "an image run measures no privacy, so a holdout only takes rows away; or set false",
               "evaluate.ratios": "an image run mixes real and synthetic images by its own conditions",
-              "evaluate.baselines": "an image run compares against albumentations, not SMOTE or ROS"},
+              "evaluate.baselines": "an image run compares against albumentations, not SMOTE or ROS",
+              "evaluate.max_synthetic": "an image run measures every synthetic image"},
     "table": {"evaluate.steps": "it is the image evaluation's CNN training steps; tables train LR, RF and HGB"},
 }
 

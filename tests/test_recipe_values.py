@@ -34,6 +34,7 @@ BAD = {  # recipe: (--set, what the one line says)
         ("sample.balance=true", "sample.balance must generate at least 1 row; every class already has 10"),
         ("sample.balance=false", "[sample] takes exactly one of"),
         ("evaluate.seeds=0", "evaluate.seeds: must be a whole number >= 1, got 0"),
+        ("evaluate.max_synthetic=50", "evaluate.max_synthetic: must be a whole number >= 100, got 50"),
         ("evaluate.seeds=-2", "evaluate.seeds: must be a whole number >= 1, got -2"),
         ("evaluate.seeds=1.5", "evaluate.seeds expects int"),
         ("evaluate.ratios=[]", "evaluate.ratios: must list at least one ratio"),
@@ -66,6 +67,7 @@ BAD = {  # recipe: (--set, what the one line says)
         ("sample.n=0", "sample.n: must be a whole number >= 1, got 0"),
         ("model.steps=0", "model.steps must be a whole number >= 1; got 0"),
         ("evaluate.ratios=[1.0]", "evaluate.ratios is not used by an image recipe"),
+        ("evaluate.max_synthetic=1000", "evaluate.max_synthetic is not used by an image recipe"),
     ],
     "share": [
         ("share.max_dcr_share=inf", "share.max_dcr_share: must be a finite number, got inf"),

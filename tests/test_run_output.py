@@ -101,3 +101,13 @@ def test_quiet_runs_print_no_summary(kind, tmp_path):
     result = invoke(text, tmp_path, "-q")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
+
+
+def test_a_recipe_sets_the_cap_on_synthetic_records_measured(tmp_path):
+    """evaluate.max_synthetic reaches evaluate (recipes could not set it: always 50,000)."""
+    path = patients(tmp_path / "p.csv").as_posix()
+    recipe = TABLE.format(path=path).replace("\nper_class = 20", "\nn = 300") + "max_synthetic = 100\n"
+    result = invoke(recipe, tmp_path, "-q")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["sizes"]["synthetic_measured"] == 100 and report["options"]["max_synthetic"] == 100

@@ -46,8 +46,8 @@ def subsample_rows(codes: np.ndarray, n: int, rng: np.random.Generator) -> np.nd
 
 
 def cap_option() -> str:
-    """The cap as the user spells it; a recipe run has no key for it (the Python argument is named)."""
-    return option_name("max_synthetic", "--max-synthetic", "max_synthetic (of synthaug.evaluate.evaluate)")
+    """The cap as the user spells it."""
+    return option_name("max_synthetic", "--max-synthetic", "evaluate.max_synthetic")
 
 
 def check_max_synthetic(value: object) -> None:

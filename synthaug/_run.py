@@ -229,10 +229,14 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
                     filter_quantile=options.get("filter_close"), n_seeds=options.get("seeds", 1), random_state=seed,
                     verbose=not quiet)
     (out / "gates.json").write_text(json.dumps(outcome.card, indent=2, allow_nan=False))
-    if not quiet:
-        if outcome.left_out:
-            console.print(f"note: {left_out_note(outcome.left_out)}", soft_wrap=True)
-        for gate in outcome.gates:
+    if not quiet and outcome.left_out:
+        console.print(f"note: {left_out_note(outcome.left_out)}", soft_wrap=True)
+    for gate in outcome.gates:  # under --quiet the failed ones still, on stderr, as `synthaug share` prints them
+        if not gate.passed:
+            from .cli import err_console
+
+            err_console.print(f"gate {gate.describe()}")
+        elif not quiet:
             console.print(f"gate {gate.describe()}")
 
     def summary(output: Path) -> None:

@@ -3,6 +3,7 @@ prints, naming the run's folder (not its temporary one), and a line of what it w
 A user trial found image runs printed nothing and table runs printed verdicts without numbers."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -111,3 +112,11 @@ def test_a_recipe_sets_the_cap_on_synthetic_records_measured(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["sizes"]["synthetic_measured"] == 100 and report["options"]["max_synthetic"] == 100
+
+
+def test_a_quiet_refused_share_run_still_names_the_failed_gate_on_stderr(tmp_path):
+    """`synthaug share -q` prints failed gates on stderr; `synthaug run -q` printed nothing, only exit 3."""
+    path = patients(tmp_path / "p.csv").as_posix()
+    result = invoke(SHARE.format(path=path, limit=0.0), tmp_path, "-q")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert re.search(r"^gate dcr_share = .* FAILS", result.stderr, re.M), result.stderr

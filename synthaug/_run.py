@@ -198,6 +198,11 @@ def _sample_request(recipe: dict, classes) -> dict:
     return sample
 
 
+EVALUATE_ARGUMENTS = {"seeds": "n_seeds", "ratios": "ratios", "baselines": "baselines",
+                      "max_synthetic": "max_synthetic"}
+"""[evaluate] keys of a table recipe -> evaluate()'s arguments (``steps`` is the image evaluation's)."""
+
+
 def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path, seed: int, quiet: bool,
                     console, kinds: dict):
     """Evaluate into ``out``, leaving out of every table the columns the model left out (``left_out``),
@@ -205,11 +210,10 @@ def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path
     from .evaluate import evaluate, write_report
 
     options = recipe.get("evaluate", {})
+    given = {argument: tuple(options[key]) if isinstance(options[key], list) else options[key]
+             for key, argument in EVALUATE_ARGUMENTS.items() if key in options}  # else evaluate's own defaults
     result = evaluate(tables["train"], tables["test"], synthetic, target, tables.get("holdout"),
-                      n_seeds=options.get("seeds", 3), ratios=tuple(options.get("ratios", (1.0,))),
-                      baselines=tuple(options.get("baselines", ("smote", "ros"))), drop=left_out or None,
-                      random_state=seed, **({"max_synthetic": options["max_synthetic"]}
-                                            if "max_synthetic" in options else {}), **kinds)
+                      drop=left_out or None, random_state=seed, **given, **kinds)
     if left_out:
         result.notes.append(left_out_note(left_out))
     write_report(result, out)

@@ -31,11 +31,15 @@ from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifi
 SHARED_TOLERANCE = 0.01
 """A table whose share of training rows exceeds what duplicates explain by more than this (plus three
 standard errors of that share) gets a warning."""
+
+
 def one_seed_note() -> str:
     """The note on a one-seed evaluation, naming the seeds option as the user spells it."""
     seeds = option_name("n_seeds=1", "--seeds 1", "evaluate.seeds = 1, or share.seeds in a [share] run")
     return (f"one seed ({seeds}): the utility intervals cover test-set sampling only, not the variation between "
             "refits (classifier seeds, synthetic draws), so the utility verdicts may be too firm; use 3 or more seeds")
+
+
 NOT_MEASURABLE = 0.5
 """From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
 

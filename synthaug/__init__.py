@@ -12,6 +12,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 __version__ = "0.1.0"
 
 from ._errors import DataError, ModelFileError, SynthaugError, SynthaugWarning  # noqa: E402
+from ._lazy import lazy_attributes  # noqa: E402
 
 if TYPE_CHECKING:
     from .augment import SynthOverSampler
@@ -41,19 +42,7 @@ _SUBMODULES = ("augment", "distributed", "evaluate", "images", "io", "persist", 
                "share", "tabular", "torch_data")
 
 
-def __getattr__(name: str) -> object:
-    if name in _SUBMODULES:
-        value = importlib.import_module(f".{name}", __name__)
-    elif name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value  # later look-ups find it without coming here
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY, *_SUBMODULES})
+__getattr__, __dir__ = lazy_attributes(__name__, globals(), _LAZY, _SUBMODULES)
 
 
 def load(path):

@@ -45,18 +45,10 @@ def screen_privacy_filter(model, synthetic: pd.DataFrame, target: str) -> tuple[
 
 def no_filter_reason(model) -> str:
     """Why ``model`` sampled without a privacy filter (for the card: its records were not screened)."""
-    params = model.get_params() if hasattr(model, "get_params") else {}
-    if "privacy_filter" not in params:
+    reason = getattr(model, "privacy_filter_off_reason", None)
+    if not callable(reason):
         return f"{type(model).__name__} has no privacy filter"
-    if params["privacy_filter"] is None:
-        return "privacy_filter is None (off)"
-    if params.get("dp_epsilon") is not None:
-        return "off under differential privacy (training rows must not steer the released records)"
-    from .tabular.privacy_filter import MAX_ROWS
-
-    if getattr(model, "n_rows_", 0) > MAX_ROWS:
-        return f"off above {MAX_ROWS} training rows"
-    return "not applied"
+    return reason() or "not applied"
 
 
 def privacy_filter_note(entry: dict) -> str:

@@ -218,12 +218,23 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         """The sampling filter of :mod:`synthaug.tabular.privacy_filter` (in memory only), or None."""
         self.n_rejected_ = 0
         check_filter_params(self.privacy_filter, self.privacy_filter_floor, self.privacy_filter_pinning)
-        if self.privacy_filter is None or self.dp_ or len(features) > MAX_ROWS:  # DP: rows must not steer output
+        if self.privacy_filter_off_reason(len(features)) is not None:
             return None
         kept = [c for c in self.columns_ if c != self.target_name_]
         pinning = None if self.privacy_filter_pinning is None else float(self.privacy_filter_pinning)
         return fit_filter(features[kept], codes, float(self.privacy_filter), float(self.privacy_filter_floor),
                           self.encoder_.specs_, pinning)
+
+    def privacy_filter_off_reason(self, n_rows: int | None = None) -> str | None:
+        """Why sampling runs without ``privacy_filter`` for a training table of ``n_rows`` (default:
+        the fitted one's), or None when the filter runs (once the table is at hand)."""
+        if self.privacy_filter is None:
+            return "privacy_filter is None (off)"
+        if self.dp_:  # the released records must not be steered by training rows
+            return "off under differential privacy (training rows must not steer the released records)"
+        if (self.n_rows_ if n_rows is None else n_rows) > MAX_ROWS:  # nothing to memorise; n^2 distances
+            return f"off above {MAX_ROWS} training rows"
+        return None
 
     def _label_quantile(self) -> float | None:
         """``label_filter`` resolved: "auto" is LABEL_FILTER_AUTO up to MAX_ROWS training rows, else off."""

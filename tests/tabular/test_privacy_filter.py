@@ -4,7 +4,7 @@ import pytest
 
 import synthaug
 from synthaug import SynthaugWarning, TabularCGAN
-from synthaug.tabular.privacy_filter import fit_filter, pinning_ratio
+from synthaug.tabular.privacy_filter import MAX_ROWS, fit_filter, pinning_ratio
 from synthaug.tabular.synthesizer import FILTER_ROUNDS
 
 
@@ -207,3 +207,11 @@ def test_privacy_filter_rejects_says_which_sampled_rows_the_filter_still_rejects
     assert model.privacy_filter_rejects(mixed_table).all()  # the training rows themselves: exact copies
     off = TabularCGAN(random_state=0, privacy_filter=None, **fast_params).fit(mixed_table, y="label")
     assert off.privacy_filter_rejects(frame) is None
+
+
+def test_privacy_filter_off_reason_names_the_rule_that_switched_it_off():
+    """The release card quotes this; the synthesizer's own rule decides, so the two cannot drift."""
+    assert TabularCGAN(privacy_filter=None).privacy_filter_off_reason(10) == "privacy_filter is None (off)"
+    assert "differential privacy" in TabularCGAN(dp_epsilon=1.0).privacy_filter_off_reason(10)
+    assert TabularCGAN().privacy_filter_off_reason(MAX_ROWS + 1) == f"off above {MAX_ROWS} training rows"
+    assert TabularCGAN().privacy_filter_off_reason(MAX_ROWS) is None

@@ -122,7 +122,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         rounding: bool = True,
         privacy_filter: float | None = 1.0,
         privacy_filter_floor: float = 0.2,
-        privacy_filter_pinning: float | None = 0.7,
+        privacy_filter_pinning: float | None = 0.75,
         label_filter: float | str | None = "auto",
         dp_epsilon: float | None = None,
         dp_delta: float | None = None,

@@ -7,7 +7,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 
 from ._errors import DataError
@@ -68,17 +68,36 @@ def check_replaceable_folder(path: str | Path) -> Path:
 
 
 def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refusal: str,
-                        error: type[Exception] = DataError) -> Path:
+                        error: type[Exception] = DataError,
+                        own_files: Callable[[Path], Container[str]] = lambda _: ()) -> Path:
     """``path`` if an output that replaces the whole folder may go there: new, empty, or a folder
-    ``is_ours`` recognises (an earlier output); else ``error(f"{path}: {refusal}")``. Checked
-    before any work, so a folder of other files (the user's data) is never replaced."""
+    ``is_ours`` recognises (an earlier output) holding only files synthaug writes there
+    (``own_files(path)``: paths relative to it, with ``/``); else ``error`` naming the folder, or
+    the first other file in it. Checked before any work, so the user's files are never deleted: a
+    sample folder with the user's own ``manifest.csv``, or a note put into a model folder, were."""
     path = check_replaceable_folder(path)
     if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or is_ours(path))):
         raise error(f"{path}: {refusal}")
+    stray = first_foreign_file(path, own_files(path)) if path.is_dir() else None
+    if stray is not None:
+        raise error(f"{path}: holds {stray}, which synthaug did not write there; the output replaces the whole "
+                    "folder, so move that file out, or choose another path")
     blocker = next((p for p in path.parents if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
         raise error(f"{path}: cannot create its folder: {blocker} is a file")
     return path
+
+
+def first_foreign_file(folder: Path, own: Container[str]) -> str | None:
+    """The first file under ``folder`` (a sorted walk; its path relative to ``folder``, with ``/``)
+    that is not in ``own``, or None. Folders themselves hold nothing to lose."""
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            relative = (Path(root) / name).relative_to(folder).as_posix()
+            if relative not in own:
+                return relative
+    return None
 
 
 @contextlib.contextmanager

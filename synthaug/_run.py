@@ -14,9 +14,11 @@ from sklearn.model_selection import train_test_split
 from ._errors import DataError
 from ._random import check_seed
 from ._text import RECIPE, closest_name, options_named_for, plain
+from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
+from .persist import MODEL_FILES
 from .recipe import modality, model_class, to_toml
-from .share import left_out_columns, left_out_note, model_kinds
+from .share import RELEASE_FILES, left_out_columns, left_out_note, model_kinds
 
 SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
 
@@ -105,6 +107,9 @@ def _check_split(y: np.ndarray, test_size: float, per_class) -> None:
 
 
 RUN_MARKS = ("model", "report.json", "release", "gates.json")  # beside recipe.toml, what an earlier run leaves
+RUN_FILES = frozenset({  # all a run folder holds: a new run replaces them
+    "recipe.toml", "gates.json", *REPORT_FILES, *(f"{name}.csv" for name in ("train", "test", "holdout", "synthetic")),
+    "synthetic.npz", *(f"model/{name}" for name in MODEL_FILES), *(f"release/{name}" for name in RELEASE_FILES)})
 
 
 def check_run_path(path: Path) -> Path:
@@ -112,7 +117,8 @@ def check_run_path(path: Path) -> Path:
     a run replaces the whole folder, so a folder of other files (the recipe's data!) is refused."""
     return check_output_folder(
         path, lambda p: (p / "recipe.toml").is_file() and any((p / mark).exists() for mark in RUN_MARKS),
-        "exists and is not the folder of an earlier run; a run replaces the whole folder, so choose another path")
+        "exists and is not the folder of an earlier run; a run replaces the whole folder, so choose another path",
+        own_files=lambda _: RUN_FILES)
 
 
 def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, console: Console) -> int:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1
 META_FILE = "model.json"
 WEIGHTS_FILE = "weights.safetensors"
+GRID_FILE = "samples.png"  # an image model's sample grid, written beside its weights
+MODEL_FILES = frozenset({META_FILE, WEIGHTS_FILE, GRID_FILE})  # all a model folder holds: a refit replaces them
 
 
 def _version() -> str:
@@ -38,7 +40,8 @@ def check_model_path(path: str | Path) -> Path:
     """``path`` if a model directory may be written there (new, empty, or a model directory), else
     a ModelFileError; ``synthaug fit`` calls it before training, not only when saving."""
     return check_output_folder(path, lambda p: (p / META_FILE).exists(),
-                               "exists and is not a synthaug model directory; choose another path", ModelFileError)
+                               "exists and is not a synthaug model directory; choose another path", ModelFileError,
+                               own_files=lambda _: MODEL_FILES)
     return path
 
 

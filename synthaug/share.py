@@ -28,11 +28,13 @@ from ._release_card import (
 )
 from ._text import closest_name, counted, option_name, plain, quoted
 from .distributed import launched_by_torchrun
+from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder
 from .privacy.leakage import TOLERANCES
 
 MEMBERSHIP_MEASURES = ("mia_distance", "mia_density")
 CARD_FILE = "card.json"
+RELEASE_FILES = frozenset({"synthetic.csv", CARD_FILE, *REPORT_FILES})  # all a release holds
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def check_release_path(path: str | Path) -> Path:
     DataError: a release replaces the whole folder, so a folder of other files (the data!) is refused."""
     return check_output_folder(path, lambda p: (p / CARD_FILE).exists(),
                                f"exists and is not a release folder (no {CARD_FILE}); a release replaces the whole "
-                               "folder, so choose another path")
+                               "folder, so choose another path", own_files=lambda _: RELEASE_FILES)
 
 
 def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,

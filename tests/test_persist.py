@@ -59,6 +59,17 @@ def test_save_refuses_to_overwrite_other_folders(saved, mixed_table, fast_params
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def test_save_refuses_a_model_folder_holding_a_file_it_did_not_write(saved):
+    """A refit replaced the whole folder and deleted a note the user had put beside the weights."""
+    (saved / "my_notes.txt").write_text("precious")
+    model = synthaug.load(saved)
+    with pytest.raises(ModelFileError, match="holds my_notes.txt, which synthaug did not write there"):
+        model.save(saved)
+    assert (saved / "my_notes.txt").read_text() == "precious"
+    (saved / "my_notes.txt").unlink()
+    model.save(saved)
+
+
 def test_zero_dimensional_arrays_keep_their_shape(tmp_path):
     import numpy as np
 

@@ -173,6 +173,10 @@ def test_run_refuses_a_folder_of_other_files_and_replaces_an_earlier_run(tmp_pat
         result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(out), "-q"])
         assert result.exit_code == 0, result.output
     assert {"model", "recipe.toml", "report.json"} <= {p.name for p in out.iterdir()}
+    (out / "model" / "notes.txt").write_text("mine")  # a file the user put into an earlier run is not deleted
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(out), "-q"])
+    assert result.exit_code == 2 and "holds model/notes.txt, which synthaug did not write there" in result.output
+    assert (out / "model" / "notes.txt").read_text() == "mine"
 
 
 

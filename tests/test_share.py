@@ -355,6 +355,11 @@ def test_a_folder_that_is_not_a_release_is_not_replaced(tmp_path):
         share(pd.read_csv(data), "target", tmp_path / ok, synthesizer=IndependentGaussians(),
               gates=Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=99))
         assert (tmp_path / ok / "synthetic.csv").exists()
+    (tmp_path / "old" / "approval.pdf").write_bytes(b"signed")  # beside an earlier release: not deleted
+    with pytest.raises(DataError, match="holds approval.pdf, which synthaug did not write there"):
+        share(pd.read_csv(data), "target", tmp_path / "old", synthesizer=IndependentGaussians(),
+              gates=Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=99))
+    assert (tmp_path / "old" / "approval.pdf").read_bytes() == b"signed"
 
 
 def test_any_seed_numpy_and_torch_take_splits_and_others_are_refused_before_work(tmp_path):

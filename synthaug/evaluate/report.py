@@ -17,6 +17,7 @@ from pathlib import Path
 from .._errors import DataError
 from ..io import atomic_path
 from . import plots
+from .defaults import REPORT_FILES
 from .report_guide import (
     CLASS_MIX_NOTE,
     DETAIL_LABELS,
@@ -53,9 +54,6 @@ _VERDICT_CLASS = {
     "no measurable leak": "ok",
     "inconclusive": "inconclusive",
 }
-
-
-REPORT_FILES = ("report.json", "report.html")
 
 
 def check_report_dir(out_dir: str | Path) -> Path:

@@ -30,6 +30,7 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".t
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
 MANIFEST = "manifest.csv"
+MANIFEST_HEADER = ["file", "label", "synthetic"]  # what synthaug's sample folders start their manifest with
 
 
 def read_images(path: str | Path, image_size: int | None = None,
@@ -212,6 +213,20 @@ def _manifest_labels(root: Path) -> dict[str, str]:
     return {row["file"]: row["label"] for row in rows if row["file"] is not None and row["label"] is not None}
 
 
+def _manifest_header(root: Path) -> list[str] | None:
+    """The first row of ``root``'s ``manifest.csv``, or None where there is none to read."""
+    try:
+        with open(root / MANIFEST, newline="", encoding="utf-8") as handle:
+            return next(csv.reader(handle), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
+def _sampled_files(root: Path) -> set[str]:
+    """The files an earlier ``synthaug sample`` wrote to ``root``: its manifest and the images it lists."""
+    return {MANIFEST, *_manifest_labels(root)}
+
+
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray = [], [], [], []
@@ -357,15 +372,15 @@ class ImageWriter:
             raise DataError(f"{self.path}: images are written to a folder or an .npz file, not a "
                             f"{self.path.suffix} table; is MODEL a table model?")
         if not self.is_npz:  # a folder of the user's files is never replaced
-            check_output_folder(self.path, lambda p: (p / MANIFEST).is_file(),
-                                f"exists and is not a synthaug sample folder (no {MANIFEST}); it would be replaced: "
-                                "choose another path, or an .npz file")
+            check_output_folder(self.path, lambda p: _manifest_header(p) == MANIFEST_HEADER,
+                                f"exists and is not a synthaug sample folder (no {MANIFEST} of synthaug's); it would "
+                                "be replaced: choose another path, or an .npz file", own_files=_sampled_files)
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(self.path) if self.is_npz else atomic_directory(self.path))
         if not self.is_npz:
             self._manifest_file = self._stack.enter_context(open(self._tmp / MANIFEST, "w", newline=""))
             self._manifest = csv.writer(self._manifest_file)
-            self._manifest.writerow(["file", "label", "synthetic"])
+            self._manifest.writerow(MANIFEST_HEADER)
         return self
 
     def write(self, images: np.ndarray, labels: np.ndarray) -> None:

@@ -17,7 +17,7 @@ from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, quoted
-from ..persist import known_params, save_model
+from ..persist import GRID_FILE, known_params, save_model
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
 from .dp_plan import plan_dp, privacy_record_for
@@ -31,7 +31,6 @@ from .params import check_params
 from .training import ImageTrainConfig, latent, train_image_gan
 
 MODEL_TYPE = "ImageCGAN"
-GRID_FILE = "samples.png"
 COLLAPSE_RATIO = 0.5  # warn when synthetic within-class diversity falls below this share of real
 
 

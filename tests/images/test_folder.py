@@ -264,6 +264,26 @@ def test_writer_refuses_to_replace_a_foreign_folder(tmp_path, images):
     assert (tmp_path / "notes").read_text() == "precious"
 
 
+def test_writer_refuses_a_folder_with_a_manifest_or_a_file_synthaug_did_not_write(tmp_path, images):
+    """A folder of real images with the user's own manifest.csv was deleted by a sample, and so was
+    a file the user added to an earlier sample folder."""
+    x, codes = images
+    real = tmp_path / "realdata"
+    (real / "two").mkdir(parents=True)
+    (real / "two" / "x.png").write_bytes(b"png")
+    (real / "manifest.csv").write_text("filename,class\nx.png,two\n")
+    with pytest.raises(DataError, match="not a synthaug sample folder"):
+        write_images(real, x, codes)
+    assert (real / "two" / "x.png").read_bytes() == b"png"
+    ours = tmp_path / "ours"
+    write_images(ours, x, codes)
+    first = sorted(p.relative_to(ours).as_posix() for p in ours.rglob("*.png"))[0]
+    (ours / first).with_name("extra.png").write_bytes(b"mine")
+    with pytest.raises(DataError, match="holds .*extra.png, which synthaug did not write there"):
+        write_images(ours, x[:3], codes[:3])
+    assert (ours / first).with_name("extra.png").read_bytes() == b"mine"
+
+
 @pytest.mark.parametrize("label", ["x" * 300, "manifest.csv"], ids=["too-long", "manifest"])
 def test_a_label_that_cannot_be_a_folder_is_a_data_error_and_nothing_is_left(tmp_path, images, label):
     x, codes = images

@@ -136,8 +136,8 @@ def _is_image_data(path: Path) -> bool:
 def sample(
     model_dir: Annotated[Path, typer.Argument(metavar="MODEL", help="Model directory from `synthaug fit`.")],
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Output: a .csv or .parquet file for tables; for images, a folder of PNGs (one "
-                               "subfolder per class, plus manifest.csv) or an .npz.")],
+        "--output", "-o", help="Output: a .csv, .csv.gz (gzip-compressed) or .parquet file for tables; for "
+                               "images, a folder of PNGs (one subfolder per class, plus manifest.csv) or an .npz.")],
     n: Annotated[int | None, typer.Option(
         "--n", help="Rows (or images) in total, at the training class prior.")] = None,
     per_class: Annotated[str | None, typer.Option(
@@ -157,8 +157,8 @@ def sample(
 ) -> None:
     """Write labeled synthetic rows or images from MODEL, streaming in chunks.
 
-    A table model writes a CSV or Parquet file; an image model a folder of PNGs (one subfolder
-    per class, plus manifest.csv) or an .npz with x and y.
+    A table model writes a CSV (gzip-compressed for .csv.gz) or Parquet file; an image model a folder
+    of PNGs (one subfolder per class, plus manifest.csv) or an .npz with x and y.
 
     An existing OUTPUT file is replaced only with --overwrite, and never when it is the --train
     table; an image folder is replaced only when an earlier `synthaug sample` wrote it.
@@ -166,7 +166,7 @@ def sample(
     from ._paths import check_table_file, table_format
     from .persist import read_meta
 
-    # before importing torch and pandas (~5 s): a missing MODEL folder or a .csv.gz OUTPUT said so after them
+    # before importing torch and pandas (~5 s): a missing MODEL folder or a .tsv OUTPUT said so after them
     table_model = read_meta(model_dir)["model_type"] == "TabularCGAN"
     check_output_file(output, overwrite, {"--train table": train, "MODEL directory": model_dir},
                       "the synthetic records")

@@ -12,12 +12,24 @@ from pathlib import Path
 
 from ._errors import DataError
 
-TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+TABLE_SUFFIXES = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def table_suffix(path: str | Path) -> str:
+    """A path's extension as TABLE_SUFFIXES spells it: ``.csv.gz`` for ``T.CSV.GZ``, else the last one."""
+    path = Path(path)
+    double = "".join(path.suffixes[-2:]).lower()
+    return double if double in TABLE_SUFFIXES else path.suffix.lower()
+
+
+def is_gzip(path: str | Path) -> bool:
+    """Whether ``path`` names a gzip-compressed table (``.csv.gz``)."""
+    return table_suffix(path).endswith(".gz")
 
 
 def table_format(path: str | Path) -> str:
-    """``"csv"`` or ``"parquet"`` from a path's extension, or a DataError naming it."""
-    suffix = Path(path).suffix.lower()
+    """``"csv"`` (also for ``.csv.gz``) or ``"parquet"`` from a path's extension, or a DataError naming it."""
+    suffix = table_suffix(path)
     if suffix not in TABLE_SUFFIXES:
         known = ", ".join(sorted(TABLE_SUFFIXES))
         raise DataError(f"{path}: unknown table extension {suffix!r} (use one of {known})")

@@ -398,6 +398,40 @@ def test_sample_refuses_to_replace_an_existing_file_unless_overwrite(model, tabl
     assert len(pd.read_parquet(old)) == 5
 
 
+def test_sample_to_csv_gz_is_the_csv_gzipped_and_the_same_bytes_every_run(table_model, tmp_path):
+    # "unknown table extension '.gz'", where pandas users write df.to_csv("x.csv.gz")
+    import gzip
+
+    train = tmp_path / "train.csv.gz"  # read where a CSV is read: here --train
+    train.write_bytes(gzip.compress((table_model / "train.csv").read_bytes()))
+    common = ["--per-class", 6, "--chunk-size", 4, "--train", train, "-q"]
+    for name in ("s.csv", "s.csv.gz", "again/s.csv.gz"):
+        result = run("sample", table_model / "m", "-o", tmp_path / name, *common)
+        assert result.exit_code == 0, result.output
+    packed = (tmp_path / "s.csv.gz").read_bytes()
+    assert gzip.decompress(packed) == (tmp_path / "s.csv").read_bytes()
+    assert packed == (tmp_path / "again" / "s.csv.gz").read_bytes()
+    assert packed[3] == 0 and packed[4:8] == bytes(4)  # no file name (its temporary one differs), mtime 0
+    assert len(pd.read_csv(tmp_path / "s.csv.gz")) == 12
+
+
+def test_an_interrupted_sample_to_csv_gz_leaves_no_file(table_model, tmp_path, monkeypatch):
+    from synthaug.tabular.synthesizer import TabularCGAN
+
+    calls = []
+
+    def second_chunk_stops(self, codes, gen):
+        calls.append(len(codes))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return self._generate(codes, gen)
+
+    monkeypatch.setattr(TabularCGAN, "_generate_filtered", second_chunk_stops)
+    result = run("sample", table_model / "m", "--n", 30, "--chunk-size", 10, "-o", tmp_path / "s.csv.gz", "-q")
+    assert result.exit_code == 130 and "no output was written" in result.output, result.output
+    assert calls == [10, 10] and list(tmp_path.iterdir()) == []
+
+
 def test_overwrite_never_replaces_the_training_table_or_the_model(model, table, tmp_path):
     before = table.read_bytes()
     link = tmp_path / "link.csv"
@@ -660,7 +694,7 @@ def test_bad_paths_are_reported_before_torch_pandas_or_sklearn_are_imported(tabl
     existing.write_text("a\n1\n")
     calls = {
         "not a synthaug model directory": ["sample", tmp_path / "nonexist", "--n", 10, "-o", tmp_path / "z.csv"],
-        "unknown table extension '.gz'": ["sample", model, "--n", 10, "-o", tmp_path / "z.csv.gz"],
+        "unknown table extension '.tsv'": ["sample", model, "--n", 10, "-o", tmp_path / "z.tsv"],
         "exists; choose another path": ["sample", model, "--n", 10, "-o", existing],
         "nonexist.csv: file not found": ["sample", model, "--n", 10, "-o", tmp_path / "z.csv", "--train",
                                          tmp_path / "nonexist.csv"],

@@ -164,3 +164,10 @@ def test_share_seeds_reaches_the_release_evaluation(tmp_path, monkeypatch):
     monkeypatch.setattr(synthaug.share, "share", fake_share)
     result = _run("share", "share.seeds=3", tmp_path)
     assert calls == [3], result.output
+
+
+def test_a_csv_gz_data_path_is_a_table_before_it_exists():
+    # "data.path: later.csv.gz: not found (a table file, an image folder or an .npz)"
+    from synthaug.recipe import modality
+
+    assert modality({"data": {"path": "later.CSV.GZ"}}) == "table"

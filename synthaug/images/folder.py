@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
-from ..io import TABLE_SUFFIXES, atomic_directory, atomic_path, check_output_folder
+from ..io import TABLE_SUFFIXES, atomic_directory, atomic_path, check_output_folder, table_suffix
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 CHANNELS = ("auto", "gray", "rgb")
@@ -353,9 +353,9 @@ class ImageWriter:
         self._folders = ClassFolders()
 
     def __enter__(self) -> ImageWriter:
-        if self.path.suffix.lower() in TABLE_SUFFIXES:  # a folder named "out.csv" is never what was meant
+        if table_suffix(self.path) in TABLE_SUFFIXES:  # a folder named "out.csv" is never what was meant
             raise DataError(f"{self.path}: images are written to a folder or an .npz file, not a "
-                            f"{self.path.suffix} table; is MODEL a table model?")
+                            f"{table_suffix(self.path)} table; is MODEL a table model?")
         if not self.is_npz:  # a folder of the user's files is never replaced
             check_output_folder(self.path, lambda p: (p / MANIFEST).is_file(),
                                 f"exists and is not a synthaug sample folder (no {MANIFEST}); it would be replaced: "

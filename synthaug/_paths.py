@@ -36,6 +36,25 @@ def table_format(path: str | Path) -> str:
     return TABLE_SUFFIXES[suffix]
 
 
+IMAGE_MANIFEST = "manifest.csv"
+"""The file that marks a folder of sampled images (one line per image: file, label, synthetic)."""
+
+
+def check_image_output(path: str | Path) -> Path:
+    """``path`` if sampled images may go there: an ``.npz`` file, or a folder that is new, empty or an
+    earlier sample (it holds IMAGE_MANIFEST, so a folder of the user's files is never replaced); never
+    a table's path (a folder named ``out.csv`` is not what was meant). Else a DataError naming it."""
+    path = Path(path)
+    if table_suffix(path) in TABLE_SUFFIXES:
+        raise DataError(f"{path}: images are written to a folder or an .npz file, not a {table_suffix(path)} table; "
+                        "is MODEL a table model?")
+    if path.suffix.lower() != ".npz":
+        check_output_folder(path, lambda p: (p / IMAGE_MANIFEST).is_file(),
+                            f"exists and is not a synthaug sample folder (no {IMAGE_MANIFEST}); it would be replaced: "
+                            "choose another path, or an .npz file")
+    return path
+
+
 def check_table_file(path: str | Path) -> str:
     """``path``'s table format, once it is a non-empty file; else a DataError naming it."""
     path = Path(path)

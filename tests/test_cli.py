@@ -685,11 +685,6 @@ for args in json.loads(sys.argv[1]):
 
 def test_bad_paths_are_reported_before_torch_pandas_or_sklearn_are_imported(table_model, tmp_path):
     # `synthaug sample nonexist --n 10 -o z.csv` took ~8 s of imports to say there is no model.json
-    import json as json_
-    import os
-    import subprocess
-    import sys
-
     model, existing = table_model / "m", tmp_path / "exists.csv"
     existing.write_text("a\n1\n")
     calls = {
@@ -702,6 +697,36 @@ def test_bad_paths_are_reported_before_torch_pandas_or_sklearn_are_imported(tabl
         "nonexist.csv: file not found ": ["fit", tmp_path / "nonexist.csv", "--target", "a", "-o", tmp_path / "m"],
         "--target: the class label column is required": ["fit", existing, "-o", tmp_path / "m"],
     }
+    _assert_errors_without_heavy_imports(calls)
+
+
+def test_an_image_models_bad_output_or_train_is_reported_before_torch_is_imported(image_model, tmp_path):
+    # `synthaug sample IMAGE-MODEL -o out.csv` imported torch (~5 s), loaded the model, then refused .csv
+    _, _, model = image_model
+    model.save(tmp_path / "im")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine")
+    (tmp_path / "t.csv").write_text("a\n1\n")
+    calls = {
+        "out.csv: images are written to a folder or an .npz file, not a .csv table": ["-o", tmp_path / "out.csv"],
+        "out.csv.gz: images are written to a folder or an .npz file, not a .csv.gz table": [
+            "-o", tmp_path / "out.csv.gz"],
+        "mine: exists and is not a synthaug sample folder (no manifest.csv)": ["-o", tmp_path / "mine"],
+        "--train: the privacy and label filters apply to table models only": [
+            "-o", tmp_path / "out.npz", "--train", tmp_path / "t.csv"],
+    }
+    _assert_errors_without_heavy_imports({m: ["sample", tmp_path / "im", "--n", 4, *args] for m, args in calls.items()})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["im", "mine", "t.csv"]
+
+
+def _assert_errors_without_heavy_imports(calls: dict[str, list]) -> None:
+    """Run each command line of ``calls`` (message -> arguments) in one fresh process: each must fail
+    with exit 2 and its message while torch, pandas and scikit-learn are still not imported."""
+    import json as json_
+    import os
+    import subprocess
+    import sys
+
     root = str(Path(__file__).parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]), "COLUMNS": "400"}
     arg_lists = json_.dumps([[str(a) for a in args] for args in calls.values()])

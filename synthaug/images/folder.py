@@ -24,12 +24,13 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
-from ..io import TABLE_SUFFIXES, atomic_directory, atomic_path, check_output_folder, table_suffix
+from .._paths import IMAGE_MANIFEST, check_image_output
+from ..io import atomic_directory, atomic_path
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
-MANIFEST = "manifest.csv"
+MANIFEST = IMAGE_MANIFEST
 
 
 def read_images(path: str | Path, image_size: int | None = None,
@@ -353,13 +354,7 @@ class ImageWriter:
         self._folders = ClassFolders()
 
     def __enter__(self) -> ImageWriter:
-        if table_suffix(self.path) in TABLE_SUFFIXES:  # a folder named "out.csv" is never what was meant
-            raise DataError(f"{self.path}: images are written to a folder or an .npz file, not a "
-                            f"{table_suffix(self.path)} table; is MODEL a table model?")
-        if not self.is_npz:  # a folder of the user's files is never replaced
-            check_output_folder(self.path, lambda p: (p / MANIFEST).is_file(),
-                                f"exists and is not a synthaug sample folder (no {MANIFEST}); it would be replaced: "
-                                "choose another path, or an .npz file")
+        check_image_output(self.path)  # synthaug sample checks it before loading the model too
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(self.path) if self.is_npz else atomic_directory(self.path))
         if not self.is_npz:

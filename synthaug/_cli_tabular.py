@@ -136,8 +136,8 @@ def _is_image_data(path: Path) -> bool:
 def sample(
     model_dir: Annotated[Path, typer.Argument(metavar="MODEL", help="Model directory from `synthaug fit`.")],
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="Output: a .csv or .parquet file for tables; for images, a folder of PNGs (one "
-                               "subfolder per class, plus manifest.csv) or an .npz.")],
+        "--output", "-o", help="Output: a .csv, .csv.gz (gzip-compressed) or .parquet file for tables; for "
+                               "images, a folder of PNGs (one subfolder per class, plus manifest.csv) or an .npz.")],
     n: Annotated[int | None, typer.Option(
         "--n", help="Rows (or images) in total, at the training class prior.")] = None,
     per_class: Annotated[str | None, typer.Option(
@@ -157,31 +157,34 @@ def sample(
 ) -> None:
     """Write labeled synthetic rows or images from MODEL, streaming in chunks.
 
-    A table model writes a CSV or Parquet file; an image model a folder of PNGs (one subfolder
-    per class, plus manifest.csv) or an .npz with x and y.
+    A table model writes a CSV (gzip-compressed for .csv.gz) or Parquet file; an image model a folder
+    of PNGs (one subfolder per class, plus manifest.csv) or an .npz with x and y.
 
     An existing OUTPUT file is replaced only with --overwrite, and never when it is the --train
     table; an image folder is replaced only when an earlier `synthaug sample` wrote it.
     """
-    from ._paths import check_table_file, table_format
+    from ._paths import check_image_output, check_table_file, table_format
     from .persist import read_meta
 
-    # before importing torch and pandas (~5 s): a missing MODEL folder or a .csv.gz OUTPUT said so after them
-    table_model = read_meta(model_dir)["model_type"] == "TabularCGAN"
+    # before importing torch and pandas (~5 s): a missing MODEL folder, a .tsv OUTPUT of a table model or a
+    # .csv OUTPUT of an image model said so after them
+    model_type = read_meta(model_dir)["model_type"]
     check_output_file(output, overwrite, {"--train table": train, "MODEL directory": model_dir},
                       "the synthetic records")
-    if table_model:
+    if model_type == "TabularCGAN":
         table_format(output)
-    if train is not None and table_model:
-        check_table_file(train)
+        if train is not None:
+            check_table_file(train)
+    elif model_type == "ImageCGAN":
+        if train is not None:
+            raise DataError("--train: the privacy and label filters apply to table models only")
+        check_image_output(output)
     from . import load
     from .io import read_table
     from .tabular.synthesizer import TabularCGAN
 
     model = load(model_dir)
-    if train is not None:
-        if not isinstance(model, TabularCGAN):
-            raise DataError("--train: the privacy and label filters apply to table models only")
+    if train is not None and isinstance(model, TabularCGAN):  # else refused above, or by load
         model.attach_privacy_filter(read_table(train), model.target_name_)
     request = {"per_class": parse_per_class(per_class) if per_class is not None else None, "balance": balance,
                "ratio": ratio, "random_state": seed}

@@ -4,6 +4,7 @@ importing torch and pandas (a missing model folder was reported after ~8 s of im
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import shutil
 import tempfile
@@ -12,16 +13,58 @@ from pathlib import Path
 
 from ._errors import DataError
 
-TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+TABLE_SUFFIXES = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def table_suffix(path: str | Path) -> str:
+    """A path's extension as TABLE_SUFFIXES spells it: ``.csv.gz`` for ``T.CSV.GZ``, else the last one."""
+    path = Path(path)
+    double = "".join(path.suffixes[-2:]).lower()
+    return double if double in TABLE_SUFFIXES else path.suffix.lower()
+
+
+def is_gzip(path: str | Path) -> bool:
+    """Whether ``path`` names a gzip-compressed table (``.csv.gz``)."""
+    return table_suffix(path).endswith(".gz")
 
 
 def table_format(path: str | Path) -> str:
-    """``"csv"`` or ``"parquet"`` from a path's extension, or a DataError naming it."""
-    suffix = Path(path).suffix.lower()
+    """``"csv"`` (also for ``.csv.gz``) or ``"parquet"`` from a path's extension, or a DataError naming it."""
+    suffix = table_suffix(path)
     if suffix not in TABLE_SUFFIXES:
         known = ", ".join(sorted(TABLE_SUFFIXES))
         raise DataError(f"{path}: unknown table extension {suffix!r} (use one of {known})")
     return TABLE_SUFFIXES[suffix]
+
+
+IMAGE_MANIFEST = "manifest.csv"
+IMAGE_MANIFEST_HEADER = ["file", "label", "synthetic"]  # the first row of a manifest synthaug wrote
+"""The file that marks a folder of sampled images (one line per image: file, label, synthetic)."""
+
+
+def check_image_output(path: str | Path) -> Path:
+    """``path`` if sampled images may go there: an ``.npz`` file, or a folder that is new, empty or an
+    earlier sample (it holds IMAGE_MANIFEST, so a folder of the user's files is never replaced); never
+    a table's path (a folder named ``out.csv`` is not what was meant). Else a DataError naming it."""
+    path = Path(path)
+    if table_suffix(path) in TABLE_SUFFIXES:
+        raise DataError(f"{path}: images are written to a folder or an .npz file, not a {table_suffix(path)} table; "
+                        "is MODEL a table model?")
+    if path.suffix.lower() != ".npz":
+        check_output_folder(path, lambda p: _manifest_rows(p)[:1] == [IMAGE_MANIFEST_HEADER],
+                            f"exists and is not a synthaug sample folder (no {IMAGE_MANIFEST} of synthaug's); it "
+                            "would be replaced: choose another path, or an .npz file",
+                            own_files=lambda p: {IMAGE_MANIFEST, *(row[0] for row in _manifest_rows(p)[1:] if row)})
+    return path
+
+
+def _manifest_rows(folder: Path) -> list[list[str]]:
+    """The rows of ``folder``'s image manifest ([] where there is none to read)."""
+    try:
+        with open(folder / IMAGE_MANIFEST, newline="", encoding="utf-8") as handle:
+            return list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
 
 
 def check_table_file(path: str | Path) -> str:

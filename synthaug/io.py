@@ -1,4 +1,4 @@
-"""Read and write tables (CSV, Parquet) with clear errors and atomic, streaming writes.
+"""Read and write tables (CSV, gzip-compressed CSV, Parquet) with clear errors and atomic, streaming writes.
 
 The path checks and atomic writes themselves are in :mod:`synthaug._paths` (no pandas), and importable from here."""
 
@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import gzip
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,19 +24,23 @@ from ._paths import (  # noqa: F401 (the path checks and atomic writes, here sin
     check_output_folder,
     check_replaceable_folder,
     check_table_file,
+    is_gzip,
     table_format,
+    table_suffix,
 )
 from .tabular.datetimes import UNITS_NS, n_out_of_range, resolution_ns
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV or Parquet file; missing, empty or unparsable files raise DataError."""
+    """Read a CSV (``.csv.gz`` too) or Parquet file; missing, empty or unparsable files raise DataError."""
     path = Path(path)
     fmt = check_table_file(path)
     try:
         frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
     except UnicodeDecodeError:
-        raise DataError(f"{path}: {_not_utf8(path.read_bytes())}") from None
+        raise DataError(f"{path}: {_not_utf8(_text_bytes(path))}") from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # EOFError was a traceback, the others unnamed
+        raise DataError(f"{path}: cannot be read as gzip-compressed csv: {_gzip_trouble(exc)}") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowInvalid) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: cannot be read as {fmt}: {first}{_separator_hint(path, fmt)}") from None
@@ -49,6 +55,23 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),  # before UTF-16's:
                     (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))  # FF FE starts both
+
+
+def _gzip_trouble(exc: Exception) -> str:
+    """What is wrong with a ``.csv.gz`` that gzip refused, without quoting its bytes (they may be data)."""
+    if isinstance(exc, EOFError):
+        return "it is cut short (an unfinished download or copy?)"
+    if str(exc).startswith("Not a gzipped file"):
+        return "it is not gzip-compressed; if it is plain CSV, name it .csv"
+    return "it is damaged (the compressed data does not check out)"
+
+
+def _text_bytes(path: Path) -> bytes:
+    """A CSV file's bytes as pandas parsed them: a ``.csv.gz`` decompressed."""
+    if is_gzip(path):
+        with gzip.open(path) as handle:
+            return handle.read()
+    return path.read_bytes()
 
 
 def _not_utf8(raw: bytes) -> str:
@@ -75,7 +98,8 @@ def _separator_hint(path: Path, fmt: str) -> str:
     """``"; ..."`` advice when a CSV's header is split by ';' or tabs instead of commas, else ""."""
     if fmt != "csv":
         return ""
-    with open(path, encoding="utf-8", errors="replace") as handle:
+    opener = gzip.open if is_gzip(path) else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
         header = handle.readline()
     found = next((name for sep, name in ((";", "semicolons"), ("\t", "tabs")) if header.count(sep) > header.count(",")),
                  None)
@@ -83,7 +107,7 @@ def _separator_hint(path: Path, fmt: str) -> str:
 
 
 class TableWriter:
-    """Append DataFrame chunks to one CSV or Parquet file; it appears only when closed cleanly.
+    """Append DataFrame chunks to one CSV, ``.csv.gz`` or Parquet file; it appears only when closed cleanly.
 
     Use as a context manager: ``with TableWriter(path) as w: w.write(chunk)``. ``template``, a
     frame with every column's dtype and values of every type it can hold, fixes the file's column
@@ -91,10 +115,11 @@ class TableWriter:
     lets a file with no rows still be written with its header.
 
     CSV is written as pandas ``to_csv`` writes it (:mod:`synthaug._csv`: quotes only where a field
-    needs them). In CSV a timestamp column is written at its resolution (``time_resolutions``: column ->
-    nanoseconds per step, as :func:`synthaug.tabular.datetimes.resolution_ns` gives): dates as
-    ``2021-08-14``, whole seconds without a fraction. Without a template, the first frame written
-    gives the resolutions; with a template and no ``time_resolutions``, timestamps keep full precision.
+    needs them); a ``.csv.gz`` is that text gzip-compressed, the same bytes for the same rows. In CSV
+    a timestamp column is written at its resolution (``time_resolutions``: column -> nanoseconds per
+    step, as :func:`synthaug.tabular.datetimes.resolution_ns` gives): dates as ``2021-08-14``, whole
+    seconds without a fraction. Without a template, the first frame written gives the resolutions;
+    with a template and no ``time_resolutions``, timestamps keep full precision.
     """
 
     def __init__(self, path: str | Path, template: pd.DataFrame | None = None,
@@ -138,7 +163,7 @@ class TableWriter:
         if self.format == "parquet":
             self._writer = pq.ParquetWriter(self._tmp, schema)
         else:
-            self._writer = CsvWriter(self._tmp, schema)
+            self._writer = CsvWriter(self._tmp, schema, compress=is_gzip(self.path))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self._atomic is not None

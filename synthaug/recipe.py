@@ -14,7 +14,7 @@ from ._gates import limit_problem
 from ._overrides import check_params, parse_value
 from ._random import check_seed
 from ._text import RECIPE, closest_name, options_named_for
-from .io import TABLE_SUFFIXES
+from .io import TABLE_SUFFIXES, table_suffix
 from .sampling import MAX_SAMPLE_ROWS
 
 # Every table but [model] has a fixed set of keys and types; [model] takes the constructor's.
@@ -299,7 +299,7 @@ def modality(recipe: dict) -> str:
     if "dataset" in data:
         return "image" if data["dataset"] == "sklearn:digits" else "table"
     path = Path(data["path"])
-    if path.suffix.lower() in TABLE_SUFFIXES:  # a table even before the file is there
+    if table_suffix(path) in TABLE_SUFFIXES:  # a table even before the file is there
         return "table"
     if not path.exists():  # a mistyped image folder was taken for a table: "unknown parameter 'steps' for TabularCGAN"
         raise DataError(f"data.path: {path}: not found (a table file, an image folder or an .npz)")

@@ -4,8 +4,9 @@ leakage gate passes. A refused release writes no synthetic data."""
 from __future__ import annotations
 
 import json
+import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,21 +163,56 @@ def check_release_path(path: str | Path) -> Path:
 
 
 def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
-                  option: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stratified (train, holdout); the holdout scores utility and is the privacy reference."""
-    option = option or option_name("holdout", recipe="share.holdout")
+                  halving: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stratified (train, holdout); the holdout scores utility and is the privacy reference.
+    ``halving`` names the option that splits the holdout itself in two (``fraction`` 0.5)."""
+    option = halving or option_name("holdout", recipe="share.holdout")
     if not (is_finite(fraction) and 0 < fraction < 1):
         raise DataError(f"{option} must be a fraction between 0 and 1, got {fraction}")
     if target not in data.columns:
         raise DataError(f"target column {target!r} not found{closest_name(target, data.columns)}")
-    labels = data[target]
-    try:
-        train, holdout = train_test_split(data, test_size=fraction, stratify=strata(labels),
-                                          random_state=seed % 2**32)  # sklearn takes 32 bits, seeds have 64
-    except ValueError as exc:  # e.g. "The train_size = 1 should be greater or equal to the number of classes = 2"
-        raise DataError(f"{option}: cannot split {len(data)} rows of {labels.nunique()} classes by {fraction} "
-                        f"({exc})") from None
+    labels, groups = data[target], strata(data[target])
+    k = pd.Series(groups).nunique(dropna=False)
+    pooled = labels.nunique(dropna=False) > k
+    what = f"{k} class{'' if k == 1 else 'es'}" + (" (classes of one row count as one)" if pooled else "")
+    check_split_sizes(len(data), k, fraction, what, halving)
+    train, holdout = train_test_split(data, test_size=fraction, stratify=groups,
+                                      random_state=seed % 2**32)  # sklearn takes 32 bits, seeds have 64
     return train.reset_index(drop=True), holdout.reset_index(drop=True)
+
+
+def check_split_sizes(n: int, k: int, fraction: float, what: str, halving: str | None = None) -> None:
+    """Refuse a stratified split of ``n`` rows of ``k`` strata (``what``: "2 classes") by ``fraction``
+    that leaves either part fewer than ``k`` rows: scikit-learn's rule, with its arithmetic (ceil(fraction
+    * n) rows held out), but naming the holdout option and the fractions that work, where its own words
+    ("The test_size = 1 should be greater or equal to the number of classes = 2") named neither."""
+    def valid(f: float) -> bool:
+        return k <= math.ceil(f * n) <= n - k
+
+    if valid(fraction):
+        return
+    holdout = option_name("holdout", recipe="share.holdout")
+    if halving:  # the 0.5 is not the user's: the holdout is too small
+        raise DataError(f"{halving}: {counted(n, 'holdout row')} cannot be halved with a row of each of {what} in "
+                        f"each half; give a larger {holdout}")
+    if n < 2 * k:
+        raise DataError(f"{holdout}: {counted(n, 'row')} cannot be split so that the holdout and the training rows "
+                        f"each hold a row of each of {what}; that takes at least {2 * k} rows")
+    n_out = math.ceil(fraction * n)
+    part = f"holds out {n_out} of {n} rows" if n_out < k else f"leaves {n - n_out} of {n} rows to train on"
+    raise DataError(f"{holdout} {fraction} {part}; the holdout and the training rows each need a row of each of the "
+                    f"{what}: for {n} rows, use a fraction from {_bound(k / n, True, valid)} to "
+                    f"{_bound((n - k) / n, False, valid)}")
+
+
+def _bound(x: float, up: bool, valid: Callable[[float], bool]) -> str:
+    """``x`` rounded up (or down) to the fewest significant digits, from 3, that ``valid`` accepts."""
+    for digits in range(3, 17):
+        scale = 10.0 ** (digits - 1 - math.floor(math.log10(x)))
+        rounded = (math.ceil if up else math.floor)(round(x * scale, 9)) / scale  # 0.02 * 1e4: 200.00000000000003
+        if valid(rounded):
+            return f"{rounded:.{digits}g}"
+    return repr(x)
 
 
 def strata(labels: pd.Series):
@@ -307,8 +343,8 @@ def share(
     check_dp_delta(model, len(train))
     threshold_rows = None
     if filter_quantile is not None:  # before training: a holdout too small to halve failed after it
-        halving = f"{_filter()}, halving the holdout"
-        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state, halving)
+        reference, threshold_rows = split_holdout(reference, target, 0.5, random_state,
+                                                  halving=f"{_filter()}, halving the holdout")
     dropped = set(map(str, model.get_params().get("drop") or ()))
     infer_schema(train[[c for c in train.columns if str(c) not in dropped]], target)  # what evaluate refuses, now
     if "random_state" in model.get_params():

@@ -398,6 +398,40 @@ def test_sample_refuses_to_replace_an_existing_file_unless_overwrite(model, tabl
     assert len(pd.read_parquet(old)) == 5
 
 
+def test_sample_to_csv_gz_is_the_csv_gzipped_and_the_same_bytes_every_run(table_model, tmp_path):
+    # "unknown table extension '.gz'", where pandas users write df.to_csv("x.csv.gz")
+    import gzip
+
+    train = tmp_path / "train.csv.gz"  # read where a CSV is read: here --train
+    train.write_bytes(gzip.compress((table_model / "train.csv").read_bytes()))
+    common = ["--per-class", 6, "--chunk-size", 4, "--train", train, "-q"]
+    for name in ("s.csv", "s.csv.gz", "again/s.csv.gz"):
+        result = run("sample", table_model / "m", "-o", tmp_path / name, *common)
+        assert result.exit_code == 0, result.output
+    packed = (tmp_path / "s.csv.gz").read_bytes()
+    assert gzip.decompress(packed) == (tmp_path / "s.csv").read_bytes()
+    assert packed == (tmp_path / "again" / "s.csv.gz").read_bytes()
+    assert packed[3] == 0 and packed[4:8] == bytes(4)  # no file name (its temporary one differs), mtime 0
+    assert len(pd.read_csv(tmp_path / "s.csv.gz")) == 12
+
+
+def test_an_interrupted_sample_to_csv_gz_leaves_no_file(table_model, tmp_path, monkeypatch):
+    from synthaug.tabular.synthesizer import TabularCGAN
+
+    calls = []
+
+    def second_chunk_stops(self, codes, gen):
+        calls.append(len(codes))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return self._generate(codes, gen)
+
+    monkeypatch.setattr(TabularCGAN, "_generate_filtered", second_chunk_stops)
+    result = run("sample", table_model / "m", "--n", 30, "--chunk-size", 10, "-o", tmp_path / "s.csv.gz", "-q")
+    assert result.exit_code == 130 and "no output was written" in result.output, result.output
+    assert calls == [10, 10] and list(tmp_path.iterdir()) == []
+
+
 def test_overwrite_never_replaces_the_training_table_or_the_model(model, table, tmp_path):
     before = table.read_bytes()
     link = tmp_path / "link.csv"
@@ -651,16 +685,11 @@ for args in json.loads(sys.argv[1]):
 
 def test_bad_paths_are_reported_before_torch_pandas_or_sklearn_are_imported(table_model, tmp_path):
     # `synthaug sample nonexist --n 10 -o z.csv` took ~8 s of imports to say there is no model.json
-    import json as json_
-    import os
-    import subprocess
-    import sys
-
     model, existing = table_model / "m", tmp_path / "exists.csv"
     existing.write_text("a\n1\n")
     calls = {
         "not a synthaug model directory": ["sample", tmp_path / "nonexist", "--n", 10, "-o", tmp_path / "z.csv"],
-        "unknown table extension '.gz'": ["sample", model, "--n", 10, "-o", tmp_path / "z.csv.gz"],
+        "unknown table extension '.tsv'": ["sample", model, "--n", 10, "-o", tmp_path / "z.tsv"],
         "exists; choose another path": ["sample", model, "--n", 10, "-o", existing],
         "nonexist.csv: file not found": ["sample", model, "--n", 10, "-o", tmp_path / "z.csv", "--train",
                                          tmp_path / "nonexist.csv"],
@@ -668,6 +697,36 @@ def test_bad_paths_are_reported_before_torch_pandas_or_sklearn_are_imported(tabl
         "nonexist.csv: file not found ": ["fit", tmp_path / "nonexist.csv", "--target", "a", "-o", tmp_path / "m"],
         "--target: the class label column is required": ["fit", existing, "-o", tmp_path / "m"],
     }
+    _assert_errors_without_heavy_imports(calls)
+
+
+def test_an_image_models_bad_output_or_train_is_reported_before_torch_is_imported(image_model, tmp_path):
+    # `synthaug sample IMAGE-MODEL -o out.csv` imported torch (~5 s), loaded the model, then refused .csv
+    _, _, model = image_model
+    model.save(tmp_path / "im")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine")
+    (tmp_path / "t.csv").write_text("a\n1\n")
+    calls = {
+        "out.csv: images are written to a folder or an .npz file, not a .csv table": ["-o", tmp_path / "out.csv"],
+        "out.csv.gz: images are written to a folder or an .npz file, not a .csv.gz table": [
+            "-o", tmp_path / "out.csv.gz"],
+        "mine: exists and is not a synthaug sample folder (no manifest.csv of synthaug's)": ["-o", tmp_path / "mine"],
+        "--train: the privacy and label filters apply to table models only": [
+            "-o", tmp_path / "out.npz", "--train", tmp_path / "t.csv"],
+    }
+    _assert_errors_without_heavy_imports({m: ["sample", tmp_path / "im", "--n", 4, *args] for m, args in calls.items()})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["im", "mine", "t.csv"]
+
+
+def _assert_errors_without_heavy_imports(calls: dict[str, list]) -> None:
+    """Run each command line of ``calls`` (message -> arguments) in one fresh process: each must fail
+    with exit 2 and its message while torch, pandas and scikit-learn are still not imported."""
+    import json as json_
+    import os
+    import subprocess
+    import sys
+
     root = str(Path(__file__).parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]), "COLUMNS": "400"}
     arg_lists = json_.dumps([[str(a) for a in args] for args in calls.values()])

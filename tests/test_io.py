@@ -1,3 +1,4 @@
+import gzip
 import os
 import stat
 
@@ -108,7 +109,7 @@ def test_csv_resolutions_given_with_a_template_hold_for_every_chunk(tmp_path):
     assert pd.read_parquet(tmp_path / "p.parquet")["d"].equals(day["d"])  # Parquet keeps the dtype
 
 
-@pytest.mark.parametrize("name", ["out.parquet", "out.csv"])
+@pytest.mark.parametrize("name", ["out.parquet", "out.csv", "out.csv.gz"])
 def test_a_writer_that_fails_when_closing_leaves_no_file(tmp_path, name):
     # A failing close (Parquet writes its footer then; a full disk) skipped the cleanup and left
     # the temporary .out.parquet.*.tmp next to the output.
@@ -247,3 +248,41 @@ def test_a_written_folder_and_everything_in_it_get_the_umasks_usual_modes(tmp_pa
     out = tmp_path / "out"
     modes = {str(p.relative_to(tmp_path)): stat.S_IMODE(p.stat().st_mode) for p in [out, *out.rglob("*")]}
     assert modes == {"out": 0o755, "out/sub": 0o755, "out/a.bin": 0o644, "out/sub/b.png": 0o644}
+
+
+def test_csv_gz_is_the_csv_text_gzipped_with_no_name_or_time(tmp_path):
+    # "unknown table extension '.gz'": pandas users write df.to_csv("x.csv.gz")
+    frame = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y, z", None], "c": [0.5, 1.0, float("nan")]})
+    for name in ("t.csv", "T.CSV.GZ", "again/T.CSV.GZ"):
+        with TableWriter(tmp_path / name) as writer:
+            writer.write(frame.iloc[:2])
+            writer.write(frame.iloc[2:])
+    packed = (tmp_path / "T.CSV.GZ").read_bytes()
+    assert gzip.decompress(packed) == (tmp_path / "t.csv").read_bytes()
+    assert packed[3] == 0 and packed[4:8] == bytes(4)  # flags: no file name; mtime 0
+    assert packed == (tmp_path / "again" / "T.CSV.GZ").read_bytes()  # the temporary file's name is in no header
+    back = read_table(tmp_path / "T.CSV.GZ")
+    assert back["b"].tolist()[:2] == ["x", "y, z"] and back["a"].tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"a,b\n1,2\n", "it is not gzip-compressed; if it is plain CSV, name it .csv"),  # the raw bytes were quoted
+    (gzip.compress(b"a,b\n" + b"1,2\n" * 5000)[:-20], "it is cut short (an unfinished download or copy?)"),  # EOFError
+], ids=["plain", "cut"])
+def test_a_csv_gz_gzip_refuses_is_named_without_its_bytes(tmp_path, content, message):
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(content)
+    with pytest.raises(DataError) as caught:
+        read_table(path)
+    assert str(caught.value) == f"{path}: cannot be read as gzip-compressed csv: {message}"
+
+
+def test_a_csv_gz_gets_the_encoding_and_separator_advice_of_its_text(tmp_path):
+    # the advice read the compressed bytes: "line 1 is not UTF-8 text (byte 0x8b)", and no separator hint
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(gzip.compress("a,b,y\n1,2,0\n3,café,1\n".encode("cp1252")))
+    with pytest.raises(DataError, match=r"t\.csv\.gz: line 3 is not UTF-8 text \(byte 0xe9\)"):
+        read_table(path)
+    path.write_bytes(gzip.compress(b"a;b;y\n1,5;2\n1,5,6;2;0\n"))
+    with pytest.raises(DataError, match="cannot be read as csv: .*; its header is separated by semicolons"):
+        read_table(path)

@@ -79,7 +79,8 @@ BAD = {  # recipe: (--set, what the one line says)
         ("share.filter_close=0", "share.filter_close: must be a number between 0 and 1"),
         ("share.holdout=0", "share.holdout: must be a number between 0 and 1 (exclusive), got 0"),
         ("share.holdout=1.0", "share.holdout: must be a number between 0 and 1"),
-        ("share.holdout=0.005", "share.holdout: cannot split 150 rows of 3 classes by 0.005"),
+        ("share.holdout=0.005", "share.holdout 0.005 holds out 1 of 150 rows; the holdout and the training rows each "
+                                "need a row of each of the 3 classes: for 150 rows, use a fraction from 0.02 to 0.98"),
         ("share.n=0", "share.n: must be a whole number >= 1, got 0"),
         ("share.n=9007199254740993", "share.n: at most 9007199254740992 rows can be generated"),
         ("share.seeds=0", "share.seeds: must be a whole number >= 1, got 0"),
@@ -164,3 +165,10 @@ def test_share_seeds_reaches_the_release_evaluation(tmp_path, monkeypatch):
     monkeypatch.setattr(synthaug.share, "share", fake_share)
     result = _run("share", "share.seeds=3", tmp_path)
     assert calls == [3], result.output
+
+
+def test_a_csv_gz_data_path_is_a_table_before_it_exists():
+    # "data.path: later.csv.gz: not found (a table file, an image folder or an .npz)"
+    from synthaug.recipe import modality
+
+    assert modality({"data": {"path": "later.CSV.GZ"}}) == "table"

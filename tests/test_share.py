@@ -140,7 +140,11 @@ def test_filter_drops_records_closer_than_the_holdout_quantile(cancer, tmp_path)
 @pytest.mark.parametrize(("options", "message"), [
     (["--filter-close", "2"], "--filter-close must be a quantile"),  # numpy traceback after training
     (["--filter-close", "-0.1"], "--filter-close must be a quantile between 0 and 1"),
-    (["--holdout", "0.99"], "--holdout: cannot split 120 rows of 2 classes by 0.99"),  # sklearn traceback
+    (["--holdout", "0.99"], "--holdout 0.99 leaves 1 of 120 rows to train on; the holdout and the training rows "
+                            "each need a row of each of the 2 classes: for 120 rows, use a fraction from 0.0167 to "
+                            "0.983"),  # a sklearn traceback, then its own words ("The train_size = 1 should be ...")
+    (["--holdout", "0.001"], "--holdout 0.001 holds out 1 of 120 rows; the holdout and the training rows each need "
+                             "a row of each of the 2 classes: for 120 rows, use a fraction from 0.0167 to 0.983"),
     (["--n", "0"], "--n must be a positive number of rows, got 0"),  # 0 silently meant the training size
     (["--max-dcr-share", "nan"], "--max-dcr-share: the limit must be"),  # a gate no value passes
     (["--gate", "near_copies=nan"], "--gate near_copies: the limit must be a finite"),
@@ -360,6 +364,48 @@ def test_a_folder_that_is_not_a_release_is_not_replaced(tmp_path):
         share(pd.read_csv(data), "target", tmp_path / "old", synthesizer=IndependentGaussians(),
               gates=Gates(max_dcr_share=1, max_membership_auc=1, max_exact_copies=99))
     assert (tmp_path / "old" / "approval.pdf").read_bytes() == b"signed"
+
+
+def test_a_holdout_too_small_or_too_large_names_the_argument_and_the_fractions_that_work(tmp_path):
+    # "holdout: cannot split 40 rows of 2 classes by 0.001 (The test_size = 1 should be greater or equal to ...)"
+    frame = pd.DataFrame({"x": np.arange(40.0), "target": [0, 1] * 20})
+    for holdout, part in ((0.001, "holds out 1 of 40 rows"), (0.99, "leaves 0 of 40 rows to train on")):
+        with pytest.raises(DataError) as caught:
+            share(frame, "target", tmp_path / "out", synthesizer=Memoriser(), holdout=holdout)
+        assert str(caught.value) == (f"holdout {holdout} {part}; the holdout and the training rows each need a row of "
+                                     "each of the 2 classes: for 40 rows, use a fraction from 0.05 to 0.95")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_fractions_a_holdout_refusal_offers_are_ones_scikit_learn_splits():
+    import re
+
+    from sklearn.model_selection import train_test_split
+
+    from synthaug.share import check_split_sizes
+
+    for n, k in [(7, 3), (40, 2), (120, 2), (150, 3), (301, 7), (1000, 3), (99991, 13)]:
+        with pytest.raises(DataError) as caught:
+            check_split_sizes(n, k, 1e-9, f"{k} classes")
+        low, high = map(float, re.search(r"from (\S+) to (\S+)$", str(caught.value)).groups())
+        labels = np.arange(n) % k
+        for fraction in (low, high):  # scikit-learn raised for fractions outside these
+            check_split_sizes(n, k, fraction, f"{k} classes")
+            train_test_split(labels, test_size=fraction, stratify=labels, random_state=0)
+        assert low <= 1.01 * k / n and high >= 0.99 * (n - k) / n  # and the bounds are near the true ones
+
+
+def test_too_few_rows_for_any_holdout_and_too_few_to_halve_say_so():
+    from synthaug.share import check_split_sizes
+
+    # (split_holdout pools single-row classes, so its strata hold 2 rows or more: this is for other callers)
+    with pytest.raises(DataError, match=r"^holdout: 5 rows cannot be split so that the holdout and the training rows "
+                                        r"each hold a row of each of 3 classes; that takes at least 6 rows$"):
+        check_split_sizes(5, 3, 0.5, "3 classes")
+
+    with pytest.raises(DataError, match=r"^--filter-close, halving the holdout: 1 holdout row cannot be halved with "
+                                        r"a row of each of 1 class in each half; give a larger holdout$"):
+        check_split_sizes(1, 1, 0.5, "1 class", halving="--filter-close, halving the holdout")
 
 
 def test_any_seed_numpy_and_torch_take_splits_and_others_are_refused_before_work(tmp_path):

@@ -24,13 +24,13 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
-from ..io import TABLE_SUFFIXES, atomic_directory, atomic_path, check_output_folder
+from .._paths import IMAGE_MANIFEST, IMAGE_MANIFEST_HEADER, check_image_output
+from ..io import atomic_directory, atomic_path
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
-MANIFEST = "manifest.csv"
-MANIFEST_HEADER = ["file", "label", "synthetic"]  # what synthaug's sample folders start their manifest with
+MANIFEST = IMAGE_MANIFEST
 
 
 def read_images(path: str | Path, image_size: int | None = None,
@@ -213,20 +213,6 @@ def _manifest_labels(root: Path) -> dict[str, str]:
     return {row["file"]: row["label"] for row in rows if row["file"] is not None and row["label"] is not None}
 
 
-def _manifest_header(root: Path) -> list[str] | None:
-    """The first row of ``root``'s ``manifest.csv``, or None where there is none to read."""
-    try:
-        with open(root / MANIFEST, newline="", encoding="utf-8") as handle:
-            return next(csv.reader(handle), None)
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-
-
-def _sampled_files(root: Path) -> set[str]:
-    """The files an earlier ``synthaug sample`` wrote to ``root``: its manifest and the images it lists."""
-    return {MANIFEST, *_manifest_labels(root)}
-
-
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray = [], [], [], []
@@ -368,19 +354,13 @@ class ImageWriter:
         self._folders = ClassFolders()
 
     def __enter__(self) -> ImageWriter:
-        if self.path.suffix.lower() in TABLE_SUFFIXES:  # a folder named "out.csv" is never what was meant
-            raise DataError(f"{self.path}: images are written to a folder or an .npz file, not a "
-                            f"{self.path.suffix} table; is MODEL a table model?")
-        if not self.is_npz:  # a folder of the user's files is never replaced
-            check_output_folder(self.path, lambda p: _manifest_header(p) == MANIFEST_HEADER,
-                                f"exists and is not a synthaug sample folder (no {MANIFEST} of synthaug's); it would "
-                                "be replaced: choose another path, or an .npz file", own_files=_sampled_files)
+        check_image_output(self.path)  # synthaug sample checks it before loading the model too
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(self.path) if self.is_npz else atomic_directory(self.path))
         if not self.is_npz:
             self._manifest_file = self._stack.enter_context(open(self._tmp / MANIFEST, "w", newline=""))
             self._manifest = csv.writer(self._manifest_file)
-            self._manifest.writerow(MANIFEST_HEADER)
+            self._manifest.writerow(IMAGE_MANIFEST_HEADER)
         return self
 
     def write(self, images: np.ndarray, labels: np.ndarray) -> None:

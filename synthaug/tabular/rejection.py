@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SynthaugWarning
+from .._text import param_name
 
 
 def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame], private, labels,
@@ -54,7 +55,7 @@ def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame],
         n_label_rejected += int((mislabeled & ~close & counted).sum())
         kept_bad = (last & ~found)[slot] & (np.arange(len(bad)) == pick[slot])
         if kept_bad.any():
-            _warn_kept(int((close & kept_bad).sum()), int((mislabeled & ~close & kept_bad).sum()), rounds)
+            _warn_kept(int((close & kept_bad).sum()), int((mislabeled & ~close & kept_bad).sum()), rounds, len(codes))
         parts.append(frame.iloc[pick[done]])
         where.append(todo[done])
         todo, tried = todo[~done], tried[~done]
@@ -86,15 +87,18 @@ def next_batch(checked: np.ndarray, accepted: np.ndarray, codes: np.ndarray, tri
     return np.clip(want, 1, np.minimum(min(most, cap), tries - tried)).astype(np.int64)
 
 
-def _warn_kept(close: int, mislabeled: int, rounds: int) -> None:
-    """Warn about rows kept after ``rounds`` tries although a filter still rejected them; the
-    warning points at the code that asked the model for rows. It never advises lowering the
-    privacy filter: a row it still rejects is close to a training row, and a looser filter would
-    let the same row through without a word (a class of one row was released so)."""
+def _warn_kept(close: int, mislabeled: int, rounds: int, total: int) -> None:
+    """Warn about rows (of ``total`` drawn) kept after ``rounds`` tries although a filter still rejected
+    them; the warning points at the code that asked the model for rows. It never advises loosening a
+    filter: a row the privacy filter still rejects is close to a training row, and a looser filter
+    would let the same row through without a word (a class of one row was released so); a row the
+    label filter still rejects is one the model may not have learnt to make yet."""
     if close:
         warnings.warn(f"privacy filter: {close} row(s) still inside a training row's radius (or pinned to it) "
                       f"after {rounds} tries were kept and may be near-copies of training rows (a share release "
                       "drops them); train longer, or give their class more rows", SynthaugWarning, stacklevel=6)
     if mislabeled:
-        warnings.warn(f"label filter: {mislabeled} row(s) still unlike their class after {rounds} tries "
-                      f"were kept; lower label_filter, or train longer", SynthaugWarning, stacklevel=6)
+        warnings.warn(f"label filter: {mislabeled} of {total} row(s) kept after {rounds} tries although the filter "
+                      "still judged them unlike their class; train longer (more epochs) first, as the model may not "
+                      f"have learnt those classes yet. {param_name('label_filter')} sets how strict the filter is",
+                      SynthaugWarning, stacklevel=6)

@@ -457,7 +457,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = ROW_CHUNK,
                      verbose: bool | None = None, random_state: RandomState = None, **request) -> int:
-        """Stream synthetic rows to CSV or Parquet (by extension); returns the row count."""
+        """Stream synthetic rows to CSV, gzip-compressed CSV (``.csv.gz``) or Parquet (by extension);
+        returns the row count."""
         check_is_fitted(self, "generators_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
         show = self.verbose if verbose is None else verbose

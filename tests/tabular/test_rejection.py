@@ -44,3 +44,32 @@ def test_rows_kept_inside_the_radius_are_warned_of_without_advice_to_loosen_the_
     assert len(frame) == 3 and rejected == 6  # two rejected tries per row, the third kept
     assert text.startswith("privacy filter: 3 row(s) still inside a training row's radius") and "lower" not in text
     assert "a share release drops them" in text and "train longer, or give their class more rows" in text
+
+
+class _MislabelsAll:
+    def rejects(self, frame, codes):
+        return np.ones(len(codes), dtype=bool)
+
+
+def test_rows_kept_unlike_their_class_are_counted_and_training_longer_is_advised_not_a_looser_filter():
+    # the warning said "lower label_filter, or train longer": loosening a quality filter to quiet it
+    import pandas as pd
+    import pytest
+
+    from synthaug import SynthaugWarning
+    from synthaug._text import RECIPE, options_named_for
+    from synthaug.tabular.rejection import fill_rows
+
+    def generate(c):
+        return pd.DataFrame({"x": np.zeros(len(c))})
+
+    codes = np.array([0, 0, 1, 1])
+    with pytest.warns(SynthaugWarning) as caught:
+        frame, _, label_rejected = fill_rows(codes, generate, None, _MislabelsAll(), rounds=3, batch=2)
+    text = str(caught[0].message)
+    assert len(frame) == 4 and label_rejected == 8  # two rejected tries per row, the third kept
+    assert text == ("label filter: 4 of 4 row(s) kept after 3 tries although the filter still judged them unlike "
+                    "their class; train longer (more epochs) first, as the model may not have learnt those classes "
+                    "yet. label_filter sets how strict the filter is")
+    with pytest.warns(SynthaugWarning, match=r"yet\. model\.label_filter sets"), options_named_for(RECIPE):
+        fill_rows(codes[:1], generate, None, _MislabelsAll(), rounds=2, batch=2)

@@ -200,7 +200,7 @@ def test_attach_privacy_filter_warns_when_the_table_is_not_the_training_table(mi
         model.attach_privacy_filter(mixed_table.iloc[7:], "label")
 
 
-@pytest.mark.parametrize("name", ["out.csv", "out.parquet"])
+@pytest.mark.parametrize("name", ["out.csv", "out.csv.gz", "out.parquet"])
 def test_a_sample_that_fails_mid_stream_leaves_no_file_and_keeps_the_old_one(table_model, tmp_path, name):
     model = synthaug.load(table_model / "m")
     calls = []

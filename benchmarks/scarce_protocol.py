@@ -386,7 +386,7 @@ def _targets(uplifts: dict, shares: dict) -> list[str]:
         "",
         f"- Uplift at least as large as SMOTE's on average: synthaug {ours:+.4f}, SMOTE {smote:+.4f}: "
         + ("met." if ours >= smote else "**not met**."),
-        f"- DCR share at most 0.55 on every dataset (mean over seeds): highest {worst[1]:.2f} ({worst[0]}); "
+        f"- DCR share at most 0.55 on every dataset (mean over seeds): highest {worst[1]:.3f} ({worst[0]}); "
         + ("met." if not over else f"**not met** on {', '.join(over)}."),
         "",
     ]

@@ -15,11 +15,14 @@ from .schema import looks_like_id
 
 def check_table(X, who: str):
     """``X`` as a DataFrame or a 2-D array, refused with scikit-learn's wording when it is sparse,
-    complex, or has no rows or no columns (the errors ``check_estimator`` looks for)."""
+    complex, or has no rows or no columns (the errors ``check_estimator`` looks for), and refused
+    when two columns share a name."""
     if sparse.issparse(X) or (isinstance(X, pd.DataFrame) and any(isinstance(d, pd.SparseDtype) for d in X.dtypes)):
         raise DataError(f"{who}: sparse input is not supported (the synthesizer models dense tables); "
                         "pass it dense (X.toarray(), or X.sparse.to_dense() for a DataFrame)")
     table = X if isinstance(X, pd.DataFrame) else np.asarray(X)
+    if isinstance(table, pd.DataFrame):
+        _check_unique_names(table.columns, who)
     if table.ndim != 2:
         raise DataError(f"{who}: X must be a 2-D table, got an array of shape {table.shape}")
     dtypes = list(table.dtypes) if isinstance(table, pd.DataFrame) else [table.dtype] * table.shape[1]
@@ -31,6 +34,16 @@ def check_table(X, who: str):
         if count < 1:
             raise DataError(f"{who}: found array with 0 {what} (shape={table.shape}) while a minimum of 1 is required.")
     return table
+
+
+def _check_unique_names(columns: pd.Index, who: str) -> None:
+    """A DataError naming the first column name that appears more than once (``X[name]`` would be a
+    table, not a column)."""
+    repeated = columns[columns.duplicated()]
+    if len(repeated):
+        name = repeated[0]
+        raise DataError(f"{who}: column {plain(name)!r} appears {int((columns == name).sum())} times in X; "
+                        "give each column its own name")
 
 
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthaug import DataError, SynthaugWarning, TabularCGAN
+from synthaug import DataError, SynthaugWarning, SynthOverSampler, TabularCGAN
 from synthaug.tabular.target import encode_labels
 
 
@@ -48,3 +48,13 @@ def test_small_tables_with_small_classes_are_not_identifiers():
     labels = pd.Series([f"c{i}" for i in range(35)] + ["c0"] * 5, name="t")  # 35 classes in 40 rows: < 90%
     with pytest.warns(SynthaugWarning, match="34 of 35 classes"):
         assert len(encode_labels(labels)[0]) == 35
+
+
+@pytest.mark.parametrize("fit", [TabularCGAN(min_steps=1, epochs=1).fit,
+                                 SynthOverSampler(synthesizer=TabularCGAN(min_steps=1, epochs=1)).fit_resample])
+def test_a_repeated_column_name_is_named_in_one_line(mixed_table, fit):
+    """X["age"] is then a table: both entry points crashed in the schema with 'no attribute dtype'."""
+    X = mixed_table[["age", "score", "colour", "age", "visits"]]
+    with pytest.raises(DataError, match=r"^fit(_resample)?: column 'age' appears 2 times in X; give each") as info:
+        fit(X, mixed_table["label"])
+    assert "\n" not in str(info.value)

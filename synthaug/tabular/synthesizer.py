@@ -282,6 +282,13 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         state.pop("_label_filter", None)
         return state
 
+    def __sklearn_tags__(self):
+        """Text columns and missing values are modelled (and generated), as SynthOverSampler declares."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
+
     def _new_encoder(self) -> TableEncoder:
         return TableEncoder(max_knots=self.max_knots, point_mass_share=self.point_mass_share,
                             min_category_count=self.min_category_count, clip=self.clip,

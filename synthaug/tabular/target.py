@@ -20,7 +20,7 @@ def check_table(X, who: str):
     if sparse.issparse(X) or (isinstance(X, pd.DataFrame) and any(isinstance(d, pd.SparseDtype) for d in X.dtypes)):
         raise DataError(f"{who}: sparse input is not supported (the synthesizer models dense tables); "
                         "pass it dense (X.toarray(), or X.sparse.to_dense() for a DataFrame)")
-    table = X if isinstance(X, pd.DataFrame) else np.asarray(X)
+    table = X if isinstance(X, pd.DataFrame) else _as_array(X)
     if isinstance(table, pd.DataFrame):
         _check_unique_names(table.columns, who)
     if table.ndim != 2:
@@ -34,6 +34,15 @@ def check_table(X, who: str):
         if count < 1:
             raise DataError(f"{who}: found array with 0 {what} (shape={table.shape}) while a minimum of 1 is required.")
     return table
+
+
+def _as_array(X) -> np.ndarray:
+    """``X`` as an array; rows of a list that mix text and numbers become an object array (numpy
+    would make every value text, numbers included)."""
+    array = np.asarray(X)
+    if array.dtype.kind in "US" and not isinstance(X, np.ndarray):
+        return np.asarray(X, dtype=object)
+    return array
 
 
 def _check_unique_names(columns: pd.Index, who: str) -> None:
@@ -62,14 +71,33 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     if isinstance(y, str):
         if y not in X.columns:
             raise DataError(f"target column {y!r} not found{closest_name(y, X.columns)}")
-        return X.drop(columns=[y]), X[y].rename(y), [str(c) for c in X.columns]
+        return numbers_as_numbers(X.drop(columns=[y])), X[y].rename(y), [str(c) for c in X.columns]
     name = getattr(y, "name", None) or "target"
     labels = pd.Series(np.asarray(y), name=name) if not isinstance(y, pd.Series) else y.rename(name)
     if len(labels) != len(X):
         raise DataError(f"X has {len(X)} rows but y has {len(labels)}")
     if name in X.columns:
         raise DataError(f"target name {name!r} is also a column of X")
-    return X.reset_index(drop=True), labels.reset_index(drop=True), [*map(str, X.columns), str(name)]
+    features = numbers_as_numbers(X.reset_index(drop=True))
+    return features, labels.reset_index(drop=True), [*map(str, X.columns), str(name)]
+
+
+NUMBER_KINDS = ("integer", "floating", "mixed-integer-float")
+"""What :func:`pandas.api.types.infer_dtype` calls a column of real numbers (bools and Decimals apart)."""
+
+
+def numbers_as_numbers(X: pd.DataFrame) -> pd.DataFrame:
+    """``X`` with each object column whose present values are all real numbers (Python or numpy ints
+    and floats, not bools) made numeric, as pandas' ``infer_objects`` and scikit-learn's
+    ``check_array`` read them; a column with any text stays text (a few stray words among numbers
+    are then refused by the schema: "is numeric but 1 value(s) are not numbers")."""
+    numbers = {}
+    for name, dtype in X.dtypes.items():  # a whole-column operation per object column
+        if pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(X[name], skipna=True) in NUMBER_KINDS:
+            values = pd.to_numeric(X[name])
+            if values.dtype != object:  # integers beyond 64 bits stay as given
+                numbers[name] = values
+    return X.assign(**numbers) if numbers else X
 
 
 def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:

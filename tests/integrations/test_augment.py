@@ -190,3 +190,14 @@ def test_a_numpy_random_state_seeds_the_oversampler_as_in_imblearn():
     sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=rs)
     first, second = sampler.fit_resample(X, y)[0], sampler.fit_resample(X, y)[0]  # the draw advances rs
     assert not np.array_equal(first, second)
+
+
+def test_rows_given_as_lists_keep_their_numbers_numbers():
+    """numpy made a list of rows mixing text and numbers all text; the numbers were then unique
+    text, left out as identifiers, and fit_resample refused the table."""
+    rng = np.random.default_rng(0)
+    rows = [[float(v), str(c)] for v, c in zip(rng.normal(size=40), rng.choice(["u", "v"], 40), strict=True)]
+    y = [0] * 30 + [1] * 10
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(rows, y)
+    assert len(X_res) == len(y_res) == 60 and X_res[:40] == rows
+    assert all(isinstance(row[0], float) and row[1] in {"u", "v"} for row in X_res[40:])

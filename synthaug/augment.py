@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 from ._errors import DataError
 from ._random import RandomState, draw_seed
 from ._text import quoted
-from .tabular.target import check_table
+from .tabular.target import check_table, sorted_labels
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 
@@ -116,13 +116,14 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         return (X_res.tolist() if isinstance(X, list) else X_res), (y_res.tolist() if isinstance(y, list) else y_res)
 
     def _fit_resample(self, X, y):
-        self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
-        synthesizer, seed = self._make_synthesizer()
         features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str).infer_objects()
         name = "target"  # the labels' name inside the synthesizer; X may have a column of that name
         while name in set(map(str, features.columns)):
             name = f"_{name}"
         labels = pd.Series(np.asarray(y), name=name)
+        sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
+        self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
+        synthesizer, seed = self._make_synthesizer()
         self.synthesizer_ = synthesizer.fit(features.reset_index(drop=True), labels)
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         if not per_class:  # nothing to add: still the containers a resample returns (arrays, a fresh index)

@@ -100,19 +100,26 @@ def numbers_as_numbers(X: pd.DataFrame) -> pd.DataFrame:
     return X.assign(**numbers) if numbers else X
 
 
-def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
-    """(classes sorted, class code per row, row count per class), checking the label column."""
+def sorted_labels(labels: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(classes sorted, class code per row); a DataError naming the label column when a label is
+    missing or the labels do not sort together (1 and "a"), before anything sorts them."""
     name = labels.name
     n_missing = int(labels.isna().sum())
     if n_missing:
         raise DataError(f"target column {name!r} has {n_missing} missing value(s); drop or fill them")
     try:
-        classes, codes = np.unique(labels.to_numpy(dtype=object) if labels.dtype == object
-                                   else labels.to_numpy(), return_inverse=True)
+        return np.unique(labels.to_numpy(dtype=object) if labels.dtype == object
+                         else labels.to_numpy(), return_inverse=True)
     except TypeError:  # labels that do not sort together, e.g. 1 and "a" (scikit-learn refuses them too)
         kinds = sorted({type(v).__name__ for v in labels.to_numpy(dtype=object)})
         raise DataError(f"target column {name!r} mixes label types ({', '.join(kinds)}); "
                         "make them one type, e.g. all text") from None
+
+
+def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
+    """(classes sorted, class code per row, row count per class), checking the label column."""
+    name = labels.name
+    classes, codes = sorted_labels(labels)
     if len(classes) < 2:
         raise DataError(f"target column {name!r} has only one class; a classifier needs at least two")
     counts = np.bincount(codes, minlength=len(classes))

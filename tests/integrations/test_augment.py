@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.preprocessing import StandardScaler
 
-from synthaug import SynthOverSampler, TabularCGAN
+from synthaug import DataError, SynthOverSampler, TabularCGAN
 from synthaug.augment import oversampling_targets
 
 TINY = {"epochs": 1, "min_steps": 15, "generator_dims": (16,), "discriminator_dims": (16,), "latent_dim": 8}
@@ -201,3 +201,16 @@ def test_rows_given_as_lists_keep_their_numbers_numbers():
     X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(rows, y)
     assert len(X_res) == len(y_res) == 60 and X_res[:40] == rows
     assert all(isinstance(row[0], float) and row[1] in {"u", "v"} for row in X_res[40:])
+
+
+@pytest.mark.parametrize(("labels", "message"), [
+    (["a"] * 29 + [None] + ["b"] * 10, r"has 1 missing value\(s\); drop or fill them"),
+    ([1] * 30 + ["a"] * 10, r"mixes label types \(int, str\)"),
+])
+def test_missing_or_unsortable_labels_are_refused_before_the_strategy_counts_them(labels, message):
+    """np.unique in oversampling_targets raised "'<' not supported between 'NoneType' and 'str'"."""
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = pd.Series(labels, dtype=object)
+    with pytest.raises(DataError, match=message) as info:
+        SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X, y)
+    assert "\n" not in str(info.value)

@@ -117,10 +117,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
 
     def _fit_resample(self, X, y):
         features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str).infer_objects()
-        name = "target"  # the labels' name inside the synthesizer; X may have a column of that name
-        while name in set(map(str, features.columns)):
-            name = f"_{name}"
-        labels = pd.Series(np.asarray(y), name=name)
+        labels = pd.Series(np.asarray(y), name=_label_name(y, features.columns))
         sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
         synthesizer, seed = self._make_synthesizer()
@@ -183,6 +180,15 @@ def _labels(y):
         raise DataError(f"fit_resample: y must hold one class label per row, got shape {np.shape(y)}; "
                         "for one-hot labels pass y.argmax(axis=1)")
     return y
+
+
+def _label_name(y, columns) -> str:
+    """The labels' name in messages and inside the synthesizer: a named Series' own, else "y";
+    with an underscore in front while X has a column of that name."""
+    name = str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y"
+    while name in set(map(str, columns)):
+        name = f"_{name}"
+    return name
 
 
 def _append(X, X_new: pd.DataFrame, columns):

@@ -204,13 +204,26 @@ def test_rows_given_as_lists_keep_their_numbers_numbers():
 
 
 @pytest.mark.parametrize(("labels", "message"), [
-    (["a"] * 29 + [None] + ["b"] * 10, r"has 1 missing value\(s\); drop or fill them"),
-    ([1] * 30 + ["a"] * 10, r"mixes label types \(int, str\)"),
+    (["a"] * 29 + [None] + ["b"] * 10, r"^target column 'fraud' has 1 missing value\(s\); drop or fill them"),
+    ([1] * 30 + ["a"] * 10, r"^target column 'fraud' mixes label types \(int, str\)"),
 ])
 def test_missing_or_unsortable_labels_are_refused_before_the_strategy_counts_them(labels, message):
     """np.unique in oversampling_targets raised "'<' not supported between 'NoneType' and 'str'"."""
     X = np.random.default_rng(0).normal(size=(40, 2))
-    y = pd.Series(labels, dtype=object)
+    y = pd.Series(labels, dtype=object, name="fraud")
     with pytest.raises(DataError, match=message) as info:
         SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X, y)
     assert "\n" not in str(info.value)
+
+
+def test_messages_name_the_labels_as_the_caller_did():
+    """They said 'target' (the oversampler's own name for them), which no caller had written."""
+    X = pd.DataFrame({"a": np.random.default_rng(0).normal(size=40)})
+    labels = np.array([0] * 39 + [1])
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0)
+    with pytest.warns(UserWarning, match=r"^target column 'fraud': class\(es\) 1 have a single row"):
+        sampler.fit_resample(X, pd.Series(labels, name="fraud"))
+    with pytest.raises(DataError, match=r"^target column 'y' has 1 missing value"):
+        sampler.fit_resample(X, np.where(labels == 1, np.nan, labels))
+    with pytest.raises(DataError, match=r"^target column '_a' has 40 classes in 40 rows"):
+        sampler.fit_resample(X, pd.Series(np.arange(40), name="a"))  # X has a column 'a'

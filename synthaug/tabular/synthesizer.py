@@ -258,7 +258,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         and ``label_filter`` again.
 
         A model file holds no training rows, so a loaded model cannot filter on its own. With the
-        table it was fitted on, the same seed gives the same rows as the fitted object did.
+        table it was fitted on, the same seed gives the same rows as the fitted object did; a table
+        of another row count, or other class counts (where the model holds them exactly: not under
+        DP, not a public schema's), is refused.
         """
         check_is_fitted(self, "generators_")
         features, labels, _ = split_target(X, y)

@@ -227,3 +227,15 @@ def test_messages_name_the_labels_as_the_caller_did():
         sampler.fit_resample(X, np.where(labels == 1, np.nan, labels))
     with pytest.raises(DataError, match=r"^target column '_a' has 40 classes in 40 rows"):
         sampler.fit_resample(X, pd.Series(np.arange(40), name="a"))  # X has a column 'a'
+
+
+def test_a_dict_size_that_is_not_a_whole_number_is_refused_naming_the_class():
+    """{1: 100.7} asked for 100 rows (truncated); imblearn refuses every float."""
+    y = np.array([0] * 30 + [1] * 10)
+    with pytest.raises(DataError, match=r"^sampling_strategy: class 1 asks for 100.7 rows; .* a whole number$"):
+        oversampling_targets(y, {1: 100.7})
+    with pytest.raises(DataError, match="class 1 asks for '40' rows"):
+        oversampling_targets(y, {1: "40"})
+    with pytest.raises(DataError, match="class 1 asks for True rows"):
+        oversampling_targets(y, lambda _: {1: True})
+    assert oversampling_targets(y, {1: 40.0}) == oversampling_targets(y, {1: np.int64(40)}) == {1: 30}

@@ -18,7 +18,7 @@ from ._checks import is_finite, is_whole
 from ._errors import DataError
 from ._random import RandomState, draw_seed
 from ._text import plain, quoted
-from .tabular.target import check_table, sorted_labels
+from .tabular.target import array_column_names, check_table, sorted_labels
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 
@@ -129,7 +129,10 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         return (X_res.tolist() if isinstance(X, list) else X_res), (y_res.tolist() if isinstance(y, list) else y_res)
 
     def _fit_resample(self, X, y):
-        features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str).infer_objects()
+        if isinstance(X, pd.DataFrame):
+            features = X
+        else:  # the names TabularCGAN.fit gives a NumPy table, so its categorical=["x0"] finds the column
+            features = pd.DataFrame(X, columns=array_column_names(X.shape[1])).infer_objects()
         labels = pd.Series(np.asarray(y), name=_label_name(y, features.columns))
         sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)

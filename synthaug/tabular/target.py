@@ -55,6 +55,11 @@ def _check_unique_names(columns: pd.Index, who: str) -> None:
                         "give each column its own name")
 
 
+def array_column_names(n: int) -> list[str]:
+    """The names of a NumPy table's ``n`` columns, in ``fit`` and ``fit_resample`` alike: x0, x1..."""
+    return [f"x{i}" for i in range(n)]
+
+
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """(features, labels, column order of the whole table) from ``fit(X, y)`` arguments.
 
@@ -62,7 +67,7 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """
     X = check_table(X, "fit")
     if not isinstance(X, pd.DataFrame):
-        X = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+        X = pd.DataFrame(X, columns=array_column_names(X.shape[1]))
     elif not all(isinstance(c, str) for c in X.columns):  # e.g. pd.DataFrame(array): 0, 1, 2 -> "0", "1", "2"
         names = [str(c) for c in X.columns]
         if len(set(names)) < len(names):

@@ -239,3 +239,29 @@ def test_a_dict_size_that_is_not_a_whole_number_is_refused_naming_the_class():
     with pytest.raises(DataError, match="class 1 asks for True rows"):
         oversampling_targets(y, lambda _: {1: True})
     assert oversampling_targets(y, {1: 40.0}) == oversampling_targets(y, {1: np.int64(40)}) == {1: 30}
+
+
+def test_numpy_columns_have_the_names_tabular_cgan_gives_them():
+    """The oversampler named them '0', '1' and fit x0, x1: categorical=["x0"] found no column."""
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 3, 40), rng.normal(size=40)])
+    y = np.array([0] * 30 + [1] * 10)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(categorical=["x0"], **TINY), random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert isinstance(X_res, np.ndarray) and X_res.shape == (60, 2)
+    assert sampler.synthesizer_.columns_ == ["x0", "x1", "y"]
+    assert {s.name: s.kind for s in sampler.synthesizer_.encoder_.specs_}["x0"] == "categorical"
+    assert set(X_res[40:, 0]) <= {0.0, 1.0, 2.0}
+
+
+def test_integer_column_names_are_named_as_given_in_column_options():
+    """categorical=[0] said "no column 0 (did you mean '0'?)" for the DataFrame's column 0."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({0: rng.integers(0, 3, 40), 1: rng.normal(size=40)})
+    y = np.array([0] * 30 + [1] * 10)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(categorical=[0], **TINY), random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert list(X_res.columns) == [0, 1] and set(X_res[0].iloc[40:]) <= {0, 1, 2}
+    assert {s.name: s.kind for s in sampler.synthesizer_.encoder_.specs_}["0"] == "categorical"
+    model = TabularCGAN(drop=[1], **TINY).fit(X, y)
+    assert model.columns_ == ["0", "target"]

@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 
+from ._checks import is_finite, is_whole
 from ._errors import DataError
 from ._random import RandomState, draw_seed
-from ._text import quoted
-from .tabular.target import check_table
+from ._text import plain, quoted
+from .tabular.target import array_column_names, check_table, sorted_labels
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 
@@ -27,7 +28,9 @@ def oversampling_targets(y, sampling_strategy) -> dict:
 
     float: minority size after resampling / majority size (binary targets only); "minority",
     "not minority", "not majority" (= "auto"), "all": which classes grow to the majority's size;
-    dict: class sizes after resampling; callable: ``f(y) -> dict``.
+    dict: class sizes after resampling; callable: ``f(y) -> dict``. A dict's sizes are whole
+    numbers; a float that is one (``100.0``) is taken as that count, any other (``100.7``) is
+    refused, naming the class (imbalanced-learn refuses every float).
     """
     classes, sizes = np.unique(np.asarray(y), return_counts=True)  # sorted, so ties go as in imblearn
     counts = Counter(dict(zip(classes.tolist(), sizes.tolist(), strict=True)))
@@ -68,11 +71,20 @@ def _from_sizes(counts: Counter, sizes: Mapping) -> dict:
     for cls, size in sizes.items():
         if cls not in counts:
             raise ValueError(f"sampling_strategy: class {cls!r} is not in y")
+        size = _row_count(cls, size)
         if size < counts[cls]:
             raise ValueError(f"sampling_strategy: class {cls!r} asks for {size} rows but has {counts[cls]}; "
                              "an oversampler only adds rows")
         targets[cls] = int(size - counts[cls])
     return targets
+
+
+def _row_count(cls, size) -> int:
+    """A dict's size for ``cls`` as an int: a whole number, or a float that is one (100.0)."""
+    if is_whole(size) or (is_finite(size) and float(size).is_integer()):
+        return int(size)
+    raise DataError(f"sampling_strategy: class {plain(cls)!r} asks for {plain(size)!r} rows; a dict gives each "
+                    "class its row count after resampling, a whole number")
 
 
 class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
@@ -81,7 +93,8 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
     Parameters
     ----------
     sampling_strategy : float, str, dict or callable
-        As in imbalanced-learn (see :func:`oversampling_targets`).
+        As in imbalanced-learn (see :func:`oversampling_targets`); a dict's row counts are whole
+        numbers (``100.0`` is read as 100, ``100.7`` refused).
     synthesizer : estimator or None
         An unfitted synthaug synthesizer (``fit(X, y)``, ``sample(per_class=...)``); cloned at
         each ``fit_resample``. ``None`` means ``TabularCGAN()``.
@@ -116,13 +129,14 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         return (X_res.tolist() if isinstance(X, list) else X_res), (y_res.tolist() if isinstance(y, list) else y_res)
 
     def _fit_resample(self, X, y):
+        if isinstance(X, pd.DataFrame):
+            features = X
+        else:  # the names TabularCGAN.fit gives a NumPy table, so its categorical=["x0"] finds the column
+            features = pd.DataFrame(X, columns=array_column_names(X.shape[1])).infer_objects()
+        labels = pd.Series(np.asarray(y), name=_label_name(y, features.columns))
+        sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
         synthesizer, seed = self._make_synthesizer()
-        features = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X)).rename(columns=str).infer_objects()
-        name = "target"  # the labels' name inside the synthesizer; X may have a column of that name
-        while name in set(map(str, features.columns)):
-            name = f"_{name}"
-        labels = pd.Series(np.asarray(y), name=name)
         self.synthesizer_ = synthesizer.fit(features.reset_index(drop=True), labels)
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         if not per_class:  # nothing to add: still the containers a resample returns (arrays, a fresh index)
@@ -182,6 +196,15 @@ def _labels(y):
         raise DataError(f"fit_resample: y must hold one class label per row, got shape {np.shape(y)}; "
                         "for one-hot labels pass y.argmax(axis=1)")
     return y
+
+
+def _label_name(y, columns) -> str:
+    """The labels' name in messages and inside the synthesizer: a named Series' own, else "y";
+    with an underscore in front while X has a column of that name."""
+    name = str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y"
+    while name in set(map(str, columns)):
+        name = f"_{name}"
+    return name
 
 
 def _append(X, X_new: pd.DataFrame, columns):

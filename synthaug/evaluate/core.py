@@ -43,6 +43,10 @@ def one_seed_note() -> str:
 NOT_MEASURABLE = 0.5
 """From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
 
+COPIED_SHARE = 0.5
+"""A synthetic table with more than this share of exact copies of training rows gets a note: most
+likely the resampled table (real + synthetic) was passed, not the synthetic records alone."""
+
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(description, steps_done, steps_total)`` before each step."""
 
@@ -129,7 +133,9 @@ def evaluate(
     target is an error.
 
     Caveats (one seed, a class with no test rows, a class the synthetic table lacks, a skipped baseline,
-    test or holdout rows identical to training rows) are in the result's ``notes`` and are also
+    test or holdout rows identical to training rows, a synthetic table more than half of whose
+    records are training rows: the resampled table passed instead of the synthetic records?) are in
+    the result's ``notes`` and are also
     issued as :class:`~synthaug.SynthaugWarning`. When half or more of the privacy reference is
     training rows (beyond the training table's own duplicates), every privacy verdict is
     "inconclusive": the measures would compare the records with training rows.
@@ -160,6 +166,9 @@ def evaluate(
     overlap_notes, privacy_measurable = _overlap_notes(train_c, test_c, reference_c if holdout is not None else None)
     _warn(overlap_notes)
     notes += overlap_notes
+    copies_notes = _copies_notes(train_c, synth_c)
+    _warn(copies_notes)
+    notes += copies_notes
     models = resolve_classifiers(classifiers, schema)
     seeds = tuple(child_seed(seed, 1, i) for i in range(n_seeds))
     cache: dict = {}
@@ -292,6 +301,18 @@ def _overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:
         }[name]
         notes.append(f"{n_shared} of {len(frame)} {name} rows are also training rows: {'; '.join(effects)}; {fix}")
     return notes, measurable
+
+
+def _copies_notes(train_c: pd.DataFrame, synth_c: pd.DataFrame) -> list[str]:
+    """A note when more than :data:`COPIED_SHARE` of the synthetic records are exact copies of
+    training rows, beyond what the training table's own duplicates explain."""
+    n_copies, natural = shared_rows(train_c, synth_c)
+    share = n_copies / len(synth_c)
+    if share <= COPIED_SHARE or share <= natural + SHARED_TOLERANCE:
+        return []
+    return [f"{n_copies} of {len(synth_c)} synthetic records are exact copies of training rows: was the resampled "
+            "table (real + synthetic, e.g. all of fit_resample's output) passed instead of the synthetic records "
+            "only? pass only the generated rows (those after the training rows in fit_resample's output)"]
 
 
 def _not_measurable(leakage: LeakageResult) -> None:

@@ -2,7 +2,8 @@
 
 ``weights`` is a (B, n) matrix: row 0 of ``np.ones((1, n))`` gives the plain scores, rows of
 :func:`bootstrap_weights` give test-set bootstrap replicates (float32 counts: sums stay exact
-integers below 2**24, and halving the memory traffic halves the time). All metrics are macro averages
+integers below 2**24, and halving the memory traffic halves the time). The (B, K) sums are
+divided in float64, so every score is the float64 value the counts give. All metrics are macro averages
 over the classes present in ``y`` (a class with no test rows has no recall and no AUC):
 
 * ``macro_f1``: mean over classes of ``2 TP / (2 TP + FP + FN)``;
@@ -33,9 +34,9 @@ def weighted_scores(y: np.ndarray, proba: np.ndarray, weights: np.ndarray) -> di
     pred = np.argmax(proba, axis=1)
     eye = np.eye(n_classes, dtype=weights.dtype)
     truth = eye[y]  # (n, K)
-    support = weights @ truth  # (B, K) weighted rows per true class
-    predicted = weights @ eye[pred]  # (B, K) weighted rows per predicted class
-    tp = weights @ (truth * (pred == y)[:, None])  # (B, K)
+    support = (weights @ truth).astype(np.float64)  # (B, K) weighted rows per true class
+    predicted = (weights @ eye[pred]).astype(np.float64)  # (B, K) weighted rows per predicted class
+    tp = (weights @ (truth * (pred == y)[:, None])).astype(np.float64)  # (B, K)
     with np.errstate(invalid="ignore", divide="ignore"):
         f1 = np.where(support + predicted > 0, 2 * tp / (support + predicted), 0.0)
         recall = np.where(support > 0, tp / support, np.nan)

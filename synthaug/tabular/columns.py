@@ -363,7 +363,7 @@ class CategoricalCodec:
     def inverse(self, block: np.ndarray, clip: bool, rounding: bool) -> pd.Series:
         codes = np.minimum(block.argmax(1), len(self.categories_))  # the last code is missing
         missing = self.has_missing_ and bool((codes == len(self.categories_)).any())
-        values = np.array(self.categories_ + [None], dtype=object)
+        values = np.array(self.categories_ + [np.nan], dtype=object)  # NaN, as pandas reads a missing cell
         out = pd.Series(values[codes], dtype=object)
         dtype = self.spec.dtype
         if dtype in ("bool", "boolean") and not missing:
@@ -450,15 +450,15 @@ class ConstantCodec:
         """The value, or missing where the span's second score wins; ``block`` is (n, 0) or (n, 2)."""
         n = len(block)
         if self.value_ is None:
-            return pd.Series([None] * n, dtype=object)
+            return pd.Series(np.full(n, np.nan), dtype=object)
         missing = block.argmax(1) == 1 if self.has_missing_ else np.zeros(n, dtype=bool)
-        out = pd.Series(np.array([self.value_, None], dtype=object)[missing.astype(np.int64)], dtype=object)
+        out = pd.Series(np.array([self.value_, np.nan], dtype=object)[missing.astype(np.int64)], dtype=object)
         dtype = self.spec.dtype
         if not missing.any():
             return out.astype(dtype)
         if not _accepts_nan(dtype):  # a public schema's "int64" or "bool" with missing values
             numeric = isinstance(self.value_, (int, float)) and not isinstance(self.value_, (bool, np.bool_))
-            return out.astype("float64") if numeric else out  # booleans stay True / None, as categories do
+            return out.astype("float64") if numeric else out  # booleans stay True / NaN, as categories do
         return out if dtype == "object" else out.astype(dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:

@@ -184,11 +184,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         check_params(self.get_params(deep=False))
         schema = resolve_public_schema(self.public_schema)
         features, labels, columns = split_target(X, y)
-        if labels.name is not None and labels.name in set(map(str, self.drop)):
+        drop = self._names("drop")
+        if labels.name is not None and labels.name in drop:
             raise DataError(f"{option_name('drop')}: {labels.name!r} is the target column, which the model is "
                             "conditioned on; it cannot be left out")
-        check_columns_exist(features, self.drop, "drop")
-        features = features.drop(columns=list(self.drop))
+        check_columns_exist(features, drop, "drop")
+        features = features.drop(columns=drop)
         self.seed_ = agreed_seed(draw_seed(self.random_state))  # one seed for all torchrun processes
         rng = np.random.default_rng(child_seed(self.seed_, 0))
         if schema is None:
@@ -204,7 +205,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.target_dtype_ = str(labels.dtype) if schema is None else schema.target_dtype
         self.target_categories_, self.target_ordered_ = categorical_dtype_state(
             labels.dtype if schema is None else None, self.classes_)
-        self.columns_ = [c for c in columns if c not in set(map(str, self.drop)) | set(dropped)]
+        self.columns_ = [c for c in columns if c not in {*drop, *dropped}]
         self.n_rows_ = len(features)
         self._privacy_filter = self._fit_privacy_filter(features, codes)
         self._label_filter = self._fit_label_filter(features, codes)
@@ -258,11 +259,13 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         and ``label_filter`` again.
 
         A model file holds no training rows, so a loaded model cannot filter on its own. With the
-        table it was fitted on, the same seed gives the same rows as the fitted object did.
+        table it was fitted on, the same seed gives the same rows as the fitted object did; a table
+        of another row count, or other class counts (where the model holds them exactly: not under
+        DP, not a public schema's), is refused.
         """
         check_is_fitted(self, "generators_")
         features, labels, _ = split_target(X, y)
-        features = features.drop(columns=[c for c in map(str, self.drop) if c in features.columns])
+        features = features.drop(columns=[c for c in self._names("drop") if c in features.columns])
         schema = resolve_public_schema(self.public_schema)
         if schema is not None:
             features = conform(features, schema)
@@ -282,6 +285,18 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         state.pop("_label_filter", None)
         return state
 
+    def __sklearn_tags__(self):
+        """Text columns and missing values are modelled (and generated), as SynthOverSampler declares."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        return tags
+
+    def _names(self, option: str) -> list[str]:
+        """A column-list parameter's names as text, as :func:`split_target` names the columns (so
+        ``categorical=[0]`` is the column 0 of a DataFrame with integer names)."""
+        return [str(c) for c in getattr(self, option)]
+
     def _new_encoder(self) -> TableEncoder:
         return TableEncoder(max_knots=self.max_knots, point_mass_share=self.point_mass_share,
                             min_category_count=self.min_category_count, clip=self.clip,
@@ -289,7 +304,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
 
     def _fit_encoder(self, features: pd.DataFrame, rng: np.random.Generator) -> list[str]:
         """Infer kinds and fit the encoder from the data; returns the identifier-like columns dropped."""
-        specs, dropped = infer_schema(features, self.categorical, self.continuous, self.keep)
+        specs, dropped = infer_schema(features, *map(self._names, ("categorical", "continuous", "keep")))
         if not specs:
             raise DataError("no feature columns left to model (all were dropped)")
         self.encoder_ = self._new_encoder().fit(features, specs, rng)

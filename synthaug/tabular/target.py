@@ -15,11 +15,14 @@ from .schema import looks_like_id
 
 def check_table(X, who: str):
     """``X`` as a DataFrame or a 2-D array, refused with scikit-learn's wording when it is sparse,
-    complex, or has no rows or no columns (the errors ``check_estimator`` looks for)."""
+    complex, or has no rows or no columns (the errors ``check_estimator`` looks for), and refused
+    when two columns share a name."""
     if sparse.issparse(X) or (isinstance(X, pd.DataFrame) and any(isinstance(d, pd.SparseDtype) for d in X.dtypes)):
         raise DataError(f"{who}: sparse input is not supported (the synthesizer models dense tables); "
                         "pass it dense (X.toarray(), or X.sparse.to_dense() for a DataFrame)")
-    table = X if isinstance(X, pd.DataFrame) else np.asarray(X)
+    table = X if isinstance(X, pd.DataFrame) else _as_array(X)
+    if isinstance(table, pd.DataFrame):
+        _check_unique_names(table.columns, who)
     if table.ndim != 2:
         raise DataError(f"{who}: X must be a 2-D table, got an array of shape {table.shape}")
     dtypes = list(table.dtypes) if isinstance(table, pd.DataFrame) else [table.dtype] * table.shape[1]
@@ -33,6 +36,30 @@ def check_table(X, who: str):
     return table
 
 
+def _as_array(X) -> np.ndarray:
+    """``X`` as an array; rows of a list that mix text and numbers become an object array (numpy
+    would make every value text, numbers included)."""
+    array = np.asarray(X)
+    if array.dtype.kind in "US" and not isinstance(X, np.ndarray):
+        return np.asarray(X, dtype=object)
+    return array
+
+
+def _check_unique_names(columns: pd.Index, who: str) -> None:
+    """A DataError naming the first column name that appears more than once (``X[name]`` would be a
+    table, not a column)."""
+    repeated = columns[columns.duplicated()]
+    if len(repeated):
+        name = repeated[0]
+        raise DataError(f"{who}: column {plain(name)!r} appears {int((columns == name).sum())} times in X; "
+                        "give each column its own name")
+
+
+def array_column_names(n: int) -> list[str]:
+    """The names of a NumPy table's ``n`` columns, in ``fit`` and ``fit_resample`` alike: x0, x1..."""
+    return [f"x{i}" for i in range(n)]
+
+
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """(features, labels, column order of the whole table) from ``fit(X, y)`` arguments.
 
@@ -40,7 +67,7 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """
     X = check_table(X, "fit")
     if not isinstance(X, pd.DataFrame):
-        X = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+        X = pd.DataFrame(X, columns=array_column_names(X.shape[1]))
     elif not all(isinstance(c, str) for c in X.columns):  # e.g. pd.DataFrame(array): 0, 1, 2 -> "0", "1", "2"
         names = [str(c) for c in X.columns]
         if len(set(names)) < len(names):
@@ -49,29 +76,55 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     if isinstance(y, str):
         if y not in X.columns:
             raise DataError(f"target column {y!r} not found{closest_name(y, X.columns)}")
-        return X.drop(columns=[y]), X[y].rename(y), [str(c) for c in X.columns]
+        return numbers_as_numbers(X.drop(columns=[y])), X[y].rename(y), [str(c) for c in X.columns]
     name = getattr(y, "name", None) or "target"
     labels = pd.Series(np.asarray(y), name=name) if not isinstance(y, pd.Series) else y.rename(name)
     if len(labels) != len(X):
         raise DataError(f"X has {len(X)} rows but y has {len(labels)}")
     if name in X.columns:
         raise DataError(f"target name {name!r} is also a column of X")
-    return X.reset_index(drop=True), labels.reset_index(drop=True), [*map(str, X.columns), str(name)]
+    features = numbers_as_numbers(X.reset_index(drop=True))
+    return features, labels.reset_index(drop=True), [*map(str, X.columns), str(name)]
 
 
-def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
-    """(classes sorted, class code per row, row count per class), checking the label column."""
+NUMBER_KINDS = ("integer", "floating", "mixed-integer-float")
+"""What :func:`pandas.api.types.infer_dtype` calls a column of real numbers (bools and Decimals apart)."""
+
+
+def numbers_as_numbers(X: pd.DataFrame) -> pd.DataFrame:
+    """``X`` with each object column whose present values are all real numbers (Python or numpy ints
+    and floats, not bools) made numeric, as pandas' ``infer_objects`` and scikit-learn's
+    ``check_array`` read them; a column with any text stays text (a few stray words among numbers
+    are then refused by the schema: "is numeric but 1 value(s) are not numbers")."""
+    numbers = {}
+    for name, dtype in X.dtypes.items():  # a whole-column operation per object column
+        if pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(X[name], skipna=True) in NUMBER_KINDS:
+            values = pd.to_numeric(X[name])
+            if values.dtype != object:  # integers beyond 64 bits stay as given
+                numbers[name] = values
+    return X.assign(**numbers) if numbers else X
+
+
+def sorted_labels(labels: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(classes sorted, class code per row); a DataError naming the label column when a label is
+    missing or the labels do not sort together (1 and "a"), before anything sorts them."""
     name = labels.name
     n_missing = int(labels.isna().sum())
     if n_missing:
         raise DataError(f"target column {name!r} has {n_missing} missing value(s); drop or fill them")
     try:
-        classes, codes = np.unique(labels.to_numpy(dtype=object) if labels.dtype == object
-                                   else labels.to_numpy(), return_inverse=True)
+        return np.unique(labels.to_numpy(dtype=object) if labels.dtype == object
+                         else labels.to_numpy(), return_inverse=True)
     except TypeError:  # labels that do not sort together, e.g. 1 and "a" (scikit-learn refuses them too)
         kinds = sorted({type(v).__name__ for v in labels.to_numpy(dtype=object)})
         raise DataError(f"target column {name!r} mixes label types ({', '.join(kinds)}); "
                         "make them one type, e.g. all text") from None
+
+
+def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
+    """(classes sorted, class code per row, row count per class), checking the label column."""
+    name = labels.name
+    classes, codes = sorted_labels(labels)
     if len(classes) < 2:
         raise DataError(f"target column {name!r} has only one class; a classifier needs at least two")
     counts = np.bincount(codes, minlength=len(classes))

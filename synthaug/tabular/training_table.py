@@ -3,13 +3,12 @@ against what the model learned before the sampling filters are fitted on it."""
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError
 from .schema import check_columns_exist
 
 if TYPE_CHECKING:
@@ -17,11 +16,14 @@ if TYPE_CHECKING:
 
 
 def training_table_codes(model: TabularCGAN, features: pd.DataFrame, labels: pd.Series) -> np.ndarray:
-    """The class codes of ``labels``, once ``features`` has every modelled column, numbers where
-    the model learned numbers and only the model's labels; warns when its class counts differ
-    from the exact ones the model was fitted on."""
+    """The class codes of ``labels``, once the table is the one the model was fitted on as far as
+    the model file can tell: every modelled column, numbers where the model learned numbers, its
+    row count and (when exact: not DP-noised, not a public schema's) its class counts."""
     kept = [c for c in model.columns_ if c != model.target_name_]
     check_columns_exist(features, kept, "training table")
+    if len(features) != model.n_rows_:
+        raise DataError(f"training table: {len(features)} rows, but the model was fitted on {int(model.n_rows_)}; "
+                        f"{NEEDED}")
     numeric = [sp.name for sp in model.encoder_.specs_ if sp.kind in ("continuous", "integer")]
     text = [c for c in numeric if not pd.api.types.is_numeric_dtype(features[c])
             or pd.api.types.is_bool_dtype(features[c])]
@@ -35,10 +37,12 @@ def training_table_codes(model: TabularCGAN, features: pd.DataFrame, labels: pd.
     given = np.bincount(codes, minlength=len(model.classes_))
     exact = str(model.provenance_.get("class_counts", "")).startswith("exact")  # not noisy (DP), not public
     if exact and not np.array_equal(given, model.class_counts_):
-        warnings.warn(f"training table: {len(codes)} rows ({_counts_text(model.classes_, given)}), but the model "
-                      f"was fitted on {int(model.n_rows_)} ({_counts_text(model.classes_, model.class_counts_)}): "
-                      "the filters check the rows given, not the training rows", SynthaugWarning, stacklevel=3)
+        raise DataError(f"training table: class counts {_counts_text(model.classes_, given)}, but the model was "
+                        f"fitted on {_counts_text(model.classes_, model.class_counts_)}; {NEEDED}")
     return codes
+
+
+NEEDED = "the filters need the table the model was fitted on (they check sampled rows against its rows)"
 
 
 def _counts_text(classes: list, counts: np.ndarray) -> str:

@@ -258,3 +258,15 @@ def test_one_seed_is_noted_in_the_report_and_warned_about(tables, tmp_path):
         two = evaluate(train, test, fresh, "label", holdout=holdout, baselines=(), random_state=0,
                        **{**FAST, "n_seeds": 2})
     assert not any("one seed" in n for n in two.notes)
+
+
+def test_a_synthetic_table_mostly_of_training_rows_gets_a_note(tables, result):
+    """fit_resample's whole output (real + synthetic) passed as synthetic showed only as every
+    privacy measure leaking; the note asks whether that is what was passed."""
+    train, holdout, test, fresh = tables
+    resampled = pd.concat([train, fresh.iloc[:60]], ignore_index=True)  # 120 training rows of 180
+    with pytest.warns(SynthaugWarning, match=r"^120 of 180 synthetic records are exact copies of training rows: "
+                                             r"was the resampled table \(real \+ synthetic"):
+        noted = evaluate(train, test, resampled, "label", holdout=holdout, baselines=(), random_state=0, **FAST)
+    assert any(n.startswith("120 of 180 synthetic records are exact copies") for n in noted.notes)
+    assert not any("exact copies of training rows" in n for n in result.notes)  # fresh rows: no note

@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.preprocessing import StandardScaler
 
-from synthaug import SynthOverSampler, TabularCGAN
+from synthaug import DataError, SynthOverSampler, TabularCGAN
 from synthaug.augment import oversampling_targets
 
 TINY = {"epochs": 1, "min_steps": 15, "generator_dims": (16,), "discriminator_dims": (16,), "latent_dim": 8}
@@ -190,3 +190,78 @@ def test_a_numpy_random_state_seeds_the_oversampler_as_in_imblearn():
     sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=rs)
     first, second = sampler.fit_resample(X, y)[0], sampler.fit_resample(X, y)[0]  # the draw advances rs
     assert not np.array_equal(first, second)
+
+
+def test_rows_given_as_lists_keep_their_numbers_numbers():
+    """numpy made a list of rows mixing text and numbers all text; the numbers were then unique
+    text, left out as identifiers, and fit_resample refused the table."""
+    rng = np.random.default_rng(0)
+    rows = [[float(v), str(c)] for v, c in zip(rng.normal(size=40), rng.choice(["u", "v"], 40), strict=True)]
+    y = [0] * 30 + [1] * 10
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(rows, y)
+    assert len(X_res) == len(y_res) == 60 and X_res[:40] == rows
+    assert all(isinstance(row[0], float) and row[1] in {"u", "v"} for row in X_res[40:])
+
+
+@pytest.mark.parametrize(("labels", "message"), [
+    (["a"] * 29 + [None] + ["b"] * 10, r"^target column 'fraud' has 1 missing value\(s\); drop or fill them"),
+    ([1] * 30 + ["a"] * 10, r"^target column 'fraud' mixes label types \(int, str\)"),
+])
+def test_missing_or_unsortable_labels_are_refused_before_the_strategy_counts_them(labels, message):
+    """np.unique in oversampling_targets raised "'<' not supported between 'NoneType' and 'str'"."""
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = pd.Series(labels, dtype=object, name="fraud")
+    with pytest.raises(DataError, match=message) as info:
+        SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X, y)
+    assert "\n" not in str(info.value)
+
+
+def test_messages_name_the_labels_as_the_caller_did():
+    """They said 'target' (the oversampler's own name for them), which no caller had written."""
+    X = pd.DataFrame({"a": np.random.default_rng(0).normal(size=40)})
+    labels = np.array([0] * 39 + [1])
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0)
+    with pytest.warns(UserWarning, match=r"^target column 'fraud': class\(es\) 1 have a single row"):
+        sampler.fit_resample(X, pd.Series(labels, name="fraud"))
+    with pytest.raises(DataError, match=r"^target column 'y' has 1 missing value"):
+        sampler.fit_resample(X, np.where(labels == 1, np.nan, labels))
+    with pytest.raises(DataError, match=r"^target column '_a' has 40 classes in 40 rows"):
+        sampler.fit_resample(X, pd.Series(np.arange(40), name="a"))  # X has a column 'a'
+
+
+def test_a_dict_size_that_is_not_a_whole_number_is_refused_naming_the_class():
+    """{1: 100.7} asked for 100 rows (truncated); imblearn refuses every float."""
+    y = np.array([0] * 30 + [1] * 10)
+    with pytest.raises(DataError, match=r"^sampling_strategy: class 1 asks for 100.7 rows; .* a whole number$"):
+        oversampling_targets(y, {1: 100.7})
+    with pytest.raises(DataError, match="class 1 asks for '40' rows"):
+        oversampling_targets(y, {1: "40"})
+    with pytest.raises(DataError, match="class 1 asks for True rows"):
+        oversampling_targets(y, lambda _: {1: True})
+    assert oversampling_targets(y, {1: 40.0}) == oversampling_targets(y, {1: np.int64(40)}) == {1: 30}
+
+
+def test_numpy_columns_have_the_names_tabular_cgan_gives_them():
+    """The oversampler named them '0', '1' and fit x0, x1: categorical=["x0"] found no column."""
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 3, 40), rng.normal(size=40)])
+    y = np.array([0] * 30 + [1] * 10)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(categorical=["x0"], **TINY), random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert isinstance(X_res, np.ndarray) and X_res.shape == (60, 2)
+    assert sampler.synthesizer_.columns_ == ["x0", "x1", "y"]
+    assert {s.name: s.kind for s in sampler.synthesizer_.encoder_.specs_}["x0"] == "categorical"
+    assert set(X_res[40:, 0]) <= {0.0, 1.0, 2.0}
+
+
+def test_integer_column_names_are_named_as_given_in_column_options():
+    """categorical=[0] said "no column 0 (did you mean '0'?)" for the DataFrame's column 0."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({0: rng.integers(0, 3, 40), 1: rng.normal(size=40)})
+    y = np.array([0] * 30 + [1] * 10)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(categorical=[0], **TINY), random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert list(X_res.columns) == [0, 1] and set(X_res[0].iloc[40:]) <= {0, 1, 2}
+    assert {s.name: s.kind for s in sampler.synthesizer_.encoder_.specs_}["0"] == "categorical"
+    model = TabularCGAN(drop=[1], **TINY).fit(X, y)
+    assert model.columns_ == ["0", "target"]

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import check_dtype_object, parametrize_with_checks
 
 from synthaug import DataError, SynthOverSampler, TabularCGAN
 
@@ -47,3 +47,8 @@ def test_lists_and_one_column_frames_come_back_as_imblearn_returns_them():
     assert isinstance(y_frame, pd.DataFrame) and list(y_frame.columns) == ["class"] and len(y_frame) == 60
     with pytest.raises(DataError, match=r"one class label per row, got shape \(40, 2\)"):
         sampler.fit_resample(X, np.eye(2)[y])  # one-hot: pandas' "Data must be 1-dimensional" traceback
+
+
+def test_tabular_cgan_takes_object_arrays_of_numbers_as_numbers():
+    # every column of X.astype(object) was taken for an identifier: "no feature columns left to model"
+    check_dtype_object("TabularCGAN", TabularCGAN(**TINY, random_state=0))

@@ -241,7 +241,7 @@ def test_a_model_file_with_bad_decimals_is_a_model_file_error(decimals):
 
 
 @pytest.mark.parametrize("column", [
-    pd.Series(["X", None, "X", "X", None] * 6, dtype=object),
+    pd.Series(["X", np.nan, "X", "X", np.nan] * 6, dtype=object),  # missing text decodes to NaN, as pandas reads it
     pd.Series([5.0, np.nan, 5.0, 5.0, np.nan] * 6),
 ])
 def test_a_constant_column_with_missing_values_is_a_two_way_span(column):
@@ -317,7 +317,7 @@ def test_a_constant_boolean_with_missing_values_decodes_to_true_and_missing():
     spec = ColumnSpec("flag", "constant", "bool", True)
     codec = ConstantCodec(spec, 2).load({"value": True, "has_missing": True}, {})
     back = codec.inverse(np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32), True, True)
-    assert back.tolist()[0] is True and back[1] is None and back.dtype == object
+    assert back.tolist()[0] is True and np.isnan(back[1]) and back.dtype == object  # as pandas reads it
 
 
 def test_decoded_numbers_are_never_negative_zero():
@@ -333,3 +333,19 @@ def test_decoded_numbers_are_never_negative_zero():
     for name in ("days", "delta"):
         values = back[name].dropna().to_numpy(dtype=float)
         assert (values == 0).any() and not np.signbit(values[values == 0]).any(), name
+
+
+def test_missing_text_decodes_to_the_missing_value_pandas_reads():
+    """An object column came back with None where the real one has NaN: fit_resample's output mixed both."""
+    text = ["red", "blue", None, "red"] * 5
+    frame = pd.DataFrame({"obj": pd.Series(text, dtype=object), "cat": pd.Series(text, dtype="category"),
+                          "string": pd.Series(text, dtype="string"), "const": pd.Series(["k", None] * 10, dtype=object),
+                          "empty": pd.Series([None] * 20, dtype=object)})
+    enc, matrix = fitted(frame)
+    back = enc.inverse_transform(matrix)
+    for name in ("obj", "const", "empty"):
+        assert back[name].dtype == object
+        missing = back[name][back[name].isna()].tolist()
+        assert missing and all(isinstance(v, float) and np.isnan(v) for v in missing), name
+    assert back["cat"].dtype == frame["cat"].dtype and back["cat"].isna().sum() == 5
+    assert back["string"].dtype == "string" and back["string"][2] is pd.NA  # the dtype's own NA

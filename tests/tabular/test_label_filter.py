@@ -113,7 +113,8 @@ def test_auto_is_on_for_scarce_tables_and_off_above_max_rows(mixed_table, fast_p
 
 def test_without_a_class_of_two_rows_the_filter_is_skipped_with_a_warning():
     """The out-of-fold fit used to get an empty fold and crash (scikit-learn: 0 samples); this can
-    still happen through attach_privacy_filter with a table of other rows than the model's."""
+    still happen through attach_privacy_filter when a public schema gives the class counts (the
+    table's own are then not checked against the model's)."""
     train, _ = two_classes(4, 0)
     codes = np.arange(8)  # every row a class of its own
     with pytest.warns(synthaug.SynthaugWarning, match="label_filter: no class has a second training row among 8"):

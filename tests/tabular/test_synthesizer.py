@@ -190,14 +190,22 @@ def test_dropping_the_target_is_named_as_such(mixed_table, fast_params):
         TabularCGAN(**fast_params, drop=["label"]).fit(mixed_table, y="label")
 
 
-def test_attach_privacy_filter_warns_when_the_table_is_not_the_training_table(mixed_table, fast_params):
+def test_attach_privacy_filter_refuses_a_table_that_is_not_the_training_table(mixed_table, fast_params):
+    """It warned, then fitted the filters on the rows given: sampled rows were checked against other rows."""
     model = TabularCGAN(**fast_params, verbose=False, random_state=0).fit(mixed_table, y="label")
     with warnings.catch_warnings():
         warnings.simplefilter("error", SynthaugWarning)
         model.attach_privacy_filter(mixed_table, "label")  # the training table: no warning
-    with pytest.warns(SynthaugWarning, match=rf"{len(mixed_table) - 7} rows .* but the model was fitted on "
-                                             rf"{len(mixed_table)} .* not the training rows"):
+    n = len(mixed_table)
+    with pytest.raises(DataError, match=rf"^training table: {n - 7} rows, but the model was fitted on {n}; the "
+                                        "filters need the table the model was fitted on"):
         model.attach_privacy_filter(mixed_table.iloc[7:], "label")
+    flipped = mixed_table.copy()
+    flipped.loc[0, "label"] = "no" if mixed_table.loc[0, "label"] == "yes" else "yes"  # same rows, other counts
+    counts = mixed_table["label"].value_counts()
+    with pytest.raises(DataError, match=rf"^training table: class counts 'no': \d+, 'yes': \d+, but the model was "
+                                        rf"fitted on 'no': {counts['no']}, 'yes': {counts['yes']}; the filters need"):
+        model.attach_privacy_filter(flipped, "label")
 
 
 @pytest.mark.parametrize("name", ["out.csv", "out.csv.gz", "out.parquet"])

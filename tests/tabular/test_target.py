@@ -1,13 +1,14 @@
 """The class label: split from the table and checked."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from synthaug import DataError, SynthaugWarning, TabularCGAN
-from synthaug.tabular.target import encode_labels
+from synthaug import DataError, SynthaugWarning, SynthOverSampler, TabularCGAN
+from synthaug.tabular.target import encode_labels, numbers_as_numbers
 
 
 @pytest.mark.parametrize("dtype", [object, "category"])
@@ -48,3 +49,39 @@ def test_small_tables_with_small_classes_are_not_identifiers():
     labels = pd.Series([f"c{i}" for i in range(35)] + ["c0"] * 5, name="t")  # 35 classes in 40 rows: < 90%
     with pytest.warns(SynthaugWarning, match="34 of 35 classes"):
         assert len(encode_labels(labels)[0]) == 35
+
+
+@pytest.mark.parametrize("fit", [TabularCGAN(min_steps=1, epochs=1).fit,
+                                 SynthOverSampler(synthesizer=TabularCGAN(min_steps=1, epochs=1)).fit_resample])
+def test_a_repeated_column_name_is_named_in_one_line(mixed_table, fit):
+    """X["age"] is then a table: both entry points crashed in the schema with 'no attribute dtype'."""
+    X = mixed_table[["age", "score", "colour", "age", "visits"]]
+    with pytest.raises(DataError, match=r"^fit(_resample)?: column 'age' appears 2 times in X; give each") as info:
+        fit(X, mixed_table["label"])
+    assert "\n" not in str(info.value)
+
+
+def test_object_columns_of_numbers_become_numbers():
+    frame = pd.DataFrame({
+        "ints": pd.Series([1, np.int64(2), None], dtype=object),
+        "floats": pd.Series([1.5, 2, np.float32(0.5)], dtype=object),
+        "text": pd.Series(["1", "2", "3"], dtype=object),  # text stays text, even of digits
+        "flags": pd.Series([True, False, 1], dtype=object),  # bools are no numbers here
+        "words": pd.Series([1.5, "n/a", 2.0], dtype=object),
+    })
+    out = numbers_as_numbers(frame)
+    assert out.dtypes.astype(str).tolist() == ["float64", "float64", "object", "object", "object"]
+    assert out["ints"].tolist()[:2] == [1.0, 2.0] and np.isnan(out.loc[2, "ints"])
+    assert out["floats"].tolist() == [1.5, 2.0, 0.5]
+
+
+def test_fit_models_an_object_column_of_numbers_as_numbers(mixed_table, fast_params):
+    """It was taken for an identifier (every value unique) and left out with a warning."""
+    table = mixed_table.assign(score=mixed_table["score"].astype(object))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SynthaugWarning)
+        model = TabularCGAN(random_state=0, **fast_params).fit(table, y="label")
+    assert {s.name: s.kind for s in model.encoder_.specs_}["score"] == "continuous"
+    stray = table.assign(score=table["score"].where(table.index != 5, "n/a"))  # as the path for read text says
+    with pytest.raises(DataError, match=r"column 'score' is numeric but 1 value\(s\) are not numbers"):
+        TabularCGAN(**fast_params).fit(stray, y="label")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
+
 
 class SynthaugError(Exception):
     """A problem with the user's input or files; the CLI prints it as one line and exits 2."""
@@ -17,3 +21,14 @@ class ModelFileError(SynthaugError):
 
 class SynthaugWarning(UserWarning):
     """Something works but deserves the user's attention (the CLI prints it as one line)."""
+
+
+def warn(message: str, category: type[Warning] = SynthaugWarning) -> None:
+    """``warnings.warn`` attributed to the first caller outside synthaug (as pandas' ``find_stack_level``
+    does), so a warning points at the user's line, however deep in synthaug it was raised; counted
+    stack levels drifted when code moved, and some pointed inside synthaug."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 2  # level 2: the caller of warn
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here + os.sep):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._errors import DataError, ModelFileError, SynthaugWarning
+from ._errors import DataError, ModelFileError, warn
 from ._paths import atomic_directory, check_output_folder
 from ._text import PYTHON, options_named_for, shown
 
@@ -120,8 +119,8 @@ def known_params(meta: dict, names: list[str], where: str = META_FILE) -> dict:
         raise ModelFileError(f"{where}: 'params' is not a mapping")
     unknown = sorted(set(map(str, params)) - set(names))
     if unknown:
-        warnings.warn(f"{where}: parameter(s) {', '.join(unknown)} unknown to this synthaug {_version()} were "
-                      f"ignored (a model from a newer synthaug, or an edited file)", SynthaugWarning, stacklevel=3)
+        warn(f"{where}: parameter(s) {', '.join(unknown)} unknown to this synthaug {_version()} were "
+             f"ignored (a model from a newer synthaug, or an edited file)")
     return {k: v for k, v in params.items() if k in names}
 
 

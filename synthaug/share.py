@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from sklearn.base import clone
 from sklearn.model_selection import train_test_split
 
 from ._checks import is_finite, is_whole
-from ._errors import DataError, SynthaugWarning
+from ._errors import DataError, warn
 from ._gates import count_problem, limit_problem, switches_off
 from ._random import check_seed
 from ._release_card import (
@@ -145,8 +144,7 @@ def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
     off += [(option_name(f"gates.extra[{k!r}]", f"--gate {k}", f"share.gates[{k!r}]"), v)
             for k, v in gates.extra.items() if switches_off(v, k)]
     for name, limit in off:
-        warnings.warn(f"{name} {limit}: the measure never exceeds {limit}, so this gate is off", SynthaugWarning,
-                      stacklevel=2)
+        warn(f"{name} {limit}: the measure never exceeds {limit}, so this gate is off")
 
 
 def gate_measures(target: str) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -14,7 +13,7 @@ from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
 from .._checks import is_whole
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, warn
 from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from .._text import closest_name, option_name, quoted
 from ..privacy import leakage as _leakage
@@ -325,7 +324,7 @@ def _not_measurable(leakage: LeakageResult) -> None:
 def _warn(notes: Sequence[str]) -> None:
     """Each caveat of the result also as a SynthaugWarning (the CLI prints ``warning:`` lines)."""
     for note in notes:
-        warnings.warn(note, SynthaugWarning, stacklevel=3)
+        warn(note)
 
 
 class _Steps:

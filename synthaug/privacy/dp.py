@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._errors import DataError, SynthaugError, SynthaugWarning
+from .._errors import DataError, SynthaugError, warn
 from .._text import param_name
 
 ACCOUNTANT = "rdp"
@@ -235,10 +235,10 @@ def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, count
     """
     check_budget(epsilon, delta, max_grad_norm)
     if delta is not None and float(delta) >= 1.0 / n_rows:  # "publish one random row" meets such a delta
-        warnings.warn(f"{param_name('dp_delta')}={float(delta):.3g} is at least 1/n (1/{n_rows} training rows): "
-                      f"a mechanism that "
-                      f"publishes a random row meets it; the default is min(1e-5, 1/(10 n)) = "
-                      f"{default_delta(n_rows):.3g}", SynthaugWarning, stacklevel=2)
+        warn(f"{param_name('dp_delta')}={float(delta):.3g} is at least 1/n (1/{n_rows} training rows): "
+             f"a mechanism that "
+             f"publishes a random row meets it; the default is min(1e-5, 1/(10 n)) = "
+             f"{default_delta(n_rows):.3g}")
     delta = float(delta) if delta is not None else default_delta(n_rows)
     share = 0.0 if public_counts else DP_COUNT_SHARE
     count_eps = share * float(epsilon)

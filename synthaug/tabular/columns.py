@@ -6,14 +6,13 @@ labels seen at least ``min_count`` times, bounds), never a list of training valu
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from .._errors import DataError, ModelFileError, SynthaugWarning
+from .._errors import DataError, ModelFileError, warn
 from .._text import columns_option
 from .datetimes import (
     CASES,
@@ -472,9 +471,8 @@ class ConstantCodec:
 
 
 def _warn_rare(name: str, min_count: int) -> None:
-    warnings.warn(f"column {name!r}: no value occurs in {min_count} or more rows, so it is modelled as missing "
-                  "(keeping a value would copy a record into the model file and every sampled row)",
-                  SynthaugWarning, stacklevel=4)
+    warn(f"column {name!r}: no value occurs in {min_count} or more rows, so it is modelled as missing "
+         "(keeping a value would copy a record into the model file and every sampled row)")
 
 
 def _to_json_scalar(value):

@@ -20,13 +20,12 @@ refuses it until a human fills in public categories.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, warn
 from .._text import columns_option, option_name
 from .columns import _to_json_scalar, learn_decimals, point_masses, to_float
 from .datetimes import learn_text_format
@@ -78,10 +77,9 @@ def draft_public_schema(
     }
     to_fill = [c["name"] for c in columns if c.get("categories") == []]
     if to_fill:
-        warnings.warn(f"column(s) {', '.join(map(repr, to_fill))}: no category was seen at least {min_count} "
-                      "times, so 'categories' is left empty; fill in the public categories before fitting (or "
-                      f"remove the column from the schema and fit with {columns_option('drop', to_fill)})",
-                      SynthaugWarning, stacklevel=2)
+        warn(f"column(s) {', '.join(map(repr, to_fill))}: no category was seen at least {min_count} "
+             "times, so 'categories' is left empty; fill in the public categories before fitting (or "
+             f"remove the column from the schema and fit with {columns_option('drop', to_fill)})")
     placeholder = ["(to fill in)"]  # only to check the rest of the draft; the file keeps the empty list
     parse_public_schema({**document, "columns": [{**c, "categories": placeholder} if c["name"] in to_fill else c
                                                  for c in columns]}, "drafted schema")

@@ -25,7 +25,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from .._checks import is_real
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, warn
 from ..evaluate.tables import as_text
 from .columns import to_float
 from .schema import ColumnSpec
@@ -147,9 +147,8 @@ def fit_label_filter(features: pd.DataFrame, codes: np.ndarray, quantile: float,
     if len(np.unique(codes)) < 2:
         return LabelFilter(featurizer, None, min_proba)
     if np.bincount(codes).max() < 2:  # every row's class is missing from its out-of-fold fit
-        warnings.warn(f"label_filter: no class has a second training row among {len(codes)}, so no row can be "
-                      "scored by a model that saw its class; sampling goes without the label filter",
-                      SynthaugWarning, stacklevel=4)  # fit_label_filter <- _fit_label_filter <- fit <- the caller
+        warn(f"label_filter: no class has a second training row among {len(codes)}, so no row can be "
+             "scored by a model that saw its class; sampling goes without the label filter")
         return LabelFilter(featurizer, None, min_proba)
     oof = _out_of_fold(x, codes, rng, C)
     for k in np.unique(codes):  # classes, not rows: one quantile each

@@ -8,7 +8,6 @@ the tensors hold the encoder's arrays and each generator's weights. No training 
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,7 @@ import pandas as pd
 import torch
 
 from .._checks import is_real, is_whole
-from .._errors import ModelFileError, SynthaugWarning
+from .._errors import ModelFileError, warn
 from .._text import one_line, shown
 from ..persist import META_FILE, WEIGHTS_FILE, checked_as, field, json_params
 from ..sampling import MAX_SAMPLE_ROWS
@@ -107,8 +106,8 @@ def _known_keys(mapping: dict, names: list[str], where: str) -> dict:
     hand edit) are named in a warning, as :func:`persist.known_params` does for ``params``."""
     unknown = sorted(set(map(str, mapping)) - set(names))
     if unknown:
-        warnings.warn(f"{META_FILE}: {where}: key(s) {', '.join(unknown)} unknown to this synthaug were ignored "
-                      "(a model from a newer synthaug, or an edited file)", SynthaugWarning, stacklevel=4)
+        warn(f"{META_FILE}: {where}: key(s) {', '.join(unknown)} unknown to this synthaug were ignored "
+             "(a model from a newer synthaug, or an edited file)")
     return {k: v for k, v in mapping.items() if k in names}
 
 

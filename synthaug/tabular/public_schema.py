@@ -36,14 +36,13 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, warn
 from .._text import closest_name, columns_option
 from .columns import MAX_DECIMALS, Z_EDGE, learn_decimals, seconds_since_epoch, to_float
 from .datetimes import CASES, DATE_RANGE, TEXT_DIRECTIVES, is_text_format, n_out_of_range, parse_datetimes
@@ -484,7 +483,7 @@ def _conform_categories(col: pd.Series, column: PublicColumn) -> pd.Series:
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, SynthaugWarning, stacklevel=4)
+    warn(message)
 
 
 def public_labels(labels: pd.Series, schema: PublicSchema) -> tuple[list, np.ndarray, np.ndarray]:

@@ -8,13 +8,12 @@ one is accepted, in a few rounds instead of one round per try.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from .._errors import SynthaugWarning
+from .._errors import warn
 from .._text import param_name
 
 
@@ -94,11 +93,10 @@ def _warn_kept(close: int, mislabeled: int, rounds: int, total: int) -> None:
     would let the same row through without a word (a class of one row was released so); a row the
     label filter still rejects is one the model may not have learnt to make yet."""
     if close:
-        warnings.warn(f"privacy filter: {close} row(s) still inside a training row's radius (or pinned to it) "
-                      f"after {rounds} tries were kept and may be near-copies of training rows (a share release "
-                      "drops them); train longer, or give their class more rows", SynthaugWarning, stacklevel=6)
+        warn(f"privacy filter: {close} row(s) still inside a training row's radius (or pinned to it) "
+             f"after {rounds} tries were kept and may be near-copies of training rows (a share release "
+             "drops them); train longer, or give their class more rows")
     if mislabeled:
-        warnings.warn(f"label filter: {mislabeled} of {total} row(s) kept after {rounds} tries although the filter "
-                      "still judged them unlike their class; train longer (more epochs) first, as the model may not "
-                      f"have learnt those classes yet. {param_name('label_filter')} sets how strict the filter is",
-                      SynthaugWarning, stacklevel=6)
+        warn(f"label filter: {mislabeled} of {total} row(s) kept after {rounds} tries although the filter "
+             "still judged them unlike their class; train longer (more epochs) first, as the model may not "
+             f"have learnt those classes yet. {param_name('label_filter')} sets how strict the filter is")

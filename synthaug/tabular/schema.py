@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _text
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, SynthaugWarning, warn
 from .._text import closest_name, option_name
 from .datetimes import date_values, is_all_dates
 
@@ -112,11 +112,10 @@ def infer_schema(
             kind = "categorical" if not _is_numeric(col) else "continuous"
         specs.append(ColumnSpec(str(name), kind, str(col.dtype), bool(col.isna().any())))
     if dropped:
-        warnings.warn(
+        warn(
             f"dropping identifier-like column(s) {', '.join(map(repr, dropped))} "
             f"(nearly every value is unique); to model them, {_text.columns_option('keep', dropped)}",
             SynthaugWarning,
-            stacklevel=2,
         )
     return specs, dropped
 
@@ -233,12 +232,11 @@ def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np
     if not len(dates) or dates.mean() < NEAR_DATES:
         return
     is_stray = values.isin(unique[~dates]).to_numpy()
-    warnings.warn(
+    warn(
         f"column {name!r}: {int(is_stray.sum())} of {len(values)} value(s) are not dates "
         f"({_text.stray_example(values, is_stray)}), so the "
         "column is not modelled as dates; to model it as dates, make those cells empty",
         SynthaugWarning,
-        stacklevel=4,
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +14,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name
@@ -318,8 +317,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                                 f"leave {name} empty")
         omitted = omitted_present(features, schema)
         if omitted:
-            warnings.warn(f"leaving out column(s) {', '.join(map(repr, omitted))}: the public schema lists them "
-                          "as omitted", SynthaugWarning, stacklevel=3)
+            warn(f"leaving out column(s) {', '.join(map(repr, omitted))}: the public schema lists them "
+                 "as omitted")
         features = conform(features, schema)
         self.encoder_ = self._new_encoder().fit_public([c.spec() for c in schema.columns], codec_states(schema))
         return features
@@ -436,9 +435,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             ("label_filter", self._label_quantile() is not None),
         ) if active and not self.dp_ and getattr(self, f"_{name}", None) is None]
         for name in missing:
-            warnings.warn(f"{name} is not applied: a loaded model holds no training rows to filter against; "
-                          "pass the training table (synthaug sample --train DATA, or "
-                          "model.attach_privacy_filter(X, y))", SynthaugWarning, stacklevel=3)
+            warn(f"{name} is not applied: a loaded model holds no training rows to filter against; "
+                 "pass the training table (synthaug sample --train DATA, or "
+                 "model.attach_privacy_filter(X, y))")
 
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
         """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most

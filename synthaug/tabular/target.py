@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, SynthaugWarning, warn
 from .._text import closest_name, option_name, plain, quoted
 from .schema import looks_like_id
 
@@ -133,10 +131,9 @@ def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
     if len(singles):
         which = (f"class(es) {quoted(singles)} have" if len(singles) <= 5
                  else f"{len(singles)} of {len(classes)} classes ({quoted(singles)}) have")
-        warnings.warn(
+        warn(
             f"target column {name!r}: {which} a single row; the model will likely copy or ignore them",
             SynthaugWarning,
-            stacklevel=3,
         )
     return [plain(c) for c in classes], codes.astype(np.int64), counts.astype(np.int64)
 

@@ -116,7 +116,11 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y) -> SynthOverSampler:
-        self.fit_resample(X, y)
+        """Check ``X`` and ``y`` and set ``sampling_strategy_``, as imbalanced-learn's samplers do;
+        nothing is trained (it trained a synthesizer and threw the samples away): use
+        :meth:`fit_resample`."""
+        X = self._check_X(X)
+        self._validated(X, _labels(y))
         return self
 
     def fit_resample(self, X, y):
@@ -128,7 +132,9 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
             y_res = y_res.to_frame()
         return (X_res.tolist() if isinstance(X, list) else X_res), (y_res.tolist() if isinstance(y, list) else y_res)
 
-    def _fit_resample(self, X, y):
+    def _validated(self, X, y) -> tuple[pd.DataFrame, pd.Series]:
+        """``X`` as a DataFrame and ``y`` as a named Series, once the labels are checked; sets
+        ``sampling_strategy_``."""
         if isinstance(X, pd.DataFrame):
             features = X
         else:  # the names TabularCGAN.fit gives a NumPy table, so its categorical=["x0"] finds the column
@@ -136,6 +142,10 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         labels = pd.Series(np.asarray(y), name=_label_name(y, features.columns))
         sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
+        return features, labels
+
+    def _fit_resample(self, X, y):
+        features, labels = self._validated(X, y)
         synthesizer, seed = self._make_synthesizer()
         self.synthesizer_ = synthesizer.fit(features.reset_index(drop=True), labels)
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}

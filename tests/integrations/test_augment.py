@@ -265,3 +265,13 @@ def test_integer_column_names_are_named_as_given_in_column_options():
     assert {s.name: s.kind for s in sampler.synthesizer_.encoder_.specs_}["0"] == "categorical"
     model = TabularCGAN(drop=[1], **TINY).fit(X, y)
     assert model.columns_ == ["0", "target"]
+
+
+def test_fit_checks_and_sets_the_strategy_without_training_as_imblearns_samplers_do():
+    """fit trained a whole synthesizer and threw its samples away; imblearn's fit only validates."""
+    X = pd.DataFrame({"a": np.arange(40.0), "b": np.tile([0.0, 1.0], 20)})
+    y = np.array([0] * 30 + [1] * 10)
+    sampler = SynthOverSampler(random_state=0).fit(X, y)  # the default TabularCGAN would train 3,000 steps
+    assert sampler.sampling_strategy_ == {1: 20} and not hasattr(sampler, "synthesizer_")
+    with pytest.raises(DataError, match="missing"):
+        SynthOverSampler().fit(X, pd.Series([0] * 39 + [None]))

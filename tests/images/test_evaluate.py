@@ -17,7 +17,9 @@ def test_evaluate_images_writes_json_and_html(tmp_path):
     train = make_images(4, seed=1)
     test = make_images(4, seed=2)
     synthetic = make_images(5, seed=3)
-    report = evaluate_images(train, test, synthetic, seeds=2, steps=3, batch_size=8, out_dir=tmp_path)
+    with pytest.warns(SynthaugWarning, match="2 seeds give wide 95% accuracy intervals"):
+        report = evaluate_images(train, test, synthetic, seeds=2, steps=3, batch_size=8, out_dir=tmp_path)
+    assert any(note.startswith("2 seeds give wide") for note in report["notes"])
     assert set(report["accuracy"]) == {"real", "real+albumentations", "real+synthetic",
                                        "real+synthetic+albumentations", "synthetic"}
     assert len(report["accuracy"]["real"]["values"]) == 2
@@ -103,6 +105,14 @@ def test_statistics_by_hand():
     assert np.isnan(frechet_distance(a[:1], a))  # one row has no covariance
     s = summarise([0.9, 0.92, 0.94])
     assert s["mean"] == pytest.approx(0.92) and s["low"] == pytest.approx(0.92 - 4.302653 * 0.02 / 3 ** 0.5)
+
+
+def test_accuracy_intervals_stay_within_0_and_100_percent():
+    # 2 seeds at 98.8% and 100% gave [91.4, 107.3]: t(1) is 12.7, the half-width 6.4 points went past 100%
+    s = summarise([0.988, 1.0])
+    assert s["high"] == 1.0 and s["low"] == pytest.approx(0.994 - 12.7062 * 0.012 / 2, abs=1e-4)
+    assert summarise([0.0, 0.1])["low"] == 0.0 and summarise([0.0, 0.1])["high"] < 1.0
+    assert summarise([0.4, 0.6, 0.5]) == summarise([0.4, 0.6, 0.5], bounds=(-np.inf, np.inf))  # inside: as before
 
 
 def test_a_synthetic_set_lacking_classes_is_a_warning_and_a_note(tmp_path):

@@ -265,3 +265,29 @@ def test_the_report_header_counts_one_seed_and_one_step_in_the_singular(tmp_path
     sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
     evaluate_images(*sets, seeds=1, steps=1, batch_size=8, out_dir=tmp_path)
     assert "(1 step of 8 images, 1 seed)" in (tmp_path / "report.html").read_text()  # read "1 seeds"
+
+
+def test_count_shared_images_by_hand():
+    from synthaug.images.metrics import count_shared
+
+    x = np.arange(3 * 4, dtype=np.uint8).reshape(3, 2, 2, 1)
+    other = np.stack([x[2], x[0] + 1, x[2], x[0]])
+    assert count_shared(other, x) == 3 and count_shared(x[:1] + 1, x) == 0
+
+
+def test_test_images_that_are_training_images_are_a_warning_and_a_note(tmp_path):
+    # --test dig_train.npz --train dig_train.npz: no warning, and a privacy reference at distance 0
+    x, codes = make_images(4, seed=1)
+    other, other_codes = make_images(4, seed=2)
+    test = (np.concatenate([x[:5], other]), np.concatenate([codes[:5], other_codes]))
+    with pytest.warns(SynthaugWarning, match=r"^5 of 17 test images are also training images \(pixel-equal at 8x8"):
+        report = evaluate_images((x, codes), test, make_images(5, seed=3), seeds=1, steps=1, batch_size=8,
+                                 out_dir=tmp_path)
+    assert report["privacy"]["test_in_train"] == 5
+    assert json.loads((tmp_path / "report.json").read_text())["privacy"]["test_in_train"] == 5
+    assert "5 of 17 test images are also training images" in (tmp_path / "report.html").read_text()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        disjoint = evaluate_images((x, codes), (other, other_codes), make_images(5, seed=3), seeds=1, steps=1,
+                                   batch_size=8)
+    assert disjoint["privacy"]["test_in_train"] == 0 and not any("also training" in n for n in disjoint["notes"])

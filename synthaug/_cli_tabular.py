@@ -72,9 +72,10 @@ def fit(
     quiet: Quiet = False,
 ) -> None:
     """Train a class-conditional GAN on DATA and write a model directory."""
-    from ._paths import check_table_file
+    from ._paths import check_exists, check_table_file
     from .persist import check_model_path
 
+    check_exists(data)  # before its kind decides the modality: a misspelt folder asked for --target
     check_model_path(output)  # before training, not after it (and before importing torch: ~5 s)
     if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
         from ._cli_image import fit_images

@@ -67,6 +67,15 @@ def _manifest_rows(folder: Path) -> list[list[str]]:
         return []
 
 
+def check_exists(path: str | Path) -> Path:
+    """``path`` if it exists, else a DataError naming it (``file not found`` for a table's name), before
+    anything is decided from what it is: a misspelt image folder was taken for a table."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: {'file ' if table_suffix(path) in TABLE_SUFFIXES else ''}not found")
+    return path
+
+
 def check_table_file(path: str | Path) -> str:
     """``path``'s table format, once it is a non-empty file; else a DataError naming it."""
     path = Path(path)

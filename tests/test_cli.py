@@ -690,6 +690,9 @@ def test_bad_paths_are_reported_before_torch_pandas_or_sklearn_are_imported(tabl
     calls = {
         "not a synthaug model directory": ["sample", tmp_path / "nonexist", "--n", 10, "-o", tmp_path / "z.csv"],
         "unknown table extension '.tsv'": ["sample", model, "--n", 10, "-o", tmp_path / "z.tsv"],
+        # a misspelt image folder was taken for a table: "--target: the class label column is required"
+        "typo_messy: not found": ["fit", tmp_path / "typo_messy", "-o", tmp_path / "m"],
+        "typo_messy: not found ": ["fit", tmp_path / "typo_messy", "-o", tmp_path / "m", "--modality", "image"],
         "exists; choose another path": ["sample", model, "--n", 10, "-o", existing],
         "nonexist.csv: file not found": ["sample", model, "--n", 10, "-o", tmp_path / "z.csv", "--train",
                                          tmp_path / "nonexist.csv"],

@@ -76,6 +76,16 @@ def check_exists(path: str | Path) -> Path:
     return path
 
 
+def table_output_format(path: str | Path) -> str:
+    """A table model's output format from ``path``; an unknown extension's error says what a table
+    model writes, and asks whether MODEL was meant to be an image model (``-o out/``)."""
+    try:
+        return table_format(path)
+    except DataError as exc:
+        raise DataError(f"{exc}; a table model writes a .csv, .csv.gz or .parquet file (is MODEL an image "
+                        "model? those write a folder or an .npz)") from None
+
+
 def check_table_file(path: str | Path) -> str:
     """``path``'s table format, once it is a non-empty file; else a DataError naming it."""
     path = Path(path)

@@ -688,8 +688,15 @@ def test_bad_paths_are_reported_before_torch_pandas_or_sklearn_are_imported(tabl
     model, existing = table_model / "m", tmp_path / "exists.csv"
     existing.write_text("a\n1\n")
     calls = {
-        "not a synthaug model directory": ["sample", tmp_path / "nonexist", "--n", 10, "-o", tmp_path / "z.csv"],
+        "nonexist: not found": ["sample", tmp_path / "nonexist", "--n", 10, "-o", tmp_path / "z.csv"],
+        "not a synthaug model directory (no model.json)": ["inspect", tmp_path],
+        # "not a synthaug model directory (no model.json)" for a path that is not there at all
+        "nonexist: not found ": ["inspect", tmp_path / "nonexist"],
         "unknown table extension '.tsv'": ["sample", model, "--n", 10, "-o", tmp_path / "z.tsv"],
+        # "unknown table extension ''" alone: the user took MODEL for an image model
+        "tabout: unknown table extension '' (use one of .csv, .csv.gz, .parquet, .pq); a table model writes a "
+        ".csv, .csv.gz or .parquet file (is MODEL an image model?": ["sample", model, "--n", 10, "-o",
+                                                                  f"{tmp_path / 'tabout'}/"],
         # a misspelt image folder was taken for a table: "--target: the class label column is required"
         "typo_messy: not found": ["fit", tmp_path / "typo_messy", "-o", tmp_path / "m"],
         "typo_messy: not found ": ["fit", tmp_path / "typo_messy", "-o", tmp_path / "m", "--modality", "image"],

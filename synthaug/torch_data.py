@@ -154,11 +154,14 @@ class AugmentedDataset(Dataset):
         return (x, y, torch.tensor(synthetic)) if self.return_source else (x, y)
 
     def _image_item(self, image: torch.Tensor, index: int) -> torch.Tensor:
+        """(C, H, W) float item in [0, 1] (as the transform leaves it: ``A.Normalize`` moves it)."""
         array = image.numpy()
         if self.transform is not None:
             self.transform.set_random_seed(child_seed(self.random_state, 1, self.epoch, index) % 2**32)
             array = self.transform(image=array)["image"]
-        scale = 255.0 if array.dtype == np.uint8 else 1.0
+        scale = 255.0 if array.dtype in (np.uint8, torch.uint8) else 1.0
+        if isinstance(array, torch.Tensor):  # a pipeline ending in ToTensorV2: already (C, H, W)
+            return array.float() / scale
         return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1))).float() / scale
 
 

@@ -234,3 +234,25 @@ def test_a_synthesizer_fitted_on_other_labels_is_named_as_the_user_passed_it(num
                                "on 'c0', 'c1', 'c2' (did you mean 'c1'?); fit it on labels like y's")
     with pytest.raises(DataError, match="^per_class: count for class 1 must be a whole number"):
         AugmentedDataset(X, y, synthesizer=model, per_class={1: -2})
+
+
+def _albumentations():
+    os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+    import albumentations as A
+
+    return A
+
+
+def test_a_transform_may_end_in_to_tensor_v2(image_model):
+    # "TypeError: transpose() takes 2 positional arguments but 3 were given": the (C, H, W) tensor
+    # ToTensorV2 returns was transposed again
+    from albumentations.pytorch import ToTensorV2
+
+    A = _albumentations()
+    x, y, model = image_model
+    plain, tensor = (AugmentedDataset(x, y, synthesizer=model, per_class=2, random_state=0,
+                                      transform=A.Compose([A.HorizontalFlip(p=0.5), *ending]))
+                     for ending in ([], [ToTensorV2()]))
+    for i in (0, 5, len(plain) - 1):  # real and synthetic items
+        assert plain[i][0].shape == (1, 12, 12) and plain[i][0].dtype == torch.float32
+        assert torch.equal(plain[i][0], tensor[i][0]) and plain[i][0].max() <= 1.0

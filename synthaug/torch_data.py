@@ -51,7 +51,7 @@ class AugmentedDataset(Dataset):
         if (synthesizer is None) == (synthetic is None):
             raise DataError("AugmentedDataset: pass exactly one of synthesizer= or synthetic=(X, y)")
         self.synthesizer, self.synthetic = synthesizer, synthetic
-        self.transform, self.return_source = transform, return_source
+        self.transform, self.return_source = _check_transform(transform), return_source
         self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
         labels = _check_lengths(X, y, "X", "y")
         presampled = _check_lengths(*synthetic, "synthetic X", "synthetic y") if synthetic is not None else None
@@ -284,3 +284,11 @@ def _numeric(X) -> np.ndarray:
     return frame.to_numpy(dtype=np.float32)
 
 
+def _check_transform(transform):
+    """``transform`` if synthaug can seed it per item and epoch (an albumentations transform or
+    Compose), else a DataError: a plain callable failed only when the first item was read."""
+    if transform is None or (callable(transform) and hasattr(transform, "set_random_seed")):
+        return transform
+    name = getattr(transform, "__name__", None) or type(transform).__name__  # <lambda>, RandomHorizontalFlip
+    raise DataError(f"transform: must be an albumentations transform, e.g. A.Compose([...]) (synthaug seeds it "
+                    f"per item and epoch with its set_random_seed); got {name}")

@@ -256,3 +256,12 @@ def test_a_transform_may_end_in_to_tensor_v2(image_model):
     for i in (0, 5, len(plain) - 1):  # real and synthetic items
         assert plain[i][0].shape == (1, 12, 12) and plain[i][0].dtype == torch.float32
         assert torch.equal(plain[i][0], tensor[i][0]) and plain[i][0].max() <= 1.0
+
+
+def test_a_transform_synthaug_cannot_seed_is_refused_when_the_dataset_is_made(image_model):
+    # a plain callable failed only when the first item was read: AttributeError 'set_random_seed'
+    x, y, model = image_model
+    for transform, name in ((lambda image: {"image": image}, "<lambda>"), (np.flipud, "flipud"),
+                            (object(), "object")):
+        with pytest.raises(DataError, match=f"^transform: must be an albumentations transform, .* got {name}$"):
+            AugmentedDataset(x, y, synthesizer=model, transform=transform)

@@ -63,6 +63,7 @@ class AugmentedDataset(Dataset):
         if synthesizer is not None:
             _check_synthesizer_classes(synthesizer, self.classes_[self.counts_ > 0])
         self._image_shape = None  # (H, W, C) of the real images, which synthetic ones are brought to
+        self._image_dtype = None  # and their dtype (uint8, or floats in 0..1)
         self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
         # DataLoader workers hold copies of the dataset, made once with persistent_workers=True.
         # Tensors in shared memory stay shared with them (torch pickles them as handles, under
@@ -131,9 +132,10 @@ class AugmentedDataset(Dataset):
     def _to_tensor(self, X) -> torch.Tensor:
         if self.is_image:
             images = _image_layout(np.asarray(X))
-            if self._image_shape is None:
-                self._image_shape = images.shape[1:]
-            return torch.from_numpy(np.ascontiguousarray(_match_images(images, self._image_shape)))
+            if self._image_shape is None:  # the real images, first
+                self._image_shape, self._image_dtype = images.shape[1:], images.dtype
+            images = _match_dtype(_match_images(images, self._image_shape), self._image_dtype)
+            return torch.from_numpy(np.ascontiguousarray(images))
         values = self.encoder_.transform(X) if self.encoder_ is not None else _numeric(X)
         values = values.toarray() if hasattr(values, "toarray") else np.asarray(values)
         return torch.from_numpy(values.astype(np.float32))
@@ -237,6 +239,17 @@ def _match_images(images: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     x = x.permute(0, 2, 3, 1)  # (N, H, W, C)
     x = x.round().clamp(0, 255).to(torch.uint8) if images.dtype == np.uint8 else x.clamp(0, 1)
     return x.numpy()
+
+
+def _match_dtype(images: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Synthetic images in the real ones' dtype and range: uint8 0..255, or floats in 0..1 (a model
+    samples uint8; beside float real images they reached the transform 255 times larger)."""
+    if images.dtype == dtype:
+        return images
+    if dtype == np.uint8:
+        return np.round(images.astype(np.float64) * 255.0).clip(0, 255).astype(np.uint8)
+    scale = 255.0 if images.dtype == np.uint8 else 1.0
+    return (images.astype(np.float64) / scale).astype(dtype)
 
 
 def _check_lengths(X, y, x_name: str, y_name: str) -> np.ndarray:

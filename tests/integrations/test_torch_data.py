@@ -265,3 +265,21 @@ def test_a_transform_synthaug_cannot_seed_is_refused_when_the_dataset_is_made(im
                             (object(), "object")):
         with pytest.raises(DataError, match=f"^transform: must be an albumentations transform, .* got {name}$"):
             AugmentedDataset(x, y, synthesizer=model, transform=transform)
+
+
+def test_synthetic_images_take_the_real_images_dtype_and_range(image_model):
+    # float real images in 0..1 beside uint8 synthetic ones: after A.Normalize(mean=0, std=1) the real
+    # items had mean 0.001 and the synthetic 0.26
+    A = _albumentations()
+    x, y, model = image_model
+    normalise = A.Compose([A.Normalize(mean=0.0, std=1.0)])  # divides by max_pixel_value=255 whatever the dtype
+    as_uint8 = AugmentedDataset(x, y, synthesizer=model, per_class=2, random_state=0)
+    as_float = AugmentedDataset((x / 255.0).astype(np.float32), y, synthesizer=model, per_class=2, random_state=0,
+                                transform=normalise)
+    assert as_float.synth_x.dtype == torch.float32 and as_uint8.synth_x.dtype == torch.uint8
+    for i in range(len(x), len(as_float)):
+        torch.testing.assert_close(as_float[i][0] * 255.0, as_uint8[i][0], atol=1e-6, rtol=0)
+    # the other way round: float pre-sampled images beside uint8 real ones become uint8
+    synthetic = (np.full((3, 12, 12, 1), 0.5, np.float32), y[:3])
+    ds = AugmentedDataset(x, y, synthetic=synthetic)
+    assert ds.synth_x.dtype == torch.uint8 and (ds.synth_x == 128).all()

@@ -201,10 +201,29 @@ def _check_synthesizer_classes(synthesizer, wanted: np.ndarray) -> None:
     if known is None:  # not fitted: its sample() says so
         return
     missing = [c for c in wanted.tolist() if c not in set(np.asarray(known).tolist())]
+    kinds = _label_kind(wanted), _label_kind(known)
+    as_text = set(map(str, np.asarray(known).tolist()))
+    # '0' beside 0: say the kinds differ, not "did you mean '0'?"
+    if missing and None not in kinds and kinds[0] != kinds[1] and all(str(c) in as_text for c in missing):
+        raise DataError(f"AugmentedDataset: y's labels are {kinds[0]} ({quoted(wanted)}) but the synthesizer's are "
+                        f"{kinds[1]} ({quoted(known)}); convert y to the synthesizer's labels "
+                        f"(e.g. {'y.astype(int)' if kinds[1] == 'numbers' else 'y.astype(str)'}) or refit it on y")
     if missing:
         raise DataError(f"AugmentedDataset: class {plain(missing[0])!r} of y is not a class of the synthesizer, "
                         f"which was fitted on {quoted(known)}{closest_name(str(missing[0]), map(str, known))}; "
                         "fit it on labels like y's")
+
+
+def _label_kind(labels) -> str | None:
+    """"text" or "numbers" (booleans count as numbers) when every label is of that kind, else None."""
+    values = np.asarray(labels)
+    if values.dtype.kind in "biuf":
+        return "numbers"
+    if values.dtype.kind in "US":
+        return "text"
+    kinds = {"text" if isinstance(v, (str, bytes)) else "numbers" if isinstance(v, (int, float, np.number))
+             else None for v in values.tolist()}  # an object array of classes, not of rows
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _image_layout(images: np.ndarray) -> np.ndarray:

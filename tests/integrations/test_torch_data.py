@@ -283,3 +283,11 @@ def test_synthetic_images_take_the_real_images_dtype_and_range(image_model):
     synthetic = (np.full((3, 12, 12, 1), 0.5, np.float32), y[:3])
     ds = AugmentedDataset(x, y, synthetic=synthetic)
     assert ds.synth_x.dtype == torch.uint8 and (ds.synth_x == 128).all()
+
+
+def test_text_labels_beside_a_synthesizer_fitted_on_numbers_are_named_as_such(image_model):
+    # "class '0' of y is not a class of the synthesizer, which was fitted on 0, 1, 2 (did you mean '0'?)"
+    x, y, model = image_model
+    with pytest.raises(DataError, match=r"^AugmentedDataset: y's labels are text \('0', '1', '2'\) but the "
+                                        r"synthesizer's are numbers \(0, 1, 2\); convert y .*y.astype\(int\)"):
+        AugmentedDataset(x, y.astype(str), synthesizer=model)

@@ -227,13 +227,11 @@ def _label_kind(labels) -> str | None:
 
 
 def _image_layout(images: np.ndarray) -> np.ndarray:
-    """(N, H, W, C) images from the layouts ImageCGAN takes: (N, H, W), (N, H, W, C), (N, C, H, W)."""
-    if images.ndim == 3:
-        images = images[..., None]
-    if images.ndim != 4:
-        raise DataError(f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {images.shape}")
-    if images.shape[-1] not in (1, 3, 4) and images.shape[1] in (1, 3, 4):
-        images = images.transpose(0, 2, 3, 1)
+    """(N, H, W, C) images, C 1 or 3, from the layouts ImageCGAN takes ((N, H, W), (N, H, W, C), (N, C, H, W);
+    RGBA loses its alpha channel, as in ImageCGAN), values as given."""
+    from .images.folder import to_nhwc
+
+    images = to_nhwc(images, "images")
     if images.dtype != np.uint8 and images.size and not 0 <= images.min() <= images.max() <= 1:
         raise DataError(f"image values must be uint8 (0..255) or floats in 0..1 (items are scaled to 0..1 "
                         f"from these); got {images.dtype} from {images.min():g} to {images.max():g}")

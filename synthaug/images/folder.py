@@ -115,19 +115,25 @@ def prepare_images(images, image_size: int | None = None, channels: str = "auto"
     return resize_batch(x, size)
 
 
-def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
-    """(N, H, W, C) uint8 from the accepted layouts and value ranges, or a DataError."""
+def to_nhwc(x: np.ndarray, source: str = "X") -> np.ndarray:
+    """(N, H, W, C) images with C 1 or 3 from (N, H, W), (N, H, W, C) or (N, C, H, W) with C in 1, 3
+    or 4 (RGBA: the alpha channel is dropped); values as given. Else a DataError naming ``source``."""
     if x.ndim == 3:
         x = x[..., None]
     if x.ndim != 4:
-        raise DataError(f"{source}: expected images of shape (N, H, W) or (N, H, W, C); got {x.shape}")
-    if len(x) == 0:
-        raise DataError(f"{source}: holds no images (shape {x.shape})")
+        raise DataError(f"{source}: expected images of shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {x.shape}")
     if x.shape[-1] not in (1, 3, 4) and x.shape[1] in (1, 3, 4):
         x = x.transpose(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
     if x.shape[-1] not in (1, 3, 4):
         raise DataError(f"{source}: images need 1, 3 or 4 channels; got shape {x.shape}")
-    x = x[..., :3] if x.shape[-1] == 4 else x
+    return x[..., :3] if x.shape[-1] == 4 else x
+
+
+def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
+    """(N, H, W, C) uint8 from the accepted layouts and value ranges, or a DataError."""
+    x = to_nhwc(x, source)
+    if len(x) == 0:
+        raise DataError(f"{source}: holds no images (shape {x.shape})")
     if x.dtype == np.uint8:
         return np.ascontiguousarray(x)
     if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):

@@ -291,3 +291,13 @@ def test_text_labels_beside_a_synthesizer_fitted_on_numbers_are_named_as_such(im
     with pytest.raises(DataError, match=r"^AugmentedDataset: y's labels are text \('0', '1', '2'\) but the "
                                         r"synthesizer's are numbers \(0, 1, 2\); convert y .*y.astype\(int\)"):
         AugmentedDataset(x, y.astype(str), synthesizer=model)
+
+
+def test_rgba_images_lose_their_alpha_channel_as_in_image_cgan(image_model):
+    # "synthetic images have 1 channels and real ones 4" though ImageCGAN.fit takes RGBA
+    x, y, model = image_model
+    rgb = np.concatenate([x, x // 2, x], axis=-1)
+    rgba = np.concatenate([rgb, np.full_like(x, 200)], axis=-1)
+    ds = AugmentedDataset(rgba, y, synthesizer=model, per_class=1)
+    expected = AugmentedDataset(rgb, y, synthesizer=model, per_class=1)
+    assert all(torch.equal(ds[i][0], expected[i][0]) for i in range(len(ds))) and ds[-1][0].shape == (3, 12, 12)

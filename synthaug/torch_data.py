@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reprlib
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -13,10 +14,14 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
-from ._errors import DataError
+from ._errors import DataError, SynthaugWarning
 from ._random import RandomState, child_seed, draw_seed
 from ._text import closest_name, plain, quoted
 from .sampling import allocate, per_class_counts
+
+EPOCH_WARNING = ("AugmentedDataset: a second pass over the items without set_epoch: every item repeats the first "
+                 "pass's augmentation (and synthetic draw), as items depend only on (random_state, epoch, index); "
+                 "call data.set_epoch(epoch) at the start of each epoch")
 
 
 class AugmentedDataset(Dataset):
@@ -37,11 +42,23 @@ class AugmentedDataset(Dataset):
     real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
     or (N, C, H, W); uint8 or floats in 0..1) become (C, H, W) float tensors in [0, 1], synthetic
     ones first resized and converted to the real ones' size and channels (a model samples at its
-    own size), then an optional albumentations ``transform`` seeded per item and epoch. Every
-    item depends only on (random_state, epoch, index), so a DataLoader with several workers
-    yields the same items for the same seed. ``random_state`` is an int, a numpy Generator or
-    RandomState (a seed is drawn from it), or None (a fresh seed, drawn once, which the workers'
-    copies share).
+    own size) and to the real ones' dtype and range, then an optional albumentations
+    ``transform`` (a ``Compose``, which may end in ``ToTensorV2``) seeded per item and epoch.
+    RGBA images lose their alpha channel, as in ImageCGAN. ``random_state`` is an int, a numpy
+    Generator or RandomState (a seed is drawn from it), or None (a fresh seed, drawn once, which
+    the workers' copies share).
+
+    Every item depends only on (random_state, epoch, index), so a DataLoader with several workers
+    yields the same items for the same seed. **Call** :meth:`set_epoch` **at the start of every
+    epoch**, as with ``DistributedSampler``; otherwise every epoch repeats the first one's
+    augmentation (and synthetic draw)::
+
+        for epoch in range(n_epochs):
+            data.set_epoch(epoch)
+            for x, y in loader: ...
+
+    A second pass over the items before any ``set_epoch`` call gets a :class:`SynthaugWarning`
+    (once); ``set_epoch(0)`` once keeps the same items every pass, without it.
     """
 
     def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float | None = None,
@@ -70,6 +87,9 @@ class AugmentedDataset(Dataset):
         # fork and spawn), so set_epoch writes the epoch, and the epoch's synthetic items when
         # fresh_each_epoch, where the workers read them.
         self._epoch = torch.zeros(1, dtype=torch.int64).share_memory_()
+        # items read since construction, across workers, until set_epoch is first called (then -1): a
+        # second pass without set_epoch gets a warning, as its items repeat the first pass's exactly
+        self._reads = torch.zeros(1, dtype=torch.int64).share_memory_()
         self.synth_x, self.synth_y = self._draw_synthetic(0)
         if self._redraws:
             self.synth_x.share_memory_()
@@ -92,6 +112,7 @@ class AugmentedDataset(Dataset):
         persistent ones (``persistent_workers=True``) and under any start method.
         """
         epoch = int(epoch)
+        self._reads.fill_(-1)  # the loop sets epochs: no warning
         if self._redraws and epoch != self.epoch:
             x, y = self._draw_synthetic(epoch)
             self.synth_x.copy_(x)  # the same shapes: every epoch draws counts_
@@ -153,6 +174,8 @@ class AugmentedDataset(Dataset):
         y = self.synth_y[index - n_real] if synthetic else self.real_y[index]
         if self.is_image:
             x = self._image_item(x, index)
+        if self.transform is not None or self._redraws:  # items that change with the epoch
+            self._count_read()
         return (x, y, torch.tensor(synthetic)) if self.return_source else (x, y)
 
     def _image_item(self, image: torch.Tensor, index: int) -> torch.Tensor:
@@ -165,6 +188,15 @@ class AugmentedDataset(Dataset):
         if isinstance(array, torch.Tensor):  # a pipeline ending in ToTensorV2: already (C, H, W)
             return array.float() / scale
         return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1))).float() / scale
+
+    def _count_read(self) -> None:
+        """Count an item read before any set_epoch; warn once when a second pass begins (see the class doc)."""
+        if self._reads.item() < 0:
+            return
+        self._reads += 1  # shared with the workers; a lost update between them only delays the warning
+        if self._reads.item() > len(self):
+            self._reads.fill_(-1)
+            warnings.warn(EPOCH_WARNING, SynthaugWarning, stacklevel=3)
 
 
 def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | None, per_class,

@@ -1,4 +1,5 @@
 import os
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -9,7 +10,7 @@ from sklearn.datasets import load_digits
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from torch.utils.data import DataLoader
 
-from synthaug import AugmentedDataset, DataError, TabularCGAN
+from synthaug import AugmentedDataset, DataError, SynthaugWarning, TabularCGAN
 from synthaug._random import child_seed
 
 TINY = {"epochs": 1, "min_steps": 15, "generator_dims": (16,), "discriminator_dims": (16,), "latent_dim": 8}
@@ -283,6 +284,42 @@ def test_synthetic_images_take_the_real_images_dtype_and_range(image_model):
     synthetic = (np.full((3, 12, 12, 1), 0.5, np.float32), y[:3])
     ds = AugmentedDataset(x, y, synthetic=synthetic)
     assert ds.synth_x.dtype == torch.uint8 and (ds.synth_x == 128).all()
+
+
+def test_a_second_pass_without_set_epoch_warns_once(image_model):
+    # a plain PyTorch loop never calls set_epoch: every epoch silently got the first one's augmentation
+    A = _albumentations()
+    x, y, model = image_model
+    ds = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        first = [ds[i][0] for i in range(len(ds))]  # one pass, and reading an item again, are fine
+    with pytest.warns(SynthaugWarning, match=r"a second pass over the items without set_epoch: .* call "
+                                             r"data.set_epoch\(epoch\) at the start of each epoch"):
+        again = ds[0][0]
+    assert torch.equal(again, first[0])  # reproducible all the same
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once
+        [ds[i] for i in range(len(ds))]
+        ds = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
+        for epoch in range(3):  # the loop the warning asks for
+            ds.set_epoch(epoch)
+            [ds[i] for i in range(len(ds))]
+        plain = AugmentedDataset(x, y, synthesizer=model, per_class=1)  # no transform: epochs change nothing
+        [plain[i % len(plain)] for i in range(2 * len(plain))]
+
+
+def test_the_second_pass_is_noticed_across_dataloader_workers(image_model):
+    A = _albumentations()
+    x, y, model = image_model
+    ds = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
+    loader = DataLoader(ds, batch_size=5, num_workers=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a worker's warning goes to its stderr
+        first, second = ([torch.cat([b[0] for b in loader])] for _ in range(2))
+    assert torch.equal(first[0], second[0]) and ds._reads.item() == -1  # the workers' reads counted; warned
+    ds_main = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
+    assert torch.equal(torch.cat([b[0] for b in DataLoader(ds_main, batch_size=5)]), first[0])  # same items
 
 
 def test_text_labels_beside_a_synthesizer_fitted_on_numbers_are_named_as_such(image_model):

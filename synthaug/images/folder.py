@@ -25,7 +25,10 @@ import torch.nn.functional as F
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
 from .._paths import IMAGE_MANIFEST, IMAGE_MANIFEST_HEADER, check_image_output
+from .._text import quoted
 from ..io import atomic_directory, atomic_path
+from ..persist import META_FILE
+from .grid import is_grid_folder
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 CHANNELS = ("auto", "gray", "rgb")
@@ -223,7 +226,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray = [], [], [], []
     manifest = _manifest_labels(root)
-    for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for class_dir in _class_folders(root):
         n_before = len(found)
         for path in _image_files(class_dir):
             pixels = _open_image(path)
@@ -246,7 +249,34 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
     summary = conversion_summary(np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels)
     if summary:
         warnings.warn(f"{root}: {summary}", SynthaugWarning, stacklevel=3)
+    _warn_single_images(root, np.asarray(labels))
     return images, np.asarray(labels)
+
+
+def _class_folders(root: Path) -> list[Path]:
+    """The class subfolders of ``root``: not hidden, and not a synthaug model folder (it holds
+    model.json) or its ``.grids`` folder (``fit DATA -o DATA/model`` put both there), which are
+    skipped with a warning naming them."""
+    folders = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        model = folder.with_name(folder.name.removesuffix(".grids"))
+        if (folder / META_FILE).is_file() or (folder.name.endswith(".grids") and (
+                (model / META_FILE).is_file() or is_grid_folder(folder))):
+            what = "model" if folder == model else "training-grid"
+            warnings.warn(f"{folder}: a synthaug {what} folder, not a class; skipped", SynthaugWarning, stacklevel=4)
+            continue
+        folders.append(folder)
+    return folders
+
+
+def _warn_single_images(root: Path, labels: np.ndarray) -> None:
+    """One warning naming the classes with a single image (a stray folder, or too few to learn from)."""
+    names, counts = np.unique(labels, return_counts=True)
+    single = names[counts == 1]
+    if len(single):
+        which = f"class {quoted(single)} has" if len(single) == 1 else f"{len(single)} classes ({quoted(single)}) have"
+        warnings.warn(f"{root}: {which} a single image; a class needs more to be learned from (a stray folder?)",
+                      SynthaugWarning, stacklevel=4)
 
 
 def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,

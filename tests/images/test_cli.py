@@ -1,5 +1,6 @@
 import csv
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -55,7 +56,14 @@ def test_one_class_is_a_clear_error(tmp_path, images):
         Image.fromarray(img[..., 0]).save(folder / f"{i}.png")
     result = runner.invoke(app, ["fit", str(tmp_path / "one"), "-o", str(tmp_path / "m"), *SET, "-q"])
     assert result.exit_code == 2
-    assert "at least 2 classes; got only 'only' (4 images)" in result.output
+    # "a conditional GAN needs at least 2 classes; got only 'only' (4 images)" named no file
+    assert f"{tmp_path / 'one'}: a conditional GAN needs at least 2 classes; every one of the 4 images has label " \
+           "'only'" in " ".join(result.output.split())
+    np.savez(tmp_path / "onecls.npz", x=images[0][:15], y=np.zeros(15, np.int64))
+    result = runner.invoke(app, ["fit", str(tmp_path / "onecls.npz"), "-o", str(tmp_path / "m"), *SET, "-q"])
+    assert result.exit_code == 2  # "got only 0 (15 images)": the label unquoted
+    assert "onecls.npz: a conditional GAN needs at least 2 classes; every one of the 15 images has label '0'" in \
+        " ".join(result.output.split())
 
 
 def test_unknown_set_parameter(image_folder, tmp_path):

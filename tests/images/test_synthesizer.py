@@ -109,7 +109,8 @@ def test_bad_inputs(images):
     x, codes = images
     with pytest.raises(NotFittedError):
         ImageCGAN().sample(n=2)
-    with pytest.raises(DataError, match="at least 2 classes"):
+    with pytest.raises(DataError, match="^y: a conditional GAN needs at least 2 classes; every one of the 18 images "
+                                        "has label '0.0'$"):
         ImageCGAN(**TINY).fit(x, np.zeros(len(x)))
     with pytest.raises(DataError, match="labels are required"):
         ImageCGAN(**TINY).fit(x)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import synthaug
 from synthaug.cli import app
 
 runner = CliRunner()
@@ -43,6 +44,10 @@ def test_fit_npz_with_image_size_and_summary(tmp_path, images):
                                  "--set", "image_size=12"])
     assert result.exit_code == 0, result.output
     assert "trained on 18 images (12x12" in result.output
+    # the ratio came as "diversity ratio \n\n1.2727;" (wrapped at 80 columns, 4 decimals; inspect shows 2)
+    summary = next(line for line in result.output.splitlines() if line.startswith("trained on"))
+    diversity = synthaug.load(tmp_path / "m").history_[-1]["diversity"]
+    assert f"; diversity ratio {diversity:.2f}; wrote {tmp_path / 'm'} (sample grid" in summary
     result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "s.npz"), "--n", "5", "-q"])
     assert result.exit_code == 0 and np.load(tmp_path / "s.npz")["x"].shape == (5, 12, 12, 1)
 

@@ -722,6 +722,8 @@ def test_an_image_models_bad_output_or_train_is_reported_before_torch_is_importe
         "out.csv.gz: images are written to a folder or an .npz file, not a .csv.gz table": [
             "-o", tmp_path / "out.csv.gz"],
         "mine: exists and is not a synthaug sample folder (no manifest.csv of synthaug's)": ["-o", tmp_path / "mine"],
+        "foo.png: images are written to a folder or an .npz file, and .png names one image": [
+            "-o", tmp_path / "foo.png"],  # a folder named foo.png was made
         "--train: the privacy and label filters apply to table models only": [
             "-o", tmp_path / "out.npz", "--train", tmp_path / "t.csv"],
     }

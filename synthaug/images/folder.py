@@ -24,13 +24,12 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
-from .._paths import IMAGE_MANIFEST, IMAGE_MANIFEST_HEADER, check_image_output
+from .._paths import IMAGE_MANIFEST, IMAGE_MANIFEST_HEADER, IMAGE_SUFFIXES, check_image_output
 from .._text import quoted
 from ..io import atomic_directory, atomic_path
 from ..persist import META_FILE
 from .grid import is_grid_folder
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
 MANIFEST = IMAGE_MANIFEST

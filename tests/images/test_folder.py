@@ -309,6 +309,16 @@ def test_writer_refuses_a_table_path(tmp_path, images):
     assert not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.parametrize("name", ["foo.png", "foo.JPG"])
+def test_writer_refuses_an_image_files_name_for_its_folder(tmp_path, images, name):
+    # -o foo.png made a folder named foo.png without a word
+    with pytest.raises(DataError, match=rf"{name}: images are written to a folder or an .npz file, and "
+                                        rf"{name[3:]} names one image; choose a folder name \(e.g. .*foo\) or "
+                                        r".*foo.npz$"):
+        write_images(tmp_path / name, *images)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_model_folder_and_its_grids_inside_the_data_are_skipped_with_a_warning(image_folder, images):
     # `synthaug fit data -o data/model` then `synthaug fit data ...` learned classes 'model' and 'model.grids'
     for folder, picture in (("model", "samples.png"), ("model.grids", "step_0000002.png"),

@@ -274,7 +274,7 @@ def _warn_single_images(root: Path, labels: np.ndarray) -> None:
     single = names[counts == 1]
     if len(single):
         which = f"class {quoted(single)} has" if len(single) == 1 else f"{len(single)} classes ({quoted(single)}) have"
-        warnings.warn(f"{root}: {which} a single image; a class needs more to be learned from (a stray folder?)",
+        warnings.warn(f"{root}: {which} a single image (a stray folder? too few to learn or measure a class by)",
                       SynthaugWarning, stacklevel=4)
 
 

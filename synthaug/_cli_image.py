@@ -30,12 +30,11 @@ def fit_images(data: Path, output: Path, set_items: list[str], device: str | Non
     model.save(output)
     if not quiet:
         diversity = model.history_[-1].get("diversity")
+        shown = f"{diversity:.2f}" if diversity is not None else "n/a (off under DP)" if model.privacy_ else "n/a"
         console.print(f"trained on {model.n_images_} images ({model.image_size_}x{model.image_size_}, "
                       f"{model.channels_} channel{'s' if model.channels_ > 1 else ''}), "
-                      f"{len(model.classes_)} classes in {model.fit_seconds_:.1f}s; diversity ratio "
-                      f"{diversity if diversity is not None else 'n/a (off under DP)' if model.privacy_ else 'n/a'}; "
-                      f"wrote {output} "
-                      f"(sample grid {output / GRID_FILE})")
+                      f"{len(model.classes_)} classes in {model.fit_seconds_:.1f}s; diversity ratio {shown}; "
+                      f"wrote {output} (sample grid {output / GRID_FILE})", soft_wrap=True)  # one line, as inspect's
         if model.privacy_ is not None:
             console.print(describe_privacy(model.privacy_))
 

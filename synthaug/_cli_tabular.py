@@ -72,9 +72,10 @@ def fit(
     quiet: Quiet = False,
 ) -> None:
     """Train a class-conditional GAN on DATA and write a model directory."""
-    from ._paths import check_table_file
+    from ._paths import check_exists, check_table_file
     from .persist import check_model_path
 
+    check_exists(data)  # before its kind decides the modality: a misspelt folder asked for --target
     check_model_path(output)  # before training, not after it (and before importing torch: ~5 s)
     if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
         from ._cli_image import fit_images
@@ -163,7 +164,7 @@ def sample(
     An existing OUTPUT file is replaced only with --overwrite, and never when it is the --train
     table; an image folder is replaced only when an earlier `synthaug sample` wrote it.
     """
-    from ._paths import check_image_output, check_table_file, table_format
+    from ._paths import check_image_output, check_table_file, table_output_format
     from .persist import read_meta
 
     # before importing torch and pandas (~5 s): a missing MODEL folder, a .tsv OUTPUT of a table model or a
@@ -172,7 +173,7 @@ def sample(
     check_output_file(output, overwrite, {"--train table": train, "MODEL directory": model_dir},
                       "the synthetic records")
     if model_type == "TabularCGAN":
-        table_format(output)
+        table_output_format(output)
         if train is not None:
             check_table_file(train)
     elif model_type == "ImageCGAN":
@@ -204,8 +205,9 @@ def inspect_model(
     as_json: Annotated[bool, typer.Option("--json", help="Print model.json as it is.")] = False,
 ) -> None:
     """Describe a model directory: format, classes, columns and training."""
-    from .persist import META_FILE, load_model
+    from .persist import META_FILE, load_model, read_meta
 
+    read_meta(model_dir)  # a missing or foreign folder is named before torch is imported (~5 s)
     meta, _ = load_model(model_dir)
     if as_json:
         console.print_json(json.dumps(meta))

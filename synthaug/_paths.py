@@ -37,6 +37,9 @@ def table_format(path: str | Path) -> str:
     return TABLE_SUFFIXES[suffix]
 
 
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
+"""The image files a class folder is read from (other files are ignored)."""
+
 IMAGE_MANIFEST = "manifest.csv"
 IMAGE_MANIFEST_HEADER = ["file", "label", "synthetic"]  # the first row of a manifest synthaug wrote
 """The file that marks a folder of sampled images (one line per image: file, label, synthetic)."""
@@ -45,11 +48,15 @@ IMAGE_MANIFEST_HEADER = ["file", "label", "synthetic"]  # the first row of a man
 def check_image_output(path: str | Path) -> Path:
     """``path`` if sampled images may go there: an ``.npz`` file, or a folder that is new, empty or an
     earlier sample (it holds IMAGE_MANIFEST, so a folder of the user's files is never replaced); never
-    a table's path (a folder named ``out.csv`` is not what was meant). Else a DataError naming it."""
+    a table's or an image file's path (a folder named ``out.csv`` or ``out.png`` is not what was meant). Else a
+    DataError naming it."""
     path = Path(path)
     if table_suffix(path) in TABLE_SUFFIXES:
         raise DataError(f"{path}: images are written to a folder or an .npz file, not a {table_suffix(path)} table; "
                         "is MODEL a table model?")
+    if path.suffix.lower() in IMAGE_SUFFIXES:  # a folder named foo.png was made, without a word
+        raise DataError(f"{path}: images are written to a folder or an .npz file, and {path.suffix} names one "
+                        f"image; choose a folder name (e.g. {path.with_suffix('')}) or {path.with_suffix('.npz')}")
     if path.suffix.lower() != ".npz":
         check_output_folder(path, lambda p: _manifest_rows(p)[:1] == [IMAGE_MANIFEST_HEADER],
                             f"exists and is not a synthaug sample folder (no {IMAGE_MANIFEST} of synthaug's); it "
@@ -65,6 +72,25 @@ def _manifest_rows(folder: Path) -> list[list[str]]:
             return list(csv.reader(handle))
     except (OSError, UnicodeDecodeError, csv.Error):
         return []
+
+
+def check_exists(path: str | Path) -> Path:
+    """``path`` if it exists, else a DataError naming it (``file not found`` for a table's name), before
+    anything is decided from what it is: a misspelt image folder was taken for a table."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: {'file ' if table_suffix(path) in TABLE_SUFFIXES else ''}not found")
+    return path
+
+
+def table_output_format(path: str | Path) -> str:
+    """A table model's output format from ``path``; an unknown extension's error says what a table
+    model writes, and asks whether MODEL was meant to be an image model (``-o out/``)."""
+    try:
+        return table_format(path)
+    except DataError as exc:
+        raise DataError(f"{exc}; a table model writes a .csv, .csv.gz or .parquet file (is MODEL an image "
+                        "model? those write a folder or an .npz)") from None
 
 
 def check_table_file(path: str | Path) -> str:

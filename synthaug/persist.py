@@ -90,6 +90,8 @@ def read_meta(path: str | Path) -> dict:
     errors name the file."""
     path = Path(path)
     meta_path = path / META_FILE
+    if not path.exists():
+        raise ModelFileError(f"{path}: not found")
     if not path.is_dir() or not meta_path.is_file():
         raise ModelFileError(f"{path}: not a synthaug model directory (no {META_FILE})")
     try:

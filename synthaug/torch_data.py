@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reprlib
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -13,10 +14,14 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
-from ._errors import DataError
+from ._errors import DataError, SynthaugWarning
 from ._random import RandomState, child_seed, draw_seed
 from ._text import closest_name, plain, quoted
 from .sampling import allocate, per_class_counts
+
+EPOCH_WARNING = ("AugmentedDataset: a second pass over the items without set_epoch: every item repeats the first "
+                 "pass's augmentation (and synthetic draw), as items depend only on (random_state, epoch, index); "
+                 "call data.set_epoch(epoch) at the start of each epoch")
 
 
 class AugmentedDataset(Dataset):
@@ -37,11 +42,23 @@ class AugmentedDataset(Dataset):
     real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
     or (N, C, H, W); uint8 or floats in 0..1) become (C, H, W) float tensors in [0, 1], synthetic
     ones first resized and converted to the real ones' size and channels (a model samples at its
-    own size), then an optional albumentations ``transform`` seeded per item and epoch. Every
-    item depends only on (random_state, epoch, index), so a DataLoader with several workers
-    yields the same items for the same seed. ``random_state`` is an int, a numpy Generator or
-    RandomState (a seed is drawn from it), or None (a fresh seed, drawn once, which the workers'
-    copies share).
+    own size) and to the real ones' dtype and range, then an optional albumentations
+    ``transform`` (a ``Compose``, which may end in ``ToTensorV2``) seeded per item and epoch.
+    RGBA images lose their alpha channel, as in ImageCGAN. ``random_state`` is an int, a numpy
+    Generator or RandomState (a seed is drawn from it), or None (a fresh seed, drawn once, which
+    the workers' copies share).
+
+    Every item depends only on (random_state, epoch, index), so a DataLoader with several workers
+    yields the same items for the same seed. **Call** :meth:`set_epoch` **at the start of every
+    epoch**, as with ``DistributedSampler``; otherwise every epoch repeats the first one's
+    augmentation (and synthetic draw)::
+
+        for epoch in range(n_epochs):
+            data.set_epoch(epoch)
+            for x, y in loader: ...
+
+    A second pass over the items before any ``set_epoch`` call gets a :class:`SynthaugWarning`
+    (once); ``set_epoch(0)`` once keeps the same items every pass, without it.
     """
 
     def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float | None = None,
@@ -51,7 +68,7 @@ class AugmentedDataset(Dataset):
         if (synthesizer is None) == (synthetic is None):
             raise DataError("AugmentedDataset: pass exactly one of synthesizer= or synthetic=(X, y)")
         self.synthesizer, self.synthetic = synthesizer, synthetic
-        self.transform, self.return_source = transform, return_source
+        self.transform, self.return_source = _check_transform(transform), return_source
         self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
         labels = _check_lengths(X, y, "X", "y")
         presampled = _check_lengths(*synthetic, "synthetic X", "synthetic y") if synthetic is not None else None
@@ -63,12 +80,16 @@ class AugmentedDataset(Dataset):
         if synthesizer is not None:
             _check_synthesizer_classes(synthesizer, self.classes_[self.counts_ > 0])
         self._image_shape = None  # (H, W, C) of the real images, which synthetic ones are brought to
+        self._image_dtype = None  # and their dtype (uint8, or floats in 0..1)
         self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
         # DataLoader workers hold copies of the dataset, made once with persistent_workers=True.
         # Tensors in shared memory stay shared with them (torch pickles them as handles, under
         # fork and spawn), so set_epoch writes the epoch, and the epoch's synthetic items when
         # fresh_each_epoch, where the workers read them.
         self._epoch = torch.zeros(1, dtype=torch.int64).share_memory_()
+        # items read since construction, across workers, until set_epoch is first called (then -1): a
+        # second pass without set_epoch gets a warning, as its items repeat the first pass's exactly
+        self._reads = torch.zeros(1, dtype=torch.int64).share_memory_()
         self.synth_x, self.synth_y = self._draw_synthetic(0)
         if self._redraws:
             self.synth_x.share_memory_()
@@ -91,6 +112,7 @@ class AugmentedDataset(Dataset):
         persistent ones (``persistent_workers=True``) and under any start method.
         """
         epoch = int(epoch)
+        self._reads.fill_(-1)  # the loop sets epochs: no warning
         if self._redraws and epoch != self.epoch:
             x, y = self._draw_synthetic(epoch)
             self.synth_x.copy_(x)  # the same shapes: every epoch draws counts_
@@ -131,9 +153,10 @@ class AugmentedDataset(Dataset):
     def _to_tensor(self, X) -> torch.Tensor:
         if self.is_image:
             images = _image_layout(np.asarray(X))
-            if self._image_shape is None:
-                self._image_shape = images.shape[1:]
-            return torch.from_numpy(np.ascontiguousarray(_match_images(images, self._image_shape)))
+            if self._image_shape is None:  # the real images, first
+                self._image_shape, self._image_dtype = images.shape[1:], images.dtype
+            images = _match_dtype(_match_images(images, self._image_shape), self._image_dtype)
+            return torch.from_numpy(np.ascontiguousarray(images))
         values = self.encoder_.transform(X) if self.encoder_ is not None else _numeric(X)
         values = values.toarray() if hasattr(values, "toarray") else np.asarray(values)
         return torch.from_numpy(values.astype(np.float32))
@@ -151,15 +174,29 @@ class AugmentedDataset(Dataset):
         y = self.synth_y[index - n_real] if synthetic else self.real_y[index]
         if self.is_image:
             x = self._image_item(x, index)
+        if self.transform is not None or self._redraws:  # items that change with the epoch
+            self._count_read()
         return (x, y, torch.tensor(synthetic)) if self.return_source else (x, y)
 
     def _image_item(self, image: torch.Tensor, index: int) -> torch.Tensor:
+        """(C, H, W) float item in [0, 1] (as the transform leaves it: ``A.Normalize`` moves it)."""
         array = image.numpy()
         if self.transform is not None:
             self.transform.set_random_seed(child_seed(self.random_state, 1, self.epoch, index) % 2**32)
             array = self.transform(image=array)["image"]
-        scale = 255.0 if array.dtype == np.uint8 else 1.0
+        scale = 255.0 if array.dtype in (np.uint8, torch.uint8) else 1.0
+        if isinstance(array, torch.Tensor):  # a pipeline ending in ToTensorV2: already (C, H, W)
+            return array.float() / scale
         return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1))).float() / scale
+
+    def _count_read(self) -> None:
+        """Count an item read before any set_epoch; warn once when a second pass begins (see the class doc)."""
+        if self._reads.item() < 0:
+            return
+        self._reads += 1  # shared with the workers; a lost update between them only delays the warning
+        if self._reads.item() > len(self):
+            self._reads.fill_(-1)
+            warnings.warn(EPOCH_WARNING, SynthaugWarning, stacklevel=3)
 
 
 def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | None, per_class,
@@ -196,20 +233,37 @@ def _check_synthesizer_classes(synthesizer, wanted: np.ndarray) -> None:
     if known is None:  # not fitted: its sample() says so
         return
     missing = [c for c in wanted.tolist() if c not in set(np.asarray(known).tolist())]
+    kinds = _label_kind(wanted), _label_kind(known)
+    as_text = set(map(str, np.asarray(known).tolist()))
+    # '0' beside 0: say the kinds differ, not "did you mean '0'?"
+    if missing and None not in kinds and kinds[0] != kinds[1] and all(str(c) in as_text for c in missing):
+        raise DataError(f"AugmentedDataset: y's labels are {kinds[0]} ({quoted(wanted)}) but the synthesizer's are "
+                        f"{kinds[1]} ({quoted(known)}); convert y to the synthesizer's labels "
+                        f"(e.g. {'y.astype(int)' if kinds[1] == 'numbers' else 'y.astype(str)'}) or refit it on y")
     if missing:
         raise DataError(f"AugmentedDataset: class {plain(missing[0])!r} of y is not a class of the synthesizer, "
                         f"which was fitted on {quoted(known)}{closest_name(str(missing[0]), map(str, known))}; "
                         "fit it on labels like y's")
 
 
+def _label_kind(labels) -> str | None:
+    """"text" or "numbers" (booleans count as numbers) when every label is of that kind, else None."""
+    values = np.asarray(labels)
+    if values.dtype.kind in "biuf":
+        return "numbers"
+    if values.dtype.kind in "US":
+        return "text"
+    kinds = {"text" if isinstance(v, (str, bytes)) else "numbers" if isinstance(v, (int, float, np.number))
+             else None for v in values.tolist()}  # an object array of classes, not of rows
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def _image_layout(images: np.ndarray) -> np.ndarray:
-    """(N, H, W, C) images from the layouts ImageCGAN takes: (N, H, W), (N, H, W, C), (N, C, H, W)."""
-    if images.ndim == 3:
-        images = images[..., None]
-    if images.ndim != 4:
-        raise DataError(f"images must have shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {images.shape}")
-    if images.shape[-1] not in (1, 3, 4) and images.shape[1] in (1, 3, 4):
-        images = images.transpose(0, 2, 3, 1)
+    """(N, H, W, C) images, C 1 or 3, from the layouts ImageCGAN takes ((N, H, W), (N, H, W, C), (N, C, H, W);
+    RGBA loses its alpha channel, as in ImageCGAN), values as given."""
+    from .images.folder import to_nhwc
+
+    images = to_nhwc(images, "images")
     if images.dtype != np.uint8 and images.size and not 0 <= images.min() <= images.max() <= 1:
         raise DataError(f"image values must be uint8 (0..255) or floats in 0..1 (items are scaled to 0..1 "
                         f"from these); got {images.dtype} from {images.min():g} to {images.max():g}")
@@ -234,6 +288,17 @@ def _match_images(images: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     x = x.permute(0, 2, 3, 1)  # (N, H, W, C)
     x = x.round().clamp(0, 255).to(torch.uint8) if images.dtype == np.uint8 else x.clamp(0, 1)
     return x.numpy()
+
+
+def _match_dtype(images: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Synthetic images in the real ones' dtype and range: uint8 0..255, or floats in 0..1 (a model
+    samples uint8; beside float real images they reached the transform 255 times larger)."""
+    if images.dtype == dtype:
+        return images
+    if dtype == np.uint8:
+        return np.round(images.astype(np.float64) * 255.0).clip(0, 255).astype(np.uint8)
+    scale = 255.0 if images.dtype == np.uint8 else 1.0
+    return (images.astype(np.float64) / scale).astype(dtype)
 
 
 def _check_lengths(X, y, x_name: str, y_name: str) -> np.ndarray:
@@ -281,3 +346,11 @@ def _numeric(X) -> np.ndarray:
     return frame.to_numpy(dtype=np.float32)
 
 
+def _check_transform(transform):
+    """``transform`` if synthaug can seed it per item and epoch (an albumentations transform or
+    Compose), else a DataError: a plain callable failed only when the first item was read."""
+    if transform is None or (callable(transform) and hasattr(transform, "set_random_seed")):
+        return transform
+    name = getattr(transform, "__name__", None) or type(transform).__name__  # <lambda>, RandomHorizontalFlip
+    raise DataError(f"transform: must be an albumentations transform, e.g. A.Compose([...]) (synthaug seeds it "
+                    f"per item and epoch with its set_random_seed); got {name}")

@@ -688,8 +688,18 @@ def test_bad_paths_are_reported_before_torch_pandas_or_sklearn_are_imported(tabl
     model, existing = table_model / "m", tmp_path / "exists.csv"
     existing.write_text("a\n1\n")
     calls = {
-        "not a synthaug model directory": ["sample", tmp_path / "nonexist", "--n", 10, "-o", tmp_path / "z.csv"],
+        "nonexist: not found": ["sample", tmp_path / "nonexist", "--n", 10, "-o", tmp_path / "z.csv"],
+        "not a synthaug model directory (no model.json)": ["inspect", tmp_path],
+        # "not a synthaug model directory (no model.json)" for a path that is not there at all
+        "nonexist: not found ": ["inspect", tmp_path / "nonexist"],
         "unknown table extension '.tsv'": ["sample", model, "--n", 10, "-o", tmp_path / "z.tsv"],
+        # "unknown table extension ''" alone: the user took MODEL for an image model
+        "tabout: unknown table extension '' (use one of .csv, .csv.gz, .parquet, .pq); a table model writes a "
+        ".csv, .csv.gz or .parquet file (is MODEL an image model?": ["sample", model, "--n", 10, "-o",
+                                                                  f"{tmp_path / 'tabout'}/"],
+        # a misspelt image folder was taken for a table: "--target: the class label column is required"
+        "typo_messy: not found": ["fit", tmp_path / "typo_messy", "-o", tmp_path / "m"],
+        "typo_messy: not found ": ["fit", tmp_path / "typo_messy", "-o", tmp_path / "m", "--modality", "image"],
         "exists; choose another path": ["sample", model, "--n", 10, "-o", existing],
         "nonexist.csv: file not found": ["sample", model, "--n", 10, "-o", tmp_path / "z.csv", "--train",
                                          tmp_path / "nonexist.csv"],
@@ -712,6 +722,8 @@ def test_an_image_models_bad_output_or_train_is_reported_before_torch_is_importe
         "out.csv.gz: images are written to a folder or an .npz file, not a .csv.gz table": [
             "-o", tmp_path / "out.csv.gz"],
         "mine: exists and is not a synthaug sample folder (no manifest.csv of synthaug's)": ["-o", tmp_path / "mine"],
+        "foo.png: images are written to a folder or an .npz file, and .png names one image": [
+            "-o", tmp_path / "foo.png"],  # a folder named foo.png was made
         "--train: the privacy and label filters apply to table models only": [
             "-o", tmp_path / "out.npz", "--train", tmp_path / "t.csv"],
     }

@@ -30,7 +30,7 @@ from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
 from .folder import check_labels, convert_channels, prepare_images, read_images, resize_batch
 from .grid import image_grid
-from .metrics import class_diversity, frechet_distance, nearest_distances
+from .metrics import class_diversity, count_shared, frechet_distance, nearest_distances
 from .report import render_html
 
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
@@ -73,7 +73,9 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     random_state = draw_seed(random_state)  # -1 reached numpy; 1.5 was taken as 1 (check_seed refuses both)
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     n_classes, size = len(classes), x_tr.shape[1]
-    notes = synthetic_notes(y_sy, classes)
+    n_shared = count_shared(x_te, x_tr)
+    notes = synthetic_notes(y_sy, classes) + [n for n in (seeds_note(int(seeds)), overlap_note(n_shared, x_te))
+                                              if n]
     for note in notes:
         warnings.warn(note, SynthaugWarning, stacklevel=2)
     conditions = CONDITIONS if len(np.unique(y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
@@ -114,7 +116,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         "accuracy": accuracy,
         "uplift": uplift(accuracy),
         "quality": {**quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes), "judge": judge_score},
-        "privacy": privacy(x_sy, x_tr, x_te, n_pairs),
+        "privacy": {**privacy(x_sy, x_tr, x_te, n_pairs), "test_in_train": n_shared},
         "notes": notes,
     }
     pictures = {"samples": sample_grid(x_sy, y_sy, n_classes, grid_columns)}
@@ -177,6 +179,17 @@ def synthetic_notes(y_sy: np.ndarray, classes: np.ndarray) -> list[str]:
             f"{len(classes)} classes; CAS is not measured for them"]
 
 
+def overlap_note(n_shared: int, x_te: np.ndarray) -> str | None:
+    """A note on test images that are training images (as the table evaluation notes shared rows), or None."""
+    if not n_shared:
+        return None
+    size = f"{x_te.shape[1]}x{x_te.shape[2]}"
+    return (f"{n_shared} of {len(x_te)} test images are also training images (pixel-equal at {size} after the "
+            "same resizing and channel conversion): accuracy is scored partly on images the classifiers trained "
+            "on, and the privacy reference (test images' distance to the nearest training image) understates "
+            "leakage; give a test set disjoint from train")
+
+
 def condition_sources(condition: str, x_tr, y_tr, x_sy, y_sy, real_share: float, size: int) -> list[Source]:
     """The batch sources of one training condition."""
     augment = albumentations_augmenter(size) if "albumentations" in condition else None
@@ -185,14 +198,25 @@ def condition_sources(condition: str, x_tr, y_tr, x_sy, y_sy, real_share: float,
     return {"real": [real], "real+albumentations": [real], "synthetic": [fake]}.get(condition, [real, fake])
 
 
-def summarise(values: list[float], confidence: float = 0.95) -> dict:
-    """Mean with a Student-t interval over seeds (NaN bounds for a single seed)."""
+def summarise(values: list[float], confidence: float = 0.95, bounds: tuple[float, float] = (0.0, 1.0)) -> dict:
+    """Mean with a Student-t interval over seeds, clipped to ``bounds`` (accuracies lie in 0..1; with
+    2 seeds the interval is +-12.7 standard errors and went past 100%); None bounds for a single seed."""
     v = np.asarray(values, dtype=float)
     mean = float(v.mean())
     if len(v) < 2:
         return {"mean": mean, "low": None, "high": None, "values": v.tolist()}
     half = float(stats.t.ppf(0.5 + confidence / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
-    return {"mean": mean, "low": mean - half, "high": mean + half, "values": v.tolist()}
+    low, high = np.clip([mean - half, mean + half], *bounds)
+    return {"mean": mean, "low": float(low), "high": float(high), "values": v.tolist()}
+
+
+def seeds_note(seeds: int) -> str | None:
+    """A note on the wide intervals of 2 seeds, else None (one seed gives none; the report says so)."""
+    if seeds != 2:
+        return None
+    return ("2 seeds give wide 95% accuracy intervals (12.7 standard errors either side of the mean, clipped "
+            f"to 0-100%); use 3 or more seeds ({option_name('seeds', '--seeds', 'evaluate.seeds')}) for intervals "
+            "that can tell the rows apart")
 
 
 def uplift(accuracy: dict) -> dict:

@@ -24,10 +24,12 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, SynthaugWarning
-from .._paths import IMAGE_MANIFEST, IMAGE_MANIFEST_HEADER, check_image_output
+from .._paths import IMAGE_MANIFEST, IMAGE_MANIFEST_HEADER, IMAGE_SUFFIXES, check_image_output
+from .._text import quoted
 from ..io import atomic_directory, atomic_path
+from ..persist import META_FILE
+from .grid import is_grid_folder
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
 MANIFEST = IMAGE_MANIFEST
@@ -115,19 +117,25 @@ def prepare_images(images, image_size: int | None = None, channels: str = "auto"
     return resize_batch(x, size)
 
 
-def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
-    """(N, H, W, C) uint8 from the accepted layouts and value ranges, or a DataError."""
+def to_nhwc(x: np.ndarray, source: str = "X") -> np.ndarray:
+    """(N, H, W, C) images with C 1 or 3 from (N, H, W), (N, H, W, C) or (N, C, H, W) with C in 1, 3
+    or 4 (RGBA: the alpha channel is dropped); values as given. Else a DataError naming ``source``."""
     if x.ndim == 3:
         x = x[..., None]
     if x.ndim != 4:
-        raise DataError(f"{source}: expected images of shape (N, H, W) or (N, H, W, C); got {x.shape}")
-    if len(x) == 0:
-        raise DataError(f"{source}: holds no images (shape {x.shape})")
+        raise DataError(f"{source}: expected images of shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {x.shape}")
     if x.shape[-1] not in (1, 3, 4) and x.shape[1] in (1, 3, 4):
         x = x.transpose(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
     if x.shape[-1] not in (1, 3, 4):
         raise DataError(f"{source}: images need 1, 3 or 4 channels; got shape {x.shape}")
-    x = x[..., :3] if x.shape[-1] == 4 else x
+    return x[..., :3] if x.shape[-1] == 4 else x
+
+
+def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
+    """(N, H, W, C) uint8 from the accepted layouts and value ranges, or a DataError."""
+    x = to_nhwc(x, source)
+    if len(x) == 0:
+        raise DataError(f"{source}: holds no images (shape {x.shape})")
     if x.dtype == np.uint8:
         return np.ascontiguousarray(x)
     if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
@@ -217,7 +225,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray = [], [], [], []
     manifest = _manifest_labels(root)
-    for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for class_dir in _class_folders(root):
         n_before = len(found)
         for path in _image_files(class_dir):
             pixels = _open_image(path)
@@ -240,7 +248,34 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
     summary = conversion_summary(np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels)
     if summary:
         warnings.warn(f"{root}: {summary}", SynthaugWarning, stacklevel=3)
+    _warn_single_images(root, np.asarray(labels))
     return images, np.asarray(labels)
+
+
+def _class_folders(root: Path) -> list[Path]:
+    """The class subfolders of ``root``: not hidden, and not a synthaug model folder (it holds
+    model.json) or its ``.grids`` folder (``fit DATA -o DATA/model`` put both there), which are
+    skipped with a warning naming them."""
+    folders = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        model = folder.with_name(folder.name.removesuffix(".grids"))
+        if (folder / META_FILE).is_file() or (folder.name.endswith(".grids") and (
+                (model / META_FILE).is_file() or is_grid_folder(folder))):
+            what = "model" if folder == model else "training-grid"
+            warnings.warn(f"{folder}: a synthaug {what} folder, not a class; skipped", SynthaugWarning, stacklevel=4)
+            continue
+        folders.append(folder)
+    return folders
+
+
+def _warn_single_images(root: Path, labels: np.ndarray) -> None:
+    """One warning naming the classes with a single image (a stray folder, or too few to learn from)."""
+    names, counts = np.unique(labels, return_counts=True)
+    single = names[counts == 1]
+    if len(single):
+        which = f"class {quoted(single)} has" if len(single) == 1 else f"{len(single)} classes ({quoted(single)}) have"
+        warnings.warn(f"{root}: {which} a single image (a stray folder? too few to learn or measure a class by)",
+                      SynthaugWarning, stacklevel=4)
 
 
 def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,

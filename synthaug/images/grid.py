@@ -57,6 +57,14 @@ def step_grid_path(folder: str | Path, step: int) -> Path:
     return Path(folder) / f"step_{step:07d}.png"
 
 
+def is_grid_folder(folder: str | Path) -> bool:
+    """Whether ``folder`` holds a fit's training grids: named ``*.grids`` and holding nothing but
+    ``step_*.png`` files (and at least one)."""
+    folder = Path(folder)
+    names = [p.name for p in folder.iterdir()] if folder.name.endswith(".grids") else []
+    return bool(names) and all(_STEP_GRID.fullmatch(name) for name in names)
+
+
 def remove_step_grids(folder: str | Path) -> int:
     """Delete the training grids an earlier fit wrote in ``folder`` (files named as
     :func:`step_grid_path` names them, and their temporary siblings), so that a refit's grids are not

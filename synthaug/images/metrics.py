@@ -73,3 +73,14 @@ def nearest_distances(queries: np.ndarray, references: np.ndarray, chunk: int = 
         dist.append((part - r[best.indices]).norm(dim=1))
         index.append(best.indices)
     return torch.cat(dist).numpy().astype(np.float64), torch.cat(index).numpy()
+
+
+def count_shared(x: np.ndarray, reference: np.ndarray) -> int:
+    """How many images of ``x`` are pixel-equal to an image of ``reference`` (same shape and dtype);
+    compared as whole byte rows, vectorised."""
+    return int(np.isin(_byte_rows(x), _byte_rows(reference)).sum())
+
+
+def _byte_rows(x: np.ndarray) -> np.ndarray:
+    flat = np.ascontiguousarray(x).reshape(len(x), -1)
+    return flat.view(np.dtype((np.void, flat.shape[1] * flat.itemsize)))[:, 0]

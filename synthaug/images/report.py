@@ -153,8 +153,9 @@ def _guide(report: dict, with_pairs: bool) -> str:
         ("Accuracy rows and their intervals",
          "Each row trains the same small CNN, for the same number of steps, on one training set and gives the "
          f"share of test images it labels right: {rows}. Each is trained once per seed; the 95% interval is the "
-         "range the mean over seeds plausibly lies in, given how much the seeds disagree (none with one seed). "
-         "Rows whose intervals overlap may not truly differ."),
+         "range the mean over seeds plausibly lies in, given how much the seeds disagree (none with one seed; "
+         "clipped to 0-100%). Few seeds give wide intervals: with 2 they reach 12.7 standard errors either "
+         "side of the mean. Rows whose intervals overlap may not truly differ."),
         _TERMS["uplift"],
         ("CAS (Classification Accuracy Score)",
          f"A judge, the same CNN trained on the real {judged_on}, labels every synthetic image; CAS is the share "

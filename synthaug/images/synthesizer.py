@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._errors import DataError, ModelFileError, SynthaugWarning
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
-from .._text import option_name, quoted
+from .._text import option_name
 from ..persist import GRID_FILE, known_params, save_model
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
@@ -163,9 +163,10 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         check_params(self.get_params(deep=False))
         images, labels = self._read(X, y)
         self.classes_, codes = np.unique(labels, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise DataError(f"a conditional GAN needs at least 2 classes; got only {quoted(self.classes_)} "
-                            f"({len(labels)} images)")
+        if len(self.classes_) < 2:  # 0 classes cannot happen: no images is refused when they are read
+            source = str(X) if isinstance(X, (str, Path)) else "y"
+            raise DataError(f"{source}: a conditional GAN needs at least 2 classes; every one of the "
+                            f"{len(labels)} images has label '{self.classes_[0]}'")
         self.class_counts_ = np.bincount(codes, minlength=len(self.classes_))
         self.image_size_, self.channels_ = int(images.shape[1]), int(images.shape[-1])
         self.n_images_ = len(images)

@@ -131,6 +131,7 @@ def train_image_gan(
     standing_statistics(final, net.n_classes, cfg.batch_size, gen)
     if on_check is not None:
         history[-1].update(on_check(cfg.n_steps, final))
+        bar.advance(0, status=_status(history))  # the final measurement, not the last check's (step 100 of 150)
     final = final.to(memory_format=torch.contiguous_format)  # model files hold plain contiguous weights
     head = D.eval().to(memory_format=torch.contiguous_format) if classifier else None
     return final, head, history, None if private is None else private.spent()

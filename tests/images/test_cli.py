@@ -1,8 +1,10 @@
 import csv
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import synthaug
 from synthaug.cli import app
 
 runner = CliRunner()
@@ -42,6 +44,10 @@ def test_fit_npz_with_image_size_and_summary(tmp_path, images):
                                  "--set", "image_size=12"])
     assert result.exit_code == 0, result.output
     assert "trained on 18 images (12x12" in result.output
+    # the ratio came as "diversity ratio \n\n1.2727;" (wrapped at 80 columns, 4 decimals; inspect shows 2)
+    summary = next(line for line in result.output.splitlines() if line.startswith("trained on"))
+    diversity = synthaug.load(tmp_path / "m").history_[-1]["diversity"]
+    assert f"; diversity ratio {diversity:.2f}; wrote {tmp_path / 'm'} (sample grid" in summary
     result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "s.npz"), "--n", "5", "-q"])
     assert result.exit_code == 0 and np.load(tmp_path / "s.npz")["x"].shape == (5, 12, 12, 1)
 
@@ -55,7 +61,14 @@ def test_one_class_is_a_clear_error(tmp_path, images):
         Image.fromarray(img[..., 0]).save(folder / f"{i}.png")
     result = runner.invoke(app, ["fit", str(tmp_path / "one"), "-o", str(tmp_path / "m"), *SET, "-q"])
     assert result.exit_code == 2
-    assert "at least 2 classes; got only 'only' (4 images)" in result.output
+    # "a conditional GAN needs at least 2 classes; got only 'only' (4 images)" named no file
+    assert f"{tmp_path / 'one'}: a conditional GAN needs at least 2 classes; every one of the 4 images has label " \
+           "'only'" in " ".join(result.output.split())
+    np.savez(tmp_path / "onecls.npz", x=images[0][:15], y=np.zeros(15, np.int64))
+    result = runner.invoke(app, ["fit", str(tmp_path / "onecls.npz"), "-o", str(tmp_path / "m"), *SET, "-q"])
+    assert result.exit_code == 2  # "got only 0 (15 images)": the label unquoted
+    assert "onecls.npz: a conditional GAN needs at least 2 classes; every one of the 15 images has label '0'" in \
+        " ".join(result.output.split())
 
 
 def test_unknown_set_parameter(image_folder, tmp_path):

@@ -17,7 +17,9 @@ def test_evaluate_images_writes_json_and_html(tmp_path):
     train = make_images(4, seed=1)
     test = make_images(4, seed=2)
     synthetic = make_images(5, seed=3)
-    report = evaluate_images(train, test, synthetic, seeds=2, steps=3, batch_size=8, out_dir=tmp_path)
+    with pytest.warns(SynthaugWarning, match="2 seeds give wide 95% accuracy intervals"):
+        report = evaluate_images(train, test, synthetic, seeds=2, steps=3, batch_size=8, out_dir=tmp_path)
+    assert any(note.startswith("2 seeds give wide") for note in report["notes"])
     assert set(report["accuracy"]) == {"real", "real+albumentations", "real+synthetic",
                                        "real+synthetic+albumentations", "synthetic"}
     assert len(report["accuracy"]["real"]["values"]) == 2
@@ -103,6 +105,14 @@ def test_statistics_by_hand():
     assert np.isnan(frechet_distance(a[:1], a))  # one row has no covariance
     s = summarise([0.9, 0.92, 0.94])
     assert s["mean"] == pytest.approx(0.92) and s["low"] == pytest.approx(0.92 - 4.302653 * 0.02 / 3 ** 0.5)
+
+
+def test_accuracy_intervals_stay_within_0_and_100_percent():
+    # 2 seeds at 98.8% and 100% gave [91.4, 107.3]: t(1) is 12.7, the half-width 6.4 points went past 100%
+    s = summarise([0.988, 1.0])
+    assert s["high"] == 1.0 and s["low"] == pytest.approx(0.994 - 12.7062 * 0.012 / 2, abs=1e-4)
+    assert summarise([0.0, 0.1])["low"] == 0.0 and summarise([0.0, 0.1])["high"] < 1.0
+    assert summarise([0.4, 0.6, 0.5]) == summarise([0.4, 0.6, 0.5], bounds=(-np.inf, np.inf))  # inside: as before
 
 
 def test_a_synthetic_set_lacking_classes_is_a_warning_and_a_note(tmp_path):
@@ -255,3 +265,29 @@ def test_the_report_header_counts_one_seed_and_one_step_in_the_singular(tmp_path
     sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
     evaluate_images(*sets, seeds=1, steps=1, batch_size=8, out_dir=tmp_path)
     assert "(1 step of 8 images, 1 seed)" in (tmp_path / "report.html").read_text()  # read "1 seeds"
+
+
+def test_count_shared_images_by_hand():
+    from synthaug.images.metrics import count_shared
+
+    x = np.arange(3 * 4, dtype=np.uint8).reshape(3, 2, 2, 1)
+    other = np.stack([x[2], x[0] + 1, x[2], x[0]])
+    assert count_shared(other, x) == 3 and count_shared(x[:1] + 1, x) == 0
+
+
+def test_test_images_that_are_training_images_are_a_warning_and_a_note(tmp_path):
+    # --test dig_train.npz --train dig_train.npz: no warning, and a privacy reference at distance 0
+    x, codes = make_images(4, seed=1)
+    other, other_codes = make_images(4, seed=2)
+    test = (np.concatenate([x[:5], other]), np.concatenate([codes[:5], other_codes]))
+    with pytest.warns(SynthaugWarning, match=r"^5 of 17 test images are also training images \(pixel-equal at 8x8"):
+        report = evaluate_images((x, codes), test, make_images(5, seed=3), seeds=1, steps=1, batch_size=8,
+                                 out_dir=tmp_path)
+    assert report["privacy"]["test_in_train"] == 5
+    assert json.loads((tmp_path / "report.json").read_text())["privacy"]["test_in_train"] == 5
+    assert "5 of 17 test images are also training images" in (tmp_path / "report.html").read_text()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        disjoint = evaluate_images((x, codes), (other, other_codes), make_images(5, seed=3), seeds=1, steps=1,
+                                   batch_size=8)
+    assert disjoint["privacy"]["test_in_train"] == 0 and not any("also training" in n for n in disjoint["notes"])

@@ -307,3 +307,46 @@ def test_writer_refuses_a_table_path(tmp_path, images):
     with pytest.raises(DataError, match="not a .csv table"):
         write_images(tmp_path / "out.csv", x, codes)
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["foo.png", "foo.JPG"])
+def test_writer_refuses_an_image_files_name_for_its_folder(tmp_path, images, name):
+    # -o foo.png made a folder named foo.png without a word
+    with pytest.raises(DataError, match=rf"{name}: images are written to a folder or an .npz file, and "
+                                        rf"{name[3:]} names one image; choose a folder name \(e.g. .*foo\) or "
+                                        r".*foo.npz$"):
+        write_images(tmp_path / name, *images)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_model_folder_and_its_grids_inside_the_data_are_skipped_with_a_warning(image_folder, images):
+    # `synthaug fit data -o data/model` then `synthaug fit data ...` learned classes 'model' and 'model.grids'
+    for folder, picture in (("model", "samples.png"), ("model.grids", "step_0000002.png"),
+                            ("old.grids", "step_0000500.png")):  # old.grids: grids whose model went elsewhere
+        (image_folder / folder).mkdir()
+        Image.fromarray(images[0][0][..., 0]).save(image_folder / folder / picture)
+    (image_folder / "model" / "model.json").write_text("{}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, labels = read_images(image_folder)
+    assert sorted(set(labels)) == ["class_0", "class_1", "class_2"]
+    messages = [str(w.message) for w in caught]
+    assert messages == [f"{image_folder / 'model'}: a synthaug model folder, not a class; skipped",
+                        f"{image_folder / 'model.grids'}: a synthaug training-grid folder, not a class; skipped",
+                        f"{image_folder / 'old.grids'}: a synthaug training-grid folder, not a class; skipped"]
+
+
+def test_a_grids_folder_with_other_files_is_a_class(image_folder, images):
+    (image_folder / "cells.grids").mkdir()
+    for name in ("a.png", "b.png"):
+        Image.fromarray(images[0][0][..., 0]).save(image_folder / "cells.grids" / name)
+    assert "cells.grids" in read_images(image_folder)[1]
+
+
+def test_classes_with_a_single_image_are_named_in_one_warning(image_folder, images):
+    for name in ("lonely", "stray"):
+        (image_folder / name).mkdir()
+        Image.fromarray(images[0][0][..., 0]).save(image_folder / name / "only.png")
+    with pytest.warns(SynthaugWarning, match=r"2 classes \('lonely', 'stray'\) have a single image \(a stray folder\? "
+                                             r"too few to learn or measure a class by\)$"):
+        read_images(image_folder)

@@ -109,7 +109,8 @@ def test_bad_inputs(images):
     x, codes = images
     with pytest.raises(NotFittedError):
         ImageCGAN().sample(n=2)
-    with pytest.raises(DataError, match="at least 2 classes"):
+    with pytest.raises(DataError, match="^y: a conditional GAN needs at least 2 classes; every one of the 18 images "
+                                        "has label '0.0'$"):
         ImageCGAN(**TINY).fit(x, np.zeros(len(x)))
     with pytest.raises(DataError, match="labels are required"):
         ImageCGAN(**TINY).fit(x)
@@ -287,3 +288,22 @@ def test_wrongly_typed_parameters_are_named_before_training(images, option, mess
     x, codes = images
     with pytest.raises(DataError, match=message):
         ImageCGAN(**{**TINY, **option}).fit(x, codes)
+
+
+def test_the_progress_bar_ends_with_the_final_diversity(images, monkeypatch):
+    # the bar kept the last in-loop check's diversity (step 100 of 150), not the final measurement's
+    import contextlib
+
+    from synthaug.images import synthesizer
+
+    statuses = []
+
+    class Bar:
+        def advance(self, n=1, status=None):
+            statuses.append(status)
+
+    monkeypatch.setattr(synthesizer, "progress_bar", lambda *a: contextlib.nullcontext(Bar()))
+    model = ImageCGAN(**{**TINY, "steps": 6, "grid_every": 4}, random_state=0).fit(*images)
+    checks = [h["diversity"] for h in model.history_ if "diversity" in h]
+    assert len(checks) == 2 and f"{checks[0]:.2f}" != f"{checks[1]:.2f}"  # step 4's and the final one
+    assert statuses[-1].endswith(f"diversity {checks[1]:.2f}")

@@ -1,4 +1,5 @@
 import os
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -9,7 +10,7 @@ from sklearn.datasets import load_digits
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from torch.utils.data import DataLoader
 
-from synthaug import AugmentedDataset, DataError, TabularCGAN
+from synthaug import AugmentedDataset, DataError, SynthaugWarning, TabularCGAN
 from synthaug._random import child_seed
 
 TINY = {"epochs": 1, "min_steps": 15, "generator_dims": (16,), "discriminator_dims": (16,), "latent_dim": 8}
@@ -234,3 +235,106 @@ def test_a_synthesizer_fitted_on_other_labels_is_named_as_the_user_passed_it(num
                                "on 'c0', 'c1', 'c2' (did you mean 'c1'?); fit it on labels like y's")
     with pytest.raises(DataError, match="^per_class: count for class 1 must be a whole number"):
         AugmentedDataset(X, y, synthesizer=model, per_class={1: -2})
+
+
+def _albumentations():
+    os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+    import albumentations as A
+
+    return A
+
+
+def test_a_transform_may_end_in_to_tensor_v2(image_model):
+    # "TypeError: transpose() takes 2 positional arguments but 3 were given": the (C, H, W) tensor
+    # ToTensorV2 returns was transposed again
+    from albumentations.pytorch import ToTensorV2
+
+    A = _albumentations()
+    x, y, model = image_model
+    plain, tensor = (AugmentedDataset(x, y, synthesizer=model, per_class=2, random_state=0,
+                                      transform=A.Compose([A.HorizontalFlip(p=0.5), *ending]))
+                     for ending in ([], [ToTensorV2()]))
+    for i in (0, 5, len(plain) - 1):  # real and synthetic items
+        assert plain[i][0].shape == (1, 12, 12) and plain[i][0].dtype == torch.float32
+        assert torch.equal(plain[i][0], tensor[i][0]) and plain[i][0].max() <= 1.0
+
+
+def test_a_transform_synthaug_cannot_seed_is_refused_when_the_dataset_is_made(image_model):
+    # a plain callable failed only when the first item was read: AttributeError 'set_random_seed'
+    x, y, model = image_model
+    for transform, name in ((lambda image: {"image": image}, "<lambda>"), (np.flipud, "flipud"),
+                            (object(), "object")):
+        with pytest.raises(DataError, match=f"^transform: must be an albumentations transform, .* got {name}$"):
+            AugmentedDataset(x, y, synthesizer=model, transform=transform)
+
+
+def test_synthetic_images_take_the_real_images_dtype_and_range(image_model):
+    # float real images in 0..1 beside uint8 synthetic ones: after A.Normalize(mean=0, std=1) the real
+    # items had mean 0.001 and the synthetic 0.26
+    A = _albumentations()
+    x, y, model = image_model
+    normalise = A.Compose([A.Normalize(mean=0.0, std=1.0)])  # divides by max_pixel_value=255 whatever the dtype
+    as_uint8 = AugmentedDataset(x, y, synthesizer=model, per_class=2, random_state=0)
+    as_float = AugmentedDataset((x / 255.0).astype(np.float32), y, synthesizer=model, per_class=2, random_state=0,
+                                transform=normalise)
+    assert as_float.synth_x.dtype == torch.float32 and as_uint8.synth_x.dtype == torch.uint8
+    for i in range(len(x), len(as_float)):
+        torch.testing.assert_close(as_float[i][0] * 255.0, as_uint8[i][0], atol=1e-6, rtol=0)
+    # the other way round: float pre-sampled images beside uint8 real ones become uint8
+    synthetic = (np.full((3, 12, 12, 1), 0.5, np.float32), y[:3])
+    ds = AugmentedDataset(x, y, synthetic=synthetic)
+    assert ds.synth_x.dtype == torch.uint8 and (ds.synth_x == 128).all()
+
+
+def test_a_second_pass_without_set_epoch_warns_once(image_model):
+    # a plain PyTorch loop never calls set_epoch: every epoch silently got the first one's augmentation
+    A = _albumentations()
+    x, y, model = image_model
+    ds = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        first = [ds[i][0] for i in range(len(ds))]  # one pass, and reading an item again, are fine
+    with pytest.warns(SynthaugWarning, match=r"a second pass over the items without set_epoch: .* call "
+                                             r"data.set_epoch\(epoch\) at the start of each epoch"):
+        again = ds[0][0]
+    assert torch.equal(again, first[0])  # reproducible all the same
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once
+        [ds[i] for i in range(len(ds))]
+        ds = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
+        for epoch in range(3):  # the loop the warning asks for
+            ds.set_epoch(epoch)
+            [ds[i] for i in range(len(ds))]
+        plain = AugmentedDataset(x, y, synthesizer=model, per_class=1)  # no transform: epochs change nothing
+        [plain[i % len(plain)] for i in range(2 * len(plain))]
+
+
+def test_the_second_pass_is_noticed_across_dataloader_workers(image_model):
+    A = _albumentations()
+    x, y, model = image_model
+    ds = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
+    loader = DataLoader(ds, batch_size=5, num_workers=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a worker's warning goes to its stderr
+        first, second = ([torch.cat([b[0] for b in loader])] for _ in range(2))
+    assert torch.equal(first[0], second[0]) and ds._reads.item() == -1  # the workers' reads counted; warned
+    ds_main = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
+    assert torch.equal(torch.cat([b[0] for b in DataLoader(ds_main, batch_size=5)]), first[0])  # same items
+
+
+def test_text_labels_beside_a_synthesizer_fitted_on_numbers_are_named_as_such(image_model):
+    # "class '0' of y is not a class of the synthesizer, which was fitted on 0, 1, 2 (did you mean '0'?)"
+    x, y, model = image_model
+    with pytest.raises(DataError, match=r"^AugmentedDataset: y's labels are text \('0', '1', '2'\) but the "
+                                        r"synthesizer's are numbers \(0, 1, 2\); convert y .*y.astype\(int\)"):
+        AugmentedDataset(x, y.astype(str), synthesizer=model)
+
+
+def test_rgba_images_lose_their_alpha_channel_as_in_image_cgan(image_model):
+    # "synthetic images have 1 channels and real ones 4" though ImageCGAN.fit takes RGBA
+    x, y, model = image_model
+    rgb = np.concatenate([x, x // 2, x], axis=-1)
+    rgba = np.concatenate([rgb, np.full_like(x, 200)], axis=-1)
+    ds = AugmentedDataset(rgba, y, synthesizer=model, per_class=1)
+    expected = AugmentedDataset(rgb, y, synthesizer=model, per_class=1)
+    assert all(torch.equal(ds[i][0], expected[i][0]) for i in range(len(ds))) and ds[-1][0].shape == (3, 12, 12)

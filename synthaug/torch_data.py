@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import reprlib
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -14,7 +13,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
-from ._errors import DataError, SynthaugWarning
+from ._errors import DataError, warn
 from ._random import RandomState, child_seed, draw_seed
 from ._text import closest_name, plain, quoted
 from .sampling import allocate, per_class_counts
@@ -196,7 +195,7 @@ class AugmentedDataset(Dataset):
         self._reads += 1  # shared with the workers; a lost update between them only delays the warning
         if self._reads.item() > len(self):
             self._reads.fill_(-1)
-            warnings.warn(EPOCH_WARNING, SynthaugWarning, stacklevel=3)
+            warn(EPOCH_WARNING)
 
 
 def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | None, per_class,

@@ -14,7 +14,6 @@ training code.
 from __future__ import annotations
 
 import json
-import warnings
 from fractions import Fraction
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import numpy as np
 from scipy import stats
 
 from .._checks import is_whole
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, quoted
@@ -77,7 +76,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     notes = synthetic_notes(y_sy, classes) + [n for n in (seeds_note(int(seeds)), overlap_note(n_shared, x_te))
                                               if n]
     for note in notes:
-        warnings.warn(note, SynthaugWarning, stacklevel=2)
+        warn(note)
     conditions = CONDITIONS if len(np.unique(y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
     seed_list = [child_seed(random_state, s) for s in range(int(seeds))]
     folds = judge_folds(y_te, JUDGE_FOLDS, child_seed(random_state, 997)) if judge == "train+test" else None
@@ -105,7 +104,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     judge_score = judge_accuracy(held_out, y_te, folds)
     if judge_score["weak"]:
         notes.append(weak_judge_note(judge_score))
-        warnings.warn(notes[-1], SynthaugWarning, stacklevel=2)
+        warn(notes[-1])
     report = {
         "version": REPORT_VERSION,
         "classes": [str(c) for c in classes],

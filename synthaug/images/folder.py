@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from .._checks import is_whole
-from .._errors import DataError, SynthaugWarning
+from .._errors import DataError, warn
 from .._paths import IMAGE_MANIFEST, IMAGE_MANIFEST_HEADER, IMAGE_SUFFIXES, check_image_output
 from .._text import quoted
 from ..io import atomic_directory, atomic_path
@@ -235,8 +235,8 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
                 colour.append(_colour_image(pixels))
                 gray.append(pixels.shape[-1] == 1)
         if len(found) == n_before:
-            warnings.warn(f"{class_dir}: class folder has no readable images; class "
-                          f"{class_dir.name!r} skipped", SynthaugWarning, stacklevel=3)
+            warn(f"{class_dir}: class folder has no readable images; class "
+                 f"{class_dir.name!r} skipped")
         labels += [manifest.get(path.relative_to(root).as_posix(), class_dir.name) for path, _ in found[n_before:]]
     if not found:
         raise DataError(f"{root}: no readable images found; expected one subfolder per class "
@@ -247,7 +247,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
                        for path, pixels in found])  # one file at a time
     summary = conversion_summary(np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels)
     if summary:
-        warnings.warn(f"{root}: {summary}", SynthaugWarning, stacklevel=3)
+        warn(f"{root}: {summary}")
     _warn_single_images(root, np.asarray(labels))
     return images, np.asarray(labels)
 
@@ -262,7 +262,7 @@ def _class_folders(root: Path) -> list[Path]:
         if (folder / META_FILE).is_file() or (folder.name.endswith(".grids") and (
                 (model / META_FILE).is_file() or is_grid_folder(folder))):
             what = "model" if folder == model else "training-grid"
-            warnings.warn(f"{folder}: a synthaug {what} folder, not a class; skipped", SynthaugWarning, stacklevel=4)
+            warn(f"{folder}: a synthaug {what} folder, not a class; skipped")
             continue
         folders.append(folder)
     return folders
@@ -274,8 +274,7 @@ def _warn_single_images(root: Path, labels: np.ndarray) -> None:
     single = names[counts == 1]
     if len(single):
         which = f"class {quoted(single)} has" if len(single) == 1 else f"{len(single)} classes ({quoted(single)}) have"
-        warnings.warn(f"{root}: {which} a single image (a stray folder? too few to learn or measure a class by)",
-                      SynthaugWarning, stacklevel=4)
+        warn(f"{root}: {which} a single image (a stray folder? too few to learn or measure a class by)")
 
 
 def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
@@ -324,8 +323,7 @@ def _open_image(path: Path) -> np.ndarray | None:
                 warnings.filterwarnings("ignore", "Palette images with Transparency", UserWarning)
                 return _pixels(img)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        warnings.warn(f"{path}: not a readable image ({type(exc).__name__}); skipped",
-                      SynthaugWarning, stacklevel=4)
+        warn(f"{path}: not a readable image ({type(exc).__name__}); skipped")
         return None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._errors import DataError, ModelFileError, SynthaugWarning
+from .._errors import DataError, ModelFileError, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name
@@ -237,9 +236,9 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     def _warn_if_collapsed(self) -> None:
         ratio = self.history_[-1].get("diversity") if self.history_ else None
         if ratio is not None and np.isfinite(ratio) and ratio < COLLAPSE_RATIO:
-            warnings.warn(f"samples are much less varied than the training images (diversity ratio "
-                          f"{ratio:.2f} < {COLLAPSE_RATIO}): possible mode collapse; try more steps, "
-                          "augment_p=1 or loss='hinge'", SynthaugWarning, stacklevel=3)
+            warn(f"samples are much less varied than the training images (diversity ratio "
+                 f"{ratio:.2f} < {COLLAPSE_RATIO}): possible mode collapse; try more steps, "
+                 "augment_p=1 or loss='hinge'")
 
     # --------------------------------------------------------------- sample
     def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
@@ -292,8 +291,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             head_classifier(self.discriminator_, batch), codes)
         self.n_regenerated_ = getattr(self, "n_regenerated_", 0) + regenerated
         if kept:
-            warnings.warn(f"label filter: {kept} of {len(codes)} image(s) kept after {FILTER_ROUNDS} tries although "
-                          "the class head still assigns them to another class", SynthaugWarning, stacklevel=3)
+            warn(f"label filter: {kept} of {len(codes)} image(s) kept after {FILTER_ROUNDS} tries although "
+                 "the class head still assigns them to another class")
         return images
 
     def sample_grid(self, columns: int | None = None, random_state: RandomState = 0) -> np.ndarray:

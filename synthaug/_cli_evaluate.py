@@ -166,7 +166,7 @@ def _check_folders(paths: dict[str, Path | None]) -> None:
 
 
 def _holds_images(folder: Path) -> bool:
-    from .images.folder import IMAGE_SUFFIXES
+    from ._paths import IMAGE_SUFFIXES  # not images.folder, which imports torch
 
     return any(p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() for p in folder.rglob("*"))
 

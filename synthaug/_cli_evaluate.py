@@ -45,7 +45,7 @@ def evaluate_command(
     synthetic: Annotated[Path, typer.Option("--synthetic", help="Synthetic records to evaluate.", **_TABLE)],
     out: Annotated[
         Path,
-        typer.Option("-o", "--out", help="Directory for report.json and report.html.", file_okay=False),
+        typer.Option("-o", "--output", "--out", help="Directory for report.json and report.html.", file_okay=False),
     ],
     target: Annotated[str | None, typer.Option("--target", help="Name of the class column (tables).")] = None,
     holdout: Annotated[

@@ -16,7 +16,8 @@ from .cli import command, console
 
 @command("schema")
 def schema_command(
-    data: Annotated[Path, typer.Argument(metavar="DATA", help="Table to draft the schema from (.csv or .parquet).")],
+    data: Annotated[Path, typer.Argument(metavar="DATA",
+                                         help="Table to draft the schema from (.csv, .csv.gz, .parquet or .pq).")],
     target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Public-schema JSON file to write.")],
     categorical: Categorical = None,

@@ -29,7 +29,7 @@ def _parse_gates(items: list[str]) -> dict[str, float]:
 
 @command("share")
 def share_command(
-    data: Annotated[Path, typer.Argument(metavar="DATA", help="Sensitive table (.csv or .parquet).")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="Sensitive table (.csv, .csv.gz, .parquet or .pq).")],
     target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Release folder, written only if gates pass.")],
     dp_epsilon: Annotated[float | None, typer.Option(help="Train with differential privacy at this epsilon.")] = None,

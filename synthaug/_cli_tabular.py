@@ -48,8 +48,9 @@ class Device(str, Enum):
 
 @command("fit")
 def fit(
-    data: Annotated[Path, typer.Argument(metavar="DATA", help="Training data: a table (.csv or .parquet), or images: "
-                                         "a folder with one subfolder of images per class, or an .npz with x and y.")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="Training data: a table (.csv, .csv.gz, .parquet or "
+                                         ".pq), or images: a folder with one subfolder of images per class, or an "
+                                         ".npz with x and y.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write.")],
     target: Annotated[str | None, typer.Option("--target", "-t", help="Class label column (tables).")] = None,
     categorical: Categorical = None,

@@ -38,7 +38,17 @@ def load_table(data: dict) -> tuple[pd.DataFrame, str]:
         return frame, data.get("target", "target")
     if "target" not in data:
         raise DataError("data.target: the class label column is required with data.path")
-    return read_table(data["path"]), data["target"]
+    return read_table(data_path(data)), data["target"]
+
+
+def data_path(data: dict) -> Path:
+    """``data.path``, once it exists; else a DataError naming the key (a recipe's relative path is
+    read from the current folder, not the recipe's: ``adult.csv: file not found`` said neither)."""
+    path = Path(str(data["path"]))
+    if not path.exists():
+        raise DataError(f"data.path: {path}: not found (a relative path is read from the current folder, "
+                        f"{Path.cwd()}, not the recipe's); give the file with --set data.path=...")
+    return path
 
 
 def check_target(frame: pd.DataFrame, target: str) -> None:
@@ -58,7 +68,7 @@ def load_images(data: dict) -> tuple[np.ndarray, np.ndarray]:
         return np.round(digits.images * 255 / 16).astype(np.uint8), digits.target
     from .images.folder import read_images
 
-    return read_images(data["path"])
+    return read_images(data_path(data))
 
 
 def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:

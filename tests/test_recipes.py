@@ -199,3 +199,12 @@ def test_a_recipe_that_is_not_toml_is_told_recipes_are_toml(tmp_path, suffix):
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
     expected = "recipes are TOML, not YAML" if suffix != ".toml" else "not valid TOML, the format of recipes ("
     assert f"{path}: {expected}" in said
+
+
+def test_a_missing_data_path_names_the_recipe_key_and_where_relative_paths_are_read(tmp_path):
+    """`run recipes/adult.toml` said only `adult.csv: file not found`: neither the key nor the folder."""
+    recipe = Path(__file__).parents[1] / "recipes" / "adult.toml"
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "out"), "--set", "data.path=nope.csv"])
+    assert result.exit_code == 2, result.output
+    assert "data.path: nope.csv: not found (a relative path is read from the current folder" in result.output
+    assert not (tmp_path / "out").exists()

@@ -162,7 +162,7 @@ def _import_imblearn():
         from imblearn import over_sampling
     except ImportError:
         raise MissingDependencyError(
-            "the SMOTE baseline needs imbalanced-learn: pip install 'synthaug[imblearn]' "
-            "(or leave SMOTE out of the baselines)"
+            "the SMOTE baseline needs imbalanced-learn, a dependency of synthaug that is missing here: "
+            "pip install imbalanced-learn (or leave SMOTE out of the baselines)"
         ) from None
     return over_sampling

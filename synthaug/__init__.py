@@ -12,7 +12,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 __version__ = "0.1.0"
 
 from ._errors import DataError, ModelFileError, SynthaugError, SynthaugWarning  # noqa: E402
-from ._lazy import lazy_attributes  # noqa: E402
+from ._lazy import lazy_attributes as _lazy_attributes  # noqa: E402
 
 if TYPE_CHECKING:
     from .augment import SynthOverSampler
@@ -42,7 +42,7 @@ _SUBMODULES = ("augment", "distributed", "evaluate", "images", "io", "persist", 
                "share", "tabular", "torch_data")
 
 
-__getattr__, __dir__ = lazy_attributes(__name__, globals(), _LAZY, _SUBMODULES)
+__getattr__, __dir__ = _lazy_attributes(__name__, globals(), _LAZY, _SUBMODULES)
 
 
 def load(path):

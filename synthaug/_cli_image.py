@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ._errors import DataError
 from ._overrides import parse_overrides
 from .images.synthesizer import GRID_FILE, ImageCGAN
 
@@ -26,6 +27,10 @@ def fit_images(data: Path, output: Path, set_items: list[str], device: str | Non
     if device is not None:
         params["device"] = device
     params.setdefault("grid_dir", str(output.with_name(output.name + ".grids")))
+    grid_dir = Path(str(params["grid_dir"])).resolve() if params["grid_dir"] is not None else None
+    if grid_dir is not None and (grid_dir == output.resolve() or output.resolve() in grid_dir.parents):
+        raise DataError(f"grid_dir: {params['grid_dir']} is inside the model folder {output}, which the model "
+                        "replaces when it is saved; give another folder (the default is OUTPUT.grids)")
     model = ImageCGAN(**params, random_state=seed, verbose=not quiet).fit(data)
     model.save(output)
     if not quiet:

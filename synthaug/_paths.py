@@ -58,18 +58,26 @@ def check_image_output(path: str | Path) -> Path:
         raise DataError(f"{path}: images are written to a folder or an .npz file, and {path.suffix} names one "
                         f"image; choose a folder name (e.g. {path.with_suffix('')}) or {path.with_suffix('.npz')}")
     if path.suffix.lower() != ".npz":
-        check_output_folder(path, lambda p: _manifest_rows(p)[:1] == [IMAGE_MANIFEST_HEADER],
+        check_output_folder(path, is_sample_folder,
                             f"exists and is not a synthaug sample folder (no {IMAGE_MANIFEST} of synthaug's); it "
                             "would be replaced: choose another path, or an .npz file",
-                            own_files=lambda p: {IMAGE_MANIFEST, *(row[0] for row in _manifest_rows(p)[1:] if row)})
+                            own_files=lambda p: {IMAGE_MANIFEST, *(row[0] for row in _manifest_rows(p)[1:])})
     return path
+
+
+def is_sample_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds a manifest synthaug wrote: its header, and every image marked
+    synthetic. A user's manifest of real images in the same format (``synthetic`` false) is not one:
+    its images were deleted by a sample into the folder."""
+    rows = _manifest_rows(folder)
+    return rows[:1] == [IMAGE_MANIFEST_HEADER] and all(len(row) == 3 and row[2] == "true" for row in rows[1:])
 
 
 def _manifest_rows(folder: Path) -> list[list[str]]:
     """The rows of ``folder``'s image manifest ([] where there is none to read)."""
     try:
         with open(folder / IMAGE_MANIFEST, newline="", encoding="utf-8") as handle:
-            return list(csv.reader(handle))
+            return [row for row in csv.reader(handle) if row]
     except (OSError, UnicodeDecodeError, csv.Error):
         return []
 
@@ -133,6 +141,8 @@ def check_replaceable_folder(path: str | Path) -> Path:
     if path.name in ("", "..") or resolved == here or resolved in here.parents:
         raise DataError(f"{path}: is the current folder or one above it, which the output would replace; "
                         "name a new folder, e.g. model")
+    if path.is_symlink():  # replacing it left the old folder, a new one and a dangling link behind
+        raise DataError(f"{path}: is a symbolic link; give the folder it points to ({resolved}) or a new one")
     return path
 
 
@@ -157,21 +167,31 @@ def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refus
     return path
 
 
+OS_METADATA = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+"""Files a file browser leaves in any folder it shows (and ``._*``): an output replaces them unasked."""
+
+
 def first_foreign_file(folder: Path, own: Container[str]) -> str | None:
-    """The first file under ``folder`` (a sorted walk; its path relative to ``folder``, with ``/``)
-    that is not in ``own``, or None. Folders themselves hold nothing to lose."""
+    """The first file, or link to a folder, under ``folder`` (a sorted walk; its path relative to
+    ``folder``, with ``/``) that is not in ``own`` and is not a file browser's metadata, or None.
+    Folders themselves hold nothing to lose."""
     for root, dirs, files in os.walk(folder):
         dirs.sort()
-        for name in sorted(files):
+        links = [name for name in dirs if (Path(root) / name).is_symlink()]  # os.walk lists but never enters them
+        for name in sorted(files + links):
             relative = (Path(root) / name).relative_to(folder).as_posix()
-            if relative not in own:
+            if relative not in own and name not in OS_METADATA and not name.startswith("._"):
                 return relative
     return None
 
 
 @contextlib.contextmanager
-def atomic_directory(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary sibling directory; on success it replaces ``path`` (files or folder)."""
+def atomic_directory(path: str | Path, recheck: Callable[[Path], object] | None = None) -> Iterator[Path]:
+    """Yield a temporary sibling directory; on success it replaces ``path`` (files or folder).
+
+    ``recheck(path)`` (a caller's output-folder check) runs again just before the replacement: a
+    release, a run or a sample works for minutes, and a file put into the folder meanwhile was
+    deleted with it."""
     path = check_replaceable_folder(path)
     _make_parent(path)
     try:
@@ -181,6 +201,8 @@ def atomic_directory(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         _usual_modes(tmp)
+        if recheck is not None:
+            recheck(path)
         old = None
         if path.exists():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")

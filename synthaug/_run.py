@@ -145,7 +145,8 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         if unused:
             raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
                             "its gates); remove it or the [share] table")
-    with atomic_directory(output) as tmp, options_named_for(RECIPE):  # model.keep, not --keep or keep
+    # errors name recipe keys (model.keep, not --keep or keep)
+    with atomic_directory(output, recheck=check_run_path) as tmp, options_named_for(RECIPE):
         resolved = to_toml({**recipe, "data": {**data, "seed": seed}})  # --seed too
         (tmp / "recipe.toml").write_text(resolved, encoding="utf-8")
         if modality(recipe) == "image":

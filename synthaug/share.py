@@ -380,7 +380,7 @@ def share(
     released = all(g.passed for g in checks)
     result.notes += [guarantee_note(card), gates_note(checks)]
     if released:
-        with atomic_directory(output) as tmp:
+        with atomic_directory(output, recheck=check_release_path) as tmp:
             with TableWriter(tmp / "synthetic.csv") as writer:
                 writer.write(synthetic)
             write_report(result, tmp)

@@ -286,3 +286,41 @@ def test_a_csv_gz_gets_the_encoding_and_separator_advice_of_its_text(tmp_path):
     path.write_bytes(gzip.compress(b"a;b;y\n1,5;2\n1,5,6;2;0\n"))
     with pytest.raises(DataError, match="cannot be read as csv: .*; its header is separated by semicolons"):
         read_table(path)
+
+
+def _model_folder_rule(path):
+    from synthaug._paths import check_output_folder
+
+    return check_output_folder(path, lambda p: (p / "model.json").exists(), "not ours",
+                               own_files=lambda _: {"model.json"})
+
+
+def test_a_file_put_into_the_output_during_the_work_is_not_deleted(tmp_path):
+    """share, run and image sample checked their folder before minutes of work only: a file added
+    meanwhile went with the old folder."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "model.json").write_text("{}")
+    with (pytest.raises(DataError, match="holds notes.txt, which synthaug did not write there"),
+          atomic_directory(out, recheck=_model_folder_rule) as tmp):
+        (tmp / "model.json").write_text("new")
+        (out / "notes.txt").write_text("mine")  # the user, during a long fit
+    assert (out / "notes.txt").read_text() == "mine" and (out / "model.json").read_text() == "{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folder left
+
+
+def test_browser_metadata_is_replaced_but_links_and_symlinked_outputs_are_not(tmp_path):
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "model.json").write_text("{}")
+    for name in (".DS_Store", "Thumbs.db", "._model.json"):  # Finder, Explorer: a refit was refused
+        (out / name).write_bytes(b"x")
+    _model_folder_rule(out)
+    (tmp_path / "userdata").mkdir()
+    (out / "link").symlink_to(tmp_path / "userdata", target_is_directory=True)  # os.walk never reported it
+    with pytest.raises(DataError, match="holds link, which synthaug did not write there"):
+        _model_folder_rule(out)
+    (out / "link").unlink()
+    (tmp_path / "mlink").symlink_to(out, target_is_directory=True)  # replacing it left three folders behind
+    with pytest.raises(DataError, match="mlink: is a symbolic link; give the folder it points to"):
+        _model_folder_rule(tmp_path / "mlink")

@@ -307,7 +307,8 @@ def _copies_notes(train_c: pd.DataFrame, synth_c: pd.DataFrame) -> list[str]:
     training rows, beyond what the training table's own duplicates explain."""
     n_copies, natural = shared_rows(train_c, synth_c)
     share = n_copies / len(synth_c)
-    if share <= COPIED_SHARE or share <= natural + SHARED_TOLERANCE:
+    noise = 3 * math.sqrt(natural * (1 - natural) / len(synth_c))  # as _overlap_notes: a fresh sample's chance share
+    if share <= COPIED_SHARE or share <= natural + SHARED_TOLERANCE + noise:
         return []
     return [f"{n_copies} of {len(synth_c)} synthetic records are exact copies of training rows: was the resampled "
             "table (real + synthetic, e.g. all of fit_resample's output) passed instead of the synthetic records "

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, warn
-from .._paths import IMAGE_MANIFEST, IMAGE_MANIFEST_HEADER, IMAGE_SUFFIXES, check_image_output
+from .._paths import IMAGE_MANIFEST, IMAGE_MANIFEST_HEADER, IMAGE_SUFFIXES, check_image_output, is_sample_folder
 from .._text import quoted
 from ..io import atomic_directory, atomic_path
 from ..persist import META_FILE
@@ -254,14 +254,15 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
 
 def _class_folders(root: Path) -> list[Path]:
     """The class subfolders of ``root``: not hidden, and not a synthaug model folder (it holds
-    model.json) or its ``.grids`` folder (``fit DATA -o DATA/model`` put both there), which are
-    skipped with a warning naming them."""
+    model.json), its ``.grids`` folder (``fit DATA -o DATA/model`` put both there) or a sample
+    folder (``sample DATA/model -o DATA/samples``), which are skipped with a warning naming them."""
     folders = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         model = folder.with_name(folder.name.removesuffix(".grids"))
         if (folder / META_FILE).is_file() or (folder.name.endswith(".grids") and (
-                (model / META_FILE).is_file() or is_grid_folder(folder))):
-            what = "model" if folder == model else "training-grid"
+                (model / META_FILE).is_file() or is_grid_folder(folder))) or is_sample_folder(folder):
+            what = "model" if folder == model and not is_sample_folder(folder) else (
+                "sample" if folder == model else "training-grid")
             warn(f"{folder}: a synthaug {what} folder, not a class; skipped")
             continue
         folders.append(folder)
@@ -389,9 +390,11 @@ class ImageWriter:
     def __enter__(self) -> ImageWriter:
         check_image_output(self.path)  # synthaug sample checks it before loading the model too
         self._stack = contextlib.ExitStack()
-        self._tmp = self._stack.enter_context(atomic_path(self.path) if self.is_npz else atomic_directory(self.path))
+        self._tmp = self._stack.enter_context(atomic_path(self.path) if self.is_npz
+                                              else atomic_directory(self.path, recheck=check_image_output))
         if not self.is_npz:
-            self._manifest_file = self._stack.enter_context(open(self._tmp / MANIFEST, "w", newline=""))
+            manifest = open(self._tmp / MANIFEST, "w", newline="", encoding="utf-8")  # read back as UTF-8
+            self._manifest_file = self._stack.enter_context(manifest)
             self._manifest = csv.writer(self._manifest_file)
             self._manifest.writerow(IMAGE_MANIFEST_HEADER)
         return self

@@ -299,3 +299,12 @@ def test_sample_counts_images_not_rows(tmp_path, images):
         assert result.exit_code == 0, result.output
         assert text in " ".join(result.output.split())
 
+
+
+def test_a_grid_dir_inside_the_model_folder_is_refused_before_training(image_folder, tmp_path):
+    """It trained fully, then the save refused the folder the grids had been written to."""
+    for grid_dir in ("m", "m/grids"):
+        result = runner.invoke(app, ["fit", str(image_folder), "-o", str(tmp_path / "m"), *SET,
+                                     "--set", f"grid_dir={tmp_path / grid_dir}", "-q"])
+        assert result.exit_code == 2 and "grid_dir:" in result.output and "is inside the model folder" in result.output
+        assert not (tmp_path / "m").exists()

@@ -350,3 +350,27 @@ def test_classes_with_a_single_image_are_named_in_one_warning(image_folder, imag
     with pytest.warns(SynthaugWarning, match=r"2 classes \('lonely', 'stray'\) have a single image \(a stray folder\? "
                                              r"too few to learn or measure a class by\)$"):
         read_images(image_folder)
+
+
+def test_a_users_manifest_in_synthaugs_format_does_not_make_real_images_replaceable(tmp_path, images):
+    """A manifest with synthaug's header but real images (synthetic false) made the folder 'ours':
+    a sample into it deleted the images."""
+    x, codes = images
+    real = tmp_path / "real"
+    (real / "c0").mkdir(parents=True)
+    (real / "c0" / "a.png").write_bytes(b"png")
+    (real / "manifest.csv").write_text("file,label,synthetic\nc0/a.png,c0,false\n")
+    with pytest.raises(DataError, match="not a synthaug sample folder"):
+        write_images(real, x, codes)
+    assert (real / "c0" / "a.png").read_bytes() == b"png"
+
+
+def test_a_sample_folder_inside_the_data_is_not_read_as_a_class(tmp_path, images):
+    """`sample DATA/model -o DATA/samples` then `fit DATA` trained on the samples as a class."""
+    x, codes = images
+    write_images(tmp_path / "data", x, codes)  # a class-folder tree of its own
+    (tmp_path / "data" / "manifest.csv").unlink()
+    write_images(tmp_path / "data" / "samples", x[:4], codes[:4])
+    with pytest.warns(SynthaugWarning, match="samples: a synthaug sample folder, not a class; skipped"):
+        _, labels = read_images(tmp_path / "data")
+    assert "samples" not in set(labels.tolist()) and len(labels) == len(x)

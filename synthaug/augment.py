@@ -106,7 +106,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
     defaults (``epochs=300``, ``min_steps=3000``: ``max(epochs * ceil(rows / batch_size),
     min_steps)`` steps) suit one final model; for model selection pass a cheap one, e.g.
     ``TabularCGAN(epochs=1, min_steps=50)`` (setting ``min_steps`` alone still trains 300 epochs).
-    3-fold CV on breast cancer took 5 s that way and 4 min with the defaults (README).
+    3-fold CV on breast cancer took 6 s that way and 71 s with the defaults (README).
     """
 
     def __init__(self, sampling_strategy: float | str | dict | Callable = "auto", synthesizer=None,

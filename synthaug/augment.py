@@ -49,31 +49,31 @@ def oversampling_targets(y, sampling_strategy) -> dict:
             "all": list(counts),
         }.get(sampling_strategy)
         if chosen is None:
-            raise ValueError(f"sampling_strategy must be a float, a dict, a callable or one of "
+            raise DataError(f"sampling_strategy must be a float, a dict, a callable or one of "
                              f"{', '.join(map(repr, STRATEGY_NAMES))}; got {sampling_strategy!r}")
         return {c: n_majority - counts[c] for c in chosen}
     if isinstance(sampling_strategy, Real) and not isinstance(sampling_strategy, bool):  # np.float32 too, like imblearn
         if len(counts) != 2:
-            raise ValueError("sampling_strategy can be a float only for a binary target; use a dict")
+            raise DataError("sampling_strategy can be a float only for a binary target; use a dict")
         if not 0 < sampling_strategy <= 1:
-            raise ValueError(f"sampling_strategy: a float must be in (0, 1] (minority size / majority size "
+            raise DataError(f"sampling_strategy: a float must be in (0, 1] (minority size / majority size "
                              f"after resampling), got {sampling_strategy}")
         targets = {c: int(n_majority * sampling_strategy - v) for c, v in counts.items() if c != majority_class}
         if any(v < 0 for v in targets.values()):
-            raise ValueError(f"sampling_strategy={sampling_strategy} would remove minority rows; "
+            raise DataError(f"sampling_strategy={sampling_strategy} would remove minority rows; "
                              "an oversampler only adds rows")
         return targets
-    raise ValueError(f"sampling_strategy: unsupported value {sampling_strategy!r}")
+    raise DataError(f"sampling_strategy: unsupported value {sampling_strategy!r}")
 
 
 def _from_sizes(counts: Counter, sizes: Mapping) -> dict:
     targets = {}
     for cls, size in sizes.items():
         if cls not in counts:
-            raise ValueError(f"sampling_strategy: class {cls!r} is not in y")
+            raise DataError(f"sampling_strategy: class {cls!r} is not in y")
         size = _row_count(cls, size)
         if size < counts[cls]:
-            raise ValueError(f"sampling_strategy: class {cls!r} asks for {size} rows but has {counts[cls]}; "
+            raise DataError(f"sampling_strategy: class {cls!r} asks for {size} rows but has {counts[cls]}; "
                              "an oversampler only adds rows")
         targets[cls] = int(size - counts[cls])
     return targets

@@ -264,14 +264,17 @@ def test_writer_refuses_to_replace_a_foreign_folder(tmp_path, images):
     assert (tmp_path / "notes").read_text() == "precious"
 
 
-def test_writer_refuses_a_folder_with_a_manifest_or_a_file_synthaug_did_not_write(tmp_path, images):
-    """A folder of real images with the user's own manifest.csv was deleted by a sample, and so was
-    a file the user added to an earlier sample folder."""
+@pytest.mark.parametrize("manifest", ["filename,class\ntwo/x.png,two\n", "file,label,synthetic\ntwo/x.png,two,false\n"],
+                         ids=["own-format", "synthaug-format-real-images"])
+def test_writer_refuses_a_folder_with_a_users_manifest_or_a_file_synthaug_did_not_write(tmp_path, images, manifest):
+    """A folder of real images with the user's own manifest.csv (even in synthaug's format, its
+    images marked synthetic false) was deleted by a sample, and so was a file the user added to an
+    earlier sample folder."""
     x, codes = images
     real = tmp_path / "realdata"
     (real / "two").mkdir(parents=True)
     (real / "two" / "x.png").write_bytes(b"png")
-    (real / "manifest.csv").write_text("filename,class\nx.png,two\n")
+    (real / "manifest.csv").write_text(manifest)
     with pytest.raises(DataError, match="not a synthaug sample folder"):
         write_images(real, x, codes)
     assert (real / "two" / "x.png").read_bytes() == b"png"
@@ -350,19 +353,6 @@ def test_classes_with_a_single_image_are_named_in_one_warning(image_folder, imag
     with pytest.warns(SynthaugWarning, match=r"2 classes \('lonely', 'stray'\) have a single image \(a stray folder\? "
                                              r"too few to learn or measure a class by\)$"):
         read_images(image_folder)
-
-
-def test_a_users_manifest_in_synthaugs_format_does_not_make_real_images_replaceable(tmp_path, images):
-    """A manifest with synthaug's header but real images (synthetic false) made the folder 'ours':
-    a sample into it deleted the images."""
-    x, codes = images
-    real = tmp_path / "real"
-    (real / "c0").mkdir(parents=True)
-    (real / "c0" / "a.png").write_bytes(b"png")
-    (real / "manifest.csv").write_text("file,label,synthetic\nc0/a.png,c0,false\n")
-    with pytest.raises(DataError, match="not a synthaug sample folder"):
-        write_images(real, x, codes)
-    assert (real / "c0" / "a.png").read_bytes() == b"png"
 
 
 def test_a_sample_folder_inside_the_data_is_not_read_as_a_class(tmp_path, images):

@@ -19,17 +19,14 @@ from .._text import closest_name, option_name, quoted
 from ..privacy import leakage as _leakage
 from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
+from .caveats import copies_notes, far_below_notes, not_measurable, overlap_notes, synthetic_overlap_notes
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import run_fidelity
 from .metrics import METRICS
-from .results import EvaluationResult, LeakageResult
+from .results import EvaluationResult
 from .subsample import check_max_synthetic, subsample_note, subsample_rows
-from .tables import as_names, canonical, check_tables, encode_labels, shared_rows
+from .tables import as_names, canonical, check_tables, encode_labels
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
-
-SHARED_TOLERANCE = 0.01
-"""A table whose share of training rows exceeds what duplicates explain by more than this (plus three
-standard errors of that share) gets a warning."""
 
 
 def one_seed_note() -> str:
@@ -41,10 +38,6 @@ def one_seed_note() -> str:
 
 NOT_MEASURABLE = 0.5
 """From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
-
-COPIED_SHARE = 0.5
-"""A synthetic table with more than this share of exact copies of training rows gets a note: most
-likely the resampled table (real + synthetic) was passed, not the synthetic records alone."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(description, steps_done, steps_total)`` before each step."""
@@ -133,11 +126,13 @@ def evaluate(
 
     Caveats (one seed, a class with no test rows, a class the synthetic table lacks, a skipped baseline,
     test or holdout rows identical to training rows, a synthetic table more than half of whose
-    records are training rows: the resampled table passed instead of the synthetic records?) are in
+    records are training rows: the resampled table passed instead of the synthetic records?, synthetic
+    records that copy test or holdout rows, a DCR share or membership AUC far below 0.5) are in
     the result's ``notes`` and are also
     issued as :class:`~synthaug.SynthaugWarning`. When half or more of the privacy reference is
     training rows (beyond the training table's own duplicates), every privacy verdict is
-    "inconclusive": the measures would compare the records with training rows.
+    "inconclusive": the measures would compare the records with training rows. Likewise the synthetic
+    records' privacy verdicts when they copy rows of the privacy reference (see :mod:`.caveats`).
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
@@ -162,12 +157,12 @@ def evaluate(
     train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, measured))
     reference_name = "holdout" if holdout is not None else "test"
     reference_c = canonical(holdout, schema) if holdout is not None else test_c
-    overlap_notes, privacy_measurable = _overlap_notes(train_c, test_c, reference_c if holdout is not None else None)
-    _warn(overlap_notes)
-    notes += overlap_notes
-    copies_notes = _copies_notes(train_c, synth_c)
-    _warn(copies_notes)
-    notes += copies_notes
+    holdout_c = reference_c if holdout is not None else None
+    overlap, privacy_measurable = overlap_notes(train_c, test_c, holdout_c)
+    copied, synthetic_fair = synthetic_overlap_notes(train_c, test_c, holdout_c, synth_c)
+    overlap += copies_notes(train_c, synth_c) + copied
+    _warn(overlap)
+    notes += overlap
     models = resolve_classifiers(classifiers, schema)
     seeds = tuple(child_seed(seed, 1, i) for i in range(n_seeds))
     cache: dict = {}
@@ -205,10 +200,11 @@ def evaluate(
             random_state=child_seed(seed, 4),
         )
         privacy, privacy_notes = _privacy(real, train_c, synth_c, schema, baselines, child_seed(seed, 5), cache, steps)
-        _warn(privacy_notes)
-    if not privacy_measurable:
-        for leakage in privacy:
-            _not_measurable(leakage)
+    privacy_notes += far_below_notes(privacy[0], reference_name) if synthetic_fair else []
+    _warn(privacy_notes)
+    # a reference of training rows hides every source's leakage; synthetic copies of it, the synthetic records'
+    for leakage in privacy if not privacy_measurable else [] if synthetic_fair else privacy[:1]:
+        not_measurable(leakage)
     return EvaluationResult(
         target=target,
         reference=reference_name,
@@ -267,59 +263,6 @@ def _privacy(real, train_c, synth_c, schema, baselines, baseline_seed, cache, st
         records = cached_baseline(method, train_c, schema, additions, baseline_seed, cache)
         results.append(_leakage.measure_leakage(real, records, LABELS[method]))
     return results, notes
-
-
-def _overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:
-    """Notes on test (and holdout) rows that are training rows; False when privacy is not measurable.
-
-    Rows count as shared beyond what the training table's own duplicates explain (see
-    :func:`~synthaug.evaluate.tables.shared_rows`), so natural duplicates raise nothing.
-    """
-    notes, measurable = [], True
-    tables = {"test": test_c} if holdout_c is None else {"holdout": holdout_c, "test": test_c}
-    for name, frame in tables.items():
-        n_shared, natural = shared_rows(train_c, frame)
-        excess = n_shared / len(frame) - natural
-        noise = 3 * math.sqrt(natural * (1 - natural) / len(frame))  # chance variation of a disjoint sample's share
-        if n_shared == 0 or excess <= SHARED_TOLERANCE + noise:
-            continue
-        effects = ["utility is scored partly on rows the classifiers trained on"] if name == "test" else []
-        if name == "holdout" or holdout_c is None:
-            effects.append(
-                f"the privacy measures compare the records with training rows ({name} rows are the privacy "
-                "reference) and understate leakage"
-            )
-            if excess >= NOT_MEASURABLE:
-                measurable = False
-                effects.append("with this many, leakage is not measurable and every privacy verdict is 'inconclusive'")
-        fix = {
-            "holdout": f"give a {option_name('holdout', recipe='data.holdout')} disjoint from train",
-            "test": "give a test set disjoint from train"
-            + (f" (or a disjoint {option_name('holdout', recipe='data.holdout')} as the privacy reference)"
-               if holdout_c is None else ""),
-        }[name]
-        notes.append(f"{n_shared} of {len(frame)} {name} rows are also training rows: {'; '.join(effects)}; {fix}")
-    return notes, measurable
-
-
-def _copies_notes(train_c: pd.DataFrame, synth_c: pd.DataFrame) -> list[str]:
-    """A note when more than :data:`COPIED_SHARE` of the synthetic records are exact copies of
-    training rows, beyond what the training table's own duplicates explain."""
-    n_copies, natural = shared_rows(train_c, synth_c)
-    share = n_copies / len(synth_c)
-    noise = 3 * math.sqrt(natural * (1 - natural) / len(synth_c))  # as _overlap_notes: a fresh sample's chance share
-    if share <= COPIED_SHARE or share <= natural + SHARED_TOLERANCE + noise:
-        return []
-    return [f"{n_copies} of {len(synth_c)} synthetic records are exact copies of training rows: was the resampled "
-            "table (real + synthetic, e.g. all of fit_resample's output) passed instead of the synthetic records "
-            "only? pass only the generated rows (those after the training rows in fit_resample's output)"]
-
-
-def _not_measurable(leakage: LeakageResult) -> None:
-    """Mark every verdict of ``leakage`` inconclusive; the measured values stay for the record."""
-    leakage.verdict = "inconclusive"
-    for measure in leakage.measures:
-        measure.verdict = "inconclusive"
 
 
 def _warn(notes: Sequence[str]) -> None:

@@ -56,7 +56,9 @@ _TERMS = {
         "to the training rows than to fresh real rows (the ideal) and 1.0 when they copy training rows; only "
         "a share above 0.5 plus its tolerance counts as a leak. A share below 0.5 is not a problem: the "
         "records are then, if anything, nearer fresh real rows. It happens by chance (more so with a small "
-        "reference set) or when the generator smooths the data."),
+        "reference set) or when the generator smooths the data. A share whose whole interval lies below 0.3 "
+        "is unusual for a generator fitted on the training rows: a note then asks whether the records were "
+        "made from the reference rows, which also makes every privacy verdict meaningless."),
     "auc": (
         "AUC (membership attack, detection)",
         "How well a classifier tells two groups apart: 0.5 is guessing, 1.0 always right. A membership "

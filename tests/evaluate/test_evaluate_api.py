@@ -275,7 +275,7 @@ def test_a_synthetic_table_mostly_of_training_rows_gets_a_note(tables, result):
 def test_an_independent_sample_of_a_table_of_few_values_is_not_taken_for_the_resampled_table():
     """On ten binary columns most rows repeat by chance; the note fired on 10 of 40 fresh samples
     (seed 8: 83 of 100 rows match a training row, 77% by the table's own duplicates)."""
-    from synthaug.evaluate.core import _copies_notes
+    from synthaug.evaluate.caveats import copies_notes
 
     def draw(rng, n):
         d = pd.DataFrame((rng.random((n, 10)) < 0.1).astype(int), columns=[f"s{i}" for i in range(10)]).astype(str)
@@ -285,8 +285,8 @@ def test_an_independent_sample_of_a_table_of_few_values_is_not_taken_for_the_res
     for seed in range(40):
         rng = np.random.default_rng(seed)
         train, _, fresh = draw(rng, 100), draw(rng, 100), draw(rng, 100)
-        flagged += bool(_copies_notes(train, fresh))
+        flagged += bool(copies_notes(train, fresh))
     assert flagged == 0
     rng = np.random.default_rng(8)
     train = draw(rng, 100)
-    assert _copies_notes(train, pd.concat([train, draw(rng, 100)]).reset_index(drop=True))  # the real mistake
+    assert copies_notes(train, pd.concat([train, draw(rng, 100)]).reset_index(drop=True))  # the real mistake

@@ -1,0 +1,144 @@
+"""Caveats on the tables handed to :func:`~synthaug.evaluate.evaluate`: rows one table shares with another.
+
+The evaluator assumes four disjoint sets of rows: the training rows the generator learned from, the
+test rows that score the classifiers, the holdout rows (the privacy reference, non-members), and the
+synthetic records made from the training rows alone. Rows that turn up in two of them beyond what
+chance explains bias a measure, so each overlap gets a note (and a warning), and the verdicts it
+makes unfair are marked "inconclusive" where the evaluator can say so.
+
+Rows are compared by a 64-bit hash of all their values, on tables in canonical form
+(:func:`~.tables.canonical`); "chance" is the share of a table's rows equal to another of its rows
+(different people can share every value), with three standard errors of that share as slack.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .._text import option_name
+from .results import LeakageResult
+from .tables import shared_rows
+
+SHARED_TOLERANCE = 0.01
+"""A table whose share of training rows exceeds what duplicates explain by more than this (plus three
+standard errors of that share) gets a warning."""
+
+NOT_MEASURABLE = 0.5
+"""From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
+
+COPIED_SHARE = 0.5
+"""A synthetic table with more than this share of exact copies of training rows gets a note: most
+likely the resampled table (real + synthetic) was passed, not the synthetic records alone."""
+
+FAR_BELOW = 0.3
+"""A DCR share or membership AUC of the synthetic records whose whole 95% interval lies below this
+gets a note: the records sit much closer to the reference rows than to the training rows."""
+
+
+def beyond_chance(n_shared: int, n_rows: int, natural: float) -> float | None:
+    """The share of ``n_rows`` that ``n_shared`` exceeds ``natural`` by, when that is more than
+    :data:`SHARED_TOLERANCE` plus three standard errors of a chance share; else None."""
+    excess = n_shared / n_rows - natural
+    noise = 3 * math.sqrt(natural * (1 - natural) / n_rows)  # chance variation of a disjoint sample's share
+    return excess if n_shared and excess > SHARED_TOLERANCE + noise else None
+
+
+def overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:
+    """Notes on test (and holdout) rows that are training rows; False when privacy is not measurable.
+
+    Rows count as shared beyond what the training table's own duplicates explain (see
+    :func:`~synthaug.evaluate.tables.shared_rows`), so natural duplicates raise nothing.
+    """
+    notes, measurable = [], True
+    tables = {"test": test_c} if holdout_c is None else {"holdout": holdout_c, "test": test_c}
+    for name, frame in tables.items():
+        n_shared, natural = shared_rows(train_c, frame)
+        excess = beyond_chance(n_shared, len(frame), natural)
+        if excess is None:
+            continue
+        effects = ["utility is scored partly on rows the classifiers trained on"] if name == "test" else []
+        if name == "holdout" or holdout_c is None:
+            effects.append(
+                f"the privacy measures compare the records with training rows ({name} rows are the privacy "
+                "reference) and understate leakage"
+            )
+            if excess >= NOT_MEASURABLE:
+                measurable = False
+                effects.append("with this many, leakage is not measurable and every privacy verdict is 'inconclusive'")
+        fix = {
+            "holdout": f"give a {option_name('holdout', recipe='data.holdout')} disjoint from train",
+            "test": "give a test set disjoint from train"
+            + (f" (or a disjoint {option_name('holdout', recipe='data.holdout')} as the privacy reference)"
+               if holdout_c is None else ""),
+        }[name]
+        notes.append(f"{n_shared} of {len(frame)} {name} rows are also training rows: {'; '.join(effects)}; {fix}")
+    return notes, measurable
+
+
+def copies_notes(train_c: pd.DataFrame, synth_c: pd.DataFrame) -> list[str]:
+    """A note when more than :data:`COPIED_SHARE` of the synthetic records are exact copies of
+    training rows, beyond what the training table's own duplicates explain."""
+    n_copies, natural = shared_rows(train_c, synth_c)
+    if n_copies / len(synth_c) <= COPIED_SHARE or beyond_chance(n_copies, len(synth_c), natural) is None:
+        return []
+    return [f"{n_copies} of {len(synth_c)} synthetic records are exact copies of training rows: was the resampled "
+            "table (real + synthetic, e.g. all of fit_resample's output) passed instead of the synthetic records "
+            "only? pass only the generated rows (those after the training rows in fit_resample's output)"]
+
+
+def copied_rows(source: pd.DataFrame, records: pd.DataFrame, train: pd.DataFrame) -> tuple[int, float]:
+    """Records identical to a row of ``source`` and to no training row, and the share of ``source``'s
+    rows equal to another of its rows (what chance explains). A copy of a row that is in both tables
+    is left to :func:`copies_notes` and :func:`overlap_notes`."""
+    hashes = [pd.util.hash_pandas_object(f, index=False).to_numpy() for f in (source, records, train)]
+    copied = np.isin(hashes[1], hashes[0]) & ~np.isin(hashes[1], hashes[2])
+    return int(copied.sum()), float(pd.Series(hashes[0]).duplicated(keep=False).mean())
+
+
+def synthetic_overlap_notes(train_c, test_c, holdout_c, synth_c) -> tuple[list[str], bool]:
+    """Notes on synthetic records that copy test or holdout rows (beyond chance); False when they copy
+    the privacy reference (the holdout, or the test set without one), whose verdicts are then unfair."""
+    notes, fair = [], True
+    tables = {"test": test_c} if holdout_c is None else {"test": test_c, "holdout": holdout_c}
+    for name, frame in tables.items():
+        n_copied, natural = copied_rows(frame, synth_c, train_c)
+        if beyond_chance(n_copied, len(synth_c), natural) is None:
+            continue
+        effects = []
+        if name == "test":
+            effects.append("classifiers trained with them have seen test rows, so the scores of every setting "
+                           "with synthetic records are inflated and utility is not measured fairly")
+        if name == "holdout" or holdout_c is None:
+            fair = False
+            effects.append(f"they sit on the privacy reference ({name} rows), so the training rows look no closer "
+                           "to the records than fresh rows do: privacy is not measured fairly and every privacy "
+                           "verdict of the synthetic records is 'inconclusive'")
+        notes.append(f"{n_copied} of {len(synth_c)} synthetic records are exact copies of {name} rows (and of no "
+                     f"training row): {'; '.join(effects)}; was the synthetic table made from the {name} rows? "
+                     "make it from the training rows only")
+    return notes, fair
+
+
+def far_below_notes(leakage: LeakageResult, reference: str) -> list[str]:
+    """A note when the DCR share or a membership AUC of ``leakage`` lies wholly below :data:`FAR_BELOW`."""
+    names = {"dcr_share": "DCR share", "mia_distance": "membership AUC (distance)",
+             "mia_density": "membership AUC (density ratio)"}
+    low = [f"{names[m.name]} {m.value:.3f} [{m.low:.3f}, {m.high:.3f}]" for m in leakage.measures
+           if m.name in names and m.high < FAR_BELOW]
+    if not low:
+        return []
+    return [f"the {leakage.source} records' {', '.join(low)} lie far below 0.5: the records sit much closer to "
+            f"the {reference} rows than to the training rows, which is unusual for a generator fitted on the "
+            f"training rows; check that the synthetic table was not made from the {reference} rows (or from "
+            "rows that include them)"]
+
+
+def not_measurable(leakage: LeakageResult) -> None:
+    """Mark every verdict of ``leakage`` inconclusive; the measured values stay for the record."""
+    leakage.verdict = "inconclusive"
+    for measure in leakage.measures:
+        measure.verdict = "inconclusive"
+

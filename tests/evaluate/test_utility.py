@@ -9,6 +9,7 @@ from sklearn.pipeline import Pipeline
 from synthaug import DataError
 from synthaug.evaluate.tables import canonical, check_tables
 from synthaug.evaluate.utility import (
+    accepts_sparse,
     additions_for,
     capped_ratios,
     fit_predict,
@@ -41,6 +42,18 @@ def test_classifiers_are_wrapped_or_refused(make_frame):
     assert set(resolve_classifiers(None, schema)) == {"logistic_regression", "random_forest", "hist_gradient_boosting"}
     with pytest.raises(DataError, match="classifier 'bad'"):
         resolve_classifiers({"bad": object()}, schema)
+
+
+def test_a_classifier_without_sparse_input_gets_dense_features(make_frame):
+    """GaussianNB (like LDA and HistGradientBoosting) refused the one-hot matrix of a table with a
+    categorical column: "Sparse data was passed for X, but dense data is required"."""
+    from sklearn.naive_bayes import GaussianNB
+
+    frames, schema = _canonical([make_frame(60, seed=1), make_frame(30, seed=2)])
+    model = resolve_classifiers({"gnb": GaussianNB()}, schema)["gnb"]
+    proba = fit_predict(model, frames[0], frames[1], schema, seed=0)
+    assert proba.shape == (30, 2) and np.isfinite(proba).all()
+    assert accepts_sparse(LogisticRegression()) and not accepts_sparse(GaussianNB()) and not accepts_sparse(object())
 
 
 def test_probabilities_align_when_a_class_is_missing():

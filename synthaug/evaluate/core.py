@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from .._checks import is_whole
 from .._errors import DataError, warn
 from .._random import RandomState, child_seed, draw_seed, numpy_generator
-from .._text import closest_name, option_name, quoted
+from .._text import closest_name, columns_option, option_name, quoted
 from ..privacy import leakage as _leakage
 from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
@@ -25,7 +25,7 @@ from .fidelity import run_fidelity
 from .metrics import METRICS
 from .results import EvaluationResult
 from .subsample import check_max_synthetic, subsample_note, subsample_rows
-from .tables import as_names, canonical, check_tables, encode_labels
+from .tables import TableSchema, as_names, canonical, check_tables, empty_columns, encode_labels, without_columns
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
 
 
@@ -163,7 +163,10 @@ def evaluate(
     overlap += copies_notes(train_c, synth_c) + copied
     _warn(overlap)
     notes += overlap
-    models = resolve_classifiers(classifiers, schema)
+    features, empty_notes = _features(train, schema)
+    _warn(empty_notes)
+    notes += empty_notes
+    models = resolve_classifiers(classifiers, features)
     seeds = tuple(child_seed(seed, 1, i) for i in range(n_seeds))
     cache: dict = {}
     with _threads(n_jobs):
@@ -172,6 +175,7 @@ def evaluate(
             test_c,
             synth_c,
             schema,
+            features=features,
             classifiers=models,
             ratios=ratios,
             baselines=baselines,
@@ -230,6 +234,20 @@ def evaluate(
         privacy=privacy,
         notes=notes + privacy_notes + utility.notes,
     )
+
+
+def _features(train: pd.DataFrame, schema: TableSchema) -> tuple[TableSchema, list[str]]:
+    """The schema of the classifiers' features: without the columns that have no value in train
+    (nothing to learn; gradient boosting fails on them), and a note naming those."""
+    empty = empty_columns(train, schema)
+    if not empty:
+        return schema, []
+    if len(empty) == len(schema.features):
+        raise DataError(f"train: every feature column is empty (no values in {quoted(empty)}); nothing to classify "
+                        "from")
+    return without_columns(schema, empty), [
+        f"column(s) {quoted(empty)} have no value in train: left out of the classifiers' features (fidelity "
+        f"still compares their missing share); leave them out of every table with {columns_option('drop', empty)}"]
 
 
 def _subsample(synthetic, schema, max_synthetic, seed, steps) -> tuple[pd.DataFrame, list[str]]:

@@ -189,11 +189,13 @@ def detection_auc(
     both = pd.concat([real.iloc[real_rows], synthetic.iloc[synthetic_rows]], ignore_index=True)
     is_synth = np.r_[np.zeros(len(real_rows)), np.ones(len(synthetic_rows))]
     features = _codes(both, schema)
+    present = ~np.isnan(features).all(axis=0)  # a column with no value in either table tells nothing (and HGB fails)
+    features = features[:, present]
     folds = int(min(folds, is_synth.sum(), len(is_synth) - is_synth.sum()))
     if folds < 2:
         return Estimate(float("nan"), float("nan"), float("nan"), "too few rows")
     model = HistGradientBoostingClassifier(
-        max_iter=100, categorical_features=_categorical_mask(schema), random_state=seed % 2**32
+        max_iter=100, categorical_features=_categorical_mask(schema)[present], random_state=seed % 2**32
     )
     cv, shared = content_folds(features, is_synth, folds, seed)
     if len(cv) < 2 or any(len(np.unique(is_synth[train])) < 2 for train, _ in cv):

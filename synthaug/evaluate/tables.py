@@ -22,6 +22,7 @@ Error messages name the table and column and may name class labels, never a reco
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import warnings
 from collections.abc import Mapping, Sequence
@@ -282,6 +283,18 @@ def shared_rows(train: pd.DataFrame, other: pd.DataFrame) -> tuple[int, float]:
     other_hash = pd.util.hash_pandas_object(other, index=False).to_numpy()
     n_shared = int(np.isin(other_hash, train_hash).sum())
     return n_shared, float(pd.Series(train_hash).duplicated(keep=False).mean())
+
+
+def empty_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, ...]:
+    """The features of ``train`` (a raw table) with no value at all: every row missing."""
+    return tuple(c for c in schema.features if train[c].isna().all())
+
+
+def without_columns(schema: TableSchema, columns: Sequence[str]) -> TableSchema:
+    """``schema`` with ``columns`` (features) left out."""
+    keep = lambda names: tuple(c for c in names if c not in set(columns))  # noqa: E731
+    return dataclasses.replace(schema, numeric=keep(schema.numeric), categorical=keep(schema.categorical),
+                               dates=keep(schema.dates), day_first=keep(schema.day_first), forced=keep(schema.forced))
 
 
 def encode_labels(labels: pd.Series | np.ndarray, schema: TableSchema) -> np.ndarray:

@@ -258,6 +258,7 @@ def run_utility(
     schema: TableSchema,
     *,
     classifiers: Mapping[str, BaseEstimator],
+    features: TableSchema | None = None,
     ratios: Sequence[float],
     baselines: Sequence[str],
     seeds: Sequence[int],
@@ -279,8 +280,9 @@ def run_utility(
     ``coded`` the classifiers see categories as integer codes (the default pipelines encode
     them the same way, several times faster than from text). Classifiers named in
     ``seed_free`` ignore their seed (logistic regression with lbfgs): each is fitted once per
-    distinct training table and its scores reused for the other seeds. ``n_table``: the size of
-    the table ``synthetic`` was subsampled from, if it was (for the notes).
+    distinct training table and its scores reused for the other seeds. ``features``: the schema of
+    the columns the classifiers see (default ``schema``; :func:`~.tables.without_columns` of it).
+    ``n_table``: the size of the table ``synthetic`` was subsampled from, if it was (for the notes).
     """
     vocabulary = category_codes([train, test, synthetic], schema) if coded else None
     y_test = encode_labels(test[schema.target], schema)
@@ -308,7 +310,8 @@ def run_utility(
         todo = [i for i, key in enumerate(keys) if key not in fitted]
         with threadpool_limits(limits=1) if n_jobs > 1 else contextlib.nullcontext():
             scores = parallel(
-                delayed(_fit_score)(jobs[i][2], frames[jobs[i][0].key], test, schema, s, y_test, weights) for i in todo
+                delayed(_fit_score)(jobs[i][2], frames[jobs[i][0].key], test, features or schema, s, y_test, weights)
+                for i in todo
             )
         fitted.update({keys[i]: score for i, score in zip(todo, scores, strict=True)})
         for (setting, name, _), key in zip(jobs, keys, strict=True):

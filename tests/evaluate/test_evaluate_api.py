@@ -290,3 +290,16 @@ def test_an_independent_sample_of_a_table_of_few_values_is_not_taken_for_the_res
     rng = np.random.default_rng(8)
     train = draw(rng, 100)
     assert copies_notes(train, pd.concat([train, draw(rng, 100)]).reset_index(drop=True))  # the real mistake
+
+
+def test_an_empty_column_is_left_out_of_the_classifiers_with_a_note(tables):
+    """A column with no value crashed gradient boosting in the detection classifier: "window shape cannot
+    be larger than input array shape"."""
+    train, holdout, test, fresh = (t.assign(empty=np.nan) for t in tables)
+    with pytest.warns(SynthaugWarning, match=r"column\(s\) 'empty' have no value in train: left out of the "
+                                             r"classifiers' features .* drop=\['empty'\]"):
+        result = evaluate(train, test, fresh, "label", holdout=holdout, baselines=("smote",), random_state=0, **FAST)
+    assert np.isfinite(result.fidelity.detection_auc.value)
+    assert "empty" in {m.column for m in result.fidelity.marginals}
+    with pytest.raises(DataError, match="train: every feature column is empty"):
+        evaluate(train[["empty", "label"]], test[["empty", "label"]], fresh[["empty", "label"]], "label")

@@ -25,7 +25,16 @@ from .fidelity import run_fidelity
 from .metrics import METRICS
 from .results import EvaluationResult
 from .subsample import check_max_synthetic, subsample_note, subsample_rows
-from .tables import TableSchema, as_names, canonical, check_tables, empty_columns, encode_labels, without_columns
+from .tables import (
+    TableSchema,
+    as_names,
+    canonical,
+    check_tables,
+    empty_columns,
+    encode_labels,
+    target_notes,
+    without_columns,
+)
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
 
 
@@ -146,7 +155,8 @@ def evaluate(
     tables = {"test": test, "synthetic": synthetic, "holdout": holdout}
     schema = check_tables(train, target, tables, categorical=categorical, continuous=continuous)
     _check_ratios_add_records(ratios, len(train))
-    notes = _test_notes(test, target, schema.classes) + ([one_seed_note()] if n_seeds == 1 else [])
+    notes = target_notes(train, target) + _test_notes(test, target, schema.classes)
+    notes += [one_seed_note()] if n_seeds == 1 else []
     _warn(notes)
     if holdout is None:
         notes.append("no holdout given: the test set is the privacy reference (non-members)")

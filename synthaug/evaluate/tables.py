@@ -117,6 +117,7 @@ def infer_schema(
     if train.shape[0] == 0:
         raise DataError("train: table has no rows")
     _check_target_complete(train, target, "train")
+    _check_not_regression(train[target], target)
     features = [c for c in train.columns if c != target]
     if not features:
         raise DataError("train: no feature columns besides the target")
@@ -363,6 +364,40 @@ def _check_finite(frame: pd.DataFrame, schema: TableSchema, name: str) -> None:
             n_inf = int(np.isinf(pd.to_numeric(frame[column]).to_numpy(np.float64)).sum())
             if n_inf:
                 raise DataError(f"{name}: column {column!r} has {n_inf} infinite value(s); use finite numbers")
+
+
+MAX_FLOAT_LEVELS = 20
+"""A float target with more distinct non-whole values than this (or than half its rows) is refused as a
+regression target; one with more distinct values than :data:`FEW_LEVELS` (or non-whole ones) gets a note."""
+FEW_LEVELS = 10
+
+
+def _float_levels(labels: pd.Series) -> tuple[int, bool] | None:
+    """Distinct values of a float target and whether all are whole numbers; None for other targets."""
+    if not pd.api.types.is_float_dtype(labels.dtype):
+        return None
+    values = labels.to_numpy(np.float64)
+    return len(np.unique(values)), bool(np.all(values == np.round(values)))
+
+
+def _check_not_regression(labels: pd.Series, target: str) -> None:
+    """A DataError for a float target of many distinct non-whole values: a regression target."""
+    levels = _float_levels(labels)
+    if levels is not None and not levels[1] and levels[0] > min(MAX_FLOAT_LEVELS, len(labels) / 2):
+        raise DataError(f"train: target column {target!r} holds {levels[0]} distinct non-whole numbers, a "
+                        "regression target; the evaluator scores classification: give a column of class labels "
+                        "(e.g. the values binned into a few classes)")
+
+
+def target_notes(train: pd.DataFrame, target: str) -> list[str]:
+    """A note on a float target that passed :func:`_check_not_regression` yet may be a measurement."""
+    levels = _float_levels(train[target])
+    if levels is None or (levels[1] and levels[0] <= FEW_LEVELS):
+        return []
+    kind = "whole numbers as floats" if levels[1] else "non-whole numbers"
+    return [f"target column {target!r} holds {kind} ({levels[0]} distinct values): each value is scored as a "
+            "class of its own (the evaluator scores classification, not regression); if it is a measurement, "
+            "give a column of class labels instead"]
 
 
 def _check_target_complete(frame: pd.DataFrame, target: str, name: str) -> None:

@@ -186,3 +186,35 @@ def test_every_table_reads_dd_mm_dates_in_the_training_tables_order(train):
     days = canonical(other, schema)["when"].to_numpy() / 86_400
     expected = pd.to_datetime(["2021-04-03", "2021-06-05", None, "2021-08-04"])
     np.testing.assert_array_equal(days[[0, 1, 3]], ((expected - pd.Timestamp("1970-01-01")).days.to_numpy())[[0, 1, 3]])
+
+
+def test_a_float_target_of_many_values_is_refused_as_regression():
+    """A float target failed with "test: target column ... has class(es) absent from train: 8.196, ..."."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60), "radius": rng.normal(14, 3, 60).round(3)})
+    with pytest.raises(DataError, match=r"^train: target column 'radius' holds 60 distinct non-whole numbers, a "
+                                        r"regression target; the evaluator scores classification"):
+        check_tables(frame, "radius", {"test": frame})
+    halves = frame.assign(radius=np.arange(60) % 12 + 0.5)  # 12 distinct: at most 20 and half the rows
+    assert len(check_tables(halves, "radius", {}).classes) == 12
+
+
+@pytest.mark.parametrize(
+    ("labels", "said"),
+    [
+        (np.arange(60) % 14 + 9.0, "whole numbers as floats (14 distinct values)"),  # a rounded measurement
+        (np.arange(60) % 3 + 0.5, "non-whole numbers (3 distinct values)"),
+        (np.arange(60) % 3 + 1.0, None),  # float class labels 1.0, 2.0, 3.0
+        (np.arange(60) % 14, None),  # integers
+    ],
+)
+def test_a_float_target_of_few_values_gets_a_note(labels, said):
+    from synthaug.evaluate.tables import target_notes
+
+    notes = target_notes(pd.DataFrame({"x": np.zeros(60), "y": labels}), "y")
+    if said is None:
+        assert notes == []
+    else:
+        assert notes == [f"target column 'y' holds {said}: each value is scored as a class of its own (the "
+                         "evaluator scores classification, not regression); if it is a measurement, give a column "
+                         "of class labels instead"]

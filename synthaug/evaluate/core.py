@@ -32,6 +32,7 @@ from .tables import (
     check_tables,
     empty_columns,
     encode_labels,
+    identifier_columns,
     target_notes,
     without_columns,
 )
@@ -173,9 +174,10 @@ def evaluate(
     overlap += copies_notes(train_c, synth_c) + copied
     _warn(overlap)
     notes += overlap
-    features, empty_notes = _features(train, schema)
-    _warn(empty_notes)
-    notes += empty_notes
+    features, column_notes = _features(train, schema)
+    column_notes += _identifier_notes(train, schema)
+    _warn(column_notes)
+    notes += column_notes
     models = resolve_classifiers(classifiers, features)
     seeds = tuple(child_seed(seed, 1, i) for i in range(n_seeds))
     cache: dict = {}
@@ -258,6 +260,18 @@ def _features(train: pd.DataFrame, schema: TableSchema) -> tuple[TableSchema, li
     return without_columns(schema, empty), [
         f"column(s) {quoted(empty)} have no value in train: left out of the classifiers' features (fidelity "
         f"still compares their missing share); leave them out of every table with {columns_option('drop', empty)}"]
+
+
+def _identifier_notes(train: pd.DataFrame, schema: TableSchema) -> list[str]:
+    """A note on identifier-like columns (:func:`~.tables.identifier_columns`), which distances and
+    classifiers would match records by."""
+    ids = identifier_columns(train, schema)
+    if not ids:
+        return []
+    return [f"column(s) {quoted(ids)} have a different value in nearly every training row, like identifiers: the "
+            "privacy measures and classifiers then match records by them (synthetic ids that reuse training ids "
+            f"read as leaks); if they are identifiers, leave them out of every table with {columns_option('drop', ids)}"
+            " (fit leaves out identifier-like columns)"]
 
 
 def _subsample(synthetic, schema, max_synthetic, seed, steps) -> tuple[pd.DataFrame, list[str]]:

@@ -34,7 +34,7 @@ import pandas as pd
 from .._errors import DataError
 from .._text import closest_name, columns_option, option_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column, parse_datetimes
-from ..tabular.schema import check_option_conflicts, is_identifier_like
+from ..tabular.schema import ID_MIN_ROWS, check_option_conflicts, is_identifier_like
 
 MISSING = "<missing>"
 
@@ -284,6 +284,22 @@ def shared_rows(train: pd.DataFrame, other: pd.DataFrame) -> tuple[int, float]:
     other_hash = pd.util.hash_pandas_object(other, index=False).to_numpy()
     n_shared = int(np.isin(other_hash, train_hash).sum())
     return n_shared, float(pd.Series(train_hash).duplicated(keep=False).mean())
+
+
+def identifier_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, ...]:
+    """Features of ``train`` (a raw table) that look like identifiers: those ``fit`` leaves out
+    (:func:`~synthaug.tabular.schema.is_identifier_like`), and whole numbers or text with a different
+    value in every one of at least ``ID_MIN_ROWS`` rows (a shuffled id column). Dates and columns given
+    as continuous are left alone; so are non-whole numbers (measurements are often all distinct)."""
+    def unique_ids(col: pd.Series) -> bool:
+        if len(col) < ID_MIN_ROWS or col.isna().any() or not col.is_unique:
+            return False
+        if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+            return bool(np.all(np.mod(col.to_numpy(np.float64), 1.0) == 0.0))
+        return col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
+
+    skip = set(schema.dates) | (set(schema.forced) & set(schema.numeric))
+    return tuple(c for c in schema.features if c not in skip and (unique_ids(train[c]) or is_identifier_like(train[c])))
 
 
 def empty_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, ...]:

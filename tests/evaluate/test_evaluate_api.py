@@ -303,3 +303,17 @@ def test_an_empty_column_is_left_out_of_the_classifiers_with_a_note(tables):
     assert "empty" in {m.column for m in result.fidelity.marginals}
     with pytest.raises(DataError, match="train: every feature column is empty"):
         evaluate(train[["empty", "label"]], test[["empty", "label"]], fresh[["empty", "label"]], "label")
+
+
+@pytest.mark.parametrize("ids", [lambda start, n: np.random.default_rng(start).permutation(n) + start,
+                                 lambda start, n: [f"U{start + i:06d}" for i in range(n)]])
+def test_identifier_like_columns_get_a_note(tables, ids):
+    """An id column whose synthetic values reuse training ids made every privacy measure leak, silently."""
+    train, holdout, test, fresh = tables
+    with_id = [t.assign(uid=ids(start, len(t))) for t, start in zip(tables, (0, 0, 10_000, 20_000), strict=True)]
+    with pytest.warns(SynthaugWarning, match=r"column\(s\) 'uid' have a different value in nearly every training "
+                                             r"row, like identifiers: .* drop=\['uid'\]"):
+        evaluate(with_id[0], with_id[2], with_id[3], "label", holdout=with_id[1], baselines=(), random_state=0, **FAST)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SynthaugWarning)  # measurements with all values distinct are no ids
+        evaluate(train, test, fresh, "label", holdout=holdout, baselines=(), random_state=0, **{**FAST, "n_seeds": 2})

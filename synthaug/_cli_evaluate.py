@@ -227,6 +227,9 @@ def _print_summary(result, json_path: Path, html_path: Path) -> None:
         share = next(m for m in p.measures if m.name == "dcr_share")
         typer.echo(f"  {p.source:<24} DCR share {share.value:.3f} ({share.verdict}); "
                    f"overall {p.verdict} ({verdict_drivers(p)})")
-    mix = "" if result.fidelity.weighting == "none" else f" (at the {result.fidelity.weighting})"
-    typer.echo(f"fidelity: detection AUC {result.fidelity.detection_auc.value:.3f}{mix}")
+    fidelity = result.fidelity
+    mix = "" if fidelity.weighting == "none" else f" (at the {fidelity.weighting})"
+    classes = next(m.value for m in fidelity.marginals if m.column == result.target)
+    typer.echo(f"fidelity: detection AUC {fidelity.detection_auc.value:.3f}{mix}; {result.target} total "
+               f"variation {classes:.3f} (class shares)")
     typer.echo(f"wrote {json_path} and {html_path}")

@@ -55,10 +55,13 @@ def class_mix_notes(real: dict[str, float], synthetic: dict[str, float], differe
         f"generator within classes; the class mixes themselves differ by {difference:.3f} (total variation, "
         "the target's unweighted marginal)"
     ]
+    return notes + absent_class_notes(real, synthetic)
+
+
+def absent_class_notes(real: dict[str, float], synthetic: dict[str, float]) -> list[str]:
+    """A note when the synthetic table lacks a class that has real rows (fidelity then leaves them out)."""
     absent = [c for c, share in synthetic.items() if share == 0 and real[c] > 0]
-    if absent:
-        notes.append(
-            f"the synthetic table has no records of class(es) {quoted(absent)}: their real rows get weight 0, "
-            "so fidelity describes the other classes only"
-        )
-    return notes
+    if not absent:
+        return []
+    return [f"the synthetic table has no records of class(es) {quoted(absent)}: their real rows get weight 0, "
+            "so fidelity describes the other classes only (its figures say nothing of the missing class)"]

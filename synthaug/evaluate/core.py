@@ -21,7 +21,7 @@ from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
 from .caveats import copies_notes, far_below_notes, not_measurable, overlap_notes, synthetic_overlap_notes
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
-from .fidelity import run_fidelity
+from .fidelity import fidelity_caveats, run_fidelity
 from .metrics import METRICS
 from .results import EvaluationResult
 from .subsample import check_max_synthetic, subsample_note, subsample_rows
@@ -206,6 +206,8 @@ def evaluate(
         _warn(utility.notes)
         steps("fidelity")
         fidelity = run_fidelity(train_c, synth_c, schema, child_seed(seed, 3), detection_rows)
+        fidelity_notes = fidelity_caveats(fidelity)
+        _warn(fidelity_notes)
         steps("privacy: reference distances")
         real = _leakage.prepare_reference(
             train_c,
@@ -244,7 +246,7 @@ def evaluate(
         utility=utility,
         fidelity=fidelity,
         privacy=privacy,
-        notes=notes + privacy_notes + utility.notes,
+        notes=notes + utility.notes + fidelity_notes + privacy_notes,  # as they were warned
     )
 
 

@@ -32,7 +32,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from .._random import numpy_generator
 from . import stats as _stats
-from .classmix import AT_SYNTHETIC_MIX, class_mix_notes, class_shares, class_weights
+from .classmix import AT_SYNTHETIC_MIX, absent_class_notes, class_mix_notes, class_shares, class_weights
 from .results import Estimate, FidelityResult, Marginal
 from .tables import TableSchema
 
@@ -348,6 +348,20 @@ def _binned(values: np.ndarray, edges: np.ndarray, weights: np.ndarray | None = 
     return (np.histogram(clipped, edges, weights=w)[0] / (len(clipped) if w is None else w.sum())).tolist()
 
 
+def fidelity_caveats(result: FidelityResult) -> list[str]:
+    """The fidelity notes that are caveats (also top-level notes and warnings): a class the synthetic
+    table lacks, a detection AUC whose interval lies wholly below 0.5."""
+    notes = absent_class_notes(result.class_mix["real"], result.class_mix["synthetic"])
+    d = result.detection_auc
+    if d.high < 0.5:
+        notes.append(
+            f"the detection AUC {d.value:.3f} [{d.low:.3f}, {d.high:.3f}] lies wholly below 0.5 (worse than "
+            "guessing): this points to synthetic records that nearly copy real rows (each scored by a model that "
+            "learnt its near-twin with the other label) or to too few rows, not to records that look more real "
+            "than real rows")
+    return notes
+
+
 def run_fidelity(
     real: pd.DataFrame,
     synthetic: pd.DataFrame,
@@ -375,7 +389,7 @@ def run_fidelity(
     a_real = association_matrix(real, schema, weights)
     a_syn = association_matrix(synthetic, schema)
     upper = np.triu_indices(len(schema.columns), k=1)
-    return FidelityResult(
+    result = FidelityResult(
         marginals=marginals,
         columns=list(schema.columns),
         association_real=a_real.tolist(),
@@ -386,3 +400,5 @@ def run_fidelity(
         weighting="none" if weights is None else AT_SYNTHETIC_MIX,
         class_mix=shares,
     )
+    result.notes += [n for n in fidelity_caveats(result) if n not in result.notes]
+    return result

@@ -328,7 +328,7 @@ def _class_mix(result: EvaluationResult) -> str:
 
 
 def _notes(result: EvaluationResult) -> str:
-    notes = result.notes + result.fidelity.notes
+    notes = list(dict.fromkeys(result.notes + result.fidelity.notes))  # fidelity's caveats are in both
     if not notes:
         return ""
     items = "".join(f"<li>{escape(n)}</li>" for n in notes)

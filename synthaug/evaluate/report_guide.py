@@ -63,7 +63,10 @@ _TERMS = {
         "AUC (membership attack, detection)",
         "How well a classifier tells two groups apart: 0.5 is guessing, 1.0 always right. A membership "
         "attack tries to tell training rows from reference rows using the records (above 0.5: the records "
-        "give members away); detection tries to tell real from synthetic rows (near 0.5: they look real)."),
+        "give members away); detection tries to tell real from synthetic rows (near 0.5: they look real). "
+        "A detection AUC whose whole interval lies below 0.5 does not mean &ldquo;more real than real&rdquo;: "
+        "the detector scores each row with a model that never saw it, so synthetic rows that nearly copy real "
+        "rows (or too few rows) push it below 0.5; a note then says so."),
     "dp": (
         "Differential privacy: epsilon and delta",
         "A guarantee of how the model was trained, proven rather than measured: adding or removing any one "

@@ -180,6 +180,8 @@ def test_caveats_are_warnings_too(tables):
     assert said == [n for n in result.notes if "test set is the privacy reference" not in n]
     assert any("class(es) 'rare' have no test rows" in n for n in said)
     assert any("no records of class(es) 'rare'" in n for n in said)
+    fidelity_note = next(n for n in said if "their real rows get weight 0" in n)  # was in fidelity.notes only
+    assert fidelity_note in result.fidelity.notes and render_html(result).count("their real rows get weight 0") == 1
 
 
 def test_a_reference_of_training_rows_makes_privacy_not_measurable(tables):

@@ -49,6 +49,7 @@ def test_evaluate_writes_both_reports(files, tmp_path):
     verdict = "(no measurable leak|inconclusive|leaks)"
     assert re.search(rf"synthetic +DCR share [\d.]+ \({verdict}\); overall {verdict} \(.+\)", result.output)
     assert "detection AUC" in result.output and "class mix" not in result.output  # train's mix: 73 no, 47 yes
+    assert re.search(r"; label total variation 0\.\d{3} \(class shares\)", result.output)
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert report["seed"] == 4
     assert report["options"]["n_seeds"] == 1
@@ -182,6 +183,9 @@ def test_caveats_are_warning_lines_also_when_quiet(files, tmp_path):
     lines = result.output.splitlines()
     assert "warning: class(es) 'rare' have no test rows and are left out of the macro averages" in lines
     assert any(line.startswith("warning: the synthetic table has no records of class(es) 'rare'") for line in lines)
+    # fidelity's note on the missing class was in report.json's fidelity.notes only, beside perfect-looking figures
+    assert any("'rare': their real rows get weight 0, so fidelity describes the other classes only" in line
+               for line in lines if line.startswith("warning: "))
 
 
 def test_drop_leaves_out_a_column_the_model_left_out(files, tmp_path):

@@ -200,3 +200,23 @@ def test_whole_weights_act_as_repeated_rows():
     assert fidelity.spearman(x, y, w) == pytest.approx(fidelity.spearman(rep(x), rep(y)))
     assert fidelity.correlation_ratio(cats, x, w) == pytest.approx(fidelity.correlation_ratio(rep(cats), rep(x)))
     assert fidelity.cramers_v(cats, other, w) == pytest.approx(fidelity.cramers_v(rep(cats), rep(other)))
+
+
+def test_a_detection_auc_wholly_below_one_half_gets_a_note():
+    """Near-copies scored 0.025 and 30 fresh iris rows 0.266 [0.120, 0.491], both read as "looks real"."""
+    import dataclasses
+
+    from synthaug.evaluate.results import Estimate
+
+    rng = np.random.default_rng(2)
+    real = _two_classes([60, 60], rng)
+    schema = check_tables(real, "label", {})
+    result = fidelity.run_fidelity(canonical(real, schema), canonical(_two_classes([60, 60], rng), schema), schema, 0)
+    assert fidelity.fidelity_caveats(result) == []
+    low = dataclasses.replace(result, detection_auc=Estimate(0.266, 0.120, 0.491, "DeLong"))
+    (said,) = fidelity.fidelity_caveats(low)
+    assert said.startswith("the detection AUC 0.266 [0.120, 0.491] lies wholly below 0.5")
+    assert "nearly copy real rows" in said and "too few rows" in said
+    near = canonical(real.assign(x=real["x"] + rng.normal(0, 1e-3, len(real))), schema)  # near-copies
+    copied = fidelity.run_fidelity(canonical(real, schema), near, schema, seed=0)
+    assert copied.detection_auc.high < 0.5 and any("wholly below 0.5" in n for n in copied.notes)

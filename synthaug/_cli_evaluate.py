@@ -19,10 +19,10 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ._cli_options import Categorical, Continuous, Drop, column_names
+from ._cli_options import Categorical, Continuous, Drop, Sensitive, column_names, numbers
 from ._errors import DataError
 from .cli import command, console, err_console
-from .evaluate.defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
+from .evaluate.defaults import BASELINES, MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 
 _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz
 
@@ -64,13 +64,22 @@ def evaluate_command(
         typer.Option("--seeds", min=1, help=f"Repetitions of every fit (default {N_SEEDS})."),
     ] = None,
     ratio: Annotated[
-        list[float] | None,
+        list[str] | None,
         typer.Option(
             "--ratio",
-            help="Synthetic records added per real training row; repeat for several "
+            help="Synthetic records added per real training row, comma-separated; may be repeated "
             f"(default {', '.join(f'{r:g}' for r in RATIOS)}).",
         ),
     ] = None,
+    baselines: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--baselines",
+            help=f"Tables: oversampling baselines measured beside the records, comma-separated, among "
+            f"{', '.join(BASELINES)}; 'none' for none (default {','.join(BASELINES)}).",
+        ),
+    ] = None,
+    sensitive: Sensitive = None,
     max_synthetic: Annotated[
         int | None,
         typer.Option(
@@ -91,8 +100,9 @@ def evaluate_command(
         typer.Option("--jobs", min=1, help=f"CPU threads (default {N_JOBS})."),
     ] = None,
     classifier_steps: Annotated[
-        int, typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier.")
-    ] = 500,
+        int | None,
+        typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier (default 500)."),
+    ] = None,
     judge: Annotated[
         Judge | None,
         typer.Option("--judge", help="Images: real images the CAS judge trains on, 'train+test' (default; its "
@@ -117,11 +127,13 @@ def evaluate_command(
         from ._cli_image import evaluate_images_cli
 
         given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--drop", drop),
-                 ("--categorical", categorical), ("--continuous", continuous), ("--max-synthetic", max_synthetic))
+                 ("--categorical", categorical), ("--continuous", continuous), ("--max-synthetic", max_synthetic),
+                 ("--baselines", baselines), ("--sensitive", sensitive))
         if unused := [name for name, value in given if value is not None]:
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
-        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed, quiet, console, steps=classifier_steps,
+        steps = {} if classifier_steps is None else {"steps": classifier_steps}
+        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed, quiet, console, **steps,
                             jobs=jobs, real_images=not no_real_images, judge=None if judge is None else judge.value)
         return
     if no_real_images:  # rather than accept it and do nothing
@@ -129,6 +141,9 @@ def evaluate_command(
                         "table inputs do not use it")
     if judge is not None:
         raise DataError("--judge: an option of the image evaluation (its CAS judge); table inputs do not use it")
+    if classifier_steps is not None:
+        raise DataError("--classifier-steps: an option of the image evaluation (its CNN classifiers); table inputs "
+                        "do not use it")
     if target is None:
         raise DataError("--target: the class column is required for tables")
     from .evaluate import evaluate, write_report
@@ -136,9 +151,10 @@ def evaluate_command(
     from .io import read_table
 
     check_report_dir(out)  # before the evaluation, not after it
-    options = {"n_seeds": seeds, "ratios": tuple(ratio) if ratio else None, "n_jobs": jobs,
+    options = {"n_seeds": seeds, "ratios": tuple(numbers("--ratio", ratio)) if ratio else None, "n_jobs": jobs,
                "max_synthetic": max_synthetic, "drop": column_names(drop) or None,
-               "categorical": column_names(categorical) or None, "continuous": column_names(continuous) or None}
+               "categorical": column_names(categorical) or None, "continuous": column_names(continuous) or None,
+               "baselines": _baselines(baselines), "sensitive": column_names(sensitive) or None}
     options = {k: v for k, v in options.items() if v is not None}
     paths = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
     tables = {name: read_table(path) if path is not None else None for name, path in paths.items()}
@@ -153,6 +169,19 @@ def evaluate_command(
     json_path, html_path = write_report(result, out)
     if not quiet:
         _print_summary(result, json_path, html_path)
+
+
+def _baselines(texts: list[str] | None) -> tuple[str, ...] | None:
+    """``--baselines`` as evaluate's ``baselines``: ``smote,ros`` -> ``("smote", "ros")``, ``none`` -> ``()``;
+    None when not given (evaluate checks the names)."""
+    if texts is None:
+        return None
+    names = column_names(texts)
+    if "none" in names and len(names) > 1:
+        raise DataError(f"--baselines: 'none' means no baseline; give it alone, got {','.join(names)!r}")
+    if not names:
+        raise DataError(f"--baselines: give {', '.join(BASELINES)} or none")
+    return () if names == ["none"] else tuple(names)
 
 
 def _check_folders(paths: dict[str, Path | None]) -> None:

@@ -33,6 +33,19 @@ Categorical = Annotated[list[str] | None, _columns("Columns to treat as categori
 Continuous = Annotated[list[str] | None, _columns("Columns to treat as continuous")]
 Drop = Annotated[list[str] | None, _columns("Columns to leave out")]
 Keep = Annotated[list[str] | None, _columns("Identifier-like columns to model anyway")]
+Sensitive = Annotated[list[str] | None, _columns("Columns the attribute-inference attack guesses (default: target)")]
+
+
+def numbers(option: str, texts: list[str] | None) -> list[float]:
+    """A number-list option's values (comma-separated, may be repeated) as floats: ``["0.5,1", "2"]`` ->
+    ``[0.5, 1.0, 2.0]``; a DataError naming ``option`` for a value that is not a number."""
+    out = []
+    for part in column_names(texts):
+        try:
+            out.append(float(part))
+        except ValueError:
+            raise DataError(f"{option}: {part!r} is not a number") from None
+    return out
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars and summaries.")]
 SchemaFile = Annotated[Path | None, typer.Option(

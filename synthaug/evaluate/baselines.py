@@ -21,10 +21,10 @@ from sklearn.preprocessing import OneHotEncoder
 
 from .._errors import SynthaugError
 from .._random import numpy_generator
+from .defaults import BASELINES
 from .distances import nearest
 from .tables import TableSchema, encode_labels
 
-BASELINES = ("smote", "ros")
 LABELS = {"synthetic": "synthetic", "smote": "SMOTE", "ros": "random oversampling"}
 SMOTE_NEIGHBOURS = 5
 

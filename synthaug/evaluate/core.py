@@ -400,7 +400,8 @@ def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -
         raise DataError(f"{_ratios_option()}: {repeated:g} is given more than once, got {list(ratios)!r}")
     unknown = [b for b in baselines if b not in BASELINES]
     if unknown:
-        raise DataError(f"unknown baseline {unknown[0]!r}; use any of {list(BASELINES)}")
+        name = option_name("baselines", recipe="evaluate.baselines")
+        raise DataError(f"{name}: unknown baseline {unknown[0]!r}; use any of {list(BASELINES)}")
     if not isinstance(n_seeds, int) or isinstance(n_seeds, bool) or n_seeds < 1:
         raise DataError(f"{option_name('n_seeds', '--seeds', 'evaluate.seeds')} must be a positive integer, "
                         f"got {n_seeds!r}")

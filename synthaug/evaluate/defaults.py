@@ -8,4 +8,5 @@ N_SEEDS = 3
 RATIOS = (1.0,)
 N_JOBS = 1
 MAX_SYNTHETIC = 50_000
+BASELINES = ("smote", "ros")  # the oversampling baselines run beside the synthetic records
 REPORT_FILES = ("report.json", "report.html")  # what an evaluation writes to its output folder

@@ -135,7 +135,8 @@ def test_negative_seed_is_a_usage_error(files, tmp_path):
 
 
 @pytest.mark.parametrize("option", [["--target", "label"], ["--ratio", "2"], ["--holdout", "{npz}"],
-                                    ["--categorical", "zip"], ["--continuous", "x"], ["--max-synthetic", "100"]])
+                                    ["--categorical", "zip"], ["--continuous", "x"], ["--max-synthetic", "100"],
+                                    ["--baselines", "none"], ["--sensitive", "x"]])
 def test_image_inputs_refuse_the_table_options_they_would_ignore(option, tmp_path):
     import numpy as np
 
@@ -260,3 +261,30 @@ def test_max_synthetic_measures_a_noted_sample(files, tmp_path):
 def test_max_synthetic_below_100_is_a_usage_error(files, tmp_path):
     result = CliRunner().invoke(app, _args(files, tmp_path / "m", "--max-synthetic", "99"))
     assert result.exit_code == 2 and "--max-synthetic" in result.output
+
+
+def test_sensitive_baselines_and_comma_ratios(files, tmp_path):
+    """--sensitive and --baselines were Python-only; --ratio took one number per option, unlike --drop."""
+    args = _args(files, tmp_path / "o", "--seeds", "1", "-q", "--sensitive", "colour", "--baselines", "ros",
+                 "--ratio", "0.5,1")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert report["options"]["sensitive"] == ["colour"] and report["options"]["baselines"] == ["ros"]
+    assert report["options"]["ratios"] == [0.5, 1.0]
+    assert [p["source"] for p in report["privacy"]] == ["synthetic", "random oversampling"]
+    result = CliRunner().invoke(app, _args(files, tmp_path / "n", "--seeds", "1", "-q", "--baselines", "none"))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "n" / "report.json").read_text())["options"]["baselines"] == []
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--baselines", "smote,gan"], "error: --baselines: unknown baseline 'gan'; use any of ['smote', 'ros']"),
+    (["--baselines", "none,ros"], "error: --baselines: 'none' means no baseline; give it alone, got 'none,ros'"),
+    (["--ratio", "1,x"], "error: --ratio: 'x' is not a number"),
+    (["--classifier-steps", "5"], "error: --classifier-steps: an option of the image evaluation (its CNN "
+                                  "classifiers); table inputs do not use it"),
+])
+def test_bad_table_options_are_one_line(files, tmp_path, extra, message):
+    result = CliRunner().invoke(app, _args(files, tmp_path / "b", *extra))
+    assert result.exit_code == 2 and result.output.splitlines() == [message], result.output

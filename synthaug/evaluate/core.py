@@ -62,7 +62,7 @@ def evaluate(
     *,
     classifiers: Mapping[str, BaseEstimator] | None = None,
     ratios: Sequence[float] = RATIOS,
-    baselines: Sequence[str] = BASELINES,
+    baselines: Sequence[str] | str = BASELINES,
     n_seeds: int = N_SEEDS,
     primary_metric: str = "macro_f1",
     sensitive: Sequence[str] | None = None,
@@ -91,7 +91,8 @@ def evaluate(
     ratios
         Synthetic (and baseline) records added per real training row, one setting each.
     baselines
-        Among ``("smote", "ros")``: oversampling baselines run through the same measures.
+        Among ``("smote", "ros")``: oversampling baselines run through the same measures; one name
+        may be given as a string, ``()`` runs none.
     n_seeds
         Repetitions of every fit (classifier seeds, synthetic draws, baseline records).
     primary_metric
@@ -112,7 +113,7 @@ def evaluate(
     n_boot
         Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
     detection_rows
-        At most this many real and synthetic rows train the real-vs-synthetic detector.
+        At most this many real and synthetic rows train the real-vs-synthetic detector (at least 50).
     max_synthetic
         At most this many synthetic records are measured: a larger table is checked whole, then
         every measure (utility, fidelity, privacy) works on a seeded random sample of this many
@@ -145,7 +146,9 @@ def evaluate(
     records' privacy verdicts when they copy rows of the privacy reference (see :mod:`.caveats`).
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
+    baselines, detection_rows = as_names(baselines) or (), _as_int(detection_rows)
     _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
+    _check_detection_rows(detection_rows)
     check_max_synthetic(max_synthetic)
     seed = draw_seed(random_state)  # a seed out of 0..2**64 - 1 is refused here, as everywhere (check_seed)
     sensitive = as_names(sensitive)
@@ -389,6 +392,15 @@ def _as_ratios(ratios) -> tuple:
 def _as_int(value):
     """A numpy integer as an int; other values as given, for the check."""
     return int(value) if is_whole(value) else value
+
+
+MIN_DETECTION_ROWS = 50
+"""The least ``detection_rows``: fewer real and synthetic rows give the detector's folds next to nothing."""
+
+
+def _check_detection_rows(detection_rows) -> None:
+    if not isinstance(detection_rows, int) or isinstance(detection_rows, bool) or detection_rows < MIN_DETECTION_ROWS:
+        raise DataError(f"detection_rows must be an integer of at least {MIN_DETECTION_ROWS}, got {detection_rows!r}")
 
 
 def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -> None:

@@ -51,7 +51,7 @@ from threadpoolctl import threadpool_limits
 
 from .._errors import DataError
 from .._random import child_seed, numpy_generator
-from .._text import quoted
+from .._text import one_line, quoted
 from . import stats as _stats
 from .baselines import baseline_records, smote_problem
 from .metrics import METRICS, bootstrap_weights, weighted_scores
@@ -118,16 +118,29 @@ def resolve_classifiers(
     """Defaults, or the user's estimators (non-pipelines get the one-hot preprocessing)."""
     if classifiers is None:
         return default_classifiers(schema)
+    if not isinstance(classifiers, Mapping):
+        raise DataError("classifiers must be a dict of name -> estimator, e.g. {'knn': KNeighborsClassifier()}, "
+                        f"got {type(classifiers).__name__}")
     if not classifiers:
         raise DataError("classifiers: give at least one estimator (or None for the defaults)")
     out = {}
     for name, estimator in classifiers.items():
-        if not hasattr(estimator, "fit") or not hasattr(estimator, "predict_proba"):
-            raise DataError(f"classifier {name!r} needs fit and predict_proba methods")
+        _check_classifier(name, estimator)
         if not isinstance(estimator, Pipeline):
             estimator = make_pipeline(preprocessor(schema, "onehot", dense=not accepts_sparse(estimator)), estimator)
         out[str(name)] = estimator
     return out
+
+
+def _check_classifier(name: str, estimator: object) -> None:
+    """A DataError for a class given instead of an instance, or an estimator without class probabilities."""
+    if isinstance(estimator, type):
+        raise DataError(f"classifier {name!r}: pass an instance, e.g. {estimator.__name__}(), not the class")
+    if not hasattr(estimator, "fit"):
+        raise DataError(f"classifier {name!r} needs a fit method; got {type(estimator).__name__}")
+    if not hasattr(estimator, "predict_proba"):  # a Pipeline has it when its last step has
+        raise DataError(f"classifier {name!r} ({type(estimator).__name__}) has no predict_proba, which the ROC AUC "
+                        "needs: use e.g. SVC(probability=True), or wrap it in CalibratedClassifierCV(...)")
 
 
 @dataclass
@@ -310,7 +323,8 @@ def run_utility(
         todo = [i for i, key in enumerate(keys) if key not in fitted]
         with threadpool_limits(limits=1) if n_jobs > 1 else contextlib.nullcontext():
             scores = parallel(
-                delayed(_fit_score)(jobs[i][2], frames[jobs[i][0].key], test, features or schema, s, y_test, weights)
+                delayed(_fit_score)(jobs[i][1], jobs[i][0].key, jobs[i][2], frames[jobs[i][0].key], test,
+                                    features or schema, s, y_test, weights)
                 for i in todo
             )
         fitted.update({keys[i]: score for i, score in zip(todo, scores, strict=True)})
@@ -342,8 +356,13 @@ def _recode(frame: pd.DataFrame, vocabulary: dict[str, pd.Index] | None) -> pd.D
     return frame.assign(**codes)
 
 
-def _fit_score(estimator, frame, test, schema, seed, y_test, weights) -> dict[str, np.ndarray]:
-    return weighted_scores(y_test, fit_predict(estimator, frame, test, schema, seed), weights)
+def _fit_score(name, setting, estimator, frame, test, schema, seed, y_test, weights) -> dict[str, np.ndarray]:
+    """Scores of classifier ``name`` trained on ``setting``; its failure as one line naming both."""
+    try:
+        proba = fit_predict(estimator, frame, test, schema, seed)
+    except Exception as exc:  # a user's estimator can raise anything; the original stays chained
+        raise DataError(f"classifier {name!r} failed on {setting}: {type(exc).__name__}: {one_line(exc)}") from exc
+    return weighted_scores(y_test, proba, weights)
 
 
 def fit_predict(

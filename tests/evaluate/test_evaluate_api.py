@@ -128,6 +128,11 @@ def test_test_set_is_the_reference_without_holdout(tables):
         ({"ratios": "1"}, "ratios must be positive finite numbers, got \\['1'\\]"),
         ({"primary_metric": "accuracy"}, "primary_metric must be one of"),
         ({"n_boot": 10}, "n_boot must be an integer of at least 100"),
+        ({"detection_rows": 1}, "detection_rows must be an integer of at least 50, got 1"),  # was NaN, silently
+        ({"classifiers": [LogisticRegression()]}, r"classifiers must be a dict of name -> estimator, e\.g\. "
+                                                  r"\{'knn': KNeighborsClassifier\(\)\}, got list"),
+        ({"classifiers": {"lr": LogisticRegression}}, r"classifier 'lr': pass an instance, e\.g\. "
+                                                      r"LogisticRegression\(\), not the class"),
         # the range and message of every other seed check (_random.check_seed), not evaluate's own
         ({"random_state": -5}, r"random_state: must be a whole number from 0 to 2\*\*64 - 1, got -5$"),
         ({"random_state": np.int64(-5)}, r"random_state: must be a whole number from 0 to 2\*\*64 - 1"),
@@ -319,3 +324,42 @@ def test_identifier_like_columns_get_a_note(tables, ids):
     with warnings.catch_warnings():
         warnings.simplefilter("error", SynthaugWarning)  # measurements with all values distinct are no ids
         evaluate(train, test, fresh, "label", holdout=holdout, baselines=(), random_state=0, **{**FAST, "n_seeds": 2})
+
+
+def test_one_baseline_as_a_string(tables):
+    """baselines="smote" was read letter by letter: "unknown baseline 's'"."""
+    train, holdout, test, fresh = tables
+    result = evaluate(train, test, fresh, "label", holdout=holdout, baselines="ros", random_state=0, **FAST)
+    assert result.options["baselines"] == ["ros"]
+    assert [p.source for p in result.privacy] == ["synthetic", "random oversampling"]
+
+
+def test_a_classifier_without_probabilities_is_told_how_to_get_them(tables):
+    from sklearn.svm import SVC
+
+    train, _, test, fresh = tables
+    with pytest.raises(DataError, match=r"classifier 'svc' \(SVC\) has no predict_proba, which the ROC AUC needs: "
+                                        r"use e\.g\. SVC\(probability=True\), or wrap it in CalibratedClassifierCV"):
+        evaluate(train, test, fresh, "label", classifiers={"svc": SVC()})
+
+
+def test_a_failing_classifier_is_named_with_its_setting(tables):
+    """A classifier failing mid-run surfaced as its raw exception, naming neither it nor the setting."""
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Boom(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            if len(X) > 120:  # real rows alone: fine
+                raise RuntimeError("boom inside my fit")
+            self.classes_ = np.unique(y)
+            return self
+
+        def predict_proba(self, X):
+            return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+    train, holdout, test, fresh = tables
+    with pytest.raises(DataError, match=r"^classifier 'mine' failed on real\+synthetic@1: RuntimeError: boom inside "
+                                        r"my fit$") as caught:
+        evaluate(train, test, fresh, "label", holdout=holdout, baselines=(), random_state=0,
+                 **{**FAST, "classifiers": {"mine": Boom()}})
+    assert isinstance(caught.value.__cause__, RuntimeError)

@@ -50,6 +50,8 @@ def _utility_table(report: dict) -> Table:
     table = Table("training data", f"{metric} on real test (mean)", "vs real only", "verdict",
                   title="downstream classifiers (LR, RF, HGB)")
     for setting, per_classifier in utility["scores"].items():
+        if not per_classifier:  # "synthetic" when synthetic-only training was skipped (one class)
+            continue
         mean = np.mean([np.mean(scores[metric]) for scores in per_classifier.values()])
         pooled = [u for u in utility["uplifts"]
                   if u["setting"] == setting and u["classifier"] == "all" and u["metric"] == metric]

@@ -230,7 +230,7 @@ def evaluate(
         target=target,
         reference=reference_name,
         sizes={"train": len(train), "test": len(test), "synthetic": len(synthetic), "reference": len(reference_c),
-               **({"synthetic_measured": len(synth_c)} if cap_notes else {})},
+               "synthetic_measured": len(synth_c)},
         classes=[str(c) for c in schema.classes],
         seed=seed,
         options={
@@ -244,7 +244,7 @@ def evaluate(
             "continuous": list(continuous),
             "n_boot": n_boot,
             "classifiers": list(models),
-            **({"max_synthetic": max_synthetic} if cap_notes else {}),
+            "max_synthetic": max_synthetic,
         },
         utility=utility,
         fidelity=fidelity,

@@ -143,7 +143,8 @@ def _figure(b64: str, alt: str, caption: str) -> str:
 
 
 def _intro(result: EvaluationResult) -> str:
-    sizes = ", ".join(f"{escape(k)} {v:,}" for k, v in result.sizes.items())
+    shown = {k: v for k, v in result.sizes.items() if k != "synthetic_measured" or v != result.sizes["synthetic"]}
+    sizes = ", ".join(f"{escape(k)} {v:,}" for k, v in shown.items())
     return (f"<p>Target <b>{escape(result.target)}</b>; rows: {sizes}. Privacy reference: "
             f"<b>{escape(result.reference)}</b> rows. Seed {result.seed}.</p>")
 

@@ -139,7 +139,11 @@ class EvaluationResult:
     fidelity: FidelityResult
     privacy: list[LeakageResult]
     notes: list[str] = field(default_factory=list)
-    version: int = 2  # 2: fidelity at the synthetic class mix (weighting, class_mix, Marginal.weighted)
+    # 2: fidelity at the synthetic class mix (weighting, class_mix, Marginal.weighted); 3: synthaug_version, and
+    # sizes.synthetic_measured, options.max_synthetic (null: no cap), utility.scores["synthetic"] ({} when skipped)
+    # always present
+    version: int = 3
+    synthaug_version: str = field(default_factory=lambda: _package_version())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers (NaN becomes None)."""
@@ -147,6 +151,12 @@ class EvaluationResult:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+
+def _package_version() -> str:
+    from .. import __version__
+
+    return __version__
 
 
 def _plain(value: Any) -> Any:

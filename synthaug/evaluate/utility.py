@@ -388,6 +388,7 @@ def _summarise(boot, added, classifiers, seeds, primary_metric, seed, notes) -> 
         key: {c: {m: [float(s[m][0]) for s in runs] for m in METRICS} for c, runs in per.items()}
         for key, per in boot.items()
     }
+    scores.setdefault("synthetic", {})  # synthetic-only training skipped (one class): present, and empty
     uplifts, verdicts = [], {}
     for key in boot:
         if key == "real":

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+import synthaug
 from synthaug import DataError, SynthaugWarning
 from synthaug.evaluate import EvaluationResult, evaluate, render_html, write_report
 
@@ -62,14 +63,14 @@ def test_random_oversampling_is_flagged_and_fresh_rows_are_not(result):
 def test_json_round_trip(result):
     data = json.loads(result.to_json())
     assert data["target"] == "label"
-    assert data["sizes"] == {"train": 120, "test": 120, "synthetic": 120, "reference": 120}
+    assert data["sizes"] == {"train": 120, "test": 120, "synthetic": 120, "reference": 120, "synthetic_measured": 120}
+    assert data["synthaug_version"] == synthaug.__version__ and data["version"] == 3
     assert data["privacy"][0]["measures"][0]["name"] == "dcr_share"
 
 
 
 def test_report_states_that_fidelity_is_at_the_synthetic_class_mix(result):
     data = json.loads(result.to_json())
-    assert data["version"] == 2
     mix = data["fidelity"]["class_mix"]
     assert mix["real"] != mix["synthetic"]  # the fresh rows' label shares differ a little by chance
     assert data["fidelity"]["weighting"] == "synthetic class mix"
@@ -363,3 +364,14 @@ def test_a_failing_classifier_is_named_with_its_setting(tables):
         evaluate(train, test, fresh, "label", holdout=holdout, baselines=(), random_state=0,
                  **{**FAST, "classifiers": {"mine": Boom()}})
     assert isinstance(caught.value.__cause__, RuntimeError)
+
+
+def test_a_one_class_synthetic_table_has_empty_synthetic_scores(tables):
+    """report.json's utility.scores lacked "synthetic" when synthetic-only training was skipped."""
+    train, holdout, test, fresh = tables
+    one = fresh[fresh["label"] == "yes"]
+    result = evaluate(train, test, one, "label", holdout=holdout, baselines=(), random_state=0, **FAST)
+    data = json.loads(result.to_json())
+    assert data["utility"]["scores"]["synthetic"] == {} and "synthetic" not in data["utility"]["settings"]
+    assert data["options"]["max_synthetic"] == 50_000
+    assert "<html" in render_html(result)

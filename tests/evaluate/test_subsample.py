@@ -71,11 +71,16 @@ def test_the_sample_follows_the_seed(tables):
 
 
 def test_a_table_at_or_below_the_cap_is_unchanged(tables):
-    whole = _evaluate(tables, max_synthetic=None).to_json()
-    assert _evaluate(tables, max_synthetic=120).to_json() == whole
-    assert _evaluate(tables).to_json() == whole  # the default cap is far above 120
-    assert "max_synthetic" not in json.loads(whole)["options"]
-    assert "synthetic_measured" not in json.loads(whole)["sizes"]
+    def measured(**cap):
+        report = _evaluate(tables, **cap).to_dict()
+        return report, {**report, "options": {k: v for k, v in report["options"].items() if k != "max_synthetic"}}
+
+    (whole, same), (at_cap, same_at_cap), (default, same_default) = (
+        measured(max_synthetic=None), measured(max_synthetic=120), measured())
+    assert same_at_cap == same and same_default == same  # the default cap is far above 120
+    assert (whole["options"]["max_synthetic"], at_cap["options"]["max_synthetic"]) == (None, 120)  # always present
+    assert default["options"]["max_synthetic"] == 50_000
+    assert whole["sizes"]["synthetic_measured"] == whole["sizes"]["synthetic"] == 120
 
 
 @pytest.mark.parametrize("value", [99, 0, 150.0, True, "1000"])

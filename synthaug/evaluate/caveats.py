@@ -142,3 +142,14 @@ def not_measurable(leakage: LeakageResult) -> None:
     for measure in leakage.measures:
         measure.verdict = "inconclusive"
 
+
+def small_release_notes(leakage: LeakageResult) -> list[str]:
+    """A note when ``leakage``'s records hold no exact copy, yet the exact-copies interval is wider than its
+    tolerance: with fewer than about 400 records the overall verdict cannot be "no measurable leak"."""
+    copies = next((m for m in leakage.measures if m.name == "exact_copies"), None)
+    if copies is None or copies.verdict != "inconclusive" or copies.details.get("records_rate", 1.0) > 0:
+        return []
+    return [f"with {leakage.n_records} {leakage.source} records and no exact copy among them, the exact-copies "
+            f"interval ({copies.low:.3f} to {copies.high:.3f}) is still wider than its tolerance "
+            f"({copies.tolerance:g}): a release of fewer than about 400 records cannot get 'no measurable leak', "
+            "at best 'inconclusive'"]

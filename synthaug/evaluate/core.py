@@ -19,7 +19,14 @@ from .._text import closest_name, columns_option, option_name, quoted
 from ..privacy import leakage as _leakage
 from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
-from .caveats import copies_notes, far_below_notes, not_measurable, overlap_notes, synthetic_overlap_notes
+from .caveats import (
+    copies_notes,
+    far_below_notes,
+    not_measurable,
+    overlap_notes,
+    small_release_notes,
+    synthetic_overlap_notes,
+)
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
 from .metrics import METRICS
@@ -143,7 +150,9 @@ def evaluate(
     issued as :class:`~synthaug.SynthaugWarning`. When half or more of the privacy reference is
     training rows (beyond the training table's own duplicates), every privacy verdict is
     "inconclusive": the measures would compare the records with training rows. Likewise the synthetic
-    records' privacy verdicts when they copy rows of the privacy reference (see :mod:`.caveats`).
+    records' privacy verdicts when they copy rows of the privacy reference (see :mod:`.caveats`). Two
+    notes are not warned: that the test set is the privacy reference, and that a release of fewer than
+    about 400 records cannot get "no measurable leak".
     """
     ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
     baselines, detection_rows = as_names(baselines) or (), _as_int(detection_rows)
@@ -221,8 +230,10 @@ def evaluate(
             random_state=child_seed(seed, 4),
         )
         privacy, privacy_notes = _privacy(real, train_c, synth_c, schema, baselines, child_seed(seed, 5), cache, steps)
-    privacy_notes += far_below_notes(privacy[0], reference_name) if synthetic_fair else []
+    fair = synthetic_fair and privacy_measurable
+    privacy_notes += far_below_notes(privacy[0], reference_name) if fair else []
     _warn(privacy_notes)
+    privacy_notes += small_release_notes(privacy[0]) if fair else []  # what the data can show: a note, no warning
     # a reference of training rows hides every source's leakage; synthetic copies of it, the synthetic records'
     for leakage in privacy if not privacy_measurable else [] if synthetic_fair else privacy[:1]:
         not_measurable(leakage)

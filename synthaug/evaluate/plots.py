@@ -99,7 +99,8 @@ DCR_CAPTION = (
     "Share of rows (vertical) at each distance to the closest training row (horizontal), one panel per "
     "kind of records: orange the records, blue the reference rows. Records piled up at the left, closer "
     "than the reference rows, would point to copies; overlapping curves, or records further right, are "
-    "what you want.")
+    "what you want. The last bin also holds every distance beyond the 99th percentile of both groups' "
+    "distances (the axis ends there).")
 
 
 def marginal_figure(fidelity: FidelityResult) -> str:

@@ -40,7 +40,10 @@ _TERMS = {
         "<i>0.39 [0.28, 0.51]</i> is a figure with its 95% interval: the range the true value plausibly "
         "lies in, given how many rows were measured. A verdict (helps / hurts, leaks / no measurable leak) "
         "is given only when the whole interval clears the threshold; &ldquo;no measurable effect&rdquo; and "
-        "&ldquo;inconclusive&rdquo; mean the data cannot tell, often because the tables are small."),
+        "&ldquo;inconclusive&rdquo; mean the data cannot tell, often because the tables are small. A release "
+        "of fewer than about 400 records is never &ldquo;no measurable leak&rdquo;: even with no copy at all, "
+        "the exact-copies interval stays wider than its tolerance (0.01), so the best it can get is "
+        "&ldquo;inconclusive&rdquo;."),
     "distance": (
         "Distance between two rows",
         "No unit: each numeric column's difference is divided by that column's range in the real rows "

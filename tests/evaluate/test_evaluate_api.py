@@ -183,7 +183,8 @@ def test_caveats_are_warnings_too(tables):
     with pytest.warns(SynthaugWarning) as caught:
         result = evaluate(train, test, fresh, "label", baselines=(), random_state=0, **FAST)
     said = [str(w.message) for w in caught if issubclass(w.category, SynthaugWarning)]
-    assert said == [n for n in result.notes if "test set is the privacy reference" not in n]
+    unwarned = ("test set is the privacy reference", "cannot get 'no measurable leak'")
+    assert said == [n for n in result.notes if not any(u in n for u in unwarned)]
     assert any("class(es) 'rare' have no test rows" in n for n in said)
     assert any("no records of class(es) 'rare'" in n for n in said)
     fidelity_note = next(n for n in said if "their real rows get weight 0" in n)  # was in fidelity.notes only
@@ -375,3 +376,15 @@ def test_a_one_class_synthetic_table_has_empty_synthetic_scores(tables):
     assert data["utility"]["scores"]["synthetic"] == {} and "synthetic" not in data["utility"]["settings"]
     assert data["options"]["max_synthetic"] == 50_000
     assert "<html" in render_html(result)
+
+
+def test_a_small_release_is_told_it_cannot_clear_every_measure(result, tables):
+    """Under about 400 records the exact-copies interval stays wider than its tolerance: never "no measurable
+    leak", which nothing said."""
+    (said,) = [n for n in result.notes if "cannot get 'no measurable leak'" in n]
+    assert said.startswith("with 120 synthetic records and no exact copy among them, the exact-copies interval (")
+    assert "is still wider than its tolerance (0.01): a release of fewer than about 400 records" in said
+    assert result.privacy[0].verdict != "no measurable leak"
+    train, holdout, test, fresh = tables
+    copies = evaluate(train, test, train, "label", holdout=holdout, baselines=(), random_state=0, **FAST)
+    assert not any("cannot get 'no measurable leak'" in n for n in copies.notes)  # copies: it leaks, no such note

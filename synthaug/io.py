@@ -8,7 +8,7 @@ import codecs
 import contextlib
 import gzip
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ._csv import CsvWriter
+from ._csv_codes import is_number, keep_codes
 from ._errors import DataError
 from ._paths import (  # noqa: F401 (the path checks and atomic writes, here since before they moved)
     TABLE_SUFFIXES,
@@ -31,12 +32,46 @@ from ._paths import (  # noqa: F401 (the path checks and atomic writes, here sin
 from .tabular.datetimes import UNITS_NS, n_out_of_range, resolution_ns
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV (``.csv.gz`` too) or Parquet file; missing, empty or unparsable files raise DataError."""
-    path = Path(path)
+def read_table(path: str | Path, text_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """Read a CSV (``.csv.gz`` too) or Parquet file; missing, empty or unparsable files raise DataError.
+
+    A CSV's numeric-looking codes (``00123``, ``250`` beside ``250.00``) stay text
+    (:mod:`synthaug._csv_codes`), as do its numeric ``text_columns``."""
+    return _read(Path(path), text_columns)[0]
+
+
+def read_tables(paths: Mapping[str, str | Path | None]) -> dict[str, pd.DataFrame | None]:
+    """Read the tables of one job (evaluate's train, test, synthetic) by :func:`read_table`, alike: a
+    column kept as codes in one CSV is text in every CSV, though another's values have no leading zero."""
+    read = {role: None if path is None else _read(Path(path)) for role, path in paths.items()}
+    codes = set().union(*(found[1] for found in read.values() if found is not None))
+    tables = {}
+    for role, found in read.items():
+        frame = None if found is None else found[0]
+        if frame is not None and any(c in frame.columns and is_number(frame[c].dtype) for c in codes - found[1]):
+            frame = _read(Path(paths[role]), codes)[0]
+        tables[role] = frame
+    return tables
+
+
+def _read(path: Path, text_columns: Iterable[str] = ()) -> tuple[pd.DataFrame, set[str]]:
+    """A table and the names of the CSV columns kept as codes."""
     fmt = check_table_file(path)
+    frame = _parse(path, fmt)
+    codes: set[str] = set()
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        raise DataError(f"{path}: file has no rows")
+    if fmt == "csv" and frame.shape[1] == 1 and (hint := _separator_hint(path, fmt)):
+        raise DataError(f"{path}: read as a single column {str(frame.columns[0])[:40]!r}{hint}")
+    if fmt == "csv":
+        frame, codes = _tidy_csv(frame, path, set(text_columns))
+    return frame, codes
+
+
+def _parse(path: Path, fmt: str, **options) -> pd.DataFrame:
+    """pandas' reading of the file (``options`` for ``read_csv``), its errors as DataErrors naming the file."""
     try:
-        frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
+        return pd.read_csv(path, **options) if fmt == "csv" else pd.read_parquet(path)
     except UnicodeDecodeError:
         raise DataError(f"{path}: {_not_utf8(_text_bytes(path))}") from None
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # EOFError was a traceback, the others unnamed
@@ -44,13 +79,11 @@ def read_table(path: str | Path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowInvalid) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: cannot be read as {fmt}: {first}{_separator_hint(path, fmt)}") from None
-    if frame.shape[0] == 0 or frame.shape[1] == 0:
-        raise DataError(f"{path}: file has no rows")
-    if fmt == "csv" and frame.shape[1] == 1:
-        hint = _separator_hint(path, fmt)
-        if hint:
-            raise DataError(f"{path}: read as a single column {str(frame.columns[0])[:40]!r}{hint}")
-    return frame
+
+
+def _tidy_csv(frame: pd.DataFrame, path: Path, text_columns: set[str]) -> tuple[pd.DataFrame, set[str]]:
+    """A CSV as pandas read it, its codes as text (:mod:`synthaug._csv_codes`)."""
+    return keep_codes(frame, path, lambda columns: _parse(path, "csv", usecols=columns, dtype=str), text_columns)
 
 
 BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),  # before UTF-16's:

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from ._csv import CsvWriter
 from ._csv_codes import is_number, keep_codes
+from ._csv_read import check_names, header_names, unnamed_columns
 from ._errors import DataError
 from ._paths import (  # noqa: F401 (the path checks and atomic writes, here since before they moved)
     TABLE_SUFFIXES,
@@ -36,7 +37,8 @@ def read_table(path: str | Path, text_columns: Iterable[str] = ()) -> pd.DataFra
     """Read a CSV (``.csv.gz`` too) or Parquet file; missing, empty or unparsable files raise DataError.
 
     A CSV's numeric-looking codes (``00123``, ``250`` beside ``250.00``) stay text
-    (:mod:`synthaug._csv_codes`), as do its numeric ``text_columns``."""
+    (:mod:`synthaug._csv_codes`), as do its numeric ``text_columns``; its header names are checked
+    (:mod:`synthaug._csv_read`)."""
     return _read(Path(path), text_columns)[0]
 
 
@@ -82,8 +84,25 @@ def _parse(path: Path, fmt: str, **options) -> pd.DataFrame:
 
 
 def _tidy_csv(frame: pd.DataFrame, path: Path, text_columns: set[str]) -> tuple[pd.DataFrame, set[str]]:
-    """A CSV as pandas read it, its codes as text (:mod:`synthaug._csv_codes`)."""
-    return keep_codes(frame, path, lambda columns: _parse(path, "csv", usecols=columns, dtype=str), text_columns)
+    """A CSV as pandas read it, its header checked (:mod:`synthaug._csv_read`), its codes as text."""
+    names = header_names(path)
+    check_names(names, path)
+    options = {}
+    if not (isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0):  # pandas took fields for an index
+        frame, options = _without_trailing_fields(frame, path, len(names)), {"index_col": False}
+    frame = unnamed_columns(frame, names, path)
+    return keep_codes(frame, path, lambda columns: _parse(path, "csv", usecols=columns, dtype=str, **options),
+                      text_columns)
+
+
+def _without_trailing_fields(frame: pd.DataFrame, path: Path, n_names: int) -> pd.DataFrame:
+    """The file read again without the fields that data rows hold beyond the header's names, when they
+    are empty in every row (trailing commas); otherwise a DataError."""
+    extra = frame.index.nlevels
+    if not frame.iloc[:, -extra:].isna().all().all():
+        raise DataError(f"{path}: the data rows have {extra} field(s) more than the header's {n_names} names; "
+                        "name every column in the header")
+    return _parse(path, "csv", index_col=False)
 
 
 BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),  # before UTF-16's:

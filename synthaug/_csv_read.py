@@ -1,15 +1,20 @@
-"""Checks on a CSV file as pandas read it, from its header row as written.
+"""Checks on a CSV file as pandas read it: what spreadsheets leave in exports, found in the raw text.
 
-* a name given twice is refused (pandas would read ``outcome`` and ``outcome.1`` and
-  ``--target outcome`` pick the first); names that differ only by case or surrounding spaces
+* header names: a name given twice is refused (pandas would read ``outcome`` and ``outcome.1``
+  and ``--target outcome`` pick the first); names that differ only by case or surrounding spaces
   warn; a column with no name is dropped with a warning when it is empty (Excel's trailing
-  columns) or holds row numbers (a saved index), and refused otherwise.
+  columns) or holds row numbers (a saved index), and refused otherwise;
+* rows that are entirely empty (``,,,,``) are dropped with a warning;
+* a header repeated below the first and a totals row at the end are refused, naming the line.
+
+Line numbers are the file's (quoted line breaks counted), from :func:`data_row_lines`.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +22,18 @@ import pandas as pd
 
 from ._errors import DataError, warn
 from ._paths import is_gzip
+
+TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "subtotal"})
+
+
+def text_bytes(path: Path, size: int = -1) -> bytes:
+    """A CSV file's bytes as pandas parses them (a ``.csv.gz`` decompressed): the first ``size``, or all;
+    b"" for a ``.csv.gz`` gzip cannot read."""
+    try:
+        with gzip.open(path) if is_gzip(path) else open(path, "rb") as handle:
+            return handle.read(size)
+    except (OSError, EOFError, zlib.error):
+        return b""
 
 
 def header_names(path: Path) -> list[str]:
@@ -75,6 +92,63 @@ def _row_numbers(col: pd.Series) -> bool:
         return False
     values = col.to_numpy()
     return bool(np.array_equal(values, np.arange(len(values))) or np.array_equal(values, np.arange(1, len(values) + 1)))
+
+
+def empty_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows are entirely empty (``,,,,``: every value missing)."""
+    return frame.isna().all(axis=1).to_numpy()
+
+
+def drop_rows(frame: pd.DataFrame, empty: np.ndarray, path: Path) -> pd.DataFrame:
+    """``frame`` without its ``empty`` rows, with a warning giving their count and first line."""
+    if not empty.any():
+        return frame
+    first = data_row_lines(text_bytes(path))[np.flatnonzero(empty)[0]]
+    warn(f"{path}: dropped {int(empty.sum())} empty row(s) (the first on line {first})")
+    return frame.loc[~empty].reset_index(drop=True)
+
+
+def check_stray_rows(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse a header repeated below the first and a totals row at the end, naming their lines
+    (``frame``'s index: the rows' places in the file)."""
+    repeats = frame.index[_repeats_header(frame)]
+    if repeats.size:
+        lines = data_row_lines(text_bytes(path))[repeats]
+        more = f" (and {repeats.size - 1} more line(s))" if repeats.size > 1 else ""
+        raise DataError(f"{path}: line {lines[0]} repeats the header{more}; delete it (tables pasted into one file?)")
+    present = frame.iloc[-1].dropna() if len(frame) else pd.Series(dtype=object)
+    first = present.iloc[0] if len(present) else None
+    if isinstance(first, str) and first.strip().rstrip(":").casefold() in TOTAL_WORDS:
+        line = data_row_lines(text_bytes(path))[frame.index[-1]]
+        raise DataError(f"{path}: line {line} looks like a totals row (its first cell is {first.strip()!r}), "
+                        "not a record; delete it")
+
+
+def _repeats_header(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows hold every column's own name (compared column by column, vectorised)."""
+    rows = np.ones(len(frame), dtype=bool)
+    for name, col in frame.items():
+        if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+            return np.zeros(len(frame), dtype=bool)  # a number column holds no names (numeric names are rare)
+        rows &= (col == str(name)).fillna(False).to_numpy(dtype=bool)
+        if not rows.any():
+            break
+    return rows
+
+
+def data_row_lines(raw: bytes) -> np.ndarray:
+    """The file line (1-based) on which each data row starts, as pandas counts rows: records end at a
+    line break outside quotes, and blank records (only spaces) are skipped; the first is the header."""
+    data = np.frombuffer(raw, dtype=np.uint8)
+    breaks = np.flatnonzero(data == (10 if b"\n" in raw else 13))
+    quotes = np.flatnonzero(data == ord('"'))
+    ends = breaks[np.searchsorted(quotes, breaks) % 2 == 0]  # even quotes before: not inside a field
+    ends = np.append(ends, len(data))
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    solid = np.flatnonzero(~np.isin(data, np.frombuffer(b" \t\r\n\x0b\x0c", dtype=np.uint8)))
+    filled = np.searchsorted(solid, starts) < np.searchsorted(solid, ends)
+    lines = np.searchsorted(breaks, starts) + 1  # line breaks before a record's start, plus one
+    return lines[filled][1:]
 
 
 def _listed(items: list) -> str:

@@ -17,7 +17,15 @@ import pyarrow.parquet as pq
 
 from ._csv import CsvWriter
 from ._csv_codes import is_number, keep_codes
-from ._csv_read import check_names, header_names, unnamed_columns
+from ._csv_read import (
+    check_names,
+    check_stray_rows,
+    drop_rows,
+    empty_rows,
+    header_names,
+    text_bytes,
+    unnamed_columns,
+)
 from ._errors import DataError
 from ._paths import (  # noqa: F401 (the path checks and atomic writes, here since before they moved)
     TABLE_SUFFIXES,
@@ -37,8 +45,8 @@ def read_table(path: str | Path, text_columns: Iterable[str] = ()) -> pd.DataFra
     """Read a CSV (``.csv.gz`` too) or Parquet file; missing, empty or unparsable files raise DataError.
 
     A CSV's numeric-looking codes (``00123``, ``250`` beside ``250.00``) stay text
-    (:mod:`synthaug._csv_codes`), as do its numeric ``text_columns``; its header names are checked
-    (:mod:`synthaug._csv_read`)."""
+    (:mod:`synthaug._csv_codes`), as do its numeric ``text_columns``; what spreadsheets leave in
+    exports is dropped with a warning or refused (:mod:`synthaug._csv_read`)."""
     return _read(Path(path), text_columns)[0]
 
 
@@ -67,6 +75,8 @@ def _read(path: Path, text_columns: Iterable[str] = ()) -> tuple[pd.DataFrame, s
         raise DataError(f"{path}: read as a single column {str(frame.columns[0])[:40]!r}{hint}")
     if fmt == "csv":
         frame, codes = _tidy_csv(frame, path, set(text_columns))
+    if frame.shape[0] == 0:  # every row empty
+        raise DataError(f"{path}: file has no rows")
     return frame, codes
 
 
@@ -75,7 +85,7 @@ def _parse(path: Path, fmt: str, **options) -> pd.DataFrame:
     try:
         return pd.read_csv(path, **options) if fmt == "csv" else pd.read_parquet(path)
     except UnicodeDecodeError:
-        raise DataError(f"{path}: {_not_utf8(_text_bytes(path))}") from None
+        raise DataError(f"{path}: {_not_utf8(text_bytes(path))}") from None
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # EOFError was a traceback, the others unnamed
         raise DataError(f"{path}: cannot be read as gzip-compressed csv: {_gzip_trouble(exc)}") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowInvalid) as exc:
@@ -84,15 +94,18 @@ def _parse(path: Path, fmt: str, **options) -> pd.DataFrame:
 
 
 def _tidy_csv(frame: pd.DataFrame, path: Path, text_columns: set[str]) -> tuple[pd.DataFrame, set[str]]:
-    """A CSV as pandas read it, its header checked (:mod:`synthaug._csv_read`), its codes as text."""
+    """A CSV as pandas read it, checked and tidied (:mod:`synthaug._csv_read`), its codes as text."""
     names = header_names(path)
     check_names(names, path)
     options = {}
     if not (isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0):  # pandas took fields for an index
         frame, options = _without_trailing_fields(frame, path, len(names)), {"index_col": False}
     frame = unnamed_columns(frame, names, path)
-    return keep_codes(frame, path, lambda columns: _parse(path, "csv", usecols=columns, dtype=str, **options),
-                      text_columns)
+    empty = empty_rows(frame)
+    check_stray_rows(frame.loc[~empty], path)
+    frame, codes = keep_codes(frame, path, lambda columns: _parse(path, "csv", usecols=columns, dtype=str, **options),
+                              text_columns)
+    return drop_rows(frame, empty, path), codes
 
 
 def _without_trailing_fields(frame: pd.DataFrame, path: Path, n_names: int) -> pd.DataFrame:
@@ -116,14 +129,6 @@ def _gzip_trouble(exc: Exception) -> str:
     if str(exc).startswith("Not a gzipped file"):
         return "it is not gzip-compressed; if it is plain CSV, name it .csv"
     return "it is damaged (the compressed data does not check out)"
-
-
-def _text_bytes(path: Path) -> bytes:
-    """A CSV file's bytes as pandas parsed them: a ``.csv.gz`` decompressed."""
-    if is_gzip(path):
-        with gzip.open(path) as handle:
-            return handle.read()
-    return path.read_bytes()
 
 
 def _not_utf8(raw: bytes) -> str:

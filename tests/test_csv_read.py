@@ -1,4 +1,4 @@
-"""synthaug._csv_read through synthaug.io.read_table: header names as written."""
+"""synthaug._csv_read through synthaug.io.read_table: header names and spreadsheet leftovers."""
 
 import re
 
@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError, SynthaugWarning
+from synthaug._csv_read import data_row_lines
 from synthaug.io import read_table
 
 
@@ -60,4 +61,32 @@ def test_trailing_commas_do_not_shift_the_columns(tmp_path):
     assert list(frame.columns) == ["a", "b"] and frame["a"].tolist() == [1, 3] and frame["b"].tolist() == [2, 4]
     with pytest.raises(DataError, match=r"the data rows have 1 field\(s\) more than the header's 2 names"):
         read_table(_csv(tmp_path, "a,b\nx,1,2\ny,3,4\n"))
+
+
+def test_empty_rows_are_dropped_with_their_count_and_first_line(tmp_path):
+    path = _csv(tmp_path, 'age,note,y\n49,"two\nlines",A\n,,\n53,x,B\n\n,,\n')
+    with pytest.warns(SynthaugWarning, match=r"dropped 2 empty row\(s\) \(the first on line 4\)"):
+        frame = read_table(path)
+    assert frame["age"].tolist() == [49, 53] and frame["y"].tolist() == ["A", "B"]
+
+
+def test_a_repeated_header_is_named_by_its_line_before_any_column_check(tmp_path):
+    rows = "".join(f"{i},{i % 3}.5,{'AB'[i % 2]}\n" for i in range(6))
+    path = _csv(tmp_path, f'age,charge,outcome\n{rows}\nage,charge,outcome\n{rows}')  # a blank line before it
+    with pytest.raises(DataError, match=r"t.csv: line 9 repeats the header; delete it"):
+        read_table(path)  # was: target column 'outcome' ... or a numeric column with stray strings
+
+
+def test_a_totals_row_at_the_end_is_named_by_its_line(tmp_path):
+    rows = "".join(f"{i},{i}.5,{'AB'[i % 2]}\n" for i in range(4))
+    with pytest.raises(DataError, match=r"line 6 looks like a totals row \(its first cell is 'Total'\)"):
+        read_table(_csv(tmp_path, f"age,charge,outcome\n{rows}Total,12.0,\n,,\n"))  # empty rows after it too
+    with pytest.raises(DataError, match=r"line 6 looks like a totals row \(its first cell is 'Sum:'\)"):
+        read_table(_csv(tmp_path, f"age,charge,outcome\n{rows},Sum:,\n"))
+
+
+def test_data_row_lines_count_quoted_line_breaks_and_skip_blank_lines():
+    raw = b'\n a,b\r\n1,"x\r\ny"\r\n  \r\n2,z\r\n,\n3,"""q"""\n'
+    assert data_row_lines(raw).tolist() == [3, 6, 7, 8]
+    assert data_row_lines(b"a,b\r1,2\r3,4").tolist() == [2, 3]  # old Mac line ends
 

@@ -1,9 +1,12 @@
 """Checks on a CSV file as pandas read it: what spreadsheets leave in exports, found in the raw text.
 
+* a workbook or other binary file renamed ``.csv`` (:func:`not_text`, from its first bytes);
 * header names: a name given twice is refused (pandas would read ``outcome`` and ``outcome.1``
   and ``--target outcome`` pick the first); names that differ only by case or surrounding spaces
   warn; a column with no name is dropped with a warning when it is empty (Excel's trailing
   columns) or holds row numbers (a saved index), and refused otherwise;
+* data rows with one field more than the header (pandas silently takes the first field for a row
+  index): dropped when that field is empty in every row (a trailing comma), else refused;
 * rows that are entirely empty (``,,,,``) are dropped with a warning;
 * a header repeated below the first and a totals row at the end are refused, naming the line.
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -23,12 +27,34 @@ import pandas as pd
 from ._errors import DataError, warn
 from ._paths import is_gzip
 
+SIGNATURES = ((b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"), (b"PAR1", "parquet"))
+NOT_TEXT = {
+    "xlsx": "is an Excel workbook (.xlsx), not a text table; open it in Excel and save it as 'CSV UTF-8'",
+    "xls": "is an Excel 97-2003 workbook (.xls), not a text table; open it in Excel and save it as 'CSV UTF-8'",
+    "parquet": "is a Parquet file, not a text table; name it .parquet",
+    "zip": "is a zip archive, not a text table; unzip it and give the table inside",
+    "damaged": "is not a text table (it starts like a zip archive or an Excel workbook, but is damaged)",
+}
 TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "subtotal"})
+
+
+def not_text(path: Path) -> str | None:
+    """Why a ``.csv`` file is not a text table when its first bytes say so ("is an Excel workbook
+    (.xlsx), ..."), else None."""
+    head = text_bytes(path, 8)
+    kind = next((name for mark, name in SIGNATURES if head.startswith(mark)), None)
+    if kind == "zip" and not is_gzip(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                kind = "xlsx" if any(m.startswith("xl/") for m in archive.namelist()) else "zip"
+        except (zipfile.BadZipFile, OSError):
+            kind = "damaged"
+    return NOT_TEXT.get(kind)
 
 
 def text_bytes(path: Path, size: int = -1) -> bytes:
     """A CSV file's bytes as pandas parses them (a ``.csv.gz`` decompressed): the first ``size``, or all;
-    b"" for a ``.csv.gz`` gzip cannot read."""
+    b"" for a ``.csv.gz`` gzip cannot read (pandas' reading names the trouble)."""
     try:
         with gzip.open(path) if is_gzip(path) else open(path, "rb") as handle:
             return handle.read(size)

@@ -23,6 +23,7 @@ from ._csv_read import (
     drop_rows,
     empty_rows,
     header_names,
+    not_text,
     text_bytes,
     unnamed_columns,
 )
@@ -67,6 +68,8 @@ def read_tables(paths: Mapping[str, str | Path | None]) -> dict[str, pd.DataFram
 def _read(path: Path, text_columns: Iterable[str] = ()) -> tuple[pd.DataFrame, set[str]]:
     """A table and the names of the CSV columns kept as codes."""
     fmt = check_table_file(path)
+    if fmt == "csv" and (why := not_text(path)):  # before pandas, which read a workbook as bad UTF-8 or no rows
+        raise DataError(f"{path}: {why}")
     frame = _parse(path, fmt)
     codes: set[str] = set()
     if frame.shape[0] == 0 or frame.shape[1] == 0:

@@ -1,7 +1,9 @@
-"""synthaug._csv_read through synthaug.io.read_table: header names and spreadsheet leftovers."""
+"""synthaug._csv_read through synthaug.io.read_table: header names, spreadsheet leftovers, non-text files."""
 
 import re
+import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -90,3 +92,22 @@ def test_data_row_lines_count_quoted_line_breaks_and_skip_blank_lines():
     assert data_row_lines(raw).tolist() == [3, 6, 7, 8]
     assert data_row_lines(b"a,b\r1,2\r3,4").tolist() == [2, 3]  # old Mac line ends
 
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("xlsx", r"is an Excel workbook \(.xlsx\), not a text table; open it in Excel and save it as 'CSV UTF-8'"),
+    ("zip", "is a zip archive, not a text table"),
+    (b"PK\x03\x04garbage", "is not a text table"),  # was: file has no rows
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), r"is an Excel 97-2003 workbook \(.xls\)"),
+    ("parquet", "is a Parquet file, not a text table; name it .parquet"),
+])
+def test_a_binary_file_named_csv_says_what_it_is(tmp_path, content, message):
+    path = tmp_path / "t.csv"
+    if content in ("xlsx", "zip"):
+        with zipfile.ZipFile(path, "w") as archive:  # was: line 1 is not UTF-8 text (byte 0x..)
+            archive.writestr("xl/workbook.xml" if content == "xlsx" else "data.csv", "a,b\n1,2\n" * 50)
+    elif content == "parquet":
+        pd.DataFrame({"a": np.arange(3)}).to_parquet(path)
+    else:
+        path.write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        read_table(path)

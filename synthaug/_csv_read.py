@@ -5,8 +5,9 @@
   and ``--target outcome`` pick the first); names that differ only by case or surrounding spaces
   warn; a column with no name is dropped with a warning when it is empty (Excel's trailing
   columns) or holds row numbers (a saved index), and refused otherwise;
-* data rows with one field more than the header (pandas silently takes the first field for a row
-  index): dropped when that field is empty in every row (a trailing comma), else refused;
+* (in :mod:`synthaug.io`, which reads the file again) data rows with one field more than the header
+  (pandas silently takes the first field for a row index): dropped when that field is empty in
+  every row (a trailing comma), else refused;
 * rows that are entirely empty (``,,,,``) are dropped with a warning;
 * a header repeated below the first and a totals row at the end are refused, naming the line.
 

@@ -148,7 +148,7 @@ def evaluate_command(
         raise DataError("--target: the class column is required for tables")
     from .evaluate import evaluate, write_report
     from .evaluate.report import check_report_dir
-    from .io import read_table
+    from .io import read_tables
 
     check_report_dir(out)  # before the evaluation, not after it
     options = {"n_seeds": seeds, "ratios": tuple(numbers("--ratio", ratio)) if ratio else None, "n_jobs": jobs,
@@ -157,7 +157,7 @@ def evaluate_command(
                "baselines": _baselines(baselines), "sensitive": column_names(sensitive) or None}
     options = {k: v for k, v in options.items() if v is not None}
     paths = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
-    tables = {name: read_table(path) if path is not None else None for name, path in paths.items()}
+    tables = read_tables(paths)  # a column of codes in one CSV is text in each
     try:
         if quiet:
             result = evaluate(**tables, target=target, random_state=seed, **options)

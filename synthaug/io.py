@@ -8,7 +8,7 @@ import codecs
 import contextlib
 import gzip
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +16,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ._csv import CsvWriter
+from ._csv_codes import is_number, keep_codes
+from ._csv_read import (
+    check_names,
+    check_stray_rows,
+    drop_rows,
+    empty_rows,
+    header_names,
+    not_text,
+    text_bytes,
+    unnamed_columns,
+)
 from ._errors import DataError
 from ._paths import (  # noqa: F401 (the path checks and atomic writes, here since before they moved)
     TABLE_SUFFIXES,
@@ -31,26 +42,83 @@ from ._paths import (  # noqa: F401 (the path checks and atomic writes, here sin
 from .tabular.datetimes import UNITS_NS, n_out_of_range, resolution_ns
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV (``.csv.gz`` too) or Parquet file; missing, empty or unparsable files raise DataError."""
-    path = Path(path)
+def read_table(path: str | Path, text_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """Read a CSV (``.csv.gz`` too) or Parquet file; missing, empty or unparsable files raise DataError.
+
+    A CSV's numeric-looking codes (``00123``, ``250`` beside ``250.00``) stay text
+    (:mod:`synthaug._csv_codes`), as do its numeric ``text_columns``; what spreadsheets leave in
+    exports is dropped with a warning or refused (:mod:`synthaug._csv_read`)."""
+    return _read(Path(path), text_columns)[0]
+
+
+def read_tables(paths: Mapping[str, str | Path | None]) -> dict[str, pd.DataFrame | None]:
+    """Read the tables of one job (evaluate's train, test, synthetic) by :func:`read_table`, alike: a
+    column kept as codes in one CSV is text in every CSV, though another's values have no leading zero."""
+    read = {role: None if path is None else _read(Path(path)) for role, path in paths.items()}
+    codes = set().union(*(found[1] for found in read.values() if found is not None))
+    tables = {}
+    for role, found in read.items():
+        frame = None if found is None else found[0]
+        if frame is not None and any(c in frame.columns and is_number(frame[c].dtype) for c in codes - found[1]):
+            frame = _read(Path(paths[role]), codes)[0]
+        tables[role] = frame
+    return tables
+
+
+def _read(path: Path, text_columns: Iterable[str] = ()) -> tuple[pd.DataFrame, set[str]]:
+    """A table and the names of the CSV columns kept as codes."""
     fmt = check_table_file(path)
+    if fmt == "csv" and (why := not_text(path)):  # before pandas, which read a workbook as bad UTF-8 or no rows
+        raise DataError(f"{path}: {why}")
+    frame = _parse(path, fmt)
+    codes: set[str] = set()
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        raise DataError(f"{path}: file has no rows")
+    if fmt == "csv" and frame.shape[1] == 1 and (hint := _separator_hint(path, fmt)):
+        raise DataError(f"{path}: read as a single column {str(frame.columns[0])[:40]!r}{hint}")
+    if fmt == "csv":
+        frame, codes = _tidy_csv(frame, path, set(text_columns))
+    if frame.shape[0] == 0:  # every row empty
+        raise DataError(f"{path}: file has no rows")
+    return frame, codes
+
+
+def _parse(path: Path, fmt: str, **options) -> pd.DataFrame:
+    """pandas' reading of the file (``options`` for ``read_csv``), its errors as DataErrors naming the file."""
     try:
-        frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
+        return pd.read_csv(path, **options) if fmt == "csv" else pd.read_parquet(path)
     except UnicodeDecodeError:
-        raise DataError(f"{path}: {_not_utf8(_text_bytes(path))}") from None
+        raise DataError(f"{path}: {_not_utf8(text_bytes(path))}") from None
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # EOFError was a traceback, the others unnamed
         raise DataError(f"{path}: cannot be read as gzip-compressed csv: {_gzip_trouble(exc)}") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowInvalid) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: cannot be read as {fmt}: {first}{_separator_hint(path, fmt)}") from None
-    if frame.shape[0] == 0 or frame.shape[1] == 0:
-        raise DataError(f"{path}: file has no rows")
-    if fmt == "csv" and frame.shape[1] == 1:
-        hint = _separator_hint(path, fmt)
-        if hint:
-            raise DataError(f"{path}: read as a single column {str(frame.columns[0])[:40]!r}{hint}")
-    return frame
+
+
+def _tidy_csv(frame: pd.DataFrame, path: Path, text_columns: set[str]) -> tuple[pd.DataFrame, set[str]]:
+    """A CSV as pandas read it, checked and tidied (:mod:`synthaug._csv_read`), its codes as text."""
+    names = header_names(path)
+    check_names(names, path)
+    options = {}
+    if not (isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0):  # pandas took fields for an index
+        frame, options = _without_trailing_fields(frame, path, len(names)), {"index_col": False}
+    frame = unnamed_columns(frame, names, path)
+    empty = empty_rows(frame)
+    check_stray_rows(frame.loc[~empty], path)
+    frame, codes = keep_codes(frame, path, lambda columns: _parse(path, "csv", usecols=columns, dtype=str, **options),
+                              text_columns)
+    return drop_rows(frame, empty, path), codes
+
+
+def _without_trailing_fields(frame: pd.DataFrame, path: Path, n_names: int) -> pd.DataFrame:
+    """The file read again without the fields that data rows hold beyond the header's names, when they
+    are empty in every row (trailing commas); otherwise a DataError."""
+    extra = frame.index.nlevels
+    if not frame.iloc[:, -extra:].isna().all().all():
+        raise DataError(f"{path}: the data rows have {extra} field(s) more than the header's {n_names} names; "
+                        "name every column in the header")
+    return _parse(path, "csv", index_col=False)
 
 
 BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),  # before UTF-16's:
@@ -64,14 +132,6 @@ def _gzip_trouble(exc: Exception) -> str:
     if str(exc).startswith("Not a gzipped file"):
         return "it is not gzip-compressed; if it is plain CSV, name it .csv"
     return "it is damaged (the compressed data does not check out)"
-
-
-def _text_bytes(path: Path) -> bytes:
-    """A CSV file's bytes as pandas parsed them: a ``.csv.gz`` decompressed."""
-    if is_gzip(path):
-        with gzip.open(path) as handle:
-            return handle.read()
-    return path.read_bytes()
 
 
 def _not_utf8(raw: bytes) -> str:

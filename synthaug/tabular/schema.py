@@ -22,6 +22,7 @@ MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are
 MIN_REPEATED_SHARE = 0.5  # more than this share of the rows must hold a value some other row holds too
 ID_MIN_UNIQUE_SHARE = 0.9  # string/integer columns this unique (and larger than below) look like ids
 ID_MIN_ROWS = 20
+TOKEN_CHARS = 4  # a non-number this short ('?', 'n/a', 'none') or all whitespace is a token, never a record's text
 NEAR_DATES = 0.9  # text whose distinct values are at least this share dates, but not all, gets a warning
 UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
 
@@ -173,7 +174,7 @@ def _infer_kind(col: pd.Series, name: str) -> str:
         if integral and looks_like_id(len(values), n_unique) and _is_monotonic(values):
             return "identifier"
         return "integer" if integral else "continuous"
-    _check_stray_strings(values, name)
+    _check_stray_strings(col, name)
     unique, dates = date_values(values)  # datetimes.is_date_column, the rule evaluate uses too
     if is_all_dates(dates):
         return "datetime"
@@ -218,12 +219,17 @@ def looks_like_id(n_rows: int, n_unique: int) -> bool:
     return n_rows >= ID_MIN_ROWS and n_unique >= ID_MIN_UNIQUE_SHARE * n_rows
 
 
-def _check_stray_strings(values: pd.Series, name: str) -> None:
+def _check_stray_strings(col: pd.Series, name: str) -> None:
     """A text column whose values are nearly all numbers is a numeric column with typos."""
-    parsed = pd.to_numeric(values, errors="coerce")
-    n_bad = int(parsed.isna().sum())
-    if 0 < n_bad <= max(1, int(0.05 * len(values))) and len(values) - n_bad > MAX_NUMERIC_CATEGORIES:
-        _raise_not_numeric(values, name, parsed)
+    bad = _not_numbers(col)
+    n_bad, n_present = int(bad.sum()), int(col.notna().sum())
+    if 0 < n_bad <= max(1, int(0.05 * n_present)) and n_present - n_bad > MAX_NUMERIC_CATEGORIES:
+        _raise_not_numeric(col, name, bad)
+
+
+def _not_numbers(col: pd.Series) -> np.ndarray:
+    """(n,) which present values of ``col`` are not numbers; positions are the column's (data rows)."""
+    return pd.to_numeric(col, errors="coerce").isna().to_numpy() & col.notna().to_numpy()
 
 
 def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np.ndarray) -> None:
@@ -240,17 +246,33 @@ def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np
     )
 
 
-def _raise_not_numeric(col: pd.Series, name: str, parsed: pd.Series | None = None) -> None:
-    parsed = pd.to_numeric(col.dropna(), errors="coerce") if parsed is None else parsed
-    bad = parsed.isna().to_numpy()
+def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None) -> None:
+    """A DataError naming the column, how many of its values are not numbers and the first's data row
+    (1-based among all rows, empty cells included), quoting it when :func:`_quotable`."""
+    bad = _not_numbers(col) if bad is None else bad
     if not bad.any():
         return
     where = int(np.flatnonzero(bad)[0])
+    first = col.iloc[where]
+    shown = f": {str(first)!r}" if _quotable(col[bad], first) else ""
     raise DataError(
         f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
-        f"(first at data row {where + 1}); fix them, or make it categorical: "
-        f"{_text.columns_option('categorical', [name])}"
+        f"(first at data row {where + 1}{shown}); make such cells empty if they mean missing, fix them if they "
+        f"are typos, or make it categorical: {_text.columns_option('categorical', [name])}"
     )
+
+
+def _quotable(stray: pd.Series, value) -> bool:
+    """Whether a message may quote ``value`` of the ``stray`` values: a short token (:func:`is_token`:
+    ``?``, ``n/a``, a space), too short to be a record's text, or one at least
+    :data:`~synthaug._text.MIN_SHOWN_ROWS` rows hold (a placeholder)."""
+    return bool(is_token(pd.Series([str(value)]))[0]) or int((stray == value).sum()) >= _text.MIN_SHOWN_ROWS
+
+
+def is_token(text: pd.Series) -> np.ndarray:
+    """(n,) which strings are short tokens: at most :data:`TOKEN_CHARS` characters, or only whitespace."""
+    text = text.astype(str)
+    return ((text.str.len() <= TOKEN_CHARS) | (text.str.strip() == "")).to_numpy()
 
 
 def select_columns(frame: pd.DataFrame, specs: list[ColumnSpec]) -> pd.DataFrame:

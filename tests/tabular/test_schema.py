@@ -62,8 +62,31 @@ def test_unknown_override_column_suggests_the_closest():
 def test_numeric_column_with_a_stray_string_names_column_and_row():
     values = [str(v) for v in range(40)]
     values[17] = "n/a?"
-    with pytest.raises(DataError, match=r"column 'amount' is numeric but 1 value\(s\).*data row 18"):
+    with pytest.raises(DataError, match=r"column 'amount' is numeric but 1 value\(s\).*data row 18: 'n/a\?'\)"):
         infer_schema(pd.DataFrame({"amount": values}))
+
+
+def test_a_stray_string_after_empty_cells_is_at_its_own_data_row_and_quoted():
+    # a '?' at data row 50 was reported at data row 30: the row counted only non-empty cells
+    values = [str(v) for v in range(60)]
+    values[10:30] = [None] * 20
+    values[49] = "?"
+    with pytest.raises(DataError) as info:
+        infer_schema(pd.DataFrame({"lab": values}))
+    said = str(info.value)
+    assert "1 value(s) are not numbers (first at data row 50: '?'); make such cells empty if they mean missing" \
+        in said, said
+    forced = pd.DataFrame({"lab": values, "x": np.arange(60) % 7})
+    with pytest.raises(DataError, match=r"data row 50: '\?'\)"):
+        infer_schema(forced, continuous=["lab"])
+
+
+def test_a_long_stray_value_held_by_one_row_is_not_quoted():
+    values = [str(v) for v in range(40)]
+    values[5] = "Ola Nordmann"
+    with pytest.raises(DataError, match=r"\(first at data row 6\); ") as info:
+        infer_schema(pd.DataFrame({"amount": values}))
+    assert "Ola" not in str(info.value)
 
 
 @pytest.mark.parametrize("values", [
@@ -112,7 +135,7 @@ def test_suggested_options_are_named_as_python_spells_them_and_the_cli_beside_th
     lists = said(lambda: infer_schema(pd.DataFrame({"my col": [[1, 2]] * 30})))
     assert lists.endswith("leave it out: drop=['my col']"), lists
     stray = said(lambda: infer_schema(pd.DataFrame({"amount": [*map(str, range(39)), "n/a?"]})))
-    assert stray.endswith("fix them, or make it categorical: categorical=['amount']"), stray
+    assert stray.endswith("fix them if they are typos, or make it categorical: categorical=['amount']"), stray
     with pytest.warns(SynthaugWarning) as caught:
         infer_schema(pd.DataFrame({"id": [f"u{i}" for i in range(40)], "x": np.arange(40) % 3}))
     warned = str(caught[0].message)

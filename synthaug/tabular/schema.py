@@ -22,6 +22,8 @@ MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are
 MIN_REPEATED_SHARE = 0.5  # more than this share of the rows must hold a value some other row holds too
 ID_MIN_UNIQUE_SHARE = 0.9  # string/integer columns this unique (and larger than below) look like ids
 ID_MIN_ROWS = 20
+MIN_NUMBER_SHARE = 0.5  # text at least this share numbers, the rest a few short tokens, is numbers with placeholders
+MAX_TOKENS = 5  # ... at most this many distinct tokens
 TOKEN_CHARS = 4  # a non-number this short ('?', 'n/a', 'none') or all whitespace is a token, never a record's text
 NEAR_DATES = 0.9  # text whose distinct values are at least this share dates, but not all, gets a warning
 UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
@@ -225,6 +227,26 @@ def _check_stray_strings(col: pd.Series, name: str) -> None:
     n_bad, n_present = int(bad.sum()), int(col.notna().sum())
     if 0 < n_bad <= max(1, int(0.05 * n_present)) and n_present - n_bad > MAX_NUMERIC_CATEGORIES:
         _raise_not_numeric(col, name, bad)
+    _check_missing_tokens(col, name, bad)
+
+
+def _check_missing_tokens(col: pd.Series, name: str, bad: np.ndarray) -> None:
+    """A DataError for numbers among a few distinct short tokens ('-', '?', 'none', ' '): missing values
+    spelled as text, which made the column categorical and folded away most of its numbers. Columns
+    whose numbers are a few repeated codes (a stage 1-4 beside 'X') are categorical anyway, and stay so."""
+    present = col.notna().to_numpy()
+    numbers = pd.to_numeric(col[present & ~bad], errors="coerce")
+    if not bad.any() or len(numbers) < MIN_NUMBER_SHARE * present.sum():
+        return
+    tokens = col[bad].astype(str).value_counts()
+    if len(tokens) > MAX_TOKENS or not is_token(tokens.index.to_series()).all():
+        return
+    if numbers.nunique() <= MAX_NUMERIC_CATEGORIES and values_repeat(numbers):
+        return
+    held = ", ".join(f"{token!r} ({count})" for token, count in tokens.items())
+    raise DataError(f"column {name!r}: {int(bad.sum())} cells hold {held} among {len(numbers)} numbers; if they "
+                    f"mean missing, make them empty cells (or {_text.columns_option('categorical', [name])} to "
+                    "model it as text)")
 
 
 def _not_numbers(col: pd.Series) -> np.ndarray:

@@ -22,6 +22,7 @@ MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are
 MIN_REPEATED_SHARE = 0.5  # more than this share of the rows must hold a value some other row holds too
 ID_MIN_UNIQUE_SHARE = 0.9  # string/integer columns this unique (and larger than below) look like ids
 ID_MIN_ROWS = 20
+DENSE_ID_SPAN = 1.5  # distinct integers spanning at most this many times their count are a sequence number
 MIN_NUMBER_SHARE = 0.5  # text at least this share numbers, the rest a few short tokens, is numbers with placeholders
 MAX_TOKENS = 5  # ... at most this many distinct tokens
 TOKEN_CHARS = 4  # a non-number this short ('?', 'n/a', 'none') or all whitespace is a token, never a record's text
@@ -173,7 +174,7 @@ def _infer_kind(col: pd.Series, name: str) -> str:
         integral = bool(np.all(np.mod(values.to_numpy(dtype=float), 1.0) == 0.0))
         if n_unique <= MAX_NUMERIC_CATEGORIES and values_repeat(values):
             return "categorical"
-        if integral and looks_like_id(len(values), n_unique) and _is_monotonic(values):
+        if integral and looks_like_id(len(values), n_unique) and (_is_monotonic(values) or _is_dense(values)):
             return "identifier"
         return "integer" if integral else "continuous"
     _check_stray_strings(col, name)
@@ -214,6 +215,13 @@ def _is_bool_object(values: pd.Series) -> bool:
 
 def _is_monotonic(values: pd.Series) -> bool:
     return values.is_monotonic_increasing or values.is_monotonic_decreasing
+
+
+def _is_dense(values: pd.Series) -> bool:
+    """Every value distinct and together covering most of their range: a sequence number in any order
+    (a shuffled 100000..100199), not all-distinct measurements (incomes spread far wider than their count)."""
+    n = len(values)
+    return values.is_unique and float(values.max()) - float(values.min()) + 1 <= DENSE_ID_SPAN * n
 
 
 def looks_like_id(n_rows: int, n_unique: int) -> bool:

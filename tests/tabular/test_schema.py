@@ -41,6 +41,24 @@ def test_identifier_columns_are_dropped_with_a_warning():
     assert found["id"] == "categorical" and dropped == []
 
 
+def test_shuffled_sequence_numbers_are_identifiers_but_spread_distinct_integers_are_not():
+    # a shuffled MRN column 100000..100199 was modelled: every synthetic MRN was a real patient's
+    rng = np.random.default_rng(0)
+    mrn = rng.permutation(np.arange(100_000, 100_200))
+    gappy = np.r_[mrn[:150], np.arange(200_000, 200_050)]  # 200 distinct values spread over 100,050
+    frame = pd.DataFrame({"mrn": mrn, "visit": rng.permutation(np.arange(1, 201)).astype(float),
+                          "income": rng.choice(np.arange(10_000, 200_000), 200, replace=False),
+                          "gappy": rng.permutation(gappy), "age": rng.integers(18, 90, 200)})
+    frame.loc[3, "visit"] = np.nan
+    with pytest.warns(SynthaugWarning, match="identifier-like column\\(s\\) 'mrn', 'visit'"):
+        found, dropped = kinds(frame)
+    assert dropped == ["mrn", "visit"]
+    assert found == {"income": "integer", "gappy": "integer", "age": "integer"}
+    assert kinds(frame, keep=["mrn"])[0]["mrn"] == "continuous"
+    small = frame.head(19)  # too few rows to call anything an identifier
+    assert kinds(small[["mrn"]])[0] == {"mrn": "integer"}
+
+
 def test_constant_and_all_missing_columns_are_constant():
     frame = pd.DataFrame({"c": [7] * 30, "empty": [np.nan] * 30, "x": np.arange(30) % 13})
     found, _ = kinds(frame)

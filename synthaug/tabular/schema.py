@@ -27,6 +27,14 @@ MIN_NUMBER_SHARE = 0.5  # text at least this share numbers, the rest a few short
 MAX_TOKENS = 5  # ... at most this many distinct tokens
 TOKEN_CHARS = 4  # a non-number this short ('?', 'n/a', 'none') or all whitespace is a token, never a record's text
 NEAR_DATES = 0.9  # text whose distinct values are at least this share dates, but not all, gets a warning
+# A number as spreadsheets format it: a currency sign or code before or after, thousands grouped by
+# commas (1,234.5), dots (1.234,5), spaces or apostrophes (1 234 / 1'234), a decimal comma, a percent sign.
+CURRENCY = r"(?:[$€£¥₹]|(?:USD|EUR|GBP|CHF|JPY)\b)"
+GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[ '\u00a0\u202f]\d{3})+(?:[.,]\d+)?"
+FORMATTED_NUMBER = (rf"\s*[-+(]?\s*{CURRENCY}?\s*[-+]?(?:{GROUPED}|\d+(?:[.,]\d+)?|[.,]\d+)\s*"
+                    rf"(?:%|{CURRENCY})?\s*\)?\s*")
+FORMATTED = "numbers written with currency symbols, thousands separators or percent signs"
+CONVERT = "to model them as numbers, convert them to plain numbers (3068.22 for $3,068.22, 12 for 12%)"
 UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
 
 
@@ -114,14 +122,30 @@ def infer_schema(
                 dropped.append(name)
                 continue
             kind = "categorical" if not _is_numeric(col) else "continuous"
+            if _is_formatted(col):
+                _warn_formatted(name, "modelled as categories")
         specs.append(ColumnSpec(str(name), kind, str(col.dtype), bool(col.isna().any())))
-    if dropped:
+    _warn_dropped(frame, dropped)
+    return specs, dropped
+
+
+def _warn_dropped(frame: pd.DataFrame, dropped: list) -> None:
+    """One warning for the identifier-like columns left out, one per column of formatted numbers
+    (``--keep`` would model those as one-row categories: an all-empty column)."""
+    formatted = [name for name in dropped if _is_formatted(frame[name])]
+    for name in formatted:
+        _warn_formatted(name, "left out (as text, nearly every value is unique)")
+    plain = [name for name in dropped if name not in formatted]
+    if plain:
         warn(
-            f"dropping identifier-like column(s) {', '.join(map(repr, dropped))} "
-            f"(nearly every value is unique); to model them, {_text.columns_option('keep', dropped)}",
+            f"dropping identifier-like column(s) {', '.join(map(repr, plain))} "
+            f"(nearly every value is unique); to model them, {_text.columns_option('keep', plain)}",
             SynthaugWarning,
         )
-    return specs, dropped
+
+
+def _warn_formatted(name: str, fate: str) -> None:
+    warn(f"column {name!r} looks like {FORMATTED}, so it is {fate}; {CONVERT}", SynthaugWarning)
 
 
 def _check_supported(col: pd.Series, name: str) -> None:
@@ -177,13 +201,15 @@ def _infer_kind(col: pd.Series, name: str) -> str:
         if integral and looks_like_id(len(values), n_unique) and (_is_monotonic(values) or _is_dense(values)):
             return "identifier"
         return "integer" if integral else "continuous"
-    _check_stray_strings(col, name)
+    bad = _check_stray_strings(col, name)
     unique, dates = date_values(values)  # datetimes.is_date_column, the rule evaluate uses too
     if is_all_dates(dates):
         return "datetime"
     _warn_stray_dates(values, name, unique, dates)
     if looks_like_id(len(values), n_unique):
-        return "identifier"
+        return "identifier"  # infer_schema warns
+    if looks_formatted(col, bad):
+        _warn_formatted(name, "modelled as categories")
     return "categorical"
 
 
@@ -229,13 +255,28 @@ def looks_like_id(n_rows: int, n_unique: int) -> bool:
     return n_rows >= ID_MIN_ROWS and n_unique >= ID_MIN_UNIQUE_SHARE * n_rows
 
 
-def _check_stray_strings(col: pd.Series, name: str) -> None:
-    """A text column whose values are nearly all numbers is a numeric column with typos."""
+def _check_stray_strings(col: pd.Series, name: str) -> np.ndarray:
+    """A text column whose values are nearly all numbers is a numeric column with typos; returns
+    :func:`_not_numbers` of ``col``."""
     bad = _not_numbers(col)
     n_bad, n_present = int(bad.sum()), int(col.notna().sum())
     if 0 < n_bad <= max(1, int(0.05 * n_present)) and n_present - n_bad > MAX_NUMERIC_CATEGORIES:
         _raise_not_numeric(col, name, bad)
     _check_missing_tokens(col, name, bad)
+    return bad
+
+
+def _is_formatted(col: pd.Series) -> bool:
+    """:func:`looks_formatted` of a whole column (numbers held as numbers are not)."""
+    return not _is_numeric(col) and looks_formatted(col, _not_numbers(col))
+
+
+def looks_formatted(col: pd.Series, bad: np.ndarray) -> bool:
+    """Whether the text ``col`` is numbers some of which (``bad``: not numbers to pandas) are written
+    with currency symbols, thousands separators or percent signs (:data:`FORMATTED_NUMBER`)."""
+    if not bad.any():
+        return False
+    return bool(col[bad].astype(str).str.fullmatch(FORMATTED_NUMBER).all())
 
 
 def _check_missing_tokens(col: pd.Series, name: str, bad: np.ndarray) -> None:
@@ -285,11 +326,12 @@ def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None)
     where = int(np.flatnonzero(bad)[0])
     first = col.iloc[where]
     shown = f": {str(first)!r}" if _quotable(col[bad], first) else ""
-    raise DataError(
-        f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
-        f"(first at data row {where + 1}{shown}); make such cells empty if they mean missing, fix them if they "
-        f"are typos, or make it categorical: {_text.columns_option('categorical', [name])}"
-    )
+    said = (f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
+            f"(first at data row {where + 1}{shown})")
+    if looks_formatted(col, bad):
+        raise DataError(f"{said}; they look like {FORMATTED}: {CONVERT}")
+    raise DataError(f"{said}; make such cells empty if they mean missing, fix them if they are typos, or make it "
+                    f"categorical: {_text.columns_option('categorical', [name])}")
 
 
 def _quotable(stray: pd.Series, value) -> bool:

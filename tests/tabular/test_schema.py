@@ -54,7 +54,7 @@ def test_shuffled_sequence_numbers_are_identifiers_but_spread_distinct_integers_
         found, dropped = kinds(frame)
     assert dropped == ["mrn", "visit"]
     assert found == {"income": "integer", "gappy": "integer", "age": "integer"}
-    assert kinds(frame, keep=["mrn"])[0]["mrn"] == "continuous"
+    assert kinds(frame, keep=["mrn", "visit"])[0]["mrn"] == "continuous"
     small = frame.head(19)  # too few rows to call anything an identifier
     assert kinds(small[["mrn"]])[0] == {"mrn": "integer"}
 
@@ -124,6 +124,44 @@ def test_text_with_some_numbers_that_is_not_numbers_with_placeholders_stays_cate
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert kinds(pd.DataFrame({"c": values}))[0] == {"c": "categorical"}
+
+
+FORMATTED_NUMBERS = {"usd": "${:,.2f}", "eur": "€ {:,.0f}", "grouped": "{:,.0f}", "pct": "{:.0f}%"}
+
+
+def test_numbers_written_with_currency_or_thousands_separators_are_named_as_such():
+    # '$3,068.22', '€ 3,068', '30,682' were dropped as identifiers ('--keep' gave an all-empty
+    # column) and '12%' became categories, without a word about why they were not numbers
+    rng = np.random.default_rng(0)
+    amounts = np.round(rng.lognormal(8, 1, 120), 2)
+    frame = pd.DataFrame({name: [shape.format(v % 100 if name == "pct" else v) for v in amounts]
+                          for name, shape in FORMATTED_NUMBERS.items()})
+    with pytest.warns(SynthaugWarning) as caught:
+        found, dropped = kinds(frame.assign(x=np.arange(120) % 7), keep=["eur"])
+    said = [str(w.message) for w in caught]
+    assert dropped == ["usd", "grouped"] and found["eur"] == found["pct"] == "categorical"
+    fates = {"usd": "left out", "grouped": "left out", "eur": "modelled as categories", "pct": "modelled as categories"}
+    for name, fate in fates.items():
+        line = next(text for text in said if text.startswith(f"column {name!r}"))
+        assert line.startswith(f"column {name!r} looks like numbers written with currency symbols, thousands "
+                               f"separators or percent signs, so it is {fate}"), line
+        assert line.endswith("convert them to plain numbers (3068.22 for $3,068.22, 12 for 12%)"), line
+    assert not any("identifier-like" in text for text in said)  # '--keep' would not help them
+    with pytest.raises(DataError, match=r"column 'usd' is numeric but 120 value\(s\) are not numbers \(first at "
+                                        r"data row 1\); they look like numbers written with currency"):
+        infer_schema(frame, continuous=["usd"])
+
+
+@pytest.mark.parametrize("values", [
+    [f"{v}.{v % 3}.{v % 5}" for v in range(40)],  # versions
+    [f"A{v:03d}" for v in range(40)],  # codes
+    [f"{v}-{v + 5}" for v in range(40)],  # ranges
+])
+def test_text_that_is_not_formatted_numbers_gets_no_such_advice(values):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        infer_schema(pd.DataFrame({"c": values}))
+    assert not any("currency" in str(w.message) for w in caught)
 
 
 def test_a_long_stray_value_held_by_one_row_is_not_quoted():
@@ -255,3 +293,4 @@ def test_ten_values_always_repeat_enough_from_19_rows():
     values = np.r_[np.arange(9), np.full(10, 9)] + 0.5  # 19 rows, the fewest repeated: 9 singletons
     assert kinds(pd.DataFrame({"v": values}))[0] == {"v": "categorical"}
     assert kinds(pd.DataFrame({"v": values[:-1]}))[0] == {"v": "continuous"}  # 18 rows: 9 of 18 repeat
+

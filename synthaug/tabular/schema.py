@@ -15,7 +15,7 @@ import pandas as pd
 from .. import _text
 from .._errors import DataError, SynthaugWarning, warn
 from .._text import closest_name, option_name
-from .datetimes import date_values, is_all_dates
+from .datetimes import both_orders, date_values, day_and_month, is_all_dates
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
 MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical, if they repeat:
@@ -204,6 +204,7 @@ def _infer_kind(col: pd.Series, name: str) -> str:
     bad = _check_stray_strings(col, name)
     unique, dates = date_values(values)  # datetimes.is_date_column, the rule evaluate uses too
     if is_all_dates(dates):
+        _warn_both_orders(values, name, unique)
         return "datetime"
     _warn_stray_dates(values, name, unique, dates)
     if looks_like_id(len(values), n_unique):
@@ -315,6 +316,17 @@ def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np
         "column is not modelled as dates; to model it as dates, make those cells empty",
         SynthaugWarning,
     )
+
+
+def _warn_both_orders(values: pd.Series, name: str, unique: pd.Series) -> None:
+    """A date column with day-first (17.07.2021) and month-first (10/17/2021) values: read month first,
+    its 03/04 values were guessed without a word."""
+    day, month = both_orders(unique)
+    if len(day) and len(month):
+        warn(f"column {name!r}: {int(values.isin(day).sum())} date(s) put the day first (such as "
+             f"{day_and_month(day.iloc[0])!r}) and {int(values.isin(month).sum())} the month (such as "
+             f"{day_and_month(month.iloc[0])!r}), so all are read month first and a date like 03/04 may be "
+             "misread; write the column in one order (ISO 2021-03-04 is unambiguous)", SynthaugWarning)
 
 
 def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None) -> None:

@@ -1,3 +1,4 @@
+import re
 import warnings
 
 import numpy as np
@@ -293,4 +294,23 @@ def test_ten_values_always_repeat_enough_from_19_rows():
     values = np.r_[np.arange(9), np.full(10, 9)] + 0.5  # 19 rows, the fewest repeated: 9 singletons
     assert kinds(pd.DataFrame({"v": values}))[0] == {"v": "categorical"}
     assert kinds(pd.DataFrame({"v": values[:-1]}))[0] == {"v": "continuous"}  # 18 rows: 9 of 18 repeat
+
+
+def test_dates_that_need_both_day_month_orders_warn_with_an_example_of_each():
+    # '14/03/2021' beside '03/14/2021' was read month first without a word: every 03/04 a guess
+    days = pd.Series(pd.date_range("2021-01-01", periods=60, freq="5D"))
+    text = np.where(np.arange(60) % 2 == 0, days.dt.strftime("%d/%m/%Y"), days.dt.strftime("%m/%d/%Y"))
+    with pytest.warns(SynthaugWarning) as caught:
+        found, _ = kinds(pd.DataFrame({"visit": text}))
+    said = [str(w.message) for w in caught if "day first" in str(w.message)]
+    assert found == {"visit": "datetime"} and len(said) == 1, said
+    late = r"(1[3-9]|2\d|3[01])"  # a day no month can be
+    assert re.fullmatch(rf"column 'visit': \d+ date\(s\) put the day first \(such as '{late}/\d\d/…'\) and "
+                        rf"\d+ the month \(such as '\d\d/{late}/…'\), so all are read month first and a date like "
+                        r"03/04 may be misread; write the column in one order \(ISO 2021-03-04 is unambiguous\)",
+                        said[0]), said[0]  # examples without their year: no record's whole date
+    for shape in ("%d/%m/%Y", "%m/%d/%Y", "%Y-%m-%d"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert kinds(pd.DataFrame({"visit": days.dt.strftime(shape)}))[0] == {"visit": "datetime"}
 

@@ -214,6 +214,11 @@ def day_and_month(value: str) -> str:
     return re.sub(r"^\s*(\d{1,2}[-/.]\d{1,2}[-/.]).*$", "\\1…", str(value))
 
 
+def has_two_digit_year(values: pd.Series) -> np.ndarray:
+    """(n,) which values are written with a two-digit year after day and month (:data:`TWO_DIGIT_YEAR`)."""
+    return pd.Series(values).astype("string").str.match(TWO_DIGIT_YEAR).to_numpy(dtype=bool, na_value=False)
+
+
 def _day_first(fields: pd.DataFrame) -> bool:
     return bool((fields[0] > 12).any() and not (fields[1] > 12).any())
 

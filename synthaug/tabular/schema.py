@@ -15,7 +15,7 @@ import pandas as pd
 from .. import _text
 from .._errors import DataError, SynthaugWarning, warn
 from .._text import closest_name, option_name
-from .datetimes import both_orders, date_values, day_and_month, is_all_dates
+from .datetimes import both_orders, date_values, day_and_month, has_two_digit_year, is_all_dates, parse_datetimes
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
 MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical, if they repeat:
@@ -205,6 +205,7 @@ def _infer_kind(col: pd.Series, name: str) -> str:
     unique, dates = date_values(values)  # datetimes.is_date_column, the rule evaluate uses too
     if is_all_dates(dates):
         _warn_both_orders(values, name, unique)
+        _warn_future_years(values, name, unique)
         return "datetime"
     _warn_stray_dates(values, name, unique, dates)
     if looks_like_id(len(values), n_unique):
@@ -327,6 +328,20 @@ def _warn_both_orders(values: pd.Series, name: str, unique: pd.Series) -> None:
              f"{day_and_month(day.iloc[0])!r}) and {int(values.isin(month).sum())} the month (such as "
              f"{day_and_month(month.iloc[0])!r}), so all are read month first and a date like 03/04 may be "
              "misread; write the column in one order (ISO 2021-03-04 is unambiguous)", SynthaugWarning)
+
+
+def _warn_future_years(values: pd.Series, name: str, unique: pd.Series) -> None:
+    """A date column with two-digit years read (as strptime's %y) as after today: birth dates in 2054."""
+    two = has_two_digit_year(unique)
+    if not two.any():
+        return
+    stamps = parse_datetimes(unique)
+    today = pd.Timestamp.now(tz=getattr(stamps.dt, "tz", None))
+    future = two & (stamps > today).to_numpy()
+    if future.any():
+        warn(f"column {name!r}: {int(values.isin(unique[future]).sum())} date(s) written with a two-digit year "
+             f"are read as after today ({today:%Y-%m-%d}), as 00-68 read as 2000-2068 (69-99 as 1969-1999); if "
+             "they are earlier (birth dates, say), write four-digit years", SynthaugWarning)
 
 
 def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None) -> None:

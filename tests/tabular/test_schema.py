@@ -314,3 +314,17 @@ def test_dates_that_need_both_day_month_orders_warn_with_an_example_of_each():
             warnings.simplefilter("error")
             assert kinds(pd.DataFrame({"visit": days.dt.strftime(shape)}))[0] == {"visit": "datetime"}
 
+
+def test_two_digit_years_read_as_future_dates_warn():
+    # '06/19/54' birth dates were read as 2054 and sampled up to 2060 without a word
+    born = pd.Series(pd.to_datetime(["1954-06-19", "1964-07-24", "1975-01-02", "1990-12-31"] * 10))
+    with pytest.warns(SynthaugWarning, match=r"^column 'dob': 20 date\(s\) written with a two-digit year are read "
+                                             r"as after today \(\d{4}-\d\d-\d\d\), as 00-68 read as 2000-2068 "
+                                             r"\(69-99 as 1969-1999\); if they are earlier \(birth dates, say\), "
+                                             r"write four-digit years$"):
+        assert kinds(pd.DataFrame({"dob": born.dt.strftime("%m/%d/%y")}))[0] == {"dob": "datetime"}
+    recent = pd.Series(pd.date_range("2015-01-01", periods=40, freq="31D"))
+    for text in (born.dt.strftime("%m/%d/%Y"), recent.dt.strftime("%m/%d/%y"), recent.dt.strftime("%d-%b-%y")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert kinds(pd.DataFrame({"dob": text}))[0] == {"dob": "datetime"}

@@ -238,10 +238,15 @@ class NumericCodec:
         return np.where(z > zk[-1], xk[-1] + (z - zk[-1]) * hi_slope, x)
 
     def _restore_dtype(self, x: np.ndarray) -> pd.Series:
+        """``x`` as the column's dtype; whole numbers that were float only because of missing cells
+        as ``Int64`` (written ``25``, not ``25.0``), and NaN in a dtype that cannot hold it as
+        ``Int64`` or float64."""
         dtype = self.spec.dtype
         if self.spec.kind == "datetime":
             return self._restore_datetimes(x)
-        if np.isnan(x).any() and not _accepts_nan(dtype):
+        if self.integral and self.spec.has_missing and dtype.startswith("float"):
+            dtype = "Int64"
+        elif np.isnan(x).any() and not _accepts_nan(dtype):
             dtype = "Int64" if self.integral else "float64"
         return pd.Series(x).astype(dtype)
 

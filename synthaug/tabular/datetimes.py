@@ -201,6 +201,24 @@ def _day_month(values: pd.Series) -> pd.DataFrame:
     return parts[[0, 1]].astype(float).assign(two=parts[2].notna())
 
 
+def both_orders(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The ``dd/mm/yyyy``-shaped ``values`` that must be day first (a first number above 12) and those
+    that must be month first (a second number above 12): a column with both is read month first,
+    so its 03/04 values are guesses."""
+    fields = _day_month(values)
+    return values[(fields[0] > 12).to_numpy()], values[(fields[1] > 12).to_numpy()]
+
+
+def day_and_month(value: str) -> str:
+    """``value`` cut after its day and month (``17.07.…``): an example of an order, not a record's date."""
+    return re.sub(r"^\s*(\d{1,2}[-/.]\d{1,2}[-/.]).*$", "\\1…", str(value))
+
+
+def has_two_digit_year(values: pd.Series) -> np.ndarray:
+    """(n,) which values are written with a two-digit year after day and month (:data:`TWO_DIGIT_YEAR`)."""
+    return pd.Series(values).astype("string").str.match(TWO_DIGIT_YEAR).to_numpy(dtype=bool, na_value=False)
+
+
 def _day_first(fields: pd.DataFrame) -> bool:
     return bool((fields[0] > 12).any() and not (fields[1] > 12).any())
 

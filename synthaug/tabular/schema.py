@@ -15,14 +15,26 @@ import pandas as pd
 from .. import _text
 from .._errors import DataError, SynthaugWarning, warn
 from .._text import closest_name, option_name
-from .datetimes import date_values, is_all_dates
+from .datetimes import both_orders, date_values, day_and_month, has_two_digit_year, is_all_dates, parse_datetimes
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
 MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical, if they repeat:
 MIN_REPEATED_SHARE = 0.5  # more than this share of the rows must hold a value some other row holds too
 ID_MIN_UNIQUE_SHARE = 0.9  # string/integer columns this unique (and larger than below) look like ids
 ID_MIN_ROWS = 20
+DENSE_ID_SPAN = 1.5  # distinct integers spanning at most this many times their count are a sequence number
+MIN_NUMBER_SHARE = 0.5  # text at least this share numbers, the rest a few short tokens, is numbers with placeholders
+MAX_TOKENS = 5  # ... at most this many distinct tokens
+TOKEN_CHARS = 4  # a non-number this short ('?', 'n/a', 'none') or all whitespace is a token, never a record's text
 NEAR_DATES = 0.9  # text whose distinct values are at least this share dates, but not all, gets a warning
+# A number as spreadsheets format it: a currency sign or code before or after, thousands grouped by
+# commas (1,234.5), dots (1.234,5), spaces or apostrophes (1 234 / 1'234), a decimal comma, a percent sign.
+CURRENCY = r"(?:[$€£¥₹]|(?:USD|EUR|GBP|CHF|JPY)\b)"
+GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[ '\u00a0\u202f]\d{3})+(?:[.,]\d+)?"
+FORMATTED_NUMBER = (rf"\s*[-+(]?\s*{CURRENCY}?\s*[-+]?(?:{GROUPED}|\d+(?:[.,]\d+)?|[.,]\d+)\s*"
+                    rf"(?:%|{CURRENCY})?\s*\)?\s*")
+FORMATTED = "numbers written with currency symbols, thousands separators or percent signs"
+CONVERT = "to model them as numbers, convert them to plain numbers (3068.22 for $3,068.22, 12 for 12%)"
 UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
 
 
@@ -110,14 +122,30 @@ def infer_schema(
                 dropped.append(name)
                 continue
             kind = "categorical" if not _is_numeric(col) else "continuous"
+            if _is_formatted(col):
+                _warn_formatted(name, "modelled as categories")
         specs.append(ColumnSpec(str(name), kind, str(col.dtype), bool(col.isna().any())))
-    if dropped:
+    _warn_dropped(frame, dropped)
+    return specs, dropped
+
+
+def _warn_dropped(frame: pd.DataFrame, dropped: list) -> None:
+    """One warning for the identifier-like columns left out, one per column of formatted numbers
+    (``--keep`` would model those as one-row categories: an all-empty column)."""
+    formatted = [name for name in dropped if _is_formatted(frame[name])]
+    for name in formatted:
+        _warn_formatted(name, "left out (as text, nearly every value is unique)")
+    plain = [name for name in dropped if name not in formatted]
+    if plain:
         warn(
-            f"dropping identifier-like column(s) {', '.join(map(repr, dropped))} "
-            f"(nearly every value is unique); to model them, {_text.columns_option('keep', dropped)}",
+            f"dropping identifier-like column(s) {', '.join(map(repr, plain))} "
+            f"(nearly every value is unique); to model them, {_text.columns_option('keep', plain)}",
             SynthaugWarning,
         )
-    return specs, dropped
+
+
+def _warn_formatted(name: str, fate: str) -> None:
+    warn(f"column {name!r} looks like {FORMATTED}, so it is {fate}; {CONVERT}", SynthaugWarning)
 
 
 def _check_supported(col: pd.Series, name: str) -> None:
@@ -170,16 +198,20 @@ def _infer_kind(col: pd.Series, name: str) -> str:
         integral = bool(np.all(np.mod(values.to_numpy(dtype=float), 1.0) == 0.0))
         if n_unique <= MAX_NUMERIC_CATEGORIES and values_repeat(values):
             return "categorical"
-        if integral and looks_like_id(len(values), n_unique) and _is_monotonic(values):
+        if integral and looks_like_id(len(values), n_unique) and (_is_monotonic(values) or _is_dense(values)):
             return "identifier"
         return "integer" if integral else "continuous"
-    _check_stray_strings(values, name)
+    bad = _check_stray_strings(col, name)
     unique, dates = date_values(values)  # datetimes.is_date_column, the rule evaluate uses too
     if is_all_dates(dates):
+        _warn_both_orders(values, name, unique)
+        _warn_future_years(values, name, unique)
         return "datetime"
     _warn_stray_dates(values, name, unique, dates)
     if looks_like_id(len(values), n_unique):
-        return "identifier"
+        return "identifier"  # infer_schema warns
+    if looks_formatted(col, bad):
+        _warn_formatted(name, "modelled as categories")
     return "categorical"
 
 
@@ -213,17 +245,64 @@ def _is_monotonic(values: pd.Series) -> bool:
     return values.is_monotonic_increasing or values.is_monotonic_decreasing
 
 
+def _is_dense(values: pd.Series) -> bool:
+    """Every value distinct and together covering most of their range: a sequence number in any order
+    (a shuffled 100000..100199), not all-distinct measurements (incomes spread far wider than their count)."""
+    n = len(values)
+    return values.is_unique and float(values.max()) - float(values.min()) + 1 <= DENSE_ID_SPAN * n
+
+
 def looks_like_id(n_rows: int, n_unique: int) -> bool:
     """Nearly every one of enough rows holds a value of its own: identifier-like (a column or a target)."""
     return n_rows >= ID_MIN_ROWS and n_unique >= ID_MIN_UNIQUE_SHARE * n_rows
 
 
-def _check_stray_strings(values: pd.Series, name: str) -> None:
-    """A text column whose values are nearly all numbers is a numeric column with typos."""
-    parsed = pd.to_numeric(values, errors="coerce")
-    n_bad = int(parsed.isna().sum())
-    if 0 < n_bad <= max(1, int(0.05 * len(values))) and len(values) - n_bad > MAX_NUMERIC_CATEGORIES:
-        _raise_not_numeric(values, name, parsed)
+def _check_stray_strings(col: pd.Series, name: str) -> np.ndarray:
+    """A text column whose values are nearly all numbers is a numeric column with typos; returns
+    :func:`_not_numbers` of ``col``."""
+    bad = _not_numbers(col)
+    n_bad, n_present = int(bad.sum()), int(col.notna().sum())
+    if 0 < n_bad <= max(1, int(0.05 * n_present)) and n_present - n_bad > MAX_NUMERIC_CATEGORIES:
+        _raise_not_numeric(col, name, bad)
+    _check_missing_tokens(col, name, bad)
+    return bad
+
+
+def _is_formatted(col: pd.Series) -> bool:
+    """:func:`looks_formatted` of a whole column (numbers held as numbers are not)."""
+    return not _is_numeric(col) and looks_formatted(col, _not_numbers(col))
+
+
+def looks_formatted(col: pd.Series, bad: np.ndarray) -> bool:
+    """Whether the text ``col`` is numbers some of which (``bad``: not numbers to pandas) are written
+    with currency symbols, thousands separators or percent signs (:data:`FORMATTED_NUMBER`)."""
+    if not bad.any():
+        return False
+    return bool(col[bad].astype(str).str.fullmatch(FORMATTED_NUMBER).all())
+
+
+def _check_missing_tokens(col: pd.Series, name: str, bad: np.ndarray) -> None:
+    """A DataError for numbers among a few distinct short tokens ('-', '?', 'none', ' '): missing values
+    spelled as text, which made the column categorical and folded away most of its numbers. Columns
+    whose numbers are a few repeated codes (a stage 1-4 beside 'X') are categorical anyway, and stay so."""
+    present = col.notna().to_numpy()
+    numbers = pd.to_numeric(col[present & ~bad], errors="coerce")
+    if not bad.any() or len(numbers) < MIN_NUMBER_SHARE * present.sum():
+        return
+    tokens = col[bad].astype(str).value_counts()
+    if len(tokens) > MAX_TOKENS or not is_token(tokens.index.to_series()).all():
+        return
+    if numbers.nunique() <= MAX_NUMERIC_CATEGORIES and values_repeat(numbers):
+        return
+    held = ", ".join(f"{token!r} ({count})" for token, count in tokens.items())
+    raise DataError(f"column {name!r}: {int(bad.sum())} cells hold {held} among {len(numbers)} numbers; if they "
+                    f"mean missing, make them empty cells (or {_text.columns_option('categorical', [name])} to "
+                    "model it as text)")
+
+
+def _not_numbers(col: pd.Series) -> np.ndarray:
+    """(n,) which present values of ``col`` are not numbers; positions are the column's (data rows)."""
+    return pd.to_numeric(col, errors="coerce").isna().to_numpy() & col.notna().to_numpy()
 
 
 def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np.ndarray) -> None:
@@ -240,17 +319,59 @@ def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np
     )
 
 
-def _raise_not_numeric(col: pd.Series, name: str, parsed: pd.Series | None = None) -> None:
-    parsed = pd.to_numeric(col.dropna(), errors="coerce") if parsed is None else parsed
-    bad = parsed.isna().to_numpy()
+def _warn_both_orders(values: pd.Series, name: str, unique: pd.Series) -> None:
+    """A date column with day-first (17.07.2021) and month-first (10/17/2021) values: read month first,
+    its 03/04 values were guessed without a word."""
+    day, month = both_orders(unique)
+    if len(day) and len(month):
+        warn(f"column {name!r}: {int(values.isin(day).sum())} date(s) put the day first (such as "
+             f"{day_and_month(day.iloc[0])!r}) and {int(values.isin(month).sum())} the month (such as "
+             f"{day_and_month(month.iloc[0])!r}), so all are read month first and a date like 03/04 may be "
+             "misread; write the column in one order (ISO 2021-03-04 is unambiguous)", SynthaugWarning)
+
+
+def _warn_future_years(values: pd.Series, name: str, unique: pd.Series) -> None:
+    """A date column with two-digit years read (as strptime's %y) as after today: birth dates in 2054."""
+    two = has_two_digit_year(unique)
+    if not two.any():
+        return
+    stamps = parse_datetimes(unique)
+    today = pd.Timestamp.now(tz=getattr(stamps.dt, "tz", None))
+    future = two & (stamps > today).to_numpy()
+    if future.any():
+        warn(f"column {name!r}: {int(values.isin(unique[future]).sum())} date(s) written with a two-digit year "
+             f"are read as after today ({today:%Y-%m-%d}), as 00-68 read as 2000-2068 (69-99 as 1969-1999); if "
+             "they are earlier (birth dates, say), write four-digit years", SynthaugWarning)
+
+
+def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None) -> None:
+    """A DataError naming the column, how many of its values are not numbers and the first's data row
+    (1-based among all rows, empty cells included), quoting it when :func:`_quotable`."""
+    bad = _not_numbers(col) if bad is None else bad
     if not bad.any():
         return
     where = int(np.flatnonzero(bad)[0])
-    raise DataError(
-        f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
-        f"(first at data row {where + 1}); fix them, or make it categorical: "
-        f"{_text.columns_option('categorical', [name])}"
-    )
+    first = col.iloc[where]
+    shown = f": {str(first)!r}" if _quotable(col[bad], first) else ""
+    said = (f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
+            f"(first at data row {where + 1}{shown})")
+    if looks_formatted(col, bad):
+        raise DataError(f"{said}; they look like {FORMATTED}: {CONVERT}")
+    raise DataError(f"{said}; make such cells empty if they mean missing, fix them if they are typos, or make it "
+                    f"categorical: {_text.columns_option('categorical', [name])}")
+
+
+def _quotable(stray: pd.Series, value) -> bool:
+    """Whether a message may quote ``value`` of the ``stray`` values: a short token (:func:`is_token`:
+    ``?``, ``n/a``, a space), too short to be a record's text, or one at least
+    :data:`~synthaug._text.MIN_SHOWN_ROWS` rows hold (a placeholder)."""
+    return bool(is_token(pd.Series([str(value)]))[0]) or int((stray == value).sum()) >= _text.MIN_SHOWN_ROWS
+
+
+def is_token(text: pd.Series) -> np.ndarray:
+    """(n,) which strings are short tokens: at most :data:`TOKEN_CHARS` characters, or only whitespace."""
+    text = text.astype(str)
+    return ((text.str.len() <= TOKEN_CHARS) | (text.str.strip() == "")).to_numpy()
 
 
 def select_columns(frame: pd.DataFrame, specs: list[ColumnSpec]) -> pd.DataFrame:

@@ -321,7 +321,7 @@ def test_a_constant_boolean_with_missing_values_decodes_to_true_and_missing():
 
 
 def test_decoded_numbers_are_never_negative_zero():
-    # an integer column with missing values stays float64; rounding -0.3 and clipping to 0 kept the
+    # an integer column with missing values was float64 (Int64 now); rounding -0.3 and clipping to 0 kept the
     # sign, so 418 of 4,900 rows of a days-since column were written as -0.0 (so were values that
     # 2 decimals round to zero from below)
     rng = np.random.default_rng(3)
@@ -333,6 +333,23 @@ def test_decoded_numbers_are_never_negative_zero():
     for name in ("days", "delta"):
         values = back[name].dropna().to_numpy(dtype=float)
         assert (values == 0).any() and not np.signbit(values[values == 0]).any(), name
+
+
+def test_whole_numbers_read_as_float_for_their_missing_cells_decode_as_nullable_integers(tmp_path):
+    # an integer column with empty cells (read as float64) was sampled and written as 25.0, 16.0
+    rng = np.random.default_rng(1)
+    visits = pd.Series(rng.integers(0, 30, 120), dtype="float64").where(rng.random(120) > 0.2)
+    whole = pd.Series(rng.integers(0, 30, 120), dtype="float64")  # 25.0 written so, no missing cell
+    enc, matrix = fitted(pd.DataFrame({"visits": visits, "whole": whole}))
+    assert [(s.kind, s.dtype) for s in enc.specs_] == [("integer", "float64"), ("integer", "float64")]
+    back = enc.inverse_transform(matrix)
+    assert str(back["visits"].dtype) == "Int64" and str(back["whole"].dtype) == "float64"
+    assert back["visits"].isna().equals(visits.isna()) and back["visits"].dropna().tolist() == visits.dropna().tolist()
+    back.to_csv(tmp_path / "s.csv", index=False)
+    lines = (tmp_path / "s.csv").read_text().splitlines()[1:]
+    written = [line.split(",")[0] for line in lines]
+    assert "" in written and not any("." in v for v in written)
+    assert all(line.split(",")[1].endswith(".0") for line in lines)
 
 
 def test_missing_text_decodes_to_the_missing_value_pandas_reads():

@@ -1,3 +1,4 @@
+import re
 import warnings
 
 import numpy as np
@@ -41,6 +42,24 @@ def test_identifier_columns_are_dropped_with_a_warning():
     assert found["id"] == "categorical" and dropped == []
 
 
+def test_shuffled_sequence_numbers_are_identifiers_but_spread_distinct_integers_are_not():
+    # a shuffled MRN column 100000..100199 was modelled: every synthetic MRN was a real patient's
+    rng = np.random.default_rng(0)
+    mrn = rng.permutation(np.arange(100_000, 100_200))
+    gappy = np.r_[mrn[:150], np.arange(200_000, 200_050)]  # 200 distinct values spread over 100,050
+    frame = pd.DataFrame({"mrn": mrn, "visit": rng.permutation(np.arange(1, 201)).astype(float),
+                          "income": rng.choice(np.arange(10_000, 200_000), 200, replace=False),
+                          "gappy": rng.permutation(gappy), "age": rng.integers(18, 90, 200)})
+    frame.loc[3, "visit"] = np.nan
+    with pytest.warns(SynthaugWarning, match="identifier-like column\\(s\\) 'mrn', 'visit'"):
+        found, dropped = kinds(frame)
+    assert dropped == ["mrn", "visit"]
+    assert found == {"income": "integer", "gappy": "integer", "age": "integer"}
+    assert kinds(frame, keep=["mrn", "visit"])[0]["mrn"] == "continuous"
+    small = frame.head(19)  # too few rows to call anything an identifier
+    assert kinds(small[["mrn"]])[0] == {"mrn": "integer"}
+
+
 def test_constant_and_all_missing_columns_are_constant():
     frame = pd.DataFrame({"c": [7] * 30, "empty": [np.nan] * 30, "x": np.arange(30) % 13})
     found, _ = kinds(frame)
@@ -62,8 +81,96 @@ def test_unknown_override_column_suggests_the_closest():
 def test_numeric_column_with_a_stray_string_names_column_and_row():
     values = [str(v) for v in range(40)]
     values[17] = "n/a?"
-    with pytest.raises(DataError, match=r"column 'amount' is numeric but 1 value\(s\).*data row 18"):
+    with pytest.raises(DataError, match=r"column 'amount' is numeric but 1 value\(s\).*data row 18: 'n/a\?'\)"):
         infer_schema(pd.DataFrame({"amount": values}))
+
+
+def test_a_stray_string_after_empty_cells_is_at_its_own_data_row_and_quoted():
+    # a '?' at data row 50 was reported at data row 30: the row counted only non-empty cells
+    values = [str(v) for v in range(60)]
+    values[10:30] = [None] * 20
+    values[49] = "?"
+    with pytest.raises(DataError) as info:
+        infer_schema(pd.DataFrame({"lab": values}))
+    said = str(info.value)
+    assert "1 value(s) are not numbers (first at data row 50: '?'); make such cells empty if they mean missing" \
+        in said, said
+    forced = pd.DataFrame({"lab": values, "x": np.arange(60) % 7})
+    with pytest.raises(DataError, match=r"data row 50: '\?'\)"):
+        infer_schema(forced, continuous=["lab"])
+
+
+def test_numbers_with_several_missing_spellings_are_refused_naming_the_tokens():
+    # '-', '?', ' ', 'none' in 15% of a bmi column made it categorical: half its numbers folded away
+    rng = np.random.default_rng(0)
+    bmi = np.round(rng.normal(27, 4, 200), 1).astype(str).astype(object)
+    bmi[rng.permutation(200)[:30]] = ["-"] * 8 + ["?"] * 9 + ["none"] * 7 + [" "] * 6
+    with pytest.raises(DataError) as info:
+        infer_schema(pd.DataFrame({"bmi": bmi}))
+    assert str(info.value) == ("column 'bmi': 30 cells hold '?' (9), '-' (8), 'none' (7), ' ' (6) among 170 "
+                               "numbers; if they mean missing, make them empty cells (or categorical=['bmi'] to "
+                               "model it as text)")
+    assert kinds(pd.DataFrame({"bmi": bmi}), categorical=["bmi"])[0] == {"bmi": "categorical"}
+    cleaned = pd.Series(bmi).where(~pd.Series(bmi).isin(["-", "?", "none", " "]))
+    assert kinds(pd.DataFrame({"bmi": pd.to_numeric(cleaned)}))[0] == {"bmi": "continuous"}
+
+
+@pytest.mark.parametrize("values", [
+    ["1", "2", "3", "4", "X"] * 10,  # a stage and its unknown: codes, categorical anyway
+    [str(v) for v in range(30)] + ["ICU ward", "ER"] * 5,  # a token too long to be a placeholder
+    [str(v) for v in range(30)] + ["a", "b", "c", "d", "e", "f"] * 2,  # too many distinct tokens
+    [str(v) for v in range(10)] + ["red", "blue", "green"] * 5,  # mostly words
+])
+def test_text_with_some_numbers_that_is_not_numbers_with_placeholders_stays_categorical(values):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kinds(pd.DataFrame({"c": values}))[0] == {"c": "categorical"}
+
+
+FORMATTED_NUMBERS = {"usd": "${:,.2f}", "eur": "€ {:,.0f}", "grouped": "{:,.0f}", "pct": "{:.0f}%"}
+
+
+def test_numbers_written_with_currency_or_thousands_separators_are_named_as_such():
+    # '$3,068.22', '€ 3,068', '30,682' were dropped as identifiers ('--keep' gave an all-empty
+    # column) and '12%' became categories, without a word about why they were not numbers
+    rng = np.random.default_rng(0)
+    amounts = np.round(rng.lognormal(8, 1, 120), 2)
+    frame = pd.DataFrame({name: [shape.format(v % 100 if name == "pct" else v) for v in amounts]
+                          for name, shape in FORMATTED_NUMBERS.items()})
+    with pytest.warns(SynthaugWarning) as caught:
+        found, dropped = kinds(frame.assign(x=np.arange(120) % 7), keep=["eur"])
+    said = [str(w.message) for w in caught]
+    assert dropped == ["usd", "grouped"] and found["eur"] == found["pct"] == "categorical"
+    fates = {"usd": "left out", "grouped": "left out", "eur": "modelled as categories", "pct": "modelled as categories"}
+    for name, fate in fates.items():
+        line = next(text for text in said if text.startswith(f"column {name!r}"))
+        assert line.startswith(f"column {name!r} looks like numbers written with currency symbols, thousands "
+                               f"separators or percent signs, so it is {fate}"), line
+        assert line.endswith("convert them to plain numbers (3068.22 for $3,068.22, 12 for 12%)"), line
+    assert not any("identifier-like" in text for text in said)  # '--keep' would not help them
+    with pytest.raises(DataError, match=r"column 'usd' is numeric but 120 value\(s\) are not numbers \(first at "
+                                        r"data row 1\); they look like numbers written with currency"):
+        infer_schema(frame, continuous=["usd"])
+
+
+@pytest.mark.parametrize("values", [
+    [f"{v}.{v % 3}.{v % 5}" for v in range(40)],  # versions
+    [f"A{v:03d}" for v in range(40)],  # codes
+    [f"{v}-{v + 5}" for v in range(40)],  # ranges
+])
+def test_text_that_is_not_formatted_numbers_gets_no_such_advice(values):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        infer_schema(pd.DataFrame({"c": values}))
+    assert not any("currency" in str(w.message) for w in caught)
+
+
+def test_a_long_stray_value_held_by_one_row_is_not_quoted():
+    values = [str(v) for v in range(40)]
+    values[5] = "Ola Nordmann"
+    with pytest.raises(DataError, match=r"\(first at data row 6\); ") as info:
+        infer_schema(pd.DataFrame({"amount": values}))
+    assert "Ola" not in str(info.value)
 
 
 @pytest.mark.parametrize("values", [
@@ -112,7 +219,7 @@ def test_suggested_options_are_named_as_python_spells_them_and_the_cli_beside_th
     lists = said(lambda: infer_schema(pd.DataFrame({"my col": [[1, 2]] * 30})))
     assert lists.endswith("leave it out: drop=['my col']"), lists
     stray = said(lambda: infer_schema(pd.DataFrame({"amount": [*map(str, range(39)), "n/a?"]})))
-    assert stray.endswith("fix them, or make it categorical: categorical=['amount']"), stray
+    assert stray.endswith("fix them if they are typos, or make it categorical: categorical=['amount']"), stray
     with pytest.warns(SynthaugWarning) as caught:
         infer_schema(pd.DataFrame({"id": [f"u{i}" for i in range(40)], "x": np.arange(40) % 3}))
     warned = str(caught[0].message)
@@ -187,3 +294,37 @@ def test_ten_values_always_repeat_enough_from_19_rows():
     values = np.r_[np.arange(9), np.full(10, 9)] + 0.5  # 19 rows, the fewest repeated: 9 singletons
     assert kinds(pd.DataFrame({"v": values}))[0] == {"v": "categorical"}
     assert kinds(pd.DataFrame({"v": values[:-1]}))[0] == {"v": "continuous"}  # 18 rows: 9 of 18 repeat
+
+
+def test_dates_that_need_both_day_month_orders_warn_with_an_example_of_each():
+    # '14/03/2021' beside '03/14/2021' was read month first without a word: every 03/04 a guess
+    days = pd.Series(pd.date_range("2021-01-01", periods=60, freq="5D"))
+    text = np.where(np.arange(60) % 2 == 0, days.dt.strftime("%d/%m/%Y"), days.dt.strftime("%m/%d/%Y"))
+    with pytest.warns(SynthaugWarning) as caught:
+        found, _ = kinds(pd.DataFrame({"visit": text}))
+    said = [str(w.message) for w in caught if "day first" in str(w.message)]
+    assert found == {"visit": "datetime"} and len(said) == 1, said
+    late = r"(1[3-9]|2\d|3[01])"  # a day no month can be
+    assert re.fullmatch(rf"column 'visit': \d+ date\(s\) put the day first \(such as '{late}/\d\d/…'\) and "
+                        rf"\d+ the month \(such as '\d\d/{late}/…'\), so all are read month first and a date like "
+                        r"03/04 may be misread; write the column in one order \(ISO 2021-03-04 is unambiguous\)",
+                        said[0]), said[0]  # examples without their year: no record's whole date
+    for shape in ("%d/%m/%Y", "%m/%d/%Y", "%Y-%m-%d"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert kinds(pd.DataFrame({"visit": days.dt.strftime(shape)}))[0] == {"visit": "datetime"}
+
+
+def test_two_digit_years_read_as_future_dates_warn():
+    # '06/19/54' birth dates were read as 2054 and sampled up to 2060 without a word
+    born = pd.Series(pd.to_datetime(["1954-06-19", "1964-07-24", "1975-01-02", "1990-12-31"] * 10))
+    with pytest.warns(SynthaugWarning, match=r"^column 'dob': 20 date\(s\) written with a two-digit year are read "
+                                             r"as after today \(\d{4}-\d\d-\d\d\), as 00-68 read as 2000-2068 "
+                                             r"\(69-99 as 1969-1999\); if they are earlier \(birth dates, say\), "
+                                             r"write four-digit years$"):
+        assert kinds(pd.DataFrame({"dob": born.dt.strftime("%m/%d/%y")}))[0] == {"dob": "datetime"}
+    recent = pd.Series(pd.date_range("2015-01-01", periods=40, freq="31D"))
+    for text in (born.dt.strftime("%m/%d/%Y"), recent.dt.strftime("%m/%d/%y"), recent.dt.strftime("%d-%b-%y")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert kinds(pd.DataFrame({"dob": text}))[0] == {"dob": "datetime"}

@@ -68,7 +68,7 @@ def evaluate_command(
         typer.Option(
             "--ratio",
             help="Synthetic records added per real training row, comma-separated; may be repeated "
-            f"(default {', '.join(f'{r:g}' for r in RATIOS)}).",
+            f"(default {','.join(f'{r:g}' for r in RATIOS)}).",
         ),
     ] = None,
     baselines: Annotated[

@@ -617,7 +617,7 @@ def test_evaluate_help_quotes_the_api_defaults():
     defaults = {k: p.default for k, p in inspect.signature(evaluate).parameters.items()}
     text = " ".join(runner.invoke(app, ["evaluate", "--help"], env={"COLUMNS": "400"}).output.split())
     assert f"Repetitions of every fit (default {defaults['n_seeds']})" in text
-    assert f"repeat for several (default {', '.join(f'{r:g}' for r in defaults['ratios'])})" in text
+    assert f"comma-separated; may be repeated (default {','.join(f'{r:g}' for r in defaults['ratios'])})" in text
     assert f"CPU threads (default {defaults['n_jobs']})" in text
 
 

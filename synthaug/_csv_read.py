@@ -21,6 +21,7 @@ import gzip
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -63,10 +64,15 @@ def text_bytes(path: Path, size: int = -1) -> bytes:
         return b""
 
 
+def open_text(path: Path, encoding: str = "utf-8-sig") -> TextIO:
+    """A CSV file (a ``.csv.gz`` decompressed) opened as text, undecodable bytes replaced."""
+    opener = gzip.open if is_gzip(path) else open
+    return opener(path, "rt", encoding=encoding, errors="replace", newline="")
+
+
 def header_names(path: Path) -> list[str]:
     """The header row's names as written (pandas renames repeated and blank ones); [] for no header."""
-    opener = gzip.open if is_gzip(path) else open
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
+    with open_text(path) as handle:
         return next((row for row in csv.reader(handle) if row and any(cell.strip() for cell in row)), [])
 
 

@@ -24,6 +24,7 @@ from ._csv_read import (
     empty_rows,
     header_names,
     not_text,
+    open_text,
     text_bytes,
     unnamed_columns,
 )
@@ -158,8 +159,7 @@ def _separator_hint(path: Path, fmt: str) -> str:
     """``"; ..."`` advice when a CSV's header is split by ';' or tabs instead of commas, else ""."""
     if fmt != "csv":
         return ""
-    opener = gzip.open if is_gzip(path) else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+    with open_text(path, "utf-8") as handle:
         header = handle.readline()
     found = next((name for sep, name in ((";", "semicolons"), ("\t", "tabs")) if header.count(sep) > header.count(",")),
                  None)

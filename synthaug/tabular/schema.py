@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _text
-from .._errors import DataError, SynthaugWarning, warn
+from .._errors import DataError, warn
 from .._text import closest_name, option_name
 from .datetimes import both_orders, date_values, day_and_month, has_two_digit_year, is_all_dates, parse_datetimes
 
@@ -140,12 +140,11 @@ def _warn_dropped(frame: pd.DataFrame, dropped: list) -> None:
         warn(
             f"dropping identifier-like column(s) {', '.join(map(repr, plain))} "
             f"(nearly every value is unique); to model them, {_text.columns_option('keep', plain)}",
-            SynthaugWarning,
         )
 
 
 def _warn_formatted(name: str, fate: str) -> None:
-    warn(f"column {name!r} looks like {FORMATTED}, so it is {fate}; {CONVERT}", SynthaugWarning)
+    warn(f"column {name!r} looks like {FORMATTED}, so it is {fate}; {CONVERT}")
 
 
 def _check_supported(col: pd.Series, name: str) -> None:
@@ -315,7 +314,6 @@ def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np
         f"column {name!r}: {int(is_stray.sum())} of {len(values)} value(s) are not dates "
         f"({_text.stray_example(values, is_stray)}), so the "
         "column is not modelled as dates; to model it as dates, make those cells empty",
-        SynthaugWarning,
     )
 
 
@@ -327,7 +325,7 @@ def _warn_both_orders(values: pd.Series, name: str, unique: pd.Series) -> None:
         warn(f"column {name!r}: {int(values.isin(day).sum())} date(s) put the day first (such as "
              f"{day_and_month(day.iloc[0])!r}) and {int(values.isin(month).sum())} the month (such as "
              f"{day_and_month(month.iloc[0])!r}), so all are read month first and a date like 03/04 may be "
-             "misread; write the column in one order (ISO 2021-03-04 is unambiguous)", SynthaugWarning)
+             "misread; write the column in one order (ISO 2021-03-04 is unambiguous)")
 
 
 def _warn_future_years(values: pd.Series, name: str, unique: pd.Series) -> None:
@@ -341,7 +339,7 @@ def _warn_future_years(values: pd.Series, name: str, unique: pd.Series) -> None:
     if future.any():
         warn(f"column {name!r}: {int(values.isin(unique[future]).sum())} date(s) written with a two-digit year "
              f"are read as after today ({today:%Y-%m-%d}), as 00-68 read as 2000-2068 (69-99 as 1969-1999); if "
-             "they are earlier (birth dates, say), write four-digit years", SynthaugWarning)
+             "they are earlier (birth dates, say), write four-digit years")
 
 
 def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .._errors import DataError, SynthaugWarning, warn
+from .._errors import DataError, warn
 from .._text import closest_name, option_name, plain, quoted
 from .schema import looks_like_id
 
@@ -133,7 +133,6 @@ def encode_labels(labels: pd.Series) -> tuple[list, np.ndarray, np.ndarray]:
                  else f"{len(singles)} of {len(classes)} classes ({quoted(singles)}) have")
         warn(
             f"target column {name!r}: {which} a single row; the model will likely copy or ignore them",
-            SynthaugWarning,
         )
     return [plain(c) for c in classes], codes.astype(np.int64), counts.astype(np.int64)
 

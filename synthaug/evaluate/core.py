@@ -17,7 +17,7 @@ from .._errors import DataError, warn
 from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from .._text import closest_name, columns_option, option_name, quoted
 from ..privacy import leakage as _leakage
-from ..tabular.schema import check_option_conflicts
+from ..tabular.schema import CONVERT, FORMATTED, check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
 from .caveats import (
     copies_notes,
@@ -281,13 +281,19 @@ def _features(train: pd.DataFrame, schema: TableSchema) -> tuple[TableSchema, li
 def _identifier_notes(train: pd.DataFrame, schema: TableSchema) -> list[str]:
     """A note on identifier-like columns (:func:`~.tables.identifier_columns`), which distances and
     classifiers would match records by."""
-    ids = identifier_columns(train, schema)
+    ids, notes = identifier_columns(train, schema), [_formatted_note(schema.formatted)] if schema.formatted else []
     if not ids:
-        return []
-    return [f"column(s) {quoted(ids)} have a different value in nearly every training row, like identifiers: the "
-            "privacy measures and classifiers then match records by them (synthetic ids that reuse training ids "
-            f"read as leaks); if they are identifiers, leave them out of every table with {columns_option('drop', ids)}"
-            " (fit leaves out identifier-like columns)"]
+        return notes
+    return notes + [
+        f"column(s) {quoted(ids)} have a different value in nearly every training row, like identifiers: the privacy "
+        "measures and classifiers then match records by them (synthetic ids that reuse training ids read as leaks); if "
+        f"they are identifiers, leave them out of every table with {columns_option('drop', ids)} (fit leaves out "
+        "identifier-like columns)"]
+
+
+def _formatted_note(columns: Sequence[str]) -> str:
+    return (f"column(s) {quoted(columns)} look like {FORMATTED}, so they are compared as categories (a "
+            f"different amount is a different category); {CONVERT}, in every table")
 
 
 def _subsample(synthetic, schema, max_synthetic, seed, steps) -> tuple[pd.DataFrame, list[str]]:

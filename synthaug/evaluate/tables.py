@@ -34,7 +34,7 @@ import pandas as pd
 from .._errors import DataError
 from .._text import closest_name, columns_option, option_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column, parse_datetimes
-from ..tabular.schema import ID_MIN_ROWS, check_option_conflicts, is_identifier_like
+from ..tabular.schema import ID_MIN_ROWS, check_option_conflicts, check_text_numbers, is_identifier_like
 
 MISSING = "<missing>"
 
@@ -50,6 +50,7 @@ class TableSchema:
     dates: tuple[str, ...] = ()  # the numeric columns that are dates (seconds in canonical form)
     day_first: tuple[str, ...] = ()  # dates whose dd/mm/yyyy text the training table reads day first
     forced: tuple[str, ...] = ()  # features whose kind was given (categorical=, continuous=), not inferred
+    formatted: tuple[str, ...] = ()  # categorical features of numbers written as $1,234 or 12%, compared as text
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -123,6 +124,8 @@ def infer_schema(
         raise DataError("train: no feature columns besides the target")
     forced = forced_kinds(train, target, categorical, continuous)
     kinds = {c: forced.get(c) or column_kind(train[c]) for c in features}
+    text = [c for c in features if kinds[c] == "categorical" and c not in forced and _is_text(train[c])]
+    formatted = tuple(c for c in text if _text_numbers(train[c], c, "train"))
     classes = tuple(sorted(pd.unique(train[target]), key=_label_key))
     if len(classes) < 2:
         raise DataError(f"train: target column {target!r} has a single class")
@@ -134,7 +137,22 @@ def infer_schema(
         dates=tuple(c for c in features if kinds[c] == "date"),
         day_first=tuple(c for c in features if kinds[c] == "date" and day_first(train[c])),  # for every table
         forced=tuple(c for c in features if c in forced),
+        formatted=formatted,
     )
+
+
+def _is_text(col: pd.Series) -> bool:
+    return col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
+
+
+def _text_numbers(col: pd.Series, column: str, name: str) -> bool:
+    """:func:`~synthaug.tabular.schema.check_text_numbers` of table ``name``'s text column, as ``fit``
+    reads it: numbers with a stray value or missing values spelled '?' or '-' are refused, not compared
+    as categories; returns whether they are numbers written as $1,234 or 12%."""
+    try:
+        return check_text_numbers(col, column)
+    except DataError as error:
+        raise DataError(f"{name}: {error}") from None
 
 
 def forced_kinds(
@@ -196,6 +214,8 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
             expected = "date" if column in schema.dates else schema.kind(column)  # the training table decides
         if expected == "categorical" and found == "date":  # e.g. the dates of a column whose 'TBD' is in train only
             found = "categorical"
+        if expected == "numeric" and found == "categorical" and _is_text(frame[column]):
+            _text_numbers(frame[column], column, name)  # names a '?' or a typo among the numbers
         if found != expected and not frame[column].isna().all():
             raise DataError(
                 f"{name}: column {column!r} is {found} ({frame[column].dtype}) "
@@ -298,7 +318,7 @@ def identifier_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, .
             return bool(np.all(np.mod(col.to_numpy(np.float64), 1.0) == 0.0))
         return col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
 
-    skip = set(schema.dates) | (set(schema.forced) & set(schema.numeric))
+    skip = set(schema.dates) | (set(schema.forced) & set(schema.numeric)) | set(schema.formatted)
     return tuple(c for c in schema.features if c not in skip and (unique_ids(train[c]) or is_identifier_like(train[c])))
 
 

@@ -267,6 +267,13 @@ def _check_stray_strings(col: pd.Series, name: str) -> np.ndarray:
     return bad
 
 
+def check_text_numbers(col: pd.Series, name: str) -> bool:
+    """``fit``'s checks of a text column ``col`` (named ``name``) that may hold numbers: a DataError
+    for numbers with a few stray values or with missing values spelled as tokens ('?', '-'); returns
+    whether it holds numbers written with currency symbols, separators or percent signs."""
+    return looks_formatted(col, _check_stray_strings(col, name))
+
+
 def _is_formatted(col: pd.Series) -> bool:
     """:func:`looks_formatted` of a whole column (numbers held as numbers are not)."""
     return not _is_numeric(col) and looks_formatted(col, _not_numbers(col))

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError
-from synthaug.evaluate.tables import MISSING, canonical, check_tables, column_kind, shared_rows
+from synthaug.evaluate.tables import MISSING, canonical, check_tables, column_kind, identifier_columns, shared_rows
 from synthaug.tabular.schema import infer_schema as fit_schema
 
 
@@ -218,3 +218,44 @@ def test_a_float_target_of_few_values_gets_a_note(labels, said):
         assert notes == [f"target column 'y' holds {said}: each value is scored as a class of its own (the "
                          "evaluator scores classification, not regression); if it is a measurement, give a column "
                          "of class labels instead"]
+
+
+def _numbers_with(token: str, n_tokens: int) -> pd.Series:
+    values = [str(v) for v in range(30, 30 + 40 - n_tokens)] + [token] * n_tokens
+    return pd.Series(values, dtype=object, name="age")
+
+
+TOKENS = "column 'age': 6 cells hold '{}' \\(6\\) among 34 numbers"
+TYPO = "column 'age' is numeric but 1 value\\(s\\) are not numbers \\(first at data row 40: '4O'\\)"
+
+
+@pytest.mark.parametrize(("column", "said"), [
+    pytest.param(_numbers_with("?", 6), TOKENS.format("\\?"), id="missing-token"),
+    pytest.param(_numbers_with("-", 6), TOKENS.format("-"), id="dash-token"),
+    pytest.param(_numbers_with("4O", 1), TYPO, id="typo"),
+])
+def test_evaluate_refuses_the_numbers_with_text_that_fit_refuses(column, said):
+    # evaluate had compared such a column as 35 categories without a word, where fit refuses it
+    with pytest.raises(DataError, match=f"^{said}"):
+        fit_schema(column.to_frame())
+    train = pd.DataFrame({"age": column, "y": [0, 1] * 20})
+    with pytest.raises(DataError, match=f"^train: {said}"):
+        check_tables(train, "y", {})
+    schema = check_tables(train, "y", {}, categorical=["age"])  # the way out the message names
+    assert schema.categorical == ("age",)
+
+
+def test_a_synthetic_table_with_a_missing_token_is_named_by_its_token():
+    train = pd.DataFrame({"age": np.arange(40.0), "y": [0, 1] * 20})
+    synthetic = train.assign(age=_numbers_with("?", 6).to_numpy())
+    # was "synthetic: column 'age' is categorical (object) but numeric in train (float64)"
+    with pytest.raises(DataError, match="^synthetic: column 'age': 6 cells hold '\\?' \\(6\\)"):
+        check_tables(train, "y", {"synthetic": synthetic})
+
+
+def test_formatted_numbers_are_marked_and_not_taken_for_identifiers():
+    amounts = pd.Series([f"${v:,.2f}" for v in np.linspace(1000, 90000, 40)], name="income")
+    train = pd.DataFrame({"income": amounts, "code": [f"c{i}" for i in range(40)], "y": [0, 1] * 20})
+    schema = check_tables(train, "y", {})
+    assert schema.formatted == ("income",) and schema.categorical == ("income", "code")
+    assert identifier_columns(train, schema) == ("code",)  # income had been called identifier-like

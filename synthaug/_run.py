@@ -200,12 +200,12 @@ def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
     """Refuse, before training, a [sample] or [evaluate] value that only the training rows show to be
     wrong (a class the data has not got, a request for no rows, a ratio of no records); these failed
     after training. Messages name recipe keys (sample.per_class, evaluate.ratios)."""
-    from .evaluate.core import _check_ratios_add_records
+    from .evaluate.options import check_ratios_add_records
     from .sampling import resolve_class_counts
 
     classes, counts = np.unique(y_train, return_counts=True)
     resolve_class_counts(classes, counts, **recipe.get("sample", DEFAULT_SAMPLE))  # within run_recipe: sample.* keys
-    _check_ratios_add_records(recipe.get("evaluate", {}).get("ratios", ()), len(y_train))  # evaluate.ratios: ...
+    check_ratios_add_records(recipe.get("evaluate", {}).get("ratios", ()), len(y_train))  # evaluate.ratios: ...
 
 
 def _sample_request(recipe: dict, classes) -> dict:

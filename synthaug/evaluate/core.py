@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import math
-import numbers
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -12,12 +10,11 @@ import torch
 from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
-from .._checks import is_whole
-from .._errors import DataError, warn
+from .._errors import warn
 from .._random import RandomState, child_seed, draw_seed, numpy_generator
-from .._text import closest_name, columns_option, option_name, quoted
+from .._text import option_name
 from ..privacy import leakage as _leakage
-from ..tabular.schema import CONVERT, FORMATTED, check_option_conflicts
+from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
 from .caveats import (
     copies_notes,
@@ -27,22 +24,13 @@ from .caveats import (
     small_release_notes,
     synthetic_overlap_notes,
 )
+from .column_notes import classifier_features, identifier_notes, test_notes
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
-from .metrics import METRICS
+from .options import as_int, as_ratios, check_detection_rows, check_options, check_ratios_add_records, drop_columns
 from .results import EvaluationResult
 from .subsample import check_max_synthetic, subsample_note, subsample_rows
-from .tables import (
-    TableSchema,
-    as_names,
-    canonical,
-    check_tables,
-    empty_columns,
-    encode_labels,
-    identifier_columns,
-    target_notes,
-    without_columns,
-)
+from .tables import as_names, canonical, check_tables, encode_labels, target_notes
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
 
 
@@ -154,21 +142,21 @@ def evaluate(
     notes are not warned: that the test set is the privacy reference, and that a release of fewer than
     about 400 records cannot get "no measurable leak".
     """
-    ratios, n_seeds, n_boot, n_jobs = _as_ratios(ratios), *(_as_int(v) for v in (n_seeds, n_boot, n_jobs))
-    baselines, detection_rows = as_names(baselines) or (), _as_int(detection_rows)
-    _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
-    _check_detection_rows(detection_rows)
+    ratios, n_seeds, n_boot, n_jobs = as_ratios(ratios), *(as_int(v) for v in (n_seeds, n_boot, n_jobs))
+    baselines, detection_rows = as_names(baselines) or (), as_int(detection_rows)
+    check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
+    check_detection_rows(detection_rows)
     check_max_synthetic(max_synthetic)
     seed = draw_seed(random_state)  # a seed out of 0..2**64 - 1 is refused here, as everywhere (check_seed)
     sensitive = as_names(sensitive)
     drop = as_names(drop)
     categorical, continuous = as_names(categorical) or (), as_names(continuous) or ()
     check_option_conflicts(categorical=categorical, continuous=continuous, drop=drop or ())
-    train, test, synthetic, holdout = _drop_columns(drop, target, train, test, synthetic, holdout)
+    train, test, synthetic, holdout = drop_columns(drop, target, train, test, synthetic, holdout)
     tables = {"test": test, "synthetic": synthetic, "holdout": holdout}
     schema = check_tables(train, target, tables, categorical=categorical, continuous=continuous)
-    _check_ratios_add_records(ratios, len(train))
-    notes = target_notes(train, target) + _test_notes(test, target, schema.classes)
+    check_ratios_add_records(ratios, len(train))
+    notes = target_notes(train, target) + test_notes(test, target, schema.classes)
     notes += [one_seed_note()] if n_seeds == 1 else []
     _warn(notes)
     if holdout is None:
@@ -186,8 +174,8 @@ def evaluate(
     overlap += copies_notes(train_c, synth_c) + copied
     _warn(overlap)
     notes += overlap
-    features, column_notes = _features(train, schema)
-    column_notes += _identifier_notes(train, schema)
+    features, column_notes = classifier_features(train, schema)
+    column_notes += identifier_notes(train, schema)
     _warn(column_notes)
     notes += column_notes
     models = resolve_classifiers(classifiers, features)
@@ -264,38 +252,6 @@ def evaluate(
     )
 
 
-def _features(train: pd.DataFrame, schema: TableSchema) -> tuple[TableSchema, list[str]]:
-    """The schema of the classifiers' features: without the columns that have no value in train
-    (nothing to learn; gradient boosting fails on them), and a note naming those."""
-    empty = empty_columns(train, schema)
-    if not empty:
-        return schema, []
-    if len(empty) == len(schema.features):
-        raise DataError(f"train: every feature column is empty (no values in {quoted(empty)}); nothing to classify "
-                        "from")
-    return without_columns(schema, empty), [
-        f"column(s) {quoted(empty)} have no value in train: left out of the classifiers' features (fidelity "
-        f"still compares their missing share); leave them out of every table with {columns_option('drop', empty)}"]
-
-
-def _identifier_notes(train: pd.DataFrame, schema: TableSchema) -> list[str]:
-    """A note on identifier-like columns (:func:`~.tables.identifier_columns`), which distances and
-    classifiers would match records by."""
-    ids, notes = identifier_columns(train, schema), [_formatted_note(schema.formatted)] if schema.formatted else []
-    if not ids:
-        return notes
-    return notes + [
-        f"column(s) {quoted(ids)} have a different value in nearly every training row, like identifiers: the privacy "
-        "measures and classifiers then match records by them (synthetic ids that reuse training ids read as leaks); if "
-        f"they are identifiers, leave them out of every table with {columns_option('drop', ids)} (fit leaves out "
-        "identifier-like columns)"]
-
-
-def _formatted_note(columns: Sequence[str]) -> str:
-    return (f"column(s) {quoted(columns)} look like {FORMATTED}, so they are compared as categories (a "
-            f"different amount is a different category); {CONVERT}, in every table")
-
-
 def _subsample(synthetic, schema, max_synthetic, seed, steps) -> tuple[pd.DataFrame, list[str]]:
     """``synthetic`` cut down to ``max_synthetic`` records and a note saying so, or as given (no
     note) when it is at or below the cap."""
@@ -358,85 +314,3 @@ def _threads(n_jobs: int) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
-def _test_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
-    present = set(pd.unique(test[target]))
-    if len(present) < 2:
-        raise DataError(f"test: target column {target!r} has a single class; scores need two")
-    absent = [c for c in classes if c not in present]
-    if absent:
-        shown = quoted(absent)
-        return [f"class(es) {shown} have no test rows and are left out of the macro averages"]
-    return []
-
-
-def _drop_columns(drop, target, *frames):
-    """``frames`` without the ``drop`` columns (where they have them); None and non-frames as given."""
-    if not drop:
-        return frames
-    tables = [f for f in frames if isinstance(f, pd.DataFrame)]
-    columns = {str(c) for f in tables for c in f.columns}
-    for name in drop:
-        if name == target:
-            raise DataError(f"{option_name('drop')}: {name!r} is the target column")
-        if name not in columns:
-            raise DataError(f"{option_name('drop')}: no column {name!r} in any table{closest_name(str(name), columns)}")
-    return tuple(
-        f.drop(columns=[c for c in f.columns if c in set(drop)]) if isinstance(f, pd.DataFrame) else f for f in frames
-    )
-
-
-def _ratios_option() -> str:
-    """``ratios`` as the user spells it: ``--ratio`` (given once per ratio), ``evaluate.ratios`` in a recipe."""
-    return option_name("ratios", "--ratio", "evaluate.ratios")
-
-
-def _check_ratios_add_records(ratios: Sequence[float], n_train: int) -> None:
-    for ratio in ratios:
-        if round(ratio * n_train) < 1:
-            raise DataError(
-                f"{_ratios_option()}: {ratio:g} of {n_train} training rows adds no synthetic record; "
-                f"use a ratio above {0.5 / n_train:.3g}"
-            )
-
-
-def _as_ratios(ratios) -> tuple:
-    """Any sequence or array of real numbers as a tuple of floats; other values as given, for the check."""
-    if isinstance(ratios, (str, bytes)) or not hasattr(ratios, "__iter__"):
-        return (ratios,) if ratios is not None else ()
-    return tuple(float(r) if isinstance(r, numbers.Real) and not isinstance(r, bool) else r for r in ratios)
-
-
-def _as_int(value):
-    """A numpy integer as an int; other values as given, for the check."""
-    return int(value) if is_whole(value) else value
-
-
-MIN_DETECTION_ROWS = 50
-"""The least ``detection_rows``: fewer real and synthetic rows give the detector's folds next to nothing."""
-
-
-def _check_detection_rows(detection_rows) -> None:
-    if not isinstance(detection_rows, int) or isinstance(detection_rows, bool) or detection_rows < MIN_DETECTION_ROWS:
-        raise DataError(f"detection_rows must be an integer of at least {MIN_DETECTION_ROWS}, got {detection_rows!r}")
-
-
-def _check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) -> None:
-    if not ratios or any(not (isinstance(r, (int, float)) and 0 < r < math.inf) for r in ratios):
-        raise DataError(f"{_ratios_option()} must be positive finite numbers, got {list(ratios)!r}")
-    names = [f"{r:g}" for r in ratios]  # the settings are named after them
-    repeated = next((r for r, name in zip(ratios, names, strict=True) if names.count(name) > 1), None)
-    if repeated is not None:
-        raise DataError(f"{_ratios_option()}: {repeated:g} is given more than once, got {list(ratios)!r}")
-    unknown = [b for b in baselines if b not in BASELINES]
-    if unknown:
-        name = option_name("baselines", recipe="evaluate.baselines")
-        raise DataError(f"{name}: unknown baseline {unknown[0]!r}; use any of {list(BASELINES)}")
-    if not isinstance(n_seeds, int) or isinstance(n_seeds, bool) or n_seeds < 1:
-        raise DataError(f"{option_name('n_seeds', '--seeds', 'evaluate.seeds')} must be a positive integer, "
-                        f"got {n_seeds!r}")
-    if primary_metric not in METRICS:
-        raise DataError(f"primary_metric must be one of {list(METRICS)}, got {primary_metric!r}")
-    if not isinstance(n_boot, int) or isinstance(n_boot, bool) or n_boot < 100:
-        raise DataError(f"n_boot must be an integer of at least 100, got {n_boot!r}")
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
-        raise DataError(f"n_jobs must be a positive integer, got {n_jobs!r}")

@@ -1,0 +1,58 @@
+"""Notes on the columns and classes of the tables ``evaluate`` was given: left-out columns,
+identifier-like and formatted-number columns, classes with no test rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .._errors import DataError
+from .._text import columns_option, quoted
+from ..tabular.schema import CONVERT, FORMATTED
+from .tables import TableSchema, empty_columns, identifier_columns, without_columns
+
+
+def classifier_features(train: pd.DataFrame, schema: TableSchema) -> tuple[TableSchema, list[str]]:
+    """The schema of the classifiers' features: without the columns that have no value in train
+    (nothing to learn; gradient boosting fails on them), and a note naming those."""
+    empty = empty_columns(train, schema)
+    if not empty:
+        return schema, []
+    if len(empty) == len(schema.features):
+        raise DataError(f"train: every feature column is empty (no values in {quoted(empty)}); nothing to classify "
+                        "from")
+    return without_columns(schema, empty), [
+        f"column(s) {quoted(empty)} have no value in train: left out of the classifiers' features (fidelity "
+        f"still compares their missing share); leave them out of every table with {columns_option('drop', empty)}"]
+
+
+def identifier_notes(train: pd.DataFrame, schema: TableSchema) -> list[str]:
+    """A note on identifier-like columns (:func:`~.tables.identifier_columns`), which distances and
+    classifiers would match records by."""
+    ids, notes = identifier_columns(train, schema), [_formatted_note(schema.formatted)] if schema.formatted else []
+    if not ids:
+        return notes
+    return notes + [
+        f"column(s) {quoted(ids)} have a different value in nearly every training row, like identifiers: the privacy "
+        "measures and classifiers then match records by them (synthetic ids that reuse training ids read as leaks); if "
+        f"they are identifiers, leave them out of every table with {columns_option('drop', ids)} (fit leaves out "
+        "identifier-like columns)"]
+
+
+def _formatted_note(columns: Sequence[str]) -> str:
+    return (f"column(s) {quoted(columns)} look like {FORMATTED}, so they are compared as categories (a "
+            f"different amount is a different category); {CONVERT}, in every table")
+
+
+
+
+def test_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
+    present = set(pd.unique(test[target]))
+    if len(present) < 2:
+        raise DataError(f"test: target column {target!r} has a single class; scores need two")
+    absent = [c for c in classes if c not in present]
+    if absent:
+        shown = quoted(absent)
+        return [f"class(es) {shown} have no test rows and are left out of the macro averages"]
+    return []

@@ -131,9 +131,9 @@ def far_below_notes(leakage: LeakageResult, reference: str) -> list[str]:
     if not low:
         return []
     return [f"the {leakage.source} records' {', '.join(low)} lie far below 0.5: the records sit much closer to "
-            f"the {reference} rows than to the training rows, which is unusual for a generator fitted on the "
-            f"training rows; check that the synthetic table was not made from the {reference} rows (or from "
-            "rows that include them)"]
+            f"the {reference} rows than to the training rows. A sampling filter that keeps records away from the "
+            "training rows (synthaug's privacy filter, sample --train) can do this, and that is no leak; otherwise "
+            f"check that the synthetic table was not made from the {reference} rows (or from rows that include them)"]
 
 
 def not_measurable(leakage: LeakageResult) -> None:

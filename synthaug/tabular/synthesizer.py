@@ -41,6 +41,7 @@ MODEL_TYPE = "TabularCGAN"
 FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the last is kept)
 LABEL_FILTER_AUTO = 0.2  # label_filter="auto" at <= MAX_ROWS rows (results/scarce_protocol_screening_label.md)
 FILTER_BATCH = 20  # sampling filters: at most this many candidates per row and round
+PRIVACY_SETTINGS = ("privacy_filter", "privacy_filter_floor", "privacy_filter_pinning")
 
 
 class TabularCGAN(SampleSeeds, BaseEstimator):
@@ -208,6 +209,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.n_rows_ = len(features)
         self._privacy_filter = self._fit_privacy_filter(features, codes)
         self._label_filter = self._fit_label_filter(features, codes)
+        self._filter_settings = {name: getattr(self, name) for name in (*PRIVACY_SETTINGS, "label_filter")}
         started = time.perf_counter()
         self.generators_, self.history_ = self._train(matrix, codes)
         self.fit_seconds_ = time.perf_counter() - started
@@ -271,6 +273,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         codes = training_table_codes(self, features, labels)
         self._privacy_filter = self._fit_privacy_filter(features, codes)
         self._label_filter = self._fit_label_filter(features, codes)
+        self._filter_settings = {name: getattr(self, name) for name in (*PRIVACY_SETTINGS, "label_filter")}
         return self
 
     def __getstate__(self) -> dict:
@@ -282,6 +285,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         state = dict(super().__getstate__())
         state.pop("_privacy_filter", None)
         state.pop("_label_filter", None)
+        state.pop("_filter_settings", None)
         return state
 
     def __sklearn_tags__(self):
@@ -427,9 +431,30 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         for codes in chunk_labels(counts, int(chunk_size), rng):
             yield self._generate_filtered(codes, gen)
 
+    def _active_filters(self) -> tuple:
+        """The (privacy, label) sampling filters to apply: those fitted (by ``fit`` or
+        :meth:`attach_privacy_filter`), less those ``set_params`` has since turned off (None). A
+        DataError when a filter's setting changed to another value since: the fitted filter would
+        silently apply the old one."""
+        private, labels = getattr(self, "_privacy_filter", None), getattr(self, "_label_filter", None)
+        fitted = getattr(self, "_filter_settings", None)
+        if fitted is None:
+            return private, labels
+        groups = (("privacy_filter", PRIVACY_SETTINGS), ("label_filter", ("label_filter",)))
+        for switch, names in groups:
+            if getattr(self, switch) is None:
+                continue
+            changed = next((n for n in names if fitted[n] != getattr(self, n)), None)
+            if changed is not None:
+                raise DataError(f"{changed} is {getattr(self, changed)!r}, but the sampling filters were fitted "
+                                f"with {fitted[changed]!r}; call attach_privacy_filter(X, y) to fit them with the new "
+                                "setting (set_params takes effect at fit)")
+        return (None if self.privacy_filter is None else private), (None if self.label_filter is None else labels)
+
     def _check_filters(self) -> None:
         """Reset the reject counts; warn when a loaded model cannot apply the filters it was fitted with."""
         self.n_rejected_ = self.n_label_rejected_ = 0
+        self._active_filters()
         missing = [name for name, active in (
             ("privacy_filter", self.privacy_filter is not None and self.n_rows_ <= MAX_ROWS),
             ("label_filter", self._label_quantile() is not None),
@@ -445,7 +470,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         ``FILTER_ROUNDS`` tries a row keeps its last candidate. Rejections add to ``n_rejected_`` (the
         privacy filter's) and ``n_label_rejected_``.
         """
-        private, labels = getattr(self, "_privacy_filter", None), getattr(self, "_label_filter", None)
+        private, labels = self._active_filters()
         if private is None and labels is None:
             return self._generate(codes, gen)
         frame, rejected, label_rejected = fill_rows(codes, lambda c: self._generate(c, gen), private, labels,
@@ -460,7 +485,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         training rows, or a loaded model not given its training table). Sampling keeps a row the
         filter still rejects after ``FILTER_ROUNDS`` tries, with a warning; a release drops them."""
         check_is_fitted(self, "generators_")
-        private = getattr(self, "_privacy_filter", None)
+        private = self._active_filters()[0]
         if private is None:
             return None
         codes = pd.Index(self.classes_).get_indexer(frame[self.target_name_].to_numpy())

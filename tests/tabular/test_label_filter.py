@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 
 import synthaug
 from synthaug import DataError, TabularCGAN
@@ -129,3 +130,28 @@ def test_many_small_classes_fit_without_scikit_learns_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit_label_filter(train, codes, 0.1, SPECS, np.random.default_rng(0))
+
+
+def test_set_params_after_the_filters_are_fitted_turns_them_off_or_is_refused(mixed_table, fast_params, tmp_path):
+    # a trial set privacy_filter=None and label_filter=None on an attached model: the samples stayed
+    # identical to the filtered ones, with no word
+    model = TabularCGAN(random_state=0, privacy_filter=1.0, label_filter=0.3, **fast_params).fit(mixed_table, "label")
+    filtered = model.sample_frame(n=60, random_state=4)
+    unfiltered = clone(model).set_params(privacy_filter=None, label_filter=None).fit(mixed_table, "label")
+    expected = unfiltered.sample_frame(n=60, random_state=4)
+    model.set_params(privacy_filter=None, label_filter=None)
+    frame = model.sample_frame(n=60, random_state=4)
+    assert frame.equals(expected) and not frame.equals(filtered)
+    assert model.n_rejected_ == model.n_label_rejected_ == 0
+    assert model.privacy_filter_rejects(frame) is None
+    model.set_params(privacy_filter=1.0, label_filter=0.3)  # back to the fitted settings
+    assert model.sample_frame(n=60, random_state=4).equals(filtered)
+    model.set_params(privacy_filter_pinning=0.9)
+    with pytest.raises(synthaug.DataError, match="^privacy_filter_pinning is 0.9, but the sampling filters were "
+                       "fitted with 0.75; call attach_privacy_filter"):
+        model.sample_frame(n=5)
+    model.set_params(privacy_filter_pinning=0.75, label_filter=0.5)
+    with pytest.raises(synthaug.DataError, match="^label_filter is 0.5, but .* fitted with 0.3"):
+        model.sample_frame(n=5)
+    model.attach_privacy_filter(mixed_table, "label")  # refits them with the new setting
+    assert model._label_filter is not None and len(model.sample_frame(n=5)) == 5

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from .._checks import is_whole
+from .._checks import is_real, is_whole
 from .._errors import DataError, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
@@ -63,12 +63,8 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     synthetic set lacking classes, a weak judge) are in its ``notes`` and are also issued as
     :class:`~synthaug.SynthaugWarning`.
     """
-    if not is_whole(n_pairs) or n_pairs < 0:
-        raise DataError(f"n_pairs must be a whole number >= 0; got {n_pairs!r}")
-    if judge not in JUDGES:
-        raise DataError(f"{option_name('judge')} must be one of {', '.join(map(repr, JUDGES))}; got {judge!r}")
-    if not 0.0 < real_share < 1.0:
-        raise DataError(f"real_share must be between 0 and 1; got {real_share!r}")
+    check_settings(seeds=seeds, steps=steps, batch_size=batch_size, real_share=real_share, judge=judge,
+                   n_pairs=n_pairs, grid_columns=grid_columns)
     random_state = draw_seed(random_state)  # -1 reached numpy; 1.5 was taken as 1 (check_seed refuses both)
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     n_classes, size = len(classes), x_tr.shape[1]
@@ -124,6 +120,22 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     if out_dir is not None:
         write_report(report, pictures, Path(out_dir))
     return report
+
+
+def check_settings(*, seeds, steps, batch_size, real_share, judge, n_pairs, grid_columns) -> None:
+    """A DataError naming the first setting of :func:`evaluate_images` that cannot be used (``seeds=0``
+    gave NaN accuracies; ``steps=0`` a division by zero deep in torch's learning-rate schedule)."""
+    counts = {option_name("seeds", "--seeds", "evaluate.seeds"): (seeds, 1),
+              option_name("steps", "--classifier-steps", "evaluate.steps"): (steps, 1),
+              "batch_size": (batch_size, 2),  # a mixed batch takes an image from each source
+              "n_pairs": (n_pairs, 0), "grid_columns": (grid_columns, 1)}
+    for name, (value, least) in counts.items():
+        if not is_whole(value) or value < least:
+            raise DataError(f"{name} must be a whole number >= {least}; got {value!r}")
+    if judge not in JUDGES:
+        raise DataError(f"{option_name('judge')} must be one of {', '.join(map(repr, JUDGES))}; got {judge!r}")
+    if not is_real(real_share) or not 0.0 < real_share < 1.0:
+        raise DataError(f"real_share must be a number between 0 and 1 (exclusive); got {real_share!r}")
 
 
 def load_sets(train, test, synthetic):

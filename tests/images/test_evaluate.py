@@ -291,3 +291,19 @@ def test_test_images_that_are_training_images_are_a_warning_and_a_note(tmp_path)
         disjoint = evaluate_images((x, codes), (other, other_codes), make_images(5, seed=3), seeds=1, steps=1,
                                    batch_size=8)
     assert disjoint["privacy"]["test_in_train"] == 0 and not any("also training" in n for n in disjoint["notes"])
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ({"seeds": 0}, "seeds must be a whole number >= 1; got 0"),  # gave NaN accuracies
+    ({"seeds": 1.5}, "seeds must be a whole number >= 1; got 1.5"),
+    ({"steps": 0}, "steps must be a whole number >= 1; got 0"),
+    ({"batch_size": 1}, "batch_size must be a whole number >= 2; got 1"),
+    ({"grid_columns": 0}, "grid_columns must be a whole number >= 1; got 0"),
+    ({"n_pairs": True}, "n_pairs must be a whole number >= 0; got True"),
+    ({"real_share": "0.5"}, "real_share must be a number between 0 and 1"),
+])
+def test_settings_are_checked_before_any_training(setting, message, lookup_judges):
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    with pytest.raises(DataError, match=f"^{message}"):
+        evaluate_images(*sets, **{"seeds": 1, "steps": 1, **setting})
+    assert not lookup_judges

@@ -173,7 +173,8 @@ def _codes(labels: np.ndarray, classes: np.ndarray, name: str) -> np.ndarray:
     text = labels.astype(str)
     unknown = np.setdiff1d(text, classes)
     if len(unknown):
-        raise DataError(f"{name}: labels not among the training classes: {quoted(unknown)}")
+        raise DataError(f"{name}: labels not among the training classes: {quoted(unknown)} (the training "
+                        f"classes: {quoted(classes)})")
     return np.searchsorted(classes, text)
 
 

@@ -82,7 +82,9 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 def check_labels(labels, source: str = "y") -> np.ndarray:
     """1-d class labels with none missing (None or NaN is a DataError naming ``source``); bytes,
     dates and labels of mixed types that cannot be sorted (e.g. 1 and "a") become text, so the
-    classes can be written to model.json; complex numbers are refused."""
+    classes can be written to model.json; complex numbers are refused. Float labels that are all whole
+    numbers (``y.astype(float)``) become integers, so that fit, sample and evaluate call the class 3,
+    not '3.0' (evaluate then refused integer test labels as "not among the training classes")."""
     import pandas as pd
 
     labels = np.asarray(labels)
@@ -96,6 +98,8 @@ def check_labels(labels, source: str = "y") -> np.ndarray:
         return np.char.decode(labels, "utf-8", errors="replace")
     if labels.dtype.kind in "mM":
         return labels.astype(str)
+    if labels.dtype.kind == "f" and np.all(np.mod(labels, 1.0) == 0.0) and np.all(np.abs(labels) <= 2.0**53):
+        return labels.astype(np.int64)
     if labels.dtype == object:
         try:
             np.unique(labels)

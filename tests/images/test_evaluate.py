@@ -307,3 +307,13 @@ def test_settings_are_checked_before_any_training(setting, message, lookup_judge
     with pytest.raises(DataError, match=f"^{message}"):
         evaluate_images(*sets, **{"seeds": 1, "steps": 1, **setting})
     assert not lookup_judges
+
+
+def test_float_labels_match_integer_ones_and_unknown_labels_show_the_training_classes(lookup_judges):
+    x, codes = make_images(3)
+    report = evaluate_images((x, codes.astype(float)), (x, codes), (x, codes.astype(np.float32)), seeds=1, steps=1,
+                             n_pairs=0)
+    assert report["classes"] == ["0", "1", "2"]
+    with pytest.raises(DataError, match=r"^test: labels not among the training classes: 'a' \(the training "
+                                        r"classes: '0', '1', '2'\)"):
+        evaluate_images((x, codes), (x, np.full(len(x), "a")), (x, codes), seeds=1, steps=1)

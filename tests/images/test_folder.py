@@ -364,3 +364,19 @@ def test_a_sample_folder_inside_the_data_is_not_read_as_a_class(tmp_path, images
     with pytest.warns(SynthaugWarning, match="samples: a synthaug sample folder, not a class; skipped"):
         _, labels = read_images(tmp_path / "data")
     assert "samples" not in set(labels.tolist()) and len(labels) == len(x)
+
+
+def test_whole_number_float_labels_are_read_as_integers(tmp_path):
+    # y.astype(float) in an .npz: fit made classes '0.0', '1.0', and evaluate refused test labels 0, 1
+    from synthaug.images.folder import check_labels, read_npz
+    from synthaug.images.synthesizer import ImageCGAN
+
+    from .conftest import TINY, make_images
+
+    x, codes = make_images(3)
+    np.savez(tmp_path / "d.npz", x=x, y=codes.astype(float))
+    labels = read_npz(tmp_path / "d.npz")[1]
+    assert labels.dtype == np.int64 and labels.tolist() == codes.tolist()
+    assert check_labels(np.array([0.5, 1.0])).dtype.kind == "f"  # not whole: kept as they are
+    model = ImageCGAN(**TINY, random_state=0).fit(tmp_path / "d.npz")
+    assert [str(c) for c in model.classes_] == ["0", "1", "2"]

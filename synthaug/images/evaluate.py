@@ -69,8 +69,8 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     n_classes, size = len(classes), x_tr.shape[1]
     n_shared = count_shared(x_te, x_tr)
-    notes = synthetic_notes(y_sy, classes) + [n for n in (seeds_note(int(seeds)), overlap_note(n_shared, x_te))
-                                              if n]
+    notes = test_notes(y_te, classes) + synthetic_notes(y_sy, classes) + [
+        n for n in (seeds_note(int(seeds)), overlap_note(n_shared, x_te)) if n]
     for note in notes:
         warn(note)
     conditions = CONDITIONS if len(np.unique(y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
@@ -176,6 +176,21 @@ def _codes(labels: np.ndarray, classes: np.ndarray, name: str) -> np.ndarray:
         raise DataError(f"{name}: labels not among the training classes: {quoted(unknown)} (the training "
                         f"classes: {quoted(classes)})")
     return np.searchsorted(classes, text)
+
+
+def test_notes(y_te: np.ndarray, classes: np.ndarray) -> list[str]:
+    """A note on training classes the test set lacks (as the table evaluation notes classes with no
+    test rows); a DataError for a single-class test set, on which every classifier can score 100%
+    by always answering that class."""
+    present = np.unique(y_te)
+    if len(present) < 2:
+        raise DataError(f"test: labels have a single class ({quoted(classes[present])}); scores need two")
+    absent = np.setdiff1d(np.arange(len(classes)), present)
+    if not len(absent):
+        return []
+    return [f"class(es) {quoted(classes[absent])} have no test images: every accuracy (and the judge's) is "
+            f"measured on {len(present)} of {len(classes)} classes, and the Fréchet distance to the test images "
+            "leaves those classes out of the real side; give a test set with images of every class"]
 
 
 def synthetic_notes(y_sy: np.ndarray, classes: np.ndarray) -> list[str]:

@@ -317,3 +317,17 @@ def test_float_labels_match_integer_ones_and_unknown_labels_show_the_training_cl
     with pytest.raises(DataError, match=r"^test: labels not among the training classes: 'a' \(the training "
                                         r"classes: '0', '1', '2'\)"):
         evaluate_images((x, codes), (x, np.full(len(x), "a")), (x, codes), seeds=1, steps=1)
+
+
+def test_a_test_set_lacking_classes_is_a_warning_and_a_note(tmp_path, lookup_judges):
+    # a test set of class 3 only of 10 scored 100% for any classifier answering 3, with no note
+    train, synthetic = make_images(4, n_classes=4, seed=1), make_images(5, n_classes=4, seed=3)
+    x, codes = make_images(4, n_classes=4, seed=2)
+    keep = np.isin(codes, [1, 3])
+    with pytest.warns(SynthaugWarning, match=r"^class\(es\) '0', '2' have no test images: every accuracy \(and "
+                                             r"the judge's\) is measured on 2 of 4 classes"):
+        report = evaluate_images(train, (x[keep], codes[keep]), synthetic, seeds=1, steps=1, out_dir=tmp_path)
+    assert report["notes"][0].startswith("class(es) '0', '2' have no test images")
+    assert "have no test images" in (tmp_path / "report.html").read_text()
+    with pytest.raises(DataError, match=r"^test: labels have a single class \('3'\); scores need two"):
+        evaluate_images(train, (x[codes == 3], codes[codes == 3]), synthetic, seeds=1, steps=1)

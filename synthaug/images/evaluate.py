@@ -25,11 +25,12 @@ from .._errors import DataError, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, quoted
+from ..evaluate.caveats import beyond_chance
 from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
 from .folder import check_labels, convert_channels, prepare_images, read_images, resize_batch
 from .grid import image_grid
-from .metrics import class_diversity, count_shared, frechet_distance, nearest_distances
+from .metrics import class_diversity, count_shared, duplicated_share, frechet_distance, nearest_distances, shared_mask
 from .report import render_html
 
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
@@ -69,8 +70,10 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     n_classes, size = len(classes), x_tr.shape[1]
     n_shared = count_shared(x_te, x_tr)
+    n_test_copies = test_copies(x_sy, x_tr, x_te)
     notes = test_notes(y_te, classes) + synthetic_notes(y_sy, classes) + [
-        n for n in (seeds_note(int(seeds)), overlap_note(n_shared, x_te)) if n]
+        n for n in (seeds_note(int(seeds)), overlap_note(n_shared, x_te),
+                    test_copies_note(n_test_copies, x_sy, x_te, judge)) if n]
     for note in notes:
         warn(note)
     conditions = CONDITIONS if len(np.unique(y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
@@ -111,7 +114,8 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         "accuracy": accuracy,
         "uplift": uplift(accuracy),
         "quality": {**quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes), "judge": judge_score},
-        "privacy": {**privacy(x_sy, x_tr, x_te, n_pairs), "test_in_train": n_shared},
+        "privacy": {**privacy(x_sy, x_tr, x_te, n_pairs), "test_in_train": n_shared,
+                    "synthetic_copies_of_test": n_test_copies},
         "notes": notes,
     }
     pictures = {"samples": sample_grid(x_sy, y_sy, n_classes, grid_columns)}
@@ -215,6 +219,25 @@ def overlap_note(n_shared: int, x_te: np.ndarray) -> str | None:
             "same resizing and channel conversion): accuracy is scored partly on images the classifiers trained "
             "on, and the privacy reference (test images' distance to the nearest training image) understates "
             "leakage; give a test set disjoint from train")
+
+
+def test_copies(x_sy: np.ndarray, x_tr: np.ndarray, x_te: np.ndarray) -> int:
+    """Synthetic images pixel-equal to a test image and to no training image (a copy of an image in both
+    is a training copy, counted in ``exact_copies``)."""
+    return int(np.sum(shared_mask(x_sy, x_te) & ~shared_mask(x_sy, x_tr)))
+
+
+def test_copies_note(n_copies: int, x_sy: np.ndarray, x_te: np.ndarray, judge: str) -> str | None:
+    """A note on synthetic images that copy test images beyond what the test set's own duplicates
+    explain (the table evaluation's rule, :func:`~synthaug.evaluate.caveats.beyond_chance`), or None."""
+    if beyond_chance(n_copies, len(x_sy), duplicated_share(x_te)) is None:
+        return None
+    cas = ", and CAS is inflated (the judge trained on the test images)" if judge == "train+test" else ""
+    return (f"{n_copies} of {len(x_sy)} synthetic images ({100 * n_copies / len(x_sy):.1f}%) are exact copies of "
+            f"test images (pixel-equal at {x_sy.shape[1]}x{x_sy.shape[2]}, and to no training image): classifiers "
+            "trained with them have seen test images, so the accuracy of every condition with synthetic images and "
+            f"the uplift are inflated, the Fréchet distance to the test images is understated{cas}; was the "
+            "synthetic set made from the test images? make it from the training images only")
 
 
 def condition_sources(condition: str, x_tr, y_tr, x_sy, y_sy, real_share: float, size: int) -> list[Source]:

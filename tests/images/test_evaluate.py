@@ -331,3 +331,33 @@ def test_a_test_set_lacking_classes_is_a_warning_and_a_note(tmp_path, lookup_jud
     assert "have no test images" in (tmp_path / "report.html").read_text()
     with pytest.raises(DataError, match=r"^test: labels have a single class \('3'\); scores need two"):
         evaluate_images(train, (x[codes == 3], codes[codes == 3]), synthetic, seeds=1, steps=1)
+
+
+def test_synthetic_copies_of_test_images_are_a_warning_and_a_note(tmp_path, lookup_judges):
+    # a synthetic set copying the test set: "+7.33 points" uplift, no note, and a Fréchet distance of -0.000
+    train, (x_te, y_te) = make_images(4, seed=1), make_images(4, seed=2)
+    with pytest.warns(SynthaugWarning, match=r"^12 of 12 synthetic images \(100.0%\) are exact copies of test "
+                                             r"images \(pixel-equal at 8x8, and to no training image\): .* the "
+                                             r"uplift are inflated, .* and CAS is inflated"):
+        report = evaluate_images(train, (x_te, y_te), (x_te, y_te), seeds=1, steps=1, out_dir=tmp_path)
+    assert report["privacy"]["synthetic_copies_of_test"] == 12
+    assert report["quality"]["frechet_synthetic_test"] == 0.0  # not a round-off -1e-14
+    assert "12 of 12 synthetic images (100.0%) are exact copies of test images" in (tmp_path / "report.html").read_text()
+    with pytest.warns(SynthaugWarning) as caught:  # the weak judge
+        mixed = evaluate_images(train, (x_te, y_te), (np.concatenate([x_te[:1], make_images(5, seed=3)[0]]),
+                                                      np.concatenate([y_te[:1], make_images(5, seed=3)[1]])),
+                                seeds=1, steps=1, judge="train")
+    assert mixed["privacy"]["synthetic_copies_of_test"] == 1  # 6%, past the 1% tolerance
+    assert any("1 of 16 synthetic images" in str(w.message) and "CAS is" not in str(w.message) for w in caught)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SynthaugWarning)
+        warnings.filterwarnings("ignore", "the CAS judge is weak")
+        clean = evaluate_images(train, (x_te, y_te), make_images(5, seed=3), seeds=1, steps=1)
+    assert clean["privacy"]["synthetic_copies_of_test"] == 0
+
+
+def test_frechet_distance_is_never_negative_round_off():
+    for seed in range(10):  # seed 3 gave -1.4e-14
+        a = np.random.default_rng(seed).normal(size=(50, 8))
+        assert frechet_distance(a, a) == 0.0
+        assert frechet_distance(a, a + 1e-3) == pytest.approx(8e-6, rel=1e-3)  # a small true distance stays

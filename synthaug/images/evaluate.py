@@ -37,6 +37,8 @@ CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+a
 JUDGES = ("train", "train+test")
 JUDGE_SKILL = 0.5  # a judge is weak below halfway from chance to 100% on real test images it did not train on
 JUDGE_FOLDS = 3  # judge="train+test": its accuracy is cross-validated over the test images in this many folds
+CLOSE_CHANCE = 0.05  # the share of fresh images closer to a training image than the test images' 5th percentile
+CLOSE_TOLERANCE = 0.05  # closer shares beyond CLOSE_CHANCE by more than this (plus 3 standard errors) get a note
 REPORT_VERSION = 2  # 2: quality.judge.accuracy is on test images the judge did not train on (1, unversioned:
 #                     test_accuracy, on test images the default judge had trained on)
 
@@ -101,6 +103,10 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
             held_out = cross_validated_predictions(x_tr, y_tr, x_te, y_te, folds, n_classes, steps, batch_size,
                                                    child_seed(random_state, 998), bar)
     judge_score = judge_accuracy(held_out, y_te, folds)
+    leak = privacy(x_sy, x_tr, x_te, n_pairs)
+    if note := training_copies_note(leak, len(x_sy), x_sy.shape[1]):
+        notes.append(note)
+        warn(note)
     if judge_score["weak"]:
         notes.append(weak_judge_note(judge_score))
         warn(notes[-1])
@@ -114,7 +120,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         "accuracy": accuracy,
         "uplift": uplift(accuracy),
         "quality": {**quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes), "judge": judge_score},
-        "privacy": {**privacy(x_sy, x_tr, x_te, n_pairs), "test_in_train": n_shared,
+        "privacy": {**leak, "test_in_train": n_shared,
                     "synthetic_copies_of_test": n_test_copies},
         "notes": notes,
     }
@@ -376,13 +382,62 @@ def privacy(x_sy, x_tr, x_te, n_pairs: int) -> dict:
     """Pixel distances (0..1 scale) from synthetic and from test images to the nearest training image."""
     d_sy, _ = nearest_distances(x_sy, x_tr, scale=255.0)
     d_te, _ = nearest_distances(x_te, x_tr, scale=255.0)
-    floor = float(np.quantile(d_te, 0.05))
+    floor = float(np.quantile(d_te, CLOSE_CHANCE))
+    closer, copies, natural = float(np.mean(d_sy < floor)), int(np.sum(d_sy < 1e-6)), duplicated_share(x_tr)
     return {
         "synthetic_nearest_train": _quantiles(d_sy),
         "test_nearest_train": _quantiles(d_te),
-        "share_closer_than_test_p05": float(np.mean(d_sy < floor)),
-        "exact_copies": int(np.sum(d_sy < 1e-6)),
+        "share_closer_than_test_p05": closer,
+        "closer_beyond_chance": closer_beyond_chance(closer, len(x_sy), len(x_te)),
+        "exact_copies": copies,
+        "train_duplicated_share": natural,
+        "copies_beyond_chance": copies_beyond_chance(copies, len(x_sy), natural),
     }
+
+
+def copies_beyond_chance(n_copies: int, n_synthetic: int, natural: float) -> bool:
+    """Whether ``n_copies`` exact copies of training images among ``n_synthetic`` are more than the
+    ``natural`` share of training images equal to another (different images that coincide, e.g. blank ones)
+    explains, by three standard errors; with no duplicates in the training set, any copy is. (Unlike the
+    table caveats' rule, no 1% tolerance: different rows often share every value, different images do not.)"""
+    noise = 3 * np.sqrt(natural * (1 - natural) / n_synthetic)
+    return bool(n_copies and n_copies / n_synthetic - natural > noise)
+
+
+def closer_beyond_chance(share: float, n_synthetic: int, n_test: int) -> bool:
+    """Whether ``share`` of ``n_synthetic`` images closer to a training image than the 5th percentile of
+    ``n_test`` test images is clearly more than the :data:`CLOSE_CHANCE` that images the generator never saw
+    give: by :data:`CLOSE_TOLERANCE` plus three standard errors (of both the share and the percentile, which
+    is estimated from the test images)."""
+    noise = 3 * np.sqrt(CLOSE_CHANCE * (1 - CLOSE_CHANCE) * (1 / n_synthetic + 1 / n_test))
+    return bool(share - CLOSE_CHANCE > CLOSE_TOLERANCE + noise)
+
+
+def training_copies_note(leak: dict, n: int, size: int) -> str | None:
+    """A note when the synthetic images copy training images: exact copies beyond those the training set's
+    own duplicates explain (any, when it has none), or a share closer than the test images' 5th percentile
+    clearly beyond chance (:func:`closer_beyond_chance`); else None."""
+    if not (leak["copies_beyond_chance"] or leak["closer_beyond_chance"]):
+        return None
+    copies, natural = leak["exact_copies"], leak["train_duplicated_share"]
+    explained = f", beyond the {100 * natural:.1f}% of training images that equal another" if natural else ""
+    found = [f"{copies} of {n} are exact copies (pixel-equal at {size}x{size}{explained})"] if copies else []
+    if leak["closer_beyond_chance"]:  # not said otherwise: 0% when the test images are training images
+        found.append(f"{100 * leak['share_closer_than_test_p05']:.1f}% are closer to a training image than 95% of "
+                     f"the test images are (about {100 * CLOSE_CHANCE:.0f}% by chance)")
+    passed = ("; was the training set (or real + synthetic images) passed as the synthetic set?"
+              if copies > n / 2 else "")
+    return (f"the synthetic images copy training images: {' and '.join(found)}: the generator has memorised "
+            "training images, which sharing the synthetic set would disclose, and the accuracy and CAS of the "
+            f"synthetic images partly measure real ones{passed}")
+
+
+def privacy_text(leak: dict, n_synthetic: int) -> str:
+    """One line for the terminal: exact copies of training images and the share closer than test p05."""
+    flag = " (beyond chance: see the warning)" if leak["copies_beyond_chance"] or leak["closer_beyond_chance"] else ""
+    return (f"privacy: {leak['exact_copies']} of {n_synthetic} synthetic images are exact copies of training "
+            f"images; {100 * leak['share_closer_than_test_p05']:.1f}% are closer to a training image than 95% of "
+            f"test images are (about {100 * CLOSE_CHANCE:.0f}% by chance){flag}")
 
 
 def _quantiles(d: np.ndarray) -> dict:

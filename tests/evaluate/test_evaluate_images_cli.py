@@ -95,3 +95,17 @@ def test_a_single_class_test_set_is_refused_in_one_line(tmp_path):
     said = " ".join(result.output.split())
     assert f"{tmp_path / 'test.npz'} (test): labels have a single class ('1'); scores need two" in said
     assert not (tmp_path / "out").exists()
+
+
+def test_copies_of_training_images_are_summed_up_in_the_terminal(tmp_path):
+    x = np.random.default_rng(0).integers(0, 256, (12, 8, 8), dtype=np.uint8)
+    np.savez(tmp_path / "train.npz", x=x[:8], y=np.arange(8) % 2)
+    np.savez(tmp_path / "test.npz", x=x[8:], y=np.arange(4) % 2)
+    result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                      str(tmp_path / "test.npz"), "--synthetic", str(tmp_path / "train.npz"),
+                                      "-o", str(tmp_path / "out"), "--seeds", "1", "--classifier-steps", "1"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert ("privacy: 8 of 8 synthetic images are exact copies of training images; 100.0% are closer to a training "
+            "image than 95% of test images are (about 5% by chance) (beyond chance: see the warning)") in said
+    assert "the synthetic images copy training images: 8 of 8 are exact copies" in said

@@ -361,3 +361,45 @@ def test_frechet_distance_is_never_negative_round_off():
         a = np.random.default_rng(seed).normal(size=(50, 8))
         assert frechet_distance(a, a) == 0.0
         assert frechet_distance(a, a + 1e-3) == pytest.approx(8e-6, rel=1e-3)  # a small true distance stays
+
+
+def test_synthetic_copies_of_training_images_are_a_warning_and_a_note(tmp_path, lookup_judges):
+    # 300 of 300 exact copies, all closer than test p05: no warning, no note, nothing in the terminal
+    (x_tr, y_tr), test = make_images(4, seed=1), make_images(4, seed=2)
+    with pytest.warns(SynthaugWarning, match=r"^the synthetic images copy training images: 12 of 12 are exact "
+                                             r"copies \(pixel-equal at 8x8\) and 100.0% are closer to a training "
+                                             r"image than 95% of the test images are \(about 5% by chance\): .*was "
+                                             r"the training set \(or real \+ synthetic images\) passed"):
+        report = evaluate_images((x_tr, y_tr), test, (x_tr, y_tr), seeds=1, steps=1, out_dir=tmp_path)
+    p = report["privacy"]
+    assert p["exact_copies"] == 12 and p["copies_beyond_chance"] and p["closer_beyond_chance"]
+    assert "the synthetic images copy training images" in (tmp_path / "report.html").read_text()
+    x_sy, y_sy = make_images(8, seed=3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        one = evaluate_images((x_tr, y_tr), test, (np.concatenate([x_tr[:1], x_sy]), np.concatenate([y_tr[:1], y_sy])),
+                              seeds=1, steps=1)
+    assert one["privacy"]["exact_copies"] == 1 and one["privacy"]["copies_beyond_chance"]  # none explained by chance
+    assert not one["privacy"]["closer_beyond_chance"]  # 1 of 25 closer than test p05 is chance
+    assert any("copy training images: 1 of 25 are exact copies" in str(w.message) for w in caught)
+    assert not any("passed as the synthetic set" in str(w.message) for w in caught)
+
+
+def test_copying_beyond_chance_by_hand():
+    from synthaug.images.evaluate import closer_beyond_chance, copies_beyond_chance
+
+    assert copies_beyond_chance(1, 300, 0.0) and not copies_beyond_chance(0, 300, 0.0)
+    # 10% of training images equal another: 3 standard errors of a share of 300 is 0.052
+    assert not copies_beyond_chance(40, 300, 0.1) and copies_beyond_chance(60, 300, 0.1)
+    # 5% expected, + 5% tolerance, + 3 * sqrt(0.05 * 0.95 * (1/300 + 1/300)) = 0.0534
+    assert not closer_beyond_chance(0.15, 300, 300) and closer_beyond_chance(0.16, 300, 300)
+
+
+def test_near_copies_of_training_images_are_a_warning_without_exact_copies(lookup_judges):
+    (x_tr, y_tr), test = make_images(4, seed=1), make_images(4, seed=2)
+    near = np.where(x_tr < 255, x_tr + 1, x_tr - 1).astype(np.uint8)  # one grey level off everywhere
+    with pytest.warns(SynthaugWarning, match=r"^the synthetic images copy training images: 100.0% are closer to a "
+                                             r"training image than 95% of the test images are \(about 5% by chance\)"
+                                             r": the generator has memorised"):
+        report = evaluate_images((x_tr, y_tr), test, (near, y_tr), seeds=1, steps=1)
+    assert report["privacy"]["exact_copies"] == 0 and not report["privacy"]["copies_beyond_chance"]

@@ -228,10 +228,12 @@ def _manifest_labels(root: Path) -> dict[str, str]:
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray = [], [], [], []
-    manifest = _manifest_labels(root)
+    manifest, listed = _manifest_labels(root), []
     for class_dir in _class_folders(root):
         n_before = len(found)
-        for path in _image_files(class_dir):
+        files = _image_files(class_dir)
+        listed += [path.relative_to(root).as_posix() for path in files]
+        for path in files:
             pixels = _open_image(path)
             if pixels is not None:
                 found.append((path, pixels if pixels.size <= KEEP_PIXELS else None))
@@ -242,6 +244,8 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
             warn(f"{class_dir}: class folder has no readable images; class "
                  f"{class_dir.name!r} skipped")
         labels += [manifest.get(path.relative_to(root).as_posix(), class_dir.name) for path, _ in found[n_before:]]
+    if manifest:
+        _warn_manifest_mismatch(root, manifest, listed)
     if not found:
         raise DataError(f"{root}: no readable images found; expected one subfolder per class "
                         f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
@@ -271,6 +275,20 @@ def _class_folders(root: Path) -> list[Path]:
             continue
         folders.append(folder)
     return folders
+
+
+def _warn_manifest_mismatch(root: Path, manifest: dict[str, str], files: list[str]) -> None:
+    """One warning when ``manifest.csv`` lists files the folder lacks, or the class folders hold image
+    files it does not list (read with their folder's name as the label): either way the folder is not
+    the sample that was written (280 images read of 300 sampled; 10 real images counted as synthetic)."""
+    missing = sorted(set(manifest) - set(files))
+    extra = sorted(set(files) - set(manifest))
+    parts = [f"{len(missing)} files it lists are missing (first: {missing[0]})"] if missing else []
+    if extra:
+        parts.append(f"{len(extra)} image files are not in it and are read with their folder's name as the "
+                     f"label (first: {extra[0]})")
+    if parts:
+        warn(f"{root / MANIFEST}: {'; '.join(parts)}; the folder is not the sample as written")
 
 
 def _warn_single_images(root: Path, labels: np.ndarray) -> None:

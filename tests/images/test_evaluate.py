@@ -342,7 +342,8 @@ def test_synthetic_copies_of_test_images_are_a_warning_and_a_note(tmp_path, look
         report = evaluate_images(train, (x_te, y_te), (x_te, y_te), seeds=1, steps=1, out_dir=tmp_path)
     assert report["privacy"]["synthetic_copies_of_test"] == 12
     assert report["quality"]["frechet_synthetic_test"] == 0.0  # not a round-off -1e-14
-    assert "12 of 12 synthetic images (100.0%) are exact copies of test images" in (tmp_path / "report.html").read_text()
+    page = (tmp_path / "report.html").read_text()
+    assert "12 of 12 synthetic images (100.0%) are exact copies of test images" in page
     with pytest.warns(SynthaugWarning) as caught:  # the weak judge
         mixed = evaluate_images(train, (x_te, y_te), (np.concatenate([x_te[:1], make_images(5, seed=3)[0]]),
                                                       np.concatenate([y_te[:1], make_images(5, seed=3)[1]])),

@@ -83,7 +83,8 @@ def print_image_summary(report: dict, html_path: Path, console: Console) -> None
     console.print(privacy_text(report["privacy"], report["sizes"]["synthetic"]), soft_wrap=True)
     q, up = report["quality"], report["uplift"]
     diversity = "n/a" if q["diversity_ratio"] is None else f"{q['diversity_ratio']:.2f}"
-    console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points; CAS {100 * q['cas']:.1f}% "
+    interval = "" if up.get("low") is None else f" [{up['low']:+.2f}, {up['high']:+.2f}]"
+    console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points{interval}; CAS {100 * q['cas']:.1f}% "
                   f"(lowest class {100 * q['cas_min']:.1f}%; judge's accuracy on {judge_accuracy_text(q['judge'])} "
                   f"{100 * q['judge']['accuracy']:.1f}%, chance {100 * q['judge']['chance']:.1f}%); "
                   f"diversity ratio {diversity}; "

@@ -276,14 +276,18 @@ def seeds_note(seeds: int) -> str | None:
 
 
 def uplift(accuracy: dict) -> dict:
-    """Synthetic conditions against the better classical baseline, in accuracy points (synthetic only
-    against real only: None when synthetic-only training was skipped)."""
+    """Synthetic conditions against the better classical baseline, in accuracy points, with a 95% paired
+    t-interval over seeds (every condition trains with the same seeds; None bounds for one seed), as the
+    table evaluation's paired differences (synthetic only against real only: None when synthetic-only
+    training was skipped)."""
     best_name = max(("real", "real+albumentations"), key=lambda k: accuracy[k]["mean"])
     best = accuracy[best_name]["mean"]
     with_synthetic = max(("real+synthetic", "real+synthetic+albumentations"), key=lambda k: accuracy[k]["mean"])
     only = accuracy.get("synthetic")
+    paired = summarise(100.0 * (np.asarray(accuracy[with_synthetic]["values"]) - accuracy[best_name]["values"]),
+                       bounds=(-100.0, 100.0))
     return {"baseline": best_name, "best_with_synthetic": with_synthetic,
-            "points": 100.0 * (accuracy[with_synthetic]["mean"] - best),
+            "points": 100.0 * (accuracy[with_synthetic]["mean"] - best), "low": paired["low"], "high": paired["high"],
             "synthetic_only_minus_real_points": None if only is None else
             100.0 * (only["mean"] - accuracy["real"]["mean"])}
 

@@ -37,6 +37,13 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _points_interval(up: dict) -> str:
+    """`` (95% interval -0.50 to +2.90, paired over seeds)``, or nothing for one seed (or an older report)."""
+    if up.get("low") is None:
+        return ""
+    return f" (95% interval {up['low']:+.2f} to {up['high']:+.2f}, paired over seeds)"
+
+
 def _accuracy_section(report: dict) -> str:
     rows = []
     for name, acc in report["accuracy"].items():
@@ -52,7 +59,8 @@ def _accuracy_section(report: dict) -> str:
     return (f"<h2>Test accuracy of a small CNN ({counted(s['steps'], 'step')} of {counted(s['batch_size'], 'image')}, "
             f"{counted(s['seeds'], 'seed')})</h2>" + _table(["training set", "mean", "95% interval", "per seed"], rows)
             + f"<p>{html.escape(up['best_with_synthetic'])} against the better baseline "
-            f"({html.escape(up['baseline'])}): <b>{up['points']:+.2f} points</b>; synthetic only against "
+            f"({html.escape(up['baseline'])}): <b>{up['points']:+.2f} points</b>{_points_interval(up)}; synthetic "
+            "only against "
             f"real only: {only}.</p>"
             f"<p class=note>Mixed sets give real images {100 * s['real_share']:.0f}% of every batch.</p>")
 
@@ -109,8 +117,10 @@ _TERMS = {
         "Accuracy differences in percentage points: 82.0% against 80.5% is +1.5 points. The uplift compares "
         "the better of the two rows with synthetic images against the better of the two without (real, "
         "real+albumentations): positive means the synthetic images add something classical augmentation does "
-        "not. An uplift smaller than the width of the intervals may be chance. Synthetic only against real only "
-        "says how well the synthetic images stand in for the real ones (0 points: as well)."),
+        "not. Its 95% interval comes from the differences seed by seed (both rows train with the same seeds, so "
+        "luck the two share cancels out; none with one seed): an interval that includes 0 means the uplift may be "
+        "chance. Synthetic only against real only says how well the synthetic images stand in for the real ones "
+        "(0 points: as well)."),
     "frechet": (
         "Fréchet distance",
         "How far apart two sets of images are in the judge's features (the numbers it computes for an image "

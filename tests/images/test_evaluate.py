@@ -404,3 +404,33 @@ def test_near_copies_of_training_images_are_a_warning_without_exact_copies(looku
                                              r": the generator has memorised"):
         report = evaluate_images((x_tr, y_tr), test, (near, y_tr), seeds=1, steps=1)
     assert report["privacy"]["exact_copies"] == 0 and not report["privacy"]["copies_beyond_chance"]
+
+
+def test_the_uplift_has_a_paired_interval_over_seeds(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from synthaug._cli_image import print_image_summary
+    from synthaug.images.evaluate import uplift
+    from synthaug.images.report import render_html
+
+    accuracy = {name: summarise(values) for name, values in
+                {"real": [0.80, 0.70, 0.90], "real+albumentations": [0.70, 0.60, 0.80],
+                 "real+synthetic": [0.81, 0.72, 0.93], "real+synthetic+albumentations": [0.5, 0.5, 0.5]}.items()}
+    up = uplift(accuracy)  # differences 1, 2, 3 points: mean 2, standard deviation 1
+    assert up["points"] == pytest.approx(2.0) and up["synthetic_only_minus_real_points"] is None
+    assert up["low"] == pytest.approx(2 - 4.302653 / 3 ** 0.5, abs=1e-5)  # the rows' own: +-25 points
+    assert up["high"] == pytest.approx(2 + 4.302653 / 3 ** 0.5, abs=1e-5)
+    assert uplift({k: summarise(v["values"][:1]) for k, v in accuracy.items()})["low"] is None  # one seed
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)
+        report = evaluate_images(*sets, seeds=2, steps=1, batch_size=8, out_dir=tmp_path)
+    low, high = report["uplift"]["low"], report["uplift"]["high"]
+    assert low <= report["uplift"]["points"] <= high
+    assert f"(95% interval {low:+.2f} to {high:+.2f}, paired over seeds)" in (tmp_path / "report.html").read_text()
+    out = io.StringIO()
+    print_image_summary(report, tmp_path / "report.html", Console(file=out, width=400))
+    assert f"points [{low:+.2f}, {high:+.2f}]; CAS" in out.getvalue()
+    assert "paired over seeds)" not in render_html({**report, "uplift": {**report["uplift"], "low": None}}, {})

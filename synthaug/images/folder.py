@@ -150,11 +150,19 @@ def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
     if np.issubdtype(x.dtype, np.integer) and low >= 0 and high <= 255 and high > 1:
         raise DataError(f"{source}: integer images must have dtype uint8; got {x.dtype} with values "
                         f"{low:g}..{high:g}: use x.astype(np.uint8) if 255 is white, else divide by the "
-                        "maximum (e.g. x / 16 for scikit-learn digits)")
+                        f"maximum ({_scale_hint(high, uint8_said=True)})")
     if low < 0 or high > 1:
         raise DataError(f"{source}: image values must be uint8 (0..255) or floats in 0..1; got range "
-                        f"{low:g}..{high:g} (divide by the maximum, e.g. x / 16 for scikit-learn digits)")
+                        f"{low:g}..{high:g} (divide by the maximum, {_scale_hint(high)})")
     return np.round(x * 255.0).astype(np.uint8)
+
+
+def _scale_hint(high: float, uint8_said: bool = False) -> str:
+    """An example divisor for images whose maximum is ``high``: digits' 16 only when it could be digits,
+    255 for values up to 255 (unless the message already offered ``astype(np.uint8)`` for them)."""
+    if high <= 16:
+        return "e.g. x / 16 for scikit-learn digits"
+    return "e.g. x / 255 for values in 0..255" if high <= 255 and not uint8_said else "e.g. x / x.max()"
 
 
 def has_colour(x: np.ndarray) -> bool:

@@ -229,6 +229,12 @@ def test_array_layouts_and_ranges():
     assert to_uint8(np.full((1, 8, 8), 0.5)).max() == 128
     with pytest.raises(DataError, match=r"range 16\.\.16 .*x / 16"):
         to_uint8(np.full((1, 8, 8), 16.0))
+    with pytest.raises(DataError, match=r"range 0\.\.255 \(divide by the maximum, e\.g\. x / 255 for values"):
+        to_uint8(np.linspace(0, 255, 64).reshape(1, 8, 8))  # was told "x / 16 for scikit-learn digits"
+    with pytest.raises(DataError, match=r"values 0\.\.200: use x.astype.*the maximum \(e\.g\. x / x\.max\(\)\)"):
+        to_uint8(np.linspace(0, 200, 64).astype(np.int32).reshape(1, 8, 8))
+    with pytest.raises(DataError, match=r"range 0\.\.4095 \(divide by the maximum, e\.g\. x / x\.max\(\)\)"):
+        to_uint8(np.linspace(0, 4095, 64).reshape(1, 8, 8))
     with pytest.raises(DataError, match="NaN"):
         to_uint8(np.full((1, 8, 8), np.nan))
     with pytest.raises(DataError, match="shape"):

@@ -126,7 +126,8 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     }
     pictures = {"samples": sample_grid(x_sy, y_sy, n_classes, grid_columns)}
     if n_pairs > 0:  # the only real training images the report shows
-        pictures["closest_pairs"] = closest_pairs(x_sy, x_tr, n_pairs)
+        pictures["closest_pairs"], distances = closest_pairs(x_sy, x_tr, n_pairs)
+        report["privacy"]["closest_pair_distances"] = distances.tolist()
     if out_dir is not None:
         write_report(report, pictures, Path(out_dir))
     return report
@@ -465,11 +466,12 @@ def sample_grid(x: np.ndarray, codes: np.ndarray, n_classes: int, columns: int) 
     return image_grid(rows)
 
 
-def closest_pairs(x_sy: np.ndarray, x_tr: np.ndarray, n_pairs: int) -> np.ndarray:
-    """Two rows: the ``n_pairs`` synthetic images nearest to a training image, and those images."""
+def closest_pairs(x_sy: np.ndarray, x_tr: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two rows: the ``n_pairs`` synthetic images nearest to a training image, and those images; and the
+    pairs' pixel distances (0..1 scale), closest first."""
     d, index = nearest_distances(x_sy, x_tr, scale=255.0)
     best = np.argsort(d, kind="stable")[:n_pairs]
-    return image_grid(np.stack([x_sy[best], x_tr[index[best]]]))
+    return image_grid(np.stack([x_sy[best], x_tr[index[best]]])), d[best]
 
 
 def write_report(report: dict, pictures: dict[str, np.ndarray], out_dir: Path) -> None:

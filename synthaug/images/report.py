@@ -197,10 +197,13 @@ def _samples_figure(report: dict, picture: np.ndarray) -> str:
     return figure(data_uri(picture), "sample grid", caption)
 
 
-def _pairs_figure(picture: np.ndarray) -> str:
+def _pairs_figure(picture: np.ndarray, distances: list[float] | None) -> str:
+    shown = ("" if not distances else " Their pixel distances, left to right: "
+             + ", ".join(f"{d:.3f}" for d in distances) + " (0 is an exact copy; compare the test images' 5th "
+             "percentile in the table above).")
     caption = ("Closest pairs: the synthetic images closest to a training image, closest first (top row), above "
-               "the training image each is closest to (bottom row). Pairs that look the same are near-copies. "
-               "<b>The bottom row shows real training images.</b>")
+               f"the training image each is closest to (bottom row).{shown} Pairs that look the same are "
+               "near-copies. <b>The bottom row shows real training images.</b>")
     return figure(data_uri(picture), "closest pairs", caption)
 
 
@@ -218,7 +221,7 @@ def render_html(report: dict, pictures: dict[str, np.ndarray]) -> str:
     parts.append(_quality_section(report))
     parts.append(_privacy_section(report))
     if "closest_pairs" in pictures:
-        parts.append(_pairs_figure(pictures["closest_pairs"]))
+        parts.append(_pairs_figure(pictures["closest_pairs"], report["privacy"].get("closest_pair_distances")))
     for name, picture in pictures.items():
         if name not in ("samples", "closest_pairs"):
             parts.append(f"<h2>{html.escape(name)}</h2>" + figure(data_uri(picture), name, html.escape(name)))

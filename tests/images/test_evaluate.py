@@ -387,7 +387,7 @@ def test_synthetic_copies_of_training_images_are_a_warning_and_a_note(tmp_path, 
 
 
 def test_copying_beyond_chance_by_hand():
-    from synthaug.images.evaluate import closer_beyond_chance, copies_beyond_chance
+    from synthaug.images.notes import closer_beyond_chance, copies_beyond_chance
 
     assert copies_beyond_chance(1, 300, 0.0) and not copies_beyond_chance(0, 300, 0.0)
     # 10% of training images equal another: 3 standard errors of a share of 300 is 0.052

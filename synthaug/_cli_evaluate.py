@@ -133,8 +133,11 @@ def evaluate_command(
             # the image evaluation's privacy reference is the test set, and it adds all synthetic images
             raise DataError(f"{', '.join(unused)}: options of the table evaluation; image inputs do not use them")
         steps = {} if classifier_steps is None else {"steps": classifier_steps}
-        evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed, quiet, console, **steps,
-                            jobs=jobs, real_images=not no_real_images, judge=None if judge is None else judge.value)
+        try:
+            evaluate_images_cli(train, test, synthetic, out, seeds or 3, seed, quiet, console, **steps, jobs=jobs,
+                                real_images=not no_real_images, judge=None if judge is None else judge.value)
+        except DataError as exc:  # "test: ..." -> "digits-test.npz (test): ...", as for tables
+            raise DataError(_name_file(str(exc), {"train": train, "test": test, "synthetic": synthetic})) from None
         return
     if no_real_images:  # rather than accept it and do nothing
         raise DataError("--no-real-images: an option of the image evaluation (its closest-pairs strip); "

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from .._checks import is_whole
+from .._checks import is_real, is_whole
 from .._errors import DataError, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
@@ -29,7 +29,19 @@ from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
 from .folder import check_labels, convert_channels, prepare_images, read_images, resize_batch
 from .grid import image_grid
-from .metrics import class_diversity, count_shared, frechet_distance, nearest_distances
+from .metrics import class_diversity, count_shared, duplicated_share, frechet_distance, nearest_distances
+from .notes import (
+    CLOSE_CHANCE,
+    absent_test_class_notes,
+    closer_beyond_chance,
+    copied_test_note,
+    copies_beyond_chance,
+    count_test_copies,
+    overlap_note,
+    seeds_note,
+    synthetic_notes,
+    training_copies_note,
+)
 from .report import render_html
 
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
@@ -59,22 +71,22 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     cross-validated: the test images are split into ``JUDGE_FOLDS`` stratified folds and each
     fold is scored by a judge trained for ``steps`` on the training images and the other folds
     (``JUDGE_FOLDS`` more trainings; slightly pessimistic, as those judges see fewer images than
-    the one behind CAS, Fréchet distance and diversity, which trains on all of them). Caveats (a
-    synthetic set lacking classes, a weak judge) are in its ``notes`` and are also issued as
-    :class:`~synthaug.SynthaugWarning`.
+    the one behind CAS, Fréchet distance and diversity, which trains on all of them). Caveats (a test
+    or synthetic set lacking classes, test images that are training images, synthetic images that copy
+    test or training images, a weak judge; see :mod:`synthaug.images.notes`) are in its ``notes`` and are
+    also issued as :class:`~synthaug.SynthaugWarning`. A single-class test set, and settings that cannot
+    be used (``seeds=0``), are a :class:`~synthaug.DataError` naming them.
     """
-    if not is_whole(n_pairs) or n_pairs < 0:
-        raise DataError(f"n_pairs must be a whole number >= 0; got {n_pairs!r}")
-    if judge not in JUDGES:
-        raise DataError(f"{option_name('judge')} must be one of {', '.join(map(repr, JUDGES))}; got {judge!r}")
-    if not 0.0 < real_share < 1.0:
-        raise DataError(f"real_share must be between 0 and 1; got {real_share!r}")
+    check_settings(seeds=seeds, steps=steps, batch_size=batch_size, real_share=real_share, judge=judge,
+                   n_pairs=n_pairs, grid_columns=grid_columns)
     random_state = draw_seed(random_state)  # -1 reached numpy; 1.5 was taken as 1 (check_seed refuses both)
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     n_classes, size = len(classes), x_tr.shape[1]
     n_shared = count_shared(x_te, x_tr)
-    notes = synthetic_notes(y_sy, classes) + [n for n in (seeds_note(int(seeds)), overlap_note(n_shared, x_te))
-                                              if n]
+    n_test_copies = count_test_copies(x_sy, x_tr, x_te)
+    notes = absent_test_class_notes(y_te, classes) + synthetic_notes(y_sy, classes) + [
+        n for n in (seeds_note(int(seeds)), overlap_note(n_shared, x_te),
+                    copied_test_note(n_test_copies, x_sy, x_te, judge)) if n]
     for note in notes:
         warn(note)
     conditions = CONDITIONS if len(np.unique(y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
@@ -102,6 +114,10 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
             held_out = cross_validated_predictions(x_tr, y_tr, x_te, y_te, folds, n_classes, steps, batch_size,
                                                    child_seed(random_state, 998), bar)
     judge_score = judge_accuracy(held_out, y_te, folds)
+    leak = privacy(x_sy, x_tr, x_te, n_pairs)
+    if note := training_copies_note(leak, len(x_sy), x_sy.shape[1]):
+        notes.append(note)
+        warn(note)
     if judge_score["weak"]:
         notes.append(weak_judge_note(judge_score))
         warn(notes[-1])
@@ -115,15 +131,33 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         "accuracy": accuracy,
         "uplift": uplift(accuracy),
         "quality": {**quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes), "judge": judge_score},
-        "privacy": {**privacy(x_sy, x_tr, x_te, n_pairs), "test_in_train": n_shared},
+        "privacy": {**leak, "test_in_train": n_shared,
+                    "synthetic_copies_of_test": n_test_copies},
         "notes": notes,
     }
     pictures = {"samples": sample_grid(x_sy, y_sy, n_classes, grid_columns)}
     if n_pairs > 0:  # the only real training images the report shows
-        pictures["closest_pairs"] = closest_pairs(x_sy, x_tr, n_pairs)
+        pictures["closest_pairs"], distances = closest_pairs(x_sy, x_tr, n_pairs)
+        report["privacy"]["closest_pair_distances"] = distances.tolist()
     if out_dir is not None:
         write_report(report, pictures, Path(out_dir))
     return report
+
+
+def check_settings(*, seeds, steps, batch_size, real_share, judge, n_pairs, grid_columns) -> None:
+    """A DataError naming the first setting of :func:`evaluate_images` that cannot be used (``seeds=0``
+    gave NaN accuracies; ``steps=0`` a division by zero deep in torch's learning-rate schedule)."""
+    counts = {option_name("seeds", "--seeds", "evaluate.seeds"): (seeds, 1),
+              option_name("steps", "--classifier-steps", "evaluate.steps"): (steps, 1),
+              "batch_size": (batch_size, 2),  # a mixed batch takes an image from each source
+              "n_pairs": (n_pairs, 0), "grid_columns": (grid_columns, 1)}
+    for name, (value, least) in counts.items():
+        if not is_whole(value) or value < least:
+            raise DataError(f"{name} must be a whole number >= {least}; got {value!r}")
+    if judge not in JUDGES:
+        raise DataError(f"{option_name('judge')} must be one of {', '.join(map(repr, JUDGES))}; got {judge!r}")
+    if not is_real(real_share) or not 0.0 < real_share < 1.0:
+        raise DataError(f"real_share must be a number between 0 and 1 (exclusive); got {real_share!r}")
 
 
 def load_sets(train, test, synthetic):
@@ -161,32 +195,9 @@ def _codes(labels: np.ndarray, classes: np.ndarray, name: str) -> np.ndarray:
     text = labels.astype(str)
     unknown = np.setdiff1d(text, classes)
     if len(unknown):
-        raise DataError(f"{name}: labels not among the training classes: {quoted(unknown)}")
+        raise DataError(f"{name}: labels not among the training classes: {quoted(unknown)} (the training "
+                        f"classes: {quoted(classes)})")
     return np.searchsorted(classes, text)
-
-
-def synthetic_notes(y_sy: np.ndarray, classes: np.ndarray) -> list[str]:
-    """Notes on training classes the synthetic set lacks (worded as the table evaluation's)."""
-    made = np.unique(y_sy)
-    if len(made) < 2:
-        return ["synthetic-only training skipped: the synthetic set has a single class"]
-    absent = np.setdiff1d(np.arange(len(classes)), made)
-    if not len(absent):
-        return []
-    return [f"the synthetic set has no images of class(es) {quoted(classes[absent])}: synthetic-only "
-            f"classifiers never predict them, so the synthetic-only accuracy covers {len(made)} of "
-            f"{len(classes)} classes; CAS is not measured for them"]
-
-
-def overlap_note(n_shared: int, x_te: np.ndarray) -> str | None:
-    """A note on test images that are training images (as the table evaluation notes shared rows), or None."""
-    if not n_shared:
-        return None
-    size = f"{x_te.shape[1]}x{x_te.shape[2]}"
-    return (f"{n_shared} of {len(x_te)} test images are also training images (pixel-equal at {size} after the "
-            "same resizing and channel conversion): accuracy is scored partly on images the classifiers trained "
-            "on, and the privacy reference (test images' distance to the nearest training image) understates "
-            "leakage; give a test set disjoint from train")
 
 
 def condition_sources(condition: str, x_tr, y_tr, x_sy, y_sy, real_share: float, size: int) -> list[Source]:
@@ -209,24 +220,19 @@ def summarise(values: list[float], confidence: float = 0.95, bounds: tuple[float
     return {"mean": mean, "low": float(low), "high": float(high), "values": v.tolist()}
 
 
-def seeds_note(seeds: int) -> str | None:
-    """A note on the wide intervals of 2 seeds, else None (one seed gives none; the report says so)."""
-    if seeds != 2:
-        return None
-    return ("2 seeds give wide 95% accuracy intervals (12.7 standard errors either side of the mean, clipped "
-            f"to 0-100%); use 3 or more seeds ({option_name('seeds', '--seeds', 'evaluate.seeds')}) for intervals "
-            "that can tell the rows apart")
-
-
 def uplift(accuracy: dict) -> dict:
-    """Synthetic conditions against the better classical baseline, in accuracy points (synthetic only
-    against real only: None when synthetic-only training was skipped)."""
+    """Synthetic conditions against the better classical baseline, in accuracy points, with a 95% paired
+    t-interval over seeds (every condition trains with the same seeds; None bounds for one seed), as the
+    table evaluation's paired differences (synthetic only against real only: None when synthetic-only
+    training was skipped)."""
     best_name = max(("real", "real+albumentations"), key=lambda k: accuracy[k]["mean"])
     best = accuracy[best_name]["mean"]
     with_synthetic = max(("real+synthetic", "real+synthetic+albumentations"), key=lambda k: accuracy[k]["mean"])
     only = accuracy.get("synthetic")
+    paired = summarise(100.0 * (np.asarray(accuracy[with_synthetic]["values"]) - accuracy[best_name]["values"]),
+                       bounds=(-100.0, 100.0))
     return {"baseline": best_name, "best_with_synthetic": with_synthetic,
-            "points": 100.0 * (accuracy[with_synthetic]["mean"] - best),
+            "points": 100.0 * (accuracy[with_synthetic]["mean"] - best), "low": paired["low"], "high": paired["high"],
             "synthetic_only_minus_real_points": None if only is None else
             100.0 * (only["mean"] - accuracy["real"]["mean"])}
 
@@ -325,12 +331,16 @@ def privacy(x_sy, x_tr, x_te, n_pairs: int) -> dict:
     """Pixel distances (0..1 scale) from synthetic and from test images to the nearest training image."""
     d_sy, _ = nearest_distances(x_sy, x_tr, scale=255.0)
     d_te, _ = nearest_distances(x_te, x_tr, scale=255.0)
-    floor = float(np.quantile(d_te, 0.05))
+    floor = float(np.quantile(d_te, CLOSE_CHANCE))
+    closer, copies, natural = float(np.mean(d_sy < floor)), int(np.sum(d_sy < 1e-6)), duplicated_share(x_tr)
     return {
         "synthetic_nearest_train": _quantiles(d_sy),
         "test_nearest_train": _quantiles(d_te),
-        "share_closer_than_test_p05": float(np.mean(d_sy < floor)),
-        "exact_copies": int(np.sum(d_sy < 1e-6)),
+        "share_closer_than_test_p05": closer,
+        "closer_beyond_chance": closer_beyond_chance(closer, len(x_sy), len(x_te)),
+        "exact_copies": copies,
+        "train_duplicated_share": natural,
+        "copies_beyond_chance": copies_beyond_chance(copies, len(x_sy), natural),
     }
 
 
@@ -355,11 +365,12 @@ def sample_grid(x: np.ndarray, codes: np.ndarray, n_classes: int, columns: int) 
     return image_grid(rows)
 
 
-def closest_pairs(x_sy: np.ndarray, x_tr: np.ndarray, n_pairs: int) -> np.ndarray:
-    """Two rows: the ``n_pairs`` synthetic images nearest to a training image, and those images."""
+def closest_pairs(x_sy: np.ndarray, x_tr: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two rows: the ``n_pairs`` synthetic images nearest to a training image, and those images; and the
+    pairs' pixel distances (0..1 scale), closest first."""
     d, index = nearest_distances(x_sy, x_tr, scale=255.0)
     best = np.argsort(d, kind="stable")[:n_pairs]
-    return image_grid(np.stack([x_sy[best], x_tr[index[best]]]))
+    return image_grid(np.stack([x_sy[best], x_tr[index[best]]])), d[best]
 
 
 def write_report(report: dict, pictures: dict[str, np.ndarray], out_dir: Path) -> None:

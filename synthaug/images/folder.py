@@ -82,7 +82,9 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 def check_labels(labels, source: str = "y") -> np.ndarray:
     """1-d class labels with none missing (None or NaN is a DataError naming ``source``); bytes,
     dates and labels of mixed types that cannot be sorted (e.g. 1 and "a") become text, so the
-    classes can be written to model.json; complex numbers are refused."""
+    classes can be written to model.json; complex numbers are refused. Float labels that are all whole
+    numbers (``y.astype(float)``) become integers, so that fit, sample and evaluate call the class 3,
+    not '3.0' (evaluate then refused integer test labels as "not among the training classes")."""
     import pandas as pd
 
     labels = np.asarray(labels)
@@ -96,6 +98,8 @@ def check_labels(labels, source: str = "y") -> np.ndarray:
         return np.char.decode(labels, "utf-8", errors="replace")
     if labels.dtype.kind in "mM":
         return labels.astype(str)
+    if labels.dtype.kind == "f" and np.all(np.mod(labels, 1.0) == 0.0) and np.all(np.abs(labels) <= 2.0**53):
+        return labels.astype(np.int64)
     if labels.dtype == object:
         try:
             np.unique(labels)
@@ -146,11 +150,19 @@ def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
     if np.issubdtype(x.dtype, np.integer) and low >= 0 and high <= 255 and high > 1:
         raise DataError(f"{source}: integer images must have dtype uint8; got {x.dtype} with values "
                         f"{low:g}..{high:g}: use x.astype(np.uint8) if 255 is white, else divide by the "
-                        "maximum (e.g. x / 16 for scikit-learn digits)")
+                        f"maximum ({_scale_hint(high, uint8_said=True)})")
     if low < 0 or high > 1:
         raise DataError(f"{source}: image values must be uint8 (0..255) or floats in 0..1; got range "
-                        f"{low:g}..{high:g} (divide by the maximum, e.g. x / 16 for scikit-learn digits)")
+                        f"{low:g}..{high:g} (divide by the maximum, {_scale_hint(high)})")
     return np.round(x * 255.0).astype(np.uint8)
+
+
+def _scale_hint(high: float, uint8_said: bool = False) -> str:
+    """An example divisor for images whose maximum is ``high``: digits' 16 only when it could be digits,
+    255 for values up to 255 (unless the message already offered ``astype(np.uint8)`` for them)."""
+    if high <= 16:
+        return "e.g. x / 16 for scikit-learn digits"
+    return "e.g. x / 255 for values in 0..255" if high <= 255 and not uint8_said else "e.g. x / x.max()"
 
 
 def has_colour(x: np.ndarray) -> bool:
@@ -224,10 +236,12 @@ def _manifest_labels(root: Path) -> dict[str, str]:
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray = [], [], [], []
-    manifest = _manifest_labels(root)
+    manifest, listed = _manifest_labels(root), []
     for class_dir in _class_folders(root):
         n_before = len(found)
-        for path in _image_files(class_dir):
+        files = _image_files(class_dir)
+        listed += [path.relative_to(root).as_posix() for path in files]
+        for path in files:
             pixels = _open_image(path)
             if pixels is not None:
                 found.append((path, pixels if pixels.size <= KEEP_PIXELS else None))
@@ -238,6 +252,8 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
             warn(f"{class_dir}: class folder has no readable images; class "
                  f"{class_dir.name!r} skipped")
         labels += [manifest.get(path.relative_to(root).as_posix(), class_dir.name) for path, _ in found[n_before:]]
+    if manifest:
+        _warn_manifest_mismatch(root, manifest, listed)
     if not found:
         raise DataError(f"{root}: no readable images found; expected one subfolder per class "
                         f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
@@ -267,6 +283,20 @@ def _class_folders(root: Path) -> list[Path]:
             continue
         folders.append(folder)
     return folders
+
+
+def _warn_manifest_mismatch(root: Path, manifest: dict[str, str], files: list[str]) -> None:
+    """One warning when ``manifest.csv`` lists files the folder lacks, or the class folders hold image
+    files it does not list (read with their folder's name as the label): either way the folder is not
+    the sample that was written (280 images read of 300 sampled; 10 real images counted as synthetic)."""
+    missing = sorted(set(manifest) - set(files))
+    extra = sorted(set(files) - set(manifest))
+    parts = [f"{len(missing)} files it lists are missing (first: {missing[0]})"] if missing else []
+    if extra:
+        parts.append(f"{len(extra)} image files are not in it and are read with their folder's name as the "
+                     f"label (first: {extra[0]})")
+    if parts:
+        warn(f"{root / MANIFEST}: {'; '.join(parts)}; the folder is not the sample as written")
 
 
 def _warn_single_images(root: Path, labels: np.ndarray) -> None:

@@ -37,6 +37,13 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _points_interval(up: dict) -> str:
+    """`` (95% interval -0.50 to +2.90, paired over seeds)``, or nothing for one seed (or an older report)."""
+    if up.get("low") is None:
+        return ""
+    return f" (95% interval {up['low']:+.2f} to {up['high']:+.2f}, paired over seeds)"
+
+
 def _accuracy_section(report: dict) -> str:
     rows = []
     for name, acc in report["accuracy"].items():
@@ -52,7 +59,8 @@ def _accuracy_section(report: dict) -> str:
     return (f"<h2>Test accuracy of a small CNN ({counted(s['steps'], 'step')} of {counted(s['batch_size'], 'image')}, "
             f"{counted(s['seeds'], 'seed')})</h2>" + _table(["training set", "mean", "95% interval", "per seed"], rows)
             + f"<p>{html.escape(up['best_with_synthetic'])} against the better baseline "
-            f"({html.escape(up['baseline'])}): <b>{up['points']:+.2f} points</b>; synthetic only against "
+            f"({html.escape(up['baseline'])}): <b>{up['points']:+.2f} points</b>{_points_interval(up)}; synthetic "
+            "only against "
             f"real only: {only}.</p>"
             f"<p class=note>Mixed sets give real images {100 * s['real_share']:.0f}% of every batch.</p>")
 
@@ -109,8 +117,10 @@ _TERMS = {
         "Accuracy differences in percentage points: 82.0% against 80.5% is +1.5 points. The uplift compares "
         "the better of the two rows with synthetic images against the better of the two without (real, "
         "real+albumentations): positive means the synthetic images add something classical augmentation does "
-        "not. An uplift smaller than the width of the intervals may be chance. Synthetic only against real only "
-        "says how well the synthetic images stand in for the real ones (0 points: as well)."),
+        "not. Its 95% interval comes from the differences seed by seed (both rows train with the same seeds, so "
+        "luck the two share cancels out; none with one seed): an interval that includes 0 means the uplift may be "
+        "chance. Synthetic only against real only says how well the synthetic images stand in for the real ones "
+        "(0 points: as well)."),
     "frechet": (
         "Fréchet distance",
         "How far apart two sets of images are in the judge's features (the numbers it computes for an image "
@@ -187,10 +197,13 @@ def _samples_figure(report: dict, picture: np.ndarray) -> str:
     return figure(data_uri(picture), "sample grid", caption)
 
 
-def _pairs_figure(picture: np.ndarray) -> str:
+def _pairs_figure(picture: np.ndarray, distances: list[float] | None) -> str:
+    shown = ("" if not distances else " Their pixel distances, left to right: "
+             + ", ".join(f"{d:.3f}" for d in distances) + " (0 is an exact copy; compare the test images' 5th "
+             "percentile in the table above).")
     caption = ("Closest pairs: the synthetic images closest to a training image, closest first (top row), above "
-               "the training image each is closest to (bottom row). Pairs that look the same are near-copies. "
-               "<b>The bottom row shows real training images.</b>")
+               f"the training image each is closest to (bottom row).{shown} Pairs that look the same are "
+               "near-copies. <b>The bottom row shows real training images.</b>")
     return figure(data_uri(picture), "closest pairs", caption)
 
 
@@ -208,7 +221,7 @@ def render_html(report: dict, pictures: dict[str, np.ndarray]) -> str:
     parts.append(_quality_section(report))
     parts.append(_privacy_section(report))
     if "closest_pairs" in pictures:
-        parts.append(_pairs_figure(pictures["closest_pairs"]))
+        parts.append(_pairs_figure(pictures["closest_pairs"], report["privacy"].get("closest_pair_distances")))
     for name, picture in pictures.items():
         if name not in ("samples", "closest_pairs"):
             parts.append(f"<h2>{html.escape(name)}</h2>" + figure(data_uri(picture), name, html.escape(name)))

@@ -32,13 +32,14 @@ def test_tables_still_need_a_target(tmp_path):
     assert result.exit_code == 2 and "--target" in result.output
 
 
-def test_a_single_synthetic_and_test_image_are_evaluated_without_a_frechet_distance(tmp_path):
+def test_a_single_synthetic_image_is_evaluated_without_a_frechet_distance(tmp_path):
     x = np.random.default_rng(0).integers(0, 256, (8, 8, 8), dtype=np.uint8)
     y = np.arange(8) % 2
     np.savez(tmp_path / "train.npz", x=x, y=y)
     np.savez(tmp_path / "one.npz", x=x[:1], y=y[:1])
+    np.savez(tmp_path / "two.npz", x=x[:2], y=y[:2])  # a single test image has a single class: refused
     result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
-                                      str(tmp_path / "one.npz"), "--synthetic", str(tmp_path / "one.npz"),
+                                      str(tmp_path / "two.npz"), "--synthetic", str(tmp_path / "one.npz"),
                                       "-o", str(tmp_path / "out"), "--seeds", "1", "--classifier-steps", "2"])
     assert result.exit_code == 0, result.output
     assert "diversity ratio n/a" in " ".join(result.output.split())
@@ -81,3 +82,30 @@ def test_jobs_sets_the_threads_of_the_image_evaluation(tmp_path, monkeypatch):
         assert set(seen) == {1} and torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+def test_a_single_class_test_set_is_refused_in_one_line(tmp_path):
+    x = np.random.default_rng(0).integers(0, 256, (8, 8, 8), dtype=np.uint8)
+    np.savez(tmp_path / "train.npz", x=x, y=np.arange(8) % 2)
+    np.savez(tmp_path / "test.npz", x=x[:4], y=np.full(4, 1))
+    result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                      str(tmp_path / "test.npz"), "--synthetic", str(tmp_path / "train.npz"),
+                                      "-o", str(tmp_path / "out"), "--seeds", "1", "--classifier-steps", "1", "-q"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"{tmp_path / 'test.npz'} (test): labels have a single class ('1'); scores need two" in said
+    assert not (tmp_path / "out").exists()
+
+
+def test_copies_of_training_images_are_summed_up_in_the_terminal(tmp_path):
+    x = np.random.default_rng(0).integers(0, 256, (12, 8, 8), dtype=np.uint8)
+    np.savez(tmp_path / "train.npz", x=x[:8], y=np.arange(8) % 2)
+    np.savez(tmp_path / "test.npz", x=x[8:], y=np.arange(4) % 2)
+    result = CliRunner().invoke(app, ["evaluate", "--train", str(tmp_path / "train.npz"), "--test",
+                                      str(tmp_path / "test.npz"), "--synthetic", str(tmp_path / "train.npz"),
+                                      "-o", str(tmp_path / "out"), "--seeds", "1", "--classifier-steps", "1"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert ("privacy: 8 of 8 synthetic images are exact copies of training images; 100.0% are closer to a training "
+            "image than 95% of test images are (about 5% by chance) (beyond chance: see the warning)") in said
+    assert "the synthetic images copy training images: 8 of 8 are exact copies" in said

@@ -291,3 +291,146 @@ def test_test_images_that_are_training_images_are_a_warning_and_a_note(tmp_path)
         disjoint = evaluate_images((x, codes), (other, other_codes), make_images(5, seed=3), seeds=1, steps=1,
                                    batch_size=8)
     assert disjoint["privacy"]["test_in_train"] == 0 and not any("also training" in n for n in disjoint["notes"])
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ({"seeds": 0}, "seeds must be a whole number >= 1; got 0"),  # gave NaN accuracies
+    ({"seeds": 1.5}, "seeds must be a whole number >= 1; got 1.5"),
+    ({"steps": 0}, "steps must be a whole number >= 1; got 0"),
+    ({"batch_size": 1}, "batch_size must be a whole number >= 2; got 1"),
+    ({"grid_columns": 0}, "grid_columns must be a whole number >= 1; got 0"),
+    ({"n_pairs": True}, "n_pairs must be a whole number >= 0; got True"),
+    ({"real_share": "0.5"}, "real_share must be a number between 0 and 1"),
+])
+def test_settings_are_checked_before_any_training(setting, message, lookup_judges):
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    with pytest.raises(DataError, match=f"^{message}"):
+        evaluate_images(*sets, **{"seeds": 1, "steps": 1, **setting})
+    assert not lookup_judges
+
+
+def test_float_labels_match_integer_ones_and_unknown_labels_show_the_training_classes(lookup_judges):
+    x, codes = make_images(3)
+    report = evaluate_images((x, codes.astype(float)), (x, codes), (x, codes.astype(np.float32)), seeds=1, steps=1,
+                             n_pairs=0)
+    assert report["classes"] == ["0", "1", "2"]
+    with pytest.raises(DataError, match=r"^test: labels not among the training classes: 'a' \(the training "
+                                        r"classes: '0', '1', '2'\)"):
+        evaluate_images((x, codes), (x, np.full(len(x), "a")), (x, codes), seeds=1, steps=1)
+
+
+def test_a_test_set_lacking_classes_is_a_warning_and_a_note(tmp_path, lookup_judges):
+    # a test set of class 3 only of 10 scored 100% for any classifier answering 3, with no note
+    train, synthetic = make_images(4, n_classes=4, seed=1), make_images(5, n_classes=4, seed=3)
+    x, codes = make_images(4, n_classes=4, seed=2)
+    keep = np.isin(codes, [1, 3])
+    with pytest.warns(SynthaugWarning, match=r"^class\(es\) '0', '2' have no test images: every accuracy \(and "
+                                             r"the judge's\) is measured on 2 of 4 classes"):
+        report = evaluate_images(train, (x[keep], codes[keep]), synthetic, seeds=1, steps=1, out_dir=tmp_path)
+    assert report["notes"][0].startswith("class(es) '0', '2' have no test images")
+    assert "have no test images" in (tmp_path / "report.html").read_text()
+    with pytest.raises(DataError, match=r"^test: labels have a single class \('3'\); scores need two"):
+        evaluate_images(train, (x[codes == 3], codes[codes == 3]), synthetic, seeds=1, steps=1)
+
+
+def test_synthetic_copies_of_test_images_are_a_warning_and_a_note(tmp_path, lookup_judges):
+    # a synthetic set copying the test set: "+7.33 points" uplift, no note, and a Fréchet distance of -0.000
+    train, (x_te, y_te) = make_images(4, seed=1), make_images(4, seed=2)
+    with pytest.warns(SynthaugWarning, match=r"^12 of 12 synthetic images \(100.0%\) are exact copies of test "
+                                             r"images \(pixel-equal at 8x8, and to no training image\): .* the "
+                                             r"uplift are inflated, .* and CAS is inflated"):
+        report = evaluate_images(train, (x_te, y_te), (x_te, y_te), seeds=1, steps=1, out_dir=tmp_path)
+    assert report["privacy"]["synthetic_copies_of_test"] == 12
+    assert report["quality"]["frechet_synthetic_test"] == 0.0  # not a round-off -1e-14
+    page = (tmp_path / "report.html").read_text()
+    assert "12 of 12 synthetic images (100.0%) are exact copies of test images" in page
+    with pytest.warns(SynthaugWarning) as caught:  # the weak judge
+        mixed = evaluate_images(train, (x_te, y_te), (np.concatenate([x_te[:1], make_images(5, seed=3)[0]]),
+                                                      np.concatenate([y_te[:1], make_images(5, seed=3)[1]])),
+                                seeds=1, steps=1, judge="train")
+    assert mixed["privacy"]["synthetic_copies_of_test"] == 1  # 6%, past the 1% tolerance
+    assert any("1 of 16 synthetic images" in str(w.message) and "CAS is" not in str(w.message) for w in caught)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SynthaugWarning)
+        warnings.filterwarnings("ignore", "the CAS judge is weak")
+        clean = evaluate_images(train, (x_te, y_te), make_images(5, seed=3), seeds=1, steps=1)
+    assert clean["privacy"]["synthetic_copies_of_test"] == 0
+
+
+def test_frechet_distance_is_never_negative_round_off():
+    for seed in range(10):  # seed 3 gave -1.4e-14
+        a = np.random.default_rng(seed).normal(size=(50, 8))
+        assert frechet_distance(a, a) == 0.0
+        assert frechet_distance(a, a + 1e-3) == pytest.approx(8e-6, rel=1e-3)  # a small true distance stays
+
+
+def test_synthetic_copies_of_training_images_are_a_warning_and_a_note(tmp_path, lookup_judges):
+    # 300 of 300 exact copies, all closer than test p05: no warning, no note, nothing in the terminal
+    (x_tr, y_tr), test = make_images(4, seed=1), make_images(4, seed=2)
+    with pytest.warns(SynthaugWarning, match=r"^the synthetic images copy training images: 12 of 12 are exact "
+                                             r"copies \(pixel-equal at 8x8\) and 100.0% are closer to a training "
+                                             r"image than 95% of the test images are \(about 5% by chance\): .*was "
+                                             r"the training set \(or real \+ synthetic images\) passed"):
+        report = evaluate_images((x_tr, y_tr), test, (x_tr, y_tr), seeds=1, steps=1, out_dir=tmp_path)
+    p = report["privacy"]
+    assert p["exact_copies"] == 12 and p["copies_beyond_chance"] and p["closer_beyond_chance"]
+    assert "the synthetic images copy training images" in (tmp_path / "report.html").read_text()
+    x_sy, y_sy = make_images(8, seed=3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        one = evaluate_images((x_tr, y_tr), test, (np.concatenate([x_tr[:1], x_sy]), np.concatenate([y_tr[:1], y_sy])),
+                              seeds=1, steps=1)
+    assert one["privacy"]["exact_copies"] == 1 and one["privacy"]["copies_beyond_chance"]  # none explained by chance
+    assert not one["privacy"]["closer_beyond_chance"]  # 1 of 25 closer than test p05 is chance
+    assert any("copy training images: 1 of 25 are exact copies" in str(w.message) for w in caught)
+    assert not any("passed as the synthetic set" in str(w.message) for w in caught)
+
+
+def test_copying_beyond_chance_by_hand():
+    from synthaug.images.notes import closer_beyond_chance, copies_beyond_chance
+
+    assert copies_beyond_chance(1, 300, 0.0) and not copies_beyond_chance(0, 300, 0.0)
+    # 10% of training images equal another: 3 standard errors of a share of 300 is 0.052
+    assert not copies_beyond_chance(40, 300, 0.1) and copies_beyond_chance(60, 300, 0.1)
+    # 5% expected, + 5% tolerance, + 3 * sqrt(0.05 * 0.95 * (1/300 + 1/300)) = 0.0534
+    assert not closer_beyond_chance(0.15, 300, 300) and closer_beyond_chance(0.16, 300, 300)
+
+
+def test_near_copies_of_training_images_are_a_warning_without_exact_copies(lookup_judges):
+    (x_tr, y_tr), test = make_images(4, seed=1), make_images(4, seed=2)
+    near = np.where(x_tr < 255, x_tr + 1, x_tr - 1).astype(np.uint8)  # one grey level off everywhere
+    with pytest.warns(SynthaugWarning, match=r"^the synthetic images copy training images: 100.0% are closer to a "
+                                             r"training image than 95% of the test images are \(about 5% by chance\)"
+                                             r": the generator has memorised"):
+        report = evaluate_images((x_tr, y_tr), test, (near, y_tr), seeds=1, steps=1)
+    assert report["privacy"]["exact_copies"] == 0 and not report["privacy"]["copies_beyond_chance"]
+
+
+def test_the_uplift_has_a_paired_interval_over_seeds(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from synthaug._cli_image import print_image_summary
+    from synthaug.images.evaluate import uplift
+    from synthaug.images.report import render_html
+
+    accuracy = {name: summarise(values) for name, values in
+                {"real": [0.80, 0.70, 0.90], "real+albumentations": [0.70, 0.60, 0.80],
+                 "real+synthetic": [0.81, 0.72, 0.93], "real+synthetic+albumentations": [0.5, 0.5, 0.5]}.items()}
+    up = uplift(accuracy)  # differences 1, 2, 3 points: mean 2, standard deviation 1
+    assert up["points"] == pytest.approx(2.0) and up["synthetic_only_minus_real_points"] is None
+    assert up["low"] == pytest.approx(2 - 4.302653 / 3 ** 0.5, abs=1e-5)  # the rows' own: +-25 points
+    assert up["high"] == pytest.approx(2 + 4.302653 / 3 ** 0.5, abs=1e-5)
+    assert uplift({k: summarise(v["values"][:1]) for k, v in accuracy.items()})["low"] is None  # one seed
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)
+        report = evaluate_images(*sets, seeds=2, steps=1, batch_size=8, out_dir=tmp_path)
+    low, high = report["uplift"]["low"], report["uplift"]["high"]
+    assert low <= report["uplift"]["points"] <= high
+    assert f"(95% interval {low:+.2f} to {high:+.2f}, paired over seeds)" in (tmp_path / "report.html").read_text()
+    out = io.StringIO()
+    print_image_summary(report, tmp_path / "report.html", Console(file=out, width=400))
+    assert f"points [{low:+.2f}, {high:+.2f}]; CAS" in out.getvalue()
+    assert "paired over seeds)" not in render_html({**report, "uplift": {**report["uplift"], "low": None}}, {})

@@ -229,6 +229,12 @@ def test_array_layouts_and_ranges():
     assert to_uint8(np.full((1, 8, 8), 0.5)).max() == 128
     with pytest.raises(DataError, match=r"range 16\.\.16 .*x / 16"):
         to_uint8(np.full((1, 8, 8), 16.0))
+    with pytest.raises(DataError, match=r"range 0\.\.255 \(divide by the maximum, e\.g\. x / 255 for values"):
+        to_uint8(np.linspace(0, 255, 64).reshape(1, 8, 8))  # was told "x / 16 for scikit-learn digits"
+    with pytest.raises(DataError, match=r"values 0\.\.200: use x.astype.*the maximum \(e\.g\. x / x\.max\(\)\)"):
+        to_uint8(np.linspace(0, 200, 64).astype(np.int32).reshape(1, 8, 8))
+    with pytest.raises(DataError, match=r"range 0\.\.4095 \(divide by the maximum, e\.g\. x / x\.max\(\)\)"):
+        to_uint8(np.linspace(0, 4095, 64).reshape(1, 8, 8))
     with pytest.raises(DataError, match="NaN"):
         to_uint8(np.full((1, 8, 8), np.nan))
     with pytest.raises(DataError, match="shape"):
@@ -364,3 +370,19 @@ def test_a_sample_folder_inside_the_data_is_not_read_as_a_class(tmp_path, images
     with pytest.warns(SynthaugWarning, match="samples: a synthaug sample folder, not a class; skipped"):
         _, labels = read_images(tmp_path / "data")
     assert "samples" not in set(labels.tolist()) and len(labels) == len(x)
+
+
+def test_whole_number_float_labels_are_read_as_integers(tmp_path):
+    # y.astype(float) in an .npz: fit made classes '0.0', '1.0', and evaluate refused test labels 0, 1
+    from synthaug.images.folder import check_labels, read_npz
+    from synthaug.images.synthesizer import ImageCGAN
+
+    from .conftest import TINY, make_images
+
+    x, codes = make_images(3)
+    np.savez(tmp_path / "d.npz", x=x, y=codes.astype(float))
+    labels = read_npz(tmp_path / "d.npz")[1]
+    assert labels.dtype == np.int64 and labels.tolist() == codes.tolist()
+    assert check_labels(np.array([0.5, 1.0])).dtype.kind == "f"  # not whole: kept as they are
+    model = ImageCGAN(**TINY, random_state=0).fit(tmp_path / "d.npz")
+    assert [str(c) for c in model.classes_] == ["0", "1", "2"]

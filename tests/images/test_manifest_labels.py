@@ -1,9 +1,12 @@
 """Sample folders keep every class label: unique folder names, labels read back from manifest.csv."""
 
 import csv
+import warnings
 
 import numpy as np
+import pytest
 
+from synthaug import SynthaugWarning
 from synthaug.images.folder import read_images, write_images
 
 
@@ -43,9 +46,27 @@ def test_without_a_manifest_the_folder_names_are_the_labels(tmp_path):
     assert sorted(labels.tolist()) == ["a_b", "a_b", "c", "c"]
 
 
+@pytest.mark.filterwarnings("ignore:.*not in it and are read with their folder")
 def test_files_the_manifest_does_not_list_keep_their_folder_label(tmp_path):
     out = write_images(tmp_path / "out", _images(2), np.array(["a/b", "a/b"]))
     extra = out / "a_b" / "added.png"
     extra.write_bytes((out / "a_b" / "0000000.png").read_bytes())
     _, labels = read_images(out)
     assert sorted(labels.tolist()) == ["a/b", "a/b", "a_b"]
+
+
+def test_a_sample_folder_that_differs_from_its_manifest_is_a_warning(tmp_path):
+    # 20 listed files deleted and 10 real images added: 280 + 10 read as 300 synthetic images, silently
+    out = write_images(tmp_path / "out", _images(6), np.array(["a", "a", "a", "b", "b", "b"]))
+    (out / "a" / "0000001.png").unlink()
+    (out / "b" / "0000004.png").unlink()
+    (out / "b" / "real.png").write_bytes((out / "b" / "0000003.png").read_bytes())
+    with pytest.warns(SynthaugWarning, match=r"manifest.csv: 2 files it lists are missing \(first: a/0000001.png\); "
+                                             r"1 image files are not in it and are read with their folder's name as "
+                                             r"the label \(first: b/real.png\); the folder is not the sample as "
+                                             r"written"):
+        x, labels = read_images(out)
+    assert len(x) == 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_images(write_images(tmp_path / "whole", _images(4), np.array(["a", "a", "b", "b"])))  # no warning

@@ -22,7 +22,7 @@ def evaluated(request):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SynthaugWarning)  # a weak judge after one step
         report = evaluate_images(train, test, (x_sy, y_sy), seeds=2, steps=1, batch_size=8, judge=request.param)
-    pictures = {"samples": sample_grid(x_sy, y_sy, 3, 4), "closest_pairs": closest_pairs(x_sy, train[0], 3)}
+    pictures = {"samples": sample_grid(x_sy, y_sy, 3, 4), "closest_pairs": closest_pairs(x_sy, train[0], 3)[0]}
     return report, pictures
 
 
@@ -70,3 +70,17 @@ def test_the_guide_mentions_the_closest_pairs_only_with_the_strip(evaluated):
     hidden = render_html(report, {"samples": pictures["samples"]})  # n_pairs=0, --no-real-images
     assert "closest pair" not in hidden.lower() and "real training images</b>" not in hidden
     assert hidden.count("<img") == hidden.count("data:image/png;base64,") == 1
+
+
+def test_the_closest_pairs_caption_gives_each_pairs_distance(tmp_path):
+    train, test, (x_sy, y_sy) = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    x_sy[0] = train[0][5]  # an exact copy: the closest pair, at distance 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)
+        report = evaluate_images(train, test, (x_sy, y_sy), seeds=1, steps=1, n_pairs=3, out_dir=tmp_path)
+    distances = report["privacy"]["closest_pair_distances"]
+    assert len(distances) == 3 and distances[0] == 0.0 and distances == sorted(distances)
+    assert distances[1] > 0
+    shown = ", ".join(f"{d:.3f}" for d in distances)
+    page = (tmp_path / "report.html").read_text()
+    assert f"Their pixel distances, left to right: {shown} (0 is an exact copy" in page

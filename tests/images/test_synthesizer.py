@@ -110,7 +110,7 @@ def test_bad_inputs(images):
     with pytest.raises(NotFittedError):
         ImageCGAN().sample(n=2)
     with pytest.raises(DataError, match="^y: a conditional GAN needs at least 2 classes; every one of the 18 images "
-                                        "has label '0.0'$"):
+                                        "has label '0'$"):  # whole-number floats are read as integers
         ImageCGAN(**TINY).fit(x, np.zeros(len(x)))
     with pytest.raises(DataError, match="labels are required"):
         ImageCGAN(**TINY).fit(x)

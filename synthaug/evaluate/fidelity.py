@@ -140,17 +140,20 @@ def weighted_ranks(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def association_matrix(frame: pd.DataFrame, schema: TableSchema, weights: np.ndarray | None = None) -> np.ndarray:
     """(p, p) associations over ``schema.columns`` (target last as a categorical), rows weighted
     by ``weights``."""
-    columns = list(schema.columns)
+    return associations(frame, list(schema.columns), set(schema.numeric), weights)
+
+
+def associations(frame: pd.DataFrame, columns: list, numeric: set, weights: np.ndarray | None = None) -> np.ndarray:
+    """(p, p) associations over ``columns`` of ``frame``, those in ``numeric`` as numbers and the
+    others as categories, rows weighted by ``weights``."""
     arrays = {  # categories as integer codes: the pairwise loop then never sorts text
-        c: frame[c].to_numpy(np.float64) if c in schema.numeric else pd.factorize(frame[c].astype(str))[0]
-        for c in columns
+        c: frame[c].to_numpy(np.float64) if c in numeric else pd.factorize(frame[c].astype(str))[0] for c in columns
     }
     out = np.eye(len(columns))
     for i, a in enumerate(columns):
         for j in range(i + 1, len(columns)):
             b = columns[j]
-            numeric = (a in schema.numeric, b in schema.numeric)
-            out[i, j] = out[j, i] = _association(arrays[a], arrays[b], *numeric, weights)
+            out[i, j] = out[j, i] = _association(arrays[a], arrays[b], a in numeric, b in numeric, weights)
     return out
 
 

@@ -6,6 +6,8 @@
 * Associations: a matrix over all columns of Spearman correlation (numeric-numeric), bias-
   corrected Cramer's V (categorical-categorical, Bergsma 2013) and the correlation ratio eta
   (numeric-categorical); the summary is the mean absolute difference over column pairs.
+* Within classes: the marginals and associations of each class, and missing shares per class
+  (:mod:`.class_fidelity`): pooled figures cannot see a pattern that differs between classes.
 * Detection: a gradient-boosting classifier tells real from synthetic rows (at most
   ``max_rows`` of each, 5-fold cross-validated with rows of equal content in one fold, see
   :func:`content_folds`); its AUC is 0.5 when they are indistinguishable.
@@ -374,13 +376,14 @@ def run_fidelity(
 ) -> FidelityResult:
     """Marginals, associations and detection AUC of ``synthetic`` against ``real``, at the
     synthetic class mix (real rows weighted by :func:`~.classmix.class_weights`, those of a
-    class the synthetic table lacks left out); the target's marginal compares the mixes as they are."""
+    class the synthetic table lacks left out); the target's marginal compares the mixes as they are.
+    The same measures class by class are in ``within_class`` (:mod:`.class_fidelity`)."""
     target = schema.target
     per_class = class_weights(real[target], synthetic[target])
     mix = marginal(target, real[target], synthetic[target], numeric=False)
     shares = {"real": class_shares(real[target], schema.classes),
               "synthetic": class_shares(synthetic[target], schema.classes)}
-    weights = None
+    weights, all_real = None, real
     if per_class is not None:
         per_class = per_class[per_class > 0]
         real = real[real[target].isin(per_class.index)].reset_index(drop=True)
@@ -392,6 +395,9 @@ def run_fidelity(
     a_real = association_matrix(real, schema, weights)
     a_syn = association_matrix(synthetic, schema)
     upper = np.triu_indices(len(schema.columns), k=1)
+    from .class_fidelity import class_fidelity  # it builds on this module's measures
+
+    within, within_notes = class_fidelity(all_real, synthetic, schema, marginals)
     result = FidelityResult(
         marginals=marginals,
         columns=list(schema.columns),
@@ -402,6 +408,7 @@ def run_fidelity(
         notes=[] if weights is None else class_mix_notes(shares["real"], shares["synthetic"], mix.value),
         weighting="none" if weights is None else AT_SYNTHETIC_MIX,
         class_mix=shares,
+        within_class=within,
     )
-    result.notes += [n for n in fidelity_caveats(result) if n not in result.notes]
+    result.notes += [n for n in fidelity_caveats(result) + within_notes if n not in result.notes]
     return result

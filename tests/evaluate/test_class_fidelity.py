@@ -1,13 +1,17 @@
 """Within-class fidelity: a fake that keeps every pooled figure but swaps the classes' patterns is
-caught, a copy scores 0, and class weighting by hand."""
+caught, a copy scores 0, and class weighting by hand; report.json keys, HTML and the CLI line."""
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.linear_model import LogisticRegression
 
-from synthaug.evaluate import class_fidelity, fidelity
+from synthaug import SynthaugWarning
+from synthaug._cli_evaluate import _print_summary
+from synthaug.evaluate import class_fidelity, evaluate, fidelity, render_html
 from synthaug.evaluate.results import WithinClassFidelity, _plain
 from synthaug.evaluate.tables import canonical, check_tables
 
@@ -117,3 +121,28 @@ def test_every_key_is_there_when_no_class_is_compared():
     assert empty["skipped"] == ["0", "1"] and empty["columns"] == [] and empty["association_per_class"] == {}
     assert empty["association_difference"] is None and empty["missing"] == []
     assert any("fewer than 20 real or synthetic rows" in n for n in result.notes)
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    frame = trial_draw(240, 5)
+    train, test, synthetic = frame.iloc[:120], frame.iloc[120:].reset_index(drop=True), trial_fake(120, 7)
+    with pytest.warns(SynthaugWarning, match="one seed"):
+        return evaluate(train, test, synthetic, "label", classifiers={"lr": LogisticRegression()}, n_seeds=1,
+                        n_boot=100, baselines=(), random_state=0)
+
+
+def test_report_json_html_and_terminal_line(evaluation, capsys, tmp_path):
+    data = evaluation.to_dict()
+    assert data["version"] == 3  # keys added, none changed in meaning
+    w = data["fidelity"]["within_class"]
+    assert set(w["class_weights"]) == {"0", "1"} and w["missing"][0]["column"] == "m"
+    html = render_html(evaluation)
+    section = html.split("<h3>Within each class</h3>")[1]
+    assert "Mean absolute association difference within classes" in section
+    assert "0: real / synthetic" in section and "<h4>Missing values per class</h4>" in section
+    assert "weighted by their share of the training rows" in section
+    assert re.search(r"<td class='l'>m</td><td class=''>0\.000 / 0\.\d+</td>", section)
+    _print_summary(evaluation, tmp_path / "report.json", tmp_path / "report.html")
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("fidelity:"))
+    assert line.endswith(f"within-class association difference {w['association_difference']:.3f}")

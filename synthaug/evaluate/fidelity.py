@@ -6,6 +6,8 @@
 * Associations: a matrix over all columns of Spearman correlation (numeric-numeric), bias-
   corrected Cramer's V (categorical-categorical, Bergsma 2013) and the correlation ratio eta
   (numeric-categorical); the summary is the mean absolute difference over column pairs.
+* Within classes: the marginals and associations of each class, and missing shares per class
+  (:mod:`.class_fidelity`): pooled figures cannot see a pattern that differs between classes.
 * Detection: a gradient-boosting classifier tells real from synthetic rows (at most
   ``max_rows`` of each, 5-fold cross-validated with rows of equal content in one fold, see
   :func:`content_folds`); its AUC is 0.5 when they are indistinguishable.
@@ -56,10 +58,9 @@ def ks_statistic(real: np.ndarray, synthetic: np.ndarray, weights: np.ndarray | 
     if r_missing.all() or s_missing.all():
         return missing_gap
     r, s = real[~r_missing], synthetic[~s_missing]
-    if weights is None:
-        return max(missing_gap, float(_st.ks_2samp(r, s).statistic))
-    at = np.r_[r, s]
-    return max(missing_gap, float(np.abs(ecdf(r, weights[~r_missing], at) - ecdf(s, None, at)).max()))
+    at = np.r_[r, s]  # the statistic only: scipy's ks_2samp also works out an exact p-value, slow for n < 10^4
+    w = None if weights is None else weights[~r_missing]
+    return max(missing_gap, float(np.abs(ecdf(r, w, at) - ecdf(s, None, at)).max()))
 
 
 def ecdf(values: np.ndarray, weights: np.ndarray | None, at: np.ndarray) -> np.ndarray:
@@ -140,17 +141,20 @@ def weighted_ranks(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def association_matrix(frame: pd.DataFrame, schema: TableSchema, weights: np.ndarray | None = None) -> np.ndarray:
     """(p, p) associations over ``schema.columns`` (target last as a categorical), rows weighted
     by ``weights``."""
-    columns = list(schema.columns)
+    return associations(frame, list(schema.columns), set(schema.numeric), weights)
+
+
+def associations(frame: pd.DataFrame, columns: list, numeric: set, weights: np.ndarray | None = None) -> np.ndarray:
+    """(p, p) associations over ``columns`` of ``frame``, those in ``numeric`` as numbers and the
+    others as categories, rows weighted by ``weights``."""
     arrays = {  # categories as integer codes: the pairwise loop then never sorts text
-        c: frame[c].to_numpy(np.float64) if c in schema.numeric else pd.factorize(frame[c].astype(str))[0]
-        for c in columns
+        c: frame[c].to_numpy(np.float64) if c in numeric else pd.factorize(frame[c].astype(str))[0] for c in columns
     }
     out = np.eye(len(columns))
     for i, a in enumerate(columns):
         for j in range(i + 1, len(columns)):
             b = columns[j]
-            numeric = (a in schema.numeric, b in schema.numeric)
-            out[i, j] = out[j, i] = _association(arrays[a], arrays[b], *numeric, weights)
+            out[i, j] = out[j, i] = _association(arrays[a], arrays[b], a in numeric, b in numeric, weights)
     return out
 
 
@@ -371,13 +375,14 @@ def run_fidelity(
 ) -> FidelityResult:
     """Marginals, associations and detection AUC of ``synthetic`` against ``real``, at the
     synthetic class mix (real rows weighted by :func:`~.classmix.class_weights`, those of a
-    class the synthetic table lacks left out); the target's marginal compares the mixes as they are."""
+    class the synthetic table lacks left out); the target's marginal compares the mixes as they are.
+    The same measures class by class are in ``within_class`` (:mod:`.class_fidelity`)."""
     target = schema.target
     per_class = class_weights(real[target], synthetic[target])
     mix = marginal(target, real[target], synthetic[target], numeric=False)
     shares = {"real": class_shares(real[target], schema.classes),
               "synthetic": class_shares(synthetic[target], schema.classes)}
-    weights = None
+    weights, all_real = None, real
     if per_class is not None:
         per_class = per_class[per_class > 0]
         real = real[real[target].isin(per_class.index)].reset_index(drop=True)
@@ -389,6 +394,9 @@ def run_fidelity(
     a_real = association_matrix(real, schema, weights)
     a_syn = association_matrix(synthetic, schema)
     upper = np.triu_indices(len(schema.columns), k=1)
+    from .class_fidelity import class_fidelity  # it builds on this module's measures
+
+    within, within_notes = class_fidelity(all_real, synthetic, schema, marginals)
     result = FidelityResult(
         marginals=marginals,
         columns=list(schema.columns),
@@ -399,6 +407,7 @@ def run_fidelity(
         notes=[] if weights is None else class_mix_notes(shares["real"], shares["synthetic"], mix.value),
         weighting="none" if weights is None else AT_SYNTHETIC_MIX,
         class_mix=shares,
+        within_class=within,
     )
-    result.notes += [n for n in fidelity_caveats(result) if n not in result.notes]
+    result.notes += [n for n in fidelity_caveats(result) + within_notes if n not in result.notes]
     return result

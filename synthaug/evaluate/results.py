@@ -106,6 +106,44 @@ class Marginal:
 
 
 @dataclass
+class ColumnWithinClass:
+    """One column's marginal distance within each class, beside its pooled distance."""
+
+    column: str
+    statistic: str  # "ks" or "tv", as the pooled marginal
+    pooled: float  # Marginal.value: all classes together
+    within_class: float  # per_class averaged with WithinClassFidelity.class_weights
+    per_class: dict[str, float]  # compared class -> distance within it
+
+
+@dataclass
+class MissingShare:
+    """The share of missing values of one column in each class, real and synthetic."""
+
+    column: str
+    real: dict[str, float]  # compared class -> missing share of its real rows
+    synthetic: dict[str, float]
+    difference: float  # |real - synthetic| averaged over classes with WithinClassFidelity.class_weights
+
+
+@dataclass
+class WithinClassFidelity:
+    """Marginals, associations and missing shares compared class by class (see :mod:`.class_fidelity`).
+
+    Every key is present; with no class compared the lists and dicts are empty and the means NaN.
+    """
+
+    class_weights: dict[str, float] = field(default_factory=dict)  # compared class -> its share of their real rows
+    skipped: list[str] = field(default_factory=list)  # classes with too few real or synthetic rows
+    columns: list[ColumnWithinClass] = field(default_factory=list)  # every feature
+    marginal_mean: float = float("nan")  # mean over features of ColumnWithinClass.within_class
+    association_columns: list[str] = field(default_factory=list)  # features, then "<column> (missing)" indicators
+    association_difference: float = float("nan")  # association_per_class averaged with class_weights
+    association_per_class: dict[str, float] = field(default_factory=dict)  # mean |difference| over column pairs
+    missing: list[MissingShare] = field(default_factory=list)  # features with a missing value in either table
+
+
+@dataclass
 class FidelityResult:
     """How closely the synthetic table follows the training table, at the synthetic class mix.
 
@@ -123,6 +161,7 @@ class FidelityResult:
     notes: list[str] = field(default_factory=list)
     weighting: str = "none"  # "none" (the class mixes match) or "synthetic class mix"
     class_mix: dict[str, dict[str, float]] = field(default_factory=dict)  # "real"/"synthetic" -> class -> share
+    within_class: WithinClassFidelity = field(default_factory=WithinClassFidelity)  # class by class
 
 
 @dataclass

@@ -13,6 +13,10 @@ the model is fitted once (``epochs=1``, ``min_steps=--steps``, default filters) 
 per class are sampled with the same seed under three filter settings, turned off in turn with
 ``set_params``: both filters (the default at this size), the privacy filter alone, none. Each
 figure is the mean over seeds; the real column is the training table's own.
+
+``--wide`` adds the trial's other 13 columns (:func:`wide_columns`: integers, a bounded
+percentage with a point mass, a zero-inflated amount, a three-mode column, a 200-level category,
+dates, a constant, ...), none of them tied to the class: the same structure among 19 columns.
 """
 
 from __future__ import annotations
@@ -46,6 +50,24 @@ def make_table(n: int = 3000, seed: int = 0) -> pd.DataFrame:
                          "target": y})
 
 
+def wide_columns(n: int, seed: int) -> pd.DataFrame:
+    """The trial's columns that carry no class structure (see the module docstring)."""
+    r = np.random.default_rng(seed + 1000)
+    pct = np.where(r.random(n) < 0.1, 100.0, np.round(r.beta(2, 5, n) * 100, 1))
+    missing = r.normal(0, 1, n)
+    missing[r.random(n) < 0.2] = np.nan
+    return pd.DataFrame({
+        "age": r.integers(18, 91, n), "pct": pct,
+        "zi": np.where(r.random(n) < 0.4, 0.0, np.round(r.gamma(2, 50, n), 3)),
+        "trimodal": np.array([-10.0, 0.0, 10.0])[r.integers(0, 3, n)] + r.normal(0, 1, n),
+        "price": np.round(r.uniform(1, 100, n), 2), "unif_miss": missing,
+        "color": r.choice(["red", "green", "blue", "rare"], n, p=[0.5, 0.3, 0.19, 0.01]),
+        "zipish": r.choice([f"L{i:03d}" for i in range(200)], n), "flag": r.random(n) < 0.3,
+        "grade": r.choice(["1", "2", "3", "10"], n),
+        "signup": pd.Timestamp("2020-01-01") + pd.to_timedelta(r.integers(0, 1000, n), unit="D"),
+        "const": "A", "c0const": np.round(r.normal(7, 2, n), 1)})
+
+
 def structure(frame: pd.DataFrame) -> dict[str, float]:
     """The per-class figures the table reports, for one table."""
     c0, c1 = (frame[frame.target == k] for k in (0, 1))
@@ -59,10 +81,12 @@ def structure(frame: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def run(seeds: list[int], steps: int, n: int) -> tuple[pd.DataFrame, float]:
+def run(seeds: list[int], steps: int, n: int, wide: bool = False) -> tuple[pd.DataFrame, float]:
     rows, start = [], time.perf_counter()
     for seed in seeds:
         train = make_table(seed=seed)
+        if wide:
+            train = pd.concat([wide_columns(len(train), seed), train], axis=1)
         rows.append({"strategy": "real", "setting": "training rows", "seed": seed, **structure(train)})
         for strategy in ("conditional", "per-class"):
             model = TabularCGAN(epochs=1, min_steps=steps, strategy=strategy, random_state=seed).fit(train, "target")
@@ -80,7 +104,7 @@ def markdown(table: pd.DataFrame, command: str, seconds: float) -> str:
     header = "| figure | " + " | ".join(f"{s}: {f}" for s, f in shown.columns) + " |"
     lines = [header, "| --- " * (len(shown.columns) + 1) + "|"]
     lines += [f"| {name} | " + " | ".join(f"{v:.3f}" for v in values) + " |" for name, values in shown.iterrows()]
-    return (f"# Structure within classes: fitted models and the sampling filters\n\nCommand: `{command}` "
+    return (f"## Structure within classes: fitted models and the sampling filters\n\nCommand: `{command}` "
             f"({seconds:.0f} s). Seeds {sorted(set(table.seed))}; each figure the mean over seeds. Table and "
             "method: the docstring of `benchmarks/fidelity_structure.py`.\n\n" + "\n".join(lines) + "\n")
 
@@ -90,12 +114,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--n", type=int, default=6000, help="rows sampled per class")
+    parser.add_argument("--wide", action="store_true", help="add the trial's 13 class-free columns")
     parser.add_argument("--out", type=Path, default=None, help="write the markdown table here")
     args = parser.parse_args()
-    table, seconds = run(args.seeds, args.steps, args.n)
+    table, seconds = run(args.seeds, args.steps, args.n, args.wide)
     command = "OMP_NUM_THREADS=1 python benchmarks/fidelity_structure.py " + " ".join(
         ["--seeds", *map(str, args.seeds), "--steps", str(args.steps), "--n", str(args.n)]
-        + ([] if args.out is None else ["--out", str(args.out)]))
+        + (["--wide"] if args.wide else []) + ([] if args.out is None else ["--out", str(args.out)]))
     text = markdown(table, command, seconds)
     print(text)
     if args.out is not None:

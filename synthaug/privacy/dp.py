@@ -3,12 +3,21 @@
 The generator touches real rows only through the discriminator, so it, and everything sampled
 from it, is post-processing of the DP discriminator updates. What DP-SGD does not cover is
 said in :func:`guarantee_scope` and written to the model file.
+
+Every random draw the guarantee relies on (the Laplace noise on class counts, DP-SGD's Gaussian
+noise, Poisson sampling, and the rest of the DP fit, which touches the training rows) comes from
+:func:`secret_seed`, drawn from the OS's entropy and never stored, whatever ``random_state`` says:
+a noise anyone can regenerate from a published seed can be subtracted. ``random_state`` seeds only
+what is drawn from the fitted model (sampling) and what does not touch the guarantee. The noise is
+drawn with PyTorch's generator (numpy's for the Laplace counts), not Opacus' ``secure_mode``
+(which needs torchcsprng), so floating-point attacks on Gaussian sampling are not mitigated.
 """
 
 from __future__ import annotations
 
 import importlib
 import math
+import secrets
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +32,18 @@ from .._text import param_name
 
 ACCOUNTANT = "rdp"
 DP_COUNT_SHARE = 0.05  # of epsilon, for the Laplace-noised class counts
+NOISE_SEED = ("secret: every random draw of the DP fit (Laplace noise on the class counts, DP-SGD's Gaussian noise, "
+              "Poisson sampling, initial weights, fakes) came from a 64-bit seed drawn from the OS's entropy and "
+              "not saved, not from random_state; random_state seeds sampling from the fitted model only, so a DP "
+              "fit is not reproducible by seed. PyTorch's generator draws the noise, not Opacus' secure mode "
+              "(torchcsprng): floating-point attacks on Gaussian sampling are not mitigated")
+"""The privacy record's ``noise_seed``: how the noise was seeded (never the seed)."""
+
+
+def secret_seed() -> int:
+    """A 64-bit seed from the OS's entropy (:mod:`secrets`) for the random draws of a DP fit; never
+    store, log or return it to the caller: a DP guarantee does not survive a noise anyone can redraw."""
+    return secrets.randbits(64)
 
 
 @dataclass(frozen=True)
@@ -136,7 +157,9 @@ class PrivateDiscriminator:
 
         loader = DataLoader(TensorDataset(torch.arange(n_rows)), batch_size=batch_size, generator=generator)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # opacus warns about secure RNG; seeded runs are the point here
+            # Opacus warns that secure_mode is off: it needs torchcsprng; the generator is seeded from the
+            # OS's entropy instead (secret_seed), as the module docstring and the model file say
+            warnings.simplefilter("ignore")
             self.engine = opacus.PrivacyEngine(accountant=ACCOUNTANT)
             self.module, self.optimizer, self.criterion, self.loader = self.engine.make_private(
                 module=D, optimizer=optimizer, data_loader=loader, noise_multiplier=1.0,
@@ -258,4 +281,4 @@ def privacy_record(plan: DPPlan, spent: list[dict], scope: dict) -> dict:
     sgd = max(s["epsilon"] for s in spent)
     return {"target_epsilon": plan.config.epsilon, "delta": plan.config.delta, "epsilon": sgd + count_eps,
             "sgd_epsilon": sgd, "count_epsilon": count_eps, "max_grad_norm": plan.config.max_grad_norm,
-            "accountant": ACCOUNTANT, "models": spent, "scope": scope}
+            "accountant": ACCOUNTANT, "noise_seed": NOISE_SEED, "models": spent, "scope": scope}

@@ -19,16 +19,16 @@ if TYPE_CHECKING:
 PUBLIC = "public (given)"  # provenance_ of a schema or class counts that came from a public schema
 
 
-def plan_dp(model: TabularCGAN) -> tuple[DPPlan, np.ndarray, dict[str, str]]:
+def plan_dp(model: TabularCGAN, seed: int) -> tuple[DPPlan, np.ndarray, dict[str, str]]:
     """Split the budget: a share for noisy class counts (none when they are public), the rest
-    for DP-SGD; noisy prior.
+    for DP-SGD; noisy prior. ``seed``: the fit's secret seed (:func:`synthaug.privacy.dp.secret_seed`).
 
     Returns the plan, the class counts from now on (Laplace-noised unless public) and the
     provenance saying so (what DP-SGD does not cover is refused by :func:`.params.check_regularisers`).
     """
     public = model.provenance_["class_counts"] == PUBLIC
     plan, counts = plan_budget(model.dp_epsilon, model.dp_delta, model.dp_max_grad_norm, model.class_counts_,
-                               model.n_rows_, np.random.default_rng(child_seed(model.seed_, 3)), public_counts=public)
+                               model.n_rows_, np.random.default_rng(child_seed(seed, 3)), public_counts=public)
     provenance = dict(model.provenance_)
     if not public:
         provenance["class_counts"] = f"Laplace-noised (epsilon {plan.config.epsilon - plan.sgd_epsilon:.4g})"

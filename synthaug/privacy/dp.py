@@ -91,9 +91,38 @@ def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: in
     except ValueError as exc:  # opacus: "The privacy budget is too low." (noise above MAX_SIGMA)
         if "budget is too low" not in str(exc):
             raise
+        floor = delta_floor(delta)
+        if floor >= epsilon:  # no noise is enough: converting to (epsilon, delta) alone costs more
+            raise DataError(_floor_message(epsilon, delta, floor)) from None
         raise DataError(f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small "
                         f"for {steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
                         f"above {MAX_SIGMA:g}; raise {param_name('dp_epsilon')}, or train fewer steps") from None
+
+
+ALPHAS = (*(1 + x / 10.0 for x in range(1, 100)), *range(12, 64))
+"""The RDP orders of Opacus' accountant (``RDPAccountant.DEFAULT_ALPHAS``; a test checks they agree)."""
+
+
+def delta_floor(delta: float) -> float:
+    """The least epsilon the RDP accountant can report at ``delta``, with no privacy loss at all
+    (RDP 0 at every order of :data:`ALPHAS`), as Opacus' ``get_privacy_spent`` converts it."""
+    orders = np.asarray(ALPHAS, dtype=float)
+    return float(np.min(-(np.log(delta) + np.log(orders)) / (orders - 1) + np.log((orders - 1) / orders)))
+
+
+def _floor_message(epsilon: float, delta: float, floor: float) -> str:
+    """Why no noise multiplier reaches ``epsilon`` at ``delta``: the accountant's ``floor`` (:func:`delta_floor`)
+    is above it. The delta is named as the cause when a usual one (1e-5) would do (``--dp-delta 1e-300``
+    had been told to raise epsilon or train fewer steps, "a noise multiplier above 1e+06")."""
+    alpha = f"(alpha {max(ALPHAS):g}, its largest order)"
+    if delta_floor(1e-5) < epsilon:
+        return (f"{param_name('dp_delta')} {delta:.3g} is too small for the RDP accountant: converting to "
+                f"(epsilon, delta) {alpha} costs epsilon {floor:.3g} for that delta alone, whatever the noise, above "
+                f"the DP-SGD share {epsilon:.4g} of {param_name('dp_epsilon')}; raise {param_name('dp_delta')} "
+                "(leave it unset for min(1e-5, 1/(10 n)))")
+    return (f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} is below epsilon {floor:.3g}, the least the "
+            f"RDP accountant reports at {param_name('dp_delta')} {delta:.3g} {alpha}, whatever the noise; raise "
+            f"{param_name('dp_epsilon')}")
 
 
 def noisy_class_counts(counts: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
@@ -262,6 +291,12 @@ def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, count
              f"a mechanism that "
              f"publishes a random row meets it; the default is min(1e-5, 1/(10 n)) = "
              f"{default_delta(n_rows):.3g}")
+    elif delta is not None and float(delta) > 1.0 / (10.0 * n_rows):
+        warn(f"{param_name('dp_delta')}={float(delta):.3g} is above 1/(10 n) = {1.0 / (10.0 * n_rows):.3g} "
+             f"({n_rows} training rows): delta bounds the chance the guarantee fails outright; a mechanism "
+             f"that publishes each training row whole with probability delta meets it, publishing about "
+             f"{float(delta) * n_rows:.2g} of the {n_rows} rows on average; keep it well below 1/n (the "
+             f"default is min(1e-5, 1/(10 n)) = {default_delta(n_rows):.3g})")
     delta = float(delta) if delta is not None else default_delta(n_rows)
     share = 0.0 if public_counts else DP_COUNT_SHARE
     count_eps = share * float(epsilon)

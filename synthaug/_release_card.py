@@ -110,12 +110,26 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
     }
 
 
+def dp_headline(card: dict) -> str | None:
+    """The console's and report's one line on the DP guarantee, or None without DP. Epsilon with 3
+    decimals (a spent 0.9993 was shown as 1). Without a public schema it says the guarantee covers
+    training only: the schema (categories, bounds, decimals, classes) came from the data."""
+    guarantee = card["guarantee"]
+    if not isinstance(guarantee, dict):
+        return None
+    budget = f"differential privacy: epsilon {guarantee['epsilon']:.3f}, delta {guarantee['delta']:.3g}"
+    if card["schema"].get("schema") == "public (given)":
+        return (f"{budget} for the synthetic records (training, with a public schema); the gate decision and "
+                "report.json/report.html are not covered")
+    return (f"{budget} for training only (DP-SGD and the class counts); NOT covered: the schema (category lists, "
+            "bounds, decimals, the class list) came from the private data without noise, so a rare category can "
+            "appear in the records (pass a public schema), nor the gate decision and report.json/report.html")
+
+
 def guarantee_note(card: dict) -> str:
     """One sentence for the report: the DP budget (if any) and where the schema and counts came from."""
-    guarantee, schema = card["guarantee"], card["schema"]
-    dp = (f"differential privacy at epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for the "
-          "synthetic records, not for this report (exact statistics of the real rows)"
-          if isinstance(guarantee, dict) else "no differential privacy")
+    schema = card["schema"]
+    dp = dp_headline(card) or "no differential privacy"
     return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
 
 

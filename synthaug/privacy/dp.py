@@ -243,7 +243,7 @@ def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
         "covers": "discriminator training by DP-SGD (Opacus, Poisson sampling, per-sample clipping); "
                   "the generator and all samples are post-processing",
         "class_counts": ("public (given)" if count_epsilon == 0 else
-                         f"Laplace mechanism with epsilon {count_epsilon:.4g}, added to the total"),
+                         f"Laplace mechanism; epsilon {count_epsilon:.4g} of the total is spent on them"),
         "schema": ("public (given): column kinds, category lists, numeric bounds, point masses and missing "
                    "flags come from the public schema, normalisation knots from its bounds alone"
                    if public_schema else

@@ -27,6 +27,10 @@ Method
   that one). Time: ``fit_seconds_`` (training loop, wall) and the process CPU time of the whole
   ``fit`` call; the 1-min load average is recorded before and after each fit. A tiny untimed
   warm-up fit (non-private and DP) runs first.
+* DP figures vary from run to run: a DP fit draws its noise (Laplace counts, DP-SGD noise, Poisson
+  batches) from a secret OS-entropy seed, not from ``--seed``, so a rerun does not reproduce the DP
+  rows of ``benchmarks/results/`` exactly (results written before that change came from seeded noise);
+  ``--seed`` still fixes the split, the non-private fits and the sampling.
 """
 
 from __future__ import annotations

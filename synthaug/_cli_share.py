@@ -96,6 +96,8 @@ def share_command(
 
 def _summary(outcome, filter_close: float | None) -> None:
     """What was filtered, the DP guarantee (if any) and where the schema and class counts came from."""
+    from ._release_card import dp_headline
+
     if outcome.n_filtered:
         console.print(f"filtered {outcome.n_filtered} records closer to a training row than the "
                       f"{filter_close:.0%} quantile of {outcome.card['data']['filter_threshold_rows']} holdout rows "
@@ -106,8 +108,7 @@ def _summary(outcome, filter_close: float | None) -> None:
                       "radius (or pinned to it) after its tries (per class in card.json)")
     elif screen and not screen["applied"]:
         console.print(f"no privacy filter ({screen['reason']}): the records were not screened against training rows")
-    guarantee = outcome.card["guarantee"]
-    if isinstance(guarantee, dict):
-        console.print(f"differential privacy: epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for "
-                      "the synthetic records; the gate decision and report.json/report.html are not covered")
+    headline = dp_headline(outcome.card)
+    if headline:
+        console.print(headline, soft_wrap=True)
     console.print(f"schema: {outcome.card['schema']['schema']}; class counts: {outcome.card['schema']['class_counts']}")

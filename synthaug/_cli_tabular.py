@@ -126,8 +126,12 @@ def fit(
         console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "
                       f"{len(model.encoder_.specs_)} columns in {model.fit_seconds_:.1f}s; wrote {output}")
         if model.privacy_ is not None:
+            covers = ("" if model.provenance_["schema"] == "public (given)" else
+                      "; for training only: the schema (category lists, bounds, decimals, the class list) came from "
+                      "the data and is not covered (pass --schema)")
             console.print(f"differential privacy: spent epsilon {model.privacy_['epsilon']:.4g} "
-                          f"(target {model.privacy_['target_epsilon']:.4g}), delta {model.privacy_['delta']:.3g}")
+                          f"(target {model.privacy_['target_epsilon']:.4g}), delta {model.privacy_['delta']:.3g}"
+                          f"{covers}", soft_wrap=True)
 
 
 def _is_image_data(path: Path) -> bool:

@@ -50,3 +50,15 @@ def count_problem(limit) -> str | None:
     if not is_whole(limit) or limit < 0:
         return f"the limit must be a whole number of rows >= 0, got {limit!r}"
     return None
+
+
+def flipped_auc(value: float, low: float, high: float, limit: float) -> dict | None:
+    """A membership attack's AUC of ``value`` (95% interval ``low``..``high``) read the other way round,
+    when it lies below 0.5 far enough that the flipped interval's top, ``1 - low``, exceeds ``limit``;
+    else None. An attacker who inverts the score gets ``1 - AUC``: a sampling filter that keeps records
+    away from training rows makes members *farther* from them, so a far-below-0.5 AUC is itself a signal.
+    Gates compare the AUC as measured (unchanged); this is for a warning and a note."""
+    if not (value < 0.5 and 1.0 - low > limit):
+        return None
+    return {"value": value, "low": low, "high": high, "flipped": 1.0 - value, "flipped_low": 1.0 - high,
+            "flipped_high": 1.0 - low, "limit": limit}

@@ -21,8 +21,11 @@ RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gate
                  "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
                  "never trained the model but are in no guarantee. Review the reports before passing them on")
 NOT_RECORDED = "not recorded by this synthesizer"
-CARD_VERSION = 3
-"""3: ``privacy_filter`` (records the sampling filter still rejected, dropped, per class; or why no
+CARD_VERSION = 4
+"""4: ``label_filter`` (applied or not, and why: it is off under DP whatever ``model.params`` says) and
+``membership_flipped`` (membership attacks whose AUC lies far enough below 0.5 that, read the other way
+round, its upper bound exceeds the limit); the guarantee records ``noise_seed`` (how DP noise was seeded);
+3: ``privacy_filter`` (records the sampling filter still rejected, dropped, per class; or why no
 filter ran), ``released``, ``data.released_per_class`` and no ``verbose`` among the params; 2: each gate records
 the upper end of its measure's 95% interval (``upper``) and passes on it; 1 passed on the measured value."""
 
@@ -49,6 +52,37 @@ def no_filter_reason(model) -> str:
     if not callable(reason):
         return f"{type(model).__name__} has no privacy filter"
     return reason() or "not applied"
+
+
+def label_filter_entry(model) -> dict:
+    """The card's ``label_filter`` entry: whether sampling dropped records unlike their class (as the
+    model's discriminator judged them), or why not. ``model.params`` keeps ``label_filter`` as given
+    ("auto"), which said nothing of a filter that DP turns off."""
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    if "label_filter" not in params:
+        return {"applied": False, "reason": f"{type(model).__name__} has no label filter"}
+    if getattr(model, "_label_filter", None) is not None:
+        return {"applied": True}
+    if params.get("dp_epsilon") is not None:
+        return {"applied": False, "reason": "off under differential privacy (training rows must not steer the "
+                                            "released records)"}
+    if params["label_filter"] is None:
+        return {"applied": False, "reason": "label_filter is None (off)"}
+    return {"applied": False, "reason": f"label_filter {params['label_filter']!r} is off for {_n_rows(model)}"}
+
+
+def _n_rows(model) -> str:
+    n = getattr(model, "n_rows_", None)
+    return "this training table" if n is None else f"{n} training rows"
+
+
+def flipped_note(name: str, flip: dict) -> str:
+    """The warning and report note on a membership AUC far below 0.5 (``flip``: :func:`._gates.flipped_auc`)."""
+    return (f"{name} AUC {flip['value']:.3f} [{flip['low']:.3f}, {flip['high']:.3f}] lies below 0.5: an attacker who "
+            f"inverts the score (members farther from the records than non-members, as a sampling filter that keeps "
+            f"records away from training rows makes them) reaches AUC {flip['flipped']:.3f} "
+            f"[{flip['flipped_low']:.3f}, {flip['flipped_high']:.3f}], whose upper bound is above the membership limit "
+            f"{flip['limit']:.3g}; the gate compares the AUC as measured, so review this before passing the release on")
 
 
 def privacy_filter_note(entry: dict) -> str:
@@ -78,9 +112,13 @@ def gates_note(checks: list[GateResult]) -> str:
 
 def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
                  n_filtered: int, seed: int, n_threshold: int = 0, screen: dict | None = None,
-                 released: pd.Series | None = None) -> dict:
+                 released: pd.Series | None = None, flipped: dict | None = None) -> dict:
     """What was trained, with what guarantee, which measures and thresholds, versions, seed;
-    ``released``: the released records' labels (their count per class goes on the card)."""
+    ``released``: the released records' labels (their count per class goes on the card); ``flipped``:
+    membership measure -> its flipped AUC (:func:`._gates.flipped_auc`) where that exceeds the limit.
+
+    ``seed`` split the holdout and seeded sampling and the measures; under DP it did not seed the
+    noise (``guarantee.noise_seed``)."""
     per_class = pd.Series(dtype=int) if released is None else released.value_counts(sort=False)
     if hasattr(model, "classes_"):  # every class the model makes, 0 for one with none released
         per_class = per_class.reindex(model.classes_, fill_value=0)
@@ -97,11 +135,13 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
                  "released_per_class": {str(plain(c)): int(k) for c, k in dict(per_class).items()}},
         "model": {"type": type(model).__name__, "params": _plain_params(model)},
         "privacy_filter": screen if screen is not None else {"applied": False, "reason": no_filter_reason(model)},
+        "label_filter": label_filter_entry(model),
         "guarantee": privacy if privacy else "none: the model was trained without differential privacy",
         "schema": getattr(model, "provenance_", None) or dict.fromkeys(("schema", "class_counts"), NOT_RECORDED),
         "measures": {m.name: {"value": m.value, "low": m.low, "high": m.high, "verdict": m.verdict}
                      for m in leakage.measures},
         "gates": [asdict(g) for g in checks],
+        "membership_flipped": flipped or {},
         "thresholds": {"max_dcr_share": gates.max_dcr_share, "max_membership_auc": gates.max_membership_auc,
                        "max_exact_copies": gates.max_exact_copies, **dict(gates.extra)},
         "utility_verdicts": result.utility.verdicts,
@@ -110,12 +150,26 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
     }
 
 
+def dp_headline(card: dict) -> str | None:
+    """The console's and report's one line on the DP guarantee, or None without DP. Epsilon with 3
+    decimals (a spent 0.9993 was shown as 1). Without a public schema it says the guarantee covers
+    training only: the schema (categories, bounds, decimals, classes) came from the data."""
+    guarantee = card["guarantee"]
+    if not isinstance(guarantee, dict):
+        return None
+    budget = f"differential privacy: epsilon {guarantee['epsilon']:.3f}, delta {guarantee['delta']:.3g}"
+    if card["schema"].get("schema") == "public (given)":
+        return (f"{budget} for the synthetic records (training, with a public schema); the gate decision and "
+                "report.json/report.html are not covered")
+    return (f"{budget} for training only (DP-SGD and the class counts); NOT covered: the schema (category lists, "
+            "bounds, decimals, the class list) came from the private data without noise, so a rare category can "
+            "appear in the records (pass a public schema), nor the gate decision and report.json/report.html")
+
+
 def guarantee_note(card: dict) -> str:
     """One sentence for the report: the DP budget (if any) and where the schema and counts came from."""
-    guarantee, schema = card["guarantee"], card["schema"]
-    dp = (f"differential privacy at epsilon {guarantee['epsilon']:.3g}, delta {guarantee['delta']:.3g} for the "
-          "synthetic records, not for this report (exact statistics of the real rows)"
-          if isinstance(guarantee, dict) else "no differential privacy")
+    schema = card["schema"]
+    dp = dp_headline(card) or "no differential privacy"
     return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
 
 

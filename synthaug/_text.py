@@ -85,6 +85,12 @@ def param_name(python: str) -> str:
     return option_name(python, cli=None if python in _COMMAND_OPTIONS.get() else python)
 
 
+def none_name() -> str:
+    """Python's None as the user writes it (see :func:`options_named_for`): ``None`` in Python, ``null``
+    on the command line (``--set privacy_filter=null``) and in a recipe (where "None" is text)."""
+    return "None" if _SURFACE.get() == PYTHON else "null"
+
+
 @contextmanager
 def options_named_for(surface: str, command_options: Iterable[str] = ()) -> Iterator[None]:
     """Within it, messages name options as ``surface`` spells them: :data:`PYTHON` (outside any,

@@ -16,9 +16,10 @@ from sklearn.model_selection import train_test_split
 
 from ._checks import is_finite, is_whole
 from ._errors import DataError, warn
-from ._gates import count_problem, limit_problem, switches_off
+from ._gates import count_problem, flipped_auc, limit_problem, switches_off
 from ._random import check_seed
 from ._release_card import (
+    flipped_note,
     gates_note,
     guarantee_note,
     holdout_note,
@@ -117,6 +118,15 @@ def check_gates(leakage, gates: Gates) -> list[GateResult]:
     # a NaN bound fails: the risk is not shown to be under the limit
     return [GateResult(name, float(value), float(upper), float(limit), bool(upper <= limit))
             for name, value, upper, limit in checks]
+
+
+def flipped_membership(leakage, gates: Gates) -> dict[str, dict]:
+    """Membership measures whose AUC, read the other way round, has an upper bound above the limit
+    (:func:`._gates.flipped_auc`): the gates pass on the AUC as measured; a warning and notes say this."""
+    measures = {m.name: m for m in leakage.measures}
+    flips = {name: flipped_auc(measures[name].value, measures[name].low, measures[name].high,
+                               gates.max_membership_auc) for name in MEMBERSHIP_MEASURES}
+    return {name: flip for name, flip in flips.items() if flip is not None}
 
 
 def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
@@ -375,10 +385,14 @@ def share(
     result.notes.append(privacy_filter_note(screen))
     synthetic_leakage = next(p for p in result.privacy if p.source == "synthetic")
     checks = check_gates(synthetic_leakage, gates)
+    flipped = flipped_membership(synthetic_leakage, gates)
     card = release_card(model, result, checks, gates, len(train), len(reference), n_before - len(synthetic),
-                        random_state, n_threshold, screen, synthetic[target])
+                        random_state, n_threshold, screen, synthetic[target], flipped)
     released = all(g.passed for g in checks)
     result.notes += [guarantee_note(card), gates_note(checks)]
+    for name, flip in flipped.items():
+        warn(flipped_note(name, flip))
+        result.notes.append(flipped_note(name, flip))
     if released:
         with atomic_directory(output, recheck=check_release_path) as tmp:
             with TableWriter(tmp / "synthetic.csv") as writer:

@@ -73,8 +73,9 @@ def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
     assert {g["name"] for g in card["gates"]} == {"dcr_share", "membership_auc", "exact_copies", "near_copies"}
     assert card["thresholds"]["max_dcr_share"] == 0.75 and card["versions"]["synthaug"]
     assert card["gates"][0]["upper"] == pytest.approx(card["measures"]["dcr_share"]["high"])
-    assert card["card_version"] == 3  # 2: no privacy_filter entry; 1: gates passed on the point estimate
+    assert card["card_version"] == 4  # 3: no label_filter entry; 2: no privacy_filter; 1: gates on the estimate
     assert card["privacy_filter"] == {"applied": False, "reason": "IndependentGaussians has no privacy filter"}
+    assert card["label_filter"] == {"applied": False, "reason": "IndependentGaussians has no label filter"}
     # the gates were only in card.json; the report said "no holdout given" although share split one off
     report = json.loads((tmp_path / "release" / "report.json").read_text())
     gates_note = next(note for note in report["notes"] if note.startswith("release gates (all passed): "))
@@ -239,8 +240,16 @@ def test_dp_release_card_says_the_gates_and_report_are_not_covered(tmp_path):
     release = card["guarantee"]["scope"]["release"]
     assert release.startswith("NOT covered") and "report.json" in release and "holdout rows" in release
     assert "NOT covered" in card["guarantee"]["scope"]["schema"] and card["guarantee"]["epsilon"] <= 1.0 + 1e-9
+    # "Laplace mechanism with epsilon 0.05, added to the total" read as if 0.05 were added to epsilon
+    assert card["guarantee"]["scope"]["class_counts"] == "Laplace mechanism; epsilon 0.05 of the total is spent on them"
+    assert card["guarantee"]["noise_seed"].startswith("secret: ") and card["seed"] == 0
+    # model.params keeps label_filter "auto"; the filter is off under DP, and the card now says so
+    assert card["model"]["params"]["label_filter"] == "auto"
+    assert card["label_filter"] == {"applied": False, "reason": "off under differential privacy (training rows must "
+                                                                "not steer the released records)"}
     notes = json.loads((tmp_path / "release" / "report.json").read_text())["notes"]
-    assert any("not for this report" in note for note in notes)
+    assert any("for training only (DP-SGD and the class counts); NOT covered: the schema" in note and
+               "report.json/report.html" in note for note in notes)
     html = (tmp_path / "release" / "report.html").read_text()
     assert "<dt>Differential privacy: epsilon and delta</dt>" in html  # the reader is told what they bound
 
@@ -626,13 +635,15 @@ def test_the_card_says_when_no_privacy_filter_screened_the_records(tmp_path):
     from tests.conftest import make_mixed_table
 
     frame = make_mixed_table().drop(columns="joined")
-    outcome = share(frame, "label", tmp_path / "off", synthesizer=_tiny_model(privacy_filter=None), gates=LOOSE)
+    outcome = share(frame, "label", tmp_path / "off", synthesizer=_tiny_model(privacy_filter=None, label_filter=None),
+                    gates=LOOSE)
     assert outcome.card["privacy_filter"] == {"applied": False, "reason": "privacy_filter is None (off)"}
+    assert outcome.card["label_filter"] == {"applied": False, "reason": "label_filter is None (off)"}
     notes = json.loads((tmp_path / "off" / "report.json").read_text())["notes"]
     assert any(n.startswith("no privacy filter (privacy_filter is None (off)): the released records were not "
                             "screened") for n in notes)
     on = share(frame, "label", tmp_path / "on", synthesizer=_tiny_model(), gates=LOOSE)
-    assert on.card["privacy_filter"]["applied"] is True
+    assert on.card["privacy_filter"]["applied"] is True and on.card["label_filter"] == {"applied": True}
 
 
 def test_quiet_changes_no_byte_of_the_release(tmp_path):
@@ -680,3 +691,14 @@ def test_the_gates_measure_every_released_record_not_a_sample(monkeypatch, tmp_p
     monkeypatch.setattr(evaluate_module, "evaluate", spy)
     share(make_mixed_table().drop(columns="joined"), "label", tmp_path / "r", synthesizer=_tiny_model(), gates=LOOSE)
     assert "max_synthetic" in seen and seen["max_synthetic"] is None
+
+
+def test_a_misspelt_target_gets_the_closest_column_name(tmp_path):
+    # a privacy-officer trial asked for fit's hint in share too: share's holdout split gives it (one line, exit 2)
+    from tests.conftest import make_mixed_table
+
+    make_mixed_table(40).to_csv(tmp_path / "t.csv", index=False)
+    result = CliRunner().invoke(app, ["share", str(tmp_path / "t.csv"), "--target", "lable", "-o",
+                                      str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: target column 'lable' not found (did you mean 'label'?)"

@@ -22,11 +22,11 @@ DP_METADATA_SCOPE = (
 )
 
 
-def plan_dp(model: ImageCGAN) -> tuple[DPPlan, np.ndarray]:
+def plan_dp(model: ImageCGAN, seed: int) -> tuple[DPPlan, np.ndarray]:
     """A share of epsilon for Laplace-noised class counts (which replace the exact ones), the
-    rest for DP-SGD: the plan and the noisy counts."""
+    rest for DP-SGD: the plan and the noisy counts. ``seed``: the fit's secret seed."""
     return plan_budget(float(model.dp_epsilon), model.dp_delta, float(model.dp_max_grad_norm), model.class_counts_,
-                       model.n_images_, np.random.default_rng(child_seed(model.seed_, 4)))
+                       model.n_images_, np.random.default_rng(child_seed(seed, 4)))
 
 
 def privacy_record_for(plan: DPPlan, spent: dict) -> dict:

@@ -17,6 +17,7 @@ from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name
 from ..persist import GRID_FILE, known_params, save_model
+from ..privacy.dp import secret_seed
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .diffaugment import parse_policy
 from .dp_plan import plan_dp, privacy_record_for
@@ -170,11 +171,12 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         self.image_size_, self.channels_ = int(images.shape[1]), int(images.shape[-1])
         self.n_images_ = len(images)
         self.seed_ = draw_seed(self.random_state)
-        dp_plan = None
-        if self.dp_epsilon is not None:  # the class counts become noisy here
-            dp_plan, self.class_counts_ = plan_dp(self)
+        dp_plan, fit_seed = None, self.seed_
+        if self.dp_epsilon is not None:  # every draw of a DP fit comes from a secret seed; the counts become noisy
+            fit_seed = secret_seed()
+            dp_plan, self.class_counts_ = plan_dp(self, fit_seed)
         started = time.perf_counter()
-        self.generator_, head, self.history_, spent = self._train(images, codes, dp_plan)
+        self.generator_, head, self.history_, spent = self._train(images, codes, dp_plan, fit_seed)
         self.discriminator_ = head if self.label_filter else None
         self.privacy_ = None if dp_plan is None else privacy_record_for(dp_plan, spent)
         self.fit_seconds_ = time.perf_counter() - started
@@ -224,13 +226,13 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         )
 
     def _train(self, images: np.ndarray, codes: np.ndarray,
-               dp_plan) -> tuple[Generator, Discriminator | None, list[dict], dict | None]:
+               dp_plan, seed: int) -> tuple[Generator, Discriminator | None, list[dict], dict | None]:
         device = self._device()
         tensor = torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1.0).to(device)
         monitor = _Monitor(self, None if dp_plan is not None else images, codes)
         with torch_threads(self.n_threads), progress_bar(int(self.steps), "training", bool(self.verbose)) as bar:
             G, D, history, spent = train_image_gan(tensor, codes, self._network_config(), self._train_config(),
-                                                   child_seed(self.seed_, 1), bar, monitor, dp=dp_plan)
+                                                   child_seed(seed, 1), bar, monitor, dp=dp_plan)
         return G.cpu().eval(), None if D is None else D.cpu().eval(), history, spent
 
     def _warn_if_collapsed(self) -> None:

@@ -3,12 +3,21 @@
 The generator touches real rows only through the discriminator, so it, and everything sampled
 from it, is post-processing of the DP discriminator updates. What DP-SGD does not cover is
 said in :func:`guarantee_scope` and written to the model file.
+
+Every random draw the guarantee relies on (the Laplace noise on class counts, DP-SGD's Gaussian
+noise, Poisson sampling, and the rest of the DP fit, which touches the training rows) comes from
+:func:`secret_seed`, drawn from the OS's entropy and never stored, whatever ``random_state`` says:
+a noise anyone can regenerate from a published seed can be subtracted. ``random_state`` seeds only
+what is drawn from the fitted model (sampling) and what does not touch the guarantee. The noise is
+drawn with PyTorch's generator (numpy's for the Laplace counts), not Opacus' ``secure_mode``
+(which needs torchcsprng), so floating-point attacks on Gaussian sampling are not mitigated.
 """
 
 from __future__ import annotations
 
 import importlib
 import math
+import secrets
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +32,18 @@ from .._text import param_name
 
 ACCOUNTANT = "rdp"
 DP_COUNT_SHARE = 0.05  # of epsilon, for the Laplace-noised class counts
+NOISE_SEED = ("secret: every random draw of the DP fit (Laplace noise on the class counts, DP-SGD's Gaussian noise, "
+              "Poisson sampling, initial weights, fakes) came from a 64-bit seed drawn from the OS's entropy and "
+              "not saved, not from random_state; random_state seeds sampling from the fitted model only, so a DP "
+              "fit is not reproducible by seed. PyTorch's generator draws the noise, not Opacus' secure mode "
+              "(torchcsprng): floating-point attacks on Gaussian sampling are not mitigated")
+"""The privacy record's ``noise_seed``: how the noise was seeded (never the seed)."""
+
+
+def secret_seed() -> int:
+    """A 64-bit seed from the OS's entropy (:mod:`secrets`) for the random draws of a DP fit; never
+    store, log or return it to the caller: a DP guarantee does not survive a noise anyone can redraw."""
+    return secrets.randbits(64)
 
 
 @dataclass(frozen=True)
@@ -70,9 +91,38 @@ def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: in
     except ValueError as exc:  # opacus: "The privacy budget is too low." (noise above MAX_SIGMA)
         if "budget is too low" not in str(exc):
             raise
+        floor = delta_floor(delta)
+        if floor >= epsilon:  # no noise is enough: converting to (epsilon, delta) alone costs more
+            raise DataError(_floor_message(epsilon, delta, floor)) from None
         raise DataError(f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small "
                         f"for {steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
                         f"above {MAX_SIGMA:g}; raise {param_name('dp_epsilon')}, or train fewer steps") from None
+
+
+ALPHAS = (*(1 + x / 10.0 for x in range(1, 100)), *range(12, 64))
+"""The RDP orders of Opacus' accountant (``RDPAccountant.DEFAULT_ALPHAS``; a test checks they agree)."""
+
+
+def delta_floor(delta: float) -> float:
+    """The least epsilon the RDP accountant can report at ``delta``, with no privacy loss at all
+    (RDP 0 at every order of :data:`ALPHAS`), as Opacus' ``get_privacy_spent`` converts it."""
+    orders = np.asarray(ALPHAS, dtype=float)
+    return float(np.min(-(np.log(delta) + np.log(orders)) / (orders - 1) + np.log((orders - 1) / orders)))
+
+
+def _floor_message(epsilon: float, delta: float, floor: float) -> str:
+    """Why no noise multiplier reaches ``epsilon`` at ``delta``: the accountant's ``floor`` (:func:`delta_floor`)
+    is above it. The delta is named as the cause when a usual one (1e-5) would do (``--dp-delta 1e-300``
+    had been told to raise epsilon or train fewer steps, "a noise multiplier above 1e+06")."""
+    alpha = f"(alpha {max(ALPHAS):g}, its largest order)"
+    if delta_floor(1e-5) < epsilon:
+        return (f"{param_name('dp_delta')} {delta:.3g} is too small for the RDP accountant: converting to "
+                f"(epsilon, delta) {alpha} costs epsilon {floor:.3g} for that delta alone, whatever the noise, above "
+                f"the DP-SGD share {epsilon:.4g} of {param_name('dp_epsilon')}; raise {param_name('dp_delta')} "
+                "(leave it unset for min(1e-5, 1/(10 n)))")
+    return (f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} is below epsilon {floor:.3g}, the least the "
+            f"RDP accountant reports at {param_name('dp_delta')} {delta:.3g} {alpha}, whatever the noise; raise "
+            f"{param_name('dp_epsilon')}")
 
 
 def noisy_class_counts(counts: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
@@ -136,7 +186,9 @@ class PrivateDiscriminator:
 
         loader = DataLoader(TensorDataset(torch.arange(n_rows)), batch_size=batch_size, generator=generator)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # opacus warns about secure RNG; seeded runs are the point here
+            # Opacus warns that secure_mode is off: it needs torchcsprng; the generator is seeded from the
+            # OS's entropy instead (secret_seed), as the module docstring and the model file say
+            warnings.simplefilter("ignore")
             self.engine = opacus.PrivacyEngine(accountant=ACCOUNTANT)
             self.module, self.optimizer, self.criterion, self.loader = self.engine.make_private(
                 module=D, optimizer=optimizer, data_loader=loader, noise_multiplier=1.0,
@@ -191,7 +243,7 @@ def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
         "covers": "discriminator training by DP-SGD (Opacus, Poisson sampling, per-sample clipping); "
                   "the generator and all samples are post-processing",
         "class_counts": ("public (given)" if count_epsilon == 0 else
-                         f"Laplace mechanism with epsilon {count_epsilon:.4g}, added to the total"),
+                         f"Laplace mechanism; epsilon {count_epsilon:.4g} of the total is spent on them"),
         "schema": ("public (given): column kinds, category lists, numeric bounds, point masses and missing "
                    "flags come from the public schema, normalisation knots from its bounds alone"
                    if public_schema else
@@ -239,6 +291,12 @@ def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, count
              f"a mechanism that "
              f"publishes a random row meets it; the default is min(1e-5, 1/(10 n)) = "
              f"{default_delta(n_rows):.3g}")
+    elif delta is not None and float(delta) > 1.0 / (10.0 * n_rows):
+        warn(f"{param_name('dp_delta')}={float(delta):.3g} is above 1/(10 n) = {1.0 / (10.0 * n_rows):.3g} "
+             f"({n_rows} training rows): delta bounds the chance the guarantee fails outright; a mechanism "
+             f"that publishes each training row whole with probability delta meets it, publishing about "
+             f"{float(delta) * n_rows:.2g} of the {n_rows} rows on average; keep it well below 1/n (the "
+             f"default is min(1e-5, 1/(10 n)) = {default_delta(n_rows):.3g})")
     delta = float(delta) if delta is not None else default_delta(n_rows)
     share = 0.0 if public_counts else DP_COUNT_SHARE
     count_eps = share * float(epsilon)
@@ -258,4 +316,4 @@ def privacy_record(plan: DPPlan, spent: list[dict], scope: dict) -> dict:
     sgd = max(s["epsilon"] for s in spent)
     return {"target_epsilon": plan.config.epsilon, "delta": plan.config.delta, "epsilon": sgd + count_eps,
             "sgd_epsilon": sgd, "count_epsilon": count_eps, "max_grad_norm": plan.config.max_grad_norm,
-            "accountant": ACCOUNTANT, "models": spent, "scope": scope}
+            "accountant": ACCOUNTANT, "noise_seed": NOISE_SEED, "models": spent, "scope": scope}

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._errors import warn
 from .._random import child_seed
+from .._text import option_name, param_name
 from ..privacy.dp import DPPlan, guarantee_scope, plan_budget, privacy_record
 
 if TYPE_CHECKING:
@@ -19,20 +21,33 @@ if TYPE_CHECKING:
 PUBLIC = "public (given)"  # provenance_ of a schema or class counts that came from a public schema
 
 
-def plan_dp(model: TabularCGAN) -> tuple[DPPlan, np.ndarray, dict[str, str]]:
+def plan_dp(model: TabularCGAN, seed: int) -> tuple[DPPlan, np.ndarray, dict[str, str]]:
     """Split the budget: a share for noisy class counts (none when they are public), the rest
-    for DP-SGD; noisy prior.
+    for DP-SGD; noisy prior. ``seed``: the fit's secret seed (:func:`synthaug.privacy.dp.secret_seed`).
 
     Returns the plan, the class counts from now on (Laplace-noised unless public) and the
     provenance saying so (what DP-SGD does not cover is refused by :func:`.params.check_regularisers`).
+    Warns when the schema came from the data: epsilon does not cover it.
     """
+    if model.provenance_["schema"] != PUBLIC:
+        warn_schema_not_covered()
     public = model.provenance_["class_counts"] == PUBLIC
     plan, counts = plan_budget(model.dp_epsilon, model.dp_delta, model.dp_max_grad_norm, model.class_counts_,
-                               model.n_rows_, np.random.default_rng(child_seed(model.seed_, 3)), public_counts=public)
+                               model.n_rows_, np.random.default_rng(child_seed(seed, 3)), public_counts=public)
     provenance = dict(model.provenance_)
     if not public:
         provenance["class_counts"] = f"Laplace-noised (epsilon {plan.config.epsilon - plan.sgd_epsilon:.4g})"
     return plan, counts, provenance
+
+
+def warn_schema_not_covered() -> None:
+    """The warning of a DP fit without a public schema (a user trial's `share --dp-epsilon 1` released 7
+    records of a category 3 real rows held while the console spoke of epsilon 1 for the records)."""
+    schema = option_name("public_schema", "--schema", "model.public_schema")
+    warn(f"{param_name('dp_epsilon')} without {schema}: the category lists, numeric bounds, decimals and the class "
+         "list come from the private data and are not covered by epsilon (only training is), so a rare category "
+         f"can appear in the released records; pass {schema} with a public schema (`synthaug schema` drafts one "
+         "to review)")
 
 
 def privacy_record_for(model: TabularCGAN, plan: DPPlan, spent: list[dict]) -> dict:

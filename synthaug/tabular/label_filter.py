@@ -26,6 +26,7 @@ from sklearn.linear_model import LogisticRegression
 
 from .._checks import is_real
 from .._errors import DataError, warn
+from .._text import none_name, param_name
 from ..evaluate.tables import as_text
 from .columns import to_float
 from .schema import ColumnSpec
@@ -129,7 +130,8 @@ class LabelFilter:
 def check_quantile(quantile: float | None) -> None:
     """Raise DataError unless ``quantile`` is None, "auto" or a number in [0, 1)."""
     if not (quantile is None or quantile == "auto" or (is_real(quantile) and 0.0 <= float(quantile) < 1.0)):
-        raise DataError(f"label_filter must be a quantile in [0, 1), 'auto' or None; got {quantile!r}")
+        raise DataError(f"{param_name('label_filter')} must be a quantile in [0, 1), 'auto' or {none_name()}; "
+                        f"got {quantile!r}")
 
 
 def fit_label_filter(features: pd.DataFrame, codes: np.ndarray, quantile: float, specs: Sequence[ColumnSpec],

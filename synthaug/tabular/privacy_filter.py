@@ -41,6 +41,7 @@ import pandas as pd
 
 from .._checks import is_real
 from .._errors import DataError
+from .._text import none_name, param_name
 from ..evaluate import distances as _dist
 from ..evaluate.tables import MISSING, as_text
 from .columns import to_float
@@ -183,11 +184,13 @@ def check_filter_params(factor: float | None, floor: float, pinning: float | Non
         return float(value) if is_real(value) else float("nan")
 
     if factor is not None and not number(factor) > 0:
-        raise DataError(f"privacy_filter must be a positive factor or None; got {factor!r}")
+        raise DataError(f"{param_name('privacy_filter')} must be a positive factor or {none_name()}; "
+                        f"got {factor!r}")
     if not 0.0 <= number(floor) <= 1.0:
         raise DataError(f"privacy_filter_floor must be a quantile in [0, 1]; got {floor!r}")
     if pinning is not None and not 0.0 <= number(pinning) < 1.0:
-        raise DataError(f"privacy_filter_pinning must be a quantile in [0, 1) or None; got {pinning!r}")
+        raise DataError(f"{param_name('privacy_filter_pinning')} must be a quantile in [0, 1) or {none_name()}; "
+                        f"got {pinning!r}")
 
 
 def _kinds(features: pd.DataFrame, specs: Sequence[ColumnSpec] | None) -> tuple[list, list, tuple]:

@@ -21,6 +21,7 @@ from .._text import option_name
 from ..distributed import agreed_seed, current_context
 from ..io import TableWriter
 from ..persist import known_params, save_model
+from ..privacy.dp import secret_seed
 from ..sampling import ROW_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
 from .columns import categorical_dtype_state
 from .dp_plan import plan_dp, privacy_record_for
@@ -191,7 +192,9 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         check_columns_exist(features, drop, "drop")
         features = features.drop(columns=drop)
         self.seed_ = agreed_seed(draw_seed(self.random_state))  # one seed for all torchrun processes
-        rng = np.random.default_rng(child_seed(self.seed_, 0))
+        # under DP every draw of the fit comes from a secret seed (privacy.dp), never stored; seed_ seeds sampling
+        fit_seed = agreed_seed(secret_seed()) if self.dp_ else self.seed_
+        rng = np.random.default_rng(child_seed(fit_seed, 0))
         if schema is None:
             self.classes_, codes, self.class_counts_ = encode_labels(labels)
             dropped = self._fit_encoder(features, rng)
@@ -211,7 +214,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self._label_filter = self._fit_label_filter(features, codes)
         self._filter_settings = {name: getattr(self, name) for name in (*PRIVACY_SETTINGS, "label_filter")}
         started = time.perf_counter()
-        self.generators_, self.history_ = self._train(matrix, codes)
+        self.generators_, self.history_ = self._train(matrix, codes, fit_seed)
         self.fit_seconds_ = time.perf_counter() - started
         self._n_sample_calls = 0
         return self
@@ -347,7 +350,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             return 1  # Poisson batches have random sizes: no packing under DP
         return int(self.pac) if self.pac else 10  # PacGAN: measured faster and no worse (benchmarks/)
 
-    def _train(self, matrix: np.ndarray, codes: np.ndarray) -> tuple[list[Generator], list]:
+    def _train(self, matrix: np.ndarray, codes: np.ndarray, seed: int) -> tuple[list[Generator], list]:
         if self.strategy == "conditional":
             sets = [(matrix, codes, len(self.classes_))]
         else:  # one unconditional model per class, each on its own rows
@@ -355,7 +358,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                     for k in range(len(self.classes_))]
         dp_plan = None
         if self.dp_:  # the class counts become noisy here, unless public
-            dp_plan, self.class_counts_, self.provenance_ = plan_dp(self)
+            dp_plan, self.class_counts_, self.provenance_ = plan_dp(self, seed)
         ctx = current_context()
         self.n_processes_ = ctx.world_size  # a seeded fit reproduces with the same number of processes only
         steps = [self._n_steps(len(m)) for m, _, _ in sets]
@@ -364,7 +367,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             for i, ((m, labels, n_classes), n_steps) in enumerate(zip(sets, steps, strict=True)):
                 plan = dp_plan if dp_plan is None or n_classes > 1 else replace(dp_plan, class_p=np.ones(1))
                 G, hist, privacy = train_gan(m, labels, self._network_config(n_classes), self.encoder_.spans_,
-                                             self._train_config(n_steps, len(m)), child_seed(self.seed_, 1, i),
+                                             self._train_config(n_steps, len(m)), child_seed(seed, 1, i),
                                              bar, self._device(), dp=plan, ctx=ctx)
                 generators.append(G.cpu())
                 history.append(hist)

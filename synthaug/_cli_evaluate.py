@@ -263,7 +263,11 @@ def _print_summary(result, json_path: Path, html_path: Path) -> None:
     mix = "" if fidelity.weighting == "none" else f" (at the {fidelity.weighting})"
     classes = next(m.value for m in fidelity.marginals if m.column == result.target)
     within = fidelity.within_class.association_difference
-    within = "n/a (no class with enough rows)" if within != within else f"{within:.3f}"
+    if within != within:  # NaN: no class compared, or no pair of columns within a class
+        within = "n/a (" + ("fewer than two columns" if fidelity.within_class.class_weights else
+                            "no class with enough rows") + ")"
+    else:
+        within = f"{within:.3f}"
     typer.echo(f"fidelity: detection AUC {fidelity.detection_auc.value:.3f}{mix}; {result.target} total "
                f"variation {classes:.3f} (class shares); within-class association difference {within}")
     typer.echo(f"wrote {json_path} and {html_path}")

@@ -51,7 +51,8 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars a
 SchemaFile = Annotated[Path | None, typer.Option(
     "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
     "classes come from it, not from the data.")]
-Seed = Annotated[int, typer.Option(help="Random seed (0 or more); the same seed gives the same bytes.")]
+Seed = Annotated[int, typer.Option(help="Random seed (0 or more); the same seed gives the same bytes (not a fit "
+                                   "under differential privacy: its noise is secret-seeded).")]
 Overwrite = Annotated[bool, typer.Option(
     "--overwrite", help="Replace OUTPUT if it is an existing file (a file does not say who wrote it, so it is "
                         "refused without this); never the file or folder read as input.")]

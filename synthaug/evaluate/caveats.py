@@ -38,12 +38,13 @@ FAR_BELOW = 0.3
 gets a note: the records sit much closer to the reference rows than to the training rows."""
 
 
-def beyond_chance(n_shared: int, n_rows: int, natural: float) -> float | None:
+def beyond_chance(n_shared: int, n_rows: int, natural: float, tolerance: float = SHARED_TOLERANCE) -> float | None:
     """The share of ``n_rows`` that ``n_shared`` exceeds ``natural`` by, when that is more than
-    :data:`SHARED_TOLERANCE` plus three standard errors of a chance share; else None."""
+    ``tolerance`` plus three standard errors of a chance share; else None. (Images pass no tolerance:
+    different rows often share every value, different images do not.)"""
     excess = n_shared / n_rows - natural
     noise = 3 * math.sqrt(natural * (1 - natural) / n_rows)  # chance variation of a disjoint sample's share
-    return excess if n_shared and excess > SHARED_TOLERANCE + noise else None
+    return excess if n_shared and excess > tolerance + noise else None
 
 
 def overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:

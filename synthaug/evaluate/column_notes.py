@@ -27,9 +27,10 @@ def classifier_features(train: pd.DataFrame, schema: TableSchema) -> tuple[Table
         f"still compares their missing share); leave them out of every table with {columns_option('drop', empty)}"]
 
 
-def identifier_notes(train: pd.DataFrame, schema: TableSchema) -> list[str]:
-    """A note on identifier-like columns (:func:`~.tables.identifier_columns`), which distances and
-    classifiers would match records by."""
+def matching_notes(train: pd.DataFrame, schema: TableSchema) -> list[str]:
+    """Notes on columns whose values would not compare as the user means them: numbers written as
+    $1,234 or 12% (compared as categories), and identifier-like columns
+    (:func:`~.tables.identifier_columns`), which distances and classifiers would match records by."""
     ids, notes = identifier_columns(train, schema), [_formatted_note(schema.formatted)] if schema.formatted else []
     if not ids:
         return notes
@@ -45,9 +46,8 @@ def _formatted_note(columns: Sequence[str]) -> str:
             f"different amount is a different category); {CONVERT}, in every table")
 
 
-
-
-def test_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
+def absent_class_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:
+    """A note on training classes with no test rows; a DataError for a single-class test set."""
     present = set(pd.unique(test[target]))
     if len(present) < 2:
         raise DataError(f"test: target column {target!r} has a single class; scores need two")

@@ -24,7 +24,7 @@ from .caveats import (
     small_release_notes,
     synthetic_overlap_notes,
 )
-from .column_notes import classifier_features, identifier_notes, test_notes
+from .column_notes import absent_class_notes, classifier_features, matching_notes
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
 from .options import as_int, as_ratios, check_detection_rows, check_options, check_ratios_add_records, drop_columns
@@ -156,7 +156,7 @@ def evaluate(
     tables = {"test": test, "synthetic": synthetic, "holdout": holdout}
     schema = check_tables(train, target, tables, categorical=categorical, continuous=continuous)
     check_ratios_add_records(ratios, len(train))
-    notes = target_notes(train, target) + test_notes(test, target, schema.classes)
+    notes = target_notes(train, target) + absent_class_notes(test, target, schema.classes)
     notes += [one_seed_note()] if n_seeds == 1 else []
     _warn(notes)
     if holdout is None:
@@ -175,7 +175,7 @@ def evaluate(
     _warn(overlap)
     notes += overlap
     features, column_notes = classifier_features(train, schema)
-    column_notes += identifier_notes(train, schema)
+    column_notes += matching_notes(train, schema)
     _warn(column_notes)
     notes += column_notes
     models = resolve_classifiers(classifiers, features)

@@ -62,8 +62,8 @@ def count_test_copies(x_sy: np.ndarray, x_tr: np.ndarray, x_te: np.ndarray) -> i
 
 def copied_test_note(n_copies: int, x_sy: np.ndarray, x_te: np.ndarray, judge: str) -> str | None:
     """A note on synthetic images that copy test images beyond what the test set's own duplicates
-    explain (the table evaluation's rule, :func:`~synthaug.evaluate.caveats.beyond_chance`), or None."""
-    if beyond_chance(n_copies, len(x_sy), duplicated_share(x_te)) is None:
+    explain (:func:`copies_beyond_chance`: any copy, when the test set has no duplicates), or None."""
+    if not copies_beyond_chance(n_copies, len(x_sy), duplicated_share(x_te)):
         return None
     cas = ", and CAS is inflated (the judge trained on the test images)" if judge == "train+test" else ""
     return (f"{n_copies} of {len(x_sy)} synthetic images ({100 * n_copies / len(x_sy):.1f}%) are exact copies of "
@@ -85,10 +85,9 @@ def seeds_note(seeds: int) -> str | None:
 def copies_beyond_chance(n_copies: int, n_synthetic: int, natural: float) -> bool:
     """Whether ``n_copies`` exact copies of training images among ``n_synthetic`` are more than the
     ``natural`` share of training images equal to another (different images that coincide, e.g. blank ones)
-    explains, by three standard errors; with no duplicates in the training set, any copy is. (Unlike the
-    table caveats' rule, no 1% tolerance: different rows often share every value, different images do not.)"""
-    noise = 3 * np.sqrt(natural * (1 - natural) / n_synthetic)
-    return bool(n_copies and n_copies / n_synthetic - natural > noise)
+    explains, by three standard errors; with no duplicates in the training set, any copy is (the table
+    caveats' rule without its 1% tolerance: different rows often share every value, different images do not)."""
+    return beyond_chance(n_copies, n_synthetic, natural, tolerance=0.0) is not None
 
 
 def closer_beyond_chance(share: float, n_synthetic: int, n_test: int) -> bool:

@@ -210,9 +210,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             labels.dtype if schema is None else None, self.classes_)
         self.columns_ = [c for c in columns if c not in {*drop, *dropped}]
         self.n_rows_ = len(features)
-        self._privacy_filter = self._fit_privacy_filter(features, codes)
-        self._label_filter = self._fit_label_filter(features, codes)
-        self._filter_settings = {name: getattr(self, name) for name in (*PRIVACY_SETTINGS, "label_filter")}
+        self._fit_filters(features, codes)
         started = time.perf_counter()
         self.generators_, self.history_ = self._train(matrix, codes, fit_seed)
         self.fit_seconds_ = time.perf_counter() - started
@@ -274,9 +272,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         if schema is not None:
             features = conform(features, schema)
         codes = training_table_codes(self, features, labels)
-        self._privacy_filter = self._fit_privacy_filter(features, codes)
-        self._label_filter = self._fit_label_filter(features, codes)
-        self._filter_settings = {name: getattr(self, name) for name in (*PRIVACY_SETTINGS, "label_filter")}
+        self._fit_filters(features, codes)
         return self
 
     def __getstate__(self) -> dict:
@@ -434,25 +430,38 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         for codes in chunk_labels(counts, int(chunk_size), rng):
             yield self._generate_filtered(codes, gen)
 
+    def _fit_filters(self, features: pd.DataFrame, codes: np.ndarray) -> None:
+        """Fit both sampling filters on the training rows and record the settings they were fitted with."""
+        self._privacy_filter = self._fit_privacy_filter(features, codes)
+        self._label_filter = self._fit_label_filter(features, codes)
+        self._filter_settings = ({name: getattr(self, name) for name in (*PRIVACY_SETTINGS, "label_filter")},
+                                 self._effective_filters())
+
+    def _effective_filters(self) -> dict[str, tuple | float | None]:
+        """The settings each sampling filter runs with on this model, None for a filter that is off
+        (``None``, under DP, above ``MAX_ROWS`` training rows, "auto" resolved to off)."""
+        private = None if self.privacy_filter_off_reason() is not None else tuple(
+            getattr(self, name) for name in PRIVACY_SETTINGS)
+        return {"privacy": private, "label": None if self.dp_ else self._label_quantile()}
+
     def _active_filters(self) -> tuple:
         """The (privacy, label) sampling filters to apply: those fitted (by ``fit`` or
-        :meth:`attach_privacy_filter`), less those ``set_params`` has since turned off (None). A
-        DataError when a filter's setting changed to another value since: the fitted filter would
-        silently apply the old one."""
+        :meth:`attach_privacy_filter`), less those ``set_params`` has since turned off. A DataError when
+        a setting changed so that a filter would run otherwise than it was fitted: the fitted filter
+        would silently apply the old setting. A change that leaves the filter off (under DP, say) is
+        no change."""
         private, labels = getattr(self, "_privacy_filter", None), getattr(self, "_label_filter", None)
-        fitted = getattr(self, "_filter_settings", None)
-        if fitted is None:
+        if getattr(self, "_filter_settings", None) is None:
             return private, labels
-        groups = (("privacy_filter", PRIVACY_SETTINGS), ("label_filter", ("label_filter",)))
-        for switch, names in groups:
-            if getattr(self, switch) is None:
-                continue
-            changed = next((n for n in names if fitted[n] != getattr(self, n)), None)
-            if changed is not None:
+        raw, fitted = self._filter_settings
+        now = self._effective_filters()
+        for key, names in (("privacy", PRIVACY_SETTINGS), ("label", ("label_filter",))):
+            if now[key] is not None and now[key] != fitted[key]:
+                changed = next((n for n in names if raw[n] != getattr(self, n)), names[0])
                 raise DataError(f"{changed} is {getattr(self, changed)!r}, but the sampling filters were fitted "
-                                f"with {fitted[changed]!r}; call attach_privacy_filter(X, y) to fit them with the new "
+                                f"with {raw[changed]!r}; call attach_privacy_filter(X, y) to fit them with the new "
                                 "setting (set_params takes effect at fit)")
-        return (None if self.privacy_filter is None else private), (None if self.label_filter is None else labels)
+        return (private if now["privacy"] is not None else None), (labels if now["label"] is not None else None)
 
     def _check_filters(self) -> None:
         """Reset the reject counts; warn when a loaded model cannot apply the filters it was fitted with."""

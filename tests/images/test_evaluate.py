@@ -396,6 +396,18 @@ def test_copying_beyond_chance_by_hand():
     assert not closer_beyond_chance(0.15, 300, 300) and closer_beyond_chance(0.16, 300, 300)
 
 
+def test_a_few_copies_of_test_images_get_the_note_training_copies_get():
+    # the review: 10 copies of test images among 1,000 synthetic ones passed the table rule's 1% tolerance,
+    # while 2 copies of training images among 200 were flagged
+    from synthaug.images.notes import copied_test_note
+
+    x_te = np.random.default_rng(0).integers(0, 256, (50, 8, 8), dtype=np.uint8)  # no two test images alike
+    x_sy = np.zeros((1000, 8, 8), np.uint8)
+    said = copied_test_note(2, x_sy, x_te, "train")
+    assert "2 of 1000 synthetic images (0.2%) are exact copies of test images" in said
+    assert copied_test_note(0, x_sy, x_te, "train") is None
+
+
 def test_near_copies_of_training_images_are_a_warning_without_exact_copies(lookup_judges):
     (x_tr, y_tr), test = make_images(4, seed=1), make_images(4, seed=2)
     near = np.where(x_tr < 255, x_tr + 1, x_tr - 1).astype(np.uint8)  # one grey level off everywhere

@@ -155,3 +155,15 @@ def test_set_params_after_the_filters_are_fitted_turns_them_off_or_is_refused(mi
         model.sample_frame(n=5)
     model.attach_privacy_filter(mixed_table, "label")  # refits them with the new setting
     assert model._label_filter is not None and len(model.sample_frame(n=5)) == 5
+
+
+def test_a_setting_change_that_leaves_a_filter_off_or_as_it_runs_is_no_change(mixed_table, fast_params):
+    # the review: a DP model (no filters) refused to sample after set_params(label_filter=0.3), and
+    # asked for the private table back
+    dp = TabularCGAN(dp_epsilon=2.0, random_state=0, **fast_params).fit(mixed_table, "label")
+    dp.set_params(label_filter=0.3, privacy_filter=0.5, privacy_filter_floor=0.1)
+    assert len(dp.sample_frame(n=5)) == 5 and dp._label_filter is None
+    model = TabularCGAN(random_state=0, privacy_filter=None, **fast_params).fit(mixed_table, "label")
+    before = model.sample_frame(n=30, random_state=1)
+    model.set_params(label_filter=0.2)  # what "auto" resolves to at this size
+    assert model.sample_frame(n=30, random_state=1).equals(before)

@@ -18,7 +18,7 @@ from .._errors import DataError, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name
-from ..distributed import agreed_seed, current_context
+from ..distributed import agreed_seed, check_processes_agree, current_context
 from ..io import TableWriter
 from ..persist import known_params, save_model
 from ..sampling import ROW_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
@@ -184,6 +184,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         check_params(self.get_params(deep=False))
         schema = resolve_public_schema(self.public_schema)
         features, labels, columns = split_target(X, y)
+        check_processes_agree(self.get_params(deep=False), features, labels)  # under torchrun: same settings
         drop = self._names("drop")
         if labels.name is not None and labels.name in drop:
             raise DataError(f"{option_name('drop')}: {labels.name!r} is the target column, which the model is "

@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable, Iterator
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 from typer.core import TyperCommand
 
@@ -35,7 +35,32 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(highlight=False, markup=False)  # summaries (stdout)
+PIPED_WIDTH = 10_000  # columns of stdout when it is a file or a pipe: wide enough for any table
+
+
+class _Stdout(Console):
+    """stdout for summaries: wrapped to the terminal's width in a terminal, never wrapped in a file or a
+    pipe (``synthaug run ... > out.txt`` split lines at 80 columns, mid-number: ``margin \\n+0.04249``).
+
+    There, text is printed with ``soft_wrap`` (no width at all) and tables, which need a width, get
+    :data:`PIPED_WIDTH`: they are only as wide as their cells (none is expanded), so no row is split.
+    Decided at each print, as stdout can change (a test runner swaps it).
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        return size if self._width is not None or self.is_terminal else ConsoleDimensions(PIPED_WIDTH, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)
+
+    def print(self, *objects, soft_wrap: bool | None = None, **kwargs) -> None:
+        super().print(*objects, soft_wrap=(not self.is_terminal) if soft_wrap is None else soft_wrap, **kwargs)
+
+
+console = _Stdout(highlight=False, markup=False)  # summaries (stdout)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

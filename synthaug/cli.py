@@ -10,6 +10,7 @@ The commands themselves live in the ``_cli_*`` modules; options they share are i
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import inspect
 import os
@@ -91,8 +92,11 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 
 def _os_error_text(exc: OSError) -> str:
-    """``path: No space left on device`` (the file the system refused, when it names one)."""
+    """``path: disk full (No space left on device)``, ``path: Permission denied``: the file the system
+    refused, when it names one (the atomic writes name the output, not their temporary file)."""
     reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = f"disk full ({reason})" if exc.errno == errno.ENOSPC else f"disk quota exceeded ({reason})"
     return f"{exc.filename}: {reason}" if exc.filename else reason
 
 

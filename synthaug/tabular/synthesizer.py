@@ -359,6 +359,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             dp_plan, self.class_counts_, self.provenance_ = plan_dp(self)
         ctx = current_context()
         self.n_processes_ = ctx.world_size  # a seeded fit reproduces with the same number of processes only
+        self.n_threads_ = torch.get_num_threads()  # and threads: floating-point sums are split by them
         steps = [self._n_steps(len(m)) for m, _, _ in sets]
         generators, history, spent = [], [], []
         with progress_bar(sum(steps), "training", self.verbose and ctx.is_main) as bar:

@@ -26,6 +26,7 @@ def test_a_piped_summary_line_and_table_row_are_never_split(mixed_table, tmp_pat
     assert len(summary) == 1 and summary[0].endswith(f"; wrote {out}") and len(summary[0]) > 80
     shown = runner.invoke(app, ["inspect", str(out)], env={"COLUMNS": "80"})
     assert shown.exit_code == 0, shown.output
+    assert "s (seed 0, 1 process, 1 torch thread)" in shown.stdout  # what the weights depend on
     row = [line for line in shown.stdout.splitlines() if long_name in line]
     assert len(row) == 1 and "categorical" in row[0] and len(row[0]) > 80, shown.stdout
     assert max(len(line) for line in shown.stdout.splitlines()) < 200  # tables as wide as their cells, no padding
@@ -36,7 +37,7 @@ def test_the_stdout_console_wraps_only_in_a_terminal(monkeypatch):
     table = Table("class", "rows")
     table.add_row("x" * 120, "3")
     piped = io.StringIO()
-    monkeypatch.setattr(console, "file", piped)
+    monkeypatch.setattr(console, "_file", piped)  # not "file": undoing it would pin the stdout of now
     console.print(text.strip())
     console.print(table)
     lines = piped.getvalue().splitlines()
@@ -48,7 +49,7 @@ def test_the_stdout_console_wraps_only_in_a_terminal(monkeypatch):
             return True
 
     terminal = Terminal()
-    monkeypatch.setattr(console, "file", terminal)
+    monkeypatch.setattr(console, "_file", terminal)
     monkeypatch.setattr(console, "_force_terminal", True)
     monkeypatch.setenv("COLUMNS", "80")
     console.print(text.strip())

@@ -232,8 +232,12 @@ def _describe(meta: dict) -> None:
         return
     params, training = meta["params"], meta["training"]
     console.print(f"{meta['model_type']} (format {meta['format_version']}, synthaug {meta['synthaug_version']})")
+    processes = training.get("processes", 1)
+    setup = [f"seed {meta['seed']}", f"{processes} process{'' if processes == 1 else 'es'}"]
+    if "threads" in training:  # the weights depend on them; older files did not record them
+        setup.append(counted(training["threads"], "torch thread"))
     console.print(f"strategy {params['strategy']}, loss {params['loss']}, trained on {training['n_rows']} rows "
-                  f"in {training['seconds']}s")
+                  f"in {training['seconds']}s ({', '.join(setup)})")
     classes = Table("class", _counts_heading(meta.get("privacy")), title=f"target {meta['target']['name']!r}")
     for label, count in zip(meta["classes"], meta["class_counts"], strict=True):
         classes.add_row(str(label), str(count))

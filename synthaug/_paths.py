@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Container, Iterator
@@ -94,6 +95,8 @@ def check_exists(path: str | Path) -> Path:
 def table_output_format(path: str | Path) -> str:
     """A table model's output format from ``path``; an unknown extension's error says what a table
     model writes, and asks whether MODEL was meant to be an image model (``-o out/``)."""
+    if Path(path).is_dir():  # "unknown table extension ''" for an existing folder out
+        raise DataError(f"{path}: is a folder; give the path of a file to write, e.g. {Path(path) / 'synthetic.csv'}")
     try:
         return table_format(path)
     except DataError as exc:
@@ -104,6 +107,8 @@ def table_output_format(path: str | Path) -> str:
 def check_table_file(path: str | Path) -> str:
     """``path``'s table format, once it is a non-empty file; else a DataError naming it."""
     path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; give a table file (.csv, .csv.gz or .parquet)")
     fmt = table_format(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
@@ -129,9 +134,29 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp_path
         os.replace(tmp_path, path)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise output_error(exc, path, tmp_path) from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def output_error(exc: OSError, path: Path, tmp: Path) -> OSError:
+    """``exc`` (raised while ``path`` was written through its temporary sibling ``tmp``) naming ``path``
+    when it named the temporary file or no file: a full disk said ``No space left on device`` with no
+    path, and through pyarrow ``Error writing bytes to file. Detail: [errno 28] ...``. An error about
+    another file (the model read meanwhile) is returned as it is."""
+    named = exc.filename is not None and not str(exc.filename).startswith(str(tmp))
+    if named and str(exc.filename) != str(path):
+        return exc
+    code = exc.errno
+    if code is None and (found := re.search(r"\[errno (\d+)\]", str(exc), re.IGNORECASE)):
+        code = int(found.group(1))
+    if code is None:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return OSError(None, first, str(path))
+    return OSError(code, os.strerror(code), str(path))
 
 
 def check_replaceable_folder(path: str | Path) -> Path:
@@ -210,6 +235,9 @@ def atomic_directory(path: str | Path, recheck: Callable[[Path], object] | None 
         os.replace(tmp, path)
         if old is not None:
             shutil.rmtree(old) if old.is_dir() else old.unlink()
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise output_error(exc, path, tmp) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

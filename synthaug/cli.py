@@ -10,6 +10,7 @@ The commands themselves live in the ``_cli_*`` modules; options they share are i
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import inspect
 import os
@@ -21,7 +22,7 @@ import warnings
 from collections.abc import Callable, Iterator
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 from typer.core import TyperCommand
 
@@ -35,7 +36,32 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(highlight=False, markup=False)  # summaries (stdout)
+PIPED_WIDTH = 10_000  # columns of stdout when it is a file or a pipe: wide enough for any table
+
+
+class _Stdout(Console):
+    """stdout for summaries: wrapped to the terminal's width in a terminal, never wrapped in a file or a
+    pipe (``synthaug run ... > out.txt`` split lines at 80 columns, mid-number: ``margin \\n+0.04249``).
+
+    There, text is printed with ``soft_wrap`` (no width at all) and tables, which need a width, get
+    :data:`PIPED_WIDTH`: they are only as wide as their cells (none is expanded), so no row is split.
+    Decided at each print, as stdout can change (a test runner swaps it).
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        return size if self._width is not None or self.is_terminal else ConsoleDimensions(PIPED_WIDTH, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)
+
+    def print(self, *objects, soft_wrap: bool | None = None, **kwargs) -> None:
+        super().print(*objects, soft_wrap=(not self.is_terminal) if soft_wrap is None else soft_wrap, **kwargs)
+
+
+console = _Stdout(highlight=False, markup=False)  # summaries (stdout)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -66,8 +92,11 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 
 def _os_error_text(exc: OSError) -> str:
-    """``path: No space left on device`` (the file the system refused, when it names one)."""
+    """``path: disk full (No space left on device)``, ``path: Permission denied``: the file the system
+    refused, when it names one (the atomic writes name the output, not their temporary file)."""
     reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        reason = f"disk full ({reason})" if exc.errno == errno.ENOSPC else f"disk quota exceeded ({reason})"
     return f"{exc.filename}: {reason}" if exc.filename else reason
 
 

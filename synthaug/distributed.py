@@ -9,17 +9,28 @@ kernel): with ``generator_norm="layer"`` a step is identical to the single-proce
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
+import signal
+import socket
+import sys
+import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
+import pandas as pd
 import torch
 import torch.distributed as dist
 from torch import nn
 
-from ._errors import SynthaugError
+from ._errors import DataError, SynthaugError
+
+TIMEOUT_ENV = "SYNTHAUG_DIST_TIMEOUT"
+DEFAULT_TIMEOUT = 600.0  # seconds a process waits for the others in one collective operation
 
 
 @dataclass(frozen=True)
@@ -101,23 +112,172 @@ def launched_by_torchrun() -> bool:
     return int(os.environ.get("WORLD_SIZE", "1")) > 1
 
 
+def collective_timeout() -> float:
+    """Seconds a process waits for the others in one collective: ``SYNTHAUG_DIST_TIMEOUT`` or 600."""
+    text = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise SynthaugError(f"{TIMEOUT_ENV}: expected a number of seconds > 0, got {text!r}")
+    return seconds
+
+
+def check_processes_agree(params: Mapping[str, object], features: pd.DataFrame, labels: pd.Series) -> None:
+    """Every process of an initialised group was given the same settings and data, else a DataError on
+    every process naming the first setting that differs and each process's value.
+
+    Processes started with different settings (``--min-steps 100`` on one, 160 on another) trained
+    different numbers of steps: the first to finish waited for the others forever and rank 0 wrote a
+    model that looked normal. ``verbose`` is left out: only rank 0 shows progress.
+    """
+    ctx = current_context()
+    if not ctx.active:
+        return
+    mine = {name: repr(value) for name, value in params.items() if name != "verbose"}
+    mine["target"] = repr(str(labels.name))
+    mine["data"] = table_fingerprint(features, labels)
+    everyone: list[dict[str, str] | None] = [None] * ctx.world_size
+    dist.all_gather_object(everyone, mine)
+    names = list(dict.fromkeys(name for settings in everyone for name in settings))
+    for name in names:
+        values = [settings.get(name, "(not given)") for settings in everyone]
+        if len(set(values)) > 1:
+            shown = "; ".join(f"rank {rank}: {_short(value)}" for rank, value in enumerate(values)
+                              if rank == 0 or value != values[0])
+            raise DataError(f"torchrun: the processes were started with different settings: {name} differs "
+                            f"({shown}); give every process the same options and the same table")
+
+
+def table_fingerprint(features: pd.DataFrame, labels: pd.Series) -> str:
+    """``"N rows x C columns, content <12 hex digits>"``: a digest of the column names and every cell,
+    which says whether two processes read the same table without sending any of it."""
+    digest = hashlib.blake2b(digest_size=6)
+    digest.update(repr([str(c) for c in features.columns]).encode())
+    digest.update(pd.util.hash_pandas_object(features, index=False).to_numpy().tobytes())
+    digest.update(pd.util.hash_pandas_object(labels, index=False).to_numpy().tobytes())
+    return f"{len(features)} rows x {features.shape[1] + 1} columns, content {digest.hexdigest()}"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _collective_failure(exc: RuntimeError, timeout: float) -> SynthaugError | None:
+    """The one-line error for a collective that failed because of another process, else None (a bug)."""
+    text = str(exc)
+    if not (isinstance(exc, getattr(dist, "DistError", ())) or "gloo" in text or "Timed out" in text):
+        return None
+    if "Timed out" in text or "timed out" in text:
+        return SynthaugError(f"torchrun: waited {timeout:g} s for another process in a collective operation "
+                             f"({TIMEOUT_ENV} sets the wait): a process stopped, hangs, or runs other settings")
+    first = text.splitlines()[0] if text else type(exc).__name__
+    reason = re.sub(r"^\[[^\]]*\]\s*", "", first).split(". This is typically")[0]  # no source path, no advice
+    return SynthaugError(f"torchrun: lost another process ({_short(reason, 100)}): it stopped or failed; "
+                         "its own output says why")
+
+
 @contextlib.contextmanager
 def process_group(device: str | None) -> Iterator[DistContext]:
-    """Join the torchrun process group (gloo on CPU, NCCL on GPUs) for the duration."""
+    """Join the torchrun process group (gloo on CPU, NCCL on GPUs) for the duration.
+
+    Collectives wait at most :func:`collective_timeout` seconds for the other processes; a collective that
+    times out or loses a process becomes a one-line :class:`SynthaugError`. SIGTERM and Ctrl-C reach a
+    process blocked in a collective through :func:`_signal_watchdog`.
+    """
     if not launched_by_torchrun() or (dist.is_available() and dist.is_initialized()):
         yield current_context()
         return
     if not dist.is_available():
         raise SynthaugError("torchrun launched synthaug, but this torch has no torch.distributed")
+    timeout = collective_timeout()
     cuda = device in ("cuda", "auto") and torch.cuda.is_available()
     if cuda:
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
-    dist.init_process_group(backend="nccl" if cuda else "gloo")
+    with _signal_watchdog():
+        try:
+            dist.init_process_group(backend="nccl" if cuda else "gloo", timeout=timedelta(seconds=timeout))
+        except RuntimeError as exc:
+            failure = _collective_failure(exc, timeout)
+            if failure is None:
+                raise
+            raise failure from None
+        try:
+            ctx = current_context()
+            with warnings.catch_warnings():
+                if not ctx.is_main:  # every process reads the same table: rank 0 says each warning once
+                    warnings.simplefilter("ignore")
+                yield ctx
+        except RuntimeError as exc:
+            failure = _collective_failure(exc, timeout)
+            if failure is None:
+                raise
+            raise failure from None
+        finally:
+            dist.destroy_process_group()
+
+
+GRACE = 3.0  # seconds the main thread has to act on a signal itself before the watchdog ends the process
+
+
+@contextlib.contextmanager
+def _signal_watchdog(grace: float = GRACE, exit_with: Callable[[int], None] | None = None) -> Iterator[None]:
+    """End this process on SIGTERM or SIGINT even while its main thread is blocked in a collective.
+
+    Python runs signal handlers in the main thread between bytecodes, so a handler is not reached while
+    the main thread waits inside gloo's C++ for a process that is gone or diverged: SIGTERM did nothing
+    until the collective ended. Python's C-level handler still writes the signal's number to the
+    ``signal.set_wakeup_fd`` socket at once; this thread reads it and gives the main thread ``grace``
+    seconds to act (it does when it is running Python: the usual ``error: terminated`` and clean-up);
+    if the with-block has not ended by then, it prints that error line itself and ends the process
+    with ``os._exit`` (nothing is being written while a collective blocks: rank 0 writes the model
+    between two collectives). Outside the main thread, or with no Python handler for the signal, it
+    does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
     try:
-        ctx = current_context()
-        with warnings.catch_warnings():
-            if not ctx.is_main:  # every process reads the same table: rank 0 says each warning once
-                warnings.simplefilter("ignore")
-            yield ctx
+        previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except ValueError:
+        reader.close(), writer.close()
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while True:
+            try:
+                data = reader.recv(64)
+            except OSError:
+                return
+            if not data:
+                return
+            stopping = [n for n in data if n in (signal.SIGTERM, signal.SIGINT)]
+            if stopping and not done.wait(grace):
+                (exit_with or _exit_on_signal)(stopping[0])
+
+    thread = threading.Thread(target=watch, name="synthaug-signal-watchdog", daemon=True)
+    thread.start()
+    try:
+        yield
     finally:
-        dist.destroy_process_group()
+        done.set()
+        signal.set_wakeup_fd(previous)
+        writer.close()  # the reader sees end of file and the thread ends
+        thread.join(timeout=1)
+        reader.close()
+
+
+def _exit_on_signal(signum: int) -> None:
+    """The CLI's line for the signal (``error: terminated; no output was written``), then exit 128 + signum."""
+    message = "terminated; no output was written" if signum == signal.SIGTERM else "interrupted; no output was written"
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"error: {message} (while waiting for another process)\n")
+        sys.stderr.flush()
+    os._exit(128 + int(signum))

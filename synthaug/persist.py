@@ -96,8 +96,11 @@ def read_meta(path: str | Path) -> dict:
         raise ModelFileError(f"{path}: not a synthaug model directory (no {META_FILE})")
     try:
         meta = json.loads(meta_path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelFileError(f"{meta_path}: not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})") from None
+    except json.JSONDecodeError as exc:  # where: a cut-short file said only "Unterminated string starting at"
+        raise ModelFileError(f"{meta_path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}; "
+                             "a file cut short, or edited by hand?)") from None
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(f"{meta_path}: not valid JSON (not UTF-8 text: byte {exc.start})") from None
     version = meta.get("format_version") if isinstance(meta, dict) else None
     if not isinstance(version, int) or isinstance(version, bool):
         raise ModelFileError(f"{meta_path}: no format_version; not a synthaug model file")
@@ -155,6 +158,24 @@ def checked_as(name: str, where: str = META_FILE) -> Iterator[None]:
             yield
     except (DataError, ModelFileError) as exc:
         raise ModelFileError(f"{where}: {name}: {exc}") from None
+
+
+JSON_SAFE_INT = 2**53 - 1  # the largest integer every JSON reader keeps exactly (JavaScript, jq: doubles)
+SEED_EXPECTED = "a whole number from 0 to 2**64 - 1 (as text above 2**53 - 1)"
+
+
+def json_seed(seed: int) -> int | str:
+    """A seed for model.json: a JSON integer, or text when a reader that parses numbers as doubles
+    would round it (a drawn seed, ``random_state=None``, is 63 bits): a seed read back by such a tool
+    would silently reproduce another model. Files before 0.x held every seed as text."""
+    return int(seed) if 0 <= seed <= JSON_SAFE_INT else str(seed)
+
+
+def is_stored_seed(value) -> bool:
+    """Whether model.json's ``seed`` is one :func:`json_seed` wrote (or an older file's text)."""
+    if isinstance(value, str):
+        return value.isascii() and value.isdecimal() and int(value) < 2**64
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64
 
 
 def json_params(params: dict) -> dict:

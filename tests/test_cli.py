@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from synthaug._errors import DataError
 from synthaug.cli import app
 
 runner = CliRunner()
@@ -131,8 +132,36 @@ def test_a_full_disk_is_one_line_and_leaves_no_file(model, tmp_path, monkeypatch
     result = run("sample", model, "--n", 3, "-o", tmp_path / "x.csv")
     assert result.exit_code == 2, result.output
     said = " ".join(result.output.split())
-    assert "x.csv: No space left on device" in said and "Traceback" not in said
+    assert result.output.strip().splitlines()[-1] == f"error: {tmp_path / 'x.csv'}: disk full (No space left on device)"
+    assert "Traceback" not in said
     assert not list(tmp_path.glob("x.csv")) and not list(tmp_path.glob(".x.csv*"))
+
+
+def test_a_full_disk_in_pyarrow_names_the_parquet_output(model, tmp_path, monkeypatch):
+    """It said ``error: Error writing bytes to file. Detail: [errno 28] No space left on device``."""
+    import pyarrow.parquet as pq
+
+    def full(self, table, *args, **kwargs):
+        raise OSError("Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    out = tmp_path / "full" / "x.parquet"
+    result = run("sample", model, "--n", 3, "-o", out, "-q")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines()[-1] == f"error: {out}: disk full (No space left on device)"
+    assert list(out.parent.iterdir()) == []
+
+
+def test_an_existing_folder_as_sample_output_is_named_a_folder(model, tmp_path):
+    (tmp_path / "out").mkdir()
+    result = run("sample", model, "--n", 3, "-o", tmp_path / "out", "-q")
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (f"error: {tmp_path / 'out'}: is a folder; give the path of a file "
+                                               f"to write, e.g. {tmp_path / 'out' / 'synthetic.csv'}")
+    from synthaug._paths import check_table_file
+
+    with pytest.raises(DataError, match=r"out: is a folder; give a table file \(.csv, .csv.gz or .parquet\)$"):
+        check_table_file(tmp_path / "out")  # an input (evaluate's --train): "unknown table extension ''" too
 
 
 @pytest.mark.parametrize("seed", ["-5", str(2**64 + 1)])  # 2**64 + 1: torch overflowed after training

@@ -127,6 +127,38 @@ def test_a_writer_that_fails_when_closing_leaves_no_file(tmp_path, name):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("name", "error"), [
+    ("x.csv", OSError(28, "No space left on device")),  # Python's write: no file named
+    ("x.parquet", OSError("Error writing bytes to file. Detail: [errno 28] No space left on device")),  # pyarrow's
+])
+def test_a_full_disk_while_writing_names_the_output_not_the_temporary_file(tmp_path, name, error):
+    class FullDisk:
+        def __init__(self, writer):
+            self.writer = writer
+
+        def write_table(self, table):
+            raise error
+
+        def close(self):
+            self.writer.close()
+
+    with pytest.raises(OSError) as raised, TableWriter(tmp_path / "full" / name) as writer:
+        writer.write(pd.DataFrame({"a": [1, 2]}))
+        writer._writer = FullDisk(writer._writer)
+        writer.write(pd.DataFrame({"a": [3]}))
+    assert (raised.value.errno, raised.value.strerror, raised.value.filename) == (
+        28, "No space left on device", str(tmp_path / "full" / name))
+    assert list((tmp_path / "full").iterdir()) == []
+
+
+def test_an_error_about_another_file_keeps_its_name(tmp_path):
+    from synthaug._paths import atomic_path
+
+    with pytest.raises(PermissionError) as raised, atomic_path(tmp_path / "x.csv"):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "model" / "model.json"))
+    assert raised.value.filename == str(tmp_path / "model" / "model.json")
+
+
 def test_csv_dates_beyond_nanoseconds_are_written_as_they_are(tmp_path):
     # a 9999-12-31 placeholder in a datetime64[us] column raised OutOfBoundsDatetime when choosing the resolution
     frame = pd.DataFrame({"end": pd.to_datetime(["2020-01-01", "9999-12-31"]).astype("datetime64[us]")})

@@ -121,3 +121,42 @@ def test_every_file_of_a_model_directory_gets_the_umasks_usual_mode(saved, tmp_p
         os.umask(previous)
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [tmp_path / "shared", *(tmp_path / "shared").iterdir()]}
     assert modes == {"shared": 0o777 & ~umask, "model.json": 0o666 & ~umask, "weights.safetensors": 0o666 & ~umask}
+
+
+def test_a_seed_is_a_json_integer_unless_a_double_would_round_it(mixed_table, fast_params, tmp_path):
+    """``"seed": "5"`` was text for every seed; drawn seeds (63 bits) stay text: jq or JavaScript would
+    read 2**53 + 1 as 2**53 and reproduce another model."""
+    from synthaug.persist import json_seed
+
+    assert (json_seed(5), json_seed(2**53 - 1), json_seed(2**53 + 1)) == (5, 2**53 - 1, str(2**53 + 1))
+    TabularCGAN(random_state=5, **fast_params).fit(mixed_table, y="label").save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert meta["seed"] == 5 and synthaug.load(tmp_path / "m").seed_ == 5
+    meta["seed"] = "5"  # as files before wrote it
+    (tmp_path / "m" / "model.json").write_text(json.dumps(meta))
+    old = synthaug.load(tmp_path / "m")
+    assert old.seed_ == 5
+    old.save(tmp_path / "big")
+    old.seed_ = 2**63 - 25
+    old.save(tmp_path / "big")
+    assert json.loads((tmp_path / "big" / "model.json").read_text())["seed"] == str(2**63 - 25)
+    assert synthaug.load(tmp_path / "big").seed_ == 2**63 - 25
+
+
+def test_the_torch_thread_count_of_training_is_recorded(saved, tmp_path):
+    """The weights depend on it (the README says so), but model.json did not say what it was."""
+    meta = json.loads((saved / "model.json").read_text())
+    assert meta["training"]["threads"] == torch.get_num_threads() == 1  # conftest sets one thread
+    assert synthaug.load(saved).n_threads_ == 1
+    del meta["training"]["threads"]  # a file from before
+    (saved / "model.json").write_text(json.dumps(meta))
+    assert synthaug.load(saved).n_threads_ is None
+
+
+def test_a_cut_short_model_json_says_where(saved):
+    text = (saved / "model.json").read_text()
+    (saved / "model.json").write_text(text[: text.index('"seed"') + 4])
+    line = text[: text.index('"seed"')].count("\n") + 1
+    with pytest.raises(ModelFileError, match=rf"model.json: not valid JSON \(Unterminated string starting at at line "
+                                             rf"{line} column 2; a file cut short, or edited by hand\?\)$"):
+        synthaug.load(saved)

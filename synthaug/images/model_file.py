@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from .._errors import ModelFileError
-from ..persist import json_params, require
+from ..persist import json_params, json_seed, require
 from .label_filter import load_head
 from .networks import Generator, ImageNetConfig
 
@@ -30,7 +30,7 @@ def meta_and_tensors(model: ImageCGAN, network: ImageNetConfig) -> tuple[dict, d
         "network": network.to_dict(),
         "classes": model.classes_.tolist(),
         "class_counts": [int(c) for c in model.class_counts_],
-        "seed": str(model.seed_),
+        "seed": json_seed(model.seed_),
         "privacy": model.privacy_,
         "training": {"n_images": int(model.n_images_), "seconds": round(model.fit_seconds_, 3),
                      "history": model.history_},

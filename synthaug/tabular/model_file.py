@@ -18,7 +18,16 @@ import torch
 from .._checks import is_real, is_whole
 from .._errors import ModelFileError, warn
 from .._text import one_line, shown
-from ..persist import META_FILE, WEIGHTS_FILE, checked_as, field, json_params
+from ..persist import (
+    META_FILE,
+    SEED_EXPECTED,
+    WEIGHTS_FILE,
+    checked_as,
+    field,
+    is_stored_seed,
+    json_params,
+    json_seed,
+)
 from ..sampling import MAX_SAMPLE_ROWS
 from .encoder import TableEncoder
 from .networks import Generator, NetworkConfig
@@ -44,11 +53,12 @@ def meta_and_tensors(model: TabularCGAN, network: NetworkConfig) -> tuple[dict, 
         "class_counts": [int(c) for c in model.class_counts_],
         "target": {"name": model.target_name_, "dtype": model.target_dtype_, **_target_categories(model)},
         "columns": model.columns_,
-        "seed": str(model.seed_),
+        "seed": json_seed(model.seed_),
         "privacy": model.privacy_,
         "provenance": model.provenance_,
         "training": {"n_rows": int(model.n_rows_), "seconds": round(model.fit_seconds_, 3),
-                     "processes": int(model.n_processes_), "history": model.history_},
+                     "processes": int(model.n_processes_), "threads": int(model.n_threads_),
+                     "history": model.history_},
     }
     return meta, tensors
 
@@ -69,8 +79,8 @@ def restore_fitted(model: TabularCGAN, meta: dict, tensors: dict[str, torch.Tens
     model.generators_ = _generators(net, tensors, len(model.classes_) if per_class else 1)
     _restore_target(model, meta)
     model.columns_ = _columns(meta, model.encoder_, model.target_name_)
-    model.seed_ = int(field(meta, "seed", ok=_is_seed, expected="a whole number from 0 to 2**64 - 1, as text"))
-    model.n_rows_, model.fit_seconds_, model.history_, model.n_processes_ = _training(meta)
+    model.seed_ = int(field(meta, "seed", ok=is_stored_seed, expected=SEED_EXPECTED))
+    model.n_rows_, model.fit_seconds_, model.history_, model.n_processes_, model.n_threads_ = _training(meta)
     model.privacy_ = _privacy(meta, model.dp_)
     model.provenance_ = _provenance(meta) or _old_provenance(model.privacy_)
     return model
@@ -78,10 +88,6 @@ def restore_fitted(model: TabularCGAN, meta: dict, tensors: dict[str, torch.Tens
 
 def _is_text(value) -> bool:
     return isinstance(value, str)
-
-
-def _is_seed(value) -> bool:
-    return isinstance(value, str) and value.isascii() and value.isdecimal() and int(value) < 2**64
 
 
 def _encoder(meta: dict, tensors: dict[str, torch.Tensor]) -> TableEncoder:
@@ -213,17 +219,20 @@ def _columns(meta: dict, encoder: TableEncoder, target: str) -> list[str]:
                                f"each once"))
 
 
-def _training(meta: dict) -> tuple[int, float, list, int]:
-    """(training rows, seconds, loss history, processes) from ``training``; files from before
-    ``processes`` was recorded were trained in one process (torchrun came later)."""
+def _training(meta: dict) -> tuple[int, float, list, int, int | None]:
+    """(training rows, seconds, loss history, processes, torch threads) from ``training``; files from
+    before ``processes`` was recorded were trained in one process (torchrun came later); files from
+    before ``threads`` was recorded give None (unknown)."""
     field(meta, "training", ok=lambda v: isinstance(v, dict), expected="a mapping")
-    processes = 1
+    processes, threads = 1, None
     if "processes" in meta["training"]:
         processes = int(field(meta, "training", "processes", ok=lambda v: is_whole(v) and v >= 1,
                               expected="a count >= 1"))
+    if "threads" in meta["training"]:
+        threads = int(field(meta, "training", "threads", ok=lambda v: is_whole(v) and v >= 1, expected="a count >= 1"))
     return (field(meta, "training", "n_rows", ok=lambda v: is_whole(v) and v >= 1, expected="a count >= 1"),
             float(field(meta, "training", "seconds", ok=lambda v: is_real(v) and v >= 0, expected="a number >= 0")),
-            field(meta, "training", "history", ok=lambda v: isinstance(v, list), expected="a list"), processes)
+            field(meta, "training", "history", ok=lambda v: isinstance(v, list), expected="a list"), processes, threads)
 
 
 def _privacy(meta: dict, dp: bool) -> dict | None:

@@ -18,7 +18,7 @@ from .._errors import DataError, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name
-from ..distributed import agreed_seed, current_context
+from ..distributed import agreed_seed, check_processes_agree, current_context
 from ..io import TableWriter
 from ..persist import known_params, save_model
 from ..privacy.dp import secret_seed
@@ -185,6 +185,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         check_params(self.get_params(deep=False))
         schema = resolve_public_schema(self.public_schema)
         features, labels, columns = split_target(X, y)
+        check_processes_agree(self.get_params(deep=False), features, labels)  # under torchrun: same settings
         drop = self._names("drop")
         if labels.name is not None and labels.name in drop:
             raise DataError(f"{option_name('drop')}: {labels.name!r} is the target column, which the model is "
@@ -357,6 +358,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             dp_plan, self.class_counts_, self.provenance_ = plan_dp(self, seed)
         ctx = current_context()
         self.n_processes_ = ctx.world_size  # a seeded fit reproduces with the same number of processes only
+        self.n_threads_ = torch.get_num_threads()  # and threads: floating-point sums are split by them
         steps = [self._n_steps(len(m)) for m, _, _ in sets]
         generators, history, spent = [], [], []
         with progress_bar(sum(steps), "training", self.verbose and ctx.is_main) as bar:

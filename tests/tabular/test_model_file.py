@@ -29,7 +29,8 @@ def tampered(table_model, tmp_path, path: tuple, value):
 
 
 TAMPERED = [  # (path in model.json, value, what the message says) -- before: the error in the comment
-    (("seed",), "x", r"seed must be a whole number from 0 to 2\*\*64 - 1, as text; got 'x'"),  # ValueError
+    (("seed",), "x",  # ValueError
+     r"seed must be a whole number from 0 to 2\*\*64 - 1 \(as text above 2\*\*53 - 1\); got 'x'"),
     (("seed",), True, "seed must be a whole number"),  # loaded, sampled with seed 1
     (("params", "epochs"), "x", "params: epochs must be a whole number >= 1; got 'x'"),  # loaded
     (("params", "strategy"), [1], "params: strategy must be one of conditional, per-class; got \\[1\\]"),  # loaded
@@ -97,7 +98,8 @@ def test_sample_on_a_tampered_model_is_one_line_exit_2_and_no_file(table_model, 
     result = CliRunner().invoke(app, ["sample", str(folder), "--n", "10", "-o", str(out)])
     assert result.exit_code == 2, result.output
     assert result.output.strip().splitlines() == [
-        f"error: {folder}: model.json: seed must be a whole number from 0 to 2**64 - 1, as text; got 'x'"]
+        f"error: {folder}: model.json: seed must be a whole number from 0 to 2**64 - 1 (as text above 2**53 - 1); "
+        "got 'x'"]
     assert not out.exists()
 
 

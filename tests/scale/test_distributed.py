@@ -22,11 +22,11 @@ FIT = ["--epochs", "2", "--min-steps", "1", "--batch-size", "32", "--set", "gene
        "--set", "discriminator_dims=[16]", "--set", "latent_dim=8", "-q"]
 
 
-def torchrun_fit(data, out, *extra, seed=0):
+def torchrun_fit(data, out, *extra, seed=0, env=None):
     port = 29500 + seed * 7 + len(extra) * 13 + os.getpid() % 500
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-port", str(port),
            "-m", "synthaug", "fit", str(data), "--target", "label", "-o", str(out), "--seed", str(seed), *FIT, *extra]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {})}
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
 
@@ -49,6 +49,30 @@ def test_two_processes_write_one_model_that_samples_and_reproduces(mixed_table, 
         assert model.privacy_ is not None and 1.5 < model.privacy_["epsilon"] <= 3.0
     else:
         assert model.privacy_ is None
+
+
+PINNED_SECRET = """
+import os
+if "PIN_SECRET" in os.environ:  # each process's secret DP seed, pinned (per rank when asked)
+    from synthaug.tabular import synthesizer
+    pinned = int(os.environ["PIN_SECRET"]) + int(os.environ.get("RANK", "0")) * int(os.environ["PIN_BY_RANK"])
+    synthesizer.secret_seed = lambda: pinned
+"""
+
+
+def test_dp_processes_agree_on_rank_0s_secret_seed(mixed_table, tmp_path):
+    """The review: with each process's secret seed its own (the processes would encode the table and noise
+    the class counts differently, spending the budget once per process), the DP test above still passed."""
+    data = tmp_path / "data.csv"
+    mixed_table.to_csv(data, index=False)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(PINNED_SECRET)
+    path = os.pathsep.join([str(tmp_path / "site"), os.environ.get("PYTHONPATH", "")])
+    for run, by_rank in (("own", "1"), ("rank0", "0")):
+        torchrun_fit(data, tmp_path / run, "--dp-epsilon", "3",
+                     env={"PYTHONPATH": path, "PIN_SECRET": "1000", "PIN_BY_RANK": by_rank})
+    weights = [(tmp_path / run / "weights.safetensors").read_bytes() for run in ("own", "rank0")]
+    assert weights[0] == weights[1]  # rank 1's own secret (1001) changed nothing: rank 0's (1000) was used
 
 
 def test_each_process_holds_every_class_and_together_every_row():

@@ -443,7 +443,10 @@ class ImageWriter:
             try:
                 self._write_npz()
             except BaseException as error:  # the temporary file goes too
-                self._stack.__exit__(type(error), error, error.__traceback__)
+                try:
+                    self._stack.__exit__(type(error), error, error.__traceback__)
+                except OSError as named:  # the atomic write's error, naming the output
+                    error = named
                 if isinstance(error, OSError):  # e.g. a full disk
                     raise DataError(f"{self.path}: cannot be written ({error.strerror or error})") from None
                 raise

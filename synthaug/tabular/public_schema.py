@@ -503,7 +503,9 @@ def public_labels(labels: pd.Series, schema: PublicSchema) -> tuple[list, np.nda
     empty = [c for c, k in zip(schema.classes, counts, strict=True) if k == 0]
     if empty:
         raise DataError(f"target column {name!r}: class(es) {', '.join(map(repr, empty))} of the public schema "
-                        "have no training rows; remove them from target.classes")
+                        "have no training rows, and a model cannot generate a class it never saw; remove them "
+                        "from target.classes for this fit (the class list then depends on this table: a released "
+                        "model shows which listed classes it lacked)")
     if schema.class_counts is not None:
         counts = np.asarray(schema.class_counts)
     return list(schema.classes), codes.astype(np.int64), counts.astype(np.int64)

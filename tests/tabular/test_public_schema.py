@@ -526,3 +526,13 @@ def test_a_draft_refuses_contradicting_options_as_fit_does(mixed_table):
         draft_public_schema(mixed_table, "label", drop=["age"], keep=["age"])
     with pytest.raises(DataError, match=r"column 'age' is in both drop and continuous"):
         draft_public_schema(mixed_table, "label", drop=iter(["age"]), continuous=iter(["age"]))
+
+
+def test_a_listed_class_without_training_rows_is_refused_saying_what_removing_it_reveals():
+    # a privacy-officer trial: the refusal said only "remove them from target.classes", which makes a public
+    # class list depend on the private table without a word
+    doc = schema_doc()
+    doc["target"]["classes"] = ["no", "yes", "maybe"]
+    with pytest.raises(DataError, match="class\\(es\\) 'maybe' of the public schema have no training rows, and a "
+                       "model cannot generate a class it never saw; .*a released model shows which listed classes"):
+        TabularCGAN(public_schema=doc, random_state=0, **TINY).fit(private_table(0), y="label")

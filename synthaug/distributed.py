@@ -198,26 +198,29 @@ def process_group(device: str | None) -> Iterator[DistContext]:
     if cuda:
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
     with _signal_watchdog():
-        try:
+        with _failures_named(timeout):
             dist.init_process_group(backend="nccl" if cuda else "gloo", timeout=timedelta(seconds=timeout))
-        except RuntimeError as exc:
-            failure = _collective_failure(exc, timeout)
-            if failure is None:
-                raise
-            raise failure from None
         try:
             ctx = current_context()
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _failures_named(timeout):
                 if not ctx.is_main:  # every process reads the same table: rank 0 says each warning once
                     warnings.simplefilter("ignore")
                 yield ctx
-        except RuntimeError as exc:
-            failure = _collective_failure(exc, timeout)
-            if failure is None:
-                raise
-            raise failure from None
         finally:
             dist.destroy_process_group()
+
+
+@contextlib.contextmanager
+def _failures_named(timeout: float) -> Iterator[None]:
+    """A collective's RuntimeError (a timeout, a lost peer) as :func:`_collective_failure`'s one-line
+    error; any other RuntimeError as it is."""
+    try:
+        yield
+    except RuntimeError as exc:
+        failure = _collective_failure(exc, timeout)
+        if failure is None:
+            raise
+        raise failure from None
 
 
 GRACE = 3.0  # seconds the main thread has to act on a signal itself before the watchdog ends the process

@@ -269,5 +269,19 @@ def _print_summary(result, json_path: Path, html_path: Path) -> None:
     else:
         within = f"{within:.3f}"
     typer.echo(f"fidelity: detection AUC {fidelity.detection_auc.value:.3f}{mix}; {result.target} total "
-               f"variation {classes:.3f} (class shares); within-class association difference {within}")
+               f"variation {classes:.3f} (class shares); within-class association difference {within}"
+               f"{_worst_within_class(fidelity.within_class)}")
     typer.echo(f"wrote {json_path} and {html_path}")
+
+
+def _worst_within_class(within) -> str:
+    """The column farthest from the real one within a class, and the largest gap in a missing share (a
+    swap of missing values between classes left the association difference at 0.004)."""
+    parts = []
+    if within.columns:
+        worst = max(within.columns, key=lambda c: c.within_class)
+        parts.append(f"largest within-class distance {worst.column!r} {worst.within_class:.3f} ({worst.statistic})")
+    if within.missing:
+        gap = max(within.missing, key=lambda m: m.difference)
+        parts.append(f"largest within-class missing-share gap {gap.column!r} {gap.difference:.3f}")
+    return "; " + "; ".join(parts) if parts else ""

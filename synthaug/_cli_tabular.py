@@ -16,9 +16,9 @@ from rich.table import Table
 
 from ._cli_options import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, SchemaFile, Seed, check_output_file
 from ._cli_options import column_names as _names
-from ._errors import DataError, ModelFileError
+from ._errors import DataError, ModelFileError, warn
 from ._overrides import add_flag_values, parse_overrides
-from ._text import counted
+from ._text import counted, epsilon_text
 from .cli import command, console
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
 
@@ -126,10 +126,11 @@ def fit(
         console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "
                       f"{len(model.encoder_.specs_)} columns in {model.fit_seconds_:.1f}s; wrote {output}")
         if model.privacy_ is not None:
-            covers = ("" if model.provenance_["schema"] == "public (given)" else
+            covers = ("; for the synthetic records (training, with a public schema)"
+                      if model.provenance_["schema"] == "public (given)" else
                       "; for training only: the schema (category lists, bounds, decimals, the class list) came from "
                       "the data and is not covered (pass --schema)")
-            console.print(f"differential privacy: spent epsilon {model.privacy_['epsilon']:.4g} "
+            console.print(f"differential privacy: spent epsilon {epsilon_text(model.privacy_['epsilon'])} "
                           f"(target {model.privacy_['target_epsilon']:.4g}), delta {model.privacy_['delta']:.3g}"
                           f"{covers}", soft_wrap=True)
 
@@ -192,6 +193,10 @@ def sample(
     model = load(model_dir)
     if train is not None and isinstance(model, TabularCGAN):  # else refused above, or by load
         model.attach_privacy_filter(read_table(train), model.target_name_)
+        if not model.sampling_filters():  # a DP model, or one fitted on more than 10,000 rows
+            reason = model.privacy_filter_off_reason() if model.privacy_filter is not None else None
+            why = f"the privacy filter is {reason}, the label filter too" if reason else "both filters are off"
+            warn(f"--train: no sampling filter runs for this model ({why}), so every generated row is kept")
     request = {"per_class": parse_per_class(per_class) if per_class is not None else None, "balance": balance,
                "ratio": ratio, "random_state": seed}
     sizes = {"chunk_size": chunk_size} if chunk_size is not None else {}  # else model.sample's rows
@@ -246,7 +251,8 @@ def _describe(meta: dict) -> None:
     console.print(f"schema: {provenance['schema']}; class counts: {provenance.get('class_counts', 'unknown')}")
     privacy = meta.get("privacy")
     if privacy:
-        console.print(f"differential privacy: epsilon {privacy['epsilon']:.3g}, delta {privacy['delta']:.3g}")
+        console.print(f"differential privacy: spent epsilon {epsilon_text(privacy['epsilon'])}, "
+                      f"delta {privacy['delta']:.3g}")
     columns = Table("column", "kind", "dtype", "missing")
     for column in meta["encoder"]["columns"]:
         spec = column["spec"]

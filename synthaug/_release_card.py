@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._text import plain
+from ._text import epsilon_text, plain
 
 if TYPE_CHECKING:
     from .share import GateResult, Gates
@@ -78,7 +78,7 @@ def _n_rows(model) -> str:
 
 def flipped_note(name: str, flip: dict) -> str:
     """The warning and report note on a membership AUC far below 0.5 (``flip``: :func:`._gates.flipped_auc`)."""
-    return (f"{name} AUC {flip['value']:.3f} [{flip['low']:.3f}, {flip['high']:.3f}] lies below 0.5: an attacker who "
+    return (f"{name} AUC {flip['value']:.3f} [{flip['low']:.3f}, {flip['high']:.3f}] sits below 0.5: an attacker who "
             f"inverts the score (members farther from the records than non-members, as a sampling filter that keeps "
             f"records away from training rows makes them) reaches AUC {flip['flipped']:.3f} "
             f"[{flip['flipped_low']:.3f}, {flip['flipped_high']:.3f}], whose upper bound is above the membership limit "
@@ -157,7 +157,7 @@ def dp_headline(card: dict) -> str | None:
     guarantee = card["guarantee"]
     if not isinstance(guarantee, dict):
         return None
-    budget = f"differential privacy: epsilon {guarantee['epsilon']:.3f}, delta {guarantee['delta']:.3g}"
+    budget = f"differential privacy: epsilon {epsilon_text(guarantee['epsilon'])}, delta {guarantee['delta']:.3g}"
     if card["schema"].get("schema") == "public (given)":
         return (f"{budget} for the synthetic records (training, with a public schema); the gate decision and "
                 "report.json/report.html are not covered")

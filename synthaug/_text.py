@@ -119,3 +119,9 @@ def stray_example(values, stray: np.ndarray) -> str:
         example = str(counts.index[0])
         return f"e.g. {example if len(example) <= 30 else example[:27] + '...'!r} in {int(counts.iloc[0])} rows"
     return f"first at data row {int(np.flatnonzero(stray)[0]) + 1}"
+
+
+def epsilon_text(value: float) -> str:
+    """A spent epsilon to 3 decimals, rounded down: 0.99974 is 0.999, never the 1.000 that reads as the
+    whole budget (fit, share and inspect each rounded it their own way)."""
+    return f"{np.floor(value * 1000) / 1000:.3f}"

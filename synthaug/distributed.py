@@ -169,9 +169,11 @@ def _short(text: str, limit: int = 80) -> str:
 def _collective_failure(exc: RuntimeError, timeout: float) -> SynthaugError | None:
     """The one-line error for a collective that failed because of another process, else None (a bug)."""
     text = str(exc)
-    if not (isinstance(exc, getattr(dist, "DistError", ())) or "gloo" in text or "Timed out" in text):
+    timed_out = any(word in text.lower() for word in ("timed out", "timeout"))  # DDP: "Application timeout
+    # caused pair closure", from a buffer broadcast
+    if not (isinstance(exc, getattr(dist, "DistError", ())) or "gloo" in text or timed_out):
         return None
-    if "Timed out" in text or "timed out" in text:
+    if timed_out:
         return SynthaugError(f"torchrun: waited {timeout:g} s for another process in a collective operation "
                              f"({TIMEOUT_ENV} sets the wait): a process stopped, hangs, or runs other settings")
     first = text.splitlines()[0] if text else type(exc).__name__

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,7 +55,7 @@ def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str,
     tensors = {k: torch.from_numpy(v.copy(order="C")) if isinstance(v, np.ndarray)  # safetensors refuses views
                else v.detach().cpu().contiguous() for k, v in tensors.items()}
     with atomic_directory(path) as tmp:
-        save_file(tensors, str(tmp / WEIGHTS_FILE))
+        _save_weights(save_file, tensors, tmp / WEIGHTS_FILE)
         digest = hashlib.sha256((tmp / WEIGHTS_FILE).read_bytes()).hexdigest()
         document = {
             "format_version": FORMAT_VERSION,
@@ -64,6 +66,21 @@ def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str,
         }
         (tmp / META_FILE).write_text(json.dumps(document, indent=1, allow_nan=True))
     return path
+
+
+def _save_weights(save_file, tensors: dict, file: Path) -> None:
+    """safetensors' ``save_file``, its write errors (a full disk: ``SafetensorError ... os error 28``) as
+    the OSError they are, which the atomic write names after the output and the CLI puts in one line."""
+    from safetensors import SafetensorError
+
+    try:
+        save_file(tensors, str(file))
+    except SafetensorError as exc:
+        found = re.search(r"os error (\d+)", str(exc))
+        if found is None:
+            raise
+        code = int(found.group(1))
+        raise OSError(code, os.strerror(code), str(file)) from None
 
 
 def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:

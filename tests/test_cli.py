@@ -211,6 +211,18 @@ def test_sample_with_the_training_table_reports_both_filters(model, table, tmp_p
     assert len(pd.read_csv(tmp_path / "s.csv")) == 60
 
 
+def test_sample_with_the_training_table_says_when_no_filter_runs(table, tmp_path):
+    # a verification trial: `sample --train` on a DP model printed only "wrote 50 rows"
+    fitted = runner.invoke(app, ["fit", str(table), "--target", "label", "-o", str(tmp_path / "dp"), "-q",
+                                 "--set", "dp_epsilon=3", *FAST])
+    assert fitted.exit_code == 0, fitted.output
+    result = run("sample", tmp_path / "dp", "--n", "20", "--train", table, "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert ("warning: --train: no sampling filter runs for this model (the privacy filter is off under "
+            "differential privacy") in said and "so every generated row is kept" in said
+
+
 def test_fit_refuses_an_output_it_cannot_write_before_training(table, tmp_path, monkeypatch):
     from synthaug.tabular.synthesizer import TabularCGAN
 

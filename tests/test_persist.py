@@ -160,3 +160,22 @@ def test_a_cut_short_model_json_says_where(saved):
     with pytest.raises(ModelFileError, match=rf"model.json: not valid JSON \(Unterminated string starting at at line "
                                              rf"{line} column 2; a file cut short, or edited by hand\?\)$"):
         synthaug.load(saved)
+
+
+def test_a_full_disk_while_writing_the_weights_names_the_model_folder(tmp_path, monkeypatch):
+    # a verification trial: fit onto a full tmpfs ended in safetensors' traceback, naming no path
+    import safetensors
+    import safetensors.torch
+
+    from synthaug.cli import _os_error_text
+    from synthaug.persist import save_model
+
+    def full(*args, **kwargs):
+        raise safetensors.SafetensorError("Error while serializing: IoError(Os { code: 28, kind: StorageFull, "
+                                          'message: "No space left on device" }) No space left on device (os error 28)')
+
+    monkeypatch.setattr(safetensors.torch, "save_file", full)
+    with pytest.raises(OSError) as caught:
+        save_model(tmp_path / "m", "TabularCGAN", {}, {"w": np.zeros(2, np.float32)})
+    assert _os_error_text(caught.value) == f"{tmp_path / 'm'}: disk full (No space left on device)"
+    assert list(tmp_path.iterdir()) == []  # no model folder, no temporary one

@@ -291,7 +291,8 @@ def _warn_manifest_mismatch(root: Path, manifest: dict[str, str], files: list[st
     the sample that was written (280 images read of 300 sampled; 10 real images counted as synthetic)."""
     missing = sorted(set(manifest) - set(files))
     extra = sorted(set(files) - set(manifest))
-    parts = [f"{len(missing)} files it lists are missing (first: {missing[0]})"] if missing else []
+    parts = [f"{len(missing)} {'file' if len(missing) == 1 else 'files'} it lists "
+             f"{'is' if len(missing) == 1 else 'are'} missing (first: {missing[0]})"] if missing else []
     if extra:
         parts.append(f"{len(extra)} image files are not in it and are read with their folder's name as the "
                      f"label (first: {extra[0]})")

@@ -465,6 +465,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                                 "setting (set_params takes effect at fit)")
         return (private if now["privacy"] is not None else None), (labels if now["label"] is not None else None)
 
+    def sampling_filters(self) -> list[str]:
+        """The sampling filters the next samples run (``privacy_filter``, ``label_filter``): those fitted
+        by ``fit`` or :meth:`attach_privacy_filter` and not turned off since."""
+        private, labels = self._active_filters()
+        return [name for name, found in (("privacy_filter", private), ("label_filter", labels)) if found is not None]
+
     def _check_filters(self) -> None:
         """Reset the reject counts; warn when a loaded model cannot apply the filters it was fitted with."""
         self.n_rejected_ = self.n_label_rejected_ = 0

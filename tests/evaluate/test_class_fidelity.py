@@ -145,4 +145,8 @@ def test_report_json_html_and_terminal_line(evaluation, capsys, tmp_path):
     assert re.search(r"<td class='l'>m</td><td class=''>0\.000 / 0\.\d+</td>", section)
     _print_summary(evaluation, tmp_path / "report.json", tmp_path / "report.html")
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("fidelity:"))
-    assert line.endswith(f"within-class association difference {w['association_difference']:.3f}")
+    assert f"within-class association difference {w['association_difference']:.3f}; " in line
+    # the swapped missing values show on the terminal too (the association difference alone hid them)
+    gap = max(w["missing"], key=lambda m: m["difference"])
+    assert line.endswith(f"largest within-class missing-share gap {gap['column']!r} {gap['difference']:.3f}")
+    assert gap["column"] == "m" and gap["difference"] > 0.2

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from synthaug import DataError, SynthaugWarning, TabularCGAN
+from synthaug._text import epsilon_text
 from synthaug.cli import app
 from tests.conftest import make_mixed_table
 
@@ -96,7 +97,12 @@ def test_share_without_a_public_schema_says_the_guarantee_covers_training_only(t
     assert "for training only (DP-SGD and the class counts); NOT covered: the schema" in text
     assert "for the synthetic records" not in text
     epsilon = json.loads((tmp_path / "r" / "card.json").read_text())["guarantee"]["epsilon"]
-    assert f"differential privacy: epsilon {epsilon:.3f}," in text  # 3 decimals: 0.9993 was shown as 1
+    assert f"differential privacy: epsilon {epsilon_text(epsilon)}," in text  # 3 decimals: 0.9993 was shown as 1
+
+
+def test_spent_epsilon_is_rounded_down_to_3_decimals_everywhere():
+    # a verification trial: fit printed 0.9997, share 1.000 and inspect 1 for a spend below the budget of 1
+    assert [epsilon_text(e) for e in (0.99974, 0.9996, 1.0, 2.71828)] == ["0.999", "0.999", "1.000", "2.718"]
 
 
 def test_the_headline_says_synthetic_records_only_with_a_public_schema():
@@ -139,7 +145,7 @@ def test_share_warns_and_notes_a_flipped_membership_auc_without_changing_the_gat
     assert name == "mia_distance" and flip["flipped_high"] == pytest.approx(0.614)
     monkeypatch.setattr(share_module, "flipped_membership", lambda measured, gates: {"mia_distance": flip})
     frame = load_breast_cancer(as_frame=True).frame.iloc[:150, [0, 1, 2, -1]]
-    with pytest.warns(SynthaugWarning, match=r"mia_distance AUC 0.443 \[0.386, 0.500\] lies below 0.5: an attacker "
+    with pytest.warns(SynthaugWarning, match=r"mia_distance AUC 0.443 \[0.386, 0.500\] sits below 0.5: an attacker "
                                              r"who inverts the score .* reaches AUC 0.557 \[0.500, 0.614\]"):
         outcome = share(frame, "target", tmp_path / "r", synthesizer=IndependentGaussians(),
                         gates=Gates(max_dcr_share=1, max_membership_auc=0.99, max_exact_copies=1000))
@@ -150,7 +156,7 @@ def test_share_warns_and_notes_a_flipped_membership_auc_without_changing_the_gat
     assert membership.upper == max(measures[m]["high"] for m in MEMBERSHIP_MEASURES)
     assert outcome.released
     notes = json.loads((tmp_path / "r" / "report.json").read_text())["notes"]
-    assert any(note.startswith("mia_distance AUC 0.443 [0.386, 0.500] lies below 0.5") for note in notes)
+    assert any(note.startswith("mia_distance AUC 0.443 [0.386, 0.500] sits below 0.5") for note in notes)
 
 
 def test_privacy_filter_zero_says_null_on_the_command_line_and_none_in_python(tmp_path):

@@ -145,3 +145,9 @@ def test_a_lost_peer_is_one_line_without_gloo_source_paths_and_other_errors_stay
         "torchrun: lost another process (Read error [127.0.0.1]:53448: Connection reset by peer): it stopped or "
         "failed; its own output says why")
     assert _collective_failure(RuntimeError("mat1 and mat2 shapes cannot be multiplied"), 600) is None
+
+
+def test_ddps_buffer_broadcast_timing_out_is_the_timeout_line():
+    # a verification trial: with a peer stopped, DDP's buffer sync raised this, which ended in a 70-line traceback
+    closed = RuntimeError("Application timeout caused pair closure")
+    assert str(_collective_failure(closed, 8)).startswith("torchrun: waited 8 s for another process")

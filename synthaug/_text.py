@@ -124,4 +124,4 @@ def stray_example(values, stray: np.ndarray) -> str:
 def epsilon_text(value: float) -> str:
     """A spent epsilon to 3 decimals, rounded down: 0.99974 is 0.999, never the 1.000 that reads as the
     whole budget (fit, share and inspect each rounded it their own way)."""
-    return f"{np.floor(value * 1000) / 1000:.3f}"
+    return f"{np.floor(value * 1000 + 1e-6) / 1000:.3f}"  # + 1e-6: 4.35 * 1000 is 4349.999...

@@ -102,7 +102,8 @@ def test_share_without_a_public_schema_says_the_guarantee_covers_training_only(t
 
 def test_spent_epsilon_is_rounded_down_to_3_decimals_everywhere():
     # a verification trial: fit printed 0.9997, share 1.000 and inspect 1 for a spend below the budget of 1
-    assert [epsilon_text(e) for e in (0.99974, 0.9996, 1.0, 2.71828)] == ["0.999", "0.999", "1.000", "2.718"]
+    assert [epsilon_text(e) for e in (0.99974, 0.9996, 1.0, 2.71828, 4.35)] == [
+        "0.999", "0.999", "1.000", "2.718", "4.350"]  # 4.35 * 1000 is 4349.999... in floating point
 
 
 def test_the_headline_says_synthetic_records_only_with_a_public_schema():

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from ._errors import DataError
 from ._overrides import parse_overrides
+from ._text import fit_setup
 from .images.synthesizer import GRID_FILE, ImageCGAN
 
 
@@ -102,7 +103,7 @@ def describe_image_model(meta: dict, console: Console) -> None:
     console.print(f"{meta['model_type']} (format {meta['format_version']}, synthaug {meta['synthaug_version']})")
     console.print(f"{net['image_size']}x{net['image_size']} px, {net['channels']} channel(s); loss {params['loss']}, "
                   f"augment {params['augment']!r}, {params['steps']} steps on {training['n_images']} images "
-                  f"in {training['seconds']}s")
+                  f"in {training['seconds']}s ({fit_setup(meta)})")
     diversity = [h["diversity"] for h in training["history"] if h.get("diversity") is not None]
     if diversity:
         console.print("diversity ratio during training: " + ", ".join(f"{d:.2f}" for d in diversity))

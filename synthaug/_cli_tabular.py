@@ -18,7 +18,7 @@ from ._cli_options import Categorical, Continuous, Drop, Keep, Overwrite, Quiet,
 from ._cli_options import column_names as _names
 from ._errors import DataError, ModelFileError, warn
 from ._overrides import add_flag_values, parse_overrides
-from ._text import counted, epsilon_text
+from ._text import counted, epsilon_text, fit_setup
 from .cli import command, console
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
 
@@ -237,12 +237,8 @@ def _describe(meta: dict) -> None:
         return
     params, training = meta["params"], meta["training"]
     console.print(f"{meta['model_type']} (format {meta['format_version']}, synthaug {meta['synthaug_version']})")
-    processes = training.get("processes", 1)
-    setup = [f"seed {meta['seed']}", f"{processes} process{'' if processes == 1 else 'es'}"]
-    if "threads" in training:  # the weights depend on them; older files did not record them
-        setup.append(counted(training["threads"], "torch thread"))
     console.print(f"strategy {params['strategy']}, loss {params['loss']}, trained on {training['n_rows']} rows "
-                  f"in {training['seconds']}s ({', '.join(setup)})")
+                  f"in {training['seconds']}s ({fit_setup(meta)})")
     classes = Table("class", _counts_heading(meta.get("privacy")), title=f"target {meta['target']['name']!r}")
     for label, count in zip(meta["classes"], meta["class_counts"], strict=True):
         classes.add_row(str(label), str(count))

@@ -125,3 +125,16 @@ def epsilon_text(value: float) -> str:
     """A spent epsilon to 3 decimals, rounded down: 0.99974 is 0.999, never the 1.000 that reads as the
     whole budget (fit, share and inspect each rounded it their own way)."""
     return f"{np.floor(value * 1000 + 1e-6) / 1000:.3f}"  # + 1e-6: 4.35 * 1000 is 4349.999...
+
+
+def fit_setup(meta: dict) -> str:
+    """How a saved model was fitted, for ``synthaug inspect``: its seed (what it seeds under DP, whose
+    noise was secret), processes and torch threads (the weights depend on both)."""
+    training = meta["training"]
+    seed = f"seed {meta['seed']}" + (" (sampling only: the DP fit's noise was secret-seeded)"
+                                     if meta.get("privacy") else "")
+    processes = training.get("processes", 1)
+    setup = [seed, f"{processes} process{'' if processes == 1 else 'es'}"]
+    if "threads" in training:  # older files did not record them
+        setup.append(counted(training["threads"], "torch thread"))
+    return ", ".join(setup)

@@ -83,3 +83,13 @@ def test_a_parameter_without_an_option_is_named_as_set_takes_it():
             spelled[surface] = (param_name("dp_epsilon"), param_name("gumbel_tau"))
     assert spelled == {PYTHON: ("dp_epsilon", "gumbel_tau"), CLI: ("--dp-epsilon", "gumbel_tau"),
                        RECIPE: ("model.dp_epsilon", "model.gumbel_tau")}
+
+
+def test_fit_setup_says_what_the_seed_seeds():
+    from synthaug._text import fit_setup
+
+    plain = {"seed": 4, "training": {"processes": 2, "threads": 1}}
+    assert fit_setup(plain) == "seed 4, 2 processes, 1 torch thread"
+    # a DP model's inspect said "seed 0" as if the seed reproduced its fit; its noise was secret-seeded
+    dp = {"seed": 0, "training": {"n_images": 10}, "privacy": {"epsilon": 1.0}}
+    assert fit_setup(dp) == "seed 0 (sampling only: the DP fit's noise was secret-seeded), 1 process"

@@ -118,6 +118,24 @@ def check_table_file(path: str | Path) -> str:
 
 
 @contextlib.contextmanager
+def report_folder(path: Path) -> Iterator[Path]:
+    """``path`` made (with its parents) when missing; when the block fails, a folder it made is removed
+    again if it is still empty (a full disk left an empty report folder behind)."""
+    existed = path.exists()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot create this folder ({exc.strerror})") from None
+    try:
+        yield path
+    except BaseException:
+        if not existed:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
+
+
+@contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary sibling of ``path``; on success it replaces ``path``, else it vanishes."""
     path = Path(path)

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from .._errors import DataError
-from ..io import atomic_path
+from .._paths import atomic_path, report_folder
 from . import plots
 from .class_fidelity import MIN_CLASS_ROWS
 from .defaults import REPORT_FILES
@@ -80,14 +80,11 @@ def write_report(result: EvaluationResult, out_dir: str | Path) -> tuple[Path, P
     """
     out_dir = check_report_dir(out_dir)
     texts = (result.to_json(), render_html(result))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataError(f"{out_dir}: cannot create this folder ({exc.strerror})") from None
     paths = tuple(out_dir / name for name in REPORT_FILES)
-    for path, text in zip(paths, texts, strict=True):
-        with atomic_path(path) as tmp:
-            tmp.write_text(text, encoding="utf-8")
+    with report_folder(out_dir):
+        for path, text in zip(paths, texts, strict=True):
+            with atomic_path(path) as tmp:
+                tmp.write_text(text, encoding="utf-8")
     return paths
 
 

@@ -22,10 +22,10 @@ from scipy import stats
 
 from .._checks import is_real, is_whole
 from .._errors import DataError, warn
+from .._paths import atomic_path, report_folder
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, quoted
-from ..io import atomic_path
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
 from .folder import check_labels, convert_channels, prepare_images, read_images, resize_batch
 from .grid import image_grid
@@ -376,8 +376,8 @@ def closest_pairs(x_sy: np.ndarray, x_tr: np.ndarray, n_pairs: int) -> tuple[np.
 
 def write_report(report: dict, pictures: dict[str, np.ndarray], out_dir: Path) -> None:
     """``report.json`` and a self-contained ``report.html`` in ``out_dir`` (each written atomically)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out_dir / "report.json") as tmp:
-        tmp.write_text(json.dumps(report, indent=1, allow_nan=True))
-    with atomic_path(out_dir / "report.html") as tmp:
-        tmp.write_text(render_html(report, pictures), encoding="utf-8")
+    with report_folder(out_dir):
+        with atomic_path(out_dir / "report.json") as tmp:
+            tmp.write_text(json.dumps(report, indent=1, allow_nan=True))
+        with atomic_path(out_dir / "report.html") as tmp:
+            tmp.write_text(render_html(report, pictures), encoding="utf-8")

@@ -139,3 +139,20 @@ def test_the_marginal_caption_says_when_columns_are_left_out_of_the_figure(resul
     assert "columns are drawn" not in plots.marginal_caption(result.fidelity)
     many = dataclasses.replace(result.fidelity, marginals=result.fidelity.marginals * 13)  # 52 panels asked
     assert plots.marginal_caption(many).endswith(f"The first {plots.MAX_MARGINALS} of 52 columns are drawn.")
+
+
+def test_a_failed_write_leaves_no_empty_report_folder(result, tmp_path, monkeypatch):
+    # a verification trial: evaluate onto a full disk left an empty report folder behind
+    from synthaug.evaluate import report
+
+    def full(path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report, "atomic_path", full)
+    with pytest.raises(OSError):
+        report.write_report(result, tmp_path / "deep" / "rep")
+    assert not (tmp_path / "deep" / "rep").exists()
+    (tmp_path / "mine").mkdir()  # a folder the user made stays
+    with pytest.raises(OSError):
+        report.write_report(result, tmp_path / "mine")
+    assert (tmp_path / "mine").is_dir()

@@ -239,7 +239,7 @@ def _describe(meta: dict) -> None:
     console.print(f"{meta['model_type']} (format {meta['format_version']}, synthaug {meta['synthaug_version']})")
     console.print(f"strategy {params['strategy']}, loss {params['loss']}, trained on {training['n_rows']} rows "
                   f"in {training['seconds']}s ({fit_setup(meta)})")
-    classes = Table("class", _counts_heading(meta.get("privacy")), title=f"target {meta['target']['name']!r}")
+    classes = Table("class", _counts_heading(meta), title=f"target {meta['target']['name']!r}")
     for label, count in zip(meta["classes"], meta["class_counts"], strict=True):
         classes.add_row(str(label), str(count))
     console.print(classes)
@@ -256,9 +256,13 @@ def _describe(meta: dict) -> None:
     console.print(columns)
 
 
-def _counts_heading(privacy: dict | None) -> str:
-    """The class-count column's heading: under DP the counts are Laplace-noised (they replace the
-    exact ones in the model file, and need not add up to the row count), unless a public schema gave them."""
+def _counts_heading(meta: dict) -> str:
+    """The class-count column's heading: a public schema's counts (not the training rows'), or under DP
+    Laplace-noised ones (they replace the exact ones in the model file, and need not add up to the row
+    count)."""
+    if (meta.get("provenance") or {}).get("class_counts") == "public (given)":
+        return "class counts (the public schema's)"
+    privacy = meta.get("privacy")
     count_epsilon = (privacy or {}).get("count_epsilon", 0)
     if not privacy or not count_epsilon:
         return "training rows"

@@ -208,6 +208,10 @@ def test_datetime_columns_take_datetime_or_text_dtypes(dtype):
     (lambda f: f.assign(id=1, notes="x"), "data columns 'id', 'notes' are not declared; add them to the schema, "
      "list them under \"omitted\", or leave them out: drop=['id', 'notes']"),
     (lambda f: f.drop(columns=["visits", "city"]), "columns 'city', 'visits' are not in the data"),
+    # both at once (a trial met 'ward' first, 'capital-loss' on the next run), and no suggestion of a column
+    # that is declared and present ('capital-gain' for an absent 'capital-loss')
+    (lambda f: f.drop(columns="gain").assign(ward="A"), "public schema: data column 'ward' is not declared; add it "
+     "to the schema, list it under \"omitted\", or leave it out: drop=['ward']; and column 'gain' is not in the data"),
     (lambda f: f.assign(**{"patient id": 1}), "out: drop=['patient id']"),
     (lambda f: f.assign(age=["x"] * len(f)), "declared integer in the public schema but 60 value(s) are not numbers"),
     (lambda f: f.assign(gain=f["gain"] + 0.5), "fractional"),
@@ -536,3 +540,25 @@ def test_a_listed_class_without_training_rows_is_refused_saying_what_removing_it
     with pytest.raises(DataError, match="class\\(es\\) 'maybe' of the public schema have no training rows, and a "
                        "model cannot generate a class it never saw; .*a released model shows which listed classes"):
         TabularCGAN(public_schema=doc, random_state=0, **TINY).fit(private_table(0), y="label")
+
+
+def test_a_constant_column_that_the_data_contradicts_is_warned_with_a_count():
+    # a data-steward trial: race declared constant 'White' replaced 232 other values without a word
+    doc = schema_doc()
+    doc["columns"][3] = {"name": "colour", "kind": "constant", "value": "red"}
+    frame = private_table(0)
+    n_other = int((frame["colour"] != "red").sum())
+    with pytest.warns(synthaug.SynthaugWarning, match=f"column 'colour': {n_other} value\\(s\\) differ from the public "
+                      "schema's constant 'red'; the synthetic records all hold 'red'"):
+        TabularCGAN(public_schema=doc, random_state=0, **TINY).fit(frame, y="label")
+    assert 0 < n_other < len(frame)
+
+
+def test_inspect_heads_public_class_counts_as_the_schemas_not_training_rows():
+    # a data-steward trial: counts of 1000 and 300 from the schema were headed "training rows" (the data held 1155, 345)
+    from synthaug._cli_tabular import _counts_heading
+
+    public = {"provenance": {"class_counts": "public (given)"}, "privacy": {"count_epsilon": 0}}
+    assert _counts_heading(public) == "class counts (the public schema's)"
+    assert _counts_heading({"privacy": {"count_epsilon": 0.05}}) == "training rows, Laplace-noised (epsilon 0.05)"
+    assert _counts_heading({}) == "training rows"

@@ -19,7 +19,8 @@ def schema_command(
     data: Annotated[Path, typer.Argument(metavar="DATA",
                                          help="Table to draft the schema from (.csv, .csv.gz, .parquet or .pq).")],
     target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Public-schema JSON file to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Public-schema JSON file to write ('-': standard "
+                                         "output).")],
     categorical: Categorical = None,
     continuous: Continuous = None,
     drop: Drop = None,
@@ -43,7 +44,9 @@ def schema_command(
     from .tabular.draft_schema import DRAFT_WARNING, draft_public_schema
     from .tabular.schema import check_columns_exist
 
-    check_output_file(output, overwrite, {"DATA table": data}, "the schema")
+    to_stdout = str(output) == "-"  # a pipeline's `synthaug schema ... -o - | jq` had written a file named '-'
+    if not to_stdout:
+        check_output_file(output, overwrite, {"DATA table": data}, "the schema")
     frame = read_table(data)
     check_columns_exist(frame, column_names(drop), "--drop")
     document = draft_public_schema(frame, target, categorical=column_names(categorical),
@@ -52,8 +55,12 @@ def schema_command(
                                    min_count=min_count)
     rounded = " (rounded outward)" if round_bounds else " (the exact minimum and maximum)"
     warnings.warn(DRAFT_WARNING.format(rounded=rounded), SynthaugWarning, stacklevel=1)
+    text = json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    if to_stdout:
+        typer.echo(text, nl=False)  # the JSON alone: the draft warning goes to standard error
+        return
     with atomic_path(output) as tmp:
-        tmp.write_text(json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
     if not quiet:
         omitted = document["omitted"]
         left_out = f" (left out, listed as omitted: {', '.join(map(repr, omitted))})" if omitted else ""

@@ -403,6 +403,17 @@ def test_schema_draft_writes_unicode_categories_as_text(tmp_path):
     assert "東京" in city["categories"]
 
 
+def test_schema_to_standard_output_writes_only_the_json(tmp_path, monkeypatch):
+    # a data-steward trial: `synthaug schema ... -o -` wrote a file named '-'
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"x": [1.5, 2.5] * 10, "label": [0, 1] * 10}).to_csv(data, index=False)
+    result = run("schema", data, "--target", "label", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["target"]["classes"] == [0, 1]
+    assert "NOT public" in result.stderr and not (tmp_path / "-").exists()
+
+
 def test_schema_files_are_read_as_utf8_whatever_the_locale(tmp_path):
     import os
     import subprocess

@@ -28,6 +28,7 @@ import torch.distributed as dist
 from torch import nn
 
 from ._errors import DataError, SynthaugError
+from ._text import one_line
 
 TIMEOUT_ENV = "SYNTHAUG_DIST_TIMEOUT"
 DEFAULT_TIMEOUT = 600.0  # seconds a process waits for the others in one collective operation
@@ -146,7 +147,7 @@ def check_processes_agree(params: Mapping[str, object], features: pd.DataFrame, 
     for name in names:
         values = [settings.get(name, "(not given)") for settings in everyone]
         if len(set(values)) > 1:
-            shown = "; ".join(f"rank {rank}: {_short(value)}" for rank, value in enumerate(values)
+            shown = "; ".join(f"rank {rank}: {one_line(value, 80)}" for rank, value in enumerate(values)
                               if rank == 0 or value != values[0])
             raise DataError(f"torchrun: the processes were started with different settings: {name} differs "
                             f"({shown}); give every process the same options and the same table")
@@ -162,10 +163,6 @@ def table_fingerprint(features: pd.DataFrame, labels: pd.Series) -> str:
     return f"{len(features)} rows x {features.shape[1] + 1} columns, content {digest.hexdigest()}"
 
 
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _collective_failure(exc: RuntimeError, timeout: float) -> SynthaugError | None:
     """The one-line error for a collective that failed because of another process, else None (a bug)."""
     text = str(exc)
@@ -178,7 +175,7 @@ def _collective_failure(exc: RuntimeError, timeout: float) -> SynthaugError | No
                              f"({TIMEOUT_ENV} sets the wait): a process stopped, hangs, or runs other settings")
     first = text.splitlines()[0] if text else type(exc).__name__
     reason = re.sub(r"^\[[^\]]*\]\s*", "", first).split(". This is typically")[0]  # no source path, no advice
-    return SynthaugError(f"torchrun: lost another process ({_short(reason, 100)}): it stopped or failed; "
+    return SynthaugError(f"torchrun: lost another process ({one_line(reason, 100)}): it stopped or failed; "
                          "its own output says why")
 
 
@@ -250,7 +247,8 @@ def _signal_watchdog(grace: float = GRACE, exit_with: Callable[[int], None] | No
     try:
         previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
     except ValueError:
-        reader.close(), writer.close()
+        reader.close()
+        writer.close()
         yield
         return
     done = threading.Event()

@@ -141,9 +141,11 @@ def write_results(out_dir: Path, stem: str, payload: dict[str, Any], markdown: s
 
 
 def string_columns(frame) -> list[str]:
-    """Columns holding strings (object or string dtype): CTGAN's discrete columns."""
-    return [c for c in frame.columns
-            if frame[c].dtype == object or str(frame[c].dtype).startswith("string")]
+    """Columns holding strings (object or string dtype): CTGAN's discrete columns. pandas 3 reads
+    text as its ``str`` dtype, which ``str(dtype).startswith("string")`` missed (adult had none)."""
+    import pandas as pd
+
+    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
 
 
 def parse_set(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, Any]:

@@ -131,8 +131,8 @@ def make_table(n_rows: int, n_columns: int, seed: int) -> pd.DataFrame:
 
 
 def discrete_columns(frame: pd.DataFrame) -> list[str]:
-    """Object columns (categoricals and the target)."""
-    return [c for c in frame.columns if frame[c].dtype == object]
+    """Text columns (categoricals and the target)."""
+    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
 
 
 # ---------------------------------------------------------------- clocks

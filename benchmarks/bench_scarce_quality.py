@@ -180,7 +180,7 @@ def check_synthaug(X: pd.DataFrame, y: pd.Series, train: pd.DataFrame, target: s
     for col in set(X.columns) & set(features):
         if X[col].dtype != train[col].dtype:
             problems.append(f"{col}: dtype {X[col].dtype} != training {train[col].dtype}")
-        if train[col].dtype == object and not set(X[col].dropna()) <= set(train[col].dropna()):
+        if col in string_columns(train) and not set(X[col].dropna()) <= set(train[col].dropna()):
             problems.append(f"{col}: unseen categories")
     if y.dtype != train[target].dtype:
         problems.append(f"label dtype {y.dtype} != training {train[target].dtype}")

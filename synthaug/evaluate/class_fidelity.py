@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 
 from .._text import quoted
+from .canonical import MISSING
 from .fidelity import associations, ks_statistic, total_variation
 from .results import ColumnWithinClass, Marginal, MissingShare, WithinClassFidelity
-from .tables import MISSING, TableSchema
+from .tables import TableSchema
 
 MIN_CLASS_ROWS = 20
 """A class is compared only with at least this many real and this many synthetic rows."""
@@ -44,7 +45,7 @@ def compared_classes(
 
 
 def missing_mask(frame: pd.DataFrame, columns: list[str], schema: TableSchema) -> np.ndarray:
-    """(n, k) True where a value of ``columns`` is missing (NaN, or :data:`~.tables.MISSING` text)."""
+    """(n, k) True where a value of ``columns`` is missing (NaN, or :data:`~.canonical.MISSING` text)."""
     masks = [frame[c].isna().to_numpy() if c in schema.numeric else (frame[c] == MISSING).to_numpy()
              for c in columns]
     return np.column_stack(masks) if masks else np.zeros((len(frame), 0), bool)

@@ -12,8 +12,9 @@ from sklearn.linear_model import LogisticRegression
 from synthaug import SynthaugWarning
 from synthaug._cli_evaluate import _print_summary
 from synthaug.evaluate import class_fidelity, evaluate, fidelity, render_html
+from synthaug.evaluate.canonical import canonical
 from synthaug.evaluate.results import WithinClassFidelity, _plain
-from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate.tables import check_tables
 
 
 def trial_draw(n: int, seed: int) -> pd.DataFrame:

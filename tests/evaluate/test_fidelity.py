@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from synthaug.evaluate import fidelity
-from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate.canonical import canonical
+from synthaug.evaluate.tables import check_tables
 
 
 def test_cramers_v_perfect_and_none():

@@ -4,7 +4,7 @@ A class-conditional generator can match every pooled marginal and the pooled ass
 getting each class wrong: a column's missing values swapped between classes keep its pooled missing
 share, and a correlation of +0.8 in one class and -0.8 in the other pools to about 0 whether or not
 the synthetic rows keep it. Here each class with at least ``MIN_CLASS_ROWS`` rows in both tables is
-compared on its own, with the measures of :mod:`.fidelity`:
+compared on its own, with the measures of :mod:`.marginals` and :mod:`.associations`:
 
 * per feature, the marginal distance within the class (KS, which counts the gap in missing share,
   or total variation with missing as a category);
@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from .._text import quoted
+from .associations import associations
 from .canonical import MISSING
-from .fidelity import associations, ks_statistic, total_variation
+from .marginals import ks_statistic, total_variation
 from .results import ColumnWithinClass, Marginal, MissingShare, WithinClassFidelity
 from .tables import TableSchema
 

@@ -33,7 +33,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from synthaug.images.evaluate import CONDITIONS, evaluate_images
-from synthaug.images.folder import write_images
+from synthaug.images.writer import write_images
 
 
 def digits_split(seed: int, per_class: int) -> tuple[tuple, tuple]:

@@ -299,7 +299,8 @@ def filter_close_records(train, reference, synthetic, target: str, quantile: flo
     ``kinds``: ``categorical`` / ``continuous`` column lists for the distances (:func:`model_kinds`).
     """
     from .evaluate import distances
-    from .evaluate.tables import canonical, infer_schema
+    from .evaluate.canonical import canonical
+    from .evaluate.tables import infer_schema
 
     schema = infer_schema(train, target, **(kinds or {}))
     frames = [canonical(f, schema) for f in (train, reference, synthetic)]

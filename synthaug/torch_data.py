@@ -260,7 +260,7 @@ def _label_kind(labels) -> str | None:
 def _image_layout(images: np.ndarray) -> np.ndarray:
     """(N, H, W, C) images, C 1 or 3, from the layouts ImageCGAN takes ((N, H, W), (N, H, W, C), (N, C, H, W);
     RGBA loses its alpha channel, as in ImageCGAN), values as given."""
-    from .images.folder import to_nhwc
+    from .images.arrays import to_nhwc
 
     images = to_nhwc(images, "images")
     if images.dtype != np.uint8 and images.size and not 0 <= images.min() <= images.max() <= 1:

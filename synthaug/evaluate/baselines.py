@@ -21,9 +21,10 @@ from sklearn.preprocessing import OneHotEncoder
 
 from .._errors import SynthaugError
 from .._random import numpy_generator
+from .canonical import encode_labels
 from .defaults import BASELINES
 from .distances import nearest
-from .tables import TableSchema, encode_labels
+from .tables import TableSchema
 
 LABELS = {"synthetic": "synthetic", "smote": "SMOTE", "ros": "random oversampling"}
 SMOTE_NEIGHBOURS = 5

@@ -7,7 +7,7 @@ chance explains bias a measure, so each overlap gets a note (and a warning), and
 makes unfair are marked "inconclusive" where the evaluator can say so.
 
 Rows are compared by a 64-bit hash of all their values, on tables in canonical form
-(:func:`~.tables.canonical`); "chance" is the share of a table's rows equal to another of its rows
+(:func:`~.canonical.canonical`); "chance" is the share of a table's rows equal to another of its rows
 (different people can share every value), with three standard errors of that share as slack.
 """
 
@@ -20,7 +20,6 @@ import pandas as pd
 
 from .._text import option_name
 from .results import LeakageResult
-from .tables import shared_rows
 
 SHARED_TOLERANCE = 0.01
 """A table whose share of training rows exceeds what duplicates explain by more than this (plus three
@@ -47,11 +46,25 @@ def beyond_chance(n_shared: int, n_rows: int, natural: float, tolerance: float =
     return excess if n_shared and excess > tolerance + noise else None
 
 
+def shared_rows(train: pd.DataFrame, other: pd.DataFrame) -> tuple[int, float]:
+    """Rows of ``other`` identical to a training row, and the share that duplicates alone explain.
+
+    Both tables in canonical form (:func:`~.canonical.canonical`); rows are compared by a 64-bit hash of
+    all their values (vectorised). The second number is the share of training rows identical to
+    another training row: about the share of a disjoint sample of the same population that
+    matches a training row, where different people can share every value (adult has such rows).
+    """
+    train_hash = pd.util.hash_pandas_object(train, index=False).to_numpy()
+    other_hash = pd.util.hash_pandas_object(other, index=False).to_numpy()
+    n_shared = int(np.isin(other_hash, train_hash).sum())
+    return n_shared, float(pd.Series(train_hash).duplicated(keep=False).mean())
+
+
 def overlap_notes(train_c, test_c, holdout_c) -> tuple[list[str], bool]:
     """Notes on test (and holdout) rows that are training rows; False when privacy is not measurable.
 
     Rows count as shared beyond what the training table's own duplicates explain (see
-    :func:`~synthaug.evaluate.tables.shared_rows`), so natural duplicates raise nothing.
+    :func:`shared_rows`), so natural duplicates raise nothing.
     """
     notes, measurable = [], True
     tables = {"test": test_c} if holdout_c is None else {"holdout": holdout_c, "test": test_c}

@@ -4,7 +4,7 @@ A class-conditional generator can match every pooled marginal and the pooled ass
 getting each class wrong: a column's missing values swapped between classes keep its pooled missing
 share, and a correlation of +0.8 in one class and -0.8 in the other pools to about 0 whether or not
 the synthetic rows keep it. Here each class with at least ``MIN_CLASS_ROWS`` rows in both tables is
-compared on its own, with the measures of :mod:`.fidelity`:
+compared on its own, with the measures of :mod:`.marginals` and :mod:`.associations`:
 
 * per feature, the marginal distance within the class (KS, which counts the gap in missing share,
   or total variation with missing as a category);
@@ -24,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 from .._text import quoted
-from .fidelity import associations, ks_statistic, total_variation
+from .associations import associations
+from .canonical import MISSING
+from .marginals import ks_statistic, total_variation
 from .results import ColumnWithinClass, Marginal, MissingShare, WithinClassFidelity
-from .tables import MISSING, TableSchema
+from .tables import TableSchema
 
 MIN_CLASS_ROWS = 20
 """A class is compared only with at least this many real and this many synthetic rows."""
@@ -44,7 +46,7 @@ def compared_classes(
 
 
 def missing_mask(frame: pd.DataFrame, columns: list[str], schema: TableSchema) -> np.ndarray:
-    """(n, k) True where a value of ``columns`` is missing (NaN, or :data:`~.tables.MISSING` text)."""
+    """(n, k) True where a value of ``columns`` is missing (NaN, or :data:`~.canonical.MISSING` text)."""
     masks = [frame[c].isna().to_numpy() if c in schema.numeric else (frame[c] == MISSING).to_numpy()
              for c in columns]
     return np.column_stack(masks) if masks else np.zeros((len(frame), 0), bool)

@@ -1,16 +1,18 @@
 """Notes on the columns and classes of the tables ``evaluate`` was given: left-out columns,
-identifier-like and formatted-number columns, classes with no test rows."""
+identifier-like and formatted-number columns, classes with no test rows; and which columns are empty
+or identifier-like."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .._errors import DataError
 from .._text import columns_option, quoted
-from ..tabular.schema import CONVERT, FORMATTED
-from .tables import TableSchema, empty_columns, identifier_columns, without_columns
+from ..tabular.schema import CONVERT, FORMATTED, ID_MIN_ROWS, is_identifier_like
+from .tables import TableSchema, without_columns
 
 
 def classifier_features(train: pd.DataFrame, schema: TableSchema) -> tuple[TableSchema, list[str]]:
@@ -30,7 +32,7 @@ def classifier_features(train: pd.DataFrame, schema: TableSchema) -> tuple[Table
 def matching_notes(train: pd.DataFrame, schema: TableSchema) -> list[str]:
     """Notes on columns whose values would not compare as the user means them: numbers written as
     $1,234 or 12% (compared as categories), and identifier-like columns
-    (:func:`~.tables.identifier_columns`), which distances and classifiers would match records by."""
+    (:func:`identifier_columns`), which distances and classifiers would match records by."""
     ids, notes = identifier_columns(train, schema), [_formatted_note(schema.formatted)] if schema.formatted else []
     if not ids:
         return notes
@@ -56,3 +58,24 @@ def absent_class_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[
         shown = quoted(absent)
         return [f"class(es) {shown} have no test rows and are left out of the macro averages"]
     return []
+
+
+def identifier_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, ...]:
+    """Features of ``train`` (a raw table) that look like identifiers: those ``fit`` leaves out
+    (:func:`~synthaug.tabular.schema.is_identifier_like`), and whole numbers or text with a different
+    value in every one of at least ``ID_MIN_ROWS`` rows (a shuffled id column). Dates and columns given
+    as continuous are left alone; so are non-whole numbers (measurements are often all distinct)."""
+    def unique_ids(col: pd.Series) -> bool:
+        if len(col) < ID_MIN_ROWS or col.isna().any() or not col.is_unique:
+            return False
+        if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+            return bool(np.all(np.mod(col.to_numpy(np.float64), 1.0) == 0.0))
+        return col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
+
+    skip = set(schema.dates) | (set(schema.forced) & set(schema.numeric)) | set(schema.formatted)
+    return tuple(c for c in schema.features if c not in skip and (unique_ids(train[c]) or is_identifier_like(train[c])))
+
+
+def empty_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, ...]:
+    """The features of ``train`` (a raw table) with no value at all: every row missing."""
+    return tuple(c for c in schema.features if train[c].isna().all())

@@ -16,6 +16,7 @@ from .._text import option_name
 from ..privacy import leakage as _leakage
 from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
+from .canonical import canonical, encode_labels
 from .caveats import (
     copies_notes,
     far_below_notes,
@@ -30,7 +31,7 @@ from .fidelity import fidelity_caveats, run_fidelity
 from .options import as_int, as_ratios, check_detection_rows, check_options, check_ratios_add_records, drop_columns
 from .results import EvaluationResult
 from .subsample import check_max_synthetic, subsample_note, subsample_rows
-from .tables import as_names, canonical, check_tables, encode_labels, target_notes
+from .tables import as_names, check_tables, target_notes
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
 
 

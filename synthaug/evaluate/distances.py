@@ -70,7 +70,7 @@ def fit_space(
 ) -> DistanceSpace:
     """Ranges and medians from the ``real`` tables; categories and missingness from all tables.
 
-    Tables must be in canonical form (:func:`synthaug.evaluate.tables.canonical`): numerics as
+    Tables must be in canonical form (:func:`synthaug.evaluate.canonical.canonical`): numerics as
     float, categoricals as text with NaN already replaced by ``MISSING``.
     """
     frames = list(real) + list(extra)

@@ -1,21 +1,16 @@
-"""Check that the real and synthetic tables agree, and put them in one canonical form.
+"""Check that the real and synthetic tables agree, and learn their column kinds.
 
 Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted), a
 *date* when every present value is a date (``2021-03-04``, ``2021-03-04 10:30``; the rule
 ``fit`` uses, :func:`synthaug.tabular.datetimes.is_date_column`), and *categorical* otherwise
-(text, ``category``, ``bool``, objects). Dates are numeric everywhere after :func:`canonical`:
-seconds since 1970-01-01 UTC, so the marginal distances, the classifiers and the privacy
-distances compare them as times, not as labels. Any table may hold a date column as text or as
+(text, ``category``, ``bool``, objects). Any table may hold a date column as text or as
 ``datetime64`` (as Parquet files and DataFrames do); timedeltas are refused. The target is
 always treated as class labels. ``categorical`` / ``continuous`` (as ``fit`` takes them) override
 the inferred kind of the columns they name: a numeric-looking zip code compared as categories, a
-column of numbers held as text compared as numbers. Missing values:
-
-* categorical NaN becomes its own category, :data:`MISSING`, everywhere;
-* numeric NaN stays NaN here; classifiers impute the training median and add a missing
-  indicator, distances treat "missing" as a value (see :mod:`synthaug.evaluate.distances`);
-* a missing *target* is an error, never a silently dropped row;
-* an infinite number is an error (the classifiers and distances cannot use it).
+column of numbers held as text compared as numbers. A missing *target* is an error, never a
+silently dropped row; an infinite number is an error (the classifiers and distances cannot use
+it). :mod:`.canonical` puts the checked tables in one form (dates as seconds, missing categories
+as a category of their own).
 
 Error messages name the table and column and may name class labels, never a record.
 """
@@ -33,10 +28,8 @@ import pandas as pd
 
 from .._errors import DataError
 from .._text import closest_name, columns_option, option_name, quoted, stray_example
-from ..tabular.datetimes import day_first, is_date_column, parse_datetimes
-from ..tabular.schema import ID_MIN_ROWS, check_option_conflicts, check_text_numbers, is_identifier_like
-
-MISSING = "<missing>"
+from ..tabular.datetimes import day_first, is_date_column
+from ..tabular.schema import check_option_conflicts, check_text_numbers, is_identifier_like
 
 
 @dataclass(frozen=True)
@@ -78,22 +71,6 @@ def column_kind(series: pd.Series) -> str:
     if not pd.api.types.is_numeric_dtype(dtype):
         return "date" if is_date_column(series) else "categorical"
     return "numeric"
-
-
-def date_seconds(series: pd.Series, first: bool | None = None) -> np.ndarray:
-    """Dates (text or ``datetime64``) as float seconds since 1970-01-01 UTC; missing or unparsable: NaN.
-
-    ``first``: read ``dd/mm/yyyy`` text day first (None: as the column's own values say).
-    """
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        stamps = series
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            stamps = parse_datetimes(series.astype(object).where(series.notna(), None), first)
-    if getattr(stamps.dt, "tz", None) is not None:  # an instant; naive times read as UTC
-        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-    return ((stamps - pd.Timestamp("1970-01-01")) / pd.Timedelta(seconds=1)).to_numpy(np.float64, na_value=np.nan)
 
 
 def infer_schema(
@@ -272,61 +249,6 @@ def check_tables(
     return schema
 
 
-def canonical(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
-    """Columns in schema order; numerics as float64; categoricals as text with NaN -> MISSING.
-
-    Target labels become the training table's label objects (so ``1.0`` reads as ``1``); the
-    frame must have passed :func:`check_table`.
-    """
-    out = {}
-    for column in schema.numeric:
-        if column in schema.dates:
-            out[column] = date_seconds(frame[column], column in schema.day_first)
-        else:
-            out[column] = pd.to_numeric(frame[column], errors="raise").to_numpy(np.float64)
-    for column in schema.categorical:
-        out[column] = as_text(_whole_numbers(frame[column]) if column in schema.forced else frame[column])
-    labels = np.empty(len(schema.classes), dtype=object)
-    labels[:] = list(schema.classes)
-    out[schema.target] = labels[encode_labels(frame[schema.target], schema)]
-    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
-
-
-def shared_rows(train: pd.DataFrame, other: pd.DataFrame) -> tuple[int, float]:
-    """Rows of ``other`` identical to a training row, and the share that duplicates alone explain.
-
-    Both tables in canonical form (:func:`canonical`); rows are compared by a 64-bit hash of
-    all their values (vectorised). The second number is the share of training rows identical to
-    another training row: about the share of a disjoint sample of the same population that
-    matches a training row, where different people can share every value (adult has such rows).
-    """
-    train_hash = pd.util.hash_pandas_object(train, index=False).to_numpy()
-    other_hash = pd.util.hash_pandas_object(other, index=False).to_numpy()
-    n_shared = int(np.isin(other_hash, train_hash).sum())
-    return n_shared, float(pd.Series(train_hash).duplicated(keep=False).mean())
-
-
-def identifier_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, ...]:
-    """Features of ``train`` (a raw table) that look like identifiers: those ``fit`` leaves out
-    (:func:`~synthaug.tabular.schema.is_identifier_like`), and whole numbers or text with a different
-    value in every one of at least ``ID_MIN_ROWS`` rows (a shuffled id column). Dates and columns given
-    as continuous are left alone; so are non-whole numbers (measurements are often all distinct)."""
-    def unique_ids(col: pd.Series) -> bool:
-        if len(col) < ID_MIN_ROWS or col.isna().any() or not col.is_unique:
-            return False
-        if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-            return bool(np.all(np.mod(col.to_numpy(np.float64), 1.0) == 0.0))
-        return col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
-
-    skip = set(schema.dates) | (set(schema.forced) & set(schema.numeric)) | set(schema.formatted)
-    return tuple(c for c in schema.features if c not in skip and (unique_ids(train[c]) or is_identifier_like(train[c])))
-
-
-def empty_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, ...]:
-    """The features of ``train`` (a raw table) with no value at all: every row missing."""
-    return tuple(c for c in schema.features if train[c].isna().all())
-
-
 def without_columns(schema: TableSchema, columns: Sequence[str]) -> TableSchema:
     """``schema`` with ``columns`` (features) left out."""
     keep = lambda names: tuple(c for c in names if c not in set(columns))  # noqa: E731
@@ -334,35 +256,11 @@ def without_columns(schema: TableSchema, columns: Sequence[str]) -> TableSchema:
                                dates=keep(schema.dates), day_first=keep(schema.day_first), forced=keep(schema.forced))
 
 
-def encode_labels(labels: pd.Series | np.ndarray, schema: TableSchema) -> np.ndarray:
-    """Class labels -> integer codes 0..K-1 in ``schema.classes`` order (all labels are known)."""
-    lookup = {label: code for code, label in enumerate(schema.classes)}
-    return pd.Series(labels).map(lookup).to_numpy(dtype=np.int64)
-
-
 def as_names(names: Sequence[str] | str | None) -> tuple | None:
     """Column names as a tuple; a str is one name, not a sequence of its letters."""
     if names is None:
         return None
     return (names,) if isinstance(names, str) else tuple(names)
-
-
-def as_text(col: pd.Series, missing: str = MISSING) -> np.ndarray:
-    """A column's values as text (an object array of str), missing values as the category ``missing``."""
-    obj = col.astype(object)
-    return obj.where(obj.notna(), missing).astype(str).to_numpy()
-
-
-def _whole_numbers(col: pd.Series) -> pd.Series:
-    """A float column's whole numbers as integers (objects), so the category of 12345.0 (a column
-    with NaN) is the category of 12345 (one without); other columns as given."""
-    if not pd.api.types.is_float_dtype(col.dtype):
-        return col
-    values = col.to_numpy(np.float64)
-    whole = np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2**53)
-    out = col.astype(object)
-    out[whole] = values[whole].astype(np.int64)
-    return out
 
 
 def _check_numbers(col: pd.Series, column: str, name: str) -> None:

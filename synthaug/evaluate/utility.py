@@ -54,10 +54,11 @@ from .._random import child_seed, numpy_generator
 from .._text import one_line, quoted
 from . import stats as _stats
 from .baselines import baseline_records, smote_problem
+from .canonical import encode_labels
 from .metrics import METRICS, bootstrap_weights, weighted_scores
 from .results import Estimate, Uplift, UtilityResult
 from .subsample import cap_option
-from .tables import TableSchema, encode_labels
+from .tables import TableSchema
 
 Progress = Callable[[str], None]
 

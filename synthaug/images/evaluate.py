@@ -26,8 +26,9 @@ from .._paths import atomic_path, report_folder
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, quoted
+from .arrays import check_labels, convert_channels, prepare_images, resize_batch
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
-from .folder import check_labels, convert_channels, prepare_images, read_images, resize_batch
+from .folder import read_images
 from .grid import image_grid
 from .metrics import class_diversity, count_shared, duplicated_share, frechet_distance, nearest_distances
 from .notes import (

@@ -16,8 +16,8 @@ from .._checks import is_betas, is_real, is_whole
 from .._errors import DataError
 from ..gan.losses import check_loss
 from ..privacy.dp import check_budget, check_dp_request
+from .arrays import check_channels, check_image_size
 from .diffaugment import parse_policy
-from .folder import check_channels, check_image_size
 
 
 def check_params(params: Mapping[str, Any]) -> None:

@@ -19,9 +19,10 @@ from .._text import option_name
 from ..persist import GRID_FILE, known_params, save_model
 from ..privacy.dp import secret_seed
 from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
+from .arrays import check_labels, prepare_images
 from .diffaugment import parse_policy
 from .dp_plan import plan_dp, privacy_record_for
-from .folder import ImageWriter, check_labels, prepare_images, read_images
+from .folder import read_images
 from .grid import image_grid, remove_step_grids, save_png, step_grid_path
 from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier
 from .metrics import diversity_ratio
@@ -29,6 +30,7 @@ from .model_file import meta_and_tensors, restore_fitted
 from .networks import Discriminator, Generator, ImageNetConfig
 from .params import check_params
 from .training import ImageTrainConfig, latent, train_image_gan
+from .writer import ImageWriter
 
 MODEL_TYPE = "ImageCGAN"
 COLLAPSE_RATIO = 0.5  # warn when synthetic within-class diversity falls below this share of real

@@ -50,8 +50,9 @@ from .._errors import DataError
 from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from ..evaluate import distances as _dist
 from ..evaluate import stats as _stats
+from ..evaluate.canonical import canonical
 from ..evaluate.results import Histogram, LeakageResult, RiskMeasure
-from ..evaluate.tables import TableSchema, as_names, canonical, check_tables
+from ..evaluate.tables import TableSchema, as_names, check_tables
 
 TOLERANCES: Mapping[str, float] = {
     "dcr_share": 0.05,

@@ -20,7 +20,7 @@ FLAG: Rule = (lambda v: isinstance(v, bool), "true or false")
 NUMBER: Rule = (lambda v: is_real(v) and math.isfinite(v), "a finite number")
 LABEL = (str, int, float)  # JSON scalars (a bool is an int)
 LABELS: Rule = (lambda v: isinstance(v, list) and all(isinstance(c, LABEL) for c in v), "a list of categories")
-# key: (rule, required); keys that older files lack are optional (decimals and text_format: columns.py checks them)
+# key: (rule, required); keys that older files lack are optional (decimals, text_format: numeric_codec.py checks them)
 RULES: dict[str, dict[str, tuple[Rule, bool]]] = {
     "numeric": {"lo": (NUMBER, True), "hi": (NUMBER, True), "has_missing": (FLAG, True),
                 "resolution_ns": ((lambda v: v in UNITS_NS and not isinstance(v, (bool, float)),

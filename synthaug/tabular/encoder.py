@@ -7,8 +7,10 @@ import pandas as pd
 
 from .._errors import ModelFileError
 from .._text import one_line
+from .categorical_codecs import CategoricalCodec, ConstantCodec
 from .codec_state import check_state
-from .columns import CategoricalCodec, ConstantCodec, NumericCodec, Span
+from .columns import Span
+from .numeric_codec import NumericCodec
 from .schema import ColumnSpec
 
 Codec = NumericCodec | CategoricalCodec | ConstantCodec

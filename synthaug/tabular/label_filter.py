@@ -27,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from .._checks import is_real
 from .._errors import DataError, warn
 from .._text import none_name, param_name
-from ..evaluate.tables import as_text
+from ..evaluate.canonical import as_text
 from .columns import to_float
 from .schema import ColumnSpec
 

@@ -43,7 +43,7 @@ from .._checks import is_real
 from .._errors import DataError
 from .._text import none_name, param_name
 from ..evaluate import distances as _dist
-from ..evaluate.tables import MISSING, as_text
+from ..evaluate.canonical import MISSING, as_text
 from .columns import to_float
 from .schema import ColumnSpec
 

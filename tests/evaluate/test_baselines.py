@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from synthaug.evaluate.baselines import random_oversample_records, smote_problem, smote_records
-from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate.canonical import canonical
+from synthaug.evaluate.tables import check_tables
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from sklearn.linear_model import LogisticRegression
 
 from synthaug import SynthaugWarning
 from synthaug._cli_evaluate import _print_summary
-from synthaug.evaluate import class_fidelity, evaluate, fidelity, render_html
+from synthaug.evaluate import class_fidelity, evaluate, fidelity, marginals, render_html
+from synthaug.evaluate.canonical import canonical
 from synthaug.evaluate.results import WithinClassFidelity, _plain
-from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate.tables import check_tables
 
 
 def trial_draw(n: int, seed: int) -> pd.DataFrame:
@@ -95,7 +96,7 @@ def test_class_weights_by_hand():
     })
     schema = check_tables(real, "label", {"synthetic": synthetic})
     r, s = canonical(real, schema), canonical(synthetic, schema)
-    pooled = [fidelity.marginal(c, r[c], s[c], c in schema.numeric) for c in schema.features]
+    pooled = [marginals.marginal(c, r[c], s[c], c in schema.numeric) for c in schema.features]
     w, notes = class_fidelity.class_fidelity(r, s, schema, pooled)
     assert w.class_weights == pytest.approx({"a": 0.6, "b": 0.4})  # real counts 30:20; synthetic's 20:40 ignored
     assert w.skipped == ["c"] and "'c'" in notes[0] and "fewer than 20" in notes[0]

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from synthaug import DataError
 from synthaug.cli import app
 from synthaug.evaluate import evaluate
-from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate.canonical import canonical
+from synthaug.evaluate.tables import check_tables
 from synthaug.evaluate.utility import preprocessor
 from synthaug.privacy import assess_leakage
 from tests.conftest import ZIPS, make_zip_table

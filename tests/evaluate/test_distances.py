@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from synthaug.evaluate import distances as dist
-from synthaug.evaluate.tables import MISSING
+from synthaug.evaluate.canonical import MISSING
 
 
 def _space(frame):

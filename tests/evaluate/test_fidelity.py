@@ -4,40 +4,41 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthaug.evaluate import fidelity
-from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate import associations, detection, fidelity, marginals
+from synthaug.evaluate.canonical import canonical
+from synthaug.evaluate.tables import check_tables
 
 
 def test_cramers_v_perfect_and_none():
     a = np.array([0] * 10 + [1] * 10)
     # table [[10, 0], [0, 10]]: phi^2 = 1, corrected 1 - 1/19 over min(k, r) corrected - 1 = 18/19
-    assert fidelity.cramers_v(a, a) == pytest.approx(1.0)
-    assert fidelity.cramers_v(a, np.tile([0, 1], 10)) == 0.0
-    assert fidelity.cramers_v(a, np.zeros(20)) == 0.0
+    assert associations.cramers_v(a, a) == pytest.approx(1.0)
+    assert associations.cramers_v(a, np.tile([0, 1], 10)) == 0.0
+    assert associations.cramers_v(a, np.zeros(20)) == 0.0
 
 
 def test_correlation_ratio_by_hand():
     cats = np.array(["a", "a", "b", "b"])
-    assert fidelity.correlation_ratio(cats, np.array([1.0, 1.0, 3.0, 3.0])) == pytest.approx(1.0)
-    assert fidelity.correlation_ratio(cats, np.array([1.0, 3.0, 1.0, 3.0])) == pytest.approx(0.0)
+    assert associations.correlation_ratio(cats, np.array([1.0, 1.0, 3.0, 3.0])) == pytest.approx(1.0)
+    assert associations.correlation_ratio(cats, np.array([1.0, 3.0, 1.0, 3.0])) == pytest.approx(0.0)
     # means 1.5 and 3.5 around 2.5: between 4 * 1, total 1 + 0.25*... -> 4 / 5
-    assert fidelity.correlation_ratio(cats, np.array([1.0, 2.0, 3.0, 4.0])) == pytest.approx(np.sqrt(4 / 5))
+    assert associations.correlation_ratio(cats, np.array([1.0, 2.0, 3.0, 4.0])) == pytest.approx(np.sqrt(4 / 5))
 
 
 def test_marginal_distances_by_hand():
-    assert fidelity.ks_statistic(np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, np.nan])) == 1.0
+    assert marginals.ks_statistic(np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, np.nan])) == 1.0
     values = np.arange(10.0)
     with_gaps = np.where(values % 2 == 0, np.nan, values)  # half missing, the rest from the same range
-    assert fidelity.ks_statistic(np.r_[values, values], np.r_[values, with_gaps]) == pytest.approx(0.25)
-    assert fidelity.ks_statistic(values, np.full(4, np.nan)) == 1.0  # never present vs always present
-    assert np.isnan(fidelity.ks_statistic(values, values[:0]))
-    tv = fidelity.total_variation(pd.Series(["a", "a", "b", "b"]), pd.Series(["a", "b", "b", "c"]))
+    assert marginals.ks_statistic(np.r_[values, values], np.r_[values, with_gaps]) == pytest.approx(0.25)
+    assert marginals.ks_statistic(values, np.full(4, np.nan)) == 1.0  # never present vs always present
+    assert np.isnan(marginals.ks_statistic(values, values[:0]))
+    tv = marginals.total_variation(pd.Series(["a", "a", "b", "b"]), pd.Series(["a", "b", "b", "c"]))
     assert tv == pytest.approx(0.25)  # |0.5-0.25| + |0.5-0.5| + |0-0.25| = 0.5, halved
 
 
 def test_rare_categories_are_not_named():
     real = pd.Series(["common"] * 20 + ["rare-one"])
-    m = fidelity.marginal("c", real, real, numeric=False)
+    m = marginals.marginal("c", real, real, numeric=False)
     assert "rare-one" not in m.bins
     assert m.bins == ["common", "(other)"]
 
@@ -46,12 +47,12 @@ def test_numeric_bin_edges_are_round_numbers_not_record_values():
     # with 41 rows the 2.5th and 97.5th percentiles are exactly the 2nd smallest and largest value
     values = np.random.default_rng(0).normal(size=41) * 3.0
     values[np.argsort(values)[[1, -2]]] = [-3.7890123, 4.2345678]
-    m = fidelity.marginal("x", pd.Series(values), pd.Series(values), numeric=True)
+    m = marginals.marginal("x", pd.Series(values), pd.Series(values), numeric=True)
     assert m.bins[0] <= -3.7890123 and m.bins[-1] >= 4.2345678
     assert not set(m.bins) & set(values.tolist())
     assert (m.bins[0], m.bins[-1]) == (-3.8, 4.3)
-    assert fidelity.plot_range(np.array([5.0, 5.0])) == (5.0, 6.0)
-    assert fidelity.plot_range(np.array([])) == (0.0, 1.0)
+    assert marginals.plot_range(np.array([5.0, 5.0])) == (5.0, 6.0)
+    assert marginals.plot_range(np.array([])) == (0.0, 1.0)
 
 
 @pytest.mark.parametrize("values", [
@@ -61,7 +62,7 @@ def test_numeric_bin_edges_are_round_numbers_not_record_values():
     np.random.default_rng(2).integers(0, 100_000, 300).astype(float),
 ])
 def test_no_bin_edge_is_a_value_of_the_column(values):
-    edges = fidelity.bin_edges(values)
+    edges = marginals.bin_edges(values)
     assert not np.isin(edges, values).any()
     assert 10 <= len(edges) - 1 <= 21 and np.all(np.diff(edges) > 0)
     lo, hi = np.quantile(values, [0.025, 0.975])
@@ -88,10 +89,10 @@ def test_a_copy_of_the_training_table_is_undetectable_not_anti_detected(splits):
     # label fell in different folds, so each was scored by a model that had learnt the twin
     schema = check_tables(splits["train"], "label", {})
     train, fresh = canonical(splits["train"], schema), canonical(splits["fresh"], schema)
-    copy = fidelity.detection_auc(train, train, schema, seed=0)
+    copy = detection.detection_auc(train, train, schema, seed=0)
     assert copy.value == pytest.approx(0.5) and copy.low < 0.5 < copy.high
     assert "150 of 150 synthetic rows compared equal a real row" in copy.method
-    half = fidelity.detection_auc(train, pd.concat([train[:75], fresh[:75]], ignore_index=True), schema, seed=0)
+    half = detection.detection_auc(train, pd.concat([train[:75], fresh[:75]], ignore_index=True), schema, seed=0)
     assert half.low < 0.5 < half.high and "75 of 150" in half.method
 
 
@@ -103,22 +104,22 @@ def test_a_table_of_fewer_contents_than_folds_is_measured_not_a_crash():
     real, synthetic = table(200), table(200)
     schema = check_tables(real, "y", {})
     real, synthetic = canonical(real, schema), canonical(synthetic, schema)
-    features = fidelity._codes(pd.concat([real, synthetic]), schema)
-    folds, _ = fidelity.content_folds(features, np.repeat([0.0, 1.0], 200), 5, 0)
+    features = detection._codes(pd.concat([real, synthetic]), schema)
+    folds, _ = detection.content_folds(features, np.repeat([0.0, 1.0], 200), 5, 0)
     assert len(folds) == 4 and all(len(test) for _, test in folds)
-    auc = fidelity.detection_auc(real, synthetic, schema, seed=0)
+    auc = detection.detection_auc(real, synthetic, schema, seed=0)
     assert 0.3 < auc.value < 0.7 and "200 of 200 synthetic rows" in auc.method
 
 
 def test_content_folds_are_stratified_folds_without_repeats_and_keep_twins_together():
     rng = np.random.default_rng(0)
     features, is_synth = rng.normal(size=(40, 2)), np.repeat([0.0, 1.0], [30, 10])
-    folds, shared = fidelity.content_folds(features, is_synth, 5, seed=3)
-    reference = fidelity.StratifiedKFold(5, shuffle=True, random_state=3).split(features, is_synth)
+    folds, shared = detection.content_folds(features, is_synth, 5, seed=3)
+    reference = detection.StratifiedKFold(5, shuffle=True, random_state=3).split(features, is_synth)
     assert shared == 0
     assert all(np.array_equal(a[1], b[1]) for a, b in zip(folds, reference, strict=True))
     features[30:] = features[:10]  # the synthetic rows copy the first ten real rows
-    folds, shared = fidelity.content_folds(features, is_synth, 5, seed=3)
+    folds, shared = detection.content_folds(features, is_synth, 5, seed=3)
     fold_of = np.empty(40, int)
     for k, (_, test) in enumerate(folds):
         fold_of[test] = k
@@ -194,12 +195,13 @@ def test_whole_weights_act_as_repeated_rows():
     x[[2, 5]] = np.nan
     w = rng.integers(1, 4, 12).astype(float)
     rep = lambda v: np.repeat(v, w.astype(int))  # noqa: E731
-    assert fidelity.ks_statistic(x, y, w) == pytest.approx(fidelity.ks_statistic(rep(x), y))
-    tv = fidelity.total_variation(pd.Series(cats), pd.Series(other), w)
-    assert tv == pytest.approx(fidelity.total_variation(pd.Series(rep(cats)), pd.Series(other)))
-    assert fidelity.spearman(x, y, w) == pytest.approx(fidelity.spearman(rep(x), rep(y)))
-    assert fidelity.correlation_ratio(cats, x, w) == pytest.approx(fidelity.correlation_ratio(rep(cats), rep(x)))
-    assert fidelity.cramers_v(cats, other, w) == pytest.approx(fidelity.cramers_v(rep(cats), rep(other)))
+    assert marginals.ks_statistic(x, y, w) == pytest.approx(marginals.ks_statistic(rep(x), y))
+    tv = marginals.total_variation(pd.Series(cats), pd.Series(other), w)
+    assert tv == pytest.approx(marginals.total_variation(pd.Series(rep(cats)), pd.Series(other)))
+    assert associations.spearman(x, y, w) == pytest.approx(associations.spearman(rep(x), rep(y)))
+    eta = associations.correlation_ratio
+    assert eta(cats, x, w) == pytest.approx(eta(rep(cats), rep(x)))
+    assert associations.cramers_v(cats, other, w) == pytest.approx(associations.cramers_v(rep(cats), rep(other)))
 
 
 def test_a_detection_auc_wholly_below_one_half_gets_a_note():

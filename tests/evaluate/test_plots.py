@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from synthaug.evaluate import plots
+from synthaug.evaluate.canonical import canonical
 from synthaug.evaluate.fidelity import run_fidelity
-from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate.tables import check_tables
 
 
 def test_dollar_signs_in_names_are_text_not_mathtext(make_frame):

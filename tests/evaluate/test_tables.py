@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError
-from synthaug.evaluate.tables import MISSING, canonical, check_tables, column_kind, identifier_columns, shared_rows
+from synthaug.evaluate.canonical import MISSING, canonical
+from synthaug.evaluate.caveats import shared_rows
+from synthaug.evaluate.column_notes import identifier_columns
+from synthaug.evaluate.tables import check_tables, column_kind
 from synthaug.tabular.schema import infer_schema as fit_schema
 
 

@@ -7,7 +7,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from synthaug import DataError
-from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate.canonical import canonical
+from synthaug.evaluate.tables import check_tables
 from synthaug.evaluate.utility import (
     accepts_sparse,
     additions_for,

@@ -81,7 +81,7 @@ def test_evaluate_images_cli(tmp_path, images):
     from rich.console import Console
 
     from synthaug._cli_image import evaluate_images_cli
-    from synthaug.images.folder import write_images
+    from synthaug.images.writer import write_images
 
     x, codes = images
     write_images(tmp_path / "train.npz", x, codes)
@@ -96,7 +96,7 @@ def test_evaluate_images_cli(tmp_path, images):
 
 
 def test_no_real_images_leaves_the_closest_pairs_out_of_the_report(tmp_path, images):
-    from synthaug.images.folder import write_images
+    from synthaug.images.writer import write_images
 
     x, codes = images
     write_images(tmp_path / "train.npz", x, codes)
@@ -126,7 +126,7 @@ def test_judge_option_chooses_the_cas_judges_images_and_is_checked(tmp_path, ima
     """The judge was a Python-only choice; the CLI always trained it on train+test."""
     import json
 
-    from synthaug.images.folder import write_images
+    from synthaug.images.writer import write_images
 
     x, codes = images
     write_images(tmp_path / "train.npz", x, codes)
@@ -244,7 +244,7 @@ def test_sample_replaces_an_earlier_sample_folder_but_an_npz_file_only_with_over
 
 def test_evaluate_warns_when_the_synthetic_images_lack_classes(tmp_path, images):
     # exit 0 and no word: the synthetic-only score covered fewer classes than the test set has
-    from synthaug.images.folder import write_images
+    from synthaug.images.writer import write_images
 
     x, codes = images
     write_images(tmp_path / "train.npz", x, codes)
@@ -288,7 +288,7 @@ def test_fit_and_sample_help_describe_the_image_forms_too():
 
 
 def test_sample_counts_images_not_rows(tmp_path, images):
-    from synthaug.images.folder import write_images
+    from synthaug.images.writer import write_images
 
     x, codes = images
     write_images(tmp_path / "train.npz", x, codes)

@@ -6,14 +6,9 @@ import pytest
 from PIL import Image
 
 from synthaug import DataError, SynthaugWarning
-from synthaug.images.folder import (
-    convert_channels,
-    prepare_images,
-    read_images,
-    resize_batch,
-    to_uint8,
-    write_images,
-)
+from synthaug.images.arrays import convert_channels, prepare_images, resize_batch, to_uint8
+from synthaug.images.folder import read_images
+from synthaug.images.writer import write_images
 
 
 def test_reads_class_folders(image_folder, images):
@@ -147,7 +142,7 @@ def test_pillow_is_a_declared_dependency():
     from pathlib import Path
 
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
-    # folder.py and grid.py import PIL; 9.4 has Image.Resampling and exif_transpose(in_place=True)
+    # folder.py, writer.py and grid.py import PIL; 9.4 has Image.Resampling and exif_transpose(in_place=True)
     assert "pillow>=9.4" in [d.lower().replace(" ", "") for d in project["dependencies"]]
 
 
@@ -374,7 +369,8 @@ def test_a_sample_folder_inside_the_data_is_not_read_as_a_class(tmp_path, images
 
 def test_whole_number_float_labels_are_read_as_integers(tmp_path):
     # y.astype(float) in an .npz: fit made classes '0.0', '1.0', and evaluate refused test labels 0, 1
-    from synthaug.images.folder import check_labels, read_npz
+    from synthaug.images.arrays import check_labels
+    from synthaug.images.folder import read_npz
     from synthaug.images.synthesizer import ImageCGAN
 
     from .conftest import TINY, make_images

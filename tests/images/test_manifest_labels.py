@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from synthaug import SynthaugWarning
-from synthaug.images.folder import read_images, write_images
+from synthaug.images.folder import read_images
+from synthaug.images.writer import write_images
 
 
 def _images(n: int, seed: int = 0) -> np.ndarray:

@@ -18,7 +18,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def image_folder(tmp_path):
-    from synthaug.images.folder import write_images
+    from synthaug.images.writer import write_images
 
     x, codes = make_images()
     write_images(tmp_path / "data", x, np.array([f"class_{c}" for c in codes]))

@@ -9,7 +9,8 @@ import pytest
 from sklearn.datasets import load_breast_cancer
 
 from synthaug.evaluate.baselines import smote_records
-from synthaug.evaluate.tables import canonical, check_tables
+from synthaug.evaluate.canonical import canonical
+from synthaug.evaluate.tables import check_tables
 from synthaug.privacy import assess_leakage
 from synthaug.privacy.leakage import _nndr, balanced_share
 

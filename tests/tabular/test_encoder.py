@@ -311,7 +311,7 @@ def test_folded_rows_of_a_class_with_few_kept_rows_are_not_piled_onto_them():
 
 def test_a_constant_boolean_with_missing_values_decodes_to_true_and_missing():
     # a public schema's "bool" constant with missing values came back as 1.0 / NaN (float64)
-    from synthaug.tabular.columns import ConstantCodec
+    from synthaug.tabular.categorical_codecs import ConstantCodec
     from synthaug.tabular.schema import ColumnSpec
 
     spec = ColumnSpec("flag", "constant", "bool", True)

@@ -1,0 +1,153 @@
+"""Check and convert image arrays and their labels.
+
+Images travel as ``uint8`` arrays of shape (N, S, S, C) with C = 1 (gray) or 3 (RGB); labels
+as a 1-d array. Arrays given in other layouts (channels first, no channel axis, RGBA) or as
+floats in 0..1 are converted; anything else is a DataError naming where the array came from.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .._checks import is_whole
+from .._errors import DataError
+
+CHANNELS = ("auto", "gray", "rgb")
+MIN_SIZE, MAX_SIZE = 8, 64
+
+
+def check_labels(labels, source: str = "y") -> np.ndarray:
+    """1-d class labels with none missing (None or NaN is a DataError naming ``source``); bytes,
+    dates and labels of mixed types that cannot be sorted (e.g. 1 and "a") become text, so the
+    classes can be written to model.json; complex numbers are refused. Float labels that are all whole
+    numbers (``y.astype(float)``) become integers, so that fit, sample and evaluate call the class 3,
+    not '3.0' (evaluate then refused integer test labels as "not among the training classes")."""
+    import pandas as pd
+
+    labels = np.asarray(labels)
+    n_missing = int(np.sum(pd.isna(labels))) if labels.dtype.kind in "fcOmM" else 0
+    if n_missing:
+        raise DataError(f"{source}: {n_missing} of {len(labels)} labels are missing (None or NaN); "
+                        "drop those images or give them a class")
+    if labels.dtype.kind in "cV":
+        raise DataError(f"{source}: labels must be numbers, text or booleans; got dtype {labels.dtype}")
+    if labels.dtype.kind == "S":
+        return np.char.decode(labels, "utf-8", errors="replace")
+    if labels.dtype.kind in "mM":
+        return labels.astype(str)
+    if labels.dtype.kind == "f" and np.all(np.mod(labels, 1.0) == 0.0) and np.all(np.abs(labels) <= 2.0**53):
+        return labels.astype(np.int64)
+    if labels.dtype == object:
+        try:
+            np.unique(labels)
+        except TypeError:
+            labels = labels.astype(str)
+    return labels
+
+
+def prepare_images(images, image_size: int | None = None, channels: str = "auto",
+                   source: str = "X") -> np.ndarray:
+    """Validate an array of images and return uint8 (N, S, S, C), resized and converted.
+
+    Accepts (N, H, W), (N, H, W, C) or (N, C, H, W) with C in 1, 3, 4; uint8 (0..255) or
+    floats in 0..1.
+    """
+    x = to_uint8(np.asarray(images), source)
+    size = image_size if image_size is not None else default_size([x.shape[1:3]])
+    x = convert_channels(x, resolve_channels(channels, has_colour(x)))
+    return resize_batch(x, size)
+
+
+def to_nhwc(x: np.ndarray, source: str = "X") -> np.ndarray:
+    """(N, H, W, C) images with C 1 or 3 from (N, H, W), (N, H, W, C) or (N, C, H, W) with C in 1, 3
+    or 4 (RGBA: the alpha channel is dropped); values as given. Else a DataError naming ``source``."""
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4:
+        raise DataError(f"{source}: expected images of shape (N, H, W), (N, H, W, C) or (N, C, H, W); got {x.shape}")
+    if x.shape[-1] not in (1, 3, 4) and x.shape[1] in (1, 3, 4):
+        x = x.transpose(0, 2, 3, 1)  # (N, C, H, W) -> (N, H, W, C)
+    if x.shape[-1] not in (1, 3, 4):
+        raise DataError(f"{source}: images need 1, 3 or 4 channels; got shape {x.shape}")
+    return x[..., :3] if x.shape[-1] == 4 else x
+
+
+def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
+    """(N, H, W, C) uint8 from the accepted layouts and value ranges, or a DataError."""
+    x = to_nhwc(x, source)
+    if len(x) == 0:
+        raise DataError(f"{source}: holds no images (shape {x.shape})")
+    if x.dtype == np.uint8:
+        return np.ascontiguousarray(x)
+    if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+        raise DataError(f"{source}: images must be numbers; got dtype {x.dtype}")
+    if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
+        raise DataError(f"{source}: images contain NaN or infinite values")
+    low, high = float(x.min()), float(x.max())
+    if np.issubdtype(x.dtype, np.integer) and low >= 0 and high <= 255 and high > 1:
+        raise DataError(f"{source}: integer images must have dtype uint8; got {x.dtype} with values "
+                        f"{low:g}..{high:g}: use x.astype(np.uint8) if 255 is white, else divide by the "
+                        f"maximum ({_scale_hint(high, uint8_said=True)})")
+    if low < 0 or high > 1:
+        raise DataError(f"{source}: image values must be uint8 (0..255) or floats in 0..1; got range "
+                        f"{low:g}..{high:g} (divide by the maximum, {_scale_hint(high)})")
+    return np.round(x * 255.0).astype(np.uint8)
+
+
+def _scale_hint(high: float, uint8_said: bool = False) -> str:
+    """An example divisor for images whose maximum is ``high``: digits' 16 only when it could be digits,
+    255 for values up to 255 (unless the message already offered ``astype(np.uint8)`` for them)."""
+    if high <= 16:
+        return "e.g. x / 16 for scikit-learn digits"
+    return "e.g. x / 255 for values in 0..255" if high <= 255 and not uint8_said else "e.g. x / x.max()"
+
+
+def has_colour(x: np.ndarray) -> bool:
+    """Whether any pixel of (N, H, W, C) uint8 images differs between channels."""
+    return x.shape[-1] == 3 and bool((x[..., 0] != x[..., 1]).any() or (x[..., 1] != x[..., 2]).any())
+
+
+def resolve_channels(channels: str, colour: bool) -> int:
+    return {"gray": 1, "rgb": 3}.get(channels, 3 if colour else 1)
+
+
+def convert_channels(x: np.ndarray, n_channels: int) -> np.ndarray:
+    """(N, H, W, C) uint8 -> (N, H, W, n_channels); colour to gray by ITU-R 601 luma."""
+    if x.shape[-1] == n_channels:
+        return x
+    if n_channels == 3:
+        return np.repeat(x, 3, axis=-1)
+    luma = x.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    return np.clip(np.round(luma), 0, 255).astype(np.uint8)[..., None]
+
+
+def resize_batch(x: np.ndarray, size: int) -> np.ndarray:
+    """Resize (N, H, W, C) uint8 to (N, size, size, C) with antialiased bilinear filtering."""
+    if x.shape[1:3] == (size, size):
+        return x
+    t = torch.from_numpy(x).permute(0, 3, 1, 2).float()  # (N, C, H, W)
+    out = F.interpolate(t, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
+    return out.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous().numpy()
+
+
+def default_size(shapes: Sequence[tuple[int, int]]) -> int:
+    """The most common longer side among ``shapes``, clipped to 8..64."""
+    common = Counter(max(int(h), int(w)) for h, w in shapes).most_common(1)[0][0]
+    return int(min(max(common, MIN_SIZE), MAX_SIZE))
+
+
+def check_image_size(size) -> int:
+    if not is_whole(size) or not MIN_SIZE <= size <= MAX_SIZE:
+        raise DataError(f"image_size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}; got {size!r}")
+    return int(size)
+
+
+def check_channels(channels) -> str:
+    if channels not in CHANNELS:
+        raise DataError(f"channels must be one of {', '.join(CHANNELS)}; got {channels!r}")
+    return channels

@@ -334,6 +334,7 @@ def share(
     would make the near-copy gate pass by construction).
     """
     from .evaluate import evaluate, write_report
+    from .evaluate.core import seeds_key
     from .evaluate.tables import infer_schema
     from .tabular.synthesizer import TabularCGAN
 
@@ -379,8 +380,9 @@ def share(
                                "closer to a training row than the holdout's quantile")
     # the holdout is the test set and the privacy reference: given as both, the report says so; the gates
     # measure every released record (evaluate's max_synthetic would count exact copies in a sample only)
-    result = evaluate(train, reference, synthetic, target, reference, baselines=(), n_seeds=n_seeds,
-                      random_state=random_state, max_synthetic=None, **kinds)
+    with seeds_key("share.seeds"):  # a [share] run's one-seed note names its own key, not evaluate.seeds
+        result = evaluate(train, reference, synthetic, target, reference, baselines=(), n_seeds=n_seeds,
+                          random_state=random_state, max_synthetic=None, **kinds)
     result.notes.append(holdout_note(len(reference), n_threshold))
     if left_out:
         result.notes.append(left_out_note(left_out))

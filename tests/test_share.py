@@ -733,3 +733,18 @@ def test_a_misspelt_target_gets_the_closest_column_name(tmp_path):
                                       str(tmp_path / "r")])
     assert result.exit_code == 2
     assert result.output.strip() == "error: target column 'lable' not found (did you mean 'label'?)"
+
+
+def test_a_share_runs_one_seed_note_names_share_seeds(tmp_path):
+    """A [share] recipe run warned 'one seed (evaluate.seeds = 1, or share.seeds in a [share] run)': evaluate.seeds
+    first, a key the release never reads."""
+    from synthaug._text import RECIPE, options_named_for
+    from tests.conftest import make_mixed_table
+
+    with options_named_for(RECIPE), pytest.warns(SynthaugWarning) as caught:
+        share(make_mixed_table().drop(columns="joined"), "label", tmp_path / "r", synthesizer=_tiny_model(),
+              gates=LOOSE, n_seeds=1)
+    seeds = [str(w.message) for w in caught if str(w.message).startswith("one seed")]
+    assert len(seeds) == 1 and seeds[0].startswith("one seed (share.seeds = 1): "), seeds
+    notes = json.loads((tmp_path / "r" / "report.json").read_text())["notes"]
+    assert seeds[0] in notes and not any("evaluate.seeds" in note for note in notes)

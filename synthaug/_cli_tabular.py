@@ -19,7 +19,7 @@ from ._cli_options import column_names as _names
 from ._errors import DataError, ModelFileError, warn
 from ._overrides import add_flag_values, parse_overrides
 from ._text import counted, epsilon_text, fit_setup
-from .cli import command, console
+from .cli import command, console, note_written
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
 
 
@@ -121,6 +121,7 @@ def fit(
         model = TabularCGAN(**params, random_state=seed, verbose=not quiet).fit(frame, y=target)
         if ctx.is_main:
             model.save(output)
+            note_written(output)  # a signal while the other processes finish says the model is complete
         ctx.barrier()
     if not quiet and ctx.is_main:
         console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "

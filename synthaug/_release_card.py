@@ -21,8 +21,10 @@ RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gate
                  "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
                  "never trained the model but are in no guarantee. Review the reports before passing them on")
 NOT_RECORDED = "not recorded by this synthesizer"
-CARD_VERSION = 4
-"""4: ``label_filter`` (applied or not, and why: it is off under DP whatever ``model.params`` says) and
+CARD_VERSION = 5
+"""5: ``data.requested_per_class``: the records sampled per class, before the filters dropped any (beside
+``data.released_per_class``); 4: ``label_filter`` (applied or not, and why: it is off under DP whatever
+``model.params`` says) and
 ``membership_flipped`` (membership attacks whose AUC lies far enough below 0.5 that, read the other way
 round, its upper bound exceeds the limit); the guarantee records ``noise_seed`` (how DP noise was seeded);
 3: ``privacy_filter`` (records the sampling filter still rejected, dropped, per class; or why no
@@ -110,18 +112,38 @@ def gates_note(checks: list[GateResult]) -> str:
     return f"release gates ({word}): " + "; ".join(g.describe() for g in checks)
 
 
+def class_counts(model, labels: pd.Series | None) -> dict[str, int]:
+    """Records per class of ``labels``, over every class the model makes (0 for one without any)."""
+    per_class = pd.Series(dtype=int) if labels is None else labels.value_counts(sort=False)
+    if hasattr(model, "classes_"):
+        per_class = per_class.reindex(model.classes_, fill_value=0)
+    return {str(plain(c)): int(k) for c, k in dict(per_class).items()}
+
+
+def shortfall_warning(card: dict) -> str | None:
+    """One line naming the classes the release holds fewer records of than were sampled for them, and how
+    many fewer (the privacy filter's and ``--filter-close``'s drops skew the class balance), else None."""
+    requested, released = card["data"]["requested_per_class"], card["data"]["released_per_class"]
+    short = {label: (released.get(label, 0), n) for label, n in requested.items() if released.get(label, 0) < n}
+    if not short:
+        return None
+    shown = ", ".join(f"{label!r} {got} of {n} ({n - got} short)" for label, (got, n) in list(short.items())[:5])
+    more = f" and {len(short) - 5} more class(es)" if len(short) > 5 else ""
+    return (f"release: fewer records than requested for class {shown}{more}: the filters changed the class "
+            "balance (card.json: data.requested_per_class, data.released_per_class)")
+
+
 def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
                  n_filtered: int, seed: int, n_threshold: int = 0, screen: dict | None = None,
-                 released: pd.Series | None = None, flipped: dict | None = None) -> dict:
+                 released: pd.Series | None = None, flipped: dict | None = None,
+                 requested: pd.Series | None = None) -> dict:
     """What was trained, with what guarantee, which measures and thresholds, versions, seed;
-    ``released``: the released records' labels (their count per class goes on the card); ``flipped``:
-    membership measure -> its flipped AUC (:func:`._gates.flipped_auc`) where that exceeds the limit.
+    ``released``: the released records' labels and ``requested``: the sampled records' labels, before
+    any filter (their counts per class go on the card); ``flipped``: membership measure -> its flipped
+    AUC (:func:`._gates.flipped_auc`) where that exceeds the limit.
 
     ``seed`` split the holdout and seeded sampling and the measures; under DP it did not seed the
     noise (``guarantee.noise_seed``)."""
-    per_class = pd.Series(dtype=int) if released is None else released.value_counts(sort=False)
-    if hasattr(model, "classes_"):  # every class the model makes, 0 for one with none released
-        per_class = per_class.reindex(model.classes_, fill_value=0)
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     privacy = getattr(model, "privacy_", None)
     if privacy:  # a copy: the model's own record stays as the accountant wrote it
@@ -132,7 +154,8 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
         "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
                  "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
                  "filter_threshold_rows": n_threshold,
-                 "released_per_class": {str(plain(c)): int(k) for c, k in dict(per_class).items()}},
+                 "requested_per_class": class_counts(model, released if requested is None else requested),
+                 "released_per_class": class_counts(model, released)},
         "model": {"type": type(model).__name__, "params": _plain_params(model)},
         "privacy_filter": screen if screen is not None else {"applied": False, "reason": no_filter_reason(model)},
         "label_filter": label_filter_entry(model),

@@ -114,7 +114,23 @@ class Terminated(BaseException):
     sample). A BaseException, as KeyboardInterrupt is, so no ``except Exception`` swallows it."""
 
 
-TERMINATED = "terminated; no output was written"
+_written: list[str] = []  # what the running command has completely written (see note_written)
+
+
+def note_written(path: str | os.PathLike) -> None:
+    """Record that the running command has completely written ``path``, so that a signal after it says so.
+    Under torchrun rank 0 saves the model, then waits for the other processes: SIGTERM there said "no output
+    was written" of a model that was complete."""
+    _written.append(str(path))
+
+
+def stopped_text(signum: int) -> str:
+    """The line for SIGTERM (or Ctrl-C for any other ``signum``): ``terminated; no output was written``, or,
+    once :func:`note_written` recorded the output, that it was written and is complete."""
+    word = "terminated" if signum == signal.SIGTERM else "interrupted"
+    if not _written:
+        return f"{word}; no output was written"
+    return f"{word}; the output {', '.join(_written)} was written before the signal and is complete"
 
 
 @contextlib.contextmanager
@@ -155,6 +171,7 @@ def command(*args, **kwargs) -> Callable:
             with warnings.catch_warnings(), options_named_for(CLI, options), sigterm_raises():  # --per-class
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
+                _written.clear()  # nothing of this command's yet
                 try:
                     if isinstance(k.get("seed"), int):  # before any work
                         from ._random import check_seed
@@ -166,9 +183,9 @@ def command(*args, **kwargs) -> Callable:
                 except OSError as exc:  # disk full, permission denied, ...: the environment, not a bug
                     raise fail(_os_error_text(exc)) from None
                 except KeyboardInterrupt:
-                    raise fail("interrupted; no output was written", code=130) from None
+                    raise fail(stopped_text(signal.SIGINT), code=130) from None
                 except Terminated:
-                    raise fail(TERMINATED, code=128 + signal.SIGTERM) from None
+                    raise fail(stopped_text(signal.SIGTERM), code=128 + signal.SIGTERM) from None
 
         return app.command(*args, cls=kwargs.pop("cls", _Command), **kwargs)(wrapper)
 
@@ -185,6 +202,7 @@ def _not_fitted_errors() -> tuple[type[Exception], ...]:
 def main() -> None:
     """Console-script entry point: a bad option or argument is one ``error:`` line too (exit 2),
     not click's usage box."""
+    _written.clear()
     try:
         with sigterm_raises():
             code = app(standalone_mode=False)
@@ -195,9 +213,9 @@ def main() -> None:
         see = f"synthaug {ctx.info_name} --help" if ctx is not None and ctx.parent is not None else "synthaug --help"
         raise SystemExit(fail(f"{exc.format_message()} (see '{see}')").exit_code) from None
     except _aborts():  # Ctrl-C while click reads the arguments
-        raise SystemExit(fail("interrupted; no output was written", code=130).exit_code) from None
+        raise SystemExit(fail(stopped_text(signal.SIGINT), code=130).exit_code) from None
     except Terminated:  # SIGTERM there
-        raise SystemExit(fail(TERMINATED, code=128 + signal.SIGTERM).exit_code) from None
+        raise SystemExit(fail(stopped_text(signal.SIGTERM), code=128 + signal.SIGTERM).exit_code) from None
     raise SystemExit(code or 0)
 
 

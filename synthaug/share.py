@@ -26,6 +26,7 @@ from ._release_card import (
     privacy_filter_note,
     release_card,
     screen_privacy_filter,
+    shortfall_warning,
 )
 from ._text import closest_name, counted, option_name, plain, quoted
 from .distributed import launched_by_torchrun
@@ -334,6 +335,7 @@ def share(
     would make the near-copy gate pass by construction).
     """
     from .evaluate import evaluate, write_report
+    from .evaluate.core import seeds_key
     from .evaluate.tables import infer_schema
     from .tabular.synthesizer import TabularCGAN
 
@@ -362,7 +364,8 @@ def share(
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
     synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=random_state)
-    sampled = synthetic[target].value_counts(sort=False)
+    requested = synthetic[target]
+    sampled = requested.value_counts(sort=False)
     synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
     check_every_class_left(sampled, synthetic[target], "privacy filter", "still inside a training row's radius "
                            "after the filter's tries")
@@ -378,8 +381,9 @@ def share(
                                "closer to a training row than the holdout's quantile")
     # the holdout is the test set and the privacy reference: given as both, the report says so; the gates
     # measure every released record (evaluate's max_synthetic would count exact copies in a sample only)
-    result = evaluate(train, reference, synthetic, target, reference, baselines=(), n_seeds=n_seeds,
-                      random_state=random_state, max_synthetic=None, **kinds)
+    with seeds_key("share.seeds"):  # a [share] run's one-seed note names its own key, not evaluate.seeds
+        result = evaluate(train, reference, synthetic, target, reference, baselines=(), n_seeds=n_seeds,
+                          random_state=random_state, max_synthetic=None, **kinds)
     result.notes.append(holdout_note(len(reference), n_threshold))
     if left_out:
         result.notes.append(left_out_note(left_out))
@@ -388,12 +392,16 @@ def share(
     checks = check_gates(synthetic_leakage, gates)
     flipped = flipped_membership(synthetic_leakage, gates)
     card = release_card(model, result, checks, gates, len(train), len(reference), n_before - len(synthetic),
-                        random_state, n_threshold, screen, synthetic[target], flipped)
+                        random_state, n_threshold, screen, synthetic[target], flipped, requested)
     released = all(g.passed for g in checks)
     result.notes += [guarantee_note(card), gates_note(checks)]
     for name, flip in flipped.items():
         warn(flipped_note(name, flip))
         result.notes.append(flipped_note(name, flip))
+    shortfall = shortfall_warning(card) if released else None
+    if shortfall:  # the filters' drops skew the class balance: say which classes lost how many
+        warn(shortfall)
+        result.notes.append(shortfall)
     if released:
         with atomic_directory(output, recheck=check_release_path) as tmp:
             with TableWriter(tmp / "synthetic.csv") as writer:

@@ -73,7 +73,8 @@ def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
     assert {g["name"] for g in card["gates"]} == {"dcr_share", "membership_auc", "exact_copies", "near_copies"}
     assert card["thresholds"]["max_dcr_share"] == 0.75 and card["versions"]["synthaug"]
     assert card["gates"][0]["upper"] == pytest.approx(card["measures"]["dcr_share"]["high"])
-    assert card["card_version"] == 4  # 3: no label_filter entry; 2: no privacy_filter; 1: gates on the estimate
+    assert card["card_version"] == 5  # 4: no requested_per_class; 3: no label_filter entry; 2: no privacy_filter;
+    # 1: gates on the estimate
     assert card["privacy_filter"] == {"applied": False, "reason": "IndependentGaussians has no privacy filter"}
     assert card["label_filter"] == {"applied": False, "reason": "IndependentGaussians has no label filter"}
     # the gates were only in card.json; the report said "no holdout given" although share split one off
@@ -627,8 +628,38 @@ def test_a_release_the_filter_left_without_a_class_is_refused(tmp_path, monkeypa
     close["no"] = False  # nothing dropped: released, and the card counts each class's records
     outcome = share(frame, "label", tmp_path / "r", synthesizer=_tiny_model(), gates=LOOSE)
     counts = outcome.card["data"]["released_per_class"]
+    assert outcome.card["data"]["requested_per_class"] == counts  # nothing dropped: nothing short, no warning
     assert set(counts) == {"no", "yes"} and min(counts.values()) > 0
     assert sum(counts.values()) == outcome.card["data"]["released_rows"]
+
+
+def test_a_release_short_of_a_classs_requested_records_names_the_class_and_the_shortfall(tmp_path, monkeypatch):
+    """--set privacy_filter=2 released 59 of the 63 'no' records sampled: card.json counted the released ones
+    only and the console warned of the total row count alone."""
+    from synthaug import TabularCGAN
+    from tests.conftest import make_mixed_table
+
+    def first_of_each(self, frame):  # the filter still rejects the first 3 'no' records and the first 'yes'
+        labels = frame["label"]
+        return (((labels == "no") & ((labels == "no").cumsum() <= 3)) |
+                ((labels == "yes") & ((labels == "yes").cumsum() <= 1))).to_numpy()
+
+    monkeypatch.setattr(TabularCGAN, "privacy_filter_rejects", first_of_each)
+    make_mixed_table().drop(columns="joined").to_csv(tmp_path / "data.csv", index=False)
+    result = CliRunner().invoke(app, ["share", str(tmp_path / "data.csv"), "-t", "label", "-o", str(tmp_path / "r"),
+                                      "--max-dcr-share", "1", "--max-membership-auc", "1", "--max-exact-copies",
+                                      "1000", *TINY])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "r" / "card.json").read_text())["data"]
+    requested, released = data["requested_per_class"], data["released_per_class"]
+    assert sum(requested.values()) == data["train_rows"] and sum(released.values()) == data["released_rows"]
+    assert {k: requested[k] - released[k] for k in requested} == {"no": 3, "yes": 1}
+    warning = (f"warning: release: fewer records than requested for class 'no' {requested['no'] - 3} of "
+               f"{requested['no']} (3 short), 'yes' {requested['yes'] - 1} of {requested['yes']} (1 short): the "
+               "filters changed the class balance (card.json: data.requested_per_class, data.released_per_class)")
+    assert warning in result.output.splitlines(), result.output
+    notes = json.loads((tmp_path / "r" / "report.json").read_text())["notes"]
+    assert warning.removeprefix("warning: ") in notes
 
 
 def test_the_card_says_when_no_privacy_filter_screened_the_records(tmp_path):
@@ -702,3 +733,18 @@ def test_a_misspelt_target_gets_the_closest_column_name(tmp_path):
                                       str(tmp_path / "r")])
     assert result.exit_code == 2
     assert result.output.strip() == "error: target column 'lable' not found (did you mean 'label'?)"
+
+
+def test_a_share_runs_one_seed_note_names_share_seeds(tmp_path):
+    """A [share] recipe run warned 'one seed (evaluate.seeds = 1, or share.seeds in a [share] run)': evaluate.seeds
+    first, a key the release never reads."""
+    from synthaug._text import RECIPE, options_named_for
+    from tests.conftest import make_mixed_table
+
+    with options_named_for(RECIPE), pytest.warns(SynthaugWarning) as caught:
+        share(make_mixed_table().drop(columns="joined"), "label", tmp_path / "r", synthesizer=_tiny_model(),
+              gates=LOOSE, n_seeds=1)
+    seeds = [str(w.message) for w in caught if str(w.message).startswith("one seed")]
+    assert len(seeds) == 1 and seeds[0].startswith("one seed (share.seeds = 1): "), seeds
+    notes = json.loads((tmp_path / "r" / "report.json").read_text())["notes"]
+    assert seeds[0] in notes and not any("evaluate.seeds" in note for note in notes)

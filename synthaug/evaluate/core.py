@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 
 import pandas as pd
 import torch
@@ -34,10 +35,22 @@ from .subsample import check_max_synthetic, subsample_note, subsample_rows
 from .tables import as_names, check_tables, target_notes
 from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
 
+_SEEDS_KEY: ContextVar[str] = ContextVar("_SEEDS_KEY", default="evaluate.seeds")
+
+
+@contextlib.contextmanager
+def seeds_key(key: str) -> Iterator[None]:
+    """Within it, the one-seed note names the recipe key ``key``: ``share.seeds`` for a release's evaluation."""
+    token = _SEEDS_KEY.set(key)
+    try:
+        yield
+    finally:
+        _SEEDS_KEY.reset(token)
+
 
 def one_seed_note() -> str:
     """The note on a one-seed evaluation, naming the seeds option as the user spells it."""
-    seeds = option_name("n_seeds=1", "--seeds 1", "evaluate.seeds = 1, or share.seeds in a [share] run")
+    seeds = option_name("n_seeds=1", "--seeds 1", f"{_SEEDS_KEY.get()} = 1")
     return (f"one seed ({seeds}): the utility intervals cover test-set sampling only, not the variation between "
             "refits (classifier seeds, synthetic draws), so the utility verdicts may be too firm; use 3 or more seeds")
 

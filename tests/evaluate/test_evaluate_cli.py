@@ -245,7 +245,7 @@ def test_the_one_seed_note_names_the_seeds_option_on_the_command_line(tmp_path):
     with options_named_for(CLI):
         assert one_seed_note().startswith("one seed (--seeds 1): ")
     with options_named_for(RECIPE):
-        assert one_seed_note().startswith("one seed (evaluate.seeds = 1, or share.seeds in a [share] run): ")
+        assert one_seed_note().startswith("one seed (evaluate.seeds = 1): ")  # a [share] run names share.seeds
 
 
 def test_max_synthetic_measures_a_noted_sample(files, tmp_path):

@@ -245,3 +245,26 @@ def test_a_data_warning_is_printed_once_not_once_per_process(mixed_table, tmp_pa
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stderr.count("dropping identifier-like column") == 1, result.stderr[-2000:]
     assert "row_id" in result.stderr
+
+
+def test_sigterm_after_rank_0_saved_says_the_model_is_complete(mixed_table, tmp_path, monkeypatch):
+    """Rank 0 saves the model, then waits for the other processes: a SIGTERM there said "no output was
+    written" of a model that was complete."""
+    from typer.testing import CliRunner
+
+    from synthaug.cli import Terminated, app
+
+    def signalled(self) -> None:  # SIGTERM in the barrier after the save
+        raise Terminated
+
+    data = tmp_path / "data.csv"
+    mixed_table.to_csv(data, index=False)
+    monkeypatch.setattr(DistContext, "barrier", signalled)
+    result = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "-o", str(tmp_path / "m"), *FIT])
+    assert result.exit_code == 143, result.output
+    assert result.output.strip().splitlines()[-1] == (f"error: terminated; the output {tmp_path / 'm'} was written "
+                                                      "before the signal and is complete")
+    assert synthaug.load(tmp_path / "m").n_processes_ == 1  # complete: it loads
+    monkeypatch.setattr(synthaug.TabularCGAN, "fit", lambda *a, **k: signalled(None))  # before any save
+    result = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "-o", str(tmp_path / "m2"), *FIT])
+    assert result.output.strip().splitlines()[-1] == "error: terminated; no output was written"  # none carried over

@@ -25,18 +25,22 @@ ROOT = Path(__file__).resolve().parents[2]
 FIT = ["--epochs", "1", "--batch-size", "32", "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]",
        "--set", "latent_dim=4", "-q"]
 
-# rank 0 waits in a barrier; rank 1 joins the group, then sleeps for argv[1] seconds
+# rank 0 waits in a barrier; rank 1 joins the group, then sleeps for argv[1] seconds; with argv[2], rank 0
+# has written that output first (as fit saves the model, then waits for the others)
 BLOCKED = """
 import sys, time
 import torch.distributed as dist
-from synthaug.cli import command, main
+from synthaug.cli import command, main, note_written
 from synthaug.distributed import process_group
 
 SLEEP = float(sys.argv[1])
+OUTPUT = sys.argv[2] if len(sys.argv) > 2 else None
 
 @command("wait")
 def wait() -> None:
     with process_group(None) as ctx:
+        if ctx.rank == 0 and OUTPUT:
+            note_written(OUTPUT)
         print("joined", flush=True)
         dist.barrier() if ctx.rank == 0 else time.sleep(SLEEP)
 
@@ -107,11 +111,14 @@ def test_a_rank_waiting_on_a_stalled_peer_times_out_with_one_line(tmp_path):
     assert time.monotonic() - started < 60
 
 
-def test_sigterm_ends_a_rank_blocked_in_a_collective(tmp_path):
-    """Python's handler is not reached while gloo's C++ waits: only kill -9 ended such a rank."""
+@pytest.mark.parametrize("written", [None, "model-dir"], ids=["nothing-written", "output-written"])
+def test_sigterm_ends_a_rank_blocked_in_a_collective(tmp_path, written):
+    """Python's handler is not reached while gloo's C++ waits: only kill -9 ended such a rank. A rank 0 that
+    had saved the model said "no output was written" of it."""
     script = tmp_path / "blocked.py"
     script.write_text(BLOCKED)
-    procs = start_ranks(lambda rank: [str(script), "30"], free_port(), **{TIMEOUT_ENV: "120"})
+    procs = start_ranks(lambda rank: [str(script), "30", *([written] if written else [])], free_port(),
+                        **{TIMEOUT_ENV: "120"})
     try:
         assert procs[0].stdout.readline().strip() == "joined"
         time.sleep(1)  # in the barrier now
@@ -119,8 +126,9 @@ def test_sigterm_ends_a_rank_blocked_in_a_collective(tmp_path):
         procs[0].send_signal(signal.SIGTERM)
         code = procs[0].wait(timeout=30)
         assert code == 128 + signal.SIGTERM and time.monotonic() - sent < 15
-        assert procs[0].stderr.read().strip() == ("error: terminated; no output was written "
-                                                  "(while waiting for another process)")
+        said = ("the output model-dir was written before the signal and is complete" if written else
+                "no output was written")
+        assert procs[0].stderr.read().strip() == f"error: terminated; {said} (while waiting for another process)"
     finally:
         for p in procs:
             if p.poll() is None:

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, warn
-from .._text import closest_name, columns_option
+from .._text import closest_name, coarse_count, columns_option
 from .columns import MAX_DECIMALS, Z_EDGE, learn_decimals, seconds_since_epoch, to_float
 from .datetimes import CASES, DATE_RANGE, TEXT_DIRECTIVES, is_text_format, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
@@ -425,25 +425,43 @@ def _names(names: list[str]) -> str:
     return f"column {listed} is" if len(names) == 1 else f"columns {listed} are"
 
 
-def conform(features: pd.DataFrame, schema: PublicSchema) -> pd.DataFrame:
+def conform(features: pd.DataFrame, schema: PublicSchema, coarse: bool = False) -> pd.DataFrame:
     """The features in schema order, checked against their declared kinds, clipped to the public
-    bounds and with undeclared categories replaced; warnings give column names and counts only."""
+    bounds and with undeclared categories replaced; warnings give column names and counts only,
+    and with ``coarse`` (under DP) the counts' order of magnitude only (:func:`_values`)."""
     check_columns(features, schema)
     out = {}
     for column in schema.columns:
         col = features[column.name]
         if column.kind in NUMERIC:
-            out[column.name] = _conform_numeric(col, column)
+            out[column.name] = _conform_numeric(col, column, coarse)
         elif column.kind in ("categorical", "boolean"):
-            out[column.name] = _conform_categories(col, column)
+            out[column.name] = _conform_categories(col, column, coarse)
         else:
             if column.kind == "constant":
-                _check_constant(col, column)
+                _check_constant(col, column, coarse)
             out[column.name] = col
     return pd.DataFrame(out, index=features.index)
 
 
-def _conform_numeric(col: pd.Series, column: PublicColumn) -> pd.Series:
+def _values(n: int, coarse: bool, noun: str = "value(s)") -> str:
+    """``3 value(s)``; with ``coarse`` (under DP) ``fewer than 10 values``, ``100 to 999 values``.
+
+    A warning is printed outside the DP mechanism, so an exact count of private rows in it would
+    escape epsilon (an outlier's row adds one); an order of magnitude still says whether the
+    public schema misses a few records or a share of them. That the warning appears at all is
+    not covered either, and the coarse line says so."""
+    if not coarse:
+        return f"{n} {noun}"
+    return f"{coarse_count(n)} {noun.replace('(s)', 's')}"
+
+
+def _dp_note(coarse: bool) -> str:
+    return " (under DP the count is rounded to its order of magnitude; the warning itself is not covered by " \
+        "epsilon)" if coarse else ""
+
+
+def _conform_numeric(col: pd.Series, column: PublicColumn, coarse: bool = False) -> pd.Series:
     x = to_float(col, column.spec())
     n_bad = int((np.isnan(x) & col.notna().to_numpy()).sum())
     if n_bad:
@@ -459,7 +477,8 @@ def _conform_numeric(col: pd.Series, column: PublicColumn) -> pd.Series:
     low, high = column.bounds
     outside = int(((x < low) | (x > high)).sum())
     if outside:
-        _warn(f"column {column.name!r}: {outside} value(s) outside the public bounds were clipped to them")
+        _warn(f"column {column.name!r}: {_values(outside, coarse)} outside the public bounds were clipped to "
+              f"them{_dp_note(coarse)}")
     x = np.clip(x, low, high)
     if column.kind != "datetime":
         return pd.Series(x, index=col.index)
@@ -467,17 +486,17 @@ def _conform_numeric(col: pd.Series, column: PublicColumn) -> pd.Series:
     return pd.Series(pd.to_datetime(nanos, unit="ns"), index=col.index).where(~np.isnan(x))
 
 
-def _check_constant(col: pd.Series, column: PublicColumn) -> None:
+def _check_constant(col: pd.Series, column: PublicColumn, coarse: bool = False) -> None:
     """Warn with a count when the data holds other values than a constant column's public value: the
     model generates the constant whatever the data held (a trial's 232 rows of other races vanished
     without a word)."""
     other = (pd.Index([column.value], dtype=object).get_indexer(col.astype(object)) < 0) & col.notna().to_numpy()
     if other.any():
-        _warn(f"column {column.name!r}: {int(other.sum())} value(s) differ from the public schema's constant "
-              f"{column.value!r}; the synthetic records all hold {column.value!r}")
+        _warn(f"column {column.name!r}: {_values(int(other.sum()), coarse)} differ from the public schema's "
+              f"constant {column.value!r}; the synthetic records all hold {column.value!r}{_dp_note(coarse)}")
 
 
-def _conform_categories(col: pd.Series, column: PublicColumn) -> pd.Series:
+def _conform_categories(col: pd.Series, column: PublicColumn, coarse: bool = False) -> pd.Series:
     values = col.astype(object)
     known = pd.Index(list(column.categories), dtype=object).get_indexer(values) >= 0
     present = col.notna().to_numpy()
@@ -492,11 +511,11 @@ def _conform_categories(col: pd.Series, column: PublicColumn) -> pd.Series:
     replacement = np.nan if column.missing else column.categories[0]
     target = "missing" if column.missing else f"the first category {column.categories[0]!r}"
     if unknown.any():
-        _warn(f"column {column.name!r}: {int(unknown.sum())} value(s) not among the public schema's categories "
-              f"were set to {target}")
+        _warn(f"column {column.name!r}: {_values(int(unknown.sum()), coarse)} not among the public schema's "
+              f"categories were set to {target}{_dp_note(coarse)}")
     if dropped_missing.any():
-        _warn(f"column {column.name!r}: {int(dropped_missing.sum())} missing value(s), which the public schema "
-              f"does not allow, were set to {target}")
+        _warn(f"column {column.name!r}: {_values(int(dropped_missing.sum()), coarse, 'missing value(s)')}, which "
+              f"the public schema does not allow, were set to {target}{_dp_note(coarse)}")
     return values.where(~(unknown | dropped_missing), replacement)
 
 

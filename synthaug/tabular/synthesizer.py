@@ -271,7 +271,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         features = features.drop(columns=[c for c in self._names("drop") if c in features.columns])
         schema = resolve_public_schema(self.public_schema)
         if schema is not None:
-            features = conform(features, schema)
+            features = conform(features, schema, coarse=self.dp_)
         codes = training_table_codes(self, features, labels)
         self._fit_filters(features, codes)
         return self
@@ -323,7 +323,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         if omitted:
             warn(f"leaving out column(s) {', '.join(map(repr, omitted))}: the public schema lists them "
                  "as omitted")
-        features = conform(features, schema)
+        features = conform(features, schema, coarse=self.dp_)  # DP: no exact counts of private rows in warnings
         self.encoder_ = self._new_encoder().fit_public([c.spec() for c in schema.columns], codec_states(schema))
         return features
 

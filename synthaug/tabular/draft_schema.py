@@ -16,8 +16,10 @@ the column's), and class counts are never drafted. A categorical column none of 
 reaches ``min_count`` gets an empty ``categories`` list, with a warning: reading the schema
 refuses it until a human fills in public categories.
 
-Categories are listed most frequent first, ties in value order, so the draft does not depend on
-the order of the rows.
+The draft carries a top-level ``draft`` note (:data:`DRAFT_NOTE`): until a reviewer deletes it,
+fit and share warn and record the schema as an unreviewed draft, not public (see
+:mod:`synthaug.tabular.public_schema`). Categories are listed most frequent first, ties in value
+order, so the draft does not depend on the order of the rows.
 """
 
 from __future__ import annotations
@@ -39,8 +41,14 @@ from .target import encode_labels, split_target
 DRAFT_WARNING = (
     "this schema was drafted from the private data: its bounds{rounded}, category lists, point masses, "
     "decimals, missing flags and constant columns' values come from the records, so it is NOT public until you "
-    "have replaced them with values you could publish (a codebook, published ranges); class counts are "
-    "left out (add published ones as target.counts)"
+    "have replaced them with values you could publish (a codebook, published ranges) and deleted its \"draft\" "
+    "key (until then fit and share call it an unreviewed draft); class counts are left out (add published ones "
+    "as target.counts)"
+)
+DRAFT_NOTE = (
+    "drafted by synthaug schema from the private data: bounds, category lists, point masses, decimals, missing "
+    "flags and constant values may be the records'. Replace them with values you could publish, then delete this "
+    "\"draft\" key; until then fit and share call the schema an unreviewed draft, not public"
 )
 
 
@@ -74,6 +82,7 @@ def draft_public_schema(
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
+        "draft": DRAFT_NOTE,
         "target": {"name": str(target), "classes": classes, "dtype": str(labels.dtype), "counts": None},
         "columns": columns,
         "omitted": [*drop, *map(str, identifiers)],

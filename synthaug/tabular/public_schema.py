@@ -27,6 +27,13 @@ or null: as the format writes; version 3 added both; every version before is rea
 ``target.counts`` (class -> count) makes the class prior public too. Without ``dtype``,
 categories and classes that are all numbers (or all true/false) give a numeric (bool) dtype.
 
+A top-level ``draft`` (a note, or true) marks a schema ``synthaug schema`` drafted from the data
+that nobody has yet reviewed: fit and share warn, and the model, ``inspect`` and a release card
+record it as :data:`DRAFT` rather than public, so a DP fit's epsilon is said to cover training
+only. Deleting the key (or setting it to false) is the reviewer's claim that the values are public.
+It is read in every format version and does not raise the version: a reviewed schema has no new
+field, and a synthaug from before the key refuses a marked draft (unknown key), the safe way.
+
 With a public schema the encoder takes nothing from the data: kinds, categories, bounds, point
 masses and missingness come from the file, and each number's normal-score transform is the
 linear map of its public bounds onto [-3.72, 3.72] (two knots; see :func:`numeric_state`).
@@ -42,8 +49,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError, warn
-from .._text import closest_name, coarse_count, columns_option
+from .._errors import DataError, SynthaugWarning, warn
+from .._text import closest_name, coarse_count, columns_option, option_name
 from .columns import MAX_DECIMALS, Z_EDGE, learn_decimals, seconds_since_epoch, to_float
 from .datetimes import CASES, DATE_RANGE, TEXT_DIRECTIVES, is_text_format, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
@@ -56,11 +63,17 @@ READ_VERSIONS = (1, 2, 3)
 NUMERIC = ("continuous", "integer", "datetime")
 DEFAULT_DTYPES = {"continuous": "float64", "integer": "int64", "boolean": "bool", "categorical": "object",
                   "datetime": "datetime64[ns]", "constant": "object"}
-TOP_KEYS = {"format", "format_version", "description", "target", "columns", "omitted"}
+TOP_KEYS = {"format", "format_version", "description", "target", "columns", "omitted", "draft"}
 TARGET_KEYS = {"name", "classes", "counts", "dtype"}
 COLUMN_KEYS = {"name", "kind", "dtype", "missing", "categories", "bounds", "point_masses", "value", "decimals",
                "text_format", "text_case"}
 TEXT_KEYS = ("text_format", "text_case")  # format_version 3
+PUBLIC = "public (given)"  # provenance_ of a reviewed schema, and of class counts a schema gives
+DRAFT = "unreviewed draft (data-derived)"  # provenance_ of a schema that still has its "draft" key
+
+
+class DraftSchemaWarning(SynthaugWarning):
+    """A schema still marked ``draft`` was given: it is used, but not taken as public."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,7 @@ class PublicSchema:
     class_counts: tuple[int, ...] | None
     target_dtype: str
     omitted: tuple[str, ...] = ()
+    draft: bool = False  # still marked as drafted from the data: not public
 
     @property
     def names(self) -> list[str]:
@@ -152,7 +166,32 @@ def parse_public_schema(document, source: str = "public schema") -> PublicSchema
     if target in names:
         raise DataError(f"{source}: target {target!r} is also declared as a column")
     omitted = _parse_omitted(document.get("omitted", []), source, names, target)
-    return PublicSchema(parsed, target, classes, counts, dtype, omitted)
+    return PublicSchema(parsed, target, classes, counts, dtype, omitted, _parse_draft(document, source))
+
+
+def _parse_draft(document: dict, source: str) -> bool:
+    """Whether the document is still a draft: a ``draft`` note (text) or true; false or no key: reviewed."""
+    marker = document.get("draft", False)
+    if not isinstance(marker, (str, bool)):
+        raise DataError(f"{source}: 'draft' must be a note (text), true or false; got {marker!r} (delete the key "
+                        "once the schema is reviewed)")
+    return marker is not False
+
+
+def warn_if_draft(schema: PublicSchema | None, given, dp: bool) -> None:
+    """Warn, naming the file (``given``, a path) or the option, when ``schema`` is still a draft."""
+    if schema is None or not schema.draft:
+        return
+    where = str(given) if isinstance(given, (str, Path)) else option_name("public_schema", "--schema")
+    warn(draft_message(where, dp), DraftSchemaWarning)
+
+
+def draft_message(where: str, dp: bool) -> str:
+    """The one line saying that the schema at ``where`` is an unreviewed draft and what follows."""
+    covered = "; epsilon does not cover them, so the DP guarantee is for training only" if dp else ""
+    return (f"{where}: the schema still has its \"draft\" key, so it is taken as an unreviewed draft, not public: "
+            f"its bounds, category lists, point masses and decimals may be the private data's{covered}; replace "
+            "them with public values and delete the key")
 
 
 def _parse_omitted(omitted, source: str, names: list[str], target: str) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""CLI command ``schema``: draft a public-schema JSON file from a table, for review."""
+"""CLI command ``schema``: draft a public-schema JSON file from a table, for review; and the
+``--schema FILE`` option of ``fit`` and ``share`` (:func:`read_schema_option`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,23 @@ from typing import Annotated
 import typer
 
 from ._cli_options import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, check_output_file, column_names
-from ._errors import SynthaugWarning
+from ._errors import SynthaugWarning, warn
 from .cli import command, console
+
+
+def read_schema_option(path: Path, dp: bool) -> dict:
+    """The ``--schema`` file's document, checked; a draft is warned about naming the file.
+
+    The model would warn again when it fits, naming only ``--schema`` (it is handed the document,
+    not the file), so that repeat is silenced for the rest of the command (whose warning filters
+    :func:`synthaug.cli.command` restores)."""
+    from .tabular.public_schema import DraftSchemaWarning, draft_message, parse_public_schema, read_public_schema
+
+    document = read_public_schema(path)
+    if parse_public_schema(document, str(path)).draft:
+        warn(draft_message(str(path), dp), DraftSchemaWarning)
+        warnings.filterwarnings("ignore", category=DraftSchemaWarning)
+    return document
 
 
 @command("schema")
@@ -37,7 +53,8 @@ def schema_command(
     """Draft a public schema (kinds, categories, bounds, decimals, classes) from DATA, to review and edit.
 
     The draft comes from the data, so it is not public until a human has replaced its
-    data-derived values; use it with `synthaug fit --schema` and `synthaug share --schema`.
+    data-derived values and deleted its "draft" key (until then fit and share call it an
+    unreviewed draft); use it with `synthaug fit --schema` and `synthaug share --schema`.
     An existing OUTPUT (a reviewed schema, say) is replaced only with --overwrite, and never DATA.
     """
     from .io import atomic_path, read_table
@@ -65,4 +82,5 @@ def schema_command(
         omitted = document["omitted"]
         left_out = f" (left out, listed as omitted: {', '.join(map(repr, omitted))})" if omitted else ""
         console.print(f"wrote a draft schema of {len(document['columns'])} columns{left_out} and "
-                      f"{len(document['target']['classes'])} classes to {output}; review it before use")
+                      f"{len(document['target']['classes'])} classes to {output}; review it, then delete its "
+                      "\"draft\" key")

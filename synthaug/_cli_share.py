@@ -56,9 +56,9 @@ def share_command(
     quiet: Quiet = False,
 ) -> None:
     """Fit, sample, measure leakage, and release synthetic data only if every gate passes."""
+    from ._cli_schema import read_schema_option
     from .io import read_table
     from .share import Gates, left_out_note, share
-    from .tabular.public_schema import read_public_schema
     from .tabular.synthesizer import TabularCGAN
 
     params = parse_overrides(set_ or [], TabularCGAN)
@@ -66,7 +66,7 @@ def share_command(
     columns = {"categorical": categorical, "continuous": continuous, "drop": drop, "keep": keep}
     add_flag_values(params, {key: column_names(texts) for key, texts in columns.items() if column_names(texts)})
     if schema is not None:
-        params["public_schema"] = read_public_schema(schema)
+        params["public_schema"] = read_schema_option(schema, dp=params.get("dp_epsilon") is not None)
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))
     frame = read_table(data)
     outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, n=n, gates=gates,

@@ -103,9 +103,9 @@ def fit(
     if target is None:
         raise DataError("--target: the class label column is required for tables")
     check_table_file(data)
+    from ._cli_schema import read_schema_option
     from .distributed import process_group
     from .io import read_table
-    from .tabular.public_schema import read_public_schema
     from .tabular.synthesizer import TabularCGAN
 
     params = parse_overrides(set_ or [], TabularCGAN)
@@ -115,7 +115,7 @@ def fit(
     add_flag_values(params, {key: _names(texts) for key, texts in (("categorical", categorical),
                     ("continuous", continuous), ("drop", drop), ("keep", keep)) if _names(texts)})
     if schema is not None:
-        params["public_schema"] = read_public_schema(schema)
+        params["public_schema"] = read_schema_option(schema, dp=params.get("dp_epsilon") is not None)
     frame = read_table(data)
     with process_group(params.get("device")) as ctx:  # joins torchrun's group when launched by it
         model = TabularCGAN(**params, random_state=seed, verbose=not quiet).fit(frame, y=target)
@@ -127,13 +127,22 @@ def fit(
         console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "
                       f"{len(model.encoder_.specs_)} columns in {model.fit_seconds_:.1f}s; wrote {output}")
         if model.privacy_ is not None:
-            covers = ("; for the synthetic records (training, with a public schema)"
-                      if model.provenance_["schema"] == "public (given)" else
-                      "; for training only: the schema (category lists, bounds, decimals, the class list) came from "
-                      "the data and is not covered (pass --schema)")
             console.print(f"differential privacy: spent epsilon {epsilon_text(model.privacy_['epsilon'])} "
                           f"(target {model.privacy_['target_epsilon']:.4g}), delta {model.privacy_['delta']:.3g}"
-                          f"{covers}", soft_wrap=True)
+                          f"{_dp_covers(model.provenance_['schema'])}", soft_wrap=True)
+
+
+def _dp_covers(schema: str) -> str:
+    """What fit's DP line says the guarantee covers, by where the schema came from (its provenance)."""
+    from .tabular.public_schema import DRAFT, PUBLIC
+
+    if schema == PUBLIC:
+        return "; for the synthetic records (training, with a public schema)"
+    if schema == DRAFT:
+        return ("; for training only: the --schema file is an unreviewed draft (its category lists, bounds and "
+                "decimals may be the data's) and is not covered; review it and delete its \"draft\" key")
+    return ("; for training only: the schema (category lists, bounds, decimals, the class list) came from "
+            "the data and is not covered (pass --schema)")
 
 
 def _is_image_data(path: Path) -> bool:

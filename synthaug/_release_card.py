@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ._text import epsilon_text, plain
+from .tabular.public_schema import DRAFT, PUBLIC
 
 if TYPE_CHECKING:
     from .share import GateResult, Gates
@@ -181,9 +182,13 @@ def dp_headline(card: dict) -> str | None:
     if not isinstance(guarantee, dict):
         return None
     budget = f"differential privacy: epsilon {epsilon_text(guarantee['epsilon'])}, delta {guarantee['delta']:.3g}"
-    if card["schema"].get("schema") == "public (given)":
+    if card["schema"].get("schema") == PUBLIC:
         return (f"{budget} for the synthetic records (training, with a public schema); the gate decision and "
                 "report.json/report.html are not covered")
+    if card["schema"].get("schema") == DRAFT:
+        return (f"{budget} for training only (DP-SGD and the class counts); NOT covered: the schema is an "
+                "unreviewed draft (its category lists, bounds and decimals may be the private data's; review it and "
+                "delete its \"draft\" key), nor the gate decision and report.json/report.html")
     return (f"{budget} for training only (DP-SGD and the class counts); NOT covered: the schema (category lists, "
             "bounds, decimals, the class list) came from the private data without noise, so a rare category can "
             "appear in the records (pass a public schema), nor the gate decision and report.json/report.html")

@@ -44,6 +44,15 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def coarse_count(n: int) -> str:
+    """A positive count to its order of magnitude: ``fewer than 10`` (1 to 9), ``10 to 99``,
+    ``1,000 to 9,999``; for messages that must not give a private count exactly."""
+    if n < 1:
+        raise ValueError(f"coarse_count takes a positive count, got {n!r}")
+    low = 10 ** (len(str(int(n))) - 1)
+    return "fewer than 10" if low == 1 else f"{low:,} to {10 * low - 1:,}"
+
+
 def quoted(values: Iterable, limit: int = 5) -> str:
     """The first ``limit`` values as a comma-separated list of Python reprs: ``'a', 7``; with more
     values than that, how many more: ``'a', 7, … and 12 more``."""

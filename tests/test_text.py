@@ -7,6 +7,7 @@ from synthaug._text import (
     CLI,
     PYTHON,
     RECIPE,
+    coarse_count,
     columns_option,
     counted,
     option_name,
@@ -93,3 +94,14 @@ def test_fit_setup_says_what_the_seed_seeds():
     # a DP model's inspect said "seed 0" as if the seed reproduced its fit; its noise was secret-seeded
     dp = {"seed": 0, "training": {"n_images": 10}, "privacy": {"epsilon": 1.0}}
     assert fit_setup(dp) == "seed 0 (sampling only: the DP fit's noise was secret-seeded), 1 process"
+
+
+@pytest.mark.parametrize("n, text", [(1, "fewer than 10"), (9, "fewer than 10"), (10, "10 to 99"),
+                                     (999, "100 to 999"), (1000, "1,000 to 9,999"), (123456, "100,000 to 999,999")])
+def test_coarse_count(n, text):
+    assert coarse_count(n) == text
+
+
+def test_coarse_count_takes_positive_counts_only():
+    with pytest.raises(ValueError, match="positive count, got 0"):
+        coarse_count(0)

@@ -232,13 +232,21 @@ class PrivateDiscriminator:
                 "sample_rate": self.sample_rate, "steps": steps}
 
 
-def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
+def guarantee_scope(public_schema: bool, count_epsilon: float, draft: bool = False) -> dict:
     """What the (epsilon, delta) guarantee covers, for the model file and reports.
 
     ``public_schema``: the encoder was built from a public schema (kinds, categories, bounds,
     point masses, missingness, uniform knots), so nothing in it came from the data.
     ``count_epsilon`` 0 means the class counts were public (given in that schema).
+    ``draft``: a schema was given but still carries its ``draft`` key, so it is not public.
     """
+    not_public = ("NOT covered: the schema given is an unreviewed draft (it still has its \"draft\" key): its "
+                  "category lists, numeric bounds, point masses and decimals may have been drafted from the data "
+                  "without noise; replace them with public values and delete the key to cover them"
+                  if draft else
+                  "NOT covered: column kinds, category lists, numeric bounds and normalisation knots "
+                  "were computed from the data without noise; pass a public schema (synthaug schema "
+                  "drafts one) to cover them")
     return {
         "covers": "discriminator training by DP-SGD (Opacus, Poisson sampling, per-sample clipping); "
                   "the generator and all samples are post-processing",
@@ -246,10 +254,7 @@ def guarantee_scope(public_schema: bool, count_epsilon: float) -> dict:
                          f"Laplace mechanism; epsilon {count_epsilon:.4g} of the total is spent on them"),
         "schema": ("public (given): column kinds, category lists, numeric bounds, point masses and missing "
                    "flags come from the public schema, normalisation knots from its bounds alone"
-                   if public_schema else
-                   "NOT covered: column kinds, category lists, numeric bounds and normalisation knots "
-                   "were computed from the data without noise; pass a public schema (synthaug schema "
-                   "drafts one) to cover them"),
+                   if public_schema else not_public),
         "row_count": "NOT covered: the exact number of training rows is in the model file (training.n_rows); "
                      "it sets the default delta, the Poisson sampling rate and the number of DP-SGD steps",
     }

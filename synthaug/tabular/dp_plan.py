@@ -14,12 +14,10 @@ from .._errors import warn
 from .._random import child_seed
 from .._text import option_name, param_name
 from ..privacy.dp import DPPlan, guarantee_scope, plan_budget, privacy_record
+from .public_schema import DRAFT, PUBLIC
 
 if TYPE_CHECKING:
     from .synthesizer import TabularCGAN
-
-PUBLIC = "public (given)"  # provenance_ of a schema or class counts that came from a public schema
-
 
 def plan_dp(model: TabularCGAN, seed: int) -> tuple[DPPlan, np.ndarray, dict[str, str]]:
     """Split the budget: a share for noisy class counts (none when they are public), the rest
@@ -27,9 +25,10 @@ def plan_dp(model: TabularCGAN, seed: int) -> tuple[DPPlan, np.ndarray, dict[str
 
     Returns the plan, the class counts from now on (Laplace-noised unless public) and the
     provenance saying so (what DP-SGD does not cover is refused by :func:`.params.check_regularisers`).
-    Warns when the schema came from the data: epsilon does not cover it.
+    Warns when the schema came from the data: epsilon does not cover it (a draft schema has been
+    warned about by :func:`.public_schema.warn_if_draft`).
     """
-    if model.provenance_["schema"] != PUBLIC:
+    if model.provenance_["schema"] not in (PUBLIC, DRAFT):
         warn_schema_not_covered()
     public = model.provenance_["class_counts"] == PUBLIC
     plan, counts = plan_budget(model.dp_epsilon, model.dp_delta, model.dp_max_grad_norm, model.class_counts_,
@@ -54,7 +53,8 @@ def privacy_record_for(model: TabularCGAN, plan: DPPlan, spent: list[dict]) -> d
     """The model file's ``privacy`` entry for ``plan`` and the accountants' readings ``spent``, one per model."""
     # per-class models see disjoint rows: privacy_record composes them in parallel
     scope = guarantee_scope(public_schema=model.provenance_["schema"] == PUBLIC,
-                            count_epsilon=plan.config.epsilon - plan.sgd_epsilon)
+                            count_epsilon=plan.config.epsilon - plan.sgd_epsilon,
+                            draft=model.provenance_["schema"] == DRAFT)
     if model.strategy == "per-class":  # each model is planned from its class's exact row count
         scope["class_counts"] += ("; NOT covered with strategy per-class: each class's exact row count sets "
                                   "its model's sampling rate and steps (privacy.models)")

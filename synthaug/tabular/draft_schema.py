@@ -15,6 +15,11 @@ values seen fewer than ``min_count`` times are left out (a value that few rows h
 the column's), and class counts are never drafted. A categorical column none of whose categories
 reaches ``min_count`` gets an empty ``categories`` list, with a warning: reading the schema
 refuses it until a human fills in public categories.
+
+The draft carries a top-level ``draft`` note (:data:`DRAFT_NOTE`): until a reviewer deletes it,
+fit and share warn and record the schema as an unreviewed draft, not public (see
+:mod:`synthaug.tabular.public_schema`). Categories are listed most frequent first, ties in value
+order, so the draft does not depend on the order of the rows.
 """
 
 from __future__ import annotations
@@ -36,8 +41,14 @@ from .target import encode_labels, split_target
 DRAFT_WARNING = (
     "this schema was drafted from the private data: its bounds{rounded}, category lists, point masses, "
     "decimals, missing flags and constant columns' values come from the records, so it is NOT public until you "
-    "have replaced them with values you could publish (a codebook, published ranges); class counts are "
-    "left out (add published ones as target.counts)"
+    "have replaced them with values you could publish (a codebook, published ranges) and deleted its \"draft\" "
+    "key (until then fit and share call it an unreviewed draft); class counts are left out (add published ones "
+    "as target.counts)"
+)
+DRAFT_NOTE = (
+    "drafted by synthaug schema from the private data: bounds, category lists, point masses, decimals, missing "
+    "flags and constant values may be the records'. Replace them with values you could publish, then delete this "
+    "\"draft\" key; until then fit and share call the schema an unreviewed draft, not public"
 )
 
 
@@ -71,6 +82,7 @@ def draft_public_schema(
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
+        "draft": DRAFT_NOTE,
         "target": {"name": str(target), "classes": classes, "dtype": str(labels.dtype), "counts": None},
         "columns": columns,
         "omitted": [*drop, *map(str, identifiers)],
@@ -108,12 +120,23 @@ def _draft_column(col: pd.Series, spec: ColumnSpec, round_bounds: bool, min_coun
     elif spec.kind == "categorical":
         counts = col.value_counts(dropna=True)
         kept = counts[counts >= min_count]  # none: an empty list, for a human to fill in
-        out["categories"] = [_to_json_scalar(v) for v in kept.index]  # most frequent first
+        out["categories"] = [_to_json_scalar(v) for v in by_count(kept)]
     else:
         present = col.dropna()  # a value in fewer than min_count rows is left out: the column is then missing
         out["value"] = _to_json_scalar(present.iloc[0]) if len(present) >= min_count else None
         out["missing"] = out["missing"] or out["value"] is None
     return out
+
+
+def by_count(counts: pd.Series) -> list:
+    """The values of a ``value_counts`` Series, most frequent first and equal counts in value order
+    (``value_counts`` leaves ties in the order the rows first hold them); values of different types
+    are ordered by type name first, as text and numbers do not compare."""
+    pairs = [(-int(n), type(v).__name__, v) for v, n in counts.items()]
+    try:
+        return [v for _, _, v in sorted(pairs)]
+    except TypeError:  # values of one type that do not compare (rare): their text breaks the tie
+        return [v for _, _, v in sorted(pairs, key=lambda p: (p[0], p[1], repr(p[2])))]
 
 
 def outward(low: float, high: float, values: np.ndarray | None = None) -> tuple[float, float]:

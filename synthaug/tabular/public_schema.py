@@ -27,6 +27,13 @@ or null: as the format writes; version 3 added both; every version before is rea
 ``target.counts`` (class -> count) makes the class prior public too. Without ``dtype``,
 categories and classes that are all numbers (or all true/false) give a numeric (bool) dtype.
 
+A top-level ``draft`` (a note, or true) marks a schema ``synthaug schema`` drafted from the data
+that nobody has yet reviewed: fit and share warn, and the model, ``inspect`` and a release card
+record it as :data:`DRAFT` rather than public, so a DP fit's epsilon is said to cover training
+only. Deleting the key (or setting it to false) is the reviewer's claim that the values are public.
+It is read in every format version and does not raise the version: a reviewed schema has no new
+field, and a synthaug from before the key refuses a marked draft (unknown key), the safe way.
+
 With a public schema the encoder takes nothing from the data: kinds, categories, bounds, point
 masses and missingness come from the file, and each number's normal-score transform is the
 linear map of its public bounds onto [-3.72, 3.72] (two knots; see :func:`numeric_state`).
@@ -42,8 +49,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError, warn
-from .._text import closest_name, columns_option
+from .._errors import DataError, SynthaugWarning, warn
+from .._text import closest_name, coarse_count, columns_option, option_name
 from .columns import MAX_DECIMALS, Z_EDGE, learn_decimals, seconds_since_epoch, to_float
 from .datetimes import CASES, DATE_RANGE, TEXT_DIRECTIVES, is_text_format, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
@@ -56,11 +63,17 @@ READ_VERSIONS = (1, 2, 3)
 NUMERIC = ("continuous", "integer", "datetime")
 DEFAULT_DTYPES = {"continuous": "float64", "integer": "int64", "boolean": "bool", "categorical": "object",
                   "datetime": "datetime64[ns]", "constant": "object"}
-TOP_KEYS = {"format", "format_version", "description", "target", "columns", "omitted"}
+TOP_KEYS = {"format", "format_version", "description", "target", "columns", "omitted", "draft"}
 TARGET_KEYS = {"name", "classes", "counts", "dtype"}
 COLUMN_KEYS = {"name", "kind", "dtype", "missing", "categories", "bounds", "point_masses", "value", "decimals",
                "text_format", "text_case"}
 TEXT_KEYS = ("text_format", "text_case")  # format_version 3
+PUBLIC = "public (given)"  # provenance_ of a reviewed schema, and of class counts a schema gives
+DRAFT = "unreviewed draft (data-derived)"  # provenance_ of a schema that still has its "draft" key
+
+
+class DraftSchemaWarning(SynthaugWarning):
+    """A schema still marked ``draft`` was given: it is used, but not taken as public."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,7 @@ class PublicSchema:
     class_counts: tuple[int, ...] | None
     target_dtype: str
     omitted: tuple[str, ...] = ()
+    draft: bool = False  # still marked as drafted from the data: not public
 
     @property
     def names(self) -> list[str]:
@@ -152,7 +166,32 @@ def parse_public_schema(document, source: str = "public schema") -> PublicSchema
     if target in names:
         raise DataError(f"{source}: target {target!r} is also declared as a column")
     omitted = _parse_omitted(document.get("omitted", []), source, names, target)
-    return PublicSchema(parsed, target, classes, counts, dtype, omitted)
+    return PublicSchema(parsed, target, classes, counts, dtype, omitted, _parse_draft(document, source))
+
+
+def _parse_draft(document: dict, source: str) -> bool:
+    """Whether the document is still a draft: a ``draft`` note (text) or true; false or no key: reviewed."""
+    marker = document.get("draft", False)
+    if not isinstance(marker, (str, bool)):
+        raise DataError(f"{source}: 'draft' must be a note (text), true or false; got {marker!r} (delete the key "
+                        "once the schema is reviewed)")
+    return marker is not False
+
+
+def warn_if_draft(schema: PublicSchema | None, given, dp: bool) -> None:
+    """Warn, naming the file (``given``, a path) or the option, when ``schema`` is still a draft."""
+    if schema is None or not schema.draft:
+        return
+    where = str(given) if isinstance(given, (str, Path)) else option_name("public_schema", "--schema")
+    warn(draft_message(where, dp), DraftSchemaWarning)
+
+
+def draft_message(where: str, dp: bool) -> str:
+    """The one line saying that the schema at ``where`` is an unreviewed draft and what follows."""
+    covered = "; epsilon does not cover them, so the DP guarantee is for training only" if dp else ""
+    return (f"{where}: the schema still has its \"draft\" key, so it is taken as an unreviewed draft, not public: "
+            f"its bounds, category lists, point masses and decimals may be the private data's{covered}; replace "
+            "them with public values and delete the key")
 
 
 def _parse_omitted(omitted, source: str, names: list[str], target: str) -> tuple[str, ...]:
@@ -425,25 +464,43 @@ def _names(names: list[str]) -> str:
     return f"column {listed} is" if len(names) == 1 else f"columns {listed} are"
 
 
-def conform(features: pd.DataFrame, schema: PublicSchema) -> pd.DataFrame:
+def conform(features: pd.DataFrame, schema: PublicSchema, coarse: bool = False) -> pd.DataFrame:
     """The features in schema order, checked against their declared kinds, clipped to the public
-    bounds and with undeclared categories replaced; warnings give column names and counts only."""
+    bounds and with undeclared categories replaced; warnings give column names and counts only,
+    and with ``coarse`` (under DP) the counts' order of magnitude only (:func:`_values`)."""
     check_columns(features, schema)
     out = {}
     for column in schema.columns:
         col = features[column.name]
         if column.kind in NUMERIC:
-            out[column.name] = _conform_numeric(col, column)
+            out[column.name] = _conform_numeric(col, column, coarse)
         elif column.kind in ("categorical", "boolean"):
-            out[column.name] = _conform_categories(col, column)
+            out[column.name] = _conform_categories(col, column, coarse)
         else:
             if column.kind == "constant":
-                _check_constant(col, column)
+                _check_constant(col, column, coarse)
             out[column.name] = col
     return pd.DataFrame(out, index=features.index)
 
 
-def _conform_numeric(col: pd.Series, column: PublicColumn) -> pd.Series:
+def _values(n: int, coarse: bool, noun: str = "value(s)") -> str:
+    """``3 value(s)``; with ``coarse`` (under DP) ``fewer than 10 values``, ``100 to 999 values``.
+
+    A warning is printed outside the DP mechanism, so an exact count of private rows in it would
+    escape epsilon (an outlier's row adds one); an order of magnitude still says whether the
+    public schema misses a few records or a share of them. That the warning appears at all is
+    not covered either, and the coarse line says so."""
+    if not coarse:
+        return f"{n} {noun}"
+    return f"{coarse_count(n)} {noun.replace('(s)', 's')}"
+
+
+def _dp_note(coarse: bool) -> str:
+    return " (under DP the count is rounded to its order of magnitude; the warning itself is not covered by " \
+        "epsilon)" if coarse else ""
+
+
+def _conform_numeric(col: pd.Series, column: PublicColumn, coarse: bool = False) -> pd.Series:
     x = to_float(col, column.spec())
     n_bad = int((np.isnan(x) & col.notna().to_numpy()).sum())
     if n_bad:
@@ -459,7 +516,8 @@ def _conform_numeric(col: pd.Series, column: PublicColumn) -> pd.Series:
     low, high = column.bounds
     outside = int(((x < low) | (x > high)).sum())
     if outside:
-        _warn(f"column {column.name!r}: {outside} value(s) outside the public bounds were clipped to them")
+        _warn(f"column {column.name!r}: {_values(outside, coarse)} outside the public bounds were clipped to "
+              f"them{_dp_note(coarse)}")
     x = np.clip(x, low, high)
     if column.kind != "datetime":
         return pd.Series(x, index=col.index)
@@ -467,17 +525,17 @@ def _conform_numeric(col: pd.Series, column: PublicColumn) -> pd.Series:
     return pd.Series(pd.to_datetime(nanos, unit="ns"), index=col.index).where(~np.isnan(x))
 
 
-def _check_constant(col: pd.Series, column: PublicColumn) -> None:
+def _check_constant(col: pd.Series, column: PublicColumn, coarse: bool = False) -> None:
     """Warn with a count when the data holds other values than a constant column's public value: the
     model generates the constant whatever the data held (a trial's 232 rows of other races vanished
     without a word)."""
     other = (pd.Index([column.value], dtype=object).get_indexer(col.astype(object)) < 0) & col.notna().to_numpy()
     if other.any():
-        _warn(f"column {column.name!r}: {int(other.sum())} value(s) differ from the public schema's constant "
-              f"{column.value!r}; the synthetic records all hold {column.value!r}")
+        _warn(f"column {column.name!r}: {_values(int(other.sum()), coarse)} differ from the public schema's "
+              f"constant {column.value!r}; the synthetic records all hold {column.value!r}{_dp_note(coarse)}")
 
 
-def _conform_categories(col: pd.Series, column: PublicColumn) -> pd.Series:
+def _conform_categories(col: pd.Series, column: PublicColumn, coarse: bool = False) -> pd.Series:
     values = col.astype(object)
     known = pd.Index(list(column.categories), dtype=object).get_indexer(values) >= 0
     present = col.notna().to_numpy()
@@ -492,11 +550,11 @@ def _conform_categories(col: pd.Series, column: PublicColumn) -> pd.Series:
     replacement = np.nan if column.missing else column.categories[0]
     target = "missing" if column.missing else f"the first category {column.categories[0]!r}"
     if unknown.any():
-        _warn(f"column {column.name!r}: {int(unknown.sum())} value(s) not among the public schema's categories "
-              f"were set to {target}")
+        _warn(f"column {column.name!r}: {_values(int(unknown.sum()), coarse)} not among the public schema's "
+              f"categories were set to {target}{_dp_note(coarse)}")
     if dropped_missing.any():
-        _warn(f"column {column.name!r}: {int(dropped_missing.sum())} missing value(s), which the public schema "
-              f"does not allow, were set to {target}")
+        _warn(f"column {column.name!r}: {_values(int(dropped_missing.sum()), coarse, 'missing value(s)')}, which "
+              f"the public schema does not allow, were set to {target}{_dp_note(coarse)}")
     return values.where(~(unknown | dropped_missing), replacement)
 
 

@@ -31,7 +31,17 @@ from .model_file import meta_and_tensors, restore_fitted
 from .networks import Generator, NetworkConfig, SoftmaxLayout
 from .params import check_params
 from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
-from .public_schema import PublicSchema, codec_states, conform, omitted_present, public_labels, resolve_public_schema
+from .public_schema import (
+    DRAFT,
+    PUBLIC,
+    PublicSchema,
+    codec_states,
+    conform,
+    omitted_present,
+    public_labels,
+    resolve_public_schema,
+    warn_if_draft,
+)
 from .rejection import fill_rows
 from .schema import check_columns_exist, infer_schema
 from .target import encode_labels, split_target
@@ -184,6 +194,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         """Learn from features ``X`` and labels ``y`` (an array, a Series, or a column name of X)."""
         check_params(self.get_params(deep=False))
         schema = resolve_public_schema(self.public_schema)
+        warn_if_draft(schema, self.public_schema, self.dp_)
         features, labels, columns = split_target(X, y)
         check_processes_agree(self.get_params(deep=False), features, labels)  # under torchrun: same settings
         drop = self._names("drop")
@@ -271,7 +282,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         features = features.drop(columns=[c for c in self._names("drop") if c in features.columns])
         schema = resolve_public_schema(self.public_schema)
         if schema is not None:
-            features = conform(features, schema)
+            features = conform(features, schema, coarse=self.dp_)
         codes = training_table_codes(self, features, labels)
         self._fit_filters(features, codes)
         return self
@@ -323,15 +334,17 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         if omitted:
             warn(f"leaving out column(s) {', '.join(map(repr, omitted))}: the public schema lists them "
                  "as omitted")
-        features = conform(features, schema)
+        features = conform(features, schema, coarse=self.dp_)  # DP: no exact counts of private rows in warnings
         self.encoder_ = self._new_encoder().fit_public([c.spec() for c in schema.columns], codec_states(schema))
         return features
 
     @staticmethod
     def _provenance(schema: PublicSchema | None) -> dict[str, str]:
-        """Where the schema and the class counts came from (the DP noise on counts is added later)."""
-        return {"schema": "inferred from the training data" if schema is None else "public (given)",
-                "class_counts": "public (given)" if schema is not None and schema.class_counts is not None
+        """Where the schema and the class counts came from (the DP noise on counts is added later). A
+        schema still marked ``draft`` is not public; its class counts are, as a draft never writes any."""
+        origin = "inferred from the training data" if schema is None else DRAFT if schema.draft else PUBLIC
+        return {"schema": origin,
+                "class_counts": PUBLIC if schema is not None and schema.class_counts is not None
                 else "exact, from the training data"}
 
     def _device(self) -> torch.device:

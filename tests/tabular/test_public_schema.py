@@ -269,6 +269,12 @@ def test_draft_round_trips_through_fit(tmp_path):
                                       str(tmp_path / "model"), *FIT])
     assert fitted.exit_code == 0, fitted.output
     meta = json.loads((tmp_path / "model" / "model.json").read_text())
+    assert meta["provenance"]["schema"] == "unreviewed draft (data-derived)"  # until the "draft" key is deleted
+    out.write_text(json.dumps({k: v for k, v in doc.items() if k != "draft"}))
+    reviewed = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "--schema", str(out), "-o",
+                                        str(tmp_path / "reviewed"), *FIT])
+    assert reviewed.exit_code == 0, reviewed.output
+    meta = json.loads((tmp_path / "reviewed" / "model.json").read_text())
     assert meta["provenance"]["schema"] == "public (given)"
 
 

@@ -8,8 +8,9 @@ Usage::
 For each seed: ``--n`` adult rows for training and a disjoint ``--n`` as a fresh real reference
 (the sampling noise of a real table of that size); one model fitted (``epochs=1``,
 ``min_steps=--steps``; ``--set`` adds constructor keyword arguments, a variant); 20,000 rows
-sampled at the training class shares, with the default filters and with both filters turned
-off by ``set_params`` on the same model. Figures, against the training rows:
+sampled at the training class shares, with the default filters (both, at this size), with the
+privacy filter alone and with neither, turned off in turn by ``set_params`` on the same model.
+Figures, against the training rows:
 
 - rare log2 error: the mean of abs(log2(share / training share)) over categories whose training
   share is under 2% (and that have at least 5 training rows), the share floored at 1e-4;
@@ -36,7 +37,8 @@ from synthaug import TabularCGAN
 TARGET = "income"
 N_SAMPLED = 20_000
 RARE_SHARE, RARE_MIN_ROWS, SHARE_FLOOR = 0.02, 5, 1e-4
-SETTINGS = {"default filters": {}, "no filter": dict(privacy_filter=None, label_filter=None)}
+SETTINGS = {"default filters": {}, "privacy filter": dict(label_filter=None),
+            "no filter": dict(privacy_filter=None, label_filter=None)}  # set in turn on one fitted model
 
 
 def figures(train: pd.DataFrame, other: pd.DataFrame) -> dict[str, float]:

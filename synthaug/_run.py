@@ -17,10 +17,8 @@ from ._text import RECIPE, closest_name, options_named_for, plain
 from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .persist import MODEL_FILES
-from .recipe import modality, model_class, to_toml
+from .recipe import SKLEARN_TABLES, modality, model_class, to_toml
 from .share import RELEASE_FILES, left_out_columns, left_out_note, model_kinds
-
-SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
 
 
 def load_table(data: dict) -> tuple[pd.DataFrame, str]:

@@ -13,6 +13,7 @@ from ._checks import is_real, is_whole
 from ._errors import DataError
 from ._gates import limit_problem
 from ._overrides import check_params, parse_value
+from ._provenance import DIGESTED
 from ._random import check_seed
 from ._text import RECIPE, closest_name, options_named_for
 from .io import TABLE_SUFFIXES, table_suffix
@@ -26,6 +27,7 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,), "max_synthetic": (int,)},
     "share": {"max_dcr_share": (float, int), "max_membership_auc": (float, int), "max_exact_copies": (int,),
               "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,), "seeds": (int,)},
+    "sha256": {key: (str,) for key in DIGESTED},  # "data.path" = the file's SHA-256 when a run read it
 }
 TABLES = (*SCHEMA, "model")
 SOURCES = ("path", "dataset")  # where [data] comes from: exactly one of them
@@ -48,14 +50,25 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
                             f"lines, as in recipes/*.toml (read as TOML: {exc})") from None
         raise DataError(f"{path}: not valid TOML, the format of recipes ({exc})") from None
     _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other
+    if isinstance(recipe.get("sha256"), dict):  # an unquoted data.path = "..." in [sha256] is read as a table
+        recipe["sha256"] = _dotted(recipe["sha256"])
     origins = {}
     for item in overrides:
         origins[_apply_override(recipe, item)] = f"--set {item.strip()}"
     return validate(recipe, str(path), origins)
 
 
+def _dotted(values: dict, prefix: str = "") -> dict:
+    """``{"data": {"path": x}}`` -> ``{"data.path": x}``."""
+    out = {}
+    for key, value in values.items():
+        out.update(_dotted(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}": value})
+    return out
+
+
 def _apply_override(recipe: dict, item: str) -> str:
-    """Set (or, null, remove) one key; returns its ``table.key``."""
+    """Set (or, null, remove) one key; returns its ``table.key``. A key given anew loses its
+    [sha256] digest: that was of the file it named before."""
     key, sep, value = item.partition("=")
     table, dot, name = key.strip().partition(".")
     if not sep or not dot or not name:
@@ -63,10 +76,15 @@ def _apply_override(recipe: dict, item: str) -> str:
     values = recipe.setdefault(table, {})
     if not isinstance(values, dict):
         raise DataError(f"--set {key.strip()}: [{table}] in the recipe is not a table of keys")
+    replaced = {name}
     for group in EXCLUSIVE.get(table, ()):  # `--set data.path=mine.csv` on a recipe of sklearn:NAME uses mine.csv
         if name in group:
             for other in group:
                 values.pop(other, None)
+            replaced.update(group)
+    if isinstance(recipe.get("sha256"), dict):
+        for key in replaced:
+            recipe["sha256"].pop(f"{table}.{key}", None)
     parsed = parse_value(value.strip())
     if parsed is None and table != "model":  # no [data]/[sample]/... key takes null: it removes the key
         values.pop(name, None)
@@ -109,6 +127,7 @@ def validate(recipe: dict, source: str, origins: dict[str, str] | None = None) -
         raise DataError(f"{where(*(f'sample.{key}' for key in sample))}: [sample] takes exactly one of n, per_class, "
                         "balance = true or ratio" + (f" (got {', '.join(asked)})" if asked else ""))
     _check_values(recipe, where)
+    _check_digested(recipe, where)
     _check_modality_keys(recipe, where)
     for key, value in recipe.get("model", {}).items():
         check_params(model_class(recipe), {key: value}, f"{where(f'model.{key}')}: model")
@@ -201,6 +220,21 @@ def _limit(measure: str):
     return check
 
 
+def _check_digested(recipe: dict, where: Where) -> None:
+    """A [sha256] digest is of a file the recipe names (an inline public schema or sklearn:NAME has none)."""
+    for key in recipe.get("sha256", {}):
+        table, _, name = key.partition(".")
+        if not isinstance(recipe.get(table, {}).get(name), str):
+            raise DataError(f"{where(f'sha256.{key}', key)}: sha256.\"{key}\" is the SHA-256 of a file, but the "
+                            f"recipe's {key} names none; delete it")
+
+
+def _sha256(value):
+    if len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value):
+        return None
+    return f"must be a SHA-256 (64 hexadecimal digits, as synthaug run writes it), got {value!r}"
+
+
 def _test_size(value):  # as _run.split words it for a Python caller
     return None if 0 < value < 1 else f"must be a share between 0 and 1 (exclusive), got {value!r}"
 
@@ -220,6 +254,7 @@ def _dataset(value):
 
 
 VALUES = {
+    **{f"sha256.{key}": _sha256 for key in DIGESTED},
     "data.test_size": _test_size, "data.rows_per_class": _rows_per_class, "data.dataset": _dataset,
     "sample.n": _count(1, MAX_SAMPLE_ROWS), "sample.per_class": _per_class, "sample.ratio": _positive,
     "evaluate.seeds": _count(1), "evaluate.steps": _count(1), "evaluate.ratios": _ratios,
@@ -367,12 +402,16 @@ def to_toml(recipe: dict) -> str:
     """The resolved recipe as TOML (tables of strings, numbers, booleans, lists, inline tables)."""
     lines = []
     for table, values in recipe.items():
-        lines.append(f"[{table}]")
+        lines += [f"[{table}]"] + (SHA256_NOTE if table == "sha256" else [])
         lines += [f"{_toml_key(key)} = {_toml_value(value)}" if value is not None else
                   f"# {key} = null (TOML has no null: add --set {table}.{key}=null)"  # "None" would be text
                   for key, value in values.items()]
         lines.append("")
     return "\n".join(lines)
+
+
+SHA256_NOTE = ["# the SHA-256 of each file as this run read it: a rerun of this recipe refuses a file that",
+               "# has changed since (delete its line, or --set sha256.data.path=null, to run on it as it is now)"]
 
 
 def _toml_value(value) -> str:

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from ._cli_options import Categorical, Continuous, Drop, Sensitive, column_names, numbers
 from ._errors import DataError
+from ._random import parse_seed
 from .cli import command, console, err_console
 from .evaluate.defaults import BASELINES, MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 
@@ -91,7 +92,7 @@ def evaluate_command(
     seed: Annotated[
         int,
         typer.Option(
-            "--seed", min=0,
+            "--seed", parser=parse_seed,  # typer's int took 3.0 as 3; the range is the command's check_seed
             help="Random seed (0 or more), for tables and images alike; report.json records it.",
         ),
     ] = 0,

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from ._errors import DataError
+from ._random import parse_seed
 
 
 def column_names(texts: str | list[str] | None) -> list[str]:
@@ -51,7 +52,8 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars a
 SchemaFile = Annotated[Path | None, typer.Option(
     "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
     "classes come from it, not from the data.")]
-Seed = Annotated[int, typer.Option(help="Random seed (0 or more); the same seed gives the same bytes (not a fit "
+Seed = Annotated[int, typer.Option(parser=parse_seed,  # typer's int took 3.0 as 3
+                                   help="Random seed (0 or more); the same seed gives the same bytes (not a fit "
                                    "under differential privacy: its noise is secret-seeded).")]
 Overwrite = Annotated[bool, typer.Option(
     "--overwrite", help="Replace OUTPUT if it is an existing file (a file does not say who wrote it, so it is "

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ._cli_options import Quiet
+from ._random import parse_seed
 from .cli import command, console
 
 
@@ -19,7 +20,8 @@ def run(
     = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override: TABLE.KEY=VALUE, e.g. model.epochs=5.")]
     = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the recipe's data.seed, else 0).")] = None,
+    seed: Annotated[int | None, typer.Option(parser=parse_seed,
+                                             help="Random seed (default: the recipe's data.seed, else 0).")] = None,
     quiet: Quiet = False,
 ) -> None:
     """Run a recipe: fit, sample and evaluate (or release), writing all outputs and the resolved recipe."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,15 +13,14 @@ from rich.console import Console
 from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
+from ._provenance import check_unchanged, sha256_of
 from ._random import check_seed
 from ._text import RECIPE, closest_name, options_named_for, plain
 from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .persist import MODEL_FILES
-from .recipe import modality, model_class, to_toml
+from .recipe import SKLEARN_TABLES, modality, model_class, to_toml
 from .share import RELEASE_FILES, left_out_columns, left_out_note, model_kinds
-
-SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
 
 
 def load_table(data: dict) -> tuple[pd.DataFrame, str]:
@@ -44,11 +44,39 @@ def load_table(data: dict) -> tuple[pd.DataFrame, str]:
 def data_path(data: dict) -> Path:
     """``data.path``, once it exists; else a DataError naming the key (a recipe's relative path is
     read from the current folder, not the recipe's: ``adult.csv: file not found`` said neither)."""
-    path = Path(str(data["path"]))
+    return existing_path("data.path", data["path"])
+
+
+def existing_path(key: str, value) -> Path:
+    """The path a recipe key names, once it exists; else a DataError naming the key."""
+    path = Path(str(value))
     if not path.exists():
-        raise DataError(f"data.path: {path}: not found (a relative path is read from the current folder, "
-                        f"{Path.cwd()}, not the recipe's); give the file with --set data.path=...")
+        raise DataError(f"{key}: {path}: not found (a relative path is read from the current folder, "
+                        f"{Path.cwd()}, not the recipe's); give the file with --set {key}=...")
     return path
+
+
+def named_files(recipe: dict) -> dict[str, Path]:
+    """The user's files the recipe names, by key: data.path (a table, image folder or .npz) and a
+    model.public_schema path (not sklearn:NAME, not an inline schema)."""
+    paths = {"data.path": data_path(recipe["data"])} if "path" in recipe["data"] else {}
+    schema = recipe.get("model", {}).get("public_schema")
+    if isinstance(schema, str):
+        paths["model.public_schema"] = existing_path("model.public_schema", schema)
+    return paths
+
+
+def resolved_recipe(recipe: dict, seed: int, paths: dict[str, Path], digests: dict[str, str]) -> dict:
+    """The recipe as run: its seed, its files' absolute paths (a relative one was read from another
+    folder when rerun elsewhere) and their SHA-256 in [sha256] (a changed file was read silently)."""
+    out = {**recipe, "data": {**recipe["data"], "seed": seed}, "model": dict(recipe.get("model", {}))}
+    for key, path in paths.items():
+        table, _, name = key.partition(".")
+        out[table][name] = os.path.abspath(path)  # not resolve(): a symlink stays the name the user gave
+    if not out["model"] and "model" not in recipe:
+        del out["model"]
+    out.pop("sha256", None)  # each file's own, read now (a --set of its key dropped the old one)
+    return {**out, "sha256": digests} if digests else out
 
 
 def check_target(frame: pd.DataFrame, target: str) -> None:
@@ -145,9 +173,12 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         if unused:
             raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
                             "its gates); remove it or the [share] table")
+    paths = named_files(recipe)
+    digests = {key: sha256_of(path) for key, path in paths.items()}
+    check_unchanged(recipe.get("sha256", {}), paths, digests)
     # errors name recipe keys (model.keep, not --keep or keep)
     with atomic_directory(output, recheck=check_run_path) as tmp, options_named_for(RECIPE):
-        resolved = to_toml({**recipe, "data": {**data, "seed": seed}})  # --seed too
+        resolved = to_toml(resolved_recipe(recipe, seed, paths, digests))  # --seed too
         (tmp / "recipe.toml").write_text(resolved, encoding="utf-8")
         if modality(recipe) == "image":
             code, summary = _run_images(recipe, tmp, seed, quiet, console)

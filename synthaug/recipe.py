@@ -4,14 +4,16 @@ synthetic records, and how to evaluate or release them. ``synthaug run`` execute
 from __future__ import annotations
 
 import math
+import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ._checks import is_real, is_whole
 from ._errors import DataError
 from ._gates import limit_problem
 from ._overrides import check_params, parse_value
+from ._provenance import DIGESTED
 from ._random import check_seed
 from ._text import RECIPE, closest_name, options_named_for
 from .io import TABLE_SUFFIXES, table_suffix
@@ -25,6 +27,7 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,), "max_synthetic": (int,)},
     "share": {"max_dcr_share": (float, int), "max_membership_auc": (float, int), "max_exact_copies": (int,),
               "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,), "seeds": (int,)},
+    "sha256": {key: (str,) for key in DIGESTED},  # "data.path" = the file's SHA-256 when a run read it
 }
 TABLES = (*SCHEMA, "model")
 SOURCES = ("path", "dataset")  # where [data] comes from: exactly one of them
@@ -47,12 +50,25 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
                             f"lines, as in recipes/*.toml (read as TOML: {exc})") from None
         raise DataError(f"{path}: not valid TOML, the format of recipes ({exc})") from None
     _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other
+    if isinstance(recipe.get("sha256"), dict):  # an unquoted data.path = "..." in [sha256] is read as a table
+        recipe["sha256"] = _dotted(recipe["sha256"])
+    origins = {}
     for item in overrides:
-        _apply_override(recipe, item)
-    return validate(recipe, str(path))
+        origins[_apply_override(recipe, item)] = f"--set {item.strip()}"
+    return validate(recipe, str(path), origins)
 
 
-def _apply_override(recipe: dict, item: str) -> None:
+def _dotted(values: dict, prefix: str = "") -> dict:
+    """``{"data": {"path": x}}`` -> ``{"data.path": x}``."""
+    out = {}
+    for key, value in values.items():
+        out.update(_dotted(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}": value})
+    return out
+
+
+def _apply_override(recipe: dict, item: str) -> str:
+    """Set (or, null, remove) one key; returns its ``table.key``. A key given anew loses its
+    [sha256] digest: that was of the file it named before."""
     key, sep, value = item.partition("=")
     table, dot, name = key.strip().partition(".")
     if not sep or not dot or not name:
@@ -60,15 +76,21 @@ def _apply_override(recipe: dict, item: str) -> None:
     values = recipe.setdefault(table, {})
     if not isinstance(values, dict):
         raise DataError(f"--set {key.strip()}: [{table}] in the recipe is not a table of keys")
+    replaced = {name}
     for group in EXCLUSIVE.get(table, ()):  # `--set data.path=mine.csv` on a recipe of sklearn:NAME uses mine.csv
         if name in group:
             for other in group:
                 values.pop(other, None)
+            replaced.update(group)
+    if isinstance(recipe.get("sha256"), dict):
+        for key in replaced:
+            recipe["sha256"].pop(f"{table}.{key}", None)
     parsed = parse_value(value.strip())
     if parsed is None and table != "model":  # no [data]/[sample]/... key takes null: it removes the key
         values.pop(name, None)
-        return
-    values[name] = parsed
+    else:
+        values[name] = parsed
+    return f"{table}.{name}"
 
 
 def _check_one_source(data, source: str) -> None:
@@ -77,29 +99,43 @@ def _check_one_source(data, source: str) -> None:
                         "folder of yours, data.dataset an embedded sklearn:NAME)")
 
 
-def validate(recipe: dict, source: str) -> dict:
+Where = Callable[..., str]
+"""``where("model.epochs", ...)``: what an error about those keys blames, the ``--set`` that gave the
+first of them a value, else the recipe file."""
+
+
+def validate(recipe: dict, source: str, origins: dict[str, str] | None = None) -> dict:
     """Raise a one-line DataError naming the first unknown table, key or mistyped value, or a key
-    this recipe's modality would not use."""
-    _check_types(recipe, source)
+    this recipe's modality would not use. It begins with ``source`` (the recipe file), or with the
+    ``--set table.key=value`` that gave the key its value (``origins``: ``table.key`` -> that text)."""
+    origins = origins or {}
+
+    def where(*keys: str) -> str:  # "recipes/adult.toml: model.epochs ..." blamed the file for a --set value
+        return next((origins[key] for key in keys if key in origins), source)
+
+    _check_types(recipe, where)
     for table, values in recipe.items():
         for key, value in values.items():
-            _check_writable(value, f"{source}: {table}.{key}", top=True)
+            _check_writable(value, f"{where(f'{table}.{key}')}: {table}.{key}", top=True)
     data = recipe["data"]
-    _check_one_source(data, source)
+    _check_one_source(data, where("data.path", "data.dataset"))
     if "seed" in data:  # -5 was a ValueError traceback from numpy, after the output folder was made
-        check_seed(data["seed"], f"{source}: data.seed")
-    asked = [key for key, value in recipe.get("sample", {}).items() if key != "balance" or value]
+        check_seed(data["seed"], f"{where('data.seed')}: data.seed")
+    sample = recipe.get("sample", {})
+    asked = [key for key, value in sample.items() if key != "balance" or value]
     if "sample" in recipe and len(asked) != 1:  # sampling refused it, but only after training
-        raise DataError(f"{source}: [sample] takes exactly one of n, per_class, balance = true or ratio"
-                        + (f" (got {', '.join(asked)})" if asked else ""))
-    _check_modality_keys(recipe, source)
-    _check_values(recipe, source)
-    check_params(model_class(recipe), recipe.get("model", {}), f"{source}: model")
-    _check_model_values(recipe, source)
+        raise DataError(f"{where(*(f'sample.{key}' for key in sample))}: [sample] takes exactly one of n, per_class, "
+                        "balance = true or ratio" + (f" (got {', '.join(asked)})" if asked else ""))
+    _check_values(recipe, where)
+    _check_digested(recipe, where)
+    _check_modality_keys(recipe, where)
+    for key, value in recipe.get("model", {}).items():
+        check_params(model_class(recipe), {key: value}, f"{where(f'model.{key}')}: model")
+    _check_model_values(recipe, where)
     return recipe
 
 
-def _check_values(recipe: dict, source: str) -> None:
+def _check_values(recipe: dict, where: Where) -> None:
     """Values of the right type but out of range, refused before any training (they failed only
     when sampling, evaluating or releasing, after it), naming the recipe key. Checks that need the
     data's classes or size are ``_run.check_against_data``'s."""
@@ -108,7 +144,7 @@ def _check_values(recipe: dict, source: str) -> None:
         for key, value in values.items():
             problem = checks[f"{table}.{key}"](value) if f"{table}.{key}" in checks else None
             if problem:
-                raise DataError(f"{source}: {table}.{key}: {problem}")
+                raise DataError(f"{where(f'{table}.{key}')}: {table}.{key}: {problem}")
 
 
 def _count(low: int, most: int | None = None):
@@ -184,7 +220,42 @@ def _limit(measure: str):
     return check
 
 
+def _check_digested(recipe: dict, where: Where) -> None:
+    """A [sha256] digest is of a file the recipe names (an inline public schema or sklearn:NAME has none)."""
+    for key in recipe.get("sha256", {}):
+        table, _, name = key.partition(".")
+        if not isinstance(recipe.get(table, {}).get(name), str):
+            raise DataError(f"{where(f'sha256.{key}', key)}: sha256.\"{key}\" is the SHA-256 of a file, but the "
+                            f"recipe's {key} names none; delete it")
+
+
+def _sha256(value):
+    if len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value):
+        return None
+    return f"must be a SHA-256 (64 hexadecimal digits, as synthaug run writes it), got {value!r}"
+
+
+def _test_size(value):  # as _run.split words it for a Python caller
+    return None if 0 < value < 1 else f"must be a share between 0 and 1 (exclusive), got {value!r}"
+
+
+def _rows_per_class(value):
+    return None if value >= 1 else f"must be at least 1, got {value!r}"
+
+
+SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
+
+
+def _dataset(value):
+    if value == "sklearn:digits" or value.removeprefix("sklearn:") in SKLEARN_TABLES:
+        return None
+    return (f"unknown {value!r}; tables are " + ", ".join(f"sklearn:{n}" for n in SKLEARN_TABLES)
+            + ", images sklearn:digits")
+
+
 VALUES = {
+    **{f"sha256.{key}": _sha256 for key in DIGESTED},
+    "data.test_size": _test_size, "data.rows_per_class": _rows_per_class, "data.dataset": _dataset,
     "sample.n": _count(1, MAX_SAMPLE_ROWS), "sample.per_class": _per_class, "sample.ratio": _positive,
     "evaluate.seeds": _count(1), "evaluate.steps": _count(1), "evaluate.ratios": _ratios,
     "evaluate.baselines": _baselines, "evaluate.max_synthetic": _count(100),
@@ -196,7 +267,7 @@ VALUES = {
 """Range checks of ``table.key`` values: a phrase saying what is wrong, or None."""
 
 
-def _check_model_values(recipe: dict, source: str) -> None:
+def _check_model_values(recipe: dict, where: Where) -> None:
     """The estimator's own parameter checks (run first thing in ``fit``), before the data is read."""
     estimator = model_class(recipe)(**recipe.get("model", {}))
     if modality(recipe) == "image":
@@ -210,26 +281,29 @@ def _check_model_values(recipe: dict, source: str) -> None:
         message = str(exc)
         bare = any(message.startswith(name) and message[len(name):][:1] in " :=" for name in estimator.get_params())
         prefix = "" if message.startswith("model.") else "model." if bare else "[model] "
-        raise DataError(f"{source}: {prefix}{message}") from None
+        named = (f"model.{name}" for name in estimator.get_params()
+                 if re.search(rf"\bmodel\.{name}\b", prefix + message))  # the --set of a key it names, if any
+        raise DataError(f"{where(*named)}: {prefix}{message}") from None
 
 
-def _check_types(recipe: dict, source: str) -> None:
+def _check_types(recipe: dict, where: Where) -> None:
     for table, values in recipe.items():
         if table not in TABLES:
-            raise DataError(f"{source}: unknown table [{table}]{closest_name(table, TABLES)}")
+            keys = [f"{table}.{key}" for key in values] if isinstance(values, dict) else []
+            raise DataError(f"{where(*keys)}: unknown table [{table}]{closest_name(table, TABLES)}")
         if not isinstance(values, dict):
-            raise DataError(f"{source}: [{table}] must be a table of keys")
+            raise DataError(f"{where()}: [{table}] must be a table of keys")
     data = recipe.setdefault("data", {})
     if "path" not in data and "dataset" not in data:
-        raise DataError(f"{source}: [data] needs path or dataset")
+        raise DataError(f"{where('data.path', 'data.dataset')}: [data] needs path or dataset")
     for table, keys in SCHEMA.items():
         for key, value in recipe.get(table, {}).items():
             if key not in keys:
-                raise DataError(f"{source}: unknown key {table}.{key}{_suggest(table, key, keys)}")
+                raise DataError(f"{where(f'{table}.{key}')}: unknown key {table}.{key}{_suggest(table, key, keys)}")
             allowed = keys[key] + ((int,) if float in keys[key] else ())
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 kinds = " or ".join(t.__name__ for t in keys[key])
-                raise DataError(f"{source}: {table}.{key} expects {kinds}, got {value!r}")
+                raise DataError(f"{where(f'{table}.{key}')}: {table}.{key} expects {kinds}, got {value!r}")
 
 
 # The names the CLI and Python give options whose recipe keys differ (--classifier-steps, --ratio, n_seeds).
@@ -272,22 +346,30 @@ UNUSED = {
 }
 
 
-def _check_modality_keys(recipe: dict, source: str) -> None:
+def _check_modality_keys(recipe: dict, where: Where) -> None:
     data = recipe["data"]
-    kind = modality(recipe)
+    try:
+        kind = modality(recipe)
+    except DataError as exc:  # data.modality = 'tabel', or data.path an image folder that is not there
+        raise DataError(f"{where('data.modality', 'data.path')}: {exc}") from None
     if kind == "image" and data.get("dataset", "sklearn:digits") != "sklearn:digits":
-        raise DataError(f"{source}: data.dataset {data['dataset']!r} is not a set of images; with "
-                        "data.modality = 'image' use sklearn:digits, or data.path (an image folder or .npz)")
+        raise DataError(f"{where('data.dataset', 'data.modality')}: data.dataset {data['dataset']!r} is not a set "
+                        "of images; with data.modality = 'image' use sklearn:digits, or data.path (an image folder "
+                        "or .npz)")
+    if kind == "table" and "path" in data and "target" not in data:  # refused by _run.load_table, after --seed's checks
+        raise DataError(f"{where('data.path', 'data.target')}: data.target: the class label column is required "
+                        "with data.path")
     present = {f"{table}.{key}" for table, values in recipe.items() for key in values}
     present -= {"data.holdout"} if data.get("holdout") is False else set()  # false is what an image run does
     for key, why in UNUSED[kind].items():
         if key in present:
-            raise DataError(f"{source}: {key} is not used by {'an image' if kind == 'image' else 'a table'} "
-                            f"recipe ({why}); remove it")
+            recipe_kind = "an image" if kind == "image" else "a table"
+            raise DataError(f"{where(key, 'data.modality')}: {key} is not used by {recipe_kind} recipe ({why}); "
+                            "remove it")
     if kind == "table" and data.get("holdout") and "rows_per_class" not in data and "share" not in recipe:
-        raise DataError(f"{source}: data.holdout = true needs data.rows_per_class (the holdout is drawn beside "
-                        "those training rows); without it no holdout is made and the test set is the privacy "
-                        "reference")
+        raise DataError(f"{where('data.holdout', 'data.rows_per_class')}: data.holdout = true needs "
+                        "data.rows_per_class (the holdout is drawn beside those training rows); without it no "
+                        "holdout is made and the test set is the privacy reference")
 
 
 def modality(recipe: dict) -> str:
@@ -320,12 +402,16 @@ def to_toml(recipe: dict) -> str:
     """The resolved recipe as TOML (tables of strings, numbers, booleans, lists, inline tables)."""
     lines = []
     for table, values in recipe.items():
-        lines.append(f"[{table}]")
+        lines += [f"[{table}]"] + (SHA256_NOTE if table == "sha256" else [])
         lines += [f"{_toml_key(key)} = {_toml_value(value)}" if value is not None else
                   f"# {key} = null (TOML has no null: add --set {table}.{key}=null)"  # "None" would be text
                   for key, value in values.items()]
         lines.append("")
     return "\n".join(lines)
+
+
+SHA256_NOTE = ["# the SHA-256 of each file as this run read it: a rerun of this recipe refuses a file that",
+               "# has changed since (delete its line, or --set sha256.data.path=null, to run on it as it is now)"]
 
 
 def _toml_value(value) -> str:

@@ -66,3 +66,36 @@ def test_synthesizers_and_their_model_files_take_a_random_state(tmp_path, fast_p
     fits[0].save(tmp_path / "m")
     params = json.loads((tmp_path / "m" / "model.json").read_text())["params"]
     assert params["random_state"] is None  # a RandomState has no JSON form; its draw is the saved seed
+
+
+@pytest.mark.parametrize("command", [["run", "recipes/breast_cancer.toml"], ["fit", "x.csv", "--target", "t"],
+                                     ["sample", "m", "--n", "5"], ["evaluate", "--train", "x.csv"],
+                                     ["share", "x.csv", "--target", "t"], ["demo"]])
+@pytest.mark.parametrize("seed", ["3.0", "3_0", "1e3", " 3.5"])
+def test_a_seed_that_is_not_digits_is_refused_by_every_command(command, seed, tmp_path):
+    """typer's int option took --seed 3.0 as seed 3 (and 3_0 as 30), and ran."""
+    result = CliRunner().invoke(app, [command[0], "--seed", seed, *command[1:], "-o", str(tmp_path / "o")])
+    said = " ".join(result.output.replace("│", " ").split())  # typer's box around usage errors
+    assert result.exit_code == 2 and "Invalid value for '--seed'" in said, result.output
+    assert f"must be a whole number from 0 to 2**64 - 1, got {seed!r}" in said, result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_float_seed_is_one_error_line_naming_the_option(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "synthaug", "run", "--seed", "3.0", "r.toml"], capture_output=True,
+                            text=True, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("error: Invalid value for '--seed': must be a whole number"), result.stderr
+
+
+@pytest.mark.parametrize("where", ["file", "--set"])
+def test_a_float_recipe_seed_is_refused(where, tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:iris"\n' + ("seed = 3.0\n" if where == "file" else ""))
+    extra = ["--set", "data.seed=3.0"] if where == "--set" else []
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q", *extra])
+    assert result.exit_code == 2 and "data.seed expects int, got 3.0" in result.output, result.output
+    assert not (tmp_path / "o").exists()

@@ -172,3 +172,46 @@ def test_a_csv_gz_data_path_is_a_table_before_it_exists():
     from synthaug.recipe import modality
 
     assert modality({"data": {"path": "later.CSV.GZ"}}) == "table"
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("model.epochs=-1", "model.epochs must be a whole number >= 1; got -1"),  # "r.toml: model.epochs ..."
+    ("model.epochs=2.5", "model: epochs expects a number (an integer), got 2.5"),
+    ("model.epoch=3", "model: unknown parameter 'epoch'"),
+    ("model.dp_delta=0.5", "model.dp_delta=0.5 is set but model.dp_epsilon is not"),
+    ("sample.n=0", "sample.n: must be a whole number >= 1, got 0"),
+    ("sample.balance=false", "[sample] takes exactly one of"),
+    ("evaluate.seeds=1.5", "evaluate.seeds expects int, got 1.5"),
+    ("evaluate.steps=5", "evaluate.steps is not used by a table recipe"),
+    ("data.seed=3.0", "data.seed expects int, got 3.0"),
+    ("data.seed=-1", "data.seed: must be a whole number from 0 to 2**64 - 1, got -1"),
+    ("data.modality=tabel", "data.modality must be 'table' or 'image', got 'tabel'"),
+    ("data.path=null", "[data] needs path or dataset"),
+    ("data.holdout=null", None),  # valid: reaches training
+    ("modle.epochs=1", "unknown table [modle]"),
+    # these failed only when the run read the data, naming neither the file nor the --set
+    ("data.test_size=1.5", "data.test_size: must be a share between 0 and 1 (exclusive), got 1.5"),
+    ("data.rows_per_class=0", "data.rows_per_class: must be at least 1, got 0"),
+    ("data.dataset=sklearn:irs", "data.dataset: unknown 'sklearn:irs'"),
+    ("data.path=mine.csv", "data.target: the class label column is required with data.path"),
+])
+def test_an_error_caused_by_a_set_value_names_the_set_not_the_recipe(override, message, tmp_path, fits):
+    result = _run("table", override, tmp_path)
+    if message is None:
+        assert result.exit_code == 130 and fits, result.output
+        return
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and said.startswith(f"error: --set {override}: {message}"), result.output
+    assert "r.toml" not in said and fits == []
+
+
+@pytest.mark.parametrize(("line", "override", "message"), [
+    ("epochs = -1", "model.min_steps=5", "model.epochs must be a whole number >= 1; got -1"),
+    ("epochs = 1\ndp_delta = 0.5", "model.epochs=2", "model.dp_delta=0.5 is set but model.dp_epsilon is not"),
+])
+def test_an_error_in_the_recipe_file_still_names_the_file(line, override, message, tmp_path, fits):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(RECIPES["table"].replace("epochs = 1", line))
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "out"), "-q", "--set", override])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and said.startswith(f"error: {recipe}: {message}"), result.output

@@ -208,3 +208,133 @@ def test_a_missing_data_path_names_the_recipe_key_and_where_relative_paths_are_r
     assert result.exit_code == 2, result.output
     assert "data.path: nope.csv: not found (a relative path is read from the current folder" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def _tiny_table_recipe(folder: Path) -> Path:
+    (folder / "data").mkdir()
+    frame = pd.DataFrame({"x": np.arange(60.0), "y": np.arange(60.0) % 7, "label": ["a", "b"] * 30})
+    frame.to_csv(folder / "data" / "t.csv", index=False)
+    recipe = folder / "r.toml"
+    recipe.write_text('[data]\npath = "data/t.csv"\ntarget = "label"\n[model]\nepochs = 1\nmin_steps = 5\n'
+                      'generator_dims = [8]\ndiscriminator_dims = [8]\nlatent_dim = 4\n'
+                      '[evaluate]\nseeds = 1\nratios = [1.0]\n')
+    return recipe
+
+
+def test_the_resolved_recipe_records_absolute_paths_and_sha256_and_a_rerun_refuses_a_changed_file(tmp_path,
+                                                                                                  monkeypatch):
+    """It kept data.path = "data/t.csv" as given and no hash: rerun from another folder, or after the CSV
+    changed, it silently read another file."""
+    import hashlib
+
+    monkeypatch.chdir(tmp_path)
+    recipe = _tiny_table_recipe(tmp_path)
+    csv = tmp_path / "data" / "t.csv"
+    assert CliRunner().invoke(app, ["run", str(recipe), "-o", "out", "-q"]).exit_code == 0
+    resolved = load_recipe(tmp_path / "out" / "recipe.toml")
+    assert resolved["data"]["path"] == str(csv)
+    assert resolved["sha256"] == {"data.path": hashlib.sha256(csv.read_bytes()).hexdigest()}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # an absolute path reads the same file from any folder
+    assert CliRunner().invoke(app, ["run", str(tmp_path / "out" / "recipe.toml"), "-o", "again", "-q"]).exit_code == 0
+    with open(csv, "a") as handle:
+        handle.write("1.0,1.0,a\n")
+    args = ["run", str(tmp_path / "out" / "recipe.toml"), "-o", "changed", "-q"]
+    result = CliRunner().invoke(app, args)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+    assert f"error: data.path: {csv} changed since the recipe was written" in said
+    assert "--set sha256.data.path=null" in said and not (elsewhere / "changed").exists()
+    result = CliRunner().invoke(app, [*args, "--set", "sha256.data.path=null"])  # the documented way to accept it
+    assert result.exit_code == 0, result.output
+    assert load_recipe(elsewhere / "changed" / "recipe.toml")["sha256"]["data.path"] == \
+        hashlib.sha256(csv.read_bytes()).hexdigest()
+
+
+def _resolved_with_digests(tmp_path) -> Path:
+    schema = tmp_path / "schema.json"
+    schema.write_text("{}")
+    recipe = tmp_path / "resolved.toml"
+    recipe.write_text(f'[data]\npath = "{tmp_path / "t.csv"}"\ntarget = "label"\n'
+                      f'[model]\npublic_schema = "{schema}"\n[sha256]\n"data.path" = "{"a" * 64}"\n'
+                      f'"model.public_schema" = "{"b" * 64}"\n')
+    return recipe
+
+
+def test_a_set_of_a_file_key_drops_its_digest_and_nothing_else(tmp_path):
+    """The digest was of the file the key named before; --set data.dataset replaces data.path too."""
+    recipe = _resolved_with_digests(tmp_path)
+    assert set(load_recipe(recipe)["sha256"]) == {"data.path", "model.public_schema"}
+    assert set(load_recipe(recipe, ["data.path=other.csv"])["sha256"]) == {"model.public_schema"}
+    assert set(load_recipe(recipe, ["data.dataset=sklearn:wine"])["sha256"]) == {"model.public_schema"}
+    assert load_recipe(recipe, ["model.public_schema=s.json", "data.path=o.csv"])["sha256"] == {}
+    assert "data.path" not in load_recipe(recipe, ["sha256.data.path=null"])["sha256"]
+
+
+@pytest.mark.parametrize(("text", "override", "message"), [
+    ('[sha256]\n"data.path" = "abc"\n', None, "sha256.data.path: must be a SHA-256 (64 hexadecimal digits"),
+    ("", "sha256.data.path=xyz", "--set sha256.data.path=xyz: sha256.data.path: must be a SHA-256"),
+    (f'[sha256]\n"model.public_schema" = "{"c" * 64}"\n', None,
+     "sha256.\"model.public_schema\" is the SHA-256 of a file, but the recipe's model.public_schema names none"),
+    ("", "sha256.data.pth=x", "unknown key sha256.data.pth (did you mean 'data.path'?)"),
+])
+def test_a_bad_sha256_table_is_one_line(text, override, message, tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\npath = "t.csv"\ntarget = "label"\n' + text)
+    args = ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"] + (["--set", override] if override else [])
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_unquoted_dotted_keys_in_sha256_are_read_as_the_quoted_ones(tmp_path):
+    recipe = tmp_path / "r.toml"  # TOML reads data.path = "..." in [sha256] as a table data = {path = ...}
+    recipe.write_text(f'[data]\npath = "t.csv"\ntarget = "label"\n[sha256]\ndata.path = "{"d" * 64}"\n')
+    assert load_recipe(recipe)["sha256"] == {"data.path": "d" * 64}
+
+
+def test_a_changed_public_schema_is_refused_before_training(tmp_path, monkeypatch):
+    from synthaug._provenance import file_sha256
+    from synthaug._run import named_files, resolved_recipe
+    from synthaug.recipe import to_toml
+    from synthaug.tabular.synthesizer import TabularCGAN
+
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "label": ["a", "b"] * 2}).to_csv("t.csv", index=False)
+    (tmp_path / "s.json").write_text("{}")
+    recipe = {"data": {"path": "t.csv", "target": "label"}, "model": {"public_schema": "s.json"}}
+    paths = named_files(recipe)
+    digests = {key: file_sha256(path) for key, path in paths.items()}
+    resolved = resolved_recipe(recipe, 5, paths, digests)
+    assert resolved["model"]["public_schema"] == str(tmp_path / "s.json") and resolved["data"]["seed"] == 5
+    assert recipe["model"]["public_schema"] == "s.json"  # the recipe run is not changed
+    (tmp_path / "resolved.toml").write_text(to_toml(resolved))
+    (tmp_path / "s.json").write_text('{"edited": true}')
+    monkeypatch.setattr(TabularCGAN, "fit", lambda *a, **k: pytest.fail("trained"))
+    result = CliRunner().invoke(app, ["run", "resolved.toml", "-o", "o", "-q"])
+    assert result.exit_code == 2 and "error: model.public_schema: " in result.output, result.output
+    assert "changed since the recipe was written" in " ".join(result.output.split())
+
+
+def test_an_image_folder_digest_covers_the_images_read_and_nothing_else(tmp_path):
+    from PIL import Image
+
+    from synthaug._provenance import folder_sha256
+
+    root = tmp_path / "images"
+    for label in ("cat", "dog"):
+        (root / label).mkdir(parents=True)
+        for i in range(2):
+            Image.fromarray(np.full((4, 4), 40 * i, np.uint8)).save(root / label / f"{i}.png")
+    first = folder_sha256(root)
+    (root / "README.txt").write_text("notes")  # not read by read_images
+    (root / "dog" / "notes.txt").write_text("notes")
+    (root / "run" / "model").mkdir(parents=True)  # a run's model folder inside: skipped by read_images
+    (root / "run" / "model" / "model.json").write_text("{}")
+    assert folder_sha256(root) == first
+    Image.fromarray(np.full((4, 4), 99, np.uint8)).save(root / "dog" / "1.png")  # edited
+    edited = folder_sha256(root)
+    assert edited != first
+    (root / "dog" / "1.png").rename(root / "cat" / "9.png")  # moved to another class: same bytes, new label
+    assert folder_sha256(root) not in (first, edited)

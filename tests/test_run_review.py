@@ -171,7 +171,8 @@ def test_a_runs_resolved_recipe_reruns_to_the_same_recipe(tmp_path, monkeypatch)
     first = run(tmp_path / "r.toml", tmp_path / "out", *TINY)
     assert first.exit_code == 0, first.output
     resolved = load_recipe(tmp_path / "out" / "recipe.toml")
-    assert resolved["data"] == {"path": "p😀.csv", "target": "outcome", "seed": 0}
+    assert resolved["data"] == {"path": str(tmp_path / "p😀.csv"), "target": "outcome", "seed": 0}  # absolute
+    assert set(resolved["sha256"]) == {"data.path"}
     assert resolved["sample"] == {"per_class": {"well": 3, "ill": 2}}
     second = run(tmp_path / "out" / "recipe.toml", tmp_path / "again")
     assert second.exit_code == 0, second.output

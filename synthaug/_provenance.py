@@ -24,11 +24,11 @@ def folder_sha256(root: Path) -> str:
     """The SHA-256 of an image folder: of the sorted ``relative path NUL file SHA-256`` lines of the
     files ``read_images`` reads (the class folders' images and manifest.csv), so adding, removing,
     renaming or editing one changes it, and other files (a run's folder inside it) do not."""
-    from .images.folder import MANIFEST, _class_folders, _image_files
+    from .images.folder import MANIFEST, class_folders, image_files
 
     with warnings.catch_warnings():  # read_images warns of a skipped model folder itself
         warnings.simplefilter("ignore")
-        files = [path for folder in _class_folders(root) for path in _image_files(folder)]
+        files = [path for folder in class_folders(root) for path in image_files(folder)]
     files += [root / MANIFEST] if (root / MANIFEST).is_file() else []
     manifest = hashlib.sha256()
     for relative, path in sorted((path.relative_to(root).as_posix(), path) for path in files):

@@ -106,9 +106,9 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray = [], [], [], []
     manifest, listed = _manifest_labels(root), []
-    for class_dir in _class_folders(root):
+    for class_dir in class_folders(root):
         n_before = len(found)
-        files = _image_files(class_dir)
+        files = image_files(class_dir)
         listed += [path.relative_to(root).as_posix() for path in files]
         for path in files:
             pixels = _open_image(path)
@@ -137,7 +137,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
     return images, np.asarray(labels)
 
 
-def _class_folders(root: Path) -> list[Path]:
+def class_folders(root: Path) -> list[Path]:
     """The class subfolders of ``root``: not hidden, and not a synthaug model folder (it holds
     model.json), its ``.grids`` folder (``fit DATA -o DATA/model`` put both there) or a sample
     folder (``sample DATA/model -o DATA/samples``), which are skipped with a warning naming them."""
@@ -205,7 +205,7 @@ def _reread(path: Path) -> np.ndarray:
     return pixels
 
 
-def _image_files(folder: Path) -> list[Path]:
+def image_files(folder: Path) -> list[Path]:
     """Image files in ``folder`` (recursively); other files are ignored."""
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))

@@ -355,3 +355,15 @@ def test_switches_take_booleans_not_text(name, fast_params):
     frame = pd.DataFrame({"x": np.arange(40) * 0.5, "y": [0, 1] * 20})
     with pytest.raises(DataError, match=f"^{name} must be True or False; got 'false'$"):
         TabularCGAN(**{**fast_params, name: "false"}).fit(frame, y="y")
+
+
+@pytest.mark.parametrize("strategy", ["conditional", "per-class"])
+def test_fit_leaves_torch_global_generator_untouched(mixed_table, fast_params, strategy):
+    """A fit advanced torch's global generator (module construction before the seeded re-draw), so a
+    user's torch.manual_seed gave other draws after fitting than without."""
+    import torch
+
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    TabularCGAN(random_state=0, strategy=strategy, **fast_params).fit(mixed_table, y="label")
+    assert torch.equal(torch.get_rng_state(), before)

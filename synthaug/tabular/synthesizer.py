@@ -596,7 +596,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> TabularCGAN:
         """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
-        model = restore_fitted(cls(**known_params(meta, cls._get_param_names())), meta, tensors)
+        model = restore_fitted(cls(**known_params(meta, cls._get_param_names(), defaults=cls().get_params())),
+                               meta, tensors)
         model._n_sample_calls = 0
         return model
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -59,30 +61,74 @@ def array_column_names(n: int) -> list[str]:
 
 
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
-    """(features, labels, column order of the whole table) from ``fit(X, y)`` arguments.
+    """(features, labels, column order of the whole table) from ``fit(X, y)`` arguments, every
+    column named as text (``str`` of its label: columns 0, 1 of ``pd.DataFrame(array)`` are "0",
+    "1").
 
-    ``y`` may be a column name of ``X``, a Series or an array; a NumPy ``X`` gets columns x0, x1...
+    ``y`` may be a column label of ``X`` (text, or any label ``X.columns`` holds: ``fit(df, 4)``),
+    a Series or an array; a NumPy ``X`` gets columns x0, x1... Unnamed labels are
+    called "target", or "_target" (and so on) while X has a column of that name.
     """
+    X, target = _table_and_target(X, y)
+    if target is not None:
+        name = str(target)
+        return numbers_as_numbers(X.drop(columns=[name])), X[name].rename(name), list(X.columns)
+    name = getattr(y, "name", None)
+    if name is None:
+        name = _free_name("target", X.columns)
+    elif str(name) in X.columns:
+        raise DataError(f"target name {plain(name)!r} is also a column of X")
+    name = str(name)
+    labels = pd.Series(np.asarray(y), name=name) if not isinstance(y, pd.Series) else y.rename(name)
+    if len(labels) != len(X):
+        raise DataError(f"X has {len(X)} rows but y has {len(labels)}")
+    features = numbers_as_numbers(X.reset_index(drop=True))
+    return features, labels.reset_index(drop=True), [*X.columns, name]
+
+
+def _table_and_target(X, y) -> tuple[pd.DataFrame, object]:
+    """``X`` as a DataFrame with text column names, and the label of ``y`` among them (None when ``y``
+    is the labels themselves)."""
     X = check_table(X, "fit")
     if not isinstance(X, pd.DataFrame):
         X = pd.DataFrame(X, columns=array_column_names(X.shape[1]))
-    elif not all(isinstance(c, str) for c in X.columns):  # e.g. pd.DataFrame(array): 0, 1, 2 -> "0", "1", "2"
+    target = _target_label(y, X.columns)
+    if not all(isinstance(c, str) for c in X.columns):  # e.g. pd.DataFrame(array): 0, 1, 2 -> "0", "1", "2"
         names = [str(c) for c in X.columns]
         if len(set(names)) < len(names):
             raise DataError(f"X has column names that are equal as text: {quoted(X.columns, len(X.columns))}")
         X = X.set_axis(names, axis=1)
+    if isinstance(target, str) and target not in X.columns:
+        raise DataError(f"target column {target!r} not found{closest_name(target, X.columns)}")
+    return X, target
+
+
+def _target_label(y, columns: pd.Index):
+    """``y`` when it names a column (text, as the columns read as text, or a label ``columns`` holds:
+    4, a MultiIndex's tuple); None when ``y`` holds the labels. A DataError for a single number or
+    other scalar that is no column label."""
     if isinstance(y, str):
-        if y not in X.columns:
-            raise DataError(f"target column {y!r} not found{closest_name(y, X.columns)}")
-        return numbers_as_numbers(X.drop(columns=[y])), X[y].rename(y), [str(c) for c in X.columns]
-    name = getattr(y, "name", None) or "target"
-    labels = pd.Series(np.asarray(y), name=name) if not isinstance(y, pd.Series) else y.rename(name)
-    if len(labels) != len(X):
-        raise DataError(f"X has {len(X)} rows but y has {len(labels)}")
-    if name in X.columns:
-        raise DataError(f"target name {name!r} is also a column of X")
-    features = numbers_as_numbers(X.reset_index(drop=True))
-    return features, labels.reset_index(drop=True), [*map(str, X.columns), str(name)]
+        return y
+    if isinstance(y, (pd.Series, pd.Index, pd.DataFrame, np.ndarray, list)) or not isinstance(y, Hashable):
+        return None
+    try:
+        found = y in columns
+    except (TypeError, ValueError):
+        found = False
+    if found:
+        return y
+    if np.ndim(y) == 0:
+        raise DataError(f"target column {plain(y)!r} not found{closest_name(str(y), columns)}")
+    return None
+
+
+def _free_name(name: str, columns: pd.Index) -> str:
+    """``name``, with underscores in front while ``columns`` has a column of that name (as
+    SynthOverSampler names unnamed labels)."""
+    taken = set(map(str, columns))
+    while name in taken:
+        name = f"_{name}"
+    return name
 
 
 NUMBER_KINDS = ("integer", "floating", "mixed-integer-float")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError, SynthaugWarning, SynthOverSampler, TabularCGAN
-from synthaug.tabular.target import encode_labels, numbers_as_numbers
+from synthaug.tabular.target import encode_labels, numbers_as_numbers, split_target
 
 
 @pytest.mark.parametrize("dtype", [object, "category"])
@@ -85,3 +85,28 @@ def test_fit_models_an_object_column_of_numbers_as_numbers(mixed_table, fast_par
     stray = table.assign(score=table["score"].where(table.index != 5, "n/a"))  # as the path for read text says
     with pytest.raises(DataError, match=r"column 'score' is numeric but 1 value\(s\) are not numbers"):
         TabularCGAN(**fast_params).fit(stray, y="label")
+
+
+def test_any_column_label_of_x_names_the_target():
+    """fit(df, 4) with integer column labels said "X has 150 rows but y has 1"."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(np.c_[rng.normal(size=(8, 2)), [0, 1] * 4])  # columns 0, 1, 2
+    features, labels, columns = split_target(frame, 2)
+    assert labels.name == "2" and labels.tolist() == [0, 1] * 4
+    assert list(features.columns) == ["0", "1"] and columns == ["0", "1", "2"]
+    assert split_target(frame, np.int64(2))[1].name == "2"
+    assert split_target(frame, "2")[1].name == "2"  # as text, as a CSV's header reads
+    with pytest.raises(DataError, match="target column 7 not found"):
+        split_target(frame, 7)
+
+
+def test_a_label_series_named_0_keeps_its_name_and_unnamed_labels_get_a_free_one():
+    """A Series named 0 became 'target' (``name or "target"``); unnamed labels beside a column
+    'target' were refused with "target name 'target' is also a column of X", a name nobody chose."""
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "target": [0.5, 0.1, 0.2, 0.3]})
+    assert split_target(X, pd.Series([0, 1, 0, 1], name=0))[1].name == "0"
+    features, labels, columns = split_target(X, np.array([0, 1, 0, 1]))
+    assert labels.name == "_target" and columns == ["a", "target", "_target"]
+    assert split_target(X.rename(columns={"a": "_target"}), [0, 1, 0, 1])[1].name == "__target"
+    with pytest.raises(DataError, match="target name 'a' is also a column of X"):  # a name the user chose
+        split_target(X, pd.Series([0, 1, 0, 1], name="a"))

@@ -7,6 +7,7 @@ from collections.abc import Hashable
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.exceptions import DataConversionWarning
 
 from .._errors import DataError, warn
 from .._text import closest_name, option_name, plain, quoted
@@ -66,13 +67,15 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     "1").
 
     ``y`` may be a column label of ``X`` (text, or any label ``X.columns`` holds: ``fit(df, 4)``),
-    a Series or an array; a NumPy ``X`` gets columns x0, x1... Unnamed labels are
+    a Series or an array (a column vector ``(n, 1)`` is taken with a DataConversionWarning, as
+    scikit-learn's ``column_or_1d`` does); a NumPy ``X`` gets columns x0, x1... Unnamed labels are
     called "target", or "_target" (and so on) while X has a column of that name.
     """
     X, target = _table_and_target(X, y)
     if target is not None:
         name = str(target)
         return numbers_as_numbers(X.drop(columns=[name])), X[name].rename(name), list(X.columns)
+    y = _one_column(y)
     name = getattr(y, "name", None)
     if name is None:
         name = _free_name("target", X.columns)
@@ -120,6 +123,31 @@ def _target_label(y, columns: pd.Index):
     if np.ndim(y) == 0:
         raise DataError(f"target column {plain(y)!r} not found{closest_name(str(y), columns)}")
     return None
+
+
+def _one_column(y, quiet: bool = False):
+    """``y`` as one label per row: a column vector ``(n, 1)`` or a one-column DataFrame raveled with
+    scikit-learn's DataConversionWarning (unless ``quiet``), other 2-D labels refused."""
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise DataError(f"y must hold one class label per row; got a table of {y.shape[1]} columns")
+        if not quiet:
+            warn(COLUMN_VECTOR, DataConversionWarning)
+        return y.iloc[:, 0]
+    if isinstance(y, pd.Series):
+        return y
+    shape = np.shape(y)
+    if len(shape) == 2 and shape[1] == 1:
+        if not quiet:
+            warn(COLUMN_VECTOR, DataConversionWarning)
+        return np.asarray(y).ravel()
+    if len(shape) != 1:
+        raise DataError(f"y must hold one class label per row (1-D); got an array of shape {shape}")
+    return y
+
+
+COLUMN_VECTOR = ("A column-vector y was passed when a 1d array was expected. Please change the shape of y "
+                 "to (n_samples,), for example using ravel().")  # scikit-learn's words
 
 
 def _free_name(name: str, columns: pd.Index) -> str:

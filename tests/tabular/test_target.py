@@ -110,3 +110,20 @@ def test_a_label_series_named_0_keeps_its_name_and_unnamed_labels_get_a_free_one
     assert split_target(X.rename(columns={"a": "_target"}), [0, 1, 0, 1])[1].name == "__target"
     with pytest.raises(DataError, match="target name 'a' is also a column of X"):  # a name the user chose
         split_target(X, pd.Series([0, 1, 0, 1], name="a"))
+
+
+def test_a_column_vector_of_labels_is_taken_with_sklearns_warning():
+    """fit(X, y[:, None]) raised pandas' "Data must be 1-dimensional, got ndarray of shape (150, 1)"."""
+    from sklearn.exceptions import DataConversionWarning
+
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
+    y = np.array([0, 1, 0, 1])
+    for column in (y[:, None], pd.DataFrame({"lab": y})):
+        with pytest.warns(DataConversionWarning, match="A column-vector y was passed"):
+            labels = split_target(X, column)[1]
+        assert labels.tolist() == y.tolist()
+    assert split_target(X, pd.DataFrame({"lab": y}).pipe(lambda d: d.iloc[:, 0]))[1].name == "lab"
+    with pytest.raises(DataError, match=r"y must hold one class label per row \(1-D\); got an array of shape \(4, 2\)"):
+        split_target(X, np.c_[y, y])
+    with pytest.raises(DataError, match="y must hold one class label per row; got a table of 2 columns"):
+        split_target(X, pd.DataFrame({"p": y, "q": y}))

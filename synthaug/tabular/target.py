@@ -64,7 +64,7 @@ def array_column_names(n: int) -> list[str]:
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """(features, labels, column order of the whole table) from ``fit(X, y)`` arguments, every
     column named as text (``str`` of its label: columns 0, 1 of ``pd.DataFrame(array)`` are "0",
-    "1").
+    "1"; :func:`column_labels` gives the labels back).
 
     ``y`` may be a column label of ``X`` (text, or any label ``X.columns`` holds: ``fit(df, 4)``),
     a Series or an array (a column vector ``(n, 1)`` is taken with a DataConversionWarning, as
@@ -87,6 +87,24 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
         raise DataError(f"X has {len(X)} rows but y has {len(labels)}")
     features = numbers_as_numbers(X.reset_index(drop=True))
     return features, labels.reset_index(drop=True), [*X.columns, name]
+
+
+def column_labels(X, y) -> dict[str, int | float | bool]:
+    """{text name: label} for the columns of ``fit(X, y)`` (the target's too) whose label is a
+    number or a boolean, which :func:`split_target` names as text and sampling gives back (a model
+    file keeps them: JSON holds numbers). Other labels that are not text (a MultiIndex's tuples)
+    stay text."""
+    columns = X.columns if isinstance(X, pd.DataFrame) else pd.Index([])
+    labels = list(columns)
+    if _target_label(y, columns) is None:
+        labels.append(getattr(_one_column(y, quiet=True), "name", None))
+    return {str(c): plain(c) for c in labels if _is_number_label(c)}
+
+
+def _is_number_label(label) -> bool:
+    if isinstance(label, (bool, int, np.bool_, np.integer)):
+        return True
+    return isinstance(label, (float, np.floating)) and bool(np.isfinite(label))
 
 
 def _table_and_target(X, y) -> tuple[pd.DataFrame, object]:

@@ -60,6 +60,7 @@ TAMPERED = [  # (path in model.json, value, what the message says) -- before: th
     (("encoder", "params"), [1], "encoder.params must be a mapping"),  # TypeError
     (("encoder", "columns"), True, "encoder.columns must be a non-empty list"),  # TypeError
     (("tuple_params",), "betas", "tuple_params must be a list of parameter names"),
+    (("column_labels",), {"age": 1}, "column_labels must be a mapping of column names to the numbers"),
 ]
 
 

@@ -177,14 +177,16 @@ def _free_name(name: str, columns: pd.Index) -> str:
     return name
 
 
-NUMBER_KINDS = ("integer", "floating", "mixed-integer-float")
-"""What :func:`pandas.api.types.infer_dtype` calls a column of real numbers (bools and Decimals apart)."""
+NUMBER_KINDS = ("integer", "floating", "mixed-integer-float", "decimal")
+"""What :func:`pandas.api.types.infer_dtype` calls a column of real numbers (bools apart)."""
 
 
 def numbers_as_numbers(X: pd.DataFrame) -> pd.DataFrame:
     """``X`` with each object column whose present values are all real numbers (Python or numpy ints
-    and floats, not bools) made numeric, as pandas' ``infer_objects`` and scikit-learn's
-    ``check_array`` read them; a column with any text stays text (a few stray words among numbers
+    and floats, ``decimal.Decimal`` as read_sql gives NUMERIC columns; not bools) made numeric, as
+    pandas' ``to_numeric`` and scikit-learn's ``check_array`` read them: Decimals become float64,
+    and sampled values are float64 (rounded to the training values' decimals); a column with any
+    text stays text (a few stray words among numbers
     are then refused by the schema: "is numeric but 1 value(s) are not numbers")."""
     numbers = {}
     for name, dtype in X.dtypes.items():  # a whole-column operation per object column

@@ -127,3 +127,20 @@ def test_a_column_vector_of_labels_is_taken_with_sklearns_warning():
         split_target(X, np.c_[y, y])
     with pytest.raises(DataError, match="y must hold one class label per row; got a table of 2 columns"):
         split_target(X, pd.DataFrame({"p": y, "q": y}))
+
+
+def test_decimal_columns_are_numbers_sampled_as_floats(fast_params):
+    """Decimals (read_sql's NUMERIC) were text: dropped as identifier-like, or modelled as categories."""
+    from decimal import Decimal
+
+    rng = np.random.default_rng(0)
+    amounts = rng.normal(50, 10, 80).round(2)
+    frame = pd.DataFrame({"x": rng.normal(size=80), "amount": pd.Series([Decimal(str(v)) for v in amounts])})
+    assert numbers_as_numbers(frame)["amount"].tolist() == amounts.tolist()
+    frame.loc[3, "amount"] = None
+    assert numbers_as_numbers(frame)["amount"].dtype == np.float64
+    model = TabularCGAN(random_state=0, **fast_params).fit(frame, np.r_[np.zeros(60, int), np.ones(20, int)])
+    assert {s.name: s.kind for s in model.encoder_.specs_}["amount"] == "continuous"
+    sampled = model.sample(n=50, random_state=0)[0]["amount"]
+    assert sampled.dtype == np.float64 and sampled.nunique() > 10
+    np.testing.assert_array_equal(sampled.dropna(), sampled.dropna().round(2))

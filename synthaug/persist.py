@@ -64,6 +64,8 @@ def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str,
             "weights_sha256": digest,
             **meta,
         }
+        if isinstance(meta.get("params"), dict):  # JSON has arrays only: which params were tuples
+            document["tuple_params"] = sorted(k for k, v in meta["params"].items() if isinstance(v, tuple))
         (tmp / META_FILE).write_text(json.dumps(document, indent=1, allow_nan=True))
     return path
 
@@ -133,9 +135,13 @@ def read_meta(path: str | Path) -> dict:
     return meta
 
 
-def known_params(meta: dict, names: list[str], where: str = META_FILE) -> dict:
+def known_params(meta: dict, names: list[str], where: str = META_FILE, defaults: dict | None = None) -> dict:
     """``meta["params"]`` limited to ``names`` (the class's constructor parameters); the others,
-    from a newer synthaug of the same format version or a hand edit, are named in a warning."""
+    from a newer synthaug of the same format version or a hand edit, are named in a warning.
+
+    JSON arrays come back as the tuples they were saved as (``tuple_params``; in files from before
+    it was recorded, where the constructor's default in ``defaults`` is a tuple), so a loaded
+    model's ``get_params()`` equals the saved one's."""
     params = require(meta, "params", where=where)
     if not isinstance(params, dict):
         raise ModelFileError(f"{where}: 'params' is not a mapping")
@@ -143,7 +149,18 @@ def known_params(meta: dict, names: list[str], where: str = META_FILE) -> dict:
     if unknown:
         warn(f"{where}: parameter(s) {', '.join(unknown)} unknown to this synthaug {_version()} were "
              f"ignored (a model from a newer synthaug, or an edited file)")
-    return {k: v for k, v in params.items() if k in names}
+    tuples = _tuple_params(meta, defaults or {}, where)
+    return {k: tuple(v) if k in tuples and isinstance(v, list) else v for k, v in params.items() if k in names}
+
+
+def _tuple_params(meta: dict, defaults: dict, where: str) -> set[str]:
+    """The names of the params saved as tuples: model.json's ``tuple_params``, or (older files) those
+    whose constructor default is a tuple."""
+    if "tuple_params" not in meta:
+        return {k for k, v in defaults.items() if isinstance(v, tuple)}
+    names = field(meta, "tuple_params", ok=lambda v: isinstance(v, list) and all(isinstance(n, str) for n in v),
+                  expected="a list of parameter names", where=where)
+    return set(names)
 
 
 def require(meta: dict, *keys: str, where: str = META_FILE):
@@ -197,14 +214,12 @@ def is_stored_seed(value) -> bool:
 
 def json_params(params: dict) -> dict:
     """``get_params()`` as JSON values: a Generator or RandomState as None (its draw is ``seed``), paths as
-    text, tuples as lists."""
+    text; tuples stay tuples (JSON arrays, which :func:`save_model` records as ``tuple_params``)."""
     out = {}
     for key, value in params.items():
         if isinstance(value, np.random.Generator | np.random.RandomState):
             value = None
         elif isinstance(value, Path):
             value = str(value)
-        elif isinstance(value, tuple):
-            value = list(value)
         out[key] = value
     return out

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import nn
+
+
+def seeded_module(build: Callable[[], nn.Module], generator: torch.Generator) -> nn.Module:
+    """``build()`` with its weights drawn from ``generator`` (:func:`reset_parameters`), leaving
+    torch's global generator as it was: constructors draw their default initialisation from it, so
+    a fit used to move the caller's ``torch.manual_seed`` stream (built under ``fork_rng``)."""
+    with torch.random.fork_rng(devices=[]):  # CPU state only: modules are built on the CPU
+        module = build()
+    return reset_parameters(module, generator)
 
 
 @torch.no_grad()

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..gan.init import SeededDropout, reset_parameters, set_dropout_generator
+from ..gan.init import SeededDropout, seeded_module, set_dropout_generator
 
 Augmenter = Callable[[np.ndarray, np.random.Generator], np.ndarray]
 
@@ -61,7 +61,7 @@ def train_classifier(sources: list[Source], n_classes: int, steps: int, batch_si
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     channels = sources[0].images.shape[-1]
-    model = reset_parameters(SmallCNN(channels, n_classes, width=width), gen)
+    model = seeded_module(lambda: SmallCNN(channels, n_classes, width=width), gen)
     set_dropout_generator(model, gen)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)

@@ -331,7 +331,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     @classmethod
     def _from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
-        params = known_params(meta, cls._get_param_names())
+        params = known_params(meta, cls._get_param_names(), defaults=cls().get_params())
         params.setdefault("class_weight", 0.0)  # files from before these parameters trained without them
         params.setdefault("label_filter", False)
         model = restore_fitted(cls(**params), meta, tensors)

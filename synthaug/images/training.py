@@ -15,7 +15,7 @@ from .._progress import ProgressBar
 from ..gan.adam import FusedAdam
 from ..gan.ema import ema_copy, ema_tensors, ema_update
 from ..gan.frozen import frozen
-from ..gan.init import reset_parameters
+from ..gan.init import seeded_module
 from ..gan.lecam import LeCamAnchors
 from ..gan.losses import discriminator_loss, generator_loss, gradient_penalty
 from .adaptive import AdaptiveProbability, consistency_penalty, pseudo_augment
@@ -74,9 +74,9 @@ def train_image_gan(
     gen = torch.Generator().manual_seed(seed)
     device = images.device
     # channels_last: oneDNN's convolutions on these small images made a step 6% faster
-    G = reset_parameters(Generator(net), gen).to(device, memory_format=torch.channels_last)
+    G = seeded_module(lambda: Generator(net), gen).to(device, memory_format=torch.channels_last)
     classifier = dp is None and cfg.class_weight > 0  # under DP the head would need private training too
-    D = reset_parameters(Discriminator(net, spectral=dp is None, classifier=classifier), gen)
+    D = seeded_module(lambda: Discriminator(net, spectral=dp is None, classifier=classifier), gen)
     D = D.to(device, memory_format=torch.channels_last)
     images = images.contiguous(memory_format=torch.channels_last)
     G_ema = ema_copy(G) if cfg.ema_decay else None

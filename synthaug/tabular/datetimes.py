@@ -49,6 +49,28 @@ HEAD_DATES = 2_000  # date_values: distinct values parsed before deciding whethe
 DATE_OBJECTS = ("date", "datetime", "datetime64")  # pandas.api.types.infer_dtype names
 
 
+OBJECT_KINDS = ("date", "timestamp")  # date_objects: what an object column of date objects holds
+
+
+def date_objects(col: pd.Series) -> str | None:
+    """What an object column of dates holds: ``"date"`` for ``datetime.date`` objects (read_sql's
+    DATE), ``"timestamp"`` for datetimes (``datetime.datetime`` or pandas Timestamps, aware or
+    naive); None for text and datetime64 columns. :func:`as_date_objects` writes them back so."""
+    if not pd.api.types.is_object_dtype(col.dtype):
+        return None
+    held = pd.api.types.infer_dtype(col, skipna=True)
+    return "date" if held == "date" else "timestamp" if held in ("datetime", "datetime64") else None
+
+
+def as_date_objects(stamps: pd.Series, kind: str) -> pd.Series:
+    """Timestamps as an object column of :func:`date_objects`' ``kind``: ``datetime.date`` values
+    (the local date) or pandas Timestamps (in the stamps' zone); None where missing. So
+    ``pd.concat([real, synthetic])`` holds one type and its values compare."""
+    missing = stamps.isna().to_numpy()
+    values = stamps.dt.date if kind == "date" else stamps.astype(object)
+    return pd.Series(np.where(missing, None, values.to_numpy(dtype=object)), index=stamps.index, dtype=object)
+
+
 def is_date_column(values: pd.Series) -> bool:
     """Whether a column holds dates: it has a present value and every present value is a date
     object, or text that :func:`parse_datetimes` reads and that is shaped as :data:`DATE_TEXT` or

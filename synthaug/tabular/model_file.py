@@ -2,8 +2,9 @@
 and the tensors (written to weights.safetensors) that :mod:`synthaug.persist` stores.
 
 The meta holds aggregates only (params, network shape, encoder state, classes and their counts,
-the target's name and dtype, column order, seed, privacy record, provenance, training history);
-the tensors hold the encoder's arrays and each generator's weights. No training rows.
+the target's name and dtype, column order and the labels of columns named by numbers, seed,
+privacy record, provenance, training history); the tensors hold the encoder's arrays and each
+generator's weights. No training rows.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def meta_and_tensors(model: TabularCGAN, network: NetworkConfig) -> tuple[dict, 
         "class_counts": [int(c) for c in model.class_counts_],
         "target": {"name": model.target_name_, "dtype": model.target_dtype_, **_target_categories(model)},
         "columns": model.columns_,
+        "column_labels": model.column_labels_,
         "seed": json_seed(model.seed_),
         "privacy": model.privacy_,
         "provenance": model.provenance_,
@@ -79,6 +81,7 @@ def restore_fitted(model: TabularCGAN, meta: dict, tensors: dict[str, torch.Tens
     model.generators_ = _generators(net, tensors, len(model.classes_) if per_class else 1)
     _restore_target(model, meta)
     model.columns_ = _columns(meta, model.encoder_, model.target_name_)
+    model.column_labels_ = _column_labels(meta, model.columns_)
     model.seed_ = int(field(meta, "seed", ok=is_stored_seed, expected=SEED_EXPECTED))
     model.n_rows_, model.fit_seconds_, model.history_, model.n_processes_, model.n_threads_ = _training(meta)
     model.privacy_ = _privacy(meta, model.dp_)
@@ -217,6 +220,16 @@ def _columns(meta: dict, encoder: TableEncoder, target: str) -> list[str]:
                       and len(v) == len(names) and set(v) == names,
                       expected=f"the names of the target {target!r} and the encoder's {len(features)} columns, "
                                f"each once"))
+
+
+def _column_labels(meta: dict, columns: list[str]) -> dict[str, int | float | bool]:
+    """The labels sampling gives the columns named by number or boolean in ``fit`` ({"0": 0}); files
+    from before they were stored: none (every column named as text)."""
+    if "column_labels" not in meta:
+        return {}
+    return dict(field(meta, "column_labels", ok=lambda v: isinstance(v, dict) and all(
+        k in columns and isinstance(label, (int, float)) and str(label) == k for k, label in v.items()),
+        expected="a mapping of column names to the numbers or booleans they are the text of ({\"0\": 0})"))
 
 
 def _training(meta: dict) -> tuple[int, float, list, int, int | None]:

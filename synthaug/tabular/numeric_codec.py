@@ -14,7 +14,10 @@ from .._errors import ModelFileError
 from .columns import MAX_DECIMALS, Z_EDGE, _accepts_nan, learn_decimals, point_masses, seconds_since_epoch, to_float
 from .datetimes import (
     CASES,
+    OBJECT_KINDS,
     TEXT_DIRECTIVES,
+    as_date_objects,
+    date_objects,
     format_dates,
     is_text_format,
     learn_text_format,
@@ -36,7 +39,8 @@ class NumericCodec:
     Datetimes come back at the column's resolution (dates as dates, whole seconds as seconds) and
     in its time zone, text with month names, AM/PM or two-digit years as the column wrote it
     (``text_format_``, see :func:`~synthaug.tabular.datetimes.learn_text_format`; None: as pandas
-    writes timestamps); continuous numbers at the decimals of their training values
+    writes timestamps; an object column of ``datetime.date`` or Timestamp objects as such objects:
+    ``objects_``); continuous numbers at the decimals of their training values
     (:func:`~.columns.learn_decimals`; ``decimals_`` None: not rounded), when decoded with ``rounding``.
     """
 
@@ -50,12 +54,13 @@ class NumericCodec:
         return self.spec.kind == "integer"
 
     def fit(self, col: pd.Series, rng: np.random.Generator) -> NumericCodec:
-        self.resolution_ns_, self.tz_, self.text_format_ = 1, None, None
+        self.resolution_ns_, self.tz_, self.text_format_, self.objects_ = 1, None, None, None
         if self.spec.kind == "datetime":
             stamps = parse_datetimes(col)
             x = seconds_since_epoch(stamps)  # first: it refuses dates resolution_ns cannot take
             self.resolution_ns_, self.tz_ = resolution_ns(stamps), time_zone(stamps)
             self.text_format_ = learn_text_format(col, stamps)
+            self.objects_ = date_objects(col)  # datetime.date or Timestamp objects come back as such
         else:
             x = to_float(col, self.spec)
         present = x[~np.isnan(x)]
@@ -170,6 +175,8 @@ class NumericCodec:
         stamps = stamps.where(~missing)
         if target is not None:
             return pd.Series(stamps).astype(target)
+        if self.objects_ is not None:
+            return as_date_objects(pd.Series(stamps), self.objects_)
         text = stamps.astype(str) if self.text_format_ is None else format_dates(pd.Series(stamps), *self.text_format_)
         return pd.Series(text.where(~missing), dtype=object).astype(dtype)
 
@@ -178,6 +185,8 @@ class NumericCodec:
         if self.spec.kind == "datetime":
             scalars |= {"resolution_ns": int(self.resolution_ns_), "time_zone": self.tz_,
                         "text_format": None if self.text_format_ is None else list(self.text_format_)}
+            if self.objects_ is not None:
+                scalars["objects"] = self.objects_
         if self.spec.kind == "continuous":
             scalars["decimals"] = self.decimals_
         arrays = {"masses": self.masses_, "knots": self.knots_, "z_knots": self.z_knots_}
@@ -188,6 +197,7 @@ class NumericCodec:
         # model files before the resolution was stored: timestamps at full precision, UTC
         self.resolution_ns_, self.tz_ = int(scalars.get("resolution_ns", 1)), scalars.get("time_zone")
         self.text_format_ = _checked_text_format(scalars.get("text_format"), self.spec)  # older files: ISO text
+        self.objects_ = _checked_objects(scalars.get("objects"), self.spec)  # older files: text
         self.decimals_ = _checked_decimals(scalars.get("decimals"), self.spec)  # older files: not rounded
         self.masses_, self.knots_, self.z_knots_ = arrays["masses"], arrays["knots"], arrays["z_knots"]
         return self
@@ -200,6 +210,14 @@ def _checked_decimals(decimals, spec: ColumnSpec) -> int | None:
         return decimals
     raise ModelFileError(f"column {spec.name!r}: decimals must be a whole number 0..{MAX_DECIMALS} for a continuous "
                          f"column, or null; got {decimals!r}")
+
+
+def _checked_objects(objects, spec: ColumnSpec) -> str | None:
+    """A stored ``objects``: None, or one of OBJECT_KINDS for a datetime column held as objects."""
+    if objects is None or (spec.kind == "datetime" and spec.dtype == "object" and objects in OBJECT_KINDS):
+        return objects
+    raise ModelFileError(f"column {spec.name!r}: objects must be one of {OBJECT_KINDS} for a datetime column "
+                         f"of dtype object, or null; got {objects!r}")
 
 
 def _checked_text_format(text_format, spec: ColumnSpec) -> tuple[str, str | None] | None:

@@ -44,7 +44,7 @@ from .public_schema import (
 )
 from .rejection import fill_rows
 from .schema import check_columns_exist, infer_schema
-from .target import encode_labels, split_target
+from .target import column_labels, encode_labels, split_target
 from .training import TrainConfig, train_gan
 from .training_table import training_table_codes
 
@@ -221,6 +221,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.target_categories_, self.target_ordered_ = categorical_dtype_state(
             labels.dtype if schema is None else None, self.classes_)
         self.columns_ = [c for c in columns if c not in {*drop, *dropped}]
+        self.column_labels_ = {k: v for k, v in column_labels(X, y).items() if k in self.columns_}
         self.n_rows_ = len(features)
         self._fit_filters(features, codes)
         started = time.perf_counter()
@@ -426,7 +427,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         gives exact counts per label; ``balance`` tops every class up to the largest.
         """
         frame = self.sample_frame(n, per_class=per_class, balance=balance, ratio=ratio, random_state=random_state)
-        return frame.drop(columns=[self.target_name_]), frame[self.target_name_]
+        target = self.column_labels_.get(self.target_name_, self.target_name_)
+        return frame.drop(columns=[target]), frame[target]
 
     def sample_frame(self, n: int | None = None, **request) -> pd.DataFrame:
         """Like :meth:`sample`, as one table with the target column at its original place."""
@@ -435,7 +437,18 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: RandomState = None,
                     chunk_size: int = ROW_CHUNK) -> Iterator[pd.DataFrame]:
-        """Yield shuffled chunks of whole synthetic rows; memory does not grow with the total."""
+        """Yield shuffled chunks of whole synthetic rows; memory does not grow with the total.
+
+        Columns carry the labels they had in ``fit``: numbers and booleans as such (columns 0, 1 of
+        ``pd.DataFrame(array)``), other labels as text (a NumPy table's x0, x1...)."""
+        for chunk in self._text_chunks(n, per_class=per_class, balance=balance, ratio=ratio,
+                                       random_state=random_state, chunk_size=chunk_size):
+            yield chunk.rename(columns=self.column_labels_) if self.column_labels_ else chunk
+
+    def _text_chunks(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
+                     ratio: float | None = None, random_state: RandomState = None,
+                     chunk_size: int = ROW_CHUNK) -> Iterator[pd.DataFrame]:
+        """:meth:`iter_sample` with every column named as text (as files name them)."""
         check_is_fitted(self, "generators_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
         seed = self._sample_seed(random_state)
@@ -521,6 +534,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         private = self._active_filters()[0]
         if private is None:
             return None
+        frame = frame.set_axis([str(c) for c in frame.columns], axis=1)  # as sampled: 0 is "0" inside
         codes = pd.Index(self.classes_).get_indexer(frame[self.target_name_].to_numpy())
         if (codes < 0).any():
             raise DataError(f"privacy filter: {int((codes < 0).sum())} row(s) of {self.target_name_!r} carry a "
@@ -536,7 +550,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         show = self.verbose if verbose is None else verbose
         with TableWriter(path, self._template(), self._time_resolutions()) as writer, \
                 progress_bar(total, "sampling", show) as bar:
-            chunks = self.iter_sample(n, chunk_size=chunk_size, random_state=random_state, **request)
+            chunks = self._text_chunks(n, chunk_size=chunk_size, random_state=random_state, **request)
             for chunk in chunks:
                 writer.write(chunk)
                 bar.advance(len(chunk))
@@ -596,7 +610,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> TabularCGAN:
         """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
-        model = restore_fitted(cls(**known_params(meta, cls._get_param_names())), meta, tensors)
+        model = restore_fitted(cls(**known_params(meta, cls._get_param_names(), defaults=cls().get_params())),
+                               meta, tensors)
         model._n_sample_calls = 0
         return model
 

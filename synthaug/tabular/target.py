@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.exceptions import DataConversionWarning
 
 from .._errors import DataError, warn
 from .._text import closest_name, option_name, plain, quoted
@@ -59,40 +62,131 @@ def array_column_names(n: int) -> list[str]:
 
 
 def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
-    """(features, labels, column order of the whole table) from ``fit(X, y)`` arguments.
+    """(features, labels, column order of the whole table) from ``fit(X, y)`` arguments, every
+    column named as text (``str`` of its label: columns 0, 1 of ``pd.DataFrame(array)`` are "0",
+    "1"; :func:`column_labels` gives the labels back).
 
-    ``y`` may be a column name of ``X``, a Series or an array; a NumPy ``X`` gets columns x0, x1...
+    ``y`` may be a column label of ``X`` (text, or any label ``X.columns`` holds: ``fit(df, 4)``),
+    a Series or an array (a column vector ``(n, 1)`` is taken with a DataConversionWarning, as
+    scikit-learn's ``column_or_1d`` does); a NumPy ``X`` gets columns x0, x1... Unnamed labels are
+    called "target", or "_target" (and so on) while X has a column of that name.
     """
+    X, target = _table_and_target(X, y)
+    if target is not None:
+        name = str(target)
+        return numbers_as_numbers(X.drop(columns=[name])), X[name].rename(name), list(X.columns)
+    y = _one_column(y)
+    name = getattr(y, "name", None)
+    if name is None:
+        name = _free_name("target", X.columns)
+    elif str(name) in X.columns:
+        raise DataError(f"target name {plain(name)!r} is also a column of X")
+    name = str(name)
+    labels = pd.Series(np.asarray(y), name=name) if not isinstance(y, pd.Series) else y.rename(name)
+    if len(labels) != len(X):
+        raise DataError(f"X has {len(X)} rows but y has {len(labels)}")
+    features = numbers_as_numbers(X.reset_index(drop=True))
+    return features, labels.reset_index(drop=True), [*X.columns, name]
+
+
+def column_labels(X, y) -> dict[str, int | float | bool]:
+    """{text name: label} for the columns of ``fit(X, y)`` (the target's too) whose label is a
+    number or a boolean, which :func:`split_target` names as text and sampling gives back (a model
+    file keeps them: JSON holds numbers). Other labels that are not text (a MultiIndex's tuples)
+    stay text."""
+    columns = X.columns if isinstance(X, pd.DataFrame) else pd.Index([])
+    labels = list(columns)
+    if _target_label(y, columns) is None:
+        labels.append(getattr(_one_column(y, quiet=True), "name", None))
+    return {str(c): plain(c) for c in labels if _is_number_label(c)}
+
+
+def _is_number_label(label) -> bool:
+    if isinstance(label, (bool, int, np.bool_, np.integer)):
+        return True
+    return isinstance(label, (float, np.floating)) and bool(np.isfinite(label))
+
+
+def _table_and_target(X, y) -> tuple[pd.DataFrame, object]:
+    """``X`` as a DataFrame with text column names, and the label of ``y`` among them (None when ``y``
+    is the labels themselves)."""
     X = check_table(X, "fit")
     if not isinstance(X, pd.DataFrame):
         X = pd.DataFrame(X, columns=array_column_names(X.shape[1]))
-    elif not all(isinstance(c, str) for c in X.columns):  # e.g. pd.DataFrame(array): 0, 1, 2 -> "0", "1", "2"
+    target = _target_label(y, X.columns)
+    if not all(isinstance(c, str) for c in X.columns):  # e.g. pd.DataFrame(array): 0, 1, 2 -> "0", "1", "2"
         names = [str(c) for c in X.columns]
         if len(set(names)) < len(names):
             raise DataError(f"X has column names that are equal as text: {quoted(X.columns, len(X.columns))}")
         X = X.set_axis(names, axis=1)
+    if isinstance(target, str) and target not in X.columns:
+        raise DataError(f"target column {target!r} not found{closest_name(target, X.columns)}")
+    return X, target
+
+
+def _target_label(y, columns: pd.Index):
+    """``y`` when it names a column (text, as the columns read as text, or a label ``columns`` holds:
+    4, a MultiIndex's tuple); None when ``y`` holds the labels. A DataError for a single number or
+    other scalar that is no column label."""
     if isinstance(y, str):
-        if y not in X.columns:
-            raise DataError(f"target column {y!r} not found{closest_name(y, X.columns)}")
-        return numbers_as_numbers(X.drop(columns=[y])), X[y].rename(y), [str(c) for c in X.columns]
-    name = getattr(y, "name", None) or "target"
-    labels = pd.Series(np.asarray(y), name=name) if not isinstance(y, pd.Series) else y.rename(name)
-    if len(labels) != len(X):
-        raise DataError(f"X has {len(X)} rows but y has {len(labels)}")
-    if name in X.columns:
-        raise DataError(f"target name {name!r} is also a column of X")
-    features = numbers_as_numbers(X.reset_index(drop=True))
-    return features, labels.reset_index(drop=True), [*map(str, X.columns), str(name)]
+        return y
+    if isinstance(y, (pd.Series, pd.Index, pd.DataFrame, np.ndarray, list)) or not isinstance(y, Hashable):
+        return None
+    try:
+        found = y in columns
+    except (TypeError, ValueError):
+        found = False
+    if found:
+        return y
+    if np.ndim(y) == 0:
+        raise DataError(f"target column {plain(y)!r} not found{closest_name(str(y), columns)}")
+    return None
 
 
-NUMBER_KINDS = ("integer", "floating", "mixed-integer-float")
-"""What :func:`pandas.api.types.infer_dtype` calls a column of real numbers (bools and Decimals apart)."""
+def _one_column(y, quiet: bool = False):
+    """``y`` as one label per row: a column vector ``(n, 1)`` or a one-column DataFrame raveled with
+    scikit-learn's DataConversionWarning (unless ``quiet``), other 2-D labels refused."""
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise DataError(f"y must hold one class label per row; got a table of {y.shape[1]} columns")
+        if not quiet:
+            warn(COLUMN_VECTOR, DataConversionWarning)
+        return y.iloc[:, 0]
+    if isinstance(y, pd.Series):
+        return y
+    shape = np.shape(y)
+    if len(shape) == 2 and shape[1] == 1:
+        if not quiet:
+            warn(COLUMN_VECTOR, DataConversionWarning)
+        return np.asarray(y).ravel()
+    if len(shape) != 1:
+        raise DataError(f"y must hold one class label per row (1-D); got an array of shape {shape}")
+    return y
+
+
+COLUMN_VECTOR = ("A column-vector y was passed when a 1d array was expected. Please change the shape of y "
+                 "to (n_samples,), for example using ravel().")  # scikit-learn's words
+
+
+def _free_name(name: str, columns: pd.Index) -> str:
+    """``name``, with underscores in front while ``columns`` has a column of that name (as
+    SynthOverSampler names unnamed labels)."""
+    taken = set(map(str, columns))
+    while name in taken:
+        name = f"_{name}"
+    return name
+
+
+NUMBER_KINDS = ("integer", "floating", "mixed-integer-float", "decimal")
+"""What :func:`pandas.api.types.infer_dtype` calls a column of real numbers (bools apart)."""
 
 
 def numbers_as_numbers(X: pd.DataFrame) -> pd.DataFrame:
     """``X`` with each object column whose present values are all real numbers (Python or numpy ints
-    and floats, not bools) made numeric, as pandas' ``infer_objects`` and scikit-learn's
-    ``check_array`` read them; a column with any text stays text (a few stray words among numbers
+    and floats, ``decimal.Decimal`` as read_sql gives NUMERIC columns; not bools) made numeric, as
+    pandas' ``to_numeric`` and scikit-learn's ``check_array`` read them: Decimals become float64,
+    and sampled values are float64 (rounded to the training values' decimals); a column with any
+    text stays text (a few stray words among numbers
     are then refused by the schema: "is numeric but 1 value(s) are not numbers")."""
     numbers = {}
     for name, dtype in X.dtypes.items():  # a whole-column operation per object column

@@ -14,7 +14,7 @@ from ..distributed import DistContext
 from ..gan.adam import FusedAdam
 from ..gan.ema import ema_copy, ema_tensors, ema_update
 from ..gan.frozen import frozen
-from ..gan.init import reset_parameters, set_dropout_generator
+from ..gan.init import seeded_module, set_dropout_generator
 from ..gan.lecam import LeCamAnchors
 from ..gan.losses import discriminator_loss, feature_matching_loss, generator_loss, gradient_penalty, r1_penalty
 from .columns import Span
@@ -117,8 +117,8 @@ def train_gan(
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     layout = SoftmaxLayout(spans)
-    G = reset_parameters(Generator(net), gen).to(device)
-    D = reset_parameters(Discriminator(net), gen).to(device)  # same start on every process
+    G = seeded_module(lambda: Generator(net), gen).to(device)
+    D = seeded_module(lambda: Discriminator(net), gen).to(device)  # same start on every process
     # until the end G emits the training layout (layout.order), zero-padded to a multiple of 8 columns
     G.reorder_output(layout.order.to(device), width=-(-net.data_dim // 8) * 8)
     global_packs = cfg.n_packs

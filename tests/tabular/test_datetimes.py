@@ -350,3 +350,44 @@ def test_text_that_only_starts_like_dates_is_not_parsed_past_its_head(monkeypatc
     days = pd.Series(pd.date_range("2000-01-01", periods=3 * HEAD_DATES, freq="D").strftime("%Y-%m-%d"))
     parsed.clear()
     assert datetimes.date_values(days)[1].all() and parsed == [HEAD_DATES, 2 * HEAD_DATES]
+
+
+def test_date_and_timestamp_objects_are_sampled_back_as_such(fast_params, tmp_path):
+    """A column of dt.date objects (read_sql's DATE) or of aware Timestamps in an object column
+    was sampled as ISO text, so pd.concat([real, synthetic]) mixed dates and text that do not compare."""
+    import synthaug
+    from synthaug import TabularCGAN
+
+    rng = np.random.default_rng(0)
+    start, base = dt.date(2020, 1, 1), pd.Timestamp("2021-03-01", tz="Europe/Berlin")
+    days = rng.integers(0, 300, 80)
+    frame = pd.DataFrame({
+        "x": rng.normal(size=80),
+        "day": pd.Series([start + dt.timedelta(days=int(k)) if k > 20 else None for k in days], dtype=object),
+        "when": pd.Series([base + pd.Timedelta(hours=int(k)) for k in days], dtype=object),
+    })
+    model = TabularCGAN(random_state=0, privacy_filter=None, label_filter=None, **fast_params)
+    model.fit(frame, np.r_[np.zeros(60, int), np.ones(20, int)])
+    sampled = model.sample(n=40, random_state=0)[0]
+    day, when = sampled["day"], sampled["when"]
+    assert day.dtype == object and {type(v) for v in day} <= {dt.date, type(None)} and day.notna().any()
+    assert when.dtype == object and {type(v) for v in when} == {pd.Timestamp}
+    assert {str(v.tz) for v in when} == {"Europe/Berlin"}
+    both = pd.concat([frame, sampled])
+    assert 0 < (both["day"].dropna() > dt.date(2020, 6, 1)).mean() < 1 and (both["when"] >= base).all()
+    model.save(tmp_path / "m")
+    pd.testing.assert_frame_equal(synthaug.load(tmp_path / "m").sample_frame(n=20, random_state=1),
+                                  model.sample_frame(n=20, random_state=1))
+
+
+def test_date_objects_names_what_an_object_column_of_dates_holds():
+    from synthaug.tabular.datetimes import as_date_objects, date_objects
+
+    assert date_objects(pd.Series([dt.date(2020, 1, 2), None], dtype=object)) == "date"
+    assert date_objects(pd.Series([dt.datetime(2020, 1, 2, 3)], dtype=object)) == "timestamp"
+    assert date_objects(pd.Series([pd.Timestamp("2020-01-02", tz="UTC")], dtype=object)) == "timestamp"
+    assert date_objects(pd.Series(["2020-01-02"], dtype=object)) is None
+    assert date_objects(pd.Series(pd.to_datetime(["2020-01-02"]))) is None
+    stamps = pd.Series(pd.to_datetime(["2020-01-02", None]))
+    assert as_date_objects(stamps, "date").tolist() == [dt.date(2020, 1, 2), None]
+    assert as_date_objects(stamps, "timestamp").tolist() == [pd.Timestamp("2020-01-02"), None]

@@ -59,6 +59,8 @@ TAMPERED = [  # (path in model.json, value, what the message says) -- before: th
     (("encoder",), None, "encoder must be a mapping"),  # TypeError
     (("encoder", "params"), [1], "encoder.params must be a mapping"),  # TypeError
     (("encoder", "columns"), True, "encoder.columns must be a non-empty list"),  # TypeError
+    (("tuple_params",), "betas", "tuple_params must be a list of parameter names"),
+    (("column_labels",), {"age": 1}, "column_labels must be a mapping of column names to the numbers"),
 ]
 
 
@@ -148,3 +150,20 @@ def test_the_number_of_processes_is_recorded_and_older_files_without_it_load(tab
     del meta["training"]["processes"]
     (tmp_path / "m" / "model.json").write_text(json.dumps(meta))
     assert synthaug.load(tmp_path / "m").n_processes_ == 1
+
+
+def test_loaded_params_keep_their_tuples_and_lists(mixed_table, fast_params, tmp_path):
+    """JSON has arrays only: betas, generator_dims and categorical=() came back as lists, so
+    ``load(path).get_params() != model.get_params()``."""
+    model = TabularCGAN(random_state=0, **{**fast_params, "generator_dims": [16, 16]}, categorical=("colour",))
+    model.fit(mixed_table, y="label").save(tmp_path / "m")
+    loaded = synthaug.load(tmp_path / "m")
+    assert loaded.get_params() == model.get_params()
+    assert isinstance(loaded.betas, tuple) and isinstance(loaded.generator_dims, list)
+    assert isinstance(loaded.categorical, tuple) and isinstance(loaded.drop, tuple)
+
+
+def test_a_model_file_from_before_tuple_params_gets_the_constructors_tuples(table_model, tmp_path):
+    folder = tampered(table_model, tmp_path, ("tuple_params",), ...)
+    loaded = synthaug.load(folder)
+    assert loaded.betas == (0.5, 0.9) and loaded.generator_dims == (32,) and loaded.drop == ()

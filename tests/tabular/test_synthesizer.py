@@ -355,3 +355,40 @@ def test_switches_take_booleans_not_text(name, fast_params):
     frame = pd.DataFrame({"x": np.arange(40) * 0.5, "y": [0, 1] * 20})
     with pytest.raises(DataError, match=f"^{name} must be True or False; got 'false'$"):
         TabularCGAN(**{**fast_params, name: "false"}).fit(frame, y="y")
+
+
+@pytest.mark.parametrize("strategy", ["conditional", "per-class"])
+def test_fit_leaves_torch_global_generator_untouched(mixed_table, fast_params, strategy):
+    """A fit advanced torch's global generator (module construction before the seeded re-draw), so a
+    user's torch.manual_seed gave other draws after fitting than without."""
+    import torch
+
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    TabularCGAN(random_state=0, strategy=strategy, **fast_params).fit(mixed_table, y="label")
+    assert torch.equal(torch.get_rng_state(), before)
+
+
+def test_integer_column_labels_come_back_from_sampling_and_the_model_file(fast_params, tmp_path):
+    """Columns 0, 1, 2 of pd.DataFrame(array) came back as '0', '1', '2': pd.concat([X, Xs]) then
+    held six columns, half of each row missing."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 3)))
+    y = pd.Series([0] * 40 + [1] * 20, name=7)
+    model = TabularCGAN(**fast_params, random_state=0, privacy_filter=None, label_filter=None).fit(X, y)
+    Xs, ys = model.sample(n=5, random_state=0)
+    assert list(Xs.columns) == [0, 1, 2] and ys.name == 7
+    assert pd.concat([X, Xs]).shape == (65, 3)
+    assert list(model.sample_frame(n=3).columns) == [0, 1, 2, 7]
+    assert all(list(c.columns) == [0, 1, 2, 7] for c in model.iter_sample(n=5, chunk_size=2))
+    model.write_sample(tmp_path / "s.parquet", n=5)  # a file's header is text
+    assert list(pd.read_parquet(tmp_path / "s.parquet").columns) == ["0", "1", "2", "7"]
+    model.save(tmp_path / "m")
+    loaded = synthaug.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(loaded.sample_frame(n=5, random_state=3), model.sample_frame(n=5, random_state=3))
+    frame = pd.DataFrame(np.c_[X, y])  # the target by its label: 3
+    assert list(TabularCGAN(**fast_params).fit(frame, 3).sample_frame(n=2).columns) == [0, 1, 2, 3]
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    del meta["column_labels"]  # a file from before the labels were stored: text, as then
+    (tmp_path / "m" / "model.json").write_text(json.dumps(meta))
+    assert list(synthaug.load(tmp_path / "m").sample_frame(n=2).columns) == ["0", "1", "2", "7"]

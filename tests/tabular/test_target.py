@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError, SynthaugWarning, SynthOverSampler, TabularCGAN
-from synthaug.tabular.target import encode_labels, numbers_as_numbers
+from synthaug.tabular.target import encode_labels, numbers_as_numbers, split_target
 
 
 @pytest.mark.parametrize("dtype", [object, "category"])
@@ -85,3 +85,62 @@ def test_fit_models_an_object_column_of_numbers_as_numbers(mixed_table, fast_par
     stray = table.assign(score=table["score"].where(table.index != 5, "n/a"))  # as the path for read text says
     with pytest.raises(DataError, match=r"column 'score' is numeric but 1 value\(s\) are not numbers"):
         TabularCGAN(**fast_params).fit(stray, y="label")
+
+
+def test_any_column_label_of_x_names_the_target():
+    """fit(df, 4) with integer column labels said "X has 150 rows but y has 1"."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(np.c_[rng.normal(size=(8, 2)), [0, 1] * 4])  # columns 0, 1, 2
+    features, labels, columns = split_target(frame, 2)
+    assert labels.name == "2" and labels.tolist() == [0, 1] * 4
+    assert list(features.columns) == ["0", "1"] and columns == ["0", "1", "2"]
+    assert split_target(frame, np.int64(2))[1].name == "2"
+    assert split_target(frame, "2")[1].name == "2"  # as text, as a CSV's header reads
+    with pytest.raises(DataError, match="target column 7 not found"):
+        split_target(frame, 7)
+
+
+def test_a_label_series_named_0_keeps_its_name_and_unnamed_labels_get_a_free_one():
+    """A Series named 0 became 'target' (``name or "target"``); unnamed labels beside a column
+    'target' were refused with "target name 'target' is also a column of X", a name nobody chose."""
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "target": [0.5, 0.1, 0.2, 0.3]})
+    assert split_target(X, pd.Series([0, 1, 0, 1], name=0))[1].name == "0"
+    features, labels, columns = split_target(X, np.array([0, 1, 0, 1]))
+    assert labels.name == "_target" and columns == ["a", "target", "_target"]
+    assert split_target(X.rename(columns={"a": "_target"}), [0, 1, 0, 1])[1].name == "__target"
+    with pytest.raises(DataError, match="target name 'a' is also a column of X"):  # a name the user chose
+        split_target(X, pd.Series([0, 1, 0, 1], name="a"))
+
+
+def test_a_column_vector_of_labels_is_taken_with_sklearns_warning():
+    """fit(X, y[:, None]) raised pandas' "Data must be 1-dimensional, got ndarray of shape (150, 1)"."""
+    from sklearn.exceptions import DataConversionWarning
+
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
+    y = np.array([0, 1, 0, 1])
+    for column in (y[:, None], pd.DataFrame({"lab": y})):
+        with pytest.warns(DataConversionWarning, match="A column-vector y was passed"):
+            labels = split_target(X, column)[1]
+        assert labels.tolist() == y.tolist()
+    assert split_target(X, pd.DataFrame({"lab": y}).pipe(lambda d: d.iloc[:, 0]))[1].name == "lab"
+    with pytest.raises(DataError, match=r"y must hold one class label per row \(1-D\); got an array of shape \(4, 2\)"):
+        split_target(X, np.c_[y, y])
+    with pytest.raises(DataError, match="y must hold one class label per row; got a table of 2 columns"):
+        split_target(X, pd.DataFrame({"p": y, "q": y}))
+
+
+def test_decimal_columns_are_numbers_sampled_as_floats(fast_params):
+    """Decimals (read_sql's NUMERIC) were text: dropped as identifier-like, or modelled as categories."""
+    from decimal import Decimal
+
+    rng = np.random.default_rng(0)
+    amounts = rng.normal(50, 10, 80).round(2)
+    frame = pd.DataFrame({"x": rng.normal(size=80), "amount": pd.Series([Decimal(str(v)) for v in amounts])})
+    assert numbers_as_numbers(frame)["amount"].tolist() == amounts.tolist()
+    frame.loc[3, "amount"] = None
+    assert numbers_as_numbers(frame)["amount"].dtype == np.float64
+    model = TabularCGAN(random_state=0, **fast_params).fit(frame, np.r_[np.zeros(60, int), np.ones(20, int)])
+    assert {s.name: s.kind for s in model.encoder_.specs_}["amount"] == "continuous"
+    sampled = model.sample(n=50, random_state=0)[0]["amount"]
+    assert sampled.dtype == np.float64 and sampled.nunique() > 10
+    np.testing.assert_array_equal(sampled.dropna(), sampled.dropna().round(2))

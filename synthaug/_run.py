@@ -15,7 +15,7 @@ from sklearn.model_selection import train_test_split
 from ._errors import DataError
 from ._provenance import check_unchanged, sha256_of
 from ._random import check_seed
-from ._text import RECIPE, closest_name, options_named_for, plain
+from ._text import RECIPE, column_hint, options_named_for, plain
 from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .persist import MODEL_FILES
@@ -82,7 +82,7 @@ def resolved_recipe(recipe: dict, seed: int, paths: dict[str, Path], digests: di
 def check_target(frame: pd.DataFrame, target: str) -> None:
     """The class column exists and has a label on every row (these were tracebacks)."""
     if target not in frame.columns:
-        raise DataError(f"data.target: column {target!r} not found{closest_name(target, map(str, frame.columns))}")
+        raise DataError(f"data.target: column {target!r} not found{column_hint(target, frame.columns)}")
     n_missing = int(frame[target].isna().sum())
     if n_missing:
         raise DataError(f"data.target: column {target!r} has {n_missing} missing value(s); drop or fill them")

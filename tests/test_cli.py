@@ -801,3 +801,14 @@ def _assert_errors_without_heavy_imports(calls: dict[str, list]) -> None:
     assert len(lines) == len(calls)
     for message, line in zip(calls, lines, strict=True):
         assert line.startswith("2 | error: ") and message.strip() in line, line  # no torch, pandas or sklearn
+
+
+@pytest.mark.parametrize("command", ["fit", "share"])
+def test_a_target_with_no_close_column_lists_the_columns(command, tmp_path):
+    """`fit --target diagnosis` on a table without a close name said only "target column 'diagnosis' not
+    found"."""
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"age": [1, 2, 3, 4], "outcome": ["a", "b", "a", "b"]}).to_csv(data, index=False)
+    result = CliRunner().invoke(app, [command, str(data), "--target", "diagnosis", "-o", str(tmp_path / "m")])
+    assert result.exit_code == 2, result.output
+    assert "target column 'diagnosis' not found; the columns are 'age', 'outcome'" in result.output

@@ -7,7 +7,7 @@ import pandas as pd
 from scipy import sparse
 
 from .._errors import DataError, warn
-from .._text import closest_name, option_name, plain, quoted
+from .._text import column_hint, option_name, plain, quoted
 from .schema import looks_like_id
 
 
@@ -73,7 +73,7 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
         X = X.set_axis(names, axis=1)
     if isinstance(y, str):
         if y not in X.columns:
-            raise DataError(f"target column {y!r} not found{closest_name(y, X.columns)}")
+            raise DataError(f"target column {y!r} not found{column_hint(y, X.columns)}")
         return numbers_as_numbers(X.drop(columns=[y])), X[y].rename(y), [str(c) for c in X.columns]
     name = getattr(y, "name", None) or "target"
     labels = pd.Series(np.asarray(y), name=name) if not isinstance(y, pd.Series) else y.rename(name)

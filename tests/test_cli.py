@@ -211,6 +211,22 @@ def test_sample_with_the_training_table_reports_both_filters(model, table, tmp_p
     assert len(pd.read_csv(tmp_path / "s.csv")) == 60
 
 
+def test_sample_without_the_training_table_warns_once_naming_train(model, table, tmp_path):
+    """It printed the model's two warnings, one per filter, each pointing to Python's attach_privacy_filter."""
+    result = runner.invoke(app, ["sample", str(model), "--n", "20", "-o", str(tmp_path / "s.csv")],
+                           env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warned == ["warning: the privacy and label filters are off: a model file holds no training rows, so every "
+                      "generated row is kept; pass the training table with --train DATA to drop rows too close to "
+                      "a training row or unlike their class"], result.stderr
+    fitted = runner.invoke(app, ["fit", str(table), "--target", "label", "-o", str(tmp_path / "m2"), "-q",
+                                 "--set", "label_filter=null", *FAST])
+    assert fitted.exit_code == 0, fitted.output
+    result = runner.invoke(app, ["sample", str(tmp_path / "m2"), "--n", "20", "-o", str(tmp_path / "t.csv")])
+    assert " ".join(result.stderr.split()).startswith("warning: the privacy filter is off: a model file"), result.stderr
+
+
 def test_sample_with_the_training_table_says_when_no_filter_runs(table, tmp_path):
     # a verification trial: `sample --train` on a DP model printed only "wrote 50 rows"
     fitted = runner.invoke(app, ["fit", str(table), "--target", "label", "-o", str(tmp_path / "dp"), "-q",

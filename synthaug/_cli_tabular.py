@@ -15,13 +15,29 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ._cli_options import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, SchemaFile, Seed, check_output_file
+from ._cli_options import (
+    Categorical,
+    Continuous,
+    DemoSeed,
+    Drop,
+    FitSeed,
+    Keep,
+    Overwrite,
+    Quiet,
+    SampleSeed,
+    SchemaFile,
+    check_output_file,
+    constructor_defaults,
+)
 from ._cli_options import column_names as _names
 from ._errors import DataError, ModelFileError, warn
 from ._overrides import add_flag_values, parse_overrides
 from ._text import counted, epsilon_text, fit_setup
 from .cli import command, console, note_written
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
+
+TABLE = constructor_defaults("tabular.synthesizer", "TabularCGAN")  # the defaults fit --help shows
+IMAGE = constructor_defaults("images.synthesizer", "ImageCGAN")
 
 
 class Strategy(str, Enum):
@@ -60,17 +76,24 @@ def fit(
     keep: Keep = None,
     schema: SchemaFile = None,
     strategy: Annotated[Strategy | None, typer.Option(help="One conditional model, or one per class.")] = None,
-    loss: Annotated[Loss | None, typer.Option(help="Adversarial loss.")] = None,
-    epochs: Annotated[int | None, typer.Option(min=1, help="Passes over the data.")] = None,
-    min_steps: Annotated[int | None, typer.Option(min=1, help="At least this many steps (scarce data).")] = None,
-    batch_size: Annotated[int | None, typer.Option(min=1, help="Rows (or images) per step.")] = None,
+    loss: Annotated[Loss | None, typer.Option(
+        help=f"Adversarial loss (default: tables {TABLE['loss']}, images {IMAGE['loss']}).")] = None,
+    epochs: Annotated[int | None, typer.Option(
+        min=1, help=f"Passes over the data (tables; default {TABLE['epochs']}): training runs max(epochs x "
+                    "batches per epoch, --min-steps) steps.")] = None,
+    min_steps: Annotated[int | None, typer.Option(
+        min=1, help=f"At least this many steps, for scarce data (tables; default {TABLE['min_steps']}).")] = None,
+    batch_size: Annotated[int | None, typer.Option(
+        min=1, help=f"Rows (or images) per step (default: tables {TABLE['batch_size']}, images "
+                    f"{IMAGE['batch_size']}).")] = None,
     device: Annotated[Device | None, typer.Option(help="Where to train.")] = None,
     dp_epsilon: Annotated[float | None, typer.Option(help="Differential privacy (DP-SGD) at this epsilon.")] = None,
-    dp_delta: Annotated[float | None, typer.Option(help="DP delta (default min(1e-5, 1/(10 n)).")] = None,
+    dp_delta: Annotated[float | None, typer.Option(help="DP delta (default: min(1e-5, 1/(10 n)), n training rows)."
+                                                   )] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Any constructor parameter: KEY=VALUE.")] = None,
     modality: Annotated[Modality, typer.Option(help="table, image (folder of class subfolders or .npz), "
                                                "or auto: by what DATA is.")] = Modality.auto,
-    seed: Seed = 0,
+    seed: FitSeed = 0,
     quiet: Quiet = False,
 ) -> None:
     """Train a class-conditional GAN on DATA and write a model directory."""
@@ -170,7 +193,7 @@ def sample(
         help="The training table, so the model's privacy filter can drop rows too close to a training row "
              "and its label filter rows unlike their class (model files hold no rows).")] = None,
     overwrite: Overwrite = False,
-    seed: Seed = 0,
+    seed: SampleSeed = 0,
     quiet: Quiet = False,
 ) -> None:
     """Write labeled synthetic rows or images from MODEL, streaming in chunks.
@@ -310,7 +333,7 @@ def demo(
     min_steps: Annotated[int | None, typer.Option(
         min=1, help="The model's min_steps: it trains max(epochs x batches, min_steps) steps, so fewer "
                     "steps than the default epochs give has no effect.")] = None,
-    seed: Seed = 0,
+    seed: DemoSeed = 0,
     quiet: Quiet = False,
 ) -> None:
     """Run the whole job on scikit-learn's breast-cancer data: fit, sample, evaluate."""

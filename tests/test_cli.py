@@ -828,3 +828,35 @@ def test_a_target_with_no_close_column_lists_the_columns(command, tmp_path):
     result = CliRunner().invoke(app, [command, str(data), "--target", "diagnosis", "-o", str(tmp_path / "m")])
     assert result.exit_code == 2, result.output
     assert "target column 'diagnosis' not found; the columns are 'age', 'outcome'" in result.output
+
+
+def _help(command: str) -> str:
+    return " ".join(runner.invoke(app, [command, "--help"], env={"COLUMNS": "400"}).output.split())
+
+
+def test_fit_help_shows_the_constructors_defaults():
+    """--epochs, --min-steps, --loss and --batch-size showed no default (they live in the signatures, which
+    the help now reads), and --dp-delta's help had an unbalanced parenthesis."""
+    import inspect
+
+    from synthaug.images.synthesizer import ImageCGAN
+    from synthaug.tabular.synthesizer import TabularCGAN
+
+    table = {k: p.default for k, p in inspect.signature(TabularCGAN).parameters.items()}
+    image = {k: p.default for k, p in inspect.signature(ImageCGAN).parameters.items()}
+    text = _help("fit")
+    assert f"Adversarial loss (default: tables {table['loss']}, images {image['loss']})" in text
+    assert f"(tables; default {table['epochs']})" in text and f"(tables; default {table['min_steps']})" in text
+    assert f"(default: tables {table['batch_size']}, images {image['batch_size']})" in text
+    assert "DP delta (default: min(1e-5, 1/(10 n)), n training rows)." in text
+
+
+def test_seed_help_says_what_each_command_reproduces():
+    """Every --seed said "the same seed gives the same bytes", but model.json differs in training.seconds,
+    and sample's help spoke of DP fits."""
+    helps = {command: _help(command) for command in ("fit", "sample", "share", "demo")}
+    assert all("the same bytes" not in text for text in helps.values())
+    assert "give the same weights (model.json differs in training.seconds" in helps["fit"]
+    assert "the same seed, --chunk-size and --train table give the same file" in helps["sample"]
+    assert "differential privacy" not in helps["sample"] and "secret-seeded" in helps["share"]
+    assert "model.json differs in training.seconds" in helps["demo"]

@@ -331,14 +331,18 @@ def demo(
         "synthaug-demo"
     ),
     min_steps: Annotated[int | None, typer.Option(
-        min=1, help="The model's min_steps: it trains max(epochs x batches, min_steps) steps, so fewer "
-                    "steps than the default epochs give has no effect.")] = None,
+        min=1, help=f"The model's min_steps (default {TABLE['min_steps']}). The demo's 50 training rows are one "
+                    f"batch, so it trains max(epochs, min_steps) steps: {TABLE['min_steps']} by default; "
+                    f"--min-steps 50 alone trains {TABLE['epochs']} (the default --epochs), with --epochs 1 "
+                    "50.")] = None,
+    epochs: Annotated[int | None, typer.Option(
+        min=1, help=f"The model's epochs (default {TABLE['epochs']}); one step each here.")] = None,
     seed: DemoSeed = 0,
     quiet: Quiet = False,
 ) -> None:
     """Run the whole job on scikit-learn's breast-cancer data: fit, sample, evaluate."""
     from ._demo import run_demo
 
-    params = {"min_steps": min_steps} if min_steps else {}
+    params = {key: value for key, value in (("min_steps", min_steps), ("epochs", epochs)) if value}
     run_demo(output, seed=seed, quiet=quiet, console=console, params=params)
 

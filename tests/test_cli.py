@@ -192,8 +192,13 @@ def test_the_current_folder_as_output_is_refused_before_training(out, table, tmp
 
 
 def test_demo_runs_end_to_end(tmp_path):
-    result = run("demo", "-o", tmp_path / "demo", "--min-steps", 30)
+    # --min-steps 30 alone trained the default epochs' 300 steps (one batch of 50 rows each), where the README
+    # promised "a quicker, rougher run"; --epochs now shortens it
+    result = run("demo", "-o", tmp_path / "demo", "--min-steps", 30, "--epochs", 1)
     assert result.exit_code == 0, result.output
+    history = json.loads((tmp_path / "demo" / "model" / "model.json").read_text())["training"]["history"]
+    assert history[0][-1]["step"] == 30
+    assert "--min-steps 50 alone trains 300 (the default --epochs), with --epochs 1 50." in _help("demo")
     for text in ("real+synthetic@1", "real+smote@5", "DCR share", "SMOTE", "report.html"):
         assert text in result.output
     assert (tmp_path / "demo" / "model" / "model.json").exists()

@@ -261,8 +261,10 @@ def _warn_without_train(model) -> None:
     warnings.filterwarnings("ignore", message=UNAPPLIED)
     if missing:
         what = "the privacy and label filters are" if len(missing) == 2 else f"the {missing[0].replace('_', ' ')} is"
+        rows = " or ".join(text for name, text in (("privacy_filter", "too close to a training row"),
+                                                   ("label_filter", "unlike their class")) if name in missing)
         warn(f"{what} off: a model file holds no training rows, so every generated row is kept; pass the "
-             "training table with --train DATA to drop rows too close to a training row or unlike their class")
+             f"training table with --train DATA to drop rows {rows}")
 
 
 @command("inspect")

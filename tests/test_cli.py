@@ -230,6 +230,8 @@ def test_sample_without_the_training_table_warns_once_naming_train(model, table,
     assert fitted.exit_code == 0, fitted.output
     result = runner.invoke(app, ["sample", str(tmp_path / "m2"), "--n", "20", "-o", str(tmp_path / "t.csv")])
     assert " ".join(result.stderr.split()).startswith("warning: the privacy filter is off: a model file"), result.stderr
+    said = " ".join(result.stderr.split())
+    assert "--train DATA to drop rows too close to a training row" in said and "unlike their class" not in said
 
 
 def test_sample_with_the_training_table_says_when_no_filter_runs(table, tmp_path):

@@ -8,6 +8,9 @@ from another command module: that made ``import synthaug._cli_tabular`` fail on 
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import importlib.util
 import os
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +19,23 @@ import typer
 
 from ._errors import DataError
 from ._random import parse_seed
+
+
+def constructor_defaults(module: str, class_name: str) -> dict:
+    """The literal defaults of ``class_name.__init__`` in ``synthaug.<module>`` (``{"epochs": 300, ...}``),
+    read from its source without importing it: the models import torch (~5 s), which ``--help`` must not
+    wait for, and the help must show the constructor's defaults, not a copy of them that can drift."""
+    spec = importlib.util.find_spec(f"synthaug.{module}")
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    cls = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == class_name)
+    init = next(node for node in cls.body if isinstance(node, ast.FunctionDef) and node.name == "__init__")
+    args = init.args.args[len(init.args.args) - len(init.args.defaults):] + init.args.kwonlyargs
+    defaults = init.args.defaults + init.args.kw_defaults
+    out = {}
+    for arg, default in zip(args, defaults, strict=True):
+        with contextlib.suppress(ValueError, TypeError):  # a default that is not a literal is left out
+            out[arg.arg] = ast.literal_eval(default)
+    return out
 
 
 def column_names(texts: str | list[str] | None) -> list[str]:
@@ -52,9 +72,22 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars a
 SchemaFile = Annotated[Path | None, typer.Option(
     "--schema", help="Public-schema JSON (draft one with `synthaug schema`): kinds, categories, bounds and "
     "classes come from it, not from the data.")]
-Seed = Annotated[int, typer.Option(parser=parse_seed,  # typer's int took 3.0 as 3
-                                   help="Random seed (0 or more); the same seed gives the same bytes (not a fit "
-                                   "under differential privacy: its noise is secret-seeded).")]
+
+
+def _seed(what: str) -> typer.models.OptionInfo:
+    return typer.Option(parser=parse_seed, help=f"Random seed (0 or more); {what}")  # typer's int took 3.0 as 3
+
+
+# what the same seed reproduces, per command ("the same bytes" was said of all four: model.json differs in
+# training.seconds, and a sample's DP caveat was a fit's)
+FitSeed = Annotated[int, _seed(
+    "the same seed, data and torch thread count give the same weights (model.json differs in training.seconds, "
+    "and in params.verbose with -q); not under differential privacy, whose noise is secret-seeded.")]
+SampleSeed = Annotated[int, _seed("the same seed, --chunk-size and --train table give the same file.")]
+ShareSeed = Annotated[int, _seed("seeds the holdout split, training, sampling and the measures; not the noise "
+                                 "of --dp-epsilon, which is secret-seeded.")]
+DemoSeed = Annotated[int, _seed("the same seed and torch thread count give the same splits, weights and "
+                                "synthetic rows (model.json differs in training.seconds).")]
 Overwrite = Annotated[bool, typer.Option(
     "--overwrite", help="Replace OUTPUT if it is an existing file (a file does not say who wrote it, so it is "
                         "refused without this); never the file or folder read as input.")]

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from ._cli_options import Quiet
 from ._random import parse_seed
 from .cli import command, console
 
@@ -22,7 +21,8 @@ def run(
     = None,
     seed: Annotated[int | None, typer.Option(parser=parse_seed,
                                              help="Random seed (default: the recipe's data.seed, else 0).")] = None,
-    quiet: Quiet = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars and summaries; a share "
+                                        "recipe's failed gate is still named on stderr (exit code 3).")] = False,
 ) -> None:
     """Run a recipe: fit, sample and evaluate (or release), writing all outputs and the resolved recipe."""
     from ._run import run_recipe

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._cli_options import Categorical, Continuous, Drop, Keep, Quiet, SchemaFile, Seed, column_names
+from ._cli_options import Categorical, Continuous, Drop, Keep, Quiet, SchemaFile, ShareSeed, column_names
 from ._errors import DataError
 from ._gates import GATE_NAMES
 from ._overrides import add_flag_values, parse_overrides, parse_value
@@ -52,7 +52,7 @@ def share_command(
     drop: Drop = None,
     keep: Keep = None,
     schema: SchemaFile = None,
-    seed: Seed = 0,
+    seed: ShareSeed = 0,
     quiet: Quiet = False,
 ) -> None:
     """Fit, sample, measure leakage, and release synthetic data only if every gate passes."""

@@ -27,12 +27,11 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataError, warn
-from ._paths import is_gzip
+from ._paths import EXCEL_TEXT, is_gzip
 
 SIGNATURES = ((b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"), (b"PAR1", "parquet"))
 NOT_TEXT = {
-    "xlsx": "is an Excel workbook (.xlsx), not a text table; open it in Excel and save it as 'CSV UTF-8'",
-    "xls": "is an Excel 97-2003 workbook (.xls), not a text table; open it in Excel and save it as 'CSV UTF-8'",
+    **EXCEL_TEXT,
     "parquet": "is a Parquet file, not a text table; name it .parquet",
     "zip": "is a zip archive, not a text table; unzip it and give the table inside",
     "damaged": "is not a text table (it starts like a zip archive or an Excel workbook, but is damaged)",

@@ -104,11 +104,53 @@ def table_output_format(path: str | Path) -> str:
                         "model? those write a folder or an .npz)") from None
 
 
+EXCEL_TEXT = {
+    "xlsx": "is an Excel workbook (.xlsx), not a text table; open it in Excel and save it as 'CSV UTF-8'",
+    "xls": "is an Excel 97-2003 workbook (.xls), not a text table; open it in Excel and save it as 'CSV UTF-8'",
+}
+"""What a table read says of a workbook, found by its extension here, by its bytes in a ``.csv``
+(:mod:`synthaug._csv_read`)."""
+EXCEL_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls"}
+TEXT_SUFFIXES = (".tsv", ".tab", ".txt", ".dat")  # text tables of another name, often separated by tabs
+SEPARATORS = (("\t", "tabs"), (";", "semicolons"), ("|", "vertical bars"))
+
+
+def _other_table_file(path: Path) -> str | None:
+    """What to do with a table file synthaug does not read by its extension: a workbook to save as CSV,
+    a tab- (semicolon-, bar-) separated text to save with commas, a comma-separated one to rename;
+    None for other extensions. Reading tab-separated text would take every CSV check (codes, headers,
+    stray rows) a second separator, so it is refused with the way to convert it."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        return None
+    if suffix in EXCEL_SUFFIXES:
+        return f"{path}: {EXCEL_TEXT[EXCEL_SUFFIXES[suffix]]}"
+    if suffix not in TEXT_SUFFIXES:
+        return None
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline(65536)
+    except OSError:
+        return None
+    sep, name = max(SEPARATORS, key=lambda sep: header.count(sep[0]))
+    if header.count(sep) > header.count(","):
+        return (f"{path}: a text table separated by {name} is not read (synthaug reads .csv, .csv.gz and Parquet); "
+                f"save it with commas as a .csv: in Excel as 'CSV UTF-8', or in pandas pd.read_csv({str(path)!r}, "
+                f"sep={sep!r}).to_csv({str(path.with_suffix('.csv'))!r}, index=False)")
+    if header.count(","):
+        return f"{path}: {suffix} is not a table extension synthaug reads; its header is separated by commas: " \
+               f"rename it {path.with_suffix('.csv').name}"
+    return None
+
+
 def check_table_file(path: str | Path) -> str:
-    """``path``'s table format, once it is a non-empty file; else a DataError naming it."""
+    """``path``'s table format, once it is a non-empty file; else a DataError naming it (and what to do
+    with a workbook or a tab-separated file, by :func:`_other_table_file`)."""
     path = Path(path)
     if path.is_dir():
         raise DataError(f"{path}: is a folder; give a table file (.csv, .csv.gz or .parquet)")
+    if table_suffix(path) not in TABLE_SUFFIXES and (why := _other_table_file(path)):
+        raise DataError(why)
     fmt = table_format(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")

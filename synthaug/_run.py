@@ -15,7 +15,7 @@ from sklearn.model_selection import train_test_split
 from ._errors import DataError
 from ._provenance import check_unchanged, sha256_of
 from ._random import check_seed
-from ._text import RECIPE, closest_name, options_named_for, plain
+from ._text import RECIPE, column_hint, options_named_for, plain
 from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .persist import MODEL_FILES
@@ -82,7 +82,7 @@ def resolved_recipe(recipe: dict, seed: int, paths: dict[str, Path], digests: di
 def check_target(frame: pd.DataFrame, target: str) -> None:
     """The class column exists and has a label on every row (these were tracebacks)."""
     if target not in frame.columns:
-        raise DataError(f"data.target: column {target!r} not found{closest_name(target, map(str, frame.columns))}")
+        raise DataError(f"data.target: column {target!r} not found{column_hint(target, frame.columns)}")
     n_missing = int(frame[target].isna().sum())
     if n_missing:
         raise DataError(f"data.target: column {target!r} has {n_missing} missing value(s); drop or fill them")
@@ -115,20 +115,36 @@ def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
     if per_class is None:
         out["train"] = rest
         return out
+    holdout = data.get("holdout", True)
+    _check_rows_per_class(y[rest], per_class, holdout, "holdout" in data)
     rng = np.random.default_rng(seed)
     picks = {"train": [], "holdout": []}
     for cls in np.unique(y):  # one shuffled draw per class
         members = rng.permutation(rest[y[rest] == cls])
-        need = 2 * per_class if data.get("holdout", True) else per_class
-        if len(members) < need:
-            raise DataError(f"data.rows_per_class: class {cls!r} has {len(members)} rows outside the test set, "
-                            f"{need} needed")
+        need = 2 * per_class if holdout else per_class
         picks["train"].append(members[:per_class])
         picks["holdout"].append(members[per_class:need])
     out["train"] = np.concatenate(picks["train"])
     if data.get("holdout", True):
         out["holdout"] = np.concatenate(picks["holdout"])
     return out
+
+
+def _check_rows_per_class(y_rest: np.ndarray, per_class: int, holdout: bool, holdout_set: bool) -> None:
+    """A DataError naming the smallest class when it has fewer rows outside the test set than
+    ``rows_per_class`` needs (twice that with a holdout), with the largest value that fits and the way
+    to train on every row (``holdout_set``: the recipe sets data.holdout, which then goes too)."""
+    classes, counts = np.unique(y_rest, return_counts=True)
+    need = 2 * per_class if holdout else per_class
+    if counts.min() >= need:
+        return
+    smallest = int(np.argmin(counts))
+    fits = int(counts[smallest]) // (2 if holdout else 1)
+    what = f"{need} needed ({per_class} to train on and {per_class} held out)" if holdout else f"{need} needed"
+    lower = f"set data.rows_per_class to at most {fits}, or " if fits >= 1 else ""
+    unset = "--set data.rows_per_class=null" + (" --set data.holdout=null" if holdout_set else "")
+    raise DataError(f"data.rows_per_class: class {plain(classes[smallest])!r} has {counts[smallest]} rows outside "
+                    f"the test set, {what}; {lower}remove it to train on every training row ({unset})")
 
 
 def _check_split(y: np.ndarray, test_size: float, per_class) -> None:

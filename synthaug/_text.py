@@ -23,6 +23,19 @@ def closest_name(name: str, choices: Iterable[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
+def column_hint(name: str, columns: Iterable, limit: int = 10) -> str:
+    """What follows ``column 'x' not found``: the closest of ``columns`` (:func:`closest_name`), else the
+    first ``limit`` of them, each cut to 30 characters: ``; the columns are 'age', 'income', … and 12 more``
+    (column names are the table's header, not its records)."""
+    columns = [str(c) for c in columns]
+    close = closest_name(name, columns)
+    if close or not columns:
+        return close
+    names = [shown(c, 30) for c in columns[:limit]]
+    more = f", … and {len(columns) - limit} more" if len(columns) > limit else ""
+    return f"; the columns are {', '.join(names)}{more}"
+
+
 def shown(value, width: int = 80) -> str:
     """``repr(value)`` cut to ``width`` characters, for one-line messages."""
     return one_line(repr(value), width)

@@ -76,17 +76,19 @@ def _apply_override(recipe: dict, item: str) -> str:
     values = recipe.setdefault(table, {})
     if not isinstance(values, dict):
         raise DataError(f"--set {key.strip()}: [{table}] in the recipe is not a table of keys")
+    parsed = parse_value(value.strip())
+    removes = parsed is None and table != "model"  # no [data]/[sample]/... key takes null: it removes the key
     replaced = {name}
     for group in EXCLUSIVE.get(table, ()):  # `--set data.path=mine.csv` on a recipe of sklearn:NAME uses mine.csv
-        if name in group:
+        # a null removes its own key only (`--set data.path=X --set data.dataset=null` removed X too)
+        if name in group and not removes:
             for other in group:
                 values.pop(other, None)
             replaced.update(group)
     if isinstance(recipe.get("sha256"), dict):
         for key in replaced:
             recipe["sha256"].pop(f"{table}.{key}", None)
-    parsed = parse_value(value.strip())
-    if parsed is None and table != "model":  # no [data]/[sample]/... key takes null: it removes the key
+    if removes:
         values.pop(name, None)
     else:
         values[name] = parsed

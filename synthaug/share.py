@@ -28,7 +28,7 @@ from ._release_card import (
     screen_privacy_filter,
     shortfall_warning,
 )
-from ._text import closest_name, counted, option_name, plain, quoted
+from ._text import closest_name, column_hint, counted, option_name, plain, quoted
 from .distributed import launched_by_torchrun
 from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder
@@ -179,7 +179,7 @@ def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
     if not (is_finite(fraction) and 0 < fraction < 1):
         raise DataError(f"{option} must be a fraction between 0 and 1, got {fraction}")
     if target not in data.columns:
-        raise DataError(f"target column {target!r} not found{closest_name(target, data.columns)}")
+        raise DataError(f"target column {target!r} not found{column_hint(target, data.columns)}")
     labels, groups = data[target], strata(data[target])
     k = pd.Series(groups).nunique(dropna=False)
     pooled = labels.nunique(dropna=False) > k

@@ -356,3 +356,35 @@ def test_browser_metadata_is_replaced_but_links_and_symlinked_outputs_are_not(tm
     (tmp_path / "mlink").symlink_to(out, target_is_directory=True)  # replacing it left three folders behind
     with pytest.raises(DataError, match="mlink: is a symbolic link; give the folder it points to"):
         _model_folder_rule(tmp_path / "mlink")
+
+
+def _workbook(path):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    return path
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("book.xlsx", None, "book.xlsx: is an Excel workbook (.xlsx), not a text table; open it in Excel and save it "
+                        "as 'CSV UTF-8'"),
+    ("book.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "book.xls: is an Excel 97-2003 workbook (.xls)"),
+    ("data.tsv", b"age\tlabel\n1\ta\n", "data.tsv: a text table separated by tabs is not read (synthaug reads "
+                                       ".csv, .csv.gz and Parquet); save it with commas as a .csv: in Excel as "
+                                       "'CSV UTF-8', or in pandas pd.read_csv("),
+    ("data.txt", b"age;label\n1;a\n", "data.txt: a text table separated by semicolons"),
+    ("data.txt", b"age,label\n1,a\n", "data.txt: .txt is not a table extension synthaug reads; its header is "
+                                     "separated by commas: rename it data.csv"),
+    ("notes.txt", b"just words\n", "notes.txt: unknown table extension '.txt'"),
+])
+def test_a_table_of_another_extension_says_what_to_do(name, content, message, tmp_path):
+    """`fit book.xlsx` said "unknown table extension '.xlsx'", while the same workbook named .csv was named
+    an Excel workbook to save as CSV; a .tsv was not told to use commas."""
+    path = tmp_path / name
+    _workbook(path) if content is None else path.write_bytes(content)
+    with pytest.raises(DataError) as caught:
+        read_table(path)
+    assert str(caught.value).startswith(str(tmp_path)) and message in str(caught.value), str(caught.value)
+    if name == "data.tsv":
+        assert f"sep='\\t').to_csv({str(tmp_path / 'data.csv')!r}, index=False)" in str(caught.value)

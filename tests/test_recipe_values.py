@@ -186,7 +186,8 @@ def test_a_csv_gz_data_path_is_a_table_before_it_exists():
     ("data.seed=3.0", "data.seed expects int, got 3.0"),
     ("data.seed=-1", "data.seed: must be a whole number from 0 to 2**64 - 1, got -1"),
     ("data.modality=tabel", "data.modality must be 'table' or 'image', got 'tabel'"),
-    ("data.path=null", "[data] needs path or dataset"),
+    # data.path=null removed the recipe's data.dataset too (a null removes its own key only now)
+    ("data.dataset=null", "[data] needs path or dataset"),
     ("data.holdout=null", None),  # valid: reaches training
     ("modle.epochs=1", "unknown table [modle]"),
     # these failed only when the run read the data, naming neither the file nor the --set

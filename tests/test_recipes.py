@@ -338,3 +338,35 @@ def test_an_image_folder_digest_covers_the_images_read_and_nothing_else(tmp_path
     assert edited != first
     (root / "dog" / "1.png").rename(root / "cat" / "9.png")  # moved to another class: same bytes, new label
     assert folder_sha256(root) not in (first, edited)
+
+
+@pytest.mark.parametrize("order", [["data.path=mine.csv", "data.dataset=null"],
+                                   ["data.dataset=null", "data.path=mine.csv"]])
+def test_a_null_removes_only_its_own_key_of_a_group(order, tmp_path):
+    """`--set data.path=X --set data.dataset=null` failed with "[data] needs path or dataset": the null
+    removed data.path too, as a value of data.dataset replaces it. Either order keeps the path now."""
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:breast_cancer"\n[sample]\nn = 10\n')
+    data = load_recipe(recipe, [*order, "data.target=label"])["data"]
+    assert data["path"] == "mine.csv" and "dataset" not in data
+    assert load_recipe(recipe, ["sample.ratio=2", "sample.n=null"])["sample"] == {"ratio": 2}
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("rows_per_class = 6\n", "class 'b' has 7 rows outside the test set, 12 needed (6 to train on and 6 held "
+     "out); set data.rows_per_class to at most 3, or remove it to train on every training row (--set "
+     "data.rows_per_class=null)"),
+    ("rows_per_class = 6\nholdout = true\n", "set data.rows_per_class to at most 3, or remove it to train on "
+     "every training row (--set data.rows_per_class=null --set data.holdout=null)"),
+    ("rows_per_class = 8\nholdout = false\n", "class 'b' has 7 rows outside the test set, 8 needed; set "
+     "data.rows_per_class to at most 7, or remove it"),
+])
+def test_too_large_rows_per_class_says_what_fits(extra, message, tmp_path, monkeypatch):
+    """It said only "class 'b' has 7 rows outside the test set, 12 needed", not what to do about it."""
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"x": np.arange(30.0), "label": ["a"] * 20 + ["b"] * 10}).to_csv("t.csv", index=False)
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(f'[data]\npath = "t.csv"\ntarget = "label"\n{extra}[model]\nmin_steps = 2\n')
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "data.rows_per_class: " in said and message in said, result.output

@@ -120,3 +120,9 @@ def test_a_quiet_refused_share_run_still_names_the_failed_gate_on_stderr(tmp_pat
     result = invoke(SHARE.format(path=path, limit=0.0), tmp_path, "-q")
     assert result.exit_code == 3 and result.stdout == ""
     assert re.search(r"^gate dcr_share = .* FAILS", result.stderr, re.M), result.stderr
+    # the README said "-q prints none of it" (a newcomer trial saw the gate line and took it for a bug), and
+    # `run --help` "Hide progress bars and summaries"
+    recipes = " ".join((Path(__file__).parents[1] / "README.md").read_text().split("### Recipes")[1].split())
+    assert "`-q` prints none of it but a failed gate's line (`gate dcr_share = ... FAILS`), on standard" in recipes
+    run_help = CliRunner().invoke(app, ["run", "--help"], env={"COLUMNS": "400"}).output
+    assert "a share recipe's failed gate is still named on stderr" in " ".join(run_help.split())

@@ -8,6 +8,7 @@ from synthaug._text import (
     PYTHON,
     RECIPE,
     coarse_count,
+    column_hint,
     columns_option,
     counted,
     option_name,
@@ -105,3 +106,14 @@ def test_coarse_count(n, text):
 def test_coarse_count_takes_positive_counts_only():
     with pytest.raises(ValueError, match="positive count, got 0"):
         coarse_count(0)
+
+
+def test_column_hint_names_the_closest_column_else_lists_them():
+    """`target column 'diagnosis' not found` gave no list of columns when no name was close."""
+    assert column_hint("diagnosys", ["age", "diagnosis"]) == " (did you mean 'diagnosis'?)"
+    assert column_hint("diagnosis", ["age", "outcome"]) == "; the columns are 'age', 'outcome'"
+    many = [f"feature_{i}" for i in range(12)] + ["x" * 50]
+    hint = column_hint("diagnosis", many, limit=3)
+    assert hint == "; the columns are 'feature_0', 'feature_1', 'feature_2', … and 10 more"
+    assert len(column_hint("q", ["y" * 500])) < 60  # a long header name is cut
+    assert column_hint("q", []) == ""

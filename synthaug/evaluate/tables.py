@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
-from .._text import closest_name, columns_option, option_name, quoted, stray_example
+from .._text import closest_name, column_hint, columns_option, option_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column
 from ..tabular.schema import check_option_conflicts, check_text_numbers, is_identifier_like
 
@@ -91,7 +91,7 @@ def infer_schema(
             "rename them, e.g. frame.columns = frame.columns.astype(str)"
         )
     if target not in train.columns:
-        raise DataError(f"train: target column {target!r} not found{closest_name(target, map(str, train.columns))}")
+        raise DataError(f"train: target column {target!r} not found{column_hint(target, train.columns)}")
     if train.shape[0] == 0:
         raise DataError("train: table has no rows")
     _check_target_complete(train, target, "train")

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, SynthaugWarning, warn
-from .._text import closest_name, coarse_count, columns_option, option_name
+from .._text import closest_name, coarse_count, columns_option, option_name, quoted
 from .columns import MAX_DECIMALS, Z_EDGE, learn_decimals, seconds_since_epoch, to_float
 from .datetimes import CASES, DATE_RANGE, TEXT_DIRECTIVES, is_text_format, n_out_of_range, parse_datetimes
 from .schema import KINDS, ColumnSpec
@@ -562,6 +562,21 @@ def _warn(message: str) -> None:
     warn(message)
 
 
+def _unlisted_class_advice(unlisted: pd.Series, schema: PublicSchema) -> str:
+    """What to do about labels the schema does not list. When every one of them is a listed class with
+    spaces around it (adult's ' <=50K' beside a schema's '<=50K'), say so, without the labels (they are
+    the data's)."""
+    text = unlisted.astype(str)
+    listed = {str(c).strip() for c in schema.classes}
+    if text.ne(text.str.strip()).all() and text.str.strip().isin(listed).all():
+        return ("the data's labels differ from the schema's by leading or trailing spaces: strip them from the "
+                "column (pandas: frame[col] = frame[col].str.strip()) or write the classes with the spaces")
+    if any(str(c) != str(c).strip() for c in schema.classes) and text.isin(listed).all():
+        return ("the schema's classes differ from the data's labels by leading or trailing spaces: remove the "
+                "spaces from target.classes")
+    return "add the class to target.classes or drop those rows"
+
+
 def public_labels(labels: pd.Series, schema: PublicSchema) -> tuple[list, np.ndarray, np.ndarray]:
     """(classes in schema order, class code per row, class counts: public if given, else the data's)."""
     name = str(labels.name)
@@ -573,8 +588,8 @@ def public_labels(labels: pd.Series, schema: PublicSchema) -> tuple[list, np.nda
     codes = pd.Index(list(schema.classes), dtype=object).get_indexer(labels.astype(object))
     n_bad = int((codes < 0).sum())
     if n_bad:
-        raise DataError(f"target column {name!r}: {n_bad} row(s) have a class the public schema does not list; "
-                        "add the class to target.classes or drop those rows")
+        raise DataError(f"target column {name!r}: {n_bad} row(s) have a class the public schema does not list "
+                        f"(it lists {quoted(schema.classes, 10)}); {_unlisted_class_advice(labels[codes < 0], schema)}")
     counts = np.bincount(codes, minlength=len(schema.classes))
     empty = [c for c, k in zip(schema.classes, counts, strict=True) if k == 0]
     if empty:

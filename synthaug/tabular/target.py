@@ -10,7 +10,7 @@ from scipy import sparse
 from sklearn.exceptions import DataConversionWarning
 
 from .._errors import DataError, warn
-from .._text import closest_name, option_name, plain, quoted
+from .._text import column_hint, option_name, plain, quoted
 from .schema import looks_like_id
 
 
@@ -120,7 +120,7 @@ def _table_and_target(X, y) -> tuple[pd.DataFrame, object]:
             raise DataError(f"X has column names that are equal as text: {quoted(X.columns, len(X.columns))}")
         X = X.set_axis(names, axis=1)
     if isinstance(target, str) and target not in X.columns:
-        raise DataError(f"target column {target!r} not found{closest_name(target, X.columns)}")
+        raise DataError(f"target column {target!r} not found{column_hint(target, X.columns)}")
     return X, target
 
 
@@ -139,7 +139,7 @@ def _target_label(y, columns: pd.Index):
     if found:
         return y
     if np.ndim(y) == 0:
-        raise DataError(f"target column {plain(y)!r} not found{closest_name(str(y), columns)}")
+        raise DataError(f"target column {plain(y)!r} not found{column_hint(str(y), columns)}")
     return None
 
 

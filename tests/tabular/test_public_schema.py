@@ -217,11 +217,26 @@ def test_datetime_columns_take_datetime_or_text_dtypes(dtype):
     (lambda f: f.assign(gain=f["gain"] + 0.5), "fractional"),
     (lambda f: f.assign(member="maybe"), "declared boolean"),
     (lambda f: f.assign(visits=f["visits"].astype(str)), "none of its values are among the public schema's categories"),
-    (lambda f: f.assign(label="other"), "class the public schema does not list"),
+    (lambda f: f.assign(label="other"), "class the public schema does not list (it lists 'no', 'yes'); add the "
+     "class to target.classes or drop those rows"),
+    # adult's ' <=50K' against a schema's '<=50K': the message named neither, nor the spaces
+    (lambda f: f.assign(label=" " + f["label"]), "row(s) have a class the public schema does not list (it lists "
+     "'no', 'yes'); the data's labels differ from the schema's by leading or trailing spaces: strip them"),
 ])
 def test_data_that_does_not_match_the_schema_is_refused(change, message):
     with pytest.raises(DataError, match=re.escape(message)):
         fit(change(private_table(0)))
+
+
+def test_a_schema_class_with_spaces_the_data_lacks_is_named_and_no_data_label_is_printed():
+    doc = schema_doc()
+    doc["target"]["classes"] = [" no", " yes"]
+    with pytest.raises(DataError) as caught:
+        fit(private_table(0).assign(label=lambda f: f["label"].replace("no", "rare-secret")), doc)
+    assert "it lists ' no', ' yes'); add the class" in str(caught.value) and "secret" not in str(caught.value)
+    with pytest.raises(DataError, match="the schema's classes differ from the data's labels by leading or trailing "
+                                        "spaces: remove the spaces from target.classes"):
+        fit(private_table(0), doc)
 
 
 def write(tmp_path, frame, doc=None):

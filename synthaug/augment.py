@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 
 from ._checks import is_finite, is_whole
 from ._errors import DataError
-from ._random import RandomState, draw_seed
+from ._random import RandomState, child_seed, draw_seed
 from ._text import plain, quoted
 from .tabular.target import array_column_names, check_table, sorted_labels
 
@@ -151,7 +151,9 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         if not per_class:  # nothing to add: still the containers a resample returns (arrays, a fresh index)
             return _append(X, features.iloc[:0], features.columns), _append_labels(y, pd.Series([], dtype=object))
-        X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=seed + 1)
+        # a child of the seed, not seed + 1: that overflowed for 2**64 - 1 (a seed the user may pass) and
+        # made random_state=0's sampling seed random_state=1's training seed
+        X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=child_seed(seed, 1))
         X_new = X_new.rename(columns={str(c): c for c in features.columns})  # the synthesizer names them as text
         missing = [c for c in features.columns if c not in X_new.columns]
         if missing:
@@ -183,7 +185,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         return {"allow_nan": True, "X_types": ["2darray", "string"]}
 
     def _make_synthesizer(self):
-        """An unfitted copy of ``synthesizer`` and the seed it trains with (sampling takes seed + 1)."""
+        """An unfitted copy of ``synthesizer`` and the seed it trains with (sampling takes ``child_seed(seed, 1)``)."""
         from .tabular.synthesizer import TabularCGAN
 
         synthesizer = clone(self.synthesizer) if self.synthesizer is not None else TabularCGAN()

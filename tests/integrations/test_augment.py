@@ -107,6 +107,15 @@ def test_same_seed_same_resample():
     np.testing.assert_array_equal(a, b)
 
 
+
+def test_the_largest_documented_seed_samples():
+    # random_state=2**64 - 1 trained, then sampling took seed + 1 and failed with "random_state: must be
+    # a whole number from 0 to 2**64 - 1, got 18446744073709551616", a number the user never passed
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = np.array([0] * 30 + [1] * 10)
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=2**64 - 1).fit_resample(X, y)
+    assert X_res.shape == (60, 3) and np.bincount(y_res).tolist() == [30, 30]
+
 def test_dataframe_columns_named_target_or_left_out_by_the_synthesizer():
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"a": rng.normal(size=40), "target": rng.normal(size=40)})

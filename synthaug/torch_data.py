@@ -38,7 +38,10 @@ class AugmentedDataset(Dataset):
     given: all the pre-sampled rows, or ``synthetic_ratio=1.0`` from a synthesizer.
 
     Tables become float tensors (through ``encoder``, a scikit-learn transformer fitted on the
-    real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
+    real rows when not fitted yet; all-numeric tables need none). Missing values, in X or in the
+    synthetic rows (a synthesizer generates them where its training data had them), are refused,
+    naming the columns, rather than becoming NaN items: pass an ``encoder`` with an imputer
+    (e.g. ``make_pipeline(SimpleImputer(), StandardScaler())``). Images ((N, H, W), (N, H, W, C)
     or (N, C, H, W); uint8 or floats in 0..1) become (C, H, W) float tensors in [0, 1], synthetic
     ones first resized and converted to the real ones' size and channels (a model samples at its
     own size) and to the real ones' dtype and range, then an optional albumentations
@@ -126,7 +129,7 @@ class AugmentedDataset(Dataset):
             X, y = self.synthesizer.sample(per_class=per_class, random_state=seed) if per_class else ([], [])
         else:
             X, y = _take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
-        synth_x = self._to_tensor(self._real_columns(X)) if len(y) else self.real_x[:0].clone()
+        synth_x = self._to_tensor(self._real_columns(X), "the synthetic rows") if len(y) else self.real_x[:0].clone()
         if synth_x.shape[1:] != self.real_x.shape[1:]:
             raise DataError(f"synthetic items have shape {tuple(synth_x.shape[1:])} but real ones "
                             f"{tuple(self.real_x.shape[1:])}: the synthetic data has other columns than X")
@@ -149,7 +152,7 @@ class AugmentedDataset(Dataset):
             raise DataError(f"synthetic label {labels[bad][0]!r} is not a class of the real data")
         return torch.from_numpy(codes.astype(np.int64))
 
-    def _to_tensor(self, X) -> torch.Tensor:
+    def _to_tensor(self, X, what: str = "X") -> torch.Tensor:
         if self.is_image:
             images = _image_layout(np.asarray(X))
             if self._image_shape is None:  # the real images, first
@@ -157,8 +160,9 @@ class AugmentedDataset(Dataset):
             images = _match_dtype(_match_images(images, self._image_shape), self._image_dtype)
             return torch.from_numpy(np.ascontiguousarray(images))
         values = self.encoder_.transform(X) if self.encoder_ is not None else _numeric(X)
-        values = values.toarray() if hasattr(values, "toarray") else np.asarray(values)
-        return torch.from_numpy(values.astype(np.float32))
+        values = (values.toarray() if hasattr(values, "toarray") else np.asarray(values)).astype(np.float32)
+        _check_missing(values, X, self.encoder_, what)
+        return torch.from_numpy(values)
 
     def __len__(self) -> int:
         return len(self.real_y) + len(self.synth_y)
@@ -343,6 +347,31 @@ def _numeric(X) -> np.ndarray:
         raise DataError(f"column {text[0]!r} is not numeric: pass encoder= (e.g. a OneHotEncoder "
                         "in a ColumnTransformer) to turn rows into tensors")
     return frame.to_numpy(dtype=np.float32)
+
+
+IMPUTE = ("pass encoder= with an imputer, e.g. make_pipeline(SimpleImputer(), StandardScaler()), or a "
+          "ColumnTransformer with SimpleImputer(strategy='most_frequent') before the OneHotEncoder of text columns")
+
+
+def _check_missing(values: np.ndarray, X, encoder, what: str) -> None:
+    """Refuse NaN in item tensors (it became NaN losses, silently), naming the columns: those of X
+    without an encoder, the encoder's output features with one."""
+    columns = np.isnan(values).any(axis=0)  # (features,)
+    if not columns.any():
+        return
+    if encoder is None:
+        names = list(X.columns) if isinstance(X, pd.DataFrame) else list(range(values.shape[1]))
+        source = f"{what} {'has' if what == 'X' else 'have'} missing values in column(s)"
+    else:
+        try:
+            names = list(encoder.get_feature_names_out())
+        except (AttributeError, TypeError, ValueError, NotImplementedError):  # not every transformer names them
+            names = list(range(values.shape[1]))
+        source = f"the encoder leaves missing values of {what} in its output feature(s)"
+    found = [n for n, bad in zip(names, columns.tolist(), strict=True) if bad]
+    made = " (a synthesizer generates missing values where its training data had them)" if what != "X" else ""
+    raise DataError(f"AugmentedDataset: {source} {quoted(found)}{made}, which would be NaN in the items "
+                    f"(and NaN losses); {IMPUTE}")
 
 
 def _check_transform(transform):

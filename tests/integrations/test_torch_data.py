@@ -338,3 +338,30 @@ def test_rgba_images_lose_their_alpha_channel_as_in_image_cgan(image_model):
     ds = AugmentedDataset(rgba, y, synthesizer=model, per_class=1)
     expected = AugmentedDataset(rgb, y, synthesizer=model, per_class=1)
     assert all(torch.equal(ds[i][0], expected[i][0]) for i in range(len(ds))) and ds[-1][0].shape == (3, 12, 12)
+
+
+@pytest.fixture(scope="module")
+def missing_model():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=80), "k": pd.array(np.where(rng.random(80) < 0.3, None,
+                                                                         rng.integers(0, 9, 80)), dtype="Int64")})
+    y = np.array([0] * 60 + [1] * 20)
+    return X, y, TabularCGAN(random_state=0, **TINY).fit(X, y)
+
+
+def test_missing_values_are_refused_naming_the_column_not_turned_into_nan_items(missing_model):
+    # Int64 <NA> and NaN became NaN in real_x and synth_x, silently, and then NaN losses
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    X, y, model = missing_model
+    with pytest.raises(DataError, match=r"X has missing values in column\(s\) 'k'.*SimpleImputer"):
+        AugmentedDataset(X, y, synthesizer=model, balance=True)
+    complete = X["k"].notna().to_numpy()  # real rows without any: the synthesizer still generates them
+    with pytest.raises(DataError, match=r"synthetic rows have missing values in column\(s\) 'k'.*generates"):
+        AugmentedDataset(X[complete], y[complete], synthesizer=model, balance=True)
+    with pytest.raises(DataError, match=r"encoder leaves missing values of X in its output feature\(s\) 'k'"):
+        AugmentedDataset(X, y, synthesizer=model, balance=True, encoder=StandardScaler())
+    data = AugmentedDataset(X, y, synthesizer=model, balance=True,
+                            encoder=make_pipeline(SimpleImputer(), StandardScaler()))
+    assert not torch.isnan(data.real_x).any() and not torch.isnan(data.synth_x).any() and len(data.synth_y) == 40

@@ -27,8 +27,10 @@ class AugmentedDataset(Dataset):
     """Real ``(X, y)`` followed by synthetic items, each ``(x, y)`` or ``(x, y, is_synthetic)``.
 
     ``y`` is an int64 class index into ``classes_``, the sorted labels of the real ``y`` (labels
-    5 and 9 give 0 and 1), ready for ``CrossEntropyLoss``; ``classes_[y]`` is the label. Encode
-    a test set with the same ``classes_``: a class absent from the real ``y`` shifts the indices.
+    5 and 9 give 0 and 1), ready for ``CrossEntropyLoss``; ``classes_[y]`` is the label. For a
+    pandas Categorical ``y`` (ordered or not), ``classes_`` are its categories that occur in ``y``,
+    in category order, so the indices are ``y.cat.codes`` when every category occurs. Encode a test
+    set with the same ``classes_``: a class absent from the real ``y`` shifts the indices.
 
     Synthetic items come from a fitted ``synthesizer`` (drawn again at each :meth:`set_epoch`
     when ``fresh_each_epoch``; the new items reach DataLoader workers, persistent ones too) or
@@ -74,7 +76,7 @@ class AugmentedDataset(Dataset):
         self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
         labels = _check_lengths(X, y, "X", "y")
         presampled = _check_lengths(*synthetic, "synthetic X", "synthetic y") if synthetic is not None else None
-        self.classes_ = np.unique(labels)
+        self.classes_ = _classes(y, labels)
         self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False
         self._columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         self.encoder_ = None if self.is_image else _fitted_encoder(encoder, X)
@@ -146,8 +148,8 @@ class AugmentedDataset(Dataset):
         return X[self._columns]
 
     def _codes(self, labels: np.ndarray) -> torch.Tensor:
-        codes = np.searchsorted(self.classes_, labels)
-        bad = (codes >= len(self.classes_)) | (self.classes_[np.minimum(codes, len(self.classes_) - 1)] != labels)
+        codes = pd.Index(self.classes_).get_indexer(labels)  # classes_ may be in category order, not sorted
+        bad = codes < 0
         if bad.any():
             raise DataError(f"synthetic label {labels[bad][0]!r} is not a class of the real data")
         return torch.from_numpy(codes.astype(np.int64))
@@ -200,6 +202,16 @@ class AugmentedDataset(Dataset):
         if self._reads.item() > len(self):
             self._reads.fill_(-1)
             warn(EPOCH_WARNING)
+
+
+def _classes(y, labels: np.ndarray) -> np.ndarray:
+    """The classes of ``y``: a Categorical's categories that occur, in category order (so indices agree
+    with ``y.cat.codes``; sorted labels disagreed with them for every item), else the sorted labels."""
+    dtype = getattr(y, "dtype", None)
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return np.unique(labels)
+    codes = np.asarray(y.codes if isinstance(y, pd.Categorical) else pd.Series(y).cat.codes)
+    return dtype.categories.to_numpy()[np.unique(codes[codes >= 0])]
 
 
 def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | None, per_class,

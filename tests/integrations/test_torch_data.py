@@ -365,3 +365,16 @@ def test_missing_values_are_refused_naming_the_column_not_turned_into_nan_items(
     data = AugmentedDataset(X, y, synthesizer=model, balance=True,
                             encoder=make_pipeline(SimpleImputer(), StandardScaler()))
     assert not torch.isnan(data.real_x).any() and not torch.isnan(data.synth_x).any() and len(data.synth_y) == 40
+
+
+def test_a_categorical_y_indexes_classes_in_category_order(numeric_model):
+    # classes_ were the sorted labels, so y.cat.codes disagreed with the items' labels
+    X, y, model = numeric_model
+    order = pd.CategoricalDtype([2, 0, 1, 7], ordered=True)  # 7 never occurs
+    labels = pd.Series(y).astype(order)
+    data = AugmentedDataset(X, labels, synthesizer=model, per_class={2: 3})
+    assert data.classes_.tolist() == [2, 0, 1]
+    np.testing.assert_array_equal(data.real_y.numpy(), labels.cat.codes.to_numpy())
+    assert data.synth_y.tolist() == [0, 0, 0]  # the synthesizer's class 2
+    plain = AugmentedDataset(X, pd.Categorical(y, categories=[2, 0, 1]), synthesizer=model, per_class=0)
+    np.testing.assert_array_equal(plain.real_y.numpy(), pd.Categorical(y, categories=[2, 0, 1]).codes)

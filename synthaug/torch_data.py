@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reprlib
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -21,6 +22,14 @@ from .sampling import allocate, per_class_counts
 EPOCH_WARNING = ("AugmentedDataset: a second pass over the items without set_epoch: every item repeats the first "
                  "pass's augmentation (and synthetic draw), as items depend only on (random_state, epoch, index); "
                  "call data.set_epoch(epoch) at the start of each epoch")
+
+
+NO_ROWS = "holds no training rows"  # in the synthesizer's warning that a filter is not applied
+COPY_WARNING = ("AugmentedDataset: this copy of the dataset (pickled or deep-copied, as each process started "
+                "with spawn, DDP's too, gets one) draws epoch {epoch}'s synthetic items without the synthesizer's "
+                "{filters}, which copies leave behind (they hold training rows), so they differ from the original "
+                "dataset's; call data.synthesizer.attach_privacy_filter(X_train, y_train) in each process before "
+                "set_epoch")
 
 
 class AugmentedDataset(Dataset):
@@ -63,6 +72,15 @@ class AugmentedDataset(Dataset):
 
     A second pass over the items before any ``set_epoch`` call gets a :class:`SynthaugWarning`
     (once); ``set_epoch(0)`` once keeps the same items every pass, without it.
+
+    Copies and the synthesizer's sampling filters: DataLoader workers, under any start method,
+    read the items this process draws, filtered. A pickled or deep-copied dataset that draws
+    items itself (``fresh_each_epoch`` with ``set_epoch`` called in the copy, as in every DDP
+    process started by ``mp.spawn``) holds a copy of the synthesizer, and copies leave
+    ``privacy_filter`` and ``label_filter`` behind (they hold training rows): from epoch 1 on its
+    synthetic items are drawn unfiltered and differ from the original's, with a warning. Call
+    ``data.synthesizer.attach_privacy_filter(X_train, y_train)`` in each process before
+    ``set_epoch`` (the items are then the original's), or build the dataset in each process.
     """
 
     def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float | None = None,
@@ -128,7 +146,7 @@ class AugmentedDataset(Dataset):
         per_class = {c: int(n) for c, n in zip(self.classes_.tolist(), self.counts_, strict=True) if n > 0}
         seed = child_seed(self.random_state, epoch)
         if self.synthesizer is not None:
-            X, y = self.synthesizer.sample(per_class=per_class, random_state=seed) if per_class else ([], [])
+            X, y = self._sample(per_class, seed, epoch) if per_class else ([], [])
         else:
             X, y = _take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
         synth_x = self._to_tensor(self._real_columns(X), "the synthetic rows") if len(y) else self.real_x[:0].clone()
@@ -136,6 +154,29 @@ class AugmentedDataset(Dataset):
             raise DataError(f"synthetic items have shape {tuple(synth_x.shape[1:])} but real ones "
                             f"{tuple(self.real_x.shape[1:])}: the synthetic data has other columns than X")
         return synth_x, self._codes(np.asarray(y)) if len(y) else self.real_y[:0].clone()
+
+    def _sample(self, per_class: dict, seed: int, epoch: int):
+        """The synthesizer's rows for ``per_class``. In a copy of the dataset (pickled or deep-copied),
+        whose synthesizer copy has left its sampling filters behind (they hold training rows), the
+        synthesizer's warning that "a loaded model" cannot filter becomes this dataset's, which says why."""
+        if not getattr(self, "_copied", False):
+            return self.synthesizer.sample(per_class=per_class, random_state=seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rows = self.synthesizer.sample(per_class=per_class, random_state=seed)
+        lost = [str(w.message).split(" is not applied")[0] for w in caught if NO_ROWS in str(w.message)]
+        for w in caught:
+            if NO_ROWS not in str(w.message):
+                warn(str(w.message), w.category)
+        if lost and not getattr(self, "_warned_copy", False):
+            self._warned_copy = True
+            warn(COPY_WARNING.format(epoch=epoch, filters=" and ".join(lost)))
+        return rows
+
+    def __setstate__(self, state: dict) -> None:
+        """A pickled or deep-copied dataset (DataLoader workers under spawn, each DDP process) knows it is a copy."""
+        self.__dict__.update(state)
+        self._copied = True
 
     def _real_columns(self, X):
         """Synthetic rows with the real table's columns, in its order (matched by name, not place)."""

@@ -378,3 +378,28 @@ def test_a_categorical_y_indexes_classes_in_category_order(numeric_model):
     assert data.synth_y.tolist() == [0, 0, 0]  # the synthesizer's class 2
     plain = AugmentedDataset(X, pd.Categorical(y, categories=[2, 0, 1]), synthesizer=model, per_class=0)
     np.testing.assert_array_equal(plain.real_y.numpy(), pd.Categorical(y, categories=[2, 0, 1]).codes)
+
+
+def test_a_copy_says_it_draws_without_the_filters_and_attach_gives_the_originals_items(numeric_model):
+    # a deep-copied or pickled dataset (each DDP process under spawn) warned "a loaded model holds no
+    # training rows", though nothing was loaded
+    import copy
+    import pickle
+
+    X, y, model = numeric_model
+    assert model.sampling_filters() == ["privacy_filter", "label_filter"]
+    data = AugmentedDataset(X, y, synthesizer=model, balance=True, fresh_each_epoch=True, random_state=1)
+    copies = [copy.deepcopy(data), pickle.loads(pickle.dumps(data)), copy.deepcopy(data)]
+    data.set_epoch(1)
+    for copied in copies[:2]:
+        with pytest.warns(SynthaugWarning, match=r"this copy of the dataset .* without the synthesizer's "
+                                                 r"privacy_filter and label_filter.*attach_privacy_filter") as caught:
+            copied.set_epoch(1)
+            copied.set_epoch(2)  # once per copy
+        assert not any("loaded model" in str(w.message) for w in caught) and len(caught) == 1
+    copies[2].synthesizer.attach_privacy_filter(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        copies[2].set_epoch(1)
+    assert not [w for w in caught if "copy" in str(w.message) or "no training rows" in str(w.message)]
+    assert torch.equal(copies[2].synth_x, data.synth_x)

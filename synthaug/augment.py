@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
 
 from ._checks import is_finite, is_whole
 from ._errors import DataError
-from ._random import RandomState, draw_seed
+from ._random import RandomState, child_seed, draw_seed
 from ._text import plain, quoted
 from .tabular.target import array_column_names, check_table, sorted_labels
 
@@ -107,6 +107,10 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
     min_steps)`` steps) suit one final model; for model selection pass a cheap one, e.g.
     ``TabularCGAN(epochs=1, min_steps=50)`` (setting ``min_steps`` alone still trains 300 epochs).
     3-fold CV on breast cancer took 6 s that way and 71 s with the defaults (README).
+
+    Every synthetic row needs a value in every column of X, so ``fit`` and ``fit_resample`` refuse,
+    before any training, columns TabularCGAN would leave out: identifier-like ones (drop them from
+    X, or name them in its ``keep`` to generate values) and those in its ``drop``.
     """
 
     def __init__(self, sampling_strategy: float | str | dict | Callable = "auto", synthesizer=None,
@@ -120,7 +124,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         nothing is trained (it trained a synthesizer and threw the samples away): use
         :meth:`fit_resample`."""
         X = self._check_X(X)
-        self._validated(X, _labels(y))
+        self._validated(X, _labels(y), "fit")
         return self
 
     def fit_resample(self, X, y):
@@ -132,7 +136,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
             y_res = y_res.to_frame()
         return (X_res.tolist() if isinstance(X, list) else X_res), (y_res.tolist() if isinstance(y, list) else y_res)
 
-    def _validated(self, X, y) -> tuple[pd.DataFrame, pd.Series]:
+    def _validated(self, X, y, where: str = "fit_resample") -> tuple[pd.DataFrame, pd.Series]:
         """``X`` as a DataFrame and ``y`` as a named Series, once the labels are checked; sets
         ``sampling_strategy_``."""
         if isinstance(X, pd.DataFrame):
@@ -142,7 +146,34 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         labels = pd.Series(np.asarray(y), name=_label_name(y, features.columns))
         sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
         self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
+        self._check_generated_columns(features, where)
         return features, labels
+
+    def _check_generated_columns(self, features: pd.DataFrame, where: str) -> None:
+        """Refuse, before any training, columns of X the synthesizer will leave out: those its ``drop``
+        names and identifier-like ones not named in its ``keep``, ``categorical`` or ``continuous``
+        (the error came after training). Only for synthesizers with TabularCGAN's column options and no
+        public schema (which decides the columns itself; the check after sampling covers those)."""
+        from .tabular.schema import is_identifier_like
+
+        params = self.synthesizer.get_params() if self.synthesizer is not None else {}
+        if self.synthesizer is not None and ("keep" not in params or params.get("public_schema") is not None):
+            return
+        names = {option: {str(c) for c in params.get(option, ())} for option in ("drop", "keep", "categorical",
+                                                                                  "continuous")}
+        dropped = [c for c in features.columns if str(c) in names["drop"]]
+        named = set().union(names["keep"], names["categorical"], names["continuous"])
+        ids = [c for c in features.columns if str(c) not in named | names["drop"] and is_identifier_like(features[c])]
+        if dropped:
+            raise DataError(f"{where}: the synthesizer's drop leaves out column(s) {quoted(dropped)} of X, so "
+                            "synthetic rows would have no value for them; drop them from X instead")
+        if ids:
+            raise DataError(
+                f"{where}: column(s) {quoted(ids)} of X look like identifiers (a different value in nearly "
+                "every row), which TabularCGAN leaves out, so synthetic rows would have no value for them. "
+                "RandomOverSampler copies real rows, ids included; a synthetic row is a new record with no id "
+                f"of its own. Drop them from X before resampling (X.drop(columns=[{quoted(ids)}])), or, if they "
+                f"are features, pass TabularCGAN(keep=[{quoted(ids)}]) to generate values for them")
 
     def _fit_resample(self, X, y):
         features, labels = self._validated(X, y)
@@ -151,7 +182,9 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         if not per_class:  # nothing to add: still the containers a resample returns (arrays, a fresh index)
             return _append(X, features.iloc[:0], features.columns), _append_labels(y, pd.Series([], dtype=object))
-        X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=seed + 1)
+        # a child of the seed, not seed + 1: that overflowed for 2**64 - 1 (a seed the user may pass) and
+        # made random_state=0's sampling seed random_state=1's training seed
+        X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=child_seed(seed, 1))
         X_new = X_new.rename(columns={str(c): c for c in features.columns})  # the synthesizer names them as text
         missing = [c for c in features.columns if c not in X_new.columns]
         if missing:
@@ -183,7 +216,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         return {"allow_nan": True, "X_types": ["2darray", "string"]}
 
     def _make_synthesizer(self):
-        """An unfitted copy of ``synthesizer`` and the seed it trains with (sampling takes seed + 1)."""
+        """An unfitted copy of ``synthesizer`` and the seed it trains with (sampling takes ``child_seed(seed, 1)``)."""
         from .tabular.synthesizer import TabularCGAN
 
         synthesizer = clone(self.synthesizer) if self.synthesizer is not None else TabularCGAN()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reprlib
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -23,12 +24,22 @@ EPOCH_WARNING = ("AugmentedDataset: a second pass over the items without set_epo
                  "call data.set_epoch(epoch) at the start of each epoch")
 
 
+NO_ROWS = "holds no training rows"  # in the synthesizer's warning that a filter is not applied
+COPY_WARNING = ("AugmentedDataset: this copy of the dataset (pickled or deep-copied, as each process started "
+                "with spawn, DDP's too, gets one) draws epoch {epoch}'s synthetic items without the synthesizer's "
+                "{filters}, which copies leave behind (they hold training rows), so they differ from the original "
+                "dataset's; call data.synthesizer.attach_privacy_filter(X_train, y_train) in each process before "
+                "set_epoch")
+
+
 class AugmentedDataset(Dataset):
     """Real ``(X, y)`` followed by synthetic items, each ``(x, y)`` or ``(x, y, is_synthetic)``.
 
     ``y`` is an int64 class index into ``classes_``, the sorted labels of the real ``y`` (labels
-    5 and 9 give 0 and 1), ready for ``CrossEntropyLoss``; ``classes_[y]`` is the label. Encode
-    a test set with the same ``classes_``: a class absent from the real ``y`` shifts the indices.
+    5 and 9 give 0 and 1), ready for ``CrossEntropyLoss``; ``classes_[y]`` is the label. For a
+    pandas Categorical ``y`` (ordered or not), ``classes_`` are its categories that occur in ``y``,
+    in category order, so the indices are ``y.cat.codes`` when every category occurs. Encode a test
+    set with the same ``classes_``: a class absent from the real ``y`` shifts the indices.
 
     Synthetic items come from a fitted ``synthesizer`` (drawn again at each :meth:`set_epoch`
     when ``fresh_each_epoch``; the new items reach DataLoader workers, persistent ones too) or
@@ -38,7 +49,10 @@ class AugmentedDataset(Dataset):
     given: all the pre-sampled rows, or ``synthetic_ratio=1.0`` from a synthesizer.
 
     Tables become float tensors (through ``encoder``, a scikit-learn transformer fitted on the
-    real rows when not fitted yet; all-numeric tables need none). Images ((N, H, W), (N, H, W, C)
+    real rows when not fitted yet; all-numeric tables need none). Missing values, in X or in the
+    synthetic rows (a synthesizer generates them where its training data had them), are refused,
+    naming the columns, rather than becoming NaN items: pass an ``encoder`` with an imputer
+    (e.g. ``make_pipeline(SimpleImputer(), StandardScaler())``). Images ((N, H, W), (N, H, W, C)
     or (N, C, H, W); uint8 or floats in 0..1) become (C, H, W) float tensors in [0, 1], synthetic
     ones first resized and converted to the real ones' size and channels (a model samples at its
     own size) and to the real ones' dtype and range, then an optional albumentations
@@ -58,6 +72,15 @@ class AugmentedDataset(Dataset):
 
     A second pass over the items before any ``set_epoch`` call gets a :class:`SynthaugWarning`
     (once); ``set_epoch(0)`` once keeps the same items every pass, without it.
+
+    Copies and the synthesizer's sampling filters: DataLoader workers, under any start method,
+    read the items this process draws, filtered. A pickled or deep-copied dataset that draws
+    items itself (``fresh_each_epoch`` with ``set_epoch`` called in the copy, as in every DDP
+    process started by ``mp.spawn``) holds a copy of the synthesizer, and copies leave
+    ``privacy_filter`` and ``label_filter`` behind (they hold training rows): from epoch 1 on its
+    synthetic items are drawn unfiltered and differ from the original's, with a warning. Call
+    ``data.synthesizer.attach_privacy_filter(X_train, y_train)`` in each process before
+    ``set_epoch`` (the items are then the original's), or build the dataset in each process.
     """
 
     def __init__(self, X, y, *, synthesizer=None, synthetic: tuple | None = None, synthetic_ratio: float | None = None,
@@ -71,7 +94,7 @@ class AugmentedDataset(Dataset):
         self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
         labels = _check_lengths(X, y, "X", "y")
         presampled = _check_lengths(*synthetic, "synthetic X", "synthetic y") if synthetic is not None else None
-        self.classes_ = np.unique(labels)
+        self.classes_ = _classes(y, labels)
         self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False
         self._columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
         self.encoder_ = None if self.is_image else _fitted_encoder(encoder, X)
@@ -123,14 +146,37 @@ class AugmentedDataset(Dataset):
         per_class = {c: int(n) for c, n in zip(self.classes_.tolist(), self.counts_, strict=True) if n > 0}
         seed = child_seed(self.random_state, epoch)
         if self.synthesizer is not None:
-            X, y = self.synthesizer.sample(per_class=per_class, random_state=seed) if per_class else ([], [])
+            X, y = self._sample(per_class, seed, epoch) if per_class else ([], [])
         else:
             X, y = _take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
-        synth_x = self._to_tensor(self._real_columns(X)) if len(y) else self.real_x[:0].clone()
+        synth_x = self._to_tensor(self._real_columns(X), "the synthetic rows") if len(y) else self.real_x[:0].clone()
         if synth_x.shape[1:] != self.real_x.shape[1:]:
             raise DataError(f"synthetic items have shape {tuple(synth_x.shape[1:])} but real ones "
                             f"{tuple(self.real_x.shape[1:])}: the synthetic data has other columns than X")
         return synth_x, self._codes(np.asarray(y)) if len(y) else self.real_y[:0].clone()
+
+    def _sample(self, per_class: dict, seed: int, epoch: int):
+        """The synthesizer's rows for ``per_class``. In a copy of the dataset (pickled or deep-copied),
+        whose synthesizer copy has left its sampling filters behind (they hold training rows), the
+        synthesizer's warning that "a loaded model" cannot filter becomes this dataset's, which says why."""
+        if not getattr(self, "_copied", False):
+            return self.synthesizer.sample(per_class=per_class, random_state=seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rows = self.synthesizer.sample(per_class=per_class, random_state=seed)
+        lost = [str(w.message).split(" is not applied")[0] for w in caught if NO_ROWS in str(w.message)]
+        for w in caught:
+            if NO_ROWS not in str(w.message):
+                warn(str(w.message), w.category)
+        if lost and not getattr(self, "_warned_copy", False):
+            self._warned_copy = True
+            warn(COPY_WARNING.format(epoch=epoch, filters=" and ".join(lost)))
+        return rows
+
+    def __setstate__(self, state: dict) -> None:
+        """A pickled or deep-copied dataset (DataLoader workers under spawn, each DDP process) knows it is a copy."""
+        self.__dict__.update(state)
+        self._copied = True
 
     def _real_columns(self, X):
         """Synthetic rows with the real table's columns, in its order (matched by name, not place)."""
@@ -143,13 +189,13 @@ class AugmentedDataset(Dataset):
         return X[self._columns]
 
     def _codes(self, labels: np.ndarray) -> torch.Tensor:
-        codes = np.searchsorted(self.classes_, labels)
-        bad = (codes >= len(self.classes_)) | (self.classes_[np.minimum(codes, len(self.classes_) - 1)] != labels)
+        codes = pd.Index(self.classes_).get_indexer(labels)  # classes_ may be in category order, not sorted
+        bad = codes < 0
         if bad.any():
             raise DataError(f"synthetic label {labels[bad][0]!r} is not a class of the real data")
         return torch.from_numpy(codes.astype(np.int64))
 
-    def _to_tensor(self, X) -> torch.Tensor:
+    def _to_tensor(self, X, what: str = "X") -> torch.Tensor:
         if self.is_image:
             images = _image_layout(np.asarray(X))
             if self._image_shape is None:  # the real images, first
@@ -157,8 +203,9 @@ class AugmentedDataset(Dataset):
             images = _match_dtype(_match_images(images, self._image_shape), self._image_dtype)
             return torch.from_numpy(np.ascontiguousarray(images))
         values = self.encoder_.transform(X) if self.encoder_ is not None else _numeric(X)
-        values = values.toarray() if hasattr(values, "toarray") else np.asarray(values)
-        return torch.from_numpy(values.astype(np.float32))
+        values = (values.toarray() if hasattr(values, "toarray") else np.asarray(values)).astype(np.float32)
+        _check_missing(values, X, self.encoder_, what)
+        return torch.from_numpy(values)
 
     def __len__(self) -> int:
         return len(self.real_y) + len(self.synth_y)
@@ -196,6 +243,16 @@ class AugmentedDataset(Dataset):
         if self._reads.item() > len(self):
             self._reads.fill_(-1)
             warn(EPOCH_WARNING)
+
+
+def _classes(y, labels: np.ndarray) -> np.ndarray:
+    """The classes of ``y``: a Categorical's categories that occur, in category order (so indices agree
+    with ``y.cat.codes``; sorted labels disagreed with them for every item), else the sorted labels."""
+    dtype = getattr(y, "dtype", None)
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return np.unique(labels)
+    codes = np.asarray(y.codes if isinstance(y, pd.Categorical) else pd.Series(y).cat.codes)
+    return dtype.categories.to_numpy()[np.unique(codes[codes >= 0])]
 
 
 def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | None, per_class,
@@ -343,6 +400,31 @@ def _numeric(X) -> np.ndarray:
         raise DataError(f"column {text[0]!r} is not numeric: pass encoder= (e.g. a OneHotEncoder "
                         "in a ColumnTransformer) to turn rows into tensors")
     return frame.to_numpy(dtype=np.float32)
+
+
+IMPUTE = ("pass encoder= with an imputer, e.g. make_pipeline(SimpleImputer(), StandardScaler()), or a "
+          "ColumnTransformer with SimpleImputer(strategy='most_frequent') before the OneHotEncoder of text columns")
+
+
+def _check_missing(values: np.ndarray, X, encoder, what: str) -> None:
+    """Refuse NaN in item tensors (it became NaN losses, silently), naming the columns: those of X
+    without an encoder, the encoder's output features with one."""
+    columns = np.isnan(values).any(axis=0)  # (features,)
+    if not columns.any():
+        return
+    if encoder is None:
+        names = list(X.columns) if isinstance(X, pd.DataFrame) else list(range(values.shape[1]))
+        source = f"{what} {'has' if what == 'X' else 'have'} missing values in column(s)"
+    else:
+        try:
+            names = list(encoder.get_feature_names_out())
+        except (AttributeError, TypeError, ValueError, NotImplementedError):  # not every transformer names them
+            names = list(range(values.shape[1]))
+        source = f"the encoder leaves missing values of {what} in its output feature(s)"
+    found = [n for n, bad in zip(names, columns.tolist(), strict=True) if bad]
+    made = " (a synthesizer generates missing values where its training data had them)" if what != "X" else ""
+    raise DataError(f"AugmentedDataset: {source} {quoted(found)}{made}, which would be NaN in the items "
+                    f"(and NaN losses); {IMPUTE}")
 
 
 def _check_transform(transform):

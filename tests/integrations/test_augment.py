@@ -107,15 +107,50 @@ def test_same_seed_same_resample():
     np.testing.assert_array_equal(a, b)
 
 
+
+def test_the_largest_documented_seed_samples():
+    # random_state=2**64 - 1 trained, then sampling took seed + 1 and failed with "random_state: must be
+    # a whole number from 0 to 2**64 - 1, got 18446744073709551616", a number the user never passed
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = np.array([0] * 30 + [1] * 10)
+    X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=2**64 - 1).fit_resample(X, y)
+    assert X_res.shape == (60, 3) and np.bincount(y_res).tolist() == [30, 30]
+
 def test_dataframe_columns_named_target_or_left_out_by_the_synthesizer():
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"a": rng.normal(size=40), "target": rng.normal(size=40)})
     y = np.array([0] * 30 + [1] * 10)
     X_res, y_res = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X, y)
     assert list(X_res.columns) == ["a", "target"] and np.bincount(y_res).tolist() == [30, 30]
-    with pytest.warns(UserWarning, match="identifier-like"), pytest.raises(ValueError, match="no column 'id'"):
-        SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(X.assign(id=range(40)), y)
 
+
+
+class CountingCGAN(TabularCGAN):
+    """Counts its fits, to tell an error raised before training from one raised after."""
+
+    fits = 0
+
+    def fit(self, X, y):
+        CountingCGAN.fits += 1
+        return super().fit(X, y)
+
+
+def test_columns_the_synthesizer_leaves_out_are_refused_before_training_naming_the_way_out():
+    # an identifier-like column was dropped by the synthesizer and refused only after training
+    # ("the synthesizer generates no column 'id'"); RandomOverSampler takes such an X
+    X = pd.DataFrame({"a": np.random.default_rng(0).normal(size=40), "id": range(40)})
+    y = np.array([0] * 30 + [1] * 10)
+    CountingCGAN.fits = 0
+    with pytest.raises(DataError, match=r"'id' of X look like identifiers.*RandomOverSampler copies real rows.*"
+                                        r"X\.drop\(columns=\['id'\]\).*TabularCGAN\(keep=\['id'\]\)"):
+        SynthOverSampler(synthesizer=CountingCGAN(**TINY), random_state=0).fit_resample(X, y)
+    with pytest.raises(DataError, match=r"^fit: column\(s\) 'id'"):
+        SynthOverSampler(synthesizer=CountingCGAN(**TINY), random_state=0).fit(X, y)
+    with pytest.raises(DataError, match=r"drop leaves out column\(s\) 'a' of X"):
+        SynthOverSampler(synthesizer=CountingCGAN(drop=["a"], keep=["id"], **TINY)).fit_resample(X, y)
+    assert CountingCGAN.fits == 0
+    X_res, _ = SynthOverSampler(synthesizer=CountingCGAN(keep=["id"], **TINY), random_state=0).fit_resample(X, y)
+    assert list(X_res.columns) == ["a", "id"] and len(X_res) == 60 and CountingCGAN.fits == 1
 
 def test_integer_column_names_and_mixed_object_arrays():
     rng = np.random.default_rng(0)
@@ -269,7 +304,7 @@ def test_integer_column_names_are_named_as_given_in_column_options():
 
 def test_fit_checks_and_sets_the_strategy_without_training_as_imblearns_samplers_do():
     """fit trained a whole synthesizer and threw its samples away; imblearn's fit only validates."""
-    X = pd.DataFrame({"a": np.arange(40.0), "b": np.tile([0.0, 1.0], 20)})
+    X = pd.DataFrame({"a": np.random.default_rng(0).normal(size=40), "b": np.tile([0.0, 1.0], 20)})
     y = np.array([0] * 30 + [1] * 10)
     sampler = SynthOverSampler(random_state=0).fit(X, y)  # the default TabularCGAN would train 3,000 steps
     assert sampler.sampling_strategy_ == {1: 20} and not hasattr(sampler, "synthesizer_")

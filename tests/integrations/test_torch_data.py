@@ -338,3 +338,68 @@ def test_rgba_images_lose_their_alpha_channel_as_in_image_cgan(image_model):
     ds = AugmentedDataset(rgba, y, synthesizer=model, per_class=1)
     expected = AugmentedDataset(rgb, y, synthesizer=model, per_class=1)
     assert all(torch.equal(ds[i][0], expected[i][0]) for i in range(len(ds))) and ds[-1][0].shape == (3, 12, 12)
+
+
+@pytest.fixture(scope="module")
+def missing_model():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=80), "k": pd.array(np.where(rng.random(80) < 0.3, None,
+                                                                         rng.integers(0, 9, 80)), dtype="Int64")})
+    y = np.array([0] * 60 + [1] * 20)
+    return X, y, TabularCGAN(random_state=0, **TINY).fit(X, y)
+
+
+def test_missing_values_are_refused_naming_the_column_not_turned_into_nan_items(missing_model):
+    # Int64 <NA> and NaN became NaN in real_x and synth_x, silently, and then NaN losses
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    X, y, model = missing_model
+    with pytest.raises(DataError, match=r"X has missing values in column\(s\) 'k'.*SimpleImputer"):
+        AugmentedDataset(X, y, synthesizer=model, balance=True)
+    complete = X["k"].notna().to_numpy()  # real rows without any: the synthesizer still generates them
+    with pytest.raises(DataError, match=r"synthetic rows have missing values in column\(s\) 'k'.*generates"):
+        AugmentedDataset(X[complete], y[complete], synthesizer=model, balance=True)
+    with pytest.raises(DataError, match=r"encoder leaves missing values of X in its output feature\(s\) 'k'"):
+        AugmentedDataset(X, y, synthesizer=model, balance=True, encoder=StandardScaler())
+    data = AugmentedDataset(X, y, synthesizer=model, balance=True,
+                            encoder=make_pipeline(SimpleImputer(), StandardScaler()))
+    assert not torch.isnan(data.real_x).any() and not torch.isnan(data.synth_x).any() and len(data.synth_y) == 40
+
+
+def test_a_categorical_y_indexes_classes_in_category_order(numeric_model):
+    # classes_ were the sorted labels, so y.cat.codes disagreed with the items' labels
+    X, y, model = numeric_model
+    order = pd.CategoricalDtype([2, 0, 1, 7], ordered=True)  # 7 never occurs
+    labels = pd.Series(y).astype(order)
+    data = AugmentedDataset(X, labels, synthesizer=model, per_class={2: 3})
+    assert data.classes_.tolist() == [2, 0, 1]
+    np.testing.assert_array_equal(data.real_y.numpy(), labels.cat.codes.to_numpy())
+    assert data.synth_y.tolist() == [0, 0, 0]  # the synthesizer's class 2
+    plain = AugmentedDataset(X, pd.Categorical(y, categories=[2, 0, 1]), synthesizer=model, per_class=0)
+    np.testing.assert_array_equal(plain.real_y.numpy(), pd.Categorical(y, categories=[2, 0, 1]).codes)
+
+
+def test_a_copy_says_it_draws_without_the_filters_and_attach_gives_the_originals_items(numeric_model):
+    # a deep-copied or pickled dataset (each DDP process under spawn) warned "a loaded model holds no
+    # training rows", though nothing was loaded
+    import copy
+    import pickle
+
+    X, y, model = numeric_model
+    assert model.sampling_filters() == ["privacy_filter", "label_filter"]
+    data = AugmentedDataset(X, y, synthesizer=model, balance=True, fresh_each_epoch=True, random_state=1)
+    copies = [copy.deepcopy(data), pickle.loads(pickle.dumps(data)), copy.deepcopy(data)]
+    data.set_epoch(1)
+    for copied in copies[:2]:
+        with pytest.warns(SynthaugWarning, match=r"this copy of the dataset .* without the synthesizer's "
+                                                 r"privacy_filter and label_filter.*attach_privacy_filter") as caught:
+            copied.set_epoch(1)
+            copied.set_epoch(2)  # once per copy
+        assert not any("loaded model" in str(w.message) for w in caught) and len(caught) == 1
+    copies[2].synthesizer.attach_privacy_filter(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        copies[2].set_epoch(1)
+    assert not [w for w in caught if "copy" in str(w.message) or "no training rows" in str(w.message)]
+    assert torch.equal(copies[2].synth_x, data.synth_x)

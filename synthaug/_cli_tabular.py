@@ -246,7 +246,7 @@ def sample(
         console.print(f"wrote {what} to {output}" + (f" ({regenerated})" if regenerated else ""))
 
 
-UNAPPLIED = r"(privacy|label)_filter is not applied: a loaded model holds no training rows"
+UNAPPLIED = r"(privacy|label)_filter is not applied: a loaded or copied \(pickled\) model holds no training rows"
 """The model's warning for each filter a loaded model cannot apply (it points to Python's attach_privacy_filter)."""
 
 

@@ -506,7 +506,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             ("label_filter", self._label_quantile() is not None),
         ) if active and not self.dp_ and getattr(self, f"_{name}", None) is None]
         for name in missing:
-            warn(f"{name} is not applied: a loaded model holds no training rows to filter against; "
+            warn(f"{name} is not applied: a loaded or copied (pickled) model holds no training rows to filter against; "
                  "pass the training table (synthaug sample --train DATA, or "
                  "model.attach_privacy_filter(X, y))")
 

@@ -83,7 +83,8 @@ def test_quiet_prints_nothing(files, tmp_path):
 def test_known_errors_are_one_line_with_exit_2(files, tmp_path):
     result = CliRunner().invoke(app, _args(files, tmp_path / "e", "--target", "nope"))
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [f"error: {files['train']} (train): target column 'nope' not found"]
+    assert result.output.strip().splitlines() == [f"error: {files['train']} (train): target column 'nope' not found; "
+                                                "the columns are 'x', 'z', 'colour', 'label'"]
     assert not (tmp_path / "e").exists()
 
 

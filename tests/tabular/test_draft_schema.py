@@ -16,7 +16,7 @@ from synthaug._text import coarse_count
 from synthaug.cli import app
 from synthaug.tabular.draft_schema import DRAFT_NOTE, draft_public_schema
 from synthaug.tabular.public_schema import DRAFT, PUBLIC, DraftSchemaWarning, conform, parse_public_schema
-from tests.tabular.test_public_schema import FIT, TINY, private_table, schema_doc, write
+from tests.tabular.test_public_schema import FIT, TINY, private_table, schema_doc, share_with_schema, write
 
 
 def reviewed(doc: dict) -> dict:
@@ -124,14 +124,7 @@ def test_cli_fit_with_a_draft_warns_once_naming_the_file_and_says_training_only(
 
 
 def test_share_card_of_a_draft_does_not_say_public(tmp_path):
-    doc = {**schema_doc(), "draft": True}
-    doc["columns"] = [c for c in doc["columns"] if c["name"] != "joined"]  # the evaluator refuses dates
-    frame = pd.concat([private_table(0), private_table(1)], ignore_index=True).drop(columns="joined")
-    data, schema = write(tmp_path, frame, doc)
-    result = CliRunner().invoke(app, ["share", data, "--target", "label", "--schema", schema, "-o",
-                                      str(tmp_path / "release"), "--max-dcr-share", "1", "--max-membership-auc", "1",
-                                      "--max-exact-copies", "1000", "--set", "min_steps=5", "--set", "epochs=1",
-                                      "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]"])
+    result = share_with_schema(tmp_path, {**schema_doc(), "draft": True})
     assert result.exit_code == 0, result.output
     assert "schema: unreviewed draft (data-derived)" in result.output and "public (given)" not in result.output
     card = json.loads((tmp_path / "release" / "card.json").read_text())

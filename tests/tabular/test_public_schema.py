@@ -511,15 +511,20 @@ def test_balance_with_equal_public_counts_is_refused():
     assert model.sample_frame(ratio=0.5)["label"].value_counts().to_dict() == {"no": 20, "yes": 20}
 
 
-def test_share_cli_takes_the_schema(tmp_path):
-    doc = schema_doc()
+def share_with_schema(tmp_path, doc: dict):
+    """``synthaug share`` of two private tables under ``doc`` (its date column left out: the evaluator
+    refuses dates), with gates that always pass and a tiny budget; the CliRunner result."""
     doc["columns"] = [c for c in doc["columns"] if c["name"] != "joined"]
     frame = pd.concat([private_table(0), private_table(1)], ignore_index=True).drop(columns="joined")
     data, schema = write(tmp_path, frame, doc)
-    result = CliRunner().invoke(app, ["share", data, "--target", "label", "--schema", schema, "-o",
-                                      str(tmp_path / "release"), "--max-dcr-share", "1", "--max-membership-auc", "1",
-                                      "--max-exact-copies", "1000", "--set", "min_steps=5", "--set", "epochs=1",
-                                      "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]"])
+    return CliRunner().invoke(app, ["share", data, "--target", "label", "--schema", schema, "-o",
+                                    str(tmp_path / "release"), "--max-dcr-share", "1", "--max-membership-auc", "1",
+                                    "--max-exact-copies", "1000", "--set", "min_steps=5", "--set", "epochs=1",
+                                    "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]"])
+
+
+def test_share_cli_takes_the_schema(tmp_path):
+    result = share_with_schema(tmp_path, schema_doc())
     assert result.exit_code == 0, result.output
     assert "schema: public (given)" in result.output
     card = json.loads((tmp_path / "release" / "card.json").read_text())

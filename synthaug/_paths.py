@@ -106,11 +106,13 @@ def table_output_format(path: str | Path) -> str:
 
 EXCEL_TEXT = {
     "xlsx": "is an Excel workbook (.xlsx), not a text table; open it in Excel and save it as 'CSV UTF-8'",
+    "xlsm": "is an Excel macro-enabled workbook (.xlsm), not a text table; open it in Excel and save it as "
+            "'CSV UTF-8'",
     "xls": "is an Excel 97-2003 workbook (.xls), not a text table; open it in Excel and save it as 'CSV UTF-8'",
 }
 """What a table read says of a workbook, found by its extension here, by its bytes in a ``.csv``
 (:mod:`synthaug._csv_read`)."""
-EXCEL_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls"}
+EXCEL_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls"}
 TEXT_SUFFIXES = (".tsv", ".tab", ".txt", ".dat")  # text tables of another name, often separated by tabs
 SEPARATORS = (("\t", "tabs"), (";", "semicolons"), ("|", "vertical bars"))
 

@@ -77,7 +77,8 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
         return numbers_as_numbers(X.drop(columns=[name])), X[name].rename(name), list(X.columns)
     y = _one_column(y)
     name = getattr(y, "name", None)
-    if name is None:
+    if name is None or (not isinstance(name, str) and str(name) in X.columns):
+        # unnamed, or a number a table gave it (read_csv(header=None).squeeze() names it 0) that X also holds
         name = _free_name("target", X.columns)
     elif str(name) in X.columns:
         raise DataError(f"target name {plain(name)!r} is also a column of X")
@@ -118,6 +119,8 @@ def _table_and_target(X, y) -> tuple[pd.DataFrame, object]:
         names = [str(c) for c in X.columns]
         if len(set(names)) < len(names):
             raise DataError(f"X has column names that are equal as text: {quoted(X.columns, len(X.columns))}")
+        if target is not None and not isinstance(target, str):  # the column's own text: 3 finds 3.0, named "3.0"
+            target = names[X.columns.get_loc(target)]
         X = X.set_axis(names, axis=1)
     if isinstance(target, str) and target not in X.columns:
         raise DataError(f"target column {target!r} not found{column_hint(target, X.columns)}")

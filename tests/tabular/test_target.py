@@ -112,6 +112,21 @@ def test_a_label_series_named_0_keeps_its_name_and_unnamed_labels_get_a_free_one
         split_target(X, pd.Series([0, 1, 0, 1], name="a"))
 
 
+def test_a_number_named_series_beside_that_column_gets_a_free_name():
+    """read_csv(header=None).squeeze() names the labels 0; beside X's column 0 that was refused
+    ("target name 0 is also a column of X"), where before it was called 'target'."""
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(6, 2)))  # columns 0, 1
+    features, labels, columns = split_target(X, pd.Series([0, 1] * 3, name=0))
+    assert labels.name == "target" and columns == ["0", "1", "target"]
+
+
+def test_a_whole_number_finds_a_float_column_label():
+    """fit(X, 3) with columns 0.0..3.0 found 3.0 among the labels, then asked for column '3' (KeyError)."""
+    X = pd.DataFrame(np.c_[np.random.default_rng(0).normal(size=(6, 3)), [0, 1] * 3], columns=[0.0, 1.0, 2.0, 3.0])
+    features, labels, columns = split_target(X, 3)
+    assert labels.name == "3.0" and labels.tolist() == [0, 1] * 3 and list(features.columns) == ["0.0", "1.0", "2.0"]
+
+
 def test_a_column_vector_of_labels_is_taken_with_sklearns_warning():
     """fit(X, y[:, None]) raised pandas' "Data must be 1-dimensional, got ndarray of shape (150, 1)"."""
     from sklearn.exceptions import DataConversionWarning

@@ -495,8 +495,8 @@ def _values(n: int, coarse: bool, noun: str = "value(s)") -> str:
     return f"{coarse_count(n)} {noun.replace('(s)', 's')}"
 
 
-def _dp_note(coarse: bool) -> str:
-    return " (under DP the count is rounded to its order of magnitude; the warning itself is not covered by " \
+def _dp_note(coarse: bool, line: str = "warning") -> str:
+    return f" (under DP the count is rounded to its order of magnitude; the {line} itself is not covered by " \
         "epsilon)" if coarse else ""
 
 
@@ -505,14 +505,15 @@ def _conform_numeric(col: pd.Series, column: PublicColumn, coarse: bool = False)
     n_bad = int((np.isnan(x) & col.notna().to_numpy()).sum())
     if n_bad:
         noun = "dates" if column.kind == "datetime" else "numbers"
-        raise DataError(f"column {column.name!r} is declared {column.kind} in the public schema but {n_bad} "
-                        f"value(s) are not {noun}; fix the data or declare it categorical")
+        raise DataError(f"column {column.name!r} is declared {column.kind} in the public schema but "
+                        f"{_values(n_bad, coarse)} are not {noun}; fix the data or declare it categorical"
+                        f"{_dp_note(coarse, 'error')}")
     if column.kind == "integer" and (np.mod(x[~np.isnan(x)], 1.0) != 0).any():
         raise DataError(f"column {column.name!r} is declared integer in the public schema but has fractional "
                         "values; declare it continuous")
     if not column.missing and np.isnan(x).any():
-        raise DataError(f"column {column.name!r} has {int(np.isnan(x).sum())} missing value(s) but the public "
-                        'schema does not allow them; set "missing": true')
+        raise DataError(f"column {column.name!r} has {_values(int(np.isnan(x).sum()), coarse, 'missing value(s)')} "
+                        f'but the public schema does not allow them; set "missing": true{_dp_note(coarse, "error")}')
     low, high = column.bounds
     outside = int(((x < low) | (x > high)).sum())
     if outside:
@@ -577,19 +578,22 @@ def _unlisted_class_advice(unlisted: pd.Series, schema: PublicSchema) -> str:
     return "add the class to target.classes or drop those rows"
 
 
-def public_labels(labels: pd.Series, schema: PublicSchema) -> tuple[list, np.ndarray, np.ndarray]:
-    """(classes in schema order, class code per row, class counts: public if given, else the data's)."""
+def public_labels(labels: pd.Series, schema: PublicSchema, coarse: bool = False) -> tuple[list, np.ndarray, np.ndarray]:
+    """(classes in schema order, class code per row, class counts: public if given, else the data's);
+    ``coarse`` (under DP) gives the errors' counts of private rows to their order of magnitude."""
     name = str(labels.name)
     if name != schema.target:
         raise DataError(f"target column {name!r} is not the public schema's target {schema.target!r}")
     n_missing = int(labels.isna().sum())
     if n_missing:
-        raise DataError(f"target column {name!r} has {n_missing} missing value(s); drop or fill them")
+        raise DataError(f"target column {name!r} has {_values(n_missing, coarse, 'missing value(s)')}; drop or fill "
+                        f"them{_dp_note(coarse, 'error')}")
     codes = pd.Index(list(schema.classes), dtype=object).get_indexer(labels.astype(object))
     n_bad = int((codes < 0).sum())
     if n_bad:
-        raise DataError(f"target column {name!r}: {n_bad} row(s) have a class the public schema does not list "
-                        f"(it lists {quoted(schema.classes, 10)}); {_unlisted_class_advice(labels[codes < 0], schema)}")
+        raise DataError(f"target column {name!r}: {_values(n_bad, coarse, 'row(s)')} have a class the public schema "
+                        f"does not list (it lists {quoted(schema.classes, 10)}); "
+                        f"{_unlisted_class_advice(labels[codes < 0], schema)}{_dp_note(coarse, 'error')}")
     counts = np.bincount(codes, minlength=len(schema.classes))
     empty = [c for c, k in zip(schema.classes, counts, strict=True) if k == 0]
     if empty:

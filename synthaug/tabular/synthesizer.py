@@ -211,7 +211,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             self.classes_, codes, self.class_counts_ = encode_labels(labels)
             dropped = self._fit_encoder(features, rng)
         else:
-            self.classes_, codes, self.class_counts_ = public_labels(labels, schema)
+            self.classes_, codes, self.class_counts_ = public_labels(labels, schema, coarse=self.dp_)
             dropped = omitted_present(features, schema)  # conform leaves them out
             features = self._fit_public_encoder(features, schema)
         self.provenance_ = self._provenance(schema)

@@ -15,7 +15,14 @@ from synthaug._release_card import dp_headline
 from synthaug._text import coarse_count
 from synthaug.cli import app
 from synthaug.tabular.draft_schema import DRAFT_NOTE, draft_public_schema
-from synthaug.tabular.public_schema import DRAFT, PUBLIC, DraftSchemaWarning, conform, parse_public_schema
+from synthaug.tabular.public_schema import (
+    DRAFT,
+    PUBLIC,
+    DraftSchemaWarning,
+    conform,
+    parse_public_schema,
+    public_labels,
+)
 from tests.tabular.test_public_schema import FIT, TINY, private_table, schema_doc, share_with_schema, write
 
 
@@ -200,3 +207,23 @@ def test_a_dp_fit_with_a_schema_warns_coarse_counts_and_a_plain_fit_exact_ones()
                    "the count is rounded to its order of magnitude; the warning itself is not covered by epsilon)"]
     _, messages = fitted(schema_doc())
     assert any("'age': 1 value(s) outside the public bounds" in m for m in messages)
+
+
+def test_errors_under_dp_give_no_exact_count_of_private_rows():
+    """Only the warnings were coarse: the errors that stop a DP fit printed exact counts of private rows."""
+    schema = parse_public_schema(schema_doc(), "s")
+    labels = pd.Series(["no", "yes"] * 10 + ["maybe"] * 3 + [None] * 2, name="label")
+    with pytest.raises(DataError, match=r"has fewer than 10 missing values; drop or fill them \(under DP the "
+                                        r"count is rounded to its order of magnitude; the error itself"):
+        public_labels(labels, schema, coarse=True)
+    with pytest.raises(DataError, match="has 2 missing value"):
+        public_labels(labels, schema)
+    with pytest.raises(DataError, match=r"'label': fewer than 10 rows have a class the public schema does not list"):
+        public_labels(labels.dropna(), schema, coarse=True)
+    frame = private_table(0).drop(columns="label").astype({"age": object})
+    frame.loc[[0, 1, 2], "age"] = "n/a"
+    with pytest.raises(DataError, match=r"'age' is declared integer in the public schema but fewer than 10 values "
+                                        "are not numbers"):
+        conform(frame, schema, coarse=True)
+    with pytest.raises(DataError, match=r"but 3 value\(s\) are not numbers"):
+        conform(frame, schema)

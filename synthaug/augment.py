@@ -18,7 +18,7 @@ from ._checks import is_finite, is_whole
 from ._errors import DataError
 from ._random import RandomState, child_seed, draw_seed
 from ._text import plain, quoted
-from .tabular.target import array_column_names, check_table, sorted_labels
+from .tabular.target import array_column_names, check_table, free_name, sorted_labels
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 
@@ -244,10 +244,7 @@ def _labels(y):
 def _label_name(y, columns) -> str:
     """The labels' name in messages and inside the synthesizer: a named Series' own, else "y";
     with an underscore in front while X has a column of that name."""
-    name = str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y"
-    while name in set(map(str, columns)):
-        name = f"_{name}"
-    return name
+    return free_name(str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y", columns)
 
 
 def _append(X, X_new: pd.DataFrame, columns):

@@ -79,7 +79,7 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     name = getattr(y, "name", None)
     if name is None or (not isinstance(name, str) and str(name) in X.columns):
         # unnamed, or a number a table gave it (read_csv(header=None).squeeze() names it 0) that X also holds
-        name = _free_name("target", X.columns)
+        name = free_name("target", X.columns)
     elif str(name) in X.columns:
         raise DataError(f"target name {plain(name)!r} is also a column of X")
     name = str(name)
@@ -171,7 +171,7 @@ COLUMN_VECTOR = ("A column-vector y was passed when a 1d array was expected. Ple
                  "to (n_samples,), for example using ravel().")  # scikit-learn's words
 
 
-def _free_name(name: str, columns: pd.Index) -> str:
+def free_name(name: str, columns) -> str:
     """``name``, with underscores in front while ``columns`` has a column of that name (as
     SynthOverSampler names unnamed labels)."""
     taken = set(map(str, columns))

@@ -30,7 +30,7 @@ from ._cli_options import (
     constructor_defaults,
 )
 from ._cli_options import column_names as _names
-from ._errors import DataError, ModelFileError, warn
+from ._errors import DataError, FilterNotAppliedWarning, ModelFileError, warn
 from ._overrides import add_flag_values, parse_overrides
 from ._text import counted, epsilon_text, fit_setup
 from .cli import command, console, note_written
@@ -246,19 +246,15 @@ def sample(
         console.print(f"wrote {what} to {output}" + (f" ({regenerated})" if regenerated else ""))
 
 
-UNAPPLIED = r"(privacy|label)_filter is not applied: a loaded or copied \(pickled\) model holds no training rows"
-"""The model's warning for each filter a loaded model cannot apply (it points to Python's attach_privacy_filter)."""
-
-
 def _warn_without_train(model) -> None:
     """One ``--train`` line for the filters a model sampled without its training table cannot apply, in
     place of the model's line per filter; within a ``warnings.catch_warnings()`` that ends after sampling."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model._check_filters()  # what sampling would warn of
-    missing = [name for name in ("privacy_filter", "label_filter")
-               if any(str(w.message).startswith(f"{name} is not applied") for w in caught)]
-    warnings.filterwarnings("ignore", message=UNAPPLIED)
+    unapplied = [str(w.message) for w in caught if issubclass(w.category, FilterNotAppliedWarning)]
+    missing = [name for name in ("privacy_filter", "label_filter") if any(m.startswith(name) for m in unapplied)]
+    warnings.filterwarnings("ignore", category=FilterNotAppliedWarning)  # the model's line per filter
     if missing:
         what = "the privacy and label filters are" if len(missing) == 2 else f"the {missing[0].replace('_', ' ')} is"
         rows = " or ".join(text for name, text in (("privacy_filter", "too close to a training row"),

@@ -23,6 +23,12 @@ class SynthaugWarning(UserWarning):
     """Something works but deserves the user's attention (the CLI prints it as one line)."""
 
 
+class FilterNotAppliedWarning(SynthaugWarning):
+    """A sampling filter the model was fitted with cannot run: a loaded or copied model holds no
+    training rows. The message starts with the filter's name (``privacy_filter is not applied: ...``),
+    so callers that word it their own way (the CLI, AugmentedDataset's copies) key on this category."""
+
+
 def warn(message: str, category: type[Warning] = SynthaugWarning) -> None:
     """``warnings.warn`` attributed to the first caller outside synthaug (as pandas' ``find_stack_level``
     does), so a warning points at the user's line, however deep in synthaug it was raised; counted

@@ -14,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
-from ._errors import DataError, warn
+from ._errors import DataError, FilterNotAppliedWarning, warn
 from ._random import RandomState, child_seed, draw_seed
 from ._text import closest_name, plain, quoted
 from .sampling import allocate, per_class_counts
@@ -24,7 +24,6 @@ EPOCH_WARNING = ("AugmentedDataset: a second pass over the items without set_epo
                  "call data.set_epoch(epoch) at the start of each epoch")
 
 
-NO_ROWS = "holds no training rows"  # in the synthesizer's warning that a filter is not applied
 COPY_WARNING = ("AugmentedDataset: this copy of the dataset (pickled or deep-copied, as each process started "
                 "with spawn, DDP's too, gets one) draws epoch {epoch}'s synthetic items without the synthesizer's "
                 "{filters}, which copies leave behind (they hold training rows), so they differ from the original "
@@ -164,9 +163,10 @@ class AugmentedDataset(Dataset):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             rows = self.synthesizer.sample(per_class=per_class, random_state=seed)
-        lost = [str(w.message).split(" is not applied")[0] for w in caught if NO_ROWS in str(w.message)]
-        for w in caught:
-            if NO_ROWS not in str(w.message):
+        unapplied = [issubclass(w.category, FilterNotAppliedWarning) for w in caught]
+        lost = [str(w.message).split(" is not applied")[0] for w, off in zip(caught, unapplied, strict=True) if off]
+        for w, filter_off in zip(caught, unapplied, strict=True):
+            if not filter_off:
                 warn(str(w.message), w.category)
         if lost and not getattr(self, "_warned_copy", False):
             self._warned_copy = True

@@ -14,7 +14,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._errors import DataError, warn
+from .._errors import DataError, FilterNotAppliedWarning, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name
@@ -508,7 +508,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         for name in missing:
             warn(f"{name} is not applied: a loaded or copied (pickled) model holds no training rows to filter against; "
                  "pass the training table (synthaug sample --train DATA, or "
-                 "model.attach_privacy_filter(X, y))")
+                 "model.attach_privacy_filter(X, y))", FilterNotAppliedWarning)
 
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
         """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most

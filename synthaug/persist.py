@@ -6,7 +6,6 @@ model folder (:func:`read_meta`) and an output path before those imports (~5 s).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -19,6 +18,7 @@ import numpy as np
 
 from ._errors import DataError, ModelFileError, warn
 from ._paths import atomic_directory, check_output_folder
+from ._provenance import file_sha256
 from ._text import PYTHON, options_named_for, shown
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str,
                else v.detach().cpu().contiguous() for k, v in tensors.items()}
     with atomic_directory(path) as tmp:
         _save_weights(save_file, tensors, tmp / WEIGHTS_FILE)
-        digest = hashlib.sha256((tmp / WEIGHTS_FILE).read_bytes()).hexdigest()
+        digest = file_sha256(tmp / WEIGHTS_FILE)
         document = {
             "format_version": FORMAT_VERSION,
             "synthaug_version": _version(),
@@ -94,7 +94,7 @@ def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
     meta, weights_path = read_meta(path), path / WEIGHTS_FILE
     if not weights_path.is_file():
         raise ModelFileError(f"{path}: {WEIGHTS_FILE} is missing")
-    digest = hashlib.sha256(weights_path.read_bytes()).hexdigest()
+    digest = file_sha256(weights_path)
     if digest != meta.get("weights_sha256"):
         raise ModelFileError(f"{weights_path}: checksum does not match {META_FILE}; the file was modified")
     try:

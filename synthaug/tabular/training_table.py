@@ -33,7 +33,7 @@ def training_table_codes(model: TabularCGAN, features: pd.DataFrame, labels: pd.
     codes = pd.Index(model.classes_).get_indexer(labels.to_numpy())
     if (codes < 0).any():
         raise DataError(f"training table: {int((codes < 0).sum())} row(s) of {labels.name!r} carry a label "
-                        f"the model was not fitted on")
+                        f"the model was not fitted on{_type_hint(model.classes_, labels[codes < 0])}")
     given = np.bincount(codes, minlength=len(model.classes_))
     exact = str(model.provenance_.get("class_counts", "")).startswith("exact")  # not noisy (DP), not public
     if exact and not np.array_equal(given, model.class_counts_):
@@ -43,6 +43,17 @@ def training_table_codes(model: TabularCGAN, features: pd.DataFrame, labels: pd.
 
 
 NEEDED = "the filters need the table the model was fitted on (they check sampled rows against its rows)"
+
+
+def _type_hint(classes: list, unknown: pd.Series) -> str:
+    """``; ...`` when the unknown labels are the model's classes written another way (text ``'0'`` for
+    the number ``0``, as a CSV read with ``dtype=str`` gives), else nothing."""
+    as_text = {str(label) for label in classes}
+    if not unknown.astype(str).isin(as_text).all():
+        return ""
+    given, learned = type(unknown.iloc[0]).__name__, type(classes[0]).__name__
+    return (f"; they match its classes {sorted(as_text)} as text, but are {given} where the model's are {learned}: "
+            f"convert the column (pandas: frame[col].astype(...)) to the type it was fitted with")
 
 
 def _counts_text(classes: list, counts: np.ndarray) -> str:

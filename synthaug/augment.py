@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from numbers import Real
 
 import numpy as np
@@ -18,7 +19,7 @@ from ._checks import is_finite, is_whole
 from ._errors import DataError
 from ._random import RandomState, child_seed, draw_seed
 from ._text import plain, quoted
-from .tabular.target import array_column_names, check_table, free_name, sorted_labels
+from .tabular.target import NUMBER_KINDS, array_column_names, check_table, free_name, sorted_labels
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 
@@ -111,6 +112,13 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
     Every synthetic row needs a value in every column of X, so ``fit`` and ``fit_resample`` refuse,
     before any training, columns TabularCGAN would leave out: identifier-like ones (drop them from
     X, or name them in its ``keep`` to generate values) and those in its ``drop``.
+
+    The real rows come first, unchanged: ``X_res[:len(X)]`` is ``X``. Like imblearn's SMOTE there is
+    no ``sample_indices_``: a synthetic row has no original row (imblearn's ``sample_indices_`` gives
+    one index per output row, as RandomOverSampler's copies do), and the real rows' would be
+    ``range(len(X))``. An object column of numbers (``decimal.Decimal`` as read_sql gives NUMERIC
+    columns, alone or mixed with ints and floats) is modelled as numbers: its synthetic cells are
+    floats, its real cells stay as given.
     """
 
     def __init__(self, sampling_strategy: float | str | dict | Callable = "auto", synthesizer=None,
@@ -123,30 +131,35 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         """Check ``X`` and ``y`` and set ``sampling_strategy_``, as imbalanced-learn's samplers do;
         nothing is trained (it trained a synthesizer and threw the samples away): use
         :meth:`fit_resample`."""
-        X = self._check_X(X)
-        self._validated(X, _labels(y), "fit")
+        self._validated(check_table(X, "fit"), _labels(y), "fit")
         return self
 
     def fit_resample(self, X, y):
         """Return ``(X, y)`` with synthetic rows appended, in the input's containers as imblearn
         returns them: DataFrame, Series, one-column DataFrame, list or array (a column vector y
         comes back 1-D)."""
-        X_res, y_res = self._fit_resample(self._check_X(X), _labels(y))
+        X_res, y_res = self._fit_resample(check_table(X, "fit_resample"), _labels(y))
         if isinstance(y, pd.DataFrame):
             y_res = y_res.to_frame()
         return (X_res.tolist() if isinstance(X, list) else X_res), (y_res.tolist() if isinstance(y, list) else y_res)
 
     def _validated(self, X, y, where: str = "fit_resample") -> tuple[pd.DataFrame, pd.Series]:
-        """``X`` as a DataFrame and ``y`` as a named Series, once the labels are checked; sets
-        ``sampling_strategy_``."""
+        """``X`` as a DataFrame (object columns of numbers made numeric) and ``y`` as a named Series,
+        once both are checked; only then sets ``sampling_strategy_``, ``n_features_in_`` and
+        ``feature_names_in_``, as ``validate_data`` does (a refused call keeps the last fit's)."""
         if isinstance(X, pd.DataFrame):
             features = X
         else:  # the names TabularCGAN.fit gives a NumPy table, so its categorical=["x0"] finds the column
             features = pd.DataFrame(X, columns=array_column_names(X.shape[1])).infer_objects()
+        if len(y) != len(features):  # fit checked nothing else that would notice
+            raise DataError(f"{where}: X has {len(features)} rows but y has {len(y)}")
         labels = pd.Series(np.asarray(y), name=_label_name(y, features.columns))
         sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
-        self.sampling_strategy_ = oversampling_targets(y, self.sampling_strategy)
+        strategy = oversampling_targets(y, self.sampling_strategy)
+        features = _numbers_as_numbers(features)
         self._check_generated_columns(features, where)
+        self.sampling_strategy_ = strategy
+        self._record_features(X)
         return features, labels
 
     def _check_generated_columns(self, features: pd.DataFrame, where: str) -> None:
@@ -193,18 +206,16 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
                             "or pass them in the synthesizer's keep")
         return _append(X, X_new, features.columns), _append_labels(y, y_new)
 
-    def _check_X(self, X):
-        """``X`` as a DataFrame or 2-D array (sparse, complex and empty input refused in scikit-learn's
-        words), recording ``n_features_in_`` and, for string column names, ``feature_names_in_``
-        as imblearn's samplers do (``validate_data(..., skip_check_array=True)``)."""
-        X = check_table(X, "fit_resample")
+    def _record_features(self, X) -> None:
+        """Set ``n_features_in_`` and, for string column names, ``feature_names_in_`` from a checked
+        ``X`` (:func:`check_table`), as imblearn's samplers do (``validate_data(..., reset=True,
+        skip_check_array=True)``): each fit or fit_resample is a new fit, any number of columns."""
         self.n_features_in_ = X.shape[1]
         names = list(X.columns) if isinstance(X, pd.DataFrame) else []
         if names and all(isinstance(c, str) for c in names):
             self.feature_names_in_ = np.asarray(names, dtype=object)
         elif hasattr(self, "feature_names_in_"):  # from an earlier fit on a DataFrame
             del self.feature_names_in_
-        return X
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -245,6 +256,36 @@ def _label_name(y, columns) -> str:
     """The labels' name in messages and inside the synthesizer: a named Series' own, else "y";
     with an underscore in front while X has a column of that name."""
     return free_name(str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y", columns)
+
+
+def _numbers_as_numbers(features: pd.DataFrame) -> pd.DataFrame:
+    """``features`` with each object column whose present values are all real numbers made numeric:
+    one kind (ints, floats or Decimals) as TabularCGAN's ``numbers_as_numbers`` reads them, so the
+    identifier check sees what fit will see (a Decimal column was refused as identifier-like), and
+    Decimals mixed with ints or floats, which TabularCGAN would read as text and leave out."""
+    numbers = {}
+    for position, dtype in enumerate(features.dtypes):  # a whole-column operation per object column
+        column = features.iloc[:, position]
+        kind = pd.api.types.infer_dtype(column, skipna=True) if pd.api.types.is_object_dtype(dtype) else None
+        if kind in NUMBER_KINDS or (kind in ("mixed", "mixed-integer") and _decimals_among_numbers(column)):
+            values = pd.to_numeric(column)
+            if values.dtype != object:  # integers beyond 64 bits stay as given
+                numbers[position] = values
+    if not numbers:
+        return features
+    features = features.copy()
+    for position, values in numbers.items():
+        features.isetitem(position, values)
+    return features
+
+
+def _decimals_among_numbers(column: pd.Series) -> bool:
+    """Whether ``column`` holds Decimals and, besides them and missing values, only ints and floats
+    (no text, no bools)."""
+    present = column.dropna()
+    decimals = present.map(type).eq(Decimal)
+    others = present[~decimals.to_numpy()]
+    return bool(decimals.any()) and pd.api.types.infer_dtype(others) in ("integer", "floating", "mixed-integer-float")
 
 
 def _append(X, X_new: pd.DataFrame, columns):

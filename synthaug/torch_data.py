@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import reprlib
 import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
-from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
+from ._dataset_classes import check_lengths, check_synthesizer_classes, classes_of, synthetic_counts, take_per_class
 from ._errors import DataError, FilterNotAppliedWarning, warn
+from ._item_arrays import check_missing, fitted_encoder, image_layout, match_dtype, match_images, numeric
 from ._random import RandomState, child_seed, draw_seed
-from ._text import closest_name, plain, quoted
-from .sampling import allocate, per_class_counts
 
 EPOCH_WARNING = ("AugmentedDataset: a second pass over the items without set_epoch: every item repeats the first "
                  "pass's augmentation (and synthetic draw), as items depend only on (random_state, epoch, index); "
@@ -91,15 +87,15 @@ class AugmentedDataset(Dataset):
         self.synthesizer, self.synthetic = synthesizer, synthetic
         self.transform, self.return_source = _check_transform(transform), return_source
         self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
-        labels = _check_lengths(X, y, "X", "y")
-        presampled = _check_lengths(*synthetic, "synthetic X", "synthetic y") if synthetic is not None else None
-        self.classes_ = _classes(y, labels)
+        labels = check_lengths(X, y, "X", "y")
+        presampled = check_lengths(*synthetic, "synthetic X", "synthetic y") if synthetic is not None else None
+        self.classes_ = classes_of(y, labels)
         self.is_image = np.asarray(X).ndim >= 3 if not isinstance(X, pd.DataFrame) else False
         self._columns = list(X.columns) if isinstance(X, pd.DataFrame) else None
-        self.encoder_ = None if self.is_image else _fitted_encoder(encoder, X)
-        self.counts_ = _synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance, presampled)
+        self.encoder_ = None if self.is_image else fitted_encoder(encoder, X)
+        self.counts_ = synthetic_counts(labels, self.classes_, synthetic_ratio, per_class, balance, presampled)
         if synthesizer is not None:
-            _check_synthesizer_classes(synthesizer, self.classes_[self.counts_ > 0])
+            check_synthesizer_classes(synthesizer, self.classes_[self.counts_ > 0])
         self._image_shape = None  # (H, W, C) of the real images, which synthetic ones are brought to
         self._image_dtype = None  # and their dtype (uint8, or floats in 0..1)
         self.real_x, self.real_y = self._to_tensor(X), self._codes(labels)
@@ -147,7 +143,7 @@ class AugmentedDataset(Dataset):
         if self.synthesizer is not None:
             X, y = self._sample(per_class, seed, epoch) if per_class else ([], [])
         else:
-            X, y = _take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
+            X, y = take_per_class(*self.synthetic, per_class, np.random.default_rng(seed))
         synth_x = self._to_tensor(self._real_columns(X), "the synthetic rows") if len(y) else self.real_x[:0].clone()
         if synth_x.shape[1:] != self.real_x.shape[1:]:
             raise DataError(f"synthetic items have shape {tuple(synth_x.shape[1:])} but real ones "
@@ -197,14 +193,14 @@ class AugmentedDataset(Dataset):
 
     def _to_tensor(self, X, what: str = "X") -> torch.Tensor:
         if self.is_image:
-            images = _image_layout(np.asarray(X))
+            images = image_layout(np.asarray(X))
             if self._image_shape is None:  # the real images, first
                 self._image_shape, self._image_dtype = images.shape[1:], images.dtype
-            images = _match_dtype(_match_images(images, self._image_shape), self._image_dtype)
+            images = match_dtype(match_images(images, self._image_shape), self._image_dtype)
             return torch.from_numpy(np.ascontiguousarray(images))
-        values = self.encoder_.transform(X) if self.encoder_ is not None else _numeric(X)
+        values = self.encoder_.transform(X) if self.encoder_ is not None else numeric(X)
         values = (values.toarray() if hasattr(values, "toarray") else np.asarray(values)).astype(np.float32)
-        _check_missing(values, X, self.encoder_, what)
+        check_missing(values, X, self.encoder_, what)
         return torch.from_numpy(values)
 
     def __len__(self) -> int:
@@ -243,188 +239,6 @@ class AugmentedDataset(Dataset):
         if self._reads.item() > len(self):
             self._reads.fill_(-1)
             warn(EPOCH_WARNING)
-
-
-def _classes(y, labels: np.ndarray) -> np.ndarray:
-    """The classes of ``y``: a Categorical's categories that occur, in category order (so indices agree
-    with ``y.cat.codes``; sorted labels disagreed with them for every item), else the sorted labels."""
-    dtype = getattr(y, "dtype", None)
-    if not isinstance(dtype, pd.CategoricalDtype):
-        return np.unique(labels)
-    codes = np.asarray(y.codes if isinstance(y, pd.Categorical) else pd.Series(y).cat.codes)
-    return dtype.categories.to_numpy()[np.unique(codes[codes >= 0])]
-
-
-def _synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | None, per_class,
-                      balance: bool, presampled: np.ndarray | None = None) -> np.ndarray:
-    """Synthetic items per class (aligned with ``classes``); ``presampled``: the labels of pre-sampled
-    synthetic data, all of which are taken when no count is asked for."""
-    real = np.array([(labels == c).sum() for c in classes])  # one pass per class, not per row
-    given = [f"{name}={reprlib.repr(value)}" for name, value, on in (("synthetic_ratio", ratio, ratio is not None),
-                                                         ("per_class", per_class, per_class is not None),
-                                                         ("balance", balance, bool(balance))) if on]
-    if len(given) > 1:  # each sets every class's count on its own: the other(s) would be ignored
-        raise DataError(f"AugmentedDataset: pass one of synthetic_ratio=, per_class= or balance=True, "
-                        f"not {' and '.join(given)}")
-    if per_class is not None:  # a negative count added nothing, 2.7 added 2: refused, as model.sample refuses them
-        return per_class_counts(classes, per_class)
-    if balance:
-        return real.max() - real
-    if ratio is None and presampled is not None:  # no count asked for: all the pre-sampled rows
-        unknown = presampled[~np.isin(presampled, classes)]
-        if len(unknown):
-            raise DataError(f"synthetic y has label {plain(unknown[0])!r}, which is not a class of y "
-                            f"(classes are {quoted(classes)})")
-        return np.array([(presampled == c).sum() for c in classes])
-    ratio = 1.0 if ratio is None else ratio
-    if not 0 <= ratio < np.inf:  # NaN and inf too, which round() cannot take
-        raise DataError(f"synthetic_ratio must be a finite number >= 0, got {ratio}")
-    return allocate(int(round(ratio * real.sum())), real / real.sum())
-
-
-def _check_synthesizer_classes(synthesizer, wanted: np.ndarray) -> None:
-    """Refuse a synthesizer fitted on other labels than ``y``'s, before asking it for them (its own
-    error would name a per_class request the user never made)."""
-    known = getattr(synthesizer, "classes_", None)
-    if known is None:  # not fitted: its sample() says so
-        return
-    missing = [c for c in wanted.tolist() if c not in set(np.asarray(known).tolist())]
-    kinds = _label_kind(wanted), _label_kind(known)
-    as_text = set(map(str, np.asarray(known).tolist()))
-    # '0' beside 0: say the kinds differ, not "did you mean '0'?"
-    if missing and None not in kinds and kinds[0] != kinds[1] and all(str(c) in as_text for c in missing):
-        raise DataError(f"AugmentedDataset: y's labels are {kinds[0]} ({quoted(wanted)}) but the synthesizer's are "
-                        f"{kinds[1]} ({quoted(known)}); convert y to the synthesizer's labels "
-                        f"(e.g. {'y.astype(int)' if kinds[1] == 'numbers' else 'y.astype(str)'}) or refit it on y")
-    if missing:
-        raise DataError(f"AugmentedDataset: class {plain(missing[0])!r} of y is not a class of the synthesizer, "
-                        f"which was fitted on {quoted(known)}{closest_name(str(missing[0]), map(str, known))}; "
-                        "fit it on labels like y's")
-
-
-def _label_kind(labels) -> str | None:
-    """"text" or "numbers" (booleans count as numbers) when every label is of that kind, else None."""
-    values = np.asarray(labels)
-    if values.dtype.kind in "biuf":
-        return "numbers"
-    if values.dtype.kind in "US":
-        return "text"
-    kinds = {"text" if isinstance(v, (str, bytes)) else "numbers" if isinstance(v, (int, float, np.number))
-             else None for v in values.tolist()}  # an object array of classes, not of rows
-    return kinds.pop() if len(kinds) == 1 else None
-
-
-def _image_layout(images: np.ndarray) -> np.ndarray:
-    """(N, H, W, C) images, C 1 or 3, from the layouts ImageCGAN takes ((N, H, W), (N, H, W, C), (N, C, H, W);
-    RGBA loses its alpha channel, as in ImageCGAN), values as given."""
-    from .images.arrays import to_nhwc
-
-    images = to_nhwc(images, "images")
-    if images.dtype != np.uint8 and images.size and not 0 <= images.min() <= images.max() <= 1:
-        raise DataError(f"image values must be uint8 (0..255) or floats in 0..1 (items are scaled to 0..1 "
-                        f"from these); got {images.dtype} from {images.min():g} to {images.max():g}")
-    return images
-
-
-def _match_images(images: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Synthetic (N, h, w, c) images at the real ones' (H, W, C): a model trains and samples at its
-    own size (at most 64 pixels) and in gray when the colour carries nothing."""
-    if images.shape[1:] == tuple(shape):
-        return images
-    (height, width, channels), have = shape, images.shape[-1]
-    if {have, channels} != {1, 3} and have != channels:
-        raise DataError(f"synthetic images have {have} channels and real ones {channels}; convert one of them")
-    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float()  # (N, c, h, w)
-    if have != channels:  # gray to colour, or colour to gray by ITU-R 601 luma
-        x = x.expand(-1, 3, -1, -1) if channels == 3 else (x * torch.tensor([0.299, 0.587, 0.114])[:, None, None]
-                                                            ).sum(1, keepdim=True)
-    if x.shape[2:] != (height, width):
-        x = torch.nn.functional.interpolate(x, size=(height, width), mode="bilinear", antialias=True,
-                                            align_corners=False)
-    x = x.permute(0, 2, 3, 1)  # (N, H, W, C)
-    x = x.round().clamp(0, 255).to(torch.uint8) if images.dtype == np.uint8 else x.clamp(0, 1)
-    return x.numpy()
-
-
-def _match_dtype(images: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """Synthetic images in the real ones' dtype and range: uint8 0..255, or floats in 0..1 (a model
-    samples uint8; beside float real images they reached the transform 255 times larger)."""
-    if images.dtype == dtype:
-        return images
-    if dtype == np.uint8:
-        return np.round(images.astype(np.float64) * 255.0).clip(0, 255).astype(np.uint8)
-    scale = 255.0 if images.dtype == np.uint8 else 1.0
-    return (images.astype(np.float64) / scale).astype(dtype)
-
-
-def _check_lengths(X, y, x_name: str, y_name: str) -> np.ndarray:
-    """``y`` as a 1-D array as long as ``X`` (else the unmatched items were silently left out)."""
-    labels = np.asarray(y)
-    if labels.ndim == 2 and labels.shape[1] == 1:  # a column vector, as scikit-learn's column_or_1d takes
-        labels = labels[:, 0]
-    if labels.ndim != 1:
-        raise DataError(f"{y_name} must be one label per item (1-D); got shape {labels.shape}")
-    if len(X) != len(labels):
-        raise DataError(f"{x_name} has {len(X)} items but {y_name} has {len(labels)}")
-    return labels
-
-
-def _take_per_class(X, y, per_class: dict, rng: np.random.Generator):
-    """Rows of a pre-sampled synthetic set: ``per_class[c]`` of class c, without replacement."""
-    y = np.asarray(y)
-    chosen = []
-    for cls, n in per_class.items():  # one vectorised draw per class
-        rows = np.flatnonzero(y == cls)
-        if len(rows) < n:
-            raise DataError(f"synthetic data has {len(rows)} rows of class {cls!r}, {n} requested")
-        chosen.append(rng.choice(rows, size=n, replace=False))
-    index = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, np.int64)
-    X_sel = X.iloc[index] if isinstance(X, pd.DataFrame) else np.asarray(X)[index]
-    return X_sel, y[index]
-
-
-def _fitted_encoder(encoder, X):
-    if encoder is None:
-        return None
-    try:
-        check_is_fitted(encoder)
-        return encoder
-    except NotFittedError:
-        return clone(encoder).fit(X)
-
-
-def _numeric(X) -> np.ndarray:
-    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
-    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if text:
-        raise DataError(f"column {text[0]!r} is not numeric: pass encoder= (e.g. a OneHotEncoder "
-                        "in a ColumnTransformer) to turn rows into tensors")
-    return frame.to_numpy(dtype=np.float32)
-
-
-IMPUTE = ("pass encoder= with an imputer, e.g. make_pipeline(SimpleImputer(), StandardScaler()), or a "
-          "ColumnTransformer with SimpleImputer(strategy='most_frequent') before the OneHotEncoder of text columns")
-
-
-def _check_missing(values: np.ndarray, X, encoder, what: str) -> None:
-    """Refuse NaN in item tensors (it became NaN losses, silently), naming the columns: those of X
-    without an encoder, the encoder's output features with one."""
-    columns = np.isnan(values).any(axis=0)  # (features,)
-    if not columns.any():
-        return
-    if encoder is None:
-        names = list(X.columns) if isinstance(X, pd.DataFrame) else list(range(values.shape[1]))
-        source = f"{what} {'has' if what == 'X' else 'have'} missing values in column(s)"
-    else:
-        try:
-            names = list(encoder.get_feature_names_out())
-        except (AttributeError, TypeError, ValueError, NotImplementedError):  # not every transformer names them
-            names = list(range(values.shape[1]))
-        source = f"the encoder leaves missing values of {what} in its output feature(s)"
-    found = [n for n, bad in zip(names, columns.tolist(), strict=True) if bad]
-    made = " (a synthesizer generates missing values where its training data had them)" if what != "X" else ""
-    raise DataError(f"AugmentedDataset: {source} {quoted(found)}{made}, which would be NaN in the items "
-                    f"(and NaN losses); {IMPUTE}")
 
 
 def _check_transform(transform):

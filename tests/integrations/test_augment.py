@@ -310,3 +310,46 @@ def test_fit_checks_and_sets_the_strategy_without_training_as_imblearns_samplers
     assert sampler.sampling_strategy_ == {1: 20} and not hasattr(sampler, "synthesizer_")
     with pytest.raises(DataError, match="missing"):
         SynthOverSampler().fit(X, pd.Series([0] * 39 + [None]))
+
+
+def test_real_rows_come_first_unchanged_and_there_is_no_sample_indices_as_in_smote():
+    # imblearn's sample_indices_ gives each output row its source row (RandomOverSampler's copies);
+    # synthetic rows have none, so like SMOTE the sampler does not set it
+    X = pd.DataFrame({"a": np.random.default_rng(0).normal(size=40)}, index=np.arange(100, 140))
+    y = pd.Series([0] * 30 + [1] * 10, index=X.index)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    pd.testing.assert_frame_equal(X_res.iloc[:40], X.reset_index(drop=True))
+    assert y_res.iloc[:40].tolist() == y.tolist() and len(X_res) == 60
+    assert not hasattr(sampler, "sample_indices_")
+
+
+def test_decimal_columns_alone_or_mixed_with_numbers_are_modelled_as_numbers():
+    # read_sql's NUMERIC columns hold Decimals: an all-Decimal column was refused as identifier-like
+    # before training, and one mixing Decimals with floats or ints too (TabularCGAN reads it as text)
+    from decimal import Decimal
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=40).round(2)
+    X = pd.DataFrame({
+        "decimals": pd.Series([Decimal(str(v)) if i % 5 else None for i, v in enumerate(values)], dtype=object),
+        "mixed": pd.Series([Decimal(str(v)) if i % 3 else (float(v) if i % 2 else i) for i, v in enumerate(values)],
+                           dtype=object),
+    })
+    y = np.array([0] * 30 + [1] * 10)
+    for given in (X, X.to_numpy()):
+        X_res, _ = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit_resample(given, y)
+        synthetic = pd.DataFrame(X_res).iloc[40:]
+        assert synthetic.shape == (20, 2) and synthetic.map(lambda v: isinstance(v, float)).all().all()
+        assert pd.DataFrame(X_res).iloc[:40].to_numpy().tolist() == X.to_numpy().tolist()  # as given
+
+
+def test_decimals_mixed_with_text_are_refused_in_one_line_naming_the_column():
+    from decimal import Decimal
+
+    values = np.random.default_rng(0).normal(size=40).round(2)
+    X = pd.DataFrame({"price": pd.Series([Decimal(str(v)) if i % 4 else "n/a" for i, v in enumerate(values)],
+                                         dtype=object)})
+    with pytest.raises(DataError, match=r"column 'price': 10 cells hold 'n/a'") as info:
+        SynthOverSampler(synthesizer=TabularCGAN(**TINY)).fit_resample(X, [0] * 30 + [1] * 10)
+    assert "\n" not in str(info.value)

@@ -52,3 +52,41 @@ def test_lists_and_one_column_frames_come_back_as_imblearn_returns_them():
 def test_tabular_cgan_takes_object_arrays_of_numbers_as_numbers():
     # every column of X.astype(object) was taken for an identifier: "no feature columns left to model"
     check_dtype_object("TabularCGAN", TabularCGAN(**TINY, random_state=0))
+
+
+def test_each_fit_resample_is_a_new_fit_of_any_width_as_in_imblearn():
+    # fit_resample resets n_features_in_ (validate_data(reset=True)), as RandomOverSampler's does:
+    # it is a fit, not a transform, so a different width is no error
+    from imblearn.over_sampling import RandomOverSampler
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 4)), np.array([0] * 30 + [1] * 10)
+    ours = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit(X, y)
+    theirs = RandomOverSampler(random_state=0).fit(X, y)
+    for sampler in (ours, theirs):
+        assert sampler.n_features_in_ == 4
+        X_res, _ = sampler.fit_resample(X[:, :1], y)
+        assert sampler.n_features_in_ == 1 and X_res.shape == (60, 1)
+
+
+def test_a_refused_fit_keeps_the_last_fits_features_as_validate_data_does():
+    # n_features_in_ and feature_names_in_ were set before y was checked: a refused fit left the
+    # new width beside the old fit's sampling_strategy_
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(40, 2)), columns=["a", "b"])
+    y = np.array([0] * 30 + [1] * 10)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0).fit(X, y)
+    for bad_y in ([np.nan] + [0] * 29 + [1] * 10, y[:30]):
+        with pytest.raises(DataError):
+            sampler.fit(rng.normal(size=(40, 3)), bad_y)
+        assert sampler.n_features_in_ == 2 and sampler.feature_names_in_.tolist() == ["a", "b"]
+        assert sampler.sampling_strategy_ == {1: 20}
+
+
+@pytest.mark.parametrize("method", ["fit", "fit_resample"])
+def test_x_and_y_of_different_lengths_are_refused_naming_both_counts(method):
+    # fit accepted them (imblearn's SMOTE: "Found input variables with inconsistent numbers of samples")
+    X, y = np.random.default_rng(0).normal(size=(40, 2)), np.array([0] * 30 + [1] * 20)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0)
+    with pytest.raises(DataError, match=rf"^{method}: X has 40 rows but y has 50$"):
+        getattr(sampler, method)(X, y)

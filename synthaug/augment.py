@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from numbers import Real
 
 import numpy as np
@@ -19,7 +18,7 @@ from ._checks import is_finite, is_whole
 from ._errors import DataError
 from ._random import RandomState, child_seed, draw_seed
 from ._text import plain, quoted
-from .tabular.target import NUMBER_KINDS, array_column_names, check_table, free_name, sorted_labels
+from .tabular.target import array_column_names, check_table, free_name, numbers_as_numbers, sorted_labels
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 
@@ -156,7 +155,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         labels = pd.Series(np.asarray(y), name=_label_name(y, features.columns))
         sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
         strategy = oversampling_targets(y, self.sampling_strategy)
-        features = _numbers_as_numbers(features)
+        features = numbers_as_numbers(features)
         self._check_generated_columns(features, where)
         self.sampling_strategy_ = strategy
         self._record_features(X)
@@ -256,36 +255,6 @@ def _label_name(y, columns) -> str:
     """The labels' name in messages and inside the synthesizer: a named Series' own, else "y";
     with an underscore in front while X has a column of that name."""
     return free_name(str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y", columns)
-
-
-def _numbers_as_numbers(features: pd.DataFrame) -> pd.DataFrame:
-    """``features`` with each object column whose present values are all real numbers made numeric:
-    one kind (ints, floats or Decimals) as TabularCGAN's ``numbers_as_numbers`` reads them, so the
-    identifier check sees what fit will see (a Decimal column was refused as identifier-like), and
-    Decimals mixed with ints or floats, which TabularCGAN would read as text and leave out."""
-    numbers = {}
-    for position, dtype in enumerate(features.dtypes):  # a whole-column operation per object column
-        column = features.iloc[:, position]
-        kind = pd.api.types.infer_dtype(column, skipna=True) if pd.api.types.is_object_dtype(dtype) else None
-        if kind in NUMBER_KINDS or (kind in ("mixed", "mixed-integer") and _decimals_among_numbers(column)):
-            values = pd.to_numeric(column)
-            if values.dtype != object:  # integers beyond 64 bits stay as given
-                numbers[position] = values
-    if not numbers:
-        return features
-    features = features.copy()
-    for position, values in numbers.items():
-        features.isetitem(position, values)
-    return features
-
-
-def _decimals_among_numbers(column: pd.Series) -> bool:
-    """Whether ``column`` holds Decimals and, besides them and missing values, only ints and floats
-    (no text, no bools)."""
-    present = column.dropna()
-    decimals = present.map(type).eq(Decimal)
-    others = present[~decimals.to_numpy()]
-    return bool(decimals.any()) and pd.api.types.infer_dtype(others) in ("integer", "floating", "mixed-integer-float")
 
 
 def _append(X, X_new: pd.DataFrame, columns):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -186,18 +187,34 @@ NUMBER_KINDS = ("integer", "floating", "mixed-integer-float", "decimal")
 
 def numbers_as_numbers(X: pd.DataFrame) -> pd.DataFrame:
     """``X`` with each object column whose present values are all real numbers (Python or numpy ints
-    and floats, ``decimal.Decimal`` as read_sql gives NUMERIC columns; not bools) made numeric, as
-    pandas' ``to_numeric`` and scikit-learn's ``check_array`` read them: Decimals become float64,
-    and sampled values are float64 (rounded to the training values' decimals); a column with any
-    text stays text (a few stray words among numbers
-    are then refused by the schema: "is numeric but 1 value(s) are not numbers")."""
+    and floats, ``decimal.Decimal`` as read_sql gives NUMERIC columns, alone or mixed with ints and
+    floats; not bools) made numeric, as pandas' ``to_numeric`` and scikit-learn's ``check_array`` read
+    them: Decimals become float64, and sampled values are float64 (rounded to the training values'
+    decimals); a column with any text stays text (a few stray words among numbers are then refused
+    by the schema: "is numeric but 1 value(s) are not numbers")."""
     numbers = {}
-    for name, dtype in X.dtypes.items():  # a whole-column operation per object column
-        if pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(X[name], skipna=True) in NUMBER_KINDS:
-            values = pd.to_numeric(X[name])
+    for position, dtype in enumerate(X.dtypes):  # a whole-column operation per object column
+        column = X.iloc[:, position]
+        kind = pd.api.types.infer_dtype(column, skipna=True) if pd.api.types.is_object_dtype(dtype) else None
+        if kind in NUMBER_KINDS or (kind in ("mixed", "mixed-integer") and _decimals_among_numbers(column)):
+            values = pd.to_numeric(column)
             if values.dtype != object:  # integers beyond 64 bits stay as given
-                numbers[name] = values
-    return X.assign(**numbers) if numbers else X
+                numbers[position] = values
+    if not numbers:
+        return X
+    X = X.copy()
+    for position, values in numbers.items():
+        X.isetitem(position, values)
+    return X
+
+
+def _decimals_among_numbers(column: pd.Series) -> bool:
+    """Whether ``column`` holds Decimals and, besides them and missing values, only ints and floats
+    (no text, no bools)."""
+    present = column.dropna()
+    decimals = present.map(type).eq(Decimal)
+    others = present[~decimals.to_numpy()]
+    return bool(decimals.any()) and pd.api.types.infer_dtype(others) in ("integer", "floating", "mixed-integer-float")
 
 
 def sorted_labels(labels: pd.Series) -> tuple[np.ndarray, np.ndarray]:

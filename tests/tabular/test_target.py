@@ -159,3 +159,18 @@ def test_decimal_columns_are_numbers_sampled_as_floats(fast_params):
     sampled = model.sample(n=50, random_state=0)[0]["amount"]
     assert sampled.dtype == np.float64 and sampled.nunique() > 10
     np.testing.assert_array_equal(sampled.dropna(), sampled.dropna().round(2))
+
+
+def test_decimals_mixed_with_ints_and_floats_are_numbers_and_text_or_bools_keep_a_column_text():
+    """A column of Decimals beside ints or floats (a NUMERIC column concatenated with a float one) was
+    text, which fit then dropped as identifier-like."""
+    from decimal import Decimal
+
+    frame = pd.DataFrame({"mixed": pd.Series([Decimal("1.5"), 2, 3.25, None], dtype=object),
+                          "with_text": pd.Series([Decimal("1.5"), "n/a", 2.0, 1], dtype=object),
+                          "with_bool": pd.Series([Decimal("1.5"), True, 2.0, 1], dtype=object)})
+    out = numbers_as_numbers(frame)
+    assert out["mixed"].dtype == np.float64 and out["mixed"].iloc[:3].tolist() == [1.5, 2.0, 3.25]
+    assert out["with_text"].dtype == object and out["with_bool"].dtype == object
+    integer_labels = numbers_as_numbers(pd.DataFrame({0: pd.Series([Decimal("1"), 2.5], dtype=object)}))
+    assert integer_labels[0].dtype == np.float64  # pd.DataFrame(array)'s integer column labels

@@ -130,14 +130,14 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         """Check ``X`` and ``y`` and set ``sampling_strategy_``, as imbalanced-learn's samplers do;
         nothing is trained (it trained a synthesizer and threw the samples away): use
         :meth:`fit_resample`."""
-        self._validated(check_table(X, "fit"), _labels(y), "fit")
+        self._validated(check_table(X, "fit"), _labels(y, "fit"), "fit")
         return self
 
     def fit_resample(self, X, y):
         """Return ``(X, y)`` with synthetic rows appended, in the input's containers as imblearn
         returns them: DataFrame, Series, one-column DataFrame, list or array (a column vector y
         comes back 1-D)."""
-        X_res, y_res = self._fit_resample(check_table(X, "fit_resample"), _labels(y))
+        X_res, y_res = self._fit_resample(check_table(X, "fit_resample"), _labels(y, "fit_resample"))
         if isinstance(y, pd.DataFrame):
             y_res = y_res.to_frame()
         return (X_res.tolist() if isinstance(X, list) else X_res), (y_res.tolist() if isinstance(y, list) else y_res)
@@ -238,7 +238,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         return synthesizer, seed
 
 
-def _labels(y):
+def _labels(y, where: str):
     """``y`` as a Series or 1-D array: a one-column DataFrame or column vector is taken as imblearn
     (column_or_1d) takes it; one-hot or multi-output targets are refused."""
     if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
@@ -246,7 +246,7 @@ def _labels(y):
     if not isinstance(y, pd.Series) and np.ndim(y) == 2 and np.shape(y)[1] == 1:
         return np.asarray(y)[:, 0]
     if np.ndim(y) != 1:
-        raise DataError(f"fit_resample: y must hold one class label per row, got shape {np.shape(y)}; "
+        raise DataError(f"{where}: y must hold one class label per row, got shape {np.shape(y)}; "
                         "for one-hot labels pass y.argmax(axis=1)")
     return y
 

@@ -47,6 +47,8 @@ def test_lists_and_one_column_frames_come_back_as_imblearn_returns_them():
     assert isinstance(y_frame, pd.DataFrame) and list(y_frame.columns) == ["class"] and len(y_frame) == 60
     with pytest.raises(DataError, match=r"one class label per row, got shape \(40, 2\)"):
         sampler.fit_resample(X, np.eye(2)[y])  # one-hot: pandas' "Data must be 1-dimensional" traceback
+    with pytest.raises(DataError, match=r"^fit: y must hold one class label per row"):  # not "fit_resample:"
+        sampler.fit(X, np.eye(2)[y])
 
 
 def test_tabular_cgan_takes_object_arrays_of_numbers_as_numbers():

@@ -15,14 +15,9 @@ from synthaug._release_card import dp_headline
 from synthaug._text import coarse_count
 from synthaug.cli import app
 from synthaug.tabular.draft_schema import DRAFT_NOTE, draft_public_schema
-from synthaug.tabular.public_schema import (
-    DRAFT,
-    PUBLIC,
-    DraftSchemaWarning,
-    conform,
-    parse_public_schema,
-    public_labels,
-)
+from synthaug.tabular.public_schema import parse_public_schema
+from synthaug.tabular.schema_conform import conform, public_labels
+from synthaug.tabular.schema_provenance import DRAFT, PUBLIC, DraftSchemaWarning
 from tests.tabular.test_public_schema import FIT, TINY, private_table, schema_doc, share_with_schema, write
 
 

@@ -30,9 +30,10 @@ categories and classes that are all numbers (or all true/false) give a numeric (
 A top-level ``draft`` (a note, or true) marks a schema ``synthaug schema`` drafted from the data
 that nobody has yet reviewed: fit and share warn, and the model, ``inspect`` and a release card
 record it as :data:`DRAFT` rather than public, so a DP fit's epsilon is said to cover training
-only. Deleting the key (or setting it to false) is the reviewer's claim that the values are public.
-It is read in every format version and does not raise the version: a reviewed schema has no new
-field, and a synthaug from before the key refuses a marked draft (unknown key), the safe way.
+only, and spends epsilon on the class counts even when ``target.counts`` gives them. Deleting
+the key (or setting it to false) is the reviewer's claim that the values are public. It is read
+in every format version and does not raise the version: a reviewed schema has no new field, and a
+synthaug from before the key refuses a marked draft (unknown key), the safe way.
 
 With a public schema the encoder takes nothing from the data: kinds, categories, bounds, point
 masses and missingness come from the file, and each number's normal-score transform is the

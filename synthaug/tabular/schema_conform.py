@@ -14,6 +14,7 @@ from .._errors import DataError, warn
 from .._text import closest_name, coarse_count, columns_option, quoted
 from .columns import to_float
 from .public_columns import NUMERIC, PublicColumn
+from .schema_provenance import public_class_counts
 
 if TYPE_CHECKING:
     from .public_schema import PublicSchema
@@ -167,7 +168,8 @@ def _unlisted_class_advice(unlisted: pd.Series, schema: PublicSchema) -> str:
 
 def public_labels(labels: pd.Series, schema: PublicSchema, coarse: bool = False) -> tuple[list, np.ndarray, np.ndarray]:
     """(classes in schema order, class code per row, class counts: public if given, else the data's);
-    ``coarse`` (under DP) gives the errors' counts of private rows to their order of magnitude."""
+    ``coarse`` (under DP) gives the errors' counts of private rows to their order of magnitude, and
+    takes a draft's counts as not public (:func:`.schema_provenance.public_class_counts`)."""
     name = str(labels.name)
     if name != schema.target:
         raise DataError(f"target column {name!r} is not the public schema's target {schema.target!r}")
@@ -188,6 +190,7 @@ def public_labels(labels: pd.Series, schema: PublicSchema, coarse: bool = False)
                         "have no training rows, and a model cannot generate a class it never saw; remove them "
                         "from target.classes for this fit (the class list then depends on this table: a released "
                         "model shows which listed classes it lacked)")
-    if schema.class_counts is not None:
-        counts = np.asarray(schema.class_counts)
+    given = public_class_counts(schema, dp=coarse)
+    if given is not None:
+        counts = np.asarray(given)
     return list(schema.classes), codes.astype(np.int64), counts.astype(np.int64)

@@ -1,5 +1,6 @@
 """Where a public schema's values come from: :data:`PUBLIC` for a reviewed schema, :data:`DRAFT`
-for one that still carries the ``draft`` key ``synthaug schema`` writes; the warning that says so."""
+for one that still carries the ``draft`` key ``synthaug schema`` writes; the warnings that say so,
+and which class counts a DP fit may take as public (:func:`public_class_counts`)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,17 @@ def warn_if_draft(schema: PublicSchema | None, given, dp: bool) -> None:
         return
     where = str(given) if isinstance(given, (str, Path)) else option_name("public_schema", "--schema")
     warn(draft_message(where, dp), DraftSchemaWarning)
+    if dp and schema.class_counts is not None:  # its own category: the CLI silences repeats of the one above
+        warn(draft_counts_message(where))
+
+
+def public_class_counts(schema: PublicSchema, dp: bool) -> tuple[int, ...] | None:
+    """The class counts ``schema`` gives, if a fit may take them as public: under DP not a draft's.
+
+    A draft is data-derived until reviewed, so counts typed into one are not public either: a DP fit
+    spends epsilon on noisy class counts as without them (:func:`warn_if_draft` says so) rather
+    than refusing, as it does not refuse a draft. Without DP they are used as given."""
+    return None if dp and schema.draft else schema.class_counts
 
 
 def draft_message(where: str, dp: bool) -> str:
@@ -35,3 +47,9 @@ def draft_message(where: str, dp: bool) -> str:
             f"its bounds, category lists, point masses and decimals may be the private data's{covered}; replace "
             "them with public values and delete the key")
 
+
+def draft_counts_message(where: str) -> str:
+    """The one line saying that a DP fit does not take the draft at ``where``'s ``target.counts`` as public."""
+    return (f"{where}: target.counts are not taken as public while the schema still has its \"draft\" key: "
+            "epsilon is spent on noisy class counts as without them; delete the key once the counts are "
+            "reviewed as public (or remove the counts)")

@@ -14,7 +14,7 @@ from .._errors import warn
 from .._random import child_seed
 from .._text import option_name, param_name
 from ..privacy.dp import DPPlan, guarantee_scope, plan_budget, privacy_record
-from .public_schema import DRAFT, PUBLIC
+from .schema_provenance import DRAFT, PUBLIC
 
 if TYPE_CHECKING:
     from .synthesizer import TabularCGAN
@@ -26,11 +26,12 @@ def plan_dp(model: TabularCGAN, seed: int) -> tuple[DPPlan, np.ndarray, dict[str
     Returns the plan, the class counts from now on (Laplace-noised unless public) and the
     provenance saying so (what DP-SGD does not cover is refused by :func:`.params.check_regularisers`).
     Warns when the schema came from the data: epsilon does not cover it (a draft schema has been
-    warned about by :func:`.public_schema.warn_if_draft`).
+    warned about by :func:`.schema_provenance.warn_if_draft`).
     """
     if model.provenance_["schema"] not in (PUBLIC, DRAFT):
         warn_schema_not_covered()
-    public = model.provenance_["class_counts"] == PUBLIC
+    # a draft's counts are not public under DP: public_labels gave the data's (schema_provenance.public_class_counts)
+    public = model.provenance_["class_counts"] == PUBLIC and model.provenance_["schema"] != DRAFT
     plan, counts = plan_budget(model.dp_epsilon, model.dp_delta, model.dp_max_grad_norm, model.class_counts_,
                                model.n_rows_, np.random.default_rng(child_seed(seed, 3)), public_counts=public)
     provenance = dict(model.provenance_)

@@ -34,7 +34,8 @@ from .._errors import DataError, warn
 from .._text import columns_option, option_name
 from .columns import _to_json_scalar, learn_decimals, point_masses, to_float
 from .datetimes import learn_text_format
-from .public_schema import FORMAT, FORMAT_VERSION, NUMERIC, parse_public_schema
+from .public_columns import NUMERIC
+from .public_schema import FORMAT, FORMAT_VERSION, parse_public_schema
 from .schema import ColumnSpec, check_columns_exist, check_option_conflicts, infer_schema
 from .target import encode_labels, split_target
 

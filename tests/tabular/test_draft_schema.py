@@ -15,14 +15,9 @@ from synthaug._release_card import dp_headline
 from synthaug._text import coarse_count
 from synthaug.cli import app
 from synthaug.tabular.draft_schema import DRAFT_NOTE, draft_public_schema
-from synthaug.tabular.public_schema import (
-    DRAFT,
-    PUBLIC,
-    DraftSchemaWarning,
-    conform,
-    parse_public_schema,
-    public_labels,
-)
+from synthaug.tabular.public_schema import parse_public_schema
+from synthaug.tabular.schema_conform import conform, public_labels
+from synthaug.tabular.schema_provenance import DRAFT, PUBLIC, DraftSchemaWarning
 from tests.tabular.test_public_schema import FIT, TINY, private_table, schema_doc, share_with_schema, write
 
 
@@ -71,12 +66,53 @@ def test_a_draft_schema_file_is_named_in_the_warning(tmp_path):
         TabularCGAN(public_schema=str(path), random_state=0, **TINY).fit(private_table(0), y="label")
 
 
-def test_a_drafts_given_class_counts_stay_public():
-    # a draft never writes counts: any it has were typed in by a person, not drafted from the rows
+def test_without_dp_a_drafts_given_class_counts_stay_public():
+    # a draft never writes counts: any it has were typed in by a person; without DP no epsilon depends on them
     doc = {**schema_doc(), "draft": True}
     doc["target"] = {**doc["target"], "counts": {"no": 30, "yes": 30}}
     model, _ = fitted(doc)
     assert model.provenance_ == {"schema": DRAFT, "class_counts": PUBLIC}
+
+
+def with_counts(doc: dict) -> dict:
+    """``doc`` with target.counts typed in (a draft never writes them); not the data's 0.4/0.6 split."""
+    return {**doc, "target": {**doc["target"], "counts": {"no": 30, "yes": 30}}}
+
+
+def test_under_dp_a_drafts_class_counts_are_not_public_and_cost_epsilon():
+    # a draft is data-derived until reviewed: its counts spent no epsilon under DP, as if published
+    pytest.importorskip("opacus")
+    model, messages = fitted(with_counts({**schema_doc(), "draft": True}), dp_epsilon=1.0, batch_size=8)
+    assert model.privacy_["count_epsilon"] == pytest.approx(0.05)
+    assert model.privacy_["scope"]["class_counts"].startswith("Laplace mechanism")
+    assert model.provenance_["class_counts"].startswith("Laplace-noised")
+    said = [m for m in messages if "target.counts" in m]
+    assert said == ['public_schema: target.counts are not taken as public while the schema still has its "draft" '
+                    "key: epsilon is spent on noisy class counts as without them; delete the key once the counts "
+                    "are reviewed as public (or remove the counts)"]
+    model, messages = fitted(reviewed(with_counts(schema_doc())), dp_epsilon=1.0, batch_size=8)
+    assert model.privacy_["count_epsilon"] == 0 and model.class_counts_.tolist() == [30, 30]
+    assert not any("target.counts" in m for m in messages)
+
+
+def test_under_dp_the_drafts_public_labels_are_the_datas_counts_and_without_dp_the_given_ones():
+    labels = private_table(0)["label"]
+    schema = parse_public_schema(with_counts({**schema_doc(), "draft": True}))
+    data = labels.value_counts()[["no", "yes"]].tolist()
+    assert data != [30, 30]
+    assert public_labels(labels, schema, coarse=True)[2].tolist() == data
+    assert public_labels(labels, schema)[2].tolist() == [30, 30]
+
+
+def test_cli_fit_with_a_drafts_class_counts_says_they_are_not_public(tmp_path):
+    pytest.importorskip("opacus")  # the CLI silences repeats of the draft warning: not this one
+    data, schema = write(tmp_path, private_table(0), with_counts({**schema_doc(), "draft": DRAFT_NOTE}))
+    result = CliRunner().invoke(app, ["fit", data, "--target", "label", "--schema", schema, "-o",
+                                      str(tmp_path / "m"), *FIT[:-1], "--dp-epsilon", "1", "--batch-size", "8"])
+    assert result.exit_code == 0, result.output
+    assert "--schema: target.counts are not taken as public" in " ".join(result.output.split())
+    card = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert card["privacy"]["count_epsilon"] == pytest.approx(0.05)
 
 
 def test_under_dp_a_draft_covers_training_only_and_a_reviewed_schema_the_records(tmp_path):

@@ -26,6 +26,7 @@ from .caveats import (
     small_release_notes,
     synthetic_overlap_notes,
 )
+from .classifiers import SEED_FREE, resolve_classifiers
 from .column_notes import absent_class_notes, classifier_features, matching_notes
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
@@ -34,7 +35,7 @@ from .results import EvaluationResult, FidelityResult, LeakageResult, UtilityRes
 from .run_options import RunOptions, check_run_options
 from .subsample import subsample_note, subsample_rows
 from .tables import TableSchema, check_tables, target_notes
-from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
+from .utility import additions_for, cached_baseline, run_utility
 
 _SEEDS_KEY: ContextVar[str] = ContextVar("_SEEDS_KEY", default="evaluate.seeds")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 import pandas as pd
 import torch
@@ -12,10 +13,9 @@ from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
 from .._errors import warn
-from .._random import RandomState, child_seed, draw_seed, numpy_generator
+from .._random import RandomState, child_seed, numpy_generator
 from .._text import option_name
 from ..privacy import leakage as _leakage
-from ..tabular.schema import check_option_conflicts
 from .baselines import BASELINES, LABELS, smote_problem
 from .canonical import canonical, encode_labels
 from .caveats import (
@@ -26,14 +26,16 @@ from .caveats import (
     small_release_notes,
     synthetic_overlap_notes,
 )
+from .classifiers import SEED_FREE, resolve_classifiers
 from .column_notes import absent_class_notes, classifier_features, matching_notes
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
-from .options import as_int, as_ratios, check_detection_rows, check_options, check_ratios_add_records, drop_columns
-from .results import EvaluationResult
-from .subsample import check_max_synthetic, subsample_note, subsample_rows
-from .tables import as_names, check_tables, target_notes
-from .utility import SEED_FREE, additions_for, cached_baseline, resolve_classifiers, run_utility
+from .options import check_ratios_add_records, drop_columns
+from .results import EvaluationResult, FidelityResult, LeakageResult, UtilityResult
+from .run_options import RunOptions, check_run_options
+from .subsample import subsample_note, subsample_rows
+from .tables import TableSchema, check_tables, target_notes
+from .utility import additions_for, cached_baseline, run_utility
 
 _SEEDS_KEY: ContextVar[str] = ContextVar("_SEEDS_KEY", default="evaluate.seeds")
 
@@ -54,9 +56,6 @@ def one_seed_note() -> str:
     return (f"one seed ({seeds}): the utility intervals cover test-set sampling only, not the variation between "
             "refits (classifier seeds, synthetic draws), so the utility verdicts may be too firm; use 3 or more seeds")
 
-
-NOT_MEASURABLE = 0.5
-"""From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(description, steps_done, steps_total)`` before each step."""
@@ -156,114 +155,153 @@ def evaluate(
     notes are not warned: that the test set is the privacy reference, and that a release of fewer than
     about 400 records cannot get "no measurable leak".
     """
-    ratios, n_seeds, n_boot, n_jobs = as_ratios(ratios), *(as_int(v) for v in (n_seeds, n_boot, n_jobs))
-    baselines, detection_rows = as_names(baselines) or (), as_int(detection_rows)
-    check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs)
-    check_detection_rows(detection_rows)
-    check_max_synthetic(max_synthetic)
-    seed = draw_seed(random_state)  # a seed out of 0..2**64 - 1 is refused here, as everywhere (check_seed)
-    sensitive = as_names(sensitive)
-    drop = as_names(drop)
-    categorical, continuous = as_names(categorical) or (), as_names(continuous) or ()
-    check_option_conflicts(categorical=categorical, continuous=continuous, drop=drop or ())
-    train, test, synthetic, holdout = drop_columns(drop, target, train, test, synthetic, holdout)
-    tables = {"test": test, "synthetic": synthetic, "holdout": holdout}
-    schema = check_tables(train, target, tables, categorical=categorical, continuous=continuous)
-    check_ratios_add_records(ratios, len(train))
-    notes = target_notes(train, target) + absent_class_notes(test, target, schema.classes)
-    notes += [one_seed_note()] if n_seeds == 1 else []
-    _warn(notes)
-    if holdout is None:
-        notes.append("no holdout given: the test set is the privacy reference (non-members)")
-    steps = _Steps(progress, total=n_seeds + 3 + len(baselines))
-    measured, cap_notes = _subsample(synthetic, schema, max_synthetic, seed, steps)
-    _warn(cap_notes)
-    notes += cap_notes
-    train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, measured))
-    reference_name = "holdout" if holdout is not None else "test"
-    reference_c = canonical(holdout, schema) if holdout is not None else test_c
-    holdout_c = reference_c if holdout is not None else None
-    overlap, privacy_measurable = overlap_notes(train_c, test_c, holdout_c)
-    copied, synthetic_fair = synthetic_overlap_notes(train_c, test_c, holdout_c, synth_c)
-    overlap += copies_notes(train_c, synth_c) + copied
-    _warn(overlap)
-    notes += overlap
+    opts = check_run_options(ratios, baselines, n_seeds, primary_metric, sensitive, drop, categorical, continuous,
+                             n_boot, detection_rows, max_synthetic, n_jobs, random_state)
+    train, test, synthetic, holdout = drop_columns(opts.drop, target, train, test, synthetic, holdout)
+    schema, notes = _checked_tables(train, test, synthetic, holdout, target, opts)
+    steps = _Steps(progress, total=opts.n_seeds + 3 + len(opts.baselines))
+    measured, cap_notes = _subsample(synthetic, schema, opts.max_synthetic, opts.seed, steps)
+    notes += _warned(cap_notes)
+    data = _canonical_tables(train, test, measured, holdout, schema)
+    overlap, privacy_measurable, synthetic_fair = _overlap_caveats(data)
+    notes += _warned(overlap)
     features, column_notes = classifier_features(train, schema)
-    column_notes += matching_notes(train, schema)
-    _warn(column_notes)
-    notes += column_notes
+    notes += _warned(column_notes + matching_notes(train, schema))
     models = resolve_classifiers(classifiers, features)
-    seeds = tuple(child_seed(seed, 1, i) for i in range(n_seeds))
-    cache: dict = {}
-    with _threads(n_jobs):
-        utility = run_utility(
-            train_c,
-            test_c,
-            synth_c,
-            schema,
-            features=features,
-            classifiers=models,
-            ratios=ratios,
-            baselines=baselines,
-            seeds=seeds,
-            n_boot=n_boot,
-            primary_metric=primary_metric,
-            seed=child_seed(seed, 2),
-            baseline_seed=child_seed(seed, 5),
-            n_jobs=n_jobs,
-            coded=classifiers is None,
-            seed_free=SEED_FREE if classifiers is None else (),
-            progress=steps,
-            cache=cache,
-            n_table=len(synthetic) if cap_notes else None,
-        )
-        _warn(utility.notes)
-        steps("fidelity")
-        fidelity = run_fidelity(train_c, synth_c, schema, child_seed(seed, 3), detection_rows)
-        fidelity_notes = fidelity_caveats(fidelity)
-        _warn(fidelity_notes)
-        steps("privacy: reference distances")
-        real = _leakage.prepare_reference(
-            train_c,
-            reference_c,
-            schema,
-            extra=[synth_c],
-            sensitive=sensitive,
-            random_state=child_seed(seed, 4),
-        )
-        privacy, privacy_notes = _privacy(real, train_c, synth_c, schema, baselines, child_seed(seed, 5), cache, steps)
-    fair = synthetic_fair and privacy_measurable
-    privacy_notes += far_below_notes(privacy[0], reference_name) if fair else []
-    _warn(privacy_notes)
-    privacy_notes += small_release_notes(privacy[0]) if fair else []  # what the data can show: a note, no warning
-    # a reference of training rows hides every source's leakage; synthetic copies of it, the synthetic records'
-    for leakage in privacy if not privacy_measurable else [] if synthetic_fair else privacy[:1]:
-        not_measurable(leakage)
+    cache: dict = {}  # baseline records, made once for utility and privacy
+    with _threads(opts.n_jobs):
+        n_table = len(synthetic) if cap_notes else None
+        utility = _utility(data, schema, features, models, opts, classifiers is None, steps, cache, n_table)
+        fidelity, fidelity_notes = _fidelity(data, schema, opts, steps)
+        real, privacy, privacy_notes = _privacy(data, schema, opts, steps, cache)
+    privacy_notes = _privacy_caveats(privacy, privacy_notes, data.reference_name, privacy_measurable, synthetic_fair)
+    sizes = {"train": len(train), "test": len(test), "synthetic": len(synthetic), "reference": len(data.reference),
+             "synthetic_measured": len(data.synthetic)}
     return EvaluationResult(
         target=target,
-        reference=reference_name,
-        sizes={"train": len(train), "test": len(test), "synthetic": len(synthetic), "reference": len(reference_c),
-               "synthetic_measured": len(synth_c)},
+        reference=data.reference_name,
+        sizes=sizes,
         classes=[str(c) for c in schema.classes],
-        seed=seed,
-        options={
-            "ratios": list(ratios),
-            "baselines": list(baselines),
-            "n_seeds": n_seeds,
-            "primary_metric": primary_metric,
-            "sensitive": list(real.sensitive),
-            "drop": list(drop or ()),
-            "categorical": list(categorical),
-            "continuous": list(continuous),
-            "n_boot": n_boot,
-            "classifiers": list(models),
-            "max_synthetic": max_synthetic,
-        },
+        seed=opts.seed,
+        options=opts.as_report(sensitive=real.sensitive, classifiers=models),
         utility=utility,
         fidelity=fidelity,
         privacy=privacy,
         notes=notes + utility.notes + fidelity_notes + privacy_notes,  # as they were warned
     )
+
+
+def _checked_tables(train, test, synthetic, holdout, target, opts: RunOptions) -> tuple[TableSchema, list[str]]:
+    """The tables' common schema, and the first notes: on the target, absent test classes, one seed
+    (warned), and that the test set is the privacy reference (not warned)."""
+    tables = {"test": test, "synthetic": synthetic, "holdout": holdout}
+    schema = check_tables(train, target, tables, categorical=opts.categorical, continuous=opts.continuous)
+    check_ratios_add_records(opts.ratios, len(train))
+    notes = target_notes(train, target) + absent_class_notes(test, target, schema.classes)
+    notes += [one_seed_note()] if opts.n_seeds == 1 else []
+    _warn(notes)
+    if holdout is None:
+        notes.append("no holdout given: the test set is the privacy reference (non-members)")
+    return schema, notes
+
+
+@dataclass(frozen=True)
+class _Canonical:
+    """The tables in canonical form (:func:`.canonical.canonical`), as every measure takes them."""
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    synthetic: pd.DataFrame  # the records measured: a sample of the table when it is over the cap
+    holdout: pd.DataFrame | None
+    reference: pd.DataFrame  # the privacy reference (non-members): the holdout, else the test set
+    reference_name: str
+
+
+def _canonical_tables(train, test, measured, holdout, schema: TableSchema) -> _Canonical:
+    train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, measured))
+    if holdout is None:
+        return _Canonical(train_c, test_c, synth_c, None, test_c, "test")
+    holdout_c = canonical(holdout, schema)
+    return _Canonical(train_c, test_c, synth_c, holdout_c, holdout_c, "holdout")
+
+
+def _overlap_caveats(data: _Canonical) -> tuple[list[str], bool, bool]:
+    """Notes on real tables sharing rows and on synthetic records copying real rows; whether privacy is
+    measurable at all (the reference is not mostly training rows) and whether the synthetic records'
+    privacy is (they do not copy the reference)."""
+    overlap, privacy_measurable = overlap_notes(data.train, data.test, data.holdout)
+    copied, synthetic_fair = synthetic_overlap_notes(data.train, data.test, data.holdout, data.synthetic)
+    return overlap + copies_notes(data.train, data.synthetic) + copied, privacy_measurable, synthetic_fair
+
+
+def _utility(data: _Canonical, schema: TableSchema, features: TableSchema, models: Mapping[str, BaseEstimator],
+             opts: RunOptions, coded: bool, steps: _Steps, cache: dict, n_table: int | None) -> UtilityResult:
+    """The utility measures (its notes warned); ``coded``: the default classifiers, which take codes."""
+    utility = run_utility(
+        data.train,
+        data.test,
+        data.synthetic,
+        schema,
+        features=features,
+        classifiers=models,
+        ratios=opts.ratios,
+        baselines=opts.baselines,
+        seeds=tuple(child_seed(opts.seed, 1, i) for i in range(opts.n_seeds)),
+        n_boot=opts.n_boot,
+        primary_metric=opts.primary_metric,
+        seed=child_seed(opts.seed, 2),
+        baseline_seed=child_seed(opts.seed, 5),
+        n_jobs=opts.n_jobs,
+        coded=coded,
+        seed_free=SEED_FREE if coded else (),
+        progress=steps,
+        cache=cache,
+        n_table=n_table,
+    )
+    _warn(utility.notes)
+    return utility
+
+
+def _fidelity(data: _Canonical, schema: TableSchema, opts: RunOptions, steps: _Steps
+              ) -> tuple[FidelityResult, list[str]]:
+    """The fidelity measures and their caveats (warned)."""
+    steps("fidelity")
+    fidelity = run_fidelity(data.train, data.synthetic, schema, child_seed(opts.seed, 3), opts.detection_rows)
+    fidelity_notes = fidelity_caveats(fidelity)
+    _warn(fidelity_notes)
+    return fidelity, fidelity_notes
+
+
+def _privacy(data: _Canonical, schema: TableSchema, opts: RunOptions, steps: _Steps, cache: dict
+             ) -> tuple[_leakage.RealReference, list[LeakageResult], list[str]]:
+    """The real rows' reference statistics, the leakage of the synthetic and baseline records, and
+    notes on skipped baselines (not yet warned: see :func:`_privacy_caveats`)."""
+    steps("privacy: reference distances")
+    real = _leakage.prepare_reference(
+        data.train,
+        data.reference,
+        schema,
+        extra=[data.synthetic],
+        sensitive=opts.sensitive,
+        random_state=child_seed(opts.seed, 4),
+    )
+    privacy, notes = _leakages(real, data.train, data.synthetic, schema, opts.baselines, child_seed(opts.seed, 5),
+                               cache, steps)
+    return real, privacy, notes
+
+
+def _privacy_caveats(privacy: list[LeakageResult], notes: list[str], reference_name: str, privacy_measurable: bool,
+                     synthetic_fair: bool) -> list[str]:
+    """``notes`` and the privacy caveats (warned, but for the small-release note), the verdicts that
+    cannot be measured made inconclusive."""
+    fair = synthetic_fair and privacy_measurable
+    notes = notes + (far_below_notes(privacy[0], reference_name) if fair else [])
+    _warn(notes)
+    notes += small_release_notes(privacy[0]) if fair else []  # what the data can show: a note, no warning
+    # a reference of training rows hides every source's leakage; synthetic copies of it, the synthetic records'
+    for leakage in privacy if not privacy_measurable else [] if synthetic_fair else privacy[:1]:
+        not_measurable(leakage)
+    return notes
 
 
 def _subsample(synthetic, schema, max_synthetic, seed, steps) -> tuple[pd.DataFrame, list[str]]:
@@ -278,7 +316,7 @@ def _subsample(synthetic, schema, max_synthetic, seed, steps) -> tuple[pd.DataFr
     return synthetic.iloc[rows].reset_index(drop=True), [subsample_note(len(rows), len(synthetic))]
 
 
-def _privacy(real, train_c, synth_c, schema, baselines, baseline_seed, cache, steps):
+def _leakages(real, train_c, synth_c, schema, baselines, baseline_seed, cache, steps):
     """Leakage of the synthetic records, then of as many baseline records per class.
 
     When the utility settings already made baseline records with the same budget (a ratio
@@ -297,6 +335,12 @@ def _privacy(real, train_c, synth_c, schema, baselines, baseline_seed, cache, st
         records = cached_baseline(method, train_c, schema, additions, baseline_seed, cache)
         results.append(_leakage.measure_leakage(real, records, LABELS[method]))
     return results, notes
+
+
+def _warned(notes: list[str]) -> list[str]:
+    """``notes``, each issued as a SynthaugWarning first."""
+    _warn(notes)
+    return notes
 
 
 def _warn(notes: Sequence[str]) -> None:

@@ -15,7 +15,7 @@ Settings (training sets), each scored on the same real test set:
   same budget. Baseline records are made once per ratio (like the synthetic table, they are a
   fixed set); each seed redraws the synthetic subset and reseeds the classifiers.
 
-Classifiers (pluggable): a name -> scikit-learn estimator mapping. A ``Pipeline`` gets the raw
+Classifiers (pluggable, :mod:`.classifiers`): a name -> scikit-learn estimator mapping. A ``Pipeline`` gets the raw
 feature table; any other estimator is wrapped after the default preprocessing (median
 imputation with a missing indicator, standard scaling, one-hot encoding), dense for an estimator
 whose scikit-learn tags do not say it takes sparse input (GaussianNB, LDA, gradient boosting). Defaults: logistic
@@ -40,13 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, clone
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
 from .._errors import DataError
@@ -55,93 +49,14 @@ from .._text import one_line, quoted
 from . import stats as _stats
 from .baselines import baseline_records, smote_problem
 from .canonical import encode_labels
+from .classifiers import default_classifiers as default_classifiers  # re-exported: the package's lazy names
+from .classifiers import fit_predict
 from .metrics import METRICS, bootstrap_weights, weighted_scores
 from .results import Estimate, Uplift, UtilityResult
 from .subsample import cap_option
 from .tables import TableSchema
 
 Progress = Callable[[str], None]
-
-
-def preprocessor(schema: TableSchema, encoding: str = "onehot", dense: bool = False) -> ColumnTransformer:
-    """Numerics: median imputation + missing indicator (+ scaling for one-hot); categoricals.
-
-    The one-hot output is sparse when mostly zeros (lbfgs is ~3x faster on it), unless ``dense``
-    (for a classifier that takes no sparse input, see :func:`accepts_sparse`).
-    """
-    numeric = [SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)]
-    if encoding == "onehot":
-        numeric.append(StandardScaler())
-        cat = OneHotEncoder(handle_unknown="ignore", sparse_output=not dense)
-    else:
-        cat = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
-    return ColumnTransformer(
-        [("num", make_pipeline(*numeric), list(schema.numeric)), ("cat", cat, list(schema.categorical))],
-        verbose_feature_names_out=False,
-        sparse_threshold=0.0 if dense else 0.3,
-    )
-
-
-def accepts_sparse(estimator: BaseEstimator) -> bool:
-    """Whether scikit-learn's tags say ``estimator`` takes sparse input; False when they cannot tell
-    (no tags, scikit-learn before 1.6): dense input suits every classifier."""
-    try:
-        from sklearn.utils import get_tags
-    except ImportError:
-        return False
-    try:
-        return bool(get_tags(estimator).input_tags.sparse)
-    except (AttributeError, TypeError, ValueError):  # an estimator without __sklearn_tags__
-        return False
-
-
-SEED_FREE = ("logistic_regression",)
-"""Default classifiers whose fit does not depend on the seed (lbfgs is deterministic)."""
-
-
-def default_classifiers(schema: TableSchema) -> dict[str, Pipeline]:
-    """Logistic regression, random forest and histogram gradient boosting pipelines."""
-    return {
-        "logistic_regression": make_pipeline(preprocessor(schema, "onehot"), LogisticRegression(max_iter=2000)),
-        "random_forest": make_pipeline(
-            preprocessor(schema, "ordinal"),
-            RandomForestClassifier(n_estimators=50, min_samples_leaf=3, max_samples=0.5, random_state=0),
-        ),
-        "hist_gradient_boosting": make_pipeline(
-            preprocessor(schema, "ordinal"), HistGradientBoostingClassifier(random_state=0)
-        ),
-    }
-
-
-def resolve_classifiers(
-    classifiers: Mapping[str, BaseEstimator] | None, schema: TableSchema
-) -> dict[str, BaseEstimator]:
-    """Defaults, or the user's estimators (non-pipelines get the one-hot preprocessing)."""
-    if classifiers is None:
-        return default_classifiers(schema)
-    if not isinstance(classifiers, Mapping):
-        raise DataError("classifiers must be a dict of name -> estimator, e.g. {'knn': KNeighborsClassifier()}, "
-                        f"got {type(classifiers).__name__}")
-    if not classifiers:
-        raise DataError("classifiers: give at least one estimator (or None for the defaults)")
-    out = {}
-    for name, estimator in classifiers.items():
-        _check_classifier(name, estimator)
-        if not isinstance(estimator, Pipeline):
-            estimator = make_pipeline(preprocessor(schema, "onehot", dense=not accepts_sparse(estimator)), estimator)
-        out[str(name)] = estimator
-    return out
-
-
-def _check_classifier(name: str, estimator: object) -> None:
-    """A DataError for a class given instead of an instance, or an estimator without class probabilities."""
-    if isinstance(estimator, type):
-        raise DataError(f"classifier {name!r}: pass an instance, e.g. {estimator.__name__}(), not the class")
-    if not hasattr(estimator, "fit"):
-        raise DataError(f"classifier {name!r} needs a fit method; got {type(estimator).__name__}")
-    if not hasattr(estimator, "predict_proba"):  # a Pipeline has it when its last step has
-        raise DataError(f"classifier {name!r} ({type(estimator).__name__}) has no predict_proba, which the ROC AUC "
-                        "needs: use e.g. SVC(probability=True), or wrap it in CalibratedClassifierCV(...)")
 
 
 @dataclass
@@ -304,36 +219,54 @@ def run_utility(
     weights = np.vstack(
         [np.ones((1, len(test)), np.float32), bootstrap_weights(len(test), n_boot, numpy_generator(seed))]
     )
+    fitter = _Fitter(classifiers, test, features or schema, y_test, weights, vocabulary, seed_free, n_jobs)
     boot: dict[str, dict[str, list[dict[str, np.ndarray]]]] = {}
     added: dict[str, list[int]] = {}
     notes: list[str] = []
-    parallel = Parallel(n_jobs=n_jobs, backend="threading")
-    fitted: dict = {}  # (classifier, table hash) or (classifier, setting, seed) -> scores
     for s_index, s in enumerate(seeds):
         if progress:
             progress(f"utility: seed {s_index + 1} of {len(seeds)}")
         settings, seed_notes = training_sets(train, synthetic, schema, ratios, baselines, s, baseline_seed, cache,
                                              n_table)
         notes.extend(n for n in seed_notes if n not in notes)
-        frames = {setting.key: _recode(setting.frame, vocabulary) for setting in settings}
-        jobs = [(setting, name, estimator) for setting in settings for name, estimator in classifiers.items()]
-        keys = [
-            (name, _table_hash(frames[setting.key])) if name in seed_free else (name, setting.key, s)
-            for setting, name, _ in jobs
-        ]
-        todo = [i for i, key in enumerate(keys) if key not in fitted]
-        with threadpool_limits(limits=1) if n_jobs > 1 else contextlib.nullcontext():
-            scores = parallel(
-                delayed(_fit_score)(jobs[i][1], jobs[i][0].key, jobs[i][2], frames[jobs[i][0].key], test,
-                                    features or schema, s, y_test, weights)
-                for i in todo
-            )
-        fitted.update({keys[i]: score for i, score in zip(todo, scores, strict=True)})
-        for (setting, name, _), key in zip(jobs, keys, strict=True):
-            boot.setdefault(setting.key, {}).setdefault(name, []).append(fitted[key])
+        for key, name, scores in fitter.scores(settings, s):
+            boot.setdefault(key, {}).setdefault(name, []).append(scores)
         for setting in settings:
             added.setdefault(setting.key, []).append(setting.added)
     return _summarise(boot, added, list(classifiers), seeds, primary_metric, seed, notes)
+
+
+class _Fitter:
+    """Fits every classifier on the training tables of one seed at a time and scores it on the test set.
+
+    The fits of a seed run in ``n_jobs`` threads (each with single-threaded BLAS and OpenMP when
+    there are several). A classifier named in ``seed_free`` is fitted once per distinct training
+    table: its scores are reused for the same table under another seed or setting.
+    """
+
+    def __init__(self, classifiers: Mapping[str, BaseEstimator], test: pd.DataFrame, schema: TableSchema,
+                 y_test: np.ndarray, weights: np.ndarray, vocabulary: dict[str, pd.Index] | None,
+                 seed_free: Collection[str], n_jobs: int) -> None:
+        self.classifiers, self.test, self.schema, self.y_test, self.weights = classifiers, test, schema, y_test, weights
+        self.vocabulary, self.seed_free, self.n_jobs = vocabulary, seed_free, n_jobs
+        self.parallel = Parallel(n_jobs=n_jobs, backend="threading")
+        self.fitted: dict = {}  # (classifier, table hash) or (classifier, setting, seed) -> scores
+
+    def scores(self, settings: Sequence[_Setting], seed: int) -> list[tuple[str, str, dict[str, np.ndarray]]]:
+        """(setting, classifier, scores) for every setting and classifier, in that order."""
+        frames = {setting.key: _recode(setting.frame, self.vocabulary) for setting in settings}
+        jobs = [(setting.key, name, estimator) for setting in settings for name, estimator in self.classifiers.items()]
+        keys = [(name, _table_hash(frames[key])) if name in self.seed_free else (name, key, seed)
+                for key, name, _ in jobs]
+        todo = [i for i, key in enumerate(keys) if key not in self.fitted]
+        with threadpool_limits(limits=1) if self.n_jobs > 1 else contextlib.nullcontext():
+            scores = self.parallel(
+                delayed(_fit_score)(jobs[i][1], jobs[i][0], jobs[i][2], frames[jobs[i][0]], self.test, self.schema,
+                                    seed, self.y_test, self.weights)
+                for i in todo
+            )
+        self.fitted.update({keys[i]: score for i, score in zip(todo, scores, strict=True)})
+        return [(key, name, self.fitted[fit]) for (key, name, _), fit in zip(jobs, keys, strict=True)]
 
 
 def _table_hash(frame: pd.DataFrame) -> str:
@@ -364,21 +297,6 @@ def _fit_score(name, setting, estimator, frame, test, schema, seed, y_test, weig
     except Exception as exc:  # a user's estimator can raise anything; the original stays chained
         raise DataError(f"classifier {name!r} failed on {setting}: {type(exc).__name__}: {one_line(exc)}") from exc
     return weighted_scores(y_test, proba, weights)
-
-
-def fit_predict(
-    estimator: BaseEstimator, frame: pd.DataFrame, test: pd.DataFrame, schema: TableSchema, seed: int
-) -> np.ndarray:
-    """Fit a clone of ``estimator`` on ``frame`` and return (n_test, K) class probabilities."""
-    model = clone(estimator)
-    seeds = {k: seed % (2**32) for k in model.get_params() if k.endswith("random_state")}
-    model.set_params(**seeds)
-    features = list(schema.features)
-    model.fit(frame[features], encode_labels(frame[schema.target], schema))
-    proba = np.asarray(model.predict_proba(test[features]), dtype=np.float64)
-    full = np.zeros((len(test), len(schema.classes)))
-    full[:, np.asarray(model.classes_, dtype=np.int64)] = proba
-    return full
 
 
 def _summarise(boot, added, classifiers, seeds, primary_metric, seed, notes) -> UtilityResult:

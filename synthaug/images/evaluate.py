@@ -14,8 +14,8 @@ training code.
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -30,6 +30,8 @@ from .arrays import check_labels, convert_channels, prepare_images, resize_batch
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
 from .folder import read_images
 from .grid import image_grid
+from .judge import judge_accuracy, judge_folds, weak_judge_note
+from .judge import judge_accuracy_text as judge_accuracy_text  # re-exported: the CLI imports it from here
 from .metrics import class_diversity, count_shared, duplicated_share, frechet_distance, nearest_distances
 from .notes import (
     CLOSE_CHANCE,
@@ -47,7 +49,6 @@ from .report import render_html
 
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
 JUDGES = ("train", "train+test")
-JUDGE_SKILL = 0.5  # a judge is weak below halfway from chance to 100% on real test images it did not train on
 JUDGE_FOLDS = 3  # judge="train+test": its accuracy is cross-validated over the test images in this many folds
 REPORT_VERSION = 2  # 2: quality.judge.accuracy is on test images the judge did not train on (1, unversioned:
 #                     test_accuracy, on test images the default judge had trained on)
@@ -82,68 +83,130 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
                    n_pairs=n_pairs, grid_columns=grid_columns)
     random_state = draw_seed(random_state)  # -1 reached numpy; 1.5 was taken as 1 (check_seed refuses both)
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
-    n_classes, size = len(classes), x_tr.shape[1]
-    n_shared = count_shared(x_te, x_tr)
-    n_test_copies = count_test_copies(x_sy, x_tr, x_te)
-    notes = absent_test_class_notes(y_te, classes) + synthetic_notes(y_sy, classes) + [
-        n for n in (seeds_note(int(seeds)), overlap_note(n_shared, x_te),
-                    copied_test_note(n_test_copies, x_sy, x_te, judge)) if n]
-    for note in notes:
-        warn(note)
-    conditions = CONDITIONS if len(np.unique(y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
-    seed_list = [child_seed(random_state, s) for s in range(int(seeds))]
+    sets = _Sets(x_tr, y_tr, x_te, y_te, x_sy, y_sy, classes)
+    n_shared, n_test_copies = count_shared(x_te, x_tr), count_test_copies(x_sy, x_tr, x_te)
+    notes = _warned(_input_notes(sets, int(seeds), n_shared, n_test_copies, judge))
+    training = _Training(steps, batch_size, real_share, [child_seed(random_state, s) for s in range(int(seeds))])
     folds = judge_folds(y_te, JUDGE_FOLDS, child_seed(random_state, 997)) if judge == "train+test" else None
-    n_judges = 1 + (0 if folds is None else int(folds.max()) + 1)
-    with progress_bar(len(conditions) * len(seed_list) + n_judges, "evaluating", verbose) as bar:
-        accuracy = {}
-        for condition in conditions:
-            sources = condition_sources(condition, x_tr, y_tr, x_sy, y_sy, real_share, size)
-            scores = []
-            for seed in seed_list:
-                model = train_classifier(sources, n_classes, steps, batch_size, seed)
-                scores.append(float(np.mean(predict(model, x_te)[1] == y_te)))
-                bar.advance(1, status=condition)
-            accuracy[condition] = summarise(scores)
-        judge_x = x_tr if judge == "train" else np.concatenate([x_tr, x_te])
-        judge_y = y_tr if judge == "train" else np.concatenate([y_tr, y_te])
-        judge_model = train_classifier([Source(judge_x, judge_y, 1.0)], n_classes, steps, batch_size,
-                                       child_seed(random_state, 999))
-        bar.advance(1, status="judge")
-        if folds is None:  # the judge never saw the test images
-            held_out = predict(judge_model, x_te)[1]
-        else:
-            held_out = cross_validated_predictions(x_tr, y_tr, x_te, y_te, folds, n_classes, steps, batch_size,
-                                                   child_seed(random_state, 998), bar)
-    judge_score = judge_accuracy(held_out, y_te, folds)
+    with progress_bar(_n_trainings(sets, training, folds), "evaluating", verbose) as bar:
+        accuracy = {condition: _condition_accuracy(condition, sets, training, bar) for condition in _conditions(sets)}
+        judged = _train_judge(sets, training, folds, random_state, bar)
     leak = privacy(x_sy, x_tr, x_te, n_pairs)
-    if note := training_copies_note(leak, len(x_sy), x_sy.shape[1]):
-        notes.append(note)
-        warn(note)
-    if judge_score["weak"]:
-        notes.append(weak_judge_note(judge_score))
-        warn(notes[-1])
+    notes += _warned([training_copies_note(leak, len(x_sy), x_sy.shape[1]),
+                      weak_judge_note(judged.score) if judged.score["weak"] else None])
     report = {
         "version": REPORT_VERSION,
         "classes": [str(c) for c in classes],
-        "sizes": {"train": len(x_tr), "test": len(x_te), "synthetic": len(x_sy), "image_size": int(size),
+        "sizes": {"train": len(x_tr), "test": len(x_te), "synthetic": len(x_sy), "image_size": int(x_tr.shape[1]),
                   "channels": int(x_tr.shape[-1])},
         "settings": {"seeds": int(seeds), "steps": int(steps), "batch_size": int(batch_size),
                      "real_share": float(real_share), "judge": judge, "random_state": random_state},
         "accuracy": accuracy,
         "uplift": uplift(accuracy),
-        "quality": {**quality(judge_model, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes), "judge": judge_score},
-        "privacy": {**leak, "test_in_train": n_shared,
-                    "synthetic_copies_of_test": n_test_copies},
+        "quality": {**quality(judged.model, x_sy, y_sy, judged.x, judged.y, x_tr, x_te, classes),
+                    "judge": judged.score},
+        "privacy": {**leak, "test_in_train": n_shared, "synthetic_copies_of_test": n_test_copies},
         "notes": notes,
     }
-    pictures = {"samples": sample_grid(x_sy, y_sy, n_classes, grid_columns)}
+    pictures = _report_pictures(report, sets, grid_columns, n_pairs)
+    if out_dir is not None:
+        write_report(report, pictures, Path(out_dir))
+    return report
+
+
+class _Sets(NamedTuple):
+    """The three image sets from :func:`load_sets`: images (N, H, W, C) and class codes (N,), and the classes."""
+
+    x_tr: np.ndarray
+    y_tr: np.ndarray
+    x_te: np.ndarray
+    y_te: np.ndarray
+    x_sy: np.ndarray
+    y_sy: np.ndarray
+    classes: np.ndarray
+
+
+class _Training(NamedTuple):
+    """How every classifier trains: ``steps`` batches of ``batch_size``, once per seed of ``seeds``."""
+
+    steps: int
+    batch_size: int
+    real_share: float
+    seeds: list[int]
+
+
+class _Judge(NamedTuple):
+    """The CAS judge, the real images it trained on, and its accuracy (:func:`judge_accuracy`)."""
+
+    model: object
+    x: np.ndarray
+    y: np.ndarray
+    score: dict
+
+
+def _input_notes(sets: _Sets, seeds: int, n_shared: int, n_test_copies: int, judge: str) -> list[str]:
+    """Caveats on the inputs: classes a set lacks, few seeds, test images in train, synthetic copies of them."""
+    return absent_test_class_notes(sets.y_te, sets.classes) + synthetic_notes(sets.y_sy, sets.classes) + [
+        n for n in (seeds_note(seeds), overlap_note(n_shared, sets.x_te),
+                    copied_test_note(n_test_copies, sets.x_sy, sets.x_te, judge)) if n]
+
+
+def _warned(notes: list[str | None]) -> list[str]:
+    """The notes given (None: no note), each issued as a SynthaugWarning first."""
+    notes = [note for note in notes if note]
+    for note in notes:
+        warn(note)
+    return notes
+
+
+def _conditions(sets: _Sets) -> tuple[str, ...]:
+    return CONDITIONS if len(np.unique(sets.y_sy)) >= 2 else CONDITIONS[:-1]  # one class: no synthetic-only
+
+
+def _n_trainings(sets: _Sets, training: _Training, folds: np.ndarray | None) -> int:
+    """Classifiers to train: one per condition and seed, the judge, and one per judge fold."""
+    return len(_conditions(sets)) * len(training.seeds) + 1 + (0 if folds is None else int(folds.max()) + 1)
+
+
+def _condition_accuracy(condition: str, sets: _Sets, training: _Training, bar) -> dict:
+    """Test accuracy of a classifier trained under ``condition``, one per seed, summarised."""
+    x_tr, y_tr, x_sy, y_sy = sets.x_tr, sets.y_tr, sets.x_sy, sets.y_sy
+    sources = condition_sources(condition, x_tr, y_tr, x_sy, y_sy, training.real_share, x_tr.shape[1])
+    scores = []
+    for seed in training.seeds:
+        model = train_classifier(sources, len(sets.classes), training.steps, training.batch_size, seed)
+        scores.append(float(np.mean(predict(model, sets.x_te)[1] == sets.y_te)))
+        bar.advance(1, status=condition)
+    return summarise(scores)
+
+
+def _train_judge(sets: _Sets, training: _Training, folds: np.ndarray | None, random_state: int, bar) -> _Judge:
+    """The CAS judge, trained on the training images (``folds`` None: ``judge="train"``) or on the training
+    and test images (``folds`` of the test images), and its accuracy on test images it did not train on."""
+    x_tr, y_tr, x_te, y_te, n_classes = sets.x_tr, sets.y_tr, sets.x_te, sets.y_te, len(sets.classes)
+    judge_x = x_tr if folds is None else np.concatenate([x_tr, x_te])
+    judge_y = y_tr if folds is None else np.concatenate([y_tr, y_te])
+    model = train_classifier([Source(judge_x, judge_y, 1.0)], n_classes, training.steps, training.batch_size,
+                             child_seed(random_state, 999))
+    bar.advance(1, status="judge")
+    if folds is None:  # the judge never saw the test images
+        held_out = predict(model, x_te)[1]
+    else:
+        held_out = cross_validated_predictions(x_tr, y_tr, x_te, y_te, folds, n_classes, training.steps,
+                                               training.batch_size, child_seed(random_state, 998), bar)
+    return _Judge(model, judge_x, judge_y, judge_accuracy(held_out, y_te, folds))
+
+
+def _report_pictures(report: dict, sets: _Sets, grid_columns: int, n_pairs: int) -> dict:
+    """The report's images: a grid of synthetic samples per class and, with ``n_pairs``, the synthetic
+    images nearest to a training image above those images (their distances go into ``report``)."""
+    x_sy, y_sy, x_tr = sets.x_sy, sets.y_sy, sets.x_tr
+    pictures = {"samples": sample_grid(x_sy, y_sy, len(sets.classes), grid_columns)}
     report["privacy"]["closest_pair_distances"] = []  # every key always present: none when the strip is off
     if n_pairs > 0:  # the only real training images the report shows
         pictures["closest_pairs"], distances = closest_pairs(x_sy, x_tr, n_pairs)
         report["privacy"]["closest_pair_distances"] = distances.tolist()
-    if out_dir is not None:
-        write_report(report, pictures, Path(out_dir))
-    return report
+    return pictures
 
 
 def check_settings(*, seeds, steps, batch_size, real_share, judge, n_pairs, grid_columns) -> None:
@@ -262,19 +325,6 @@ def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:
     }
 
 
-def judge_folds(y: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
-    """A fold number (0 .. ``n_folds`` - 1, fewer for fewer images) for each image, stratified by class.
-
-    The images, sorted by class and shuffled within it, are dealt to the folds in turn: each
-    class is spread over the folds as evenly as it can be, and fold sizes differ by at most one.
-    """
-    order = np.random.default_rng(seed).permutation(len(y))
-    order = order[np.argsort(y[order], kind="stable")]  # by class, in random order within each class
-    folds = np.empty(len(y), dtype=np.int64)
-    folds[order] = np.arange(len(y)) % min(n_folds, len(y))
-    return folds
-
-
 def cross_validated_predictions(x_tr, y_tr, x_te, y_te, folds: np.ndarray, n_classes: int, steps: int,
                                 batch_size: int, seed: int, bar) -> np.ndarray:
     """Predicted codes (N_te,) for the test images, each fold by a judge trained on the training
@@ -287,46 +337,6 @@ def cross_validated_predictions(x_tr, y_tr, x_te, y_te, folds: np.ndarray, n_cla
         predicted[out] = predict(model, x_te[out])[1]
         bar.advance(1, status=f"judge fold {k + 1}")
     return predicted
-
-
-def judge_accuracy(predicted: np.ndarray, y_te: np.ndarray, folds: np.ndarray | None) -> dict:
-    """The CAS judge's accuracy on real test images it did not train on, against chance (the most
-    common class's share).
-
-    ``predicted`` are the codes predicted for ``y_te``'s images by judges that did not train on
-    them: the CAS judge itself (``folds`` None) or, by cross-validation, one judge per fold
-    (``folds``, one fold number per image; ``fold_accuracy`` lists each fold's score). ``weak``
-    when it gets less than ``JUDGE_SKILL`` of the way from chance to 100%: it then misses on real
-    images more than half of what a constant guess misses, and a low CAS cannot be told from a
-    judge that has not learned the classes.
-    """
-    right = predicted == y_te
-    accuracy = float(np.mean(right))
-    top, n = int(np.bincount(y_te).max()), len(y_te)
-    chance = top / n
-    needed = chance + JUDGE_SKILL * (1.0 - chance)
-    # exact: in floats 20 of 30 (0.6666...6) fell below the bar 2/3 (0.6666...7) and was called weak
-    weak = Fraction(int(right.sum()), n) < Fraction(top, n) + Fraction(JUDGE_SKILL) * (1 - Fraction(top, n))
-    n_folds = 0 if folds is None else int(folds.max()) + 1
-    per_fold = None if folds is None else [float(np.mean(right[folds == k])) for k in range(n_folds)]
-    return {"accuracy": accuracy, "measured_on": "cross-validation" if n_folds else "test",
-            "folds": n_folds or None,
-            "fold_accuracy": per_fold, "chance": chance, "weak_below": needed, "weak": bool(weak)}
-
-
-def judge_accuracy_text(score: dict) -> str:
-    """Where the judge's accuracy was measured, as the report and CLI say it."""
-    if score["measured_on"] == "test":
-        return "the real test images"
-    return f"real test images it did not train on ({score['folds']}-fold cross-validation)"
-
-
-def weak_judge_note(score: dict) -> str:
-    return (f"the CAS judge is weak: {100 * score['accuracy']:.1f}% accuracy on {judge_accuracy_text(score)} "
-            f"(chance {100 * score['chance']:.1f}%, the most common class's share; wanted "
-            f"{100 * score['weak_below']:.1f}%, halfway from chance to 100%), so a low CAS may be the judge's "
-            "failure rather than the synthetic images'; train the classifiers longer "
-            f"({option_name('steps', '--classifier-steps', 'evaluate.steps')})")
 
 
 def privacy(x_sy, x_tr, x_te, n_pairs: int) -> dict:

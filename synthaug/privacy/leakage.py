@@ -5,7 +5,8 @@ the same population that the generator never saw (the holdout). A risk is report
 statistic with a 95% interval, the value expected when nothing leaks (``null``), and a verdict:
 "leaks" when the whole interval lies more than a tolerance above the null.
 
-Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorised):
+Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorised; each risk's
+statistic, interval and verdict in :mod:`synthaug.evaluate.leakage_measures`):
 
 * ``dcr_share``: share of records whose nearest real row is a training row rather than a
   reference row (ties count one half), size-balanced so that 0.5 is the null whatever the two
@@ -49,9 +50,9 @@ import pandas as pd
 from .._errors import DataError
 from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from ..evaluate import distances as _dist
-from ..evaluate import stats as _stats
 from ..evaluate.canonical import canonical
-from ..evaluate.results import Histogram, LeakageResult, RiskMeasure
+from ..evaluate.leakage_measures import attribute_inference, copy_measures, dcr_share, membership_measures
+from ..evaluate.results import Histogram, LeakageResult
 from ..evaluate.tables import TableSchema, as_names, check_tables
 
 TOLERANCES: Mapping[str, float] = {
@@ -63,10 +64,7 @@ TOLERANCES: Mapping[str, float] = {
     "mia_density": 0.05,
     "attribute_inference": 0.05,
 }
-TAIL_QUANTILE = 0.05
 DENSITY_K = 5
-NUMERIC_MATCH = 0.05  # attribute inference: a numeric guess within 5% of the range succeeds
-_LOG_EPS = 1e-6
 
 
 @dataclass
@@ -151,13 +149,13 @@ def measure_leakage(
     dcr, nndr = d_train[:, 0], _nndr(d_train)
     member_d, member_guess = to_train.back_dist, to_train.back_view_idx
     nonmember_d, nonmember_guess = to_ref.back_dist, to_ref.back_view_idx
-    share = _dcr_share((dcr, i_train[:, 0]), (d_ref[:, 0], i_ref[:, 0]), real, rng, n_boot, confidence, tol)
-    measures = [share, *_copy_measures(dcr, nndr, real, confidence, tol)]
-    measures += _membership_measures(member_d, nonmember_d, real, confidence, tol)
+    share = dcr_share((dcr, i_train[:, 0]), (d_ref[:, 0], i_ref[:, 0]), real, rng, n_boot, confidence, tol)
+    measures = [share, *copy_measures(dcr, nndr, real, confidence, tol)]
+    measures += membership_measures(member_d, nonmember_d, real, confidence, tol)
     for j, column in enumerate(real.sensitive):
         guesses = records[column].to_numpy()
         measures.append(
-            _attribute_inference(
+            attribute_inference(
                 real,
                 column,
                 guesses[member_guess[j]],
@@ -220,154 +218,6 @@ def overall_verdict(verdicts: Sequence[str]) -> str:
     return "inconclusive"
 
 
-def _copy_measures(dcr, nndr, real, confidence, tol) -> list[RiskMeasure]:
-    """Exact copies, near copies and low NNDR: excess over the reference rows' own rates."""
-    near = np.quantile(real.ref_dcr, TAIL_QUANTILE)
-    low = np.nanquantile(real.ref_nndr, TAIL_QUANTILE)
-    exact = _dist.EXACT_TOLERANCE
-    return [
-        _excess(
-            "exact_copies",
-            "exact copies of training rows",
-            dcr <= exact,
-            real.ref_dcr <= exact,
-            confidence,
-            tol["exact_copies"],
-        ),
-        _excess(
-            "near_copies",
-            "closer to a training row than 95% of reference rows",
-            dcr <= near,
-            real.ref_dcr <= near,
-            confidence,
-            tol["near_copies"],
-        ),
-        _excess(
-            "low_nndr",
-            "distance ratio below the reference's 5th percentile",
-            nndr < low,
-            real.ref_nndr < low,
-            confidence,
-            tol["low_nndr"],
-        ),
-    ]
-
-
-def _membership_measures(member_d, nonmember_d, real, confidence, tol) -> list[RiskMeasure]:
-    """AUCs of the distance attack and of the DOMIAS-style density-ratio attack."""
-    return [
-        _auc_measure(
-            "mia_distance",
-            "membership attack AUC (distance to nearest record)",
-            -member_d,
-            -nonmember_d,
-            confidence,
-            tol["mia_distance"],
-        ),
-        _auc_measure(
-            "mia_density",
-            "membership attack AUC (density ratio, DOMIAS-style)",
-            _log(real.member_radius) - _log(member_d),
-            _log(real.nonmember_radius) - _log(nonmember_d),
-            confidence,
-            tol["mia_density"],
-        ),
-    ]
-
-
-def _dcr_share(to_train, to_ref, real, rng, n_boot, confidence, tol) -> RiskMeasure:
-    """Size-balanced share of records nearer a training row, cluster-bootstrapped."""
-    (d_t, i_t), (d_r, i_r) = to_train, to_ref
-    d_t, d_r = np.round(d_t, 12), np.round(d_r, 12)
-    nearer = np.where(d_t < d_r, 1.0, np.where(d_t == d_r, 0.5, 0.0))  # (n,)
-    n_t, n_r = len(real.train_emb), len(real.ref_emb)
-    numer = np.bincount(i_t, weights=nearer, minlength=n_t)
-    denom = np.concatenate([numer, np.bincount(i_r, weights=1.0 - nearer, minlength=n_r)])
-    numer = np.concatenate([numer, np.zeros(n_r)])
-    raw, low, high = _stats.cluster_ratio_bootstrap(numer, denom, rng, n_boot, confidence)
-    # A few records all nearer a training row make every bootstrap replicate 1: the records'
-    # own binomial chance (Wilson) bounds the interval too.
-    wilson_low, wilson_high = _stats.wilson_interval(float(nearer.sum()), len(nearer), confidence)
-    low, high = min(low, wilson_low), max(high, wilson_high)
-    share, low, high = (balanced_share(x, n_t, n_r) for x in (raw, low, high))
-    return RiskMeasure(
-        name="dcr_share",
-        label="share of records closer to a training row than to a reference row",
-        value=share,
-        low=low,
-        high=high,
-        null=0.5,
-        tolerance=tol["dcr_share"],
-        verdict=_stats.verdict_from_interval(low, high, 0.5, tol["dcr_share"]),
-        method=f"cluster bootstrap over real rows ({n_boot}) and Wilson, size-balanced",
-        details={"raw_share": raw, "raw_null": n_t / (n_t + n_r)},
-    )
-
-
-def balanced_share(raw: float, n_train: int, n_reference: int) -> float:
-    """Share nearer a training row rescaled as if both real sets had the same size."""
-    per_train, per_ref = raw / n_train, (1.0 - raw) / n_reference
-    total = per_train + per_ref
-    return float(per_train / total) if total > 0 else float("nan")
-
-
-def _excess(name, label, records_hit, reference_hit, confidence, tolerance) -> RiskMeasure:
-    s1, n1 = float(records_hit.sum()), len(records_hit)
-    s2, n2 = float(reference_hit.sum()), len(reference_hit)
-    diff, low, high = _stats.newcombe_interval(s1, n1, s2, n2, confidence)
-    return RiskMeasure(
-        name=name,
-        label=f"excess share: {label}",
-        value=diff,
-        low=low,
-        high=high,
-        null=0.0,
-        tolerance=tolerance,
-        verdict=_stats.verdict_from_interval(low, high, 0.0, tolerance),
-        method="Newcombe hybrid score",
-        details={"records_rate": s1 / n1, "reference_rate": s2 / n2},
-    )
-
-
-def _auc_measure(name, label, members, nonmembers, confidence, tolerance) -> RiskMeasure:
-    auc, low, high = _stats.auc_interval(members, nonmembers, confidence)
-    return RiskMeasure(
-        name=name,
-        label=label,
-        value=auc,
-        low=low,
-        high=high,
-        null=0.5,
-        tolerance=tolerance,
-        verdict=_stats.verdict_from_interval(low, high, 0.5, tolerance),
-        method="DeLong",
-        details={"members": len(members), "non_members": len(nonmembers)},
-    )
-
-
-def _attribute_inference(real, column, member_guess, nonmember_guess, confidence, tolerance):
-    """Success of guessing ``column`` from the nearest record on members vs non-members."""
-    hit_train = _matches(member_guess, real.train_values[column], real.space, column)
-    hit_ref = _matches(nonmember_guess, real.ref_values[column], real.space, column)
-    measure = _excess(f"attribute_inference[{column}]", "", hit_train, hit_ref, confidence, tolerance)
-    measure.label = f"attribute inference of {column!r} from the other columns"
-    measure.details = {
-        "train_success": measure.details["records_rate"],
-        "reference_success": measure.details["reference_rate"],
-    }
-    return measure
-
-
-def _matches(guess: np.ndarray, truth: np.ndarray, space, column: str) -> np.ndarray:
-    if column in space.numeric:
-        span = space.spans[space.numeric.index(column)]
-        guess, truth = guess.astype(np.float64), truth.astype(np.float64)
-        both_missing = np.isnan(guess) & np.isnan(truth)
-        with np.errstate(invalid="ignore"):
-            return both_missing | (np.abs(guess - truth) <= NUMERIC_MATCH * span)
-    return pd.Series(guess).to_numpy() == pd.Series(truth).to_numpy()
-
-
 def _reference_radii(train_emb, ref_emb, rng) -> tuple[np.ndarray, np.ndarray]:
     """Cross-fitted k-NN radius among reference rows for members and non-members."""
     half = rng.permutation(len(ref_emb)) % 2 == 0  # (n_ref,) two halves
@@ -389,10 +239,6 @@ def _nndr(d: np.ndarray) -> np.ndarray:
         return np.full(len(d), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(d[:, 1] > 0, d[:, 0] / d[:, 1], 1.0)
-
-
-def _log(d: np.ndarray) -> np.ndarray:
-    return np.log(d + _LOG_EPS)
 
 
 def _percentiles(values: np.ndarray) -> dict[str, float]:

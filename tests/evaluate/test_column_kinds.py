@@ -13,8 +13,8 @@ from synthaug import DataError
 from synthaug.cli import app
 from synthaug.evaluate import evaluate
 from synthaug.evaluate.canonical import canonical
+from synthaug.evaluate.classifiers import preprocessor
 from synthaug.evaluate.tables import check_tables
-from synthaug.evaluate.utility import preprocessor
 from synthaug.privacy import assess_leakage
 from tests.conftest import ZIPS, make_zip_table
 

@@ -8,16 +8,9 @@ from sklearn.pipeline import Pipeline
 
 from synthaug import DataError
 from synthaug.evaluate.canonical import canonical
+from synthaug.evaluate.classifiers import accepts_sparse, fit_predict, resolve_classifiers
 from synthaug.evaluate.tables import check_tables
-from synthaug.evaluate.utility import (
-    accepts_sparse,
-    additions_for,
-    capped_ratios,
-    fit_predict,
-    resolve_classifiers,
-    run_utility,
-    stratified_draw,
-)
+from synthaug.evaluate.utility import additions_for, capped_ratios, run_utility, stratified_draw
 
 
 def _canonical(frames, target="label"):

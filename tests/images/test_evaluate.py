@@ -142,7 +142,7 @@ def test_a_single_class_synthetic_set_skips_synthetic_only_training(tmp_path):
 @pytest.mark.parametrize(("predicted", "accuracy", "weak"), [([0, 0, 0, 0], 0.5, True), ([0, 0, 1, 1], 0.75, False),
                                                            ([1, 0, 1, 1], 0.5, True)])
 def test_judge_accuracy_against_chance_by_hand(predicted, accuracy, weak):
-    from synthaug.images.evaluate import judge_accuracy
+    from synthaug.images.judge import judge_accuracy
 
     y_te = np.array([0, 0, 1, 2])  # chance: the most common class's share, 2/4; weak below 0.5 + 0.5 * 0.5
     score = judge_accuracy(np.array(predicted), y_te, None)
@@ -156,7 +156,7 @@ def test_judge_accuracy_against_chance_by_hand(predicted, accuracy, weak):
 
 def test_a_judge_exactly_halfway_from_chance_is_not_weak():
     """20 of 30 right over 3 equal classes is 2/3, the bar itself; in floats 0.6666...6 < 0.6666...7 said weak."""
-    from synthaug.images.evaluate import judge_accuracy
+    from synthaug.images.judge import judge_accuracy
 
     y_te = np.repeat([0, 1, 2], 10)
     predicted = np.where(np.arange(30) < 20, y_te, (y_te + 1) % 3)
@@ -165,7 +165,7 @@ def test_a_judge_exactly_halfway_from_chance_is_not_weak():
 
 
 def test_judge_folds_spread_each_class_and_are_seeded():
-    from synthaug.images.evaluate import judge_folds
+    from synthaug.images.judge import judge_folds
 
     y = np.array([2, 0, 0, 1, 0, 1, 2, 0, 1])
     folds = judge_folds(y, 3, seed=5)

@@ -10,9 +10,10 @@ from sklearn.datasets import load_breast_cancer
 
 from synthaug.evaluate.baselines import smote_records
 from synthaug.evaluate.canonical import canonical
+from synthaug.evaluate.leakage_measures import balanced_share
 from synthaug.evaluate.tables import check_tables
 from synthaug.privacy import assess_leakage
-from synthaug.privacy.leakage import _nndr, balanced_share
+from synthaug.privacy.leakage import _nndr
 
 
 def _population(n: int, seed: int = 0) -> pd.DataFrame:

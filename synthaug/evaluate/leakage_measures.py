@@ -1,0 +1,178 @@
+"""The risks of :mod:`synthaug.privacy.leakage`, each a statistic with its 95% interval, the value
+expected when nothing leaks, a tolerance and a verdict, computed from the nearest-neighbour
+distances and matches leakage has already found (see that module's docstring for what each means)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from . import distances as _dist
+from . import stats as _stats
+from .results import RiskMeasure
+
+if TYPE_CHECKING:
+    from ..privacy.leakage import RealReference
+
+TAIL_QUANTILE = 0.05
+NUMERIC_MATCH = 0.05  # attribute inference: a numeric guess within 5% of the range succeeds
+_LOG_EPS = 1e-6
+
+
+def dcr_share(to_train: tuple[np.ndarray, np.ndarray], to_ref: tuple[np.ndarray, np.ndarray], real: RealReference,
+              rng: np.random.Generator, n_boot: int, confidence: float, tol: Mapping[str, float]) -> RiskMeasure:
+    """Size-balanced share of records nearer a training row, cluster-bootstrapped."""
+    (d_t, i_t), (d_r, i_r) = to_train, to_ref
+    d_t, d_r = np.round(d_t, 12), np.round(d_r, 12)
+    nearer = np.where(d_t < d_r, 1.0, np.where(d_t == d_r, 0.5, 0.0))  # (n,)
+    n_t, n_r = len(real.train_emb), len(real.ref_emb)
+    numer = np.bincount(i_t, weights=nearer, minlength=n_t)
+    denom = np.concatenate([numer, np.bincount(i_r, weights=1.0 - nearer, minlength=n_r)])
+    numer = np.concatenate([numer, np.zeros(n_r)])
+    raw, low, high = _stats.cluster_ratio_bootstrap(numer, denom, rng, n_boot, confidence)
+    # A few records all nearer a training row make every bootstrap replicate 1: the records'
+    # own binomial chance (Wilson) bounds the interval too.
+    wilson_low, wilson_high = _stats.wilson_interval(float(nearer.sum()), len(nearer), confidence)
+    low, high = min(low, wilson_low), max(high, wilson_high)
+    share, low, high = (balanced_share(x, n_t, n_r) for x in (raw, low, high))
+    return RiskMeasure(
+        name="dcr_share",
+        label="share of records closer to a training row than to a reference row",
+        value=share,
+        low=low,
+        high=high,
+        null=0.5,
+        tolerance=tol["dcr_share"],
+        verdict=_stats.verdict_from_interval(low, high, 0.5, tol["dcr_share"]),
+        method=f"cluster bootstrap over real rows ({n_boot}) and Wilson, size-balanced",
+        details={"raw_share": raw, "raw_null": n_t / (n_t + n_r)},
+    )
+
+
+def balanced_share(raw: float, n_train: int, n_reference: int) -> float:
+    """Share nearer a training row rescaled as if both real sets had the same size."""
+    per_train, per_ref = raw / n_train, (1.0 - raw) / n_reference
+    total = per_train + per_ref
+    return float(per_train / total) if total > 0 else float("nan")
+
+
+def copy_measures(dcr: np.ndarray, nndr: np.ndarray, real: RealReference, confidence: float,
+                  tol: Mapping[str, float]) -> list[RiskMeasure]:
+    """Exact copies, near copies and low NNDR: excess over the reference rows' own rates."""
+    near = np.quantile(real.ref_dcr, TAIL_QUANTILE)
+    low = np.nanquantile(real.ref_nndr, TAIL_QUANTILE)
+    exact = _dist.EXACT_TOLERANCE
+    return [
+        _excess(
+            "exact_copies",
+            "exact copies of training rows",
+            dcr <= exact,
+            real.ref_dcr <= exact,
+            confidence,
+            tol["exact_copies"],
+        ),
+        _excess(
+            "near_copies",
+            "closer to a training row than 95% of reference rows",
+            dcr <= near,
+            real.ref_dcr <= near,
+            confidence,
+            tol["near_copies"],
+        ),
+        _excess(
+            "low_nndr",
+            "distance ratio below the reference's 5th percentile",
+            nndr < low,
+            real.ref_nndr < low,
+            confidence,
+            tol["low_nndr"],
+        ),
+    ]
+
+
+def membership_measures(member_d: np.ndarray, nonmember_d: np.ndarray, real: RealReference, confidence: float,
+                        tol: Mapping[str, float]) -> list[RiskMeasure]:
+    """AUCs of the distance attack and of the DOMIAS-style density-ratio attack."""
+    return [
+        _auc_measure(
+            "mia_distance",
+            "membership attack AUC (distance to nearest record)",
+            -member_d,
+            -nonmember_d,
+            confidence,
+            tol["mia_distance"],
+        ),
+        _auc_measure(
+            "mia_density",
+            "membership attack AUC (density ratio, DOMIAS-style)",
+            _log(real.member_radius) - _log(member_d),
+            _log(real.nonmember_radius) - _log(nonmember_d),
+            confidence,
+            tol["mia_density"],
+        ),
+    ]
+
+
+def _excess(name, label, records_hit, reference_hit, confidence, tolerance) -> RiskMeasure:
+    s1, n1 = float(records_hit.sum()), len(records_hit)
+    s2, n2 = float(reference_hit.sum()), len(reference_hit)
+    diff, low, high = _stats.newcombe_interval(s1, n1, s2, n2, confidence)
+    return RiskMeasure(
+        name=name,
+        label=f"excess share: {label}",
+        value=diff,
+        low=low,
+        high=high,
+        null=0.0,
+        tolerance=tolerance,
+        verdict=_stats.verdict_from_interval(low, high, 0.0, tolerance),
+        method="Newcombe hybrid score",
+        details={"records_rate": s1 / n1, "reference_rate": s2 / n2},
+    )
+
+
+def _auc_measure(name, label, members, nonmembers, confidence, tolerance) -> RiskMeasure:
+    auc, low, high = _stats.auc_interval(members, nonmembers, confidence)
+    return RiskMeasure(
+        name=name,
+        label=label,
+        value=auc,
+        low=low,
+        high=high,
+        null=0.5,
+        tolerance=tolerance,
+        verdict=_stats.verdict_from_interval(low, high, 0.5, tolerance),
+        method="DeLong",
+        details={"members": len(members), "non_members": len(nonmembers)},
+    )
+
+
+def attribute_inference(real: RealReference, column: str, member_guess: np.ndarray, nonmember_guess: np.ndarray,
+                        confidence: float, tolerance: float) -> RiskMeasure:
+    """Success of guessing ``column`` from the nearest record on members vs non-members."""
+    hit_train = _matches(member_guess, real.train_values[column], real.space, column)
+    hit_ref = _matches(nonmember_guess, real.ref_values[column], real.space, column)
+    measure = _excess(f"attribute_inference[{column}]", "", hit_train, hit_ref, confidence, tolerance)
+    measure.label = f"attribute inference of {column!r} from the other columns"
+    measure.details = {
+        "train_success": measure.details["records_rate"],
+        "reference_success": measure.details["reference_rate"],
+    }
+    return measure
+
+
+def _matches(guess: np.ndarray, truth: np.ndarray, space, column: str) -> np.ndarray:
+    if column in space.numeric:
+        span = space.spans[space.numeric.index(column)]
+        guess, truth = guess.astype(np.float64), truth.astype(np.float64)
+        both_missing = np.isnan(guess) & np.isnan(truth)
+        with np.errstate(invalid="ignore"):
+            return both_missing | (np.abs(guess - truth) <= NUMERIC_MATCH * span)
+    return pd.Series(guess).to_numpy() == pd.Series(truth).to_numpy()
+
+
+def _log(d: np.ndarray) -> np.ndarray:
+    return np.log(d + _LOG_EPS)

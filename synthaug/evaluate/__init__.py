@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_attributes as _lazy_attributes
 
 if TYPE_CHECKING:
+    from .classifiers import default_classifiers
     from .core import evaluate
     from .report import render_html, write_report
     from .results import (
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
         Uplift,
         UtilityResult,
     )
-    from .utility import default_classifiers
 
 # public name -> the submodule that defines it
 _LAZY = {
@@ -36,7 +36,7 @@ _LAZY = {
     "RiskMeasure": ".results",
     "Uplift": ".results",
     "UtilityResult": ".results",
-    "default_classifiers": ".utility",
+    "default_classifiers": ".classifiers",
     "evaluate": ".core",
     "render_html": ".report",
     "write_report": ".report",

@@ -49,7 +49,6 @@ from .._text import one_line, quoted
 from . import stats as _stats
 from .baselines import baseline_records, smote_problem
 from .canonical import encode_labels
-from .classifiers import default_classifiers as default_classifiers  # re-exported: the package's lazy names
 from .classifiers import fit_predict
 from .metrics import METRICS, bootstrap_weights, weighted_scores
 from .results import Estimate, Uplift, UtilityResult

@@ -3,21 +3,22 @@ synthetic records, and how to evaluate or release them. ``synthaug run`` execute
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ._checks import is_real, is_whole
 from ._errors import DataError
-from ._gates import limit_problem
 from ._overrides import check_params, parse_value
 from ._provenance import DIGESTED
 from ._random import check_seed
+from ._recipe_toml import to_toml  # noqa: F401 (here since before it moved)
+from ._recipe_values import (
+    SKLEARN_TABLES,  # noqa: F401 (here since before it moved)
+    value_problem,
+)
 from ._text import RECIPE, closest_name, options_named_for
 from .io import TABLE_SUFFIXES, table_suffix
-from .sampling import MAX_SAMPLE_ROWS
 
 # Every table but [model] has a fixed set of keys and types; [model] takes the constructor's.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
@@ -138,88 +139,11 @@ def validate(recipe: dict, source: str, origins: dict[str, str] | None = None) -
 
 
 def _check_values(recipe: dict, where: Where) -> None:
-    """Values of the right type but out of range, refused before any training (they failed only
-    when sampling, evaluating or releasing, after it), naming the recipe key. Checks that need the
-    data's classes or size are ``_run.check_against_data``'s."""
-    checks = {**VALUES, "share.gates": lambda gates: _gates(gates, recipe["data"].get("target", "target"))}
-    for table, values in recipe.items():
-        for key, value in values.items():
-            problem = checks[f"{table}.{key}"](value) if f"{table}.{key}" in checks else None
-            if problem:
-                raise DataError(f"{where(f'{table}.{key}')}: {table}.{key}: {problem}")
-
-
-def _count(low: int, most: int | None = None):
-    def check(value):
-        if not is_whole(value) or value < low:
-            return f"must be a whole number >= {low}, got {value!r}"
-        if most is not None and value > most:
-            return f"at most {most} rows can be generated, got {value!r}"
-        return None
-
-    return check
-
-
-def _fraction(value):
-    return None if is_real(value) and 0 < value < 1 else f"must be a number between 0 and 1 (exclusive), got {value!r}"
-
-
-def _positive(value):
-    return None if is_real(value) and 0 < value < math.inf else f"must be a positive finite number, got {value!r}"
-
-
-def _per_class(value):
-    counts = value if isinstance(value, dict) else {"": value}
-    for label, count in counts.items():
-        problem = _count(0, MAX_SAMPLE_ROWS)(count)
-        if problem:
-            if not isinstance(value, dict):
-                return problem
-            return f"count for class {label!r}{' ' if problem.startswith('must') else ': '}{problem}"
-    if not any(counts.values()):  # an empty file
-        return f"asks for no synthetic rows at all, got {value!r}"
-    return None
-
-
-def _ratios(value):
-    if not value:
-        return "must list at least one ratio, got []"
-    problem = next(filter(None, map(_positive, value)), None)
-    if problem:
-        return problem
-    names = [f"{r:g}" for r in value]  # evaluate names its settings after them
-    repeated = next((r for r, name in zip(value, names, strict=True) if names.count(name) > 1), None)
-    return f"{repeated:g} is given more than once, got {value!r}" if repeated is not None else None
-
-
-def _baselines(value):
-    from .evaluate.baselines import BASELINES
-
-    unknown = next((b for b in value if b not in BASELINES), None)
-    if unknown is not None:
-        return f"unknown baseline {unknown!r}{closest_name(str(unknown), BASELINES)}; use any of {list(BASELINES)}"
-    repeated = next((b for b in value if value.count(b) > 1), None)
-    return f"{repeated!r} is given more than once, got {value!r}" if repeated is not None else None
-
-
-def _gates(gates: dict, target: str):
-    from .share import gate_measures
-
-    known = gate_measures(target)
-    for name, limit in gates.items():
-        if name not in known:
-            return f"unknown measure {name!r}{closest_name(name, known)}; measures are {', '.join(known)}"
-        if limit_problem(limit, name):
-            return f"{name!r}: {limit_problem(limit, name)}"
-    return None
-
-
-def _limit(measure: str):
-    def check(value):
-        problem = limit_problem(value, measure)
-        return problem and problem.removeprefix("the limit ")
-
-    return check
+    """Values of the right type but out of range, refused before any training, naming the recipe key."""
+    found = value_problem(recipe)
+    if found:
+        key, problem = found
+        raise DataError(f"{where(key)}: {key}: {problem}")
 
 
 def _check_digested(recipe: dict, where: Where) -> None:
@@ -229,44 +153,6 @@ def _check_digested(recipe: dict, where: Where) -> None:
         if not isinstance(recipe.get(table, {}).get(name), str):
             raise DataError(f"{where(f'sha256.{key}', key)}: sha256.\"{key}\" is the SHA-256 of a file, but the "
                             f"recipe's {key} names none; delete it")
-
-
-def _sha256(value):
-    if len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value):
-        return None
-    return f"must be a SHA-256 (64 hexadecimal digits, as synthaug run writes it), got {value!r}"
-
-
-def _test_size(value):  # as _run.split words it for a Python caller
-    return None if 0 < value < 1 else f"must be a share between 0 and 1 (exclusive), got {value!r}"
-
-
-def _rows_per_class(value):
-    return None if value >= 1 else f"must be at least 1, got {value!r}"
-
-
-SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
-
-
-def _dataset(value):
-    if value == "sklearn:digits" or value.removeprefix("sklearn:") in SKLEARN_TABLES:
-        return None
-    return (f"unknown {value!r}; tables are " + ", ".join(f"sklearn:{n}" for n in SKLEARN_TABLES)
-            + ", images sklearn:digits")
-
-
-VALUES = {
-    **{f"sha256.{key}": _sha256 for key in DIGESTED},
-    "data.test_size": _test_size, "data.rows_per_class": _rows_per_class, "data.dataset": _dataset,
-    "sample.n": _count(1, MAX_SAMPLE_ROWS), "sample.per_class": _per_class, "sample.ratio": _positive,
-    "evaluate.seeds": _count(1), "evaluate.steps": _count(1), "evaluate.ratios": _ratios,
-    "evaluate.baselines": _baselines, "evaluate.max_synthetic": _count(100),
-    "share.max_dcr_share": _limit("dcr_share"), "share.max_membership_auc": _limit("membership_auc"),
-    "share.max_exact_copies": _count(0),
-    "share.filter_close": _fraction, "share.holdout": _fraction, "share.n": _count(1, MAX_SAMPLE_ROWS),
-    "share.seeds": _count(1),
-}
-"""Range checks of ``table.key`` values: a phrase saying what is wrong, or None."""
 
 
 def _check_model_values(recipe: dict, where: Where) -> None:
@@ -398,46 +284,3 @@ def model_class(recipe: dict) -> type:
     from .tabular.synthesizer import TabularCGAN
 
     return TabularCGAN
-
-
-def to_toml(recipe: dict) -> str:
-    """The resolved recipe as TOML (tables of strings, numbers, booleans, lists, inline tables)."""
-    lines = []
-    for table, values in recipe.items():
-        lines += [f"[{table}]"] + (SHA256_NOTE if table == "sha256" else [])
-        lines += [f"{_toml_key(key)} = {_toml_value(value)}" if value is not None else
-                  f"# {key} = null (TOML has no null: add --set {table}.{key}=null)"  # "None" would be text
-                  for key, value in values.items()]
-        lines.append("")
-    return "\n".join(lines)
-
-
-SHA256_NOTE = ["# the SHA-256 of each file as this run read it: a rerun of this recipe refuses a file that",
-               "# has changed since (delete its line, or --set sha256.data.path=null, to run on it as it is now)"]
-
-
-def _toml_value(value) -> str:
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)  # inf and nan are TOML too
-    return _toml_string(str(value))
-
-
-TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string: other characters stay as they are (json.dumps wrote an emoji as a
-    surrogate pair, which TOML refuses, and left DEL unescaped, which TOML forbids)."""
-    return '"' + "".join(TOML_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
-                         for c in text) + '"'
-
-
-def _toml_key(key) -> str:
-    key = str(key)
-    return key if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key) else _toml_string(key)

@@ -53,10 +53,11 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
     _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other
     if isinstance(recipe.get("sha256"), dict):  # an unquoted data.path = "..." in [sha256] is read as a table
         recipe["sha256"] = _dotted(recipe["sha256"])
+    read_model = dict(recipe["model"]) if isinstance(recipe.get("model"), dict) else {}
     origins = {}
     for item in overrides:
         origins[_apply_override(recipe, item)] = f"--set {item.strip()}"
-    return validate(recipe, str(path), origins)
+    return validate(recipe, str(path), origins, read_model)
 
 
 def _dotted(values: dict, prefix: str = "") -> dict:
@@ -107,10 +108,13 @@ Where = Callable[..., str]
 first of them a value, else the recipe file."""
 
 
-def validate(recipe: dict, source: str, origins: dict[str, str] | None = None) -> dict:
+def validate(recipe: dict, source: str, origins: dict[str, str] | None = None,
+             read_model: dict | None = None) -> dict:
     """Raise a one-line DataError naming the first unknown table, key or mistyped value, or a key
     this recipe's modality would not use. It begins with ``source`` (the recipe file), or with the
-    ``--set table.key=value`` that gave the key its value (``origins``: ``table.key`` -> that text)."""
+    ``--set table.key=value`` that gave the key its value (``origins``: ``table.key`` -> that text).
+    ``read_model``: the [model] table as the file holds it, before the overrides; with it, an error of
+    the estimator's own checks that names no ``--set`` key names the ``--set`` that made [model] fail."""
     origins = origins or {}
 
     def where(*keys: str) -> str:  # "recipes/adult.toml: model.epochs ..." blamed the file for a --set value
@@ -134,7 +138,7 @@ def validate(recipe: dict, source: str, origins: dict[str, str] | None = None) -
     _check_modality_keys(recipe, where)
     for key, value in recipe.get("model", {}).items():
         check_params(model_class(recipe), {key: value}, f"{where(f'model.{key}')}: model")
-    _check_model_values(recipe, where)
+    _check_model_values(recipe, where, _model_stages(recipe, source, origins, read_model))
     return recipe
 
 
@@ -155,23 +159,61 @@ def _check_digested(recipe: dict, where: Where) -> None:
                             f"recipe's {key} names none; delete it")
 
 
-def _check_model_values(recipe: dict, where: Where) -> None:
-    """The estimator's own parameter checks (run first thing in ``fit``), before the data is read."""
-    estimator = model_class(recipe)(**recipe.get("model", {}))
-    if modality(recipe) == "image":
+def _check_model_values(recipe: dict, where: Where, stages: list[tuple[str, dict]]) -> None:
+    """The estimator's own parameter checks (run first thing in ``fit``), before the data is read. The
+    error names the ``--set`` of a key its message names; else the first of ``stages`` whose [model]
+    fails (``r.toml`` with ``loss = "wgan-gp"`` and ``--set model.dp_epsilon=1``: the ``--set``, though
+    the message names model.loss); else the recipe file."""
+    cls, image = model_class(recipe), modality(recipe) == "image"
+    message = _model_problem(cls, image, recipe.get("model", {}))
+    if message is None:
+        return
+    names = cls(**recipe.get("model", {})).get_params()
+    named = [f"model.{name}" for name in names if re.search(rf"\bmodel\.{name}\b", message)]
+    blamed = where(*named)
+    if blamed == where():  # no key it names came from a --set: which value made [model] fail?
+        blamed = next((origin for origin, model in stages if _fails(cls, image, model)), blamed)
+    raise DataError(f"{blamed}: {message}")
+
+
+def _model_problem(cls: type, image: bool, model: dict) -> str | None:
+    """What the estimator's own checks refuse in a [model] table, naming recipe keys; None if nothing."""
+    if image:
         from .images.params import check_params as check_model
     else:
         from .tabular.params import check_params as check_model
+    estimator = cls(**model)
     try:
         with options_named_for(RECIPE):  # "model.epochs must be >= 1; got -5", not "--epochs ..."
             check_model(estimator.get_params(deep=False))
     except DataError as exc:
         message = str(exc)
         bare = any(message.startswith(name) and message[len(name):][:1] in " :=" for name in estimator.get_params())
-        prefix = "" if message.startswith("model.") else "model." if bare else "[model] "
-        named = (f"model.{name}" for name in estimator.get_params()
-                 if re.search(rf"\bmodel\.{name}\b", prefix + message))  # the --set of a key it names, if any
-        raise DataError(f"{where(*named)}: {prefix}{message}") from None
+        return ("" if message.startswith("model.") else "model." if bare else "[model] ") + message
+    return None
+
+
+def _model_stages(recipe: dict, source: str, origins: dict[str, str], read_model: dict | None) -> list:
+    """``(source, [model] as the file holds it)``, then ``(--set text, [model] after it)`` for each --set of
+    a model key in turn (empty without ``read_model``): the tables :func:`_check_model_values` tries."""
+    if read_model is None:
+        return []
+    model, stages = dict(read_model), [(source, dict(read_model))]
+    for key, origin in origins.items():
+        table, _, name = key.partition(".")
+        if table == "model" and name in recipe.get("model", {}):
+            model[name] = recipe["model"][name]
+            stages.append((origin, dict(model)))
+    return stages
+
+
+def _fails(cls: type, image: bool, model: dict) -> bool:
+    """Whether the estimator's checks refuse ``model``: a value a --set replaced was never type-checked,
+    so a TypeError or ValueError from one is a refusal too."""
+    try:
+        return _model_problem(cls, image, model) is not None
+    except (TypeError, ValueError):
+        return True
 
 
 def _check_types(recipe: dict, where: Where) -> None:

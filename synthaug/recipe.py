@@ -3,21 +3,22 @@ synthetic records, and how to evaluate or release them. ``synthaug run`` execute
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ._checks import is_real, is_whole
 from ._errors import DataError
-from ._gates import limit_problem
 from ._overrides import check_params, parse_value
 from ._provenance import DIGESTED
 from ._random import check_seed
+from ._recipe_toml import to_toml  # noqa: F401 (here since before it moved)
+from ._recipe_values import (
+    SKLEARN_TABLES,  # noqa: F401 (here since before it moved)
+    value_problem,
+)
 from ._text import RECIPE, closest_name, options_named_for
 from .io import TABLE_SUFFIXES, table_suffix
-from .sampling import MAX_SAMPLE_ROWS
 
 # Every table but [model] has a fixed set of keys and types; [model] takes the constructor's.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
@@ -52,10 +53,11 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
     _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other
     if isinstance(recipe.get("sha256"), dict):  # an unquoted data.path = "..." in [sha256] is read as a table
         recipe["sha256"] = _dotted(recipe["sha256"])
+    read_model = dict(recipe["model"]) if isinstance(recipe.get("model"), dict) else {}
     origins = {}
     for item in overrides:
         origins[_apply_override(recipe, item)] = f"--set {item.strip()}"
-    return validate(recipe, str(path), origins)
+    return validate(recipe, str(path), origins, read_model)
 
 
 def _dotted(values: dict, prefix: str = "") -> dict:
@@ -106,10 +108,13 @@ Where = Callable[..., str]
 first of them a value, else the recipe file."""
 
 
-def validate(recipe: dict, source: str, origins: dict[str, str] | None = None) -> dict:
+def validate(recipe: dict, source: str, origins: dict[str, str] | None = None,
+             read_model: dict | None = None) -> dict:
     """Raise a one-line DataError naming the first unknown table, key or mistyped value, or a key
     this recipe's modality would not use. It begins with ``source`` (the recipe file), or with the
-    ``--set table.key=value`` that gave the key its value (``origins``: ``table.key`` -> that text)."""
+    ``--set table.key=value`` that gave the key its value (``origins``: ``table.key`` -> that text).
+    ``read_model``: the [model] table as the file holds it, before the overrides; with it, an error of
+    the estimator's own checks that names no ``--set`` key names the ``--set`` that made [model] fail."""
     origins = origins or {}
 
     def where(*keys: str) -> str:  # "recipes/adult.toml: model.epochs ..." blamed the file for a --set value
@@ -133,93 +138,16 @@ def validate(recipe: dict, source: str, origins: dict[str, str] | None = None) -
     _check_modality_keys(recipe, where)
     for key, value in recipe.get("model", {}).items():
         check_params(model_class(recipe), {key: value}, f"{where(f'model.{key}')}: model")
-    _check_model_values(recipe, where)
+    _check_model_values(recipe, where, _model_stages(recipe, source, origins, read_model))
     return recipe
 
 
 def _check_values(recipe: dict, where: Where) -> None:
-    """Values of the right type but out of range, refused before any training (they failed only
-    when sampling, evaluating or releasing, after it), naming the recipe key. Checks that need the
-    data's classes or size are ``_run.check_against_data``'s."""
-    checks = {**VALUES, "share.gates": lambda gates: _gates(gates, recipe["data"].get("target", "target"))}
-    for table, values in recipe.items():
-        for key, value in values.items():
-            problem = checks[f"{table}.{key}"](value) if f"{table}.{key}" in checks else None
-            if problem:
-                raise DataError(f"{where(f'{table}.{key}')}: {table}.{key}: {problem}")
-
-
-def _count(low: int, most: int | None = None):
-    def check(value):
-        if not is_whole(value) or value < low:
-            return f"must be a whole number >= {low}, got {value!r}"
-        if most is not None and value > most:
-            return f"at most {most} rows can be generated, got {value!r}"
-        return None
-
-    return check
-
-
-def _fraction(value):
-    return None if is_real(value) and 0 < value < 1 else f"must be a number between 0 and 1 (exclusive), got {value!r}"
-
-
-def _positive(value):
-    return None if is_real(value) and 0 < value < math.inf else f"must be a positive finite number, got {value!r}"
-
-
-def _per_class(value):
-    counts = value if isinstance(value, dict) else {"": value}
-    for label, count in counts.items():
-        problem = _count(0, MAX_SAMPLE_ROWS)(count)
-        if problem:
-            if not isinstance(value, dict):
-                return problem
-            return f"count for class {label!r}{' ' if problem.startswith('must') else ': '}{problem}"
-    if not any(counts.values()):  # an empty file
-        return f"asks for no synthetic rows at all, got {value!r}"
-    return None
-
-
-def _ratios(value):
-    if not value:
-        return "must list at least one ratio, got []"
-    problem = next(filter(None, map(_positive, value)), None)
-    if problem:
-        return problem
-    names = [f"{r:g}" for r in value]  # evaluate names its settings after them
-    repeated = next((r for r, name in zip(value, names, strict=True) if names.count(name) > 1), None)
-    return f"{repeated:g} is given more than once, got {value!r}" if repeated is not None else None
-
-
-def _baselines(value):
-    from .evaluate.baselines import BASELINES
-
-    unknown = next((b for b in value if b not in BASELINES), None)
-    if unknown is not None:
-        return f"unknown baseline {unknown!r}{closest_name(str(unknown), BASELINES)}; use any of {list(BASELINES)}"
-    repeated = next((b for b in value if value.count(b) > 1), None)
-    return f"{repeated!r} is given more than once, got {value!r}" if repeated is not None else None
-
-
-def _gates(gates: dict, target: str):
-    from .share import gate_measures
-
-    known = gate_measures(target)
-    for name, limit in gates.items():
-        if name not in known:
-            return f"unknown measure {name!r}{closest_name(name, known)}; measures are {', '.join(known)}"
-        if limit_problem(limit, name):
-            return f"{name!r}: {limit_problem(limit, name)}"
-    return None
-
-
-def _limit(measure: str):
-    def check(value):
-        problem = limit_problem(value, measure)
-        return problem and problem.removeprefix("the limit ")
-
-    return check
+    """Values of the right type but out of range, refused before any training, naming the recipe key."""
+    found = value_problem(recipe)
+    if found:
+        key, problem = found
+        raise DataError(f"{where(key)}: {key}: {problem}")
 
 
 def _check_digested(recipe: dict, where: Where) -> None:
@@ -231,61 +159,61 @@ def _check_digested(recipe: dict, where: Where) -> None:
                             f"recipe's {key} names none; delete it")
 
 
-def _sha256(value):
-    if len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value):
-        return None
-    return f"must be a SHA-256 (64 hexadecimal digits, as synthaug run writes it), got {value!r}"
+def _check_model_values(recipe: dict, where: Where, stages: list[tuple[str, dict]]) -> None:
+    """The estimator's own parameter checks (run first thing in ``fit``), before the data is read. The
+    error names the ``--set`` of a key its message names; else the first of ``stages`` whose [model]
+    fails (``r.toml`` with ``loss = "wgan-gp"`` and ``--set model.dp_epsilon=1``: the ``--set``, though
+    the message names model.loss); else the recipe file."""
+    cls, image = model_class(recipe), modality(recipe) == "image"
+    message = _model_problem(cls, image, recipe.get("model", {}))
+    if message is None:
+        return
+    names = cls(**recipe.get("model", {})).get_params()
+    named = [f"model.{name}" for name in names if re.search(rf"\bmodel\.{name}\b", message)]
+    blamed = where(*named)
+    if blamed == where():  # no key it names came from a --set: which value made [model] fail?
+        blamed = next((origin for origin, model in stages if _fails(cls, image, model)), blamed)
+    raise DataError(f"{blamed}: {message}")
 
 
-def _test_size(value):  # as _run.split words it for a Python caller
-    return None if 0 < value < 1 else f"must be a share between 0 and 1 (exclusive), got {value!r}"
-
-
-def _rows_per_class(value):
-    return None if value >= 1 else f"must be at least 1, got {value!r}"
-
-
-SKLEARN_TABLES = ("breast_cancer", "wine", "iris")
-
-
-def _dataset(value):
-    if value == "sklearn:digits" or value.removeprefix("sklearn:") in SKLEARN_TABLES:
-        return None
-    return (f"unknown {value!r}; tables are " + ", ".join(f"sklearn:{n}" for n in SKLEARN_TABLES)
-            + ", images sklearn:digits")
-
-
-VALUES = {
-    **{f"sha256.{key}": _sha256 for key in DIGESTED},
-    "data.test_size": _test_size, "data.rows_per_class": _rows_per_class, "data.dataset": _dataset,
-    "sample.n": _count(1, MAX_SAMPLE_ROWS), "sample.per_class": _per_class, "sample.ratio": _positive,
-    "evaluate.seeds": _count(1), "evaluate.steps": _count(1), "evaluate.ratios": _ratios,
-    "evaluate.baselines": _baselines, "evaluate.max_synthetic": _count(100),
-    "share.max_dcr_share": _limit("dcr_share"), "share.max_membership_auc": _limit("membership_auc"),
-    "share.max_exact_copies": _count(0),
-    "share.filter_close": _fraction, "share.holdout": _fraction, "share.n": _count(1, MAX_SAMPLE_ROWS),
-    "share.seeds": _count(1),
-}
-"""Range checks of ``table.key`` values: a phrase saying what is wrong, or None."""
-
-
-def _check_model_values(recipe: dict, where: Where) -> None:
-    """The estimator's own parameter checks (run first thing in ``fit``), before the data is read."""
-    estimator = model_class(recipe)(**recipe.get("model", {}))
-    if modality(recipe) == "image":
+def _model_problem(cls: type, image: bool, model: dict) -> str | None:
+    """What the estimator's own checks refuse in a [model] table, naming recipe keys; None if nothing."""
+    if image:
         from .images.params import check_params as check_model
     else:
         from .tabular.params import check_params as check_model
+    estimator = cls(**model)
     try:
         with options_named_for(RECIPE):  # "model.epochs must be >= 1; got -5", not "--epochs ..."
             check_model(estimator.get_params(deep=False))
     except DataError as exc:
         message = str(exc)
         bare = any(message.startswith(name) and message[len(name):][:1] in " :=" for name in estimator.get_params())
-        prefix = "" if message.startswith("model.") else "model." if bare else "[model] "
-        named = (f"model.{name}" for name in estimator.get_params()
-                 if re.search(rf"\bmodel\.{name}\b", prefix + message))  # the --set of a key it names, if any
-        raise DataError(f"{where(*named)}: {prefix}{message}") from None
+        return ("" if message.startswith("model.") else "model." if bare else "[model] ") + message
+    return None
+
+
+def _model_stages(recipe: dict, source: str, origins: dict[str, str], read_model: dict | None) -> list:
+    """``(source, [model] as the file holds it)``, then ``(--set text, [model] after it)`` for each --set of
+    a model key in turn (empty without ``read_model``): the tables :func:`_check_model_values` tries."""
+    if read_model is None:
+        return []
+    model, stages = dict(read_model), [(source, dict(read_model))]
+    for key, origin in origins.items():
+        table, _, name = key.partition(".")
+        if table == "model" and name in recipe.get("model", {}):
+            model[name] = recipe["model"][name]
+            stages.append((origin, dict(model)))
+    return stages
+
+
+def _fails(cls: type, image: bool, model: dict) -> bool:
+    """Whether the estimator's checks refuse ``model``: a value a --set replaced was never type-checked,
+    so a TypeError or ValueError from one is a refusal too."""
+    try:
+        return _model_problem(cls, image, model) is not None
+    except (TypeError, ValueError):
+        return True
 
 
 def _check_types(recipe: dict, where: Where) -> None:
@@ -398,46 +326,3 @@ def model_class(recipe: dict) -> type:
     from .tabular.synthesizer import TabularCGAN
 
     return TabularCGAN
-
-
-def to_toml(recipe: dict) -> str:
-    """The resolved recipe as TOML (tables of strings, numbers, booleans, lists, inline tables)."""
-    lines = []
-    for table, values in recipe.items():
-        lines += [f"[{table}]"] + (SHA256_NOTE if table == "sha256" else [])
-        lines += [f"{_toml_key(key)} = {_toml_value(value)}" if value is not None else
-                  f"# {key} = null (TOML has no null: add --set {table}.{key}=null)"  # "None" would be text
-                  for key, value in values.items()]
-        lines.append("")
-    return "\n".join(lines)
-
-
-SHA256_NOTE = ["# the SHA-256 of each file as this run read it: a rerun of this recipe refuses a file that",
-               "# has changed since (delete its line, or --set sha256.data.path=null, to run on it as it is now)"]
-
-
-def _toml_value(value) -> str:
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)  # inf and nan are TOML too
-    return _toml_string(str(value))
-
-
-TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string: other characters stay as they are (json.dumps wrote an emoji as a
-    surrogate pair, which TOML refuses, and left DEL unescaped, which TOML forbids)."""
-    return '"' + "".join(TOML_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
-                         for c in text) + '"'
-
-
-def _toml_key(key) -> str:
-    key = str(key)
-    return key if key and all(c.isascii() and (c.isalnum() or c in "_-") for c in key) else _toml_string(key)

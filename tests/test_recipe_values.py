@@ -206,9 +206,31 @@ def test_an_error_caused_by_a_set_value_names_the_set_not_the_recipe(override, m
     assert "r.toml" not in said and fits == []
 
 
+@pytest.mark.parametrize(("line", "overrides", "message"), [
+    ('loss = "wgan-gp"', ["model.dp_epsilon=1"], "model.loss: wgan-gp's gradient penalty is not supported with DP"),
+    ("r1_weight = 1.0", ["model.loss=wgan-gp"], "model.r1_weight: not with loss wgan-gp"),
+    ("r1_weight = 1.0", ["model.epochs=2", "model.loss=wgan-gp"], "model.r1_weight: not with loss wgan-gp"),
+])
+def test_a_model_error_a_set_brings_about_names_the_set_though_the_key_it_names_is_the_files(line, overrides, message,
+                                                                                           tmp_path, fits):
+    """The file alone passes the estimator's checks, the --set makes them fail: the message names a key of the
+    file's ("r.toml: model.loss: ... not supported with DP" blamed the file for the --set model.dp_epsilon=1)."""
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(RECIPES["table"].replace("epochs = 1", line))
+    args = ["run", str(recipe), "-o", str(tmp_path / "out"), "-q"]
+    for item in overrides:
+        args += ["--set", item]
+    result = CliRunner().invoke(app, args)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and said.startswith(f"error: --set {overrides[-1]}: {message}"), result.output
+    assert "r.toml" not in said and fits == []
+
+
 @pytest.mark.parametrize(("line", "override", "message"), [
     ("epochs = -1", "model.min_steps=5", "model.epochs must be a whole number >= 1; got -1"),
     ("epochs = 1\ndp_delta = 0.5", "model.epochs=2", "model.dp_delta=0.5 is set but model.dp_epsilon is not"),
+    ('loss = "wgan-gp"\ndp_epsilon = 1.0', "model.epochs=2", "model.loss: wgan-gp's gradient penalty is not"),
+    ('loss = "wgan-gp"\ndp_epsilon = 1.0', "model.dp_epsilon=2.0", "model.loss: wgan-gp's gradient penalty is not"),
 ])
 def test_an_error_in_the_recipe_file_still_names_the_file(line, override, message, tmp_path, fits):
     recipe = tmp_path / "r.toml"

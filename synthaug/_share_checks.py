@@ -1,0 +1,106 @@
+"""What a release refuses before training, or between its steps: options that would fail (or mean
+nothing) only after training, a ``dp_delta`` too large to claim privacy with, a filter that left a
+class without records. Each error names the option as the user spells it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ._checks import is_finite, is_whole
+from ._errors import DataError, warn
+from ._gates import count_problem, limit_problem, switches_off
+from ._text import closest_name, option_name, plain, quoted
+from .privacy.leakage import TOLERANCES
+
+if TYPE_CHECKING:
+    from .share import Gates
+
+
+def filter_option() -> str:
+    """The close filter's option as the user spells it: ``filter_quantile``, ``--filter-close`` or
+    ``share.filter_close``."""
+    return option_name("filter_quantile", "--filter-close", "share.filter_close")
+
+
+def gate_option(name: str) -> str:
+    """A gate as the user spells it: ``gates.max_dcr_share``, ``--max-dcr-share`` or ``share.max_dcr_share``
+    (``gates.extra``, ``--gate``, ``share.gates``)."""
+    if name == "extra":
+        return option_name("gates.extra", "--gate", "share.gates")
+    return option_name(f"gates.{name}", f"--{name.replace('_', '-')}", f"share.{name}")
+
+
+def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
+    """Refuse, before any training, what would fail (or mean nothing) only after it: a gate's limit
+    outside its measure's range passes whatever the records are, or nothing does."""
+    if n is not None and (not is_whole(n) or n < 1):
+        raise DataError(f"{option_name('n', recipe='share.n')} must be a positive number of rows, got {n!r}")
+    if filter_quantile is not None and not (is_finite(filter_quantile) and 0 < filter_quantile < 1):
+        raise DataError(f"{filter_option()} must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
+    known = gate_measures(target)
+    unknown = [name for name in gates.extra if name not in known]
+    if unknown:
+        raise DataError(f"{gate_option('extra')}: unknown measure {unknown[0]!r}{closest_name(unknown[0], known)}; "
+                        f"measures are {', '.join(known)}")
+    limits = [(gate_option("max_dcr_share"), limit_problem(gates.max_dcr_share, "dcr_share")),
+              (gate_option("max_membership_auc"), limit_problem(gates.max_membership_auc, "membership_auc")),
+              (gate_option("max_exact_copies"), count_problem(gates.max_exact_copies))]
+    limits += [(option_name(f"gates.extra[{k!r}]", f"--gate {k}", f"share.gates[{k!r}]"), limit_problem(v, k))
+               for k, v in gates.extra.items()]
+    for name, problem in limits:
+        if problem:
+            raise DataError(f"{name}: {problem}")
+    off = [(gate_option(name), getattr(gates, name)) for name in ("max_dcr_share", "max_membership_auc")
+           if switches_off(getattr(gates, name), name.removeprefix("max_"))]
+    off += [(option_name(f"gates.extra[{k!r}]", f"--gate {k}", f"share.gates[{k!r}]"), v)
+            for k, v in gates.extra.items() if switches_off(v, k)]
+    for name, limit in off:
+        warn(f"{name} {limit}: the measure never exceeds {limit}, so this gate is off")
+
+
+def gate_measures(target: str) -> list[str]:
+    """The measures a gate of ``Gates.extra`` may name (attribute inference is of the target)."""
+    return [*(m for m in TOLERANCES if m != "attribute_inference"), f"attribute_inference[{target}]"]
+
+
+def check_filter_without_dp(params: dict, filter_quantile) -> None:
+    """Refuse the close filter on a DP model: it drops records by their distance to training rows, so
+    the released records would no longer be post-processing of the DP training."""
+    if filter_quantile is not None and params.get("dp_epsilon") is not None:
+        raise DataError(f"{filter_option()} {filter_quantile}: not with differential privacy (dp_epsilon="
+                        f"{params['dp_epsilon']!r}): it drops records by their distance to training rows, "
+                        "so the released records would no longer be post-processing of the DP training; drop one")
+
+
+def check_dp_delta(model, n_train: int) -> None:
+    """Refuse a ``dp_delta`` at or above 1/n for a release: "publish one random training row" meets
+    such a delta, so the card's DP claim would say nothing (fit only warns)."""
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    delta = params.get("dp_delta")
+    if params.get("dp_epsilon") is None or not is_finite(delta) or delta < 1.0 / n_train:
+        return  # no DP, or a delta the model's own checks refuse
+    from .privacy.dp import default_delta
+
+    raise DataError(f"{option_name('dp_delta', '--dp-delta', 'model.dp_delta')} {delta!r} is at least 1/n "
+                    f"(1/{n_train} training rows): a mechanism that publishes a random row meets it, so a release "
+                    f"cannot claim differential privacy with it; leave it unset (min(1e-5, 1/(10 n)) = "
+                    f"{default_delta(n_train):.3g}) or set it below 1/{n_train}")
+
+
+def check_every_class_left(sampled: pd.Series, kept: pd.Series, what: str, why: str) -> None:
+    """Refuse a release that a filter left without a class's records (``sampled``: records per class
+    before it; ``kept``: the labels after): a release silently lacking a class misleads whoever trains
+    on it, as check_class_rows says, and it was released (exit 0) when other classes kept rows."""
+    left = kept.value_counts(sort=False).reindex(sampled.index, fill_value=0)
+    gone = left[(left == 0) & (sampled > 0)]
+    if len(gone) == len(sampled):
+        raise DataError(f"{what}: every one of the {int(sampled.sum())} synthetic records was {why}; nothing to "
+                        "release (train longer, or give the classes more rows)")
+    if len(gone):
+        label = plain(gone.index[0])
+        more = f" (and of {quoted(gone.index[1:])})" if len(gone) > 1 else ""
+        raise DataError(f"{what}: every one of the {int(sampled[gone.index[0]])} records of class {label!r}{more} "
+                        f"was {why}; a release without the class would mislead whoever trains on it (train longer, "
+                        "give the class more rows, or drop it)")

@@ -10,7 +10,17 @@ from typing import Annotated
 
 import typer
 
-from ._cli_options import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, check_output_file, column_names
+from ._cli_options import (
+    Categorical,
+    Continuous,
+    Drop,
+    Keep,
+    Overwrite,
+    Quiet,
+    check_output_file,
+    column_names,
+    whole_option,
+)
 from ._errors import SynthaugWarning, warn
 from .cli import command, console
 
@@ -45,7 +55,7 @@ def schema_command(
                                                "minimum and maximum, at the next round number (default: age "
                                                "17..90 becomes 10..100), or keep the exact minimum and "
                                                "maximum.")] = True,
-    min_count: Annotated[int, typer.Option(min=1, help="List only categories, point masses and constant "
+    min_count: Annotated[int, whole_option(minimum=1, help="List only categories, point masses and constant "
                                  "values seen at least this often.")] = 2,
     overwrite: Overwrite = False,
     quiet: Quiet = False,

@@ -30,7 +30,7 @@ from ._cli_options import (
     whole_option,
 )
 from ._errors import DataError
-from .cli import command, console, err_console
+from .cli import command, console, err_console, note_written
 from .evaluate.defaults import BASELINES, MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 
 _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz
@@ -180,6 +180,8 @@ def evaluate_command(
     except DataError as exc:
         raise DataError(_name_file(str(exc), paths)) from None
     json_path, html_path = write_report(result, out)
+    note_written(json_path)
+    note_written(html_path)
     if not quiet:
         _print_summary(result, json_path, html_path)
 

@@ -22,7 +22,7 @@ from ._cli_options import (
     whole_option,
 )
 from ._errors import SynthaugWarning, warn
-from .cli import command, console
+from .cli import command, console, note_written
 
 
 def read_schema_option(path: Path, dp: bool) -> dict:
@@ -88,6 +88,7 @@ def schema_command(
         return
     with atomic_path(output) as tmp:
         tmp.write_text(text, encoding="utf-8")
+    note_written(output)
     if not quiet:
         omitted = document["omitted"]
         left_out = f" (left out, listed as omitted: {', '.join(map(repr, omitted))})" if omitted else ""

@@ -21,7 +21,7 @@ from ._cli_options import (
 from ._errors import DataError
 from ._gates import GATE_NAMES
 from ._overrides import add_flag_values, parse_overrides, parse_value
-from .cli import command, console, err_console
+from .cli import command, console, err_console, note_written
 
 REFUSED = 3
 
@@ -81,6 +81,8 @@ def share_command(
     frame = read_table(data)
     outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, n=n, gates=gates,
                     filter_quantile=filter_close, n_seeds=seeds, random_state=seed, verbose=not quiet)
+    if outcome.released:  # a signal before the exit says the release is complete
+        note_written(output)
     if not quiet and outcome.left_out:  # as `synthaug run` prints it; report.json has it too
         console.print(f"note: {left_out_note(outcome.left_out)}", soft_wrap=True)
     for result in outcome.gates:  # under --quiet only the failed ones, on stderr

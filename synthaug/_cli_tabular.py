@@ -34,7 +34,7 @@ from ._cli_options import column_names as _names
 from ._errors import DataError, FilterNotAppliedWarning, ModelFileError, warn
 from ._overrides import add_flag_values, parse_overrides
 from ._text import counted, epsilon_text, fit_setup
-from .cli import command, console, note_written
+from .cli import command, console, note_other_rank, note_written
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
 
 TABLE = constructor_defaults("tabular.synthesizer", "TabularCGAN")  # the defaults fit --help shows
@@ -143,11 +143,15 @@ def fit(
         params["public_schema"] = read_schema_option(schema, dp=params.get("dp_epsilon") is not None)
     frame = read_table(data)
     with process_group(params.get("device")) as ctx:  # joins torchrun's group when launched by it
+        if not ctx.is_main:  # a signal here says rank 0 writes the model, not that none was written
+            note_other_rank(ctx.rank, output)
         model = TabularCGAN(**params, random_state=seed, verbose=not quiet).fit(frame, y=target)
         if ctx.is_main:
             model.save(output)
             note_written(output)  # a signal while the other processes finish says the model is complete
         ctx.barrier()
+        if not ctx.is_main:  # past the barrier: rank 0 has saved the model
+            note_written(output)
     if not quiet and ctx.is_main:
         console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "
                       f"{len(model.encoder_.specs_)} columns in {model.fit_seconds_:.1f}s; wrote {output}")
@@ -239,6 +243,7 @@ def sample(
         if train is None and isinstance(model, TabularCGAN):
             _warn_without_train(model)
         rows = model.write_sample(output, n, verbose=not quiet, **sizes, **request)
+    note_written(output)  # a signal before the exit says the file is complete
     if not quiet:
         counts = [(getattr(model, "n_rejected_", 0), "the privacy filter"),
                   (getattr(model, "n_label_rejected_", 0), "the label filter")]

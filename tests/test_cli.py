@@ -930,3 +930,48 @@ def test_whole_number_options_still_take_whole_numbers(table, model, tmp_path):
     result = run("sample", model, "-o", tmp_path / "s.csv", "--n", " 12", "--chunk-size", "+5", "--seed", "007", "-q")
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(tmp_path / "s.csv")) == 12
+
+
+@pytest.fixture
+def outputs_forgotten():
+    from synthaug.cli import _forget_outputs
+
+    _forget_outputs()
+    yield
+    _forget_outputs()
+
+
+def test_the_signal_line_says_what_was_written_and_who_writes_it(outputs_forgotten):
+    import signal
+
+    from synthaug.cli import note_other_rank, note_written, stopped_text
+
+    assert stopped_text(signal.SIGINT) == "interrupted; no output was written"
+    note_other_rank(3, "m")  # torchrun's rank 3: it said "no output was written" while rank 0 said m was complete
+    assert stopped_text(signal.SIGTERM) == ("terminated; this process (rank 3) writes no output: rank 0 writes m "
+                                            "and says whether it was written")
+    note_written("m")  # past the barrier that follows rank 0's save
+    assert stopped_text(signal.SIGTERM) == "terminated; the output m was written before the signal and is complete"
+    note_written("n")
+    assert stopped_text(signal.SIGINT) == ("interrupted; the outputs m, n were written before the signal and are "
+                                           "complete")
+
+
+def test_a_signal_after_samples_rename_says_the_file_is_complete(model, tmp_path, monkeypatch, outputs_forgotten):
+    # sample did not record its output: a signal between its rename and its exit said "no output was written"
+    from synthaug.cli import Terminated, console
+
+    printed = console.print
+
+    def signalled(*objects, **kwargs) -> None:
+        if str(objects[0]).startswith("wrote "):  # the summary, after the file is in place
+            raise Terminated
+        printed(*objects, **kwargs)
+
+    monkeypatch.setattr(console, "print", signalled)
+    out = tmp_path / "s.csv"
+    result = run("sample", model, "--n", 5, "-o", out)
+    assert result.exit_code == 143, result.output
+    assert result.output.strip().splitlines()[-1] == (f"error: terminated; the output {out} was written before the "
+                                                      "signal and is complete")
+    assert len(pd.read_csv(out)) == 5

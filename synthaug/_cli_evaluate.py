@@ -19,10 +19,18 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ._cli_options import Categorical, Continuous, Drop, Sensitive, column_names, numbers
+from ._cli_options import (
+    Categorical,
+    Continuous,
+    Drop,
+    Sensitive,
+    column_names,
+    numbers,
+    seed_option,
+    whole_option,
+)
 from ._errors import DataError
-from ._random import parse_seed
-from .cli import command, console, err_console
+from .cli import command, console, err_console, note_written
 from .evaluate.defaults import BASELINES, MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 
 _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz
@@ -62,7 +70,7 @@ def evaluate_command(
     continuous: Continuous = None,
     seeds: Annotated[
         int | None,
-        typer.Option("--seeds", min=1, help=f"Repetitions of every fit (default {N_SEEDS})."),
+        whole_option("--seeds", minimum=1, help=f"Repetitions of every fit (default {N_SEEDS})."),
     ] = None,
     ratio: Annotated[
         list[str] | None,
@@ -83,26 +91,27 @@ def evaluate_command(
     sensitive: Sensitive = None,
     max_synthetic: Annotated[
         int | None,
-        typer.Option(
-            "--max-synthetic", min=100,
+        whole_option(
+            "--max-synthetic", minimum=100,
             help=f"Tables: measure at most this many synthetic records, a seeded random sample drawn per class "
             f"from a larger table (default {MAX_SYNTHETIC:,}); memory and time grow with it.",
         ),
     ] = None,
     seed: Annotated[
         int,
-        typer.Option(
-            "--seed", parser=parse_seed,  # typer's int took 3.0 as 3; the range is the command's check_seed
+        seed_option(
+            "--seed",  # the range is the command's check_seed
             help="Random seed (0 or more), for tables and images alike; report.json records it.",
         ),
     ] = 0,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", min=1, help=f"CPU threads (default {N_JOBS})."),
+        whole_option("--jobs", minimum=1, help=f"CPU threads (default {N_JOBS})."),
     ] = None,
     classifier_steps: Annotated[
         int | None,
-        typer.Option("--classifier-steps", min=1, help="Images: training steps of each CNN classifier (default 500)."),
+        whole_option("--classifier-steps", minimum=1,
+                     help="Images: training steps of each CNN classifier (default 500)."),
     ] = None,
     judge: Annotated[
         Judge | None,
@@ -171,6 +180,8 @@ def evaluate_command(
     except DataError as exc:
         raise DataError(_name_file(str(exc), paths)) from None
     json_path, html_path = write_report(result, out)
+    note_written(json_path)
+    note_written(html_path)
     if not quiet:
         _print_summary(result, json_path, html_path)
 

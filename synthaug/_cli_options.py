@@ -12,13 +12,14 @@ import ast
 import contextlib
 import importlib.util
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ._errors import DataError
-from ._random import parse_seed
 
 
 def constructor_defaults(module: str, class_name: str) -> dict:
@@ -74,8 +75,41 @@ SchemaFile = Annotated[Path | None, typer.Option(
     "classes come from it, not from the data.")]
 
 
+def whole_number(minimum: int | None = None, wanted: str | None = None) -> Callable[[str | int], int]:
+    """The parser of a whole-number option: decimal digits only, at least ``minimum``; else a typer
+    BadParameter, one line naming the option: ``Invalid value for '--epochs': must be a whole number >= 1,
+    got '3.0'``. ``wanted`` replaces "a whole number >= minimum" in it. typer's int took ``3.0`` as 3 and
+    ``3_0`` as 30 (a parser replaces typer's ``min=``, so it checks the minimum itself)."""
+    wanted = wanted or "a whole number" + (f" >= {minimum}" if minimum is not None else "")
+
+    def parse(value: str | int) -> int:
+        if isinstance(value, int):  # the option's default
+            return value
+        text = value.strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", text) or (minimum is not None and int(text) < minimum):
+            raise typer.BadParameter(f"must be {wanted}, got {value!r}")
+        return int(text)
+
+    return parse
+
+
+def whole_option(*names: str, minimum: int | None = None, **kwargs) -> typer.models.OptionInfo:
+    """``typer.Option`` for a whole number (at least ``minimum``), parsed by :func:`whole_number`; ``min``
+    is given too, for the help's ``[x>=1]``."""
+    return typer.Option(*names, min=minimum, parser=whole_number(minimum), **kwargs)
+
+
+SEED_RANGE = "a whole number from 0 to 2**64 - 1"  # the range itself is checked by the command (check_seed)
+
+
+def seed_option(*names: str, help: str) -> typer.models.OptionInfo:
+    """``typer.Option`` for a seed: decimal digits, as every whole number; the command checks the range,
+    so that ``-1`` is told it."""
+    return typer.Option(*names, parser=whole_number(wanted=SEED_RANGE), help=help)
+
+
 def _seed(what: str) -> typer.models.OptionInfo:
-    return typer.Option(parser=parse_seed, help=f"Random seed (0 or more); {what}")  # typer's int took 3.0 as 3
+    return seed_option(help=f"Random seed (0 or more); {what}")
 
 
 # what the same seed reproduces, per command ("the same bytes" was said of all four: model.json differs in

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._random import parse_seed
+from ._cli_options import seed_option
 from .cli import command, console
 
 
@@ -19,8 +19,7 @@ def run(
     = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override: TABLE.KEY=VALUE, e.g. model.epochs=5.")]
     = None,
-    seed: Annotated[int | None, typer.Option(parser=parse_seed,
-                                             help="Random seed (default: the recipe's data.seed, else 0).")] = None,
+    seed: Annotated[int | None, seed_option(help="Random seed (default: the recipe's data.seed, else 0).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Hide progress bars and summaries; a share "
                                         "recipe's failed gate is still named on stderr (exit code 3).")] = False,
 ) -> None:

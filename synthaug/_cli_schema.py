@@ -10,9 +10,19 @@ from typing import Annotated
 
 import typer
 
-from ._cli_options import Categorical, Continuous, Drop, Keep, Overwrite, Quiet, check_output_file, column_names
+from ._cli_options import (
+    Categorical,
+    Continuous,
+    Drop,
+    Keep,
+    Overwrite,
+    Quiet,
+    check_output_file,
+    column_names,
+    whole_option,
+)
 from ._errors import SynthaugWarning, warn
-from .cli import command, console
+from .cli import command, console, note_written
 
 
 def read_schema_option(path: Path, dp: bool) -> dict:
@@ -45,7 +55,7 @@ def schema_command(
                                                "minimum and maximum, at the next round number (default: age "
                                                "17..90 becomes 10..100), or keep the exact minimum and "
                                                "maximum.")] = True,
-    min_count: Annotated[int, typer.Option(min=1, help="List only categories, point masses and constant "
+    min_count: Annotated[int, whole_option(minimum=1, help="List only categories, point masses and constant "
                                  "values seen at least this often.")] = 2,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
@@ -78,6 +88,7 @@ def schema_command(
         return
     with atomic_path(output) as tmp:
         tmp.write_text(text, encoding="utf-8")
+    note_written(output)
     if not quiet:
         omitted = document["omitted"]
         left_out = f" (left out, listed as omitted: {', '.join(map(repr, omitted))})" if omitted else ""

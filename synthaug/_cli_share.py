@@ -7,11 +7,21 @@ from typing import Annotated
 
 import typer
 
-from ._cli_options import Categorical, Continuous, Drop, Keep, Quiet, SchemaFile, ShareSeed, column_names
+from ._cli_options import (
+    Categorical,
+    Continuous,
+    Drop,
+    Keep,
+    Quiet,
+    SchemaFile,
+    ShareSeed,
+    column_names,
+    whole_option,
+)
 from ._errors import DataError
 from ._gates import GATE_NAMES
 from ._overrides import add_flag_values, parse_overrides, parse_value
-from .cli import command, console, err_console
+from .cli import command, console, err_console, note_written
 
 REFUSED = 3
 
@@ -37,15 +47,15 @@ def share_command(
     max_dcr_share: Annotated[float, typer.Option(
         help="Gate: share of records closer to train than holdout (95% upper bound).")] = 0.55,
     max_membership_auc: Annotated[float, typer.Option(help="Gate: best membership-attack AUC (upper bound).")] = 0.6,
-    max_exact_copies: Annotated[int, typer.Option(help="Gate: synthetic rows identical to a training row.")] = 0,
+    max_exact_copies: Annotated[int, whole_option(help="Gate: synthetic rows identical to a training row.")] = 0,
     gate: Annotated[list[str] | None, typer.Option(
         help=f"Any evaluator measure: MEASURE=MAX (upper bound); measures: {GATE_NAMES}.")] = None,
     filter_close: Annotated[float | None, typer.Option(
         help="Drop records closer to a training row than this quantile of half the holdout rows (e.g. 0.05); "
              "the other half is the gates' reference. Not with --dp-epsilon.")] = None,
-    n: Annotated[int | None, typer.Option("--n", help="Synthetic rows (default: the training size).")] = None,
+    n: Annotated[int | None, whole_option("--n", help="Synthetic rows (default: the training size).")] = None,
     holdout: Annotated[float, typer.Option(help="Fraction held out as utility test and privacy reference.")] = 0.2,
-    seeds: Annotated[int, typer.Option(min=1, help="Repetitions of the utility measurement.")] = 1,
+    seeds: Annotated[int, whole_option(minimum=1, help="Repetitions of the utility measurement.")] = 1,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Any TabularCGAN parameter: KEY=VALUE.")] = None,
     categorical: Categorical = None,
     continuous: Continuous = None,
@@ -71,6 +81,8 @@ def share_command(
     frame = read_table(data)
     outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, n=n, gates=gates,
                     filter_quantile=filter_close, n_seeds=seeds, random_state=seed, verbose=not quiet)
+    if outcome.released:  # a signal before the exit says the release is complete
+        note_written(output)
     if not quiet and outcome.left_out:  # as `synthaug run` prints it; report.json has it too
         console.print(f"note: {left_out_note(outcome.left_out)}", soft_wrap=True)
     for result in outcome.gates:  # under --quiet only the failed ones, on stderr

@@ -28,12 +28,13 @@ from ._cli_options import (
     SchemaFile,
     check_output_file,
     constructor_defaults,
+    whole_option,
 )
 from ._cli_options import column_names as _names
 from ._errors import DataError, FilterNotAppliedWarning, ModelFileError, warn
 from ._overrides import add_flag_values, parse_overrides
 from ._text import counted, epsilon_text, fit_setup
-from .cli import command, console, note_written
+from .cli import command, console, note_other_rank, note_written
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
 
 TABLE = constructor_defaults("tabular.synthesizer", "TabularCGAN")  # the defaults fit --help shows
@@ -78,13 +79,13 @@ def fit(
     strategy: Annotated[Strategy | None, typer.Option(help="One conditional model, or one per class.")] = None,
     loss: Annotated[Loss | None, typer.Option(
         help=f"Adversarial loss (default: tables {TABLE['loss']}, images {IMAGE['loss']}).")] = None,
-    epochs: Annotated[int | None, typer.Option(
-        min=1, help=f"Passes over the data (tables; default {TABLE['epochs']}): training runs max(epochs x "
+    epochs: Annotated[int | None, whole_option(
+        minimum=1, help=f"Passes over the data (tables; default {TABLE['epochs']}): training runs max(epochs x "
                     "batches per epoch, --min-steps) steps.")] = None,
-    min_steps: Annotated[int | None, typer.Option(
-        min=1, help=f"At least this many steps, for scarce data (tables; default {TABLE['min_steps']}).")] = None,
-    batch_size: Annotated[int | None, typer.Option(
-        min=1, help=f"Rows (or images) per step (default: tables {TABLE['batch_size']}, images "
+    min_steps: Annotated[int | None, whole_option(
+        minimum=1, help=f"At least this many steps, for scarce data (tables; default {TABLE['min_steps']}).")] = None,
+    batch_size: Annotated[int | None, whole_option(
+        minimum=1, help=f"Rows (or images) per step (default: tables {TABLE['batch_size']}, images "
                     f"{IMAGE['batch_size']}).")] = None,
     device: Annotated[Device | None, typer.Option(help="Where to train.")] = None,
     dp_epsilon: Annotated[float | None, typer.Option(help="Differential privacy (DP-SGD) at this epsilon.")] = None,
@@ -142,11 +143,15 @@ def fit(
         params["public_schema"] = read_schema_option(schema, dp=params.get("dp_epsilon") is not None)
     frame = read_table(data)
     with process_group(params.get("device")) as ctx:  # joins torchrun's group when launched by it
+        if not ctx.is_main:  # a signal here says rank 0 writes the model, not that none was written
+            note_other_rank(ctx.rank, output)
         model = TabularCGAN(**params, random_state=seed, verbose=not quiet).fit(frame, y=target)
         if ctx.is_main:
             model.save(output)
             note_written(output)  # a signal while the other processes finish says the model is complete
         ctx.barrier()
+        if not ctx.is_main:  # past the barrier: rank 0 has saved the model
+            note_written(output)
     if not quiet and ctx.is_main:
         console.print(f"trained on {model.n_rows_} rows, {len(model.classes_)} classes, "
                       f"{len(model.encoder_.specs_)} columns in {model.fit_seconds_:.1f}s; wrote {output}")
@@ -179,14 +184,14 @@ def sample(
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Output: a .csv, .csv.gz (gzip-compressed) or .parquet file for tables; for "
                                "images, a folder of PNGs (one subfolder per class, plus manifest.csv) or an .npz.")],
-    n: Annotated[int | None, typer.Option(
+    n: Annotated[int | None, whole_option(
         "--n", help="Rows (or images) in total, at the training class prior.")] = None,
     per_class: Annotated[str | None, typer.Option(
         help="Exact counts, e.g. 'A=100,B=50', or one count for every class, e.g. 100.")] = None,
     balance: Annotated[bool, typer.Option(help="Top every class up to the largest.")] = False,
     ratio: Annotated[float | None, typer.Option(help="Rows (or images) as a multiple of the training size.")] = None,
-    chunk_size: Annotated[int | None, typer.Option(
-        min=1, help="Rows (or images) generated and written at a time; by default the model's own, "
+    chunk_size: Annotated[int | None, whole_option(
+        minimum=1, help="Rows (or images) generated and written at a time; by default the model's own, "
                     f"{ROW_CHUNK:,} rows or {IMAGE_CHUNK:,} images, as in Python's model.sample. Another size "
                     "draws other rows for the same seed.")] = None,
     train: Annotated[Path | None, typer.Option(
@@ -238,6 +243,7 @@ def sample(
         if train is None and isinstance(model, TabularCGAN):
             _warn_without_train(model)
         rows = model.write_sample(output, n, verbose=not quiet, **sizes, **request)
+    note_written(output)  # a signal before the exit says the file is complete
     if not quiet:
         counts = [(getattr(model, "n_rejected_", 0), "the privacy filter"),
                   (getattr(model, "n_label_rejected_", 0), "the label filter")]
@@ -328,13 +334,13 @@ def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the model and data.")] = Path(
         "synthaug-demo"
     ),
-    min_steps: Annotated[int | None, typer.Option(
-        min=1, help=f"The model's min_steps (default {TABLE['min_steps']}). The demo's 50 training rows are one "
+    min_steps: Annotated[int | None, whole_option(
+        minimum=1, help=f"The model's min_steps (default {TABLE['min_steps']}). The demo's 50 training rows are one "
                     f"batch, so it trains max(epochs, min_steps) steps: {TABLE['min_steps']} by default; "
                     f"--min-steps 50 alone trains {TABLE['epochs']} (the default --epochs), with --epochs 1 "
                     "50.")] = None,
-    epochs: Annotated[int | None, typer.Option(
-        min=1, help=f"The model's epochs (default {TABLE['epochs']}); one step each here.")] = None,
+    epochs: Annotated[int | None, whole_option(
+        minimum=1, help=f"The model's epochs (default {TABLE['epochs']}); one step each here.")] = None,
     seed: DemoSeed = 0,
     quiet: Quiet = False,
 ) -> None:

@@ -115,6 +115,7 @@ class Terminated(BaseException):
 
 
 _written: list[str] = []  # what the running command has completely written (see note_written)
+_other_rank: dict[str, object] = {}  # under torchrun, when this process is not rank 0 (see note_other_rank)
 
 
 def note_written(path: str | os.PathLike) -> None:
@@ -124,13 +125,32 @@ def note_written(path: str | os.PathLike) -> None:
     _written.append(str(path))
 
 
+def note_other_rank(rank: int, output: str | os.PathLike) -> None:
+    """Record that this process is torchrun's rank ``rank`` (not 0) and that rank 0 writes ``output``: a
+    signal then says that this process writes nothing and rank 0 reports the output. The other processes
+    said "no output was written" while rank 0 said the model it had saved was complete."""
+    _other_rank.update(rank=rank, output=str(output))
+
+
+def _forget_outputs() -> None:
+    """A new command: nothing of it written yet, and no rank noted."""
+    _written.clear()
+    _other_rank.clear()
+
+
 def stopped_text(signum: int) -> str:
     """The line for SIGTERM (or Ctrl-C for any other ``signum``): ``terminated; no output was written``, or,
-    once :func:`note_written` recorded the output, that it was written and is complete."""
+    once :func:`note_written` recorded the output, that it was written and is complete; on a torchrun process
+    other than rank 0 (:func:`note_other_rank`), that rank 0 reports the output."""
     word = "terminated" if signum == signal.SIGTERM else "interrupted"
-    if not _written:
-        return f"{word}; no output was written"
-    return f"{word}; the output {', '.join(_written)} was written before the signal and is complete"
+    if len(_written) == 1:
+        return f"{word}; the output {_written[0]} was written before the signal and is complete"
+    if _written:
+        return f"{word}; the outputs {', '.join(_written)} were written before the signal and are complete"
+    if _other_rank:
+        return (f"{word}; this process (rank {_other_rank['rank']}) writes no output: rank 0 writes "
+                f"{_other_rank['output']} and says whether it was written")
+    return f"{word}; no output was written"
 
 
 @contextlib.contextmanager
@@ -171,7 +191,7 @@ def command(*args, **kwargs) -> Callable:
             with warnings.catch_warnings(), options_named_for(CLI, options), sigterm_raises():  # --per-class
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
-                _written.clear()  # nothing of this command's yet
+                _forget_outputs()
                 try:
                     if isinstance(k.get("seed"), int):  # before any work
                         from ._random import check_seed
@@ -202,7 +222,7 @@ def _not_fitted_errors() -> tuple[type[Exception], ...]:
 def main() -> None:
     """Console-script entry point: a bad option or argument is one ``error:`` line too (exit 2),
     not click's usage box."""
-    _written.clear()
+    _forget_outputs()
     try:
         with sigterm_raises():
             code = app(standalone_mode=False)

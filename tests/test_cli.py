@@ -867,3 +867,111 @@ def test_seed_help_says_what_each_command_reproduces():
     assert "the same seed, --chunk-size and --train table give the same file" in helps["sample"]
     assert "differential privacy" not in helps["sample"] and "secret-seeded" in helps["share"]
     assert "model.json differs in training.seconds" in helps["demo"]
+
+
+SEED_RANGE = "a whole number from 0 to 2**64 - 1"
+WHOLE_NUMBER_OPTIONS = [  # every whole-number option: (command, option, what it must be)
+    *[(command, "--seed", SEED_RANGE) for command in ("fit", "sample", "share", "demo", "evaluate", "run")],
+    *[("fit", option, "a whole number >= 1") for option in ("--epochs", "--min-steps", "--batch-size")],
+    ("sample", "--n", "a whole number"), ("sample", "--chunk-size", "a whole number >= 1"),
+    ("demo", "--min-steps", "a whole number >= 1"), ("demo", "--epochs", "a whole number >= 1"),
+    ("share", "--n", "a whole number"), ("share", "--max-exact-copies", "a whole number"),
+    ("share", "--seeds", "a whole number >= 1"), ("schema", "--min-count", "a whole number >= 1"),
+    *[("evaluate", option, "a whole number >= 1") for option in ("--seeds", "--jobs", "--classifier-steps")],
+    ("evaluate", "--max-synthetic", "a whole number >= 100"),
+]
+
+
+def main_error(args: list[str], monkeypatch, capsys) -> tuple[int, str]:
+    """The exit code and stderr of ``synthaug ARGS`` (the console script's main), in this process."""
+    import sys
+
+    from synthaug.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["synthaug", *args])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    return stopped.value.code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["3.0", "3_0", "1e3", "three"])
+@pytest.mark.parametrize("command, option, wanted", WHOLE_NUMBER_OPTIONS)
+def test_every_whole_number_option_refuses_other_text_in_one_line(command, option, wanted, value, monkeypatch,
+                                                                  capsys):
+    # typer took --epochs 3.0 as 3 and 3_0 as 30 (only --seed refused them); an option given is parsed
+    # before the missing arguments are noticed
+    code, err = main_error([command, option, value], monkeypatch, capsys)
+    assert code == 2
+    assert err == (f"error: Invalid value for '{option}': must be {wanted}, got '{value}' "
+                   f"(see 'synthaug {command} --help')\n")
+
+
+@pytest.mark.parametrize("command, option, wanted", [o for o in WHOLE_NUMBER_OPTIONS if ">=" in o[2]])
+def test_a_whole_number_below_an_options_minimum_is_the_same_line(command, option, wanted, monkeypatch, capsys):
+    minimum = int(wanted.rpartition(" ")[2])  # typer's min= said "Input should be greater than or equal to 1"
+    code, err = main_error([command, option, str(minimum - 1)], monkeypatch, capsys)
+    assert code == 2 and f"Invalid value for '{option}': must be {wanted}, got '{minimum - 1}'" in err
+
+
+def test_the_whole_number_list_above_is_every_int_option_of_every_command():
+    import typing
+
+    found = set()
+    for info in app.registered_commands:
+        for name, hint in typing.get_type_hints(info.callback, include_extras=True).items():
+            base, *extras = typing.get_args(hint) or (hint,)
+            if int in (typing.get_args(base) or (base,)):
+                found.add((info.name, extras[0].param_decls[0] if extras[0].param_decls else
+                           "--" + name.replace("_", "-")))
+    assert found == {(command, option) for command, option, _ in WHOLE_NUMBER_OPTIONS}
+
+
+def test_whole_number_options_still_take_whole_numbers(table, model, tmp_path):
+    result = run("sample", model, "-o", tmp_path / "s.csv", "--n", " 12", "--chunk-size", "+5", "--seed", "007", "-q")
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(tmp_path / "s.csv")) == 12
+
+
+@pytest.fixture
+def outputs_forgotten():
+    from synthaug.cli import _forget_outputs
+
+    _forget_outputs()
+    yield
+    _forget_outputs()
+
+
+def test_the_signal_line_says_what_was_written_and_who_writes_it(outputs_forgotten):
+    import signal
+
+    from synthaug.cli import note_other_rank, note_written, stopped_text
+
+    assert stopped_text(signal.SIGINT) == "interrupted; no output was written"
+    note_other_rank(3, "m")  # torchrun's rank 3: it said "no output was written" while rank 0 said m was complete
+    assert stopped_text(signal.SIGTERM) == ("terminated; this process (rank 3) writes no output: rank 0 writes m "
+                                            "and says whether it was written")
+    note_written("m")  # past the barrier that follows rank 0's save
+    assert stopped_text(signal.SIGTERM) == "terminated; the output m was written before the signal and is complete"
+    note_written("n")
+    assert stopped_text(signal.SIGINT) == ("interrupted; the outputs m, n were written before the signal and are "
+                                           "complete")
+
+
+def test_a_signal_after_samples_rename_says_the_file_is_complete(model, tmp_path, monkeypatch, outputs_forgotten):
+    # sample did not record its output: a signal between its rename and its exit said "no output was written"
+    from synthaug.cli import Terminated, console
+
+    printed = console.print
+
+    def signalled(*objects, **kwargs) -> None:
+        if str(objects[0]).startswith("wrote "):  # the summary, after the file is in place
+            raise Terminated
+        printed(*objects, **kwargs)
+
+    monkeypatch.setattr(console, "print", signalled)
+    out = tmp_path / "s.csv"
+    result = run("sample", model, "--n", 5, "-o", out)
+    assert result.exit_code == 143, result.output
+    assert result.output.strip().splitlines()[-1] == (f"error: terminated; the output {out} was written before the "
+                                                      "signal and is complete")
+    assert len(pd.read_csv(out)) == 5

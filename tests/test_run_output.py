@@ -126,3 +126,32 @@ def test_a_quiet_refused_share_run_still_names_the_failed_gate_on_stderr(tmp_pat
     assert "`-q` prints none of it but a failed gate's line (`gate dcr_share = ... FAILS`), on standard" in recipes
     run_help = CliRunner().invoke(app, ["run", "--help"], env={"COLUMNS": "400"}).output
     assert "a share recipe's failed gate is still named on stderr" in " ".join(run_help.split())
+
+
+@pytest.mark.parametrize("kind", ["table", "share", "share-command"])
+def test_a_signal_while_the_summary_prints_says_the_run_folder_is_complete(kind, tmp_path, monkeypatch):
+    """run and share did not record their folder: a signal between the folder's rename and the exit (while the
+    summary printed) said "no output was written"."""
+    from synthaug.cli import Terminated, console
+
+    printed = console.print
+
+    def signalled(*objects, **kwargs) -> None:
+        if str(objects[0]).startswith(("wrote model", "released ")):  # once the folder is in place
+            raise Terminated
+        printed(*objects, **kwargs)
+
+    monkeypatch.setattr(console, "print", signalled)
+    path = patients(tmp_path / "p.csv").as_posix()
+    out = tmp_path / "out"
+    if kind == "share-command":
+        model = [f"--set={key}={value}" for key, value in (("epochs", 1), ("min_steps", 2), ("generator_dims", "[8]"),
+                                                            ("discriminator_dims", "[8]"), ("latent_dim", 4))]
+        result = CliRunner().invoke(app, ["share", path, "--target", "outcome", "-o", str(out), "--max-dcr-share", "1",
+                                          "--max-membership-auc", "1", "--max-exact-copies", "1000", *model])
+    else:
+        result = invoke(TABLE.format(path=path) if kind == "table" else SHARE.format(path=path, limit=1.0), tmp_path)
+    assert result.exit_code == 143, result.output
+    assert result.output.strip().splitlines()[-1] == (f"error: terminated; the output {out} was written before the "
+                                                      "signal and is complete")
+    assert (out / ("card.json" if kind == "share-command" else "recipe.toml")).is_file()

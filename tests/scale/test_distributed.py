@@ -268,3 +268,37 @@ def test_sigterm_after_rank_0_saved_says_the_model_is_complete(mixed_table, tmp_
     monkeypatch.setattr(synthaug.TabularCGAN, "fit", lambda *a, **k: signalled(None))  # before any save
     result = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "-o", str(tmp_path / "m2"), *FIT])
     assert result.output.strip().splitlines()[-1] == "error: terminated; no output was written"  # none carried over
+
+
+@pytest.mark.parametrize("after_barrier", [False, True], ids=["before-the-barrier", "after-the-barrier"])
+def test_sigterm_on_another_rank_does_not_contradict_rank_0(mixed_table, tmp_path, monkeypatch, after_barrier):
+    """Rank 0 said the model it had saved was complete, the other processes that no output was written. Before
+    the barrier after rank 0's save another rank cannot know whether it saved; after it, it can."""
+    import contextlib
+
+    from typer.testing import CliRunner
+
+    from synthaug.cli import Terminated, app
+
+    @contextlib.contextmanager
+    def as_rank_1(device):
+        yield DistContext(1, 2)
+        if after_barrier:
+            raise Terminated  # as the process group is left
+
+    def barrier(self) -> None:
+        if not after_barrier:
+            raise Terminated
+
+    data = tmp_path / "data.csv"
+    mixed_table.to_csv(data, index=False)
+    monkeypatch.setattr(synthaug.distributed, "process_group", as_rank_1)
+    monkeypatch.setattr(DistContext, "barrier", barrier)
+    monkeypatch.setattr(synthaug.TabularCGAN, "fit", lambda self, *a, **k: self)  # rank 1 saves nothing anyway
+    out = tmp_path / "m"
+    result = CliRunner().invoke(app, ["fit", str(data), "--target", "label", "-o", str(out), *FIT])
+    assert result.exit_code == 143, result.output
+    said = (f"the output {out} was written before the signal and is complete" if after_barrier else
+            f"this process (rank 1) writes no output: rank 0 writes {out} and says whether it was written")
+    assert result.output.strip().splitlines() == [f"error: terminated; {said}"]
+    assert not out.exists()  # rank 1 wrote nothing

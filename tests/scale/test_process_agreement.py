@@ -26,11 +26,12 @@ FIT = ["--epochs", "1", "--batch-size", "32", "--set", "generator_dims=[8]", "--
        "--set", "latent_dim=4", "-q"]
 
 # rank 0 waits in a barrier; rank 1 joins the group, then sleeps for argv[1] seconds; with argv[2], rank 0
-# has written that output first (as fit saves the model, then waits for the others)
+# has written that output first (as fit saves the model, then waits for the others) and rank 1 knows rank 0
+# writes it (as fit notes on the other ranks)
 BLOCKED = """
 import sys, time
 import torch.distributed as dist
-from synthaug.cli import command, main, note_written
+from synthaug.cli import command, main, note_other_rank, note_written
 from synthaug.distributed import process_group
 
 SLEEP = float(sys.argv[1])
@@ -41,6 +42,8 @@ def wait() -> None:
     with process_group(None) as ctx:
         if ctx.rank == 0 and OUTPUT:
             note_written(OUTPUT)
+        elif OUTPUT:
+            note_other_rank(ctx.rank, OUTPUT)
         print("joined", flush=True)
         dist.barrier() if ctx.rank == 0 else time.sleep(SLEEP)
 
@@ -129,6 +132,29 @@ def test_sigterm_ends_a_rank_blocked_in_a_collective(tmp_path, written):
         said = ("the output model-dir was written before the signal and is complete" if written else
                 "no output was written")
         assert procs[0].stderr.read().strip() == f"error: terminated; {said} (while waiting for another process)"
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+
+
+def test_sigterm_to_both_ranks_after_rank_0_saved_says_so_on_both(tmp_path):
+    """torchrun signals every process: rank 1 said "no output was written" while rank 0 said the model it had
+    saved was complete."""
+    script = tmp_path / "blocked.py"
+    script.write_text(BLOCKED)
+    procs = start_ranks(lambda rank: [str(script), "60", "model-dir"], free_port(), **{TIMEOUT_ENV: "120"})
+    try:
+        assert [p.stdout.readline().strip() for p in procs] == ["joined", "joined"]
+        time.sleep(1)  # rank 0 in the barrier, rank 1 asleep
+        procs[0].send_signal(signal.SIGTERM)  # first rank 0: had rank 1 gone first, rank 0 would have lost it
+        assert procs[0].wait(timeout=30) == 128 + signal.SIGTERM
+        procs[1].send_signal(signal.SIGTERM)
+        assert procs[1].wait(timeout=30) == 128 + signal.SIGTERM
+        assert procs[0].stderr.read().strip() == ("error: terminated; the output model-dir was written before the "
+                                                  "signal and is complete (while waiting for another process)")
+        assert procs[1].stderr.read().strip() == ("error: terminated; this process (rank 1) writes no output: rank 0 "
+                                                  "writes model-dir and says whether it was written")
     finally:
         for p in procs:
             if p.poll() is None:

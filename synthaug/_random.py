@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,20 +37,6 @@ def check_seed(seed: int, where: str) -> int:
     if not is_whole(seed) or not 0 <= seed < 2**64:
         raise DataError(f"{where}: must be a whole number from 0 to 2**64 - 1, got {seed!r}")
     return int(seed)
-
-
-def parse_seed(value: str | int) -> int:
-    """``--seed``'s text as an int: decimal digits only (typer took ``3.0`` as seed 3, and ``3_0`` as 30);
-    the range is ``check_seed``'s, in the command, so that ``-1`` is told the range. A typer
-    BadParameter (``Invalid value for '--seed': ...``, one line) otherwise."""
-    if isinstance(value, int):  # the option's default
-        return value
-    text = value.strip()
-    if not re.fullmatch(r"[+-]?[0-9]+", text):
-        import typer
-
-        raise typer.BadParameter(f"must be a whole number from 0 to 2**64 - 1, got {value!r}")
-    return int(text)
 
 
 def child_seed(seed: int, *keys: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
@@ -127,10 +128,9 @@ def parse_per_class(text: str) -> dict[str, int] | int:
             raise DataError(f"--per-class: expected LABEL=COUNT (or one COUNT for every class), got {item!r}")
         if label in out:
             raise DataError(f"--per-class: class {label!r} is given twice")
-        try:
-            out[label] = int(count)
-        except ValueError:
-            raise DataError(f"--per-class: count for {label!r} is not a whole number: {count!r}") from None
+        if not re.fullmatch(r"[+-]?[0-9]+", count.strip()):  # int() took 3_0 as 30
+            raise DataError(f"--per-class: count for {label!r} is not a whole number: {count!r}")
+        out[label] = int(count)
     if not out:
         raise DataError("--per-class: no LABEL=COUNT pairs given")
     return out

@@ -36,7 +36,7 @@ def test_parse_per_class():
     assert parse_per_class("A=100, B=5") == {"A": 100, "B": 5}
     assert parse_per_class("a=b=2") == {"a=b": 2}
     assert parse_per_class("100") == 100  # that many of every class, as in `sample --per-class 100 -o out/`
-    for bad in ("A", "A=x", "", "-3", "A=1,A=2", "²"):  # a repeated label kept the last count; '²'.isdigit()
+    for bad in ("A", "A=x", "", "-3", "A=1,A=2", "²", "A=3_0", "A=1e2", "A=²"):  # int() took 3_0 as 30; '²'.isdigit()
         with pytest.raises(DataError, match="--per-class"):
             parse_per_class(bad)
 

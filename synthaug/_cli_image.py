@@ -88,7 +88,7 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
 def print_image_summary(report: dict, html_path: Path, console: Console) -> None:
     """Accuracy per condition with its interval, one line on copies of training images, then uplift, CAS, the
     judge and diversity, and ``html_path`` (``synthaug evaluate`` and ``synthaug run`` print the same lines)."""
-    from .images.evaluate import judge_accuracy_text
+    from .images.judge import judge_accuracy_text
     from .images.notes import privacy_text
 
     for name, acc in report["accuracy"].items():

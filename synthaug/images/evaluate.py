@@ -31,7 +31,6 @@ from .classifier import Source, albumentations_augmenter, predict, train_classif
 from .folder import read_images
 from .grid import image_grid
 from .judge import judge_accuracy, judge_folds, weak_judge_note
-from .judge import judge_accuracy_text as judge_accuracy_text  # re-exported: the CLI imports it from here
 from .metrics import class_diversity, count_shared, duplicated_share, frechet_distance, nearest_distances
 from .notes import (
     CLOSE_CHANCE,

@@ -24,10 +24,14 @@ def run(
                                         "recipe's failed gate is still named on stderr (exit code 3).")] = False,
 ) -> None:
     """Run a recipe: fit, sample and evaluate (or release), writing all outputs and the resolved recipe."""
+    from ._errors import DataError
     from ._run import run_recipe
-    from .recipe import load_recipe
+    from .recipe import blame_override, load_recipe
 
     resolved = load_recipe(recipe, set_ or [])
-    code = run_recipe(resolved, output or Path("runs") / recipe.stem, seed, quiet, console)
+    try:
+        code = run_recipe(resolved, output or Path("runs") / recipe.stem, seed, quiet, console)
+    except DataError as exc:  # found once the data is read: "data.target: ..." may be a --set's value
+        raise DataError(blame_override(str(exc), set_ or [])) from None
     if code:
         raise typer.Exit(code=code)

@@ -60,6 +60,17 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
     return validate(recipe, str(path), origins, read_model)
 
 
+def blame_override(message: str, overrides: Iterable[str]) -> str:
+    """``message`` of an error the run found after reading the data (``data.target: column 'x' not
+    found``), beginning with the ``--set`` that gave the key it starts with its value, if one did:
+    ``--set data.target=x: data.target: ...``; else unchanged (the recipe's own value)."""
+    for item in reversed(list(overrides)):  # the last --set of a key is the one in force
+        key = item.partition("=")[0].strip()
+        if re.match(rf"{re.escape(key)}(?=[\s:=])", message):
+            return f"--set {item.strip()}: {message}"
+    return message
+
+
 def _dotted(values: dict, prefix: str = "") -> dict:
     """``{"data": {"path": x}}`` -> ``{"data.path": x}``."""
     out = {}

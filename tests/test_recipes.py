@@ -81,12 +81,14 @@ def test_recipe_errors_are_one_line(override, message, tmp_path):
 
 @pytest.mark.parametrize(
     ("override", "message"),
-    [('model.drop=["wardd"]', "error: model.drop: no column 'wardd'"),  # was "drop: no column 'wardd'"
-     ('model.categorical=["wardd"]', "error: model.categorical: no column 'wardd'"),
-     ('model.keep=["wardd"]', "error: model.keep: no column 'wardd'"),
+    [('model.drop=["wardd"]', """error: --set model.drop=["wardd"]: model.drop: no column 'wardd'"""),
+     ('model.categorical=["wardd"]',
+      """error: --set model.categorical=["wardd"]: model.categorical: no column 'wardd'"""),
+     ('model.keep=["wardd"]', """error: --set model.keep=["wardd"]: model.keep: no column 'wardd'"""),
      ("model.dp_epsilon=0", "model.dp_epsilon must be a positive number; got 0"),
      ("model.gumbel_tau=0", "model.gumbel_tau must be > 0; got 0"),
-     ("evaluate.ratios=[0.001]", "error: evaluate.ratios: 0.001 of 50 training rows adds no synthetic record")],
+     ("evaluate.ratios=[0.001]",
+      "error: --set evaluate.ratios=[0.001]: evaluate.ratios: 0.001 of 50 training rows adds no synthetic record")],
 )
 def test_errors_name_the_recipe_key(override, message, tmp_path):
     result = CliRunner().invoke(app, ["run", str(RECIPES[1]), "--set", override, "-o", str(tmp_path / "o"), "-q"])
@@ -370,3 +372,33 @@ def test_too_large_rows_per_class_says_what_fits(extra, message, tmp_path, monke
     result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"])
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and "data.rows_per_class: " in said and message in said, result.output
+
+
+def _small_recipe(tmp_path) -> Path:
+    pd.DataFrame({"x": np.arange(30.0) % 7, "label": ["a"] * 20 + ["b"] * 10}).to_csv(tmp_path / "t.csv", index=False)
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\npath = "t.csv"\ntarget = "label"\n[model]\nmin_steps = 2\nepochs = 1\n')
+    return recipe
+
+
+@pytest.mark.parametrize(("override", "starts"), [
+    ("data.rows_per_class=6", "error: --set data.rows_per_class=6: data.rows_per_class: class 'b' has 7 rows"),
+    ("data.target=lable", "error: --set data.target=lable: data.target: column 'lable' not found"),
+    ("sample.per_class=c=5", "error: --set sample.per_class=c=5: sample.per_class"),
+])
+def test_an_error_found_once_the_data_is_read_names_the_set_that_caused_it(override, starts, tmp_path, monkeypatch):
+    """Only errors found while reading the recipe named the --set; those found after reading the data
+    (a class too small for rows_per_class, a target that is not a column) named the key alone."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["run", str(_small_recipe(tmp_path)), "-o", "o", "-q", "--set", override])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and said.startswith(starts), result.output
+
+
+def test_the_last_set_of_a_key_is_the_one_blamed_or_in_force(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["run", str(_small_recipe(tmp_path)), "-q", "--set", "data.rows_per_class=6"]
+    result = CliRunner().invoke(app, [*args, "--set", "data.rows_per_class=5", "-o", "o1"])
+    assert " ".join(result.output.split()).startswith("error: --set data.rows_per_class=5: "), result.output
+    result = CliRunner().invoke(app, [*args, "--set", "data.rows_per_class=null", "-o", "o2"])
+    assert result.exit_code == 0, result.output

@@ -296,13 +296,16 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: RandomState = None,
                     chunk_size: int = ROW_CHUNK) -> Iterator[pd.DataFrame]:
-        """Yield shuffled chunks of whole synthetic rows; memory does not grow with the total.
+        """Shuffled chunks of whole synthetic rows; memory does not grow with the total.
 
         Columns carry the labels they had in ``fit``: numbers and booleans as such (columns 0, 1 of
-        ``pd.DataFrame(array)``), other labels as text (a NumPy table's x0, x1...)."""
-        for chunk in self._text_chunks(n, per_class=per_class, balance=balance, ratio=ratio,
-                                       random_state=random_state, chunk_size=chunk_size):
-            yield chunk.rename(columns=self.column_labels_) if self.column_labels_ else chunk
+        ``pd.DataFrame(array)``), other labels as text (a NumPy table's x0, x1...). An unfitted model
+        or a bad request raises here, not at the first chunk."""
+        chunks = self._text_chunks(n, per_class=per_class, balance=balance, ratio=ratio,
+                                   random_state=random_state, chunk_size=chunk_size)
+        if not self.column_labels_:
+            return chunks
+        return (chunk.rename(columns=self.column_labels_) for chunk in chunks)
 
     def _text_chunks(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                      ratio: float | None = None, random_state: RandomState = None,
@@ -312,7 +315,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
         seed = self._sample_seed(random_state)
         self._check_filters()
-        yield from generated_chunks(self, counts, chunk_size, seed)
+        return generated_chunks(self, counts, chunk_size, seed)
 
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
         """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most

@@ -259,15 +259,15 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: RandomState = None,
                     chunk_size: int = IMAGE_CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield ``(x, y)`` chunks of at most ``chunk_size`` images; memory does not grow with N."""
+        """``(x, y)`` chunks of at most ``chunk_size`` images; memory does not grow with N. An unfitted
+        model or a bad request raises here, not at the first chunk."""
         check_is_fitted(self, "generator_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
         seed = self._sample_seed(random_state)
         self.n_regenerated_ = 0
-        rng = np.random.default_rng(seed)
-        gen = torch.Generator().manual_seed(seed)
-        for codes in chunk_labels(counts, int(chunk_size), rng):
-            yield self.generate(codes, gen), self.classes_[codes]
+        rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
+        chunks = chunk_labels(counts, int(chunk_size), rng)
+        return ((self.generate(codes, gen), self.classes_[codes]) for codes in chunks)
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = IMAGE_CHUNK,
                      verbose: bool | None = None, random_state: RandomState = None, **request) -> int:

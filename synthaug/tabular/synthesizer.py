@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -14,48 +13,36 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._errors import DataError, FilterNotAppliedWarning, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
-from .._text import option_name
 from ..distributed import agreed_seed, check_processes_agree, current_context
 from ..io import TableWriter
 from ..persist import known_params, save_model
 from ..privacy.dp import secret_seed
-from ..sampling import ROW_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
-from .columns import categorical_dtype_state
+from ..sampling import ROW_CHUNK, SampleSeeds, resolve_class_counts
 from .dp_plan import plan_dp, privacy_record_for
 from .encoder import TableEncoder
-from .label_filter import check_quantile, fit_label_filter
+from .fit_input import column_option, drop_columns, encode_table, new_encoder, provenance, target_state
+from .generation import generate_rows, generated_chunks, target_dtype, template_rows, time_resolutions
+from .label_filter import check_quantile
 from .model_file import meta_and_tensors, restore_fitted
-from .networks import Generator, NetworkConfig, SoftmaxLayout
+from .networks import Generator
 from .params import check_params
-from .privacy_filter import MAX_ROWS, check_filter_params, fit_filter
-from .public_schema import (
-    DRAFT,
-    PUBLIC,
-    PublicSchema,
-    codec_states,
-    conform,
-    omitted_present,
-    public_labels,
-    resolve_public_schema,
-    warn_if_draft,
-)
+from .privacy_filter import MAX_ROWS
+from .public_schema import resolve_public_schema, warn_if_draft
 from .rejection import fill_rows
-from .schema import check_columns_exist, infer_schema
-from .target import column_labels, encode_labels, split_target
-from .training import TrainConfig, train_gan
-from .training_table import training_table_codes
+from .sampling_filters import SamplingFilters
+from .target import column_labels, split_target
+from .train_setup import n_steps, network_config, pac_size, torch_device, train_config, training_sets
+from .training import train_gan
 
 MODEL_TYPE = "TabularCGAN"
 FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the last is kept)
 LABEL_FILTER_AUTO = 0.2  # label_filter="auto" at <= MAX_ROWS rows (results/scarce_protocol_screening_label.md)
 FILTER_BATCH = 20  # sampling filters: at most this many candidates per row and round
-PRIVACY_SETTINGS = ("privacy_filter", "privacy_filter_floor", "privacy_filter_pinning")
 
 
-class TabularCGAN(SampleSeeds, BaseEstimator):
+class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
     """A class-conditional GAN for tables with numeric, categorical, boolean and date columns.
 
     The label is an input to both networks (an embedding in the generator, a projection term
@@ -198,48 +185,49 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         features, labels, columns = split_target(X, y)
         check_processes_agree(self.get_params(deep=False), features, labels)  # under torchrun: same settings
         drop = self._names("drop")
-        if labels.name is not None and labels.name in drop:
-            raise DataError(f"{option_name('drop')}: {labels.name!r} is the target column, which the model is "
-                            "conditioned on; it cannot be left out")
-        check_columns_exist(features, drop, "drop")
-        features = features.drop(columns=drop)
+        features = drop_columns(features, labels, drop)
         self.seed_ = agreed_seed(draw_seed(self.random_state))  # one seed for all torchrun processes
         # under DP every draw of the fit comes from a secret seed (privacy.dp), never stored; seed_ seeds sampling
         fit_seed = agreed_seed(secret_seed()) if self.dp_ else self.seed_
         rng = np.random.default_rng(child_seed(fit_seed, 0))
-        if schema is None:
-            self.classes_, codes, self.class_counts_ = encode_labels(labels)
-            dropped = self._fit_encoder(features, rng)
-        else:
-            self.classes_, codes, self.class_counts_ = public_labels(labels, schema, coarse=self.dp_)
-            dropped = omitted_present(features, schema)  # conform leaves them out
-            features = self._fit_public_encoder(features, schema)
-        self.provenance_ = self._provenance(schema)
-        matrix = self.encoder_.transform(features, rng)
-        self.target_name_ = str(labels.name)
-        self.target_dtype_ = str(labels.dtype) if schema is None else schema.target_dtype
-        self.target_categories_, self.target_ordered_ = categorical_dtype_state(
-            labels.dtype if schema is None else None, self.classes_)
-        self.columns_ = [c for c in columns if c not in {*drop, *dropped}]
+        table = encode_table(self, features, labels, schema, rng)
+        self.classes_, self.class_counts_, self.encoder_ = table.classes, table.class_counts, table.encoder
+        self.provenance_ = provenance(schema)
+        matrix = self.encoder_.transform(table.features, rng)
+        self.target_name_, self.target_dtype_, self.target_categories_, self.target_ordered_ = target_state(
+            labels, schema, self.classes_)
+        self.columns_ = [c for c in columns if c not in {*drop, *table.dropped}]
         self.column_labels_ = {k: v for k, v in column_labels(X, y).items() if k in self.columns_}
-        self.n_rows_ = len(features)
-        self._fit_filters(features, codes)
+        self.n_rows_ = len(table.features)
+        self._fit_filters(table.features, table.codes)
         started = time.perf_counter()
-        self.generators_, self.history_ = self._train(matrix, codes, fit_seed)
+        self.generators_, self.history_ = self._train(matrix, table.codes, fit_seed)
         self.fit_seconds_ = time.perf_counter() - started
         self._n_sample_calls = 0
         return self
 
-    def _fit_privacy_filter(self, features: pd.DataFrame, codes: np.ndarray):
-        """The sampling filter of :mod:`synthaug.tabular.privacy_filter` (in memory only), or None."""
-        self.n_rejected_ = 0
-        check_filter_params(self.privacy_filter, self.privacy_filter_floor, self.privacy_filter_pinning)
-        if self.privacy_filter_off_reason(len(features)) is not None:
-            return None
-        kept = [c for c in self.columns_ if c != self.target_name_]
-        pinning = None if self.privacy_filter_pinning is None else float(self.privacy_filter_pinning)
-        return fit_filter(features[kept], codes, float(self.privacy_filter), float(self.privacy_filter_floor),
-                          self.encoder_.specs_, pinning)
+    def _train(self, matrix: np.ndarray, codes: np.ndarray, seed: int) -> tuple[list[Generator], list]:
+        """Train one generator (``strategy="conditional"``) or one per class; plan and record DP."""
+        sets = training_sets(matrix, codes, len(self.classes_), self.strategy)
+        dp_plan = None
+        if self.dp_:  # the class counts become noisy here, unless public
+            dp_plan, self.class_counts_, self.provenance_ = plan_dp(self, seed)
+        ctx = current_context()
+        self.n_processes_ = ctx.world_size  # a seeded fit reproduces with the same number of processes only
+        self.n_threads_ = torch.get_num_threads()  # and threads: floating-point sums are split by them
+        steps = [self._n_steps(len(m)) for m, _, _ in sets]
+        generators, history, spent = [], [], []
+        with progress_bar(sum(steps), "training", self.verbose and ctx.is_main) as bar:
+            for i, ((m, labels, n_classes), n) in enumerate(zip(sets, steps, strict=True)):
+                plan = dp_plan if dp_plan is None or n_classes > 1 else replace(dp_plan, class_p=np.ones(1))
+                G, hist, privacy = train_gan(m, labels, network_config(self, n_classes), self.encoder_.spans_,
+                                             train_config(self, n, len(m)), child_seed(seed, 1, i),
+                                             bar, self._device(), dp=plan, ctx=ctx)
+                generators.append(G.cpu())
+                history.append(hist)
+                spent.append(privacy)
+        self.privacy_ = None if dp_plan is None else privacy_record_for(self, dp_plan, spent)
+        return generators, history
 
     def privacy_filter_off_reason(self, n_rows: int | None = None) -> str | None:
         """Why sampling runs without ``privacy_filter`` for a training table of ``n_rows`` (default:
@@ -259,47 +247,6 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
             return LABEL_FILTER_AUTO if self.n_rows_ <= MAX_ROWS else None
         return None if self.label_filter is None else float(self.label_filter)
 
-    def _fit_label_filter(self, features: pd.DataFrame, codes: np.ndarray):
-        """The sampling filter of :mod:`synthaug.tabular.label_filter` (in memory only), or None."""
-        self.n_label_rejected_ = 0
-        quantile = self._label_quantile()
-        if quantile is None or self.dp_:  # DP: rows must not steer output
-            return None
-        kept = [c for c in self.columns_ if c != self.target_name_]
-        return fit_label_filter(features[kept], codes, quantile, self.encoder_.specs_,
-                                np.random.default_rng(child_seed(self.seed_, 4)))
-
-    def attach_privacy_filter(self, X, y) -> TabularCGAN:
-        """Give a loaded model its training table back, so sampling applies ``privacy_filter``
-        and ``label_filter`` again.
-
-        A model file holds no training rows, so a loaded model cannot filter on its own. With the
-        table it was fitted on, the same seed gives the same rows as the fitted object did; a table
-        of another row count, or other class counts (where the model holds them exactly: not under
-        DP, not a public schema's), is refused.
-        """
-        check_is_fitted(self, "generators_")
-        features, labels, _ = split_target(X, y)
-        features = features.drop(columns=[c for c in self._names("drop") if c in features.columns])
-        schema = resolve_public_schema(self.public_schema)
-        if schema is not None:
-            features = conform(features, schema, coarse=self.dp_)
-        codes = training_table_codes(self, features, labels)
-        self._fit_filters(features, codes)
-        return self
-
-    def __getstate__(self) -> dict:
-        """Pickles and deep copies leave the sampling filters (fitted on training rows) behind.
-
-        A copy of the state: ``object.__getstate__`` returns the live ``__dict__``, and popping
-        from it would strip the filters from the pickled model itself.
-        """
-        state = dict(super().__getstate__())
-        state.pop("_privacy_filter", None)
-        state.pop("_label_filter", None)
-        state.pop("_filter_settings", None)
-        return state
-
     def __sklearn_tags__(self):
         """Text columns and missing values are modelled (and generated), as SynthOverSampler declares."""
         tags = super().__sklearn_tags__()
@@ -308,115 +255,27 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         return tags
 
     def _names(self, option: str) -> list[str]:
-        """A column-list parameter's names as text, as :func:`split_target` names the columns (so
-        ``categorical=[0]`` is the column 0 of a DataFrame with integer names)."""
-        return [str(c) for c in getattr(self, option)]
+        """A column-list parameter's names as text (:func:`.fit_input.column_option`)."""
+        return column_option(self, option)
 
     def _new_encoder(self) -> TableEncoder:
-        return TableEncoder(max_knots=self.max_knots, point_mass_share=self.point_mass_share,
-                            min_category_count=self.min_category_count, clip=self.clip,
-                            rounding=self.rounding)
-
-    def _fit_encoder(self, features: pd.DataFrame, rng: np.random.Generator) -> list[str]:
-        """Infer kinds and fit the encoder from the data; returns the identifier-like columns dropped."""
-        specs, dropped = infer_schema(features, *map(self._names, ("categorical", "continuous", "keep")))
-        if not specs:
-            raise DataError("no feature columns left to model (all were dropped)")
-        self.encoder_ = self._new_encoder().fit(features, specs, rng)
-        return dropped
-
-    def _fit_public_encoder(self, features: pd.DataFrame, schema: PublicSchema) -> pd.DataFrame:
-        """Build the encoder from the public schema alone; returns the features conformed to it."""
-        for name in ("categorical", "continuous", "keep"):
-            if getattr(self, name):
-                raise DataError(f"{option_name(name)}: with a public schema the column kinds come from the schema; "
-                                f"leave {name} empty")
-        omitted = omitted_present(features, schema)
-        if omitted:
-            warn(f"leaving out column(s) {', '.join(map(repr, omitted))}: the public schema lists them "
-                 "as omitted")
-        features = conform(features, schema, coarse=self.dp_)  # DP: no exact counts of private rows in warnings
-        self.encoder_ = self._new_encoder().fit_public([c.spec() for c in schema.columns], codec_states(schema))
-        return features
-
-    @staticmethod
-    def _provenance(schema: PublicSchema | None) -> dict[str, str]:
-        """Where the schema and the class counts came from (the DP noise on counts is added later). A
-        schema still marked ``draft`` is not public; its class counts are, as a draft never writes any."""
-        origin = "inferred from the training data" if schema is None else DRAFT if schema.draft else PUBLIC
-        return {"schema": origin,
-                "class_counts": PUBLIC if schema is not None and schema.class_counts is not None
-                else "exact, from the training data"}
+        """An unfitted encoder with this model's encoding parameters."""
+        return new_encoder(self)
 
     def _device(self) -> torch.device:
-        if self.device == "auto":
-            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        if self.device == "cuda" and not torch.cuda.is_available():
-            raise DataError(f"{option_name('device')}: 'cuda' requested but no GPU is available; use 'cpu' or 'auto'")
-        return torch.device(self.device)
+        return torch_device(self.device)
 
     @property
     def pac_(self) -> int:
-        if self.dp_:
-            return 1  # Poisson batches have random sizes: no packing under DP
-        return int(self.pac) if self.pac else 10  # PacGAN: measured faster and no worse (benchmarks/)
-
-    def _train(self, matrix: np.ndarray, codes: np.ndarray, seed: int) -> tuple[list[Generator], list]:
-        if self.strategy == "conditional":
-            sets = [(matrix, codes, len(self.classes_))]
-        else:  # one unconditional model per class, each on its own rows
-            sets = [(matrix[codes == k], np.zeros(int((codes == k).sum()), np.int64), 1)
-                    for k in range(len(self.classes_))]
-        dp_plan = None
-        if self.dp_:  # the class counts become noisy here, unless public
-            dp_plan, self.class_counts_, self.provenance_ = plan_dp(self, seed)
-        ctx = current_context()
-        self.n_processes_ = ctx.world_size  # a seeded fit reproduces with the same number of processes only
-        self.n_threads_ = torch.get_num_threads()  # and threads: floating-point sums are split by them
-        steps = [self._n_steps(len(m)) for m, _, _ in sets]
-        generators, history, spent = [], [], []
-        with progress_bar(sum(steps), "training", self.verbose and ctx.is_main) as bar:
-            for i, ((m, labels, n_classes), n_steps) in enumerate(zip(sets, steps, strict=True)):
-                plan = dp_plan if dp_plan is None or n_classes > 1 else replace(dp_plan, class_p=np.ones(1))
-                G, hist, privacy = train_gan(m, labels, self._network_config(n_classes), self.encoder_.spans_,
-                                             self._train_config(n_steps, len(m)), child_seed(seed, 1, i),
-                                             bar, self._device(), dp=plan, ctx=ctx)
-                generators.append(G.cpu())
-                history.append(hist)
-                spent.append(privacy)
-        self.privacy_ = None if dp_plan is None else privacy_record_for(self, dp_plan, spent)
-        return generators, history
+        """Rows the discriminator judges together (:func:`.train_setup.pac_size`)."""
+        return pac_size(self)
 
     @property
     def dp_(self) -> bool:
         return self.dp_epsilon is not None
 
     def _n_steps(self, n_rows: int) -> int:
-        return max(int(self.epochs) * math.ceil(n_rows / self.batch_size), int(self.min_steps))
-
-    def _network_config(self, n_classes: int) -> NetworkConfig:
-        discrete = [s for s in self.encoder_.spans_ if s.activation == "softmax"]
-        return NetworkConfig(
-            data_dim=self.encoder_.output_dim_, n_classes=n_classes,
-            condition_dim=sum(s.width for s in discrete), latent_dim=int(self.latent_dim),
-            generator_dims=tuple(int(d) for d in self.generator_dims),
-            discriminator_dims=tuple(int(d) for d in self.discriminator_dims),
-            pac=self.pac_, spectral_norm=bool(self.spectral_norm) and not self.dp_, dropout=float(self.dropout),
-            generator_norm=self.generator_norm,
-        )
-
-    def _train_config(self, n_steps: int, n_rows: int) -> TrainConfig:
-        n_packs = max(1, min(int(self.batch_size), n_rows) // self.pac_)
-        return TrainConfig(
-            loss=self.loss, real_label=float(self.real_label), gp_weight=float(self.gp_weight),
-            lecam_weight=float(self.lecam_weight), r1_weight=float(self.r1_weight),
-            generator_lr=float(self.generator_lr), discriminator_lr=float(self.discriminator_lr),
-            betas=(float(self.betas[0]), float(self.betas[1])), weight_decay=float(self.weight_decay),
-            discriminator_steps=int(self.discriminator_steps), feature_matching=float(self.feature_matching),
-            condition_weight=1.0, ema_decay=self.ema_decay, gumbel_tau=float(self.gumbel_tau),
-            n_steps=n_steps, n_packs=n_packs, class_sampling=self.class_sampling,
-            condition_probability=float(self.condition_probability), log_every=max(1, n_steps // 100),
-        )
+        return n_steps(self, n_rows)
 
     # --------------------------------------------------------------- sample
     def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
@@ -437,13 +296,16 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: RandomState = None,
                     chunk_size: int = ROW_CHUNK) -> Iterator[pd.DataFrame]:
-        """Yield shuffled chunks of whole synthetic rows; memory does not grow with the total.
+        """Shuffled chunks of whole synthetic rows; memory does not grow with the total.
 
         Columns carry the labels they had in ``fit``: numbers and booleans as such (columns 0, 1 of
-        ``pd.DataFrame(array)``), other labels as text (a NumPy table's x0, x1...)."""
-        for chunk in self._text_chunks(n, per_class=per_class, balance=balance, ratio=ratio,
-                                       random_state=random_state, chunk_size=chunk_size):
-            yield chunk.rename(columns=self.column_labels_) if self.column_labels_ else chunk
+        ``pd.DataFrame(array)``), other labels as text (a NumPy table's x0, x1...). An unfitted model
+        or a bad request raises here, not at the first chunk."""
+        chunks = self._text_chunks(n, per_class=per_class, balance=balance, ratio=ratio,
+                                   random_state=random_state, chunk_size=chunk_size)
+        if not self.column_labels_:
+            return chunks
+        return (chunk.rename(columns=self.column_labels_) for chunk in chunks)
 
     def _text_chunks(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                      ratio: float | None = None, random_state: RandomState = None,
@@ -452,63 +314,8 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         check_is_fitted(self, "generators_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
         seed = self._sample_seed(random_state)
-        rng = np.random.default_rng(seed)
-        gen = torch.Generator().manual_seed(seed)
         self._check_filters()
-        for codes in chunk_labels(counts, int(chunk_size), rng):
-            yield self._generate_filtered(codes, gen)
-
-    def _fit_filters(self, features: pd.DataFrame, codes: np.ndarray) -> None:
-        """Fit both sampling filters on the training rows and record the settings they were fitted with."""
-        self._privacy_filter = self._fit_privacy_filter(features, codes)
-        self._label_filter = self._fit_label_filter(features, codes)
-        self._filter_settings = ({name: getattr(self, name) for name in (*PRIVACY_SETTINGS, "label_filter")},
-                                 self._effective_filters())
-
-    def _effective_filters(self) -> dict[str, tuple | float | None]:
-        """The settings each sampling filter runs with on this model, None for a filter that is off
-        (``None``, under DP, above ``MAX_ROWS`` training rows, "auto" resolved to off)."""
-        private = None if self.privacy_filter_off_reason() is not None else tuple(
-            getattr(self, name) for name in PRIVACY_SETTINGS)
-        return {"privacy": private, "label": None if self.dp_ else self._label_quantile()}
-
-    def _active_filters(self) -> tuple:
-        """The (privacy, label) sampling filters to apply: those fitted (by ``fit`` or
-        :meth:`attach_privacy_filter`), less those ``set_params`` has since turned off. A DataError when
-        a setting changed so that a filter would run otherwise than it was fitted: the fitted filter
-        would silently apply the old setting. A change that leaves the filter off (under DP, say) is
-        no change."""
-        private, labels = getattr(self, "_privacy_filter", None), getattr(self, "_label_filter", None)
-        if getattr(self, "_filter_settings", None) is None:
-            return private, labels
-        raw, fitted = self._filter_settings
-        now = self._effective_filters()
-        for key, names in (("privacy", PRIVACY_SETTINGS), ("label", ("label_filter",))):
-            if now[key] is not None and now[key] != fitted[key]:
-                changed = next((n for n in names if raw[n] != getattr(self, n)), names[0])
-                raise DataError(f"{changed} is {getattr(self, changed)!r}, but the sampling filters were fitted "
-                                f"with {raw[changed]!r}; call attach_privacy_filter(X, y) to fit them with the new "
-                                "setting (set_params takes effect at fit)")
-        return (private if now["privacy"] is not None else None), (labels if now["label"] is not None else None)
-
-    def sampling_filters(self) -> list[str]:
-        """The sampling filters the next samples run (``privacy_filter``, ``label_filter``): those fitted
-        by ``fit`` or :meth:`attach_privacy_filter` and not turned off since."""
-        private, labels = self._active_filters()
-        return [name for name, found in (("privacy_filter", private), ("label_filter", labels)) if found is not None]
-
-    def _check_filters(self) -> None:
-        """Reset the reject counts; warn when a loaded model cannot apply the filters it was fitted with."""
-        self.n_rejected_ = self.n_label_rejected_ = 0
-        self._active_filters()
-        missing = [name for name, active in (
-            ("privacy_filter", self.privacy_filter is not None and self.n_rows_ <= MAX_ROWS),
-            ("label_filter", self._label_quantile() is not None),
-        ) if active and not self.dp_ and getattr(self, f"_{name}", None) is None]
-        for name in missing:
-            warn(f"{name} is not applied: a loaded or copied (pickled) model holds no training rows to filter against; "
-                 "pass the training table (synthaug sample --train DATA, or "
-                 "model.attach_privacy_filter(X, y))", FilterNotAppliedWarning)
+        return generated_chunks(self, counts, chunk_size, seed)
 
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
         """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most
@@ -525,21 +332,13 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         self.n_label_rejected_ += label_rejected
         return frame
 
-    def privacy_filter_rejects(self, frame: pd.DataFrame) -> np.ndarray | None:
-        """(n,) bool: the rows of ``frame`` (sampled rows, with the target column) that the privacy
-        filter rejects, or None when no privacy filter applies (off, under DP, above ``MAX_ROWS``
-        training rows, or a loaded model not given its training table). Sampling keeps a row the
-        filter still rejects after ``FILTER_ROUNDS`` tries, with a warning; a release drops them."""
-        check_is_fitted(self, "generators_")
-        private = self._active_filters()[0]
-        if private is None:
-            return None
-        frame = frame.set_axis([str(c) for c in frame.columns], axis=1)  # as sampled: 0 is "0" inside
-        codes = pd.Index(self.classes_).get_indexer(frame[self.target_name_].to_numpy())
-        if (codes < 0).any():
-            raise DataError(f"privacy filter: {int((codes < 0).sum())} row(s) of {self.target_name_!r} carry a "
-                            "label the model was not fitted on")
-        return private.too_close(frame, codes)
+    def _generate(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
+        """Decoded generated rows for the class codes given, in that order (no filters)."""
+        return generate_rows(self, codes, gen)
+
+    def _target_dtype(self):
+        """The label column's dtype (:func:`.generation.target_dtype`)."""
+        return target_dtype(self)
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = ROW_CHUNK,
                      verbose: bool | None = None, random_state: RandomState = None, **request) -> int:
@@ -548,7 +347,7 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
         check_is_fitted(self, "generators_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
         show = self.verbose if verbose is None else verbose
-        with TableWriter(path, self._template(), self._time_resolutions()) as writer, \
+        with TableWriter(path, template_rows(self), time_resolutions(self)) as writer, \
                 progress_bar(total, "sampling", show) as bar:
             chunks = self._text_chunks(n, chunk_size=chunk_size, random_state=random_state, **request)
             for chunk in chunks:
@@ -556,55 +355,12 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                 bar.advance(len(chunk))
         return writer.rows_written
 
-    @torch.inference_mode()
-    def _generate(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
-        """Decode generated rows for the class codes given, in that order."""
-        if self.strategy == "conditional":  # one generator writes every row
-            G = self.generators_[0]
-            raw = G(torch.randn(len(codes), G.latent_dim, generator=gen), torch.from_numpy(codes))
-        else:
-            raw = torch.empty(len(codes), self.encoder_.output_dim_)
-            for k, G in enumerate(self.generators_):
-                rows = np.flatnonzero(codes == k)
-                if len(rows) == 0:
-                    continue
-                z = torch.randn(len(rows), G.latent_dim, generator=gen)
-                raw[torch.from_numpy(rows)] = G(z, torch.zeros(len(rows), dtype=torch.long))
-        raw = SoftmaxLayout(self.encoder_.spans_).perturb(raw, gen)
-        return self._decode(raw.numpy(), codes)
-
-    def _time_resolutions(self) -> dict[str, int]:
-        """Each datetime column's resolution in nanoseconds (the step its sampled values are on)."""
-        return {c.spec.name: int(c.resolution_ns_) for c in self.encoder_.codecs_ if c.spec.kind == "datetime"}
-
-    def _template(self) -> pd.DataFrame:
-        """Decoded rows that between them take every category and mode of every column (no
-        randomness): a file writer learns each column's type from them, even one that a chunk
-        leaves all missing."""
-        k = max([1, len(self.classes_)] + [s.width for s in self.encoder_.discrete_spans()])
-        raw = np.zeros((k, self.encoder_.output_dim_), dtype=np.float32)  # (k, output_dim)
-        for span in self.encoder_.discrete_spans():
-            raw[np.arange(k), span.start + np.arange(k) % span.width] = 1.0
-        return self._decode(raw, np.arange(k) % len(self.classes_))
-
-    def _decode(self, raw: np.ndarray, codes: np.ndarray) -> pd.DataFrame:
-        frame = self.encoder_.inverse_transform(raw)
-        labels = pd.Series(np.asarray(self.classes_, dtype=object)[codes]).astype(self._target_dtype())
-        frame[self.target_name_] = labels.to_numpy() if labels.dtype == object else labels
-        return frame[self.columns_]
-
-    def _target_dtype(self):
-        """The label column's dtype: a pandas Categorical's categories and order, or its dtype name."""
-        if self.target_categories_ is None:
-            return self.target_dtype_
-        return pd.CategoricalDtype(self.target_categories_, ordered=self.target_ordered_)
-
     # ---------------------------------------------------------------- files
     def save(self, path: str | Path) -> Path:
         """Write a model directory (JSON + safetensors); it holds aggregates and weights only."""
         check_is_fitted(self, "generators_")
         n_classes = 1 if self.strategy == "per-class" else len(self.classes_)
-        meta, tensors = meta_and_tensors(self, self._network_config(n_classes))
+        meta, tensors = meta_and_tensors(self, network_config(self, n_classes))
         return save_model(path, MODEL_TYPE, meta, tensors)
 
     @classmethod
@@ -614,4 +370,3 @@ class TabularCGAN(SampleSeeds, BaseEstimator):
                                meta, tensors)
         model._n_sample_calls = 0
         return model
-

@@ -105,6 +105,15 @@ def test_fit_from_folder(image_folder):
     assert model.classes_.tolist() == ["class_0", "class_1", "class_2"]
 
 
+def test_iter_sample_checks_the_model_and_the_request_when_called(fitted):
+    """iter_sample was a generator function: unfitted, or asked for n and balance at once, it returned
+    a generator and raised only at the first next()."""
+    with pytest.raises(NotFittedError):
+        ImageCGAN().iter_sample(10)
+    with pytest.raises(DataError, match="^ask for exactly one of n, per_class, balance or ratio; got n, balance$"):
+        fitted[0].iter_sample(10, balance=True)
+
+
 def test_bad_inputs(images):
     x, codes = images
     with pytest.raises(NotFittedError):

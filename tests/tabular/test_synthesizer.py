@@ -88,6 +88,18 @@ def test_sample_before_fit_raises():
         TabularCGAN().sample(n=3)
 
 
+def test_iter_sample_checks_the_model_and_the_request_when_called(table_model):
+    """iter_sample was a generator function: unfitted, or asked for n and balance at once, it returned
+    a generator and raised only at the first next()."""
+    with pytest.raises(NotFittedError):
+        TabularCGAN().iter_sample(10)
+    model = synthaug.load(table_model / "m")
+    with pytest.raises(DataError, match="^ask for exactly one of n, per_class, balance or ratio; got n, balance$"):
+        model.iter_sample(10, balance=True)
+    with pytest.raises(DataError, match="^per_class: unknown class 'maybe'"):
+        model.iter_sample(per_class={"maybe": 3})
+
+
 def test_sklearn_conventions():
     model = TabularCGAN(epochs=3, loss="hinge")
     assert clone(model).get_params()["loss"] == "hinge"

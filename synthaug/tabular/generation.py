@@ -1,0 +1,75 @@
+"""Rows from a fitted TabularCGAN: generator output decoded into a table, in chunks of class codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import torch
+
+from ..sampling import chunk_labels
+from .networks import SoftmaxLayout
+
+if TYPE_CHECKING:
+    from .synthesizer import TabularCGAN
+
+
+def generated_chunks(model: TabularCGAN, counts: np.ndarray, chunk_size: int, seed: int) -> Iterator[pd.DataFrame]:
+    """``counts`` rows per class in shuffled chunks of at most ``chunk_size``, each through the
+    model's sampling filters (``_generate_filtered``); all draws come from ``seed``."""
+    rng = np.random.default_rng(seed)
+    gen = torch.Generator().manual_seed(seed)
+    for codes in chunk_labels(counts, int(chunk_size), rng):
+        yield model._generate_filtered(codes, gen)
+
+
+@torch.inference_mode()
+def generate_rows(model: TabularCGAN, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
+    """Decoded generated rows for the class codes given, in that order."""
+    if model.strategy == "conditional":  # one generator writes every row
+        G = model.generators_[0]
+        raw = G(torch.randn(len(codes), G.latent_dim, generator=gen), torch.from_numpy(codes))
+    else:
+        raw = torch.empty(len(codes), model.encoder_.output_dim_)
+        for k, G in enumerate(model.generators_):
+            rows = np.flatnonzero(codes == k)
+            if len(rows) == 0:
+                continue
+            z = torch.randn(len(rows), G.latent_dim, generator=gen)
+            raw[torch.from_numpy(rows)] = G(z, torch.zeros(len(rows), dtype=torch.long))
+    raw = SoftmaxLayout(model.encoder_.spans_).perturb(raw, gen)
+    return decode_rows(model, raw.numpy(), codes)
+
+
+def template_rows(model: TabularCGAN) -> pd.DataFrame:
+    """Decoded rows that between them take every category and mode of every column (no
+    randomness): a file writer learns each column's type from them, even one that a chunk
+    leaves all missing."""
+    encoder = model.encoder_
+    k = max([1, len(model.classes_)] + [s.width for s in encoder.discrete_spans()])
+    raw = np.zeros((k, encoder.output_dim_), dtype=np.float32)  # (k, output_dim)
+    for span in encoder.discrete_spans():
+        raw[np.arange(k), span.start + np.arange(k) % span.width] = 1.0
+    return decode_rows(model, raw, np.arange(k) % len(model.classes_))
+
+
+def decode_rows(model: TabularCGAN, raw: np.ndarray, codes: np.ndarray) -> pd.DataFrame:
+    """Encoded rows ``raw`` (n, output_dim) and their class codes as a table in the training column order."""
+    frame = model.encoder_.inverse_transform(raw)
+    labels = pd.Series(np.asarray(model.classes_, dtype=object)[codes]).astype(target_dtype(model))
+    frame[model.target_name_] = labels.to_numpy() if labels.dtype == object else labels
+    return frame[model.columns_]
+
+
+def target_dtype(model: TabularCGAN):
+    """The label column's dtype: a pandas Categorical's categories and order, or its dtype name."""
+    if model.target_categories_ is None:
+        return model.target_dtype_
+    return pd.CategoricalDtype(model.target_categories_, ordered=model.target_ordered_)
+
+
+def time_resolutions(model: TabularCGAN) -> dict[str, int]:
+    """Each datetime column's resolution in nanoseconds (the step its sampled values are on)."""
+    return {c.spec.name: int(c.resolution_ns_) for c in model.encoder_.codecs_ if c.spec.kind == "datetime"}

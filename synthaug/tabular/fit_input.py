@@ -112,7 +112,8 @@ def target_state(labels: pd.Series, schema: PublicSchema | None, classes: list) 
 
 def provenance(schema: PublicSchema | None) -> dict[str, str]:
     """Where the schema and the class counts came from (the DP noise on counts is added later). A
-    schema still marked ``draft`` is not public; its class counts are, as a draft never writes any."""
+    schema still marked ``draft`` is not public; counts typed into one are recorded as given here, and
+    a DP fit's plan (:func:`.dp_plan.plan_dp`) spends epsilon on noisy counts instead."""
     origin = "inferred from the training data" if schema is None else DRAFT if schema.draft else PUBLIC
     return {"schema": origin,
             "class_counts": PUBLIC if schema is not None and schema.class_counts is not None

@@ -137,9 +137,14 @@ def parse_per_class(text: str) -> dict[str, int] | int:
 
 
 def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Shuffled class codes in chunks; exact totals, memory bounded by ``chunk_size``."""
+    """Shuffled class codes in chunks; exact totals, memory bounded by ``chunk_size``. A bad
+    ``chunk_size`` raises here, not at the first chunk (``iter_sample`` checks at the call)."""
     if not is_whole(chunk_size) or chunk_size < 1:
         raise DataError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")  # 0 looped forever
+    return _label_chunks(counts, int(chunk_size), rng)
+
+
+def _label_chunks(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     remaining = np.asarray(counts, dtype=np.int64).copy()
     while remaining.sum() > 0:
         size = int(min(chunk_size, remaining.sum()))

@@ -266,7 +266,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         seed = self._sample_seed(random_state)
         self.n_regenerated_ = 0
         rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
-        chunks = chunk_labels(counts, int(chunk_size), rng)
+        chunks = chunk_labels(counts, chunk_size, rng)
         return ((self.generate(codes, gen), self.classes_[codes]) for codes in chunks)
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = IMAGE_CHUNK,

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 def generated_chunks(model: TabularCGAN, counts: np.ndarray, chunk_size: int, seed: int) -> Iterator[pd.DataFrame]:
     """``counts`` rows per class in shuffled chunks of at most ``chunk_size``, each through the
-    model's sampling filters (``_generate_filtered``); all draws come from ``seed``."""
+    model's sampling filters (``_generate_filtered``); all draws come from ``seed``. A bad
+    ``chunk_size`` raises here, not at the first chunk."""
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
-    for codes in chunk_labels(counts, int(chunk_size), rng):
-        yield model._generate_filtered(codes, gen)
+    return (model._generate_filtered(codes, gen) for codes in chunk_labels(counts, chunk_size, rng))
 
 
 @torch.inference_mode()

@@ -112,6 +112,9 @@ def test_iter_sample_checks_the_model_and_the_request_when_called(fitted):
         ImageCGAN().iter_sample(10)
     with pytest.raises(DataError, match="^ask for exactly one of n, per_class, balance or ratio; got n, balance$"):
         fitted[0].iter_sample(10, balance=True)
+    for bad in (0, 2.5):  # 2.5 was taken as 2; both are checked at the call, not at the first chunk
+        with pytest.raises(DataError, match=r"^chunk_size must be a whole number of rows >= 1"):
+            fitted[0].iter_sample(10, chunk_size=bad)
 
 
 def test_bad_inputs(images):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -107,7 +107,7 @@ def fit_predict(
     """Fit a clone of ``estimator`` on ``frame`` and return (n_test, K) class probabilities."""
     model = clone(estimator)
     seeds = {k: seed % (2**32) for k in model.get_params() if k.endswith("random_state")}
-    model.set_params(**seeds, **_forest_sample_counts(model, len(frame)))
+    model.set_params(**seeds)
     features = list(schema.features)
     model.fit(frame[features], encode_labels(frame[schema.target], schema))
     proba = np.asarray(model.predict_proba(test[features]), dtype=np.float64)
@@ -115,17 +115,3 @@ def fit_predict(
     full[:, np.asarray(model.classes_, dtype=np.int64)] = proba
     return full
 
-
-def _forest_sample_counts(model: BaseEstimator, n_rows: int) -> dict[str, int]:
-    """A forest's fractional ``max_samples`` as the count scikit-learn draws for ``n_rows`` unweighted
-    rows (``max(int(fraction * n_rows), 1)``): the same fit, without the warning it gives below 20
-    rows ("we recommend passing max_samples as an integer"), which the default random forest would
-    show a user who passed nothing."""
-    params = model.get_params()
-    counts = {}
-    for key, value in params.items():
-        owner = model if key == "max_samples" else params.get(key.removesuffix("__max_samples"))
-        forest = isinstance(owner, (RandomForestClassifier, ExtraTreesClassifier))
-        if key.endswith("max_samples") and forest and isinstance(value, float):
-            counts[key] = max(int(value * n_rows), 1)
-    return counts

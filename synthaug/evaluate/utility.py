@@ -258,7 +258,10 @@ class _Fitter:
         keys = [(name, _table_hash(frames[key])) if name in self.seed_free else (name, key, seed)
                 for key, name, _ in jobs]
         todo = [i for i, key in enumerate(keys) if key not in self.fitted]
-        with threadpool_limits(limits=1) if self.n_jobs > 1 else contextlib.nullcontext():
+        with threadpool_limits(limits=1) if self.n_jobs > 1 else contextlib.nullcontext(), warnings.catch_warnings():
+            # the default forest's max_samples=0.5 on under 20 rows: scikit-learn's advice to pass a count,
+            # shown to a user who passed nothing (the filter is set here, in the thread that joins the fits)
+            warnings.filterwarnings("ignore", message="Using the fractional value max_samples", category=UserWarning)
             scores = self.parallel(
                 delayed(_fit_score)(jobs[i][1], jobs[i][0], jobs[i][2], frames[jobs[i][0]], self.test, self.schema,
                                     seed, self.y_test, self.weights)

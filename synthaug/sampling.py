@@ -139,9 +139,15 @@ def parse_per_class(text: str) -> dict[str, int] | int:
 def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Shuffled class codes in chunks; exact totals, memory bounded by ``chunk_size``. A bad
     ``chunk_size`` raises here, not at the first chunk (``iter_sample`` checks at the call)."""
+    return _label_chunks(counts, check_chunk_size(chunk_size), rng)
+
+
+def check_chunk_size(chunk_size: int) -> int:
+    """``chunk_size`` as an int, or a DataError (0 looped forever); models check it before drawing
+    their sampling seed, so a refused call does not use one up."""
     if not is_whole(chunk_size) or chunk_size < 1:
-        raise DataError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")  # 0 looped forever
-    return _label_chunks(counts, int(chunk_size), rng)
+        raise DataError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")
+    return int(chunk_size)
 
 
 def _label_chunks(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:

@@ -18,7 +18,7 @@ from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name
 from ..persist import GRID_FILE, known_params, save_model
 from ..privacy.dp import secret_seed
-from ..sampling import IMAGE_CHUNK, SampleSeeds, chunk_labels, resolve_class_counts
+from ..sampling import IMAGE_CHUNK, SampleSeeds, check_chunk_size, chunk_labels, resolve_class_counts
 from .arrays import check_labels, prepare_images
 from .diffaugment import parse_policy
 from .dp_plan import plan_dp, privacy_record_for
@@ -263,6 +263,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         model or a bad request raises here, not at the first chunk."""
         check_is_fitted(self, "generator_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
+        chunk_size = check_chunk_size(chunk_size)
         seed = self._sample_seed(random_state)
         self.n_regenerated_ = 0
         rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)

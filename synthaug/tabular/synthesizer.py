@@ -19,7 +19,7 @@ from ..distributed import agreed_seed, check_processes_agree, current_context
 from ..io import TableWriter
 from ..persist import known_params, save_model
 from ..privacy.dp import secret_seed
-from ..sampling import ROW_CHUNK, SampleSeeds, resolve_class_counts
+from ..sampling import ROW_CHUNK, SampleSeeds, check_chunk_size, resolve_class_counts
 from .dp_plan import plan_dp, privacy_record_for
 from .encoder import TableEncoder
 from .fit_input import column_option, drop_columns, encode_table, new_encoder, provenance, target_state
@@ -313,6 +313,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         """:meth:`iter_sample` with every column named as text (as files name them)."""
         check_is_fitted(self, "generators_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
+        chunk_size = check_chunk_size(chunk_size)
         seed = self._sample_seed(random_state)
         self._check_filters()
         return generated_chunks(self, counts, chunk_size, seed)

@@ -1,3 +1,4 @@
+import copy
 import json
 import warnings
 
@@ -98,9 +99,11 @@ def test_iter_sample_checks_the_model_and_the_request_when_called(table_model):
         model.iter_sample(10, balance=True)
     with pytest.raises(DataError, match="^per_class: unknown class 'maybe'"):
         model.iter_sample(per_class={"maybe": 3})
-    for bad in (0, 2.5):  # checked at the call too, not at the first chunk
+    expected = copy.deepcopy(model).sample_frame(n=5, random_state=None)
+    for bad in (0, 2.5):  # checked at the call too, not at the first chunk, and before a seed is drawn
         with pytest.raises(DataError, match=r"^chunk_size must be a whole number of rows >= 1"):
             model.iter_sample(10, chunk_size=bad)
+    assert model.sample_frame(n=5, random_state=None).equals(expected)  # the refused calls used up no seed
 
 
 def test_sklearn_conventions():

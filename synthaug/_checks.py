@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 
 import numpy as np
 
@@ -27,3 +28,9 @@ def is_betas(value) -> bool:
     """Adam's betas: two numbers in [0, 1)."""
     return (isinstance(value, (list, tuple, np.ndarray)) and len(value) == 2
             and all(is_real(b) and 0.0 <= float(b) < 1.0 for b in value))
+
+
+def is_whole_text(text: str) -> bool:
+    """Whether ``text`` is a whole number in decimal digits, with an optional sign: not ``3.0``,
+    ``1e3`` or ``3_0`` (which ``int()`` reads as 30) or ``²`` (which ``str.isdigit`` accepts)."""
+    return re.fullmatch(r"[+-]?[0-9]+", text.strip()) is not None

@@ -12,13 +12,13 @@ import ast
 import contextlib
 import importlib.util
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ._checks import is_whole_text
 from ._errors import DataError
 
 
@@ -86,7 +86,7 @@ def whole_number(minimum: int | None = None, wanted: str | None = None) -> Calla
         if isinstance(value, int):  # the option's default
             return value
         text = value.strip()
-        if not re.fullmatch(r"[+-]?[0-9]+", text) or (minimum is not None and int(text) < minimum):
+        if not is_whole_text(text) or (minimum is not None and int(text) < minimum):
             raise typer.BadParameter(f"must be {wanted}, got {value!r}")
         return int(text)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import is_whole
+from ._checks import is_whole, is_whole_text
 from ._errors import DataError
 from ._random import child_seed, draw_seed
 from ._text import closest_name, option_name, plain, quoted
@@ -128,7 +127,7 @@ def parse_per_class(text: str) -> dict[str, int] | int:
             raise DataError(f"--per-class: expected LABEL=COUNT (or one COUNT for every class), got {item!r}")
         if label in out:
             raise DataError(f"--per-class: class {label!r} is given twice")
-        if not re.fullmatch(r"[+-]?[0-9]+", count.strip()):  # int() took 3_0 as 30
+        if not is_whole_text(count):
             raise DataError(f"--per-class: count for {label!r} is not a whole number: {count!r}")
         out[label] = int(count)
     if not out:

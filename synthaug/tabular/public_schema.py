@@ -54,11 +54,8 @@ from pathlib import Path
 
 from .._errors import DataError
 from .._text import closest_name
-from .public_codecs import codec_states, numeric_state
+from .public_codecs import codec_states
 from .public_columns import (
-    COLUMN_KEYS,
-    DEFAULT_DTYPES,
-    NUMERIC,
     TEXT_KEYS,
     PublicColumn,
     check_labels,
@@ -66,14 +63,13 @@ from .public_columns import (
     label_dtype,
     parse_column,
 )
-from .schema_conform import check_columns, conform, omitted_present, public_labels
+from .schema_conform import conform, omitted_present, public_labels
 from .schema_provenance import DRAFT, PUBLIC, DraftSchemaWarning, draft_message, warn_if_draft
 
-__all__ = [  # the column, codec, data-check and provenance names are re-exported from their modules
-    "COLUMN_KEYS", "DEFAULT_DTYPES", "DRAFT", "FORMAT", "FORMAT_VERSION", "NUMERIC", "PUBLIC", "READ_VERSIONS",
-    "TARGET_KEYS", "TEXT_KEYS", "TOP_KEYS", "DraftSchemaWarning", "PublicColumn", "PublicSchema", "check_columns",
-    "codec_states", "conform", "draft_message", "numeric_state", "omitted_present", "parse_public_schema",
-    "public_labels", "read_public_schema", "resolve_public_schema", "warn_if_draft",
+__all__ = [  # the codec, data-check and provenance names are re-exported from their modules
+    "DRAFT", "FORMAT", "FORMAT_VERSION", "PUBLIC", "READ_VERSIONS", "TARGET_KEYS", "TOP_KEYS", "DraftSchemaWarning",
+    "PublicColumn", "PublicSchema", "codec_states", "conform", "draft_message", "omitted_present",
+    "parse_public_schema", "public_labels", "read_public_schema", "resolve_public_schema", "warn_if_draft",
 ]
 
 FORMAT = "synthaug-public-schema"

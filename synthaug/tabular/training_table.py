@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
+from .._text import quoted
 from .schema import check_columns_exist
 
 if TYPE_CHECKING:
@@ -52,8 +53,9 @@ def _type_hint(classes: list, unknown: pd.Series) -> str:
     if not unknown.astype(str).isin(as_text).all():
         return ""
     given, learned = type(unknown.iloc[0]).__name__, type(classes[0]).__name__
-    return (f"; they match its classes {sorted(as_text)} as text, but are {given} where the model's are {learned}: "
-            f"convert the column (pandas: frame[col].astype(...)) to the type it was fitted with")
+    return (f"; they match its classes ({quoted(sorted(as_text), 10)}) as text, but are {given} where the model's "
+            f"are {learned}: "
+            "convert the column (pandas: frame[col].astype(...)) to the type it was fitted with")
 
 
 def _counts_text(classes: list, counts: np.ndarray) -> str:

@@ -125,7 +125,7 @@ def test_a_training_table_whose_labels_are_text_numbers_is_told_the_types_differ
     numbered = mixed_table.assign(label=(mixed_table["label"] == "yes").astype(int))
     TabularCGAN(random_state=0, **fast_params).fit(numbered, y="label").save(tmp_path / "m")
     as_text = numbered.assign(label=numbered["label"].astype(str))  # a CSV read with dtype=str
-    with pytest.raises(synthaug.DataError, match=r"match its classes \['0', '1'\] as text, but are str where "
+    with pytest.raises(synthaug.DataError, match=r"match its classes \('0', '1'\) as text, but are str where "
                                                  r"the model's are int"):
         synthaug.load(tmp_path / "m").attach_privacy_filter(as_text, "label")
     with pytest.raises(synthaug.DataError, match=r"carry a label the model was not fitted on$"):

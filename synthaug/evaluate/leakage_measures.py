@@ -37,19 +37,10 @@ def dcr_share(to_train: tuple[np.ndarray, np.ndarray], to_ref: tuple[np.ndarray,
     # own binomial chance (Wilson) bounds the interval too.
     wilson_low, wilson_high = _stats.wilson_interval(float(nearer.sum()), len(nearer), confidence)
     low, high = min(low, wilson_low), max(high, wilson_high)
-    share, low, high = (balanced_share(x, n_t, n_r) for x in (raw, low, high))
-    return RiskMeasure(
-        name="dcr_share",
-        label="share of records closer to a training row than to a reference row",
-        value=share,
-        low=low,
-        high=high,
-        null=0.5,
-        tolerance=tol["dcr_share"],
-        verdict=_stats.verdict_from_interval(low, high, 0.5, tol["dcr_share"]),
-        method=f"cluster bootstrap over real rows ({n_boot}) and Wilson, size-balanced",
-        details={"raw_share": raw, "raw_null": n_t / (n_t + n_r)},
-    )
+    balanced = tuple(balanced_share(x, n_t, n_r) for x in (raw, low, high))
+    method = f"cluster bootstrap over real rows ({n_boot}) and Wilson, size-balanced"
+    return _measure("dcr_share", "share of records closer to a training row than to a reference row", balanced,
+                    0.5, tol["dcr_share"], method, {"raw_share": raw, "raw_null": n_t / (n_t + n_r)})
 
 
 def balanced_share(raw: float, n_train: int, n_reference: int) -> float:
@@ -119,35 +110,22 @@ def membership_measures(member_d: np.ndarray, nonmember_d: np.ndarray, real: Rea
 def _excess(name, label, records_hit, reference_hit, confidence, tolerance) -> RiskMeasure:
     s1, n1 = float(records_hit.sum()), len(records_hit)
     s2, n2 = float(reference_hit.sum()), len(reference_hit)
-    diff, low, high = _stats.newcombe_interval(s1, n1, s2, n2, confidence)
-    return RiskMeasure(
-        name=name,
-        label=f"excess share: {label}",
-        value=diff,
-        low=low,
-        high=high,
-        null=0.0,
-        tolerance=tolerance,
-        verdict=_stats.verdict_from_interval(low, high, 0.0, tolerance),
-        method="Newcombe hybrid score",
-        details={"records_rate": s1 / n1, "reference_rate": s2 / n2},
-    )
+    return _measure(name, f"excess share: {label}", _stats.newcombe_interval(s1, n1, s2, n2, confidence), 0.0,
+                    tolerance, "Newcombe hybrid score", {"records_rate": s1 / n1, "reference_rate": s2 / n2})
 
 
 def _auc_measure(name, label, members, nonmembers, confidence, tolerance) -> RiskMeasure:
-    auc, low, high = _stats.auc_interval(members, nonmembers, confidence)
-    return RiskMeasure(
-        name=name,
-        label=label,
-        value=auc,
-        low=low,
-        high=high,
-        null=0.5,
-        tolerance=tolerance,
-        verdict=_stats.verdict_from_interval(low, high, 0.5, tolerance),
-        method="DeLong",
-        details={"members": len(members), "non_members": len(nonmembers)},
-    )
+    return _measure(name, label, _stats.auc_interval(members, nonmembers, confidence), 0.5, tolerance, "DeLong",
+                    {"members": len(members), "non_members": len(nonmembers)})
+
+
+def _measure(name: str, label: str, estimate: tuple[float, float, float], null: float, tolerance: float,
+             method: str, details: dict) -> RiskMeasure:
+    """A RiskMeasure of ``estimate`` (value, low, high), its verdict from the interval against ``null``."""
+    value, low, high = estimate
+    return RiskMeasure(name=name, label=label, value=value, low=low, high=high, null=null, tolerance=tolerance,
+                       verdict=_stats.verdict_from_interval(low, high, null, tolerance), method=method,
+                       details=details)
 
 
 def attribute_inference(real: RealReference, column: str, member_guess: np.ndarray, nonmember_guess: np.ndarray,

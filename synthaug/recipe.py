@@ -3,6 +3,7 @@ synthetic records, and how to evaluate or release them. ``synthaug run`` execute
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from collections.abc import Callable, Iterable
@@ -229,8 +230,10 @@ def _fails(cls: type, image: bool, model: dict) -> bool:
 
 def _check_types(recipe: dict, where: Where) -> None:
     for table, values in recipe.items():
+        if table not in TABLES and not isinstance(values, dict):  # `dp_epsilon = 1` above every [table] line
+            raise DataError(f"{where()}: {table} = {values!r} is outside any table; {_table_hint(recipe, table)}")
         if table not in TABLES:
-            keys = [f"{table}.{key}" for key in values] if isinstance(values, dict) else []
+            keys = [f"{table}.{key}" for key in values]
             raise DataError(f"{where(*keys)}: unknown table [{table}]{closest_name(table, TABLES)}")
         if not isinstance(values, dict):
             raise DataError(f"{where()}: [{table}] must be a table of keys")
@@ -327,6 +330,17 @@ def modality(recipe: dict) -> str:
     if not path.exists():  # a mistyped image folder was taken for a table: "unknown parameter 'steps' for TabularCGAN"
         raise DataError(f"data.path: {path}: not found (a table file, an image folder or an .npz)")
     return "image" if path.suffix.lower() == ".npz" or path.is_dir() else "table"
+
+
+def _table_hint(recipe: dict, key: str) -> str:
+    """Where a key written outside every table belongs: "move the line under [model]", or the tables."""
+    homes = [table for table, keys in SCHEMA.items() if key in keys]
+    with contextlib.suppress(DataError):  # an unknown data.modality: said when [data] is checked
+        homes += ["model"] if key in model_class(recipe)().get_params() else []
+    if homes:
+        return f"move the line under [{homes[0]}]" + (f" (or {', '.join(f'[{t}]' for t in homes[1:])})"
+                                                     if len(homes) > 1 else "")
+    return f"keys go under one of the tables {', '.join(f'[{t}]' for t in TABLES)}"
 
 
 def model_class(recipe: dict) -> type:

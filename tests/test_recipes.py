@@ -1,5 +1,6 @@
 """Every shipped recipe runs end to end with a small budget; recipe errors are one line."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -7,6 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from synthaug import DataError
 from synthaug.cli import app
 from synthaug.recipe import load_recipe
 
@@ -402,3 +404,16 @@ def test_the_last_set_of_a_key_is_the_one_blamed_or_in_force(tmp_path, monkeypat
     assert " ".join(result.output.split()).startswith("error: --set data.rows_per_class=5: "), result.output
     result = CliRunner().invoke(app, [*args, "--set", "data.rows_per_class=null", "-o", "o2"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ("dp_epsilon = 1", "dp_epsilon = 1 is outside any table; move the line under [model]"),
+    ("holdout = 0.2", "holdout = 0.2 is outside any table; move the line under [data] (or [share])"),
+    ("fooo = 2", "fooo = 2 is outside any table; keys go under one of the tables [data], [sample]"),
+])
+def test_a_key_above_every_table_says_where_it_belongs(line, said, tmp_path):
+    """`dp_epsilon = 1` above [data] (TOML puts it in no table) said "unknown table [dp_epsilon]"."""
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(f'{line}\n[data]\ndataset = "sklearn:iris"\n')
+    with pytest.raises(DataError, match=re.escape(f"{recipe}: {said}")):
+        load_recipe(recipe)

@@ -40,6 +40,7 @@ from ._share_checks import (
     gate_option,
 )
 from ._share_columns import left_out_columns, left_out_note, model_kinds
+from ._share_table import check_whole_table, is_dp
 from ._text import closest_name, option_name
 from .distributed import launched_by_torchrun
 from .evaluate.defaults import REPORT_FILES
@@ -179,6 +180,7 @@ def share(
     """
     random_state, output = _check_request(target, n, gates, filter_quantile, random_state, output)
     model = _new_model(synthesizer, filter_quantile)
+    check_whole_table(data, target, model)  # rows numbered as in the user's file; the schema's checks first
     rows = _split_rows(data, target, holdout, filter_quantile, model, random_state)
     sample = _fit_and_sample(model, rows.train, target, n, random_state, verbose)
     left_out = left_out_columns(model, rows.train, sample.records)  # measure the columns released, not those
@@ -240,18 +242,14 @@ def _new_model(synthesizer, filter_quantile):
 
 def _split_rows(data: pd.DataFrame, target: str, holdout: float, filter_quantile, model, seed: int) -> _Rows:
     """The training rows and the holdout (halved for the close filter), refused before training if a class
-    has too few training rows, ``dp_delta`` is too large for them, or the evaluation would refuse them."""
-    from .evaluate.tables import infer_schema
-
+    has too few training rows or ``dp_delta`` is too large for them."""
     train, reference = split_holdout(data, target, holdout, seed)
-    check_class_rows(data[target], train[target], holdout)
+    check_class_rows(data[target], train[target], holdout, coarse=is_dp(model))
     check_dp_delta(model, len(train))
     threshold = None
     if filter_quantile is not None:  # before training: a holdout too small to halve failed after it
         reference, threshold = split_holdout(reference, target, 0.5, seed,
                                              halving=f"{filter_option()}, halving the holdout")
-    dropped = set(map(str, model.get_params().get("drop") or ()))
-    infer_schema(train[[c for c in train.columns if str(c) not in dropped]], target)  # what evaluate refuses, now
     return _Rows(train, reference, threshold)
 
 

@@ -1,13 +1,14 @@
 """What `share` and `run` print for a refused release: the same lines, on stderr, and a hint on a gate
 failed by its interval alone that is true with and without DP."""
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 import synthaug.share as share_module
 from synthaug.cli import app
 from synthaug.share import GateResult, ShareOutcome
-from tests.test_run_output import flat, patients
+from tests.test_run_output import SHARE, flat, invoke, patients
 
 
 def unproven_outcome(dp: bool) -> ShareOutcome:
@@ -45,3 +46,18 @@ def test_share_says_what_could_narrow_an_interval_that_failed_a_gate(tmp_path, r
     else:
         assert "600 holdout rows cannot show it (a larger --holdout narrows the interval)" in said
 
+
+def test_run_prints_the_refusal_share_prints_naming_recipe_keys(tmp_path, refused):
+    # `run` printed "refused:" on stdout and no hint on a gate failed by its interval alone
+    refused(True)
+    path = patients(tmp_path / "p.csv").as_posix()
+    result = invoke(SHARE.format(path=path, limit=0.55).replace("[model]\n", "[model]\ndp_epsilon = 1.0\n"),
+                    tmp_path)
+    assert result.exit_code == 3, result.output
+    assert "refused" not in result.stdout
+    said = flat(result.stderr)
+    assert f"refused: gate(s) dcr_share failed; no synthetic data written; gates.json (the measures) and " \
+           f"recipe.toml in {tmp_path / 'out'}/" in said
+    assert "a larger model.dp_epsilon or more training rows can spread them, and a larger share.holdout" in said
+    assert not (tmp_path / "out" / "release").exists()
+    assert pd.read_json(tmp_path / "out" / "gates.json", typ="series")["released"] is False

@@ -35,9 +35,11 @@ from ._share_checks import (
     check_every_class_left,
     check_filter_without_dp,
     check_options,
+    check_release_size,
     filter_option,
     gate_measures,  # noqa: F401 (here since before it moved)
     gate_option,
+    release_in_memory,
 )
 from ._share_columns import left_out_columns, left_out_note, model_kinds
 from ._share_table import check_whole_table, is_dp
@@ -181,12 +183,14 @@ def share(
     random_state, output = _check_request(target, n, gates, filter_quantile, random_state, output)
     model = _new_model(synthesizer, filter_quantile)
     check_whole_table(data, target, model)  # rows numbered as in the user's file; the schema's checks first
+    check_release_size(n, data.shape[1])
     rows = _split_rows(data, target, holdout, filter_quantile, model, random_state)
     sample = _fit_and_sample(model, rows.train, target, n, random_state, verbose)
     left_out = left_out_columns(model, rows.train, sample.records)  # measure the columns released, not those
     rows, kinds = rows.without(left_out), model_kinds(model)  # and as the kinds the model was given
-    records = _filter_close(rows, sample, target, filter_quantile, kinds)
-    result = _evaluate(rows, records, target, kinds, n_seeds, random_state, left_out, sample.screen)
+    with release_in_memory(n, "measuring"):
+        records = _filter_close(rows, sample, target, filter_quantile, kinds)
+        result = _evaluate(rows, records, target, kinds, n_seeds, random_state, left_out, sample.screen)
     checks, card = _judge(model, result, gates, rows, sample, records, target, random_state)
     released = all(g.passed for g in checks)
     if released:
@@ -261,9 +265,10 @@ def _fit_and_sample(model, train: pd.DataFrame, target: str, n: int | None, seed
     if "verbose" in model.get_params():
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
-    synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=seed)
-    requested = synthetic[target]
-    synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
+    with release_in_memory(n, "sampling"):
+        synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=seed)
+        requested = synthetic[target]
+        synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
     check_every_class_left(requested.value_counts(sort=False), synthetic[target], "privacy filter",
                            "still inside a training row's radius after the filter's tries")
     return _Sample(synthetic, requested, screen)

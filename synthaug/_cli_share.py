@@ -91,15 +91,12 @@ def share_command(
     if not quiet:
         _summary(outcome, filter_close)
     if not outcome.released:
-        failed = [g.name for g in outcome.gates if not g.passed]
-        err_console.print(f"[bold red]refused:[/] gate(s) {', '.join(failed)} failed; no synthetic data written")
+        lines = refusal_lines(outcome)
+        err_console.print(lines[0])
         if (output / "card.json").is_file():  # the refusal leaves it alone; it is not this run's release
             err_console.print(f"note: {output} holds an earlier release, left as it was; this run did not pass it")
-        unproven = [g.name for g in outcome.gates if g.unproven]
-        if unproven:
-            err_console.print(f"{', '.join(unproven)}: the estimate is under the limit but its 95% upper bound is "
-                              f"not; {outcome.card['data']['holdout_rows']} holdout rows cannot show it "
-                              "(a larger --holdout narrows the interval)")
+        for line in lines[1:]:
+            err_console.print(line)
         raise typer.Exit(code=REFUSED)
     if not quiet:
         console.print(f"released {outcome.card['data']['released_rows']} records to {output}/ "
@@ -124,3 +121,34 @@ def _summary(outcome, filter_close: float | None) -> None:
     if headline:
         console.print(headline, soft_wrap=True)
     console.print(f"schema: {outcome.card['schema']['schema']}; class counts: {outcome.card['schema']['class_counts']}")
+
+
+def refusal_lines(outcome, written: str = "") -> list[str]:
+    """What ``share`` and ``run`` print (on stderr) for a refused release: the failed gates and what was
+    written (``written``: "; gates.json ... in out/"), then, for gates failed by their interval alone, what
+    could narrow it. Option names as the running command spells them."""
+    failed = ", ".join(g.name for g in outcome.gates if not g.passed)
+    lines = [f"[bold red]refused:[/] gate(s) {failed} failed; no synthetic data written{written}"]
+    unproven = [g.name for g in outcome.gates if g.unproven]
+    if unproven:
+        lines.append(unproven_hint(unproven, outcome.card))
+    return lines
+
+
+def unproven_hint(names: list[str], card: dict) -> str:
+    """Why the 95% upper bound of gates ``names`` is over their limit while the estimates are under it.
+    The DCR interval resamples each real row with the records nearest it: under DP, records piled up near
+    few real rows widen it whatever the holdout's size (a trial's 600 holdout rows gave 0.10 wide without
+    DP, 0.4 with it), so "a larger --holdout" alone would mislead there."""
+    from ._text import option_name
+
+    head = f"{', '.join(names)}: the estimate is under the limit but its 95% upper bound is not"
+    holdout = option_name("holdout", recipe="share.holdout")
+    rows = card["data"]["holdout_rows"]
+    if "dcr_share" in names and isinstance(card["guarantee"], dict):
+        epsilon = option_name("dp_epsilon", "--dp-epsilon", "model.dp_epsilon")
+        return (f"{head}; under DP, records piled up near few real rows widen the DCR interval (it resamples "
+                f"each real row with the records nearest it) whatever the holdout's size ({rows} rows): a larger "
+                f"{epsilon} or more training rows can spread them, and a larger {holdout} narrows the interval "
+                "only when they are spread")
+    return f"{head}; {rows} holdout rows cannot show it (a larger {holdout} narrows the interval)"

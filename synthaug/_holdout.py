@@ -13,7 +13,8 @@ from sklearn.model_selection import train_test_split
 
 from ._checks import is_finite
 from ._errors import DataError
-from ._text import column_hint, counted, option_name, plain, quoted
+from ._share_table import DP_COUNT_NOTE
+from ._text import coarse_count, column_hint, counted, option_name, plain, quoted
 
 
 def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
@@ -90,17 +91,21 @@ set its privacy-filter radius and a conditional model of one row copies it: a us
 measures."""
 
 
-def check_class_rows(labels: pd.Series, train_labels: pd.Series, fraction: float) -> None:
+def check_class_rows(labels: pd.Series, train_labels: pd.Series, fraction: float, coarse: bool = False) -> None:
     """Refuse, before training, a class with fewer than :data:`MIN_CLASS_ROWS` training rows after
-    the holdout split (``labels``: every row's, ``train_labels``: the training rows')."""
+    the holdout split (``labels``: every row's, ``train_labels``: the training rows'); with ``coarse``
+    (under DP) the class's rows are counted to their order of magnitude."""
     counts = labels.value_counts(sort=False)
     trained = train_labels.value_counts(sort=False).reindex(counts.index, fill_value=0)
     few = trained[trained < MIN_CLASS_ROWS].sort_values(kind="stable")
     if len(few):
-        label, left = plain(few.index[0]), int(few.iloc[0])
+        label, total, left = plain(few.index[0]), int(counts[few.index[0]]), int(few.iloc[0])
+        rows = f"{counted(total, 'row')}, {left}"
+        if coarse:
+            rows = f"{coarse_count(total)} rows, fewer than {MIN_CLASS_ROWS}"
         more = f" (too few as well: {quoted(few.index[1:])})" if len(few) > 1 else ""
         holdout = option_name("holdout", recipe="share.holdout")
-        raise DataError(f"class {label!r} of {labels.name!r} has {counted(int(counts[few.index[0]]), 'row')}, {left} "
-                        f"left to train on after {holdout} {fraction}{more}: a release needs at least "
-                        f"{MIN_CLASS_ROWS} training rows of every class (one is copied, not synthesised); drop the "
-                        "class's rows, merge it into another class, or give it more rows")
+        raise DataError(f"class {label!r} of {labels.name!r} has {rows} left to train on after {holdout} {fraction}"
+                        f"{more}: a release needs at least {MIN_CLASS_ROWS} training rows of every class (one is "
+                        "copied, not synthesised); drop the class's rows, merge it into another class, or give it "
+                        f"more rows{DP_COUNT_NOTE if coarse else ''}")

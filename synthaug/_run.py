@@ -316,6 +316,10 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
         elif not quiet:
             console.print(f"gate {gate.describe()}")
 
+    from ._cli_share import refusal_lines
+
+    refusal = [] if outcome.released else refusal_lines(outcome)  # here, where options are named as recipe keys
+
     def summary(output: Path) -> None:
         from ._cli_share import _summary  # the lines `synthaug share` prints after the gates
 
@@ -324,10 +328,12 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
             console.print(f"released {outcome.card['data']['released_rows']} records to {output}/release/ "
                           f"(synthetic.csv, report.html, report.json, card.json); gates.json and recipe.toml in "
                           f"{output}/")
-        else:
-            failed = ", ".join(g.name for g in outcome.gates if not g.passed)
-            console.print(f"refused: gate(s) {failed} failed; no synthetic data written; gates.json (the "
-                          f"measures) and recipe.toml in {output}/")
+            return
+        from .cli import err_console  # on stderr, as `synthaug share` prints it
+
+        err_console.print(f"{refusal[0]}; gates.json (the measures) and recipe.toml in {output}/")
+        for line in refusal[1:]:
+            err_console.print(line)
 
     return (0 if outcome.released else 3), summary
 

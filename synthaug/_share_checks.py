@@ -4,6 +4,9 @@ class without records. Each error names the option as the user spells it."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -104,3 +107,57 @@ def check_every_class_left(sampled: pd.Series, kept: pd.Series, what: str, why: 
         raise DataError(f"{what}: every one of the {int(sampled[gone.index[0]])} records of class {label!r}{more} "
                         f"was {why}; a release without the class would mislead whoever trains on it (train longer, "
                         "give the class more rows, or drop it)")
+
+
+BYTES_PER_CELL = 8
+"""A release's least memory per cell: one float64. share holds the whole release (and the evaluation's
+copies of it) in memory, so a release that cannot fit even at this size cannot be made."""
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux's MemAvailable, else the free physical
+    pages), or None where neither can be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_release_size(n: int | None, n_columns: int) -> None:
+    """Refuse, before training, ``n`` records whose table alone (``n_columns`` cells of 8 bytes each)
+    is larger than the memory available: share would train, then fail when it sampled them."""
+    available = available_memory()
+    if n is None or available is None or n * n_columns * BYTES_PER_CELL <= available:
+        return
+    need = n * n_columns * BYTES_PER_CELL
+    raise DataError(f"{option_name('n', recipe='share.n')} {n}: {n:,} records of {n_columns} columns take at least "
+                    f"{need / 1e9:,.1f} GB ({BYTES_PER_CELL} bytes a cell), more than the {available / 1e9:,.1f} GB "
+                    "of memory available, and share holds the whole release in memory to measure it; ask for at "
+                    f"most {max(1, available // (n_columns * BYTES_PER_CELL)):,} (fewer leave room for the measures)")
+
+
+@contextmanager
+def release_in_memory(n: int | None, step: str) -> Iterator[None]:
+    """Turn running out of memory while ``step`` (sampling, measuring) holds the release into one line
+    naming ``n``; nothing is written, as the release is written only after every gate passes."""
+    try:
+        yield
+    except MemoryError:
+        raise DataError(_out_of_memory(n, step)) from None
+    except RuntimeError as error:  # torch's allocator: "DefaultCPUAllocator: can't allocate memory"
+        if "can't allocate memory" not in str(error) and "out of memory" not in str(error):
+            raise
+        raise DataError(_out_of_memory(n, step)) from None
+
+
+def _out_of_memory(n: int | None, step: str) -> str:
+    size = "the default number of records" if n is None else f"{option_name('n', recipe='share.n')} {n}"
+    return (f"out of memory while {step} the release ({size}); nothing was written: ask for fewer records, or "
+            "free memory")

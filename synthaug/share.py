@@ -35,11 +35,14 @@ from ._share_checks import (
     check_every_class_left,
     check_filter_without_dp,
     check_options,
+    check_release_size,
     filter_option,
     gate_measures,  # noqa: F401 (here since before it moved)
     gate_option,
+    release_in_memory,
 )
 from ._share_columns import left_out_columns, left_out_note, model_kinds
+from ._share_table import check_whole_table, is_dp
 from ._text import closest_name, option_name
 from .distributed import launched_by_torchrun
 from .evaluate.defaults import REPORT_FILES
@@ -179,12 +182,15 @@ def share(
     """
     random_state, output = _check_request(target, n, gates, filter_quantile, random_state, output)
     model = _new_model(synthesizer, filter_quantile)
+    check_whole_table(data, target, model)  # rows numbered as in the user's file; the schema's checks first
+    check_release_size(n, data.shape[1])
     rows = _split_rows(data, target, holdout, filter_quantile, model, random_state)
     sample = _fit_and_sample(model, rows.train, target, n, random_state, verbose)
     left_out = left_out_columns(model, rows.train, sample.records)  # measure the columns released, not those
     rows, kinds = rows.without(left_out), model_kinds(model)  # and as the kinds the model was given
-    records = _filter_close(rows, sample, target, filter_quantile, kinds)
-    result = _evaluate(rows, records, target, kinds, n_seeds, random_state, left_out, sample.screen)
+    with release_in_memory(n, "measuring"):
+        records = _filter_close(rows, sample, target, filter_quantile, kinds)
+        result = _evaluate(rows, records, target, kinds, n_seeds, random_state, left_out, sample.screen)
     checks, card = _judge(model, result, gates, rows, sample, records, target, random_state)
     released = all(g.passed for g in checks)
     if released:
@@ -240,18 +246,14 @@ def _new_model(synthesizer, filter_quantile):
 
 def _split_rows(data: pd.DataFrame, target: str, holdout: float, filter_quantile, model, seed: int) -> _Rows:
     """The training rows and the holdout (halved for the close filter), refused before training if a class
-    has too few training rows, ``dp_delta`` is too large for them, or the evaluation would refuse them."""
-    from .evaluate.tables import infer_schema
-
+    has too few training rows or ``dp_delta`` is too large for them."""
     train, reference = split_holdout(data, target, holdout, seed)
-    check_class_rows(data[target], train[target], holdout)
+    check_class_rows(data[target], train[target], holdout, coarse=is_dp(model))
     check_dp_delta(model, len(train))
     threshold = None
     if filter_quantile is not None:  # before training: a holdout too small to halve failed after it
         reference, threshold = split_holdout(reference, target, 0.5, seed,
                                              halving=f"{filter_option()}, halving the holdout")
-    dropped = set(map(str, model.get_params().get("drop") or ()))
-    infer_schema(train[[c for c in train.columns if str(c) not in dropped]], target)  # what evaluate refuses, now
     return _Rows(train, reference, threshold)
 
 
@@ -263,9 +265,10 @@ def _fit_and_sample(model, train: pd.DataFrame, target: str, n: int | None, seed
     if "verbose" in model.get_params():
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
-    synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=seed)
-    requested = synthetic[target]
-    synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
+    with release_in_memory(n, "sampling"):
+        synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=seed)
+        requested = synthetic[target]
+        synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
     check_every_class_left(requested.value_counts(sort=False), synthetic[target], "privacy filter",
                            "still inside a training row's radius after the filter's tries")
     return _Sample(synthetic, requested, screen)

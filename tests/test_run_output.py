@@ -85,7 +85,9 @@ def test_a_share_run_says_what_it_released_or_refused_and_where(limit, code, lin
     out = tmp_path / "out"
     assert result.exit_code == code, result.output
     shown = flat(result.stdout)
-    assert shown.endswith(line.format(out=out)), shown
+    said = flat(result.stdout if code == 0 else result.stderr)  # refused on stderr, as `synthaug share` says it
+    assert said.endswith(line.format(out=out)), said
+    assert code == 0 or "refused" not in shown  # `run` printed it on stdout
     assert "schema: inferred from the training data" in shown  # as `synthaug share` prints it
     written = {p.relative_to(out).as_posix() for p in out.rglob("*")}
     release = {"release", "release/card.json", "release/report.html", "release/report.json", "release/synthetic.csv"}

@@ -30,7 +30,8 @@ from ._cli_options import (
     whole_option,
 )
 from ._errors import DataError
-from .cli import command, console, err_console, note_written
+from ._outputs import note_written
+from .cli import command, console, err_console
 from .evaluate.defaults import BASELINES, MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 
 _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz

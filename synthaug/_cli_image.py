@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ._errors import DataError
+from ._outputs import note_written
 from ._overrides import parse_overrides
 from ._text import fit_setup
 from .evaluate.defaults import REPORT_FILES
@@ -35,7 +36,7 @@ def fit_images(data: Path, output: Path, set_items: list[str], device: str | Non
                         "replaces when it is saved; give another folder (the default is OUTPUT.grids)")
     model = ImageCGAN(**params, random_state=seed, verbose=not quiet).fit(data)
     model.save(output)
-    _note_written(output)
+    note_written(output)
     if not quiet:
         diversity = model.history_[-1].get("diversity")
         shown = f"{diversity:.2f}" if diversity is not None else "n/a (off under DP)" if model.privacy_ else "n/a"
@@ -45,14 +46,6 @@ def fit_images(data: Path, output: Path, set_items: list[str], device: str | Non
                       f"wrote {output} (sample grid {output / GRID_FILE})", soft_wrap=True)  # one line, as inspect's
         if model.privacy_ is not None:
             console.print(describe_privacy(model.privacy_))
-
-
-def _note_written(path: Path) -> None:
-    """:func:`synthaug.cli.note_written`; imported here, as this module is imported by the command modules
-    and imports none of them."""
-    from .cli import note_written
-
-    note_written(path)
 
 
 def describe_privacy(privacy: dict) -> str:
@@ -80,7 +73,7 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
         report = evaluate_images(train, test, synthetic, seeds=seeds, steps=steps, random_state=seed,
                                  out_dir=output, verbose=not quiet, **options)
     for name in REPORT_FILES:
-        _note_written(output / name)
+        note_written(output / name)
     if not quiet:
         print_image_summary(report, output / "report.html", console)
 

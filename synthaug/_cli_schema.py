@@ -22,7 +22,8 @@ from ._cli_options import (
     whole_option,
 )
 from ._errors import SynthaugWarning, warn
-from .cli import command, console, note_written
+from ._outputs import note_written
+from .cli import command, console
 
 
 def read_schema_option(path: Path, dp: bool) -> dict:

@@ -20,8 +20,9 @@ from ._cli_options import (
 )
 from ._errors import DataError
 from ._gates import GATE_NAMES
+from ._outputs import note_written
 from ._overrides import add_flag_values, parse_overrides, parse_value
-from .cli import command, console, err_console, note_written
+from .cli import command, console, err_console
 
 REFUSED = 3
 

@@ -32,9 +32,10 @@ from ._cli_options import (
 )
 from ._cli_options import column_names as _names
 from ._errors import DataError, FilterNotAppliedWarning, ModelFileError, warn
+from ._outputs import note_other_rank, note_written
 from ._overrides import add_flag_values, parse_overrides
 from ._text import counted, epsilon_text, fit_setup
-from .cli import command, console, note_other_rank, note_written
+from .cli import command, console
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
 
 TABLE = constructor_defaults("tabular.synthesizer", "TabularCGAN")  # the defaults fit --help shows

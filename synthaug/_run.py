@@ -13,6 +13,7 @@ from rich.console import Console
 from sklearn.model_selection import train_test_split
 
 from ._errors import DataError
+from ._outputs import note_written
 from ._provenance import check_unchanged, sha256_of
 from ._random import check_seed
 from ._text import RECIPE, column_hint, options_named_for, plain
@@ -203,18 +204,10 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
             check_target(frame, target)
             run = _run_share if "share" in recipe else _run_table
             code, summary = run(recipe, frame, target, tmp, seed, quiet, console)
-    _note_written(output)
+    note_written(output)
     if not quiet:  # once the folder is in place, as the summary names its files
         summary(output)
     return code
-
-
-def _note_written(output: Path) -> None:
-    """Tell the command that ``output`` is complete, so that a signal before its exit says so
-    (:func:`synthaug.cli.note_written`); imported here, as the library's functions need no CLI."""
-    from .cli import note_written
-
-    note_written(output)
 
 
 Summary = Callable[[Path], None]

@@ -27,6 +27,7 @@ from rich.markup import escape
 from typer.core import TyperCommand
 
 from ._errors import SynthaugError
+from ._outputs import forget_outputs, stopped_text
 from ._text import CLI, options_named_for
 
 app = typer.Typer(
@@ -114,45 +115,6 @@ class Terminated(BaseException):
     sample). A BaseException, as KeyboardInterrupt is, so no ``except Exception`` swallows it."""
 
 
-_written: list[str] = []  # what the running command has completely written (see note_written)
-_other_rank: dict[str, object] = {}  # under torchrun, when this process is not rank 0 (see note_other_rank)
-
-
-def note_written(path: str | os.PathLike) -> None:
-    """Record that the running command has completely written ``path``, so that a signal after it says so.
-    Under torchrun rank 0 saves the model, then waits for the other processes: SIGTERM there said "no output
-    was written" of a model that was complete."""
-    _written.append(str(path))
-
-
-def note_other_rank(rank: int, output: str | os.PathLike) -> None:
-    """Record that this process is torchrun's rank ``rank`` (not 0) and that rank 0 writes ``output``: a
-    signal then says that this process writes nothing and rank 0 reports the output. The other processes
-    said "no output was written" while rank 0 said the model it had saved was complete."""
-    _other_rank.update(rank=rank, output=str(output))
-
-
-def _forget_outputs() -> None:
-    """A new command: nothing of it written yet, and no rank noted."""
-    _written.clear()
-    _other_rank.clear()
-
-
-def stopped_text(signum: int) -> str:
-    """The line for SIGTERM (or Ctrl-C for any other ``signum``): ``terminated; no output was written``, or,
-    once :func:`note_written` recorded the output, that it was written and is complete; on a torchrun process
-    other than rank 0 (:func:`note_other_rank`), that rank 0 reports the output."""
-    word = "terminated" if signum == signal.SIGTERM else "interrupted"
-    if len(_written) == 1:
-        return f"{word}; the output {_written[0]} was written before the signal and is complete"
-    if _written:
-        return f"{word}; the outputs {', '.join(_written)} were written before the signal and are complete"
-    if _other_rank:
-        return (f"{word}; this process (rank {_other_rank['rank']}) writes no output: rank 0 writes "
-                f"{_other_rank['output']} and says whether it was written")
-    return f"{word}; no output was written"
-
-
 @contextlib.contextmanager
 def sigterm_raises() -> Iterator[None]:
     """Within it, SIGTERM raises :class:`Terminated` in this process (main thread only: Python runs
@@ -191,7 +153,7 @@ def command(*args, **kwargs) -> Callable:
             with warnings.catch_warnings(), options_named_for(CLI, options), sigterm_raises():  # --per-class
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
-                _forget_outputs()
+                forget_outputs()
                 try:
                     if isinstance(k.get("seed"), int):  # before any work
                         from ._random import check_seed
@@ -222,7 +184,7 @@ def _not_fitted_errors() -> tuple[type[Exception], ...]:
 def main() -> None:
     """Console-script entry point: a bad option or argument is one ``error:`` line too (exit 2),
     not click's usage box."""
-    _forget_outputs()
+    forget_outputs()
     try:
         with sigterm_raises():
             code = app(standalone_mode=False)

@@ -280,12 +280,10 @@ def _signal_watchdog(grace: float = GRACE, exit_with: Callable[[int], None] | No
 def _exit_on_signal(signum: int) -> None:
     """The CLI's line for the signal (``error: terminated; no output was written``, or that the output was
     written and is complete when rank 0 had saved it, or on another rank that rank 0 says whether it was
-    written: :func:`synthaug.cli.stopped_text`), then exit 128 + signum."""
-    cli = sys.modules.get("synthaug.cli")  # loaded when a command runs; it knows what the command wrote
-    if cli is not None:
-        message = cli.stopped_text(signum)
-    else:
-        message = f"{'terminated' if signum == signal.SIGTERM else 'interrupted'}; no output was written"
+    written: :func:`synthaug._outputs.stopped_text`), then exit 128 + signum."""
+    from ._outputs import stopped_text
+
+    message = stopped_text(signum)
     with contextlib.suppress(Exception):
         sys.stderr.write(f"error: {message} (while waiting for another process)\n")
         sys.stderr.flush()

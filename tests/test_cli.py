@@ -934,17 +934,17 @@ def test_whole_number_options_still_take_whole_numbers(table, model, tmp_path):
 
 @pytest.fixture
 def outputs_forgotten():
-    from synthaug.cli import _forget_outputs
+    from synthaug._outputs import forget_outputs
 
-    _forget_outputs()
+    forget_outputs()
     yield
-    _forget_outputs()
+    forget_outputs()
 
 
 def test_the_signal_line_says_what_was_written_and_who_writes_it(outputs_forgotten):
     import signal
 
-    from synthaug.cli import note_other_rank, note_written, stopped_text
+    from synthaug._outputs import note_other_rank, note_written, stopped_text
 
     assert stopped_text(signal.SIGINT) == "interrupted; no output was written"
     note_other_rank(3, "m")  # torchrun's rank 3: it said "no output was written" while rank 0 said m was complete

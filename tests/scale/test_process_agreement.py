@@ -31,7 +31,8 @@ FIT = ["--epochs", "1", "--batch-size", "32", "--set", "generator_dims=[8]", "--
 BLOCKED = """
 import sys, time
 import torch.distributed as dist
-from synthaug.cli import command, main, note_other_rank, note_written
+from synthaug._outputs import note_other_rank, note_written
+from synthaug.cli import command, main
 from synthaug.distributed import process_group
 
 SLEEP = float(sys.argv[1])

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._card_sources import created_at, input_entries, public_schema_entry, schema_param
 from ._text import epsilon_text, plain
 from .tabular.public_schema import DRAFT, PUBLIC
 
@@ -22,8 +23,13 @@ RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gate
                  "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
                  "never trained the model but are in no guarantee. Review the reports before passing them on")
 NOT_RECORDED = "not recorded by this synthesizer"
-CARD_VERSION = 5
-"""5: ``data.requested_per_class``: the records sampled per class, before the filters dropped any (beside
+CARD_VERSION = 6
+"""6: ``created_at`` (UTC, ISO 8601; ``SOURCE_DATE_EPOCH`` fixes it), ``inputs`` (the files the caller names,
+each with its path and SHA-256; ``{}`` when none are given), ``data.holdout_fraction`` (the share of the data's
+rows split off: holdout and filter-threshold rows) and ``public_schema`` (None without one; else its ``origin``,
+``source``, canonical ``sha256`` and, when public, the ``document``; ``model.params.public_schema``, dropped
+before when a dict, is ``{"moved_to": "public_schema", "sha256": ...}``);
+5: ``data.requested_per_class``: the records sampled per class, before the filters dropped any (beside
 ``data.released_per_class``); 4: ``label_filter`` (applied or not, and why: it is off under DP whatever
 ``model.params`` says) and
 ``membership_flipped`` (membership attacks whose AUC lies far enough below 0.5 that, read the other way
@@ -137,11 +143,13 @@ def shortfall_warning(card: dict) -> str | None:
 def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
                  n_filtered: int, seed: int, n_threshold: int = 0, screen: dict | None = None,
                  released: pd.Series | None = None, flipped: dict | None = None,
-                 requested: pd.Series | None = None) -> dict:
-    """What was trained, with what guarantee, which measures and thresholds, versions, seed;
-    ``released``: the released records' labels and ``requested``: the sampled records' labels, before
-    any filter (their counts per class go on the card); ``flipped``: membership measure -> its flipped
-    AUC (:func:`._gates.flipped_auc`) where that exceeds the limit.
+                 requested: pd.Series | None = None, inputs: dict | None = None) -> dict:
+    """What was trained, with what guarantee, which measures and thresholds, versions, seed, when;
+    ``inputs``: the files read, as ``{"data": {"path": ..., "sha256": ...}, "schema": {...}}`` (the card
+    cannot digest the table itself: it gets no rows); ``released``: the released records' labels and
+    ``requested``: the sampled records' labels, before any filter (their counts per class go on the
+    card); ``flipped``: membership measure -> its flipped AUC (:func:`._gates.flipped_auc`) where that
+    exceeds the limit.
 
     ``seed`` split the holdout and seeded sampling and the measures; under DP it did not seed the
     noise (``guarantee.noise_seed``)."""
@@ -149,15 +157,20 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
     privacy = getattr(model, "privacy_", None)
     if privacy:  # a copy: the model's own record stays as the accountant wrote it
         privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE}}
+    schema = public_schema_entry(model)
     return {
         "card_version": CARD_VERSION,
+        "created_at": created_at(),
         "released": all(g.passed for g in checks),  # a refused run's card (gates.json) counts the records it held back
+        "inputs": input_entries(inputs),
         "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
                  "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
                  "filter_threshold_rows": n_threshold,
+                 "holdout_fraction": round((n_holdout + n_threshold) / (n_train + n_holdout + n_threshold), 6),
                  "requested_per_class": class_counts(model, released if requested is None else requested),
                  "released_per_class": class_counts(model, released)},
-        "model": {"type": type(model).__name__, "params": _plain_params(model)},
+        "model": {"type": type(model).__name__, "params": _plain_params(model, schema)},
+        "public_schema": schema,
         "privacy_filter": screen if screen is not None else {"applied": False, "reason": no_filter_reason(model)},
         "label_filter": label_filter_entry(model),
         "guarantee": privacy if privacy else "none: the model was trained without differential privacy",
@@ -201,10 +214,14 @@ def guarantee_note(card: dict) -> str:
     return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
 
 
-def _plain_params(model) -> dict:
-    """The model's parameters as JSON takes them; not ``verbose``, so ``-q`` does not change the card."""
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()
-            if isinstance(v, (int, float, str, bool, tuple, list, type(None))) and k != "verbose"}
+def _plain_params(model, schema: dict | None) -> dict:
+    """The model's parameters as JSON takes them; not ``verbose``, so ``-q`` does not change the card. A
+    dict ``public_schema`` points to the card's ``public_schema`` entry (``schema``), with its digest."""
+    params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()
+              if isinstance(v, (int, float, str, bool, tuple, list, type(None))) and k != "verbose"}
+    if "public_schema" in model.get_params():
+        params["public_schema"] = schema_param(model.get_params()["public_schema"], schema)
+    return params
 
 
 def _versions() -> dict:

@@ -1,0 +1,71 @@
+"""card.json built from stand-ins (no training): what ties it to its inputs, its units, and what it says
+when the gates pass while the privacy verdict does not."""
+
+import json
+import re
+from types import SimpleNamespace
+
+from synthaug._release_card import CARD_VERSION, release_card
+from synthaug.evaluate.results import RiskMeasure
+from synthaug.share import Gates, check_gates
+
+SCHEMA = {"format": "synthaug-public-schema", "format_version": 3, "target": {"name": "y", "classes": ["a", "b"]},
+          "columns": [{"name": "x", "kind": "continuous", "bounds": [0, 10]}]}
+
+
+class Model:
+    def __init__(self, schema=None, origin="inferred from the training data"):
+        self.params = {"epochs": 1, "public_schema": schema, "verbose": True}
+        self.provenance_ = {"schema": origin, "class_counts": "exact, from the training data"}
+
+    def get_params(self):
+        return dict(self.params)
+
+
+def _measure(name, value, low, high, verdict, null=0.5, method="DeLong"):
+    return RiskMeasure(name, name, value, low, high, null, 0.05, verdict, method, {"records_rate": 0.0})
+
+
+MEASURES = {"dcr_share": (0.48, 0.43, 0.53, "no measurable leak"),
+            "exact_copies": (0.0, -0.006, 0.002, "no measurable leak"),
+            "mia_distance": (0.526, 0.50, 0.552, "inconclusive"), "mia_density": (0.51, 0.48, 0.56, "inconclusive"),
+            "near_copies": (-0.05, -0.07, -0.03, "no measurable leak")}
+
+
+def _result(**changed):
+    measures = [_measure(name, *(changed.get(name) or figures), null=0.0 if "copies" in name else 0.5)
+                for name, figures in MEASURES.items()]
+    verdicts = [m.verdict for m in measures]
+    verdict = "leaks" if "leaks" in verdicts else "inconclusive" if "inconclusive" in verdicts else "no measurable leak"
+    leakage = SimpleNamespace(source="synthetic", n_records=100, measures=measures, verdict=verdict)
+    return SimpleNamespace(privacy=[leakage], target="y", classes=["a", "b"], utility=SimpleNamespace(verdicts={}))
+
+
+def _card(model=None, result=None, gates=Gates(), **kwargs):
+    result = result or _result()
+    checks = check_gates(result.privacy[0], gates)
+    return release_card(model or Model(), result, checks, gates, 80, 20, 0, 0, **kwargs)
+
+
+def test_the_card_says_when_it_was_written_and_which_inputs_and_holdout_it_describes(monkeypatch):
+    card = _card(inputs={"data": {"path": "adult.csv", "sha256": "ab" * 32}})
+    assert card["card_version"] == CARD_VERSION == 6
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", card["created_at"])
+    assert card["inputs"] == {"data": {"path": "adult.csv", "sha256": "ab" * 32}}
+    assert card["data"]["holdout_fraction"] == 0.2 and _card()["inputs"] == {}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # two runs can write the same bytes
+    assert _card()["created_at"] == "1970-01-01T00:00:00Z"
+
+
+def test_a_public_schema_given_as_a_dict_is_kept_on_the_card_with_its_digest(tmp_path):
+    # _plain_params dropped a dict public_schema: the card said only "schema": "public (given)"
+    card = _card(Model(SCHEMA, "public (given)"))
+    digest = card["public_schema"]["sha256"]
+    assert card["public_schema"] == {"origin": "public (given)", "source": "given as a dict", "sha256": digest,
+                                     "document": SCHEMA}
+    assert card["model"]["params"]["public_schema"] == {"moved_to": "public_schema", "sha256": digest}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(SCHEMA, indent=4))  # another layout, the same schema: the same digest
+    draft = _card(Model(str(path), "unreviewed draft (data-derived)"))["public_schema"]
+    assert draft["sha256"] == digest and draft["source"] == str(path) and "left out" in draft["document"]
+    assert _card()["public_schema"] is None and json.dumps(card, allow_nan=False)

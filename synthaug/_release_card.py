@@ -4,12 +4,12 @@ report, and the screen that drops the records the privacy filter still rejects."
 from __future__ import annotations
 
 import platform
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from ._card_gates import gate_entries, measure_entries
 from ._card_sources import created_at, input_entries, public_schema_entry, schema_param
 from ._text import epsilon_text, plain
 from .tabular.public_schema import DRAFT, PUBLIC
@@ -28,7 +28,11 @@ CARD_VERSION = 6
 each with its path and SHA-256; ``{}`` when none are given), ``data.holdout_fraction`` (the share of the data's
 rows split off: holdout and filter-threshold rows) and ``public_schema`` (None without one; else its ``origin``,
 ``source``, canonical ``sha256`` and, when public, the ``document``; ``model.params.public_schema``, dropped
-before when a dict, is ``{"moved_to": "public_schema", "sha256": ...}``);
+before when a dict, is ``{"moved_to": "public_schema", "sha256": ...}``); each of ``gates`` says its ``unit`` (the
+gate ``exact_copies`` counts records, the measure ``exact_copies`` is an excess share), what ``upper`` is
+(``upper_is``: the 95% upper bound and its interval method), whether its limit switches it off (``off``), and
+for ``membership_auc`` the attack that gave its estimate (``value_from``) and its bound (``upper_from``); each of
+``measures`` adds its ``null``, ``tolerance`` and interval ``method``;
 5: ``data.requested_per_class``: the records sampled per class, before the filters dropped any (beside
 ``data.released_per_class``); 4: ``label_filter`` (applied or not, and why: it is off under DP whatever
 ``model.params`` says) and
@@ -175,9 +179,8 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
         "label_filter": label_filter_entry(model),
         "guarantee": privacy if privacy else "none: the model was trained without differential privacy",
         "schema": getattr(model, "provenance_", None) or dict.fromkeys(("schema", "class_counts"), NOT_RECORDED),
-        "measures": {m.name: {"value": m.value, "low": m.low, "high": m.high, "verdict": m.verdict}
-                     for m in leakage.measures},
-        "gates": [asdict(g) for g in checks],
+        "measures": measure_entries(leakage.measures),
+        "gates": gate_entries(checks, leakage.measures),
         "membership_flipped": flipped or {},
         "thresholds": {"max_dcr_share": gates.max_dcr_share, "max_membership_auc": gates.max_membership_auc,
                        "max_exact_copies": gates.max_exact_copies, **dict(gates.extra)},

@@ -69,3 +69,15 @@ def test_a_public_schema_given_as_a_dict_is_kept_on_the_card_with_its_digest(tmp
     draft = _card(Model(str(path), "unreviewed draft (data-derived)"))["public_schema"]
     assert draft["sha256"] == digest and draft["source"] == str(path) and "left out" in draft["document"]
     assert _card()["public_schema"] is None and json.dumps(card, allow_nan=False)
+
+
+def test_each_gate_says_its_unit_its_bound_and_which_attack_gave_it():
+    # the gate exact_copies (a count) and the measure exact_copies (an excess share) had one name and no unit;
+    # membership_auc took its estimate and bound from different attacks without saying so; a limit of 1 is off
+    card = _card(gates=Gates(max_membership_auc=1.0))
+    gates = {g["name"]: g for g in card["gates"]}
+    assert gates["exact_copies"]["unit"].startswith("a count of released records") and not gates["exact_copies"]["off"]
+    assert gates["dcr_share"]["upper_is"] == "the 95% upper bound (DeLong)" and not gates["dcr_share"]["off"]
+    auc = gates["membership_auc"]
+    assert (auc["value_from"], auc["upper_from"], auc["off"]) == ("mia_distance", "mia_density", True)
+    assert card["measures"]["exact_copies"]["method"] == "DeLong" and card["measures"]["dcr_share"]["null"] == 0.5

@@ -46,3 +46,44 @@ def _gate_facts(gate: GateResult, by_name: dict) -> dict:
     upper_from = max(MEMBERSHIP, key=lambda name: by_name[name].high)
     return {**facts, "upper_is": f"the 95% upper bound ({by_name[upper_from].method}) of {upper_from}",
             "value_from": value_from, "upper_from": upper_from}
+
+
+GATE_OF = {"mia_distance": "membership_auc", "mia_density": "membership_auc"}
+"""The default gate of a measure not gated under its own name."""
+
+
+def verdict_mismatch(leakage, checks: list[GateResult]) -> dict | None:
+    """The card's ``verdict_mismatch``: None unless every gate passed while the evaluation's overall privacy
+    verdict is "inconclusive" or "leaks"; else that ``privacy_verdict`` and, per measure not clear, its
+    ``verdict``, ``high``, the bound the verdict clears it at (``verdict_limit``: null + tolerance), the gate
+    that tests it and its limit (None when no gate does) and ``why`` the gate let it pass."""
+    if not all(g.passed for g in checks) or leakage.verdict == "no measurable leak":
+        return None
+    limits = {g.name: g.threshold for g in checks}
+    measures = {}
+    for m in leakage.measures:
+        if m.verdict == "no measurable leak":
+            continue
+        gate = m.name if m.name in limits else GATE_OF.get(m.name)
+        measures[m.name] = {"verdict": m.verdict, "high": m.high, "verdict_limit": m.null + m.tolerance,
+                            "gate": gate if gate in limits else None, "gate_limit": limits.get(gate),
+                            "why": _why_passed(m, gate, limits.get(gate))}
+    return {"privacy_verdict": leakage.verdict, "measures": measures}
+
+
+def _why_passed(measure, gate: str | None, limit: float | None) -> str:
+    if limit is None:
+        return "not gated (add --gate to gate it)"
+    if measure.name == "exact_copies" and gate == "exact_copies":
+        return (f"the gate counts identical records (limit {limit:g}); the verdict needs the excess share's "
+                f"interval within {measure.tolerance:g}, which few records cannot show")
+    return f"gated at {limit:.3g}, a looser limit than the verdict's {measure.null + measure.tolerance:.3g}"
+
+
+def mismatch_text(mismatch: dict) -> str:
+    """One line naming each measure behind a :func:`verdict_mismatch` and why its gate let it pass."""
+    parts = [f"{name} {m['verdict']} (95% upper bound {m['high']:.3g} above {m['verdict_limit']:.3g}; {m['why']})"
+             for name, m in mismatch["measures"].items()]
+    return (f"released although the privacy verdict is {mismatch['privacy_verdict']!r}: " + "; ".join(parts)
+            + ". The gates passed on their own limits; review the report's privacy section before passing the "
+            "release on (card.json: verdict_mismatch)")

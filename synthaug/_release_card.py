@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._card_gates import gate_entries, measure_entries
+from ._card_gates import gate_entries, measure_entries, mismatch_text, verdict_mismatch
 from ._card_sources import created_at, input_entries, public_schema_entry, schema_param
 from ._text import epsilon_text, plain
 from .tabular.public_schema import DRAFT, PUBLIC
@@ -32,7 +32,9 @@ before when a dict, is ``{"moved_to": "public_schema", "sha256": ...}``); each o
 gate ``exact_copies`` counts records, the measure ``exact_copies`` is an excess share), what ``upper`` is
 (``upper_is``: the 95% upper bound and its interval method), whether its limit switches it off (``off``), and
 for ``membership_auc`` the attack that gave its estimate (``value_from``) and its bound (``upper_from``); each of
-``measures`` adds its ``null``, ``tolerance`` and interval ``method``;
+``measures`` adds its ``null``, ``tolerance`` and interval ``method``; ``privacy_verdict`` (the evaluation's
+overall verdict) and ``verdict_mismatch``: null, or when every gate passed while that verdict is "inconclusive"
+or "leaks", the measures behind it, each with its bound, the verdict's limit, its gate and ``why`` it passed;
 5: ``data.requested_per_class``: the records sampled per class, before the filters dropped any (beside
 ``data.released_per_class``); 4: ``label_filter`` (applied or not, and why: it is off under DP whatever
 ``model.params`` says) and
@@ -166,6 +168,8 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
         "card_version": CARD_VERSION,
         "created_at": created_at(),
         "released": all(g.passed for g in checks),  # a refused run's card (gates.json) counts the records it held back
+        "privacy_verdict": leakage.verdict,
+        "verdict_mismatch": verdict_mismatch(leakage, checks),
         "inputs": input_entries(inputs),
         "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
                  "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
@@ -188,6 +192,14 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
         "seed": seed,
         "versions": _versions(),
     }
+
+
+def verdict_mismatch_warning(card: dict) -> str | None:
+    """The one line to warn with when every gate passed while the report's overall privacy verdict is
+    "inconclusive" or "leaks" (card ``verdict_mismatch``), naming each such measure and why its gate
+    (if any) let it pass; None otherwise. A trial printed "released" beside a report saying "leaks"."""
+    mismatch = card.get("verdict_mismatch")
+    return f"release: {mismatch_text(mismatch)}" if mismatch else None
 
 
 def dp_headline(card: dict) -> str | None:

@@ -81,3 +81,25 @@ def test_each_gate_says_its_unit_its_bound_and_which_attack_gave_it():
     auc = gates["membership_auc"]
     assert (auc["value_from"], auc["upper_from"], auc["off"]) == ("mia_distance", "mia_density", True)
     assert card["measures"]["exact_copies"]["method"] == "DeLong" and card["measures"]["dcr_share"]["null"] == 0.5
+
+
+def test_gates_that_pass_beside_an_unclear_privacy_verdict_are_said_so():
+    # a trial printed "released" while the report's verdict was "inconclusive" (membership AUC bound 0.552, over
+    # the verdict's 0.55, under the gate's 0.6) or, with --max-dcr-share 0.99, "leaks"
+    from synthaug._release_card import verdict_mismatch_warning
+
+    card = _card()
+    assert card["privacy_verdict"] == "inconclusive" and set(card["verdict_mismatch"]["measures"]) == {
+        "mia_distance", "mia_density"}
+    distance = card["verdict_mismatch"]["measures"]["mia_distance"]
+    assert (distance["gate"], distance["gate_limit"], distance["verdict_limit"]) == ("membership_auc", 0.6, 0.55)
+    warning = verdict_mismatch_warning(card)
+    assert warning.startswith("release: released although the privacy verdict is 'inconclusive': mia_distance "
+                              "inconclusive (95% upper bound 0.552 above 0.55; gated at 0.6, a looser limit")
+    leaky = _card(result=_result(near_copies=(0.2, 0.1, 0.3, "leaks")), gates=Gates(max_membership_auc=0.6))
+    assert "near_copies leaks" in verdict_mismatch_warning(leaky) and "not gated" in verdict_mismatch_warning(leaky)
+    refused = _card(gates=Gates(max_membership_auc=0.55))  # a refusal is no mismatch: nothing is released
+    assert refused["verdict_mismatch"] is None and verdict_mismatch_warning(refused) is None
+    clear = _card(result=_result(mia_distance=(0.5, 0.45, 0.55, "no measurable leak"),
+                                 mia_density=(0.5, 0.45, 0.55, "no measurable leak")))
+    assert clear["privacy_verdict"] == "no measurable leak" and verdict_mismatch_warning(clear) is None

@@ -22,6 +22,10 @@ RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gate
                  "report.json / report.html, which hold exact statistics of the training and holdout rows "
                  "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
                  "never trained the model but are in no guarantee. Review the reports before passing them on")
+ATTEMPTS_SCOPE = ("NOT covered: other attempts. Every DP fit is a fresh mechanism on the same rows and spends its "
+                  "own epsilon, so N attempts compose to at most N x epsilon (basic composition); rerunning until "
+                  "the gates pass is such a sequence (whether to rerun depends on the rows too). This card records "
+                  "this attempt only and cannot see earlier ones: count every attempt on these rows")
 NOT_RECORDED = "not recorded by this synthesizer"
 CARD_VERSION = 6
 """6: ``created_at`` (UTC, ISO 8601; ``SOURCE_DATE_EPOCH`` fixes it), ``inputs`` (the files the caller names,
@@ -33,7 +37,8 @@ gate ``exact_copies`` counts records, the measure ``exact_copies`` is an excess 
 (``upper_is``: the 95% upper bound and its interval method), whether its limit switches it off (``off``), and
 for ``membership_auc`` the attack that gave its estimate (``value_from``) and its bound (``upper_from``); each of
 ``measures`` adds its ``null``, ``tolerance`` and interval ``method``; ``privacy_verdict`` (the evaluation's
-overall verdict) and ``verdict_mismatch``: null, or when every gate passed while that verdict is "inconclusive"
+overall verdict), ``guarantee.scope.attempts`` (every DP attempt on the same rows spends epsilon again) and
+``verdict_mismatch``: null, or when every gate passed while that verdict is "inconclusive"
 or "leaks", the measures behind it, each with its bound, the verdict's limit, its gate and ``why`` it passed;
 5: ``data.requested_per_class``: the records sampled per class, before the filters dropped any (beside
 ``data.released_per_class``); 4: ``label_filter`` (applied or not, and why: it is off under DP whatever
@@ -162,7 +167,8 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     privacy = getattr(model, "privacy_", None)
     if privacy:  # a copy: the model's own record stays as the accountant wrote it
-        privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE}}
+        privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE,
+                                        "attempts": ATTEMPTS_SCOPE}}
     schema = public_schema_entry(model)
     return {
         "card_version": CARD_VERSION,
@@ -210,14 +216,22 @@ def dp_headline(card: dict) -> str | None:
     if not isinstance(guarantee, dict):
         return None
     budget = f"differential privacy: epsilon {epsilon_text(guarantee['epsilon'])}, delta {guarantee['delta']:.3g}"
-    if card["schema"].get("schema") == PUBLIC:
-        return (f"{budget} for the synthetic records (training, with a public schema); the gate decision and "
+    return f"{budget} {_covered(card['schema'].get('schema'))}; {ATTEMPTS_NOTE}"
+
+
+ATTEMPTS_NOTE = "every attempt on these rows spends epsilon again (N attempts: up to N x epsilon)"
+
+
+def _covered(schema: str | None) -> str:
+    """What the DP budget covers and does not, by where the schema came from (``schema.schema``)."""
+    if schema == PUBLIC:
+        return ("for the synthetic records (training, with a public schema); the gate decision and "
                 "report.json/report.html are not covered")
-    if card["schema"].get("schema") == DRAFT:
-        return (f"{budget} for training only (DP-SGD and the class counts); NOT covered: the schema is an "
+    if schema == DRAFT:
+        return ("for training only (DP-SGD and the class counts); NOT covered: the schema is an "
                 "unreviewed draft (its category lists, bounds and decimals may be the private data's; review it and "
                 "delete its \"draft\" key), nor the gate decision and report.json/report.html")
-    return (f"{budget} for training only (DP-SGD and the class counts); NOT covered: the schema (category lists, "
+    return ("for training only (DP-SGD and the class counts); NOT covered: the schema (category lists, "
             "bounds, decimals, the class list) came from the private data without noise, so a rare category can "
             "appear in the records (pass a public schema), nor the gate decision and report.json/report.html")
 

@@ -103,3 +103,17 @@ def test_gates_that_pass_beside_an_unclear_privacy_verdict_are_said_so():
     clear = _card(result=_result(mia_distance=(0.5, 0.45, 0.55, "no measurable leak"),
                                  mia_density=(0.5, 0.45, 0.55, "no measurable leak")))
     assert clear["privacy_verdict"] == "no measurable leak" and verdict_mismatch_warning(clear) is None
+
+
+def test_a_dp_card_says_every_attempt_on_the_rows_spends_epsilon_again():
+    # rerunning until the gates pass spent epsilon each time; the card showed the passing run's epsilon only
+    from synthaug._release_card import dp_headline
+
+    model = Model()
+    model.privacy_ = {"epsilon": 0.997, "delta": 1e-5, "scope": {"schema": "NOT covered"}}
+    card = _card(model)
+    assert "N attempts compose to at most N x epsilon (basic composition)" in card["guarantee"]["scope"]["attempts"]
+    assert "cannot see earlier ones" in card["guarantee"]["scope"]["attempts"]
+    assert dp_headline(card).endswith("every attempt on these rows spends epsilon again (N attempts: up to N x "
+                                      "epsilon)")
+    assert "attempts" not in model.privacy_["scope"]  # the model's own record is left as the accountant wrote it

@@ -224,16 +224,19 @@ ATTEMPTS_NOTE = "every attempt on these rows spends epsilon again (N attempts: u
 
 def _covered(schema: str | None) -> str:
     """What the DP budget covers and does not, by where the schema came from (``schema.schema``)."""
+    rows = "the number of training rows (a release holds as many records unless n is given)"
     if schema == PUBLIC:
-        return ("for the synthetic records (training, with a public schema); the gate decision and "
-                "report.json/report.html are not covered")
+        return ("for the synthetic records (training, with a public schema); NOT covered: the gate decision, "
+                f"report.json/report.html and {rows}")
     if schema == DRAFT:
         return ("for training only (DP-SGD and the class counts); NOT covered: the schema is an "
                 "unreviewed draft (its category lists, bounds and decimals may be the private data's; review it and "
-                "delete its \"draft\" key), nor the gate decision and report.json/report.html")
-    return ("for training only (DP-SGD and the class counts); NOT covered: the schema (category lists, "
-            "bounds, decimals, the class list) came from the private data without noise, so a rare category can "
-            "appear in the records (pass a public schema), nor the gate decision and report.json/report.html")
+                f"delete its \"draft\" key), nor the gate decision, report.json/report.html and {rows}")
+    return ("for training only (DP-SGD and the class counts); NOT covered: the schema came from the private data "
+            "without noise: the model file holds each numeric column's exact minimum and maximum (released values "
+            "are clipped to them and can equal them), the category lists (a rare category can appear in the "
+            "records), the decimals and the class list (pass a public schema), nor the gate decision, "
+            f"report.json/report.html and {rows}")
 
 
 def guarantee_note(card: dict) -> str:

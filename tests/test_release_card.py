@@ -117,3 +117,14 @@ def test_a_dp_card_says_every_attempt_on_the_rows_spends_epsilon_again():
     assert dp_headline(card).endswith("every attempt on these rows spends epsilon again (N attempts: up to N x "
                                       "epsilon)")
     assert "attempts" not in model.privacy_["scope"]  # the model's own record is left as the accountant wrote it
+
+
+def test_the_dp_line_names_the_extremes_and_the_row_count_it_does_not_cover():
+    # with a public schema the line said the synthetic records were covered, while their number is the training rows'
+    from synthaug._release_card import dp_headline
+
+    card = {"guarantee": {"epsilon": 1.0, "delta": 1e-5}, "schema": {"schema": "public (given)"}}
+    said = "NOT covered: the gate decision, report.json/report.html and the number of training rows"
+    assert said in dp_headline(card)
+    card["schema"]["schema"] = "inferred from the training data"
+    assert "the model file holds each numeric column's exact minimum and maximum" in dp_headline(card)

@@ -244,9 +244,10 @@ def guarantee_scope(public_schema: bool, count_epsilon: float, draft: bool = Fal
                   "category lists, numeric bounds, point masses and decimals may have been drafted from the data "
                   "without noise; replace them with public values and delete the key to cover them"
                   if draft else
-                  "NOT covered: column kinds, category lists, numeric bounds and normalisation knots "
-                  "were computed from the data without noise; pass a public schema (synthaug schema "
-                  "drafts one) to cover them")
+                  "NOT covered: column kinds, category lists, numeric bounds, decimals and normalisation knots "
+                  "were computed from the data without noise, and this file holds them: each numeric column's "
+                  "exact minimum and maximum (sampled values are clipped to them and can equal them), the "
+                  "category lists and decimals; pass a public schema (synthaug schema drafts one) to cover them")
     return {
         "covers": "discriminator training by DP-SGD (Opacus, Poisson sampling, per-sample clipping); "
                   "the generator and all samples are post-processing",

@@ -208,3 +208,14 @@ def test_opacus_alpha_advice_is_not_passed_on(mixed_table):
         warnings.simplefilter("always")
         TabularCGAN(dp_epsilon=1000.0, random_state=0, **{**DP_FAST, "epochs": 1}).fit(mixed_table, y="label")
     assert not [w for w in caught if "Optimal order" in str(w.message)]
+
+
+def test_without_a_public_schema_the_dp_texts_say_the_model_file_holds_the_exact_extremes():
+    # a DP model file held a sentinel's value verbatim as "hi"; the warnings said only "bounds ... not covered"
+    from synthaug.privacy.dp import guarantee_scope
+    from synthaug.tabular.dp_plan import warn_schema_not_covered
+
+    assert "each numeric column's exact minimum and maximum" in guarantee_scope(False, 0.05)["schema"]
+    with pytest.warns(synthaug.SynthaugWarning, match="the model file holds each numeric column's exact minimum "
+                                                      "and maximum, which sampled values can equal"):
+        warn_schema_not_covered()

@@ -76,8 +76,8 @@ _TERMS = {
         "person's row changes the probability of any trained model, and so of any records drawn from it, by "
         "at most a factor of e<sup>epsilon</sup> (about 2.7 at epsilon 1), except with a probability of at "
         "most delta. Smaller epsilon is stronger protection (1 or below is usually called strong, 10 weak); "
-        "delta should be far below one over the number of training rows. <a href='#notes'>Notes</a> say "
-        "what it covers."),
+        "delta should be far below one over the number of training rows. The <a href='#release'>Release</a> "
+        "notes say what it covers."),
 }
 """Terms of "How to read this report"; ``dp`` only when a note states an epsilon."""
 

@@ -4,12 +4,13 @@ report, and the screen that drops the records the privacy filter still rejects."
 from __future__ import annotations
 
 import platform
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from ._card_gates import gate_entries, measure_entries, mismatch_text, verdict_mismatch
+from ._card_sources import created_at, input_entries, public_schema_entry, schema_param
 from ._text import epsilon_text, plain
 from .tabular.public_schema import DRAFT, PUBLIC
 
@@ -21,9 +22,25 @@ RELEASE_SCOPE = ("NOT covered: whether this release was written at all (the gate
                  "report.json / report.html, which hold exact statistics of the training and holdout rows "
                  "(marginal histograms, correlations, classifier scores, distance percentiles); the holdout rows "
                  "never trained the model but are in no guarantee. Review the reports before passing them on")
+ATTEMPTS_SCOPE = ("NOT covered: other attempts. Every DP fit is a fresh mechanism on the same rows and spends its "
+                  "own epsilon, so N attempts compose to at most N x epsilon (basic composition); rerunning until "
+                  "the gates pass is such a sequence (whether to rerun depends on the rows too). This card records "
+                  "this attempt only and cannot see earlier ones: count every attempt on these rows")
 NOT_RECORDED = "not recorded by this synthesizer"
-CARD_VERSION = 5
-"""5: ``data.requested_per_class``: the records sampled per class, before the filters dropped any (beside
+CARD_VERSION = 6
+"""6: ``created_at`` (UTC, ISO 8601; ``SOURCE_DATE_EPOCH`` fixes it), ``inputs`` (the files the caller names,
+each with its path and SHA-256; ``{}`` when none are given), ``data.holdout_fraction`` (the share of the data's
+rows split off: holdout and filter-threshold rows) and ``public_schema`` (None without one; else its ``origin``,
+``source``, canonical ``sha256`` and, when public, the ``document``; ``model.params.public_schema``, dropped
+before when a dict, is ``{"moved_to": "public_schema", "sha256": ...}``); each of ``gates`` says its ``unit`` (the
+gate ``exact_copies`` counts records, the measure ``exact_copies`` is an excess share), what ``upper`` is
+(``upper_is``: the 95% upper bound and its interval method), whether its limit switches it off (``off``), and
+for ``membership_auc`` the attack that gave its estimate (``value_from``) and its bound (``upper_from``); each of
+``measures`` adds its ``null``, ``tolerance`` and interval ``method``; ``privacy_verdict`` (the evaluation's
+overall verdict), ``guarantee.scope.attempts`` (every DP attempt on the same rows spends epsilon again) and
+``verdict_mismatch``: null, or when every gate passed while that verdict is "inconclusive"
+or "leaks", the measures behind it, each with its bound, the verdict's limit, its gate and ``why`` it passed;
+5: ``data.requested_per_class``: the records sampled per class, before the filters dropped any (beside
 ``data.released_per_class``); 4: ``label_filter`` (applied or not, and why: it is off under DP whatever
 ``model.params`` says) and
 ``membership_flipped`` (membership attacks whose AUC lies far enough below 0.5 that, read the other way
@@ -137,34 +154,43 @@ def shortfall_warning(card: dict) -> str | None:
 def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
                  n_filtered: int, seed: int, n_threshold: int = 0, screen: dict | None = None,
                  released: pd.Series | None = None, flipped: dict | None = None,
-                 requested: pd.Series | None = None) -> dict:
-    """What was trained, with what guarantee, which measures and thresholds, versions, seed;
-    ``released``: the released records' labels and ``requested``: the sampled records' labels, before
-    any filter (their counts per class go on the card); ``flipped``: membership measure -> its flipped
-    AUC (:func:`._gates.flipped_auc`) where that exceeds the limit.
+                 requested: pd.Series | None = None, inputs: dict | None = None) -> dict:
+    """What was trained, with what guarantee, which measures and thresholds, versions, seed, when;
+    ``inputs``: the files read, as ``{"data": {"path": ..., "sha256": ...}, "schema": {...}}`` (the card
+    cannot digest the table itself: it gets no rows); ``released``: the released records' labels and
+    ``requested``: the sampled records' labels, before any filter (their counts per class go on the
+    card); ``flipped``: membership measure -> its flipped AUC (:func:`._gates.flipped_auc`) where that
+    exceeds the limit.
 
     ``seed`` split the holdout and seeded sampling and the measures; under DP it did not seed the
     noise (``guarantee.noise_seed``)."""
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     privacy = getattr(model, "privacy_", None)
     if privacy:  # a copy: the model's own record stays as the accountant wrote it
-        privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE}}
+        privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE,
+                                        "attempts": ATTEMPTS_SCOPE}}
+    schema = public_schema_entry(model)
     return {
         "card_version": CARD_VERSION,
+        "created_at": created_at(),
         "released": all(g.passed for g in checks),  # a refused run's card (gates.json) counts the records it held back
+        "privacy_verdict": leakage.verdict,
+        "verdict_mismatch": verdict_mismatch(leakage, checks),
+        "inputs": input_entries(inputs),
         "data": {"target": result.target, "classes": result.classes, "train_rows": n_train,
                  "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
                  "filter_threshold_rows": n_threshold,
+                 "holdout_fraction": round((n_holdout + n_threshold) / (n_train + n_holdout + n_threshold), 6),
                  "requested_per_class": class_counts(model, released if requested is None else requested),
                  "released_per_class": class_counts(model, released)},
-        "model": {"type": type(model).__name__, "params": _plain_params(model)},
+        "model": {"type": type(model).__name__, "params": _plain_params(model, schema)},
+        "public_schema": schema,
         "privacy_filter": screen if screen is not None else {"applied": False, "reason": no_filter_reason(model)},
         "label_filter": label_filter_entry(model),
         "guarantee": privacy if privacy else "none: the model was trained without differential privacy",
         "schema": getattr(model, "provenance_", None) or dict.fromkeys(("schema", "class_counts"), NOT_RECORDED),
-        "measures": {m.name: {"value": m.value, "low": m.low, "high": m.high, "verdict": m.verdict}
-                     for m in leakage.measures},
-        "gates": [asdict(g) for g in checks],
+        "measures": measure_entries(leakage.measures),
+        "gates": gate_entries(checks, leakage.measures),
         "membership_flipped": flipped or {},
         "thresholds": {"max_dcr_share": gates.max_dcr_share, "max_membership_auc": gates.max_membership_auc,
                        "max_exact_copies": gates.max_exact_copies, **dict(gates.extra)},
@@ -172,6 +198,14 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
         "seed": seed,
         "versions": _versions(),
     }
+
+
+def verdict_mismatch_warning(card: dict) -> str | None:
+    """The one line to warn with when every gate passed while the report's overall privacy verdict is
+    "inconclusive" or "leaks" (card ``verdict_mismatch``), naming each such measure and why its gate
+    (if any) let it pass; None otherwise. A trial printed "released" beside a report saying "leaks"."""
+    mismatch = card.get("verdict_mismatch")
+    return f"release: {mismatch_text(mismatch)}" if mismatch else None
 
 
 def dp_headline(card: dict) -> str | None:
@@ -182,16 +216,27 @@ def dp_headline(card: dict) -> str | None:
     if not isinstance(guarantee, dict):
         return None
     budget = f"differential privacy: epsilon {epsilon_text(guarantee['epsilon'])}, delta {guarantee['delta']:.3g}"
-    if card["schema"].get("schema") == PUBLIC:
-        return (f"{budget} for the synthetic records (training, with a public schema); the gate decision and "
-                "report.json/report.html are not covered")
-    if card["schema"].get("schema") == DRAFT:
-        return (f"{budget} for training only (DP-SGD and the class counts); NOT covered: the schema is an "
+    return f"{budget} {_covered(card['schema'].get('schema'))}; {ATTEMPTS_NOTE}"
+
+
+ATTEMPTS_NOTE = "every attempt on these rows spends epsilon again (N attempts: up to N x epsilon)"
+
+
+def _covered(schema: str | None) -> str:
+    """What the DP budget covers and does not, by where the schema came from (``schema.schema``)."""
+    rows = "the number of training rows (a release holds as many records unless n is given)"
+    if schema == PUBLIC:
+        return ("for the synthetic records (training, with a public schema); NOT covered: the gate decision, "
+                f"report.json/report.html and {rows}")
+    if schema == DRAFT:
+        return ("for training only (DP-SGD and the class counts); NOT covered: the schema is an "
                 "unreviewed draft (its category lists, bounds and decimals may be the private data's; review it and "
-                "delete its \"draft\" key), nor the gate decision and report.json/report.html")
-    return (f"{budget} for training only (DP-SGD and the class counts); NOT covered: the schema (category lists, "
-            "bounds, decimals, the class list) came from the private data without noise, so a rare category can "
-            "appear in the records (pass a public schema), nor the gate decision and report.json/report.html")
+                f"delete its \"draft\" key), nor the gate decision, report.json/report.html and {rows}")
+    return ("for training only (DP-SGD and the class counts); NOT covered: the schema came from the private data "
+            "without noise: the model file holds each numeric column's exact minimum and maximum (released values "
+            "are clipped to them and can equal them), the category lists (a rare category can appear in the "
+            "records), the decimals and the class list (pass a public schema), nor the gate decision, "
+            f"report.json/report.html and {rows}")
 
 
 def guarantee_note(card: dict) -> str:
@@ -201,10 +246,14 @@ def guarantee_note(card: dict) -> str:
     return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
 
 
-def _plain_params(model) -> dict:
-    """The model's parameters as JSON takes them; not ``verbose``, so ``-q`` does not change the card."""
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()
-            if isinstance(v, (int, float, str, bool, tuple, list, type(None))) and k != "verbose"}
+def _plain_params(model, schema: dict | None) -> dict:
+    """The model's parameters as JSON takes them; not ``verbose``, so ``-q`` does not change the card. A
+    dict ``public_schema`` points to the card's ``public_schema`` entry (``schema``), with its digest."""
+    params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()
+              if isinstance(v, (int, float, str, bool, tuple, list, type(None))) and k != "verbose"}
+    if "public_schema" in model.get_params():
+        params["public_schema"] = schema_param(model.get_params()["public_schema"], schema)
+    return params
 
 
 def _versions() -> dict:

@@ -22,6 +22,7 @@ from .defaults import REPORT_FILES
 from .report_guide import (
     CLASS_MIX_NOTE,
     DETAIL_LABELS,
+    GATES_PASSED,
     GUIDE_CSS,
     MARGINAL_NOTE,
     PERCENTILE_NOTE,
@@ -29,9 +30,12 @@ from .report_guide import (
     detail_notes,
     figure,
     guide,
+    is_release_note,
     low_dcr_share_note,
     privacy_intro,
+    release_section,
     settings_note,
+    verdict_mismatch_note,
 )
 from .results import EvaluationResult, LeakageResult
 
@@ -89,12 +93,14 @@ def write_report(result: EvaluationResult, out_dir: str | Path) -> tuple[Path, P
 
 
 def render_html(result: EvaluationResult) -> str:
-    """The whole report as one HTML string."""
+    """The whole report as one HTML string (a release's: its notes and verdict first)."""
+    release = _release(result)
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<title>synthaug evaluation</title>",
+        f"<title>synthaug {'release: ' if release else ''}evaluation</title>",
         f"<style>{_CSS}</style></head><body>",
-        "<h1>Synthetic data evaluation</h1>",
+        f"<h1>Synthetic data {'release: ' if release else ''}evaluation</h1>",
+        release,
         _intro(result),
         guide(result),
         _summary(result),
@@ -379,8 +385,23 @@ def _class_mix(result: EvaluationResult) -> str:
     )
 
 
+def _release(result: EvaluationResult) -> str:
+    """The release's notes (those ``synthaug share`` adds), first; when every gate passed but the
+    synthetic records' overall privacy verdict is not "no measurable leak", a warning above them."""
+    notes = [n for n in dict.fromkeys(result.notes) if is_release_note(n)]
+    if not notes:
+        return ""
+    synthetic = next((p for p in result.privacy if p.source == "synthetic"), None)
+    passed = any(n.startswith(GATES_PASSED) for n in notes)
+    mismatch = ""
+    if passed and synthetic is not None and synthetic.verdict != "no measurable leak":
+        mismatch = verdict_mismatch_note(_verdict(synthetic.verdict), escape(verdict_drivers(synthetic)))
+    return release_section(notes, mismatch)
+
+
 def _notes(result: EvaluationResult) -> str:
-    notes = list(dict.fromkeys(result.notes + result.fidelity.notes))  # fidelity's caveats are in both
+    """The notes, but a release's own (shown first, by :func:`_release`)."""
+    notes = [n for n in dict.fromkeys(result.notes + result.fidelity.notes) if not is_release_note(n)]
     if not notes:
         return ""
     items = "".join(f"<li>{escape(n)}</li>" for n in notes)

@@ -76,8 +76,8 @@ _TERMS = {
         "person's row changes the probability of any trained model, and so of any records drawn from it, by "
         "at most a factor of e<sup>epsilon</sup> (about 2.7 at epsilon 1), except with a probability of at "
         "most delta. Smaller epsilon is stronger protection (1 or below is usually called strong, 10 weak); "
-        "delta should be far below one over the number of training rows. <a href='#notes'>Notes</a> say "
-        "what it covers."),
+        "delta should be far below one over the number of training rows. The <a href='#release'>Release</a> "
+        "notes say what it covers."),
 }
 """Terms of "How to read this report"; ``dp`` only when a note states an epsilon."""
 
@@ -209,3 +209,36 @@ CLASS_MIX_NOTE = (
     "target's marginal compares the class mixes unweighted:</p>"
 )
 """Why and how the real rows were weighted, above the table of class mixes."""
+
+
+RELEASE_PREFIXES = ("release:", "release gates")
+"""How the notes of a ``synthaug share`` release begin (:mod:`synthaug._release_card` writes them): the
+report shows them first, under "Release", not at the end of its notes."""
+GATES_PASSED = "release gates (all passed)"
+
+
+def is_release_note(note: str) -> bool:
+    """Whether ``note`` is one of a release's own notes (:data:`RELEASE_PREFIXES`)."""
+    return note.startswith(RELEASE_PREFIXES)
+
+
+def verdict_mismatch_note(verdict_html: str, drivers: str) -> str:
+    """The warning at the top of a released report whose overall privacy verdict (``verdict_html``, set by
+    the measures ``drivers``, HTML) is not "no measurable leak" although every gate passed."""
+    return (f"<p><b>Released although the overall privacy verdict is</b> {verdict_html} (from {drivers}). The "
+            "release gates passed on their own limits, and they test less than the verdict does: by default near "
+            "copies, low NNDR and attribute inference are not gated, and the membership-attack gate's limit (0.6) "
+            "is looser than the verdict's (0.5 + tolerance 0.05). <code>card.json</code>'s "
+            "<code>verdict_mismatch</code> names each measure behind the verdict and why its gate let it pass. "
+            "Review the privacy section before passing the release on.</p>")
+
+
+def release_section(notes: list[str], mismatch: str) -> str:
+    """The "Release" section (anchor ``#release``): ``mismatch`` (:func:`verdict_mismatch_note`, or ""),
+    what ``card.json`` holds, and the release's ``notes``."""
+    items = "".join(f"<li>{escape(n)}</li>" for n in notes)
+    return ("<h2 id='release'>Release</h2>" + mismatch
+            + "<p>This evaluation belongs to a release written by <code>synthaug share</code>. "
+            "<code>card.json</code> beside this report records what was trained, with what guarantee, the gates "
+            "and their limits, every measure with its interval and verdict, the seed and when it was written.</p>"
+            f"<ul>{items}</ul>")

@@ -79,8 +79,10 @@ def quiet_accountant() -> Iterator[None]:
         yield
 
 
-def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: int) -> float:
-    """The smallest noise multiplier whose accountant reaches (epsilon, delta) after ``steps``."""
+def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: int, count_share: float = 0.0) -> float:
+    """The smallest noise multiplier whose accountant reaches (epsilon, delta) after ``steps``; when none
+    does, a DataError giving the least ``dp_epsilon`` that would (``count_share``: the part of it the class
+    counts take, so the DP-SGD share ``epsilon`` is ``1 - count_share`` of it)."""
     require_opacus()
     from opacus.accountants.utils import MAX_SIGMA, get_noise_multiplier
 
@@ -91,12 +93,33 @@ def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: in
     except ValueError as exc:  # opacus: "The privacy budget is too low." (noise above MAX_SIGMA)
         if "budget is too low" not in str(exc):
             raise
+        least = _round_up(least_epsilon(delta, sample_rate, steps) / (1.0 - count_share))
         floor = delta_floor(delta)
         if floor >= epsilon:  # no noise is enough: converting to (epsilon, delta) alone costs more
-            raise DataError(_floor_message(epsilon, delta, floor)) from None
+            raise DataError(_floor_message(epsilon, delta, floor, least)) from None
         raise DataError(f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small "
                         f"for {steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
-                        f"above {MAX_SIGMA:g}; raise {param_name('dp_epsilon')}, or train fewer steps") from None
+                        f"above {MAX_SIGMA:g}; raise {param_name('dp_epsilon')} to at least {least:g} (with noise "
+                        "that large the records carry almost no signal: more is better), or train fewer "
+                        "steps") from None
+
+
+def least_epsilon(delta: float, sample_rate: float, steps: int) -> float:
+    """The DP-SGD epsilon the RDP accountant reports at ``delta`` after ``steps`` at the largest noise
+    Opacus searches (``MAX_SIGMA``): no smaller target can be planned for these steps and rate."""
+    from opacus.accountants import RDPAccountant
+    from opacus.accountants.utils import MAX_SIGMA
+
+    accountant = RDPAccountant()
+    accountant.history = [(MAX_SIGMA, sample_rate, steps)]
+    with quiet_accountant():
+        return float(accountant.get_epsilon(delta))
+
+
+def _round_up(value: float) -> float:
+    """``value`` rounded up to 3 significant digits (a least epsilon must not be shown below itself)."""
+    step = 10.0 ** (math.floor(math.log10(value)) - 2)
+    return math.ceil(value / step - 1e-9) * step
 
 
 ALPHAS = (*(1 + x / 10.0 for x in range(1, 100)), *range(12, 64))
@@ -110,7 +133,7 @@ def delta_floor(delta: float) -> float:
     return float(np.min(-(np.log(delta) + np.log(orders)) / (orders - 1) + np.log((orders - 1) / orders)))
 
 
-def _floor_message(epsilon: float, delta: float, floor: float) -> str:
+def _floor_message(epsilon: float, delta: float, floor: float, least: float) -> str:
     """Why no noise multiplier reaches ``epsilon`` at ``delta``: the accountant's ``floor`` (:func:`delta_floor`)
     is above it. The delta is named as the cause when a usual one (1e-5) would do (``--dp-delta 1e-300``
     had been told to raise epsilon or train fewer steps, "a noise multiplier above 1e+06")."""
@@ -122,7 +145,8 @@ def _floor_message(epsilon: float, delta: float, floor: float) -> str:
                 "(leave it unset for min(1e-5, 1/(10 n)))")
     return (f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} is below epsilon {floor:.3g}, the least the "
             f"RDP accountant reports at {param_name('dp_delta')} {delta:.3g} {alpha}, whatever the noise; raise "
-            f"{param_name('dp_epsilon')}")
+            f"{param_name('dp_epsilon')} to at least {least:g} (there the noise leaves the records almost no signal: "
+            "more is better)")
 
 
 def noisy_class_counts(counts: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
@@ -198,7 +222,7 @@ class PrivateDiscriminator:
         # The rate Opacus' accountant charges is 1 / len(loader) (about 1 / ceil(n / batch_size), not
         # batch_size / n): plan the noise for that rate, so the budget is spent exactly, never exceeded.
         self.sample_rate = 1.0 / len(self.loader)
-        self.noise_multiplier = noise_multiplier(epsilon, cfg.delta, self.sample_rate, steps)
+        self.noise_multiplier = noise_multiplier(epsilon, cfg.delta, self.sample_rate, steps, cfg.count_epsilon_share)
         self.optimizer.noise_multiplier = self.noise_multiplier  # read by the noise and the accountant each step
         self.delta, self.target_epsilon = cfg.delta, epsilon
         self._batches = iter(self.loader)
@@ -244,9 +268,10 @@ def guarantee_scope(public_schema: bool, count_epsilon: float, draft: bool = Fal
                   "category lists, numeric bounds, point masses and decimals may have been drafted from the data "
                   "without noise; replace them with public values and delete the key to cover them"
                   if draft else
-                  "NOT covered: column kinds, category lists, numeric bounds and normalisation knots "
-                  "were computed from the data without noise; pass a public schema (synthaug schema "
-                  "drafts one) to cover them")
+                  "NOT covered: column kinds, category lists, numeric bounds, decimals and normalisation knots "
+                  "were computed from the data without noise, and this file holds them: each numeric column's "
+                  "exact minimum and maximum (sampled values are clipped to them and can equal them), the "
+                  "category lists and decimals; pass a public schema (synthaug schema drafts one) to cover them")
     return {
         "covers": "discriminator training by DP-SGD (Opacus, Poisson sampling, per-sample clipping); "
                   "the generator and all samples are post-processing",
@@ -282,6 +307,21 @@ def _positive(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
 
 
+WEAK_EPSILON = 10.0
+"""Above it, a budget warns: "1 or below is usually called strong, 10 weak" (README, report)."""
+
+
+def warn_weak_epsilon(epsilon: float) -> None:
+    """Warn when ``epsilon`` is above :data:`WEAK_EPSILON` (``--set model.dp_epsilon=1e6`` ran silently and
+    printed "epsilon 999999.990")."""
+    if epsilon <= WEAK_EPSILON:
+        return
+    factor = f"{math.exp(epsilon):.3g}" if epsilon < 700 else "beyond 1e+304"
+    warn(f"{param_name('dp_epsilon')}={epsilon:g} gives little protection: adding or removing one row may change "
+         f"the probability of any outcome by a factor up to e^epsilon ({factor}); 1 or below is usually called "
+         f"strong, {WEAK_EPSILON:g} weak")
+
+
 def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, counts: np.ndarray, n_rows: int,
                 rng: np.random.Generator, public_counts: bool = False) -> tuple[DPPlan, np.ndarray]:
     """Split ``epsilon``: DP_COUNT_SHARE for Laplace-noised class ``counts``, the rest for DP-SGD.
@@ -291,6 +331,7 @@ def plan_budget(epsilon: float, delta: float | None, max_grad_norm: float, count
     schema) the counts are kept as they are and all of ``epsilon`` goes to DP-SGD.
     """
     check_budget(epsilon, delta, max_grad_norm)
+    warn_weak_epsilon(float(epsilon))
     if delta is not None and float(delta) >= 1.0 / n_rows:  # "publish one random row" meets such a delta
         warn(f"{param_name('dp_delta')}={float(delta):.3g} is at least 1/n (1/{n_rows} training rows): "
              f"a mechanism that "

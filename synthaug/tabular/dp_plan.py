@@ -45,7 +45,8 @@ def warn_schema_not_covered() -> None:
     records of a category 3 real rows held while the console spoke of epsilon 1 for the records)."""
     schema = option_name("public_schema", "--schema", "model.public_schema")
     warn(f"{param_name('dp_epsilon')} without {schema}: the category lists, numeric bounds, decimals and the class "
-         "list come from the private data and are not covered by epsilon (only training is), so a rare category "
+         "list come from the private data and are not covered by epsilon (only training is): the model file holds "
+         "each numeric column's exact minimum and maximum, which sampled values can equal, and a rare category "
          f"can appear in the released records; pass {schema} with a public schema (`synthaug schema` drafts one "
          "to review)")
 

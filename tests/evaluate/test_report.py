@@ -156,3 +156,19 @@ def test_a_failed_write_leaves_no_empty_report_folder(result, tmp_path, monkeypa
     with pytest.raises(OSError):
         report.write_report(result, tmp_path / "mine")
     assert (tmp_path / "mine").is_dir()
+
+
+def test_a_release_shows_its_notes_first_and_warns_when_the_verdict_is_not_clear(result):
+    # "released" sat beside a report saying "inconclusive", the release decision was the last line of Notes
+    leakage = _with_verdicts(result.privacy[0], {"mia_distance": "inconclusive"}, "inconclusive")
+    notes = [*result.notes, "release: no differential privacy; schema: x", "release gates (all passed): dcr_share"]
+    html = render_html(dataclasses.replace(result, privacy=[leakage], notes=notes))
+    top = html.split("<h2 id='release'>Release</h2>")[1].split("<h2>")[0]
+    assert "Released although the overall privacy verdict is" in top and "membership attack (distance)" in top
+    assert "release gates (all passed): dcr_share" in top and "card.json" in top
+    assert "<title>synthaug release: evaluation</title>" in html and html.index("id='release'") < html.index("Summary")
+    assert "release gates" not in html.split("<h2 id='notes'>")[1]
+    clear = render_html(dataclasses.replace(result, privacy=[_with_verdicts(leakage, {}, "no measurable leak")],
+                                            notes=notes))
+    assert "id='release'" in clear and "Released although" not in clear
+    assert "id='release'" not in render_html(result) and "<h1>Synthetic data evaluation</h1>" in render_html(result)

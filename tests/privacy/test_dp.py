@@ -208,3 +208,31 @@ def test_opacus_alpha_advice_is_not_passed_on(mixed_table):
         warnings.simplefilter("always")
         TabularCGAN(dp_epsilon=1000.0, random_state=0, **{**DP_FAST, "epochs": 1}).fit(mixed_table, y="label")
     assert not [w for w in caught if "Optimal order" in str(w.message)]
+
+
+def test_without_a_public_schema_the_dp_texts_say_the_model_file_holds_the_exact_extremes():
+    # a DP model file held a sentinel's value verbatim as "hi"; the warnings said only "bounds ... not covered"
+    from synthaug.privacy.dp import guarantee_scope
+    from synthaug.tabular.dp_plan import warn_schema_not_covered
+
+    assert "each numeric column's exact minimum and maximum" in guarantee_scope(False, 0.05)["schema"]
+    with pytest.warns(synthaug.SynthaugWarning, match="the model file holds each numeric column's exact minimum "
+                                                      "and maximum, which sampled values can equal"):
+        warn_schema_not_covered()
+
+
+def test_an_epsilon_above_10_warns_at_the_caller_and_a_tiny_one_says_what_would_do():
+    # --set model.dp_epsilon=1e6 ran silently; --dp-epsilon 0.01 said "raise --dp-epsilon" but not to what
+    from synthaug.privacy.dp import noise_multiplier, plan_budget
+
+    counts, rng = np.array([240, 240]), np.random.default_rng(0)
+    with pytest.warns(synthaug.SynthaugWarning, match=r"^dp_epsilon=1e\+06 gives little protection: .*factor up to "
+                                                      r"e\^epsilon \(beyond 1e\+304\); 1 or below is usually called "
+                                                      r"strong, 10 weak$") as caught:
+        plan_budget(1e6, None, 1.0, counts, 480, rng)
+    assert [w.filename for w in caught] == [__file__]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plan_budget(10.0, None, 1.0, counts, 480, rng)
+    with pytest.raises(DataError, match=r"raise dp_epsilon to at least 0.109 \("):
+        noise_multiplier(0.0095, 1e-5, 0.2, 300, 0.05)

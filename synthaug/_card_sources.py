@@ -72,3 +72,23 @@ def schema_param(value, entry: dict | None):
     if not isinstance(value, dict):
         return value
     return {"moved_to": SCHEMA_KEY, "sha256": entry["sha256"] if entry else schema_digest(value)}
+
+
+def file_inputs(paths: dict[str, Path], digests: dict[str, str] | None = None) -> dict:
+    """``inputs`` for :func:`input_entries` from files by role (``{"data": path, "schema": path}``): each
+    file's absolute path and SHA-256 (``digests`` by role when already computed, else read now)."""
+    from ._provenance import sha256_of
+
+    digests = digests or {}
+    return {role: {"path": str(Path(path).resolve()), "sha256": digests.get(role) or sha256_of(Path(path))}
+            for role, path in paths.items()}
+
+
+def table_digest(frame) -> str:
+    """A SHA-256 of a table's contents (column names, dtypes and values, row order included), as
+    pandas hashes them: the same table read again has the same digest, whatever file it came from."""
+    import pandas as pd
+
+    values = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+    header = json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode("utf-8")
+    return hashlib.sha256(header + values).hexdigest()

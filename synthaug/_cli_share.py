@@ -67,6 +67,7 @@ def share_command(
     quiet: Quiet = False,
 ) -> None:
     """Fit, sample, measure leakage, and release synthetic data only if every gate passes."""
+    from ._card_sources import file_inputs
     from ._cli_schema import read_schema_option
     from .io import read_table
     from .share import Gates, left_out_note, share
@@ -80,8 +81,10 @@ def share_command(
         params["public_schema"] = read_schema_option(schema, dp=params.get("dp_epsilon") is not None)
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))
     frame = read_table(data)
+    files = {"data": data, **({"schema": schema} if schema is not None else {})}
     outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, n=n, gates=gates,
-                    filter_quantile=filter_close, n_seeds=seeds, random_state=seed, verbose=not quiet)
+                    filter_quantile=filter_close, n_seeds=seeds, random_state=seed, verbose=not quiet,
+                    inputs=file_inputs(files))
     if outcome.released:  # a signal before the exit says the release is complete
         note_written(output)
     if not quiet and outcome.left_out:  # as `synthaug run` prints it; report.json has it too

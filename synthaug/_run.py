@@ -12,6 +12,7 @@ import pandas as pd
 from rich.console import Console
 from sklearn.model_selection import train_test_split
 
+from ._card_sources import file_inputs
 from ._errors import DataError
 from ._outputs import note_written
 from ._provenance import check_unchanged, sha256_of
@@ -202,8 +203,12 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         else:
             frame, target = load_table(data)
             check_target(frame, target)
-            run = _run_share if "share" in recipe else _run_table
-            code, summary = run(recipe, frame, target, tmp, seed, quiet, console)
+            if "share" in recipe:  # the card records the files read, with the digests just taken
+                roles = {"data.path": "data", "model.public_schema": "schema"}
+                inputs = file_inputs({roles[k]: p for k, p in paths.items()}, {roles[k]: d for k, d in digests.items()})
+                code, summary = _run_share(recipe, frame, target, tmp, seed, quiet, console, inputs)
+            else:
+                code, summary = _run_table(recipe, frame, target, tmp, seed, quiet, console)
     note_written(output)
     if not quiet:  # once the folder is in place, as the summary names its files
         summary(output)
@@ -288,7 +293,8 @@ def _evaluate_table(recipe, tables, synthetic, target, left_out: list, out: Path
     return result
 
 
-def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console) -> tuple[int, Summary]:
+def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console,
+               inputs: dict | None = None) -> tuple[int, Summary]:
     from .share import Gates, share
 
     options = dict(recipe["share"])
@@ -297,7 +303,7 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
     outcome = share(frame, target, out / "release", synthesizer=model_class(recipe)(**recipe.get("model", {})),
                     holdout=options.get("holdout", 0.2), n=options.get("n"), gates=gates,
                     filter_quantile=options.get("filter_close"), n_seeds=options.get("seeds", 1), random_state=seed,
-                    verbose=not quiet)
+                    verbose=not quiet, inputs=inputs)
     (out / "gates.json").write_text(json.dumps(outcome.card, indent=2, allow_nan=False))
     if not quiet and outcome.left_out:
         console.print(f"note: {left_out_note(outcome.left_out)}", soft_wrap=True)

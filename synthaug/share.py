@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from ._card_sources import input_entries, table_digest
 from ._errors import DataError, warn
 from ._gates import flipped_auc
 from ._holdout import (
@@ -29,6 +30,7 @@ from ._release_card import (
     release_card,
     screen_privacy_filter,
     shortfall_warning,
+    verdict_mismatch_warning,
 )
 from ._share_checks import (
     check_dp_delta,
@@ -172,6 +174,7 @@ def share(
     n_seeds: int = 1,
     random_state: int = 0,
     verbose: bool = False,
+    inputs: dict | None = None,
 ) -> ShareOutcome:
     """Fit on a split of ``data``, sample, evaluate, and write a release only if gates pass.
 
@@ -179,6 +182,10 @@ def share(
     threshold, the other is the evaluation's reference, so the gates measure the filtered
     records against real rows the filter never saw (a reference that also set the threshold
     would make the near-copy gate pass by construction).
+
+    ``inputs``: the files ``data`` and the schema were read from, for the card (``{"data": {"path":
+    ..., "sha256": ...}}``, as :func:`._card_sources.file_inputs` makes them); the card records a
+    digest of ``data``'s contents (``inputs.table``) either way.
     """
     random_state, output = _check_request(target, n, gates, filter_quantile, random_state, output)
     model = _new_model(synthesizer, filter_quantile)
@@ -191,7 +198,8 @@ def share(
     with release_in_memory(n, "measuring"):
         records = _filter_close(rows, sample, target, filter_quantile, kinds)
         result = _evaluate(rows, records, target, kinds, n_seeds, random_state, left_out, sample.screen)
-    checks, card = _judge(model, result, gates, rows, sample, records, target, random_state)
+    inputs = {**input_entries(inputs), "table": {"content_sha256": table_digest(data)}}
+    checks, card = _judge(model, result, gates, rows, sample, records, target, random_state, inputs)
     released = all(g.passed for g in checks)
     if released:
         _write_release(output, records, result, card)
@@ -303,18 +311,21 @@ def _evaluate(rows: _Rows, records: pd.DataFrame, target: str, kinds: dict, n_se
 
 
 def _judge(model, result, gates: Gates, rows: _Rows, sample: _Sample, records: pd.DataFrame, target: str,
-           seed: int) -> tuple[list[GateResult], dict]:
+           seed: int, inputs: dict) -> tuple[list[GateResult], dict]:
     """The gates' verdicts and the release card; the report's notes and the warnings on both."""
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     checks = check_gates(leakage, gates)
     flipped = flipped_membership(leakage, gates)
     card = release_card(model, result, checks, gates, len(rows.train), len(rows.reference),
                         len(sample.records) - len(records), seed, rows.n_threshold, sample.screen,
-                        records[target], flipped, sample.requested)
+                        records[target], flipped, sample.requested, inputs)
     result.notes += [guarantee_note(card), gates_note(checks)]
     for name, flip in flipped.items():
         warn(flipped_note(name, flip))
         result.notes.append(flipped_note(name, flip))
+    mismatch = verdict_mismatch_warning(card)  # None unless every gate passed: "released" beside "leaks"
+    if mismatch:
+        warn(mismatch)
     shortfall = shortfall_warning(card) if all(g.passed for g in checks) else None
     if shortfall:  # the filters' drops skew the class balance: say which classes lost how many
         warn(shortfall)

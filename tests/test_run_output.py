@@ -4,6 +4,7 @@ A user trial found image runs printed nothing and table runs printed verdicts wi
 
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +96,8 @@ def test_a_share_run_says_what_it_released_or_refused_and_where(limit, code, lin
     card = json.loads((out / "gates.json").read_text())
     assert [g["name"] for g in card["gates"]][0] == "dcr_share"
     assert card["released"] is (code == 0)  # a refused card said only "released_rows", as if they were
+    recipe = tomllib.loads((out / "recipe.toml").read_text())  # the card names the file the recipe records
+    assert card["inputs"]["data"] == {"path": recipe["data"]["path"], "sha256": recipe["sha256"]["data.path"]}
 
 
 @pytest.mark.parametrize("kind", ["table", "image", "share"])

@@ -63,8 +63,11 @@ def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
     default = share(cancer, "target", tmp_path / "release", synthesizer=IndependentGaussians())
     assert not default.released and [g.name for g in default.gates if g.unproven] == ["dcr_share"]
     assert not (tmp_path / "release").exists()
-    outcome = share(cancer, "target", tmp_path / "release", synthesizer=IndependentGaussians(),
-                    gates=Gates(max_dcr_share=0.75, extra={"near_copies": 0.05}))
+    with pytest.warns(SynthaugWarning, match=r"^release: released although the privacy verdict is 'inconclusive': "
+                                             r"dcr_share inconclusive \(95% upper bound 0.72\d above 0.55; gated at "
+                                             r"0.75, a looser limit than the verdict's 0.55\)"):  # "released" beside it
+        outcome = share(cancer, "target", tmp_path / "release", synthesizer=IndependentGaussians(),
+                        gates=Gates(max_dcr_share=0.75, extra={"near_copies": 0.05}))
     assert outcome.released, [g.describe() for g in outcome.gates]
     files = sorted(p.name for p in (tmp_path / "release").iterdir())
     assert files == ["card.json", "report.html", "report.json", "synthetic.csv"]
@@ -73,8 +76,9 @@ def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
     assert {g["name"] for g in card["gates"]} == {"dcr_share", "membership_auc", "exact_copies", "near_copies"}
     assert card["thresholds"]["max_dcr_share"] == 0.75 and card["versions"]["synthaug"]
     assert card["gates"][0]["upper"] == pytest.approx(card["measures"]["dcr_share"]["high"])
-    assert card["card_version"] == 5  # 4: no requested_per_class; 3: no label_filter entry; 2: no privacy_filter;
-    # 1: gates on the estimate
+    assert card["card_version"] == 6  # 5: no created_at, inputs, verdict_mismatch, gate units; 4: no
+    # requested_per_class; 3: no label_filter entry; 2: no privacy_filter; 1: gates on the estimate
+    assert list(card["inputs"]) == ["table"] and len(card["inputs"]["table"]["content_sha256"]) == 64  # no file
     assert card["privacy_filter"] == {"applied": False, "reason": "IndependentGaussians has no privacy filter"}
     assert card["label_filter"] == {"applied": False, "reason": "IndependentGaussians has no label filter"}
     # the gates were only in card.json; the report said "no holdout given" although share split one off
@@ -677,10 +681,12 @@ def test_the_card_says_when_no_privacy_filter_screened_the_records(tmp_path):
     assert on.card["privacy_filter"]["applied"] is True and on.card["label_filter"] == {"applied": True}
 
 
-def test_quiet_changes_no_byte_of_the_release(tmp_path):
+def test_quiet_changes_no_byte_of_the_release(tmp_path, monkeypatch):
     # card.json held params.verbose, so -q changed its bytes
+    from synthaug._provenance import file_sha256
     from tests.conftest import make_mixed_table
 
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # card.json's created_at
     make_mixed_table().drop(columns="joined").to_csv(tmp_path / "data.csv", index=False)
     args = ["share", str(tmp_path / "data.csv"), "-t", "label", "--max-dcr-share", "1", "--max-membership-auc", "1",
             "--max-exact-copies", "1000", *TINY]
@@ -689,7 +695,10 @@ def test_quiet_changes_no_byte_of_the_release(tmp_path):
         assert result.exit_code == 0, result.output
     for file in ("card.json", "synthetic.csv"):
         assert (tmp_path / "loud" / file).read_bytes() == (tmp_path / "quiet" / file).read_bytes(), file
-    assert "verbose" not in json.loads((tmp_path / "quiet" / "card.json").read_text())["model"]["params"]
+    card = json.loads((tmp_path / "quiet" / "card.json").read_text())
+    assert "verbose" not in card["model"]["params"] and card["created_at"] == "1970-01-01T00:00:00Z"
+    assert card["inputs"]["data"] == {"path": str((tmp_path / "data.csv").resolve()),
+                                      "sha256": file_sha256(tmp_path / "data.csv")}  # the file the release is of
 
 
 def test_a_gate_at_the_top_of_its_measures_range_is_warned_about_as_off():

@@ -30,8 +30,7 @@ def plan_dp(model: TabularCGAN, seed: int) -> tuple[DPPlan, np.ndarray, dict[str
     """
     if model.provenance_["schema"] not in (PUBLIC, DRAFT):
         warn_schema_not_covered()
-    # a draft's counts are not public under DP: public_labels gave the data's (schema_provenance.public_class_counts)
-    public = model.provenance_["class_counts"] == PUBLIC and model.provenance_["schema"] != DRAFT
+    public = model.provenance_["class_counts"] == PUBLIC  # not a draft's under DP (fit_input.provenance)
     plan, counts = plan_budget(model.dp_epsilon, model.dp_delta, model.dp_max_grad_norm, model.class_counts_,
                                model.n_rows_, np.random.default_rng(child_seed(seed, 3)), public_counts=public)
     provenance = dict(model.provenance_)

@@ -26,6 +26,7 @@ from .public_schema import (
     public_labels,
 )
 from .schema import check_columns_exist, infer_schema
+from .schema_provenance import public_class_counts
 from .target import encode_labels
 
 if TYPE_CHECKING:
@@ -110,11 +111,10 @@ def target_state(labels: pd.Series, schema: PublicSchema | None, classes: list) 
     return str(labels.name), dtype, categories, ordered
 
 
-def provenance(schema: PublicSchema | None) -> dict[str, str]:
+def provenance(schema: PublicSchema | None, dp: bool) -> dict[str, str]:
     """Where the schema and the class counts came from (the DP noise on counts is added later). A
-    schema still marked ``draft`` is not public; counts typed into one are recorded as given here, and
-    a DP fit's plan (:func:`.dp_plan.plan_dp`) spends epsilon on noisy counts instead."""
+    schema still marked ``draft`` is not public; nor, under DP, are counts typed into one
+    (:func:`.schema_provenance.public_class_counts`), so the DP plan spends epsilon on noisy counts."""
     origin = "inferred from the training data" if schema is None else DRAFT if schema.draft else PUBLIC
-    return {"schema": origin,
-            "class_counts": PUBLIC if schema is not None and schema.class_counts is not None
-            else "exact, from the training data"}
+    public = schema is not None and public_class_counts(schema, dp) is not None
+    return {"schema": origin, "class_counts": PUBLIC if public else "exact, from the training data"}

@@ -192,7 +192,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         rng = np.random.default_rng(child_seed(fit_seed, 0))
         table = encode_table(self, features, labels, schema, rng)
         self.classes_, self.class_counts_, self.encoder_ = table.classes, table.class_counts, table.encoder
-        self.provenance_ = provenance(schema)
+        self.provenance_ = provenance(schema, self.dp_)
         matrix = self.encoder_.transform(table.features, rng)
         self.target_name_, self.target_dtype_, self.target_categories_, self.target_ordered_ = target_state(
             labels, schema, self.classes_)

@@ -1,6 +1,6 @@
 """The measures a release gate may name and the range of each limit. A light module (no pandas,
 torch or scikit-learn), so ``synthaug share --help`` can list the measures; a test checks
-the names against :func:`synthaug.share.gate_measures`. The ranges follow the definitions in
+the names against :func:`synthaug._share_checks.gate_measures`. The ranges follow the definitions in
 :mod:`synthaug.privacy.leakage`: shares and AUCs lie in [0, 1], an excess of one share over
 another in [-1, 1]."""
 

@@ -17,11 +17,13 @@ from ._errors import DataError
 from ._outputs import note_written
 from ._provenance import check_unchanged, sha256_of
 from ._random import check_seed
+from ._recipe_toml import to_toml
+from ._recipe_values import SKLEARN_TABLES
 from ._text import RECIPE, column_hint, options_named_for, plain
 from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .persist import MODEL_FILES
-from .recipe import SKLEARN_TABLES, modality, model_class, to_toml
+from .recipe import modality, model_class
 from .share import RELEASE_FILES, left_out_columns, left_out_note, model_kinds
 
 

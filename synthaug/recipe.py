@@ -13,11 +13,7 @@ from ._errors import DataError
 from ._overrides import check_params, parse_value
 from ._provenance import DIGESTED
 from ._random import check_seed
-from ._recipe_toml import to_toml  # noqa: F401 (here since before it moved)
-from ._recipe_values import (
-    SKLEARN_TABLES,  # noqa: F401 (here since before it moved)
-    value_problem,
-)
+from ._recipe_values import value_problem
 from ._text import RECIPE, closest_name, options_named_for
 from .io import TABLE_SUFFIXES, table_suffix
 

@@ -17,7 +17,6 @@ from ._errors import DataError, warn
 from ._gates import flipped_auc
 from ._holdout import (
     check_class_rows,
-    check_split_sizes,  # noqa: F401 (here since before it moved)
     split_holdout,
 )
 from ._random import check_seed
@@ -39,7 +38,6 @@ from ._share_checks import (
     check_options,
     check_release_size,
     filter_option,
-    gate_measures,  # noqa: F401 (here since before it moved)
     gate_option,
     release_in_memory,
 )

@@ -300,8 +300,8 @@ def test_unquoted_dotted_keys_in_sha256_are_read_as_the_quoted_ones(tmp_path):
 
 def test_a_changed_public_schema_is_refused_before_training(tmp_path, monkeypatch):
     from synthaug._provenance import file_sha256
+    from synthaug._recipe_toml import to_toml
     from synthaug._run import named_files, resolved_recipe
-    from synthaug.recipe import to_toml
     from synthaug.tabular.synthesizer import TabularCGAN
 
     monkeypatch.chdir(tmp_path)

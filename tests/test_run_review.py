@@ -154,7 +154,7 @@ def test_a_recipe_that_is_not_utf8_is_one_line(tmp_path):
 def test_to_toml_reads_back_unchanged():
     import tomllib
 
-    from synthaug.recipe import to_toml
+    from synthaug._recipe_toml import to_toml
 
     text = 'p😀 "quoted" \\ back\tslash\nnew\x7fdel\x00é'
     recipe = {"data": {"path": text, "seed": 2**64 - 1}, "model": {"generator_dims": [16, 8], "weight": 1e-7},

@@ -396,7 +396,7 @@ def test_the_fractions_a_holdout_refusal_offers_are_ones_scikit_learn_splits():
 
     from sklearn.model_selection import train_test_split
 
-    from synthaug.share import check_split_sizes
+    from synthaug._holdout import check_split_sizes
 
     for n, k in [(7, 3), (40, 2), (120, 2), (150, 3), (301, 7), (1000, 3), (99991, 13)]:
         with pytest.raises(DataError) as caught:
@@ -410,7 +410,7 @@ def test_the_fractions_a_holdout_refusal_offers_are_ones_scikit_learn_splits():
 
 
 def test_too_few_rows_for_any_holdout_and_too_few_to_halve_say_so():
-    from synthaug.share import check_split_sizes
+    from synthaug._holdout import check_split_sizes
 
     # (split_holdout pools single-row classes, so its strata hold 2 rows or more: this is for other callers)
     with pytest.raises(DataError, match=r"^holdout: 5 rows cannot be split so that the holdout and the training rows "
@@ -524,8 +524,8 @@ def test_cli_share_takes_categorical_and_continuous_as_fit_does(tmp_path):
 def test_gate_help_lists_the_measures_the_gates_take():
     # the measure names were only in the error for a wrong one; the help lists them from a light module
     from synthaug._gates import GATE_NAMES, MEASURE_RANGES
+    from synthaug._share_checks import gate_measures
     from synthaug.privacy.leakage import TOLERANCES
-    from synthaug.share import gate_measures
 
     assert GATE_NAMES.split(", ") == gate_measures("TARGET") and set(MEASURE_RANGES) == set(TOLERANCES)
     text = " ".join(CliRunner().invoke(app, ["share", "--help"], env={"COLUMNS": "400"}).output.split())

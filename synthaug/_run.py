@@ -159,6 +159,9 @@ def _check_split(y: np.ndarray, test_size: float, per_class) -> None:
         raise DataError(f"data.rows_per_class: must be at least 1, got {per_class}")
     classes, counts = np.unique(y, return_counts=True)
     few = classes[counts < 2]
+    if len(few) > 1 and 2 * len(few) >= len(classes):  # a measurement, not a label: name no value of it
+        raise DataError(f"data.target: {len(classes)} distinct values in {len(y)} rows, {len(few)} of them in one row "
+                        "only: is it the class label? A stratified test split needs at least 2 rows per class")
     if len(few):
         raise DataError(f"data.target: class {plain(few[0])!r} has {int(counts[counts < 2][0])} row; a stratified "
                         "test split needs at least 2 rows per class")

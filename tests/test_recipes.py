@@ -116,6 +116,8 @@ def test_resolved_recipe_records_the_seed_and_no_none_text(tmp_path):
     ("data.test_size=0.99", "data.test_size: 0.99 cannot be split stratified"),
     ("data.rows_per_class=0", "data.rows_per_class: must be at least 1, got 0"),
     ("data.path='solo.csv'", "data.target: class 'solo' has 1 row; a stratified test split needs at least 2"),
+    ("data.target=x", "data.target: 30 distinct values in 30 rows, 30 of them in one row only: is it the class "
+                      "label?"),  # it named a value of the column: class 0.0 has 1 row
 ])
 def test_splits_scikit_learn_refuses_are_one_line(override, message, tmp_path, monkeypatch):
     """They used to end in scikit-learn's traceback (or, rows_per_class=0, in a misleading one-class error)."""
@@ -124,9 +126,9 @@ def test_splits_scikit_learn_refuses_are_one_line(override, message, tmp_path, m
     frame.to_csv("solo.csv", index=False)
     recipe = tmp_path / "r.toml"
     recipe.write_text('[data]\ndataset = "sklearn:iris"\n[model]\nmin_steps = 2\n')
-    if override.startswith("data.path"):
+    if override.startswith(("data.path", "data.target")):
         recipe.write_text('[data]\npath = "solo.csv"\ntarget = "label"\n[model]\nmin_steps = 2\n')
-        override = "data.test_size=0.3"
+        override = "data.test_size=0.3" if override.startswith("data.path") else override
     result = CliRunner().invoke(app, ["run", str(recipe), "--set", override, "-o", str(tmp_path / "o"), "-q"])
     assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "o").exists()

@@ -259,7 +259,7 @@ class _LazyProgress:
 
 
 def _print_summary(result, json_path: Path, html_path: Path) -> None:
-    from .evaluate.report import verdict_drivers
+    from .evaluate.verdict_words import verdict_drivers
 
     utility = result.utility
     pooled = {u.setting: u for u in utility.uplifts if u.classifier == "all" and u.metric == utility.primary_metric}

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ._run import run_recipe
-from .evaluate.report import drivers_of
+from .evaluate.verdict_words import drivers_of
 from .recipe import validate
 
 DEMO_RECIPE = {

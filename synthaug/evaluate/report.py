@@ -10,7 +10,6 @@ the raw keys). That explanatory text lives in :mod:`.report_guide`; this module 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from .report_guide import (
     verdict_mismatch_note,
 )
 from .results import EvaluationResult, LeakageResult
+from .verdict_words import verdict_drivers
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;
@@ -180,38 +180,6 @@ def _low_dcr_share(result: EvaluationResult) -> str:
         return ""
     said = ", ".join(f"{escape(source)} {_num(m.value)}" for source, m in low)
     return low_dcr_share_note(said)
-
-
-_SHORT_NAMES = {
-    "dcr_share": "DCR share",
-    "exact_copies": "exact copies",
-    "near_copies": "near copies",
-    "low_nndr": "low NNDR",
-    "mia_distance": "membership attack (distance)",
-    "mia_density": "membership attack (density ratio)",
-}
-
-
-def measure_name(name: str) -> str:
-    """A privacy measure's short name: ``attribute_inference[label]`` -> ``attribute inference on label``."""
-    if name.startswith("attribute_inference[") and name.endswith("]"):
-        return f"attribute inference on {name[len('attribute_inference['):-1]}"
-    return _SHORT_NAMES.get(name, name)
-
-
-def verdict_drivers(result: LeakageResult, limit: int = 3) -> str:
-    """The measures that set ``result.verdict`` (those that leak, or those inconclusive), or "every measure"."""
-    return drivers_of(result.verdict, [(m.name, m.verdict) for m in result.measures], limit)
-
-
-def drivers_of(verdict: str, measures: Iterable[tuple[str, str]], limit: int = 3) -> str:
-    """:func:`verdict_drivers` from the overall ``verdict`` and ``(name, verdict)`` of each measure,
-    as report.json holds them."""
-    if verdict == "no measurable leak":
-        return "every measure"
-    drivers = [measure_name(name) for name, v in measures if v == verdict]
-    more = f" and {len(drivers) - limit} more" if len(drivers) > limit else ""
-    return ", ".join(drivers[:limit]) + more
 
 
 def _estimate(e) -> str:

@@ -9,8 +9,8 @@ from sklearn.linear_model import LogisticRegression
 
 from synthaug import SynthaugWarning
 from synthaug.evaluate import evaluate, plots, render_html
-from synthaug.evaluate.report import measure_name, verdict_drivers
 from synthaug.evaluate.results import RiskMeasure
+from synthaug.evaluate.verdict_words import measure_name, verdict_drivers
 from synthaug.share import guarantee_note
 from tests.html_outline import Outline, guide_section
 

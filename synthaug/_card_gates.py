@@ -65,7 +65,7 @@ def verdict_mismatch(leakage, checks: list[GateResult]) -> dict | None:
         if m.verdict == "no measurable leak":
             continue
         gate = m.name if m.name in limits else GATE_OF.get(m.name)
-        measures[m.name] = {"verdict": m.verdict, "high": m.high, "verdict_limit": m.null + m.tolerance,
+        measures[m.name] = {"verdict": m.verdict, "low": m.low, "high": m.high, "verdict_limit": m.null + m.tolerance,
                             "gate": gate if gate in limits else None, "gate_limit": limits.get(gate),
                             "why": _why_passed(m, gate, limits.get(gate))}
     return {"privacy_verdict": leakage.verdict, "measures": measures}
@@ -74,6 +74,8 @@ def verdict_mismatch(leakage, checks: list[GateResult]) -> dict | None:
 def _why_passed(measure, gate: str | None, limit: float | None) -> str:
     if limit is None:
         return "not gated (add --gate to gate it)"
+    if switches_off(limit, gate):
+        return f"its gate {gate} is off (limit {limit:g}, the top of the measure's range)"
     if measure.name == "exact_copies" and gate == "exact_copies":
         return (f"the gate counts identical records (limit {limit:g}); the verdict needs the excess share's "
                 f"interval within {measure.tolerance:g}, which few records cannot show")
@@ -82,8 +84,16 @@ def _why_passed(measure, gate: str | None, limit: float | None) -> str:
 
 def mismatch_text(mismatch: dict) -> str:
     """One line naming each measure behind a :func:`verdict_mismatch` and why its gate let it pass."""
-    parts = [f"{name} {m['verdict']} (95% upper bound {m['high']:.3g} above {m['verdict_limit']:.3g}; {m['why']})"
+    parts = [f"{name} {m['verdict']} ({_bound_text(m)} above {m['verdict_limit']:.3g}; {m['why']})"
              for name, m in mismatch["measures"].items()]
     return (f"released although the privacy verdict is {mismatch['privacy_verdict']!r}: " + "; ".join(parts)
             + ". The gates passed on their own limits; review the report's privacy section before passing the "
             "release on (card.json: verdict_mismatch)")
+
+
+def _bound_text(entry: dict) -> str:
+    """The bound that sets the verdict: "leaks" has its whole interval above the limit (the lower bound
+    says so), "inconclusive" only its upper part."""
+    if entry["verdict"] == "leaks":
+        return f"95% interval [{entry['low']:.3g}, {entry['high']:.3g}], its lower bound"
+    return f"95% upper bound {entry['high']:.3g}"

@@ -47,7 +47,7 @@ def schema_digest(document: dict) -> str:
 
 def public_schema_entry(model) -> dict | None:
     """The card's ``public_schema``: None without one; else its ``origin`` (as ``schema.schema`` says),
-    ``source`` (the file, or "given as a dict"), canonical ``sha256`` and, when it is public, the
+    ``source`` (the file, or "given as a dict"), ``canonical_sha256`` and, when it is public, the
     ``document`` itself (a draft's values may be the private data's, so only its digest is kept)."""
     given = model.get_params().get("public_schema") if hasattr(model, "get_params") else None
     if given is None:
@@ -57,12 +57,13 @@ def public_schema_entry(model) -> dict | None:
     try:
         document = given if isinstance(given, dict) else json.loads(Path(given).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:  # the file changed or went away after the fit
-        return {"origin": origin, "source": source, "sha256": f"not recorded: {type(exc).__name__} reading it"}
-    entry = {"origin": origin, "source": source, "sha256": schema_digest(document)}
+        return {"origin": origin, "source": source,
+                "canonical_sha256": f"not recorded: {type(exc).__name__} reading it"}
+    entry = {"origin": origin, "source": source, "canonical_sha256": schema_digest(document)}
     if origin == PUBLIC:
         entry["document"] = document
     elif origin == DRAFT:
-        entry["document"] = "left out: an unreviewed draft may hold the private data's values (see sha256)"
+        entry["document"] = "left out: an unreviewed draft may hold the private data's values (see canonical_sha256)"
     return entry
 
 
@@ -71,7 +72,7 @@ def schema_param(value, entry: dict | None):
     the card's ``public_schema`` entry (with its digest); a path or None is kept as given."""
     if not isinstance(value, dict):
         return value
-    return {"moved_to": SCHEMA_KEY, "sha256": entry["sha256"] if entry else schema_digest(value)}
+    return {"moved_to": SCHEMA_KEY, "canonical_sha256": entry["canonical_sha256"] if entry else schema_digest(value)}
 
 
 def file_inputs(paths: dict[str, Path], digests: dict[str, str] | None = None) -> dict:

@@ -31,8 +31,9 @@ CARD_VERSION = 6
 """6: ``created_at`` (UTC, ISO 8601; ``SOURCE_DATE_EPOCH`` fixes it), ``inputs`` (the files the caller names,
 each with its path and SHA-256; ``{}`` when none are given), ``data.holdout_fraction`` (the share of the data's
 rows split off: holdout and filter-threshold rows) and ``public_schema`` (None without one; else its ``origin``,
-``source``, canonical ``sha256`` and, when public, the ``document``; ``model.params.public_schema``, dropped
-before when a dict, is ``{"moved_to": "public_schema", "sha256": ...}``); each of ``gates`` says its ``unit`` (the
+``source``, ``canonical_sha256`` and, when public, the ``document``; ``model.params.public_schema``, dropped
+before when a dict, is ``{"moved_to": "public_schema", "canonical_sha256": ...}``); each of ``gates`` says its
+``unit`` (the
 gate ``exact_copies`` counts records, the measure ``exact_copies`` is an excess share), what ``upper`` is
 (``upper_is``: the 95% upper bound and its interval method), whether its limit switches it off (``off``), and
 for ``membership_auc`` the attack that gave its estimate (``value_from``) and its bound (``upper_from``); each of
@@ -167,9 +168,14 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     privacy = getattr(model, "privacy_", None)
     if privacy:  # a copy: the model's own record stays as the accountant wrote it
-        privacy = {**privacy, "scope": {**privacy.get("scope", {}), "release": RELEASE_SCOPE,
+        from .privacy.dp import release_scope
+
+        privacy = {**privacy, "scope": {**release_scope(privacy.get("scope", {})), "release": RELEASE_SCOPE,
                                         "attempts": ATTEMPTS_SCOPE}}
     schema = public_schema_entry(model)
+    given = (inputs or {}).get("schema", {}).get("path")
+    if schema is not None and given and schema["source"] == "given as a dict":  # the CLI reads --schema into a dict
+        schema["source"] = str(given)
     return {
         "card_version": CARD_VERSION,
         "created_at": created_at(),
@@ -233,7 +239,7 @@ def _covered(schema: str | None) -> str:
                 "unreviewed draft (its category lists, bounds and decimals may be the private data's; review it and "
                 f"delete its \"draft\" key), nor the gate decision, report.json/report.html and {rows}")
     return ("for training only (DP-SGD and the class counts); NOT covered: the schema came from the private data "
-            "without noise: the model file holds each numeric column's exact minimum and maximum (released values "
+            "without noise: the trained model holds each numeric column's exact minimum and maximum (released values "
             "are clipped to them and can equal them), the category lists (a rare category can appear in the "
             "records), the decimals and the class list (pass a public schema), nor the gate decision, "
             f"report.json/report.html and {rows}")

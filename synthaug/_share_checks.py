@@ -109,9 +109,13 @@ def check_every_class_left(sampled: pd.Series, kept: pd.Series, what: str, why: 
                         "give the class more rows, or drop it)")
 
 
-BYTES_PER_CELL = 8
-"""A release's least memory per cell: one float64. share holds the whole release (and the evaluation's
-copies of it) in memory, so a release that cannot fit even at this size cannot be made."""
+BYTES_PER_CELL = 160
+"""What one more cell of a release costs share in memory: it holds the records, the evaluation's
+copies and their distance embeddings at once. Measured on a 10-column table (breast cancer's first 9
+features and the target): ``/usr/bin/time -v synthaug share bc10.csv --target target -o outN --n N
+--max-dcr-share 1 --max-membership-auc 1 --max-exact-copies 100000000 --set epochs=1 --set min_steps=50
+-q`` peaked at 569 MB for N = 20,000 and 829 MB for N = 200,000: 144 bytes per added cell (2026-12-07,
+with a margin here). An 8-byte estimate let a trial's 10^8 records through, to the kernel's OOM kill."""
 
 
 def available_memory() -> int | None:
@@ -137,10 +141,10 @@ def check_release_size(n: int | None, n_columns: int) -> None:
     if n is None or available is None or n * n_columns * BYTES_PER_CELL <= available:
         return
     need = n * n_columns * BYTES_PER_CELL
-    raise DataError(f"{option_name('n', recipe='share.n')} {n}: {n:,} records of {n_columns} columns take at least "
-                    f"{need / 1e9:,.1f} GB ({BYTES_PER_CELL} bytes a cell), more than the {available / 1e9:,.1f} GB "
-                    "of memory available, and share holds the whole release in memory to measure it; ask for at "
-                    f"most {max(1, available // (n_columns * BYTES_PER_CELL)):,} (fewer leave room for the measures)")
+    raise DataError(f"{option_name('n', recipe='share.n')} {n}: {n:,} records of {n_columns} columns take about "
+                    f"{need / 1e9:,.1f} GB (about {BYTES_PER_CELL} bytes a cell, measured), more than the "
+                    f"{available / 1e9:,.1f} GB of memory available, and share holds the whole release in memory to "
+                    f"measure it; ask for at most {max(1, available // (n_columns * BYTES_PER_CELL)):,}")
 
 
 @contextmanager

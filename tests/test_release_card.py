@@ -60,14 +60,16 @@ def test_the_card_says_when_it_was_written_and_which_inputs_and_holdout_it_descr
 def test_a_public_schema_given_as_a_dict_is_kept_on_the_card_with_its_digest(tmp_path):
     # _plain_params dropped a dict public_schema: the card said only "schema": "public (given)"
     card = _card(Model(SCHEMA, "public (given)"))
-    digest = card["public_schema"]["sha256"]
-    assert card["public_schema"] == {"origin": "public (given)", "source": "given as a dict", "sha256": digest,
-                                     "document": SCHEMA}
-    assert card["model"]["params"]["public_schema"] == {"moved_to": "public_schema", "sha256": digest}
+    digest = card["public_schema"]["canonical_sha256"]
+    assert card["public_schema"] == {"origin": "public (given)", "source": "given as a dict",
+                                     "canonical_sha256": digest, "document": SCHEMA}
+    assert card["model"]["params"]["public_schema"] == {"moved_to": "public_schema", "canonical_sha256": digest}
     path = tmp_path / "s.json"
     path.write_text(json.dumps(SCHEMA, indent=4))  # another layout, the same schema: the same digest
     draft = _card(Model(str(path), "unreviewed draft (data-derived)"))["public_schema"]
-    assert draft["sha256"] == digest and draft["source"] == str(path) and "left out" in draft["document"]
+    assert draft["canonical_sha256"] == digest and draft["source"] == str(path) and "left out" in draft["document"]
+    read = _card(Model(SCHEMA, "public (given)"), inputs={"schema": {"path": str(path), "sha256": "f" * 64}})
+    assert read["public_schema"]["source"] == str(path)  # `share --schema FILE` reads it into a dict
     assert _card()["public_schema"] is None and json.dumps(card, allow_nan=False)
 
 
@@ -97,7 +99,10 @@ def test_gates_that_pass_beside_an_unclear_privacy_verdict_are_said_so():
     assert warning.startswith("release: released although the privacy verdict is 'inconclusive': mia_distance "
                               "inconclusive (95% upper bound 0.552 above 0.55; gated at 0.6, a looser limit")
     leaky = _card(result=_result(near_copies=(0.2, 0.1, 0.3, "leaks")), gates=Gates(max_membership_auc=0.6))
-    assert "near_copies leaks" in verdict_mismatch_warning(leaky) and "not gated" in verdict_mismatch_warning(leaky)
+    assert ("near_copies leaks (95% interval [0.1, 0.3], its lower bound above 0.05; not gated"
+            in verdict_mismatch_warning(leaky))  # a leak is set by its lower bound, not by its upper one
+    off = _card(gates=Gates(max_membership_auc=1.0))["verdict_mismatch"]["measures"]["mia_distance"]["why"]
+    assert off == "its gate membership_auc is off (limit 1, the top of the measure's range)"  # not "a looser limit"
     refused = _card(gates=Gates(max_membership_auc=0.55))  # a refusal is no mismatch: nothing is released
     assert refused["verdict_mismatch"] is None and verdict_mismatch_warning(refused) is None
     clear = _card(result=_result(mia_distance=(0.5, 0.45, 0.55, "no measurable leak"),
@@ -127,4 +132,16 @@ def test_the_dp_line_names_the_extremes_and_the_row_count_it_does_not_cover():
     said = "NOT covered: the gate decision, report.json/report.html and the number of training rows"
     assert said in dp_headline(card)
     card["schema"]["schema"] = "inferred from the training data"
-    assert "the model file holds each numeric column's exact minimum and maximum" in dp_headline(card)
+    assert "the trained model holds each numeric column's exact minimum and maximum" in dp_headline(card)
+
+
+def test_a_release_cards_scope_speaks_of_the_release_not_of_a_model_file():
+    """A share card said "this file holds them" and "the number of training rows is in the model file
+    (training.n_rows)", of a file that is no model file and holds neither."""
+    from synthaug.privacy.dp import guarantee_scope, release_scope
+
+    scope = release_scope(guarantee_scope(public_schema=False, count_epsilon=0.05))
+    assert "this file holds them" not in scope["schema"]
+    assert "the trained model holds them (not released by share" in scope["schema"]
+    assert scope["row_count"].startswith("NOT covered: the exact number of training rows (data.train_rows on this card")
+    assert scope["covers"] == guarantee_scope(public_schema=False, count_epsilon=0.05)["covers"]

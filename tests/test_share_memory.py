@@ -30,8 +30,9 @@ def table() -> pd.DataFrame:
 
 def test_an_n_whose_table_cannot_fit_in_memory_is_refused_before_training(tmp_path, monkeypatch):
     # `share bc.csv --n 100000000` trained, then crashed with a 28-frame traceback while sampling
-    monkeypatch.setattr(share_checks, "available_memory", lambda: 24_000_000)  # 1,000,000 cells of 8 bytes
-    with pytest.raises(DataError, match=r"^n 2000000: 2,000,000 records of 3 columns take at least 0.0 GB") as info:
+    monkeypatch.setattr(share_checks, "available_memory", lambda: 480_000_000)  # 1,000,000 cells of 160 bytes
+    with pytest.raises(DataError, match=r"^n 2000000: 2,000,000 records of 3 columns take about 1.0 GB \(about 160 "
+                                        r"bytes a cell, measured\)") as info:
         share(table(), "target", tmp_path / "out", synthesizer=MustNotFit(), n=2_000_000)
     assert "ask for at most 1,000,000" in str(info.value) and not (tmp_path / "out").exists()
     with pytest.raises(AssertionError, match="share trained"):  # one that fits goes on to train
@@ -39,7 +40,7 @@ def test_an_n_whose_table_cannot_fit_in_memory_is_refused_before_training(tmp_pa
 
 
 def test_the_cli_names_n_in_one_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(share_checks, "available_memory", lambda: 24_000_000)
+    monkeypatch.setattr(share_checks, "available_memory", lambda: 480_000_000)
     table().to_csv(tmp_path / "t.csv", index=False)
     result = CliRunner().invoke(app, ["share", str(tmp_path / "t.csv"), "-t", "target", "-o", str(tmp_path / "out"),
                                       "--n", "100000000", "-q"])

@@ -269,7 +269,7 @@ def guarantee_scope(public_schema: bool, count_epsilon: float, draft: bool = Fal
                   "without noise; replace them with public values and delete the key to cover them"
                   if draft else
                   "NOT covered: column kinds, category lists, numeric bounds, decimals and normalisation knots "
-                  "were computed from the data without noise, and this file holds them: each numeric column's "
+                  f"were computed from the data without noise, and {MODEL_FILE_HOLDS}: each numeric column's "
                   "exact minimum and maximum (sampled values are clipped to them and can equal them), the "
                   "category lists and decimals; pass a public schema (synthaug schema drafts one) to cover them")
     return {
@@ -281,8 +281,24 @@ def guarantee_scope(public_schema: bool, count_epsilon: float, draft: bool = Fal
                    "flags come from the public schema, normalisation knots from its bounds alone"
                    if public_schema else not_public),
         "row_count": "NOT covered: the exact number of training rows is in the model file (training.n_rows); "
-                     "it sets the default delta, the Poisson sampling rate and the number of DP-SGD steps",
+                     + ROW_USES,
     }
+
+
+MODEL_FILE_HOLDS = "this file holds them"
+ROW_USES = "it sets the default delta, the Poisson sampling rate and the number of DP-SGD steps"
+
+
+def release_scope(scope: dict) -> dict:
+    """A model file's :func:`guarantee_scope` as a release card says it: the card's file is not the model
+    file (``share`` releases records, not the model), and it holds the row count itself."""
+    out = {**scope, "row_count": "NOT covered: the exact number of training rows (data.train_rows on this card; a "
+                                 f"release holds as many records unless n is given); {ROW_USES}"}
+    if isinstance(out.get("schema"), str):
+        out["schema"] = out["schema"].replace(
+            MODEL_FILE_HOLDS, "the trained model holds them (not released by share, but its records are clipped to "
+                              "them and can equal them)")
+    return out
 
 
 def check_dp_request(epsilon, delta) -> None:

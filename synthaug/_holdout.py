@@ -13,8 +13,7 @@ from sklearn.model_selection import train_test_split
 
 from ._checks import is_finite
 from ._errors import DataError
-from ._share_table import DP_COUNT_NOTE
-from ._text import coarse_count, column_hint, counted, option_name, plain, quoted
+from ._text import coarse_count, column_hint, counted, dp_count_note, option_name, plain, quoted
 
 
 def split_holdout(data: pd.DataFrame, target: str, fraction: float, seed: int,
@@ -108,4 +107,4 @@ def check_class_rows(labels: pd.Series, train_labels: pd.Series, fraction: float
         raise DataError(f"class {label!r} of {labels.name!r} has {rows} left to train on after {holdout} {fraction}"
                         f"{more}: a release needs at least {MIN_CLASS_ROWS} training rows of every class (one is "
                         "copied, not synthesised); drop the class's rows, merge it into another class, or give it "
-                        f"more rows{DP_COUNT_NOTE if coarse else ''}")
+                        f"more rows{dp_count_note(coarse, 'error')}")

@@ -77,12 +77,17 @@ def check_filter_without_dp(params: dict, filter_quantile) -> None:
                         "so the released records would no longer be post-processing of the DP training; drop one")
 
 
+def is_dp(model) -> bool:
+    """Whether ``model`` trains with differential privacy (its ``dp_epsilon`` is set)."""
+    params = model.get_params() if hasattr(model, "get_params") else {}
+    return params.get("dp_epsilon") is not None
+
+
 def check_dp_delta(model, n_train: int) -> None:
     """Refuse a ``dp_delta`` at or above 1/n for a release: "publish one random training row" meets
     such a delta, so the card's DP claim would say nothing (fit only warns)."""
-    params = model.get_params() if hasattr(model, "get_params") else {}
-    delta = params.get("dp_delta")
-    if params.get("dp_epsilon") is None or not is_finite(delta) or delta < 1.0 / n_train:
+    delta = model.get_params().get("dp_delta") if hasattr(model, "get_params") else None
+    if not is_dp(model) or not is_finite(delta) or delta < 1.0 / n_train:
         return  # no DP, or a delta the model's own checks refuse
     from .privacy.dp import default_delta
 

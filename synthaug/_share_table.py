@@ -12,23 +12,9 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataError
+from ._share_checks import is_dp
 from ._share_columns import EVALUATED_AS
-from ._text import coarse_count
-
-
-def rough_count(n: int, coarse: bool, noun: str) -> str:
-    """``3 missing value(s)``; with ``coarse`` (under DP) ``fewer than 10 missing values``: an error is
-    printed outside the DP mechanism, and an exact count of private rows would change with one record."""
-    return f"{coarse_count(n)} {noun.replace('(s)', 's')}" if coarse else f"{n} {noun}"
-
-
-DP_COUNT_NOTE = " (under DP the count is rounded to its order of magnitude; the error itself is not covered by epsilon)"
-
-
-def is_dp(model) -> bool:
-    """Whether ``model`` trains with differential privacy (its ``dp_epsilon`` is set)."""
-    params = model.get_params() if hasattr(model, "get_params") else {}
-    return params.get("dp_epsilon") is not None
+from ._text import dp_count_note, rough_count
 
 
 def check_whole_table(data: pd.DataFrame, target: str, model) -> None:
@@ -81,7 +67,7 @@ def _check_labels(labels: pd.Series, coarse: bool) -> None:
     n_missing = int(labels.isna().sum())
     if n_missing:
         raise DataError(f"target column {labels.name!r} has {rough_count(n_missing, coarse, 'missing value(s)')}; "
-                        f"drop or fill them{DP_COUNT_NOTE if coarse else ''}")
+                        f"drop or fill them{dp_count_note(coarse, 'error')}")
 
 
 def _check_inferred_kinds(table: pd.DataFrame, target: str, model) -> None:

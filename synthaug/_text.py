@@ -66,6 +66,22 @@ def coarse_count(n: int) -> str:
     return "fewer than 10" if low == 1 else f"{low:,} to {10 * low - 1:,}"
 
 
+def rough_count(n: int, coarse: bool, noun: str = "value(s)") -> str:
+    """``3 value(s)``; with ``coarse`` (under DP) ``fewer than 10 values``, ``100 to 999 values``.
+
+    A message is printed outside the DP mechanism, so an exact count of private rows in it would
+    escape epsilon (an outlier's row adds one); an order of magnitude still says whether a few
+    records or a share of them are meant. That the message appears at all is not covered either,
+    and :func:`dp_count_note` says so."""
+    return f"{coarse_count(n)} {noun.replace('(s)', 's')}" if coarse else f"{n} {noun}"
+
+
+def dp_count_note(coarse: bool, line: str = "warning") -> str:
+    """The tail of a message whose counts :func:`rough_count` made coarse (nothing without DP)."""
+    return (f" (under DP the count is rounded to its order of magnitude; the {line} itself is not covered by "
+            "epsilon)") if coarse else ""
+
+
 def quoted(values: Iterable, limit: int = 5) -> str:
     """The first ``limit`` values as a comma-separated list of Python reprs: ``'a', 7``; with more
     values than that, how many more: ``'a', 7, … and 12 more``."""

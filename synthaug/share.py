@@ -39,10 +39,11 @@ from ._share_checks import (
     check_release_size,
     filter_option,
     gate_option,
+    is_dp,
     release_in_memory,
 )
 from ._share_columns import left_out_columns, left_out_note, model_kinds
-from ._share_table import check_whole_table, is_dp
+from ._share_table import check_whole_table
 from ._text import closest_name, option_name
 from .distributed import launched_by_torchrun
 from .evaluate.defaults import REPORT_FILES

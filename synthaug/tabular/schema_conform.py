@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, warn
-from .._text import closest_name, coarse_count, columns_option, quoted
+from .._text import closest_name, columns_option, dp_count_note, quoted, rough_count
 from .columns import to_float
 from .public_columns import NUMERIC, PublicColumn
 from .schema_provenance import public_class_counts
@@ -71,42 +71,26 @@ def conform(features: pd.DataFrame, schema: PublicSchema, coarse: bool = False) 
     return pd.DataFrame(out, index=features.index)
 
 
-def _values(n: int, coarse: bool, noun: str = "value(s)") -> str:
-    """``3 value(s)``; with ``coarse`` (under DP) ``fewer than 10 values``, ``100 to 999 values``.
-
-    A warning is printed outside the DP mechanism, so an exact count of private rows in it would
-    escape epsilon (an outlier's row adds one); an order of magnitude still says whether the
-    public schema misses a few records or a share of them. That the warning appears at all is
-    not covered either, and the coarse line says so."""
-    if not coarse:
-        return f"{n} {noun}"
-    return f"{coarse_count(n)} {noun.replace('(s)', 's')}"
-
-
-def _dp_note(coarse: bool, line: str = "warning") -> str:
-    return f" (under DP the count is rounded to its order of magnitude; the {line} itself is not covered by " \
-        "epsilon)" if coarse else ""
-
-
 def _conform_numeric(col: pd.Series, column: PublicColumn, coarse: bool = False) -> pd.Series:
     x = to_float(col, column.spec())
     n_bad = int((np.isnan(x) & col.notna().to_numpy()).sum())
     if n_bad:
         noun = "dates" if column.kind == "datetime" else "numbers"
         raise DataError(f"column {column.name!r} is declared {column.kind} in the public schema but "
-                        f"{_values(n_bad, coarse)} are not {noun}; fix the data or declare it categorical"
-                        f"{_dp_note(coarse, 'error')}")
+                        f"{rough_count(n_bad, coarse)} are not {noun}; fix the data or declare it categorical"
+                        f"{dp_count_note(coarse, 'error')}")
     if column.kind == "integer" and (np.mod(x[~np.isnan(x)], 1.0) != 0).any():
         raise DataError(f"column {column.name!r} is declared integer in the public schema but has fractional "
                         "values; declare it continuous")
     if not column.missing and np.isnan(x).any():
-        raise DataError(f"column {column.name!r} has {_values(int(np.isnan(x).sum()), coarse, 'missing value(s)')} "
-                        f'but the public schema does not allow them; set "missing": true{_dp_note(coarse, "error")}')
+        missing = rough_count(int(np.isnan(x).sum()), coarse, "missing value(s)")
+        raise DataError(f"column {column.name!r} has {missing} but the public schema does not allow them; set "
+                        f'"missing": true{dp_count_note(coarse, "error")}')
     low, high = column.bounds
     outside = int(((x < low) | (x > high)).sum())
     if outside:
-        _warn(f"column {column.name!r}: {_values(outside, coarse)} outside the public bounds were clipped to "
-              f"them{_dp_note(coarse)}")
+        _warn(f"column {column.name!r}: {rough_count(outside, coarse)} outside the public bounds were clipped to "
+              f"them{dp_count_note(coarse)}")
     x = np.clip(x, low, high)
     if column.kind != "datetime":
         return pd.Series(x, index=col.index)
@@ -120,8 +104,8 @@ def _check_constant(col: pd.Series, column: PublicColumn, coarse: bool = False) 
     without a word)."""
     other = (pd.Index([column.value], dtype=object).get_indexer(col.astype(object)) < 0) & col.notna().to_numpy()
     if other.any():
-        _warn(f"column {column.name!r}: {_values(int(other.sum()), coarse)} differ from the public schema's "
-              f"constant {column.value!r}; the synthetic records all hold {column.value!r}{_dp_note(coarse)}")
+        _warn(f"column {column.name!r}: {rough_count(int(other.sum()), coarse)} differ from the public schema's "
+              f"constant {column.value!r}; the synthetic records all hold {column.value!r}{dp_count_note(coarse)}")
 
 
 def _conform_categories(col: pd.Series, column: PublicColumn, coarse: bool = False) -> pd.Series:
@@ -139,11 +123,11 @@ def _conform_categories(col: pd.Series, column: PublicColumn, coarse: bool = Fal
     replacement = np.nan if column.missing else column.categories[0]
     target = "missing" if column.missing else f"the first category {column.categories[0]!r}"
     if unknown.any():
-        _warn(f"column {column.name!r}: {_values(int(unknown.sum()), coarse)} not among the public schema's "
-              f"categories were set to {target}{_dp_note(coarse)}")
+        _warn(f"column {column.name!r}: {rough_count(int(unknown.sum()), coarse)} not among the public schema's "
+              f"categories were set to {target}{dp_count_note(coarse)}")
     if dropped_missing.any():
-        _warn(f"column {column.name!r}: {_values(int(dropped_missing.sum()), coarse, 'missing value(s)')}, which "
-              f"the public schema does not allow, were set to {target}{_dp_note(coarse)}")
+        _warn(f"column {column.name!r}: {rough_count(int(dropped_missing.sum()), coarse, 'missing value(s)')}, which "
+              f"the public schema does not allow, were set to {target}{dp_count_note(coarse)}")
     return values.where(~(unknown | dropped_missing), replacement)
 
 
@@ -175,14 +159,14 @@ def public_labels(labels: pd.Series, schema: PublicSchema, coarse: bool = False)
         raise DataError(f"target column {name!r} is not the public schema's target {schema.target!r}")
     n_missing = int(labels.isna().sum())
     if n_missing:
-        raise DataError(f"target column {name!r} has {_values(n_missing, coarse, 'missing value(s)')}; drop or fill "
-                        f"them{_dp_note(coarse, 'error')}")
+        raise DataError(f"target column {name!r} has {rough_count(n_missing, coarse, 'missing value(s)')}; drop "
+                        f"or fill them{dp_count_note(coarse, 'error')}")
     codes = pd.Index(list(schema.classes), dtype=object).get_indexer(labels.astype(object))
     n_bad = int((codes < 0).sum())
     if n_bad:
-        raise DataError(f"target column {name!r}: {_values(n_bad, coarse, 'row(s)')} have a class the public schema "
-                        f"does not list (it lists {quoted(schema.classes, 10)}); "
-                        f"{_unlisted_class_advice(labels[codes < 0], schema)}{_dp_note(coarse, 'error')}")
+        raise DataError(f"target column {name!r}: {rough_count(n_bad, coarse, 'row(s)')} have a class the public "
+                        f"schema does not list (it lists {quoted(schema.classes, 10)}); "
+                        f"{_unlisted_class_advice(labels[codes < 0], schema)}{dp_count_note(coarse, 'error')}")
     counts = np.bincount(codes, minlength=len(schema.classes))
     empty = [c for c, k in zip(schema.classes, counts, strict=True) if k == 0]
     if empty:

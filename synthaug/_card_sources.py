@@ -45,15 +45,16 @@ def schema_digest(document: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def public_schema_entry(model) -> dict | None:
+def public_schema_entry(model, read_from: str | None = None) -> dict | None:
     """The card's ``public_schema``: None without one; else its ``origin`` (as ``schema.schema`` says),
-    ``source`` (the file, or "given as a dict"), ``canonical_sha256`` and, when it is public, the
-    ``document`` itself (a draft's values may be the private data's, so only its digest is kept)."""
+    ``source`` (the file; for a dict, ``read_from``, the file the caller read it from, else "given as a
+    dict"), ``canonical_sha256`` and, when it is public, the ``document`` itself (a draft's values may
+    be the private data's, so only its digest is kept)."""
     given = model.get_params().get("public_schema") if hasattr(model, "get_params") else None
     if given is None:
         return None
     origin = (getattr(model, "provenance_", None) or {}).get("schema", "not recorded by this synthesizer")
-    source = "given as a dict" if isinstance(given, dict) else str(given)
+    source = (read_from or "given as a dict") if isinstance(given, dict) else str(given)
     try:
         document = given if isinstance(given, dict) else json.loads(Path(given).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:  # the file changed or went away after the fit

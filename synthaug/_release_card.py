@@ -33,8 +33,7 @@ each with its path and SHA-256; ``{}`` when none are given), ``data.holdout_frac
 rows split off: holdout and filter-threshold rows) and ``public_schema`` (None without one; else its ``origin``,
 ``source``, ``canonical_sha256`` and, when public, the ``document``; ``model.params.public_schema``, dropped
 before when a dict, is ``{"moved_to": "public_schema", "canonical_sha256": ...}``); each of ``gates`` says its
-``unit`` (the
-gate ``exact_copies`` counts records, the measure ``exact_copies`` is an excess share), what ``upper`` is
+``unit`` (the gate ``exact_copies`` counts records, the measure ``exact_copies`` is an excess share), what ``upper`` is
 (``upper_is``: the 95% upper bound and its interval method), whether its limit switches it off (``off``), and
 for ``membership_auc`` the attack that gave its estimate (``value_from``) and its bound (``upper_from``); each of
 ``measures`` adds its ``null``, ``tolerance`` and interval ``method``; ``privacy_verdict`` (the evaluation's
@@ -172,10 +171,7 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
 
         privacy = {**privacy, "scope": {**release_scope(privacy.get("scope", {})), "release": RELEASE_SCOPE,
                                         "attempts": ATTEMPTS_SCOPE}}
-    schema = public_schema_entry(model)
-    given = (inputs or {}).get("schema", {}).get("path")
-    if schema is not None and given and schema["source"] == "given as a dict":  # the CLI reads --schema into a dict
-        schema["source"] = str(given)
+    schema = public_schema_entry(model, (inputs or {}).get("schema", {}).get("path"))  # share --schema: a dict
     return {
         "card_version": CARD_VERSION,
         "created_at": created_at(),

@@ -106,21 +106,10 @@ def fit(
     check_model_path(output)  # before training, not after it (and before importing torch: ~5 s)
     if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
         from ._cli_image import fit_images
-        from .distributed import launched_by_torchrun
 
-        if launched_by_torchrun():  # every process would train the whole model alone, and each write it
-            raise DataError("torchrun: image models train in one process (only tables train across "
-                            "processes); run `synthaug fit` on the images without torchrun")
-        if schema is not None:  # images take nothing from a schema: say so rather than ignore it
-            raise DataError("--schema: a public schema describes table columns; image data takes none "
-                            "(pixels are scaled from the fixed range 0..255)")
-        table_only = {"--target": target, "--categorical": categorical, "--continuous": continuous, "--drop": drop,
-                      "--keep": keep, "--strategy": strategy, "--epochs": epochs, "--min-steps": min_steps}
-        unused = [name for name, value in table_only.items() if value is not None]
-        if unused:  # rather than train without them
-            what = "a table option" if len(unused) == 1 else "table options"
-            raise DataError(f"{', '.join(unused)}: {what}; for images, labels come from the class folders "
-                            "or the .npz's y, and the training length is --set steps=N")
+        _check_image_fit({"--target": target, "--categorical": categorical, "--continuous": continuous,
+                          "--drop": drop, "--keep": keep, "--strategy": strategy, "--epochs": epochs,
+                          "--min-steps": min_steps, "--schema": schema})
         given = (("loss", loss.value if loss else None), ("batch_size", batch_size), ("dp_epsilon", dp_epsilon),
                  ("dp_delta", dp_delta))
         items = [f"{k}={v}" for k, v in given if v is not None]
@@ -173,6 +162,24 @@ def _dp_covers(schema: str) -> str:
                 "decimals may be the data's) and is not covered; review it and delete its \"draft\" key")
     return ("; for training only: the schema (category lists, bounds, decimals, the class list) came from "
             "the data and is not covered (pass --schema)")
+
+
+def _check_image_fit(table_only: dict[str, object]) -> None:
+    """Refuse what an image fit cannot honour: torchrun, and table options given (``table_only``: each
+    option's value, None when not given), rather than train without them."""
+    from .distributed import launched_by_torchrun
+
+    if launched_by_torchrun():  # every process would train the whole model alone, and each write it
+        raise DataError("torchrun: image models train in one process (only tables train across "
+                        "processes); run `synthaug fit` on the images without torchrun")
+    if table_only.pop("--schema") is not None:  # images take nothing from a schema: say so rather than ignore it
+        raise DataError("--schema: a public schema describes table columns; image data takes none "
+                        "(pixels are scaled from the fixed range 0..255)")
+    unused = [name for name, value in table_only.items() if value is not None]
+    if unused:
+        what = "a table option" if len(unused) == 1 else "table options"
+        raise DataError(f"{', '.join(unused)}: {what}; for images, labels come from the class folders "
+                        "or the .npz's y, and the training length is --set steps=N")
 
 
 def _is_image_data(path: Path) -> bool:

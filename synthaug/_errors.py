@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections.abc import Sequence
 
 
 class SynthaugError(Exception):
@@ -38,3 +39,12 @@ def warn(message: str, category: type[Warning] = SynthaugWarning) -> None:
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here + os.sep):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def warned(notes: Sequence[str | None]) -> list[str]:
+    """The notes given (None: no note), each issued as a SynthaugWarning first: a result's caveats
+    that the CLI also prints as ``warning:`` lines."""
+    kept = [note for note in notes if note]
+    for note in kept:
+        warn(note)
+    return kept

@@ -12,7 +12,7 @@ import torch
 from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
-from .._errors import warn
+from .._errors import warned
 from .._random import RandomState, child_seed, numpy_generator
 from .._text import option_name
 from ..privacy import leakage as _leakage
@@ -161,12 +161,12 @@ def evaluate(
     schema, notes = _checked_tables(train, test, synthetic, holdout, target, opts)
     steps = _Steps(progress, total=opts.n_seeds + 3 + len(opts.baselines))
     measured, cap_notes = _subsample(synthetic, schema, opts.max_synthetic, opts.seed, steps)
-    notes += _warned(cap_notes)
+    notes += warned(cap_notes)
     data = _canonical_tables(train, test, measured, holdout, schema)
     overlap, privacy_measurable, synthetic_fair = _overlap_caveats(data)
-    notes += _warned(overlap)
+    notes += warned(overlap)
     features, column_notes = classifier_features(train, schema)
-    notes += _warned(column_notes + matching_notes(train, schema))
+    notes += warned(column_notes + matching_notes(train, schema))
     models = resolve_classifiers(classifiers, features)
     cache: dict = {}  # baseline records, made once for utility and privacy
     with _threads(opts.n_jobs):
@@ -199,7 +199,7 @@ def _checked_tables(train, test, synthetic, holdout, target, opts: RunOptions) -
     check_ratios_add_records(opts.ratios, len(train))
     notes = target_notes(train, target) + absent_class_notes(test, target, schema.classes)
     notes += [one_seed_note()] if opts.n_seeds == 1 else []
-    _warn(notes)
+    warned(notes)
     if holdout is None:
         notes.append("no holdout given: the test set is the privacy reference (non-members)")
     return schema, notes
@@ -258,7 +258,7 @@ def _utility(data: _Canonical, schema: TableSchema, features: TableSchema, model
         cache=cache,
         n_table=n_table,
     )
-    _warn(utility.notes)
+    warned(utility.notes)
     return utility
 
 
@@ -268,7 +268,7 @@ def _fidelity(data: _Canonical, schema: TableSchema, opts: RunOptions, steps: _S
     steps("fidelity")
     fidelity = run_fidelity(data.train, data.synthetic, schema, child_seed(opts.seed, 3), opts.detection_rows)
     fidelity_notes = fidelity_caveats(fidelity)
-    _warn(fidelity_notes)
+    warned(fidelity_notes)
     return fidelity, fidelity_notes
 
 
@@ -296,7 +296,7 @@ def _privacy_caveats(privacy: list[LeakageResult], notes: list[str], reference_n
     cannot be measured made inconclusive."""
     fair = synthetic_fair and privacy_measurable
     notes = notes + (far_below_notes(privacy[0], reference_name) if fair else [])
-    _warn(notes)
+    warned(notes)
     notes += small_release_notes(privacy[0]) if fair else []  # what the data can show: a note, no warning
     # a reference of training rows hides every source's leakage; synthetic copies of it, the synthetic records'
     for leakage in privacy if not privacy_measurable else [] if synthetic_fair else privacy[:1]:
@@ -335,18 +335,6 @@ def _leakages(real, train_c, synth_c, schema, baselines, baseline_seed, cache, s
         records = cached_baseline(method, train_c, schema, additions, baseline_seed, cache)
         results.append(_leakage.measure_leakage(real, records, LABELS[method]))
     return results, notes
-
-
-def _warned(notes: list[str]) -> list[str]:
-    """``notes``, each issued as a SynthaugWarning first."""
-    _warn(notes)
-    return notes
-
-
-def _warn(notes: Sequence[str]) -> None:
-    """Each caveat of the result also as a SynthaugWarning (the CLI prints ``warning:`` lines)."""
-    for note in notes:
-        warn(note)
 
 
 class _Steps:

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import stats
 
 from .._checks import is_real, is_whole
-from .._errors import DataError, warn
+from .._errors import DataError, warned
 from .._paths import atomic_path, report_folder
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
@@ -84,14 +84,14 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     sets = _Sets(x_tr, y_tr, x_te, y_te, x_sy, y_sy, classes)
     n_shared, n_test_copies = count_shared(x_te, x_tr), count_test_copies(x_sy, x_tr, x_te)
-    notes = _warned(_input_notes(sets, int(seeds), n_shared, n_test_copies, judge))
+    notes = warned(_input_notes(sets, int(seeds), n_shared, n_test_copies, judge))
     training = _Training(steps, batch_size, real_share, [child_seed(random_state, s) for s in range(int(seeds))])
     folds = judge_folds(y_te, JUDGE_FOLDS, child_seed(random_state, 997)) if judge == "train+test" else None
     with progress_bar(_n_trainings(sets, training, folds), "evaluating", verbose) as bar:
         accuracy = {condition: _condition_accuracy(condition, sets, training, bar) for condition in _conditions(sets)}
         judged = _train_judge(sets, training, folds, random_state, bar)
     leak = privacy(x_sy, x_tr, x_te, n_pairs)
-    notes += _warned([training_copies_note(leak, len(x_sy), x_sy.shape[1]),
+    notes += warned([training_copies_note(leak, len(x_sy), x_sy.shape[1]),
                       weak_judge_note(judged.score) if judged.score["weak"] else None])
     report = {
         "version": REPORT_VERSION,
@@ -148,14 +148,6 @@ def _input_notes(sets: _Sets, seeds: int, n_shared: int, n_test_copies: int, jud
     return absent_test_class_notes(sets.y_te, sets.classes) + synthetic_notes(sets.y_sy, sets.classes) + [
         n for n in (seeds_note(seeds), overlap_note(n_shared, sets.x_te),
                     copied_test_note(n_test_copies, sets.x_sy, sets.x_te, judge)) if n]
-
-
-def _warned(notes: list[str | None]) -> list[str]:
-    """The notes given (None: no note), each issued as a SynthaugWarning first."""
-    notes = [note for note in notes if note]
-    for note in notes:
-        warn(note)
-    return notes
 
 
 def _conditions(sets: _Sets) -> tuple[str, ...]:

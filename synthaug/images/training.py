@@ -86,16 +86,9 @@ def train_image_gan(
     # small networks); Opacus needs a torch.optim optimizer for the private discriminator
     opt_d = FusedAdam(D.parameters(), cfg.discriminator_lr, cfg.betas) if dp is None else \
         torch.optim.Adam(D.parameters(), cfg.discriminator_lr, cfg.betas)
-    private = None
-    if dp is None:
-        batches = BalancedBatches(codes, net.n_classes, cfg.batch_size, rng)
-    else:
-        from ..privacy.dp import PrivateDiscriminator
-
-        private = PrivateDiscriminator(D, opt_d, len(images), cfg.batch_size, cfg.n_steps * cfg.discriminator_steps,
-                                       dp.config, dp.sgd_epsilon, gen, cfg.loss, cfg.real_label)
+    batches, private = _batches(codes, len(images), net, cfg, rng, dp=dp, discriminator=(D, opt_d), gen=gen)
+    if private is not None:
         D = private.module
-        batches = PoissonBatches(private, codes, dp.class_p, cfg.batch_size, rng)
     anchors = LeCamAnchors() if private is None and cfg.lecam_weight > 0 else None
     adapt = Adaptation.from_config(cfg)
     history, sums, last = [], np.zeros(2), 0
@@ -115,18 +108,13 @@ def train_image_gan(
         done = step + 1
         check = on_check is not None and done % cfg.check_every == 0 and done < cfg.n_steps
         if check or done % cfg.log_every == 0 or done == cfg.n_steps:
-            count, last = done - last, done
-            # under DP the discriminator's loss on the real Poisson batch is un-noised: kept out of the history
-            d_mean = None if private is not None else float(sums[0] / count)
-            record = {"step": done, "d_loss": d_mean, "g_loss": float(sums[1] / count)}
-            if adapt is not None:
-                record.update(adapt.record())
-            sums[:] = 0
+            record = _record(done, done - last, sums, private is not None, adapt)
             if check:
                 record.update(on_check(done, (G_ema if G_ema is not None else G).eval()))
                 G.train()
             history.append(record)
-            bar.advance(count, status=_status(history))
+            bar.advance(done - last, status=_status(history))
+            last = done
     final = G_ema if G_ema is not None else G
     standing_statistics(final, net.n_classes, cfg.batch_size, gen)
     if on_check is not None:
@@ -364,6 +352,30 @@ class BalancedSampler:
         k = self.classes(n, rng)
         offset = np.floor(rng.random(n) * self.counts[k]).astype(np.int64)
         return self.order[self.starts[k] + offset]
+
+
+def _batches(codes, n_images, net, cfg, rng, *, dp, discriminator, gen):
+    """The training batches: class-balanced; or under DP Poisson batches, with the private discriminator
+    made from ``discriminator`` (D and its optimizer), returned too (None without DP)."""
+    if dp is None:
+        return BalancedBatches(codes, net.n_classes, cfg.batch_size, rng), None
+    from ..privacy.dp import PrivateDiscriminator
+
+    D, opt_d = discriminator
+    private = PrivateDiscriminator(D, opt_d, n_images, cfg.batch_size, cfg.n_steps * cfg.discriminator_steps,
+                                   dp.config, dp.sgd_epsilon, gen, cfg.loss, cfg.real_label)
+    return PoissonBatches(private, codes, dp.class_p, cfg.batch_size, rng), private
+
+
+def _record(step: int, count: int, sums: np.ndarray, dp: bool, adapt: Adaptation | None) -> dict:
+    """The mean losses of the ``count`` steps since the last record (and the adaptation's state); ``sums``
+    restarts."""
+    # under DP the discriminator's loss on the real Poisson batch is un-noised: kept out of the history
+    record = {"step": step, "d_loss": None if dp else float(sums[0] / count), "g_loss": float(sums[1] / count)}
+    if adapt is not None:
+        record.update(adapt.record())
+    sums[:] = 0
+    return record
 
 
 def _status(history: list[dict]) -> str:

@@ -135,19 +135,10 @@ def train_gan(
     opt_g = FusedAdam(G.parameters(), cfg.generator_lr, cfg.betas, cfg.weight_decay)
     opt_d = _adam(D, cfg.discriminator_lr, cfg) if dp is not None else FusedAdam(
         D.parameters(), cfg.discriminator_lr, cfg.betas, cfg.weight_decay)  # Opacus wraps a torch Optimizer
-    private = None
-    if dp is None:
-        sampler = ConditionalSampler(matrix, labels, net.n_classes, layout.spans, cfg.class_sampling,
-                                     cfg.condition_probability)
-        batches = ConditionalBatches(sampler, cfg.n_packs, net.pac, rng)
-    else:
-        from ..privacy.dp import PrivateDiscriminator
-
-        private = PrivateDiscriminator(D, opt_d, len(matrix), global_packs, cfg.n_steps * cfg.discriminator_steps,
-                                       dp.config, dp.sgd_epsilon, gen, cfg.loss, cfg.real_label,
-                                       distributed=ctx.active)
+    batches, private = _batches(matrix, labels, net, layout, cfg, rng, dp=dp, discriminator=(D, opt_d),
+                                global_packs=global_packs, gen=gen, distributed=ctx.active)
+    if private is not None:
         D, opt_d = private.module, private.optimizer
-        batches = PoissonBatches(private, labels, dp.class_p, cfg.n_packs, net.condition_dim, rng)
     # rows in training layout (layout.order): G emits it, so its softmax columns need no gather
     data = torch.from_numpy(np.ascontiguousarray(matrix[:, layout.order.numpy()], dtype=np.float32)).to(device)
     G_train = ctx.wrap(G)
@@ -165,19 +156,35 @@ def train_gan(
             ema_update(G_ema, G, cfg.ema_decay, step, ema_pairs)
         sums += (d_loss, g_loss)
         if (step + 1) % cfg.log_every == 0 or step + 1 == cfg.n_steps:
-            count = (step % cfg.log_every) + 1
-            # under DP the discriminator's loss on the real Poisson batch is un-noised: kept out of the history
-            d_mean = None if private is not None else sums[0] / count
-            history.append({"step": step + 1, "d_loss": d_mean, "g_loss": sums[1] / count})
-            sums[:] = 0
-            shown = "-" if d_mean is None else f"{d_mean:.3f}"
-            bar.advance(count, status=f"D {shown}  G {history[-1]['g_loss']:.3f}")
+            _record(history, sums, step, cfg, private is not None, bar)
     final = (G_ema if G_ema is not None else G).reorder_output(torch.argsort(layout.order).to(device))
-    spent = None if private is None else {
-        "epsilon": private.spent_epsilon(), "delta": private.delta, "noise_multiplier": private.noise_multiplier,
-        "sample_rate": private.sample_rate, "steps": cfg.n_steps * cfg.discriminator_steps,
-    }
-    return final.eval(), history, spent
+    return final.eval(), history, None if private is None else private.spent()
+
+
+def _batches(matrix, labels, net, layout, cfg, rng, *, dp, discriminator, global_packs, gen, distributed):
+    """The training batches: training-by-sampling packs; or under DP Poisson batches, with the private
+    discriminator made from ``discriminator`` (D and its optimizer), returned too (None without DP)."""
+    if dp is None:
+        sampler = ConditionalSampler(matrix, labels, net.n_classes, layout.spans, cfg.class_sampling,
+                                     cfg.condition_probability)
+        return ConditionalBatches(sampler, cfg.n_packs, net.pac, rng), None
+    from ..privacy.dp import PrivateDiscriminator
+
+    D, opt_d = discriminator
+    private = PrivateDiscriminator(D, opt_d, len(matrix), global_packs, cfg.n_steps * cfg.discriminator_steps,
+                                   dp.config, dp.sgd_epsilon, gen, cfg.loss, cfg.real_label, distributed=distributed)
+    return PoissonBatches(private, labels, dp.class_p, cfg.n_packs, net.condition_dim, rng), private
+
+
+def _record(history: list[dict], sums: np.ndarray, step: int, cfg: TrainConfig, dp: bool, bar: ProgressBar) -> None:
+    """The mean losses since the last record into ``history`` and the bar's status; ``sums`` restarts."""
+    count = (step % cfg.log_every) + 1
+    # under DP the discriminator's loss on the real Poisson batch is un-noised: kept out of the history
+    d_mean = None if dp else sums[0] / count
+    history.append({"step": step + 1, "d_loss": d_mean, "g_loss": sums[1] / count})
+    sums[:] = 0
+    shown = "-" if d_mean is None else f"{d_mean:.3f}"
+    bar.advance(count, status=f"D {shown}  G {history[-1]['g_loss']:.3f}")
 
 
 def _adam(module: torch.nn.Module, lr: float, cfg: TrainConfig) -> torch.optim.Adam:

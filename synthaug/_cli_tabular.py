@@ -183,7 +183,9 @@ def _check_image_fit(table_only: dict[str, object]) -> None:
 
 
 def _is_image_data(path: Path) -> bool:
-    return path.is_dir() or path.suffix.lower() == ".npz"
+    """A folder or an .npz; a .npy too, which the image reader refuses with how to save an .npz (as a
+    table it was asked for --target)."""
+    return path.is_dir() or path.suffix.lower() in (".npz", ".npy")
 
 
 @command("sample")

@@ -3,6 +3,8 @@ values refused, and images in (N, H, W, C) at the real ones' size, channels and 
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import torch
@@ -12,6 +14,20 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._errors import DataError
 from ._text import quoted
+
+
+def check_items(X, name: str) -> None:
+    """Refuse, naming ``name``, what cannot become items: a path (the check of y then said "y must be one
+    label per item (1-D); got shape ()") and images of different sizes (numpy's "inhomogeneous shape")."""
+    from .images.arrays import one_array
+
+    if isinstance(X, (str, bytes, os.PathLike)):
+        path = os.fsdecode(X)
+        raise DataError(f"{name}: got the path {path!r}; AugmentedDataset takes images (or a table) as an array "
+                        f"with labels y: read an image folder or .npz with "
+                        f"X, y = synthaug.images.folder.read_images({path!r})")
+    if not isinstance(X, pd.DataFrame):
+        one_array(X, name)
 
 
 def image_layout(images: np.ndarray) -> np.ndarray:

@@ -256,6 +256,9 @@ def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refus
 
 OS_METADATA = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 """Files a file browser leaves in any folder it shows (and ``._*``): an output replaces them unasked."""
+OS_FOLDERS = frozenset({"__MACOSX"})
+"""Folders an OS leaves behind (macOS's zip adds ``__MACOSX`` of ``._*`` files): an image folder's reader
+skips them silently, as it skips hidden files and folders."""
 
 
 def first_foreign_file(folder: Path, own: Container[str]) -> str | None:

@@ -7,7 +7,6 @@ floats in 0..1 are converted; anything else is a DataError naming where the arra
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,7 +14,8 @@ import torch
 import torch.nn.functional as F
 
 from .._checks import is_whole
-from .._errors import DataError
+from .._errors import DataError, warn
+from .._text import option_name
 
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
@@ -57,10 +57,24 @@ def prepare_images(images, image_size: int | None = None, channels: str = "auto"
     Accepts (N, H, W), (N, H, W, C) or (N, C, H, W) with C in 1, 3, 4; uint8 (0..255) or
     floats in 0..1.
     """
-    x = to_uint8(np.asarray(images), source)
+    x = to_uint8(one_array(images, source), source)
     size = image_size if image_size is not None else default_size([x.shape[1:3]])
-    x = convert_channels(x, resolve_channels(channels, has_colour(x)))
-    return resize_batch(x, size)
+    n_channels = resolve_channels(channels, has_colour(x))
+    colour = np.zeros(len(x), bool) if x.shape[-1] == 1 else (x != x[..., :1]).any(axis=(1, 2, 3))  # (N,)
+    warn_conversions(source, np.tile(x.shape[1:3], (len(x), 1)), colour, np.full(len(x), x.shape[-1] == 1), size,
+                     n_channels, chosen=image_size is None)
+    return resize_batch(convert_channels(x, n_channels), size)
+
+
+def one_array(images, source: str = "X") -> np.ndarray:
+    """``images`` as one array, or a DataError naming ``source`` when they differ in size (numpy's own
+    error, "inhomogeneous shape", named neither)."""
+    try:
+        return np.asarray(images)
+    except ValueError:
+        shapes = list(dict.fromkeys(np.shape(image) for image in images))[:2]  # the error path only
+        raise DataError(f"{source}: the images differ in size ({' and '.join(map(str, shapes))}); resize them to "
+                        "one size first (synthaug.images.folder.read_images reads a folder at one size)") from None
 
 
 def to_nhwc(x: np.ndarray, source: str = "X") -> np.ndarray:
@@ -136,9 +150,48 @@ def resize_batch(x: np.ndarray, size: int) -> np.ndarray:
 
 
 def default_size(shapes: Sequence[tuple[int, int]]) -> int:
-    """The most common longer side among ``shapes``, clipped to 8..64."""
-    common = Counter(max(int(h), int(w)) for h, w in shapes).most_common(1)[0][0]
-    return int(min(max(common, MIN_SIZE), MAX_SIZE))
+    """The most common longer side among ``shapes`` (height, width), clipped to 8..64; of sides
+    equally common, the smallest (the faster to train; the first read depended on file order)."""
+    sides, counts = np.unique(np.asarray(shapes, dtype=np.int64).reshape(-1, 2).max(axis=1), return_counts=True)
+    return int(np.clip(sides[np.argmax(counts)], MIN_SIZE, MAX_SIZE))  # argmax: the first, smallest, of ties
+
+
+def size_choice() -> str:
+    """How to train at another size than :func:`default_size`'s, as the user spells options
+    (:func:`synthaug._text.option_name`): the fit command's ``--set``, ImageCGAN's argument, or
+    the recipe key; each names the model, as evaluate reads its training images this way too."""
+    return "to choose, " + option_name("set ImageCGAN's image_size=N", "fit with --set image_size=N",
+                                       "set model.image_size = N") + f" ({MIN_SIZE} to {MAX_SIZE})"
+
+
+def warn_conversions(source: str, shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
+                     n_channels: int, chosen: bool) -> None:
+    """One warning, naming ``source``, on what reading did to the images (:func:`conversion_summary`);
+    ending with :func:`size_choice` when the size was ``chosen`` by :func:`default_size` and changed some."""
+    summary = conversion_summary(shapes, colour, gray, size, n_channels)
+    if summary:
+        resized = chosen and bool(np.any(shapes != size))
+        warn(f"{source}: {summary}" + (f"; {size_choice()}" if resized else ""))
+
+
+def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
+                       n_channels: int) -> str | None:
+    """One line on what reading did to the images, or None when they were taken as they are.
+
+    ``shapes`` (N, 2) are the images' (height, width); ``colour`` (N,) marks images whose channels
+    differ, ``gray`` (N,) single-channel ones. A non-square image is stretched to the square size.
+    """
+    parts = []
+    resized = np.any(shapes != size, axis=1)
+    if resized.any():
+        stretched = int(np.sum(shapes[:, 0] != shapes[:, 1]))
+        parts.append(f"{int(resized.sum())} of {len(shapes)} images resized to {size}x{size}"
+                     + (f" ({stretched} stretched: their aspect ratio changed)" if stretched else ""))
+    if n_channels == 1 and colour.any():
+        parts.append(f"{int(colour.sum())} colour images converted to grayscale")
+    if n_channels == 3 and gray.any():
+        parts.append(f"{int(gray.sum())} grayscale images converted to RGB")
+    return "; ".join(parts) or None
 
 
 def check_image_size(size) -> int:

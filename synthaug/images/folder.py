@@ -14,22 +14,25 @@ import warnings
 import zipfile
 import zlib
 from pathlib import Path
+from textwrap import shorten
 
 import numpy as np
 
 from .._errors import DataError, warn
-from .._paths import IMAGE_MANIFEST, IMAGE_SUFFIXES, is_sample_folder
+from .._paths import IMAGE_MANIFEST, IMAGE_SUFFIXES, OS_FOLDERS, is_sample_folder
 from .._text import quoted
 from ..persist import META_FILE
 from .arrays import (
     check_channels,
     check_image_size,
     check_labels,
+    conversion_summary,  # noqa: F401 (imported from here too)
     convert_channels,
     default_size,
     has_colour,
     prepare_images,
     resolve_channels,
+    warn_conversions,
 )
 from .grid import is_grid_folder
 
@@ -49,6 +52,8 @@ def read_images(path: str | Path, image_size: int | None = None,
     check_channels(channels)
     if image_size is not None:
         check_image_size(image_size)
+    if path.suffix.lower() == ".npy":
+        raise DataError(f"{path}: {ONE_ARRAY}; {_save_hint(path)}")
     if path.suffix.lower() == ".npz":
         images, labels = read_npz(path)
         return prepare_images(images, image_size, channels, source=str(path)), labels
@@ -63,21 +68,48 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
+    with open(path, "rb") as handle:
+        start = handle.read(6)
+    if not start.startswith(b"PK"):  # not a zip, even a damaged one: np.load tried a pickle, advising allow_pickle
+        what = ONE_ARRAY if start == b"\x93NUMPY" else "an .npz is a zip archive written by np.savez"
+        raise DataError(f"{path}: not an .npz file ({what}); {_save_hint(path)}")
     try:
         with np.load(path, allow_pickle=False) as data:
             missing = [k for k in ("x", "y") if k not in data.files]
             if missing:
                 raise DataError(f"{path}: needs arrays 'x' and 'y'; missing {', '.join(missing)} "
                                 f"(has {', '.join(data.files) or 'none'})")
-            images, labels = data["x"], data["y"]
+            images, labels = _npz_array(data, "x", path), _npz_array(data, "y", path)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, DataError):
             raise
-        raise DataError(f"{path}: cannot be read as .npz ({str(exc)[:120]})") from None
+        raise DataError(f"{path}: cannot be read as .npz ({shorten(str(exc), 120, placeholder=' ...')})") from None
     if labels.ndim != 1 or len(labels) != len(images):
         raise DataError(f"{path}: 'y' must be 1-d with one label per image; got shape {labels.shape} "
                         f"for {len(images)} images")
     return images, check_labels(labels, f"{path}: 'y'")
+
+
+ONE_ARRAY = "a .npy holds one array"
+
+
+def _save_hint(path: Path) -> str:
+    return f"save images and labels together with np.savez({str(path.with_suffix('.npz'))!r}, x=..., y=...)"
+
+
+OBJECT_FIX = {"x": "x=np.stack(x)", "y": "y=np.asarray(y, dtype=str)"}
+
+
+def _npz_array(data, key: str, path: Path) -> np.ndarray:
+    """``data[key]``, or a DataError when it is an object array (pandas' text labels, ``.values``), which
+    loading would unpickle: naming the array and how to save it instead."""
+    try:
+        return data[key]
+    except ValueError as exc:
+        if "allow_pickle" not in str(exc):
+            raise
+        raise DataError(f"{path}: {key!r} is an object array, which synthaug does not load (it would need "
+                        f"pickle); save it with {OBJECT_FIX[key]}") from None
 
 
 # ---------------------------------------------------------------- folders
@@ -130,9 +162,8 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
     n_channels = resolve_channels(channels, any(colour))
     images = np.stack([_fit_image(_reread(path) if pixels is None else pixels, size, n_channels)
                        for path, pixels in found])  # one file at a time
-    summary = conversion_summary(np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels)
-    if summary:
-        warn(f"{root}: {summary}")
+    warn_conversions(str(root), np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels,
+                     chosen=image_size is None)
     _warn_single_images(root, np.asarray(labels))
     return images, np.asarray(labels)
 
@@ -140,9 +171,10 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
 def class_folders(root: Path) -> list[Path]:
     """The class subfolders of ``root``: not hidden, and not a synthaug model folder (it holds
     model.json), its ``.grids`` folder (``fit DATA -o DATA/model`` put both there) or a sample
-    folder (``sample DATA/model -o DATA/samples``), which are skipped with a warning naming them."""
+    folder (``sample DATA/model -o DATA/samples``), which are skipped with a warning naming them;
+    nor an OS's metadata folder (``__MACOSX``, left by macOS's zip), skipped silently like hidden ones."""
     folders = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not _skipped(p.name)):
         model = folder.with_name(folder.name.removesuffix(".grids"))
         if (folder / META_FILE).is_file() or (folder.name.endswith(".grids") and (
                 (model / META_FILE).is_file() or is_grid_folder(folder))) or is_sample_folder(folder):
@@ -178,26 +210,6 @@ def _warn_single_images(root: Path, labels: np.ndarray) -> None:
         warn(f"{root}: {which} a single image (a stray folder? too few to learn or measure a class by)")
 
 
-def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
-                       n_channels: int) -> str | None:
-    """One line on what reading did to the images, or None when they were taken as they are.
-
-    ``shapes`` (N, 2) are the files' (height, width); ``colour`` (N,) marks images whose channels
-    differ, ``gray`` (N,) single-channel files. A non-square image is stretched to the square size.
-    """
-    parts = []
-    resized = np.any(shapes != size, axis=1)
-    if resized.any():
-        stretched = int(np.sum(shapes[:, 0] != shapes[:, 1]))
-        parts.append(f"{int(resized.sum())} of {len(shapes)} images resized to {size}x{size}"
-                     + (f" ({stretched} stretched: their aspect ratio changed)" if stretched else ""))
-    if n_channels == 1 and colour.any():
-        parts.append(f"{int(colour.sum())} colour images converted to grayscale")
-    if n_channels == 3 and gray.any():
-        parts.append(f"{int(gray.sum())} grayscale images converted to RGB")
-    return "; ".join(parts) or None
-
-
 def _reread(path: Path) -> np.ndarray:
     pixels = _open_image(path)
     if pixels is None:
@@ -206,9 +218,15 @@ def _reread(path: Path) -> np.ndarray:
 
 
 def image_files(folder: Path) -> list[Path]:
-    """Image files in ``folder`` (recursively); other files are ignored."""
+    """Image files in ``folder`` (recursively); other files, and files under hidden or OS metadata
+    folders (``._x.png``, ``__MACOSX/``), are ignored."""
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+                  and not any(_skipped(part) for part in p.relative_to(folder).parts))
+
+
+def _skipped(name: str) -> bool:
+    """Whether a file or folder of this name is skipped silently: hidden, or an OS's metadata folder."""
+    return name.startswith(".") or name in OS_FOLDERS
 
 
 def _open_image(path: Path) -> np.ndarray | None:

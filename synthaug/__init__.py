@@ -16,6 +16,7 @@ from ._lazy import lazy_attributes as _lazy_attributes  # noqa: E402
 
 if TYPE_CHECKING:
     from .augment import SynthOverSampler
+    from .images.folder import read_images
     from .images.synthesizer import ImageCGAN
     from .tabular.synthesizer import TabularCGAN
     from .torch_data import AugmentedDataset
@@ -27,6 +28,7 @@ _LAZY = {
     "ImageCGAN": ".images.synthesizer",
     "SynthOverSampler": ".augment",
     "TabularCGAN": ".tabular.synthesizer",
+    "read_images": ".images.folder",
 }
 
 # model_type in model.json -> "module:Class" whose ``from_saved(meta, tensors)`` rebuilds it
@@ -71,4 +73,5 @@ __all__ = [
     "SynthaugWarning",
     "TabularCGAN",
     "load",
+    "read_images",
 ]

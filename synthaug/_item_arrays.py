@@ -25,7 +25,7 @@ def check_items(X, name: str) -> None:
         path = os.fsdecode(X)
         raise DataError(f"{name}: got the path {path!r}; AugmentedDataset takes images (or a table) as an array "
                         f"with labels y: read an image folder or .npz with "
-                        f"X, y = synthaug.images.folder.read_images({path!r})")
+                        f"X, y = synthaug.read_images({path!r})")
     if not isinstance(X, pd.DataFrame):
         one_array(X, name)
 

@@ -74,7 +74,7 @@ def one_array(images, source: str = "X") -> np.ndarray:
     except ValueError:
         shapes = list(dict.fromkeys(np.shape(image) for image in images))[:2]  # the error path only
         raise DataError(f"{source}: the images differ in size ({' and '.join(map(str, shapes))}); resize them to "
-                        "one size first (synthaug.images.folder.read_images reads a folder at one size)") from None
+                        "one size first (synthaug.read_images reads a folder at one size)") from None
 
 
 def to_nhwc(x: np.ndarray, source: str = "X") -> np.ndarray:

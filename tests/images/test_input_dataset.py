@@ -12,7 +12,7 @@ def test_a_path_as_x_is_refused_naming_x_and_the_reader_that_works(image_folder,
         AugmentedDataset(str(image_folder), None, synthetic=(x, y))
     assert str(info.value) == (f"X: got the path {str(image_folder)!r}; AugmentedDataset takes images (or a table) "
                                f"as an array with labels y: read an image folder or .npz with "
-                               f"X, y = synthaug.images.folder.read_images({str(image_folder)!r})")
+                               f"X, y = synthaug.read_images({str(image_folder)!r})")
     from synthaug.images.folder import read_images
 
     real_x, real_y = read_images(image_folder)  # the advice works
@@ -28,6 +28,6 @@ def test_images_of_different_sizes_are_refused_naming_x_and_the_sizes(images):
     with pytest.raises(DataError) as info:
         AugmentedDataset(mixed, y[:4], synthetic=(x, y))
     assert str(info.value) == ("X: the images differ in size ((8, 8) and (16, 16)); resize them to one size first "
-                               "(synthaug.images.folder.read_images reads a folder at one size)")
+                               "(synthaug.read_images reads a folder at one size)")
     with pytest.raises(DataError, match=r"^X: the images differ in size"):
         ImageCGAN().fit(mixed, y[:4])

@@ -21,6 +21,7 @@ from .canonical import canonical, encode_labels
 from .caveats import (
     copies_notes,
     far_below_notes,
+    missing_gap_notes,
     not_measurable,
     overlap_notes,
     small_release_notes,
@@ -150,7 +151,9 @@ def evaluate(
     the result's ``notes`` and are also
     issued as :class:`~synthaug.SynthaugWarning`. When half or more of the privacy reference is
     training rows (beyond the training table's own duplicates), every privacy verdict is
-    "inconclusive": the measures would compare the records with training rows. Likewise the synthetic
+    "inconclusive": the measures would compare the records with training rows; so is it when a column's
+    missing share differs between the training rows and the reference beyond chance (by more than
+    0.03): the distances would measure the missing values. Likewise the synthetic
     records' privacy verdicts when they copy rows of the privacy reference (see :mod:`.caveats`). Two
     notes are not warned: that the test set is the privacy reference, and that a release of fewer than
     about 400 records cannot get "no measurable leak".
@@ -163,7 +166,7 @@ def evaluate(
     measured, cap_notes = _subsample(synthetic, schema, opts.max_synthetic, opts.seed, steps)
     notes += warned(cap_notes)
     data = _canonical_tables(train, test, measured, holdout, schema)
-    overlap, privacy_measurable, synthetic_fair = _overlap_caveats(data)
+    overlap, privacy_measurable, synthetic_fair = _overlap_caveats(data, schema)
     notes += warned(overlap)
     features, column_notes = classifier_features(train, schema)
     notes += warned(column_notes + matching_notes(train, schema))
@@ -225,13 +228,16 @@ def _canonical_tables(train, test, measured, holdout, schema: TableSchema) -> _C
     return _Canonical(train_c, test_c, synth_c, holdout_c, holdout_c, "holdout")
 
 
-def _overlap_caveats(data: _Canonical) -> tuple[list[str], bool, bool]:
-    """Notes on real tables sharing rows and on synthetic records copying real rows; whether privacy is
-    measurable at all (the reference is not mostly training rows) and whether the synthetic records'
-    privacy is (they do not copy the reference)."""
+def _overlap_caveats(data: _Canonical, schema: TableSchema) -> tuple[list[str], bool, bool]:
+    """Notes on real tables sharing rows, on a reference missing values unlike the training rows, and on
+    synthetic records copying real rows; whether privacy is measurable at all (the reference is not mostly
+    training rows, and misses values as they do) and whether the synthetic records' privacy is (they do not
+    copy the reference)."""
     overlap, privacy_measurable = overlap_notes(data.train, data.test, data.holdout)
+    unlike, comparable = missing_gap_notes(data.train, data.reference, schema.features, data.reference_name)
     copied, synthetic_fair = synthetic_overlap_notes(data.train, data.test, data.holdout, data.synthetic)
-    return overlap + copies_notes(data.train, data.synthetic) + copied, privacy_measurable, synthetic_fair
+    notes = overlap + unlike + copies_notes(data.train, data.synthetic) + copied
+    return notes, privacy_measurable and comparable, synthetic_fair
 
 
 def _utility(data: _Canonical, schema: TableSchema, features: TableSchema, models: Mapping[str, BaseEstimator],

@@ -28,7 +28,13 @@ from .caveats import (
     synthetic_overlap_notes,
 )
 from .classifiers import SEED_FREE, resolve_classifiers
-from .column_notes import absent_class_notes, classifier_features, matching_notes
+from .column_notes import (
+    absent_class_notes,
+    classifier_features,
+    identifier_columns,
+    matching_notes,
+    unseen_value_notes,
+)
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
 from .options import check_ratios_add_records, drop_columns
@@ -169,7 +175,7 @@ def evaluate(
     overlap, privacy_measurable, synthetic_fair = _overlap_caveats(data, schema)
     notes += warned(overlap)
     features, column_notes = classifier_features(train, schema)
-    notes += warned(column_notes + matching_notes(train, schema))
+    notes += warned(column_notes + matching_notes(train, schema) + _unseen_values(train, data, schema))
     models = resolve_classifiers(classifiers, features)
     cache: dict = {}  # baseline records, made once for utility and privacy
     with _threads(opts.n_jobs):
@@ -238,6 +244,14 @@ def _overlap_caveats(data: _Canonical, schema: TableSchema) -> tuple[list[str], 
     copied, synthetic_fair = synthetic_overlap_notes(data.train, data.test, data.holdout, data.synthetic)
     notes = overlap + unlike + copies_notes(data.train, data.synthetic) + copied
     return notes, privacy_measurable and comparable, synthetic_fair
+
+
+def _unseen_values(train: pd.DataFrame, data: _Canonical, schema: TableSchema) -> list[str]:
+    """Notes on category columns of the other tables spelled unlike train's (identifier-like and formatted-number
+    columns left out: their values differ anyway, and have notes of their own)."""
+    skip = identifier_columns(train, schema) + schema.formatted
+    others = {"synthetic": data.synthetic, "test": data.test, "holdout": data.holdout}
+    return unseen_value_notes(data.train, others, schema, skip)
 
 
 def _utility(data: _Canonical, schema: TableSchema, features: TableSchema, models: Mapping[str, BaseEstimator],

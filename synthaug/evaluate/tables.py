@@ -203,7 +203,8 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     unknown = set(pd.unique(frame[schema.target])) - set(schema.classes)
     if unknown:
         shown = quoted(sorted(unknown, key=_label_key))
-        raise DataError(f"{name}: target column {schema.target!r} has class(es) absent from train: {shown}")
+        raise DataError(f"{name}: target column {schema.target!r} has class(es) absent from train: {shown} "
+                        f"(train's: {quoted(schema.classes)})")
 
 
 def _missing_message(name: str, missing: list, train: pd.DataFrame) -> str:

@@ -92,8 +92,15 @@ def test_canonical_form(train):
 
 def test_numeric_labels_print_as_plain_values(train):
     numeric = train.assign(y=[0, 1, 0, 1])
-    with pytest.raises(DataError, match=r"absent from train: 7$"):
+    with pytest.raises(DataError, match=r"absent from train: 7 \(train's: 0, 1\)$"):
         check_tables(numeric, "y", {"synthetic": numeric.assign(y=[0, 7, 0, 1])})
+
+
+def test_unknown_classes_show_trains_so_a_stray_space_is_visible(train):
+    """'... absent from train: '<=50K', '>50K'' never showed that train's classes begin with a space."""
+    spaced = train.assign(y=[" <=50K", " >50K", " <=50K", " >50K"])
+    with pytest.raises(DataError, match=r"absent from train: '<=50K', '>50K' \(train's: ' <=50K', ' >50K'\)$"):
+        check_tables(spaced, "y", {"synthetic": spaced.assign(y=spaced["y"].str.strip())})
 
 
 def test_shared_rows_counts_copies_and_natural_duplicates():

@@ -55,7 +55,8 @@ def evaluate_command(
     synthetic: Annotated[Path, typer.Option("--synthetic", help="Synthetic records to evaluate.", **_TABLE)],
     out: Annotated[
         Path,
-        typer.Option("-o", "--output", "--out", help="Directory for report.json and report.html.", file_okay=False),
+        typer.Option("-o", "--output", "--out", help="Directory for report.json and report.html.",
+                     parser=_output_folder, metavar="DIRECTORY"),
     ],
     target: Annotated[str | None, typer.Option("--target", help="Name of the class column (tables).")] = None,
     holdout: Annotated[
@@ -185,6 +186,17 @@ def evaluate_command(
     note_written(html_path)
     if not quiet:
         _print_summary(result, json_path, html_path)
+
+
+def _output_folder(value: str | Path) -> Path:
+    """``-o``'s folder; an empty one (which wrote the reports into the current folder) or a file is refused."""
+    if isinstance(value, Path):
+        return value
+    if not value.strip():
+        raise typer.BadParameter(f"give a folder for report.json and report.html, got {value!r}")
+    if Path(value).exists() and not Path(value).is_dir():
+        raise typer.BadParameter(f"{value!r} is a file; give a folder for the reports")
+    return Path(value)
 
 
 def _baselines(texts: list[str] | None) -> tuple[str, ...] | None:

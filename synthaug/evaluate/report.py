@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 
 from .._errors import DataError
-from .._paths import atomic_path, report_folder
+from .._paths import atomic_path, check_can_create, report_folder
 from . import plots
 from .class_fidelity import MIN_CLASS_ROWS
 from .defaults import REPORT_FILES
@@ -73,6 +73,7 @@ def check_report_dir(out_dir: str | Path) -> Path:
     for name in REPORT_FILES:
         if (out_dir / name).is_dir():
             raise DataError(f"{out_dir / name}: is a folder; give the path of a file to write")
+    check_can_create(out_dir)  # an unwritable -o (/sys/out) failed only after the whole evaluation
     return out_dir
 
 

@@ -31,8 +31,9 @@ NOT_MEASURABLE = 0.5
 """From this excess share of training rows in the privacy reference on, privacy verdicts are inconclusive."""
 
 COPIED_SHARE = 0.5
-"""A synthetic table with more than this share of exact copies of training rows gets a note: most
-likely the resampled table (real + synthetic) was passed, not the synthetic records alone."""
+"""A synthetic table with more than this share of exact copies of training rows gets a note: a generator
+that copies its training rows, or the resampled table (real + synthetic) passed, not the synthetic
+records alone."""
 
 MISSING_GAP = 0.03
 """A column whose missing share among the privacy reference's rows differs from the training rows' by
@@ -137,9 +138,11 @@ def copies_notes(train_c: pd.DataFrame, synth_c: pd.DataFrame) -> list[str]:
     n_copies, natural = shared_rows(train_c, synth_c)
     if n_copies / len(synth_c) <= COPIED_SHARE or beyond_chance(n_copies, len(synth_c), natural) is None:
         return []
-    return [f"{n_copies} of {len(synth_c)} synthetic records are exact copies of training rows: was the resampled "
-            "table (real + synthetic, e.g. all of fit_resample's output) passed instead of the synthetic records "
-            "only? pass only the generated rows (those after the training rows in fit_resample's output)"]
+    return [f"{n_copies} of {len(synth_c)} synthetic records are exact copies of training rows: either the "
+            "generator memorised its training rows and copies them (the records then leak those rows: see the "
+            "privacy measures), or the resampled table (real + synthetic, e.g. all of fit_resample's output) was "
+            "passed instead of the synthetic records only (then pass only the generated rows, those after the "
+            "training rows in fit_resample's output)"]
 
 
 def copied_rows(source: pd.DataFrame, records: pd.DataFrame, train: pd.DataFrame) -> tuple[int, float]:

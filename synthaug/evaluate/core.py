@@ -152,7 +152,7 @@ def evaluate(
 
     Caveats (one seed, a class with no test rows, a class the synthetic table lacks, a skipped baseline,
     test or holdout rows identical to training rows, a synthetic table more than half of whose
-    records are training rows: the resampled table passed instead of the synthetic records?, synthetic
+    records are training rows: a generator that copies them, or the resampled table passed?, synthetic
     records that copy test or holdout rows, a DCR share or membership AUC far below 0.5) are in
     the result's ``notes`` and are also
     issued as :class:`~synthaug.SynthaugWarning`. When half or more of the privacy reference is

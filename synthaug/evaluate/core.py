@@ -102,7 +102,11 @@ def evaluate(
         is the reference (it must then be unseen by the generator too).
     classifiers
         Name -> scikit-learn classifier; None for logistic regression, random forest and
-        histogram gradient boosting. See :mod:`synthaug.evaluate.utility`.
+        histogram gradient boosting. See :mod:`synthaug.evaluate.utility`. A ``Pipeline`` gets the
+        feature columns in canonical form (:mod:`.canonical`), not as given: numeric columns first
+        (integers too, as float64; dates as seconds), then categorical ones as text (missing:
+        ``"<missing>"``), and the labels as codes 0..K-1 in sorted class order. Select columns by name
+        (a ``ColumnTransformer`` given column names), never by position.
     ratios
         Synthetic (and baseline) records added per real training row, one setting each.
     baselines

@@ -96,8 +96,9 @@ def test_guide_defines_the_terms_the_report_uses(result):
     html = render_html(result)
     guide = guide_section(html)
     for term in ("Training rows, reference rows, records", "95% interval", "Distance between two rows",
-                 "DCR share", "AUC"):
+                 "DCR share", "AUC", "Attribute inference"):
         assert term in guide
+    assert "a number when it is within 5% of the column's range in the real rows" in guide  # NUMERIC_MATCH
     assert "(here 4 columns: 0.50)" in guide  # one category of x, z, colour, label differs: sqrt(1/4)
     assert "SMOTE" not in guide and "real+smote" not in html  # no baselines in this run
     fidelity = html.split("<h2>Fidelity")[1]

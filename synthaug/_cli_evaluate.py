@@ -271,14 +271,14 @@ class _LazyProgress:
 
 
 def _print_summary(result, json_path: Path, html_path: Path) -> None:
-    from .evaluate.verdict_words import verdict_drivers
+    from .evaluate.verdict_words import signed, verdict_drivers
 
     utility = result.utility
     pooled = {u.setting: u for u in utility.uplifts if u.classifier == "all" and u.metric == utility.primary_metric}
     typer.echo(f"utility ({utility.primary_metric} vs real only, 95% interval):")
     for setting, u in pooled.items():
         e = u.estimate
-        typer.echo(f"  {setting:<24} {e.value:+.3f} [{e.low:+.3f}, {e.high:+.3f}]  {u.verdict}")
+        typer.echo(f"  {setting:<24} {signed(e.value)} [{signed(e.low)}, {signed(e.high)}]  {u.verdict}")
     typer.echo("privacy (against the training rows):")
     for p in result.privacy:
         share = next(m for m in p.measures if m.name == "dcr_share")

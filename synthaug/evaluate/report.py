@@ -37,6 +37,7 @@ from .report_guide import (
     verdict_mismatch_note,
 )
 from .results import EvaluationResult, LeakageResult
+from .verdict_words import signed as signed_text
 from .verdict_words import verdict_drivers
 
 _CSS = """
@@ -125,12 +126,13 @@ def _num(x: float | None, digits: int = 3) -> str:
 
 
 def _interval(value: float, low: float, high: float, signed: bool = False) -> str:
-    fmt = "+.3f" if signed else ".3f"
+    """``0.39 [0.28, 0.51]``; ``signed``: an effect's, bounds near 0 as :func:`.verdict_words.signed` shows them."""
+    text = signed_text if signed else (lambda x: f"{x:.3f}")
     if value != value:
         return "n/a"
     if low != low or high != high:
-        return f"{value:{fmt}}"
-    return f"{value:{fmt}} [{low:{fmt}}, {high:{fmt}}]"
+        return text(value)
+    return f"{text(value)} [{text(low)}, {text(high)}]"
 
 
 def _table(header: list[str], rows: list[list[str]], left: int = 1) -> str:

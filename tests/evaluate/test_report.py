@@ -3,6 +3,7 @@ statistician finds every figure explained (terms, detail fields, captions, epsil
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -173,3 +174,22 @@ def test_a_release_shows_its_notes_first_and_warns_when_the_verdict_is_not_clear
                                             notes=notes))
     assert "id='release'" in clear and "Released although" not in clear
     assert "id='release'" not in render_html(result) and "<h1>Synthetic data evaluation</h1>" in render_html(result)
+
+
+def _near_zero(result):
+    """``result`` with its pooled uplift at +0.011 [+0.000114, +0.026], "helps" (adult's, which printed as
+    [+0.000, +0.026] beside a "no measurable effect" of [+0.000, +0.028], whose bound was 0)."""
+    pooled = next(u for u in result.utility.uplifts if u.classifier == "all")
+    moved = dataclasses.replace(pooled, verdict="helps",
+                                estimate=dataclasses.replace(pooled.estimate, value=0.011, low=0.000114, high=0.026))
+    uplifts = [moved if u is pooled else u for u in result.utility.uplifts]
+    return dataclasses.replace(result, utility=dataclasses.replace(result.utility, uplifts=uplifts))
+
+
+def test_the_html_and_the_console_show_a_bound_just_above_0(result, capsys):
+    from synthaug._cli_evaluate import _print_summary
+
+    near = _near_zero(result)
+    assert "+0.011 [+0.00011, +0.026]" in render_html(near)
+    _print_summary(near, Path("r/report.json"), Path("r/report.html"))
+    assert "+0.011 [+0.00011, +0.026]  helps" in capsys.readouterr().out

@@ -329,6 +329,7 @@ def _within_class(result: EvaluationResult) -> str:
         f"<p>Mean absolute association difference within classes: <b>{_num(w.association_difference)}</b> "
         f"(pooled: {_num(pooled)}). Mean marginal distance within classes: <b>{_num(w.marginal_mean)}</b>.</p>"
         + _table(["column", "statistic", "pooled", "within classes", "per class"], rows)
+        + _shown_of(len(w.columns), "farthest within classes", "columns")
         + _WITHIN_CLASS_NOTE.format(min_rows=MIN_CLASS_ROWS)
         + _missing_shares(w)
     )
@@ -343,7 +344,16 @@ def _missing_shares(w) -> str:
     rows = [[escape(m.column)] + [f"{_num(m.real[k])} / {_num(m.synthetic[k])}" for k in classes]
             + [_num(m.difference)] for m in worst]
     header = ["column"] + [f"{escape(k)}: real / synthetic" for k in classes] + ["difference"]
-    return "<h4>Missing values per class</h4>" + _table(header, rows) + _MISSING_NOTE
+    return ("<h4>Missing values per class</h4>" + _table(header, rows)
+            + _shown_of(len(w.missing), "with the largest differences", "missing") + _MISSING_NOTE)
+
+
+def _shown_of(n: int, which: str, key: str) -> str:
+    """A caption saying the table above shows only the :data:`_WORST_SHOWN` of ``n`` rows (none when it shows all)."""
+    if n <= _WORST_SHOWN:
+        return ""
+    return (f"<p class='note'>The {_WORST_SHOWN} columns {which} (of {n}); all {n} are in report.json "
+            f"(<code>fidelity.within_class.{key}</code>).</p>")
 
 
 def _class_mix(result: EvaluationResult) -> str:

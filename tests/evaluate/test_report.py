@@ -193,3 +193,14 @@ def test_the_html_and_the_console_show_a_bound_just_above_0(result, capsys):
     assert "+0.011 [+0.00011, +0.026]" in render_html(near)
     _print_summary(near, Path("r/report.json"), Path("r/report.html"))
     assert "+0.011 [+0.00011, +0.026]  helps" in capsys.readouterr().out
+
+
+def test_the_within_class_table_says_when_it_shows_10_of_more_columns(result):
+    """It showed 10 of 30 columns without saying so."""
+    w = result.fidelity.within_class
+    assert "columns farthest within classes" not in render_html(result)  # 3 columns: all shown
+    many = [dataclasses.replace(w.columns[0], column=f"c{i}") for i in range(12)]
+    wide = dataclasses.replace(result, fidelity=dataclasses.replace(
+        result.fidelity, within_class=dataclasses.replace(w, columns=many)))
+    assert ("The 10 columns farthest within classes (of 12); all 12 are in report.json "
+            "(<code>fidelity.within_class.columns</code>)") in render_html(wide)

@@ -282,7 +282,8 @@ def _print_summary(result, json_path: Path, html_path: Path) -> None:
     typer.echo("privacy (against the training rows):")
     for p in result.privacy:
         share = next(m for m in p.measures if m.name == "dcr_share")
-        typer.echo(f"  {p.source:<24} DCR share {share.value:.3f} ({share.verdict}); "
+        auc = max(m.value for m in p.measures if m.name in ("mia_distance", "mia_density"))  # as demo shows it
+        typer.echo(f"  {p.source:<24} DCR share {share.value:.3f} ({share.verdict}); membership AUC {auc:.3f}; "
                    f"overall {p.verdict} ({verdict_drivers(p)})")
     fidelity = result.fidelity
     mix = "" if fidelity.weighting == "none" else f" (at the {fidelity.weighting})"

@@ -204,3 +204,13 @@ def test_the_within_class_table_says_when_it_shows_10_of_more_columns(result):
         result.fidelity, within_class=dataclasses.replace(w, columns=many)))
     assert ("The 10 columns farthest within classes (of 12); all 12 are in report.json "
             "(<code>fidelity.within_class.columns</code>)") in render_html(wide)
+
+
+def test_a_result_has_a_short_repr(result):
+    """repr(EvaluationResult) ran to 84,000 characters in a notebook; to_dict keeps everything."""
+    text = repr(result)
+    assert len(text) < 400 and text.startswith("EvaluationResult(target='label', sizes={'train': 120")
+    assert "privacy={'synthetic': " in text and "detection_auc=0." in text
+    for part in (result.utility, result.fidelity, result.privacy[0]):
+        assert len(repr(part)) < 300 and repr(part).startswith(type(part).__name__ + "(")
+    assert "scores" in result.to_dict()["utility"] and result.to_json() == result.to_json()

@@ -55,7 +55,8 @@ def evaluate_command(
     synthetic: Annotated[Path, typer.Option("--synthetic", help="Synthetic records to evaluate.", **_TABLE)],
     out: Annotated[
         Path,
-        typer.Option("-o", "--output", "--out", help="Directory for report.json and report.html.", file_okay=False),
+        typer.Option("-o", "--output", "--out", help="Directory for report.json and report.html.",
+                     parser=_output_folder, metavar="DIRECTORY"),
     ],
     target: Annotated[str | None, typer.Option("--target", help="Name of the class column (tables).")] = None,
     holdout: Annotated[
@@ -187,6 +188,17 @@ def evaluate_command(
         _print_summary(result, json_path, html_path)
 
 
+def _output_folder(value: str | Path) -> Path:
+    """``-o``'s folder; an empty one (which wrote the reports into the current folder) or a file is refused."""
+    if isinstance(value, Path):
+        return value
+    if not value.strip():
+        raise typer.BadParameter(f"give a folder for report.json and report.html, got {value!r}")
+    if Path(value).exists() and not Path(value).is_dir():
+        raise typer.BadParameter(f"{value!r} is a file; give a folder for the reports")
+    return Path(value)
+
+
 def _baselines(texts: list[str] | None) -> tuple[str, ...] | None:
     """``--baselines`` as evaluate's ``baselines``: ``smote,ros`` -> ``("smote", "ros")``, ``none`` -> ``()``;
     None when not given (evaluate checks the names)."""
@@ -259,18 +271,19 @@ class _LazyProgress:
 
 
 def _print_summary(result, json_path: Path, html_path: Path) -> None:
-    from .evaluate.verdict_words import verdict_drivers
+    from .evaluate.verdict_words import signed, verdict_drivers
 
     utility = result.utility
     pooled = {u.setting: u for u in utility.uplifts if u.classifier == "all" and u.metric == utility.primary_metric}
     typer.echo(f"utility ({utility.primary_metric} vs real only, 95% interval):")
     for setting, u in pooled.items():
         e = u.estimate
-        typer.echo(f"  {setting:<24} {e.value:+.3f} [{e.low:+.3f}, {e.high:+.3f}]  {u.verdict}")
+        typer.echo(f"  {setting:<24} {signed(e.value)} [{signed(e.low)}, {signed(e.high)}]  {u.verdict}")
     typer.echo("privacy (against the training rows):")
     for p in result.privacy:
         share = next(m for m in p.measures if m.name == "dcr_share")
-        typer.echo(f"  {p.source:<24} DCR share {share.value:.3f} ({share.verdict}); "
+        auc = max(m.value for m in p.measures if m.name in ("mia_distance", "mia_density"))  # as demo shows it
+        typer.echo(f"  {p.source:<24} DCR share {share.value:.3f} ({share.verdict}); membership AUC {auc:.3f}; "
                    f"overall {p.verdict} ({verdict_drivers(p)})")
     fidelity = result.fidelity
     mix = "" if fidelity.weighting == "none" else f" (at the {fidelity.weighting})"

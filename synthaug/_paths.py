@@ -179,6 +179,20 @@ def report_folder(path: Path) -> Iterator[Path]:
         raise
 
 
+def check_can_create(folder: Path) -> None:
+    """A DataError naming ``folder`` unless an entry can be made in it, or in its nearest existing parent
+    when it does not exist yet: a probe folder is made there and removed at once (as root, os.access says
+    yes even where sysfs or a read-only mount will refuse)."""
+    base = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if base is None or not base.is_dir():
+        return  # a file on the way: the callers name it
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".synthaug-probe-", dir=base))
+    except OSError as exc:
+        where = "there" if base == folder else f"in {base}"
+        raise DataError(f"{folder}: cannot write {where} ({exc.strerror})") from None
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary sibling of ``path``; on success it replaces ``path``, else it vanishes."""

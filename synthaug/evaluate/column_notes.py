@@ -10,9 +10,16 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
-from .._text import columns_option, quoted
+from .._text import MIN_SHOWN_ROWS, columns_option, quoted, shown
 from ..tabular.schema import CONVERT, FORMATTED, ID_MIN_ROWS, is_identifier_like
+from .canonical import MISSING
 from .tables import TableSchema, without_columns
+
+UNSEEN_SHARE = 0.5
+"""A categorical column of another table more than this share of whose present values never occur in
+train gets a note. A generator fit on train draws its categories from train's, so a few unseen values are
+invented or rare categories, but most of them are train's values spelled another way (spaces, case,
+leading zeros); each then mismatches every real row and the figures measure the spelling."""
 
 
 def classifier_features(train: pd.DataFrame, schema: TableSchema) -> tuple[TableSchema, list[str]]:
@@ -79,3 +86,52 @@ def identifier_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, .
 def empty_columns(train: pd.DataFrame, schema: TableSchema) -> tuple[str, ...]:
     """The features of ``train`` (a raw table) with no value at all: every row missing."""
     return tuple(c for c in schema.features if train[c].isna().all())
+
+
+def unseen_value_notes(train_c: pd.DataFrame, others: dict[str, pd.DataFrame | None], schema: TableSchema,
+                       skip: Sequence[str] = ()) -> list[str]:
+    """A note per canonical table of ``others`` on its categorical features (but ``skip``) more than
+    :data:`UNSEEN_SHARE` of whose present values never occur in the canonical ``train_c``."""
+    notes = []
+    for name, frame in others.items():
+        found = []
+        for column in (c for c in schema.categorical if c not in skip) if frame is not None else ():
+            known, values = train_c[column], frame[column]
+            known, values = known[known != MISSING], values[values != MISSING]
+            unseen = ~values.isin(known)
+            if len(values) and unseen.mean() > UNSEEN_SHARE:
+                found.append((column, float(unseen.mean()), known, values[unseen]))
+        notes += [_unseen_note(name, found)] if found else []
+    return notes
+
+
+def _unseen_note(name: str, found: list[tuple[str, float, pd.Series, pd.Series]]) -> str:
+    """The note on table ``name``'s columns ``found`` (column, unseen share, train's values, the unseen ones):
+    the first two with examples (only values of :data:`~synthaug._text.MIN_SHOWN_ROWS` rows or more: categories,
+    not one record's text), then the others' names, and a likely cause."""
+    details = []
+    for column, share, known, unseen in found[:2]:
+        examples = [f"{table} {', '.join(vals)}" for table, vals in (("train", _common(known)), (name, _common(unseen)))
+                    if vals]
+        details.append(f"{column!r} ({'all' if share == 1.0 else f'{share:.0%}'} of its values"
+                       f"{'; ' + '; '.join(examples) if examples else ''})")
+    rest = f", and in {quoted([c for c, *_ in found[2:]], 3)}" if len(found) > 2 else ""
+    respelled = np.mean([_respelled(known, unseen) for _, _, known, unseen in found]) > 0.5
+    cause = ("most match one of train's once surrounding spaces, case and leading zeros are ignored."
+             if respelled else "surrounding spaces, case or leading zeros?")
+    return (f"{name} values that never occur in train in column(s) {', '.join(details)}{rest}: {cause} Write them "
+            "as train does: every unseen value mismatches every real row, so the fidelity and privacy figures "
+            "measure the spelling")
+
+
+def _common(values: pd.Series, limit: int = 2) -> list[str]:
+    """The ``limit`` commonest of ``values`` held by at least MIN_SHOWN_ROWS rows, as short reprs."""
+    counts = values.value_counts()
+    return [shown(str(v), 32) for v in counts.index[:limit][counts.iloc[:limit] >= MIN_SHOWN_ROWS]]
+
+
+def _respelled(known: pd.Series, unseen: pd.Series) -> bool:
+    """Whether most distinct ``unseen`` values match a ``known`` one once spaces, case and leading zeros are
+    ignored."""
+    loose = lambda v: pd.Series(v.unique()).str.strip().str.casefold().str.lstrip("0")  # noqa: E731
+    return bool(loose(unseen).isin(loose(known)).mean() > 0.5)

@@ -21,13 +21,20 @@ from .canonical import canonical, encode_labels
 from .caveats import (
     copies_notes,
     far_below_notes,
+    missing_gap_notes,
     not_measurable,
     overlap_notes,
     small_release_notes,
     synthetic_overlap_notes,
 )
 from .classifiers import SEED_FREE, resolve_classifiers
-from .column_notes import absent_class_notes, classifier_features, matching_notes
+from .column_notes import (
+    absent_class_notes,
+    classifier_features,
+    identifier_columns,
+    matching_notes,
+    unseen_value_notes,
+)
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
 from .options import check_ratios_add_records, drop_columns
@@ -95,7 +102,11 @@ def evaluate(
         is the reference (it must then be unseen by the generator too).
     classifiers
         Name -> scikit-learn classifier; None for logistic regression, random forest and
-        histogram gradient boosting. See :mod:`synthaug.evaluate.utility`.
+        histogram gradient boosting. See :mod:`synthaug.evaluate.utility`. A ``Pipeline`` gets the
+        feature columns in canonical form (:mod:`.canonical`), not as given: numeric columns first
+        (integers too, as float64; dates as seconds), then categorical ones as text (missing:
+        ``"<missing>"``), and the labels as codes 0..K-1 in sorted class order. Select columns by name
+        (a ``ColumnTransformer`` given column names), never by position.
     ratios
         Synthetic (and baseline) records added per real training row, one setting each.
     baselines
@@ -145,12 +156,14 @@ def evaluate(
 
     Caveats (one seed, a class with no test rows, a class the synthetic table lacks, a skipped baseline,
     test or holdout rows identical to training rows, a synthetic table more than half of whose
-    records are training rows: the resampled table passed instead of the synthetic records?, synthetic
+    records are training rows: a generator that copies them, or the resampled table passed?, synthetic
     records that copy test or holdout rows, a DCR share or membership AUC far below 0.5) are in
     the result's ``notes`` and are also
     issued as :class:`~synthaug.SynthaugWarning`. When half or more of the privacy reference is
     training rows (beyond the training table's own duplicates), every privacy verdict is
-    "inconclusive": the measures would compare the records with training rows. Likewise the synthetic
+    "inconclusive": the measures would compare the records with training rows; so is it when a column's
+    missing share differs between the training rows and the reference beyond chance (by more than
+    0.03): the distances would measure the missing values. Likewise the synthetic
     records' privacy verdicts when they copy rows of the privacy reference (see :mod:`.caveats`). Two
     notes are not warned: that the test set is the privacy reference, and that a release of fewer than
     about 400 records cannot get "no measurable leak".
@@ -163,10 +176,10 @@ def evaluate(
     measured, cap_notes = _subsample(synthetic, schema, opts.max_synthetic, opts.seed, steps)
     notes += warned(cap_notes)
     data = _canonical_tables(train, test, measured, holdout, schema)
-    overlap, privacy_measurable, synthetic_fair = _overlap_caveats(data)
+    overlap, privacy_measurable, synthetic_fair = _overlap_caveats(data, schema)
     notes += warned(overlap)
     features, column_notes = classifier_features(train, schema)
-    notes += warned(column_notes + matching_notes(train, schema))
+    notes += warned(column_notes + matching_notes(train, schema) + _unseen_values(train, data, schema))
     models = resolve_classifiers(classifiers, features)
     cache: dict = {}  # baseline records, made once for utility and privacy
     with _threads(opts.n_jobs):
@@ -225,13 +238,24 @@ def _canonical_tables(train, test, measured, holdout, schema: TableSchema) -> _C
     return _Canonical(train_c, test_c, synth_c, holdout_c, holdout_c, "holdout")
 
 
-def _overlap_caveats(data: _Canonical) -> tuple[list[str], bool, bool]:
-    """Notes on real tables sharing rows and on synthetic records copying real rows; whether privacy is
-    measurable at all (the reference is not mostly training rows) and whether the synthetic records'
-    privacy is (they do not copy the reference)."""
+def _overlap_caveats(data: _Canonical, schema: TableSchema) -> tuple[list[str], bool, bool]:
+    """Notes on real tables sharing rows, on a reference missing values unlike the training rows, and on
+    synthetic records copying real rows; whether privacy is measurable at all (the reference is not mostly
+    training rows, and misses values as they do) and whether the synthetic records' privacy is (they do not
+    copy the reference)."""
     overlap, privacy_measurable = overlap_notes(data.train, data.test, data.holdout)
+    unlike, comparable = missing_gap_notes(data.train, data.reference, schema.features, data.reference_name)
     copied, synthetic_fair = synthetic_overlap_notes(data.train, data.test, data.holdout, data.synthetic)
-    return overlap + copies_notes(data.train, data.synthetic) + copied, privacy_measurable, synthetic_fair
+    notes = overlap + unlike + copies_notes(data.train, data.synthetic) + copied
+    return notes, privacy_measurable and comparable, synthetic_fair
+
+
+def _unseen_values(train: pd.DataFrame, data: _Canonical, schema: TableSchema) -> list[str]:
+    """Notes on category columns of the other tables spelled unlike train's (identifier-like and formatted-number
+    columns left out: their values differ anyway, and have notes of their own)."""
+    skip = identifier_columns(train, schema) + schema.formatted
+    others = {"synthetic": data.synthetic, "test": data.test, "holdout": data.holdout}
+    return unseen_value_notes(data.train, others, schema, skip)
 
 
 def _utility(data: _Canonical, schema: TableSchema, features: TableSchema, models: Mapping[str, BaseEstimator],

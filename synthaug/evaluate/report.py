@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 
 from .._errors import DataError
-from .._paths import atomic_path, report_folder
+from .._paths import atomic_path, check_can_create, report_folder
 from . import plots
 from .class_fidelity import MIN_CLASS_ROWS
 from .defaults import REPORT_FILES
@@ -37,6 +37,7 @@ from .report_guide import (
     verdict_mismatch_note,
 )
 from .results import EvaluationResult, LeakageResult
+from .verdict_words import signed as signed_text
 from .verdict_words import verdict_drivers
 
 _CSS = """
@@ -73,6 +74,7 @@ def check_report_dir(out_dir: str | Path) -> Path:
     for name in REPORT_FILES:
         if (out_dir / name).is_dir():
             raise DataError(f"{out_dir / name}: is a folder; give the path of a file to write")
+    check_can_create(out_dir)  # an unwritable -o (/sys/out) failed only after the whole evaluation
     return out_dir
 
 
@@ -124,12 +126,13 @@ def _num(x: float | None, digits: int = 3) -> str:
 
 
 def _interval(value: float, low: float, high: float, signed: bool = False) -> str:
-    fmt = "+.3f" if signed else ".3f"
+    """``0.39 [0.28, 0.51]``; ``signed``: an effect's, bounds near 0 as :func:`.verdict_words.signed` shows them."""
+    text = signed_text if signed else (lambda x: f"{x:.3f}")
     if value != value:
         return "n/a"
     if low != low or high != high:
-        return f"{value:{fmt}}"
-    return f"{value:{fmt}} [{low:{fmt}}, {high:{fmt}}]"
+        return text(value)
+    return f"{text(value)} [{text(low)}, {text(high)}]"
 
 
 def _table(header: list[str], rows: list[list[str]], left: int = 1) -> str:
@@ -326,6 +329,7 @@ def _within_class(result: EvaluationResult) -> str:
         f"<p>Mean absolute association difference within classes: <b>{_num(w.association_difference)}</b> "
         f"(pooled: {_num(pooled)}). Mean marginal distance within classes: <b>{_num(w.marginal_mean)}</b>.</p>"
         + _table(["column", "statistic", "pooled", "within classes", "per class"], rows)
+        + _shown_of(len(w.columns), "farthest within classes", "columns")
         + _WITHIN_CLASS_NOTE.format(min_rows=MIN_CLASS_ROWS)
         + _missing_shares(w)
     )
@@ -340,7 +344,16 @@ def _missing_shares(w) -> str:
     rows = [[escape(m.column)] + [f"{_num(m.real[k])} / {_num(m.synthetic[k])}" for k in classes]
             + [_num(m.difference)] for m in worst]
     header = ["column"] + [f"{escape(k)}: real / synthetic" for k in classes] + ["difference"]
-    return "<h4>Missing values per class</h4>" + _table(header, rows) + _MISSING_NOTE
+    return ("<h4>Missing values per class</h4>" + _table(header, rows)
+            + _shown_of(len(w.missing), "with the largest differences", "missing") + _MISSING_NOTE)
+
+
+def _shown_of(n: int, which: str, key: str) -> str:
+    """A caption saying the table above shows only the :data:`_WORST_SHOWN` of ``n`` rows (none when it shows all)."""
+    if n <= _WORST_SHOWN:
+        return ""
+    return (f"<p class='note'>The {_WORST_SHOWN} columns {which} (of {n}); all {n} are in report.json "
+            f"(<code>fidelity.within_class.{key}</code>).</p>")
 
 
 def _class_mix(result: EvaluationResult) -> str:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from html import escape
 
+from .leakage_measures import NUMERIC_MATCH
 from .results import EvaluationResult, LeakageResult
 
 GUIDE_CSS = """figure{margin:1em 0}figcaption{color:#555;font-size:.9em;max-width:60em}
@@ -70,6 +71,14 @@ _TERMS = {
         "A detection AUC whose whole interval lies below 0.5 does not mean &ldquo;more real than real&rdquo;: "
         "the detector scores each row with a model that never saw it, so synthetic rows that nearly copy real "
         "rows (or too few rows) push it below 0.5; a note then says so."),
+    "attribute_inference": (
+        "Attribute inference",
+        "An attacker who knows all of a person's other columns takes the sensitive one (by default the class) "
+        "from the closest record; the figure is how much more often that guess is right for training rows than "
+        "for reference rows (0: the records give members' values away no more than anyone's). A category "
+        "counts as right only when it is the same; a number when it is within "
+        f"{NUMERIC_MATCH:.0%} of the column's range in the real rows (largest minus smallest value), so a "
+        "close guess of a wide-ranging number counts as a hit."),
     "dp": (
         "Differential privacy: epsilon and delta",
         "A guarantee of how the model was trained, proven rather than measured: adding or removing any one "
@@ -98,7 +107,7 @@ def guide(result: EvaluationResult) -> str:
     title, text = _TERMS["distance"]
     distance = (title, text.format(example=f" (here {p} columns: {math.sqrt(1 / p):.2f})" if p else ""))
     terms = [("Training rows, reference rows, records", rows), _TERMS["intervals"], distance, _TERMS["dcr_share"],
-             _TERMS["auc"]]
+             _TERMS["auc"], _TERMS["attribute_inference"]]
     if any(_DP_NOTE.search(n) for n in result.notes):
         terms.append(_TERMS["dp"])
     return guide_section(terms)

@@ -35,7 +35,7 @@ class Uplift:
     verdict: str  # "helps", "no measurable effect" or "hurts"
 
 
-@dataclass
+@dataclass(repr=False)
 class UtilityResult:
     """Downstream classifiers trained under each setting and scored on the real test set."""
 
@@ -49,6 +49,10 @@ class UtilityResult:
     verdicts: dict[str, str]  # setting -> verdict on the pooled primary metric
     added_rows: dict[str, float]  # setting -> mean number of records added to the real rows
     notes: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:  # the dataclass's spelled out every score of every seed
+        return (f"UtilityResult(primary_metric={self.primary_metric!r}, verdicts={self.verdicts!r}, "
+                f"notes={len(self.notes)})")
 
 
 @dataclass
@@ -76,7 +80,7 @@ class Histogram:
     reference: list[float]
 
 
-@dataclass
+@dataclass(repr=False)
 class LeakageResult:
     """Privacy measures of one set of released records against the training rows."""
 
@@ -89,6 +93,10 @@ class LeakageResult:
     nndr_percentiles: dict[str, dict[str, float]]
     dcr_histogram: Histogram
     verdict: str
+
+    def __repr__(self) -> str:
+        share = next((f", dcr_share={m.value:.3f}" for m in self.measures if m.name == "dcr_share"), "")
+        return f"LeakageResult(source={self.source!r}, verdict={self.verdict!r}{share}, n_records={self.n_records})"
 
 
 @dataclass
@@ -143,7 +151,7 @@ class WithinClassFidelity:
     missing: list[MissingShare] = field(default_factory=list)  # features with a missing value in either table
 
 
-@dataclass
+@dataclass(repr=False)
 class FidelityResult:
     """How closely the synthetic table follows the training table, at the synthetic class mix.
 
@@ -163,8 +171,13 @@ class FidelityResult:
     class_mix: dict[str, dict[str, float]] = field(default_factory=dict)  # "real"/"synthetic" -> class -> share
     within_class: WithinClassFidelity = field(default_factory=WithinClassFidelity)  # class by class
 
+    def __repr__(self) -> str:
+        d = self.detection_auc
+        return (f"FidelityResult(detection_auc={d.value:.3f} [{d.low:.3f}, {d.high:.3f}], "
+                f"association_difference={self.association_difference:.3f}, notes={len(self.notes)})")
 
-@dataclass
+
+@dataclass(repr=False)
 class EvaluationResult:
     """Utility, fidelity and privacy of one synthetic table, side by side with baselines."""
 
@@ -183,6 +196,13 @@ class EvaluationResult:
     # always present
     version: int = 3
     synthaug_version: str = field(default_factory=lambda: _package_version())
+
+    def __repr__(self) -> str:
+        """The headline figures: the default repr of a whole result ran to 84,000 characters (to_dict() has all)."""
+        privacy = {p.source: p.verdict for p in self.privacy}
+        return (f"EvaluationResult(target={self.target!r}, sizes={self.sizes!r}, utility={self.utility.verdicts!r}, "
+                f"privacy={privacy!r}, detection_auc={self.fidelity.detection_auc.value:.3f}, "
+                f"notes={len(self.notes)})")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dicts, lists, strings and numbers (NaN becomes None)."""

@@ -91,7 +91,7 @@ def infer_schema(
             "rename them, e.g. frame.columns = frame.columns.astype(str)"
         )
     if target not in train.columns:
-        raise DataError(f"train: target column {target!r} not found{column_hint(target, train.columns)}")
+        raise DataError(f"train: target column {target!r} not found{_target_hint(target, train.columns)}")
     if train.shape[0] == 0:
         raise DataError("train: table has no rows")
     _check_target_complete(train, target, "train")
@@ -116,6 +116,19 @@ def infer_schema(
         forced=tuple(c for c in features if c in forced),
         formatted=formatted,
     )
+
+
+TARGET_MATCH = 0.75
+"""How close (difflib's ratio) a column's name must be to a missing target's to be suggested: at the
+column hints' 0.5, 'target' was told "did you mean 'worst area'?"."""
+
+
+def _target_hint(target: str, columns) -> str:
+    """`` (did you mean 'Target'?)`` for a column named nearly as ``target``, else the columns' names."""
+    names = [str(c) for c in columns]
+    close = difflib.get_close_matches(str(target), names, n=1, cutoff=TARGET_MATCH)
+    close = close or [c for c in names if c.casefold() == str(target).casefold()]
+    return f" (did you mean {close[0]!r}?)" if close else column_hint("", names)  # "" matches no name: the list
 
 
 def _is_text(col: pd.Series) -> bool:
@@ -172,7 +185,9 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     if missing:
         raise DataError(_missing_message(name, missing, train))
     if extra:
-        raise DataError(f"{name}: column {extra[0]!r} is not in train ({len(extra)} extra)")
+        them = "it" if len(extra) == 1 else "them"
+        raise DataError(f"{name}: column {extra[0]!r} is not in train ({len(extra)} extra); give the table train's "
+                        f"columns only, or leave {them} out of every table with {columns_option('drop', extra)}")
     if frame.shape[0] == 0:
         raise DataError(f"{name}: table has no rows")
     for column in schema.features:  # the target is checked by its labels below
@@ -203,7 +218,8 @@ def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.D
     unknown = set(pd.unique(frame[schema.target])) - set(schema.classes)
     if unknown:
         shown = quoted(sorted(unknown, key=_label_key))
-        raise DataError(f"{name}: target column {schema.target!r} has class(es) absent from train: {shown}")
+        raise DataError(f"{name}: target column {schema.target!r} has class(es) absent from train: {shown} "
+                        f"(train's: {quoted(schema.classes)})")
 
 
 def _missing_message(name: str, missing: list, train: pd.DataFrame) -> str:

@@ -45,7 +45,7 @@ from threadpoolctl import threadpool_limits
 
 from .._errors import DataError
 from .._random import child_seed, numpy_generator
-from .._text import one_line, quoted
+from .._text import counted, one_line, quoted
 from . import stats as _stats
 from .baselines import baseline_records, smote_problem
 from .canonical import encode_labels
@@ -154,8 +154,9 @@ def capped_ratios(
     if left_out:
         names = " and ".join(f"{r:g}" for r in left_out)
         parts.append(f"ratio{'s' if len(left_out) > 1 else ''} {names} left out: "
-                     f"{'they' if len(left_out) > 1 else 'it'} would add the same {n_synthetic} records as @{kept:g}")
-    has = (f"the synthetic table has {n_synthetic} records" if n_table is None else
+                     f"{'they' if len(left_out) > 1 else 'it'} would add the same {counted(n_synthetic, 'record')} as "
+                     f"@{kept:g}")
+    has = (f"the synthetic table has {counted(n_synthetic, 'record')}" if n_table is None else
            f"the {n_synthetic} synthetic records measured (of {n_table}; {cap_option()} sets how many)")
     notes = [f"{has}: " + "; ".join(parts)] if parts else []
     return [r for r in ratios if r not in left_out], notes

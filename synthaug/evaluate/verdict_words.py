@@ -39,3 +39,12 @@ def drivers_of(verdict: str, measures: Iterable[tuple[str, str]], limit: int = 3
     drivers = [measure_name(name) for name, v in measures if v == verdict]
     more = f" and {len(drivers) - limit} more" if len(drivers) > limit else ""
     return ", ".join(drivers[:limit]) + more
+
+
+def signed(x: float, digits: int = 3) -> str:
+    """``x`` as ``+0.012``, for an effect and its interval bounds; a nonzero ``x`` that would print as
+    ``+0.000`` or ``-0.000`` gets two significant digits (``+0.00011``), so that a verdict decided by which
+    side of 0 a bound lies on shows in the figure (``[+0.000, +0.026] helps`` beside ``[+0.000, +0.028]
+    no measurable effect`` did not)."""
+    text = f"{x + 0.0:+.{digits}f}"  # + 0.0: -0.0 prints +0.000
+    return f"{x:+.2g}" if x != 0 and float(text) == 0 else text

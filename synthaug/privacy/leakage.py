@@ -47,10 +47,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
+from .._errors import DataError, warned
 from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from ..evaluate import distances as _dist
 from ..evaluate.canonical import canonical
+from ..evaluate.caveats import missing_gap_notes, not_measurable
 from ..evaluate.leakage_measures import attribute_inference, copy_measures, dcr_share, membership_measures
 from ..evaluate.results import Histogram, LeakageResult
 from ..evaluate.tables import TableSchema, as_names, check_tables
@@ -193,11 +194,15 @@ def assess_leakage(
     """Validate raw tables (each with the ``target`` column) and measure ``records``' leakage.
 
     ``categorical`` / ``continuous``: columns compared as categories / numbers whatever their
-    values look like, as in :func:`synthaug.evaluate.evaluate`.
+    values look like, as in :func:`synthaug.evaluate.evaluate`. A column whose missing share in the
+    holdout differs from train's beyond chance is warned of and every verdict made "inconclusive"
+    (:func:`~synthaug.evaluate.caveats.missing_gap_notes`).
     """
     categorical, continuous = as_names(categorical) or (), as_names(continuous) or ()
     schema = check_tables(train, target, {"holdout": holdout, source: records}, categorical, continuous)
     train_c, holdout_c, records_c = (canonical(f, schema) for f in (train, holdout, records))
+    unlike, comparable = missing_gap_notes(train_c, holdout_c, schema.features, "holdout")
+    warned(unlike)
     real = prepare_reference(
         train_c,
         holdout_c,
@@ -206,7 +211,10 @@ def assess_leakage(
         sensitive=sensitive,
         random_state=random_state,
     )
-    return measure_leakage(real, records_c, source, n_boot=n_boot)
+    result = measure_leakage(real, records_c, source, n_boot=n_boot)
+    if not comparable:
+        not_measurable(result)
+    return result
 
 
 def overall_verdict(verdicts: Sequence[str]) -> str:

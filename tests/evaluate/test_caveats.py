@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
@@ -75,3 +76,30 @@ def test_fresh_rows_raise_none_of_these(tables):
         warnings.simplefilter("error", SynthaugWarning)
         result = evaluate(train, test, fresh, "label", holdout=holdout, baselines=(), **FAST)
     assert result.privacy[0].verdict != "leaks"
+
+
+def test_missing_gap_notes_by_hand():
+    """40 training rows with every 'x', 40 reference rows with half missing: a gap of 0.5; one missing is noise."""
+    from synthaug.evaluate.caveats import missing_gap_notes
+
+    train = pd.DataFrame({"x": np.arange(40.0), "c": ["a"] * 40})
+    half = train.assign(x=np.where(np.arange(40) % 2 == 0, np.nan, train["x"]), c=["<missing>"] * 40)
+    notes, comparable = missing_gap_notes(train, half, ["x", "c"], "holdout")
+    assert not comparable and len(notes) == 1
+    assert "'x' (0.0% of training rows, 50.0% of holdout rows), 'c' (0.0% of training rows, 100.0% of" in notes[0]
+    assert "every privacy verdict is 'inconclusive'" in notes[0]
+    one = train.assign(x=np.where(np.arange(40) == 0, np.nan, train["x"]))
+    assert missing_gap_notes(train, one, ["x", "c"], "holdout") == ([], True)
+
+
+def test_a_reference_missing_values_unlike_train_makes_privacy_inconclusive(tables):
+    """A test set (the privacy reference) with 30% of a column missing made fresh records read as leaks, silently."""
+    train, _, test, fresh = tables
+    holey = test.assign(x=test["x"].where(np.random.default_rng(5).random(len(test)) >= 0.4))
+    with pytest.warns(SynthaugWarning) as caught:
+        result = evaluate(train, holey, fresh, "label", baselines=("ros",), **FAST)
+    said = [n for n in _said(caught) if n.startswith("missing values differ")]
+    assert len(said) == 1 and "column(s) 'x' (0.0% of training rows, " in said[0] and said[0] in result.notes
+    assert "of test rows)" in said[0]
+    for leakage in result.privacy:  # the reference is every source's: the baseline's verdicts too
+        assert leakage.verdict == "inconclusive" and {m.verdict for m in leakage.measures} == {"inconclusive"}

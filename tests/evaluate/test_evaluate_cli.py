@@ -47,7 +47,8 @@ def test_evaluate_writes_both_reports(files, tmp_path):
     assert "DCR share" in result.output and "wrote" in result.output
     # the DCR share with its own verdict, the overall verdict with the measures that set it
     verdict = "(no measurable leak|inconclusive|leaks)"
-    assert re.search(rf"synthetic +DCR share [\d.]+ \({verdict}\); overall {verdict} \(.+\)", result.output)
+    assert re.search(rf"synthetic +DCR share [\d.]+ \({verdict}\); membership AUC [\d.]+; overall {verdict} \(.+\)",
+                     result.output)  # the larger membership AUC, as demo prints it
     assert "detection AUC" in result.output and "class mix" not in result.output  # train's mix: 73 no, 47 yes
     assert re.search(r"; label total variation 0\.\d{3} \(class shares\)", result.output)
     report = json.loads((tmp_path / "r" / "report.json").read_text())
@@ -126,6 +127,41 @@ def test_output_below_a_file_fails_before_evaluating(files, tmp_path, monkeypatc
     assert result.output.strip().splitlines() == [
         f"error: {files['train'] / 'reports'}: cannot create this folder: {files['train']} is a file"
     ]
+
+
+def test_unwritable_output_fails_before_evaluating(files, tmp_path, monkeypatch):
+    """-o /sys/synthaug-out failed only after the whole evaluation (~70 s on adult)."""
+    import tempfile
+
+    import synthaug.evaluate
+
+    def refused(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    def never(*a, **k):
+        raise AssertionError("evaluated although the reports cannot be written")
+
+    monkeypatch.setattr(synthaug.evaluate, "evaluate", never)
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)  # what creating anything in /sys does
+    result = CliRunner().invoke(app, _args(files, tmp_path / "new" / "out"))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {tmp_path / 'new' / 'out'}: cannot write in {tmp_path} (Operation not " \
+        "permitted)"
+
+
+def test_the_writability_probe_leaves_nothing_behind(tmp_path):
+    from synthaug.evaluate.report import check_report_dir
+
+    assert check_report_dir(tmp_path / "a" / "b") == tmp_path / "a" / "b"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_output_is_refused(files, tmp_path, monkeypatch):
+    """-o '' exited 0 and wrote report.json and report.html into the current folder."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, _args(files, "", "--seeds", "1"))
+    assert result.exit_code == 2 and "give a folder for" in result.output  # a usage error, in click's box here
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_negative_seed_is_a_usage_error(files, tmp_path):

@@ -3,6 +3,7 @@ statistician finds every figure explained (terms, detail fields, captions, epsil
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -96,8 +97,9 @@ def test_guide_defines_the_terms_the_report_uses(result):
     html = render_html(result)
     guide = guide_section(html)
     for term in ("Training rows, reference rows, records", "95% interval", "Distance between two rows",
-                 "DCR share", "AUC"):
+                 "DCR share", "AUC", "Attribute inference"):
         assert term in guide
+    assert "a number when it is within 5% of the column's range in the real rows" in guide  # NUMERIC_MATCH
     assert "(here 4 columns: 0.50)" in guide  # one category of x, z, colour, label differs: sqrt(1/4)
     assert "SMOTE" not in guide and "real+smote" not in html  # no baselines in this run
     fidelity = html.split("<h2>Fidelity")[1]
@@ -172,3 +174,43 @@ def test_a_release_shows_its_notes_first_and_warns_when_the_verdict_is_not_clear
                                             notes=notes))
     assert "id='release'" in clear and "Released although" not in clear
     assert "id='release'" not in render_html(result) and "<h1>Synthetic data evaluation</h1>" in render_html(result)
+
+
+def _near_zero(result):
+    """``result`` with its pooled uplift at +0.011 [+0.000114, +0.026], "helps" (adult's, which printed as
+    [+0.000, +0.026] beside a "no measurable effect" of [+0.000, +0.028], whose bound was 0)."""
+    pooled = next(u for u in result.utility.uplifts if u.classifier == "all")
+    moved = dataclasses.replace(pooled, verdict="helps",
+                                estimate=dataclasses.replace(pooled.estimate, value=0.011, low=0.000114, high=0.026))
+    uplifts = [moved if u is pooled else u for u in result.utility.uplifts]
+    return dataclasses.replace(result, utility=dataclasses.replace(result.utility, uplifts=uplifts))
+
+
+def test_the_html_and_the_console_show_a_bound_just_above_0(result, capsys):
+    from synthaug._cli_evaluate import _print_summary
+
+    near = _near_zero(result)
+    assert "+0.011 [+0.00011, +0.026]" in render_html(near)
+    _print_summary(near, Path("r/report.json"), Path("r/report.html"))
+    assert "+0.011 [+0.00011, +0.026]  helps" in capsys.readouterr().out
+
+
+def test_the_within_class_table_says_when_it_shows_10_of_more_columns(result):
+    """It showed 10 of 30 columns without saying so."""
+    w = result.fidelity.within_class
+    assert "columns farthest within classes" not in render_html(result)  # 3 columns: all shown
+    many = [dataclasses.replace(w.columns[0], column=f"c{i}") for i in range(12)]
+    wide = dataclasses.replace(result, fidelity=dataclasses.replace(
+        result.fidelity, within_class=dataclasses.replace(w, columns=many)))
+    assert ("The 10 columns farthest within classes (of 12); all 12 are in report.json "
+            "(<code>fidelity.within_class.columns</code>)") in render_html(wide)
+
+
+def test_a_result_has_a_short_repr(result):
+    """repr(EvaluationResult) ran to 84,000 characters in a notebook; to_dict keeps everything."""
+    text = repr(result)
+    assert len(text) < 400 and text.startswith("EvaluationResult(target='label', sizes={'train': 120")
+    assert "privacy={'synthetic': " in text and "detection_auc=0." in text
+    for part in (result.utility, result.fidelity, result.privacy[0]):
+        assert len(repr(part)) < 300 and repr(part).startswith(type(part).__name__ + "(")
+    assert "scores" in result.to_dict()["utility"] and result.to_json() == result.to_json()

@@ -1,6 +1,7 @@
 """Bad input gives a DataError naming the table and column; canonical form handles NaN."""
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -92,8 +93,33 @@ def test_canonical_form(train):
 
 def test_numeric_labels_print_as_plain_values(train):
     numeric = train.assign(y=[0, 1, 0, 1])
-    with pytest.raises(DataError, match=r"absent from train: 7$"):
+    with pytest.raises(DataError, match=r"absent from train: 7 \(train's: 0, 1\)$"):
         check_tables(numeric, "y", {"synthetic": numeric.assign(y=[0, 7, 0, 1])})
+
+
+def test_unknown_classes_show_trains_so_a_stray_space_is_visible(train):
+    """'... absent from train: '<=50K', '>50K'' never showed that train's classes begin with a space."""
+    spaced = train.assign(y=[" <=50K", " >50K", " <=50K", " >50K"])
+    with pytest.raises(DataError, match=r"absent from train: '<=50K', '>50K' \(train's: ' <=50K', ' >50K'\)$"):
+        check_tables(spaced, "y", {"synthetic": spaced.assign(y=spaced["y"].str.strip())})
+
+
+def test_an_extra_column_suggests_drop(train):
+    """'column 'extra' is not in train (1 extra)' did not say how to go on, as the missing-column message does."""
+    with pytest.raises(DataError, match=r"^synthetic: column 'extra' is not in train \(1 extra\); give the table "
+                                        r"train's columns only, or leave it out of every table with drop=\['extra'\]$"):
+        check_tables(train, "y", {"synthetic": train.assign(extra=1)})
+
+
+@pytest.mark.parametrize(("target", "hint"), [
+    ("target", "; the columns are 'worst area', 'mean radius', 'label'"),  # it suggested 'worst area'
+    ("Label", " (did you mean 'label'?)"),
+    ("LABEL", " (did you mean 'label'?)"),
+])
+def test_a_missing_target_is_suggested_only_a_close_name(target, hint):
+    frame = pd.DataFrame({"worst area": [1.0, 2.0], "mean radius": [3.0, 4.0], "label": [0, 1]})
+    with pytest.raises(DataError, match=f"^train: target column {target!r} not found{re.escape(hint)}$"):
+        check_tables(frame, target, {})
 
 
 def test_shared_rows_counts_copies_and_natural_duplicates():

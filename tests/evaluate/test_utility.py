@@ -116,6 +116,13 @@ def test_ratios_capped_at_the_synthetic_table_are_said_and_not_repeated(make_fra
     ]
 
 
+def test_a_synthetic_table_of_one_record_is_said_in_the_singular():
+    """"the synthetic table has 1 records"."""
+    assert capped_ratios([1.0, 2.0], 100, 1)[1] == [
+        "the synthetic table has 1 record: real+synthetic@1 adds all of them (ratio 0.01 of 100 training rows, not "
+        "1); ratio 2 left out: it would add the same 1 record as @1"]
+
+
 def test_capped_ratios_by_hand():
     assert capped_ratios([0.5, 1.0], 100, 500) == ([0.5, 1.0], [])
     assert capped_ratios([0.5, 1.0], 100, 100) == ([0.5, 1.0], [])  # 1 adds exactly all 100

@@ -133,3 +133,13 @@ def test_privacy_imports_before_evaluate():
     # leakage uses evaluate's distances and evaluate uses leakage: importing either first works
     code = "import synthaug.privacy; from synthaug.evaluate import evaluate"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_holdout_with_a_column_missing_is_warned_of_and_inconclusive(real):
+    """An empty column in the holdout made fresh rows read as leaks (DCR 0.98, AUC 0.995), silently."""
+    from synthaug import SynthaugWarning
+
+    train, holdout, fresh = real
+    with pytest.warns(SynthaugWarning, match=r"column\(s\) 'z' \(0\.0% of training rows, 100\.0% of holdout rows\)"):
+        result = assess_leakage(train, holdout.assign(z=np.nan), fresh, "label", random_state=0)
+    assert result.verdict == "inconclusive" and {m.verdict for m in result.measures} == {"inconclusive"}

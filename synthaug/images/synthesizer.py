@@ -241,8 +241,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         ratio = self.history_[-1].get("diversity") if self.history_ else None
         if ratio is not None and np.isfinite(ratio) and ratio < COLLAPSE_RATIO:
             warn(f"samples are much less varied than the training images (diversity ratio "
-                 f"{ratio:.2f} < {COLLAPSE_RATIO}): possible mode collapse; try more steps, "
-                 "augment_p=1 or loss='hinge'")
+                 f"{ratio:.2f} < {COLLAPSE_RATIO}): possible mode collapse; try {collapse_advice(self)}")
 
     # --------------------------------------------------------------- sample
     def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
@@ -341,6 +340,16 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
 
 @torch.no_grad()
+def collapse_advice(model: ImageCGAN) -> str:
+    """What to try against mode collapse: more steps, and augment_p=1 / loss='hinge' unless already set."""
+    tips = [f"more steps (steps={model.steps} now)"]
+    if model.augment_p != 1:
+        tips.append("augment_p=1")
+    if model.loss != "hinge":
+        tips.append("loss='hinge'")
+    return tips[0] if len(tips) == 1 else ", ".join(tips[:-1]) + " or " + tips[-1]
+
+
 def generate_images(G: Generator, codes: np.ndarray, gen: torch.Generator, batch: int = 1024,
                     truncation: float | None = None) -> np.ndarray:
     """Run ``G`` (in eval mode) on class codes in batches; uint8 (N, S, S, C)."""

@@ -319,3 +319,18 @@ def test_the_progress_bar_ends_with_the_final_diversity(images, monkeypatch):
     checks = [h["diversity"] for h in model.history_ if "diversity" in h]
     assert len(checks) == 2 and f"{checks[0]:.2f}" != f"{checks[1]:.2f}"  # step 4's and the final one
     assert statuses[-1].endswith(f"diversity {checks[1]:.2f}")
+
+
+@pytest.mark.parametrize(("params", "tips"), [
+    ({}, []),
+    ({"augment_p": 0.5, "loss": "wgan-gp"}, ["augment_p=1", "loss='hinge'"]),
+])
+def test_collapse_warning_suggests_only_settings_the_model_lacks(params, tips):
+    model = ImageCGAN(steps=40, **params)
+    model.history_ = [{"step": 40, "diversity": 0.1}]
+    with pytest.warns(synthaug.SynthaugWarning, match="possible mode collapse") as caught:
+        model._warn_if_collapsed()
+    message = str(caught[0].message)
+    assert "more steps (steps=40 now)" in message
+    for tip in ("augment_p=1", "loss='hinge'"):
+        assert (tip in message) == (tip in tips)

@@ -261,8 +261,9 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         """``(x, y)`` chunks of at most ``chunk_size`` images; memory does not grow with N. An unfitted
         model or a bad request raises here, not at the first chunk."""
         check_is_fitted(self, "generator_")
-        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
-        chunk_size = check_chunk_size(chunk_size)
+        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio,
+                                      unit="images")
+        chunk_size = check_chunk_size(chunk_size, "images")
         seed = self._sample_seed(random_state)
         self.n_regenerated_ = 0
         rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
@@ -274,7 +275,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         """Write synthetic images to ``path``: an ``.npz`` (x, y) or a folder ``<class>/*.png`` with
         ``manifest.csv``; the output appears only when complete. Returns the image count."""
         check_is_fitted(self, "generator_")
-        total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
+        total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request, unit="images").sum())
         show = self.verbose if verbose is None else verbose
         empty = ((self.image_size_, self.image_size_, self.channels_), np.asarray(self.classes_))
         with ImageWriter(path, empty) as writer, progress_bar(total, "sampling", bool(show)) as bar:

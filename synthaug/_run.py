@@ -357,7 +357,8 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> tuple[int
     options = recipe.get("evaluate", {})
     report = evaluate_images((x[parts["train"]], y[parts["train"]]), (x[parts["test"]], y[parts["test"]]),
                              (x_syn, y_syn), seeds=options.get("seeds", 3), steps=options.get("steps", 500),
-                             random_state=seed, out_dir=out, verbose=not quiet)
+                             random_state=seed, out_dir=out, verbose=not quiet,
+                             **{key: options[key] for key in ("n_pairs", "judge") if key in options})
 
     def summary(output: Path) -> None:
         from ._cli_image import print_image_summary  # the lines `synthaug evaluate` prints for images

@@ -264,7 +264,7 @@ def check_against_data(recipe: dict, y_train: np.ndarray, unit: str = "rows") ->
     from .sampling import resolve_class_counts
 
     classes, counts = np.unique(y_train, return_counts=True)
-    resolve_class_counts(classes, counts, **recipe.get("sample", DEFAULT_SAMPLE), unit=unit)  # within run_recipe: sample.* keys
+    resolve_class_counts(classes, counts, **recipe.get("sample", DEFAULT_SAMPLE), unit=unit)  # in run_recipe: sample.*
     check_ratios_add_records(recipe.get("evaluate", {}).get("ratios", ()), len(y_train))  # evaluate.ratios: ...
 
 

@@ -64,8 +64,8 @@ def resolve_class_counts(
         if not 0 < ratio < np.inf:  # also NaN, which int() cannot take
             raise DataError(f"{_name('ratio')} must be a positive number, got {ratio}")
         if ratio * total > MAX_SAMPLE_ROWS:
-            raise DataError(f"{_name('ratio')} {ratio} of {total} training {unit} is more than {MAX_SAMPLE_ROWS} {unit}; "
-                            f"at most {MAX_SAMPLE_ROWS // total}")
+            raise DataError(f"{_name('ratio')} {ratio} of {total} training {unit} is more than "
+                            f"{MAX_SAMPLE_ROWS} {unit}; at most {MAX_SAMPLE_ROWS // total}")
         n = int(round(ratio * total))
         if n < 1:
             raise DataError(f"{_name('ratio')} {ratio} of {total} training {unit} is 0 {unit}; ask for more")
@@ -101,7 +101,7 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str =
         key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
         if key is None:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
-            raise DataError(f"{name}: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
+            raise DataError(f"{name}: unknown class {label!r}{closest_name(str(label), classes)}; "
                             f"classes are {known}")
         if not is_whole(count) or count < 0:  # 2.5 was cut to 2
             raise DataError(f"{name}: count for class {label!r} must be a whole number >= 0, got {count!r}")

@@ -428,8 +428,8 @@ def test_a_key_above_every_table_says_where_it_belongs(line, said, tmp_path):
     ("evaluate.judge=test", "evaluate.judge: must be one of 'train', 'train+test', got 'test'"),
 ])
 def test_an_image_recipes_evaluate_keys_are_checked_before_training(override, message, tmp_path):
-    result = CliRunner().invoke(app, ["run", str(Path(__file__).parents[1] / "recipes" / "digits.toml"), "--set", override,
-                                      "-o", str(tmp_path / "o")])
+    digits = Path(__file__).parents[1] / "recipes" / "digits.toml"
+    result = CliRunner().invoke(app, ["run", str(digits), "--set", override, "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
 

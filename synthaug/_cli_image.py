@@ -80,7 +80,8 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
 
 def print_image_summary(report: dict, html_path: Path, console: Console) -> None:
     """Accuracy per condition with its interval, one line on copies of training images, then uplift, CAS, the
-    judge and diversity, and ``html_path`` (``synthaug evaluate`` and ``synthaug run`` print the same lines)."""
+    judge, the Fréchet distance (as report.html words it) and diversity, and ``html_path`` (``synthaug evaluate``
+    and ``synthaug run`` print the same lines)."""
     from .images.judge import judge_accuracy_text
     from .images.notes import privacy_text
 
@@ -90,10 +91,12 @@ def print_image_summary(report: dict, html_path: Path, console: Console) -> None
     console.print(privacy_text(report["privacy"], report["sizes"]["synthetic"]), soft_wrap=True)
     q, up = report["quality"], report["uplift"]
     diversity = "n/a" if q["diversity_ratio"] is None else f"{q['diversity_ratio']:.2f}"
+    frechet = ["n/a" if q[key] is None else f"{q[key]:.3f}" for key in ("frechet_synthetic_test", "frechet_train_test")]
     interval = "" if up.get("low") is None else f" [{up['low']:+.2f}, {up['high']:+.2f}]"
     console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points{interval}; CAS {100 * q['cas']:.1f}% "
                   f"(lowest class {100 * q['cas_min']:.1f}%; judge's accuracy on {judge_accuracy_text(q['judge'])} "
                   f"{100 * q['judge']['accuracy']:.1f}%, chance {100 * q['judge']['chance']:.1f}%); "
+                  f"Fréchet distance synthetic vs test {frechet[0]} (real train vs test {frechet[1]}); "
                   f"diversity ratio {diversity}; "
                   f"wrote {html_path}")
 

@@ -178,8 +178,16 @@ def _check_image_fit(table_only: dict[str, object]) -> None:
     unused = [name for name, value in table_only.items() if value is not None]
     if unused:
         what = "a table option" if len(unused) == 1 else "table options"
-        raise DataError(f"{', '.join(unused)}: {what}; for images, labels come from the class folders "
-                        "or the .npz's y, and the training length is --set steps=N")
+        why = dict.fromkeys(_IMAGE_INSTEAD[name] for name in unused)  # each kind's reason once, in order
+        raise DataError(f"{', '.join(unused)}: {what}; for images, {', and '.join(why)}")
+
+
+_LABELS = "labels come from the class folders or the .npz's y"
+_IMAGE_INSTEAD = {  # what an image fit has instead of each table option
+    **dict.fromkeys(("--target", "--categorical", "--continuous", "--drop", "--keep"), _LABELS),
+    "--strategy": "one conditional model learns every class",
+    **dict.fromkeys(("--epochs", "--min-steps"), "the training length is --set steps=N"),
+}
 
 
 def _is_image_data(path: Path) -> bool:

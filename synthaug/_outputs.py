@@ -31,11 +31,16 @@ def forget_outputs() -> None:
     _other_rank.clear()
 
 
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""The signals the CLI ends on as on SIGTERM, with its line and 128 + the signal (Windows has no SIGHUP)."""
+
+
 def stopped_text(signum: int) -> str:
-    """The line for SIGTERM (or Ctrl-C for any other ``signum``): ``terminated; no output was written``, or,
+    """The line for SIGINT (Ctrl-C: ``interrupted; ...``) or any other ``signum`` (SIGTERM, SIGHUP:
+    ``terminated; no output was written``), or,
     once :func:`note_written` recorded the output, that it was written and is complete; on a torchrun process
     other than rank 0 (:func:`note_other_rank`), that rank 0 reports the output."""
-    word = "terminated" if signum == signal.SIGTERM else "interrupted"
+    word = "interrupted" if signum == signal.SIGINT else "terminated"
     if len(_written) == 1:
         return f"{word}; the output {_written[0]} was written before the signal and is complete"
     if _written:

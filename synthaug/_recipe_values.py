@@ -80,6 +80,12 @@ def _baselines(value):
     return f"{repeated!r} is given more than once, got {value!r}" if repeated is not None else None
 
 
+def _judge(value):
+    from .images.evaluate import JUDGES
+
+    return None if value in JUDGES else f"must be one of {', '.join(map(repr, JUDGES))}, got {value!r}"
+
+
 def gates_problem(gates: dict, target: str) -> str | None:
     """Why ``gates`` cannot be ``share.gates`` (each measure's name and limit), or None."""
     from ._share_checks import gate_measures
@@ -131,6 +137,7 @@ VALUES = {
     "sample.n": _count(1, MAX_SAMPLE_ROWS), "sample.per_class": _per_class, "sample.ratio": _positive,
     "evaluate.seeds": _count(1), "evaluate.steps": _count(1), "evaluate.ratios": _ratios,
     "evaluate.baselines": _baselines, "evaluate.max_synthetic": _count(100),
+    "evaluate.n_pairs": _count(0), "evaluate.judge": _judge,
     "share.max_dcr_share": _limit("dcr_share"), "share.max_membership_auc": _limit("membership_auc"),
     "share.max_exact_copies": _count(0),
     "share.filter_close": _fraction, "share.holdout": _fraction, "share.n": _count(1, MAX_SAMPLE_ROWS),

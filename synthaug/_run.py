@@ -103,9 +103,9 @@ def load_images(data: dict) -> tuple[np.ndarray, np.ndarray]:
     return read_images(data_path(data))
 
 
-def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
+def split(x, y: np.ndarray, data: dict, seed: int, unit: str = "rows") -> dict[str, np.ndarray]:
     """Row indices: stratified test share; then ``rows_per_class`` for training (and, with
-    ``holdout``, a disjoint holdout of the same size) from the rest."""
+    ``holdout``, a disjoint holdout of the same size) from the rest. Errors count in ``unit``."""
     rows = np.arange(len(y))
     test_size = float(data.get("test_size", 0.3))
     _check_split(y, test_size, data.get("rows_per_class"))
@@ -120,7 +120,7 @@ def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
         out["train"] = rest
         return out
     holdout = data.get("holdout", True)
-    _check_rows_per_class(y[rest], per_class, holdout, "holdout" in data)
+    _check_rows_per_class(y[rest], per_class, holdout, "holdout" in data, unit)
     rng = np.random.default_rng(seed)
     picks = {"train": [], "holdout": []}
     for cls in np.unique(y):  # one shuffled draw per class
@@ -134,7 +134,8 @@ def split(x, y: np.ndarray, data: dict, seed: int) -> dict[str, np.ndarray]:
     return out
 
 
-def _check_rows_per_class(y_rest: np.ndarray, per_class: int, holdout: bool, holdout_set: bool) -> None:
+def _check_rows_per_class(y_rest: np.ndarray, per_class: int, holdout: bool, holdout_set: bool,
+                          unit: str = "rows") -> None:
     """A DataError naming the smallest class when it has fewer rows outside the test set than
     ``rows_per_class`` needs (twice that with a holdout), with the largest value that fits and the way
     to train on every row (``holdout_set``: the recipe sets data.holdout, which then goes too)."""
@@ -147,8 +148,8 @@ def _check_rows_per_class(y_rest: np.ndarray, per_class: int, holdout: bool, hol
     what = f"{need} needed ({per_class} to train on and {per_class} held out)" if holdout else f"{need} needed"
     lower = f"set data.rows_per_class to at most {fits}, or " if fits >= 1 else ""
     unset = "--set data.rows_per_class=null" + (" --set data.holdout=null" if holdout_set else "")
-    raise DataError(f"data.rows_per_class: class {plain(classes[smallest])!r} has {counts[smallest]} rows outside "
-                    f"the test set, {what}; {lower}remove it to train on every training row ({unset})")
+    raise DataError(f"data.rows_per_class: class {plain(classes[smallest])!r} has {counts[smallest]} {unit} outside "
+                    f"the test set, {what}; {lower}remove it to train on every training {unit[:-1]} ({unset})")
 
 
 def _check_split(y: np.ndarray, test_size: float, per_class) -> None:
@@ -255,7 +256,7 @@ DEFAULT_SAMPLE = {"ratio": 1.0}
 ``balance`` was when data.rows_per_class makes the classes equal)."""
 
 
-def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
+def check_against_data(recipe: dict, y_train: np.ndarray, unit: str = "rows") -> None:
     """Refuse, before training, a [sample] or [evaluate] value that only the training rows show to be
     wrong (a class the data has not got, a request for no rows, a ratio of no records); these failed
     after training. Messages name recipe keys (sample.per_class, evaluate.ratios)."""
@@ -263,7 +264,7 @@ def check_against_data(recipe: dict, y_train: np.ndarray) -> None:
     from .sampling import resolve_class_counts
 
     classes, counts = np.unique(y_train, return_counts=True)
-    resolve_class_counts(classes, counts, **recipe.get("sample", DEFAULT_SAMPLE))  # within run_recipe: sample.* keys
+    resolve_class_counts(classes, counts, **recipe.get("sample", DEFAULT_SAMPLE), unit=unit)  # in run_recipe: sample.*
     check_ratios_add_records(recipe.get("evaluate", {}).get("ratios", ()), len(y_train))  # evaluate.ratios: ...
 
 
@@ -346,8 +347,8 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> tuple[int
     from .images.evaluate import evaluate_images
 
     x, y = load_images(recipe["data"])
-    parts = split(x, y, {**recipe["data"], "holdout": False}, seed)  # no privacy measures: a holdout only took rows
-    check_against_data(recipe, y[parts["train"]])
+    parts = split(x, y, {**recipe["data"], "holdout": False}, seed, "images")  # no holdout: no privacy measures
+    check_against_data(recipe, y[parts["train"]], "images")
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
     model.fit(x[parts["train"]], y[parts["train"]])
     model.save(out / "model")
@@ -356,7 +357,8 @@ def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> tuple[int
     options = recipe.get("evaluate", {})
     report = evaluate_images((x[parts["train"]], y[parts["train"]]), (x[parts["test"]], y[parts["test"]]),
                              (x_syn, y_syn), seeds=options.get("seeds", 3), steps=options.get("steps", 500),
-                             random_state=seed, out_dir=out, verbose=not quiet)
+                             random_state=seed, out_dir=out, verbose=not quiet,
+                             **{key: options[key] for key in ("n_pairs", "judge") if key in options})
 
     def summary(output: Path) -> None:
         from ._cli_image import print_image_summary  # the lines `synthaug evaluate` prints for images

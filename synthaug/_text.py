@@ -17,10 +17,14 @@ _SURFACE: ContextVar[str] = ContextVar("surface", default=PYTHON)
 _COMMAND_OPTIONS: ContextVar[frozenset[str]] = ContextVar("command_options", default=frozenset())
 
 
-def closest_name(name: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``choices``, or an empty string."""
-    match = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.5)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+def closest_name(name: str, choices: Iterable) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` by their text, or an empty string; a
+    choice that is not text is shown as itself (``did you mean 1?`` for the integer class 1)."""
+    by_text: dict[str, object] = {}
+    for choice in choices:
+        by_text.setdefault(str(choice), choice)
+    match = difflib.get_close_matches(str(name), list(by_text), n=1, cutoff=0.5)
+    return f" (did you mean {plain(by_text[match[0]])!r}?)" if match else ""
 
 
 def column_hint(name: str, columns: Iterable, limit: int = 10) -> str:

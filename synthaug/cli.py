@@ -27,7 +27,7 @@ from rich.markup import escape
 from typer.core import TyperCommand
 
 from ._errors import SynthaugError
-from ._outputs import forget_outputs, stopped_text
+from ._outputs import ENDING_SIGNALS, forget_outputs, stopped_text
 from ._text import CLI, options_named_for
 
 app = typer.Typer(
@@ -110,40 +110,48 @@ class _Command(TyperCommand):
 
 
 class Terminated(BaseException):
-    """SIGTERM (kill, timeout, a scheduler, torchrun stopping its workers) raised in the main thread,
-    so an unfinished output's temporary file goes as on Ctrl-C (it was left behind: 47 MB of a
-    sample). A BaseException, as KeyboardInterrupt is, so no ``except Exception`` swallows it."""
+    """SIGTERM (kill, timeout, a scheduler, torchrun stopping its workers) or SIGHUP (the terminal or
+    ssh session closed) raised in the main thread, so an unfinished output's temporary file goes as on
+    Ctrl-C (it was left behind: 47 MB of a sample). A BaseException, as KeyboardInterrupt is, so no
+    ``except Exception`` swallows it. ``signum`` is the signal received."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = int(signum)
 
 
 @contextlib.contextmanager
 def sigterm_raises() -> Iterator[None]:
-    """Within it, SIGTERM raises :class:`Terminated` in this process (main thread only: Python runs
-    signal handlers there); the previous handler is restored after. A second SIGTERM while the first
-    unwinds is ignored, so the temporary files' removal is not cut short. A process forked meanwhile
-    (a DataLoader worker) that inherits the handler dies of the signal as it would have."""
+    """Within it, SIGTERM and SIGHUP (:data:`ENDING_SIGNALS`) raise :class:`Terminated` in this process
+    (main thread only: Python runs signal handlers there); the previous handlers are restored after.
+    Further signals while the first unwinds are ignored, so the temporary files' removal is not cut
+    short. A process forked meanwhile (a DataLoader worker) that inherits the handler dies of the
+    signal as it would have."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     pid = os.getpid()
 
-    def on_sigterm(signum, frame) -> None:
+    def on_signal(signum, frame) -> None:
         if os.getpid() != pid:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGTERM)
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
             return
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise Terminated
+        for each in ENDING_SIGNALS:
+            signal.signal(each, signal.SIG_IGN)
+        raise Terminated(signum)
 
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    previous = {signum: signal.signal(signum, on_signal) for signum in ENDING_SIGNALS}
     try:
         yield
     finally:  # None: a handler set outside Python, which signal.signal cannot restore
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
 def command(*args, **kwargs) -> Callable:
-    """``app.command`` that reports known errors as one line (exit 2), Ctrl-C as exit 130 and SIGTERM as
-    exit 143 (128 + the signal's number, as a shell reports a process it ended)."""
+    """``app.command`` that reports known errors as one line (exit 2), Ctrl-C as exit 130, SIGTERM as
+    exit 143 and SIGHUP as 129 (128 + the signal's number, as a shell reports a process it ended)."""
 
     def decorate(fn: Callable) -> Callable:
         options = frozenset(inspect.signature(fn).parameters)  # what param_name may call --epochs, not epochs
@@ -166,12 +174,20 @@ def command(*args, **kwargs) -> Callable:
                     raise fail(_os_error_text(exc)) from None
                 except KeyboardInterrupt:
                     raise fail(stopped_text(signal.SIGINT), code=130) from None
-                except Terminated:
-                    raise fail(stopped_text(signal.SIGTERM), code=128 + signal.SIGTERM) from None
+                except Terminated as exc:
+                    raise fail(stopped_text(exc.signum), code=128 + exc.signum) from None
 
+        kwargs.setdefault("help", help_text(fn.__doc__ or ""))
         return app.command(*args, cls=kwargs.pop("cls", _Command), **kwargs)(wrapper)
 
     return decorate
+
+
+def help_text(docstring: str) -> str:
+    """``docstring`` with each paragraph on one line: typer's rich help keeps a docstring's line breaks
+    and wraps the lines again at the terminal's width, so "an image model a folder" ended a line of its own."""
+    paragraphs = inspect.cleandoc(docstring).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
 
 
 def _not_fitted_errors() -> tuple[type[Exception], ...]:
@@ -196,8 +212,8 @@ def main() -> None:
         raise SystemExit(fail(f"{exc.format_message()} (see '{see}')").exit_code) from None
     except _aborts():  # Ctrl-C while click reads the arguments
         raise SystemExit(fail(stopped_text(signal.SIGINT), code=130).exit_code) from None
-    except Terminated:  # SIGTERM there
-        raise SystemExit(fail(stopped_text(signal.SIGTERM), code=128 + signal.SIGTERM).exit_code) from None
+    except Terminated as exc:  # SIGTERM or SIGHUP there
+        raise SystemExit(fail(stopped_text(exc.signum), code=128 + exc.signum).exit_code) from None
     raise SystemExit(code or 0)
 
 

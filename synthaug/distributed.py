@@ -28,6 +28,7 @@ import torch.distributed as dist
 from torch import nn
 
 from ._errors import DataError, SynthaugError
+from ._outputs import ENDING_SIGNALS
 from ._text import one_line
 
 TIMEOUT_ENV = "SYNTHAUG_DIST_TIMEOUT"
@@ -227,7 +228,7 @@ GRACE = 3.0  # seconds the main thread has to act on a signal itself before the 
 
 @contextlib.contextmanager
 def _signal_watchdog(grace: float = GRACE, exit_with: Callable[[int], None] | None = None) -> Iterator[None]:
-    """End this process on SIGTERM or SIGINT even while its main thread is blocked in a collective.
+    """End this process on SIGTERM, SIGHUP or SIGINT even while its main thread is blocked in a collective.
 
     Python runs signal handlers in the main thread between bytecodes, so a handler is not reached while
     the main thread waits inside gloo's C++ for a process that is gone or diverged: SIGTERM did nothing
@@ -261,7 +262,7 @@ def _signal_watchdog(grace: float = GRACE, exit_with: Callable[[int], None] | No
                 return
             if not data:
                 return
-            stopping = [n for n in data if n in (signal.SIGTERM, signal.SIGINT)]
+            stopping = [n for n in data if n in (*ENDING_SIGNALS, signal.SIGINT)]  # SIGTERM, SIGHUP, Ctrl-C
             if stopping and not done.wait(grace):
                 (exit_with or _exit_on_signal)(stopping[0])
 

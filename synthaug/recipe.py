@@ -22,7 +22,8 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "data": {"path": (str,), "dataset": (str,), "target": (str,), "test_size": (float,), "rows_per_class": (int,),
              "holdout": (bool,), "modality": (str,), "seed": (int,)},
     "sample": {"n": (int,), "per_class": (int, dict), "balance": (bool,), "ratio": (float, int)},
-    "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,), "max_synthetic": (int,)},
+    "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,), "max_synthetic": (int,),
+                 "n_pairs": (int,), "judge": (str,)},
     "share": {"max_dcr_share": (float, int), "max_membership_auc": (float, int), "max_exact_copies": (int,),
               "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,), "seeds": (int,)},
     "sha256": {key: (str,) for key in DIGESTED},  # "data.path" = the file's SHA-256 when a run read it
@@ -239,7 +240,8 @@ def _check_types(recipe: dict, where: Where) -> None:
     for table, keys in SCHEMA.items():
         for key, value in recipe.get(table, {}).items():
             if key not in keys:
-                raise DataError(f"{where(f'{table}.{key}')}: unknown key {table}.{key}{_suggest(table, key, keys)}")
+                raise DataError(f"{where(f'{table}.{key}')}: unknown key {table}.{key}{_suggest(table, key, keys)}; "
+                                f"[{table}] takes {', '.join(keys)}")
             allowed = keys[key] + ((int,) if float in keys[key] else ())
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 kinds = " or ".join(t.__name__ for t in keys[key])
@@ -249,7 +251,8 @@ def _check_types(recipe: dict, where: Where) -> None:
 # The names the CLI and Python give options whose recipe keys differ (--classifier-steps, --ratio, n_seeds).
 ALIASES = {"evaluate.classifier_steps": "evaluate.steps", "evaluate.ratio": "evaluate.ratios",
            "evaluate.n_seeds": "evaluate.seeds", "share.n_seeds": "share.seeds", "evaluate.seed": "data.seed",
-           "share.gate": "share.gates", "share.filter_quantile": "share.filter_close", "data.random_state": "data.seed"}
+           "share.gate": "share.gates", "share.filter_quantile": "share.filter_close", "data.random_state": "data.seed",
+           "evaluate.no_real_images": "evaluate.n_pairs = 0"}
 
 
 def _suggest(table: str, key: str, keys) -> str:
@@ -282,7 +285,9 @@ UNUSED = {
               "evaluate.ratios": "an image run mixes real and synthetic images by its own conditions",
               "evaluate.baselines": "an image run compares against albumentations, not SMOTE or ROS",
               "evaluate.max_synthetic": "an image run measures every synthetic image"},
-    "table": {"evaluate.steps": "it is the image evaluation's CNN training steps; tables train LR, RF and HGB"},
+    "table": {"evaluate.steps": "it is the image evaluation's CNN training steps; tables train LR, RF and HGB",
+              "evaluate.n_pairs": "it is the image report's strip of closest synthetic/training pairs",
+              "evaluate.judge": "it is the image evaluation's CAS judge"},
 }
 
 

@@ -30,6 +30,8 @@ def resolve_class_counts(
     per_class: Mapping | int | None = None,
     balance: bool = False,
     ratio: float | None = None,
+    *,
+    unit: str = "rows",
 ) -> np.ndarray:
     """Rows to generate per class (aligned with ``classes``) from exactly one request.
 
@@ -37,7 +39,8 @@ def resolve_class_counts(
     largest remainder so the total is exact; ``balance`` tops every class up to the largest;
     ``per_class`` maps class labels (or their string forms) to counts, or is one count for every class.
     A request for 0 rows in all is refused (a 0 for some classes beside positive counts is fine).
-    Errors name the arguments as the user spells them (:func:`synthaug._text.options_named_for`).
+    Errors name the arguments as the user spells them (:func:`synthaug._text.options_named_for`)
+    and count in ``unit`` ("images" for an image model).
     """
     given = [_name(key) for key, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
     given += [_name("balance")] if balance else []
@@ -46,14 +49,14 @@ def resolve_class_counts(
                         f"{_name('ratio')}" + (f"; got {', '.join(given)}" if given else ""))
     counts = np.asarray(class_counts, dtype=np.int64)
     if per_class is not None:
-        wanted = per_class_counts(classes, per_class)
+        wanted = per_class_counts(classes, per_class, unit=unit)
         if wanted.sum() == 0:  # wrote a header-only file, where n=0 is refused
-            raise DataError(f"{_name('per_class')} must ask for at least 1 row in all, got {per_class!r}")
+            raise DataError(f"{_name('per_class')} must ask for at least 1 {unit[:-1]} in all, got {per_class!r}")
         return wanted
     if balance:
         if counts.min() == counts.max():
-            raise DataError(f"{_name('balance')} must generate at least 1 row; every class already has "
-                            f"{int(counts[0])} training rows, so ask for {_name('n')}, {_name('per_class')} or "
+            raise DataError(f"{_name('balance')} must generate at least 1 {unit[:-1]}; every class already has "
+                            f"{int(counts[0])} training {unit}, so ask for {_name('n')}, {_name('per_class')} or "
                             f"{_name('ratio')}")
         return counts.max() - counts
     if ratio is not None:
@@ -61,15 +64,15 @@ def resolve_class_counts(
         if not 0 < ratio < np.inf:  # also NaN, which int() cannot take
             raise DataError(f"{_name('ratio')} must be a positive number, got {ratio}")
         if ratio * total > MAX_SAMPLE_ROWS:
-            raise DataError(f"{_name('ratio')} {ratio} of {total} training rows is more than {MAX_SAMPLE_ROWS} rows; "
-                            f"at most {MAX_SAMPLE_ROWS // total}")
+            raise DataError(f"{_name('ratio')} {ratio} of {total} training {unit} is more than "
+                            f"{MAX_SAMPLE_ROWS} {unit}; at most {MAX_SAMPLE_ROWS // total}")
         n = int(round(ratio * total))
         if n < 1:
-            raise DataError(f"{_name('ratio')} {ratio} of {total} training rows is 0 rows; ask for more")
+            raise DataError(f"{_name('ratio')} {ratio} of {total} training {unit} is 0 {unit}; ask for more")
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:  # 10.5 gave 10
-        raise DataError(f"{_name('n')} must be a whole number of rows >= 1, got {n!r}")
+        raise DataError(f"{_name('n')} must be a whole number of {unit} >= 1, got {n!r}")
     if n > MAX_SAMPLE_ROWS:
-        raise DataError(f"{_name('n')}: at most {MAX_SAMPLE_ROWS} rows can be generated, got {n!r}")
+        raise DataError(f"{_name('n')}: at most {MAX_SAMPLE_ROWS} {unit} can be generated, got {n!r}")
     return allocate(int(n), counts / counts.sum())
 
 
@@ -82,7 +85,7 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
+def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str = "rows") -> np.ndarray:
     """Rows per class (aligned with ``classes``) from ``per_class``: a count for every class, or labels
     (or their string forms) to whole counts >= 0; unknown or repeated classes are refused."""
     name = _name("per_class")
@@ -98,12 +101,12 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
         key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
         if key is None:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
-            raise DataError(f"{name}: unknown class {label!r}{closest_name(str(label), map(str, classes))}; "
+            raise DataError(f"{name}: unknown class {label!r}{closest_name(str(label), classes)}; "
                             f"classes are {known}")
         if not is_whole(count) or count < 0:  # 2.5 was cut to 2
             raise DataError(f"{name}: count for class {label!r} must be a whole number >= 0, got {count!r}")
         if count > MAX_SAMPLE_ROWS:  # int64 would overflow further on
-            raise DataError(f"{name}: count for class {label!r}: at most {MAX_SAMPLE_ROWS} rows can be generated, "
+            raise DataError(f"{name}: count for class {label!r}: at most {MAX_SAMPLE_ROWS} {unit} can be generated, "
                             f"got {count!r}")
         if lookup[key] in seen:
             raise DataError(f"{name}: class {plain(classes[lookup[key]])!r} is given twice (as {seen[lookup[key]]!r} "
@@ -111,7 +114,7 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int) -> np.ndarray:
         seen[lookup[key]] = label
         counts[lookup[key]] = int(count)
     if counts.sum() > MAX_SAMPLE_ROWS:
-        raise DataError(f"{name}: {int(counts.sum())} rows in all; at most {MAX_SAMPLE_ROWS} can be generated")
+        raise DataError(f"{name}: {int(counts.sum())} {unit} in all; at most {MAX_SAMPLE_ROWS} can be generated")
     return counts
 
 
@@ -141,11 +144,11 @@ def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) 
     return _label_chunks(counts, check_chunk_size(chunk_size), rng)
 
 
-def check_chunk_size(chunk_size: int) -> int:
+def check_chunk_size(chunk_size: int, unit: str = "rows") -> int:
     """``chunk_size`` as an int, or a DataError (0 looped forever); models check it before drawing
     their sampling seed, so a refused call does not use one up."""
     if not is_whole(chunk_size) or chunk_size < 1:
-        raise DataError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")
+        raise DataError(f"chunk_size must be a whole number of {unit} >= 1, got {chunk_size!r}")
     return int(chunk_size)
 
 

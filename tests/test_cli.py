@@ -696,11 +696,16 @@ def test_evaluate_help_quotes_the_api_defaults():
     assert f"CPU threads (default {defaults['n_jobs']})" in text
 
 
-def test_sigterm_removes_the_unfinished_output_and_exits_143(table_model, tmp_path):
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_sigterm_removes_the_unfinished_output_and_exits_143(table_model, tmp_path, name):
     # timeout, kill and schedulers send SIGTERM: it killed the process outright and left a 47 MB
-    # .y.csv.*.tmp beside the output (Ctrl-C was handled)
+    # .y.csv.*.tmp beside the output (Ctrl-C was handled); a closed terminal's SIGHUP ended it silently, exit 129
     import os
     import signal
+
+    signum = getattr(signal, name, None)
+    if signum is None:
+        pytest.skip(f"no {name} here")
     import subprocess
     import sys
     import time
@@ -715,11 +720,11 @@ def test_sigterm_removes_the_unfinished_output_and_exits_143(table_model, tmp_pa
         while not list(tmp_path.glob(".y.csv.*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert list(tmp_path.glob(".y.csv.*.tmp")), "no temporary file appeared"
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signum)
         _, stderr = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert proc.returncode == 143, stderr[-2000:]
+    assert proc.returncode == 128 + signum, stderr[-2000:]
     assert stderr.splitlines()[-1] == "error: terminated; no output was written"
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
@@ -975,3 +980,13 @@ def test_a_signal_after_samples_rename_says_the_file_is_complete(model, tmp_path
     assert result.output.strip().splitlines()[-1] == (f"error: terminated; the output {out} was written before the "
                                                       "signal and is complete")
     assert len(pd.read_csv(out)) == 5
+
+
+@pytest.mark.parametrize(("command", "sentence"), [
+    ("sample", "an image model a folder of PNGs (one subfolder per class, plus manifest.csv)"),
+    ("evaluate", "a small CNN trained on real, real + albumentations"),
+])
+def test_help_paragraphs_wrap_at_the_terminal_width_only(command, sentence):
+    """typer kept the docstring's line breaks and wrapped again: 'an image model a folder' / 'of PNGs'."""
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and sentence in result.output, result.output

@@ -419,3 +419,23 @@ def test_a_key_above_every_table_says_where_it_belongs(line, said, tmp_path):
     recipe.write_text(f'{line}\n[data]\ndataset = "sklearn:iris"\n')
     with pytest.raises(DataError, match=re.escape(f"{recipe}: {said}")):
         load_recipe(recipe)
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("evaluate.no_real_images=true", "unknown key evaluate.no_real_images (did you mean 'evaluate.n_pairs = 0'?); "
+                                     "[evaluate] takes seeds, ratios, baselines, steps, max_synthetic, n_pairs, judge"),
+    ("evaluate.n_pairs=-1", "evaluate.n_pairs: must be a whole number >= 0, got -1"),
+    ("evaluate.judge=test", "evaluate.judge: must be one of 'train', 'train+test', got 'test'"),
+])
+def test_an_image_recipes_evaluate_keys_are_checked_before_training(override, message, tmp_path):
+    digits = Path(__file__).parents[1] / "recipes" / "digits.toml"
+    result = CliRunner().invoke(app, ["run", str(digits), "--set", override, "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
+
+
+def test_a_table_recipe_refuses_the_image_evaluations_keys(tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:iris"\n[evaluate]\nn_pairs = 0\n')
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "evaluate.n_pairs is not used by a table recipe" in result.output, result.output

@@ -160,3 +160,14 @@ def test_a_signal_while_the_summary_prints_says_the_run_folder_is_complete(kind,
     assert result.output.strip().splitlines()[-1] == (f"error: terminated; the output {out} was written before the "
                                                       "signal and is complete")
     assert (out / ("card.json" if kind == "share-command" else "recipe.toml")).is_file()
+
+
+def test_an_image_run_takes_the_image_evaluations_n_pairs_and_judge(tmp_path):
+    """evaluate.n_pairs and evaluate.judge were unknown keys: a run's report.html always showed real
+    training images, which `synthaug evaluate --no-real-images` leaves out."""
+    result = invoke(DIGITS + "n_pairs = 0\njudge = \"train\"\n", tmp_path, "-q")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert "Closest pairs" not in (out / "report.html").read_text()
+    assert json.loads((out / "report.json").read_text())["quality"]["judge"]["measured_on"] == "test"
+    assert tomllib.loads((out / "recipe.toml").read_text())["evaluate"]["n_pairs"] == 0

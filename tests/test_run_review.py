@@ -307,3 +307,13 @@ def test_a_run_evaluates_with_the_kinds_the_model_was_given_and_infers_the_rest(
         kinds[name] = {m["column"]: m["kind"] for m in report["fidelity"]["marginals"]}
     assert kinds["given"] == {"x": "numeric", "zip": "categorical", "code": "categorical", "y": "categorical"}
     assert kinds["inferred"] == {"x": "numeric", "zip": "numeric", "code": "date", "y": "categorical"}
+
+
+def test_an_image_recipe_counts_images_not_rows(tmp_path):
+    """'data.rows_per_class: class 'crack line' has 8 rows outside the test set' for an image recipe."""
+    recipe = _write(tmp_path, DIGITS.replace("rows_per_class = 3", "rows_per_class = 500"))
+    result = run(recipe, tmp_path / "o")
+    one_line_error(result, "data.rows_per_class: class 8 has 122 images outside", tmp_path / "o")
+    assert "every training image" in " ".join(result.output.split())
+    recipe = _write(tmp_path, DIGITS + "[sample]\nratio = 0.0001\n")
+    one_line_error(run(recipe, tmp_path / "o"), "is 0 images; ask for more", tmp_path / "o")

@@ -241,8 +241,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         ratio = self.history_[-1].get("diversity") if self.history_ else None
         if ratio is not None and np.isfinite(ratio) and ratio < COLLAPSE_RATIO:
             warn(f"samples are much less varied than the training images (diversity ratio "
-                 f"{ratio:.2f} < {COLLAPSE_RATIO}): possible mode collapse; try more steps, "
-                 "augment_p=1 or loss='hinge'")
+                 f"{ratio:.2f} < {COLLAPSE_RATIO}): possible mode collapse; try {collapse_advice(self)}")
 
     # --------------------------------------------------------------- sample
     def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
@@ -262,8 +261,9 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         """``(x, y)`` chunks of at most ``chunk_size`` images; memory does not grow with N. An unfitted
         model or a bad request raises here, not at the first chunk."""
         check_is_fitted(self, "generator_")
-        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
-        chunk_size = check_chunk_size(chunk_size)
+        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio,
+                                      unit="images")
+        chunk_size = check_chunk_size(chunk_size, "images")
         seed = self._sample_seed(random_state)
         self.n_regenerated_ = 0
         rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
@@ -275,7 +275,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         """Write synthetic images to ``path``: an ``.npz`` (x, y) or a folder ``<class>/*.png`` with
         ``manifest.csv``; the output appears only when complete. Returns the image count."""
         check_is_fitted(self, "generator_")
-        total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
+        total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request, unit="images").sum())
         show = self.verbose if verbose is None else verbose
         empty = ((self.image_size_, self.image_size_, self.channels_), np.asarray(self.classes_))
         with ImageWriter(path, empty) as writer, progress_bar(total, "sampling", bool(show)) as bar:
@@ -341,6 +341,16 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
 
 @torch.no_grad()
+def collapse_advice(model: ImageCGAN) -> str:
+    """What to try against mode collapse: more steps, and augment_p=1 / loss='hinge' unless already set."""
+    tips = [f"more steps (steps={model.steps} now)"]
+    if model.augment_p != 1:
+        tips.append("augment_p=1")
+    if model.loss != "hinge":
+        tips.append("loss='hinge'")
+    return tips[0] if len(tips) == 1 else ", ".join(tips[:-1]) + " or " + tips[-1]
+
+
 def generate_images(G: Generator, codes: np.ndarray, gen: torch.Generator, batch: int = 1024,
                     truncation: float | None = None) -> np.ndarray:
     """Run ``G`` (in eval mode) on class codes in batches; uint8 (N, S, S, C)."""

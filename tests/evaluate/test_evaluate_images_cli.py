@@ -45,6 +45,9 @@ def test_a_single_synthetic_image_is_evaluated_without_a_frechet_distance(tmp_pa
     assert "diversity ratio n/a" in " ".join(result.output.split())
     quality = json.loads((tmp_path / "out" / "report.json").read_text())["quality"]
     assert quality["frechet_synthetic_test"] is None and quality["diversity_ratio"] is None
+    # the summary printed no Fréchet distance, which report.json and report.html have
+    shown = f"Fréchet distance synthetic vs test n/a (real train vs test {quality['frechet_train_test']:.3f}); "
+    assert shown in " ".join(result.output.split()), result.output
 
 
 def _image_sets(tmp_path):

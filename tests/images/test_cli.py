@@ -217,8 +217,18 @@ def test_target_is_refused_for_images(image_folder, tmp_path):
     result = runner.invoke(app, ["fit", str(image_folder), "--target", "label", "-o", str(tmp_path / "m"), *SET, "-q"])
     assert result.exit_code == 2 and not (tmp_path / "m").exists(), result.output
     assert " ".join(result.output.split()) == (
-        "error: --target: a table option; for images, labels come from the class folders or the .npz's y, "
-        "and the training length is --set steps=N")
+        "error: --target: a table option; for images, labels come from the class folders or the .npz's y")
+
+
+@pytest.mark.parametrize(("option", "reason"), [
+    (["--strategy", "per-class"], "--strategy: a table option; for images, one conditional model learns every class"),
+    (["--min-steps", "5", "--keep", "a"], "--keep, --min-steps: table options; for images, labels come from the "
+                                          "class folders or the .npz's y, and the training length is --set steps=N"),
+])
+def test_a_refused_table_option_is_told_what_images_have_instead(image_folder, tmp_path, option, reason):
+    """--strategy per-class was told where labels come from and the training length, not what was wrong."""
+    result = runner.invoke(app, ["fit", str(image_folder), *option, "-o", str(tmp_path / "m"), *SET, "-q"])
+    assert result.exit_code == 2 and " ".join(result.output.split()) == f"error: {reason}", result.output
 
 
 def test_sample_replaces_an_earlier_sample_folder_but_an_npz_file_only_with_overwrite(tmp_path, images):

@@ -95,7 +95,7 @@ def test_write_sample_npz(fitted, tmp_path):
     model.write_sample(tmp_path / "s.npz", balance=False, n=6, random_state=0)
     with np.load(tmp_path / "s.npz", allow_pickle=False) as data:
         assert data["x"].shape == (6, 8, 8, 1) and len(data["y"]) == 6
-    with pytest.raises(DataError, match="must ask for at least 1 row in all"):  # was an empty .npz
+    with pytest.raises(DataError, match="must ask for at least 1 image in all"):  # was an empty .npz
         model.write_sample(tmp_path / "e.npz", per_class={model.classes_[0]: 0}, random_state=0)
     assert not (tmp_path / "e.npz").exists()
 
@@ -113,7 +113,7 @@ def test_iter_sample_checks_the_model_and_the_request_when_called(fitted):
     with pytest.raises(DataError, match="^ask for exactly one of n, per_class, balance or ratio; got n, balance$"):
         fitted[0].iter_sample(10, balance=True)
     for bad in (0, 2.5):  # 2.5 was taken as 2; both are checked at the call, not at the first chunk
-        with pytest.raises(DataError, match=r"^chunk_size must be a whole number of rows >= 1"):
+        with pytest.raises(DataError, match=r"^chunk_size must be a whole number of images >= 1"):
             fitted[0].iter_sample(10, chunk_size=bad)
 
 
@@ -284,9 +284,9 @@ def test_sampling_nothing_is_refused_as_n_0_is(fitted):
     # per_class={first: 0} gave empty arrays, where n=0 was refused
     model, _ = fitted
     first = model.classes_[0]
-    with pytest.raises(DataError, match=r"^per_class must ask for at least 1 row in all"):
+    with pytest.raises(DataError, match=r"^per_class must ask for at least 1 image in all"):
         model.sample(per_class={first: 0}, random_state=0)
-    with pytest.raises(DataError, match=r"^n must be a whole number of rows >= 1, got 0"):
+    with pytest.raises(DataError, match=r"^n must be a whole number of images >= 1, got 0"):
         model.sample(n=0, random_state=0)
 
 
@@ -319,3 +319,29 @@ def test_the_progress_bar_ends_with_the_final_diversity(images, monkeypatch):
     checks = [h["diversity"] for h in model.history_ if "diversity" in h]
     assert len(checks) == 2 and f"{checks[0]:.2f}" != f"{checks[1]:.2f}"  # step 4's and the final one
     assert statuses[-1].endswith(f"diversity {checks[1]:.2f}")
+
+
+@pytest.mark.parametrize(("params", "tips"), [
+    ({}, []),
+    ({"augment_p": 0.5, "loss": "wgan-gp"}, ["augment_p=1", "loss='hinge'"]),
+])
+def test_collapse_warning_suggests_only_settings_the_model_lacks(params, tips):
+    model = ImageCGAN(steps=40, **params)
+    model.history_ = [{"step": 40, "diversity": 0.1}]
+    with pytest.warns(synthaug.SynthaugWarning, match="possible mode collapse") as caught:
+        model._warn_if_collapsed()
+    message = str(caught[0].message)
+    assert "more steps (steps=40 now)" in message
+    for tip in ("augment_p=1", "loss='hinge'"):
+        assert (tip in message) == (tip in tips)
+
+
+@pytest.mark.parametrize(("request_", "message"), [
+    ({"n": 0}, "n must be a whole number of images >= 1, got 0"),
+    ({"balance": True}, "balance must generate at least 1 image; every class already has 6 training images"),
+    ({"per_class": {"a": 0}}, "per_class must ask for at least 1 image in all"),
+])
+def test_an_image_model_counts_its_requests_in_images(fitted, request_, message):
+    """An image model's refusals said 'rows' ("every class already has 12 training rows")."""
+    with pytest.raises(DataError, match=message):
+        fitted[0].sample(**request_)

@@ -32,6 +32,12 @@ def test_unknown_class_is_named():
         resolve_class_counts(CLASSES, COUNTS, per_class={">50k": 3})
 
 
+def test_an_unknown_integer_class_is_suggested_as_an_integer():
+    """per_class={11: 2} on classes 0, 1, 2 said "did you mean '1'?", quoting the integer as text."""
+    with pytest.raises(DataError, match=r"unknown class 11 \(did you mean 1\?\); classes are 0, 1, 2$"):
+        resolve_class_counts(np.array([0, 1, 2]), [5, 5, 5], per_class={11: 2})
+
+
 def test_parse_per_class():
     assert parse_per_class("A=100, B=5") == {"A": 100, "B": 5}
     assert parse_per_class("a=b=2") == {"a=b": 2}

@@ -31,14 +31,11 @@ from ._cli_options import (
 )
 from ._errors import DataError
 from ._outputs import note_written
+from ._paths import is_image_input
 from .cli import command, console, err_console
 from .evaluate.defaults import BASELINES, MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 
 _TABLE = {"exists": True, "readable": True}  # a table file, or an image folder / .npz
-
-
-def _is_images(path: Path) -> bool:
-    return path.is_dir() or path.suffix.lower() == ".npz"
 
 
 class Judge(str, Enum):
@@ -135,7 +132,7 @@ def evaluate_command(
     real, real + albumentations, real + synthetic (+ albumentations) and synthetic images.
     """
     _check_folders({"train": train, "test": test, "synthetic": synthetic, "holdout": holdout})
-    if any(_is_images(p) for p in (train, test, synthetic)):
+    if any(is_image_input(p) for p in (train, test, synthetic)):
         from ._cli_image import evaluate_images_cli
 
         given = (("--target", target), ("--holdout", holdout), ("--ratio", ratio), ("--drop", drop),

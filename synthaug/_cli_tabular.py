@@ -99,12 +99,12 @@ def fit(
     quiet: Quiet = False,
 ) -> None:
     """Train a class-conditional GAN on DATA and write a model directory."""
-    from ._paths import check_exists, check_table_file
+    from ._paths import check_exists, check_table_file, is_image_input
     from .persist import check_model_path
 
     check_exists(data)  # before its kind decides the modality: a misspelt folder asked for --target
     check_model_path(output)  # before training, not after it (and before importing torch: ~5 s)
-    if modality == Modality.image or (modality == Modality.auto and _is_image_data(data)):
+    if modality == Modality.image or (modality == Modality.auto and is_image_input(data)):
         from ._cli_image import fit_images
 
         _check_image_fit({"--target": target, "--categorical": categorical, "--continuous": continuous,
@@ -188,12 +188,6 @@ _IMAGE_INSTEAD = {  # what an image fit has instead of each table option
     "--strategy": "one conditional model learns every class",
     **dict.fromkeys(("--epochs", "--min-steps"), "the training length is --set steps=N"),
 }
-
-
-def _is_image_data(path: Path) -> bool:
-    """A folder or an .npz; a .npy too, which the image reader refuses with how to save an .npz (as a
-    table it was asked for --target)."""
-    return path.is_dir() or path.suffix.lower() in (".npz", ".npy")
 
 
 @command("sample")

@@ -268,6 +268,12 @@ def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refus
     return path
 
 
+def is_image_input(path: Path) -> bool:
+    """Whether ``fit`` or ``evaluate`` reads ``path`` as images: a folder or an .npz; a .npy too, which the
+    image reader refuses with how to save an .npz (as a table it was asked for --target)."""
+    return path.is_dir() or path.suffix.lower() in (".npz", ".npy")
+
+
 OS_METADATA = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 """Files a file browser leaves in any folder it shows (and ``._*``): an output replaces them unasked."""
 OS_FOLDERS = frozenset({"__MACOSX"})

@@ -92,7 +92,9 @@ def check_target(frame: pd.DataFrame, target: str) -> None:
         raise DataError(f"data.target: column {target!r} has {n_missing} missing value(s); drop or fill them")
 
 
-def load_images(data: dict) -> tuple[np.ndarray, np.ndarray]:
+def load_images(data: dict, model: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The recipe's images, a folder's read at the model's ``image_size`` and ``channels`` when it sets them
+    (read at another size, the model would resize them a second time)."""
     if data.get("dataset") == "sklearn:digits":
         from sklearn.datasets import load_digits
 
@@ -100,7 +102,7 @@ def load_images(data: dict) -> tuple[np.ndarray, np.ndarray]:
         return np.round(digits.images * 255 / 16).astype(np.uint8), digits.target
     from .images.folder import read_images
 
-    return read_images(data_path(data))
+    return read_images(data_path(data), model.get("image_size"), model.get("channels", "auto"))
 
 
 def split(x, y: np.ndarray, data: dict, seed: int, unit: str = "rows") -> dict[str, np.ndarray]:
@@ -346,7 +348,7 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
 def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> tuple[int, Summary]:
     from .images.evaluate import evaluate_images
 
-    x, y = load_images(recipe["data"])
+    x, y = load_images(recipe["data"], recipe.get("model", {}))
     parts = split(x, y, {**recipe["data"], "holdout": False}, seed, "images")  # no holdout: no privacy measures
     check_against_data(recipe, y[parts["train"]], "images")
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)

@@ -7,7 +7,9 @@ floats in 0..1 are converted; anything else is a DataError naming where the arra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import torch
@@ -164,13 +166,27 @@ def size_choice() -> str:
                                        "set model.image_size = N") + f" ({MIN_SIZE} to {MAX_SIZE})"
 
 
+_SIZE_IS_CHOSEN = ContextVar("size_is_chosen", default=True)
+
+
+@contextmanager
+def size_set_elsewhere() -> Iterator[None]:
+    """Within it, a resize warning does not end with :func:`size_choice`: for reading whose size the
+    user does not choose there (evaluate brings its sets to the training images' size)."""
+    token = _SIZE_IS_CHOSEN.set(False)
+    try:
+        yield
+    finally:
+        _SIZE_IS_CHOSEN.reset(token)
+
+
 def warn_conversions(source: str, shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
                      n_channels: int, chosen: bool) -> None:
     """One warning, naming ``source``, on what reading did to the images (:func:`conversion_summary`);
     ending with :func:`size_choice` when the size was ``chosen`` by :func:`default_size` and changed some."""
     summary = conversion_summary(shapes, colour, gray, size, n_channels)
     if summary:
-        resized = chosen and bool(np.any(shapes != size))
+        resized = chosen and _SIZE_IS_CHOSEN.get() and bool(np.any(shapes != size))
         warn(f"{source}: {summary}" + (f"; {size_choice()}" if resized else ""))
 
 

@@ -26,7 +26,7 @@ from .._paths import atomic_path, report_folder
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, quoted
-from .arrays import check_labels, convert_channels, prepare_images, resize_batch
+from .arrays import check_labels, convert_channels, prepare_images, resize_batch, size_set_elsewhere
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
 from .folder import read_images
 from .grid import image_grid
@@ -218,7 +218,8 @@ def check_settings(*, seeds, steps, batch_size, real_share, judge, n_pairs, grid
 
 def load_sets(train, test, synthetic):
     """Read the three sets, bring them to the training images' size and channels, and code labels."""
-    x_tr, l_tr = _read(train, "train", None, "auto")
+    with size_set_elsewhere():  # the training images' size decides; evaluate has no option for it
+        x_tr, l_tr = _read(train, "train", None, "auto")
     size, n_channels = x_tr.shape[1], x_tr.shape[-1]
     channels = "gray" if n_channels == 1 else "rgb"
     x_te, l_te = _read(test, "test", size, channels)

@@ -137,3 +137,39 @@ def test_macos_zip_residue_is_skipped_silently(tmp_path):
         warnings.simplefilter("error")  # it was read as a class, with a warning
         x, labels = read_images(root)
     assert sorted(labels) == ["a", "a", "b", "b"] and len(x) == 4
+
+
+def test_evaluate_reads_its_training_images_without_advice_it_cannot_act_on(tmp_path):
+    """evaluate brings every set to the training images' size and has no option for it: its resize
+    warning does not tell the user to choose a size."""
+    from synthaug.images.evaluate import load_sets
+
+    root = _folder(tmp_path / "data", [16, 8])
+    with pytest.warns(SynthaugWarning) as record:
+        (x_tr, _), *_ = load_sets(root, root, root)
+    assert x_tr.shape[1] == 8
+    messages = [str(w.message) for w in record]
+    assert f"{root}: 2 of 4 images resized to 8x8" in messages
+    assert not [m for m in messages if "to choose" in m]
+
+
+def test_a_recipe_reads_its_folder_at_the_models_image_size_once(tmp_path):
+    """A recipe's model.image_size reads the folder at that size (read at the automatic size first, the
+    model resized every image a second time)."""
+    from synthaug._run import load_images
+
+    root = _folder(tmp_path / "data", [16, 8])
+    with pytest.warns(SynthaugWarning, match="4 of 4 images resized to 12x12; 4 grayscale images converted to RGB$"):
+        x, y = load_images({"path": str(root)}, {"image_size": 12, "channels": "rgb"})
+    assert x.shape == (4, 12, 12, 3) and sorted(y) == ["a", "a", "b", "b"]
+
+
+def test_evaluate_given_only_npy_files_says_how_to_save_an_npz(tmp_path):
+    """Every input a .npy: evaluate took them for tables and asked for --target."""
+    np.save(tmp_path / "plain.npy", np.zeros((4, 8, 8), np.uint8))
+    npy = str(tmp_path / "plain.npy")
+    result = runner.invoke(app, ["evaluate", "--train", npy, "--test", npy, "--synthetic", npy,
+                                 "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "plain.npy: a .npy holds one array; save images and labels together with np.savez(" in result.output
+    assert not (tmp_path / "out").exists()

@@ -152,15 +152,26 @@ MIN_SHOWN_ROWS = 5
 """A value is quoted in a message only when at least this many rows hold it (never one record's)."""
 
 
+def in_python() -> bool:
+    """Whether messages are for Python callers (not the command line or a recipe)."""
+    return _SURFACE.get() == PYTHON
+
+
+def data_row(position: int) -> str:
+    """Where a row is, as the user finds it: ``data row 11`` of a file (counted from 1 after the header)
+    on the command line and in recipes; ``.iloc[10]`` of the table passed in Python."""
+    return f".iloc[{position}]" if in_python() else f"data row {position + 1}"
+
+
 def stray_example(values, stray: np.ndarray) -> str:
     """Where the ``stray`` values of the Series ``values`` are: ``e.g. 'TBD' in 5 rows`` when the
     commonest is held by :data:`MIN_SHOWN_ROWS` rows or more (a placeholder, not one record's
-    text), else ``first at data row 43`` (1-based position in ``values``)."""
+    text), else ``first at data row 43`` (:func:`data_row` of its position in ``values``)."""
     counts = values[stray].value_counts()
     if len(counts) and counts.iloc[0] >= MIN_SHOWN_ROWS:
         example = str(counts.index[0])
         return f"e.g. {example if len(example) <= 30 else example[:27] + '...'!r} in {int(counts.iloc[0])} rows"
-    return f"first at data row {int(np.flatnonzero(stray)[0]) + 1}"
+    return f"first at {data_row(int(np.flatnonzero(stray)[0]))}"
 
 
 def epsilon_text(value: float) -> str:

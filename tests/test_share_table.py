@@ -80,7 +80,7 @@ def test_a_stray_value_is_numbered_by_its_row_in_the_users_file(tmp_path):
     frame["x"] = frame["x"].astype(str)
     frame.loc[10, "x"] = "?"
     message = refused(frame, tmp_path)
-    assert "(first at data row 11: '?')" in message
+    assert "(first at .iloc[10]: '?')" in message  # share(frame) in Python: the frame's row; the CLI: the file's
 
 
 def test_the_column_kinds_given_are_the_ones_share_checks(tmp_path):

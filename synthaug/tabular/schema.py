@@ -161,8 +161,10 @@ def _check_supported(col: pd.Series, name: str) -> None:
     if _is_numeric(col):
         infinite = np.isinf(col.to_numpy(dtype=float, na_value=np.nan))
         if infinite.any():  # it became an infinite knot and bound: a codec that decodes to inf or NaN
-            raise DataError(f"column {name!r} has {int(infinite.sum())} infinite value(s) (first at data row "
-                            f"{int(np.flatnonzero(infinite)[0]) + 1}); replace them, e.g. by missing values")
+            raise DataError(f"column {name!r} has {int(infinite.sum())} infinite value(s) (first at "
+                            f"{_text.data_row(int(np.flatnonzero(infinite)[0]))}); replace them, e.g. by missing "
+                            "values" + (" (X.replace([np.inf, -np.inf], np.nan))" if _text.in_python() else "")
+                            + f", or leave the column out: {_text.columns_option('drop', [name])}")
     try:
         col.nunique()
     except TypeError:
@@ -350,8 +352,8 @@ def _warn_future_years(values: pd.Series, name: str, unique: pd.Series) -> None:
 
 
 def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None) -> None:
-    """A DataError naming the column, how many of its values are not numbers and the first's data row
-    (1-based among all rows, empty cells included), quoting it when :func:`_quotable`."""
+    """A DataError naming the column, how many of its values are not numbers and where the first is
+    (:func:`~synthaug._text.data_row`, empty cells included), quoting it when :func:`_quotable`."""
     bad = _not_numbers(col) if bad is None else bad
     if not bad.any():
         return
@@ -359,18 +361,24 @@ def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None)
     first = col.iloc[where]
     shown = f": {str(first)!r}" if _quotable(col[bad], first) else ""
     said = (f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
-            f"(first at data row {where + 1}{shown})")
+            f"(first at {_text.data_row(where)}{shown})")
     if looks_formatted(col, bad):
         raise DataError(f"{said}; they look like {FORMATTED}: {CONVERT}")
     raise DataError(f"{said}; make such cells empty if they mean missing, fix them if they are typos, or make it "
                     f"categorical: {_text.columns_option('categorical', [name])}")
 
 
+MISSING_MARKERS = frozenset({"?", "-", "--", ".", "n/a", "na", "nan", "none", "null", "nil", "#n/a", "missing",
+                             "unknown"})
+"""Texts that mean "no value" (case aside): a message may quote one even when a single row holds it."""
+
+
 def _quotable(stray: pd.Series, value) -> bool:
-    """Whether a message may quote ``value`` of the ``stray`` values: a short token (:func:`is_token`:
-    ``?``, ``n/a``, a space), too short to be a record's text, or one at least
-    :data:`~synthaug._text.MIN_SHOWN_ROWS` rows hold (a placeholder)."""
-    return bool(is_token(pd.Series([str(value)]))[0]) or int((stray == value).sum()) >= _text.MIN_SHOWN_ROWS
+    """Whether a message may quote ``value`` of the ``stray`` values: a marker of a missing value
+    (:data:`MISSING_MARKERS`, or only whitespace), or one at least :data:`~synthaug._text.MIN_SHOWN_ROWS`
+    rows hold (a placeholder). A short text one row holds ('POS', 'HIV+') is that record's value."""
+    text = str(value).strip().lower()
+    return text in MISSING_MARKERS or not text or int((stray == value).sum()) >= _text.MIN_SHOWN_ROWS
 
 
 def is_token(text: pd.Series) -> np.ndarray:

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from synthaug import DataError, SynthaugWarning
+from synthaug._text import CLI, options_named_for
 from synthaug.tabular.schema import infer_schema
 
 
@@ -80,8 +81,8 @@ def test_unknown_override_column_suggests_the_closest():
 
 def test_numeric_column_with_a_stray_string_names_column_and_row():
     values = [str(v) for v in range(40)]
-    values[17] = "n/a?"
-    with pytest.raises(DataError, match=r"column 'amount' is numeric but 1 value\(s\).*data row 18: 'n/a\?'\)"):
+    values[17] = "N/A"
+    with pytest.raises(DataError, match=r"column 'amount' is numeric but 1 value\(s\).*\.iloc\[17\]: 'N/A'\)"):
         infer_schema(pd.DataFrame({"amount": values}))
 
 
@@ -93,10 +94,10 @@ def test_a_stray_string_after_empty_cells_is_at_its_own_data_row_and_quoted():
     with pytest.raises(DataError) as info:
         infer_schema(pd.DataFrame({"lab": values}))
     said = str(info.value)
-    assert "1 value(s) are not numbers (first at data row 50: '?'); make such cells empty if they mean missing" \
+    assert "1 value(s) are not numbers (first at .iloc[49]: '?'); make such cells empty if they mean missing" \
         in said, said
     forced = pd.DataFrame({"lab": values, "x": np.arange(60) % 7})
-    with pytest.raises(DataError, match=r"data row 50: '\?'\)"):
+    with pytest.raises(DataError, match=r"data row 50: '\?'\)"), options_named_for(CLI):  # a file's row
         infer_schema(forced, continuous=["lab"])
 
 
@@ -149,7 +150,7 @@ def test_numbers_written_with_currency_or_thousands_separators_are_named_as_such
         assert line.endswith("convert them to plain numbers (3068.22 for $3,068.22, 12 for 12%)"), line
     assert not any("identifier-like" in text for text in said)  # '--keep' would not help them
     with pytest.raises(DataError, match=r"column 'usd' is numeric but 120 value\(s\) are not numbers \(first at "
-                                        r"data row 1\); they look like numbers written with currency"):
+                                        r"\.iloc\[0\]\); they look like numbers written with currency"):
         infer_schema(frame, continuous=["usd"])
 
 
@@ -168,7 +169,7 @@ def test_text_that_is_not_formatted_numbers_gets_no_such_advice(values):
 def test_a_long_stray_value_held_by_one_row_is_not_quoted():
     values = [str(v) for v in range(40)]
     values[5] = "Ola Nordmann"
-    with pytest.raises(DataError, match=r"\(first at data row 6\); ") as info:
+    with pytest.raises(DataError, match=r"\(first at \.iloc\[5\]\); ") as info:
         infer_schema(pd.DataFrame({"amount": values}))
     assert "Ola" not in str(info.value)
 
@@ -203,7 +204,9 @@ def test_an_infinite_number_is_a_data_error_naming_the_column(mixed_table):
     """It used to become an infinite knot and upper bound of the column's codec."""
     frame = mixed_table.drop(columns="label").astype({"age": "Int64"})
     frame.loc[3, "score"] = -np.inf
-    with pytest.raises(DataError, match=r"column 'score' has 1 infinite value\(s\) \(first at data row 4\)"):
+    with pytest.raises(DataError, match=r"column 'score' has 1 infinite value\(s\) \(first at \.iloc\[3\]\); replace them, e.g. by "
+                       r"missing values \(X\.replace\(\[np\.inf, -np\.inf\], np\.nan\)\), or leave the column "
+                       r"out: drop=\['score'\]$"):
         infer_schema(frame)
     assert kinds(frame.assign(score=0.5 * np.arange(len(frame))))[0]["age"] == "integer"  # Int64 is fine
 
@@ -257,7 +260,7 @@ def test_a_stray_value_held_by_few_rows_is_not_quoted():
     with pytest.warns(SynthaugWarning) as caught:
         kinds(pd.DataFrame({"due": due, "x": np.arange(100) % 7}))
     said = " ".join(str(w.message) for w in caught)
-    assert "1 of 100 value(s) are not dates (first at data row 43)" in said and "Ola" not in said
+    assert "1 of 100 value(s) are not dates (first at .iloc[42])" in said and "Ola" not in said
 
 
 @pytest.mark.parametrize("values", [
@@ -328,3 +331,16 @@ def test_two_digit_years_read_as_future_dates_warn():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert kinds(pd.DataFrame({"dob": text}))[0] == {"dob": "datetime"}
+
+
+def test_a_short_value_one_row_holds_is_not_quoted_but_a_missing_marker_is():
+    """'POS' in one row of a lab column is that patient's result; only texts that mean 'no value' (or
+    that 5 rows hold) are quoted. Python callers get the row as .iloc, the command line as a file's row."""
+    values = [str(v) for v in range(60)]
+    values[7] = "POS"
+    with pytest.raises(DataError) as info:
+        infer_schema(pd.DataFrame({"hiv": values}))
+    assert "(first at .iloc[7]);" in str(info.value) and "POS" not in str(info.value)
+    values[7] = " n/a "
+    with pytest.raises(DataError, match=r"\(first at data row 8: ' n/a '\);"), options_named_for(CLI):
+        infer_schema(pd.DataFrame({"hiv": values}))

@@ -131,7 +131,10 @@ def evaluate_command(
     Image inputs (class-subfolder trees or .npz) get the image evaluation: a small CNN trained on
     real, real + albumentations, real + synthetic (+ albumentations) and synthetic images.
     """
+    from .evaluate.report import check_report_dir
+
     _check_folders({"train": train, "test": test, "synthetic": synthetic, "holdout": holdout})
+    check_report_dir(out)  # before the evaluation (tables and images), not after it
     if any(is_image_input(p) for p in (train, test, synthetic)):
         from ._cli_image import evaluate_images_cli
 
@@ -159,10 +162,8 @@ def evaluate_command(
     if target is None:
         raise DataError("--target: the class column is required for tables")
     from .evaluate import evaluate, write_report
-    from .evaluate.report import check_report_dir
     from .io import read_tables
 
-    check_report_dir(out)  # before the evaluation, not after it
     options = {"n_seeds": seeds, "ratios": tuple(numbers("--ratio", ratio)) if ratio else None, "n_jobs": jobs,
                "max_synthetic": max_synthetic, "drop": column_names(drop) or None,
                "categorical": column_names(categorical) or None, "continuous": column_names(continuous) or None,

@@ -183,6 +183,8 @@ def check_can_create(folder: Path) -> None:
     """A DataError naming ``folder`` unless an entry can be made in it, or in its nearest existing parent
     when it does not exist yet: a probe folder is made there and removed at once (as root, os.access says
     yes even where sysfs or a read-only mount will refuse)."""
+    if folder.is_symlink() and not folder.exists():  # mkdir there fails with a puzzling 'File exists'
+        raise DataError(f"{folder}: a symbolic link to {os.readlink(folder)!r}, which does not exist")
     base = next((p for p in (folder, *folder.parents) if p.exists()), None)
     if base is None or not base.is_dir():
         return  # a file on the way: the callers name it

@@ -160,9 +160,9 @@ def default_size(shapes: Sequence[tuple[int, int]]) -> int:
 
 def size_choice() -> str:
     """How to train at another size than :func:`default_size`'s, as the user spells options
-    (:func:`synthaug._text.option_name`): the fit command's ``--set``, ImageCGAN's argument, or
-    the recipe key; each names the model, as evaluate reads its training images this way too."""
-    return "to choose, " + option_name("set ImageCGAN's image_size=N", "fit with --set image_size=N",
+    (:func:`synthaug._text.option_name`): the fit command's ``--set``, the argument ImageCGAN and
+    read_images both take, or the recipe key."""
+    return "to choose, " + option_name("pass image_size=N", "fit with --set image_size=N",
                                        "set model.image_size = N") + f" ({MIN_SIZE} to {MAX_SIZE})"
 
 

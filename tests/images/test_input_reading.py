@@ -39,7 +39,7 @@ def test_a_folder_of_tied_sizes_trains_at_the_smaller_and_says_how_to_choose(tmp
         x, _ = read_images(root)
     assert x.shape == (4, 8, 8, 1)
     assert [str(w.message) for w in record] == [
-        f"{root}: 2 of 4 images resized to 8x8; to choose, set ImageCGAN's image_size=N (8 to 64)"]
+        f"{root}: 2 of 4 images resized to 8x8; to choose, pass image_size=N (8 to 64)"]
 
 
 def test_the_way_to_choose_is_spelt_for_the_command_line_and_recipes_and_absent_when_chosen(tmp_path):
@@ -67,7 +67,7 @@ def test_a_resized_npz_or_array_warns_as_a_folder_does(tmp_path, shape, size, su
     with pytest.warns(SynthaugWarning) as record:
         images, _ = read_images(path)
     assert images.shape == (4, size, size, 1)
-    assert [str(w.message) for w in record] == [f"{path}: {summary}; to choose, set ImageCGAN's image_size=N (8 to 64)"]
+    assert [str(w.message) for w in record] == [f"{path}: {summary}; to choose, pass image_size=N (8 to 64)"]
     with pytest.warns(SynthaugWarning, match=rf"^X: {summary.replace('(', '[(]').replace(')', '[)]')}; to choose"):
         prepare_images(x, source="X")
 
@@ -173,3 +173,17 @@ def test_evaluate_given_only_npy_files_says_how_to_save_an_npz(tmp_path):
     assert result.exit_code == 2
     assert "plain.npy: a .npy holds one array; save images and labels together with np.savez(" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_an_image_evaluation_refuses_an_unwritable_output_before_any_work(tmp_path):
+    """-o was checked only on the table path: an image evaluation trained every classifier first."""
+    root = _folder(tmp_path / "data", [8, 8])
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    for out, said in ((blocker / "sub", "is a file"), (dangling, "a symbolic link to")):
+        result = runner.invoke(app, ["evaluate", "--train", str(root), "--test", str(root), "--synthetic", str(root),
+                                     "-o", str(out), "--seeds", "1", "--classifier-steps", "1"])
+        assert result.exit_code == 2 and said in result.output, result.output
+        assert "evaluating" not in result.output and "warning" not in result.output  # before any work

@@ -41,7 +41,7 @@ from .options import check_ratios_add_records, drop_columns
 from .results import EvaluationResult, FidelityResult, LeakageResult, UtilityResult
 from .run_options import RunOptions, check_run_options
 from .subsample import subsample_note, subsample_rows
-from .tables import TableSchema, check_tables, target_notes
+from .tables import TableSchema, as_fit_reads, check_tables, target_notes
 from .utility import additions_for, cached_baseline, run_utility
 
 _SEEDS_KEY: ContextVar[str] = ContextVar("_SEEDS_KEY", default="evaluate.seeds")
@@ -171,6 +171,7 @@ def evaluate(
     opts = check_run_options(ratios, baselines, n_seeds, primary_metric, sensitive, drop, categorical, continuous,
                              n_boot, detection_rows, max_synthetic, n_jobs, random_state)
     train, test, synthetic, holdout = drop_columns(opts.drop, target, train, test, synthetic, holdout)
+    train, test, synthetic, holdout = (as_fit_reads(f, target) for f in (train, test, synthetic, holdout))
     schema, notes = _checked_tables(train, test, synthetic, holdout, target, opts)
     steps = _Steps(progress, total=opts.n_seeds + 3 + len(opts.baselines))
     measured, cap_notes = _subsample(synthetic, schema, opts.max_synthetic, opts.seed, steps)

@@ -1,8 +1,9 @@
 """Check that the real and synthetic tables agree, and learn their column kinds.
 
-Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted), a
-*date* when every present value is a date (``2021-03-04``, ``2021-03-04 10:30``; the rule
-``fit`` uses, :func:`synthaug.tabular.datetimes.is_date_column`), and *categorical* otherwise
+Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted) or, as
+``fit`` reads it, it holds Python numbers or ``Decimal`` values (:func:`as_fit_reads`), a *date*
+when every present value is a date (``2021-03-04``, ``2021-03-04 10:30``; the rule ``fit`` uses,
+:func:`synthaug.tabular.datetimes.is_date_column`), and *categorical* otherwise
 (text, ``category``, ``bool``, objects). Any table may hold a date column as text or as
 ``datetime64`` (as Parquet files and DataFrames do); timedeltas are refused. The target is
 always treated as class labels. ``categorical`` / ``continuous`` (as ``fit`` takes them) override
@@ -30,6 +31,7 @@ from .._errors import DataError
 from .._text import closest_name, column_hint, columns_option, option_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column
 from ..tabular.schema import check_option_conflicts, check_text_numbers, is_identifier_like
+from ..tabular.target import numbers_as_numbers
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,23 @@ def forced_kinds(
             _check_numbers(train[name], name, "train")
             kinds[name] = "numeric"
     return kinds
+
+
+def as_fit_reads(frame: pd.DataFrame, target: str) -> pd.DataFrame:
+    """``frame`` with its features read as ``fit`` reads them: object columns of Python numbers or
+    ``Decimal`` (alone or among ints and floats, as ``read_sql`` and a Parquet decimal column give them)
+    as numbers (:func:`~synthaug.tabular.target.numbers_as_numbers`); the target as given. Anything but
+    a DataFrame, or one with a repeated column name, as given (:func:`check_table` refuses it)."""
+    if not isinstance(frame, pd.DataFrame) or frame.columns.duplicated().any():
+        return frame
+    features = frame.drop(columns=[target]) if target in frame.columns else frame
+    numbers = numbers_as_numbers(features)
+    if numbers is features:
+        return frame
+    frame = frame.copy()
+    for column in features.columns[numbers.dtypes.to_numpy() != features.dtypes.to_numpy()]:
+        frame.isetitem(frame.columns.get_loc(column), numbers[column])  # a whole column
+    return frame
 
 
 def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.DataFrame) -> None:

@@ -1,0 +1,62 @@
+"""The evaluator reads a table as ``fit`` does: Decimal columns are numbers (a model samples them as
+float64), so evaluate takes the model's own output."""
+
+import decimal
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from sklearn.linear_model import LogisticRegression
+from typer.testing import CliRunner
+
+from synthaug.cli import app
+from synthaug.evaluate import evaluate
+from synthaug.share import filter_close_records
+
+FAST = {"classifiers": {"lr": LogisticRegression(max_iter=500)}, "n_seeds": 1, "n_boot": 100, "baselines": ()}
+
+
+@pytest.fixture(scope="module")
+def tables(make_frame):
+    """train, test, synthetic: 120 rows each, ``z`` rounded to 3 decimals (exact as Decimals)."""
+    frame = make_frame(360, seed=3).assign(z=lambda f: f["z"].round(3))
+    return [frame.iloc[i * 120 : (i + 1) * 120].reset_index(drop=True) for i in range(3)]
+
+
+def as_decimals(frame: pd.DataFrame, every: int = 1) -> pd.DataFrame:
+    """``frame`` with ``z`` an object column of Decimals (every ``every``-th row; the others as floats)."""
+    values = [decimal.Decimal(f"{v:.3f}") if i % every == 0 else float(v) for i, v in enumerate(frame["z"])]
+    return frame.assign(z=pd.Series(values, dtype=object))
+
+
+@pytest.mark.parametrize("every", [1, 2])  # Decimals alone, and among floats
+def test_decimal_columns_are_numbers_and_measured_as_their_floats(tables, every):
+    train, test, synthetic = tables
+    floats = evaluate(train, test, synthetic, "label", random_state=0, **FAST).to_dict()
+    decimals = evaluate(as_decimals(train, every), as_decimals(test, every), synthetic, "label", random_state=0,
+                        **FAST).to_dict()
+    assert {m["column"]: m["kind"] for m in decimals["fidelity"]["marginals"]}["z"] == "numeric"
+    assert decimals == floats
+
+
+def test_the_close_filter_reads_decimals_as_numbers(tables):
+    train, test, synthetic = tables
+    kept = filter_close_records(as_decimals(train), as_decimals(test), synthetic, "label", 0.05)
+    assert kept.equals(filter_close_records(train, test, synthetic, "label", 0.05))
+
+
+def test_cli_reads_a_parquet_decimal_column_as_numbers(tables, tmp_path):
+    paths = {name: tmp_path / f"{name}.parquet" for name in ("train", "test")}
+    for path, frame in zip(paths.values(), tables, strict=False):
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        decimals = pa.array(as_decimals(frame)["z"], type=pa.decimal128(12, 3))
+        pq.write_table(table.set_column(table.schema.get_field_index("z"), "z", decimals), path)
+    tables[2].to_csv(tmp_path / "synthetic.csv", index=False)  # as sample writes it: floats
+    result = CliRunner().invoke(app, ["evaluate", "--train", str(paths["train"]), "--test", str(paths["test"]),
+                                      "--synthetic", str(tmp_path / "synthetic.csv"), "--target", "label",
+                                      "--seeds", "1", "--baselines", "none", "-o", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert {m["column"]: m["kind"] for m in report["fidelity"]["marginals"]}["z"] == "numeric"

@@ -102,6 +102,7 @@ def _check_evaluated_kinds(table: pd.DataFrame, target: str, kinds: dict) -> Non
     from .evaluate.tables import as_fit_reads, infer_schema
 
     try:
-        infer_schema(as_fit_reads(table, target), target, **kinds)
+        infer_schema(as_fit_reads(table, "train", str(target)), str(target),
+                     **{key: [str(c) for c in names] for key, names in kinds.items()})
     except DataError as error:
         raise DataError(str(error).removeprefix("train: ")) from None

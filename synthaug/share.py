@@ -150,8 +150,9 @@ def filter_close_records(train, reference, synthetic, target: str, quantile: flo
     from .evaluate.canonical import canonical
     from .evaluate.tables import as_fit_reads, infer_schema
 
-    frames = [as_fit_reads(f, target) for f in (train, reference, synthetic)]
-    schema = infer_schema(frames[0], target, **(kinds or {}))
+    frames = [as_fit_reads(f, name, str(target)) for name, f in
+              (("train", train), ("holdout", reference), ("synthetic", synthetic))]
+    schema = infer_schema(frames[0], str(target), **(kinds or {}))
     frames = [canonical(f, schema) for f in frames]
     space = distances.fit_space(frames[:2], schema.numeric, [*schema.categorical, schema.target], extra=[frames[2]])
     train_index = distances.ReferenceIndex(distances.embed(frames[0], space))  # prepared once, searched twice

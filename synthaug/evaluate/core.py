@@ -170,8 +170,10 @@ def evaluate(
     """
     opts = check_run_options(ratios, baselines, n_seeds, primary_metric, sensitive, drop, categorical, continuous,
                              n_boot, detection_rows, max_synthetic, n_jobs, random_state)
+    target = str(target)  # every column is named by its text, as fit names them
+    tables = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
+    train, test, synthetic, holdout = (as_fit_reads(f, name, target) for name, f in tables.items())
     train, test, synthetic, holdout = drop_columns(opts.drop, target, train, test, synthetic, holdout)
-    train, test, synthetic, holdout = (as_fit_reads(f, target) for f in (train, test, synthetic, holdout))
     schema, notes = _checked_tables(train, test, synthetic, holdout, target, opts)
     steps = _Steps(progress, total=opts.n_seeds + 3 + len(opts.baselines))
     measured, cap_notes = _subsample(synthetic, schema, opts.max_synthetic, opts.seed, steps)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import numbers
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -173,13 +174,15 @@ def forced_kinds(
     return kinds
 
 
-def as_fit_reads(frame: pd.DataFrame, target: str) -> pd.DataFrame:
-    """``frame`` with its features read as ``fit`` reads them: object columns of Python numbers or
+def as_fit_reads(frame: pd.DataFrame, name: str, target: str) -> pd.DataFrame:
+    """``frame`` (the table called ``name``) read as ``fit`` reads a table: columns named by their text
+    (column 7 is "7", two names equal as text refused) and object features of Python numbers or
     ``Decimal`` (alone or among ints and floats, as ``read_sql`` and a Parquet decimal column give them)
     as numbers (:func:`~synthaug.tabular.target.numbers_as_numbers`); the target as given. Anything but
     a DataFrame, or one with a repeated column name, as given (:func:`check_table` refuses it)."""
     if not isinstance(frame, pd.DataFrame) or frame.columns.duplicated().any():
         return frame
+    frame = _named_as_text(frame, name)
     features = frame.drop(columns=[target]) if target in frame.columns else frame
     numbers = numbers_as_numbers(features)
     if numbers is features:
@@ -188,6 +191,26 @@ def as_fit_reads(frame: pd.DataFrame, target: str) -> pd.DataFrame:
     for column in features.columns[numbers.dtypes.to_numpy() != features.dtypes.to_numpy()]:
         frame.isetitem(frame.columns.get_loc(column), numbers[column])  # a whole column
     return frame
+
+
+def _named_as_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` with each column named ``str`` of its label, as ``fit`` names them; a DataError naming
+    table ``name`` when two labels are equal as text (7 and "7")."""
+    if all(isinstance(c, str) for c in frame.columns):
+        return frame
+    names = pd.Index([str(c) for c in frame.columns])
+    if names.has_duplicates:
+        text = names[names.duplicated()][0]
+        first, second = [c for c in frame.columns if str(c) == text][:2]
+        raise DataError(f"{name}: columns {first!r} and {second!r} are both named {text!r} as text; rename one")
+    return frame.set_axis(names, axis=1)
+
+
+def column_names(names: Sequence[str] | str | int | None) -> tuple[str, ...] | None:
+    """Column names (:func:`as_names`; one label may be a number too) as text, as :func:`as_fit_reads`
+    names the columns."""
+    names = (names,) if isinstance(names, numbers.Number) else as_names(names)
+    return None if names is None else tuple(str(n) for n in names)
 
 
 def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.DataFrame) -> None:

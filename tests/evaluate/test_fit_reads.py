@@ -1,5 +1,5 @@
-"""The evaluator reads a table as ``fit`` does: Decimal columns are numbers (a model samples them as
-float64), so evaluate takes the model's own output."""
+"""The evaluator reads a table as ``fit`` does, so it takes the model's own output: Decimal columns are
+numbers (a model samples them as float64), and a column named 7 is column "7" in every table."""
 
 import decimal
 import json
@@ -11,8 +11,9 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from typer.testing import CliRunner
 
+from synthaug import DataError
 from synthaug.cli import app
-from synthaug.evaluate import evaluate
+from synthaug.evaluate import evaluate, write_report
 from synthaug.share import filter_close_records
 
 FAST = {"classifiers": {"lr": LogisticRegression(max_iter=500)}, "n_seeds": 1, "n_boot": 100, "baselines": ()}
@@ -60,3 +61,22 @@ def test_cli_reads_a_parquet_decimal_column_as_numbers(tables, tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert {m["column"]: m["kind"] for m in report["fidelity"]["marginals"]}["z"] == "numeric"
+
+
+def test_column_names_that_are_not_text_are_matched_by_their_text_in_every_table(tables, tmp_path):
+    # fit names column 7 "7" and sample gives 7 back; a CSV of the samples gives "7": each matches the others
+    as_text = [f.rename(columns={"x": "7", "label": "0"}) for f in tables]
+    as_numbers = [f.rename(columns={"x": 7, "label": 0}) for f in tables[:2]]
+    texts = evaluate(*as_text, "0", random_state=0, sensitive="7", **FAST)
+    numbers = evaluate(*as_numbers, as_text[2], 0, random_state=0, sensitive=7, **FAST)
+    assert numbers.to_dict() == texts.to_dict()
+    write_report(numbers, tmp_path)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["target"] == "0" and report["options"]["sensitive"] == ["7"]
+    assert [m["column"] for m in report["fidelity"]["marginals"]] == ["7", "z", "colour", "0"]
+
+
+def test_two_names_equal_as_text_are_refused_in_one_line(tables):
+    train, test, synthetic = tables
+    with pytest.raises(DataError, match=r"^synthetic: columns 7 and '7' are both named '7' as text; rename one$"):
+        evaluate(train, test, synthetic.rename(columns={"x": 7, "z": "7"}), "label", **FAST)

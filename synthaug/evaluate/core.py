@@ -130,7 +130,7 @@ def evaluate(
         features, record distances, marginals, associations, plots). One name may be given as a
         string.
     n_boot
-        Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
+        Test-set bootstrap replicates for the utility intervals, at least 100 (privacy uses 1000).
     detection_rows
         At most this many real and synthetic rows train the real-vs-synthetic detector (at least 50).
     max_synthetic

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .._errors import DataError
 from .._text import closest_name, column_hint, columns_option, option_name, quoted, stray_example
@@ -185,12 +186,21 @@ def as_fit_reads(frame: pd.DataFrame, name: str, target: str) -> pd.DataFrame:
     frame = _named_as_text(frame, name)
     features = frame.drop(columns=[target]) if target in frame.columns else frame
     numbers = numbers_as_numbers(features)
-    if numbers is features:
+    changed = features.columns[numbers.dtypes.to_numpy() != features.dtypes.to_numpy()]
+    converted = {c: numbers[c] for c in changed} | _arrow_decimals(features)
+    if not converted:
         return frame
     frame = frame.copy()
-    for column in features.columns[numbers.dtypes.to_numpy() != features.dtypes.to_numpy()]:
-        frame.isetitem(frame.columns.get_loc(column), numbers[column])  # a whole column
+    for column, values in converted.items():  # a whole column each
+        frame.isetitem(frame.columns.get_loc(column), values)
     return frame
+
+
+def _arrow_decimals(features: pd.DataFrame) -> dict[str, pd.Series]:
+    """The Arrow decimal columns (``dtype_backend="pyarrow"``) as float64, as Decimals are read: pandas'
+    ``to_numeric`` fails on such a column with a missing value (pandas 3.0)."""
+    return {c: features[c].astype(np.float64) for c, dtype in features.dtypes.items()
+            if isinstance(dtype, pd.ArrowDtype) and pa.types.is_decimal(dtype.pyarrow_dtype)}
 
 
 def _named_as_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -80,3 +80,12 @@ def test_two_names_equal_as_text_are_refused_in_one_line(tables):
     train, test, synthetic = tables
     with pytest.raises(DataError, match=r"^synthetic: columns 7 and '7' are both named '7' as text; rename one$"):
         evaluate(train, test, synthetic.rename(columns={"x": 7, "z": "7"}), "label", **FAST)
+
+
+def test_an_arrow_decimal_column_with_a_missing_value_is_measured_as_its_floats(tables):
+    # read_parquet(dtype_backend="pyarrow") gives decimal128[pyarrow]; pandas' to_numeric failed on its missing value
+    train, test, synthetic = (f.assign(z=f["z"].where(f.index != 2)) for f in tables)
+    arrow = train.assign(z=pd.array([None if pd.isna(v) else decimal.Decimal(f"{v:.3f}") for v in train["z"]],
+                                    dtype=pd.ArrowDtype(pa.decimal128(12, 3))))
+    floats = evaluate(train, test, synthetic, "label", random_state=0, **FAST).to_dict()
+    assert evaluate(arrow, test, synthetic, "label", random_state=0, **FAST).to_dict() == floats

@@ -99,7 +99,9 @@ def evaluate(
         DataFrames with the same columns, each including ``target``. ``train`` is what the
         generator learned from; ``test`` scores the classifiers; ``holdout`` holds real rows
         the generator never saw and is the privacy reference. Without a holdout the test set
-        is the reference (it must then be unseen by the generator too).
+        is the reference (it must then be unseen by the generator too). The tables are read as ``fit``
+        reads one: columns are matched by their names as text (column 7 is "7" in every table and
+        in the report; two names equal as text are refused), and Decimal columns are numbers.
     classifiers
         Name -> scikit-learn classifier; None for logistic regression, random forest and
         histogram gradient boosting. See :mod:`synthaug.evaluate.utility`. A ``Pipeline`` gets the

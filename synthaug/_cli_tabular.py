@@ -266,13 +266,12 @@ def sample(
 
 def _warn_without_train(model) -> None:
     """One ``--train`` line for the filters a model sampled without its training table cannot apply, in
-    place of the model's line per filter; within a ``warnings.catch_warnings()`` that ends after sampling."""
+    place of the model's line; within a ``warnings.catch_warnings()`` that ends after sampling."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model._check_filters()  # what sampling would warn of
-    unapplied = [str(w.message) for w in caught if issubclass(w.category, FilterNotAppliedWarning)]
-    missing = [name for name in ("privacy_filter", "label_filter") if any(m.startswith(name) for m in unapplied)]
-    warnings.filterwarnings("ignore", category=FilterNotAppliedWarning)  # the model's line per filter
+    missing = [name for w in caught if issubclass(w.category, FilterNotAppliedWarning) for name in w.message.filters]
+    warnings.filterwarnings("ignore", category=FilterNotAppliedWarning)  # the model's line
     if missing:
         what = "the privacy and label filters are" if len(missing) == 2 else f"the {missing[0].replace('_', ' ')} is"
         rows = " or ".join(text for name, text in (("privacy_filter", "too close to a training row"),

@@ -25,12 +25,17 @@ class SynthaugWarning(UserWarning):
 
 
 class FilterNotAppliedWarning(SynthaugWarning):
-    """A sampling filter the model was fitted with cannot run: a loaded or copied model holds no
-    training rows. The message starts with the filter's name (``privacy_filter is not applied: ...``),
-    so callers that word it their own way (the CLI, AugmentedDataset's copies) key on this category."""
+    """Sampling filters the model was fitted with cannot run: a loaded or copied model holds no training
+    rows. One warning names them all (``privacy_filter and label_filter are not applied: ...``); callers
+    that word it their own way (the CLI, AugmentedDataset's copies) key on this category and read the
+    filters' names from ``filters``."""
+
+    def __init__(self, message: str, filters: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.filters = tuple(filters)
 
 
-def warn(message: str, category: type[Warning] = SynthaugWarning) -> None:
+def warn(message: str | Warning, category: type[Warning] = SynthaugWarning) -> None:
     """``warnings.warn`` attributed to the first caller outside synthaug (as pandas' ``find_stack_level``
     does), so a warning points at the user's line, however deep in synthaug it was raised; counted
     stack levels drifted when code moved, and some pointed inside synthaug."""

@@ -9,9 +9,9 @@ import pandas as pd
 def left_out_columns(model, train: pd.DataFrame, synthetic: pd.DataFrame) -> list:
     """Columns of ``train`` the fitted ``model`` does not generate: the identifier-like ones it left
     out and its ``drop``. From the model's ``columns_`` where it has them, else from ``synthetic``."""
-    modelled = getattr(model, "columns_", None)
-    modelled = set(synthetic.columns if modelled is None else modelled)
-    return [c for c in train.columns if c not in modelled]
+    modelled = getattr(model, "columns_", None)  # names as text (7 is "7"), as fit names columns
+    modelled = {str(c) for c in (synthetic.columns if modelled is None else modelled)}
+    return [c for c in train.columns if str(c) not in modelled]
 
 
 EVALUATED_AS = {"categorical": "categorical", "boolean": "categorical", "continuous": "continuous",

@@ -112,7 +112,8 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
     before any training, columns TabularCGAN would leave out: identifier-like ones (drop them from
     X, or name them in its ``keep`` to generate values) and those in its ``drop``.
 
-    The real rows come first, unchanged: ``X_res[:len(X)]`` is ``X``. Like imblearn's SMOTE there is
+    The real rows come first, their values unchanged, then the synthetic ones, under a new index
+    (see :meth:`fit_resample`). Like imblearn's SMOTE there is
     no ``sample_indices_``: a synthetic row has no original row (imblearn's ``sample_indices_`` gives
     one index per output row, as RandomOverSampler's copies do), and the real rows' would be
     ``range(len(X))``. An object column of numbers (``decimal.Decimal`` as read_sql gives NUMERIC
@@ -136,7 +137,12 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
     def fit_resample(self, X, y):
         """Return ``(X, y)`` with synthetic rows appended, in the input's containers as imblearn
         returns them: DataFrame, Series, one-column DataFrame, list or array (a column vector y
-        comes back 1-D)."""
+        comes back 1-D).
+
+        The real rows come first with their values unchanged, but the index is reset, as imblearn
+        resets it: the output is numbered 0, 1, ... ``len(X_res) - 1`` whatever ``X``'s index was, so
+        ``X_res.iloc[:len(X)].equals(X.reset_index(drop=True))`` (not ``X`` itself, unless its index
+        is already 0..n-1) and likewise for ``y``; for arrays, ``X_res[:len(X)]`` equals ``X``."""
         X_res, y_res = self._fit_resample(check_table(X, "fit_resample"), _labels(y, "fit_resample"))
         if isinstance(y, pd.DataFrame):
             y_res = y_res.to_frame()

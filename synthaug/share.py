@@ -148,10 +148,12 @@ def filter_close_records(train, reference, synthetic, target: str, quantile: flo
     """
     from .evaluate import distances
     from .evaluate.canonical import canonical
-    from .evaluate.tables import infer_schema
+    from .evaluate.tables import as_fit_reads, infer_schema
 
-    schema = infer_schema(train, target, **(kinds or {}))
-    frames = [canonical(f, schema) for f in (train, reference, synthetic)]
+    frames = [as_fit_reads(f, name, str(target)) for name, f in
+              (("train", train), ("holdout", reference), ("synthetic", synthetic))]
+    schema = infer_schema(frames[0], str(target), **(kinds or {}))
+    frames = [canonical(f, schema) for f in frames]
     space = distances.fit_space(frames[:2], schema.numeric, [*schema.categorical, schema.target], extra=[frames[2]])
     train_index = distances.ReferenceIndex(distances.embed(frames[0], space))  # prepared once, searched twice
     ref_dcr = distances.nearest(distances.embed(frames[1], space), train_index, k=1).dist[:, 0]

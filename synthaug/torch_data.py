@@ -163,7 +163,7 @@ class AugmentedDataset(Dataset):
             warnings.simplefilter("always")
             rows = self.synthesizer.sample(per_class=per_class, random_state=seed)
         unapplied = [issubclass(w.category, FilterNotAppliedWarning) for w in caught]
-        lost = [str(w.message).split(" is not applied")[0] for w, off in zip(caught, unapplied, strict=True) if off]
+        lost = [name for w, off in zip(caught, unapplied, strict=True) if off for name in w.message.filters]
         for w, filter_off in zip(caught, unapplied, strict=True):
             if not filter_off:
                 warn(str(w.message), w.category)

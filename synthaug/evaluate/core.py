@@ -41,7 +41,7 @@ from .options import check_ratios_add_records, drop_columns
 from .results import EvaluationResult, FidelityResult, LeakageResult, UtilityResult
 from .run_options import RunOptions, check_run_options
 from .subsample import subsample_note, subsample_rows
-from .tables import TableSchema, check_tables, target_notes
+from .tables import TableSchema, as_fit_reads, check_tables, target_notes
 from .utility import additions_for, cached_baseline, run_utility
 
 _SEEDS_KEY: ContextVar[str] = ContextVar("_SEEDS_KEY", default="evaluate.seeds")
@@ -99,7 +99,9 @@ def evaluate(
         DataFrames with the same columns, each including ``target``. ``train`` is what the
         generator learned from; ``test`` scores the classifiers; ``holdout`` holds real rows
         the generator never saw and is the privacy reference. Without a holdout the test set
-        is the reference (it must then be unseen by the generator too).
+        is the reference (it must then be unseen by the generator too). The tables are read as ``fit``
+        reads one: columns are matched by their names as text (column 7 is "7" in every table and
+        in the report; two names equal as text are refused), and Decimal columns are numbers.
     classifiers
         Name -> scikit-learn classifier; None for logistic regression, random forest and
         histogram gradient boosting. See :mod:`synthaug.evaluate.utility`. A ``Pipeline`` gets the
@@ -130,7 +132,7 @@ def evaluate(
         features, record distances, marginals, associations, plots). One name may be given as a
         string.
     n_boot
-        Test-set bootstrap replicates for the utility intervals (privacy uses 1000).
+        Test-set bootstrap replicates for the utility intervals, at least 100 (privacy uses 1000).
     detection_rows
         At most this many real and synthetic rows train the real-vs-synthetic detector (at least 50).
     max_synthetic
@@ -170,6 +172,9 @@ def evaluate(
     """
     opts = check_run_options(ratios, baselines, n_seeds, primary_metric, sensitive, drop, categorical, continuous,
                              n_boot, detection_rows, max_synthetic, n_jobs, random_state)
+    target = str(target)  # every column is named by its text, as fit names them
+    tables = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
+    train, test, synthetic, holdout = (as_fit_reads(f, name, target) for name, f in tables.items())
     train, test, synthetic, holdout = drop_columns(opts.drop, target, train, test, synthetic, holdout)
     schema, notes = _checked_tables(train, test, synthetic, holdout, target, opts)
     steps = _Steps(progress, total=opts.n_seeds + 3 + len(opts.baselines))

@@ -11,7 +11,7 @@ from .._random import RandomState, draw_seed
 from ..tabular.schema import check_option_conflicts
 from .options import as_int, as_ratios, check_detection_rows, check_options
 from .subsample import check_max_synthetic
-from .tables import as_names
+from .tables import as_names, column_names
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def check_run_options(
     check_detection_rows(detection_rows)
     check_max_synthetic(max_synthetic)
     seed = draw_seed(random_state)  # a seed out of 0..2**64 - 1 is refused here, as everywhere (check_seed)
-    sensitive, drop = as_names(sensitive), as_names(drop)
-    categorical, continuous = as_names(categorical) or (), as_names(continuous) or ()
+    sensitive, drop = column_names(sensitive), column_names(drop)
+    categorical, continuous = column_names(categorical) or (), column_names(continuous) or ()
     check_option_conflicts(categorical=categorical, continuous=continuous, drop=drop or ())
     return RunOptions(ratios, baselines, n_seeds, primary_metric, sensitive, drop, categorical, continuous, n_boot,
                       detection_rows, max_synthetic, n_jobs, seed)

@@ -1,8 +1,9 @@
 """Check that the real and synthetic tables agree, and learn their column kinds.
 
-Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted), a
-*date* when every present value is a date (``2021-03-04``, ``2021-03-04 10:30``; the rule
-``fit`` uses, :func:`synthaug.tabular.datetimes.is_date_column`), and *categorical* otherwise
+Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted) or, as
+``fit`` reads it, it holds Python numbers or ``Decimal`` values (:func:`as_fit_reads`), a *date*
+when every present value is a date (``2021-03-04``, ``2021-03-04 10:30``; the rule ``fit`` uses,
+:func:`synthaug.tabular.datetimes.is_date_column`), and *categorical* otherwise
 (text, ``category``, ``bool``, objects). Any table may hold a date column as text or as
 ``datetime64`` (as Parquet files and DataFrames do); timedeltas are refused. The target is
 always treated as class labels. ``categorical`` / ``continuous`` (as ``fit`` takes them) override
@@ -19,17 +20,20 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import numbers
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .._errors import DataError
 from .._text import closest_name, column_hint, columns_option, option_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column
 from ..tabular.schema import check_option_conflicts, check_text_numbers, is_identifier_like
+from ..tabular.target import numbers_as_numbers
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,54 @@ def forced_kinds(
             _check_numbers(train[name], name, "train")
             kinds[name] = "numeric"
     return kinds
+
+
+def as_fit_reads(frame: pd.DataFrame, name: str, target: str) -> pd.DataFrame:
+    """``frame`` (the table called ``name``) read as ``fit`` reads a table: columns named by their text
+    (column 7 is "7", two names equal as text refused) and object features of Python numbers or
+    ``Decimal`` (alone or among ints and floats, as ``read_sql`` and a Parquet decimal column give them)
+    as numbers (:func:`~synthaug.tabular.target.numbers_as_numbers`); the target as given. Anything but
+    a DataFrame, or one with a repeated column name, as given (:func:`check_table` refuses it)."""
+    if not isinstance(frame, pd.DataFrame) or frame.columns.duplicated().any():
+        return frame
+    frame = _named_as_text(frame, name)
+    features = frame.drop(columns=[target]) if target in frame.columns else frame
+    numbers = numbers_as_numbers(features)
+    changed = features.columns[numbers.dtypes.to_numpy() != features.dtypes.to_numpy()]
+    converted = {c: numbers[c] for c in changed} | _arrow_decimals(features)
+    if not converted:
+        return frame
+    frame = frame.copy()
+    for column, values in converted.items():  # a whole column each
+        frame.isetitem(frame.columns.get_loc(column), values)
+    return frame
+
+
+def _arrow_decimals(features: pd.DataFrame) -> dict[str, pd.Series]:
+    """The Arrow decimal columns (``dtype_backend="pyarrow"``) as float64, as Decimals are read: pandas'
+    ``to_numeric`` fails on such a column with a missing value (pandas 3.0)."""
+    return {c: features[c].astype(np.float64) for c, dtype in features.dtypes.items()
+            if isinstance(dtype, pd.ArrowDtype) and pa.types.is_decimal(dtype.pyarrow_dtype)}
+
+
+def _named_as_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` with each column named ``str`` of its label, as ``fit`` names them; a DataError naming
+    table ``name`` when two labels are equal as text (7 and "7")."""
+    if all(isinstance(c, str) for c in frame.columns):
+        return frame
+    names = pd.Index([str(c) for c in frame.columns])
+    if names.has_duplicates:
+        text = names[names.duplicated()][0]
+        first, second = [c for c in frame.columns if str(c) == text][:2]
+        raise DataError(f"{name}: columns {first!r} and {second!r} are both named {text!r} as text; rename one")
+    return frame.set_axis(names, axis=1)
+
+
+def column_names(names: Sequence[str] | str | int | None) -> tuple[str, ...] | None:
+    """Column names (:func:`as_names`; one label may be a number too) as text, as :func:`as_fit_reads`
+    names the columns."""
+    names = (names,) if isinstance(names, numbers.Number) else as_names(names)
+    return None if names is None else tuple(str(n) for n in names)
 
 
 def check_table(frame: pd.DataFrame, schema: TableSchema, name: str, train: pd.DataFrame) -> None:

@@ -126,10 +126,12 @@ class SamplingFilters:
             ("privacy_filter", self.privacy_filter_off_reason() is None),
             ("label_filter", self._label_quantile() is not None and not self.dp_),
         ) if active and getattr(self, f"_{name}", None) is None]
-        for name in missing:
-            warn(f"{name} is not applied: a loaded or copied (pickled) model holds no training rows to filter against; "
-                 "pass the training table (synthaug sample --train DATA, or "
-                 "model.attach_privacy_filter(X, y))", FilterNotAppliedWarning)
+        if missing:  # one warning: the advice is the same for both
+            names = f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'}"
+            warn(FilterNotAppliedWarning(
+                f"{names} not applied: a loaded or copied (pickled) model holds no training rows to filter against; "
+                "pass the training table (synthaug sample --train DATA, or model.attach_privacy_filter(X, y))",
+                missing))
 
     def privacy_filter_rejects(self, frame: pd.DataFrame) -> np.ndarray | None:
         """(n,) bool: the rows of ``frame`` (sampled rows, with the target column) that the privacy

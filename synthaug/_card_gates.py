@@ -84,16 +84,20 @@ def _why_passed(measure, gate: str | None, limit: float | None) -> str:
 
 def mismatch_text(mismatch: dict) -> str:
     """One line naming each measure behind a :func:`verdict_mismatch` and why its gate let it pass."""
-    parts = [f"{name} {m['verdict']} ({_bound_text(m)} above {m['verdict_limit']:.3g}; {m['why']})"
-             for name, m in mismatch["measures"].items()]
+    parts = [f"{name} {m['verdict']} ({_bound_text(m)}; {m['why']})" for name, m in mismatch["measures"].items()]
     return (f"released although the privacy verdict is {mismatch['privacy_verdict']!r}: " + "; ".join(parts)
             + ". The gates passed on their own limits; review the report's privacy section before passing the "
             "release on (card.json: verdict_mismatch)")
 
 
 def _bound_text(entry: dict) -> str:
-    """The bound that sets the verdict: "leaks" has its whole interval above the limit (the lower bound
-    says so), "inconclusive" only its upper part."""
+    """What sets the verdict: "leaks" has its whole interval above the limit (the lower bound says so),
+    "inconclusive" only its upper part; an interval within the limit is inconclusive because a note on
+    the inputs made every verdict so (a privacy reference unlike the training rows, or copying them)."""
+    limit = f"{entry['verdict_limit']:.3g}"
     if entry["verdict"] == "leaks":
-        return f"95% interval [{entry['low']:.3g}, {entry['high']:.3g}], its lower bound"
-    return f"95% upper bound {entry['high']:.3g}"
+        return f"95% interval [{entry['low']:.3g}, {entry['high']:.3g}], its lower bound above {limit}"
+    if entry["high"] > entry["verdict_limit"]:
+        return f"95% upper bound {entry['high']:.3g} above {limit}"
+    return (f"95% upper bound {entry['high']:.3g}, within {limit}, but a note of the report makes every privacy "
+            "verdict inconclusive")

@@ -101,6 +101,9 @@ def test_gates_that_pass_beside_an_unclear_privacy_verdict_are_said_so():
     leaky = _card(result=_result(near_copies=(0.2, 0.1, 0.3, "leaks")), gates=Gates(max_membership_auc=0.6))
     assert ("near_copies leaks (95% interval [0.1, 0.3], its lower bound above 0.05; not gated"
             in verdict_mismatch_warning(leaky))  # a leak is set by its lower bound, not by its upper one
+    forced = _card(result=_result(near_copies=(-0.02, -0.04, -0.00936, "inconclusive")), gates=Gates(max_membership_auc=0.6))
+    assert ("near_copies inconclusive (95% upper bound -0.00936, within 0.05, but a note of the report makes every "
+            "privacy verdict inconclusive; not gated" in verdict_mismatch_warning(forced))  # was "-0.00936 above 0.05"
     off = _card(gates=Gates(max_membership_auc=1.0))["verdict_mismatch"]["measures"]["mia_distance"]["why"]
     assert off == "its gate membership_auc is off (limit 1, the top of the measure's range)"  # not "a looser limit"
     refused = _card(gates=Gates(max_membership_auc=0.55))  # a refusal is no mismatch: nothing is released

@@ -129,7 +129,8 @@ def missing_gap_notes(train_c: pd.DataFrame, reference_c: pd.DataFrame, columns:
             f"column(s) {', '.join(shares)}{more}: the privacy measures compare unlike rows (a missing "
             "value is far from every present one), which reads as a leak or hides one, so every privacy verdict is "
             f"'inconclusive'; give {reference} rows from the same source as the training rows (split at "
-            "random)"], False
+            "random; where synthaug split them, as share and run do, the gap is chance: another seed or a larger "
+            "holdout)"], False
 
 
 def copies_notes(train_c: pd.DataFrame, synth_c: pd.DataFrame) -> list[str]:

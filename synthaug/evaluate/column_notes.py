@@ -20,6 +20,8 @@ UNSEEN_SHARE = 0.5
 train gets a note. A generator fit on train draws its categories from train's, so a few unseen values are
 invented or rare categories, but most of them are train's values spelled another way (spaces, case,
 leading zeros); each then mismatches every real row and the figures measure the spelling."""
+UNSEEN_MIN_ROWS = 20
+"""Fewer present values than this in a column are too few to call its coding unlike train's."""
 
 
 def classifier_features(train: pd.DataFrame, schema: TableSchema) -> tuple[TableSchema, list[str]]:
@@ -99,10 +101,21 @@ def unseen_value_notes(train_c: pd.DataFrame, others: dict[str, pd.DataFrame | N
             known, values = train_c[column], frame[column]
             known, values = known[known != MISSING], values[values != MISSING]
             unseen = ~values.isin(known)
-            if len(values) and unseen.mean() > UNSEEN_SHARE:
+            if _unlike_coding(known, values, unseen):
                 found.append((column, float(unseen.mean()), known, values[unseen]))
         notes += [_unseen_note(name, found)] if found else []
     return notes
+
+
+def _unlike_coding(known: pd.Series, values: pd.Series, unseen: pd.Series) -> bool:
+    """Whether the present ``values`` (``unseen``: (n,) those not among train's ``known`` values) look coded
+    unlike train: more than :data:`UNSEEN_SHARE` of at least :data:`UNSEEN_MIN_ROWS` values are unseen, and
+    either most of those are respellings of train's (:func:`_respelled`) or train's categories repeat
+    (:data:`~synthaug._text.MIN_SHOWN_ROWS` rows each on average), so that new ones in most rows are not
+    chance. A city column of 150 values in 60 rows has new values in any other 60 rows."""
+    if len(values) < UNSEEN_MIN_ROWS or unseen.mean() <= UNSEEN_SHARE:
+        return False
+    return _respelled(known, values[unseen]) or len(known) >= MIN_SHOWN_ROWS * max(known.nunique(), 1)
 
 
 def _unseen_note(name: str, found: list[tuple[str, float, pd.Series, pd.Series]]) -> str:
@@ -113,15 +126,15 @@ def _unseen_note(name: str, found: list[tuple[str, float, pd.Series, pd.Series]]
     for column, share, known, unseen in found[:2]:
         examples = [f"{table} {', '.join(vals)}" for table, vals in (("train", _common(known)), (name, _common(unseen)))
                     if vals]
-        details.append(f"{column!r} ({'all' if share == 1.0 else f'{share:.0%}'} of its values"
+        details.append(f"{column!r} ({'all' if share == 1.0 else f'{share:.0%}'} of its rows with a value"
                        f"{'; ' + '; '.join(examples) if examples else ''})")
     rest = f", and in {quoted([c for c, *_ in found[2:]], 3)}" if len(found) > 2 else ""
     respelled = np.mean([_respelled(known, unseen) for _, _, known, unseen in found]) > 0.5
-    cause = ("most match one of train's once surrounding spaces, case and leading zeros are ignored."
-             if respelled else "surrounding spaces, case or leading zeros?")
-    return (f"{name} values that never occur in train in column(s) {', '.join(details)}{rest}: {cause} Write them "
-            "as train does: every unseen value mismatches every real row, so the fidelity and privacy figures "
-            "measure the spelling")
+    cause = ("most match one of train's once surrounding spaces, case and leading zeros are ignored. Write them "
+             "as train does" if respelled else "train's categories recur, these are not among them: another coding "
+             "or another source? Code them as train does")
+    return (f"{name} values that never occur in train in column(s) {', '.join(details)}{rest}: {cause}: every "
+            "unseen value mismatches every real row, so the fidelity and privacy figures measure the coding")
 
 
 def _common(values: pd.Series, limit: int = 2) -> list[str]:

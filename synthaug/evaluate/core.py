@@ -239,7 +239,8 @@ def _canonical_tables(train, test, measured, holdout, schema: TableSchema) -> _C
     train_c, test_c, synth_c = (canonical(f, schema) for f in (train, test, measured))
     if holdout is None:
         return _Canonical(train_c, test_c, synth_c, None, test_c, "test")
-    holdout_c = canonical(holdout, schema)
+    same = holdout is test or (holdout.shape == test.shape and holdout.equals(test))  # share: one table for both
+    holdout_c = test_c if same else canonical(holdout, schema)
     return _Canonical(train_c, test_c, synth_c, holdout_c, holdout_c, "holdout")
 
 
@@ -259,7 +260,9 @@ def _unseen_values(train: pd.DataFrame, data: _Canonical, schema: TableSchema) -
     """Notes on category columns of the other tables spelled unlike train's (identifier-like and formatted-number
     columns left out: their values differ anyway, and have notes of their own)."""
     skip = identifier_columns(train, schema) + schema.formatted
-    others = {"synthetic": data.synthetic, "test": data.test, "holdout": data.holdout}
+    others = {"synthetic": data.synthetic, "test": data.test}
+    if data.holdout is not data.test:  # share measures on one table as both: one note, not two
+        others["holdout"] = data.holdout
     return unseen_value_notes(data.train, others, schema, skip)
 
 

@@ -25,7 +25,7 @@ from .public_schema import (
     omitted_present,
     public_labels,
 )
-from .schema import check_columns_exist, infer_schema
+from .schema import check_columns_exist, dtype_name, infer_schema
 from .schema_provenance import public_class_counts
 from .target import encode_labels
 
@@ -106,7 +106,7 @@ def _fit_public_encoder(model: TabularCGAN, features: pd.DataFrame,
 def target_state(labels: pd.Series, schema: PublicSchema | None, classes: list) -> tuple[str, str, list | None, bool]:
     """The label column's name, dtype name, and a pandas Categorical's categories and order (None, False
     otherwise); with a public schema the dtype is the schema's, never the data's."""
-    dtype = str(labels.dtype) if schema is None else schema.target_dtype
+    dtype = dtype_name(labels.dtype) if schema is None else schema.target_dtype
     categories, ordered = categorical_dtype_state(labels.dtype if schema is None else None, classes)
     return str(labels.name), dtype, categories, ordered
 

@@ -124,9 +124,17 @@ def infer_schema(
             kind = "categorical" if not _is_numeric(col) else "continuous"
             if _is_formatted(col):
                 _warn_formatted(name, "modelled as categories")
-        specs.append(ColumnSpec(str(name), kind, str(col.dtype), bool(col.isna().any())))
+        specs.append(ColumnSpec(str(name), kind, dtype_name(col.dtype), bool(col.isna().any())))
     _warn_dropped(frame, dropped)
     return specs, dropped
+
+
+def dtype_name(dtype) -> str:
+    """The name that gives ``dtype`` back: ``str(dtype)``, but ``"string[python]"`` for a python-backed
+    ``string`` dtype, whose name ``"string"`` reads back with pyarrow storage when pyarrow is installed."""
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "python" and dtype.na_value is pd.NA:
+        return "string[python]"
+    return str(dtype)
 
 
 def _warn_dropped(frame: pd.DataFrame, dropped: list) -> None:

@@ -1,0 +1,46 @@
+"""Sampled records come back in the dtypes of the training table, through a model file too."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import synthaug
+from synthaug import SynthaugWarning, TabularCGAN
+
+N = 120
+FAST = {"epochs": 1, "min_steps": 30, "batch_size": 64, "generator_dims": (32,), "discriminator_dims": (32,),
+        "latent_dim": 8}
+
+
+def zoo(n: int = N) -> pd.DataFrame:
+    """A number, a label, and a column of each dtype a trial found sampled in another one."""
+    rng = np.random.default_rng(0)
+    label = rng.choice(["yes", "no"], n)
+    return pd.DataFrame({
+        "x": rng.normal(size=n) + (label == "yes"),
+        "py": pd.array(rng.choice(["I10", "E11", None], n), dtype="string[python]"),
+        "pa": pd.array(rng.choice(["I10", "E11", None], n), dtype="string[pyarrow]"),
+        "label": label,
+    })
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """(the training table, [a fitted model's sample, the same model's after save and load])."""
+    table = zoo()
+    model = TabularCGAN(random_state=0, **FAST).fit(table, y="label")
+    path = model.save(tmp_path_factory.mktemp("m") / "m")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)  # the loaded model's filters are not applied
+        return table, [m.sample_frame(n=60, random_state=0) for m in (model, synthaug.load(path))]
+
+
+def test_text_columns_keep_their_storage(samples):
+    """string[python] came back as string[pyarrow]: its name, 'string', reads back with pyarrow storage."""
+    table, sampled = samples
+    for frame in sampled:
+        assert frame["py"].dtype == table["py"].dtype and frame["py"].dtype.storage == "python"
+        assert frame["pa"].dtype.storage == "pyarrow"
+        assert set(frame["py"].dropna()) <= {"I10", "E11"}

@@ -141,8 +141,9 @@ class ConstantCodec:
     def inverse(self, block: np.ndarray, clip: bool, rounding: bool) -> pd.Series:
         """The value, or missing where the span's second score wins; ``block`` is (n, 0) or (n, 2)."""
         n = len(block)
-        if self.value_ is None:
-            return pd.Series(np.full(n, np.nan), dtype=object)
+        if self.value_ is None:  # an all-missing column: Int64 as <NA>, float64 as NaN, object as NaN
+            out = pd.Series(np.full(n, np.nan), dtype=object)
+            return out.astype(self.spec.dtype) if _accepts_nan(self.spec.dtype) and self.spec.dtype != "object" else out
         missing = block.argmax(1) == 1 if self.has_missing_ else np.zeros(n, dtype=bool)
         out = pd.Series(np.array([self.value_, np.nan], dtype=object)[missing.astype(np.int64)], dtype=object)
         dtype = self.spec.dtype

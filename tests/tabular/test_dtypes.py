@@ -10,6 +10,7 @@ import synthaug
 from synthaug import SynthaugWarning, TabularCGAN
 
 N = 120
+ALL_MISSING = ("Int64", "boolean", "Float64", "string", "float64", "datetime64[ns]")
 FAST = {"epochs": 1, "min_steps": 30, "batch_size": 64, "generator_dims": (32,), "discriminator_dims": (32,),
         "latent_dim": 8}
 
@@ -23,6 +24,7 @@ def zoo(n: int = N) -> pd.DataFrame:
         "py": pd.array(rng.choice(["I10", "E11", None], n), dtype="string[python]"),
         "pa": pd.array(rng.choice(["I10", "E11", None], n), dtype="string[pyarrow]"),
         "label": label,
+        **{f"none_{dtype}": pd.Series([None] * n, dtype=object).astype(dtype) for dtype in ALL_MISSING},
     })
 
 
@@ -44,3 +46,12 @@ def test_text_columns_keep_their_storage(samples):
         assert frame["py"].dtype == table["py"].dtype and frame["py"].dtype.storage == "python"
         assert frame["pa"].dtype.storage == "pyarrow"
         assert set(frame["py"].dropna()) <= {"I10", "E11"}
+
+
+@pytest.mark.parametrize("dtype", ALL_MISSING)
+def test_all_missing_columns_keep_their_dtype(samples, dtype):
+    """An all-<NA> Int64 column came back as object NaN."""
+    table, sampled = samples
+    for frame in sampled:
+        column = frame[f"none_{dtype}"]
+        assert column.dtype == table[f"none_{dtype}"].dtype and column.isna().all()

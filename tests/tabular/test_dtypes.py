@@ -24,6 +24,8 @@ def zoo(n: int = N) -> pd.DataFrame:
         "py": pd.array(rng.choice(["I10", "E11", None], n), dtype="string[python]"),
         "pa": pd.array(rng.choice(["I10", "E11", None], n), dtype="string[pyarrow]"),
         "label": label,
+        "zones": pd.Series([pd.Timestamp("2021-01-01 10:00", tz="UTC" if i % 2 else "Europe/Berlin")
+                            + pd.Timedelta(days=i % 90) for i in range(n)], dtype=object),
         **{f"none_{dtype}": pd.Series([None] * n, dtype=object).astype(dtype) for dtype in ALL_MISSING},
     })
 
@@ -55,3 +57,14 @@ def test_all_missing_columns_keep_their_dtype(samples, dtype):
     for frame in sampled:
         column = frame[f"none_{dtype}"]
         assert column.dtype == table[f"none_{dtype}"].dtype and column.isna().all()
+
+
+def test_timestamps_in_several_zones_come_back_as_timestamps_in_utc(samples):
+    """An object column of Timestamps in two zones was modelled as categories and sampled as ISO text."""
+    table, sampled = samples
+    known = pd.to_datetime(table["zones"], utc=True)
+    for frame in sampled:
+        column = frame["zones"]
+        assert column.dtype == object and column.map(type).eq(pd.Timestamp).all()
+        stamps = pd.to_datetime(column)
+        assert str(stamps.dt.tz) == "UTC" and known.min() <= stamps.min() and stamps.max() <= known.max()

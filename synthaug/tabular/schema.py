@@ -209,17 +209,25 @@ def _infer_kind(col: pd.Series, name: str) -> str:
             return "identifier"
         return "integer" if integral else "continuous"
     bad = _check_stray_strings(col, name)
-    unique, dates = date_values(values)  # datetimes.is_date_column, the rule evaluate uses too
-    if is_all_dates(dates):
-        _warn_both_orders(values, name, unique)
-        _warn_future_years(values, name, unique)
-        return "datetime"
-    _warn_stray_dates(values, name, unique, dates)
+    if not isinstance(col.dtype, pd.CategoricalDtype) and _is_date_text(values, name):
+        return "datetime"  # a pandas Categorical of dates keeps its categories, as one of numbers does
     if looks_like_id(len(values), n_unique):
         return "identifier"  # infer_schema warns
     if looks_formatted(col, bad):
         _warn_formatted(name, "modelled as categories")
     return "categorical"
+
+
+def _is_date_text(values: pd.Series, name: str) -> bool:
+    """Whether the present ``values`` are all dates (:func:`.datetimes.is_date_column`, the rule evaluate
+    uses too), warning about orders and years that may be misread, or about a few stray non-dates."""
+    unique, dates = date_values(values)
+    if is_all_dates(dates):
+        _warn_both_orders(values, name, unique)
+        _warn_future_years(values, name, unique)
+        return True
+    _warn_stray_dates(values, name, unique, dates)
+    return False
 
 
 def is_identifier_like(col: pd.Series) -> bool:

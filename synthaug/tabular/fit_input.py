@@ -70,7 +70,7 @@ def encode_table(model: TabularCGAN, features: pd.DataFrame, labels: pd.Series, 
     """Class codes and a fitted encoder: learned from the data, or (with ``schema``) from the schema alone."""
     if schema is None:
         if model.dp_:  # a split or filtered table's unused categories are other private rows' values
-            features, labels = without_unused_categories(features), labels.pipe(_without_unused)
+            features = without_unused_categories(features)  # and target_state keeps the label's out
         classes, codes, counts = encode_labels(labels)
         encoder, dropped = _fit_inferred_encoder(model, features, rng)
         return EncodedTable(features, classes, codes, counts, encoder, dropped)
@@ -115,12 +115,14 @@ def _fit_public_encoder(model: TabularCGAN, features: pd.DataFrame,
     return encoder, features
 
 
-def target_state(labels: pd.Series, schema: PublicSchema | None, classes: list) -> tuple[str, str, list | None, bool]:
+def target_state(labels: pd.Series, schema: PublicSchema | None, classes: list,
+                 dp: bool = False) -> tuple[str, str, list | None, bool]:
     """The label column's name, dtype name, and a pandas Categorical's categories and order (None, False
-    otherwise); with a public schema the dtype is the schema's, never the data's."""
+    otherwise); with a public schema the dtype is the schema's, never the data's; under ``dp`` the
+    categories are the classes only (:func:`without_unused_categories`)."""
     dtype = dtype_name(labels.dtype) if schema is None else schema.target_dtype
     categories, ordered = categorical_dtype_state(labels.dtype if schema is None else None,
-                                                  classes + unused_categories(labels))
+                                                  classes + ([] if dp else unused_categories(labels)))
     return str(labels.name), dtype, categories, ordered
 
 

@@ -8,8 +8,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._errors import warn
-from .columns import _accepts_nan, _to_json_scalar, categorical_dtype_state
+from .._errors import ModelFileError, warn
+from .columns import (
+    _accepts_nan,
+    _to_json_scalar,
+    categorical_dtype_state,
+    categories_dtype,
+    json_values,
+    unused_categories,
+)
 from .schema import ColumnSpec
 
 
@@ -37,7 +44,9 @@ class CategoricalCodec:
         self.categories_ = [_to_json_scalar(v) for v in kept.index]
         self.has_missing_ = bool(col.isna().any()) or rare
         self.n_folded_ = int(len(counts) - len(kept))
-        self.dtype_categories_, self.ordered_ = categorical_dtype_state(col.dtype, self.categories_)
+        self.dtype_categories_, self.ordered_ = categorical_dtype_state(col.dtype, self.categories_
+                                                                        + unused_categories(col))
+        self.categories_dtype_ = categories_dtype(col.dtype)
         return self
 
     @property
@@ -50,7 +59,7 @@ class CategoricalCodec:
     def codes(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
         """Each row's category code; a folded row draws a kept category by the kept rows' frequencies."""
         lookup = pd.Index(pd.Series(self.categories_, dtype=object))
-        codes = lookup.get_indexer(col.astype(object))
+        codes = lookup.get_indexer(json_values(col))
         folded = (codes < 0) & col.notna().to_numpy()
         if folded.any() and self.categories_:
             codes[folded] = draw_kept(codes, int(folded.sum()), len(self.categories_), rng)
@@ -75,13 +84,15 @@ class CategoricalCodec:
         if missing and not _accepts_nan(dtype):
             return out if dtype == "bool" else out.astype("float64")
         if self.dtype_categories_ is not None:  # a pandas Categorical: its categories' order, not sorted
-            return out.astype(pd.CategoricalDtype(self.dtype_categories_, ordered=self.ordered_))
+            return as_categorical(codes, self.categories_, self.dtype_categories_, self.ordered_,
+                                  self.categories_dtype_)
         return out if dtype == "object" else out.astype(dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         scalars = {"categories": self.categories_, "has_missing": self.has_missing_}
         if self.dtype_categories_ is not None:
-            scalars |= {"dtype_categories": self.dtype_categories_, "ordered": self.ordered_}
+            scalars |= {"dtype_categories": self.dtype_categories_, "ordered": self.ordered_,
+                        "categories_dtype": self.categories_dtype_}
         return scalars, {}
 
     def load(self, scalars: dict, arrays: dict[str, np.ndarray]) -> CategoricalCodec:
@@ -90,7 +101,19 @@ class CategoricalCodec:
         order = scalars.get("dtype_categories")
         self.dtype_categories_ = None if order is None else list(order)
         self.ordered_ = bool(scalars.get("ordered", False))
+        self.categories_dtype_ = scalars.get("categories_dtype")  # older files: inferred from the categories
+        if order is not None and not set(self.categories_) <= set(order):
+            raise ModelFileError(f"column {self.spec.name!r}: state dtype_categories must hold every one of categories")
         return self
+
+
+def as_categorical(codes: np.ndarray, categories: list, order: list, ordered: bool,
+                   dtype: str | None) -> pd.Series:
+    """(n,) codes into ``categories`` (``len(categories)``: missing) as a pandas Categorical whose
+    categories are ``order`` (JSON scalars) as dtype ``dtype`` held them (None: as pandas infers)."""
+    index = pd.Index(order) if dtype is None else pd.Index(order, dtype=object).astype(dtype)
+    positions = np.append(pd.Index(order, dtype=object).get_indexer(pd.Index(categories, dtype=object)), -1)
+    return pd.Series(pd.Categorical.from_codes(positions[codes], dtype=pd.CategoricalDtype(index, ordered=ordered)))
 
 
 def draw_kept(codes: np.ndarray, n_folded: int, n_codes: int, rng: np.random.Generator) -> np.ndarray:
@@ -141,8 +164,9 @@ class ConstantCodec:
     def inverse(self, block: np.ndarray, clip: bool, rounding: bool) -> pd.Series:
         """The value, or missing where the span's second score wins; ``block`` is (n, 0) or (n, 2)."""
         n = len(block)
-        if self.value_ is None:
-            return pd.Series(np.full(n, np.nan), dtype=object)
+        if self.value_ is None:  # an all-missing column: Int64 as <NA>, float64 as NaN, object as NaN
+            out = pd.Series(np.full(n, np.nan), dtype=object)
+            return out.astype(self.spec.dtype) if _accepts_nan(self.spec.dtype) and self.spec.dtype != "object" else out
         missing = block.argmax(1) == 1 if self.has_missing_ else np.zeros(n, dtype=bool)
         out = pd.Series(np.array([self.value_, np.nan], dtype=object)[missing.astype(np.int64)], dtype=object)
         dtype = self.spec.dtype

@@ -28,7 +28,8 @@ RULES: dict[str, dict[str, tuple[Rule, bool]]] = {
                 "time_zone": ((lambda v: v is None or isinstance(v, str), "a time zone name or null"), False)},
     "categorical": {"categories": (LABELS, True), "has_missing": (FLAG, True),
                     "dtype_categories": ((lambda v: v is None or LABELS[0](v), "a list of categories or null"), False),
-                    "ordered": (FLAG, False)},
+                    "ordered": (FLAG, False),
+                    "categories_dtype": ((lambda v: v is None or isinstance(v, str), "a dtype name or null"), False)},
     "constant": {"value": ((lambda v: v is None or isinstance(v, LABEL), "text, a number or null"), True),
                  "has_missing": (FLAG, False)},
 }

@@ -119,7 +119,8 @@ def date_values(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def parse_datetimes(values: pd.Series, first: bool | None = None) -> pd.Series:
-    """``values`` as timestamps, NaT where unparsable; mixed UTC offsets (a DST change) in UTC.
+    """``values`` as timestamps, NaT where unparsable; mixed UTC offsets (a DST change), or
+    Timestamps in several time zones, in UTC.
 
     ``dd/mm/yyyy``-shaped values are read in one order for the whole column (``first``, by default
     :func:`day_first` of these values), so ``03/04/2021`` beside ``31/03/2021`` is the 3rd of April,
@@ -134,9 +135,19 @@ def _parse_fields(values: pd.Series, fields: pd.DataFrame, first: bool | None = 
     shaped = fields[0].notna().to_numpy()
     first = _day_first(fields) if first is None else first
     try:
-        return _parse_parts(values, shaped, first, utc=False)
+        stamps = _parse_parts(values, shaped, first, utc=False)
     except ValueError:  # "Mixed timezones detected": one column cannot hold two offsets
         return _parse_parts(values, shaped, first, utc=True)
+    if _lost_zones(values, stamps):
+        return _parse_parts(values, shaped, first, utc=True)
+    return stamps
+
+
+def _lost_zones(values: pd.Series, stamps: pd.Series) -> bool:
+    """Whether date objects (not text) were read as NaT: aware Timestamps in several zones, which
+    pandas reads in UTC only (it raised for text, but coerced these to NaT without a word)."""
+    lost = stamps.isna().to_numpy() & values.notna().to_numpy()
+    return bool(lost.any()) and pd.api.types.infer_dtype(values, skipna=True) in DATE_OBJECTS
 
 
 def _parse_parts(values: pd.Series, shaped: np.ndarray, first: bool, utc: bool) -> pd.Series:

@@ -124,9 +124,17 @@ def infer_schema(
             kind = "categorical" if not _is_numeric(col) else "continuous"
             if _is_formatted(col):
                 _warn_formatted(name, "modelled as categories")
-        specs.append(ColumnSpec(str(name), kind, str(col.dtype), bool(col.isna().any())))
+        specs.append(ColumnSpec(str(name), kind, dtype_name(col.dtype), bool(col.isna().any())))
     _warn_dropped(frame, dropped)
     return specs, dropped
+
+
+def dtype_name(dtype) -> str:
+    """The name that gives ``dtype`` back: ``str(dtype)``, but ``"string[python]"`` for a python-backed
+    ``string`` dtype, whose name ``"string"`` reads back with pyarrow storage when pyarrow is installed."""
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "python" and dtype.na_value is pd.NA:
+        return "string[python]"
+    return str(dtype)
 
 
 def _warn_dropped(frame: pd.DataFrame, dropped: list) -> None:
@@ -203,17 +211,25 @@ def _infer_kind(col: pd.Series, name: str) -> str:
             return "identifier"
         return "integer" if integral else "continuous"
     bad = _check_stray_strings(col, name)
-    unique, dates = date_values(values)  # datetimes.is_date_column, the rule evaluate uses too
-    if is_all_dates(dates):
-        _warn_both_orders(values, name, unique)
-        _warn_future_years(values, name, unique)
-        return "datetime"
-    _warn_stray_dates(values, name, unique, dates)
+    if not isinstance(col.dtype, pd.CategoricalDtype) and _is_date_text(values, name):
+        return "datetime"  # a pandas Categorical of dates keeps its categories, as one of numbers does
     if looks_like_id(len(values), n_unique):
         return "identifier"  # infer_schema warns
     if looks_formatted(col, bad):
         _warn_formatted(name, "modelled as categories")
     return "categorical"
+
+
+def _is_date_text(values: pd.Series, name: str) -> bool:
+    """Whether the present ``values`` are all dates (:func:`.datetimes.is_date_column`, the rule evaluate
+    uses too), warning about orders and years that may be misread, or about a few stray non-dates."""
+    unique, dates = date_values(values)
+    if is_all_dates(dates):
+        _warn_both_orders(values, name, unique)
+        _warn_future_years(values, name, unique)
+        return True
+    _warn_stray_dates(values, name, unique, dates)
+    return False
 
 
 def is_identifier_like(col: pd.Series) -> bool:

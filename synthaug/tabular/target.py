@@ -18,12 +18,13 @@ from .schema import looks_like_id
 def check_table(X, who: str):
     """``X`` as a DataFrame or a 2-D array, refused with scikit-learn's wording when it is sparse,
     complex, or has no rows or no columns (the errors ``check_estimator`` looks for), and refused
-    when two columns share a name."""
+    when two columns share a name or a name is a tuple (:func:`_check_flat_names`)."""
     if sparse.issparse(X) or (isinstance(X, pd.DataFrame) and any(isinstance(d, pd.SparseDtype) for d in X.dtypes)):
         raise DataError(f"{who}: sparse input is not supported (the synthesizer models dense tables); "
                         "pass it dense (X.toarray(), or X.sparse.to_dense() for a DataFrame)")
     table = X if isinstance(X, pd.DataFrame) else _as_array(X)
     if isinstance(table, pd.DataFrame):
+        _check_flat_names(table.columns, who)
         _check_unique_names(table.columns, who)
     if table.ndim != 2:
         raise DataError(f"{who}: X must be a 2-D table, got an array of shape {table.shape}")
@@ -45,6 +46,15 @@ def _as_array(X) -> np.ndarray:
     if array.dtype.kind in "US" and not isinstance(X, np.ndarray):
         return np.asarray(X, dtype=object)
     return array
+
+
+def _check_flat_names(columns: pd.Index, who: str) -> None:
+    """A DataError for tuple column names (a MultiIndex): sampling named such columns by their text,
+    ``"('lab', 'a')"``, and CSV and Parquet files cannot hold them; flattening is the user's choice."""
+    tuples = [c for c in columns if isinstance(c, tuple)]
+    if tuples:
+        raise DataError(f"{who}: X has tuple column names (a MultiIndex), such as {plain(tuples[0])!r}; flatten "
+                        "them to text first, e.g. X.columns = ['_'.join(map(str, c)) for c in X.columns]")
 
 
 def _check_unique_names(columns: pd.Index, who: str) -> None:
@@ -94,8 +104,7 @@ def split_target(X, y) -> tuple[pd.DataFrame, pd.Series, list[str]]:
 def column_labels(X, y) -> dict[str, int | float | bool]:
     """{text name: label} for the columns of ``fit(X, y)`` (the target's too) whose label is a
     number or a boolean, which :func:`split_target` names as text and sampling gives back (a model
-    file keeps them: JSON holds numbers). Other labels that are not text (a MultiIndex's tuples)
-    stay text."""
+    file keeps them: JSON holds numbers). Tuples (a MultiIndex) are refused by :func:`check_table`."""
     columns = X.columns if isinstance(X, pd.DataFrame) else pd.Index([])
     labels = list(columns)
     if _target_label(y, columns) is None:

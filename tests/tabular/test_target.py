@@ -174,3 +174,14 @@ def test_decimals_mixed_with_ints_and_floats_are_numbers_and_text_or_bools_keep_
     assert out["with_text"].dtype == object and out["with_bool"].dtype == object
     integer_labels = numbers_as_numbers(pd.DataFrame({0: pd.Series([Decimal("1"), 2.5], dtype=object)}))
     assert integer_labels[0].dtype == np.float64  # pd.DataFrame(array)'s integer column labels
+
+
+@pytest.mark.parametrize("who", ["fit", "fit_resample"])
+def test_tuple_column_names_are_refused_with_advice_to_flatten(mixed_table, who):
+    """Sampling named MultiIndex columns by their text ("('lab', 'a')"), without a word."""
+    X = mixed_table.drop(columns="label")
+    X.columns = pd.MultiIndex.from_product([["lab"], X.columns])
+    estimator = TabularCGAN(epochs=1, min_steps=1) if who == "fit" else SynthOverSampler()
+    with pytest.raises(DataError, match=re.escape(f"{who}: X has tuple column names (a MultiIndex), such as "
+                                                  "('lab', 'age'); flatten them to text first")):
+        getattr(estimator, who)(X, mixed_table["label"])

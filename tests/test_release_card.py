@@ -101,7 +101,8 @@ def test_gates_that_pass_beside_an_unclear_privacy_verdict_are_said_so():
     leaky = _card(result=_result(near_copies=(0.2, 0.1, 0.3, "leaks")), gates=Gates(max_membership_auc=0.6))
     assert ("near_copies leaks (95% interval [0.1, 0.3], its lower bound above 0.05; not gated"
             in verdict_mismatch_warning(leaky))  # a leak is set by its lower bound, not by its upper one
-    forced = _card(result=_result(near_copies=(-0.02, -0.04, -0.00936, "inconclusive")), gates=Gates(max_membership_auc=0.6))
+    forced = _card(result=_result(near_copies=(-0.02, -0.04, -0.00936, "inconclusive")),
+                   gates=Gates(max_membership_auc=0.6))
     assert ("near_copies inconclusive (95% upper bound -0.00936, within 0.05, but a note of the report makes every "
             "privacy verdict inconclusive; not gated" in verdict_mismatch_warning(forced))  # was "-0.00936 above 0.05"
     off = _card(gates=Gates(max_membership_auc=1.0))["verdict_mismatch"]["measures"]["mia_distance"]["why"]

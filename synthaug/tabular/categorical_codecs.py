@@ -15,7 +15,6 @@ from .columns import (
     categorical_dtype_state,
     categories_dtype,
     json_values,
-    unused_categories,
 )
 from .schema import ColumnSpec
 
@@ -44,8 +43,9 @@ class CategoricalCodec:
         self.categories_ = [_to_json_scalar(v) for v in kept.index]
         self.has_missing_ = bool(col.isna().any()) or rare
         self.n_folded_ = int(len(counts) - len(kept))
-        self.dtype_categories_, self.ordered_ = categorical_dtype_state(col.dtype, self.categories_
-                                                                        + unused_categories(col))
+        # only the kept categories: an unused one of the dtype may be another private row's value (a table split
+        # or filtered after astype("category") keeps the whole list: share's holdout, train_test_split)
+        self.dtype_categories_, self.ordered_ = categorical_dtype_state(col.dtype, self.categories_)
         self.categories_dtype_ = categories_dtype(col.dtype)
         return self
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._errors import DataError, warn
 from .._text import option_name
-from .columns import categorical_dtype_state, unused_categories
+from .columns import categorical_dtype_state
 from .encoder import TableEncoder
 from .public_schema import (
     DRAFT,
@@ -69,8 +69,6 @@ def encode_table(model: TabularCGAN, features: pd.DataFrame, labels: pd.Series, 
                  rng: np.random.Generator) -> EncodedTable:
     """Class codes and a fitted encoder: learned from the data, or (with ``schema``) from the schema alone."""
     if schema is None:
-        if model.dp_:  # a split or filtered table's unused categories are other private rows' values
-            features = without_unused_categories(features)  # and target_state keeps the label's out
         classes, codes, counts = encode_labels(labels)
         encoder, dropped = _fit_inferred_encoder(model, features, rng)
         return EncodedTable(features, classes, codes, counts, encoder, dropped)
@@ -78,16 +76,6 @@ def encode_table(model: TabularCGAN, features: pd.DataFrame, labels: pd.Series, 
     dropped = omitted_present(features, schema)  # conform leaves them out
     encoder, features = _fit_public_encoder(model, features, schema)
     return EncodedTable(features, classes, codes, counts, encoder, dropped)
-
-
-def without_unused_categories(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with no category that no row holds in its categorical columns: a DP fit without a public
-    schema stores none (they may be other private rows' values, and epsilon covers the rows only)."""
-    return frame.apply(_without_unused) if len(frame.columns) else frame
-
-
-def _without_unused(col: pd.Series) -> pd.Series:
-    return col.cat.remove_unused_categories() if isinstance(col.dtype, pd.CategoricalDtype) else col
 
 
 def _fit_inferred_encoder(model: TabularCGAN, features: pd.DataFrame,
@@ -115,14 +103,12 @@ def _fit_public_encoder(model: TabularCGAN, features: pd.DataFrame,
     return encoder, features
 
 
-def target_state(labels: pd.Series, schema: PublicSchema | None, classes: list,
-                 dp: bool = False) -> tuple[str, str, list | None, bool]:
+def target_state(labels: pd.Series, schema: PublicSchema | None, classes: list) -> tuple[str, str, list | None, bool]:
     """The label column's name, dtype name, and a pandas Categorical's categories and order (None, False
-    otherwise); with a public schema the dtype is the schema's, never the data's; under ``dp`` the
-    categories are the classes only (:func:`without_unused_categories`)."""
+    otherwise); with a public schema the dtype is the schema's, never the data's. The categories are the
+    classes only: an unused one may be another private row's value (a split table keeps the whole list)."""
     dtype = dtype_name(labels.dtype) if schema is None else schema.target_dtype
-    categories, ordered = categorical_dtype_state(labels.dtype if schema is None else None,
-                                                  classes + ([] if dp else unused_categories(labels)))
+    categories, ordered = categorical_dtype_state(labels.dtype if schema is None else None, classes)
     return str(labels.name), dtype, categories, ordered
 
 

@@ -181,14 +181,10 @@ def _weight_shapes(net: NetworkConfig) -> dict[str, tuple[int, ...]]:
 
 
 def _target_categories(model: TabularCGAN) -> dict:
-    """A categorical label's categories and order, for model.json's ``target``; empty for other dtypes.
-    ``categories`` lists the classes (a synthaug from before unused ones were kept refuses others), and
-    ``all_categories`` the dtype's unused categories too, when it has any."""
+    """A categorical label's categories and order, for model.json's ``target``; empty for other dtypes."""
     if model.target_categories_ is None:
         return {}
-    classes = [c for c in model.target_categories_ if c in model.classes_]
-    unused = {"all_categories": model.target_categories_} if classes != model.target_categories_ else {}
-    return {"categories": classes, "ordered": model.target_ordered_, **unused}
+    return {"categories": model.target_categories_, "ordered": model.target_ordered_}
 
 
 def _restore_target(model: TabularCGAN, meta: dict) -> None:
@@ -197,18 +193,12 @@ def _restore_target(model: TabularCGAN, meta: dict) -> None:
     target = field(meta, "target", ok=lambda v: isinstance(v, dict), expected="a mapping")
     model.target_name_ = field(meta, "target", "name", ok=_is_text, expected="text")
     model.target_dtype_ = field(meta, "target", "dtype", ok=_is_text, expected="a pandas dtype name")
-    # None in model files before it was stored; all_categories: the dtype's unused ones too, if any
-    model.target_categories_ = target.get("all_categories", target.get("categories"))
+    model.target_categories_ = target.get("categories")  # None in model files before it was stored
     model.target_ordered_ = target.get("ordered", False)
-    categories = target.get("categories")
+    categories = model.target_categories_
     if categories is not None and not (isinstance(categories, list) and len(categories) == len(model.classes_)
                                        and all(c in categories for c in model.classes_)):
         raise ModelFileError(f"{META_FILE}: target.categories must list the classes; got {shown(categories)}")
-    everything = model.target_categories_
-    listed = isinstance(everything, list) and all(c in everything for c in categories or ())
-    if everything is not categories and not listed:
-        raise ModelFileError(f"{META_FILE}: target.all_categories must hold every one of target.categories; got "
-                             f"{shown(everything)}")
     if not isinstance(model.target_ordered_, bool):
         raise ModelFileError(f"{META_FILE}: target.ordered must be true or false; got {shown(model.target_ordered_)}")
     try:

@@ -195,7 +195,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         self.provenance_ = provenance(schema, self.dp_)
         matrix = self.encoder_.transform(table.features, rng)
         self.target_name_, self.target_dtype_, self.target_categories_, self.target_ordered_ = target_state(
-            labels, schema, self.classes_, self.dp_)
+            labels, schema, self.classes_)
         self.columns_ = [c for c in columns if c not in {*drop, *table.dropped}]
         self.column_labels_ = {k: v for k, v in column_labels(X, y).items() if k in self.columns_}
         self.n_rows_ = len(table.features)

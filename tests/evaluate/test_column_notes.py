@@ -29,14 +29,15 @@ def test_a_column_spelled_without_its_spaces_is_named_with_common_values():
     train = _table([" a", " b"] * 20)
     notes = _notes(train, _table(["a", "b"] * 20))
     assert len(notes) == 1
-    assert notes[0].startswith("synthetic values that never occur in train in column(s) 'c' (all of its rows with a value; "
-                               "train ' a', ' b'; synthetic 'a', 'b'): most match one of train's once surrounding "
-                               "spaces, case and leading zeros are ignored.")
+    assert notes[0].startswith("synthetic values that never occur in train in column(s) 'c' (all of its rows with "
+                               "a value; train ' a', ' b'; synthetic 'a', 'b'): most match one of train's once "
+                               "surrounding spaces, case and leading zeros are ignored.")
 
 
 def test_most_values_unseen_is_named_a_few_are_not():
     train = _table(["p", "q"] * 20)
-    assert "'c' (75% of its rows with a value; train 'p', 'q'; synthetic 'r')" in _notes(train, _table(["r"] * 30 + ["p"] * 10))[0]
+    notes = _notes(train, _table(["r"] * 30 + ["p"] * 10))
+    assert "'c' (75% of its rows with a value; train 'p', 'q'; synthetic 'r')" in notes[0]
     assert _notes(train, _table(["r"] * 10 + ["p"] * 30)) == []  # a quarter: invented or rare categories
 
 

@@ -255,7 +255,7 @@ def _numbers_with(token: str, n_tokens: int) -> pd.Series:
 
 
 TOKENS = "column 'age': 6 cells hold '{}' \\(6\\) among 34 numbers"
-TYPO = "column 'age' is numeric but 1 value\\(s\\) are not numbers \\(first at \\.iloc\\[39\\]\\)"  # one row's: unquoted
+TYPO = "column 'age' is numeric but 1 value\\(s\\) are not numbers \\(first at \\.iloc\\[39\\]\\)"  # one row's
 
 
 @pytest.mark.parametrize(("column", "said"), [

@@ -204,9 +204,9 @@ def test_an_infinite_number_is_a_data_error_naming_the_column(mixed_table):
     """It used to become an infinite knot and upper bound of the column's codec."""
     frame = mixed_table.drop(columns="label").astype({"age": "Int64"})
     frame.loc[3, "score"] = -np.inf
-    with pytest.raises(DataError, match=r"column 'score' has 1 infinite value\(s\) \(first at \.iloc\[3\]\); replace them, e.g. by "
-                       r"missing values \(X\.replace\(\[np\.inf, -np\.inf\], np\.nan\)\), or leave the column "
-                       r"out: drop=\['score'\]$"):
+    with pytest.raises(DataError, match=r"column 'score' has 1 infinite value\(s\) \(first at \.iloc\[3\]\); "
+                       r"replace them, e.g. by missing values \(X\.replace\(\[np\.inf, -np\.inf\], np\.nan\)\), "
+                       r"or leave the column out: drop=\['score'\]$"):
         infer_schema(frame)
     assert kinds(frame.assign(score=0.5 * np.arange(len(frame))))[0]["age"] == "integer"  # Int64 is fine
 

@@ -54,7 +54,7 @@ from ..evaluate.canonical import canonical
 from ..evaluate.caveats import missing_gap_notes, not_measurable
 from ..evaluate.leakage_measures import attribute_inference, copy_measures, dcr_share, membership_measures
 from ..evaluate.results import Histogram, LeakageResult
-from ..evaluate.tables import TableSchema, as_names, check_tables
+from ..evaluate.tables import TableSchema, as_fit_reads, as_names, check_tables
 
 TOLERANCES: Mapping[str, float] = {
     "dcr_share": 0.05,
@@ -199,6 +199,9 @@ def assess_leakage(
     (:func:`~synthaug.evaluate.caveats.missing_gap_notes`).
     """
     categorical, continuous = as_names(categorical) or (), as_names(continuous) or ()
+    target = str(target)  # read as fit reads tables (column 7 is "7"; Decimals are numbers), as evaluate does
+    train, holdout, records = (as_fit_reads(f, n, target) for f, n in ((train, "train"), (holdout, "holdout"),
+                                                                        (records, source)))
     schema = check_tables(train, target, {"holdout": holdout, source: records}, categorical, continuous)
     train_c, holdout_c, records_c = (canonical(f, schema) for f in (train, holdout, records))
     unlike, comparable = missing_gap_notes(train_c, holdout_c, schema.features, "holdout")

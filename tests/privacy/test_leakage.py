@@ -143,3 +143,17 @@ def test_a_holdout_with_a_column_missing_is_warned_of_and_inconclusive(real):
     with pytest.warns(SynthaugWarning, match=r"column\(s\) 'z' \(0\.0% of training rows, 100\.0% of holdout rows\)"):
         result = assess_leakage(train, holdout.assign(z=np.nan), fresh, "label", random_state=0)
     assert result.verdict == "inconclusive" and {m.verdict for m in result.measures} == {"inconclusive"}
+
+
+def test_assess_leakage_reads_tables_as_fit_and_evaluate_do():
+    """A column named 7 was refused ('column names must be text'), and Decimals compared as categories."""
+    import decimal
+
+    rng = np.random.default_rng(0)
+
+    def table(n: int) -> pd.DataFrame:
+        return pd.DataFrame({7: rng.normal(size=n), "cost": [decimal.Decimal(f"{v:.2f}") for v in rng.gamma(2, 5, n)],
+                             "y": rng.choice(["a", "b"], n)})
+
+    result = assess_leakage(table(80), table(80), table(80), "y", n_boot=100, random_state=0)
+    assert result.n_records == 80 and result.verdict in ("no measurable leak", "inconclusive")

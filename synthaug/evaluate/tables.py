@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from .._errors import DataError
 from .._text import closest_name, column_hint, columns_option, option_name, quoted, stray_example
@@ -178,29 +177,22 @@ def forced_kinds(
 def as_fit_reads(frame: pd.DataFrame, name: str, target: str) -> pd.DataFrame:
     """``frame`` (the table called ``name``) read as ``fit`` reads a table: columns named by their text
     (column 7 is "7", two names equal as text refused) and object features of Python numbers or
-    ``Decimal`` (alone or among ints and floats, as ``read_sql`` and a Parquet decimal column give them)
-    as numbers (:func:`~synthaug.tabular.target.numbers_as_numbers`); the target as given. Anything but
-    a DataFrame, or one with a repeated column name, as given (:func:`check_table` refuses it)."""
+    ``Decimal`` (alone or among ints and floats, as ``read_sql`` and a Parquet decimal column give them,
+    or Arrow decimals) as numbers (:func:`~synthaug.tabular.target.numbers_as_numbers`); the target as
+    given. Anything but a DataFrame, or one with a repeated column name, as given (:func:`check_table` refuses it)."""
     if not isinstance(frame, pd.DataFrame) or frame.columns.duplicated().any():
         return frame
     frame = _named_as_text(frame, name)
     features = frame.drop(columns=[target]) if target in frame.columns else frame
     numbers = numbers_as_numbers(features)
     changed = features.columns[numbers.dtypes.to_numpy() != features.dtypes.to_numpy()]
-    converted = {c: numbers[c] for c in changed} | _arrow_decimals(features)
+    converted = {c: numbers[c] for c in changed}
     if not converted:
         return frame
     frame = frame.copy()
     for column, values in converted.items():  # a whole column each
         frame.isetitem(frame.columns.get_loc(column), values)
     return frame
-
-
-def _arrow_decimals(features: pd.DataFrame) -> dict[str, pd.Series]:
-    """The Arrow decimal columns (``dtype_backend="pyarrow"``) as float64, as Decimals are read: pandas'
-    ``to_numeric`` fails on such a column with a missing value (pandas 3.0)."""
-    return {c: features[c].astype(np.float64) for c, dtype in features.dtypes.items()
-            if isinstance(dtype, pd.ArrowDtype) and pa.types.is_decimal(dtype.pyarrow_dtype)}
 
 
 def _named_as_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:

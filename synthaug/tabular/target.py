@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy import sparse
 from sklearn.exceptions import DataConversionWarning
 
@@ -204,6 +205,9 @@ def numbers_as_numbers(X: pd.DataFrame) -> pd.DataFrame:
     numbers = {}
     for position, dtype in enumerate(X.dtypes):  # a whole-column operation per object column
         column = X.iloc[:, position]
+        if _is_arrow_decimal(dtype):  # dtype_backend="pyarrow": to_numeric fails on one with a missing value
+            numbers[position] = column.astype(np.float64)
+            continue
         kind = pd.api.types.infer_dtype(column, skipna=True) if pd.api.types.is_object_dtype(dtype) else None
         if kind in NUMBER_KINDS or (kind in ("mixed", "mixed-integer") and _decimals_among_numbers(column)):
             values = pd.to_numeric(column)
@@ -215,6 +219,11 @@ def numbers_as_numbers(X: pd.DataFrame) -> pd.DataFrame:
     for position, values in numbers.items():
         X.isetitem(position, values)
     return X
+
+
+def _is_arrow_decimal(dtype) -> bool:
+    """Whether ``dtype`` is an Arrow decimal (``read_parquet(..., dtype_backend="pyarrow")``)."""
+    return isinstance(dtype, pd.ArrowDtype) and pa.types.is_decimal(dtype.pyarrow_dtype)
 
 
 def _decimals_among_numbers(column: pd.Series) -> bool:

@@ -94,3 +94,19 @@ def test_no_unused_category_reaches_the_model_file(samples):
     text = json.dumps(samples[2])
     assert not any(unused in text for unused in ("critical", "maybe", "green"))
     assert samples[2]["target"]["categories"] == ["yes", "no"]
+
+
+def test_an_arrow_decimal_column_with_a_missing_value_is_modelled_as_numbers():
+    """read_parquet(dtype_backend="pyarrow") gives decimal128 columns; one with a missing value made fit fail
+    with pandas' own ValueError (to_numeric), not even a DataError."""
+    import decimal
+
+    import pyarrow as pa
+
+    rng = np.random.default_rng(0)
+    cost = pd.Series([decimal.Decimal(f"{v:.2f}") for v in rng.gamma(2, 5, N)],
+                     dtype=pd.ArrowDtype(pa.decimal128(10, 2)))
+    cost[3] = None
+    table = pd.DataFrame({"x": rng.normal(size=N), "cost": cost, "label": rng.choice(["a", "b"], N)})
+    sampled = TabularCGAN(random_state=0, **FAST).fit(table, y="label").sample_frame(n=20, random_state=0)
+    assert sampled["cost"].dtype == np.float64

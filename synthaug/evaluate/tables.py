@@ -69,7 +69,7 @@ def column_kind(series: pd.Series) -> str:
         return "date"
     if pd.api.types.is_timedelta64_dtype(dtype):
         raise DataError(f"column {series.name!r} has dtype {dtype}; convert it to numbers or text first")
-    if pd.api.types.is_bool_dtype(dtype):
+    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):  # as fit: even of dates
         return "categorical"
     if not pd.api.types.is_numeric_dtype(dtype):
         return "date" if is_date_column(series) else "categorical"

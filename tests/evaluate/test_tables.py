@@ -288,3 +288,9 @@ def test_formatted_numbers_are_marked_and_not_taken_for_identifiers():
     schema = check_tables(train, "y", {})
     assert schema.formatted == ("income",) and schema.categorical == ("income", "code")
     assert identifier_columns(train, schema) == ("code",)  # income had been called identifier-like
+
+
+def test_a_categorical_of_dates_is_compared_as_categories_as_fit_models_it():
+    dates = pd.Series(pd.Categorical(pd.to_datetime(["2020-01-01", "2021-01-01"] * 5)))
+    assert column_kind(dates) == "categorical"
+    assert column_kind(dates.astype("datetime64[ns]")) == "date"

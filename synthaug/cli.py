@@ -126,7 +126,7 @@ def sigterm_raises() -> Iterator[None]:
     (main thread only: Python runs signal handlers there); the previous handlers are restored after.
     Further signals while the first unwinds are ignored, so the temporary files' removal is not cut
     short. A process forked meanwhile (a DataLoader worker) that inherits the handler dies of the
-    signal as it would have."""
+    signal as it would have. A signal already ignored (SIGHUP under ``nohup``) stays ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -141,7 +141,9 @@ def sigterm_raises() -> Iterator[None]:
             signal.signal(each, signal.SIG_IGN)
         raise Terminated(signum)
 
-    previous = {signum: signal.signal(signum, on_signal) for signum in ENDING_SIGNALS}
+    # a signal ignored when we start stays ignored: nohup ignores SIGHUP so that a closed terminal ends nothing
+    previous = {signum: signal.signal(signum, on_signal) for signum in ENDING_SIGNALS
+                if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
         yield
     finally:  # None: a handler set outside Python, which signal.signal cannot restore

@@ -729,6 +729,24 @@ def test_sigterm_removes_the_unfinished_output_and_exits_143(table_model, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_a_sighup_ignored_by_nohup_stays_ignored():
+    """nohup ignores SIGHUP so that closing the terminal ends nothing; the CLI's handler had replaced that."""
+    import signal
+
+    from synthaug.cli import sigterm_raises
+
+    if not hasattr(signal, "SIGHUP"):
+        pytest.skip("no SIGHUP here")
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with sigterm_raises():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            signal.raise_signal(signal.SIGHUP)  # ignored: nothing raised
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
+
+
 def test_sigterm_raises_only_within_and_only_in_the_main_thread():
     import signal
     import threading

@@ -99,7 +99,8 @@ def _given_kinds(model, schema, table: pd.DataFrame) -> dict[str, list[str]]:
 
 def _check_evaluated_kinds(table: pd.DataFrame, target: str, kinds: dict) -> None:
     """What the evaluation refuses in the table, as the whole table (its messages said ``train:``)."""
-    from .evaluate.tables import as_fit_reads, infer_schema
+    from .evaluate.fit_reads import as_fit_reads
+    from .evaluate.tables import infer_schema
 
     try:
         infer_schema(as_fit_reads(table, "train", str(target)), str(target),

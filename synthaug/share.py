@@ -148,7 +148,8 @@ def filter_close_records(train, reference, synthetic, target: str, quantile: flo
     """
     from .evaluate import distances
     from .evaluate.canonical import canonical
-    from .evaluate.tables import as_fit_reads, infer_schema
+    from .evaluate.fit_reads import as_fit_reads
+    from .evaluate.tables import infer_schema
 
     frames = [as_fit_reads(f, name, str(target)) for name, f in
               (("train", train), ("holdout", reference), ("synthetic", synthetic))]

@@ -37,11 +37,12 @@ from .column_notes import (
 )
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
+from .fit_reads import as_fit_reads
 from .options import check_ratios_add_records, drop_columns
 from .results import EvaluationResult, FidelityResult, LeakageResult, UtilityResult
 from .run_options import RunOptions, check_run_options
 from .subsample import subsample_note, subsample_rows
-from .tables import TableSchema, as_fit_reads, check_tables, target_notes
+from .tables import TableSchema, check_tables, target_notes
 from .utility import additions_for, cached_baseline, run_utility
 
 _SEEDS_KEY: ContextVar[str] = ContextVar("_SEEDS_KEY", default="evaluate.seeds")

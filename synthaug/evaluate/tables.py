@@ -1,7 +1,7 @@
 """Check that the real and synthetic tables agree, and learn their column kinds.
 
 Column kinds: a column is *numeric* when its pandas dtype is numeric (booleans excepted) or, as
-``fit`` reads it, it holds Python numbers or ``Decimal`` values (:func:`as_fit_reads`), a *date*
+``fit`` reads it, it holds Python numbers or ``Decimal`` values (:func:`.fit_reads.as_fit_reads`), a *date*
 when every present value is a date (``2021-03-04``, ``2021-03-04 10:30``; the rule ``fit`` uses,
 :func:`synthaug.tabular.datetimes.is_date_column`), and *categorical* otherwise
 (text, ``category``, ``bool``, objects). Any table may hold a date column as text or as
@@ -32,7 +32,6 @@ from .._errors import DataError
 from .._text import closest_name, column_hint, columns_option, option_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column
 from ..tabular.schema import check_option_conflicts, check_text_numbers, is_identifier_like
-from ..tabular.target import numbers_as_numbers
 
 
 @dataclass(frozen=True)
@@ -174,43 +173,9 @@ def forced_kinds(
     return kinds
 
 
-def as_fit_reads(frame: pd.DataFrame, name: str, target: str) -> pd.DataFrame:
-    """``frame`` (the table called ``name``) read as ``fit`` reads a table: columns named by their text
-    (column 7 is "7", two names equal as text refused) and object features of Python numbers or
-    ``Decimal`` (alone or among ints and floats, as ``read_sql`` and a Parquet decimal column give them,
-    or Arrow decimals) as numbers (:func:`~synthaug.tabular.target.numbers_as_numbers`); the target as
-    given. Anything but a DataFrame, or one with a repeated column name, as given (:func:`check_table` refuses it)."""
-    if not isinstance(frame, pd.DataFrame) or frame.columns.duplicated().any():
-        return frame
-    frame = _named_as_text(frame, name)
-    features = frame.drop(columns=[target]) if target in frame.columns else frame
-    numbers = numbers_as_numbers(features)
-    changed = features.columns[numbers.dtypes.to_numpy() != features.dtypes.to_numpy()]
-    converted = {c: numbers[c] for c in changed}
-    if not converted:
-        return frame
-    frame = frame.copy()
-    for column, values in converted.items():  # a whole column each
-        frame.isetitem(frame.columns.get_loc(column), values)
-    return frame
-
-
-def _named_as_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """``frame`` with each column named ``str`` of its label, as ``fit`` names them; a DataError naming
-    table ``name`` when two labels are equal as text (7 and "7")."""
-    if all(isinstance(c, str) for c in frame.columns):
-        return frame
-    names = pd.Index([str(c) for c in frame.columns])
-    if names.has_duplicates:
-        text = names[names.duplicated()][0]
-        first, second = [c for c in frame.columns if str(c) == text][:2]
-        raise DataError(f"{name}: columns {first!r} and {second!r} are both named {text!r} as text; rename one")
-    return frame.set_axis(names, axis=1)
-
-
 def column_names(names: Sequence[str] | str | int | None) -> tuple[str, ...] | None:
-    """Column names (:func:`as_names`; one label may be a number too) as text, as :func:`as_fit_reads`
-    names the columns."""
+    """Column names (:func:`as_names`; one label may be a number too) as text, as
+    :func:`.fit_reads.as_fit_reads` names the columns."""
     names = (names,) if isinstance(names, numbers.Number) else as_names(names)
     return None if names is None else tuple(str(n) for n in names)
 

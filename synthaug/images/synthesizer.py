@@ -20,6 +20,7 @@ from ..persist import GRID_FILE, known_params, save_model
 from ..privacy.dp import secret_seed
 from ..sampling import IMAGE_CHUNK, SampleSeeds, check_chunk_size, chunk_labels, resolve_class_counts
 from .arrays import check_labels, prepare_images
+from .collapse import warn_if_collapsed
 from .diffaugment import parse_policy
 from .dp_plan import plan_dp, privacy_record_for
 from .folder import read_images
@@ -33,7 +34,6 @@ from .training import ImageTrainConfig, latent, train_image_gan
 from .writer import ImageWriter
 
 MODEL_TYPE = "ImageCGAN"
-COLLAPSE_RATIO = 0.5  # warn when synthetic within-class diversity falls below this share of real
 
 
 class ImageCGAN(SampleSeeds, BaseEstimator):
@@ -238,10 +238,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         return G.cpu().eval(), None if D is None else D.cpu().eval(), history, spent
 
     def _warn_if_collapsed(self) -> None:
-        ratio = self.history_[-1].get("diversity") if self.history_ else None
-        if ratio is not None and np.isfinite(ratio) and ratio < COLLAPSE_RATIO:
-            warn(f"samples are much less varied than the training images (diversity ratio "
-                 f"{ratio:.2f} < {COLLAPSE_RATIO}): possible mode collapse; try {collapse_advice(self)}")
+        warn_if_collapsed(self.history_, self.steps, self.augment_p, self.loss)
 
     # --------------------------------------------------------------- sample
     def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
@@ -341,16 +338,6 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
 
 @torch.no_grad()
-def collapse_advice(model: ImageCGAN) -> str:
-    """What to try against mode collapse: more steps, and augment_p=1 / loss='hinge' unless already set."""
-    tips = [f"more steps (steps={model.steps} now)"]
-    if model.augment_p != 1:
-        tips.append("augment_p=1")
-    if model.loss != "hinge":
-        tips.append("loss='hinge'")
-    return tips[0] if len(tips) == 1 else ", ".join(tips[:-1]) + " or " + tips[-1]
-
-
 def generate_images(G: Generator, codes: np.ndarray, gen: torch.Generator, batch: int = 1024,
                     truncation: float | None = None) -> np.ndarray:
     """Run ``G`` (in eval mode) on class codes in batches; uint8 (N, S, S, C)."""

@@ -52,9 +52,10 @@ from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from ..evaluate import distances as _dist
 from ..evaluate.canonical import canonical
 from ..evaluate.caveats import missing_gap_notes, not_measurable
+from ..evaluate.fit_reads import as_fit_reads
 from ..evaluate.leakage_measures import attribute_inference, copy_measures, dcr_share, membership_measures
 from ..evaluate.results import Histogram, LeakageResult
-from ..evaluate.tables import TableSchema, as_fit_reads, as_names, check_tables
+from ..evaluate.tables import TableSchema, as_names, check_tables
 
 TOLERANCES: Mapping[str, float] = {
     "dcr_share": 0.05,

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import _text
 from .._errors import DataError, warn
 from .._text import closest_name, option_name
-from .datetimes import both_orders, date_values, day_and_month, has_two_digit_year, is_all_dates, parse_datetimes
+from .date_text import is_date_text
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
 MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical, if they repeat:
@@ -26,7 +26,6 @@ DENSE_ID_SPAN = 1.5  # distinct integers spanning at most this many times their 
 MIN_NUMBER_SHARE = 0.5  # text at least this share numbers, the rest a few short tokens, is numbers with placeholders
 MAX_TOKENS = 5  # ... at most this many distinct tokens
 TOKEN_CHARS = 4  # a non-number this short ('?', 'n/a', 'none') or all whitespace is a token, never a record's text
-NEAR_DATES = 0.9  # text whose distinct values are at least this share dates, but not all, gets a warning
 # A number as spreadsheets format it: a currency sign or code before or after, thousands grouped by
 # commas (1,234.5), dots (1.234,5), spaces or apostrophes (1 234 / 1'234), a decimal comma, a percent sign.
 CURRENCY = r"(?:[$€£¥₹]|(?:USD|EUR|GBP|CHF|JPY)\b)"
@@ -211,25 +210,13 @@ def _infer_kind(col: pd.Series, name: str) -> str:
             return "identifier"
         return "integer" if integral else "continuous"
     bad = _check_stray_strings(col, name)
-    if not isinstance(col.dtype, pd.CategoricalDtype) and _is_date_text(values, name):
+    if not isinstance(col.dtype, pd.CategoricalDtype) and is_date_text(values, name):
         return "datetime"  # a pandas Categorical of dates keeps its categories, as one of numbers does
     if looks_like_id(len(values), n_unique):
         return "identifier"  # infer_schema warns
     if looks_formatted(col, bad):
         _warn_formatted(name, "modelled as categories")
     return "categorical"
-
-
-def _is_date_text(values: pd.Series, name: str) -> bool:
-    """Whether the present ``values`` are all dates (:func:`.datetimes.is_date_column`, the rule evaluate
-    uses too), warning about orders and years that may be misread, or about a few stray non-dates."""
-    unique, dates = date_values(values)
-    if is_all_dates(dates):
-        _warn_both_orders(values, name, unique)
-        _warn_future_years(values, name, unique)
-        return True
-    _warn_stray_dates(values, name, unique, dates)
-    return False
 
 
 def is_identifier_like(col: pd.Series) -> bool:
@@ -327,44 +314,6 @@ def _check_missing_tokens(col: pd.Series, name: str, bad: np.ndarray) -> None:
 def _not_numbers(col: pd.Series) -> np.ndarray:
     """(n,) which present values of ``col`` are not numbers; positions are the column's (data rows)."""
     return pd.to_numeric(col, errors="coerce").isna().to_numpy() & col.notna().to_numpy()
-
-
-def _warn_stray_dates(values: pd.Series, name: str, unique: pd.Series, dates: np.ndarray) -> None:
-    """A text column whose distinct values are nearly all dates ('TBD' among 500 days) is a date
-    column with placeholders: it silently became categorical (or an identifier) before."""
-    if not len(dates) or dates.mean() < NEAR_DATES:
-        return
-    is_stray = values.isin(unique[~dates]).to_numpy()
-    warn(
-        f"column {name!r}: {int(is_stray.sum())} of {len(values)} value(s) are not dates "
-        f"({_text.stray_example(values, is_stray)}), so the "
-        "column is not modelled as dates; to model it as dates, make those cells empty",
-    )
-
-
-def _warn_both_orders(values: pd.Series, name: str, unique: pd.Series) -> None:
-    """A date column with day-first (17.07.2021) and month-first (10/17/2021) values: read month first,
-    its 03/04 values were guessed without a word."""
-    day, month = both_orders(unique)
-    if len(day) and len(month):
-        warn(f"column {name!r}: {int(values.isin(day).sum())} date(s) put the day first (such as "
-             f"{day_and_month(day.iloc[0])!r}) and {int(values.isin(month).sum())} the month (such as "
-             f"{day_and_month(month.iloc[0])!r}), so all are read month first and a date like 03/04 may be "
-             "misread; write the column in one order (ISO 2021-03-04 is unambiguous)")
-
-
-def _warn_future_years(values: pd.Series, name: str, unique: pd.Series) -> None:
-    """A date column with two-digit years read (as strptime's %y) as after today: birth dates in 2054."""
-    two = has_two_digit_year(unique)
-    if not two.any():
-        return
-    stamps = parse_datetimes(unique)
-    today = pd.Timestamp.now(tz=getattr(stamps.dt, "tz", None))
-    future = two & (stamps > today).to_numpy()
-    if future.any():
-        warn(f"column {name!r}: {int(values.isin(unique[future]).sum())} date(s) written with a two-digit year "
-             f"are read as after today ({today:%Y-%m-%d}), as 00-68 read as 2000-2068 (69-99 as 1969-1999); if "
-             "they are earlier (birth dates, say), write four-digit years")
 
 
 def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None) -> None:

@@ -86,6 +86,10 @@ def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: in
     require_opacus()
     from opacus.accountants.utils import MAX_SIGMA, get_noise_multiplier
 
+    floor = delta_floor(delta)
+    if floor >= epsilon:  # no noise is enough; Opacus' search climbs to MAX_SIGMA first (35 s at --dp-delta 1e-300)
+        least = _round_up(least_epsilon(delta, sample_rate, steps) / (1.0 - count_share))
+        raise DataError(_floor_message(epsilon, delta, floor, least))
     try:
         with quiet_accountant():
             return float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
@@ -94,9 +98,6 @@ def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: in
         if "budget is too low" not in str(exc):
             raise
         least = _round_up(least_epsilon(delta, sample_rate, steps) / (1.0 - count_share))
-        floor = delta_floor(delta)
-        if floor >= epsilon:  # no noise is enough: converting to (epsilon, delta) alone costs more
-            raise DataError(_floor_message(epsilon, delta, floor, least)) from None
         raise DataError(f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small "
                         f"for {steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
                         f"above {MAX_SIGMA:g}; raise {param_name('dp_epsilon')} to at least {least:g} (with noise "

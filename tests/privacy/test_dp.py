@@ -253,3 +253,20 @@ def test_under_dp_a_categorical_dtypes_unused_categories_stay_out_of_the_model_f
     frame = model.sample_frame(n=20, random_state=0)
     assert list(frame["colour"].cat.categories) == ["red", "green", "blue"]
     assert list(frame["label"].cat.categories) == ["yes", "no"]
+
+
+def test_a_budget_no_noise_reaches_is_refused_without_opacus_search(monkeypatch):
+    """Opacus' noise search climbs to its largest sigma before it gives up: --dp-delta 1e-300 took 35 s
+    to be refused. The accountant's floor at delta (no privacy loss at all) is checked first."""
+    pytest.importorskip("opacus")
+    import opacus.accountants.utils as utils
+
+    from synthaug.privacy.dp import noise_multiplier
+
+    def search(**_):
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(utils, "get_noise_multiplier", search)
+    for epsilon, delta in ((0.95, 1e-300), (0.0095, 1e-5)):
+        with pytest.raises(DataError, match="whatever the noise"):
+            noise_multiplier(epsilon, delta, 0.5, 2)

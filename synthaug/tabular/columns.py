@@ -119,23 +119,15 @@ def _accepts_nan(dtype: str) -> bool:
 def categorical_dtype_state(dtype, kept: list) -> tuple[list | None, bool]:
     """(categories in the dtype's order, ordered) of a pandas categorical ``dtype``, else (None, False).
 
-    Only the ``kept`` values are listed: JSON scalars seen often enough to be the column's, not a
-    record's, and the dtype's unused categories (no training row holds them; left out under DP);
-    a category of the dtype that a single row holds stays out of the model file.
+    Only the ``kept`` values are listed (JSON scalars seen often enough to be the column's, not a
+    record's): a category of the dtype that no training row or a single row holds stays out of the
+    model file (an unused one may be another private row's value: a table split after astype).
     """
     if not isinstance(dtype, pd.CategoricalDtype):
         return None, False
     kept_set = set(kept)
     order = [c for c in map(_to_json_scalar, dtype.categories) if c in kept_set]
     return order, bool(dtype.ordered)
-
-
-def unused_categories(col: pd.Series) -> list:
-    """The JSON scalars of the categories of a categorical ``col`` that no row holds; [] for other dtypes."""
-    if not isinstance(col.dtype, pd.CategoricalDtype):
-        return []
-    unused = col.cat.categories[np.bincount(col.cat.codes[col.cat.codes >= 0], minlength=len(col.cat.categories)) == 0]
-    return [_to_json_scalar(c) for c in unused]
 
 
 def categories_dtype(dtype) -> str | None:

@@ -26,7 +26,6 @@ from .arrays import (
     check_channels,
     check_image_size,
     check_labels,
-    conversion_summary,  # noqa: F401 (imported from here too)
     convert_channels,
     default_size,
     has_colour,

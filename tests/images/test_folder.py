@@ -57,7 +57,7 @@ def test_images_taken_as_they_are_raise_no_conversion_warning(image_folder):
 
 
 def test_conversion_summary_by_hand():
-    from synthaug.images.folder import conversion_summary
+    from synthaug.images.arrays import conversion_summary
 
     shapes = np.array([[8, 8], [8, 8], [16, 16], [10, 12]])
     colour, gray = np.array([False, False, True, True]), np.array([True, True, False, False])

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+
+# pytest-xdist's workers run with COLUMNS=80 set, which rich takes as a width the user chose: the CLI's piped output
+# would wrap there and nowhere else. Tests that need a width set it themselves.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
 
 # Tiny networks run no faster on two threads, and far slower when the cores are shared.
 torch.set_num_threads(1)

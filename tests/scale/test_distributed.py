@@ -18,6 +18,8 @@ from synthaug.distributed import DistContext
 from synthaug.tabular.networks import Discriminator, Generator, NetworkConfig, SoftmaxLayout
 from synthaug.tabular.training import StepBatch, TrainConfig, _discriminator_step, _generator_step
 
+pytestmark = pytest.mark.xdist_group("processes")  # one xdist worker: two ranks per test already fill 2 cores
+
 FIT = ["--epochs", "2", "--min-steps", "1", "--batch-size", "32", "--set", "generator_dims=[16]",
        "--set", "discriminator_dims=[16]", "--set", "latent_dim=8", "-q"]
 

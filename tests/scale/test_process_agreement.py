@@ -20,7 +20,8 @@ from synthaug._errors import SynthaugError
 from synthaug.distributed import TIMEOUT_ENV, _collective_failure, collective_timeout, table_fingerprint
 from tests.conftest import make_mixed_table
 
-pytestmark = pytest.mark.skipif(not dist.is_available(), reason="torch.distributed unavailable")
+pytestmark = [pytest.mark.skipif(not dist.is_available(), reason="torch.distributed unavailable"),
+              pytest.mark.xdist_group("processes")]  # one xdist worker: two ranks per test already fill 2 cores
 ROOT = Path(__file__).resolve().parents[2]
 FIT = ["--epochs", "1", "--batch-size", "32", "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]",
        "--set", "latent_dim=4", "-q"]

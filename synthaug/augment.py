@@ -192,8 +192,9 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         ``X_res.iloc[:len(X)].equals(X.reset_index(drop=True))`` (not ``X`` itself, unless its index
         is already 0..n-1) and likewise for ``y``; for arrays, ``X_res[:len(X)]`` equals ``X``."""
         self._check_params("fit_resample")
+        table = check_table(X, "fit_resample")
         labels, one_hot = class_labels(y, "fit_resample")
-        X_res, y_res = self._fit_resample(check_table(X, "fit_resample"), labels)
+        X_res, y_res = self._fit_resample(table, labels)
         return (X_res.tolist() if isinstance(X, list) else X_res), labels_as_given(y, y_res, one_hot)
 
     def _check_params(self, where: str) -> None:

@@ -48,7 +48,8 @@ __getattr__, __dir__ = _lazy_attributes(__name__, globals(), _LAZY, _SUBMODULES)
 
 
 def load(path):
-    """Load a model directory written by ``.save(path)`` (JSON + safetensors, no pickle)."""
+    """Load a model directory written by ``.save(path)`` (JSON + safetensors, no pickle; ``~`` in
+    ``path`` is the home folder): a fitted TabularCGAN or ImageCGAN."""
     from .persist import load_model, require
 
     meta, tensors = load_model(path)

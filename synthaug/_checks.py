@@ -24,6 +24,12 @@ def is_finite(value) -> bool:
     return is_whole(value) or (is_real(value) and math.isfinite(value))  # an int of any size is finite
 
 
+def is_whole_number(value) -> bool:
+    """True for an int or numpy integer, and for a finite float that is one (``5.0``, ``np.float32(5)``);
+    False for bools, other floats and text: a count may be given as ``100.0``, not ``100.7``."""
+    return is_whole(value) or (is_finite(value) and float(value).is_integer())
+
+
 def is_betas(value) -> bool:
     """Adam's betas: two numbers in [0, 1)."""
     return (isinstance(value, (list, tuple, np.ndarray)) and len(value) == 2

@@ -1,24 +1,34 @@
 """SynthOverSampler: an imbalanced-learn compatible oversampler backed by a synthaug synthesizer.
 
-It needs no import of imbalanced-learn: ``imblearn.pipeline.Pipeline`` finds ``fit_resample``
-by duck typing and calls it on the training folds only, so the generator never sees test rows.
+``imblearn.pipeline.Pipeline`` finds ``fit_resample`` by duck typing and calls it on the training
+folds only, so the generator never sees test rows; ``BalancedBaggingClassifier(sampler=...)`` reads
+``_sampling_type`` and imblearn's estimator checks read the sampler tags, both set as imblearn's
+``BaseOverSampler`` sets them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, clone
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    validate_parameter_constraints,
+)
 
-from ._checks import is_finite, is_whole
+from ._checks import is_whole_number
 from ._errors import DataError
+from ._oversampler_labels import append_labels, class_labels, label_name, labels_as_given
 from ._random import RandomState, child_seed, draw_seed
 from ._text import plain, quoted
-from .tabular.target import array_column_names, check_table, free_name, numbers_as_numbers, sorted_labels
+from .tabular.target import array_column_names, check_table, numbers_as_numbers, sorted_labels
 
 STRATEGY_NAMES = ("auto", "minority", "not minority", "not majority", "all")
 
@@ -70,10 +80,10 @@ def _from_sizes(counts: Counter, sizes: Mapping) -> dict:
     targets = {}
     for cls, size in sizes.items():
         if cls not in counts:
-            raise DataError(f"sampling_strategy: class {cls!r} is not in y")
+            raise DataError(f"sampling_strategy: class {plain(cls)!r} is not in y")
         size = _row_count(cls, size)
         if size < counts[cls]:
-            raise DataError(f"sampling_strategy: class {cls!r} asks for {size} rows but has {counts[cls]}; "
+            raise DataError(f"sampling_strategy: class {plain(cls)!r} asks for {size} rows but has {counts[cls]}; "
                              "an oversampler only adds rows")
         targets[cls] = int(size - counts[cls])
     return targets
@@ -81,10 +91,21 @@ def _from_sizes(counts: Counter, sizes: Mapping) -> dict:
 
 def _row_count(cls, size) -> int:
     """A dict's size for ``cls`` as an int: a whole number, or a float that is one (100.0)."""
-    if is_whole(size) or (is_finite(size) and float(size).is_integer()):
+    if is_whole_number(size):
         return int(size)
     raise DataError(f"sampling_strategy: class {plain(cls)!r} asks for {plain(size)!r} rows; a dict gives each "
                     "class its row count after resampling, a whole number")
+
+
+class _Synthesizers(HasMethods):
+    """scikit-learn's HasMethods constraint, saying in its message what a synthesizer is."""
+
+    def __init__(self) -> None:
+        super().__init__(["fit", "sample", "get_params"])
+
+    def __str__(self) -> str:
+        return ("a synthesizer (an estimator with fit(X, y), sample(per_class=...) and get_params(), such as "
+                "TabularCGAN())")
 
 
 class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
@@ -96,21 +117,36 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         As in imbalanced-learn (see :func:`oversampling_targets`); a dict's row counts are whole
         numbers (``100.0`` is read as 100, ``100.7`` refused).
     synthesizer : estimator or None
-        An unfitted synthaug synthesizer (``fit(X, y)``, ``sample(per_class=...)``); cloned at
-        each ``fit_resample``. ``None`` means ``TabularCGAN()``.
+        A synthaug synthesizer (``fit(X, y)``, ``sample(per_class=...)``); cloned at each
+        ``fit_resample``. ``None`` means ``TabularCGAN()``.
     random_state : int, numpy Generator or RandomState, or None
         Seeds the synthesizer's training and sampling. ``None`` takes the synthesizer's own
         ``random_state`` (fresh entropy at each ``fit_resample`` when that is ``None`` too).
+
+    Parameters are checked at ``fit`` and ``fit_resample`` against ``_parameter_constraints``, as
+    imbalanced-learn's samplers check theirs (scikit-learn's wording, raised as a DataError).
 
     Each ``fit_resample`` trains a synthesizer, so in cross-validation every fold does. The
     defaults (``epochs=300``, ``min_steps=3000``: ``max(epochs * ceil(rows / batch_size),
     min_steps)`` steps) suit one final model; for model selection pass a cheap one, e.g.
     ``TabularCGAN(epochs=1, min_steps=50)`` (setting ``min_steps`` alone still trains 300 epochs).
-    3-fold CV on breast cancer took 6 s that way and 71 s with the defaults (README).
+    3-fold CV on breast cancer took 5.4 s that way and 68 s with the defaults (README's table). Such a model
+    warns, in most folds, that its sampling filters kept rows after 100 tries ("train longer"):
+    expected of a 1-epoch model; ``warnings.filterwarnings("ignore", category=synthaug.SynthaugWarning)``
+    silences them during model selection.
+
+    TabularCGAN's sampling filters depend on the training size: the privacy filter and
+    ``label_filter="auto"`` run at 10,000 training rows or fewer and are off above (a fixed
+    threshold, not a parameter). On 12,000 rows, 5-fold cross-validation resamples 9,600-row folds
+    with both filters and the final refit on all rows without them: another sampler than the one
+    selected. To keep them the same, pass ``TabularCGAN(privacy_filter=None, label_filter=None)``
+    (both off at any size), or ``label_filter=0.2`` (the "auto" value; a number applies at any size)
+    with ``privacy_filter=None``: the privacy filter never runs above 10,000 rows.
 
     Every synthetic row needs a value in every column of X, so ``fit`` and ``fit_resample`` refuse,
     before any training, columns TabularCGAN would leave out: identifier-like ones (drop them from
-    X, or name them in its ``keep`` to generate values) and those in its ``drop``.
+    X, or name them in its ``keep`` to generate values) and those in its ``drop``; and columns it
+    cannot model (durations, periods, intervals), with TabularCGAN's message.
 
     The real rows come first, their values unchanged, then the synthetic ones, under a new index
     (see :meth:`fit_resample`). Like imblearn's SMOTE there is
@@ -118,8 +154,19 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
     one index per output row, as RandomOverSampler's copies do), and the real rows' would be
     ``range(len(X))``. An object column of numbers (``decimal.Decimal`` as read_sql gives NUMERIC
     columns, alone or mixed with ints and floats) is modelled as numbers: its synthetic cells are
-    floats, its real cells stay as given.
+    floats, its real cells stay as given. Numbers written as text (a NumPy array of ``str``) are text,
+    as in TabularCGAN: nearly-unique ones are refused, naming the conversion.
     """
+
+    _estimator_type = "sampler"  # imblearn's is_sampler reads it, and scikit-learn < 1.6
+    _sampling_type = "over-sampling"  # BalancedBaggingClassifier reads it, as imblearn's BaseOverSampler sets it
+    _parameter_constraints: dict = {
+        "sampling_strategy": [Interval(Real, 0, 1, closed="right"), StrOptions(set(STRATEGY_NAMES)), Mapping,
+                              callable],
+        "synthesizer": [_Synthesizers(), None],
+        "random_state": [Interval(Integral, 0, 2**64 - 1, closed="both"), np.random.RandomState,
+                         np.random.Generator, None],
+    }
 
     def __init__(self, sampling_strategy: float | str | dict | Callable = "auto", synthesizer=None,
                  random_state: RandomState = None) -> None:
@@ -128,25 +175,37 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y) -> SynthOverSampler:
-        """Check ``X`` and ``y`` and set ``sampling_strategy_``, as imbalanced-learn's samplers do;
-        nothing is trained (it trained a synthesizer and threw the samples away): use
-        :meth:`fit_resample`."""
-        self._validated(check_table(X, "fit"), _labels(y, "fit"), "fit")
+        """Check the parameters, ``X`` and ``y`` and set ``sampling_strategy_``, as imbalanced-learn's
+        samplers do; no synthesizer is trained: :meth:`fit_resample` trains one."""
+        self._check_params("fit")
+        self._validated(check_table(X, "fit"), class_labels(y, "fit")[0], "fit")
         return self
 
     def fit_resample(self, X, y):
         """Return ``(X, y)`` with synthetic rows appended, in the input's containers as imblearn
         returns them: DataFrame, Series, one-column DataFrame, list or array (a column vector y
-        comes back 1-D).
+        comes back 1-D); a one-hot ``y`` (a 0/1 column per class, a single 1 in each row) is read as
+        imblearn reads it (the class of a row is the position of its 1) and comes back one-hot.
 
         The real rows come first with their values unchanged, but the index is reset, as imblearn
         resets it: the output is numbered 0, 1, ... ``len(X_res) - 1`` whatever ``X``'s index was, so
         ``X_res.iloc[:len(X)].equals(X.reset_index(drop=True))`` (not ``X`` itself, unless its index
         is already 0..n-1) and likewise for ``y``; for arrays, ``X_res[:len(X)]`` equals ``X``."""
-        X_res, y_res = self._fit_resample(check_table(X, "fit_resample"), _labels(y, "fit_resample"))
-        if isinstance(y, pd.DataFrame):
-            y_res = y_res.to_frame()
-        return (X_res.tolist() if isinstance(X, list) else X_res), (y_res.tolist() if isinstance(y, list) else y_res)
+        self._check_params("fit_resample")
+        table = check_table(X, "fit_resample")
+        labels, one_hot = class_labels(y, "fit_resample")
+        X_res, y_res = self._fit_resample(table, labels)
+        return (X_res.tolist() if isinstance(X, list) else X_res), labels_as_given(y, y_res, one_hot)
+
+    def _check_params(self, where: str) -> None:
+        """``_parameter_constraints`` checked with scikit-learn's validation and wording, as a one-line
+        DataError (a ValueError: ``synthesizer="foo"`` failed on ``get_params``, a LogisticRegression
+        at its ``random_state``)."""
+        try:
+            validate_parameter_constraints(self._parameter_constraints, self.get_params(deep=False),
+                                           caller_name=type(self).__name__)
+        except InvalidParameterError as exc:
+            raise DataError(f"{where}: {exc}") from None
 
     def _validated(self, X, y, where: str = "fit_resample") -> tuple[pd.DataFrame, pd.Series]:
         """``X`` as a DataFrame (object columns of numbers made numeric) and ``y`` as a named Series,
@@ -158,21 +217,23 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
             features = pd.DataFrame(X, columns=array_column_names(X.shape[1])).infer_objects()
         if len(y) != len(features):  # fit checked nothing else that would notice
             raise DataError(f"{where}: X has {len(features)} rows but y has {len(y)}")
-        labels = pd.Series(np.asarray(y), name=_label_name(y, features.columns))
+        labels = pd.Series(np.asarray(y), name=label_name(y, features.columns))
         sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
         strategy = oversampling_targets(y, self.sampling_strategy)
         features = numbers_as_numbers(features)
-        self._check_generated_columns(features, where)
+        self._check_generated_columns(features, where, not isinstance(X, pd.DataFrame))
         self.sampling_strategy_ = strategy
         self._record_features(X)
         return features, labels
 
-    def _check_generated_columns(self, features: pd.DataFrame, where: str) -> None:
-        """Refuse, before any training, columns of X the synthesizer will leave out: those its ``drop``
-        names and identifier-like ones not named in its ``keep``, ``categorical`` or ``continuous``
-        (the error came after training). Only for synthesizers with TabularCGAN's column options and no
-        public schema (which decides the columns itself; the check after sampling covers those)."""
-        from .tabular.schema import is_identifier_like
+    def _check_generated_columns(self, features: pd.DataFrame, where: str, from_array: bool) -> None:
+        """Refuse, before any training, columns of X the synthesizer will leave out or refuse: those its
+        ``drop`` names, those of a kind TabularCGAN cannot model (with its message: a timedelta column
+        was called identifier-like), and identifier-like ones not named in its ``keep``, ``categorical``
+        or ``continuous`` (the error came after training). Only for synthesizers with TabularCGAN's
+        column options and no public schema (which decides the columns itself; the check after
+        sampling covers those)."""
+        from .tabular.schema import _check_supported, is_identifier_like
 
         params = self.synthesizer.get_params() if self.synthesizer is not None else {}
         if self.synthesizer is not None and ("keep" not in params or params.get("public_schema") is not None):
@@ -180,11 +241,24 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         names = {option: {str(c) for c in params.get(option, ())} for option in ("drop", "keep", "categorical",
                                                                                   "continuous")}
         dropped = [c for c in features.columns if str(c) in names["drop"]]
-        named = set().union(names["keep"], names["categorical"], names["continuous"])
-        ids = [c for c in features.columns if str(c) not in named | names["drop"] and is_identifier_like(features[c])]
         if dropped:
             raise DataError(f"{where}: the synthesizer's drop leaves out column(s) {quoted(dropped)} of X, so "
                             "synthetic rows would have no value for them; drop them from X instead")
+        for name in features.columns:
+            try:
+                _check_supported(features[name], name)
+            except DataError as exc:
+                raise DataError(f"{where}: {exc}") from None
+        named = set().union(names["keep"], names["categorical"], names["continuous"])
+        ids = [c for c in features.columns if str(c) not in named and is_identifier_like(features[c])]
+        text = [c for c in ids if _numbers_as_text(features[c])]
+        if text:
+            raise DataError(
+                f"{where}: column(s) {quoted(text)} of X hold numbers written as text, which TabularCGAN reads as "
+                "text (and, nearly every value differing, leaves out as identifiers); convert them to numbers "
+                + ("first: X.astype(float), or, with text columns beside them, a DataFrame or an object array "
+                   "holding the numbers as numbers" if from_array else
+                   f"first: X[[{quoted(text)}]] = X[[{quoted(text)}]].apply(pd.to_numeric)"))
         if ids:
             raise DataError(
                 f"{where}: column(s) {quoted(ids)} of X look like identifiers (a different value in nearly "
@@ -199,7 +273,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         self.synthesizer_ = synthesizer.fit(features.reset_index(drop=True), labels)
         per_class = {c: n for c, n in self.sampling_strategy_.items() if n > 0}
         if not per_class:  # nothing to add: still the containers a resample returns (arrays, a fresh index)
-            return _append(X, features.iloc[:0], features.columns), _append_labels(y, pd.Series([], dtype=object))
+            return _append(X, features.iloc[:0], features.columns), append_labels(y, pd.Series([], dtype=object))
         # a child of the seed, not seed + 1: that overflowed for 2**64 - 1 (a seed the user may pass) and
         # made random_state=0's sampling seed random_state=1's training seed
         X_new, y_new = self.synthesizer_.sample(per_class=per_class, random_state=child_seed(seed, 1))
@@ -209,7 +283,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
             raise DataError(f"fit_resample: the synthesizer generates no column {quoted(missing)} (TabularCGAN "
                             "leaves out identifier-like columns unless keep=[...] names them); drop them from X "
                             "or pass them in the synthesizer's keep")
-        return _append(X, X_new, features.columns), _append_labels(y, y_new)
+        return _append(X, X_new, features.columns), append_labels(y, y_new)
 
     def _record_features(self, X) -> None:
         """Set ``n_features_in_`` and, for string column names, ``feature_names_in_`` from a checked
@@ -223,13 +297,23 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
             del self.feature_names_in_
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True  # missing values are modelled (and generated)
-        tags.input_tags.string = True
-        return tags
+        """The tags imbalanced-learn's samplers report (``BaseSampler.__sklearn_tags__``: estimator type
+        "sampler", y required, sampler tags, its InputTags with ``dataframe``), with no sparse input (a
+        synthesizer models dense tables), no ``sample_indices_`` (synthetic rows have no source row),
+        and text and missing values allowed (both are modelled and generated)."""
+        try:
+            from imblearn.utils._tags import InputTags, SamplerTags, Tags
+            from sklearn.utils import TargetTags
+        except ImportError:  # imbalanced-learn < 0.13 has no tags of its own
+            tags = super().__sklearn_tags__()
+            tags.input_tags.allow_nan = tags.input_tags.string = tags.target_tags.required = True
+            return tags
+        return Tags(estimator_type="sampler", target_tags=TargetTags(required=True),
+                    sampler_tags=SamplerTags(sample_indices=False),
+                    input_tags=InputTags(two_d_array=True, sparse=False, dataframe=True, string=True, allow_nan=True))
 
     def _more_tags(self) -> dict:  # scikit-learn < 1.6
-        return {"allow_nan": True, "X_types": ["2darray", "string"]}
+        return {"allow_nan": True, "requires_y": True, "X_types": ["2darray", "string", "dataframe"]}
 
     def _make_synthesizer(self):
         """An unfitted copy of ``synthesizer`` and the seed it trains with (sampling takes ``child_seed(seed, 1)``)."""
@@ -244,23 +328,11 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         return synthesizer, seed
 
 
-def _labels(y, where: str):
-    """``y`` as a Series or 1-D array: a one-column DataFrame or column vector is taken as imblearn
-    (column_or_1d) takes it; one-hot or multi-output targets are refused."""
-    if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
-        return y.iloc[:, 0]
-    if not isinstance(y, pd.Series) and np.ndim(y) == 2 and np.shape(y)[1] == 1:
-        return np.asarray(y)[:, 0]
-    if np.ndim(y) != 1:
-        raise DataError(f"{where}: y must hold one class label per row, got shape {np.shape(y)}; "
-                        "for one-hot labels pass y.argmax(axis=1)")
-    return y
-
-
-def _label_name(y, columns) -> str:
-    """The labels' name in messages and inside the synthesizer: a named Series' own, else "y";
-    with an underscore in front while X has a column of that name."""
-    return free_name(str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y", columns)
+def _numbers_as_text(column: pd.Series) -> bool:
+    """Whether a text column's present values are all numbers (``"3.25"``) to ``pd.to_numeric``."""
+    values = column.dropna()
+    return (pd.api.types.infer_dtype(values) == "string"
+            and bool(pd.to_numeric(values, errors="coerce").notna().all()))
 
 
 def _append(X, X_new: pd.DataFrame, columns):
@@ -269,11 +341,3 @@ def _append(X, X_new: pd.DataFrame, columns):
         return pd.concat([X, X_new[list(columns)].astype(X.dtypes.to_dict())], ignore_index=True)
     array = np.asarray(X)
     return np.concatenate([array, X_new.to_numpy(dtype=array.dtype)], axis=0)
-
-
-def _append_labels(y, y_new: pd.Series):
-    if isinstance(y, pd.Series):
-        new = pd.Series(y_new.to_numpy(), name=y.name).astype(y.dtype)
-        return pd.concat([y, new], ignore_index=True)
-    array = np.asarray(y)
-    return np.concatenate([array, y_new.to_numpy().astype(array.dtype)])

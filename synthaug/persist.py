@@ -37,13 +37,22 @@ def _version() -> str:
     return __version__
 
 
+def user_path(path: str | Path) -> Path:
+    """``path`` with a leading ``~`` or ``~user`` expanded, as a shell expands it: ``model.save("~/m")``
+    made a folder named ``~`` in the current one. The one place the Python API's save, load and
+    ``write_sample`` paths pass through; ``~nosuchuser`` stays as written, as in a shell."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:  # no such user, or no home directory
+        return Path(path)
+
+
 def check_model_path(path: str | Path) -> Path:
-    """``path`` if a model directory may be written there (new, empty, or a model directory), else
-    a ModelFileError; ``synthaug fit`` calls it before training, not only when saving."""
-    return check_output_folder(path, lambda p: (p / META_FILE).exists(),
+    """``path`` (``~`` expanded) if a model directory may be written there (new, empty, or a model
+    directory), else a ModelFileError; ``synthaug fit`` calls it before training, not only when saving."""
+    return check_output_folder(user_path(path), lambda p: (p / META_FILE).exists(),
                                "exists and is not a synthaug model directory; choose another path", ModelFileError,
                                own_files=lambda _: MODEL_FILES)
-    return path
 
 
 def save_model(path: str | Path, model_type: str, meta: dict, tensors: dict[str, torch.Tensor | np.ndarray]) -> Path:
@@ -86,11 +95,11 @@ def _save_weights(save_file, tensors: dict, file: Path) -> None:
 
 
 def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
-    """Read and check a model directory: (meta dict, tensors). Errors name the file."""
+    """Read and check a model directory (``~`` expanded): (meta dict, tensors). Errors name the file."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    path = Path(path)
+    path = user_path(path)
     meta, weights_path = read_meta(path), path / WEIGHTS_FILE
     if not weights_path.is_file():
         raise ModelFileError(f"{path}: {WEIGHTS_FILE} is missing")
@@ -107,7 +116,7 @@ def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
 def read_meta(path: str | Path) -> dict:
     """A model directory's checked ``model.json`` (format version, model type), without its weights;
     errors name the file."""
-    path = Path(path)
+    path = user_path(path)
     meta_path = path / META_FILE
     if not path.exists():
         raise ModelFileError(f"{path}: not found")

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import is_whole, is_whole_text
+from ._checks import is_whole_number, is_whole_text
 from ._errors import DataError
 from ._random import child_seed, draw_seed
 from ._text import closest_name, option_name, plain, quoted
@@ -69,7 +69,7 @@ def resolve_class_counts(
         n = int(round(ratio * total))
         if n < 1:
             raise DataError(f"{_name('ratio')} {ratio} of {total} training {unit} is 0 {unit}; ask for more")
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:  # 10.5 gave 10
+    if not is_whole_number(n) or n < 1:  # 10.5 gave 10; 10.0 is 10, as in a sampling_strategy dict
         raise DataError(f"{_name('n')} must be a whole number of {unit} >= 1, got {n!r}")
     if n > MAX_SAMPLE_ROWS:
         raise DataError(f"{_name('n')}: at most {MAX_SAMPLE_ROWS} {unit} can be generated, got {n!r}")
@@ -90,7 +90,7 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str =
     (or their string forms) to whole counts >= 0; unknown or repeated classes are refused."""
     name = _name("per_class")
     if not isinstance(per_class, Mapping):  # one count for every class
-        if not is_whole(per_class):
+        if not is_whole_number(per_class):
             raise DataError(f"{name}: a count for every class must be a whole number, got {per_class!r}")
         per_class = dict.fromkeys(map(plain, classes), per_class)  # messages say 0, not np.int64(0)
     lookup = {str(c).strip(): i for i, c in enumerate(classes)}  # " >50K" is typed as ">50K"
@@ -103,7 +103,7 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str =
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
             raise DataError(f"{name}: unknown class {label!r}{closest_name(str(label), classes)}; "
                             f"classes are {known}")
-        if not is_whole(count) or count < 0:  # 2.5 was cut to 2
+        if not is_whole_number(count) or count < 0:  # 2.5 was cut to 2; 2.0 is 2
             raise DataError(f"{name}: count for class {label!r} must be a whole number >= 0, got {count!r}")
         if count > MAX_SAMPLE_ROWS:  # int64 would overflow further on
             raise DataError(f"{name}: count for class {label!r}: at most {MAX_SAMPLE_ROWS} {unit} can be generated, "
@@ -147,7 +147,7 @@ def chunk_labels(counts: np.ndarray, chunk_size: int, rng: np.random.Generator) 
 def check_chunk_size(chunk_size: int, unit: str = "rows") -> int:
     """``chunk_size`` as an int, or a DataError (0 looped forever); models check it before drawing
     their sampling seed, so a refused call does not use one up."""
-    if not is_whole(chunk_size) or chunk_size < 1:
+    if not is_whole_number(chunk_size) or chunk_size < 1:
         raise DataError(f"chunk_size must be a whole number of {unit} >= 1, got {chunk_size!r}")
     return int(chunk_size)
 

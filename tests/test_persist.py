@@ -179,3 +179,19 @@ def test_a_full_disk_while_writing_the_weights_names_the_model_folder(tmp_path, 
         save_model(tmp_path / "m", "TabularCGAN", {}, {"w": np.zeros(2, np.float32)})
     assert _os_error_text(caught.value) == f"{tmp_path / 'm'}: disk full (No space left on device)"
     assert list(tmp_path.iterdir()) == []  # no model folder, no temporary one
+
+
+def test_a_tilde_in_save_load_and_write_sample_paths_is_the_home_folder(table_model, image_model, tmp_path,
+                                                                       monkeypatch):
+    # model.save("~/m") made a folder named "~" in the current one, and synthaug.load("~/m") looked there
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir(), work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    table, images = synthaug.load(table_model / "m"), image_model[2]
+    for name, model, out in (("table", table, "rows.csv"), ("images", images, "images.npz")):
+        assert model.save(f"~/{name}") == home / name
+        assert type(synthaug.load(f"~/{name}")) is type(model)
+        assert model.write_sample(f"~/{out}", n=4) == 4 and (home / out).is_file()
+    assert list(work.iterdir()) == []  # no folder named "~"
+    assert synthaug.persist.user_path("~nosuchuser_synthaug/m").as_posix() == "~nosuchuser_synthaug/m"

@@ -16,7 +16,7 @@ from .._errors import DataError, ModelFileError, warn
 from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name
-from ..persist import GRID_FILE, known_params, save_model
+from ..persist import GRID_FILE, known_params, save_model, user_path
 from ..privacy.dp import secret_seed
 from ..sampling import IMAGE_CHUNK, SampleSeeds, check_chunk_size, chunk_labels, resolve_class_counts
 from .arrays import check_labels, prepare_images
@@ -246,7 +246,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         """Labeled synthetic images ``(x, y)``: x uint8 (N, S, S, C), y (N,) in shuffled order.
 
         Ask for exactly one of ``n`` (at the training class prior), ``per_class``, ``balance``
-        (top every class up to the largest) or ``ratio`` (of the training size).
+        (top every class up to the largest) or ``ratio`` (of the training size). Counts are whole
+        numbers (``5`` or ``5.0``, not ``5.5``).
         """
         chunks = list(self.iter_sample(n, per_class=per_class, balance=balance, ratio=ratio,
                                        random_state=random_state))  # never empty: 0 images is refused
@@ -270,12 +271,13 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = IMAGE_CHUNK,
                      verbose: bool | None = None, random_state: RandomState = None, **request) -> int:
         """Write synthetic images to ``path``: an ``.npz`` (x, y) or a folder ``<class>/*.png`` with
-        ``manifest.csv``; the output appears only when complete. Returns the image count."""
+        ``manifest.csv`` (``~`` in ``path`` is the home folder); the output appears only when complete.
+        Returns the image count."""
         check_is_fitted(self, "generator_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request, unit="images").sum())
         show = self.verbose if verbose is None else verbose
         empty = ((self.image_size_, self.image_size_, self.channels_), np.asarray(self.classes_))
-        with ImageWriter(path, empty) as writer, progress_bar(total, "sampling", bool(show)) as bar:
+        with ImageWriter(user_path(path), empty) as writer, progress_bar(total, "sampling", bool(show)) as bar:
             for x, y in self.iter_sample(n, chunk_size=chunk_size, random_state=random_state, **request):
                 writer.write(x, y)
                 bar.advance(len(x))
@@ -307,7 +309,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     # ---------------------------------------------------------------- files
     def save(self, path: str | Path) -> Path:
-        """Write a model directory (JSON + safetensors) and its sample grid ``samples.png``.
+        """Write a model directory (JSON + safetensors) and its sample grid ``samples.png``; return its path
+        (``~`` in ``path`` is the home folder). ``synthaug.load(path)`` reads it back.
 
         The directory holds the generator's weights and class counts, never training images.
         """
@@ -319,7 +322,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
-        """Rebuild a fitted model from :func:`synthaug.persist.load_model` output.
+        """Internal: rebuild a fitted model from the tensors and model.json fields :func:`synthaug.persist.load_model`
+        reads. To load a saved model, use ``synthaug.load(path)``, which checks the files and calls this.
 
         A model.json whose values have the wrong types (e.g. edited by hand) is a ModelFileError."""
         try:

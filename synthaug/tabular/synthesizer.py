@@ -17,7 +17,7 @@ from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from ..distributed import agreed_seed, check_processes_agree, current_context
 from ..io import TableWriter
-from ..persist import known_params, save_model
+from ..persist import known_params, save_model, user_path
 from ..privacy.dp import secret_seed
 from ..sampling import ROW_CHUNK, SampleSeeds, check_chunk_size, resolve_class_counts
 from .dp_plan import plan_dp, privacy_record_for
@@ -283,14 +283,20 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         """Labeled synthetic rows as ``(X, y)``; ask for exactly one of n, per_class, balance, ratio.
 
         ``n`` and ``ratio`` (of the training size) follow the training class prior; ``per_class``
-        gives exact counts per label; ``balance`` tops every class up to the largest.
+        gives exact counts per label; ``balance`` tops every class up to the largest. Counts are whole
+        numbers (``5`` or ``5.0``, not ``5.5``).
+
+        Columns come back in their training dtypes, except that a float column of whole numbers with
+        missing values comes back as pandas' nullable ``Int64`` (``25`` and ``<NA>``, not ``25.0`` and
+        ``NaN``); SynthOverSampler casts its rows back to X's dtypes, so there it stays float64.
         """
         frame = self.sample_frame(n, per_class=per_class, balance=balance, ratio=ratio, random_state=random_state)
         target = self.column_labels_.get(self.target_name_, self.target_name_)
         return frame.drop(columns=[target]), frame[target]
 
     def sample_frame(self, n: int | None = None, **request) -> pd.DataFrame:
-        """Like :meth:`sample`, as one table with the target column at its original place."""
+        """Like :meth:`sample` (a float column of whole numbers with missing values as ``Int64``), as one
+        table with the target column at its original place."""
         return pd.concat(list(self.iter_sample(n, **request)), ignore_index=True)  # never empty: 0 rows is refused
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
@@ -343,12 +349,12 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
 
     def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = ROW_CHUNK,
                      verbose: bool | None = None, random_state: RandomState = None, **request) -> int:
-        """Stream synthetic rows to CSV, gzip-compressed CSV (``.csv.gz``) or Parquet (by extension);
-        returns the row count."""
+        """Stream synthetic rows to CSV, gzip-compressed CSV (``.csv.gz``) or Parquet (by extension;
+        ``~`` in ``path`` is the home folder); returns the row count."""
         check_is_fitted(self, "generators_")
         total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
         show = self.verbose if verbose is None else verbose
-        with TableWriter(path, template_rows(self), time_resolutions(self)) as writer, \
+        with TableWriter(user_path(path), template_rows(self), time_resolutions(self)) as writer, \
                 progress_bar(total, "sampling", show) as bar:
             chunks = self._text_chunks(n, chunk_size=chunk_size, random_state=random_state, **request)
             for chunk in chunks:
@@ -358,7 +364,8 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
 
     # ---------------------------------------------------------------- files
     def save(self, path: str | Path) -> Path:
-        """Write a model directory (JSON + safetensors); it holds aggregates and weights only."""
+        """Write a model directory (JSON + safetensors; ``~`` in ``path`` is the home folder) and return
+        its path; it holds aggregates and weights only. ``synthaug.load(path)`` reads it back."""
         check_is_fitted(self, "generators_")
         n_classes = 1 if self.strategy == "per-class" else len(self.classes_)
         meta, tensors = meta_and_tensors(self, network_config(self, n_classes))
@@ -366,7 +373,8 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
 
     @classmethod
     def from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> TabularCGAN:
-        """Rebuild a fitted model from :func:`synthaug.persist.load_model` output."""
+        """Internal: rebuild a fitted model from the tensors and model.json fields :func:`synthaug.persist.load_model`
+        reads. To load a saved model, use ``synthaug.load(path)``, which checks the files and calls this."""
         model = restore_fitted(cls(**known_params(meta, cls._get_param_names(), defaults=cls().get_params())),
                                meta, tensors)
         model._n_sample_calls = 0

@@ -274,6 +274,11 @@ def test_a_dict_size_that_is_not_a_whole_number_is_refused_naming_the_class():
     with pytest.raises(DataError, match="class 1 asks for True rows"):
         oversampling_targets(y, lambda _: {1: True})
     assert oversampling_targets(y, {1: 40.0}) == oversampling_targets(y, {1: np.int64(40)}) == {1: 30}
+    # BalancedBaggingClassifier passes numpy keys: the messages said "class np.int64(1)"
+    with pytest.raises(DataError, match=r"^sampling_strategy: class 1 asks for 5 rows but has 10;"):
+        oversampling_targets(y, {np.int64(1): 5})
+    with pytest.raises(DataError, match=r"^sampling_strategy: class 7 is not in y$"):
+        oversampling_targets(y, {np.int64(7): 50})
 
 
 def test_numpy_columns_have_the_names_tabular_cgan_gives_them():
@@ -353,3 +358,105 @@ def test_decimals_mixed_with_text_are_refused_in_one_line_naming_the_column():
     with pytest.raises(DataError, match=r"column 'price': 10 cells hold 'n/a'") as info:
         SynthOverSampler(synthesizer=TabularCGAN(**TINY)).fit_resample(X, [0] * 30 + [1] * 10)
     assert "\n" not in str(info.value)
+
+
+def test_balanced_bagging_takes_the_oversampler_as_its_sampler():
+    # BalancedBaggingClassifier(sampler=...) read sampler._sampling_type: AttributeError
+    from imblearn.ensemble import BalancedBaggingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X, y = X[:120, :4], y[:120]
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0)
+    bagging = BalancedBaggingClassifier(DecisionTreeClassifier(), n_estimators=2, sampler=sampler,
+                                        random_state=0).fit(X, y)
+    assert bagging.score(X, y) > 0.8
+    assert bagging.sampler_._sampling_type == "over-sampling"
+    assert all(step.named_steps["sampler"].sampling_strategy_ for step in bagging.estimators_)
+
+
+@pytest.mark.parametrize("column", [
+    pd.to_timedelta(np.random.default_rng(0).integers(0, 10**6, 40), unit="s"),
+    pd.Series(pd.period_range("2020-01-01", periods=40, freq="D")),
+], ids=["timedelta", "period"])
+def test_columns_tabular_cgan_cannot_model_get_its_message_before_training(column):
+    # a timedelta or period column of distinct values was refused as identifier-like ("Drop them, or
+    # pass keep=[...]"), and keep=[...] then failed with the dtype message TabularCGAN gives at once
+    X = pd.DataFrame({"a": np.random.default_rng(1).normal(size=40), "c": column})
+    y = np.array([0] * 30 + [1] * 10)
+    with pytest.raises(DataError) as expected:
+        TabularCGAN(**TINY).fit(X, y)
+    CountingCGAN.fits = 0
+    for keep in ([], ["c"]):
+        with pytest.raises(DataError) as info:
+            SynthOverSampler(synthesizer=CountingCGAN(keep=keep, **TINY)).fit_resample(X, y)
+        assert str(info.value) == f"fit_resample: {expected.value}" and "which synthaug cannot model" in str(info.value)
+    assert CountingCGAN.fits == 0
+
+
+def test_numbers_written_as_text_are_refused_naming_the_conversion_not_as_identifiers():
+    # a NumPy array of str numbers was refused as identifiers, with "keep=[...]" (one-row categories) as a way out
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)).round(3), np.array([0] * 30 + [1] * 10)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0)
+    with pytest.raises(DataError, match=r"^fit_resample: column\(s\) 'x0', 'x1' of X hold numbers written as text.*"
+                                        r"X\.astype\(float\)") as info:
+        sampler.fit_resample(X.astype(str), y)
+    assert "keep=" not in str(info.value)
+    frame = pd.DataFrame({"a": X[:, 0].astype(str), "b": X[:, 1]})
+    with pytest.raises(DataError, match=r"column\(s\) 'a' of X hold numbers .*X\[\['a'\]\]\.apply\(pd\.to_numeric\)"):
+        sampler.fit_resample(frame, y)
+    X_res, _ = sampler.fit_resample(X.astype(str).astype(float), y)  # the conversion named works
+    assert X_res.shape == (60, 2)
+    codes = rng.integers(0, 4, size=(40, 1)).astype(str)  # a few repeated codes are categories, as before
+    X_res, _ = sampler.fit_resample(codes, y)
+    assert X_res.dtype.kind == "U" and set(X_res[40:, 0]) <= set(codes[:, 0])
+
+
+def test_one_hot_labels_come_back_one_hot_as_imblearn_returns_them():
+    # one-hot y was refused ("pass y.argmax(axis=1)"); imblearn takes it (check_samplers_multiclass_ova)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 2)), np.array([0] * 30 + [1] * 20 + [2] * 10)
+    sampler = SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=0)
+    X_plain, y_plain = sampler.fit_resample(X, y)
+    X_hot, y_hot = sampler.fit_resample(X, np.eye(3, dtype=np.int32)[y])
+    np.testing.assert_array_equal(X_hot, X_plain)
+    assert y_hot.dtype == np.int32 and y_hot.shape == (90, 3)
+    np.testing.assert_array_equal(y_hot.argmax(axis=1), y_plain)
+    dummies = pd.get_dummies(pd.Series(np.array(["a", "b", "c"])[y]))  # boolean columns a, b, c
+    _, y_frame = sampler.fit_resample(X, dummies)
+    assert list(y_frame.columns) == ["a", "b", "c"] and y_frame.dtypes.eq("bool").all()
+    assert y_frame.sum().tolist() == [30, 30, 30]
+    _, y_list = sampler.fit_resample(X, np.eye(2)[(y == 2).astype(int)].tolist())  # binary, two columns
+    assert isinstance(y_list, list) and np.sum(y_list, axis=0).tolist() == [50.0, 50.0]  # imblearn: one column
+    multilabel = np.eye(3)[y] + np.eye(3)[(y + 1) % 3]
+    for bad in (multilabel, np.zeros((60, 3)), np.eye(3)[y] * 2):  # two 1s in a row, none, not 0/1
+        with pytest.raises(DataError, match=r"^fit_resample: y must hold one class label per row, or be one-hot"):
+            sampler.fit_resample(X, bad)
+
+
+@pytest.mark.parametrize(("synthesizer", "shown"), [("foo", "'foo'"), (LogisticRegression(), "LogisticRegression()")])
+def test_a_synthesizer_that_is_not_one_is_refused_naming_the_parameter(synthesizer, shown):
+    # "foo" raised AttributeError ('str' object has no attribute 'get_params'), a LogisticRegression
+    # scikit-learn's InvalidParameterError about a random_state the user never set
+    X, y = np.random.default_rng(0).normal(size=(40, 2)), np.array([0] * 30 + [1] * 10)
+    for method in ("fit", "fit_resample"):
+        with pytest.raises(DataError) as info:
+            getattr(SynthOverSampler(synthesizer=synthesizer), method)(X, y)
+        assert str(info.value) == (
+            f"{method}: The 'synthesizer' parameter of SynthOverSampler must be a synthesizer (an estimator with "
+            f"fit(X, y), sample(per_class=...) and get_params(), such as TabularCGAN()) or None. Got {shown} instead.")
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"sampling_strategy": 1.5}, r"'sampling_strategy' parameter of SynthOverSampler must be a float in the range"),
+    ({"sampling_strategy": "most"}, r"'sampling_strategy' parameter .* a str among"),
+    ({"random_state": -1}, r"'random_state' parameter of SynthOverSampler must be an int in the range"),
+    ({"random_state": "abc"}, r"'random_state' parameter"),
+])
+def test_parameters_are_checked_as_imblearn_checks_them(params, message):
+    X, y = np.random.default_rng(0).normal(size=(40, 2)), np.array([0] * 30 + [1] * 10)
+    with pytest.raises(DataError, match=message):
+        SynthOverSampler(synthesizer=TabularCGAN(**TINY), **params).fit_resample(X, y)
+    for seed in (0, 2**64 - 1, np.int64(3), np.random.default_rng(0), np.random.RandomState(0)):
+        SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=seed).fit(X, y)  # all still taken

@@ -104,6 +104,21 @@ def test_n_must_be_a_whole_number(n):
     assert resolve_class_counts(AB_CLASSES, AB_COUNTS, n=np.int64(4)).tolist() == [3, 1]
 
 
+def test_counts_may_be_floats_that_are_whole_numbers_as_in_a_sampling_strategy_dict():
+    # model.sample(n=5.0) was refused ("got 5.0") while SynthOverSampler's {1: 100.0} was taken
+    from synthaug.augment import oversampling_targets
+
+    assert resolve_class_counts(AB_CLASSES, AB_COUNTS, n=4.0).tolist() == [3, 1]
+    assert resolve_class_counts(AB_CLASSES, AB_COUNTS, n=np.float32(4)).tolist() == [3, 1]
+    assert resolve_class_counts(AB_CLASSES, AB_COUNTS, per_class=2.0).tolist() == [2, 2]
+    assert resolve_class_counts(AB_CLASSES, AB_COUNTS, per_class={"a": 2.0, "b": np.float64(0)}).tolist() == [2, 0]
+    assert [len(c) for c in chunk_labels(np.array([3, 2]), 2.0, np.random.default_rng(0))] == [2, 2, 1]
+    assert oversampling_targets(np.array(["a"] * 30 + ["b"] * 10), {"b": 30.0}) == {"b": 20}
+    for request_ in ({"n": 4.5}, {"per_class": 2.5}, {"per_class": {"a": 2.5}}, {"n": float("nan")}):
+        with pytest.raises(DataError, match="whole number"):
+            resolve_class_counts(AB_CLASSES, AB_COUNTS, **request_)
+
+
 @pytest.mark.parametrize(("request_", "message"), [
     ({"n": 5, "balance": True}, "ask for exactly one of n, per_class, balance or "
                                 "ratio; got n, balance"),

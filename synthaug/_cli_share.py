@@ -54,7 +54,13 @@ def share_command(
     filter_close: Annotated[float | None, typer.Option(
         help="Drop records closer to a training row than this quantile of half the holdout rows (e.g. 0.05); "
              "the other half is the gates' reference. Not with --dp-epsilon.")] = None,
-    n: Annotated[int | None, whole_option("--n", help="Synthetic rows (default: the training size).")] = None,
+    n: Annotated[int | None, whole_option(
+        "--n", help="Synthetic rows in all, at the training class prior (default: the training size).")] = None,
+    per_class: Annotated[str | None, typer.Option(
+        help="Exact counts, e.g. '0=500,1=2000', or one count for every class, e.g. 1000.")] = None,
+    balance: Annotated[bool, typer.Option(
+        help="The records that top every class up to the largest (the largest class gets none).")] = False,
+    ratio: Annotated[float | None, typer.Option(help="Rows as a multiple of the training size.")] = None,
     holdout: Annotated[float, typer.Option(help="Fraction held out as utility test and privacy reference.")] = 0.2,
     seeds: Annotated[int, whole_option(minimum=1, help="Repetitions of the utility measurement.")] = 1,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Any TabularCGAN parameter: KEY=VALUE.")] = None,
@@ -70,6 +76,7 @@ def share_command(
     from ._card_sources import file_inputs
     from ._cli_schema import read_schema_option
     from .io import read_table
+    from .sampling import parse_per_class
     from .share import Gates, left_out_note, share
     from .tabular.synthesizer import TabularCGAN
 
@@ -80,9 +87,11 @@ def share_command(
     if schema is not None:
         params["public_schema"] = read_schema_option(schema, dp=params.get("dp_epsilon") is not None)
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))
+    request = {"n": n, "per_class": parse_per_class(per_class) if per_class is not None else None,
+               "balance": balance, "ratio": ratio}
     frame = read_table(data)
     files = {"data": data, **({"schema": schema} if schema is not None else {})}
-    outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, n=n, gates=gates,
+    outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, **request, gates=gates,
                     filter_quantile=filter_close, n_seeds=seeds, random_state=seed, verbose=not quiet,
                     inputs=file_inputs(files))
     if outcome.released:  # a signal before the exit says the release is complete
@@ -103,8 +112,25 @@ def share_command(
             err_console.print(line)
         raise typer.Exit(code=REFUSED)
     if not quiet:
-        console.print(f"released {outcome.card['data']['released_rows']} records to {output}/ "
+        console.print(f"released {released_counts(outcome.card)} to {output}/ "
                       "(synthetic.csv, report.html, report.json, card.json)")
+
+
+def released_counts(card: dict) -> str:
+    """``600 records (class 0: 100, 1: 500, as --per-class asked)``: the records released, per class (the
+    first 5), and how their counts were chosen (card.json's ``data.class_request`` says it in full)."""
+    from ._text import option_name
+
+    data = card["data"]
+    counts = list(data["released_per_class"].items())
+    shown = ", ".join(f"{label}: {k}" for label, k in counts[:5]) + (f", … ({len(counts) - 5} more)"
+                                                                       if len(counts) > 5 else "")
+    asked = data.get("class_request") or {"option": "n", "default": True}
+    name = option_name(asked["option"], recipe=f"share.{asked['option']}")
+    how = {"per_class": f"as {name} asked", "balance": f"{name}: every class topped up to the largest"}.get(
+        asked["option"], "the training size at its class prior" if asked["default"] else f"{name} at the "
+        "training class prior")
+    return f"{data['released_rows']} records (class {shown}; {how})"
 
 
 def _summary(outcome, filter_close: float | None) -> None:

@@ -141,6 +141,6 @@ VALUES = {
     "share.max_dcr_share": _limit("dcr_share"), "share.max_membership_auc": _limit("membership_auc"),
     "share.max_exact_copies": _count(0),
     "share.filter_close": _fraction, "share.holdout": _fraction, "share.n": _count(1, MAX_SAMPLE_ROWS),
-    "share.seeds": _count(1),
+    "share.seeds": _count(1), "share.per_class": _per_class, "share.ratio": _positive,
 }
 """Range checks of ``table.key`` values: a phrase saying what is wrong, or None."""

@@ -27,8 +27,10 @@ ATTEMPTS_SCOPE = ("NOT covered: other attempts. Every DP fit is a fresh mechanis
                   "the gates pass is such a sequence (whether to rerun depends on the rows too). This card records "
                   "this attempt only and cannot see earlier ones: count every attempt on these rows")
 NOT_RECORDED = "not recorded by this synthesizer"
-CARD_VERSION = 6
-"""6: ``created_at`` (UTC, ISO 8601; ``SOURCE_DATE_EPOCH`` fixes it), ``inputs`` (the files the caller names,
+CARD_VERSION = 7
+"""7: ``data.class_request``: how the records per class were asked for (``option``: n, per_class, balance or
+ratio; its ``value``; ``default``: true when nothing was asked; ``chosen``: how the counts follow from it);
+6: ``created_at`` (UTC, ISO 8601; ``SOURCE_DATE_EPOCH`` fixes it), ``inputs`` (the files the caller names,
 each with its path and SHA-256; ``{}`` when none are given), ``data.holdout_fraction`` (the share of the data's
 rows split off: holdout and filter-threshold rows) and ``public_schema`` (None without one; else its ``origin``,
 ``source``, ``canonical_sha256`` and, when public, the ``document``; ``model.params.public_schema``, dropped
@@ -154,13 +156,15 @@ def shortfall_warning(card: dict) -> str | None:
 def release_card(model, result, checks: list[GateResult], gates: Gates, n_train: int, n_holdout: int,
                  n_filtered: int, seed: int, n_threshold: int = 0, screen: dict | None = None,
                  released: pd.Series | None = None, flipped: dict | None = None,
-                 requested: pd.Series | None = None, inputs: dict | None = None) -> dict:
+                 requested: pd.Series | None = None, inputs: dict | None = None,
+                 class_request: dict | None = None) -> dict:
     """What was trained, with what guarantee, which measures and thresholds, versions, seed, when;
     ``inputs``: the files read, as ``{"data": {"path": ..., "sha256": ...}, "schema": {...}}`` (the card
     cannot digest the table itself: it gets no rows); ``released``: the released records' labels and
     ``requested``: the sampled records' labels, before any filter (their counts per class go on the
     card); ``flipped``: membership measure -> its flipped AUC (:func:`._gates.flipped_auc`) where that
-    exceeds the limit.
+    exceeds the limit; ``class_request``: how the records per class were asked for
+    (:meth:`._share_request.ClassRequest.card_entry`), None if not recorded.
 
     ``seed`` split the holdout and seeded sampling and the measures; under DP it did not seed the
     noise (``guarantee.noise_seed``)."""
@@ -183,6 +187,7 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
                  "holdout_rows": n_holdout, "released_rows": leakage.n_records, "filtered_rows": n_filtered,
                  "filter_threshold_rows": n_threshold,
                  "holdout_fraction": round((n_holdout + n_threshold) / (n_train + n_holdout + n_threshold), 6),
+                 "class_request": class_request,
                  "requested_per_class": class_counts(model, released if requested is None else requested),
                  "released_per_class": class_counts(model, released)},
         "model": {"type": type(model).__name__, "params": _plain_params(model, schema)},

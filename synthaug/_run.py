@@ -197,8 +197,9 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         unused = [f"[{t}]" for t in ("sample", "evaluate") if t in recipe]
         unused += [f"data.{k}" for k in ("test_size", "rows_per_class", "holdout") if k in data]
         if unused:
-            raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n and "
-                            "its gates); remove it or the [share] table")
+            raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n, "
+                            "share.per_class, share.balance or share.ratio, and its gates); remove it or the [share] "
+                            "table")
     paths = named_files(recipe)
     digests = {key: sha256_of(path) for key, path in paths.items()}
     check_unchanged(recipe.get("sha256", {}), paths, digests)
@@ -309,7 +310,8 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
     gates = Gates(options.get("max_dcr_share", 0.55), options.get("max_membership_auc", 0.6),
                   options.get("max_exact_copies", 0), options.get("gates", {}))
     outcome = share(frame, target, out / "release", synthesizer=model_class(recipe)(**recipe.get("model", {})),
-                    holdout=options.get("holdout", 0.2), n=options.get("n"), gates=gates,
+                    holdout=options.get("holdout", 0.2), gates=gates,
+                    **{key: options[key] for key in ("n", "per_class", "balance", "ratio") if key in options},
                     filter_quantile=options.get("filter_close"), n_seeds=options.get("seeds", 1), random_state=seed,
                     verbose=not quiet, inputs=inputs)
     (out / "gates.json").write_text(json.dumps(outcome.card, indent=2, allow_nan=False))

@@ -139,34 +139,37 @@ def available_memory() -> int | None:
         return None
 
 
-def check_release_size(n: int | None, n_columns: int) -> None:
-    """Refuse, before training, ``n`` records whose table alone (``n_columns`` cells of 8 bytes each)
-    is larger than the memory available: share would train, then fail when it sampled them."""
+def check_release_size(total: int, n_columns: int, asked: str | None) -> None:
+    """Refuse, before training, ``total`` records whose table alone (``n_columns`` cells of 8 bytes each)
+    is larger than the memory available: share would train, then fail when it sampled them. ``asked``: the
+    request as the user spelt it (``--n 1000``, ``--per-class``); None, the default (a table's own size), is
+    not checked."""
     available = available_memory()
-    if n is None or available is None or n * n_columns * BYTES_PER_CELL <= available:
+    if asked is None or available is None or total * n_columns * BYTES_PER_CELL <= available:
         return
-    need = n * n_columns * BYTES_PER_CELL
-    raise DataError(f"{option_name('n', recipe='share.n')} {n}: {n:,} records of {n_columns} columns take about "
+    need = total * n_columns * BYTES_PER_CELL
+    raise DataError(f"{asked}: {total:,} records of {n_columns} columns take about "
                     f"{need / 1e9:,.1f} GB (about {BYTES_PER_CELL} bytes a cell, measured), more than the "
                     f"{available / 1e9:,.1f} GB of memory available, and share holds the whole release in memory to "
                     f"measure it; ask for at most {max(1, available // (n_columns * BYTES_PER_CELL)):,}")
 
 
 @contextmanager
-def release_in_memory(n: int | None, step: str) -> Iterator[None]:
+def release_in_memory(asked: str | None, step: str) -> Iterator[None]:
     """Turn running out of memory while ``step`` (sampling, measuring) holds the release into one line
-    naming ``n``; nothing is written, as the release is written only after every gate passes."""
+    naming the request (``asked``: ``--n 1000``, or None for the default); nothing is written, as the
+    release is written only after every gate passes."""
     try:
         yield
     except MemoryError:
-        raise DataError(_out_of_memory(n, step)) from None
+        raise DataError(_out_of_memory(asked, step)) from None
     except RuntimeError as error:  # torch's allocator: "DefaultCPUAllocator: can't allocate memory"
         if "can't allocate memory" not in str(error) and "out of memory" not in str(error):
             raise
-        raise DataError(_out_of_memory(n, step)) from None
+        raise DataError(_out_of_memory(asked, step)) from None
 
 
-def _out_of_memory(n: int | None, step: str) -> str:
-    size = "the default number of records" if n is None else f"{option_name('n', recipe='share.n')} {n}"
+def _out_of_memory(asked: str | None, step: str) -> str:
+    size = "the default number of records" if asked is None else asked
     return (f"out of memory while {step} the release ({size}); nothing was written: ask for fewer records, or "
             "free memory")

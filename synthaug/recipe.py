@@ -25,13 +25,15 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,), "max_synthetic": (int,),
                  "n_pairs": (int,), "judge": (str,)},
     "share": {"max_dcr_share": (float, int), "max_membership_auc": (float, int), "max_exact_copies": (int,),
-              "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,), "seeds": (int,)},
+              "gates": (dict,), "filter_close": (float,), "holdout": (float,), "n": (int,), "seeds": (int,),
+              "per_class": (int, dict), "balance": (bool,), "ratio": (float, int)},
     "sha256": {key: (str,) for key in DIGESTED},  # "data.path" = the file's SHA-256 when a run read it
 }
 TABLES = (*SCHEMA, "model")
 SOURCES = ("path", "dataset")  # where [data] comes from: exactly one of them
-REQUESTS = ("n", "per_class", "balance", "ratio")  # how many rows [sample] asks for: exactly one of them
-EXCLUSIVE = {"data": [SOURCES], "sample": [REQUESTS]}  # a --set of one key replaces the others of its group
+REQUESTS = ("n", "per_class", "balance", "ratio")  # how many rows [sample] (or [share]) asks for: one of them
+# a --set of one key replaces the others of its group
+EXCLUSIVE = {"data": [SOURCES], "sample": [REQUESTS], "share": [REQUESTS]}
 
 
 def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:

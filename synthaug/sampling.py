@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -18,9 +19,10 @@ IMAGE_CHUNK = 1024
 MAX_SAMPLE_ROWS = 2**53  # more rows than any run generates; beyond it counts overflow int64 and lose float precision
 
 
-def _name(key: str) -> str:
-    """A request argument as the user spells it: ``per_class``, ``--per-class`` or ``sample.per_class``."""
-    return option_name(key, recipe=f"sample.{key}")
+def _key_name(key: str, table: str = "sample") -> str:
+    """A request argument as the user spells it: ``per_class``, ``--per-class`` or ``sample.per_class``
+    (``share.per_class`` for ``table="share"``)."""
+    return option_name(key, recipe=f"{table}.{key}")
 
 
 def resolve_class_counts(
@@ -32,6 +34,7 @@ def resolve_class_counts(
     ratio: float | None = None,
     *,
     unit: str = "rows",
+    table: str = "sample",
 ) -> np.ndarray:
     """Rows to generate per class (aligned with ``classes``) from exactly one request.
 
@@ -39,9 +42,10 @@ def resolve_class_counts(
     largest remainder so the total is exact; ``balance`` tops every class up to the largest;
     ``per_class`` maps class labels (or their string forms) to counts, or is one count for every class.
     A request for 0 rows in all is refused (a 0 for some classes beside positive counts is fine).
-    Errors name the arguments as the user spells them (:func:`synthaug._text.options_named_for`)
-    and count in ``unit`` ("images" for an image model).
+    Errors name the arguments as the user spells them (:func:`synthaug._text.options_named_for`; in a
+    recipe, keys of ``table``: ``share.n`` for a release) and count in ``unit`` ("images" for an image model).
     """
+    _name = partial(_key_name, table=table)
     given = [_name(key) for key, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
     given += [_name("balance")] if balance else []
     if len(given) != 1:
@@ -49,7 +53,7 @@ def resolve_class_counts(
                         f"{_name('ratio')}" + (f"; got {', '.join(given)}" if given else ""))
     counts = np.asarray(class_counts, dtype=np.int64)
     if per_class is not None:
-        wanted = per_class_counts(classes, per_class, unit=unit)
+        wanted = per_class_counts(classes, per_class, unit=unit, table=table)
         if wanted.sum() == 0:  # wrote a header-only file, where n=0 is refused
             raise DataError(f"{_name('per_class')} must ask for at least 1 {unit[:-1]} in all, got {per_class!r}")
         return wanted
@@ -85,10 +89,11 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
-def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str = "rows") -> np.ndarray:
+def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str = "rows",
+                     table: str = "sample") -> np.ndarray:
     """Rows per class (aligned with ``classes``) from ``per_class``: a count for every class, or labels
     (or their string forms) to whole counts >= 0; unknown or repeated classes are refused."""
-    name = _name("per_class")
+    name = _key_name("per_class", table)
     if not isinstance(per_class, Mapping):  # one count for every class
         if not is_whole_number(per_class):
             raise DataError(f"{name}: a count for every class must be a whole number, got {per_class!r}")

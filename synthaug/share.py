@@ -43,6 +43,7 @@ from ._share_checks import (
     release_in_memory,
 )
 from ._share_columns import left_out_columns, left_out_note, model_kinds
+from ._share_request import ClassRequest
 from ._share_table import check_whole_table
 from ._text import closest_name, option_name
 from .distributed import launched_by_torchrun
@@ -171,6 +172,9 @@ def share(
     synthesizer=None,
     holdout: float = 0.2,
     n: int | None = None,
+    per_class: Mapping | int | None = None,
+    balance: bool = False,
+    ratio: float | None = None,
     gates: Gates = Gates(),
     filter_quantile: float | None = None,
     n_seeds: int = 1,
@@ -185,6 +189,12 @@ def share(
     records against real rows the filter never saw (a reference that also set the threshold
     would make the near-copy gate pass by construction).
 
+    How many records: at most one of ``n`` (in all, by the training class prior), ``per_class`` (label ->
+    count, or one count for every class), ``balance`` (the records that top every class up to the largest)
+    or ``ratio`` (of the training rows), as :meth:`TabularCGAN.sample` takes them; by default as many as
+    training rows. The gates measure the records released, whatever their class mix; the card records the
+    request (``data.class_request``) and the counts sampled and released per class.
+
     ``inputs``: the files ``data`` and the schema were read from, for the card (``{"data": {"path":
     ..., "sha256": ...}}``, as :func:`._card_sources.file_inputs` makes them); the card records a
     digest of ``data``'s contents (``inputs.table``) either way.
@@ -192,16 +202,20 @@ def share(
     random_state, output = _check_request(target, n, gates, filter_quantile, random_state, output)
     model = _new_model(synthesizer, filter_quantile)
     check_whole_table(data, target, model)  # rows numbered as in the user's file; the schema's checks first
-    check_release_size(n, data.shape[1])
+    request = ClassRequest(n, per_class, balance, ratio)
     rows = _split_rows(data, target, holdout, filter_quantile, model, random_state)
-    sample = _fit_and_sample(model, rows.train, target, n, random_state, verbose)
+    total = int(request.resolve(rows.train[target]).sum())  # the request's own errors first
+    request.check_sampler(model)
+    check_release_size(total, data.shape[1], request.name())
+    sample = _fit_and_sample(model, rows.train, target, request, random_state, verbose)
     left_out = left_out_columns(model, rows.train, sample.records)  # measure the columns released, not those
     rows, kinds = rows.without(left_out), model_kinds(model)  # and as the kinds the model was given
-    with release_in_memory(n, "measuring"):
+    with release_in_memory(request.name(), "measuring"):
         records = _filter_close(rows, sample, target, filter_quantile, kinds)
         result = _evaluate(rows, records, target, kinds, n_seeds, random_state, left_out, sample.screen)
     inputs = {**input_entries(inputs), "table": {"content_sha256": table_digest(data)}}
-    checks, card = _judge(model, result, gates, rows, sample, records, target, random_state, inputs)
+    card_request = request.card_entry(len(rows.train))
+    checks, card = _judge(model, result, gates, rows, sample, records, target, random_state, inputs, card_request)
     released = all(g.passed for g in checks)
     if released:
         _write_release(output, records, result, card)
@@ -267,16 +281,17 @@ def _split_rows(data: pd.DataFrame, target: str, holdout: float, filter_quantile
     return _Rows(train, reference, threshold)
 
 
-def _fit_and_sample(model, train: pd.DataFrame, target: str, n: int | None, seed: int, verbose: bool) -> _Sample:
-    """Fit ``model`` on ``train``, sample ``n`` records (as many as ``train`` has by default), and drop those
-    its privacy filter still rejects; refused if that leaves a class without records."""
+def _fit_and_sample(model, train: pd.DataFrame, target: str, request: ClassRequest, seed: int,
+                    verbose: bool) -> _Sample:
+    """Fit ``model`` on ``train``, sample the records ``request`` asks for (as many as ``train`` has by
+    default), and drop those its privacy filter still rejects; refused if that leaves a class without records."""
     if "random_state" in model.get_params():
         model.set_params(random_state=seed)
     if "verbose" in model.get_params():
         model.set_params(verbose=verbose)
     model.fit(train, y=target)
-    with release_in_memory(n, "sampling"):
-        synthetic = model.sample_frame(n=len(train) if n is None else n, random_state=seed)
+    with release_in_memory(request.name(), "sampling"):
+        synthetic = model.sample_frame(**request.sampling(len(train)), random_state=seed)
         requested = synthetic[target]
         synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
     check_every_class_left(requested.value_counts(sort=False), synthetic[target], "privacy filter",
@@ -313,14 +328,14 @@ def _evaluate(rows: _Rows, records: pd.DataFrame, target: str, kinds: dict, n_se
 
 
 def _judge(model, result, gates: Gates, rows: _Rows, sample: _Sample, records: pd.DataFrame, target: str,
-           seed: int, inputs: dict) -> tuple[list[GateResult], dict]:
+           seed: int, inputs: dict, request: dict) -> tuple[list[GateResult], dict]:
     """The gates' verdicts and the release card; the report's notes and the warnings on both."""
     leakage = next(p for p in result.privacy if p.source == "synthetic")
     checks = check_gates(leakage, gates)
     flipped = flipped_membership(leakage, gates)
     card = release_card(model, result, checks, gates, len(rows.train), len(rows.reference),
                         len(sample.records) - len(records), seed, rows.n_threshold, sample.screen,
-                        records[target], flipped, sample.requested, inputs)
+                        records[target], flipped, sample.requested, inputs, request)
     result.notes += [guarantee_note(card), gates_note(checks)]
     for name, flip in flipped.items():
         warn(flipped_note(name, flip))

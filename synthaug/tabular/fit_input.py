@@ -25,7 +25,7 @@ from .public_schema import (
     omitted_present,
     public_labels,
 )
-from .schema import check_columns_exist, dtype_name, infer_schema
+from .schema import check_columns_exist, dtype_name, infer_schema, warn_empty_columns
 from .schema_provenance import public_class_counts
 from .target import encode_labels
 
@@ -84,6 +84,7 @@ def _fit_inferred_encoder(model: TabularCGAN, features: pd.DataFrame,
     specs, dropped = infer_schema(features, *(column_option(model, o) for o in ("categorical", "continuous", "keep")))
     if not specs:
         raise DataError("no feature columns left to model (all were dropped)")
+    warn_empty_columns(features, specs)
     return new_encoder(model).fit(features, specs, rng), dropped
 
 

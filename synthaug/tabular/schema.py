@@ -150,6 +150,18 @@ def _warn_dropped(frame: pd.DataFrame, dropped: list) -> None:
         )
 
 
+def warn_empty_columns(frame: pd.DataFrame, specs: list[ColumnSpec]) -> None:
+    """One warning naming the modelled columns of ``frame`` with no value at all (every row missing): each
+    is a constant empty column, so the synthetic rows leave it empty too. ``evaluate`` notes such columns
+    in its own words (``have no value in train: left out of the classifiers' features``)."""
+    constant = {spec.name for spec in specs if spec.kind == "constant"}
+    empty = [name for name, present in frame.notna().any().items() if not present and str(name) in constant]
+    if empty:
+        warn(f"column(s) {_text.quoted(empty)} have no value in the training data: modelled as constant empty "
+             f"column(s), so the synthetic rows leave them empty too; to leave them out of the model and its "
+             f"synthetic rows, {_text.columns_option('drop', empty)}")
+
+
 def _warn_formatted(name: str, fate: str) -> None:
     warn(f"column {name!r} looks like {FORMATTED}, so it is {fate}; {CONVERT}")
 
@@ -180,6 +192,8 @@ def _check_supported(col: pd.Series, name: str) -> None:
 
 
 def _forced_kind(col: pd.Series, name: str, categorical: set, continuous: set) -> str | None:
+    if (name in categorical or name in continuous) and not col.notna().any():
+        return "constant"  # no value to model as either (a continuous one raised a numpy ValueError)
     if name in categorical:
         return "categorical"
     if name in continuous:

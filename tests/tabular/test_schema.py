@@ -67,6 +67,41 @@ def test_constant_and_all_missing_columns_are_constant():
     assert found["c"] == "constant" and found["empty"] == "constant"
 
 
+def _tiny_fit(frame, **params):
+    from synthaug import TabularCGAN
+
+    return TabularCGAN(epochs=1, min_steps=5, generator_dims=(8,), discriminator_dims=(8,), latent_dim=4,
+                       random_state=0, **params).fit(frame, y="t")
+
+
+def test_fit_warns_once_of_columns_with_no_value_and_what_it_does_with_them():
+    # fit was silent on an all-missing column (a CSV's empty 'notes', a Parquet null column), while evaluate warned
+    frame = pd.DataFrame({"x": np.linspace(0, 1, 40), "notes": [np.nan] * 40, "memo": pd.Series([None] * 40,
+                          dtype=object), "t": ["a", "b"] * 20})
+    with pytest.warns(SynthaugWarning) as caught:
+        model = _tiny_fit(frame)
+    empty = [str(w.message) for w in caught if "no value" in str(w.message)]
+    assert empty == ["column(s) 'notes', 'memo' have no value in the training data: modelled as constant empty "
+                     "column(s), so the synthetic rows leave them empty too; to leave them out of the model and its "
+                     "synthetic rows, drop=['notes', 'memo']"]
+    assert model.sample_frame(n=6, random_state=0)[["notes", "memo"]].isna().all().all()
+    with options_named_for(CLI), pytest.warns(SynthaugWarning, match=r"synthetic rows, --drop notes,memo$"):
+        _tiny_fit(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SynthaugWarning)
+        _tiny_fit(frame, drop=["notes", "memo"])  # left out: nothing to warn of
+
+
+def test_a_column_with_no_value_is_constant_whatever_kind_it_is_given():
+    # continuous=['notes'] on an empty column raised numpy's 'zero-size array to reduction operation minimum'
+    frame = pd.DataFrame({"x": np.linspace(0, 1, 40), "notes": [np.nan] * 40, "t": ["a", "b"] * 20})
+    for option in ("continuous", "categorical"):
+        assert kinds(frame.drop(columns="t"), **{option: ["notes"]})[0]["notes"] == "constant"
+        with pytest.warns(SynthaugWarning, match="'notes' have no value in the training data"):
+            model = _tiny_fit(frame, **{option: ["notes"]})
+        assert model.sample_frame(n=4, random_state=0)["notes"].isna().all()
+
+
 def test_overrides_force_kinds():
     frame = pd.DataFrame({"zip": np.arange(100) % 37 + 1000, "v": np.linspace(0, 1, 100)})
     found, _ = kinds(frame, categorical=["zip"], continuous=["v"])

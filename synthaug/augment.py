@@ -233,7 +233,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         or ``continuous`` (the error came after training). Only for synthesizers with TabularCGAN's
         column options and no public schema (which decides the columns itself; the check after
         sampling covers those)."""
-        from .tabular.schema import _check_supported, is_identifier_like
+        from .tabular.schema import check_supported, is_identifier_like
 
         params = self.synthesizer.get_params() if self.synthesizer is not None else {}
         if self.synthesizer is not None and ("keep" not in params or params.get("public_schema") is not None):
@@ -246,7 +246,7 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
                             "synthetic rows would have no value for them; drop them from X instead")
         for name in features.columns:
             try:
-                _check_supported(features[name], name)
+                check_supported(features[name], name, "remove it from X")
             except DataError as exc:
                 raise DataError(f"{where}: {exc}") from None
         named = set().union(names["keep"], names["categorical"], names["continuous"])

@@ -114,7 +114,7 @@ def infer_schema(
     specs, dropped = [], []
     for name in frame.columns:
         col = frame[name]
-        _check_supported(col, name)
+        check_supported(col, name)
         kind = _forced_kind(col, name, categorical, continuous) or _infer_kind(col, name)
         if kind == "identifier":
             if name not in keep:
@@ -166,9 +166,11 @@ def _warn_formatted(name: str, fate: str) -> None:
     warn(f"column {name!r} looks like {FORMATTED}, so it is {fate}; {CONVERT}")
 
 
-def _check_supported(col: pd.Series, name: str) -> None:
+def check_supported(col: pd.Series, name: str, leave_out: str | None = None) -> None:
     """A DataError naming a column of a kind no codec can model (it used to fail later, or worse,
-    at save time after training: durations, periods, intervals, complex numbers, bytes, lists)."""
+    at save time after training: durations, periods, intervals, complex numbers, bytes, lists).
+    ``leave_out``: how the caller leaves a column out (fit's ``drop`` option by default)."""
+    leave_out = leave_out or _text.columns_option('drop', [name])
     dtype = col.dtype
     held = pd.api.types.infer_dtype(col, skipna=True) if pd.api.types.is_object_dtype(dtype) else ""
     if (pd.api.types.is_timedelta64_dtype(dtype) or pd.api.types.is_complex_dtype(dtype)
@@ -176,19 +178,19 @@ def _check_supported(col: pd.Series, name: str) -> None:
             or held in UNSUPPORTED_OBJECTS):
         what = f"{held} values" if held else f"dtype {dtype}"
         raise DataError(f"column {name!r} has {what}, which synthaug cannot model; convert it (e.g. "
-                        f"durations to seconds, bytes to text) or leave it out: {_text.columns_option('drop', [name])}")
+                        f"durations to seconds, bytes to text) or leave it out: {leave_out}")
     if _is_numeric(col):
         infinite = np.isinf(col.to_numpy(dtype=float, na_value=np.nan))
         if infinite.any():  # it became an infinite knot and bound: a codec that decodes to inf or NaN
             raise DataError(f"column {name!r} has {int(infinite.sum())} infinite value(s) (first at "
                             f"{_text.data_row(int(np.flatnonzero(infinite)[0]))}); replace them, e.g. by missing "
                             "values" + (" (X.replace([np.inf, -np.inf], np.nan))" if _text.in_python() else "")
-                            + f", or leave the column out: {_text.columns_option('drop', [name])}")
+                            + f", or leave the column out: {leave_out}")
     try:
         col.nunique()
     except TypeError:
         raise DataError(f"column {name!r} holds lists or other unhashable values, which synthaug cannot "
-                        f"model; leave it out: {_text.columns_option('drop', [name])}") from None
+                        f"model; leave it out: {leave_out}") from None
 
 
 def _forced_kind(col: pd.Series, name: str, categorical: set, continuous: set) -> str | None:

@@ -23,7 +23,7 @@ def closest_name(name: str, choices: Iterable) -> str:
     by_text: dict[str, object] = {}
     for choice in choices:
         by_text.setdefault(str(choice), choice)
-    match = difflib.get_close_matches(str(name), list(by_text), n=1, cutoff=0.5)
+    match = difflib.get_close_matches(str(name), list(by_text), n=1, cutoff=0.6)  # 0.5 offered "yes" for "maybe"
     return f" (did you mean {plain(by_text[match[0]])!r}?)" if match else ""
 
 

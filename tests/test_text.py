@@ -7,6 +7,7 @@ from synthaug._text import (
     CLI,
     PYTHON,
     RECIPE,
+    closest_name,
     coarse_count,
     column_hint,
     columns_option,
@@ -117,3 +118,11 @@ def test_column_hint_names_the_closest_column_else_lists_them():
     assert hint == "; the columns are 'feature_0', 'feature_1', 'feature_2', … and 10 more"
     assert len(column_hint("q", ["y" * 500])) < 60  # a long header name is cut
     assert column_hint("q", []) == ""
+
+
+def test_a_suggestion_is_offered_only_for_a_near_spelling():
+    # at difflib's 0.5 an unknown class 'maybe' got "did you mean 'yes'?" and share.per_class 'filter_close'
+    assert closest_name("maybe", ["yes", "no"]) == ""
+    assert closest_name("per_class", ["holdout", "n", "filter_close", "seeds"]) == ""
+    assert closest_name("min_step", ["min_steps", "epochs"]) == " (did you mean 'min_steps'?)"
+    assert closest_name("isfraud", ["is_fraud", "age"]) == " (did you mean 'is_fraud'?)"

@@ -65,7 +65,7 @@ class Device(str, Enum):
     cuda = "cuda"
 
 
-@command("fit")
+@command("fit", torchrun=True)  # a table trains across processes; images are refused below
 def fit(
     data: Annotated[Path, typer.Argument(metavar="DATA", help="Training data: a table (.csv, .csv.gz, .parquet or "
                                          ".pq), or images: a folder with one subfolder of images per class, or an "

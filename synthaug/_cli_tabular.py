@@ -84,7 +84,8 @@ def fit(
         minimum=1, help=f"Passes over the data (tables; default {TABLE['epochs']}): training runs max(epochs x "
                     "batches per epoch, --min-steps) steps.")] = None,
     min_steps: Annotated[int | None, whole_option(
-        minimum=1, help=f"At least this many steps, for scarce data (tables; default {TABLE['min_steps']}).")] = None,
+        minimum=0, help=f"At least this many steps, for scarce data (tables; default {TABLE['min_steps']}; 0: "
+                    "--epochs alone decides).")] = None,
     batch_size: Annotated[int | None, whole_option(
         minimum=1, help=f"Rows (or images) per step (default: tables {TABLE['batch_size']}, images "
                     f"{IMAGE['batch_size']}).")] = None,
@@ -346,7 +347,7 @@ def demo(
         "synthaug-demo"
     ),
     min_steps: Annotated[int | None, whole_option(
-        minimum=1, help=f"The model's min_steps (default {TABLE['min_steps']}). The demo's 50 training rows are one "
+        minimum=0, help=f"The model's min_steps (default {TABLE['min_steps']}). The demo's 50 training rows are one "
                     f"batch, so it trains max(epochs, min_steps) steps: {TABLE['min_steps']} by default; "
                     f"--min-steps 50 alone trains {TABLE['epochs']} (the default --epochs), with --epochs 1 "
                     "50.")] = None,
@@ -358,6 +359,6 @@ def demo(
     """Run the whole job on scikit-learn's breast-cancer data: fit, sample, evaluate."""
     from ._demo import run_demo
 
-    params = {key: value for key, value in (("min_steps", min_steps), ("epochs", epochs)) if value}
+    params = {key: value for key, value in (("min_steps", min_steps), ("epochs", epochs)) if value is not None}
     run_demo(output, seed=seed, quiet=quiet, console=console, params=params)
 

@@ -159,11 +159,14 @@ def command(name: str, *, torchrun: bool = False, **kwargs) -> Callable:
     before any work (:func:`refuse_under_torchrun`)."""
 
     def decorate(fn: Callable) -> Callable:
-        options = frozenset(inspect.signature(fn).parameters)  # what param_name may call --epochs, not epochs
+        options = frozenset(inspect.signature(fn).parameters)
 
         @functools.wraps(fn)
         def wrapper(*a, **k):
-            with warnings.catch_warnings(), options_named_for(CLI, options), sigterm_raises():  # --per-class
+            # a parameter given by --set is named "--set min_steps" (it was told "--min-steps must be ..."),
+            # others by the command's option if it has one, else "--set NAME" when it takes --set (set_)
+            named = options - {str(item).partition("=")[0].strip() for item in k.get("set_") or ()}
+            with warnings.catch_warnings(), options_named_for(CLI, named), sigterm_raises():  # --per-class
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
                 forget_outputs()

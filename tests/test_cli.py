@@ -282,6 +282,25 @@ def test_a_bad_parameter_value_is_one_line_exit_2(setting, message, table, tmp_p
     assert len(result.output.strip().splitlines()) == 1 and not out.exists()
 
 
+def test_a_parameter_is_named_as_the_user_set_it_and_min_steps_0_is_one_rule(table, tmp_path):
+    """`--set min_steps=-5` was told "--min-steps must be ...", an option not used; `--min-steps 0` was
+    refused (>= 1) where `--set min_steps=0` trained (the model takes 0: --epochs alone decides)."""
+    fit = ["fit", table, "--target", "label", "-o", tmp_path / "m", "-q"]
+    said = {setting: run(*fit, *setting).output.strip() for setting in (
+        ("--set", "min_steps=-5"), ("--set", "epochs=0"), ("--set", "batch_size=0"), ("--set", "dp_epsilon=-1"),
+        ("--dp-epsilon", "-1"))}
+    assert said == {("--set", "min_steps=-5"): "error: --set min_steps must be a whole number >= 0; got -5",
+                    ("--set", "epochs=0"): "error: --set epochs must be a whole number >= 1; got 0",
+                    ("--set", "batch_size=0"): "error: --set batch_size must be a whole number >= 1; got 0",
+                    ("--set", "dp_epsilon=-1"): "error: --set dp_epsilon must be a positive number; got -1",
+                    ("--dp-epsilon", "-1"): "error: --dp-epsilon must be a positive number; got -1.0"}, said
+    assert not (tmp_path / "m").exists()
+    for setting in (("--min-steps", "0"), ("--set", "min_steps=0")):
+        result = run(*fit, "--epochs", "1", *setting, "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]")
+        assert result.exit_code == 0, result.output
+        assert json.loads((tmp_path / "m" / "model.json").read_text())["params"]["min_steps"] == 0
+
+
 def test_a_bad_image_parameter_value_is_one_line_exit_2(tmp_path):
     import numpy as np
 
@@ -895,9 +914,10 @@ def test_seed_help_says_what_each_command_reproduces():
 SEED_RANGE = "a whole number from 0 to 2**64 - 1"
 WHOLE_NUMBER_OPTIONS = [  # every whole-number option: (command, option, what it must be)
     *[(command, "--seed", SEED_RANGE) for command in ("fit", "sample", "share", "demo", "evaluate", "run")],
-    *[("fit", option, "a whole number >= 1") for option in ("--epochs", "--min-steps", "--batch-size")],
+    *[("fit", option, "a whole number >= 1") for option in ("--epochs", "--batch-size")],
+    ("fit", "--min-steps", "a whole number >= 0"),  # as the model's min_steps: 0 leaves the steps to --epochs
     ("sample", "--n", "a whole number"), ("sample", "--chunk-size", "a whole number >= 1"),
-    ("demo", "--min-steps", "a whole number >= 1"), ("demo", "--epochs", "a whole number >= 1"),
+    ("demo", "--min-steps", "a whole number >= 0"), ("demo", "--epochs", "a whole number >= 1"),
     ("share", "--n", "a whole number"), ("share", "--max-exact-copies", "a whole number"),
     ("share", "--seeds", "a whole number >= 1"), ("schema", "--min-count", "a whole number >= 1"),
     *[("evaluate", option, "a whole number >= 1") for option in ("--seeds", "--jobs", "--classifier-steps")],

@@ -32,6 +32,6 @@ def run(
     try:
         code = run_recipe(resolved, output or Path("runs") / recipe.stem, seed, quiet, console)
     except DataError as exc:  # found once the data is read: "data.target: ..." may be a --set's value
-        raise DataError(blame_override(str(exc), set_ or [])) from None
+        raise DataError(blame_override(str(exc), set_ or [], recipe)) from None
     if code:
         raise typer.Exit(code=code)

@@ -399,6 +399,25 @@ def test_an_error_found_once_the_data_is_read_names_the_set_that_caused_it(overr
     assert result.exit_code == 2 and said.startswith(starts), result.output
 
 
+@pytest.mark.parametrize(("line", "starts"), [
+    ('target = "lable"', "data.target: column 'lable' not found (did you mean 'label'?)"),
+    ("rows_per_class = 6", "data.rows_per_class: class 'b' has 7 rows"),
+    ("[sample]\nper_class = {c = 5}", "sample.per_class: unknown class 'c'"),
+])
+def test_an_error_found_once_the_data_is_read_names_the_recipe_file(line, starts, tmp_path, monkeypatch):
+    """`target = "isfraud"` said "data.target: column 'isfraud' not found" without the file, while the errors
+    found before the data is read begin with it (`typo4.toml: unknown key ...`)."""
+    monkeypatch.chdir(tmp_path)
+    recipe = _small_recipe(tmp_path)
+    text = recipe.read_text().replace('target = "label"\n', "" if line.startswith("target") else 'target = "label"\n')
+    recipe.write_text(text.replace("[model]", f"{line}\n[model]") if line.startswith("[") else
+                      text.replace("[data]\n", f"[data]\n{line}\n"))
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", "o", "-q"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and said.startswith(f"error: {recipe}: {starts}"), result.output
+    assert not (tmp_path / "o").exists()
+
+
 def test_the_last_set_of_a_key_is_the_one_blamed_or_in_force(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     args = ["run", str(_small_recipe(tmp_path)), "-q", "--set", "data.rows_per_class=6"]

@@ -84,8 +84,8 @@ def fit(
         minimum=1, help=f"Passes over the data (tables; default {TABLE['epochs']}): training runs max(epochs x "
                     "batches per epoch, --min-steps) steps.")] = None,
     min_steps: Annotated[int | None, whole_option(
-        minimum=0, help=f"At least this many steps, for scarce data (tables; default {TABLE['min_steps']}; 0: "
-                    "--epochs alone decides).")] = None,
+        minimum=0, help=f"At least this many steps, for scarce data (tables; default {TABLE['min_steps']}); 0 "
+                    "leaves the steps to --epochs.")] = None,
     batch_size: Annotated[int | None, whole_option(
         minimum=1, help=f"Rows (or images) per step (default: tables {TABLE['batch_size']}, images "
                     f"{IMAGE['batch_size']}).")] = None,

@@ -250,7 +250,7 @@ def test_the_resolved_recipe_records_absolute_paths_and_sha256_and_a_rerun_refus
     result = CliRunner().invoke(app, args)
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
-    assert f"error: data.path: {csv} changed since the recipe was written" in said
+    assert f"error: {tmp_path / 'out' / 'recipe.toml'}: data.path: {csv} changed since the recipe was written" in said
     assert "--set sha256.data.path=null" in said and not (elsewhere / "changed").exists()
     result = CliRunner().invoke(app, [*args, "--set", "sha256.data.path=null"])  # the documented way to accept it
     assert result.exit_code == 0, result.output
@@ -319,7 +319,7 @@ def test_a_changed_public_schema_is_refused_before_training(tmp_path, monkeypatc
     (tmp_path / "s.json").write_text('{"edited": true}')
     monkeypatch.setattr(TabularCGAN, "fit", lambda *a, **k: pytest.fail("trained"))
     result = CliRunner().invoke(app, ["run", "resolved.toml", "-o", "o", "-q"])
-    assert result.exit_code == 2 and "error: model.public_schema: " in result.output, result.output
+    assert result.exit_code == 2 and "error: resolved.toml: model.public_schema: " in result.output, result.output
     assert "changed since the recipe was written" in " ".join(result.output.split())
 
 

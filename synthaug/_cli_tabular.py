@@ -36,7 +36,7 @@ from ._outputs import note_other_rank, note_written
 from ._overrides import add_flag_values, parse_overrides
 from ._text import counted, epsilon_text, fit_setup
 from .cli import command, console
-from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
+from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class, resolve_class_counts
 
 TABLE = constructor_defaults("tabular.synthesizer", "TabularCGAN")  # the defaults fit --help shows
 IMAGE = constructor_defaults("images.synthesizer", "ImageCGAN")
@@ -243,14 +243,18 @@ def sample(
     from .tabular.synthesizer import TabularCGAN
 
     model = load(model_dir)
+    request = {"per_class": parse_per_class(per_class) if per_class is not None else None, "balance": balance,
+               "ratio": ratio}
+    # the request's errors (an unknown --per-class class) before --train is read and the filters warned of
+    resolve_class_counts(model.classes_, model.class_counts_, n, **request,
+                         unit="rows" if isinstance(model, TabularCGAN) else "images")
     if train is not None and isinstance(model, TabularCGAN):  # else refused above, or by load
         model.attach_privacy_filter(read_table(train), model.target_name_)
         if not model.sampling_filters():  # a DP model, or one fitted on more than 10,000 rows
             reason = model.privacy_filter_off_reason() if model.privacy_filter is not None else None
             why = f"the privacy filter is {reason}, the label filter too" if reason else "both filters are off"
             warn(f"--train: no sampling filter runs for this model ({why}), so every generated row is kept")
-    request = {"per_class": parse_per_class(per_class) if per_class is not None else None, "balance": balance,
-               "ratio": ratio, "random_state": seed}
+    request["random_state"] = seed
     sizes = {"chunk_size": chunk_size} if chunk_size is not None else {}  # else model.sample's rows
     with warnings.catch_warnings():
         if train is None and isinstance(model, TabularCGAN):

@@ -56,6 +56,16 @@ def test_a_zero_for_one_class_beside_positive_counts_is_allowed(model, tmp_path)
     assert pd.read_csv(tmp_path / "s.csv")["label"].value_counts().to_dict() == {"no": 3}
 
 
+def test_a_bad_sample_request_is_refused_before_the_filters_are_warned_of(model, table, tmp_path):
+    # "warning: the privacy and label filters are off ..." came above "error: --per-class: unknown class 'maybe'"
+    for train in ([], ["--train", table]):
+        result = run("sample", model, "--per-class", "maybe=5", "-o", tmp_path / "s.csv", *train)
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: --per-class: unknown class 'maybe'"), result.output
+    assert not (tmp_path / "s.csv").exists()
+
+
 def test_same_seed_same_file(model, tmp_path):
     for name in ("a.csv", "b.csv"):
         assert run("sample", model, "--n", 25, "-o", tmp_path / name, "--seed", 4, "-q").exit_code == 0

@@ -7,6 +7,7 @@ so that ``synthaug --help`` and ``synthaug fit --help`` start quickly.
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from enum import Enum
 from pathlib import Path
@@ -28,6 +29,7 @@ from ._cli_options import (
     SchemaFile,
     check_output_file,
     constructor_defaults,
+    warn_left_behind,
     whole_option,
 )
 from ._cli_options import column_names as _names
@@ -105,6 +107,8 @@ def fit(
 
     check_exists(data)  # before its kind decides the modality: a misspelt folder asked for --target
     check_model_path(output)  # before training, not after it (and before importing torch: ~5 s)
+    if os.environ.get("RANK", "0") == "0":  # under torchrun, rank 0 writes the model
+        warn_left_behind(output)
     if modality == Modality.image or (modality == Modality.auto and is_image_input(data)):
         from ._cli_image import fit_images
 
@@ -248,6 +252,7 @@ def sample(
     # the request's errors (an unknown --per-class class) before --train is read and the filters warned of
     resolve_class_counts(model.classes_, model.class_counts_, n, **request,
                          unit="rows" if isinstance(model, TabularCGAN) else "images")
+    warn_left_behind(output)
     if train is not None and isinstance(model, TabularCGAN):  # else refused above, or by load
         model.attach_privacy_filter(read_table(train), model.target_name_)
         if not model.sampling_filters():  # a DP model, or one fitted on more than 10,000 rows

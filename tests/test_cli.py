@@ -66,6 +66,25 @@ def test_a_bad_sample_request_is_refused_before_the_filters_are_warned_of(model,
     assert not (tmp_path / "s.csv").exists()
 
 
+def test_files_a_killed_write_left_beside_the_output_are_named_not_deleted(model, table, tmp_path):
+    # kill -9 during `sample -o k9.csv` left a hidden 75 MB .k9.csv.XXXXXXXX.tmp that nothing mentioned
+    left = [tmp_path / ".k9.csv.a1b2c3d4.tmp", tmp_path / ".k9.csv.old-4242"]
+    left[0].write_bytes(b"x" * 2_000_000)
+    left[1].mkdir()
+    (tmp_path / ".k9.csv.notes").write_text("mine")  # not a name synthaug writes
+    result = run("sample", model, "--n", 5, "-o", tmp_path / "k9.csv", "-q", "--train", table)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines() == [
+        f"warning: {left[0]} and 1 more (2.0 MB) beside {tmp_path / 'k9.csv'}: left by a write to it that was killed "
+        f"(kill -9, out of memory) before it finished; delete them unless a synthaug writing {tmp_path / 'k9.csv'} "
+        "is running now"]
+    assert all(path.exists() for path in left)  # another synthaug may be writing k9.csv: never deleted
+    (tmp_path / ".m2.zz99yy88.tmp").mkdir()
+    result = run("fit", table, "--target", "label", "-o", tmp_path / "m2", "-q", *FAST)
+    assert result.exit_code == 0 and "warning: " + str(tmp_path / ".m2.zz99yy88.tmp") + " (0.0 MB) beside" in \
+        result.output, result.output
+
+
 def test_same_seed_same_file(model, tmp_path):
     for name in ("a.csv", "b.csv"):
         assert run("sample", model, "--n", 25, "-o", tmp_path / name, "--seed", 4, "-q").exit_code == 0

@@ -12,6 +12,7 @@ import ast
 import contextlib
 import importlib.util
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +20,7 @@ from typing import Annotated
 import typer
 
 from ._checks import is_whole_text
-from ._errors import DataError
+from ._errors import DataError, warn
 
 
 def constructor_defaults(module: str, class_name: str) -> dict:
@@ -136,3 +137,32 @@ def check_output_file(output: Path, overwrite: bool, inputs: dict[str, Path | No
             raise DataError(f"--output {output} is the {name}; write {what} to another file")
     if output.exists() and not output.is_dir() and not overwrite:
         raise DataError(f"--output {output}: exists; choose another path, or pass --overwrite to replace it")
+
+
+def warn_left_behind(output: Path) -> None:
+    """Warn of hidden files or folders beside ``output`` that a write to it leaves only when it is killed
+    outright (``kill -9``, the out-of-memory killer), which no clean-up survives: its temporary file or
+    folder ``.NAME.XXXXXXXX.tmp`` (a 75 MB ``.k9.csv.*.tmp`` stayed unnoticed) and the earlier folder it
+    was replacing, ``.NAME.old-PID``. They are named, never deleted: another synthaug may be writing the
+    same output now, and a name does not say whether its writer is gone."""
+    pattern = re.compile(rf"\.{re.escape(output.name)}\.(?:[a-z0-9_]{{8}}\.tmp|old-\d+)")
+    try:
+        found = sorted(path for path in output.parent.iterdir() if pattern.fullmatch(path.name))
+    except OSError:  # a missing folder: nothing left there
+        return
+    if not found:
+        return
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    size = sum(_size(path) for path in found)
+    warn(f"{found[0]}{more} ({size / 1e6:.1f} MB) beside {output}: left by a write to it that was killed (kill -9, "
+         f"out of memory) before it finished; delete {'it' if len(found) == 1 else 'them'} unless a synthaug "
+         f"writing {output} is running now")
+
+
+def _size(path: Path) -> int:
+    """Bytes in a file, or in the files of a folder (0 where they cannot be read)."""
+    with contextlib.suppress(OSError):
+        if not path.is_dir():
+            return path.stat().st_size
+        return sum(each.stat().st_size for each in path.rglob("*") if each.is_file())
+    return 0

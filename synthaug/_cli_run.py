@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._cli_options import seed_option
+from ._cli_options import seed_option, warn_left_behind
 from .cli import command, console
 
 
@@ -25,13 +25,15 @@ def run(
 ) -> None:
     """Run a recipe: fit, sample and evaluate (or release), writing all outputs and the resolved recipe."""
     from ._errors import DataError
-    from ._run import run_recipe
+    from ._run import check_run_path, run_recipe
     from .recipe import blame_override, load_recipe
 
     resolved = load_recipe(recipe, set_ or [])
+    output = check_run_path(output or Path("runs") / recipe.stem)  # refused before the warning below
+    warn_left_behind(output)
     try:
-        code = run_recipe(resolved, output or Path("runs") / recipe.stem, seed, quiet, console)
+        code = run_recipe(resolved, output, seed, quiet, console)
     except DataError as exc:  # found once the data is read: "data.target: ..." may be a --set's value
-        raise DataError(blame_override(str(exc), set_ or [])) from None
+        raise DataError(blame_override(str(exc), set_ or [], recipe)) from None
     if code:
         raise typer.Exit(code=code)

@@ -7,6 +7,7 @@ so that ``synthaug --help`` and ``synthaug fit --help`` start quickly.
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from enum import Enum
 from pathlib import Path
@@ -28,6 +29,7 @@ from ._cli_options import (
     SchemaFile,
     check_output_file,
     constructor_defaults,
+    warn_left_behind,
     whole_option,
 )
 from ._cli_options import column_names as _names
@@ -36,7 +38,7 @@ from ._outputs import note_other_rank, note_written
 from ._overrides import add_flag_values, parse_overrides
 from ._text import counted, epsilon_text, fit_setup
 from .cli import command, console
-from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class
+from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class, resolve_class_counts
 
 TABLE = constructor_defaults("tabular.synthesizer", "TabularCGAN")  # the defaults fit --help shows
 IMAGE = constructor_defaults("images.synthesizer", "ImageCGAN")
@@ -65,7 +67,7 @@ class Device(str, Enum):
     cuda = "cuda"
 
 
-@command("fit")
+@command("fit", torchrun=True)  # a table trains across processes; images are refused below
 def fit(
     data: Annotated[Path, typer.Argument(metavar="DATA", help="Training data: a table (.csv, .csv.gz, .parquet or "
                                          ".pq), or images: a folder with one subfolder of images per class, or an "
@@ -84,7 +86,8 @@ def fit(
         minimum=1, help=f"Passes over the data (tables; default {TABLE['epochs']}): training runs max(epochs x "
                     "batches per epoch, --min-steps) steps.")] = None,
     min_steps: Annotated[int | None, whole_option(
-        minimum=1, help=f"At least this many steps, for scarce data (tables; default {TABLE['min_steps']}).")] = None,
+        minimum=0, help=f"At least this many steps, for scarce data (tables; default {TABLE['min_steps']}); 0 "
+                    "leaves the steps to --epochs.")] = None,
     batch_size: Annotated[int | None, whole_option(
         minimum=1, help=f"Rows (or images) per step (default: tables {TABLE['batch_size']}, images "
                     f"{IMAGE['batch_size']}).")] = None,
@@ -104,6 +107,8 @@ def fit(
 
     check_exists(data)  # before its kind decides the modality: a misspelt folder asked for --target
     check_model_path(output)  # before training, not after it (and before importing torch: ~5 s)
+    if os.environ.get("RANK", "0") == "0":  # under torchrun, rank 0 writes the model
+        warn_left_behind(output)
     if modality == Modality.image or (modality == Modality.auto and is_image_input(data)):
         from ._cli_image import fit_images
 
@@ -242,14 +247,19 @@ def sample(
     from .tabular.synthesizer import TabularCGAN
 
     model = load(model_dir)
+    request = {"per_class": parse_per_class(per_class) if per_class is not None else None, "balance": balance,
+               "ratio": ratio}
+    # the request's errors (an unknown --per-class class) before --train is read and the filters warned of
+    resolve_class_counts(model.classes_, model.class_counts_, n, **request,
+                         unit="rows" if isinstance(model, TabularCGAN) else "images")
+    warn_left_behind(output)
     if train is not None and isinstance(model, TabularCGAN):  # else refused above, or by load
         model.attach_privacy_filter(read_table(train), model.target_name_)
         if not model.sampling_filters():  # a DP model, or one fitted on more than 10,000 rows
             reason = model.privacy_filter_off_reason() if model.privacy_filter is not None else None
             why = f"the privacy filter is {reason}, the label filter too" if reason else "both filters are off"
             warn(f"--train: no sampling filter runs for this model ({why}), so every generated row is kept")
-    request = {"per_class": parse_per_class(per_class) if per_class is not None else None, "balance": balance,
-               "ratio": ratio, "random_state": seed}
+    request["random_state"] = seed
     sizes = {"chunk_size": chunk_size} if chunk_size is not None else {}  # else model.sample's rows
     with warnings.catch_warnings():
         if train is None and isinstance(model, TabularCGAN):
@@ -346,7 +356,7 @@ def demo(
         "synthaug-demo"
     ),
     min_steps: Annotated[int | None, whole_option(
-        minimum=1, help=f"The model's min_steps (default {TABLE['min_steps']}). The demo's 50 training rows are one "
+        minimum=0, help=f"The model's min_steps (default {TABLE['min_steps']}). The demo's 50 training rows are one "
                     f"batch, so it trains max(epochs, min_steps) steps: {TABLE['min_steps']} by default; "
                     f"--min-steps 50 alone trains {TABLE['epochs']} (the default --epochs), with --epochs 1 "
                     "50.")] = None,
@@ -358,6 +368,6 @@ def demo(
     """Run the whole job on scikit-learn's breast-cancer data: fit, sample, evaluate."""
     from ._demo import run_demo
 
-    params = {key: value for key, value in (("min_steps", min_steps), ("epochs", epochs)) if value}
+    params = {key: value for key, value in (("min_steps", min_steps), ("epochs", epochs)) if value is not None}
     run_demo(output, seed=seed, quiet=quiet, console=console, params=params)
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -27,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataError, warn
-from ._paths import EXCEL_TEXT, is_gzip
+from ._paths import EXCEL_TEXT, is_gzip, table_suffix
 
 SIGNATURES = ((b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"), (b"PAR1", "parquet"))
 NOT_TEXT = {
@@ -37,6 +39,10 @@ NOT_TEXT = {
     "damaged": "is not a text table (it starts like a zip archive or an Excel workbook, but is damaged)",
 }
 TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "subtotal"})
+OTHER_SEPARATORS = ((";", "semicolons"), ("\t", "tabs"))  # what a CSV read as one column may be separated by
+# a decimal comma: digits, one comma, digits, no dot (46,0 or 3674,25); 1,234 could be a thousands separator
+DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+,(?!\d{3}\s*$)\d+\s*")
+SNIFFED_ROWS = 20  # data rows read for decimal commas
 
 
 def not_text(path: Path) -> str | None:
@@ -51,6 +57,29 @@ def not_text(path: Path) -> str | None:
         except (zipfile.BadZipFile, OSError):
             kind = "damaged"
     return NOT_TEXT.get(kind)
+
+
+def separator_hint(path: Path) -> str:
+    """``"; ..."`` advice when a CSV's header is separated by semicolons or tabs rather than commas (a
+    spreadsheet's export in a European locale), with the pandas line that saves it with commas; else ""."""
+    with open_text(path, "utf-8") as handle:
+        lines = list(itertools.islice(handle, 1 + SNIFFED_ROWS))
+    header = lines[0] if lines else ""
+    found = next(((sep, name) for sep, name in OTHER_SEPARATORS if header.count(sep) > header.count(",")), None)
+    if found is None:
+        return ""
+    sep, name = found
+    new = path.with_name(path.name[: -len(table_suffix(path))] + "-commas" + table_suffix(path))
+    return f"; its header is separated by {name}: save it with commas, e.g. in pandas {convert_line(path, sep, new)}"
+
+
+def convert_line(path: Path, sep: str, new: Path) -> str:
+    """The pandas line that saves the ``sep``-separated table ``path`` as the CSV ``new``, with ``decimal=','``
+    when its first data rows hold decimal commas (46,0: read without it, such a column is text)."""
+    with open_text(path, "utf-8-sig") as handle:
+        rows = csv.reader(itertools.islice(handle, 1, 1 + SNIFFED_ROWS), delimiter=sep)
+        decimal = ", decimal=','" if any(DECIMAL_COMMA.fullmatch(cell) for row in rows for cell in row) else ""
+    return f"pd.read_csv({str(path)!r}, sep={sep!r}{decimal}).to_csv({str(new)!r}, index=False)"
 
 
 def text_bytes(path: Path, size: int = -1) -> bytes:

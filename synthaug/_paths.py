@@ -136,9 +136,11 @@ def _other_table_file(path: Path) -> str | None:
         return None
     sep, name = max(SEPARATORS, key=lambda sep: header.count(sep[0]))
     if header.count(sep) > header.count(","):
+        from ._csv_read import convert_line  # it reads CSV text with this module's helpers
+
         return (f"{path}: a text table separated by {name} is not read (synthaug reads .csv, .csv.gz and Parquet); "
-                f"save it with commas as a .csv: in Excel as 'CSV UTF-8', or in pandas pd.read_csv({str(path)!r}, "
-                f"sep={sep!r}).to_csv({str(path.with_suffix('.csv'))!r}, index=False)")
+                f"save it with commas as a .csv: in Excel as 'CSV UTF-8', or in pandas "
+                f"{convert_line(path, sep, path.with_suffix('.csv'))}")
     if header.count(","):
         return f"{path}: {suffix} is not a table extension synthaug reads; its header is separated by commas: " \
                f"rename it {path.with_suffix('.csv').name}"

@@ -6,7 +6,8 @@ import contextlib
 from collections.abc import Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn
+from rich.text import Text
 
 
 class ProgressBar:
@@ -31,6 +32,38 @@ class ProgressBar:
             self._progress.stop()
 
 
+def clock(seconds: float | None) -> str:
+    """``0:07:09``; ``-:--:--`` when not known."""
+    if seconds is None:
+        return "-:--:--"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def time_left(task: Task) -> float | None:
+    """Seconds ``task`` still needs: rich's estimate from its recent speed, else, when it has advanced
+    once only (a sample advances per 50,000-row chunk), the average rate since it started; None before."""
+    if task.finished:
+        return 0.0
+    if task.time_remaining is not None:
+        return task.time_remaining
+    elapsed = task.elapsed
+    if not task.completed or not elapsed or task.total is None:
+        return None
+    return elapsed * (task.total - task.completed) / task.completed
+
+
+class TimesColumn(ProgressColumn):
+    """``0:01:02 elapsed, 0:00:40 left``, then ``0:07:09 elapsed`` once done: a bar that showed the time
+    left alone ended at 0:00:00, so a 7-minute sample never said how long it took."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.finished_time if task.finished else task.elapsed
+        left = "" if task.finished else f", {clock(time_left(task))} left"
+        return Text(f"{clock(elapsed)} elapsed{left}", style="progress.elapsed")
+
+
 @contextlib.contextmanager
 def progress_bar(total: int, description: str, enabled: bool) -> Iterator[ProgressBar]:
     if not enabled:
@@ -40,7 +73,7 @@ def progress_bar(total: int, description: str, enabled: bool) -> Iterator[Progre
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TimeRemainingColumn(),
+        TimesColumn(),
         TextColumn("{task.fields[status]}"),
         console=Console(stderr=True),
         transient=False,

@@ -122,9 +122,12 @@ def option_name(python: str, cli: str | None = None, recipe: str | None = None) 
 
 def param_name(python: str) -> str:
     """A model's constructor parameter as the user spells it: ``--epochs`` on the command line when
-    the running command has that option (``synthaug fit`` has, ``share`` has not), else the name
-    ``--set`` takes (``epochs``, ``gumbel_tau``); ``model.epochs`` in a recipe; ``epochs`` in Python."""
-    return option_name(python, cli=None if python in _COMMAND_OPTIONS.get() else python)
+    the running command has that option and ``--set`` did not give the value (``synthaug fit`` has it,
+    ``share`` has not), else ``--set epochs`` when the command takes ``--set`` (its options hold ``set_``),
+    else ``epochs``; ``model.epochs`` in a recipe; ``epochs`` in Python. The CLI passes its options less
+    the keys ``--set`` gave (see :func:`options_named_for`)."""
+    options = _COMMAND_OPTIONS.get()
+    return option_name(python, cli=None if python in options else f"--set {python}" if "set_" in options else python)
 
 
 def none_name() -> str:
@@ -137,7 +140,8 @@ def none_name() -> str:
 def options_named_for(surface: str, command_options: Iterable[str] = ()) -> Iterator[None]:
     """Within it, messages name options as ``surface`` spells them: :data:`PYTHON` (outside any,
     for the Python API), :data:`CLI` (each command, with ``command_options``: the Python names of
-    its own options, for :func:`param_name`) or :data:`RECIPE` (``synthaug run``)."""
+    its own options, ``set_`` among them when it takes ``--set``, less the keys ``--set`` gave, for
+    :func:`param_name`) or :data:`RECIPE` (``synthaug run``)."""
     if surface not in (PYTHON, CLI, RECIPE):
         raise ValueError(f"surface must be {PYTHON!r}, {CLI!r} or {RECIPE!r}; got {surface!r}")
     tokens = _SURFACE.set(surface), _COMMAND_OPTIONS.set(frozenset(command_options))

@@ -151,20 +151,28 @@ def sigterm_raises() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
-def command(*args, **kwargs) -> Callable:
-    """``app.command`` that reports known errors as one line (exit 2), Ctrl-C as exit 130, SIGTERM as
-    exit 143 and SIGHUP as 129 (128 + the signal's number, as a shell reports a process it ended)."""
+def command(name: str, *, torchrun: bool = False, **kwargs) -> Callable:
+    """``app.command(name)`` that reports known errors as one line (exit 2), Ctrl-C as exit 130, SIGTERM as
+    exit 143 and SIGHUP as 129 (128 + the signal's number, as a shell reports a process it ended).
+
+    Under torchrun, a command not registered with ``torchrun=True`` (every one but ``fit``) is refused
+    before any work (:func:`refuse_under_torchrun`)."""
 
     def decorate(fn: Callable) -> Callable:
-        options = frozenset(inspect.signature(fn).parameters)  # what param_name may call --epochs, not epochs
+        options = frozenset(inspect.signature(fn).parameters)
 
         @functools.wraps(fn)
         def wrapper(*a, **k):
-            with warnings.catch_warnings(), options_named_for(CLI, options), sigterm_raises():  # --per-class
+            # a parameter given by --set is named "--set min_steps" (it was told "--min-steps must be ..."),
+            # others by the command's option if it has one, else "--set NAME" when it takes --set (set_)
+            named = options - {str(item).partition("=")[0].strip() for item in k.get("set_") or ()}
+            with warnings.catch_warnings(), options_named_for(CLI, named), sigterm_raises():  # --per-class
                 warnings.simplefilter("default")
                 warnings.showwarning = _show_warning
                 forget_outputs()
                 try:
+                    if not torchrun:  # before any work: each process would run the whole command alone
+                        refuse_under_torchrun(name)
                     if isinstance(k.get("seed"), int):  # before any work
                         from ._random import check_seed
 
@@ -180,9 +188,30 @@ def command(*args, **kwargs) -> Callable:
                     raise fail(stopped_text(exc.signum), code=128 + exc.signum) from None
 
         kwargs.setdefault("help", help_text(fn.__doc__ or ""))
-        return app.command(*args, cls=kwargs.pop("cls", _Command), **kwargs)(wrapper)
+        return app.command(name, cls=kwargs.pop("cls", _Command), **kwargs)(wrapper)
 
     return decorate
+
+
+# what runs in one process, and what to do beside running it once without torchrun, when not the command name
+_WHAT = {"run": "a recipe"}
+_INSTEAD = {"run": "; to train across processes, run `synthaug fit` under torchrun, then `synthaug sample` and "
+                   "`synthaug evaluate` once each, without it"}
+
+
+def refuse_under_torchrun(name: str) -> None:
+    """A SynthaugError when torchrun started this process (WORLD_SIZE > 1): only a table ``fit`` trains across
+    processes; every other command ran whole in each process (``run`` trained a model per process, both
+    replacing the same folder; ``sample`` had each write the same file), so it is refused before any work.
+    torch (~3 s) is imported only when WORLD_SIZE is set."""
+    if os.environ.get("WORLD_SIZE", "1").strip() in ("", "1"):
+        return
+    from .distributed import launched_by_torchrun
+
+    if launched_by_torchrun():
+        raise SynthaugError(f"torchrun: {_WHAT.get(name, name)} runs in one process (only `synthaug fit` on a "
+                            f"table trains across processes); run `synthaug {name}` once, without torchrun"
+                            f"{_INSTEAD.get(name, '')}")
 
 
 def help_text(docstring: str) -> str:

@@ -24,7 +24,7 @@ from ._csv_read import (
     empty_rows,
     header_names,
     not_text,
-    open_text,
+    separator_hint,
     text_bytes,
     unnamed_columns,
 )
@@ -75,7 +75,7 @@ def _read(path: Path, text_columns: Iterable[str] = ()) -> tuple[pd.DataFrame, s
     codes: set[str] = set()
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise DataError(f"{path}: file has no rows")
-    if fmt == "csv" and frame.shape[1] == 1 and (hint := _separator_hint(path, fmt)):
+    if fmt == "csv" and frame.shape[1] == 1 and (hint := separator_hint(path)):
         raise DataError(f"{path}: read as a single column {str(frame.columns[0])[:40]!r}{hint}")
     if fmt == "csv":
         frame, codes = _tidy_csv(frame, path, set(text_columns))
@@ -94,7 +94,8 @@ def _parse(path: Path, fmt: str, **options) -> pd.DataFrame:
         raise DataError(f"{path}: cannot be read as gzip-compressed csv: {_gzip_trouble(exc)}") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowInvalid) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: cannot be read as {fmt}: {first}{_separator_hint(path, fmt)}") from None
+        hint = separator_hint(path) if fmt == "csv" else ""
+        raise DataError(f"{path}: cannot be read as {fmt}: {first}{hint}") from None
 
 
 def _tidy_csv(frame: pd.DataFrame, path: Path, text_columns: set[str]) -> tuple[pd.DataFrame, set[str]]:
@@ -153,17 +154,6 @@ def _first_non_utf8(raw: bytes) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         return f"line {line} is not UTF-8 text (byte 0x{raw[exc.start]:02x})"
     return "not UTF-8 text"
-
-
-def _separator_hint(path: Path, fmt: str) -> str:
-    """``"; ..."`` advice when a CSV's header is split by ';' or tabs instead of commas, else ""."""
-    if fmt != "csv":
-        return ""
-    with open_text(path, "utf-8") as handle:
-        header = handle.readline()
-    found = next((name for sep, name in ((";", "semicolons"), ("\t", "tabs")) if header.count(sep) > header.count(",")),
-                 None)
-    return f"; its header is separated by {found}: save it with commas" if found else ""
 
 
 class TableWriter:

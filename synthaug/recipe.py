@@ -60,14 +60,17 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
     return validate(recipe, str(path), origins, read_model)
 
 
-def blame_override(message: str, overrides: Iterable[str]) -> str:
+def blame_override(message: str, overrides: Iterable[str], source: str | Path) -> str:
     """``message`` of an error the run found after reading the data (``data.target: column 'x' not
     found``), beginning with the ``--set`` that gave the key it starts with its value, if one did:
-    ``--set data.target=x: data.target: ...``; else unchanged (the recipe's own value)."""
+    ``--set data.target=x: data.target: ...``; else, when it starts with a recipe key (or ``[table]``),
+    with the recipe file ``source``, as the errors found before reading the data do; else unchanged."""
     for item in reversed(list(overrides)):  # the last --set of a key is the one in force
         key = item.partition("=")[0].strip()
         if re.match(rf"{re.escape(key)}(?=[\s:=])", message):
             return f"--set {item.strip()}: {message}"
+    if re.match(rf"\[?(?:{'|'.join(TABLES)})[.\]]", message):  # "data.target: ..." named no file
+        return f"{source}: {message}"
     return message
 
 

@@ -56,6 +56,35 @@ def test_a_zero_for_one_class_beside_positive_counts_is_allowed(model, tmp_path)
     assert pd.read_csv(tmp_path / "s.csv")["label"].value_counts().to_dict() == {"no": 3}
 
 
+def test_a_bad_sample_request_is_refused_before_the_filters_are_warned_of(model, table, tmp_path):
+    # "warning: the privacy and label filters are off ..." came above "error: --per-class: unknown class 'maybe'"
+    for train in ([], ["--train", table]):
+        result = run("sample", model, "--per-class", "maybe=5", "-o", tmp_path / "s.csv", *train)
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: --per-class: unknown class 'maybe'"), result.output
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_files_a_killed_write_left_beside_the_output_are_named_not_deleted(model, table, tmp_path):
+    # kill -9 during `sample -o k9.csv` left a hidden 75 MB .k9.csv.XXXXXXXX.tmp that nothing mentioned
+    left = [tmp_path / ".k9.csv.a1b2c3d4.tmp", tmp_path / ".k9.csv.old-4242"]
+    left[0].write_bytes(b"x" * 2_000_000)
+    left[1].mkdir()
+    (tmp_path / ".k9.csv.notes").write_text("mine")  # not a name synthaug writes
+    result = run("sample", model, "--n", 5, "-o", tmp_path / "k9.csv", "-q", "--train", table)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines() == [
+        f"warning: {left[0]} and 1 more (2.0 MB) beside {tmp_path / 'k9.csv'}: left by a write to it that was killed "
+        f"(kill -9, out of memory) before it finished; delete them unless a synthaug writing {tmp_path / 'k9.csv'} "
+        "is running now"]
+    assert all(path.exists() for path in left)  # another synthaug may be writing k9.csv: never deleted
+    (tmp_path / ".m2.zz99yy88.tmp").mkdir()
+    result = run("fit", table, "--target", "label", "-o", tmp_path / "m2", "-q", *FAST)
+    assert result.exit_code == 0 and "warning: " + str(tmp_path / ".m2.zz99yy88.tmp") + " (0.0 MB) beside" in \
+        result.output, result.output
+
+
 def test_same_seed_same_file(model, tmp_path):
     for name in ("a.csv", "b.csv"):
         assert run("sample", model, "--n", 25, "-o", tmp_path / name, "--seed", 4, "-q").exit_code == 0
@@ -280,6 +309,25 @@ def test_a_bad_parameter_value_is_one_line_exit_2(setting, message, table, tmp_p
     result = runner.invoke(app, ["fit", str(table), "--target", "label", "-o", str(out), "-q", "--set", setting])
     assert result.exit_code == 2 and message in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_a_parameter_is_named_as_the_user_set_it_and_min_steps_0_is_one_rule(table, tmp_path):
+    """`--set min_steps=-5` was told "--min-steps must be ...", an option not used; `--min-steps 0` was
+    refused (>= 1) where `--set min_steps=0` trained (the model takes 0: --epochs alone decides)."""
+    fit = ["fit", table, "--target", "label", "-o", tmp_path / "m", "-q"]
+    said = {setting: run(*fit, *setting).output.strip() for setting in (
+        ("--set", "min_steps=-5"), ("--set", "epochs=0"), ("--set", "batch_size=0"), ("--set", "dp_epsilon=-1"),
+        ("--dp-epsilon", "-1"))}
+    assert said == {("--set", "min_steps=-5"): "error: --set min_steps must be a whole number >= 0; got -5",
+                    ("--set", "epochs=0"): "error: --set epochs must be a whole number >= 1; got 0",
+                    ("--set", "batch_size=0"): "error: --set batch_size must be a whole number >= 1; got 0",
+                    ("--set", "dp_epsilon=-1"): "error: --set dp_epsilon must be a positive number; got -1",
+                    ("--dp-epsilon", "-1"): "error: --dp-epsilon must be a positive number; got -1.0"}, said
+    assert not (tmp_path / "m").exists()
+    for setting in (("--min-steps", "0"), ("--set", "min_steps=0")):
+        result = run(*fit, "--epochs", "1", *setting, "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]")
+        assert result.exit_code == 0, result.output
+        assert json.loads((tmp_path / "m" / "model.json").read_text())["params"]["min_steps"] == 0
 
 
 def test_a_bad_image_parameter_value_is_one_line_exit_2(tmp_path):
@@ -895,9 +943,10 @@ def test_seed_help_says_what_each_command_reproduces():
 SEED_RANGE = "a whole number from 0 to 2**64 - 1"
 WHOLE_NUMBER_OPTIONS = [  # every whole-number option: (command, option, what it must be)
     *[(command, "--seed", SEED_RANGE) for command in ("fit", "sample", "share", "demo", "evaluate", "run")],
-    *[("fit", option, "a whole number >= 1") for option in ("--epochs", "--min-steps", "--batch-size")],
+    *[("fit", option, "a whole number >= 1") for option in ("--epochs", "--batch-size")],
+    ("fit", "--min-steps", "a whole number >= 0"),  # as the model's min_steps: 0 leaves the steps to --epochs
     ("sample", "--n", "a whole number"), ("sample", "--chunk-size", "a whole number >= 1"),
-    ("demo", "--min-steps", "a whole number >= 1"), ("demo", "--epochs", "a whole number >= 1"),
+    ("demo", "--min-steps", "a whole number >= 0"), ("demo", "--epochs", "a whole number >= 1"),
     ("share", "--n", "a whole number"), ("share", "--max-exact-copies", "a whole number"),
     ("share", "--seeds", "a whole number >= 1"), ("schema", "--min-count", "a whole number >= 1"),
     *[("evaluate", option, "a whole number >= 1") for option in ("--seeds", "--jobs", "--classifier-steps")],

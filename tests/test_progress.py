@@ -1,6 +1,9 @@
-"""The progress bar is drawn from its first step, so an error before any work stands alone."""
+"""The progress bar is drawn from its first step, so an error before any work stands alone; it shows the
+time elapsed beside the time left."""
 
-from synthaug._progress import progress_bar
+from rich.progress import Progress
+
+from synthaug._progress import TimesColumn, progress_bar
 
 
 def test_a_bar_is_drawn_only_once_work_advances_it(capfd):
@@ -11,3 +14,17 @@ def test_a_bar_is_drawn_only_once_work_advances_it(capfd):
     with progress_bar(200, "training", enabled=True) as bar:
         bar.advance(200, status="done")
     assert "training" in capfd.readouterr().err
+
+
+def test_the_bar_shows_the_time_elapsed_and_left_then_the_time_it_took():
+    # a 429 s sample ended on "0:00:00" (the time left alone); advanced once per 50,000-row chunk, it said
+    # "-:--:--" until its second chunk (rich's speed needs two advances)
+    now = [0.0]
+    progress = Progress(get_time=lambda: now[0], disable=True)
+    task = progress.add_task("sampling", total=100)
+    said = []
+    for at, rows in ((0.0, 0), (10.0, 25), (429.0, 75)):
+        now[0] = at
+        progress.advance(task, rows)
+        said.append(TimesColumn().render(progress.tasks[0]).plain)
+    assert said == ["0:00:00 elapsed, -:--:-- left", "0:00:10 elapsed, 0:00:30 left", "0:07:09 elapsed"]

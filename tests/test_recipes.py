@@ -250,7 +250,7 @@ def test_the_resolved_recipe_records_absolute_paths_and_sha256_and_a_rerun_refus
     result = CliRunner().invoke(app, args)
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
-    assert f"error: data.path: {csv} changed since the recipe was written" in said
+    assert f"error: {tmp_path / 'out' / 'recipe.toml'}: data.path: {csv} changed since the recipe was written" in said
     assert "--set sha256.data.path=null" in said and not (elsewhere / "changed").exists()
     result = CliRunner().invoke(app, [*args, "--set", "sha256.data.path=null"])  # the documented way to accept it
     assert result.exit_code == 0, result.output
@@ -319,7 +319,7 @@ def test_a_changed_public_schema_is_refused_before_training(tmp_path, monkeypatc
     (tmp_path / "s.json").write_text('{"edited": true}')
     monkeypatch.setattr(TabularCGAN, "fit", lambda *a, **k: pytest.fail("trained"))
     result = CliRunner().invoke(app, ["run", "resolved.toml", "-o", "o", "-q"])
-    assert result.exit_code == 2 and "error: model.public_schema: " in result.output, result.output
+    assert result.exit_code == 2 and "error: resolved.toml: model.public_schema: " in result.output, result.output
     assert "changed since the recipe was written" in " ".join(result.output.split())
 
 
@@ -397,6 +397,25 @@ def test_an_error_found_once_the_data_is_read_names_the_set_that_caused_it(overr
     result = CliRunner().invoke(app, ["run", str(_small_recipe(tmp_path)), "-o", "o", "-q", "--set", override])
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and said.startswith(starts), result.output
+
+
+@pytest.mark.parametrize(("line", "starts"), [
+    ('target = "lable"', "data.target: column 'lable' not found (did you mean 'label'?)"),
+    ("rows_per_class = 6", "data.rows_per_class: class 'b' has 7 rows"),
+    ("[sample]\nper_class = {c = 5}", "sample.per_class: unknown class 'c'"),
+])
+def test_an_error_found_once_the_data_is_read_names_the_recipe_file(line, starts, tmp_path, monkeypatch):
+    """`target = "isfraud"` said "data.target: column 'isfraud' not found" without the file, while the errors
+    found before the data is read begin with it (`typo4.toml: unknown key ...`)."""
+    monkeypatch.chdir(tmp_path)
+    recipe = _small_recipe(tmp_path)
+    text = recipe.read_text().replace('target = "label"\n', "" if line.startswith("target") else 'target = "label"\n')
+    recipe.write_text(text.replace("[model]", f"{line}\n[model]") if line.startswith("[") else
+                      text.replace("[data]\n", f"[data]\n{line}\n"))
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", "o", "-q"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and said.startswith(f"error: {recipe}: {starts}"), result.output
+    assert not (tmp_path / "o").exists()
 
 
 def test_the_last_set_of_a_key_is_the_one_blamed_or_in_force(tmp_path, monkeypatch):

@@ -75,8 +75,8 @@ def test_a_model_parameter_is_named_by_the_running_commands_own_option_or_its_se
     said = {command: CliRunner().invoke(app, [command, str(table), "-t", "y", "-o", str(tmp_path / command),
                                               "--set", "epochs=0"]).output.strip()
             for command in ("fit", "share")}
-    assert said == {"fit": "error: --epochs must be a whole number >= 1; got 0",
-                    "share": "error: epochs must be a whole number >= 1; got 0"}, said
+    assert said == {"fit": "error: --set epochs must be a whole number >= 1; got 0",  # was --epochs: not used
+                    "share": "error: --set epochs must be a whole number >= 1; got 0"}, said
 
 
 def test_a_parameter_without_an_option_is_named_as_set_takes_it():
@@ -86,6 +86,8 @@ def test_a_parameter_without_an_option_is_named_as_set_takes_it():
             spelled[surface] = (param_name("dp_epsilon"), param_name("gumbel_tau"))
     assert spelled == {PYTHON: ("dp_epsilon", "gumbel_tau"), CLI: ("--dp-epsilon", "gumbel_tau"),
                        RECIPE: ("model.dp_epsilon", "model.gumbel_tau")}
+    with options_named_for(CLI, {"dp_epsilon", "set_"}):  # a command that takes --set
+        assert (param_name("dp_epsilon"), param_name("gumbel_tau")) == ("--dp-epsilon", "--set gumbel_tau")
 
 
 def test_fit_setup_says_what_the_seed_seeds():

@@ -33,6 +33,11 @@ GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:
 FORMATTED_NUMBER = (rf"\s*[-+(]?\s*{CURRENCY}?\s*[-+]?(?:{GROUPED}|\d+(?:[.,]\d+)?|[.,]\d+)\s*"
                     rf"(?:%|{CURRENCY})?\s*\)?\s*")
 FORMATTED = "numbers written with currency symbols, thousands separators or percent signs"
+DECIMAL_COMMA = r"\s*[-+]?\d+,(?!\d{3}\s*$)\d+\s*"  # 46,0 or 3674,25 (not 1,234: a thousands separator?)
+DECIMAL_COMMAS = "numbers written with a decimal comma (46,5 for 46.5)"
+READ_DECIMAL = ("to model them as numbers, read the file with decimal=',' and save it again, e.g. in pandas "
+                "pd.read_csv(FILE, decimal=',').to_csv(NEW_FILE, index=False) (with sep=';' for a file separated "
+                "by semicolons)")
 CONVERT = "to model them as numbers, convert them to plain numbers (3068.22 for $3,068.22, 12 for 12%)"
 UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
 
@@ -122,7 +127,7 @@ def infer_schema(
                 continue
             kind = "categorical" if not _is_numeric(col) else "continuous"
             if _is_formatted(col):
-                _warn_formatted(name, "modelled as categories")
+                _warn_formatted(name, "modelled as categories", col)
         specs.append(ColumnSpec(str(name), kind, dtype_name(col.dtype), bool(col.isna().any())))
     _warn_dropped(frame, dropped)
     return specs, dropped
@@ -141,7 +146,7 @@ def _warn_dropped(frame: pd.DataFrame, dropped: list) -> None:
     (``--keep`` would model those as one-row categories: an all-empty column)."""
     formatted = [name for name in dropped if _is_formatted(frame[name])]
     for name in formatted:
-        _warn_formatted(name, "left out (as text, nearly every value is unique)")
+        _warn_formatted(name, "left out (as text, nearly every value is unique)", frame[name])
     plain = [name for name in dropped if name not in formatted]
     if plain:
         warn(
@@ -162,8 +167,20 @@ def warn_empty_columns(frame: pd.DataFrame, specs: list[ColumnSpec]) -> None:
              f"synthetic rows, {_text.columns_option('drop', empty)}")
 
 
-def _warn_formatted(name: str, fate: str) -> None:
-    warn(f"column {name!r} looks like {FORMATTED}, so it is {fate}; {CONVERT}")
+def _warn_formatted(name: str, fate: str, col: pd.Series) -> None:
+    what, fix = number_format(col)
+    warn(f"column {name!r} looks like {what}, so it is {fate}; {fix}")
+
+
+def number_format(col: pd.Series) -> tuple[str, str]:
+    """What the text numbers of ``col`` look like and how to make them numbers: :data:`DECIMAL_COMMAS` when every
+    one is written with a decimal comma (46,0: a European spreadsheet's export read without decimal=','), else
+    :data:`FORMATTED`."""
+    values = col.dropna().astype(str)
+    values = values[pd.to_numeric(values, errors="coerce").isna()]
+    if len(values) and values.str.fullmatch(DECIMAL_COMMA).all():
+        return DECIMAL_COMMAS, READ_DECIMAL
+    return FORMATTED, CONVERT
 
 
 def check_supported(col: pd.Series, name: str, leave_out: str | None = None) -> None:
@@ -231,7 +248,7 @@ def _infer_kind(col: pd.Series, name: str) -> str:
     if looks_like_id(len(values), n_unique):
         return "identifier"  # infer_schema warns
     if looks_formatted(col, bad):
-        _warn_formatted(name, "modelled as categories")
+        _warn_formatted(name, "modelled as categories", col)
     return "categorical"
 
 
@@ -344,7 +361,8 @@ def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None)
     said = (f"column {name!r} is numeric but {int(bad.sum())} value(s) are not numbers "
             f"(first at {_text.data_row(where)}{shown})")
     if looks_formatted(col, bad):
-        raise DataError(f"{said}; they look like {FORMATTED}: {CONVERT}")
+        what, fix = number_format(col)
+        raise DataError(f"{said}; they look like {what}: {fix}")
     raise DataError(f"{said}; make such cells empty if they mean missing, fix them if they are typos, or make it "
                     f"categorical: {_text.columns_option('categorical', [name])}")
 

@@ -121,6 +121,40 @@ def test_image_fit_under_torchrun_is_refused_before_any_work(tmp_path, monkeypat
     assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "m").exists()
 
 
+@pytest.mark.parametrize("args", [
+    ["run", "{dir}/r.toml", "-o", "{dir}/runs"],  # ran the whole recipe in each process, both replacing runs/
+    ["sample", "{dir}/m", "-o", "{dir}/s.csv"],  # each process wrote s.csv
+    ["evaluate", "--train", "{dir}/t.csv", "--test", "{dir}/t.csv", "--synthetic", "{dir}/t.csv", "--target", "y",
+     "-o", "{dir}/ev"],
+    ["demo", "-o", "{dir}/demo"],
+    ["share", "{dir}/t.csv", "--target", "y", "-o", "{dir}/rel"],
+    ["schema", "{dir}/t.csv", "--target", "y", "-o", "{dir}/s.json"],
+    ["inspect", "{dir}/m"],  # harmless, but one description per process
+], ids=lambda args: args[0])
+def test_every_command_but_fit_is_refused_under_torchrun_before_any_work(tmp_path, monkeypatch, args):
+    """Only a table fit trains across processes; every other command ran whole in each process. The inputs
+    do not exist: the refusal comes first."""
+    from typer.testing import CliRunner
+
+    from synthaug.cli import app
+
+    (tmp_path / "t.csv").write_text("x,y\n1,a\n2,b\n")  # evaluate's --train must exist before its command runs
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("RANK", "1")
+    result = CliRunner().invoke(app, [arg.format(dir=tmp_path) for arg in args])
+    name = args[0]
+    assert result.exit_code == 2, result.output
+    instead = ("; to train across processes, run `synthaug fit` under torchrun, then `synthaug sample` and "
+               "`synthaug evaluate` once each, without it") if name == "run" else ""
+    assert result.output.strip().splitlines() == [
+        f"error: torchrun: {'a recipe' if name == 'run' else name} runs in one process (only `synthaug fit` on a "
+        f"table trains across processes); run `synthaug {name}` once, without torchrun{instead}"]
+    assert [path.name for path in tmp_path.iterdir()] == ["t.csv"]
+    if name == "sample":  # torchrun --nproc-per-node 1: one process, nothing to refuse
+        monkeypatch.setenv("WORLD_SIZE", "1")
+        assert "m: not found" in CliRunner().invoke(app, [arg.format(dir=tmp_path) for arg in args]).output
+
+
 def _unseeded_fit_worker(rank: int, store: str, out: str) -> None:
     import warnings
 

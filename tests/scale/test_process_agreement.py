@@ -39,7 +39,7 @@ from synthaug.distributed import process_group
 SLEEP = float(sys.argv[1])
 OUTPUT = sys.argv[2] if len(sys.argv) > 2 else None
 
-@command("wait")
+@command("wait", torchrun=True)
 def wait() -> None:
     with process_group(None) as ctx:
         if ctx.rank == 0 and OUTPUT:

@@ -189,6 +189,26 @@ def test_numbers_written_with_currency_or_thousands_separators_are_named_as_such
         infer_schema(frame, continuous=["usd"])
 
 
+def test_numbers_written_with_a_decimal_comma_are_named_as_such_with_the_fix():
+    # a European export saved with commas ("46,0", "3674,25") was told of currency symbols and thousands separators
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"age": [f"{v:.1f}".replace(".", ",") for v in rng.integers(18, 90, 120)],
+                          "amount": [f"{v:.2f}".replace(".", ",") for v in rng.lognormal(5, 1, 120)],
+                          "grouped": [f"{v:,.0f}" for v in rng.integers(1000, 9999, 120)]})  # 1,234: no decimal comma
+    with pytest.warns(SynthaugWarning) as caught:
+        found, _ = kinds(frame, keep=["amount", "grouped"])
+    said = {text.split("'")[1]: text for text in map(str, (w.message for w in caught))}
+    assert found["age"] == found["amount"] == "categorical"
+    for name in ("age", "amount"):
+        assert said[name].startswith(f"column {name!r} looks like numbers written with a decimal comma (46,5 for "
+                                     "46.5), so it is modelled as categories; to model them as numbers, read the file "
+                                     "with decimal=',' and save it again, e.g. in pandas pd.read_csv(FILE, "
+                                     "decimal=',')"), said[name]
+    assert "currency symbols, thousands separators" in said["grouped"]
+    with pytest.raises(DataError, match=r"they look like numbers written with a decimal comma .*decimal=','"):
+        infer_schema(frame, continuous=["age"])
+
+
 @pytest.mark.parametrize("values", [
     [f"{v}.{v % 3}.{v % 5}" for v in range(40)],  # versions
     [f"A{v:03d}" for v in range(40)],  # codes

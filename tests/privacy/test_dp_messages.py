@@ -69,7 +69,7 @@ def test_fit_without_a_public_schema_warns_and_says_training_only(tmp_path):
                                  "--set", "dp_epsilon=1", *CLI_TINY])
     text = _text(result)
     assert result.exit_code == 0, text
-    assert ("--dp-epsilon without --schema: the category lists, numeric bounds, decimals and the class list come "
+    assert ("--set dp_epsilon without --schema: the category lists, numeric bounds, decimals and the class list come "
             "from the private data and are not covered by epsilon") in text
     assert "a rare category can appear in the released records" in text and "`synthaug schema` drafts one" in text
     assert "differential privacy: spent epsilon" in text and "; for training only: the schema" in text
@@ -167,6 +167,6 @@ def test_privacy_filter_zero_says_null_on_the_command_line_and_none_in_python(tm
         result = runner.invoke(app, ["fit", str(tmp_path / "t.csv"), "--target", "label", "-o",
                                      str(tmp_path / "m"), "--set", f"{option}={value}", *CLI_TINY])
         assert result.exit_code == 2 and " or null; got " in _text(result), _text(result)
-        assert f"error: {option} must be" in _text(result)
+        assert f"error: --set {option} must be" in _text(result)  # named as it was given
     with pytest.raises(DataError, match=r"^privacy_filter must be a positive factor or None; got 0$"):
         TabularCGAN(privacy_filter=0).fit(make_mixed_table(40), y="label")

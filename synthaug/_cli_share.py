@@ -16,6 +16,7 @@ from ._cli_options import (
     SchemaFile,
     ShareSeed,
     column_names,
+    warn_left_behind,
     whole_option,
 )
 from ._errors import DataError
@@ -89,6 +90,7 @@ def share_command(
     gates = Gates(max_dcr_share, max_membership_auc, max_exact_copies, _parse_gates(gate or []))
     request = {"n": n, "per_class": parse_per_class(per_class) if per_class is not None else None,
                "balance": balance, "ratio": ratio}
+    warn_left_behind(output)  # after the options' checks, as sample, fit and run warn
     frame = read_table(data)
     files = {"data": data, **({"schema": schema} if schema is not None else {})}
     outcome = share(frame, target, output, synthesizer=TabularCGAN(**params), holdout=holdout, **request, gates=gates,

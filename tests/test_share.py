@@ -761,3 +761,14 @@ def test_a_share_runs_one_seed_note_names_share_seeds(tmp_path):
     assert len(seeds) == 1 and seeds[0].startswith("one seed (share.seeds = 1): "), seeds
     notes = json.loads((tmp_path / "r" / "report.json").read_text())["notes"]
     assert seeds[0] in notes and not any("evaluate.seeds" in note for note in notes)
+
+
+def test_cli_share_names_a_killed_release_left_beside_its_folder(tmp_path):
+    # sample, fit and run named a .NAME.XXXXXXXX.tmp a kill -9 left; share, which writes its folder alike, did not
+    (tmp_path / ".rel.a1b2c3d4.tmp").mkdir()
+    result = CliRunner().invoke(app, ["share", str(tmp_path / "missing.csv"), "--target", "label", "-o",
+                                      str(tmp_path / "rel")])
+    assert result.exit_code == 2 and "file not found" in result.output, result.output
+    assert f"warning: {tmp_path / '.rel.a1b2c3d4.tmp'} (0.0 MB) beside {tmp_path / 'rel'}: left by a write" in \
+        result.output.replace("\n", " ")
+    assert (tmp_path / ".rel.a1b2c3d4.tmp").is_dir()

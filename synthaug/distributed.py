@@ -111,7 +111,14 @@ def agreed_seed(seed: int) -> int:
 
 
 def launched_by_torchrun() -> bool:
-    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+    """Whether torchrun started this process (``WORLD_SIZE`` > 1); a ``WORLD_SIZE`` that is not a whole
+    number is refused in one line (it ended in int()'s traceback)."""
+    text = os.environ.get("WORLD_SIZE", "").strip() or "1"
+    try:
+        return int(text) > 1
+    except ValueError:
+        raise SynthaugError(f"WORLD_SIZE: expected a whole number of processes (torchrun sets it), got {text!r}") \
+            from None
 
 
 def collective_timeout() -> float:

@@ -153,6 +153,10 @@ def test_every_command_but_fit_is_refused_under_torchrun_before_any_work(tmp_pat
     if name == "sample":  # torchrun --nproc-per-node 1: one process, nothing to refuse
         monkeypatch.setenv("WORLD_SIZE", "1")
         assert "m: not found" in CliRunner().invoke(app, [arg.format(dir=tmp_path) for arg in args]).output
+        monkeypatch.setenv("WORLD_SIZE", "two")  # it ended in int()'s traceback
+        result = CliRunner().invoke(app, [arg.format(dir=tmp_path) for arg in args])
+        assert result.exit_code == 2 and result.output.strip().splitlines() == [
+            "error: WORLD_SIZE: expected a whole number of processes (torchrun sets it), got 'two'"], result.output
 
 
 def _unseeded_fit_worker(rank: int, store: str, out: str) -> None:

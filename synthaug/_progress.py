@@ -18,11 +18,16 @@ class ProgressBar:
     def __init__(self, progress: Progress | None, task: int | None) -> None:
         self._progress, self._task, self._shown = progress, task, False
 
+    def show(self) -> None:
+        """Draw the bar now, at 0, once the checks have passed: its clock then runs while the first step
+        works (a sample's first 50,000-row chunk through the filters took ~10 s with nothing on screen)."""
+        if self._progress is not None and not self._shown:
+            self._progress.start()
+            self._shown = True
+
     def advance(self, n: int = 1, status: str | None = None) -> None:
         if self._progress is not None:
-            if not self._shown:
-                self._progress.start()
-                self._shown = True
+            self.show()
             fields = {"status": status} if status is not None else {}
             self._progress.update(self._task, advance=n, **fields)
 

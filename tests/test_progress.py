@@ -1,9 +1,12 @@
 """The progress bar is drawn from its first step, so an error before any work stands alone; it shows the
 time elapsed beside the time left."""
 
+import pytest
 from rich.progress import Progress
 
+from synthaug import DataError, TabularCGAN
 from synthaug._progress import TimesColumn, progress_bar
+from tests.conftest import make_mixed_table
 
 
 def test_a_bar_is_drawn_only_once_work_advances_it(capfd):
@@ -28,3 +31,21 @@ def test_the_bar_shows_the_time_elapsed_and_left_then_the_time_it_took():
         progress.advance(task, rows)
         said.append(TimesColumn().render(progress.tasks[0]).plain)
     assert said == ["0:00:00 elapsed, -:--:-- left", "0:00:10 elapsed, 0:00:30 left", "0:07:09 elapsed"]
+
+
+def test_a_sample_draws_its_bar_before_its_first_chunk_is_made(capfd, tmp_path):
+    # the bar came at the first chunk's end: with the filters on, ~10 s of nothing on screen for 50,000 rows
+    model = TabularCGAN(epochs=1, min_steps=2, generator_dims=(8,), discriminator_dims=(8,), latent_dim=4,
+                        random_state=0, verbose=False).fit(make_mixed_table(40), y="label")
+
+    def first_chunk_fails(*args, **kwargs):
+        raise RuntimeError("making the first chunk")
+        yield
+
+    model._text_chunks = first_chunk_fails
+    with pytest.raises(RuntimeError, match="first chunk"):
+        model.write_sample(tmp_path / "s.csv", n=10, verbose=True)
+    assert "sampling" in capfd.readouterr().err
+    with pytest.raises(DataError):  # a request refused before any work draws no bar
+        model.write_sample(tmp_path / "s.csv", n=0, verbose=True)
+    assert "sampling" not in capfd.readouterr().err

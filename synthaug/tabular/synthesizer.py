@@ -357,6 +357,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         with TableWriter(user_path(path), template_rows(self), time_resolutions(self)) as writer, \
                 progress_bar(total, "sampling", show) as bar:
             chunks = self._text_chunks(n, chunk_size=chunk_size, random_state=random_state, **request)
+            bar.show()  # the request is checked: the clock runs while the first chunk is made
             for chunk in chunks:
                 writer.write(chunk)
                 bar.advance(len(chunk))

@@ -40,8 +40,9 @@ NOT_TEXT = {
 }
 TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sum", "subtotal"})
 OTHER_SEPARATORS = ((";", "semicolons"), ("\t", "tabs"))  # what a CSV read as one column may be separated by
-# a decimal comma: digits, one comma, digits, no dot (46,0 or 3674,25); 1,234 could be a thousands separator
-DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+,(?!\d{3}\s*$)\d+\s*")
+# a decimal comma: digits (or thousands grouped by dots), one comma, digits (46,0, 3674,25 or 1.234,50);
+# 1,234 could be a thousands separator
+DECIMAL_COMMA = re.compile(r"\s*[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),(?!\d{3}\s*$)\d+\s*")
 SNIFFED_ROWS = 20  # data rows read for decimal commas
 
 
@@ -75,10 +76,12 @@ def separator_hint(path: Path) -> str:
 
 def convert_line(path: Path, sep: str, new: Path) -> str:
     """The pandas line that saves the ``sep``-separated table ``path`` as the CSV ``new``, with ``decimal=','``
-    when its first data rows hold decimal commas (46,0: read without it, such a column is text)."""
+    when its first data rows hold decimal commas (46,0: read without it, such a column is text), and
+    ``thousands='.'`` when those group thousands by dots (1.234,50)."""
     with open_text(path, "utf-8-sig") as handle:
         rows = csv.reader(itertools.islice(handle, 1, 1 + SNIFFED_ROWS), delimiter=sep)
-        decimal = ", decimal=','" if any(DECIMAL_COMMA.fullmatch(cell) for row in rows for cell in row) else ""
+        commas = [cell for row in rows for cell in row if DECIMAL_COMMA.fullmatch(cell)]
+    decimal = (", decimal=','" if commas else "") + (", thousands='.'" if any("." in cell for cell in commas) else "")
     return f"pd.read_csv({str(path)!r}, sep={sep!r}{decimal}).to_csv({str(new)!r}, index=False)"
 
 

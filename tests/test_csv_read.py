@@ -118,13 +118,14 @@ def test_a_binary_file_named_csv_says_what_it_is(tmp_path, content, message):
     ("semi.csv", "46.0;Private;3674;0\n22.0;Sales;0;1\n", False),
     ("grouped.csv", "46;Private;1,234;0\n22;Sales;5,678;1\n", False),  # 1,234 may be a thousands separator
     ("eu.txt", "46,0;Private;3674,25;0\n22,0;Sales;0,25;1\n", True),
-], ids=["decimal-commas", "decimal-points", "thousands", "txt"])
+    ("dots.csv", "46,0;Private;1.234,50;0\n22,0;Sales;45,10;1\n", "dots"),  # thousands grouped by dots
+], ids=["decimal-commas", "decimal-points", "thousands", "txt", "thousands-dots"])
 def test_a_semicolon_separated_table_is_told_how_to_save_it_with_commas(tmp_path, name, rows, decimal):
     # a .csv was told "save it with commas" with no how-to; neither said decimal=',' for 46,0
     path = _csv(tmp_path, "age;job;amount;y\n" + rows, name)
     with pytest.raises(DataError) as caught:
         read_table(path)
     new = path.with_suffix(".csv") if name.endswith(".txt") else path.with_name(f"{path.stem}-commas.csv")
-    decimal_comma = ", decimal=','" if decimal else ""
+    decimal_comma = (", decimal=','" if decimal else "") + (", thousands='.'" if decimal == "dots" else "")
     line = f"pd.read_csv({str(path)!r}, sep=';'{decimal_comma}).to_csv({str(new)!r}, index=False)"
     assert str(caught.value).endswith(line), str(caught.value)

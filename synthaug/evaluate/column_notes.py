@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._errors import DataError
 from .._text import MIN_SHOWN_ROWS, columns_option, quoted, shown
-from ..tabular.schema import CONVERT, FORMATTED, ID_MIN_ROWS, is_identifier_like
+from ..tabular.schema import ID_MIN_ROWS, is_identifier_like, number_format
 from .canonical import MISSING
 from .tables import TableSchema, without_columns
 
@@ -42,7 +42,7 @@ def matching_notes(train: pd.DataFrame, schema: TableSchema) -> list[str]:
     """Notes on columns whose values would not compare as the user means them: numbers written as
     $1,234 or 12% (compared as categories), and identifier-like columns
     (:func:`identifier_columns`), which distances and classifiers would match records by."""
-    ids, notes = identifier_columns(train, schema), [_formatted_note(schema.formatted)] if schema.formatted else []
+    ids, notes = identifier_columns(train, schema), _formatted_notes(train, schema.formatted)
     if not ids:
         return notes
     return notes + [
@@ -52,9 +52,14 @@ def matching_notes(train: pd.DataFrame, schema: TableSchema) -> list[str]:
         "identifier-like columns)"]
 
 
-def _formatted_note(columns: Sequence[str]) -> str:
-    return (f"column(s) {quoted(columns)} look like {FORMATTED}, so they are compared as categories (a "
-            f"different amount is a different category); {CONVERT}, in every table")
+def _formatted_notes(train: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    """One note per way the numbers of ``columns`` are written (:func:`number_format`, as fit words it: a
+    decimal comma, or currency symbols, separators, percent signs)."""
+    ways: dict[tuple[str, str], list[str]] = {}
+    for name in columns:
+        ways.setdefault(number_format(train[name]), []).append(name)
+    return [f"column(s) {quoted(names)} look like {what}, so they are compared as categories (a different amount "
+            f"is a different category); {fix}, in every table" for (what, fix), names in ways.items()]
 
 
 def absent_class_notes(test: pd.DataFrame, target: str, classes: tuple) -> list[str]:

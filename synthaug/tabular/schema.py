@@ -33,11 +33,9 @@ GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:
 FORMATTED_NUMBER = (rf"\s*[-+(]?\s*{CURRENCY}?\s*[-+]?(?:{GROUPED}|\d+(?:[.,]\d+)?|[.,]\d+)\s*"
                     rf"(?:%|{CURRENCY})?\s*\)?\s*")
 FORMATTED = "numbers written with currency symbols, thousands separators or percent signs"
-DECIMAL_COMMA = r"\s*[-+]?\d+,(?!\d{3}\s*$)\d+\s*"  # 46,0 or 3674,25 (not 1,234: a thousands separator?)
+# 46,0, 3674,25 or 1.234,50 (not 1,234: a thousands separator?)
+DECIMAL_COMMA = r"\s*[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),(?!\d{3}\s*$)\d+\s*"
 DECIMAL_COMMAS = "numbers written with a decimal comma (46,5 for 46.5)"
-READ_DECIMAL = ("to model them as numbers, read the file with decimal=',' and save it again, e.g. in pandas "
-                "pd.read_csv(FILE, decimal=',').to_csv(NEW_FILE, index=False) (with sep=';' for a file separated "
-                "by semicolons)")
 CONVERT = "to model them as numbers, convert them to plain numbers (3068.22 for $3,068.22, 12 for 12%)"
 UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
 
@@ -174,13 +172,22 @@ def _warn_formatted(name: str, fate: str, col: pd.Series) -> None:
 
 def number_format(col: pd.Series) -> tuple[str, str]:
     """What the text numbers of ``col`` look like and how to make them numbers: :data:`DECIMAL_COMMAS` when every
-    one is written with a decimal comma (46,0: a European spreadsheet's export read without decimal=','), else
-    :data:`FORMATTED`."""
+    one is written with a decimal comma (46,0 or 1.234,50: a European spreadsheet's export read without
+    decimal=','), else :data:`FORMATTED`."""
     values = col.dropna().astype(str)
     values = values[pd.to_numeric(values, errors="coerce").isna()]
     if len(values) and values.str.fullmatch(DECIMAL_COMMA).all():
-        return DECIMAL_COMMAS, READ_DECIMAL
+        return DECIMAL_COMMAS, read_decimal(bool(values.str.contains(".", regex=False).any()))
     return FORMATTED, CONVERT
+
+
+def read_decimal(dots: bool) -> str:
+    """How to read decimal-comma numbers as numbers; with ``thousands='.'`` when they group thousands by dots
+    (1.234,50)."""
+    options = "decimal=','" + (", thousands='.'" if dots else "")
+    return (f"to model them as numbers, read the file with {options} and save it again, e.g. in pandas "
+            f"pd.read_csv(FILE, {options}).to_csv(NEW_FILE, index=False) (with sep=';' for a file separated "
+            "by semicolons)")
 
 
 def check_supported(col: pd.Series, name: str, leave_out: str | None = None) -> None:

@@ -160,3 +160,17 @@ def test_a_categorical_column_must_hold_the_same_kind_of_values_in_every_table()
         check_tables(train, "y", {"synthetic": text_days}, categorical=["zip", "day"])
     check_tables(train, "y", {"synthetic": train}, categorical=["zip", "day"])  # the same kinds: fine
 
+
+
+def test_decimal_comma_columns_are_named_as_fit_names_them():
+    # fit said "a decimal comma ... decimal=','", evaluate (and so share) "currency symbols" for the same column
+    from synthaug.evaluate.column_notes import matching_notes
+
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame({"age": [f"{v:.1f}".replace(".", ",") for v in rng.integers(18, 90, 60)],
+                          "price": [f"${v:,}" for v in rng.integers(1000, 9000, 60)], "y": np.resize(["a", "b"], 60)})
+    notes = matching_notes(train, check_tables(train, "y", {}))
+    assert len(notes) == 2, notes
+    assert notes[0].startswith("column(s) 'age' look like numbers written with a decimal comma (46,5 for 46.5), so "
+                               "they are compared as categories") and "decimal=','" in notes[0]
+    assert notes[1].startswith("column(s) 'price' look like numbers written with currency symbols")

@@ -194,9 +194,11 @@ def test_numbers_written_with_a_decimal_comma_are_named_as_such_with_the_fix():
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"age": [f"{v:.1f}".replace(".", ",") for v in rng.integers(18, 90, 120)],
                           "amount": [f"{v:.2f}".replace(".", ",") for v in rng.lognormal(5, 1, 120)],
-                          "grouped": [f"{v:,.0f}" for v in rng.integers(1000, 9999, 120)]})  # 1,234: no decimal comma
+                          "grouped": [f"{v:,.0f}" for v in rng.integers(1000, 9999, 120)],  # 1,234: no decimal comma
+                          "dotted": [f"{v:,.2f}".translate(str.maketrans(",.", ".,"))  # 12.345,67 was "currency"
+                                     for v in rng.lognormal(8, 1, 120)]})
     with pytest.warns(SynthaugWarning) as caught:
-        found, _ = kinds(frame, keep=["amount", "grouped"])
+        found, _ = kinds(frame, keep=["amount", "grouped", "dotted"])
     said = {text.split("'")[1]: text for text in map(str, (w.message for w in caught))}
     assert found["age"] == found["amount"] == "categorical"
     for name in ("age", "amount"):
@@ -205,6 +207,7 @@ def test_numbers_written_with_a_decimal_comma_are_named_as_such_with_the_fix():
                                      "with decimal=',' and save it again, e.g. in pandas pd.read_csv(FILE, "
                                      "decimal=',')"), said[name]
     assert "currency symbols, thousands separators" in said["grouped"]
+    assert "decimal comma" in said["dotted"] and "pd.read_csv(FILE, decimal=',', thousands='.')" in said["dotted"]
     with pytest.raises(DataError, match=r"they look like numbers written with a decimal comma .*decimal=','"):
         infer_schema(frame, continuous=["age"])
 

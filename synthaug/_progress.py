@@ -60,13 +60,20 @@ def time_left(task: Task) -> float | None:
 
 
 class TimesColumn(ProgressColumn):
-    """``0:01:02 elapsed, 0:00:40 left``, then ``0:07:09 elapsed`` once done: a bar that showed the time
-    left alone ended at 0:00:00, so a 7-minute sample never said how long it took."""
+    """``0:01:02 (0:00:40 left)``, then ``took 0:07:09`` once done: a bar that showed the time left alone
+    ended at 0:00:00, so a 7-minute sample never said how long it took. Short, so a training bar with its
+    losses fits 80 columns (``0:01:02 elapsed, 0:00:40 left`` pushed the time left off it)."""
 
     def render(self, task: Task) -> Text:
-        elapsed = task.finished_time if task.finished else task.elapsed
-        left = "" if task.finished else f", {clock(time_left(task))} left"
-        return Text(f"{clock(elapsed)} elapsed{left}", style="progress.elapsed")
+        if task.finished:
+            return Text(f"took {clock(task.finished_time)}", style="progress.elapsed")
+        return Text(f"{clock(task.elapsed)} ({clock(time_left(task))} left)", style="progress.elapsed")
+
+
+def new_progress(console: Console) -> Progress:
+    """The bar's columns: what, a 20-character bar, done/total, the times, a status (a training's losses)."""
+    return Progress(TextColumn("{task.description}"), BarColumn(bar_width=20), MofNCompleteColumn(), TimesColumn(),
+                    TextColumn("{task.fields[status]}"), console=console, transient=False)
 
 
 @contextlib.contextmanager
@@ -74,15 +81,7 @@ def progress_bar(total: int, description: str, enabled: bool) -> Iterator[Progre
     if not enabled:
         yield ProgressBar(None, None)
         return
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimesColumn(),
-        TextColumn("{task.fields[status]}"),
-        console=Console(stderr=True),
-        transient=False,
-    )
+    progress = new_progress(Console(stderr=True))
     bar = ProgressBar(progress, progress.add_task(description, total=total, status=""))
     try:
         yield bar

@@ -5,7 +5,7 @@ import pytest
 from rich.progress import Progress
 
 from synthaug import DataError, TabularCGAN
-from synthaug._progress import TimesColumn, progress_bar
+from synthaug._progress import TimesColumn, new_progress, progress_bar
 from tests.conftest import make_mixed_table
 
 
@@ -30,7 +30,23 @@ def test_the_bar_shows_the_time_elapsed_and_left_then_the_time_it_took():
         now[0] = at
         progress.advance(task, rows)
         said.append(TimesColumn().render(progress.tasks[0]).plain)
-    assert said == ["0:00:00 elapsed, -:--:-- left", "0:00:10 elapsed, 0:00:30 left", "0:07:09 elapsed"]
+    assert said == ["0:00:00 (-:--:-- left)", "0:00:10 (0:00:30 left)", "took 0:07:09"]
+
+
+def test_a_training_bar_with_its_losses_fits_80_columns():
+    # "training 15/300 0:00:00 elapsed,       D 0.817  G 3.417": the time left was cropped to blanks
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    progress = new_progress(Console(file=out, width=80, force_terminal=True, color_system=None))
+    task = progress.add_task("training", total=3000, status="D 0.817  G 3.417")
+    progress.start()
+    progress.update(task, advance=1500)
+    progress.stop()
+    line = [text for text in out.getvalue().splitlines() if "training" in text][-1].split("\r")[-1].rstrip()
+    assert "1500/3000" in line and "left)" in line and line.endswith("D 0.817  G 3.417"), line
 
 
 def test_a_sample_draws_its_bar_before_its_first_chunk_is_made(capfd, tmp_path):

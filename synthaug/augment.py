@@ -218,7 +218,9 @@ class SynthOverSampler(OneToOneFeatureMixin, BaseEstimator):
         if len(y) != len(features):  # fit checked nothing else that would notice
             raise DataError(f"{where}: X has {len(features)} rows but y has {len(y)}")
         labels = pd.Series(np.asarray(y), name=label_name(y, features.columns))
-        sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
+        classes, _ = sorted_labels(labels)  # missing or unsortable labels refused before the strategy counts them
+        if len(classes) < 2:  # imblearn refuses it too; the synthesizer's words named a column 'y' never named
+            raise DataError(f"{where}: y has only one class ({plain(classes[0])!r}); an oversampler needs at least two")
         strategy = oversampling_targets(y, self.sampling_strategy)
         features = numbers_as_numbers(features)
         self._check_generated_columns(features, where, not isinstance(X, pd.DataFrame))

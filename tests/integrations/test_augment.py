@@ -462,3 +462,12 @@ def test_parameters_are_checked_as_imblearn_checks_them(params, message):
         SynthOverSampler(synthesizer=TabularCGAN(**TINY), **params).fit_resample(X, y)
     for seed in (0, 2**64 - 1, np.int64(3), np.random.default_rng(0), np.random.RandomState(0)):
         SynthOverSampler(synthesizer=TabularCGAN(**TINY), random_state=seed).fit(X, y)  # all still taken
+
+
+def test_a_single_class_y_is_refused_as_the_samplers_other_errors_are():
+    # it said "target column 'y' has only one class", no "fit_resample:", naming a column the user never named
+    X = pd.DataFrame({"a": np.arange(20.0)})
+    for y in (np.zeros(20, int), np.c_[np.ones(20, int), np.zeros(20, int)]):  # one-hot with one class too
+        with pytest.raises(DataError, match=r"^fit_resample: y has only one class \(0\); an oversampler needs at "
+                                            r"least two$"):
+            SynthOverSampler(synthesizer=TabularCGAN(**TINY)).fit_resample(X, y)

@@ -325,16 +325,18 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
         elif not quiet:
             console.print(f"gate {gate.describe()}")
 
-    from ._cli_share import refusal_lines
+    from ._cli_share import refusal_lines, released_counts
 
-    refusal = [] if outcome.released else refusal_lines(outcome)  # here, where options are named as recipe keys
+    # here, where options are named as recipe keys: "class 0: 100, 1: 500; as share.per_class asked"
+    released = released_counts(outcome.card) if outcome.released else ""
+    refusal = [] if outcome.released else refusal_lines(outcome)
 
     def summary(output: Path) -> None:
         from ._cli_share import _summary  # the lines `synthaug share` prints after the gates
 
         _summary(outcome, options.get("filter_close"))
         if outcome.released:
-            console.print(f"released {outcome.card['data']['released_rows']} records to {output}/release/ "
+            console.print(f"released {released} to {output}/release/ "
                           f"(synthetic.csv, report.html, report.json, card.json); gates.json and recipe.toml in "
                           f"{output}/")
             return

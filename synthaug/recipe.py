@@ -142,11 +142,7 @@ def validate(recipe: dict, source: str, origins: dict[str, str] | None = None,
     _check_one_source(data, where("data.path", "data.dataset"))
     if "seed" in data:  # -5 was a ValueError traceback from numpy, after the output folder was made
         check_seed(data["seed"], f"{where('data.seed')}: data.seed")
-    sample = recipe.get("sample", {})
-    asked = [key for key, value in sample.items() if key != "balance" or value]
-    if "sample" in recipe and len(asked) != 1:  # sampling refused it, but only after training
-        raise DataError(f"{where(*(f'sample.{key}' for key in sample))}: [sample] takes exactly one of n, per_class, "
-                        "balance = true or ratio" + (f" (got {', '.join(asked)})" if asked else ""))
+    _check_requests(recipe, where)
     _check_values(recipe, where)
     _check_digested(recipe, where)
     _check_modality_keys(recipe, where)
@@ -154,6 +150,19 @@ def validate(recipe: dict, source: str, origins: dict[str, str] | None = None,
         check_params(model_class(recipe), {key: value}, f"{where(f'model.{key}')}: model")
     _check_model_values(recipe, where, _model_stages(recipe, source, origins, read_model))
     return recipe
+
+
+def _check_requests(recipe: dict, where: Where) -> None:
+    """[sample] asks for exactly one of n, per_class, balance = true or ratio; [share] for at most one (none:
+    as many records as training rows). Sampling refused two, but only after reading the data (or training),
+    naming no recipe file."""
+    for table, least in (("sample", 1), ("share", 0)):
+        values = recipe.get(table, {})
+        asked = [key for key, value in values.items() if key in REQUESTS and (key != "balance" or value)]
+        if table in recipe and not least <= len(asked) <= 1:
+            blamed = where(*(f"{table}.{key}" for key in values if key in REQUESTS))
+            raise DataError(f"{blamed}: [{table}] takes {'exactly' if least else 'at most'} one of n, per_class, "
+                            "balance = true or ratio" + (f" (got {', '.join(asked)})" if asked else ""))
 
 
 def _check_values(recipe: dict, where: Where) -> None:

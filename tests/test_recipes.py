@@ -157,6 +157,19 @@ def test_keys_a_share_recipe_would_ignore_are_refused(extra, message, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+def test_two_share_requests_are_refused_naming_the_recipe_before_the_data_is_read(tmp_path):
+    """It said "ask for exactly one of share.n, ..." naming no file, once the data was read."""
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\npath = "missing.csv"\ntarget = "y"\n[model]\nmin_steps = 2\n'
+                      '[share]\nper_class = {0 = 100, 1 = 500}\nbalance = true\n')
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 2 and result.output.strip() == (
+        f"error: {recipe}: [share] takes at most one of n, per_class, balance = true or ratio (got per_class, "
+        "balance)"), result.output
+    assert not (tmp_path / "o").exists()
+    assert load_recipe(recipe, ["share.n=50"])["share"] == {"n": 50}  # one --set replaces both
+
+
 def _wine_recipe(tmp_path, extra: str = "") -> Path:
     recipe = tmp_path / "r.toml"
     recipe.write_text('[data]\ndataset = "sklearn:wine"\n[model]\nmin_steps = 2\nepochs = 1\n'

@@ -73,21 +73,25 @@ def test_an_image_run_prints_the_image_evaluation_and_what_it_wrote(tmp_path):
     assert shown.endswith(f"wrote model, synthetic.npz and recipe.toml to {out}/"), shown
 
 
-@pytest.mark.parametrize(("limit", "code", "line"), [
-    (1.0, 0, "released 112 records to {out}/release/ (synthetic.csv, report.html, report.json, card.json); "
-             "gates.json and recipe.toml in {out}/"),
-    (0.0, 3, "refused: gate(s) dcr_share failed; no synthetic data written; gates.json (the measures) and "
-             "recipe.toml in {out}/"),
+@pytest.mark.parametrize(("limit", "request_", "code", "line"), [
+    # it said "released 112 records to ...", not which classes, as `synthaug share` says it
+    (1.0, "", 0, "released 112 records (class ill: 56, well: 56; the training size at its class prior) to "
+                 "{out}/release/ (synthetic.csv, report.html, report.json, card.json); gates.json and recipe.toml "
+                 "in {out}/"),
+    (1.0, "per_class = {ill = 10, well = 30}", 0, "released 40 records (class ill: 10, well: 30; as "
+                                                  "share.per_class asked) to {out}/release/ (synthetic.csv, "),
+    (0.0, "", 3, "refused: gate(s) dcr_share failed; no synthetic data written; gates.json (the measures) and "
+                 "recipe.toml in {out}/"),
 ])
-def test_a_share_run_says_what_it_released_or_refused_and_where(limit, code, line, tmp_path):
+def test_a_share_run_says_what_it_released_or_refused_and_where(limit, request_, code, line, tmp_path):
     """It printed the gates only: a refusal was an exit code of 3 and nothing more."""
     path = patients(tmp_path / "p.csv").as_posix()
-    result = invoke(SHARE.format(path=path, limit=limit), tmp_path)
+    result = invoke(SHARE.format(path=path, limit=limit) + request_, tmp_path)
     out = tmp_path / "out"
     assert result.exit_code == code, result.output
     shown = flat(result.stdout)
     said = flat(result.stdout if code == 0 else result.stderr)  # refused on stderr, as `synthaug share` says it
-    assert said.endswith(line.format(out=out)), said
+    assert line.format(out=out) in said and said.endswith(f"in {out}/"), said
     assert code == 0 or "refused" not in shown  # `run` printed it on stdout
     assert "schema: inferred from the training data" in shown  # as `synthaug share` prints it
     written = {p.relative_to(out).as_posix() for p in out.rglob("*")}

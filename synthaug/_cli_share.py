@@ -119,7 +119,7 @@ def share_command(
 
 
 def released_counts(card: dict) -> str:
-    """``600 records (class 0: 100, 1: 500, as --per-class asked)``: the records released, per class (the
+    """``600 records (class 0: 100, 1: 500; as --per-class asked)``: the records released, per class (the
     first 5), and how their counts were chosen (card.json's ``data.class_request`` says it in full)."""
     from ._text import option_name
 

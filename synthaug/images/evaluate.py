@@ -192,7 +192,7 @@ def _report_pictures(report: dict, sets: _Sets, grid_columns: int, n_pairs: int)
     """The report's images: a grid of synthetic samples per class and, with ``n_pairs``, the synthetic
     images nearest to a training image above those images (their distances go into ``report``)."""
     x_sy, y_sy, x_tr = sets.x_sy, sets.y_sy, sets.x_tr
-    pictures = {"samples": sample_grid(x_sy, y_sy, len(sets.classes), grid_columns)}
+    pictures = {"samples": sample_grid(x_sy, y_sy, sets.classes, grid_columns)}
     report["privacy"]["closest_pair_distances"] = []  # every key always present: none when the strip is off
     if n_pairs > 0:  # the only real training images the report shows
         pictures["closest_pairs"], distances = closest_pairs(x_sy, x_tr, n_pairs)
@@ -357,8 +357,10 @@ def _nan_none(values: np.ndarray) -> list:
     return [float(v) if np.isfinite(v) else None for v in values]
 
 
-def sample_grid(x: np.ndarray, codes: np.ndarray, n_classes: int, columns: int) -> np.ndarray:
-    """One row per class of the first ``columns`` images of that class (blank cells if fewer)."""
+def sample_grid(x: np.ndarray, codes: np.ndarray, classes, columns: int) -> np.ndarray:
+    """One row per class of the first ``columns`` images of that class (blank cells if fewer), each row
+    labelled with its class."""
+    n_classes = len(classes)
     order = np.argsort(codes, kind="stable")
     starts = np.searchsorted(codes[order], np.arange(n_classes))
     counts = np.bincount(codes, minlength=n_classes)
@@ -366,7 +368,7 @@ def sample_grid(x: np.ndarray, codes: np.ndarray, n_classes: int, columns: int) 
     take = order[np.minimum(starts[:, None] + cols, len(order) - 1)]  # (K, columns)
     rows = x[take].copy()
     rows[cols[None, :] >= counts[:, None]] = 0
-    return image_grid(rows)
+    return image_grid(rows, classes)
 
 
 def closest_pairs(x_sy: np.ndarray, x_tr: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:

@@ -15,8 +15,12 @@ from ..io import atomic_path
 _STEP_GRID = re.compile(r"step_\d{7,}\.png|\.step_\d{7,}\.png\.[a-z0-9_]+\.tmp")
 
 
-def image_grid(rows: np.ndarray, pad: int = 1, min_cell: int = 32, fill: int = 128) -> np.ndarray:
-    """Tile (R, K, S, S, C) uint8 images into one (H, W, C) picture, R rows of K images.
+LABEL_CHARACTERS = 16  # a row's label is cut to this many characters
+
+
+def image_grid(rows: np.ndarray, labels=None, pad: int = 1, min_cell: int = 32, fill: int = 128) -> np.ndarray:
+    """Tile (R, K, S, S, C) uint8 images into one (H, W, C) picture, R rows of K images; with ``labels``
+    (one per row: the class names of a grid with a row per class), each row's label in a margin on its left.
 
     Small images are enlarged by an integer factor (nearest neighbour) to at least ``min_cell``
     pixels, so an 8x8 image stays visible.
@@ -28,7 +32,35 @@ def image_grid(rows: np.ndarray, pad: int = 1, min_cell: int = 32, fill: int = 1
     framed = np.full((R, K, s + pad, s + pad, C), fill, np.uint8)
     framed[:, :, :s, :s] = cells
     out = framed.transpose(0, 2, 1, 3, 4).reshape(R * (s + pad), K * (s + pad), C)
-    return np.pad(out, ((pad, 0), (pad, 0), (0, 0)), constant_values=fill)
+    out = np.pad(out, ((pad, 0), (pad, 0), (0, 0)), constant_values=fill)
+    return out if labels is None else np.concatenate([_label_margin(list(labels), s + pad, pad, C), out], axis=1)
+
+
+def _label_margin(labels: list, row: int, pad: int, channels: int) -> np.ndarray:
+    """A white (H, w, C) strip with each label in black, centred on its row of ``row`` pixels."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    try:
+        font = ImageFont.load_default(size=max(8, min(14, row // 2)))
+    except TypeError:  # Pillow < 10.1: one bitmap size
+        font = ImageFont.load_default()
+    texts = [_drawable(str(label)[:LABEL_CHARACTERS], font) for label in labels]
+    boxes = [ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), text, font=font) for text in texts]
+    width = int(max(box[2] for box in boxes)) + 8
+    margin = Image.new("L", (width, pad + row * len(labels)), 255)
+    draw = ImageDraw.Draw(margin)
+    for i, (text, box) in enumerate(zip(texts, boxes, strict=True)):
+        draw.text((4, pad + i * row + (row - box[3] - box[1]) // 2), text, fill=0, font=font)
+    return np.asarray(margin)[..., None].repeat(channels, axis=2)
+
+
+def _drawable(text: str, font) -> str:
+    """``text`` as ``font`` can draw it: a bitmap font (no FreeType) has Latin-1 only, others become '?'."""
+    try:
+        font.getbbox(text)
+        return text
+    except UnicodeEncodeError:
+        return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def png_bytes(picture: np.ndarray) -> bytes:

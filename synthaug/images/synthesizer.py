@@ -305,7 +305,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         k = int(columns or self.grid_columns)
         codes = np.repeat(np.arange(len(self.classes_)), k)
         images = self.generate(codes, torch.Generator().manual_seed(draw_seed(random_state)))
-        return image_grid(images.reshape(len(self.classes_), k, *images.shape[1:]))
+        return image_grid(images.reshape(len(self.classes_), k, *images.shape[1:]), self.classes_)
 
     # ---------------------------------------------------------------- files
     def save(self, path: str | Path) -> Path:
@@ -394,6 +394,6 @@ class _Monitor:
             k = int(self.model.grid_columns)
             rows = generate_images(G, np.repeat(np.arange(self.n_classes), k),
                                    torch.Generator().manual_seed(self.seed))
-            grid = image_grid(rows.reshape(self.n_classes, k, *rows.shape[1:]))
+            grid = image_grid(rows.reshape(self.n_classes, k, *rows.shape[1:]), self.model.classes_)
             save_png(step_grid_path(self.grid_dir, step), grid)
 

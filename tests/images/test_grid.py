@@ -1,4 +1,7 @@
-from synthaug.images.grid import remove_step_grids, step_grid_path
+import numpy as np
+import pytest
+
+from synthaug.images.grid import image_grid, remove_step_grids, step_grid_path
 
 
 def test_step_grid_path_names_the_step_with_seven_digits(tmp_path):
@@ -19,3 +22,21 @@ def test_remove_step_grids_deletes_only_the_grids_synthaug_writes(tmp_path):
 def test_remove_step_grids_on_a_missing_folder_does_nothing(tmp_path):
     assert remove_step_grids(tmp_path / "absent") == 0
     assert not (tmp_path / "absent").exists()
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_a_grid_with_a_row_per_class_names_each_row_in_a_margin(channels):
+    # the grids (training steps, the model's grid.png, the report) showed rows of images with no class names
+    rows = np.full((3, 4, 8, 8, channels), 200, np.uint8)  # (classes, columns, S, S, C)
+    plain = image_grid(rows)
+    labelled = image_grid(rows, ["crack line", "rüst", "螺丝"])  # text the default font may lack drawn as '?'
+    assert labelled.shape[0] == plain.shape[0] and labelled.shape[2] == channels
+    width = labelled.shape[1] - plain.shape[1]
+    assert 10 < width < 200
+    np.testing.assert_array_equal(labelled[:, width:], plain)
+    margin = labelled[:, :width, 0]
+    row = (plain.shape[0] - 1) // 3
+    for i in range(3):  # dark pixels (text) within each row's band only
+        band = margin[1 + i * row: 1 + (i + 1) * row]
+        assert (band < 100).sum() > 5
+    assert (margin[0] == 255).all()

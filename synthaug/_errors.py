@@ -35,15 +35,23 @@ class FilterNotAppliedWarning(SynthaugWarning):
         self.filters = tuple(filters)
 
 
+CALLING_LIBRARIES = ("sklearn", "imblearn", "joblib")  # they call synthaug for the user (a Pipeline's fit_resample)
+
+
 def warn(message: str | Warning, category: type[Warning] = SynthaugWarning) -> None:
     """``warnings.warn`` attributed to the first caller outside synthaug (as pandas' ``find_stack_level``
     does), so a warning points at the user's line, however deep in synthaug it was raised; counted
-    stack levels drifted when code moved, and some pointed inside synthaug."""
+    stack levels drifted when code moved, and some pointed inside synthaug. Frames of the libraries
+    that call synthaug for the user (scikit-learn, imbalanced-learn, joblib) are passed over too (a
+    Pipeline's warnings pointed at imblearn/pipeline.py), unless nothing but them is left (a joblib worker)."""
     here = os.path.dirname(os.path.abspath(__file__))
     frame, level = sys._getframe(1), 2  # level 2: the caller of warn
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here + os.sep):
         frame, level = frame.f_back, level + 1
-    warnings.warn(message, category, stacklevel=level)
+    outer, skipped = frame, 0
+    while outer is not None and str(outer.f_globals.get("__name__", "")).split(".")[0] in CALLING_LIBRARIES:
+        outer, skipped = outer.f_back, skipped + 1
+    warnings.warn(message, category, stacklevel=level + (skipped if outer is not None else 0))
 
 
 def warned(notes: Sequence[str | None]) -> list[str]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._checks import is_finite, is_whole
+from ._checks import is_finite, is_whole_number
 from ._errors import DataError, warn
 from ._gates import count_problem, limit_problem, switches_off
 from ._text import closest_name, option_name, plain, quoted
@@ -38,8 +38,8 @@ def gate_option(name: str) -> str:
 def check_options(target: str, n, gates: Gates, filter_quantile) -> None:
     """Refuse, before any training, what would fail (or mean nothing) only after it: a gate's limit
     outside its measure's range passes whatever the records are, or nothing does."""
-    if n is not None and (not is_whole(n) or n < 1):
-        raise DataError(f"{option_name('n', recipe='share.n')} must be a positive number of rows, got {n!r}")
+    if n is not None and (not is_whole_number(n) or n < 1):  # as sample words it, and takes 5.0
+        raise DataError(f"{option_name('n', recipe='share.n')} must be a whole number of rows >= 1, got {n!r}")
     if filter_quantile is not None and not (is_finite(filter_quantile) and 0 < filter_quantile < 1):
         raise DataError(f"{filter_option()} must be a quantile between 0 and 1 (e.g. 0.05), got {filter_quantile!r}")
     known = gate_measures(target)

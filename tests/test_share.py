@@ -155,7 +155,7 @@ def test_filter_drops_records_closer_than_the_holdout_quantile(cancer, tmp_path)
                             "0.983"),  # a sklearn traceback, then its own words ("The train_size = 1 should be ...")
     (["--holdout", "0.001"], "--holdout 0.001 holds out 1 of 120 rows; the holdout and the training rows each need "
                              "a row of each of the 2 classes: for 120 rows, use a fraction from 0.0167 to 0.983"),
-    (["--n", "0"], "--n must be a positive number of rows, got 0"),  # 0 silently meant the training size
+    (["--n", "0"], "--n must be a whole number of rows >= 1, got 0"),  # 0 silently meant the training size
     (["--max-dcr-share", "nan"], "--max-dcr-share: the limit must be"),  # a gate no value passes
     (["--gate", "near_copies=nan"], "--gate near_copies: the limit must be a finite"),
     # limits outside the measure's range released ("limit 6, margin +5.498") or trained, then failed with exit 3
@@ -442,7 +442,7 @@ def test_any_seed_numpy_and_torch_take_splits_and_others_are_refused_before_work
 
 
 @pytest.mark.parametrize(("options", "message"), [
-    ({"n": 0}, "n must be a positive number of rows"),
+    ({"n": 0}, "n must be a whole number of rows >= 1"),
     ({"filter_quantile": 2}, "filter_quantile must be a quantile between 0 and 1"),
     ({"holdout": 1.5}, "holdout must be a fraction between 0 and 1"),
     ({"gates": Gates(max_membership_auc=float("nan"))}, "gates.max_membership_auc: the limit"),

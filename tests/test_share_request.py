@@ -153,3 +153,13 @@ def test_a_per_class_release_too_large_for_memory_is_refused_before_training(tmp
     monkeypatch.setattr(share_checks, "available_memory", lambda: 480_000_000)  # 1,000,000 cells of 160 bytes
     with pytest.raises(DataError, match=r"^per_class: 2,000,000 records of 3 columns take about 1.0 GB"):
         share(table(), "target", tmp_path / "out", synthesizer=NeverFits(), per_class=1_000_000)
+
+
+def test_share_takes_n_as_sample_does():
+    # share --n 0 said "a positive number of rows" and n=5.0 was refused, where sample takes 5.0
+    from synthaug._share_checks import check_options
+    from synthaug.share import Gates
+
+    check_options("target", 5.0, Gates(), None)
+    with pytest.raises(DataError, match=r"^n must be a whole number of rows >= 1, got 5.5$"):
+        check_options("target", 5.5, Gates(), None)

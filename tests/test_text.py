@@ -57,8 +57,8 @@ def test_a_command_names_its_options_and_python_its_arguments(tmp_path):
     table = tmp_path / "t.csv"
     pd.DataFrame({"x": np.arange(40.0), "y": np.resize(["a", "b"], 40)}).to_csv(table, index=False)
     said = CliRunner().invoke(app, ["share", str(table), "-t", "y", "-o", str(tmp_path / "r"), "--n", "0"]).output
-    assert said.strip() == "error: --n must be a positive number of rows, got 0", said
-    with pytest.raises(DataError, match=r"^n must be a positive number of rows, got 0$"):
+    assert said.strip() == "error: --n must be a whole number of rows >= 1, got 0", said
+    with pytest.raises(DataError, match=r"^n must be a whole number of rows >= 1, got 0$"):
         share(pd.read_csv(table), "y", tmp_path / "r", n=0)
     assert not (tmp_path / "r").exists()
 

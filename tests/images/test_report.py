@@ -22,7 +22,8 @@ def evaluated(request):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SynthaugWarning)  # a weak judge after one step
         report = evaluate_images(train, test, (x_sy, y_sy), seeds=2, steps=1, batch_size=8, judge=request.param)
-    pictures = {"samples": sample_grid(x_sy, y_sy, ["a", "b", "c"], 4), "closest_pairs": closest_pairs(x_sy, train[0], 3)[0]}
+    pictures = {"samples": sample_grid(x_sy, y_sy, ["a", "b", "c"], 4),
+                "closest_pairs": closest_pairs(x_sy, train[0], 3)[0]}
     return report, pictures
 
 

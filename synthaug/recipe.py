@@ -170,6 +170,8 @@ def _check_values(recipe: dict, where: Where) -> None:
     found = value_problem(recipe)
     if found:
         key, problem = found
+        with contextlib.suppress(DataError, KeyError, OSError):  # the data's own problems are told later
+            problem = problem.replace(" rows", " images") if modality(recipe) == "image" else problem
         raise DataError(f"{where(key)}: {key}: {problem}")
 
 

@@ -458,6 +458,7 @@ def test_a_key_above_every_table_says_where_it_belongs(line, said, tmp_path):
                                      "[evaluate] takes seeds, ratios, baselines, steps, max_synthetic, n_pairs, judge"),
     ("evaluate.n_pairs=-1", "evaluate.n_pairs: must be a whole number >= 0, got -1"),
     ("evaluate.judge=test", "evaluate.judge: must be one of 'train', 'train+test', got 'test'"),
+    ("sample.per_class=0", "sample.per_class: asks for no synthetic images at all, got 0"),  # said "rows"
 ])
 def test_an_image_recipes_evaluate_keys_are_checked_before_training(override, message, tmp_path):
     digits = Path(__file__).parents[1] / "recipes" / "digits.toml"

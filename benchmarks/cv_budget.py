@@ -3,9 +3,10 @@
     OMP_NUM_THREADS=1 /usr/bin/time -f "%e s" python benchmarks/cv_budget.py iris cheap
 
 prints the 3-fold scores of scale + logistic regression after oversampling every class to the
-largest, and the seconds cross_val_score took. The total also holds starting Python and the
-imports: 3.4-4.1 s wall, 3.2-3.3 s user + sys for this file's imports plus torch alone, at
-4af449a, load average 2.8-3.0 on the shared two-core machine, three runs of
+largest, and the wall seconds cross_val_score took. The scores repeat exactly; the times are wall
+times and grow with the shared machine's load (README's table was measured at load 1-3). The total
+also holds starting Python and the imports: 3.4-4.1 s wall, 3.2-3.3 s user + sys for this file's
+imports plus torch alone, at 4af449a, load average 2.8-3.0 on the shared two-core machine, three runs of
 
     OMP_NUM_THREADS=1 /usr/bin/time -f "wall %e s user %U s sys %S s" python -c "
     import imblearn.pipeline, sklearn.datasets, sklearn.linear_model, sklearn.model_selection, sklearn.preprocessing

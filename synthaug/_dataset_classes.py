@@ -8,7 +8,7 @@ import reprlib
 import numpy as np
 import pandas as pd
 
-from ._errors import DataError
+from ._errors import DataError, warn
 from ._text import closest_name, plain, quoted
 from .sampling import allocate, per_class_counts
 
@@ -37,17 +37,32 @@ def synthetic_counts(labels: np.ndarray, classes: np.ndarray, ratio: float | Non
     if per_class is not None:  # a negative count added nothing, 2.7 added 2: refused, as model.sample refuses them
         return per_class_counts(classes, per_class)
     if balance:
+        if real.min() == real.max():  # model.sample(balance=True) refuses it; here it added nothing, silently
+            warn(f"AugmentedDataset: balance=True adds no synthetic items: every class already has {real.max()} "
+                 "items; pass per_class=N or synthetic_ratio=R for some")
         return real.max() - real
     if ratio is None and presampled is not None:  # no count asked for: all the pre-sampled rows
         unknown = presampled[~np.isin(presampled, classes)]
         if len(unknown):
             raise DataError(f"synthetic y has label {plain(unknown[0])!r}, which is not a class of y "
-                            f"(classes are {quoted(classes)})")
+                            f"(classes are {quoted(classes)}){_text_labels_hint(presampled, classes)}")
         return np.array([(presampled == c).sum() for c in classes])
     ratio = 1.0 if ratio is None else ratio
     if not 0 <= ratio < np.inf:  # NaN and inf too, which round() cannot take
         raise DataError(f"synthetic_ratio must be a finite number >= 0, got {ratio}")
     return allocate(int(round(ratio * real.sum())), real / real.sum())
+
+
+def _text_labels_hint(labels: np.ndarray, classes: np.ndarray) -> str:
+    """How to convert synthetic labels that are y's classes as text ('0' for 0, as read back from a sample
+    folder) to y's kind, or "" when they are not."""
+    kind = np.asarray(classes).dtype.kind
+    conversion = {"i": "int", "u": "int", "f": "float"}.get(kind, "str" if _label_kind(classes) == "text" else None)
+    as_text = set(map(str, np.asarray(classes).tolist()))
+    if conversion is None or not all(str(v) in as_text for v in np.unique(labels.astype(str)).tolist()):
+        return ""
+    return (f"; its labels are y's classes as {'text' if conversion != 'str' else 'numbers'}: "
+            f"pass synthetic=(X, Y.astype({conversion}))")
 
 
 def check_synthesizer_classes(synthesizer, wanted: np.ndarray) -> None:
@@ -90,6 +105,11 @@ def check_lengths(X, y, x_name: str, y_name: str) -> np.ndarray:
     if labels.ndim != 1:
         raise DataError(f"{y_name} must be one label per item (1-D); got shape {labels.shape}")
     if len(X) != len(labels):
+        from .images.arrays import looks_like_one_image
+
+        if labels.shape == (1,) and np.ndim(X) == 3 and looks_like_one_image(np.shape(X)):  # 2-D: a table
+            raise DataError(f"{x_name} looks like one image of shape {tuple(np.shape(X))}; pass a batch of images "
+                            f"({x_name.split()[-1]}[None] for one)")
         raise DataError(f"{x_name} has {len(X)} items but {y_name} has {len(labels)}")
     return labels
 

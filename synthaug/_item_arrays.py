@@ -16,9 +16,10 @@ from ._errors import DataError
 from ._text import quoted
 
 
-def check_items(X, name: str) -> None:
+def check_items(X, name: str):
     """Refuse, naming ``name``, what cannot become items: a path (the check of y then said "y must be one
-    label per item (1-D); got shape ()") and images of different sizes (numpy's "inhomogeneous shape")."""
+    label per item (1-D); got shape ()") and images of different sizes (numpy's "inhomogeneous shape").
+    Returns ``X`` as an array (a DataFrame as it is)."""
     from .images.arrays import one_array
 
     if isinstance(X, (str, bytes, os.PathLike)):
@@ -26,19 +27,28 @@ def check_items(X, name: str) -> None:
         raise DataError(f"{name}: got the path {path!r}; AugmentedDataset takes images (or a table) as an array "
                         f"with labels y: read an image folder or .npz with "
                         f"X, y = synthaug.read_images({path!r})")
-    if not isinstance(X, pd.DataFrame):
-        one_array(X, name)
+    return X if isinstance(X, pd.DataFrame) else one_array(X, name)  # a tensor that requires grad: detached
+
+
+def check_synthetic(synthetic) -> None:
+    """Refuse a path as ``synthetic`` (its text was unpacked as if it were (X, y): "check_lengths() takes 4
+    positional arguments but 26 were given")."""
+    if isinstance(synthetic, (str, bytes, os.PathLike)):
+        path = os.fsdecode(synthetic)
+        raise DataError(f"synthetic: got the path {path!r}; AugmentedDataset takes the synthetic images and labels "
+                        f"as a pair (X, y): synthetic=synthaug.read_images({path!r})")
 
 
 def image_layout(images: np.ndarray) -> np.ndarray:
     """(N, H, W, C) images, C 1 or 3, from the layouts ImageCGAN takes ((N, H, W), (N, H, W, C), (N, C, H, W);
     RGBA loses its alpha channel, as in ImageCGAN), values as given."""
-    from .images.arrays import to_nhwc
+    from .images.arrays import range_hint, to_nhwc
 
     images = to_nhwc(images, "images")
     if images.dtype != np.uint8 and images.size and not 0 <= images.min() <= images.max() <= 1:
+        low, high = float(images.min()), float(images.max())
         raise DataError(f"image values must be uint8 (0..255) or floats in 0..1 (items are scaled to 0..1 "
-                        f"from these); got {images.dtype} from {images.min():g} to {images.max():g}")
+                        f"from these); got {images.dtype} from {low:g} to {high:g} ({range_hint(low, high)})")
     return images
 
 

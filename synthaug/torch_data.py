@@ -12,7 +12,16 @@ from torch.utils.data import Dataset
 
 from ._dataset_classes import check_lengths, check_synthesizer_classes, classes_of, synthetic_counts, take_per_class
 from ._errors import DataError, FilterNotAppliedWarning, warn
-from ._item_arrays import check_items, check_missing, fitted_encoder, image_layout, match_dtype, match_images, numeric
+from ._item_arrays import (
+    check_items,
+    check_missing,
+    check_synthetic,
+    fitted_encoder,
+    image_layout,
+    match_dtype,
+    match_images,
+    numeric,
+)
 from ._random import RandomState, child_seed, draw_seed
 
 EPOCH_WARNING = ("AugmentedDataset: a second pass over the items without set_epoch: every item repeats the first "
@@ -84,12 +93,14 @@ class AugmentedDataset(Dataset):
                  random_state: RandomState = 0) -> None:
         if (synthesizer is None) == (synthetic is None):
             raise DataError("AugmentedDataset: pass exactly one of synthesizer= or synthetic=(X, y)")
-        self.synthesizer, self.synthetic = synthesizer, synthetic
+        self.synthesizer = synthesizer
         self.transform, self.return_source = _check_transform(transform), return_source
         self.fresh_each_epoch, self.random_state = fresh_each_epoch, draw_seed(random_state)  # workers share it
-        check_items(X, "X")
+        X = check_items(X, "X")
+        check_synthetic(synthetic)
         if isinstance(synthetic, (tuple, list)) and synthetic:
-            check_items(synthetic[0], "synthetic X")
+            synthetic = (check_items(synthetic[0], "synthetic X"), *synthetic[1:])
+        self.synthetic = synthetic
         labels = check_lengths(X, y, "X", "y")
         presampled = check_lengths(*synthetic, "synthetic X", "synthetic y") if synthetic is not None else None
         self.classes_ = classes_of(y, labels)

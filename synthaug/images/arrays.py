@@ -71,12 +71,45 @@ def prepare_images(images, image_size: int | None = None, channels: str = "auto"
 def one_array(images, source: str = "X") -> np.ndarray:
     """``images`` as one array, or a DataError naming ``source`` when they differ in size (numpy's own
     error, "inhomogeneous shape", named neither)."""
+    if isinstance(images, torch.Tensor):  # one that requires grad refused numpy(): "Can't call numpy() ..."
+        return images.detach().cpu().numpy()
     try:
         return np.asarray(images)
     except ValueError:
-        shapes = list(dict.fromkeys(np.shape(image) for image in images))[:2]  # the error path only
-        raise DataError(f"{source}: the images differ in size ({' and '.join(map(str, shapes))}); resize them to "
-                        "one size first (synthaug.read_images reads a folder at one size)") from None
+        shapes = list(dict.fromkeys(np.shape(image) for image in images))  # the error path only
+        if len({_spatial(shape) for shape in shapes}) == 1:  # (8, 8, 3) beside (8, 8)
+            raise DataError(f"{source}: the images differ in channels ({' and '.join(map(str, shapes[:2]))}); "
+                            "convert them to one, e.g. gray to RGB with np.stack([im] * 3, axis=-1), or write "
+                            "them to a folder and read it with synthaug.read_images, which converts gray "
+                            "images to RGB beside colour ones") from None
+        raise DataError(f"{source}: the images differ in size ({' and '.join(map(str, shapes[:2]))}); resize them "
+                        "to one size first (synthaug.read_images reads a folder at one size)") from None
+
+
+def _spatial(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """An image's (H, W) from (H, W), (H, W, C) or (C, H, W) with C 1, 3 or 4; other shapes as given."""
+    if len(shape) == 3 and shape[-1] in (1, 3, 4):
+        return shape[:2]
+    if len(shape) == 3 and shape[0] in (1, 3, 4):
+        return shape[1:]
+    return shape
+
+
+def looks_like_one_image(shape: tuple[int, ...]) -> bool:
+    """Whether ``shape`` is one image's, (H, W) or (H, W, C) / (C, H, W) with C 1, 3 or 4, not a batch's."""
+    return len(shape) == 2 or (len(shape) == 3 and _spatial(shape) != tuple(shape))
+
+
+def check_label_count(X, y, source: str = "y") -> np.ndarray:
+    """``y`` as a 1-d array with one label per image of ``X``, else a DataError naming ``source``; one label
+    beside a single image of shape (H, W) or (H, W, C) says to pass a batch (it said "one label per image (8)")."""
+    labels = np.asarray(y)
+    if labels.ndim == 1 and len(labels) == len(X):
+        return labels
+    shape = np.shape(X)
+    if labels.shape == (1,) and looks_like_one_image(shape):
+        raise DataError(f"X looks like one image of shape {tuple(shape)}; pass a batch of images (X[None] for one)")
+    raise DataError(f"{source}: expected one label per image ({len(X)}); got shape {labels.shape}")
 
 
 def to_nhwc(x: np.ndarray, source: str = "X") -> np.ndarray:
@@ -111,8 +144,16 @@ def to_uint8(x: np.ndarray, source: str = "X") -> np.ndarray:
                         f"maximum ({_scale_hint(high, uint8_said=True)})")
     if low < 0 or high > 1:
         raise DataError(f"{source}: image values must be uint8 (0..255) or floats in 0..1; got range "
-                        f"{low:g}..{high:g} (divide by the maximum, {_scale_hint(high)})")
+                        f"{low:g}..{high:g} ({range_hint(low, high)})")
     return np.round(x * 255.0).astype(np.uint8)
+
+
+def range_hint(low: float, high: float) -> str:
+    """How to bring float images from ``low``..``high`` to 0..1: -1..1 (torchvision's Normalize(0.5, 0.5))
+    was told to divide by the maximum, which leaves the negative half."""
+    if -1 <= low < 0 and high <= 1:
+        return "use (x + 1) / 2 for values in -1..1, which undoes torchvision's Normalize(0.5, 0.5)"
+    return f"divide by the maximum, {_scale_hint(high)}"
 
 
 def _scale_hint(high: float, uint8_said: bool = False) -> str:

@@ -1,0 +1,67 @@
+"""Image arrays from PyTorch users: normalised, single, mixed-channel or grad-tracking images, and .npy
+outputs (PyTorch-practitioner trial findings)."""
+
+import numpy as np
+import pytest
+import torch
+
+from synthaug import DataError
+from synthaug.images.arrays import check_label_count, prepare_images
+from synthaug.images.writer import write_images
+
+
+def test_images_in_minus_one_to_one_are_told_to_undo_normalize(images):
+    x, _ = images  # it said "divide by the maximum, e.g. x / 16 for scikit-learn digits"
+    normalised = x / 127.5 - 1.0
+    with pytest.raises(DataError) as info:
+        prepare_images(normalised)
+    assert str(info.value) == ("X: image values must be uint8 (0..255) or floats in 0..1; got range -1..0.803922 "
+                               "(use (x + 1) / 2 for values in -1..1, which undoes torchvision's Normalize(0.5, 0.5))")
+    assert prepare_images((normalised + 1) / 2).shape == x.shape
+    with pytest.raises(DataError, match=r"\(divide by the maximum, e\.g\. x / 16 for scikit-learn digits\)$"):
+        prepare_images(x / 255.0 * 16)
+
+
+def test_images_that_differ_in_channels_are_named_so(images):
+    x, _ = images  # it said "the images differ in size ((8, 8, 3) and (8, 8))"
+    mixed = [np.repeat(x[0], 3, axis=-1), x[1, ..., 0], x[2, ..., 0]]
+    with pytest.raises(DataError) as info:
+        prepare_images(mixed)
+    assert str(info.value) == ("X: the images differ in channels ((8, 8, 3) and (8, 8)); convert them to one, e.g. "
+                               "gray to RGB with np.stack([im] * 3, axis=-1), or write them to a folder and read it "
+                               "with synthaug.read_images, which converts gray images to RGB beside colour ones")
+    fixed = [np.stack([im] * 3, axis=-1) if im.ndim == 2 else im for im in mixed]  # the advice works
+    assert prepare_images(fixed, channels="rgb").shape == (3, 8, 8, 3)
+    with pytest.raises(DataError, match=r"^X: the images differ in size \(\(8, 8\) and \(16, 16\)\)"):
+        prepare_images([x[0, ..., 0], np.zeros((16, 16), np.uint8)])
+
+
+def test_a_tensor_that_requires_grad_is_detached(images):
+    x, _ = images  # "Can't call numpy() on Tensor that requires grad"
+    floats = torch.from_numpy(x / 255.0).float().permute(0, 3, 1, 2).requires_grad_()
+    np.testing.assert_array_equal(prepare_images(floats), prepare_images(x))
+
+
+def test_one_image_with_one_label_is_told_to_pass_a_batch(images):
+    x, y = images  # it said "y: expected one label per image (8); got shape (1,)"
+    for one in (x[0, ..., 0], x[0], np.repeat(x[0], 3, axis=-1)):
+        with pytest.raises(DataError) as info:
+            check_label_count(one, y[:1])
+        assert str(info.value) == (f"X looks like one image of shape {one.shape}; pass a batch of images "
+                                   "(X[None] for one)")
+    assert check_label_count(x[0][None], y[:1]).tolist() == [0]
+    with pytest.raises(DataError, match=r"^y: expected one label per image \(18\); got shape \(2,\)$"):
+        check_label_count(x, y[:2])
+
+
+@pytest.mark.parametrize("name", ["o.npy", "o.pt"])
+def test_a_one_array_file_name_is_refused_not_made_a_folder(tmp_path, images, name):
+    x, y = images  # write_sample("o.npy") wrote a folder named o.npy
+    path = tmp_path / name
+    with pytest.raises(DataError) as info:
+        write_images(path, x, y)
+    suffix = path.suffix
+    assert str(info.value) == (f"{path}: images are written to a folder or an .npz file, and a {suffix} holds one "
+                               f"array; write images and labels together to {tmp_path / 'o.npz'}, or a folder "
+                               f"(e.g. {tmp_path / 'o'})")
+    assert not path.exists()

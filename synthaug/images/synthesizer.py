@@ -19,7 +19,7 @@ from .._text import option_name
 from ..persist import GRID_FILE, known_params, save_model, user_path
 from ..privacy.dp import secret_seed
 from ..sampling import IMAGE_CHUNK, SampleSeeds, check_chunk_size, chunk_labels, resolve_class_counts
-from .arrays import check_labels, prepare_images
+from .arrays import check_label_count, check_labels, prepare_images
 from .collapse import warn_if_collapsed
 from .diffaugment import parse_policy
 from .dp_plan import plan_dp, privacy_record_for
@@ -193,9 +193,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             return read_images(X, self.image_size, self.channels)
         if y is None:
             raise DataError("y: labels are required when X is an array of images")
-        labels = np.asarray(y)
-        if labels.ndim != 1 or len(labels) != len(X):
-            raise DataError(f"y: expected one label per image ({len(X)}); got shape {labels.shape}")
+        labels = check_label_count(X, y)
         return prepare_images(X, self.image_size, self.channels, source="X"), check_labels(labels, "y")
 
     def _device(self) -> torch.device:

@@ -7,6 +7,7 @@ import torch
 
 from synthaug import DataError
 from synthaug.images.arrays import check_label_count, prepare_images
+from synthaug.images.synthesizer import ImageCGAN
 from synthaug.images.writer import write_images
 
 
@@ -50,6 +51,8 @@ def test_one_image_with_one_label_is_told_to_pass_a_batch(images):
         assert str(info.value) == (f"X looks like one image of shape {one.shape}; pass a batch of images "
                                    "(X[None] for one)")
     assert check_label_count(x[0][None], y[:1]).tolist() == [0]
+    with pytest.raises(DataError, match=r"^X looks like one image of shape \(8, 8, 1\)"):  # as fit reads it
+        ImageCGAN(steps=1).fit(x[0], y[:1])
     with pytest.raises(DataError, match=r"^y: expected one label per image \(18\); got shape \(2,\)$"):
         check_label_count(x, y[:2])
 

@@ -46,10 +46,14 @@ IMAGE_MANIFEST_HEADER = ["file", "label", "synthetic"]  # the first row of a man
 """The file that marks a folder of sampled images (one line per image: file, label, synthetic)."""
 
 
+ARRAY_SUFFIXES = (".npy", ".pt", ".pth")  # files that hold one array (or tensor)
+
+
 def check_image_output(path: str | Path) -> Path:
     """``path`` if sampled images may go there: an ``.npz`` file, or a folder that is new, empty or an
     earlier sample (it holds IMAGE_MANIFEST, so a folder of the user's files is never replaced); never
-    a table's or an image file's path (a folder named ``out.csv`` or ``out.png`` is not what was meant). Else a
+    a table's, an image file's or a one-array file's path (a folder named ``out.csv``, ``out.png`` or
+    ``out.npy`` is not what was meant). Else a
     DataError naming it."""
     path = Path(path)
     if table_suffix(path) in TABLE_SUFFIXES:
@@ -58,6 +62,10 @@ def check_image_output(path: str | Path) -> Path:
     if path.suffix.lower() in IMAGE_SUFFIXES:  # a folder named foo.png was made, without a word
         raise DataError(f"{path}: images are written to a folder or an .npz file, and {path.suffix} names one "
                         f"image; choose a folder name (e.g. {path.with_suffix('')}) or {path.with_suffix('.npz')}")
+    if path.suffix.lower() in ARRAY_SUFFIXES:  # o.npy was made a folder
+        raise DataError(f"{path}: images are written to a folder or an .npz file, and a {path.suffix} holds one "
+                        f"array; write images and labels together to {path.with_suffix('.npz')}, or a folder "
+                        f"(e.g. {path.with_suffix('')})")
     if path.suffix.lower() != ".npz":
         check_output_folder(path, is_sample_folder,
                             f"exists and is not a synthaug sample folder (no {IMAGE_MANIFEST} of synthaug's); it "

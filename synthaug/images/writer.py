@@ -21,19 +21,6 @@ def safe_name(label) -> str:
     return name or "_"
 
 
-ARRAY_SUFFIXES = (".npy", ".pt", ".pth")
-"""Suffixes of files that hold one array (or tensor): a folder was made under such a name."""
-
-
-def check_output(path: Path) -> Path:
-    """:func:`check_image_output`, and no folder named like a one-array file (``o.npy`` was made a folder)."""
-    if path.suffix.lower() in ARRAY_SUFFIXES:
-        raise DataError(f"{path}: images are written to a folder or an .npz file, and a {path.suffix} holds one "
-                        f"array; write images and labels together to {path.with_suffix('.npz')}, or a folder "
-                        f"(e.g. {path.with_suffix('')})")
-    return check_image_output(path)
-
-
 class ImageWriter:
     """Write labeled images to ``OUT/<class>/*.png`` + ``manifest.csv``, or one ``.npz``.
 
@@ -50,10 +37,10 @@ class ImageWriter:
         self._folders = ClassFolders()
 
     def __enter__(self) -> ImageWriter:
-        check_output(self.path)  # synthaug sample checks it before loading the model too
+        check_image_output(self.path)  # synthaug sample checks it before loading the model too
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(self.path) if self.is_npz
-                                              else atomic_directory(self.path, recheck=check_output))
+                                              else atomic_directory(self.path, recheck=check_image_output))
         if not self.is_npz:
             manifest = open(self._tmp / IMAGE_MANIFEST, "w", newline="", encoding="utf-8")  # read back as UTF-8
             self._manifest_file = self._stack.enter_context(manifest)

@@ -242,6 +242,9 @@ def test_sample_replaces_an_earlier_sample_folder_but_an_npz_file_only_with_over
     for _ in range(2):  # a folder with synthaug's manifest is an earlier sample: replaced, as before
         result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "out"), "--n", "3", "-q"])
         assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "o.npy"), "--n", "3", "-q"])
+    assert result.exit_code == 2 and "o.npy: images are written to a folder or an .npz file, and a .npy holds " \
+        "one array" in " ".join(result.output.split()) and not (tmp_path / "o.npy").exists(), result.output
     np.savez(tmp_path / "train.npz", x=x, y=codes)  # a file carries no such mark: refused
     before = (tmp_path / "train.npz").read_bytes()
     result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "train.npz"), "--n", "3", "-q"])
@@ -318,3 +321,4 @@ def test_a_grid_dir_inside_the_model_folder_is_refused_before_training(image_fol
                                      "--set", f"grid_dir={tmp_path / grid_dir}", "-q"])
         assert result.exit_code == 2 and "grid_dir:" in result.output and "is inside the model folder" in result.output
         assert not (tmp_path / "m").exists()
+

@@ -120,11 +120,13 @@ def share_command(
 
 def released_counts(card: dict) -> str:
     """``600 records (class 0: 100, 1: 500; as --per-class asked)``: the records released, per class (the
-    first 5), and how their counts were chosen (card.json's ``data.class_request`` says it in full)."""
+    first 5; not a class none were asked of, as --balance asks none of the largest: "class 0: 0"), and how
+    their counts were chosen (card.json's ``data.class_request`` says it in full)."""
     from ._text import option_name
 
     data = card["data"]
-    counts = list(data["released_per_class"].items())
+    asked_of = data.get("requested_per_class", {})
+    counts = [(label, k) for label, k in data["released_per_class"].items() if k or asked_of.get(label, 1)]
     shown = ", ".join(f"{label}: {k}" for label, k in counts[:5]) + (f", … ({len(counts) - 5} more)"
                                                                        if len(counts) > 5 else "")
     asked = data.get("class_request") or {"option": "n", "default": True}

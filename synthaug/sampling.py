@@ -10,7 +10,7 @@ import numpy as np
 from ._checks import is_whole_number, is_whole_text
 from ._errors import DataError
 from ._random import child_seed, draw_seed
-from ._text import closest_name, option_name, plain, quoted
+from ._text import closest_name, in_python, option_name, plain, quoted
 
 ROW_CHUNK = 50_000
 """Rows a table model generates (and a writer writes) at a time by default."""
@@ -55,7 +55,8 @@ def resolve_class_counts(
     if per_class is not None:
         wanted = per_class_counts(classes, per_class, unit=unit, table=table)
         if wanted.sum() == 0:  # wrote a header-only file, where n=0 is refused
-            raise DataError(f"{_name('per_class')} must ask for at least 1 {unit[:-1]} in all, got {per_class!r}")
+            raise DataError(f"{_name('per_class')} must ask for at least 1 {unit[:-1]} in all, got "
+                            f"{_as_given(per_class)}")
         return wanted
     if balance:
         if counts.min() == counts.max():
@@ -78,6 +79,13 @@ def resolve_class_counts(
     if n > MAX_SAMPLE_ROWS:
         raise DataError(f"{_name('n')}: at most {MAX_SAMPLE_ROWS} {unit} can be generated, got {n!r}")
     return allocate(int(n), counts / counts.sum())
+
+
+def _as_given(per_class) -> str:
+    """A per_class request as the user wrote it: a dict in Python, ``yes=0,no=0`` on the command line."""
+    if in_python() or not isinstance(per_class, Mapping):
+        return repr(per_class)
+    return ",".join(f"{label}={count}" for label, count in per_class.items())
 
 
 def allocate(total: int, weights: np.ndarray) -> np.ndarray:

@@ -112,7 +112,7 @@ def test_same_seed_same_file(model, tmp_path):
         (["sample", "{model}", "-o", "{out}.csv", "--n", "5", "--balance"], "exactly one"),
         # every count 0 wrote a header-only file, where --n 0 is refused
         (["sample", "{model}", "-o", "{out}.csv", "--per-class", "yes=0,no=0"],
-         "--per-class must ask for at least 1 row in all, got {'yes': 0, 'no': 0}"),
+         "--per-class must ask for at least 1 row in all, got yes=0,no=0"),
         (["sample", "{model}", "-o", "{out}.csv", "--per-class", "0"], "must ask for at least 1 row in all, got 0"),
         (["sample", "{model}", "-o", "{out}.csv", "--n", "0"], "--n must be a whole number of rows >= 1, got 0"),
         (["sample", "{model}", "-o", "{out}.csv", "--ratio", "0.001"], "training rows is 0 rows; ask for more"),

@@ -195,3 +195,12 @@ def test_a_tilde_in_save_load_and_write_sample_paths_is_the_home_folder(table_mo
         assert model.write_sample(f"~/{out}", n=4) == 4 and (home / out).is_file()
     assert list(work.iterdir()) == []  # no folder named "~"
     assert synthaug.persist.user_path("~nosuchuser_synthaug/m").as_posix() == "~nosuchuser_synthaug/m"
+    # read_images (so ImageCGAN().fit("~/folder")) and a public schema file read "~/..." as not found
+    x, y = synthaug.read_images("~/images.npz")
+    assert len(x) == len(y) == 4
+    from synthaug.tabular.public_schema import read_public_schema
+
+    (home / "schema.json").write_text("{}")
+    with pytest.raises(synthaug.DataError) as caught:
+        read_public_schema("~/schema.json")
+    assert "not found" not in str(caught.value)

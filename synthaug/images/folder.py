@@ -45,9 +45,9 @@ def read_images(path: str | Path, image_size: int | None = None,
     ``image_size=None`` keeps the most common size (clipped to 8..64); ``channels`` is "gray",
     "rgb", or "auto" (RGB when any image has colour). A folder's labels are its subfolders' names,
     or, for the files a ``manifest.csv`` (file, label) lists, as sampled: ``synthaug sample``'s
-    folder names are only safe versions of the labels.
+    folder names are only safe versions of the labels. A ``~`` in ``path`` is the home folder.
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     check_channels(channels)
     if image_size is not None:
         check_image_size(image_size)
@@ -64,7 +64,7 @@ def read_images(path: str | Path, image_size: int | None = None,
 
 def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """Raw ``x`` and ``y`` arrays of an ``.npz`` (no pickled objects are loaded)."""
-    path = Path(path)
+    path = Path(path).expanduser()
     if not path.is_file():
         raise DataError(f"{path}: file not found")
     with open(path, "rb") as handle:

@@ -100,8 +100,9 @@ class PublicSchema:
 
 # ---------------------------------------------------------------- reading and checking the file
 def read_public_schema(path: str | Path) -> dict:
-    """The JSON document at ``path``, checked by :func:`parse_public_schema`; DataError names the file."""
-    path = Path(path)
+    """The JSON document at ``path`` (``~`` the home folder), checked by :func:`parse_public_schema`; DataError
+    names the file."""
+    path = Path(path).expanduser()
     if not path.is_file():
         raise DataError(f"{path}: schema file not found")
     try:

@@ -45,7 +45,8 @@ def _label_margin(labels: list, row: int, pad: int, channels: int) -> np.ndarray
     except TypeError:  # Pillow < 10.1: one bitmap size
         font = ImageFont.load_default()
     texts = [_drawable(str(label)[:LABEL_CHARACTERS], font) for label in labels]
-    boxes = [ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), text, font=font) for text in texts]
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
+    boxes = [measure.textbbox((0, 0), text, font=font) for text in texts]
     width = int(max(box[2] for box in boxes)) + 8
     margin = Image.new("L", (width, pad + row * len(labels)), 255)
     draw = ImageDraw.Draw(margin)

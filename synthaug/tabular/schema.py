@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _text
+from .._csv_read import DECIMAL_COMMA
 from .._errors import DataError, warn
 from .._text import closest_name, option_name
 from .date_text import is_date_text
@@ -33,8 +34,6 @@ GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:
 FORMATTED_NUMBER = (rf"\s*[-+(]?\s*{CURRENCY}?\s*[-+]?(?:{GROUPED}|\d+(?:[.,]\d+)?|[.,]\d+)\s*"
                     rf"(?:%|{CURRENCY})?\s*\)?\s*")
 FORMATTED = "numbers written with currency symbols, thousands separators or percent signs"
-# 46,0, 3674,25 or 1.234,50 (not 1,234: a thousands separator?)
-DECIMAL_COMMA = r"\s*[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),(?!\d{3}\s*$)\d+\s*"
 DECIMAL_COMMAS = "numbers written with a decimal comma (46,5 for 46.5)"
 CONVERT = "to model them as numbers, convert them to plain numbers (3068.22 for $3,068.22, 12 for 12%)"
 UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
@@ -176,7 +175,7 @@ def number_format(col: pd.Series) -> tuple[str, str]:
     decimal=','), else :data:`FORMATTED`."""
     values = col.dropna().astype(str)
     values = values[pd.to_numeric(values, errors="coerce").isna()]
-    if len(values) and values.str.fullmatch(DECIMAL_COMMA).all():
+    if len(values) and values.str.fullmatch(DECIMAL_COMMA.pattern).all():
         return DECIMAL_COMMAS, read_decimal(bool(values.str.contains(".", regex=False).any()))
     return FORMATTED, CONVERT
 

@@ -64,12 +64,17 @@ def _drawable(text: str, font) -> str:
         return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def flat_grey(picture: np.ndarray) -> np.ndarray:
+    """An (H, W, 1) grey picture as (H, W), the shape PIL and matplotlib take; others unchanged."""
+    return picture[..., 0] if picture.ndim == 3 and picture.shape[-1] == 1 else picture
+
+
 def png_bytes(picture: np.ndarray) -> bytes:
-    """PNG encoding of an (H, W, 1) or (H, W, 3) uint8 picture."""
+    """PNG encoding of an (H, W), (H, W, 1) or (H, W, 3) uint8 picture."""
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.fromarray(picture[..., 0] if picture.shape[-1] == 1 else picture).save(buffer, format="PNG")
+    Image.fromarray(flat_grey(picture)).save(buffer, format="PNG")
     return buffer.getvalue()
 
 

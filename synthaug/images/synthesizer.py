@@ -24,7 +24,7 @@ from .collapse import warn_if_collapsed
 from .diffaugment import parse_policy
 from .dp_plan import plan_dp, privacy_record_for
 from .folder import read_images
-from .grid import image_grid, remove_step_grids, save_png, step_grid_path
+from .grid import flat_grey, image_grid, remove_step_grids, save_png, step_grid_path
 from .label_filter import FILTER_ROUNDS, filter_by_label, head_classifier
 from .metrics import diversity_ratio
 from .model_file import meta_and_tensors, restore_fitted
@@ -298,12 +298,13 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         return images
 
     def sample_grid(self, columns: int | None = None, random_state: RandomState = 0) -> np.ndarray:
-        """One row of ``columns`` samples per class, as one (H, W, C) uint8 picture."""
+        """One row of ``columns`` samples per class, labelled, as one uint8 picture: (H, W) for grey images,
+        (H, W, 3) for RGB, the shapes ``PIL.Image.fromarray`` and matplotlib's ``imshow`` take."""
         check_is_fitted(self, "generator_")
         k = int(columns or self.grid_columns)
         codes = np.repeat(np.arange(len(self.classes_)), k)
         images = self.generate(codes, torch.Generator().manual_seed(draw_seed(random_state)))
-        return image_grid(images.reshape(len(self.classes_), k, *images.shape[1:]), self.classes_)
+        return flat_grey(image_grid(images.reshape(len(self.classes_), k, *images.shape[1:]), self.classes_))
 
     # ---------------------------------------------------------------- files
     def save(self, path: str | Path) -> Path:

@@ -345,3 +345,12 @@ def test_an_image_model_counts_its_requests_in_images(fitted, request_, message)
     """An image model's refusals said 'rows' ("every class already has 12 training rows")."""
     with pytest.raises(DataError, match=message):
         fitted[0].sample(**request_)
+
+
+def test_sample_grid_of_grey_images_is_what_pil_takes(fitted):
+    from PIL import Image
+
+    model, _ = fitted
+    grid = model.sample_grid(columns=2)
+    assert grid.ndim == 2 and grid.dtype == np.uint8  # was (H, W, 1), which fromarray refuses
+    assert Image.fromarray(grid).mode == "L"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import csv
 import importlib.util
 import os
 import re
@@ -41,14 +42,16 @@ def constructor_defaults(module: str, class_name: str) -> dict:
 
 
 def column_names(texts: str | list[str] | None) -> list[str]:
-    """An option's values (one text, or one per time it was given) as column names:
-    ``["a, b,,c", "d"]`` -> ``["a", "b", "c", "d"]``; None or empty -> ``[]``."""
+    """An option's values (one text, or one per time it was given) as column names, split at commas
+    as a CSV line is, so a name with a comma is quoted: ``['a, b,,c', '"x, y",d']`` ->
+    ``["a", "b", "c", "x, y", "d"]``; None or empty -> ``[]``."""
     texts = [texts] if isinstance(texts, str) else texts or []
-    return [part.strip() for text in texts for part in text.split(",") if part.strip()]
+    rows = csv.reader(texts, skipinitialspace=True)
+    return [part.strip() for row in rows for part in row if part.strip()]
 
 
 def _columns(what: str) -> typer.models.OptionInfo:
-    return typer.Option(help=f"{what}, comma-separated; may be repeated.")
+    return typer.Option(help=f"{what}, comma-separated (quote a name with a comma: '\"a, b\",c'); may be repeated.")
 
 
 # a list, so that a second --categorical adds columns (a plain text option kept only the last one given)

@@ -27,6 +27,18 @@ def closest_name(name: str, choices: Iterable) -> str:
     return f" (did you mean {plain(by_text[match[0]])!r}?)" if match else ""
 
 
+def listed_column_hint(name: str, columns: Iterable) -> str:
+    """What follows ``--drop: no column 'x'``: on the command line, where a column list is split at
+    commas, how to quote the column whose name holds a comma and ``name`` as one part of it; else
+    :func:`closest_name`."""
+    columns = [str(c) for c in columns]
+    if _SURFACE.get() == CLI:
+        for column in columns:
+            if "," in column and str(name) in (part.strip() for part in column.split(",")):
+                return f" (a name with a comma is quoted: '\"{column}\"')"
+    return closest_name(name, columns)
+
+
 def column_hint(name: str, columns: Iterable, limit: int = 10) -> str:
     """What follows ``column 'x' not found``: the closest of ``columns`` (:func:`closest_name`), else the
     first ``limit`` of them, each cut to 30 characters: ``; the columns are 'age', 'income', … and 12 more``

@@ -636,6 +636,20 @@ def test_a_repeated_column_option_adds_columns_rather_than_replacing_them(table,
     assert "city" not in kinds and "member" not in kinds
 
 
+def test_a_column_name_with_a_comma_is_quoted_in_a_column_option(mixed_table, tmp_path):
+    # a column list is split at commas: "city, town" could not be named at all
+    table = tmp_path / "commas.csv"
+    mixed_table.rename(columns={"city": "city, town"}).to_csv(table, index=False)
+    out = tmp_path / "m"
+    result = run("fit", table, "--target", "label", "-o", out, "-q", *FAST, "--drop", "city, town")
+    assert result.exit_code == 2 and "--drop: no column 'city' (a name with a comma is quoted: '\"city, town\"')" \
+        in " ".join(result.output.split()), result.output
+    result = run("fit", table, "--target", "label", "-o", out, "-q", *FAST, "--drop", '"city, town",member')
+    assert result.exit_code == 0, result.output
+    kinds = {c["spec"]["name"] for c in json.loads((out / "model.json").read_text())["encoder"]["columns"]}
+    assert "city, town" not in kinds and "member" not in kinds and "age" in kinds
+
+
 def test_an_identifier_as_target_is_one_line_exit_2(tmp_path):
     """It printed ~700 class names on one line, then a scikit-learn traceback from the label filter."""
     rng = np.random.default_rng(0)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .._checks import is_whole
 from .._errors import DataError
-from .._text import closest_name, option_name
+from .._text import listed_column_hint, option_name
 from .baselines import BASELINES
 from .metrics import METRICS
 
@@ -25,7 +25,8 @@ def drop_columns(drop, target, *frames):
         if name == target:
             raise DataError(f"{option_name('drop')}: {name!r} is the target column")
         if name not in columns:
-            raise DataError(f"{option_name('drop')}: no column {name!r} in any table{closest_name(str(name), columns)}")
+            hint = listed_column_hint(str(name), columns)
+            raise DataError(f"{option_name('drop')}: no column {name!r} in any table{hint}")
     return tuple(
         f.drop(columns=[c for c in f.columns if c in set(drop)]) if isinstance(f, pd.DataFrame) else f for f in frames
     )

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
-from .._text import closest_name, column_hint, columns_option, option_name, quoted, stray_example
+from .._text import column_hint, columns_option, listed_column_hint, option_name, quoted, stray_example
 from ..tabular.datetimes import day_first, is_date_column
 from ..tabular.schema import check_option_conflicts, check_text_numbers, is_identifier_like
 
@@ -162,7 +162,7 @@ def forced_kinds(
                 raise DataError(f"{option_name(option)}: {name!r} is the target column, always class labels")
             if name not in train.columns:
                 raise DataError(f"{option_name(option)}: no column {name!r} in train"
-                                f"{closest_name(str(name), map(str, train.columns))}")
+                                f"{listed_column_hint(str(name), train.columns)}")
     kinds = dict.fromkeys(categorical, "categorical")
     for name in continuous:
         if pd.api.types.is_datetime64_any_dtype(train[name].dtype):

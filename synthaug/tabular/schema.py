@@ -15,7 +15,7 @@ import pandas as pd
 from .. import _text
 from .._csv_read import DECIMAL_COMMA
 from .._errors import DataError, warn
-from .._text import closest_name, option_name
+from .._text import listed_column_hint, option_name
 from .date_text import is_date_text
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
@@ -78,7 +78,7 @@ def check_columns_exist(frame: pd.DataFrame, names: Iterable[str], option: str) 
     option = option_name(option) if option in COLUMN_OPTIONS else option
     for name in names:
         if name not in frame.columns:
-            raise DataError(f"{option}: no column {name!r}{closest_name(name, frame.columns)}")
+            raise DataError(f"{option}: no column {name!r}{listed_column_hint(name, frame.columns)}")
 
 
 COLUMN_OPTIONS = ("categorical", "continuous", "drop", "keep")

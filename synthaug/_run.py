@@ -19,6 +19,7 @@ from ._provenance import check_unchanged, sha256_of
 from ._random import check_seed
 from ._recipe_toml import to_toml
 from ._recipe_values import SKLEARN_TABLES
+from ._share_lines import refusal_lines, released_counts, summary_lines
 from ._text import RECIPE, column_hint, options_named_for, plain
 from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
@@ -325,16 +326,13 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
         elif not quiet:
             console.print(f"gate {gate.describe()}")
 
-    from ._cli_share import refusal_lines, released_counts
-
     # here, where options are named as recipe keys: "class 0: 100, 1: 500; as share.per_class asked"
     released = released_counts(outcome.card) if outcome.released else ""
     refusal = [] if outcome.released else refusal_lines(outcome)
 
     def summary(output: Path) -> None:
-        from ._cli_share import _summary  # the lines `synthaug share` prints after the gates
-
-        _summary(outcome, options.get("filter_close"))
+        for line in summary_lines(outcome, options.get("filter_close")):  # as `synthaug share` prints them
+            console.print(line, soft_wrap=True)
         if outcome.released:
             console.print(f"released {released} to {output}/release/ "
                           f"(synthetic.csv, report.html, report.json, card.json); gates.json and recipe.toml in "

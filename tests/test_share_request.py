@@ -50,7 +50,7 @@ def test_balance_and_ratio_follow_samples_counts_and_the_card_names_them(tmp_pat
     assert data["requested_per_class"] == {"no": 0, "yes": train_counts["no"] - train_counts["yes"]}
     assert data["class_request"]["option"] == "balance" and "the largest class gets none" in \
         data["class_request"]["chosen"]
-    from synthaug._cli_share import released_counts  # it printed "class no: 0, yes: N" for the class asked none of
+    from synthaug._share_lines import released_counts  # it printed "class no: 0, yes: N" for the class asked none of
 
     shown = data["released_per_class"]["yes"]
     assert released_counts(balanced.card) == (f"{shown} records (class yes: {shown}; balance: every class topped "

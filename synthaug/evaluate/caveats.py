@@ -41,6 +41,10 @@ more than this (plus three standard errors of the difference) makes every privac
 (on adult, 5% more missing values in one of 14 columns of the reference raised both membership AUCs by
 0.024, half their tolerance; 10% made them inconclusive; 30% read as a leak)."""
 
+MIN_REFERENCE_ROWS = 20
+"""Distinct privacy-reference rows below which the 5th percentile that near_copies and low_nndr compare
+with rests on fewer than one row (it is then an interpolation between the smallest two), so a note says so."""
+
 FAR_BELOW = 0.3
 """A DCR share or membership AUC of the synthetic records whose whole 95% interval lies below this
 gets a note: the records sit much closer to the reference rows than to the training rows."""
@@ -177,6 +181,25 @@ def synthetic_overlap_notes(train_c, test_c, holdout_c, synth_c) -> tuple[list[s
                      f"training row): {'; '.join(effects)}; was the synthetic table made from the {name} rows? "
                      "make it from the training rows only")
     return notes, fair
+
+
+def real_rows_notes(n_train_rows: int, n_train: int, n_ref_rows: int, n_ref: int,
+                    reference: str = "reference") -> list[str]:
+    """Notes on repeated rows in the training rows or the privacy reference (``*_rows`` as given, the
+    others distinct), which the privacy measures count once, and on a reference of fewer than
+    :data:`MIN_REFERENCE_ROWS` distinct rows."""
+    notes = []
+    for name, given, distinct in (("training", n_train_rows, n_train), (f"{reference} (privacy reference)",
+                                                                        n_ref_rows, n_ref)):
+        if given > distinct:
+            notes.append(f"{given - distinct} of {given} {name} rows repeat another of them ({distinct} distinct "
+                         "rows): the privacy measures count each distinct row once, so repeats neither hide a leak "
+                         "nor fake one")
+    if n_ref < MIN_REFERENCE_ROWS:
+        notes.append(f"the privacy reference ({reference} rows) has only {n_ref} distinct rows: near_copies and "
+                     f"low_nndr compare the records with its 5th percentile, which takes {MIN_REFERENCE_ROWS} rows "
+                     "or more to mean anything, so read them as rough; give a larger holdout")
+    return notes
 
 
 def far_below_notes(leakage: LeakageResult, reference: str) -> list[str]:

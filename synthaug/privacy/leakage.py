@@ -5,6 +5,14 @@ the same population that the generator never saw (the holdout). A risk is report
 statistic with a 95% interval, the value expected when nothing leaks (``null``), and a verdict:
 "leaks" when the whole interval lies more than a tolerance above the null.
 
+Both real sets are taken as sets of *distinct* rows (positions): a row given more than once (a
+repeated patient row) counts once, as a member, a non-member, a cluster of the DCR share and a
+neighbour. Counted by rows, repeats moved the DCR share's null (a fresh record's nearest real row is
+a training row with a chance set by the count of distinct positions, not of rows: fresh records read
+0.33 against training rows given twice, and 0.66 "leaks" against a holdout given twice) and made the
+second-nearest training row of a copy the same row again (NNDR 1). Tables without repeats measure
+exactly as before. :func:`~synthaug.evaluate.caveats.real_rows_notes` says how many rows repeat.
+
 Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorised; each risk's
 statistic, interval and verdict in :mod:`synthaug.evaluate.leakage_measures`):
 
@@ -19,8 +27,10 @@ statistic, interval and verdict in :mod:`synthaug.evaluate.leakage_measures`):
   Wilson interval of the raw share over the records (which rules for a handful of records).
 * ``exact_copies`` / ``near_copies`` / ``low_nndr``: excess of the share of records that are
   exact copies of a training row / closer to it than 95% of reference rows are / have a
-  nearest-to-second-nearest distance ratio below the reference rows' 5th percentile, over the
-  same share among reference rows. Interval: Newcombe's hybrid score interval.
+  nearest-to-second-nearest (distinct) training row distance ratio (0 on a training row) below the
+  reference rows' 5th percentile, over the same share among reference rows. Interval: Newcombe's
+  hybrid score interval. Fewer than 20 distinct reference rows leave no 5th percentile worth the
+  name: a note says so.
 * ``mia_distance``: AUC of a membership attack scoring a real row by minus its distance to
   the nearest record. ``mia_density``: AUC of a density-ratio attack in the spirit of DOMIAS
   (van Breugel et al., 2023): log of the k-NN radius among reference rows minus log of the
@@ -51,7 +61,7 @@ from .._errors import DataError, warned
 from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from ..evaluate import distances as _dist
 from ..evaluate.canonical import canonical
-from ..evaluate.caveats import missing_gap_notes, not_measurable
+from ..evaluate.caveats import missing_gap_notes, not_measurable, real_rows_notes
 from ..evaluate.fit_reads import as_fit_reads
 from ..evaluate.leakage_measures import attribute_inference, copy_measures, dcr_share, membership_measures
 from ..evaluate.results import Histogram, LeakageResult
@@ -74,8 +84,8 @@ class RealReference:
     """Everything about the real rows that does not depend on the released records."""
 
     space: _dist.DistanceSpace
-    train_emb: np.ndarray  # (n_train, d)
-    ref_emb: np.ndarray  # (n_ref, d)
+    train_emb: np.ndarray  # (n_train, d) distinct training rows (a repeated row once)
+    ref_emb: np.ndarray  # (n_ref, d) distinct reference rows
     ref_dcr: np.ndarray  # (n_ref,) distance of each reference row to the training rows
     ref_nndr: np.ndarray  # (n_ref,)
     member_radius: np.ndarray  # (n_train,) cross-fitted k-NN radius among reference rows
@@ -85,6 +95,9 @@ class RealReference:
     train_values: dict[str, np.ndarray]  # sensitive column -> true values
     ref_values: dict[str, np.ndarray]
     seed: int
+    n_train_rows: int = 0  # training / reference rows as given, repeats included
+    n_ref_rows: int = 0
+    notes: tuple[str, ...] = ()  # on repeated rows and a reference too small for its 5th percentile
 
 
 def prepare_reference(
@@ -95,10 +108,13 @@ def prepare_reference(
     extra: Sequence[pd.DataFrame] = (),
     sensitive: Sequence[str] | None = None,
     random_state: RandomState = None,
+    reference_name: str = "reference",
 ) -> RealReference:
     """Embed the canonical real tables and compute the reference-side statistics once.
 
-    ``extra`` (canonical released tables) only contributes category vocabularies.
+    ``extra`` (canonical released tables) only contributes category vocabularies. A row repeated in
+    ``train`` (or ``reference``) is one position, and counts once (see the module docstring); the
+    result's ``notes`` say how many rows repeat (not warned here: the caller warns them).
     """
     if len(reference) < 2:
         raise DataError("the privacy reference (holdout) needs at least 2 rows")
@@ -107,6 +123,8 @@ def prepare_reference(
     columns = list(schema.categorical) + [schema.target]
     space = _dist.fit_space([train, reference], schema.numeric, columns, extra=extra)
     train_emb, ref_emb = _dist.embed(train, space), _dist.embed(reference, space)
+    keep_t, keep_r = _distinct(train_emb), _distinct(ref_emb)
+    train_emb, ref_emb = train_emb[keep_t], ref_emb[keep_r]
     ref_d = _dist.nearest(ref_emb, train_emb, k=2).dist
     member_radius, nonmember_radius = _reference_radii(train_emb, ref_emb, rng)
     sensitive = tuple(sensitive) if sensitive is not None else (schema.target,)
@@ -123,9 +141,12 @@ def prepare_reference(
         nonmember_radius=nonmember_radius,
         sensitive=sensitive,
         sensitive_masks=[_dist.column_mask(space, c) for c in sensitive],
-        train_values={c: train[c].to_numpy() for c in sensitive},
-        ref_values={c: reference[c].to_numpy() for c in sensitive},
+        train_values={c: train[c].to_numpy()[keep_t] for c in sensitive},
+        ref_values={c: reference[c].to_numpy()[keep_r] for c in sensitive},
         seed=seed,
+        n_train_rows=len(train),
+        n_ref_rows=len(reference),
+        notes=tuple(real_rows_notes(len(train), len(keep_t), len(reference), len(keep_r), reference_name)),
     )
 
 
@@ -169,8 +190,8 @@ def measure_leakage(
     return LeakageResult(
         source=source,
         n_records=len(records),
-        n_train=len(real.train_emb),
-        n_reference=len(real.ref_emb),
+        n_train=real.n_train_rows or len(real.train_emb),
+        n_reference=real.n_ref_rows or len(real.ref_emb),
         measures=measures,
         dcr_percentiles={"records": _percentiles(dcr), "reference": _percentiles(real.ref_dcr)},
         nndr_percentiles={"records": _percentiles(nndr), "reference": _percentiles(real.ref_nndr)},
@@ -214,7 +235,9 @@ def assess_leakage(
         extra=[records_c],
         sensitive=sensitive,
         random_state=random_state,
+        reference_name="holdout",
     )
+    warned(real.notes)
     result = measure_leakage(real, records_c, source, n_boot=n_boot)
     if not comparable:
         not_measurable(result)
@@ -245,12 +268,17 @@ def _reference_radii(train_emb, ref_emb, rng) -> tuple[np.ndarray, np.ndarray]:
     return member, nonmember
 
 
+def _distinct(emb: np.ndarray) -> np.ndarray:
+    """Positions of the first occurrence of each distinct row of ``emb`` (n, d), in order."""
+    return np.flatnonzero(~pd.DataFrame(emb).duplicated().to_numpy())
+
+
 def _nndr(d: np.ndarray) -> np.ndarray:
-    """Nearest / second-nearest distance; 1 when both are 0, NaN with a single neighbour."""
+    """Nearest / second-nearest distance; 0 on a row (nearest distance 0), NaN with a single neighbour."""
     if d.shape[1] < 2:
         return np.full(len(d), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(d[:, 1] > 0, d[:, 0] / d[:, 1], 1.0)
+        return np.where(d[:, 0] > 0, d[:, 0] / d[:, 1], 0.0)
 
 
 def _percentiles(values: np.ndarray) -> dict[str, float]:

@@ -103,3 +103,14 @@ def test_a_reference_missing_values_unlike_train_makes_privacy_inconclusive(tabl
     assert "of test rows)" in said[0]
     for leakage in result.privacy:  # the reference is every source's: the baseline's verdicts too
         assert leakage.verdict == "inconclusive" and {m.verdict for m in leakage.measures} == {"inconclusive"}
+
+
+def test_real_rows_notes_by_hand():
+    from synthaug.evaluate.caveats import real_rows_notes
+
+    assert real_rows_notes(300, 300, 150, 150, "holdout") == []
+    train, small = real_rows_notes(600, 300, 19, 19, "holdout")
+    assert train.startswith("300 of 600 training rows repeat another of them (300 distinct rows)")
+    assert "(holdout rows) has only 19 distinct rows" in small
+    (ref,) = real_rows_notes(300, 300, 40, 20, "test")
+    assert ref.startswith("20 of 40 test (privacy reference) rows repeat")

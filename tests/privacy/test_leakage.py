@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer
 
+from synthaug import SynthaugWarning
 from synthaug.evaluate.baselines import smote_records
 from synthaug.evaluate.canonical import canonical
 from synthaug.evaluate.leakage_measures import balanced_share
@@ -99,7 +100,8 @@ def test_smote_on_breast_cancer_sits_close_to_training_rows():
 def test_ties_count_half():
     train = pd.DataFrame({"c": ["u", "v", "u", "v"], "label": ["a", "a", "b", "b"]})
     holdout = train.copy()
-    result = assess_leakage(train, holdout, train.iloc[:2], "label", random_state=0)
+    with pytest.warns(SynthaugWarning, match="only 4 distinct rows"):
+        result = assess_leakage(train, holdout, train.iloc[:2], "label", random_state=0)
     assert _measure(result, "dcr_share").value == 0.5
     assert _measure(result, "exact_copies").value == 0.0  # the reference rows are copies too
 
@@ -111,8 +113,73 @@ def test_balanced_share_by_hand():
 
 
 def test_nndr_by_hand():
-    d = np.array([[0.0, 0.0], [0.0, 2.0], [1.0, 4.0]])
-    np.testing.assert_allclose(_nndr(d), [1.0, 0.0, 0.25])
+    # a record on a training row is pinned to it: ratio 0 (it was 1 when the second distance was 0 too)
+    d = np.array([[0.0, 0.0], [0.0, 2.0], [1.0, 4.0], [2.0, 2.0]])
+    np.testing.assert_allclose(_nndr(d), [0.0, 0.0, 0.25, 1.0])
+
+
+def _leaky(train: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """80 near-copies of training rows (noise 0.02 sd) and 120 fresh rows."""
+    rng = np.random.default_rng(3)
+    near = train.iloc[:80].copy()
+    near[["x", "z"]] += rng.normal(size=(80, 2)) * 0.02 * train[["x", "z"]].std().to_numpy()
+    return pd.concat([near, fresh.iloc[:120]], ignore_index=True)
+
+
+def _values(result) -> dict[str, tuple[float, float, float]]:
+    return {m.name: (m.value, m.low, m.high) for m in result.measures}
+
+
+def test_repeated_training_rows_count_once(real):
+    """Training rows given three times read 0.40 'no measurable leak' for 80 near-copies in 200 records
+    (0.67 'leaks' once); fresh rows against twice-given training rows read 0.33, not 0.5."""
+    train, holdout, fresh = real
+    for records in (fresh, _leaky(train, fresh)):
+        once = assess_leakage(train, holdout, records, "label", n_boot=100, random_state=0)
+        with pytest.warns(SynthaugWarning, match="600 of 900 training rows repeat another of them"):
+            thrice = assess_leakage(pd.concat([train] * 3), holdout, records, "label", n_boot=100, random_state=0)
+        assert _values(thrice) == _values(once)
+    assert _measure(thrice, "dcr_share").verdict == "leaks" and thrice.n_train == 900
+
+
+def test_repeated_holdout_rows_count_once(real):
+    """Fresh rows against a twice-given holdout read DCR share 0.66 'leaks'."""
+    train, holdout, fresh = real
+    once = assess_leakage(train, holdout, fresh, "label", n_boot=100, random_state=0)
+    with pytest.warns(SynthaugWarning, match=r"300 of 600 holdout \(privacy reference\) rows repeat"):
+        twice = assess_leakage(train, pd.concat([holdout] * 2), fresh, "label", n_boot=100, random_state=0)
+    assert _values(twice) == _values(once) and _measure(twice, "dcr_share").verdict != "leaks"
+
+
+def test_copies_of_repeated_training_rows_have_a_low_nndr(real):
+    """Exact copies of twice-given training rows had NNDR 1 (both nearest distances 0): low_nndr +0.000."""
+    train, holdout, _ = real
+    with pytest.warns(SynthaugWarning, match="repeat"):
+        result = assess_leakage(pd.concat([train] * 2), holdout, train, "label", n_boot=100, random_state=0)
+    low = _measure(result, "low_nndr")
+    assert low.details["records_rate"] == 1.0 and low.verdict == "leaks"
+
+
+def test_tables_without_repeats_measure_as_before(real):
+    """Counting distinct rows changes nothing when no row repeats: figures pinned from before."""
+    train, holdout, fresh = real
+    got = _values(assess_leakage(train, holdout, _leaky(train, fresh), "label", n_boot=100, random_state=0))
+    pinned = {  # the code before distinct rows, same seed
+        "dcr_share": (0.74, 0.675092544, 0.80301356),
+        "near_copies": (0.365, 0.292095364, 0.436944996),
+        "low_nndr": (0.35, 0.277695486, 0.42185107),
+        "mia_distance": (0.627077778, 0.582264528, 0.671891027),
+        "mia_density": (0.619633333, 0.574610788, 0.664655879),
+        "attribute_inference[label]": (0.086666667, 0.011222052, 0.16075625),
+    }
+    for name, values in pinned.items():
+        np.testing.assert_allclose(got[name], values, rtol=0, atol=1e-8, err_msg=name)
+
+
+def test_a_reference_of_few_rows_gets_a_note(real):
+    train, holdout, fresh = real
+    with pytest.warns(SynthaugWarning, match=r"has only 5 distinct rows: near_copies and low_nndr"):
+        assess_leakage(train, holdout.iloc[:5], fresh, "label", n_boot=100, random_state=0)
 
 
 def test_numeric_attribute_inference(real):

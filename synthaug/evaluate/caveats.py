@@ -184,21 +184,22 @@ def synthetic_overlap_notes(train_c, test_c, holdout_c, synth_c) -> tuple[list[s
 
 
 def real_rows_notes(n_train_rows: int, n_train: int, n_ref_rows: int, n_ref: int,
-                    reference: str = "reference") -> list[str]:
+                    reference: str | None = None) -> list[str]:
     """Notes on repeated rows in the training rows or the privacy reference (``*_rows`` as given, the
-    others distinct), which the privacy measures count once, and on a reference of fewer than
-    :data:`MIN_REFERENCE_ROWS` distinct rows."""
+    others distinct; ``reference``: its table's name), which the privacy measures count once, and on a
+    reference of fewer than :data:`MIN_REFERENCE_ROWS` distinct rows."""
     notes = []
-    for name, given, distinct in (("training", n_train_rows, n_train), (f"{reference} (privacy reference)",
-                                                                        n_ref_rows, n_ref)):
+    ref_name = f"{reference} (privacy reference)" if reference else "privacy reference"
+    for name, given, distinct in (("training", n_train_rows, n_train), (ref_name, n_ref_rows, n_ref)):
         if given > distinct:
             notes.append(f"{given - distinct} of {given} {name} rows repeat another of them ({distinct} distinct "
                          "rows): the privacy measures count each distinct row once, so repeats neither hide a leak "
                          "nor fake one")
     if n_ref < MIN_REFERENCE_ROWS:
-        notes.append(f"the privacy reference ({reference} rows) has only {n_ref} distinct rows: near_copies and "
-                     f"low_nndr compare the records with its 5th percentile, which takes {MIN_REFERENCE_ROWS} rows "
-                     "or more to mean anything, so read them as rough; give a larger holdout")
+        where = f" ({reference} rows)" if reference else ""
+        notes.append(f"the privacy reference{where} has only {n_ref} distinct rows: near_copies and low_nndr compare "
+                     f"the records with its 5th percentile, which takes {MIN_REFERENCE_ROWS} rows or more to mean "
+                     "anything, so read them as rough; give a larger holdout")
     return notes
 
 

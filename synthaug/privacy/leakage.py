@@ -10,8 +10,8 @@ repeated patient row) counts once, as a member, a non-member, a cluster of the D
 neighbour. Counted by rows, repeats moved the DCR share's null (a fresh record's nearest real row is
 a training row with a chance set by the count of distinct positions, not of rows: fresh records read
 0.33 against training rows given twice, and 0.66 "leaks" against a holdout given twice) and made the
-second-nearest training row of a copy the same row again (NNDR 1). Tables without repeats measure
-exactly as before. :func:`~synthaug.evaluate.caveats.real_rows_notes` says how many rows repeat.
+second-nearest training row of a copy the same row again (NNDR 1). Counting distinct rows changes
+nothing on tables without repeats. :func:`~synthaug.evaluate.caveats.real_rows_notes` says how many rows repeat.
 
 Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorised; each risk's
 statistic, interval and verdict in :mod:`synthaug.evaluate.leakage_measures`):
@@ -28,9 +28,10 @@ statistic, interval and verdict in :mod:`synthaug.evaluate.leakage_measures`):
 * ``exact_copies`` / ``near_copies`` / ``low_nndr``: excess of the share of records that are
   exact copies of a training row / closer to it than 95% of reference rows are / have a
   nearest-to-second-nearest (distinct) training row distance ratio (0 on a training row) below the
-  reference rows' 5th percentile, over the same share among reference rows. Interval: Newcombe's
-  hybrid score interval. Fewer than 20 distinct reference rows leave no 5th percentile worth the
-  name: a note says so.
+  reference rows' 5th percentile, over the same share among reference rows (each held against the
+  percentile of the other reference rows: see :func:`~synthaug.evaluate.leakage_measures.tail_hits`).
+  Interval: Newcombe's hybrid score interval. Fewer than 20 distinct reference rows leave no 5th
+  percentile worth the name: a note says so.
 * ``mia_distance``: AUC of a membership attack scoring a real row by minus its distance to
   the nearest record. ``mia_density``: AUC of a density-ratio attack in the spirit of DOMIAS
   (van Breugel et al., 2023): log of the k-NN radius among reference rows minus log of the
@@ -108,11 +109,12 @@ def prepare_reference(
     extra: Sequence[pd.DataFrame] = (),
     sensitive: Sequence[str] | None = None,
     random_state: RandomState = None,
-    reference_name: str = "reference",
+    reference_name: str | None = None,
 ) -> RealReference:
     """Embed the canonical real tables and compute the reference-side statistics once.
 
-    ``extra`` (canonical released tables) only contributes category vocabularies. A row repeated in
+    ``extra`` (canonical released tables) only contributes category vocabularies; ``reference_name``
+    names the reference's table in notes ("holdout", "test"). A row repeated in
     ``train`` (or ``reference``) is one position, and counts once (see the module docstring); the
     result's ``notes`` say how many rows repeat (not warned here: the caller warns them).
     """

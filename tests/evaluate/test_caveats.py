@@ -114,3 +114,4 @@ def test_real_rows_notes_by_hand():
     assert "(holdout rows) has only 19 distinct rows" in small
     (ref,) = real_rows_notes(300, 300, 40, 20, "test")
     assert ref.startswith("20 of 40 test (privacy reference) rows repeat")
+    assert real_rows_notes(300, 300, 5, 5)[0].startswith("the privacy reference has only 5 distinct rows")

@@ -11,7 +11,7 @@ from sklearn.datasets import load_breast_cancer
 from synthaug import SynthaugWarning
 from synthaug.evaluate.baselines import smote_records
 from synthaug.evaluate.canonical import canonical
-from synthaug.evaluate.leakage_measures import balanced_share
+from synthaug.evaluate.leakage_measures import _loo_quantiles, balanced_share, tail_hits
 from synthaug.evaluate.tables import check_tables
 from synthaug.privacy import assess_leakage
 from synthaug.privacy.leakage import _nndr
@@ -164,10 +164,9 @@ def test_tables_without_repeats_measure_as_before(real):
     """Counting distinct rows changes nothing when no row repeats: figures pinned from before."""
     train, holdout, fresh = real
     got = _values(assess_leakage(train, holdout, _leaky(train, fresh), "label", n_boot=100, random_state=0))
-    pinned = {  # the code before distinct rows, same seed
+    pinned = {  # the code before distinct rows, same seed (near_copies and low_nndr: see the next test)
         "dcr_share": (0.74, 0.675092544, 0.80301356),
-        "near_copies": (0.365, 0.292095364, 0.436944996),
-        "low_nndr": (0.35, 0.277695486, 0.42185107),
+        "exact_copies": (0.0, -0.012642971, 0.018845326),
         "mia_distance": (0.627077778, 0.582264528, 0.671891027),
         "mia_density": (0.619633333, 0.574610788, 0.664655879),
         "attribute_inference[label]": (0.086666667, 0.011222052, 0.16075625),
@@ -224,3 +223,23 @@ def test_assess_leakage_reads_tables_as_fit_and_evaluate_do():
 
     result = assess_leakage(table(80), table(80), table(80), "y", n_boot=100, random_state=0)
     assert result.n_records == 80 and result.verdict in ("no measurable leak", "inconclusive")
+
+
+def test_reference_rows_are_held_against_the_other_rows_percentile():
+    # in-sample, rows 0..19 had one row (0) at or below their 5th percentile (0.95): 1/20, while a fresh
+    # record falls at or below it with chance 1.95/21; held against the others' percentile, rows 0 and 1 hit
+    records, reference = tail_hits(np.array([0.5, 0.96, 2.0]), np.arange(20.0), strict=False)
+    assert records.tolist() == [True, False, False]
+    assert np.flatnonzero(reference).tolist() == [0, 1]
+    values = np.random.default_rng(0).integers(0, 4, 9).astype(float)  # ties
+    brute = [np.quantile(np.delete(values, i), 0.05) for i in range(9)]
+    np.testing.assert_allclose(_loo_quantiles(values, 0.05), brute)
+
+
+def test_the_reference_rate_matches_a_fresh_records_rate():
+    """With 20 reference rows, fresh records read an excess of +0.043 on average (tolerance 0.05)."""
+    rng = np.random.default_rng(0)
+    draws = rng.random((400, 20 + 2000))
+    excess = [tail_hits(d[20:], d[:20], strict)[0].mean() - tail_hits(d[20:], d[:20], strict)[1].mean()
+              for d in draws for strict in (False, True)]
+    assert abs(np.mean(excess)) < 0.006

@@ -185,9 +185,16 @@ def synthetic_overlap_notes(train_c, test_c, holdout_c, synth_c) -> tuple[list[s
 
 def real_rows_notes(n_train_rows: int, n_train: int, n_ref_rows: int, n_ref: int,
                     reference: str | None = None) -> list[str]:
-    """Notes on repeated rows in the training rows or the privacy reference (``*_rows`` as given, the
-    others distinct; ``reference``: its table's name), which the privacy measures count once, and on a
-    reference of fewer than :data:`MIN_REFERENCE_ROWS` distinct rows."""
+    """:func:`repeated_rows_notes`, then :func:`small_reference_notes`."""
+    return repeated_rows_notes(n_train_rows, n_train, n_ref_rows, n_ref, reference) + small_reference_notes(
+        n_ref, reference)
+
+
+def repeated_rows_notes(n_train_rows: int, n_train: int, n_ref_rows: int, n_ref: int,
+                        reference: str | None = None) -> list[str]:
+    """Notes (facts, not warnings: a table of a few categories repeats rows naturally) on repeated rows in
+    the training rows or the privacy reference (``*_rows`` as given, the others distinct; ``reference``:
+    its table's name), which the privacy measures count once."""
     notes = []
     ref_name = f"{reference} (privacy reference)" if reference else "privacy reference"
     for name, given, distinct in (("training", n_train_rows, n_train), (ref_name, n_ref_rows, n_ref)):
@@ -195,12 +202,17 @@ def real_rows_notes(n_train_rows: int, n_train: int, n_ref_rows: int, n_ref: int
             notes.append(f"{given - distinct} of {given} {name} rows repeat another of them ({distinct} distinct "
                          "rows): the privacy measures count each distinct row once, so repeats neither hide a leak "
                          "nor fake one")
-    if n_ref < MIN_REFERENCE_ROWS:
-        where = f" ({reference} rows)" if reference else ""
-        notes.append(f"the privacy reference{where} has only {n_ref} distinct rows: near_copies and low_nndr compare "
-                     f"the records with its 5th percentile, which takes {MIN_REFERENCE_ROWS} rows or more to mean "
-                     "anything, so read them as rough; give a larger holdout")
     return notes
+
+
+def small_reference_notes(n_ref: int, reference: str | None = None) -> list[str]:
+    """A caveat when the privacy reference has fewer than :data:`MIN_REFERENCE_ROWS` distinct rows."""
+    if n_ref >= MIN_REFERENCE_ROWS:
+        return []
+    where = f" ({reference} rows)" if reference else ""
+    return [f"the privacy reference{where} has only {n_ref} distinct rows: near_copies and low_nndr compare "
+            f"the records with its 5th percentile, which takes {MIN_REFERENCE_ROWS} rows or more to mean "
+            "anything, so read them as rough; give a larger holdout"]
 
 
 def far_below_notes(leakage: LeakageResult, reference: str) -> list[str]:

@@ -167,9 +167,10 @@ def evaluate(
     "inconclusive": the measures would compare the records with training rows; so is it when a column's
     missing share differs between the training rows and the reference beyond chance (by more than
     0.03): the distances would measure the missing values. Likewise the synthetic
-    records' privacy verdicts when they copy rows of the privacy reference (see :mod:`.caveats`). Two
-    notes are not warned: that the test set is the privacy reference, and that a release of fewer than
-    about 400 records cannot get "no measurable leak".
+    records' privacy verdicts when they copy rows of the privacy reference (see :mod:`.caveats`). Three
+    notes are not warned: that the test set is the privacy reference, that a release of fewer than
+    about 400 records cannot get "no measurable leak", and how many training or reference rows repeat
+    (the privacy measures count each distinct row once).
     """
     opts = check_run_options(ratios, baselines, n_seeds, primary_metric, sensitive, drop, categorical, continuous,
                              n_boot, detection_rows, max_synthetic, n_jobs, random_state)
@@ -194,6 +195,7 @@ def evaluate(
         fidelity, fidelity_notes = _fidelity(data, schema, opts, steps)
         real, privacy, privacy_notes = _privacy(data, schema, opts, steps, cache)
     privacy_notes = _privacy_caveats(privacy, privacy_notes, data.reference_name, privacy_measurable, synthetic_fair)
+    privacy_notes += real.notes  # repeated rows: a fact, not warned (natural in a table of few categories)
     sizes = {"train": len(train), "test": len(test), "synthetic": len(synthetic), "reference": len(data.reference),
              "synthetic_measured": len(data.synthetic)}
     return EvaluationResult(
@@ -317,10 +319,11 @@ def _privacy(data: _Canonical, schema: TableSchema, opts: RunOptions, steps: _St
         extra=[data.synthetic],
         sensitive=opts.sensitive,
         random_state=child_seed(opts.seed, 4),
+        reference_name=data.reference_name,
     )
     privacy, notes = _leakages(real, data.train, data.synthetic, schema, opts.baselines, child_seed(opts.seed, 5),
                                cache, steps)
-    return real, privacy, notes
+    return real, privacy, [*real.caveats, *notes]
 
 
 def _privacy_caveats(privacy: list[LeakageResult], notes: list[str], reference_name: str, privacy_measurable: bool,

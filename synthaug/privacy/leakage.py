@@ -11,7 +11,7 @@ neighbour. Counted by rows, repeats moved the DCR share's null (a fresh record's
 a training row with a chance set by the count of distinct positions, not of rows: fresh records read
 0.33 against training rows given twice, and 0.66 "leaks" against a holdout given twice) and made the
 second-nearest training row of a copy the same row again (NNDR 1). Counting distinct rows changes
-nothing on tables without repeats. :func:`~synthaug.evaluate.caveats.real_rows_notes` says how many rows repeat.
+nothing on tables without repeats. :func:`~synthaug.evaluate.caveats.repeated_rows_notes` says how many rows repeat.
 
 Measures (distances from :mod:`synthaug.evaluate.distances`, all rows, vectorised; each risk's
 statistic, interval and verdict in :mod:`synthaug.evaluate.leakage_measures`):
@@ -62,7 +62,7 @@ from .._errors import DataError, warned
 from .._random import RandomState, child_seed, draw_seed, numpy_generator
 from ..evaluate import distances as _dist
 from ..evaluate.canonical import canonical
-from ..evaluate.caveats import missing_gap_notes, not_measurable, real_rows_notes
+from ..evaluate.caveats import missing_gap_notes, not_measurable, repeated_rows_notes, small_reference_notes
 from ..evaluate.fit_reads import as_fit_reads
 from ..evaluate.leakage_measures import attribute_inference, copy_measures, dcr_share, membership_measures
 from ..evaluate.results import Histogram, LeakageResult
@@ -98,7 +98,8 @@ class RealReference:
     seed: int
     n_train_rows: int = 0  # training / reference rows as given, repeats included
     n_ref_rows: int = 0
-    notes: tuple[str, ...] = ()  # on repeated rows and a reference too small for its 5th percentile
+    notes: tuple[str, ...] = ()  # on repeated rows: facts, not warned
+    caveats: tuple[str, ...] = ()  # a reference too small for its 5th percentile: warned
 
 
 def prepare_reference(
@@ -116,7 +117,7 @@ def prepare_reference(
     ``extra`` (canonical released tables) only contributes category vocabularies; ``reference_name``
     names the reference's table in notes ("holdout", "test"). A row repeated in
     ``train`` (or ``reference``) is one position, and counts once (see the module docstring); the
-    result's ``notes`` say how many rows repeat (not warned here: the caller warns them).
+    result's ``notes`` say how many rows repeat, its ``caveats`` whether the reference is too small.
     """
     if len(reference) < 2:
         raise DataError("the privacy reference (holdout) needs at least 2 rows")
@@ -148,7 +149,8 @@ def prepare_reference(
         seed=seed,
         n_train_rows=len(train),
         n_ref_rows=len(reference),
-        notes=tuple(real_rows_notes(len(train), len(keep_t), len(reference), len(keep_r), reference_name)),
+        notes=tuple(repeated_rows_notes(len(train), len(keep_t), len(reference), len(keep_r), reference_name)),
+        caveats=tuple(small_reference_notes(len(keep_r), reference_name)),
     )
 
 
@@ -239,7 +241,7 @@ def assess_leakage(
         random_state=random_state,
         reference_name="holdout",
     )
-    warned(real.notes)
+    warned(real.caveats)  # the repeated-rows notes are facts: natural in a table of a few categories
     result = measure_leakage(real, records_c, source, n_boot=n_boot)
     if not comparable:
         not_measurable(result)

@@ -27,8 +27,10 @@ ATTEMPTS_SCOPE = ("NOT covered: other attempts. Every DP fit is a fresh mechanis
                   "the gates pass is such a sequence (whether to rerun depends on the rows too). This card records "
                   "this attempt only and cannot see earlier ones: count every attempt on these rows")
 NOT_RECORDED = "not recorded by this synthesizer"
-CARD_VERSION = 7
-"""7: ``data.class_request``: how the records per class were asked for (``option``: n, per_class, balance or
+CARD_VERSION = 8
+"""8: ``privacy_filter`` records the candidates the filter regenerated (``regenerated``, ``regenerated_per_row``)
+and whether that rate means it distorted the sample (``distorting``: above ``distorting_above_per_row``);
+7: ``data.class_request``: how the records per class were asked for (``option``: n, per_class, balance or
 ratio; its ``value``; ``default``: true when nothing was asked; ``chosen``: how the counts follow from it);
 6: ``created_at`` (UTC, ISO 8601; ``SOURCE_DATE_EPOCH`` fixes it), ``inputs`` (the files the caller names,
 each with its path and SHA-256; ``{}`` when none are given), ``data.holdout_fraction`` (the share of the data's
@@ -64,8 +66,24 @@ def screen_privacy_filter(model, synthetic: pd.DataFrame, target: str) -> tuple[
     labels = synthetic[target].to_numpy()
     per_class = {str(plain(c)): int((close & (labels == c)).sum()) for c in model.classes_}  # classes, not rows
     entry = {"applied": True, "dropped_rows": int(close.sum()),
-             "dropped_per_class": {label: count for label, count in per_class.items() if count}}
+             "dropped_per_class": {label: count for label, count in per_class.items() if count},
+             **regeneration_entry(model, len(synthetic))}
     return synthetic.loc[~close].reset_index(drop=True), entry
+
+
+def regeneration_entry(model, n_rows: int) -> dict:
+    """How many candidates the privacy filter regenerated for the ``n_rows`` sampled records (the model's
+    ``n_rejected_``), per record, and the rate beyond which it warned that it distorts the sample
+    (:func:`synthaug.tabular.rejection.warn_distorting`); {} for a model that does not count them."""
+    from .tabular.rejection import DISTORTING
+
+    private = model._active_filters()[0] if hasattr(model, "_active_filters") else None
+    if getattr(model, "n_rejected_", None) is None or not hasattr(private, "fresh_acceptance"):
+        return {}
+    per_row = model.n_rejected_ / max(n_rows, 1)
+    limit = DISTORTING / private.fresh_acceptance() - 1
+    return {"regenerated": int(model.n_rejected_), "regenerated_per_row": round(per_row, 3),
+            "distorting": bool(per_row > limit), "distorting_above_per_row": round(limit, 3)}
 
 
 def no_filter_reason(model) -> str:
@@ -112,11 +130,17 @@ def privacy_filter_note(entry: dict) -> str:
     if not entry["applied"]:
         return (f"no privacy filter ({entry['reason']}): the released records were not screened for closeness to "
                 "training rows; only the gates measured them")
+    regenerated = ""
+    if "regenerated" in entry:
+        regenerated = (f"; it regenerated {entry['regenerated']} candidates ({entry['regenerated_per_row']:.1f} per "
+                       "record" + (f", above {entry['distorting_above_per_row']:.0f}: the records are a skewed part of "
+                                   "what the model generates, compare their marginals with the data's)"
+                                   if entry["distorting"] else ")"))
     if not entry["dropped_rows"]:
-        return "privacy filter: no released record is inside a training row's radius or pinned to it"
+        return f"privacy filter: no released record is inside a training row's radius or pinned to it{regenerated}"
     classes = ", ".join(f"class {label!r}: {count}" for label, count in entry["dropped_per_class"].items())
     return (f"privacy filter: dropped {entry['dropped_rows']} record(s) still inside a training row's radius (or "
-            f"pinned to it) after the filter's tries ({classes}); they are not released")
+            f"pinned to it) after the filter's tries ({classes}); they are not released{regenerated}")
 
 
 def holdout_note(n_reference: int, n_threshold: int) -> str:

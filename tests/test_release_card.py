@@ -49,7 +49,7 @@ def _card(model=None, result=None, gates=Gates(), **kwargs):
 
 def test_the_card_says_when_it_was_written_and_which_inputs_and_holdout_it_describes(monkeypatch):
     card = _card(inputs={"data": {"path": "adult.csv", "sha256": "ab" * 32}})
-    assert card["card_version"] == CARD_VERSION == 7
+    assert card["card_version"] == CARD_VERSION == 8
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", card["created_at"])
     assert card["inputs"] == {"data": {"path": "adult.csv", "sha256": "ab" * 32}}
     assert card["data"]["holdout_fraction"] == 0.2 and _card()["inputs"] == {}

@@ -76,8 +76,9 @@ def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
     assert {g["name"] for g in card["gates"]} == {"dcr_share", "membership_auc", "exact_copies", "near_copies"}
     assert card["thresholds"]["max_dcr_share"] == 0.75 and card["versions"]["synthaug"]
     assert card["gates"][0]["upper"] == pytest.approx(card["measures"]["dcr_share"]["high"])
-    assert card["card_version"] == 7  # 6: no class_request; 5: no created_at, inputs, verdict_mismatch, gate
-    # units; 4: no requested_per_class; 3: no label_filter entry; 2: no privacy_filter; 1: gates on the estimate
+    assert card["card_version"] == 8  # 7: no privacy_filter.regenerated; 6: no class_request; 5: no created_at,
+    # inputs, verdict_mismatch, gate units; 4: no requested_per_class; 3: no label_filter entry; 2: no
+    # privacy_filter; 1: gates on the estimate
     assert card["data"]["class_request"] == {  # nothing asked: the training size at its class prior
         "option": "n", "value": 455, "default": True, "chosen": "as many records as training rows (455, the "
         "default), split by the model's class counts (the training class prior; card: schema.class_counts), "

@@ -227,3 +227,60 @@ def test_privacy_filter_off_reason_names_the_rule_that_switched_it_off():
     assert "differential privacy" in TabularCGAN(dp_epsilon=1.0).privacy_filter_off_reason(10)
     assert TabularCGAN().privacy_filter_off_reason(MAX_ROWS + 1) == f"off above {MAX_ROWS} training rows"
     assert TabularCGAN().privacy_filter_off_reason(MAX_ROWS) is None
+
+
+def _categorical(rows: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([list(r) for r in rows], columns=list("wxyz")[: len(rows[0])])
+
+
+def test_a_copy_of_values_five_training_rows_of_its_class_share_is_not_rejected():
+    # the trial: on a categorical table (56% of rows repeat another) the filter rejected every copy of its
+    # common combinations, 12 candidates per row; copying values 5 people share singles none of them out
+    rows = ["aaaa"] * 5 + ["aaab"] * 4 + ["bbaa", "babb", "abba", "bbbb"] + ["bbba"] * 3 + ["bbba"] * 2 + ["abab"]
+    codes = np.array([0] * 16 + [1] * 3)  # bbba: 3 rows of class 0 and 2 of class 1, 5 in all
+    for pinning in (None, 0.75):
+        flt = fit_filter(_categorical(rows), codes, 1.0, 0.2, pinning=pinning)
+        got = flt.too_close(_categorical(["aaaa", "aaab", "bbba", "bbba", "bbbb"]), np.array([0, 0, 0, 1, 0]))
+        # 5 rows of its class: kept; 4: rejected; 5 across the two classes (3 and 2): rejected in either
+        assert got.tolist() == [False, True, True, True, True]
+
+
+def test_rows_of_common_values_are_no_pinning_reference():
+    # their leave-one-out ratio is 0/0 (their nearest rows are twins), which counted as 1, the largest: with
+    # seven rows of aaa among a table's references, fresh rows two values off were rejected as pinned
+    train = _categorical(["aaa"] * 7 + ["bba", "aac", "bcb", "bcc", "bbb", "cac", "cab"])
+    flt = fit_filter(train, np.zeros(len(train), int), 1.0, 0.2, pinning=0.75)
+    assert np.isnan(flt.row_ratio[:7]).all() and np.isfinite(flt.row_ratio[7:]).all()
+    assert not flt.too_close(_categorical(["bab", "bca", "ccc"]), np.zeros(3, int)).any()
+
+
+def test_a_continuous_table_is_filtered_exactly_as_before_common_values_were_let_through():
+    """Breast cancer has no repeated rows: the same candidates are accepted as before (positions pinned by a
+    hash taken before the change), copies of training rows and rows 0.1 to 2 standard deviations away."""
+    import hashlib
+
+    from sklearn.datasets import load_breast_cancer
+
+    frame = load_breast_cancer(as_frame=True).frame
+    X, codes = frame.drop(columns="target"), frame["target"].to_numpy()
+    rng = np.random.default_rng(0)
+    picks = rng.integers(0, len(X), 600)
+    scale = np.repeat([0.0, 0.1, 0.3, 0.5, 1.0, 2.0], 100)[:, None] * X.std().to_numpy()
+    rows = pd.DataFrame(X.iloc[picks].to_numpy() + scale * rng.standard_normal((600, X.shape[1])), columns=X.columns)
+    for pinning, n_rejected, digest in ((None, 297, "5639b1fe8ae3f710"), (0.75, 397, "3507c95ca989fe0b")):
+        rejected = fit_filter(X, codes, 1.0, 0.2, pinning=pinning).too_close(rows, codes[picks])
+        assert int(rejected.sum()) == n_rejected
+        assert hashlib.sha256(np.flatnonzero(~rejected).tobytes()).hexdigest()[:16] == digest
+
+
+def test_the_card_entry_counts_the_candidates_the_filter_regenerated(mixed_table, fast_params):
+    from synthaug._release_card import privacy_filter_note, screen_privacy_filter
+
+    model = TabularCGAN(random_state=0, **fast_params).fit(mixed_table, y="label")
+    frame = model.sample_frame(n=40)
+    _, entry = screen_privacy_filter(model, frame, "label")
+    assert entry["regenerated"] == model.n_rejected_ > 0
+    assert entry["regenerated_per_row"] == pytest.approx(model.n_rejected_ / 40, abs=1e-3)
+    assert entry["distorting_above_per_row"] == 5.0  # pinning 0.75: fresh rows pass 1 in 4; warn below 1 in 6
+    assert entry["distorting"] == (entry["regenerated_per_row"] > 5)
+    assert f"it regenerated {model.n_rejected_} candidates" in privacy_filter_note(entry)

@@ -73,3 +73,42 @@ def test_rows_kept_unlike_their_class_are_counted_and_training_longer_is_advised
                     "yet. label_filter sets how strict the filter is")
     with pytest.warns(SynthaugWarning, match=r"yet\. model\.label_filter sets"), options_named_for(RECIPE):
         fill_rows(codes[:1], generate, None, _MislabelsAll(), rounds=2, batch=2)
+
+
+class _Rejects:
+    """Rejects each candidate with probability ``share``; passes ``fresh`` of fresh rows."""
+
+    def __init__(self, share: float, fresh: float = 0.25):
+        self.share, self.fresh, self.rng = share, fresh, np.random.default_rng(0)
+
+    def too_close(self, frame, codes):
+        return self.rng.random(len(codes)) < self.share
+
+    def fresh_acceptance(self) -> float:
+        return self.fresh
+
+
+def test_a_filter_that_regenerates_far_more_than_fresh_rows_need_warns_that_it_distorts_the_sample():
+    # the trial's categorical sample: 4744 regenerated for 400 rows, 'Private' 0.29 against 0.67, no warning
+    import warnings
+
+    import pandas as pd
+    import pytest
+
+    from synthaug import SynthaugWarning
+    from synthaug.tabular.rejection import fill_rows
+
+    def make(c):
+        return pd.DataFrame({"x": np.zeros(len(c))})
+
+    codes = np.zeros(100, dtype=np.int64)
+    with pytest.warns(SynthaugWarning, match=r"privacy filter: regenerated \d+ candidates for 100 row\(s\)") as caught:
+        _, rejected, _ = fill_rows(codes, make, _Rejects(0.9), None, rounds=100, batch=20)
+    text = str(caught[0].message)
+    assert rejected / 100 > 5 and "fresh real rows would need about 3" in text and "skewed" in text
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, rejected, _ = fill_rows(codes, make, _Rejects(0.6), None, rounds=100, batch=20)  # about as fresh rows
+    assert 0 < rejected / 100 < 5
+    with pytest.warns(SynthaugWarning, match="regenerated"):  # without pinning fresh rows pass 1 in 2: above 2
+        fill_rows(codes, make, _Rejects(0.85, fresh=0.5), None, rounds=100, batch=20)

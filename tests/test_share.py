@@ -773,3 +773,25 @@ def test_cli_share_names_a_killed_release_left_beside_its_folder(tmp_path):
     assert f"warning: {tmp_path / '.rel.a1b2c3d4.tmp'} (0.0 MB) beside {tmp_path / 'rel'}: left by a write" in \
         result.output.replace("\n", " ")
     assert (tmp_path / ".rel.a1b2c3d4.tmp").is_dir()
+
+
+def test_the_copies_gate_does_not_count_copies_of_a_combination_five_training_rows_share():
+    # the filter lets such copies through (k-anonymity); the gate counted them and refused every release
+    # of a categorical table whose common combinations the model reproduced
+    from synthaug.privacy.leakage import assess_leakage
+    from synthaug.share import check_gates
+
+    rng = np.random.default_rng(0)
+    make = lambda n, first: pd.DataFrame({"a": rng.choice(list("pqrstuvw"), n), "b": rng.choice(list("xyz"), n),
+                                          "c": np.arange(first, first + n), "label": rng.choice(["0", "1"], n)})
+    train, holdout = make(120, 1000), make(120, 2000)  # every row unique, fresh records too
+    common = pd.DataFrame({"a": ["p"] * 5, "b": ["x"] * 5, "c": [7] * 5, "label": ["0"] * 5})
+    train = pd.concat([train, common, common.iloc[:4].assign(label="1")], ignore_index=True)  # 5 of class 0, 4 of 1
+    copies = pd.concat([common.iloc[:1]] * 30 + [common.iloc[:1].assign(label="1")] * 2 + [train.iloc[:3]],
+                       ignore_index=True)
+    leakage = assess_leakage(train, holdout, pd.concat([make(165, 3000), copies], ignore_index=True), "label",
+                             random_state=0, n_boot=200, categorical=["c"])
+    gate = next(g for g in check_gates(leakage, Gates()) if g.name == "exact_copies")
+    assert gate.value == 5.0  # 2 copies of the 4-row combination of class 1 and 3 of unique rows; not the 30
+    exact = next(m for m in leakage.measures if m.name == "exact_copies")
+    assert exact.details["records_rate"] * leakage.n_records == pytest.approx(35)  # the measure counts every copy

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from ..privacy.leakage import RealReference
 
 TAIL_QUANTILE = 0.05
+COMMON_K = 5
+"""Training rows that must share a combination of values (label included) for a copy of it to single
+none of them out (the k of k-anonymity; 5 is a common choice, as in minimum cell sizes of health
+statistics): the sampling privacy filter lets such copies through, and the exact-copies gate of
+``share`` does not count them."""
 NUMERIC_MATCH = 0.05  # attribute inference: a numeric guess within 5% of the range succeeds
 _LOG_EPS = 1e-6
 
@@ -51,20 +56,19 @@ def balanced_share(raw: float, n_train: int, n_reference: int) -> float:
 
 
 def copy_measures(dcr: np.ndarray, nndr: np.ndarray, real: RealReference, confidence: float,
-                  tol: Mapping[str, float]) -> list[RiskMeasure]:
-    """Exact copies, near copies and low NNDR: excess over the reference rows' own rates."""
+                  tol: Mapping[str, float], shared: np.ndarray | None = None) -> list[RiskMeasure]:
+    """Exact copies, near copies and low NNDR: excess over the reference rows' own rates. ``shared``
+    (n_records,): whether a record's nearest training row is a combination :data:`COMMON_K` or more
+    training rows hold; the exact-copies measure's details give the share of records that copy one
+    (``shared_rate``), which the exact-copies gate of ``share`` does not count."""
     near, ref_near = tail_hits(dcr, real.ref_dcr, strict=False)
     low, ref_low = tail_hits(nndr, real.ref_nndr, strict=True)
-    exact = _dist.EXACT_TOLERANCE
+    exact = dcr <= _dist.EXACT_TOLERANCE
+    copies = _excess("exact_copies", "exact copies of training rows", exact, real.ref_dcr <= _dist.EXACT_TOLERANCE,
+                     confidence, tol["exact_copies"])
+    copies.details["shared_rate"] = float((exact & shared).mean()) if shared is not None else 0.0
     return [
-        _excess(
-            "exact_copies",
-            "exact copies of training rows",
-            dcr <= exact,
-            real.ref_dcr <= exact,
-            confidence,
-            tol["exact_copies"],
-        ),
+        copies,
         _excess(
             "near_copies",
             "closer to a training row than 95% of reference rows",

@@ -64,7 +64,7 @@ from ..evaluate import distances as _dist
 from ..evaluate.canonical import canonical
 from ..evaluate.caveats import missing_gap_notes, not_measurable, repeated_rows_notes, small_reference_notes
 from ..evaluate.fit_reads import as_fit_reads
-from ..evaluate.leakage_measures import attribute_inference, copy_measures, dcr_share, membership_measures
+from ..evaluate.leakage_measures import COMMON_K, attribute_inference, copy_measures, dcr_share, membership_measures
 from ..evaluate.results import Histogram, LeakageResult
 from ..evaluate.tables import TableSchema, as_names, check_tables
 
@@ -86,6 +86,7 @@ class RealReference:
 
     space: _dist.DistanceSpace
     train_emb: np.ndarray  # (n_train, d) distinct training rows (a repeated row once)
+    train_held: np.ndarray  # (n_train,) how many training rows, as given, hold each distinct one
     ref_emb: np.ndarray  # (n_ref, d) distinct reference rows
     ref_dcr: np.ndarray  # (n_ref,) distance of each reference row to the training rows
     ref_nndr: np.ndarray  # (n_ref,)
@@ -126,7 +127,7 @@ def prepare_reference(
     columns = list(schema.categorical) + [schema.target]
     space = _dist.fit_space([train, reference], schema.numeric, columns, extra=extra)
     train_emb, ref_emb = _dist.embed(train, space), _dist.embed(reference, space)
-    keep_t, keep_r = _distinct(train_emb), _distinct(ref_emb)
+    (keep_t, held), (keep_r, _) = _distinct(train_emb), _distinct(ref_emb)
     train_emb, ref_emb = train_emb[keep_t], ref_emb[keep_r]
     ref_d = _dist.nearest(ref_emb, train_emb, k=2).dist
     member_radius, nonmember_radius = _reference_radii(train_emb, ref_emb, rng)
@@ -137,6 +138,7 @@ def prepare_reference(
     return RealReference(
         space=space,
         train_emb=train_emb,
+        train_held=held,
         ref_emb=ref_emb,
         ref_dcr=ref_d[:, 0],
         ref_nndr=_nndr(ref_d),
@@ -177,7 +179,8 @@ def measure_leakage(
     member_d, member_guess = to_train.back_dist, to_train.back_view_idx
     nonmember_d, nonmember_guess = to_ref.back_dist, to_ref.back_view_idx
     share = dcr_share((dcr, i_train[:, 0]), (d_ref[:, 0], i_ref[:, 0]), real, rng, n_boot, confidence, tol)
-    measures = [share, *copy_measures(dcr, nndr, real, confidence, tol)]
+    shared = real.train_held[i_train[:, 0]] >= COMMON_K  # nearest training row: a combination many hold
+    measures = [share, *copy_measures(dcr, nndr, real, confidence, tol, shared)]
     measures += membership_measures(member_d, nonmember_d, real, confidence, tol)
     for j, column in enumerate(real.sensitive):
         guesses = records[column].to_numpy()
@@ -241,7 +244,7 @@ def assess_leakage(
         random_state=random_state,
         reference_name="holdout",
     )
-    warned(real.caveats)  # the repeated-rows notes are facts: natural in a table of a few categories
+    warned([*real.notes, *real.caveats])  # a LeakageResult has no notes: warnings are the one place to say them
     result = measure_leakage(real, records_c, source, n_boot=n_boot)
     if not comparable:
         not_measurable(result)
@@ -272,12 +275,15 @@ def _reference_radii(train_emb, ref_emb, rng) -> tuple[np.ndarray, np.ndarray]:
     return member, nonmember
 
 
-def _distinct(emb: np.ndarray) -> np.ndarray:
-    """Positions of the first occurrence of each distinct row of ``emb`` (n, d), in order; rows are
-    compared by a 64-bit hash of their coordinates, as :mod:`~synthaug.evaluate.caveats` compares rows
-    (DataFrame.duplicated took 7 s at 200,000 x 120, the hash 0.5 s)."""
-    hashed = pd.util.hash_pandas_object(pd.DataFrame(emb), index=False)
-    return np.flatnonzero(~hashed.duplicated().to_numpy())
+def _distinct(emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the first occurrence of each distinct row of ``emb`` (n, d), in order, and how many
+    rows hold each; rows are compared by a 64-bit hash of their coordinates, as
+    :mod:`~synthaug.evaluate.caveats` compares rows (DataFrame.duplicated took 7 s at 200,000 x 120,
+    the hash 0.5 s)."""
+    hashed = pd.util.hash_pandas_object(pd.DataFrame(emb), index=False).to_numpy()
+    _, first, held = np.unique(hashed, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    return first[order], held[order]
 
 
 def _nndr(d: np.ndarray) -> np.ndarray:

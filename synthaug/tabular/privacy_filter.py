@@ -58,6 +58,7 @@ from .._errors import DataError
 from .._text import none_name, param_name
 from ..evaluate import distances as _dist
 from ..evaluate.canonical import MISSING, as_text
+from ..evaluate.leakage_measures import COMMON_K
 from .columns import to_float
 from .schema import ColumnSpec
 
@@ -72,10 +73,7 @@ missing a value 0.86 of the time against 0.72 for the others; with 8 (and the qu
 keeps the test about as strong on the scarce protocol's tables), 0.69 against 0.69
 (``benchmarks/pinning_calibration.py``)."""
 
-COMMON_K = 5
-"""Training rows of a class that must share a generated row's values for the row to pass the filter
-unrejected (the k of k-anonymity; 5 is a common choice, as in minimum cell sizes of health statistics).
-At most ``NNDR_K``: the neighbours searched for the pinning ratio tell whether that many are at 0."""
+assert COMMON_K <= NNDR_K  # the neighbours searched for the pinning ratio tell whether that many are at 0
 
 RADIUS_ACCEPTANCE = 0.5
 """About the share of fresh rows (real rows the filter was not fitted on) that the radius test passes with

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .._checks import is_whole
 from .._errors import DataError
-from .._text import listed_column_hint, option_name
+from .._text import in_python, listed_column_hint, option_name
 from .baselines import BASELINES
 from .metrics import METRICS
 
@@ -77,7 +77,8 @@ def check_options(ratios, baselines, n_seeds, primary_metric, n_boot, n_jobs) ->
     unknown = [b for b in baselines if b not in BASELINES]
     if unknown:
         name = option_name("baselines", recipe="evaluate.baselines")
-        raise DataError(f"{name}: unknown baseline {unknown[0]!r}; use any of {list(BASELINES)}")
+        none = ", or baselines=() for none" if in_python() else ""  # the command line's "none" is () in Python
+        raise DataError(f"{name}: unknown baseline {unknown[0]!r}; use any of {list(BASELINES)}{none}")
     if not isinstance(n_seeds, int) or isinstance(n_seeds, bool) or n_seeds < 1:
         raise DataError(f"{option_name('n_seeds', '--seeds', 'evaluate.seeds')} must be a positive integer, "
                         f"got {n_seeds!r}")

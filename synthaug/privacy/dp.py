@@ -19,8 +19,6 @@ import importlib
 import math
 import secrets
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +27,7 @@ import torch.nn.functional as F
 
 from .._errors import DataError, SynthaugError, warn
 from .._text import param_name
+from .accountant import ALPHAS, MAX_SIGMA, delta_floor, quiet_accountant, search_noise, sgd_epsilon
 
 ACCOUNTANT = "rdp"
 DP_COUNT_SHARE = 0.05  # of epsilon, for the Laplace-noised class counts
@@ -69,52 +68,30 @@ def default_delta(n_rows: int) -> float:
     return min(1e-5, 1.0 / (10.0 * n_rows))
 
 
-@contextmanager
-def quiet_accountant() -> Iterator[None]:
-    """Silence Opacus' "Optimal order is the smallest (or largest) alpha. Please consider expanding the
-    range of alphas": the RDP bound is valid, if loose, and the advice is about Opacus' internals (a
-    user cannot act on it); the noise search printed it once per call, twice at --dp-epsilon 1000."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Optimal order is the (smallest|largest) alpha")
-        yield
-
-
 def noise_multiplier(epsilon: float, delta: float, sample_rate: float, steps: int, count_share: float = 0.0) -> float:
     """The smallest noise multiplier whose accountant reaches (epsilon, delta) after ``steps``; when none
     does, a DataError giving the least ``dp_epsilon`` that would (``count_share``: the part of it the class
     counts take, so the DP-SGD share ``epsilon`` is ``1 - count_share`` of it)."""
     require_opacus()
-    from opacus.accountants.utils import MAX_SIGMA, get_noise_multiplier
-
     floor = delta_floor(delta)
-    if floor >= epsilon:  # no noise is enough; Opacus' search climbs to MAX_SIGMA first (35 s at --dp-delta 1e-300)
+    if floor >= epsilon:  # no noise is enough; the search would climb to MAX_SIGMA first (35 s at --dp-delta 1e-300)
         least = _round_up(least_epsilon(delta, sample_rate, steps) / (1.0 - count_share))
         raise DataError(_floor_message(epsilon, delta, floor, least))
-    try:
-        with quiet_accountant():
-            return float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=sample_rate,
-                                              steps=steps, accountant=ACCOUNTANT))
-    except ValueError as exc:  # opacus: "The privacy budget is too low." (noise above MAX_SIGMA)
-        if "budget is too low" not in str(exc):
-            raise
+    sigma = search_noise(epsilon, delta, sample_rate, steps)
+    if sigma is None:
         least = _round_up(least_epsilon(delta, sample_rate, steps) / (1.0 - count_share))
         raise DataError(f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} (delta {delta:.3g}) is too small "
                         f"for {steps} steps at sampling rate {sample_rate:.3g}: it would need a noise multiplier "
                         f"above {MAX_SIGMA:g}; raise {param_name('dp_epsilon')} to at least {least:g} (with noise "
                         "that large the records carry almost no signal: more is better), or train fewer "
-                        "steps") from None
+                        "steps")
+    return float(sigma)
 
 
 def least_epsilon(delta: float, sample_rate: float, steps: int) -> float:
     """The DP-SGD epsilon the RDP accountant reports at ``delta`` after ``steps`` at the largest noise
-    Opacus searches (``MAX_SIGMA``): no smaller target can be planned for these steps and rate."""
-    from opacus.accountants import RDPAccountant
-    from opacus.accountants.utils import MAX_SIGMA
-
-    accountant = RDPAccountant()
-    accountant.history = [(MAX_SIGMA, sample_rate, steps)]
-    with quiet_accountant():
-        return float(accountant.get_epsilon(delta))
+    the search tries (``MAX_SIGMA``, Opacus'): no smaller target can be planned for these steps and rate."""
+    return sgd_epsilon(MAX_SIGMA, sample_rate, steps, delta)
 
 
 def _round_up(value: float) -> float:
@@ -123,31 +100,21 @@ def _round_up(value: float) -> float:
     return math.ceil(value / step - 1e-9) * step
 
 
-ALPHAS = (*(1 + x / 10.0 for x in range(1, 100)), *range(12, 64))
-"""The RDP orders of Opacus' accountant (``RDPAccountant.DEFAULT_ALPHAS``; a test checks they agree)."""
-
-
-def delta_floor(delta: float) -> float:
-    """The least epsilon the RDP accountant can report at ``delta``, with no privacy loss at all
-    (RDP 0 at every order of :data:`ALPHAS`), as Opacus' ``get_privacy_spent`` converts it."""
-    orders = np.asarray(ALPHAS, dtype=float)
-    return float(np.min(-(np.log(delta) + np.log(orders)) / (orders - 1) + np.log((orders - 1) / orders)))
-
-
 def _floor_message(epsilon: float, delta: float, floor: float, least: float) -> str:
     """Why no noise multiplier reaches ``epsilon`` at ``delta``: the accountant's ``floor`` (:func:`delta_floor`)
     is above it. The delta is named as the cause when a usual one (1e-5) would do (``--dp-delta 1e-300``
-    had been told to raise epsilon or train fewer steps, "a noise multiplier above 1e+06")."""
-    alpha = f"(alpha {max(ALPHAS):g}, its largest order)"
+    had been told to raise epsilon or train fewer steps, "a noise multiplier above 1e+06"). The floor is the
+    accountant's, not DP's: it falls towards 0 as larger orders are added, so the message says so."""
+    limit = f"a limit of the accountant's orders, alpha up to {max(ALPHAS):g}, not of DP"
     if delta_floor(1e-5) < epsilon:
-        return (f"{param_name('dp_delta')} {delta:.3g} is too small for the RDP accountant: converting to "
-                f"(epsilon, delta) {alpha} costs epsilon {floor:.3g} for that delta alone, whatever the noise, above "
-                f"the DP-SGD share {epsilon:.4g} of {param_name('dp_epsilon')}; raise {param_name('dp_delta')} "
-                "(leave it unset for min(1e-5, 1/(10 n)))")
+        return (f"{param_name('dp_delta')} {delta:.3g} is too small for the RDP accountant: its conversion to "
+                f"(epsilon, delta) costs epsilon {floor:.3g} for that delta alone, however much noise is added "
+                f"({limit}), above the DP-SGD share {epsilon:.4g} of {param_name('dp_epsilon')}; raise "
+                f"{param_name('dp_delta')} (leave it unset for min(1e-5, 1/(10 n)))")
     return (f"{param_name('dp_epsilon')}: its DP-SGD share {epsilon:.4g} is below epsilon {floor:.3g}, the least the "
-            f"RDP accountant reports at {param_name('dp_delta')} {delta:.3g} {alpha}, whatever the noise; raise "
-            f"{param_name('dp_epsilon')} to at least {least:g} (there the noise leaves the records almost no signal: "
-            "more is better)")
+            f"RDP accountant reports at {param_name('dp_delta')} {delta:.3g} however much noise is added ({limit}); "
+            f"raise {param_name('dp_epsilon')} to at least {least:g} (there the noise leaves the records almost no "
+            "signal: more is better)")
 
 
 def noisy_class_counts(counts: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
@@ -247,7 +214,7 @@ class PrivateDiscriminator:
 
     def spent_epsilon(self) -> float:
         with quiet_accountant():
-            return float(self.engine.get_epsilon(self.delta))
+            return float(self.engine.accountant.get_epsilon(self.delta, alphas=list(ALPHAS)))
 
     def spent(self) -> dict:
         """The accountant's reading for the model file: epsilon, delta, noise multiplier, sample rate

@@ -30,6 +30,7 @@ def plan_dp(model: TabularCGAN, seed: int) -> tuple[DPPlan, np.ndarray, dict[str
     """
     if model.provenance_["schema"] not in (PUBLIC, DRAFT):
         warn_schema_not_covered()
+    warn_pac_ignored(model.pac)
     public = model.provenance_["class_counts"] == PUBLIC  # not a draft's under DP (fit_input.provenance)
     plan, counts = plan_budget(model.dp_epsilon, model.dp_delta, model.dp_max_grad_norm, model.class_counts_,
                                model.n_rows_, np.random.default_rng(child_seed(seed, 3)), public_counts=public)
@@ -48,6 +49,16 @@ def warn_schema_not_covered() -> None:
          "each numeric column's exact minimum and maximum, which sampled values can equal, and a rare category "
          f"can appear in the released records; pass {schema} with a public schema (`synthaug schema` drafts one "
          "to review)")
+
+
+def warn_pac_ignored(pac) -> None:
+    """Warn when ``pac`` was set (above 1) for a DP fit, which trains with pac 1 (:func:`.train_setup.pac_size`):
+    `--set pac=4 --dp-epsilon 1` trained with pac 1 and said nothing. A warning, not lecam_weight's refusal:
+    pac 1 is a sound substitute, and a model file saved with pac 4 under DP must still load."""
+    if pac is not None and pac > 1:  # None and 0 mean the default
+        warn(f"{param_name('pac')}={pac} is ignored with {param_name('dp_epsilon')}: under DP-SGD the discriminator "
+             "judges rows one at a time (pac 1: Poisson-sampled batches have random sizes, not a multiple of pac); "
+             f"leave {param_name('pac')} unset")
 
 
 def privacy_record_for(model: TabularCGAN, plan: DPPlan, spent: list[dict]) -> dict:

@@ -124,6 +124,9 @@ def test_test_set_is_the_reference_without_holdout(tables):
         ({"ratios": (1.0, 0.5, 1)}, "ratios: 1 is given more than once"),
         ({"ratios": (1.0, 0.004)}, "ratios: 0.004 of 120 training rows adds no synthetic record"),
         ({"baselines": ("gan",)}, "unknown baseline 'gan'"),
+        # the command line's --baselines none: Python's way to say it is named
+        ({"baselines": "none"}, r"baselines: unknown baseline 'none'; use any of \['smote', 'ros'\], or "
+                                r"baselines=\(\) for none$"),
         ({"n_seeds": 0}, "n_seeds must be a positive integer"),
         ({"n_seeds": True}, "n_seeds must be a positive integer, got True"),
         ({"ratios": "1"}, "ratios must be positive finite numbers, got \\['1'\\]"),

@@ -167,8 +167,8 @@ def test_budget_too_small_for_the_noise_search_is_one_line(mixed_table, tmp_path
     from synthaug.cli import app
 
     # below the accountant's floor at that delta no noise reaches it (it said "or train fewer steps")
-    with pytest.raises(DataError, match=r"dp_epsilon: its DP-SGD share 0.0095 is below epsilon 0.103, the least"):
-        TabularCGAN(dp_epsilon=0.01, random_state=0, **DP_FAST).fit(mixed_table, y="label")
+    with pytest.raises(DataError, match=r"dp_epsilon: its DP-SGD share 0.00285 is below epsilon 0.0035, the least"):
+        TabularCGAN(dp_epsilon=0.003, random_state=0, **DP_FAST).fit(mixed_table, y="label")
     data = tmp_path / "data.csv"
     mixed_table.to_csv(data, index=False)
     result = CliRunner().invoke(app, ["share", str(data), "--target", "label", "-o", str(tmp_path / "out"),
@@ -235,8 +235,8 @@ def test_an_epsilon_above_10_warns_at_the_caller_and_a_tiny_one_says_what_would_
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plan_budget(10.0, None, 1.0, counts, 480, rng)
-    with pytest.raises(DataError, match=r"raise dp_epsilon to at least 0.109 \("):
-        noise_multiplier(0.0095, 1e-5, 0.2, 300, 0.05)
+    with pytest.raises(DataError, match=r"raise dp_epsilon to at least 0.00369 \("):
+        noise_multiplier(0.0025, 1e-5, 0.2, 300, 0.05)
 
 
 def test_under_dp_a_categorical_dtypes_unused_categories_stay_out_of_the_model_file(mixed_table, tmp_path):
@@ -259,14 +259,30 @@ def test_a_budget_no_noise_reaches_is_refused_without_opacus_search(monkeypatch)
     """Opacus' noise search climbs to its largest sigma before it gives up: --dp-delta 1e-300 took 35 s
     to be refused. The accountant's floor at delta (no privacy loss at all) is checked first."""
     pytest.importorskip("opacus")
-    import opacus.accountants.utils as utils
+    import synthaug.privacy.dp as dp
 
-    from synthaug.privacy.dp import noise_multiplier
-
-    def search(**_):
+    def search(*_):
         raise AssertionError("searched")
 
-    monkeypatch.setattr(utils, "get_noise_multiplier", search)
-    for epsilon, delta in ((0.95, 1e-300), (0.0095, 1e-5)):
-        with pytest.raises(DataError, match="whatever the noise"):
-            noise_multiplier(epsilon, delta, 0.5, 2)
+    monkeypatch.setattr(dp, "search_noise", search)
+    for epsilon, delta in ((0.5, 1e-300), (0.0025, 1e-5)):
+        with pytest.raises(DataError, match="however much noise is added"):
+            dp.noise_multiplier(epsilon, delta, 0.25, 2)  # at rate 0.5 Opacus takes 7 s for the least epsilon
+
+
+def test_a_pac_set_for_a_dp_fit_warns_that_it_trains_with_pac_1(mixed_table):
+    # --set pac=4 --dp-epsilon 1 trained with pac 1 and said nothing
+    from synthaug._text import CLI, options_named_for
+    from synthaug.tabular.dp_plan import warn_pac_ignored
+
+    with pytest.warns(synthaug.SynthaugWarning, match=r"^pac=4 is ignored with dp_epsilon: under DP-SGD the "
+                                                      r"discriminator judges rows one at a time .*leave pac unset$"):
+        model = TabularCGAN(dp_epsilon=1.0, pac=4, random_state=0, **DP_FAST).fit(mixed_table, y="label")
+    assert model.pac_ == 1
+    with options_named_for(CLI, {"set_", "dp_epsilon"}), pytest.warns(
+            synthaug.SynthaugWarning, match=r"^--set pac=4 is ignored with --dp-epsilon: .*leave --set pac unset$"):
+        warn_pac_ignored(4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for pac in (None, 0, 1):  # the default, and what DP trains with
+            warn_pac_ignored(pac)

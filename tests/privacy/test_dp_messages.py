@@ -45,17 +45,57 @@ def test_a_tiny_delta_names_dp_delta_and_the_accountant_not_the_noise():
 
     from synthaug.privacy.dp import ALPHAS, delta_floor, noise_multiplier
 
-    assert list(ALPHAS) == list(RDPAccountant.DEFAULT_ALPHAS)
-    assert delta_floor(1e-300) == pytest.approx(11.0587, abs=1e-3) and delta_floor(1e-5) < 0.2
-    with pytest.raises(DataError, match=r"^dp_delta 1e-300 is too small for the RDP accountant: .*\(alpha 63, "
-                                        r"its largest order\) costs epsilon 11.1 for that delta alone, whatever "
-                                        r"the noise, above the DP-SGD share 0.95 of dp_epsilon") as info:
-        noise_multiplier(0.95, 1e-300, 0.25, 12)
-    assert "noise multiplier" not in str(info.value)
+    assert set(RDPAccountant.DEFAULT_ALPHAS) <= set(ALPHAS) and max(ALPHAS) == 1024
+    assert delta_floor(1e-300) == pytest.approx(0.6675, abs=1e-3) and delta_floor(1e-5) < 0.004
+    with pytest.raises(DataError, match=r"^dp_delta 1e-300 is too small for the RDP accountant: .* costs epsilon "
+                                        r"0.667 for that delta alone, however much noise is added \(a limit of the "
+                                        r"accountant's orders, alpha up to 1024, not of DP\), above the DP-SGD share "
+                                        r"0.5 of dp_epsilon") as info:
+        noise_multiplier(0.5, 1e-300, 0.25, 12)
+    assert "noise multiplier" not in str(info.value) and "whatever the noise" not in str(info.value)
     # an epsilon no delta worth having reaches: the epsilon is named
-    with pytest.raises(DataError, match=r"^dp_epsilon: its DP-SGD share 0.0001 is below epsilon 0.103, the least "
-                                        r"the RDP accountant reports at dp_delta 1e-05"):
+    with pytest.raises(DataError, match=r"^dp_epsilon: its DP-SGD share 0.0001 is below epsilon 0.0035, the least "
+                                        r"the RDP accountant reports at dp_delta 1e-05 however much noise is added "
+                                        r"\(a limit of the accountant's orders"):
         noise_multiplier(1e-4, 1e-5, 0.25, 10)
+
+
+def test_the_accountant_agrees_with_opacus_at_the_same_orders():
+    """The noise search's epsilon (Opacus' code up to order 63, a vectorised sum above) is Opacus'
+    RDPAccountant.get_epsilon with the same alphas; at these settings the old orders (up to 63) gave more."""
+    pytest.importorskip("opacus")
+    from opacus.accountants import RDPAccountant
+
+    from synthaug.privacy.accountant import ALPHAS, sgd_epsilon
+
+    for sigma, q, steps in ((30.0, 1.0, 50), (22.5, 0.125, 20), (200.0, 0.25, 10), (1.08, 0.1, 3000),
+                            (5.0, 0.3, 7)):
+        accountant = RDPAccountant()
+        accountant.history = [(sigma, q, steps)]
+        assert sgd_epsilon(sigma, q, steps, 1e-5) == pytest.approx(accountant.get_epsilon(1e-5, alphas=list(ALPHAS)),
+                                                                     rel=1e-9)
+    assert sgd_epsilon(30.0, 1.0, 50, 1e-5) == pytest.approx(0.9497, abs=1e-4)  # the trial's check
+    accountant.history = [(22.5, 0.125, 20)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Opacus: the optimal order is its largest (63)
+        old = accountant.get_epsilon(1e-5)
+    assert sgd_epsilon(22.5, 0.125, 20, 1e-5) == pytest.approx(0.0847, abs=1e-4)
+    assert old == pytest.approx(0.1226, abs=1e-4)
+
+
+def test_a_budget_of_0_1_is_reached_where_the_old_orders_stopped_at_0_103():
+    # --dp-epsilon 0.1 (DP-SGD share 0.095, rate 0.125, 20 steps) was refused: "below epsilon 0.103, the least
+    # the RDP accountant reports ... whatever the noise"; Opacus' PRV accountant gave 22.5 for it
+    pytest.importorskip("opacus")
+    from opacus.accountants import RDPAccountant
+
+    from synthaug.privacy.dp import ALPHAS, noise_multiplier
+
+    sigma = noise_multiplier(0.095, 1e-5, 0.125, 20, 0.05)
+    accountant = RDPAccountant()
+    accountant.history = [(sigma, 0.125, 20)]
+    assert 0.094 <= accountant.get_epsilon(1e-5, alphas=list(ALPHAS)) <= 0.095  # within 1% below the target
+    assert sigma < 22.5
 
 
 def test_fit_without_a_public_schema_warns_and_says_training_only(tmp_path):
@@ -63,7 +103,7 @@ def test_fit_without_a_public_schema_warns_and_says_training_only(tmp_path):
     pytest.importorskip("opacus")
     make_mixed_table(64).drop(columns="joined").to_csv(tmp_path / "t.csv", index=False)
     result = runner.invoke(app, ["fit", str(tmp_path / "t.csv"), "--target", "label", "-o", str(tmp_path / "m"),
-                                 "--dp-epsilon", "1", "--dp-delta", "1e-300", *CLI_TINY])
+                                 "--dp-epsilon", "0.5", "--dp-delta", "1e-300", *CLI_TINY])
     assert result.exit_code == 2 and "error: --dp-delta 1e-300 is too small for the RDP accountant" in _text(result)
     result = runner.invoke(app, ["fit", str(tmp_path / "t.csv"), "--target", "label", "-o", str(tmp_path / "m"),
                                  "--set", "dp_epsilon=1", *CLI_TINY])

@@ -42,7 +42,7 @@ def fit_images(data: Path, output: Path, set_items: list[str], device: str | Non
         shown = f"{diversity:.2f}" if diversity is not None else "n/a (off under DP)" if model.privacy_ else "n/a"
         console.print(f"trained on {model.n_images_} images ({model.image_size_}x{model.image_size_}, "
                       f"{model.channels_} channel{'s' if model.channels_ > 1 else ''}), "
-                      f"{len(model.classes_)} classes in {model.fit_seconds_:.1f}s; diversity ratio {shown}; "
+                      f"{len(model.classes_)} classes in {model.fit_seconds_:.1f}s; pixel diversity ratio {shown}; "
                       f"wrote {output} (sample grid {output / GRID_FILE})", soft_wrap=True)  # one line, as inspect's
         if model.privacy_ is not None:
             console.print(describe_privacy(model.privacy_))
@@ -79,9 +79,10 @@ def evaluate_images_cli(train: Path, test: Path, synthetic: Path, output: Path, 
 
 
 def print_image_summary(report: dict, html_path: Path, console: Console) -> None:
-    """Accuracy per condition with its interval, one line on copies of training images, then uplift, CAS, the
-    judge, the Fréchet distance (as report.html words it) and diversity, and ``html_path`` (``synthaug evaluate``
-    and ``synthaug run`` print the same lines)."""
+    """Accuracy per condition with its interval, one line on copies of training images, then the uplift with its
+    interval and verdict, CAS, the judge, the Fréchet distance (as report.html words it) and the feature diversity
+    ratio, and ``html_path`` (``synthaug evaluate`` and ``synthaug run`` print the same lines)."""
+    from .evaluate.verdict_words import signed
     from .images.judge import judge_accuracy_text
     from .images.notes import privacy_text
 
@@ -92,12 +93,14 @@ def print_image_summary(report: dict, html_path: Path, console: Console) -> None
     q, up = report["quality"], report["uplift"]
     diversity = "n/a" if q["diversity_ratio"] is None else f"{q['diversity_ratio']:.2f}"
     frechet = ["n/a" if q[key] is None else f"{q[key]:.3f}" for key in ("frechet_synthetic_test", "frechet_train_test")]
-    interval = "" if up.get("low") is None else f" [{up['low']:+.2f}, {up['high']:+.2f}]"
-    console.print(f"uplift over {up['baseline']}: {up['points']:+.2f} points{interval}; CAS {100 * q['cas']:.1f}% "
+    interval = "" if up.get("low") is None else f" [{signed(up['low'], 2)}, {signed(up['high'], 2)}]"
+    verdict = f": {up['verdict']}" if up.get("verdict") else ""
+    console.print(f"uplift of {up['best_with_synthetic']} over {up['baseline']}: {up['points']:+.2f} points{interval}"
+                  f"{verdict}; CAS {100 * q['cas']:.1f}% "
                   f"(lowest class {100 * q['cas_min']:.1f}%; judge's accuracy on {judge_accuracy_text(q['judge'])} "
                   f"{100 * q['judge']['accuracy']:.1f}%, chance {100 * q['judge']['chance']:.1f}%); "
                   f"Fréchet distance synthetic vs test {frechet[0]} (real train vs test {frechet[1]}); "
-                  f"diversity ratio {diversity}; "
+                  f"feature diversity ratio {diversity}; "
                   f"wrote {html_path}")
 
 
@@ -114,7 +117,7 @@ def describe_image_model(meta: dict, console: Console) -> None:
                   f"in {training['seconds']}s ({fit_setup(meta)})")
     diversity = [h["diversity"] for h in training["history"] if h.get("diversity") is not None]
     if diversity:
-        console.print("diversity ratio during training: " + ", ".join(f"{d:.2f}" for d in diversity))
+        console.print("pixel diversity ratio during training: " + ", ".join(f"{d:.2f}" for d in diversity))
     privacy = meta.get("privacy")
     if privacy:
         console.print(describe_privacy(privacy))

@@ -68,7 +68,9 @@ def test_an_image_run_prints_the_image_evaluation_and_what_it_wrote(tmp_path):
     report = json.loads((out / "report.json").read_text())
     for name, accuracy in report["accuracy"].items():
         assert flat(f"{name} {100 * accuracy['mean']:5.1f}%") in shown, shown
-    assert f"uplift over real: {report['uplift']['points']:+.2f} points; CAS" in shown
+    up = report["uplift"]
+    assert f"uplift of {up['best_with_synthetic']} over {up['baseline']}: {up['points']:+.2f} points [" in shown
+    assert f"]: {up['verdict']}; CAS" in shown
     assert f"wrote {out}/report.html" in shown
     assert shown.endswith(f"wrote model, synthetic.npz and recipe.toml to {out}/"), shown
 

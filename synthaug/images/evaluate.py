@@ -3,12 +3,13 @@
 ``evaluate_images(train, test, synthetic)`` trains a small CNN with the same step budget on
 five training sets (real only; real + albumentations; real + synthetic; real + synthetic +
 albumentations; synthetic only) over several seeds and reports test accuracy with 95%
-intervals. A judge CNN trained on real images scores the synthetic images' intended labels
-(Classification Accuracy Score, per class); its features give a Fréchet distance and
-within-class diversity; its own accuracy is measured on real test images it did not train on
-(by cross-validation over the test images when it trains on them). Pixel distances to the
-nearest training image show copying. This module reads images and never imports the GAN
-training code.
+intervals from a paired bootstrap over test images and seeds (:mod:`synthaug.images.intervals`),
+and the uplift of synthetic images with a helps / hurts / no measurable effect verdict. A judge
+CNN trained on real images scores the synthetic images' intended labels (Classification Accuracy
+Score, per class); its features give a Fréchet distance and within-class (feature) diversity;
+its own accuracy is measured on real test images it did not train on (by cross-validation over
+the test images when it trains on them). Pixel distances to the nearest training image show
+copying. This module reads images and never imports the GAN training code.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats
 
 from .._checks import is_real, is_whole
 from .._errors import DataError, warned
@@ -28,8 +28,10 @@ from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, quoted
 from .arrays import check_labels, convert_channels, prepare_images, resize_batch, size_set_elsewhere
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
+from .collapse import diversity_notes
 from .folder import read_images
 from .grid import image_grid
+from .intervals import N_BOOT, arm_summary, resampling, seeds_note, uplift
 from .judge import judge_accuracy, judge_folds, weak_judge_note
 from .metrics import class_diversity, count_shared, duplicated_share, frechet_distance, nearest_distances
 from .notes import (
@@ -40,7 +42,6 @@ from .notes import (
     copies_beyond_chance,
     count_test_copies,
     overlap_note,
-    seeds_note,
     synthetic_notes,
     training_copies_note,
 )
@@ -49,7 +50,8 @@ from .report import render_html
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
 JUDGES = ("train", "train+test")
 JUDGE_FOLDS = 3  # judge="train+test": its accuracy is cross-validated over the test images in this many folds
-REPORT_VERSION = 2  # 2: quality.judge.accuracy is on test images the judge did not train on (1, unversioned:
+REPORT_VERSION = 3  # 3: accuracy and uplift intervals are a bootstrap over test images and seeds (2: over seeds
+#                     only); 2: quality.judge.accuracy is on test images the judge did not train on (1, unversioned:
 #                     test_accuracy, on test images the default judge had trained on)
 
 
@@ -88,22 +90,25 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     training = _Training(steps, batch_size, real_share, [child_seed(random_state, s) for s in range(int(seeds))])
     folds = judge_folds(y_te, JUDGE_FOLDS, child_seed(random_state, 997)) if judge == "train+test" else None
     with progress_bar(_n_trainings(sets, training, folds), "evaluating", verbose) as bar:
-        accuracy = {condition: _condition_accuracy(condition, sets, training, bar) for condition in _conditions(sets)}
+        correct = {condition: _condition_correct(condition, sets, training, bar) for condition in _conditions(sets)}
         judged = _train_judge(sets, training, folds, random_state, bar)
+    draws = resampling(len(y_te), int(seeds), child_seed(random_state, 996))
     leak = privacy(x_sy, x_tr, x_te, n_pairs)
+    scores = quality(judged.model, x_sy, y_sy, judged.x, judged.y, x_tr, x_te, classes)
     notes += warned([training_copies_note(leak, len(x_sy), x_sy.shape[1]),
-                      weak_judge_note(judged.score) if judged.score["weak"] else None])
+                      *([weak_judge_note(judged.score)] if judged.score["weak"] else  # its features mean little
+                        diversity_notes(scores["diversity_ratio"], scores["diversity_ratio_min"], scores["cas"]))])
     report = {
         "version": REPORT_VERSION,
         "classes": [str(c) for c in classes],
         "sizes": {"train": len(x_tr), "test": len(x_te), "synthetic": len(x_sy), "image_size": int(x_tr.shape[1]),
                   "channels": int(x_tr.shape[-1])},
         "settings": {"seeds": int(seeds), "steps": int(steps), "batch_size": int(batch_size),
-                     "real_share": float(real_share), "judge": judge, "random_state": random_state},
-        "accuracy": accuracy,
-        "uplift": uplift(accuracy),
-        "quality": {**quality(judged.model, x_sy, y_sy, judged.x, judged.y, x_tr, x_te, classes),
-                    "judge": judged.score},
+                     "real_share": float(real_share), "judge": judge, "random_state": random_state,
+                     "n_boot": N_BOOT},
+        "accuracy": {condition: arm_summary(c, draws) for condition, c in correct.items()},
+        "uplift": uplift(correct, draws),
+        "quality": {**scores, "judge": judged.score},
         "privacy": {**leak, "test_in_train": n_shared, "synthetic_copies_of_test": n_test_copies},
         "notes": notes,
     }
@@ -159,16 +164,16 @@ def _n_trainings(sets: _Sets, training: _Training, folds: np.ndarray | None) -> 
     return len(_conditions(sets)) * len(training.seeds) + 1 + (0 if folds is None else int(folds.max()) + 1)
 
 
-def _condition_accuracy(condition: str, sets: _Sets, training: _Training, bar) -> dict:
-    """Test accuracy of a classifier trained under ``condition``, one per seed, summarised."""
+def _condition_correct(condition: str, sets: _Sets, training: _Training, bar) -> np.ndarray:
+    """(S, N) whether the classifier trained under ``condition`` with each seed labels each test image right."""
     x_tr, y_tr, x_sy, y_sy = sets.x_tr, sets.y_tr, sets.x_sy, sets.y_sy
     sources = condition_sources(condition, x_tr, y_tr, x_sy, y_sy, training.real_share, x_tr.shape[1])
-    scores = []
-    for seed in training.seeds:
+    correct = np.empty((len(training.seeds), len(sets.y_te)), dtype=bool)
+    for s, seed in enumerate(training.seeds):
         model = train_classifier(sources, len(sets.classes), training.steps, training.batch_size, seed)
-        scores.append(float(np.mean(predict(model, sets.x_te)[1] == sets.y_te)))
+        correct[s] = predict(model, sets.x_te)[1] == sets.y_te
         bar.advance(1, status=condition)
-    return summarise(scores)
+    return correct
 
 
 def _train_judge(sets: _Sets, training: _Training, folds: np.ndarray | None, random_state: int, bar) -> _Judge:
@@ -263,35 +268,6 @@ def condition_sources(condition: str, x_tr, y_tr, x_sy, y_sy, real_share: float,
     real = Source(x_tr, y_tr, real_share, augment)
     fake = Source(x_sy, y_sy, 1.0 - real_share, augment)
     return {"real": [real], "real+albumentations": [real], "synthetic": [fake]}.get(condition, [real, fake])
-
-
-def summarise(values: list[float], confidence: float = 0.95, bounds: tuple[float, float] = (0.0, 1.0)) -> dict:
-    """Mean with a Student-t interval over seeds, clipped to ``bounds`` (accuracies lie in 0..1; with
-    2 seeds the interval is +-12.7 standard errors and went past 100%); None bounds for a single seed."""
-    v = np.asarray(values, dtype=float)
-    mean = float(v.mean())
-    if len(v) < 2:
-        return {"mean": mean, "low": None, "high": None, "values": v.tolist()}
-    half = float(stats.t.ppf(0.5 + confidence / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
-    low, high = np.clip([mean - half, mean + half], *bounds)
-    return {"mean": mean, "low": float(low), "high": float(high), "values": v.tolist()}
-
-
-def uplift(accuracy: dict) -> dict:
-    """Synthetic conditions against the better classical baseline, in accuracy points, with a 95% paired
-    t-interval over seeds (every condition trains with the same seeds; None bounds for one seed), as the
-    table evaluation's paired differences (synthetic only against real only: None when synthetic-only
-    training was skipped)."""
-    best_name = max(("real", "real+albumentations"), key=lambda k: accuracy[k]["mean"])
-    best = accuracy[best_name]["mean"]
-    with_synthetic = max(("real+synthetic", "real+synthetic+albumentations"), key=lambda k: accuracy[k]["mean"])
-    only = accuracy.get("synthetic")
-    paired = summarise(100.0 * (np.asarray(accuracy[with_synthetic]["values"]) - accuracy[best_name]["values"]),
-                       bounds=(-100.0, 100.0))
-    return {"baseline": best_name, "best_with_synthetic": with_synthetic,
-            "points": 100.0 * (accuracy[with_synthetic]["mean"] - best), "low": paired["low"], "high": paired["high"],
-            "synthetic_only_minus_real_points": None if only is None else
-            100.0 * (only["mean"] - accuracy["real"]["mean"])}
 
 
 def quality(judge, x_sy, y_sy, judge_x, judge_y, x_tr, x_te, classes) -> dict:

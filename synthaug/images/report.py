@@ -14,13 +14,17 @@ import numpy as np
 
 from .._text import counted
 from ..evaluate.report_guide import GUIDE_CSS, figure, guide_section
+from ..evaluate.verdict_words import signed
 from .grid import data_uri
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
 img{image-rendering:pixelated;border:1px solid #ccc}.note{color:#555;font-size:90%}
+.v{font-weight:600;padding:.1em .5em;border-radius:.3em;color:#fff;white-space:nowrap}
+.helps{background:#2e7d32}.hurts{background:#c62828}.none{background:#757575}
 """ + GUIDE_CSS
+_VERDICT_CLASS = {"helps": "helps", "hurts": "hurts"}  # "no measurable effect": grey, as in the table report
 
 
 def _pct(value) -> str:
@@ -37,11 +41,30 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _verdict(text: str | None) -> str:
+    """A verdict as the table report colours it, or nothing (an older report has none)."""
+    if not text:
+        return ""
+    return f"<span class='v {_VERDICT_CLASS.get(text, 'none')}'>{html.escape(text)}</span>"
+
+
 def _points_interval(up: dict) -> str:
-    """`` (95% interval -0.50 to +2.90, paired over seeds)``, or nothing for one seed (or an older report)."""
+    """`` (95% interval -0.50 to +2.90)`` and the verdict, or nothing (an older report's single seed)."""
     if up.get("low") is None:
         return ""
-    return f" (95% interval {up['low']:+.2f} to {up['high']:+.2f}, paired over seeds)"
+    return f" (95% interval {signed(up['low'], 2)} to {signed(up['high'], 2)}) {_verdict(up.get('verdict'))}"
+
+
+def _pairs_table(up: dict) -> str:
+    """Each set with synthetic images against each set without, and synthetic only against real only."""
+    pairs = up.get("pairs", []) + ([up["synthetic_only_minus_real"]] if up.get("synthetic_only_minus_real") else [])
+    if not pairs:
+        return ""
+    head = "".join(f"<th>{h}</th>" for h in ("training set", "against", "points", "95% interval", "verdict"))
+    rows = "".join(f"<tr><td>{html.escape(p['with_synthetic'])}</td><td>{html.escape(p['baseline'])}</td>"
+                   f"<td>{signed(p['points'], 2)}</td><td>{signed(p['low'], 2)} to {signed(p['high'], 2)}</td>"
+                   f"<td>{_verdict(p['verdict'])}</td></tr>" for p in pairs)
+    return f"<table><tr>{head}</tr>{rows}</table>"
 
 
 def _accuracy_section(report: dict) -> str:
@@ -58,11 +81,11 @@ def _accuracy_section(report: dict) -> str:
                if lacking else ""))
     return (f"<h2>Test accuracy of a small CNN ({counted(s['steps'], 'step')} of {counted(s['batch_size'], 'image')}, "
             f"{counted(s['seeds'], 'seed')})</h2>" + _table(["training set", "mean", "95% interval", "per seed"], rows)
-            + f"<p>{html.escape(up['best_with_synthetic'])} against the better baseline "
+            + f"<p>Uplift: {html.escape(up['best_with_synthetic'])} against the better baseline "
             f"({html.escape(up['baseline'])}): <b>{up['points']:+.2f} points</b>{_points_interval(up)}; synthetic "
             "only against "
-            f"real only: {only}.</p>"
-            f"<p class=note>Mixed sets give real images {100 * s['real_share']:.0f}% of every batch.</p>")
+            f"real only: {only}.</p>" + _pairs_table(up)
+            + f"<p class=note>Mixed sets give real images {100 * s['real_share']:.0f}% of every batch.</p>")
 
 
 def _quality_section(report: dict) -> str:
@@ -85,9 +108,9 @@ def _quality_section(report: dict) -> str:
             f"chance {_pct(judge['chance'])}.{weak}</p>"
             f"<p>Fréchet distance in the judge's features: synthetic vs test "
             f"<b>{_num(q['frechet_synthetic_test'])}</b> (real train vs test: {_num(q['frechet_train_test'])}). "
-            f"Within-class diversity, synthetic / real (mean pairwise feature distance): "
-            f"<b>{_num(q['diversity_ratio'], 2)}</b> (lowest class {_num(q['diversity_ratio_min'], 2)}).</p>"
-            + _table(["class", "CAS", "diversity ratio"], per_class))
+            f"Feature diversity ratio, synthetic / real within-class diversity (mean pairwise distance in the judge's "
+            f"features): <b>{_num(q['diversity_ratio'], 2)}</b> (lowest class {_num(q['diversity_ratio_min'], 2)}).</p>"
+            + _table(["class", "CAS", "feature diversity ratio"], per_class))
 
 
 def _privacy_section(report: dict) -> str:
@@ -117,10 +140,13 @@ _TERMS = {
         "Accuracy differences in percentage points: 82.0% against 80.5% is +1.5 points. The uplift compares "
         "the better of the two rows with synthetic images against the better of the two without (real, "
         "real+albumentations): positive means the synthetic images add something classical augmentation does "
-        "not. Its 95% interval comes from the differences seed by seed (both rows train with the same seeds, so "
-        "luck the two share cancels out; none with one seed): an interval that includes 0 means the uplift may be "
-        "chance. Synthetic only against real only says how well the synthetic images stand in for the real ones "
-        "(0 points: as well)."),
+        "not. Its 95% interval compares the rows image by image and seed by seed on the same resampled test "
+        "images and seeds (luck the rows share cancels out), and picks the better rows again in every "
+        "resampling, so the choice of winners is part of the interval. The verdict is <i>helps</i> when the "
+        "whole interval is above 0, <i>hurts</i> when it is below 0, and <i>no measurable effect</i> when it "
+        "includes 0: the difference may be chance. The table under it gives each row with synthetic images "
+        "against each row without, and synthetic only against real only, which says how well the synthetic "
+        "images stand in for the real ones (0 points: as well)."),
     "frechet": (
         "Fréchet distance",
         "How far apart two sets of images are in the judge's features (the numbers it computes for an image "
@@ -162,10 +188,13 @@ def _guide(report: dict, with_pairs: bool) -> str:
          "saw, on which every accuracy is measured. Synthetic images are the ones judged here."),
         ("Accuracy rows and their intervals",
          "Each row trains the same small CNN, for the same number of steps, on one training set and gives the "
-         f"share of test images it labels right: {rows}. Each is trained once per seed; the 95% interval is the "
-         "range the mean over seeds plausibly lies in, given how much the seeds disagree (none with one seed; "
-         "clipped to 0-100%). Few seeds give wide intervals: with 2 they reach 12.7 standard errors either "
-         "side of the mean. Rows whose intervals overlap may not truly differ."),
+         f"share of test images it labels right: {rows}. Each is trained once per seed. The 95% interval "
+         "is the range the accuracy on images like the test images plausibly lies in, allowing for which test "
+         "images happened to be drawn and for training luck: it comes from redrawing the test images and the "
+         "seeds, with replacement, "
+         f"{report['settings'].get('n_boot', 1000)} times (a bootstrap). With one seed it covers the test images "
+         "only. Rows whose intervals overlap may still differ, as they are compared on the same images: "
+         "read the uplift's verdict."),
         _TERMS["uplift"],
         ("CAS (Classification Accuracy Score)",
          f"A judge, the same CNN trained on the real {judged_on}, labels every synthetic image; CAS is the share "
@@ -174,12 +203,14 @@ def _guide(report: dict, with_pairs: bool) -> str:
          "errs on real images errs on synthetic ones too, so read CAS against the judge's own accuracy on real "
          f"images it did not train on, {how}. Chance is the most common test class's share."),
         _TERMS["frechet"],
-        ("Diversity ratio",
+        ("Feature diversity ratio",
          "Within each class, the mean distance between two synthetic images' judge features over the same for "
          f"two real images (the {judged_on}); the overall ratio is the mean over classes. Near 1: the synthetic "
-         "images vary as much as real ones. Well below 1: mode collapse, the generator draws a few look-alike "
-         "images for the class (see its row of samples). Above 1: more varied than real, often noise or "
-         "artefacts."),
+         "images vary as much as real ones. Below 0.5 (a note names it): mode collapse, the generator draws a few "
+         "look-alike images for the class (see its row of samples). Above 1.5 (a note too): far more spread out "
+         "than real images, more often noise, artefacts or images unlike their class than useful variety (a low "
+         "CAS confirms it). Not the <i>pixel</i> diversity ratio that <code>synthaug fit</code> prints, which "
+         "compares pixels rather than the judge's features and gives another number for the same images."),
         _TERMS["pixels"],
     ]
     if with_pairs:
@@ -193,7 +224,7 @@ def _samples_figure(report: dict, picture: np.ndarray) -> str:
              "in the order of the class table below")
     caption = (f"Synthetic images, one row per class ({order}), the first images of each class from left to right; "
                "blank cells: a class with fewer images. Each image should show its row's class (CAS measures "
-               "this); a row of near-identical images is mode collapse (a low diversity ratio).")
+               "this); a row of near-identical images is mode collapse (a low feature diversity ratio).")
     return figure(data_uri(picture), "sample grid", caption)
 
 

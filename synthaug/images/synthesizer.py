@@ -368,7 +368,8 @@ def torch_threads(n: int | None) -> Iterator[None]:
 
 
 class _Monitor:
-    """The training check: within-class diversity against the real images, and a sample grid."""
+    """The training check: within-class pixel diversity against the real images (``history_``'s
+    ``diversity``, the pixel diversity ratio), and a sample grid."""
 
     def __init__(self, model: ImageCGAN, images: np.ndarray | None, codes: np.ndarray, per_class: int = 32) -> None:
         self.model, self.real_codes = model, codes

@@ -42,7 +42,7 @@ def test_a_single_synthetic_image_is_evaluated_without_a_frechet_distance(tmp_pa
                                       str(tmp_path / "two.npz"), "--synthetic", str(tmp_path / "one.npz"),
                                       "-o", str(tmp_path / "out"), "--seeds", "1", "--classifier-steps", "2"])
     assert result.exit_code == 0, result.output
-    assert "diversity ratio n/a" in " ".join(result.output.split())
+    assert "feature diversity ratio n/a" in " ".join(result.output.split())
     quality = json.loads((tmp_path / "out" / "report.json").read_text())["quality"]
     assert quality["frechet_synthetic_test"] is None and quality["diversity_ratio"] is None
     # the summary printed no Fréchet distance, which report.json and report.html have

@@ -47,7 +47,7 @@ def test_fit_npz_with_image_size_and_summary(tmp_path, images):
     # the ratio came as "diversity ratio \n\n1.2727;" (wrapped at 80 columns, 4 decimals; inspect shows 2)
     summary = next(line for line in result.output.splitlines() if line.startswith("trained on"))
     diversity = synthaug.load(tmp_path / "m").history_[-1]["diversity"]
-    assert f"; diversity ratio {diversity:.2f}; wrote {tmp_path / 'm'} (sample grid" in summary
+    assert f"; pixel diversity ratio {diversity:.2f}; wrote {tmp_path / 'm'} (sample grid" in summary
     result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "s.npz"), "--n", "5", "-q"])
     assert result.exit_code == 0 and np.load(tmp_path / "s.npz")["x"].shape == (5, 12, 12, 1)
 
@@ -92,7 +92,8 @@ def test_evaluate_images_cli(tmp_path, images):
     assert (tmp_path / "rep" / "report.html").is_file()
     text = console.export_text()
     # next to CAS; the default judge trained on the test images, so its accuracy is cross-validated
-    assert "uplift over" in text and "judge's accuracy on real test images it did not train on (3-fold" in text
+    assert "uplift of real+synthetic" in text
+    assert "judge's accuracy on real test images it did not train on (3-fold" in text
 
 
 def test_no_real_images_leaves_the_closest_pairs_out_of_the_report(tmp_path, images):
@@ -164,7 +165,7 @@ def test_describe_image_model(tmp_path, images):
     console = Console(record=True, width=120)
     describe_image_model(load_model(tmp_path / "m")[0], console)
     text = console.export_text()
-    assert "8x8 px" in text and "4 steps on 18 images" in text and "diversity ratio" in text
+    assert "8x8 px" in text and "4 steps on 18 images" in text and "pixel diversity ratio" in text
 
 
 def test_a_public_schema_is_refused_for_images(image_folder, tmp_path):

@@ -43,8 +43,10 @@ def test_the_guide_defines_each_measure(evaluated):
     guide = guide_section(render_html(report, pictures))
     for term in ("Accuracy rows and their intervals", "<i>real+albumentations</i>", "<i>synthetic</i> the synthetic",
                  "95% interval", "Uplift, in points", "+1.5 points", "CAS (Classification Accuracy Score)",
-                 "Fréchet distance", "no absolute scale", "lower is closer to real", "Diversity ratio",
-                 "Near 1", "mode collapse", "Pixel distance to the nearest training image"):
+                 "Fréchet distance", "no absolute scale", "lower is closer to real", "Feature diversity ratio",
+                 "Near 1", "mode collapse", "Below 0.5", "Above 1.5", "<i>pixel</i> diversity ratio",
+                 "helps</i> when the whole interval is above 0", "redrawing the test images and the seeds",
+                 "Pixel distance to the nearest training image"):
         assert term in guide, term
     judge = report["quality"]["judge"]
     if judge["measured_on"] == "test":

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._errors import DataError
-from .._text import option_name, quoted
+from .._text import quoted
 from ..evaluate.caveats import beyond_chance
 from .metrics import duplicated_share, shared_mask
 
@@ -71,15 +71,6 @@ def copied_test_note(n_copies: int, x_sy: np.ndarray, x_te: np.ndarray, judge: s
             "trained with them have seen test images, so the accuracy of every condition with synthetic images and "
             f"the uplift are inflated, the Fréchet distance to the test images is understated{cas}; was the "
             "synthetic set made from the test images? make it from the training images only")
-
-
-def seeds_note(seeds: int) -> str | None:
-    """A note on the wide intervals of 2 seeds, else None (one seed gives none; the report says so)."""
-    if seeds != 2:
-        return None
-    return ("2 seeds give wide 95% accuracy intervals (12.7 standard errors either side of the mean, clipped "
-            f"to 0-100%); use 3 or more seeds ({option_name('seeds', '--seeds', 'evaluate.seeds')}) for intervals "
-            "that can tell the rows apart")
 
 
 def copies_beyond_chance(n_copies: int, n_synthetic: int, natural: float) -> bool:

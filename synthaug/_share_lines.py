@@ -3,7 +3,6 @@ counts, what was filtered, and why a refused one was refused."""
 
 from __future__ import annotations
 
-from ._release_card import dp_headline
 from ._text import option_name
 
 
@@ -27,6 +26,8 @@ def released_counts(card: dict) -> str:
 def summary_lines(outcome, filter_close: float | None) -> list[str]:
     """What ``share`` and ``run`` print after the gates: what was filtered, the DP guarantee (if any)
     and where the schema and class counts came from."""
+    from ._release_card import dp_headline  # imports pandas: not at the CLI's import
+
     lines = []
     if outcome.n_filtered:
         lines.append(f"filtered {outcome.n_filtered} records closer to a training row than the "

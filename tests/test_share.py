@@ -795,3 +795,7 @@ def test_the_copies_gate_does_not_count_copies_of_a_combination_five_training_ro
     assert gate.value == 5.0  # 2 copies of the 4-row combination of class 1 and 3 of unique rows; not the 30
     exact = next(m for m in leakage.measures if m.name == "exact_copies")
     assert exact.details["records_rate"] * leakage.n_records == pytest.approx(35)  # the measure counts every copy
+    assert exact.details["shared_rate"] * leakage.n_records == pytest.approx(30)
+    from synthaug.evaluate.report_guide import DETAIL_LABELS, detail_notes
+
+    assert f"<i>{DETAIL_LABELS['shared_rate']}</i>: the share of records identical" in detail_notes([leakage])

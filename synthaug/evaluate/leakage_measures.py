@@ -60,13 +60,15 @@ def copy_measures(dcr: np.ndarray, nndr: np.ndarray, real: RealReference, confid
     """Exact copies, near copies and low NNDR: excess over the reference rows' own rates. ``shared``
     (n_records,): whether a record's nearest training row is a combination :data:`COMMON_K` or more
     training rows hold; the exact-copies measure's details give the share of records that copy one
-    (``shared_rate``), which the exact-copies gate of ``share`` does not count."""
+    (``shared_rate``, when any do), which the exact-copies gate of ``share`` does not count."""
     near, ref_near = tail_hits(dcr, real.ref_dcr, strict=False)
     low, ref_low = tail_hits(nndr, real.ref_nndr, strict=True)
     exact = dcr <= _dist.EXACT_TOLERANCE
     copies = _excess("exact_copies", "exact copies of training rows", exact, real.ref_dcr <= _dist.EXACT_TOLERANCE,
                      confidence, tol["exact_copies"])
-    copies.details["shared_rate"] = float((exact & shared).mean()) if shared is not None else 0.0
+    shared_rate = float((exact & shared).mean()) if shared is not None else 0.0
+    if shared_rate:  # only then: the tables of most datasets (continuous columns) never have such copies
+        copies.details["shared_rate"] = shared_rate
     return [
         copies,
         _excess(

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, warn
-from .._text import option_name
+from .._text import option_name, param_name
 
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
@@ -252,8 +252,10 @@ def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray,
 
 
 def check_image_size(size) -> int:
+    """``size`` as an int, or a DataError naming the option as the user spells it (``--set image_size``)."""
     if not is_whole(size) or not MIN_SIZE <= size <= MAX_SIZE:
-        raise DataError(f"image_size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}; got {size!r}")
+        raise DataError(f"{param_name('image_size')} must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}; "
+                        f"got {size!r}")
     return int(size)
 
 

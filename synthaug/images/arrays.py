@@ -153,7 +153,21 @@ def range_hint(low: float, high: float) -> str:
     was told to divide by the maximum, which leaves the negative half."""
     if -1 <= low < 0 and high <= 1:
         return "use (x + 1) / 2 for values in -1..1, which undoes torchvision's Normalize(0.5, 0.5)"
+    if 255 < high < 2**32:  # a 12-bit sensor's 0..4095: x / x.max() scaled a training and a test file differently
+        bits = bit_depth(int(np.ceil(high)))
+        return (f"divide by the full scale of the data's bit depth, e.g. x / {2**bits - 1} for {bits}-bit data, as a "
+                "folder of 16-bit images is read")
     return f"divide by the maximum, {_scale_hint(high)}"
+
+
+DEPTHS = (8, 10, 12, 14, 16, 24, 32)
+"""The bit depths a 16- or 32-bit integer image's values are taken to fill: sensors' usual ones."""
+
+
+def bit_depth(peak: int) -> int:
+    """The smallest of :data:`DEPTHS` whose range (0..2**bits - 1) holds ``peak``: 12 for a 12-bit
+    sensor's largest value 3900, so its training and test folders, read separately, share a scale."""
+    return next(bits for bits in DEPTHS if peak < 2**bits)
 
 
 def _scale_hint(high: float, uint8_said: bool = False) -> str:

@@ -4,7 +4,7 @@ Images come back as ``uint8`` arrays of shape (N, S, S, C) with C = 1 (gray) or 
 as a 1-d array (:mod:`.arrays`). Reading resizes to one square size (8 to 64 px) and one channel
 count (one warning line sums up a folder's resizing and channel conversions), skips files that
 are not images, and skips unreadable images with a warning naming the file. 16- and 32-bit integer
-images share one scale, set by the folder's bit depth (:func:`bit_depth`); float images must hold
+images share one scale, set by the folder's bit depth (:func:`.arrays.bit_depth`); float images must hold
 0..1. Writing is in :mod:`.writer`.
 """
 
@@ -24,6 +24,8 @@ from .._paths import IMAGE_MANIFEST, IMAGE_SUFFIXES, OS_FOLDERS, is_sample_folde
 from .._text import quoted
 from ..persist import META_FILE
 from .arrays import (
+    DEPTHS,
+    bit_depth,
     check_channels,
     check_image_size,
     check_labels,
@@ -213,16 +215,6 @@ def _warn_single_images(root: Path, labels: np.ndarray) -> None:
         warn(f"{root}: {which} a single image (a stray folder? too few to learn or measure a class by)")
 
 
-DEPTHS = (8, 10, 12, 14, 16, 24, 32)
-"""The bit depths a 16- or 32-bit integer image's values are taken to fill: sensors' usual ones."""
-
-
-def bit_depth(peak: int) -> int:
-    """The smallest of :data:`DEPTHS` whose range (0..2**bits - 1) holds ``peak``: 12 for a 12-bit
-    sensor's largest value 3900, so its training and test folders, read separately, share a scale."""
-    return next(bits for bits in DEPTHS if peak < 2**bits)
-
-
 def _deep_scale(root: Path, peaks: np.ndarray) -> int | None:
     """The divisor to 0..1 of the folder's 16/32-bit integer images (``peaks`` >= 0: their largest
     values; -1 marks an 8-bit image), 2**bits - 1 with ``bits`` from the largest of them, the same for
@@ -314,9 +306,11 @@ def _pixels(img, path: Path) -> np.ndarray:
         if not np.isfinite(arr).all():
             raise ValueError("NaN or infinite pixels")
         if arr.min() < 0 or arr.max() > 1:
+            bits = bit_depth(int(np.ceil(arr.max()))) if arr.min() >= 0 and arr.max() < 2**32 else None
+            how = (f"divided by the full scale of their bit depth (e.g. x / {2**bits - 1} for {bits}-bit data)"
+                   if bits else "scaled to 0..1")
             raise DataError(f"{path}: a float image with values {arr.min():g}..{arr.max():g}; float images are read "
-                            "as 0..1 (1 white): save them divided by the sensor's full scale (e.g. x / 4095 for 12 "
-                            "bits), or as 16-bit integers (np.uint16)")
+                            f"as 0..1 (1 white): save them {how}, or as 16-bit integers (np.uint16)")
         return np.round(arr * 255.0).astype(np.uint8)[..., None]  # float images in 0..1, as in an .npz
     if img.mode in ("1", "L", "LA", "P") and not (img.mode == "P" and _palette_has_colour(img)):
         return np.asarray(img.convert("L"), dtype=np.uint8)[..., None]

@@ -228,7 +228,9 @@ def test_array_layouts_and_ranges():
         to_uint8(np.linspace(0, 255, 64).reshape(1, 8, 8))  # was told "x / 16 for scikit-learn digits"
     with pytest.raises(DataError, match=r"values 0\.\.200: use x.astype.*the maximum \(e\.g\. x / x\.max\(\)\)"):
         to_uint8(np.linspace(0, 200, 64).astype(np.int32).reshape(1, 8, 8))
-    with pytest.raises(DataError, match=r"range 0\.\.4095 \(divide by the maximum, e\.g\. x / x\.max\(\)\)"):
+    # not x / x.max(), which scaled a 12-bit training and test file differently
+    with pytest.raises(DataError, match=r"range 0\.\.4095 \(divide by the full scale of the data's bit depth, e\.g\. "
+                                        r"x / 4095 for 12-bit data, as a folder of 16-bit images is read\)"):
         to_uint8(np.linspace(0, 4095, 64).reshape(1, 8, 8))
     with pytest.raises(DataError, match="NaN"):
         to_uint8(np.full((1, 8, 8), np.nan))
@@ -441,7 +443,14 @@ def test_float_tiffs_outside_0_1_are_refused_with_the_fix(image_folder):
     Image.fromarray(np.linspace(0, 3780, 64, dtype=np.float32).reshape(8, 8), mode="F").save(
         image_folder / "class_0" / "sem.tif")
     with pytest.raises(DataError, match=r"sem.tif: a float image with values 0..3780; float images are read as 0..1 "
-                                        r"\(1 white\): save them divided by .* or as 16-bit integers"):
+                                        r"\(1 white\): save them divided by the full scale of their bit depth "
+                                        r"\(e.g. x / 4095 for 12-bit data\), or as 16-bit integers \(np.uint16\)$"):
+        read_images(image_folder)
+
+
+def test_32_bit_integer_images_with_negative_values_are_refused(image_folder):
+    Image.fromarray(np.arange(-32, 32, dtype=np.int32).reshape(8, 8)).save(image_folder / "class_0" / "signed.tif")
+    with pytest.raises(DataError, match=r"signed.tif: a 32-bit integer image with negative values \(-32\)"):
         read_images(image_folder)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
+import importlib
 import inspect
 import json
 import tomllib
@@ -43,8 +44,9 @@ def check_params(estimator_cls: type, params: dict, source: str) -> dict:
         if key in SET_ELSEWHERE:  # the commands pass these themselves: a second value was a TypeError
             raise DataError(f"{source}: {key} is set by {SET_ELSEWHERE[key]}, not here")
         if key not in names:
-            raise DataError(f"{source}: unknown parameter {key!r} for {estimator_cls.__name__}"
-                            f"{closest_name(key, names)}")
+            other = _other_model_hint(estimator_cls, key)
+            raise DataError(f"{source}: {other}" if other else f"{source}: unknown parameter {key!r} for "
+                            f"{estimator_cls.__name__}{closest_name(key, names)}")
         default = signature.parameters[key].default
         if key not in hints:
             if not _same_kind(default, value):
@@ -53,6 +55,25 @@ def check_params(estimator_cls: type, params: dict, source: str) -> dict:
         if not any(_matches(kind, value) for kind in hints[key]):
             raise DataError(f"{source}: {key} expects {' or '.join(_word(k) for k in hints[key])}, got {value!r}")
     return params
+
+
+# each model -> the other modality's: (its module, its name, what it models, what this one reads the data as)
+_OTHER_MODEL = {"TabularCGAN": ("synthaug.images.synthesizer", "ImageCGAN", "image", "a table"),
+                "ImageCGAN": ("synthaug.tabular.synthesizer", "TabularCGAN", "table", "images")}
+
+
+def _other_model_hint(estimator_cls: type, key: str) -> str | None:
+    """For a parameter ``key`` that only the other modality's model takes (``image_size`` beside
+    TabularCGAN): it, and that the data was read as this model's modality; else None. "did you
+    mean 'batch_size'?" hid that the data was not read as images."""
+    if estimator_cls.__name__ not in _OTHER_MODEL:
+        return None
+    module, name, models, read_as = _OTHER_MODEL[estimator_cls.__name__]
+    other = getattr(importlib.import_module(module), name)
+    if key not in inspect.signature(other.__init__).parameters or key in SET_ELSEWHERE:
+        return None
+    return (f"{key} is a parameter of the {models} model ({name}), but the data was read as {read_as}, so the "
+            f"model is {estimator_cls.__name__}, which has no {key}")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -99,8 +99,12 @@ def load_images(data: dict, model: dict) -> tuple[np.ndarray, np.ndarray]:
     if data.get("dataset") == "sklearn:digits":
         from sklearn.datasets import load_digits
 
-        digits = load_digits()
-        return np.round(digits.images * 255 / 16).astype(np.uint8), digits.target
+        from .images.arrays import prepare_images
+
+        digits = load_digits()  # brought to the model's size here, so its resize warning names the dataset, not X
+        x = np.round(digits.images * 255 / 16).astype(np.uint8)
+        return prepare_images(x, model.get("image_size"), model.get("channels", "auto"), source=data["dataset"]), \
+            digits.target
     from .images.folder import read_images
 
     return read_images(data_path(data), model.get("image_size"), model.get("channels", "auto"))
@@ -183,7 +187,16 @@ def check_run_path(path: Path) -> Path:
     return check_output_folder(
         path, lambda p: (p / "recipe.toml").is_file() and any((p / mark).exists() for mark in RUN_MARKS),
         "exists and is not the folder of an earlier run; a run replaces the whole folder, so choose another path",
-        own_files=lambda _: RUN_FILES)
+        own_files=lambda p: RUN_FILES | _grid_files(p))
+
+
+def _grid_files(run: Path) -> frozenset[str]:
+    """An earlier image run's progress grids (``model.grids/step_*.png``), which a new run replaces."""
+    from .images.grid import is_grid_folder
+
+    folder = run / GRIDS
+    return frozenset(f"{GRIDS}/{p.name}" for p in folder.iterdir()) if folder.is_dir() and is_grid_folder(folder) \
+        else frozenset()
 
 
 def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, console: Console) -> int:
@@ -209,7 +222,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         resolved = to_toml(resolved_recipe(recipe, seed, paths, digests))  # --seed too
         (tmp / "recipe.toml").write_text(resolved, encoding="utf-8")
         if modality(recipe) == "image":
-            code, summary = _run_images(recipe, tmp, seed, quiet, console)
+            code, summary = _run_images(recipe, tmp, output, seed, quiet, console)
         else:
             frame, target = load_table(data)
             check_target(frame, target)
@@ -347,14 +360,25 @@ def _run_share(recipe, frame, target, out: Path, seed: int, quiet: bool, console
     return (0 if outcome.released else 3), summary
 
 
-def _run_images(recipe, out: Path, seed: int, quiet: bool, console) -> tuple[int, Summary]:
+GRIDS = "model.grids"
+"""Where an image run's progress grids go in its folder, beside ``model/`` as ``fit -o M`` puts them in ``M.grids``."""
+
+
+def _run_images(recipe, out: Path, output: Path, seed: int, quiet: bool, console) -> tuple[int, Summary]:
+    """Fit, sample and evaluate images in ``out``, the temporary folder that becomes ``output``."""
     from .images.evaluate import evaluate_images
 
     x, y = load_images(recipe["data"], recipe.get("model", {}))
-    parts = split(x, y, {**recipe["data"], "holdout": False}, seed, "images")  # no holdout: no privacy measures
+    parts = split(x, y, {**recipe["data"], "holdout": False}, seed, "images")  # no holdout: privacy vs. training
     check_against_data(recipe, y[parts["train"]], "images")
-    model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
+    params = dict(recipe.get("model", {}))
+    grids = "grid_dir" not in params  # model.grid_dir = PATH (or null: none) is kept as given
+    if grids:
+        params["grid_dir"] = str(out / GRIDS)
+    model = model_class(recipe)(**params, random_state=seed, verbose=not quiet)
     model.fit(x[parts["train"]], y[parts["train"]])
+    if grids:  # model.json names where the grids are once the run is in place, not the temporary folder
+        model.grid_dir = str(output / GRIDS)
     model.save(out / "model")
     x_syn, y_syn = model.sample(**_sample_request(recipe, model.classes_), random_state=seed)
     np.savez_compressed(out / "synthetic.npz", x=x_syn, y=y_syn)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ._errors import DataError
 from ._overrides import check_params, parse_value
+from ._paths import is_image_input
 from ._provenance import DIGESTED
 from ._random import check_seed
 from ._recipe_values import value_problem
@@ -251,21 +252,32 @@ def _check_types(recipe: dict, where: Where) -> None:
         if not isinstance(values, dict):
             raise DataError(f"{where()}: [{table}] must be a table of keys")
     data = recipe.setdefault("data", {})
-    if "path" not in data and "dataset" not in data:
-        raise DataError(f"{where('data.path', 'data.dataset')}: [data] needs path or dataset")
     for table, keys in SCHEMA.items():
         for key, value in recipe.get(table, {}).items():
-            if key not in keys:
+            if key not in keys:  # before "[data] needs path or dataset": data.folder = "train" was not named
                 raise DataError(f"{where(f'{table}.{key}')}: unknown key {table}.{key}{_suggest(table, key, keys)}; "
-                                f"[{table}] takes {', '.join(keys)}")
+                                f"[{table}] takes {', '.join(_keys_taken(recipe, table))}")
             allowed = keys[key] + ((int,) if float in keys[key] else ())
             if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
                 kinds = " or ".join(t.__name__ for t in keys[key])
                 raise DataError(f"{where(f'{table}.{key}')}: {table}.{key} expects {kinds}, got {value!r}")
+    if "path" not in data and "dataset" not in data:
+        raise DataError(f"{where('data.path', 'data.dataset')}: [data] needs path or dataset")
+
+
+def _keys_taken(recipe: dict, table: str) -> list[str]:
+    """The keys of ``table`` this recipe takes: an image recipe's [evaluate] lists no table-only key (ratios),
+    which it would then refuse; all of them while the modality is unknown."""
+    try:
+        kind = modality(recipe)
+    except (DataError, KeyError):  # no data.path yet, or an unknown data.modality: said later
+        return list(SCHEMA[table])
+    return [key for key in SCHEMA[table] if f"{table}.{key}" not in UNUSED[kind]]
 
 
 # The names the CLI and Python give options whose recipe keys differ (--classifier-steps, --ratio, n_seeds).
-ALIASES = {"evaluate.classifier_steps": "evaluate.steps", "evaluate.ratio": "evaluate.ratios",
+ALIASES = {"data.folder": "data.path", "data.file": "data.path", "data.dir": "data.path",
+           "evaluate.classifier_steps": "evaluate.steps", "evaluate.ratio": "evaluate.ratios",
            "evaluate.n_seeds": "evaluate.seeds", "share.n_seeds": "share.seeds", "evaluate.seed": "data.seed",
            "share.gate": "share.gates", "share.filter_quantile": "share.filter_close", "data.random_state": "data.seed",
            "evaluate.no_real_images": "evaluate.n_pairs = 0"}
@@ -297,7 +309,9 @@ def _check_writable(value, where: str, top: bool = False) -> None:
 # Keys a recipe of one modality would accept and then silently ignore, and why ([share] is run_recipe's).
 UNUSED = {
     "image": {"data.target": "its labels are the class subfolders' names, the .npz's y or the digits'",
-              "data.holdout": "an image run measures no privacy, so a holdout only takes rows away; or set false",
+              "data.holdout": "an image run holds no images out: its privacy section, exact copies and nearest-"
+                              "training distances, compares the synthetic images with the training ones, so a "
+                              "holdout only takes images away; or set false",
               "evaluate.ratios": "an image run mixes real and synthetic images by its own conditions",
               "evaluate.baselines": "an image run compares against albumentations, not SMOTE or ROS",
               "evaluate.max_synthetic": "an image run measures every synthetic image"},
@@ -317,6 +331,10 @@ def _check_modality_keys(recipe: dict, where: Where) -> None:
         raise DataError(f"{where('data.dataset', 'data.modality')}: data.dataset {data['dataset']!r} is not a set "
                         "of images; with data.modality = 'image' use sklearn:digits, or data.path (an image folder "
                         "or .npz)")
+    if kind == "table" and "path" in data and is_image_input(Path(str(data["path"]))):  # it asked for data.target
+        raise DataError(f"{where('data.modality', 'data.path')}: data.path: {data['path']} is "
+                        f"{'a folder' if Path(str(data['path'])).is_dir() else 'not a table file'}, but data.modality "
+                        "is 'table'; give a table file, or data.modality = 'image' for images")
     if kind == "table" and "path" in data and "target" not in data:  # refused by _run.load_table, after --seed's checks
         raise DataError(f"{where('data.path', 'data.target')}: data.target: the class label column is required "
                         "with data.path")

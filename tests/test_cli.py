@@ -1071,3 +1071,28 @@ def test_help_paragraphs_wrap_at_the_terminal_width_only(command, sentence):
     """typer kept the docstring's line breaks and wrapped again: 'an image model a folder' / 'of PNGs'."""
     result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and sentence in result.output, result.output
+
+
+def test_a_set_parameter_of_the_other_modality_says_how_the_data_was_read(table, tmp_path):
+    """`fit table.csv --set image_size=16` said "unknown parameter 'image_size' for TabularCGAN (did you mean
+    'batch_size'?)"; `--set image_size=7` on images said "image_size must be ..." without the --set."""
+    from PIL import Image
+
+    for label in ("a", "b"):
+        (tmp_path / "imgs" / label).mkdir(parents=True)
+        for i in range(2):
+            Image.new("L", (8, 8), 40 * i).save(tmp_path / "imgs" / label / f"{i}.png")
+    cases = [
+        (["fit", table, "--target", "label", "--set", "image_size=16"],
+         "error: --set: image_size is a parameter of the image model (ImageCGAN), but the data was read as a table, "
+         "so the model is TabularCGAN, which has no image_size"),
+        (["fit", tmp_path / "imgs", "--set", "epochs=3"],
+         "error: --set: epochs is a parameter of the table model (TabularCGAN), but the data was read as images, so "
+         "the model is ImageCGAN, which has no epochs"),
+        (["fit", tmp_path / "imgs", "--set", "image_size=7"],
+         "error: --set image_size must be a whole number of pixels from 8 to 64; got 7"),
+    ]
+    for args, said in cases:
+        result = run(*args, "-o", tmp_path / "m")
+        assert result.exit_code == 2 and " ".join(result.output.split()) == said, result.output
+        assert not (tmp_path / "m").exists()

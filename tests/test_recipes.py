@@ -455,7 +455,7 @@ def test_a_key_above_every_table_says_where_it_belongs(line, said, tmp_path):
 
 @pytest.mark.parametrize(("override", "message"), [
     ("evaluate.no_real_images=true", "unknown key evaluate.no_real_images (did you mean 'evaluate.n_pairs = 0'?); "
-                                     "[evaluate] takes seeds, ratios, baselines, steps, max_synthetic, n_pairs, judge"),
+                                     "[evaluate] takes seeds, steps, n_pairs, judge"),  # no table-only key
     ("evaluate.n_pairs=-1", "evaluate.n_pairs: must be a whole number >= 0, got -1"),
     ("evaluate.judge=test", "evaluate.judge: must be one of 'train', 'train+test', got 'test'"),
     ("sample.per_class=0", "sample.per_class: asks for no synthetic images at all, got 0"),  # said "rows"
@@ -472,3 +472,64 @@ def test_a_table_recipe_refuses_the_image_evaluations_keys(tmp_path):
     recipe.write_text('[data]\ndataset = "sklearn:iris"\n[evaluate]\nn_pairs = 0\n')
     result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "evaluate.n_pairs is not used by a table recipe" in result.output, result.output
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # "[data] needs path or dataset" named not the key it had
+    ('[data]\nfolder = "train"\n', "unknown key data.folder (did you mean 'data.path'?); [data] takes path, dataset"),
+    # an image recipe's unknown [evaluate] key listed ratios, baselines and max_synthetic, which it then refused
+    ('[data]\ndataset = "sklearn:digits"\n[evaluate]\nfoo = 1\n',
+     "unknown key evaluate.foo; [evaluate] takes seeds, steps, n_pairs, judge"),
+    ('[data]\ndataset = "sklearn:iris"\n[evaluate]\nfoo = 1\n',
+     "unknown key evaluate.foo; [evaluate] takes seeds, ratios, baselines, max_synthetic"),
+    # "an image run measures no privacy", though its report has a privacy section
+    ('[data]\ndataset = "sklearn:digits"\nholdout = true\n',
+     "data.holdout is not used by an image recipe (an image run holds no images out: its privacy section, exact "
+     "copies and nearest-training distances, compares the synthetic images with the training ones"),
+    # a table recipe of an image folder asked for data.target
+    ('[data]\npath = "{folder}"\nmodality = "table"\n',
+     "data.path: {folder} is a folder, but data.modality is 'table'; give a table file, or data.modality = 'image'"),
+    ('[data]\npath = "{npz}"\nmodality = "table"\ntarget = "y"\n', "data.path: {npz} is not a table file"),
+    # "unknown parameter 'image_size' for TabularCGAN (did you mean 'batch_size'?)"
+    ('[data]\ndataset = "sklearn:iris"\n[model]\nimage_size = 16\n',
+     "model: image_size is a parameter of the image model (ImageCGAN), but the data was read as a table, so the "
+     "model is TabularCGAN, which has no image_size"),
+    ('[data]\ndataset = "sklearn:digits"\n[model]\nepochs = 2\n',
+     "model: epochs is a parameter of the table model (TabularCGAN), but the data was read as images"),
+    ('[data]\ndataset = "sklearn:digits"\n[model]\nimage_size = 7\n',
+     "model.image_size must be a whole number of pixels from 8 to 64; got 7"),
+])
+def test_recipe_errors_of_the_image_trial(text, message, tmp_path):
+    (tmp_path / "imgs").mkdir()
+    (tmp_path / "d.npz").write_bytes(b"")
+    places = {"folder": (tmp_path / "imgs").as_posix(), "npz": (tmp_path / "d.npz").as_posix()}
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(text.format(**places))
+    with pytest.raises(DataError) as info:
+        load_recipe(recipe)
+    assert str(info.value).startswith(f"{recipe}: {message.format(**places)}"), str(info.value)
+
+
+def test_an_image_run_writes_its_progress_grids_in_its_folder_and_names_the_dataset_it_resizes(tmp_path, monkeypatch):
+    """Grids: model.json had grid_dir null, so none were written. The resize warning named X, not the dataset."""
+    import json
+
+    import synthaug.images.evaluate
+
+    monkeypatch.setattr(synthaug.images.evaluate, "evaluate_images", lambda *a, **k: None)  # not what is tested
+
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:digits"\nrows_per_class = 2\nholdout = false\n[model]\n'
+                      'steps = 2\nwidth = 4\ngrid_every = 1\nimage_size = 12\n[sample]\nper_class = 1\n'
+                      '[evaluate]\nseeds = 1\nsteps = 1\nn_pairs = 0\n')
+    out = tmp_path / "run"
+    for _ in range(2):  # a second run replaces the first, grids and all
+        result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in (out / "model.grids").iterdir()) == ["step_0000001.png", "step_0000002.png"]
+        assert json.loads((out / "model" / "model.json").read_text())["params"]["grid_dir"] == str(out / "model.grids")
+    assert "warning: sklearn:digits: 1797 of 1797 images resized to 12x12" in result.output, result.output
+    assert "X:" not in result.output
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "none"), "-q", "--set",
+                                      "model.grid_dir=null"])
+    assert result.exit_code == 0 and not (tmp_path / "none" / "model.grids").exists(), result.output

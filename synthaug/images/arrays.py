@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, warn
-from .._text import option_name
+from .._text import option_name, param_name
 
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
@@ -153,7 +153,21 @@ def range_hint(low: float, high: float) -> str:
     was told to divide by the maximum, which leaves the negative half."""
     if -1 <= low < 0 and high <= 1:
         return "use (x + 1) / 2 for values in -1..1, which undoes torchvision's Normalize(0.5, 0.5)"
+    if 255 < high < 2**32:  # a 12-bit sensor's 0..4095: x / x.max() scaled a training and a test file differently
+        bits = bit_depth(int(np.ceil(high)))
+        return (f"divide by the full scale of the data's bit depth, e.g. x / {2**bits - 1} for {bits}-bit data, as a "
+                "folder of 16-bit images is read")
     return f"divide by the maximum, {_scale_hint(high)}"
+
+
+DEPTHS = (8, 10, 12, 14, 16, 24, 32)
+"""The bit depths a 16- or 32-bit integer image's values are taken to fill: sensors' usual ones."""
+
+
+def bit_depth(peak: int) -> int:
+    """The smallest of :data:`DEPTHS` whose range (0..2**bits - 1) holds ``peak``: 12 for a 12-bit
+    sensor's largest value 3900, so its training and test folders, read separately, share a scale."""
+    return next(bits for bits in DEPTHS if peak < 2**bits)
 
 
 def _scale_hint(high: float, uint8_said: bool = False) -> str:
@@ -252,8 +266,10 @@ def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray,
 
 
 def check_image_size(size) -> int:
+    """``size`` as an int, or a DataError naming the option as the user spells it (``--set image_size``)."""
     if not is_whole(size) or not MIN_SIZE <= size <= MAX_SIZE:
-        raise DataError(f"image_size must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}; got {size!r}")
+        raise DataError(f"{param_name('image_size')} must be a whole number of pixels from {MIN_SIZE} to {MAX_SIZE}; "
+                        f"got {size!r}")
     return int(size)
 
 

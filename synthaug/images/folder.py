@@ -3,8 +3,9 @@
 Images come back as ``uint8`` arrays of shape (N, S, S, C) with C = 1 (gray) or 3 (RGB), labels
 as a 1-d array (:mod:`.arrays`). Reading resizes to one square size (8 to 64 px) and one channel
 count (one warning line sums up a folder's resizing and channel conversions), skips files that
-are not images, and skips unreadable images with a warning naming the file. Writing is in
-:mod:`.writer`.
+are not images, and skips unreadable images with a warning naming the file. 16- and 32-bit integer
+images share one scale, set by the folder's bit depth (:func:`.arrays.bit_depth`); float images must hold
+0..1. Writing is in :mod:`.writer`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .._paths import IMAGE_MANIFEST, IMAGE_SUFFIXES, OS_FOLDERS, is_sample_folde
 from .._text import quoted
 from ..persist import META_FILE
 from .arrays import (
+    DEPTHS,
+    bit_depth,
     check_channels,
     check_image_size,
     check_labels,
@@ -135,8 +138,9 @@ def _manifest_labels(root: Path) -> dict[str, str]:
 
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
-    shapes, labels, colour, gray = [], [], [], []
+    shapes, labels, colour, gray, peaks = [], [], [], [], []
     manifest, listed = _manifest_labels(root), []
+    _warn_top_level_images(root)
     for class_dir in class_folders(root):
         n_before = len(found)
         files = image_files(class_dir)
@@ -148,6 +152,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
                 shapes.append(pixels.shape[:2])
                 colour.append(_colour_image(pixels))
                 gray.append(pixels.shape[-1] == 1)
+                peaks.append(-1 if pixels.dtype == np.uint8 else int(pixels.max()))  # -1: an 8-bit image
         if len(found) == n_before:
             warn(f"{class_dir}: class folder has no readable images; class "
                  f"{class_dir.name!r} skipped")
@@ -159,7 +164,8 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
                         f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
     size = image_size if image_size is not None else default_size(shapes)
     n_channels = resolve_channels(channels, any(colour))
-    images = np.stack([_fit_image(_reread(path) if pixels is None else pixels, size, n_channels)
+    divisor = _deep_scale(root, np.asarray(peaks))
+    images = np.stack([_fit_image(_to_8bit(_reread(path) if pixels is None else pixels, divisor), size, n_channels)
                        for path, pixels in found])  # one file at a time
     warn_conversions(str(root), np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels,
                      chosen=image_size is None)
@@ -209,6 +215,44 @@ def _warn_single_images(root: Path, labels: np.ndarray) -> None:
         warn(f"{root}: {which} a single image (a stray folder? too few to learn or measure a class by)")
 
 
+def _deep_scale(root: Path, peaks: np.ndarray) -> int | None:
+    """The divisor to 0..1 of the folder's 16/32-bit integer images (``peaks`` >= 0: their largest
+    values; -1 marks an 8-bit image), 2**bits - 1 with ``bits`` from the largest of them, the same for
+    every one; None without any. One warning when that is not the 16 bits they are stored in."""
+    deep = peaks >= 0
+    if not deep.any():
+        return None
+    peak = int(peaks.max())
+    bits = bit_depth(peak)
+    divisor = 2**bits - 1
+    if bits != 16:
+        low = 0 if bits == DEPTHS[0] else 2 ** DEPTHS[DEPTHS.index(bits) - 1]
+        n = int(deep.sum())
+        warn(f"{root}: {n} {16 if peak < 2**16 else 32}-bit {'image' if n == 1 else 'images'} read as {bits}-bit "
+             f"(largest value {peak}): divided by {divisor}; a folder read on its own (a test set) gets the same "
+             f"scale when its largest value is in {low}..{divisor} too")
+    return divisor
+
+
+def _to_8bit(pixels: np.ndarray, divisor: int | None) -> np.ndarray:
+    """uint8 pixels; a 16/32-bit integer image divided by the folder's ``divisor`` (:func:`_deep_scale`)."""
+    if pixels.dtype == np.uint8:
+        return pixels
+    return np.clip(np.round(pixels * (255.0 / divisor)), 0, 255).astype(np.uint8)
+
+
+def _warn_top_level_images(root: Path) -> None:
+    """One warning naming the images at the top of ``root``, outside every class folder: they have no
+    class, and are not read."""
+    top = sorted(p.name for p in root.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                 and not _skipped(p.name))
+    if top:
+        one = len(top) == 1
+        it, which = ("it", top[0]) if one else ("them", f"{len(top)} images (first: {top[0]})")
+        warn(f"{root}: {which} {'is' if one else 'are'} outside every class folder, so "
+             f"{'it has' if one else 'they have'} no class; skipped (move {it} into a class folder to read {it})")
+
+
 def _reread(path: Path) -> np.ndarray:
     pixels = _open_image(path)
     if pixels is None:
@@ -230,7 +274,8 @@ def _skipped(name: str) -> bool:
 
 def _open_image(path: Path) -> np.ndarray | None:
     """(H, W, 3) or (H, W, 1) uint8 pixels, upright as viewers show them (EXIF orientation
-    applied), or None with a warning for an unreadable file."""
+    applied), or None with a warning for an unreadable file. A 16- or 32-bit integer image comes as
+    its own (H, W, 1) values, which the folder scales alike (:func:`_deep_scale`)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
@@ -239,22 +284,34 @@ def _open_image(path: Path) -> np.ndarray | None:
             ImageOps.exif_transpose(img, in_place=True)  # phone photos are often stored sideways
             with warnings.catch_warnings():  # transparency is dropped anyway; Pillow's advice names no file
                 warnings.filterwarnings("ignore", "Palette images with Transparency", UserWarning)
-                return _pixels(img)
+                return _pixels(img, path)
+    except DataError:
+        raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         warn(f"{path}: not a readable image ({type(exc).__name__}); skipped")
         return None
 
 
-def _pixels(img) -> np.ndarray:
-    if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+def _pixels(img, path: Path) -> np.ndarray:
+    """uint8 pixels, or a 16/32-bit integer image's own values (uint16 or int64); a float image
+    (mode F) holding values outside 0..1 is a DataError naming ``path`` and the fix."""
+    if img.mode.startswith("I"):  # I;16, I;16B, I;16L (16-bit PNG and TIFF), I (32-bit)
+        arr = np.asarray(img)
+        if arr.min() < 0:
+            raise DataError(f"{path}: a 32-bit integer image with negative values ({int(arr.min())}); save the "
+                            "images as 8- or 16-bit, with 0 black")
+        return (arr.astype(np.uint16) if arr.max() < 2**16 else arr.astype(np.int64))[..., None]
+    if img.mode == "F":
         arr = np.asarray(img, dtype=np.float64)
         if not np.isfinite(arr).all():
             raise ValueError("NaN or infinite pixels")
-        if img.mode == "F" and arr.min() >= 0 and arr.max() <= 1:
-            scale = 1.0  # float images in 0..1, as in an .npz
-        else:
-            scale = 65535.0 if img.mode.startswith("I") and arr.max() > 255 else max(float(arr.max()), 255.0)
-        return np.clip(np.round(arr / scale * 255.0), 0, 255).astype(np.uint8)[..., None]
+        if arr.min() < 0 or arr.max() > 1:
+            bits = bit_depth(int(np.ceil(arr.max()))) if arr.min() >= 0 and arr.max() < 2**32 else None
+            how = (f"divided by the full scale of their bit depth (e.g. x / {2**bits - 1} for {bits}-bit data)"
+                   if bits else "scaled to 0..1")
+            raise DataError(f"{path}: a float image with values {arr.min():g}..{arr.max():g}; float images are read "
+                            f"as 0..1 (1 white): save them {how}, or as 16-bit integers (np.uint16)")
+        return np.round(arr * 255.0).astype(np.uint8)[..., None]  # float images in 0..1, as in an .npz
     if img.mode in ("1", "L", "LA", "P") and not (img.mode == "P" and _palette_has_colour(img)):
         return np.asarray(img.convert("L"), dtype=np.uint8)[..., None]
     return np.asarray(img.convert("RGB"), dtype=np.uint8)

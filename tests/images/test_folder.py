@@ -228,7 +228,9 @@ def test_array_layouts_and_ranges():
         to_uint8(np.linspace(0, 255, 64).reshape(1, 8, 8))  # was told "x / 16 for scikit-learn digits"
     with pytest.raises(DataError, match=r"values 0\.\.200: use x.astype.*the maximum \(e\.g\. x / x\.max\(\)\)"):
         to_uint8(np.linspace(0, 200, 64).astype(np.int32).reshape(1, 8, 8))
-    with pytest.raises(DataError, match=r"range 0\.\.4095 \(divide by the maximum, e\.g\. x / x\.max\(\)\)"):
+    # not x / x.max(), which scaled a 12-bit training and test file differently
+    with pytest.raises(DataError, match=r"range 0\.\.4095 \(divide by the full scale of the data's bit depth, e\.g\. "
+                                        r"x / 4095 for 12-bit data, as a folder of 16-bit images is read\)"):
         to_uint8(np.linspace(0, 4095, 64).reshape(1, 8, 8))
     with pytest.raises(DataError, match="NaN"):
         to_uint8(np.full((1, 8, 8), np.nan))
@@ -382,3 +384,84 @@ def test_whole_number_float_labels_are_read_as_integers(tmp_path):
     assert check_labels(np.array([0.5, 1.0])).dtype.kind == "f"  # not whole: kept as they are
     model = ImageCGAN(**TINY, random_state=0).fit(tmp_path / "d.npz")
     assert [str(c) for c in model.classes_] == ["0", "1", "2"]
+
+
+def _deep_folder(root, peaks, suffix=".png", dtype=np.uint16):
+    """One 8x8 ramp image per peak (its largest value), alternating between classes a and b."""
+    for i, peak in enumerate(peaks):
+        (root / "ab"[i % 2]).mkdir(parents=True, exist_ok=True)
+        ramp = np.round(np.linspace(0, peak, 64)).astype(dtype).reshape(8, 8)
+        Image.fromarray(ramp).save(root / "ab"[i % 2] / f"{i}{suffix}")
+    return root
+
+
+def test_16_bit_images_of_a_folder_share_one_scale_set_by_its_bit_depth(tmp_path):
+    # each image was scaled on its own: peak 200 read as 200/255, peak 300 as 300/65535 (max pixel 1)
+    root = _deep_folder(tmp_path / "b16", [200, 300, 3900, 200])
+    with pytest.warns(SynthaugWarning) as record:
+        x, _ = read_images(root)
+    assert [str(r.message) for r in record] == [
+        f"{root}: 4 16-bit images read as 12-bit (largest value 3900): divided by 4095; a folder read on its own "
+        "(a test set) gets the same scale when its largest value is in 1024..4095 too"]
+    peaks = (200, 3900, 300, 200)  # a/0, a/2, b/1, b/3
+    assert x[:, ..., 0].max(axis=(1, 2)).tolist() == [round(p * 255 / 4095) for p in peaks]
+    test = _deep_folder(tmp_path / "t16", [2500, 3000], suffix=".tif")  # a 12-bit test folder: the same scale
+    with pytest.warns(SynthaugWarning, match="divided by 4095"):
+        x_test, _ = read_images(test)
+    assert x_test[:, ..., 0].max(axis=(1, 2)).tolist() == [round(p * 255 / 4095) for p in (2500, 3000)]
+
+
+def test_full_range_16_bit_images_are_divided_by_65535_without_a_warning_and_8_bit_ones_are_never_rescaled(tmp_path):
+    root = _deep_folder(tmp_path / "d", [65535, 40000, 30000, 20000])
+    Image.fromarray(np.full((8, 8), 100, np.uint8)).save(root / "a" / "dim8bit.png")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x, labels = read_images(root)
+    assert x[..., 0].max(axis=(1, 2)).tolist() == [255] + [round(p * 255 / 65535) for p in (30000,)] + [100] + [
+        round(p * 255 / 65535) for p in (40000, 20000)]  # a/0, a/2, a/dim8bit, b/1, b/3
+
+
+def test_pillow_modes_of_deep_images_are_read_alike(tmp_path):
+    """I;16 (PNG, TIFF), I;16B (big-endian TIFF) and I (32-bit TIFF) give the same pixels."""
+    ramp = np.round(np.linspace(0, 4000, 64)).reshape(8, 8)
+    (tmp_path / "c").mkdir()
+    Image.fromarray(ramp.astype(np.uint16)).save(tmp_path / "c" / "a.png")
+    Image.fromarray(ramp.astype(np.uint16)).save(tmp_path / "c" / "b.tif")
+    Image.frombytes("I;16B", (8, 8), ramp.astype(">u2").tobytes()).save(tmp_path / "c" / "c.tif")
+    Image.fromarray(ramp.astype(np.int32)).save(tmp_path / "c" / "d.tif")
+    assert [Image.open(tmp_path / "c" / f).mode for f in ("a.png", "b.tif", "c.tif", "d.tif")] == [
+        "I;16", "I;16", "I;16B", "I"]
+    with pytest.warns(SynthaugWarning):
+        x, _ = read_images(tmp_path)
+    for image in x[1:]:
+        np.testing.assert_array_equal(image, x[0])
+    np.testing.assert_array_equal(x[0, ..., 0], np.round(ramp * 255 / 4095).astype(np.uint8))
+
+
+def test_float_tiffs_outside_0_1_are_refused_with_the_fix(image_folder):
+    # a float TIFF of 0..3780 was divided by its own maximum
+    Image.fromarray(np.linspace(0, 3780, 64, dtype=np.float32).reshape(8, 8), mode="F").save(
+        image_folder / "class_0" / "sem.tif")
+    with pytest.raises(DataError, match=r"sem.tif: a float image with values 0..3780; float images are read as 0..1 "
+                                        r"\(1 white\): save them divided by the full scale of their bit depth "
+                                        r"\(e.g. x / 4095 for 12-bit data\), or as 16-bit integers \(np.uint16\)$"):
+        read_images(image_folder)
+
+
+def test_32_bit_integer_images_with_negative_values_are_refused(image_folder):
+    Image.fromarray(np.arange(-32, 32, dtype=np.int32).reshape(8, 8)).save(image_folder / "class_0" / "signed.tif")
+    with pytest.raises(DataError, match=r"signed.tif: a 32-bit integer image with negative values \(-32\)"):
+        read_images(image_folder)
+
+
+def test_images_at_the_top_of_the_folder_are_named_in_one_warning(image_folder):
+    # odd/stray_top.png was dropped without a word
+    Image.new("L", (8, 8), 9).save(image_folder / "stray_top.png")
+    with pytest.warns(SynthaugWarning) as record:
+        x, _ = read_images(image_folder)
+    assert len(x) == 18 and [str(r.message) for r in record] == [
+        f"{image_folder}: stray_top.png is outside every class folder, so it has no class; skipped (move it into "
+        "a class folder to read it)"]
+    Image.new("L", (8, 8), 9).save(image_folder / "another.png")
+    with pytest.warns(SynthaugWarning, match=r": 2 images \(first: another.png\) are outside every class folder"):
+        read_images(image_folder)

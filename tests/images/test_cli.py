@@ -177,14 +177,14 @@ def test_a_public_schema_is_refused_for_images(image_folder, tmp_path):
 
 
 @pytest.mark.parametrize("setting, message", [
-    ("steps=0", "steps must be a whole number >= 1; got 0"),
+    ("steps=0", "error: --set steps must be a whole number >= 1; got 0"),
     ("augment=flip", "augment: unknown operation 'flip'"),
-    ("augment_p=2", "augment_p must be in [0, 1]"),
-    ("ema_decay=1", "ema_decay must be in (0, 1)"),
+    ("augment_p=2", "error: --set augment_p must be in [0, 1]"),
+    ("ema_decay=1", "error: --set ema_decay must be in (0, 1)"),
     ("loss=foo", "loss must be one of"),
     ("betas=[0.5]", "betas expects a list of 2 numbers"),
-    ("betas=[0.5, 2]", "betas must be two numbers in [0, 1)"),
-    ("generator_lr=-1", "generator_lr must be > 0"),
+    ("betas=[0.5, 2]", "error: --set betas must be two numbers in [0, 1)"),
+    ("generator_lr=-1", "error: --set generator_lr must be > 0"),
     ("device=tpu", "device must be auto, cpu, cuda or another torch device; got 'tpu'"),
 ])
 def test_bad_constructor_settings_are_one_line_errors(image_folder, tmp_path, setting, message):

@@ -43,6 +43,8 @@ class CategoricalCodec:
         self.categories_ = [_to_json_scalar(v) for v in kept.index]
         self.has_missing_ = bool(col.isna().any()) or rare
         self.n_folded_ = int(len(counts) - len(kept))
+        if len(kept) > MANY_LEVELS:
+            _warn_many(self.spec.name, len(kept), len(col))
         # only the kept categories: an unused one of the dtype may be another private row's value (a table split
         # or filtered after astype("category") keeps the whole list: share's holdout, train_test_split)
         self.dtype_categories_, self.ordered_ = categorical_dtype_state(col.dtype, self.categories_)
@@ -68,10 +70,14 @@ class CategoricalCodec:
         return codes
 
     def transform(self, col: pd.Series, rng: np.random.Generator) -> np.ndarray:
-        codes = self.codes(col, rng)
-        onehot = np.zeros((len(col), self.width))
-        onehot[np.arange(len(col)), codes] = 1.0
+        """(n, width) float32 one-hot."""
+        onehot = np.zeros((len(col), self.width), dtype=np.float32)
+        self.write(col, rng, onehot)
         return onehot
+
+    def write(self, col: pd.Series, rng: np.random.Generator, out: np.ndarray) -> None:
+        """Set each row's code to 1 in ``out``, an (n, width) block of zeros (a view of the encoded matrix)."""
+        out[np.arange(len(col)), self.codes(col, rng)] = 1.0
 
     def inverse(self, block: np.ndarray, clip: bool, rounding: bool) -> pd.Series:
         codes = np.minimum(block.argmax(1), len(self.categories_))  # the last code is missing
@@ -185,6 +191,18 @@ class ConstantCodec:
         self.value_ = scalars["value"]
         self.has_missing_ = self.value_ is not None and bool(scalars.get("has_missing", False))
         return self
+
+
+MANY_LEVELS = 1_000
+"""A categorical column with more kept categories than this is warned about in fit: its one-hot block
+alone outweighs an ordinary table's whole encoding (adult: 42 levels at most, 120 columns in all)."""
+
+
+def _warn_many(name: str, levels: int, rows: int) -> None:
+    megabytes = levels * rows * 4 / 1e6  # float32 one-hot
+    warn(f"column {name!r} has {levels:,} categories: {levels:,} one-hot columns, {megabytes:,.0f} MB of the encoded "
+         f"table for these {rows:,} rows, and several times that in training and sampling; drop it "
+         "(--drop / drop=) or group its rare levels into fewer")
 
 
 def _warn_rare(name: str, min_count: int) -> None:

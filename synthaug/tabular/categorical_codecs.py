@@ -80,7 +80,7 @@ class CategoricalCodec:
         out[np.arange(len(col)), self.codes(col, rng)] = 1.0
 
     def inverse(self, block: np.ndarray, clip: bool, rounding: bool) -> pd.Series:
-        codes = np.minimum(block.argmax(1), len(self.categories_))  # the last code is missing
+        codes = np.minimum(argmax_rows(block), len(self.categories_))  # the last code is missing
         missing = self.has_missing_ and bool((codes == len(self.categories_)).any())
         values = np.array(self.categories_ + [np.nan], dtype=object)  # NaN, as pandas reads a missing cell
         out = pd.Series(values[codes], dtype=object)
@@ -120,6 +120,21 @@ def as_categorical(codes: np.ndarray, categories: list, order: list, ordered: bo
     index = pd.Index(order) if dtype is None else pd.Index(order, dtype=object).astype(dtype)
     positions = np.append(pd.Index(order, dtype=object).get_indexer(pd.Index(categories, dtype=object)), -1)
     return pd.Series(pd.Categorical.from_codes(positions[codes], dtype=pd.CategoricalDtype(index, ordered=ordered)))
+
+
+ARGMAX_ELEMENTS = 1 << 20
+"""Elements per contiguous row block in :func:`argmax_rows` (4 MB of float32)."""
+
+
+def argmax_rows(block: np.ndarray) -> np.ndarray:
+    """``block.argmax(1)``, on contiguous copies of a few rows at a time: on a column view of a wide
+    matrix numpy's argmax was 5x slower (50,000 x 5,000 of 5,066 columns: 0.55 s, 0.11 s copied)."""
+    if block.flags.c_contiguous or block.shape[1] == 0:
+        return block.argmax(1)
+    out, step = np.empty(len(block), dtype=np.intp), max(1, ARGMAX_ELEMENTS // block.shape[1])
+    for start in range(0, len(block), step):
+        out[start : start + step] = np.ascontiguousarray(block[start : start + step]).argmax(1)
+    return out
 
 
 def draw_kept(codes: np.ndarray, n_folded: int, n_codes: int, rng: np.random.Generator) -> np.ndarray:

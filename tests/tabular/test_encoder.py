@@ -435,3 +435,13 @@ def test_ordinary_categoricals_are_not_warned_about():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         TableEncoder().fit(frame, infer_schema(frame)[0], np.random.default_rng(0))
+
+
+def test_argmax_over_row_blocks_is_numpys():
+    from synthaug.tabular import categorical_codecs
+
+    rng = np.random.default_rng(0)
+    wide = rng.integers(0, 3, (3_000, 700)).astype(np.float32)  # many ties: the first maximum wins
+    wide[5, 3] = np.nan  # numpy: the first NaN
+    for block in (wide[:, 1:650], wide[:, :1], wide[::3, 10:], wide[:, 10:20].copy(), wide[:0, 5:9]):
+        np.testing.assert_array_equal(categorical_codecs.argmax_rows(block), block.argmax(1))

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ModelFileError, warn
+from .._text import columns_option
 from .columns import (
     _accepts_nan,
     _to_json_scalar,
@@ -216,8 +217,8 @@ alone outweighs an ordinary table's whole encoding (adult: 42 levels at most, 12
 def _warn_many(name: str, levels: int, rows: int) -> None:
     megabytes = levels * rows * 4 / 1e6  # float32 one-hot
     warn(f"column {name!r} has {levels:,} categories: {levels:,} one-hot columns, {megabytes:,.0f} MB of the encoded "
-         f"table for these {rows:,} rows, and several times that in training and sampling; drop it "
-         "(--drop / drop=) or group its rare levels into fewer")
+         f"table for these {rows:,} rows, and several times that in training and sampling; leave it out "
+         f"({columns_option('drop', [name])}) or group its rare levels into fewer")
 
 
 def _warn_rare(name: str, min_count: int) -> None:

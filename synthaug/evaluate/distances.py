@@ -110,32 +110,43 @@ def embed(frame: pd.DataFrame, space: DistanceSpace, drop: Collection[str] = ())
     kept = [c for c in space.columns if c not in drop]
     if not kept:
         raise DataError("no columns left to compare records on")
-    blocks = []
+    # one matrix, filled in place: float64 one-hot blocks, their concatenation and its scaled copy
+    # took three times its size (a 5,000-level column: gigabytes). Every value is the old one.
+    scale = np.sqrt(len(kept))
+    out = np.zeros((len(frame), _width(space, drop)), dtype=np.float64)
+    start = 0
     for j, column in enumerate(space.numeric):
         if column in drop:
             continue
         values = frame[column].to_numpy(np.float64)
         missing = np.isnan(values)
-        scaled = (np.where(missing, space.medians[j], values) - space.lows[j]) / space.spans[j]
-        blocks.append(scaled[:, None])
+        out[:, start] = (np.where(missing, space.medians[j], values) - space.lows[j]) / space.spans[j] / scale
+        start += 1
         if space.indicators[j]:
-            blocks.append(missing[:, None].astype(np.float64))
+            out[missing, start] = 1.0 / scale
+            start += 1
     for column, categories in zip(space.categorical, space.categories, strict=True):
         if column in drop:
             continue
-        blocks.append(_one_hot(frame[column].to_numpy(dtype=object).astype(str), categories))
-    return np.concatenate(blocks, axis=1) / np.sqrt(len(kept))
+        codes = _codes(frame[column].to_numpy(dtype=object).astype(str), categories)
+        out[np.arange(len(frame)), start + codes] = np.sqrt(0.5) / scale
+        start += len(categories) + 1
+    return out
 
 
-def _one_hot(values: np.ndarray, categories: np.ndarray) -> np.ndarray:
-    """(n, len(categories) + 1) one-hot of weight 1/sqrt(2); the last column is "unseen"."""
+def _width(space: DistanceSpace, drop: Collection[str]) -> int:
+    """Coordinates of the columns not in ``drop``."""
+    numeric = sum(1 + int(ind) for c, ind in zip(space.numeric, space.indicators, strict=True) if c not in drop)
+    return numeric + sum(len(cats) + 1 for c, cats in zip(space.categorical, space.categories, strict=True)
+                         if c not in drop)
+
+
+def _codes(values: np.ndarray, categories: np.ndarray) -> np.ndarray:
+    """Each value's position in ``categories`` (sorted); ``len(categories)`` for an unseen one."""
     pos = np.searchsorted(categories, values)
     pos_clipped = np.minimum(pos, len(categories) - 1)
     known = (pos < len(categories)) & (categories[pos_clipped] == values)
-    codes = np.where(known, pos_clipped, len(categories))
-    out = np.zeros((len(values), len(categories) + 1), dtype=np.float64)
-    out[np.arange(len(values)), codes] = np.sqrt(0.5)
-    return out
+    return np.where(known, pos_clipped, len(categories))
 
 
 @dataclass
@@ -170,7 +181,8 @@ class ReferenceIndex:
         self.ref = np.asarray(ref, dtype=np.float64)  # (m, d): for exact distances
         self.sparse = bool(np.count_nonzero(self.ref) < SPARSE_DENSITY * self.ref.size)
         self.centre = np.zeros(self.ref.shape[1]) if self.sparse else self.ref.mean(axis=0)
-        self.r = torch.from_numpy(np.ascontiguousarray(self.ref - self.centre, dtype=np.float32))  # (m, d)
+        shifted = self.ref if self.sparse else self.ref - self.centre  # sparse: no float64 copy to subtract 0
+        self.r = torch.from_numpy(np.ascontiguousarray(shifted, dtype=np.float32))  # (m, d)
         self.r_sq = (self.r * self.r).sum(dim=1)  # (m,)
         self._r_t = self.r.T.contiguous() if self.sparse else None  # (d, m): rows picked by embedding_bag
 

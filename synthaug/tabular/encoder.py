@@ -74,11 +74,19 @@ class TableEncoder:
         self.spans_, self.output_dim_ = spans, start
 
     def transform(self, frame: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-        """(n, output_dim_) float32; ``rng`` dequantises integers and fills in folded categories."""
-        blocks = [c.transform(frame[s.name], rng) for s, c in zip(self.specs_, self.codecs_, strict=True)]
-        if not blocks:
-            return np.zeros((len(frame), 0), dtype=np.float32)
-        return np.concatenate(blocks, axis=1).astype(np.float32)
+        """(n, output_dim_) float32; ``rng`` dequantises integers and fills in folded categories.
+
+        Written column by column into one float32 matrix: a float64 one-hot block, then a float64
+        concatenation cast afterwards, took 7x the matrix's size for a 5,000-level column."""
+        out, start = np.zeros((len(frame), self.output_dim_), dtype=np.float32), 0
+        for spec, codec in zip(self.specs_, self.codecs_, strict=True):
+            width = sum(w for w, _ in codec.widths())
+            if isinstance(codec, CategoricalCodec):  # ones into the zeros: no block of its own
+                codec.write(frame[spec.name], rng, out[:, start : start + width])
+            elif width:
+                out[:, start : start + width] = codec.transform(frame[spec.name], rng)
+            start += width
+        return out
 
     def inverse_transform(self, matrix: np.ndarray) -> pd.DataFrame:
         """Decode an (n, output_dim_) matrix (softmax blocks may be scores) into a DataFrame."""

@@ -9,11 +9,34 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ..sampling import chunk_labels
+from ..sampling import ROW_CHUNK, chunk_labels
 from .networks import SoftmaxLayout
 
 if TYPE_CHECKING:
     from .synthesizer import TabularCGAN
+
+
+class DefaultRows(int):
+    """The default ``chunk_size`` (:data:`~synthaug.sampling.ROW_CHUNK` rows), told apart from the same
+    number passed on purpose: only the default adapts to a wide encoding (:func:`chunk_rows`)."""
+
+
+DEFAULT_CHUNK = DefaultRows(ROW_CHUNK)
+
+WIDE_ENCODING = 2_048
+"""Encoded columns up to which the default chunk is ROW_CHUNK rows. A chunk holds about 10 bytes per row
+and encoded column (generator output, Gumbel noise, decoding): 50,000 rows x 5,066 columns (adult with a
+5,000-level column) took 2.6 GB. Wider encodings get fewer rows, ROW_CHUNK x WIDE_ENCODING cells (about
+1 GB); ordinary tables (adult 119 columns, 149 columns of numbers and categories 469) never reach it, so
+their seeded samples are unchanged (another chunk size draws other rows)."""
+
+
+def chunk_rows(chunk_size: int, width: int) -> int:
+    """``chunk_size``, or for the default (:data:`DEFAULT_CHUNK`) and an encoding wider than
+    :data:`WIDE_ENCODING` columns, as many rows as fit in ROW_CHUNK x WIDE_ENCODING cells."""
+    if not isinstance(chunk_size, DefaultRows) or width <= WIDE_ENCODING:
+        return chunk_size
+    return max(1, ROW_CHUNK * WIDE_ENCODING // width)
 
 
 def generated_chunks(model: TabularCGAN, counts: np.ndarray, chunk_size: int, seed: int) -> Iterator[pd.DataFrame]:

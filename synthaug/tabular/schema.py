@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .. import _text
-from .._csv_read import DECIMAL_COMMA
 from .._errors import DataError, warn
 from .._text import listed_column_hint, option_name
 from .date_text import is_date_text
+from .number_text import looks_formatted, not_numbers, number_format
 
 KINDS = ("continuous", "integer", "boolean", "categorical", "datetime", "constant")
 MAX_NUMERIC_CATEGORIES = 10  # numeric columns with at most this many values are categorical, if they repeat:
@@ -27,15 +27,6 @@ DENSE_ID_SPAN = 1.5  # distinct integers spanning at most this many times their 
 MIN_NUMBER_SHARE = 0.5  # text at least this share numbers, the rest a few short tokens, is numbers with placeholders
 MAX_TOKENS = 5  # ... at most this many distinct tokens
 TOKEN_CHARS = 4  # a non-number this short ('?', 'n/a', 'none') or all whitespace is a token, never a record's text
-# A number as spreadsheets format it: a currency sign or code before or after, thousands grouped by
-# commas (1,234.5), dots (1.234,5), spaces or apostrophes (1 234 / 1'234), a decimal comma, a percent sign.
-CURRENCY = r"(?:[$€£¥₹]|(?:USD|EUR|GBP|CHF|JPY)\b)"
-GROUPED = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[ '\u00a0\u202f]\d{3})+(?:[.,]\d+)?"
-FORMATTED_NUMBER = (rf"\s*[-+(]?\s*{CURRENCY}?\s*[-+]?(?:{GROUPED}|\d+(?:[.,]\d+)?|[.,]\d+)\s*"
-                    rf"(?:%|{CURRENCY})?\s*\)?\s*")
-FORMATTED = "numbers written with currency symbols, thousands separators or percent signs"
-DECIMAL_COMMAS = "numbers written with a decimal comma (46,5 for 46.5)"
-CONVERT = "to model them as numbers, convert them to plain numbers (3068.22 for $3,068.22, 12 for 12%)"
 UNSUPPORTED_OBJECTS = ("bytes", "timedelta", "timedelta64", "period", "interval", "complex")  # infer_dtype names
 
 
@@ -169,26 +160,6 @@ def _warn_formatted(name: str, fate: str, col: pd.Series) -> None:
     warn(f"column {name!r} looks like {what}, so it is {fate}; {fix}")
 
 
-def number_format(col: pd.Series) -> tuple[str, str]:
-    """What the text numbers of ``col`` look like and how to make them numbers: :data:`DECIMAL_COMMAS` when every
-    one is written with a decimal comma (46,0 or 1.234,50: a European spreadsheet's export read without
-    decimal=','), else :data:`FORMATTED`."""
-    values = col.dropna().astype(str)
-    values = values[pd.to_numeric(values, errors="coerce").isna()]
-    if len(values) and values.str.fullmatch(DECIMAL_COMMA.pattern).all():
-        return DECIMAL_COMMAS, read_decimal(bool(values.str.contains(".", regex=False).any()))
-    return FORMATTED, CONVERT
-
-
-def read_decimal(dots: bool) -> str:
-    """How to read decimal-comma numbers as numbers; with ``thousands='.'`` when they group thousands by dots
-    (1.234,50)."""
-    options = "decimal=','" + (", thousands='.'" if dots else "")
-    return (f"to model them as numbers, read the file with {options} and save it again, e.g. in pandas "
-            f"pd.read_csv(FILE, {options}).to_csv(NEW_FILE, index=False) (with sep=';' for a file separated "
-            "by semicolons)")
-
-
 def check_supported(col: pd.Series, name: str, leave_out: str | None = None) -> None:
     """A DataError naming a column of a kind no codec can model (it used to fail later, or worse,
     at save time after training: durations, periods, intervals, complex numbers, bytes, lists).
@@ -302,8 +273,8 @@ def looks_like_id(n_rows: int, n_unique: int) -> bool:
 
 def _check_stray_strings(col: pd.Series, name: str) -> np.ndarray:
     """A text column whose values are nearly all numbers is a numeric column with typos; returns
-    :func:`_not_numbers` of ``col``."""
-    bad = _not_numbers(col)
+    :func:`not_numbers` of ``col``."""
+    bad = not_numbers(col)
     n_bad, n_present = int(bad.sum()), int(col.notna().sum())
     if 0 < n_bad <= max(1, int(0.05 * n_present)) and n_present - n_bad > MAX_NUMERIC_CATEGORIES:
         _raise_not_numeric(col, name, bad)
@@ -320,15 +291,7 @@ def check_text_numbers(col: pd.Series, name: str) -> bool:
 
 def _is_formatted(col: pd.Series) -> bool:
     """:func:`looks_formatted` of a whole column (numbers held as numbers are not)."""
-    return not _is_numeric(col) and looks_formatted(col, _not_numbers(col))
-
-
-def looks_formatted(col: pd.Series, bad: np.ndarray) -> bool:
-    """Whether the text ``col`` is numbers some of which (``bad``: not numbers to pandas) are written
-    with currency symbols, thousands separators or percent signs (:data:`FORMATTED_NUMBER`)."""
-    if not bad.any():
-        return False
-    return bool(col[bad].astype(str).str.fullmatch(FORMATTED_NUMBER).all())
+    return not _is_numeric(col) and looks_formatted(col, not_numbers(col))
 
 
 def _check_missing_tokens(col: pd.Series, name: str, bad: np.ndarray) -> None:
@@ -336,9 +299,9 @@ def _check_missing_tokens(col: pd.Series, name: str, bad: np.ndarray) -> None:
     spelled as text, which made the column categorical and folded away most of its numbers. Columns
     whose numbers are a few repeated codes (a stage 1-4 beside 'X') are categorical anyway, and stay so."""
     present = col.notna().to_numpy()
-    numbers = pd.to_numeric(col[present & ~bad], errors="coerce")
-    if not bad.any() or len(numbers) < MIN_NUMBER_SHARE * present.sum():
+    if not bad.any() or (present & ~bad).sum() < MIN_NUMBER_SHARE * present.sum():
         return
+    numbers = pd.to_numeric(col[present & ~bad], errors="coerce")
     tokens = col[bad].astype(str).value_counts()
     if len(tokens) > MAX_TOKENS or not is_token(tokens.index.to_series()).all():
         return
@@ -350,15 +313,10 @@ def _check_missing_tokens(col: pd.Series, name: str, bad: np.ndarray) -> None:
                     "model it as text)")
 
 
-def _not_numbers(col: pd.Series) -> np.ndarray:
-    """(n,) which present values of ``col`` are not numbers; positions are the column's (data rows)."""
-    return pd.to_numeric(col, errors="coerce").isna().to_numpy() & col.notna().to_numpy()
-
-
 def _raise_not_numeric(col: pd.Series, name: str, bad: np.ndarray | None = None) -> None:
     """A DataError naming the column, how many of its values are not numbers and where the first is
     (:func:`~synthaug._text.data_row`, empty cells included), quoting it when :func:`_quotable`."""
-    bad = _not_numbers(col) if bad is None else bad
+    bad = not_numbers(col) if bad is None else bad
     if not bad.any():
         return
     where = int(np.flatnonzero(bad)[0])

@@ -19,11 +19,19 @@ from ..distributed import agreed_seed, check_processes_agree, current_context
 from ..io import TableWriter
 from ..persist import known_params, save_model, user_path
 from ..privacy.dp import secret_seed
-from ..sampling import ROW_CHUNK, SampleSeeds, check_chunk_size, resolve_class_counts
+from ..sampling import SampleSeeds, check_chunk_size, resolve_class_counts
 from .dp_plan import plan_dp, privacy_record_for
 from .encoder import TableEncoder
 from .fit_input import column_option, drop_columns, encode_table, new_encoder, provenance, target_state
-from .generation import generate_rows, generated_chunks, target_dtype, template_rows, time_resolutions
+from .generation import (
+    DEFAULT_CHUNK,
+    chunk_rows,
+    generate_rows,
+    generated_chunks,
+    target_dtype,
+    template_rows,
+    time_resolutions,
+)
 from .label_filter import check_quantile
 from .model_file import meta_and_tensors, restore_fitted
 from .networks import Generator
@@ -301,7 +309,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                     ratio: float | None = None, random_state: RandomState = None,
-                    chunk_size: int = ROW_CHUNK) -> Iterator[pd.DataFrame]:
+                    chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:
         """Shuffled chunks of whole synthetic rows; memory does not grow with the total.
 
         Columns carry the labels they had in ``fit``: numbers and booleans as such (columns 0, 1 of
@@ -315,11 +323,11 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
 
     def _text_chunks(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
                      ratio: float | None = None, random_state: RandomState = None,
-                     chunk_size: int = ROW_CHUNK) -> Iterator[pd.DataFrame]:
+                     chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:
         """:meth:`iter_sample` with every column named as text (as files name them)."""
         check_is_fitted(self, "generators_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
-        chunk_size = check_chunk_size(chunk_size)
+        chunk_size = check_chunk_size(chunk_rows(chunk_size, self.encoder_.output_dim_))  # default: by width
         seed = self._sample_seed(random_state)
         self._check_filters()
         return generated_chunks(self, counts, chunk_size, seed)
@@ -347,7 +355,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         """The label column's dtype (:func:`.generation.target_dtype`)."""
         return target_dtype(self)
 
-    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = ROW_CHUNK,
+    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = DEFAULT_CHUNK,
                      verbose: bool | None = None, random_state: RandomState = None, **request) -> int:
         """Stream synthetic rows to CSV, gzip-compressed CSV (``.csv.gz``) or Parquet (by extension;
         ``~`` in ``path`` is the home folder); returns the row count."""

@@ -1,4 +1,6 @@
 import json
+import tracemalloc
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -376,3 +378,70 @@ def test_missing_text_decodes_to_the_missing_value_pandas_reads():
         assert missing and all(isinstance(v, float) and np.isnan(v) for v in missing), name
     assert back["cat"].dtype == frame["cat"].dtype and back["cat"].isna().sum() == 5
     assert back["string"].dtype == "string" and back["string"][2] is pd.NA  # the dtype's own NA
+
+
+def _old_transform(enc, frame, rng):
+    """The encoded matrix as it was built before: float64 blocks (one-hot included), concatenated, then cast."""
+    blocks = []
+    for spec, codec in zip(enc.specs_, enc.codecs_, strict=True):
+        if hasattr(codec, "codes"):
+            onehot = np.zeros((len(frame), codec.width))
+            onehot[np.arange(len(frame)), codec.codes(frame[spec.name], rng)] = 1.0
+            blocks.append(onehot)
+        else:
+            blocks.append(np.asarray(codec.transform(frame[spec.name], rng), dtype=np.float64))
+    return np.concatenate(blocks, axis=1).astype(np.float32)
+
+
+def test_the_encoded_matrix_is_the_old_one_cast(mixed_table):
+    frame = mixed_table.copy()
+    frame["rare"] = ["common"] * (len(frame) - 3) + ["x", "y", "z"]  # folded: draws from rng
+    frame["const"] = [7.0, np.nan] * (len(frame) // 2) + [7.0] * (len(frame) % 2)
+    enc = TableEncoder().fit(frame, infer_schema(frame)[0], np.random.default_rng(0))
+    new = enc.transform(frame, np.random.default_rng(5))
+    old = _old_transform(enc, frame, np.random.default_rng(5))
+    assert new.dtype == np.float32 and new.flags.c_contiguous
+    np.testing.assert_array_equal(new, old)
+
+
+def _wide_categorical(n=3_000, levels=1_500):
+    return pd.DataFrame({"zip": [f"Z{i % levels}" for i in range(n)], "x": np.linspace(0, 1, n)})
+
+
+def test_encoding_a_wide_categorical_allocates_about_the_matrix_only():
+    # float64 one-hot blocks, their concatenation and the float32 cast peaked at 5x the matrix
+    frame = _wide_categorical()
+    with pytest.warns(SynthaugWarning, match="1,500 categories"):
+        enc = TableEncoder().fit(frame, infer_schema(frame)[0], np.random.default_rng(0))
+    tracemalloc.start()
+    try:
+        matrix = enc.transform(frame, np.random.default_rng(0))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.3 * matrix.nbytes
+
+
+def test_a_categorical_of_thousands_of_levels_is_warned_about_once_with_the_advice():
+    frame = _wide_categorical()
+    with pytest.warns(SynthaugWarning) as caught:
+        TableEncoder().fit(frame, infer_schema(frame)[0], np.random.default_rng(0))
+    messages = [str(w.message) for w in caught if "categories" in str(w.message)]
+    assert len(messages) == 1 and "'zip'" in messages[0] and "18 MB" in messages[0] and "drop=['zip']" in messages[0]
+
+
+def test_ordinary_categoricals_are_not_warned_about():
+    frame = pd.DataFrame({"c": [f"L{i % 1000}" for i in range(3_000)]})  # 1,000 levels: the limit, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        TableEncoder().fit(frame, infer_schema(frame)[0], np.random.default_rng(0))
+
+
+def test_argmax_over_row_blocks_is_numpys():
+    from synthaug.tabular import categorical_codecs
+
+    rng = np.random.default_rng(0)
+    wide = rng.integers(0, 3, (3_000, 700)).astype(np.float32)  # many ties: the first maximum wins
+    wide[5, 3] = np.nan  # numpy: the first NaN
+    for block in (wide[:, 1:650], wide[:, :1], wide[::3, 10:], wide[:, 10:20].copy(), wide[:0, 5:9]):
+        np.testing.assert_array_equal(categorical_codecs.argmax_rows(block), block.argmax(1))

@@ -209,7 +209,8 @@ def sample(
     ratio: Annotated[float | None, typer.Option(help="Rows (or images) as a multiple of the training size.")] = None,
     chunk_size: Annotated[int | None, whole_option(
         minimum=1, help="Rows (or images) generated and written at a time; by default the model's own, "
-                    f"{ROW_CHUNK:,} rows or {IMAGE_CHUNK:,} images, as in Python's model.sample. Another size "
+                    f"{ROW_CHUNK:,} rows (fewer for an encoding over 2,048 columns) or {IMAGE_CHUNK:,} images, as "
+                    "in Python's model.sample. Another size "
                     "draws other rows for the same seed.")] = None,
     train: Annotated[Path | None, typer.Option(
         help="The training table, so the model's privacy filter can drop rows too close to a training row "

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .._errors import warn
 from .._text import param_name
+from .filter_skew import SKEWED, SkewTally
 
 
 def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame], private, labels,
@@ -30,6 +31,7 @@ def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame],
     warning.
     """
     frame = generate(codes)
+    tally = SkewTally() if private is not None and hasattr(private, "fresh_acceptance") else None
     n_rejected = n_label_rejected = 0
     n_codes = int(codes.max()) + 1 if len(codes) else 0
     checked, accepted = np.zeros(n_codes), np.zeros(n_codes)  # per class, over all rounds
@@ -42,6 +44,8 @@ def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame],
         close = private.too_close(frame, cand_codes) if private is not None else none
         mislabeled = labels.rejects(frame, cand_codes) if labels is not None else none
         bad = close | mislabeled
+        if tally is not None:
+            tally.add(frame, cand_codes)
         np.add.at(checked, cand_codes, 1)
         np.add.at(accepted, cand_codes[~bad], 1)
         first, found, starts = first_accepted(bad, per)
@@ -62,10 +66,11 @@ def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame],
             break
         per = next_batch(checked, accepted, codes[todo], tried, len(codes), batch, rounds)
         frame = generate(np.repeat(codes[todo], per))
-    if private is not None and hasattr(private, "fresh_acceptance"):
-        warn_distorting(n_rejected, len(codes), private.fresh_acceptance())
     order = np.argsort(np.concatenate(where), kind="stable")
-    return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True), n_rejected, n_label_rejected
+    kept = pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
+    if tally is not None and n_rejected / max(len(codes), 1) > DISTORTING / private.fresh_acceptance() - 1:
+        warn_distorting(n_rejected, len(codes), private.fresh_acceptance(), *tally.skew(kept, codes))
+    return kept, n_rejected, n_label_rejected
 
 
 def first_accepted(rejected: np.ndarray, per: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -89,23 +94,29 @@ def next_batch(checked: np.ndarray, accepted: np.ndarray, codes: np.ndarray, tri
 
 
 DISTORTING = 1.5
-"""The privacy filter warns that it distorts the sample when it passes a model's rows this many times
-less often than fresh rows (``fresh_acceptance``): with the default pinning quantile 0.75, more than 5
-regenerated candidates per row. Models of continuous tables (breast cancer, wine, adult) needed 0.7 to
-2.8; the trial's categorical tables 6.8 and 11.9 (their marginals 0.17 in total variation from the
-training rows' against 0.03 unfiltered) before rows equal to ``COMMON_K`` training rows were let through."""
+"""The privacy filter may distort the sample when it passes a model's rows this many times less often
+than fresh rows (``fresh_acceptance``): with the default pinning quantile 0.75, more than 5 regenerated
+candidates per row. Models of continuous tables (breast cancer, wine, adult) needed 0.7 to 2.8 (the demo's,
+at 25 rows a class, 6.5); the trial's categorical tables 6.8 and 11.9 (their marginals 0.17 in total
+variation from the training rows' against 0.03 unfiltered) before rows equal to ``COMMON_K`` training rows
+were let through. The warning needs a categorical column's shares moved too (:mod:`.filter_skew`)."""
 
 
-def warn_distorting(n_rejected: int, n_rows: int, fresh: float) -> None:
+def warn_distorting(n_rejected: int, n_rows: int, fresh: float, skew: float, column: str | None) -> None:
     """Warn when the privacy filter regenerated more than ``DISTORTING / fresh - 1`` candidates per row
-    (``fresh``: the share of fresh rows the filter passes): the rows it keeps are then a skewed part of
-    what the model generates, as the trial's categorical sample that lost the table's common values was."""
-    if n_rows and n_rejected / n_rows > DISTORTING / fresh - 1:
-        warn(f"privacy filter: regenerated {n_rejected} candidates for {n_rows} row(s) ({n_rejected / n_rows:.1f} "
-             f"per row; fresh real rows would need about {1 / fresh - 1:.0f}), so the rows kept are a skewed part of "
-             "what the model generates and may miss the table's common values; compare them with the data "
-             f"(synthaug evaluate) before use. A lower {param_name('privacy_filter_pinning')} or "
-             f"{param_name('privacy_filter')} rejects fewer, at a privacy cost")
+    (``fresh``: the share of fresh rows the filter passes) and the rows it kept differ from the candidates
+    in a categorical ``column`` by more than :data:`.filter_skew.SKEWED` (total variation ``skew``): the
+    rows kept are then a skewed part of what the model generates, as the trial's categorical sample that
+    lost the table's common values was. On a continuous table the rows kept are those farther from the
+    training rows, which is the filter's job: no warning."""
+    if not n_rows or n_rejected / n_rows <= DISTORTING / fresh - 1 or skew <= SKEWED:
+        return
+    warn(f"privacy filter: regenerated {n_rejected} candidates for {n_rows} row(s) ({n_rejected / n_rows:.1f} "
+         f"per row; fresh real rows would need about {1 / fresh - 1:.0f}), and the rows kept are a skewed part of "
+         f"what the model generates (column {column!r}: its shares moved by {skew:.2f} in total variation), so "
+         "they may miss the table's common values; compare them with the data (synthaug evaluate) before use. "
+         f"A lower {param_name('privacy_filter_pinning')} or {param_name('privacy_filter')} rejects fewer, "
+         "at a privacy cost")
 
 
 def _warn_kept(close: int, mislabeled: int, rounds: int, total: int) -> None:

@@ -76,20 +76,24 @@ def test_rows_kept_unlike_their_class_are_counted_and_training_longer_is_advised
 
 
 class _Rejects:
-    """Rejects each candidate with probability ``share``; passes ``fresh`` of fresh rows."""
+    """Rejects each candidate with probability ``share`` (``common_share`` for a row whose 'c' is "common");
+    passes ``fresh`` of fresh rows."""
 
-    def __init__(self, share: float, fresh: float = 0.25):
+    def __init__(self, share: float, fresh: float = 0.25, common_share: float | None = None):
         self.share, self.fresh, self.rng = share, fresh, np.random.default_rng(0)
+        self.common_share = share if common_share is None else common_share
 
     def too_close(self, frame, codes):
-        return self.rng.random(len(codes)) < self.share
+        share = np.where(frame["c"].to_numpy() == "common", self.common_share, self.share)
+        return self.rng.random(len(codes)) < share
 
     def fresh_acceptance(self) -> float:
         return self.fresh
 
 
-def test_a_filter_that_regenerates_far_more_than_fresh_rows_need_warns_that_it_distorts_the_sample():
-    # the trial's categorical sample: 4744 regenerated for 400 rows, 'Private' 0.29 against 0.67, no warning
+def test_a_filter_that_regenerates_far_more_than_fresh_rows_need_and_moves_categories_warns():
+    # the trial's categorical sample: 4744 regenerated for 400 rows, 'Private' 0.29 against 0.67, no warning;
+    # the demo's continuous one regenerates 6.5 a row, moving rows away from training rows (the filter's job)
     import warnings
 
     import pandas as pd
@@ -98,17 +102,35 @@ def test_a_filter_that_regenerates_far_more_than_fresh_rows_need_warns_that_it_d
     from synthaug import SynthaugWarning
     from synthaug.tabular.rejection import fill_rows
 
-    def make(c):
-        return pd.DataFrame({"x": np.zeros(len(c))})
+    rng = np.random.default_rng(1)
 
-    codes = np.zeros(100, dtype=np.int64)
+    def make(c):
+        return pd.DataFrame({"x": rng.random(len(c)), "c": rng.choice(["common", "rare"], len(c), p=[0.7, 0.3])})
+
+    codes = np.resize(np.array([0, 1]), 100)
     with pytest.warns(SynthaugWarning, match=r"privacy filter: regenerated \d+ candidates for 100 row\(s\)") as caught:
-        _, rejected, _ = fill_rows(codes, make, _Rejects(0.9), None, rounds=100, batch=20)
+        _, rejected, _ = fill_rows(codes, make, _Rejects(0.6, common_share=0.99), None, rounds=100, batch=20)
     text = str(caught[0].message)
     assert rejected / 100 > 5 and "fresh real rows would need about 3" in text and "skewed" in text
+    assert "column 'c': its shares moved by" in text
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        _, rejected, _ = fill_rows(codes, make, _Rejects(0.9), None, rounds=100, batch=20)  # many, but evenly
+        assert rejected / 100 > 5
         _, rejected, _ = fill_rows(codes, make, _Rejects(0.6), None, rounds=100, batch=20)  # about as fresh rows
     assert 0 < rejected / 100 < 5
     with pytest.warns(SynthaugWarning, match="regenerated"):  # without pinning fresh rows pass 1 in 2: above 2
-        fill_rows(codes, make, _Rejects(0.85, fresh=0.5), None, rounds=100, batch=20)
+        fill_rows(codes, make, _Rejects(0.5, fresh=0.5, common_share=0.95), None, rounds=100, batch=20)
+
+
+def test_the_skew_tally_reweights_candidates_to_the_kept_class_mix():
+    import pandas as pd
+
+    from synthaug.tabular.filter_skew import SkewTally
+
+    tally = SkewTally()  # class 0 is all "a", class 1 all "b"; class 1 regenerated 9 times as often
+    tally.add(pd.DataFrame({"c": ["a"] * 10 + ["b"] * 90}), np.array([0] * 10 + [1] * 90))
+    kept = pd.DataFrame({"c": ["a"] * 10 + ["b"] * 10})
+    assert tally.skew(kept, np.array([0] * 10 + [1] * 10)) == (0.0, None)  # no shift within a class
+    moved = pd.DataFrame({"c": ["a"] * 10 + ["a"] * 10})
+    assert tally.skew(moved, np.array([0] * 10 + [1] * 10)) == (0.5, "c")

@@ -51,7 +51,7 @@ def share_command(
         help="Gate: share of records closer to train than holdout (95% upper bound).")] = 0.55,
     max_membership_auc: Annotated[float, typer.Option(help="Gate: best membership-attack AUC (upper bound).")] = 0.6,
     max_exact_copies: Annotated[int, whole_option(help="Gate: synthetic rows identical to a training row"
-                                                   " (not to one 5+ training rows share).")] = 0,
+                                                   " (not to one 5+ training rows and a holdout row share).")] = 0,
     gate: Annotated[list[str] | None, typer.Option(
         help=f"Any evaluator measure: MEASURE=MAX (upper bound); measures: {GATE_NAMES}.")] = None,
     filter_close: Annotated[float | None, typer.Option(

@@ -63,9 +63,10 @@ class Gates:
     A measure passes when the upper end of its 95% interval is at or below the limit (the
     risk is shown to be under it, not just estimated under it); ``max_exact_copies`` is a count
     of released rows identical to a training row, which is observed, not estimated; a row identical to
-    a combination of values (label included) that 5 or more training rows share is not counted, as
-    the sampling privacy filter lets it through: copying it singles none of them out (k-anonymity's k,
-    ``evaluate.leakage_measures.COMMON_K``).
+    a combination of values (label included) that 5 or more training rows share and a holdout row shows
+    too is not counted, as the sampling privacy filter lets it through: copying it singles none of them
+    out (k-anonymity's k, ``evaluate.leakage_measures.COMMON_K``; the holdout row tells it from one
+    record given five times).
     """
 
     max_dcr_share: float = 0.55

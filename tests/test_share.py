@@ -787,6 +787,7 @@ def test_the_copies_gate_does_not_count_copies_of_a_combination_five_training_ro
     train, holdout = make(120, 1000), make(120, 2000)  # every row unique, fresh records too
     common = pd.DataFrame({"a": ["p"] * 5, "b": ["x"] * 5, "c": [7] * 5, "label": ["0"] * 5})
     train = pd.concat([train, common, common.iloc[:4].assign(label="1")], ignore_index=True)  # 5 of class 0, 4 of 1
+    holdout = pd.concat([holdout, common.iloc[:2]], ignore_index=True)  # people outside training hold it too
     copies = pd.concat([common.iloc[:1]] * 30 + [common.iloc[:1].assign(label="1")] * 2 + [train.iloc[:3]],
                        ignore_index=True)
     leakage = assess_leakage(train, holdout, pd.concat([make(165, 3000), copies], ignore_index=True), "label",
@@ -799,3 +800,8 @@ def test_the_copies_gate_does_not_count_copies_of_a_combination_five_training_ro
     from synthaug.evaluate.report_guide import DETAIL_LABELS, detail_notes
 
     assert f"<i>{DETAIL_LABELS['shared_rate']}</i>: the share of records identical" in detail_notes([leakage])
+    # one record given five times (a table oversampled before fitting) is no combination many people share
+    repeated = pd.concat([train] + [train.iloc[:3]] * 4, ignore_index=True)
+    leakage = assess_leakage(repeated, holdout, pd.concat([make(165, 4000), copies], ignore_index=True), "label",
+                             random_state=0, n_boot=200, categorical=["c"])
+    assert next(g for g in check_gates(leakage, Gates()) if g.name == "exact_copies").value == 5.0

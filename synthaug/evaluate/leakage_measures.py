@@ -21,8 +21,9 @@ TAIL_QUANTILE = 0.05
 COMMON_K = 5
 """Training rows that must share a combination of values (label included) for a copy of it to single
 none of them out (the k of k-anonymity; 5 is a common choice, as in minimum cell sizes of health
-statistics): the sampling privacy filter lets such copies through, and the exact-copies gate of
-``share`` does not count them."""
+statistics): the sampling privacy filter lets such copies through. The exact-copies gate of ``share``
+does not count them when a reference row shows the combination too: five equal training rows may be one
+record given five times (a table oversampled before fitting), whose copies the gate must count."""
 NUMERIC_MATCH = 0.05  # attribute inference: a numeric guess within 5% of the range succeeds
 _LOG_EPS = 1e-6
 
@@ -59,8 +60,9 @@ def copy_measures(dcr: np.ndarray, nndr: np.ndarray, real: RealReference, confid
                   tol: Mapping[str, float], shared: np.ndarray | None = None) -> list[RiskMeasure]:
     """Exact copies, near copies and low NNDR: excess over the reference rows' own rates. ``shared``
     (n_records,): whether a record's nearest training row is a combination :data:`COMMON_K` or more
-    training rows hold; the exact-copies measure's details give the share of records that copy one
-    (``shared_rate``, when any do), which the exact-copies gate of ``share`` does not count."""
+    training rows hold and a reference row shows too; the exact-copies measure's details give the share
+    of records that copy one (``shared_rate``, when any do), which the exact-copies gate of ``share`` does
+    not count."""
     near, ref_near = tail_hits(dcr, real.ref_dcr, strict=False)
     low, ref_low = tail_hits(nndr, real.ref_nndr, strict=True)
     exact = dcr <= _dist.EXACT_TOLERANCE

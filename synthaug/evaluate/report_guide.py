@@ -157,7 +157,7 @@ DETAIL_LABELS = {
     "raw_null": "its no-leak value",
     "records_rate": "share among records",
     "reference_rate": "share among reference rows",
-    "shared_rate": "share copying a combination 5+ training rows share",
+    "shared_rate": "share copying a combination many people share",
     "members": "training rows scored",
     "non_members": "reference rows scored",
     "train_success": "right on training rows",
@@ -172,8 +172,8 @@ _DETAIL_MEANINGS = (
      "closer than 95% of reference rows, or have a low distance ratio; the second is what chance gives, "
      "and the excess share is the first minus the second"),
     (("shared_rate",), "the share of records identical to a combination of values (label included) that 5 or "
-     "more training rows share: copying it singles none of them out (k-anonymity), so the exact-copies gate of "
-     "<code>synthaug share</code> does not count them"),
+     "more training rows and a reference row share: copying it singles none of them out (k-anonymity), so the "
+     "exact-copies gate of <code>synthaug share</code> does not count them"),
     (("members", "non_members"), "how many training rows and reference rows the attack scored"),
     (("train_success", "reference_success"), "how often the attacker guesses the column right for training "
      "rows, and for reference rows (what the records teach about anyone, not about the training rows)"),

@@ -86,7 +86,7 @@ class RealReference:
 
     space: _dist.DistanceSpace
     train_emb: np.ndarray  # (n_train, d) distinct training rows (a repeated row once)
-    train_held: np.ndarray  # (n_train,) how many training rows, as given, hold each distinct one
+    train_shared: np.ndarray  # (n_train,) a combination COMMON_K training rows hold and a reference row shows too
     ref_emb: np.ndarray  # (n_ref, d) distinct reference rows
     ref_dcr: np.ndarray  # (n_ref,) distance of each reference row to the training rows
     ref_nndr: np.ndarray  # (n_ref,)
@@ -129,7 +129,10 @@ def prepare_reference(
     train_emb, ref_emb = _dist.embed(train, space), _dist.embed(reference, space)
     (keep_t, held), (keep_r, _) = _distinct(train_emb), _distinct(ref_emb)
     train_emb, ref_emb = train_emb[keep_t], ref_emb[keep_r]
-    ref_d = _dist.nearest(ref_emb, train_emb, k=2).dist
+    near = _dist.nearest(ref_emb, train_emb, k=2)
+    ref_d = near.dist
+    shown = np.zeros(len(train_emb), dtype=bool)  # a reference row equals it: not one record, repeated
+    shown[near.idx[ref_d[:, 0] <= _dist.EXACT_TOLERANCE, 0]] = True
     member_radius, nonmember_radius = _reference_radii(train_emb, ref_emb, rng)
     sensitive = tuple(sensitive) if sensitive is not None else (schema.target,)
     for column in sensitive:
@@ -138,7 +141,7 @@ def prepare_reference(
     return RealReference(
         space=space,
         train_emb=train_emb,
-        train_held=held,
+        train_shared=(held >= COMMON_K) & shown,
         ref_emb=ref_emb,
         ref_dcr=ref_d[:, 0],
         ref_nndr=_nndr(ref_d),
@@ -179,7 +182,7 @@ def measure_leakage(
     member_d, member_guess = to_train.back_dist, to_train.back_view_idx
     nonmember_d, nonmember_guess = to_ref.back_dist, to_ref.back_view_idx
     share = dcr_share((dcr, i_train[:, 0]), (d_ref[:, 0], i_ref[:, 0]), real, rng, n_boot, confidence, tol)
-    shared = real.train_held[i_train[:, 0]] >= COMMON_K  # nearest training row: a combination many hold
+    shared = real.train_shared[i_train[:, 0]]  # nearest training row: a combination many people hold
     measures = [share, *copy_measures(dcr, nndr, real, confidence, tol, shared)]
     measures += membership_measures(member_d, nonmember_d, real, confidence, tol)
     for j, column in enumerate(real.sensitive):

@@ -286,3 +286,16 @@ def test_a_pac_set_for_a_dp_fit_warns_that_it_trains_with_pac_1(mixed_table):
         warnings.simplefilter("error")
         for pac in (None, 0, 1):  # the default, and what DP trains with
             warn_pac_ignored(pac)
+
+
+def test_noise_that_outweighs_every_step_s_gradient_is_warned_of(mixed_table):
+    # --dp-epsilon 0.1 on breast cancer: noise multiplier 980 at 200 rows a step, a model of noise, no word
+    with pytest.warns(synthaug.SynthaugWarning, match=r"^dp_epsilon: noise multiplier [\d.]+ at about \d+ rows a step: "
+                                                      r"each step's noise is [\d.]+ times the largest gradient"):
+        TabularCGAN(dp_epsilon=0.05, random_state=0, **DP_FAST).fit(mixed_table, y="label")
+    from synthaug.privacy.dp import warn_if_drowned
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warn_if_drowned(3.945, 500)  # adult at epsilon 1 (benchmarks/results/dp.md)
+        warn_if_drowned(30.0, 32.0)

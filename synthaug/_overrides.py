@@ -72,8 +72,15 @@ def _other_model_hint(estimator_cls: type, key: str) -> str | None:
     other = getattr(importlib.import_module(module), name)
     if key not in inspect.signature(other.__init__).parameters or key in SET_ELSEWHERE:
         return None
+    counterpart = _COUNTERPARTS.get((estimator_cls.__name__, key))
     return (f"{key} is a parameter of the {models} model ({name}), but the data was read as {read_as}, so the "
-            f"model is {estimator_cls.__name__}, which has no {key}")
+            f"model is {estimator_cls.__name__}, which has no {key}"
+            + (f" (its training length is {counterpart})" if counterpart else ""))
+
+
+_COUNTERPARTS = {("TabularCGAN", "steps"): "min_steps, and epochs", ("ImageCGAN", "epochs"): "steps",
+                 ("ImageCGAN", "min_steps"): "steps"}
+"""A parameter of the other model -> this model's parameter for the same thing."""
 
 
 @dataclasses.dataclass(frozen=True)

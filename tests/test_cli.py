@@ -1088,7 +1088,10 @@ def test_a_set_parameter_of_the_other_modality_says_how_the_data_was_read(table,
          "so the model is TabularCGAN, which has no image_size"),
         (["fit", tmp_path / "imgs", "--set", "epochs=3"],
          "error: --set: epochs is a parameter of the table model (TabularCGAN), but the data was read as images, so "
-         "the model is ImageCGAN, which has no epochs"),
+         "the model is ImageCGAN, which has no epochs (its training length is steps)"),
+        (["fit", table, "--target", "label", "--set", "steps=100"],  # said nothing of min_steps
+         "error: --set: steps is a parameter of the image model (ImageCGAN), but the data was read as a table, "
+         "so the model is TabularCGAN, which has no steps (its training length is min_steps, and epochs)"),
         (["fit", tmp_path / "imgs", "--set", "image_size=7"],
          "error: --set image_size must be a whole number of pixels from 8 to 64; got 7"),
     ]

@@ -782,8 +782,10 @@ def test_the_copies_gate_does_not_count_copies_of_a_combination_five_training_ro
     from synthaug.share import check_gates
 
     rng = np.random.default_rng(0)
-    make = lambda n, first: pd.DataFrame({"a": rng.choice(list("pqrstuvw"), n), "b": rng.choice(list("xyz"), n),
-                                          "c": np.arange(first, first + n), "label": rng.choice(["0", "1"], n)})
+    def make(n, first):
+        return pd.DataFrame({"a": rng.choice(list("pqrstuvw"), n), "b": rng.choice(list("xyz"), n),
+                             "c": np.arange(first, first + n), "label": rng.choice(["0", "1"], n)})
+
     train, holdout = make(120, 1000), make(120, 2000)  # every row unique, fresh records too
     common = pd.DataFrame({"a": ["p"] * 5, "b": ["x"] * 5, "c": [7] * 5, "label": ["0"] * 5})
     train = pd.concat([train, common, common.iloc[:4].assign(label="1")], ignore_index=True)  # 5 of class 0, 4 of 1

@@ -378,7 +378,7 @@ def test_sample_help_states_the_models_own_chunk_defaults():
         for method in (cls.write_sample, cls.iter_sample):
             assert inspect.signature(method).parameters["chunk_size"].default == default
     text = " ".join(runner.invoke(app, ["sample", "--help"], env={"COLUMNS": "400"}).output.split())
-    assert f"{ROW_CHUNK:,} rows or {IMAGE_CHUNK:,} images" in text
+    assert f"{ROW_CHUNK:,} rows (fewer for an encoding over 2,048 columns) or {IMAGE_CHUNK:,} images" in text
 
 
 def test_cli_sample_of_an_image_model_gives_the_rows_of_model_sample(tmp_path):

@@ -27,6 +27,7 @@ from .._progress import progress_bar
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, quoted
 from .arrays import check_labels, convert_channels, prepare_images, resize_batch, size_set_elsewhere
+from .bit_scale import one_bit_depth
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
 from .collapse import diversity_notes
 from .folder import read_images
@@ -223,12 +224,13 @@ def check_settings(*, seeds, steps, batch_size, real_share, judge, n_pairs, grid
 
 def load_sets(train, test, synthetic):
     """Read the three sets, bring them to the training images' size and channels, and code labels."""
-    with size_set_elsewhere():  # the training images' size decides; evaluate has no option for it
-        x_tr, l_tr = _read(train, "train", None, "auto")
-    size, n_channels = x_tr.shape[1], x_tr.shape[-1]
-    channels = "gray" if n_channels == 1 else "rgb"
-    x_te, l_te = _read(test, "test", size, channels)
-    x_sy, l_sy = _read(synthetic, "synthetic", size, channels)
+    with one_bit_depth():  # deep images: the training folder's bit depth scales every set alike
+        with size_set_elsewhere():  # the training images' size decides; evaluate has no option for it
+            x_tr, l_tr = _read(train, "train", None, "auto")
+        size, n_channels = x_tr.shape[1], x_tr.shape[-1]
+        channels = "gray" if n_channels == 1 else "rgb"
+        x_te, l_te = _read(test, "test", size, channels)
+        x_sy, l_sy = _read(synthetic, "synthetic", size, channels)
     classes = np.unique(l_tr.astype(str))
     if len(classes) < 2:
         raise DataError(f"train: needs at least 2 classes; got {len(classes)}")

@@ -24,7 +24,6 @@ from .._paths import IMAGE_MANIFEST, IMAGE_SUFFIXES, OS_FOLDERS, is_sample_folde
 from .._text import quoted
 from ..persist import META_FILE
 from .arrays import (
-    DEPTHS,
     bit_depth,
     check_channels,
     check_image_size,
@@ -36,6 +35,7 @@ from .arrays import (
     resolve_channels,
     warn_conversions,
 )
+from .bit_scale import deep_scale
 from .grid import is_grid_folder
 
 MANIFEST = IMAGE_MANIFEST
@@ -164,7 +164,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
                         f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
     size = image_size if image_size is not None else default_size(shapes)
     n_channels = resolve_channels(channels, any(colour))
-    divisor = _deep_scale(root, np.asarray(peaks))
+    divisor = deep_scale(root, np.asarray(peaks))
     images = np.stack([_fit_image(_to_8bit(_reread(path) if pixels is None else pixels, divisor), size, n_channels)
                        for path, pixels in found])  # one file at a time
     warn_conversions(str(root), np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels,
@@ -215,27 +215,8 @@ def _warn_single_images(root: Path, labels: np.ndarray) -> None:
         warn(f"{root}: {which} a single image (a stray folder? too few to learn or measure a class by)")
 
 
-def _deep_scale(root: Path, peaks: np.ndarray) -> int | None:
-    """The divisor to 0..1 of the folder's 16/32-bit integer images (``peaks`` >= 0: their largest
-    values; -1 marks an 8-bit image), 2**bits - 1 with ``bits`` from the largest of them, the same for
-    every one; None without any. One warning when that is not the 16 bits they are stored in."""
-    deep = peaks >= 0
-    if not deep.any():
-        return None
-    peak = int(peaks.max())
-    bits = bit_depth(peak)
-    divisor = 2**bits - 1
-    if bits != 16:
-        low = 0 if bits == DEPTHS[0] else 2 ** DEPTHS[DEPTHS.index(bits) - 1]
-        n = int(deep.sum())
-        warn(f"{root}: {n} {16 if peak < 2**16 else 32}-bit {'image' if n == 1 else 'images'} read as {bits}-bit "
-             f"(largest value {peak}): divided by {divisor}; a folder read on its own (a test set) gets the same "
-             f"scale when its largest value is in {low}..{divisor} too")
-    return divisor
-
-
 def _to_8bit(pixels: np.ndarray, divisor: int | None) -> np.ndarray:
-    """uint8 pixels; a 16/32-bit integer image divided by the folder's ``divisor`` (:func:`_deep_scale`)."""
+    """uint8 pixels; a 16/32-bit integer image divided by the folder's ``divisor`` (:func:`.bit_scale.deep_scale`)."""
     if pixels.dtype == np.uint8:
         return pixels
     return np.clip(np.round(pixels * (255.0 / divisor)), 0, 255).astype(np.uint8)
@@ -275,7 +256,7 @@ def _skipped(name: str) -> bool:
 def _open_image(path: Path) -> np.ndarray | None:
     """(H, W, 3) or (H, W, 1) uint8 pixels, upright as viewers show them (EXIF orientation
     applied), or None with a warning for an unreadable file. A 16- or 32-bit integer image comes as
-    its own (H, W, 1) values, which the folder scales alike (:func:`_deep_scale`)."""
+    its own (H, W, 1) values, which the folder scales alike (:func:`.bit_scale.deep_scale`)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:

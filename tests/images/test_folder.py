@@ -411,6 +411,23 @@ def test_16_bit_images_of_a_folder_share_one_scale_set_by_its_bit_depth(tmp_path
     assert x_test[:, ..., 0].max(axis=(1, 2)).tolist() == [round(p * 255 / 4095) for p in (2500, 3000)]
 
 
+def test_evaluate_reads_a_dark_test_folder_at_the_training_folder_s_bit_depth(tmp_path):
+    # a 12-bit sensor's dark test folder (largest 675) read as 10-bit: four times brighter than training, silently
+    from synthaug.images.evaluate import load_sets
+
+    train = _deep_folder(tmp_path / "train", [4000, 3000, 2000, 1000])
+    dark = _deep_folder(tmp_path / "dark", [675, 400])
+    with pytest.warns(SynthaugWarning) as record:
+        _, (x_test, _), _, _ = load_sets(train, dark, train)
+    said = [str(r.message) for r in record]
+    assert f"{dark}: 2 deep images read at {train}'s 12-bit scale (divided by 4095) so both sets are scaled alike; " \
+           "on its own its largest value 675 would read as 10-bit" in said
+    assert x_test[:, ..., 0].max(axis=(1, 2)).tolist() == [round(p * 255 / 4095) for p in (675, 400)]
+    with pytest.warns(SynthaugWarning, match="read as 10-bit"):  # read on its own, outside evaluate: its own depth
+        alone, _ = read_images(dark)
+    assert alone[..., 0].max() == round(675 * 255 / 1023)
+
+
 def test_full_range_16_bit_images_are_divided_by_65535_without_a_warning_and_8_bit_ones_are_never_rescaled(tmp_path):
     root = _deep_folder(tmp_path / "d", [65535, 40000, 30000, 20000])
     Image.fromarray(np.full((8, 8), 100, np.uint8)).save(root / "a" / "dim8bit.png")

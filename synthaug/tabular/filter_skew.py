@@ -21,8 +21,10 @@ few hundred rows differ by a few hundredths."""
 
 
 def _categorical(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
-            and not pd.api.types.is_datetime64_any_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])]
+    """The columns of categories: text, pandas categories and booleans (not numbers or dates)."""
+    types = pd.api.types
+    return [c for c in frame.columns if types.is_bool_dtype(frame[c])
+            or not (types.is_numeric_dtype(frame[c]) or types.is_datetime64_any_dtype(frame[c]))]
 
 
 class SkewTally:

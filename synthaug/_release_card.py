@@ -73,8 +73,9 @@ def screen_privacy_filter(model, synthetic: pd.DataFrame, target: str) -> tuple[
 
 def regeneration_entry(model, n_rows: int) -> dict:
     """How many candidates the privacy filter regenerated for the ``n_rows`` sampled records (the model's
-    ``n_rejected_``), per record, and the rate beyond which it warned that it distorts the sample
-    (:func:`synthaug.tabular.rejection.warn_distorting`); {} for a model that does not count them."""
+    ``n_rejected_``), per record, and the rate beyond which it may distort the sample (the warning of
+    :func:`synthaug.tabular.rejection.warn_distorting` also needs a categorical column moved); {} for a
+    model that does not count them."""
     from .tabular.rejection import DISTORTING
 
     private = model._active_filters()[0] if hasattr(model, "_active_filters") else None
@@ -133,8 +134,8 @@ def privacy_filter_note(entry: dict) -> str:
     regenerated = ""
     if "regenerated" in entry:
         regenerated = (f"; it regenerated {entry['regenerated']} candidates ({entry['regenerated_per_row']:.1f} per "
-                       "record" + (f", above {entry['distorting_above_per_row']:.0f}: the records are a skewed part of "
-                                   "what the model generates, compare their marginals with the data's)"
+                       "record" + (f", above {entry['distorting_above_per_row']:.0f}: the records may be a skewed part "
+                                   "of what the model generates, compare their marginals with the data's)"
                                    if entry["distorting"] else ")"))
     if not entry["dropped_rows"]:
         return f"privacy filter: no released record is inside a training row's radius or pinned to it{regenerated}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ._errors import DataError
 
-DIGESTED = ("data.path", "model.public_schema")
+DIGESTED = ("data.path", "data.test_path", "model.public_schema")
 """The recipe keys that may name a file (or image folder) of the user's; [sha256] holds their digests."""
 
 

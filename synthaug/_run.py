@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from rich.console import Console
-from sklearn.model_selection import train_test_split
 
 from ._card_sources import file_inputs
 from ._errors import DataError
@@ -19,8 +18,9 @@ from ._provenance import check_unchanged, sha256_of
 from ._random import check_seed
 from ._recipe_toml import to_toml
 from ._recipe_values import SKLEARN_TABLES
+from ._run_split import split
 from ._share_lines import refusal_lines, released_counts, summary_lines
-from ._text import RECIPE, column_hint, options_named_for, plain
+from ._text import RECIPE, column_hint, options_named_for
 from .evaluate.defaults import REPORT_FILES
 from .io import TableWriter, atomic_directory, check_output_folder, read_table
 from .persist import MODEL_FILES
@@ -46,6 +46,16 @@ def load_table(data: dict) -> tuple[pd.DataFrame, str]:
     return read_table(data_path(data)), data["target"]
 
 
+def load_test_table(data: dict, target: str) -> pd.DataFrame:
+    """``data.test_path``'s table, with the class column on every row."""
+    frame = read_table(existing_path("data.test_path", data["test_path"]))
+    try:
+        check_target(frame, target)
+    except DataError as exc:
+        raise DataError(f"data.test_path: {data['test_path']}: {str(exc).removeprefix('data.target: ')}") from None
+    return frame
+
+
 def data_path(data: dict) -> Path:
     """``data.path``, once it exists; else a DataError naming the key (a recipe's relative path is
     read from the current folder, not the recipe's: ``adult.csv: file not found`` said neither)."""
@@ -62,9 +72,11 @@ def existing_path(key: str, value) -> Path:
 
 
 def named_files(recipe: dict) -> dict[str, Path]:
-    """The user's files the recipe names, by key: data.path (a table, image folder or .npz) and a
-    model.public_schema path (not sklearn:NAME, not an inline schema)."""
-    paths = {"data.path": data_path(recipe["data"])} if "path" in recipe["data"] else {}
+    """The user's files the recipe names, by key: data.path and data.test_path (a table, image folder or
+    .npz) and a model.public_schema path (not sklearn:NAME, not an inline schema)."""
+    data = recipe["data"]
+    paths = {key: existing_path(f"data.{key}", data[key]) for key in ("path", "test_path") if key in data}
+    paths = {f"data.{key}": path for key, path in paths.items()}
     schema = recipe.get("model", {}).get("public_schema")
     if isinstance(schema, str):
         paths["model.public_schema"] = existing_path("model.public_schema", schema)
@@ -110,69 +122,12 @@ def load_images(data: dict, model: dict) -> tuple[np.ndarray, np.ndarray]:
     return read_images(data_path(data), model.get("image_size"), model.get("channels", "auto"))
 
 
-def split(x, y: np.ndarray, data: dict, seed: int, unit: str = "rows") -> dict[str, np.ndarray]:
-    """Row indices: stratified test share; then ``rows_per_class`` for training (and, with
-    ``holdout``, a disjoint holdout of the same size) from the rest. Errors count in ``unit``."""
-    rows = np.arange(len(y))
-    test_size = float(data.get("test_size", 0.3))
-    _check_split(y, test_size, data.get("rows_per_class"))
-    try:
-        rest, test = train_test_split(rows, test_size=test_size, stratify=y,
-                                      random_state=seed % 2**32)  # sklearn takes 32 bits, --seed any size
-    except ValueError as exc:  # too few test or training rows for one of each class
-        raise DataError(f"data.test_size: {test_size} cannot be split stratified ({exc})") from None
-    out = {"test": test}
-    per_class = data.get("rows_per_class")
-    if per_class is None:
-        out["train"] = rest
-        return out
-    holdout = data.get("holdout", True)
-    _check_rows_per_class(y[rest], per_class, holdout, "holdout" in data, unit)
-    rng = np.random.default_rng(seed)
-    picks = {"train": [], "holdout": []}
-    for cls in np.unique(y):  # one shuffled draw per class
-        members = rng.permutation(rest[y[rest] == cls])
-        need = 2 * per_class if holdout else per_class
-        picks["train"].append(members[:per_class])
-        picks["holdout"].append(members[per_class:need])
-    out["train"] = np.concatenate(picks["train"])
-    if data.get("holdout", True):
-        out["holdout"] = np.concatenate(picks["holdout"])
-    return out
+def load_test_images(data: dict, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``data.test_path``'s images, read at the size and channels of the recipe's images ``x``."""
+    from .images.folder import read_images
 
-
-def _check_rows_per_class(y_rest: np.ndarray, per_class: int, holdout: bool, holdout_set: bool,
-                          unit: str = "rows") -> None:
-    """A DataError naming the smallest class when it has fewer rows outside the test set than
-    ``rows_per_class`` needs (twice that with a holdout), with the largest value that fits and the way
-    to train on every row (``holdout_set``: the recipe sets data.holdout, which then goes too)."""
-    classes, counts = np.unique(y_rest, return_counts=True)
-    need = 2 * per_class if holdout else per_class
-    if counts.min() >= need:
-        return
-    smallest = int(np.argmin(counts))
-    fits = int(counts[smallest]) // (2 if holdout else 1)
-    what = f"{need} needed ({per_class} to train on and {per_class} held out)" if holdout else f"{need} needed"
-    lower = f"set data.rows_per_class to at most {fits}, or " if fits >= 1 else ""
-    unset = "--set data.rows_per_class=null" + (" --set data.holdout=null" if holdout_set else "")
-    raise DataError(f"data.rows_per_class: class {plain(classes[smallest])!r} has {counts[smallest]} {unit} outside "
-                    f"the test set, {what}; {lower}remove it to train on every training {unit[:-1]} ({unset})")
-
-
-def _check_split(y: np.ndarray, test_size: float, per_class) -> None:
-    """One-line errors for splits scikit-learn refuses with a traceback, or that leave no training rows."""
-    if not 0.0 < test_size < 1.0:
-        raise DataError(f"data.test_size: must be a share between 0 and 1 (exclusive), got {test_size}")
-    if per_class is not None and int(per_class) < 1:
-        raise DataError(f"data.rows_per_class: must be at least 1, got {per_class}")
-    classes, counts = np.unique(y, return_counts=True)
-    few = classes[counts < 2]
-    if len(few) > 1 and 2 * len(few) >= len(classes):  # a measurement, not a label: name no value of it
-        raise DataError(f"data.target: {len(classes)} distinct values in {len(y)} rows, {len(few)} of them in one row "
-                        "only: is it the class label? A stratified test split needs at least 2 rows per class")
-    if len(few):
-        raise DataError(f"data.target: class {plain(few[0])!r} has {int(counts[counts < 2][0])} row; a stratified "
-                        "test split needs at least 2 rows per class")
+    path = existing_path("data.test_path", data["test_path"])
+    return read_images(path, int(x.shape[1]), "gray" if x.shape[-1] == 1 else "rgb")
 
 
 RUN_MARKS = ("model", "report.json", "release", "gates.json")  # beside recipe.toml, what an earlier run leaves
@@ -209,7 +164,7 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
                         "takes [sample] and [evaluate]")
     if "share" in recipe:  # share splits, samples and measures by its own keys: these would be ignored
         unused = [f"[{t}]" for t in ("sample", "evaluate") if t in recipe]
-        unused += [f"data.{k}" for k in ("test_size", "rows_per_class", "holdout") if k in data]
+        unused += [f"data.{k}" for k in ("test_size", "test_path", "rows_per_class", "holdout") if k in data]
         if unused:
             raise DataError(f"{unused[0]}: not used by a [share] release (it takes share.holdout, share.n, "
                             "share.per_class, share.balance or share.ratio, and its gates); remove it or the [share] "
@@ -246,6 +201,8 @@ def _run_table(recipe, frame, target, out: Path, seed: int, quiet: bool, console
     data = recipe["data"]
     parts = split(frame, frame[target].to_numpy(), data, seed)
     tables = {k: frame.iloc[v].reset_index(drop=True) for k, v in parts.items()}
+    if "test_path" in data:  # the user's own test table, in place of a share of data.path's rows
+        tables = {"test": load_test_table(data, target), **tables}
     check_against_data(recipe, tables["train"][target].to_numpy())  # before training, not after
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
     model.fit(tables["train"], y=target)
@@ -366,10 +323,15 @@ GRIDS = "model.grids"
 
 def _run_images(recipe, out: Path, output: Path, seed: int, quiet: bool, console) -> tuple[int, Summary]:
     """Fit, sample and evaluate images in ``out``, the temporary folder that becomes ``output``."""
+    from .images.bit_scale import one_bit_depth
     from .images.evaluate import evaluate_images
 
-    x, y = load_images(recipe["data"], recipe.get("model", {}))
+    with one_bit_depth():  # deep images: the training folder's bit depth scales the test folder alike
+        x, y = load_images(recipe["data"], recipe.get("model", {}))
+        test = load_test_images(recipe["data"], x) if "test_path" in recipe["data"] else None
     parts = split(x, y, {**recipe["data"], "holdout": False}, seed, "images")  # no holdout: privacy vs. training
+    if test is None:
+        test = x[parts["test"]], y[parts["test"]]
     check_against_data(recipe, y[parts["train"]], "images")
     params = dict(recipe.get("model", {}))
     grids = "grid_dir" not in params  # model.grid_dir = PATH (or null: none) is kept as given
@@ -383,8 +345,8 @@ def _run_images(recipe, out: Path, output: Path, seed: int, quiet: bool, console
     x_syn, y_syn = model.sample(**_sample_request(recipe, model.classes_), random_state=seed)
     np.savez_compressed(out / "synthetic.npz", x=x_syn, y=y_syn)
     options = recipe.get("evaluate", {})
-    report = evaluate_images((x[parts["train"]], y[parts["train"]]), (x[parts["test"]], y[parts["test"]]),
-                             (x_syn, y_syn), seeds=options.get("seeds", 3), steps=options.get("steps", 500),
+    report = evaluate_images((x[parts["train"]], y[parts["train"]]), test, (x_syn, y_syn),
+                             seeds=options.get("seeds", 3), steps=options.get("steps", 500),
                              random_state=seed, out_dir=out, verbose=not quiet,
                              **{key: options[key] for key in ("n_pairs", "judge") if key in options})
 

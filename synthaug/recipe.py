@@ -20,8 +20,8 @@ from .io import TABLE_SUFFIXES, table_suffix
 
 # Every table but [model] has a fixed set of keys and types; [model] takes the constructor's.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
-    "data": {"path": (str,), "dataset": (str,), "target": (str,), "test_size": (float,), "rows_per_class": (int,),
-             "holdout": (bool,), "modality": (str,), "seed": (int,)},
+    "data": {"path": (str,), "dataset": (str,), "target": (str,), "test_size": (float,), "test_path": (str,),
+             "rows_per_class": (int,), "holdout": (bool,), "modality": (str,), "seed": (int,)},
     "sample": {"n": (int,), "per_class": (int, dict), "balance": (bool,), "ratio": (float, int)},
     "evaluate": {"seeds": (int,), "ratios": (list,), "baselines": (list,), "steps": (int,), "max_synthetic": (int,),
                  "n_pairs": (int,), "judge": (str,)},
@@ -276,7 +276,8 @@ def _keys_taken(recipe: dict, table: str) -> list[str]:
 
 
 # The names the CLI and Python give options whose recipe keys differ (--classifier-steps, --ratio, n_seeds).
-ALIASES = {"data.folder": "data.path", "data.file": "data.path", "data.dir": "data.path",
+ALIASES = {"data.folder": "data.path", "data.file": "data.path", "data.dir": "data.path", "data.test": "data.test_path",
+           "data.test_file": "data.test_path", "data.test_folder": "data.test_path",
            "evaluate.classifier_steps": "evaluate.steps", "evaluate.ratio": "evaluate.ratios",
            "evaluate.n_seeds": "evaluate.seeds", "share.n_seeds": "share.seeds", "evaluate.seed": "data.seed",
            "share.gate": "share.gates", "share.filter_quantile": "share.filter_close", "data.random_state": "data.seed",
@@ -345,6 +346,9 @@ def _check_modality_keys(recipe: dict, where: Where) -> None:
             recipe_kind = "an image" if kind == "image" else "a table"
             raise DataError(f"{where(key, 'data.modality')}: {key} is not used by {recipe_kind} recipe ({why}); "
                             "remove it")
+    if "test_path" in data and "test_size" in data:  # one of them would be ignored
+        raise DataError(f"{where('data.test_size', 'data.test_path')}: data.test_size: not used with data.test_path "
+                        "(that file is the test set, and every row of data.path may train); remove one of them")
     if kind == "table" and data.get("holdout") and "rows_per_class" not in data and "share" not in recipe:
         raise DataError(f"{where('data.holdout', 'data.rows_per_class')}: data.holdout = true needs "
                         "data.rows_per_class (the holdout is drawn beside those training rows); without it no "

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from synthaug import DataError
 from synthaug._random import draw_seed
-from synthaug._run import split
+from synthaug._run_split import split
 from synthaug.cli import app
 
 

@@ -11,6 +11,7 @@ import torch
 
 from ..sampling import ROW_CHUNK, chunk_labels
 from .networks import SoftmaxLayout
+from .rejection import FilterNotes
 
 if TYPE_CHECKING:
     from .synthesizer import TabularCGAN
@@ -41,11 +42,18 @@ def chunk_rows(chunk_size: int, width: int) -> int:
 
 def generated_chunks(model: TabularCGAN, counts: np.ndarray, chunk_size: int, seed: int) -> Iterator[pd.DataFrame]:
     """``counts`` rows per class in shuffled chunks of at most ``chunk_size``, each through the
-    model's sampling filters (``_generate_filtered``); all draws come from ``seed``. A bad
-    ``chunk_size`` raises here, not at the first chunk."""
+    model's sampling filters (``_generate_filtered``), which warn once, after the last chunk; all draws
+    come from ``seed``. A bad ``chunk_size`` raises here, not at the first chunk."""
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
-    return (model._generate_filtered(codes, gen) for codes in chunk_labels(counts, chunk_size, rng))
+    return _filtered(model, chunk_labels(counts, chunk_size, rng), gen)
+
+
+def _filtered(model: TabularCGAN, chunks: Iterator[np.ndarray], gen: torch.Generator) -> Iterator[pd.DataFrame]:
+    notes = FilterNotes()
+    for codes in chunks:
+        yield model._generate_filtered(codes, gen, notes)
+    notes.warn()
 
 
 @torch.inference_mode()

@@ -9,6 +9,7 @@ one is accepted, in a few rounds instead of one round per try.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from .filter_skew import SKEWED, SkewTally
 
 
 def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame], private, labels,
-              rounds: int, batch: int) -> tuple[pd.DataFrame, int, int]:
+              rounds: int, batch: int, notes: FilterNotes | None = None) -> tuple[pd.DataFrame, int, int]:
     """Rows of class ``codes`` (in that order) that the privacy filter ``private`` and the label
     filter ``labels`` (either may be None) accept, drawn from ``generate``; and how many candidates
     each filter rejected on the way.
@@ -28,8 +29,12 @@ def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame],
     sized by its class's acceptance rate so far, and takes the first one that both filters
     accept. A rejected candidate before that one counts for the privacy filter when it rejected
     it, else for the label filter; after ``rounds`` tries a row keeps its last candidate, with a
-    warning.
+    warning; the warnings add up in ``notes`` when given (a sample's chunks warn once, at its end),
+    else they are given here.
     """
+    own_notes = notes is None
+    notes = FilterNotes() if own_notes else notes
+    notes.rounds = rounds
     frame = generate(codes)
     tally = SkewTally() if private is not None and hasattr(private, "fresh_acceptance") else None
     n_rejected = n_label_rejected = 0
@@ -57,8 +62,8 @@ def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame],
         n_rejected += int((close & counted).sum())
         n_label_rejected += int((mislabeled & ~close & counted).sum())
         kept_bad = (last & ~found)[slot] & (np.arange(len(bad)) == pick[slot])
-        if kept_bad.any():
-            _warn_kept(int((close & kept_bad).sum()), int((mislabeled & ~close & kept_bad).sum()), rounds, len(codes))
+        notes.kept_close += int((close & kept_bad).sum())
+        notes.kept_mislabeled += int((mislabeled & ~close & kept_bad).sum())
         parts.append(frame.iloc[pick[done]])
         where.append(todo[done])
         todo, tried = todo[~done], tried[~done]
@@ -68,9 +73,39 @@ def fill_rows(codes: np.ndarray, generate: Callable[[np.ndarray], pd.DataFrame],
         frame = generate(np.repeat(codes[todo], per))
     order = np.argsort(np.concatenate(where), kind="stable")
     kept = pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
-    if tally is not None and n_rejected / max(len(codes), 1) > DISTORTING / private.fresh_acceptance() - 1:
-        warn_distorting(n_rejected, len(codes), private.fresh_acceptance(), *tally.skew(kept, codes))
+    notes.rows, notes.rejected = notes.rows + len(codes), notes.rejected + n_rejected
+    if tally is not None:
+        notes.fresh = private.fresh_acceptance()
+        if n_rejected / max(len(codes), 1) > DISTORTING / notes.fresh - 1:  # the tally costs a tenth of the time
+            notes.add_skew(*tally.skew(kept, codes))
+    if own_notes:
+        notes.warn()
     return kept, n_rejected, n_label_rejected
+
+
+@dataclass
+class FilterNotes:
+    """What the sampling filters did over a sample's chunks, for one warning each at the end (a
+    2-million-row sample warned per 50,000-row chunk, 40 times)."""
+
+    rounds: int = 0  # tries a row had before it kept its last candidate
+    rows: int = 0
+    rejected: int = 0  # candidates the privacy filter had regenerated
+    kept_close: int = 0  # rows kept after ``rounds`` tries that the privacy filter still rejected
+    kept_mislabeled: int = 0  # ... that the label filter alone still rejected
+    fresh: float | None = None  # the share of fresh real rows the privacy filter passes (None: no such filter)
+    skew: float = 0.0  # the largest categorical shift of a chunk that regenerated many, and its column
+    column: str | None = None
+
+    def add_skew(self, skew: float, column: str | None) -> None:
+        if skew > self.skew:
+            self.skew, self.column = skew, column
+
+    def warn(self) -> None:
+        """The warnings of :func:`warn_distorting` and :func:`_warn_kept`, for every row so far."""
+        if self.fresh is not None:
+            warn_distorting(self.rejected, self.rows, self.fresh, self.skew, self.column)
+        _warn_kept(self.kept_close, self.kept_mislabeled, self.rounds, self.rows)
 
 
 def first_accepted(rejected: np.ndarray, per: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -38,7 +38,7 @@ from .networks import Generator
 from .params import check_params
 from .privacy_filter import MAX_ROWS
 from .public_schema import resolve_public_schema, warn_if_draft
-from .rejection import fill_rows
+from .rejection import FilterNotes, fill_rows
 from .sampling_filters import SamplingFilters
 from .target import column_labels, split_target
 from .train_setup import n_steps, network_config, pac_size, torch_device, train_config, training_sets
@@ -332,17 +332,18 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         self._check_filters()
         return generated_chunks(self, counts, chunk_size, seed)
 
-    def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator) -> pd.DataFrame:
+    def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator, notes: FilterNotes | None = None
+                           ) -> pd.DataFrame:
         """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most
         ``FILTER_BATCH`` candidates per row (:func:`synthaug.tabular.rejection.fill_rows`); after
         ``FILTER_ROUNDS`` tries a row keeps its last candidate. Rejections add to ``n_rejected_`` (the
-        privacy filter's) and ``n_label_rejected_``.
+        privacy filter's) and ``n_label_rejected_``; the filters' warnings to ``notes`` when given.
         """
         private, labels = self._active_filters()
         if private is None and labels is None:
             return self._generate(codes, gen)
         frame, rejected, label_rejected = fill_rows(codes, lambda c: self._generate(c, gen), private, labels,
-                                                    FILTER_ROUNDS, FILTER_BATCH)
+                                                    FILTER_ROUNDS, FILTER_BATCH, notes)
         self.n_rejected_ += rejected
         self.n_label_rejected_ += label_rejected
         return frame

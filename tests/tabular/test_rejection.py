@@ -134,3 +134,30 @@ def test_the_skew_tally_reweights_candidates_to_the_kept_class_mix():
     assert tally.skew(kept, np.array([0] * 10 + [1] * 10)) == (0.0, None)  # no shift within a class
     moved = pd.DataFrame({"c": ["a"] * 10 + ["a"] * 10})
     assert tally.skew(moved, np.array([0] * 10 + [1] * 10)) == (0.5, "c")
+
+
+def test_a_sample_in_chunks_warns_once_at_its_end_with_the_whole_samples_counts():
+    # a 2-million-row sample warned per 50,000-row chunk, 40 times, each with its chunk's counts
+    import warnings
+
+    import pandas as pd
+
+    from synthaug import SynthaugWarning
+    from synthaug.tabular.generation import generated_chunks
+    from synthaug.tabular.rejection import fill_rows
+
+    class Model:
+        def _generate_filtered(self, codes, gen, notes=None):
+            return fill_rows(codes, lambda c: pd.DataFrame({"x": np.zeros(len(c))}), _RejectsAll(), None,
+                             rounds=3, batch=2, notes=notes)[0]
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chunks = generated_chunks(Model(), np.array([4, 5]), chunk_size=4, seed=0)
+        sizes = []
+        for chunk in chunks:
+            assert not caught  # nothing before the last chunk is out
+            sizes.append(len(chunk))
+    assert sizes == [4, 4, 1]
+    texts = [str(w.message) for w in caught if issubclass(w.category, SynthaugWarning)]
+    assert texts and len(texts) == 1 and texts[0].startswith("privacy filter: 9 row(s) still inside")

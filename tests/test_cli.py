@@ -543,7 +543,7 @@ def test_an_interrupted_sample_to_csv_gz_leaves_no_file(table_model, tmp_path, m
 
     calls = []
 
-    def second_chunk_stops(self, codes, gen):
+    def second_chunk_stops(self, codes, gen, notes=None):
         calls.append(len(codes))
         if len(calls) == 2:
             raise KeyboardInterrupt

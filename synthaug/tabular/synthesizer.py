@@ -215,7 +215,8 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         return self
 
     def _train(self, matrix: np.ndarray, codes: np.ndarray, seed: int) -> tuple[list[Generator], list]:
-        """Train one generator (``strategy="conditional"``) or one per class; plan and record DP."""
+        """Train one generator (``strategy="conditional"``) or one per class; plan and record DP. Training
+        overwrites ``matrix`` with its own column order."""
         sets = training_sets(matrix, codes, len(self.classes_), self.strategy)
         dp_plan = None
         if self.dp_:  # the class counts become noisy here, unless public

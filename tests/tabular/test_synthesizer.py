@@ -231,7 +231,7 @@ def test_a_sample_that_fails_mid_stream_leaves_no_file_and_keeps_the_old_one(tab
     model = synthaug.load(table_model / "m")
     calls = []
 
-    def second_chunk_fails(codes, gen):
+    def second_chunk_fails(codes, gen, notes=None):
         calls.append(len(codes))
         if len(calls) == 2:
             raise KeyboardInterrupt

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ._errors import DataError
+from ._provenance import table_digest as table_digest  # share's digest of the table: model.json's and report.json's
 from .tabular.public_schema import DRAFT, PUBLIC
 
 SCHEMA_KEY = "public_schema"
@@ -85,12 +86,3 @@ def file_inputs(paths: dict[str, Path], digests: dict[str, str] | None = None) -
     return {role: {"path": str(Path(path).resolve()), "sha256": digests.get(role) or sha256_of(Path(path))}
             for role, path in paths.items()}
 
-
-def table_digest(frame) -> str:
-    """A SHA-256 of a table's contents (column names, dtypes and values, row order included), as
-    pandas hashes them: the same table read again has the same digest, whatever file it came from."""
-    import pandas as pd
-
-    values = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
-    header = json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode("utf-8")
-    return hashlib.sha256(header + values).hexdigest()

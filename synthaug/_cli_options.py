@@ -120,7 +120,8 @@ def _seed(what: str) -> typer.models.OptionInfo:
 # training.seconds, and a sample's DP caveat was a fit's)
 FitSeed = Annotated[int, _seed(
     "the same seed, data and torch thread count give the same weights (model.json differs in training.seconds, "
-    "and in params.verbose with -q); not under differential privacy, whose noise is secret-seeded.")]
+    "in params.verbose with -q, and for images in params.grid_dir with another -o); not under differential "
+    "privacy, whose noise is secret-seeded.")]
 SampleSeed = Annotated[int, _seed("the same seed, --chunk-size and --train table give the same file.")]
 ShareSeed = Annotated[int, _seed("seeds the holdout split, training, sampling and the measures; not the noise "
                                  "of --dp-epsilon, which is secret-seeded.")]

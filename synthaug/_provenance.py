@@ -1,14 +1,23 @@
-"""What a run read: the SHA-256 of the files its recipe names, recorded in the resolved recipe's
-``[sha256]`` table and checked when that recipe is run again (a changed file was read silently)."""
+"""What a run read, and with what: the SHA-256 of the files its recipe names (recorded in the resolved
+recipe's ``[sha256]`` table and checked when that recipe is run again: a changed file was read
+silently), of tables and image sets as given (model.json, report.json, card.json), and the versions
+of the libraries that compute (model.json, report.json, card.json)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import platform
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._errors import DataError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 DIGESTED = ("data.path", "data.test_path", "model.public_schema")
 """The recipe keys that may name a file (or image folder) of the user's; [sha256] holds their digests."""
@@ -48,3 +57,45 @@ def check_unchanged(recorded: dict[str, str], paths: dict[str, Path], digests: d
             raise DataError(f"{key}: {paths[key]} changed since the recipe was written (its SHA-256 is "
                             f"{digests[key][:12]}..., [sha256] records {digest[:12]}...); to run on it as it is now, "
                             f"delete \"{key}\" from the recipe's [sha256] or add --set sha256.{key}=null")
+
+
+def table_digest(frame: pd.DataFrame) -> str:
+    """A SHA-256 of a table's contents as pandas hashes them (``hash_pandas_object``, index left out):
+    its column names as text and dtypes, in order, and every value, in row order; the same table read
+    again has the same digest, whatever file it came from. A column of unhashable values (lists) is
+    hashed by their text. What model.json (``training.data_sha256``), report.json (``data_sha256``)
+    and card.json (``inputs.table.content_sha256``) record."""
+    import pandas as pd
+
+    try:
+        hashed = pd.util.hash_pandas_object(frame, index=False)
+    except TypeError:  # unhashable cells: fit or evaluate names the column later, if it reads it
+        text = {c: str for c, t in frame.dtypes.items() if t.kind == "O"}
+        hashed = pd.util.hash_pandas_object(frame.astype(text), index=False)
+    header = json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode("utf-8")
+    return hashlib.sha256(header + hashed.to_numpy().tobytes()).hexdigest()
+
+
+def images_digest(images: np.ndarray, labels: np.ndarray) -> str:
+    """A SHA-256 of an image set as read (uint8 (N, H, W, C) after resizing and channel conversion):
+    its shape and dtype, the pixels in image order, and the labels as text in that order."""
+    import numpy as np
+    import pandas as pd
+
+    digest = hashlib.sha256(json.dumps([list(images.shape), str(images.dtype)]).encode("utf-8"))
+    digest.update(memoryview(np.ascontiguousarray(images)).cast("B"))
+    digest.update(table_digest(pd.DataFrame({"label": np.asarray(labels).astype(str)})).encode("ascii"))
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    """The versions of synthaug, Python and the libraries whose numbers a result depends on."""
+    import numpy as np
+    import pandas as pd
+    import sklearn
+    import torch
+
+    from . import __version__
+
+    return {"synthaug": __version__, "python": platform.python_version(), "torch": torch.__version__,
+            "numpy": np.__version__, "pandas": pd.__version__, "scikit-learn": sklearn.__version__}

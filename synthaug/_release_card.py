@@ -3,14 +3,13 @@ report, and the screen that drops the records the privacy filter still rejects."
 
 from __future__ import annotations
 
-import platform
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from ._card_gates import gate_entries, measure_entries, mismatch_text, verdict_mismatch
 from ._card_sources import created_at, input_entries, public_schema_entry, schema_param
+from ._provenance import library_versions
 from ._text import epsilon_text, plain
 from .tabular.public_schema import DRAFT, PUBLIC
 
@@ -27,9 +26,12 @@ ATTEMPTS_SCOPE = ("NOT covered: other attempts. Every DP fit is a fresh mechanis
                   "the gates pass is such a sequence (whether to rerun depends on the rows too). This card records "
                   "this attempt only and cannot see earlier ones: count every attempt on these rows")
 NOT_RECORDED = "not recorded by this synthesizer"
-CARD_VERSION = 8
-"""8: ``privacy_filter`` records the candidates the filter regenerated (``regenerated``, ``regenerated_per_row``)
-and whether that rate means it distorted the sample (``distorting``: above ``distorting_above_per_row``);
+CARD_VERSION = 9
+"""9: ``model.training``: torch's thread count and the number of processes the model was trained with
+(``threads``, ``processes``, as model.json's ``training`` holds them; null when the model does not record them):
+a seeded release depends on them; 8: ``privacy_filter`` records the candidates the filter regenerated
+(``regenerated``, ``regenerated_per_row``) and whether that rate means it distorted the sample (``distorting``:
+above ``distorting_above_per_row``);
 7: ``data.class_request``: how the records per class were asked for (``option``: n, per_class, balance or
 ratio; its ``value``; ``default``: true when nothing was asked; ``chosen``: how the counts follow from it);
 6: ``created_at`` (UTC, ISO 8601; ``SOURCE_DATE_EPOCH`` fixes it), ``inputs`` (the files the caller names,
@@ -215,7 +217,7 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
                  "class_request": class_request,
                  "requested_per_class": class_counts(model, released if requested is None else requested),
                  "released_per_class": class_counts(model, released)},
-        "model": {"type": type(model).__name__, "params": _plain_params(model, schema)},
+        "model": {"type": type(model).__name__, "params": _plain_params(model, schema), "training": _training(model)},
         "public_schema": schema,
         "privacy_filter": screen if screen is not None else {"applied": False, "reason": no_filter_reason(model)},
         "label_filter": label_filter_entry(model),
@@ -228,7 +230,7 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
                        "max_exact_copies": gates.max_exact_copies, **dict(gates.extra)},
         "utility_verdicts": result.utility.verdicts,
         "seed": seed,
-        "versions": _versions(),
+        "versions": library_versions(),
     }
 
 
@@ -278,6 +280,15 @@ def guarantee_note(card: dict) -> str:
     return f"release: {dp}; schema: {schema['schema']}; class counts: {schema['class_counts']}"
 
 
+def _training(model) -> dict:
+    """What a seeded release depends on besides the parameters, data and seed, as model.json's ``training``
+    holds it: torch's thread count in training (its floating-point sums are split by it, so the weights and
+    the released records differ between OMP_NUM_THREADS=1 and 2) and the number of processes (torchrun's
+    world size); null where the model does not record them."""
+    found = {"threads": getattr(model, "n_threads_", None), "processes": getattr(model, "n_processes_", None)}
+    return {key: None if value is None else int(value) for key, value in found.items()}
+
+
 def _plain_params(model, schema: dict | None) -> dict:
     """The model's parameters as JSON takes them; not ``verbose``, so ``-q`` does not change the card. A
     dict ``public_schema`` points to the card's ``public_schema`` entry (``schema``), with its digest."""
@@ -287,12 +298,3 @@ def _plain_params(model, schema: dict | None) -> dict:
         params["public_schema"] = schema_param(model.get_params()["public_schema"], schema)
     return params
 
-
-def _versions() -> dict:
-    import sklearn
-    import torch
-
-    from . import __version__
-
-    return {"synthaug": __version__, "python": platform.python_version(), "torch": torch.__version__,
-            "numpy": np.__version__, "pandas": pd.__version__, "scikit-learn": sklearn.__version__}

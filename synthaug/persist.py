@@ -203,6 +203,33 @@ def checked_as(name: str, where: str = META_FILE) -> Iterator[None]:
         raise ModelFileError(f"{where}: {name}: {exc}") from None
 
 
+DP_DIGEST = "not recorded: differential privacy (a digest of the training data would not be private)"
+
+
+def fit_record(model) -> dict:
+    """model.json's ``training.data_sha256`` (what the model was fitted on: ``fit``'s table or images as
+    it read them, :mod:`synthaug._provenance`; under DP :data:`DP_DIGEST`: knowing all rows but one, the
+    digest would tell which candidate the last one is) and ``training.versions`` (synthaug, Python,
+    torch, numpy, pandas, scikit-learn at ``fit``); a model loaded from a file without them writes none."""
+    digest = getattr(model, "data_sha256_", None)
+    record = {"data_sha256": DP_DIGEST if digest and getattr(model, "privacy_", None) else digest,
+              "versions": getattr(model, "versions_", None)}
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def read_fit_record(meta: dict) -> tuple[str | None, dict[str, str] | None]:
+    """(``training.data_sha256``, ``training.versions``), each None in files from before they were recorded."""
+    training = field(meta, "training", ok=lambda v: isinstance(v, dict), expected="a mapping")
+    digest = versions = None
+    if "data_sha256" in training:
+        digest = field(meta, "training", "data_sha256", expected=f"64 hexadecimal digits or {DP_DIGEST!r}",
+                       ok=lambda v: v == DP_DIGEST or (isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v)))
+    if "versions" in training:
+        versions = dict(field(meta, "training", "versions", expected="a mapping of names to version text",
+                              ok=lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values())))
+    return digest, versions
+
+
 JSON_SAFE_INT = 2**53 - 1  # the largest integer every JSON reader keeps exactly (JavaScript, jq: doubles)
 SEED_EXPECTED = "a whole number from 0 to 2**64 - 1 (as text above 2**53 - 1)"
 

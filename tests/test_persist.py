@@ -204,3 +204,54 @@ def test_a_tilde_in_save_load_and_write_sample_paths_is_the_home_folder(table_mo
     with pytest.raises(synthaug.DataError) as caught:
         read_public_schema("~/schema.json")
     assert "not found" not in str(caught.value)
+
+
+VERSION_KEYS = ["numpy", "pandas", "python", "scikit-learn", "synthaug", "torch"]
+
+
+def test_model_json_records_which_data_and_library_versions_made_the_model(saved, mixed_table, fast_params,
+                                                                           tmp_path):
+    """Shuffled training rows changed the weights, yet model.json differed only in weights_sha256."""
+    from synthaug._provenance import library_versions, table_digest
+
+    meta = json.loads((saved / "model.json").read_text())
+    assert meta["training"]["data_sha256"] == table_digest(mixed_table)  # the table as given: label in its place
+    assert sorted(meta["training"]["versions"]) == VERSION_KEYS and meta["training"]["versions"] == library_versions()
+    shuffled = mixed_table.sample(frac=1.0, random_state=1)
+    TabularCGAN(random_state=0, **fast_params).fit(shuffled, y="label").save(tmp_path / "shuffled")
+    other = json.loads((tmp_path / "shuffled" / "model.json").read_text())
+    assert other["training"]["data_sha256"] != meta["training"]["data_sha256"]
+    # before --drop, and the labels given apart as y are a last column named as the model names it
+    dropped = TabularCGAN(random_state=0, drop=["city"], **fast_params).fit(mixed_table, y="label")
+    apart = TabularCGAN(random_state=0, **fast_params).fit(mixed_table.drop(columns="label"), mixed_table["label"])
+    moved = mixed_table[[c for c in mixed_table if c != "label"] + ["label"]]
+    assert (dropped.data_sha256_, apart.data_sha256_) == (table_digest(mixed_table), table_digest(moved))
+    loaded = synthaug.load(saved)
+    assert (loaded.data_sha256_, loaded.versions_) == (meta["training"]["data_sha256"], meta["training"]["versions"])
+    loaded.save(tmp_path / "again")  # a re-saved model keeps what its fit recorded
+    assert json.loads((tmp_path / "again" / "model.json").read_text())["training"]["data_sha256"] == \
+        meta["training"]["data_sha256"]
+    for key in ("data_sha256", "versions"):  # a file from before
+        del meta["training"][key]
+    (saved / "model.json").write_text(json.dumps(meta))
+    old = synthaug.load(saved)
+    assert (old.data_sha256_, old.versions_) == (None, None)
+    old.save(tmp_path / "old")
+    assert not {"data_sha256", "versions"} & set(json.loads((tmp_path / "old" / "model.json").read_text())["training"])
+
+
+@pytest.mark.filterwarnings("ignore:X. 18 of 18 images resized")
+def test_an_image_model_json_records_the_images_digest_and_library_versions(image_model, tmp_path):
+    from synthaug import ImageCGAN
+    from synthaug._provenance import images_digest, library_versions
+    from tests.images.conftest import TINY
+
+    x, y, model = image_model
+    model.save(tmp_path / "m")
+    training = json.loads((tmp_path / "m" / "model.json").read_text())["training"]
+    prepared = model._read(x, y)[0]  # as the model trained on them: 8x8, from 12x12
+    assert training["data_sha256"] == images_digest(prepared, y) and training["versions"] == library_versions()
+    order = np.random.default_rng(1).permutation(len(y))
+    shuffled = ImageCGAN(random_state=0, image_size=8, **TINY).fit(x[order], y[order])
+    assert shuffled.data_sha256_ != training["data_sha256"]
+    assert synthaug.load(tmp_path / "m").data_sha256_ == training["data_sha256"]

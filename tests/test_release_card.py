@@ -49,12 +49,20 @@ def _card(model=None, result=None, gates=Gates(), **kwargs):
 
 def test_the_card_says_when_it_was_written_and_which_inputs_and_holdout_it_describes(monkeypatch):
     card = _card(inputs={"data": {"path": "adult.csv", "sha256": "ab" * 32}})
-    assert card["card_version"] == CARD_VERSION == 8
+    assert card["card_version"] == CARD_VERSION == 9
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", card["created_at"])
     assert card["inputs"] == {"data": {"path": "adult.csv", "sha256": "ab" * 32}}
     assert card["data"]["holdout_fraction"] == 0.2 and _card()["inputs"] == {}
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # two runs can write the same bytes
     assert _card()["created_at"] == "1970-01-01T00:00:00Z"
+
+
+def test_the_card_records_the_torch_threads_and_processes_the_model_trained_with():
+    """A release differed with OMP_NUM_THREADS 1 and 2, and the card did not say which had made it."""
+    model = Model()
+    assert _card(model)["model"]["training"] == {"threads": None, "processes": None}  # a model that does not say
+    model.n_threads_, model.n_processes_ = 2, 1
+    assert _card(model)["model"]["training"] == {"threads": 2, "processes": 1}  # as model.json's training
 
 
 def test_a_public_schema_given_as_a_dict_is_kept_on_the_card_with_its_digest(tmp_path):

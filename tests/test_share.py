@@ -75,10 +75,11 @@ def test_clean_generator_is_released_with_a_card(cancer, tmp_path):
     assert card["guarantee"].startswith("none") and card["data"]["released_rows"] == 455
     assert {g["name"] for g in card["gates"]} == {"dcr_share", "membership_auc", "exact_copies", "near_copies"}
     assert card["thresholds"]["max_dcr_share"] == 0.75 and card["versions"]["synthaug"]
+    assert card["model"]["training"] == {"threads": None, "processes": None}  # a stand-in records neither
     assert card["gates"][0]["upper"] == pytest.approx(card["measures"]["dcr_share"]["high"])
-    assert card["card_version"] == 8  # 7: no privacy_filter.regenerated; 6: no class_request; 5: no created_at,
-    # inputs, verdict_mismatch, gate units; 4: no requested_per_class; 3: no label_filter entry; 2: no
-    # privacy_filter; 1: gates on the estimate
+    assert card["card_version"] == 9  # 8: no model.training; 7: no privacy_filter.regenerated; 6: no class_request;
+    # 5: no created_at, inputs, verdict_mismatch, gate units; 4: no requested_per_class; 3: no label_filter entry;
+    # 2: no privacy_filter; 1: gates on the estimate
     assert card["data"]["class_request"] == {  # nothing asked: the training size at its class prior
         "option": "n", "value": 455, "default": True, "chosen": "as many records as training rows (455, the "
         "default), split by the model's class counts (the training class prior; card: schema.class_counts), "
@@ -280,6 +281,9 @@ def test_columns_the_model_leaves_out_are_not_measured(tmp_path):
     assert outcome.released
     released = pd.read_csv(tmp_path / "release" / "synthetic.csv")
     assert "patient_id" not in released and "visits" not in released and "age" in released
+    # what a seeded release depends on besides the seed, as model.json records it
+    card = json.loads((tmp_path / "release" / "card.json").read_text())
+    assert card["model"]["training"] == {"threads": 1, "processes": 1}  # conftest: one torch thread
 
 
 def test_cli_share_takes_drop_and_keep_as_fit_does(tmp_path):

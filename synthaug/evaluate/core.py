@@ -37,7 +37,7 @@ from .column_notes import (
 )
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
-from .fit_reads import as_fit_reads
+from .fit_reads import as_fit_reads, table_digests
 from .options import check_ratios_add_records, drop_columns
 from .results import EvaluationResult, FidelityResult, LeakageResult, UtilityResult
 from .run_options import RunOptions, check_run_options
@@ -176,8 +176,8 @@ def evaluate(
                              n_boot, detection_rows, max_synthetic, n_jobs, random_state)
     target = str(target)  # every column is named by its text, as fit names them
     tables = {"train": train, "test": test, "synthetic": synthetic, "holdout": holdout}
-    train, test, synthetic, holdout = (as_fit_reads(f, name, target) for name, f in tables.items())
-    train, test, synthetic, holdout = drop_columns(opts.drop, target, train, test, synthetic, holdout)
+    tables = {name: as_fit_reads(f, name, target) for name, f in tables.items()}  # digested as read: data_sha256
+    train, test, synthetic, holdout = drop_columns(opts.drop, target, *tables.values())
     schema, notes = _checked_tables(train, test, synthetic, holdout, target, opts)
     steps = _Steps(progress, total=opts.n_seeds + 3 + len(opts.baselines))
     measured, cap_notes = _subsample(synthetic, schema, opts.max_synthetic, opts.seed, steps)
@@ -209,6 +209,7 @@ def evaluate(
         fidelity=fidelity,
         privacy=privacy,
         notes=notes + utility.notes + fidelity_notes + privacy_notes,  # as they were warned
+        data_sha256=table_digests(tables),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .._errors import DataError
+from .._provenance import table_digest
 from ..tabular.target import numbers_as_numbers
 
 
@@ -29,6 +30,13 @@ def as_fit_reads(frame: pd.DataFrame, name: str, target: str) -> pd.DataFrame:
     for column, values in converted.items():  # a whole column each
         frame.isetitem(frame.columns.get_loc(column), values)
     return frame
+
+
+def table_digests(tables: dict[str, pd.DataFrame | None]) -> dict[str, str | None]:
+    """report.json's ``data_sha256``: each table's :func:`synthaug._provenance.table_digest` as read by
+    :func:`as_fit_reads`, before ``drop``, as ``fit`` digests its table (model.json's
+    ``training.data_sha256``); None for a table not given (no holdout)."""
+    return {name: None if frame is None else table_digest(frame) for name, frame in tables.items()}
 
 
 def _named_as_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:

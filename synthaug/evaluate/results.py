@@ -13,6 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from .._provenance import library_versions
+from ..persist import json_seed
+
 
 @dataclass
 class Estimate:
@@ -193,9 +196,13 @@ class EvaluationResult:
     notes: list[str] = field(default_factory=list)
     # 2: fidelity at the synthetic class mix (weighting, class_mix, Marginal.weighted); 3: synthaug_version, and
     # sizes.synthetic_measured, options.max_synthetic (null: no cap), utility.scores["synthetic"] ({} when skipped)
-    # always present
-    version: int = 3
+    # always present; 4: versions, data_sha256, and seeds above 2**53 - 1 as text (seed, utility.seeds)
+    version: int = 4
     synthaug_version: str = field(default_factory=lambda: _package_version())
+    versions: dict[str, str] = field(default_factory=lambda: library_versions())  # synthaug, Python, libraries
+    # table -> synthaug._provenance.table_digest of it as given (before drop), as model.json's training.data_sha256;
+    # "holdout": None without one
+    data_sha256: dict[str, str | None] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         """The headline figures: the default repr of a whole result ran to 84,000 characters (to_dict() has all)."""
@@ -205,8 +212,12 @@ class EvaluationResult:
                 f"notes={len(self.notes)})")
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dicts, lists, strings and numbers (NaN becomes None)."""
-        return _plain(dataclasses.asdict(self))
+        """Plain dicts, lists, strings and numbers (NaN becomes None); seeds as model.json holds them
+        (:func:`synthaug.persist.json_seed`: text above 2**53 - 1, which jq or JavaScript would round)."""
+        report = _plain(dataclasses.asdict(self))
+        report["seed"] = json_seed(self.seed)
+        report["utility"]["seeds"] = [json_seed(s) for s in self.utility.seeds]
+        return report
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)

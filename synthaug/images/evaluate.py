@@ -24,8 +24,10 @@ from .._checks import is_real, is_whole
 from .._errors import DataError, warned
 from .._paths import atomic_path, report_folder
 from .._progress import progress_bar
+from .._provenance import images_digest, library_versions
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, quoted
+from ..persist import json_seed
 from .arrays import check_labels, convert_channels, prepare_images, resize_batch, size_set_elsewhere
 from .bit_scale import one_bit_depth
 from .classifier import Source, albumentations_augmenter, predict, train_classifier
@@ -51,7 +53,8 @@ from .report import render_html
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
 JUDGES = ("train", "train+test")
 JUDGE_FOLDS = 3  # judge="train+test": its accuracy is cross-validated over the test images in this many folds
-REPORT_VERSION = 3  # 3: accuracy and uplift intervals are a bootstrap over test images and seeds (2: over seeds
+REPORT_VERSION = 4  # 4: synthaug_version, versions, data_sha256, settings.random_state as text above 2**53 - 1;
+#                     3: accuracy and uplift intervals are a bootstrap over test images and seeds (2: over seeds
 #                     only); 2: quality.judge.accuracy is on test images the judge did not train on (1, unversioned:
 #                     test_accuracy, on test images the default judge had trained on)
 
@@ -99,13 +102,18 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     notes += warned([training_copies_note(leak, len(x_sy), x_sy.shape[1]),
                       *([weak_judge_note(judged.score)] if judged.score["weak"] else  # its features mean little
                         diversity_notes(scores["diversity_ratio"], scores["diversity_ratio_min"], scores["cas"]))])
+    versions = library_versions()
     report = {
         "version": REPORT_VERSION,
+        "synthaug_version": versions["synthaug"],
+        "versions": versions,
+        "data_sha256": {"train": images_digest(x_tr, classes[y_tr]), "test": images_digest(x_te, classes[y_te]),
+                        "synthetic": images_digest(x_sy, classes[y_sy])},
         "classes": [str(c) for c in classes],
         "sizes": {"train": len(x_tr), "test": len(x_te), "synthetic": len(x_sy), "image_size": int(x_tr.shape[1]),
                   "channels": int(x_tr.shape[-1])},
         "settings": {"seeds": int(seeds), "steps": int(steps), "batch_size": int(batch_size),
-                     "real_share": float(real_share), "judge": judge, "random_state": random_state,
+                     "real_share": float(real_share), "judge": judge, "random_state": json_seed(random_state),
                      "n_boot": N_BOOT},
         "accuracy": {condition: arm_summary(c, draws) for condition, c in correct.items()},
         "uplift": uplift(correct, draws),

@@ -2,8 +2,9 @@
 and the tensors (written to weights.safetensors) that :mod:`synthaug.persist` stores.
 
 The meta holds params, network shape, classes and their counts, seed, privacy record and
-training history; the tensors hold the generator's weights, and the discriminator's when the
-label filter keeps its class head. No training images.
+training record (images, seconds, the images' digest, library versions, history); the tensors hold
+the generator's weights, and the discriminator's when the label filter keeps its class head. No
+training images.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import torch
 
 from .._errors import ModelFileError
-from ..persist import json_params, json_seed, require
+from ..persist import fit_record, json_params, json_seed, read_fit_record, require
 from .label_filter import load_head
 from .networks import Generator, ImageNetConfig
 
@@ -32,7 +33,7 @@ def meta_and_tensors(model: ImageCGAN, network: ImageNetConfig) -> tuple[dict, d
         "class_counts": [int(c) for c in model.class_counts_],
         "seed": json_seed(model.seed_),
         "privacy": model.privacy_,
-        "training": {"n_images": int(model.n_images_), "seconds": round(model.fit_seconds_, 3),
+        "training": {"n_images": int(model.n_images_), "seconds": round(model.fit_seconds_, 3), **fit_record(model),
                      "history": model.history_},
     }
     tensors = {f"generator.{k}": v for k, v in model.generator_.state_dict().items()}
@@ -61,5 +62,6 @@ def restore_fitted(model: ImageCGAN, meta: dict, tensors: dict[str, torch.Tensor
     model.n_images_ = int(require(meta, "training", "n_images"))
     model.fit_seconds_ = float(require(meta, "training", "seconds"))
     model.history_ = require(meta, "training", "history")
+    model.data_sha256_, model.versions_ = read_fit_record(meta)
     model.privacy_ = meta.get("privacy")
     return model

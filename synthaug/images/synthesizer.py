@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._errors import DataError, ModelFileError, warn
 from .._progress import progress_bar
+from .._provenance import images_digest, library_versions
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name
 from ..persist import GRID_FILE, known_params, save_model, user_path
@@ -170,8 +171,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
             raise DataError(f"{source}: a conditional GAN needs at least 2 classes; every one of the "
                             f"{len(labels)} images has label '{self.classes_[0]}'")
         self.class_counts_ = np.bincount(codes, minlength=len(self.classes_))
-        self.image_size_, self.channels_ = int(images.shape[1]), int(images.shape[-1])
-        self.n_images_ = len(images)
+        self.image_size_, self.channels_, self.n_images_ = int(images.shape[1]), int(images.shape[-1]), len(images)
+        self.data_sha256_, self.versions_ = images_digest(images, labels), library_versions()  # model.json: training
         self.seed_ = draw_seed(self.random_state)
         dp_plan, fit_seed = None, self.seed_
         if self.dp_epsilon is not None:  # every draw of a DP fit comes from a secret seed; the counts become noisy
@@ -240,15 +241,16 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     # --------------------------------------------------------------- sample
     def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
-               ratio: float | None = None, random_state: RandomState = None) -> tuple[np.ndarray, np.ndarray]:
+               ratio: float | None = None, random_state: RandomState = None,
+               chunk_size: int = IMAGE_CHUNK) -> tuple[np.ndarray, np.ndarray]:
         """Labeled synthetic images ``(x, y)``: x uint8 (N, S, S, C), y (N,) in shuffled order.
 
         Ask for exactly one of ``n`` (at the training class prior), ``per_class``, ``balance``
         (top every class up to the largest) or ``ratio`` (of the training size). Counts are whole
-        numbers (``5`` or ``5.0``, not ``5.5``).
+        numbers (``5`` or ``5.0``, not ``5.5``); ``chunk_size`` as in :meth:`iter_sample` (it changes seeded draws).
         """
-        chunks = list(self.iter_sample(n, per_class=per_class, balance=balance, ratio=ratio,
-                                       random_state=random_state))  # never empty: 0 images is refused
+        chunks = list(self.iter_sample(n, per_class=per_class, balance=balance, ratio=ratio, random_state=random_state,
+                                       chunk_size=chunk_size))  # never empty: 0 images is refused
         return np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks])
 
     def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
@@ -332,9 +334,8 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
 
     @classmethod
     def _from_saved(cls, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
-        params = known_params(meta, cls._get_param_names(), defaults=cls().get_params())
-        params.setdefault("class_weight", 0.0)  # files from before these parameters trained without them
-        params.setdefault("label_filter", False)
+        params = {"class_weight": 0.0, "label_filter": False,  # older files: trained without these parameters
+                  **known_params(meta, cls._get_param_names(), defaults=cls().get_params())}
         model = restore_fitted(cls(**params), meta, tensors)
         model._n_sample_calls = 0
         return model
@@ -350,9 +351,8 @@ def generate_images(G: Generator, codes: np.ndarray, gen: torch.Generator, batch
         y = torch.from_numpy(codes[start : start + batch]).to(device)
         x = G(latent(len(y), G.cfg.latent_dim, gen, device, truncation), y)  # (B, C, S, S) in [-1, 1]
         out.append(((x + 1.0) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).cpu())
-    if not out:
-        return np.zeros((0, G.cfg.image_size, G.cfg.image_size, G.cfg.channels), np.uint8)
-    return torch.cat(out).numpy()
+    empty = np.zeros((0, G.cfg.image_size, G.cfg.image_size, G.cfg.channels), np.uint8)
+    return torch.cat(out).numpy() if out else empty
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, warn
+from .._provenance import table_digest
 from .._text import option_name
 from .columns import categorical_dtype_state
 from .encoder import TableEncoder
@@ -48,6 +49,16 @@ def column_option(model: TabularCGAN, option: str) -> list[str]:
     """A column-list parameter's names as text, as :func:`.target.split_target` names the columns
     (so ``categorical=[0]`` is the column 0 of a DataFrame with integer names)."""
     return [str(c) for c in getattr(model, option)]
+
+
+def data_digest(features: pd.DataFrame, labels: pd.Series, columns: list[str]) -> str:
+    """model.json's ``training.data_sha256``: :func:`synthaug._provenance.table_digest` of the table as
+    ``fit`` reads it, before ``drop`` (:func:`.target.split_target`: columns named as text, number
+    objects as numbers; the label column at its place in X, or last when given apart as y), so it
+    equals report.json's ``data_sha256.train`` for the same table."""
+    table = features.copy(deep=False)
+    table.insert(columns.index(labels.name), labels.name, labels.set_axis(features.index))
+    return table_digest(table)
 
 
 def drop_columns(features: pd.DataFrame, labels: pd.Series, drop: list[str]) -> pd.DataFrame:

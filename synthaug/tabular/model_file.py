@@ -3,7 +3,8 @@ and the tensors (written to weights.safetensors) that :mod:`synthaug.persist` st
 
 The meta holds aggregates only (params, network shape, encoder state, classes and their counts,
 the target's name and dtype, column order and the labels of columns named by numbers, seed,
-privacy record, provenance, training history); the tensors hold the encoder's arrays and each
+privacy record, provenance, training record: rows, seconds, processes, threads, the data's digest,
+library versions, history); the tensors hold the encoder's arrays and each
 generator's weights. No training rows.
 """
 
@@ -25,9 +26,11 @@ from ..persist import (
     WEIGHTS_FILE,
     checked_as,
     field,
+    fit_record,
     is_stored_seed,
     json_params,
     json_seed,
+    read_fit_record,
 )
 from ..sampling import MAX_SAMPLE_ROWS
 from .encoder import TableEncoder
@@ -60,7 +63,7 @@ def meta_and_tensors(model: TabularCGAN, network: NetworkConfig) -> tuple[dict, 
         "provenance": model.provenance_,
         "training": {"n_rows": int(model.n_rows_), "seconds": round(model.fit_seconds_, 3),
                      "processes": int(model.n_processes_), "threads": int(model.n_threads_),
-                     "history": model.history_},
+                     **fit_record(model), "history": model.history_},
     }
     return meta, tensors
 
@@ -84,6 +87,7 @@ def restore_fitted(model: TabularCGAN, meta: dict, tensors: dict[str, torch.Tens
     model.column_labels_ = _column_labels(meta, model.columns_)
     model.seed_ = int(field(meta, "seed", ok=is_stored_seed, expected=SEED_EXPECTED))
     model.n_rows_, model.fit_seconds_, model.history_, model.n_processes_, model.n_threads_ = _training(meta)
+    model.data_sha256_, model.versions_ = read_fit_record(meta)
     model.privacy_ = _privacy(meta, model.dp_)
     model.provenance_ = _provenance(meta) or _old_provenance(model.privacy_)
     return model

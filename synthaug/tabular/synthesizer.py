@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from .._progress import progress_bar
+from .._provenance import library_versions
 from .._random import RandomState, child_seed, draw_seed
 from ..distributed import agreed_seed, check_processes_agree, current_context
 from ..io import TableWriter
@@ -22,7 +23,7 @@ from ..privacy.dp import secret_seed
 from ..sampling import SampleSeeds, check_chunk_size, resolve_class_counts
 from .dp_plan import plan_dp, privacy_record_for
 from .encoder import TableEncoder
-from .fit_input import column_option, drop_columns, encode_table, new_encoder, provenance, target_state
+from .fit_input import column_option, data_digest, drop_columns, encode_table, new_encoder, provenance, target_state
 from .generation import (
     DEFAULT_CHUNK,
     chunk_rows,
@@ -192,6 +193,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
         warn_if_draft(schema, self.public_schema, self.dp_)
         features, labels, columns = split_target(X, y)
         check_processes_agree(self.get_params(deep=False), features, labels)  # under torchrun: same settings
+        self.data_sha256_, self.versions_ = data_digest(features, labels, columns), library_versions()
         drop = self._names("drop")
         features = drop_columns(features, labels, drop)
         self.seed_ = agreed_seed(draw_seed(self.random_state))  # one seed for all torchrun processes
@@ -288,18 +290,22 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
 
     # --------------------------------------------------------------- sample
     def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
-               ratio: float | None = None, random_state: RandomState = None) -> tuple[pd.DataFrame, pd.Series]:
+               ratio: float | None = None, random_state: RandomState = None,
+               chunk_size: int = DEFAULT_CHUNK) -> tuple[pd.DataFrame, pd.Series]:
         """Labeled synthetic rows as ``(X, y)``; ask for exactly one of n, per_class, balance, ratio.
 
         ``n`` and ``ratio`` (of the training size) follow the training class prior; ``per_class``
         gives exact counts per label; ``balance`` tops every class up to the largest. Counts are whole
-        numbers (``5`` or ``5.0``, not ``5.5``).
+        numbers (``5`` or ``5.0``, not ``5.5``). Rows are drawn ``chunk_size`` at a time, as in
+        :meth:`iter_sample` and ``synthaug sample --chunk-size``: another chunk size draws other rows
+        for the same seed.
 
         Columns come back in their training dtypes, except that a float column of whole numbers with
         missing values comes back as pandas' nullable ``Int64`` (``25`` and ``<NA>``, not ``25.0`` and
         ``NaN``); SynthOverSampler casts its rows back to X's dtypes, so there it stays float64.
         """
-        frame = self.sample_frame(n, per_class=per_class, balance=balance, ratio=ratio, random_state=random_state)
+        frame = self.sample_frame(n, per_class=per_class, balance=balance, ratio=ratio, random_state=random_state,
+                                  chunk_size=chunk_size)
         target = self.column_labels_.get(self.target_name_, self.target_name_)
         return frame.drop(columns=[target]), frame[target]
 

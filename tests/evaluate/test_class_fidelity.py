@@ -135,7 +135,7 @@ def evaluation():
 
 def test_report_json_html_and_terminal_line(evaluation, capsys, tmp_path):
     data = evaluation.to_dict()
-    assert data["version"] == 3  # keys added, none changed in meaning
+    assert data["version"] == 4  # keys added; 4: seeds above 2**53 - 1 as text
     w = data["fidelity"]["within_class"]
     assert set(w["class_weights"]) == {"0", "1"} and w["missing"][0]["column"] == "m"
     html = render_html(evaluation)

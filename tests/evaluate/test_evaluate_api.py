@@ -64,8 +64,34 @@ def test_json_round_trip(result):
     data = json.loads(result.to_json())
     assert data["target"] == "label"
     assert data["sizes"] == {"train": 120, "test": 120, "synthetic": 120, "reference": 120, "synthetic_measured": 120}
-    assert data["synthaug_version"] == synthaug.__version__ and data["version"] == 3
+    assert data["synthaug_version"] == synthaug.__version__ and data["version"] == 4
     assert data["privacy"][0]["measures"][0]["name"] == "dcr_share"
+
+
+def test_the_report_says_which_tables_and_library_versions_it_measured(result, tables):
+    """report.json had options, seed and synthaug_version, but no library versions and no input identity."""
+    from synthaug._provenance import library_versions, table_digest
+
+    train, holdout, test, fresh = tables
+    data = json.loads(result.to_json())
+    assert data["versions"] == library_versions() and data["versions"]["synthaug"] == data["synthaug_version"]
+    assert data["data_sha256"] == {"train": table_digest(train), "test": table_digest(test),
+                                   "synthetic": table_digest(fresh), "holdout": table_digest(holdout)}
+    model = synthaug.TabularCGAN(random_state=0, epochs=1, min_steps=5, generator_dims=(8,), discriminator_dims=(8,),
+                                 latent_dim=4).fit(train, "label")
+    assert model.data_sha256_ == data["data_sha256"]["train"]  # the model's training.data_sha256: a match
+
+
+def test_a_seed_a_double_would_round_is_text_in_report_json(tables):
+    """``"seed": 1488701242676150683`` was a JSON integer, which jq or JavaScript read as another seed."""
+    train, holdout, test, fresh = tables
+    big = 2**63 - 25
+    with pytest.warns(SynthaugWarning, match="one seed"):
+        data = json.loads(evaluate(train, test, fresh, "label", random_state=big, baselines=(), **FAST).to_json())
+    assert data["seed"] == str(big)
+    (seed,) = data["utility"]["seeds"]
+    assert isinstance(seed, str) and int(seed) > 2**53  # a child seed: 63 bits
+    assert data["data_sha256"]["holdout"] is None  # none given
 
 
 

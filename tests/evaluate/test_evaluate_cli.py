@@ -58,6 +58,20 @@ def test_evaluate_writes_both_reports(files, tmp_path):
 
 
 
+def test_a_report_names_the_training_table_as_the_models_file_does(files, tmp_path):
+    """report.json's data_sha256.train is model.json's training.data_sha256 for the table fit read."""
+    fit = ["fit", str(files["train"]), "--target", "label", "-o", str(tmp_path / "m"), "-q", "--epochs", "1",
+           "--min-steps", "5", "--set", "generator_dims=[8]", "--set", "discriminator_dims=[8]"]
+    assert CliRunner().invoke(app, fit).exit_code == 0
+    result = CliRunner().invoke(app, _args(files, tmp_path / "r", "--seeds", "1", "-q", "--baselines", "none"))
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    training = json.loads((tmp_path / "m" / "model.json").read_text())["training"]
+    assert report["data_sha256"]["train"] == training["data_sha256"]
+    assert report["data_sha256"]["test"] != training["data_sha256"]
+    assert report["versions"] == training["versions"]
+
+
 def test_the_seed_defaults_to_0_for_tables_as_for_images(files, tmp_path):
     # tables drew fresh entropy and images used 0; like every command's --seed it is 0, and recorded
     result = CliRunner().invoke(app, _args(files, tmp_path / "d", "--seeds", "1", "-q"))

@@ -35,6 +35,28 @@ def test_a_refit_replaces_the_earlier_fits_grids_and_keeps_other_files(image_fol
     assert sorted(p.name for p in grids.iterdir()) == ["notes.txt", "step_0000002.png", "step_0000004.png"]
 
 
+def test_two_seeded_fits_into_other_folders_differ_in_seconds_and_grid_dir_only(image_folder, tmp_path):
+    """The README said such model.json files differ only in training.seconds (and params.verbose with -q);
+    params.grid_dir follows -o too. The data's digest and the library versions are the same."""
+    import json
+
+    metas = []
+    for name in ("a", "b"):
+        result = runner.invoke(app, ["fit", str(image_folder), "-o", str(tmp_path / name), *SET, "-q"])
+        assert result.exit_code == 0, result.output
+        metas.append(json.loads((tmp_path / name / "model.json").read_text()))
+
+    def flat(node, prefix=""):
+        if not isinstance(node, dict):
+            return {prefix: node}
+        return {k: v for key, value in node.items() for k, v in flat(value, f"{prefix}{key}.").items()}
+
+    a, b = flat(metas[0]), flat(metas[1])
+    differing = {key for key in a.keys() | b.keys() if a.get(key) != b.get(key)}
+    assert differing <= {"training.seconds.", "params.grid_dir."} and "params.grid_dir." in differing
+    assert a["training.data_sha256."] == b["training.data_sha256."]
+
+
 def test_fit_npz_with_image_size_and_summary(tmp_path, images):
     import numpy as np
 

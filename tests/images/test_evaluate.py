@@ -217,7 +217,7 @@ def test_the_default_judges_accuracy_is_on_test_images_it_did_not_train_on(tmp_p
     assert len(lookup_judges) == 5 + 1 + JUDGE_FOLDS and child_seed(7, 999) not in folds
     held_out = [test_images - images for _, images in lookup_judges[-JUDGE_FOLDS:]]
     assert sorted(map(len, held_out)) == [4, 4, 4] and set().union(*held_out) == test_images
-    assert json.loads((tmp_path / "report.json").read_text())["version"] == 3
+    assert json.loads((tmp_path / "report.json").read_text())["version"] == 4
     page = (tmp_path / "report.html").read_text()
     assert "accuracy on real test images it did not train on: <b>33.3%</b> (3-fold cross-validation" in page
 
@@ -249,6 +249,25 @@ def test_the_judges_accuracy_is_reported_next_to_cas_and_a_weak_judge_is_a_warni
     assert json.loads((tmp_path / "report.json").read_text())["quality"]["judge"] == judge
     page = (tmp_path / "report.html").read_text()
     assert "The judge's accuracy on real test images it did not train on" in page and "A weak judge" in page
+
+
+def test_the_image_report_says_which_synthaug_libraries_and_images_and_keeps_a_big_seed_exact(tmp_path):
+    """The image report.json lacked even synthaug_version, and wrote a 63-bit seed as a JSON integer."""
+    import synthaug
+    from synthaug._provenance import images_digest, library_versions
+
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    big = 2**63 - 25
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)
+        evaluate_images(*sets, seeds=1, steps=1, batch_size=8, random_state=big, out_dir=tmp_path)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["version"] == 4 and report["synthaug_version"] == synthaug.__version__
+    assert report["versions"] == library_versions() and report["settings"]["random_state"] == str(big)
+    assert report["data_sha256"] == {name: images_digest(x, y) for name, (x, y) in
+                                     zip(("train", "test", "synthetic"), sets, strict=True)}
+    model = synthaug.ImageCGAN(random_state=0, steps=1, batch_size=8, width=4, latent_dim=8).fit(*sets[0])
+    assert model.data_sha256_ == report["data_sha256"]["train"]  # the model's training.data_sha256: a match
 
 
 def test_the_report_header_counts_one_seed_and_one_step_in_the_singular(tmp_path):

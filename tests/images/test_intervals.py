@@ -75,5 +75,5 @@ def test_one_seed_gets_intervals_from_the_test_images_and_a_note():
     for acc in report["accuracy"].values():
         assert acc["low"] is not None and acc["low"] <= acc["mean"] <= acc["high"]
     assert report["uplift"]["low"] is not None and report["uplift"]["verdict"]
-    assert report["settings"]["n_boot"] == 1000 and report["version"] == 3
+    assert report["settings"]["n_boot"] == 1000 and report["version"] == 4
 

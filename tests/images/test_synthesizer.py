@@ -117,6 +117,18 @@ def test_iter_sample_checks_the_model_and_the_request_when_called(fitted):
             fitted[0].iter_sample(10, chunk_size=bad)
 
 
+def test_sample_takes_a_chunk_size_as_iter_sample_and_write_sample_do(fitted):
+    """The README's chunk sizes are "as in Python's model.sample", which took none (a TypeError)."""
+    model = fitted[0]
+    x, y = model.sample(n=9, chunk_size=4, random_state=2)
+    chunks = list(model.iter_sample(9, chunk_size=4, random_state=2))
+    assert [len(c[0]) for c in chunks] == [4, 4, 1]
+    np.testing.assert_array_equal(x, np.concatenate([c[0] for c in chunks]))
+    np.testing.assert_array_equal(y, np.concatenate([c[1] for c in chunks]))
+    default = model.sample(n=9, random_state=2)  # as before: one chunk of the default size
+    np.testing.assert_array_equal(default[0], next(model.iter_sample(9, random_state=2))[0])
+
+
 def test_bad_inputs(images):
     x, codes = images
     with pytest.raises(NotFittedError):

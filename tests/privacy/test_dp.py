@@ -75,6 +75,16 @@ def test_every_draw_of_a_dp_fit_comes_from_the_secret_seed_and_it_is_not_saved(m
     assert str(secret) not in text and str(secret % 2**32) not in text
 
 
+def test_a_dp_model_file_holds_no_digest_of_the_training_data(mixed_table, tmp_path):
+    """Knowing all rows but one, a digest of the table would tell which candidate the last row is."""
+    from synthaug._provenance import table_digest
+    from synthaug.persist import DP_DIGEST
+
+    TabularCGAN(dp_epsilon=1.0, random_state=0, **DP_FAST).fit(mixed_table, y="label").save(tmp_path / "m")
+    text = (tmp_path / "m" / "model.json").read_text()
+    assert json.loads(text)["training"]["data_sha256"] == DP_DIGEST and table_digest(mixed_table) not in text
+
+
 def test_secret_seeds_are_64_bit_and_fresh():
     from synthaug.privacy.dp import secret_seed
 

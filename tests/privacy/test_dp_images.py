@@ -48,6 +48,16 @@ def test_no_statistic_of_the_training_images_is_kept(dp_model):
     assert dp_model.class_counts_.dtype == np.int64 and (dp_model.class_counts_ >= 1).all()
 
 
+def test_a_dp_model_file_holds_no_digest_of_the_training_images(dp_model, tmp_path):
+    """Knowing all images but one, a digest would tell which candidate the last one is."""
+    from synthaug.persist import DP_DIGEST
+
+    dp_model.save(tmp_path / "m")
+    training = json.loads((tmp_path / "m" / "model.json").read_text())["training"]
+    assert training["data_sha256"] == DP_DIGEST and "versions" in training
+    assert synthaug.load(tmp_path / "m").data_sha256_ == DP_DIGEST
+
+
 def test_dp_discriminator_passes_opacus_validation():
     from opacus.validators import ModuleValidator
 

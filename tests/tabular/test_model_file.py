@@ -54,6 +54,8 @@ TAMPERED = [  # (path in model.json, value, what the message says) -- before: th
     (("training", "n_rows"), "x", "training.n_rows must be a count >= 1; got 'x'"),  # ValueError
     (("training", "seconds"), None, "training.seconds must be a number >= 0"),  # TypeError
     (("training", "processes"), 0, "training.processes must be a count >= 1; got 0"),
+    (("training", "data_sha256"), "x", "training.data_sha256 must be 64 hexadecimal digits"),  # loaded
+    (("training", "versions"), ["2.0"], "training.versions must be a mapping of names to version text"),  # loaded
     (("privacy",), {}, r"privacy must be null \(params.dp_epsilon is null\)"),  # loaded
     (("provenance",), 0, "provenance must be a mapping of text to text"),  # loaded
     (("encoder",), None, "encoder must be a mapping"),  # TypeError

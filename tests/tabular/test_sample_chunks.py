@@ -42,3 +42,22 @@ def test_ordinary_tables_sample_the_same_rows_as_with_the_fixed_default(model):
 def test_a_5000_level_encoding_samples_about_a_gigabyte_of_cells_per_chunk():
     rows = generation.chunk_rows(generation.DEFAULT_CHUNK, 5_066)
     assert rows == ROW_CHUNK * 2_048 // 5_066 == 20_213
+
+
+def test_sample_takes_a_chunk_size_as_iter_sample_and_the_cli_do(model):
+    """The README said chunking works "as in Python's model.sample", which took no chunk_size (a TypeError)."""
+    X, y = model.sample(n=25, chunk_size=10, random_state=3)
+    chunked = pd.concat(model.iter_sample(25, chunk_size=10, random_state=3), ignore_index=True)
+    pd.testing.assert_frame_equal(X, chunked.drop(columns="label"))
+    pd.testing.assert_series_equal(y, chunked["label"])
+    X0, _ = model.sample(n=25, random_state=3)  # the default: the rows sample drew before
+    pd.testing.assert_frame_equal(X0, model.sample_frame(25, random_state=3).drop(columns="label"))
+    assert not X0.equals(X)  # another chunk size draws other rows for the same seed
+
+
+def test_a_larger_sample_does_not_start_with_a_smaller_one_of_the_same_seed(model):
+    """As the README says: draw the full size at once; n=200 is not n=100 and 100 rows more."""
+    small, large = model.sample_frame(100, random_state=5), model.sample_frame(200, random_state=5)
+    assert not small.equals(large.head(100))
+    in_place = (small.to_numpy() == large.head(100).to_numpy()).all(axis=1).sum()
+    assert in_place < 5  # drawn anew (a tiny model's rows can repeat by chance: 1 here), not a prefix (100)

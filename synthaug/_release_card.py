@@ -11,6 +11,7 @@ from ._card_gates import gate_entries, measure_entries, mismatch_text, verdict_m
 from ._card_sources import created_at, input_entries, public_schema_entry, schema_param
 from ._provenance import library_versions
 from ._text import epsilon_text, plain
+from .persist import json_seed
 from .tabular.public_schema import DRAFT, PUBLIC
 
 if TYPE_CHECKING:
@@ -29,7 +30,9 @@ NOT_RECORDED = "not recorded by this synthesizer"
 CARD_VERSION = 9
 """9: ``model.training``: torch's thread count and the number of processes the model was trained with
 (``threads``, ``processes``, as model.json's ``training`` holds them; null when the model does not record them):
-a seeded release depends on them; 8: ``privacy_filter`` records the candidates the filter regenerated
+a seeded release depends on them; and ``seed`` as text above 2**53 - 1 (as model.json and report.json write
+it: jq and JavaScript read a larger integer as another seed); 8: ``privacy_filter`` records the candidates the
+filter regenerated
 (``regenerated``, ``regenerated_per_row``) and whether that rate means it distorted the sample (``distorting``:
 above ``distorting_above_per_row``);
 7: ``data.class_request``: how the records per class were asked for (``option``: n, per_class, balance or
@@ -229,7 +232,7 @@ def release_card(model, result, checks: list[GateResult], gates: Gates, n_train:
         "thresholds": {"max_dcr_share": gates.max_dcr_share, "max_membership_auc": gates.max_membership_auc,
                        "max_exact_copies": gates.max_exact_copies, **dict(gates.extra)},
         "utility_verdicts": result.utility.verdicts,
-        "seed": seed,
+        "seed": json_seed(seed),  # text above 2**53 - 1, which JSON readers that parse doubles round
         "versions": library_versions(),
     }
 

@@ -157,3 +157,16 @@ def test_a_release_cards_scope_speaks_of_the_release_not_of_a_model_file():
     assert "the trained model holds them (not released by share" in scope["schema"]
     assert scope["row_count"].startswith("NOT covered: the exact number of training rows (data.train_rows on this card")
     assert scope["covers"] == guarantee_scope(public_schema=False, count_epsilon=0.05)["covers"]
+
+
+def test_a_drawn_seed_is_written_as_text_as_model_json_and_report_json_write_it():
+    # a 63-bit seed as a JSON integer reads back rounded in jq and JavaScript: another seed
+    import json
+
+    from synthaug._release_card import release_card
+
+    big = 2**63 - 25
+    result = _result()
+    card = release_card(Model(), result, check_gates(result.privacy[0], Gates()), Gates(), 80, 20, 0, big)
+    assert json.loads(json.dumps(card))["seed"] == str(big)
+    assert _card()["seed"] == 0  # a small one stays a number

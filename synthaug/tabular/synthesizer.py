@@ -327,7 +327,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
                      chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:
         """:meth:`iter_sample` with every column named as text (as files name them)."""
         check_is_fitted(self, "generators_")
-        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
+        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio, warn_empty=True)
         chunk_size = check_chunk_size(chunk_rows(chunk_size, self.encoder_.output_dim_))  # default: by width
         seed = self._sample_seed(random_state)
         self._check_filters()

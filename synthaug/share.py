@@ -300,7 +300,8 @@ def _fit_and_sample(model, train: pd.DataFrame, target: str, request: ClassReque
         requested = synthetic[target]
         synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
     check_every_class_left(requested.value_counts(sort=False), synthetic[target], "privacy filter",
-                           "still inside a training row's radius after the filter's tries")
+                           "still inside a training row's radius after the filter's tries",
+                           train[target].value_counts())
     return _Sample(synthetic, requested, screen)
 
 
@@ -310,7 +311,7 @@ def _filter_close(rows: _Rows, sample: _Sample, target: str, quantile: float | N
         return sample.records
     kept = filter_close_records(rows.train, rows.threshold, sample.records, target, quantile, kinds)
     check_every_class_left(sample.requested.value_counts(sort=False), kept[target], f"{filter_option()} {quantile}",
-                           "closer to a training row than the holdout's quantile")
+                           "closer to a training row than the holdout's quantile", rows.train[target].value_counts())
     return kept
 
 

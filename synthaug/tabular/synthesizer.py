@@ -45,7 +45,7 @@ from .train_setup import n_steps, network_config, pac_size, torch_device, train_
 from .training import train_gan
 
 MODEL_TYPE = "TabularCGAN"
-FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the last is kept)
+FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the best is kept)
 LABEL_FILTER_AUTO = 0.2  # label_filter="auto" at <= MAX_ROWS rows (results/scarce_protocol_screening_label.md)
 FILTER_BATCH = 20  # sampling filters: at most this many candidates per row and round
 
@@ -337,7 +337,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
                            ) -> pd.DataFrame:
         """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most
         ``FILTER_BATCH`` candidates per row (:func:`synthaug.tabular.rejection.fill_rows`); after
-        ``FILTER_ROUNDS`` tries a row keeps its last candidate. Rejections add to ``n_rejected_`` (the
+        ``FILTER_ROUNDS`` tries a row keeps its best candidate. Rejections add to ``n_rejected_`` (the
         privacy filter's) and ``n_label_rejected_``; the filters' warnings to ``notes`` when given.
         """
         private, labels = self._active_filters()

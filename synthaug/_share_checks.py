@@ -97,21 +97,38 @@ def check_dp_delta(model, n_train: int) -> None:
                     f"{default_delta(n_train):.3g}) or set it below 1/{n_train}")
 
 
-def check_every_class_left(sampled: pd.Series, kept: pd.Series, what: str, why: str) -> None:
+def check_every_class_left(sampled: pd.Series, kept: pd.Series, what: str, why: str,
+                           trained: pd.Series | None = None) -> None:
     """Refuse a release that a filter left without a class's records (``sampled``: records per class
     before it; ``kept``: the labels after): a release silently lacking a class misleads whoever trains
-    on it, as check_class_rows says, and it was released (exit 0) when other classes kept rows."""
+    on it, as check_class_rows says, and it was released (exit 0) when other classes kept rows.
+    ``trained`` (training rows per class) names the classes too small to synthesise without copying
+    (:data:`~synthaug.tabular.rejection.TINY_CLASS`), whose advice comes first: training longer does not
+    help them."""
     left = kept.value_counts(sort=False).reindex(sampled.index, fill_value=0)
     gone = left[(left == 0) & (sampled > 0)]
     if len(gone) == len(sampled):
+        advice = _class_advice(gone.index, trained, "train longer, or give the classes more rows")
         raise DataError(f"{what}: every one of the {int(sampled.sum())} synthetic records was {why}; nothing to "
-                        "release (train longer, or give the classes more rows)")
+                        f"release{advice}")
     if len(gone):
         label = plain(gone.index[0])
         more = f" (and of {quoted(gone.index[1:])})" if len(gone) > 1 else ""
+        advice = _class_advice(gone.index, trained, "train longer, give the class more rows, or drop it")
         raise DataError(f"{what}: every one of the {int(sampled[gone.index[0]])} records of class {label!r}{more} "
-                        f"was {why}; a release without the class would mislead whoever trains on it (train longer, "
-                        "give the class more rows, or drop it)")
+                        f"was {why}; a release without the class would mislead whoever trains on it{advice}")
+
+
+def _class_advice(classes: pd.Index, trained: pd.Series | None, usual: str) -> str:
+    """`` (usual)``, or for classes of fewer than TINY_CLASS training rows, what to do about their size
+    first (`` (class 0 (4 training rows) has too few rows ...); for the others, usual``)."""
+    from .tabular.rejection import TINY_CLASS, tiny_class_advice
+
+    sizes = {plain(c): int(trained[c]) for c in classes if trained is not None and c in trained.index}
+    tiny = {c: n for c, n in sizes.items() if n < TINY_CLASS}
+    if not tiny:
+        return f" ({usual})"
+    return f": {tiny_class_advice(tiny)}" + (f"; for the others, {usual}" if len(tiny) < len(classes) else "")
 
 
 BYTES_PER_CELL = 160

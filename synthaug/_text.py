@@ -20,11 +20,17 @@ _COMMAND_OPTIONS: ContextVar[frozenset[str]] = ContextVar("command_options", def
 def closest_name(name: str, choices: Iterable) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``choices`` by their text, or an empty string; a
     choice that is not text is shown as itself (``did you mean 1?`` for the integer class 1)."""
+    match = closest_choice(name, choices)
+    return f" (did you mean {plain(match)!r}?)" if match is not None else ""
+
+
+def closest_choice(name: str, choices: Iterable):
+    """The closest of ``choices`` to ``name`` by their text, or None (:func:`closest_name`)."""
     by_text: dict[str, object] = {}
     for choice in choices:
         by_text.setdefault(str(choice), choice)
     match = difflib.get_close_matches(str(name), list(by_text), n=1, cutoff=0.6)  # 0.5 offered "yes" for "maybe"
-    return f" (did you mean {plain(by_text[match[0]])!r}?)" if match else ""
+    return by_text[match[0]] if match else None
 
 
 def listed_column_hint(name: str, columns: Iterable) -> str:
@@ -166,6 +172,11 @@ def options_named_for(surface: str, command_options: Iterable[str] = ()) -> Iter
 
 MIN_SHOWN_ROWS = 5
 """A value is quoted in a message only when at least this many rows hold it (never one record's)."""
+
+
+def surface() -> str:
+    """Where the user set the options messages name now: :data:`PYTHON`, :data:`CLI` or :data:`RECIPE`."""
+    return _SURFACE.get()
 
 
 def in_python() -> bool:

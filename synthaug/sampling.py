@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 
 import numpy as np
 
 from ._checks import is_whole_number, is_whole_text
-from ._errors import DataError
+from ._errors import DataError, warn
 from ._random import child_seed, draw_seed
-from ._text import closest_name, in_python, option_name, plain, quoted
+from ._text import CLI, closest_choice, closest_name, counted, in_python, option_name, plain, quoted, surface
 
 ROW_CHUNK = 50_000
 """Rows a table model generates (and a writer writes) at a time by default."""
@@ -35,6 +37,7 @@ def resolve_class_counts(
     *,
     unit: str = "rows",
     table: str = "sample",
+    warn_empty: bool = False,
 ) -> np.ndarray:
     """Rows to generate per class (aligned with ``classes``) from exactly one request.
 
@@ -44,6 +47,8 @@ def resolve_class_counts(
     A request for 0 rows in all is refused (a 0 for some classes beside positive counts is fine).
     Errors name the arguments as the user spells them (:func:`synthaug._text.options_named_for`; in a
     recipe, keys of ``table``: ``share.n`` for a release) and count in ``unit`` ("images" for an image model).
+    ``warn_empty``: warn when ``n`` or ``ratio`` gives a class none (:func:`warn_empty_classes`), as the
+    models' sampling does (once: their checks before it do not).
     """
     _name = partial(_key_name, table=table)
     given = [_name(key) for key, value in (("n", n), ("per_class", per_class), ("ratio", ratio)) if value is not None]
@@ -78,7 +83,10 @@ def resolve_class_counts(
         raise DataError(f"{_name('n')} must be a whole number of {unit} >= 1, got {n!r}")
     if n > MAX_SAMPLE_ROWS:
         raise DataError(f"{_name('n')}: at most {MAX_SAMPLE_ROWS} {unit} can be generated, got {n!r}")
-    return allocate(int(n), counts / counts.sum())
+    allocated = allocate(int(n), counts / counts.sum())
+    if warn_empty:
+        warn_empty_classes(classes, counts, allocated, None if ratio is not None else n, ratio, unit=unit, table=table)
+    return allocated
 
 
 def _as_given(per_class) -> str:
@@ -114,7 +122,7 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str =
         key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
         if key is None:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
-            raise DataError(f"{name}: unknown class {label!r}{closest_name(str(label), classes)}; "
+            raise DataError(f"{name}: unknown class {label!r}{_class_hint(label, count, classes, name)}; "
                             f"classes are {known}")
         if not is_whole_number(count) or count < 0:  # 2.5 was cut to 2; 2.0 is 2
             raise DataError(f"{name}: count for class {label!r} must be a whole number >= 0, got {count!r}")
@@ -129,6 +137,51 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str =
     if counts.sum() > MAX_SAMPLE_ROWS:
         raise DataError(f"{name}: {int(counts.sum())} {unit} in all; at most {MAX_SAMPLE_ROWS} can be generated")
     return counts
+
+
+def _class_hint(label, count, classes: Sequence, option: str) -> str:
+    """`` (did you mean ' >50K'?)`` after an unknown class; on the command line the --per-class value to
+    type, quoted for a shell: ``(did you mean --per-class ' 中 等=4'?)``, not the label's Python quotes, which
+    a trial pasted back inside the value (``--per-class "' 中 等'=4"``), unknown again."""
+    if surface() != CLI:
+        return closest_name(str(label), classes)
+    match = closest_choice(str(label), classes)
+    return "" if match is None else f" (did you mean {option} {shlex.quote(f'{plain(match)}={count}')}?)"
+
+
+def warn_empty_classes(classes: Sequence, class_counts: Sequence[int], counts: np.ndarray, n: int | None,
+                       ratio: float | None, *, unit: str = "rows", table: str = "sample") -> None:
+    """Warn when ``n`` or ``ratio`` (one of them given, at the training class prior) gives a class with training
+    rows none (``counts``: what :func:`resolve_class_counts` made of the request; never for ``per_class``, the
+    user's choice, nor ``balance``, which tops the others up), naming the classes and the
+    smallest request of the same kind that gives every such class at least one: ``ceil(total / fewest)``
+    rows in all does (largest remainder gives each class at least the floor of its share). A 6-class table
+    gave ``{0: 1}`` for ratio 0.01 and nothing for classes 3 and 4 at n 7, without a word."""
+    trained = np.asarray(class_counts, dtype=np.int64)
+    empty = (counts == 0) & (trained > 0)
+    if not empty.any():
+        return
+    total = int(trained.sum())
+    enough = math.ceil(total / int(trained[trained > 0].min()))
+    if ratio is not None:
+        asked, better = _request("ratio", ratio, table), _request("ratio", _ceil_2(enough / total), table)
+    else:
+        asked, better = _request("n", n, table), _request("n", enough, table)
+    names = [plain(c) for c in np.asarray(classes, dtype=object)[empty]]
+    warn(f"{asked} gives {'class' if len(names) == 1 else 'classes'} {quoted(names, 10)} no {unit} ("
+         f"{counted(int(counts.sum()), unit[:-1])} in all, at the training class prior); {better} or more gives "
+         f"every class at least one, or ask for each class's count with {_key_name('per_class', table)}")
+
+
+def _request(key: str, value, table: str) -> str:
+    """A request as the user writes it: ``n=60``, ``--n 60``, ``sample.n = 60``."""
+    return option_name(f"{key}={value:g}", f"--{key} {value:g}", f"{table}.{key} = {value:g}")
+
+
+def _ceil_2(x: float) -> float:
+    """``x`` rounded up to two significant digits (0.333 -> 0.34), so a ratio suggested is enough."""
+    digits = 1 - math.floor(math.log10(x))
+    return math.ceil(x * 10**digits - 1e-9) / 10**digits
 
 
 def parse_per_class(text: str) -> dict[str, int] | int:

@@ -300,7 +300,8 @@ def _fit_and_sample(model, train: pd.DataFrame, target: str, request: ClassReque
         requested = synthetic[target]
         synthetic, screen = screen_privacy_filter(model, synthetic, target)  # what sampling kept after its tries
     check_every_class_left(requested.value_counts(sort=False), synthetic[target], "privacy filter",
-                           "still inside a training row's radius after the filter's tries")
+                           "still inside a training row's radius after the filter's tries",
+                           train[target].value_counts())
     return _Sample(synthetic, requested, screen)
 
 
@@ -310,7 +311,7 @@ def _filter_close(rows: _Rows, sample: _Sample, target: str, quantile: float | N
         return sample.records
     kept = filter_close_records(rows.train, rows.threshold, sample.records, target, quantile, kinds)
     check_every_class_left(sample.requested.value_counts(sort=False), kept[target], f"{filter_option()} {quantile}",
-                           "closer to a training row than the holdout's quantile")
+                           "closer to a training row than the holdout's quantile", rows.train[target].value_counts())
     return kept
 
 
@@ -320,9 +321,11 @@ def _evaluate(rows: _Rows, records: pd.DataFrame, target: str, kinds: dict, n_se
     and the privacy reference: given as both, the report says so; the gates measure every released
     record (evaluate's max_synthetic would count exact copies in a sample only)."""
     from .evaluate import evaluate
-    from .evaluate.core import seeds_key
+    from .evaluate.run_options import seeds_key
 
-    with seeds_key("share.seeds"):  # a [share] run's one-seed note names its own key, not evaluate.seeds
+    # a [share] run's one-seed note names its own key, not evaluate.seeds; it is in the release's report, not
+    # warned: one seed is share's default (its gates are privacy measures, whose intervals the note is not about)
+    with seeds_key("share.seeds", warn=False):
         result = evaluate(rows.train, rows.reference, records, target, rows.reference, baselines=(),
                           n_seeds=n_seeds, random_state=seed, max_synthetic=None, **kinds)
     result.notes.append(holdout_note(len(rows.reference), rows.n_threshold))

@@ -61,3 +61,25 @@ def test_run_prints_the_refusal_share_prints_naming_recipe_keys(tmp_path, refuse
     assert "a larger model.dp_epsilon or more training rows can spread them, and a larger share.holdout" in said
     assert not (tmp_path / "out" / "release").exists()
     assert pd.read_json(tmp_path / "out" / "gates.json", typ="series")["released"] is False
+
+
+def test_a_class_the_filter_emptied_gets_the_class_size_advice_first_when_it_is_tiny():
+    # a clinical trial's 4-row class: "every one of the 3 records of class 0 was still inside ... (train longer,
+    # give the class more rows, or drop it)"; training longer left 48 of 52 rows inside at 9,000 steps
+    from synthaug._errors import DataError
+    from synthaug._share_checks import check_every_class_left
+
+    sampled = pd.Series({0: 3, 1: 50})
+    why = "still inside a training row's radius after the filter's tries"
+    with pytest.raises(DataError) as caught:
+        check_every_class_left(sampled, pd.Series([1] * 50), "privacy filter", why, pd.Series({0: 4, 1: 56}))
+    assert str(caught.value) == (
+        "privacy filter: every one of the 3 records of class 0 was still inside a training row's radius after the "
+        "filter's tries; a release without the class would mislead whoever trains on it: class 0 (4 training rows) "
+        "has too few rows to be synthesised without copying them: give it more rows or drop the class (training "
+        "longer does not help)")
+    with pytest.raises(DataError, match=r"trains on it \(train longer, give the class more rows, or drop it\)$"):
+        check_every_class_left(sampled, pd.Series([1] * 50), "privacy filter", why, pd.Series({0: 6, 1: 56}))
+    with pytest.raises(DataError, match=r"nothing to release: class 0 \(4 training rows\) has too few rows .*; "
+                                        r"for the others, train longer, or give the classes more rows$"):
+        check_every_class_left(sampled, pd.Series([], dtype=int), "privacy filter", why, pd.Series({0: 4, 1: 56}))

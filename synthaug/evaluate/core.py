@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,7 +13,6 @@ from threadpoolctl import threadpool_limits
 
 from .._errors import warned
 from .._random import RandomState, child_seed, numpy_generator
-from .._text import option_name
 from ..privacy import leakage as _leakage
 from .baselines import BASELINES, LABELS, smote_problem
 from .canonical import canonical, encode_labels
@@ -40,30 +38,11 @@ from .fidelity import fidelity_caveats, run_fidelity
 from .fit_reads import as_fit_reads, table_digests
 from .options import check_ratios_add_records, drop_columns
 from .results import EvaluationResult, FidelityResult, LeakageResult, UtilityResult
-from .run_options import RunOptions, check_run_options
+from .run_options import RunOptions, check_run_options, one_seed_note, one_seed_warned
 from .subsample import subsample_note, subsample_rows
 from .tables import TableSchema, check_tables, target_notes
 from .utility import additions_for, cached_baseline, run_utility
-
-_SEEDS_KEY: ContextVar[str] = ContextVar("_SEEDS_KEY", default="evaluate.seeds")
-
-
-@contextlib.contextmanager
-def seeds_key(key: str) -> Iterator[None]:
-    """Within it, the one-seed note names the recipe key ``key``: ``share.seeds`` for a release's evaluation."""
-    token = _SEEDS_KEY.set(key)
-    try:
-        yield
-    finally:
-        _SEEDS_KEY.reset(token)
-
-
-def one_seed_note() -> str:
-    """The note on a one-seed evaluation, naming the seeds option as the user spells it."""
-    seeds = option_name("n_seeds=1", "--seeds 1", f"{_SEEDS_KEY.get()} = 1")
-    return (f"one seed ({seeds}): the utility intervals cover test-set sampling only, not the variation between "
-            "refits (classifier seeds, synthetic draws), so the utility verdicts may be too firm; use 3 or more seeds")
-
+from .utility_notes import few_test_rows_notes
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(description, steps_done, steps_total)`` before each step."""
@@ -220,8 +199,10 @@ def _checked_tables(train, test, synthetic, holdout, target, opts: RunOptions) -
     schema = check_tables(train, target, tables, categorical=opts.categorical, continuous=opts.continuous)
     check_ratios_add_records(opts.ratios, len(train))
     notes = target_notes(train, target) + absent_class_notes(test, target, schema.classes)
-    notes += [one_seed_note()] if opts.n_seeds == 1 else []
-    warned(notes)
+    notes += few_test_rows_notes(test, target, schema.classes)
+    seed_note = [one_seed_note()] if opts.n_seeds == 1 else []
+    warned(notes + (seed_note if one_seed_warned() else []))  # share keeps it in its report only
+    notes += seed_note
     if holdout is None:
         notes.append("no holdout given: the test set is the privacy reference (non-members)")
     return schema, notes

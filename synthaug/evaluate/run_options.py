@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sklearn.base import BaseEstimator
 
 from .._random import RandomState, draw_seed
+from .._text import option_name
 from ..tabular.schema import check_option_conflicts
 from .options import as_int, as_ratios, check_detection_rows, check_options
 from .subsample import check_max_synthetic
@@ -77,3 +80,29 @@ def check_run_options(
     check_option_conflicts(categorical=categorical, continuous=continuous, drop=drop or ())
     return RunOptions(ratios, baselines, n_seeds, primary_metric, sensitive, drop, categorical, continuous, n_boot,
                       detection_rows, max_synthetic, n_jobs, seed)
+
+
+_SEEDS_KEY: ContextVar[tuple[str, bool]] = ContextVar("_SEEDS_KEY", default=("evaluate.seeds", True))
+
+
+@contextlib.contextmanager
+def seeds_key(key: str, warn: bool = True) -> Iterator[None]:
+    """Within it, the one-seed note names the recipe key ``key`` (``share.seeds`` for a release's
+    evaluation); ``warn=False`` keeps the note in the result's notes (the report) without warning it."""
+    token = _SEEDS_KEY.set((key, warn))
+    try:
+        yield
+    finally:
+        _SEEDS_KEY.reset(token)
+
+
+def one_seed_note() -> str:
+    """The note on a one-seed evaluation, naming the seeds option as the user spells it."""
+    seeds = option_name("n_seeds=1", "--seeds 1", f"{_SEEDS_KEY.get()[0]} = 1")
+    return (f"one seed ({seeds}): the utility intervals cover test-set sampling only, not the variation between "
+            "refits (classifier seeds, synthetic draws), so the utility verdicts may be too firm; use 3 or more seeds")
+
+
+def one_seed_warned() -> bool:
+    """Whether the one-seed note is also a warning (not within ``seeds_key(..., warn=False)``)."""
+    return _SEEDS_KEY.get()[1]

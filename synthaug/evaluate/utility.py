@@ -54,6 +54,7 @@ from .metrics import METRICS, bootstrap_weights, weighted_scores
 from .results import Estimate, Uplift, UtilityResult
 from .subsample import cap_option
 from .tables import TableSchema
+from .utility_notes import disagreement_notes
 
 Progress = Callable[[str], None]
 
@@ -343,7 +344,7 @@ def _summarise(boot, added, classifiers, seeds, primary_metric, seed, notes) -> 
         uplifts=uplifts,
         verdicts=verdicts,
         added_rows={k: float(np.mean(v)) for k, v in added.items()},
-        notes=notes,
+        notes=notes + disagreement_notes(uplifts),
     )
 
 

@@ -260,7 +260,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         model or a bad request raises here, not at the first chunk."""
         check_is_fitted(self, "generator_")
         counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio,
-                                      unit="images")
+                                      unit="images", warn_empty=True)
         chunk_size = check_chunk_size(chunk_size, "images")
         seed = self._sample_seed(random_state)
         self.n_regenerated_ = 0

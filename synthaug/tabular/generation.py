@@ -50,7 +50,7 @@ def generated_chunks(model: TabularCGAN, counts: np.ndarray, chunk_size: int, se
 
 
 def _filtered(model: TabularCGAN, chunks: Iterator[np.ndarray], gen: torch.Generator) -> Iterator[pd.DataFrame]:
-    notes = FilterNotes()
+    notes = FilterNotes(labels=model.classes_)
     for codes in chunks:
         yield model._generate_filtered(codes, gen, notes)
     notes.warn()

@@ -100,22 +100,32 @@ class PrivacyFilter:
     pinning: float | None = None  # quantile of the reference ratios; None: no pinning test
     row_ratio: np.ndarray | None = None  # (n,): each row's LOO pinning ratio (0: a class of one; NaN: common values)
     n_near: np.ndarray | None = None  # (n_classes,): neighbours in the ratio, min(NNDR_K, class rows - 1)
+    categories: tuple | None = None  # columns modelled as categories (categorical, boolean); None: by dtype
 
     def too_close(self, frame: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
         """(n,) bool: rows of ``frame`` (class codes ``codes``) inside their nearest training row's
         radius, or more pinned to it than the ``pinning`` quantile of fresh rows; never a row equal to
         ``COMMON_K`` or more training rows of its class."""
+        return self.check(frame, codes)[0]
+
+    def check(self, frame: pd.DataFrame, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(too_close, nearest), each (n,): :meth:`too_close`, and each row's distance to its nearest
+        training row of its class (0: an exact copy of one; inf: the class has no training row)."""
         codes = np.asarray(codes, np.int64)
         k = NNDR_K if self.pinning is None else max(NNDR_K, LOCAL_K)
         dist, idx = _class_nearest(self.index, self.rows, _embed(frame, self.space, self.dates), codes, k)
         common = dist[:, COMMON_K - 1] == 0.0  # missing neighbours (a small class) are at inf: never common
         close = dist[:, 0] < self.radius[idx[:, 0]]  # no training row of the class: inf, never close
         if self.pinning is None:
-            return close & ~common
+            return close & ~common, dist[:, 0]
         known = codes < len(self.n_near)  # a class without training rows has nothing to pin
         ratio = pinning_ratio(dist, self.n_near[np.where(known, codes, 0)])
         pinned = known & (ratio < self._local_min_ratio(dist[:, :LOCAL_K], idx[:, :LOCAL_K]))
-        return (close | pinned) & ~common
+        return (close | pinned) & ~common, dist[:, 0]
+
+    def class_rows(self) -> np.ndarray:
+        """(n_classes,): training rows of each class code."""
+        return np.array([len(r) for r in self.rows], dtype=np.int64)
 
     def fresh_acceptance(self) -> float:
         """About the share of fresh rows the filter passes (``RADIUS_ACCEPTANCE``, or ``1 - pinning``
@@ -176,7 +186,8 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
 
     ``specs`` (the encoder's column kinds) say which columns are dates, so a date column read
     from a CSV as text is measured as a date, in the training rows and in the generated ones
-    alike; other columns are numbers or categories by their dtype.
+    alike; other columns are numbers or categories by their dtype. They also name the columns
+    modelled as categories (``categories``), whose shares the skew warning compares.
     """
     check_filter_params(factor, floor, pinning)
     numeric, categorical, dates = _kinds(features, specs)
@@ -198,8 +209,11 @@ def fit_filter(features: pd.DataFrame, codes: np.ndarray, factor: float, floor: 
     bare = loo <= 0.0  # no spacing within the class: the only row, or repeated rows
     if bare.any():
         loo[bare] = _spacing_in_table(emb, bare)
+    categories = None if specs is None else tuple(
+        c for c in features.columns if str(c) in {s.name for s in specs if s.kind in ("categorical", "boolean")})
     return PrivacyFilter(space=space, index=index, rows=rows, radius=float(factor) * loo, dates=dates,
-                         pinning=None if pinning is None else float(pinning), row_ratio=ratio, n_near=n_near)
+                         pinning=None if pinning is None else float(pinning), row_ratio=ratio, n_near=n_near,
+                         categories=categories)
 
 
 def _spacing_in_table(emb: np.ndarray, rows: np.ndarray) -> np.ndarray:

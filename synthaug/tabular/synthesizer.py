@@ -46,7 +46,7 @@ from .train_setup import n_steps, network_config, pac_size, torch_device, train_
 from .training import train_gan
 
 MODEL_TYPE = "TabularCGAN"
-FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the last is kept)
+FILTER_ROUNDS = 100  # sampling filters: at most this many generated candidates per row (the best is kept)
 LABEL_FILTER_AUTO = 0.2  # label_filter="auto" at <= MAX_ROWS rows (results/scarce_protocol_screening_label.md)
 FILTER_BATCH = 20  # sampling filters: at most this many candidates per row and round
 
@@ -333,7 +333,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
                      chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:
         """:meth:`iter_sample` with every column named as text (as files name them)."""
         check_is_fitted(self, "generators_")
-        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio)
+        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio, warn_empty=True)
         chunk_size = check_chunk_size(chunk_rows(chunk_size, self.encoder_.output_dim_))  # default: by width
         seed = self._sample_seed(random_state)
         self._check_filters()
@@ -343,7 +343,7 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
                            ) -> pd.DataFrame:
         """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most
         ``FILTER_BATCH`` candidates per row (:func:`synthaug.tabular.rejection.fill_rows`); after
-        ``FILTER_ROUNDS`` tries a row keeps its last candidate. Rejections add to ``n_rejected_`` (the
+        ``FILTER_ROUNDS`` tries a row keeps its best candidate. Rejections add to ``n_rejected_`` (the
         privacy filter's) and ``n_label_rejected_``; the filters' warnings to ``notes`` when given.
         """
         private, labels = self._active_filters()

@@ -110,7 +110,7 @@ def test_ratios_capped_at_the_synthetic_table_are_said_and_not_repeated(make_fra
     result = _run(train, test, synthetic, ratios=(1.0, 5.0), baselines=("ros",))
     assert result.settings == ("real", "real+synthetic@1", "real+ros@1", "synthetic")
     assert result.added_rows["real+synthetic@1"] == result.added_rows["real+ros@1"] == 60
-    assert result.notes == [
+    assert [n for n in result.notes if "the pooled ROC AUC says" not in n] == [  # less metric disagreements
         "the synthetic table has 60 records: real+synthetic@1 adds all of them (ratio 0.6 of 100 training "
         "rows, not 1), and real+ros@1 as many; ratio 5 left out: it would add the same 60 records as @1"
     ]
@@ -202,3 +202,57 @@ def test_a_metric_undefined_on_some_draws_is_skipped_without_numpy_warnings(make
         result = _run(train, test, synthetic)
     auc = [u.estimate for u in result.uplifts if u.metric == "roc_auc" and u.classifier == "all"]
     assert auc and all(np.isfinite([e.low, e.high]).all() for e in auc)
+
+
+def test_settings_whose_macro_f1_and_roc_auc_verdicts_disagree_get_a_note():
+    from synthaug.evaluate.results import Estimate, Uplift
+    from synthaug.evaluate.utility_notes import disagreement_notes
+
+    def uplift(setting, metric, value, low, high, verdict, classifier="all"):
+        return Uplift(setting, metric, classifier, Estimate(value, low, high, "bootstrap"), verdict)
+
+    uplifts = [uplift("real+synthetic@1", "macro_f1", 0.18, 0.032, 0.29, "helps"),
+               uplift("real+synthetic@1", "roc_auc", 0.004, -0.02, 0.031, "no measurable effect"),
+               uplift("real+synthetic@1", "roc_auc", 0.1, 0.05, 0.2, "helps", classifier="lr"),  # not pooled
+               uplift("real+ros@1", "macro_f1", 0.1, 0.05, 0.2, "helps"),
+               uplift("real+ros@1", "roc_auc", 0.1, 0.05, 0.2, "helps"),
+               uplift("synthetic", "macro_f1", 0.0, -0.1, 0.1, "no measurable effect"),
+               uplift("synthetic", "roc_auc", -0.1, -0.2, -0.05, "hurts")]
+    notes = disagreement_notes(uplifts)
+    assert len(notes) == 2
+    assert notes[0].startswith("real+synthetic@1: macro-F1 says helps (+0.180 [+0.032, +0.290]) but the pooled ROC "
+                               "AUC says no measurable effect (+0.004 [-0.020, +0.031]); ")
+    assert "may come from the class balance of the training table" in notes[0]
+    assert notes[1].startswith("synthetic: macro-F1 says no measurable effect")
+    assert "how the classifiers rank" in notes[1]
+
+
+def test_a_test_class_of_few_rows_and_a_metric_disagreement_are_noted_in_the_report(tmp_path):
+    # a trial's uniform-random noise rows "helped" macro-F1 (+0.180 [+0.032, +0.290]) on 4 minority test rows,
+    # from rebalancing, while ROC AUC saw no effect; nothing said so
+    import json
+    import warnings
+
+    from sklearn.datasets import load_breast_cancer
+
+    from synthaug.evaluate import evaluate, write_report
+
+    d = load_breast_cancer(as_frame=True).frame.iloc[:, [0, 1, 4, 7, 20, 30]]
+    d.columns = [*(f"f{i}" for i in range(5)), "target"]
+    major, minor = d[d.target == 1].sample(92, random_state=0), d[d.target == 0].sample(8, random_state=0)
+    train, test = pd.concat([major[:56], minor[:4]]), pd.concat([major[56:], minor[4:]])
+    rng = np.random.default_rng(0)
+    noise = pd.DataFrame({c: rng.uniform(train[c].min(), train[c].max(), 60) for c in train.columns[:-1]})
+    noise["target"] = np.resize([0, 1], 60)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = evaluate(train, test, noise, "target", ratios=(1,), baselines=(), n_seeds=1, n_boot=200,
+                          random_state=0, classifiers={"lr": LogisticRegression(max_iter=500)})
+    few = ("the test set has 4 rows of class 0 (fewer than 10): the macro-F1 and balanced-accuracy intervals rest "
+           "on those few rows (one of 4 predicted otherwise moves its class's recall by 0.25)")
+    differ = "synthetic: macro-F1 says hurts (-0.547 [-0.737, -0.191]) but the pooled ROC AUC says no measurable effect"
+    write_report(result, tmp_path)
+    for notes in (result.notes, json.loads((tmp_path / "report.json").read_text())["notes"],
+                  [str(w.message) for w in caught]):
+        assert any(n.startswith(few) for n in notes) and any(n.startswith(differ) for n in notes)
+    assert few in (tmp_path / "report.html").read_text().replace("&#x27;", "'")

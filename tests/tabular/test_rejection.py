@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 
 from synthaug.tabular.rejection import first_accepted, next_batch
 
@@ -147,6 +148,8 @@ def test_a_sample_in_chunks_warns_once_at_its_end_with_the_whole_samples_counts(
     from synthaug.tabular.rejection import fill_rows
 
     class Model:
+        classes_ = np.array([0, 1])
+
         def _generate_filtered(self, codes, gen, notes=None):
             return fill_rows(codes, lambda c: pd.DataFrame({"x": np.zeros(len(c))}), _RejectsAll(), None,
                              rounds=3, batch=2, notes=notes)[0]
@@ -161,3 +164,103 @@ def test_a_sample_in_chunks_warns_once_at_its_end_with_the_whole_samples_counts(
     assert sizes == [4, 4, 1]
     texts = [str(w.message) for w in caught if issubclass(w.category, SynthaugWarning)]
     assert texts and len(texts) == 1 and texts[0].startswith("privacy filter: 9 row(s) still inside")
+
+
+class _Copies:
+    """The privacy filter of a table with 40 rows of class 0 and 1 of class 1 (or ``rows``): rejects every
+    candidate; its nearest training row is at distance ``x``, and ``x`` 0 is an exact copy."""
+
+    def __init__(self, rows=(40, 1)):
+        self.rows = np.array(rows)
+
+    def check(self, frame, codes):
+        return np.ones(len(codes), dtype=bool), frame["x"].to_numpy()
+
+    def too_close(self, frame, codes):
+        return self.check(frame, codes)[0]
+
+    def class_rows(self):
+        return self.rows
+
+
+def test_a_row_out_of_tries_keeps_its_candidate_farthest_from_the_training_rows():
+    # it kept its last candidate: 4 of 100 rows of iris's one-row class were exact copies of that row
+    import warnings
+
+    import pandas as pd
+
+    from synthaug.tabular.rejection import fill_rows
+
+    rounds = iter([[0.0, 0.0, 0.0],  # one try a row, then 3 a row, laid out row after row
+                   [0.1, 0.9, 0.2, 0.3, 0.1, 0.0, 0.5, 0.5, 0.1],
+                   [0.2, 0.2, 0.2, 0.4, 0.0, 0.6, 0.0, 0.0, 0.0]])
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        frame, rejected, _ = fill_rows(np.array([1, 1, 1]), lambda c: pd.DataFrame({"x": next(rounds)}), _Copies(),
+                                       None, rounds=7, batch=3)
+    assert frame["x"].tolist() == [0.9, 0.6, 0.5]  # the last tries were 0.2, 0.6 and 0.0 (an exact copy)
+    assert rejected == 18  # 7 tries a row, 6 regenerated
+
+
+def test_kept_rows_count_exact_copies_and_name_a_class_too_small_to_synthesise():
+    # "30 row(s) still inside ...; train longer, or give their class more rows": 4 were exact copies of the
+    # only row of class 2, and training longer does not help a class of 5 rows or fewer
+    import pandas as pd
+    import pytest
+
+    from synthaug import SynthaugWarning
+    from synthaug.tabular.rejection import FilterNotes, fill_rows
+
+    def generate(c):  # class 1 (1 training row): copies of it; class 0 (40 rows): near, not copies
+        return pd.DataFrame({"x": np.where(c == 1, 0.0, 0.3)})
+
+    notes = FilterNotes(labels=np.array(["yes", "no"], dtype=object))
+    fill_rows(np.array([0, 1, 1, 0, 1]), generate, _Copies(), None, rounds=3, batch=2, notes=notes)
+    with pytest.warns(SynthaugWarning) as caught:
+        notes.warn()
+    assert str(caught[0].message) == (
+        "privacy filter: 5 row(s) still inside a training row's radius (or pinned to it) after 3 tries were kept "
+        "and may be near-copies of training rows (3 of them exact copies; a share release drops them); class 'no' "
+        "(1 training row) has too few rows to be synthesised without copying them: give it more rows or drop the "
+        "class (training longer does not help); for the other 2, train longer, or give their class more rows")
+    with pytest.warns(SynthaugWarning) as caught:  # classes of 40 and 6 rows: no exact copy, the old advice
+        fill_rows(np.array([0, 1]), lambda c: pd.DataFrame({"x": np.full(len(c), 0.2)}), _Copies((40, 6)), None,
+                  rounds=3, batch=2)
+    assert str(caught[0].message).endswith("may be near-copies of training rows (a share release drops them); "
+                                           "train longer, or give their class more rows")
+
+
+def test_the_skew_tally_counts_only_the_columns_the_model_encodes_as_categories():
+    # "column 'visit': its shares moved by 0.56": distinct ISO dates, text to pandas, a datetime to the model
+    import warnings
+
+    import pandas as pd
+
+    from synthaug.tabular.rejection import fill_rows
+
+    rng, made = np.random.default_rng(2), [0]
+
+    def make(c):  # every candidate on a date of its own, as ISO text; 'c' evenly rejected
+        days = pd.to_timedelta(np.arange(made[0], made[0] + len(c)), unit="D")
+        made[0] += len(c)
+        return pd.DataFrame({"visit": (pd.Timestamp("1990-01-01") + days).strftime("%Y-%m-%d"),
+                             "c": rng.choice(["a", "b"], len(c))})
+
+    class Dated(_Rejects):
+        categories = ("c",)
+
+    codes = np.resize(np.array([0, 1]), 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, rejected, _ = fill_rows(codes, make, Dated(0.9), None, rounds=100, batch=20)
+    assert rejected / 100 > 5  # regenerated far more than fresh rows need, but no category moved
+
+
+def test_the_privacy_filter_names_the_columns_the_encoder_models_as_categories(fast_params):
+    from synthaug import TabularCGAN
+
+    table = pd.DataFrame({"visit": [f"2021-{m:02d}-{d:02d}" for m in range(1, 11) for d in (3, 17)],
+                          "site": np.resize(["north", "south", "east"], 20), "flag": np.resize([True, False], 20),
+                          "x": np.linspace(0, 1, 20), "y": np.resize([0, 1], 20)})
+    model = TabularCGAN(random_state=0, **fast_params).fit(table, y="y")
+    assert model._privacy_filter.categories == ("site", "flag")

@@ -210,3 +210,59 @@ def test_a_billion_rows_are_drawn_in_exact_chunks():
     assert np.array_equal(first, again)
     remaining = np.array([10**9, 5])  # a chunk of everything: every class's rows exactly, never more
     assert np.array_equal(_draw_chunk(remaining, int(remaining.sum()), np.random.default_rng(1)), remaining)
+
+
+def test_n_or_ratio_that_gives_a_class_no_rows_warns_naming_the_classes_and_a_request_that_would_not():
+    # on a 6-class table --ratio 0.01 gave {0: 1} and --n 7 nothing for two classes, without a word
+    import warnings
+
+    from synthaug import SynthaugWarning
+
+    classes, counts = [0, 1, 2, 3, 4, 5], [20, 15, 10, 5, 5, 5]
+    with options_named_for(CLI), pytest.warns(SynthaugWarning) as caught:
+        assert resolve_class_counts(classes, counts, ratio=0.01, warn_empty=True).tolist() == [1, 0, 0, 0, 0, 0]
+        assert resolve_class_counts(classes, counts, n=7, warn_empty=True).tolist() == [2, 2, 1, 1, 1, 0]
+    assert [str(w.message) for w in caught] == [
+        "--ratio 0.01 gives classes 1, 2, 3, 4, 5 no rows (1 row in all, at the training class prior); --ratio 0.2 "
+        "or more gives every class at least one, or ask for each class's count with --per-class",
+        "--n 7 gives class 5 no rows (7 rows in all, at the training class prior); --n 12 or more gives every "
+        "class at least one, or ask for each class's count with --per-class"]
+    assert resolve_class_counts(classes, counts, n=12).min() >= 1 and resolve_class_counts(classes, counts,
+                                                                                          ratio=0.2).min() >= 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        resolve_class_counts(classes, counts, per_class={0: 3}, warn_empty=True)  # the user chose
+        resolve_class_counts(classes, counts, n=7)  # the models' checks before sampling: once, at sampling
+        resolve_class_counts(classes, counts, n=12, warn_empty=True)
+    with options_named_for(RECIPE), pytest.warns(SynthaugWarning, match=r"^sample\.n = 1 gives classes 1, .* "
+                                                                        r"sample\.n = 12 or more"):
+        resolve_class_counts(classes, counts, n=1, warn_empty=True)
+
+
+def test_a_fitted_model_warns_once_when_n_leaves_a_class_out(table_model):
+    import warnings
+
+    import synthaug
+
+    model = synthaug.load(table_model / "m")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.sample_frame(n=1, random_state=0)
+    said = [str(w.message) for w in caught if "gives class" in str(w.message)]
+    assert len(said) == 1 and said[0].startswith("n=1 gives class "), said
+
+
+def test_the_cli_hint_for_an_unknown_class_is_a_per_class_value_that_can_be_pasted():
+    # `--per-class "' 中 等'=4"` said (did you mean ' 中 等'?): pasted back with its quotes, unknown again
+    import shlex
+
+    classes = [" 中 等", "高"]
+    with options_named_for(CLI), pytest.raises(DataError) as info:
+        resolve_class_counts(classes, [5, 5], per_class=parse_per_class("' 中 等'=4"))
+    assert str(info.value) == ("--per-class: unknown class \"' 中 等'\" (did you mean --per-class ' 中 等=4'?); "
+                               "classes are ' 中 等', '高'")
+    typed = shlex.split(str(info.value).split("did you mean ")[1].split("?)")[0])
+    assert typed[0] == "--per-class"
+    assert resolve_class_counts(classes, [5, 5], per_class=parse_per_class(typed[1])).tolist() == [4, 0]
+    with pytest.raises(DataError, match=r"unknown class '中等' \(did you mean ' 中 等'\?\)"):  # Python: its repr
+        resolve_class_counts(classes, [5, 5], per_class={"中等": 4})

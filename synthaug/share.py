@@ -219,12 +219,28 @@ def share(
         records = _filter_close(rows, sample, target, filter_quantile, kinds)
         result = _evaluate(rows, records, target, kinds, n_seeds, random_state, left_out, sample.screen)
     inputs = {**input_entries(inputs), "table": {"content_sha256": table_digest(data)}}
+    if getattr(model, "privacy_", None):  # a digest of the real rows in a DP release: see private_digests
+        inputs, result.data_sha256 = private_digests(inputs, result.data_sha256)
     card_request = request.card_entry(len(rows.train))
     checks, card = _judge(model, result, gates, rows, sample, records, target, random_state, inputs, card_request)
     released = all(g.passed for g in checks)
     if released:
         _write_release(output, records, result, card)
     return ShareOutcome(released, checks, card, len(sample.records) - len(records), left_out, sample.screen)
+
+
+def private_digests(inputs: dict, report: dict) -> tuple[dict, dict]:
+    """The card's ``inputs`` and the report's ``data_sha256`` of a DP release, each digest of real rows
+    (the data file's, the table's, the training/test/holdout tables') replaced by
+    :data:`synthaug.persist.DP_DIGEST`: to someone who knows every row but one, a digest tells which
+    candidate the last row is, which the release's epsilon says it cannot. The schema's and the
+    synthetic records' digests stay."""
+    from .persist import DP_DIGEST
+
+    inputs = {**inputs, "table": {"content_sha256": DP_DIGEST}}
+    if "data" in inputs:
+        inputs["data"] = {**inputs["data"], "sha256": DP_DIGEST}
+    return inputs, {k: v if k == "synthetic" or v is None else DP_DIGEST for k, v in report.items()}
 
 
 @dataclass

@@ -2,6 +2,7 @@
 one, and no real record reaches the release folder or the console."""
 
 import json
+import re
 import warnings
 
 import numpy as np
@@ -263,6 +264,23 @@ def test_dp_release_card_says_the_gates_and_report_are_not_covered(tmp_path):
                "report.json/report.html" in note for note in notes)
     html = (tmp_path / "release" / "report.html").read_text()
     assert "<dt>Differential privacy: epsilon and delta</dt>" in html  # the reader is told what they bound
+    # a digest of the real rows would tell someone who knows all rows but one which candidate the last is
+    assert card["inputs"]["table"]["content_sha256"].startswith("not recorded: differential privacy")
+    digests = json.loads((tmp_path / "release" / "report.json").read_text())["data_sha256"]
+    assert all(digests[k].startswith("not recorded: differential privacy") for k in ("train", "test", "holdout"))
+    assert re.fullmatch(r"[0-9a-f]{64}", digests["synthetic"])
+
+
+def test_a_dp_release_names_its_data_file_without_its_digest():
+    from synthaug.share import private_digests
+
+    inputs = {"data": {"path": "p.csv", "sha256": "ab" * 32}, "schema": {"path": "s.json", "sha256": "cd" * 32},
+              "table": {"content_sha256": "ef" * 32}}
+    card, report = private_digests(inputs, {"train": "1" * 64, "synthetic": "2" * 64, "holdout": None})
+    assert card["data"] == {"path": "p.csv", "sha256": card["table"]["content_sha256"]}
+    assert card["data"]["sha256"].startswith("not recorded") and card["schema"]["sha256"] == "cd" * 32  # public
+    assert report["train"].startswith("not recorded") and report["synthetic"] == "2" * 64 and report["holdout"] is None
+    assert inputs["data"]["sha256"] == "ab" * 32  # the caller's dict is not changed
 
 
 def test_columns_the_model_leaves_out_are_not_measured(tmp_path):

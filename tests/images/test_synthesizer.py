@@ -30,7 +30,7 @@ def test_fit_records_history_and_writes_grids(fitted):
     assert model.image_size_ == 8 and model.channels_ == 1
     assert [h["step"] for h in model.history_] == [1, 2, 3, 4]
     assert "diversity" in model.history_[1] and "diversity" in model.history_[-1]
-    assert sorted(p.name for p in grids.iterdir()) == ["step_0000002.png", "step_0000004.png"]
+    assert sorted(p.name for p in grids.iterdir()) == [".synthaug-grids", "step_0000002.png", "step_0000004.png"]
 
 
 def test_same_seed_same_model(images):

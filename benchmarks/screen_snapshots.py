@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 import synthaug
-from synthaug.images import synthesizer
+from synthaug.images.monitor import Monitor
 from synthaug.images.synthesizer import generate_images
 from synthaug.images.training import standing_statistics
 
@@ -30,18 +30,18 @@ from synthaug.images.training import standing_statistics
 def fit_with_snapshots(work: Path, seed: int, every: int) -> tuple[synthaug.ImageCGAN, dict]:
     """The default fit of ``work``'s training images, and {step: copy of the sampling generator}."""
     snapshots = {}
-    check = synthesizer._Monitor.__call__
+    check = Monitor.__call__
 
     def keep(monitor, step, G):
         snapshots[step] = copy.deepcopy(G)
         return check(monitor, step, G)
 
-    synthesizer._Monitor.__call__ = keep  # the check does not touch the training RNG
+    Monitor.__call__ = keep  # the check does not touch the training RNG
     try:
         data = np.load(work / "train.npz")
         model = synthaug.ImageCGAN(random_state=seed, grid_every=every).fit(data["x"], data["y"])
     finally:
-        synthesizer._Monitor.__call__ = check
+        Monitor.__call__ = check
     return model, snapshots
 
 

@@ -15,6 +15,7 @@ from ._errors import DataError, ModelFileError, SynthaugError, SynthaugWarning  
 from ._lazy import lazy_attributes as _lazy_attributes  # noqa: E402
 
 if TYPE_CHECKING:
+    from ._provenance import model_sha256
     from .augment import SynthOverSampler
     from .images.folder import read_images
     from .images.synthesizer import ImageCGAN
@@ -28,6 +29,7 @@ _LAZY = {
     "ImageCGAN": ".images.synthesizer",
     "SynthOverSampler": ".augment",
     "TabularCGAN": ".tabular.synthesizer",
+    "model_sha256": "._provenance",
     "read_images": ".images.folder",
 }
 
@@ -47,12 +49,19 @@ _SUBMODULES = ("augment", "distributed", "evaluate", "images", "io", "persist", 
 __getattr__, __dir__ = _lazy_attributes(__name__, globals(), _LAZY, _SUBMODULES)
 
 
-def load(path):
+def load(path, sha256: str | None = None):
     """Load a model directory written by ``.save(path)`` (JSON + safetensors, no pickle; ``~`` in
-    ``path`` is the home folder): a fitted TabularCGAN or ImageCGAN."""
+    ``path`` is the home folder): a fitted TabularCGAN or ImageCGAN.
+
+    ``sha256``: the model's :func:`model_sha256` (``synthaug inspect`` prints it) recorded when it was
+    trusted; a model whose model.json or weights changed since is refused. Without it, loading checks
+    that the weights are the ones saved with model.json (against corruption, not against a hand edit
+    of both files) and that every value is of a form synthaug writes."""
     from .persist import load_model, require
 
     meta, tensors = load_model(path)
+    if sha256 is not None:
+        _check_pinned(path, sha256)
     model_type = require(meta, "model_type")
     if model_type not in MODEL_TYPES:
         raise ModelFileError(f"{path}: unknown model type {model_type!r}")
@@ -62,6 +71,18 @@ def load(path):
         return getattr(module, class_name).from_saved(meta, tensors)
     except ModelFileError as exc:  # its message names model.json's field; this names the directory
         raise ModelFileError(f"{path}: {exc}") from None
+
+
+def _check_pinned(path, expected: str) -> None:
+    """A ModelFileError unless the model directory's :func:`model_sha256` is ``expected``."""
+    from ._provenance import model_sha256
+
+    if not isinstance(expected, str):
+        raise DataError(f"sha256 must be the model's SHA-256 as text (64 hex digits); got {expected!r}")
+    digest = model_sha256(path)
+    if digest != expected.strip().lower():
+        raise ModelFileError(f"{path}: its SHA-256 (model.json and weights) is {digest[:12]}..., not the "
+                             f"{expected.strip()[:12]}... given; the model changed since that digest was recorded")
 
 
 __all__ = [
@@ -74,5 +95,6 @@ __all__ = [
     "SynthaugWarning",
     "TabularCGAN",
     "load",
+    "model_sha256",
     "read_images",
 ]

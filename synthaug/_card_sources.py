@@ -56,9 +56,11 @@ def public_schema_entry(model, read_from: str | None = None) -> dict | None:
         return None
     origin = (getattr(model, "provenance_", None) or {}).get("schema", "not recorded by this synthesizer")
     source = (read_from or "given as a dict") if isinstance(given, dict) else str(given)
+    fitted = getattr(model, "public_schema_", None)  # the document fit read (a path's file may have changed since)
     try:
-        document = given if isinstance(given, dict) else json.loads(Path(given).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # the file changed or went away after the fit
+        document = fitted if isinstance(fitted, dict) else given if isinstance(given, dict) else json.loads(
+            Path(given).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # the file went away after the fit
         return {"origin": origin, "source": source,
                 "canonical_sha256": f"not recorded: {type(exc).__name__} reading it"}
     entry = {"origin": origin, "source": source, "canonical_sha256": schema_digest(document)}

@@ -296,7 +296,8 @@ def inspect_model(
     model_dir: Annotated[Path, typer.Argument(metavar="MODEL", help="Model directory.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print model.json as it is.")] = False,
 ) -> None:
-    """Describe a model directory: format, classes, columns and training."""
+    """Describe a model directory: format, classes, columns, training, and its SHA-256 (to pin it)."""
+    from ._provenance import model_sha256
     from .persist import META_FILE, load_model, read_meta
 
     read_meta(model_dir)  # a missing or foreign folder is named before torch is imported (~5 s)
@@ -309,6 +310,8 @@ def inspect_model(
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         what = f"missing {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
         raise ModelFileError(f"{model_dir / META_FILE}: damaged ({what})") from None
+    console.print(f"model SHA-256 (model.json and weights): {model_sha256(model_dir)}; record it to check the model "
+                  "later: synthaug.load(MODEL, sha256=...) refuses it if either file changed", soft_wrap=True)
 
 
 def _describe(meta: dict) -> None:

@@ -254,9 +254,15 @@ def check_replaceable_folder(path: str | Path) -> Path:
     if path.name in ("", "..") or resolved == here or resolved in here.parents:
         raise DataError(f"{path}: is the current folder or one above it, which the output would replace; "
                         "name a new folder, e.g. model")
-    if path.is_symlink():  # replacing it left the old folder, a new one and a dangling link behind
-        raise DataError(f"{path}: is a symbolic link; give the folder it points to ({resolved}) or a new one")
+    check_not_a_link(path)  # replacing it left the old folder, a new one and a dangling link behind
     return path
+
+
+def check_not_a_link(path: Path) -> None:
+    """A DataError if the output folder ``path`` is a symbolic link: ``fit``, ``share``, ``run`` and
+    ``sample`` refuse one (replacing it broke it), and ``evaluate -o`` alike, rather than write through it."""
+    if path.is_symlink():
+        raise DataError(f"{path}: is a symbolic link; give the folder it points to ({path.resolve()}) or a new one")
 
 
 def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refusal: str,

@@ -1,7 +1,8 @@
 """What a run read, and with what: the SHA-256 of the files its recipe names (recorded in the resolved
 recipe's ``[sha256]`` table and checked when that recipe is run again: a changed file was read
-silently), of tables and image sets as given (model.json, report.json, card.json), and the versions
-of the libraries that compute (model.json, report.json, card.json)."""
+silently), of tables and image sets as given (model.json, report.json, card.json), the versions of the
+libraries that compute (model.json, report.json, card.json), and a model directory's
+(:func:`model_sha256`), which ``synthaug inspect`` prints to pin a model."""
 
 from __future__ import annotations
 
@@ -39,6 +40,22 @@ def folder_sha256(root: Path) -> str:
         warnings.simplefilter("ignore")
         files = [path for folder in class_folders(root) for path in image_files(folder)]
     files += [root / MANIFEST] if (root / MANIFEST).is_file() else []
+    return _files_sha256(root, files)
+
+
+def model_sha256(folder: str | Path) -> str:
+    """One SHA-256 of a model directory: of its ``model.json`` and ``weights.safetensors`` (the files
+    loading reads; not ``samples.png``), as :func:`folder_sha256` digests a folder's files. Recorded
+    once and compared before a later load, it shows that neither file changed: the weights' own
+    SHA-256 in model.json does not, as whoever edits one file can rewrite it."""
+    from .persist import META_FILE, WEIGHTS_FILE, user_path
+
+    folder = user_path(folder)
+    return _files_sha256(folder, [folder / META_FILE, folder / WEIGHTS_FILE])
+
+
+def _files_sha256(root: Path, files: list[Path]) -> str:
+    """The SHA-256 of the sorted ``relative path NUL file SHA-256`` lines of ``files`` (under ``root``)."""
     manifest = hashlib.sha256()
     for relative, path in sorted((path.relative_to(root).as_posix(), path) for path in files):
         manifest.update(os.fsencode(relative) + b"\0" + file_sha256(path).encode() + b"\n")

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import synthaug
 from synthaug._errors import DataError
 from synthaug.cli import app
 
@@ -46,6 +47,7 @@ def test_fit_sample_inspect(model, table, tmp_path):
     assert pd.read_parquet(out)["label"].value_counts().to_dict() == {"yes": 4, "no": 4}
     result = run("inspect", model)
     assert result.exit_code == 0 and "TabularCGAN" in result.output and "colour" in result.output
+    assert f"model SHA-256 (model.json and weights): {synthaug.model_sha256(model)};" in result.output  # to pin it
     meta = json.loads(run("inspect", model, "--json").output)
     assert meta["params"]["epochs"] == 1 and meta["params"]["generator_dims"] == [16]
 

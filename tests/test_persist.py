@@ -255,3 +255,25 @@ def test_an_image_model_json_records_the_images_digest_and_library_versions(imag
     shuffled = ImageCGAN(random_state=0, image_size=8, **TINY).fit(x[order], y[order])
     assert shuffled.data_sha256_ != training["data_sha256"]
     assert synthaug.load(tmp_path / "m").data_sha256_ == training["data_sha256"]
+
+
+def test_a_model_is_pinned_by_one_sha256_of_both_files(saved, tmp_path):
+    # the weights' SHA-256 in model.json shows corruption only: an edit of model.json (a category made a
+    # spreadsheet formula), or of both files with the digest rewritten, loaded as if nothing had changed
+    import hashlib
+
+    digest = synthaug.model_sha256(saved)
+    lines = b"".join(name.encode() + b"\0" + hashlib.sha256((saved / name).read_bytes()).hexdigest().encode() + b"\n"
+                     for name in ("model.json", "weights.safetensors"))
+    assert digest == hashlib.sha256(lines).hexdigest()  # what the README's shell line computes
+    assert synthaug.load(saved, sha256=digest.upper()).classes_ == ["no", "yes"]
+    meta = json.loads((saved / "model.json").read_text())
+    city = next(c for c in meta["encoder"]["columns"] if c["spec"]["name"] == "city")
+    city["state"]["categories"][0] = '=HYPERLINK("http://example.invalid","x")'
+    (saved / "model.json").write_text(json.dumps(meta))
+    synthaug.load(saved)  # no pin: a consistent edit still loads (the README says so)
+    changed = rf"^{saved}: its SHA-256 \(model.json and weights\) is [0-9a-f]{{12}}\.\.\., not the {digest[:12]}"
+    with pytest.raises(ModelFileError, match=changed + r"\.\.\. given; the model changed"):
+        synthaug.load(saved, sha256=digest)
+    with pytest.raises(synthaug.DataError, match="sha256 must be the model's SHA-256 as text"):
+        synthaug.load(saved, sha256=b"00")

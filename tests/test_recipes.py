@@ -526,7 +526,8 @@ def test_an_image_run_writes_its_progress_grids_in_its_folder_and_names_the_data
     for _ in range(2):  # a second run replaces the first, grids and all
         result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(out), "-q"])
         assert result.exit_code == 0, result.output
-        assert sorted(p.name for p in (out / "model.grids").iterdir()) == ["step_0000001.png", "step_0000002.png"]
+        assert sorted(p.name for p in (out / "model.grids").iterdir()) == [".synthaug-grids", "step_0000001.png",
+                                                                           "step_0000002.png"]
         assert json.loads((out / "model" / "model.json").read_text())["params"]["grid_dir"] == str(out / "model.grids")
     assert "warning: sklearn:digits: 1797 of 1797 images resized to 12x12" in result.output, result.output
     assert "X:" not in result.output

@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 
 from .._errors import DataError
-from .._paths import atomic_path, check_can_create, report_folder
+from .._paths import atomic_path, check_can_create, check_not_a_link, report_folder
 from . import plots
 from .class_fidelity import MIN_CLASS_ROWS
 from .defaults import REPORT_FILES
@@ -75,6 +75,7 @@ def check_report_dir(out_dir: str | Path) -> Path:
         if (out_dir / name).is_dir():
             raise DataError(f"{out_dir / name}: is a folder; give the path of a file to write")
     check_can_create(out_dir)  # an unwritable -o (/sys/out) failed only after the whole evaluation
+    check_not_a_link(out_dir)  # as fit's -o: a link to a folder was written through (a dangling one is named above)
     return out_dir
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._checks import is_real, is_whole
 from .._errors import DataError, warned
-from .._paths import atomic_path, report_folder
+from .._paths import atomic_path, check_not_a_link, report_folder
 from .._progress import progress_bar
 from .._provenance import images_digest, library_versions
 from .._random import RandomState, child_seed, draw_seed
@@ -86,6 +86,8 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     """
     check_settings(seeds=seeds, steps=steps, batch_size=batch_size, real_share=real_share, judge=judge,
                    n_pairs=n_pairs, grid_columns=grid_columns)
+    if out_dir is not None:  # before the evaluation, as the table report's folder is checked
+        check_not_a_link(Path(out_dir))
     random_state = draw_seed(random_state)  # -1 reached numpy; 1.5 was taken as 1 (check_seed refuses both)
     (x_tr, y_tr), (x_te, y_te), (x_sy, y_sy), classes = load_sets(train, test, synthetic)
     sets = _Sets(x_tr, y_tr, x_te, y_te, x_sy, y_sy, classes)

@@ -75,6 +75,7 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     if not start.startswith(b"PK"):  # not a zip, even a damaged one: np.load tried a pickle, advising allow_pickle
         what = ONE_ARRAY if start == b"\x93NUMPY" else "an .npz is a zip archive written by np.savez"
         raise DataError(f"{path}: not an .npz file ({what}); {_save_hint(path)}")
+    _warn_if_large(path)
     try:
         with np.load(path, allow_pickle=False) as data:
             missing = [k for k in ("x", "y") if k not in data.files]
@@ -93,6 +94,22 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 ONE_ARRAY = "a .npy holds one array"
+LARGE_NPZ = 2 * 1024**3
+"""Bytes of images (``x`` uncompressed) above which reading an .npz warns first: a 0.6 MB file of blank
+images held 614 MB, and a fit needs about five times the images' size (a float32 copy to train on)."""
+
+
+def _warn_if_large(path: Path) -> None:
+    """Warn, before loading, when the .npz's ``x`` is over :data:`LARGE_NPZ` bytes uncompressed (its zip
+    entry says so); a damaged archive is left to ``np.load`` to name."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = archive.getinfo("x.npy").file_size
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return
+    if size > LARGE_NPZ:
+        warn(f"{path}: 'x' holds {size / 1e9:.1f} GB of images uncompressed ({size / max(path.stat().st_size, 1):,.0f} "
+             f"times the file's size); training on them needs about five times that in memory")
 
 
 def _save_hint(path: Path) -> str:
@@ -181,10 +198,10 @@ def class_folders(root: Path) -> list[Path]:
     folders = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not _skipped(p.name)):
         model = folder.with_name(folder.name.removesuffix(".grids"))
-        if (folder / META_FILE).is_file() or (folder.name.endswith(".grids") and (
-                (model / META_FILE).is_file() or is_grid_folder(folder))) or is_sample_folder(folder):
-            what = "model" if folder == model and not is_sample_folder(folder) else (
-                "sample" if folder == model else "training-grid")
+        if (folder / META_FILE).is_file() or (folder.name.endswith(".grids") and (model / META_FILE).is_file()) \
+                or is_grid_folder(folder) or is_sample_folder(folder):  # a marked grid folder of any name too
+            what = "model" if (folder / META_FILE).is_file() else "sample" if is_sample_folder(folder) else \
+                "training-grid"
             warn(f"{folder}: a synthaug {what} folder, not a class; skipped")
             continue
         folders.append(folder)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._errors import DataError
 from ..io import atomic_path
 
 # a training grid, and the temporary sibling atomic_path writes it to (left by a killed run)
@@ -95,20 +96,63 @@ def step_grid_path(folder: str | Path, step: int) -> Path:
     return Path(folder) / f"step_{step:07d}.png"
 
 
+GRID_MARKER = ".synthaug-grids"
+"""The file synthaug writes into a training-grid folder when it makes it (or takes an empty one): only
+in a folder so marked, or one holding nothing but an earlier synthaug's grids, does a refit delete
+the earlier fit's grids."""
+
+
 def is_grid_folder(folder: str | Path) -> bool:
-    """Whether ``folder`` holds a fit's training grids: named ``*.grids`` and holding nothing but
-    ``step_*.png`` files (and at least one)."""
+    """Whether ``folder`` holds a fit's training grids: nothing but ``step_*.png`` files and the
+    :data:`GRID_MARKER`, and either the marker or (an earlier synthaug's grids) a ``*.grids`` name and
+    at least one grid."""
     folder = Path(folder)
-    names = [p.name for p in folder.iterdir()] if folder.name.endswith(".grids") else []
-    return bool(names) and all(_STEP_GRID.fullmatch(name) for name in names)
+    names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    grids = [name for name in names if name != GRID_MARKER]
+    if not all(_STEP_GRID.fullmatch(name) for name in grids):
+        return False
+    return GRID_MARKER in names or (folder.name.endswith(".grids") and bool(grids))
+
+
+def made_for_grids(folder: str | Path) -> bool:
+    """Whether synthaug made ``folder`` for training grids: it holds the marker (other files the user
+    put there stay), or it is an earlier synthaug's grid folder (:func:`is_grid_folder`)."""
+    return (Path(folder) / GRID_MARKER).is_file() or is_grid_folder(folder)
+
+
+def check_grid_folder(folder: str | Path, name: str = "grid_dir") -> None:
+    """A DataError (naming the option ``name``) unless training grids may go to ``folder``: a new or empty
+    folder, or one synthaug made for them (:func:`made_for_grids`). A refit deletes the earlier grids in
+    its grid folder, and a ``grid_dir`` of a recipe from elsewhere deleted every ``step_*.png`` of
+    whatever folder it named."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{name}: {folder} is a file; give a folder for the training grids")
+    if folder.is_dir() and any(folder.iterdir()) and not made_for_grids(folder):
+        names = sorted(p.name for p in folder.iterdir())
+        other = next((n for n in names if not _STEP_GRID.fullmatch(n)), names[0])
+        raise DataError(f"{name}: {folder} holds files synthaug did not write there ({other}); training grids go "
+                        f"to a new or empty folder, or one synthaug made for them (it holds {GRID_MARKER}), where "
+                        "a refit deletes the earlier grids: give another folder")
+
+
+def mark_grid_folder(folder: str | Path) -> None:
+    """Make ``folder`` (and its parents) if missing and mark it as synthaug's grid folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / GRID_MARKER
+    if not marker.is_file():
+        marker.write_text("Training grids written by synthaug. A refit with this folder as grid_dir deletes the "
+                          "step_*.png files here (and nothing else).\n", encoding="utf-8")
 
 
 def remove_step_grids(folder: str | Path) -> int:
     """Delete the training grids an earlier fit wrote in ``folder`` (files named as
     :func:`step_grid_path` names them, and their temporary siblings), so that a refit's grids are not
-    mixed with them; any other file is left alone. Returns how many were deleted."""
+    mixed with them; any other file is left alone, and nothing at all in a folder synthaug did not
+    make for grids (:func:`made_for_grids`). Returns how many were deleted."""
     folder = Path(folder)
-    if not folder.is_dir():
+    if not folder.is_dir() or not made_for_grids(folder):
         return 0
     old = [p for p in folder.iterdir() if _STEP_GRID.fullmatch(p.name) and p.is_file() and not p.is_symlink()]
     for path in old:

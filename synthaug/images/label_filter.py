@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from .._errors import ModelFileError
+from .._weights import check_dtypes, module_dtypes
 from .networks import Discriminator, ImageNetConfig
 
 FILTER_ROUNDS = 20  # after this many tries an image is kept even if the head disagrees
@@ -66,6 +67,7 @@ def load_head(net: ImageNetConfig, tensors: dict[str, torch.Tensor]) -> Discrimi
     if not state:
         return None
     D = Discriminator(net, spectral=True, classifier=True)
+    check_dtypes(state, module_dtypes(D), "discriminator.")
     try:
         D.load_state_dict(state)
     except RuntimeError as exc:

@@ -29,10 +29,21 @@ def class_diversity(features: np.ndarray, codes: np.ndarray, n_classes: int) -> 
     return np.array([mean_pairwise_distance(flat[codes == k]) for k in range(n_classes)])
 
 
-def diversity_ratio(fake: np.ndarray, fake_codes: np.ndarray, real: np.ndarray, real_codes: np.ndarray,
-                    n_classes: int) -> tuple[float, np.ndarray]:
-    """Per-class ratio of synthetic to real within-class diversity, and its mean over classes."""
-    ratios = class_diversity(fake, fake_codes, n_classes) / class_diversity(real, real_codes, n_classes)
+def per_class_subsample(codes: np.ndarray, cap: int, rng: np.random.Generator) -> np.ndarray:
+    """Sorted indices of at most ``cap`` items of each class of ``codes``, drawn by ``rng``; all of a
+    class's items when it has no more. One permutation, no loop over classes."""
+    order = rng.permutation(len(codes))
+    order = order[np.argsort(codes[order], kind="stable")]  # classes in turn, each in random order
+    sorted_codes = codes[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_codes, sorted_codes)  # position within its class
+    return np.sort(order[rank < cap])
+
+
+def diversity_ratio(fake_diversity: np.ndarray, real_diversity: np.ndarray) -> tuple[float, np.ndarray]:
+    """Per-class ratio of synthetic to real within-class diversity (:func:`class_diversity`), and its
+    mean over classes; NaN for a class whose real diversity is 0 (identical images) or unknown."""
+    ratios = np.full(len(real_diversity), np.nan)
+    np.divide(fake_diversity, real_diversity, out=ratios, where=real_diversity > 0)
     return float(np.nanmean(ratios)) if np.isfinite(ratios).any() else float("nan"), ratios
 
 

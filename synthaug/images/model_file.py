@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .._errors import ModelFileError
+from .._weights import check_all_read, check_dtypes, check_finite, module_dtypes
 from ..persist import fit_record, json_params, json_seed, read_fit_record, require
 from .label_filter import load_head
 from .networks import Generator, ImageNetConfig
@@ -43,12 +44,16 @@ def meta_and_tensors(model: ImageCGAN, network: ImageNetConfig) -> tuple[dict, d
 
 
 def restore_fitted(model: ImageCGAN, meta: dict, tensors: dict[str, torch.Tensor]) -> ImageCGAN:
-    """Give ``model`` (built from the file's params) the fitted state that ``meta`` and ``tensors`` hold."""
+    """Give ``model`` (built from the file's params) the fitted state that ``meta`` and ``tensors`` hold;
+    a tensor that is not finite, of another dtype than the model's, or not read is refused."""
+    check_finite(tensors)
+    check_all_read(tensors, {k for k in tensors if k.startswith(("generator.", "discriminator."))})
     net = ImageNetConfig.from_dict(require(meta, "network"))
     G = Generator(net)
     state = {k[len("generator."):]: v for k, v in tensors.items() if k.startswith("generator.")}
+    check_dtypes(state, module_dtypes(G), "generator.")
     try:
-        G.load_state_dict(state)
+        G.load_state_dict(state)  # strict: a missing or extra generator.* tensor is refused
     except RuntimeError as exc:
         raise ModelFileError(f"generator weights do not match model.json: {str(exc)[:200]}") from None
     model.generator_ = G.eval()

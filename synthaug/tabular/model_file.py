@@ -20,6 +20,7 @@ import torch
 from .._checks import is_real, is_whole
 from .._errors import ModelFileError, warn
 from .._text import one_line, shown
+from .._weights import check_all_read, check_ascending, check_dtypes, check_finite, module_dtypes
 from ..persist import (
     META_FILE,
     SEED_EXPECTED,
@@ -36,7 +37,7 @@ from ..sampling import MAX_SAMPLE_ROWS
 from .encoder import TableEncoder
 from .networks import Generator, NetworkConfig
 from .params import check_encoder_params, check_network, check_params
-from .public_schema import resolve_public_schema
+from .public_schema import resolve_public_schema, schema_document
 
 if TYPE_CHECKING:
     from .synthesizer import TabularCGAN
@@ -49,8 +50,11 @@ def meta_and_tensors(model: TabularCGAN, network: NetworkConfig) -> tuple[dict, 
     tensors = {f"encoder.{k[len('encoder.'):]}": v for k, v in arrays.items()}
     for i, G in enumerate(model.generators_):
         tensors.update({f"generator.{i}.{k}": v for k, v in G.state_dict().items()})
+    params = json_params(model.get_params())
+    if params["public_schema"] is not None:  # the document fit read, not a path to resolve when loading
+        params["public_schema"] = getattr(model, "public_schema_", None) or schema_document(model.public_schema)
     meta = {
-        "params": json_params(model.get_params()),
+        "params": params,
         "network": network.to_dict(),
         "encoder": encoder_meta,
         "classes": model.classes_,
@@ -72,16 +76,20 @@ def restore_fitted(model: TabularCGAN, meta: dict, tensors: dict[str, torch.Tens
     """Give ``model`` (built from the file's params) the fitted state that ``meta`` and ``tensors`` hold.
 
     Every field is checked as it is read: a wrong type or value (a hand edit) is a one-line
-    ModelFileError naming model.json's field and what it must be."""
+    ModelFileError naming model.json's field and what it must be; a tensor that is not finite, of
+    another dtype than the model's, or one the model does not read, one naming weights.safetensors
+    and the tensor."""
     with checked_as("params"):  # fit's own checks
         check_params(model.get_params(deep=False))
-        if isinstance(model.public_schema, dict):  # a path's file is read when it is used
-            resolve_public_schema(model.public_schema)
+        _check_schema_held(model.public_schema)
+    model.public_schema_ = model.public_schema
+    check_finite(tensors)  # before the encoder's check decodes with them
     model.encoder_ = _encoder(meta, tensors)
     model.classes_, model.class_counts_ = _classes(meta)
     per_class = model.strategy == "per-class"  # one unconditional generator per class
     net = _network(meta, model.encoder_, 1 if per_class else len(model.classes_))
-    model.generators_ = _generators(net, tensors, len(model.classes_) if per_class else 1)
+    model.generators_, read = _generators(net, tensors, len(model.classes_) if per_class else 1)
+    check_all_read(tensors, read | set(model.encoder_.state()[1]))
     _restore_target(model, meta)
     model.columns_ = _columns(meta, model.encoder_, model.target_name_)
     model.column_labels_ = _column_labels(meta, model.columns_)
@@ -91,6 +99,17 @@ def restore_fitted(model: TabularCGAN, meta: dict, tensors: dict[str, torch.Tens
     model.privacy_ = _privacy(meta, model.dp_)
     model.provenance_ = _provenance(meta) or _old_provenance(model.privacy_)
     return model
+
+
+def _check_schema_held(schema) -> None:
+    """A public schema as the file holds it: a document, checked; a path (files from before the schema
+    was saved in them) is refused, not opened: it was resolved against the folder sampling ran in, so
+    another file (or any file the user could read) was taken for the schema."""
+    if isinstance(schema, str):
+        raise ModelFileError(f"public_schema names a file ({shown(schema)}), which loading does not open: a model "
+                             "file holds its schema; replace the path in model.json with that file's JSON object, "
+                             "or refit the model")
+    resolve_public_schema(schema)
 
 
 def _is_text(value) -> bool:
@@ -106,10 +125,14 @@ def _encoder(meta: dict, tensors: dict[str, torch.Tensor]) -> TableEncoder:
     state = {**state, "params": params}
     with checked_as("encoder.params"):
         check_encoder_params({**defaults, **params})
-    field(meta, "encoder", "columns", ok=lambda v: isinstance(v, list) and len(v) > 0 and all(
+    columns = field(meta, "encoder", "columns", ok=lambda v: isinstance(v, list) and len(v) > 0 and all(
         isinstance(c, dict) and isinstance(c.get("spec"), dict) and isinstance(c.get("state"), dict) for c in v),
         expected="a non-empty list of {spec, state} mappings")
-    arrays = {k: v.numpy() for k, v in tensors.items() if k.startswith("encoder.")}
+    encoder_tensors = {k: v for k, v in tensors.items() if k.startswith("encoder.")}
+    check_dtypes(encoder_tensors, dict.fromkeys(encoder_tensors, torch.float64))  # as state() saves them
+    check_ascending(tensors, {f"encoder.{i}.{name}": f"the {name} of column {shown(c['spec'].get('name'))}"
+                              for i, c in enumerate(columns) for name in ("knots", "z_knots")})
+    arrays = {k: v.numpy() for k, v in encoder_tensors.items()}
     with checked_as("encoder.columns"):  # a column spec's DataError names the column and key
         return TableEncoder.from_state(state, arrays)
 
@@ -155,9 +178,11 @@ def _network(meta: dict, encoder: TableEncoder, n_classes: int) -> NetworkConfig
     return NetworkConfig.from_dict(data)
 
 
-def _generators(net: NetworkConfig, tensors: dict[str, torch.Tensor], n_models: int) -> list[Generator]:
-    """Generators 0 .. n_models-1 in eval mode, their weights from ``generator.<i>.*``."""
-    shapes, generators = _weight_shapes(net), []
+def _generators(net: NetworkConfig, tensors: dict[str, torch.Tensor],
+                n_models: int) -> tuple[list[Generator], set[str]]:
+    """Generators 0 .. n_models-1 in eval mode, their weights from ``generator.<i>.*``; and the names
+    of the tensors read."""
+    (shapes, dtypes), generators = _weight_shapes(net), []
     for i in range(n_models):
         prefix = f"generator.{i}."
         state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
@@ -166,20 +191,22 @@ def _generators(net: NetworkConfig, tensors: dict[str, torch.Tensor], n_models: 
             name = next(k for k in sorted(set(shapes) | set(stored)) if shapes.get(k) != stored.get(k))
             raise ModelFileError(f"generator {i} weights do not match model.json: {name} has shape "
                                  f"{stored.get(name)} in {WEIGHTS_FILE}, {shapes.get(name)} by network")
+        check_dtypes(state, dtypes, prefix)
         G = Generator(net)
         try:
             G.load_state_dict(state)
         except RuntimeError as exc:
             raise ModelFileError(f"generator {i} weights do not match model.json: {one_line(exc, 200)}") from None
         generators.append(G.eval())
-    return generators
+    return generators, {f"generator.{i}.{key}" for i in range(n_models) for key in shapes}
 
 
-def _weight_shapes(net: NetworkConfig) -> dict[str, tuple[int, ...]]:
-    """The shape of each weight of a Generator for ``net``, found without allocating any."""
+def _weight_shapes(net: NetworkConfig) -> tuple[dict[str, tuple[int, ...]], dict[str, torch.dtype]]:
+    """The shape and the dtype of each weight of a Generator for ``net``, found without allocating any."""
     try:
         with torch.device("meta"):
-            return {k: tuple(v.shape) for k, v in Generator(net).state_dict().items()}
+            G = Generator(net)
+            return {k: tuple(v.shape) for k, v in G.state_dict().items()}, module_dtypes(G)
     except (RuntimeError, TypeError, OverflowError) as exc:  # sizes beyond what torch can describe
         raise ModelFileError(f"{META_FILE}: network: sizes torch cannot build ({one_line(exc)})") from None
 

@@ -69,7 +69,8 @@ from .schema_provenance import DRAFT, PUBLIC, DraftSchemaWarning, draft_message,
 __all__ = [  # the codec, data-check and provenance names are re-exported from their modules
     "DRAFT", "FORMAT", "FORMAT_VERSION", "PUBLIC", "READ_VERSIONS", "TARGET_KEYS", "TOP_KEYS", "DraftSchemaWarning",
     "PublicColumn", "PublicSchema", "codec_states", "conform", "draft_message", "omitted_present",
-    "parse_public_schema", "public_labels", "read_public_schema", "resolve_public_schema", "warn_if_draft",
+    "parse_public_schema", "public_labels", "read_public_schema", "resolve_public_schema", "schema_document",
+    "warn_if_draft",
 ]
 
 FORMAT = "synthaug-public-schema"
@@ -112,6 +113,13 @@ def read_public_schema(path: str | Path) -> dict:
         raise DataError(f"{path}: schema is not valid JSON ({where})") from None
     parse_public_schema(document, str(path))
     return document
+
+
+def schema_document(value: dict | str | Path | None):
+    """The ``public_schema`` parameter's document: a path's file read (and checked) now, a dict as given,
+    None as None. ``fit`` keeps it (``public_schema_``) and a saved model holds it, so a model file never
+    names a file that loading would open (its path was resolved against whatever folder sampling ran in)."""
+    return read_public_schema(value) if isinstance(value, (str, Path)) else value
 
 
 def resolve_public_schema(value: dict | str | Path | None) -> PublicSchema | None:

@@ -67,7 +67,7 @@ class SamplingFilters:
         check_is_fitted(self, "generators_")
         features, labels, _ = split_target(X, y)
         features = features.drop(columns=[c for c in self._names("drop") if c in features.columns])
-        schema = resolve_public_schema(self.public_schema)
+        schema = resolve_public_schema(getattr(self, "public_schema_", self.public_schema))  # the one fit read
         if schema is not None:
             features = conform(features, schema, coarse=self.dp_)
         codes = training_table_codes(self, features, labels)

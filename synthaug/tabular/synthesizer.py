@@ -38,7 +38,7 @@ from .model_file import meta_and_tensors, restore_fitted
 from .networks import Generator
 from .params import check_params
 from .privacy_filter import MAX_ROWS
-from .public_schema import resolve_public_schema, warn_if_draft
+from .public_schema import resolve_public_schema, schema_document, warn_if_draft
 from .rejection import FilterNotes, fill_rows
 from .sampling_filters import SamplingFilters
 from .target import column_labels, split_target
@@ -189,7 +189,8 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
     def fit(self, X, y) -> TabularCGAN:
         """Learn from features ``X`` and labels ``y`` (an array, a Series, or a column name of X)."""
         check_params(self.get_params(deep=False))
-        schema = resolve_public_schema(self.public_schema)
+        self.public_schema_ = schema_document(self.public_schema)  # a path's file, read once: saved with the model
+        schema = resolve_public_schema(self.public_schema_)
         warn_if_draft(schema, self.public_schema, self.dp_)
         features, labels, columns = split_target(X, y)
         check_processes_agree(self.get_params(deep=False), features, labels)  # under torchrun: same settings

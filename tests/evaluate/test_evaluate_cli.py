@@ -170,6 +170,21 @@ def test_the_writability_probe_leaves_nothing_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_output_folder_that_is_a_symbolic_link_is_refused_as_fits_is(files, tmp_path, monkeypatch):
+    # evaluate -o LINK wrote through the link, where fit -o LINK refused it
+    import synthaug.evaluate
+
+    target, link = tmp_path / "elsewhere", tmp_path / "link"
+    target.mkdir()
+    link.symlink_to(target, target_is_directory=True)
+    monkeypatch.setattr(synthaug.evaluate, "evaluate", lambda *a, **k: pytest.fail("evaluated"))
+    result = CliRunner().invoke(app, _args(files, link, "--seeds", "1"))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {link}: is a symbolic link; give the folder it points to ({target}) or " \
+        "a new one"
+    assert list(target.iterdir()) == []
+
+
 def test_an_empty_output_is_refused(files, tmp_path, monkeypatch):
     """-o '' exited 0 and wrote report.json and report.html into the current folder."""
     monkeypatch.chdir(tmp_path)

@@ -32,7 +32,29 @@ def test_a_refit_replaces_the_earlier_fits_grids_and_keeps_other_files(image_fol
     (grids / "notes.txt").write_text("mine")
     result = runner.invoke(app, ["fit", str(image_folder), "-o", str(model), *SET, "-q"])  # 4 steps
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in grids.iterdir()) == ["notes.txt", "step_0000002.png", "step_0000004.png"]
+    assert sorted(p.name for p in grids.iterdir()) == [".synthaug-grids", "notes.txt", "step_0000002.png",
+                                                       "step_0000004.png"]
+
+
+def test_a_grid_dir_holding_files_synthaug_did_not_write_is_refused_before_training(image_folder, tmp_path):
+    # its step_*.png files were deleted: a recipe's or --set grid_dir could name any writable folder
+    mine = tmp_path / "photos"
+    mine.mkdir()
+    for name in ("step_0000002.png", "holiday.jpg"):
+        (mine / name).write_bytes(b"mine")
+    model = tmp_path / "model"
+    result = runner.invoke(app, ["fit", str(image_folder), "-o", str(model), *SET, "--set", f"grid_dir={mine}"])
+    assert result.exit_code == 2 and not model.exists()
+    assert result.output.strip().splitlines() == [
+        f"error: --set grid_dir: {mine} holds files synthaug did not write there (holiday.jpg); training grids go to a "
+        "new or empty folder, or one synthaug made for them (it holds .synthaug-grids), where a refit deletes the "
+        "earlier grids: give another folder"]
+    assert sorted(p.name for p in mine.iterdir()) == ["holiday.jpg", "step_0000002.png"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["fit", str(image_folder), "-o", str(model), *SET, "--set", f"grid_dir={empty}", "-q"])
+    assert result.exit_code == 0, result.output  # an empty folder is taken, and marked as the grids' folder
+    assert sorted(p.name for p in empty.iterdir()) == [".synthaug-grids", "step_0000002.png", "step_0000004.png"]
 
 
 def test_two_seeded_fits_into_other_folders_differ_in_seconds_and_grid_dir_only(image_folder, tmp_path):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from synthaug.images.grid import image_grid, remove_step_grids, step_grid_path
+from synthaug.images.grid import GRID_MARKER, image_grid, remove_step_grids, step_grid_path
 
 
 def test_step_grid_path_names_the_step_with_seven_digits(tmp_path):
@@ -15,8 +15,19 @@ def test_remove_step_grids_deletes_only_the_grids_synthaug_writes(tmp_path):
     for name in ours + others:
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / "step_0000008.png").mkdir()  # a folder, even with a grid's name, is not a grid
+    assert remove_step_grids(tmp_path) == 0  # not a folder synthaug made for grids: nothing is deleted
+    (tmp_path / GRID_MARKER).write_text("")
     assert remove_step_grids(tmp_path) == 3
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*others, "step_0000008.png"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*others, "step_0000008.png", GRID_MARKER])
+
+
+def test_remove_step_grids_deletes_in_an_earlier_synthaugs_grid_folder_alone(tmp_path):
+    # grid folders from before the marker: named *.grids and holding nothing but grids
+    legacy, named = tmp_path / "model.grids", tmp_path / "grids"
+    for folder in (legacy, named):
+        folder.mkdir()
+        (folder / "step_0000500.png").write_bytes(b"x")
+    assert remove_step_grids(legacy) == 1 and remove_step_grids(named) == 0
 
 
 def test_remove_step_grids_on_a_missing_folder_does_nothing(tmp_path):

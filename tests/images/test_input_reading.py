@@ -114,6 +114,24 @@ def test_a_file_named_npz_that_is_not_one_is_said_so_without_advice_to_unpickle(
     assert "pickle" not in str(info.value)
 
 
+def test_an_npz_whose_images_are_large_uncompressed_is_warned_of_before_loading(tmp_path, monkeypatch):
+    # a 0.6 MB .npz of blank images held 614 MB of them, and a fit peaked at 5.4 GB without a word
+    import synthaug.images.folder as folder
+
+    path = tmp_path / "blank.npz"
+    np.savez_compressed(path, x=np.zeros((200, 8, 8), np.uint8), y=np.repeat([0, 1], 100))
+    monkeypatch.setattr(folder, "LARGE_NPZ", 10_000)
+    monkeypatch.setattr(folder.np, "load", lambda *a, **k: pytest.fail("loaded before the warning"))
+    said = rf"^{path}: 'x' holds 0\.0 GB of images uncompressed \([\d,]+ times the file's size\); training on them "
+    with pytest.warns(SynthaugWarning, match=said + "needs about five times that in memory"), \
+            pytest.raises(pytest.fail.Exception):
+        folder.read_npz(path)
+    monkeypatch.undo()  # at the real limit: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_images(path)[0].shape == (200, 8, 8, 1)
+
+
 def test_a_npy_file_is_refused_with_how_to_save_an_npz(tmp_path):
     path = tmp_path / "plain.npy"
     np.save(path, np.zeros((4, 8, 8), np.uint8))

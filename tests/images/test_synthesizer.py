@@ -30,7 +30,7 @@ def test_fit_records_history_and_writes_grids(fitted):
     assert model.image_size_ == 8 and model.channels_ == 1
     assert [h["step"] for h in model.history_] == [1, 2, 3, 4]
     assert "diversity" in model.history_[1] and "diversity" in model.history_[-1]
-    assert sorted(p.name for p in grids.iterdir()) == ["step_0000002.png", "step_0000004.png"]
+    assert sorted(p.name for p in grids.iterdir()) == [".synthaug-grids", "step_0000002.png", "step_0000004.png"]
 
 
 def test_same_seed_same_model(images):
@@ -249,6 +249,41 @@ def test_files_from_before_the_class_head_load_without_it(fitted, tmp_path):
     assert loaded.get_params()["class_weight"] == 0.0 and loaded.get_params()["label_filter"] is False
     assert loaded.discriminator_ is None
     np.testing.assert_array_equal(loaded.sample(n=4, random_state=1)[0], model.sample(n=4, random_state=1)[0])
+
+
+def _edited_weights(path, edit):
+    """``path``'s weights changed by ``edit``, and model.json's weights_sha256 with them (a hand edit of both)."""
+    import hashlib
+    import json
+
+    from safetensors.torch import save_file
+
+    tensors = load_file(str(path / "weights.safetensors"))
+    edit(tensors)
+    save_file(tensors, str(path / "weights.safetensors"))
+    meta = json.loads((path / "model.json").read_text())
+    meta["weights_sha256"] = hashlib.sha256((path / "weights.safetensors").read_bytes()).hexdigest()
+    (path / "model.json").write_text(json.dumps(meta))
+    return path
+
+
+HEAD = "discriminator.classifier.weight"
+
+
+@pytest.mark.parametrize(("edit", "message"), [  # before: each loaded, the NaN one sampled grey images
+    (lambda t: t["generator.fc.weight"].view(-1)[0].fill_(float("nan")),
+     "tensor 'generator.fc.weight' holds NaN or infinite values"),
+    (lambda t: t.__setitem__("generator.fc.weight", t["generator.fc.weight"].double()),
+     "tensor 'generator.fc.weight' is float64; the model reads it as float32"),
+    (lambda t: t.__setitem__(HEAD, t[HEAD].half()), f"tensor '{HEAD}' is float16; the model reads it as float32"),
+    (lambda t: t.__setitem__("evil.tensor", torch.zeros(3)), "tensor 'evil.tensor' is not one this model reads"),
+])
+def test_image_weights_that_pass_the_checksum_are_checked_too(images, tmp_path, edit, message):
+    x, codes = images
+    model = ImageCGAN(**{**TINY, "steps": 2, "class_weight": 1.0, "label_filter": True}, random_state=0).fit(x, codes)
+    path = _edited_weights(model.save(tmp_path / "model"), edit)
+    with pytest.raises(synthaug.ModelFileError, match=f"^{path}: weights.safetensors: {message}"):
+        synthaug.load(path)
 
 
 @pytest.mark.parametrize("edit", [

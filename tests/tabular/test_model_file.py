@@ -5,6 +5,7 @@ import json
 import shutil
 
 import pytest
+import torch
 from typer.testing import CliRunner
 
 import synthaug
@@ -169,3 +170,47 @@ def test_a_model_file_from_before_tuple_params_gets_the_constructors_tuples(tabl
     folder = tampered(table_model, tmp_path, ("tuple_params",), ...)
     loaded = synthaug.load(folder)
     assert loaded.betas == (0.5, 0.9) and loaded.generator_dims == (32,) and loaded.drop == ()
+
+
+def with_weights(table_model, tmp_path, edit):
+    """A copy of the fixture's model directory whose tensors ``edit`` changed, with model.json's
+    weights_sha256 updated to match: what a hand edit of both files looks like."""
+    import hashlib
+
+    from safetensors.torch import load_file, save_file
+
+    folder = tmp_path / "w"
+    shutil.copytree(table_model / "m", folder)
+    tensors = load_file(str(folder / "weights.safetensors"))
+    edit(tensors)
+    save_file(tensors, str(folder / "weights.safetensors"))
+    meta = json.loads((folder / "model.json").read_text())
+    meta["weights_sha256"] = hashlib.sha256((folder / "weights.safetensors").read_bytes()).hexdigest()
+    (folder / "model.json").write_text(json.dumps(meta))
+    return folder
+
+
+FC = "generator.0.blocks.0.fc.weight"
+WEIGHT_EDITS = [  # (edit, message) -- before: all loaded
+    (lambda t: t[FC].view(-1)[3].fill_(float("nan")), f"tensor '{FC}' holds NaN or infinite values"),  # NaN cells
+    (lambda t: t["encoder.0.knots"].fill_(float("inf")), "tensor 'encoder.0.knots' holds NaN or infinite values"),
+    (lambda t: t.__setitem__("encoder.0.knots", t["encoder.0.knots"].flip(0)),
+     r"tensor 'encoder.0.knots' \(the knots of column 'age'\) is not in ascending order"),  # wrong values
+    (lambda t: t.__setitem__("encoder.2.z_knots", t["encoder.2.z_knots"].flip(0)),
+     r"tensor 'encoder.2.z_knots' \(the z_knots of column 'gain'\) is not in ascending order"),
+    (lambda t: t.__setitem__(FC, t[FC].half()), f"tensor '{FC}' is float16; the model reads it as float32"),
+    (lambda t: t.__setitem__(FC, t[FC].long()), f"tensor '{FC}' is int64; the model reads it as float32"),
+    (lambda t: t.__setitem__("encoder.0.knots", t["encoder.0.knots"].long()),
+     "tensor 'encoder.0.knots' is int64; the model reads it as float64"),
+    (lambda t: t.__setitem__("evil.tensor", torch.zeros(10)), "tensor 'evil.tensor' is not one this model reads"),
+    (lambda t: t.__setitem__("generator.1." + FC[len("generator.0."):], t[FC].clone()),  # a 2nd generator
+     "tensor 'generator.1.blocks.0.fc.weight' is not one this model reads"),
+]
+
+
+@pytest.mark.parametrize(("edit", "message"), WEIGHT_EDITS, ids=lambda v: v if isinstance(v, str) else "")
+def test_weights_that_pass_the_checksum_are_checked_too(table_model, tmp_path, edit, message):
+    folder = with_weights(table_model, tmp_path, edit)
+    with pytest.raises(ModelFileError, match=f"^{folder}: weights.safetensors: {message}") as info:
+        synthaug.load(folder)
+    assert "\n" not in str(info.value)

@@ -116,6 +116,37 @@ def test_non_dp_fit_with_a_public_schema_round_trips(tmp_path):
     pd.testing.assert_frame_equal(loaded.sample_frame(n=20, random_state=3), again.sample_frame(n=20, random_state=3))
 
 
+def test_a_schema_given_as_a_path_is_saved_in_the_model_file_and_loading_opens_no_path(tmp_path, monkeypatch):
+    # model.json held the path: `sample --train` and `share` opened it later, resolved against the folder they
+    # ran in, so "../../etc/shadow" was read, and another JSON file there was silently taken for the schema
+    _, path = write(tmp_path, private_table(0))
+    model = fit(private_table(0), doc=path)
+    assert model.get_params()["public_schema"] == path and model.public_schema_ == schema_doc()
+    folder = model.save(tmp_path / "m")
+    stored = json.loads((folder / "model.json").read_text())["params"]["public_schema"]
+    assert stored == schema_doc()
+    (tmp_path / "schema.json").write_text("{}")  # changed after the fit: neither the model nor its file follow it
+    monkeypatch.chdir(tmp_path)
+    loaded = synthaug.load(folder)
+    assert loaded.public_schema_ == schema_doc() == loaded.get_params()["public_schema"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded.attach_privacy_filter(private_table(0), "label")  # conformed to the fitted schema, not to {}
+        model.attach_privacy_filter(private_table(0), "label")
+
+
+def test_a_model_file_naming_its_schema_file_is_refused_without_opening_it(tmp_path):
+    folder = fit(private_table(0)).save(tmp_path / "m")
+    meta = json.loads((folder / "model.json").read_text())
+    meta["params"]["public_schema"] = "../../../../etc/shadow"  # as files from before held a path
+    (folder / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(synthaug.ModelFileError, match=re.escape(
+            f"{folder}: model.json: params: public_schema names a file ('../../../../etc/shadow'), which loading "
+            "does not open: a model file holds its schema; replace the path in model.json with that file's JSON "
+            "object, or refit the model")):
+        synthaug.load(folder)
+
+
 @pytest.mark.parametrize("edit, message", [
     (lambda d: d.update(format_version=4), "unknown schema format"),
     (lambda d: d.update(omitted=["id"]), "'omitted' needs format_version 2 (the file says 1)"),

@@ -310,8 +310,9 @@ def inspect_model(
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         what = f"missing {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
         raise ModelFileError(f"{model_dir / META_FILE}: damaged ({what})") from None
-    console.print(f"model SHA-256 (model.json and weights): {model_sha256(model_dir)}; record it to check the model "
-                  "later: synthaug.load(MODEL, sha256=...) refuses it if either file changed", soft_wrap=True)
+    console.print(f"model SHA-256 (model.json and weights): {model_sha256(model_dir)}", soft_wrap=True)
+    console.print("  record it to check the model later: synthaug.load(MODEL, sha256=...) refuses it if either file "
+                  "changed")
 
 
 def _describe(meta: dict) -> None:

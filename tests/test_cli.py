@@ -47,7 +47,8 @@ def test_fit_sample_inspect(model, table, tmp_path):
     assert pd.read_parquet(out)["label"].value_counts().to_dict() == {"yes": 4, "no": 4}
     result = run("inspect", model)
     assert result.exit_code == 0 and "TabularCGAN" in result.output and "colour" in result.output
-    assert f"model SHA-256 (model.json and weights): {synthaug.model_sha256(model)};" in result.output  # to pin it
+    assert f"model SHA-256 (model.json and weights): {synthaug.model_sha256(model)}\n" in result.output  # to pin it
+    assert "synthaug.load(MODEL, sha256=...) refuses it if either file changed" in " ".join(result.output.split())
     meta = json.loads(run("inspect", model, "--json").output)
     assert meta["params"]["epochs"] == 1 and meta["params"]["generator_dims"] == [16]
 

@@ -85,3 +85,20 @@ def image_model():
 
     x, y = make_images(size=12)
     return x, y, ImageCGAN(random_state=0, image_size=8, **TINY).fit(x, y)  # samples 8x8 images of 12x12 ones
+
+
+def edited_weights(folder, edit):
+    """``folder``'s weights changed by ``edit`` (given the tensors), and model.json's weights_sha256 with
+    them: what a hand edit of both files looks like. Returns ``folder``."""
+    import hashlib
+    import json
+
+    from safetensors.torch import load_file, save_file
+
+    tensors = load_file(str(folder / "weights.safetensors"))
+    edit(tensors)
+    save_file(tensors, str(folder / "weights.safetensors"))
+    meta = json.loads((folder / "model.json").read_text())
+    meta["weights_sha256"] = hashlib.sha256((folder / "weights.safetensors").read_bytes()).hexdigest()
+    (folder / "model.json").write_text(json.dumps(meta))
+    return folder

@@ -10,6 +10,7 @@ from sklearn.exceptions import NotFittedError
 import synthaug
 from synthaug import DataError
 from synthaug.images.synthesizer import ImageCGAN
+from tests.conftest import edited_weights
 
 from .conftest import TINY
 
@@ -251,22 +252,6 @@ def test_files_from_before_the_class_head_load_without_it(fitted, tmp_path):
     np.testing.assert_array_equal(loaded.sample(n=4, random_state=1)[0], model.sample(n=4, random_state=1)[0])
 
 
-def _edited_weights(path, edit):
-    """``path``'s weights changed by ``edit``, and model.json's weights_sha256 with them (a hand edit of both)."""
-    import hashlib
-    import json
-
-    from safetensors.torch import save_file
-
-    tensors = load_file(str(path / "weights.safetensors"))
-    edit(tensors)
-    save_file(tensors, str(path / "weights.safetensors"))
-    meta = json.loads((path / "model.json").read_text())
-    meta["weights_sha256"] = hashlib.sha256((path / "weights.safetensors").read_bytes()).hexdigest()
-    (path / "model.json").write_text(json.dumps(meta))
-    return path
-
-
 HEAD = "discriminator.classifier.weight"
 
 
@@ -281,7 +266,7 @@ HEAD = "discriminator.classifier.weight"
 def test_image_weights_that_pass_the_checksum_are_checked_too(images, tmp_path, edit, message):
     x, codes = images
     model = ImageCGAN(**{**TINY, "steps": 2, "class_weight": 1.0, "label_filter": True}, random_state=0).fit(x, codes)
-    path = _edited_weights(model.save(tmp_path / "model"), edit)
+    path = edited_weights(model.save(tmp_path / "model"), edit)
     with pytest.raises(synthaug.ModelFileError, match=f"^{path}: weights.safetensors: {message}"):
         synthaug.load(path)
 

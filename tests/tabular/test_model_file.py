@@ -175,19 +175,11 @@ def test_a_model_file_from_before_tuple_params_gets_the_constructors_tuples(tabl
 def with_weights(table_model, tmp_path, edit):
     """A copy of the fixture's model directory whose tensors ``edit`` changed, with model.json's
     weights_sha256 updated to match: what a hand edit of both files looks like."""
-    import hashlib
-
-    from safetensors.torch import load_file, save_file
+    from tests.conftest import edited_weights
 
     folder = tmp_path / "w"
     shutil.copytree(table_model / "m", folder)
-    tensors = load_file(str(folder / "weights.safetensors"))
-    edit(tensors)
-    save_file(tensors, str(folder / "weights.safetensors"))
-    meta = json.loads((folder / "model.json").read_text())
-    meta["weights_sha256"] = hashlib.sha256((folder / "weights.safetensors").read_bytes()).hexdigest()
-    (folder / "model.json").write_text(json.dumps(meta))
-    return folder
+    return edited_weights(folder, edit)
 
 
 FC = "generator.0.blocks.0.fc.weight"

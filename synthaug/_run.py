@@ -19,6 +19,7 @@ from ._random import check_seed
 from ._recipe_toml import to_toml
 from ._recipe_values import SKLEARN_TABLES
 from ._run_split import split
+from ._run_test_set import check_test_table, read_test, read_test_images, read_with_test
 from ._share_lines import refusal_lines, released_counts, summary_lines
 from ._text import RECIPE, column_hint, options_named_for
 from .evaluate.defaults import REPORT_FILES
@@ -28,8 +29,10 @@ from .recipe import modality, model_class
 from .share import RELEASE_FILES, left_out_columns, left_out_note, model_kinds
 
 
-def load_table(data: dict) -> tuple[pd.DataFrame, str]:
-    """The recipe's table and target column: a file path or ``sklearn:NAME``."""
+def load_table(data: dict) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
+    """The recipe's table (a file path or ``sklearn:NAME``), target column, and ``data.test_path``'s
+    table (None without one; a file's read beside the data's, alike)."""
+    test = None
     if "dataset" in data:
         name = str(data["dataset"]).removeprefix("sklearn:")
         if name not in SKLEARN_TABLES:
@@ -40,20 +43,20 @@ def load_table(data: dict) -> tuple[pd.DataFrame, str]:
         bunch = getattr(sklearn.datasets, f"load_{name}")(as_frame=True)
         frame = bunch.data.copy()
         frame["target"] = np.asarray(bunch.target_names)[bunch.target.to_numpy()]
-        return frame, data.get("target", "target")
+        if "test_path" in data:
+            test = read_test(test_file(data))
+        return frame, data.get("target", "target"), test
     if "target" not in data:
         raise DataError("data.target: the class label column is required with data.path")
-    return read_table(data_path(data)), data["target"]
+    if "test_path" in data:
+        frame, test = read_with_test(data_path(data), test_file(data))
+        return frame, data["target"], test
+    return read_table(data_path(data)), data["target"], None
 
 
-def load_test_table(data: dict, target: str) -> pd.DataFrame:
-    """``data.test_path``'s table, with the class column on every row."""
-    frame = read_table(existing_path("data.test_path", data["test_path"]))
-    try:
-        check_target(frame, target)
-    except DataError as exc:
-        raise DataError(f"data.test_path: {data['test_path']}: {str(exc).removeprefix('data.target: ')}") from None
-    return frame
+def test_file(data: dict) -> Path:
+    """``data.test_path``, once it exists."""
+    return existing_path("data.test_path", data["test_path"])
 
 
 def data_path(data: dict) -> Path:
@@ -122,14 +125,6 @@ def load_images(data: dict, model: dict) -> tuple[np.ndarray, np.ndarray]:
     return read_images(data_path(data), model.get("image_size"), model.get("channels", "auto"))
 
 
-def load_test_images(data: dict, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``data.test_path``'s images, read at the size and channels of the recipe's images ``x``."""
-    from .images.folder import read_images
-
-    path = existing_path("data.test_path", data["test_path"])
-    return read_images(path, int(x.shape[1]), "gray" if x.shape[-1] == 1 else "rgb")
-
-
 RUN_MARKS = ("model", "report.json", "release", "gates.json")  # beside recipe.toml, what an earlier run leaves
 RUN_FILES = frozenset({  # all a run folder holds: a new run replaces them
     "recipe.toml", "gates.json", *REPORT_FILES, *(f"{name}.csv" for name in ("train", "test", "holdout", "synthetic")),
@@ -179,14 +174,16 @@ def run_recipe(recipe: dict, output: Path, seed: int | None, quiet: bool, consol
         if modality(recipe) == "image":
             code, summary = _run_images(recipe, tmp, output, seed, quiet, console)
         else:
-            frame, target = load_table(data)
+            frame, target, test = load_table(data)
             check_target(frame, target)
+            if test is not None:  # before training: a test file the evaluation would refuse failed after it
+                check_test_table(frame, test, target, data["test_path"])
             if "share" in recipe:  # the card records the files read, with the digests just taken
                 roles = {"data.path": "data", "model.public_schema": "schema"}
                 inputs = file_inputs({roles[k]: p for k, p in paths.items()}, {roles[k]: d for k, d in digests.items()})
                 code, summary = _run_share(recipe, frame, target, tmp, seed, quiet, console, inputs)
             else:
-                code, summary = _run_table(recipe, frame, target, tmp, seed, quiet, console)
+                code, summary = _run_table(recipe, frame, target, test, tmp, seed, quiet, console)
     note_written(output)
     if not quiet:  # once the folder is in place, as the summary names its files
         summary(output)
@@ -197,12 +194,13 @@ Summary = Callable[[Path], None]
 """Prints a run's summary, given the run's folder."""
 
 
-def _run_table(recipe, frame, target, out: Path, seed: int, quiet: bool, console) -> tuple[int, Summary]:
+def _run_table(recipe, frame, target, test, out: Path, seed: int, quiet: bool,
+               console) -> tuple[int, Summary]:
     data = recipe["data"]
     parts = split(frame, frame[target].to_numpy(), data, seed)
     tables = {k: frame.iloc[v].reset_index(drop=True) for k, v in parts.items()}
-    if "test_path" in data:  # the user's own test table, in place of a share of data.path's rows
-        tables = {"test": load_test_table(data, target), **tables}
+    if test is not None:  # the user's own test table, in place of a share of data.path's rows
+        tables = {"test": test, **tables}
     check_against_data(recipe, tables["train"][target].to_numpy())  # before training, not after
     model = model_class(recipe)(**recipe.get("model", {}), random_state=seed, verbose=not quiet)
     model.fit(tables["train"], y=target)
@@ -328,7 +326,7 @@ def _run_images(recipe, out: Path, output: Path, seed: int, quiet: bool, console
 
     with one_bit_depth():  # deep images: the training folder's bit depth scales the test folder alike
         x, y = load_images(recipe["data"], recipe.get("model", {}))
-        test = load_test_images(recipe["data"], x) if "test_path" in recipe["data"] else None
+        test = read_test_images(test_file(recipe["data"]), x, y) if "test_path" in recipe["data"] else None
     parts = split(x, y, {**recipe["data"], "holdout": False}, seed, "images")  # no holdout: privacy vs. training
     if test is None:
         test = x[parts["test"]], y[parts["test"]]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from synthaug.cli import app
@@ -65,3 +66,63 @@ def test_an_image_run_evaluates_on_the_named_images_at_the_training_size(tmp_pat
     sizes = json.loads((tmp_path / "out" / "report.json").read_text())["sizes"]
     assert sizes["train"] == 9 and sizes["test"] == 7 and sizes["image_size"] == 8 and sizes["channels"] == 1
     assert Path(tomllib.loads((tmp_path / "out" / "recipe.toml").read_text())["data"]["test_path"]) == test
+
+
+def _fails_before_training(tmp_path, monkeypatch, test_frame, text):
+    """A run with ``test_frame`` as data.test_path fails in one line naming the key and the file, before fit."""
+    from synthaug.tabular.synthesizer import TabularCGAN
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("trained before the test table was checked")
+
+    monkeypatch.setattr(TabularCGAN, "fit", no_fit)
+    pool, test = patients(tmp_path / "pool.csv"), tmp_path / "test.csv"
+    test_frame.to_csv(test, index=False)
+    result = invoke(TABLE.format(path=pool).replace("rows_per_class", f'test_path = "{test}"\nrows_per_class'),
+                    tmp_path)
+    assert result.exit_code != 0 and f"data.test_path: {test}: {text}" in " ".join(result.output.split()), \
+        result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("change", "text"), [
+    (lambda t: t.drop(columns="age"), "lacks column 'age' that train has"),
+    (lambda t: t.assign(extra=1), "column 'extra' is not in train"),
+    (lambda t: t.assign(outcome=["well", "ill", "gone", "well"] * 5),
+     "target column 'outcome' has class(es) absent from train: 'gone'"),
+    (lambda t: t.assign(outcome="well"), "column 'outcome' has a single class ('well'); scores need two"),
+])
+def test_a_test_table_that_does_not_fit_the_data_is_refused_before_training(change, text, tmp_path, monkeypatch):
+    # the evaluation refused it after the whole fit and sampling, naming "test:" only
+    test = pd.read_csv(patients(tmp_path / "t0.csv", 20))
+    _fails_before_training(tmp_path, monkeypatch, change(test), text)
+
+
+def test_the_test_table_is_read_beside_the_data_so_a_column_of_codes_is_text_in_both(tmp_path):
+    # one row typed "19" among "19.0"s made the test column codes (text) and the run failed after training
+    pool = tmp_path / "pool.csv"
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"pulse": rng.normal(70, 5, 80).round(1), "code": ["007", "012"] * 40,
+                          "outcome": np.repeat(["well", "ill"], 40)})
+    frame.to_csv(pool, index=False)
+    test = tmp_path / "test.csv"
+    frame.iloc[35:45].assign(code=["7", "12"] * 5).to_csv(test, index=False)  # numbers alone: read as numbers
+    recipe = TABLE.format(path=pool).replace("rows_per_class = 20", f'test_path = "{test}"\nrows_per_class = 20')
+    result = invoke(recipe, tmp_path, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "out" / "test.csv", dtype=str)["code"].tolist()[:2] == ["7", "12"]
+
+
+def test_image_test_labels_the_data_has_not_got_are_refused_before_training(tmp_path, monkeypatch):
+    from synthaug.images.synthesizer import ImageCGAN
+
+    monkeypatch.setattr(ImageCGAN, "fit", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
+    rng = np.random.default_rng(0)
+    pool, test = tmp_path / "pool.npz", tmp_path / "test.npz"
+    np.savez(pool, x=rng.integers(0, 255, (30, 8, 8), dtype=np.uint8), y=np.repeat([0, 1, 2], 10))
+    np.savez(test, x=rng.integers(0, 255, (4, 8, 8), dtype=np.uint8), y=np.array([0, 1, 2, 3]))
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(DIGITS_NPZ.format(pool=pool, test=test))
+    result = CliRunner().invoke(app, ["run", str(recipe), "-o", str(tmp_path / "out")])
+    assert result.exit_code != 0
+    assert f"data.test_path: {test}: label(s) '3' are not among data.path's classes" in " ".join(result.output.split())

@@ -294,7 +294,8 @@ def _warn_without_train(model) -> None:
 @command("inspect")
 def inspect_model(
     model_dir: Annotated[Path, typer.Argument(metavar="MODEL", help="Model directory.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print model.json as it is.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print model.json as it is, with the model's SHA-256 "
+                                                         "(the digest to pin it) as model_sha256.")] = False,
 ) -> None:
     """Describe a model directory: format, classes, columns, training, and its SHA-256 (to pin it)."""
     from ._provenance import model_sha256
@@ -303,7 +304,7 @@ def inspect_model(
     read_meta(model_dir)  # a missing or foreign folder is named before torch is imported (~5 s)
     meta, _ = load_model(model_dir)
     if as_json:
-        console.print_json(json.dumps(meta))
+        console.print_json(json.dumps({"model_sha256": model_sha256(model_dir), **meta}))
         return
     try:  # a model.json that loads but lacks a key or has one of the wrong type: one line, no traceback
         _describe(meta)

@@ -299,5 +299,8 @@ def _plain_params(model, schema: dict | None) -> dict:
               if isinstance(v, (int, float, str, bool, tuple, list, type(None))) and k != "verbose"}
     if "public_schema" in model.get_params():
         params["public_schema"] = schema_param(model.get_params()["public_schema"], schema)
+    if isinstance(params.get("random_state"), int) and not isinstance(params["random_state"], bool):
+        params["random_state"] = json_seed(params["random_state"]) if params["random_state"] > 0 \
+            else params["random_state"]  # text above 2**53 - 1, as the card's seed
     return params
 

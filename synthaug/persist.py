@@ -159,7 +159,11 @@ def known_params(meta: dict, names: list[str], where: str = META_FILE, defaults:
         warn(f"{where}: parameter(s) {', '.join(unknown)} unknown to this synthaug {_version()} were "
              f"ignored (a model from a newer synthaug, or an edited file)")
     tuples = _tuple_params(meta, defaults or {}, where)
-    return {k: tuple(v) if k in tuples and isinstance(v, list) else v for k, v in params.items() if k in names}
+    out = {k: tuple(v) if k in tuples and isinstance(v, list) else v for k, v in params.items() if k in names}
+    seed = out.get("random_state")
+    if isinstance(seed, str) and is_stored_seed(seed):  # json_params wrote it as text, as json_seed does
+        out["random_state"] = int(seed)
+    return out
 
 
 def _tuple_params(meta: dict, defaults: dict, where: str) -> set[str]:
@@ -249,12 +253,15 @@ def is_stored_seed(value) -> bool:
 
 
 def json_params(params: dict) -> dict:
-    """``get_params()`` as JSON values: a Generator or RandomState as None (its draw is ``seed``), paths as
-    text; tuples stay tuples (JSON arrays, which :func:`save_model` records as ``tuple_params``)."""
+    """``get_params()`` as JSON values: a Generator or RandomState as None (its draw is ``seed``), an integer
+    ``random_state`` as :func:`json_seed` writes a seed (text above 2**53 - 1), paths as text; tuples stay
+    tuples (JSON arrays, which :func:`save_model` records as ``tuple_params``)."""
     out = {}
     for key, value in params.items():
         if isinstance(value, np.random.Generator | np.random.RandomState):
             value = None
+        elif key == "random_state" and isinstance(value, int | np.integer) and not isinstance(value, bool):
+            value = json_seed(int(value)) if value > 0 else int(value)
         elif isinstance(value, Path):
             value = str(value)
         out[key] = value

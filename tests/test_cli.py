@@ -50,6 +50,7 @@ def test_fit_sample_inspect(model, table, tmp_path):
     assert f"model SHA-256 (model.json and weights): {synthaug.model_sha256(model)}\n" in result.output  # to pin it
     assert "synthaug.load(MODEL, sha256=...) refuses it if either file changed" in " ".join(result.output.split())
     meta = json.loads(run("inspect", model, "--json").output)
+    assert meta["model_sha256"] == synthaug.model_sha256(model)  # the digest to pin, in the JSON too
     assert meta["params"]["epochs"] == 1 and meta["params"]["generator_dims"] == [16]
 
 

@@ -277,3 +277,17 @@ def test_a_model_is_pinned_by_one_sha256_of_both_files(saved, tmp_path):
         synthaug.load(saved, sha256=digest)
     with pytest.raises(synthaug.DataError, match="sha256 must be the model's SHA-256 as text"):
         synthaug.load(saved, sha256=b"00")
+    with pytest.raises(synthaug.DataError, match="sha256 must be the model's SHA-256 as text"):
+        synthaug.load(saved, sha256="abc")  # not a digest: it said "the model changed"
+    with pytest.raises(synthaug.DataError, match="that is the weights' SHA-256 .model.json's weights_sha256."):
+        synthaug.load(saved, sha256=meta["weights_sha256"])
+
+
+def test_a_large_random_state_is_written_as_text_and_read_back_as_the_same_integer(mixed_table, fast_params,
+                                                                                     tmp_path):
+    # params.random_state was a bare integer above 2**53 - 1, which jq and JavaScript read as another seed
+    big = 2**60 + 1
+    TabularCGAN(random_state=big, **fast_params).fit(mixed_table, y="label").save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert meta["params"]["random_state"] == str(big) == meta["seed"]
+    assert synthaug.load(tmp_path / "m").random_state == big

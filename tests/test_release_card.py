@@ -169,4 +169,7 @@ def test_a_drawn_seed_is_written_as_text_as_model_json_and_report_json_write_it(
     result = _result()
     card = release_card(Model(), result, check_gates(result.privacy[0], Gates()), Gates(), 80, 20, 0, big)
     assert json.loads(json.dumps(card))["seed"] == str(big)
+    model = Model()
+    model.params = {**model.params, "random_state": big}
+    assert _card(model)["model"]["params"]["random_state"] == str(big)
     assert _card()["seed"] == 0  # a small one stays a number

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .._errors import DataError
+from .._paths import OS_METADATA
 from ..io import atomic_path
 
 # a training grid, and the temporary sibling atomic_path writes it to (left by a killed run)
@@ -122,14 +123,14 @@ def made_for_grids(folder: str | Path) -> bool:
 
 def check_grid_folder(folder: str | Path, name: str = "grid_dir") -> None:
     """A DataError (naming the option ``name``) unless training grids may go to ``folder``: a new or empty
-    folder, or one synthaug made for them (:func:`made_for_grids`). A refit deletes the earlier grids in
-    its grid folder, and a ``grid_dir`` of a recipe from elsewhere deleted every ``step_*.png`` of
-    whatever folder it named."""
+    folder (a Finder's ``.DS_Store`` and the like do not count), or one synthaug made for them
+    (:func:`made_for_grids`). A refit deletes the earlier grids in its grid folder, and a ``grid_dir`` of
+    a recipe from elsewhere deleted every ``step_*.png`` of whatever folder it named."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise DataError(f"{name}: {folder} is a file; give a folder for the training grids")
-    if folder.is_dir() and any(folder.iterdir()) and not made_for_grids(folder):
-        names = sorted(p.name for p in folder.iterdir())
+    if folder.is_dir() and any(p.name not in OS_METADATA for p in folder.iterdir()) and not made_for_grids(folder):
+        names = sorted(p.name for p in folder.iterdir() if p.name not in OS_METADATA)
         other = next((n for n in names if not _STEP_GRID.fullmatch(n)), names[0])
         raise DataError(f"{name}: {folder} holds files synthaug did not write there ({other}); training grids go "
                         f"to a new or empty folder, or one synthaug made for them (it holds {GRID_MARKER}), where "

@@ -51,3 +51,15 @@ def test_a_grid_with_a_row_per_class_names_each_row_in_a_margin(channels):
         band = margin[1 + i * row: 1 + (i + 1) * row]
         assert (band < 100).sum() > 5
     assert (margin[0] == 255).all()
+
+
+def test_a_folder_holding_only_os_metadata_counts_as_empty_for_grids(tmp_path):
+    # a grid_dir holding only a Finder's .DS_Store was refused as "files synthaug did not write"
+    from synthaug import DataError
+    from synthaug.images.grid import check_grid_folder
+
+    (tmp_path / ".DS_Store").write_bytes(b"\0")
+    check_grid_folder(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(DataError, match=r"holds files synthaug did not write there \(notes.txt\)"):
+        check_grid_folder(tmp_path)

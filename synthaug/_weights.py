@@ -5,12 +5,13 @@ it. Each message is one line naming the file and the tensor."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import torch
 
 from ._errors import ModelFileError
-from .persist import WEIGHTS_FILE
+from ._text import one_line
+from .persist import META_FILE, WEIGHTS_FILE
 
 
 def check_finite(tensors: Mapping[str, torch.Tensor]) -> None:
@@ -72,3 +73,28 @@ def module_dtypes(module: torch.nn.Module) -> dict[str, torch.dtype]:
 
 def _name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
+
+
+def loaded_module(build: Callable[[], torch.nn.Module], state: Mapping[str, torch.Tensor], prefix: str,
+                  what: str) -> torch.nn.Module:
+    """``build()`` with ``state`` (its tensors, named ``prefix + key`` in the file) loaded; the shapes and
+    dtypes are checked on the meta device first, so a width edited in model.json cannot ask for
+    terabytes before the file's tensors are compared with it. ``what`` names the module in messages."""
+    try:
+        with torch.device("meta"):
+            layout = build().state_dict()
+    except (RuntimeError, TypeError, ValueError, OverflowError) as exc:  # sizes beyond what torch can describe
+        raise ModelFileError(f"{META_FILE}: network: sizes torch cannot build ({one_line(exc)})") from None
+    shapes = {k: tuple(v.shape) for k, v in layout.items()}
+    stored = {k: tuple(v.shape) for k, v in state.items()}
+    if stored != shapes:
+        name = next(k for k in sorted(set(shapes) | set(stored)) if shapes.get(k) != stored.get(k))
+        raise ModelFileError(f"{what} weights do not match model.json: {prefix}{name} has shape {stored.get(name)} "
+                             f"in {WEIGHTS_FILE}, {shapes.get(name)} by network")
+    check_dtypes(state, {k: v.dtype for k, v in layout.items()}, prefix)
+    module = build()
+    try:
+        module.load_state_dict(state)
+    except RuntimeError as exc:
+        raise ModelFileError(f"{what} weights do not match model.json: {one_line(exc, 200)}") from None
+    return module

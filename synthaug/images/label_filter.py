@@ -9,8 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from .._errors import ModelFileError
-from .._weights import check_dtypes, module_dtypes
+from .._weights import loaded_module
 from .networks import Discriminator, ImageNetConfig
 
 FILTER_ROUNDS = 20  # after this many tries an image is kept even if the head disagrees
@@ -66,10 +65,5 @@ def load_head(net: ImageNetConfig, tensors: dict[str, torch.Tensor]) -> Discrimi
     state = {k[len("discriminator."):]: v for k, v in tensors.items() if k.startswith("discriminator.")}
     if not state:
         return None
-    D = Discriminator(net, spectral=True, classifier=True)
-    check_dtypes(state, module_dtypes(D), "discriminator.")
-    try:
-        D.load_state_dict(state)
-    except RuntimeError as exc:
-        raise ModelFileError(f"discriminator weights do not match model.json: {str(exc)[:200]}") from None
-    return D.eval()
+    return loaded_module(lambda: Discriminator(net, spectral=True, classifier=True), state, "discriminator.",
+                         "discriminator").eval()

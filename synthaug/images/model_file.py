@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from .._errors import ModelFileError
-from .._weights import check_all_read, check_dtypes, check_finite, module_dtypes
+from .._weights import check_all_read, check_finite, loaded_module
 from ..persist import fit_record, json_params, json_seed, read_fit_record, require
 from .label_filter import load_head
 from .networks import Generator, ImageNetConfig
@@ -49,14 +49,8 @@ def restore_fitted(model: ImageCGAN, meta: dict, tensors: dict[str, torch.Tensor
     check_finite(tensors)
     check_all_read(tensors, {k for k in tensors if k.startswith(("generator.", "discriminator."))})
     net = ImageNetConfig.from_dict(require(meta, "network"))
-    G = Generator(net)
     state = {k[len("generator."):]: v for k, v in tensors.items() if k.startswith("generator.")}
-    check_dtypes(state, module_dtypes(G), "generator.")
-    try:
-        G.load_state_dict(state)  # strict: a missing or extra generator.* tensor is refused
-    except RuntimeError as exc:
-        raise ModelFileError(f"generator weights do not match model.json: {str(exc)[:200]}") from None
-    model.generator_ = G.eval()
+    model.generator_ = loaded_module(lambda: Generator(net), state, "generator.", "generator").eval()
     model.discriminator_ = load_head(net, tensors)
     model.classes_ = np.asarray(require(meta, "classes"))
     model.class_counts_ = np.asarray(require(meta, "class_counts"), dtype=np.int64)

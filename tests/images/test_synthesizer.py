@@ -271,6 +271,19 @@ def test_image_weights_that_pass_the_checksum_are_checked_too(images, tmp_path, 
         synthaug.load(path)
 
 
+def test_an_image_network_widened_in_model_json_is_refused_before_it_is_built(images, tmp_path):
+    # the tabular loader compared shapes on the meta device; the image one built the network first, and a
+    # width of 200,000 asked for 5 TB (a RuntimeError from torch's allocator, after 2 GB of memory)
+    x, codes = images
+    path = ImageCGAN(**{**TINY, "steps": 2}, random_state=0).fit(x, codes).save(tmp_path / "model")
+    meta = json.loads((path / "model.json").read_text())
+    meta["network"]["width"] = 200_000
+    (path / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(synthaug.ModelFileError, match=r"generator weights do not match model.json: generator\.\S+ "
+                                                      r"has shape \(\d+,?.*\) in weights.safetensors"):
+        synthaug.load(path)
+
+
 @pytest.mark.parametrize("edit", [
     lambda meta: meta["network"].update(image_size="abc"),
     lambda meta: meta.update(class_counts=[1, "x", 2]),

@@ -122,7 +122,7 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str =
         key = next((k for k in (label, str(label), str(label).strip()) if k in lookup), None)
         if key is None:
             known = quoted(classes, len(classes))  # 'a', 7: not np.str_('a') for an image model's classes
-            raise DataError(f"{name}: unknown class {label!r}{_class_hint(label, count, classes, name)}; "
+            raise DataError(f"{name}: unknown class {label!r}{_class_hint(label, per_class, classes, name)}; "
                             f"classes are {known}")
         if not is_whole_number(count) or count < 0:  # 2.5 was cut to 2; 2.0 is 2
             raise DataError(f"{name}: count for class {label!r} must be a whole number >= 0, got {count!r}")
@@ -139,14 +139,20 @@ def per_class_counts(classes: Sequence, per_class: Mapping | int, *, unit: str =
     return counts
 
 
-def _class_hint(label, count, classes: Sequence, option: str) -> str:
-    """`` (did you mean ' >50K'?)`` after an unknown class; on the command line the --per-class value to
-    type, quoted for a shell: ``(did you mean --per-class ' 中 等=4'?)``, not the label's Python quotes, which
-    a trial pasted back inside the value (``--per-class "' 中 等'=4"``), unknown again."""
+def _class_hint(label, per_class: Mapping, classes: Sequence, option: str) -> str:
+    """`` (did you mean ' >50K'?)`` after an unknown class (one that differs only in case first); on the
+    command line the whole --per-class value to type, the class corrected, quoted for a shell: ``(did you
+    mean --per-class ' 中 等=4,b=2'?)``, not the label's Python quotes, which a trial pasted back inside the
+    value (``--per-class "' 中 等'=4"``), unknown again, nor the corrected entry alone, which dropped the others."""
+    folded = str(label).strip().casefold()
+    match = next((c for c in classes if str(c).strip().casefold() == folded), None)
     if surface() != CLI:
-        return closest_name(str(label), classes)
-    match = closest_choice(str(label), classes)
-    return "" if match is None else f" (did you mean {option} {shlex.quote(f'{plain(match)}={count}')}?)"
+        return f" (did you mean {plain(match)!r}?)" if match is not None else closest_name(str(label), classes)
+    match = match if match is not None else closest_choice(str(label), classes)
+    if match is None:
+        return ""
+    value = ",".join(f"{plain(match) if key == label else key}={count}" for key, count in per_class.items())
+    return f" (did you mean {option} {shlex.quote(value)}?)"
 
 
 def warn_empty_classes(classes: Sequence, class_counts: Sequence[int], counts: np.ndarray, n: int | None,

@@ -266,3 +266,12 @@ def test_the_cli_hint_for_an_unknown_class_is_a_per_class_value_that_can_be_past
     assert resolve_class_counts(classes, [5, 5], per_class=parse_per_class(typed[1])).tolist() == [4, 0]
     with pytest.raises(DataError, match=r"unknown class '中等' \(did you mean ' 中 等'\?\)"):  # Python: its repr
         resolve_class_counts(classes, [5, 5], per_class={"中等": 4})
+
+
+def test_the_cli_hint_keeps_the_other_classes_counts_and_matches_a_class_that_differs_in_case():
+    # `--per-class '>50k=5,<=50K=3'` suggested `--per-class ' >50K=5'`, dropping <=50K=3; 'A' got no hint for 'a'
+    classes = [" >50K", "<=50K"]
+    with options_named_for(CLI), pytest.raises(DataError, match=r"did you mean --per-class ' >50K=5,<=50K=3'\?"):
+        resolve_class_counts(classes, [5, 5], per_class=parse_per_class(">50k=5,<=50K=3"))
+    with pytest.raises(DataError, match=r"unknown class 'A' \(did you mean 'a'\?\)"):
+        resolve_class_counts(["a", "b", "c"], [5, 5, 5], per_class={"A": 5})

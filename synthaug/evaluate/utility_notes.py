@@ -35,11 +35,13 @@ def few_test_rows_notes(test: pd.DataFrame, target: str, classes: Sequence) -> l
 
 
 def disagreement_notes(uplifts: Sequence[Uplift]) -> list[str]:
-    """A note on each setting whose pooled macro-F1 and ROC AUC verdicts disagree (one helps or hurts,
-    the other has no measurable effect or the opposite verdict)."""
+    """A note on each setting of the synthetic records (``real+synthetic@r``, ``synthetic``) whose pooled
+    macro-F1 and ROC AUC verdicts disagree (one helps or hurts, the other has no measurable effect or the
+    opposite verdict). Not on the baselines' settings: ``synthaug demo`` opened with two such warnings about
+    SMOTE and random oversampling, about rows the user is not asked to judge."""
     pooled = {(u.setting, u.metric): u for u in uplifts if u.classifier == "all"}
     notes = []
-    for setting in dict.fromkeys(u.setting for u in uplifts):
+    for setting in dict.fromkeys(u.setting for u in uplifts if "synthetic" in u.setting):
         f1, auc = pooled.get((setting, "macro_f1")), pooled.get((setting, "roc_auc"))
         if f1 is None or auc is None or f1.verdict == auc.verdict or auc.estimate.value != auc.estimate.value:
             continue  # agreeing, or ROC AUC undefined (NaN)

@@ -217,7 +217,9 @@ def test_settings_whose_macro_f1_and_roc_auc_verdicts_disagree_get_a_note():
                uplift("real+ros@1", "macro_f1", 0.1, 0.05, 0.2, "helps"),
                uplift("real+ros@1", "roc_auc", 0.1, 0.05, 0.2, "helps"),
                uplift("synthetic", "macro_f1", 0.0, -0.1, 0.1, "no measurable effect"),
-               uplift("synthetic", "roc_auc", -0.1, -0.2, -0.05, "hurts")]
+               uplift("synthetic", "roc_auc", -0.1, -0.2, -0.05, "hurts"),
+               uplift("real+smote@5", "macro_f1", -0.018, -0.034, -0.003, "hurts"),  # a baseline's: no note (the
+               uplift("real+smote@5", "roc_auc", -0.002, -0.008, 0.002, "no measurable effect")]  # demo warned it)
     notes = disagreement_notes(uplifts)
     assert len(notes) == 2
     assert notes[0].startswith("real+synthetic@1: macro-F1 says helps (+0.180 [+0.032, +0.290]) but the pooled ROC "

@@ -20,11 +20,10 @@ import torch
 from .._checks import is_real, is_whole
 from .._errors import ModelFileError, warn
 from .._text import one_line, shown
-from .._weights import check_all_read, check_ascending, check_dtypes, check_finite, module_dtypes
+from .._weights import check_all_read, check_ascending, check_dtypes, check_finite, loaded_module
 from ..persist import (
     META_FILE,
     SEED_EXPECTED,
-    WEIGHTS_FILE,
     checked_as,
     field,
     fit_record,
@@ -180,35 +179,14 @@ def _network(meta: dict, encoder: TableEncoder, n_classes: int) -> NetworkConfig
 
 def _generators(net: NetworkConfig, tensors: dict[str, torch.Tensor],
                 n_models: int) -> tuple[list[Generator], set[str]]:
-    """Generators 0 .. n_models-1 in eval mode, their weights from ``generator.<i>.*``; and the names
-    of the tensors read."""
-    (shapes, dtypes), generators = _weight_shapes(net), []
+    """Generators 0 .. n_models-1 in eval mode, their weights from ``generator.<i>.*`` (shapes checked before
+    any is built: a tampered width could ask for terabytes); and the names of the tensors read."""
+    generators = []
     for i in range(n_models):
         prefix = f"generator.{i}."
         state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
-        stored = {k: tuple(v.shape) for k, v in state.items()}
-        if stored != shapes:  # checked before building: a tampered width could ask for terabytes
-            name = next(k for k in sorted(set(shapes) | set(stored)) if shapes.get(k) != stored.get(k))
-            raise ModelFileError(f"generator {i} weights do not match model.json: {name} has shape "
-                                 f"{stored.get(name)} in {WEIGHTS_FILE}, {shapes.get(name)} by network")
-        check_dtypes(state, dtypes, prefix)
-        G = Generator(net)
-        try:
-            G.load_state_dict(state)
-        except RuntimeError as exc:
-            raise ModelFileError(f"generator {i} weights do not match model.json: {one_line(exc, 200)}") from None
-        generators.append(G.eval())
-    return generators, {f"generator.{i}.{key}" for i in range(n_models) for key in shapes}
-
-
-def _weight_shapes(net: NetworkConfig) -> tuple[dict[str, tuple[int, ...]], dict[str, torch.dtype]]:
-    """The shape and the dtype of each weight of a Generator for ``net``, found without allocating any."""
-    try:
-        with torch.device("meta"):
-            G = Generator(net)
-            return {k: tuple(v.shape) for k, v in G.state_dict().items()}, module_dtypes(G)
-    except (RuntimeError, TypeError, OverflowError) as exc:  # sizes beyond what torch can describe
-        raise ModelFileError(f"{META_FILE}: network: sizes torch cannot build ({one_line(exc)})") from None
+        generators.append(loaded_module(lambda: Generator(net), state, prefix, f"generator {i}").eval())
+    return generators, {f"generator.{i}.{key}" for i, G in enumerate(generators) for key in G.state_dict()}
 
 
 def _target_categories(model: TabularCGAN) -> dict:

@@ -19,7 +19,7 @@ from ._random import check_seed
 from ._recipe_toml import to_toml
 from ._recipe_values import SKLEARN_TABLES
 from ._run_split import split
-from ._run_test_set import check_test_table, read_test, read_test_images, read_with_test
+from ._run_test_set import check_test_table, read_test_images, read_with_test
 from ._share_lines import refusal_lines, released_counts, summary_lines
 from ._text import RECIPE, column_hint, options_named_for
 from .evaluate.defaults import REPORT_FILES
@@ -44,7 +44,7 @@ def load_table(data: dict) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
         frame = bunch.data.copy()
         frame["target"] = np.asarray(bunch.target_names)[bunch.target.to_numpy()]
         if "test_path" in data:
-            test = read_test(test_file(data))
+            test = read_table(test_file(data))
         return frame, data.get("target", "target"), test
     if "target" not in data:
         raise DataError("data.target: the class label column is required with data.path")
@@ -78,8 +78,7 @@ def named_files(recipe: dict) -> dict[str, Path]:
     """The user's files the recipe names, by key: data.path and data.test_path (a table, image folder or
     .npz) and a model.public_schema path (not sklearn:NAME, not an inline schema)."""
     data = recipe["data"]
-    paths = {key: existing_path(f"data.{key}", data[key]) for key in ("path", "test_path") if key in data}
-    paths = {f"data.{key}": path for key, path in paths.items()}
+    paths = {f"data.{key}": existing_path(f"data.{key}", data[key]) for key in ("path", "test_path") if key in data}
     schema = recipe.get("model", {}).get("public_schema")
     if isinstance(schema, str):
         paths["model.public_schema"] = existing_path("model.public_schema", schema)

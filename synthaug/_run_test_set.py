@@ -10,7 +10,7 @@ import pandas as pd
 
 from ._errors import DataError
 from ._text import plain
-from .io import read_table, read_tables
+from .io import read_tables
 
 
 def read_with_test(path: Path, test_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -18,11 +18,6 @@ def read_with_test(path: Path, test_path: Path) -> tuple[pd.DataFrame, pd.DataFr
     column of codes in one CSV is text in both, as ``synthaug evaluate`` reads its files)."""
     tables = read_tables({"data": path, "test": test_path})
     return tables["data"], tables["test"]
-
-
-def read_test(test_path: Path) -> pd.DataFrame:
-    """``data.test_path``'s table, for a recipe whose data is ``sklearn:NAME`` (no file to read it beside)."""
-    return read_table(test_path)
 
 
 def check_test_table(data: pd.DataFrame, test: pd.DataFrame, target: str, test_path) -> None:

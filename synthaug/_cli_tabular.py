@@ -36,7 +36,7 @@ from ._cli_options import column_names as _names
 from ._errors import DataError, FilterNotAppliedWarning, ModelFileError, warn
 from ._outputs import note_other_rank, note_written
 from ._overrides import add_flag_values, parse_overrides
-from ._text import counted, epsilon_text, fit_setup
+from ._text import counted, epsilon_text, fit_record_lines, fit_setup
 from .cli import command, console
 from .sampling import IMAGE_CHUNK, ROW_CHUNK, parse_per_class, resolve_class_counts
 
@@ -299,7 +299,7 @@ def inspect_model(
 ) -> None:
     """Describe a model directory: format, classes, columns, training, and its SHA-256 (to pin it)."""
     from ._provenance import model_sha256
-    from .persist import META_FILE, load_model, read_meta
+    from .persist import META_FILE, load_model, read_fit_record, read_meta
 
     read_meta(model_dir)  # a missing or foreign folder is named before torch is imported (~5 s)
     meta, _ = load_model(model_dir)
@@ -308,6 +308,8 @@ def inspect_model(
         return
     try:  # a model.json that loads but lacks a key or has one of the wrong type: one line, no traceback
         _describe(meta)
+        for line in fit_record_lines(read_fit_record(meta)):
+            console.print(line, soft_wrap=True)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         what = f"missing {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
         raise ModelFileError(f"{model_dir / META_FILE}: damaged ({what})") from None

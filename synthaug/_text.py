@@ -218,3 +218,13 @@ def fit_setup(meta: dict) -> str:
     if "threads" in training:  # older files did not record them
         setup.append(counted(training["threads"], "torch thread"))
     return ", ".join(setup)
+
+
+def fit_record_lines(record: tuple[str | None, dict[str, str] | None]) -> list[str]:
+    """``synthaug inspect``'s lines for model.json's ``(training.data_sha256, training.versions)``
+    (:func:`synthaug.persist.read_fit_record`); none for what an older file did not record."""
+    digest, versions = record
+    lines = [] if digest is None else [f"training data SHA-256: {digest}"]
+    if versions:
+        lines.append("fitted with " + ", ".join(f"{name} {version}" for name, version in versions.items()))
+    return lines

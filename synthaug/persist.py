@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._checks import is_whole
 from ._errors import DataError, ModelFileError, warn
 from ._paths import atomic_directory, check_output_folder
 from ._provenance import file_sha256
@@ -232,6 +233,14 @@ def read_fit_record(meta: dict) -> tuple[str | None, dict[str, str] | None]:
         versions = dict(field(meta, "training", "versions", expected="a mapping of names to version text",
                               ok=lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values())))
     return digest, versions
+
+
+def read_threads(meta: dict) -> int | None:
+    """``training.threads``, torch's thread count during ``fit`` (a fit's bytes depend on it); None in
+    files from before it was recorded."""
+    if "threads" not in field(meta, "training", ok=lambda v: isinstance(v, dict), expected="a mapping"):
+        return None
+    return int(field(meta, "training", "threads", ok=lambda v: is_whole(v) and v >= 1, expected="a count >= 1"))
 
 
 JSON_SAFE_INT = 2**53 - 1  # the largest integer every JSON reader keeps exactly (JavaScript, jq: doubles)

@@ -49,6 +49,9 @@ def test_fit_sample_inspect(model, table, tmp_path):
     assert result.exit_code == 0 and "TabularCGAN" in result.output and "colour" in result.output
     assert f"model SHA-256 (model.json and weights): {synthaug.model_sha256(model)}\n" in result.output  # to pin it
     assert "synthaug.load(MODEL, sha256=...) refuses it if either file changed" in " ".join(result.output.split())
+    training = json.loads((model / "model.json").read_text())["training"]  # inspect showed neither of these
+    assert f"training data SHA-256: {training['data_sha256']}\n" in result.output
+    assert f"fitted with synthaug {synthaug.__version__}, python " in result.output
     meta = json.loads(run("inspect", model, "--json").output)
     assert meta["model_sha256"] == synthaug.model_sha256(model)  # the digest to pin, in the JSON too
     assert meta["params"]["epochs"] == 1 and meta["params"]["generator_dims"] == [16]

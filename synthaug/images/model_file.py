@@ -16,7 +16,7 @@ import torch
 
 from .._errors import ModelFileError
 from .._weights import check_all_read, check_finite, loaded_module
-from ..persist import fit_record, json_params, json_seed, read_fit_record, require
+from ..persist import fit_record, json_params, json_seed, read_fit_record, read_threads, require
 from .label_filter import load_head
 from .networks import Generator, ImageNetConfig
 
@@ -34,7 +34,8 @@ def meta_and_tensors(model: ImageCGAN, network: ImageNetConfig) -> tuple[dict, d
         "class_counts": [int(c) for c in model.class_counts_],
         "seed": json_seed(model.seed_),
         "privacy": model.privacy_,
-        "training": {"n_images": int(model.n_images_), "seconds": round(model.fit_seconds_, 3), **fit_record(model),
+        "training": {"n_images": int(model.n_images_), "seconds": round(model.fit_seconds_, 3), "processes": 1,
+                     **({} if model.n_threads_ is None else {"threads": int(model.n_threads_)}), **fit_record(model),
                      "history": model.history_},
     }
     tensors = {f"generator.{k}": v for k, v in model.generator_.state_dict().items()}
@@ -60,6 +61,7 @@ def restore_fitted(model: ImageCGAN, meta: dict, tensors: dict[str, torch.Tensor
     model.seed_ = int(require(meta, "seed"))
     model.n_images_ = int(require(meta, "training", "n_images"))
     model.fit_seconds_ = float(require(meta, "training", "seconds"))
+    model.n_threads_ = read_threads(meta)
     model.history_ = require(meta, "training", "history")
     model.data_sha256_, model.versions_ = read_fit_record(meta)
     model.privacy_ = meta.get("privacy")

@@ -236,6 +236,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         tensor = torch.from_numpy(images).permute(0, 3, 1, 2).float().div_(127.5).sub_(1.0).to(device)
         monitor = Monitor(self, None if dp_plan is not None else images, codes)
         with torch_threads(self.n_threads), progress_bar(int(self.steps), "training", bool(self.verbose)) as bar:
+            self.n_threads_ = torch.get_num_threads()  # model.json: the weights' bytes depend on it
             G, D, history, spent = train_image_gan(tensor, codes, self._network_config(), self._train_config(),
                                                    child_seed(seed, 1), bar, monitor, dp=dp_plan)
         return G.cpu().eval(), None if D is None else D.cpu().eval(), history, spent

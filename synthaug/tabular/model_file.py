@@ -31,6 +31,7 @@ from ..persist import (
     json_params,
     json_seed,
     read_fit_record,
+    read_threads,
 )
 from ..sampling import MAX_SAMPLE_ROWS
 from .encoder import TableEncoder
@@ -246,15 +247,14 @@ def _training(meta: dict) -> tuple[int, float, list, int, int | None]:
     before ``processes`` was recorded were trained in one process (torchrun came later); files from
     before ``threads`` was recorded give None (unknown)."""
     field(meta, "training", ok=lambda v: isinstance(v, dict), expected="a mapping")
-    processes, threads = 1, None
+    processes = 1
     if "processes" in meta["training"]:
         processes = int(field(meta, "training", "processes", ok=lambda v: is_whole(v) and v >= 1,
                               expected="a count >= 1"))
-    if "threads" in meta["training"]:
-        threads = int(field(meta, "training", "threads", ok=lambda v: is_whole(v) and v >= 1, expected="a count >= 1"))
     return (field(meta, "training", "n_rows", ok=lambda v: is_whole(v) and v >= 1, expected="a count >= 1"),
             float(field(meta, "training", "seconds", ok=lambda v: is_real(v) and v >= 0, expected="a number >= 0")),
-            field(meta, "training", "history", ok=lambda v: isinstance(v, list), expected="a list"), processes, threads)
+            field(meta, "training", "history", ok=lambda v: isinstance(v, list), expected="a list"), processes,
+            read_threads(meta))
 
 
 def _privacy(meta: dict, dp: bool) -> dict | None:

@@ -1,7 +1,9 @@
 import csv
+import json
 
 import numpy as np
 import pytest
+import torch
 from typer.testing import CliRunner
 
 import synthaug
@@ -94,6 +96,14 @@ def test_fit_npz_with_image_size_and_summary(tmp_path, images):
     assert f"; pixel diversity ratio {diversity:.2f}; wrote {tmp_path / 'm'} (sample grid" in summary
     result = runner.invoke(app, ["sample", str(tmp_path / "m"), "-o", str(tmp_path / "s.npz"), "--n", "5", "-q"])
     assert result.exit_code == 0 and np.load(tmp_path / "s.npz")["x"].shape == (5, 12, 12, 1)
+    # image model.json recorded no thread count (the weights' bytes depend on it), and inspect showed neither
+    # the data's digest nor the library versions
+    meta = json.loads((tmp_path / "m" / "model.json").read_text())
+    assert meta["training"]["processes"] == 1 and meta["training"]["threads"] == torch.get_num_threads()
+    shown = runner.invoke(app, ["inspect", str(tmp_path / "m")]).output
+    assert f"(seed {meta['seed']}, 1 process, {meta['training']['threads']} torch thread" in shown
+    assert f"training data SHA-256: {meta['training']['data_sha256']}\n" in shown
+    assert f"fitted with synthaug {meta['synthaug_version']}, python " in shown
 
 
 def test_one_class_is_a_clear_error(tmp_path, images):

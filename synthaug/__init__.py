@@ -57,11 +57,11 @@ def load(path, sha256: str | None = None):
     trusted; a model whose model.json or weights changed since is refused. Without it, loading checks
     that the weights are the ones saved with model.json (against corruption, not against a hand edit
     of both files) and that every value is of a form synthaug writes."""
-    from .persist import load_model, require
+    from .persist import load_model_digested, require
 
-    meta, tensors = load_model(path)
+    meta, tensors, digest = load_model_digested(path)
     if sha256 is not None:
-        _check_pinned(path, sha256, meta.get("weights_sha256"))
+        _check_pinned(path, sha256, meta.get("weights_sha256"), digest)
     model_type = require(meta, "model_type")
     if model_type not in MODEL_TYPES:
         raise ModelFileError(f"{path}: unknown model type {model_type!r}")
@@ -73,19 +73,16 @@ def load(path, sha256: str | None = None):
         raise ModelFileError(f"{path}: {exc}") from None
 
 
-def _check_pinned(path, expected: str, weights_digest: str | None) -> None:
-    """A ModelFileError unless the model directory's :func:`model_sha256` is ``expected``; a DataError for
-    a value that is no SHA-256, or the weights' own (model.json's ``weights_sha256``), not the model's."""
+def _check_pinned(path, expected: str, weights_digest: str | None, digest: str) -> None:
+    """A ModelFileError unless ``digest``, the :func:`model_sha256` of the files as loaded, is ``expected``;
+    a DataError for a value that is no SHA-256, or the weights' own (model.json's ``weights_sha256``)."""
     import re
-
-    from ._provenance import model_sha256
 
     if not isinstance(expected, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", expected.strip()):
         raise DataError(f"sha256 must be the model's SHA-256 as text (64 hex digits); got {expected!r}")
     if expected.strip().lower() == weights_digest:
         raise DataError("sha256: that is the weights' SHA-256 (model.json's weights_sha256), not the model's; "
                         "give the model SHA-256 that synthaug inspect prints (of model.json and the weights)")
-    digest = model_sha256(path)
     if digest != expected.strip().lower():
         raise ModelFileError(f"{path}: its SHA-256 (model.json and weights) is {digest[:12]}..., not the "
                              f"{expected.strip()[:12]}... given; the model changed since that digest was recorded")

@@ -298,13 +298,12 @@ def inspect_model(
                                                          "(the digest to pin it) as model_sha256.")] = False,
 ) -> None:
     """Describe a model directory: format, classes, columns, training, and its SHA-256 (to pin it)."""
-    from ._provenance import model_sha256
-    from .persist import META_FILE, load_model, read_fit_record, read_meta
+    from .persist import META_FILE, load_model_digested, read_fit_record, read_meta
 
     read_meta(model_dir)  # a missing or foreign folder is named before torch is imported (~5 s)
-    meta, _ = load_model(model_dir)
+    meta, _, digest = load_model_digested(model_dir)  # the digest of the bytes described, read once
     if as_json:
-        console.print_json(json.dumps({"model_sha256": model_sha256(model_dir), **meta}))
+        console.print_json(json.dumps({"model_sha256": digest, **meta}))
         return
     try:  # a model.json that loads but lacks a key or has one of the wrong type: one line, no traceback
         _describe(meta)
@@ -313,7 +312,7 @@ def inspect_model(
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         what = f"missing {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
         raise ModelFileError(f"{model_dir / META_FILE}: damaged ({what})") from None
-    console.print(f"model SHA-256 (model.json and weights): {model_sha256(model_dir)}", soft_wrap=True)
+    console.print(f"model SHA-256 (model.json and weights): {digest}", soft_wrap=True)
     console.print("  record it to check the model later: synthaug.load(MODEL, sha256=...) refuses it if either file "
                   "changed")
 

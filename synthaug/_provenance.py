@@ -54,11 +54,25 @@ def model_sha256(folder: str | Path) -> str:
     return _files_sha256(folder, [folder / META_FILE, folder / WEIGHTS_FILE])
 
 
+def model_bytes_sha256(meta: bytes, weights: bytes) -> str:
+    """:func:`model_sha256` of a model directory whose files held these bytes: loading digests the
+    bytes it parses, so a file swapped after it was read cannot pass for the pinned one."""
+    from .persist import META_FILE, WEIGHTS_FILE
+
+    return _manifest_sha256({META_FILE: hashlib.sha256(meta).hexdigest(),
+                             WEIGHTS_FILE: hashlib.sha256(weights).hexdigest()})
+
+
 def _files_sha256(root: Path, files: list[Path]) -> str:
     """The SHA-256 of the sorted ``relative path NUL file SHA-256`` lines of ``files`` (under ``root``)."""
+    return _manifest_sha256({path.relative_to(root).as_posix(): file_sha256(path) for path in files})
+
+
+def _manifest_sha256(digests: dict[str, str]) -> str:
+    """The SHA-256 of the sorted ``relative path NUL SHA-256`` lines of ``{relative path: SHA-256}``."""
     manifest = hashlib.sha256()
-    for relative, path in sorted((path.relative_to(root).as_posix(), path) for path in files):
-        manifest.update(os.fsencode(relative) + b"\0" + file_sha256(path).encode() + b"\n")
+    for relative, digest in sorted(digests.items()):
+        manifest.update(os.fsencode(relative) + b"\0" + digest.encode() + b"\n")
     return manifest.hexdigest()
 
 

@@ -6,6 +6,7 @@ model folder (:func:`read_meta`) and an output path before those imports (~5 s).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -97,34 +98,55 @@ def _save_weights(save_file, tensors: dict, file: Path) -> None:
 
 def load_model(path: str | Path) -> tuple[dict, dict[str, torch.Tensor]]:
     """Read and check a model directory (``~`` expanded): (meta dict, tensors). Errors name the file."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
-    path = user_path(path)
-    meta, weights_path = read_meta(path), path / WEIGHTS_FILE
-    if not weights_path.is_file():
-        raise ModelFileError(f"{path}: {WEIGHTS_FILE} is missing")
-    digest = file_sha256(weights_path)
-    if digest != meta.get("weights_sha256"):
-        raise ModelFileError(f"{weights_path}: checksum does not match {META_FILE}; the file was modified")
-    try:
-        tensors = load_file(str(weights_path))
-    except (SafetensorError, OSError) as exc:
-        raise ModelFileError(f"{weights_path}: cannot be read ({exc})") from None
+    meta, tensors, _ = load_model_digested(path)
     return meta, tensors
 
 
-def read_meta(path: str | Path) -> dict:
-    """A model directory's checked ``model.json`` (format version, model type), without its weights;
-    errors name the file."""
+def load_model_digested(path: str | Path) -> tuple[dict, dict[str, torch.Tensor], str]:
+    """:func:`load_model` and the :func:`~synthaug._provenance.model_sha256` of the bytes it parsed: each
+    file is read once, so what is checked against a pinned digest is what was loaded."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load
+
+    from ._provenance import model_bytes_sha256
+
     path = user_path(path)
+    meta_text = _meta_bytes(path)
+    meta, weights_path = read_meta(path, meta_text), path / WEIGHTS_FILE
+    if not weights_path.is_file():
+        raise ModelFileError(f"{path}: {WEIGHTS_FILE} is missing")
+    try:
+        weights = weights_path.read_bytes()
+    except OSError as exc:
+        raise ModelFileError(f"{weights_path}: cannot be read ({exc.strerror or exc})") from None
+    if hashlib.sha256(weights).hexdigest() != meta.get("weights_sha256"):
+        raise ModelFileError(f"{weights_path}: checksum does not match {META_FILE}; the file was modified")
+    try:
+        tensors = load(weights)
+    except SafetensorError as exc:
+        raise ModelFileError(f"{weights_path}: cannot be read ({exc})") from None
+    return meta, tensors, model_bytes_sha256(meta_text, weights)
+
+
+def _meta_bytes(path: Path) -> bytes:
+    """``model.json``'s bytes, or a ModelFileError saying why the folder holds none."""
     meta_path = path / META_FILE
     if not path.exists():
         raise ModelFileError(f"{path}: not found")
     if not path.is_dir() or not meta_path.is_file():
         raise ModelFileError(f"{path}: not a synthaug model directory (no {META_FILE})")
+    return meta_path.read_bytes()
+
+
+def read_meta(path: str | Path, text: bytes | None = None) -> dict:
+    """A model directory's checked ``model.json`` (format version, model type), without its weights;
+    ``text``: the file's bytes, when already read. Errors name the file."""
+    path = user_path(path)
+    meta_path = path / META_FILE
+    if text is None:
+        text = _meta_bytes(path)
     try:
-        meta = json.loads(meta_path.read_text())
+        meta = json.loads(text.decode())
     except json.JSONDecodeError as exc:  # where: a cut-short file said only "Unterminated string starting at"
         raise ModelFileError(f"{meta_path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}; "
                              "a file cut short, or edited by hand?)") from None

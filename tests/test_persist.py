@@ -283,6 +283,35 @@ def test_a_model_is_pinned_by_one_sha256_of_both_files(saved, tmp_path):
         synthaug.load(saved, sha256=meta["weights_sha256"])
 
 
+def test_a_pinned_load_checks_the_bytes_it_loaded_not_the_files_after(saved, tmp_path, monkeypatch):
+    # load(sha256=) hashed the files again after reading them: a model swapped in for the read and swapped
+    # back before the check loaded as the pinned one
+    import shutil
+
+    import safetensors.torch
+
+    good = tmp_path / "good"
+    shutil.copytree(saved, good)
+    pin = synthaug.model_sha256(good)
+    meta = json.loads((saved / "model.json").read_text())
+    meta["classes"] = ["evil", "yes"]
+    (saved / "model.json").write_text(json.dumps(meta))
+
+    def put_back(read):
+        def reading(*args, **kwargs):
+            tensors = read(*args, **kwargs)
+            for name in ("model.json", "weights.safetensors"):  # the swap back, once the weights are read
+                shutil.copyfile(good / name, saved / name)
+            return tensors
+        return reading
+
+    for name in ("load", "load_file"):
+        monkeypatch.setattr(safetensors.torch, name, put_back(getattr(safetensors.torch, name)))
+    with pytest.raises(ModelFileError, match="the model changed since that digest was recorded"):
+        synthaug.load(saved, sha256=pin)
+    assert synthaug.load(saved, sha256=pin).classes_ == ["no", "yes"]  # the files are good again
+
+
 def test_a_large_random_state_is_written_as_text_and_read_back_as_the_same_integer(mixed_table, fast_params,
                                                                                      tmp_path):
     # params.random_state was a bare integer above 2**53 - 1, which jq and JavaScript read as another seed

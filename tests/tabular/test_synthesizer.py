@@ -68,6 +68,17 @@ def test_per_class_strategy(mixed_table, fast_params, tmp_path):
                                   model.sample_frame(n=10, random_state=1))
 
 
+def test_unknown_sampling_keywords_name_the_method_called(mixed_table, fast_params, tmp_path):
+    # sample_frame(n=3, bogus=1): "TabularCGAN.iter_sample() got an unexpected keyword argument 'bogus'"
+    model = TabularCGAN(random_state=0, privacy_filter=None, label_filter=None, **fast_params)
+    model.fit(mixed_table, y="label")
+    with pytest.raises(TypeError, match=r"sample_frame\(\) got an unexpected keyword argument 'bogus'"):
+        model.sample_frame(n=3, bogus=1)
+    with pytest.raises(TypeError, match=r"write_sample\(\) got an unexpected keyword argument 'bogus'"):
+        model.write_sample(tmp_path / "s.csv", n=3, bogus=1)
+    assert model.write_sample(tmp_path / "s.csv", per_class={"yes": 2}) == 2
+
+
 @pytest.mark.parametrize("loss", ["wgan-gp", "hinge"])
 def test_other_losses_train(mixed_table, fast_params, loss):
     model = TabularCGAN(loss=loss, feature_matching=1.0, random_state=0, **fast_params)

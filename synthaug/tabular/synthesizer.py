@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -28,6 +29,7 @@ from .generation import (
     target_dtype,
 )
 from .label_filter import check_quantile
+from .loss_history import loss_frame
 from .model_file import meta_and_tensors, restore_fitted
 from .networks import Generator
 from .params import check_params
@@ -283,6 +285,31 @@ class TabularCGAN(SampleMethods, SampleSeeds, SamplingFilters, BaseEstimator):
 
     def _n_steps(self, n_rows: int) -> int:
         return n_steps(self, n_rows)
+
+    # ------------------------------------------------------- fitted views
+    @property
+    def n_features_in_(self) -> int:
+        """scikit-learn's name for the feature columns the model learnt and samples: X's columns less the
+        target (and any left out by ``drop`` or as identifiers); read from ``columns_``, so a loaded model
+        has it too. Absent (AttributeError) before ``fit``."""
+        return len(self.columns_) - 1
+
+    @property
+    def feature_names_in_(self) -> np.ndarray:
+        """Those columns' names, as an object array (as scikit-learn gives them), when X named them all by
+        text; absent, as in scikit-learn, for a NumPy X (columns x0, x1...) or columns named by numbers."""
+        names = [c for c in self.columns_ if c != self.target_name_]
+        numpy = all(re.fullmatch(r"x\d+", c) for c in names)  # split_target's names for a NumPy X's columns
+        if numpy or any(c in self.column_labels_ for c in names):
+            raise AttributeError("feature_names_in_: X did not name its feature columns by text")
+        return np.asarray(names, dtype=object)
+
+    def loss_history(self) -> pd.DataFrame:
+        """``history_`` as a table: one row per record, columns generator, class (the class of a
+        ``strategy="per-class"`` generator, else None), step and the mean ``d_loss`` and ``g_loss`` since
+        the previous record, as float64 (:func:`.loss_history.loss_frame`)."""
+        check_is_fitted(self, "generators_")
+        return loss_frame(self.history_, self.classes_, self.strategy == "per-class")
 
     # --------------------------------------------------------------- sample
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator, notes: FilterNotes | None = None

@@ -35,6 +35,11 @@ class FilterNotAppliedWarning(SynthaugWarning):
         self.filters = tuple(filters)
 
 
+class DraftSchemaWarning(SynthaugWarning):
+    """A public schema still marked ``draft`` (as ``synthaug schema`` writes it) was given: it is used, but
+    its values are not taken as public."""
+
+
 # they call synthaug for the user (a Pipeline's fit_resample, a DataLoader's len(dataset))
 CALLING_LIBRARIES = ("sklearn", "imblearn", "joblib", "torch")
 

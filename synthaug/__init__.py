@@ -11,7 +11,14 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __version__ = "0.1.0"
 
-from ._errors import DataError, ModelFileError, SynthaugError, SynthaugWarning  # noqa: E402
+from ._errors import (  # noqa: E402
+    DataError,
+    DraftSchemaWarning,
+    FilterNotAppliedWarning,
+    ModelFileError,
+    SynthaugError,
+    SynthaugWarning,
+)
 from ._lazy import lazy_attributes as _lazy_attributes  # noqa: E402
 
 if TYPE_CHECKING:
@@ -91,6 +98,8 @@ def _check_pinned(path, expected: str, weights_digest: str | None, digest: str) 
 __all__ = [
     "AugmentedDataset",
     "DataError",
+    "DraftSchemaWarning",
+    "FilterNotAppliedWarning",
     "ImageCGAN",
     "ModelFileError",
     "SynthOverSampler",

@@ -35,15 +35,22 @@ class FilterNotAppliedWarning(SynthaugWarning):
         self.filters = tuple(filters)
 
 
-CALLING_LIBRARIES = ("sklearn", "imblearn", "joblib")  # they call synthaug for the user (a Pipeline's fit_resample)
+class DraftSchemaWarning(SynthaugWarning):
+    """A public schema still marked ``draft`` (as ``synthaug schema`` writes it) was given: it is used, but
+    its values are not taken as public."""
+
+
+# they call synthaug for the user (a Pipeline's fit_resample, a DataLoader's len(dataset))
+CALLING_LIBRARIES = ("sklearn", "imblearn", "joblib", "torch")
 
 
 def warn(message: str | Warning, category: type[Warning] = SynthaugWarning) -> None:
     """``warnings.warn`` attributed to the first caller outside synthaug (as pandas' ``find_stack_level``
     does), so a warning points at the user's line, however deep in synthaug it was raised; counted
     stack levels drifted when code moved, and some pointed inside synthaug. Frames of the libraries
-    that call synthaug for the user (scikit-learn, imbalanced-learn, joblib) are passed over too (a
-    Pipeline's warnings pointed at imblearn/pipeline.py), unless nothing but them is left (a joblib worker)."""
+    that call synthaug for the user (scikit-learn, imbalanced-learn, joblib, torch) are passed over too (a
+    Pipeline's warnings pointed at imblearn/pipeline.py, AugmentedDataset's at torch's sampler), unless
+    nothing but them is left (a joblib or DataLoader worker)."""
     here = os.path.dirname(os.path.abspath(__file__))
     frame, level = sys._getframe(1), 2  # level 2: the caller of warn
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here + os.sep):

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import torch
-from torch.utils.data import Dataset
+from torch.utils.data import Dataset, get_worker_info
 
 from ._dataset_classes import check_lengths, check_synthesizer_classes, classes_of, synthetic_counts, take_per_class
 from ._errors import DataError, FilterNotAppliedWarning, warn
@@ -23,6 +23,8 @@ from ._item_arrays import (
     numeric,
 )
 from ._random import RandomState, child_seed, draw_seed
+
+READ_SLOTS = 64  # read counters: the main process's, and DataLoader workers' by id modulo 63
 
 EPOCH_WARNING = ("AugmentedDataset: a second pass over the items without set_epoch: every item repeats the first "
                  "pass's augmentation (and synthetic draw), as items depend only on (random_state, epoch, index); "
@@ -118,9 +120,10 @@ class AugmentedDataset(Dataset):
         # fork and spawn), so set_epoch writes the epoch, and the epoch's synthetic items when
         # fresh_each_epoch, where the workers read them.
         self._epoch = torch.zeros(1, dtype=torch.int64).share_memory_()
-        # items read since construction, across workers, until set_epoch is first called (then -1): a
-        # second pass without set_epoch gets a warning, as its items repeat the first pass's exactly
-        self._reads = torch.zeros(1, dtype=torch.int64).share_memory_()
+        # items read since construction until set_epoch is first called (then -1), one slot per process
+        # (the main one, then DataLoader workers by id) so that no update is lost: a second pass without
+        # set_epoch gets a warning, as its items repeat the first pass's exactly
+        self._reads = torch.zeros(READ_SLOTS, dtype=torch.int64).share_memory_()
         self.synth_x, self.synth_y = self._draw_synthetic(0)
         if self._redraws:
             self.synth_x.share_memory_()
@@ -218,7 +221,13 @@ class AugmentedDataset(Dataset):
         return torch.from_numpy(values)
 
     def __len__(self) -> int:
-        return len(self.real_y) + len(self.synth_y)
+        """The item count. A DataLoader's sampler asks for it in the main process as each pass begins, where
+        a pass after a whole pass read without set_epoch is warned of (once, catchable, at the loop's line)."""
+        n = len(self.real_y) + len(self.synth_y)
+        if get_worker_info() is None and self._reads[0].item() >= 0 and self._reads.sum().item() >= n:
+            self._reads.fill_(-1)
+            warn(EPOCH_WARNING)
+        return n
 
     def __getitem__(self, index: int):
         if not -len(self) <= index < len(self):
@@ -246,11 +255,14 @@ class AugmentedDataset(Dataset):
         return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1))).float() / scale
 
     def _count_read(self) -> None:
-        """Count an item read before any set_epoch; warn once when a second pass begins (see the class doc)."""
-        if self._reads.item() < 0:
+        """Count an item read before any set_epoch; warn once when more items than there are were read.
+        A DataLoader's main process warns first (:meth:`__len__`); this catches loops that read items by
+        index, and samplers that never ask the length, where each worker warns once to its stderr."""
+        if self._reads[0].item() < 0:
             return
-        self._reads += 1  # shared with the workers; a lost update between them only delays the warning
-        if self._reads.item() > len(self):
+        info = get_worker_info()
+        self._reads[0 if info is None else 1 + info.id % (READ_SLOTS - 1)] += 1  # this process's slot
+        if self._reads.sum().item() > len(self.real_y) + len(self.synth_y):
             self._reads.fill_(-1)
             warn(EPOCH_WARNING)
 

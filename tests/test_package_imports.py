@@ -61,3 +61,18 @@ def test_subpackages_are_attributes_of_the_package_as_before_the_lazy_imports():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["synthaug.evaluate.core", "synthaug.tabular", "share", "True"]
+
+
+def test_every_warning_class_is_a_public_name():
+    # FilterNotAppliedWarning (which the CLI keys on) could only be imported from synthaug._errors
+    import inspect
+
+    from synthaug import _errors
+
+    classes = {name for name, obj in inspect.getmembers(_errors, inspect.isclass) if issubclass(obj, Warning)}
+    assert classes == {"SynthaugWarning", "FilterNotAppliedWarning", "DraftSchemaWarning"}
+    assert classes <= set(synthaug.__all__)
+    assert issubclass(synthaug.FilterNotAppliedWarning, synthaug.SynthaugWarning)
+    from synthaug.tabular.public_schema import DraftSchemaWarning
+
+    assert DraftSchemaWarning is synthaug.DraftSchemaWarning  # the name public_schema has exported stays

@@ -9,12 +9,18 @@ import dataclasses
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._provenance import library_versions
 from ..persist import json_seed
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+REPORT_VERSION = 4  # report.json's format; from_json reads this version only
 
 
 @dataclass
@@ -180,9 +186,13 @@ class FidelityResult:
                 f"association_difference={self.association_difference:.3f}, notes={len(self.notes)})")
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, eq=False)
 class EvaluationResult:
-    """Utility, fidelity and privacy of one synthetic table, side by side with baselines."""
+    """Utility, fidelity and privacy of one synthetic table, side by side with baselines.
+
+    ``utility_frame()``, ``privacy_frame()`` and ``fidelity_frame()`` give the figures as pandas tables;
+    ``from_json(path)`` reads a saved report.json back. Two results are equal when their ``to_dict()``
+    are (NaN equals NaN there, as null)."""
 
     target: str
     reference: str  # "holdout" or "test": the real records used as non-members
@@ -197,7 +207,7 @@ class EvaluationResult:
     # 2: fidelity at the synthetic class mix (weighting, class_mix, Marginal.weighted); 3: synthaug_version, and
     # sizes.synthetic_measured, options.max_synthetic (null: no cap), utility.scores["synthetic"] ({} when skipped)
     # always present; 4: versions, data_sha256, and seeds above 2**53 - 1 as text (seed, utility.seeds)
-    version: int = 4
+    version: int = REPORT_VERSION
     synthaug_version: str = field(default_factory=lambda: _package_version())
     versions: dict[str, str] = field(default_factory=lambda: library_versions())  # synthaug, Python, libraries
     # table -> synthaug._provenance.table_digest of it as given (before drop), as model.json's training.data_sha256;
@@ -221,6 +231,45 @@ class EvaluationResult:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EvaluationResult) and self.to_dict() == other.to_dict()
+
+    @classmethod
+    def from_dict(cls, report: dict) -> EvaluationResult:
+        """The result ``to_dict()`` gave ``report``; another report ``version`` is refused (DataError)."""
+        from .result_read import from_plain
+
+        return from_plain(cls, report, REPORT_VERSION, "report")
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> EvaluationResult:
+        """The result a saved ``report.json`` holds (``path``: the file, or the folder written by
+        ``write_report`` or ``synthaug evaluate``), to compare runs; another version is refused in one
+        line naming the file."""
+        from .result_read import from_plain, read_report
+
+        return from_plain(cls, read_report(path), REPORT_VERSION, str(path))
+
+    def utility_frame(self) -> pd.DataFrame:
+        """The paired differences from real-only training, one row each, with their 95% intervals
+        (:func:`.result_frames.utility_frame`)."""
+        from .result_frames import utility_frame
+
+        return utility_frame(self)
+
+    def privacy_frame(self) -> pd.DataFrame:
+        """Every risk measure of every source, one row each, with interval, null and verdict
+        (:func:`.result_frames.privacy_frame`)."""
+        from .result_frames import privacy_frame
+
+        return privacy_frame(self)
+
+    def fidelity_frame(self) -> pd.DataFrame:
+        """Per-column and whole-table fidelity figures, one row each (:func:`.result_frames.fidelity_frame`)."""
+        from .result_frames import fidelity_frame
+
+        return fidelity_frame(self)
 
 
 def _package_version() -> str:

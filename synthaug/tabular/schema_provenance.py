@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._errors import SynthaugWarning, warn
+from .._errors import DraftSchemaWarning, warn
 from .._text import option_name
 
 if TYPE_CHECKING:
@@ -15,10 +15,6 @@ if TYPE_CHECKING:
 
 PUBLIC = "public (given)"  # provenance_ of a reviewed schema, and of class counts a schema gives
 DRAFT = "unreviewed draft (data-derived)"  # provenance_ of a schema that still has its "draft" key
-
-
-class DraftSchemaWarning(SynthaugWarning):
-    """A schema still marked ``draft`` was given: it is used, but not taken as public."""
 
 
 def warn_if_draft(schema: PublicSchema | None, given, dp: bool) -> None:

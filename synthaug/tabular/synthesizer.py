@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,29 +18,25 @@ from .._progress import progress_bar
 from .._provenance import library_versions
 from .._random import RandomState, child_seed, draw_seed
 from ..distributed import agreed_seed, check_processes_agree, current_context
-from ..io import TableWriter
-from ..persist import known_params, save_model, user_path
+from ..persist import known_params, save_model
 from ..privacy.dp import secret_seed
-from ..sampling import SampleSeeds, check_chunk_size, resolve_class_counts
+from ..sampling import SampleSeeds
 from .dp_plan import plan_dp, privacy_record_for
 from .encoder import TableEncoder
 from .fit_input import column_option, data_digest, drop_columns, encode_table, new_encoder, provenance, target_state
 from .generation import (
-    DEFAULT_CHUNK,
-    chunk_rows,
     generate_rows,
-    generated_chunks,
     target_dtype,
-    template_rows,
-    time_resolutions,
 )
 from .label_filter import check_quantile
+from .loss_history import loss_frame
 from .model_file import meta_and_tensors, restore_fitted
 from .networks import Generator
 from .params import check_params
 from .privacy_filter import MAX_ROWS
 from .public_schema import resolve_public_schema, schema_document, warn_if_draft
 from .rejection import FilterNotes, fill_rows
+from .sample_methods import SampleMethods
 from .sampling_filters import SamplingFilters
 from .target import column_labels, split_target
 from .train_setup import n_steps, network_config, pac_size, torch_device, train_config, training_sets
@@ -51,7 +48,7 @@ LABEL_FILTER_AUTO = 0.2  # label_filter="auto" at <= MAX_ROWS rows (results/scar
 FILTER_BATCH = 20  # sampling filters: at most this many candidates per row and round
 
 
-class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
+class TabularCGAN(SampleMethods, SampleSeeds, SamplingFilters, BaseEstimator):
     """A class-conditional GAN for tables with numeric, categorical, boolean and date columns.
 
     The label is an input to both networks (an embedding in the generator, a projection term
@@ -289,57 +286,32 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
     def _n_steps(self, n_rows: int) -> int:
         return n_steps(self, n_rows)
 
-    # --------------------------------------------------------------- sample
-    def sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
-               ratio: float | None = None, random_state: RandomState = None,
-               chunk_size: int = DEFAULT_CHUNK) -> tuple[pd.DataFrame, pd.Series]:
-        """Labeled synthetic rows as ``(X, y)``; ask for exactly one of n, per_class, balance, ratio.
+    # ------------------------------------------------------- fitted views
+    @property
+    def n_features_in_(self) -> int:
+        """scikit-learn's name for the feature columns the model learnt and samples: X's columns less the
+        target (and any left out by ``drop`` or as identifiers); read from ``columns_``, so a loaded model
+        has it too. Absent (AttributeError) before ``fit``."""
+        return len(self.columns_) - 1
 
-        ``n`` and ``ratio`` (of the training size) follow the training class prior; ``per_class``
-        gives exact counts per label; ``balance`` tops every class up to the largest. Counts are whole
-        numbers (``5`` or ``5.0``, not ``5.5``). Rows are drawn ``chunk_size`` at a time, as in
-        :meth:`iter_sample` and ``synthaug sample --chunk-size``: another chunk size draws other rows
-        for the same seed.
+    @property
+    def feature_names_in_(self) -> np.ndarray:
+        """Those columns' names, as an object array (as scikit-learn gives them), when X named them all by
+        text; absent, as in scikit-learn, for a NumPy X (columns x0, x1...) or columns named by numbers."""
+        names = [c for c in self.columns_ if c != self.target_name_]
+        numpy = all(re.fullmatch(r"x\d+", c) for c in names)  # split_target's names for a NumPy X's columns
+        if numpy or any(c in self.column_labels_ for c in names):
+            raise AttributeError("feature_names_in_: X did not name its feature columns by text")
+        return np.asarray(names, dtype=object)
 
-        Columns come back in their training dtypes, except that a float column of whole numbers with
-        missing values comes back as pandas' nullable ``Int64`` (``25`` and ``<NA>``, not ``25.0`` and
-        ``NaN``); SynthOverSampler casts its rows back to X's dtypes, so there it stays float64.
-        """
-        frame = self.sample_frame(n, per_class=per_class, balance=balance, ratio=ratio, random_state=random_state,
-                                  chunk_size=chunk_size)
-        target = self.column_labels_.get(self.target_name_, self.target_name_)
-        return frame.drop(columns=[target]), frame[target]
-
-    def sample_frame(self, n: int | None = None, **request) -> pd.DataFrame:
-        """Like :meth:`sample` (a float column of whole numbers with missing values as ``Int64``), as one
-        table with the target column at its original place."""
-        return pd.concat(list(self.iter_sample(n, **request)), ignore_index=True)  # never empty: 0 rows is refused
-
-    def iter_sample(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
-                    ratio: float | None = None, random_state: RandomState = None,
-                    chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:
-        """Shuffled chunks of whole synthetic rows; memory does not grow with the total.
-
-        Columns carry the labels they had in ``fit``: numbers and booleans as such (columns 0, 1 of
-        ``pd.DataFrame(array)``), other labels as text (a NumPy table's x0, x1...). An unfitted model
-        or a bad request raises here, not at the first chunk."""
-        chunks = self._text_chunks(n, per_class=per_class, balance=balance, ratio=ratio,
-                                   random_state=random_state, chunk_size=chunk_size)
-        if not self.column_labels_:
-            return chunks
-        return (chunk.rename(columns=self.column_labels_) for chunk in chunks)
-
-    def _text_chunks(self, n: int | None = None, *, per_class: Mapping | None = None, balance: bool = False,
-                     ratio: float | None = None, random_state: RandomState = None,
-                     chunk_size: int = DEFAULT_CHUNK) -> Iterator[pd.DataFrame]:
-        """:meth:`iter_sample` with every column named as text (as files name them)."""
+    def loss_history(self) -> pd.DataFrame:
+        """``history_`` as a table: one row per record, columns generator, class (the class of a
+        ``strategy="per-class"`` generator, else None), step and the mean ``d_loss`` and ``g_loss`` since
+        the previous record, as float64 (:func:`.loss_history.loss_frame`)."""
         check_is_fitted(self, "generators_")
-        counts = resolve_class_counts(self.classes_, self.class_counts_, n, per_class, balance, ratio, warn_empty=True)
-        chunk_size = check_chunk_size(chunk_rows(chunk_size, self.encoder_.output_dim_))  # default: by width
-        seed = self._sample_seed(random_state)
-        self._check_filters()
-        return generated_chunks(self, counts, chunk_size, seed)
+        return loss_frame(self.history_, self.classes_, self.strategy == "per-class")
 
+    # --------------------------------------------------------------- sample
     def _generate_filtered(self, codes: np.ndarray, gen: torch.Generator, notes: FilterNotes | None = None
                            ) -> pd.DataFrame:
         """:meth:`_generate`, regenerating the rows the sampling filters reject, in rounds of at most
@@ -363,22 +335,6 @@ class TabularCGAN(SampleSeeds, SamplingFilters, BaseEstimator):
     def _target_dtype(self):
         """The label column's dtype (:func:`.generation.target_dtype`)."""
         return target_dtype(self)
-
-    def write_sample(self, path: str | Path, n: int | None = None, *, chunk_size: int = DEFAULT_CHUNK,
-                     verbose: bool | None = None, random_state: RandomState = None, **request) -> int:
-        """Stream synthetic rows to CSV, gzip-compressed CSV (``.csv.gz``) or Parquet (by extension;
-        ``~`` in ``path`` is the home folder); returns the row count."""
-        check_is_fitted(self, "generators_")
-        total = int(resolve_class_counts(self.classes_, self.class_counts_, n, **request).sum())
-        show = self.verbose if verbose is None else verbose
-        with TableWriter(user_path(path), template_rows(self), time_resolutions(self)) as writer, \
-                progress_bar(total, "sampling", show) as bar:
-            chunks = self._text_chunks(n, chunk_size=chunk_size, random_state=random_state, **request)
-            bar.show()  # the request is checked: the clock runs while the first chunk is made
-            for chunk in chunks:
-                writer.write(chunk)
-                bar.advance(len(chunk))
-        return writer.rows_written
 
     # ---------------------------------------------------------------- files
     def save(self, path: str | Path) -> Path:

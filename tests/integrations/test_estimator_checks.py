@@ -6,8 +6,14 @@ import pandas as pd
 import pytest
 from imblearn.utils import estimator_checks as imblearn_checks
 from scipy import sparse
-from sklearn.utils.estimator_checks import check_dtype_object, parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_dtype_object,
+    check_n_features_in,
+    check_n_features_in_after_fitting,
+    parametrize_with_checks,
+)
 
+import synthaug
 from synthaug import DataError, SynthOverSampler, TabularCGAN
 
 TINY = {"epochs": 1, "min_steps": 5, "generator_dims": (8,), "discriminator_dims": (8,), "latent_dim": 4}
@@ -130,3 +136,25 @@ def test_the_tags_are_those_imblearn_samplers_report():
     assert tags.sampler_tags.sample_indices is False and not hasattr(SAMPLER, "sample_indices_")
     assert tags.input_tags.dataframe and tags.input_tags.string and tags.input_tags.allow_nan
     assert not tags.input_tags.sparse
+
+
+@pytest.mark.parametrize("check", [check_n_features_in, check_n_features_in_after_fitting])
+def test_tabular_cgan_passes_sklearn_n_features_in_checks(check):
+    # TabularCGAN set neither n_features_in_ nor feature_names_in_, which SynthOverSampler sets
+    check("TabularCGAN", TabularCGAN(**TINY, privacy_filter=None, label_filter=None, random_state=0))
+
+
+def test_tabular_cgan_feature_names_as_sklearn_gives_them_and_after_load(tmp_path):
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
+    X["label"] = [0] * 30 + [1] * 10
+    model = TabularCGAN(**TINY, drop=["b"], random_state=0).fit(X, "label")  # the target and drop are not features
+    assert model.n_features_in_ == 2 and model.feature_names_in_.tolist() == ["a", "c"]
+    assert model.feature_names_in_.dtype == object
+    loaded = synthaug.load(model.save(tmp_path / "m"))
+    assert loaded.n_features_in_ == 2 and loaded.feature_names_in_.tolist() == ["a", "c"]
+    for unnamed in (X.drop(columns="label").to_numpy(), pd.DataFrame(X.drop(columns="label").to_numpy())):
+        fitted = TabularCGAN(**TINY, random_state=0).fit(unnamed, X["label"])
+        assert fitted.n_features_in_ == 3 and not hasattr(fitted, "feature_names_in_")
+        assert not hasattr(synthaug.load(fitted.save(tmp_path / str(type(unnamed)))), "feature_names_in_")
+    assert not hasattr(TabularCGAN(), "n_features_in_") and not hasattr(TabularCGAN(), "feature_names_in_")

@@ -12,6 +12,7 @@ from torch.utils.data import DataLoader
 
 from synthaug import AugmentedDataset, DataError, SynthaugWarning, TabularCGAN
 from synthaug._random import child_seed
+from synthaug.torch_data import EPOCH_WARNING
 
 TINY = {"epochs": 1, "min_steps": 15, "generator_dims": (16,), "discriminator_dims": (16,), "latent_dim": 8}
 
@@ -309,15 +310,22 @@ def test_a_second_pass_without_set_epoch_warns_once(image_model):
         [plain[i % len(plain)] for i in range(2 * len(plain))]
 
 
-def test_the_second_pass_is_noticed_across_dataloader_workers(image_model):
+@pytest.mark.parametrize("persistent", [False, True])
+def test_the_second_pass_is_warned_once_in_the_main_process_across_dataloader_workers(image_model, persistent):
+    # each worker warned to its own stderr (not catchable in the main process), pointing at torch's fetch.py
     A = _albumentations()
     x, y, model = image_model
     ds = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
-    loader = DataLoader(ds, batch_size=5, num_workers=2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a worker's warning goes to its stderr
-        first, second = ([torch.cat([b[0] for b in loader])] for _ in range(2))
-    assert torch.equal(first[0], second[0]) and ds._reads.item() == -1  # the workers' reads counted; warned
+    loader = DataLoader(ds, batch_size=5, num_workers=2, persistent_workers=persistent)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        first = [torch.cat([b[0] for b in loader])]
+        assert not caught
+        second = [torch.cat([b[0] for b in loader])]
+        third = [torch.cat([b[0] for b in loader])]
+    assert [str(w.message)[:60] for w in caught] == [EPOCH_WARNING[:60]]  # once, at the second pass
+    assert caught[0].filename == __file__  # the loop's line, not torch's sampler
+    assert torch.equal(first[0], second[0]) and torch.equal(first[0], third[0])
     ds_main = AugmentedDataset(x, y, synthesizer=model, per_class=1, transform=A.Compose([A.HorizontalFlip()]))
     assert torch.equal(torch.cat([b[0] for b in DataLoader(ds_main, batch_size=5)]), first[0])  # same items
 

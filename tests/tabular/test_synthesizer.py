@@ -68,6 +68,35 @@ def test_per_class_strategy(mixed_table, fast_params, tmp_path):
                                   model.sample_frame(n=10, random_state=1))
 
 
+def test_loss_history_is_a_tidy_table_of_plain_floats_also_after_load(mixed_table, fast_params, tmp_path):
+    # history_ was only an undocumented list per generator of dicts holding numpy floats
+    model = TabularCGAN(strategy="per-class", random_state=0, privacy_filter=None, label_filter=None,
+                        **fast_params).fit(mixed_table, y="label")
+    frame = model.loss_history()
+    assert list(frame.columns) == ["generator", "class", "step", "d_loss", "g_loss"]
+    assert frame.drop(columns="class").dtypes.astype(str).tolist() == ["int64", "int64", "float64", "float64"]
+    assert len(frame) == sum(len(h) for h in model.history_)
+    first = frame[frame["generator"] == 1].iloc[0]
+    assert first["class"] == model.classes_[1] and first["step"] == model.history_[1][0]["step"]
+    assert first["g_loss"] == pytest.approx(float(model.history_[1][0]["g_loss"]))
+    pd.testing.assert_frame_equal(synthaug.load(model.save(tmp_path / "m")).loss_history(), frame)
+    conditional = TabularCGAN(random_state=0, label_filter=None, **fast_params).fit(mixed_table, y="label")
+    assert set(conditional.loss_history()["generator"]) == {0} and conditional.loss_history()["class"].isna().all()
+    with pytest.raises(NotFittedError):
+        TabularCGAN().loss_history()
+
+
+def test_unknown_sampling_keywords_name_the_method_called(mixed_table, fast_params, tmp_path):
+    # sample_frame(n=3, bogus=1): "TabularCGAN.iter_sample() got an unexpected keyword argument 'bogus'"
+    model = TabularCGAN(random_state=0, privacy_filter=None, label_filter=None, **fast_params)
+    model.fit(mixed_table, y="label")
+    with pytest.raises(TypeError, match=r"sample_frame\(\) got an unexpected keyword argument 'bogus'"):
+        model.sample_frame(n=3, bogus=1)
+    with pytest.raises(TypeError, match=r"write_sample\(\) got an unexpected keyword argument 'bogus'"):
+        model.write_sample(tmp_path / "s.csv", n=3, bogus=1)
+    assert model.write_sample(tmp_path / "s.csv", per_class={"yes": 2}) == 2
+
+
 @pytest.mark.parametrize("loss", ["wgan-gp", "hinge"])
 def test_other_losses_train(mixed_table, fast_params, loss):
     model = TabularCGAN(loss=loss, feature_matching=1.0, random_state=0, **fast_params)

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, warn
-from .._text import option_name, param_name
+from .._text import counted, option_name, param_name
 
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
@@ -61,8 +61,8 @@ def prepare_images(images, image_size: int | None = None, channels: str = "auto"
     """
     x = to_uint8(one_array(images, source), source)
     size = image_size if image_size is not None else default_size([x.shape[1:3]])
-    n_channels = resolve_channels(channels, has_colour(x))
-    colour = np.zeros(len(x), bool) if x.shape[-1] == 1 else (x != x[..., :1]).any(axis=(1, 2, 3))  # (N,)
+    colour = colour_mask(x)  # (N,)
+    n_channels = resolve_channels(channels, bool(colour.any()))
     warn_conversions(source, np.tile(x.shape[1:3], (len(x), 1)), colour, np.full(len(x), x.shape[-1] == 1), size,
                      n_channels, chosen=image_size is None)
     return resize_batch(convert_channels(x, n_channels), size)
@@ -178,9 +178,27 @@ def _scale_hint(high: float, uint8_said: bool = False) -> str:
     return "e.g. x / 255 for values in 0..255" if high <= 255 and not uint8_said else "e.g. x / x.max()"
 
 
+COLOUR_NOISE = 4
+"""Levels (of 255) by which a pixel's channels may differ and the pixel still count as grey: lossy saves of
+grey images differ by up to 1 (WebP q50..80 of scikit-learn digits; Pillow's JPEG keeps them equal), camera
+JPEGs by a few; the faintest tint measured (green at 97%, ink on white, JPEG q75) by 7 at its 99th percentile."""
+COLOUR_SHARE = 0.01
+"""The share of an image's pixels that must be coloured (above :data:`COLOUR_NOISE`) for it to count as colour:
+a red arrow drawn on a grey slide counts; a few stray pixels do not."""
+
+
+def colour_mask(x: np.ndarray) -> np.ndarray:
+    """(N,) whether each of (N, H, W, C) uint8 images has colour: over :data:`COLOUR_SHARE` of its pixels have
+    channels more than :data:`COLOUR_NOISE` levels apart (compression noise of a grey image is not colour)."""
+    if x.shape[-1] != 3:
+        return np.zeros(len(x), bool)
+    spread = x.max(axis=-1) - x.min(axis=-1)  # (N, H, W) uint8: no wrap, max >= min
+    return (spread > COLOUR_NOISE).mean(axis=(1, 2)) > COLOUR_SHARE
+
+
 def has_colour(x: np.ndarray) -> bool:
-    """Whether any pixel of (N, H, W, C) uint8 images differs between channels."""
-    return x.shape[-1] == 3 and bool((x[..., 0] != x[..., 1]).any() or (x[..., 1] != x[..., 2]).any())
+    """Whether any of (N, H, W, C) uint8 images has colour (:func:`colour_mask`)."""
+    return bool(colour_mask(x).any())
 
 
 def resolve_channels(channels: str, colour: bool) -> int:
@@ -244,10 +262,18 @@ def size_set_elsewhere() -> Iterator[None]:
 
 
 def warn_conversions(source: str, shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
-                     n_channels: int, chosen: bool) -> None:
+                     n_channels: int, chosen: bool, names: Sequence[str] | None = None) -> None:
     """One warning, naming ``source``, on what reading did to the images (:func:`conversion_summary`);
-    ending with :func:`size_choice` when the size was ``chosen`` by :func:`default_size` and changed some."""
+    ending with :func:`size_choice` when the size was ``chosen`` by :func:`default_size` and changed some.
+    With the images' ``names`` (channels chosen automatically), RGB chosen for a few colour images among
+    gray ones names them and says how to read them all as gray."""
     summary = conversion_summary(shapes, colour, gray, size, n_channels)
+    if summary and names is not None and n_channels == 3 and gray.any() and colour.sum() < len(colour) / 2:
+        which = [name for name, is_colour in zip(names, colour, strict=True) if is_colour]
+        fix = option_name('channels="gray"', "--set channels=gray", 'model.channels = "gray"')
+        summary += (f", because {counted(len(which), 'image')} of {len(colour)} {'has' if len(which) == 1 else 'have'} "
+                    f"colour ({', '.join(which[:3])}{', …' if len(which) > 3 else ''}); if the images are meant to be "
+                    f"gray, read them as gray with {fix}")
     if summary:
         resized = chosen and _SIZE_IS_CHOSEN.get() and bool(np.any(shapes != size))
         warn(f"{source}: {summary}" + (f"; {size_choice()}" if resized else ""))
@@ -267,9 +293,9 @@ def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray,
         parts.append(f"{int(resized.sum())} of {len(shapes)} images resized to {size}x{size}"
                      + (f" ({stretched} stretched: their aspect ratio changed)" if stretched else ""))
     if n_channels == 1 and colour.any():
-        parts.append(f"{int(colour.sum())} colour images converted to grayscale")
+        parts.append(f"{counted(int(colour.sum()), 'colour image')} converted to grayscale")
     if n_channels == 3 and gray.any():
-        parts.append(f"{int(gray.sum())} grayscale images converted to RGB")
+        parts.append(f"{counted(int(gray.sum()), 'grayscale image')} converted to RGB")
     return "; ".join(parts) or None
 
 

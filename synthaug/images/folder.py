@@ -184,8 +184,9 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
     divisor = deep_scale(root, np.asarray(peaks))
     images = np.stack([_fit_image(_to_8bit(_reread(path) if pixels is None else pixels, divisor), size, n_channels)
                        for path, pixels in found])  # one file at a time
+    names = [path.relative_to(root).as_posix() for path, _ in found] if channels == "auto" else None
     warn_conversions(str(root), np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels,
-                     chosen=image_size is None)
+                     chosen=image_size is None, names=names)
     _warn_single_images(root, np.asarray(labels))
     return images, np.asarray(labels)
 

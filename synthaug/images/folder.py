@@ -36,6 +36,7 @@ from .arrays import (
     warn_conversions,
 )
 from .bit_scale import deep_scale
+from .formats import split_unreadable, warn_frames, warn_unreadable
 from .grid import is_grid_folder
 
 MANIFEST = IMAGE_MANIFEST
@@ -156,14 +157,16 @@ def _manifest_labels(root: Path) -> dict[str, str]:
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray, peaks = [], [], [], [], []
-    manifest, listed = _manifest_labels(root), []
+    manifest, listed, unreadable, frames = _manifest_labels(root), [], {}, []
     _warn_top_level_images(root)
     for class_dir in class_folders(root):
         n_before = len(found)
-        files = image_files(class_dir)
+        files, skipped = split_unreadable(image_files(class_dir))
+        for kind, paths in skipped.items():
+            unreadable.setdefault(kind, []).extend(paths)
         listed += [path.relative_to(root).as_posix() for path in files]
         for path in files:
-            pixels = _open_image(path)
+            pixels = _open_image(path, frames)
             if pixels is not None:
                 found.append((path, pixels if pixels.size <= KEEP_PIXELS else None))
                 shapes.append(pixels.shape[:2])
@@ -174,6 +177,8 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
             warn(f"{class_dir}: class folder has no readable images; class "
                  f"{class_dir.name!r} skipped")
         labels += [manifest.get(path.relative_to(root).as_posix(), class_dir.name) for path, _ in found[n_before:]]
+    warn_unreadable(root, unreadable)
+    warn_frames(root, frames)
     if manifest:
         _warn_manifest_mismatch(root, manifest, listed)
     if not found:
@@ -271,15 +276,18 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or name in OS_FOLDERS
 
 
-def _open_image(path: Path) -> np.ndarray | None:
+def _open_image(path: Path, frames: list[tuple[Path, int]] | None = None) -> np.ndarray | None:
     """(H, W, 3) or (H, W, 1) uint8 pixels, upright as viewers show them (EXIF orientation
     applied), or None with a warning for an unreadable file. A 16- or 32-bit integer image comes as
-    its own (H, W, 1) values, which the folder scales alike (:func:`.bit_scale.deep_scale`)."""
+    its own (H, W, 1) values, which the folder scales alike (:func:`.bit_scale.deep_scale`). Of a file
+    of several frames the first is read, and ``(path, frame count)`` appended to ``frames``."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
             img.load()
+            if frames is not None and getattr(img, "n_frames", 1) > 1:
+                frames.append((path, img.n_frames))
             ImageOps.exif_transpose(img, in_place=True)  # phone photos are often stored sideways
             with warnings.catch_warnings():  # transparency is dropped anyway; Pillow's advice names no file
                 warnings.filterwarnings("ignore", "Palette images with Transparency", UserWarning)

@@ -501,3 +501,24 @@ def test_images_at_the_top_of_the_folder_are_named_in_one_warning(image_folder):
     Image.new("L", (8, 8), 9).save(image_folder / "another.png")
     with pytest.warns(SynthaugWarning, match=r": 2 images \(first: another.png\) are outside every class folder"):
         read_images(image_folder)
+
+
+def test_formats_pillow_cannot_read_here_and_extra_frames_are_named_once(image_folder, monkeypatch):
+    # HEIC photos were skipped as "not images", and a GIF's or TIFF's later frames dropped, without a word
+    from synthaug.images import formats
+
+    monkeypatch.setitem(formats.FORMATS, ".heic", ("HEIC/HEIF", None, "pillow-heif"))
+    monkeypatch.setattr(formats, "_register_plugins", lambda: None)
+    monkeypatch.setattr(Image, "registered_extensions", lambda: {})  # as without pillow-heif
+    for i in range(5):
+        (image_folder / "class_0" / f"IMG_{i}.HEIC").write_bytes(b"\0\0\0\x18ftypheic")
+    frames = [Image.new("L", (8, 8), 60 * i) for i in range(3)]
+    frames[0].save(image_folder / "class_1" / "anim.gif", save_all=True, append_images=frames[1:])
+    with pytest.warns(SynthaugWarning) as record:
+        x, _ = read_images(image_folder)
+    assert len(x) == 19
+    assert [str(r.message) for r in record] == [
+        f"{image_folder}: 5 files skipped: HEIC/HEIF is not readable without pillow-heif: class_0/IMG_0.HEIC, "
+        "class_0/IMG_1.HEIC, class_0/IMG_2.HEIC, … and 2 more; convert them to PNG to use them",
+        f"{image_folder}: only the first frame was read of 1 file holding several: class_1/anim.gif (3 frames); "
+        "save each frame as its own image to use them all"]

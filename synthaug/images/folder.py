@@ -11,6 +11,7 @@ images share one scale, set by the folder's bit depth (:func:`.arrays.bit_depth`
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 import zipfile
 import zlib
@@ -258,7 +259,7 @@ def _warn_top_level_images(root: Path) -> None:
 
 
 def _reread(path: Path) -> np.ndarray:
-    pixels = _open_image(path)
+    pixels = _open_image(path, quiet=True)
     if pixels is None:
         raise DataError(f"{path}: could not be read a second time (changed while reading?)")
     return pixels
@@ -276,16 +277,24 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or name in OS_FOLDERS
 
 
-def _open_image(path: Path, frames: list[tuple[Path, int]] | None = None) -> np.ndarray | None:
+def _open_image(path: Path, frames: list[tuple[Path, int]] | None = None, quiet: bool = False) -> np.ndarray | None:
     """(H, W, 3) or (H, W, 1) uint8 pixels, upright as viewers show them (EXIF orientation
     applied), or None with a warning for an unreadable file. A 16- or 32-bit integer image comes as
     its own (H, W, 1) values, which the folder scales alike (:func:`.bit_scale.deep_scale`). Of a file
-    of several frames the first is read, and ``(path, frame count)`` appended to ``frames``."""
+    of several frames the first is read, and ``(path, frame count)`` appended to ``frames``. An image over
+    Pillow's pixel limit is read with a warning naming it (unless ``quiet``: read again), over twice the
+    limit skipped with one (Pillow's own warning named no file, and came again on the second read)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+        with img:
             img.load()
+            if not quiet and Image.MAX_IMAGE_PIXELS and img.width * img.height > Image.MAX_IMAGE_PIXELS:
+                warn(f"{path}: a large image ({_over_limit(img.width * img.height, 1)}); read anyway, slowly: "
+                     "downscale it (images are trained at 8 to 64 px)")
             if frames is not None and getattr(img, "n_frames", 1) > 1:
                 frames.append((path, img.n_frames))
             ImageOps.exif_transpose(img, in_place=True)  # phone photos are often stored sideways
@@ -294,9 +303,22 @@ def _open_image(path: Path, frames: list[tuple[Path, int]] | None = None) -> np.
                 return _pixels(img, path)
     except DataError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        warn(f"{path}: too large to read{'' if pixels is None else f' ({_over_limit(int(pixels[1]), 2)})'}; "
+             "skipped: downscale it (images are trained at 8 to 64 px)")
+        return None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         warn(f"{path}: not a readable image ({type(exc).__name__}); skipped")
         return None
+
+
+def _over_limit(pixels: int, times: int) -> str:
+    """``pixels`` against ``times`` Pillow's decompression-bomb limit, as a message says it."""
+    from PIL import Image
+
+    limit = f"{'twice ' if times == 2 else ''}Pillow's limit of {Image.MAX_IMAGE_PIXELS:,}"
+    return f"{pixels:,} pixels, over {limit}, PIL.Image.MAX_IMAGE_PIXELS"
 
 
 def _pixels(img, path: Path) -> np.ndarray:

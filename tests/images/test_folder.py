@@ -151,9 +151,29 @@ def test_palette_images_with_transparency_read_without_pillow_warnings(image_fol
 def test_an_image_over_pillows_pixel_limit_is_skipped_with_a_warning(image_folder, monkeypatch):
     Image.fromarray(np.zeros((64, 64), np.uint8)).save(image_folder / "class_0" / "huge.png")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 4096 pixels is over twice the limit: a "bomb"
-    with pytest.warns(SynthaugWarning, match=r"huge.png: not a readable image \(DecompressionBombError\)"):
+    with pytest.warns(SynthaugWarning) as record:
         x, _ = read_images(image_folder)
     assert len(x) == 18
+    assert str(record[0].message) == (f"{image_folder / 'class_0' / 'huge.png'}: too large to read (4,096 pixels, "
+                                      "over twice Pillow's limit of 1,000, PIL.Image.MAX_IMAGE_PIXELS); skipped: "
+                                      "downscale it (images are trained at 8 to 64 px)")
+
+
+def test_an_image_between_pillows_limits_is_read_with_one_warning_naming_it(image_folder, monkeypatch):
+    # Pillow's DecompressionBombWarning came twice (read, then re-read to resize) and named no file
+    from synthaug.images import folder
+
+    Image.fromarray(np.zeros((64, 64), np.uint8)).save(image_folder / "class_0" / "large.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 3000)
+    monkeypatch.setattr(folder, "KEEP_PIXELS", 100)  # re-read when resized, as a large file is
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        x, _ = read_images(image_folder, image_size=8)
+    assert len(x) == 19
+    assert [str(r.message) for r in record] == [
+        f"{image_folder / 'class_0' / 'large.png'}: a large image (4,096 pixels, over Pillow's limit of 3,000, "
+        "PIL.Image.MAX_IMAGE_PIXELS); read anyway, slowly: downscale it (images are trained at 8 to 64 px)",
+        f"{image_folder}: 1 of 19 images resized to 8x8"]
 
 
 def test_pillow_is_a_declared_dependency():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 import warnings
 import zipfile
 import zlib
@@ -48,7 +49,8 @@ def read_images(path: str | Path, image_size: int | None = None,
     """``(images, labels)`` from a folder of class subfolders or an ``.npz`` with ``x`` and ``y``.
 
     ``image_size=None`` keeps the most common size (clipped to 8..64); ``channels`` is "gray",
-    "rgb", or "auto" (RGB when any image has colour). A folder's labels are its subfolders' names,
+    "rgb", or "auto" (RGB when any image has colour). A folder's labels are its subfolders' names (in
+    Unicode's NFC form, as Linux and Windows write them; macOS's NFD names are composed),
     or, for the files a ``manifest.csv`` (file, label) lists, as sampled: ``synthaug sample``'s
     folder names are only safe versions of the labels. A ``~`` in ``path`` is the home folder.
     """
@@ -152,7 +154,7 @@ def _manifest_labels(root: Path) -> dict[str, str]:
         raise DataError(f"{path}: cannot be read ({exc})") from None
     if not rows or not {"file", "label"} <= set(rows[0]):
         return {}  # not a synthaug manifest: the folder names are the labels
-    return {row["file"]: row["label"] for row in rows if row["file"] is not None and row["label"] is not None}
+    return {nfc(row["file"]): row["label"] for row in rows if row["file"] is not None and row["label"] is not None}
 
 
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
@@ -165,7 +167,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
         files, skipped = split_unreadable(image_files(class_dir))
         for kind, paths in skipped.items():
             unreadable.setdefault(kind, []).extend(paths)
-        listed += [path.relative_to(root).as_posix() for path in files]
+        listed += [nfc(path.relative_to(root).as_posix()) for path in files]
         for path in files:
             pixels = _open_image(path, frames)
             if pixels is not None:
@@ -177,7 +179,8 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
         if len(found) == n_before:
             warn(f"{class_dir}: class folder has no readable images; class "
                  f"{class_dir.name!r} skipped")
-        labels += [manifest.get(path.relative_to(root).as_posix(), class_dir.name) for path, _ in found[n_before:]]
+        labels += [manifest.get(nfc(path.relative_to(root).as_posix()), nfc(class_dir.name))
+                   for path, _ in found[n_before:]]
     warn_unreadable(root, unreadable)
     warn_frames(root, frames)
     if manifest:
@@ -195,6 +198,12 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
                      chosen=image_size is None, names=names)
     _warn_single_images(root, np.asarray(labels))
     return images, np.asarray(labels)
+
+
+def nfc(name: str) -> str:
+    """``name`` in Unicode's composed form (NFC): macOS gives file names decomposed (NFD, e + a combining
+    accent), so a training folder from a Mac and a test folder from Linux had different-looking-alike labels."""
+    return unicodedata.normalize("NFC", name)
 
 
 def class_folders(root: Path) -> list[Path]:

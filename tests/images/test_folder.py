@@ -542,3 +542,11 @@ def test_formats_pillow_cannot_read_here_and_extra_frames_are_named_once(image_f
         "class_0/IMG_1.HEIC, class_0/IMG_2.HEIC, … and 2 more; convert them to PNG to use them",
         f"{image_folder}: only the first frame was read of 1 file holding several: class_1/anim.gif (3 frames); "
         "save each frame as its own image to use them all"]
+
+
+def test_class_folder_names_are_read_in_unicode_nfc(image_folder):
+    # macOS writes "é" decomposed (NFD): evaluate said the test labels were not among the training classes
+    (image_folder / "class_0").rename(image_folder / "cafe\u0301")
+    (image_folder / "class_1").rename(image_folder / "Zu\u0308rich")
+    _, labels = read_images(image_folder)
+    assert sorted(set(labels)) == ["Z\u00fcrich", "caf\u00e9", "class_2"]

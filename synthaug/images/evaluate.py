@@ -47,6 +47,7 @@ from .notes import (
     overlap_note,
     synthetic_notes,
     training_copies_note,
+    untrained_note,
 )
 from .report import render_html
 
@@ -101,7 +102,8 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     draws = resampling(len(y_te), int(seeds), child_seed(random_state, 996))
     leak = privacy(x_sy, x_tr, x_te, n_pairs)
     scores = quality(judged.model, x_sy, y_sy, judged.x, judged.y, x_tr, x_te, classes)
-    notes += warned([training_copies_note(leak, len(x_sy), x_sy.shape[1]),
+    accuracy = {condition: arm_summary(c, draws) for condition, c in correct.items()}
+    notes += warned([untrained_note(accuracy["real"], y_te), training_copies_note(leak, len(x_sy), x_sy.shape[1]),
                       *([weak_judge_note(judged.score)] if judged.score["weak"] else  # its features mean little
                         diversity_notes(scores["diversity_ratio"], scores["diversity_ratio_min"], scores["cas"]))])
     versions = library_versions()
@@ -117,7 +119,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
         "settings": {"seeds": int(seeds), "steps": int(steps), "batch_size": int(batch_size),
                      "real_share": float(real_share), "judge": judge, "random_state": json_seed(random_state),
                      "n_boot": N_BOOT},
-        "accuracy": {condition: arm_summary(c, draws) for condition, c in correct.items()},
+        "accuracy": accuracy,
         "uplift": uplift(correct, draws),
         "quality": {**scores, "judge": judged.score},
         "privacy": {**leak, "test_in_train": n_shared, "synthetic_copies_of_test": n_test_copies},

@@ -30,7 +30,7 @@ from .._text import option_name, quoted
 from ..persist import json_seed
 from .arrays import check_labels, convert_channels, prepare_images, resize_batch, size_set_elsewhere
 from .bit_scale import one_bit_depth
-from .classifier import Source, albumentations_augmenter, predict, train_classifier
+from .classifier import Source, albumentations_augmenter, albumentations_settings, predict, train_classifier
 from .collapse import diversity_notes
 from .folder import read_images
 from .grid import image_grid
@@ -51,6 +51,8 @@ from .notes import (
 )
 from .report import render_html
 
+PIXEL_DISTANCE = "L2 (Euclidean) over all pixels and channels, values scaled to 0..1"
+"""The unit of the privacy section's pixel distances, as report.json states it."""
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
 JUDGES = ("train", "train+test")
 JUDGE_FOLDS = 3  # judge="train+test": its accuracy is cross-validated over the test images in this many folds
@@ -118,11 +120,12 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
                   "channels": int(x_tr.shape[-1])},
         "settings": {"seeds": int(seeds), "steps": int(steps), "batch_size": int(batch_size),
                      "real_share": float(real_share), "judge": judge, "random_state": json_seed(random_state),
-                     "n_boot": N_BOOT},
+                     "n_boot": N_BOOT, "albumentations": albumentations_settings(int(x_tr.shape[1]))},
         "accuracy": accuracy,
         "uplift": uplift(correct, draws),
         "quality": {**scores, "judge": judged.score},
-        "privacy": {**leak, "test_in_train": n_shared, "synthetic_copies_of_test": n_test_copies},
+        "privacy": {**leak, "test_in_train": n_shared, "synthetic_copies_of_test": n_test_copies,
+                    "distance": PIXEL_DISTANCE},
         "notes": notes,
     }
     pictures = _report_pictures(report, sets, grid_columns, n_pairs)

@@ -27,6 +27,12 @@ def test_evaluate_images_writes_json_and_html(tmp_path):
     assert json.loads((tmp_path / "report.json").read_text())["sizes"]["synthetic"] == 15
     page = (tmp_path / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 2 and "Classification Accuracy Score" in page
+    # the classical baseline and the distances' unit were described nowhere
+    assert report["settings"]["albumentations"]["Affine"] == {"translate_percent": [-0.125, 0.125], "scale": [0.9, 1.1],
+                                                               "rotate": [-12, 12], "shear": [-8, 8], "p": 0.9}
+    assert report["settings"]["albumentations"]["RandomBrightnessContrast"]["brightness_limit"] == 0.15
+    assert report["privacy"]["distance"] == "L2 (Euclidean) over all pixels and channels, values scaled to 0..1"
+    assert "<code>Affine(translate_percent=[-0.125, 0.125], scale=[0.9, 1.1], rotate=[-12, 12]" in page
 
 
 def test_n_pairs_zero_shows_no_training_image_and_negative_is_refused(tmp_path):

@@ -31,7 +31,7 @@ def check_labels(labels, source: str = "y") -> np.ndarray:
     not '3.0' (evaluate then refused integer test labels as "not among the training classes")."""
     import pandas as pd
 
-    labels = np.asarray(labels)
+    labels = column_to_1d(np.asarray(labels))  # (N, 1) as scikit-learn takes it
     n_missing = int(np.sum(pd.isna(labels))) if labels.dtype.kind in "fcOmM" else 0
     if n_missing:
         raise DataError(f"{source}: {n_missing} of {len(labels)} labels are missing (None or NaN); "
@@ -102,14 +102,20 @@ def looks_like_one_image(shape: tuple[int, ...]) -> bool:
 
 def check_label_count(X, y, source: str = "y") -> np.ndarray:
     """``y`` as a 1-d array with one label per image of ``X``, else a DataError naming ``source``; one label
-    beside a single image of shape (H, W) or (H, W, C) says to pass a batch (it said "one label per image (8)")."""
-    labels = np.asarray(y)
+    beside a single image of shape (H, W) or (H, W, C) says to pass a batch (it said "one label per image (8)").
+    A column of labels (N, 1) is taken as (N,), as scikit-learn does."""
+    labels = column_to_1d(np.asarray(y))
     if labels.ndim == 1 and len(labels) == len(X):
         return labels
     shape = np.shape(X)
     if labels.shape == (1,) and looks_like_one_image(shape):
         raise DataError(f"X looks like one image of shape {tuple(shape)}; pass a batch of images (X[None] for one)")
     raise DataError(f"{source}: expected one label per image ({len(X)}); got shape {labels.shape}")
+
+
+def column_to_1d(labels: np.ndarray) -> np.ndarray:
+    """(N, 1) labels (a one-column DataFrame's values, ``y[:, None]``) as (N,); other shapes as given."""
+    return labels.ravel() if labels.ndim == 2 and labels.shape[1] == 1 else labels
 
 
 def to_nhwc(x: np.ndarray, source: str = "X") -> np.ndarray:

@@ -30,6 +30,7 @@ from .arrays import (
     check_channels,
     check_image_size,
     check_labels,
+    column_to_1d,
     convert_channels,
     default_size,
     has_colour,
@@ -86,7 +87,7 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
             if missing:
                 raise DataError(f"{path}: needs arrays 'x' and 'y'; missing {', '.join(missing)} "
                                 f"(has {', '.join(data.files) or 'none'})")
-            images, labels = _npz_array(data, "x", path), _npz_array(data, "y", path)
+            images, labels = _npz_array(data, "x", path), column_to_1d(_npz_array(data, "y", path))
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, DataError):
             raise

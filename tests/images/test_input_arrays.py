@@ -87,3 +87,18 @@ def test_colour_images_become_gray_without_a_float_copy_of_them_all():
     assert gray.shape == (20_000, 16, 16, 1) and gray.dtype == np.uint8
     np.testing.assert_array_equal(gray[:50, ..., 0], whole.astype(np.uint8))
     assert peak < 40e6, peak  # a chunk at a time; all at once: over 61 MB
+
+
+def test_a_column_of_labels_is_taken_as_one_label_per_image(images, tmp_path):
+    # y of shape (N, 1) was refused: "y: expected one label per image (60); got shape (60, 1)"
+    from synthaug.images.folder import read_images
+
+    x, y = images
+    assert check_label_count(x, y[:, None]).tolist() == y.tolist()
+    with pytest.raises(DataError, match=r"got shape \(18, 2\)$"):
+        check_label_count(x, np.stack([y, y], axis=1))
+    np.savez(tmp_path / "col.npz", x=x, y=y[:, None])
+    assert read_images(tmp_path / "col.npz")[1].tolist() == y.tolist()
+    from synthaug.images.evaluate import load_sets
+
+    assert load_sets((x, y[:, None]), (x, y), (x, y))[0][1].tolist() == y.tolist()

@@ -59,13 +59,23 @@ def prepare_images(images, image_size: int | None = None, channels: str = "auto"
     Accepts (N, H, W), (N, H, W, C) or (N, C, H, W) with C in 1, 3, 4; uint8 (0..255) or
     floats in 0..1.
     """
-    x = to_uint8(one_array(images, source), source)
+    raw = one_array(images, source)
+    x = to_uint8(raw, source)
     size = image_size if image_size is not None else default_size([x.shape[1:3]])
     colour = colour_mask(x)  # (N,)
     n_channels = resolve_channels(channels, bool(colour.any()))
     warn_conversions(source, np.tile(x.shape[1:3], (len(x), 1)), colour, np.full(len(x), x.shape[-1] == 1), size,
-                     n_channels, chosen=image_size is None)
+                     n_channels, chosen=image_size is None, alpha=_translucent(raw))
     return resize_batch(convert_channels(x, n_channels), size)
+
+
+def _translucent(raw: np.ndarray) -> int:
+    """How many of the (N, H, W, 4) or (N, 4, H, W) images (as :func:`to_nhwc` takes them) have an alpha
+    channel that is not opaque everywhere (0: none, or no alpha channel); dropping it loses their transparency."""
+    if raw.ndim != 4 or 4 not in (raw.shape[-1], raw.shape[1]):
+        return 0
+    alpha = raw[..., 3] if raw.shape[-1] == 4 else raw[:, 3]  # (N, H, W)
+    return int(np.sum((alpha < (255 if raw.dtype == np.uint8 else 1)).any(axis=(1, 2))))
 
 
 def one_array(images, source: str = "X") -> np.ndarray:
@@ -268,12 +278,12 @@ def size_set_elsewhere() -> Iterator[None]:
 
 
 def warn_conversions(source: str, shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
-                     n_channels: int, chosen: bool, names: Sequence[str] | None = None) -> None:
+                     n_channels: int, chosen: bool, names: Sequence[str] | None = None, alpha: int = 0) -> None:
     """One warning, naming ``source``, on what reading did to the images (:func:`conversion_summary`);
     ending with :func:`size_choice` when the size was ``chosen`` by :func:`default_size` and changed some.
     With the images' ``names`` (channels chosen automatically), RGB chosen for a few colour images among
-    gray ones names them and says how to read them all as gray."""
-    summary = conversion_summary(shapes, colour, gray, size, n_channels)
+    gray ones names them and says how to read them all as gray. ``alpha``: images whose transparency was dropped."""
+    summary = conversion_summary(shapes, colour, gray, size, n_channels, alpha=alpha)
     if summary and names is not None and n_channels == 3 and gray.any() and colour.sum() < len(colour) / 2:
         which = [name for name, is_colour in zip(names, colour, strict=True) if is_colour]
         fix = option_name('channels="gray"', "--set channels=gray", 'model.channels = "gray"')
@@ -286,11 +296,12 @@ def warn_conversions(source: str, shapes: np.ndarray, colour: np.ndarray, gray: 
 
 
 def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
-                       n_channels: int) -> str | None:
+                       n_channels: int, alpha: int = 0) -> str | None:
     """One line on what reading did to the images, or None when they were taken as they are.
 
     ``shapes`` (N, 2) are the images' (height, width); ``colour`` (N,) marks images whose channels
-    differ, ``gray`` (N,) single-channel ones. A non-square image is stretched to the square size.
+    differ (:func:`colour_mask`), ``gray`` (N,) single-channel ones; the others have three channels holding
+    gray. A non-square image is stretched to the square size. ``alpha`` images had a transparency dropped.
     """
     parts = []
     resized = np.any(shapes != size, axis=1)
@@ -298,8 +309,13 @@ def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray,
         stretched = int(np.sum(shapes[:, 0] != shapes[:, 1]))
         parts.append(f"{int(resized.sum())} of {len(shapes)} images resized to {size}x{size}"
                      + (f" ({stretched} stretched: their aspect ratio changed)" if stretched else ""))
+    if alpha:
+        parts.append(f"the alpha channel (transparency) of {counted(alpha, 'image')} dropped")
     if n_channels == 1 and colour.any():
         parts.append(f"{counted(int(colour.sum()), 'colour image')} converted to grayscale")
+    if n_channels == 1 and (three := int(np.sum(~gray & ~colour))):
+        keep = option_name('channels="rgb"', "--set channels=rgb", 'model.channels = "rgb"')
+        parts.append(f"{counted(three, 'RGB image')} holding gray (equal channels) read as 1 channel ({keep} keeps 3)")
     if n_channels == 3 and gray.any():
         parts.append(f"{counted(int(gray.sum()), 'grayscale image')} converted to RGB")
     return "; ".join(parts) or None

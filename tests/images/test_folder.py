@@ -74,10 +74,11 @@ def test_compression_noise_is_not_colour_and_a_few_colour_images_are_named(image
     noisy = np.repeat(images[0][0], 3, axis=-1).astype(np.int16)
     noisy[::2, ::2, 1] += 1  # what a WebP of a gray image holds
     Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(image_folder / "class_0" / "lossy.png")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with pytest.warns(SynthaugWarning) as record:
         x, _ = read_images(image_folder)
     assert x.shape[-1] == 1
+    assert [str(r.message) for r in record] == [f"{image_folder}: 1 RGB image holding gray (equal channels) read as 1 "
+                                                'channel (channels="rgb" keeps 3)']
     Image.new("RGB", (8, 8), (200, 10, 10)).save(image_folder / "class_1" / "red.png")
     with pytest.warns(SynthaugWarning) as record:
         x, _ = read_images(image_folder)

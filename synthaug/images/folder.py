@@ -14,23 +14,18 @@ import csv
 import re
 import unicodedata
 import warnings
-import zipfile
-import zlib
 from pathlib import Path
-from textwrap import shorten
 
 import numpy as np
 
 from .._errors import DataError, warn
 from .._paths import IMAGE_MANIFEST, IMAGE_SUFFIXES, OS_FOLDERS, is_sample_folder
-from .._text import quoted
+from .._text import counted, quoted
 from ..persist import META_FILE
 from .arrays import (
     bit_depth,
     check_channels,
     check_image_size,
-    check_labels,
-    column_to_1d,
     convert_channels,
     default_size,
     has_colour,
@@ -41,6 +36,7 @@ from .arrays import (
 from .bit_scale import deep_scale
 from .formats import split_unreadable, warn_frames, warn_unreadable
 from .grid import is_grid_folder
+from .npz import ONE_ARRAY, read_npz, save_hint
 
 MANIFEST = IMAGE_MANIFEST
 
@@ -60,7 +56,7 @@ def read_images(path: str | Path, image_size: int | None = None,
     if image_size is not None:
         check_image_size(image_size)
     if path.suffix.lower() == ".npy":
-        raise DataError(f"{path}: {ONE_ARRAY}; {_save_hint(path)}")
+        raise DataError(f"{path}: {ONE_ARRAY}; {save_hint(path)}")
     if path.suffix.lower() == ".npz":
         images, labels = read_npz(path)
         return prepare_images(images, image_size, channels, source=str(path)), labels
@@ -68,72 +64,6 @@ def read_images(path: str | Path, image_size: int | None = None,
         what = "is not a folder or an .npz file" if path.exists() else "not found"
         raise DataError(f"{path}: {what}; expected a folder with one subfolder per class, or an .npz file")
     return _read_folder(path, image_size, channels)
-
-
-def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Raw ``x`` and ``y`` arrays of an ``.npz`` (no pickled objects are loaded)."""
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    with open(path, "rb") as handle:
-        start = handle.read(6)
-    if not start.startswith(b"PK"):  # not a zip, even a damaged one: np.load tried a pickle, advising allow_pickle
-        what = ONE_ARRAY if start == b"\x93NUMPY" else "an .npz is a zip archive written by np.savez"
-        raise DataError(f"{path}: not an .npz file ({what}); {_save_hint(path)}")
-    _warn_if_large(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            missing = [k for k in ("x", "y") if k not in data.files]
-            if missing:
-                raise DataError(f"{path}: needs arrays 'x' and 'y'; missing {', '.join(missing)} "
-                                f"(has {', '.join(data.files) or 'none'})")
-            images, labels = _npz_array(data, "x", path), column_to_1d(_npz_array(data, "y", path))
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        if isinstance(exc, DataError):
-            raise
-        raise DataError(f"{path}: cannot be read as .npz ({shorten(str(exc), 120, placeholder=' ...')})") from None
-    if labels.ndim != 1 or len(labels) != len(images):
-        raise DataError(f"{path}: 'y' must be 1-d with one label per image; got shape {labels.shape} "
-                        f"for {len(images)} images")
-    return images, check_labels(labels, f"{path}: 'y'")
-
-
-ONE_ARRAY = "a .npy holds one array"
-LARGE_NPZ = 2 * 1024**3
-"""Bytes of images (``x`` uncompressed) above which reading an .npz warns first: a 0.6 MB file of blank
-images held 614 MB, and a fit needs about five times the images' size (a float32 copy to train on)."""
-
-
-def _warn_if_large(path: Path) -> None:
-    """Warn, before loading, when the .npz's ``x`` is over :data:`LARGE_NPZ` bytes uncompressed (its zip
-    entry says so); a damaged archive is left to ``np.load`` to name."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            size = archive.getinfo("x.npy").file_size
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return
-    if size > LARGE_NPZ:
-        warn(f"{path}: 'x' holds {size / 1e9:.1f} GB of images uncompressed ({size / max(path.stat().st_size, 1):,.0f} "
-             f"times the file's size); training on them needs about five times that in memory")
-
-
-def _save_hint(path: Path) -> str:
-    return f"save images and labels together with np.savez({str(path.with_suffix('.npz'))!r}, x=..., y=...)"
-
-
-OBJECT_FIX = {"x": "x=np.stack(x)", "y": "y=np.asarray(y, dtype=str)"}
-
-
-def _npz_array(data, key: str, path: Path) -> np.ndarray:
-    """``data[key]``, or a DataError when it is an object array (pandas' text labels, ``.values``), which
-    loading would unpickle: naming the array and how to save it instead."""
-    try:
-        return data[key]
-    except ValueError as exc:
-        if "allow_pickle" not in str(exc):
-            raise
-        raise DataError(f"{path}: {key!r} is an object array, which synthaug does not load (it would need "
-                        f"pickle); save it with {OBJECT_FIX[key]}") from None
 
 
 # ---------------------------------------------------------------- folders
@@ -161,11 +91,13 @@ def _manifest_labels(root: Path) -> dict[str, str]:
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray, peaks = [], [], [], [], []
-    manifest, listed, unreadable, frames = _manifest_labels(root), [], {}, []
+    manifest, listed, unreadable, frames, links = _manifest_labels(root), [], {}, [], []
     _warn_top_level_images(root)
     for class_dir in class_folders(root):
         n_before = len(found)
-        files, skipped = split_unreadable(image_files(class_dir))
+        files, class_links = _scan(class_dir)
+        files, skipped = split_unreadable(files)
+        links += class_links
         for kind, paths in skipped.items():
             unreadable.setdefault(kind, []).extend(paths)
         listed += [nfc(path.relative_to(root).as_posix()) for path in files]
@@ -183,6 +115,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
         labels += [manifest.get(nfc(path.relative_to(root).as_posix()), nfc(class_dir.name))
                    for path, _ in found[n_before:]]
     warn_unreadable(root, unreadable)
+    _warn_linked_folders(root, links)
     warn_frames(root, frames)
     if manifest:
         _warn_manifest_mismatch(root, manifest, listed)
@@ -278,8 +211,23 @@ def _reread(path: Path) -> np.ndarray:
 def image_files(folder: Path) -> list[Path]:
     """Image files in ``folder`` (recursively); other files, and files under hidden or OS metadata
     folders (``._x.png``, ``__MACOSX/``), are ignored."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-                  and not any(_skipped(part) for part in p.relative_to(folder).parts))
+    return _scan(folder)[0]
+
+
+def _scan(folder: Path) -> tuple[list[Path], list[Path]]:
+    """:func:`image_files` of ``folder``, and the links to folders within it, which are not followed: a link
+    in class folder 0 to ../1 would have read class 1's images as class 0 (a linked class folder is followed)."""
+    entries = [p for p in folder.rglob("*") if not any(_skipped(part) for part in p.relative_to(folder).parts)]
+    files = sorted(p for p in entries if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    return files, sorted(p for p in entries if p.is_symlink() and p.is_dir())
+
+
+def _warn_linked_folders(root: Path, links: list[Path]) -> None:
+    """One warning naming the links to folders inside class folders, which are not followed."""
+    if links:
+        names = ", ".join(link.relative_to(root).as_posix() for link in links[:3]) + (", …" if len(links) > 3 else "")
+        warn(f"{root}: {counted(len(links), 'link')} to a folder inside a class folder not followed ({names}): its "
+             "images would take the class folder's name; copy the images in, or link the class folder itself")
 
 
 def _skipped(name: str) -> bool:

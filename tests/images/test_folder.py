@@ -551,3 +551,14 @@ def test_class_folder_names_are_read_in_unicode_nfc(image_folder):
     (image_folder / "class_1").rename(image_folder / "Zu\u0308rich")
     _, labels = read_images(image_folder)
     assert sorted(set(labels)) == ["Z\u00fcrich", "caf\u00e9", "class_2"]
+
+
+def test_a_link_to_a_folder_inside_a_class_folder_is_named_and_not_followed(image_folder):
+    # class_0/sib -> ../class_1 was ignored without a word (a linked class folder is followed)
+    (image_folder / "class_0" / "sib").symlink_to(image_folder / "class_1", target_is_directory=True)
+    with pytest.warns(SynthaugWarning) as record:
+        x, labels = read_images(image_folder)
+    assert len(x) == 18 and list(labels).count("class_0") == 6
+    assert [str(r.message) for r in record] == [
+        f"{image_folder}: 1 link to a folder inside a class folder not followed (class_0/sib): its images would "
+        "take the class folder's name; copy the images in, or link the class folder itself"]

@@ -230,6 +230,8 @@ def _augmentation(report: dict) -> str:
     settings = report["settings"].get("albumentations")
     if not settings:
         return ""
+    if isinstance(settings, str):  # evaluate_images(augmentation=...)
+        return f"Classical augmentation is the transform given: <code>{html.escape(settings)}</code>."
     return (f"Classical augmentation is albumentations' <code>{html.escape(albumentations_text(settings))}</code>, "
             "in that order, on every training image drawn (translate_percent: a share of the image's side; rotate "
             "and shear in degrees; p: the chance each is applied).")

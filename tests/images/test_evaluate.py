@@ -476,3 +476,31 @@ def test_the_uplift_has_an_interval_over_test_images_and_seeds_and_a_verdict(tmp
     print_image_summary({**report, "uplift": {**up, "low": -5.1, "high": -0.004, "verdict": "hurts"}},
                         tmp_path / "report.html", Console(file=out, width=400))
     assert "[-5.10, -0.004]: hurts" in out.getvalue()
+
+
+def test_a_users_albumentations_transform_replaces_the_classical_baseline(tmp_path):
+    # the baseline was fixed (Affine + RandomBrightnessContrast) and could not be changed
+    import os
+
+    os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+    import albumentations as A
+
+    calls = []
+
+    class Flip(A.HorizontalFlip):
+        def __call__(self, *args, **kwargs):
+            calls.append(1)
+            return super().__call__(*args, **kwargs)
+
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)
+        report = evaluate_images(*sets, seeds=1, steps=1, batch_size=8, augmentation=Flip(p=1.0), out_dir=tmp_path)
+    assert calls and report["settings"]["albumentations"].startswith("Flip(")
+    assert "Classical augmentation is the transform given: <code>Flip(" in (tmp_path / "report.html").read_text()
+    with pytest.raises(DataError, match=r"^augmentation: expected an albumentations transform"):
+        evaluate_images(*sets, seeds=1, steps=1, augmentation="flip")
+    with pytest.raises(DataError, match=r"^augmentation: must keep images' shape \(8, 8, 1\) and dtype uint8; got "
+                                        r"\(4, 4, 1\) uint8"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)
+        evaluate_images(*sets, seeds=1, steps=1, batch_size=8, augmentation=A.CenterCrop(4, 4))

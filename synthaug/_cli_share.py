@@ -40,9 +40,21 @@ def _parse_gates(items: list[str]) -> dict[str, float]:
     return gates
 
 
+def _tables_only(data: Path) -> Path:
+    """DATA checked before the other options (a missing --target was the error an image folder got): an image
+    folder or .npz is one line on what share is for and how to release synthetic images instead."""
+    if data.is_dir() or data.suffix.lower() == ".npz":
+        what = "a folder" if data.is_dir() else "an .npz of images"
+        raise typer.BadParameter(f"{data} is {what}: share releases synthetic tables (.csv, .parquet); for images, "
+                                 "train with privacy (synthaug fit DATA -o MODEL --dp-epsilon EPS), then run "
+                                 "synthaug sample and synthaug evaluate")
+    return data
+
+
 @command("share")
 def share_command(
-    data: Annotated[Path, typer.Argument(metavar="DATA", help="Sensitive table (.csv, .csv.gz, .parquet or .pq).")],
+    data: Annotated[Path, typer.Argument(metavar="DATA", callback=_tables_only,
+                                         help="Sensitive table (.csv, .csv.gz, .parquet or .pq).")],
     target: Annotated[str, typer.Option("--target", "-t", help="Class label column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Release folder, written only if gates pass.")],
     dp_epsilon: Annotated[float | None, typer.Option(help="Train with differential privacy at this epsilon.")] = None,

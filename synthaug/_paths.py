@@ -38,8 +38,10 @@ def table_format(path: str | Path) -> str:
     return TABLE_SUFFIXES[suffix]
 
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"})
-"""The image files a class folder is read from (other files are ignored)."""
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm",
+                            ".heic", ".heif", ".avif", ".jp2", ".j2k", ".jxl"})
+"""The image files a class folder is read from (other files are ignored); of the phone, scanner and web
+formats (HEIC/HEIF, AVIF, JPEG 2000, JPEG XL), the files this Pillow cannot read are named in a warning."""
 
 IMAGE_MANIFEST = "manifest.csv"
 IMAGE_MANIFEST_HEADER = ["file", "label", "synthetic"]  # the first row of a manifest synthaug wrote

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from .._checks import is_whole
 from .._errors import DataError, warn
-from .._text import option_name, param_name
+from .._text import counted, option_name, param_name
 
 CHANNELS = ("auto", "gray", "rgb")
 MIN_SIZE, MAX_SIZE = 8, 64
@@ -31,7 +31,7 @@ def check_labels(labels, source: str = "y") -> np.ndarray:
     not '3.0' (evaluate then refused integer test labels as "not among the training classes")."""
     import pandas as pd
 
-    labels = np.asarray(labels)
+    labels = column_to_1d(np.asarray(labels))  # (N, 1) as scikit-learn takes it
     n_missing = int(np.sum(pd.isna(labels))) if labels.dtype.kind in "fcOmM" else 0
     if n_missing:
         raise DataError(f"{source}: {n_missing} of {len(labels)} labels are missing (None or NaN); "
@@ -59,13 +59,23 @@ def prepare_images(images, image_size: int | None = None, channels: str = "auto"
     Accepts (N, H, W), (N, H, W, C) or (N, C, H, W) with C in 1, 3, 4; uint8 (0..255) or
     floats in 0..1.
     """
-    x = to_uint8(one_array(images, source), source)
+    raw = one_array(images, source)
+    x = to_uint8(raw, source)
     size = image_size if image_size is not None else default_size([x.shape[1:3]])
-    n_channels = resolve_channels(channels, has_colour(x))
-    colour = np.zeros(len(x), bool) if x.shape[-1] == 1 else (x != x[..., :1]).any(axis=(1, 2, 3))  # (N,)
+    colour = colour_mask(x)  # (N,)
+    n_channels = resolve_channels(channels, bool(colour.any()))
     warn_conversions(source, np.tile(x.shape[1:3], (len(x), 1)), colour, np.full(len(x), x.shape[-1] == 1), size,
-                     n_channels, chosen=image_size is None)
+                     n_channels, chosen=image_size is None, alpha=_translucent(raw))
     return resize_batch(convert_channels(x, n_channels), size)
+
+
+def _translucent(raw: np.ndarray) -> int:
+    """How many of the (N, H, W, 4) or (N, 4, H, W) images (as :func:`to_nhwc` takes them) have an alpha
+    channel that is not opaque everywhere (0: none, or no alpha channel); dropping it loses their transparency."""
+    if raw.ndim != 4 or 4 not in (raw.shape[-1], raw.shape[1]):
+        return 0
+    alpha = raw[..., 3] if raw.shape[-1] == 4 else raw[:, 3]  # (N, H, W)
+    return int(np.sum((alpha < (255 if raw.dtype == np.uint8 else 1)).any(axis=(1, 2))))
 
 
 def one_array(images, source: str = "X") -> np.ndarray:
@@ -102,14 +112,20 @@ def looks_like_one_image(shape: tuple[int, ...]) -> bool:
 
 def check_label_count(X, y, source: str = "y") -> np.ndarray:
     """``y`` as a 1-d array with one label per image of ``X``, else a DataError naming ``source``; one label
-    beside a single image of shape (H, W) or (H, W, C) says to pass a batch (it said "one label per image (8)")."""
-    labels = np.asarray(y)
+    beside a single image of shape (H, W) or (H, W, C) says to pass a batch (it said "one label per image (8)").
+    A column of labels (N, 1) is taken as (N,), as scikit-learn does."""
+    labels = column_to_1d(np.asarray(y))
     if labels.ndim == 1 and len(labels) == len(X):
         return labels
     shape = np.shape(X)
     if labels.shape == (1,) and looks_like_one_image(shape):
         raise DataError(f"X looks like one image of shape {tuple(shape)}; pass a batch of images (X[None] for one)")
     raise DataError(f"{source}: expected one label per image ({len(X)}); got shape {labels.shape}")
+
+
+def column_to_1d(labels: np.ndarray) -> np.ndarray:
+    """(N, 1) labels (a one-column DataFrame's values, ``y[:, None]``) as (N,); other shapes as given."""
+    return labels.ravel() if labels.ndim == 2 and labels.shape[1] == 1 else labels
 
 
 def to_nhwc(x: np.ndarray, source: str = "X") -> np.ndarray:
@@ -178,9 +194,27 @@ def _scale_hint(high: float, uint8_said: bool = False) -> str:
     return "e.g. x / 255 for values in 0..255" if high <= 255 and not uint8_said else "e.g. x / x.max()"
 
 
+COLOUR_NOISE = 4
+"""Levels (of 255) by which a pixel's channels may differ and the pixel still count as grey: lossy saves of
+grey images differ by up to 1 (WebP q50..80 of scikit-learn digits; Pillow's JPEG keeps them equal), camera
+JPEGs by a few; the faintest tint measured (green at 97%, ink on white, JPEG q75) by 7 at its 99th percentile."""
+COLOUR_SHARE = 0.01
+"""The share of an image's pixels that must be coloured (above :data:`COLOUR_NOISE`) for it to count as colour:
+a red arrow drawn on a grey slide counts; a few stray pixels do not."""
+
+
+def colour_mask(x: np.ndarray) -> np.ndarray:
+    """(N,) whether each of (N, H, W, C) uint8 images has colour: over :data:`COLOUR_SHARE` of its pixels have
+    channels more than :data:`COLOUR_NOISE` levels apart (compression noise of a grey image is not colour)."""
+    if x.shape[-1] != 3:
+        return np.zeros(len(x), bool)
+    spread = x.max(axis=-1) - x.min(axis=-1)  # (N, H, W) uint8: no wrap, max >= min
+    return (spread > COLOUR_NOISE).mean(axis=(1, 2)) > COLOUR_SHARE
+
+
 def has_colour(x: np.ndarray) -> bool:
-    """Whether any pixel of (N, H, W, C) uint8 images differs between channels."""
-    return x.shape[-1] == 3 and bool((x[..., 0] != x[..., 1]).any() or (x[..., 1] != x[..., 2]).any())
+    """Whether any of (N, H, W, C) uint8 images has colour (:func:`colour_mask`)."""
+    return bool(colour_mask(x).any())
 
 
 def resolve_channels(channels: str, colour: bool) -> int:
@@ -244,21 +278,30 @@ def size_set_elsewhere() -> Iterator[None]:
 
 
 def warn_conversions(source: str, shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
-                     n_channels: int, chosen: bool) -> None:
+                     n_channels: int, chosen: bool, names: Sequence[str] | None = None, alpha: int = 0) -> None:
     """One warning, naming ``source``, on what reading did to the images (:func:`conversion_summary`);
-    ending with :func:`size_choice` when the size was ``chosen`` by :func:`default_size` and changed some."""
-    summary = conversion_summary(shapes, colour, gray, size, n_channels)
+    ending with :func:`size_choice` when the size was ``chosen`` by :func:`default_size` and changed some.
+    With the images' ``names`` (channels chosen automatically), RGB chosen for a few colour images among
+    gray ones names them and says how to read them all as gray. ``alpha``: images whose transparency was dropped."""
+    summary = conversion_summary(shapes, colour, gray, size, n_channels, alpha=alpha)
+    if summary and names is not None and n_channels == 3 and gray.any() and colour.sum() < len(colour) / 2:
+        which = [name for name, is_colour in zip(names, colour, strict=True) if is_colour]
+        fix = option_name('channels="gray"', "--set channels=gray", 'model.channels = "gray"')
+        summary += (f", because {counted(len(which), 'image')} of {len(colour)} {'has' if len(which) == 1 else 'have'} "
+                    f"colour ({', '.join(which[:3])}{', …' if len(which) > 3 else ''}); if the images are meant to be "
+                    f"gray, read them as gray with {fix}")
     if summary:
         resized = chosen and _SIZE_IS_CHOSEN.get() and bool(np.any(shapes != size))
         warn(f"{source}: {summary}" + (f"; {size_choice()}" if resized else ""))
 
 
 def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
-                       n_channels: int) -> str | None:
+                       n_channels: int, alpha: int = 0) -> str | None:
     """One line on what reading did to the images, or None when they were taken as they are.
 
     ``shapes`` (N, 2) are the images' (height, width); ``colour`` (N,) marks images whose channels
-    differ, ``gray`` (N,) single-channel ones. A non-square image is stretched to the square size.
+    differ (:func:`colour_mask`), ``gray`` (N,) single-channel ones; the others have three channels holding
+    gray. A non-square image is stretched to the square size. ``alpha`` images had a transparency dropped.
     """
     parts = []
     resized = np.any(shapes != size, axis=1)
@@ -266,10 +309,15 @@ def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray,
         stretched = int(np.sum(shapes[:, 0] != shapes[:, 1]))
         parts.append(f"{int(resized.sum())} of {len(shapes)} images resized to {size}x{size}"
                      + (f" ({stretched} stretched: their aspect ratio changed)" if stretched else ""))
+    if alpha:
+        parts.append(f"the alpha channel (transparency) of {counted(alpha, 'image')} dropped")
     if n_channels == 1 and colour.any():
-        parts.append(f"{int(colour.sum())} colour images converted to grayscale")
+        parts.append(f"{counted(int(colour.sum()), 'colour image')} converted to grayscale")
+    if n_channels == 1 and (three := int(np.sum(~gray & ~colour))):
+        keep = option_name('channels="rgb"', "--set channels=rgb", 'model.channels = "rgb"')
+        parts.append(f"{counted(three, 'RGB image')} holding gray (equal channels) read as 1 channel ({keep} keeps 3)")
     if n_channels == 3 and gray.any():
-        parts.append(f"{int(gray.sum())} grayscale images converted to RGB")
+        parts.append(f"{counted(int(gray.sum()), 'grayscale image')} converted to RGB")
     return "; ".join(parts) or None
 
 

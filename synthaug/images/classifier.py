@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .._errors import DataError
 from ..gan.init import SeededDropout, seeded_module, set_dropout_generator
 
 Augmenter = Callable[[np.ndarray, np.random.Generator], np.ndarray]
@@ -107,23 +108,36 @@ def predict(model: SmallCNN, images: np.ndarray, batch: int = 2048) -> tuple[np.
     return torch.cat(feats).numpy().astype(np.float64), torch.cat(preds).numpy()
 
 
-def albumentations_augmenter(image_size: int) -> Augmenter:
-    """The classical baseline: small affine jitter plus brightness/contrast (no flips: digits,
-    letters and many scans are not mirror-symmetric). Imported lazily."""
-    os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
-    import albumentations as A
+def albumentations_settings(image_size: int) -> dict[str, dict]:
+    """The classical baseline's albumentations transforms and their arguments, applied in this order (the
+    report records them): small affine jitter (a shift of at least one pixel), then brightness/contrast; no
+    flips: digits, letters and many scans are not mirror-symmetric."""
+    shift = max(0.1, 1.0 / image_size)  # at least one pixel
+    return {"Affine": {"translate_percent": [-shift, shift], "scale": [0.9, 1.1], "rotate": [-12, 12],
+                       "shear": [-8, 8], "p": 0.9},
+            "RandomBrightnessContrast": {"brightness_limit": 0.15, "contrast_limit": 0.15, "p": 0.3}}
 
-    shift = 1.0 / image_size  # at least one pixel
-    transform = A.Compose([
-        A.Affine(translate_percent=(-max(0.1, shift), max(0.1, shift)), scale=(0.9, 1.1), rotate=(-12, 12),
-                 shear=(-8, 8), p=0.9),
-        A.RandomBrightnessContrast(brightness_limit=0.15, contrast_limit=0.15, p=0.3),
-    ])
+
+def albumentations_augmenter(image_size: int, transform=None) -> Augmenter:
+    """The classical baseline (:func:`albumentations_settings`), or ``transform``: an albumentations transform
+    (``A.Compose([...])``) called as ``transform(image=img)["image"]``, reseeded per batch when it has
+    ``set_random_seed``. Imported lazily."""
+    os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+    if transform is None:
+        import albumentations as A
+
+        transform = A.Compose([getattr(A, name)(**{k: tuple(v) if isinstance(v, list) else v for k, v in args.items()})
+                               for name, args in albumentations_settings(image_size).items()])
 
     def augment(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        transform.set_random_seed(int(rng.integers(0, 2**31 - 1)))
+        if hasattr(transform, "set_random_seed"):
+            transform.set_random_seed(int(rng.integers(0, 2**31 - 1)))
         # albumentations works one image at a time; batches here are small (<= batch_size)
-        out = [transform(image=img)["image"] for img in images]
-        return np.stack([o if o.ndim == 3 else o[..., None] for o in out])
+        out = [np.asarray(transform(image=img)["image"]) for img in images]
+        out = np.stack([o if o.ndim == 3 else o[..., None] for o in out])
+        if out.shape != images.shape or out.dtype != np.uint8:
+            raise DataError(f"augmentation: must keep images' shape {images.shape[1:]} and dtype uint8; got "
+                            f"{out.shape[1:]} {out.dtype} (resize back; leave ToTensorV2 and Normalize out)")
+        return out
 
     return augment

@@ -30,7 +30,7 @@ from .._text import option_name, quoted
 from ..persist import json_seed
 from .arrays import check_labels, convert_channels, prepare_images, resize_batch, size_set_elsewhere
 from .bit_scale import one_bit_depth
-from .classifier import Source, albumentations_augmenter, predict, train_classifier
+from .classifier import Source, albumentations_augmenter, albumentations_settings, predict, train_classifier
 from .collapse import diversity_notes
 from .folder import read_images
 from .grid import image_grid
@@ -47,9 +47,12 @@ from .notes import (
     overlap_note,
     synthetic_notes,
     training_copies_note,
+    untrained_note,
 )
 from .report import render_html
 
+PIXEL_DISTANCE = "L2 (Euclidean) over all pixels and channels, values scaled to 0..1"
+"""The unit of the privacy section's pixel distances, as report.json states it."""
 CONDITIONS = ("real", "real+albumentations", "real+synthetic", "real+synthetic+albumentations", "synthetic")
 JUDGES = ("train", "train+test")
 JUDGE_FOLDS = 3  # judge="train+test": its accuracy is cross-validated over the test images in this many folds
@@ -62,7 +65,7 @@ REPORT_VERSION = 4  # 4: synthaug_version, versions, data_sha256, settings.rando
 def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500, batch_size: int = 64,
                     real_share: float = 0.5, judge: str = "train+test", n_pairs: int = 10,
                     grid_columns: int = 10, random_state: RandomState = 0, out_dir: str | Path | None = None,
-                    verbose: bool = False) -> dict:
+                    verbose: bool = False, augmentation=None) -> dict:
     """Evaluate ``synthetic`` images against real ``train`` and ``test`` images.
 
     Each of ``train``, ``test``, ``synthetic`` is a folder of class subfolders, an ``.npz`` with
@@ -70,7 +73,9 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     channels. Mixed conditions give real images ``real_share`` of every batch. ``judge`` says
     which real images train the CAS judge: ``"train+test"`` (more images, a better judge) or
     ``"train"``. ``n_pairs`` synthetic images nearest to a training image are shown above those
-    training images in the report (0: no training image is shown). With ``out_dir``, writes
+    training images in the report (0: no training image is shown). ``augmentation``, an albumentations
+    transform on uint8 (S, S, C) images keeping their shape, replaces the default classical augmentation
+    (:func:`.classifier.albumentations_settings`) of the +albumentations rows. With ``out_dir``, writes
     ``report.json`` and a self-contained ``report.html``. Returns the report as a dict.
 
     The judge's own accuracy on real test images it did not train on is reported next to CAS.
@@ -86,6 +91,9 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     """
     check_settings(seeds=seeds, steps=steps, batch_size=batch_size, real_share=real_share, judge=judge,
                    n_pairs=n_pairs, grid_columns=grid_columns)
+    if augmentation is not None and not callable(augmentation):
+        raise DataError(f"augmentation: expected an albumentations transform, called as transform(image=...); got "
+                        f"{type(augmentation).__name__}")
     if out_dir is not None:  # before the evaluation, as the table report's folder is checked
         check_not_a_link(Path(out_dir))
     random_state = draw_seed(random_state)  # -1 reached numpy; 1.5 was taken as 1 (check_seed refuses both)
@@ -93,7 +101,8 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     sets = _Sets(x_tr, y_tr, x_te, y_te, x_sy, y_sy, classes)
     n_shared, n_test_copies = count_shared(x_te, x_tr), count_test_copies(x_sy, x_tr, x_te)
     notes = warned(_input_notes(sets, int(seeds), n_shared, n_test_copies, judge))
-    training = _Training(steps, batch_size, real_share, [child_seed(random_state, s) for s in range(int(seeds))])
+    training = _Training(steps, batch_size, real_share, [child_seed(random_state, s) for s in range(int(seeds))],
+                         augmentation)
     folds = judge_folds(y_te, JUDGE_FOLDS, child_seed(random_state, 997)) if judge == "train+test" else None
     with progress_bar(_n_trainings(sets, training, folds), "evaluating", verbose) as bar:
         correct = {condition: _condition_correct(condition, sets, training, bar) for condition in _conditions(sets)}
@@ -101,7 +110,8 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     draws = resampling(len(y_te), int(seeds), child_seed(random_state, 996))
     leak = privacy(x_sy, x_tr, x_te, n_pairs)
     scores = quality(judged.model, x_sy, y_sy, judged.x, judged.y, x_tr, x_te, classes)
-    notes += warned([training_copies_note(leak, len(x_sy), x_sy.shape[1]),
+    accuracy = {condition: arm_summary(c, draws) for condition, c in correct.items()}
+    notes += warned([untrained_note(accuracy["real"], y_te), training_copies_note(leak, len(x_sy), x_sy.shape[1]),
                       *([weak_judge_note(judged.score)] if judged.score["weak"] else  # its features mean little
                         diversity_notes(scores["diversity_ratio"], scores["diversity_ratio_min"], scores["cas"]))])
     versions = library_versions()
@@ -116,11 +126,13 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
                   "channels": int(x_tr.shape[-1])},
         "settings": {"seeds": int(seeds), "steps": int(steps), "batch_size": int(batch_size),
                      "real_share": float(real_share), "judge": judge, "random_state": json_seed(random_state),
-                     "n_boot": N_BOOT},
-        "accuracy": {condition: arm_summary(c, draws) for condition, c in correct.items()},
+                     "n_boot": N_BOOT, "albumentations": albumentations_settings(int(x_tr.shape[1])) if
+                     augmentation is None else repr(augmentation)},
+        "accuracy": accuracy,
         "uplift": uplift(correct, draws),
         "quality": {**scores, "judge": judged.score},
-        "privacy": {**leak, "test_in_train": n_shared, "synthetic_copies_of_test": n_test_copies},
+        "privacy": {**leak, "test_in_train": n_shared, "synthetic_copies_of_test": n_test_copies,
+                    "distance": PIXEL_DISTANCE},
         "notes": notes,
     }
     pictures = _report_pictures(report, sets, grid_columns, n_pairs)
@@ -148,6 +160,7 @@ class _Training(NamedTuple):
     batch_size: int
     real_share: float
     seeds: list[int]
+    augmentation: object = None  # a user's albumentations transform; None: the default
 
 
 class _Judge(NamedTuple):
@@ -178,7 +191,8 @@ def _n_trainings(sets: _Sets, training: _Training, folds: np.ndarray | None) -> 
 def _condition_correct(condition: str, sets: _Sets, training: _Training, bar) -> np.ndarray:
     """(S, N) whether the classifier trained under ``condition`` with each seed labels each test image right."""
     x_tr, y_tr, x_sy, y_sy = sets.x_tr, sets.y_tr, sets.x_sy, sets.y_sy
-    sources = condition_sources(condition, x_tr, y_tr, x_sy, y_sy, training.real_share, x_tr.shape[1])
+    sources = condition_sources(condition, x_tr, y_tr, x_sy, y_sy, training.real_share, x_tr.shape[1],
+                                training.augmentation)
     correct = np.empty((len(training.seeds), len(sets.y_te)), dtype=bool)
     for s, seed in enumerate(training.seeds):
         model = train_classifier(sources, len(sets.classes), training.steps, training.batch_size, seed)
@@ -274,9 +288,10 @@ def _codes(labels: np.ndarray, classes: np.ndarray, name: str) -> np.ndarray:
     return np.searchsorted(classes, text)
 
 
-def condition_sources(condition: str, x_tr, y_tr, x_sy, y_sy, real_share: float, size: int) -> list[Source]:
-    """The batch sources of one training condition."""
-    augment = albumentations_augmenter(size) if "albumentations" in condition else None
+def condition_sources(condition: str, x_tr, y_tr, x_sy, y_sy, real_share: float, size: int,
+                      transform=None) -> list[Source]:
+    """The batch sources of one training condition (``transform``: :func:`.classifier.albumentations_augmenter`'s)."""
+    augment = albumentations_augmenter(size, transform) if "albumentations" in condition else None
     real = Source(x_tr, y_tr, real_share, augment)
     fake = Source(x_sy, y_sy, 1.0 - real_share, augment)
     return {"real": [real], "real+albumentations": [real], "synthetic": [fake]}.get(condition, [real, fake])

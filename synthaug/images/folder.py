@@ -11,23 +11,21 @@ images share one scale, set by the folder's bit depth (:func:`.arrays.bit_depth`
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 import warnings
-import zipfile
-import zlib
 from pathlib import Path
-from textwrap import shorten
 
 import numpy as np
 
 from .._errors import DataError, warn
 from .._paths import IMAGE_MANIFEST, IMAGE_SUFFIXES, OS_FOLDERS, is_sample_folder
-from .._text import quoted
+from .._text import counted, quoted
 from ..persist import META_FILE
 from .arrays import (
     bit_depth,
     check_channels,
     check_image_size,
-    check_labels,
     convert_channels,
     default_size,
     has_colour,
@@ -36,7 +34,9 @@ from .arrays import (
     warn_conversions,
 )
 from .bit_scale import deep_scale
+from .formats import split_unreadable, warn_frames, warn_unreadable
 from .grid import is_grid_folder
+from .npz import ONE_ARRAY, read_npz, save_hint
 
 MANIFEST = IMAGE_MANIFEST
 
@@ -46,7 +46,8 @@ def read_images(path: str | Path, image_size: int | None = None,
     """``(images, labels)`` from a folder of class subfolders or an ``.npz`` with ``x`` and ``y``.
 
     ``image_size=None`` keeps the most common size (clipped to 8..64); ``channels`` is "gray",
-    "rgb", or "auto" (RGB when any image has colour). A folder's labels are its subfolders' names,
+    "rgb", or "auto" (RGB when any image has colour). A folder's labels are its subfolders' names (in
+    Unicode's NFC form, as Linux and Windows write them; macOS's NFD names are composed),
     or, for the files a ``manifest.csv`` (file, label) lists, as sampled: ``synthaug sample``'s
     folder names are only safe versions of the labels. A ``~`` in ``path`` is the home folder.
     """
@@ -55,7 +56,7 @@ def read_images(path: str | Path, image_size: int | None = None,
     if image_size is not None:
         check_image_size(image_size)
     if path.suffix.lower() == ".npy":
-        raise DataError(f"{path}: {ONE_ARRAY}; {_save_hint(path)}")
+        raise DataError(f"{path}: {ONE_ARRAY}; {save_hint(path)}")
     if path.suffix.lower() == ".npz":
         images, labels = read_npz(path)
         return prepare_images(images, image_size, channels, source=str(path)), labels
@@ -63,72 +64,6 @@ def read_images(path: str | Path, image_size: int | None = None,
         what = "is not a folder or an .npz file" if path.exists() else "not found"
         raise DataError(f"{path}: {what}; expected a folder with one subfolder per class, or an .npz file")
     return _read_folder(path, image_size, channels)
-
-
-def read_npz(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Raw ``x`` and ``y`` arrays of an ``.npz`` (no pickled objects are loaded)."""
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise DataError(f"{path}: file not found")
-    with open(path, "rb") as handle:
-        start = handle.read(6)
-    if not start.startswith(b"PK"):  # not a zip, even a damaged one: np.load tried a pickle, advising allow_pickle
-        what = ONE_ARRAY if start == b"\x93NUMPY" else "an .npz is a zip archive written by np.savez"
-        raise DataError(f"{path}: not an .npz file ({what}); {_save_hint(path)}")
-    _warn_if_large(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            missing = [k for k in ("x", "y") if k not in data.files]
-            if missing:
-                raise DataError(f"{path}: needs arrays 'x' and 'y'; missing {', '.join(missing)} "
-                                f"(has {', '.join(data.files) or 'none'})")
-            images, labels = _npz_array(data, "x", path), _npz_array(data, "y", path)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
-        if isinstance(exc, DataError):
-            raise
-        raise DataError(f"{path}: cannot be read as .npz ({shorten(str(exc), 120, placeholder=' ...')})") from None
-    if labels.ndim != 1 or len(labels) != len(images):
-        raise DataError(f"{path}: 'y' must be 1-d with one label per image; got shape {labels.shape} "
-                        f"for {len(images)} images")
-    return images, check_labels(labels, f"{path}: 'y'")
-
-
-ONE_ARRAY = "a .npy holds one array"
-LARGE_NPZ = 2 * 1024**3
-"""Bytes of images (``x`` uncompressed) above which reading an .npz warns first: a 0.6 MB file of blank
-images held 614 MB, and a fit needs about five times the images' size (a float32 copy to train on)."""
-
-
-def _warn_if_large(path: Path) -> None:
-    """Warn, before loading, when the .npz's ``x`` is over :data:`LARGE_NPZ` bytes uncompressed (its zip
-    entry says so); a damaged archive is left to ``np.load`` to name."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            size = archive.getinfo("x.npy").file_size
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return
-    if size > LARGE_NPZ:
-        warn(f"{path}: 'x' holds {size / 1e9:.1f} GB of images uncompressed ({size / max(path.stat().st_size, 1):,.0f} "
-             f"times the file's size); training on them needs about five times that in memory")
-
-
-def _save_hint(path: Path) -> str:
-    return f"save images and labels together with np.savez({str(path.with_suffix('.npz'))!r}, x=..., y=...)"
-
-
-OBJECT_FIX = {"x": "x=np.stack(x)", "y": "y=np.asarray(y, dtype=str)"}
-
-
-def _npz_array(data, key: str, path: Path) -> np.ndarray:
-    """``data[key]``, or a DataError when it is an object array (pandas' text labels, ``.values``), which
-    loading would unpickle: naming the array and how to save it instead."""
-    try:
-        return data[key]
-    except ValueError as exc:
-        if "allow_pickle" not in str(exc):
-            raise
-        raise DataError(f"{path}: {key!r} is an object array, which synthaug does not load (it would need "
-                        f"pickle); save it with {OBJECT_FIX[key]}") from None
 
 
 # ---------------------------------------------------------------- folders
@@ -150,20 +85,24 @@ def _manifest_labels(root: Path) -> dict[str, str]:
         raise DataError(f"{path}: cannot be read ({exc})") from None
     if not rows or not {"file", "label"} <= set(rows[0]):
         return {}  # not a synthaug manifest: the folder names are the labels
-    return {row["file"]: row["label"] for row in rows if row["file"] is not None and row["label"] is not None}
+    return {nfc(row["file"]): row["label"] for row in rows if row["file"] is not None and row["label"] is not None}
 
 
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray, peaks = [], [], [], [], []
-    manifest, listed = _manifest_labels(root), []
+    manifest, listed, unreadable, frames, links = _manifest_labels(root), [], {}, [], []
     _warn_top_level_images(root)
     for class_dir in class_folders(root):
         n_before = len(found)
-        files = image_files(class_dir)
-        listed += [path.relative_to(root).as_posix() for path in files]
+        files, class_links = _scan(class_dir)
+        files, skipped = split_unreadable(files)
+        links += class_links
+        for kind, paths in skipped.items():
+            unreadable.setdefault(kind, []).extend(paths)
+        listed += [nfc(path.relative_to(root).as_posix()) for path in files]
         for path in files:
-            pixels = _open_image(path)
+            pixels = _open_image(path, frames)
             if pixels is not None:
                 found.append((path, pixels if pixels.size <= KEEP_PIXELS else None))
                 shapes.append(pixels.shape[:2])
@@ -173,7 +112,11 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
         if len(found) == n_before:
             warn(f"{class_dir}: class folder has no readable images; class "
                  f"{class_dir.name!r} skipped")
-        labels += [manifest.get(path.relative_to(root).as_posix(), class_dir.name) for path, _ in found[n_before:]]
+        labels += [manifest.get(nfc(path.relative_to(root).as_posix()), nfc(class_dir.name))
+                   for path, _ in found[n_before:]]
+    warn_unreadable(root, unreadable)
+    _warn_linked_folders(root, links)
+    warn_frames(root, frames)
     if manifest:
         _warn_manifest_mismatch(root, manifest, listed)
     if not found:
@@ -184,10 +127,17 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
     divisor = deep_scale(root, np.asarray(peaks))
     images = np.stack([_fit_image(_to_8bit(_reread(path) if pixels is None else pixels, divisor), size, n_channels)
                        for path, pixels in found])  # one file at a time
+    names = [path.relative_to(root).as_posix() for path, _ in found] if channels == "auto" else None
     warn_conversions(str(root), np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels,
-                     chosen=image_size is None)
+                     chosen=image_size is None, names=names)
     _warn_single_images(root, np.asarray(labels))
     return images, np.asarray(labels)
+
+
+def nfc(name: str) -> str:
+    """``name`` in Unicode's composed form (NFC): macOS gives file names decomposed (NFD, e + a combining
+    accent), so a training folder from a Mac and a test folder from Linux had different-looking-alike labels."""
+    return unicodedata.normalize("NFC", name)
 
 
 def class_folders(root: Path) -> list[Path]:
@@ -252,7 +202,7 @@ def _warn_top_level_images(root: Path) -> None:
 
 
 def _reread(path: Path) -> np.ndarray:
-    pixels = _open_image(path)
+    pixels = _open_image(path, quiet=True)
     if pixels is None:
         raise DataError(f"{path}: could not be read a second time (changed while reading?)")
     return pixels
@@ -261,8 +211,23 @@ def _reread(path: Path) -> np.ndarray:
 def image_files(folder: Path) -> list[Path]:
     """Image files in ``folder`` (recursively); other files, and files under hidden or OS metadata
     folders (``._x.png``, ``__MACOSX/``), are ignored."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-                  and not any(_skipped(part) for part in p.relative_to(folder).parts))
+    return _scan(folder)[0]
+
+
+def _scan(folder: Path) -> tuple[list[Path], list[Path]]:
+    """:func:`image_files` of ``folder``, and the links to folders within it, which are not followed: a link
+    in class folder 0 to ../1 would have read class 1's images as class 0 (a linked class folder is followed)."""
+    entries = [p for p in folder.rglob("*") if not any(_skipped(part) for part in p.relative_to(folder).parts)]
+    files = sorted(p for p in entries if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    return files, sorted(p for p in entries if p.is_symlink() and p.is_dir())
+
+
+def _warn_linked_folders(root: Path, links: list[Path]) -> None:
+    """One warning naming the links to folders inside class folders, which are not followed."""
+    if links:
+        names = ", ".join(link.relative_to(root).as_posix() for link in links[:3]) + (", …" if len(links) > 3 else "")
+        warn(f"{root}: {counted(len(links), 'link')} to a folder inside a class folder not followed ({names}): its "
+             "images would take the class folder's name; copy the images in, or link the class folder itself")
 
 
 def _skipped(name: str) -> bool:
@@ -270,24 +235,48 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or name in OS_FOLDERS
 
 
-def _open_image(path: Path) -> np.ndarray | None:
+def _open_image(path: Path, frames: list[tuple[Path, int]] | None = None, quiet: bool = False) -> np.ndarray | None:
     """(H, W, 3) or (H, W, 1) uint8 pixels, upright as viewers show them (EXIF orientation
     applied), or None with a warning for an unreadable file. A 16- or 32-bit integer image comes as
-    its own (H, W, 1) values, which the folder scales alike (:func:`.bit_scale.deep_scale`)."""
+    its own (H, W, 1) values, which the folder scales alike (:func:`.bit_scale.deep_scale`). Of a file
+    of several frames the first is read, and ``(path, frame count)`` appended to ``frames``. An image over
+    Pillow's pixel limit is read with a warning naming it (unless ``quiet``: read again), over twice the
+    limit skipped with one (Pillow's own warning named no file, and came again on the second read)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+        with img:
             img.load()
+            if not quiet and Image.MAX_IMAGE_PIXELS and img.width * img.height > Image.MAX_IMAGE_PIXELS:
+                warn(f"{path}: a large image ({_over_limit(img.width * img.height, 1)}); read anyway, slowly: "
+                     "downscale it (images are trained at 8 to 64 px)")
+            if frames is not None and getattr(img, "n_frames", 1) > 1:
+                frames.append((path, img.n_frames))
             ImageOps.exif_transpose(img, in_place=True)  # phone photos are often stored sideways
             with warnings.catch_warnings():  # transparency is dropped anyway; Pillow's advice names no file
                 warnings.filterwarnings("ignore", "Palette images with Transparency", UserWarning)
                 return _pixels(img, path)
     except DataError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        warn(f"{path}: too large to read{'' if pixels is None else f' ({_over_limit(int(pixels[1]), 2)})'}; "
+             "skipped: downscale it (images are trained at 8 to 64 px)")
+        return None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         warn(f"{path}: not a readable image ({type(exc).__name__}); skipped")
         return None
+
+
+def _over_limit(pixels: int, times: int) -> str:
+    """``pixels`` against ``times`` Pillow's decompression-bomb limit, as a message says it."""
+    from PIL import Image
+
+    limit = f"{'twice ' if times == 2 else ''}Pillow's limit of {Image.MAX_IMAGE_PIXELS:,}"
+    return f"{pixels:,} pixels, over {limit}, PIL.Image.MAX_IMAGE_PIXELS"
 
 
 def _pixels(img, path: Path) -> np.ndarray:

@@ -17,7 +17,10 @@ from ..io import atomic_path
 _STEP_GRID = re.compile(r"step_\d{7,}\.png|\.step_\d{7,}\.png\.[a-z0-9_]+\.tmp")
 
 
-LABEL_CHARACTERS = 16  # a row's label is cut to this many characters
+LABEL_CHARACTERS = 16  # a row's label is cut to this many characters (more when needed to tell rows apart)
+SPELLED = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+           "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "–": "-", "—": "-", "’": "'", "µ": "u"}
+"""ASCII spellings of characters NFKD does not take apart, for a font without them."""
 
 
 def image_grid(rows: np.ndarray, labels=None, pad: int = 1, min_cell: int = 32, fill: int = 128) -> np.ndarray:
@@ -46,7 +49,7 @@ def _label_margin(labels: list, row: int, pad: int, channels: int) -> np.ndarray
         font = ImageFont.load_default(size=max(8, min(14, row // 2)))
     except TypeError:  # Pillow < 10.1: one bitmap size
         font = ImageFont.load_default()
-    texts = [_drawable(str(label)[:LABEL_CHARACTERS], font) for label in labels]
+    texts = short_labels([_drawable(str(label), font) for label in labels], ellipsis=_drawable("…", font))
     measure = ImageDraw.Draw(Image.new("L", (1, 1)))
     boxes = [measure.textbbox((0, 0), text, font=font) for text in texts]
     width = int(max(box[2] for box in boxes)) + 8
@@ -57,13 +60,48 @@ def _label_margin(labels: list, row: int, pad: int, channels: int) -> np.ndarray
     return np.asarray(margin)[..., None].repeat(channels, axis=2)
 
 
+def short_labels(texts: list[str], width: int = LABEL_CHARACTERS, ellipsis: str = "…") -> list[str]:
+    """``texts`` cut in the middle to ``width`` characters (``adenocar…grade 1``), keeping both ends; wider
+    when cutting would make two rows' labels the same (cutting the end made two "adenocarcinoma g")."""
+    for w in range(width, max(map(len, texts), default=0) + 1):
+        head = (w - len(ellipsis) + 1) // 2
+        tail = w - len(ellipsis) - head
+        cut = [t if len(t) <= w else t[:head] + ellipsis + (t[-tail:] if tail else "") for t in texts]
+        if len(set(cut)) == len(set(texts)):
+            return cut
+    return texts
+
+
 def _drawable(text: str, font) -> str:
-    """``text`` as ``font`` can draw it: a bitmap font (no FreeType) has Latin-1 only, others become '?'."""
+    """``text`` with each character ``font`` lacks (Pillow's default font has ASCII, not é, Ü or ß, which it
+    drew as boxes) spelled in ASCII: é as e, Ü as U (NFKD without accents), ß as ss (:data:`SPELLED`), else '?'."""
+    import unicodedata
+
+    lacks = _glyph_check(font)
+    out = []
+    for ch in text:
+        if ch.isascii() or not lacks(ch):
+            out.append(ch)
+            continue
+        plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        out.append(SPELLED.get(ch) or (plain if plain and not any(map(lacks, plain)) else "?"))
+    return "".join(out)
+
+
+def _glyph_check(font):
+    """A function telling whether ``font`` lacks a character: a FreeType font draws such a character as its
+    missing-glyph box (the same as a private-use character's); a bitmap font (no FreeType) has Latin-1 only."""
     try:
-        font.getbbox(text)
-        return text
-    except UnicodeEncodeError:
-        return text.encode("latin-1", "replace").decode("latin-1")
+        box = font.getmask("\ue000")
+    except UnicodeEncodeError:  # a bitmap font
+        return lambda ch: ord(ch) > 255
+    missing = (box.size, bytes(box))
+
+    def lacks(ch: str) -> bool:
+        mask = font.getmask(ch)
+        return (mask.size, bytes(mask)) == missing
+
+    return lacks
 
 
 def flat_grey(picture: np.ndarray) -> np.ndarray:

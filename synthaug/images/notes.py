@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._errors import DataError
-from .._text import quoted
+from .._text import option_name, quoted
 from ..evaluate.caveats import beyond_chance
 from .metrics import duplicated_share, shared_mask
 
@@ -41,6 +41,19 @@ def synthetic_notes(y_sy: np.ndarray, classes: np.ndarray) -> list[str]:
     return [f"the synthetic set has no images of class(es) {quoted(classes[absent])}: synthetic-only "
             f"classifiers never predict them, so the synthetic-only accuracy covers {len(made)} of "
             f"{len(classes)} classes; CAS is not measured for them"]
+
+
+def untrained_note(real: dict, y_te: np.ndarray) -> str | None:
+    """A note when the real-only classifier is not clearly above chance (the most common test class's share):
+    its 95% interval (``real``, from :func:`.intervals.arm_summary`) reaches down to chance. The uplift then
+    compares classifiers that have barely learned (20 steps gave 20% for 5 classes, and "helps"), or None."""
+    chance = np.bincount(y_te).max() / len(y_te)
+    if real["low"] > chance:
+        return None
+    return (f"the real-only classifier is not clearly above chance: {100 * real['mean']:.1f}% accuracy (95% interval "
+            f"{100 * real['low']:.1f}-{100 * real['high']:.1f}%; chance {100 * chance:.1f}%, the most common test "
+            "class's share), so the uplift compares classifiers that have barely learned and its verdict says "
+            f"little; train the classifiers longer ({option_name('steps', '--classifier-steps', 'evaluate.steps')})")
 
 
 def overlap_note(n_shared: int, x_te: np.ndarray) -> str | None:

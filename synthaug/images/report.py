@@ -188,7 +188,8 @@ def _guide(report: dict, with_pairs: bool) -> str:
          "saw, on which every accuracy is measured. Synthetic images are the ones judged here."),
         ("Accuracy rows and their intervals",
          "Each row trains the same small CNN, for the same number of steps, on one training set and gives the "
-         f"share of test images it labels right: {rows}. Each is trained once per seed. The 95% interval "
+         f"share of test images it labels right: {rows}. {_augmentation(report)} Each is trained once per seed. "
+         "The 95% interval "
          "is the range the accuracy on images like the test images plausibly lies in, allowing for which test "
          "images happened to be drawn and for training luck: it comes from redrawing the test images and the "
          "seeds, with replacement, "
@@ -216,6 +217,24 @@ def _guide(report: dict, with_pairs: bool) -> str:
     if with_pairs:
         terms.append(_TERMS["pairs"])
     return guide_section(terms)
+
+
+def albumentations_text(settings: dict[str, dict]) -> str:
+    """The classical augmentation's transforms (``settings["albumentations"]``) as one line of code."""
+    return ", ".join(f"{name}({', '.join(f'{k}={v!r}' for k, v in args.items())})" for name, args in settings.items())
+
+
+def _augmentation(report: dict) -> str:
+    """The classical augmentation's transforms, as the guide names them (reports before they were recorded:
+    nothing)."""
+    settings = report["settings"].get("albumentations")
+    if not settings:
+        return ""
+    if isinstance(settings, str):  # evaluate_images(augmentation=...)
+        return f"Classical augmentation is the transform given: <code>{html.escape(settings)}</code>."
+    return (f"Classical augmentation is albumentations' <code>{html.escape(albumentations_text(settings))}</code>, "
+            "in that order, on every training image drawn (translate_percent: a share of the image's side; rotate "
+            "and shear in degrees; p: the chance each is applied).")
 
 
 def _samples_figure(report: dict, picture: np.ndarray) -> str:

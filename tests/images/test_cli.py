@@ -377,3 +377,19 @@ def test_a_grid_dir_inside_the_model_folder_is_refused_before_training(image_fol
         assert result.exit_code == 2 and "grid_dir:" in result.output and "is inside the model folder" in result.output
         assert not (tmp_path / "m").exists()
 
+
+
+@pytest.mark.parametrize("npz", [False, True])
+def test_share_on_images_says_what_it_is_for_before_asking_for_target(image_folder, tmp_path, npz):
+    # an image folder got "Missing option '--target'", then "is a folder; give a table file"; an .npz
+    # "unknown table extension '.npz'"
+    data = image_folder
+    if npz:
+        data = tmp_path / "images.npz"
+        np.savez(data, x=np.zeros((4, 8, 8), np.uint8), y=np.arange(4))
+    result = runner.invoke(app, ["share", str(data), "-o", str(tmp_path / "release")])
+    assert result.exit_code == 2 and "--target" not in result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "share releases synthetic tables (.csv, .parquet); for images, train with privacy (synthaug fit DATA -o " \
+           "MODEL --dp-epsilon EPS), then run synthaug sample and synthaug evaluate" in text
+    assert not (tmp_path / "release").exists()

@@ -27,6 +27,12 @@ def test_evaluate_images_writes_json_and_html(tmp_path):
     assert json.loads((tmp_path / "report.json").read_text())["sizes"]["synthetic"] == 15
     page = (tmp_path / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 2 and "Classification Accuracy Score" in page
+    # the classical baseline and the distances' unit were described nowhere
+    assert report["settings"]["albumentations"]["Affine"] == {"translate_percent": [-0.125, 0.125], "scale": [0.9, 1.1],
+                                                               "rotate": [-12, 12], "shear": [-8, 8], "p": 0.9}
+    assert report["settings"]["albumentations"]["RandomBrightnessContrast"]["brightness_limit"] == 0.15
+    assert report["privacy"]["distance"] == "L2 (Euclidean) over all pixels and channels, values scaled to 0..1"
+    assert "<code>Affine(translate_percent=[-0.125, 0.125], scale=[0.9, 1.1], rotate=[-12, 12]" in page
 
 
 def test_n_pairs_zero_shows_no_training_image_and_negative_is_refused(tmp_path):
@@ -246,6 +252,9 @@ def test_the_judges_accuracy_is_reported_next_to_cas_and_a_weak_judge_is_a_warni
     judge = report["quality"]["judge"]
     assert judge["weak"] and judge["chance"] == pytest.approx(1 / 3) and judge["measured_on"] == "cross-validation"
     assert any(n.startswith("the CAS judge is weak") for n in report["notes"])
+    # 20 classifier steps gave 20% for 5 classes and still "helps": a note says the classifiers barely learned
+    assert any(n.startswith("the real-only classifier is not clearly above chance: ") and "chance 33.3%" in n
+               and n.endswith("train the classifiers longer (steps)") for n in report["notes"])
     assert json.loads((tmp_path / "report.json").read_text())["quality"]["judge"] == judge
     page = (tmp_path / "report.html").read_text()
     assert "The judge's accuracy on real test images it did not train on" in page and "A weak judge" in page
@@ -274,6 +283,17 @@ def test_the_report_header_counts_one_seed_and_one_step_in_the_singular(tmp_path
     sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
     evaluate_images(*sets, seeds=1, steps=1, batch_size=8, out_dir=tmp_path)
     assert "(1 step of 8 images, 1 seed)" in (tmp_path / "report.html").read_text()  # read "1 seeds"
+
+
+def test_untrained_note_when_the_real_interval_reaches_chance_by_hand():
+    from synthaug.images.notes import untrained_note
+
+    y_te = np.array([0, 0, 1, 2])  # chance: the most common class's share, 50%
+    assert untrained_note({"mean": 0.75, "low": 0.51, "high": 1.0}, y_te) is None
+    assert untrained_note({"mean": 0.6, "low": 0.5, "high": 0.75}, y_te) == (
+        "the real-only classifier is not clearly above chance: 60.0% accuracy (95% interval 50.0-75.0%; chance 50.0%, "
+        "the most common test class's share), so the uplift compares classifiers that have barely learned and its "
+        "verdict says little; train the classifiers longer (steps)")
 
 
 def test_count_shared_images_by_hand():
@@ -363,6 +383,7 @@ def test_synthetic_copies_of_test_images_are_a_warning_and_a_note(tmp_path, look
         warnings.simplefilter("error", SynthaugWarning)
         warnings.filterwarnings("ignore", "the CAS judge is weak")
         warnings.filterwarnings("ignore", "one seed")
+        warnings.filterwarnings("ignore", "the real-only classifier is not clearly above chance")
         clean = evaluate_images(train, (x_te, y_te), make_images(5, seed=3), seeds=1, steps=1)
     assert clean["privacy"]["synthetic_copies_of_test"] == 0
 
@@ -455,3 +476,31 @@ def test_the_uplift_has_an_interval_over_test_images_and_seeds_and_a_verdict(tmp
     print_image_summary({**report, "uplift": {**up, "low": -5.1, "high": -0.004, "verdict": "hurts"}},
                         tmp_path / "report.html", Console(file=out, width=400))
     assert "[-5.10, -0.004]: hurts" in out.getvalue()
+
+
+def test_a_users_albumentations_transform_replaces_the_classical_baseline(tmp_path):
+    # the baseline was fixed (Affine + RandomBrightnessContrast) and could not be changed
+    import os
+
+    os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+    import albumentations as A
+
+    calls = []
+
+    class Flip(A.HorizontalFlip):
+        def __call__(self, *args, **kwargs):
+            calls.append(1)
+            return super().__call__(*args, **kwargs)
+
+    sets = make_images(4, seed=1), make_images(4, seed=2), make_images(5, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)
+        report = evaluate_images(*sets, seeds=1, steps=1, batch_size=8, augmentation=Flip(p=1.0), out_dir=tmp_path)
+    assert calls and report["settings"]["albumentations"].startswith("Flip(")
+    assert "Classical augmentation is the transform given: <code>Flip(" in (tmp_path / "report.html").read_text()
+    with pytest.raises(DataError, match=r"^augmentation: expected an albumentations transform"):
+        evaluate_images(*sets, seeds=1, steps=1, augmentation="flip")
+    with pytest.raises(DataError, match=r"^augmentation: must keep images' shape \(8, 8, 1\) and dtype uint8; got "
+                                        r"\(4, 4, 1\) uint8"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", SynthaugWarning)
+        evaluate_images(*sets, seeds=1, steps=1, batch_size=8, augmentation=A.CenterCrop(4, 4))

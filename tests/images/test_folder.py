@@ -66,6 +66,26 @@ def test_conversion_summary_by_hand():
                                                               "grayscale")
     assert conversion_summary(shapes[:2], colour[:2], gray[:2], 8, 1) is None
     assert conversion_summary(shapes[:2], colour[:2], gray[:2], 8, 3) == "2 grayscale images converted to RGB"
+    assert conversion_summary(shapes[2:3], colour[2:3], gray[2:3], 16, 1) == "1 colour image converted to grayscale"
+
+
+def test_compression_noise_is_not_colour_and_a_few_colour_images_are_named(image_folder, images):
+    # a lossy save of a gray image differs by 1 between channels: one such file made a gray folder RGB
+    noisy = np.repeat(images[0][0], 3, axis=-1).astype(np.int16)
+    noisy[::2, ::2, 1] += 1  # what a WebP of a gray image holds
+    Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(image_folder / "class_0" / "lossy.png")
+    with pytest.warns(SynthaugWarning) as record:
+        x, _ = read_images(image_folder)
+    assert x.shape[-1] == 1
+    assert [str(r.message) for r in record] == [f"{image_folder}: 1 RGB image holding gray (equal channels) read as 1 "
+                                                'channel (channels="rgb" keeps 3)']
+    Image.new("RGB", (8, 8), (200, 10, 10)).save(image_folder / "class_1" / "red.png")
+    with pytest.warns(SynthaugWarning) as record:
+        x, _ = read_images(image_folder)
+    assert x.shape[-1] == 3
+    assert str(record[0].message) == (f"{image_folder}: 18 grayscale images converted to RGB, because 1 image of 20 "
+                                      'has colour (class_1/red.png); if the images are meant to be gray, read them '
+                                      'as gray with channels="gray"')
 
 
 def test_non_images_ignored_and_corrupt_images_skipped_with_warning(image_folder):
@@ -124,7 +144,7 @@ def test_palette_images_with_transparency_read_without_pillow_warnings(image_fol
     Image.fromarray(rgba, "RGBA").convert("P").save(image_folder / "class_0" / "clear.png")  # tRNS as bytes
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        warnings.filterwarnings("ignore", ".*: 18 grayscale images converted to RGB$", SynthaugWarning)  # ours
+        warnings.filterwarnings("ignore", ".*: 18 grayscale images converted to RGB, because .*", SynthaugWarning)
         x, _ = read_images(image_folder)
     assert x.shape == (19, 8, 8, 3)
 
@@ -132,9 +152,29 @@ def test_palette_images_with_transparency_read_without_pillow_warnings(image_fol
 def test_an_image_over_pillows_pixel_limit_is_skipped_with_a_warning(image_folder, monkeypatch):
     Image.fromarray(np.zeros((64, 64), np.uint8)).save(image_folder / "class_0" / "huge.png")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 4096 pixels is over twice the limit: a "bomb"
-    with pytest.warns(SynthaugWarning, match=r"huge.png: not a readable image \(DecompressionBombError\)"):
+    with pytest.warns(SynthaugWarning) as record:
         x, _ = read_images(image_folder)
     assert len(x) == 18
+    assert str(record[0].message) == (f"{image_folder / 'class_0' / 'huge.png'}: too large to read (4,096 pixels, "
+                                      "over twice Pillow's limit of 1,000, PIL.Image.MAX_IMAGE_PIXELS); skipped: "
+                                      "downscale it (images are trained at 8 to 64 px)")
+
+
+def test_an_image_between_pillows_limits_is_read_with_one_warning_naming_it(image_folder, monkeypatch):
+    # Pillow's DecompressionBombWarning came twice (read, then re-read to resize) and named no file
+    from synthaug.images import folder
+
+    Image.fromarray(np.zeros((64, 64), np.uint8)).save(image_folder / "class_0" / "large.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 3000)
+    monkeypatch.setattr(folder, "KEEP_PIXELS", 100)  # re-read when resized, as a large file is
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        x, _ = read_images(image_folder, image_size=8)
+    assert len(x) == 19
+    assert [str(r.message) for r in record] == [
+        f"{image_folder / 'class_0' / 'large.png'}: a large image (4,096 pixels, over Pillow's limit of 3,000, "
+        "PIL.Image.MAX_IMAGE_PIXELS); read anyway, slowly: downscale it (images are trained at 8 to 64 px)",
+        f"{image_folder}: 1 of 19 images resized to 8x8"]
 
 
 def test_pillow_is_a_declared_dependency():
@@ -482,3 +522,43 @@ def test_images_at_the_top_of_the_folder_are_named_in_one_warning(image_folder):
     Image.new("L", (8, 8), 9).save(image_folder / "another.png")
     with pytest.warns(SynthaugWarning, match=r": 2 images \(first: another.png\) are outside every class folder"):
         read_images(image_folder)
+
+
+def test_formats_pillow_cannot_read_here_and_extra_frames_are_named_once(image_folder, monkeypatch):
+    # HEIC photos were skipped as "not images", and a GIF's or TIFF's later frames dropped, without a word
+    from synthaug.images import formats
+
+    monkeypatch.setitem(formats.FORMATS, ".heic", ("HEIC/HEIF", None, "pillow-heif"))
+    monkeypatch.setattr(formats, "_register_plugins", lambda: None)
+    monkeypatch.setattr(Image, "registered_extensions", lambda: {})  # as without pillow-heif
+    for i in range(5):
+        (image_folder / "class_0" / f"IMG_{i}.HEIC").write_bytes(b"\0\0\0\x18ftypheic")
+    frames = [Image.new("L", (8, 8), 60 * i) for i in range(3)]
+    frames[0].save(image_folder / "class_1" / "anim.gif", save_all=True, append_images=frames[1:])
+    with pytest.warns(SynthaugWarning) as record:
+        x, _ = read_images(image_folder)
+    assert len(x) == 19
+    assert [str(r.message) for r in record] == [
+        f"{image_folder}: 5 files skipped: HEIC/HEIF is not readable without pillow-heif: class_0/IMG_0.HEIC, "
+        "class_0/IMG_1.HEIC, class_0/IMG_2.HEIC, … and 2 more; convert them to PNG to use them",
+        f"{image_folder}: only the first frame was read of 1 file holding several: class_1/anim.gif (3 frames); "
+        "save each frame as its own image to use them all"]
+
+
+def test_class_folder_names_are_read_in_unicode_nfc(image_folder):
+    # macOS writes "é" decomposed (NFD): evaluate said the test labels were not among the training classes
+    (image_folder / "class_0").rename(image_folder / "cafe\u0301")
+    (image_folder / "class_1").rename(image_folder / "Zu\u0308rich")
+    _, labels = read_images(image_folder)
+    assert sorted(set(labels)) == ["Z\u00fcrich", "caf\u00e9", "class_2"]
+
+
+def test_a_link_to_a_folder_inside_a_class_folder_is_named_and_not_followed(image_folder):
+    # class_0/sib -> ../class_1 was ignored without a word (a linked class folder is followed)
+    (image_folder / "class_0" / "sib").symlink_to(image_folder / "class_1", target_is_directory=True)
+    with pytest.warns(SynthaugWarning) as record:
+        x, labels = read_images(image_folder)
+    assert len(x) == 18 and list(labels).count("class_0") == 6
+    assert [str(r.message) for r in record] == [
+        f"{image_folder}: 1 link to a folder inside a class folder not followed (class_0/sib): its images would "
+        "take the class folder's name; copy the images in, or link the class folder itself"]

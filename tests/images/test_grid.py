@@ -53,6 +53,31 @@ def test_a_grid_with_a_row_per_class_names_each_row_in_a_margin(channels):
     assert (margin[0] == 255).all()
 
 
+def _row_margins(labels):
+    rows = np.full((len(labels), 2, 8, 8, 1), 200, np.uint8)
+    labelled, plain = image_grid(rows, labels), image_grid(rows)
+    margin, row = labelled[:, : labelled.shape[1] - plain.shape[1], 0], (plain.shape[0] - 1) // len(labels)
+    return [margin[1 + i * row: 1 + (i + 1) * row] for i in range(len(labels))]
+
+
+def test_grid_labels_stay_distinct_when_cut_and_lacking_glyphs_are_spelled_in_ascii():
+    # two classes were both labelled "adenocarcinoma g", and é, Ü, ß drawn as boxes by Pillow's default font
+    first, second = _row_margins(["adenocarcinoma grade 1", "adenocarcinoma grade 2"])
+    assert not np.array_equal(first, second)
+    accented, plain = _row_margins(["Überfärbt ß é", "Uberfarbt ss e"])
+    np.testing.assert_array_equal(accented, plain)
+
+
+def test_short_labels_cut_in_the_middle_and_widen_until_distinct():
+    from synthaug.images.grid import short_labels
+
+    assert short_labels(["adenocarcinoma grade 1", "adenocarcinoma grade 2", "normal"]) == [
+        "adenocar…grade 1", "adenocar…grade 2", "normal"]
+    assert short_labels(["a" * 9 + "1" + "b" * 9, "a" * 9 + "2" + "b" * 9], width=16) == [
+        "a" * 9 + "1" + "b" * 9, "a" * 9 + "2" + "b" * 9]
+    assert short_labels(["abcdefgh", "abcdefgi"], width=5, ellipsis="...") == ["a...h", "a...i"]
+
+
 def test_a_folder_holding_only_os_metadata_counts_as_empty_for_grids(tmp_path):
     # a grid_dir holding only a Finder's .DS_Store was refused as "files synthaug did not write"
     from synthaug import DataError

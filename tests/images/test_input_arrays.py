@@ -87,3 +87,37 @@ def test_colour_images_become_gray_without_a_float_copy_of_them_all():
     assert gray.shape == (20_000, 16, 16, 1) and gray.dtype == np.uint8
     np.testing.assert_array_equal(gray[:50, ..., 0], whole.astype(np.uint8))
     assert peak < 40e6, peak  # a chunk at a time; all at once: over 61 MB
+
+
+def test_a_column_of_labels_is_taken_as_one_label_per_image(images, tmp_path):
+    # y of shape (N, 1) was refused: "y: expected one label per image (60); got shape (60, 1)"
+    from synthaug.images.folder import read_images
+
+    x, y = images
+    assert check_label_count(x, y[:, None]).tolist() == y.tolist()
+    with pytest.raises(DataError, match=r"got shape \(18, 2\)$"):
+        check_label_count(x, np.stack([y, y], axis=1))
+    np.savez(tmp_path / "col.npz", x=x, y=y[:, None])
+    assert read_images(tmp_path / "col.npz")[1].tolist() == y.tolist()
+    from synthaug.images.evaluate import load_sets
+
+    assert load_sets((x, y[:, None]), (x, y), (x, y))[0][1].tolist() == y.tolist()
+
+
+def test_rgba_and_gray_rgb_arrays_made_one_channel_say_so(images, tmp_path):
+    # an RGBA .npz and a gray 3-channel NCHW one became 1 channel without a word
+    from synthaug import SynthaugWarning
+    from synthaug.images.folder import read_images
+
+    x, y = images
+    rgba = np.concatenate([np.repeat(x, 3, axis=-1), np.full_like(x, 255)], axis=-1)  # (N, 8, 8, 4)
+    rgba[:2, 0, 0, 3] = 0
+    np.savez(tmp_path / "rgba.npz", x=rgba, y=y)
+    with pytest.warns(SynthaugWarning) as record:
+        assert read_images(tmp_path / "rgba.npz")[0].shape == (18, 8, 8, 1)
+    assert [str(r.message) for r in record] == [
+        f"{tmp_path / 'rgba.npz'}: the alpha channel (transparency) of 2 images dropped; 18 RGB images holding gray "
+        '(equal channels) read as 1 channel (channels="rgb" keeps 3)']
+    nchw = np.repeat(x, 3, axis=-1).transpose(0, 3, 1, 2) / 255.0
+    with pytest.warns(SynthaugWarning, match=r"^X: 18 RGB images holding gray \(equal channels\) read as 1 channel"):
+        assert prepare_images(nchw).shape == (18, 8, 8, 1)

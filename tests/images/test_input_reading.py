@@ -117,11 +117,12 @@ def test_a_file_named_npz_that_is_not_one_is_said_so_without_advice_to_unpickle(
 def test_an_npz_whose_images_are_large_uncompressed_is_warned_of_before_loading(tmp_path, monkeypatch):
     # a 0.6 MB .npz of blank images held 614 MB of them, and a fit peaked at 5.4 GB without a word
     import synthaug.images.folder as folder
+    import synthaug.images.npz as npz
 
     path = tmp_path / "blank.npz"
     np.savez_compressed(path, x=np.zeros((200, 8, 8), np.uint8), y=np.repeat([0, 1], 100))
-    monkeypatch.setattr(folder, "LARGE_NPZ", 10_000)
-    monkeypatch.setattr(folder.np, "load", lambda *a, **k: pytest.fail("loaded before the warning"))
+    monkeypatch.setattr(npz, "LARGE_NPZ", 10_000)
+    monkeypatch.setattr(npz.np, "load", lambda *a, **k: pytest.fail("loaded before the warning"))
     said = rf"^{path}: 'x' holds 0\.0 GB of images uncompressed \([\d,]+ times the file's size\); training on them "
     with pytest.warns(SynthaugWarning, match=said + "needs about five times that in memory"), \
             pytest.raises(pytest.fail.Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import os
 import re
 import shutil
@@ -331,11 +332,7 @@ def atomic_directory(path: str | Path, recheck: Callable[[Path], object] | None 
         _usual_modes(tmp)
         if recheck is not None:
             recheck(path)
-        old = None
-        if path.exists():
-            old = path.with_name(f".{path.name}.old-{os.getpid()}")
-            os.replace(path, old)
-        os.replace(tmp, path)
+        old = _replace_folder(tmp, path)
         if old is not None:
             shutil.rmtree(old) if old.is_dir() else old.unlink()
     except OSError as exc:
@@ -344,6 +341,31 @@ def atomic_directory(path: str | Path, recheck: Callable[[Path], object] | None 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _replace_folder(tmp: Path, path: Path) -> Path | None:
+    """Move the finished ``tmp`` to ``path``; the earlier ``path`` is moved aside first and returned (None when
+    there was none) for the caller to delete. When another process's output lands at ``path`` between the two
+    moves, it stays (complete) and this one raises a DataError naming ``path``, leaving nothing of its own
+    behind: a check-then-replace ended in a raw ``OSError: [Errno 39] Directory not empty``."""
+    old = tmp.with_name(f"{tmp.name[:-len('.tmp')]}.old")  # unique, as ``tmp`` is (not per process: per write)
+    try:
+        os.replace(path, old)
+    except FileNotFoundError:
+        old = None  # no earlier output, or another process has just moved it aside
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        if not isinstance(exc, FileExistsError) and exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            if old is not None:  # put the earlier output back rather than leave none
+                with contextlib.suppress(OSError):
+                    os.replace(old, path)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+        raise DataError(f"{path}: another process wrote it at the same time; its output is there, complete, "
+                        "and this one was not written") from None
+    return old
 
 
 def _make_parent(path: Path) -> None:

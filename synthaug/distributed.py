@@ -27,7 +27,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from ._errors import DataError, SynthaugError
+from ._errors import DataError, SynthaugError, warn
 from ._outputs import ENDING_SIGNALS
 from ._text import one_line
 
@@ -119,6 +119,16 @@ def launched_by_torchrun() -> bool:
     except ValueError:
         raise SynthaugError(f"WORLD_SIZE: expected a whole number of processes (torchrun sets it), got {text!r}") \
             from None
+
+
+def warn_if_not_joined() -> None:
+    """Warn when torchrun started this process (``WORLD_SIZE`` > 1) but no process group is initialised: a
+    Python script's fit then trained a whole model in every process, silently, each saving it."""
+    if launched_by_torchrun() and not (dist.is_available() and dist.is_initialized()):
+        warn(f"torchrun started {os.environ['WORLD_SIZE'].strip()} processes, but no process group is "
+             "initialised: each process trains its own whole model on all the rows; call "
+             "torch.distributed.init_process_group() before fit to train one model across them (rank 0 saves "
+             "it), or run `synthaug fit` under torchrun")
 
 
 def collective_timeout() -> float:

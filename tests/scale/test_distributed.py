@@ -171,18 +171,34 @@ def _unseeded_fit_worker(rank: int, store: str, out: str) -> None:
         model = synthaug.TabularCGAN(**{**FAST, "min_steps": 2}, dp_epsilon=3.0, random_state=None)
         model.fit(make_mixed_table(40), y="label")
     torch.save({"seed": model.seed_, "counts": torch.tensor(model.class_counts_)}, f"{out}.{rank}")
+    assert str(model.save(f"{out}-model{rank}")) == f"{out}-model{rank}"  # written by rank 0 only
     dist.barrier()
     dist.destroy_process_group()
 
 
 @pytest.mark.skipif(not dist.is_available(), reason="torch.distributed unavailable")
-def test_unseeded_fit_uses_one_seed_on_every_process(tmp_path):
-    """random_state=None drew a seed per process: each noised the DP class counts on its own."""
+def test_unseeded_fit_uses_one_seed_on_every_process_and_only_rank_0_saves(tmp_path):
+    """random_state=None drew a seed per process: each noised the DP class counts on its own. And every rank
+    of a script's fit saved the model (to one folder: the last won, or a raw OSError); now rank 0 alone does."""
     pytest.importorskip("opacus")
     mp.spawn(_unseeded_fit_worker, args=(str(tmp_path / "store"), str(tmp_path / "fit")), nprocs=2, join=True)
     first, second = (torch.load(tmp_path / f"fit.{rank}", weights_only=True) for rank in range(2))
     assert first["seed"] == second["seed"]
     torch.testing.assert_close(first["counts"], second["counts"])
+    assert (tmp_path / "fit-model0" / "model.json").is_file() and not (tmp_path / "fit-model1").exists()
+    assert synthaug.load(tmp_path / "fit-model0").n_processes_ == 2
+
+
+def test_a_fit_under_torchrun_without_a_process_group_warns_that_each_process_trains_alone(monkeypatch):
+    """A script launched by torchrun that never called init_process_group trained a whole model per process,
+    silently."""
+    from tests.conftest import FAST, make_mixed_table
+
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.warns(synthaug.SynthaugWarning, match=r"^torchrun started 2 processes, but no process group is "
+                      r"initialised: each process trains its own whole model .*init_process_group\(\) before fit"):
+        model = synthaug.TabularCGAN(**{**FAST, "min_steps": 2}, random_state=0).fit(make_mixed_table(40), y="label")
+    assert model.n_processes_ == 1
 
 
 NET = NetworkConfig(data_dim=3, n_classes=2, condition_dim=0, latent_dim=4, generator_dims=(8,),

@@ -273,7 +273,9 @@ def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refus
     ``is_ours`` recognises (an earlier output) holding only files synthaug writes there
     (``own_files(path)``: paths relative to it, with ``/``); else ``error`` naming the folder, or
     the first other file in it. Checked before any work, so the user's files are never deleted: a
-    sample folder with the user's own ``manifest.csv``, or a note put into a model folder, were."""
+    sample folder with the user's own ``manifest.csv``, or a note put into a model folder, were. A probe
+    folder is made and removed beside it (in its nearest existing parent): as root, os.access says yes
+    where sysfs or a read-only mount refuses, and ``fit -o /sys/model`` failed only after training."""
     path = check_replaceable_folder(path)
     if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or is_ours(path))):
         raise error(f"{path}: {refusal}")
@@ -284,6 +286,12 @@ def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refus
     blocker = next((p for p in path.parents if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
         raise error(f"{path}: cannot create its folder: {blocker} is a file")
+    if blocker is not None:  # /sys/model was refused only when written, after the whole training
+        try:
+            os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".probe", dir=blocker))
+        except OSError as exc:
+            where = "there" if blocker == path.parent else f"in {blocker}"
+            raise error(f"{path}: cannot write {where} ({exc.strerror})") from None
     return path
 
 

@@ -428,3 +428,16 @@ def test_a_concurrent_write_of_the_same_folder_is_one_line_and_leaves_a_whole_ou
         assert when == "aside" and (out / "model.json").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "elsewhere") == ["out"]  # no temporary left
 
+
+@pytest.mark.parametrize("check", ["model", "images", "run"])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(check, tmp_path):
+    """``fit -o /sys/model`` trained every step, then said it cannot write there (os.access says yes as root)."""
+    from synthaug._paths import check_image_output
+    from synthaug.persist import check_model_path
+
+    checks = {"model": check_model_path, "images": check_image_output, "run": _model_folder_rule}
+    with pytest.raises(Exception, match=r"^/proc/nope/model: cannot write in /proc \(") as info:
+        checks[check]("/proc/nope/model")
+    assert isinstance(info.value, DataError) or type(info.value).__name__ == "ModelFileError"
+    checks[check](tmp_path / "a" / "model")  # writable: nothing left behind by the probe
+    assert list(tmp_path.iterdir()) == []

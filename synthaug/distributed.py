@@ -151,7 +151,9 @@ def check_processes_agree(params: Mapping[str, object], features: pd.DataFrame, 
 
     Processes started with different settings (``--min-steps 100`` on one, 160 on another) trained
     different numbers of steps: the first to finish waited for the others forever and rank 0 wrote a
-    model that looked normal. ``verbose`` is left out: only rank 0 shows progress.
+    model that looked normal. ``verbose`` is left out: only rank 0 shows progress. torch's thread count is
+    compared too (``OMP_NUM_THREADS=2`` on one rank trained other weights than the model.json's ``threads``
+    of rank 0 said).
     """
     ctx = current_context()
     if not ctx.active:
@@ -159,6 +161,7 @@ def check_processes_agree(params: Mapping[str, object], features: pd.DataFrame, 
     mine = {name: repr(value) for name, value in params.items() if name != "verbose"}
     mine["target"] = repr(str(labels.name))
     mine["data"] = table_fingerprint(features, labels)
+    mine["threads"] = repr(torch.get_num_threads())  # sums split by threads: another count gave other weights
     everyone: list[dict[str, str] | None] = [None] * ctx.world_size
     dist.all_gather_object(everyone, mine)
     names = list(dict.fromkeys(name for settings in everyone for name in settings))
@@ -167,8 +170,10 @@ def check_processes_agree(params: Mapping[str, object], features: pd.DataFrame, 
         if len(set(values)) > 1:
             shown = "; ".join(f"rank {rank}: {one_line(value, 80)}" for rank, value in enumerate(values)
                               if rank == 0 or value != values[0])
+            fix = ("set the same OMP_NUM_THREADS (or torch.set_num_threads) in every process" if name == "threads"
+                   else "give every process the same options and the same table")
             raise DataError(f"torchrun: the processes were started with different settings: {name} differs "
-                            f"({shown}); give every process the same options and the same table")
+                            f"({shown}); {fix}")
 
 
 def table_fingerprint(features: pd.DataFrame, labels: pd.Series) -> str:

@@ -291,7 +291,8 @@ def test_fit_refuses_an_output_it_cannot_write_before_training(table, tmp_path, 
     monkeypatch.setattr(TabularCGAN, "fit", no_training)
     (tmp_path / "notes.txt").write_text("keep")
     for out, message in ((tmp_path / "notes.txt", "is not a synthaug model directory"),
-                         (tmp_path / "notes.txt" / "m", "is a file")):
+                         (tmp_path / "notes.txt" / "m", "is a file"),
+                         ("/proc/nope/model", "cannot write in /proc")):  # trained every step, then failed
         result = run("fit", table, "--target", "label", "-o", out, "-q")
         assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     assert (tmp_path / "notes.txt").read_text() == "keep"

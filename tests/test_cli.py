@@ -298,6 +298,18 @@ def test_fit_refuses_an_output_it_cannot_write_before_training(table, tmp_path, 
     assert (tmp_path / "notes.txt").read_text() == "keep"
 
 
+def test_fit_given_a_recipe_says_to_run_it(tmp_path):
+    """It said "unknown table extension '.toml'" (or asked for --target)."""
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:iris"\n')
+    for extra in ([], ["--target", "y"]):
+        result = run("fit", recipe, *extra, "-o", tmp_path / "m")
+        assert result.exit_code == 2 and result.output.strip().startswith(
+            f"error: {recipe}: a recipe, which `synthaug run {recipe}` runs; to train its model across processes, "
+            "run it once, then `synthaug fit` its folder's train.csv under torchrun"), result.output
+    assert not (tmp_path / "m").exists()
+
+
 @pytest.mark.parametrize(("setting", "message"), [
     ("class_sampling=foo", "class_sampling must be one of balanced, log, prior; got 'foo'"),
     ("loss=foo", "loss must be one of"),

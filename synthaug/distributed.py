@@ -1,6 +1,7 @@
 """Data-parallel training with torch.distributed, launched by torchrun.
 
-Each process trains on its shard of the rows with 1/world of the global batch; gradients are
+Each process trains on its shard of the rows with 1/world of the global batch's packs (rounded down:
+:func:`packs_per_process`); gradients are
 averaged by DistributedDataParallel, so one step equals a single-process step on the union of
 the per-process batches. Batch-norm statistics stay per process (SyncBatchNorm has no CPU
 kernel): with ``generator_norm="layer"`` a step is identical to the single-process one.
@@ -82,6 +83,27 @@ class DistContext:
     def barrier(self) -> None:
         if self.active:
             dist.barrier()
+
+
+def packs_per_process(n_packs: int, pac: int, ctx: DistContext) -> int:
+    """This process's share of a step's ``n_packs`` packs of ``pac`` rows: ``n_packs // world``, at least 1.
+
+    When the packs do not divide among the processes, the global batch is not the one asked for (500 rows,
+    50 packs, over 3 processes trained 480; 30 rows over 4 trained 40): rank 0 warns, naming the batch
+    trained and the batch sizes that divide evenly.
+    """
+    if not ctx.active:
+        return n_packs
+    mine = max(1, n_packs // ctx.world_size)
+    if mine * ctx.world_size != n_packs and ctx.is_main:
+        unit = pac * ctx.world_size
+        below = n_packs * pac // unit * unit
+        near = " or ".join(str(size) for size in (below, below + unit) if size > 0)
+        warn(f"batch_size: a step's {n_packs} packs of {pac} rows do not divide among {ctx.world_size} processes; "
+             f"each takes {mine}, so the global batch is {mine * ctx.world_size * pac} rows, not {n_packs * pac}; "
+             f"a batch_size that divides evenly is a multiple of {unit} (pac {pac} x {ctx.world_size} processes), "
+             f"e.g. {near}")
+    return mine
 
 
 def module_device(module: nn.Module) -> torch.device:

@@ -201,6 +201,40 @@ def test_a_fit_under_torchrun_without_a_process_group_warns_that_each_process_tr
     assert model.n_processes_ == 1
 
 
+@pytest.mark.parametrize(("packs", "world", "rank", "trained", "near"), [
+    (50, 3, 0, 480, "480 or 510"),  # the default batch of 500 over 3 processes
+    (3, 4, 0, 40, "40"),  # batch 30 over 4: one pack each, more than asked
+    (50, 2, 0, None, None),  # divides: no warning, the packs halve as before
+    (50, 3, 1, None, None),  # rank 0 alone says it
+])
+def test_packs_that_do_not_divide_among_the_processes_are_named_with_the_global_batch(packs, world, rank, trained,
+                                                                                      near, recwarn):
+    from synthaug.distributed import packs_per_process
+
+    assert packs_per_process(packs, 10, DistContext(rank, world)) == max(1, packs // world)
+    said = [str(w.message) for w in recwarn if issubclass(w.category, synthaug.SynthaugWarning)]
+    if trained is None:
+        assert said == []
+    else:
+        assert said == [f"batch_size: a step's {packs} packs of 10 rows do not divide among {world} processes; each "
+                        f"takes {trained // world // 10}, so the global batch is {trained} rows, not {packs * 10}; a "
+                        f"batch_size that divides evenly is a multiple of {10 * world} (pac 10 x {world} processes), "
+                        f"e.g. {near}"]
+
+
+def test_a_fit_over_processes_with_a_batch_they_do_not_divide_warns(monkeypatch):
+    """The README said each process takes 1/world of the global batch: 50 rows over 3 processes trained 30, silently.
+    Three processes are stood in for by rank 0's view (no process group; DDP left out)."""
+    from tests.conftest import FAST, make_mixed_table
+
+    monkeypatch.setattr("synthaug.tabular.synthesizer.current_context", lambda: DistContext(0, 3))
+    monkeypatch.setattr(DistContext, "wrap", lambda self, module: module)
+    with pytest.warns(synthaug.SynthaugWarning, match=r"5 packs of 10 rows do not divide among 3 processes; each "
+                      r"takes 1, so the global batch is 30 rows, not 50; .* e\.g\. 30 or 60$"):
+        synthaug.TabularCGAN(**{**FAST, "min_steps": 2, "batch_size": 50, "pac": 10}, random_state=0).fit(
+            make_mixed_table(60), y="label")
+
+
 NET = NetworkConfig(data_dim=3, n_classes=2, condition_dim=0, latent_dim=4, generator_dims=(8,),
                     discriminator_dims=(8,), pac=1, spectral_norm=False, dropout=0.0, generator_norm="layer")
 CFG = TrainConfig(loss="non-saturating", real_label=0.9, gp_weight=0.0, lecam_weight=0.0, r1_weight=0.0,

@@ -2,8 +2,9 @@
 
 Each process trains on its shard of the rows with 1/world of the global batch's packs (rounded down:
 :func:`packs_per_process`); gradients are averaged by DistributedDataParallel, so one step equals a
-single-process step on the union of the per-process batches. Batch-norm statistics stay per process (SyncBatchNorm has no CPU
-kernel): with ``generator_norm="layer"`` a step is identical to the single-process one.
+single-process step on the union of the per-process batches. Batch-norm statistics stay per process
+(SyncBatchNorm has no CPU kernel): with ``generator_norm="layer"`` a step is identical to the
+single-process one.
 """
 
 from __future__ import annotations

@@ -106,6 +106,10 @@ def fit(
     from .persist import check_model_path
 
     check_exists(data)  # before its kind decides the modality: a misspelt folder asked for --target
+    if data.suffix.lower() == ".toml":  # it said "unknown table extension '.toml'"
+        raise DataError(f"{data}: a recipe, which `synthaug run {data}` runs; to train its model across processes, "
+                        "run it once, then `synthaug fit` its folder's train.csv under torchrun with the recipe's "
+                        "[model] values as --set KEY=VALUE")
     check_model_path(output)  # before training, not after it (and before importing torch: ~5 s)
     if os.environ.get("RANK", "0") == "0":  # under torchrun, rank 0 writes the model
         warn_left_behind(output)

@@ -7,7 +7,6 @@ import contextlib
 import csv
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Callable, Container, Iterator
 from pathlib import Path
@@ -213,7 +212,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path = Path(path)
     if path.is_dir():
         raise DataError(f"{path}: is a folder; give the path of a file to write")
-    _make_parent(path)
+    make_parent(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -274,7 +273,9 @@ def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refus
     ``is_ours`` recognises (an earlier output) holding only files synthaug writes there
     (``own_files(path)``: paths relative to it, with ``/``); else ``error`` naming the folder, or
     the first other file in it. Checked before any work, so the user's files are never deleted: a
-    sample folder with the user's own ``manifest.csv``, or a note put into a model folder, were."""
+    sample folder with the user's own ``manifest.csv``, or a note put into a model folder, were. A probe
+    folder is made and removed beside it (in its nearest existing parent): as root, os.access says yes
+    where sysfs or a read-only mount refuses, and ``fit -o /sys/model`` failed only after training."""
     path = check_replaceable_folder(path)
     if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or is_ours(path))):
         raise error(f"{path}: {refusal}")
@@ -285,6 +286,12 @@ def check_output_folder(path: str | Path, is_ours: Callable[[Path], bool], refus
     blocker = next((p for p in path.parents if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
         raise error(f"{path}: cannot create its folder: {blocker} is a file")
+    if blocker is not None:  # /sys/model was refused only when written, after the whole training
+        try:
+            os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".probe", dir=blocker))
+        except OSError as exc:
+            where = "there" if blocker == path.parent else f"in {blocker}"
+            raise error(f"{path}: cannot write {where} ({exc.strerror})") from None
     return path
 
 
@@ -315,40 +322,7 @@ def first_foreign_file(folder: Path, own: Container[str]) -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def atomic_directory(path: str | Path, recheck: Callable[[Path], object] | None = None) -> Iterator[Path]:
-    """Yield a temporary sibling directory; on success it replaces ``path`` (files or folder).
-
-    ``recheck(path)`` (a caller's output-folder check) runs again just before the replacement: a
-    release, a run or a sample works for minutes, and a file put into the folder meanwhile was
-    deleted with it."""
-    path = check_replaceable_folder(path)
-    _make_parent(path)
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    except OSError as exc:
-        raise DataError(f"{path}: cannot write there ({exc.strerror})") from None
-    try:
-        yield tmp
-        _usual_modes(tmp)
-        if recheck is not None:
-            recheck(path)
-        old = None
-        if path.exists():
-            old = path.with_name(f".{path.name}.old-{os.getpid()}")
-            os.replace(path, old)
-        os.replace(tmp, path)
-        if old is not None:
-            shutil.rmtree(old) if old.is_dir() else old.unlink()
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise output_error(exc, path, tmp) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _make_parent(path: Path) -> None:
+def make_parent(path: Path) -> None:
     """Create the folder ``path`` goes in, or a DataError (e.g. a file of that name is in the way)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -357,7 +331,7 @@ def _make_parent(path: Path) -> None:
         raise DataError(f"{path}: cannot create its folder {path.parent} ({why})") from None
 
 
-def _usual_modes(folder: Path) -> None:
+def usual_modes(folder: Path) -> None:
     """Give ``folder``, and every folder and file in it, the mode a new one gets under the umask
     (0777 or 0666 & ~umask): mkdtemp makes 0700, and safetensors' save_file 0600, so a shared model
     folder's weights were unreadable to colleagues who could read its model.json."""

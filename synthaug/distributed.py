@@ -1,9 +1,10 @@
 """Data-parallel training with torch.distributed, launched by torchrun.
 
-Each process trains on its shard of the rows with 1/world of the global batch; gradients are
-averaged by DistributedDataParallel, so one step equals a single-process step on the union of
-the per-process batches. Batch-norm statistics stay per process (SyncBatchNorm has no CPU
-kernel): with ``generator_norm="layer"`` a step is identical to the single-process one.
+Each process trains on its shard of the rows with 1/world of the global batch's packs (rounded down:
+:func:`packs_per_process`); gradients are averaged by DistributedDataParallel, so one step equals a
+single-process step on the union of the per-process batches. Batch-norm statistics stay per process
+(SyncBatchNorm has no CPU kernel): with ``generator_norm="layer"`` a step is identical to the
+single-process one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from ._errors import DataError, SynthaugError
+from ._errors import DataError, SynthaugError, warn
 from ._outputs import ENDING_SIGNALS
 from ._text import one_line
 
@@ -84,6 +85,27 @@ class DistContext:
             dist.barrier()
 
 
+def packs_per_process(n_packs: int, pac: int, ctx: DistContext) -> int:
+    """This process's share of a step's ``n_packs`` packs of ``pac`` rows: ``n_packs // world``, at least 1.
+
+    When the packs do not divide among the processes, the global batch is not the one asked for (500 rows,
+    50 packs, over 3 processes trained 480; 30 rows over 4 trained 40): rank 0 warns, naming the batch
+    trained and the batch sizes that divide evenly.
+    """
+    if not ctx.active:
+        return n_packs
+    mine = max(1, n_packs // ctx.world_size)
+    if mine * ctx.world_size != n_packs and ctx.is_main:
+        unit = pac * ctx.world_size
+        below = n_packs * pac // unit * unit
+        near = " or ".join(str(size) for size in (below, below + unit) if size > 0)
+        warn(f"batch_size: a step's {n_packs} packs of {pac} rows do not divide among {ctx.world_size} processes; "
+             f"each takes {mine}, so the global batch is {mine * ctx.world_size * pac} rows, not {n_packs * pac}; "
+             f"a batch_size that divides evenly is a multiple of {unit} (pac {pac} x {ctx.world_size} processes), "
+             f"e.g. {near}")
+    return mine
+
+
 def module_device(module: nn.Module) -> torch.device:
     return next(module.parameters()).device
 
@@ -121,6 +143,16 @@ def launched_by_torchrun() -> bool:
             from None
 
 
+def warn_if_not_joined() -> None:
+    """Warn when torchrun started this process (``WORLD_SIZE`` > 1) but no process group is initialised: a
+    Python script's fit then trained a whole model in every process, silently, each saving it."""
+    if launched_by_torchrun() and not (dist.is_available() and dist.is_initialized()):
+        warn(f"torchrun started {os.environ['WORLD_SIZE'].strip()} processes, but no process group is "
+             "initialised: each process trains its own whole model on all the rows; call "
+             "torch.distributed.init_process_group() before fit to train one model across them (rank 0 saves "
+             "it), or run `synthaug fit` under torchrun")
+
+
 def collective_timeout() -> float:
     """Seconds a process waits for the others in one collective: ``SYNTHAUG_DIST_TIMEOUT`` or 600."""
     text = os.environ.get(TIMEOUT_ENV, "").strip()
@@ -141,7 +173,9 @@ def check_processes_agree(params: Mapping[str, object], features: pd.DataFrame, 
 
     Processes started with different settings (``--min-steps 100`` on one, 160 on another) trained
     different numbers of steps: the first to finish waited for the others forever and rank 0 wrote a
-    model that looked normal. ``verbose`` is left out: only rank 0 shows progress.
+    model that looked normal. ``verbose`` is left out: only rank 0 shows progress. torch's thread count is
+    compared too (``OMP_NUM_THREADS=2`` on one rank trained other weights than the model.json's ``threads``
+    of rank 0 said).
     """
     ctx = current_context()
     if not ctx.active:
@@ -149,6 +183,7 @@ def check_processes_agree(params: Mapping[str, object], features: pd.DataFrame, 
     mine = {name: repr(value) for name, value in params.items() if name != "verbose"}
     mine["target"] = repr(str(labels.name))
     mine["data"] = table_fingerprint(features, labels)
+    mine["threads"] = repr(torch.get_num_threads())  # sums split by threads: another count gave other weights
     everyone: list[dict[str, str] | None] = [None] * ctx.world_size
     dist.all_gather_object(everyone, mine)
     names = list(dict.fromkeys(name for settings in everyone for name in settings))
@@ -157,8 +192,10 @@ def check_processes_agree(params: Mapping[str, object], features: pd.DataFrame, 
         if len(set(values)) > 1:
             shown = "; ".join(f"rank {rank}: {one_line(value, 80)}" for rank, value in enumerate(values)
                               if rank == 0 or value != values[0])
+            fix = ("set the same OMP_NUM_THREADS (or torch.set_num_threads) in every process" if name == "threads"
+                   else "give every process the same options and the same table")
             raise DataError(f"torchrun: the processes were started with different settings: {name} differs "
-                            f"({shown}); give every process the same options and the same table")
+                            f"({shown}); {fix}")
 
 
 def table_fingerprint(features: pd.DataFrame, labels: pd.Series) -> str:

@@ -29,9 +29,9 @@ from ._csv_read import (
     unnamed_columns,
 )
 from ._errors import DataError
+from ._folder_replace import atomic_directory  # noqa: F401 (here since before it moved)
 from ._paths import (  # noqa: F401 (the path checks and atomic writes, here since before they moved)
     TABLE_SUFFIXES,
-    atomic_directory,
     atomic_path,
     check_output_folder,
     check_replaceable_folder,

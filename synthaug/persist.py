@@ -19,7 +19,8 @@ import numpy as np
 
 from ._checks import is_whole
 from ._errors import DataError, ModelFileError, warn
-from ._paths import atomic_directory, check_output_folder
+from ._folder_replace import atomic_directory
+from ._paths import check_output_folder
 from ._provenance import file_sha256
 from ._text import PYTHON, options_named_for, shown
 

@@ -291,10 +291,23 @@ def test_fit_refuses_an_output_it_cannot_write_before_training(table, tmp_path, 
     monkeypatch.setattr(TabularCGAN, "fit", no_training)
     (tmp_path / "notes.txt").write_text("keep")
     for out, message in ((tmp_path / "notes.txt", "is not a synthaug model directory"),
-                         (tmp_path / "notes.txt" / "m", "is a file")):
+                         (tmp_path / "notes.txt" / "m", "is a file"),
+                         ("/proc/nope/model", "cannot write in /proc")):  # trained every step, then failed
         result = run("fit", table, "--target", "label", "-o", out, "-q")
         assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     assert (tmp_path / "notes.txt").read_text() == "keep"
+
+
+def test_fit_given_a_recipe_says_to_run_it(tmp_path):
+    """It said "unknown table extension '.toml'" (or asked for --target)."""
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[data]\ndataset = "sklearn:iris"\n')
+    for extra in ([], ["--target", "y"]):
+        result = run("fit", recipe, *extra, "-o", tmp_path / "m")
+        assert result.exit_code == 2 and result.output.strip().startswith(
+            f"error: {recipe}: a recipe, which `synthaug run {recipe}` runs; to train its model across processes, "
+            "run it once, then `synthaug fit` its folder's train.csv under torchrun"), result.output
+    assert not (tmp_path / "m").exists()
 
 
 @pytest.mark.parametrize(("setting", "message"), [

@@ -388,3 +388,56 @@ def test_a_table_of_another_extension_says_what_to_do(name, content, message, tm
     assert str(caught.value).startswith(str(tmp_path)) and message in str(caught.value), str(caught.value)
     if name == "data.tsv":
         assert f"sep='\\t').to_csv({str(tmp_path / 'data.csv')!r}, index=False)" in str(caught.value)
+
+
+def _other_process_writes(out, when):
+    """os.replace as _paths calls it, with another process acting on ``out`` just before one of its moves:
+    "aside", it moves the old output away before ours does; "in", its complete output lands before ours."""
+    real, done = os.replace, []
+
+    def replace(src, dst):
+        if not done and when == "aside" and str(src) == str(out):
+            real(out, out.with_name("elsewhere"))
+            done.append(True)
+        if not done and when == "in" and str(dst) == str(out):
+            out.mkdir()
+            (out / "model.json").write_text("theirs")
+            done.append(True)
+        return real(src, dst)
+    return replace
+
+
+@pytest.mark.parametrize("existed, when", [(False, "in"), (True, "in"), (True, "aside")])
+def test_a_concurrent_write_of_the_same_folder_is_one_line_and_leaves_a_whole_output(tmp_path, monkeypatch,
+                                                                                     existed, when):
+    """Two processes saving one model: the check-then-replace raised a raw ``OSError: [Errno 39] Directory
+    not empty`` (or ENOENT). Now the output there stays whole and the other write is one line naming it."""
+    out = tmp_path / "out"
+    if existed:
+        out.mkdir()
+        (out / "model.json").write_text("old")
+    monkeypatch.setattr("synthaug._paths.os.replace", _other_process_writes(out, when))
+    try:
+        with atomic_directory(out) as tmp:
+            (tmp / "model.json").write_text("mine")
+    except DataError as exc:
+        assert when == "in" and str(exc) == (f"{out}: another process wrote it at the same time; its output is "
+                                             "there, complete, and this one was not written")
+        assert (out / "model.json").read_text() == "theirs"
+    else:  # the other process moved the old output aside and has not put its own in yet: ours is there
+        assert when == "aside" and (out / "model.json").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "elsewhere") == ["out"]  # no temporary left
+
+
+@pytest.mark.parametrize("check", ["model", "images", "run"])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(check, tmp_path):
+    """``fit -o /sys/model`` trained every step, then said it cannot write there (os.access says yes as root)."""
+    from synthaug._paths import check_image_output
+    from synthaug.persist import check_model_path
+
+    checks = {"model": check_model_path, "images": check_image_output, "run": _model_folder_rule}
+    with pytest.raises(Exception, match=r"^/proc/nope/model: cannot write in /proc \(") as info:
+        checks[check]("/proc/nope/model")
+    assert isinstance(info.value, DataError) or type(info.value).__name__ == "ModelFileError"
+    checks[check](tmp_path / "a" / "model")  # writable: nothing left behind by the probe
+    assert list(tmp_path.iterdir()) == []

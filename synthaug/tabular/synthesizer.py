@@ -17,8 +17,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._progress import progress_bar
 from .._provenance import library_versions
 from .._random import RandomState, child_seed, draw_seed
-from ..distributed import agreed_seed, check_processes_agree, current_context
-from ..persist import known_params, save_model
+from ..distributed import agreed_seed, check_processes_agree, current_context, warn_if_not_joined
+from ..persist import check_model_path, known_params, save_model
 from ..privacy.dp import secret_seed
 from ..sampling import SampleSeeds
 from .dp_plan import plan_dp, privacy_record_for
@@ -190,6 +190,7 @@ class TabularCGAN(SampleMethods, SampleSeeds, SamplingFilters, BaseEstimator):
         schema = resolve_public_schema(self.public_schema_)
         warn_if_draft(schema, self.public_schema, self.dp_)
         features, labels, columns = split_target(X, y)
+        warn_if_not_joined()  # a script under torchrun without init_process_group
         check_processes_agree(self.get_params(deep=False), features, labels)  # under torchrun: same settings
         self.data_sha256_, self.versions_ = data_digest(features, labels, columns), library_versions()
         drop = self._names("drop")
@@ -339,8 +340,11 @@ class TabularCGAN(SampleMethods, SampleSeeds, SamplingFilters, BaseEstimator):
     # ---------------------------------------------------------------- files
     def save(self, path: str | Path) -> Path:
         """Write a model directory (JSON + safetensors; ``~`` in ``path`` is the home folder) and return
-        its path; it holds aggregates and weights only. ``synthaug.load(path)`` reads it back."""
+        its path; it holds aggregates and weights only. ``synthaug.load(path)`` reads it back. In a torch.distributed
+        group only rank 0 writes; the other ranks check the path and return it at once, without waiting."""
         check_is_fitted(self, "generators_")
+        if not current_context().is_main:  # every rank saving the same folder raced for it
+            return check_model_path(path)
         n_classes = 1 if self.strategy == "per-class" else len(self.classes_)
         meta, tensors = meta_and_tensors(self, network_config(self, n_classes))
         return save_model(path, MODEL_TYPE, meta, tensors)

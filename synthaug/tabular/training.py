@@ -10,7 +10,7 @@ import torch
 
 from .._progress import ProgressBar
 from .._random import child_seed
-from ..distributed import DistContext
+from ..distributed import DistContext, packs_per_process
 from ..gan.adam import FusedAdam
 from ..gan.ema import ema_copy, ema_tensors, ema_update
 from ..gan.frozen import frozen
@@ -113,7 +113,8 @@ def train_gan(
     ``dp`` is a :class:`synthaug.privacy.dp.DPConfig` (with ``class_p``) for DP-SGD on the
     discriminator. Returns the generator to sample from (its EMA when ``cfg.ema_decay``), a
     loss history, and the privacy spent (or None). Under torchrun (``ctx.active``) each process
-    trains on its shard with 1/world of the packs, through DistributedDataParallel.
+    trains on its shard with 1/world of the packs (rounded down: :func:`packs_per_process`), through
+    DistributedDataParallel.
     """
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -127,7 +128,7 @@ def train_gan(
         if dp is None:  # under DP, Opacus' distributed Poisson sampler shards the rows itself
             rows = ctx.shard(labels)
             matrix, labels = matrix[rows], labels[rows]
-        cfg = replace(cfg, n_packs=max(1, cfg.n_packs // ctx.world_size))
+        cfg = replace(cfg, n_packs=packs_per_process(cfg.n_packs, net.pac, ctx))
         rng = np.random.default_rng(child_seed(seed, 10, ctx.rank))
         gen = torch.Generator().manual_seed(child_seed(seed, 11, ctx.rank))
     set_dropout_generator(D, gen)

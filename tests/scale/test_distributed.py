@@ -171,18 +171,68 @@ def _unseeded_fit_worker(rank: int, store: str, out: str) -> None:
         model = synthaug.TabularCGAN(**{**FAST, "min_steps": 2}, dp_epsilon=3.0, random_state=None)
         model.fit(make_mixed_table(40), y="label")
     torch.save({"seed": model.seed_, "counts": torch.tensor(model.class_counts_)}, f"{out}.{rank}")
+    assert str(model.save(f"{out}-model{rank}")) == f"{out}-model{rank}"  # written by rank 0 only
     dist.barrier()
     dist.destroy_process_group()
 
 
 @pytest.mark.skipif(not dist.is_available(), reason="torch.distributed unavailable")
-def test_unseeded_fit_uses_one_seed_on_every_process(tmp_path):
-    """random_state=None drew a seed per process: each noised the DP class counts on its own."""
+def test_unseeded_fit_uses_one_seed_on_every_process_and_only_rank_0_saves(tmp_path):
+    """random_state=None drew a seed per process: each noised the DP class counts on its own. And every rank
+    of a script's fit saved the model (to one folder: the last won, or a raw OSError); now rank 0 alone does."""
     pytest.importorskip("opacus")
     mp.spawn(_unseeded_fit_worker, args=(str(tmp_path / "store"), str(tmp_path / "fit")), nprocs=2, join=True)
     first, second = (torch.load(tmp_path / f"fit.{rank}", weights_only=True) for rank in range(2))
     assert first["seed"] == second["seed"]
     torch.testing.assert_close(first["counts"], second["counts"])
+    assert (tmp_path / "fit-model0" / "model.json").is_file() and not (tmp_path / "fit-model1").exists()
+    assert synthaug.load(tmp_path / "fit-model0").n_processes_ == 2
+
+
+def test_a_fit_under_torchrun_without_a_process_group_warns_that_each_process_trains_alone(monkeypatch):
+    """A script launched by torchrun that never called init_process_group trained a whole model per process,
+    silently."""
+    from tests.conftest import FAST, make_mixed_table
+
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.warns(synthaug.SynthaugWarning, match=r"^torchrun started 2 processes, but no process group is "
+                      r"initialised: each process trains its own whole model .*init_process_group\(\) before fit"):
+        model = synthaug.TabularCGAN(**{**FAST, "min_steps": 2}, random_state=0).fit(make_mixed_table(40), y="label")
+    assert model.n_processes_ == 1
+
+
+@pytest.mark.parametrize(("packs", "world", "rank", "trained", "near"), [
+    (50, 3, 0, 480, "480 or 510"),  # the default batch of 500 over 3 processes
+    (3, 4, 0, 40, "40"),  # batch 30 over 4: one pack each, more than asked
+    (50, 2, 0, None, None),  # divides: no warning, the packs halve as before
+    (50, 3, 1, None, None),  # rank 0 alone says it
+])
+def test_packs_that_do_not_divide_among_the_processes_are_named_with_the_global_batch(packs, world, rank, trained,
+                                                                                      near, recwarn):
+    from synthaug.distributed import packs_per_process
+
+    assert packs_per_process(packs, 10, DistContext(rank, world)) == max(1, packs // world)
+    said = [str(w.message) for w in recwarn if issubclass(w.category, synthaug.SynthaugWarning)]
+    if trained is None:
+        assert said == []
+    else:
+        assert said == [f"batch_size: a step's {packs} packs of 10 rows do not divide among {world} processes; each "
+                        f"takes {trained // world // 10}, so the global batch is {trained} rows, not {packs * 10}; a "
+                        f"batch_size that divides evenly is a multiple of {10 * world} (pac 10 x {world} processes), "
+                        f"e.g. {near}"]
+
+
+def test_a_fit_over_processes_with_a_batch_they_do_not_divide_warns(monkeypatch):
+    """The README said each process takes 1/world of the global batch: 50 rows over 3 processes trained 30, silently.
+    Three processes are stood in for by rank 0's view (no process group; DDP left out)."""
+    from tests.conftest import FAST, make_mixed_table
+
+    monkeypatch.setattr("synthaug.tabular.synthesizer.current_context", lambda: DistContext(0, 3))
+    monkeypatch.setattr(DistContext, "wrap", lambda self, module: module)
+    with pytest.warns(synthaug.SynthaugWarning, match=r"5 packs of 10 rows do not divide among 3 processes; each "
+                      r"takes 1, so the global batch is 30 rows, not 50; .* e\.g\. 30 or 60$"):
+        synthaug.TabularCGAN(**{**FAST, "min_steps": 2, "batch_size": 50, "pac": 10}, random_state=0).fit(
+            make_mixed_table(60), y="label")
 
 
 NET = NetworkConfig(data_dim=3, n_classes=2, condition_dim=0, latent_dim=4, generator_dims=(8,),

@@ -60,10 +60,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_ranks(args_of, port: int, **env) -> list[subprocess.Popen]:
+def start_ranks(args_of, port: int, rank_env: dict[int, dict[str, str]] | None = None, **env) -> list[subprocess.Popen]:
     base = {**os.environ, "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port), "WORLD_SIZE": "2",
             "LOCAL_WORLD_SIZE": "2", "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT), **env}
-    return [subprocess.Popen([sys.executable, *args_of(rank)], env={**base, "RANK": str(rank), "LOCAL_RANK": str(rank)},
+    return [subprocess.Popen([sys.executable, *args_of(rank)],
+                             env={**base, "RANK": str(rank), "LOCAL_RANK": str(rank), **(rank_env or {}).get(rank, {})},
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for rank in range(2)]
 
 
@@ -90,6 +91,23 @@ def test_ranks_started_with_other_settings_fail_alike_before_training(tmp_path):
         assert err.strip() == ("error: torchrun: the processes were started with different settings: min_steps "
                                "differs (rank 0: 20; rank 1: 40); give every process the same options and the "
                                "same table")
+    assert not (tmp_path / "m").exists()
+
+
+def test_ranks_with_other_torch_thread_counts_fail_alike_before_training(tmp_path):
+    """OMP_NUM_THREADS=2 on rank 1 only: rc 0, model.json said rank 0's threads 1, and the weights were not
+    those of a one-thread run."""
+    data = tmp_path / "data.csv"
+    make_mixed_table(60).to_csv(data, index=False)
+
+    def args(rank: int) -> list[str]:
+        return ["-m", "synthaug", "fit", str(data), "--target", "label", "-o", str(tmp_path / "m"), *FIT]
+
+    for code, err in finish(start_ranks(args, free_port(), rank_env={1: {"OMP_NUM_THREADS": "2"}})):
+        assert code == 2, err[-2000:]
+        assert err.strip() == ("error: torchrun: the processes were started with different settings: threads "
+                               "differs (rank 0: 1; rank 1: 2); set the same OMP_NUM_THREADS (or "
+                               "torch.set_num_threads) in every process")
     assert not (tmp_path / "m").exists()
 
 

@@ -153,6 +153,16 @@ def warn_if_not_joined() -> None:
              "it), or run `synthaug fit` under torchrun")
 
 
+def warn_if_images_under_torchrun() -> None:
+    """Warn when torchrun started this process: an image model trains in one process, so a Python script's
+    ImageCGAN.fit under torchrun trained a whole model in every process, silently (``synthaug fit`` on
+    images under torchrun is refused)."""
+    if launched_by_torchrun():
+        warn(f"torchrun started {os.environ['WORLD_SIZE'].strip()} processes, but image models train in one: "
+             "each process trains its own whole model on all the images (in a process group, only rank 0 saves "
+             "it); run the script without torchrun")
+
+
 def collective_timeout() -> float:
     """Seconds a process waits for the others in one collective: ``SYNTHAUG_DIST_TIMEOUT`` or 600."""
     text = os.environ.get(TIMEOUT_ENV, "").strip()

@@ -17,7 +17,8 @@ from .._progress import progress_bar
 from .._provenance import images_digest, library_versions
 from .._random import RandomState, child_seed, draw_seed
 from .._text import option_name, param_name
-from ..persist import GRID_FILE, known_params, save_model, user_path
+from ..distributed import current_context, warn_if_images_under_torchrun
+from ..persist import GRID_FILE, check_model_path, known_params, save_model, user_path
 from ..privacy.dp import secret_seed
 from ..sampling import IMAGE_CHUNK, SampleSeeds, check_chunk_size, chunk_labels, resolve_class_counts
 from .arrays import check_label_count, check_labels, prepare_images
@@ -165,6 +166,7 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         Arrays: (N, H, W), (N, H, W, C) or (N, C, H, W); uint8 or floats in 0..1.
         """
         check_params(self.get_params(deep=False))
+        warn_if_images_under_torchrun()
         if self.grid_dir:  # a refit deletes the earlier grids there: only in a folder made for them
             check_grid_folder(user_path(self.grid_dir), param_name("grid_dir"))
         images, labels = self._read(X, y)
@@ -318,9 +320,12 @@ class ImageCGAN(SampleSeeds, BaseEstimator):
         """Write a model directory (JSON + safetensors) and its sample grid ``samples.png``; return its path
         (``~`` in ``path`` is the home folder). ``synthaug.load(path)`` reads it back.
 
-        The directory holds the generator's weights and class counts, never training images.
+        The directory holds the generator's weights and class counts, never training images. In a
+        torch.distributed group only rank 0 writes; the other ranks check the path and return it at once.
         """
         check_is_fitted(self, "generator_")
+        if not current_context().is_main:  # every rank saving the same folder raced for it
+            return check_model_path(path)
         meta, tensors = meta_and_tensors(self, self._network_config())
         path = save_model(path, MODEL_TYPE, meta, tensors)
         save_png(path / GRID_FILE, self.sample_grid())

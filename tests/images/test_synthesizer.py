@@ -399,3 +399,18 @@ def test_sample_grid_of_grey_images_is_what_pil_takes(fitted):
     grid = model.sample_grid(columns=2)
     assert grid.ndim == 2 and grid.dtype == np.uint8  # was (H, W, 1), which fromarray refuses
     assert Image.fromarray(grid).mode == "L"
+
+
+def test_a_fit_under_torchrun_warns_that_each_process_trains_its_own_image_model(images, monkeypatch, tmp_path):
+    """A Python script's ImageCGAN.fit launched by torchrun trained a whole model in every process, silently;
+    in a process group every rank then saved to the same folder."""
+    import synthaug.images.synthesizer as module
+    from synthaug.distributed import DistContext
+
+    x, codes = images
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.warns(synthaug.SynthaugWarning, match=r"^torchrun started 2 processes, but image models train in "
+                      r"one: each process trains its own whole model"):
+        model = ImageCGAN(**TINY, random_state=0).fit(x, codes)
+    monkeypatch.setattr(module, "current_context", lambda: DistContext(rank=1, world_size=2))
+    assert model.save(tmp_path / "m") == tmp_path / "m" and not (tmp_path / "m").exists()  # rank 1 writes nothing

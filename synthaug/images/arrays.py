@@ -65,7 +65,7 @@ def prepare_images(images, image_size: int | None = None, channels: str = "auto"
     colour = colour_mask(x)  # (N,)
     n_channels = resolve_channels(channels, bool(colour.any()))
     warn_conversions(source, np.tile(x.shape[1:3], (len(x), 1)), colour, np.full(len(x), x.shape[-1] == 1), size,
-                     n_channels, chosen=image_size is None, alpha=_translucent(raw))
+                     n_channels, chosen=image_size is None, alpha=_translucent(raw), auto_channels=channels == "auto")
     return resize_batch(convert_channels(x, n_channels), size)
 
 
@@ -278,15 +278,22 @@ def size_set_elsewhere() -> Iterator[None]:
 
 
 def warn_conversions(source: str, shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
-                     n_channels: int, chosen: bool, names: Sequence[str] | None = None, alpha: int = 0) -> None:
+                     n_channels: int, chosen: bool, names: Sequence[str] | None = None, alpha: int = 0,
+                     auto_channels: bool = True) -> None:
     """One warning, naming ``source``, on what reading did to the images (:func:`conversion_summary`);
     ending with :func:`size_choice` when the size was ``chosen`` by :func:`default_size` and changed some.
     With the images' ``names`` (channels chosen automatically), RGB chosen for a few colour images among
-    gray ones names them and says how to read them all as gray. ``alpha``: images whose transparency was dropped."""
-    summary = conversion_summary(shapes, colour, gray, size, n_channels, alpha=alpha)
-    if summary and names is not None and n_channels == 3 and gray.any() and colour.sum() < len(colour) / 2:
+    gray ones (one-channel files, or RGB files holding gray) names them and says how to read them all as
+    gray. ``alpha``: images whose transparency was dropped. ``auto_channels``: the channels were not chosen
+    by the user (nor by a model, as evaluate's are)."""
+    auto_channels = auto_channels and _SIZE_IS_CHOSEN.get()
+    summary = conversion_summary(shapes, colour, gray, size, n_channels, alpha=alpha, auto_channels=auto_channels)
+    if names is not None and auto_channels and n_channels == 3 and 0 < colour.sum() < len(colour) / 2:
         which = [name for name, is_colour in zip(names, colour, strict=True) if is_colour]
         fix = option_name('channels="gray"', "--set channels=gray", 'model.channels = "gray"')
+        if not gray.any():  # RGB files holding gray: nothing converted, but the model becomes RGB for a few
+            summary = "; ".join(filter(None, [summary, f"{counted(int((~colour).sum()), 'image')} holding gray "
+                                                       "read as RGB (3 channels)"]))
         summary += (f", because {counted(len(which), 'image')} of {len(colour)} {'has' if len(which) == 1 else 'have'} "
                     f"colour ({', '.join(which[:3])}{', …' if len(which) > 3 else ''}); if the images are meant to be "
                     f"gray, read them as gray with {fix}")
@@ -296,12 +303,14 @@ def warn_conversions(source: str, shapes: np.ndarray, colour: np.ndarray, gray: 
 
 
 def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray, size: int,
-                       n_channels: int, alpha: int = 0) -> str | None:
+                       n_channels: int, alpha: int = 0, auto_channels: bool = True) -> str | None:
     """One line on what reading did to the images, or None when they were taken as they are.
 
     ``shapes`` (N, 2) are the images' (height, width); ``colour`` (N,) marks images whose channels
     differ (:func:`colour_mask`), ``gray`` (N,) single-channel ones; the others have three channels holding
     gray. A non-square image is stretched to the square size. ``alpha`` images had a transparency dropped.
+    RGB images holding gray read as one channel are told of only when the channels were ``auto_channels``
+    (nothing is lost; it says how to keep three).
     """
     parts = []
     resized = np.any(shapes != size, axis=1)
@@ -313,7 +322,7 @@ def conversion_summary(shapes: np.ndarray, colour: np.ndarray, gray: np.ndarray,
         parts.append(f"the alpha channel (transparency) of {counted(alpha, 'image')} dropped")
     if n_channels == 1 and colour.any():
         parts.append(f"{counted(int(colour.sum()), 'colour image')} converted to grayscale")
-    if n_channels == 1 and (three := int(np.sum(~gray & ~colour))):
+    if n_channels == 1 and auto_channels and (three := int(np.sum(~gray & ~colour))):
         keep = option_name('channels="rgb"', "--set channels=rgb", 'model.channels = "rgb"')
         parts.append(f"{counted(three, 'RGB image')} holding gray (equal channels) read as 1 channel ({keep} keeps 3)")
     if n_channels == 3 and gray.any():

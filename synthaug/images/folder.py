@@ -129,7 +129,7 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
                        for path, pixels in found])  # one file at a time
     names = [path.relative_to(root).as_posix() for path, _ in found] if channels == "auto" else None
     warn_conversions(str(root), np.asarray(shapes), np.asarray(colour), np.asarray(gray), size, n_channels,
-                     chosen=image_size is None, names=names)
+                     chosen=image_size is None, names=names, auto_channels=channels == "auto")
     _warn_single_images(root, np.asarray(labels))
     return images, np.asarray(labels)
 

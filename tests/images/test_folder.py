@@ -88,6 +88,30 @@ def test_compression_noise_is_not_colour_and_a_few_colour_images_are_named(image
                                       'as gray with channels="gray"')
 
 
+def test_rgb_files_holding_gray_made_rgb_by_a_few_colour_files_are_named_and_a_chosen_channel_count_is_quiet(
+        tmp_path, images):
+    # a scanner's RGB exports of gray images with 2 colour files among them became RGB without a word; with
+    # channels="gray" chosen, "RGB images holding gray read as 1 channel (channels="rgb" keeps 3)" still came
+    from synthaug.images.arrays import size_set_elsewhere
+
+    for i, image in enumerate(images[0][:6]):
+        (tmp_path / f"c{i % 2}").mkdir(exist_ok=True)
+        Image.fromarray(np.repeat(image, 3, axis=-1)).save(tmp_path / f"c{i % 2}" / f"{i}.png")
+    Image.new("RGB", (8, 8), (200, 10, 10)).save(tmp_path / "c1" / "red.png")
+    with pytest.warns(SynthaugWarning) as record:
+        x, _ = read_images(tmp_path, image_size=8)
+    assert x.shape[-1] == 3
+    assert [str(r.message) for r in record] == [f"{tmp_path}: 6 images holding gray read as RGB (3 channels), because "
+                                                "1 image of 7 has colour (c1/red.png); if the images are meant to be "
+                                                'gray, read them as gray with channels="gray"']
+    (tmp_path / "c1" / "red.png").unlink()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_images(tmp_path, image_size=8, channels="gray")[0].shape[-1] == 1  # chosen: nothing to say
+        with size_set_elsewhere():  # evaluate brings a set to the model's channels: it has no channels option
+            assert read_images(tmp_path, image_size=8)[0].shape[-1] == 1
+
+
 def test_non_images_ignored_and_corrupt_images_skipped_with_warning(image_folder):
     (image_folder / "class_0" / "notes.txt").write_text("not an image")
     (image_folder / "README.md").write_text("top-level file")

@@ -49,7 +49,7 @@ def _label_margin(labels: list, row: int, pad: int, channels: int) -> np.ndarray
         font = ImageFont.load_default(size=max(8, min(14, row // 2)))
     except TypeError:  # Pillow < 10.1: one bitmap size
         font = ImageFont.load_default()
-    texts = short_labels([_drawable(str(label), font) for label in labels], ellipsis=_drawable("…", font))
+    texts = short_labels(drawable_labels(labels, font), ellipsis=_drawable("…", font))
     measure = ImageDraw.Draw(Image.new("L", (1, 1)))
     boxes = [measure.textbbox((0, 0), text, font=font) for text in texts]
     width = int(max(box[2] for box in boxes)) + 8
@@ -69,6 +69,16 @@ def short_labels(texts: list[str], width: int = LABEL_CHARACTERS, ellipsis: str 
         cut = [t if len(t) <= w else t[:head] + ellipsis + (t[-tail:] if tail else "") for t in texts]
         if len(set(cut)) == len(set(texts)):
             return cut
+    return texts
+
+
+def drawable_labels(labels: list, font) -> list[str]:
+    """The labels as ``font`` can draw them (:func:`_drawable`), each after its row number (``0: ????``) when
+    spelling them so made two the same (café and cafe) or lost letters to '?' (细胞 and 組織 were both ``??``)."""
+    texts = [_drawable(str(label), font) for label in labels]
+    lost = any(text.count("?") > str(label).count("?") for text, label in zip(texts, labels, strict=True))
+    if lost or len(set(texts)) < len({str(label) for label in labels}):
+        return [f"{i}: {text}" for i, text in enumerate(texts)]
     return texts
 
 

@@ -64,8 +64,22 @@ def test_grid_labels_stay_distinct_when_cut_and_lacking_glyphs_are_spelled_in_as
     # two classes were both labelled "adenocarcinoma g", and é, Ü, ß drawn as boxes by Pillow's default font
     first, second = _row_margins(["adenocarcinoma grade 1", "adenocarcinoma grade 2"])
     assert not np.array_equal(first, second)
-    accented, plain = _row_margins(["Überfärbt ß é", "Uberfarbt ss e"])
+    accented, plain = _row_margins(["Überfärbt ß é", "x"])[0], _row_margins(["Uberfarbt ss e", "x"])[0]
     np.testing.assert_array_equal(accented, plain)
+
+
+def test_grid_labels_the_font_cannot_tell_apart_are_numbered_by_row():
+    # café and cafe were both drawn "cafe"; 细胞 and 組織 both "??"
+    from PIL import ImageFont
+
+    from synthaug.images.grid import drawable_labels
+
+    font = ImageFont.load_default(size=12)
+    assert drawable_labels(["café", "cafe", "x"], font) == ["0: cafe", "1: cafe", "2: x"]
+    assert drawable_labels(["细胞", "組織"], font) == ["0: ??", "1: ??"]
+    assert drawable_labels(["Straße", "normal?"], font) == ["Strasse", "normal?"]  # distinct: as spelled
+    first, second = _row_margins(["细胞", "組織"])
+    assert not np.array_equal(first, second)
 
 
 def test_short_labels_cut_in_the_middle_and_widen_until_distinct():

@@ -39,7 +39,7 @@ def check_labels(labels, source: str = "y") -> np.ndarray:
     if labels.dtype.kind in "cV":
         raise DataError(f"{source}: labels must be numbers, text or booleans; got dtype {labels.dtype}")
     if labels.dtype.kind == "S":
-        return np.char.decode(labels, "utf-8", errors="replace")
+        return nfc_labels(np.char.decode(labels, "utf-8", errors="replace"))
     if labels.dtype.kind in "mM":
         return labels.astype(str)
     if labels.dtype.kind == "f" and np.all(np.mod(labels, 1.0) == 0.0) and np.all(np.abs(labels) <= 2.0**53):
@@ -49,7 +49,21 @@ def check_labels(labels, source: str = "y") -> np.ndarray:
             np.unique(labels)
         except TypeError:
             labels = labels.astype(str)
-    return labels
+    return nfc_labels(labels)
+
+
+def nfc_labels(labels: np.ndarray) -> np.ndarray:
+    """Text labels in Unicode's composed form (NFC), as class folder names are read: an .npz made on a Mac
+    holds 'café' decomposed (e + a combining accent), which a folder's 'café' did not match."""
+    import unicodedata
+
+    if labels.dtype.kind not in "UO" or not len(labels):
+        return labels
+    classes, codes = np.unique(labels, return_inverse=True)  # one normalisation per class, not per image
+    composed = [unicodedata.normalize("NFC", c) if isinstance(c, str) else c for c in classes]
+    if all(a is b or a == b for a, b in zip(composed, classes, strict=True)):
+        return labels
+    return np.asarray(composed, dtype=object if labels.dtype == object else None)[codes]
 
 
 def prepare_images(images, image_size: int | None = None, channels: str = "auto",

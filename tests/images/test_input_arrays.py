@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from synthaug import DataError
-from synthaug.images.arrays import check_label_count, prepare_images
+from synthaug.images.arrays import check_label_count, check_labels, prepare_images
 from synthaug.images.synthesizer import ImageCGAN
 from synthaug.images.writer import write_images
 
@@ -102,6 +102,20 @@ def test_a_column_of_labels_is_taken_as_one_label_per_image(images, tmp_path):
     from synthaug.images.evaluate import load_sets
 
     assert load_sets((x, y[:, None]), (x, y), (x, y))[0][1].tolist() == y.tolist()
+
+
+def test_text_labels_of_arrays_and_npz_files_are_read_in_nfc_as_folder_names_are(images, tmp_path):
+    # an .npz made on a Mac held 'café' decomposed: evaluate said "labels not among the training classes:
+    # 'café' (the training classes: 'café', ...)"
+    from synthaug.images.folder import read_images
+
+    x, codes = images
+    decomposed = np.array(["cafe\u0301", "one", "U\u0308mlaut"])[codes % 3]
+    np.savez(tmp_path / "nfd.npz", x=x, y=decomposed)
+    composed = ["caf\u00e9", "one", "\u00dcmlaut"]
+    assert sorted(set(read_images(tmp_path / "nfd.npz")[1].tolist())) == sorted(composed)
+    assert set(check_labels(decomposed.astype(object)).tolist()) == set(composed)  # object arrays too
+    assert check_labels(np.array([1, 2])).tolist() == [1, 2]
 
 
 def test_rgba_and_gray_rgb_arrays_made_one_channel_say_so(images, tmp_path):

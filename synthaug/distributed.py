@@ -85,12 +85,13 @@ class DistContext:
             dist.barrier()
 
 
-def packs_per_process(n_packs: int, pac: int, ctx: DistContext) -> int:
+def packs_per_process(n_packs: int, pac: int, ctx: DistContext, n_rows: int | None = None) -> int:
     """This process's share of a step's ``n_packs`` packs of ``pac`` rows: ``n_packs // world``, at least 1.
 
     When the packs do not divide among the processes, the global batch is not the one asked for (500 rows,
     50 packs, over 3 processes trained 480; 30 rows over 4 trained 40): rank 0 warns, naming the batch
-    trained and the batch sizes that divide evenly.
+    trained and the batch sizes that divide evenly, at most the ``n_rows`` training rows (a batch is capped
+    at them: batch_size 60 on 50 rows was told to try 60).
     """
     if not ctx.active:
         return n_packs
@@ -98,11 +99,14 @@ def packs_per_process(n_packs: int, pac: int, ctx: DistContext) -> int:
     if mine * ctx.world_size != n_packs and ctx.is_main:
         unit = pac * ctx.world_size
         below = n_packs * pac // unit * unit
-        near = " or ".join(str(size) for size in (below, below + unit) if size > 0)
+        sizes = [size for size in (below, below + unit) if 0 < size <= (n_rows or size)]
+        capped = f" (a batch is at most the {n_rows} training rows)" if n_rows and below + unit > n_rows else ""
+        fix = f"e.g. {' or '.join(map(str, sizes))}{capped}" if sizes else \
+            f"none fits in the {n_rows} training rows: train in fewer processes"
         warn(f"batch_size: a step's {n_packs} packs of {pac} rows do not divide among {ctx.world_size} processes; "
              f"each takes {mine}, so the global batch is {mine * ctx.world_size * pac} rows, not {n_packs * pac}; "
              f"a batch_size that divides evenly is a multiple of {unit} (pac {pac} x {ctx.world_size} processes), "
-             f"e.g. {near}")
+             f"{fix}")
     return mine
 
 

@@ -125,10 +125,11 @@ def train_gan(
     G.reorder_output(layout.order.to(device), width=-(-net.data_dim // 8) * 8)
     global_packs = cfg.n_packs
     if ctx.active:
+        n_rows = len(labels)
         if dp is None:  # under DP, Opacus' distributed Poisson sampler shards the rows itself
             rows = ctx.shard(labels)
             matrix, labels = matrix[rows], labels[rows]
-        cfg = replace(cfg, n_packs=packs_per_process(cfg.n_packs, net.pac, ctx))
+        cfg = replace(cfg, n_packs=packs_per_process(cfg.n_packs, net.pac, ctx, n_rows))
         rng = np.random.default_rng(child_seed(seed, 10, ctx.rank))
         gen = torch.Generator().manual_seed(child_seed(seed, 11, ctx.rank))
     set_dropout_generator(D, gen)

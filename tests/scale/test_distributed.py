@@ -222,6 +222,19 @@ def test_packs_that_do_not_divide_among_the_processes_are_named_with_the_global_
                         f"e.g. {near}"]
 
 
+@pytest.mark.parametrize(("n_rows", "fix"), [
+    (50, "e.g. 40 (a batch is at most the 50 training rows)"),  # batch_size 60 on 50 rows: "e.g. 40 or 60"
+    (15, "none fits in the 15 training rows: train in fewer processes"),
+])
+def test_the_batch_sizes_suggested_fit_in_the_training_rows(n_rows, fix):
+    from synthaug.distributed import packs_per_process
+
+    packs = min(60, n_rows) // 10
+    with pytest.warns(synthaug.SynthaugWarning) as record:
+        packs_per_process(packs, 10, DistContext(0, 2), n_rows)
+    assert str(record[0].message).endswith(f"(pac 10 x 2 processes), {fix}")
+
+
 def test_a_fit_over_processes_with_a_batch_they_do_not_divide_warns(monkeypatch):
     """The README said each process takes 1/world of the global batch: 50 rows over 3 processes trained 30, silently.
     Three processes are stood in for by rank 0's view (no process group; DDP left out)."""

@@ -9,6 +9,7 @@ import numpy as np
 from .._errors import DataError
 from .._text import option_name, quoted
 from ..evaluate.caveats import beyond_chance
+from .intervals import BASELINES
 from .metrics import duplicated_share, shared_mask
 
 CLOSE_CHANCE = 0.05  # the share of fresh images closer to a training image than the test images' 5th percentile
@@ -43,17 +44,21 @@ def synthetic_notes(y_sy: np.ndarray, classes: np.ndarray) -> list[str]:
             f"{len(classes)} classes; CAS is not measured for them"]
 
 
-def untrained_note(real: dict, y_te: np.ndarray) -> str | None:
-    """A note when the real-only classifier is not clearly above chance (the most common test class's share):
-    its 95% interval (``real``, from :func:`.intervals.arm_summary`) reaches down to chance. The uplift then
-    compares classifiers that have barely learned (20 steps gave 20% for 5 classes, and "helps"), or None."""
-    chance = np.bincount(y_te).max() / len(y_te)
-    if real["low"] > chance:
+def untrained_note(accuracy: dict[str, dict], y_te: np.ndarray) -> str | None:
+    """A note when the uplift's baseline, the better of the sets without synthetic images (``accuracy``:
+    :func:`.intervals.arm_summary` by set), is not clearly above chance (the most common test class's share):
+    its 95% interval reaches down to chance. The uplift then compares classifiers that have barely learned
+    (20 steps gave 20% for 5 classes, and "helps"), or None. Real only near chance beside a real+albumentations
+    well above it is no such case."""
+    name = max(BASELINES, key=lambda k: accuracy[k]["mean"])
+    baseline, chance = accuracy[name], np.bincount(y_te).max() / len(y_te)
+    if baseline["low"] > chance:
         return None
-    return (f"the real-only classifier is not clearly above chance: {100 * real['mean']:.1f}% accuracy (95% interval "
-            f"{100 * real['low']:.1f}-{100 * real['high']:.1f}%; chance {100 * chance:.1f}%, the most common test "
-            "class's share), so the uplift compares classifiers that have barely learned and its verdict says "
-            f"little; train the classifiers longer ({option_name('steps', '--classifier-steps', 'evaluate.steps')})")
+    return (f"the {'real-only' if name == 'real' else name} classifier is not clearly above chance: "
+            f"{100 * baseline['mean']:.1f}% accuracy (95% interval {100 * baseline['low']:.1f}-"
+            f"{100 * baseline['high']:.1f}%; chance {100 * chance:.1f}%, the most common test class's share), so the "
+            "uplift compares classifiers that have barely learned and its verdict says little; train the classifiers "
+            f"longer ({option_name('steps', '--classifier-steps', 'evaluate.steps')})")
 
 
 def overlap_note(n_shared: int, x_te: np.ndarray) -> str | None:

@@ -40,6 +40,9 @@ def from_plain(cls: type, report: dict, version: int, where: str) -> Any:
     if found != version:
         raise DataError(f"{where}: report version {found!r} is not read by this synthaug, which reads version "
                         f"{version} (evaluate again with it to compare)")
+    if isinstance(report.get("sizes"), dict) and "image_size" in report["sizes"]:
+        raise DataError(f"{where}: an image evaluation report, which EvaluationResult (for tables) does not hold; "
+                        "read it with json.load: evaluate_images returns the same dict")
     try:
         return _decoded(cls, report)
     except KeyError as exc:

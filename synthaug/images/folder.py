@@ -11,6 +11,7 @@ images share one scale, set by the folder's bit depth (:func:`.arrays.bit_depth`
 from __future__ import annotations
 
 import csv
+import os
 import re
 import unicodedata
 import warnings
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .._errors import DataError, warn
-from .._paths import IMAGE_MANIFEST, IMAGE_SUFFIXES, OS_FOLDERS, is_sample_folder
+from .._paths import IMAGE_MANIFEST, IMAGE_SUFFIXES, OS_FOLDERS, TABLE_SUFFIXES, is_sample_folder, table_suffix
 from .._text import counted, quoted
 from ..persist import META_FILE
 from .arrays import (
@@ -91,13 +92,14 @@ def _manifest_labels(root: Path) -> dict[str, str]:
 def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.ndarray, np.ndarray]:
     found: list[tuple[Path, np.ndarray | None]] = []  # (file, pixels if small)
     shapes, labels, colour, gray, peaks = [], [], [], [], []
-    manifest, listed, unreadable, frames, links = _manifest_labels(root), [], {}, [], []
+    manifest, listed, unreadable, frames, links, dangling = _manifest_labels(root), [], {}, [], [], []
     _warn_top_level_images(root)
     for class_dir in class_folders(root):
         n_before = len(found)
-        files, class_links = _scan(class_dir)
+        files, class_links, class_dangling = _scan(class_dir)
         files, skipped = split_unreadable(files)
         links += class_links
+        dangling += class_dangling
         for kind, paths in skipped.items():
             unreadable.setdefault(kind, []).extend(paths)
         listed += [nfc(path.relative_to(root).as_posix()) for path in files]
@@ -116,12 +118,15 @@ def _read_folder(root: Path, image_size: int | None, channels: str) -> tuple[np.
                    for path, _ in found[n_before:]]
     warn_unreadable(root, unreadable)
     _warn_linked_folders(root, links)
+    _warn_dangling(root, dangling)
     warn_frames(root, frames)
     if manifest:
         _warn_manifest_mismatch(root, manifest, listed)
     if not found:
+        tables = sorted(p.name for p in root.iterdir() if p.is_file() and table_suffix(p) in TABLE_SUFFIXES)
+        hint = f"; it holds {', '.join(tables[:3])}: give the table's path to read a table" if tables else ""
         raise DataError(f"{root}: no readable images found; expected one subfolder per class "
-                        f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files")
+                        f"holding {', '.join(sorted(IMAGE_SUFFIXES))} files{hint}")
     size = image_size if image_size is not None else default_size(shapes)
     n_channels = resolve_channels(channels, any(colour))
     divisor = deep_scale(root, np.asarray(peaks))
@@ -214,12 +219,22 @@ def image_files(folder: Path) -> list[Path]:
     return _scan(folder)[0]
 
 
-def _scan(folder: Path) -> tuple[list[Path], list[Path]]:
-    """:func:`image_files` of ``folder``, and the links to folders within it, which are not followed: a link
-    in class folder 0 to ../1 would have read class 1's images as class 0 (a linked class folder is followed)."""
+def _scan(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """:func:`image_files` of ``folder``; the links to folders within it, which are not followed: a link
+    in class folder 0 to ../1 would have read class 1's images as class 0 (a linked class folder is followed);
+    and the links named as images whose target is missing."""
     entries = [p for p in folder.rglob("*") if not any(_skipped(part) for part in p.relative_to(folder).parts)]
     files = sorted(p for p in entries if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-    return files, sorted(p for p in entries if p.is_symlink() and p.is_dir())
+    dangling = sorted(p for p in entries if p.is_symlink() and not p.exists() and p.suffix.lower() in IMAGE_SUFFIXES)
+    return files, sorted(p for p in entries if p.is_symlink() and p.is_dir()), dangling
+
+
+def _warn_dangling(root: Path, dangling: list[Path]) -> None:
+    """One warning naming the image links whose target is missing (they were skipped without a word)."""
+    if dangling:
+        names = ", ".join(f"{p.relative_to(root).as_posix()} -> {os.readlink(p)}" for p in dangling[:3])
+        warn(f"{root}: {counted(len(dangling), 'link')} to a missing image skipped ({names}"
+             f"{', …' if len(dangling) > 3 else ''})")
 
 
 def _warn_linked_folders(root: Path, links: list[Path]) -> None:

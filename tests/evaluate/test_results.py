@@ -48,6 +48,9 @@ def test_another_report_version_or_a_bad_file_is_one_line_naming_it(result, tmp_
         EvaluationResult.from_dict(incomplete)
     with pytest.raises(DataError, match=r"no such file$"):
         EvaluationResult.from_json(tmp_path / "nothing")
+    image = {"version": 4, "sizes": {"train": 30, "test": 12, "synthetic": 30, "image_size": 8}}  # an image report
+    with pytest.raises(DataError, match=r"^report: an image evaluation report, which EvaluationResult \(for tables\)"):
+        EvaluationResult.from_dict(image)  # it said "not an evaluation report of version 4: key 'target' missing"
 
 
 def test_frames_are_long_tables_with_interval_columns(result):

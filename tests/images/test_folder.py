@@ -586,3 +586,22 @@ def test_a_link_to_a_folder_inside_a_class_folder_is_named_and_not_followed(imag
     assert [str(r.message) for r in record] == [
         f"{image_folder}: 1 link to a folder inside a class folder not followed (class_0/sib): its images would "
         "take the class folder's name; copy the images in, or link the class folder itself"]
+
+
+def test_a_link_to_a_missing_image_is_named(image_folder):
+    # class_0/x.png -> gone.png was skipped without a word; the README says unreadable images are named
+    (image_folder / "class_0" / "x.png").symlink_to(image_folder / "gone.png")
+    with pytest.warns(SynthaugWarning) as record:
+        x, _ = read_images(image_folder)
+    assert len(x) == 18
+    assert [str(r.message) for r in record] == [
+        f"{image_folder}: 1 link to a missing image skipped (class_0/x.png -> {image_folder / 'gone.png'})"]
+
+
+def test_a_folder_of_tables_read_as_images_says_to_give_the_tables_path(tmp_path):
+    # fit runs/bc (a run folder: train.csv, test.csv) said only "no readable images found"
+    (tmp_path / "train.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "model").mkdir()
+    with pytest.raises(DataError, match=r"no readable images found; .* files; it holds train.csv: give the table's "
+                                        r"path to read a table$"):
+        read_images(tmp_path)

@@ -1,4 +1,4 @@
-"""CLI command ``run``: execute a TOML recipe."""
+"""CLI command ``run``: execute a recipe (TOML or YAML)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from .cli import command, console
 
 @command("run")
 def run(
-    recipe: Annotated[Path, typer.Argument(metavar="RECIPE", help="A TOML recipe, e.g. recipes/breast_cancer.toml.")],
+    recipe: Annotated[Path, typer.Argument(metavar="RECIPE", help="A recipe, TOML or YAML (.yaml, .yml), e.g. "
+                                                                 "recipes/breast_cancer.toml.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for everything (default runs/NAME); "
                                                  "must be new, empty or an earlier run's, as it is replaced.")]
     = None,

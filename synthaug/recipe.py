@@ -1,5 +1,5 @@
-"""TOML recipes: one file says what data, which model (constructor keyword arguments), how many
-synthetic records, and how to evaluate or release them. ``synthaug run`` executes one."""
+"""Recipes, TOML or YAML of the same tables: one file says what data, which model (constructor keyword
+arguments), how many synthetic records, and how to evaluate or release them. ``synthaug run`` executes one."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ._paths import is_image_input
 from ._provenance import DIGESTED
 from ._random import check_seed
 from ._recipe_values import value_problem
+from ._recipe_yaml import is_yaml, read_yaml
 from ._text import RECIPE, closest_name, options_named_for
 from .io import TABLE_SUFFIXES, table_suffix
 
@@ -43,14 +44,13 @@ def load_recipe(path: str | Path, overrides: Iterable[str] = ()) -> dict:
     if not path.is_file():
         raise DataError(f"{path}: recipe not found")
     try:
-        recipe = tomllib.loads(path.read_bytes().decode("utf-8"))
+        text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:  # read_text() raised it outside the try, as a traceback
         raise DataError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save the recipe as UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:  # a .yaml recipe heard "not valid TOML", not that recipes are TOML
-        if path.suffix.lower() in (".yaml", ".yml"):
-            raise DataError(f"{path}: recipes are TOML, not YAML: [data], [model], ... tables of key = value "
-                            f"lines, as in recipes/*.toml (read as TOML: {exc})") from None
-        raise DataError(f"{path}: not valid TOML, the format of recipes ({exc})") from None
+    try:  # from here on, one path for both formats
+        recipe = read_yaml(text, str(path)) if is_yaml(path) else tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: not valid TOML ({exc}); a YAML recipe's name ends in .yaml or .yml") from None
     _check_one_source(recipe.get("data"), str(path))  # the file's own choice; a --set of either replaces the other
     if isinstance(recipe.get("sha256"), dict):  # an unquoted data.path = "..." in [sha256] is read as a table
         recipe["sha256"] = _dotted(recipe["sha256"])

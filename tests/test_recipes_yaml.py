@@ -16,6 +16,7 @@ from synthaug.cli import app
 from synthaug.recipe import load_recipe
 
 RECIPES = Path(__file__).parents[1] / "recipes"
+README = Path(__file__).parents[1] / "README.md"
 TWINS = sorted(RECIPES.glob("*.toml"))
 
 
@@ -31,6 +32,14 @@ def test_each_yaml_recipe_loads_to_exactly_its_toml_twin(toml):
     comments = [[line for line in p.read_text().splitlines() if line.startswith("#")] for p in
                 (toml, toml.with_suffix(".yaml"))]
     assert len(comments[1]) == len(comments[0]) + 1  # the same header, and a line naming the twin
+
+
+def test_the_readme_yaml_example_is_its_toml_example(tmp_path):
+    section = README.read_text().split("### Recipes")[1].split("\n### ")[0]
+    blocks = {kind: re.search(rf"```{kind}\n(.*?)```", section, flags=re.S)[1] for kind in ("toml", "yaml")}
+    for kind, text in blocks.items():
+        (tmp_path / f"r.{kind}").write_text(text)
+    assert load_recipe(tmp_path / "r.yaml") == load_recipe(tmp_path / "r.toml")
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".yml", ".YAML", ".Yml"])

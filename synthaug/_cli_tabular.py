@@ -106,7 +106,7 @@ def fit(
     from .persist import check_model_path
 
     check_exists(data)  # before its kind decides the modality: a misspelt folder asked for --target
-    if data.suffix.lower() == ".toml":  # it said "unknown table extension '.toml'"
+    if data.suffix.lower() in (".toml", ".yaml", ".yml"):  # it said "unknown table extension '.toml'"
         raise DataError(f"{data}: a recipe, which `synthaug run {data}` runs; to train its model across processes, "
                         "run it once, then `synthaug fit` its folder's train.csv under torchrun with the recipe's "
                         "[model] values as --set KEY=VALUE")

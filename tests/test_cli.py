@@ -1,5 +1,6 @@
 """The CLI through typer's CliRunner: happy paths and one-line errors with exit code 2."""
 
+import itertools
 import json
 from pathlib import Path
 
@@ -300,9 +301,9 @@ def test_fit_refuses_an_output_it_cannot_write_before_training(table, tmp_path, 
 
 def test_fit_given_a_recipe_says_to_run_it(tmp_path):
     """It said "unknown table extension '.toml'" (or asked for --target)."""
-    recipe = tmp_path / "r.toml"
-    recipe.write_text('[data]\ndataset = "sklearn:iris"\n')
-    for extra in ([], ["--target", "y"]):
+    (tmp_path / "r.toml").write_text('[data]\ndataset = "sklearn:iris"\n')
+    (tmp_path / "r.yaml").write_text('data:\n  dataset: sklearn:iris\n')  # asked for --target
+    for recipe, extra in itertools.product([tmp_path / "r.toml", tmp_path / "r.yaml"], ([], ["--target", "y"])):
         result = run("fit", recipe, *extra, "-o", tmp_path / "m")
         assert result.exit_code == 2 and result.output.strip().startswith(
             f"error: {recipe}: a recipe, which `synthaug run {recipe}` runs; to train its model across processes, "

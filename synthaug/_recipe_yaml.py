@@ -46,6 +46,10 @@ def read_yaml(text: str, source: str) -> dict:
             raise DataError(f"{source}: the top level is {_kind(node)}, not a mapping of tables (data:, model:, "
                             "sample:, ...); see recipes/*.yaml")
         booleans: list = []
+        _check_cycles(node, source, set(), set())
+        if (size := _expanded_size(node, {})) > MAX_VALUES:
+            raise DataError(f"{source}: its aliases expand it to {size:,} values (a recipe holds a few dozen; "
+                            f"at most {MAX_VALUES:,} are read): use each anchor less")
         _check_node(node, (), source, booleans, [])
         recipe = {table: {} if values is None else values for table, values in loader.construct_document(node).items()}
     except yaml.MarkedYAMLError as exc:
@@ -63,6 +67,42 @@ def read_yaml(text: str, source: str) -> dict:
                             f"boolean {_bool_text(node.value)} (YAML reads yes/no/on/off as booleans), but "
                             f"{_name(path)} takes no boolean; quote it for the text: '{node.value}'")
     return recipe
+
+
+MAX_VALUES = 100_000
+"""The most values a YAML recipe may expand to through its aliases: nine lists of nine aliases of the one
+before (a "billion laughs") held 9**9, which checking, validating and writing recipe.toml would walk."""
+
+
+def _check_cycles(node, source: str, visiting: set[int], done: set[int], path: tuple = ()) -> None:
+    """Refuse an alias that holds itself (&a [*a]), each node walked once (the graph, not the tree it expands to)."""
+    if id(node) in done:
+        return
+    if id(node) in visiting:
+        raise DataError(f"{source}: {_name(path)}: an alias refers to itself (line {node.start_mark.line + 1})")
+    visiting.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _check_cycles(child, source, visiting, done, (*path, None))
+    elif isinstance(node, yaml.MappingNode):
+        for key, child in node.value:
+            _check_cycles(child, source, visiting, done, (*path, getattr(key, "value", None)))
+    visiting.discard(id(node))
+    done.add(id(node))
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return [value for _, value in node.value] if isinstance(node, yaml.MappingNode) else []
+
+
+def _expanded_size(node, sizes: dict[int, int]) -> int:
+    """How many nodes ``node`` holds once its aliases are expanded, each node counted once per place (``sizes``:
+    by node id, so an alias is not walked again)."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in _children(node))
+    return sizes[id(node)]
 
 
 def _check_node(node, path: tuple, source: str, booleans: list, above: list) -> None:

@@ -106,6 +106,9 @@ def test_mapping_keys_are_text_as_in_toml(tmp_path):
     ("data:\n  dataset: sklearn:iris\nmodel:\n  generator_dims: &a [16, *a]\n",
      "model.generator_dims: an alias refers to itself (line 4)"),
     ("data:\n  dataset: sklearn:iris\nmodel:\n  epoch: 5\n", "model: unknown parameter 'epoch' for TabularCGAN"),
+    ("data:\n  dataset: sklearn:iris\nmodel:\n  a: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(  # a billion laughs
+        f"  b{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)),  # hung for minutes
+     "its aliases expand it to 490,329,058 values (a recipe holds a few dozen; at most 100,000 are read)"),
     ("data:\n  dataset: sklearn:iris\n  target: income\n  dataset: sklearn:wine\n", "data.dataset: given twice"),
     ("data:\n  dataset: sklearn:iris\nsample:\n  n: 0\n", "sample.n: must be a whole number >= 1, got 0"),
 ])

@@ -33,6 +33,7 @@ from .column_notes import (
     matching_notes,
     unseen_value_notes,
 )
+from .cost_notes import warn_if_slow
 from .defaults import MAX_SYNTHETIC, N_JOBS, N_SEEDS, RATIOS
 from .fidelity import fidelity_caveats, run_fidelity
 from .fit_reads import as_fit_reads, table_digests
@@ -158,6 +159,7 @@ def evaluate(
     tables = {name: as_fit_reads(f, name, target) for name, f in tables.items()}  # digested as read: data_sha256
     train, test, synthetic, holdout = drop_columns(opts.drop, target, *tables.values())
     schema, notes = _checked_tables(train, test, synthetic, holdout, target, opts)
+    warn_if_slow(len(train), opts.baselines)
     steps = _Steps(progress, total=opts.n_seeds + 3 + len(opts.baselines))
     measured, cap_notes = _subsample(synthetic, schema, opts.max_synthetic, opts.seed, steps)
     notes += warned(cap_notes)

@@ -238,16 +238,23 @@ class _LazyProgress:
     """A transient progress bar on stderr that appears only when the first step is reported.
 
     An error found while the tables are checked is then printed alone: a bar started before it
-    left a blank line above the error. On stderr that is not a terminal there is no bar at all.
+    left a blank line above the error. On stderr that is not a terminal (a log, CI, nohup) there is no
+    bar: each new stage is a line with the time since the first (a 200,000-row table printed nothing
+    for minutes).
     """
 
     def __init__(self) -> None:
         self.progress: Progress | None = None
+        self.started: float | None = None
+        self.said = ""
 
     def __enter__(self) -> _LazyProgress:
         return self
 
     def __call__(self, description: str, done: int, total: int) -> None:
+        if not err_console.is_terminal:
+            self._log(description)
+            return
         if self.progress is None:
             self.progress = Progress(
                 SpinnerColumn(),
@@ -262,6 +269,17 @@ class _LazyProgress:
             self.progress.start()
             self.task = self.progress.add_task(description, total=total)
         self.progress.update(self.task, description=description, completed=done, total=total)
+
+    def _log(self, description: str) -> None:
+        import time
+
+        from ._progress import clock
+
+        now = time.perf_counter()
+        self.started = now if self.started is None else self.started
+        if description != self.said:
+            err_console.print(f"{description} (at {clock(now - self.started)})", soft_wrap=True, highlight=False)
+            self.said = description
 
     def __exit__(self, *exc) -> None:
         if self.progress is not None:

@@ -354,3 +354,15 @@ def test_sensitive_baselines_and_comma_ratios(files, tmp_path):
 def test_bad_table_options_are_one_line(files, tmp_path, extra, message):
     result = CliRunner().invoke(app, _args(files, tmp_path / "b", *extra))
     assert result.exit_code == 2 and result.output.splitlines() == [message], result.output
+
+
+def test_stages_are_lines_with_their_time_when_stderr_is_not_a_terminal(files, tmp_path):
+    # in a log, CI or nohup the bar was off and a 200,000-row evaluation printed nothing for minutes
+    result = CliRunner().invoke(app, _args(files, tmp_path / "o", "--seeds", "1", "--baselines", "ros"))
+    assert result.exit_code == 0, result.output
+    stages = [line for line in result.output.splitlines() if re.fullmatch(r".+ \(at \d:\d\d:\d\d\)", line)]
+    assert [line.rsplit(" (at ", 1)[0] for line in stages] == [
+        "utility: seed 1 of 1", "fidelity", "privacy: reference distances", "privacy: synthetic records",
+        "privacy: random oversampling records"]
+    quiet = CliRunner().invoke(app, _args(files, tmp_path / "q", "--seeds", "1", "--baselines", "ros", "--quiet"))
+    assert not any(" (at 0:" in line for line in quiet.output.splitlines())

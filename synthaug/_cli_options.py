@@ -147,9 +147,10 @@ def warn_left_behind(output: Path) -> None:
     """Warn of hidden files or folders beside ``output`` that a write to it leaves only when it is killed
     outright (``kill -9``, the out-of-memory killer), which no clean-up survives: its temporary file or
     folder ``.NAME.XXXXXXXX.tmp`` (a 75 MB ``.k9.csv.*.tmp`` stayed unnoticed) and the earlier folder it
-    was replacing, ``.NAME.old-PID``. They are named, never deleted: another synthaug may be writing the
-    same output now, and a name does not say whether its writer is gone."""
-    pattern = re.compile(rf"\.{re.escape(output.name)}\.(?:[a-z0-9_]{{8}}\.tmp|old-\d+)")
+    was replacing, ``.NAME.XXXXXXXX.old`` (``.NAME.old-PID`` before synthaug 0.1.0's per-write names). They
+    are named, never deleted: another synthaug may be writing the same output now, and a name does not say
+    whether its writer is gone."""
+    pattern = re.compile(rf"\.{re.escape(output.name)}\.(?:[a-z0-9_]{{8}}\.(?:tmp|old)|old-\d+)")
     try:
         found = sorted(path for path in output.parent.iterdir() if pattern.fullmatch(path.name))
     except OSError:  # a missing folder: nothing left there

@@ -91,6 +91,11 @@ def test_files_a_killed_write_left_beside_the_output_are_named_not_deleted(model
     result = run("fit", table, "--target", "label", "-o", tmp_path / "m2", "-q", *FAST)
     assert result.exit_code == 0 and "warning: " + str(tmp_path / ".m2.zz99yy88.tmp") + " (0.0 MB) beside" in \
         result.output, result.output
+    # the folder a replace sets aside is named per write since the concurrent-write fix: .NAME.XXXXXXXX.old
+    (tmp_path / ".m3.ab12cd34.old").mkdir()
+    result = run("fit", table, "--target", "label", "-o", tmp_path / "m3", "-q", *FAST)
+    assert result.exit_code == 0 and "warning: " + str(tmp_path / ".m3.ab12cd34.old") + " (0.0 MB) beside" in \
+        result.output, result.output
 
 
 def test_same_seed_same_file(model, tmp_path):

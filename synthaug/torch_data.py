@@ -222,17 +222,20 @@ class AugmentedDataset(Dataset):
 
     def __len__(self) -> int:
         """The item count. A DataLoader's sampler asks for it in the main process as each pass begins, where
-        a pass after a whole pass read without set_epoch is warned of (once, catchable, at the loop's line)."""
+        a pass after a whole pass its workers read without set_epoch is warned of (once, catchable, at the
+        loop's line). Items read in the main process are judged as they are read (:meth:`_count_read`): a
+        ``len(ds)`` after one pass of them said "a second pass" when there was none."""
         n = len(self.real_y) + len(self.synth_y)
-        if get_worker_info() is None and self._reads[0].item() >= 0 and self._reads.sum().item() >= n:
+        if get_worker_info() is None and self._reads[0].item() >= 0 and self._reads[1:].sum().item() >= n:
             self._reads.fill_(-1)
             warn(EPOCH_WARNING)
         return n
 
     def __getitem__(self, index: int):
-        if not -len(self) <= index < len(self):
-            raise IndexError(f"index {index} is out of range for {len(self)} items")
-        index = int(index) % len(self)  # ds[-1] is the last item, a synthetic one when there are any
+        n = len(self.real_y) + len(self.synth_y)  # not len(self): it reads the shared counters, three times an item
+        if not -n <= index < n:
+            raise IndexError(f"index {index} is out of range for {n} items")
+        index = int(index) % n  # ds[-1] is the last item, a synthetic one when there are any
         n_real = len(self.real_y)
         synthetic = index >= n_real
         x = self.synth_x[index - n_real] if synthetic else self.real_x[index]

@@ -295,6 +295,7 @@ def test_a_second_pass_without_set_epoch_warns_once(image_model):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         first = [ds[i][0] for i in range(len(ds))]  # one pass, and reading an item again, are fine
+        assert len(ds) == len(first)  # the length after one pass (correct / len(ds)) said "a second pass"
     with pytest.warns(SynthaugWarning, match=r"a second pass over the items without set_epoch: .* call "
                                              r"data.set_epoch\(epoch\) at the start of each epoch"):
         again = ds[0][0]

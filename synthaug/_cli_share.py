@@ -43,8 +43,10 @@ def _parse_gates(items: list[str]) -> dict[str, float]:
 def _tables_only(data: Path) -> Path:
     """DATA checked before the other options (a missing --target was the error an image folder got): an image
     folder or .npz is one line on what share is for and how to release synthetic images instead."""
-    if data.is_dir() or data.suffix.lower() == ".npz":
-        what = "a folder" if data.is_dir() else "an .npz of images"
+    from ._paths import is_image_input
+
+    if is_image_input(data):
+        what = "a folder" if data.is_dir() else f"an {data.suffix.lower()} of images"
         raise typer.BadParameter(f"{data} is {what}: share releases synthetic tables (.csv, .parquet); for images, "
                                  "train with privacy (synthaug fit DATA -o MODEL --dp-epsilon EPS), then run "
                                  "synthaug sample and synthaug evaluate")

@@ -379,14 +379,17 @@ def test_a_grid_dir_inside_the_model_folder_is_refused_before_training(image_fol
 
 
 
-@pytest.mark.parametrize("npz", [False, True])
-def test_share_on_images_says_what_it_is_for_before_asking_for_target(image_folder, tmp_path, npz):
+@pytest.mark.parametrize("suffix", [None, ".npz", ".npy"])
+def test_share_on_images_says_what_it_is_for_before_asking_for_target(image_folder, tmp_path, suffix):
     # an image folder got "Missing option '--target'", then "is a folder; give a table file"; an .npz
-    # "unknown table extension '.npz'"
+    # "unknown table extension '.npz'"; an .npy still asked for --target
     data = image_folder
-    if npz:
+    if suffix == ".npz":
         data = tmp_path / "images.npz"
         np.savez(data, x=np.zeros((4, 8, 8), np.uint8), y=np.arange(4))
+    elif suffix == ".npy":
+        data = tmp_path / "images.npy"
+        np.save(data, np.zeros((4, 8, 8), np.uint8))
     result = runner.invoke(app, ["share", str(data), "-o", str(tmp_path / "release")])
     assert result.exit_code == 2 and "--target" not in result.output
     text = " ".join(result.output.replace("│", " ").split())

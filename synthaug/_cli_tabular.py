@@ -103,10 +103,11 @@ def fit(
 ) -> None:
     """Train a class-conditional GAN on DATA and write a model directory."""
     from ._paths import check_exists, check_table_file, is_image_input
+    from ._recipe_yaml import is_yaml
     from .persist import check_model_path
 
     check_exists(data)  # before its kind decides the modality: a misspelt folder asked for --target
-    if data.suffix.lower() in (".toml", ".yaml", ".yml"):  # it said "unknown table extension '.toml'"
+    if data.suffix.lower() == ".toml" or is_yaml(data):  # it said "unknown table extension '.toml'"
         raise DataError(f"{data}: a recipe, which `synthaug run {data}` runs; to train its model across processes, "
                         "run it once, then `synthaug fit` its folder's train.csv under torchrun with the recipe's "
                         "[model] values as --set KEY=VALUE")

@@ -50,7 +50,7 @@ def read_yaml(text: str, source: str) -> dict:
         if (size := _expanded_size(node, {})) > MAX_VALUES:
             raise DataError(f"{source}: its aliases expand it to {size:,} values (a recipe holds a few dozen; "
                             f"at most {MAX_VALUES:,} are read): use each anchor less")
-        _check_node(node, (), source, booleans, [])
+        _check_node(node, (), source, booleans)
         recipe = {table: {} if values is None else values for table, values in loader.construct_document(node).items()}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -105,20 +105,18 @@ def _expanded_size(node, sizes: dict[int, int]) -> int:
     return sizes[id(node)]
 
 
-def _check_node(node, path: tuple, source: str, booleans: list, above: list) -> None:
+def _check_node(node, path: tuple, source: str, booleans: list) -> None:
     """Refuse a duplicate key, a date, a base-60 or octal number, or a null where a value is needed; note
     each yes/no/on/off boolean in ``booleans`` as (key path, node): ``_takes_bool`` judges them."""
-    if any(node is seen for seen in above):  # &a [*a]: a list holding itself
-        raise DataError(f"{source}: {_name(path)}: an alias refers to itself (line {node.start_mark.line + 1})")
     line = node.start_mark.line + 1
     if isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_node(item, (*path, None), source, booleans, [*above, node])
+            _check_node(item, (*path, None), source, booleans)
     elif isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key, value in node.value:
             if key.tag == f"{TAG}merge":
-                _check_node(value, path, source, booleans, [*above, node])
+                _check_node(value, path, source, booleans)
                 continue
             if not isinstance(key, yaml.ScalarNode):
                 raise DataError(f"{source}: {_name(path)}: a key is {_kind(key)} (line {key.start_mark.line + 1}); "
@@ -127,7 +125,7 @@ def _check_node(node, path: tuple, source: str, booleans: list, above: list) -> 
                 raise DataError(f"{source}: {_name((*path, key.value))}: given twice (lines {seen[key.value]} and "
                                 f"{key.start_mark.line + 1}); YAML would keep the last silently: delete one")
             seen[key.value] = key.start_mark.line + 1
-            _check_node(value, (*path, key.value), source, booleans, [*above, node])
+            _check_node(value, (*path, key.value), source, booleans)
     else:
         _check_scalar(node, path, source, booleans, line)
 

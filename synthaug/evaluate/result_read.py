@@ -10,8 +10,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from .._errors import DataError
 from ..persist import user_path
-
-REPORT_FILE = "report.json"
+from .defaults import REPORT_FILES
 
 
 def read_report(path: str | Path) -> dict:
@@ -19,7 +18,7 @@ def read_report(path: str | Path) -> dict:
     the file when it is missing or not a JSON object."""
     path = user_path(path)
     if path.is_dir():
-        path = path / REPORT_FILE
+        path = path / REPORT_FILES[0]  # report.json
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

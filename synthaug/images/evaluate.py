@@ -111,9 +111,11 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
     leak = privacy(x_sy, x_tr, x_te, n_pairs)
     scores = quality(judged.model, x_sy, y_sy, judged.x, judged.y, x_tr, x_te, classes)
     accuracy = {condition: arm_summary(c, draws) for condition, c in correct.items()}
-    notes += warned([untrained_note(accuracy, y_te), training_copies_note(leak, len(x_sy), x_sy.shape[1]),
-                      *([weak_judge_note(judged.score)] if judged.score["weak"] else  # its features mean little
-                        diversity_notes(scores["diversity_ratio"], scores["diversity_ratio_min"], scores["cas"]))])
+    gain = uplift(correct, draws)
+    notes += warned([untrained_note(accuracy[gain["baseline"]], gain["baseline"], y_te),
+                     training_copies_note(leak, len(x_sy), x_sy.shape[1]),
+                     *([weak_judge_note(judged.score)] if judged.score["weak"] else  # its features mean little
+                       diversity_notes(scores["diversity_ratio"], scores["diversity_ratio_min"], scores["cas"]))])
     versions = library_versions()
     report = {
         "version": REPORT_VERSION,
@@ -129,7 +131,7 @@ def evaluate_images(train, test, synthetic, *, seeds: int = 3, steps: int = 500,
                      "n_boot": N_BOOT, "albumentations": albumentations_settings(int(x_tr.shape[1])) if
                      augmentation is None else repr(augmentation)},
         "accuracy": accuracy,
-        "uplift": uplift(correct, draws),
+        "uplift": gain,
         "quality": {**scores, "judge": judged.score},
         "privacy": {**leak, "test_in_train": n_shared, "synthetic_copies_of_test": n_test_copies,
                     "distance": PIXEL_DISTANCE},

@@ -8,6 +8,7 @@ first frame is read, is named in one warning with its frame count.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,8 +36,10 @@ def _register_plugins() -> None:
     register_heif_opener()
 
 
+@functools.cache
 def missing_reader(suffix: str) -> str | None:
-    """What Pillow needs to read files with ``suffix`` (one of :data:`FORMATS`), or None when it can here."""
+    """What Pillow needs to read files with ``suffix`` (one of :data:`FORMATS`), or None when it can here;
+    asked once per suffix (a failed import of pillow-heif was searched for again at every class folder)."""
     from PIL import Image, features
 
     if suffix not in FORMATS:

@@ -9,7 +9,6 @@ import numpy as np
 from .._errors import DataError
 from .._text import option_name, quoted
 from ..evaluate.caveats import beyond_chance
-from .intervals import BASELINES
 from .metrics import duplicated_share, shared_mask
 
 CLOSE_CHANCE = 0.05  # the share of fresh images closer to a training image than the test images' 5th percentile
@@ -44,14 +43,13 @@ def synthetic_notes(y_sy: np.ndarray, classes: np.ndarray) -> list[str]:
             f"{len(classes)} classes; CAS is not measured for them"]
 
 
-def untrained_note(accuracy: dict[str, dict], y_te: np.ndarray) -> str | None:
-    """A note when the uplift's baseline, the better of the sets without synthetic images (``accuracy``:
-    :func:`.intervals.arm_summary` by set), is not clearly above chance (the most common test class's share):
+def untrained_note(baseline: dict, name: str, y_te: np.ndarray) -> str | None:
+    """A note when the uplift's baseline ``name``, the better of the sets without synthetic images (``baseline``:
+    its :func:`.intervals.arm_summary`), is not clearly above chance (the most common test class's share):
     its 95% interval reaches down to chance. The uplift then compares classifiers that have barely learned
     (20 steps gave 20% for 5 classes, and "helps"), or None. Real only near chance beside a real+albumentations
     well above it is no such case."""
-    name = max(BASELINES, key=lambda k: accuracy[k]["mean"])
-    baseline, chance = accuracy[name], np.bincount(y_te).max() / len(y_te)
+    chance = np.bincount(y_te).max() / len(y_te)
     if baseline["low"] > chance:
         return None
     return (f"the {'real-only' if name == 'real' else name} classifier is not clearly above chance: "

@@ -320,8 +320,8 @@ def _pixels(img, path: Path) -> np.ndarray:
 
 
 def _palette_has_colour(img) -> bool:
-    rgb = np.asarray(img.convert("RGB"))
-    return bool((rgb[..., 0] != rgb[..., 1]).any() or (rgb[..., 1] != rgb[..., 2]).any())
+    """Whether a palette image's colours are colour by :func:`.arrays.has_colour` (compression noise is not)."""
+    return has_colour(np.asarray(img.convert("RGB"))[None])
 
 
 def _colour_image(pixels: np.ndarray) -> bool:

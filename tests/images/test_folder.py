@@ -605,3 +605,20 @@ def test_a_folder_of_tables_read_as_images_says_to_give_the_tables_path(tmp_path
     with pytest.raises(DataError, match=r"no readable images found; .* files; it holds train.csv: give the table's "
                                         r"path to read a table$"):
         read_images(tmp_path)
+
+
+def test_a_palette_image_of_near_gray_colours_is_read_as_gray(tmp_path, images):
+    # its palette's channels 2 apart made it RGB, then "1 RGB image holding gray (equal channels)" was said
+    for c in ("a", "b"):
+        (tmp_path / c).mkdir()
+        for i, image in enumerate(images[0][:2]):
+            Image.fromarray(image[..., 0]).save(tmp_path / c / f"{i}.png")
+    gray = np.arange(0, 256, 16, dtype=np.uint8)
+    palette = np.stack([gray, np.clip(gray.astype(int) + 2, 0, 255), gray], axis=1).astype(np.uint8)
+    picture = Image.fromarray((np.arange(64, dtype=np.uint8) % 16).reshape(8, 8), mode="P")
+    picture.putpalette(palette.ravel().tolist())
+    picture.save(tmp_path / "a" / "p.png")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x, _ = read_images(tmp_path, image_size=8)
+    assert x.shape == (5, 8, 8, 1)

@@ -129,6 +129,7 @@ def fit(
         raise DataError("--target: the class label column is required for tables")
     check_table_file(data)
     from ._cli_schema import read_schema_option
+    from ._progress import status
     from .distributed import process_group
     from .io import read_table
     from .tabular.synthesizer import TabularCGAN
@@ -141,7 +142,8 @@ def fit(
                     ("continuous", continuous), ("drop", drop), ("keep", keep)) if _names(texts)})
     if schema is not None:
         params["public_schema"] = read_schema_option(schema, dp=params.get("dp_epsilon") is not None)
-    frame = read_table(data)
+    with status(f"reading {data}", not quiet):
+        frame = read_table(data)
     with process_group(params.get("device")) as ctx:  # joins torchrun's group when launched by it
         if not ctx.is_main:  # a signal here says rank 0 writes the model, not that none was written
             note_other_rank(ctx.rank, output)

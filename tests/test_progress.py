@@ -65,3 +65,35 @@ def test_a_sample_draws_its_bar_before_its_first_chunk_is_made(capfd, tmp_path):
     with pytest.raises(DataError):  # a request refused before any work draws no bar
         model.write_sample(tmp_path / "s.csv", n=0, verbose=True)
     assert "sampling" not in capfd.readouterr().err
+
+
+def test_a_fit_says_what_it_does_before_its_training_bar(monkeypatch):
+    # a 300,000-row fit showed nothing for 24 s (encoding, the sampling filters) before "training 0/600"
+    import contextlib
+
+    import synthaug.tabular.synthesizer as module
+
+    said = []
+
+    @contextlib.contextmanager
+    def recording(text, enabled):
+        said.append((text, enabled))
+        yield
+
+    monkeypatch.setattr(module, "status", recording)
+    fast = {"epochs": 1, "min_steps": 2, "generator_dims": (8,), "discriminator_dims": (8,), "latent_dim": 4}
+    table = make_mixed_table(40)
+    TabularCGAN(**fast, random_state=0, verbose=True).fit(table, y="label")
+    assert said == [(f"encoding 40 rows x {table.shape[1] - 1} columns", True),
+                    ("preparing the sampling filters", True)]
+    said.clear()
+    TabularCGAN(**fast, random_state=0, verbose=False).fit(table, y="label")
+    assert [enabled for _, enabled in said] == [False, False]
+
+
+def test_a_status_spins_on_a_terminal_only(capfd):
+    from synthaug._progress import status
+
+    with status("encoding", True):  # stderr here is not a terminal: nothing, as in a log
+        pass
+    assert capfd.readouterr().err == ""

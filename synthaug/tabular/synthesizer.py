@@ -14,7 +14,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._progress import progress_bar
+from .._progress import progress_bar, status
 from .._provenance import library_versions
 from .._random import RandomState, child_seed, draw_seed
 from ..distributed import agreed_seed, check_processes_agree, current_context, warn_if_not_joined
@@ -199,16 +199,19 @@ class TabularCGAN(SampleMethods, SampleSeeds, SamplingFilters, BaseEstimator):
         # under DP every draw of the fit comes from a secret seed (privacy.dp), never stored; seed_ seeds sampling
         fit_seed = agreed_seed(secret_seed()) if self.dp_ else self.seed_
         rng = np.random.default_rng(child_seed(fit_seed, 0))
-        table = encode_table(self, features, labels, schema, rng)
-        self.classes_, self.class_counts_, self.encoder_ = table.classes, table.class_counts, table.encoder
-        self.provenance_ = provenance(schema, self.dp_)
-        matrix = self.encoder_.transform(table.features, rng)
+        shown = bool(self.verbose) and current_context().is_main
+        with status(f"encoding {len(features):,} rows x {features.shape[1]:,} columns", shown):
+            table = encode_table(self, features, labels, schema, rng)
+            self.classes_, self.class_counts_, self.encoder_ = table.classes, table.class_counts, table.encoder
+            self.provenance_ = provenance(schema, self.dp_)
+            matrix = self.encoder_.transform(table.features, rng)
         self.target_name_, self.target_dtype_, self.target_categories_, self.target_ordered_ = target_state(
             labels, schema, self.classes_)
         self.columns_ = [c for c in columns if c not in {*drop, *table.dropped}]
         self.column_labels_ = {k: v for k, v in column_labels(X, y).items() if k in self.columns_}
         self.n_rows_ = len(table.features)
-        self._fit_filters(table.features, table.codes)
+        with status("preparing the sampling filters", shown):
+            self._fit_filters(table.features, table.codes)
         started = time.perf_counter()
         self.generators_, self.history_ = self._train(matrix, table.codes, fit_seed)
         self.fit_seconds_ = time.perf_counter() - started
